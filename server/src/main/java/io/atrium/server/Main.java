@@ -1,2 +1,70 @@
 package io.atrium.server;
-public final class Main { public static void main(String[] a) {} }
+
+import io.atrium.server.config.AtriumConfig;
+import io.atrium.server.config.CommandLine;
+import io.atrium.server.config.ConfigException;
+import io.atrium.server.config.ConfigLoader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The command line entry point: parse flags, load config, start, stop on SIGTERM. */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) {
+        try {
+            CommandLine cli = CommandLine.parse(args);
+            if (cli.help()) {
+                System.out.print(CommandLine.USAGE);
+                return 0;
+            }
+            if (cli.version()) {
+                System.out.println("atrium " + version());
+                return 0;
+            }
+            AtriumConfig config = new ConfigLoader().load(cli, System.getenv());
+            Logger log = LoggerFactory.getLogger("atrium");
+            AtriumServer server = AtriumServer.start(config);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                log.info("shutting down");
+                server.close();
+                log.info("stopped");
+            }, "atrium-shutdown"));
+            log.info("version={} listening on http://{}:{}/ (media UDP port {}), data in {}", version(),
+                    config.http().host(), server.httpPort(), config.rtc().port(), config.dataPath().toAbsolutePath());
+            if (config.isDev()) {
+                System.out.println("Atrium dev mode: open http://localhost:" + server.httpPort() + "/ — API key 'devkey', secret 'secret'"
+                        + " (curl -u devkey:secret http://localhost:" + server.httpPort() + "/v1/rooms)");
+            }
+            Thread.currentThread().join();
+            return 0;
+        } catch (ConfigException e) {
+            System.err.println("atrium: " + e.getMessage());
+            return 2;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    static String version() {
+        Properties p = new Properties();
+        try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException ignored) {
+            // fall through to "unknown"
+        }
+        return p.getProperty("version", "unknown");
+    }
+}

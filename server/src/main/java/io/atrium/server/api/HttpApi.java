@@ -1,0 +1,101 @@
+package io.atrium.server.api;
+
+import io.atrium.server.auth.ApiKeys;
+import io.atrium.server.auth.PasswordHasher;
+import io.atrium.server.auth.TokenService;
+import io.atrium.server.config.AtriumConfig;
+import io.atrium.server.config.ConfigException;
+import io.atrium.server.store.Database;
+import io.atrium.server.store.RoomStore;
+import io.atrium.server.store.UserStore;
+import io.javalin.Javalin;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.json.JavalinJackson;
+import java.io.IOException;
+import java.net.BindException;
+import java.util.Map;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP edge: native REST under {@code /v1} (API credentials required), health probes, and the
+ * web app from the classpath. One line is logged per request.
+ */
+public final class HttpApi {
+
+    static final String API_KEY_ATTRIBUTE = "atrium.apiKey";
+    private static final Logger log = LoggerFactory.getLogger("atrium.http");
+
+    private final Javalin app;
+    private final AtriumConfig.Http config;
+
+    public HttpApi(AtriumConfig config, Database db, RoomStore rooms, UserStore users, ApiKeys apiKeys, TokenService tokens) {
+        this.config = config.http();
+        PasswordHasher hasher = new PasswordHasher();
+        RoomsApi roomsApi = new RoomsApi(rooms, hasher);
+        UsersApi usersApi = new UsersApi(users, hasher);
+        TokensApi tokensApi = new TokensApi(tokens, rooms, users, config.auth());
+        this.app = Javalin.create(c -> {
+            c.startup.showJavalinBanner = false;
+            c.startup.showOldJavalinVersionWarning = false;
+            c.jetty.host = this.config.host();
+            c.jetty.port = this.config.port();
+            c.http.maxRequestSize = this.config.maxBodyBytes();
+            c.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+            c.staticFiles.add(s -> {
+                s.hostedPath = "/";
+                s.directory = "/public";
+                s.location = Location.CLASSPATH;
+            });
+            c.jetty.modifyServer(server -> {
+                server.setStopTimeout(this.config.shutdownGraceSeconds() * 1000L);
+                server.setHandler(new GracefulHandler(server.getHandler()));
+            });
+            c.requestLogger.http((ctx, ms) -> log.info("method={} path={} status={} ms={} ip={}",
+                    ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms), ctx.ip()));
+            ErrorMapper.install(c.routes);
+            c.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
+            c.routes.get("/readyz", ctx -> {
+                boolean ready = db.isReady();
+                ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "ready" : "database unavailable"));
+            });
+            c.routes.before("/v1/*", ctx -> ctx.attribute(API_KEY_ATTRIBUTE, apiKeys.authenticate(ctx.header("Authorization"))));
+            roomsApi.routes(c.routes);
+            usersApi.routes(c.routes);
+            tokensApi.routes(c.routes);
+        });
+    }
+
+    /** Starts listening; a port in use is reported as a {@link ConfigException} saying what to do. */
+    public HttpApi start() {
+        try {
+            app.start();
+        } catch (RuntimeException e) {
+            if (hasCause(e, BindException.class) || hasCause(e, IOException.class) && String.valueOf(e.getMessage()).contains("bind")) {
+                throw new ConfigException("http.port " + config.port() + " on " + config.host()
+                        + " is already in use; stop the other process or choose another port with --http-port", e);
+            }
+            throw e;
+        }
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    /** Stops accepting requests, lets in-flight ones finish within the grace period, then closes. */
+    public void stop() {
+        app.stop();
+    }
+
+    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

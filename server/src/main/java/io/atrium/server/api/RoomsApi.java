@@ -1,0 +1,92 @@
+package io.atrium.server.api;
+
+import io.atrium.server.auth.PasswordHasher;
+import io.atrium.server.store.RoomSpec;
+import io.atrium.server.store.RoomStore;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Contract 002's rooms REST API: {@code /v1/rooms} create, update, list, get, soft delete, members.
+ * The password is stored as an Argon2id hash and never returned; responses carry {@code has_password}.
+ */
+final class RoomsApi {
+
+    static final int MAX_NAME = 256;
+    static final int MAX_MEMBERS = 1000;
+
+    private final RoomStore rooms;
+    private final PasswordHasher hasher;
+
+    RoomsApi(RoomStore rooms, PasswordHasher hasher) {
+        this.rooms = rooms;
+        this.hasher = hasher;
+    }
+
+    void routes(RoutesConfig r) {
+        r.post("/v1/rooms", this::create);
+        r.get("/v1/rooms", ctx -> ctx.json(Map.of("rooms", rooms.list())));
+        r.get("/v1/rooms/{uuid}", ctx -> ctx.json(Map.of("room", rooms.find(Requests.pathUuid(ctx, "uuid"))
+                .orElseThrow(RoomsApi::noRoom))));
+        r.put("/v1/rooms/{uuid}", this::update);
+        r.delete("/v1/rooms/{uuid}", this::delete);
+        r.get("/v1/rooms/{uuid}/members", ctx -> ctx.json(Map.of("members",
+                rooms.memberDetails(Requests.pathUuid(ctx, "uuid")).orElseThrow(RoomsApi::noRoom))));
+    }
+
+    private void create(Context ctx) {
+        RoomSpec spec = spec(Requests.body(ctx));
+        ctx.status(201).json(Map.of("room", rooms.create(spec)));
+    }
+
+    private void update(Context ctx) {
+        UUID uuid = Requests.pathUuid(ctx, "uuid");
+        RoomSpec spec = spec(Requests.body(ctx));
+        ctx.json(Map.of("room", rooms.update(uuid, spec).orElseThrow(RoomsApi::noRoom)));
+    }
+
+    private void delete(Context ctx) {
+        if (!rooms.delete(Requests.pathUuid(ctx, "uuid"))) {
+            throw noRoom();
+        }
+        ctx.status(204);
+    }
+
+    private RoomSpec spec(JsonInput body) {
+        JsonInput room = body.only("room").object("room")
+                .only("name", "password", "open", "force_password", "force_waiting_room", "members");
+        String name = room.string("name", MAX_NAME);
+        RoomSpec.PasswordChange change;
+        String hash = null;
+        if (!room.has("password")) {
+            change = RoomSpec.PasswordChange.KEEP;
+        } else if (room.isNull("password")) {
+            change = RoomSpec.PasswordChange.CLEAR;
+        } else {
+            change = RoomSpec.PasswordChange.SET;
+            hash = hasher.hash(room.string("password", PasswordHasher.MAX_PASSWORD_LENGTH));
+        }
+        List<RoomSpec.MemberSpec> members = room.optionalArray("members", MAX_MEMBERS, (v, path) -> {
+            JsonInput m = JsonInput.element(v, path).only("user_id", "admin");
+            return new RoomSpec.MemberSpec(m.uuid("user_id"), m.bool("admin", false));
+        }).orElse(List.of());
+        Set<UUID> seen = new HashSet<>();
+        for (int i = 0; i < members.size(); i++) {
+            if (!seen.add(members.get(i).userId())) {
+                String field = "room.members[" + i + "].user_id";
+                throw ApiException.badField(field, field + " lists user " + members.get(i).userId() + " a second time");
+            }
+        }
+        return new RoomSpec(name, change, hash, room.bool("open", false), room.bool("force_password", false),
+                room.bool("force_waiting_room", false), members);
+    }
+
+    private static ApiException noRoom() {
+        return ApiException.notFound("room not found");
+    }
+}

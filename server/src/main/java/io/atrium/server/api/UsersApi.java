@@ -1,0 +1,114 @@
+package io.atrium.server.api;
+
+import io.atrium.server.auth.PasswordHasher;
+import io.atrium.server.auth.Secrets;
+import io.atrium.server.store.Device;
+import io.atrium.server.store.UserStore;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * The user directory (Atrium's extension to contract 002): {@code /v1/users} CRUD and device
+ * registration. Passwords are stored as Argon2id hashes; a device token is returned once, at
+ * registration, and stored only as its SHA-256.
+ */
+final class UsersApi {
+
+    static final int MIN_PASSWORD = 8;
+    static final int MAX_DISPLAY_NAME = 128;
+    static final int MAX_DEVICE_NAME = 128;
+    private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9._@+-]{1,64}");
+    private static final Pattern SIP_EXTENSION = Pattern.compile("[0-9*#+]{1,32}");
+
+    private final UserStore users;
+    private final PasswordHasher hasher;
+
+    UsersApi(UserStore users, PasswordHasher hasher) {
+        this.users = users;
+        this.hasher = hasher;
+    }
+
+    void routes(RoutesConfig r) {
+        r.post("/v1/users", this::create);
+        r.get("/v1/users", ctx -> ctx.json(Map.of("users", users.list())));
+        r.get("/v1/users/{uuid}", ctx -> ctx.json(Map.of("user", users.find(Requests.pathUuid(ctx, "uuid"))
+                .orElseThrow(UsersApi::noUser))));
+        r.put("/v1/users/{uuid}", this::update);
+        r.delete("/v1/users/{uuid}", ctx -> {
+            if (!users.delete(Requests.pathUuid(ctx, "uuid"))) {
+                throw noUser();
+            }
+            ctx.status(204);
+        });
+        r.post("/v1/users/{uuid}/devices", this::addDevice);
+        r.get("/v1/users/{uuid}/devices", ctx -> {
+            UUID user = Requests.pathUuid(ctx, "uuid");
+            users.find(user).orElseThrow(UsersApi::noUser);
+            ctx.json(Map.of("devices", users.devices(user)));
+        });
+        r.delete("/v1/users/{uuid}/devices/{device}", ctx -> {
+            if (!users.deleteDevice(Requests.pathUuid(ctx, "uuid"), Requests.pathUuid(ctx, "device"))) {
+                throw ApiException.notFound("device not found");
+            }
+            ctx.status(204);
+        });
+    }
+
+    private void create(Context ctx) {
+        JsonInput user = Requests.body(ctx).only("user").object("user")
+                .only("username", "display_name", "password", "sip_extension");
+        String username = matching(user.string("username", 64), USERNAME, "user.username",
+                "letters, digits and . _ @ + - (1 to 64)");
+        String displayName = user.optionalString("display_name", MAX_DISPLAY_NAME).orElse(username);
+        String hash = hasher.hash(password(user.string("password", PasswordHasher.MAX_PASSWORD_LENGTH)));
+        String sip = user.optionalString("sip_extension", 32)
+                .map(s -> matching(s, SIP_EXTENSION, "user.sip_extension", "digits, * # + (1 to 32)")).orElse(null);
+        ctx.status(201).json(Map.of("user", users.create(username, displayName, hash, sip)));
+    }
+
+    private void update(Context ctx) {
+        UUID uuid = Requests.pathUuid(ctx, "uuid");
+        JsonInput user = Requests.body(ctx).only("user").object("user")
+                .only("username", "display_name", "password", "sip_extension");
+        String username = user.optionalString("username", 64)
+                .map(s -> matching(s, USERNAME, "user.username", "letters, digits and . _ @ + - (1 to 64)")).orElse(null);
+        String displayName = user.optionalString("display_name", MAX_DISPLAY_NAME).orElse(null);
+        String hash = user.optionalString("password", PasswordHasher.MAX_PASSWORD_LENGTH)
+                .map(p -> hasher.hash(password(p))).orElse(null);
+        String sip = user.optionalString("sip_extension", 32)
+                .map(s -> matching(s, SIP_EXTENSION, "user.sip_extension", "digits, * # + (1 to 32)")).orElse(null);
+        boolean clearSip = user.isNull("sip_extension");
+        ctx.json(Map.of("user", users.update(uuid, username, displayName, hash, sip, clearSip).orElseThrow(UsersApi::noUser)));
+    }
+
+    private void addDevice(Context ctx) {
+        UUID uuid = Requests.pathUuid(ctx, "uuid");
+        JsonInput device = Requests.body(ctx).only("device").object("device").only("name");
+        String name = device.string("name", MAX_DEVICE_NAME);
+        String token = Secrets.newToken();
+        Optional<Device> added = users.addDevice(uuid, name, Secrets.sha256Hex(token));
+        ctx.status(201).json(Map.of("device", added.orElseThrow(UsersApi::noUser), "device_token", token));
+    }
+
+    private static String password(String password) {
+        if (password.length() < MIN_PASSWORD) {
+            throw ApiException.badField("user.password", "user.password must have at least " + MIN_PASSWORD + " characters");
+        }
+        return password;
+    }
+
+    private static String matching(String value, Pattern pattern, String field, String rule) {
+        if (!pattern.matcher(value).matches()) {
+            throw ApiException.badField(field, field + " may only contain " + rule);
+        }
+        return value;
+    }
+
+    private static ApiException noUser() {
+        return ApiException.notFound("user not found");
+    }
+}

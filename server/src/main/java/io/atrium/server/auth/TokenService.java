@@ -1,0 +1,162 @@
+package io.atrium.server.auth;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Date;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Mints and verifies access tokens: JWT HS256 (nimbus-jose-jwt), {@code kid} = the API key that
+ * minted it. The HMAC key is derived from that key's secret (HMAC-SHA256(secret, "atrium access
+ * token v1")), so an access token can never pass as an API credential signed with the raw secret,
+ * and even a short development secret gives a full 256-bit key. Only HS256 is accepted; unsigned
+ * ({@code alg: none}) and other algorithms are refused.
+ */
+public final class TokenService {
+
+    private static final byte[] DERIVATION_LABEL = "atrium access token v1".getBytes(StandardCharsets.US_ASCII);
+    static final String TYPE = "atrium-access+jwt";
+
+    private final Map<String, byte[]> keys;
+    private final Clock clock;
+
+    public TokenService(Map<String, String> apiKeys, Clock clock) {
+        this.keys = apiKeys.entrySet().stream()
+                .collect(java.util.stream.Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> derive(e.getValue())));
+        this.clock = clock;
+    }
+
+    /** A signed token and when it expires. */
+    public record Minted(String token, Instant expiresAt) {
+    }
+
+    /** Signs a token for {@code room}, valid for {@code ttlSeconds} from now. */
+    public Minted mint(String apiKey, UUID room, String identity, String name, Optional<UUID> user, boolean admin,
+                       Grants grants, long ttlSeconds) {
+        byte[] key = keys.get(apiKey);
+        if (key == null) {
+            throw new IllegalArgumentException("unknown API key " + apiKey);
+        }
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Instant expires = now.plusSeconds(ttlSeconds);
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+                .jwtID(UUID.randomUUID().toString())
+                .issuer(apiKey)
+                .subject(identity)
+                .issueTime(Date.from(now))
+                .notBeforeTime(Date.from(now))
+                .expirationTime(Date.from(expires))
+                .claim("room", room.toString())
+                .claim("name", name)
+                .claim("admin", admin)
+                .claim("grants", Map.of(
+                        "publish", grants.publish(),
+                        "subscribe", grants.subscribe(),
+                        "publish_sources", grants.publishSources().stream().map(s -> s.name().toLowerCase(Locale.ROOT)).sorted().toList(),
+                        "data", grants.data(),
+                        "hidden", grants.hidden()));
+        user.ifPresent(u -> claims.claim("user", u.toString()));
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(apiKey)
+                .type(new JOSEObjectType(TYPE)).build(), claims.build());
+        try {
+            jwt.sign(new MACSigner(key));
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot sign token", e);
+        }
+        return new Minted(jwt.serialize(), expires);
+    }
+
+    /** Verifies signature, expiry and room; {@code room} empty accepts any room. */
+    public AccessToken verify(String token, Optional<UUID> room) {
+        SignedJWT jwt = parse(token);
+        JWSHeader header = jwt.getHeader();
+        if (!JWSAlgorithm.HS256.equals(header.getAlgorithm())) {
+            throw new AuthException("token algorithm must be HS256");
+        }
+        if (header.getType() == null || !TYPE.equals(header.getType().getType())) {
+            throw new AuthException("not an access token");
+        }
+        byte[] key = header.getKeyID() == null ? null : keys.get(header.getKeyID());
+        if (key == null) {
+            throw new AuthException("token signed by an unknown key");
+        }
+        try {
+            if (!jwt.verify(new MACVerifier(key))) {
+                throw new AuthException("token signature is invalid");
+            }
+            JWTClaimsSet c = jwt.getJWTClaimsSet();
+            Instant now = clock.instant();
+            Date exp = c.getExpirationTime();
+            if (exp == null || !now.isBefore(exp.toInstant())) {
+                throw new AuthException("token expired");
+            }
+            if (c.getNotBeforeTime() != null && now.isBefore(c.getNotBeforeTime().toInstant())) {
+                throw new AuthException("token not yet valid");
+            }
+            UUID tokenRoom = UUID.fromString(c.getStringClaim("room"));
+            if (room.isPresent() && !room.get().equals(tokenRoom)) {
+                throw new AuthException("token is for another room");
+            }
+            Map<String, Object> g = c.getJSONObjectClaim("grants");
+            EnumSet<Grants.Source> sources = EnumSet.noneOf(Grants.Source.class);
+            for (Object s : (List<?>) g.get("publish_sources")) {
+                sources.add(Grants.Source.valueOf(String.valueOf(s).toUpperCase(Locale.ROOT)));
+            }
+            Grants grants = new Grants(bool(g, "publish"), bool(g, "subscribe"), sources, bool(g, "data"), bool(g, "hidden"));
+            String user = c.getStringClaim("user");
+            return new AccessToken(c.getJWTID(), header.getKeyID(), tokenRoom, c.getSubject(), c.getStringClaim("name"),
+                    Optional.ofNullable(user).map(UUID::fromString), Boolean.TRUE.equals(c.getBooleanClaim("admin")),
+                    grants, c.getIssueTime().toInstant(), exp.toInstant());
+        } catch (JOSEException e) {
+            throw new AuthException("token cannot be verified");
+        } catch (ParseException | RuntimeException e) {
+            if (e instanceof AuthException a) {
+                throw a;
+            }
+            throw new AuthException("token claims are malformed");
+        }
+    }
+
+    private static boolean bool(Map<String, Object> grants, String name) {
+        return Boolean.TRUE.equals(grants.get(name));
+    }
+
+    static SignedJWT parse(String token) {
+        if (token == null || token.isBlank() || token.length() > 8192) {
+            throw new AuthException("token is missing or too long");
+        }
+        try {
+            return SignedJWT.parse(token);
+        } catch (ParseException e) {
+            throw new AuthException("token is not a signed JWT");
+        }
+    }
+
+    private static byte[] derive(String secret) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return mac.doFinal(DERIVATION_LABEL);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.atrium.server.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Atrium's whole configuration: typed defaults, overlaid by one YAML file, then {@code ATRIUM_*}
+ * environment variables, then command-line flags (see {@link ConfigLoader}). Every key is documented
+ * in {@code atrium.sample.yaml}. Records are bound strictly: an unknown key is an error.
+ */
+public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Database database, Auth auth) {
+
+    public AtriumConfig {
+        dev = dev != null && dev;
+        dataDir = dataDir != null ? dataDir : "./atrium-data";
+        http = http != null ? http : new Http(null, null, null, null);
+        rtc = rtc != null ? rtc : new Rtc(null, null);
+        database = database != null ? database : new Database(null, null, null, null);
+        auth = auth != null ? auth : new Auth(null, null, null);
+    }
+
+    /** Defaults, as if every key were absent. */
+    public static AtriumConfig defaults() {
+        return new AtriumConfig(null, null, null, null, null, null);
+    }
+
+    public boolean isDev() {
+        return dev;
+    }
+
+    public Path dataPath() {
+        return Path.of(dataDir);
+    }
+
+    /** The HTTP edge: REST, WebSocket, static web app. */
+    public record Http(String host, Integer port, Long maxBodyBytes, Integer shutdownGraceSeconds) {
+        public Http {
+            host = host != null ? host : "0.0.0.0";
+            port = port != null ? port : 7880;
+            maxBodyBytes = maxBodyBytes != null ? maxBodyBytes : 1_048_576L;
+            shutdownGraceSeconds = shutdownGraceSeconds != null ? shutdownGraceSeconds : 10;
+        }
+    }
+
+    /** The media plane: all peers on one UDP port. */
+    public record Rtc(Integer port, List<String> announcedAddresses) {
+        public Rtc {
+            port = port != null ? port : 7881;
+            announcedAddresses = announcedAddresses != null ? List.copyOf(announcedAddresses) : List.of();
+        }
+    }
+
+    /** Storage: empty {@code url} means embedded H2 under the data directory. */
+    public record Database(String url, String username, String password, Integer maxPoolSize) {
+        public Database {
+            url = url != null ? url : "";
+            username = username != null ? username : "";
+            password = password != null ? password : "";
+            maxPoolSize = maxPoolSize != null ? maxPoolSize : 10;
+        }
+    }
+
+    /** Server API credentials (key → secret) and access-token lifetimes. */
+    public record Auth(Map<String, String> apiKeys, Long tokenTtlSeconds, Long maxTokenTtlSeconds) {
+        public Auth {
+            apiKeys = apiKeys != null ? Map.copyOf(apiKeys) : Map.of();
+            tokenTtlSeconds = tokenTtlSeconds != null ? tokenTtlSeconds : 6 * 3600L;
+            maxTokenTtlSeconds = maxTokenTtlSeconds != null ? maxTokenTtlSeconds : 24 * 3600L;
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.atrium.server.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import io.atrium.server.config.AtriumConfig;
+import io.atrium.server.config.ConfigException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+
+/**
+ * The connection pool and schema: HikariCP over embedded H2 (default, file-backed under the data
+ * directory) or PostgreSQL, migrated by Flyway from {@code db/migration} at start.
+ */
+public final class Database implements AutoCloseable {
+
+    private final HikariDataSource pool;
+    private final Jdbc jdbc;
+
+    private Database(HikariDataSource pool) {
+        this.pool = pool;
+        this.jdbc = new Jdbc(pool);
+    }
+
+    /** Opens the pool, checks the connection and applies pending migrations. */
+    public static Database open(AtriumConfig.Database config, Path dataDir) {
+        String url = config.url().isEmpty() ? embeddedUrl(dataDir) : config.url();
+        HikariConfig hikari = new HikariConfig();
+        hikari.setJdbcUrl(url);
+        hikari.setUsername(config.username().isEmpty() && url.startsWith("jdbc:h2:") ? "sa" : config.username());
+        hikari.setPassword(config.password());
+        hikari.setMaximumPoolSize(config.maxPoolSize());
+        hikari.setPoolName("atrium-db");
+        hikari.setConnectionTimeout(10_000);
+        hikari.setInitializationFailTimeout(10_000);
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(hikari);
+        } catch (HikariPool.PoolInitializationException | IllegalArgumentException e) {
+            throw new ConfigException("cannot connect to database.url " + redact(url) + ": " + rootMessage(e), e);
+        } catch (RuntimeException e) {
+            throw new ConfigException("cannot use database.url " + redact(url) + ": " + rootMessage(e), e);
+        }
+        try {
+            Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+        } catch (FlywayException e) {
+            pool.close();
+            throw new ConfigException("cannot migrate the database at " + redact(url) + ": " + rootMessage(e), e);
+        }
+        return new Database(pool);
+    }
+
+    static String embeddedUrl(Path dataDir) {
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("atrium") + ";DB_CLOSE_ON_EXIT=FALSE";
+    }
+
+    public Jdbc jdbc() {
+        return jdbc;
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    /** True when a connection can be taken and is valid within one second. */
+    public boolean isReady() {
+        try (Connection c = pool.getConnection()) {
+            return c.isValid(1);
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    private static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,142 @@
+package io.atrium.server.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.atrium.server.AtriumServer;
+import io.atrium.server.config.AtriumConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Map;
+
+/**
+ * A real Atrium on 127.0.0.1 and a free port, over H2 in a temporary data directory or a fresh
+ * PostgreSQL database, with an HTTP client that speaks to it with the test API key.
+ */
+public final class TestServer implements AutoCloseable {
+
+    public static final String KEY = "test-key";
+    public static final String SECRET = "test-secret-0123456789-abcdefghijklmnop";
+    public static final String BASIC = "Basic " + Base64.getEncoder().encodeToString((KEY + ":" + SECRET).getBytes(StandardCharsets.UTF_8));
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+
+    /** Which database a test runs against. */
+    public enum Db { H2, POSTGRES }
+
+    private final AtriumConfig config;
+    private AtriumServer server;
+
+    private TestServer(AtriumConfig config) {
+        this.config = config;
+        this.server = AtriumServer.start(config);
+    }
+
+    /** A configuration for tests: 127.0.0.1, port 0, the test key, the given database. */
+    public static AtriumConfig config(Db db, Path dataDir) {
+        String url = db == Db.POSTGRES ? Postgres.get().newDatabase() : "";
+        String user = db == Db.POSTGRES ? Postgres.USER : "";
+        String password = db == Db.POSTGRES ? Postgres.PASSWORD : "";
+        return new AtriumConfig(false, dataDir.toString(),
+                new AtriumConfig.Http("127.0.0.1", 0, 65_536L, 5),
+                new AtriumConfig.Rtc(0, null),
+                new AtriumConfig.Database(url, user, password, 4),
+                new AtriumConfig.Auth(Map.of(KEY, SECRET), 3600L, 86_400L));
+    }
+
+    public static TestServer start(Db db) {
+        try {
+            return new TestServer(config(db, Files.createTempDirectory("atrium-test-")));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static TestServer start(AtriumConfig config) {
+        return new TestServer(config);
+    }
+
+    public AtriumServer server() {
+        return server;
+    }
+
+    public AtriumConfig config() {
+        return config;
+    }
+
+    /** Stops and starts the server again over the same data directory and database. */
+    public void restart() {
+        server.close();
+        server = AtriumServer.start(config);
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + server.httpPort() + path);
+    }
+
+    /** A response: status, headers and body text, with the body parsed as JSON on demand. */
+    public record Response(int status, String body, HttpResponse<String> raw) {
+        public JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                throw new AssertionError("response is not JSON: " + body, e);
+            }
+        }
+    }
+
+    public Response send(String method, String path, String body, String authorization) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json");
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        try {
+            HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(r.statusCode(), r.body(), r);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Response get(String path) {
+        return send("GET", path, null, BASIC);
+    }
+
+    public Response post(String path, String body) {
+        return send("POST", path, body, BASIC);
+    }
+
+    public Response put(String path, String body) {
+        return send("PUT", path, body, BASIC);
+    }
+
+    public Response delete(String path) {
+        return send("DELETE", path, null, BASIC);
+    }
+
+    /** Creates a user and returns its uuid. */
+    public String createUser(String username) {
+        Response r = post("/v1/users", "{\"user\":{\"username\":\"" + username + "\",\"display_name\":\"" + username
+                + " display\",\"password\":\"password-" + username + "\"}}");
+        if (r.status() != 201) {
+            throw new AssertionError("cannot create user: " + r.status() + " " + r.body());
+        }
+        return r.json().at("/user/uuid").asText();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
