@@ -1,0 +1,162 @@
+package io.atrium.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+    static final String LONG_SECRET = "s".repeat(40);
+    final ConfigLoader loader = new ConfigLoader();
+
+    @TempDir
+    Path dir;
+
+    AtriumConfig load(String yaml, Map<String, String> env, String... flags) throws Exception {
+        Path file = dir.resolve("atrium.yaml");
+        Files.writeString(file, yaml);
+        String[] args = new String[flags.length + 2];
+        args[0] = "--config";
+        args[1] = file.toString();
+        System.arraycopy(flags, 0, args, 2, flags.length);
+        return loader.load(CommandLine.parse(args), env);
+    }
+
+    String prodKeys() {
+        return "auth:\n  api_keys:\n    prod: " + LONG_SECRET + "\n";
+    }
+
+    @Test
+    void defaultsInDevMode() {
+        AtriumConfig c = loader.load(CommandLine.parse("--dev"), Map.of());
+        assertThat(c.isDev()).isTrue();
+        assertThat(c.http().host()).isEqualTo("127.0.0.1");
+        assertThat(c.http().port()).isEqualTo(7880);
+        assertThat(c.rtc().port()).isEqualTo(7881);
+        assertThat(c.database().url()).isEmpty();
+        assertThat(c.auth().apiKeys()).containsEntry("devkey", "secret");
+        assertThat(c.dataDir()).isEqualTo("./atrium-data");
+    }
+
+    @Test
+    void devModeAlwaysBindsLoopback() throws Exception {
+        AtriumConfig c = load("http:\n  host: 0.0.0.0\n", Map.of(), "--dev");
+        assertThat(c.http().host()).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void layersApplyInOrderYamlThenEnvThenFlags() throws Exception {
+        String yaml = prodKeys() + "http:\n  port: 9000\n  max_body_bytes: 2048\nrtc:\n  port: 9001\ndata_dir: /tmp/from-yaml\n";
+        AtriumConfig yamlOnly = load(yaml, Map.of());
+        assertThat(yamlOnly.http().port()).isEqualTo(9000);
+        assertThat(yamlOnly.http().maxBodyBytes()).isEqualTo(2048);
+        assertThat(yamlOnly.dataDir()).isEqualTo("/tmp/from-yaml");
+        assertThat(yamlOnly.http().host()).isEqualTo("0.0.0.0");
+
+        AtriumConfig env = load(yaml, Map.of("ATRIUM_HTTP_PORT", "9100", "ATRIUM_DATA_DIR", "/tmp/from-env",
+                "ATRIUM_AUTH_API_KEYS", "{other: " + LONG_SECRET + "x}", "PATH", "/usr/bin"));
+        assertThat(env.http().port()).isEqualTo(9100);
+        assertThat(env.http().maxBodyBytes()).isEqualTo(2048);
+        assertThat(env.dataDir()).isEqualTo("/tmp/from-env");
+        assertThat(env.auth().apiKeys()).containsOnlyKeys("other");
+
+        AtriumConfig flags = load(yaml, Map.of("ATRIUM_HTTP_PORT", "9100"), "--http-port", "9200", "--rtc-port", "9201",
+                "--data-dir", "/tmp/from-flag");
+        assertThat(flags.http().port()).isEqualTo(9200);
+        assertThat(flags.rtc().port()).isEqualTo(9201);
+        assertThat(flags.dataDir()).isEqualTo("/tmp/from-flag");
+    }
+
+    @Test
+    void unknownKeysAreRejectedWithTheirPath() {
+        assertThatThrownBy(() -> load(prodKeys() + "http:\n  prot: 1\n", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("unknown key 'http.prot'");
+        assertThatThrownBy(() -> load(prodKeys() + "colour: red\n", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("unknown key 'colour'");
+        assertThatThrownBy(() -> load(prodKeys(), Map.of("ATRIUM_HTTP_PROT", "1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("ATRIUM_HTTP_PROT");
+    }
+
+    @Test
+    void wrongTypesNameTheKey() {
+        assertThatThrownBy(() -> load(prodKeys() + "http:\n  port: lots\n", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("http.port");
+        assertThatThrownBy(() -> load(prodKeys() + "http: [1, 2]\n", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("http");
+        assertThatThrownBy(() -> load("http:\n  port: [\n", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("not valid YAML");
+        assertThatThrownBy(() -> load("- a\n- b\n", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("mapping");
+    }
+
+    @Test
+    void unreadableFileSaysSo() {
+        assertThatThrownBy(() -> loader.load(CommandLine.parse("--config", dir.resolve("missing.yaml").toString()), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("cannot read config file").hasMessageContaining("no such file");
+    }
+
+    @Test
+    void productionRefusesTheDevCredentialsShortSecretsAndNoKeys() {
+        assertThatThrownBy(() -> load("auth:\n  api_keys:\n    devkey: secret\n", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("refused outside --dev");
+        assertThatThrownBy(() -> load("auth:\n  api_keys:\n    mine: secret\n", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("refused outside --dev");
+        assertThatThrownBy(() -> load("auth:\n  api_keys:\n    mine: short-secret\n", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("at least 32 characters");
+        assertThatThrownBy(() -> load("", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("auth.api_keys is empty");
+    }
+
+    @Test
+    void validationReportsEveryProblemWithItsKey() {
+        assertThatThrownBy(() -> load(prodKeys() + "http:\n  port: 70000\n  max_body_bytes: 10\nrtc:\n  port: -1\n"
+                + "database:\n  url: mysql://x\n  max_pool_size: 0\n", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("http.port").hasMessageContaining("rtc.port").hasMessageContaining("http.max_body_bytes")
+                .hasMessageContaining("database.url 'mysql://x' is not supported").hasMessageContaining("database.max_pool_size");
+        assertThatThrownBy(() -> load("auth:\n  token_ttl_seconds: 100000\n  api_keys:\n    prod: " + LONG_SECRET + "\n", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("auth.token_ttl_seconds");
+    }
+
+    @Test
+    void badFlagsAreExplained() {
+        assertThatThrownBy(() -> CommandLine.parse("--http-port", "eighty")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("--http-port needs a port number");
+        assertThatThrownBy(() -> CommandLine.parse("--config")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("--config needs a value");
+        assertThatThrownBy(() -> CommandLine.parse("--frobnicate")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("unknown option '--frobnicate'");
+        assertThat(CommandLine.parse("--help").help()).isTrue();
+        assertThat(CommandLine.parse("--version").version()).isTrue();
+    }
+
+    @Test
+    void theSampleConfigDocumentsEveryKeyAndLoads() throws Exception {
+        Path sample = Path.of("..", "atrium.sample.yaml");
+        JsonNode tree = new ObjectMapper(new YAMLFactory()).readTree(sample.toFile());
+        Set<String> documented = new TreeSet<>();
+        collect(tree, "", documented);
+        assertThat(documented).isEqualTo(loader.knownPaths());
+        AtriumConfig fromSample = loader.load(CommandLine.parse("--config", sample.toString(), "--dev"), Map.of());
+        AtriumConfig defaults = loader.load(CommandLine.parse("--dev"), Map.of());
+        assertThat(fromSample).isEqualTo(defaults);
+    }
+
+    private static void collect(JsonNode node, String prefix, Set<String> out) {
+        if (node.isObject() && node.size() > 0) {
+            node.fields().forEachRemaining(f -> collect(f.getValue(), prefix + f.getKey() + ".", out));
+        } else {
+            out.add(prefix.substring(0, prefix.length() - 1));
+        }
+    }
+}
