@@ -1,0 +1,151 @@
+package io.atrium.server.testing;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.PlaywrightException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Debian's headless Chromium driven by Playwright: one browser per test JVM, started on first use
+ * and closed at JVM exit, with fake camera and microphone and loopback ICE (see DESIGN.md, "Real
+ * clients in tests"). Each {@link #newPage} gets its own browser context, so pages share nothing.
+ *
+ * <p>Playwright is not thread-safe: use these pages from one test thread (JUnit's default).
+ */
+public final class Chromium {
+
+    public static final Path EXECUTABLE = Path.of("/usr/bin/chromium");
+    public static final List<String> FLAGS = List.of(
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+            "--allow-loopback-in-peer-connection");
+    /** Where {@link #screenshot} writes: {@code server/target/screenshots}. */
+    public static final Path SCREENSHOTS = Path.of(System.getProperty("basedir", "."), "target", "screenshots");
+    private static final String HELPERS = "/webrtc-test-helpers.js";
+    private static final Duration POLL = Duration.ofMillis(100);
+    private static final Logger log = LoggerFactory.getLogger(Chromium.class);
+
+    private static Playwright playwright;
+    private static Browser browser;
+
+    private Chromium() {
+    }
+
+    /** The shared browser, started on first call. */
+    public static synchronized Browser browser() {
+        if (browser == null) {
+            if (!Files.isExecutable(EXECUTABLE)) {
+                throw new AssertionError(EXECUTABLE + " is missing: run scripts/test, which installs Debian's chromium");
+            }
+            long start = System.nanoTime();
+            // Playwright must never download a browser, whoever runs the tests (Maven or an IDE).
+            playwright = Playwright.create(new Playwright.CreateOptions()
+                    .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+            browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+                    .setExecutablePath(EXECUTABLE).setHeadless(true).setArgs(FLAGS));
+            log.info("chromium {} started in {} ms", browser.version(), (System.nanoTime() - start) / 1_000_000);
+            Playwright started = playwright;
+            Runtime.getRuntime().addShutdownHook(new Thread(started::close, "chromium-close"));
+        }
+        return browser;
+    }
+
+    /** A page labelled "page"; see {@link #newPage(String)}. */
+    public static Page newPage() {
+        return newPage("page");
+    }
+
+    /**
+     * A page in a fresh context with camera and microphone granted, whose console messages and
+     * uncaught errors go to the test log prefixed with {@code label}. Closing the page closes its context.
+     */
+    public static Page newPage(String label) {
+        BrowserContext context = browser().newContext();
+        context.grantPermissions(List.of("camera", "microphone"));
+        Page page = context.newPage();
+        page.onConsoleMessage(m -> {
+            switch (m.type()) {
+                case "error", "warning" -> log.warn("[{}] console.{}: {}", label, m.type(), m.text());
+                case "debug", "verbose" -> log.debug("[{}] console.{}: {}", label, m.type(), m.text());
+                default -> log.info("[{}] console.{}: {}", label, m.type(), m.text());
+            }
+        });
+        page.onPageError(e -> log.warn("[{}] page error: {}", label, e));
+        page.onCrash(p -> log.error("[{}] page crashed", label));
+        page.onClose(p -> context.close());
+        return page;
+    }
+
+    /**
+     * Makes {@code window.atriumTest} (src/test/resources/webrtc-test-helpers.js) available in the
+     * current document and in every document the page loads later.
+     */
+    public static void installHelpers(Page page) {
+        String script = resource(HELPERS);
+        page.addInitScript(script);
+        page.evaluate(script);
+    }
+
+    /** Saves a full-page PNG as {@code server/target/screenshots/<name>.png} and returns its path. */
+    public static Path screenshot(Page page, String name) {
+        Path file = SCREENSHOTS.resolve(name + ".png");
+        try {
+            Files.createDirectories(SCREENSHOTS);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        page.screenshot(new Page.ScreenshotOptions().setPath(file).setFullPage(true));
+        return file;
+    }
+
+    /**
+     * Evaluates {@code jsPredicate}, a JS expression that may use {@code await}, until it returns
+     * {@code true}. Any other value it returns, or the error it throws, is kept and reported if the
+     * timeout passes, so a predicate can return what it saw: {@code s.video.framesDecoded > 10 || s}.
+     */
+    public static void waitFor(Page page, String jsPredicate, Duration timeout) {
+        String fn = "async () => { try { return (" + jsPredicate + "); } catch (e) { return 'threw ' + e; } }";
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Object last;
+        while (true) {
+            try {
+                last = page.evaluate(fn);
+                if (Boolean.TRUE.equals(last)) {
+                    return;
+                }
+            } catch (PlaywrightException e) { // e.g. the page is navigating
+                last = e.getMessage();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not true after " + timeout.toMillis() + " ms: " + jsPredicate
+                        + "\nlast value: " + last);
+            }
+            page.waitForTimeout(POLL.toMillis()); // unlike Thread.sleep, keeps page events flowing
+        }
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = Chromium.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("test resource missing: " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

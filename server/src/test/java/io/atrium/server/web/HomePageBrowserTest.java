@@ -1,0 +1,81 @@
+package io.atrium.server.web;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Route;
+import io.atrium.server.testing.Chromium;
+import io.atrium.server.testing.TestServer;
+import io.atrium.server.testing.TestServer.Db;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The web app's first page in a real Chromium, and the browser's own WebRTC on loopback. */
+class HomePageBrowserTest {
+
+    @Test
+    void homePageShowsStatusAndCreatesARoom() {
+        try (TestServer server = TestServer.start(Db.H2); Page page = Chromium.newPage("home")) {
+            page.navigate(server.uri("/").toString());
+            assertThat(page.locator("#status")).hasText("Atrium is running.");
+
+            page.locator("#creds [name=key]").fill(TestServer.KEY);
+            page.locator("#creds [name=secret]").fill(TestServer.SECRET);
+            page.locator("#creds button[type=submit]").click();
+            assertThat(page.locator("#rooms li")).hasText("No rooms yet.");
+
+            page.locator("#create [name=name]").fill("Browser smoke room");
+            page.locator("#create button[type=submit]").click();
+            assertThat(page.locator("#create-result")).containsText("Created “Browser smoke room”");
+            Locator listed = page.locator("#rooms li");
+            assertThat(listed).hasCount(1);
+            assertThat(listed).containsText("Browser smoke room — ");
+            Chromium.screenshot(page, "home");
+
+            JsonNode rooms = server.get("/v1/rooms").json().get("rooms");
+            assertThat(rooms).hasSize(1);
+            assertThat(rooms.get(0).get("name").asText()).isEqualTo("Browser smoke room");
+            assertThat(listed.textContent()).endsWith(rooms.get(0).get("uuid").asText());
+        }
+    }
+
+    @Test
+    void fakeCameraReachesALoopbackPeerConnection() {
+        try (Page page = Chromium.newPage("loopback")) {
+            // getUserMedia needs a secure context, which about:blank is not; 127.0.0.1 is, and the
+            // route answers for it inside the browser, so no server is involved.
+            page.route("http://127.0.0.1/", route -> route.fulfill(new Route.FulfillOptions()
+                    .setContentType("text/html").setBody("<!doctype html><title>loopback</title>")));
+            page.navigate("http://127.0.0.1/");
+            Chromium.installHelpers(page);
+            page.evaluate("""
+                    async () => {
+                      const stream = await navigator.mediaDevices.getUserMedia({ video: true });
+                      const sender = new RTCPeerConnection(), receiver = new RTCPeerConnection();
+                      sender.onicecandidate = e => receiver.addIceCandidate(e.candidate);
+                      receiver.onicecandidate = e => sender.addIceCandidate(e.candidate);
+                      stream.getTracks().forEach(t => sender.addTrack(t, stream));
+                      await sender.setLocalDescription();
+                      await receiver.setRemoteDescription(sender.localDescription);
+                      await receiver.setLocalDescription();
+                      await sender.setRemoteDescription(receiver.localDescription);
+                      Object.assign(window, { sender, receiver });
+                    }""");
+
+            Chromium.waitFor(page, "atriumTest.inboundStats(receiver).then(s => s.video.framesDecoded > 10 || s)",
+                    Duration.ofSeconds(20));
+
+            @SuppressWarnings("unchecked")
+            Map<String, Object> video = (Map<String, Object>) ((Map<String, Object>)
+                    page.evaluate("atriumTest.inboundStats(receiver)")).get("video");
+            assertThat(video).containsEntry("frameWidth", 640).containsEntry("frameHeight", 480);
+            assertThat(((Number) video.get("packetsReceived")).intValue()).isPositive();
+            Chromium.waitFor(page, "atriumTest.outboundStats(sender).then(s => s.video.framesEncoded > 10 || s)",
+                    Duration.ofSeconds(5));
+        }
+    }
+}
