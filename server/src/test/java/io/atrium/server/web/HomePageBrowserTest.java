@@ -56,8 +56,10 @@ class HomePageBrowserTest {
                     async () => {
                       const stream = await navigator.mediaDevices.getUserMedia({ video: true });
                       const sender = new RTCPeerConnection(), receiver = new RTCPeerConnection();
-                      sender.onicecandidate = e => receiver.addIceCandidate(e.candidate);
-                      receiver.onicecandidate = e => sender.addIceCandidate(e.candidate);
+                      // only loopback candidates: test traffic stays on 127.0.0.1
+                      const loopback = (to) => e => e.candidate?.address === '127.0.0.1' && to.addIceCandidate(e.candidate);
+                      sender.onicecandidate = loopback(receiver);
+                      receiver.onicecandidate = loopback(sender);
                       stream.getTracks().forEach(t => sender.addTrack(t, stream));
                       await sender.setLocalDescription();
                       await receiver.setRemoteDescription(sender.localDescription);
@@ -74,6 +76,11 @@ class HomePageBrowserTest {
                     page.evaluate("atriumTest.inboundStats(receiver)")).get("video");
             assertThat(video).containsEntry("frameWidth", 640).containsEntry("frameHeight", 480);
             assertThat(((Number) video.get("packetsReceived")).intValue()).isPositive();
+            Object pair = page.evaluate("""
+                    async () => { for (const r of (await receiver.getStats()).values())
+                      if (r.type === 'candidate-pair' && r.state === 'succeeded') return r.localCandidateId; }""");
+            Object address = page.evaluate("async id => (await receiver.getStats()).get(id).address", pair);
+            assertThat(address).isEqualTo("127.0.0.1");
             Chromium.waitFor(page, "atriumTest.outboundStats(sender).then(s => s.video.framesEncoded > 10 || s)",
                     Duration.ofSeconds(5));
         }
