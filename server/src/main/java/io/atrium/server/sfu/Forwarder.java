@@ -1,0 +1,235 @@
+package io.atrium.server.sfu;
+
+import io.atrium.server.transport.MediaPeer;
+import io.atrium.webrtc.rtcp.SenderReport;
+import io.atrium.webrtc.rtcp.SourceDescription;
+import io.atrium.webrtc.rtp.RtpHeaderExtensions;
+import io.atrium.webrtc.rtp.RtpPacket;
+import io.atrium.webrtc.rtp.Rtx;
+import io.atrium.webrtc.rtp.SequenceNumbers;
+import io.atrium.webrtc.rtp.Vp8PayloadDescriptor;
+import java.util.List;
+
+/**
+ * Copies one published track to one subscriber: picks the simulcast layer nearest the subscriber's
+ * target size (switching only at a keyframe of the new layer), and rewrites every packet to the
+ * subscriber's own SSRC, payload type, continuous sequence numbers and timestamps (and VP8 picture
+ * ids), with header extensions blanked. Answers the subscriber's NACKs from the receiver's packet
+ * cache, as RTX when negotiated. Media thread only, except {@link #target}.
+ */
+public final class Forwarder {
+
+    static final int MAX_PACKET = 1500;
+
+    final Receiver receiver;
+    private final Subscriber subscriber;
+    final int ssrc;
+    private final int payloadType;
+    private final int rtxSsrc;
+    private final int rtxPayloadType;
+    private final String cname;
+    private final byte[] scratch = new byte[MAX_PACKET + MediaPeer.SRTP_TRAILER + Rtx.OSN_LENGTH];
+    private final RtpPacket out = new RtpPacket();
+    private final RtpPacket in = new RtpPacket();
+    private final RtpHeaderExtensions extensions = new RtpHeaderExtensions();
+    private final Vp8PayloadDescriptor vp8 = new Vp8PayloadDescriptor();
+
+    private volatile int targetWidth;
+    private volatile int targetHeight;
+    private volatile boolean paused;
+    int current = -1;
+    int pending = -1;
+    private long epochStartExt;
+    private int seqOffset;
+    private long tsOffset;
+    private int pictureIdOffset;
+    private int tl0Offset;
+    private boolean started;
+    private int lastOutSeq;
+    private int lastOutTs;
+    private int lastOutPictureId = -1;
+    private int lastOutTl0 = -1;
+    private long lastOutMillis;
+    private int rtxSeq;
+    long packetsSent;
+    long octetsSent;
+    long retransmitted;
+
+    Forwarder(Receiver receiver, Subscriber subscriber, int ssrc, int payloadType, int rtxSsrc, int rtxPayloadType,
+              String cname) {
+        this.receiver = receiver;
+        this.subscriber = subscriber;
+        this.ssrc = ssrc;
+        this.payloadType = payloadType;
+        this.rtxSsrc = rtxSsrc;
+        this.rtxPayloadType = rtxPayloadType;
+        this.cname = cname;
+    }
+
+    Subscriber subscriber() {
+        return subscriber;
+    }
+
+    /** The size the subscriber renders this track at; 0×0 means the best available. Any thread. */
+    public void target(int width, int height) {
+        this.targetWidth = Math.max(0, width);
+        this.targetHeight = Math.max(0, height);
+    }
+
+    /** Stops (or resumes) forwarding, e.g. for a moderator's mute. Any thread. */
+    public void paused(boolean paused) {
+        this.paused = paused;
+    }
+
+    public int currentLayer() {
+        return current;
+    }
+
+    /** Re-evaluates the layer choice; asks for a keyframe on a new target layer. */
+    void selectLayer(long nowMillis) {
+        int want = LayerSelector.choose(receiver.layers, targetWidth, targetHeight, nowMillis);
+        if (want < 0) {
+            return;
+        }
+        if (want == current) {
+            pending = -1;
+        } else if (want != pending || nowMillis - receiver.layers[want].lastKeyframeRequestMillis > 1000) {
+            pending = want;
+            receiver.requestKeyframe(want, nowMillis);
+        }
+    }
+
+    void onPacket(Layer layer, long ext, byte[] buf, int off, int len, boolean keyframe, long nowMillis) {
+        if (paused || len > MAX_PACKET) {
+            return;
+        }
+        boolean audio = receiver.info.kind() == MediaKind.AUDIO;
+        if (!audio && layer.index != current) {
+            if ((layer.index == pending || current < 0 && pending < 0) && keyframe) {
+                switchTo(layer, ext, buf, off, len, nowMillis);
+            } else {
+                return;
+            }
+        } else if (audio && current < 0) {
+            switchTo(layer, ext, buf, off, len, nowMillis);
+        }
+        if (ext < epochStartExt) {
+            return;
+        }
+        System.arraycopy(buf, off, scratch, 0, len);
+        int n = rewrite(len);
+        if (n > 0 && subscriber.peer().sendRtp(scratch, 0, n)) {
+            packetsSent++;
+            octetsSent += out.payloadLength();
+            lastOutMillis = nowMillis;
+        }
+    }
+
+    private void switchTo(Layer layer, long ext, byte[] buf, int off, int len, long nowMillis) {
+        in.wrap(buf, off, len);
+        int seq = in.sequenceNumber();
+        long ts = in.timestamp() & 0xFFFFFFFFL;
+        if (!started) {
+            seqOffset = 0;
+            tsOffset = 0;
+        } else {
+            seqOffset = (lastOutSeq + 1 - seq) & 0xFFFF;
+            long elapsed = Math.max(1, (nowMillis - lastOutMillis) * receiver.info.clockRate() / 1000);
+            tsOffset = ((lastOutTs & 0xFFFFFFFFL) + elapsed - ts) & 0xFFFFFFFFL;
+        }
+        if (receiver.codec == Keyframes.Codec.VP8 && vp8.wrap(buf, in.payloadOffset(), in.payloadLength())) {
+            int modulus = vp8.hasLongPictureId() ? Vp8PayloadDescriptor.PICTURE_ID_MODULUS_15 : Vp8PayloadDescriptor.PICTURE_ID_MODULUS_7;
+            pictureIdOffset = vp8.pictureId() < 0 || lastOutPictureId < 0 ? 0
+                    : Math.floorMod(lastOutPictureId + 1 - vp8.pictureId(), modulus);
+            tl0Offset = vp8.tl0PicIdx() < 0 || lastOutTl0 < 0 ? 0 : (lastOutTl0 + 1 - vp8.tl0PicIdx()) & 0xFF;
+        }
+        epochStartExt = ext;
+        current = layer.index;
+        pending = -1;
+        started = true;
+    }
+
+    /** Rewrites {@code scratch[0, len)} in place for this subscriber; returns the length or -1. */
+    private int rewrite(int len) {
+        if (!out.wrap(scratch, 0, len)) {
+            return -1;
+        }
+        int seq = (out.sequenceNumber() + seqOffset) & 0xFFFF;
+        int ts = (int) ((out.timestamp() & 0xFFFFFFFFL) + tsOffset);
+        out.setSsrc(ssrc);
+        out.setPayloadType(payloadType);
+        out.setSequenceNumber(seq);
+        out.setTimestamp(ts);
+        if (out.hasExtension() && extensions.wrap(out)) {
+            while (extensions.next()) {
+                extensions.remove();
+            }
+        }
+        if (receiver.codec == Keyframes.Codec.VP8 && vp8.wrap(scratch, out.payloadOffset(), out.payloadLength())) {
+            if (vp8.pictureId() >= 0) {
+                int modulus = vp8.hasLongPictureId() ? Vp8PayloadDescriptor.PICTURE_ID_MODULUS_15 : Vp8PayloadDescriptor.PICTURE_ID_MODULUS_7;
+                int pid = (vp8.pictureId() + pictureIdOffset) % modulus;
+                vp8.setPictureId(pid);
+                lastOutPictureId = pid;
+            }
+            if (vp8.tl0PicIdx() >= 0) {
+                int tl0 = (vp8.tl0PicIdx() + tl0Offset) & 0xFF;
+                vp8.setTl0PicIdx(tl0);
+                lastOutTl0 = tl0;
+            }
+        }
+        if (!started || SequenceNumbers.isNewer(seq, lastOutSeq)) {
+            lastOutSeq = seq;
+            lastOutTs = ts;
+        }
+        return len;
+    }
+
+    /** Answers a NACK for output sequence numbers {@code seqs[0, count)}. */
+    void retransmit(int[] seqs, int count) {
+        if (current < 0) {
+            return;
+        }
+        Layer layer = receiver.layers[current];
+        int highest16 = (int) (layer.highestSeq & 0xFFFF);
+        for (int i = 0; i < count; i++) {
+            int orig = (seqs[i] - seqOffset) & 0xFFFF;
+            long ext = layer.highestSeq - ((highest16 - orig) & 0xFFFF);
+            if (ext < epochStartExt) {
+                continue;
+            }
+            int len = layer.cache.get(ext, scratch, 0);
+            if (len < 0) {
+                continue;
+            }
+            int n = rewrite(len);
+            if (n < 0) {
+                continue;
+            }
+            if (rtxPayloadType >= 0) {
+                n = Rtx.wrapInPlace(out, scratch.length - MediaPeer.SRTP_TRAILER, rtxPayloadType, rtxSsrc, rtxSeq++ & 0xFFFF);
+                if (n < 0) {
+                    continue;
+                }
+            }
+            if (subscriber.peer().sendRtp(scratch, 0, n)) {
+                retransmitted++;
+            }
+        }
+    }
+
+    /** Writes an SR (RFC 3550 §6.4.1) and SDES CNAME for this stream; returns the length, 0 before the first packet. */
+    int writeSenderReport(byte[] buf, int off, int capacity, long nowMillis) {
+        if (!started) {
+            return 0;
+        }
+        long rtpNow = (lastOutTs & 0xFFFFFFFFL) + (nowMillis - lastOutMillis) * receiver.info.clockRate() / 1000;
+        int n = SenderReport.write(buf, off, capacity, ssrc, Ntp.fromMillis(System.currentTimeMillis()), (int) rtpNow,
+                (int) packetsSent, (int) octetsSent, List.of());
+        if (n < 0) {
+            return 0;
+        }
+        int m = SourceDescription.writeCname(buf, off + n, capacity - n, ssrc, cname);
+        return m < 0 ? n : n + m;
+    }
+}

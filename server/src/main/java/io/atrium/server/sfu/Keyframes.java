@@ -1,0 +1,63 @@
+package io.atrium.server.sfu;
+
+import io.atrium.webrtc.rtp.Av1AggregationHeader;
+import io.atrium.webrtc.rtp.H264Payload;
+import io.atrium.webrtc.rtp.Vp8PayloadDescriptor;
+import io.atrium.webrtc.rtp.Vp9PayloadDescriptor;
+
+/**
+ * Keyframe detection per video codec, and the frame size VP8 keyframes carry (RFC 6386 §9.1), which
+ * tells the SFU each simulcast layer's resolution without signaling. Media thread only.
+ */
+final class Keyframes {
+
+    enum Codec { VP8, VP9, H264, AV1, OTHER }
+
+    private final Vp8PayloadDescriptor vp8 = new Vp8PayloadDescriptor();
+    private int width;
+    private int height;
+
+    static Codec codec(String name) {
+        return switch (name.toUpperCase(java.util.Locale.ROOT)) {
+            case "VP8" -> Codec.VP8;
+            case "VP9" -> Codec.VP9;
+            case "H264" -> Codec.H264;
+            case "AV1" -> Codec.AV1;
+            default -> Codec.OTHER;
+        };
+    }
+
+    /** True when the payload starts a keyframe; for VP8 also records its size ({@link #width()}). */
+    boolean isKeyframe(Codec codec, byte[] buf, int off, int len) {
+        return switch (codec) {
+            case VP8 -> vp8Keyframe(buf, off, len);
+            case VP9 -> Vp9PayloadDescriptor.isKeyframe(buf, off, len);
+            case H264 -> H264Payload.isKeyframe(buf, off, len);
+            case AV1 -> Av1AggregationHeader.isKeyframe(buf, off, len);
+            case OTHER -> false;
+        };
+    }
+
+    private boolean vp8Keyframe(byte[] buf, int off, int len) {
+        if (!vp8.wrap(buf, off, len) || !vp8.isKeyframe()) {
+            return false;
+        }
+        // frame tag (3 bytes), start code 9d 01 2a, then 14-bit width and height, little-endian
+        int p = off + vp8.descriptorLength();
+        if (len - vp8.descriptorLength() >= 10 && (buf[p + 3] & 0xff) == 0x9d && (buf[p + 4] & 0xff) == 0x01
+                && (buf[p + 5] & 0xff) == 0x2a) {
+            width = ((buf[p + 6] & 0xff) | (buf[p + 7] & 0xff) << 8) & 0x3fff;
+            height = ((buf[p + 8] & 0xff) | (buf[p + 9] & 0xff) << 8) & 0x3fff;
+        }
+        return true;
+    }
+
+    /** Width of the last VP8 keyframe seen, 0 when unknown. */
+    int width() {
+        return width;
+    }
+
+    int height() {
+        return height;
+    }
+}

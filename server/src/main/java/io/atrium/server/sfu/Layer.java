@@ -1,0 +1,100 @@
+package io.atrium.server.sfu;
+
+import io.atrium.webrtc.rtp.SequenceNumberUnwrapper;
+
+/**
+ * One encoding of a published track (one simulcast rid, or the only one): its SSRCs once learned,
+ * sequence and loss statistics for receiver reports (RFC 3550 §6.4.1, A.3, A.8), the NACK tracker,
+ * the packet cache, keyframe state and a bitrate estimate. Media thread only.
+ */
+final class Layer {
+
+    final int index;
+    final String rid;
+    final PacketCache cache;
+    final NackTracker nacks = new NackTracker();
+    final Keyframes keyframes = new Keyframes();
+    private final SequenceNumberUnwrapper unwrapper = new SequenceNumberUnwrapper();
+    int ssrc;
+    int rtxSsrc;
+    boolean ssrcKnown;
+    boolean rtxKnown;
+
+    long baseSeq = -1;
+    long highestSeq = -1;
+    long received;
+    long expectedPrior;
+    long receivedPrior;
+    double jitter;
+    private long lastTransit = Long.MIN_VALUE;
+    long lastPacketMillis;
+    long lastKeyframeMillis;
+    long lastKeyframeRequestMillis;
+    boolean waitingForKeyframe = true;
+    /** Middle 32 bits of the NTP time of the last SR from the publisher, and when it arrived. */
+    int lastSrNtp;
+    long lastSrArrivalMillis;
+    private long windowBytes;
+    private long windowStartMillis;
+    long bitrate;
+    long packets;
+    long bytes;
+    long retransmissionsReceived;
+
+    Layer(int index, String rid, int cacheSize) {
+        this.index = index;
+        this.rid = rid;
+        this.cache = new PacketCache(cacheSize);
+    }
+
+    /**
+     * Records a packet and returns its extended sequence number, or -1 for a duplicate that must not
+     * be forwarded again.
+     */
+    long onPacket(int seq, int rtpTimestamp, int clockRate, int len, long nowMillis, boolean retransmission) {
+        long ext = unwrapper.unwrap(seq);
+        if (cache.contains(ext)) {
+            return -1;
+        }
+        long previous = highestSeq;
+        nacks.onPacket(ext, previous, nowMillis);
+        if (baseSeq < 0) {
+            baseSeq = ext;
+        }
+        if (ext > highestSeq) {
+            highestSeq = ext;
+        }
+        received++;
+        packets++;
+        bytes += len;
+        lastPacketMillis = nowMillis;
+        if (retransmission) {
+            retransmissionsReceived++;
+        } else {
+            updateJitter(rtpTimestamp, clockRate, nowMillis);
+        }
+        windowBytes += len;
+        if (nowMillis - windowStartMillis >= 1000) {
+            bitrate = windowStartMillis == 0 ? 0 : windowBytes * 8000 / Math.max(1, nowMillis - windowStartMillis);
+            windowBytes = 0;
+            windowStartMillis = nowMillis;
+        }
+        return ext;
+    }
+
+    private void updateJitter(int rtpTimestamp, int clockRate, long nowMillis) {
+        long arrival = nowMillis * clockRate / 1000;
+        long transit = arrival - (rtpTimestamp & 0xFFFFFFFFL);
+        if (lastTransit != Long.MIN_VALUE) {
+            long d = Math.abs(transit - lastTransit);
+            if (d < (long) clockRate * 10) {
+                jitter += (d - jitter) / 16.0;
+            }
+        }
+        lastTransit = transit;
+    }
+
+    boolean isActive(long nowMillis) {
+        return ssrcKnown && nowMillis - lastPacketMillis < 2000;
+    }
+}

@@ -1,0 +1,214 @@
+package io.atrium.server.sfu;
+
+import io.atrium.server.transport.MediaPeer;
+import io.atrium.server.transport.MediaTransport;
+import io.atrium.webrtc.dtls.DtlsFingerprint;
+import io.atrium.webrtc.ice.HostCandidate;
+import io.atrium.webrtc.sdp.AnswerBuilder;
+import io.atrium.webrtc.sdp.Candidate;
+import io.atrium.webrtc.sdp.Codec;
+import io.atrium.webrtc.sdp.CodecCapability;
+import io.atrium.webrtc.sdp.Direction;
+import io.atrium.webrtc.sdp.Fingerprint;
+import io.atrium.webrtc.sdp.IceCredentials;
+import io.atrium.webrtc.sdp.LocalCapabilities;
+import io.atrium.webrtc.sdp.LocalSource;
+import io.atrium.webrtc.sdp.LocalTransport;
+import io.atrium.webrtc.sdp.MediaDescription;
+import io.atrium.webrtc.sdp.Msid;
+import io.atrium.webrtc.sdp.RidDirection;
+import io.atrium.webrtc.sdp.SdpException;
+import io.atrium.webrtc.sdp.SessionDescription;
+import io.atrium.webrtc.sdp.SsrcGroup;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Turns an SDP offer into a media peer and its answer: for a publisher, the tracks it will send
+ * ({@link TrackInfo}); for a subscriber, which room track each receive-only m-line carries
+ * ({@link Subscription}). Atrium answers as an ICE-lite, DTLS-passive, BUNDLE-only, rtcp-mux SFU.
+ * Every problem with the offer is an {@link SdpException} whose message can go back to the client.
+ */
+public final class Negotiator {
+
+    /** Codecs Atrium forwards, with the feedback it implements (no transport-cc yet: REMB drives senders). */
+    static final List<String> VIDEO_FEEDBACK = List.of("goog-remb", "ccm fir", "nack", "nack pli");
+    static final Set<String> EXTENSIONS = Set.of(LocalCapabilities.EXT_MID, LocalCapabilities.EXT_RID,
+            LocalCapabilities.EXT_REPAIRED_RID, LocalCapabilities.EXT_AUDIO_LEVEL, LocalCapabilities.EXT_ABS_SEND_TIME);
+    private static final String CNAME = "atrium";
+
+    private final MediaTransport transport;
+    private final SecureRandom random = new SecureRandom();
+
+    public Negotiator(MediaTransport transport) {
+        this.transport = transport;
+    }
+
+    /** A negotiated peer and the SDP answer to send back. */
+    public record Negotiated<T>(MediaPeer peer, String answer, List<T> items) {
+    }
+
+    /** Negotiates a publisher; the peer is not yet attached to a router. */
+    public Negotiated<TrackInfo> publish(String offerText) {
+        SessionDescription offer = SessionDescription.parse(offerText);
+        MediaPeer peer = createPeer(offer);
+        try {
+            AnswerBuilder builder = new AnswerBuilder(offer, capabilities(), localTransport(peer));
+            for (MediaDescription m : offer.media()) {
+                m.mid().filter(mid -> !isMedia(m) || !offer.direction(m).sends()).ifPresent(builder::reject);
+                m.mid().filter(mid -> isMedia(m) && offer.direction(m).sends())
+                        .ifPresent(mid -> builder.direction(mid, Direction.RECVONLY));
+            }
+            SessionDescription answer = builder.build();
+            List<TrackInfo> tracks = new ArrayList<>();
+            for (MediaDescription a : answer.media()) {
+                if (a.isRejected() || a.mid().isEmpty()) {
+                    continue;
+                }
+                MediaDescription o = offer.mediaByMid(a.mid().get()).orElseThrow();
+                tracks.add(track(peer.id() + ":" + a.mid().get(), o, a));
+            }
+            if (tracks.isEmpty()) {
+                throw new SdpException("the offer has no audio or video that Atrium can receive"
+                        + " (send Opus audio or VP8, H.264, VP9 or AV1 video)");
+            }
+            return new Negotiated<>(peer, answer.write(), tracks);
+        } catch (RuntimeException e) {
+            peer.close("negotiation failed");
+            throw e;
+        }
+    }
+
+    /**
+     * Negotiates a subscriber: each receive-only audio or video m-line gets the next room track of its
+     * kind from {@code available}, in order; m-lines without one are answered inactive.
+     */
+    public Negotiated<Subscription> subscribe(String offerText, List<Receiver> available, int width, int height) {
+        SessionDescription offer = SessionDescription.parse(offerText);
+        MediaPeer peer = createPeer(offer);
+        try {
+            AnswerBuilder builder = new AnswerBuilder(offer, capabilities(), localTransport(peer));
+            List<Receiver> free = new ArrayList<>(available);
+            Map<String, Receiver> assigned = new HashMap<>();
+            Map<String, LocalSource> sources = new HashMap<>();
+            for (MediaDescription m : offer.media()) {
+                if (m.mid().isEmpty()) {
+                    continue;
+                }
+                String mid = m.mid().get();
+                if (!isMedia(m) || !offer.direction(m).receives()) {
+                    builder.reject(mid);
+                    continue;
+                }
+                Optional<Receiver> track = free.stream()
+                        .filter(r -> r.info.kind() == MediaKind.of(m.media()) && offersCodec(m, r.info))
+                        .findFirst();
+                if (track.isEmpty()) {
+                    builder.direction(mid, Direction.INACTIVE);
+                    continue;
+                }
+                free.remove(track.get());
+                assigned.put(mid, track.get());
+                long ssrc = random.nextInt() & 0xFFFFFFFFL;
+                long rtx = track.get().info.kind() == MediaKind.VIDEO ? random.nextInt() & 0xFFFFFFFFL : LocalSource.NO_RTX;
+                LocalSource source = new LocalSource(ssrc, rtx, CNAME, new Msid(track.get().publisherId(), track.get().info.id()));
+                sources.put(mid, source);
+                builder.direction(mid, Direction.SENDONLY).localSource(mid, source);
+            }
+            SessionDescription answer = builder.build();
+            List<Subscription> subs = new ArrayList<>();
+            for (MediaDescription a : answer.media()) {
+                Receiver r = a.mid().map(assigned::get).orElse(null);
+                if (r == null || a.isRejected()) {
+                    continue;
+                }
+                Codec codec = a.codecs().stream().filter(c -> !c.isRtx() && sameCodec(c, r.info)).findFirst()
+                        .orElseThrow(() -> new SdpException("m-line " + a.mid().get() + " does not accept " + r.info.codec()));
+                LocalSource s = sources.get(a.mid().get());
+                boolean rtx = codec.rtxPayloadType().isPresent() && s.rtxSsrc() != LocalSource.NO_RTX;
+                subs.add(new Subscription(r, (int) s.ssrc(), codec.payloadType(), rtx ? (int) s.rtxSsrc() : 0,
+                        rtx ? codec.rtxPayloadType().getAsInt() : -1, CNAME, width, height));
+            }
+            return new Negotiated<>(peer, answer.write(), subs);
+        } catch (RuntimeException e) {
+            peer.close("negotiation failed");
+            throw e;
+        }
+    }
+
+    private MediaPeer createPeer(SessionDescription offer) {
+        MediaDescription first = offer.media().stream().filter(m -> !m.isRejected()).findFirst()
+                .orElseThrow(() -> new SdpException("the offer has no media section"));
+        IceCredentials ice = offer.iceCredentials(first)
+                .orElseThrow(() -> new SdpException("the offer has no a=ice-ufrag/a=ice-pwd"));
+        Fingerprint fp = offer.fingerprints(first).stream().findFirst()
+                .orElseThrow(() -> new SdpException("the offer has no a=fingerprint"));
+        DtlsFingerprint remote = DtlsFingerprint.parse(fp.attributeValue())
+                .orElseThrow(() -> new SdpException("unsupported a=fingerprint " + fp.attributeValue()));
+        return transport.createPeer(ice.ufrag(), remote, null);
+    }
+
+    private LocalTransport localTransport(MediaPeer peer) {
+        var local = peer.localCredentials();
+        List<Candidate> candidates = new ArrayList<>();
+        int preference = 65535;
+        for (HostCandidate c : transport.candidates()) {
+            candidates.add(Candidate.host(c.foundation(), "udp", c.address().getHostAddress(), c.port(), preference--));
+        }
+        return LocalTransport.passive(new IceCredentials(local.ufrag(), local.password()),
+                Fingerprint.parse(transport.fingerprint().toSdpValue()), candidates);
+    }
+
+    static LocalCapabilities capabilities() {
+        List<CodecCapability> codecs = List.of(CodecCapability.opus(), video(CodecCapability.vp8()),
+                video(CodecCapability.h264ConstrainedBaseline()), video(CodecCapability.vp9()), video(CodecCapability.av1()));
+        return new LocalCapabilities(codecs, EXTENSIONS, false, 5000, 0);
+    }
+
+    private static CodecCapability video(CodecCapability c) {
+        return new CodecCapability(c.name(), c.clockRate(), c.channels(), VIDEO_FEEDBACK, c.rtx(), c.parameters());
+    }
+
+    private static boolean isMedia(MediaDescription m) {
+        return !m.isRejected() && (m.media().equals("audio") || m.media().equals("video"));
+    }
+
+    private static boolean offersCodec(MediaDescription m, TrackInfo t) {
+        return m.codecs().stream().anyMatch(c -> !c.isRtx() && sameCodec(c, t));
+    }
+
+    private static boolean sameCodec(Codec c, TrackInfo t) {
+        return c.name().equalsIgnoreCase(t.codec()) && c.clockRate() == t.clockRate();
+    }
+
+    private static TrackInfo track(String id, MediaDescription offered, MediaDescription answered) {
+        Codec codec = answered.codecs().stream().filter(c -> !c.isRtx()).findFirst()
+                .orElseThrow(() -> new SdpException("m-line " + answered.mid().orElse("?") + " has no codec Atrium supports"));
+        int rtxPt = codec.rtxPayloadType().orElse(-1);
+        List<String> rids = answered.rids().stream().filter(r -> r.direction() == RidDirection.RECV).map(r -> r.id()).toList();
+        List<Long> ssrcs = new ArrayList<>();
+        List<Long> rtxSsrcs = new ArrayList<>();
+        Map<Long, Long> fid = new HashMap<>();
+        offered.ssrcGroups().stream().filter(g -> g.semantics().equals(SsrcGroup.FID) && g.ssrcs().size() == 2)
+                .forEach(g -> fid.put(g.ssrcs().get(0), g.ssrcs().get(1)));
+        Optional<SsrcGroup> sim = offered.ssrcGroups().stream().filter(g -> g.semantics().equals(SsrcGroup.SIM)).findFirst();
+        if (rids.isEmpty()) {
+            List<Long> primaries = sim.map(SsrcGroup::ssrcs).orElseGet(() -> offered.ssrcs().stream()
+                    .map(MediaDescription.SsrcDescription::ssrc).filter(s -> !fid.containsValue(s)).limit(1).toList());
+            for (Long s : primaries.subList(0, Math.min(1, primaries.size()))) {
+                ssrcs.add(s);
+                rtxSsrcs.add(fid.getOrDefault(s, 0L));
+            }
+        }
+        return new TrackInfo(id, MediaKind.of(answered.media()), answered.mid().orElseThrow(), codec.name(), codec.clockRate(),
+                codec.payloadType(), rtxPt, rids, ssrcs, rtxSsrcs,
+                answered.extmapId(LocalCapabilities.EXT_MID).orElse(0), answered.extmapId(LocalCapabilities.EXT_RID).orElse(0),
+                answered.extmapId(LocalCapabilities.EXT_REPAIRED_RID).orElse(0),
+                answered.extmapId(LocalCapabilities.EXT_AUDIO_LEVEL).orElse(0));
+    }
+}

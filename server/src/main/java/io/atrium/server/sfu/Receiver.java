@@ -1,0 +1,109 @@
+package io.atrium.server.sfu;
+
+import io.atrium.webrtc.rtp.RtpPacket;
+import java.util.Arrays;
+
+/**
+ * The SFU side of one published track: its layers, the forwarders that copy it to subscribers, and
+ * keyframe requests toward the publisher. Every method runs on the media thread; the forwarder list
+ * is a copy-on-write array so the per-packet loop reads a stable snapshot.
+ */
+public final class Receiver {
+
+    static final int VIDEO_CACHE = 512;
+    static final int AUDIO_CACHE = 64;
+    /** Keyframe requests (PLI) to the publisher are at least this far apart per layer. */
+    static final long KEYFRAME_REQUEST_INTERVAL_MILLIS = 300;
+
+    private static final Forwarder[] NONE = new Forwarder[0];
+
+    final TrackInfo info;
+    final Publisher publisher;
+    final Layer[] layers;
+    final Keyframes.Codec codec;
+    private Forwarder[] forwarders = NONE;
+
+    Receiver(TrackInfo info, Publisher publisher) {
+        this.info = info;
+        this.publisher = publisher;
+        this.codec = Keyframes.codec(info.codec());
+        this.layers = new Layer[info.layerCount()];
+        int cache = info.kind() == MediaKind.VIDEO ? VIDEO_CACHE : AUDIO_CACHE;
+        for (int i = 0; i < layers.length; i++) {
+            layers[i] = new Layer(i, info.rids().isEmpty() ? null : info.rids().get(i), cache);
+        }
+        for (int i = 0; i < Math.min(layers.length, info.ssrcs().size()); i++) {
+            layers[i].ssrc = info.ssrcs().get(i).intValue();
+            layers[i].ssrcKnown = true;
+            if (i < info.rtxSsrcs().size() && info.rtxSsrcs().get(i) != 0) {
+                layers[i].rtxSsrc = info.rtxSsrcs().get(i).intValue();
+                layers[i].rtxKnown = true;
+            }
+        }
+    }
+
+    public TrackInfo info() {
+        return info;
+    }
+
+    public String publisherId() {
+        return publisher.peer().id();
+    }
+
+    /** A packet of layer {@code layer} (already unwrapped when it came as RTX). */
+    void onMedia(Layer layer, RtpPacket packet, long nowMillis, boolean retransmission) {
+        byte[] buf = packet.buffer();
+        long ext = layer.onPacket(packet.sequenceNumber(), packet.timestamp(), info.clockRate(), packet.length(),
+                nowMillis, retransmission);
+        if (ext < 0) {
+            return;
+        }
+        boolean keyframe = info.kind() == MediaKind.VIDEO
+                && layer.keyframes.isKeyframe(codec, buf, packet.payloadOffset(), packet.payloadLength());
+        if (keyframe) {
+            layer.lastKeyframeMillis = nowMillis;
+            layer.waitingForKeyframe = false;
+        }
+        layer.cache.put(ext, buf, packet.offset(), packet.length());
+        Forwarder[] fs = forwarders;
+        for (Forwarder f : fs) {
+            f.onPacket(layer, ext, buf, packet.offset(), packet.length(), keyframe, nowMillis);
+        }
+    }
+
+    /** Asks the publisher for a keyframe on {@code layer}, at most every {@link #KEYFRAME_REQUEST_INTERVAL_MILLIS}. */
+    void requestKeyframe(int layer, long nowMillis) {
+        if (info.kind() != MediaKind.VIDEO || layer < 0 || layer >= layers.length) {
+            return;
+        }
+        Layer l = layers[layer];
+        if (!l.ssrcKnown || nowMillis - l.lastKeyframeRequestMillis < KEYFRAME_REQUEST_INTERVAL_MILLIS) {
+            return;
+        }
+        l.lastKeyframeRequestMillis = nowMillis;
+        l.waitingForKeyframe = true;
+        publisher.sendPli(l.ssrc);
+    }
+
+    void addForwarder(Forwarder f) {
+        Forwarder[] next = Arrays.copyOf(forwarders, forwarders.length + 1);
+        next[next.length - 1] = f;
+        forwarders = next;
+    }
+
+    void removeForwarder(Forwarder f) {
+        forwarders = Arrays.stream(forwarders).filter(x -> x != f).toArray(Forwarder[]::new);
+    }
+
+    Forwarder[] forwarders() {
+        return forwarders;
+    }
+
+    /** Stops every forwarder of this track (the publisher left). */
+    void close() {
+        for (Forwarder f : forwarders) {
+            f.subscriber().removeForwarder(f);
+        }
+        forwarders = NONE;
+    }
+}

@@ -1,0 +1,168 @@
+package io.atrium.server.sfu;
+
+import io.atrium.server.transport.MediaPeer;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The media of one room: its publishers (and their receivers) and subscribers (and their
+ * forwarders). All state is owned by the media thread; the control methods may be called from any
+ * thread and hop onto it. {@link #tracks()} is an immutable snapshot readable anywhere.
+ */
+public final class Router {
+
+    private final UUID room;
+    private final Sfu sfu;
+    private final SecureRandom random = new SecureRandom();
+    private final Map<MediaPeer, Publisher> publishers = new IdentityHashMap<>();
+    private final Map<MediaPeer, Subscriber> subscribers = new IdentityHashMap<>();
+    private volatile List<Receiver> tracks = List.of();
+    private final java.util.concurrent.atomic.AtomicInteger reserved = new java.util.concurrent.atomic.AtomicInteger();
+
+    Router(UUID room, Sfu sfu) {
+        this.room = room;
+        this.sfu = sfu;
+    }
+
+    public UUID room() {
+        return room;
+    }
+
+    /** The published tracks of the room, newest publisher last. Any thread. */
+    public List<Receiver> tracks() {
+        return tracks;
+    }
+
+    /** Makes {@code peer} a publisher of {@code tracks} once it connects. Any thread. */
+    public void addPublisher(MediaPeer peer, List<TrackInfo> infos) {
+        Publisher publisher = new Publisher(peer, infos, random.nextInt());
+        peer.listener(new MediaPeer.Listener() {
+            @Override
+            public void onRtp(MediaPeer p, byte[] buf, int off, int len) {
+                publisher.onRtp(buf, off, len, System.currentTimeMillis());
+            }
+
+            @Override
+            public void onRtcp(MediaPeer p, byte[] buf, int off, int len) {
+                publisher.onRtcp(buf, off, len, System.currentTimeMillis());
+            }
+
+            @Override
+            public void onClosed(MediaPeer p, String reason) {
+                removePeer(p);
+            }
+        });
+        peer.execute(() -> {
+            publishers.put(peer, publisher);
+            refreshTracks();
+            reserved.decrementAndGet();
+        });
+    }
+
+    /**
+     * Makes {@code peer} a subscriber: one forwarder per entry, started when the peer connects (with a
+     * keyframe request). Any thread.
+     */
+    public void addSubscriber(MediaPeer peer, List<Subscription> subscriptions) {
+        Subscriber subscriber = new Subscriber(peer);
+        peer.listener(new MediaPeer.Listener() {
+            @Override
+            public void onConnected(MediaPeer p) {
+                long now = System.currentTimeMillis();
+                for (Subscription s : subscriptions) {
+                    Forwarder f = new Forwarder(s.receiver(), subscriber, s.ssrc(), s.payloadType(), s.rtxSsrc(),
+                            s.rtxPayloadType(), s.cname());
+                    f.target(s.width(), s.height());
+                    subscriber.addForwarder(f);
+                    f.selectLayer(now);
+                    s.receiver().requestKeyframe(Math.max(0, f.pending), now);
+                }
+            }
+
+            @Override
+            public void onRtp(MediaPeer p, byte[] buf, int off, int len) {
+                // a receive-only peer sends no media; anything else is ignored
+            }
+
+            @Override
+            public void onRtcp(MediaPeer p, byte[] buf, int off, int len) {
+                subscriber.onRtcp(buf, off, len, System.currentTimeMillis());
+            }
+
+            @Override
+            public void onClosed(MediaPeer p, String reason) {
+                removePeer(p);
+            }
+        });
+        peer.execute(() -> {
+            subscribers.put(peer, subscriber);
+            reserved.decrementAndGet();
+        });
+    }
+
+    /** Forgets a peer's publications and subscriptions. Any thread. */
+    public void removePeer(MediaPeer peer) {
+        peer.execute(() -> {
+            Publisher p = publishers.remove(peer);
+            if (p != null) {
+                p.close();
+                refreshTracks();
+            }
+            Subscriber s = subscribers.remove(peer);
+            if (s != null) {
+                s.close();
+            }
+            sfu.removeIfEmpty(this);
+        });
+    }
+
+    void reserve() {
+        reserved.incrementAndGet();
+    }
+
+    /** Gives back a reservation from {@link Sfu#join} that was not used for a peer. */
+    public void release() {
+        reserved.decrementAndGet();
+    }
+
+    boolean isEmpty() {
+        return publishers.isEmpty() && subscribers.isEmpty() && reserved.get() == 0;
+    }
+
+    /** The forwarders of a subscriber peer, for layer targets and pausing. Media thread. */
+    List<Forwarder> forwardersOf(MediaPeer peer) {
+        Subscriber s = subscribers.get(peer);
+        return s == null ? List.of() : s.forwarders();
+    }
+
+    void tickNacks(long nowMillis) {
+        for (Publisher p : publishers.values()) {
+            if (p.peer().isConnected()) {
+                p.tickNacks(nowMillis);
+            }
+        }
+    }
+
+    void tickReports(long nowMillis) {
+        for (Publisher p : publishers.values()) {
+            if (p.peer().isConnected()) {
+                p.tickReports(nowMillis);
+            }
+        }
+        for (Subscriber s : subscribers.values()) {
+            if (s.peer().isConnected()) {
+                s.tick(nowMillis);
+            }
+        }
+    }
+
+    private void refreshTracks() {
+        List<Receiver> all = new ArrayList<>();
+        publishers.values().forEach(p -> all.addAll(p.receivers()));
+        tracks = List.copyOf(all);
+    }
+}

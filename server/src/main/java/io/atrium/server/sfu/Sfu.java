@@ -1,0 +1,59 @@
+package io.atrium.server.sfu;
+
+import io.atrium.server.transport.MediaTransport;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The selective forwarding unit: one {@link Router} per room over the shared {@link MediaTransport},
+ * and the media-thread timers that drive NACKs (every 20 ms) and RTCP reports and layer choices
+ * (every second).
+ */
+public final class Sfu {
+
+    static final long NACK_TICK_MILLIS = 20;
+    static final long REPORT_TICK_MILLIS = 1000;
+
+    private final MediaTransport transport;
+    private final Map<UUID, Router> routers = new ConcurrentHashMap<>();
+
+    public Sfu(MediaTransport transport) {
+        this.transport = transport;
+        transport.socket().every(NACK_TICK_MILLIS, () -> {
+            long now = System.currentTimeMillis();
+            routers.values().forEach(r -> r.tickNacks(now));
+        });
+        transport.socket().every(REPORT_TICK_MILLIS, () -> {
+            long now = System.currentTimeMillis();
+            routers.values().forEach(r -> r.tickReports(now));
+        });
+    }
+
+    public MediaTransport transport() {
+        return transport;
+    }
+
+    /**
+     * The room's router, created on first use, reserved for one {@link Router#addPublisher} or
+     * {@link Router#addSubscriber} call (or {@link Router#release}) so it cannot be dropped as empty
+     * in between.
+     */
+    public Router join(UUID room) {
+        return routers.compute(room, (k, r) -> {
+            Router router = r != null ? r : new Router(k, this);
+            router.reserve();
+            return router;
+        });
+    }
+
+    /** The room's router if it has any peers. */
+    public java.util.Optional<Router> existing(UUID room) {
+        return java.util.Optional.ofNullable(routers.get(room));
+    }
+
+    void removeIfEmpty(Router router) {
+        // runs on the media thread; a reserved router is never empty
+        routers.computeIfPresent(router.room(), (k, r) -> r.isEmpty() ? null : r);
+    }
+}

@@ -1,0 +1,99 @@
+package io.atrium.server.sfu;
+
+import io.atrium.server.transport.MediaPeer;
+import io.atrium.webrtc.rtcp.FullIntraRequest;
+import io.atrium.webrtc.rtcp.GenericNack;
+import io.atrium.webrtc.rtcp.PictureLossIndication;
+import io.atrium.webrtc.rtcp.RtcpCompound;
+import io.atrium.webrtc.rtcp.RtcpHeader;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A peer that receives tracks: owns its forwarders, turns its PLI/FIR into keyframe requests and its
+ * NACKs into retransmissions, and sends it sender reports. Media thread only.
+ */
+final class Subscriber {
+
+    private final MediaPeer peer;
+    private final IntMap<Forwarder> byOutSsrc = new IntMap<>();
+    private final List<Forwarder> forwarders = new ArrayList<>();
+    private final RtcpCompound compound = new RtcpCompound();
+    private final PictureLossIndication pli = new PictureLossIndication();
+    private final FullIntraRequest fir = new FullIntraRequest();
+    private final GenericNack nack = new GenericNack();
+    private final int[] lost = new int[GenericNack.SEQUENCES_PER_ENTRY * 400]; // a 1500-byte NACK holds < 375 entries
+    private final byte[] rtcpOut = new byte[1500 + MediaPeer.SRTP_TRAILER];
+
+    Subscriber(MediaPeer peer) {
+        this.peer = peer;
+    }
+
+    MediaPeer peer() {
+        return peer;
+    }
+
+    List<Forwarder> forwarders() {
+        return forwarders;
+    }
+
+    void addForwarder(Forwarder f) {
+        forwarders.add(f);
+        byOutSsrc.put(f.ssrc, f);
+        f.receiver.addForwarder(f);
+    }
+
+    void removeForwarder(Forwarder f) {
+        forwarders.remove(f);
+        byOutSsrc.remove(f.ssrc);
+        f.receiver.removeForwarder(f);
+    }
+
+    void onRtcp(byte[] buf, int off, int len, long nowMillis) {
+        if (!compound.wrap(buf, off, len)) {
+            return;
+        }
+        while (compound.next()) {
+            int type = compound.packetType();
+            int fmt = compound.count();
+            int poff = compound.packetOffset();
+            int plen = compound.packetLength();
+            if (type == RtcpHeader.PSFB && fmt == RtcpHeader.FMT_PLI && pli.wrap(buf, poff, plen)) {
+                keyframe(pli.mediaSsrc(), nowMillis);
+            } else if (type == RtcpHeader.PSFB && fmt == RtcpHeader.FMT_FIR && fir.wrap(buf, poff, plen)) {
+                for (int i = 0; i < fir.entryCount(); i++) {
+                    keyframe(fir.ssrc(i), nowMillis);
+                }
+            } else if (type == RtcpHeader.RTPFB && fmt == RtcpHeader.FMT_NACK && nack.wrap(buf, poff, plen)) {
+                Forwarder f = byOutSsrc.get(nack.mediaSsrc());
+                if (f != null) {
+                    f.retransmit(lost, nack.lostSequenceNumbers(lost));
+                }
+            }
+        }
+    }
+
+    private void keyframe(int ssrc, long nowMillis) {
+        Forwarder f = byOutSsrc.get(ssrc);
+        if (f != null) {
+            f.receiver.requestKeyframe(f.current >= 0 ? f.current : Math.max(0, f.pending), nowMillis);
+        }
+    }
+
+    /** Every second: re-evaluate layers and send an SR + SDES per started stream. */
+    void tick(long nowMillis) {
+        for (Forwarder f : forwarders) {
+            f.selectLayer(nowMillis);
+            int n = f.writeSenderReport(rtcpOut, 0, rtcpOut.length - MediaPeer.SRTP_TRAILER, nowMillis);
+            if (n > 0) {
+                peer.sendRtcp(rtcpOut, 0, n);
+            }
+        }
+    }
+
+    void close() {
+        for (Forwarder f : List.copyOf(forwarders)) {
+            removeForwarder(f);
+        }
+    }
+}

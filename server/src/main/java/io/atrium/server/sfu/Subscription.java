@@ -1,0 +1,10 @@
+package io.atrium.server.sfu;
+
+/**
+ * One track a subscriber receives: the receiver it copies, and what the subscriber's SDP answer
+ * promised — SSRC, payload type, RTX SSRC and payload type (-1 without RTX), CNAME — plus the size
+ * it renders at (0×0: the best layer).
+ */
+public record Subscription(Receiver receiver, int ssrc, int payloadType, int rtxSsrc, int rtxPayloadType, String cname,
+                           int width, int height) {
+}

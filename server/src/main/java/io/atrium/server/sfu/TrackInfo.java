@@ -1,0 +1,32 @@
+package io.atrium.server.sfu;
+
+import java.util.List;
+
+/**
+ * What a publisher's SDP says about one published track (one m-line): kind, mid, the codec it
+ * sends with its payload types, its simulcast rids (empty without simulcast), the SSRCs it announced
+ * (empty when only rids identify the streams) and the header-extension ids the SFU reads.
+ *
+ * @param ssrcs      announced primary SSRCs, in rid order when simulcast is signalled with SIM
+ * @param rtxSsrcs   announced RTX SSRCs parallel to {@code ssrcs} (0 when none)
+ * @param midExt     extmap id of sdes:mid, 0 when not negotiated; likewise the others
+ */
+public record TrackInfo(String id, MediaKind kind, String mid, String codec, int clockRate, int payloadType,
+                        int rtxPayloadType, List<String> rids, List<Long> ssrcs, List<Long> rtxSsrcs,
+                        int midExt, int ridExt, int repairedRidExt, int audioLevelExt) {
+
+    public TrackInfo {
+        rids = List.copyOf(rids);
+        ssrcs = List.copyOf(ssrcs);
+        rtxSsrcs = List.copyOf(rtxSsrcs);
+    }
+
+    /** Number of encodings: one per rid, or one. */
+    public int layerCount() {
+        return Math.max(1, rids.size());
+    }
+
+    public boolean hasRtx() {
+        return rtxPayloadType >= 0;
+    }
+}

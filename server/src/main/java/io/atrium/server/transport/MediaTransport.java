@@ -1,0 +1,186 @@
+package io.atrium.server.transport;
+
+import io.atrium.webrtc.dtls.DtlsCertificate;
+import io.atrium.webrtc.dtls.DtlsFingerprint;
+import io.atrium.webrtc.ice.HostCandidate;
+import io.atrium.webrtc.ice.IceCredentials;
+import io.atrium.webrtc.stun.StunReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * All peers on one UDP port. Routes each datagram by its first byte (RFC 7983): STUN to the peer
+ * named by the USERNAME's local ufrag (or by source address once validated), DTLS and SRTP/SRTCP to
+ * the peer whose ICE validated the source address. Unroutable datagrams are dropped and counted.
+ */
+public final class MediaTransport implements MediaSocket.Receiver, AutoCloseable {
+
+    /** A peer that has not finished ICE + DTLS within this long is closed. */
+    public static final long CONNECT_TIMEOUT_MILLIS = 20_000;
+    static final long TICK_MILLIS = 1_000;
+
+    private final MediaSocket socket;
+    private final DtlsCertificate certificate = DtlsCertificate.generate();
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, MediaPeer> byUfrag = new ConcurrentHashMap<>();
+    private final Map<InetSocketAddress, MediaPeer> byAddress = new ConcurrentHashMap<>();
+    private final ExecutorService handshakes = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "atrium-dtls");
+        t.setDaemon(true);
+        return t;
+    });
+    private final StunReader stun = new StunReader();
+    private final List<HostCandidate> candidates;
+    private final AtomicLong unroutable = new AtomicLong();
+    private volatile double testDropRate;
+
+    public MediaTransport(String host, int port, List<String> announcedAddresses) {
+        this.socket = MediaSocket.bind(host, port, this);
+        this.candidates = candidates(host, socket.localAddress().getPort(), announcedAddresses);
+        socket.every(TICK_MILLIS, this::tick);
+    }
+
+    /** Creates a peer for a remote description's ICE ufrag and DTLS fingerprint. */
+    public MediaPeer createPeer(String remoteUfrag, DtlsFingerprint remoteFingerprint, MediaPeer.Listener listener) {
+        IceCredentials local;
+        do {
+            local = IceCredentials.generate(random);
+        } while (byUfrag.containsKey(local.ufrag()));
+        String id = "p-" + local.ufrag();
+        MediaPeer peer = new MediaPeer(id, local, remoteUfrag, remoteFingerprint, certificate, this, handshakes, listener);
+        byUfrag.put(local.ufrag(), peer);
+        return peer;
+    }
+
+    public DtlsFingerprint fingerprint() {
+        return certificate.fingerprint();
+    }
+
+    /** The host candidates to announce in answers. */
+    public List<HostCandidate> candidates() {
+        return candidates;
+    }
+
+    public MediaSocket socket() {
+        return socket;
+    }
+
+    public long unroutable() {
+        return unroutable.get();
+    }
+
+    /** Test-only: drop this fraction of incoming SRTP packets, to exercise NACK recovery. */
+    public void testDropRate(double rate) {
+        this.testDropRate = rate;
+    }
+
+    @Override
+    public void onDatagram(byte[] buf, int len, InetSocketAddress from) {
+        int first = buf[0] & 0xff;
+        MediaPeer peer = byAddress.get(from);
+        if (first < 4) {
+            if (peer == null) {
+                peer = peerForStun(buf, len);
+            }
+            if (peer != null) {
+                peer.onStun(buf, len, from);
+                return;
+            }
+        } else if (peer != null && first >= 20 && first <= 63) {
+            peer.onDtls(buf, len);
+            return;
+        } else if (peer != null && first >= 128 && first <= 191) {
+            if (testDropRate > 0 && random.nextDouble() < testDropRate && (buf[1] & 0x7f) < 64) {
+                return;
+            }
+            peer.onSrtp(buf, len);
+            return;
+        }
+        unroutable.incrementAndGet();
+    }
+
+    private MediaPeer peerForStun(byte[] buf, int len) {
+        if (!stun.parse(buf, 0, len)) {
+            return null;
+        }
+        String username = stun.username();
+        if (username == null) {
+            return null;
+        }
+        int colon = username.indexOf(':');
+        return byUfrag.get(colon < 0 ? username : username.substring(0, colon));
+    }
+
+    void bindAddress(InetSocketAddress address, MediaPeer peer) {
+        if (address != null && !peer.isClosed()) {
+            byAddress.put(address, peer);
+        }
+    }
+
+    void remove(MediaPeer peer, InetSocketAddress address) {
+        byUfrag.remove(peer.localCredentials().ufrag(), peer);
+        byAddress.values().removeIf(p -> p == peer);
+    }
+
+    private void tick() {
+        long now = System.currentTimeMillis();
+        for (MediaPeer peer : byUfrag.values()) {
+            peer.tick(now, CONNECT_TIMEOUT_MILLIS);
+        }
+    }
+
+    public int peerCount() {
+        return byUfrag.size();
+    }
+
+    @Override
+    public void close() {
+        for (MediaPeer peer : List.copyOf(byUfrag.values())) {
+            peer.close("server shutting down");
+        }
+        socket.flush();
+        socket.close();
+        handshakes.shutdownNow();
+    }
+
+    private static List<HostCandidate> candidates(String host, int port, List<String> announced) {
+        List<InetAddress> addresses = new ArrayList<>();
+        try {
+            if (!announced.isEmpty()) {
+                for (String a : announced) {
+                    addresses.add(InetAddress.getByName(a));
+                }
+            } else {
+                InetAddress bound = InetAddress.getByName(host);
+                if (!bound.isAnyLocalAddress()) {
+                    addresses.add(bound);
+                } else {
+                    for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                        if (nic.isUp()) {
+                            nic.inetAddresses().filter(a -> a instanceof java.net.Inet4Address).forEach(addresses::add);
+                        }
+                    }
+                }
+            }
+        } catch (UnknownHostException | SocketException e) {
+            throw new TransportException("cannot determine ICE candidate addresses: " + e.getMessage(), e);
+        }
+        List<HostCandidate> out = new ArrayList<>();
+        for (int i = 0; i < addresses.size(); i++) {
+            out.add(HostCandidate.udp(String.valueOf(i + 1), addresses.get(i), port));
+        }
+        return List.copyOf(out);
+    }
+}
