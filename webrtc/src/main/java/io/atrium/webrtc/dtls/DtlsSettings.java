@@ -1,5 +1,7 @@
 package io.atrium.webrtc.dtls;
 
+import io.atrium.webrtc.srtp.SrtpProfile;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -61,10 +63,10 @@ public record DtlsSettings(int mtu, Duration handshakeTimeout, List<SrtpProfile>
         }
     }
 
-    /** MTU 1200, 10 s handshake timeout, AEAD_AES_128_GCM preferred over AES128_CM_HMAC_SHA1_80. */
+    /** MTU 1200, 10 s handshake timeout, SRTP_AEAD_AES_128_GCM preferred over SRTP_AES128_CM_HMAC_SHA1_80. */
     public static DtlsSettings defaults() {
         return new DtlsSettings(DEFAULT_MTU, DEFAULT_HANDSHAKE_TIMEOUT,
-                List.of(SrtpProfile.AEAD_AES_128_GCM, SrtpProfile.AES128_CM_HMAC_SHA1_80),
+                List.of(SrtpProfile.SRTP_AEAD_AES_128_GCM, SrtpProfile.SRTP_AES128_CM_HMAC_SHA1_80),
                 DEFAULT_RECEIVE_QUEUE_CAPACITY);
     }
 

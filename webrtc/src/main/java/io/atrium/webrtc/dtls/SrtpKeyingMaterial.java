@@ -1,5 +1,7 @@
 package io.atrium.webrtc.dtls;
 
+import io.atrium.webrtc.srtp.SrtpProfile;
+
 import java.util.Arrays;
 import java.util.Objects;
 

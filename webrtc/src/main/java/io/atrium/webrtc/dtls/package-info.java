@@ -15,6 +15,7 @@
  * </pre>
  *
  * <p>SRTP itself lives in {@code io.atrium.webrtc.srtp}; this package hands it a
- * {@link io.atrium.webrtc.dtls.SrtpKeyingMaterial}.
+ * {@link io.atrium.webrtc.dtls.SrtpKeyingMaterial}. The negotiated protection profiles are the
+ * {@link io.atrium.webrtc.srtp.SrtpProfile} constants, the single definition shared by both packages.
  */
 package io.atrium.webrtc.dtls;

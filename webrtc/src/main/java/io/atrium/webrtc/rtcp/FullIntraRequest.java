@@ -1,5 +1,7 @@
 package io.atrium.webrtc.rtcp;
 
+import io.atrium.webrtc.util.Bytes;
+
 /**
  * Full intra request (FIR), RFC 5104 section 4.3.1 (PSFB, FMT=4). The media source SSRC of the
  * common header is unused (0); each FCI entry names a target SSRC and a command sequence number

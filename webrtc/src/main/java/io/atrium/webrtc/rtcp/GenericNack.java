@@ -1,5 +1,7 @@
 package io.atrium.webrtc.rtcp;
 
+import io.atrium.webrtc.util.Bytes;
+
 /**
  * Generic NACK, RFC 4585 section 6.2.1 (RTPFB, FMT=1): flyweight reader, writer, and conversion
  * between lists of lost sequence numbers and FCI entries. Each FCI entry names a lost packet ID

@@ -1,5 +1,7 @@
 package io.atrium.webrtc.rtcp;
 
+import io.atrium.webrtc.util.Bytes;
+
 /**
  * Picture loss indication (PLI), RFC 4585 section 6.3.1 (PSFB, FMT=1, no FCI).
  *

@@ -1,5 +1,7 @@
 package io.atrium.webrtc.rtcp;
 
+import io.atrium.webrtc.util.Bytes;
+
 /**
  * Receiver estimated maximum bitrate (REMB), draft-alvestrand-rmcat-remb-03 section 2.2: an
  * application layer feedback message (PSFB, FMT=15) with the identifier 'REMB', a bitrate as

@@ -1,5 +1,7 @@
 package io.atrium.webrtc.rtcp;
 
+import io.atrium.webrtc.util.Bytes;
+
 /**
  * One reception report block of an SR or RR, RFC 3550 section 6.4.1. The record is for the control
  * path; the static getters read a block in place without allocating.

@@ -1,5 +1,7 @@
 package io.atrium.webrtc.rtcp;
 
+import io.atrium.webrtc.util.Bytes;
+
 /**
  * Flyweight iterator over a compound RTCP packet, RFC 3550 section 6.1, with the validity checks
  * of appendix A.2: every packet has version 2, the length fields add up exactly to the datagram

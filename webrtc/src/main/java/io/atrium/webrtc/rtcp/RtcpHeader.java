@@ -1,5 +1,7 @@
 package io.atrium.webrtc.rtcp;
 
+import io.atrium.webrtc.util.Bytes;
+
 /**
  * The common RTCP header, RFC 3550 section 6.4.1 (first word of every RTCP packet), with the
  * packet type values of RFC 3550 section 12.1 and RFC 4585 section 6.1, and the 12-byte common

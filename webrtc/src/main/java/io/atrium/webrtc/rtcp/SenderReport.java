@@ -1,5 +1,7 @@
 package io.atrium.webrtc.rtcp;
 
+import io.atrium.webrtc.util.Bytes;
+
 import java.util.List;
 
 /**

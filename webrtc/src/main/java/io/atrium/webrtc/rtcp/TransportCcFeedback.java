@@ -1,5 +1,7 @@
 package io.atrium.webrtc.rtcp;
 
+import io.atrium.webrtc.util.Bytes;
+
 /**
  * Transport-wide congestion control feedback, draft-holmer-rmcat-transport-wide-cc-extensions-01
  * section 3.1 (RTPFB, FMT=15): flyweight reader with a per-packet cursor. Writing is done by

@@ -1,5 +1,7 @@
 package io.atrium.webrtc.rtcp;
 
+import io.atrium.webrtc.util.Bytes;
+
 import static io.atrium.webrtc.rtcp.TransportCcFeedback.CHUNKS_OFFSET;
 import static io.atrium.webrtc.rtcp.TransportCcFeedback.DELTA_MICROS;
 import static io.atrium.webrtc.rtcp.TransportCcFeedback.MAX_RUN_LENGTH;

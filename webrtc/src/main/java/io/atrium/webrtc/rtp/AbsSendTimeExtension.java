@@ -1,5 +1,7 @@
 package io.atrium.webrtc.rtp;
 
+import io.atrium.webrtc.util.Bytes;
+
 /**
  * The abs-send-time header extension ({@value RtpHeaderExtensionMap#ABS_SEND_TIME}), defined in
  * the WebRTC "abs-send-time" experiment: 24-bit send time in seconds, 6.18 unsigned fixed point,

@@ -1,5 +1,7 @@
 package io.atrium.webrtc.rtp;
 
+import io.atrium.webrtc.util.Bytes;
+
 /**
  * The client-to-mixer audio level header extension ({@value RtpHeaderExtensionMap#AUDIO_LEVEL}),
  * RFC 6464 section 3: voice activity flag and the level in -dBov (0 loudest, 127 silence).

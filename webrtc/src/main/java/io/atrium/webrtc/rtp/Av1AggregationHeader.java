@@ -1,5 +1,7 @@
 package io.atrium.webrtc.rtp;
 
+import io.atrium.webrtc.util.Bytes;
+
 /**
  * The AV1 RTP aggregation header (AV1 RTP Payload Format specification, section 4.4), used to
  * detect the start of a new coded video sequence, which always begins with a key frame.

@@ -1,5 +1,7 @@
 package io.atrium.webrtc.rtp;
 
+import io.atrium.webrtc.util.Bytes;
+
 /**
  * Key frame detection in H.264 RTP payloads, RFC 6184 section 5: single NAL unit packets (types
  * 1-23), STAP-A aggregation (type 24, section 5.7.1) and FU-A fragments (type 28, section 5.8).

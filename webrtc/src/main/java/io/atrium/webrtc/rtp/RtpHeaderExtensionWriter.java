@@ -1,5 +1,7 @@
 package io.atrium.webrtc.rtp;
 
+import io.atrium.webrtc.util.Bytes;
+
 import static io.atrium.webrtc.rtp.RtpHeaderExtensions.ONE_BYTE_MAX_ID;
 import static io.atrium.webrtc.rtp.RtpHeaderExtensions.ONE_BYTE_MAX_LENGTH;
 import static io.atrium.webrtc.rtp.RtpHeaderExtensions.ONE_BYTE_PROFILE;

@@ -1,5 +1,7 @@
 package io.atrium.webrtc.rtp;
 
+import io.atrium.webrtc.util.Bytes;
+
 /**
  * Flyweight cursor over the elements of an RTP header extension block, RFC 8285 section 4.2
  * (one-byte form, profile {@code 0xBEDE}) and 4.3 (two-byte form, profile {@code 0x100X}).

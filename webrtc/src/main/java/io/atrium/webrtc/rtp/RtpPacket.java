@@ -1,5 +1,7 @@
 package io.atrium.webrtc.rtp;
 
+import io.atrium.webrtc.util.Bytes;
+
 /**
  * Flyweight reader and in-place editor of an RTP packet, RFC 3550 section 5.1 (fixed header),
  * 5.3.1 (header extension) and 5.1 "P" (padding).

@@ -1,5 +1,7 @@
 package io.atrium.webrtc.rtp;
 
+import io.atrium.webrtc.util.Bytes;
+
 /**
  * RTP retransmission payload format, RFC 4588 section 4: the RTX packet carries the original
  * packet's payload behind a 2-byte original sequence number (OSN), on its own SSRC, payload type

@@ -1,5 +1,7 @@
 package io.atrium.webrtc.rtp;
 
+import io.atrium.webrtc.util.Bytes;
+
 import java.nio.charset.StandardCharsets;
 
 /**

@@ -1,5 +1,7 @@
 package io.atrium.webrtc.rtp;
 
+import io.atrium.webrtc.util.Bytes;
+
 /**
  * The transport-wide sequence number header extension ({@value RtpHeaderExtensionMap#TRANSPORT_CC}),
  * draft-holmer-rmcat-transport-wide-cc-extensions-01 section 2: a 16-bit sequence number shared

@@ -1,5 +1,7 @@
 package io.atrium.webrtc.rtp;
 
+import io.atrium.webrtc.util.Bytes;
+
 /**
  * Flyweight reader and in-place editor of the VP8 payload descriptor, RFC 7741 section 4.2, plus
  * the key frame flag of the VP8 payload header (section 4.3) that follows it.

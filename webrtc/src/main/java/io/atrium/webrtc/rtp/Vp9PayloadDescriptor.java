@@ -1,5 +1,7 @@
 package io.atrium.webrtc.rtp;
 
+import io.atrium.webrtc.util.Bytes;
+
 /**
  * Key frame detection on the VP9 payload descriptor, RFC 9628 section 4.2. A packet starts a key
  * frame when it begins a frame (B=1) that is not inter-picture predicted (P=0) in spatial layer 0.

@@ -1,5 +1,7 @@
 package io.atrium.webrtc.srtp;
 
+import io.atrium.webrtc.util.Bytes;
+
 /**
  * RFC 3711 default transforms: AES-CM encryption (section 4.1.1) and HMAC-SHA1 authentication
  * truncated to {@code tagLength} octets (section 4.2.1), for SRTP and SRTCP (section 3.4).
@@ -40,7 +42,7 @@ final class AesCmHmacSha1Transform implements SrtpTransform {
         System.arraycopy(salt, 0, iv, 0, 14);
         iv[14] = 0;
         iv[15] = 0;
-        Bytes.i32(iv, 4, Bytes.i32(iv, 4) ^ ssrc);
+        Bytes.put32(iv, 4, Bytes.i32(iv, 4) ^ ssrc);
         for (int i = 0; i < 6; i++) {
             iv[8 + i] ^= (byte) (index >>> (40 - 8 * i));
         }
@@ -74,7 +76,7 @@ final class AesCmHmacSha1Transform implements SrtpTransform {
     public int unprotectRtp(byte[] buf, int off, int len, int headerLength, int ssrc, long index) {
         int authenticated = len - tagLength;
         rtpTag(buf, off, authenticated, index);
-        if (!Bytes.constantTimeEquals(digest, 0, buf, off + authenticated, tagLength)) {
+        if (!CryptoBytes.constantTimeEquals(digest, 0, buf, off + authenticated, tagLength)) {
             return SrtpError.AUTH_FAILED;
         }
         formIv(salt, ssrc, index, iv);
@@ -86,7 +88,7 @@ final class AesCmHmacSha1Transform implements SrtpTransform {
     public int protectRtcp(byte[] buf, int off, int len, int ssrc, int index) {
         formIv(salt, ssrc, index, iv);
         cipher.xorKeystream(iv, buf, off + 8, len - 8);
-        Bytes.i32(buf, off + len, index | 0x80000000);
+        Bytes.put32(buf, off + len, index | 0x80000000);
         int authenticated = len + 4;
         mac.begin();
         mac.update(buf, off, authenticated);
@@ -101,7 +103,7 @@ final class AesCmHmacSha1Transform implements SrtpTransform {
         mac.begin();
         mac.update(buf, off, authenticated);
         mac.finish(digest, 0);
-        if (!Bytes.constantTimeEquals(digest, 0, buf, off + authenticated, tagLength)) {
+        if (!CryptoBytes.constantTimeEquals(digest, 0, buf, off + authenticated, tagLength)) {
             return SrtpError.AUTH_FAILED;
         }
         int plain = authenticated - 4;
@@ -113,7 +115,7 @@ final class AesCmHmacSha1Transform implements SrtpTransform {
     }
 
     private void rtpTag(byte[] buf, int off, int len, long index) {
-        Bytes.i32(roc, 0, (int) (index >>> 16));
+        Bytes.put32(roc, 0, (int) (index >>> 16));
         mac.begin();
         mac.update(buf, off, len);
         mac.update(roc, 0, 4);

@@ -1,5 +1,7 @@
 package io.atrium.webrtc.srtp;
 
+import io.atrium.webrtc.util.Bytes;
+
 import java.security.GeneralSecurityException;
 import javax.crypto.Cipher;
 import javax.crypto.ShortBufferException;
@@ -51,14 +53,14 @@ final class AesCounterMode {
             int bytes = (n + BLOCK - 1) & -BLOCK;
             for (int b = 0; b < bytes; b += BLOCK) {
                 System.arraycopy(iv, 0, counters, b, 12);
-                Bytes.i32(counters, b + 12, counter++);
+                Bytes.put32(counters, b + 12, counter++);
             }
             try {
                 ecb.update(counters, 0, bytes, stream, 0);
             } catch (ShortBufferException e) {
                 throw new IllegalStateException(e);
             }
-            Bytes.xor(stream, 0, buf, off + done, n);
+            CryptoBytes.xor(stream, 0, buf, off + done, n);
             done += n;
         }
     }

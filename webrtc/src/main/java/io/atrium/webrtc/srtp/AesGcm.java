@@ -1,5 +1,7 @@
 package io.atrium.webrtc.srtp;
 
+import io.atrium.webrtc.util.Bytes;
+
 /**
  * AES-GCM with a 96-bit IV and a 16-octet tag (NIST SP 800-38D section 7), built from the JCA AES
  * block cipher ({@link AesCounterMode}) and {@link Ghash}.
@@ -51,7 +53,7 @@ final class AesGcm {
                  int dataOff, int dataLen, int tagOff) {
         start(iv);
         computeTag(buf, aadOff, aadLen, aad2, aad2Off, aad2Len, dataOff, dataLen);
-        if (!Bytes.constantTimeEquals(tag, 0, buf, tagOff, TAG_LENGTH)) {
+        if (!CryptoBytes.constantTimeEquals(tag, 0, buf, tagOff, TAG_LENGTH)) {
             return false;
         }
         ctr.xorKeystream(counter, buf, dataOff, dataLen);
@@ -61,9 +63,9 @@ final class AesGcm {
     /** J0 = IV || 0^31 || 1; the tag mask is E(J0) and the data keystream starts at inc32(J0). */
     private void start(byte[] iv) {
         System.arraycopy(iv, 0, counter, 0, IV_LENGTH);
-        Bytes.i32(counter, 12, 1);
+        Bytes.put32(counter, 12, 1);
         ctr.encryptBlock(counter, 0, tagMask, 0);
-        Bytes.i32(counter, 12, 2);
+        Bytes.put32(counter, 12, 2);
     }
 
     private void computeTag(byte[] buf, int aadOff, int aadLen, byte[] aad2, int aad2Off, int aad2Len,
@@ -74,6 +76,6 @@ final class AesGcm {
         ghash.pad();
         ghash.update(buf, dataOff, dataLen);
         ghash.finish((long) aadLen + aad2Len, dataLen, tag, 0);
-        Bytes.xor(tagMask, 0, tag, 0, TAG_LENGTH);
+        CryptoBytes.xor(tagMask, 0, tag, 0, TAG_LENGTH);
     }
 }

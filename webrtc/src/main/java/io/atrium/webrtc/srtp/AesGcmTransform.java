@@ -1,5 +1,7 @@
 package io.atrium.webrtc.srtp;
 
+import io.atrium.webrtc.util.Bytes;
+
 /**
  * RFC 7714 AEAD_AES_128_GCM (and, with a 32-octet key, AEAD_AES_256_GCM) for SRTP and SRTCP.
  *
@@ -33,8 +35,8 @@ final class AesGcmTransform implements SrtpTransform {
     static void formRtpIv(byte[] salt, int ssrc, long index, byte[] iv) {
         iv[0] = salt[0];
         iv[1] = salt[1];
-        Bytes.i32(iv, 2, Bytes.i32(salt, 2) ^ ssrc);
-        Bytes.i32(iv, 6, Bytes.i32(salt, 6) ^ (int) (index >>> 16));
+        Bytes.put32(iv, 2, Bytes.i32(salt, 2) ^ ssrc);
+        Bytes.put32(iv, 6, Bytes.i32(salt, 6) ^ (int) (index >>> 16));
         iv[10] = (byte) (salt[10] ^ (index >>> 8));
         iv[11] = (byte) (salt[11] ^ index);
     }
@@ -43,10 +45,10 @@ final class AesGcmTransform implements SrtpTransform {
     static void formRtcpIv(byte[] salt, int ssrc, int index, byte[] iv) {
         iv[0] = salt[0];
         iv[1] = salt[1];
-        Bytes.i32(iv, 2, Bytes.i32(salt, 2) ^ ssrc);
+        Bytes.put32(iv, 2, Bytes.i32(salt, 2) ^ ssrc);
         iv[6] = salt[6];
         iv[7] = salt[7];
-        Bytes.i32(iv, 8, Bytes.i32(salt, 8) ^ (index & 0x7FFFFFFF));
+        Bytes.put32(iv, 8, Bytes.i32(salt, 8) ^ (index & 0x7FFFFFFF));
     }
 
     @Override
@@ -83,7 +85,7 @@ final class AesGcmTransform implements SrtpTransform {
     @Override
     public int protectRtcp(byte[] buf, int off, int len, int ssrc, int index) {
         formRtcpIv(salt, ssrc, index, iv);
-        Bytes.i32(esrtcp, 0, index | 0x80000000);
+        Bytes.put32(esrtcp, 0, index | 0x80000000);
         gcm.seal(iv, buf, off, 8, esrtcp, 0, 4, off + 8, len - 8, off + len);
         System.arraycopy(esrtcp, 0, buf, off + len + AesGcm.TAG_LENGTH, 4);
         return len + AesGcm.TAG_LENGTH + 4;

@@ -1,5 +1,7 @@
 package io.atrium.webrtc.srtp;
 
+import io.atrium.webrtc.util.Bytes;
+
 /**
  * GHASH, the GF(2^128) universal hash of GCM (NIST SP 800-38D section 6.4), with 8-bit tables.
  *
@@ -108,8 +110,8 @@ final class Ghash {
     void finish(long aadOctets, long textOctets, byte[] out, int outOff) {
         pad();
         block(aadOctets << 3, textOctets << 3);
-        Bytes.i64(out, outOff, yHi);
-        Bytes.i64(out, outOff + 8, yLo);
+        Bytes.put64(out, outOff, yHi);
+        Bytes.put64(out, outOff + 8, yLo);
     }
 
     /** Y = (Y xor X) * H. */

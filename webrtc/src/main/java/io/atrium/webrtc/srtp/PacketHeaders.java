@@ -1,5 +1,7 @@
 package io.atrium.webrtc.srtp;
 
+import io.atrium.webrtc.util.Bytes;
+
 /**
  * The few header fields SRTP needs, read without trusting declared lengths.
  *

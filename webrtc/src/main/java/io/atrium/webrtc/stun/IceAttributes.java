@@ -1,5 +1,7 @@
 package io.atrium.webrtc.stun;
 
+import io.atrium.webrtc.util.Bytes;
+
 /**
  * The STUN attributes ICE adds, RFC 8445 section 16.1.
  *
@@ -31,11 +33,11 @@ public final class IceAttributes {
 
     /** The priority as an unsigned value. */
     public static long priority(byte[] buf, int valueOff) {
-        return StunBytes.i32(buf, valueOff) & 0xFFFF_FFFFL;
+        return Bytes.i32(buf, valueOff) & 0xFFFF_FFFFL;
     }
 
     /** The tie-breaker bits (treat as unsigned when comparing: {@link Long#compareUnsigned}). */
     public static long tieBreaker(byte[] buf, int valueOff) {
-        return StunBytes.i64(buf, valueOff);
+        return Bytes.i64(buf, valueOff);
     }
 }

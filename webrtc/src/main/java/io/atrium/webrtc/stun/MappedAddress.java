@@ -1,5 +1,7 @@
 package io.atrium.webrtc.stun;
 
+import io.atrium.webrtc.util.Bytes;
+
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -67,8 +69,8 @@ public final class MappedAddress {
         int m = maskOff + 4;
         buf[valueOff] = 0;
         buf[valueOff + 1] = (byte) (ip.length == 4 ? FAMILY_IPV4 : FAMILY_IPV6);
-        int p = mask == null ? port : port ^ StunBytes.u16(mask, m);
-        StunBytes.put16(buf, valueOff + 2, p);
+        int p = mask == null ? port : port ^ Bytes.u16(mask, m);
+        Bytes.put16(buf, valueOff + 2, p);
         for (int i = 0; i < ip.length; i++) {
             buf[valueOff + 4 + i] = mask == null ? ip[i] : (byte) (ip[i] ^ mask[m + i]);
         }
@@ -77,8 +79,8 @@ public final class MappedAddress {
 
     /** Shared port decoder; see {@link #writeValue} for the mask. */
     static int portValue(byte[] buf, int valueOff, byte[] mask, int maskOff) {
-        int p = StunBytes.u16(buf, valueOff + 2);
-        return mask == null ? p : p ^ StunBytes.u16(mask, maskOff + 4);
+        int p = Bytes.u16(buf, valueOff + 2);
+        return mask == null ? p : p ^ Bytes.u16(mask, maskOff + 4);
     }
 
     /** Shared address decoder into {@code dst}; returns 4 or 16. */

@@ -74,4 +74,9 @@ public final class StunAttributeType {
                 return !isComprehensionRequired(type);
         }
     }
+
+    /** Length of a value of {@code len} bytes once padded to the 32-bit boundary (RFC 8489 section 14). */
+    static int padded(int len) {
+        return (len + 3) & ~3;
+    }
 }

@@ -1,5 +1,7 @@
 package io.atrium.webrtc.stun;
 
+import io.atrium.webrtc.util.Bytes;
+
 /**
  * STUN message header constants and the message-type bit layout, RFC 8489 section 5, plus the RFC 7983
  * first-byte demultiplexing test.
@@ -86,6 +88,6 @@ public final class StunMessage {
         if (buf == null || off < 0 || len < HEADER_LENGTH || len > buf.length - off) {
             return false;
         }
-        return (buf[off] & 0xFF) < 4 && StunBytes.i32(buf, off + 4) == MAGIC_COOKIE;
+        return (buf[off] & 0xFF) < 4 && Bytes.i32(buf, off + 4) == MAGIC_COOKIE;
     }
 }

@@ -1,5 +1,7 @@
 package io.atrium.webrtc.stun;
 
+import io.atrium.webrtc.util.Bytes;
+
 import static io.atrium.webrtc.stun.StunAttributeType.ERROR_CODE;
 import static io.atrium.webrtc.stun.StunAttributeType.FINGERPRINT;
 import static io.atrium.webrtc.stun.StunAttributeType.ICE_CONTROLLED;
@@ -62,7 +64,7 @@ public final class StunReader {
         if (!StunMessage.isStun(buf, off, len)) {
             return false;
         }
-        int messageLength = StunBytes.u16(buf, off + 2);
+        int messageLength = Bytes.u16(buf, off + 2);
         if ((messageLength & 3) != 0 || messageLength + StunMessage.HEADER_LENGTH != len) {
             return false;
         }
@@ -75,10 +77,10 @@ public final class StunReader {
             if (fingerprintIndex >= 0 || end - p < StunAttributeType.TLV_HEADER_LENGTH) {
                 return false;
             }
-            int type = StunBytes.u16(buf, p);
-            int valueLen = StunBytes.u16(buf, p + 2);
+            int type = Bytes.u16(buf, p);
+            int valueLen = Bytes.u16(buf, p + 2);
             int valueOff = p + StunAttributeType.TLV_HEADER_LENGTH;
-            if (StunBytes.padded(valueLen) > end - valueOff) {
+            if (StunAttributeType.padded(valueLen) > end - valueOff) {
                 return false;
             }
             if (integrityIndex < 0 || type == FINGERPRINT) {
@@ -87,7 +89,7 @@ public final class StunReader {
                 }
                 index(type, valueOff, valueLen);
             }
-            p = valueOff + StunBytes.padded(valueLen);
+            p = valueOff + StunAttributeType.padded(valueLen);
         }
         this.valid = true;
         return true;
@@ -167,7 +169,7 @@ public final class StunReader {
 
     /** The 14-bit message type, e.g. {@link StunMessage#BINDING_REQUEST}. */
     public int messageType() {
-        return StunBytes.u16(buf, off);
+        return Bytes.u16(buf, off);
     }
 
     /** The method of the message type. */
@@ -371,7 +373,7 @@ public final class StunReader {
         }
         int valueOff = valueOffsets[fingerprintIndex];
         int expected = fingerprint.compute(buf, off, valueOff - StunAttributeType.TLV_HEADER_LENGTH - off);
-        return expected == StunBytes.i32(buf, valueOff);
+        return expected == Bytes.i32(buf, valueOff);
     }
 
     private int require(int type) {

@@ -1,5 +1,7 @@
 package io.atrium.webrtc.stun;
 
+import io.atrium.webrtc.util.Bytes;
+
 import java.net.InetSocketAddress;
 
 /**
@@ -49,9 +51,9 @@ public final class StunWriter {
         this.start = off;
         this.pos = off + StunMessage.HEADER_LENGTH;
         this.fingerprinted = false;
-        StunBytes.put16(buf, off, messageType);
-        StunBytes.put16(buf, off + 2, 0);
-        StunBytes.put32(buf, off + 4, StunMessage.MAGIC_COOKIE);
+        Bytes.put16(buf, off, messageType);
+        Bytes.put16(buf, off + 2, 0);
+        Bytes.put32(buf, off + 4, StunMessage.MAGIC_COOKIE);
         System.arraycopy(txId, txOff, buf, off + StunMessage.TRANSACTION_ID_OFFSET, StunMessage.TRANSACTION_ID_LENGTH);
         return this;
     }
@@ -131,7 +133,7 @@ public final class StunWriter {
             throw new IllegalArgumentException("priority out of unsigned 32-bit range: " + priority);
         }
         int v = begin(StunAttributeType.PRIORITY, IceAttributes.PRIORITY_LENGTH);
-        StunBytes.put32(buf, v, (int) priority);
+        Bytes.put32(buf, v, (int) priority);
         return end(IceAttributes.PRIORITY_LENGTH);
     }
 
@@ -153,7 +155,7 @@ public final class StunWriter {
 
     private StunWriter addTieBreaker(int type, long tieBreaker) {
         int v = begin(type, IceAttributes.TIE_BREAKER_LENGTH);
-        StunBytes.put64(buf, v, tieBreaker);
+        Bytes.put64(buf, v, tieBreaker);
         return end(IceAttributes.TIE_BREAKER_LENGTH);
     }
 
@@ -171,7 +173,7 @@ public final class StunWriter {
         int attrOff = pos;
         int v = begin(StunAttributeType.FINGERPRINT, Fingerprint.VALUE_LENGTH);
         end(Fingerprint.VALUE_LENGTH);
-        StunBytes.put32(buf, v, fingerprint.compute(buf, start, attrOff - start));
+        Bytes.put32(buf, v, fingerprint.compute(buf, start, attrOff - start));
         fingerprinted = true;
         return this;
     }
@@ -184,19 +186,19 @@ public final class StunWriter {
         if (fingerprinted) {
             throw new IllegalStateException("FINGERPRINT must be the last attribute");
         }
-        int total = StunAttributeType.TLV_HEADER_LENGTH + StunBytes.padded(valueLen);
+        int total = StunAttributeType.TLV_HEADER_LENGTH + StunAttributeType.padded(valueLen);
         if (valueLen > 0xFFFF || buf.length - pos < total) {
             throw new IllegalStateException("buffer too small: need " + total + " more bytes at " + pos);
         }
-        StunBytes.put16(buf, pos, type);
-        StunBytes.put16(buf, pos + 2, valueLen);
-        StunBytes.put16(buf, start + 2, pos + total - start - StunMessage.HEADER_LENGTH);
+        Bytes.put16(buf, pos, type);
+        Bytes.put16(buf, pos + 2, valueLen);
+        Bytes.put16(buf, start + 2, pos + total - start - StunMessage.HEADER_LENGTH);
         return pos + StunAttributeType.TLV_HEADER_LENGTH;
     }
 
     private StunWriter end(int valueLen) {
         int v = pos + StunAttributeType.TLV_HEADER_LENGTH;
-        int padded = StunBytes.padded(valueLen);
+        int padded = StunAttributeType.padded(valueLen);
         for (int i = valueLen; i < padded; i++) {
             buf[v + i] = paddingByte;
         }

@@ -1,5 +1,7 @@
 package io.atrium.webrtc.stun;
 
+import io.atrium.webrtc.util.Bytes;
+
 /**
  * UNKNOWN-ATTRIBUTES attribute (0x000A), RFC 8489 section 14.9: the comprehension-required attribute types a
  * server did not understand, sent in a 420 error response.
@@ -27,7 +29,7 @@ public final class UnknownAttributes {
             throw new IllegalArgumentException("count out of range: " + count);
         }
         for (int i = 0; i < count; i++) {
-            StunBytes.put16(buf, valueOff + 2 * i, types[i]);
+            Bytes.put16(buf, valueOff + 2 * i, types[i]);
         }
         return 2 * count;
     }
@@ -39,6 +41,6 @@ public final class UnknownAttributes {
 
     /** The {@code index}-th type of the value at {@code valueOff}. */
     public static int type(byte[] buf, int valueOff, int index) {
-        return StunBytes.u16(buf, valueOff + 2 * index);
+        return Bytes.u16(buf, valueOff + 2 * index);
     }
 }

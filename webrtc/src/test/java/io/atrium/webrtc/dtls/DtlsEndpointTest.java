@@ -1,5 +1,7 @@
 package io.atrium.webrtc.dtls;
 
+import io.atrium.webrtc.srtp.SrtpProfile;
+
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -34,7 +36,7 @@ class DtlsEndpointTest {
                     (System.nanoTime() - started) / 1_000_000);
 
             assertThat(serverKeys.profileId()).isEqualTo(0x0007);
-            assertThat(clientKeys.profile()).isEqualTo(SrtpProfile.AEAD_AES_128_GCM);
+            assertThat(clientKeys.profile()).isEqualTo(SrtpProfile.SRTP_AEAD_AES_128_GCM);
             assertThat(serverKeys.role()).isEqualTo(DtlsRole.SERVER);
             assertThat(clientKeys.role()).isEqualTo(DtlsRole.CLIENT);
             assertThat(serverKeys.material()).hasSize(56).isEqualTo(clientKeys.material());
@@ -43,7 +45,7 @@ class DtlsEndpointTest {
             assertThat(clientKeys.local()).isNotEqualTo(clientKeys.remote());
             assertThat(link.server.state()).isEqualTo(DtlsEndpoint.State.CONNECTED);
             assertThat(link.client.state()).isEqualTo(DtlsEndpoint.State.CONNECTED);
-            assertThat(link.server.srtpProfile()).isEqualTo(SrtpProfile.AEAD_AES_128_GCM);
+            assertThat(link.server.srtpProfile()).isEqualTo(SrtpProfile.SRTP_AEAD_AES_128_GCM);
         }
     }
 
@@ -68,7 +70,7 @@ class DtlsEndpointTest {
 
     @Test
     void clientOfferingOnlyAesCmNegotiatesAesCm() throws Exception {
-        DtlsSettings cmOnly = DtlsSettings.defaults().withSrtpProfiles(SrtpProfile.AES128_CM_HMAC_SHA1_80);
+        DtlsSettings cmOnly = DtlsSettings.defaults().withSrtpProfiles(SrtpProfile.SRTP_AES128_CM_HMAC_SHA1_80);
         try (MemoryLink link = new MemoryLink(DtlsSettings.defaults(), cmOnly, null, null)) {
             CompletableFuture<SrtpKeyingMaterial> server = link.server.start(link.handshakes);
             SrtpKeyingMaterial clientKeys = link.client.start(link.handshakes).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -85,21 +87,21 @@ class DtlsEndpointTest {
     @Test
     void serverPreferenceWinsWhenClientListsCmFirst() throws Exception {
         DtlsSettings cmFirst = DtlsSettings.defaults()
-                .withSrtpProfiles(SrtpProfile.AES128_CM_HMAC_SHA1_80, SrtpProfile.AEAD_AES_128_GCM);
+                .withSrtpProfiles(SrtpProfile.SRTP_AES128_CM_HMAC_SHA1_80, SrtpProfile.SRTP_AEAD_AES_128_GCM);
         try (MemoryLink link = new MemoryLink(DtlsSettings.defaults(), cmFirst, null, null)) {
             CompletableFuture<SrtpKeyingMaterial> server = link.server.start(link.handshakes);
             SrtpKeyingMaterial clientKeys = link.client.start(link.handshakes).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
 
-            assertThat(clientKeys.profile()).isEqualTo(SrtpProfile.AEAD_AES_128_GCM);
+            assertThat(clientKeys.profile()).isEqualTo(SrtpProfile.SRTP_AEAD_AES_128_GCM);
             assertThat(server.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).profile())
-                    .isEqualTo(SrtpProfile.AEAD_AES_128_GCM);
+                    .isEqualTo(SrtpProfile.SRTP_AEAD_AES_128_GCM);
         }
     }
 
     @Test
     void noCommonSrtpProfileFailsBothSides() throws Exception {
-        DtlsSettings gcmOnly = SHORT.withSrtpProfiles(SrtpProfile.AEAD_AES_128_GCM);
-        DtlsSettings cmOnly = SHORT.withSrtpProfiles(SrtpProfile.AES128_CM_HMAC_SHA1_80);
+        DtlsSettings gcmOnly = SHORT.withSrtpProfiles(SrtpProfile.SRTP_AEAD_AES_128_GCM);
+        DtlsSettings cmOnly = SHORT.withSrtpProfiles(SrtpProfile.SRTP_AES128_CM_HMAC_SHA1_80);
         try (MemoryLink link = new MemoryLink(gcmOnly, cmOnly, null, null)) {
             CompletableFuture<SrtpKeyingMaterial> server = link.server.start(link.handshakes);
             CompletableFuture<SrtpKeyingMaterial> client = link.client.start(link.handshakes);

@@ -1,5 +1,7 @@
 package io.atrium.webrtc.dtls;
 
+import io.atrium.webrtc.srtp.SrtpProfile;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -87,7 +89,7 @@ class DtlsServerPeerRequirementsTest {
             Hashtable extensions = TlsExtensionsUtils.ensureExtensionsInitialised(super.getClientExtensions());
             if (misbehaviour != Misbehaviour.NO_USE_SRTP) {
                 TlsSRTPUtils.addUseSRTPExtension(extensions,
-                        new UseSRTPData(new int[] {SrtpProfile.AEAD_AES_128_GCM.id()}, TlsUtils.EMPTY_BYTES));
+                        new UseSRTPData(new int[] {SrtpProfile.SRTP_AEAD_AES_128_GCM.id()}, TlsUtils.EMPTY_BYTES));
             }
             return extensions;
         }

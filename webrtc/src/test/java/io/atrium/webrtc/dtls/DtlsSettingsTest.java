@@ -1,5 +1,7 @@
 package io.atrium.webrtc.dtls;
 
+import io.atrium.webrtc.srtp.SrtpProfile;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,7 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DtlsSettingsTest {
 
     private static final List<SrtpProfile> BOTH =
-            List.of(SrtpProfile.AEAD_AES_128_GCM, SrtpProfile.AES128_CM_HMAC_SHA1_80);
+            List.of(SrtpProfile.SRTP_AEAD_AES_128_GCM, SrtpProfile.SRTP_AES128_CM_HMAC_SHA1_80);
 
     @Test
     void defaultsPreferGcmAtMtu1200() {
@@ -35,7 +37,7 @@ class DtlsSettingsTest {
             Arguments.of("timeout too long", 1200, Duration.ofMinutes(6), BOTH, 8),
             Arguments.of("no profiles", 1200, ok, List.of(), 8),
             Arguments.of("duplicate profile", 1200, ok,
-                List.of(SrtpProfile.AEAD_AES_128_GCM, SrtpProfile.AEAD_AES_128_GCM), 8),
+                List.of(SrtpProfile.SRTP_AEAD_AES_128_GCM, SrtpProfile.SRTP_AEAD_AES_128_GCM), 8),
             Arguments.of("empty queue", 1200, ok, BOTH, 0),
             Arguments.of("huge queue", 1200, ok, BOTH, DtlsSettings.MAX_RECEIVE_QUEUE_CAPACITY + 1));
     }

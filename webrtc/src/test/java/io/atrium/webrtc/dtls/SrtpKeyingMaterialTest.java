@@ -1,5 +1,7 @@
 package io.atrium.webrtc.dtls;
 
+import io.atrium.webrtc.srtp.SrtpProfile;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,8 +19,8 @@ class SrtpKeyingMaterialTest {
     static Stream<Arguments> layouts() {
         return Stream.of(
             // profile, total, client key [from, to), server key, client salt, server salt
-            Arguments.of(SrtpProfile.AES128_CM_HMAC_SHA1_80, 60, new int[] {0, 16, 16, 32, 32, 46, 46, 60}),
-            Arguments.of(SrtpProfile.AEAD_AES_128_GCM, 56, new int[] {0, 16, 16, 32, 32, 44, 44, 56}));
+            Arguments.of(SrtpProfile.SRTP_AES128_CM_HMAC_SHA1_80, 60, new int[] {0, 16, 16, 32, 32, 46, 46, 60}),
+            Arguments.of(SrtpProfile.SRTP_AEAD_AES_128_GCM, 56, new int[] {0, 16, 16, 32, 32, 44, 44, 56}));
     }
 
     @ParameterizedTest
@@ -53,7 +55,7 @@ class SrtpKeyingMaterialTest {
     @Test
     void isImmutableAndDoesNotPrintSecrets() {
         byte[] material = counting(60);
-        SrtpKeyingMaterial keys = SrtpKeyingMaterial.of(SrtpProfile.AES128_CM_HMAC_SHA1_80, DtlsRole.CLIENT, material);
+        SrtpKeyingMaterial keys = SrtpKeyingMaterial.of(SrtpProfile.SRTP_AES128_CM_HMAC_SHA1_80, DtlsRole.CLIENT, material);
         material[0] = 99;
         keys.material()[1] = 99;
         keys.local().key()[2] = 99;

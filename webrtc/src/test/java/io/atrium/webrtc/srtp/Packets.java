@@ -1,5 +1,7 @@
 package io.atrium.webrtc.srtp;
 
+import io.atrium.webrtc.util.Bytes;
+
 /** Builds plain RTP/RTCP test packets with room for the SRTP trailer. */
 final class Packets {
     static final int ROOM = 64;
@@ -16,7 +18,7 @@ final class Packets {
         b[3] = (byte) seq;
         b[4] = 0x11;
         b[7] = 0x22;
-        Bytes.i32(b, 8, ssrc);
+        Bytes.put32(b, 8, ssrc);
         for (int i = 0; i < payloadLength; i++) {
             b[12 + i] = (byte) (i * 7);
         }
@@ -29,7 +31,7 @@ final class Packets {
         b[0] = (byte) 0x80;
         b[1] = (byte) 201;
         b[3] = 1;
-        Bytes.i32(b, 4, ssrc);
+        Bytes.put32(b, 4, ssrc);
         for (int i = 0; i < extra; i++) {
             b[8 + i] = (byte) (i + 1);
         }

@@ -1,5 +1,7 @@
 package io.atrium.webrtc.stun;
 
+import io.atrium.webrtc.util.Bytes;
+
 import static io.atrium.webrtc.stun.Rfc5769VectorsTest.REQUEST;
 import static io.atrium.webrtc.stun.Rfc5769VectorsTest.hex;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -117,7 +119,7 @@ class StunReaderMalformedTest {
         int[] boundaries = {20, 40, 48, 60, 76, 100};
         for (int len = 20; len < REQUEST.length; len += 4) {
             byte[] cut = Arrays.copyOf(REQUEST, len);
-            StunBytes.put16(cut, 2, len - 20);
+            Bytes.put16(cut, 2, len - 20);
             boolean onBoundary = Arrays.stream(boundaries).anyMatch(b -> b == cut.length);
             assertThat(reader.parse(cut, 0, len)).as("patched prefix of %d bytes", len).isEqualTo(onBoundary);
             assertThat(reader.verifyFingerprint()).isFalse();
