@@ -36,6 +36,55 @@ window.atriumTest = {
     return s;
   },
 
+  /**
+   * Publishes the fake camera and microphone to Atrium over WHIP; resolves to the peer connection.
+   * @param {string} room @param {string} token @param {{simulcast?: boolean}} [options]
+   */
+  async whip(room, token, options = {}) {
+    const stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
+    const pc = new RTCPeerConnection();
+    for (const track of stream.getTracks()) {
+      const init = { direction: 'sendonly', streams: [stream] };
+      if (track.kind === 'video' && options.simulcast) {
+        init.sendEncodings = [
+          { rid: 'q', scaleResolutionDownBy: 4 },
+          { rid: 'h', scaleResolutionDownBy: 2 },
+          { rid: 'f' },
+        ];
+      }
+      pc.addTransceiver(track, init);
+    }
+    await atriumTest.negotiate(pc, `/whip/${room}`, token);
+    return pc;
+  },
+
+  /**
+   * Plays a room over WHEP with one video and one audio receiver; resolves to the peer connection.
+   * @param {string} room @param {string} token @param {string} [query] e.g. '?width=160&height=120'
+   */
+  async whep(room, token, query = '') {
+    const pc = new RTCPeerConnection();
+    pc.addTransceiver('video', { direction: 'recvonly' });
+    pc.addTransceiver('audio', { direction: 'recvonly' });
+    await atriumTest.negotiate(pc, `/whep/${room}${query}`, token);
+    return pc;
+  },
+
+  /** One WHIP/WHEP offer/answer exchange; remembers the session URL on the connection. */
+  async negotiate(pc, url, token) {
+    await pc.setLocalDescription(await pc.createOffer());
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/sdp', 'Authorization': `Bearer ${token}` },
+      body: pc.localDescription.sdp,
+    });
+    if (res.status !== 201) {
+      throw new Error(`${url} answered ${res.status}: ${await res.text()}`);
+    }
+    pc.sessionUrl = res.headers.get('Location');
+    await pc.setRemoteDescription({ type: 'answer', sdp: await res.text() });
+  },
+
   add(into, report, keys) {
     keys.forEach(k => { into[k] += report[k] ?? 0; });
   },

@@ -8,6 +8,8 @@ import io.atrium.server.config.ConfigException;
 import io.atrium.server.store.Database;
 import io.atrium.server.store.RoomStore;
 import io.atrium.server.store.UserStore;
+import io.atrium.server.sfu.Sfu;
+import io.atrium.server.transport.MediaTransport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -16,10 +18,14 @@ import java.time.Clock;
 public final class AtriumServer implements AutoCloseable {
 
     private final Database db;
+    private final MediaTransport media;
+    private final Sfu sfu;
     private final HttpApi http;
 
-    private AtriumServer(Database db, HttpApi http) {
+    private AtriumServer(Database db, MediaTransport media, Sfu sfu, HttpApi http) {
         this.db = db;
+        this.media = media;
+        this.sfu = sfu;
         this.http = http;
     }
 
@@ -35,14 +41,20 @@ public final class AtriumServer implements AutoCloseable {
         }
         Clock clock = Clock.systemUTC();
         Database db = Database.open(config.database(), config.dataPath());
+        MediaTransport media = null;
         try {
+            media = new MediaTransport(config.http().host(), config.rtc().port(), config.rtc().announcedAddresses());
+            Sfu sfu = new Sfu(media);
             RoomStore rooms = new RoomStore(db.jdbc(), clock);
             UserStore users = new UserStore(db.jdbc(), clock);
             ApiKeys apiKeys = new ApiKeys(config.auth().apiKeys(), clock);
             TokenService tokens = new TokenService(config.auth().apiKeys(), clock);
-            HttpApi http = new HttpApi(config, db, rooms, users, apiKeys, tokens).start();
-            return new AtriumServer(db, http);
+            HttpApi http = new HttpApi(config, db, rooms, users, apiKeys, tokens, sfu).start();
+            return new AtriumServer(db, media, sfu, http);
         } catch (RuntimeException e) {
+            if (media != null) {
+                media.close();
+            }
             db.close();
             throw e;
         }
@@ -50,6 +62,14 @@ public final class AtriumServer implements AutoCloseable {
 
     public Database database() {
         return db;
+    }
+
+    public Sfu sfu() {
+        return sfu;
+    }
+
+    public MediaTransport media() {
+        return media;
     }
 
     public int httpPort() {
@@ -61,7 +81,11 @@ public final class AtriumServer implements AutoCloseable {
         try {
             http.stop();
         } finally {
-            db.close();
+            try {
+                media.close();
+            } finally {
+                db.close();
+            }
         }
     }
 }

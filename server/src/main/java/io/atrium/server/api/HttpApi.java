@@ -8,6 +8,8 @@ import io.atrium.server.config.ConfigException;
 import io.atrium.server.store.Database;
 import io.atrium.server.store.RoomStore;
 import io.atrium.server.store.UserStore;
+import io.atrium.server.sfu.Sfu;
+import io.atrium.server.signal.WhipWhepApi;
 import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
@@ -30,12 +32,15 @@ public final class HttpApi {
     private final Javalin app;
     private final AtriumConfig.Http config;
 
-    public HttpApi(AtriumConfig config, Database db, RoomStore rooms, UserStore users, ApiKeys apiKeys, TokenService tokens) {
+    public HttpApi(AtriumConfig config, Database db, RoomStore rooms, UserStore users, ApiKeys apiKeys, TokenService tokens,
+                   Sfu sfu) {
         this.config = config.http();
         PasswordHasher hasher = new PasswordHasher();
         RoomsApi roomsApi = new RoomsApi(rooms, hasher);
         UsersApi usersApi = new UsersApi(users, hasher);
         TokensApi tokensApi = new TokensApi(tokens, rooms, users, config.auth());
+        WhipWhepApi whipWhep = new WhipWhepApi(tokens, rooms, sfu);
+        MediaStatsApi mediaStats = new MediaStatsApi(rooms, sfu);
         this.app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.startup.showOldJavalinVersionWarning = false;
@@ -64,6 +69,8 @@ public final class HttpApi {
             roomsApi.routes(c.routes);
             usersApi.routes(c.routes);
             tokensApi.routes(c.routes);
+            mediaStats.routes(c.routes);
+            whipWhep.routes(c.routes);
         });
     }
 

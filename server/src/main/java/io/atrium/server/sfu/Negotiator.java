@@ -71,7 +71,7 @@ public final class Negotiator {
                     continue;
                 }
                 MediaDescription o = offer.mediaByMid(a.mid().get()).orElseThrow();
-                tracks.add(track(peer.id() + ":" + a.mid().get(), o, a));
+                tracks.add(track(peer.id() + "-" + a.mid().get(), o, a));
             }
             if (tracks.isEmpty()) {
                 throw new SdpException("the offer has no audio or video that Atrium can receive"

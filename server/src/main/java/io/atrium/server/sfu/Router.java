@@ -139,6 +139,24 @@ public final class Router {
         return s == null ? List.of() : s.forwarders();
     }
 
+    /** Collects the room's counters on the media thread. */
+    public java.util.concurrent.CompletableFuture<MediaStats> stats() {
+        var result = new java.util.concurrent.CompletableFuture<MediaStats>();
+        sfu.transport().socket().execute(() -> {
+            List<MediaStats.Peer> pubs = publishers.values().stream().map(p -> MediaStats.Peer.of(p.peer(), p.unroutable,
+                    p.receivers().stream().map(r -> new MediaStats.Track(r.info.id(), r.info.kind().name().toLowerCase(),
+                            r.info.mid(), r.info.codec(), java.util.Arrays.stream(r.layers).map(l -> new MediaStats.LayerStats(
+                                    l.rid, l.ssrc & 0xFFFFFFFFL, l.packets, l.bytes, l.bitrate, l.keyframes.width(),
+                                    l.keyframes.height(), l.nacks.nacked(), l.nacks.missing(), l.retransmissionsReceived)).toList()))
+                            .toList(), List.of())).toList();
+            List<MediaStats.Peer> subs = subscribers.values().stream().map(s -> MediaStats.Peer.of(s.peer(), 0, List.of(),
+                    s.forwarders().stream().map(f -> new MediaStats.Stream(f.receiver.info.id(), f.ssrc & 0xFFFFFFFFL,
+                            f.current, f.packetsSent, f.octetsSent, f.retransmitted)).toList())).toList();
+            result.complete(new MediaStats(pubs, subs));
+        });
+        return result;
+    }
+
     void tickNacks(long nowMillis) {
         for (Publisher p : publishers.values()) {
             if (p.peer().isConnected()) {

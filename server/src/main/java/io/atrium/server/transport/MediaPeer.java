@@ -57,6 +57,7 @@ public final class MediaPeer {
     private final byte[] stunOut = new byte[512];
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Listener listener;
+    private final java.util.List<Runnable> closeHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile SrtpContexts srtp;
     private volatile InetSocketAddress remote;
     private boolean dtlsStarted;
@@ -120,6 +121,14 @@ public final class MediaPeer {
         this.listener = listener;
     }
 
+    /** Runs {@code hook} when the peer closes (at once if it already has). */
+    public void onClose(Runnable hook) {
+        closeHooks.add(hook);
+        if (closed.get()) {
+            hook.run();
+        }
+    }
+
     /** Runs {@code task} on the media thread. */
     public void execute(Runnable task) {
         transport.socket().execute(task);
@@ -156,7 +165,10 @@ public final class MediaPeer {
                 return;
             }
             stats.rtcpIn++;
-            listener.onRtcp(this, buf, 0, plain);
+            Listener l = listener;
+            if (l != null) {
+                l.onRtcp(this, buf, 0, plain);
+            }
         } else {
             int plain = keys.inbound().unprotectRtp(buf, 0, len);
             if (plain < 0) {
@@ -165,7 +177,10 @@ public final class MediaPeer {
             }
             stats.packetsIn++;
             stats.bytesIn += plain;
-            listener.onRtp(this, buf, 0, plain);
+            Listener l = listener;
+            if (l != null) {
+                l.onRtp(this, buf, 0, plain);
+            }
         }
     }
 
@@ -232,7 +247,10 @@ public final class MediaPeer {
         }
         srtp = SrtpContexts.forServer(SrtpProfile.fromId(keys.profileId()).orElseThrow(), keys.material());
         log.info("peer={} connected remote={} srtp={}", id, remote, SrtpProfile.fromId(keys.profileId()).orElseThrow());
-        listener.onConnected(this);
+        Listener l = listener;
+        if (l != null) {
+            l.onConnected(this);
+        }
     }
 
     private void sendDtls(byte[] buf, int off, int len) {
@@ -253,7 +271,11 @@ public final class MediaPeer {
             dtls.close();
         } finally {
             transport.remove(this, remote);
-            listener.onClosed(this, reason);
+            Listener l = listener;
+            if (l != null) {
+                l.onClosed(this, reason);
+            }
+            closeHooks.forEach(Runnable::run);
         }
     }
 }

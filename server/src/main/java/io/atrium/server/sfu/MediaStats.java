@@ -1,0 +1,34 @@
+package io.atrium.server.sfu;
+
+import io.atrium.server.transport.MediaPeer;
+import io.atrium.server.transport.PeerStats;
+import java.util.List;
+
+/** A snapshot of a room's media counters, as {@code GET /v1/rooms/{uuid}/media} shows it. */
+public record MediaStats(List<Peer> publishers, List<Peer> subscribers) {
+
+    /** One peer: transport counters plus its published tracks or its forwarded streams. */
+    public record Peer(String id, boolean connected, long packetsIn, long bytesIn, long packetsOut, long bytesOut,
+                       long rtcpIn, long rtcpOut, long dropped, long srtpErrors, long unroutable, List<Track> tracks,
+                       List<Stream> streams) {
+
+        static Peer of(MediaPeer p, long unroutable, List<Track> tracks, List<Stream> streams) {
+            PeerStats s = p.stats();
+            return new Peer(p.id(), p.isConnected(), s.packetsIn(), s.bytesIn(), s.packetsOut(), s.bytesOut(), s.rtcpIn(),
+                    s.rtcpOut(), s.dropped(), s.srtpErrors(), unroutable, tracks, streams);
+        }
+    }
+
+    /** A published track and its layers. */
+    public record Track(String id, String kind, String mid, String codec, List<LayerStats> layers) {
+    }
+
+    /** One encoding: what arrived, what was lost and asked for again, and its last keyframe size. */
+    public record LayerStats(String rid, long ssrc, long packets, long bytes, long bitrate, int width, int height,
+                             long nacksSent, int missing, long retransmissionsReceived) {
+    }
+
+    /** One forwarded stream to a subscriber. */
+    public record Stream(String track, long ssrc, int layer, long packetsSent, long octetsSent, long retransmitted) {
+    }
+}

@@ -1,0 +1,80 @@
+package io.atrium.server.sfu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Page;
+import io.atrium.server.testing.Chromium;
+import io.atrium.server.testing.TestServer;
+import io.atrium.server.testing.TestServer.Db;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Two Chromium pages exchange live media through Atrium's SFU over WHIP and WHEP. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WhipWhepBrowserTest {
+
+    TestServer server;
+
+    @BeforeAll
+    void start() {
+        server = TestServer.start(Db.H2);
+    }
+
+    @AfterAll
+    void stop() {
+        server.close();
+    }
+
+    String room() {
+        return server.post("/v1/rooms", "{\"room\":{\"name\":\"media\"}}").json().at("/room/uuid").asText();
+    }
+
+    String token(String room) {
+        return server.post("/v1/tokens", "{\"room\":\"" + room + "\"}").json().get("token").asText();
+    }
+
+    Page page(String label) {
+        Page page = Chromium.newPage(label);
+        Chromium.installHelpers(page);
+        page.navigate(server.uri("/").toString());
+        return page;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> inbound(Page page, String kind) {
+        return (Map<String, Object>) ((Map<String, Object>) page.evaluate("atriumTest.inboundStats(window.pc)")).get(kind);
+    }
+
+    @Test
+    void publishedCameraAndMicrophoneAreDecodedByAPlayer() {
+        String room = room();
+        try (Page publisher = page("whip"); Page player = page("whep")) {
+            publisher.evaluate("([room, token]) => atriumTest.whip(room, token).then(pc => { window.pc = pc; })",
+                    java.util.List.of(room, token(room)));
+            player.evaluate("([room, token]) => atriumTest.whep(room, token).then(pc => { window.pc = pc; })",
+                    java.util.List.of(room, token(room)));
+            Chromium.waitFor(player, "atriumTest.inboundStats(pc).then(s => (s.video.framesDecoded > 0"
+                    + " && s.audio.packetsReceived > 0) || s)", Duration.ofSeconds(5));
+            Chromium.waitFor(player, "atriumTest.inboundStats(pc).then(s => s.video.framesDecoded > 20 || s)",
+                    Duration.ofSeconds(10));
+            assertThat(inbound(player, "video")).containsEntry("frameWidth", 640).containsEntry("frameHeight", 480);
+            Chromium.screenshot(player, "whep-player");
+
+            var media = server.get("/v1/rooms/" + room + "/media").json().get("media");
+            assertThat(media.get("publishers")).hasSize(1);
+            assertThat(media.at("/publishers/0/packets_in").asLong()).isPositive();
+            assertThat(media.get("subscribers")).hasSize(1);
+            assertThat(media.at("/subscribers/0/streams")).hasSize(2);
+            assertThat(media.at("/subscribers/0/packets_out").asLong()).isPositive();
+
+            String session = (String) player.evaluate("pc.sessionUrl");
+            assertThat(server.send("DELETE", session, null, "Bearer " + token(room)).status()).isEqualTo(403);
+            player.evaluate("([url, token]) => fetch(url, {method: 'DELETE', headers: {Authorization: 'Bearer ' + token}})"
+                    + ".then(r => r.status)", java.util.List.of(session, token(room)));
+        }
+    }
+}
