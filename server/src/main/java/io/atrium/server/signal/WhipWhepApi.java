@@ -106,6 +106,11 @@ public final class WhipWhepApi {
             router.release();
             throw e;
         }
+        if (n.items().isEmpty()) {
+            router.release();
+            n.peer().close("nothing to play");
+            throw ApiException.notFound("nothing is being published in this room yet");
+        }
         router.addSubscriber(n.peer(), n.items());
         created(ctx, "whep", room, token, n.peer(), n.answer());
     }

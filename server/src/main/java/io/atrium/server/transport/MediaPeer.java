@@ -156,9 +156,7 @@ public final class MediaPeer {
             stats.dropped++;
             return;
         }
-        int pt = buf[1] & 0x7f;
-        boolean rtcp = pt >= 64 && pt <= 95; // RFC 5761 §4: RTCP packet types 192..223
-        if (rtcp) {
+        if (isRtcp(buf)) {
             int plain = keys.inbound().unprotectRtcp(buf, 0, len);
             if (plain < 0) {
                 stats.srtpErrors++;
@@ -182,6 +180,12 @@ public final class MediaPeer {
                 l.onRtp(this, buf, 0, plain);
             }
         }
+    }
+
+    /** RFC 5761 §4: on a muxed port, RTCP packet types 192..223 show as payload types 64..95. */
+    static boolean isRtcp(byte[] buf) {
+        int pt = buf[1] & 0x7f;
+        return pt >= 64 && pt <= 95;
     }
 
     /** Encrypts in place ({@code buf} needs {@link #SRTP_TRAILER} spare bytes) and queues the packet. Media thread. */

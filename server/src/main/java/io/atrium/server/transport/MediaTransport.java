@@ -81,7 +81,7 @@ public final class MediaTransport implements MediaSocket.Receiver, AutoCloseable
         return unroutable.get();
     }
 
-    /** Test-only: drop this fraction of incoming SRTP packets, to exercise NACK recovery. */
+    /** Test-only: drop this fraction of incoming SRTP (not SRTCP) packets, to exercise NACK recovery. */
     public void testDropRate(double rate) {
         this.testDropRate = rate;
     }
@@ -102,7 +102,7 @@ public final class MediaTransport implements MediaSocket.Receiver, AutoCloseable
             peer.onDtls(buf, len);
             return;
         } else if (peer != null && first >= 128 && first <= 191) {
-            if (testDropRate > 0 && random.nextDouble() < testDropRate && (buf[1] & 0x7f) < 64) {
+            if (testDropRate > 0 && !MediaPeer.isRtcp(buf) && random.nextDouble() < testDropRate) {
                 return;
             }
             peer.onSrtp(buf, len);

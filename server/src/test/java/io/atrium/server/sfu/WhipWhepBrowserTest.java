@@ -52,17 +52,19 @@ class WhipWhepBrowserTest {
     @Test
     void publishedCameraAndMicrophoneAreDecodedByAPlayer() {
         String room = room();
-        try (Page publisher = page("whip"); Page player = page("whep")) {
+        String playerToken = token(room);
+        try (Page publisher = page("whip"); Page player = Chromium.newPage("player")) {
             publisher.evaluate("([room, token]) => atriumTest.whip(room, token).then(pc => { window.pc = pc; })",
                     java.util.List.of(room, token(room)));
-            player.evaluate("([room, token]) => atriumTest.whep(room, token).then(pc => { window.pc = pc; })",
-                    java.util.List.of(room, token(room)));
+            Chromium.installHelpers(player);
+            player.navigate(server.uri("/play.html?room=" + room + "#token=" + playerToken).toString());
+            Chromium.waitFor(player, "window.atriumPlayer !== undefined", Duration.ofSeconds(5));
+            player.evaluate("window.pc = window.atriumPlayer");
             Chromium.waitFor(player, "atriumTest.inboundStats(pc).then(s => (s.video.framesDecoded > 0"
                     + " && s.audio.packetsReceived > 0) || s)", Duration.ofSeconds(5));
             Chromium.waitFor(player, "atriumTest.inboundStats(pc).then(s => s.video.framesDecoded > 20 || s)",
                     Duration.ofSeconds(10));
             assertThat(inbound(player, "video")).containsEntry("frameWidth", 640).containsEntry("frameHeight", 480);
-            Chromium.screenshot(player, "whep-player");
 
             var media = server.get("/v1/rooms/" + room + "/media").json().get("media");
             assertThat(media.get("publishers")).hasSize(1);
@@ -73,8 +75,12 @@ class WhipWhepBrowserTest {
 
             String session = (String) player.evaluate("pc.sessionUrl");
             assertThat(server.send("DELETE", session, null, "Bearer " + token(room)).status()).isEqualTo(403);
-            player.evaluate("([url, token]) => fetch(url, {method: 'DELETE', headers: {Authorization: 'Bearer ' + token}})"
-                    + ".then(r => r.status)", java.util.List.of(session, token(room)));
+            Chromium.waitFor(player, "document.getElementById('status').textContent === 'Live'", Duration.ofSeconds(5));
+            Chromium.waitFor(player, "document.getElementById('video').videoWidth === 640", Duration.ofSeconds(5));
+            Chromium.screenshot(player, "whep-player");
+            assertThat(server.send("DELETE", session, null, "Bearer " + playerToken).status()).isEqualTo(200);
+            Chromium.waitFor(player, "document.getElementById('status').textContent.includes('lost') || pc.connectionState",
+                    Duration.ofSeconds(10));
         }
     }
 }

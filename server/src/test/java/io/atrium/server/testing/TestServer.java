@@ -92,9 +92,13 @@ public final class TestServer implements AutoCloseable {
     }
 
     public Response send(String method, String path, String body, String authorization) {
+        return send(method, path, body, "application/json", authorization);
+    }
+
+    public Response send(String method, String path, String body, String contentType, String authorization) {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri(path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json");
+                .header("Content-Type", contentType);
         if (authorization != null) {
             b.header("Authorization", authorization);
         }
@@ -123,6 +127,24 @@ public final class TestServer implements AutoCloseable {
 
     public Response delete(String path) {
         return send("DELETE", path, null, BASIC);
+    }
+
+    /** Creates a room and returns its uuid. */
+    public String createRoom(String name) {
+        Response r = post("/v1/rooms", "{\"room\":{\"name\":\"" + name + "\"}}");
+        if (r.status() != 201) {
+            throw new AssertionError("cannot create room: " + r.status() + " " + r.body());
+        }
+        return r.json().at("/room/uuid").asText();
+    }
+
+    /** Mints an access token for the room; {@code extra} is more JSON fields, e.g. {@code "admin": true}. */
+    public String token(String room, String extra) {
+        Response r = post("/v1/tokens", "{\"room\":\"" + room + "\"" + (extra.isEmpty() ? "" : ", " + extra) + "}");
+        if (r.status() != 201) {
+            throw new AssertionError("cannot mint token: " + r.status() + " " + r.body());
+        }
+        return r.json().get("token").asText();
     }
 
     /** Creates a user and returns its uuid. */

@@ -1,0 +1,110 @@
+package io.atrium.server.signal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.atrium.server.testing.JavaPeer;
+import io.atrium.server.testing.TestServer;
+import io.atrium.server.testing.TestServer.Db;
+import io.atrium.server.testing.TestServer.Response;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** WHIP and WHEP refuse bad requests with a clear 4xx and keep no half-made session. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WhipWhepApiTest {
+
+    TestServer server;
+    String room;
+    JavaPeer client;
+
+    @BeforeAll
+    void start() {
+        server = TestServer.start(Db.H2);
+        room = server.createRoom("whip errors");
+        client = new JavaPeer();
+    }
+
+    @AfterAll
+    void stop() {
+        client.close();
+        server.close();
+    }
+
+    Response whip(String path, String sdp, String contentType, String token) {
+        return server.send("POST", path, sdp, contentType, token == null ? null : "Bearer " + token);
+    }
+
+    void assertError(Response r, int status, String code, String messagePart) {
+        assertThat(r.status()).as(r.body()).isEqualTo(status);
+        assertThat(r.json().at("/error/code").asText()).isEqualTo(code);
+        assertThat(r.json().at("/error/message").asText()).contains(messagePart);
+        assertThat(server.server().media().peerCount()).as("no peer is left behind").isZero();
+    }
+
+    @Test
+    void unknownOrMalformedRoom() {
+        String other = UUID.randomUUID().toString();
+        assertError(whip("/whip/" + other, client.offer(true), "application/sdp", server.token(room, "")), 404, "not_found", "room");
+        assertError(whip("/whip/nope", client.offer(true), "application/sdp", server.token(room, "")), 400, "invalid_field", "room");
+    }
+
+    @Test
+    void missingWrongExpiredOrForeignTokens() throws Exception {
+        String offer = client.offer(true);
+        assertError(whip("/whip/" + room, offer, "application/sdp", null), 401, "unauthorized", "Bearer");
+        assertError(whip("/whip/" + room, offer, "application/sdp", "not.a.jwt"), 401, "unauthorized", "token");
+        String good = server.token(room, "");
+        String forged = good.substring(0, good.length() - 4) + (good.endsWith("AAAA") ? "BBBB" : "AAAA");
+        assertError(whip("/whip/" + room, offer, "application/sdp", forged), 401, "unauthorized", "signature");
+        String otherRoom = server.createRoom("other");
+        assertError(whip("/whip/" + room, offer, "application/sdp", server.token(otherRoom, "")), 401, "unauthorized", "another room");
+        String shortLived = server.token(room, "\"ttl_seconds\": 1");
+        Thread.sleep(2100);
+        assertError(whip("/whip/" + room, offer, "application/sdp", shortLived), 401, "unauthorized", "expired");
+    }
+
+    @Test
+    void grantsAreEnforced() {
+        String offer = client.offer(true);
+        assertError(whip("/whip/" + room, offer, "application/sdp", server.token(room, "\"grants\": {\"publish\": false}")),
+                403, "forbidden", "may not publish");
+        assertError(whip("/whip/" + room, offer, "application/sdp",
+                server.token(room, "\"grants\": {\"publish_sources\": [\"microphone\"]}")), 403, "forbidden", "camera");
+        assertError(whip("/whep/" + room, client.offer(false), "application/sdp", server.token(room, "\"grants\": {\"subscribe\": false}")),
+                403, "forbidden", "may not subscribe");
+    }
+
+    @Test
+    void badSdpIsExplained() {
+        String token = server.token(room, "");
+        assertError(whip("/whip/" + room, client.offer(true), "application/json", token), 415, "unsupported_media_type", "application/sdp");
+        assertError(whip("/whip/" + room, " ", "application/sdp", token), 400, "invalid_sdp", "SDP offer");
+        assertError(whip("/whip/" + room, "hello\r\nworld\r\n", "application/sdp", token), 400, "invalid_sdp", "SDP line 1");
+        assertError(whip("/whip/" + room, client.offer(true).replace("a=rtcp-mux\r\n", ""), "application/sdp", token),
+                400, "invalid_sdp", "rtcp-mux");
+        String h265Only = client.offer(true).replace("opus/48000/2", "SILK/16000").replace("VP8/90000", "H265/90000");
+        assertError(whip("/whip/" + room, h265Only, "application/sdp", token), 400, "invalid_sdp", "Opus");
+        assertError(whip("/whip/" + room, client.offer(true).replaceAll("a=fingerprint:[^\r]*\r\n", ""), "application/sdp", token),
+                400, "invalid_sdp", "fingerprint");
+    }
+
+    @Test
+    void nothingToPlayIs404AndSessionsEndOnlyByTheirOwner() {
+        String token = server.token(room, "");
+        assertError(whip("/whep/" + room, client.offer(false), "application/sdp", token), 404, "not_found", "nothing is being published");
+
+        Response created = whip("/whip/" + room, client.offer(true), "application/sdp", token);
+        assertThat(created.status()).isEqualTo(201);
+        String location = created.raw().headers().firstValue("Location").orElseThrow();
+        assertThat(server.send("PATCH", location, "a=candidate", "application/trickle-ice-sdpfrag", "Bearer " + token).status())
+                .isEqualTo(405);
+        assertThat(server.send("DELETE", location, null, "Bearer " + server.token(room, "")).status()).isEqualTo(403);
+        assertThat(server.send("DELETE", location + "x", null, "Bearer " + token).status()).isEqualTo(404);
+        assertThat(server.send("DELETE", location, null, "Bearer " + token).status()).isEqualTo(200);
+        assertThat(server.server().media().peerCount()).isZero();
+        assertThat(server.send("DELETE", location, null, "Bearer " + token).status()).isEqualTo(404);
+    }
+}
