@@ -43,7 +43,7 @@ public final class AtriumServer implements AutoCloseable {
         Database db = Database.open(config.database(), config.dataPath());
         MediaTransport media = null;
         try {
-            media = new MediaTransport(config.http().host(), config.rtc().port(), config.rtc().announcedAddresses());
+            media = new MediaTransport(config.http().host(), config.rtc());
             Sfu sfu = new Sfu(media);
             RoomStore rooms = new RoomStore(db.jdbc(), clock);
             UserStore users = new UserStore(db.jdbc(), clock);

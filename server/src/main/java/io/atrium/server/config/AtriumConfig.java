@@ -15,7 +15,7 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
         dev = dev != null && dev;
         dataDir = dataDir != null ? dataDir : "./atrium-data";
         http = http != null ? http : new Http(null, null, null, null);
-        rtc = rtc != null ? rtc : new Rtc(null, null);
+        rtc = rtc != null ? rtc : new Rtc(null, null, null, null);
         database = database != null ? database : new Database(null, null, null, null);
         auth = auth != null ? auth : new Auth(null, null, null);
     }
@@ -43,11 +43,14 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
         }
     }
 
-    /** The media plane: all peers on one UDP port. */
-    public record Rtc(Integer port, List<String> announcedAddresses) {
+    /** The media plane: all peers on one UDP port, and how long a silent or unfinished peer may stay. */
+    public record Rtc(Integer port, List<String> announcedAddresses, Integer consentTimeoutSeconds,
+                      Integer connectTimeoutSeconds) {
         public Rtc {
             port = port != null ? port : 7881;
             announcedAddresses = announcedAddresses != null ? List.copyOf(announcedAddresses) : List.of();
+            consentTimeoutSeconds = consentTimeoutSeconds != null ? consentTimeoutSeconds : 30;
+            connectTimeoutSeconds = connectTimeoutSeconds != null ? connectTimeoutSeconds : 20;
         }
     }
 

@@ -22,6 +22,14 @@ final class ConfigValidator {
         List<String> problems = new ArrayList<>();
         port(problems, "http.port", c.http().port());
         port(problems, "rtc.port", c.rtc().port());
+        if (c.rtc().consentTimeoutSeconds() < 1 || c.rtc().connectTimeoutSeconds() < 1) {
+            problems.add("rtc.consent_timeout_seconds and rtc.connect_timeout_seconds must be at least 1");
+        }
+        for (String a : c.rtc().announcedAddresses()) {
+            if (a.isBlank() || a.contains(" ")) {
+                problems.add("rtc.announced_addresses: '" + a + "' is not an IP address or host name");
+            }
+        }
         if (c.http().host().isBlank()) {
             problems.add("http.host is empty; use 0.0.0.0 to listen everywhere or an address such as 127.0.0.1");
         }

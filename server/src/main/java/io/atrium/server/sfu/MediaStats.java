@@ -1,6 +1,6 @@
 package io.atrium.server.sfu;
 
-import io.atrium.server.transport.MediaPeer;
+import io.atrium.server.transport.MediaSink;
 import io.atrium.server.transport.PeerStats;
 import java.util.List;
 
@@ -12,7 +12,7 @@ public record MediaStats(List<Peer> publishers, List<Peer> subscribers) {
                        long rtcpIn, long rtcpOut, long dropped, long srtpErrors, long unroutable, List<Track> tracks,
                        List<Stream> streams) {
 
-        static Peer of(MediaPeer p, long unroutable, List<Track> tracks, List<Stream> streams) {
+        static Peer of(MediaSink p, long unroutable, List<Track> tracks, List<Stream> streams) {
             PeerStats s = p.stats();
             return new Peer(p.id(), p.isConnected(), s.packetsIn(), s.bytesIn(), s.packetsOut(), s.bytesOut(), s.rtcpIn(),
                     s.rtcpOut(), s.dropped(), s.srtpErrors(), unroutable, tracks, streams);

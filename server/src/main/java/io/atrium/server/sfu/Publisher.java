@@ -1,6 +1,7 @@
 package io.atrium.server.sfu;
 
 import io.atrium.server.transport.MediaPeer;
+import io.atrium.server.transport.MediaSink;
 import io.atrium.webrtc.rtcp.GenericNack;
 import io.atrium.webrtc.rtcp.PictureLossIndication;
 import io.atrium.webrtc.rtcp.ReceiverReport;
@@ -30,7 +31,7 @@ final class Publisher {
     private record Route(Receiver receiver, Layer layer, boolean rtx) {
     }
 
-    private final MediaPeer peer;
+    private final MediaSink peer;
     private final List<Receiver> receivers = new ArrayList<>();
     private final IntMap<Route> routes = new IntMap<>();
     private final int rtcpSsrc;
@@ -43,7 +44,7 @@ final class Publisher {
     private final int[] fci = new int[64];
     long unroutable;
 
-    Publisher(MediaPeer peer, List<TrackInfo> tracks, int rtcpSsrc) {
+    Publisher(MediaSink peer, List<TrackInfo> tracks, int rtcpSsrc) {
         this.peer = peer;
         this.rtcpSsrc = rtcpSsrc;
         for (TrackInfo t : tracks) {
@@ -60,7 +61,7 @@ final class Publisher {
         }
     }
 
-    MediaPeer peer() {
+    MediaSink peer() {
         return peer;
     }
 

@@ -1,6 +1,7 @@
 package io.atrium.server.sfu;
 
 import io.atrium.server.transport.MediaPeer;
+import io.atrium.server.transport.MediaSink;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -18,8 +19,8 @@ public final class Router {
     private final UUID room;
     private final Sfu sfu;
     private final SecureRandom random = new SecureRandom();
-    private final Map<MediaPeer, Publisher> publishers = new IdentityHashMap<>();
-    private final Map<MediaPeer, Subscriber> subscribers = new IdentityHashMap<>();
+    private final Map<MediaSink, Publisher> publishers = new IdentityHashMap<>();
+    private final Map<MediaSink, Subscriber> subscribers = new IdentityHashMap<>();
     private volatile List<Receiver> tracks = List.of();
     private final java.util.concurrent.atomic.AtomicInteger reserved = new java.util.concurrent.atomic.AtomicInteger();
 

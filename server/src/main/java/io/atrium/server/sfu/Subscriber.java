@@ -1,6 +1,7 @@
 package io.atrium.server.sfu;
 
 import io.atrium.server.transport.MediaPeer;
+import io.atrium.server.transport.MediaSink;
 import io.atrium.webrtc.rtcp.FullIntraRequest;
 import io.atrium.webrtc.rtcp.GenericNack;
 import io.atrium.webrtc.rtcp.PictureLossIndication;
@@ -15,7 +16,7 @@ import java.util.List;
  */
 final class Subscriber {
 
-    private final MediaPeer peer;
+    private final MediaSink peer;
     private final IntMap<Forwarder> byOutSsrc = new IntMap<>();
     private final List<Forwarder> forwarders = new ArrayList<>();
     private final RtcpCompound compound = new RtcpCompound();
@@ -25,11 +26,11 @@ final class Subscriber {
     private final int[] lost = new int[GenericNack.SEQUENCES_PER_ENTRY * 400]; // a 1500-byte NACK holds < 375 entries
     private final byte[] rtcpOut = new byte[1500 + MediaPeer.SRTP_TRAILER];
 
-    Subscriber(MediaPeer peer) {
+    Subscriber(MediaSink peer) {
         this.peer = peer;
     }
 
-    MediaPeer peer() {
+    MediaSink peer() {
         return peer;
     }
 

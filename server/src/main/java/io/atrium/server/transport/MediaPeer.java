@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * same thread. {@link #sendRtp}/{@link #sendRtcp} must be called on the media thread too (the SRTP
  * contexts are thread-confined); other threads use {@link #execute}.
  */
-public final class MediaPeer {
+public final class MediaPeer implements MediaSink {
 
     /** Room for the SRTP/SRTCP trailer (tag, SRTCP index) after any packet handed to send. */
     public static final int SRTP_TRAILER = 32;
@@ -62,16 +62,18 @@ public final class MediaPeer {
     private volatile InetSocketAddress remote;
     private boolean dtlsStarted;
     final PeerStats stats = new PeerStats();
+    private final DropLog srtpErrorLog = new DropLog("SRTP packets failing authentication or replay checks");
 
     MediaPeer(String id, IceCredentials local, String remoteUfrag, DtlsFingerprint remoteFingerprint,
-              DtlsCertificate certificate, MediaTransport transport, Executor handshakes, Listener listener) {
+              DtlsCertificate certificate, IceLiteConfig iceConfig, MediaTransport transport, Executor handshakes,
+              Listener listener) {
         this.id = id;
         this.local = local;
         this.transport = transport;
         this.handshakes = handshakes;
         this.listener = listener;
         this.createdMillis = System.currentTimeMillis();
-        this.ice = new IceLiteAgent(local, remoteUfrag, IceLiteConfig.DEFAULT, System::currentTimeMillis, new IceLiteListener() {
+        this.ice = new IceLiteAgent(local, remoteUfrag, iceConfig, System::currentTimeMillis, new IceLiteListener() {
             @Override
             public void onStateChange(IceState previous, IceState current) {
                 if (current == IceState.CONNECTED) {
@@ -160,6 +162,7 @@ public final class MediaPeer {
             int plain = keys.inbound().unprotectRtcp(buf, 0, len);
             if (plain < 0) {
                 stats.srtpErrors++;
+                srtpErrorLog.record(remote, plain);
                 return;
             }
             stats.rtcpIn++;
@@ -171,6 +174,7 @@ public final class MediaPeer {
             int plain = keys.inbound().unprotectRtp(buf, 0, len);
             if (plain < 0) {
                 stats.srtpErrors++;
+                srtpErrorLog.record(remote, plain);
                 return;
             }
             stats.packetsIn++;

@@ -1,9 +1,11 @@
 package io.atrium.server.transport;
 
+import io.atrium.server.config.AtriumConfig;
 import io.atrium.webrtc.dtls.DtlsCertificate;
 import io.atrium.webrtc.dtls.DtlsFingerprint;
 import io.atrium.webrtc.ice.HostCandidate;
 import io.atrium.webrtc.ice.IceCredentials;
+import io.atrium.webrtc.ice.IceLiteConfig;
 import io.atrium.webrtc.stun.StunReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -27,9 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class MediaTransport implements MediaSocket.Receiver, AutoCloseable {
 
-    /** A peer that has not finished ICE + DTLS within this long is closed. */
-    public static final long CONNECT_TIMEOUT_MILLIS = 20_000;
-    static final long TICK_MILLIS = 1_000;
+    static final long TICK_MILLIS = 250;
 
     private final MediaSocket socket;
     private final DtlsCertificate certificate = DtlsCertificate.generate();
@@ -46,9 +46,16 @@ public final class MediaTransport implements MediaSocket.Receiver, AutoCloseable
     private final AtomicLong unroutable = new AtomicLong();
     private volatile double testDropRate;
 
-    public MediaTransport(String host, int port, List<String> announcedAddresses) {
-        this.socket = MediaSocket.bind(host, port, this);
-        this.candidates = candidates(host, socket.localAddress().getPort(), announcedAddresses);
+    private final IceLiteConfig ice;
+    private final long connectTimeoutMillis;
+    private final DropLog unroutableLog = new DropLog("unroutable datagrams");
+
+    public MediaTransport(String host, AtriumConfig.Rtc config) {
+        long consent = config.consentTimeoutSeconds() * 1000L;
+        this.ice = new IceLiteConfig(consent, Math.min(IceLiteConfig.DEFAULT_DISCONNECTED_TIMEOUT_MILLIS, consent));
+        this.connectTimeoutMillis = config.connectTimeoutSeconds() * 1000L;
+        this.socket = MediaSocket.bind(host, config.port(), this);
+        this.candidates = candidates(host, socket.localAddress().getPort(), config.announcedAddresses());
         socket.every(TICK_MILLIS, this::tick);
     }
 
@@ -59,7 +66,7 @@ public final class MediaTransport implements MediaSocket.Receiver, AutoCloseable
             local = IceCredentials.generate(random);
         } while (byUfrag.containsKey(local.ufrag()));
         String id = "p-" + local.ufrag();
-        MediaPeer peer = new MediaPeer(id, local, remoteUfrag, remoteFingerprint, certificate, this, handshakes, listener);
+        MediaPeer peer = new MediaPeer(id, local, remoteUfrag, remoteFingerprint, certificate, ice, this, handshakes, listener);
         byUfrag.put(local.ufrag(), peer);
         return peer;
     }
@@ -109,6 +116,7 @@ public final class MediaTransport implements MediaSocket.Receiver, AutoCloseable
             return;
         }
         unroutable.incrementAndGet();
+        unroutableLog.record(from, first);
     }
 
     private MediaPeer peerForStun(byte[] buf, int len) {
@@ -137,7 +145,7 @@ public final class MediaTransport implements MediaSocket.Receiver, AutoCloseable
     private void tick() {
         long now = System.currentTimeMillis();
         for (MediaPeer peer : byUfrag.values()) {
-            peer.tick(now, CONNECT_TIMEOUT_MILLIS);
+            peer.tick(now, connectTimeoutMillis);
         }
     }
 

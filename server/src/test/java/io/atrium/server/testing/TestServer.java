@@ -45,7 +45,7 @@ public final class TestServer implements AutoCloseable {
         String password = db == Db.POSTGRES ? Postgres.PASSWORD : "";
         return new AtriumConfig(false, dataDir.toString(),
                 new AtriumConfig.Http("127.0.0.1", 0, 65_536L, 5),
-                new AtriumConfig.Rtc(0, null),
+                new AtriumConfig.Rtc(0, null, null, null),
                 new AtriumConfig.Database(url, user, password, 4),
                 new AtriumConfig.Auth(Map.of(KEY, SECRET), 3600L, 86_400L));
     }
