@@ -38,7 +38,8 @@ window.atriumTest = {
 
   /**
    * Publishes the fake camera and microphone to Atrium over WHIP; resolves to the peer connection.
-   * @param {string} room @param {string} token @param {{simulcast?: boolean}} [options]
+   * @param {string} room @param {string} token
+   * @param {{simulcast?: boolean, codec?: string}} [options] codec: a mimeType such as 'video/H264' to prefer
    */
   async whip(room, token, options = {}) {
     const stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
@@ -52,7 +53,15 @@ window.atriumTest = {
           { rid: 'f' },
         ];
       }
-      pc.addTransceiver(track, init);
+      const transceiver = pc.addTransceiver(track, init);
+      if (track.kind === 'video' && options.codec) {
+        const codecs = RTCRtpSender.getCapabilities('video').codecs;
+        const preferred = codecs.filter(c => c.mimeType === options.codec);
+        if (preferred.length === 0) {
+          throw new Error(`this browser cannot send ${options.codec}`);
+        }
+        transceiver.setCodecPreferences([...preferred, ...codecs.filter(c => c.mimeType !== options.codec)]);
+      }
     }
     await atriumTest.negotiate(pc, `/whip/${room}`, token);
     return pc;
@@ -83,6 +92,17 @@ window.atriumTest = {
     }
     pc.sessionUrl = res.headers.get('Location');
     await pc.setRemoteDescription({ type: 'answer', sdp: await res.text() });
+  },
+
+  /** The mimeType of the codec of the first inbound video stream. @param {RTCPeerConnection} pc */
+  async inboundVideoCodec(pc) {
+    const stats = await pc.getStats();
+    for (const r of stats.values()) {
+      if (r.type === 'inbound-rtp' && r.kind === 'video' && r.codecId) {
+        return stats.get(r.codecId)?.mimeType;
+      }
+    }
+    return null;
   },
 
   add(into, report, keys) {

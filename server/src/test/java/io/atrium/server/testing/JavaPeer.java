@@ -33,7 +33,12 @@ public final class JavaPeer implements AutoCloseable {
     private SessionDescription answer;
 
     public JavaPeer() {
-        peer = ClientPeer.open(CERTIFICATE, new MediaListener() {
+        this(io.atrium.webrtc.peer.PeerSettings.defaults());
+    }
+
+    /** A peer with its own ICE timers, e.g. one that never refreshes consent. */
+    public JavaPeer(io.atrium.webrtc.peer.PeerSettings settings) {
+        MediaListener listener = new MediaListener() {
             @Override
             public void onRtp(byte[] buf, int off, int len) {
                 rtp.add(java.util.Arrays.copyOfRange(buf, off, off + len));
@@ -43,7 +48,14 @@ public final class JavaPeer implements AutoCloseable {
             public void onRtcp(byte[] buf, int off, int len) {
                 rtcp.add(java.util.Arrays.copyOfRange(buf, off, off + len));
             }
-        });
+        };
+        try {
+            java.net.DatagramSocket socket = new java.net.DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+            peer = new ClientPeer(socket, io.atrium.webrtc.ice.IceCredentials.generate(new java.security.SecureRandom()),
+                    CERTIFICATE, settings, listener);
+        } catch (java.net.SocketException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** An offer that sends (publisher) or receives (subscriber) Opus and VP8. */

@@ -1,0 +1,86 @@
+package io.atrium.server.sfu;
+
+import static io.atrium.server.sfu.SfuForwardingTest.waitUntil;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.atrium.server.config.AtriumConfig;
+import io.atrium.server.testing.JavaPeer;
+import io.atrium.server.testing.TestServer;
+import io.atrium.server.testing.TestServer.Db;
+import io.atrium.server.testing.TestServer.Response;
+import io.atrium.webrtc.peer.PeerSettings;
+import io.atrium.webrtc.peer.PeerState;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Peers are torn down cleanly when they leave, close DTLS, never connect, or stop ICE consent. */
+class PeerLifecycleTest {
+
+    TestServer server;
+    String room;
+
+    @BeforeEach
+    void start() throws Exception {
+        AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-lifecycle-"));
+        server = TestServer.start(new AtriumConfig(false, c.dataDir(), c.http(), new AtriumConfig.Rtc(0, null, 2, 2),
+                c.database(), c.auth()));
+        room = server.createRoom("lifecycle");
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    String negotiate(String kind, String offer) {
+        Response r = server.send("POST", "/" + kind + "/" + room, offer, "application/sdp", "Bearer " + server.token(room, ""));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        return r.body();
+    }
+
+    boolean roomMediaGone() {
+        return server.server().sfu().existing(UUID.fromString(room)).isEmpty();
+    }
+
+    @Test
+    void closeNotifyRemovesThePeerAndItsForwarders() {
+        try (JavaPeer publisher = new JavaPeer(); JavaPeer subscriber = new JavaPeer()) {
+            publisher.connect(negotiate("whip", publisher.offer(true)));
+            subscriber.connect(negotiate("whep", subscriber.offer(false)));
+            waitUntil(() -> server.get("/v1/rooms/" + room + "/media").json().at("/media/subscribers/0/streams").size() == 2,
+                    "two forwarded streams");
+            publisher.close();
+            waitUntil(() -> server.get("/v1/rooms/" + room + "/media").json().at("/media/publishers").isEmpty(), "publisher gone");
+            assertThat(server.get("/v1/rooms/" + room + "/media").json().at("/media/subscribers/0/streams")).isEmpty();
+            subscriber.close();
+            waitUntil(this::roomMediaGone, "the room's router removed");
+            assertThat(server.server().media().peerCount()).isZero();
+        }
+    }
+
+    @Test
+    void aPeerThatNeverConnectsIsDropped() {
+        try (JavaPeer ghost = new JavaPeer()) {
+            negotiate("whip", ghost.offer(true));
+            assertThat(server.server().media().peerCount()).isEqualTo(1);
+            waitUntil(() -> server.server().media().peerCount() == 0, "the connect timeout");
+            waitUntil(this::roomMediaGone, "the room's router removed");
+        }
+    }
+
+    @Test
+    void aPeerWhoseConsentStopsIsDroppedAndTold() {
+        PeerSettings silent = PeerSettings.defaults().withConsent(Duration.ofSeconds(60), Duration.ofSeconds(120));
+        try (JavaPeer quiet = new JavaPeer(silent)) {
+            quiet.connect(negotiate("whip", quiet.offer(true)));
+            assertThat(server.server().media().peerCount()).isEqualTo(1);
+            waitUntil(() -> server.server().media().peerCount() == 0, "ICE consent to expire");
+            waitUntil(() -> quiet.peer().state() == PeerState.CLOSED || quiet.peer().state() == PeerState.FAILED,
+                    "the client to hear close_notify");
+        }
+    }
+}
