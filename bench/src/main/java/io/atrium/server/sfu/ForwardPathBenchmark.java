@@ -1,0 +1,102 @@
+package io.atrium.server.sfu;
+
+import io.atrium.server.transport.MediaSink;
+import io.atrium.server.transport.PeerStats;
+import io.atrium.webrtc.rtp.RtpPacket;
+import io.atrium.webrtc.srtp.SrtpContext;
+import io.atrium.webrtc.srtp.SrtpProfile;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/*
+ * One operation = one decrypted 1200-byte VP8 RTP packet from a publisher through the SFU's whole
+ * forward path to `subscribers` subscribers: SSRC routing, sequence/NACK bookkeeping, packet cache,
+ * keyframe check, then per subscriber the copy, rewrite (SSRC, PT, seq, ts, VP8 picture id,
+ * extensions blanked) and SRTP protect with that subscriber's key. Only the socket write is left
+ * out (the sink drops the encrypted packet). Forwarded packets per second = ops/s × subscribers.
+ * Lives in io.atrium.server.sfu to reach the package-private SFU classes, as its unit test does.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class ForwardPathBenchmark {
+
+    @Param({"1", "10"})
+    public int subscribers;
+
+    @Param({"SRTP_AEAD_AES_128_GCM", "SRTP_AES128_CM_HMAC_SHA1_80"})
+    public String profile;
+
+    private Publisher publisher;
+    private final byte[] packet = new byte[1200 + 64];
+    private int seq;
+    private long sent;
+
+    /** Encrypts like a real peer and drops the result. */
+    private static final class EncryptingSink implements MediaSink {
+        private final SrtpContext srtp;
+        long count;
+
+        EncryptingSink(SrtpProfile profile) {
+            srtp = new SrtpContext(profile, new byte[16], new byte[profile.masterSaltLength()]);
+        }
+
+        @Override
+        public String id() {
+            return "bench";
+        }
+
+        @Override
+        public boolean isConnected() {
+            return true;
+        }
+
+        @Override
+        public boolean sendRtp(byte[] buf, int off, int len) {
+            count += srtp.protectRtp(buf, off, len) > 0 ? 1 : 0;
+            return true;
+        }
+
+        @Override
+        public boolean sendRtcp(byte[] buf, int off, int len) {
+            return true;
+        }
+
+        @Override
+        public PeerStats stats() {
+            return new PeerStats();
+        }
+    }
+
+    @Setup
+    public void setUp() {
+        SrtpProfile p = SrtpProfile.valueOf(profile);
+        TrackInfo video = new TrackInfo("t", MediaKind.VIDEO, "1", "VP8", 90000, 96, 97, List.of(), List.of(0x1234L),
+                List.of(0L), 0, 0, 0, 0);
+        publisher = new Publisher(new EncryptingSink(p), List.of(video), 1);
+        Receiver receiver = publisher.receivers().get(0);
+        for (int i = 0; i < subscribers; i++) {
+            Subscriber s = new Subscriber(new EncryptingSink(p));
+            s.addForwarder(new Forwarder(receiver, s, 100 + i, 96, 200 + i, 97, "bench"));
+        }
+        packet[12] = 0x10;
+    }
+
+    @Benchmark
+    public long forward() {
+        int n = seq++;
+        RtpPacket.writeHeader(packet, 0, false, 96, n & 0xFFFF, n * 3000, 0x1234);
+        packet[12] = 0x10;
+        packet[13] = (byte) (n % 100 == 0 ? 0x00 : 0x01); // a keyframe every 100 packets
+        publisher.onRtp(packet, 0, 1200, 1_000_000L + n);
+        return ++sent;
+    }
+}
