@@ -105,6 +105,85 @@ window.atriumTest = {
     return null;
   },
 
+  /**
+   * Joins a room with the WebSocket protocol directly (no SDK): authenticate, join_room with the
+   * fake camera and microphone, and a receive connection kept subscribed to every other member
+   * (renegotiated on member_join_room / member_leave_room). Resolves to a state object.
+   * @param {string} room @param {string} callId @param {object} credentials e.g. {display_name} or {username, password}
+   */
+  async joinRoom(room, callId, credentials) {
+    const ws = new WebSocket(`ws://${location.host}/v1/rtc`);
+    await new Promise((ok, fail) => { ws.onopen = ok; ws.onerror = fail; });
+    const state = { ws, notes: [], pending: new Map(), nextId: 1, transceivers: new Map(), closed: false };
+    ws.onclose = () => { state.closed = true; };
+    state.rpc = (method, params) => new Promise((ok, fail) => {
+      const id = state.nextId++;
+      state.pending.set(id, { ok, fail });
+      ws.send(JSON.stringify({ id, method, params }));
+    });
+    ws.onmessage = event => {
+      const m = JSON.parse(event.data);
+      if (m.id !== undefined && state.pending.has(m.id)) {
+        const p = state.pending.get(m.id);
+        state.pending.delete(m.id);
+        m.error ? p.fail(new Error(`${m.error.code} ${m.error.message}`)) : p.ok(m.result);
+        return;
+      }
+      state.notes.push(m);
+      if (m.method === 'member_join_room' || m.method === 'member_leave_room') {
+        state.resubscribe();
+      }
+    };
+    const { auth_token } = await state.rpc('authenticate', { room, call_id: callId, ...credentials });
+    state.token = auth_token;
+    const stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
+    state.pub = new RTCPeerConnection();
+    state.pub.addTransceiver(stream.getAudioTracks()[0], { direction: 'sendonly', streams: [stream] });
+    state.pub.addTransceiver(stream.getVideoTracks()[0], { direction: 'sendonly', streams: [stream] });
+    await state.pub.setLocalDescription(await state.pub.createOffer());
+    const joined = await state.rpc('join_room', { sdp: state.pub.localDescription.sdp, auth_token });
+    await state.pub.setRemoteDescription({ type: 'answer', sdp: joined.sdp });
+    state.callId = callId;
+    state.sub = new RTCPeerConnection();
+    let queue = Promise.resolve();
+    state.resubscribe = () => {
+      queue = queue.then(async () => {
+        if (state.closed) return;
+        const members = (await state.rpc('get_room_members', {})).filter(m => m.id !== callId);
+        if (members.length === 0 && state.transceivers.size === 0) return;
+        for (const m of members) {
+          if (!state.transceivers.has(m.id)) {
+            state.transceivers.set(m.id, {
+              audio: state.sub.addTransceiver('audio', { direction: 'recvonly' }),
+              video: state.sub.addTransceiver('video', { direction: 'recvonly' }),
+            });
+          }
+        }
+        await state.sub.setLocalDescription(await state.sub.createOffer());
+        const list = members.map(m => ({
+          id: m.id, audio_mid: state.transceivers.get(m.id).audio.mid,
+          video_mid: state.transceivers.get(m.id).video.mid, width: 320, height: 240,
+        }));
+        const answer = await state.rpc('subscribe_room', { sdp: state.sub.localDescription.sdp, members: list, auth_token });
+        await state.sub.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
+      }).catch(e => console.error('resubscribe failed', e));
+      return queue;
+    };
+    await state.resubscribe();
+    return state;
+  },
+
+  /** Per inbound stream: [{kind, framesDecoded, packetsReceived}]. @param {RTCPeerConnection} pc */
+  async inboundStreams(pc) {
+    const out = [];
+    (await pc.getStats()).forEach(r => {
+      if (r.type === 'inbound-rtp') {
+        out.push({ kind: r.kind, framesDecoded: r.framesDecoded ?? 0, packetsReceived: r.packetsReceived ?? 0 });
+      }
+    });
+    return out;
+  },
+
   add(into, report, keys) {
     keys.forEach(k => { into[k] += report[k] ?? 0; });
   },

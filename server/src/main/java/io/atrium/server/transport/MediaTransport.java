@@ -65,7 +65,7 @@ public final class MediaTransport implements MediaSocket.Receiver, AutoCloseable
         do {
             local = IceCredentials.generate(random);
         } while (byUfrag.containsKey(local.ufrag()));
-        String id = "p-" + local.ufrag();
+        String id = "p-" + Long.toHexString(random.nextLong() & Long.MAX_VALUE); // token-safe (msid, URLs)
         MediaPeer peer = new MediaPeer(id, local, remoteUfrag, remoteFingerprint, certificate, ice, this, handshakes, listener);
         byUfrag.put(local.ufrag(), peer);
         return peer;
