@@ -25,6 +25,7 @@ public final class JavaPeer implements AutoCloseable {
     public static final int AUDIO_SSRC = 0x11110001;
     public static final int VIDEO_SSRC = 0x22220001;
     public static final int VIDEO_RTX_SSRC = 0x22220002;
+    public static final int AUDIO_LEVEL_EXT = 1;
     private static final DtlsCertificate CERTIFICATE = DtlsCertificate.generate();
 
     public final List<byte[]> rtp = new CopyOnWriteArrayList<>();
@@ -64,7 +65,8 @@ public final class JavaPeer implements AutoCloseable {
         String common = "c=IN IP4 0.0.0.0\r\na=ice-ufrag:" + peer.localCredentials().ufrag() + "\r\na=ice-pwd:"
                 + peer.localCredentials().password() + "\r\na=fingerprint:" + peer.localFingerprint().toSdpValue()
                 + "\r\na=setup:active\r\na=rtcp-mux\r\na=" + dir + "\r\n";
-        String audioSsrc = send ? "a=ssrc:" + Integer.toUnsignedString(AUDIO_SSRC) + " cname:java\r\n" : "";
+        String audioSsrc = send ? "a=extmap:" + AUDIO_LEVEL_EXT + " urn:ietf:params:rtp-hdrext:ssrc-audio-level\r\na=ssrc:"
+                + Integer.toUnsignedString(AUDIO_SSRC) + " cname:java\r\n" : "";
         String videoSsrc = send ? "a=ssrc-group:FID " + Integer.toUnsignedString(VIDEO_SSRC) + " " + Integer.toUnsignedString(VIDEO_RTX_SSRC)
                 + "\r\na=ssrc:" + Integer.toUnsignedString(VIDEO_SSRC) + " cname:java\r\na=ssrc:"
                 + Integer.toUnsignedString(VIDEO_RTX_SSRC) + " cname:java\r\n" : "";
@@ -96,6 +98,20 @@ public final class JavaPeer implements AutoCloseable {
         io.atrium.webrtc.rtp.RtpPacket.writeHeader(buf, 0, false, pt, seq, ts, ssrc);
         System.arraycopy(payload, 0, buf, 12, payload.length);
         return peer.sendRtp(buf, 0, 12 + payload.length);
+    }
+
+    /** Sends an Opus packet carrying the RFC 6464 audio level (0 loudest .. 127 silence) in a one-byte extension. */
+    public boolean sendAudio(int seq, int ts, int level, byte[] payload) {
+        byte[] buf = new byte[12 + 8 + payload.length + ClientPeer.MAX_SRTP_OVERHEAD];
+        io.atrium.webrtc.rtp.RtpPacket.writeHeader(buf, 0, false, OPUS_PT, seq, ts, AUDIO_SSRC);
+        buf[0] |= 0x10; // X
+        buf[12] = (byte) 0xBE;
+        buf[13] = (byte) 0xDE;
+        buf[15] = 1; // one 32-bit word of extensions
+        buf[16] = (byte) (AUDIO_LEVEL_EXT << 4); // id, length 1
+        buf[17] = (byte) (0x80 | level); // voice activity + level
+        System.arraycopy(payload, 0, buf, 20, payload.length);
+        return peer.sendRtp(buf, 0, 20 + payload.length);
     }
 
     public boolean sendRtcp(byte[] packet, int len) {

@@ -1,0 +1,130 @@
+package io.atrium.server.signal;
+
+import static io.atrium.server.testing.Waits.sleep;
+import static io.atrium.server.testing.Waits.waitUntil;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.atrium.server.config.AtriumConfig;
+import io.atrium.server.testing.JavaPeer;
+import io.atrium.server.testing.RpcClient;
+import io.atrium.server.testing.TestServer;
+import io.atrium.server.testing.TestServer.Db;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Active speaker from RFC 6464 levels, connection quality, and removal of members without media. */
+class RoomMediaTest {
+
+    TestServer server;
+    String room;
+    final List<AutoCloseable> open = new ArrayList<>();
+    final List<Thread> senders = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-room-media-"));
+        server = TestServer.start(new AtriumConfig(false, c.dataDir(), c.http(), c.rtc(), c.database(), c.auth(),
+                new AtriumConfig.Rooms(3, 1, 65_536, 50)));
+        room = server.post("/v1/rooms", "{\"room\":{\"name\":\"media\",\"open\":true}}").json().at("/room/uuid").asText();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        senders.forEach(Thread::interrupt);
+        for (AutoCloseable c : open) {
+            c.close();
+        }
+        server.server().media().testDropRate(0);
+        server.close();
+    }
+
+    record Member(RpcClient rpc, JavaPeer peer) {
+    }
+
+    Member join(String callId) {
+        RpcClient rpc = RpcClient.connect(server);
+        open.add(rpc);
+        String token = rpc.call("authenticate", Map.of("room", room, "call_id", callId, "display_name", callId)).get("auth_token").asText();
+        JavaPeer peer = new JavaPeer();
+        open.add(peer);
+        peer.connect(rpc.call("join_room", Map.of("sdp", peer.offer(true), "auth_token", token)).get("sdp").asText());
+        return new Member(rpc, peer);
+    }
+
+    /** Sends 50 audio packets a second at the level {@code level.get()} until interrupted. */
+    void talk(Member m, AtomicInteger level) {
+        Thread t = new Thread(() -> {
+            byte[] payload = new byte[60];
+            for (int i = 0; !Thread.currentThread().isInterrupted(); i++) {
+                m.peer().sendAudio(i & 0xFFFF, i * 960, level.get(), payload);
+                sleep(20);
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        senders.add(t);
+    }
+
+    @Test
+    void theLoudestMemberBecomesActiveSpeakerAndSilenceClearsIt() {
+        Member ann = join("ann");
+        Member ben = join("ben");
+        AtomicInteger annLevel = new AtomicInteger(127);
+        AtomicInteger benLevel = new AtomicInteger(127);
+        talk(ann, annLevel);
+        talk(ben, benLevel);
+        sleep(600);
+        annLevel.set(20);
+        JsonNode speaker = ben.rpc().await("room_active_speaker");
+        assertThat(speaker.get("member").asText()).isEqualTo("ann");
+        waitUntil(() -> ben.rpc().notifications.stream().anyMatch(n -> n.path("method").asText().equals("member_audio_level")
+                && n.at("/params/member").asText().equals("ann") && n.at("/params/audio_level").asInt() < 60), "ann's audio level");
+
+        annLevel.set(127);
+        benLevel.set(10);
+        waitUntil(() -> ann.rpc().notifications.stream().anyMatch(n -> n.path("method").asText().equals("room_active_speaker")
+                && n.at("/params/member").asText().equals("ben")), "ben as active speaker");
+
+        benLevel.set(127);
+        assertThat(ann.rpc().await("room_clear_active_speaker")).isEmpty();
+    }
+
+    @Test
+    void connectionQualityFollowsLossAndShowsInTheRestApi() {
+        Member ann = join("ann");
+        Member ben = join("ben");
+        AtomicInteger level = new AtomicInteger(100);
+        talk(ann, level);
+        talk(ben, level);
+        waitUntil(() -> server.get("/v1/rooms/" + room + "/members").json().get("live").findValuesAsText("connection_quality")
+                .stream().allMatch(q -> q.equals("excellent")), "excellent quality for both");
+        server.server().media().testDropRate(0.25);
+        JsonNode poor = ben.rpc().await("member_connection_quality");
+        while (!poor.get("quality").asText().equals("poor")) {
+            poor = ben.rpc().await("member_connection_quality");
+        }
+        assertThat(poor.get("quality").asText()).isEqualTo("poor");
+        assertThat(server.get("/v1/rooms/" + room + "/members").json().get("live").findValuesAsText("connection_quality"))
+                .contains("poor");
+    }
+
+    @Test
+    void aMemberWithoutMediaIsRemoved() {
+        Member ann = join("ann");
+        AtomicInteger level = new AtomicInteger(100);
+        talk(ann, level);
+        Member silent = join("silent");
+        JsonNode left = ann.rpc().await("member_leave_room");
+        assertThat(left.get("member").asText()).isEqualTo("silent");
+        assertThat(left.get("by_admin").asBoolean()).isFalse();
+        assertThat(silent.rpc().await("member_leave_room").get("member").asText()).isEqualTo("silent");
+        assertThat(ann.rpc().call("get_room_members", Map.of()).findValuesAsText("id")).containsExactly("ann");
+    }
+}
