@@ -505,6 +505,7 @@ final class LiveRoom {
         if (now - lastQualityMillis >= QUALITY_EVERY_MILLIS) {
             lastQualityMillis = now;
             members.values().forEach(this::quality);
+            members.values().forEach(this::allocations);
         }
         forgetIfIdle();
     }
@@ -559,6 +560,43 @@ final class LiveRoom {
         if (!quality.equals(m.quality)) {
             m.quality = quality;
             broadcast("member_connection_quality", Map.of("member", m.callId, "quality", quality));
+        }
+    }
+
+    /** Tells a subscriber which layer of whose camera it receives, and the total rate, when they change. */
+    private void allocations(Member m) {
+        Router router = service.sfu.existing(id).orElse(null);
+        if (m.subscriber == null || m.session == null || router == null) {
+            return;
+        }
+        List<Router.Allocation> list;
+        try {
+            list = router.allocations(m.subscriber).get(1, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return;
+        }
+        Map<String, Object> byMember = new LinkedHashMap<>();
+        long rate = 0;
+        for (Router.Allocation a : list) {
+            rate += a.rate();
+            members.values().stream().filter(o -> o.publisher != null && o.publisher.id().equals(a.publisherId())).findFirst()
+                    .ifPresent(o -> {
+                        Map<String, Object> v = new LinkedHashMap<>();
+                        v.put("ssrc", a.ssrc());
+                        v.put("rid", a.rid());
+                        v.put("rate", a.rate());
+                        v.put("width", a.width());
+                        v.put("height", a.height());
+                        byMember.put(o.callId, v);
+                    });
+        }
+        if (!byMember.equals(m.lastAllocations) && !byMember.isEmpty()) {
+            m.lastAllocations = byMember;
+            m.session.client.notify("member_video_allocations", byMember);
+        }
+        if (m.lastAvailableRate < 0 || Math.abs(rate - m.lastAvailableRate) > m.lastAvailableRate / 10 + 1000) {
+            m.lastAvailableRate = rate;
+            m.session.client.notify("member_available_rate", Map.of("rate", rate));
         }
     }
 

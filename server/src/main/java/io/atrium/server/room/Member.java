@@ -38,6 +38,9 @@ final class Member {
     long lastMediaMillis;
     String quality = "unknown";
     int audioLevel = 127;
+    /** The last video allocations and available rate told to this member, to send only changes. */
+    Object lastAllocations;
+    long lastAvailableRate = -1;
 
     Member(AccessToken token, Session session, long nowMillis) {
         this.callId = token.identity();

@@ -123,6 +123,31 @@ public final class Router {
         return s == null ? new int[] {0, -1} : new int[] {s.fractionLost, s.rttMillis};
     }
 
+    /** One forwarded video stream of a subscriber: whose track, which layer, at what rate and size. */
+    public record Allocation(String publisherId, String trackId, long ssrc, String rid, long rate, int width, int height) {
+    }
+
+    /** The video streams forwarded to a subscriber peer now, collected on the media thread. */
+    public java.util.concurrent.CompletableFuture<List<Allocation>> allocations(MediaPeer peer) {
+        var result = new java.util.concurrent.CompletableFuture<List<Allocation>>();
+        peer.execute(() -> {
+            Subscriber s = subscribers.get(peer);
+            List<Allocation> out = new ArrayList<>();
+            if (s != null) {
+                for (Forwarder f : s.forwarders()) {
+                    if (f.receiver.info.kind() != MediaKind.VIDEO || f.current < 0) {
+                        continue;
+                    }
+                    Layer l = f.receiver.layers[f.current];
+                    out.add(new Allocation(f.receiver.publisherId(), f.receiver.info.id(), f.ssrc & 0xFFFFFFFFL, l.rid,
+                            l.bitrate, l.keyframes.width(), l.keyframes.height()));
+                }
+            }
+            result.complete(out);
+        });
+        return result;
+    }
+
     /** Forgets a peer's publications and subscriptions. Any thread. */
     public void removePeer(MediaPeer peer) {
         peer.execute(() -> {
