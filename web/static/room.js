@@ -117,8 +117,20 @@ async function startPreview() {
 /** @param {string} deviceId @param {boolean} [video] */
 function deviceConstraint(deviceId, video = false) {
   const c = deviceId ? { deviceId: { exact: deviceId } } : {};
-  if (video) Object.assign(c, { width: { ideal: 1280 }, height: { ideal: 720 } });
+  if (video) Object.assign(c, videoSize());
   return Object.keys(c).length ? c : true;
+}
+
+/**
+ * The camera size asked for: 1280x720, or `localStorage['atrium.video']` as JSON such as
+ * {"width": 320, "height": 240} (for slow machines and tests).
+ */
+function videoSize() {
+  try {
+    const o = JSON.parse(localStorage.getItem('atrium.video') ?? 'null');
+    if (o?.width && o?.height) return { width: { ideal: o.width }, height: { ideal: o.height } };
+  } catch { /* ignore a bad override */ }
+  return { width: { ideal: 1280 }, height: { ideal: 720 } };
 }
 
 /** Fills microphone and camera pickers with the devices, selecting the ones in use. */
@@ -374,7 +386,7 @@ function upsertTile(m) {
   q.dataset.quality = m.quality;
   q.textContent = { excellent: '▂▄▆█', good: '▂▄▆', fair: '▂▄', poor: '▂' }[m.quality] ?? '';
   q.title = `Connection: ${m.quality}`;
-  el.classList.toggle('video-off', m.videoMuted || !(m.isLocal ? m.tracks.video : m.tracks.video));
+  el.classList.toggle('video-off', m.videoMuted || !m.tracks.video);
   el.classList.toggle('speaking', client.activeSpeaker === m.id);
   setTrack(tile, 'video', tile.video, m.tracks.video);
   if (tile.audio) setTrack(tile, 'audio', tile.audio, m.tracks.audio);
