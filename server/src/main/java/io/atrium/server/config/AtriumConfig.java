@@ -9,7 +9,7 @@ import java.util.Map;
  * environment variables, then command-line flags (see {@link ConfigLoader}). Every key is documented
  * in {@code atrium.sample.yaml}. Records are bound strictly: an unknown key is an error.
  */
-public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Database database, Auth auth) {
+public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Database database, Auth auth, Rooms rooms) {
 
     public AtriumConfig {
         dev = dev != null && dev;
@@ -18,11 +18,17 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
         rtc = rtc != null ? rtc : new Rtc(null, null, null, null);
         database = database != null ? database : new Database(null, null, null, null);
         auth = auth != null ? auth : new Auth(null, null, null);
+        rooms = rooms != null ? rooms : new Rooms(null, null, null, null);
+    }
+
+    /** The old six-argument form, with default room settings. */
+    public AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Database database, Auth auth) {
+        this(dev, dataDir, http, rtc, database, auth, null);
     }
 
     /** Defaults, as if every key were absent. */
     public static AtriumConfig defaults() {
-        return new AtriumConfig(null, null, null, null, null, null);
+        return new AtriumConfig(null, null, null, null, null, null, null);
     }
 
     public boolean isDev() {
@@ -61,6 +67,17 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
             username = username != null ? username : "";
             password = password != null ? password : "";
             maxPoolSize = maxPoolSize != null ? maxPoolSize : 10;
+        }
+    }
+
+    /** The live rooms of the WebSocket protocol: inactivity, reconnects, message limits. */
+    public record Rooms(Integer mediaTimeoutSeconds, Integer reconnectGraceSeconds, Integer maxMessageBytes,
+                        Integer messagesPerSecond) {
+        public Rooms {
+            mediaTimeoutSeconds = mediaTimeoutSeconds != null ? mediaTimeoutSeconds : 10;
+            reconnectGraceSeconds = reconnectGraceSeconds != null ? reconnectGraceSeconds : 15;
+            maxMessageBytes = maxMessageBytes != null ? maxMessageBytes : 262_144;
+            messagesPerSecond = messagesPerSecond != null ? messagesPerSecond : 50;
         }
     }
 

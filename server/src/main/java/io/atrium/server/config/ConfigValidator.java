@@ -30,6 +30,11 @@ final class ConfigValidator {
                 problems.add("rtc.announced_addresses: '" + a + "' is not an IP address or host name");
             }
         }
+        var r = c.rooms();
+        if (r.mediaTimeoutSeconds() < 1 || r.reconnectGraceSeconds() < 0 || r.maxMessageBytes() < 1024 || r.messagesPerSecond() < 1) {
+            problems.add("rooms: media_timeout_seconds >= 1, reconnect_grace_seconds >= 0, max_message_bytes >= 1024"
+                    + " and messages_per_second >= 1 are required");
+        }
         if (c.http().host().isBlank()) {
             problems.add("http.host is empty; use 0.0.0.0 to listen everywhere or an address such as 127.0.0.1");
         }
@@ -69,7 +74,7 @@ final class ConfigValidator {
         }
         var http = new AtriumConfig.Http("127.0.0.1", c.http().port(), c.http().maxBodyBytes(), c.http().shutdownGraceSeconds());
         var auth = new AtriumConfig.Auth(keys, ttl, maxTtl);
-        return new AtriumConfig(true, c.dataDir(), http, c.rtc(), c.database(), auth);
+        return new AtriumConfig(true, c.dataDir(), http, c.rtc(), c.database(), auth, c.rooms());
     }
 
     private static void checkProductionKeys(List<String> problems, Map<String, String> keys) {

@@ -40,6 +40,8 @@ final class Layer {
     long packets;
     long bytes;
     long retransmissionsReceived;
+    /** Fraction lost (RFC 3550, 0-255) in the last receiver-report interval. */
+    volatile int lastFractionLost;
 
     Layer(int index, String rid, int cacheSize) {
         this.index = index;

@@ -55,8 +55,16 @@ public final class Negotiator {
 
     /** Negotiates a publisher; the peer is not yet attached to a router. */
     public Negotiated<TrackInfo> publish(String offerText) {
+        return publish(offerText, null);
+    }
+
+    /**
+     * Negotiates a publisher, reusing {@code current} when the offer comes from the same peer
+     * connection (same ICE ufrag: a renegotiation); otherwise a new peer is made.
+     */
+    public Negotiated<TrackInfo> publish(String offerText, MediaPeer current) {
         SessionDescription offer = SessionDescription.parse(offerText);
-        MediaPeer peer = createPeer(offer);
+        MediaPeer peer = peerFor(offer, current);
         try {
             AnswerBuilder builder = new AnswerBuilder(offer, capabilities(), localTransport(peer));
             for (MediaDescription m : offer.media()) {
@@ -79,23 +87,40 @@ public final class Negotiator {
             }
             return new Negotiated<>(peer, answer.write(), tracks);
         } catch (RuntimeException e) {
-            peer.close("negotiation failed");
+            if (peer != current) {
+                peer.close("negotiation failed");
+            }
             throw e;
         }
     }
 
+    /** What a receive-only m-line should carry, and at what size. */
+    public record Pick(Receiver receiver, int width, int height) {
+    }
+
     /**
-     * Negotiates a subscriber: each receive-only audio or video m-line gets the next room track of its
-     * kind from {@code available}, in order; m-lines without one are answered inactive.
+     * Negotiates a subscriber (WHEP): each receive-only audio or video m-line gets the next room track
+     * of its kind from {@code available}, in order; m-lines without one are answered inactive.
      */
     public Negotiated<Subscription> subscribe(String offerText, List<Receiver> available, int width, int height) {
+        return subscribe(offerText, null, Map.of(), available, width, height, new HashMap<>());
+    }
+
+    /**
+     * Negotiates a subscriber: m-lines named in {@code picks} carry that track; the others take the
+     * next track of their kind from {@code fallback}; the rest are inactive. {@code current} is reused
+     * for an offer from the same peer connection, and {@code sources} (mid → SSRCs) keeps each mid's
+     * SSRCs stable across renegotiations (it is updated).
+     */
+    public Negotiated<Subscription> subscribe(String offerText, MediaPeer current, Map<String, Pick> picks,
+                                              List<Receiver> fallback, int width, int height, Map<String, LocalSource> sources) {
         SessionDescription offer = SessionDescription.parse(offerText);
-        MediaPeer peer = createPeer(offer);
+        MediaPeer peer = peerFor(offer, current);
         try {
             AnswerBuilder builder = new AnswerBuilder(offer, capabilities(), localTransport(peer));
-            List<Receiver> free = new ArrayList<>(available);
-            Map<String, Receiver> assigned = new HashMap<>();
-            Map<String, LocalSource> sources = new HashMap<>();
+            List<Receiver> free = new ArrayList<>(fallback);
+            picks.values().forEach(p -> free.remove(p.receiver()));
+            Map<String, Pick> assigned = new HashMap<>();
             for (MediaDescription m : offer.media()) {
                 if (m.mid().isEmpty()) {
                     continue;
@@ -105,40 +130,62 @@ public final class Negotiator {
                     builder.reject(mid);
                     continue;
                 }
-                Optional<Receiver> track = free.stream()
-                        .filter(r -> r.info.kind() == MediaKind.of(m.media()) && offersCodec(m, r.info))
-                        .findFirst();
-                if (track.isEmpty()) {
+                Pick pick = picks.get(mid);
+                if (pick != null && (pick.receiver().info.kind() != MediaKind.of(m.media()) || !offersCodec(m, pick.receiver().info))) {
+                    pick = null;
+                }
+                if (pick == null) {
+                    pick = free.stream().filter(r -> r.info.kind() == MediaKind.of(m.media()) && offersCodec(m, r.info))
+                            .findFirst().map(r -> new Pick(r, width, height)).orElse(null);
+                }
+                if (pick == null) {
                     builder.direction(mid, Direction.INACTIVE);
                     continue;
                 }
-                free.remove(track.get());
-                assigned.put(mid, track.get());
-                long ssrc = random.nextInt() & 0xFFFFFFFFL;
-                long rtx = track.get().info.kind() == MediaKind.VIDEO ? random.nextInt() & 0xFFFFFFFFL : LocalSource.NO_RTX;
-                LocalSource source = new LocalSource(ssrc, rtx, CNAME, new Msid(track.get().publisherId(), track.get().info.id()));
+                free.remove(pick.receiver());
+                assigned.put(mid, pick);
+                Receiver r = pick.receiver();
+                LocalSource previous = sources.get(mid);
+                long ssrc = previous != null ? previous.ssrc() : random.nextInt() & 0xFFFFFFFFL;
+                long rtx = r.info.kind() != MediaKind.VIDEO ? LocalSource.NO_RTX
+                        : previous != null && previous.rtxSsrc() != LocalSource.NO_RTX ? previous.rtxSsrc() : random.nextInt() & 0xFFFFFFFFL;
+                LocalSource source = new LocalSource(ssrc, rtx, CNAME, new Msid(r.publisherId(), r.info.id()));
                 sources.put(mid, source);
                 builder.direction(mid, Direction.SENDONLY).localSource(mid, source);
             }
             SessionDescription answer = builder.build();
             List<Subscription> subs = new ArrayList<>();
             for (MediaDescription a : answer.media()) {
-                Receiver r = a.mid().map(assigned::get).orElse(null);
-                if (r == null || a.isRejected()) {
+                Pick pick = a.mid().map(assigned::get).orElse(null);
+                if (pick == null || a.isRejected()) {
                     continue;
                 }
+                Receiver r = pick.receiver();
                 Codec codec = a.codecs().stream().filter(c -> !c.isRtx() && sameCodec(c, r.info)).findFirst()
                         .orElseThrow(() -> new SdpException("m-line " + a.mid().get() + " does not accept " + r.info.codec()));
                 LocalSource s = sources.get(a.mid().get());
                 boolean rtx = codec.rtxPayloadType().isPresent() && s.rtxSsrc() != LocalSource.NO_RTX;
                 subs.add(new Subscription(r, (int) s.ssrc(), codec.payloadType(), rtx ? (int) s.rtxSsrc() : 0,
-                        rtx ? codec.rtxPayloadType().getAsInt() : -1, CNAME, width, height));
+                        rtx ? codec.rtxPayloadType().getAsInt() : -1, CNAME, pick.width(), pick.height()));
             }
             return new Negotiated<>(peer, answer.write(), subs);
         } catch (RuntimeException e) {
-            peer.close("negotiation failed");
+            if (peer != current) {
+                peer.close("negotiation failed");
+            }
             throw e;
         }
+    }
+
+    private MediaPeer peerFor(SessionDescription offer, MediaPeer current) {
+        if (current != null && !current.isClosed()) {
+            MediaDescription first = offer.media().stream().filter(m -> !m.isRejected()).findFirst().orElse(null);
+            String ufrag = first == null ? null : offer.iceCredentials(first).map(IceCredentials::ufrag).orElse(null);
+            if (current.remoteUfrag().equals(ufrag)) {
+                return current;
+            }
+        }
+        return createPeer(offer);
     }
 
     private MediaPeer createPeer(SessionDescription offer) {

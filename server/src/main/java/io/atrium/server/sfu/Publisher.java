@@ -47,9 +47,25 @@ final class Publisher {
     Publisher(MediaSink peer, List<TrackInfo> tracks, int rtcpSsrc) {
         this.peer = peer;
         this.rtcpSsrc = rtcpSsrc;
+        update(tracks);
+    }
+
+    /** Sets the published tracks after a (re)negotiation: unchanged tracks keep their receivers and forwarders. */
+    void update(List<TrackInfo> tracks) {
+        List<Receiver> next = new ArrayList<>();
         for (TrackInfo t : tracks) {
-            Receiver r = new Receiver(t, this);
-            receivers.add(r);
+            Receiver same = receivers.stream().filter(r -> r.info.equals(t)).findFirst().orElse(null);
+            next.add(same != null ? same : new Receiver(t, this));
+        }
+        for (Receiver r : receivers) {
+            if (!next.contains(r)) {
+                r.close();
+            }
+        }
+        receivers.clear();
+        receivers.addAll(next);
+        routes.clear();
+        for (Receiver r : receivers) {
             for (Layer l : r.layers) {
                 if (l.ssrcKnown) {
                     routes.put(l.ssrc, new Route(r, l, false));
@@ -214,6 +230,7 @@ final class Publisher {
         l.receivedPrior = l.received;
         long lostInterval = expectedInterval - receivedInterval;
         int fraction = expectedInterval <= 0 || lostInterval <= 0 ? 0 : (int) ((lostInterval << 8) / expectedInterval);
+        l.lastFractionLost = Math.min(fraction, 255);
         int dlsr = l.lastSrArrivalMillis == 0 ? 0 : (int) ((nowMillis - l.lastSrArrivalMillis) * 65536 / 1000);
         return new ReportBlock(l.ssrc, Math.min(fraction, 255), (int) Math.min(lost, 0x7FFFFF), (int) l.highestSeq,
                 (int) l.jitter, l.lastSrNtp, dlsr);

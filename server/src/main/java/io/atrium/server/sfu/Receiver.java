@@ -22,6 +22,10 @@ public final class Receiver {
     final Layer[] layers;
     final Keyframes.Codec codec;
     private Forwarder[] forwarders = NONE;
+    private volatile boolean paused;
+    /** RFC 6464 level of the last packet (0 loudest .. 127 silence), smoothed; 127 without the extension. */
+    private volatile int audioLevel = 127;
+    private final io.atrium.webrtc.rtp.RtpHeaderExtensions extensions = new io.atrium.webrtc.rtp.RtpHeaderExtensions();
 
     Receiver(TrackInfo info, Publisher publisher) {
         this.info = info;
@@ -50,6 +54,47 @@ public final class Receiver {
         return publisher.peer().id();
     }
 
+    /** Stops (or resumes) forwarding this track to everyone, e.g. a mute. Any thread. */
+    public void paused(boolean paused) {
+        this.paused = paused;
+    }
+
+    public boolean isPaused() {
+        return paused;
+    }
+
+    /** The smoothed RFC 6464 audio level, 0 (loud) to 127 (silent). Any thread. */
+    public int audioLevel() {
+        return audioLevel;
+    }
+
+    /** Packets received on every layer. Any thread (racy read for display and inactivity checks). */
+    public long packetsReceived() {
+        long n = 0;
+        for (Layer l : layers) {
+            n += l.packets;
+        }
+        return n;
+    }
+
+    /** Loss on this track as RTCP fraction-lost (0-255) of the last report interval, worst layer. */
+    public int fractionLost() {
+        int worst = 0;
+        for (Layer l : layers) {
+            worst = Math.max(worst, l.lastFractionLost);
+        }
+        return worst;
+    }
+
+    /** Interarrival jitter in milliseconds, worst layer. */
+    public double jitterMillis() {
+        double worst = 0;
+        for (Layer l : layers) {
+            worst = Math.max(worst, l.jitter * 1000.0 / info.clockRate());
+        }
+        return worst;
+    }
+
     /** A packet of layer {@code layer} (already unwrapped when it came as RTX). */
     void onMedia(Layer layer, RtpPacket packet, long nowMillis, boolean retransmission) {
         byte[] buf = packet.buffer();
@@ -65,6 +110,15 @@ public final class Receiver {
             layer.waitingForKeyframe = false;
         }
         layer.cache.put(ext, buf, packet.offset(), packet.length());
+        if (info.audioLevelExt() > 0 && packet.hasExtension() && extensions.wrap(packet) && extensions.find(info.audioLevelExt())) {
+            int level = io.atrium.webrtc.rtp.AudioLevelExtension.level(extensions.buffer(), extensions.dataOffset(), extensions.dataLength());
+            if (level >= 0) {
+                audioLevel = (audioLevel * 7 + level) / 8;
+            }
+        }
+        if (paused) {
+            return;
+        }
         Forwarder[] fs = forwarders;
         for (Forwarder f : fs) {
             f.onPacket(layer, ext, buf, packet.offset(), packet.length(), keyframe, nowMillis);

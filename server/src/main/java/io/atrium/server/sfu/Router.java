@@ -38,71 +38,89 @@ public final class Router {
         return tracks;
     }
 
-    /** Makes {@code peer} a publisher of {@code tracks} once it connects. Any thread. */
+    /** Makes {@code peer} a publisher of {@code tracks}, or updates its tracks after a renegotiation. Any thread. */
     public void addPublisher(MediaPeer peer, List<TrackInfo> infos) {
-        Publisher publisher = new Publisher(peer, infos, random.nextInt());
-        peer.listener(new MediaPeer.Listener() {
-            @Override
-            public void onRtp(MediaPeer p, byte[] buf, int off, int len) {
-                publisher.onRtp(buf, off, len, System.currentTimeMillis());
-            }
-
-            @Override
-            public void onRtcp(MediaPeer p, byte[] buf, int off, int len) {
-                publisher.onRtcp(buf, off, len, System.currentTimeMillis());
-            }
-
-            @Override
-            public void onClosed(MediaPeer p, String reason) {
-                removePeer(p);
-            }
-        });
         peer.execute(() -> {
-            publishers.put(peer, publisher);
-            refreshTracks();
-            reserved.decrementAndGet();
+            try {
+                Publisher existing = publishers.get(peer);
+                if (existing != null) {
+                    existing.update(infos);
+                } else {
+                    Publisher publisher = new Publisher(peer, infos, random.nextInt());
+                    publishers.put(peer, publisher);
+                    peer.listener(new MediaPeer.Listener() {
+                        @Override
+                        public void onRtp(MediaPeer p, byte[] buf, int off, int len) {
+                            publisher.onRtp(buf, off, len, System.currentTimeMillis());
+                        }
+
+                        @Override
+                        public void onRtcp(MediaPeer p, byte[] buf, int off, int len) {
+                            publisher.onRtcp(buf, off, len, System.currentTimeMillis());
+                        }
+
+                        @Override
+                        public void onClosed(MediaPeer p, String reason) {
+                            removePeer(p);
+                        }
+                    });
+                }
+                refreshTracks();
+            } finally {
+                reserved.decrementAndGet();
+            }
         });
     }
 
     /**
-     * Makes {@code peer} a subscriber: one forwarder per entry, started when the peer connects (with a
-     * keyframe request). Any thread.
+     * Makes {@code peer} a subscriber of {@code subscriptions}, or replaces its subscriptions after a
+     * renegotiation (forwarders of unchanged streams stay). Forwarders start when the peer connects,
+     * each with a keyframe request. Any thread.
      */
     public void addSubscriber(MediaPeer peer, List<Subscription> subscriptions) {
-        Subscriber subscriber = new Subscriber(peer);
-        peer.listener(new MediaPeer.Listener() {
-            @Override
-            public void onConnected(MediaPeer p) {
-                long now = System.currentTimeMillis();
-                for (Subscription s : subscriptions) {
-                    Forwarder f = new Forwarder(s.receiver(), subscriber, s.ssrc(), s.payloadType(), s.rtxSsrc(),
-                            s.rtxPayloadType(), s.cname());
-                    f.target(s.width(), s.height());
-                    subscriber.addForwarder(f);
-                    f.selectLayer(now);
-                    s.receiver().requestKeyframe(Math.max(0, f.pending), now);
-                }
-            }
-
-            @Override
-            public void onRtp(MediaPeer p, byte[] buf, int off, int len) {
-                // a receive-only peer sends no media; anything else is ignored
-            }
-
-            @Override
-            public void onRtcp(MediaPeer p, byte[] buf, int off, int len) {
-                subscriber.onRtcp(buf, off, len, System.currentTimeMillis());
-            }
-
-            @Override
-            public void onClosed(MediaPeer p, String reason) {
-                removePeer(p);
-            }
-        });
         peer.execute(() -> {
-            subscribers.put(peer, subscriber);
-            reserved.decrementAndGet();
+            try {
+                Subscriber subscriber = subscribers.get(peer);
+                if (subscriber == null) {
+                    Subscriber created = new Subscriber(peer);
+                    subscriber = created;
+                    subscribers.put(peer, created);
+                    peer.listener(new MediaPeer.Listener() {
+                        @Override
+                        public void onConnected(MediaPeer p) {
+                            created.apply(System.currentTimeMillis());
+                        }
+
+                        @Override
+                        public void onRtp(MediaPeer p, byte[] buf, int off, int len) {
+                            // a receive-only peer sends no media; anything else is ignored
+                        }
+
+                        @Override
+                        public void onRtcp(MediaPeer p, byte[] buf, int off, int len) {
+                            created.onRtcp(buf, off, len, System.currentTimeMillis());
+                        }
+
+                        @Override
+                        public void onClosed(MediaPeer p, String reason) {
+                            removePeer(p);
+                        }
+                    });
+                }
+                subscriber.want(subscriptions);
+                if (peer.isConnected()) {
+                    subscriber.apply(System.currentTimeMillis());
+                }
+            } finally {
+                reserved.decrementAndGet();
+            }
         });
+    }
+
+    /** What a subscriber peer's receiver reports say: worst fraction lost (0-255) and RTT (-1 unknown). Any thread. */
+    public int[] receiveQuality(MediaPeer peer) {
+        Subscriber s = subscribers.get(peer);
+        return s == null ? new int[] {0, -1} : new int[] {s.fractionLost, s.rttMillis};
     }
 
     /** Forgets a peer's publications and subscriptions. Any thread. */

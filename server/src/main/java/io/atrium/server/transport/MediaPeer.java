@@ -48,6 +48,7 @@ public final class MediaPeer implements MediaSink {
     }
 
     private final String id;
+    private final String remoteUfrag;
     private final IceCredentials local;
     private final MediaTransport transport;
     private final IceLiteAgent ice;
@@ -68,6 +69,7 @@ public final class MediaPeer implements MediaSink {
               DtlsCertificate certificate, IceLiteConfig iceConfig, MediaTransport transport, Executor handshakes,
               Listener listener) {
         this.id = id;
+        this.remoteUfrag = remoteUfrag;
         this.local = local;
         this.transport = transport;
         this.handshakes = handshakes;
@@ -100,6 +102,11 @@ public final class MediaPeer implements MediaSink {
 
     public String id() {
         return id;
+    }
+
+    /** The ICE ufrag of the remote description this peer was made for; a new one means an ICE restart. */
+    public String remoteUfrag() {
+        return remoteUfrag;
     }
 
     public IceCredentials localCredentials() {

@@ -58,12 +58,15 @@ public final class DtlsEndpoint implements AutoCloseable {
         FAILED
     }
 
-    /** Smallest first byte of a DTLS record (RFC 7983 section 7: 20..63 is DTLS). */
+    /**
+     * Smallest first byte of a DTLS datagram (RFC 7983 section 7: 20..63 is DTLS), for callers that
+     * demultiplex one port; of that range the endpoint accepts content types 20..23 only.
+     */
     public static final int MIN_DTLS_FIRST_BYTE = 20;
-    /** Largest first byte of a DTLS record (RFC 7983 section 7). */
+    /** Largest first byte of a DTLS datagram (RFC 7983 section 7). */
     public static final int MAX_DTLS_FIRST_BYTE = 63;
     /** A DTLS record header is 13 bytes (RFC 6347 section 4.1); anything shorter is dropped. */
-    public static final int RECORD_HEADER_LENGTH = 13;
+    public static final int RECORD_HEADER_LENGTH = DtlsRecordFilter.RECORD_HEADER_LENGTH;
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -127,13 +130,17 @@ public final class DtlsEndpoint implements AutoCloseable {
     /**
      * Feeds one received datagram. Before the handshake completes it is queued for the handshake thread;
      * afterwards it is processed on this thread. Never throws on bad input: datagrams that are not DTLS
-     * (RFC 7983), shorter than a record header, longer than the receive limit, or arrive when the queue
-     * is full or the endpoint is done are dropped and counted.
+     * (RFC 7983), longer than the receive limit, not a sequence of well-framed DTLS 1.2 records
+     * (truncated, trailing bytes, unknown content type or version, epoch above 1, empty, or in an encrypted
+     * epoch too short for the AES-GCM explicit nonce and tag), or that arrive when the queue is full or the endpoint is
+     * done are dropped and counted. Well-framed records that fail authentication or are replays are
+     * discarded by the record layer without a count (RFC 6347 section 4.1.2.7); neither ends the association.
      *
      * @return true if the datagram was accepted for processing
      */
     public boolean receive(byte[] buf, int off, int len) {
-        if (!looksLikeDtls(buf, off, len) || isDone()) {
+        if (len > QueuedDatagramTransport.MAX_DATAGRAM_LENGTH || !DtlsRecordFilter.isWellFramed(buf, off, len)
+                || isDone()) {
             droppedDatagrams.incrementAndGet();
             return false;
         }
@@ -332,14 +339,5 @@ public final class DtlsEndpoint implements AutoCloseable {
         return new DtlsException("DTLS " + side + " handshake failed: " + e, e,
                 handshake.alertReceived() != DtlsException.NO_ALERT ? handshake.alertReceived() : handshake.alertRaised(),
                 handshake.alertReceived() != DtlsException.NO_ALERT);
-    }
-
-    private static boolean looksLikeDtls(byte[] buf, int off, int len) {
-        if (buf == null || off < 0 || len < RECORD_HEADER_LENGTH || len > buf.length - off
-                || len > QueuedDatagramTransport.MAX_DATAGRAM_LENGTH) {
-            return false;
-        }
-        int first = buf[off] & 0xFF;
-        return first >= MIN_DTLS_FIRST_BYTE && first <= MAX_DTLS_FIRST_BYTE;
     }
 }

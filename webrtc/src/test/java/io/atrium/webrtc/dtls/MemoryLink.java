@@ -24,6 +24,8 @@ final class MemoryLink implements AutoCloseable {
 
     /** Datagrams from the server for which this returns true are lost on the way. */
     volatile java.util.function.Predicate<byte[]> dropFromServer = datagram -> false;
+    /** Datagrams from the client for which this returns true are lost on the way. */
+    volatile java.util.function.Predicate<byte[]> dropFromClient = datagram -> false;
     volatile DtlsEndpoint server;
     volatile DtlsEndpoint client;
 
@@ -42,11 +44,29 @@ final class MemoryLink implements AutoCloseable {
         this(settings, settings, null, null);
     }
 
+    /** Runs both handshakes to completion. */
+    MemoryLink connect(java.time.Duration wait) throws Exception {
+        java.util.concurrent.CompletableFuture<SrtpKeyingMaterial> serverDone = server.start(handshakes);
+        client.start(handshakes).get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        serverDone.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /** The endpoint in {@code role}. */
+    DtlsEndpoint endpoint(DtlsRole role) {
+        return role == DtlsRole.SERVER ? server : client;
+    }
+
+    /** The events of the endpoint in {@code role}. */
+    RecordingListener events(DtlsRole role) {
+        return role == DtlsRole.SERVER ? serverEvents : clientEvents;
+    }
+
     private void deliver(ExecutorService direction, byte[] buf, int off, int len, boolean fromServer) {
         byte[] copy = new byte[len];
         System.arraycopy(buf, off, copy, 0, len);
         (fromServer ? serverDatagrams : clientDatagrams).incrementAndGet();
-        if (fromServer && dropFromServer.test(copy)) {
+        if ((fromServer ? dropFromServer : dropFromClient).test(copy)) {
             return;
         }
         if (!direction.isShutdown()) {

@@ -1,0 +1,67 @@
+package io.atrium.server.room;
+
+import io.atrium.server.auth.AccessToken;
+import io.atrium.server.sfu.Receiver;
+import io.atrium.server.transport.MediaPeer;
+import io.atrium.webrtc.sdp.LocalSource;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/** A joined member of a live room. Owned by the room's serial executor. */
+final class Member {
+
+    final String callId;
+    final UUID user;
+    final String name;
+    final boolean admin;
+    AccessToken token;
+    Session session;
+    long disconnectedAtMillis;
+
+    boolean handRaised;
+    boolean screenShare;
+    boolean audioMuted;
+    boolean videoMuted;
+    boolean audioMutedByAdmin;
+    boolean videoMutedByAdmin;
+
+    MediaPeer publisher;
+    MediaPeer subscriber;
+    /** The subscriber connection's SSRCs per mid, kept stable across renegotiations. */
+    final Map<String, LocalSource> subscriberSources = new HashMap<>();
+    Receiver microphone;
+    Receiver camera;
+    Receiver screen;
+
+    long lastPacketsIn = -1;
+    long lastMediaMillis;
+    String quality = "unknown";
+    int audioLevel = 127;
+
+    Member(AccessToken token, Session session, long nowMillis) {
+        this.callId = token.identity();
+        this.user = token.user().orElse(null);
+        this.name = token.name();
+        this.admin = token.admin();
+        this.token = token;
+        this.session = session;
+        this.lastMediaMillis = nowMillis;
+    }
+
+    /** The member as clients see it (contract 002 notes' RoomMember, plus connection_quality). */
+    RoomMember view() {
+        return new RoomMember(callId, user == null ? null : user.toString(), name, admin, handRaised, screenShare, audioMuted,
+                videoMuted, audioMutedByAdmin, videoMutedByAdmin, false, quality);
+    }
+
+    boolean isConnected() {
+        return session != null;
+    }
+
+    /** The RoomMember shape of contract 002. */
+    record RoomMember(String id, String user, String name, boolean isAdmin, boolean handRaised, boolean screenShare,
+                      boolean audioMuted, boolean videoMuted, boolean audioMutedByAdmin, boolean videoMutedByAdmin,
+                      boolean isSip, String connectionQuality) {
+    }
+}

@@ -1,0 +1,75 @@
+package io.atrium.server.room;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import java.util.Optional;
+
+/** The {@code params} of a JSON-RPC message, read field by field; a bad field is {@code 400 invalid request: <name>}. */
+public final class Params {
+
+    static final int MAX_STRING = 256;
+    private final JsonNode node;
+
+    public Params(JsonNode node) {
+        this.node = node == null || node.isNull() || node.isMissingNode() ? NullNode.getInstance() : node;
+        if (!this.node.isNull() && !this.node.isObject()) {
+            throw RpcException.invalid("params");
+        }
+    }
+
+    Optional<String> string(String name, int maxLength) {
+        JsonNode v = node.get(name);
+        if (v == null || v.isNull()) {
+            return Optional.empty();
+        }
+        if (!v.isTextual() || v.textValue().length() > maxLength) {
+            throw RpcException.invalid(name);
+        }
+        return Optional.of(v.textValue());
+    }
+
+    Optional<String> string(String name) {
+        return string(name, MAX_STRING);
+    }
+
+    String required(String name) {
+        return string(name).filter(s -> !s.isBlank()).orElseThrow(() -> RpcException.invalid(name));
+    }
+
+    String required(String name, int maxLength) {
+        return string(name, maxLength).filter(s -> !s.isBlank()).orElseThrow(() -> RpcException.invalid(name));
+    }
+
+    boolean bool(String name) {
+        JsonNode v = node.get(name);
+        if (v == null || v.isNull()) {
+            return false;
+        }
+        if (!v.isBoolean()) {
+            throw RpcException.invalid(name);
+        }
+        return v.booleanValue();
+    }
+
+    int integer(String name, int min, int max, int fallback) {
+        JsonNode v = node.get(name);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        if (!v.canConvertToInt() || !v.isIntegralNumber() || v.intValue() < min || v.intValue() > max) {
+            throw RpcException.invalid(name);
+        }
+        return v.intValue();
+    }
+
+    JsonNode array(String name) {
+        JsonNode v = node.get(name);
+        if (v == null || v.isNull()) {
+            return NullNode.getInstance();
+        }
+        if (!v.isArray()) {
+            throw RpcException.invalid(name);
+        }
+        return v;
+    }
+}
