@@ -56,6 +56,8 @@ class MeetingBrowserTest {
     @Order(1)
     void twoParticipantsSeeEachOther() {
         ann = open("ann", true);
+        Chromium.waitFor(ann.page, "document.getElementById('preview').readyState >= 2", MEDIA);
+        ann.page.locator("#prejoin-form [name=name]").fill("Ann");
         Chromium.screenshot(ann.page, "prejoin");
         ann.join("Ann");
         annId = ann.callId();
