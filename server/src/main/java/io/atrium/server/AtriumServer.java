@@ -8,6 +8,8 @@ import io.atrium.server.config.ConfigException;
 import io.atrium.server.store.Database;
 import io.atrium.server.store.RoomStore;
 import io.atrium.server.store.UserStore;
+import io.atrium.server.store.ChatStore;
+import io.atrium.server.room.RoomService;
 import io.atrium.server.sfu.Sfu;
 import io.atrium.server.transport.MediaTransport;
 import java.io.IOException;
@@ -20,12 +22,14 @@ public final class AtriumServer implements AutoCloseable {
     private final Database db;
     private final MediaTransport media;
     private final Sfu sfu;
+    private final RoomService roomService;
     private final HttpApi http;
 
-    private AtriumServer(Database db, MediaTransport media, Sfu sfu, HttpApi http) {
+    private AtriumServer(Database db, MediaTransport media, Sfu sfu, RoomService roomService, HttpApi http) {
         this.db = db;
         this.media = media;
         this.sfu = sfu;
+        this.roomService = roomService;
         this.http = http;
     }
 
@@ -42,6 +46,7 @@ public final class AtriumServer implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         Database db = Database.open(config.database(), config.dataPath());
         MediaTransport media = null;
+        RoomService roomService = null;
         try {
             media = new MediaTransport(config.http().host(), config.rtc());
             Sfu sfu = new Sfu(media);
@@ -49,9 +54,14 @@ public final class AtriumServer implements AutoCloseable {
             UserStore users = new UserStore(db.jdbc(), clock);
             ApiKeys apiKeys = new ApiKeys(config.auth().apiKeys(), clock);
             TokenService tokens = new TokenService(config.auth().apiKeys(), clock);
-            HttpApi http = new HttpApi(config, db, rooms, users, apiKeys, tokens, sfu).start();
-            return new AtriumServer(db, media, sfu, http);
+            ChatStore chat = new ChatStore(db.jdbc(), clock);
+            roomService = new RoomService(rooms, users, chat, tokens, sfu, config);
+            HttpApi http = new HttpApi(config, db, rooms, users, chat, apiKeys, tokens, sfu, roomService).start();
+            return new AtriumServer(db, media, sfu, roomService, http);
         } catch (RuntimeException e) {
+            if (roomService != null) {
+                roomService.close();
+            }
             if (media != null) {
                 media.close();
             }
@@ -82,6 +92,7 @@ public final class AtriumServer implements AutoCloseable {
             http.stop();
         } finally {
             try {
+                roomService.close();
                 media.close();
             } finally {
                 db.close();

@@ -10,6 +10,9 @@ import io.atrium.server.store.RoomStore;
 import io.atrium.server.store.UserStore;
 import io.atrium.server.sfu.Sfu;
 import io.atrium.server.signal.WhipWhepApi;
+import io.atrium.server.signal.RtcSocket;
+import io.atrium.server.room.RoomService;
+import io.atrium.server.store.ChatStore;
 import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
@@ -32,11 +35,12 @@ public final class HttpApi {
     private final Javalin app;
     private final AtriumConfig.Http config;
 
-    public HttpApi(AtriumConfig config, Database db, RoomStore rooms, UserStore users, ApiKeys apiKeys, TokenService tokens,
-                   Sfu sfu) {
+    public HttpApi(AtriumConfig config, Database db, RoomStore rooms, UserStore users, ChatStore chat, ApiKeys apiKeys,
+                   TokenService tokens, Sfu sfu, RoomService roomService) {
         this.config = config.http();
         PasswordHasher hasher = new PasswordHasher();
-        RoomsApi roomsApi = new RoomsApi(rooms, hasher);
+        RoomsApi roomsApi = new RoomsApi(rooms, hasher, roomService, chat);
+        RtcSocket rtc = new RtcSocket(roomService, config.rooms());
         UsersApi usersApi = new UsersApi(users, hasher);
         TokensApi tokensApi = new TokensApi(tokens, rooms, users, config.auth());
         WhipWhepApi whipWhep = new WhipWhepApi(tokens, rooms, sfu);
@@ -71,6 +75,7 @@ public final class HttpApi {
             tokensApi.routes(c.routes);
             mediaStats.routes(c.routes);
             whipWhep.routes(c.routes);
+            c.routes.ws("/v1/rtc", rtc::configure);
         });
     }
 

@@ -3,6 +3,10 @@ package io.atrium.server.api;
 import io.atrium.server.auth.PasswordHasher;
 import io.atrium.server.store.RoomSpec;
 import io.atrium.server.store.RoomStore;
+import io.atrium.server.store.ChatStore;
+import io.atrium.server.room.RoomService;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.HashSet;
@@ -22,10 +26,14 @@ final class RoomsApi {
 
     private final RoomStore rooms;
     private final PasswordHasher hasher;
+    private final RoomService live;
+    private final ChatStore chat;
 
-    RoomsApi(RoomStore rooms, PasswordHasher hasher) {
+    RoomsApi(RoomStore rooms, PasswordHasher hasher, RoomService live, ChatStore chat) {
         this.rooms = rooms;
         this.hasher = hasher;
+        this.live = live;
+        this.chat = chat;
     }
 
     void routes(RoutesConfig r) {
@@ -35,8 +43,25 @@ final class RoomsApi {
                 .orElseThrow(RoomsApi::noRoom))));
         r.put("/v1/rooms/{uuid}", this::update);
         r.delete("/v1/rooms/{uuid}", this::delete);
-        r.get("/v1/rooms/{uuid}/members", ctx -> ctx.json(Map.of("members",
-                rooms.memberDetails(Requests.pathUuid(ctx, "uuid")).orElseThrow(RoomsApi::noRoom))));
+        r.get("/v1/rooms/{uuid}/members", ctx -> {
+            UUID uuid = Requests.pathUuid(ctx, "uuid");
+            var stored = rooms.memberDetails(uuid).orElseThrow(RoomsApi::noRoom);
+            var inCall = live.liveMembers(uuid).get(5, TimeUnit.SECONDS).orElse(List.of());
+            ctx.json(Map.of("members", stored, "live", inCall));
+        });
+        r.get("/v1/rooms/{uuid}/chat", ctx -> {
+            UUID uuid = Requests.pathUuid(ctx, "uuid");
+            rooms.find(uuid).orElseThrow(RoomsApi::noRoom);
+            int limit = queryInt(ctx.queryParam("limit"), "limit", 1, 200, 50);
+            Optional<UUID> before = Optional.ofNullable(ctx.queryParam("before")).map(v -> {
+                try {
+                    return UUID.fromString(v);
+                } catch (IllegalArgumentException e) {
+                    throw ApiException.badField("before", "before must be a message id (UUID)");
+                }
+            });
+            ctx.json(Map.of("messages", chat.history(uuid, before, limit)));
+        });
     }
 
     private void create(Context ctx) {
@@ -84,6 +109,21 @@ final class RoomsApi {
         }
         return new RoomSpec(name, change, hash, room.bool("open", false), room.bool("force_password", false),
                 room.bool("force_waiting_room", false), members);
+    }
+
+    private static int queryInt(String value, String name, int min, int max, int fallback) {
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw ApiException.badField(name, name + " must be a number from " + min + " to " + max);
     }
 
     private static ApiException noRoom() {

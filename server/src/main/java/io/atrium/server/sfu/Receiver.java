@@ -23,6 +23,8 @@ public final class Receiver {
     final Keyframes.Codec codec;
     private Forwarder[] forwarders = NONE;
     private volatile boolean paused;
+    /** Set when forwarding resumes: the next packet asks the publisher for a keyframe. */
+    private volatile boolean resumed;
     /** RFC 6464 level of the last packet (0 loudest .. 127 silence), smoothed; 127 without the extension. */
     private volatile int audioLevel = 127;
     private final io.atrium.webrtc.rtp.RtpHeaderExtensions extensions = new io.atrium.webrtc.rtp.RtpHeaderExtensions();
@@ -56,6 +58,9 @@ public final class Receiver {
 
     /** Stops (or resumes) forwarding this track to everyone, e.g. a mute. Any thread. */
     public void paused(boolean paused) {
+        if (this.paused && !paused) {
+            resumed = true;
+        }
         this.paused = paused;
     }
 
@@ -118,6 +123,12 @@ public final class Receiver {
         }
         if (paused) {
             return;
+        }
+        if (resumed) {
+            resumed = false;
+            for (Layer l : layers) {
+                requestKeyframe(l.index, nowMillis);
+            }
         }
         Forwarder[] fs = forwarders;
         for (Forwarder f : fs) {

@@ -1,0 +1,197 @@
+package io.atrium.server.room;
+
+import io.atrium.server.auth.AccessToken;
+import io.atrium.server.auth.AuthException;
+import io.atrium.server.auth.Grants;
+import io.atrium.server.auth.PasswordHasher;
+import io.atrium.server.auth.Secrets;
+import io.atrium.server.auth.TokenService;
+import io.atrium.server.config.AtriumConfig;
+import io.atrium.server.sfu.Negotiator;
+import io.atrium.server.sfu.Sfu;
+import io.atrium.server.store.ChatStore;
+import io.atrium.server.store.Room;
+import io.atrium.server.store.RoomStore;
+import io.atrium.server.store.User;
+import io.atrium.server.store.UserStore;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The live rooms of the WebSocket protocol (docs/PROTOCOL.md): resolves which room a call is for,
+ * authenticates, and runs every call on that room's serial executor. One {@link LiveRoom} per room
+ * with anyone in it.
+ */
+public final class RoomService implements AutoCloseable {
+
+    static final long TICK_MILLIS = 500;
+
+    final RoomStore rooms;
+    final UserStore users;
+    final ChatStore chat;
+    final TokenService tokens;
+    final PasswordHasher hasher = new PasswordHasher();
+    final Sfu sfu;
+    final Negotiator negotiator;
+    final AtriumConfig.Rooms config;
+    final long tokenTtlSeconds;
+    /** The API key whose secret signs the auth_tokens this service mints. */
+    final String signingKey;
+    private final Map<UUID, LiveRoom> live = new ConcurrentHashMap<>();
+    private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "atrium-room");
+        t.setDaemon(true);
+        return t;
+    });
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "atrium-room-timer");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public RoomService(RoomStore rooms, UserStore users, ChatStore chat, TokenService tokens, Sfu sfu, AtriumConfig config) {
+        this.rooms = rooms;
+        this.users = users;
+        this.chat = chat;
+        this.tokens = tokens;
+        this.sfu = sfu;
+        this.negotiator = new Negotiator(sfu.transport());
+        this.config = config.rooms();
+        this.tokenTtlSeconds = config.auth().tokenTtlSeconds();
+        this.signingKey = new TreeMap<>(config.auth().apiKeys()).firstKey();
+        timer.scheduleAtFixedRate(() -> live.values().forEach(r -> r.execute(r::tick)), TICK_MILLIS, TICK_MILLIS,
+                TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Handles one call from a session: runs it on the right room's executor and completes with the
+     * result (or an {@link RpcException}).
+     */
+    public CompletableFuture<Object> call(Session session, String method, Params params) {
+        try {
+            UUID room = roomOf(session, method, params);
+            LiveRoom target = live.computeIfAbsent(room, id -> new LiveRoom(id, this, new SerialExecutor(pool)));
+            CompletableFuture<Object> result = new CompletableFuture<>();
+            target.execute(() -> {
+                try {
+                    result.complete(target.handle(session, method, params));
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(e);
+                }
+            });
+            return result;
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** The socket of {@code session} closed. */
+    public void closed(Session session) {
+        UUID room = session.room;
+        LiveRoom target = room == null ? null : live.get(room);
+        if (target != null) {
+            target.execute(() -> target.closed(session));
+        }
+    }
+
+    /** The room a call is about: from the session, or for the entry calls from their params. */
+    private UUID roomOf(Session session, String method, Params params) {
+        switch (method) {
+            case "authenticate" -> {
+                return existingRoom(params.required("room"));
+            }
+            case "join_room", "watch_room" -> {
+                AccessToken token = verify(params.required("auth_token", 8192), Optional.empty());
+                existingRoom(token.room().toString());
+                return token.room();
+            }
+            default -> {
+                if (session.room == null) {
+                    throw new RpcException(404, "member didn't authenticate");
+                }
+                return session.room;
+            }
+        }
+    }
+
+    UUID existingRoom(String value) {
+        UUID id;
+        try {
+            id = UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            throw new RpcException(404, "room doesn't exist");
+        }
+        if (rooms.find(id).isEmpty()) {
+            throw new RpcException(404, "room doesn't exist");
+        }
+        return id;
+    }
+
+    AccessToken verify(String token, Optional<UUID> room) {
+        try {
+            return tokens.verify(token, room);
+        } catch (AuthException e) {
+            throw new RpcException(401, "invalid auth token: " + e.getMessage());
+        }
+    }
+
+    Room room(UUID id) {
+        return rooms.find(id).orElseThrow(() -> new RpcException(404, "room doesn't exist"));
+    }
+
+    /** The directory user named by the credentials in {@code params}, if any; wrong credentials are 401. */
+    Optional<User> identify(Params params) {
+        Optional<String> username = params.string("username");
+        Optional<String> device = params.string("device");
+        if (username.isPresent()) {
+            String password = params.string("password", PasswordHasher.MAX_PASSWORD_LENGTH).orElse("");
+            return Optional.of(users.credentials(username.get())
+                    .filter(c -> hasher.matches(password, c.passwordHash()))
+                    .map(UserStore.Credentials::user)
+                    .orElseThrow(() -> new RpcException(401, "invalid username or password")));
+        }
+        if (device.isPresent()) {
+            String token = params.string("device_token", 512).orElse("");
+            return Optional.of(users.findByDevice(device.get(), Secrets.sha256Hex(token))
+                    .orElseThrow(() -> new RpcException(401, "invalid device or device token")));
+        }
+        return Optional.empty();
+    }
+
+    String mint(UUID room, String callId, String name, Optional<UUID> user, boolean admin) {
+        return tokens.mint(signingKey, room, callId, name, user, admin, Grants.participant(), tokenTtlSeconds).token();
+    }
+
+    void schedule(Runnable task, long delayMillis) {
+        timer.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    void forget(LiveRoom room) {
+        live.remove(room.id, room);
+    }
+
+    /** Live room state for REST: the joined members' views, or empty when nobody is in the room. */
+    public CompletableFuture<Optional<java.util.List<Member.RoomMember>>> liveMembers(UUID room) {
+        LiveRoom target = live.get(room);
+        if (target == null) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        CompletableFuture<Optional<java.util.List<Member.RoomMember>>> result = new CompletableFuture<>();
+        target.execute(() -> result.complete(Optional.of(target.views(null))));
+        return result;
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        pool.shutdownNow();
+    }
+}

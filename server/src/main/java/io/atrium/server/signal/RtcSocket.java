@@ -1,0 +1,194 @@
+package io.atrium.server.signal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.atrium.server.api.Json;
+import io.atrium.server.config.AtriumConfig;
+import io.atrium.server.room.Client;
+import io.atrium.server.room.Params;
+import io.atrium.server.room.RoomService;
+import io.atrium.server.room.RpcException;
+import io.atrium.server.room.Session;
+import io.javalin.websocket.WsConfig;
+import io.javalin.websocket.WsContext;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.websocket.core.CloseStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The WebSocket endpoint {@code GET /v1/rtc}: JSON-RPC framing (docs/PROTOCOL.md), a size limit and a
+ * per-connection rate limit; every call goes to the {@link RoomService}. A malformed message gets a
+ * JSON-RPC error on its own connection and never affects another.
+ */
+public final class RtcSocket {
+
+    /** Every method of contract 002, with the SIP ones answered 501 until the SIP bridge exists. */
+    static final Set<String> SIP_METHODS = Set.of("create_temp_room", "register_room_api", "convert_to_room", "invite_exten");
+    static final Set<String> METHODS = Set.of("authenticate", "get_room_members", "get_waiting_room_members", "still_waiting",
+            "allow_member", "reject_member", "join_room", "subscribe_room", "leave_room", "raise_hand", "unraise_hand",
+            "start_screen_share", "stop_screen_share", "send_reaction", "mute_audio", "unmute_audio", "mute_video",
+            "unmute_video", "remove_member", "mute_member_audio", "unmute_member_audio", "mute_member_video",
+            "unmute_member_video", "watch_room", "send_chat_message", "get_chat_history");
+    private static final Logger log = LoggerFactory.getLogger(RtcSocket.class);
+
+    private final RoomService rooms;
+    private final AtriumConfig.Rooms config;
+    private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+
+    public RtcSocket(RoomService rooms, AtriumConfig.Rooms config) {
+        this.rooms = rooms;
+        this.config = config;
+    }
+
+    public void configure(WsConfig ws) {
+        ws.onConnect(ctx -> {
+            ctx.session.setMaxTextMessageSize(config.maxMessageBytes());
+            ctx.session.setIdleTimeout(java.time.Duration.ofSeconds(60));
+            ctx.enableAutomaticPings(15, TimeUnit.SECONDS);
+            connections.put(ctx.sessionId(), new Connection(ctx, config.messagesPerSecond()));
+        });
+        ws.onMessage(ctx -> {
+            Connection c = connections.get(ctx.sessionId());
+            if (c != null) {
+                c.onMessage(ctx.message());
+            }
+        });
+        ws.onClose(ctx -> {
+            Connection c = connections.remove(ctx.sessionId());
+            if (c != null) {
+                rooms.closed(c.session);
+            }
+        });
+        ws.onError(ctx -> log.debug("websocket error on {}: {}", ctx.sessionId(), String.valueOf(ctx.error())));
+    }
+
+    /** One client connection: its room session, its rate limit, and the way back to it. */
+    private final class Connection implements Client {
+        private final WsContext ctx;
+        private final Session session = new Session(this);
+        private final double rate;
+        private double tokens;
+        private long lastRefill = System.nanoTime();
+
+        Connection(WsContext ctx, int perSecond) {
+            this.ctx = ctx;
+            this.rate = perSecond;
+            this.tokens = perSecond * 2.0;
+        }
+
+        void onMessage(String text) {
+            JsonNode message;
+            try {
+                message = Json.MAPPER.readTree(text);
+            } catch (JsonProcessingException e) {
+                message = null;
+            }
+            if (!(message instanceof ObjectNode)) {
+                reply(null, new RpcException(-32700, "parse error"));
+                return;
+            }
+            JsonNode id = message.get("id");
+            if (id != null && !id.isTextual() && !id.isNumber() && !id.isNull()) {
+                reply(null, RpcException.invalid("id"));
+                return;
+            }
+            if (!allow()) {
+                reply(id, new RpcException(429, "too many requests"));
+                return;
+            }
+            JsonNode method = message.get("method");
+            if (method == null || !method.isTextual()) {
+                reply(id, RpcException.invalid("method"));
+                return;
+            }
+            String name = method.textValue();
+            if (SIP_METHODS.contains(name)) {
+                reply(id, new RpcException(501, "SIP is not configured"));
+                return;
+            }
+            if (!METHODS.contains(name)) {
+                reply(id, new RpcException(-32601, "method not found"));
+                return;
+            }
+            Params params;
+            try {
+                params = new Params(message.get("params"));
+            } catch (RpcException e) {
+                reply(id, e);
+                return;
+            }
+            rooms.call(session, name, params).whenComplete((result, error) -> {
+                if (error != null) {
+                    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                    if (!(cause instanceof RpcException)) {
+                        log.error("{} failed", name, cause);
+                        cause = new RpcException(500, "internal error");
+                    }
+                    reply(id, (RpcException) cause);
+                } else if (id != null) {
+                    Map<String, Object> response = new LinkedHashMap<>();
+                    response.put("id", id);
+                    response.put("result", result);
+                    send(response);
+                }
+            });
+        }
+
+        private synchronized boolean allow() {
+            long now = System.nanoTime();
+            tokens = Math.min(rate * 2, tokens + (now - lastRefill) * rate / 1e9);
+            lastRefill = now;
+            if (tokens < 1) {
+                return false;
+            }
+            tokens -= 1;
+            return true;
+        }
+
+        private void reply(JsonNode id, RpcException e) {
+            if (id == null && e.code() != -32700) {
+                log.debug("notification failed: {} {}", e.code(), e.getMessage());
+                return;
+            }
+            Map<String, Object> response = new LinkedHashMap<>();
+            response.put("id", id);
+            response.put("error", Map.of("code", e.code(), "message", e.getMessage()));
+            send(response);
+        }
+
+        @Override
+        public void notify(String method, Object params) {
+            Map<String, Object> message = new LinkedHashMap<>();
+            message.put("method", method);
+            message.put("params", params);
+            send(message);
+        }
+
+        private synchronized void send(Object message) {
+            if (!ctx.session.isOpen()) {
+                return;
+            }
+            try {
+                ctx.send(Json.MAPPER.writeValueAsString(message));
+            } catch (JsonProcessingException | RuntimeException e) {
+                log.debug("cannot send to {}: {}", ctx.sessionId(), e.toString());
+            }
+        }
+
+        @Override
+        public void close(String reason) {
+            synchronized (this) {
+                if (ctx.session.isOpen()) {
+                    ctx.closeSession(new CloseStatus(1000, reason));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package io.atrium.server.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A JSON-RPC client over a real WebSocket to {@code /v1/rtc}, recording every notification. */
+public final class RpcClient implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final WebSocket socket;
+    private final AtomicInteger ids = new AtomicInteger();
+    private final Map<String, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
+    public final List<JsonNode> notifications = new CopyOnWriteArrayList<>();
+    private final BlockingQueue<JsonNode> inbox = new LinkedBlockingQueue<>();
+    public final CompletableFuture<Integer> closed = new CompletableFuture<>();
+
+    public RpcClient(URI uri) {
+        socket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {
+            private final StringBuilder text = new StringBuilder();
+
+            @Override
+            public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                text.append(data);
+                if (last) {
+                    receive(text.toString());
+                    text.setLength(0);
+                }
+                ws.request(1);
+                return null;
+            }
+
+            @Override
+            public CompletionStage<?> onClose(WebSocket ws, int status, String reason) {
+                closed.complete(status);
+                return null;
+            }
+
+            @Override
+            public void onError(WebSocket ws, Throwable error) {
+                closed.complete(-1);
+            }
+        }).join();
+    }
+
+    public static RpcClient connect(TestServer server) {
+        return new RpcClient(URI.create("ws://127.0.0.1:" + server.server().httpPort() + "/v1/rtc"));
+    }
+
+    private void receive(String text) {
+        try {
+            JsonNode message = JSON.readTree(text);
+            JsonNode id = message.get("id");
+            if (id != null && !id.isNull() && pending.containsKey(id.asText())) {
+                pending.remove(id.asText()).complete(message);
+            } else {
+                notifications.add(message);
+                inbox.add(message);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Sends a request and returns the whole response ({@code result} or {@code error}). */
+    public JsonNode request(String method, Object params) {
+        String id = "r" + ids.incrementAndGet();
+        CompletableFuture<JsonNode> f = new CompletableFuture<>();
+        pending.put(id, f);
+        ObjectNode message = JSON.createObjectNode().put("id", id).put("method", method);
+        message.set("params", JSON.valueToTree(params));
+        sendRaw(message.toString());
+        try {
+            return f.get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("no answer to " + method, e);
+        }
+    }
+
+    /** The {@code result} of a request that must succeed. */
+    public JsonNode call(String method, Object params) {
+        JsonNode response = request(method, params);
+        if (response.has("error")) {
+            throw new AssertionError(method + " failed: " + response.get("error"));
+        }
+        return response.get("result");
+    }
+
+    /** Sends a notification (no id). */
+    public void notifyServer(String method, Object params) {
+        ObjectNode message = JSON.createObjectNode().put("method", method);
+        message.set("params", JSON.valueToTree(params));
+        sendRaw(message.toString());
+    }
+
+    public void sendRaw(String text) {
+        socket.sendText(text, true).join();
+    }
+
+    /** Waits for the next notification {@code method} (skipping others) and returns its params. */
+    public JsonNode await(String method) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                JsonNode n = inbox.poll(100, TimeUnit.MILLISECONDS);
+                if (n != null && method.equals(n.path("method").asText())) {
+                    return n.get("params");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new AssertionError("no " + method + " notification; got " + notifications);
+    }
+
+    /** The raw reply to a message that has no usable id (e.g. a parse error). */
+    public JsonNode nextUnsolicited() {
+        try {
+            JsonNode n = inbox.poll(10, TimeUnit.SECONDS);
+            if (n == null) {
+                throw new AssertionError("nothing arrived");
+            }
+            return n;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    public void clearInbox() {
+        inbox.clear();
+    }
+
+    @Override
+    public void close() {
+        if (!socket.isOutputClosed()) {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").exceptionally(e -> null);
+        }
+        socket.abort();
+    }
+}
