@@ -65,7 +65,8 @@ public final class MediaTransport implements MediaSocket.Receiver, AutoCloseable
         do {
             local = IceCredentials.generate(random);
         } while (byUfrag.containsKey(local.ufrag()));
-        String id = "p-" + local.ufrag();
+        // ice-chars include '/', which is no SDP token-char: the id also names the peer's msid stream
+        String id = "p-" + local.ufrag().replace('/', '_');
         MediaPeer peer = new MediaPeer(id, local, remoteUfrag, remoteFingerprint, certificate, ice, this, handshakes, listener);
         byUfrag.put(local.ufrag(), peer);
         return peer;
