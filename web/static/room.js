@@ -371,7 +371,7 @@ function upsertTile(m) {
     app.tiles.set(m.id, tile);
     if (m.isLocal) $('grid').prepend(el); else $('grid').append(el);
     if (!m.isLocal) tile.stopObserving = client.observeTile(m.id, tile.video);
-    $('grid').dataset.count = String(app.tiles.size);
+    layoutGrid();
   }
   const el = tile.el;
   const name = m.isLocal ? `${m.name || 'You'} (you)` : m.name;
@@ -393,6 +393,17 @@ function upsertTile(m) {
   if (m.screenShare || tile.tracks.screen) renderScreen();
 }
 
+/** Columns and rows for the number of tiles: 1, 2x1, 2x2, 3x2, 3x3, 4x3…; phones stack 1 or 2 wide. */
+function layoutGrid() {
+  const n = Math.max(1, app.tiles.size);
+  const narrow = matchMedia('(max-width: 700px)').matches;
+  const cols = narrow ? (n <= 2 ? 1 : 2) : Math.min(n, Math.ceil(Math.sqrt(n)), 4);
+  const grid = $('grid');
+  grid.style.setProperty('--cols', String(Math.min(cols, n)));
+  grid.style.setProperty('--rows', String(Math.ceil(n / Math.min(cols, n))));
+}
+matchMedia('(max-width: 700px)').addEventListener('change', layoutGrid);
+
 function setTrack(tile, key, element, track) {
   if (tile.tracks[key] === track) return;
   tile.tracks[key] = track;
@@ -406,7 +417,7 @@ function removeTile(id) {
   tile.stopObserving?.();
   tile.el.remove();
   app.tiles.delete(id);
-  $('grid').dataset.count = String(app.tiles.size);
+  layoutGrid();
   renderScreen();
 }
 

@@ -125,8 +125,8 @@ class MeetingBrowserTest {
             assertThat(p.page.locator("#stage")).hasClass(java.util.regex.Pattern.compile(".*has-screen.*"));
             p.waitForGrowth(catId, "screen", "framesDecoded", 5, MEDIA);
         }
-        double screenWidth = (Double) ann.page.evaluate("document.querySelector('#screen-area .tile').getBoundingClientRect().width * 1.0");
-        double tileWidth = (Double) ann.page.evaluate("document.querySelector('#grid .tile').getBoundingClientRect().width * 1.0");
+        double screenWidth = ((Number) ann.page.evaluate("document.querySelector('#screen-area .tile').getBoundingClientRect().width")).doubleValue();
+        double tileWidth = ((Number) ann.page.evaluate("document.querySelector('#grid .tile').getBoundingClientRect().width")).doubleValue();
         assertThat(screenWidth).as("the shared screen is the large tile").isGreaterThan(tileWidth * 2);
         Chromium.screenshot(ann.page, "meeting-screen-share");
 
