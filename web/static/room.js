@@ -436,7 +436,7 @@ function renderScreen() {
   const track = sharer.tracks.screen;
   if (current && current.dataset.member === sharer.id && current.track === track) return;
   const el = document.createElement('figure');
-  el.className = 'tile screen';
+  el.className = 'tile share';
   el.dataset.member = sharer.id;
   el.track = track;
   el.innerHTML = '<video autoplay playsinline muted></video><figcaption><span class="name"></span></figcaption>';

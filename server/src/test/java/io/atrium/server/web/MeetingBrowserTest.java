@@ -121,7 +121,7 @@ class MeetingBrowserTest {
         cat.page.locator("#screen").click();
         assertThat(cat.page.locator("#screen")).hasAttribute("aria-pressed", "true");
         for (Participant p : List.of(ann, bob, dan)) {
-            assertThat(p.page.locator("#screen-area .tile.screen[data-member='" + catId + "']")).isVisible();
+            assertThat(p.page.locator("#screen-area .tile.share[data-member='" + catId + "']")).isVisible();
             assertThat(p.page.locator("#stage")).hasClass(java.util.regex.Pattern.compile(".*has-screen.*"));
             p.waitForGrowth(catId, "screen", "framesDecoded", 5, MEDIA);
         }
