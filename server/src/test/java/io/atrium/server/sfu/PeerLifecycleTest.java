@@ -1,6 +1,6 @@
 package io.atrium.server.sfu;
 
-import static io.atrium.server.sfu.SfuForwardingTest.waitUntil;
+import static io.atrium.server.testing.Waits.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.atrium.server.config.AtriumConfig;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.atrium.server.testing.JavaPeer;
 import io.atrium.server.testing.TestServer;
+import static io.atrium.server.testing.Waits.sleep;
+import static io.atrium.server.testing.Waits.waitUntil;
 import io.atrium.server.testing.TestServer.Db;
 import io.atrium.server.testing.TestServer.Response;
 import io.atrium.webrtc.rtcp.GenericNack;
@@ -12,13 +14,10 @@ import io.atrium.webrtc.rtcp.RtcpHeader;
 import io.atrium.webrtc.rtp.RtpPacket;
 import io.atrium.webrtc.sdp.MediaDescription;
 import io.atrium.webrtc.sdp.SsrcGroup;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -206,23 +205,5 @@ class SfuForwardingTest {
             }
         }
         return false;
-    }
-
-    static void waitUntil(BooleanSupplier condition, String what) {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            sleep(20);
-        }
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
