@@ -23,12 +23,17 @@ class HomePageBrowserTest {
             page.navigate(server.uri("/").toString());
             assertThat(page.locator("#status")).hasText("Atrium is running.");
 
+            page.locator("#create [name=name]").fill("Too early");
+            page.locator("#create button[type=submit]").click();
+            assertThat(page.locator("#create-result")).containsText("Enter the API key and secret first");
+
             page.locator("#creds [name=key]").fill(TestServer.KEY);
             page.locator("#creds [name=secret]").fill(TestServer.SECRET);
             page.locator("#creds button[type=submit]").click();
             assertThat(page.locator("#rooms li")).hasText("No rooms yet.");
 
             page.locator("#create [name=name]").fill("Browser smoke room");
+            page.locator("#create [name=password]").fill("pw-123");
             page.locator("#create button[type=submit]").click();
             assertThat(page.locator("#create-result")).containsText("Created “Browser smoke room”");
             Locator listed = page.locator("#rooms li");
@@ -36,10 +41,34 @@ class HomePageBrowserTest {
             assertThat(listed).containsText("Browser smoke room — ");
             Chromium.screenshot(page, "home");
 
-            JsonNode rooms = server.get("/v1/rooms").json().get("rooms");
-            assertThat(rooms).hasSize(1);
-            assertThat(rooms.get(0).get("name").asText()).isEqualTo("Browser smoke room");
-            assertThat(listed.textContent()).endsWith(rooms.get(0).get("uuid").asText());
+            JsonNode room = server.get("/v1/rooms").json().get("rooms").get(0);
+            assertThat(room.get("name").asText()).isEqualTo("Browser smoke room");
+            assertThat(room.get("force_waiting_room").asBoolean()).isTrue();
+            assertThat(room.get("force_password").asBoolean()).isTrue();
+            assertThat(room.get("open").asBoolean()).isFalse();
+            String uuid = room.get("uuid").asText();
+            assertThat(listed).containsText(uuid);
+            assertThat(page.locator("#guest-link")).hasAttribute("href", "/room.html?room=" + uuid);
+            assertThat(page.locator("#start-host")).hasAttribute("href", "/room.html?room=" + uuid + "&host=1");
+
+            // the key stays in this tab's sessionStorage, so a reload lists the rooms again
+            page.reload();
+            assertThat(page.locator("#rooms li")).containsText("Browser smoke room");
+
+            // joining by a pasted link goes to the room page
+            page.locator("#join [name=link]").fill("http://elsewhere/room.html?room=" + uuid.toUpperCase());
+            page.locator("#join button[type=submit]").click();
+            page.waitForURL("**/room.html?room=" + uuid);
+        }
+    }
+
+    @Test
+    void joinFormRefusesSomethingThatIsNotALink() {
+        try (TestServer server = TestServer.start(Db.H2); Page page = Chromium.newPage("home")) {
+            page.navigate(server.uri("/").toString());
+            page.locator("#join [name=link]").fill("not a meeting");
+            page.locator("#join button[type=submit]").click();
+            assertThat(page.locator("#join-result")).containsText("That is not a meeting link");
         }
     }
 

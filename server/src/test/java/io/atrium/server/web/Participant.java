@@ -1,0 +1,103 @@
+package io.atrium.server.web;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import io.atrium.server.testing.Chromium;
+import io.atrium.server.testing.TestServer;
+import java.time.Duration;
+import java.util.Map;
+
+/** One person in the web app: a Chromium page on /room.html with the fake camera and microphone. */
+final class Participant implements AutoCloseable {
+
+    /** The camera size the app asks for in tests (the real default is 1280x720; 2 cores run 4 pages). */
+    private static final String VIDEO = "{\"width\":640,\"height\":360}";
+
+    final Page page;
+    final String label;
+
+    private Participant(Page page, String label) {
+        this.page = page;
+        this.label = label;
+    }
+
+    /**
+     * Opens {@code path} (e.g. {@code /room.html?room=…}) in a new page. {@code apiCredentials}
+     * puts the test API key in the tab's sessionStorage first, as the home page does.
+     */
+    static Participant open(TestServer server, String label, String path, boolean apiCredentials) {
+        Page page = Chromium.newPage(label);
+        StringBuilder init = new StringBuilder("localStorage.setItem('atrium.video', '" + VIDEO + "');");
+        if (apiCredentials) {
+            init.append("sessionStorage.setItem('atrium.key', '").append(TestServer.KEY).append("');")
+                    .append("sessionStorage.setItem('atrium.secret', '").append(TestServer.SECRET).append("');");
+        }
+        page.addInitScript(init.toString());
+        page.navigate(server.uri(path).toString());
+        return new Participant(page, label);
+    }
+
+    /** Fills the prejoin form and presses "Join now"; returns without waiting for the outcome. */
+    Participant submitPrejoin(String name) {
+        assertThat(page.locator("#prejoin")).isVisible();
+        // the preview asks for the devices first: wait until the camera is in the preview
+        Chromium.waitFor(page, "atriumApp.videoTrack !== null", Duration.ofSeconds(10));
+        page.locator("#prejoin-form [name=name]").fill(name);
+        page.locator("#join-button").click();
+        return this;
+    }
+
+    /** Joins and waits until the meeting screen shows. */
+    Participant join(String name) {
+        submitPrejoin(name);
+        inMeeting();
+        return this;
+    }
+
+    void inMeeting() {
+        assertThat(page.locator("#meeting")).isVisible(new com.microsoft.playwright.assertions.LocatorAssertions.IsVisibleOptions().setTimeout(15_000));
+        Chromium.waitFor(page, "atriumApp.client.state === 'joined'", Duration.ofSeconds(10));
+    }
+
+    String callId() {
+        return (String) page.evaluate("atriumApp.client.callId");
+    }
+
+    /** This participant's tile of {@code member}. */
+    Locator tile(String member) {
+        return page.locator("#grid .tile[data-member='" + member + "']");
+    }
+
+    /** What this page has received from {@code member}: {audio|video|screen: {packetsReceived, framesDecoded, …}}. */
+    @SuppressWarnings("unchecked")
+    Map<String, Map<String, Number>> statsFrom(String member) {
+        return (Map<String, Map<String, Number>>) page.evaluate("id => atriumApp.client.memberStats(id)", member);
+    }
+
+    long count(String member, String kind, String counter) {
+        Number n = statsFrom(member).get(kind).get(counter);
+        return n == null ? 0 : n.longValue();
+    }
+
+    /** Waits until {@code counter} of {@code kind} from {@code member} grows by more than {@code by}. */
+    void waitForGrowth(String member, String kind, String counter, long by, Duration timeout) {
+        long start = count(member, kind, counter);
+        Chromium.waitFor(page, "atriumApp.client.memberStats('" + member + "').then(s => s." + kind + "." + counter
+                + " > " + (start + by) + " || s." + kind + ")", timeout);
+    }
+
+    /** Waits until this page decodes fresh frames on the tile of every member given. */
+    void seesVideoOf(String... members) {
+        for (String m : members) {
+            assertThat(tile(m)).isVisible();
+            waitForGrowth(m, "video", "framesDecoded", 10, Duration.ofSeconds(20));
+        }
+    }
+
+    @Override
+    public void close() {
+        page.close();
+    }
+}

@@ -1,0 +1,977 @@
+// Atrium JS SDK: the room protocol (docs/PROTOCOL.md) over one WebSocket, a publish peer connection
+// and a receive peer connection. Plain ES module, no dependencies, no build step:
+//
+//   import { AtriumClient } from '/atrium.js';
+//   const client = new AtriumClient({ room: roomId });
+//   await client.connect();
+//   await client.authenticate({ displayName: 'Ann' });       // resolves once admitted (after the waiting room)
+//   await client.join({ audioTrack, videoTrack });
+//   client.addEventListener('memberjoin', e => show(e.detail.member));
+//
+// The whole API is in docs/WEB.md.
+
+const DEFAULT_RPC_TIMEOUT_MS = 10_000;
+const DEFAULT_RECONNECT_WINDOW_MS = 60_000;
+const RESIZE_DEBOUNCE_MS = 400;
+const DEFAULT_TILE = { width: 320, height: 180 };
+/** Simulcast layers of the camera: quarter, half and full resolution. */
+export const SIMULCAST_ENCODINGS = Object.freeze([
+  { rid: 'q', scaleResolutionDownBy: 4, maxBitrate: 150_000 },
+  { rid: 'h', scaleResolutionDownBy: 2, maxBitrate: 500_000 },
+  { rid: 'f', maxBitrate: 1_500_000 },
+]);
+
+/**
+ * An error from Atrium or from the SDK. `code` is the JSON-RPC error code (e.g. 401, 403, 404,
+ * -32601) or 0 for SDK-side failures; `reason` is a stable word for the cases an app handles:
+ * 'password', 'credentials', 'waiting', 'room-not-found', 'token', 'muted-by-admin', 'admin-only',
+ * 'rejected', 'timeout', 'closed', 'unreachable', 'negotiation', or 'other'.
+ */
+export class AtriumError extends Error {
+  /** @param {string} message @param {number} code @param {string} [method] */
+  constructor(message, code = 0, method = undefined) {
+    super(message);
+    this.name = 'AtriumError';
+    this.code = code;
+    this.method = method;
+    this.reason = classify(code, message);
+  }
+}
+
+/** @param {number} code @param {string} message @returns {string} */
+function classify(code, message) {
+  const m = message.toLowerCase();
+  if (code === 401 && m.includes('correct password')) return 'password';
+  if (code === 401 && m.startsWith('invalid auth token')) return 'token';
+  if (code === 401) return 'credentials';
+  if (code === 403 && m.includes('waiting to be')) return 'waiting';
+  if (code === 403 && m.includes('muted by an admin')) return 'muted-by-admin';
+  if (code === 403 && m.includes('admin only')) return 'admin-only';
+  if (code === 404 && m.includes("room doesn't exist")) return 'room-not-found';
+  if (code === 500) return 'negotiation';
+  return 'other';
+}
+
+/**
+ * One member of the room as the SDK keeps it (camelCase of the protocol's RoomMember), plus the
+ * tracks received from it.
+ * @typedef {object} Member
+ * @property {string} id the call id
+ * @property {string|null} user
+ * @property {string} name
+ * @property {boolean} isAdmin
+ * @property {boolean} handRaised
+ * @property {boolean} screenShare
+ * @property {boolean} audioMuted
+ * @property {boolean} videoMuted
+ * @property {boolean} audioMutedByAdmin
+ * @property {boolean} videoMutedByAdmin
+ * @property {boolean} isSip
+ * @property {string} quality 'excellent' | 'good' | 'fair' | 'poor' | 'unknown'
+ * @property {number} audioLevel 0 (loudest) to 127 (silence), RFC 6464
+ * @property {boolean} isLocal
+ * @property {{audio: MediaStreamTrack|null, video: MediaStreamTrack|null, screen: MediaStreamTrack|null}} tracks
+ */
+
+/** @param {object} m a RoomMember from the server @param {boolean} [isLocal] @returns {Member} */
+function memberFrom(m, isLocal = false) {
+  return {
+    id: m.id,
+    user: m.user ?? null,
+    name: m.name ?? 'Guest',
+    isAdmin: !!m.is_admin,
+    handRaised: !!m.hand_raised,
+    screenShare: !!m.screen_share,
+    audioMuted: !!m.audio_muted,
+    videoMuted: !!m.video_muted,
+    audioMutedByAdmin: !!m.audio_muted_by_admin,
+    videoMutedByAdmin: !!m.video_muted_by_admin,
+    isSip: !!m.is_sip,
+    quality: m.connection_quality ?? 'unknown',
+    audioLevel: 127,
+    isLocal,
+    tracks: { audio: null, video: null, screen: null },
+  };
+}
+
+/**
+ * A client of one Atrium room. Events (CustomEvent, payload in `detail`):
+ *
+ * - `statechange` {state}: 'idle' → 'connecting' → 'connected' → ('waiting') → 'authenticated' →
+ *   'joining' → 'joined' (⇄ 'reconnecting') → 'ended'
+ * - `waiting` {}: this client was put in the waiting room; `admitted` {} when let in
+ * - `memberjoin` {member}, `memberleave` {member, byAdmin}, `memberupdate` {member, change}
+ * - `tracks` {member}: the tracks received from a member changed (after each subscription)
+ * - `mute` {member, kind: 'audio'|'video', muted, byAdmin}
+ * - `hand` {member, raised}, `reaction` {member, reaction}, `screenshare` {member, sharing}
+ * - `activespeaker` {member|null}, `audiolevel` {member, level}, `quality` {member, quality}
+ * - `chat` {message}
+ * - `waitinglist` {waiting: [{member, name, user}], nudged?: id}: admins, when someone waits or stops waiting
+ * - `reconnecting` {cause}, `reconnected` {}
+ * - `ended` {reason, message}: 'left' | 'removed' | 'rejected' | 'timeout' | 'room-ended' |
+ *   'connection-lost' | 'token'; the client cannot be used after it
+ * - `notification` {method, params}: every server notification, raw
+ */
+export class AtriumClient extends EventTarget {
+  /**
+   * @param {object} options
+   * @param {string} options.room the room uuid
+   * @param {string} [options.url] WebSocket URL; default ws(s)://<this host>/v1/rtc
+   * @param {string} [options.callId] this call's id; default a random UUID
+   * @param {number} [options.rpcTimeoutMs] how long a request waits for its answer (10 s)
+   * @param {number} [options.reconnectWindowMs] how long to keep trying after the socket drops (60 s)
+   * @param {RTCIceServer[]} [options.iceServers] none needed for Atrium itself (ICE-lite, host candidates)
+   * @param {boolean} [options.simulcast] send the camera in three layers (default true)
+   */
+  constructor(options) {
+    super();
+    if (!options?.room) {
+      throw new TypeError('AtriumClient needs options.room (the room uuid)');
+    }
+    this.room = options.room;
+    const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    this.url = options.url ?? `${scheme}//${location.host}/v1/rtc`;
+    this.callId = options.callId ?? crypto.randomUUID();
+    this.rpcTimeoutMs = options.rpcTimeoutMs ?? DEFAULT_RPC_TIMEOUT_MS;
+    this.reconnectWindowMs = options.reconnectWindowMs ?? DEFAULT_RECONNECT_WINDOW_MS;
+    this.iceServers = options.iceServers ?? [];
+    this.simulcast = options.simulcast ?? true;
+
+    /** @type {string} */
+    this.state = 'idle';
+    /** @type {WebSocket|null} the current socket (replaced on reconnect) */
+    this.socket = null;
+    /** @type {string|null} */
+    this.authToken = null;
+    this.isAdmin = false;
+    /** @type {Map<string, Member>} the other members, by call id */
+    this.members = new Map();
+    /** @type {Member} this client as a member */
+    this.local = memberFrom({ id: this.callId, name: '' }, true);
+    /** @type {Map<string, {member: string, name: string, user: string|null}>} waiting room (admins) */
+    this.waiting = new Map();
+    /** @type {string|null} */
+    this.activeSpeaker = null;
+    /** @type {RTCPeerConnection|null} */
+    this.publishPc = null;
+    /** @type {RTCPeerConnection|null} */
+    this.receivePc = null;
+
+    this._nextId = 1;
+    /** @type {Map<number, {resolve: Function, reject: Function, timer: number, method: string}>} */
+    this._pending = new Map();
+    this._closing = false;
+    this._transceivers = { audio: null, video: null, screen: null };
+    /** @type {MediaStreamTrack|null} */
+    this._screenTrack = null;
+    this._silentAudio = null;
+    /** receive slots: member id → {audio, video, screen} transceivers; free slots are reused */
+    this._slots = new Map();
+    this._freeSlots = [];
+    /** member id → {width, height} the tile is rendered at */
+    this._sizes = new Map();
+    this._subscribeRunning = null;
+    this._subscribeAgain = false;
+    this._iceRestartPending = { publish: false, receive: false };
+    this._admitted = null;
+  }
+
+  // ---------------------------------------------------------------- socket and JSON-RPC
+
+  /** Opens the WebSocket. Rejects with reason 'unreachable' when it cannot. */
+  async connect() {
+    this._setState('connecting');
+    await this._openSocket();
+    this._setState('connected');
+  }
+
+  _openSocket() {
+    return new Promise((resolve, reject) => {
+      let ws;
+      try {
+        ws = new WebSocket(this.url);
+      } catch (e) {
+        reject(new AtriumError(`cannot open ${this.url}: ${e.message}`));
+        return;
+      }
+      let opened = false;
+      ws.onopen = () => {
+        opened = true;
+        this.socket = ws;
+        resolve();
+      };
+      ws.onmessage = event => this._onMessage(event.data);
+      ws.onclose = event => {
+        if (!opened) {
+          const err = new AtriumError('The server is unreachable.');
+          err.reason = 'unreachable';
+          reject(err);
+          return;
+        }
+        if (this.socket === ws) {
+          this._onSocketClosed(event);
+        }
+      };
+    });
+  }
+
+  /**
+   * Sends a request and resolves to its `result`; rejects with an {@link AtriumError} for an
+   * `error` answer, a timeout (reason 'timeout') or a closed socket (reason 'closed').
+   * @param {string} method @param {object} [params] @param {number} [timeoutMs]
+   */
+  request(method, params = {}, timeoutMs = this.rpcTimeoutMs) {
+    const ws = this.socket;
+    if (!ws || ws.readyState !== WebSocket.OPEN) {
+      const err = new AtriumError(`${method}: not connected`, 0, method);
+      err.reason = 'closed';
+      return Promise.reject(err);
+    }
+    const id = this._nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this._pending.delete(id);
+        const err = new AtriumError(`${method}: no answer within ${timeoutMs} ms`, 0, method);
+        err.reason = 'timeout';
+        reject(err);
+      }, timeoutMs);
+      this._pending.set(id, { resolve, reject, timer, method });
+      ws.send(JSON.stringify({ id, method, params }));
+    });
+  }
+
+  /** Sends a notification (no answer). Returns false when the socket is not open. */
+  notify(method, params = {}) {
+    const ws = this.socket;
+    if (!ws || ws.readyState !== WebSocket.OPEN) {
+      return false;
+    }
+    ws.send(JSON.stringify({ method, params }));
+    return true;
+  }
+
+  _onMessage(text) {
+    let msg;
+    try {
+      msg = JSON.parse(text);
+    } catch {
+      console.warn('atrium: a message that is not JSON', text);
+      return;
+    }
+    if (msg.id !== undefined && msg.id !== null && (msg.result !== undefined || msg.error !== undefined)) {
+      const pending = this._pending.get(msg.id);
+      if (!pending) {
+        return; // answered after its timeout
+      }
+      this._pending.delete(msg.id);
+      clearTimeout(pending.timer);
+      if (msg.error) {
+        pending.reject(new AtriumError(msg.error.message ?? 'error', msg.error.code ?? 0, pending.method));
+      } else {
+        pending.resolve(msg.result);
+      }
+      return;
+    }
+    if (typeof msg.method === 'string') {
+      this._onNotification(msg.method, msg.params ?? {});
+    }
+  }
+
+  _rejectPending(why) {
+    for (const [id, p] of this._pending) {
+      clearTimeout(p.timer);
+      const err = new AtriumError(`${p.method}: ${why}`, 0, p.method);
+      err.reason = 'closed';
+      p.reject(err);
+      this._pending.delete(id);
+    }
+  }
+
+  // ---------------------------------------------------------------- authentication and waiting room
+
+  /**
+   * Authenticates and resolves to the auth token once this client may join; when Atrium puts it in
+   * the waiting room, emits `waiting` and resolves after an admin lets it in (rejects with reason
+   * 'rejected' if refused). Without username/password or device it joins anonymously.
+   * @param {object} [creds]
+   * @param {string} [creds.username] @param {string} [creds.password]
+   * @param {string} [creds.device] @param {string} [creds.deviceToken]
+   * @param {string} [creds.displayName] @param {string} [creds.roomPassword]
+   * @returns {Promise<string>} the auth token
+   */
+  async authenticate(creds = {}) {
+    const params = { room: this.room, call_id: this.callId };
+    if (creds.username !== undefined) Object.assign(params, { username: creds.username, password: creds.password ?? '' });
+    if (creds.device !== undefined) Object.assign(params, { device: creds.device, device_token: creds.deviceToken ?? '' });
+    if (creds.displayName) params.display_name = creds.displayName;
+    if (creds.roomPassword) params.room_password = creds.roomPassword;
+    this.local.name = creds.displayName || creds.username || 'Guest';
+    try {
+      const result = await this.request('authenticate', params);
+      this.useToken(result.auth_token);
+      return this.authToken;
+    } catch (e) {
+      if (!(e instanceof AtriumError) || e.reason !== 'waiting') {
+        throw e;
+      }
+    }
+    this._setState('waiting');
+    const admitted = new Promise((resolve, reject) => { this._admitted = { resolve, reject }; });
+    this._emit('waiting', {});
+    const token = await admitted;
+    this.useToken(token);
+    this._emit('admitted', {});
+    return token;
+  }
+
+  /**
+   * Uses an access token minted elsewhere (POST /v1/tokens, or `member_allowed`): `join` then needs
+   * no `authenticate`. The call id and admin flag are read from the token.
+   * @param {string} token
+   */
+  useToken(token) {
+    this.authToken = token;
+    const claims = decodeJwt(token);
+    if (claims?.sub) this.callId = this.local.id = claims.sub;
+    if (claims?.name) this.local.name = claims.name;
+    if (claims) this.isAdmin = this.local.isAdmin = !!claims.admin;
+    this._setState('authenticated');
+  }
+
+  /** In the waiting room: reminds the admins that this client is waiting. */
+  stillWaiting() {
+    return this.notify('still_waiting', {});
+  }
+
+  // ---------------------------------------------------------------- joining and publishing
+
+  /**
+   * Joins the room: publishes on a new peer connection and starts receiving the others.
+   * Mutes are `track.enabled = false` (RTP keeps flowing, so Atrium's inactivity rule never
+   * removes a muted member). Without a microphone track a silent one is sent for the same reason.
+   * @param {object} [media]
+   * @param {MediaStreamTrack|null} [media.audioTrack]
+   * @param {MediaStreamTrack|null} [media.videoTrack]
+   * @param {boolean} [media.audioMuted] @param {boolean} [media.videoMuted]
+   * @returns {Promise<{callId: string, isAdmin: boolean, members: Member[]}>}
+   */
+  async join(media = {}) {
+    if (!this.authToken) {
+      throw new AtriumError('join: authenticate first (or useToken)');
+    }
+    if (!this.socket || this.socket.readyState !== WebSocket.OPEN) {
+      await this.connect();
+    }
+    this._setState('joining');
+    const audioTrack = media.audioTrack ?? this._silentTrack();
+    const videoTrack = media.videoTrack ?? null;
+    this.local.audioMuted = !!media.audioMuted || !media.audioTrack;
+    this.local.videoMuted = !!media.videoMuted || !videoTrack;
+    audioTrack.enabled = !this.local.audioMuted;
+    if (videoTrack) videoTrack.enabled = !this.local.videoMuted;
+    this.local.tracks.audio = media.audioTrack ?? null;
+    this.local.tracks.video = videoTrack;
+
+    const pc = new RTCPeerConnection({ iceServers: this.iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+    this.publishPc = pc;
+    const stream = new MediaStream();
+    this._transceivers.audio = pc.addTransceiver(audioTrack, { direction: 'sendonly', streams: [stream] });
+    this._transceivers.video = pc.addTransceiver(videoTrack ?? 'video', {
+      direction: 'sendonly', streams: [stream],
+      sendEncodings: this.simulcast ? SIMULCAST_ENCODINGS.map(e => ({ ...e })) : undefined,
+    });
+    this._transceivers.screen = pc.addTransceiver('video', { direction: 'sendonly', streams: [new MediaStream()] });
+    pc.addEventListener('iceconnectionstatechange', () => this._onIceState('publish', pc));
+
+    const result = await this._publishOffer(false);
+    this.callId = this.local.id = result.call_id ?? this.callId;
+    this.isAdmin = this.local.isAdmin = !!result.is_admin;
+    for (const m of result.members ?? []) {
+      this.members.set(m.id, memberFrom(m));
+    }
+    this._setState('joined');
+    this._scheduleSubscribe();
+    return { callId: this.callId, isAdmin: this.isAdmin, members: [...this.members.values()] };
+  }
+
+  /** One join_room exchange from the publish connection (first join, rejoin, ICE restart). */
+  async _publishOffer(iceRestart) {
+    const pc = this.publishPc;
+    if (pc.signalingState !== 'stable') {
+      await pc.setLocalDescription({ type: 'rollback' });
+    }
+    await pc.setLocalDescription(await pc.createOffer({ iceRestart }));
+    let result;
+    try {
+      result = await this.request('join_room', {
+        sdp: pc.localDescription.sdp, auth_token: this.authToken,
+        audio_muted: this.local.audioMuted, video_muted: this.local.videoMuted,
+      });
+    } catch (e) {
+      if (pc.signalingState === 'have-local-offer') {
+        await pc.setLocalDescription({ type: 'rollback' });
+      }
+      throw e;
+    }
+    await pc.setRemoteDescription({ type: 'answer', sdp: result.sdp });
+    return result;
+  }
+
+  /** A silent audio track, so a member without a microphone still sends RTP. */
+  _silentTrack() {
+    if (!this._silentAudio) {
+      const ctx = new AudioContext();
+      const dest = ctx.createMediaStreamDestination();
+      const osc = ctx.createOscillator();
+      const gain = ctx.createGain();
+      gain.gain.value = 0;
+      osc.connect(gain).connect(dest);
+      osc.start();
+      this._silentAudio = { ctx, track: dest.stream.getAudioTracks()[0] };
+    }
+    return this._silentAudio.track;
+  }
+
+  /** Mutes or unmutes the microphone. Rejects with reason 'muted-by-admin' while an admin's mute stands. */
+  async setAudioMuted(muted) {
+    return this._setMuted('audio', muted);
+  }
+
+  /** Mutes or unmutes the camera. */
+  async setVideoMuted(muted) {
+    return this._setMuted('video', muted);
+  }
+
+  async _setMuted(kind, muted) {
+    const track = this.local.tracks[kind];
+    if (!muted && !track) {
+      throw new AtriumError(`no ${kind === 'audio' ? 'microphone' : 'camera'} to unmute`);
+    }
+    const key = kind === 'audio' ? 'audioMuted' : 'videoMuted';
+    if (this.local[key] === muted) {
+      return;
+    }
+    if (!muted) {
+      await this.request(`unmute_${kind}`); // refused while an admin's mute stands: stays muted
+    }
+    if (track) track.enabled = !muted;
+    this.local[key] = muted;
+    if (muted) {
+      this.request(`mute_${kind}`).catch(e => console.warn(`atrium: mute_${kind}`, e));
+    }
+    this._emit('mute', { member: this.local, kind, muted, byAdmin: false });
+  }
+
+  /**
+   * Switches the microphone or camera to another track (e.g. from another deviceId) without
+   * renegotiating; the old track is stopped. The mute state carries over.
+   * @param {'audio'|'video'} kind @param {MediaStreamTrack} track
+   */
+  async replaceTrack(kind, track) {
+    const old = this.local.tracks[kind];
+    const muted = kind === 'audio' ? this.local.audioMuted : this.local.videoMuted;
+    track.enabled = !muted;
+    await this._transceivers[kind].sender.replaceTrack(track);
+    this.local.tracks[kind] = track;
+    if (old && old !== track) old.stop();
+    if (!old && muted) {
+      // a first real track after joining without a device: now it can be unmuted
+      this._emit('memberupdate', { member: this.local, change: 'tracks' });
+    }
+  }
+
+  /**
+   * Shares the screen: asks the browser for a display (getDisplayMedia), sends it on the screen
+   * transceiver and tells the room. Ends by itself when the browser's "stop sharing" is used.
+   * @param {MediaStreamTrack} [track] a track to share instead of asking the browser
+   */
+  async startScreenShare(track) {
+    if (!track) {
+      const stream = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: 15 }, audio: false });
+      track = stream.getVideoTracks()[0];
+    }
+    track.contentHint = 'detail';
+    track.addEventListener('ended', () => {
+      if (this._screenTrack === track) this.stopScreenShare();
+    });
+    const old = this._screenTrack;
+    await this._transceivers.screen.sender.replaceTrack(track);
+    this._screenTrack = this.local.tracks.screen = track;
+    old?.stop();
+    await this.request('start_screen_share');
+    this.local.screenShare = true;
+    this._emit('screenshare', { member: this.local, sharing: true });
+  }
+
+  /** Stops sharing the screen. */
+  async stopScreenShare() {
+    const track = this._screenTrack;
+    this._screenTrack = this.local.tracks.screen = null;
+    if (!track) return;
+    track.stop();
+    this.local.screenShare = false;
+    await this._transceivers.screen?.sender.replaceTrack(null);
+    this._emit('screenshare', { member: this.local, sharing: false });
+    await this.request('stop_screen_share').catch(e => console.warn('atrium: stop_screen_share', e));
+  }
+
+  /** Raises or lowers this member's hand. */
+  async setHandRaised(raised) {
+    await this.request(raised ? 'raise_hand' : 'unraise_hand');
+    this.local.handRaised = raised;
+    this._emit('hand', { member: this.local, raised });
+  }
+
+  /** Sends a reaction to the room, e.g. 'thumbs_up' (1–32 of a–z 0–9 _ -). */
+  sendReaction(reaction) {
+    return this.request('send_reaction', { reaction });
+  }
+
+  // ---------------------------------------------------------------- chat
+
+  /** Sends a chat message; resolves to the stored message. @param {string} text */
+  async sendChat(text) {
+    return (await this.request('send_chat_message', { text })).message;
+  }
+
+  /**
+   * Older chat messages, oldest first. @param {{before?: string, limit?: number}} [options]
+   * @returns {Promise<object[]>}
+   */
+  async chatHistory(options = {}) {
+    const params = {};
+    if (options.before) params.before = options.before;
+    if (options.limit) params.limit = options.limit;
+    return (await this.request('get_chat_history', params)).messages ?? [];
+  }
+
+  // ---------------------------------------------------------------- admin
+
+  /** The waiting room now (admins). Also kept up to date in `waiting` and the `waitinglist` event. */
+  async waitingRoomMembers() {
+    const list = await this.request('get_waiting_room_members');
+    this.waiting = new Map((list ?? []).map(w => [w.member, { member: w.member, name: w.name, user: w.user ?? null }]));
+    this._emit('waitinglist', { waiting: [...this.waiting.values()] });
+    return [...this.waiting.values()];
+  }
+
+  /** Lets a waiting member in (admins). */
+  allowMember(member) {
+    return this.request('allow_member', { member, auth_token: this.authToken });
+  }
+
+  /** Turns a waiting member away (admins). */
+  rejectMember(member) {
+    return this.request('reject_member', { member, auth_token: this.authToken });
+  }
+
+  /** Removes a member from the call (admins). */
+  removeMember(member) {
+    return this.request('remove_member', { member });
+  }
+
+  /** Mutes or unmutes another member's microphone or camera (admins). @param {'audio'|'video'} kind */
+  muteMember(member, kind, muted = true) {
+    return this.request(`${muted ? 'mute' : 'unmute'}_member_${kind}`, { member });
+  }
+
+  // ---------------------------------------------------------------- receiving
+
+  /**
+   * Tells Atrium the size a member's camera is rendered at, which picks its simulcast layer.
+   * Re-subscribes (debounced) when it changes. @param {string} member @param {number} width @param {number} height
+   */
+  setTileSize(member, width, height) {
+    const w = Math.max(16, Math.round(width)), h = Math.max(16, Math.round(height));
+    const old = this._sizes.get(member);
+    if (old && Math.abs(old.width - w) < 32 && Math.abs(old.height - h) < 32) {
+      return;
+    }
+    this._sizes.set(member, { width: w, height: h });
+    clearTimeout(this._resizeTimer);
+    this._resizeTimer = setTimeout(() => this._scheduleSubscribe(), RESIZE_DEBOUNCE_MS);
+  }
+
+  /**
+   * Watches the element a member's camera is shown in and keeps its subscribed size equal to the
+   * rendered size (CSS pixels × devicePixelRatio). Returns a function that stops watching.
+   * @param {string} member @param {Element} element
+   */
+  observeTile(member, element) {
+    const ro = new ResizeObserver(entries => {
+      const box = entries[entries.length - 1].contentRect;
+      if (box.width > 0 && box.height > 0) {
+        this.setTileSize(member, box.width * devicePixelRatio, box.height * devicePixelRatio);
+      }
+    });
+    ro.observe(element);
+    return () => ro.disconnect();
+  }
+
+  /** Stats of what is received from a member (its audio, video and screen receivers). */
+  async memberStats(member) {
+    const slot = this._slots.get(member);
+    const out = {};
+    for (const kind of ['audio', 'video', 'screen']) {
+      out[kind] = { packetsReceived: 0, framesDecoded: 0, bytesReceived: 0, frameWidth: 0, frameHeight: 0 };
+      if (!slot) continue;
+      (await slot[kind].receiver.getStats()).forEach(r => {
+        if (r.type === 'inbound-rtp') {
+          out[kind].packetsReceived += r.packetsReceived ?? 0;
+          out[kind].bytesReceived += r.bytesReceived ?? 0;
+          out[kind].framesDecoded += r.framesDecoded ?? 0;
+          out[kind].frameWidth = Math.max(out[kind].frameWidth, r.frameWidth ?? 0);
+          out[kind].frameHeight = Math.max(out[kind].frameHeight, r.frameHeight ?? 0);
+        }
+      });
+    }
+    return out;
+  }
+
+  _scheduleSubscribe(iceRestart = false) {
+    if (iceRestart) this._iceRestartPending.receive = true;
+    if (this._subscribeRunning) {
+      this._subscribeAgain = true;
+      return this._subscribeRunning;
+    }
+    this._subscribeRunning = (async () => {
+      do {
+        this._subscribeAgain = false;
+        try {
+          await this._subscribe();
+        } catch (e) {
+          if (this.state === 'joined') {
+            console.warn('atrium: subscribe_room failed', e);
+            this._emit('error', { error: e, during: 'subscribe' });
+          }
+        }
+      } while (this._subscribeAgain && this.state === 'joined');
+      this._subscribeRunning = null;
+    })();
+    return this._subscribeRunning;
+  }
+
+  async _subscribe() {
+    if (this.state !== 'joined') return;
+    if (!this.receivePc) {
+      if (this.members.size === 0) return; // nothing to receive yet
+      const pc = new RTCPeerConnection({ iceServers: this.iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+      pc.addEventListener('iceconnectionstatechange', () => this._onIceState('receive', pc));
+      this.receivePc = pc;
+    }
+    const pc = this.receivePc;
+    // free the slots of members who left, give one to each new member
+    for (const [id, slot] of this._slots) {
+      if (!this.members.has(id)) {
+        this._slots.delete(id);
+        for (const t of Object.values(slot)) t.direction = 'inactive';
+        this._freeSlots.push(slot);
+      }
+    }
+    for (const id of this.members.keys()) {
+      if (!this._slots.has(id)) {
+        let slot = this._freeSlots.shift();
+        if (slot) {
+          for (const t of Object.values(slot)) t.direction = 'recvonly';
+        } else {
+          slot = {
+            audio: pc.addTransceiver('audio', { direction: 'recvonly' }),
+            video: pc.addTransceiver('video', { direction: 'recvonly' }),
+            screen: pc.addTransceiver('video', { direction: 'recvonly' }),
+          };
+        }
+        this._slots.set(id, slot);
+      }
+    }
+    if (pc.signalingState !== 'stable') {
+      await pc.setLocalDescription({ type: 'rollback' });
+    }
+    const iceRestart = this._iceRestartPending.receive;
+    this._iceRestartPending.receive = false;
+    await pc.setLocalDescription(await pc.createOffer({ iceRestart }));
+    const members = [];
+    for (const [id, slot] of this._slots) {
+      const size = this._sizes.get(id) ?? DEFAULT_TILE;
+      members.push({
+        id, video_mid: slot.video.mid, audio_mid: slot.audio.mid, screen_mid: slot.screen.mid,
+        width: size.width, height: size.height,
+      });
+    }
+    let result;
+    try {
+      result = await this.request('subscribe_room', { sdp: pc.localDescription.sdp, auth_token: this.authToken, members });
+    } catch (e) {
+      if (pc.signalingState === 'have-local-offer') await pc.setLocalDescription({ type: 'rollback' });
+      if (iceRestart) this._iceRestartPending.receive = true;
+      throw e;
+    }
+    await pc.setRemoteDescription({ type: 'answer', sdp: result.sdp });
+    for (const [id, slot] of this._slots) {
+      const m = this.members.get(id);
+      if (!m) continue;
+      const tracks = { audio: slot.audio.receiver.track, video: slot.video.receiver.track, screen: slot.screen.receiver.track };
+      const changed = tracks.audio !== m.tracks.audio || tracks.video !== m.tracks.video || tracks.screen !== m.tracks.screen;
+      m.tracks = tracks;
+      if (changed) this._emit('tracks', { member: m });
+    }
+  }
+
+  // ---------------------------------------------------------------- notifications
+
+  _onNotification(method, p) {
+    this._emit('notification', { method, params: p });
+    const who = p.member;
+    const member = who === this.callId ? this.local : this.members.get(who);
+    switch (method) {
+      case 'member_allowed':
+        this._admitted?.resolve(p.auth_token);
+        this._admitted = null;
+        return;
+      case 'member_rejected': {
+        const err = new AtriumError('The host did not let you in.', 403);
+        err.reason = 'rejected';
+        this._admitted?.reject(err);
+        this._admitted = null;
+        this._end('rejected', err.message);
+        return;
+      }
+      case 'member_waiting':
+        this.waiting.set(who, { member: who, name: p.name ?? 'Guest', user: p.user ?? null });
+        this._emit('waitinglist', { waiting: [...this.waiting.values()], nudged: who });
+        return;
+      case 'member_waiting_allowed':
+      case 'member_waiting_rejected':
+      case 'member_leave_waiting_room':
+        if (this.waiting.delete(who)) this._emit('waitinglist', { waiting: [...this.waiting.values()] });
+        return;
+      case 'member_join_room': {
+        if (p.id === this.callId) return;
+        const known = this.members.get(p.id);
+        const m = memberFrom(p);
+        if (known) {
+          m.tracks = known.tracks;
+          this.members.set(p.id, m);
+          this._emit('memberupdate', { member: m, change: 'rejoin' });
+        } else {
+          this.members.set(p.id, m);
+          this._emit('memberjoin', { member: m });
+        }
+        this._scheduleSubscribe();
+        return;
+      }
+      case 'member_leave_room':
+        if (who === this.callId) {
+          this._end(p.by_admin ? 'removed' : 'timeout',
+            p.by_admin ? 'An admin removed you from the meeting.' : 'The server ended your call (no media arrived).');
+          return;
+        }
+        if (member) {
+          this.members.delete(who);
+          this._sizes.delete(who);
+          if (this.activeSpeaker === who) this.activeSpeaker = null;
+          this._emit('memberleave', { member, byAdmin: !!p.by_admin });
+          this._scheduleSubscribe();
+        }
+        return;
+      case 'member_raise_hand':
+      case 'member_unraise_hand':
+        if (member) {
+          member.handRaised = method === 'member_raise_hand';
+          this._emit('hand', { member, raised: member.handRaised });
+        }
+        return;
+      case 'member_start_screen_share':
+      case 'member_stop_screen_share':
+        if (member) {
+          member.screenShare = method === 'member_start_screen_share';
+          this._emit('screenshare', { member, sharing: member.screenShare });
+        }
+        return;
+      case 'member_send_reaction':
+        if (member) this._emit('reaction', { member, reaction: p.reaction });
+        return;
+      case 'member_mute_audio':
+      case 'member_unmute_audio':
+      case 'member_mute_video':
+      case 'member_unmute_video':
+        if (member) this._onMute(member, method.endsWith('audio') ? 'audio' : 'video', method.startsWith('member_mute'), !!p.by_admin);
+        return;
+      case 'member_audio_level':
+        if (member) {
+          member.audioLevel = p.audio_level;
+          this._emit('audiolevel', { member, level: p.audio_level });
+        }
+        return;
+      case 'room_active_speaker':
+        this.activeSpeaker = who ?? null;
+        this._emit('activespeaker', { member: member ?? null });
+        return;
+      case 'room_clear_active_speaker':
+        this.activeSpeaker = null;
+        this._emit('activespeaker', { member: null });
+        return;
+      case 'member_connection_quality':
+        if (member) {
+          member.quality = p.quality;
+          this._emit('quality', { member, quality: p.quality });
+        }
+        return;
+      case 'member_chat_message':
+        this._emit('chat', { message: p });
+        return;
+      default:
+        // member_available_rate, member_video_allocations and future ones: only `notification`
+    }
+  }
+
+  _onMute(member, kind, muted, byAdmin) {
+    const key = kind === 'audio' ? 'audioMuted' : 'videoMuted';
+    if (byAdmin) member[kind === 'audio' ? 'audioMutedByAdmin' : 'videoMutedByAdmin'] = muted;
+    if (member.isLocal) {
+      if (!byAdmin) return; // our own mute, already applied
+      // an admin's mute (or its end) applies to our own track
+      const track = this.local.tracks[kind];
+      if (muted || track) {
+        if (track) track.enabled = !muted;
+        member[key] = muted;
+      }
+    } else {
+      member[key] = muted;
+    }
+    this._emit('mute', { member, kind, muted: member[key], byAdmin });
+  }
+
+  // ---------------------------------------------------------------- failures and reconnection
+
+  _onIceState(which, pc) {
+    if (pc.iceConnectionState !== 'failed' || this.state !== 'joined') return;
+    console.warn(`atrium: ICE failed on the ${which} connection; restarting ICE`);
+    if (which === 'receive') {
+      this._scheduleSubscribe(true);
+    } else {
+      this._publishOffer(true).catch(e => this._emit('error', { error: e, during: 'ice-restart' }));
+    }
+  }
+
+  _onSocketClosed(event) {
+    this.socket = null;
+    this._rejectPending('the connection closed');
+    if (this._closing || this.state === 'ended') return;
+    if (this.state !== 'joined') {
+      if (this.state === 'waiting') {
+        const err = new AtriumError('The connection to the server was lost while waiting.');
+        err.reason = 'closed';
+        this._admitted?.reject(err);
+      }
+      this._end('connection-lost', 'The connection to the server was lost.');
+      return;
+    }
+    this._reconnect(`socket closed (${event.code})`);
+  }
+
+  /** Re-joins on a new socket with the auth token, keeping both peer connections. */
+  async _reconnect(cause) {
+    this._setState('reconnecting');
+    this._emit('reconnecting', { cause });
+    const deadline = Date.now() + this.reconnectWindowMs;
+    let delay = 250;
+    while (!this._closing && this.state === 'reconnecting') {
+      try {
+        await this._openSocket();
+        const iceFailed = this.publishPc.iceConnectionState === 'failed';
+        const result = await this._publishOffer(iceFailed);
+        this._reconcile(result.members ?? []);
+        this.isAdmin = this.local.isAdmin = !!result.is_admin;
+        this._setState('joined');
+        if (this.local.screenShare) this.notify('start_screen_share');
+        if (this.local.handRaised) this.notify('raise_hand');
+        await this._scheduleSubscribe(this.receivePc?.iceConnectionState === 'failed');
+        this._emit('reconnected', {});
+        return;
+      } catch (e) {
+        if (e instanceof AtriumError && ['token', 'room-not-found', 'credentials'].includes(e.reason)) {
+          this._end(e.reason === 'room-not-found' ? 'room-ended' : 'token',
+            e.reason === 'room-not-found' ? 'The meeting has ended.' : `Could not rejoin: ${e.message}`);
+          return;
+        }
+        const s = this.socket;
+        this.socket = null;
+        s?.close();
+        if (Date.now() + delay > deadline) break;
+        await new Promise(r => setTimeout(r, delay));
+        delay = Math.min(delay * 2, 4000);
+      }
+    }
+    if (this.state === 'reconnecting') this._end('connection-lost', 'The connection to the server was lost.');
+  }
+
+  /** After a rejoin: members who left meanwhile leave, new ones join, the rest are updated. */
+  _reconcile(list) {
+    const seen = new Set();
+    for (const raw of list) {
+      seen.add(raw.id);
+      const known = this.members.get(raw.id);
+      const m = memberFrom(raw);
+      if (known) {
+        m.tracks = known.tracks;
+        m.audioLevel = known.audioLevel;
+        this.members.set(raw.id, m);
+        this._emit('memberupdate', { member: m, change: 'rejoin' });
+      } else {
+        this.members.set(raw.id, m);
+        this._emit('memberjoin', { member: m });
+      }
+    }
+    for (const [id, m] of [...this.members]) {
+      if (!seen.has(id)) {
+        this.members.delete(id);
+        this._emit('memberleave', { member: m, byAdmin: false });
+      }
+    }
+  }
+
+  /** Leaves the room (or the waiting room) and closes everything. */
+  async leave() {
+    if (this.state === 'ended') return;
+    this._closing = true;
+    if (this.state === 'joined') {
+      await this.request('leave_room', {}, 2000).catch(() => {});
+    }
+    this._end('left', 'You left the meeting.');
+  }
+
+  _end(reason, message) {
+    if (this.state === 'ended') return;
+    this._closing = true;
+    this._setState('ended');
+    this._rejectPending('the client ended');
+    this.socket?.close(1000);
+    this.socket = null;
+    this.publishPc?.close();
+    this.receivePc?.close();
+    this._screenTrack?.stop();
+    this._silentAudio?.ctx.close();
+    this._emit('ended', { reason, message });
+  }
+
+  _setState(state) {
+    if (this.state === state) return;
+    this.state = state;
+    this._emit('statechange', { state });
+  }
+
+  _emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+}
+
+/** The claims of a JWT (not verified: the server does that), or null. @param {string} token */
+export function decodeJwt(token) {
+  try {
+    const part = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    const bytes = Uint8Array.from(atob(part + '='.repeat((4 - part.length % 4) % 4)), c => c.charCodeAt(0));
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,702 @@
+// The meeting page: /room.html?room=<uuid>[&host=1][#token=<access token>]
+// Prejoin (name, preview, devices, mutes, room password) → waiting room → meeting → ended.
+// Uses only the SDK (atrium.js) and app-common.js. Plain ES module.
+
+import { AtriumClient, AtriumError } from '/atrium.js';
+import { api, apiCredentials } from '/app-common.js';
+
+const $ = id => document.getElementById(id);
+const params = new URLSearchParams(location.search);
+const roomId = params.get('room') ?? '';
+const wantsHost = params.get('host') === '1';
+const fragmentToken = new URLSearchParams(location.hash.slice(1)).get('token');
+if (fragmentToken) {
+  sessionStorage.setItem(`atrium.token.${roomId}`, fragmentToken);
+  history.replaceState(null, '', location.pathname + location.search); // keep the token out of shared links
+}
+const givenToken = sessionStorage.getItem(`atrium.token.${roomId}`);
+
+export const REACTIONS = { thumbs_up: '👍', clap: '👏', heart: '❤️', joy: '😂', tada: '🎉', wave: '👋' };
+
+/** The app's state; `window.atriumApp` for tests and the console. */
+const app = {
+  /** @type {AtriumClient|null} */ client: null,
+  /** @type {MediaStream|null} */ preview: null,
+  audioTrack: null, videoTrack: null,
+  micOn: true, camOn: true,
+  tiles: new Map(),
+  chatIds: new Set(),
+  panel: null,
+  unread: 0,
+};
+window.atriumApp = app;
+
+// ------------------------------------------------------------------ screens and messages
+
+function show(screen) {
+  for (const id of ['prejoin', 'waiting', 'meeting', 'ended']) {
+    $(id).hidden = id !== screen;
+  }
+  const focus = { prejoin: 'join-button', waiting: 'still-waiting', ended: 'rejoin', meeting: 'mic' }[screen];
+  $(focus)?.focus();
+}
+
+let toastTimer;
+/** A short message over the meeting. @param {string} text */
+function toast(text) {
+  $('toast').textContent = text;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { $('toast').textContent = ''; }, 5000);
+}
+
+function endWith(message) {
+  stopPreview();
+  $('ended-message').textContent = message;
+  show('ended');
+}
+
+/** A person-readable message for an SDK error. @param {unknown} e */
+function describe(e) {
+  if (!(e instanceof AtriumError)) return `Something went wrong: ${e?.message ?? e}`;
+  switch (e.reason) {
+    case 'unreachable': return 'The server is unreachable. Check your connection and try again.';
+    case 'password': return 'This room needs a password. Enter the room password and join again.';
+    case 'credentials': return 'Wrong username or password.';
+    case 'room-not-found': return 'This meeting does not exist or has ended.';
+    case 'token': return 'Your meeting link has expired or is not valid for this room.';
+    case 'rejected': return 'The host did not let you in.';
+    case 'timeout': return 'The server did not answer in time. Try again.';
+    case 'closed': return 'The connection to the server was lost.';
+    default: return e.message;
+  }
+}
+
+// ------------------------------------------------------------------ prejoin
+
+const form = $('prejoin-form');
+form.name.value = localStorage.getItem('atrium.name') ?? '';
+
+function stopPreview() {
+  app.preview?.getTracks().forEach(t => t.stop());
+  app.preview = null;
+}
+
+/** Asks for camera and microphone; reports what the browser refused. */
+async function startPreview() {
+  const problems = [];
+  const stream = new MediaStream();
+  const ask = async (kind, constraints) => {
+    try {
+      const s = await navigator.mediaDevices.getUserMedia(constraints);
+      s.getTracks().forEach(t => stream.addTrack(t));
+    } catch (e) {
+      problems.push(kind === 'audio'
+        ? (e.name === 'NotAllowedError' ? 'Microphone access is blocked.' : `No microphone (${e.name}).`)
+        : (e.name === 'NotAllowedError' ? 'Camera access is blocked.' : `No camera (${e.name}).`));
+    }
+  };
+  if (!navigator.mediaDevices?.getUserMedia) {
+    problems.push('This browser cannot use a camera or microphone here (it needs HTTPS or localhost).');
+  } else {
+    await ask('audio', { audio: deviceConstraint(form.mic.value) });
+    await ask('video', { video: deviceConstraint(form.cam.value, true) });
+  }
+  stopPreview();
+  app.preview = stream;
+  app.audioTrack = stream.getAudioTracks()[0] ?? null;
+  app.videoTrack = stream.getVideoTracks()[0] ?? null;
+  $('preview').srcObject = stream;
+  if (problems.length) {
+    $('prejoin-error').textContent = problems.join(' ')
+      + ' You can still join; allow access in the browser\'s site settings to be seen or heard.';
+  }
+  await fillDeviceSelects($('pre-mic-select'), $('pre-cam-select'));
+  syncPreviewButtons();
+}
+
+/** @param {string} deviceId @param {boolean} [video] */
+function deviceConstraint(deviceId, video = false) {
+  const c = deviceId ? { deviceId: { exact: deviceId } } : {};
+  if (video) Object.assign(c, videoSize());
+  return Object.keys(c).length ? c : true;
+}
+
+/**
+ * The camera size asked for: 1280x720, or `localStorage['atrium.video']` as JSON such as
+ * {"width": 320, "height": 240} (for slow machines and tests).
+ */
+function videoSize() {
+  try {
+    const o = JSON.parse(localStorage.getItem('atrium.video') ?? 'null');
+    if (o?.width && o?.height) return { width: { ideal: o.width }, height: { ideal: o.height } };
+  } catch { /* ignore a bad override */ }
+  return { width: { ideal: 1280 }, height: { ideal: 720 } };
+}
+
+/** Fills microphone and camera pickers with the devices, selecting the ones in use. */
+async function fillDeviceSelects(micSelect, camSelect) {
+  const devices = await navigator.mediaDevices.enumerateDevices().catch(() => []);
+  const fill = (select, kind, track) => {
+    const list = devices.filter(d => d.kind === kind);
+    select.replaceChildren(...list.map((d, i) => new Option(d.label || `${kind === 'audioinput' ? 'Microphone' : 'Camera'} ${i + 1}`, d.deviceId)));
+    if (list.length === 0) select.append(new Option('None found', ''));
+    const current = track?.getSettings().deviceId;
+    if (current) select.value = current;
+    select.disabled = list.length === 0;
+  };
+  fill(micSelect, 'audioinput', app.audioTrack);
+  fill(camSelect, 'videoinput', app.videoTrack);
+}
+
+function syncPreviewButtons() {
+  const mic = $('pre-mic'), cam = $('pre-cam');
+  mic.disabled = !app.audioTrack;
+  cam.disabled = !app.videoTrack;
+  const micOn = app.micOn && !!app.audioTrack, camOn = app.camOn && !!app.videoTrack;
+  mic.setAttribute('aria-pressed', String(micOn));
+  mic.textContent = micOn ? 'Microphone on' : 'Microphone off';
+  mic.classList.toggle('off', !micOn);
+  cam.setAttribute('aria-pressed', String(camOn));
+  cam.textContent = camOn ? 'Camera on' : 'Camera off';
+  cam.classList.toggle('off', !camOn);
+  if (app.audioTrack) app.audioTrack.enabled = micOn;
+  if (app.videoTrack) app.videoTrack.enabled = camOn;
+  $('preview-off').hidden = camOn;
+}
+
+$('pre-mic').addEventListener('click', () => { app.micOn = !app.micOn; syncPreviewButtons(); });
+$('pre-cam').addEventListener('click', () => { app.camOn = !app.camOn; syncPreviewButtons(); });
+form.mic.addEventListener('change', () => switchPreviewDevice('audio', form.mic.value));
+form.cam.addEventListener('change', () => switchPreviewDevice('video', form.cam.value));
+
+async function switchPreviewDevice(kind, deviceId) {
+  try {
+    const s = await navigator.mediaDevices.getUserMedia({ [kind]: deviceConstraint(deviceId, kind === 'video') });
+    const track = s.getTracks()[0];
+    const old = kind === 'audio' ? app.audioTrack : app.videoTrack;
+    if (old) { app.preview.removeTrack(old); old.stop(); }
+    app.preview.addTrack(track);
+    if (kind === 'audio') app.audioTrack = track; else app.videoTrack = track;
+    syncPreviewButtons();
+  } catch (e) {
+    $('prejoin-error').textContent = `Cannot use that device: ${e.message}`;
+  }
+}
+
+if (!/^[0-9a-f-]{36}$/i.test(roomId)) {
+  endWith('This meeting link is incomplete: it needs ?room=<room id>. Ask for the link again.');
+} else {
+  show('prejoin');
+  if (wantsHost && !apiCredentials() && !givenToken) {
+    $('host-note').hidden = false;
+    $('host-note').textContent = 'To join as the host, open this room from the Home page after entering the API key. You can join as a guest.';
+  } else if (wantsHost || givenToken) {
+    $('host-note').hidden = false;
+    $('host-note').textContent = givenToken ? 'You join with the access token of your link.' : 'You join as the host of this room.';
+  }
+  startPreview();
+}
+
+form.addEventListener('submit', async event => {
+  event.preventDefault();
+  $('prejoin-error').textContent = '';
+  $('join-button').disabled = true;
+  try {
+    await enter();
+  } catch (e) {
+    console.warn('join failed', e);
+    if (e instanceof AtriumError && e.reason === 'password') {
+      const label = $('room-password-label');
+      const hadOne = !label.hidden && form.room_password.value !== '';
+      label.hidden = false;
+      form.room_password.focus();
+      $('prejoin-error').textContent = hadOne ? 'That room password is not right. Try again.' : describe(e);
+    } else if (e instanceof AtriumError && e.reason === 'rejected') {
+      endWith(describe(e));
+    } else if (app.client?.state === 'ended') {
+      // the ended event already said why
+    } else {
+      $('prejoin-error').textContent = describe(e);
+      if ($('waiting').hidden === false) show('prejoin');
+    }
+    if (app.client && app.client.state !== 'connected') {
+      app.client = null;
+    }
+  } finally {
+    $('join-button').disabled = false;
+  }
+});
+
+/** Connects, authenticates (or mints/uses a token), waits if needed, joins. */
+async function enter() {
+  const name = form.name.value.trim();
+  localStorage.setItem('atrium.name', name);
+  if (!app.client) {
+    app.client = new AtriumClient({ room: roomId });
+    wireClient(app.client);
+    await app.client.connect();
+  }
+  const client = app.client;
+  if (givenToken) {
+    client.useToken(givenToken);
+  } else if (wantsHost && apiCredentials()) {
+    const minted = await api('POST', '/v1/tokens', { room: roomId, name, admin: true, identity: client.callId }).catch(e => {
+      throw new AtriumError(`Could not start as host: ${e.message}`, 0);
+    });
+    client.useToken(minted.token);
+  } else {
+    const creds = { displayName: name, roomPassword: form.room_password.value || undefined };
+    if (form.username.value) Object.assign(creds, { username: form.username.value, password: form.password.value });
+    await client.authenticate(creds);
+  }
+  await client.join({
+    audioTrack: app.audioTrack, videoTrack: app.videoTrack,
+    audioMuted: !app.micOn || !app.audioTrack, videoMuted: !app.camOn || !app.videoTrack,
+  });
+  app.preview = null; // the tracks now belong to the call
+  enterMeeting();
+}
+
+// ------------------------------------------------------------------ waiting room
+
+$('still-waiting').addEventListener('click', () => {
+  app.client?.stillWaiting();
+  $('waiting-status').textContent = 'We reminded the host that you are waiting.';
+});
+$('waiting-leave').addEventListener('click', async () => {
+  await app.client?.leave();
+  endWith('You left the waiting room.');
+});
+
+// ------------------------------------------------------------------ client events
+
+/** @param {AtriumClient} client */
+function wireClient(client) {
+  const on = (type, fn) => client.addEventListener(type, e => fn(e.detail));
+  on('waiting', () => { $('waiting-status').textContent = ''; show('waiting'); });
+  on('memberjoin', ({ member }) => { upsertTile(member); renderPeople(); });
+  on('memberupdate', ({ member }) => { upsertTile(member); renderPeople(); });
+  on('memberleave', ({ member, byAdmin }) => {
+    removeTile(member.id);
+    renderPeople();
+    toast(`${member.name} ${byAdmin ? 'was removed' : 'left'}.`);
+  });
+  on('tracks', ({ member }) => upsertTile(member));
+  on('mute', ({ member, kind, byAdmin }) => {
+    upsertTile(member);
+    renderPeople();
+    if (member.isLocal) {
+      syncToolbar();
+      if (byAdmin) toast(`An admin ${member[kind === 'audio' ? 'audioMuted' : 'videoMuted'] ? 'turned off' : 'allowed'} your ${kind === 'audio' ? 'microphone' : 'camera'}.`);
+    }
+  });
+  on('hand', ({ member }) => {
+    upsertTile(member);
+    renderPeople();
+    if (member.isLocal) syncToolbar(); else if (member.handRaised) toast(`${member.name} raised their hand.`);
+  });
+  on('screenshare', ({ member }) => { upsertTile(member); renderScreen(); if (member.isLocal) syncToolbar(); });
+  on('reaction', ({ member, reaction }) => showReaction(member, reaction));
+  on('activespeaker', () => {
+    for (const [id, tile] of app.tiles) tile.el.classList.toggle('speaking', id === client.activeSpeaker);
+  });
+  on('quality', ({ member }) => upsertTile(member));
+  on('chat', ({ message }) => addChat(message, true));
+  on('waitinglist', ({ waiting, nudged }) => {
+    renderPeople();
+    if (nudged) {
+      const w = waiting.find(x => x.member === nudged);
+      toast(`${w?.name ?? 'Someone'} is waiting to join.`);
+    }
+  });
+  on('reconnecting', () => banner('Connection lost — reconnecting…'));
+  on('reconnected', () => { banner(''); loadChat(); });
+  on('ended', ({ reason, message }) => {
+    for (const tile of app.tiles.values()) tile.stopObserving?.();
+    app.tiles.clear();
+    $('grid').replaceChildren();
+    $('screen-area').replaceChildren();
+    banner('');
+    const text = {
+      left: 'You left the meeting.',
+      removed: 'An admin removed you from the meeting.',
+      rejected: 'The host did not let you in.',
+      'room-ended': 'The meeting has ended.',
+      'connection-lost': 'The connection to the server was lost and could not be restored.',
+      timeout: 'The server ended your call because no audio or video arrived from you.',
+    }[reason] ?? message;
+    endWith(text);
+  });
+  on('error', ({ error, during }) => console.warn('atrium', during, error));
+}
+
+function banner(text) {
+  $('banner').textContent = text;
+  $('banner').hidden = !text;
+}
+
+// ------------------------------------------------------------------ meeting
+
+function enterMeeting() {
+  const client = app.client;
+  show('meeting');
+  upsertTile(client.local);
+  for (const m of client.members.values()) upsertTile(m);
+  syncToolbar();
+  renderPeople();
+  loadChat();
+  if (client.isAdmin) client.waitingRoomMembers().catch(() => {});
+  fillDeviceSelects($('mic-select'), $('cam-select'));
+}
+
+/** The tile of a member, created on first use, updated from the member's state. @param {import('/atrium.js').Member} m */
+function upsertTile(m) {
+  const client = app.client;
+  if (!client || client.state === 'ended') return;
+  if (!m.isLocal && !client.members.has(m.id)) return;
+  let tile = app.tiles.get(m.id);
+  if (!tile) {
+    const el = document.createElement('figure');
+    el.className = 'tile' + (m.isLocal ? ' local' : '');
+    el.dataset.member = m.id;
+    el.innerHTML = `<video autoplay playsinline muted></video><div class="avatar"><span></span></div>
+      <figcaption><span class="name"></span>
+      <span class="ind" data-indicator="mic-muted" hidden title="Microphone off">🔇</span>
+      <span class="ind" data-indicator="hand" hidden title="Hand raised">✋</span>
+      <span class="ind" data-indicator="screen" hidden title="Sharing the screen">🖥️</span>
+      <span class="ind quality" data-indicator="quality" hidden></span></figcaption>`;
+    const audio = m.isLocal ? null : document.createElement('audio');
+    if (audio) { audio.autoplay = true; el.append(audio); }
+    tile = { el, video: el.querySelector('video'), audio, tracks: {} };
+    app.tiles.set(m.id, tile);
+    if (m.isLocal) $('grid').prepend(el); else $('grid').append(el);
+    if (!m.isLocal) tile.stopObserving = client.observeTile(m.id, tile.video);
+    layoutGrid();
+  }
+  const el = tile.el;
+  const name = m.isLocal ? `${m.name || 'You'} (you)` : m.name;
+  el.querySelector('.name').textContent = name;
+  el.querySelector('.avatar span').textContent = (m.name || '?').trim().charAt(0).toUpperCase();
+  el.setAttribute('aria-label', name + (m.audioMuted ? ', microphone off' : '') + (m.handRaised ? ', hand raised' : ''));
+  el.querySelector('[data-indicator=mic-muted]').hidden = !m.audioMuted;
+  el.querySelector('[data-indicator=hand]').hidden = !m.handRaised;
+  el.querySelector('[data-indicator=screen]').hidden = !m.screenShare;
+  const q = el.querySelector('[data-indicator=quality]');
+  q.hidden = !m.quality || m.quality === 'unknown';
+  q.dataset.quality = m.quality;
+  q.textContent = { excellent: '▂▄▆█', good: '▂▄▆', fair: '▂▄', poor: '▂' }[m.quality] ?? '';
+  q.title = `Connection: ${m.quality}`;
+  el.classList.toggle('video-off', m.videoMuted || !m.tracks.video);
+  el.classList.toggle('speaking', client.activeSpeaker === m.id);
+  setTrack(tile, 'video', tile.video, m.tracks.video);
+  if (tile.audio) setTrack(tile, 'audio', tile.audio, m.tracks.audio);
+  if (m.screenShare || tile.tracks.screen) renderScreen();
+}
+
+/** Columns and rows for the number of tiles: 1, 2x1, 2x2, 3x2, 3x3, 4x3…; phones stack 1 or 2 wide. */
+function layoutGrid() {
+  const n = Math.max(1, app.tiles.size);
+  const narrow = matchMedia('(max-width: 700px)').matches;
+  const cols = narrow ? (n <= 2 ? 1 : 2) : Math.min(n, Math.ceil(Math.sqrt(n)), 4);
+  const grid = $('grid');
+  grid.style.setProperty('--cols', String(Math.min(cols, n)));
+  grid.style.setProperty('--rows', String(Math.ceil(n / Math.min(cols, n))));
+}
+matchMedia('(max-width: 700px)').addEventListener('change', layoutGrid);
+
+function setTrack(tile, key, element, track) {
+  if (tile.tracks[key] === track) return;
+  tile.tracks[key] = track;
+  element.srcObject = track ? new MediaStream([track]) : null;
+  element.play?.().catch(() => {});
+}
+
+function removeTile(id) {
+  const tile = app.tiles.get(id);
+  if (!tile) return;
+  tile.stopObserving?.();
+  tile.el.remove();
+  app.tiles.delete(id);
+  layoutGrid();
+  renderScreen();
+}
+
+/** The shared screen as the large tile: the first member (others first, then self) who shares. */
+function renderScreen() {
+  const client = app.client;
+  const area = $('screen-area');
+  const sharer = [...client.members.values()].find(m => m.screenShare && m.tracks.screen)
+    ?? (client.local.screenShare ? client.local : null);
+  const current = area.firstElementChild;
+  if (!sharer) {
+    area.replaceChildren();
+    $('stage').classList.remove('has-screen');
+    return;
+  }
+  const track = sharer.tracks.screen;
+  if (current && current.dataset.member === sharer.id && current.track === track) return;
+  const el = document.createElement('figure');
+  el.className = 'tile share';
+  el.dataset.member = sharer.id;
+  el.track = track;
+  el.innerHTML = '<video autoplay playsinline muted></video><figcaption><span class="name"></span></figcaption>';
+  el.querySelector('.name').textContent = sharer.isLocal ? 'You are sharing your screen' : `${sharer.name} is sharing their screen`;
+  el.setAttribute('aria-label', el.querySelector('.name').textContent);
+  const video = el.querySelector('video');
+  video.srcObject = track ? new MediaStream([track]) : null;
+  area.replaceChildren(el);
+  $('stage').classList.add('has-screen');
+}
+
+function showReaction(member, reaction) {
+  const tile = app.tiles.get(member.id);
+  if (!tile) return;
+  const span = document.createElement('span');
+  span.className = 'reaction';
+  span.dataset.reaction = reaction;
+  span.setAttribute('role', 'img');
+  span.setAttribute('aria-label', `${member.name}: ${reaction.replace(/_/g, ' ')}`);
+  span.textContent = REACTIONS[reaction] ?? reaction;
+  tile.el.append(span);
+  setTimeout(() => span.remove(), 3000);
+}
+
+// ------------------------------------------------------------------ toolbar
+
+function setButton(id, label, pressed, off = false) {
+  const b = $(id);
+  b.querySelector('.label').textContent = label;
+  b.setAttribute('aria-pressed', String(pressed));
+  b.classList.toggle('off', off);
+}
+
+function syncToolbar() {
+  const l = app.client.local;
+  setButton('mic', l.audioMuted ? 'Unmute' : 'Mute', l.audioMuted, l.audioMuted);
+  $('mic').setAttribute('aria-label', l.audioMuted ? 'Unmute microphone' : 'Mute microphone');
+  $('mic').disabled = !l.tracks.audio;
+  setButton('cam', l.videoMuted ? 'Start video' : 'Stop video', l.videoMuted, l.videoMuted);
+  $('cam').setAttribute('aria-label', l.videoMuted ? 'Start camera' : 'Stop camera');
+  $('cam').disabled = !l.tracks.video;
+  setButton('screen', l.screenShare ? 'Stop sharing' : 'Share screen', l.screenShare);
+  $('screen').disabled = !navigator.mediaDevices?.getDisplayMedia;
+  setButton('hand', l.handRaised ? 'Lower hand' : 'Raise hand', l.handRaised);
+}
+
+async function guarded(fn) {
+  try {
+    await fn();
+  } catch (e) {
+    toast(e instanceof AtriumError && e.reason === 'muted-by-admin'
+      ? 'An admin muted you; only an admin can turn it back on.'
+      : describe(e));
+  }
+  syncToolbar();
+}
+
+$('mic').addEventListener('click', () => guarded(() => app.client.setAudioMuted(!app.client.local.audioMuted)));
+$('cam').addEventListener('click', () => guarded(async () => {
+  await app.client.setVideoMuted(!app.client.local.videoMuted);
+  upsertTile(app.client.local);
+}));
+$('screen').addEventListener('click', () => guarded(async () => {
+  if (app.client.local.screenShare) {
+    await app.client.stopScreenShare();
+  } else {
+    try {
+      await app.client.startScreenShare();
+    } catch (e) {
+      if (e.name === 'NotAllowedError') throw new Error('Screen sharing was cancelled or is blocked.');
+      throw e;
+    }
+  }
+  renderScreen();
+}));
+$('hand').addEventListener('click', () => guarded(() => app.client.setHandRaised(!app.client.local.handRaised)));
+$('leave').addEventListener('click', () => app.client.leave());
+
+const menu = $('reactions-menu');
+for (const [name, emoji] of Object.entries(REACTIONS)) {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.textContent = emoji;
+  b.dataset.reaction = name;
+  b.setAttribute('aria-label', name.replace(/_/g, ' '));
+  b.addEventListener('click', () => {
+    guarded(() => app.client.sendReaction(name));
+    toggleReactions(false);
+  });
+  menu.append(b);
+}
+function toggleReactions(open) {
+  menu.hidden = !open;
+  $('react').setAttribute('aria-expanded', String(open));
+  if (open) menu.querySelector('button').focus();
+}
+$('react').addEventListener('click', () => toggleReactions(menu.hidden));
+
+// ------------------------------------------------------------------ side panel: people, chat, devices
+
+const PANELS = { people: 'People', chat: 'Chat', settings: 'Devices' };
+function openPanel(which) {
+  app.panel = app.panel === which ? null : which;
+  $('panel').hidden = !app.panel;
+  for (const p of Object.keys(PANELS)) {
+    $(p).setAttribute('aria-expanded', String(app.panel === p));
+    $(`${p}-panel`).hidden = app.panel !== p;
+  }
+  if (!app.panel) return;
+  $('panel-h').textContent = PANELS[app.panel];
+  if (app.panel === 'chat') {
+    app.unread = 0;
+    updateBadges();
+    $('chat-input').focus();
+    $('chat-log').lastElementChild?.scrollIntoView({ block: 'end' });
+  } else {
+    $('panel-close').focus();
+  }
+}
+for (const p of Object.keys(PANELS)) $(p).addEventListener('click', () => openPanel(p));
+$('panel-close').addEventListener('click', () => { const was = app.panel; openPanel(app.panel); $(was)?.focus(); });
+document.addEventListener('keydown', e => {
+  if (e.key !== 'Escape') return;
+  if (!menu.hidden) { toggleReactions(false); $('react').focus(); } else if (app.panel) { const was = app.panel; openPanel(was); $(was).focus(); }
+});
+
+function updateBadges() {
+  const w = app.client?.isAdmin ? app.client.waiting.size : 0;
+  $('people-badge').hidden = w === 0;
+  $('people-badge').textContent = String(w);
+  $('people').setAttribute('aria-label', w ? `People, ${w} waiting` : 'People');
+  $('chat-badge').hidden = app.unread === 0;
+  $('chat-badge').textContent = String(app.unread);
+  $('chat').setAttribute('aria-label', app.unread ? `Chat, ${app.unread} unread` : 'Chat');
+}
+
+function actionButton(label, onClick) {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.textContent = label;
+  b.addEventListener('click', () => guarded(onClick));
+  return b;
+}
+
+function renderPeople() {
+  const client = app.client;
+  if (!client || client.state === 'ended') return;
+  updateBadges();
+  const waiting = [...client.waiting.values()];
+  $('waiting-section').hidden = !client.isAdmin || waiting.length === 0;
+  $('waiting-list').replaceChildren(...waiting.map(w => {
+    const li = document.createElement('li');
+    li.dataset.member = w.member;
+    const who = document.createElement('div');
+    who.className = 'who';
+    who.textContent = w.name;
+    const actions = document.createElement('div');
+    actions.className = 'actions';
+    const admit = actionButton('Admit', () => client.allowMember(w.member));
+    admit.setAttribute('aria-label', `Admit ${w.name}`);
+    admit.dataset.action = 'admit';
+    const reject = actionButton('Reject', () => client.rejectMember(w.member));
+    reject.setAttribute('aria-label', `Reject ${w.name}`);
+    reject.dataset.action = 'reject';
+    actions.append(admit, reject);
+    li.append(who, actions);
+    return li;
+  }));
+  const people = [client.local, ...client.members.values()];
+  $('people-list').replaceChildren(...people.map(m => {
+    const li = document.createElement('li');
+    li.dataset.member = m.id;
+    const who = document.createElement('div');
+    who.className = 'who';
+    who.textContent = (m.isLocal ? `${m.name} (you)` : m.name) + (m.isAdmin ? ' · host' : '');
+    const state = [m.audioMuted ? '🔇' : '', m.videoMuted ? '📷✕' : '', m.handRaised ? '✋' : '', m.screenShare ? '🖥️' : ''].join(' ').trim();
+    if (state) who.append(` ${state}`);
+    li.append(who);
+    if (client.isAdmin && !m.isLocal) {
+      const actions = document.createElement('div');
+      actions.className = 'actions';
+      const a = m.audioMutedByAdmin
+        ? actionButton('Allow mic', () => client.muteMember(m.id, 'audio', false))
+        : actionButton('Mute', () => client.muteMember(m.id, 'audio', true));
+      a.setAttribute('aria-label', `${m.audioMutedByAdmin ? 'Allow microphone of' : 'Mute'} ${m.name}`);
+      a.dataset.action = m.audioMutedByAdmin ? 'unmute-audio' : 'mute-audio';
+      const v = m.videoMutedByAdmin
+        ? actionButton('Allow camera', () => client.muteMember(m.id, 'video', false))
+        : actionButton('Stop camera', () => client.muteMember(m.id, 'video', true));
+      v.setAttribute('aria-label', `${m.videoMutedByAdmin ? 'Allow camera of' : 'Stop camera of'} ${m.name}`);
+      v.dataset.action = m.videoMutedByAdmin ? 'unmute-video' : 'mute-video';
+      const r = actionButton('Remove', () => client.removeMember(m.id));
+      r.setAttribute('aria-label', `Remove ${m.name} from the meeting`);
+      r.dataset.action = 'remove';
+      r.classList.add('danger');
+      actions.append(a, v, r);
+      li.append(actions);
+    }
+    return li;
+  }));
+}
+
+async function loadChat() {
+  try {
+    const messages = await app.client.chatHistory({ limit: 100 });
+    messages.forEach(m => addChat(m, false));
+  } catch (e) {
+    console.warn('chat history', e);
+  }
+}
+
+function addChat(message, live) {
+  if (app.chatIds.has(message.id)) return;
+  app.chatIds.add(message.id);
+  const li = document.createElement('li');
+  li.dataset.id = message.id;
+  const meta = document.createElement('div');
+  meta.className = 'meta';
+  const when = message.sent_at ? new Date(message.sent_at) : new Date();
+  meta.textContent = `${message.member === app.client.callId ? 'You' : message.name} · ${when.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`;
+  const text = document.createElement('div');
+  text.className = 'text';
+  text.textContent = message.text;
+  li.append(meta, text);
+  const log = $('chat-log');
+  // history arrives oldest first; keep the log in time order
+  const later = [...log.children].find(x => x.sentAt > when.getTime());
+  li.sentAt = when.getTime();
+  log.insertBefore(li, later ?? null);
+  if (app.panel === 'chat') li.scrollIntoView({ block: 'end' });
+  else if (live && message.member !== app.client.callId) { app.unread++; updateBadges(); }
+}
+
+$('chat-form').addEventListener('submit', async e => {
+  e.preventDefault();
+  const input = $('chat-input');
+  const text = input.value.trim();
+  if (!text) return;
+  try {
+    const message = await app.client.sendChat(text);
+    input.value = '';
+    if (message) addChat(message, false);
+  } catch (err) {
+    toast(`Message not sent: ${describe(err)}`);
+  }
+});
+
+async function switchDevice(kind, deviceId) {
+  $('settings-error').textContent = '';
+  try {
+    const s = await navigator.mediaDevices.getUserMedia({ [kind]: deviceConstraint(deviceId, kind === 'video') });
+    await app.client.replaceTrack(kind, s.getTracks()[0]);
+    upsertTile(app.client.local);
+    syncToolbar();
+  } catch (e) {
+    $('settings-error').textContent = `Cannot use that device: ${e.message}`;
+  }
+}
+$('mic-select').addEventListener('change', e => switchDevice('audio', e.target.value));
+$('cam-select').addEventListener('change', e => switchDevice('video', e.target.value));
+
+$('rejoin').addEventListener('click', () => location.reload());
+addEventListener('pagehide', () => { if (app.client && app.client.state !== 'ended') app.client.leave(); });
