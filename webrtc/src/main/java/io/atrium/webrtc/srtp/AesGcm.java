@@ -2,14 +2,22 @@ package io.atrium.webrtc.srtp;
 
 import io.atrium.webrtc.util.Bytes;
 
+import java.util.Arrays;
+
 /**
  * AES-GCM with a 96-bit IV and a 16-octet tag (NIST SP 800-38D section 7), built from the JCA AES
- * block cipher ({@link AesCounterMode}) and {@link Ghash}.
+ * counter mode ({@link AesCounterMode}) and {@link Ghash}.
+ *
+ * <pre>
+ *   J0 = IV || 0^31 || 1          tag mask = E(J0)            (one keystream run from J0:
+ *   C  = P XOR E(J0+1) || E(J0+2) ...                          mask first, then the data)
+ *   T  = GHASH_H(A, C) XOR E(J0)  H = E(0^128)
+ * </pre>
  *
  * <p>Why not JCA {@code AES/GCM/NoPadding}: it needs a {@code Cipher.init} with a new
- * {@code GCMParameterSpec} for every packet, which allocates the spec and fresh engine state, and
- * it refuses a second encryption {@code init} with the key and IV it used last. Here the cipher is
- * keyed once and every packet only fills reused scratch blocks. IV uniqueness is SRTP's job: the
+ * {@code GCMParameterSpec} for every packet, which allocates about 1 kB of engine state per packet
+ * (docs/PERFORMANCE.md), and it refuses a second encryption {@code init} with the key and IV it used
+ * last. Here every packet only refills reused scratch blocks. IV uniqueness is SRTP's job: the
  * IV is derived from SSRC and packet index (RFC 7714 sections 8.1 and 9.1) and {@link SrtpContext}
  * refuses to protect an index twice.
  *
@@ -29,7 +37,7 @@ final class AesGcm {
     AesGcm(byte[] key) {
         ctr = new AesCounterMode(key);
         byte[] h = new byte[16];
-        ctr.encryptBlock(new byte[16], 0, h, 0);
+        ctr.xorKeystream(new byte[16], h, 0, 16);
         ghash = new Ghash(h);
     }
 
@@ -40,7 +48,7 @@ final class AesGcm {
     void seal(byte[] iv, byte[] buf, int aadOff, int aadLen, byte[] aad2, int aad2Off, int aad2Len,
               int dataOff, int dataLen, int tagOff) {
         start(iv);
-        ctr.xorKeystream(counter, buf, dataOff, dataLen);
+        ctr.apply(buf, dataOff, dataLen);
         computeTag(buf, aadOff, aadLen, aad2, aad2Off, aad2Len, dataOff, dataLen);
         System.arraycopy(tag, 0, buf, tagOff, TAG_LENGTH);
     }
@@ -56,16 +64,17 @@ final class AesGcm {
         if (!CryptoBytes.constantTimeEquals(tag, 0, buf, tagOff, TAG_LENGTH)) {
             return false;
         }
-        ctr.xorKeystream(counter, buf, dataOff, dataLen);
+        ctr.apply(buf, dataOff, dataLen);
         return true;
     }
 
-    /** J0 = IV || 0^31 || 1; the tag mask is E(J0) and the data keystream starts at inc32(J0). */
+    /** Starts the keystream at J0 = IV || 0^31 || 1 and takes its first block, E(J0), as the tag mask. */
     private void start(byte[] iv) {
         System.arraycopy(iv, 0, counter, 0, IV_LENGTH);
         Bytes.put32(counter, 12, 1);
-        ctr.encryptBlock(counter, 0, tagMask, 0);
-        Bytes.put32(counter, 12, 2);
+        ctr.start(counter);
+        Arrays.fill(tagMask, (byte) 0);
+        ctr.apply(tagMask, 0, TAG_LENGTH);
     }
 
     private void computeTag(byte[] buf, int aadOff, int aadLen, byte[] aad2, int aad2Off, int aad2Len,

@@ -8,8 +8,9 @@
  * place and reports bad packets as negative {@link io.atrium.webrtc.srtp.SrtpError} codes.
  *
  * <p>Hot path: no allocation per packet once every SSRC has been seen, verified by a test. AES runs
- * through one JCA {@code AES/ECB/NoPadding} cipher per session key, keyed once; counter mode is
- * built on it for AES-CM and GCM, GHASH is table-driven Java, HMAC-SHA1 is composed from two JCA
+ * through one JCA {@code AES/CTR/NoPadding} cipher per session key, re-initialised per packet with
+ * reused key and counter objects so that {@code init} allocates nothing; it serves AES-CM and GCM.
+ * GHASH is table-driven Java (four blocks per reduction), HMAC-SHA1 is composed from two JCA
  * {@code SHA-1} digests. JCA {@code AES/GCM} and {@code Mac} would allocate on every packet, and
  * JCA GCM refuses to re-init for encryption with its last key and IV; here nonce uniqueness comes
  * from SRTP's index bookkeeping instead, and the sender refuses to reuse an index. Contexts are

@@ -74,6 +74,94 @@ class AesGcmTest {
         }
     }
 
+    /**
+     * The four-blocks-per-reduction path against SP 800-38D algorithm 2 computed bit by bit, for
+     * lengths around multiples of 64 octets and arbitrary update splits.
+     */
+    @Test
+    void ghashMatchesBitSerialReferenceForEveryLengthAndSplit() {
+        SplittableRandom random = new SplittableRandom(380);
+        for (int round = 0; round < 300; round++) {
+            byte[] h = bytes(random, 16);
+            int aadLength = random.nextInt(0, 20);
+            int textLength = round < 200 ? round : random.nextInt(0, 1500);
+            byte[] aad = bytes(random, aadLength);
+            byte[] text = bytes(random, textLength);
+
+            Ghash ghash = new Ghash(h);
+            ghash.reset();
+            ghash.update(aad, 0, aadLength);
+            ghash.pad();
+            int split = textLength == 0 ? 0 : random.nextInt(0, textLength + 1);
+            ghash.update(text, 0, split);
+            ghash.update(text, split, textLength - split);
+            byte[] out = new byte[16];
+            ghash.finish(aadLength, textLength, out, 0);
+
+            assertThat(out).as("round %d, %d + %d octets, split at %d", round, aadLength, textLength, split)
+                    .isEqualTo(referenceGhash(h, aad, text));
+        }
+    }
+
+    @Test
+    void oneInstanceMatchesJdkGcmPacketAfterPacket() throws Exception {
+        SplittableRandom random = new SplittableRandom(7);
+        byte[] key = bytes(random, 16);
+        AesGcm gcm = new AesGcm(key);
+        Cipher jdk = Cipher.getInstance("AES/GCM/NoPadding");
+        for (int packet = 0; packet < 200; packet++) {
+            byte[] iv = bytes(random, 12);
+            int data = random.nextInt(0, 3000);
+            byte[] buf = bytes(random, 12 + data + 16);
+            jdk.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, iv));
+            jdk.updateAAD(buf, 0, 12);
+            byte[] expected = jdk.doFinal(buf, 12, data);
+
+            gcm.seal(iv, buf, 0, 12, new byte[0], 0, 0, 12, data, 12 + data);
+            assertThat(Arrays.copyOfRange(buf, 12, buf.length)).as("packet %d", packet).isEqualTo(expected);
+        }
+    }
+
+    /** GHASH_H(A, C) per SP 800-38D sections 6.3-6.4, one bit at a time on octet arrays. */
+    private static byte[] referenceGhash(byte[] h, byte[] aad, byte[] text) {
+        byte[] lengths = new byte[16];
+        for (int i = 0; i < 8; i++) {
+            lengths[7 - i] = (byte) (((long) aad.length * 8) >>> (8 * i));
+            lengths[15 - i] = (byte) (((long) text.length * 8) >>> (8 * i));
+        }
+        byte[] y = new byte[16];
+        for (byte[] part : new byte[][] {aad, text, lengths}) {
+            for (int off = 0; off < part.length; off += 16) {
+                for (int i = 0; i < 16 && off + i < part.length; i++) {
+                    y[i] ^= part[off + i];
+                }
+                y = referenceMultiply(y, h);
+            }
+        }
+        return y;
+    }
+
+    private static byte[] referenceMultiply(byte[] x, byte[] y) {
+        byte[] z = new byte[16];
+        byte[] v = y.clone();
+        for (int i = 0; i < 128; i++) {
+            if ((x[i / 8] & (0x80 >>> (i % 8))) != 0) {
+                for (int j = 0; j < 16; j++) {
+                    z[j] ^= v[j];
+                }
+            }
+            boolean lsb = (v[15] & 1) != 0;
+            for (int j = 15; j > 0; j--) {
+                v[j] = (byte) (((v[j] & 0xFF) >>> 1) | ((v[j - 1] & 1) << 7));
+            }
+            v[0] = (byte) ((v[0] & 0xFF) >>> 1);
+            if (lsb) {
+                v[0] ^= (byte) 0xE1;
+            }
+        }
+        return z;
+    }
+
     @Test
     void openRejectsAnyFlippedBitAndLeavesTheCiphertextAlone() {
         byte[] key = Hex.bytes("000102030405060708090a0b0c0d0e0f");
