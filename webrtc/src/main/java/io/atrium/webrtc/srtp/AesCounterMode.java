@@ -8,16 +8,14 @@ import javax.crypto.spec.IvParameterSpec;
 
 /**
  * AES counter mode (NIST SP 800-38A section 6.5) over one reused JCA {@code AES/CTR/NoPadding}
- * cipher, for RFC 3711 section 4.1.1 AES-CM, the GCM keystream (NIST SP 800-38D section 6.5) and
- * the RFC 3711 section 4.3 key derivation.
+ * cipher, for RFC 3711 section 4.1.1 AES-CM and the RFC 3711 section 4.3 key derivation.
  *
  * <pre>
  *   counter block:  | iv (16 octets), incremented as one 128-bit big-endian integer per block |
  *   keystream:      E(iv) || E(iv + 1) || E(iv + 2) || ...
  * </pre>
  *
- * <p>The 128-bit increment is RFC 3711's. For GCM it equals inc32 (SP 800-38D section 6.2) because
- * a packet never needs 2^32 blocks, so the low 32 bits starting at 2 cannot carry.
+ * <p>The counter increment is RFC 3711's: the whole 128-bit block, big-endian.
  *
  * <p><b>Why this shape:</b> the JDK's CTR intrinsic encrypts many blocks per call, several times
  * faster than one {@code AES/ECB} block at a time, but it needs a {@code Cipher.init} per packet to
