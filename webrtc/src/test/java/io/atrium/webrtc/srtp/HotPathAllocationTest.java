@@ -36,7 +36,9 @@ class HotPathAllocationTest {
         Pair pair = new Pair(profile);
         pair.run(1200, 0, 20000, true);
 
-        assertThat(allocatedBy(() -> pair.run(1200, 20000, 5000, true))).isZero();
+        // less than one byte per packet: nothing per packet (a stray JIT or class-loading allocation on a
+        // loaded machine must not fail the build)
+        assertThat(allocatedBy(() -> pair.run(1200, 20000, 5000, true))).isLessThan(5000);
     }
 
     @Test
