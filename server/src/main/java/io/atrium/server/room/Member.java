@@ -34,6 +34,9 @@ final class Member {
     Receiver camera;
     Receiver screen;
 
+    /** The connection last reported to {@link RoomListener#memberConnected}. */
+    MediaPeer announced;
+
     long lastPacketsIn = -1;
     long lastMediaMillis;
     String quality = "unknown";
@@ -56,6 +59,16 @@ final class Member {
     RoomMember view() {
         return new RoomMember(callId, user == null ? null : user.toString(), name, admin, handRaised, screenShare, audioMuted,
                 videoMuted, audioMutedByAdmin, videoMutedByAdmin, false, quality);
+    }
+
+    /** Hidden members (the audience of a live stream) are neither listed nor announced to others. */
+    boolean hidden() {
+        return token.grants().hidden();
+    }
+
+    /** A member that only receives: joined without an offer, never publishes. */
+    boolean receiveOnly() {
+        return publisher == null && !token.grants().publish();
     }
 
     boolean isConnected() {
