@@ -53,6 +53,8 @@ final class LiveRoom {
     /** Whether anyone ever joined: only then does this room "end" when it empties. */
     private boolean hadMembers;
     private volatile boolean occupied;
+    /** Set (on the executor) when the service dropped this room; calls queued behind that go to the current one. */
+    boolean forgotten;
 
     LiveRoom(UUID id, RoomService service, SerialExecutor executor) {
         this.id = id;

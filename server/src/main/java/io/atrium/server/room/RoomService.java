@@ -94,6 +94,16 @@ public final class RoomService implements AutoCloseable {
             LiveRoom target = live.computeIfAbsent(room, id -> new LiveRoom(id, this, new SerialExecutor(pool)));
             CompletableFuture<Object> result = new CompletableFuture<>();
             target.execute(() -> {
+                if (target.forgotten) { // emptied and dropped after this call picked it: go to the current one
+                    call(session, method, params).whenComplete((r, e) -> {
+                        if (e != null) {
+                            result.completeExceptionally(e);
+                        } else {
+                            result.complete(r);
+                        }
+                    });
+                    return;
+                }
                 try {
                     result.complete(target.handle(session, method, params));
                 } catch (RuntimeException e) {
@@ -112,7 +122,13 @@ public final class RoomService implements AutoCloseable {
         UUID room = session.room;
         LiveRoom target = room == null ? null : live.get(room);
         if (target != null) {
-            target.execute(() -> target.closed(session));
+            target.execute(() -> {
+                if (target.forgotten) {
+                    closed(session);
+                } else {
+                    target.closed(session);
+                }
+            });
         }
     }
 
@@ -242,6 +258,7 @@ public final class RoomService implements AutoCloseable {
     }
 
     void forget(LiveRoom room) {
+        room.forgotten = true;
         live.remove(room.id, room);
     }
 
