@@ -263,7 +263,7 @@ final class LiveRoom {
             m.audioMuted = audioMuted;
             m.videoMuted = videoMuted;
         }
-        if ((fresh || wasHidden) && !m.hidden()) {
+        if ((fresh || wasHidden) && !m.hidden()) { // a hidden member that turns visible is announced then
             broadcastExcept(m, "member_join_room", m.view());
         }
         applyPause(m);
@@ -366,10 +366,10 @@ final class LiveRoom {
 
     private Object subscribe(Session s, Params p) {
         Member self = requireMember(s);
-        p.string("auth_token", 8192).ifPresent(t -> service.verify(t, Optional.of(id)));
         if (!self.token.grants().subscribe()) {
             throw new RpcException(403, "not allowed to subscribe");
         }
+        p.string("auth_token", 8192).ifPresent(t -> service.verify(t, Optional.of(id)));
         String sdp = p.required("sdp", MAX_SDP);
         Map<String, Negotiator.Pick> picks = new HashMap<>();
         List<Receiver> fallback = new ArrayList<>();
@@ -746,6 +746,7 @@ final class LiveRoom {
 
     // ---- helpers ----
 
+    /** The visible members (a token's {@code hidden} grant keeps its holder out), but {@code except}. */
     List<Member.RoomMember> views(String except) {
         return members.values().stream().filter(m -> !m.callId.equals(except) && !m.hidden()).map(Member::view).toList();
     }

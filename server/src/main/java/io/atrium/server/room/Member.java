@@ -61,7 +61,7 @@ final class Member {
                 videoMuted, audioMutedByAdmin, videoMutedByAdmin, false, quality);
     }
 
-    /** Hidden members (the audience of a live stream) are neither listed nor announced to others. */
+    /** A hidden member (a recorder, an operator, a live stream's viewer) is in no member list and announced to nobody. */
     boolean hidden() {
         return token.grants().hidden();
     }
