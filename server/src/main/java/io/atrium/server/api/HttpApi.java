@@ -45,6 +45,12 @@ public final class HttpApi {
         TokensApi tokensApi = new TokensApi(tokens, rooms, users, config.auth());
         WhipWhepApi whipWhep = new WhipWhepApi(tokens, rooms, sfu);
         MediaStatsApi mediaStats = new MediaStatsApi(rooms, sfu);
+        // contract facades 000 and 001 (docs/CONTRACTS.md)
+        var liveApi = new io.atrium.server.compat.live.LiveStreamApi(new io.atrium.server.compat.live.LiveStreams(config,
+                rooms, tokens, roomService), config.compat().live(), java.time.Clock.systemUTC());
+        var meetingsApi = new io.atrium.server.compat.meetings.MeetingsApi(new io.atrium.server.compat.meetings.Meetings(config,
+                new io.atrium.server.store.MeetingStore(db.jdbc(), java.time.Clock.systemUTC()), rooms, tokens, roomService,
+                java.time.Clock.systemUTC()), apiKeys, config.compat().meetings());
         this.app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.startup.showOldJavalinVersionWarning = false;
@@ -76,6 +82,8 @@ public final class HttpApi {
             mediaStats.routes(c.routes);
             whipWhep.routes(c.routes);
             c.routes.ws("/v1/rtc", rtc::configure);
+            liveApi.routes(c.routes);
+            meetingsApi.routes(c.routes);
         });
     }
 

@@ -9,7 +9,8 @@ import java.util.Map;
  * environment variables, then command-line flags (see {@link ConfigLoader}). Every key is documented
  * in {@code atrium.sample.yaml}. Records are bound strictly: an unknown key is an error.
  */
-public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Database database, Auth auth, Rooms rooms) {
+public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Database database, Auth auth, Rooms rooms,
+                           Compat compat) {
 
     public AtriumConfig {
         dev = dev != null && dev;
@@ -19,6 +20,17 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
         database = database != null ? database : new Database(null, null, null, null);
         auth = auth != null ? auth : new Auth(null, null, null);
         rooms = rooms != null ? rooms : new Rooms(null, null, null, null);
+        compat = compat != null ? compat : new Compat(null, null);
+    }
+
+    /** The seven-argument form, with default compat settings. */
+    public AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Database database, Auth auth, Rooms rooms) {
+        this(dev, dataDir, http, rtc, database, auth, rooms, null);
+    }
+
+    /** This configuration with other compat settings. */
+    public AtriumConfig withCompat(Compat compat) {
+        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat);
     }
 
     /** The old six-argument form, with default room settings. */
@@ -28,7 +40,7 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
 
     /** Defaults, as if every key were absent. */
     public static AtriumConfig defaults() {
-        return new AtriumConfig(null, null, null, null, null, null, null);
+        return new AtriumConfig(null, null, null, null, null, null, null, null);
     }
 
     public boolean isDev() {

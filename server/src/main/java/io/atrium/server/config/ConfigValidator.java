@@ -35,6 +35,7 @@ final class ConfigValidator {
             problems.add("rooms: media_timeout_seconds >= 1, reconnect_grace_seconds >= 0, max_message_bytes >= 1024"
                     + " and messages_per_second >= 1 are required");
         }
+        compat(problems, c.compat());
         if (c.http().host().isBlank()) {
             problems.add("http.host is empty; use 0.0.0.0 to listen everywhere or an address such as 127.0.0.1");
         }
@@ -74,7 +75,7 @@ final class ConfigValidator {
         }
         var http = new AtriumConfig.Http("127.0.0.1", c.http().port(), c.http().maxBodyBytes(), c.http().shutdownGraceSeconds());
         var auth = new AtriumConfig.Auth(keys, ttl, maxTtl);
-        return new AtriumConfig(true, c.dataDir(), http, c.rtc(), c.database(), auth, c.rooms());
+        return new AtriumConfig(true, c.dataDir(), http, c.rtc(), c.database(), auth, c.rooms(), c.compat());
     }
 
     private static void checkProductionKeys(List<String> problems, Map<String, String> keys) {
@@ -91,6 +92,21 @@ final class ConfigValidator {
                         + " characters; generate one with 'openssl rand -base64 32'");
             }
         });
+    }
+
+    private static void compat(List<String> problems, Compat c) {
+        try {
+            c.live().expiry();
+        } catch (java.time.format.DateTimeParseException e) {
+            problems.add("compat.live.passcode_expires_at '" + c.live().passcodeExpiresAt()
+                    + "' is not an ISO-8601 instant such as 2030-01-31T18:00:00Z (or empty for never)");
+        }
+        if (c.live().emptyStreamTimeoutSeconds() < 1) {
+            problems.add("compat.live.empty_stream_timeout_seconds must be at least 1");
+        }
+        if (c.meetings().idDigits() < 1 || c.meetings().idDigits() > 18) {
+            problems.add("compat.meetings.id_digits must be from 1 to 18, got " + c.meetings().idDigits());
+        }
     }
 
     private static void port(List<String> problems, String key, int port) {

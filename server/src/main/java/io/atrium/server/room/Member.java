@@ -34,6 +34,9 @@ final class Member {
     Receiver camera;
     Receiver screen;
 
+    /** The connection last reported to {@link RoomListener#memberConnected}. */
+    MediaPeer announced;
+
     long lastPacketsIn = -1;
     long lastMediaMillis;
     String quality = "unknown";
@@ -58,9 +61,14 @@ final class Member {
                 videoMuted, audioMutedByAdmin, videoMutedByAdmin, false, quality);
     }
 
-    /** A hidden member (e.g. a recorder or an operator) is in no member list and announced to nobody. */
+    /** A hidden member (a recorder, an operator, a live stream's viewer) is in no member list and announced to nobody. */
     boolean hidden() {
         return token.grants().hidden();
+    }
+
+    /** A member that only receives: joined without an offer, never publishes. */
+    boolean receiveOnly() {
+        return publisher == null && !token.grants().publish();
     }
 
     boolean isConnected() {
