@@ -90,6 +90,7 @@ final class LiveRoom {
             case "start_screen_share", "stop_screen_share" -> {
                 Member m = requireMember(s);
                 m.screenShare = method.equals("start_screen_share");
+                m.screenShareSinceMillis = System.currentTimeMillis();
                 if (m.screen != null) {
                     m.screen.paused(!m.screenShare);
                 }
@@ -399,6 +400,68 @@ final class LiveRoom {
         if (!mute && !byAdmin) {
             throw new RpcException(400, "member is not muted by an admin");
         }
+        applyAdminMute(m, mute, audio);
+        return Map.of();
+    }
+
+    /**
+     * An admin's mute from outside the protocol (a facade's REST call): idempotent — muting a member
+     * an admin already muted, or lifting a mute no admin set, changes nothing. The member's state after.
+     */
+    MemberState setMutedByAdmin(String callId, boolean audio, boolean mute) {
+        Member m = members.get(callId);
+        if (m == null) {
+            throw RpcException.noSuchMember();
+        }
+        if (mute != (audio ? m.audioMutedByAdmin : m.videoMutedByAdmin)) {
+            applyAdminMute(m, mute, audio);
+        }
+        return m.state();
+    }
+
+    List<MemberState> states() {
+        return members.values().stream().map(Member::state).toList();
+    }
+
+    /**
+     * Ends the room's live state: everyone gets {@code room_ended}, each member is removed as by an
+     * admin (media and socket closed), watchers are closed. Returns how many members were removed.
+     */
+    int end() {
+        broadcast("room_ended", Map.of());
+        int removed = 0;
+        for (Member m : List.copyOf(members.values())) {
+            Session gone = m.session;
+            if (gone != null) {
+                gone.client.notify("member_leave_room", Map.of("member", m.callId, "by_admin", true));
+            }
+            m.session = null;
+            leave(m, true);
+            if (gone != null) {
+                gone.state = Session.State.NEW;
+                gone.room = null;
+                gone.client.close("the meeting has ended");
+            }
+            removed++;
+        }
+        for (Session w : List.copyOf(watchers)) {
+            watchers.remove(w);
+            w.state = Session.State.NEW;
+            w.room = null;
+            w.client.close("the meeting has ended");
+        }
+        for (Session w : List.copyOf(waiting.values())) {
+            w.state = Session.State.NEW;
+            w.room = null;
+            w.client.notify("member_rejected", Map.of());
+            w.client.close("the meeting has ended");
+        }
+        waiting.clear();
+        forgetIfIdle();
+        return removed;
+    }
+
+    private void applyAdminMute(Member m, boolean mute, boolean audio) {
         if (audio) {
             m.audioMuted = mute;
             m.audioMutedByAdmin = mute;
@@ -409,7 +472,6 @@ final class LiveRoom {
         applyPause(m);
         String event = "member_" + (mute ? "mute_" : "unmute_") + (audio ? "audio" : "video");
         broadcast(event, Map.of("member", m.callId, "by_admin", true));
-        return Map.of();
     }
 
     private Object remove(Session s, Params p) {
@@ -442,6 +504,12 @@ final class LiveRoom {
 
     private Object watch(Session s, Params p) {
         AccessToken token = service.verify(p.required("auth_token", 8192), Optional.of(id));
+        Optional<String> events = p.string("events", 64);
+        EventDialect dialect = events.map(service::dialect).orElse(null);
+        if (events.isPresent() && dialect == null) {
+            throw RpcException.invalid("events");
+        }
+        s.dialect = dialect;
         s.state = Session.State.WATCHING;
         s.room = id;
         s.callId = token.identity();
@@ -618,7 +686,16 @@ final class LiveRoom {
                 m.session.client.notify(method, params);
             }
         }
-        watchers.forEach(w -> w.client.notify(method, params));
+        watchers.forEach(w -> toWatcher(w, method, params));
+    }
+
+    /** A watcher gets the native notification, then its dialect's translation of it (if it asked for one). */
+    private static void toWatcher(Session w, String method, Object params) {
+        w.client.notify(method, params);
+        EventDialect dialect = w.dialect;
+        if (dialect != null) {
+            dialect.translate(method, params).forEach(n -> w.client.notify(n.method(), n.params()));
+        }
     }
 
     private void broadcastExcept(Member except, String method, Object params) {
@@ -627,7 +704,7 @@ final class LiveRoom {
                 m.session.client.notify(method, params);
             }
         }
-        watchers.forEach(w -> w.client.notify(method, params));
+        watchers.forEach(w -> toWatcher(w, method, params));
     }
 
     private void toAdmins(String method, Object params) {
@@ -636,7 +713,7 @@ final class LiveRoom {
                 m.session.client.notify(method, params);
             }
         }
-        watchers.stream().filter(w -> w.token != null && w.token.admin()).forEach(w -> w.client.notify(method, params));
+        watchers.stream().filter(w -> w.token != null && w.token.admin()).forEach(w -> toWatcher(w, method, params));
     }
 
     private static void requireAuthenticated(Session s) {
