@@ -3,8 +3,10 @@ package io.atrium.server.api;
 import io.atrium.server.auth.ApiKeys;
 import io.atrium.server.auth.PasswordHasher;
 import io.atrium.server.auth.TokenService;
+import io.atrium.server.compat.calls.VideoCallApi;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.config.ConfigException;
+import io.atrium.server.store.CallSessionStore;
 import io.atrium.server.store.Database;
 import io.atrium.server.store.RoomStore;
 import io.atrium.server.store.UserStore;
@@ -45,6 +47,8 @@ public final class HttpApi {
         TokensApi tokensApi = new TokensApi(tokens, rooms, users, config.auth());
         WhipWhepApi whipWhep = new WhipWhepApi(tokens, rooms, sfu);
         MediaStatsApi mediaStats = new MediaStatsApi(rooms, sfu);
+        VideoCallApi videoCall = new VideoCallApi(config, new CallSessionStore(db.jdbc(), java.time.Clock.systemUTC()), rooms,
+                apiKeys, tokens, roomService, java.time.Clock.systemUTC());
         this.app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.startup.showOldJavalinVersionWarning = false;
@@ -75,6 +79,7 @@ public final class HttpApi {
             tokensApi.routes(c.routes);
             mediaStats.routes(c.routes);
             whipWhep.routes(c.routes);
+            videoCall.routes(c.routes);
             c.routes.ws("/v1/rtc", rtc::configure);
         });
     }

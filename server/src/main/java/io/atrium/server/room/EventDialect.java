@@ -14,5 +14,5 @@ public interface EventDialect {
     record Notification(String method, Object params) {
     }
 
-    List<Notification> translate(String method, Object params);
+    List<Notification> translate(java.util.UUID room, String method, Object params);
 }

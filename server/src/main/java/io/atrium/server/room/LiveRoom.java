@@ -694,7 +694,7 @@ final class LiveRoom {
         w.client.notify(method, params);
         EventDialect dialect = w.dialect;
         if (dialect != null) {
-            dialect.translate(method, params).forEach(n -> w.client.notify(n.method(), n.params()));
+            dialect.translate(w.room, method, params).forEach(n -> w.client.notify(n.method(), n.params()));
         }
     }
 
