@@ -87,6 +87,13 @@ public final class VideoCallApi {
         r.post(BASE + "/session/{session_id}/mute", wrap(ctx -> mute(ctx, true)));
         r.post(BASE + "/session/{session_id}/unmute", wrap(ctx -> mute(ctx, false)));
         r.get(BASE + "/session/{session_id}/screen-shares", wrap(this::screenShares));
+        // the control center page (web/static/control/); static files have no directory index
+        r.get("/control", ctx -> ctx.redirect("/control/index.html" + query(ctx)));
+        r.get("/control/", ctx -> ctx.redirect("/control/index.html" + query(ctx)));
+    }
+
+    private static String query(Context ctx) {
+        return ctx.queryString() == null ? "" : "?" + ctx.queryString();
     }
 
     // ---- CORS and errors ----
