@@ -427,7 +427,7 @@ final class LiveRoom {
     }
 
     List<MemberState> states() {
-        return members.values().stream().map(Member::state).toList();
+        return members.values().stream().filter(m -> !m.hidden()).map(Member::state).toList();
     }
 
     /**

@@ -199,7 +199,7 @@ public final class RoomService implements AutoCloseable {
         return dialects.get(name);
     }
 
-    /** The joined members' live state (empty list when nobody is in the room). */
+    /** The joined, visible members' live state (empty list when nobody is in the room). */
     public CompletableFuture<java.util.List<MemberState>> memberStates(UUID room) {
         return onRoom(room, java.util.List.of(), LiveRoom::states);
     }
