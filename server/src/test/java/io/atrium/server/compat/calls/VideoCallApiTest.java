@@ -358,6 +358,12 @@ class VideoCallApiTest {
         assertThat(cc.get("name").asText()).isEqualTo("Bob");
         assertThat(cc.at("/grants/publish").asBoolean()).isFalse();
 
+        // the grants hold in the room: a viewer cannot publish
+        RpcClient viewer = track(RpcClient.connect(server));
+        JsonNode refused = viewer.request("join_room", Map.of("sdp", track(new JavaPeer()).offer(true),
+                "auth_token", custom.json().get("auth_token").asText()));
+        assertThat(refused.at("/error/code").asInt()).as(refused.toString()).isEqualTo(403);
+
         assertError(post("/token", "{\"meeting_id\":\"" + s.id() + "\",\"preset_name\":\"nope\"}"), 400, "INVALID_INPUT");
         assertError(post("/token", "{\"meeting_id\":\"" + s.id() + "\",\"preset_name\":\"group_call_host\"}"), 401, "UNAUTHORIZED");
         assertThat(post("/token", "{\"meeting_id\":\"" + s.id() + "\",\"preset_name\":\"group_call_host\"}", s.bearer()).status())
@@ -503,6 +509,13 @@ class VideoCallApiTest {
         plain.await("member_join_room");
         Waitless.pause(300);
         assertThat(plain.notifications).noneMatch(n -> n.path("method").asText().startsWith("participant_"));
+    }
+
+    @Test
+    void videoFilesAreNotServedYet() {
+        Session s = session("Files");
+        assertThat(get("/session/" + s.id() + "/video-files").status()).isEqualTo(404);
+        assertThat(post("/session/" + s.id() + "/video-file", "").status()).isEqualTo(404);
     }
 
     // ---- CORS and limits ----
