@@ -18,6 +18,7 @@ import io.atrium.server.store.RoomStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import io.javalin.http.HttpResponseException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -125,6 +126,10 @@ public final class VideoCallApi {
                     ctx.header("Retry-After", Long.toString(e.retryAfterSeconds));
                 }
                 error(ctx, e.status, e.code, e.getMessage());
+            } catch (HttpResponseException e) {
+                // Javalin's own, e.g. 413 when the body is above http.max_body_bytes
+                error(ctx, e.getStatus(), e.getStatus() == 413 ? "PAYLOAD_TOO_LARGE" : e.getStatus() < 500 ? "INVALID_INPUT"
+                        : "INTERNAL_ERROR", e.getStatus() == 413 ? "request body is too large" : e.getMessage());
             } catch (Exception e) {
                 log.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
                 error(ctx, 500, "INTERNAL_ERROR", "internal server error");

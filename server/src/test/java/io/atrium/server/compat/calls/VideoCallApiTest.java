@@ -195,6 +195,7 @@ class VideoCallApiTest {
         assertError(post("/session", "[1]"), 400, "INVALID_INPUT");
         assertError(post("/session", "{\"name\": 5}"), 400, "INVALID_INPUT");
         assertError(post("/session", "{\"name\":\"" + "x".repeat(257) + "\"}"), 400, "INVALID_INPUT");
+        assertError(post("/session", "{\"name\":\"" + "x".repeat(70_000) + "\"}"), 413, "PAYLOAD_TOO_LARGE");
     }
 
     @Test
