@@ -3,8 +3,10 @@ package io.atrium.server.api;
 import io.atrium.server.auth.ApiKeys;
 import io.atrium.server.auth.PasswordHasher;
 import io.atrium.server.auth.TokenService;
+import io.atrium.server.compat.calls.VideoCallApi;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.config.ConfigException;
+import io.atrium.server.store.CallSessionStore;
 import io.atrium.server.store.Database;
 import io.atrium.server.store.RoomStore;
 import io.atrium.server.store.UserStore;
@@ -51,6 +53,8 @@ public final class HttpApi {
         var meetingsApi = new io.atrium.server.compat.meetings.MeetingsApi(new io.atrium.server.compat.meetings.Meetings(config,
                 new io.atrium.server.store.MeetingStore(db.jdbc(), java.time.Clock.systemUTC()), rooms, tokens, roomService,
                 java.time.Clock.systemUTC()), apiKeys, config.compat().meetings());
+        VideoCallApi videoCall = new VideoCallApi(config, new CallSessionStore(db.jdbc(), java.time.Clock.systemUTC()), rooms,
+                apiKeys, tokens, roomService, java.time.Clock.systemUTC());
         this.app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.startup.showOldJavalinVersionWarning = false;
@@ -81,6 +85,7 @@ public final class HttpApi {
             tokensApi.routes(c.routes);
             mediaStats.routes(c.routes);
             whipWhep.routes(c.routes);
+            videoCall.routes(c.routes);
             c.routes.ws("/v1/rtc", rtc::configure);
             liveApi.routes(c.routes);
             meetingsApi.routes(c.routes);

@@ -95,6 +95,7 @@ final class LiveRoom {
             case "start_screen_share", "stop_screen_share" -> {
                 Member m = requireMember(s);
                 m.screenShare = method.equals("start_screen_share");
+                m.screenShareSinceMillis = System.currentTimeMillis();
                 if (m.screen != null) {
                     m.screen.paused(!m.screenShare);
                 }
@@ -466,6 +467,31 @@ final class LiveRoom {
         if (!mute && !byAdmin) {
             throw new RpcException(400, "member is not muted by an admin");
         }
+        applyAdminMute(m, mute, audio);
+        return Map.of();
+    }
+
+    /**
+     * An admin's mute from outside the protocol (a facade's REST call): idempotent — muting a member
+     * an admin already muted, or lifting a mute no admin set, changes nothing. The member's state after.
+     */
+    MemberState setMutedByAdmin(String callId, boolean audio, boolean mute) {
+        Member m = members.get(callId);
+        if (m == null) {
+            throw RpcException.noSuchMember();
+        }
+        if (mute != (audio ? m.audioMutedByAdmin : m.videoMutedByAdmin)) {
+            applyAdminMute(m, mute, audio);
+        }
+        return m.state();
+    }
+
+    List<MemberState> states() {
+        return members.values().stream().filter(m -> !m.hidden()).map(Member::state).toList();
+    }
+
+
+    private void applyAdminMute(Member m, boolean mute, boolean audio) {
         if (audio) {
             m.audioMuted = mute;
             m.audioMutedByAdmin = mute;
@@ -476,7 +502,6 @@ final class LiveRoom {
         applyPause(m);
         String event = "member_" + (mute ? "mute_" : "unmute_") + (audio ? "audio" : "video");
         broadcast(event, Map.of("member", m.callId, "by_admin", true));
-        return Map.of();
     }
 
     private Object remove(Session s, Params p) {
@@ -514,7 +539,8 @@ final class LiveRoom {
      * {@link RoomService#endRoom}: everyone here gets {@code room_ended {}} and is disconnected, the
      * media closes, and the room is forgotten (listeners hear {@code roomEnded}).
      */
-    void end() {
+    int end() {
+        int removed = members.size();
         Set<Session> sessions = new LinkedHashSet<>();
         members.values().forEach(m -> {
             if (m.session != null) {
@@ -536,12 +562,17 @@ final class LiveRoom {
         occupied = false;
         hadMembers = true;
         for (Session s : sessions) {
-            s.client.notify("room_ended", Map.of());
+            if (s.dialect != null) {
+                toWatcher(s, "room_ended", Map.of()); // a control center also hears its dialect's session end
+            } else {
+                s.client.notify("room_ended", Map.of());
+            }
             s.state = Session.State.NEW;
             s.room = null;
             s.client.close("the room ended");
         }
         forgetIfIdle();
+        return removed;
     }
 
     boolean hasMembers() {
@@ -564,6 +595,12 @@ final class LiveRoom {
         if (!token.admin() && !token.grants().subscribe() && !token.grants().data()) {
             throw new RpcException(403, "not allowed to watch"); // e.g. a token that only reads shared state
         }
+        Optional<String> events = p.string("events", 64);
+        EventDialect dialect = events.map(service::dialect).orElse(null);
+        if (events.isPresent() && dialect == null) {
+            throw RpcException.invalid("events");
+        }
+        s.dialect = dialect;
         s.state = Session.State.WATCHING;
         s.room = id;
         s.callId = token.identity();
@@ -757,7 +794,16 @@ final class LiveRoom {
                 m.session.client.notify(method, params);
             }
         }
-        watchers.forEach(w -> w.client.notify(method, params));
+        watchers.forEach(w -> toWatcher(w, method, params));
+    }
+
+    /** A watcher gets the native notification, then its dialect's translation of it (if it asked for one). */
+    private static void toWatcher(Session w, String method, Object params) {
+        w.client.notify(method, params);
+        EventDialect dialect = w.dialect;
+        if (dialect != null) {
+            dialect.translate(w.room, method, params).forEach(n -> w.client.notify(n.method(), n.params()));
+        }
     }
 
     private void broadcastExcept(Member except, String method, Object params) {
@@ -766,7 +812,7 @@ final class LiveRoom {
                 m.session.client.notify(method, params);
             }
         }
-        watchers.forEach(w -> w.client.notify(method, params));
+        watchers.forEach(w -> toWatcher(w, method, params));
     }
 
     private void toAdmins(String method, Object params) {
@@ -775,7 +821,7 @@ final class LiveRoom {
                 m.session.client.notify(method, params);
             }
         }
-        watchers.stream().filter(w -> w.token != null && w.token.admin()).forEach(w -> w.client.notify(method, params));
+        watchers.stream().filter(w -> w.token != null && w.token.admin()).forEach(w -> toWatcher(w, method, params));
     }
 
     private static void requireAuthenticated(Session s) {

@@ -15,12 +15,14 @@ final class Member {
     final UUID user;
     final String name;
     final boolean admin;
+    final long joinedAtMillis;
     AccessToken token;
     Session session;
     long disconnectedAtMillis;
 
     boolean handRaised;
     boolean screenShare;
+    long screenShareSinceMillis;
     boolean audioMuted;
     boolean videoMuted;
     boolean audioMutedByAdmin;
@@ -53,6 +55,13 @@ final class Member {
         this.token = token;
         this.session = session;
         this.lastMediaMillis = nowMillis;
+        this.joinedAtMillis = nowMillis;
+    }
+
+    MemberState state() {
+        return new MemberState(callId, name, admin, java.time.Instant.ofEpochMilli(joinedAtMillis), audioMuted,
+                audioMutedByAdmin, videoMuted, screenShare,
+                screenShare ? java.time.Instant.ofEpochMilli(screenShareSinceMillis) : null, quality);
     }
 
     /** The member as clients see it (contract 002 notes' RoomMember, plus connection_quality). */

@@ -50,6 +50,7 @@ public final class RoomService implements AutoCloseable {
     final StateService state;
     final List<RoomListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<UUID, LiveRoom> live = new ConcurrentHashMap<>();
+    private final Map<String, EventDialect> dialects = new ConcurrentHashMap<>();
     private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "atrium-room");
         t.setDaemon(true);
@@ -229,21 +230,7 @@ public final class RoomService implements AutoCloseable {
      * disconnected, listeners hear {@link RoomListener#roomEnded}, and the room's shared state is cleared.
      */
     public CompletableFuture<Void> endRoom(UUID room) {
-        LiveRoom target = live.get(room);
-        if (target == null) {
-            state.clear(room);
-            return CompletableFuture.completedFuture(null);
-        }
-        CompletableFuture<Void> result = new CompletableFuture<>();
-        target.execute(() -> {
-            try {
-                state.clear(room); // subscribers hear the state go, then the room ends
-                target.end();
-            } finally {
-                result.complete(null);
-            }
-        });
-        return result;
+        return end(room).thenApply(removed -> null); // subscribers hear the state go, then the room ends
     }
 
     /** Whether anyone is joined to the room right now. */
@@ -280,6 +267,57 @@ public final class RoomService implements AutoCloseable {
         }
         CompletableFuture<Optional<java.util.List<Member.RoomMember>>> result = new CompletableFuture<>();
         target.execute(() -> result.complete(Optional.of(target.views(null))));
+        return result;
+    }
+
+    /** Makes {@code watch_room {events: name}} deliver {@code dialect}'s notifications too. */
+    public void registerDialect(String name, EventDialect dialect) {
+        dialects.put(name, dialect);
+    }
+
+    EventDialect dialect(String name) {
+        return dialects.get(name);
+    }
+
+    /** The joined, visible members' live state (empty list when nobody is in the room). */
+    public CompletableFuture<java.util.List<MemberState>> memberStates(UUID room) {
+        return onRoom(room, java.util.List.of(), LiveRoom::states);
+    }
+
+    /**
+     * Sets or lifts an admin's mute of a member's microphone ({@code audio}) or camera, as
+     * {@code mute_member_*} does, but idempotent; completes with the member's state, or with
+     * {@link RpcException} {@code no such member in the room}.
+     */
+    public CompletableFuture<MemberState> setMutedByAdmin(UUID room, String member, boolean audio, boolean mute) {
+        LiveRoom target = live.get(room);
+        if (target == null) {
+            return CompletableFuture.failedFuture(RpcException.noSuchMember());
+        }
+        return onRoom(room, null, r -> r.setMutedByAdmin(member, audio, mute));
+    }
+
+    /**
+     * Ends the room's live state, as {@link #endRoom}; completes with how many members were removed.
+     */
+    public CompletableFuture<Integer> end(UUID room) {
+        state.clear(room);
+        return onRoom(room, 0, LiveRoom::end);
+    }
+
+    private <T> CompletableFuture<T> onRoom(UUID room, T whenIdle, java.util.function.Function<LiveRoom, T> work) {
+        LiveRoom target = live.get(room);
+        if (target == null) {
+            return CompletableFuture.completedFuture(whenIdle);
+        }
+        CompletableFuture<T> result = new CompletableFuture<>();
+        target.execute(() -> {
+            try {
+                result.complete(work.apply(target));
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
         return result;
     }
 
