@@ -252,7 +252,9 @@ final class LiveRoom {
         if (fresh) {
             m.audioMuted = audioMuted;
             m.videoMuted = videoMuted;
-            broadcastExcept(m, "member_join_room", m.view());
+            if (!m.hidden()) {
+                broadcastExcept(m, "member_join_room", m.view());
+            }
         }
         applyPause(m);
         Map<String, Object> result = new LinkedHashMap<>();
@@ -307,6 +309,9 @@ final class LiveRoom {
 
     private Object subscribe(Session s, Params p) {
         Member self = requireMember(s);
+        if (!self.token.grants().subscribe()) {
+            throw new RpcException(403, "not allowed to subscribe");
+        }
         p.string("auth_token", 8192).ifPresent(t -> service.verify(t, Optional.of(id)));
         String sdp = p.required("sdp", MAX_SDP);
         Map<String, Negotiator.Pick> picks = new HashMap<>();
@@ -366,7 +371,9 @@ final class LiveRoom {
             activeSpeaker = null;
             broadcast("room_clear_active_speaker", Map.of());
         }
-        broadcast("member_leave_room", Map.of("member", m.callId, "by_admin", byAdmin));
+        if (!m.hidden()) {
+            broadcast("member_leave_room", Map.of("member", m.callId, "by_admin", byAdmin));
+        }
     }
 
     // ---- moderation ----
@@ -608,8 +615,9 @@ final class LiveRoom {
 
     // ---- helpers ----
 
+    /** The visible members (a token's {@code hidden} grant keeps its holder out), but {@code except}. */
     List<Member.RoomMember> views(String except) {
-        return members.values().stream().filter(m -> !m.callId.equals(except)).map(Member::view).toList();
+        return members.values().stream().filter(m -> !m.callId.equals(except) && !m.hidden()).map(Member::view).toList();
     }
 
     private void broadcast(String method, Object params) {

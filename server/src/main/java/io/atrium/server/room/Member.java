@@ -58,6 +58,11 @@ final class Member {
                 videoMuted, audioMutedByAdmin, videoMutedByAdmin, false, quality);
     }
 
+    /** A hidden member (e.g. a recorder or an operator) is in no member list and announced to nobody. */
+    boolean hidden() {
+        return token.grants().hidden();
+    }
+
     boolean isConnected() {
         return session != null;
     }

@@ -116,6 +116,37 @@ class RoomMediaTest {
     }
 
     @Test
+    void aSubscriberIsToldItsVideoAllocationsAndRate() {
+        Member ann = join("ann");
+        Member ben = join("ben");
+        talk(ben, new AtomicInteger(127));
+        Thread camera = new Thread(() -> {
+            byte[] frame = new byte[1000];
+            frame[0] = 0x10; // VP8: S=1, PID=0; frame[1] = 0: a keyframe
+            for (int i = 0; !Thread.currentThread().isInterrupted(); i++) {
+                ann.peer().send(JavaPeer.VP8_PT, i & 0xFFFF, i * 3000, JavaPeer.VIDEO_SSRC, frame);
+                sleep(10);
+            }
+        });
+        camera.setDaemon(true);
+        camera.start();
+        senders.add(camera);
+        JavaPeer receiver = new JavaPeer();
+        open.add(receiver);
+        receiver.connect(ben.rpc().call("subscribe_room", Map.of("sdp", receiver.offer(false), "members",
+                List.of(Map.of("id", "ann", "video_mid", "1", "width", 320, "height", 240)))).get("sdp").asText());
+        waitUntil(() -> receiver.rtp.size() > 50, "ann's video at ben");
+        JsonNode allocations = ben.rpc().await("member_video_allocations");
+        assertThat(allocations.has("ann")).as(allocations.toString()).isTrue();
+        assertThat(allocations.at("/ann/ssrc").asLong()).isPositive();
+        JsonNode rate = ben.rpc().await("member_available_rate");
+        while (rate.get("rate").asLong() == 0) {
+            rate = ben.rpc().await("member_available_rate");
+        }
+        assertThat(rate.get("rate").asLong()).isPositive();
+    }
+
+    @Test
     void aMemberWithoutMediaIsRemoved() {
         Member ann = join("ann");
         AtomicInteger level = new AtomicInteger(100);
