@@ -75,7 +75,7 @@ public final class JanusProcess implements Sfu {
 
     @Override
     public String describe() {
-        return "Janus " + version + " (" + binary + "), videoroom + HTTP transport only, ICE on lo";
+        return "Janus " + version + " (" + binary + "), videoroom + HTTP transport only, ICE on " + iceInterface + " (127.0.0.1)";
     }
 
     public JanusProcess start() throws IOException, InterruptedException {

@@ -111,9 +111,9 @@ public final class LoadMain {
         for (RunResult r : results) {
             if (r.ok()) {
                 System.out.printf(Locale.ROOT, "%s %s: client CPU %.0f %% of one core, pacer lateness p99 %.2f ms,"
-                                + " corrupt %d, duplicates %d, PLI/FIR to publishers %d%n", r.scenario().label(),
+                                + " corrupt %d, duplicates %d, PLI/FIR to publishers %d, SRTP %s%n", r.scenario().label(),
                         r.server(), r.clientCpuPercent(), r.pacerP99Nanos() / 1e6, r.corrupt(), r.duplicates(),
-                        r.pliToPublishers());
+                        r.pliToPublishers(), r.srtpProfile());
             }
         }
     }

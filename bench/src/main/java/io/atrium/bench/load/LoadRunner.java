@@ -51,6 +51,7 @@ public final class LoadRunner {
             sfu.createRoom(s.publishers());
             long t0 = System.nanoTime();
             List<Future<?>> connecting = new ArrayList<>();
+            ClientPeer[] firstSubscriber = new ClientPeer[1];
             for (int i = 0; i < s.publishers(); i++) {
                 Publisher p = new Publisher(i, s.media());
                 ClientPeer peer = ClientPeer.open(CERTIFICATE, p);
@@ -85,6 +86,9 @@ public final class LoadRunner {
                 });
                 receivers.add(stats);
                 peers.add(peer);
+                if (i == 0) {
+                    firstSubscriber[0] = peer;
+                }
                 int index = i;
                 connecting.add(pool.submit(() -> {
                     sfu.subscribe(index, peer, s.publishers(), s.media().video());
@@ -133,14 +137,15 @@ public final class LoadRunner {
             LatencyHistogram lateness = pacer.lateness();
             RunResult result = new RunResult(s, sfu.name(), w.seconds(), delivered,
                     sentPerSubscriber * s.subscribers(), duplicates, corrupt, cpu1 - cpu0, self1 - self0, rssBefore,
-                    rssEnd, all.quantileNanos(0.5), all.quantileNanos(0.99), lateness.quantileNanos(0.99), pli, null);
+                    rssEnd, all.quantileNanos(0.5), all.quantileNanos(0.99), lateness.quantileNanos(0.99), pli,
+                    String.valueOf(firstSubscriber[0].srtpProfile()), null);
             log.accept(String.format("  %s: delivered %,d of %,d (%.3f %% loss), %.0f pkt/s, server CPU %.0f %%,"
                             + " client CPU %.0f %%, p50 %.2f ms, p99 %.2f ms (audio p99 %.2f, video p99 %.2f),"
-                            + " pacer lateness p99 %.2f ms, corrupt %d, duplicates %d, PLI to publishers %d",
+                            + " pacer lateness p99 %.2f ms, corrupt %d, duplicates %d, PLI to publishers %d, SRTP %s",
                     sfu.name(), delivered, result.expected(), 100 * result.loss(), result.deliveredPerSecond(),
                     result.serverCpuPercent(), result.clientCpuPercent(), all.quantileNanos(0.5) / 1e6,
                     all.quantileNanos(0.99) / 1e6, audio.quantileNanos(0.99) / 1e6, video.quantileNanos(0.99) / 1e6,
-                    lateness.quantileNanos(0.99) / 1e6, corrupt, duplicates, pli));
+                    lateness.quantileNanos(0.99) / 1e6, corrupt, duplicates, pli, result.srtpProfile()));
             return result;
         } catch (Exception e) {
             Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null

@@ -14,15 +14,16 @@ package io.atrium.bench.load;
  * @param p50Nanos          one-way latency median, audio and video together
  * @param p99Nanos          one-way latency 99th percentile
  * @param pacerP99Nanos     99th percentile of how late the pacer sent (load generator saturation)
+ * @param srtpProfile       the SRTP profile the server negotiated with the first subscriber
  * @param failure           null, or why the run failed
  */
 public record RunResult(Scenario scenario, String server, double windowSeconds, long delivered, long expected,
                         long duplicates, long corrupt, double serverCpuSeconds, double clientCpuSeconds,
                         long rssBeforeSubscribers, long rssEnd, long p50Nanos, long p99Nanos, long pacerP99Nanos,
-                        long pliToPublishers, String failure) {
+                        long pliToPublishers, String srtpProfile, String failure) {
 
     public static RunResult failed(Scenario s, String server, String why) {
-        return new RunResult(s, server, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, -1, 0, why);
+        return new RunResult(s, server, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, -1, 0, null, why);
     }
 
     public boolean ok() {
