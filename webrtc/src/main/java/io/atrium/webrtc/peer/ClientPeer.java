@@ -36,7 +36,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A client-mode WebRTC peer over one UDP socket toward an ICE-lite, DTLS-server SFU: ICE as the controlling
- * full agent with aggressive nomination (RFC 8445), consent freshness (RFC 7675), DTLS client handshake with
+ * full agent with aggressive nomination (RFC 8445), or toward a full-agent server (e.g. Janus) in either
+ * {@link IceRole} with role conflicts resolved, consent freshness (RFC 7675), DTLS client handshake with
  * the server fingerprint checked (RFC 5763, RFC 8827 section 6.5), SRTP/SRTCP with the DTLS-SRTP keys
  * (RFC 3711, RFC 5764, RFC 7714), demultiplexing per RFC 7983 and RFC 5761 (see {@link PacketKind}).
  *
@@ -122,13 +123,26 @@ public final class ClientPeer implements AutoCloseable {
      *                       peer is then closed. Also if the peer was already connected or closed.
      */
     public void connect(RemoteDescription description, Duration timeout) {
+        connect(description, IceRole.CONTROLLING, timeout);
+    }
+
+    /**
+     * Connects as {@link #connect(RemoteDescription, Duration)} does, starting ICE in {@code role}: controlling
+     * toward an ICE-lite server or as the offerer toward a full agent; controlled as the answerer toward a full
+     * agent (e.g. Janus, whose offer we answered). Role conflicts are resolved by RFC 8445 section 7.3.1.1 and
+     * may switch the role; controlled, ICE completes when a check succeeded and the remote agent nominated the
+     * pair. The peer stays the DTLS client either way (answer with {@code a=setup:active}).
+     */
+    public void connect(RemoteDescription description, IceRole role, Duration timeout) {
         Objects.requireNonNull(description, "description");
+        Objects.requireNonNull(role, "role");
         long deadline = System.nanoTime() + timeout.toNanos();
         if (!state.compareAndSet(PeerState.NEW, PeerState.CHECKING)) {
             throw new PeerException("connect() may be called once, on a NEW peer; state is " + state.get());
         }
         remote = description.candidate();
-        checks = new ConnectivityChecks(local, description.iceUfrag(), description.icePassword(), remote, RANDOM);
+        checks = new ConnectivityChecks(local, description.iceUfrag(), description.icePassword(), remote, RANDOM,
+                role);
         receiver = daemon(this::receiveLoop, "atrium-peer-receive", true);
         try {
             runIce(deadline, timeout);
@@ -157,8 +171,14 @@ public final class ClientPeer implements AutoCloseable {
     private void runIce(long deadline, Duration timeout) {
         byte[] request = new byte[ConnectivityChecks.BUFFER_LENGTH];
         int length = checks.writeRequest(request, true);
+        int switches = checks.roleSwitches();
         long interval = settings.checkInterval().toNanos();
         while (true) {
+            if (checks.roleSwitches() != switches) {
+                // a role conflict switched our role: the next check carries the new role attribute
+                switches = checks.roleSwitches();
+                length = checks.writeRequest(request, true);
+            }
             sendDatagram(request, 0, length);
             long wait = Math.min(interval, deadline - System.nanoTime());
             try {
@@ -168,7 +188,9 @@ public final class ClientPeer implements AutoCloseable {
                 if (System.nanoTime() - deadline >= 0) {
                     int error = checks.lastErrorCode();
                     throw new PeerException("ICE connectivity checks to " + remote + " timed out after "
-                            + timeout.toMillis() + " ms without an authenticated success response"
+                            + timeout.toMillis() + " ms without " + (checks.role() == IceRole.CONTROLLED
+                            ? "an authenticated success response and a nomination by the remote agent"
+                            : "an authenticated success response")
                             + (error < 0 ? "" : "; the server answered with error " + error
                             + (error == 401 ? " (Unauthorized: wrong ICE ufrag or password?)" : "")));
                 }
@@ -280,10 +302,11 @@ public final class ClientPeer implements AutoCloseable {
 
     private void onStun(byte[] buf, int len, byte[] reply) {
         int n = checks.handle(buf, 0, len, reply);
-        if (n == ConnectivityChecks.ACCEPTED) {
-            iceDone.complete(null);
-        } else if (n > 0) {
+        if (n > 0) {
             sendDatagram(reply, 0, n);
+        }
+        if (n != ConnectivityChecks.NOTHING && !iceDone.isDone() && checks.isComplete()) {
+            iceDone.complete(null);
         }
     }
 
@@ -378,6 +401,12 @@ public final class ClientPeer implements AutoCloseable {
     /** Current state. */
     public PeerState state() {
         return state.get();
+    }
+
+    /** The current ICE role (it may have switched on a role conflict), or null before {@link #connect}. */
+    public IceRole iceRole() {
+        ConnectivityChecks c = checks;
+        return c == null ? null : c.role();
     }
 
     /** Our ICE credentials, for the offer's {@code a=ice-ufrag}/{@code a=ice-pwd}. */

@@ -14,30 +14,36 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 
 /**
- * The STUN side of a controlling full ICE agent with one candidate pair (RFC 8445 sections 7.2 and 7.3,
- * RFC 7675 for consent), on short-term credentials (RFC 8489 section 9.1).
+ * The STUN side of a full ICE agent with one candidate pair (RFC 8445 sections 7.2 and 7.3, RFC 7675 for
+ * consent), on short-term credentials (RFC 8489 section 9.1), in either {@link IceRole}.
  *
  * <p>Checks we send: a Binding request with
  * <pre>
  *   USERNAME          remoteUfrag:localUfrag               (RFC 8445 section 7.2.2)
  *   PRIORITY          peer-reflexive priority of our side  (section 7.1.1)
- *   ICE-CONTROLLING   our random 64-bit tie-breaker        (section 7.1.3)
- *   USE-CANDIDATE     on nominating checks only            (section 8.1.1, aggressive nomination)
+ *   ICE-CONTROLLING   our random 64-bit tie-breaker        (section 7.1.3), when controlling
+ *     or ICE-CONTROLLED the same tie-breaker, when controlled
+ *   USE-CANDIDATE     controlling, nominating checks only  (section 8.1.1, aggressive nomination)
  *   MESSAGE-INTEGRITY keyed with the REMOTE password
  *   FINGERPRINT
  * </pre>
  * A success response counts only if it carries the transaction id of the latest request and verifies
  * with FINGERPRINT and MESSAGE-INTEGRITY (remote password); the caller has already checked that it came
- * from the remote candidate (section 7.2.5.2.1). Requests from the server (a lite server normally sends
- * none) are answered when USERNAME is {@code localUfrag:remoteUfrag} and MESSAGE-INTEGRITY verifies with
- * the LOCAL password; ICE-CONTROLLING in them is a role conflict (487): the lite side may not control.
- * Anything else is dropped. Thread-safe (every method is synchronized).
+ * from the remote candidate (section 7.2.5.2.1). An authenticated 487 (Role Conflict) to the latest request
+ * switches our role (section 7.2.5.1) and the caller resends a fresh request. Requests from the remote agent
+ * (an ICE-lite server sends none; a full agent such as Janus does) are answered when USERNAME is
+ * {@code localUfrag:remoteUfrag} and MESSAGE-INTEGRITY verifies with the LOCAL password; a request claiming
+ * our own role is resolved by the tie-breakers (section 7.3.1.1): 487, or we switch and answer. When
+ * controlled, the pair is complete once our check succeeded and the remote agent nominated it with
+ * USE-CANDIDATE (section 7.3.1.5). Anything else is dropped. Thread-safe (every method is synchronized).
  */
 final class ConnectivityChecks {
     /** Value returned by {@link #handle} for a valid success response to the latest request. */
     static final int ACCEPTED = 0;
     /** Value returned by {@link #handle} when the datagram needs no answer. */
     static final int NOTHING = -1;
+    /** Value returned by {@link #handle} after a 487 switched our role: send a fresh request now. */
+    static final int ROLE_SWITCHED = -2;
     /** Buffer size for requests and responses: the largest we write is under 160 bytes. */
     static final int BUFFER_LENGTH = 256;
     /** Our PRIORITY: a peer-reflexive candidate of component 1 (RFC 8445 section 7.1.1). */
@@ -56,12 +62,23 @@ final class ConnectivityChecks {
     private final long tieBreaker;
     private final SecureRandom random;
 
+    private IceRole role;
+    private boolean succeeded;
+    private boolean nominatedByRemote;
+    private int roleSwitches;
     private long lastSuccessNanos;
     private int lastErrorCode = -1;
     private long dropped;
 
+    /** Controlling checks, as toward an ICE-lite server. */
     ConnectivityChecks(IceCredentials local, String remoteUfrag, String remotePassword, InetSocketAddress remote,
                        SecureRandom random) {
+        this(local, remoteUfrag, remotePassword, remote, random, IceRole.CONTROLLING);
+    }
+
+    ConnectivityChecks(IceCredentials local, String remoteUfrag, String remotePassword, InetSocketAddress remote,
+                       SecureRandom random, IceRole role) {
+        this.role = role;
         this.outgoingUsername = (remoteUfrag + ':' + local.ufrag()).getBytes(StandardCharsets.UTF_8);
         this.incomingUsername = (local.ufrag() + ':' + remoteUfrag).getBytes(StandardCharsets.UTF_8);
         this.remoteKey = remotePassword.getBytes(StandardCharsets.UTF_8);
@@ -83,10 +100,14 @@ final class ConnectivityChecks {
         random.nextBytes(transactionId);
         writer.start(out, 0, StunMessage.BINDING_REQUEST, transactionId, 0)
                 .addUsername(outgoingUsername, 0, outgoingUsername.length)
-                .addPriority(PRIORITY)
-                .addIceControlling(tieBreaker);
-        if (nominate) {
-            writer.addUseCandidate();
+                .addPriority(PRIORITY);
+        if (role == IceRole.CONTROLLING) {
+            writer.addIceControlling(tieBreaker);
+            if (nominate) {
+                writer.addUseCandidate();
+            }
+        } else {
+            writer.addIceControlled(tieBreaker);
         }
         return writer.addMessageIntegrity(remoteKey).addFingerprint().length();
     }
@@ -95,7 +116,7 @@ final class ConnectivityChecks {
      * Handles a STUN datagram from the remote candidate.
      *
      * @return {@link #ACCEPTED} for a valid success response to the latest request, a positive length of a
-     *     response written at {@code out[0]} to send back, or {@link #NOTHING}
+     *     response written at {@code out[0]} to send back, {@link #ROLE_SWITCHED}, or {@link #NOTHING}
      */
     synchronized int handle(byte[] buf, int off, int len, byte[] out) {
         if (!reader.parse(buf, off, len) || !reader.verifyFingerprint()) {
@@ -116,6 +137,7 @@ final class ConnectivityChecks {
             return NOTHING;
         }
         lastSuccessNanos = System.nanoTime();
+        succeeded = true;
         return ACCEPTED;
     }
 
@@ -123,6 +145,11 @@ final class ConnectivityChecks {
         // unauthenticated (401 has no MESSAGE-INTEGRITY): kept only to explain a failed connect
         if (isLatestTransaction()) {
             lastErrorCode = reader.errorCode();
+            if (lastErrorCode == ErrorCode.ROLE_CONFLICT && reader.verifyMessageIntegrity(remoteKey)) {
+                // RFC 8445 section 7.2.5.1: switch to the role opposite to the one in our request
+                switchRole();
+                return ROLE_SWITCHED;
+            }
         } else {
             dropped++;
         }
@@ -134,13 +161,20 @@ final class ConnectivityChecks {
             dropped++;
             return NOTHING;
         }
-        if (reader.has(StunAttributeType.ICE_CONTROLLING)) {
-            return writer.start(out, 0, StunMessage.BINDING_ERROR_RESPONSE, reader.buffer(),
-                            reader.transactionIdOffset())
-                    .addErrorCode(ErrorCode.ROLE_CONFLICT)
-                    .addMessageIntegrity(localKey)
-                    .addFingerprint()
-                    .length();
+        // RFC 8445 section 7.3.1.1: the larger tie-breaker (unsigned) keeps or takes control
+        if (role == IceRole.CONTROLLING && reader.has(StunAttributeType.ICE_CONTROLLING)) {
+            if (Long.compareUnsigned(tieBreaker, reader.iceControlling()) >= 0) {
+                return roleConflict(out);
+            }
+            switchRole();
+        } else if (role == IceRole.CONTROLLED && reader.has(StunAttributeType.ICE_CONTROLLED)) {
+            if (Long.compareUnsigned(tieBreaker, reader.iceControlled()) < 0) {
+                return roleConflict(out);
+            }
+            switchRole();
+        }
+        if (role == IceRole.CONTROLLED && reader.useCandidate()) {
+            nominatedByRemote = true;
         }
         return writer.start(out, 0, StunMessage.BINDING_SUCCESS_RESPONSE, reader.buffer(),
                         reader.transactionIdOffset())
@@ -148,6 +182,37 @@ final class ConnectivityChecks {
                 .addMessageIntegrity(localKey)
                 .addFingerprint()
                 .length();
+    }
+
+    private int roleConflict(byte[] out) {
+        return writer.start(out, 0, StunMessage.BINDING_ERROR_RESPONSE, reader.buffer(), reader.transactionIdOffset())
+                .addErrorCode(ErrorCode.ROLE_CONFLICT)
+                .addMessageIntegrity(localKey)
+                .addFingerprint()
+                .length();
+    }
+
+    private void switchRole() {
+        role = role == IceRole.CONTROLLING ? IceRole.CONTROLLED : IceRole.CONTROLLING;
+        roleSwitches++;
+    }
+
+    /**
+     * True when the pair may carry DTLS: controlling, a check (with USE-CANDIDATE) succeeded; controlled, a
+     * check succeeded and the remote agent nominated the pair.
+     */
+    synchronized boolean isComplete() {
+        return succeeded && (role == IceRole.CONTROLLING || nominatedByRemote);
+    }
+
+    /** Our current role. */
+    synchronized IceRole role() {
+        return role;
+    }
+
+    /** How often a role conflict switched our role. */
+    synchronized int roleSwitches() {
+        return roleSwitches;
     }
 
     private boolean isLatestTransaction() {

@@ -1,0 +1,120 @@
+package io.atrium.bench.load;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The side-by-side media plane benchmark (issue 8): the same load against Atrium and Janus, one table.
+ * Run by {@code scripts/bench} (see docs/PERFORMANCE.md); arguments:
+ * <pre>
+ *   --servers atrium,janus       which servers, in this order per scenario
+ *   --scenarios 1x50,5x20,10x10,20x20a
+ *                                NxM = N publishers (Opus + VP8) x M subscribers; suffix a = audio only
+ *   --kbps 500                   VP8 target bitrate per publisher
+ *   --warmup 6 --window 15       seconds after the last subscriber connected, and of the steady window
+ *   --atrium-jar server/target/atrium.jar
+ *   --atrium-jvm "-Xmx1g ..."    extra JVM options for Atrium (e.g. a JFR recording)
+ *   --janus /usr/bin/janus
+ *   --janus-iface janus0         the interface Janus gathers ICE candidates on (holds 127.0.0.1; scripts/bench)
+ *   --work bench/target/load     logs and generated configs
+ * </pre>
+ */
+public final class LoadMain {
+
+    private LoadMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> servers = List.of("atrium", "janus");
+        String scenarioSpec = "1x50,5x20,10x10,20x20a";
+        int kbps = 500;
+        double warmup = 6;
+        double window = 15;
+        Path jar = Path.of("server/target/atrium.jar");
+        List<String> jvm = List.of();
+        Path janus = Path.of("/usr/bin/janus");
+        String janusIface = "janus0";
+        Path work = Path.of("bench/target/load");
+        for (int i = 0; i < args.length; i++) {
+            String v = i + 1 < args.length ? args[i + 1] : null;
+            switch (args[i]) {
+                case "--servers" -> servers = Arrays.asList(v.toLowerCase(Locale.ROOT).split(","));
+                case "--scenarios" -> scenarioSpec = v;
+                case "--kbps" -> kbps = Integer.parseInt(v);
+                case "--warmup" -> warmup = Double.parseDouble(v);
+                case "--window" -> window = Double.parseDouble(v);
+                case "--atrium-jar" -> jar = Path.of(v);
+                case "--atrium-jvm" -> jvm = v.isBlank() ? List.of() : Arrays.asList(v.trim().split("\\s+"));
+                case "--janus" -> janus = Path.of(v);
+                case "--janus-iface" -> janusIface = v;
+                case "--work" -> work = Path.of(v);
+                default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (see LoadMain Javadoc)");
+            }
+            i++;
+        }
+        List<Scenario> scenarios = new ArrayList<>();
+        for (String spec : scenarioSpec.split(",")) {
+            scenarios.add(Scenario.parse(spec.trim(), kbps));
+        }
+        Files.createDirectories(work);
+        LoadRunner runner = new LoadRunner(new LoadRunner.Duration(warmup), new LoadRunner.Duration(window),
+                System.out::println);
+        List<RunResult> results = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        String atriumDesc = null;
+        String janusDesc = null;
+        for (Scenario s : scenarios) {
+            System.out.printf("%s: %d publishers x %d subscribers, %s; expect ~%,.0f packets/s forwarded%n",
+                    s.label(), s.publishers(), s.subscribers(), s.media().describe(), s.expectedForwardRate());
+            for (String server : servers) {
+                Path dir = work.resolve(s.name() + "-" + server);
+                Sfu sfu;
+                try {
+                    if (server.equals("atrium")) {
+                        sfu = new AtriumProcess(jar, jvm, dir).start();
+                        atriumDesc = sfu.describe();
+                    } else if (server.equals("janus")) {
+                        sfu = new JanusProcess(janus, dir, janusIface).start();
+                        janusDesc = sfu.describe();
+                    } else {
+                        throw new IllegalArgumentException("unknown server " + server);
+                    }
+                } catch (RuntimeException e) {
+                    System.out.println("  " + server + " did not start: " + e.getMessage());
+                    results.add(RunResult.failed(s, server.equals("atrium") ? "Atrium" : "Janus", e.getMessage()));
+                    continue;
+                }
+                try (sfu) {
+                    if (!names.contains(sfu.name())) {
+                        names.add(sfu.name());
+                    }
+                    results.add(runner.run(sfu, s));
+                }
+            }
+        }
+        System.out.println();
+        System.out.printf("Window %.0f s after %.0f s warm-up; %d CPUs; load average before the run is in the log above.%n",
+                window, warmup, Runtime.getRuntime().availableProcessors());
+        if (atriumDesc != null) {
+            System.out.println(atriumDesc);
+        }
+        if (janusDesc != null) {
+            System.out.println(janusDesc);
+        }
+        System.out.println();
+        System.out.print(Report.table(scenarios, results, names.isEmpty() ? List.of("Atrium", "Janus") : names));
+        System.out.println();
+        for (RunResult r : results) {
+            if (r.ok()) {
+                System.out.printf(Locale.ROOT, "%s %s: client CPU %.0f %% of one core, pacer lateness p99 %.2f ms,"
+                                + " corrupt %d, duplicates %d, PLI/FIR to publishers %d, SRTP %s%n", r.scenario().label(),
+                        r.server(), r.clientCpuPercent(), r.pacerP99Nanos() / 1e6, r.corrupt(), r.duplicates(),
+                        r.pliToPublishers(), r.srtpProfile());
+            }
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package io.atrium.bench.load;
+
+import io.atrium.webrtc.dtls.DtlsCertificate;
+import io.atrium.webrtc.peer.ClientPeer;
+import io.atrium.webrtc.peer.MediaListener;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Runs one {@link Scenario} against one {@link Sfu}: connects the publishers and starts the {@link Pacer},
+ * samples the server's RSS, connects the subscribers, then fixes a {@link Window} after a warm-up and samples
+ * the server's and its own CPU time at the window's edges. Peers connect a few at a time.
+ */
+public final class LoadRunner {
+    private static final DtlsCertificate CERTIFICATE = DtlsCertificate.generate();
+    private static final int CONNECT_THREADS = 4;
+
+    private final Duration warmup;
+    private final Duration window;
+    private final Consumer<String> log;
+
+    /** Plain seconds, to keep the record of options simple. */
+    public record Duration(double seconds) {
+        long nanos() {
+            return (long) (seconds * 1e9);
+        }
+    }
+
+    public LoadRunner(Duration warmup, Duration window, Consumer<String> log) {
+        this.warmup = warmup;
+        this.window = window;
+        this.log = log;
+    }
+
+    public RunResult run(Sfu sfu, Scenario s) {
+        List<Publisher> publishers = new ArrayList<>();
+        List<ClientPeer> peers = new ArrayList<>();
+        List<ReceiveStats> receivers = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(CONNECT_THREADS, r -> {
+            Thread t = new Thread(r, "bench-connect");
+            t.setDaemon(true);
+            return t;
+        });
+        try (Pacer pacer = new Pacer()) {
+            sfu.createRoom(s.publishers());
+            long t0 = System.nanoTime();
+            List<Future<?>> connecting = new ArrayList<>();
+            ClientPeer[] firstSubscriber = new ClientPeer[1];
+            for (int i = 0; i < s.publishers(); i++) {
+                Publisher p = new Publisher(i, s.media());
+                ClientPeer peer = ClientPeer.open(CERTIFICATE, p);
+                publishers.add(p);
+                peers.add(peer);
+                connecting.add(pool.submit(() -> {
+                    sfu.publish(p, peer);
+                    p.start(peer, System.nanoTime());
+                    pacer.add(p);
+                    return null;
+                }));
+            }
+            await(connecting);
+            log.accept(String.format("  %s: %d publishers connected in %.1f s", sfu.name(), s.publishers(),
+                    (System.nanoTime() - t0) / 1e9));
+            Thread.sleep(2000);
+            long rssBefore = ProcStats.rssBytes(sfu.pid());
+            t0 = System.nanoTime();
+            connecting.clear();
+            for (int i = 0; i < s.subscribers(); i++) {
+                ReceiveStats stats = new ReceiveStats(StreamIds.count(s.publishers()));
+                ClientPeer peer = ClientPeer.open(CERTIFICATE, new MediaListener() {
+                    @Override
+                    public void onRtp(byte[] buf, int off, int len) {
+                        stats.onRtp(buf, off, len, System.nanoTime());
+                    }
+
+                    @Override
+                    public void onRtcp(byte[] buf, int off, int len) {
+                        // sender reports etc. are not measured
+                    }
+                });
+                receivers.add(stats);
+                peers.add(peer);
+                if (i == 0) {
+                    firstSubscriber[0] = peer;
+                }
+                int index = i;
+                connecting.add(pool.submit(() -> {
+                    sfu.subscribe(index, peer, s.publishers(), s.media().video());
+                    return null;
+                }));
+            }
+            await(connecting);
+            log.accept(String.format("  %s: %d subscribers connected in %.1f s", sfu.name(), s.subscribers(),
+                    (System.nanoTime() - t0) / 1e9));
+
+            long start = System.nanoTime() + warmup.nanos();
+            Window w = new Window(start, start + window.nanos());
+            publishers.forEach(p -> p.window(w));
+            receivers.forEach(r -> r.window(w));
+            sleepUntil(w.startNanos());
+            long pid = sfu.pid();
+            long self = ProcessHandle.current().pid();
+            double cpu0 = ProcStats.cpuSeconds(pid);
+            double self0 = ProcStats.cpuSeconds(self);
+            sleepUntil(w.endNanos());
+            double cpu1 = ProcStats.cpuSeconds(pid);
+            double self1 = ProcStats.cpuSeconds(self);
+            long rssEnd = ProcStats.rssBytes(pid);
+            Thread.sleep(1000); // let in-window packets arrive
+
+            long sentPerSubscriber = 0;
+            long pli = 0;
+            for (Publisher p : publishers) {
+                sentPerSubscriber += p.sentInWindow(s.media().video());
+                pli += p.pliReceived();
+            }
+            long delivered = 0;
+            long duplicates = 0;
+            long corrupt = 0;
+            LatencyHistogram audio = new LatencyHistogram();
+            LatencyHistogram video = new LatencyHistogram();
+            for (ReceiveStats r : receivers) {
+                delivered += r.inWindow();
+                duplicates += r.duplicates();
+                corrupt += r.corrupt();
+                r.addLatencies(audio, video);
+            }
+            LatencyHistogram all = new LatencyHistogram();
+            all.add(audio);
+            all.add(video);
+            LatencyHistogram lateness = pacer.lateness();
+            RunResult result = new RunResult(s, sfu.name(), w.seconds(), delivered,
+                    sentPerSubscriber * s.subscribers(), duplicates, corrupt, cpu1 - cpu0, self1 - self0, rssBefore,
+                    rssEnd, all.quantileNanos(0.5), all.quantileNanos(0.99), lateness.quantileNanos(0.99), pli,
+                    String.valueOf(firstSubscriber[0].srtpProfile()), null);
+            log.accept(String.format("  %s: delivered %,d of %,d (%.3f %% loss), %.0f pkt/s, server CPU %.0f %%,"
+                            + " client CPU %.0f %%, p50 %.2f ms, p99 %.2f ms (audio p99 %.2f, video p99 %.2f),"
+                            + " pacer lateness p99 %.2f ms, corrupt %d, duplicates %d, PLI to publishers %d, SRTP %s",
+                    sfu.name(), delivered, result.expected(), 100 * result.loss(), result.deliveredPerSecond(),
+                    result.serverCpuPercent(), result.clientCpuPercent(), all.quantileNanos(0.5) / 1e6,
+                    all.quantileNanos(0.99) / 1e6, audio.quantileNanos(0.99) / 1e6, video.quantileNanos(0.99) / 1e6,
+                    lateness.quantileNanos(0.99) / 1e6, corrupt, duplicates, pli, result.srtpProfile()));
+            return result;
+        } catch (Exception e) {
+            Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
+                    ? e.getCause() : e;
+            log.accept("  " + sfu.name() + " FAILED: " + cause);
+            return RunResult.failed(s, sfu.name(), String.valueOf(cause.getMessage()));
+        } finally {
+            pool.shutdownNow();
+            peers.parallelStream().forEach(ClientPeer::close);
+        }
+    }
+
+    private static void await(List<Future<?>> futures) throws Exception {
+        for (Future<?> f : futures) {
+            f.get(120, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        long left;
+        while ((left = nanoTime - System.nanoTime()) > 0) {
+            TimeUnit.NANOSECONDS.sleep(left);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.atrium.bench.load;
+
+import io.atrium.webrtc.rtp.RtpPacket;
+
+/**
+ * What one subscriber received: checks each RTP packet's {@link Stamp}, counts packets per stream inside the
+ * {@link Window} once each (a 512-entry ring per stream drops duplicates), and records one-way latency of
+ * in-window packets. Fed by one receive thread; read by others through the synchronized getters after the
+ * window has drained.
+ */
+public final class ReceiveStats {
+    private static final int RING = 512;
+
+    private final RtpPacket rtp = new RtpPacket();
+    private final Stamp stamp = new Stamp();
+    private final LatencyHistogram audioLatency = new LatencyHistogram();
+    private final LatencyHistogram videoLatency = new LatencyHistogram();
+    private final int[][] rings;
+    private final long[] uniqueInWindow;
+    private volatile Window window = Window.NEVER;
+    private long packets;
+    private long corrupt;
+    private long unstamped;
+    private long duplicates;
+    private long inWindow;
+
+    /** @param streams number of stream ids (ids are {@code 0..streams-1}) */
+    public ReceiveStats(int streams) {
+        rings = new int[streams][];
+        uniqueInWindow = new long[streams];
+    }
+
+    /** Sets the window to count in. */
+    public void window(Window w) {
+        window = w;
+    }
+
+    /** Handles one decrypted RTP packet. */
+    public synchronized void onRtp(byte[] buf, int off, int len, long receiveNanos) {
+        packets++;
+        if (!rtp.wrap(buf, off, len)) {
+            unstamped++;
+            return;
+        }
+        switch (stamp.read(buf, rtp.payloadOffset(), rtp.payloadLength())) {
+            case NO_STAMP -> unstamped++;
+            case CORRUPT -> corrupt++;
+            case OK -> counted(receiveNanos);
+        }
+    }
+
+    private void counted(long receiveNanos) {
+        int id = stamp.streamId();
+        if (id >= rings.length || !window.contains(stamp.sendNanos())) {
+            return;
+        }
+        int[] ring = rings[id];
+        if (ring == null) {
+            ring = rings[id] = new int[RING];
+        }
+        int seq = (int) stamp.sequence();
+        int slot = seq & (RING - 1);
+        if (ring[slot] == seq + 1) {
+            duplicates++;
+            return;
+        }
+        ring[slot] = seq + 1;
+        uniqueInWindow[id]++;
+        inWindow++;
+        (StreamIds.isAudio(id) ? audioLatency : videoLatency).record(receiveNanos - stamp.sendNanos());
+    }
+
+    /** RTP packets received (all, decrypted). */
+    public synchronized long packets() {
+        return packets;
+    }
+
+    /** Packets whose body failed the CRC or whose trailer was inconsistent. */
+    public synchronized long corrupt() {
+        return corrupt;
+    }
+
+    /** Packets without a trailer (not ours, or cut short). */
+    public synchronized long unstamped() {
+        return unstamped;
+    }
+
+    /** In-window packets received more than once. */
+    public synchronized long duplicates() {
+        return duplicates;
+    }
+
+    /** Distinct in-window packets received. */
+    public synchronized long inWindow() {
+        return inWindow;
+    }
+
+    /** Distinct in-window packets received of stream {@code id}. */
+    public synchronized long inWindow(int id) {
+        return uniqueInWindow[id];
+    }
+
+    /** Adds this subscriber's latencies to {@code audio} and {@code video}. */
+    public synchronized void addLatencies(LatencyHistogram audio, LatencyHistogram video) {
+        audio.add(audioLatency);
+        video.add(videoLatency);
+    }
+}

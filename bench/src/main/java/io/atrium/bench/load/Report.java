@@ -1,0 +1,76 @@
+package io.atrium.bench.load;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/** The one comparison table, in Markdown: per scenario a row per metric, each server, and Atrium ÷ Janus. */
+public final class Report {
+
+    private Report() {
+    }
+
+    private record Metric(String name, Function<RunResult, Double> value, String format) {
+    }
+
+    private static final List<Metric> METRICS = List.of(
+            new Metric("packets forwarded / server CPU-s", RunResult::packetsPerCpuSecond, "%,.0f"),
+            new Metric("packets forwarded / s", RunResult::deliveredPerSecond, "%,.0f"),
+            new Metric("server CPU (% of one core)", RunResult::serverCpuPercent, "%.0f %%"),
+            new Metric("loss", r -> 100 * r.loss(), "%.3f %%"),
+            new Metric("latency p50 (ms)", r -> r.p50Nanos() / 1e6, "%.2f"),
+            new Metric("latency p99 (ms)", r -> r.p99Nanos() / 1e6, "%.2f"),
+            new Metric("memory per subscriber (KiB)", r -> r.memoryPerSubscriber() / 1024, "%,.0f"));
+
+    /** {@code results} holds for each scenario the Atrium and Janus results (either may be missing or failed). */
+    public static String table(List<Scenario> scenarios, List<RunResult> results, List<String> servers) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| scenario | metric |");
+        servers.forEach(s -> sb.append(' ').append(s).append(" |"));
+        boolean ratio = servers.size() == 2;
+        if (ratio) {
+            sb.append(' ').append(servers.get(0)).append(" ÷ ").append(servers.get(1)).append(" |");
+        }
+        sb.append("\n|---|---|");
+        servers.forEach(s -> sb.append("---:|"));
+        if (ratio) {
+            sb.append("---:|");
+        }
+        sb.append('\n');
+        for (Scenario s : scenarios) {
+            boolean first = true;
+            for (Metric m : METRICS) {
+                sb.append("| ").append(first ? s.label() : "").append(" | ").append(m.name()).append(" |");
+                Double[] v = new Double[servers.size()];
+                for (int i = 0; i < servers.size(); i++) {
+                    RunResult r = find(results, s, servers.get(i));
+                    if (r == null) {
+                        sb.append(" – |");
+                    } else if (!r.ok()) {
+                        sb.append(first ? " failed: " + shorten(r.failure()) + " |" : " – |");
+                    } else {
+                        v[i] = m.value().apply(r);
+                        sb.append(' ').append(String.format(Locale.ROOT, m.format(), v[i])).append(" |");
+                    }
+                }
+                if (ratio) {
+                    boolean defined = v[0] != null && v[1] != null && v[1] != 0 && !v[0].isNaN() && !v[1].isNaN();
+                    sb.append(defined ? String.format(Locale.ROOT, " %.2f |", v[0] / v[1]) : " – |");
+                }
+                sb.append('\n');
+                first = false;
+            }
+        }
+        return sb.toString();
+    }
+
+    private static RunResult find(List<RunResult> results, Scenario s, String server) {
+        return results.stream().filter(r -> r.scenario().equals(s) && r.server().equals(server)).findFirst()
+                .orElse(null);
+    }
+
+    private static String shorten(String s) {
+        String one = String.valueOf(s).replace('\n', ' ').replace('|', '/');
+        return one.length() > 80 ? one.substring(0, 77) + "..." : one;
+    }
+}
