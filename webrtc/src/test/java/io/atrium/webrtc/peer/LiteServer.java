@@ -72,11 +72,12 @@ final class LiteServer implements AutoCloseable {
                         dtlsClosed.complete(reason);
                     }
                 });
-        keys = dtls.start(r -> new Thread(r, "lite-server-dtls").start());
-        keys.thenAccept(k -> {
+        // keys completes only after the SRTP contexts are set, so a test that waited for it can send at once
+        keys = dtls.start(r -> new Thread(r, "lite-server-dtls").start()).thenApply(k -> {
             SrtpContexts contexts = SrtpContexts.forServer(k.profile(), k.material());
             outbound = contexts.outbound();
             inbound = contexts.inbound();
+            return k;
         });
         thread = new Thread(this::loop, "lite-server");
         thread.setDaemon(true);
