@@ -818,9 +818,6 @@ export class AtriumClient extends EventTarget {
         this._scheduleSubscribe();
         return;
       }
-      case 'room_ended':
-        this._end('room-ended', 'The meeting has ended.');
-        return;
       case 'member_leave_room':
         if (who === this.callId) {
           this._end(p.by_admin ? 'removed' : 'timeout',

@@ -490,7 +490,6 @@ final class LiveRoom {
         return members.values().stream().filter(m -> !m.hidden()).map(Member::state).toList();
     }
 
-
     private void applyAdminMute(Member m, boolean mute, boolean audio) {
         if (audio) {
             m.audioMuted = mute;
