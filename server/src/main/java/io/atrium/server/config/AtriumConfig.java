@@ -9,7 +9,8 @@ import java.util.Map;
  * environment variables, then command-line flags (see {@link ConfigLoader}). Every key is documented
  * in {@code atrium.sample.yaml}. Records are bound strictly: an unknown key is an error.
  */
-public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Database database, Auth auth, Rooms rooms) {
+public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Database database, Auth auth, Rooms rooms,
+                           Files files) {
 
     public AtriumConfig {
         dev = dev != null && dev;
@@ -19,6 +20,12 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
         database = database != null ? database : new Database(null, null, null, null);
         auth = auth != null ? auth : new Auth(null, null, null);
         rooms = rooms != null ? rooms : new Rooms(null, null, null, null);
+        files = files != null ? files : new Files(null, null, null);
+    }
+
+    /** Without the file settings (their defaults). */
+    public AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Database database, Auth auth, Rooms rooms) {
+        this(dev, dataDir, http, rtc, database, auth, rooms, null);
     }
 
     /** The old six-argument form, with default room settings. */
@@ -28,7 +35,7 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
 
     /** Defaults, as if every key were absent. */
     public static AtriumConfig defaults() {
-        return new AtriumConfig(null, null, null, null, null, null, null);
+        return new AtriumConfig(null, null, null, null, null, null, null, null);
     }
 
     public boolean isDev() {
@@ -37,6 +44,16 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
 
     public Path dataPath() {
         return Path.of(dataDir);
+    }
+
+    /** This configuration with other file settings. */
+    public AtriumConfig withFiles(Files files) {
+        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, files);
+    }
+
+    /** Where uploaded files live: {@code files.dir}, or {@code <data_dir>/files} when empty. */
+    public Path filesPath() {
+        return files.dir().isEmpty() ? dataPath().resolve("files") : Path.of(files.dir());
     }
 
     /** The HTTP edge: REST, WebSocket, static web app. */
@@ -78,6 +95,19 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
             reconnectGraceSeconds = reconnectGraceSeconds != null ? reconnectGraceSeconds : 15;
             maxMessageBytes = maxMessageBytes != null ? maxMessageBytes : 262_144;
             messagesPerSecond = messagesPerSecond != null ? messagesPerSecond : 50;
+        }
+    }
+
+    /**
+     * Shared video files (contract 003's video-file endpoints and {@code /v1/rooms/{uuid}/files}): where
+     * they are stored (empty: {@code <data_dir>/files}), the largest upload, and how long a signed
+     * playback URL stays valid.
+     */
+    public record Files(String dir, Long maxUploadBytes, Long urlTtlSeconds) {
+        public Files {
+            dir = dir != null ? dir : "";
+            maxUploadBytes = maxUploadBytes != null ? maxUploadBytes : 100L * 1024 * 1024;
+            urlTtlSeconds = urlTtlSeconds != null ? urlTtlSeconds : 6 * 3600L;
         }
     }
 
