@@ -5,6 +5,7 @@ import io.atrium.server.auth.PasswordHasher;
 import io.atrium.server.auth.TokenService;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.config.ConfigException;
+import io.atrium.server.files.VideoFileService;
 import io.atrium.server.store.Database;
 import io.atrium.server.store.RoomStore;
 import io.atrium.server.store.UserStore;
@@ -36,7 +37,7 @@ public final class HttpApi {
     private final AtriumConfig.Http config;
 
     public HttpApi(AtriumConfig config, Database db, RoomStore rooms, UserStore users, ChatStore chat, ApiKeys apiKeys,
-                   TokenService tokens, Sfu sfu, RoomService roomService) {
+                   TokenService tokens, Sfu sfu, RoomService roomService, VideoFileService videoFiles) {
         this.config = config.http();
         PasswordHasher hasher = new PasswordHasher();
         RoomsApi roomsApi = new RoomsApi(rooms, hasher, roomService, chat);
@@ -45,6 +46,7 @@ public final class HttpApi {
         TokensApi tokensApi = new TokensApi(tokens, rooms, users, config.auth());
         WhipWhepApi whipWhep = new WhipWhepApi(tokens, rooms, sfu);
         MediaStatsApi mediaStats = new MediaStatsApi(rooms, sfu);
+        FilesApi filesApi = new FilesApi(videoFiles, rooms);
         this.app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.startup.showOldJavalinVersionWarning = false;
@@ -74,6 +76,7 @@ public final class HttpApi {
             usersApi.routes(c.routes);
             tokensApi.routes(c.routes);
             mediaStats.routes(c.routes);
+            filesApi.routes(c.routes);
             whipWhep.routes(c.routes);
             c.routes.ws("/v1/rtc", rtc::configure);
         });
