@@ -49,14 +49,7 @@ final class FilesApi {
     }
 
     private void upload(Context ctx) {
-        UUID room;
-        try {
-            room = room(ctx);
-        } catch (ApiException e) {
-            // refused before reading the body: do not let the client send the rest
-            ctx.header("Connection", "close");
-            throw e;
-        }
+        UUID room = room(ctx);
         String uploadedBy = ctx.queryParam("uploaded_by");
         if (uploadedBy == null) {
             uploadedBy = "api:" + ctx.attribute(HttpApi.API_KEY_ATTRIBUTE);

@@ -74,17 +74,14 @@ public final class VideoFileService {
     /**
      * Reads the request's {@code multipart/form-data} body, whose part {@code file} is the video, and
      * stores it for {@code room}. The caller has checked that the room exists and that the caller may
-     * upload to it. When the upload is refused before its end, the response closes the connection, so
-     * the rest of the body is never read.
+     * upload to it. When the upload is refused before its end, the rest of the body is not read: Jetty
+     * takes what has already arrived and, if more is due, closes the connection after the response.
      */
     public VideoFile upload(Context ctx, UUID room, String uploadedBy) {
         try {
             return upload(ctx.req().getInputStream(), ctx.contentType(), ctx.req().getContentLengthLong(), room, uploadedBy);
         } catch (IOException e) {
             throw new FileException(FileException.Kind.INVALID_INPUT, "the upload could not be read", e);
-        } catch (RuntimeException e) {
-            ctx.header("Connection", "close");
-            throw e;
         }
     }
 
