@@ -174,6 +174,10 @@ export class AtriumClient extends EventTarget {
     this._subscribeAgain = false;
     this._iceRestartPending = { publish: false, receive: false };
     this._admitted = null;
+    /** @type {boolean} joined without publishing (join({receiveOnly: true})) */
+    this.receiveOnly = false;
+    /** @type {Map<string, any>} shared state read with subscribeState: name → document value, or map as an object */
+    this.sharedState = new Map();
   }
 
   // ---------------------------------------------------------------- socket and JSON-RPC
@@ -353,6 +357,8 @@ export class AtriumClient extends EventTarget {
    * @param {MediaStreamTrack|null} [media.audioTrack]
    * @param {MediaStreamTrack|null} [media.videoTrack]
    * @param {boolean} [media.audioMuted] @param {boolean} [media.videoMuted]
+   * @param {boolean} [media.receiveOnly] join without publishing anything (needs a token that may not
+   *   publish, e.g. a live stream's viewer): no publish connection, only the receive one
    * @returns {Promise<{callId: string, isAdmin: boolean, members: Member[]}>}
    */
   async join(media = {}) {
@@ -363,6 +369,19 @@ export class AtriumClient extends EventTarget {
       await this.connect();
     }
     this._setState('joining');
+    if (media.receiveOnly) {
+      this.receiveOnly = true;
+      this.local.audioMuted = this.local.videoMuted = true;
+      const result = await this._publishOffer(false);
+      this.callId = this.local.id = result.call_id ?? this.callId;
+      this.isAdmin = this.local.isAdmin = !!result.is_admin;
+      for (const m of result.members ?? []) {
+        this.members.set(m.id, memberFrom(m));
+      }
+      this._setState('joined');
+      this._scheduleSubscribe();
+      return { callId: this.callId, isAdmin: this.isAdmin, members: [...this.members.values()] };
+    }
     const audioTrack = media.audioTrack ?? this._silentTrack();
     const videoTrack = media.videoTrack ?? null;
     this.local.audioMuted = !!media.audioMuted || !media.audioTrack;
@@ -396,6 +415,9 @@ export class AtriumClient extends EventTarget {
 
   /** One join_room exchange from the publish connection (first join, rejoin, ICE restart). */
   async _publishOffer(iceRestart) {
+    if (this.receiveOnly) {
+      return this.request('join_room', { auth_token: this.authToken });
+    }
     const pc = this.publishPc;
     if (pc.signalingState !== 'stable') {
       await pc.setLocalDescription({ type: 'rollback' });
@@ -716,6 +738,43 @@ export class AtriumClient extends EventTarget {
     }
   }
 
+  // ---------------------------------------------------------------- shared state
+
+  /**
+   * Reads shared state documents and maps of the room (the token's `state` grant must name them)
+   * and follows their changes: resolves to `{name: {type: 'document'|'map', value} | null}`, keeps
+   * `client.sharedState` current, and emits `stateupdate` {name, key?, value?, deleted?, type} per change.
+   * Works right after `connect()` and `useToken()`, before (or without) joining.
+   * @param {string[]} names
+   */
+  async subscribeState(names) {
+    const result = await this.request('subscribe_state', { auth_token: this.authToken, names });
+    for (const [name, v] of Object.entries(result.state ?? {})) {
+      if (v) this.sharedState.set(name, v.value);
+      else this.sharedState.delete(name);
+    }
+    return result.state;
+  }
+
+  /** Stops following some (or all, without names) shared state. @param {string[]} [names] */
+  unsubscribeState(names) {
+    return this.request('unsubscribe_state', names ? { auth_token: this.authToken, names } : { auth_token: this.authToken });
+  }
+
+  _onStateChanged(p) {
+    if (p.key !== undefined) {
+      const map = this.sharedState.get(p.name) ?? {};
+      if (p.deleted) delete map[p.key];
+      else map[p.key] = p.value;
+      this.sharedState.set(p.name, map);
+    } else if (p.deleted) {
+      this.sharedState.delete(p.name);
+    } else {
+      this.sharedState.set(p.name, p.value);
+    }
+    this._emit('stateupdate', { name: p.name, type: p.type, key: p.key, value: p.value, deleted: !!p.deleted });
+  }
+
   // ---------------------------------------------------------------- notifications
 
   _onNotification(method, p) {
@@ -759,6 +818,9 @@ export class AtriumClient extends EventTarget {
         this._scheduleSubscribe();
         return;
       }
+      case 'room_ended':
+        this._end('room-ended', 'The meeting has ended.');
+        return;
       case 'member_leave_room':
         if (who === this.callId) {
           this._end(p.by_admin ? 'removed' : 'timeout',
@@ -819,6 +881,14 @@ export class AtriumClient extends EventTarget {
       case 'member_chat_message':
         this._emit('chat', { message: p });
         return;
+      case 'state_changed':
+        this._onStateChanged(p);
+        return;
+      case 'room_ended':
+        this._admitted?.reject(Object.assign(new AtriumError('The meeting has ended.'), { reason: 'room-not-found' }));
+        this._admitted = null;
+        this._end('room-ended', 'The meeting has ended.');
+        return;
       default:
         // member_available_rate, member_video_allocations and future ones: only `notification`
     }
@@ -878,7 +948,7 @@ export class AtriumClient extends EventTarget {
     while (!this._closing && this.state === 'reconnecting') {
       try {
         await this._openSocket();
-        const iceFailed = this.publishPc.iceConnectionState === 'failed';
+        const iceFailed = this.publishPc?.iceConnectionState === 'failed';
         const result = await this._publishOffer(iceFailed);
         this._reconcile(result.members ?? []);
         this.isAdmin = this.local.isAdmin = !!result.is_admin;

@@ -39,10 +39,11 @@ window.atriumTest = {
   /**
    * Publishes the fake camera and microphone to Atrium over WHIP; resolves to the peer connection.
    * @param {string} room @param {string} token
-   * @param {{simulcast?: boolean, codec?: string}} [options] codec: a mimeType such as 'video/H264' to prefer
+   * @param {{simulcast?: boolean, codec?: string, video?: MediaTrackConstraints}} [options] codec: a mimeType
+   *   such as 'video/H264' to prefer; video: camera constraints (the fake camera is 640x480 unless asked)
    */
   async whip(room, token, options = {}) {
-    const stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
+    const stream = await navigator.mediaDevices.getUserMedia({ video: options.video ?? true, audio: true });
     const pc = new RTCPeerConnection();
     for (const track of stream.getTracks()) {
       const init = { direction: 'sendonly', streams: [stream] };

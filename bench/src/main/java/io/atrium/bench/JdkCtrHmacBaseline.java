@@ -24,9 +24,9 @@ import java.util.concurrent.TimeUnit;
  * {@code javax.crypto.Mac} {@code HmacSHA1} over header, payload and ROC (RFC 3711 section 4.2)
  * truncated to 80 bits.
  *
- * <p>This is the yardstick for Atrium's {@code AesCounterMode} (JCA AES-ECB keyed once, counter
- * blocks built in place) and {@code HmacSha1} (two reused {@code MessageDigest}s). No index
- * estimation or replay check happens here.
+ * <p>This is the yardstick for Atrium's {@code AesCounterMode} (the same JCA {@code AES/CTR}, but
+ * re-initialised with reused key and counter objects, and never in place) and {@code HmacSha1} (two
+ * reused {@code MessageDigest}s). No index estimation or replay check happens here.
  *
  * <ul>
  *   <li>{@link #protect}: next index, rewrite the sequence number, encrypt in place, append the tag.</li>

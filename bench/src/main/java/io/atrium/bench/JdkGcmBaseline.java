@@ -22,10 +22,10 @@ import java.util.concurrent.TimeUnit;
  * with one {@code Cipher.init} (new {@code GCMParameterSpec}) and one {@code doFinal} per packet,
  * the 12-byte RTP header as AAD, RFC 7714 section 8.1 IVs and a 16-octet tag.
  *
- * <p>This is the yardstick for Atrium's own GCM ({@code AesGcm}: JCA AES-ECB keystream plus a
- * Java GHASH): the JDK's GCM uses the AES and CLMUL (GHASH) intrinsics but pays for the per-packet
- * {@code init}. No SRTP index estimation or replay check happens here, so the SRTP numbers carry
- * that bookkeeping on top.
+ * <p>Atrium's {@code AesGcm} now runs on this same JDK cipher (docs/PERFORMANCE.md, "SRTP:
+ * decision"), so this is the floor for {@code SrtpBenchmark}'s GCM rows: the JDK's GCM uses the AES
+ * and CLMUL (GHASH) intrinsics and pays for the per-packet {@code init}. No SRTP index estimation or
+ * replay check happens here, so the SRTP numbers carry that bookkeeping on top.
  *
  * <ul>
  *   <li>{@link #seal}: new IV (next index), rewrite the sequence number, encrypt in place.</li>

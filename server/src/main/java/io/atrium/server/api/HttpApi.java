@@ -3,9 +3,11 @@ package io.atrium.server.api;
 import io.atrium.server.auth.ApiKeys;
 import io.atrium.server.auth.PasswordHasher;
 import io.atrium.server.auth.TokenService;
+import io.atrium.server.compat.calls.VideoCallApi;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.config.ConfigException;
 import io.atrium.server.files.VideoFileService;
+import io.atrium.server.store.CallSessionStore;
 import io.atrium.server.store.Database;
 import io.atrium.server.store.RoomStore;
 import io.atrium.server.store.UserStore;
@@ -46,6 +48,14 @@ public final class HttpApi {
         TokensApi tokensApi = new TokensApi(tokens, rooms, users, config.auth());
         WhipWhepApi whipWhep = new WhipWhepApi(tokens, rooms, sfu);
         MediaStatsApi mediaStats = new MediaStatsApi(rooms, sfu);
+        // contract facades 000 and 001 (docs/CONTRACTS.md)
+        var liveApi = new io.atrium.server.compat.live.LiveStreamApi(new io.atrium.server.compat.live.LiveStreams(config,
+                rooms, tokens, roomService), config.compat().live(), java.time.Clock.systemUTC());
+        var meetingsApi = new io.atrium.server.compat.meetings.MeetingsApi(new io.atrium.server.compat.meetings.Meetings(config,
+                new io.atrium.server.store.MeetingStore(db.jdbc(), java.time.Clock.systemUTC()), rooms, tokens, roomService,
+                java.time.Clock.systemUTC()), apiKeys, config.compat().meetings());
+        VideoCallApi videoCall = new VideoCallApi(config, new CallSessionStore(db.jdbc(), java.time.Clock.systemUTC()), rooms,
+                apiKeys, tokens, roomService, java.time.Clock.systemUTC());
         FilesApi filesApi = new FilesApi(videoFiles, rooms);
         this.app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
@@ -78,7 +88,10 @@ public final class HttpApi {
             mediaStats.routes(c.routes);
             filesApi.routes(c.routes);
             whipWhep.routes(c.routes);
+            videoCall.routes(c.routes);
             c.routes.ws("/v1/rtc", rtc::configure);
+            liveApi.routes(c.routes);
+            meetingsApi.routes(c.routes);
         });
     }
 

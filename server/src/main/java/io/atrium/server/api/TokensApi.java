@@ -58,12 +58,22 @@ final class TokensApi {
     }
 
     private static Grants grants(JsonInput g) {
-        g.only("publish", "subscribe", "publish_sources", "data", "hidden");
+        g.only("publish", "subscribe", "publish_sources", "data", "hidden", "state");
         EnumSet<Grants.Source> sources = g.optionalArray("publish_sources", Grants.Source.values().length, TokensApi::source)
                 .map(list -> list.isEmpty() ? EnumSet.noneOf(Grants.Source.class) : EnumSet.copyOf(list))
                 .orElseGet(() -> EnumSet.allOf(Grants.Source.class));
+        java.util.List<String> state = g.optionalArray("state", Grants.MAX_STATE_ENTRIES, TokensApi::stateName)
+                .orElse(java.util.List.of());
         return new Grants(g.bool("publish", true), g.bool("subscribe", true), sources, g.bool("data", true),
-                g.bool("hidden", false));
+                g.bool("hidden", false), state);
+    }
+
+    private static String stateName(JsonNode v, String path) {
+        if (!v.isTextual() || v.textValue().isEmpty() || v.textValue().length() > Grants.MAX_STATE_NAME) {
+            throw ApiException.badField(path, path + " must be a state name (1-" + Grants.MAX_STATE_NAME
+                    + " characters; '*' alone or at the end matches any name or suffix)");
+        }
+        return v.textValue();
     }
 
     private static Grants.Source source(JsonNode v, String path) {

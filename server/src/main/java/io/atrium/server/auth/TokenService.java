@@ -67,12 +67,7 @@ public final class TokenService {
                 .claim("room", room.toString())
                 .claim("name", name)
                 .claim("admin", admin)
-                .claim("grants", Map.of(
-                        "publish", grants.publish(),
-                        "subscribe", grants.subscribe(),
-                        "publish_sources", grants.publishSources().stream().map(s -> s.name().toLowerCase(Locale.ROOT)).sorted().toList(),
-                        "data", grants.data(),
-                        "hidden", grants.hidden()));
+                .claim("grants", grantsClaim(grants));
         user.ifPresent(u -> claims.claim("user", u.toString()));
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(apiKey)
                 .type(new JOSEObjectType(TYPE)).build(), claims.build());
@@ -82,6 +77,19 @@ public final class TokenService {
             throw new IllegalStateException("cannot sign token", e);
         }
         return new Minted(jwt.serialize(), expires);
+    }
+
+    private static Map<String, Object> grantsClaim(Grants grants) {
+        Map<String, Object> claim = new java.util.LinkedHashMap<>();
+        claim.put("publish", grants.publish());
+        claim.put("subscribe", grants.subscribe());
+        claim.put("publish_sources", grants.publishSources().stream().map(s -> s.name().toLowerCase(Locale.ROOT)).sorted().toList());
+        claim.put("data", grants.data());
+        claim.put("hidden", grants.hidden());
+        if (!grants.state().isEmpty()) {
+            claim.put("state", grants.state()); // absent in tokens that read no state, as before
+        }
+        return claim;
     }
 
     /** Verifies signature, expiry and room; {@code room} empty accepts any room. */
@@ -120,7 +128,8 @@ public final class TokenService {
             for (Object s : (List<?>) g.get("publish_sources")) {
                 sources.add(Grants.Source.valueOf(String.valueOf(s).toUpperCase(Locale.ROOT)));
             }
-            Grants grants = new Grants(bool(g, "publish"), bool(g, "subscribe"), sources, bool(g, "data"), bool(g, "hidden"));
+            List<String> state = g.get("state") instanceof List<?> names ? names.stream().map(String::valueOf).toList() : List.of();
+            Grants grants = new Grants(bool(g, "publish"), bool(g, "subscribe"), sources, bool(g, "data"), bool(g, "hidden"), state);
             String user = c.getStringClaim("user");
             return new AccessToken(c.getJWTID(), header.getKeyID(), tokenRoom, c.getSubject(), c.getStringClaim("name"),
                     Optional.ofNullable(user).map(UUID::fromString), Boolean.TRUE.equals(c.getBooleanClaim("admin")),

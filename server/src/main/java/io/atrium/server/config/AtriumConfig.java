@@ -10,7 +10,7 @@ import java.util.Map;
  * in {@code atrium.sample.yaml}. Records are bound strictly: an unknown key is an error.
  */
 public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Database database, Auth auth, Rooms rooms,
-                           Files files) {
+                           Compat compat, VideoCall videoCall, Files files) {
 
     public AtriumConfig {
         dev = dev != null && dev;
@@ -20,12 +20,24 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
         database = database != null ? database : new Database(null, null, null, null);
         auth = auth != null ? auth : new Auth(null, null, null);
         rooms = rooms != null ? rooms : new Rooms(null, null, null, null);
+        compat = compat != null ? compat : new Compat(null, null);
+        videoCall = videoCall != null ? videoCall : new VideoCall(null, null, null, null, null, null, null, null);
         files = files != null ? files : new Files(null, null, null);
     }
 
-    /** Without the file settings (their defaults). */
+    /** The seven-argument form, with default compat, video-call and file settings. */
     public AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Database database, Auth auth, Rooms rooms) {
-        this(dev, dataDir, http, rtc, database, auth, rooms, null);
+        this(dev, dataDir, http, rtc, database, auth, rooms, null, null, null);
+    }
+
+    /** This configuration with other compat (000, 001) settings. */
+    public AtriumConfig withCompat(Compat compat) {
+        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files);
+    }
+
+    /** This configuration with other video-call (003, 004) settings. */
+    public AtriumConfig withVideoCall(VideoCall videoCall) {
+        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files);
     }
 
     /** The old six-argument form, with default room settings. */
@@ -35,7 +47,7 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
 
     /** Defaults, as if every key were absent. */
     public static AtriumConfig defaults() {
-        return new AtriumConfig(null, null, null, null, null, null, null, null);
+        return new AtriumConfig(null, null, null, null, null, null, null, null, null, null);
     }
 
     public boolean isDev() {
@@ -48,7 +60,7 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
 
     /** This configuration with other file settings. */
     public AtriumConfig withFiles(Files files) {
-        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, files);
+        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files);
     }
 
     /** Where uploaded files live: {@code files.dir}, or {@code <data_dir>/files} when empty. */
@@ -95,6 +107,27 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
             reconnectGraceSeconds = reconnectGraceSeconds != null ? reconnectGraceSeconds : 15;
             maxMessageBytes = maxMessageBytes != null ? maxMessageBytes : 262_144;
             messagesPerSecond = messagesPerSecond != null ? messagesPerSecond : 50;
+        }
+    }
+
+    /**
+     * The call API of contracts 003/004 under {@code /api/video-call} (docs/CONTRACTS.md): the global
+     * room, where join links point, CORS origins, whether operator calls need credentials, token
+     * lifetime and the contract's rate limits (per minute).
+     */
+    public record VideoCall(String globalRoom, String publicUrl, List<String> allowedOrigins, Boolean openControl,
+                            Long tokenTtlSeconds, Integer sessionsPerMinute, Integer tokensPerMinute,
+                            Integer controlsPerMinute) {
+        public VideoCall {
+            globalRoom = globalRoom != null ? globalRoom : "";
+            publicUrl = publicUrl != null ? publicUrl : "";
+            allowedOrigins = allowedOrigins != null ? List.copyOf(allowedOrigins)
+                    : List.of("https://bahasadri.com", "http://localhost:8787");
+            openControl = openControl != null && openControl;
+            tokenTtlSeconds = tokenTtlSeconds != null ? tokenTtlSeconds : 4 * 3600L;
+            sessionsPerMinute = sessionsPerMinute != null ? sessionsPerMinute : 10;
+            tokensPerMinute = tokensPerMinute != null ? tokensPerMinute : 100;
+            controlsPerMinute = controlsPerMinute != null ? controlsPerMinute : 60;
         }
     }
 

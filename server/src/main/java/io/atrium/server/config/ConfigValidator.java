@@ -35,6 +35,8 @@ final class ConfigValidator {
             problems.add("rooms: media_timeout_seconds >= 1, reconnect_grace_seconds >= 0, max_message_bytes >= 1024"
                     + " and messages_per_second >= 1 are required");
         }
+        compat(problems, c.compat());
+        videoCall(problems, c.videoCall(), c.auth().maxTokenTtlSeconds());
         if (c.http().host().isBlank()) {
             problems.add("http.host is empty; use 0.0.0.0 to listen everywhere or an address such as 127.0.0.1");
         }
@@ -80,7 +82,8 @@ final class ConfigValidator {
         }
         var http = new AtriumConfig.Http("127.0.0.1", c.http().port(), c.http().maxBodyBytes(), c.http().shutdownGraceSeconds());
         var auth = new AtriumConfig.Auth(keys, ttl, maxTtl);
-        return new AtriumConfig(true, c.dataDir(), http, c.rtc(), c.database(), auth, c.rooms(), c.files());
+        return new AtriumConfig(true, c.dataDir(), http, c.rtc(), c.database(), auth, c.rooms(), c.compat(), c.videoCall(),
+                c.files());
     }
 
     private static void checkProductionKeys(List<String> problems, Map<String, String> keys) {
@@ -97,6 +100,44 @@ final class ConfigValidator {
                         + " characters; generate one with 'openssl rand -base64 32'");
             }
         });
+    }
+
+    private static void compat(List<String> problems, Compat c) {
+        try {
+            c.live().expiry();
+        } catch (java.time.format.DateTimeParseException e) {
+            problems.add("compat.live.passcode_expires_at '" + c.live().passcodeExpiresAt()
+                    + "' is not an ISO-8601 instant such as 2030-01-31T18:00:00Z (or empty for never)");
+        }
+        if (c.live().emptyStreamTimeoutSeconds() < 1) {
+            problems.add("compat.live.empty_stream_timeout_seconds must be at least 1");
+        }
+        if (c.meetings().idDigits() < 1 || c.meetings().idDigits() > 18) {
+            problems.add("compat.meetings.id_digits must be from 1 to 18, got " + c.meetings().idDigits());
+        }
+    }
+
+    private static void videoCall(List<String> problems, AtriumConfig.VideoCall v, long maxTtl) {
+        if (!v.globalRoom().isEmpty() && !v.globalRoom().matches("[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")) {
+            problems.add("video_call.global_room '" + v.globalRoom() + "' is not a room uuid; create the room with"
+                    + " POST /v1/rooms and put its uuid here, or leave it empty");
+        }
+        if (!v.publicUrl().isEmpty() && !v.publicUrl().matches("https?://[^/\\s]+(/\\S*)?")) {
+            problems.add("video_call.public_url '" + v.publicUrl() + "' must be an http(s) URL such as"
+                    + " https://meet.example.com, or empty to use the request's host");
+        }
+        for (String origin : v.allowedOrigins()) {
+            if (!origin.equals("*") && !origin.matches("https?://[^/\\s]+")) {
+                problems.add("video_call.allowed_origins: '" + origin + "' is not an origin (scheme://host[:port], no path) or *");
+            }
+        }
+        if (v.tokenTtlSeconds() < 60 || v.tokenTtlSeconds() > maxTtl) {
+            problems.add("video_call.token_ttl_seconds (" + v.tokenTtlSeconds() + ") must be between 60 and"
+                    + " auth.max_token_ttl_seconds (" + maxTtl + ")");
+        }
+        if (v.sessionsPerMinute() < 1 || v.tokensPerMinute() < 1 || v.controlsPerMinute() < 1) {
+            problems.add("video_call: sessions_per_minute, tokens_per_minute and controls_per_minute must be at least 1");
+        }
     }
 
     private static void port(List<String> problems, String key, int port) {

@@ -50,6 +50,11 @@ final class LiveRoom {
     private String activeSpeaker;
     private long lastSpeechMillis;
     private long lastQualityMillis;
+    /** Whether anyone ever joined: only then does this room "end" when it empties. */
+    private boolean hadMembers;
+    private volatile boolean occupied;
+    /** Set (on the executor) when the service dropped this room; calls queued behind that go to the current one. */
+    boolean forgotten;
 
     LiveRoom(UUID id, RoomService service, SerialExecutor executor) {
         this.id = id;
@@ -90,6 +95,7 @@ final class LiveRoom {
             case "start_screen_share", "stop_screen_share" -> {
                 Member m = requireMember(s);
                 m.screenShare = method.equals("start_screen_share");
+                m.screenShareSinceMillis = System.currentTimeMillis();
                 if (m.screen != null) {
                     m.screen.paused(!m.screenShare);
                 }
@@ -209,11 +215,15 @@ final class LiveRoom {
 
     private Object join(Session s, Params p) {
         AccessToken token = service.verify(p.required("auth_token", 8192), Optional.of(id));
+        if (!token.grants().publish() && p.string("sdp", MAX_SDP).isEmpty()) {
+            return joinReceiveOnly(s, token);
+        }
         String sdp = p.required("sdp", MAX_SDP);
         boolean audioMuted = p.bool("audio_muted");
         boolean videoMuted = p.bool("video_muted");
         Member m = members.get(token.identity());
         boolean fresh = m == null;
+        boolean wasHidden = !fresh && m.hidden();
         if (fresh) {
             m = new Member(token, s, System.currentTimeMillis());
         } else if (m.session != null && m.session != s) {
@@ -248,16 +258,66 @@ final class LiveRoom {
         s.user = m.user;
         s.token = token;
         members.put(m.callId, m);
+        occupied = hadMembers = true;
         classify(m, router, n.peer());
         if (fresh) {
             m.audioMuted = audioMuted;
             m.videoMuted = videoMuted;
+        }
+        if ((fresh || wasHidden) && !m.hidden()) { // a hidden member that turns visible is announced then
             broadcastExcept(m, "member_join_room", m.view());
         }
         applyPause(m);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("call_id", m.callId);
         result.put("sdp", n.answer());
+        result.put("members", views(m.callId));
+        result.put("is_admin", m.admin);
+        return result;
+    }
+
+    /**
+     * {@code join_room} without {@code sdp} by a token that may not publish: a member that only
+     * receives (the audience of a live stream). It needs the subscribe grant, publishes nothing, and
+     * is exempt from the inactivity rule; its media is the {@code subscribe_room} connection.
+     */
+    private Object joinReceiveOnly(Session s, AccessToken token) {
+        if (!token.grants().subscribe()) {
+            throw new RpcException(403, "not allowed to subscribe");
+        }
+        Member m = members.get(token.identity());
+        boolean fresh = m == null;
+        if (fresh) {
+            m = new Member(token, s, System.currentTimeMillis());
+        } else {
+            if (m.session != null && m.session != s) {
+                m.session.state = Session.State.NEW;
+                m.session.client.close("replaced by a new connection");
+            }
+            if (m.publisher != null) {
+                m.publisher.close("joined to receive only");
+                m.publisher = null;
+                m.microphone = m.camera = m.screen = null;
+            }
+        }
+        m.token = token;
+        m.session = s;
+        m.disconnectedAtMillis = 0;
+        m.audioMuted = m.videoMuted = true;
+        s.state = Session.State.MEMBER;
+        s.room = id;
+        s.callId = m.callId;
+        s.name = m.name;
+        s.user = m.user;
+        s.token = token;
+        members.put(m.callId, m);
+        occupied = hadMembers = true;
+        if (fresh && !m.hidden()) {
+            broadcastExcept(m, "member_join_room", m.view());
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("call_id", m.callId);
+        result.put("sdp", null);
         result.put("members", views(m.callId));
         result.put("is_admin", m.admin);
         return result;
@@ -307,6 +367,9 @@ final class LiveRoom {
 
     private Object subscribe(Session s, Params p) {
         Member self = requireMember(s);
+        if (!self.token.grants().subscribe()) {
+            throw new RpcException(403, "not allowed to subscribe");
+        }
         p.string("auth_token", 8192).ifPresent(t -> service.verify(t, Optional.of(id)));
         String sdp = p.required("sdp", MAX_SDP);
         Map<String, Negotiator.Pick> picks = new HashMap<>();
@@ -353,6 +416,7 @@ final class LiveRoom {
 
     private void leave(Member m, boolean byAdmin) {
         members.remove(m.callId);
+        occupied = !members.isEmpty();
         if (m.session != null) {
             m.session.state = Session.State.AUTHENTICATED;
         }
@@ -366,7 +430,11 @@ final class LiveRoom {
             activeSpeaker = null;
             broadcast("room_clear_active_speaker", Map.of());
         }
-        broadcast("member_leave_room", Map.of("member", m.callId, "by_admin", byAdmin));
+        if (!m.hidden()) {
+            broadcast("member_leave_room", Map.of("member", m.callId, "by_admin", byAdmin));
+        }
+        AccessToken token = m.token;
+        service.fire(l -> l.memberLeft(id, m.callId, token));
     }
 
     // ---- moderation ----
@@ -399,6 +467,31 @@ final class LiveRoom {
         if (!mute && !byAdmin) {
             throw new RpcException(400, "member is not muted by an admin");
         }
+        applyAdminMute(m, mute, audio);
+        return Map.of();
+    }
+
+    /**
+     * An admin's mute from outside the protocol (a facade's REST call): idempotent — muting a member
+     * an admin already muted, or lifting a mute no admin set, changes nothing. The member's state after.
+     */
+    MemberState setMutedByAdmin(String callId, boolean audio, boolean mute) {
+        Member m = members.get(callId);
+        if (m == null) {
+            throw RpcException.noSuchMember();
+        }
+        if (mute != (audio ? m.audioMutedByAdmin : m.videoMutedByAdmin)) {
+            applyAdminMute(m, mute, audio);
+        }
+        return m.state();
+    }
+
+    List<MemberState> states() {
+        return members.values().stream().filter(m -> !m.hidden()).map(Member::state).toList();
+    }
+
+
+    private void applyAdminMute(Member m, boolean mute, boolean audio) {
         if (audio) {
             m.audioMuted = mute;
             m.audioMutedByAdmin = mute;
@@ -409,12 +502,26 @@ final class LiveRoom {
         applyPause(m);
         String event = "member_" + (mute ? "mute_" : "unmute_") + (audio ? "audio" : "video");
         broadcast(event, Map.of("member", m.callId, "by_admin", true));
-        return Map.of();
     }
 
     private Object remove(Session s, Params p) {
         requireAdmin(s);
-        Member m = target(p);
+        removeMember(target(p));
+        return Map.of();
+    }
+
+    /** {@link RoomService#removeMember}: the server disconnects a member as an admin would. */
+    boolean removeByServer(String callId, boolean visibleOnly) {
+        Member m = members.get(callId);
+        if (m == null || visibleOnly && m.hidden()) {
+            return false;
+        }
+        removeMember(m);
+        forgetIfIdle();
+        return true;
+    }
+
+    private void removeMember(Member m) {
         Session removed = m.session;
         if (removed != null) {
             removed.client.notify("member_leave_room", Map.of("member", m.callId, "by_admin", true));
@@ -426,7 +533,50 @@ final class LiveRoom {
             removed.room = null;
             removed.client.close("removed by an admin");
         }
-        return Map.of();
+    }
+
+    /**
+     * {@link RoomService#endRoom}: everyone here gets {@code room_ended {}} and is disconnected, the
+     * media closes, and the room is forgotten (listeners hear {@code roomEnded}).
+     */
+    int end() {
+        int removed = members.size();
+        Set<Session> sessions = new LinkedHashSet<>();
+        members.values().forEach(m -> {
+            if (m.session != null) {
+                sessions.add(m.session);
+            }
+        });
+        sessions.addAll(watchers);
+        sessions.addAll(waiting.values());
+        for (Member m : members.values()) {
+            for (MediaPeer peer : new MediaPeer[] {m.publisher, m.subscriber}) {
+                if (peer != null) {
+                    peer.close("the room ended");
+                }
+            }
+        }
+        members.clear();
+        watchers.clear();
+        waiting.clear();
+        occupied = false;
+        hadMembers = true;
+        for (Session s : sessions) {
+            if (s.dialect != null) {
+                toWatcher(s, "room_ended", Map.of()); // a control center also hears its dialect's session end
+            } else {
+                s.client.notify("room_ended", Map.of());
+            }
+            s.state = Session.State.NEW;
+            s.room = null;
+            s.client.close("the room ended");
+        }
+        forgetIfIdle();
+        return removed;
+    }
+
+    boolean hasMembers() {
+        return occupied;
     }
 
     private Member target(Params p) {
@@ -442,6 +592,15 @@ final class LiveRoom {
 
     private Object watch(Session s, Params p) {
         AccessToken token = service.verify(p.required("auth_token", 8192), Optional.of(id));
+        if (!token.admin() && !token.grants().subscribe() && !token.grants().data()) {
+            throw new RpcException(403, "not allowed to watch"); // e.g. a token that only reads shared state
+        }
+        Optional<String> events = p.string("events", 64);
+        EventDialect dialect = events.map(service::dialect).orElse(null);
+        if (events.isPresent() && dialect == null) {
+            throw RpcException.invalid("events");
+        }
+        s.dialect = dialect;
         s.state = Session.State.WATCHING;
         s.room = id;
         s.callId = token.identity();
@@ -489,6 +648,15 @@ final class LiveRoom {
                 leave(m, false);
                 continue;
             }
+            MediaPeer media = m.publisher != null ? m.publisher : m.subscriber;
+            if (media != null && media != m.announced && media.isConnected()) {
+                m.announced = media;
+                AccessToken token = m.token;
+                service.fire(l -> l.memberConnected(id, m.callId, token));
+            }
+            if (m.receiveOnly()) {
+                continue; // nothing to be silent: the inactivity rule is about published media
+            }
             long in = m.publisher == null ? 0 : m.publisher.stats().packetsIn();
             if (in != m.lastPacketsIn) {
                 m.lastPacketsIn = in;
@@ -514,6 +682,9 @@ final class LiveRoom {
         String loudest = null;
         int loudestLevel = SPEAKING_LEVEL;
         for (Member m : members.values()) {
+            if (m.hidden() && m.microphone == null) {
+                continue;
+            }
             int level = m.microphone == null || m.audioMuted ? 127 : m.microphone.audioLevel();
             m.audioLevel = level;
             Integer sent = sentLevels.get(m.callId);
@@ -601,6 +772,10 @@ final class LiveRoom {
     }
 
     private void forgetIfIdle() {
+        if (members.isEmpty() && hadMembers) {
+            hadMembers = false;
+            service.fire(l -> l.roomEnded(id));
+        }
         if (members.isEmpty() && waiting.isEmpty() && watchers.isEmpty()) {
             service.forget(this);
         }
@@ -608,8 +783,9 @@ final class LiveRoom {
 
     // ---- helpers ----
 
+    /** The visible members (a token's {@code hidden} grant keeps its holder out), but {@code except}. */
     List<Member.RoomMember> views(String except) {
-        return members.values().stream().filter(m -> !m.callId.equals(except)).map(Member::view).toList();
+        return members.values().stream().filter(m -> !m.callId.equals(except) && !m.hidden()).map(Member::view).toList();
     }
 
     private void broadcast(String method, Object params) {
@@ -618,7 +794,16 @@ final class LiveRoom {
                 m.session.client.notify(method, params);
             }
         }
-        watchers.forEach(w -> w.client.notify(method, params));
+        watchers.forEach(w -> toWatcher(w, method, params));
+    }
+
+    /** A watcher gets the native notification, then its dialect's translation of it (if it asked for one). */
+    private static void toWatcher(Session w, String method, Object params) {
+        w.client.notify(method, params);
+        EventDialect dialect = w.dialect;
+        if (dialect != null) {
+            dialect.translate(w.room, method, params).forEach(n -> w.client.notify(n.method(), n.params()));
+        }
     }
 
     private void broadcastExcept(Member except, String method, Object params) {
@@ -627,7 +812,7 @@ final class LiveRoom {
                 m.session.client.notify(method, params);
             }
         }
-        watchers.forEach(w -> w.client.notify(method, params));
+        watchers.forEach(w -> toWatcher(w, method, params));
     }
 
     private void toAdmins(String method, Object params) {
@@ -636,7 +821,7 @@ final class LiveRoom {
                 m.session.client.notify(method, params);
             }
         }
-        watchers.stream().filter(w -> w.token != null && w.token.admin()).forEach(w -> w.client.notify(method, params));
+        watchers.stream().filter(w -> w.token != null && w.token.admin()).forEach(w -> toWatcher(w, method, params));
     }
 
     private static void requireAuthenticated(Session s) {

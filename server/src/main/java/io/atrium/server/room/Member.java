@@ -15,12 +15,14 @@ final class Member {
     final UUID user;
     final String name;
     final boolean admin;
+    final long joinedAtMillis;
     AccessToken token;
     Session session;
     long disconnectedAtMillis;
 
     boolean handRaised;
     boolean screenShare;
+    long screenShareSinceMillis;
     boolean audioMuted;
     boolean videoMuted;
     boolean audioMutedByAdmin;
@@ -33,6 +35,9 @@ final class Member {
     Receiver microphone;
     Receiver camera;
     Receiver screen;
+
+    /** The connection last reported to {@link RoomListener#memberConnected}. */
+    MediaPeer announced;
 
     long lastPacketsIn = -1;
     long lastMediaMillis;
@@ -50,12 +55,29 @@ final class Member {
         this.token = token;
         this.session = session;
         this.lastMediaMillis = nowMillis;
+        this.joinedAtMillis = nowMillis;
+    }
+
+    MemberState state() {
+        return new MemberState(callId, name, admin, java.time.Instant.ofEpochMilli(joinedAtMillis), audioMuted,
+                audioMutedByAdmin, videoMuted, screenShare,
+                screenShare ? java.time.Instant.ofEpochMilli(screenShareSinceMillis) : null, quality);
     }
 
     /** The member as clients see it (contract 002 notes' RoomMember, plus connection_quality). */
     RoomMember view() {
         return new RoomMember(callId, user == null ? null : user.toString(), name, admin, handRaised, screenShare, audioMuted,
                 videoMuted, audioMutedByAdmin, videoMutedByAdmin, false, quality);
+    }
+
+    /** A hidden member (a recorder, an operator, a live stream's viewer) is in no member list and announced to nobody. */
+    boolean hidden() {
+        return token.grants().hidden();
+    }
+
+    /** A member that only receives: joined without an offer, never publishes. */
+    boolean receiveOnly() {
+        return publisher == null && !token.grants().publish();
     }
 
     boolean isConnected() {

@@ -9,11 +9,13 @@ import io.atrium.server.auth.TokenService;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.sfu.Negotiator;
 import io.atrium.server.sfu.Sfu;
+import io.atrium.server.state.StateService;
 import io.atrium.server.store.ChatStore;
 import io.atrium.server.store.Room;
 import io.atrium.server.store.RoomStore;
 import io.atrium.server.store.User;
 import io.atrium.server.store.UserStore;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -45,7 +47,10 @@ public final class RoomService implements AutoCloseable {
     final long tokenTtlSeconds;
     /** The API key whose secret signs the auth_tokens this service mints. */
     final String signingKey;
+    final StateService state;
+    final List<RoomListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<UUID, LiveRoom> live = new ConcurrentHashMap<>();
+    private final Map<String, EventDialect> dialects = new ConcurrentHashMap<>();
     private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "atrium-room");
         t.setDaemon(true);
@@ -58,6 +63,12 @@ public final class RoomService implements AutoCloseable {
     });
 
     public RoomService(RoomStore rooms, UserStore users, ChatStore chat, TokenService tokens, Sfu sfu, AtriumConfig config) {
+        this(rooms, users, chat, tokens, sfu, config, new StateService());
+    }
+
+    public RoomService(RoomStore rooms, UserStore users, ChatStore chat, TokenService tokens, Sfu sfu, AtriumConfig config,
+                       StateService state) {
+        this.state = state;
         this.rooms = rooms;
         this.users = users;
         this.chat = chat;
@@ -77,10 +88,23 @@ public final class RoomService implements AutoCloseable {
      */
     public CompletableFuture<Object> call(Session session, String method, Params params) {
         try {
+            if (method.equals("subscribe_state") || method.equals("unsubscribe_state")) {
+                return CompletableFuture.completedFuture(StateCalls.handle(this, session, method, params));
+            }
             UUID room = roomOf(session, method, params);
             LiveRoom target = live.computeIfAbsent(room, id -> new LiveRoom(id, this, new SerialExecutor(pool)));
             CompletableFuture<Object> result = new CompletableFuture<>();
             target.execute(() -> {
+                if (target.forgotten) { // emptied and dropped after this call picked it: go to the current one
+                    call(session, method, params).whenComplete((r, e) -> {
+                        if (e != null) {
+                            result.completeExceptionally(e);
+                        } else {
+                            result.complete(r);
+                        }
+                    });
+                    return;
+                }
                 try {
                     result.complete(target.handle(session, method, params));
                 } catch (RuntimeException e) {
@@ -95,10 +119,17 @@ public final class RoomService implements AutoCloseable {
 
     /** The socket of {@code session} closed. */
     public void closed(Session session) {
+        state.unsubscribeAll(session);
         UUID room = session.room;
         LiveRoom target = room == null ? null : live.get(room);
         if (target != null) {
-            target.execute(() -> target.closed(session));
+            target.execute(() -> {
+                if (target.forgotten) {
+                    closed(session);
+                } else {
+                    target.closed(session);
+                }
+            });
         }
     }
 
@@ -170,12 +201,62 @@ public final class RoomService implements AutoCloseable {
         return tokens.mint(signingKey, room, callId, name, user, admin, Grants.participant(), tokenTtlSeconds).token();
     }
 
-    void schedule(Runnable task, long delayMillis) {
+    /** The shared state documents and maps of rooms. */
+    public StateService state() {
+        return state;
+    }
+
+    /** Registers a listener for room events (see {@link RoomListener}). */
+    public void addListener(RoomListener listener) {
+        listeners.add(listener);
+    }
+
+    /**
+     * Disconnects a member from the server side, as an admin's {@code remove_member} does; completes
+     * with false when nobody with that identity is joined (or only hidden members when {@code visibleOnly}).
+     */
+    public CompletableFuture<Boolean> removeMember(UUID room, String identity, boolean visibleOnly) {
+        LiveRoom target = live.get(room);
+        if (target == null) {
+            return CompletableFuture.completedFuture(false);
+        }
+        CompletableFuture<Boolean> result = new CompletableFuture<>();
+        target.execute(() -> result.complete(target.removeByServer(identity, visibleOnly)));
+        return result;
+    }
+
+    /**
+     * Ends a room: everyone in it (members, watchers, the waiting room) gets {@code room_ended} and is
+     * disconnected, listeners hear {@link RoomListener#roomEnded}, and the room's shared state is cleared.
+     */
+    public CompletableFuture<Void> endRoom(UUID room) {
+        return end(room).thenApply(removed -> null); // subscribers hear the state go, then the room ends
+    }
+
+    /** Whether anyone is joined to the room right now. */
+    public boolean isActive(UUID room) {
+        LiveRoom target = live.get(room);
+        return target != null && target.hasMembers();
+    }
+
+    /** Runs {@code task} after {@code delayMillis} on the rooms' timer thread. */
+    public void schedule(Runnable task, long delayMillis) {
         timer.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
     }
 
     void forget(LiveRoom room) {
+        room.forgotten = true;
         live.remove(room.id, room);
+    }
+
+    void fire(java.util.function.Consumer<RoomListener> event) {
+        for (RoomListener l : listeners) {
+            try {
+                event.accept(l);
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(RoomService.class).error("room listener failed", e);
+            }
+        }
     }
 
     /** Live room state for REST: the joined members' views, or empty when nobody is in the room. */
@@ -186,6 +267,57 @@ public final class RoomService implements AutoCloseable {
         }
         CompletableFuture<Optional<java.util.List<Member.RoomMember>>> result = new CompletableFuture<>();
         target.execute(() -> result.complete(Optional.of(target.views(null))));
+        return result;
+    }
+
+    /** Makes {@code watch_room {events: name}} deliver {@code dialect}'s notifications too. */
+    public void registerDialect(String name, EventDialect dialect) {
+        dialects.put(name, dialect);
+    }
+
+    EventDialect dialect(String name) {
+        return dialects.get(name);
+    }
+
+    /** The joined, visible members' live state (empty list when nobody is in the room). */
+    public CompletableFuture<java.util.List<MemberState>> memberStates(UUID room) {
+        return onRoom(room, java.util.List.of(), LiveRoom::states);
+    }
+
+    /**
+     * Sets or lifts an admin's mute of a member's microphone ({@code audio}) or camera, as
+     * {@code mute_member_*} does, but idempotent; completes with the member's state, or with
+     * {@link RpcException} {@code no such member in the room}.
+     */
+    public CompletableFuture<MemberState> setMutedByAdmin(UUID room, String member, boolean audio, boolean mute) {
+        LiveRoom target = live.get(room);
+        if (target == null) {
+            return CompletableFuture.failedFuture(RpcException.noSuchMember());
+        }
+        return onRoom(room, null, r -> r.setMutedByAdmin(member, audio, mute));
+    }
+
+    /**
+     * Ends the room's live state, as {@link #endRoom}; completes with how many members were removed.
+     */
+    public CompletableFuture<Integer> end(UUID room) {
+        state.clear(room);
+        return onRoom(room, 0, LiveRoom::end);
+    }
+
+    private <T> CompletableFuture<T> onRoom(UUID room, T whenIdle, java.util.function.Function<LiveRoom, T> work) {
+        LiveRoom target = live.get(room);
+        if (target == null) {
+            return CompletableFuture.completedFuture(whenIdle);
+        }
+        CompletableFuture<T> result = new CompletableFuture<>();
+        target.execute(() -> {
+            try {
+                result.complete(work.apply(target));
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
         return result;
     }
 

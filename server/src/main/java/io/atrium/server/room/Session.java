@@ -19,6 +19,8 @@ public final class Session {
     volatile String name;
     volatile UUID user;
     volatile AccessToken token;
+    /** For a watcher: extra notifications it asked for with {@code watch_room events}, or null. */
+    volatile EventDialect dialect;
 
     public Session(Client client) {
         this.client = client;

@@ -36,10 +36,11 @@ import java.util.Set;
  */
 public final class Negotiator {
 
-    /** Codecs Atrium forwards, with the feedback it implements (no transport-cc yet: REMB drives senders). */
-    static final List<String> VIDEO_FEEDBACK = List.of("goog-remb", "ccm fir", "nack", "nack pli");
+    /** Codecs Atrium forwards, with the feedback it implements: transport-cc (with REMB as fallback), NACK, PLI, FIR. */
+    static final List<String> VIDEO_FEEDBACK = List.of("goog-remb", "transport-cc", "ccm fir", "nack", "nack pli");
     static final Set<String> EXTENSIONS = Set.of(LocalCapabilities.EXT_MID, LocalCapabilities.EXT_RID,
-            LocalCapabilities.EXT_REPAIRED_RID, LocalCapabilities.EXT_AUDIO_LEVEL, LocalCapabilities.EXT_ABS_SEND_TIME);
+            LocalCapabilities.EXT_REPAIRED_RID, LocalCapabilities.EXT_AUDIO_LEVEL, LocalCapabilities.EXT_ABS_SEND_TIME,
+            LocalCapabilities.EXT_TRANSPORT_CC);
     private static final String CNAME = "atrium";
 
     private final MediaTransport transport;
@@ -256,6 +257,7 @@ public final class Negotiator {
                 codec.payloadType(), rtxPt, rids, ssrcs, rtxSsrcs,
                 answered.extmapId(LocalCapabilities.EXT_MID).orElse(0), answered.extmapId(LocalCapabilities.EXT_RID).orElse(0),
                 answered.extmapId(LocalCapabilities.EXT_REPAIRED_RID).orElse(0),
-                answered.extmapId(LocalCapabilities.EXT_AUDIO_LEVEL).orElse(0));
+                answered.extmapId(LocalCapabilities.EXT_AUDIO_LEVEL).orElse(0),
+                answered.extmapId(LocalCapabilities.EXT_TRANSPORT_CC).orElse(0));
     }
 }

@@ -42,6 +42,8 @@ final class Publisher {
     private final byte[] rtcpOut = new byte[1500 + MediaPeer.SRTP_TRAILER];
     private final int[] nackSeqs = new int[64];
     private final int[] fci = new int[64];
+    private final TwccRecorder twcc = new TwccRecorder();
+    private int transportCcExt;
     long unroutable;
 
     Publisher(MediaSink peer, List<TrackInfo> tracks, int rtcpSsrc) {
@@ -64,6 +66,7 @@ final class Publisher {
         }
         receivers.clear();
         receivers.addAll(next);
+        transportCcExt = tracks.isEmpty() ? 0 : tracks.get(0).transportCcExt();
         routes.clear();
         for (Receiver r : receivers) {
             for (Layer l : r.layers) {
@@ -89,6 +92,13 @@ final class Publisher {
         if (!packet.wrap(buf, off, len)) {
             unroutable++;
             return;
+        }
+        if (extension(transportCcExt)) {
+            int seq = io.atrium.webrtc.rtp.TransportSequenceExtension.read(extensions.buffer(), extensions.dataOffset(),
+                    extensions.dataLength());
+            if (seq >= 0) {
+                twcc.onPacket(seq, System.nanoTime() / 1000);
+            }
         }
         Route route = routes.get(packet.ssrc());
         if (route == null) {
@@ -177,8 +187,16 @@ final class Publisher {
         peer.sendRtcp(rtcpOut, 0, n);
     }
 
-    /** Every ~20 ms: NACK what is missing. */
+    /** Every ~20 ms: NACK what is missing, and transport-cc feedback every 50 ms. */
     void tickNacks(long nowMillis) {
+        if (transportCcExt > 0) {
+            int media = receivers.isEmpty() || !receivers.get(0).layers[0].ssrcKnown ? 0 : receivers.get(0).layers[0].ssrc;
+            int n = ReceiverReport.write(rtcpOut, 0, rtcpOut.length, rtcpSsrc, List.of());
+            int m = twcc.write(rtcpOut, n, rtcpOut.length - MediaPeer.SRTP_TRAILER - n, rtcpSsrc, media, System.nanoTime() / 1000);
+            if (m > 0) {
+                peer.sendRtcp(rtcpOut, 0, n + m);
+            }
+        }
         for (Receiver r : receivers) {
             for (Layer l : r.layers) {
                 if (!l.ssrcKnown || l.nacks.missing() == 0) {

@@ -13,7 +13,7 @@ import java.util.List;
  */
 public record TrackInfo(String id, MediaKind kind, String mid, String codec, int clockRate, int payloadType,
                         int rtxPayloadType, List<String> rids, List<Long> ssrcs, List<Long> rtxSsrcs,
-                        int midExt, int ridExt, int repairedRidExt, int audioLevelExt) {
+                        int midExt, int ridExt, int repairedRidExt, int audioLevelExt, int transportCcExt) {
 
     public TrackInfo {
         rids = List.copyOf(rids);

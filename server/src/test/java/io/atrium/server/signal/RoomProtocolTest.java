@@ -316,6 +316,35 @@ class RoomProtocolTest {
         assertError(ben.rpc().request("raise_hand", Map.of()), 400, "not in a room");
     }
 
+    @Test
+    void hiddenMembersAreNotListedOrAnnouncedAndGrantsAreEnforced() {
+        String room = room("\"open\": true,");
+        Joined ann = join(room, "ann", "display_name", "Ann");
+        RpcClient ghost = client();
+        String hidden = server.token(room, "\"identity\": \"ghost\", \"grants\": {\"hidden\": true}");
+        JavaPeer ghostPeer = track(new JavaPeer());
+        JsonNode joined = ghost.call("join_room", Map.of("sdp", ghostPeer.offer(true), "auth_token", hidden));
+        assertThat(joined.get("members").findValuesAsText("id")).containsExactly("ann");
+        assertThat(ann.rpc().call("get_room_members", Map.of()).findValuesAsText("id")).containsExactly("ann");
+        ghost.call("leave_room", Map.of());
+
+        RpcClient watcherOnly = client();
+        String noSubscribe = server.token(room, "\"identity\": \"nosub\", \"grants\": {\"subscribe\": false}");
+        JavaPeer p = track(new JavaPeer());
+        watcherOnly.call("join_room", Map.of("sdp", p.offer(true), "auth_token", noSubscribe));
+        assertError(watcherOnly.request("subscribe_room", Map.of("sdp", p.offer(false), "members", List.of())), 403,
+                "not allowed to subscribe");
+        String micOnly = server.token(room, "\"identity\": \"miconly\", \"grants\": {\"publish_sources\": [\"microphone\"]}");
+        assertError(client().request("join_room", Map.of("sdp", track(new JavaPeer()).offer(true), "auth_token", micOnly)), 403,
+                "not allowed to publish camera");
+        String noData = server.token(room, "\"identity\": \"nodata\", \"grants\": {\"data\": false}");
+        RpcClient mute = client();
+        mute.call("join_room", Map.of("sdp", track(new JavaPeer()).offer(true), "auth_token", noData));
+        assertError(mute.request("send_chat_message", Map.of("text", "hi")), 403, "not allowed to send data");
+        assertThat(ann.rpc().notifications.stream().filter(n -> n.path("method").asText().equals("member_join_room"))
+                .map(n -> n.at("/params/id").asText())).doesNotContain("ghost");
+    }
+
     // ---- moderation ----
 
     @Test

@@ -63,10 +63,14 @@ public record DtlsSettings(int mtu, Duration handshakeTimeout, List<SrtpProfile>
         }
     }
 
-    /** MTU 1200, 10 s handshake timeout, SRTP_AEAD_AES_128_GCM preferred over SRTP_AES128_CM_HMAC_SHA1_80. */
+    /**
+     * MTU 1200, 10 s handshake timeout, SRTP_AES128_CM_HMAC_SHA1_80 preferred over SRTP_AEAD_AES_128_GCM:
+     * Atrium's AES-CM is allocation-free and fast enough, the JDK GCM it uses allocates per packet
+     * (docs/PERFORMANCE.md, "Which SRTP profile Atrium negotiates").
+     */
     public static DtlsSettings defaults() {
         return new DtlsSettings(DEFAULT_MTU, DEFAULT_HANDSHAKE_TIMEOUT,
-                List.of(SrtpProfile.SRTP_AEAD_AES_128_GCM, SrtpProfile.SRTP_AES128_CM_HMAC_SHA1_80),
+                List.of(SrtpProfile.SRTP_AES128_CM_HMAC_SHA1_80, SrtpProfile.SRTP_AEAD_AES_128_GCM),
                 DEFAULT_RECEIVE_QUEUE_CAPACITY);
     }
 

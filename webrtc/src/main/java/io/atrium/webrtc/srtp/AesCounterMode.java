@@ -1,44 +1,76 @@
 package io.atrium.webrtc.srtp;
 
-import io.atrium.webrtc.util.Bytes;
-
 import java.security.GeneralSecurityException;
 import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
 import javax.crypto.ShortBufferException;
-import javax.crypto.spec.SecretKeySpec;
+import javax.crypto.spec.IvParameterSpec;
 
 /**
- * AES counter-mode keystream over a JCA {@code AES/ECB/NoPadding} cipher keyed once: the counter
- * blocks are built in a scratch array and encrypted in one {@code Cipher.update} call per chunk, so
- * a packet costs no {@code Cipher.init} and no allocation (JCA's {@code AES/CTR} would need an
- * {@code init} with a fresh {@code IvParameterSpec} for every packet).
+ * AES counter mode (NIST SP 800-38A section 6.5) over one reused JCA {@code AES/CTR/NoPadding}
+ * cipher, for RFC 3711 section 4.1.1 AES-CM and the RFC 3711 section 4.3 key derivation.
  *
- * <p>Counter blocks are {@code iv[0..11] || (iv[12..15] + n mod 2^32)}. This is GCM's inc32
- * (NIST SP 800-38D section 6.2) and equals RFC 3711 section 4.1.1's 128-bit increment for every
- * input shorter than 2^16 blocks, since the low 16 bits of an SRTP counter start at zero. Not
+ * <pre>
+ *   counter block:  | iv (16 octets), incremented as one 128-bit big-endian integer per block |
+ *   keystream:      E(iv) || E(iv + 1) || E(iv + 2) || ...
+ * </pre>
+ *
+ * <p>The counter increment is RFC 3711's: the whole 128-bit block, big-endian.
+ *
+ * <p><b>Why this shape:</b> the JDK's CTR intrinsic encrypts many blocks per call, several times
+ * faster than one {@code AES/ECB} block at a time, but it needs a {@code Cipher.init} per packet to
+ * set the counter. With a {@link javax.crypto.spec.SecretKeySpec} and a new
+ * {@link IvParameterSpec} that {@code init} allocates four arrays (the spec, its copy of the IV, the
+ * copy {@code getIV} returns, the copy {@code getEncoded} returns). Here both objects are reused:
+ * {@link Key#getEncoded} refills one scratch array (the provider copies it and then zeroes it) and
+ * {@link Counter#getIV} hands out the live counter array (the provider copies it into its own counter
+ * register at {@code init}). Because the key bytes never change, the provider keeps its expanded key
+ * schedule. A provider that copies more only costs allocation, never correctness.
+ *
+ * <p>Encryption runs from the caller's buffer into a scratch array and is copied back: a JCA update
+ * whose input and output ranges overlap copies the input first, which would allocate. Not
  * thread-safe; one instance per key per thread.
  */
 final class AesCounterMode {
     static final int BLOCK = 16;
-    private static final int CHUNK = 32 * BLOCK;
+    /** Scratch size: one MTU-sized packet per {@code Cipher.update}; longer inputs go in chunks. */
+    private static final int CHUNK = 2048;
 
-    private final Cipher ecb;
-    private final byte[] counters = new byte[CHUNK];
-    private final byte[] stream = new byte[CHUNK];
+    private final Cipher ctr;
+    private final Key key;
+    private final Counter counter = new Counter();
+    private final byte[] scratch = new byte[CHUNK];
 
     AesCounterMode(byte[] key) {
+        this.key = new Key(key);
         try {
-            ecb = Cipher.getInstance("AES/ECB/NoPadding");
-            ecb.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"));
+            ctr = Cipher.getInstance("AES/CTR/NoPadding");
+            ctr.init(Cipher.ENCRYPT_MODE, this.key, counter);
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("AES key rejected: " + key.length + " octets", e);
         }
     }
 
-    /** Encrypts one block; {@code in} and {@code out} must be different arrays. */
-    void encryptBlock(byte[] in, int inOff, byte[] out, int outOff) {
+    /** Restarts the keystream at counter block {@code iv[0, 16)}. */
+    void start(byte[] iv) {
+        System.arraycopy(iv, 0, counter.block, 0, BLOCK);
         try {
-            ecb.update(in, inOff, BLOCK, out, outOff);
+            ctr.init(Cipher.ENCRYPT_MODE, key, counter);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES/CTR refused a key it accepted before", e);
+        }
+    }
+
+    /** XORs the next {@code len} keystream octets into {@code buf[off, off+len)}. */
+    void apply(byte[] buf, int off, int len) {
+        try {
+            int done = 0;
+            while (done < len) {
+                int n = Math.min(len - done, CHUNK);
+                ctr.update(buf, off + done, n, scratch, 0);
+                System.arraycopy(scratch, 0, buf, off + done, n);
+                done += n;
+            }
         } catch (ShortBufferException e) {
             throw new IllegalStateException(e);
         }
@@ -46,22 +78,57 @@ final class AesCounterMode {
 
     /** XORs the keystream that starts at counter block {@code iv} into {@code buf[off, off+len)}. */
     void xorKeystream(byte[] iv, byte[] buf, int off, int len) {
-        int counter = Bytes.i32(iv, 12);
-        int done = 0;
-        while (done < len) {
-            int n = Math.min(len - done, CHUNK);
-            int bytes = (n + BLOCK - 1) & -BLOCK;
-            for (int b = 0; b < bytes; b += BLOCK) {
-                System.arraycopy(iv, 0, counters, b, 12);
-                Bytes.put32(counters, b + 12, counter++);
-            }
-            try {
-                ecb.update(counters, 0, bytes, stream, 0);
-            } catch (ShortBufferException e) {
-                throw new IllegalStateException(e);
-            }
-            CryptoBytes.xor(stream, 0, buf, off + done, n);
-            done += n;
+        start(iv);
+        apply(buf, off, len);
+    }
+
+    /**
+     * A raw AES key whose {@link #getEncoded} refills one reused array instead of cloning: the JCA
+     * provider reads it during {@code init} and zeroes it afterwards.
+     */
+    private static final class Key implements SecretKey {
+        private static final long serialVersionUID = 1L;
+        private final byte[] bytes;
+        private final byte[] handedOut;
+
+        Key(byte[] bytes) {
+            this.bytes = bytes.clone();
+            this.handedOut = new byte[bytes.length];
+        }
+
+        @Override
+        public String getAlgorithm() {
+            return "AES";
+        }
+
+        @Override
+        public String getFormat() {
+            return "RAW";
+        }
+
+        @Override
+        public byte[] getEncoded() {
+            System.arraycopy(bytes, 0, handedOut, 0, bytes.length);
+            return handedOut;
+        }
+    }
+
+    /** The initial counter block, handed to the provider without a defensive copy. */
+    private static final class Counter extends IvParameterSpec {
+        private final byte[] block;
+
+        Counter() {
+            this(new byte[BLOCK]);
+        }
+
+        private Counter(byte[] block) {
+            super(block);
+            this.block = block;
+        }
+
+        @Override
+        public byte[] getIV() {
+            return block;
         }
     }
 }

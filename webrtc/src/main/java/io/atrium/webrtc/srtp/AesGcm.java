@@ -1,36 +1,52 @@
 package io.atrium.webrtc.srtp;
 
-import io.atrium.webrtc.util.Bytes;
+import java.security.GeneralSecurityException;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
- * AES-GCM with a 96-bit IV and a 16-octet tag (NIST SP 800-38D section 7), built from the JCA AES
- * block cipher ({@link AesCounterMode}) and {@link Ghash}.
+ * AES-GCM with a 96-bit IV and a 16-octet tag (NIST SP 800-38D section 7) on the JDK's
+ * {@code AES/GCM/NoPadding}, which runs GHASH on the CPU's carry-less multiply (PCLMULQDQ) and the
+ * keystream on the AES-NI counter-mode intrinsic.
  *
- * <p>Why not JCA {@code AES/GCM/NoPadding}: it needs a {@code Cipher.init} with a new
- * {@code GCMParameterSpec} for every packet, which allocates the spec and fresh engine state, and
- * it refuses a second encryption {@code init} with the key and IV it used last. Here the cipher is
- * keyed once and every packet only fills reused scratch blocks. IV uniqueness is SRTP's job: the
- * IV is derived from SSRC and packet index (RFC 7714 sections 8.1 and 9.1) and {@link SrtpContext}
- * refuses to protect an index twice.
+ * <pre>
+ *   | associated data (A) | data: plaintext / ciphertext (C) | tag (16) |
+ *                          ^ dataOff                          ^ dataOff + dataLen
+ *   T = GHASH_H(A, C) XOR E_K(IV || 0^31 || 1)
+ * </pre>
  *
- * <p>Associated data may come in two pieces (RFC 7714 section 9.2 puts the ESRTCP word after the
- * ciphertext), and is hashed as their concatenation. Not thread-safe.
+ * <p><b>Allocation trade-off (docs/PERFORMANCE.md, "SRTP: decision"):</b> every packet needs a
+ * {@code Cipher.init} with a new {@link GCMParameterSpec}, and JDK 17 builds fresh GCM engine state
+ * in it: about 1 kB of short-lived garbage per packet, independent of its size. A Java GHASH (8-bit
+ * tables, four blocks per reduction) keeps the hot path allocation-free but measured about 4 times
+ * the JDK's CPU time at 1200 octets; at the SFU's packet rates the JDK's speed is worth more than
+ * the young-generation garbage. A forged packet makes the JDK throw {@link AEADBadTagException},
+ * which is caught here and reported as {@code false}; that costs an exception per forged packet.
+ *
+ * <p>The tag must follow the data directly ({@code tagOff == dataOff + dataLen}), as in every
+ * RFC 7714 layout. Associated data may come in two pieces (RFC 7714 section 9.2 puts the ESRTCP
+ * word after the ciphertext), and is authenticated as their concatenation. IV uniqueness is SRTP's
+ * job: the IV is derived from SSRC and packet index (RFC 7714 sections 8.1 and 9.1) and
+ * {@link SrtpContext} refuses to protect an index twice. Not thread-safe.
  */
 final class AesGcm {
     static final int IV_LENGTH = 12;
     static final int TAG_LENGTH = 16;
+    private static final int TAG_BITS = TAG_LENGTH * 8;
 
-    private final AesCounterMode ctr;
-    private final Ghash ghash;
-    private final byte[] counter = new byte[16];
-    private final byte[] tagMask = new byte[16];
-    private final byte[] tag = new byte[16];
+    private final Cipher gcm;
+    private final SecretKeySpec key;
 
     AesGcm(byte[] key) {
-        ctr = new AesCounterMode(key);
-        byte[] h = new byte[16];
-        ctr.encryptBlock(new byte[16], 0, h, 0);
-        ghash = new Ghash(h);
+        this.key = new SecretKeySpec(key, "AES");
+        try {
+            gcm = Cipher.getInstance("AES/GCM/NoPadding");
+            gcm.init(Cipher.ENCRYPT_MODE, this.key, new GCMParameterSpec(TAG_BITS, new byte[IV_LENGTH]));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("AES key rejected: " + key.length + " octets", e);
+        }
     }
 
     /**
@@ -39,43 +55,45 @@ final class AesGcm {
      */
     void seal(byte[] iv, byte[] buf, int aadOff, int aadLen, byte[] aad2, int aad2Off, int aad2Len,
               int dataOff, int dataLen, int tagOff) {
-        start(iv);
-        ctr.xorKeystream(counter, buf, dataOff, dataLen);
-        computeTag(buf, aadOff, aadLen, aad2, aad2Off, aad2Len, dataOff, dataLen);
-        System.arraycopy(tag, 0, buf, tagOff, TAG_LENGTH);
+        checkLayout(dataOff, dataLen, tagOff);
+        try {
+            gcm.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv, 0, IV_LENGTH));
+            gcm.updateAAD(buf, aadOff, aadLen);
+            if (aad2Len > 0) {
+                gcm.updateAAD(aad2, aad2Off, aad2Len);
+            }
+            gcm.doFinal(buf, dataOff, dataLen, buf, dataOff);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES/GCM refused a packet it is built for", e);
+        }
     }
 
     /**
      * Verifies the tag at {@code tagOff} over the same layout as {@link #seal} and, only if it
-     * verifies, decrypts the data in place.
+     * verifies, decrypts the data in place; a packet that fails is left as it was.
      */
     boolean open(byte[] iv, byte[] buf, int aadOff, int aadLen, byte[] aad2, int aad2Off, int aad2Len,
                  int dataOff, int dataLen, int tagOff) {
-        start(iv);
-        computeTag(buf, aadOff, aadLen, aad2, aad2Off, aad2Len, dataOff, dataLen);
-        if (!CryptoBytes.constantTimeEquals(tag, 0, buf, tagOff, TAG_LENGTH)) {
+        checkLayout(dataOff, dataLen, tagOff);
+        try {
+            gcm.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv, 0, IV_LENGTH));
+            gcm.updateAAD(buf, aadOff, aadLen);
+            if (aad2Len > 0) {
+                gcm.updateAAD(aad2, aad2Off, aad2Len);
+            }
+            gcm.doFinal(buf, dataOff, dataLen + TAG_LENGTH, buf, dataOff);
+            return true;
+        } catch (AEADBadTagException e) {
             return false;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES/GCM refused a packet it is built for", e);
         }
-        ctr.xorKeystream(counter, buf, dataOff, dataLen);
-        return true;
     }
 
-    /** J0 = IV || 0^31 || 1; the tag mask is E(J0) and the data keystream starts at inc32(J0). */
-    private void start(byte[] iv) {
-        System.arraycopy(iv, 0, counter, 0, IV_LENGTH);
-        Bytes.put32(counter, 12, 1);
-        ctr.encryptBlock(counter, 0, tagMask, 0);
-        Bytes.put32(counter, 12, 2);
-    }
-
-    private void computeTag(byte[] buf, int aadOff, int aadLen, byte[] aad2, int aad2Off, int aad2Len,
-                            int dataOff, int dataLen) {
-        ghash.reset();
-        ghash.update(buf, aadOff, aadLen);
-        ghash.update(aad2, aad2Off, aad2Len);
-        ghash.pad();
-        ghash.update(buf, dataOff, dataLen);
-        ghash.finish((long) aadLen + aad2Len, dataLen, tag, 0);
-        CryptoBytes.xor(tagMask, 0, tag, 0, TAG_LENGTH);
+    private static void checkLayout(int dataOff, int dataLen, int tagOff) {
+        if (tagOff != dataOff + dataLen) {
+            throw new IllegalArgumentException("GCM tag must follow the data: tag at " + tagOff + ", data ends at "
+                    + (dataOff + dataLen));
+        }
     }
 }

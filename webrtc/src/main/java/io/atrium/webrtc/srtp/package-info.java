@@ -7,12 +7,14 @@
  * {@link io.atrium.webrtc.srtp.SrtpContext}; each context protects or unprotects RTP and RTCP in
  * place and reports bad packets as negative {@link io.atrium.webrtc.srtp.SrtpError} codes.
  *
- * <p>Hot path: no allocation per packet once every SSRC has been seen, verified by a test. AES runs
- * through one JCA {@code AES/ECB/NoPadding} cipher per session key, keyed once; counter mode is
- * built on it for AES-CM and GCM, GHASH is table-driven Java, HMAC-SHA1 is composed from two JCA
- * {@code SHA-1} digests. JCA {@code AES/GCM} and {@code Mac} would allocate on every packet, and
- * JCA GCM refuses to re-init for encryption with its last key and IV; here nonce uniqueness comes
- * from SRTP's index bookkeeping instead, and the sender refuses to reuse an index. Contexts are
- * thread-confined.
+ * <p>Hot path, SRTP_AES128_CM_HMAC_SHA1_80: no allocation per packet once every SSRC has been seen,
+ * verified by a test. AES-CM runs through one JCA {@code AES/CTR/NoPadding} cipher per session key,
+ * re-initialised per packet with reused key and counter objects so that {@code init} allocates
+ * nothing; HMAC-SHA1 is composed from two JCA {@code SHA-1} digests ({@code Mac} would allocate).
+ *
+ * <p>SRTP_AEAD_AES_128_GCM runs on the JDK's {@code AES/GCM/NoPadding}: about 1 kB of short-lived
+ * garbage per packet (its per-packet {@code init}), bounded and independent of the packet size, in
+ * exchange for the CPU's carry-less-multiply GHASH, which no Java GHASH came close to (measured in
+ * docs/PERFORMANCE.md, "SRTP: decision"). Contexts are thread-confined.
  */
 package io.atrium.webrtc.srtp;

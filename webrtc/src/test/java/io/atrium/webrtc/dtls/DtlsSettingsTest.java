@@ -17,14 +17,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DtlsSettingsTest {
 
     private static final List<SrtpProfile> BOTH =
-            List.of(SrtpProfile.SRTP_AEAD_AES_128_GCM, SrtpProfile.SRTP_AES128_CM_HMAC_SHA1_80);
+            List.of(SrtpProfile.SRTP_AES128_CM_HMAC_SHA1_80, SrtpProfile.SRTP_AEAD_AES_128_GCM);
 
     @Test
-    void defaultsPreferGcmAtMtu1200() {
+    void defaultsPreferAesCmAtMtu1200() {
         DtlsSettings defaults = DtlsSettings.defaults();
         assertThat(defaults.mtu()).isEqualTo(1200);
         assertThat(defaults.srtpProfiles()).containsExactlyElementsOf(BOTH);
-        assertThat(defaults.srtpProfileIds()).containsExactly(0x0007, 0x0001);
+        assertThat(defaults.srtpProfileIds()).containsExactly(0x0001, 0x0007);
     }
 
     static Stream<Arguments> invalid() {

@@ -76,9 +76,9 @@ class ClientPeerTest {
 
         assertThat(peer.state()).isEqualTo(PeerState.CONNECTED);
         assertThat(server.selected()).isEqualTo(peer.localAddress());
-        assertThat(server.keys.get(5, TimeUnit.SECONDS).profile()).isEqualTo(SrtpProfile.SRTP_AEAD_AES_128_GCM);
-        assertThat(peer.srtpProfile()).isEqualTo(SrtpProfile.SRTP_AEAD_AES_128_GCM);
-        assertThat(peer.srtpOverhead()).isEqualTo(20);
+        assertThat(server.keys.get(5, TimeUnit.SECONDS).profile()).isEqualTo(SrtpProfile.SRTP_AES128_CM_HMAC_SHA1_80);
+        assertThat(peer.srtpProfile()).isEqualTo(SrtpProfile.SRTP_AES128_CM_HMAC_SHA1_80);
+        assertThat(peer.srtpOverhead()).isEqualTo(14);
 
         int count = 200;
         long wireBytes = 0;
@@ -86,7 +86,7 @@ class ClientPeerTest {
             byte[] plain = Media.rtp(CLIENT_SSRC, seq, 100 + seq % 50);
             byte[] buf = Arrays.copyOf(plain, plain.length + peer.srtpOverhead());
             assertThat(peer.sendRtp(buf, 0, plain.length)).isTrue();
-            wireBytes += plain.length + 16;
+            wireBytes += plain.length + peer.srtpProfile().rtpOverhead();
         }
         for (int seq = 0; seq < count; seq++) {
             byte[] got = server.rtp.poll(5, TimeUnit.SECONDS);
@@ -111,7 +111,8 @@ class ClientPeerTest {
         assertThat(clientRtcp.poll(5, TimeUnit.SECONDS)).isEqualTo(Media.pli(SERVER_SSRC, CLIENT_SSRC));
 
         assertThat(peer.packetsReceived()).isEqualTo(count + 1);
-        assertThat(peer.bytesReceived()).isEqualTo(count * (12 + 60 + 16L) + 12 + 20);
+        SrtpProfile p = peer.srtpProfile();
+        assertThat(peer.bytesReceived()).isEqualTo(count * (12 + 60L + p.rtpOverhead()) + 12 + p.rtcpOverhead());
         assertThat(peer.srtpErrors()).isZero();
         assertThat(clientRtp).isEmpty();
     }

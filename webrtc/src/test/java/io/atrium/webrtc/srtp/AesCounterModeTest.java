@@ -2,9 +2,14 @@ package io.atrium.webrtc.srtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import javax.crypto.Cipher;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
-/** RFC 3711 appendix B.2: AES-CM keystream. */
+/** RFC 3711 appendix B.2: AES-CM keystream; reuse of one instance across IVs, splits and a 128-bit carry. */
 class AesCounterModeTest {
     private static final byte[] SESSION_KEY = Hex.bytes("2B7E151628AED2A6ABF7158809CF4F3C");
     private static final byte[] SESSION_SALT = Hex.bytes("F0F1F2F3F4F5F6F7F8F9FAFBFCFD");
@@ -40,8 +45,31 @@ class AesCounterModeTest {
         ctr.xorKeystream(iv, whole, 0, whole.length);
         byte[] shifted = new byte[2003];
         ctr.xorKeystream(iv, shifted, 3, 2000);
-        assertThat(java.util.Arrays.copyOfRange(shifted, 3, 2003)).isEqualTo(whole);
+        assertThat(Arrays.copyOfRange(shifted, 3, 2003)).isEqualTo(whole);
         assertThat(shifted[0] | shifted[1] | shifted[2]).isZero();
+    }
+
+    @Test
+    void reusedInstanceRestartsAtEachIvAndMatchesJdkCounterMode() throws Exception {
+        SplittableRandom random = new SplittableRandom(3711);
+        AesCounterMode ctr = new AesCounterMode(SESSION_KEY);
+        Cipher jdk = Cipher.getInstance("AES/CTR/NoPadding");
+        for (int round = 0; round < 100; round++) {
+            byte[] iv = new byte[16];
+            random.nextBytes(iv);
+            Arrays.fill(iv, 12, 16, (byte) 0xFF);
+            int length = random.nextInt(0, 5000);
+            byte[] data = new byte[length];
+            random.nextBytes(data);
+            jdk.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(SESSION_KEY, "AES"), new IvParameterSpec(iv));
+            byte[] expected = jdk.doFinal(data);
+
+            int split = random.nextInt(0, length + 1);
+            ctr.start(iv);
+            ctr.apply(data, 0, split);
+            ctr.apply(data, split, length - split);
+            assertThat(data).as("round %d", round).isEqualTo(expected);
+        }
     }
 
     private static String block(byte[] keystream, int n) {

@@ -1,0 +1,128 @@
+package io.atrium.server.compat.live;
+
+import io.atrium.server.auth.Secrets;
+import io.atrium.server.compat.EventParams;
+import io.atrium.server.compat.live.LiveStreams.LiveException;
+import io.atrium.server.config.Compat;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Contract 000 at its root paths: {@code POST /verify-passcode}, {@code /create-stream},
+ * {@code /join-stream-as-speaker}, {@code /join-stream-as-viewer}, {@code /viewer-connected-to-player},
+ * {@code /raise-hand}, {@code /remove-speaker}, {@code /send-speaker-invite} and {@code /delete-stream}.
+ * Every request is checked against the configured passcode first; errors are
+ * {@code {"error": {"message", "explanation"}}} with the texts of docs/CONTRACTS.md.
+ */
+public final class LiveStreamApi {
+
+    private static final Logger log = LoggerFactory.getLogger(LiveStreamApi.class);
+
+    private final LiveStreams streams;
+    private final Compat.Live config;
+    private final Instant expiry;
+    private final Clock clock;
+
+    public LiveStreamApi(LiveStreams streams, Compat.Live config, Clock clock) {
+        this.streams = streams;
+        this.config = config;
+        this.expiry = config.expiry();
+        this.clock = clock;
+        if (config.passcode().isEmpty()) {
+            log.info("compat.live.passcode is not set: the live streaming endpoints (contract 000) refuse every request");
+        }
+    }
+
+    public void routes(RoutesConfig r) {
+        r.post("/verify-passcode", ctx -> handle(ctx, p -> Map.of("verified", true)));
+        r.post("/create-stream", ctx -> handle(ctx, p -> streams.create(identity(p), streamName(p)).body()));
+        r.post("/join-stream-as-speaker", ctx -> handle(ctx, p -> streams.joinAsSpeaker(identity(p), streamName(p)).body()));
+        r.post("/join-stream-as-viewer", ctx -> handle(ctx, p -> streams.joinAsViewer(identity(p), streamName(p)).body()));
+        r.post("/viewer-connected-to-player", ctx -> handle(ctx, p -> {
+            streams.viewerConnected(identity(p), streamName(p));
+            return Map.of("success", true);
+        }));
+        r.post("/raise-hand", ctx -> handle(ctx, p -> {
+            String identity = identity(p);
+            String name = streamName(p);
+            if (p.get("hand_raised").isEmpty()) {
+                throw missing("hand_raised");
+            }
+            boolean raised = p.bool("hand_raised").orElseThrow(() ->
+                    new LiveException(400, "invalid hand_raised", "The hand_raised parameter must be true or false."));
+            streams.raiseHand(identity, name, raised);
+            return Map.of("sent", true);
+        }));
+        r.post("/remove-speaker", ctx -> handle(ctx, p -> {
+            String identity = identity(p);
+            streams.removeSpeaker(identity, required(p, "room_name"));
+            return Map.of("removed", true);
+        }));
+        r.post("/send-speaker-invite", ctx -> handle(ctx, p -> {
+            String identity = identity(p);
+            streams.sendSpeakerInvite(identity, required(p, "room_sid"));
+            return Map.of("sent", true);
+        }));
+        r.post("/delete-stream", ctx -> handle(ctx, p -> {
+            streams.delete(streamName(p));
+            return Map.of("deleted", true);
+        }));
+    }
+
+    private interface Endpoint {
+        Object run(EventParams params);
+    }
+
+    private void handle(Context ctx, Endpoint endpoint) {
+        try {
+            checkPasscode(ctx.header("Authorization"));
+            ctx.status(200).json(endpoint.run(EventParams.of(ctx)));
+        } catch (LiveException e) {
+            Map<String, Object> error = new LinkedHashMap<>();
+            error.put("message", e.getMessage());
+            error.put("explanation", e.explanation);
+            ctx.status(e.status).json(Map.of("error", error));
+        }
+    }
+
+    private void checkPasscode(String header) {
+        if (expiry != null && !clock.instant().isBefore(expiry)) {
+            throw new LiveException(401, "passcode expired",
+                    "The passcode used to validate application users has expired. Re-deploy the application to refresh the passcode.");
+        }
+        if (config.passcode().isEmpty() || header == null || !Secrets.equal(config.passcode(), header)) {
+            throw new LiveException(401, "passcode incorrect", "The passcode used to validate application users is incorrect.");
+        }
+    }
+
+    private static String identity(EventParams p) {
+        return limited(p, "user_identity");
+    }
+
+    private static String streamName(EventParams p) {
+        return limited(p, "stream_name");
+    }
+
+    private static String limited(EventParams p, String name) {
+        String value = required(p, name);
+        if (value.length() > LiveStreams.MAX_NAME) {
+            throw new LiveException(400, "invalid " + name,
+                    "The " + name + " parameter must have at most " + LiveStreams.MAX_NAME + " characters.");
+        }
+        return value;
+    }
+
+    private static String required(EventParams p, String name) {
+        return p.get(name).orElseThrow(() -> missing(name));
+    }
+
+    private static LiveException missing(String name) {
+        return new LiveException(400, "missing " + name, "The " + name + " parameter is missing.");
+    }
+}

@@ -1,0 +1,281 @@
+package io.atrium.server.compat.live;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.atrium.server.auth.AccessToken;
+import io.atrium.server.auth.Grants;
+import io.atrium.server.auth.TokenService;
+import io.atrium.server.config.AtriumConfig;
+import io.atrium.server.room.RoomListener;
+import io.atrium.server.room.RoomService;
+import io.atrium.server.state.StateService;
+import io.atrium.server.store.Room;
+import io.atrium.server.store.RoomSpec;
+import io.atrium.server.store.RoomStore;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Interactive live streams (contract 000) over Atrium's rooms: one stored room per live stream, the
+ * host and speakers as publishing members, viewers as hidden receive-only members of the same room,
+ * and the stream's state (maps {@code speakers}, {@code viewers}, {@code raised_hands}, documents
+ * {@code user-<identity>}) in the room's shared state. The transitions of docs/CONTRACTS.md are driven
+ * by the room's own events: a speaker whose media connects goes on stage, anyone who leaves is
+ * removed from every map.
+ */
+public final class LiveStreams implements RoomListener {
+
+    /** Tokens live 4 hours, as in the original. */
+    static final long TOKEN_TTL_SECONDS = 4 * 3600;
+    static final String SPEAKERS = "speakers";
+    static final String VIEWERS = "viewers";
+    static final String RAISED_HANDS = "raised_hands";
+    static final int MAX_NAME = 128;
+    private static final Logger log = LoggerFactory.getLogger(LiveStreams.class);
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    /** One live stream: its name, its room, who created it. */
+    record Stream(String name, UUID room, String host) {
+    }
+
+    /** A failure answered as {@code {"error": {"message", "explanation"}}}. */
+    static final class LiveException extends RuntimeException {
+        final int status;
+        final String explanation;
+
+        LiveException(int status, String message, String explanation) {
+            super(message);
+            this.status = status;
+            this.explanation = explanation;
+        }
+    }
+
+    private final RoomStore rooms;
+    private final TokenService tokens;
+    private final RoomService roomService;
+    private final StateService state;
+    private final String signingKey;
+    private final long emptyTimeoutMillis;
+    private final Map<String, Stream> byName = new ConcurrentHashMap<>();
+    private final Map<UUID, Stream> byRoom = new ConcurrentHashMap<>();
+
+    public LiveStreams(AtriumConfig config, RoomStore rooms, TokenService tokens, RoomService roomService) {
+        this.rooms = rooms;
+        this.tokens = tokens;
+        this.roomService = roomService;
+        this.state = roomService.state();
+        this.signingKey = new TreeMap<>(config.auth().apiKeys()).firstKey();
+        this.emptyTimeoutMillis = TimeUnit.SECONDS.toMillis(config.compat().live().emptyStreamTimeoutSeconds());
+        roomService.addListener(this);
+    }
+
+    /** What the three token endpoints answer. */
+    record Joined(String token, Stream stream, boolean withUserDocument, String identity) {
+        Map<String, Object> body() {
+            Map<String, Object> names = new LinkedHashMap<>();
+            names.put("speakers_map", SPEAKERS);
+            names.put("viewers_map", VIEWERS);
+            names.put("raised_hands_map", RAISED_HANDS);
+            if (withUserDocument) {
+                names.put("user_document", userDocument(identity));
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("token", token);
+            body.put("room_sid", stream.room().toString());
+            body.put("chat_enabled", true);
+            body.put("sync_object_names", names);
+            return body;
+        }
+    }
+
+    static String userDocument(String identity) {
+        return "user-" + identity;
+    }
+
+    // ---- endpoints ----
+
+    Joined create(String identity, String name) {
+        Stream stream;
+        synchronized (this) {
+            if (byName.containsKey(name)) {
+                throw new LiveException(500, "error creating room", "Room exists");
+            }
+            Room room = rooms.create(new RoomSpec(name, RoomSpec.PasswordChange.KEEP, null, false, false, true, List.of()));
+            stream = new Stream(name, room.uuid(), identity);
+            byName.put(name, stream);
+            byRoom.put(stream.room(), stream);
+        }
+        state.createMap(stream.room(), SPEAKERS);
+        state.createMap(stream.room(), VIEWERS);
+        state.createMap(stream.room(), RAISED_HANDS);
+        state.putItem(stream.room(), SPEAKERS, identity, host(true));
+        scheduleEmptyCheck(stream);
+        log.info("live stream '{}' created by '{}' in room {}", name, identity, stream.room());
+        return new Joined(mint(stream, identity, true), stream, false, identity);
+    }
+
+    Joined joinAsSpeaker(String identity, String name) {
+        Stream stream = find(name);
+        if (state.document(stream.room(), userDocument(identity)).isEmpty()) {
+            state.setDocument(stream.room(), userDocument(identity), invite(false));
+        }
+        return new Joined(mint(stream, identity, true), stream, true, identity);
+    }
+
+    Joined joinAsViewer(String identity, String name) {
+        Stream stream = find(name);
+        state.setDocument(stream.room(), userDocument(identity), invite(false));
+        return new Joined(mint(stream, identity, false), stream, true, identity);
+    }
+
+    void viewerConnected(String identity, String name) {
+        Stream stream = find(name);
+        state.putItem(stream.room(), VIEWERS, identity, NODES.objectNode());
+    }
+
+    void raiseHand(String identity, String name, boolean raised) {
+        Stream stream = find(name);
+        if (raised) {
+            state.putItem(stream.room(), RAISED_HANDS, identity, NODES.objectNode());
+        } else {
+            state.removeItem(stream.room(), RAISED_HANDS, identity);
+        }
+    }
+
+    void sendSpeakerInvite(String identity, String roomSid) {
+        Stream stream = stream(roomSid).orElseThrow(() ->
+                new LiveException(500, "error updating user document", "The user document does not exist."));
+        boolean updated = state.updateDocument(stream.room(), userDocument(identity), doc -> {
+            ObjectNode next = doc.isObject() ? (ObjectNode) doc : NODES.objectNode();
+            next.put("speaker_invite", true);
+            return next;
+        });
+        if (!updated) {
+            throw new LiveException(500, "error updating user document", "The user document does not exist.");
+        }
+    }
+
+    void removeSpeaker(String identity, String roomName) {
+        Stream stream = find(roomName);
+        boolean removed;
+        try {
+            removed = roomService.removeMember(stream.room(), identity, true).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new LiveException(500, "error removing speaker", "The room did not answer.");
+        }
+        if (!removed) {
+            throw new LiveException(500, "error removing speaker", "The participant is not connected to the room.");
+        }
+    }
+
+    void delete(String name) {
+        Stream stream = byName.get(name);
+        if (stream == null) {
+            throw new LiveException(500, "error deleting stream", "The requested stream was not found.");
+        }
+        end(stream, "deleted");
+    }
+
+    // ---- room events ----
+
+    @Override
+    public void memberConnected(UUID room, String identity, AccessToken token) {
+        Stream stream = byRoom.get(room);
+        if (stream == null || !token.grants().publish()) {
+            return;
+        }
+        state.removeItem(room, VIEWERS, identity);
+        state.removeItem(room, RAISED_HANDS, identity);
+        state.putItem(room, SPEAKERS, identity, host(identity.equals(stream.host())));
+    }
+
+    @Override
+    public void memberLeft(UUID room, String identity, AccessToken token) {
+        if (byRoom.containsKey(room)) {
+            state.removeItem(room, SPEAKERS, identity);
+            state.removeItem(room, VIEWERS, identity);
+            state.removeItem(room, RAISED_HANDS, identity);
+        }
+    }
+
+    @Override
+    public void roomEnded(UUID room) {
+        Stream stream = byRoom.get(room);
+        if (stream != null) {
+            scheduleEmptyCheck(stream);
+        }
+    }
+
+    // ---- helpers ----
+
+    /** Ends the stream unless someone is in its room when the empty-stream timeout has passed. */
+    private void scheduleEmptyCheck(Stream stream) {
+        roomService.schedule(() -> {
+            if (byRoom.get(stream.room()) == stream && !roomService.isActive(stream.room())) {
+                end(stream, "empty for " + emptyTimeoutMillis / 1000 + " s");
+            }
+        }, emptyTimeoutMillis);
+    }
+
+    private void end(Stream stream, String why) {
+        synchronized (this) {
+            if (!byName.remove(stream.name(), stream)) {
+                return;
+            }
+            byRoom.remove(stream.room(), stream);
+        }
+        try {
+            roomService.endRoom(stream.room()).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("ending the room of live stream '{}' took too long: {}", stream.name(), e.toString());
+            state.clear(stream.room());
+        }
+        rooms.delete(stream.room());
+        log.info("live stream '{}' ended ({})", stream.name(), why);
+    }
+
+    private Stream find(String name) {
+        Stream stream = byName.get(name);
+        if (stream == null) {
+            throw new LiveException(500, "error finding room", "The requested room '" + name + "' was not found.");
+        }
+        return stream;
+    }
+
+    private Optional<Stream> stream(String roomSid) {
+        try {
+            return Optional.ofNullable(byRoom.get(UUID.fromString(roomSid)));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Host and speakers publish, subscribe, chat and read the stream state; viewers receive, chat and read, hidden. */
+    private String mint(Stream stream, String identity, boolean speaker) {
+        List<String> readable = List.of(SPEAKERS, VIEWERS, RAISED_HANDS, userDocument(identity));
+        Grants grants = speaker
+                ? Grants.participant().withState(readable)
+                : new Grants(false, true, EnumSet.noneOf(Grants.Source.class), true, true, readable);
+        boolean admin = speaker && identity.equals(stream.host());
+        return tokens.mint(signingKey, stream.room(), identity, identity, Optional.empty(), admin, grants, TOKEN_TTL_SECONDS)
+                .token();
+    }
+
+    private static JsonNode host(boolean host) {
+        return NODES.objectNode().put("host", host);
+    }
+
+    private static JsonNode invite(boolean invited) {
+        return NODES.objectNode().put("speaker_invite", invited);
+    }
+}

@@ -1,0 +1,130 @@
+package io.atrium.server.compat.meetings;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.atrium.server.auth.ApiKeys;
+import io.atrium.server.auth.AuthException;
+import io.atrium.server.auth.Secrets;
+import io.atrium.server.compat.EventParams;
+import io.atrium.server.compat.meetings.Meetings.MeetingException;
+import io.atrium.server.config.Compat;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Contract 001: {@code POST /admin/create}, {@code /admin/join}, {@code /user/enter-waiting-room} and
+ * {@code /user/join}. Errors are bare JSON strings ({@code "Error: Missing meeting_id"}); every
+ * response, errors and CORS preflights included, carries {@code Access-Control-Allow-Origin: *}.
+ * The admin endpoints need the server's API credentials or the configured admin passcode.
+ */
+public final class MeetingsApi {
+
+    static final String[] PATHS = {"/admin/create", "/admin/join", "/user/enter-waiting-room", "/user/join"};
+    static final int MAX_NAME = 128;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger log = LoggerFactory.getLogger(MeetingsApi.class);
+
+    private final Meetings meetings;
+    private final ApiKeys apiKeys;
+    private final Compat.Meetings config;
+
+    public MeetingsApi(Meetings meetings, ApiKeys apiKeys, Compat.Meetings config) {
+        this.meetings = meetings;
+        this.apiKeys = apiKeys;
+        this.config = config;
+    }
+
+    public void routes(RoutesConfig r) {
+        r.before("/admin/*", MeetingsApi::cors);
+        r.before("/user/*", MeetingsApi::cors);
+        for (String path : PATHS) {
+            r.options(path, ctx -> ctx.status(204)
+                    .header("Access-Control-Allow-Methods", "POST, OPTIONS")
+                    .header("Access-Control-Allow-Headers", "Authorization, Content-Type")
+                    .header("Access-Control-Max-Age", "600"));
+        }
+        r.post("/admin/create", ctx -> handle(ctx, p -> {
+            requireAdmin(ctx);
+            Optional<Integer> digits = p.get("n_digits").map(MeetingsApi::digits);
+            return Map.of("meeting_id", meetings.create(digits));
+        }));
+        r.post("/admin/join", ctx -> handle(ctx, p -> {
+            requireAdmin(ctx);
+            String meetingId = required(p, "meeting_id");
+            // the document's {room_id, identity, token} and the original code's {"video_params": {...}} in one
+            Map<String, Object> params = meetings.adminJoin(meetingId, name(p)).body();
+            Map<String, Object> body = new java.util.LinkedHashMap<>(params);
+            body.put("video_params", params);
+            return body;
+        }));
+        r.post("/user/enter-waiting-room", ctx -> handle(ctx, p -> meetings.enterWaitingRoom(required(p, "meeting_id"))));
+        r.post("/user/join", ctx -> handle(ctx, p -> {
+            String meetingId = required(p, "meeting_id");
+            String roomId = required(p, "room_id");
+            String identity = required(p, "identity");
+            return meetings.userJoin(meetingId, roomId, identity, name(p)).body();
+        }));
+    }
+
+    private interface Endpoint {
+        Object run(EventParams params);
+    }
+
+    private static void cors(Context ctx) {
+        ctx.header("Access-Control-Allow-Origin", "*");
+    }
+
+    private void handle(Context ctx, Endpoint endpoint) throws JsonProcessingException {
+        try {
+            ctx.status(200).json(endpoint.run(EventParams.of(ctx)));
+        } catch (MeetingException e) {
+            ctx.status(e.status).contentType("application/json").result(JSON.writeValueAsString(e.getMessage()));
+        } catch (RuntimeException e) {
+            log.error("{} failed", ctx.path(), e);
+            ctx.status(500).contentType("application/json").result(JSON.writeValueAsString(Meetings.CANNOT_CREATE));
+        }
+    }
+
+    /** Server API credentials (Basic or Bearer JWT) or the admin passcode, else the 403 string. */
+    private void requireAdmin(Context ctx) {
+        String header = ctx.header("Authorization");
+        if (header != null) {
+            String passcode = config.adminPasscode();
+            if (!passcode.isEmpty() && (Secrets.equal(passcode, header) || Secrets.equal("Bearer " + passcode, header))) {
+                return;
+            }
+            try {
+                apiKeys.authenticate(header);
+                return;
+            } catch (AuthException e) {
+                // refused below
+            }
+        }
+        throw new MeetingException(403, Meetings.NOT_AUTHORIZED);
+    }
+
+    private static int digits(String value) {
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 1 && n <= 18) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new MeetingException(400, "Error: n_digits must be an integer from 1 to 18");
+    }
+
+    private static Optional<String> name(EventParams p) {
+        return p.get("name").map(String::trim).filter(n -> !n.isEmpty())
+                .map(n -> n.length() > MAX_NAME ? n.substring(0, MAX_NAME) : n);
+    }
+
+    private static String required(EventParams p, String name) {
+        return p.get(name).orElseThrow(() -> new MeetingException(400, "Error: Missing " + name));
+    }
+}

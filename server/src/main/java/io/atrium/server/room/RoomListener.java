@@ -1,0 +1,26 @@
+package io.atrium.server.room;
+
+import io.atrium.server.auth.AccessToken;
+import java.util.UUID;
+
+/**
+ * Room events for the layers above (the compat facades): called on the room's serial executor, so
+ * an implementation must be quick and must not call back into the room synchronously.
+ */
+public interface RoomListener {
+
+    /**
+     * A member's media connected: its publishing connection finished ICE and DTLS (for a member that
+     * only receives, its receiving connection). Called again after a reconnect on a new connection.
+     */
+    default void memberConnected(UUID room, String identity, AccessToken token) {
+    }
+
+    /** A member left the room: left, removed, timed out, or its socket stayed closed past the grace period. */
+    default void memberLeft(UUID room, String identity, AccessToken token) {
+    }
+
+    /** The room ended: its last member left (it had at least one), or it was ended by the server. */
+    default void roomEnded(UUID room) {
+    }
+}

@@ -1,0 +1,349 @@
+package io.atrium.server.state;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
+
+/**
+ * Shared state of live rooms: per room, named JSON documents and named maps of key → JSON value.
+ * Only the server writes (the compat facades, room events); clients read what their access token's
+ * {@code state} grant names, by subscribing over the WebSocket ({@code subscribe_state}), and then
+ * get every change as a {@code state_changed} notification (docs/PROTOCOL.md, "Shared state").
+ *
+ * <p>Thread-safe: each room's state has its own lock, and a change is applied and sent to that room's
+ * subscribers under it, so every subscriber sees the changes of one room in the order they were made,
+ * right after the snapshot its subscription returned. Sinks must not block (the WebSocket sends
+ * asynchronously). State is in memory: it lives until {@link #clear} (the room ended); subscriptions
+ * live until {@link #unsubscribeAll} (the socket closed) or {@link #clear}.
+ */
+public final class StateService {
+
+    /** Where a subscriber's notifications go: {@code {"method": "state_changed", "params": …}}. */
+    @FunctionalInterface
+    public interface Sink {
+        void notify(String method, Object params);
+    }
+
+    /** A document or a map, as a subscription reports it. */
+    public record Value(String type, Object value) {
+        static final String DOCUMENT = "document";
+        static final String MAP = "map";
+    }
+
+    private static final String CHANGED = "state_changed";
+
+    private final Map<UUID, RoomState> rooms = new ConcurrentHashMap<>();
+    /** Subscriber → rooms it subscribes in, for {@link #unsubscribeAll}. */
+    private final Map<Object, Set<UUID>> subscribed = new ConcurrentHashMap<>();
+
+    // ---- documents ----
+
+    /** Creates or replaces a document. */
+    public void setDocument(UUID room, String name, JsonNode value) {
+        withRoom(room, s -> {
+            s.documents.put(name, value.deepCopy());
+            s.maps.remove(name);
+            s.send(name, change(room, name, Value.DOCUMENT, null, value, false));
+        });
+    }
+
+    /**
+     * Replaces an existing document with {@code update} of its current value; false (and nothing
+     * changes) when there is no such document.
+     */
+    public boolean updateDocument(UUID room, String name, UnaryOperator<JsonNode> update) {
+        return withRoom(room, s -> {
+            JsonNode current = s.documents.get(name);
+            if (current == null) {
+                return false;
+            }
+            JsonNode next = update.apply(current.deepCopy());
+            if (!next.equals(current)) {
+                s.documents.put(name, next.deepCopy());
+                s.send(name, change(room, name, Value.DOCUMENT, null, next, false));
+            }
+            return true;
+        });
+    }
+
+    public Optional<JsonNode> document(UUID room, String name) {
+        RoomState s = rooms.get(room);
+        if (s == null) {
+            return Optional.empty();
+        }
+        synchronized (s) {
+            return Optional.ofNullable(s.documents.get(name)).map(JsonNode::deepCopy);
+        }
+    }
+
+    // ---- maps ----
+
+    /** Creates an empty map unless one exists. */
+    public void createMap(UUID room, String name) {
+        withRoom(room, s -> {
+            if (!s.maps.containsKey(name)) {
+                s.documents.remove(name);
+                s.maps.put(name, new LinkedHashMap<>());
+                s.send(name, change(room, name, Value.MAP, null, Map.of(), false));
+            }
+        });
+    }
+
+    /** Sets one item (creating the map if needed); subscribers hear of it only if the value changed. */
+    public void putItem(UUID room, String name, String key, JsonNode value) {
+        withRoom(room, s -> {
+            Map<String, JsonNode> map = s.maps.get(name);
+            if (map == null) {
+                s.documents.remove(name);
+                map = new LinkedHashMap<>();
+                s.maps.put(name, map);
+            }
+            if (!value.equals(map.get(key))) {
+                map.put(key, value.deepCopy());
+                s.send(name, change(room, name, Value.MAP, key, value, false));
+            }
+        });
+    }
+
+    /** Sets one item only if the key is absent (creating the map if needed). */
+    public void putItemIfAbsent(UUID room, String name, String key, JsonNode value) {
+        withRoom(room, s -> {
+            Map<String, JsonNode> map = s.maps.get(name);
+            if (map == null || !map.containsKey(key)) {
+                putItem(room, name, key, value);
+            }
+        });
+    }
+
+    /** Removes one item; true if it was there. */
+    public boolean removeItem(UUID room, String name, String key) {
+        RoomState s = rooms.get(room);
+        if (s == null) {
+            return false;
+        }
+        synchronized (s) {
+            Map<String, JsonNode> map = s.maps.get(name);
+            if (map == null || map.remove(key) == null) {
+                return false;
+            }
+            s.send(name, change(room, name, Value.MAP, key, null, true));
+            return true;
+        }
+    }
+
+    /** A copy of a map's items, in insertion order; empty when there is no such map. */
+    public Optional<Map<String, JsonNode>> map(UUID room, String name) {
+        RoomState s = rooms.get(room);
+        if (s == null) {
+            return Optional.empty();
+        }
+        synchronized (s) {
+            Map<String, JsonNode> map = s.maps.get(name);
+            return map == null ? Optional.empty() : Optional.of(copy(map));
+        }
+    }
+
+    // ---- whole names and rooms ----
+
+    /** Deletes a document or map; subscribers get {@code {name, deleted: true}}. */
+    public void delete(UUID room, String name) {
+        RoomState s = rooms.get(room);
+        if (s == null) {
+            return;
+        }
+        synchronized (s) {
+            boolean doc = s.documents.remove(name) != null;
+            boolean map = s.maps.remove(name) != null;
+            if (doc || map) {
+                s.send(name, change(room, name, doc ? Value.DOCUMENT : Value.MAP, null, null, true));
+            }
+            s.dropIfEmpty(room);
+        }
+    }
+
+    /**
+     * The room ended: every document and map goes, each subscriber hears {@code {name, deleted: true}}
+     * for the names it read that existed, and every subscription in the room ends.
+     */
+    public void clear(UUID room) {
+        RoomState s = rooms.get(room);
+        if (s == null) {
+            return;
+        }
+        synchronized (s) {
+            for (String name : new LinkedHashSet<>(s.names())) {
+                String type = s.documents.containsKey(name) ? Value.DOCUMENT : Value.MAP;
+                s.send(name, change(room, name, type, null, null, true));
+            }
+            s.documents.clear();
+            s.maps.clear();
+            for (Object key : s.subscribers.keySet()) {
+                subscribed.computeIfPresent(key, (k, set) -> {
+                    set.remove(room);
+                    return set.isEmpty() ? null : set;
+                });
+            }
+            s.subscribers.clear();
+            rooms.remove(room, s);
+        }
+    }
+
+    /** Whether the room has any state or subscriber (for tests and diagnostics). */
+    public boolean isEmpty(UUID room) {
+        return !rooms.containsKey(room);
+    }
+
+    // ---- subscriptions ----
+
+    /**
+     * Subscribes {@code subscriber} (any key, e.g. the connection's session) to {@code names} in
+     * {@code room}, adding to what it already reads there, and returns their current values: name →
+     * {@link Value}, or {@code null} for a name that does not exist (yet; its creation is notified).
+     * The caller checks the read grant first.
+     */
+    public Map<String, Value> subscribe(UUID room, Object subscriber, Sink sink, Collection<String> names) {
+        RoomState s = rooms.computeIfAbsent(room, id -> new RoomState());
+        synchronized (s) {
+            if (rooms.get(room) != s) { // cleared in between: start over on the new state
+                return subscribe(room, subscriber, sink, names);
+            }
+            Subscription sub = s.subscribers.computeIfAbsent(subscriber, k -> new Subscription(sink));
+            sub.names.addAll(names);
+            subscribed.computeIfAbsent(subscriber, k -> ConcurrentHashMap.newKeySet()).add(room);
+            Map<String, Value> snapshot = new LinkedHashMap<>();
+            for (String name : names) {
+                JsonNode doc = s.documents.get(name);
+                Map<String, JsonNode> map = s.maps.get(name);
+                snapshot.put(name, doc != null ? new Value(Value.DOCUMENT, doc.deepCopy())
+                        : map != null ? new Value(Value.MAP, copy(map)) : null);
+            }
+            return snapshot;
+        }
+    }
+
+    /** Stops {@code subscriber} reading {@code names} in {@code room} (all of them when empty). */
+    public void unsubscribe(UUID room, Object subscriber, Collection<String> names) {
+        RoomState s = rooms.get(room);
+        if (s == null) {
+            return;
+        }
+        synchronized (s) {
+            Subscription sub = s.subscribers.get(subscriber);
+            if (sub == null) {
+                return;
+            }
+            if (names.isEmpty()) {
+                sub.names.clear();
+            } else {
+                sub.names.removeAll(names);
+            }
+            if (sub.names.isEmpty()) {
+                s.subscribers.remove(subscriber);
+                subscribed.computeIfPresent(subscriber, (k, set) -> {
+                    set.remove(room);
+                    return set.isEmpty() ? null : set;
+                });
+            }
+            s.dropIfEmpty(room);
+        }
+    }
+
+    /** Ends every subscription of {@code subscriber} (its connection closed). */
+    public void unsubscribeAll(Object subscriber) {
+        Set<UUID> in = subscribed.remove(subscriber);
+        if (in != null) {
+            for (UUID room : List.copyOf(in)) {
+                unsubscribe(room, subscriber, List.of());
+            }
+        }
+    }
+
+    // ---- internals ----
+
+    private void withRoom(UUID room, java.util.function.Consumer<RoomState> work) {
+        withRoom(room, s -> {
+            work.accept(s);
+            return null;
+        });
+    }
+
+    private <T> T withRoom(UUID room, java.util.function.Function<RoomState, T> work) {
+        while (true) {
+            RoomState s = rooms.computeIfAbsent(room, id -> new RoomState());
+            synchronized (s) {
+                if (rooms.get(room) == s) {
+                    T result = work.apply(s);
+                    s.dropIfEmpty(room);
+                    return result;
+                }
+            }
+        }
+    }
+
+    private static Map<String, Object> change(UUID room, String name, String type, String key, Object value, boolean deleted) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("room", room.toString());
+        params.put("name", name);
+        params.put("type", type);
+        if (key != null) {
+            params.put("key", key);
+        }
+        if (deleted) {
+            params.put("deleted", true);
+        } else {
+            params.put("value", value);
+        }
+        return params;
+    }
+
+    private static Map<String, JsonNode> copy(Map<String, JsonNode> map) {
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        map.forEach((k, v) -> out.put(k, v.deepCopy()));
+        return out;
+    }
+
+    private static final class Subscription {
+        final Sink sink;
+        final Set<String> names = new HashSet<>();
+
+        Subscription(Sink sink) {
+            this.sink = sink;
+        }
+    }
+
+    /** One room's documents, maps and subscribers; guarded by its own monitor. */
+    private final class RoomState {
+        final Map<String, JsonNode> documents = new LinkedHashMap<>();
+        final Map<String, Map<String, JsonNode>> maps = new LinkedHashMap<>();
+        final Map<Object, Subscription> subscribers = new LinkedHashMap<>();
+
+        Set<String> names() {
+            Set<String> names = new LinkedHashSet<>(documents.keySet());
+            names.addAll(maps.keySet());
+            return names;
+        }
+
+        void send(String name, Map<String, Object> params) {
+            for (Subscription sub : subscribers.values()) {
+                if (sub.names.contains(name)) {
+                    sub.sink.notify(CHANGED, params);
+                }
+            }
+        }
+
+        void dropIfEmpty(UUID room) {
+            if (documents.isEmpty() && maps.isEmpty() && subscribers.isEmpty()) {
+                rooms.remove(room, this);
+            }
+        }
+    }
+}
