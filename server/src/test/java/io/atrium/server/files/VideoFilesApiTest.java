@@ -15,27 +15,38 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** The native file API end to end on a real server: upload, list, playback with ranges, every bad input. */
+/** The native file API end to end on a real server, over H2 and PostgreSQL: upload, list, playback with ranges, auth. */
+@ParameterizedClass
+@EnumSource(TestServer.Db.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class VideoFilesApiTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static TestServer server;
-    private static String room;
 
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(TestServer.Db.H2);
+    @Parameter
+    TestServer.Db db;
+
+    private TestServer server;
+    private String room;
+
+    @BeforeParameterizedClassInvocation
+    void start() {
+        server = TestServer.start(db);
         room = server.createRoom("films");
     }
 
-    @AfterAll
-    static void stop() {
+    @AfterParameterizedClassInvocation
+    void stop() {
         server.close();
     }
 
@@ -60,7 +71,7 @@ class VideoFilesApiTest {
         }
     }
 
-    private static HttpResponse<byte[]> get(String path, String... headers) {
+    private HttpResponse<byte[]> get(String path, String... headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(server.uri(path)).GET();
         if (headers.length > 0) {
             b.headers(headers);
