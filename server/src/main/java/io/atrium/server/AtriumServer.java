@@ -9,6 +9,10 @@ import io.atrium.server.store.Database;
 import io.atrium.server.store.RoomStore;
 import io.atrium.server.store.UserStore;
 import io.atrium.server.store.ChatStore;
+import io.atrium.server.store.VideoFileStore;
+import io.atrium.server.files.FileUrls;
+import io.atrium.server.files.LocalFileStorage;
+import io.atrium.server.files.VideoFileService;
 import io.atrium.server.room.RoomService;
 import io.atrium.server.sfu.Sfu;
 import io.atrium.server.transport.MediaTransport;
@@ -23,14 +27,30 @@ public final class AtriumServer implements AutoCloseable {
     private final MediaTransport media;
     private final Sfu sfu;
     private final RoomService roomService;
+    private final VideoFileService videoFiles;
     private final HttpApi http;
 
-    private AtriumServer(Database db, MediaTransport media, Sfu sfu, RoomService roomService, HttpApi http) {
+    private AtriumServer(Database db, MediaTransport media, Sfu sfu, RoomService roomService, VideoFileService videoFiles,
+                         HttpApi http) {
         this.db = db;
         this.media = media;
         this.sfu = sfu;
         this.roomService = roomService;
+        this.videoFiles = videoFiles;
         this.http = http;
+    }
+
+    private static VideoFileService videoFiles(AtriumConfig config, Database db, TokenService tokens, ApiKeys apiKeys, Clock clock) {
+        LocalFileStorage storage;
+        try {
+            storage = new LocalFileStorage(config.filesPath());
+        } catch (IOException e) {
+            throw new ConfigException("cannot use the files directory " + config.filesPath().toAbsolutePath()
+                    + " (files.dir): " + e, e);
+        }
+        FileUrls urls = new FileUrls(config.auth().apiKeys(), config.files().urlTtlSeconds(), clock);
+        return new VideoFileService(storage, new VideoFileStore(db.jdbc()), urls, tokens, apiKeys,
+                config.files().maxUploadBytes(), clock);
     }
 
     /** Starts everything or fails with a {@link ConfigException} after releasing what was opened. */
@@ -56,8 +76,9 @@ public final class AtriumServer implements AutoCloseable {
             TokenService tokens = new TokenService(config.auth().apiKeys(), clock);
             ChatStore chat = new ChatStore(db.jdbc(), clock);
             roomService = new RoomService(rooms, users, chat, tokens, sfu, config);
-            HttpApi http = new HttpApi(config, db, rooms, users, chat, apiKeys, tokens, sfu, roomService).start();
-            return new AtriumServer(db, media, sfu, roomService, http);
+            VideoFileService videoFiles = videoFiles(config, db, tokens, apiKeys, clock);
+            HttpApi http = new HttpApi(config, db, rooms, users, chat, apiKeys, tokens, sfu, roomService, videoFiles).start();
+            return new AtriumServer(db, media, sfu, roomService, videoFiles, http);
         } catch (RuntimeException e) {
             if (roomService != null) {
                 roomService.close();
@@ -72,6 +93,11 @@ public final class AtriumServer implements AutoCloseable {
 
     public Database database() {
         return db;
+    }
+
+    /** Shared video files: what the contract facades call. */
+    public VideoFileService videoFiles() {
+        return videoFiles;
     }
 
     public Sfu sfu() {

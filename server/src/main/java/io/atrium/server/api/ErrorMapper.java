@@ -1,6 +1,7 @@
 package io.atrium.server.api;
 
 import io.atrium.server.auth.AuthException;
+import io.atrium.server.files.FileException;
 import io.atrium.server.store.StoreException;
 import io.atrium.webrtc.sdp.SdpException;
 import io.javalin.config.RoutesConfig;
@@ -28,6 +29,12 @@ final class ErrorMapper {
         r.exception(AuthException.class, (e, ctx) -> write(ctx, 401, "unauthorized", e.getMessage(), null));
         r.exception(StoreException.Duplicate.class, (e, ctx) -> write(ctx, 409, "conflict", e.getMessage(), e.field()));
         r.exception(StoreException.MissingReference.class, (e, ctx) -> write(ctx, 400, "invalid_field", e.getMessage(), e.field()));
+        r.exception(FileException.class, (e, ctx) -> {
+            if (e.status() >= 500) {
+                log.error("file error on {} {}: {}", ctx.method(), ctx.path(), e.getMessage(), e.getCause());
+            }
+            write(ctx, e.status(), e.nativeCode(), e.getMessage(), null);
+        });
         r.exception(SdpException.class, (e, ctx) -> write(ctx, 400, "invalid_sdp", e.getMessage(), null));
         r.exception(HttpResponseException.class, (e, ctx) -> write(ctx, e.getStatus(), code(e.getStatus()),
                 e.getStatus() == 413 ? "request body is too large" : e.getMessage(), null));

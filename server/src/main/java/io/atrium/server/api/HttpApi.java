@@ -6,6 +6,7 @@ import io.atrium.server.auth.TokenService;
 import io.atrium.server.compat.calls.VideoCallApi;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.config.ConfigException;
+import io.atrium.server.files.VideoFileService;
 import io.atrium.server.store.CallSessionStore;
 import io.atrium.server.store.Database;
 import io.atrium.server.store.RoomStore;
@@ -38,7 +39,7 @@ public final class HttpApi {
     private final AtriumConfig.Http config;
 
     public HttpApi(AtriumConfig config, Database db, RoomStore rooms, UserStore users, ChatStore chat, ApiKeys apiKeys,
-                   TokenService tokens, Sfu sfu, RoomService roomService) {
+                   TokenService tokens, Sfu sfu, RoomService roomService, VideoFileService videoFiles) {
         this.config = config.http();
         PasswordHasher hasher = new PasswordHasher();
         RoomsApi roomsApi = new RoomsApi(rooms, hasher, roomService, chat);
@@ -55,6 +56,7 @@ public final class HttpApi {
                 java.time.Clock.systemUTC()), apiKeys, config.compat().meetings());
         VideoCallApi videoCall = new VideoCallApi(config, new CallSessionStore(db.jdbc(), java.time.Clock.systemUTC()), rooms,
                 apiKeys, tokens, roomService, java.time.Clock.systemUTC());
+        FilesApi filesApi = new FilesApi(videoFiles, rooms);
         this.app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.startup.showOldJavalinVersionWarning = false;
@@ -84,6 +86,7 @@ public final class HttpApi {
             usersApi.routes(c.routes);
             tokensApi.routes(c.routes);
             mediaStats.routes(c.routes);
+            filesApi.routes(c.routes);
             whipWhep.routes(c.routes);
             videoCall.routes(c.routes);
             c.routes.ws("/v1/rtc", rtc::configure);

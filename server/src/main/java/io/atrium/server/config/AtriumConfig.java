@@ -10,7 +10,7 @@ import java.util.Map;
  * in {@code atrium.sample.yaml}. Records are bound strictly: an unknown key is an error.
  */
 public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Database database, Auth auth, Rooms rooms,
-                           Compat compat, VideoCall videoCall) {
+                           Compat compat, VideoCall videoCall, Files files) {
 
     public AtriumConfig {
         dev = dev != null && dev;
@@ -22,21 +22,22 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
         rooms = rooms != null ? rooms : new Rooms(null, null, null, null);
         compat = compat != null ? compat : new Compat(null, null);
         videoCall = videoCall != null ? videoCall : new VideoCall(null, null, null, null, null, null, null, null);
+        files = files != null ? files : new Files(null, null, null);
     }
 
-    /** The seven-argument form, with default compat and video-call settings. */
+    /** The seven-argument form, with default compat, video-call and file settings. */
     public AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Database database, Auth auth, Rooms rooms) {
-        this(dev, dataDir, http, rtc, database, auth, rooms, null, null);
+        this(dev, dataDir, http, rtc, database, auth, rooms, null, null, null);
     }
 
     /** This configuration with other compat (000, 001) settings. */
     public AtriumConfig withCompat(Compat compat) {
-        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall);
+        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files);
     }
 
     /** This configuration with other video-call (003, 004) settings. */
     public AtriumConfig withVideoCall(VideoCall videoCall) {
-        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall);
+        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files);
     }
 
     /** The old six-argument form, with default room settings. */
@@ -46,7 +47,7 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
 
     /** Defaults, as if every key were absent. */
     public static AtriumConfig defaults() {
-        return new AtriumConfig(null, null, null, null, null, null, null, null, null);
+        return new AtriumConfig(null, null, null, null, null, null, null, null, null, null);
     }
 
     public boolean isDev() {
@@ -55,6 +56,16 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
 
     public Path dataPath() {
         return Path.of(dataDir);
+    }
+
+    /** This configuration with other file settings. */
+    public AtriumConfig withFiles(Files files) {
+        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files);
+    }
+
+    /** Where uploaded files live: {@code files.dir}, or {@code <data_dir>/files} when empty. */
+    public Path filesPath() {
+        return files.dir().isEmpty() ? dataPath().resolve("files") : Path.of(files.dir());
     }
 
     /** The HTTP edge: REST, WebSocket, static web app. */
@@ -117,6 +128,19 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
             sessionsPerMinute = sessionsPerMinute != null ? sessionsPerMinute : 10;
             tokensPerMinute = tokensPerMinute != null ? tokensPerMinute : 100;
             controlsPerMinute = controlsPerMinute != null ? controlsPerMinute : 60;
+        }
+    }
+
+    /**
+     * Shared video files (contract 003's video-file endpoints and {@code /v1/rooms/{uuid}/files}): where
+     * they are stored (empty: {@code <data_dir>/files}), the largest upload, and how long a signed
+     * playback URL stays valid.
+     */
+    public record Files(String dir, Long maxUploadBytes, Long urlTtlSeconds) {
+        public Files {
+            dir = dir != null ? dir : "";
+            maxUploadBytes = maxUploadBytes != null ? maxUploadBytes : 100L * 1024 * 1024;
+            urlTtlSeconds = urlTtlSeconds != null ? urlTtlSeconds : 6 * 3600L;
         }
     }
 

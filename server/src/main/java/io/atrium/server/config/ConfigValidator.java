@@ -54,6 +54,12 @@ final class ConfigValidator {
             problems.add("database.url '" + url + "' is not supported; use jdbc:postgresql://host:5432/db,"
                     + " jdbc:h2:..., or leave it empty for the embedded database");
         }
+        if (c.files().maxUploadBytes() < 1) {
+            problems.add("files.max_upload_bytes must be at least 1, got " + c.files().maxUploadBytes());
+        }
+        if (c.files().urlTtlSeconds() < 1) {
+            problems.add("files.url_ttl_seconds must be at least 1, got " + c.files().urlTtlSeconds());
+        }
         if (c.database().maxPoolSize() < 1) {
             problems.add("database.max_pool_size must be at least 1");
         }
@@ -76,7 +82,8 @@ final class ConfigValidator {
         }
         var http = new AtriumConfig.Http("127.0.0.1", c.http().port(), c.http().maxBodyBytes(), c.http().shutdownGraceSeconds());
         var auth = new AtriumConfig.Auth(keys, ttl, maxTtl);
-        return new AtriumConfig(true, c.dataDir(), http, c.rtc(), c.database(), auth, c.rooms(), c.compat(), c.videoCall());
+        return new AtriumConfig(true, c.dataDir(), http, c.rtc(), c.database(), auth, c.rooms(), c.compat(), c.videoCall(),
+                c.files());
     }
 
     private static void checkProductionKeys(List<String> problems, Map<String, String> keys) {

@@ -129,6 +129,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void fileSettings() throws Exception {
+        AtriumConfig defaults = loader.load(CommandLine.parse("--dev", "--data-dir", "/srv/atrium"), Map.of());
+        assertThat(defaults.files().maxUploadBytes()).isEqualTo(100L * 1024 * 1024);
+        assertThat(defaults.filesPath()).isEqualTo(Path.of("/srv/atrium/files"));
+        AtriumConfig set = load("files:\n  dir: /mnt/videos\n  max_upload_bytes: 5000000\n", Map.of("ATRIUM_FILES_URL_TTL_SECONDS", "60"), "--dev");
+        assertThat(set.filesPath()).isEqualTo(Path.of("/mnt/videos"));
+        assertThat(set.files().maxUploadBytes()).isEqualTo(5_000_000L);
+        assertThat(set.files().urlTtlSeconds()).isEqualTo(60L);
+        assertThatThrownBy(() -> load("files:\n  max_upload_bytes: 0\n  url_ttl_seconds: -5\n", Map.of(), "--dev"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("files.max_upload_bytes")
+                .hasMessageContaining("files.url_ttl_seconds");
+    }
+
+    @Test
     void badFlagsAreExplained() {
         assertThatThrownBy(() -> CommandLine.parse("--http-port", "eighty")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("--http-port needs a port number");
