@@ -55,7 +55,7 @@ public final class HttpApi {
                 new io.atrium.server.store.MeetingStore(db.jdbc(), java.time.Clock.systemUTC()), rooms, tokens, roomService,
                 java.time.Clock.systemUTC()), apiKeys, config.compat().meetings());
         VideoCallApi videoCall = new VideoCallApi(config, new CallSessionStore(db.jdbc(), java.time.Clock.systemUTC()), rooms,
-                apiKeys, tokens, roomService, java.time.Clock.systemUTC());
+                apiKeys, tokens, roomService, java.time.Clock.systemUTC(), videoFiles);
         FilesApi filesApi = new FilesApi(videoFiles, rooms);
         this.app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;

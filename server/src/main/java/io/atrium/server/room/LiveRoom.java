@@ -787,6 +787,11 @@ final class LiveRoom {
         return members.values().stream().filter(m -> !m.callId.equals(except) && !m.hidden()).map(Member::view).toList();
     }
 
+    /** A notification from outside the protocol (a facade's event) to everyone in the room. */
+    void announce(String method, Object params) {
+        broadcast(method, params);
+    }
+
     private void broadcast(String method, Object params) {
         for (Member m : members.values()) {
             if (m.session != null) {

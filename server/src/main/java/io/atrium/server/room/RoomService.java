@@ -297,6 +297,14 @@ public final class RoomService implements AutoCloseable {
         return onRoom(room, null, r -> r.setMutedByAdmin(member, audio, mute));
     }
 
+    /** Sends a notification to everyone in the room (members and watchers), e.g. a facade's event. */
+    public CompletableFuture<Boolean> announce(UUID room, String method, Object params) {
+        return onRoom(room, false, r -> {
+            r.announce(method, params);
+            return true;
+        });
+    }
+
     /**
      * Ends the room's live state, as {@link #endRoom}; completes with how many members were removed.
      */

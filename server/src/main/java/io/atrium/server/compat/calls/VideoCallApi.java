@@ -9,6 +9,9 @@ import io.atrium.server.auth.ApiKeys;
 import io.atrium.server.auth.AuthException;
 import io.atrium.server.auth.TokenService;
 import io.atrium.server.config.AtriumConfig;
+import io.atrium.server.files.FileException;
+import io.atrium.server.store.VideoFile;
+import io.atrium.server.files.VideoFileService;
 import io.atrium.server.room.MemberState;
 import io.atrium.server.room.RoomService;
 import io.atrium.server.room.RpcException;
@@ -59,9 +62,11 @@ public final class VideoCallApi {
     private final RateLimiter sessionLimit;
     private final RateLimiter tokenLimit;
     private final RateLimiter controlLimit;
+    private final VideoFileService files;
 
     public VideoCallApi(AtriumConfig config, CallSessionStore sessions, RoomStore rooms, ApiKeys apiKeys,
-                        TokenService tokens, RoomService live, Clock clock) {
+                        TokenService tokens, RoomService live, Clock clock, VideoFileService files) {
+        this.files = files;
         this.config = config.videoCall();
         this.sessions = sessions;
         this.rooms = rooms;
@@ -88,6 +93,8 @@ public final class VideoCallApi {
         r.post(BASE + "/session/{session_id}/mute", wrap(ctx -> mute(ctx, true)));
         r.post(BASE + "/session/{session_id}/unmute", wrap(ctx -> mute(ctx, false)));
         r.get(BASE + "/session/{session_id}/screen-shares", wrap(this::screenShares));
+        r.post(BASE + "/session/{session_id}/video-file", wrap(this::uploadVideoFile));
+        r.get(BASE + "/session/{session_id}/video-files", wrap(this::videoFiles));
         // the control center page (web/static/control/); static files have no directory index
         r.get("/control", ctx -> ctx.redirect("/control/index.html" + query(ctx)));
         r.get("/control/", ctx -> ctx.redirect("/control/index.html" + query(ctx)));
@@ -126,6 +133,8 @@ public final class VideoCallApi {
                     ctx.header("Retry-After", Long.toString(e.retryAfterSeconds));
                 }
                 error(ctx, e.status, e.code, e.getMessage());
+            } catch (FileException e) {
+                error(ctx, e.kind().status(), e.kind().code(), e.getMessage());
             } catch (HttpResponseException e) {
                 // Javalin's own, e.g. 413 when the body is above http.max_body_bytes
                 error(ctx, e.getStatus(), e.getStatus() == 413 ? "PAYLOAD_TOO_LARGE" : e.getStatus() < 500 ? "INVALID_INPUT"
@@ -305,6 +314,40 @@ public final class VideoCallApi {
             return share;
         }).toList();
         return Map.of("screen_shares", shares);
+    }
+
+    // ---- video files (003) ----
+
+    /**
+     * {@code POST …/video-file}: the caller's participant or control token for the session names the
+     * uploader ({@code uploaded_by}); the file is streamed to storage (docs/API.md, video files) and
+     * everyone in the session gets {@code video_file_shared}.
+     */
+    private Object uploadVideoFile(Context ctx) {
+        CallSession s = activeSession(ctx);
+        String header = ctx.header("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new CallException(401, "UNAUTHORIZED", "send the participant or control token of this session as"
+                    + " Authorization: Bearer <token>", 0);
+        }
+        AccessToken caller;
+        try {
+            caller = tokens.verify(header.substring(7).trim(), Optional.of(s.id()));
+        } catch (AuthException e) {
+            throw new CallException(401, "UNAUTHORIZED", "invalid token: " + e.getMessage(), 0);
+        }
+        VideoFile file = files.upload(ctx, s.id(), caller.identity());
+        Map<String, Object> info = files.describe(file);
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("session_id", s.id().toString());
+        event.put("file", info);
+        live.announce(s.id(), "video_file_shared", event);
+        return info;
+    }
+
+    private Object videoFiles(Context ctx) {
+        CallSession s = session(ctx);
+        return Map.of("files", files.list(s.id()).stream().map(files::describe).toList());
     }
 
     // ---- shapes ----

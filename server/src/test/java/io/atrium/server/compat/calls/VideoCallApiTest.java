@@ -513,10 +513,64 @@ class VideoCallApiTest {
     }
 
     @Test
-    void videoFilesAreNotServedYet() {
+    void videoFilesAreUploadedByAParticipantListedAndAnnounced() throws Exception {
         Session s = session("Files");
-        assertThat(get("/session/" + s.id() + "/video-files").status()).isEqualTo(404);
-        assertThat(post("/session/" + s.id() + "/video-file", "").status()).isEqualTo(404);
+        RpcClient operator = track(RpcClient.connect(server));
+        operator.call("watch_room", Map.of("auth_token", s.controlToken(), "events", "video_call"));
+        String token = post("/session/" + s.id() + "/participant-token", "{\"name\":\"Ann\"}").json().get("token").asText();
+        String annId = claims(token).get("sub").asText();
+        byte[] clip;
+        try (var in = getClass().getResourceAsStream("/media/clip-h264-aac.mp4")) {
+            clip = in.readAllBytes();
+        }
+
+        assertThat(upload(s.id(), "clip.mp4", clip, null).statusCode()).isEqualTo(401);
+        var r = upload(s.id(), "clip.mp4", clip, "Bearer " + token);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode file = JSON.readTree(r.body());
+        assertThat(file.get("filename").asText()).isEqualTo("clip.mp4");
+        assertThat(file.get("size").asLong()).isEqualTo(clip.length);
+        assertThat(file.get("duration").asDouble()).isCloseTo(2.0, org.assertj.core.data.Offset.offset(0.1));
+        assertThat(file.get("url").asText()).startsWith("/files/");
+        String fileId = file.get("file_id").asText();
+
+        JsonNode shared = operator.await("video_file_shared");
+        assertThat(shared.at("/file/file_id").asText()).isEqualTo(fileId);
+        assertThat(shared.get("session_id").asText()).isEqualTo(s.id());
+
+        JsonNode list = get("/session/" + s.id() + "/video-files").json().get("files");
+        assertThat(list).hasSize(1);
+        assertThat(list.at("/0/file_id").asText()).isEqualTo(fileId);
+        assertThat(list.at("/0/uploaded_by").asText()).isEqualTo(annId);
+        assertThat(list.at("/0/uploaded_at").asText()).isNotBlank();
+
+        var fake = upload(s.id(), "notes.mp4", "just text, not a video".getBytes(StandardCharsets.UTF_8), "Bearer " + token);
+        assertThat(fake.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(fake.body()).get("code").asText()).isEqualTo("INVALID_FILE_TYPE");
+        String unknown = UUID.randomUUID().toString();
+        assertThat(get("/session/" + unknown + "/video-files").status()).isEqualTo(404);
+        assertThat(upload(unknown, "clip.mp4", clip, "Bearer " + token).statusCode()).isEqualTo(404);
+        assertThat(server.send("GET", file.get("url").asText(), null, null).status()).isEqualTo(200);
+    }
+
+    java.net.http.HttpResponse<String> upload(String session, String filename, byte[] content, String authorization) {
+        String boundary = "----atrium-test-boundary";
+        var body = new java.io.ByteArrayOutputStream();
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
+                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(content);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        var request = java.net.http.HttpRequest.newBuilder(server.uri(API + "/session/" + session + "/video-file"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary);
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        try {
+            return java.net.http.HttpClient.newHttpClient().send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     // ---- CORS and limits ----
