@@ -310,12 +310,14 @@ function wireClient(client) {
     }
   });
   on('reconnecting', () => banner('Connection lost — reconnecting…'));
-  on('reconnected', () => { banner(''); loadChat(); });
+  on('reconnected', () => { banner(''); loadChat(); syncVideo(); });
   on('ended', ({ reason, message }) => {
     for (const tile of app.tiles.values()) tile.stopObserving?.();
     app.tiles.clear();
     $('grid').replaceChildren();
     $('screen-area').replaceChildren();
+    $('shared-video').pause();
+    $('stage').classList.remove('has-video');
     banner('');
     const text = {
       left: 'You left the meeting.',
@@ -327,7 +329,34 @@ function wireClient(client) {
     }[reason] ?? message;
     endWith(text);
   });
+  on('notification', ({ method, params }) => {
+    if (method === 'video_control') applyVideo(params);
+    if (method === 'video_file_shared') toast(`A video was shared: ${params.file?.filename ?? ''}`);
+  });
   on('error', ({ error, during }) => console.warn('atrium', during, error));
+}
+
+/**
+ * Plays the shared video as the server's state says: the file, playing or paused, at `position`
+ * seconds when the server stamped it (`at`, epoch ms), so everyone (and a late joiner) is in step.
+ * @param {{file_id: string, url: string, playing: boolean, position: number, at: number}} state
+ */
+function applyVideo(state) {
+  const video = $('shared-video');
+  if (video.dataset.file !== state.file_id) {
+    video.dataset.file = state.file_id;
+    video.src = state.url;
+  }
+  $('stage').classList.add('has-video');
+  const target = state.position + (state.playing ? Math.max(0, Date.now() - state.at) / 1000 : 0);
+  if (Math.abs(video.currentTime - target) > 0.25) video.currentTime = target;
+  if (state.playing) video.play().catch(e => console.warn('shared video', e)); else video.pause();
+}
+
+/** A joiner (or a reconnect) picks up the shared video where everyone else is. */
+function syncVideo() {
+  app.client.request('get_video_state').then(state => { if (state?.file_id) applyVideo(state); })
+    .catch(e => console.warn('video state', e));
 }
 
 function banner(text) {
@@ -345,6 +374,7 @@ function enterMeeting() {
   syncToolbar();
   renderPeople();
   loadChat();
+  syncVideo();
   if (client.isAdmin) client.waitingRoomMembers().catch(() => {});
   fillDeviceSelects($('mic-select'), $('cam-select'));
 }

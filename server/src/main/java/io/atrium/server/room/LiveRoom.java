@@ -115,6 +115,11 @@ final class LiveRoom {
             case "remove_member" -> remove(s, p);
             case "mute_member_audio", "unmute_member_audio", "mute_member_video", "unmute_member_video" -> adminMute(s, p, method);
             case "watch_room" -> watch(s, p);
+            case "video_control" -> videoControl(s, p);
+            case "get_video_state" -> {
+                requireAuthenticated(s);
+                yield video == null ? Map.of() : video;
+            }
             case "send_chat_message" -> sendChat(s, p);
             case "get_chat_history" -> {
                 requireAuthenticated(s);
@@ -585,6 +590,40 @@ final class LiveRoom {
             throw RpcException.noSuchMember();
         }
         return m;
+    }
+
+    // ---- a shared video file played in sync (contract 003) ----
+
+    /** The shared video's playback: file, url, playing, position (s) at {@code at} (epoch ms); null before any. */
+    private Map<String, Object> video;
+
+    private Object videoControl(Session s, Params p) {
+        requireAdmin(s);
+        String action = p.required("action", 16);
+        if (!action.equals("play") && !action.equals("pause") && !action.equals("seek")) {
+            throw RpcException.invalid("action");
+        }
+        String fileId = p.required("file_id", 64);
+        Optional<String> url = p.string("url", 2048);
+        boolean sameFile = video != null && fileId.equals(video.get("file_id"));
+        if (!sameFile && url.isEmpty()) {
+            throw RpcException.invalid("url");
+        }
+        long now = System.currentTimeMillis();
+        double current = !sameFile ? 0 : (double) video.get("position")
+                + (Boolean.TRUE.equals(video.get("playing")) ? (now - (long) video.get("at")) / 1000.0 : 0);
+        double position = p.decimal("position", 0, 86_400, current);
+        boolean playing = action.equals("play") || action.equals("seek") && sameFile && Boolean.TRUE.equals(video.get("playing"));
+        Map<String, Object> state = new LinkedHashMap<>();
+        state.put("file_id", fileId);
+        state.put("url", url.orElseGet(() -> (String) video.get("url")));
+        state.put("action", action);
+        state.put("playing", playing);
+        state.put("position", position);
+        state.put("at", now);
+        video = state;
+        broadcast("video_control", state);
+        return Map.of();
     }
 
     // ---- watching and chat ----

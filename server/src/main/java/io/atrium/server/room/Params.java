@@ -62,6 +62,17 @@ public final class Params {
         return v.intValue();
     }
 
+    double decimal(String name, double min, double max, double fallback) {
+        JsonNode v = node.get(name);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        if (!v.isNumber() || !Double.isFinite(v.doubleValue()) || v.doubleValue() < min || v.doubleValue() > max) {
+            throw RpcException.invalid(name);
+        }
+        return v.doubleValue();
+    }
+
     JsonNode array(String name) {
         JsonNode v = node.get(name);
         if (v == null || v.isNull()) {

@@ -35,7 +35,7 @@ public final class RtcSocket {
             "allow_member", "reject_member", "join_room", "subscribe_room", "leave_room", "raise_hand", "unraise_hand",
             "start_screen_share", "stop_screen_share", "send_reaction", "mute_audio", "unmute_audio", "mute_video",
             "unmute_video", "remove_member", "mute_member_audio", "unmute_member_audio", "mute_member_video",
-            "unmute_member_video", "watch_room", "send_chat_message", "get_chat_history",
+            "unmute_member_video", "watch_room", "send_chat_message", "get_chat_history", "video_control", "get_video_state",
             "subscribe_state", "unsubscribe_state");
     private static final Logger log = LoggerFactory.getLogger(RtcSocket.class);
 

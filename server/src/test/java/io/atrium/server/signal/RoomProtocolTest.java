@@ -473,6 +473,30 @@ class RoomProtocolTest {
         assertThat(gone.get("member").asText()).isEqualTo("ben");
     }
 
+    @Test
+    void videoControlIsForAdminsAndValidated() {
+        String room = room("\"open\": true,");
+        Joined admin = join(room, "admin-1", "username", "ada", "password", "password-ada");
+        Joined ann = join(room, "ann", "display_name", "Ann");
+        assertThat(ann.rpc().call("get_video_state", Map.of())).isEmpty();
+        assertError(ann.rpc().request("video_control", Map.of("file_id", "f", "url", "/files/f", "action", "play")), 403, "admin only");
+        assertError(admin.rpc().request("video_control", Map.of("file_id", "f", "url", "/files/f", "action", "rewind")), 400,
+                "invalid request: action");
+        assertError(admin.rpc().request("video_control", Map.of("file_id", "f", "action", "play")), 400, "invalid request: url");
+        assertError(admin.rpc().request("video_control", Map.of("file_id", "f", "url", "/files/f", "action", "seek", "position", -1)),
+                400, "invalid request: position");
+        admin.rpc().call("video_control", Map.of("file_id", "f", "url", "/files/f", "action", "pause", "position", 12.5));
+        JsonNode heard = ann.rpc().await("video_control");
+        assertThat(heard.get("file_id").asText()).isEqualTo("f");
+        assertThat(heard.get("url").asText()).isEqualTo("/files/f");
+        assertThat(heard.get("playing").asBoolean()).isFalse();
+        assertThat(heard.get("position").asDouble()).isEqualTo(12.5);
+        assertThat(heard.get("at").asLong()).isPositive();
+        JsonNode state = ann.rpc().call("get_video_state", Map.of());
+        assertThat(state.get("position").asDouble()).isEqualTo(12.5);
+        assertThat(state.get("action").asText()).isEqualTo("pause");
+    }
+
     // ---- framing ----
 
     @Test
