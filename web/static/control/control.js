@@ -21,6 +21,7 @@ const app = {
   events: [],
   socket: null,
   ended: false,
+  video: null,
 };
 window.controlApp = app;
 
@@ -217,6 +218,40 @@ const EVENTS = new Set(['participant_joined', 'participant_left', 'participant_m
   'camera_toggled', 'screen_share_started', 'screen_share_stopped', 'connection_quality_changed',
   'video_file_shared', 'session_ended']);
 
+// ------------------------------------------------------------------ shared video (003)
+
+/** Uploads a video file to the session; everyone in it is told (video_file_shared). */
+$('video-form').addEventListener('submit', async event => {
+  event.preventDefault();
+  $('video-error').textContent = '';
+  const form = new FormData();
+  form.append('file', event.target.file.files[0]);
+  try {
+    const res = await fetch(`${API}/session/${app.sessionId}/video-file`, {
+      method: 'POST', headers: { Authorization: `Bearer ${app.token}` }, body: form,
+    });
+    const data = await res.json().catch(() => null);
+    if (!res.ok) throw new Error(data?.error ?? `HTTP ${res.status}`);
+    app.video = data;
+    $('video-name').textContent = `${data.filename} (${Math.round(data.duration)} s)`;
+    $('video-controls').hidden = false;
+    event.target.reset();
+  } catch (e) {
+    $('video-error').textContent = `Could not share the video: ${e.message}`;
+  }
+});
+
+/** Play, pause or restart the shared video for everyone (video_control over the watching socket). */
+for (const button of document.querySelectorAll('[data-video]')) {
+  button.addEventListener('click', () => {
+    if (!app.video || app.socket?.readyState !== WebSocket.OPEN) return;
+    const action = button.dataset.video === 'restart' ? 'seek' : button.dataset.video;
+    const params = { file_id: app.video.file_id, url: app.video.url, action };
+    if (button.dataset.video === 'restart') params.position = 0;
+    app.socket.send(JSON.stringify({ id: `video-${Date.now()}`, method: 'video_control', params }));
+  });
+}
+
 let retryDelay = 500;
 function watch() {
   if (!app.token || app.ended) return;
@@ -236,6 +271,10 @@ function watch() {
       $('live-status').textContent = 'live';
       retryDelay = 500;
       refresh();
+      return;
+    }
+    if (typeof message.id === 'string' && message.id.startsWith('video-')) {
+      $('video-error').textContent = message.error ? `The video command failed: ${message.error.message}` : '';
       return;
     }
     if (!EVENTS.has(message.method)) return;

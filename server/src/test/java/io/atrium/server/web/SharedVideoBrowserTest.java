@@ -77,6 +77,29 @@ class SharedVideoBrowserTest {
         }
     }
 
+    @Test
+    void theOperatorSharesAndPlaysAVideoFromTheControlPage() throws Exception {
+        try (TestServer server = TestServer.start(Db.H2)) {
+            JsonNode session = server.send("POST", API + "/session", "{\"name\":\"Control video\"}", null).json();
+            String id = session.get("session_id").asText();
+            try (Page ann = join(server, id, "Ann"); Page control = Chromium.newPage("control")) {
+                control.navigate(server.uri("/control/?session=" + id + "#token=" + session.get("control_token").asText()).toString());
+                assertThat(control.locator("#live-status")).hasText("live");
+                java.nio.file.Path clip = java.nio.file.Path.of(SharedVideoBrowserTest.class.getResource("/media/clip-vp8-opus.webm").toURI());
+                control.locator("#video-form [name=file]").setInputFiles(clip);
+                control.locator("#video-form button[type=submit]").click();
+                assertThat(control.locator("#video-controls")).isVisible();
+                assertThat(control.locator("#video-name")).containsText("clip-vp8-opus.webm");
+                control.locator("[data-video=play]").click();
+                Chromium.waitFor(ann, "(v => !v.paused && v.currentTime > 0.3)(document.getElementById('shared-video'))",
+                        Duration.ofSeconds(10));
+                control.locator("[data-video=pause]").click();
+                Chromium.waitFor(ann, "document.getElementById('shared-video').paused", Duration.ofSeconds(5));
+                assertThat(control.locator("#video-error")).hasText("");
+            }
+        }
+    }
+
     static Page join(TestServer server, String session, String name) {
         JsonNode token = server.send("POST", API + "/session/" + session + "/participant-token", "{\"name\":\"" + name + "\"}", null)
                 .json();
