@@ -75,10 +75,13 @@ final class RoomsApi {
         ctx.json(Map.of("room", rooms.update(uuid, spec).orElseThrow(RoomsApi::noRoom)));
     }
 
-    private void delete(Context ctx) {
-        if (!rooms.delete(Requests.pathUuid(ctx, "uuid"))) {
+    /** Soft delete; a live meeting in the room ends with it (everyone gets {@code room_ended}). */
+    private void delete(Context ctx) throws Exception {
+        UUID uuid = Requests.pathUuid(ctx, "uuid");
+        if (!rooms.delete(uuid)) {
             throw noRoom();
         }
+        live.endRoom(uuid).get(5, TimeUnit.SECONDS);
         ctx.status(204);
     }
 

@@ -497,6 +497,16 @@ class RoomProtocolTest {
         assertThat(state.get("action").asText()).isEqualTo("pause");
     }
 
+    @Test
+    void deletingTheRoomEndsTheMeeting() {
+        String room = room("\"open\": true,");
+        Joined ann = join(room, "ann", "display_name", "Ann");
+        assertThat(server.delete("/v1/rooms/" + room).status()).isEqualTo(204);
+        assertThat(ann.rpc().await("room_ended")).isEmpty();
+        assertThat(ann.rpc().closed).succeedsWithin(java.time.Duration.ofSeconds(5));
+        assertError(client().request("authenticate", auth(room, "late")), 404, "room doesn't exist");
+    }
+
     // ---- framing ----
 
     @Test
