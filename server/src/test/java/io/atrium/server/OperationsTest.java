@@ -94,6 +94,20 @@ class OperationsTest {
     }
 
     @Test
+    void aRefusalBeforeTheBodyIsReadStillReachesTheClient() {
+        try (TestServer server = TestServer.start(Db.H2)) {
+            String room = server.createRoom("drain");
+            String body = "x".repeat(300_000);
+            for (int i = 0; i < 30; i++) {
+                // refused before the body is read (no credentials; a body that is not multipart)
+                assertThat(server.send("POST", "/v1/rooms/" + room + "/files", body, "text/plain", null).status()).isEqualTo(401);
+                assertThat(server.send("POST", "/v1/rooms/" + room + "/files", body, "text/plain", TestServer.BASIC).status())
+                        .isEqualTo(400);
+            }
+        }
+    }
+
+    @Test
     void portInUseIsExplained() {
         try (TestServer first = TestServer.start(Db.H2)) {
             AtriumConfig c = first.config();

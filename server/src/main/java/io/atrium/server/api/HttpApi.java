@@ -76,6 +76,13 @@ public final class HttpApi {
             c.requestLogger.http((ctx, ms) -> log.info("method={} path={} status={} ms={} ip={}",
                     ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms), ctx.ip()));
             ErrorMapper.install(c.routes);
+            // an error answered before the body was read: read a small body to its end, so the client
+            // gets the answer instead of a connection reset while it is still sending
+            c.routes.after(ctx -> {
+                if (ctx.statusCode() >= 400) {
+                    drainSmallBody(ctx);
+                }
+            });
             c.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
             c.routes.get("/readyz", ctx -> {
                 boolean ready = db.isReady();
@@ -116,6 +123,30 @@ public final class HttpApi {
     /** Stops accepting requests, lets in-flight ones finish within the grace period, then closes. */
     public void stop() {
         app.stop();
+    }
+
+    /** Bodies up to this size are read to their end after an error; larger ones are left and the connection closed. */
+    static final long DRAIN_LIMIT = 1 << 20;
+
+    private static void drainSmallBody(io.javalin.http.Context ctx) {
+        long length = ctx.req().getContentLengthLong();
+        if (length <= 0 || length > DRAIN_LIMIT) {
+            return;
+        }
+        try {
+            var in = ctx.req().getInputStream();
+            byte[] sink = new byte[8192];
+            long left = length;
+            while (left > 0) {
+                int n = in.read(sink, 0, (int) Math.min(sink.length, left));
+                if (n < 0) {
+                    break;
+                }
+                left -= n;
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // already consumed, or the client went away: nothing to keep in sync
+        }
     }
 
     private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
