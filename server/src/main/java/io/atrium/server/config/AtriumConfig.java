@@ -15,7 +15,7 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
     public AtriumConfig {
         dev = dev != null && dev;
         dataDir = dataDir != null ? dataDir : "./atrium-data";
-        http = http != null ? http : new Http(null, null, null, null);
+        http = http != null ? http : new Http(null, null, null, null, null, null, null);
         rtc = rtc != null ? rtc : new Rtc(null, null, null, null);
         database = database != null ? database : new Database(null, null, null, null);
         auth = auth != null ? auth : new Auth(null, null, null);
@@ -32,6 +32,11 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
 
     /** This configuration with other compat (000, 001) settings. */
     public AtriumConfig withCompat(Compat compat) {
+        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files);
+    }
+
+    /** This configuration with other HTTP edge settings. */
+    public AtriumConfig withHttp(Http http) {
         return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files);
     }
 
@@ -68,13 +73,32 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
         return files.dir().isEmpty() ? dataPath().resolve("files") : Path.of(files.dir());
     }
 
-    /** The HTTP edge: REST, WebSocket, static web app. */
-    public record Http(String host, Integer port, Long maxBodyBytes, Integer shutdownGraceSeconds) {
+    /**
+     * The HTTP edge: REST, WebSocket, static web app. {@code trustedProxies}: peers whose
+     * {@code X-Forwarded-For} names the client (addresses or CIDR blocks; empty: the TCP peer is the
+     * client); {@code failedAttemptsPerMinute} and {@code facadeRequestsPerMinute}: per client address, on
+     * the endpoints that check passcodes or look up guessable ids (docs/SECURITY.md, finding 9).
+     */
+    public record Http(String host, Integer port, Long maxBodyBytes, Integer shutdownGraceSeconds,
+                       List<String> trustedProxies, Integer failedAttemptsPerMinute, Integer facadeRequestsPerMinute) {
         public Http {
             host = host != null ? host : "0.0.0.0";
             port = port != null ? port : 7880;
             maxBodyBytes = maxBodyBytes != null ? maxBodyBytes : 1_048_576L;
             shutdownGraceSeconds = shutdownGraceSeconds != null ? shutdownGraceSeconds : 10;
+            trustedProxies = trustedProxies != null ? List.copyOf(trustedProxies) : List.of();
+            failedAttemptsPerMinute = failedAttemptsPerMinute != null ? failedAttemptsPerMinute : 10;
+            facadeRequestsPerMinute = facadeRequestsPerMinute != null ? facadeRequestsPerMinute : 600;
+        }
+
+        public Http(String host, Integer port, Long maxBodyBytes, Integer shutdownGraceSeconds) {
+            this(host, port, maxBodyBytes, shutdownGraceSeconds, null, null, null);
+        }
+
+        /** These settings with other client-address rules and limits. */
+        public Http withLimits(List<String> trustedProxies, Integer failedAttemptsPerMinute, Integer facadeRequestsPerMinute) {
+            return new Http(host, port, maxBodyBytes, shutdownGraceSeconds, trustedProxies, failedAttemptsPerMinute,
+                    facadeRequestsPerMinute);
         }
     }
 

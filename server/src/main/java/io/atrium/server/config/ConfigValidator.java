@@ -46,6 +46,14 @@ final class ConfigValidator {
         if (c.http().shutdownGraceSeconds() < 0) {
             problems.add("http.shutdown_grace_seconds must not be negative");
         }
+        for (String proxy : c.http().trustedProxies()) {
+            if (!io.atrium.server.edge.ClientAddress.validPattern(proxy)) {
+                problems.add("http.trusted_proxies: '" + proxy + "' is not an IP address, CIDR block (10.0.0.0/8) or range (a-b)");
+            }
+        }
+        if (c.http().failedAttemptsPerMinute() < 1 || c.http().facadeRequestsPerMinute() < 1) {
+            problems.add("http.failed_attempts_per_minute and http.facade_requests_per_minute must be at least 1");
+        }
         if (c.dataDir().isBlank()) {
             problems.add("data_dir is empty; give a directory for the embedded database and files");
         }
@@ -80,7 +88,8 @@ final class ConfigValidator {
         if (!c.isDev()) {
             return c;
         }
-        var http = new AtriumConfig.Http("127.0.0.1", c.http().port(), c.http().maxBodyBytes(), c.http().shutdownGraceSeconds());
+        var http = new AtriumConfig.Http("127.0.0.1", c.http().port(), c.http().maxBodyBytes(), c.http().shutdownGraceSeconds(),
+                c.http().trustedProxies(), c.http().failedAttemptsPerMinute(), c.http().facadeRequestsPerMinute());
         var auth = new AtriumConfig.Auth(keys, ttl, maxTtl);
         return new AtriumConfig(true, c.dataDir(), http, c.rtc(), c.database(), auth, c.rooms(), c.compat(), c.videoCall(),
                 c.files());
