@@ -48,7 +48,8 @@ public final class HttpApi {
         RtcSocket rtc = new RtcSocket(roomService, config.rooms());
         UsersApi usersApi = new UsersApi(users, hasher);
         TokensApi tokensApi = new TokensApi(tokens, rooms, users, config.auth());
-        WhipWhepApi whipWhep = new WhipWhepApi(tokens, rooms, sfu);
+        WhipWhepApi whipWhep = new WhipWhepApi(tokens, rooms, sfu,
+                new io.atrium.server.auth.TurnCredentials(config.turn(), java.time.Clock.systemUTC()));
         MediaStatsApi mediaStats = new MediaStatsApi(rooms, sfu);
         // who the client is (trusted proxies) and the per-address guard shared by the facades (docs/SECURITY.md)
         ClientAddress clients = new ClientAddress(this.config.trustedProxies());
