@@ -43,11 +43,6 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
         return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics);
     }
 
-    /** This configuration with other HTTP edge settings. */
-    public AtriumConfig withHttp(Http http) {
-        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics);
-    }
-
     /** This configuration with other video-call (003, 004) settings. */
     public AtriumConfig withVideoCall(VideoCall videoCall) {
         return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics);
