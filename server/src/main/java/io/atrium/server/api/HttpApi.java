@@ -47,7 +47,8 @@ public final class HttpApi {
         RtcSocket rtc = new RtcSocket(roomService, config.rooms());
         UsersApi usersApi = new UsersApi(users, hasher, config.sip().realm());
         TokensApi tokensApi = new TokensApi(tokens, rooms, users, config.auth());
-        WhipWhepApi whipWhep = new WhipWhepApi(tokens, rooms, sfu);
+        WhipWhepApi whipWhep = new WhipWhepApi(tokens, rooms, sfu,
+                new io.atrium.server.auth.TurnCredentials(config.turn(), java.time.Clock.systemUTC()));
         MediaStatsApi mediaStats = new MediaStatsApi(rooms, sfu);
         // contract facades 000 and 001 (docs/CONTRACTS.md)
         var liveApi = new io.atrium.server.compat.live.LiveStreamApi(new io.atrium.server.compat.live.LiveStreams(config,

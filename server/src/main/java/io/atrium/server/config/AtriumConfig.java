@@ -10,12 +10,12 @@ import java.util.Map;
  * in {@code atrium.sample.yaml}. Records are bound strictly: an unknown key is an error.
  */
 public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Database database, Auth auth, Rooms rooms,
-                           Compat compat, VideoCall videoCall, Files files, Sip sip) {
+                           Compat compat, VideoCall videoCall, Files files, Turn turn, Metrics metrics, Sip sip) {
 
     public AtriumConfig {
         dev = dev != null && dev;
         dataDir = dataDir != null ? dataDir : "./atrium-data";
-        http = http != null ? http : new Http(null, null, null, null);
+        http = http != null ? http : new Http(null, null, null, null, null);
         rtc = rtc != null ? rtc : new Rtc(null, null, null, null);
         database = database != null ? database : new Database(null, null, null, null);
         auth = auth != null ? auth : new Auth(null, null, null);
@@ -23,18 +23,26 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
         compat = compat != null ? compat : new Compat(null, null);
         videoCall = videoCall != null ? videoCall : new VideoCall(null, null, null, null, null, null, null, null);
         files = files != null ? files : new Files(null, null, null);
+        turn = turn != null ? turn : new Turn(null, null, null);
+        metrics = metrics != null ? metrics : new Metrics(null, null);
         sip = sip != null ? sip : Sip.off();
     }
 
-    /** The ten-argument form, with SIP off. */
+    /** The twelve-argument form, with SIP off. */
     public AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Database database, Auth auth, Rooms rooms,
-                        Compat compat, VideoCall videoCall, Files files) {
-        this(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, null);
+                        Compat compat, VideoCall videoCall, Files files, Turn turn, Metrics metrics) {
+        this(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, null);
     }
 
     /** This configuration with other SIP settings. */
     public AtriumConfig withSip(Sip sip) {
-        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, sip);
+        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip);
+    }
+
+    /** The ten-argument form, with default TURN and metrics settings. */
+    public AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Database database, Auth auth, Rooms rooms,
+                        Compat compat, VideoCall videoCall, Files files) {
+        this(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, null, null);
     }
 
     /** The seven-argument form, with default compat, video-call and file settings. */
@@ -44,12 +52,12 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
 
     /** This configuration with other compat (000, 001) settings. */
     public AtriumConfig withCompat(Compat compat) {
-        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, sip);
+        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip);
     }
 
     /** This configuration with other video-call (003, 004) settings. */
     public AtriumConfig withVideoCall(VideoCall videoCall) {
-        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, sip);
+        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip);
     }
 
     /** The old six-argument form, with default room settings. */
@@ -59,7 +67,7 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
 
     /** Defaults, as if every key were absent. */
     public static AtriumConfig defaults() {
-        return new AtriumConfig(null, null, null, null, null, null, null, null, null, null, null);
+        return new AtriumConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public boolean isDev() {
@@ -70,9 +78,24 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
         return Path.of(dataDir);
     }
 
+    /** This configuration with other HTTP settings. */
+    public AtriumConfig withHttp(Http http) {
+        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip);
+    }
+
+    /** This configuration with other TURN settings. */
+    public AtriumConfig withTurn(Turn turn) {
+        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip);
+    }
+
+    /** This configuration with other metrics settings. */
+    public AtriumConfig withMetrics(Metrics metrics) {
+        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip);
+    }
+
     /** This configuration with other file settings. */
     public AtriumConfig withFiles(Files files) {
-        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, sip);
+        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip);
     }
 
     /** Where uploaded files live: {@code files.dir}, or {@code <data_dir>/files} when empty. */
@@ -81,12 +104,62 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
     }
 
     /** The HTTP edge: REST, WebSocket, static web app. */
-    public record Http(String host, Integer port, Long maxBodyBytes, Integer shutdownGraceSeconds) {
+    public record Http(String host, Integer port, Long maxBodyBytes, Integer shutdownGraceSeconds, Tls tls) {
         public Http {
             host = host != null ? host : "0.0.0.0";
             port = port != null ? port : 7880;
             maxBodyBytes = maxBodyBytes != null ? maxBodyBytes : 1_048_576L;
             shutdownGraceSeconds = shutdownGraceSeconds != null ? shutdownGraceSeconds : 10;
+            tls = tls != null ? tls : new Tls(null, null, null);
+        }
+
+        public Http(String host, Integer port, Long maxBodyBytes, Integer shutdownGraceSeconds) {
+            this(host, port, maxBodyBytes, shutdownGraceSeconds, null);
+        }
+
+        /** These settings on another listen address. */
+        public Http withHost(String host) {
+            return new Http(host, port, maxBodyBytes, shutdownGraceSeconds, tls);
+        }
+    }
+
+    /**
+     * HTTPS and WSS served directly: a PEM certificate chain and private key, re-read when either file
+     * changes. {@code redirectPort} (0: off) also listens with plain HTTP there and redirects to HTTPS.
+     */
+    public record Tls(String certFile, String keyFile, Integer redirectPort) {
+        public Tls {
+            certFile = certFile != null ? certFile : "";
+            keyFile = keyFile != null ? keyFile : "";
+            redirectPort = redirectPort != null ? redirectPort : 0;
+        }
+
+        public boolean enabled() {
+            return !certFile.isEmpty();
+        }
+    }
+
+    /**
+     * TURN relays handed to clients (coturn's REST-credential scheme, {@code use-auth-secret}): the
+     * {@code turn:}/{@code turns:}/{@code stun:} URLs, the shared {@code static-auth-secret}, and how
+     * long a minted credential stays valid. No URLs: clients get no ICE servers.
+     */
+    public record Turn(List<String> urls, String secret, Long ttlSeconds) {
+        public Turn {
+            urls = urls != null ? List.copyOf(urls) : List.of();
+            secret = secret != null ? secret : "";
+            ttlSeconds = ttlSeconds != null ? ttlSeconds : 86_400L;
+        }
+    }
+
+    /**
+     * The Prometheus endpoint {@code /metrics}: on or off, and the bearer token a scraper must send.
+     * Without a token it is open in dev mode and closed (403) otherwise.
+     */
+    public record Metrics(Boolean enabled, String bearerToken) {
+        public Metrics {
+            enabled = enabled == null || enabled;
+            bearerToken = bearerToken != null ? bearerToken : "";
         }
     }
 

@@ -37,6 +37,8 @@ final class ConfigValidator {
         }
         compat(problems, c.compat());
         sip(problems, c.sip());
+        turn(problems, c.turn());
+        tls(problems, c.http().tls(), c.http().port());
         videoCall(problems, c.videoCall(), c.auth().maxTokenTtlSeconds());
         if (c.http().host().isBlank()) {
             problems.add("http.host is empty; use 0.0.0.0 to listen everywhere or an address such as 127.0.0.1");
@@ -81,10 +83,9 @@ final class ConfigValidator {
         if (!c.isDev()) {
             return c;
         }
-        var http = new AtriumConfig.Http("127.0.0.1", c.http().port(), c.http().maxBodyBytes(), c.http().shutdownGraceSeconds());
         var auth = new AtriumConfig.Auth(keys, ttl, maxTtl);
-        return new AtriumConfig(true, c.dataDir(), http, c.rtc(), c.database(), auth, c.rooms(), c.compat(), c.videoCall(),
-                c.files(), c.sip().forDev());
+        return new AtriumConfig(true, c.dataDir(), c.http().withHost("127.0.0.1"), c.rtc(), c.database(), auth, c.rooms(),
+                c.compat(), c.videoCall(), c.files(), c.turn(), c.metrics(), c.sip().forDev());
     }
 
     private static void checkProductionKeys(List<String> problems, Map<String, String> keys) {
@@ -185,6 +186,34 @@ final class ConfigValidator {
                             + " (digits, * # +)");
                 }
             });
+        }
+    }
+
+    private static void turn(List<String> problems, AtriumConfig.Turn t) {
+        boolean relays = false;
+        for (String url : t.urls()) {
+            if (!url.matches("(turns?|stuns?):[^\\s<>\"]+")) {
+                problems.add("turn.urls: '" + url + "' is not a turn:, turns: or stun: URL such as turn:turn.example.com:3478?transport=udp");
+            }
+            relays |= url.startsWith("turn");
+        }
+        if (relays && t.secret().isBlank()) {
+            problems.add("turn.secret is empty: set coturn's static-auth-secret here (coturn runs with use-auth-secret)");
+        }
+        if (t.ttlSeconds() < 60) {
+            problems.add("turn.ttl_seconds must be at least 60, got " + t.ttlSeconds());
+        }
+    }
+
+    private static void tls(List<String> problems, AtriumConfig.Tls tls, int httpPort) {
+        if (tls.certFile().isEmpty() != tls.keyFile().isEmpty()) {
+            problems.add("http.tls: set both cert_file and key_file (PEM), or neither");
+        }
+        if (tls.redirectPort() != 0 && !tls.enabled()) {
+            problems.add("http.tls.redirect_port needs http.tls.cert_file and key_file (it redirects to HTTPS)");
+        }
+        if (tls.redirectPort() < 0 || tls.redirectPort() > 65535 || tls.redirectPort() != 0 && tls.redirectPort() == httpPort) {
+            problems.add("http.tls.redirect_port must be a free port other than http.port (0: no redirect), got " + tls.redirectPort());
         }
     }
 
