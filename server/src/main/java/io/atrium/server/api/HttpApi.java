@@ -2,6 +2,7 @@ package io.atrium.server.api;
 
 import io.atrium.server.auth.ApiKeys;
 import io.atrium.server.auth.PasswordHasher;
+import io.atrium.server.sip.Registrar;
 import io.atrium.server.auth.TokenService;
 import io.atrium.server.compat.calls.VideoCallApi;
 import io.atrium.server.config.AtriumConfig;
@@ -41,12 +42,12 @@ public final class HttpApi {
     private final AtriumConfig.Http config;
 
     public HttpApi(AtriumConfig config, Database db, RoomStore rooms, UserStore users, ChatStore chat, ApiKeys apiKeys,
-                   TokenService tokens, Sfu sfu, RoomService roomService, VideoFileService videoFiles) {
+                   TokenService tokens, Sfu sfu, RoomService roomService, VideoFileService videoFiles, Registrar registrar) {
         this.config = config.http();
         PasswordHasher hasher = new PasswordHasher();
         RoomsApi roomsApi = new RoomsApi(rooms, hasher, roomService, chat);
         RtcSocket rtc = new RtcSocket(roomService, config.rooms());
-        UsersApi usersApi = new UsersApi(users, hasher);
+        UsersApi usersApi = new UsersApi(users, hasher, config.sip().realm());
         TokensApi tokensApi = new TokensApi(tokens, rooms, users, config.auth());
         WhipWhepApi whipWhep = new WhipWhepApi(tokens, rooms, sfu,
                 new io.atrium.server.auth.TurnCredentials(config.turn(), java.time.Clock.systemUTC()));
@@ -64,6 +65,7 @@ public final class HttpApi {
         VideoCallApi videoCall = new VideoCallApi(config, new CallSessionStore(db.jdbc(), java.time.Clock.systemUTC()), rooms,
                 apiKeys, tokens, roomService, java.time.Clock.systemUTC(), videoFiles, clients, guard);
         FilesApi filesApi = new FilesApi(videoFiles, rooms);
+        SipApi sipApi = new SipApi(registrar);
         this.app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.startup.showOldJavalinVersionWarning = false;
@@ -101,6 +103,7 @@ public final class HttpApi {
             tokensApi.routes(c.routes);
             mediaStats.routes(c.routes);
             filesApi.routes(c.routes);
+            sipApi.routes(c.routes);
             whipWhep.routes(c.routes);
             videoCall.routes(c.routes);
             c.routes.ws("/v1/rtc", rtc::configure);
