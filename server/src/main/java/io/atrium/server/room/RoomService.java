@@ -21,6 +21,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -106,7 +108,18 @@ public final class RoomService implements AutoCloseable {
                     return;
                 }
                 try {
-                    result.complete(target.handle(session, method, params));
+                    Object r = target.handle(session, method, params);
+                    if (r instanceof CompletionStage<?> later) {
+                        later.whenComplete((v, e) -> {
+                            if (e != null) {
+                                result.completeExceptionally(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+                            } else {
+                                result.complete(v);
+                            }
+                        });
+                    } else {
+                        result.complete(r);
+                    }
                 } catch (RuntimeException e) {
                     result.completeExceptionally(e);
                 }
@@ -120,7 +133,7 @@ public final class RoomService implements AutoCloseable {
     /** The socket of {@code session} closed. */
     public void closed(Session session) {
         state.unsubscribeAll(session);
-        UUID room = session.room;
+        UUID room = session.binding().room();
         LiveRoom target = room == null ? null : live.get(room);
         if (target != null) {
             target.execute(() -> {
@@ -145,10 +158,11 @@ public final class RoomService implements AutoCloseable {
                 return token.room();
             }
             default -> {
-                if (session.room == null) {
+                UUID room = session.binding().room();
+                if (room == null) {
                     throw new RpcException(404, "member didn't authenticate");
                 }
-                return session.room;
+                return room;
             }
         }
     }
@@ -242,6 +256,19 @@ public final class RoomService implements AutoCloseable {
     /** Runs {@code task} after {@code delayMillis} on the rooms' timer thread. */
     public void schedule(Runnable task, long delayMillis) {
         timer.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** A socket admitted to {@code room} was admitted elsewhere: that room drops what it held. */
+    void released(UUID room) {
+        LiveRoom target = live.get(room);
+        if (target != null) {
+            target.execute(() -> {
+                if (!target.forgotten) {
+                    target.sweep();
+                    target.forgetIfIdle();
+                }
+            });
+        }
     }
 
     void forget(LiveRoom room) {
