@@ -26,6 +26,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -54,6 +56,8 @@ final class LiveRoom {
     private String activeSpeaker;
     private long lastSpeechMillis;
     private long lastQualityMillis;
+    /** Authentications whose passwords are being checked off the executor: the room stays until they decide. */
+    private int pendingAdmissions;
     /** Whether anyone ever joined: only then does this room "end" when it empties. */
     private boolean hadMembers;
     private volatile boolean occupied;
@@ -106,9 +110,7 @@ final class LiveRoom {
                 Member m = seat(s, b);
                 m.screenShare = method.equals("start_screen_share");
                 m.screenShareSinceMillis = System.currentTimeMillis();
-                if (m.screen != null) {
-                    m.screen.paused(!m.screenShare);
-                }
+                applyPause(m);
                 broadcast("member_" + method, Map.of("member", m.callId));
                 yield Map.of();
             }
@@ -131,6 +133,7 @@ final class LiveRoom {
             case "video_control" -> videoControl(p);
             case "get_video_state" -> video == null ? Map.of() : video;
             case "send_chat_message" -> sendChat(b, p);
+            case "refresh_token" -> refreshToken(s, b, p);
             case "get_chat_history" -> {
                 Optional<UUID> before = p.string("before").map(v -> parseUuid(v, "before"));
                 yield Map.of("messages", service.chat.history(id, before, p.integer("limit", 1, 200, 50)));
@@ -243,7 +246,9 @@ final class LiveRoom {
     /**
      * {@code authenticate}: the session is bound (admitted, or waiting) only when the checks pass; a
      * refusal changes nothing. A call id whose seat is taken (or kept for a reconnect) needs proof of
-     * being that member: the socket that holds it, or the token the seat was joined with.
+     * being that member: the socket that holds it, or the token the seat was joined with. Passwords are
+     * checked off this room's executor (the room keeps answering meanwhile), after the limits on failed
+     * passwords per client address and per room; the decision is made back here.
      */
     private Object authenticate(Session s, Params p) {
         String callId = p.required("call_id", 128);
@@ -252,18 +257,57 @@ final class LiveRoom {
         Optional<String> proof = p.string("auth_token", 8192);
         claimable(s, callId, proof);
         Room room = service.room(id);
-        Optional<User> user = service.identify(p);
+        boolean hashes = p.string("username").isPresent() || room.hasPassword() && roomPassword.isPresent();
+        if (hashes) {
+            service.checkFailedPasswords(s.address, id);
+        }
+        CompletableFuture<Credentials> checked = service.offRoom(() -> credentials(s.address, room, p, roomPassword));
+        pendingAdmissions++;
+        return checked.handleAsync((c, error) -> {
+            pendingAdmissions--;
+            if (error != null) {
+                forgetIfIdle();
+                throw error instanceof CompletionException ce ? ce : new CompletionException(error);
+            }
+            return conclude(s, callId, proof, displayName, room, c);
+        }, this::execute);
+    }
+
+    /** What the credentials prove: the directory user (if any) and whether the room password is right. */
+    private record Credentials(Optional<User> user, boolean passwordOk) {
+    }
+
+    /** On the hashing pool: checks the user's and the room's password; each wrong one counts as a failure. */
+    private Credentials credentials(String address, Room room, Params p, Optional<String> roomPassword) {
+        Optional<User> user;
+        try {
+            user = service.identify(p);
+        } catch (RpcException e) {
+            service.failedPassword(address, id);
+            throw e;
+        }
+        boolean passwordOk = room.hasPassword() && roomPassword.isPresent()
+                && service.rooms.passwordHash(id).map(h -> service.hasher.matches(roomPassword.get(), h)).orElse(false);
+        if (room.hasPassword() && roomPassword.isPresent() && !passwordOk) {
+            service.failedPassword(address, id);
+        }
+        return new Credentials(user, passwordOk);
+    }
+
+    /** Back on the room's executor: admits, puts in the waiting room, or refuses, by the rules of docs/PROTOCOL.md. */
+    private Object conclude(Session s, String callId, Optional<String> proof, Optional<String> displayName, Room room,
+                            Credentials c) {
+        claimable(s, callId, proof); // again: the seat may have been taken meanwhile
+        Optional<User> user = c.user();
         String name = displayName.filter(n -> !n.isBlank()).orElseGet(() -> user.map(User::displayName).orElse("Guest"));
         Optional<Room.RoomMember> stored = user.flatMap(u -> room.members().stream().filter(m -> m.userId().equals(u.uuid())).findFirst());
         boolean admin = stored.map(Room.RoomMember::admin).orElse(false);
-        boolean passwordOk = room.hasPassword() && roomPassword.isPresent()
-                && service.rooms.passwordHash(id).map(h -> service.hasher.matches(roomPassword.get(), h)).orElse(false);
         UUID userId = user.map(User::uuid).orElse(null);
         if (!admin) {
-            if (room.forcePassword() && !passwordOk) {
+            if (room.forcePassword() && !c.passwordOk()) {
                 throw new RpcException(401, "You'll need the correct password to get in the room");
             }
-            boolean admitted = !room.forceWaitingRoom() && (stored.isPresent() || room.open() || passwordOk);
+            boolean admitted = !room.forceWaitingRoom() && (stored.isPresent() || room.open() || c.passwordOk());
             if (!admitted) {
                 enterWaiting(s, new Binding(id, Session.State.WAITING, callId, name, userId, null, null));
                 throw new RpcException(403, "not allowed for this room, waiting to be accpeted");
@@ -371,7 +415,7 @@ final class LiveRoom {
         Negotiated<TrackInfo> n;
         try {
             n = service.negotiator.publish(sdp, previous);
-            checkGrants(token, n);
+            checkGrants(m.permit(token), n);
         } catch (RpcException e) {
             router.release();
             throw e;
@@ -433,9 +477,10 @@ final class LiveRoom {
             }
             replaced.client.close("replaced by a new connection");
         }
-        m.token = token;
+        m.token = m.permit(token);
+        m.admin = m.token.admin();
         m.disconnectedAtMillis = 0;
-        admit(s, new Binding(id, Session.State.MEMBER, m.callId, m.name, m.user, token, null));
+        admit(s, new Binding(id, Session.State.MEMBER, m.callId, m.name, m.user, m.token, null));
         m.session = s;
         members.put(m.callId, m);
         occupied = hadMembers = true;
@@ -506,15 +551,17 @@ final class LiveRoom {
         }
     }
 
+    /** Forwards each published track only while it is unmuted (shared) and the member's grants allow it. */
     private void applyPause(Member m) {
+        Grants g = m.token.grants();
         if (m.microphone != null) {
-            m.microphone.paused(m.audioMuted);
+            m.microphone.paused(m.audioMuted || !g.mayPublish(Grants.Source.MICROPHONE));
         }
         if (m.camera != null) {
-            m.camera.paused(m.videoMuted);
+            m.camera.paused(m.videoMuted || !g.mayPublish(Grants.Source.CAMERA));
         }
         if (m.screen != null) {
-            m.screen.paused(!m.screenShare);
+            m.screen.paused(!m.screenShare || !g.mayPublish(Grants.Source.SCREEN));
         }
     }
 
@@ -801,6 +848,129 @@ final class LiveRoom {
         return Map.of("message", message);
     }
 
+    // ---- tokens: expiry, refresh, revocation, live permissions (docs/SECURITY.md, finding 2) ----
+
+    /**
+     * {@code refresh_token {auth_token}}: the socket goes on with a fresh token of the same identity for
+     * this room (before the one it has expires). A member's live permission changes stay in force.
+     */
+    private Object refreshToken(Session s, Binding b, Params p) {
+        AccessToken next = service.verify(p.required("auth_token", 8192), Optional.of(id));
+        if (!next.identity().equals(b.callId())) {
+            throw new RpcException(403, "the token is for another identity");
+        }
+        Member m = members.get(b.callId());
+        boolean seated = b.state() == Session.State.MEMBER && m != null && m.session == s;
+        if (seated && next.grants().hidden() != m.hidden()) {
+            throw new RpcException(403, "the token would change the hidden grant");
+        }
+        AccessToken effective = seated ? m.permit(next) : next;
+        if (!s.replace(b, b.withToken(effective))) {
+            throw notAuthenticated();
+        }
+        s.expiryWarned = null;
+        if (seated) {
+            m.token = effective;
+            m.admin = effective.admin();
+            enforce(m);
+        }
+        return Map.of("expires_at", effective.expiresAt().toString());
+    }
+
+    /**
+     * A live change of a member's admin flag and grants (REST {@code PATCH /v1/rooms/{uuid}/live/{identity}}):
+     * from the member's next action on, and its media at once (tracks it may no longer publish stop being
+     * forwarded; without the subscribe grant its receiving connection closes). Empty when not joined.
+     */
+    Optional<Member.RoomMember> changePermissions(String identity, Optional<Boolean> admin, Optional<Grants> grants) {
+        Member m = members.get(identity);
+        if (m == null) {
+            return Optional.empty();
+        }
+        admin.ifPresent(a -> m.adminOverride = a);
+        grants.ifPresent(g -> m.grantsOverride = new Grants(g.publish(), g.subscribe(), g.publishSources(), g.data(),
+                m.hidden(), g.state()));
+        m.token = m.permit(m.token);
+        m.admin = m.token.admin();
+        if (m.session != null) {
+            Binding b = m.session.binding();
+            if (b.in(id) && b.state() == Session.State.MEMBER && m.callId.equals(b.callId())) {
+                m.session.replace(b, b.withToken(m.token));
+            }
+            m.session.client.notify("permissions_changed", permissions(m.token));
+        }
+        enforce(m);
+        return Optional.of(m.view());
+    }
+
+    private static Map<String, Object> permissions(AccessToken t) {
+        Grants g = t.grants();
+        return Map.of("is_admin", t.admin(), "grants", Map.of("publish", g.publish(), "subscribe", g.subscribe(),
+                "publish_sources", g.publishSources().stream().map(x -> x.name().toLowerCase(java.util.Locale.ROOT)).sorted().toList(),
+                "data", g.data()));
+    }
+
+    /** Makes the member's media match its grants now. */
+    private void enforce(Member m) {
+        applyPause(m);
+        if (m.subscriber != null && !m.token.grants().subscribe()) {
+            m.subscriber.close("not allowed to subscribe");
+            m.subscriber = null;
+        }
+    }
+
+    /**
+     * Every tick: a socket whose token expired or was revoked ends its membership ({@code token_expired}
+     * / {@code token_revoked}, then closed; a member's media stops); one whose token expires within
+     * {@code rooms.token_expiry_warning_seconds} hears {@code token_expiring} once per token.
+     */
+    private void checkTokens(long now) {
+        for (Member m : List.copyOf(members.values())) {
+            if (m.session != null) {
+                checkToken(m.session, m, now);
+            } else if (!valid(m.token)) {
+                leave(m, false); // kept for a reconnect it can no longer make
+            }
+        }
+        for (Session w : List.copyOf(watchers)) {
+            checkToken(w, null, now);
+        }
+    }
+
+    private void checkToken(Session s, Member m, long now) {
+        Binding b = s.binding();
+        if (!b.in(id) || b.token() == null) {
+            return;
+        }
+        try {
+            service.tokens.check(b.token(), Optional.of(id));
+        } catch (AuthException e) {
+            s.client.notify(e.getMessage().equals("token revoked") ? "token_revoked" : "token_expired", Map.of());
+            if (m != null) {
+                leave(m, false);
+            }
+            watchers.remove(s);
+            unbind(s);
+            s.client.close(e.getMessage());
+            return;
+        }
+        long left = b.token().expiresAt().toEpochMilli() - now;
+        if (left <= service.config.tokenExpiryWarningSeconds() * 1000L && !b.token().id().equals(s.expiryWarned)) {
+            s.expiryWarned = b.token().id();
+            s.client.notify("token_expiring", Map.of("expires_at", b.token().expiresAt().toString(),
+                    "seconds_left", Math.max(0, left / 1000)));
+        }
+    }
+
+    private boolean valid(AccessToken t) {
+        try {
+            service.tokens.check(t, Optional.of(id));
+            return true;
+        } catch (AuthException e) {
+            return false;
+        }
+    }
+
     // ---- connection life ----
 
     /** The socket of {@code s} closed: a waiting entry or watch ends; a seat is kept for the reconnect grace. */
@@ -833,6 +1003,7 @@ final class LiveRoom {
     void tick() {
         long now = System.currentTimeMillis();
         sweep();
+        checkTokens(now);
         for (Member m : List.copyOf(members.values())) {
             if (m.session == null && now - m.disconnectedAtMillis > service.config.reconnectGraceSeconds() * 1000L) {
                 leave(m, false);
@@ -966,7 +1137,7 @@ final class LiveRoom {
             hadMembers = false;
             service.fire(l -> l.roomEnded(id));
         }
-        if (members.isEmpty() && waiting.isEmpty() && watchers.isEmpty()) {
+        if (members.isEmpty() && waiting.isEmpty() && watchers.isEmpty() && pendingAdmissions == 0) {
             service.forget(this);
         }
     }

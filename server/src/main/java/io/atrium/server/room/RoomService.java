@@ -2,6 +2,7 @@ package io.atrium.server.room;
 
 import io.atrium.server.auth.AccessToken;
 import io.atrium.server.auth.AuthException;
+import io.atrium.server.auth.FailureLimiter;
 import io.atrium.server.auth.Grants;
 import io.atrium.server.auth.PasswordHasher;
 import io.atrium.server.auth.Secrets;
@@ -20,7 +21,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.time.Clock;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.function.Supplier;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -58,6 +64,12 @@ public final class RoomService implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** Argon2id checks run here, never on a room's executor (docs/SECURITY.md, finding 5). */
+    private final ThreadPoolExecutor passwords;
+    /** Failed passwords per client address ("a:" + address) and per room ("r:" + uuid). */
+    private final FailureLimiter failures;
+    /** Checked instead when a username does not exist, so that both refusals take as long. */
+    private final String dummyHash = hasher.hash(UUID.randomUUID().toString());
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "atrium-room-timer");
         t.setDaemon(true);
@@ -80,6 +92,14 @@ public final class RoomService implements AutoCloseable {
         this.config = config.rooms();
         this.tokenTtlSeconds = config.auth().tokenTtlSeconds();
         this.signingKey = new TreeMap<>(config.auth().apiKeys()).firstKey();
+        int threads = this.config.passwordHashThreads();
+        this.passwords = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(this.config.passwordHashQueue()), r -> {
+                    Thread t = new Thread(r, "atrium-password");
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.failures = new FailureLimiter(Clock.systemUTC(), this.config.failedPasswordWindowSeconds());
         timer.scheduleAtFixedRate(() -> live.values().forEach(r -> r.execute(r::tick)), TICK_MILLIS, TICK_MILLIS,
                 TimeUnit.MILLISECONDS);
     }
@@ -192,15 +212,19 @@ public final class RoomService implements AutoCloseable {
         return rooms.find(id).orElseThrow(() -> new RpcException(404, "room doesn't exist"));
     }
 
-    /** The directory user named by the credentials in {@code params}, if any; wrong credentials are 401. */
+    /**
+     * The directory user named by the credentials in {@code params}, if any; wrong credentials are 401.
+     * Hashes a password: call it off the room's executor ({@link #offRoom}). An unknown username is
+     * checked against a dummy hash, so it is refused as slowly as a wrong password.
+     */
     Optional<User> identify(Params params) {
         Optional<String> username = params.string("username");
         Optional<String> device = params.string("device");
         if (username.isPresent()) {
             String password = params.string("password", PasswordHasher.MAX_PASSWORD_LENGTH).orElse("");
-            return Optional.of(users.credentials(username.get())
-                    .filter(c -> hasher.matches(password, c.passwordHash()))
-                    .map(UserStore.Credentials::user)
+            Optional<UserStore.Credentials> found = users.credentials(username.get());
+            boolean matches = hasher.matches(password, found.map(UserStore.Credentials::passwordHash).orElse(dummyHash));
+            return Optional.of(found.filter(c -> matches).map(UserStore.Credentials::user)
                     .orElseThrow(() -> new RpcException(401, "invalid username or password")));
         }
         if (device.isPresent()) {
@@ -209,6 +233,29 @@ public final class RoomService implements AutoCloseable {
                     .orElseThrow(() -> new RpcException(401, "invalid device or device token")));
         }
         return Optional.empty();
+    }
+
+    /** Runs password work on the bounded hashing pool; a full queue is {@code 429 too many requests}. */
+    <T> CompletableFuture<T> offRoom(Supplier<T> work) {
+        try {
+            return CompletableFuture.supplyAsync(work, passwords);
+        } catch (RejectedExecutionException e) {
+            throw new RpcException(429, "too many requests");
+        }
+    }
+
+    /** Refuses a password check from an address or for a room that failed too often lately (429 with the wait). */
+    void checkFailedPasswords(String address, UUID room) {
+        long wait = Math.max(failures.retryAfterSeconds("a:" + address, config.failedPasswordsPerAddress()),
+                failures.retryAfterSeconds("r:" + room, config.failedPasswordsPerRoom()));
+        if (wait > 0) {
+            throw new RpcException(429, "too many failed passwords, retry in " + wait + " s");
+        }
+    }
+
+    void failedPassword(String address, UUID room) {
+        failures.failed("a:" + address);
+        failures.failed("r:" + room);
     }
 
     String mint(UUID room, String callId, String name, Optional<UUID> user, boolean admin) {
@@ -297,6 +344,15 @@ public final class RoomService implements AutoCloseable {
         return result;
     }
 
+    /**
+     * Changes a joined member's admin flag and grants live (see {@link LiveRoom#changePermissions});
+     * empty when nobody with that identity is joined.
+     */
+    public CompletableFuture<Optional<Member.RoomMember>> changePermissions(UUID room, String identity, Optional<Boolean> admin,
+                                                                           Optional<Grants> grants) {
+        return onRoom(room, Optional.empty(), r -> r.changePermissions(identity, admin, grants));
+    }
+
     /** Makes {@code watch_room {events: name}} deliver {@code dialect}'s notifications too. */
     public void registerDialect(String name, EventDialect dialect) {
         dialects.put(name, dialect);
@@ -359,6 +415,7 @@ public final class RoomService implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
+        passwords.shutdownNow();
         pool.shutdownNow();
     }
 }
