@@ -382,7 +382,7 @@ final class LiveRoom {
             String token = service.mint(id, wb.callId(), wb.name(), Optional.ofNullable(wb.user()), false);
             if (w.replace(wb, new Binding(id, Session.State.AUTHENTICATED, wb.callId(), wb.name(), wb.user(),
                     service.verify(token, Optional.of(id)), null))) {
-                w.client.notify("member_allowed", Map.of("auth_token", token));
+                w.client.notify("member_allowed", Map.of("auth_token", token, "ice_servers", service.turn.iceServers(wb.callId())));
             }
             broadcast("member_waiting_allowed", Map.of("member", callId));
         } else {

@@ -5,6 +5,7 @@ import io.atrium.server.auth.AccessToken;
 import io.atrium.server.auth.AuthException;
 import io.atrium.server.auth.Grants;
 import io.atrium.server.auth.TokenService;
+import io.atrium.server.auth.TurnCredentials;
 import io.atrium.server.sfu.Negotiator;
 import io.atrium.server.sfu.Negotiator.Negotiated;
 import io.atrium.server.sfu.MediaKind;
@@ -37,12 +38,15 @@ public final class WhipWhepApi {
     }
 
     private final TokenService tokens;
+    private final TurnCredentials turn;
     private final RoomStore rooms;
     private final Sfu sfu;
     private final Negotiator negotiator;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
 
-    public WhipWhepApi(TokenService tokens, RoomStore rooms, Sfu sfu) {
+    /** The answers carry {@code turn}'s ICE servers as {@code Link} headers (RFC 9725 §4.6). */
+    public WhipWhepApi(TokenService tokens, RoomStore rooms, Sfu sfu, TurnCredentials turn) {
+        this.turn = turn;
         this.tokens = tokens;
         this.rooms = rooms;
         this.sfu = sfu;
@@ -118,6 +122,9 @@ public final class WhipWhepApi {
     private void created(Context ctx, String kind, UUID room, AccessToken token, MediaPeer peer, String answer) {
         sessions.put(peer.id(), new Session(room, token.identity(), peer));
         peer.onClose(() -> sessions.remove(peer.id()));
+        for (String link : turn.linkHeaders(token.identity())) {
+            ctx.res().addHeader("Link", link);
+        }
         ctx.status(201)
                 .header("Location", "/" + kind + "/" + room + "/" + peer.id())
                 .contentType(SDP)
