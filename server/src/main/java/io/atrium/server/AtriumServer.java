@@ -14,6 +14,7 @@ import io.atrium.server.files.FileUrls;
 import io.atrium.server.files.LocalFileStorage;
 import io.atrium.server.files.VideoFileService;
 import io.atrium.server.room.RoomService;
+import io.atrium.server.sfu.MediaLimits;
 import io.atrium.server.sfu.Sfu;
 import io.atrium.server.transport.MediaTransport;
 import java.io.IOException;
@@ -69,7 +70,7 @@ public final class AtriumServer implements AutoCloseable {
         RoomService roomService = null;
         try {
             media = new MediaTransport(config.http().host(), config.rtc());
-            Sfu sfu = new Sfu(media);
+            Sfu sfu = new Sfu(media, MediaLimits.of(config.rtc()));
             RoomStore rooms = new RoomStore(db.jdbc(), clock);
             UserStore users = new UserStore(db.jdbc(), clock);
             ApiKeys apiKeys = new ApiKeys(config.auth().apiKeys(), clock);

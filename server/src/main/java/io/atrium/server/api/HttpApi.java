@@ -46,7 +46,7 @@ public final class HttpApi {
         RtcSocket rtc = new RtcSocket(roomService, config.rooms());
         UsersApi usersApi = new UsersApi(users, hasher);
         TokensApi tokensApi = new TokensApi(tokens, rooms, users, config.auth());
-        WhipWhepApi whipWhep = new WhipWhepApi(tokens, rooms, sfu);
+        WhipWhepApi whipWhep = new WhipWhepApi(tokens, rooms, sfu, config.rtc().allowedOrigins());
         MediaStatsApi mediaStats = new MediaStatsApi(rooms, sfu);
         // contract facades 000 and 001 (docs/CONTRACTS.md)
         var liveApi = new io.atrium.server.compat.live.LiveStreamApi(new io.atrium.server.compat.live.LiveStreams(config,
@@ -76,6 +76,15 @@ public final class HttpApi {
             c.requestLogger.http((ctx, ms) -> log.info("method={} path={} status={} ms={} ip={}",
                     ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms), ctx.ip()));
             ErrorMapper.install(c.routes);
+            // an Error (OutOfMemoryError above all) goes to the process's fatal handler (Main), not into a 500 forever
+            c.router.javaLangErrorHandler((res, error) -> {
+                res.setStatus(500);
+                log.error("error while handling a request", error);
+                Thread.UncaughtExceptionHandler fatal = Thread.getDefaultUncaughtExceptionHandler();
+                if (fatal != null) {
+                    fatal.uncaughtException(Thread.currentThread(), error);
+                }
+            });
             // an error answered before the body was read: read a small body to its end, so the client
             // gets the answer instead of a connection reset while it is still sending
             c.routes.after(ctx -> {

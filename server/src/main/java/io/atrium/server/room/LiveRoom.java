@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.atrium.server.auth.AccessToken;
 import io.atrium.server.auth.Grants;
 import io.atrium.server.sfu.MediaKind;
+import io.atrium.server.sfu.MediaLimitException;
 import io.atrium.server.sfu.Negotiator;
 import io.atrium.server.sfu.Negotiator.Negotiated;
 import io.atrium.server.sfu.Receiver;
@@ -14,6 +15,7 @@ import io.atrium.server.store.ChatStore;
 import io.atrium.server.store.Room;
 import io.atrium.server.store.User;
 import io.atrium.server.transport.MediaPeer;
+import io.atrium.server.transport.PeerOwner;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -239,11 +241,14 @@ final class LiveRoom {
         Router router = service.sfu.join(id);
         Negotiated<TrackInfo> n;
         try {
-            n = service.negotiator.publish(sdp, previous);
+            n = service.negotiator.publish(sdp, previous, new PeerOwner(token.identity(), s.client.address()));
             checkGrants(token, n);
         } catch (RpcException e) {
             router.release();
             throw e;
+        } catch (MediaLimitException e) {
+            router.release();
+            throw new RpcException(e.status(), e.getMessage());
         } catch (RuntimeException e) {
             router.release();
             throw new RpcException(500, "join failed: " + e.getMessage());
@@ -400,7 +405,11 @@ final class LiveRoom {
         Router router = service.sfu.join(id);
         Negotiated<Subscription> n;
         try {
-            n = service.negotiator.subscribe(sdp, previous, picks, fallback, 0, 0, self.subscriberSources);
+            n = service.negotiator.subscribe(sdp, previous, picks, fallback, 0, 0, self.subscriberSources,
+                    new PeerOwner(self.token.identity(), s.client.address()));
+        } catch (MediaLimitException e) {
+            router.release();
+            throw new RpcException(e.status(), e.getMessage());
         } catch (RuntimeException e) {
             router.release();
             throw new RpcException(500, "subscribe failed: " + e.getMessage());

@@ -184,6 +184,12 @@ public final class RtcSocket {
         }
 
         @Override
+        public String address() {
+            return ctx.session.getRemoteSocketAddress() instanceof java.net.InetSocketAddress a && a.getAddress() != null
+                    ? a.getAddress().getHostAddress() : "";
+        }
+
+        @Override
         public void close(String reason) {
             synchronized (this) {
                 if (ctx.session.isOpen()) {
