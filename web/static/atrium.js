@@ -120,7 +120,9 @@ export class AtriumClient extends EventTarget {
    * @param {string} [options.callId] this call's id; default a random UUID
    * @param {number} [options.rpcTimeoutMs] how long a request waits for its answer (10 s)
    * @param {number} [options.reconnectWindowMs] how long to keep trying after the socket drops (60 s)
-   * @param {RTCIceServer[]} [options.iceServers] none needed for Atrium itself (ICE-lite, host candidates)
+   * @param {RTCIceServer[]} [options.iceServers] extra ICE servers; the TURN servers Atrium hands out
+   *   (`ice_servers` in the authenticate/join_room/subscribe_room results) are added to them
+   * @param {RTCIceTransportPolicy} [options.iceTransportPolicy] 'all' (default) or 'relay' (TURN only)
    * @param {boolean} [options.simulcast] send the camera in three layers (default true)
    */
   constructor(options) {
@@ -135,6 +137,9 @@ export class AtriumClient extends EventTarget {
     this.rpcTimeoutMs = options.rpcTimeoutMs ?? DEFAULT_RPC_TIMEOUT_MS;
     this.reconnectWindowMs = options.reconnectWindowMs ?? DEFAULT_RECONNECT_WINDOW_MS;
     this.iceServers = options.iceServers ?? [];
+    this.iceTransportPolicy = options.iceTransportPolicy ?? 'all';
+    /** @type {RTCIceServer[]|null} the ICE servers (TURN credentials) from Atrium's last answer */
+    this._serverIceServers = null;
     this.simulcast = options.simulcast ?? true;
 
     /** @type {string} */
@@ -312,6 +317,7 @@ export class AtriumClient extends EventTarget {
     this.local.name = creds.displayName || creds.username || 'Guest';
     try {
       const result = await this.request('authenticate', params);
+      this._takeIceServers(result);
       this.useToken(result.auth_token);
       return this.authToken;
     } catch (e) {
@@ -391,7 +397,8 @@ export class AtriumClient extends EventTarget {
     this.local.tracks.audio = media.audioTrack ?? null;
     this.local.tracks.video = videoTrack;
 
-    const pc = new RTCPeerConnection({ iceServers: this.iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+    const knewServers = this._serverIceServers !== null;
+    const pc = new RTCPeerConnection(this._pcConfig());
     this.publishPc = pc;
     const stream = new MediaStream();
     this._transceivers.audio = pc.addTransceiver(audioTrack, { direction: 'sendonly', streams: [stream] });
@@ -402,7 +409,11 @@ export class AtriumClient extends EventTarget {
     this._transceivers.screen = pc.addTransceiver('video', { direction: 'sendonly', streams: [new MediaStream()] });
     pc.addEventListener('iceconnectionstatechange', () => this._onIceState('publish', pc));
 
-    const result = await this._publishOffer(false);
+    let result = await this._publishOffer(false);
+    if (!knewServers && this._serverIceServers?.length) {
+      // joined with a token from elsewhere: the TURN servers came with the answer; gather with them
+      result = await this._publishOffer(true);
+    }
     this.callId = this.local.id = result.call_id ?? this.callId;
     this.isAdmin = this.local.isAdmin = !!result.is_admin;
     for (const m of result.members ?? []) {
@@ -413,10 +424,29 @@ export class AtriumClient extends EventTarget {
     return { callId: this.callId, isAdmin: this.isAdmin, members: [...this.members.values()] };
   }
 
+  /** The configuration of a new peer connection: the app's and Atrium's ICE servers. */
+  _pcConfig() {
+    return {
+      iceServers: [...this.iceServers, ...(this._serverIceServers ?? [])],
+      iceTransportPolicy: this.iceTransportPolicy, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require',
+    };
+  }
+
+  /** Keeps the `ice_servers` of an answer (fresh TURN credentials) for new and restarted connections. */
+  _takeIceServers(result) {
+    if (!Array.isArray(result?.ice_servers)) return;
+    this._serverIceServers = result.ice_servers;
+    for (const pc of [this.publishPc, this.receivePc]) {
+      if (pc && pc.signalingState !== 'closed') pc.setConfiguration(this._pcConfig());
+    }
+  }
+
   /** One join_room exchange from the publish connection (first join, rejoin, ICE restart). */
   async _publishOffer(iceRestart) {
     if (this.receiveOnly) {
-      return this.request('join_room', { auth_token: this.authToken });
+      const result = await this.request('join_room', { auth_token: this.authToken });
+      this._takeIceServers(result);
+      return result;
     }
     const pc = this.publishPc;
     if (pc.signalingState !== 'stable') {
@@ -436,6 +466,7 @@ export class AtriumClient extends EventTarget {
       throw e;
     }
     await pc.setRemoteDescription({ type: 'answer', sdp: result.sdp });
+    this._takeIceServers(result);
     return result;
   }
 
@@ -677,7 +708,7 @@ export class AtriumClient extends EventTarget {
     if (this.state !== 'joined') return;
     if (!this.receivePc) {
       if (this.members.size === 0) return; // nothing to receive yet
-      const pc = new RTCPeerConnection({ iceServers: this.iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+      const pc = new RTCPeerConnection(this._pcConfig());
       pc.addEventListener('iceconnectionstatechange', () => this._onIceState('receive', pc));
       this.receivePc = pc;
     }
@@ -728,6 +759,7 @@ export class AtriumClient extends EventTarget {
       throw e;
     }
     await pc.setRemoteDescription({ type: 'answer', sdp: result.sdp });
+    this._takeIceServers(result);
     for (const [id, slot] of this._slots) {
       const m = this.members.get(id);
       if (!m) continue;
@@ -783,6 +815,7 @@ export class AtriumClient extends EventTarget {
     const member = who === this.callId ? this.local : this.members.get(who);
     switch (method) {
       case 'member_allowed':
+        this._takeIceServers(p);
         this._admitted?.resolve(p.auth_token);
         this._admitted = null;
         return;

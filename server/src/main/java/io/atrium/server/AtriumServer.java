@@ -16,6 +16,8 @@ import io.atrium.server.files.VideoFileService;
 import io.atrium.server.room.RoomService;
 import io.atrium.server.sfu.MediaLimits;
 import io.atrium.server.sfu.Sfu;
+import io.atrium.server.sip.Registrar;
+import io.atrium.server.sip.SipService;
 import io.atrium.server.transport.MediaTransport;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,15 +32,17 @@ public final class AtriumServer implements AutoCloseable {
     private final RoomService roomService;
     private final VideoFileService videoFiles;
     private final HttpApi http;
+    private final SipService sip;
 
     private AtriumServer(Database db, MediaTransport media, Sfu sfu, RoomService roomService, VideoFileService videoFiles,
-                         HttpApi http) {
+                         HttpApi http, SipService sip) {
         this.db = db;
         this.media = media;
         this.sfu = sfu;
         this.roomService = roomService;
         this.videoFiles = videoFiles;
         this.http = http;
+        this.sip = sip;
     }
 
     private static VideoFileService videoFiles(AtriumConfig config, Database db, TokenService tokens, ApiKeys apiKeys, Clock clock) {
@@ -68,6 +72,7 @@ public final class AtriumServer implements AutoCloseable {
         Database db = Database.open(config.database(), config.dataPath());
         MediaTransport media = null;
         RoomService roomService = null;
+        SipService sip = null;
         try {
             media = new MediaTransport(config.http().host(), config.rtc());
             Sfu sfu = new Sfu(media, MediaLimits.of(config.rtc()));
@@ -78,9 +83,17 @@ public final class AtriumServer implements AutoCloseable {
             ChatStore chat = new ChatStore(db.jdbc(), clock);
             roomService = new RoomService(rooms, users, chat, tokens, sfu, config);
             VideoFileService videoFiles = videoFiles(config, db, tokens, apiKeys, clock);
-            HttpApi http = new HttpApi(config, db, rooms, users, chat, apiKeys, tokens, sfu, roomService, videoFiles).start();
-            return new AtriumServer(db, media, sfu, roomService, videoFiles, http);
+            Registrar registrar = new Registrar(config.sip(), clock);
+            if (config.sip().enabled()) {
+                sip = SipService.start(config.sip(), users, registrar, clock);
+            }
+            HttpApi http = new HttpApi(config, db, rooms, users, chat, apiKeys, tokens, sfu, roomService, videoFiles,
+                    registrar).start();
+            return new AtriumServer(db, media, sfu, roomService, videoFiles, http, sip);
         } catch (RuntimeException e) {
+            if (sip != null) {
+                sip.close();
+            }
             if (roomService != null) {
                 roomService.close();
             }
@@ -109,6 +122,11 @@ public final class AtriumServer implements AutoCloseable {
         return media;
     }
 
+    /** The SIP endpoint, empty when {@code sip.enabled} is off. */
+    public java.util.Optional<SipService> sip() {
+        return java.util.Optional.ofNullable(sip);
+    }
+
     public int httpPort() {
         return http.port();
     }
@@ -117,6 +135,9 @@ public final class AtriumServer implements AutoCloseable {
     public void close() {
         try {
             http.stop();
+            if (sip != null) {
+                sip.close();
+            }
         } finally {
             try {
                 roomService.close();

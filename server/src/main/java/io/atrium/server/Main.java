@@ -75,6 +75,8 @@ public final class Main {
             if (config.isDev()) {
                 System.out.println("Atrium dev mode: open http://localhost:" + server.httpPort() + "/ — API key 'devkey', secret 'secret'"
                         + " (curl -u devkey:secret http://localhost:" + server.httpPort() + "/v1/rooms)");
+                server.sip().ifPresent(sip -> System.out.println("Atrium dev mode: SIP on udp and tcp " + sip.address()
+                        + ", realm '" + config.sip().realm() + "' (docs/SIP.md)"));
             }
             Thread.currentThread().join();
             return 0;

@@ -2,10 +2,13 @@ package io.atrium.server.api;
 
 import io.atrium.server.auth.ApiKeys;
 import io.atrium.server.auth.PasswordHasher;
+import io.atrium.server.sip.Registrar;
 import io.atrium.server.auth.TokenService;
 import io.atrium.server.compat.calls.VideoCallApi;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.config.ConfigException;
+import io.atrium.server.edge.AttemptGuard;
+import io.atrium.server.edge.ClientAddress;
 import io.atrium.server.files.VideoFileService;
 import io.atrium.server.store.CallSessionStore;
 import io.atrium.server.store.Database;
@@ -39,24 +42,31 @@ public final class HttpApi {
     private final AtriumConfig.Http config;
 
     public HttpApi(AtriumConfig config, Database db, RoomStore rooms, UserStore users, ChatStore chat, ApiKeys apiKeys,
-                   TokenService tokens, Sfu sfu, RoomService roomService, VideoFileService videoFiles) {
+                   TokenService tokens, Sfu sfu, RoomService roomService, VideoFileService videoFiles, Registrar registrar) {
         this.config = config.http();
         PasswordHasher hasher = new PasswordHasher();
         RoomsApi roomsApi = new RoomsApi(rooms, hasher, roomService, chat);
-        RtcSocket rtc = new RtcSocket(roomService, config.rooms());
-        UsersApi usersApi = new UsersApi(users, hasher);
+        UsersApi usersApi = new UsersApi(users, hasher, config.sip().realm());
         TokensApi tokensApi = new TokensApi(tokens, rooms, users, config.auth());
-        WhipWhepApi whipWhep = new WhipWhepApi(tokens, rooms, sfu, config.rtc().allowedOrigins());
         MediaStatsApi mediaStats = new MediaStatsApi(rooms, sfu);
+        // who the client is (trusted proxies) and the per-address guard shared by the facades (docs/SECURITY.md)
+        ClientAddress clients = new ClientAddress(this.config.trustedProxies());
+        RtcSocket rtc = new RtcSocket(roomService, config.rooms(), clients);
+        WhipWhepApi whipWhep = new WhipWhepApi(tokens, rooms, sfu,
+                new io.atrium.server.auth.TurnCredentials(config.turn(), java.time.Clock.systemUTC()),
+                config.rtc().allowedOrigins(), clients);
+        AttemptGuard guard = new AttemptGuard(this.config.facadeRequestsPerMinute(), this.config.failedAttemptsPerMinute(),
+                java.time.Clock.systemUTC());
         // contract facades 000 and 001 (docs/CONTRACTS.md)
         var liveApi = new io.atrium.server.compat.live.LiveStreamApi(new io.atrium.server.compat.live.LiveStreams(config,
-                rooms, tokens, roomService), config.compat().live(), java.time.Clock.systemUTC());
+                rooms, tokens, roomService), config.compat().live(), java.time.Clock.systemUTC(), clients, guard);
         var meetingsApi = new io.atrium.server.compat.meetings.MeetingsApi(new io.atrium.server.compat.meetings.Meetings(config,
                 new io.atrium.server.store.MeetingStore(db.jdbc(), java.time.Clock.systemUTC()), rooms, tokens, roomService,
-                java.time.Clock.systemUTC()), apiKeys, config.compat().meetings());
+                java.time.Clock.systemUTC()), apiKeys, config.compat().meetings(), clients, guard);
         VideoCallApi videoCall = new VideoCallApi(config, new CallSessionStore(db.jdbc(), java.time.Clock.systemUTC()), rooms,
-                apiKeys, tokens, roomService, java.time.Clock.systemUTC(), videoFiles);
+                apiKeys, tokens, roomService, java.time.Clock.systemUTC(), videoFiles, clients, guard);
         FilesApi filesApi = new FilesApi(videoFiles, rooms);
+        SipApi sipApi = new SipApi(registrar);
         this.app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.startup.showOldJavalinVersionWarning = false;
@@ -74,7 +84,7 @@ public final class HttpApi {
                 server.setHandler(new GracefulHandler(server.getHandler()));
             });
             c.requestLogger.http((ctx, ms) -> log.info("method={} path={} status={} ms={} ip={}",
-                    ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms), ctx.ip()));
+                    ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms), clients.of(ctx)));
             ErrorMapper.install(c.routes);
             // an Error (OutOfMemoryError above all) goes to the process's fatal handler (Main), not into a 500 forever
             c.router.javaLangErrorHandler((res, error) -> {
@@ -103,6 +113,7 @@ public final class HttpApi {
             tokensApi.routes(c.routes);
             mediaStats.routes(c.routes);
             filesApi.routes(c.routes);
+            sipApi.routes(c.routes);
             whipWhep.routes(c.routes);
             videoCall.routes(c.routes);
             c.routes.ws("/v1/rtc", rtc::configure);

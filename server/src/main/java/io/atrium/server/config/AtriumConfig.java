@@ -10,12 +10,12 @@ import java.util.Map;
  * in {@code atrium.sample.yaml}. Records are bound strictly: an unknown key is an error.
  */
 public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Database database, Auth auth, Rooms rooms,
-                           Compat compat, VideoCall videoCall, Files files) {
+                           Compat compat, VideoCall videoCall, Files files, Turn turn, Metrics metrics, Sip sip) {
 
     public AtriumConfig {
         dev = dev != null && dev;
         dataDir = dataDir != null ? dataDir : "./atrium-data";
-        http = http != null ? http : new Http(null, null, null, null);
+        http = http != null ? http : new Http(null, null, null, null, null, null, null, null);
         rtc = rtc != null ? rtc : new Rtc(null, null, null, null);
         database = database != null ? database : new Database(null, null, null, null);
         auth = auth != null ? auth : new Auth(null, null, null);
@@ -23,6 +23,26 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
         compat = compat != null ? compat : new Compat(null, null);
         videoCall = videoCall != null ? videoCall : new VideoCall(null, null, null, null, null, null, null, null);
         files = files != null ? files : new Files(null, null, null);
+        turn = turn != null ? turn : new Turn(null, null, null);
+        metrics = metrics != null ? metrics : new Metrics(null, null);
+        sip = sip != null ? sip : Sip.off();
+    }
+
+    /** The twelve-argument form, with SIP off. */
+    public AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Database database, Auth auth, Rooms rooms,
+                        Compat compat, VideoCall videoCall, Files files, Turn turn, Metrics metrics) {
+        this(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, null);
+    }
+
+    /** This configuration with other SIP settings. */
+    public AtriumConfig withSip(Sip sip) {
+        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip);
+    }
+
+    /** The ten-argument form, with default TURN and metrics settings. */
+    public AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Database database, Auth auth, Rooms rooms,
+                        Compat compat, VideoCall videoCall, Files files) {
+        this(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, null, null);
     }
 
     /** The seven-argument form, with default compat, video-call and file settings. */
@@ -32,12 +52,12 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
 
     /** This configuration with other compat (000, 001) settings. */
     public AtriumConfig withCompat(Compat compat) {
-        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files);
+        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip);
     }
 
     /** This configuration with other video-call (003, 004) settings. */
     public AtriumConfig withVideoCall(VideoCall videoCall) {
-        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files);
+        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip);
     }
 
     /** The old six-argument form, with default room settings. */
@@ -47,7 +67,7 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
 
     /** Defaults, as if every key were absent. */
     public static AtriumConfig defaults() {
-        return new AtriumConfig(null, null, null, null, null, null, null, null, null, null);
+        return new AtriumConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public boolean isDev() {
@@ -58,9 +78,24 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
         return Path.of(dataDir);
     }
 
+    /** This configuration with other HTTP settings. */
+    public AtriumConfig withHttp(Http http) {
+        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip);
+    }
+
+    /** This configuration with other TURN settings. */
+    public AtriumConfig withTurn(Turn turn) {
+        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip);
+    }
+
+    /** This configuration with other metrics settings. */
+    public AtriumConfig withMetrics(Metrics metrics) {
+        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip);
+    }
+
     /** This configuration with other file settings. */
     public AtriumConfig withFiles(Files files) {
-        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files);
+        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip);
     }
 
     /** Where uploaded files live: {@code files.dir}, or {@code <data_dir>/files} when empty. */
@@ -68,13 +103,79 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
         return files.dir().isEmpty() ? dataPath().resolve("files") : Path.of(files.dir());
     }
 
-    /** The HTTP edge: REST, WebSocket, static web app. */
-    public record Http(String host, Integer port, Long maxBodyBytes, Integer shutdownGraceSeconds) {
+    /**
+     * The HTTP edge: REST, WebSocket, static web app. {@code trustedProxies}: peers whose
+     * {@code X-Forwarded-For} names the client (addresses or CIDR blocks; empty: the TCP peer is the
+     * client); {@code failedAttemptsPerMinute} and {@code facadeRequestsPerMinute}: per client address, on
+     * the endpoints that check passcodes or look up guessable ids (docs/SECURITY.md, finding 9).
+     */
+    public record Http(String host, Integer port, Long maxBodyBytes, Integer shutdownGraceSeconds, Tls tls,
+                       List<String> trustedProxies, Integer failedAttemptsPerMinute, Integer facadeRequestsPerMinute) {
         public Http {
             host = host != null ? host : "0.0.0.0";
             port = port != null ? port : 7880;
             maxBodyBytes = maxBodyBytes != null ? maxBodyBytes : 1_048_576L;
             shutdownGraceSeconds = shutdownGraceSeconds != null ? shutdownGraceSeconds : 10;
+            tls = tls != null ? tls : new Tls(null, null, null);
+            trustedProxies = trustedProxies != null ? List.copyOf(trustedProxies) : List.of();
+            failedAttemptsPerMinute = failedAttemptsPerMinute != null ? failedAttemptsPerMinute : 10;
+            facadeRequestsPerMinute = facadeRequestsPerMinute != null ? facadeRequestsPerMinute : 600;
+        }
+
+        public Http(String host, Integer port, Long maxBodyBytes, Integer shutdownGraceSeconds) {
+            this(host, port, maxBodyBytes, shutdownGraceSeconds, null, null, null, null);
+        }
+
+        /** These settings on another listen address. */
+        public Http withHost(String host) {
+            return new Http(host, port, maxBodyBytes, shutdownGraceSeconds, tls, trustedProxies, failedAttemptsPerMinute,
+                    facadeRequestsPerMinute);
+        }
+
+        /** These settings with other client-address rules and limits. */
+        public Http withLimits(List<String> trustedProxies, Integer failedAttemptsPerMinute, Integer facadeRequestsPerMinute) {
+            return new Http(host, port, maxBodyBytes, shutdownGraceSeconds, tls, trustedProxies, failedAttemptsPerMinute,
+                    facadeRequestsPerMinute);
+        }
+    }
+
+    /**
+     * HTTPS and WSS served directly: a PEM certificate chain and private key, re-read when either file
+     * changes. {@code redirectPort} (0: off) also listens with plain HTTP there and redirects to HTTPS.
+     */
+    public record Tls(String certFile, String keyFile, Integer redirectPort) {
+        public Tls {
+            certFile = certFile != null ? certFile : "";
+            keyFile = keyFile != null ? keyFile : "";
+            redirectPort = redirectPort != null ? redirectPort : 0;
+        }
+
+        public boolean enabled() {
+            return !certFile.isEmpty();
+        }
+    }
+
+    /**
+     * TURN relays handed to clients (coturn's REST-credential scheme, {@code use-auth-secret}): the
+     * {@code turn:}/{@code turns:}/{@code stun:} URLs, the shared {@code static-auth-secret}, and how
+     * long a minted credential stays valid. No URLs: clients get no ICE servers.
+     */
+    public record Turn(List<String> urls, String secret, Long ttlSeconds) {
+        public Turn {
+            urls = urls != null ? List.copyOf(urls) : List.of();
+            secret = secret != null ? secret : "";
+            ttlSeconds = ttlSeconds != null ? ttlSeconds : 86_400L;
+        }
+    }
+
+    /**
+     * The Prometheus endpoint {@code /metrics}: on or off, and the bearer token a scraper must send.
+     * Without a token it is open in dev mode and closed (403) otherwise.
+     */
+    public record Metrics(Boolean enabled, String bearerToken) {
+        public Metrics {
+            enabled = enabled == null || enabled;
+            bearerToken = bearerToken != null ? bearerToken : "";
         }
     }
 
@@ -165,6 +266,68 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
             apiKeys = apiKeys != null ? Map.copyOf(apiKeys) : Map.of();
             tokenTtlSeconds = tokenTtlSeconds != null ? tokenTtlSeconds : 6 * 3600L;
             maxTokenTtlSeconds = maxTokenTtlSeconds != null ? maxTokenTtlSeconds : 24 * 3600L;
+        }
+    }
+
+    /**
+     * SIP (docs/SIP.md): off unless {@code enabled} (on in {@code --dev}). One port for UDP and TCP,
+     * the digest realm (HA1s are stored for it when a password is set), registration limits, the
+     * per-address limit on failed authentications, how long a call rings, the UDP port range of the
+     * RTP relay, the digest algorithms offered (in order of preference) and the trunks to other PBXs or
+     * carriers.
+     */
+    public record Sip(Boolean enabled, String host, Integer port, String announcedAddress, String realm,
+                      Integer minExpiresSeconds, Integer maxExpiresSeconds, Integer authFailuresPerMinute,
+                      Integer ringTimeoutSeconds, Integer rtpPortMin, Integer rtpPortMax, List<String> digestAlgorithms,
+                      List<Trunk> trunks) {
+        public Sip {
+            enabled = enabled != null && enabled;
+            host = host != null ? host : "0.0.0.0";
+            port = port != null ? port : 5060;
+            announcedAddress = announcedAddress != null ? announcedAddress : "";
+            realm = realm != null ? realm : "atrium";
+            minExpiresSeconds = minExpiresSeconds != null ? minExpiresSeconds : 60;
+            maxExpiresSeconds = maxExpiresSeconds != null ? maxExpiresSeconds : 3600;
+            authFailuresPerMinute = authFailuresPerMinute != null ? authFailuresPerMinute : 10;
+            ringTimeoutSeconds = ringTimeoutSeconds != null ? ringTimeoutSeconds : 60;
+            rtpPortMin = rtpPortMin != null ? rtpPortMin : 0;
+            rtpPortMax = rtpPortMax != null ? rtpPortMax : 0;
+            digestAlgorithms = digestAlgorithms != null ? List.copyOf(digestAlgorithms) : List.of("SHA-256", "MD5");
+            trunks = trunks != null ? List.copyOf(trunks) : List.of();
+        }
+
+        static Sip off() {
+            return new Sip(null, null, null, null, null, null, null, null, null, null, null, null, null);
+        }
+
+        /** This SIP configuration as {@code --dev} runs it: on, bound to 127.0.0.1. */
+        public Sip forDev() {
+            return new Sip(true, "127.0.0.1", port, announcedAddress, realm, minExpiresSeconds, maxExpiresSeconds,
+                    authFailuresPerMinute, ringTimeoutSeconds, rtpPortMin, rtpPortMax, digestAlgorithms, trunks);
+        }
+
+        /** The address put in Contact, Via and SDP: {@code announced_address}, else {@code host}. */
+        public String publicAddress() {
+            return !announcedAddress.isEmpty() ? announcedAddress : host.equals("0.0.0.0") ? "127.0.0.1" : host;
+        }
+    }
+
+    /**
+     * A SIP trunk to a PBX or carrier. Outbound: numbers that are no extension go to {@code address}
+     * ({@code host:port}) over {@code transport}, authenticated with {@code username}/{@code password}
+     * when challenged, with {@code caller_id} as the From user. Inbound: INVITEs whose source address is
+     * the trunk's host, to one of the numbers of {@code inbound}, ring the extension it maps to.
+     */
+    public record Trunk(String name, String address, String transport, String username, String password,
+                        String callerId, Map<String, String> inbound) {
+        public Trunk {
+            name = name != null ? name : "";
+            address = address != null ? address : "";
+            transport = transport != null ? transport : "udp";
+            username = username != null ? username : "";
+            password = password != null ? password : "";
+            callerId = callerId != null ? callerId : "";
+            inbound = inbound != null ? Map.copyOf(inbound) : Map.of();
         }
     }
 }

@@ -45,6 +45,9 @@ final class ConfigValidator {
                     + " and messages_per_second >= 1 are required");
         }
         compat(problems, c.compat());
+        sip(problems, c.sip());
+        turn(problems, c.turn());
+        tls(problems, c.http().tls(), c.http().port());
         videoCall(problems, c.videoCall(), c.auth().maxTokenTtlSeconds());
         if (c.http().host().isBlank()) {
             problems.add("http.host is empty; use 0.0.0.0 to listen everywhere or an address such as 127.0.0.1");
@@ -54,6 +57,14 @@ final class ConfigValidator {
         }
         if (c.http().shutdownGraceSeconds() < 0) {
             problems.add("http.shutdown_grace_seconds must not be negative");
+        }
+        for (String proxy : c.http().trustedProxies()) {
+            if (!io.atrium.server.edge.ClientAddress.validPattern(proxy)) {
+                problems.add("http.trusted_proxies: '" + proxy + "' is not an IP address, CIDR block (10.0.0.0/8) or range (a-b)");
+            }
+        }
+        if (c.http().failedAttemptsPerMinute() < 1 || c.http().facadeRequestsPerMinute() < 1) {
+            problems.add("http.failed_attempts_per_minute and http.facade_requests_per_minute must be at least 1");
         }
         if (c.dataDir().isBlank()) {
             problems.add("data_dir is empty; give a directory for the embedded database and files");
@@ -89,10 +100,9 @@ final class ConfigValidator {
         if (!c.isDev()) {
             return c;
         }
-        var http = new AtriumConfig.Http("127.0.0.1", c.http().port(), c.http().maxBodyBytes(), c.http().shutdownGraceSeconds());
         var auth = new AtriumConfig.Auth(keys, ttl, maxTtl);
-        return new AtriumConfig(true, c.dataDir(), http, c.rtc(), c.database(), auth, c.rooms(), c.compat(), c.videoCall(),
-                c.files());
+        return new AtriumConfig(true, c.dataDir(), c.http().withHost("127.0.0.1"), c.rtc(), c.database(), auth, c.rooms(),
+                c.compat(), c.videoCall(), c.files(), c.turn(), c.metrics(), c.sip().forDev());
     }
 
     private static void checkProductionKeys(List<String> problems, Map<String, String> keys) {
@@ -146,6 +156,81 @@ final class ConfigValidator {
         }
         if (v.sessionsPerMinute() < 1 || v.tokensPerMinute() < 1 || v.controlsPerMinute() < 1) {
             problems.add("video_call: sessions_per_minute, tokens_per_minute and controls_per_minute must be at least 1");
+        }
+    }
+
+    private static void sip(List<String> problems, AtriumConfig.Sip s) {
+        port(problems, "sip.port", s.port());
+        if (s.host().isBlank()) {
+            problems.add("sip.host is empty; use 0.0.0.0 to listen everywhere or an address such as 127.0.0.1");
+        }
+        if (!s.realm().matches("[A-Za-z0-9.@_-]{1,64}")) {
+            problems.add("sip.realm '" + s.realm() + "' may only hold letters, digits and . @ _ - (1 to 64)");
+        }
+        if (s.minExpiresSeconds() < 1 || s.maxExpiresSeconds() < s.minExpiresSeconds()) {
+            problems.add("sip.min_expires_seconds must be at least 1 and at most sip.max_expires_seconds");
+        }
+        if (s.authFailuresPerMinute() < 1 || s.ringTimeoutSeconds() < 1) {
+            problems.add("sip.auth_failures_per_minute and sip.ring_timeout_seconds must be at least 1");
+        }
+        boolean anyPort = s.rtpPortMin() == 0 && s.rtpPortMax() == 0;
+        if (!anyPort && (s.rtpPortMin() < 1024 || s.rtpPortMax() > 65535 || s.rtpPortMax() - s.rtpPortMin() < 3)) {
+            problems.add("sip.rtp_port_min/rtp_port_max must be a range of at least 4 ports within 1024-65535, or both 0"
+                    + " for any free port");
+        }
+        if (s.digestAlgorithms().isEmpty() || !List.of("SHA-256", "MD5").containsAll(s.digestAlgorithms())) {
+            problems.add("sip.digest_algorithms must list SHA-256 and/or MD5 (most preferred first), got " + s.digestAlgorithms());
+        }
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < s.trunks().size(); i++) {
+            AtriumConfig.Trunk t = s.trunks().get(i);
+            String key = "sip.trunks[" + i + "]";
+            if (!t.name().matches("[A-Za-z0-9_-]{1,32}") || !names.add(t.name())) {
+                problems.add(key + ".name must be a unique name of letters, digits, _ and - (1 to 32)");
+            }
+            if (!t.address().matches("[A-Za-z0-9.:\\[\\]-]+:[0-9]{1,5}")) {
+                problems.add(key + ".address '" + t.address() + "' must be host:port, e.g. sip.example.com:5060");
+            }
+            if (!t.transport().equals("udp") && !t.transport().equals("tcp")) {
+                problems.add(key + ".transport must be udp or tcp, got '" + t.transport() + "'");
+            }
+            if (!t.callerId().isEmpty() && !t.callerId().matches("[0-9*#+]{1,32}")) {
+                problems.add(key + ".caller_id may only contain digits, * # + (1 to 32)");
+            }
+            t.inbound().forEach((number, exten) -> {
+                if (!number.matches("[0-9*#+]{1,32}") || !exten.matches("[0-9*#+]{1,32}")) {
+                    problems.add(key + ".inbound: '" + number + "' -> '" + exten + "' must map a number to an extension"
+                            + " (digits, * # +)");
+                }
+            });
+        }
+    }
+
+    private static void turn(List<String> problems, AtriumConfig.Turn t) {
+        boolean relays = false;
+        for (String url : t.urls()) {
+            if (!url.matches("(turns?|stuns?):[^\\s<>\"]+")) {
+                problems.add("turn.urls: '" + url + "' is not a turn:, turns: or stun: URL such as turn:turn.example.com:3478?transport=udp");
+            }
+            relays |= url.startsWith("turn");
+        }
+        if (relays && t.secret().isBlank()) {
+            problems.add("turn.secret is empty: set coturn's static-auth-secret here (coturn runs with use-auth-secret)");
+        }
+        if (t.ttlSeconds() < 60) {
+            problems.add("turn.ttl_seconds must be at least 60, got " + t.ttlSeconds());
+        }
+    }
+
+    private static void tls(List<String> problems, AtriumConfig.Tls tls, int httpPort) {
+        if (tls.certFile().isEmpty() != tls.keyFile().isEmpty()) {
+            problems.add("http.tls: set both cert_file and key_file (PEM), or neither");
+        }
+        if (tls.redirectPort() != 0 && !tls.enabled()) {
+            problems.add("http.tls.redirect_port needs http.tls.cert_file and key_file (it redirects to HTTPS)");
+        }
+        if (tls.redirectPort() < 0 || tls.redirectPort() > 65535 || tls.redirectPort() != 0 && tls.redirectPort() == httpPort) {
+            problems.add("http.tls.redirect_port must be a free port other than http.port (0: no redirect), got " + tls.redirectPort());
         }
     }
 

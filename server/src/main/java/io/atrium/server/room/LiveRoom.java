@@ -206,7 +206,7 @@ final class LiveRoom {
             String token = service.mint(id, w.callId, w.name, Optional.ofNullable(w.user), false);
             w.token = service.verify(token, Optional.of(id));
             w.state = Session.State.AUTHENTICATED;
-            w.client.notify("member_allowed", Map.of("auth_token", token));
+            w.client.notify("member_allowed", Map.of("auth_token", token, "ice_servers", service.turn.iceServers(w.callId)));
             broadcast("member_waiting_allowed", Map.of("member", callId));
         } else {
             w.state = Session.State.NEW;

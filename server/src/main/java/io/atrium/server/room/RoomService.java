@@ -6,6 +6,7 @@ import io.atrium.server.auth.Grants;
 import io.atrium.server.auth.PasswordHasher;
 import io.atrium.server.auth.Secrets;
 import io.atrium.server.auth.TokenService;
+import io.atrium.server.auth.TurnCredentials;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.sfu.Negotiator;
 import io.atrium.server.sfu.Sfu;
@@ -48,6 +49,7 @@ public final class RoomService implements AutoCloseable {
     /** The API key whose secret signs the auth_tokens this service mints. */
     final String signingKey;
     final StateService state;
+    final TurnCredentials turn;
     final List<RoomListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<UUID, LiveRoom> live = new ConcurrentHashMap<>();
     private final Map<String, EventDialect> dialects = new ConcurrentHashMap<>();
@@ -78,6 +80,7 @@ public final class RoomService implements AutoCloseable {
         this.config = config.rooms();
         this.tokenTtlSeconds = config.auth().tokenTtlSeconds();
         this.signingKey = new TreeMap<>(config.auth().apiKeys()).firstKey();
+        this.turn = new TurnCredentials(config.turn(), java.time.Clock.systemUTC());
         timer.scheduleAtFixedRate(() -> live.values().forEach(r -> r.execute(r::tick)), TICK_MILLIS, TICK_MILLIS,
                 TimeUnit.MILLISECONDS);
     }
@@ -106,7 +109,7 @@ public final class RoomService implements AutoCloseable {
                     return;
                 }
                 try {
-                    result.complete(target.handle(session, method, params));
+                    result.complete(withIceServers(method, session, target.handle(session, method, params)));
                 } catch (RuntimeException e) {
                     result.completeExceptionally(e);
                 }
@@ -116,6 +119,21 @@ public final class RoomService implements AutoCloseable {
             return CompletableFuture.failedFuture(e);
         }
     }
+
+    /**
+     * The results of {@code authenticate}, {@code join_room} and {@code subscribe_room} carry
+     * {@code ice_servers}: TURN credentials minted for the caller (docs/PROTOCOL.md), when TURN is configured.
+     */
+    private Object withIceServers(String method, Session session, Object result) {
+        if (!(result instanceof Map<?, ?> map) || !ICE_SERVER_METHODS.contains(method)) {
+            return result;
+        }
+        Map<Object, Object> out = new java.util.LinkedHashMap<>(map);
+        out.put("ice_servers", turn.iceServers(session.callId));
+        return out;
+    }
+
+    private static final java.util.Set<String> ICE_SERVER_METHODS = java.util.Set.of("authenticate", "join_room", "subscribe_room");
 
     /** The socket of {@code session} closed. */
     public void closed(Session session) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.atrium.server.api.Json;
 import io.atrium.server.config.AtriumConfig;
+import io.atrium.server.edge.ClientAddress;
 import io.atrium.server.room.Client;
 import io.atrium.server.room.Params;
 import io.atrium.server.room.RoomService;
@@ -43,9 +44,17 @@ public final class RtcSocket {
     private final AtriumConfig.Rooms config;
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
 
+    private final ClientAddress clients;
+
     public RtcSocket(RoomService rooms, AtriumConfig.Rooms config) {
+        this(rooms, config, new ClientAddress(java.util.List.of()));
+    }
+
+    /** {@code clients} tells each socket's client address (X-Forwarded-For only from trusted proxies). */
+    public RtcSocket(RoomService rooms, AtriumConfig.Rooms config, ClientAddress clients) {
         this.rooms = rooms;
         this.config = config;
+        this.clients = clients;
     }
 
     public void configure(WsConfig ws) {
@@ -185,8 +194,10 @@ public final class RtcSocket {
 
         @Override
         public String address() {
-            return ctx.session.getRemoteSocketAddress() instanceof java.net.InetSocketAddress a && a.getAddress() != null
+            String peer = ctx.session.getRemoteSocketAddress() instanceof java.net.InetSocketAddress a && a.getAddress() != null
                     ? a.getAddress().getHostAddress() : "";
+            java.util.List<String> forwarded = ctx.session.getUpgradeRequest().getHeaders("X-Forwarded-For");
+            return clients.resolve(peer, java.util.Collections.enumeration(forwarded == null ? java.util.List.of() : forwarded));
         }
 
         @Override

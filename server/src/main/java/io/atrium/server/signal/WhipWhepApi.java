@@ -2,10 +2,12 @@ package io.atrium.server.signal;
 
 import io.atrium.server.api.ApiException;
 import io.atrium.server.api.Cors;
+import io.atrium.server.edge.ClientAddress;
 import io.atrium.server.auth.AccessToken;
 import io.atrium.server.auth.AuthException;
 import io.atrium.server.auth.Grants;
 import io.atrium.server.auth.TokenService;
+import io.atrium.server.auth.TurnCredentials;
 import io.atrium.server.sfu.Negotiator;
 import io.atrium.server.sfu.Negotiator.Negotiated;
 import io.atrium.server.sfu.MediaKind;
@@ -44,15 +46,24 @@ public final class WhipWhepApi {
     }
 
     private final TokenService tokens;
+    private final TurnCredentials turn;
     private final RoomStore rooms;
     private final Sfu sfu;
     private final Negotiator negotiator;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
 
     private final Cors cors;
+    private final ClientAddress clients;
 
-    /** {@code allowedOrigins}: the web origins whose pages may call WHIP/WHEP ({@code rtc.allowed_origins}, {@code *} for any). */
-    public WhipWhepApi(TokenService tokens, RoomStore rooms, Sfu sfu, List<String> allowedOrigins) {
+    /**
+     * The answers carry {@code turn}'s ICE servers as {@code Link} headers (RFC 9725 §4.6);
+     * {@code allowedOrigins} are the web origins whose pages may call WHIP/WHEP ({@code rtc.allowed_origins},
+     * {@code *} for any); {@code clients} tells the client address that bounds its peers still connecting.
+     */
+    public WhipWhepApi(TokenService tokens, RoomStore rooms, Sfu sfu, TurnCredentials turn, List<String> allowedOrigins,
+                       ClientAddress clients) {
+        this.turn = turn;
+        this.clients = clients;
         this.cors = new Cors(allowedOrigins, "POST, PATCH, DELETE, OPTIONS", "Authorization, Content-Type, If-Match",
                 "Location, Link, ETag, Retry-After");
         this.tokens = tokens;
@@ -89,7 +100,7 @@ public final class WhipWhepApi {
         Router router = sfu.join(room);
         Negotiated<TrackInfo> n;
         try {
-            n = negotiator.publish(offer, new PeerOwner(token.identity(), ctx.ip()));
+            n = negotiator.publish(offer, new PeerOwner(token.identity(), clients.of(ctx)));
         } catch (RuntimeException e) {
             router.release();
             throw e;
@@ -118,7 +129,7 @@ public final class WhipWhepApi {
         Router router = sfu.join(room);
         Negotiated<Subscription> n;
         try {
-            n = negotiator.subscribe(offer, router.tracks(), width, height, new PeerOwner(token.identity(), ctx.ip()));
+            n = negotiator.subscribe(offer, router.tracks(), width, height, new PeerOwner(token.identity(), clients.of(ctx)));
         } catch (RuntimeException e) {
             router.release();
             throw e;
@@ -135,6 +146,9 @@ public final class WhipWhepApi {
     private void created(Context ctx, String kind, UUID room, AccessToken token, MediaPeer peer, String answer) {
         sessions.put(peer.id(), new Session(room, token.identity(), peer));
         peer.onClose(() -> sessions.remove(peer.id()));
+        for (String link : turn.linkHeaders(token.identity())) {
+            ctx.res().addHeader("Link", link);
+        }
         ctx.status(201)
                 .header("Location", "/" + kind + "/" + room + "/" + peer.id())
                 .header("ETag", etag(peer))

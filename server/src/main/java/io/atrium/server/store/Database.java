@@ -7,10 +7,15 @@ import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.config.ConfigException;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The connection pool and schema: HikariCP over embedded H2 (default, file-backed under the data
@@ -18,6 +23,7 @@ import org.flywaydb.core.api.FlywayException;
  */
 public final class Database implements AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
     private final HikariDataSource pool;
     private final Jdbc jdbc;
 
@@ -28,7 +34,7 @@ public final class Database implements AutoCloseable {
 
     /** Opens the pool, checks the connection and applies pending migrations. */
     public static Database open(AtriumConfig.Database config, Path dataDir) {
-        String url = config.url().isEmpty() ? embeddedUrl(dataDir) : config.url();
+        String url = durable(config.url().isEmpty() ? embeddedUrl(dataDir) : config.url());
         HikariConfig hikari = new HikariConfig();
         hikari.setJdbcUrl(url);
         hikari.setUsername(config.username().isEmpty() && url.startsWith("jdbc:h2:") ? "sa" : config.username());
@@ -51,11 +57,44 @@ public final class Database implements AutoCloseable {
             pool.close();
             throw new ConfigException("cannot migrate the database at " + redact(url) + ": " + rootMessage(e), e);
         }
+        warnIfCommitsMayBeLost(pool, url);
         return new Database(pool);
     }
 
     static String embeddedUrl(Path dataDir) {
         return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("atrium") + ";DB_CLOSE_ON_EXIT=FALSE";
+    }
+
+    /**
+     * A 2xx means the write is on disk: H2 (MVStore) by default writes commits in the background up to
+     * {@code WRITE_DELAY} (500 ms) later, so a killed process loses what it had acknowledged. With
+     * {@code WRITE_DELAY=0} every commit writes its chunk before returning (docs/SECURITY.md, finding 7).
+     * An explicit {@code WRITE_DELAY} in a configured H2 URL is kept.
+     */
+    static String durable(String url) {
+        if (url.startsWith("jdbc:h2:") && !url.toUpperCase(Locale.ROOT).contains("WRITE_DELAY=")) {
+            return url + ";WRITE_DELAY=0";
+        }
+        return url;
+    }
+
+    /** PostgreSQL acknowledges a commit before it is durable when {@code synchronous_commit} or {@code fsync} is off. */
+    private static void warnIfCommitsMayBeLost(DataSource pool, String url) {
+        if (!url.startsWith("jdbc:postgresql:")) {
+            return;
+        }
+        try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+            for (String setting : new String[] {"synchronous_commit", "fsync"}) {
+                try (ResultSet rs = st.executeQuery("show " + setting)) {
+                    if (rs.next() && "off".equalsIgnoreCase(rs.getString(1))) {
+                        log.warn("PostgreSQL {} is off: a crash may lose writes Atrium has already acknowledged;"
+                                + " set it to on (docs/SECURITY.md, finding 7)", setting);
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            log.warn("cannot read PostgreSQL durability settings: {}", e.getMessage());
+        }
     }
 
     public Jdbc jdbc() {
