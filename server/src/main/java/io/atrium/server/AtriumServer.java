@@ -2,6 +2,7 @@ package io.atrium.server;
 
 import io.atrium.server.api.HttpApi;
 import io.atrium.server.auth.ApiKeys;
+import io.atrium.server.auth.Revocations;
 import io.atrium.server.auth.TokenService;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.config.ConfigException;
@@ -12,6 +13,7 @@ import io.atrium.server.store.ChatStore;
 import io.atrium.server.store.VideoFileStore;
 import io.atrium.server.files.FileUrls;
 import io.atrium.server.files.LocalFileStorage;
+import io.atrium.server.files.StorageQuota;
 import io.atrium.server.files.VideoFileService;
 import io.atrium.server.room.RoomService;
 import io.atrium.server.sfu.MediaLimits;
@@ -54,8 +56,9 @@ public final class AtriumServer implements AutoCloseable {
                     + " (files.dir): " + e, e);
         }
         FileUrls urls = new FileUrls(config.auth().apiKeys(), config.files().urlTtlSeconds(), clock);
-        return new VideoFileService(storage, new VideoFileStore(db.jdbc()), urls, tokens, apiKeys,
-                config.files().maxUploadBytes(), clock);
+        VideoFileStore store = new VideoFileStore(db.jdbc());
+        StorageQuota quota = new StorageQuota(store, config.files().maxRoomBytes(), config.files().maxTotalBytes());
+        return new VideoFileService(storage, store, urls, tokens, apiKeys, config.files().maxUploadBytes(), quota, clock);
     }
 
     /** Starts everything or fails with a {@link ConfigException} after releasing what was opened. */
@@ -79,7 +82,8 @@ public final class AtriumServer implements AutoCloseable {
             RoomStore rooms = new RoomStore(db.jdbc(), clock);
             UserStore users = new UserStore(db.jdbc(), clock);
             ApiKeys apiKeys = new ApiKeys(config.auth().apiKeys(), clock);
-            TokenService tokens = new TokenService(config.auth().apiKeys(), clock);
+            TokenService tokens = new TokenService(config.auth().apiKeys(), clock,
+                    new Revocations(new io.atrium.server.store.RevocationStore(db.jdbc()), clock));
             ChatStore chat = new ChatStore(db.jdbc(), clock);
             roomService = new RoomService(rooms, users, chat, tokens, sfu, config);
             VideoFileService videoFiles = videoFiles(config, db, tokens, apiKeys, clock);

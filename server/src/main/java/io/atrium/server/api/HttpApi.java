@@ -78,6 +78,7 @@ public final class HttpApi {
                 s.hostedPath = "/";
                 s.directory = "/public";
                 s.location = Location.CLASSPATH;
+                s.headers = WebPageHeaders.HEADERS;
             });
             c.jetty.modifyServer(server -> {
                 server.setStopTimeout(this.config.shutdownGraceSeconds() * 1000L);

@@ -215,14 +215,32 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
         }
     }
 
-    /** The live rooms of the WebSocket protocol: inactivity, reconnects, message limits. */
+    /**
+     * The live rooms of the WebSocket protocol: inactivity, reconnects, message limits, and the limits
+     * of docs/SECURITY.md: the waiting room's size, failed passwords, password hashing, token expiry warnings.
+     */
     public record Rooms(Integer mediaTimeoutSeconds, Integer reconnectGraceSeconds, Integer maxMessageBytes,
-                        Integer messagesPerSecond) {
+                        Integer messagesPerSecond, Integer maxWaiting, Integer failedPasswordsPerAddress,
+                        Integer failedPasswordsPerRoom, Integer failedPasswordWindowSeconds, Integer passwordHashThreads,
+                        Integer passwordHashQueue, Integer tokenExpiryWarningSeconds) {
         public Rooms {
             mediaTimeoutSeconds = mediaTimeoutSeconds != null ? mediaTimeoutSeconds : 10;
             reconnectGraceSeconds = reconnectGraceSeconds != null ? reconnectGraceSeconds : 15;
             maxMessageBytes = maxMessageBytes != null ? maxMessageBytes : 262_144;
             messagesPerSecond = messagesPerSecond != null ? messagesPerSecond : 50;
+            maxWaiting = maxWaiting != null ? maxWaiting : 100;
+            failedPasswordsPerAddress = failedPasswordsPerAddress != null ? failedPasswordsPerAddress : 10;
+            failedPasswordsPerRoom = failedPasswordsPerRoom != null ? failedPasswordsPerRoom : 50;
+            failedPasswordWindowSeconds = failedPasswordWindowSeconds != null ? failedPasswordWindowSeconds : 300;
+            passwordHashThreads = passwordHashThreads != null ? passwordHashThreads : 2;
+            passwordHashQueue = passwordHashQueue != null ? passwordHashQueue : 64;
+            tokenExpiryWarningSeconds = tokenExpiryWarningSeconds != null ? tokenExpiryWarningSeconds : 60;
+        }
+
+        /** The first four settings; the security limits at their defaults. */
+        public Rooms(Integer mediaTimeoutSeconds, Integer reconnectGraceSeconds, Integer maxMessageBytes, Integer messagesPerSecond) {
+            this(mediaTimeoutSeconds, reconnectGraceSeconds, maxMessageBytes, messagesPerSecond, null, null, null, null, null,
+                    null, null);
         }
     }
 
@@ -249,14 +267,23 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
 
     /**
      * Shared video files (contract 003's video-file endpoints and {@code /v1/rooms/{uuid}/files}): where
-     * they are stored (empty: {@code <data_dir>/files}), the largest upload, and how long a signed
-     * playback URL stays valid.
+     * they are stored (empty: {@code <data_dir>/files}), the largest upload, how long a signed playback
+     * URL stays valid, the storage quotas per room (a 003 session) and over all rooms, and how many
+     * uploads a 003 session accepts per minute (docs/SECURITY.md, finding 8).
      */
-    public record Files(String dir, Long maxUploadBytes, Long urlTtlSeconds) {
+    public record Files(String dir, Long maxUploadBytes, Long urlTtlSeconds, Long maxRoomBytes, Long maxTotalBytes,
+                        Integer uploadsPerMinute) {
         public Files {
             dir = dir != null ? dir : "";
             maxUploadBytes = maxUploadBytes != null ? maxUploadBytes : 100L * 1024 * 1024;
             urlTtlSeconds = urlTtlSeconds != null ? urlTtlSeconds : 6 * 3600L;
+            maxRoomBytes = maxRoomBytes != null ? maxRoomBytes : 1024L * 1024 * 1024;
+            maxTotalBytes = maxTotalBytes != null ? maxTotalBytes : 10L * 1024 * 1024 * 1024;
+            uploadsPerMinute = uploadsPerMinute != null ? uploadsPerMinute : 10;
+        }
+
+        public Files(String dir, Long maxUploadBytes, Long urlTtlSeconds) {
+            this(dir, maxUploadBytes, urlTtlSeconds, null, null, null);
         }
     }
 

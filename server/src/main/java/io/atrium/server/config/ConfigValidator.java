@@ -44,6 +44,13 @@ final class ConfigValidator {
             problems.add("rooms: media_timeout_seconds >= 1, reconnect_grace_seconds >= 0, max_message_bytes >= 1024"
                     + " and messages_per_second >= 1 are required");
         }
+        if (r.maxWaiting() < 1 || r.failedPasswordsPerAddress() < 1 || r.failedPasswordsPerRoom() < 1
+                || r.failedPasswordWindowSeconds() < 1 || r.passwordHashThreads() < 1 || r.passwordHashQueue() < 1
+                || r.tokenExpiryWarningSeconds() < 0) {
+            problems.add("rooms: max_waiting, failed_passwords_per_address, failed_passwords_per_room,"
+                    + " failed_password_window_seconds, password_hash_threads and password_hash_queue must be >= 1,"
+                    + " token_expiry_warning_seconds >= 0");
+        }
         compat(problems, c.compat());
         sip(problems, c.sip());
         turn(problems, c.turn());
@@ -76,6 +83,9 @@ final class ConfigValidator {
         }
         if (c.files().maxUploadBytes() < 1) {
             problems.add("files.max_upload_bytes must be at least 1, got " + c.files().maxUploadBytes());
+        }
+        if (c.files().maxRoomBytes() < 1 || c.files().maxTotalBytes() < 1 || c.files().uploadsPerMinute() < 1) {
+            problems.add("files.max_room_bytes, files.max_total_bytes and files.uploads_per_minute must be at least 1");
         }
         if (c.files().urlTtlSeconds() < 1) {
             problems.add("files.url_ttl_seconds must be at least 1, got " + c.files().urlTtlSeconds());

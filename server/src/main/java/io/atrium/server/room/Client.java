@@ -9,11 +9,6 @@ public interface Client {
     /** Sends {@code {"method", "params"}}. Silently dropped when the connection is gone. */
     void notify(String method, Object params);
 
-    /** The client's address as the edge saw it (bounds its not-yet-connected peers), or "" when unknown. */
-    default String address() {
-        return "";
-    }
-
     /** Closes the connection (e.g. removed or rejected). */
     void close(String reason);
 }
