@@ -2,6 +2,7 @@ package io.atrium.server;
 
 import io.atrium.server.api.HttpApi;
 import io.atrium.server.auth.ApiKeys;
+import io.atrium.server.auth.Revocations;
 import io.atrium.server.auth.TokenService;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.config.ConfigException;
@@ -78,7 +79,8 @@ public final class AtriumServer implements AutoCloseable {
             RoomStore rooms = new RoomStore(db.jdbc(), clock);
             UserStore users = new UserStore(db.jdbc(), clock);
             ApiKeys apiKeys = new ApiKeys(config.auth().apiKeys(), clock);
-            TokenService tokens = new TokenService(config.auth().apiKeys(), clock);
+            TokenService tokens = new TokenService(config.auth().apiKeys(), clock,
+                    new Revocations(new io.atrium.server.store.RevocationStore(db.jdbc()), clock));
             ChatStore chat = new ChatStore(db.jdbc(), clock);
             roomService = new RoomService(rooms, users, chat, tokens, sfu, config);
             VideoFileService videoFiles = videoFiles(config, db, tokens, apiKeys, clock);

@@ -8,6 +8,8 @@ import io.atrium.server.auth.TokenService;
 import io.atrium.server.compat.calls.VideoCallApi;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.config.ConfigException;
+import io.atrium.server.edge.AttemptGuard;
+import io.atrium.server.edge.ClientAddress;
 import io.atrium.server.files.VideoFileService;
 import io.atrium.server.store.CallSessionStore;
 import io.atrium.server.store.Database;
@@ -51,14 +53,18 @@ public final class HttpApi {
         WhipWhepApi whipWhep = new WhipWhepApi(tokens, rooms, sfu,
                 new io.atrium.server.auth.TurnCredentials(config.turn(), java.time.Clock.systemUTC()));
         MediaStatsApi mediaStats = new MediaStatsApi(rooms, sfu);
+        // who the client is (trusted proxies) and the per-address guard shared by the facades (docs/SECURITY.md)
+        ClientAddress clients = new ClientAddress(this.config.trustedProxies());
+        AttemptGuard guard = new AttemptGuard(this.config.facadeRequestsPerMinute(), this.config.failedAttemptsPerMinute(),
+                java.time.Clock.systemUTC());
         // contract facades 000 and 001 (docs/CONTRACTS.md)
         var liveApi = new io.atrium.server.compat.live.LiveStreamApi(new io.atrium.server.compat.live.LiveStreams(config,
-                rooms, tokens, roomService), config.compat().live(), java.time.Clock.systemUTC());
+                rooms, tokens, roomService), config.compat().live(), java.time.Clock.systemUTC(), clients, guard);
         var meetingsApi = new io.atrium.server.compat.meetings.MeetingsApi(new io.atrium.server.compat.meetings.Meetings(config,
                 new io.atrium.server.store.MeetingStore(db.jdbc(), java.time.Clock.systemUTC()), rooms, tokens, roomService,
-                java.time.Clock.systemUTC()), apiKeys, config.compat().meetings());
+                java.time.Clock.systemUTC()), apiKeys, config.compat().meetings(), clients, guard);
         VideoCallApi videoCall = new VideoCallApi(config, new CallSessionStore(db.jdbc(), java.time.Clock.systemUTC()), rooms,
-                apiKeys, tokens, roomService, java.time.Clock.systemUTC(), videoFiles);
+                apiKeys, tokens, roomService, java.time.Clock.systemUTC(), videoFiles, clients, guard);
         FilesApi filesApi = new FilesApi(videoFiles, rooms);
         SipApi sipApi = new SipApi(registrar, sip);
         this.app = Javalin.create(c -> {
@@ -72,13 +78,14 @@ public final class HttpApi {
                 s.hostedPath = "/";
                 s.directory = "/public";
                 s.location = Location.CLASSPATH;
+                s.headers = WebPageHeaders.HEADERS;
             });
             c.jetty.modifyServer(server -> {
                 server.setStopTimeout(this.config.shutdownGraceSeconds() * 1000L);
                 server.setHandler(new GracefulHandler(server.getHandler()));
             });
             c.requestLogger.http((ctx, ms) -> log.info("method={} path={} status={} ms={} ip={}",
-                    ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms), ctx.ip()));
+                    ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms), clients.of(ctx)));
             ErrorMapper.install(c.routes);
             // an error answered before the body was read: read a small body to its end, so the client
             // gets the answer instead of a connection reset while it is still sending

@@ -49,6 +49,7 @@ final class RoomsApi {
             var inCall = live.liveMembers(uuid).get(5, TimeUnit.SECONDS).orElse(List.of());
             ctx.json(Map.of("members", stored, "live", inCall));
         });
+        r.patch("/v1/rooms/{uuid}/live/{identity}", this::changePermissions);
         r.get("/v1/rooms/{uuid}/chat", ctx -> {
             UUID uuid = Requests.pathUuid(ctx, "uuid");
             rooms.find(uuid).orElseThrow(RoomsApi::noRoom);
@@ -62,6 +63,30 @@ final class RoomsApi {
             });
             ctx.json(Map.of("messages", chat.history(uuid, before, limit)));
         });
+    }
+
+    /**
+     * {@code PATCH /v1/rooms/{uuid}/live/{identity} {admin?, grants?}} → {@code {member}}: changes a joined
+     * member's admin flag and grants live (docs/SECURITY.md, finding 2); 404 when nobody with that
+     * identity is joined. The {@code hidden} grant cannot change live.
+     */
+    private void changePermissions(Context ctx) throws Exception {
+        UUID uuid = Requests.pathUuid(ctx, "uuid");
+        String identity = ctx.pathParam("identity");
+        JsonInput in = Requests.body(ctx).only("admin", "grants");
+        Optional<Boolean> admin = in.has("admin") ? Optional.of(in.bool("admin", false)) : Optional.empty();
+        Optional<io.atrium.server.auth.Grants> grants = in.optionalObject("grants").map(g -> {
+            if (g.has("hidden")) {
+                throw ApiException.badField("grants.hidden", "grants.hidden cannot change for a live member");
+            }
+            return TokensApi.grants(g);
+        });
+        if (admin.isEmpty() && grants.isEmpty()) {
+            throw ApiException.badField("admin", "give admin, grants or both");
+        }
+        rooms.find(uuid).orElseThrow(RoomsApi::noRoom);
+        Optional<?> member = live.changePermissions(uuid, identity, admin, grants).get(5, TimeUnit.SECONDS);
+        ctx.json(Map.of("member", member.orElseThrow(() -> ApiException.notFound("no live member " + identity + " in the room"))));
     }
 
     private void create(Context ctx) {

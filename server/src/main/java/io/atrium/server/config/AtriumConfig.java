@@ -15,7 +15,7 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
     public AtriumConfig {
         dev = dev != null && dev;
         dataDir = dataDir != null ? dataDir : "./atrium-data";
-        http = http != null ? http : new Http(null, null, null, null, null);
+        http = http != null ? http : new Http(null, null, null, null, null, null, null, null);
         rtc = rtc != null ? rtc : new Rtc(null, null, null, null);
         database = database != null ? database : new Database(null, null, null, null);
         auth = auth != null ? auth : new Auth(null, null, null);
@@ -103,23 +103,39 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
         return files.dir().isEmpty() ? dataPath().resolve("files") : Path.of(files.dir());
     }
 
-    /** The HTTP edge: REST, WebSocket, static web app. */
-    public record Http(String host, Integer port, Long maxBodyBytes, Integer shutdownGraceSeconds, Tls tls) {
+    /**
+     * The HTTP edge: REST, WebSocket, static web app. {@code trustedProxies}: peers whose
+     * {@code X-Forwarded-For} names the client (addresses or CIDR blocks; empty: the TCP peer is the
+     * client); {@code failedAttemptsPerMinute} and {@code facadeRequestsPerMinute}: per client address, on
+     * the endpoints that check passcodes or look up guessable ids (docs/SECURITY.md, finding 9).
+     */
+    public record Http(String host, Integer port, Long maxBodyBytes, Integer shutdownGraceSeconds, Tls tls,
+                       List<String> trustedProxies, Integer failedAttemptsPerMinute, Integer facadeRequestsPerMinute) {
         public Http {
             host = host != null ? host : "0.0.0.0";
             port = port != null ? port : 7880;
             maxBodyBytes = maxBodyBytes != null ? maxBodyBytes : 1_048_576L;
             shutdownGraceSeconds = shutdownGraceSeconds != null ? shutdownGraceSeconds : 10;
             tls = tls != null ? tls : new Tls(null, null, null);
+            trustedProxies = trustedProxies != null ? List.copyOf(trustedProxies) : List.of();
+            failedAttemptsPerMinute = failedAttemptsPerMinute != null ? failedAttemptsPerMinute : 10;
+            facadeRequestsPerMinute = facadeRequestsPerMinute != null ? facadeRequestsPerMinute : 600;
         }
 
         public Http(String host, Integer port, Long maxBodyBytes, Integer shutdownGraceSeconds) {
-            this(host, port, maxBodyBytes, shutdownGraceSeconds, null);
+            this(host, port, maxBodyBytes, shutdownGraceSeconds, null, null, null, null);
         }
 
         /** These settings on another listen address. */
         public Http withHost(String host) {
-            return new Http(host, port, maxBodyBytes, shutdownGraceSeconds, tls);
+            return new Http(host, port, maxBodyBytes, shutdownGraceSeconds, tls, trustedProxies, failedAttemptsPerMinute,
+                    facadeRequestsPerMinute);
+        }
+
+        /** These settings with other client-address rules and limits. */
+        public Http withLimits(List<String> trustedProxies, Integer failedAttemptsPerMinute, Integer facadeRequestsPerMinute) {
+            return new Http(host, port, maxBodyBytes, shutdownGraceSeconds, tls, trustedProxies, failedAttemptsPerMinute,
+                    facadeRequestsPerMinute);
         }
     }
 
@@ -184,14 +200,32 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
         }
     }
 
-    /** The live rooms of the WebSocket protocol: inactivity, reconnects, message limits. */
+    /**
+     * The live rooms of the WebSocket protocol: inactivity, reconnects, message limits, and the limits
+     * of docs/SECURITY.md: the waiting room's size, failed passwords, password hashing, token expiry warnings.
+     */
     public record Rooms(Integer mediaTimeoutSeconds, Integer reconnectGraceSeconds, Integer maxMessageBytes,
-                        Integer messagesPerSecond) {
+                        Integer messagesPerSecond, Integer maxWaiting, Integer failedPasswordsPerAddress,
+                        Integer failedPasswordsPerRoom, Integer failedPasswordWindowSeconds, Integer passwordHashThreads,
+                        Integer passwordHashQueue, Integer tokenExpiryWarningSeconds) {
         public Rooms {
             mediaTimeoutSeconds = mediaTimeoutSeconds != null ? mediaTimeoutSeconds : 10;
             reconnectGraceSeconds = reconnectGraceSeconds != null ? reconnectGraceSeconds : 15;
             maxMessageBytes = maxMessageBytes != null ? maxMessageBytes : 262_144;
             messagesPerSecond = messagesPerSecond != null ? messagesPerSecond : 50;
+            maxWaiting = maxWaiting != null ? maxWaiting : 100;
+            failedPasswordsPerAddress = failedPasswordsPerAddress != null ? failedPasswordsPerAddress : 10;
+            failedPasswordsPerRoom = failedPasswordsPerRoom != null ? failedPasswordsPerRoom : 50;
+            failedPasswordWindowSeconds = failedPasswordWindowSeconds != null ? failedPasswordWindowSeconds : 300;
+            passwordHashThreads = passwordHashThreads != null ? passwordHashThreads : 2;
+            passwordHashQueue = passwordHashQueue != null ? passwordHashQueue : 64;
+            tokenExpiryWarningSeconds = tokenExpiryWarningSeconds != null ? tokenExpiryWarningSeconds : 60;
+        }
+
+        /** The first four settings; the security limits at their defaults. */
+        public Rooms(Integer mediaTimeoutSeconds, Integer reconnectGraceSeconds, Integer maxMessageBytes, Integer messagesPerSecond) {
+            this(mediaTimeoutSeconds, reconnectGraceSeconds, maxMessageBytes, messagesPerSecond, null, null, null, null, null,
+                    null, null);
         }
     }
 

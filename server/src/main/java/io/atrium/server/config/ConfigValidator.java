@@ -35,6 +35,13 @@ final class ConfigValidator {
             problems.add("rooms: media_timeout_seconds >= 1, reconnect_grace_seconds >= 0, max_message_bytes >= 1024"
                     + " and messages_per_second >= 1 are required");
         }
+        if (r.maxWaiting() < 1 || r.failedPasswordsPerAddress() < 1 || r.failedPasswordsPerRoom() < 1
+                || r.failedPasswordWindowSeconds() < 1 || r.passwordHashThreads() < 1 || r.passwordHashQueue() < 1
+                || r.tokenExpiryWarningSeconds() < 0) {
+            problems.add("rooms: max_waiting, failed_passwords_per_address, failed_passwords_per_room,"
+                    + " failed_password_window_seconds, password_hash_threads and password_hash_queue must be >= 1,"
+                    + " token_expiry_warning_seconds >= 0");
+        }
         compat(problems, c.compat());
         sip(problems, c.sip());
         turn(problems, c.turn());
@@ -48,6 +55,14 @@ final class ConfigValidator {
         }
         if (c.http().shutdownGraceSeconds() < 0) {
             problems.add("http.shutdown_grace_seconds must not be negative");
+        }
+        for (String proxy : c.http().trustedProxies()) {
+            if (!io.atrium.server.edge.ClientAddress.validPattern(proxy)) {
+                problems.add("http.trusted_proxies: '" + proxy + "' is not an IP address, CIDR block (10.0.0.0/8) or range (a-b)");
+            }
+        }
+        if (c.http().failedAttemptsPerMinute() < 1 || c.http().facadeRequestsPerMinute() < 1) {
+            problems.add("http.failed_attempts_per_minute and http.facade_requests_per_minute must be at least 1");
         }
         if (c.dataDir().isBlank()) {
             problems.add("data_dir is empty; give a directory for the embedded database and files");

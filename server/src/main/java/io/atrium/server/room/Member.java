@@ -1,6 +1,7 @@
 package io.atrium.server.room;
 
 import io.atrium.server.auth.AccessToken;
+import io.atrium.server.auth.Grants;
 import io.atrium.server.sfu.Receiver;
 import io.atrium.server.transport.MediaPeer;
 import io.atrium.webrtc.sdp.LocalSource;
@@ -14,9 +15,12 @@ final class Member {
     final String callId;
     final UUID user;
     final String name;
-    final boolean admin;
+    boolean admin;
     final long joinedAtMillis;
     AccessToken token;
+    /** Rights changed live over REST (null: as the token says); they outlast a refreshed token. */
+    Boolean adminOverride;
+    Grants grantsOverride;
     Session session;
     long disconnectedAtMillis;
 
@@ -56,6 +60,11 @@ final class Member {
         this.session = session;
         this.lastMediaMillis = nowMillis;
         this.joinedAtMillis = nowMillis;
+    }
+
+    /** {@code t} with the live permission changes applied. */
+    AccessToken permit(AccessToken t) {
+        return t.withPermissions(adminOverride != null ? adminOverride : t.admin(), grantsOverride != null ? grantsOverride : t.grants());
     }
 
     MemberState state() {

@@ -36,7 +36,7 @@ public final class RtcSocket {
             "start_screen_share", "stop_screen_share", "send_reaction", "mute_audio", "unmute_audio", "mute_video",
             "unmute_video", "remove_member", "mute_member_audio", "unmute_member_audio", "mute_member_video",
             "unmute_member_video", "watch_room", "send_chat_message", "get_chat_history", "video_control", "get_video_state",
-            "subscribe_state", "unsubscribe_state");
+            "subscribe_state", "unsubscribe_state", "refresh_token");
     private static final Logger log = LoggerFactory.getLogger(RtcSocket.class);
 
     private final RoomService rooms;
@@ -70,16 +70,23 @@ public final class RtcSocket {
         ws.onError(ctx -> log.debug("websocket error on {}: {}", ctx.sessionId(), String.valueOf(ctx.error())));
     }
 
+    /** The peer's IP address (the socket's; a trusted proxy's X-Forwarded-For is not read here yet). */
+    private static String address(WsContext ctx) {
+        java.net.SocketAddress a = ctx.session.getRemoteSocketAddress();
+        return a instanceof java.net.InetSocketAddress i && i.getAddress() != null ? i.getAddress().getHostAddress() : String.valueOf(a);
+    }
+
     /** One client connection: its room session, its rate limit, and the way back to it. */
     private final class Connection implements Client {
         private final WsContext ctx;
-        private final Session session = new Session(this);
+        private final Session session;
         private final double rate;
         private double tokens;
         private long lastRefill = System.nanoTime();
 
         Connection(WsContext ctx, int perSecond) {
             this.ctx = ctx;
+            this.session = new Session(this, address(ctx));
             this.rate = perSecond;
             this.tokens = perSecond * 2.0;
         }
@@ -97,7 +104,7 @@ public final class RtcSocket {
             }
             JsonNode id = message.get("id");
             if (id != null && !id.isTextual() && !id.isNumber() && !id.isNull()) {
-                reply(null, RpcException.invalid("id"));
+                sendError(null, RpcException.invalid("id")); // a request all the same: answered, with id null
                 return;
             }
             if (!allow()) {
@@ -158,6 +165,10 @@ public final class RtcSocket {
                 log.debug("notification failed: {} {}", e.code(), e.getMessage());
                 return;
             }
+            sendError(id, e);
+        }
+
+        private void sendError(JsonNode id, RpcException e) {
             Map<String, Object> response = new LinkedHashMap<>();
             response.put("id", id);
             response.put("error", Map.of("code", e.code(), "message", e.getMessage()));

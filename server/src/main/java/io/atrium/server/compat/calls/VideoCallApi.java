@@ -9,6 +9,10 @@ import io.atrium.server.auth.ApiKeys;
 import io.atrium.server.auth.AuthException;
 import io.atrium.server.auth.TokenService;
 import io.atrium.server.config.AtriumConfig;
+import io.atrium.server.edge.AttemptGuard;
+import io.atrium.server.edge.ClientAddress;
+import io.atrium.server.edge.RateLimiter;
+import io.atrium.server.edge.TooManyRequests;
 import io.atrium.server.files.FileException;
 import io.atrium.server.store.VideoFile;
 import io.atrium.server.files.VideoFileService;
@@ -63,10 +67,15 @@ public final class VideoCallApi {
     private final RateLimiter tokenLimit;
     private final RateLimiter controlLimit;
     private final VideoFileService files;
+    private final ClientAddress clients;
+    private final AttemptGuard guard;
 
     public VideoCallApi(AtriumConfig config, CallSessionStore sessions, RoomStore rooms, ApiKeys apiKeys,
-                        TokenService tokens, RoomService live, Clock clock, VideoFileService files) {
+                        TokenService tokens, RoomService live, Clock clock, VideoFileService files, ClientAddress clients,
+                        AttemptGuard guard) {
         this.files = files;
+        this.clients = clients;
+        this.guard = guard;
         this.config = config.videoCall();
         this.sessions = sessions;
         this.rooms = rooms;
@@ -128,6 +137,9 @@ public final class VideoCallApi {
         return ctx -> {
             try {
                 ctx.json(endpoint.handle(ctx));
+            } catch (TooManyRequests e) {
+                ctx.header("Retry-After", Long.toString(e.retryAfterSeconds));
+                error(ctx, 429, "RATE_LIMITED", e.getMessage());
             } catch (CallException e) {
                 if (e.retryAfterSeconds > 0) {
                     ctx.header("Retry-After", Long.toString(e.retryAfterSeconds));
@@ -167,7 +179,7 @@ public final class VideoCallApi {
     }
 
     private Object createSession(Context ctx) {
-        limit(sessionLimit, "ip:" + ctx.ip(), "session creations per client");
+        limit(sessionLimit, "ip:" + clients.of(ctx), "session creations per client");
         JsonNode body = body(ctx);
         Optional<String> name = optionalString(body, "name", MAX_SESSION_NAME).filter(n -> !n.isBlank());
         CallSession s = sessions.create(name.orElse("Video call"), name.orElse(null));
@@ -424,6 +436,8 @@ public final class VideoCallApi {
             throw CallException.unauthorized("a control token of this session (Authorization: Bearer <token>) or the"
                     + " API credentials are required");
         }
+        String client = clients.of(ctx);
+        guard.admit(client); // a guessed credential counts against the address (docs/SECURITY.md, finding 9)
         if (header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             try {
                 AccessToken t = tokens.verify(header.substring(7).trim(), Optional.of(session));
@@ -438,6 +452,7 @@ public final class VideoCallApi {
         try {
             apiKeys.authenticate(header);
         } catch (AuthException e) {
+            guard.failed(client);
             throw CallException.unauthorized("invalid or expired token: a control token of this session or the API"
                     + " credentials are required");
         }

@@ -1,4 +1,4 @@
-package io.atrium.server.compat.calls;
+package io.atrium.server.edge;
 
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -8,11 +8,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * "N per minute" as contract 003 states its limits: a sliding one-minute window per key (client IP or
- * session). {@link #acquire} answers 0 when allowed, else the seconds until the oldest call leaves the
- * window (the {@code Retry-After}). Keys idle for a minute are dropped as the map grows.
+ * The one rate-limit mechanism of the HTTP edge: "N per minute" (as contract 003 states its limits), a
+ * sliding one-minute window per key (a client address, a session). {@link #acquire} answers 0 when
+ * allowed, else the seconds until the oldest call leaves the window (the {@code Retry-After}). Keys idle
+ * for a minute are dropped as the map grows.
  */
-final class RateLimiter {
+public final class RateLimiter {
 
     static final long WINDOW_MILLIS = 60_000;
     private static final int SWEEP_ABOVE = 10_000;
@@ -21,22 +22,34 @@ final class RateLimiter {
     private final Clock clock;
     private final Map<String, Deque<Long>> calls = new ConcurrentHashMap<>();
 
-    RateLimiter(int perMinute, Clock clock) {
+    public RateLimiter(int perMinute, Clock clock) {
         this.perMinute = perMinute;
         this.clock = clock;
     }
 
-    int perMinute() {
+    public int perMinute() {
         return perMinute;
     }
 
     /** Records a call for {@code key}: 0 when it is allowed, else the seconds to wait (at least 1). */
-    long acquire(String key) {
+    public long acquire(String key) {
+        return check(key, true);
+    }
+
+    /** Like {@link #acquire} without recording a call: 0 when {@code key} is under its limit. */
+    public long retryAfter(String key) {
+        return check(key, false);
+    }
+
+    private long check(String key, boolean record) {
         long now = clock.millis();
         if (calls.size() > SWEEP_ABOVE) {
             sweep(now);
         }
-        Deque<Long> window = calls.computeIfAbsent(key, k -> new ArrayDeque<>());
+        Deque<Long> window = record ? calls.computeIfAbsent(key, k -> new ArrayDeque<>()) : calls.get(key);
+        if (window == null) {
+            return 0;
+        }
         synchronized (window) {
             while (!window.isEmpty() && now - window.peekFirst() >= WINDOW_MILLIS) {
                 window.pollFirst();
@@ -45,7 +58,9 @@ final class RateLimiter {
                 long wait = window.peekFirst() + WINDOW_MILLIS - now;
                 return Math.max(1, (wait + 999) / 1000);
             }
-            window.addLast(now);
+            if (record) {
+                window.addLast(now);
+            }
             return 0;
         }
     }
