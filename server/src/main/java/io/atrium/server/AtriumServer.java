@@ -13,6 +13,7 @@ import io.atrium.server.store.ChatStore;
 import io.atrium.server.store.VideoFileStore;
 import io.atrium.server.files.FileUrls;
 import io.atrium.server.files.LocalFileStorage;
+import io.atrium.server.files.StorageQuota;
 import io.atrium.server.files.VideoFileService;
 import io.atrium.server.room.RoomService;
 import io.atrium.server.sfu.Sfu;
@@ -54,8 +55,9 @@ public final class AtriumServer implements AutoCloseable {
                     + " (files.dir): " + e, e);
         }
         FileUrls urls = new FileUrls(config.auth().apiKeys(), config.files().urlTtlSeconds(), clock);
-        return new VideoFileService(storage, new VideoFileStore(db.jdbc()), urls, tokens, apiKeys,
-                config.files().maxUploadBytes(), clock);
+        VideoFileStore store = new VideoFileStore(db.jdbc());
+        StorageQuota quota = new StorageQuota(store, config.files().maxRoomBytes(), config.files().maxTotalBytes());
+        return new VideoFileService(storage, store, urls, tokens, apiKeys, config.files().maxUploadBytes(), quota, clock);
     }
 
     /** Starts everything or fails with a {@link ConfigException} after releasing what was opened. */

@@ -252,14 +252,23 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
 
     /**
      * Shared video files (contract 003's video-file endpoints and {@code /v1/rooms/{uuid}/files}): where
-     * they are stored (empty: {@code <data_dir>/files}), the largest upload, and how long a signed
-     * playback URL stays valid.
+     * they are stored (empty: {@code <data_dir>/files}), the largest upload, how long a signed playback
+     * URL stays valid, the storage quotas per room (a 003 session) and over all rooms, and how many
+     * uploads a 003 session accepts per minute (docs/SECURITY.md, finding 8).
      */
-    public record Files(String dir, Long maxUploadBytes, Long urlTtlSeconds) {
+    public record Files(String dir, Long maxUploadBytes, Long urlTtlSeconds, Long maxRoomBytes, Long maxTotalBytes,
+                        Integer uploadsPerMinute) {
         public Files {
             dir = dir != null ? dir : "";
             maxUploadBytes = maxUploadBytes != null ? maxUploadBytes : 100L * 1024 * 1024;
             urlTtlSeconds = urlTtlSeconds != null ? urlTtlSeconds : 6 * 3600L;
+            maxRoomBytes = maxRoomBytes != null ? maxRoomBytes : 1024L * 1024 * 1024;
+            maxTotalBytes = maxTotalBytes != null ? maxTotalBytes : 10L * 1024 * 1024 * 1024;
+            uploadsPerMinute = uploadsPerMinute != null ? uploadsPerMinute : 10;
+        }
+
+        public Files(String dir, Long maxUploadBytes, Long urlTtlSeconds) {
+            this(dir, maxUploadBytes, urlTtlSeconds, null, null, null);
         }
     }
 

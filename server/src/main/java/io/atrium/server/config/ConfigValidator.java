@@ -75,6 +75,9 @@ final class ConfigValidator {
         if (c.files().maxUploadBytes() < 1) {
             problems.add("files.max_upload_bytes must be at least 1, got " + c.files().maxUploadBytes());
         }
+        if (c.files().maxRoomBytes() < 1 || c.files().maxTotalBytes() < 1 || c.files().uploadsPerMinute() < 1) {
+            problems.add("files.max_room_bytes, files.max_total_bytes and files.uploads_per_minute must be at least 1");
+        }
         if (c.files().urlTtlSeconds() < 1) {
             problems.add("files.url_ttl_seconds must be at least 1, got " + c.files().urlTtlSeconds());
         }

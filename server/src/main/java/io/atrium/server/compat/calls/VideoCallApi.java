@@ -66,6 +66,7 @@ public final class VideoCallApi {
     private final RateLimiter sessionLimit;
     private final RateLimiter tokenLimit;
     private final RateLimiter controlLimit;
+    private final RateLimiter uploadLimit;
     private final VideoFileService files;
     private final ClientAddress clients;
     private final AttemptGuard guard;
@@ -86,6 +87,7 @@ public final class VideoCallApi {
         this.sessionLimit = new RateLimiter(this.config.sessionsPerMinute(), clock);
         this.tokenLimit = new RateLimiter(this.config.tokensPerMinute(), clock);
         this.controlLimit = new RateLimiter(this.config.controlsPerMinute(), clock);
+        this.uploadLimit = new RateLimiter(config.files().uploadsPerMinute(), clock);
         live.registerDialect(CallEvents.NAME, new CallEvents());
     }
 
@@ -332,8 +334,10 @@ public final class VideoCallApi {
 
     /**
      * {@code POST …/video-file}: the caller's participant or control token for the session names the
-     * uploader ({@code uploaded_by}); the file is streamed to storage (docs/API.md, video files) and
-     * everyone in the session gets {@code video_file_shared}.
+     * uploader ({@code uploaded_by}) and must allow sharing (a control or host token, or a participant
+     * that may publish; viewers get 403 FORBIDDEN); {@code files.uploads_per_minute} per session (429);
+     * the file is streamed to storage within the quotas (docs/API.md, video files; 413) and everyone in
+     * the session gets {@code video_file_shared}.
      */
     private Object uploadVideoFile(Context ctx) {
         CallSession s = activeSession(ctx);
@@ -342,12 +346,20 @@ public final class VideoCallApi {
             throw new CallException(401, "UNAUTHORIZED", "send the participant or control token of this session as"
                     + " Authorization: Bearer <token>", 0);
         }
+        String client = clients.of(ctx);
+        guard.admit(client);
         AccessToken caller;
         try {
             caller = tokens.verify(header.substring(7).trim(), Optional.of(s.id()));
         } catch (AuthException e) {
+            guard.failed(client);
             throw new CallException(401, "UNAUTHORIZED", "invalid token: " + e.getMessage(), 0);
         }
+        if (!caller.admin() && !caller.grants().publish()) {
+            throw new CallException(403, "FORBIDDEN", "this token may not share files in the session (a control or host"
+                    + " token, or a participant that may publish, is needed)", 0);
+        }
+        limit(uploadLimit, "uploads:" + s.id(), "video file uploads per session");
         VideoFile file = files.upload(ctx, s.id(), caller.identity());
         Map<String, Object> info = files.describe(file);
         Map<String, Object> event = new LinkedHashMap<>();
