@@ -3,6 +3,7 @@ package io.atrium.server.api;
 import io.atrium.server.auth.ApiKeys;
 import io.atrium.server.auth.PasswordHasher;
 import io.atrium.server.sip.Registrar;
+import io.atrium.server.sip.SipService;
 import io.atrium.server.auth.TokenService;
 import io.atrium.server.compat.calls.VideoCallApi;
 import io.atrium.server.config.AtriumConfig;
@@ -42,18 +43,19 @@ public final class HttpApi {
     private final AtriumConfig.Http config;
 
     public HttpApi(AtriumConfig config, Database db, RoomStore rooms, UserStore users, ChatStore chat, ApiKeys apiKeys,
-                   TokenService tokens, Sfu sfu, RoomService roomService, VideoFileService videoFiles, Registrar registrar) {
+                   TokenService tokens, Sfu sfu, RoomService roomService, VideoFileService videoFiles, Registrar registrar, SipService sip) {
         this.config = config.http();
         PasswordHasher hasher = new PasswordHasher();
         RoomsApi roomsApi = new RoomsApi(rooms, hasher, roomService, chat);
-        RtcSocket rtc = new RtcSocket(roomService, config.rooms());
         UsersApi usersApi = new UsersApi(users, hasher, config.sip().realm());
         TokensApi tokensApi = new TokensApi(tokens, rooms, users, config.auth());
-        WhipWhepApi whipWhep = new WhipWhepApi(tokens, rooms, sfu,
-                new io.atrium.server.auth.TurnCredentials(config.turn(), java.time.Clock.systemUTC()));
         MediaStatsApi mediaStats = new MediaStatsApi(rooms, sfu);
         // who the client is (trusted proxies) and the per-address guard shared by the facades (docs/SECURITY.md)
         ClientAddress clients = new ClientAddress(this.config.trustedProxies());
+        RtcSocket rtc = new RtcSocket(roomService, config.rooms(), clients);
+        WhipWhepApi whipWhep = new WhipWhepApi(tokens, rooms, sfu,
+                new io.atrium.server.auth.TurnCredentials(config.turn(), java.time.Clock.systemUTC()),
+                config.rtc().allowedOrigins(), clients);
         AttemptGuard guard = new AttemptGuard(this.config.facadeRequestsPerMinute(), this.config.failedAttemptsPerMinute(),
                 java.time.Clock.systemUTC());
         // contract facades 000 and 001 (docs/CONTRACTS.md)
@@ -65,7 +67,7 @@ public final class HttpApi {
         VideoCallApi videoCall = new VideoCallApi(config, new CallSessionStore(db.jdbc(), java.time.Clock.systemUTC()), rooms,
                 apiKeys, tokens, roomService, java.time.Clock.systemUTC(), videoFiles, clients, guard);
         FilesApi filesApi = new FilesApi(videoFiles, rooms);
-        SipApi sipApi = new SipApi(registrar);
+        SipApi sipApi = new SipApi(registrar, sip);
         this.app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.startup.showOldJavalinVersionWarning = false;
@@ -86,6 +88,15 @@ public final class HttpApi {
             c.requestLogger.http((ctx, ms) -> log.info("method={} path={} status={} ms={} ip={}",
                     ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms), clients.of(ctx)));
             ErrorMapper.install(c.routes);
+            // an Error (OutOfMemoryError above all) goes to the process's fatal handler (Main), not into a 500 forever
+            c.router.javaLangErrorHandler((res, error) -> {
+                res.setStatus(500);
+                log.error("error while handling a request", error);
+                Thread.UncaughtExceptionHandler fatal = Thread.getDefaultUncaughtExceptionHandler();
+                if (fatal != null) {
+                    fatal.uncaughtException(Thread.currentThread(), error);
+                }
+            });
             // an error answered before the body was read: read a small body to its end, so the client
             // gets the answer instead of a connection reset while it is still sending
             c.routes.after(ctx -> {
