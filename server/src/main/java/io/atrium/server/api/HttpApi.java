@@ -46,7 +46,6 @@ public final class HttpApi {
         this.config = config.http();
         PasswordHasher hasher = new PasswordHasher();
         RoomsApi roomsApi = new RoomsApi(rooms, hasher, roomService, chat);
-        RtcSocket rtc = new RtcSocket(roomService, config.rooms());
         UsersApi usersApi = new UsersApi(users, hasher, config.sip().realm());
         TokensApi tokensApi = new TokensApi(tokens, rooms, users, config.auth());
         WhipWhepApi whipWhep = new WhipWhepApi(tokens, rooms, sfu,
@@ -54,6 +53,7 @@ public final class HttpApi {
         MediaStatsApi mediaStats = new MediaStatsApi(rooms, sfu);
         // who the client is (trusted proxies) and the per-address guard shared by the facades (docs/SECURITY.md)
         ClientAddress clients = new ClientAddress(this.config.trustedProxies());
+        RtcSocket rtc = new RtcSocket(roomService, config.rooms(), clients);
         AttemptGuard guard = new AttemptGuard(this.config.facadeRequestsPerMinute(), this.config.failedAttemptsPerMinute(),
                 java.time.Clock.systemUTC());
         // contract facades 000 and 001 (docs/CONTRACTS.md)
