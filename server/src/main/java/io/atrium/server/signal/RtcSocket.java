@@ -43,8 +43,14 @@ public final class RtcSocket {
     private final RoomService rooms;
     private final AtriumConfig.Rooms config;
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+
     private final ClientAddress clients;
 
+    public RtcSocket(RoomService rooms, AtriumConfig.Rooms config) {
+        this(rooms, config, new ClientAddress(java.util.List.of()));
+    }
+
+    /** {@code clients} tells each socket's client address (X-Forwarded-For only from trusted proxies). */
     public RtcSocket(RoomService rooms, AtriumConfig.Rooms config, ClientAddress clients) {
         this.rooms = rooms;
         this.config = config;
@@ -73,11 +79,10 @@ public final class RtcSocket {
         ws.onError(ctx -> log.debug("websocket error on {}: {}", ctx.sessionId(), String.valueOf(ctx.error())));
     }
 
-    /** The client's address (the socket's peer, or what a trusted proxy forwarded in the upgrade request). */
+    /** The client's IP address: the socket's peer, or what a trusted proxy's X-Forwarded-For says (edge/ClientAddress). */
     private String address(WsContext ctx) {
         java.net.SocketAddress a = ctx.session.getRemoteSocketAddress();
-        String peer = a instanceof java.net.InetSocketAddress i && i.getAddress() != null ? i.getAddress().getHostAddress()
-                : String.valueOf(a);
+        String peer = a instanceof java.net.InetSocketAddress i && i.getAddress() != null ? i.getAddress().getHostAddress() : String.valueOf(a);
         java.util.List<String> forwarded = ctx.session.getUpgradeRequest().getHeaders("X-Forwarded-For");
         return clients.resolve(peer, java.util.Collections.enumeration(forwarded == null ? java.util.List.of() : forwarded));
     }
