@@ -106,7 +106,7 @@ public final class Meetings implements RoomListener {
                 }
                 if (room == null) {
                     Room created = rooms.create(new RoomSpec("Meeting " + id, RoomSpec.PasswordChange.KEEP, null, false, false,
-                            true, List.of()));
+                            true, List.of()), Room.MEETINGS);
                     room = created.uuid();
                 }
                 try {
