@@ -16,6 +16,7 @@ import io.atrium.server.files.LocalFileStorage;
 import io.atrium.server.files.StorageQuota;
 import io.atrium.server.files.VideoFileService;
 import io.atrium.server.room.RoomService;
+import io.atrium.server.sfu.MediaLimits;
 import io.atrium.server.sfu.Sfu;
 import io.atrium.server.sip.Registrar;
 import io.atrium.server.sip.SipService;
@@ -77,7 +78,7 @@ public final class AtriumServer implements AutoCloseable {
         SipService sip = null;
         try {
             media = new MediaTransport(config.http().host(), config.rtc());
-            Sfu sfu = new Sfu(media);
+            Sfu sfu = new Sfu(media, MediaLimits.of(config.rtc()));
             RoomStore rooms = new RoomStore(db.jdbc(), clock);
             UserStore users = new UserStore(db.jdbc(), clock);
             ApiKeys apiKeys = new ApiKeys(config.auth().apiKeys(), clock);

@@ -46,14 +46,15 @@ public final class HttpApi {
         this.config = config.http();
         PasswordHasher hasher = new PasswordHasher();
         RoomsApi roomsApi = new RoomsApi(rooms, hasher, roomService, chat);
-        RtcSocket rtc = new RtcSocket(roomService, config.rooms());
         UsersApi usersApi = new UsersApi(users, hasher, config.sip().realm());
         TokensApi tokensApi = new TokensApi(tokens, rooms, users, config.auth());
-        WhipWhepApi whipWhep = new WhipWhepApi(tokens, rooms, sfu,
-                new io.atrium.server.auth.TurnCredentials(config.turn(), java.time.Clock.systemUTC()));
         MediaStatsApi mediaStats = new MediaStatsApi(rooms, sfu);
         // who the client is (trusted proxies) and the per-address guard shared by the facades (docs/SECURITY.md)
         ClientAddress clients = new ClientAddress(this.config.trustedProxies());
+        RtcSocket rtc = new RtcSocket(roomService, config.rooms(), clients);
+        WhipWhepApi whipWhep = new WhipWhepApi(tokens, rooms, sfu,
+                new io.atrium.server.auth.TurnCredentials(config.turn(), java.time.Clock.systemUTC()),
+                config.rtc().allowedOrigins(), clients);
         AttemptGuard guard = new AttemptGuard(this.config.facadeRequestsPerMinute(), this.config.failedAttemptsPerMinute(),
                 java.time.Clock.systemUTC());
         // contract facades 000 and 001 (docs/CONTRACTS.md)
@@ -86,6 +87,15 @@ public final class HttpApi {
             c.requestLogger.http((ctx, ms) -> log.info("method={} path={} status={} ms={} ip={}",
                     ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms), clients.of(ctx)));
             ErrorMapper.install(c.routes);
+            // an Error (OutOfMemoryError above all) goes to the process's fatal handler (Main), not into a 500 forever
+            c.router.javaLangErrorHandler((res, error) -> {
+                res.setStatus(500);
+                log.error("error while handling a request", error);
+                Thread.UncaughtExceptionHandler fatal = Thread.getDefaultUncaughtExceptionHandler();
+                if (fatal != null) {
+                    fatal.uncaughtException(Thread.currentThread(), error);
+                }
+            });
             // an error answered before the body was read: read a small body to its end, so the client
             // gets the answer instead of a connection reset while it is still sending
             c.routes.after(ctx -> {

@@ -179,14 +179,29 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
         }
     }
 
-    /** The media plane: all peers on one UDP port, and how long a silent or unfinished peer may stay. */
+    /**
+     * The media plane: all peers on one UDP port, how long a silent or unfinished peer may stay, what
+     * one peer may ask for (issue 11 finding 4: bounded tracks per publisher, bounded not-yet-connected
+     * peers per identity and per client address), and the origins whose pages may call WHIP/WHEP
+     * (CORS, RFC 9725 §4.9; {@code *} allows any, which is safe as tokens are bearer, never cookies).
+     */
     public record Rtc(Integer port, List<String> announcedAddresses, Integer consentTimeoutSeconds,
-                      Integer connectTimeoutSeconds) {
+                      Integer connectTimeoutSeconds, Integer maxPublishedTracks, Integer maxPendingPeersPerIdentity,
+                      Integer maxPendingPeersPerAddress, List<String> allowedOrigins) {
         public Rtc {
             port = port != null ? port : 7881;
             announcedAddresses = announcedAddresses != null ? List.copyOf(announcedAddresses) : List.of();
             consentTimeoutSeconds = consentTimeoutSeconds != null ? consentTimeoutSeconds : 30;
             connectTimeoutSeconds = connectTimeoutSeconds != null ? connectTimeoutSeconds : 20;
+            maxPublishedTracks = maxPublishedTracks != null ? maxPublishedTracks : 8;
+            maxPendingPeersPerIdentity = maxPendingPeersPerIdentity != null ? maxPendingPeersPerIdentity : 8;
+            maxPendingPeersPerAddress = maxPendingPeersPerAddress != null ? maxPendingPeersPerAddress : 32;
+            allowedOrigins = allowedOrigins != null ? List.copyOf(allowedOrigins) : List.of("*");
+        }
+
+        /** Port, addresses and timeouts; the limits and origins at their defaults. */
+        public Rtc(Integer port, List<String> announcedAddresses, Integer consentTimeoutSeconds, Integer connectTimeoutSeconds) {
+            this(port, announcedAddresses, consentTimeoutSeconds, connectTimeoutSeconds, null, null, null, null);
         }
     }
 

@@ -6,6 +6,7 @@ import io.atrium.server.auth.AuthException;
 import io.atrium.server.auth.Grants;
 import io.atrium.server.room.Session.Binding;
 import io.atrium.server.sfu.MediaKind;
+import io.atrium.server.sfu.MediaLimitException;
 import io.atrium.server.sfu.Negotiator;
 import io.atrium.server.sfu.Negotiator.Negotiated;
 import io.atrium.server.sfu.Receiver;
@@ -16,6 +17,7 @@ import io.atrium.server.store.ChatStore;
 import io.atrium.server.store.Room;
 import io.atrium.server.store.User;
 import io.atrium.server.transport.MediaPeer;
+import io.atrium.server.transport.PeerOwner;
 import io.atrium.webrtc.sdp.SdpException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -414,11 +416,14 @@ final class LiveRoom {
         Router router = service.sfu.join(id);
         Negotiated<TrackInfo> n;
         try {
-            n = service.negotiator.publish(sdp, previous);
+            n = service.negotiator.publish(sdp, previous, new PeerOwner(token.identity(), s.address));
             checkGrants(m.permit(token), n);
         } catch (RpcException e) {
             router.release();
             throw e;
+        } catch (MediaLimitException e) {
+            router.release();
+            throw new RpcException(e.status(), e.getMessage());
         } catch (SdpException e) {
             router.release();
             throw invalidSdp(e);
@@ -594,7 +599,11 @@ final class LiveRoom {
         Router router = service.sfu.join(id);
         Negotiated<Subscription> n;
         try {
-            n = service.negotiator.subscribe(sdp, previous, picks, fallback, 0, 0, self.subscriberSources);
+            n = service.negotiator.subscribe(sdp, previous, picks, fallback, 0, 0, self.subscriberSources,
+                    new PeerOwner(self.token.identity(), self.session == null ? "" : self.session.address));
+        } catch (MediaLimitException e) {
+            router.release();
+            throw new RpcException(e.status(), e.getMessage());
         } catch (SdpException e) {
             router.release();
             throw invalidSdp(e);

@@ -90,7 +90,7 @@ public final class RoomService implements AutoCloseable {
         this.chat = chat;
         this.tokens = tokens;
         this.sfu = sfu;
-        this.negotiator = new Negotiator(sfu.transport());
+        this.negotiator = sfu.negotiator();
         this.config = config.rooms();
         this.tokenTtlSeconds = config.auth().tokenTtlSeconds();
         this.signingKey = new TreeMap<>(config.auth().apiKeys()).firstKey();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.atrium.server.api.Json;
 import io.atrium.server.config.AtriumConfig;
+import io.atrium.server.edge.ClientAddress;
 import io.atrium.server.room.Client;
 import io.atrium.server.room.Params;
 import io.atrium.server.room.RoomService;
@@ -43,9 +44,17 @@ public final class RtcSocket {
     private final AtriumConfig.Rooms config;
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
 
+    private final ClientAddress clients;
+
     public RtcSocket(RoomService rooms, AtriumConfig.Rooms config) {
+        this(rooms, config, new ClientAddress(java.util.List.of()));
+    }
+
+    /** {@code clients} tells each socket's client address (X-Forwarded-For only from trusted proxies). */
+    public RtcSocket(RoomService rooms, AtriumConfig.Rooms config, ClientAddress clients) {
         this.rooms = rooms;
         this.config = config;
+        this.clients = clients;
     }
 
     public void configure(WsConfig ws) {
@@ -70,10 +79,12 @@ public final class RtcSocket {
         ws.onError(ctx -> log.debug("websocket error on {}: {}", ctx.sessionId(), String.valueOf(ctx.error())));
     }
 
-    /** The peer's IP address (the socket's; a trusted proxy's X-Forwarded-For is not read here yet). */
-    private static String address(WsContext ctx) {
+    /** The client's IP address: the socket's peer, or what a trusted proxy's X-Forwarded-For says (edge/ClientAddress). */
+    private String address(WsContext ctx) {
         java.net.SocketAddress a = ctx.session.getRemoteSocketAddress();
-        return a instanceof java.net.InetSocketAddress i && i.getAddress() != null ? i.getAddress().getHostAddress() : String.valueOf(a);
+        String peer = a instanceof java.net.InetSocketAddress i && i.getAddress() != null ? i.getAddress().getHostAddress() : String.valueOf(a);
+        java.util.List<String> forwarded = ctx.session.getUpgradeRequest().getHeaders("X-Forwarded-For");
+        return clients.resolve(peer, java.util.Collections.enumeration(forwarded == null ? java.util.List.of() : forwarded));
     }
 
     /** One client connection: its room session, its rate limit, and the way back to it. */
