@@ -92,7 +92,7 @@ public final class AtriumServer implements AutoCloseable {
                 sip = SipService.start(config.sip(), users, registrar, clock);
             }
             HttpApi http = new HttpApi(config, db, rooms, users, chat, apiKeys, tokens, sfu, roomService, videoFiles,
-                    registrar).start();
+                    registrar, sip).start();
             return new AtriumServer(db, media, sfu, roomService, videoFiles, http, sip);
         } catch (RuntimeException e) {
             if (sip != null) {

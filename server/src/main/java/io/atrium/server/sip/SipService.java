@@ -4,11 +4,15 @@ import gov.nist.core.CommonLogger;
 import gov.nist.javax.sip.message.SIPRequest;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.config.ConfigException;
+import io.atrium.server.store.User;
 import io.atrium.server.store.UserStore;
 import java.text.ParseException;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.TooManyListenersException;
 import javax.sip.DialogTerminatedEvent;
 import javax.sip.IOExceptionEvent;
@@ -24,6 +28,8 @@ import javax.sip.SipProvider;
 import javax.sip.SipStack;
 import javax.sip.TimeoutEvent;
 import javax.sip.TransactionTerminatedEvent;
+import javax.sip.address.SipURI;
+import javax.sip.header.ToHeader;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -33,8 +39,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Atrium's SIP endpoint: one JAIN-SIP stack listening on {@code sip.host:sip.port} over UDP and TCP
  * (transactions, retransmissions and dialogs are the stack's), logging through SLF4J. Requests are
- * dispatched by method: REGISTER to the {@link Registrar} after digest authentication, OPTIONS
- * answered, anything else refused with 405.
+ * dispatched by method: REGISTER to the {@link Registrar} after digest authentication; INVITE (after
+ * authentication), CANCEL and BYE to the {@link B2bua}; OPTIONS answered; anything else 405.
  */
 public final class SipService implements SipListener, AutoCloseable {
 
@@ -44,17 +50,29 @@ public final class SipService implements SipListener, AutoCloseable {
     private final SipFactories sip;
     private final DigestAuthenticator auth;
     private final Registrar registrar;
+    private final UserStore users;
     private final SipStack stack;
     private final SipProvider provider;
+    private final RtpRelay relay;
+    private final ScheduledExecutorService timer;
+    private final B2bua b2bua;
 
     private SipService(AtriumConfig.Sip config, SipFactories sip, DigestAuthenticator auth, Registrar registrar,
-                       SipStack stack, SipProvider provider) {
+                       UserStore users, SipStack stack, SipProvider provider, Clock clock) {
         this.config = config;
         this.sip = sip;
         this.auth = auth;
         this.registrar = registrar;
+        this.users = users;
         this.stack = stack;
         this.provider = provider;
+        this.relay = new RtpRelay(config.host(), config.rtpPortMin(), config.rtpPortMax());
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "atrium-sip-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        this.b2bua = new B2bua(config, sip, provider, relay, timer, clock);
     }
 
     /** Starts the stack on the configured port; a port in use is a {@link ConfigException}. */
@@ -84,7 +102,7 @@ public final class SipService implements SipListener, AutoCloseable {
             provider.addListeningPoint(tcp);
             SipFactories sip = SipFactories.create();
             DigestAuthenticator auth = new DigestAuthenticator(users, config, sip, clock);
-            SipService service = new SipService(config, sip, auth, registrar, stack, provider);
+            SipService service = new SipService(config, sip, auth, registrar, users, stack, provider, clock);
             provider.addSipListener(service);
             stack.start();
             log.info("SIP listening on udp and tcp {}:{} (realm {})", config.host(), config.port(), config.realm());
@@ -107,11 +125,14 @@ public final class SipService implements SipListener, AutoCloseable {
         try {
             switch (request.getMethod()) {
                 case Request.REGISTER -> register(event);
+                case Request.INVITE -> invite(event);
+                case Request.CANCEL -> b2bua.cancel(event);
+                case Request.BYE -> b2bua.bye(event);
                 case Request.OPTIONS -> respond(event, sip.messages().createResponse(Response.OK, request));
                 case Request.ACK -> { }
                 default -> {
                     Response r = sip.messages().createResponse(Response.METHOD_NOT_ALLOWED, request);
-                    r.addHeader(sip.headers().createAllowHeader("REGISTER, OPTIONS"));
+                    r.addHeader(sip.headers().createAllowHeader("REGISTER, INVITE, ACK, CANCEL, BYE, OPTIONS"));
                     respond(event, r);
                 }
             }
@@ -131,6 +152,37 @@ public final class SipService implements SipListener, AutoCloseable {
         } else {
             respond(event, refusal(request, result));
         }
+    }
+
+    private void invite(RequestEvent event) throws ParseException, InvalidArgumentException, SipException {
+        Request request = event.getRequest();
+        if (((ToHeader) request.getHeader(ToHeader.NAME)).getTag() != null) {
+            b2bua.reinvite(event);
+            return;
+        }
+        DigestAuthenticator.Result result = auth.authenticate(request, source(request));
+        if (!(result instanceof DigestAuthenticator.Ok ok)) {
+            respond(event, refusal(request, result));
+            return;
+        }
+        User caller = ok.account().user();
+        String number = request.getRequestURI() instanceof SipURI u ? u.getUser() : null;
+        if (caller.sipExtension() == null || number == null) {
+            respond(event, sip.messages().createResponse(caller.sipExtension() == null ? Response.FORBIDDEN : Response.NOT_FOUND,
+                    request));
+            return;
+        }
+        if (users.findByExtension(number).isEmpty()) {
+            respond(event, sip.messages().createResponse(Response.NOT_FOUND, request));
+            return;
+        }
+        List<String> phones = registrar.bindings(number).stream().map(Registration::contact).toList();
+        b2bua.invite(event, caller.displayName(), caller.sipExtension(), number, phones, Response.TEMPORARILY_UNAVAILABLE);
+    }
+
+    /** The calls now ringing or answered. */
+    public List<CallInfo> calls() {
+        return b2bua.active();
     }
 
     /** The 401 (with challenges) or 403 for a request that did not authenticate. */
@@ -161,10 +213,22 @@ public final class SipService implements SipListener, AutoCloseable {
 
     @Override
     public void processResponse(ResponseEvent event) {
+        try {
+            b2bua.response(event);
+        } catch (ParseException | InvalidArgumentException | SipException | RuntimeException e) {
+            log.warn("cannot handle response {}: {}", event.getResponse().getStatusCode(), e.toString());
+        }
     }
 
     @Override
     public void processTimeout(TimeoutEvent event) {
+        try {
+            if (!event.isServerTransaction()) {
+                b2bua.timeout(event.getClientTransaction());
+            }
+        } catch (ParseException | InvalidArgumentException | SipException | RuntimeException e) {
+            log.warn("cannot handle a transaction timeout: {}", e.toString());
+        }
     }
 
     @Override
@@ -184,5 +248,7 @@ public final class SipService implements SipListener, AutoCloseable {
     public void close() {
         provider.removeSipListener(this);
         stack.stop();
+        timer.shutdownNow();
+        relay.close();
     }
 }

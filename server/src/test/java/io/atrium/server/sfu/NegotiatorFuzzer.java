@@ -26,7 +26,7 @@ public class NegotiatorFuzzer {
         if (negotiator == null) {
             ((Logger) LoggerFactory.getLogger("io.atrium")).setLevel(Level.WARN); // a line per peer otherwise
             transport = new MediaTransport("127.0.0.1", new AtriumConfig.Rtc(0, null, 30, 30));
-            negotiator = new Negotiator(transport);
+            negotiator = new Negotiator(transport, MediaLimits.defaults());
         }
         return negotiator;
     }
@@ -36,8 +36,8 @@ public class NegotiatorFuzzer {
         String offer = data.consumeRemainingAsString();
         Negotiator.Negotiated<TrackInfo> n;
         try {
-            n = negotiator().publish(offer);
-        } catch (SdpException refused) {
+            n = negotiator().publish(offer, io.atrium.server.transport.PeerOwner.NONE);
+        } catch (SdpException | MediaLimitException refused) {
             assertThat(refused.getMessage()).isNotBlank();
             assertThat(transport.peerCount()).as("peers left after a refused offer").isZero();
             return;

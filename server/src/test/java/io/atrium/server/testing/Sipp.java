@@ -51,21 +51,21 @@ public final class Sipp implements AutoCloseable {
      * SIPp options, e.g. {@code -s 1001 -au alice -ap secret -t u1}.
      */
     public static Sipp start(String scenario, Map<String, String> fill, int sipPort, String... args) {
+        return start(scenario, fill, sipPort, freePort(), args);
+    }
+
+    /** As above, from SIP port {@code port} (e.g. the one a phone registered from). */
+    public static Sipp start(String scenario, Map<String, String> fill, int sipPort, int port, String... args) {
         try {
             Path dir = Files.createTempDirectory("sipp-");
-            String text;
-            try (InputStream in = Sipp.class.getResourceAsStream("/sip/" + scenario)) {
-                if (in == null) {
-                    throw new IllegalArgumentException("no scenario " + scenario);
+            String text = resource(scenario);
+            for (int pass = 0; pass < 2; pass++) { // values may hold placeholders (scenario parts)
+                for (var e : fill.entrySet()) {
+                    text = text.replace("@" + e.getKey() + "@", e.getValue());
                 }
-                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-            for (var e : fill.entrySet()) {
-                text = text.replace("@" + e.getKey() + "@", e.getValue());
             }
             Path file = dir.resolve(scenario);
             Files.writeString(file, text);
-            int port = freePort();
             List<String> cmd = new ArrayList<>(List.of("sipp", "127.0.0.1:" + sipPort, "-sf", file.toString(),
                     "-m", "1", "-i", "127.0.0.1", "-p", String.valueOf(port), "-nostdin", "-timeout",
                     TIMEOUT_SECONDS + "s", "-timeout_error", "-trace_err", "-error_file", dir.resolve("errors.log").toString(),
@@ -74,6 +74,18 @@ public final class Sipp implements AutoCloseable {
             Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("out.log").toFile()).start();
             return new Sipp(p, dir, port);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A file of {@code src/test/resources/sip/}, e.g. a scenario part to fill into {@code @OUTCOME@}. */
+    public static String resource(String name) {
+        try (InputStream in = Sipp.class.getResourceAsStream("/sip/" + name)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no SIPp resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
