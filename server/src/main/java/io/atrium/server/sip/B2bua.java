@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import gov.nist.javax.sip.SipStackExt;
+import gov.nist.javax.sip.clientauthutils.AuthenticationHelper;
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
 import javax.sip.InvalidArgumentException;
@@ -53,9 +55,11 @@ final class B2bua {
     private final ScheduledExecutorService timer;
     private final Clock clock;
     private final Map<String, Call> byCallerCallId = new ConcurrentHashMap<>();
+    private final AuthenticationHelper trunkAuth;
 
     B2bua(AtriumConfig.Sip config, SipFactories sip, SipProvider provider, RtpRelay relay,
-          ScheduledExecutorService timer, Clock clock) {
+          ScheduledExecutorService timer, Clock clock, TrunkCredentials credentials, SipStackExt stack) {
+        this.trunkAuth = stack == null ? null : stack.getAuthenticationHelper(credentials, sip.headers());
         this.config = config;
         this.sip = sip;
         this.provider = provider;
@@ -178,6 +182,10 @@ final class B2bua {
                     return;
                 }
                 answered(call, b, Sdp.parse(response.getRawContent()));
+            } else if ((status == Response.UNAUTHORIZED || status == Response.PROXY_AUTHENTICATION_REQUIRED)
+                    && ct != null && !b.authenticated && trunkAuth != null && call.state == Call.State.RINGING
+                    && authenticate(b, response, ct)) {
+                return; // the INVITE went again with credentials
             } else {
                 b.done = true;
                 b.status = status;
@@ -187,6 +195,23 @@ final class B2bua {
                     finishIfAllFailed(call);
                 }
             }
+        }
+    }
+
+    /** A trunk challenged Atrium's INVITE: send it again with the trunk's credentials, once. */
+    private boolean authenticate(Call.Branch b, Response challenge, ClientTransaction ct) {
+        try {
+            ClientTransaction again = trunkAuth.handleChallenge(challenge, ct, provider, 5);
+            b.authenticated = true;
+            b.invite = again;
+            again.setApplicationData(b);
+            b.dialog = provider.getNewDialog(again);
+            b.dialog.setApplicationData(b);
+            again.sendRequest();
+            return true;
+        } catch (SipException | RuntimeException e) {
+            log.info("call {}: no credentials for {}: {}", b.call.id, b.target, e.toString());
+            return false;
         }
     }
 

@@ -27,6 +27,7 @@ final class Call {
         Dialog dialog;
         boolean provisional;
         boolean cancelPending;
+        boolean authenticated;
         boolean done;
         int status;
 

@@ -1,6 +1,7 @@
 package io.atrium.server.sip;
 
 import gov.nist.core.CommonLogger;
+import gov.nist.javax.sip.SipStackExt;
 import gov.nist.javax.sip.message.SIPRequest;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.config.ConfigException;
@@ -10,6 +11,7 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,6 +31,7 @@ import javax.sip.SipStack;
 import javax.sip.TimeoutEvent;
 import javax.sip.TransactionTerminatedEvent;
 import javax.sip.address.SipURI;
+import javax.sip.header.FromHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
@@ -56,6 +59,7 @@ public final class SipService implements SipListener, AutoCloseable {
     private final RtpRelay relay;
     private final ScheduledExecutorService timer;
     private final B2bua b2bua;
+    private final Trunks trunks;
 
     private SipService(AtriumConfig.Sip config, SipFactories sip, DigestAuthenticator auth, Registrar registrar,
                        UserStore users, SipStack stack, SipProvider provider, Clock clock) {
@@ -72,7 +76,9 @@ public final class SipService implements SipListener, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.b2bua = new B2bua(config, sip, provider, relay, timer, clock);
+        this.trunks = new Trunks(config.trunks());
+        this.b2bua = new B2bua(config, sip, provider, relay, timer, clock, new TrunkCredentials(config.trunks()),
+                stack instanceof SipStackExt ext ? ext : null);
     }
 
     /** Starts the stack on the configured port; a port in use is a {@link ConfigException}. */
@@ -160,20 +166,42 @@ public final class SipService implements SipListener, AutoCloseable {
             b2bua.reinvite(event);
             return;
         }
+        String number = request.getRequestURI() instanceof SipURI u ? u.getUser() : null;
+        SIPRequest raw = (SIPRequest) request;
+        String transport = ((ViaHeader) request.getHeader(ViaHeader.NAME)).getTransport();
+        Optional<Trunks.Resolved> trunk = trunks.from(raw.getRemoteAddress(), raw.getRemotePort(), transport);
+        if (trunk.isPresent()) {
+            String extension = number == null ? null : trunk.get().config().inbound().get(number);
+            if (extension == null) {
+                respond(event, sip.messages().createResponse(Response.NOT_FOUND, request));
+                return;
+            }
+            FromHeader from = (FromHeader) request.getHeader(FromHeader.NAME);
+            String callerNumber = from.getAddress().getURI() instanceof SipURI u ? u.getUser() : "anonymous";
+            b2bua.invite(event, from.getAddress().getDisplayName(), callerNumber, extension,
+                    registrar.bindings(extension).stream().map(Registration::contact).toList(), Response.TEMPORARILY_UNAVAILABLE);
+            return;
+        }
         DigestAuthenticator.Result result = auth.authenticate(request, source(request));
         if (!(result instanceof DigestAuthenticator.Ok ok)) {
             respond(event, refusal(request, result));
             return;
         }
         User caller = ok.account().user();
-        String number = request.getRequestURI() instanceof SipURI u ? u.getUser() : null;
         if (caller.sipExtension() == null || number == null) {
             respond(event, sip.messages().createResponse(caller.sipExtension() == null ? Response.FORBIDDEN : Response.NOT_FOUND,
                     request));
             return;
         }
         if (users.findByExtension(number).isEmpty()) {
-            respond(event, sip.messages().createResponse(Response.NOT_FOUND, request));
+            Optional<Trunks.Resolved> out = trunks.outbound();
+            if (out.isEmpty()) {
+                respond(event, sip.messages().createResponse(Response.NOT_FOUND, request));
+                return;
+            }
+            String callerId = out.get().config().callerId().isEmpty() ? caller.sipExtension() : out.get().config().callerId();
+            b2bua.invite(event, caller.displayName(), callerId, number, List.of(out.get().uri(number)),
+                    Response.TEMPORARILY_UNAVAILABLE);
             return;
         }
         List<String> phones = registrar.bindings(number).stream().map(Registration::contact).toList();

@@ -93,7 +93,12 @@ public final class Sipp implements AutoCloseable {
 
     /** Runs a scenario to its end. */
     public static Result run(String scenario, Map<String, String> fill, int sipPort, String... args) {
-        try (Sipp s = start(scenario, fill, sipPort, args)) {
+        return run(scenario, fill, sipPort, freePort(), args);
+    }
+
+    /** Runs a scenario to its end from SIP port {@code port}. */
+    public static Result run(String scenario, Map<String, String> fill, int sipPort, int port, String... args) {
+        try (Sipp s = start(scenario, fill, sipPort, port, args)) {
             return s.await();
         }
     }
