@@ -319,7 +319,11 @@ final class LiveRoom {
         Binding b = s.binding();
         Member held = members.get(callId);
         if (!(b.in(id) && held != null && held.session == s && b.state() == Session.State.MEMBER)) {
-            admit(s, new Binding(id, Session.State.AUTHENTICATED, callId, name, userId, service.verify(token, Optional.of(id)), null));
+            AccessToken minted = service.verify(token, Optional.of(id));
+            if (held != null && held.session != s) {
+                held.provenJti = minted.id(); // proved with the seat's token: this one may resume it too
+            }
+            admit(s, new Binding(id, Session.State.AUTHENTICATED, callId, name, userId, minted, null));
         } // a member re-authenticating keeps its seat and the token it joined with (refresh_token switches)
         return Map.of("auth_token", token);
     }
@@ -465,7 +469,7 @@ final class LiveRoom {
         if (m == null) {
             return null;
         }
-        if (m.session != s && !m.token.id().equals(token.id())) {
+        if (m.session != s && !m.token.id().equals(token.id()) && !token.id().equals(m.provenJti)) {
             throw new RpcException(404, "member already in room");
         }
         return m;

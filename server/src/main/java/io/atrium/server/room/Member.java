@@ -22,6 +22,8 @@ final class Member {
     Boolean adminOverride;
     Grants grantsOverride;
     Session session;
+    /** A token minted by an {@code authenticate} that proved this seat with its token: it may resume the seat too. */
+    String provenJti;
     long disconnectedAtMillis;
 
     boolean handRaised;

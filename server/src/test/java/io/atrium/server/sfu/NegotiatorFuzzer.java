@@ -8,6 +8,7 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.transport.MediaTransport;
+import io.atrium.server.transport.PeerOwner;
 import io.atrium.webrtc.sdp.SdpException;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * {@link Negotiator#publish} (parse, answer, one {@code MediaPeer} on a real {@link MediaTransport} bound to
  * 127.0.0.1) and then the SFU's allocation for what it accepted ({@link Publisher}: receivers, layers,
  * packet caches). An offer is negotiated and allocated, or refused with an {@link SdpException} (a 400 with
- * the parser's message); nothing else escapes, and no peer is left behind either way.
+ * the parser's message) or, beyond {@link MediaLimits}, a {@link MediaLimitException} 400; nothing else
+ * escapes, and no peer is left behind either way.
  */
 public class NegotiatorFuzzer {
     private static MediaTransport transport;
@@ -36,9 +38,14 @@ public class NegotiatorFuzzer {
         String offer = data.consumeRemainingAsString();
         Negotiator.Negotiated<TrackInfo> n;
         try {
-            n = negotiator().publish(offer, io.atrium.server.transport.PeerOwner.NONE);
-        } catch (SdpException | MediaLimitException refused) {
+            n = negotiator().publish(offer, PeerOwner.NONE);
+        } catch (SdpException refused) {
             assertThat(refused.getMessage()).isNotBlank();
+            assertThat(transport.peerCount()).as("peers left after a refused offer").isZero();
+            return;
+        } catch (MediaLimitException tooBig) {
+            assertThat(tooBig.status()).isEqualTo(400);
+            assertThat(tooBig.getMessage()).isNotBlank();
             assertThat(transport.peerCount()).as("peers left after a refused offer").isZero();
             return;
         }

@@ -68,6 +68,27 @@ class PasswordFloodTest {
     }
 
     @Test
+    void behindATrustedProxyEachForwardedClientHasItsOwnBucket() throws Exception {
+        AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-flood-"));
+        AtriumConfig.Http h = c.http();
+        AtriumConfig proxied = new AtriumConfig(false, c.dataDir(), c.http(), c.rtc(), c.database(), c.auth(),
+                new AtriumConfig.Rooms(null, null, null, 1000, null, 2, 1000, null, null, null, null))
+                .withHttp(new AtriumConfig.Http(h.host(), h.port(), h.maxBodyBytes(), h.shutdownGraceSeconds(), h.tls(),
+                        List.of("127.0.0.1"), null, null));
+        try (TestServer server = TestServer.start(proxied)) {
+            String room = passwordRoom(server);
+            java.net.URI rtc = java.net.URI.create("ws://127.0.0.1:" + server.server().httpPort() + "/v1/rtc");
+            try (RpcClient a = new RpcClient(rtc, Map.of("X-Forwarded-For", "203.0.113.7"));
+                 RpcClient b = new RpcClient(rtc, Map.of("X-Forwarded-For", "203.0.113.8"))) {
+                assertThat(a.request("authenticate", attempt(room, "wrong")).at("/error/code").asInt()).isEqualTo(401);
+                assertThat(a.request("authenticate", attempt(room, "wrong")).at("/error/code").asInt()).isEqualTo(401);
+                assertThat(a.request("authenticate", attempt(room, "wrong")).at("/error/code").asInt()).isEqualTo(429);
+                assertThat(b.request("authenticate", attempt(room, "wrong")).at("/error/code").asInt()).isEqualTo(401);
+            }
+        }
+    }
+
+    @Test
     void unknownUsersAndWrongPasswordsAreRefusedAlike() throws Exception {
         try (TestServer server = server(100, 100)) {
             server.createUser("known");
