@@ -141,8 +141,8 @@ final class ConfigValidator {
         if (c.live().emptyStreamTimeoutSeconds() < 1) {
             problems.add("compat.live.empty_stream_timeout_seconds must be at least 1");
         }
-        if (c.meetings().idDigits() < 1 || c.meetings().idDigits() > 18) {
-            problems.add("compat.meetings.id_digits must be from 1 to 18, got " + c.meetings().idDigits());
+        if (c.meetings().idDigits() < 1 || c.meetings().idDigits() > 15) {
+            problems.add("compat.meetings.id_digits must be from 1 to 15 (exact as a JSON number), got " + c.meetings().idDigits());
         }
     }
 

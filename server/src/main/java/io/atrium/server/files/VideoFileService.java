@@ -166,9 +166,15 @@ public final class VideoFileService {
 
     /**
      * Contract 003's {@code VideoFileInfo} plus Atrium's fields: {@code file_id, room, filename,
-     * uploaded_by, uploaded_at, size, duration, content_type, url, url_expires_at}.
+     * uploaded_by, uploaded_at, size, duration, content_type, url, url_expires_at}; {@code url} is
+     * relative ({@code /files/…}).
      */
     public Map<String, Object> describe(VideoFile file) {
+        return describe(file, "");
+    }
+
+    /** {@link #describe(VideoFile)} with {@code url = base + /files/…} (e.g. {@code https://host/api/video-call}). */
+    public Map<String, Object> describe(VideoFile file, String base) {
         FileUrls.Signed url = playbackUrl(file);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("file_id", file.id().toString());
@@ -179,7 +185,7 @@ public final class VideoFileService {
         m.put("size", file.size());
         m.put("duration", file.durationSeconds());
         m.put("content_type", file.contentType());
-        m.put("url", url.url());
+        m.put("url", base + url.url());
         m.put("url_expires_at", url.expiresAt().toString());
         return m;
     }

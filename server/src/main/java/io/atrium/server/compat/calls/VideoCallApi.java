@@ -14,6 +14,7 @@ import io.atrium.server.edge.ClientAddress;
 import io.atrium.server.edge.RateLimiter;
 import io.atrium.server.edge.TooManyRequests;
 import io.atrium.server.files.FileException;
+import io.atrium.server.files.FileUrls;
 import io.atrium.server.store.VideoFile;
 import io.atrium.server.files.VideoFileService;
 import io.atrium.server.room.MemberState;
@@ -106,6 +107,9 @@ public final class VideoCallApi {
         r.get(BASE + "/session/{session_id}/screen-shares", wrap(this::screenShares));
         r.post(BASE + "/session/{session_id}/video-file", wrap(this::uploadVideoFile));
         r.get(BASE + "/session/{session_id}/video-files", wrap(this::videoFiles));
+        // playback URLs of shared files live under /api too, so an /api-only proxy passes them (with CORS)
+        r.get(BASE + FileUrls.PATH_PREFIX + "{file_id}", this::serveFile);
+        r.head(BASE + FileUrls.PATH_PREFIX + "{file_id}", this::serveFile);
         // the control center page (web/static/control/); static files have no directory index
         r.get("/control", ctx -> ctx.redirect("/control/index.html" + query(ctx)));
         r.get("/control/", ctx -> ctx.redirect("/control/index.html" + query(ctx)));
@@ -125,8 +129,8 @@ public final class VideoCallApi {
         ctx.header("Access-Control-Allow-Origin", origin);
         ctx.header("Vary", "Origin");
         ctx.header("Access-Control-Allow-Methods", "GET, POST, DELETE");
-        ctx.header("Access-Control-Allow-Headers", "Content-Type, Authorization");
-        ctx.header("Access-Control-Expose-Headers", "Retry-After");
+        ctx.header("Access-Control-Allow-Headers", "Content-Type, Authorization, Range");
+        ctx.header("Access-Control-Expose-Headers", "Retry-After, Content-Range, Accept-Ranges, Content-Length, ETag");
         ctx.header("Access-Control-Max-Age", "600");
     }
 
@@ -361,7 +365,7 @@ public final class VideoCallApi {
         }
         limit(uploadLimit, "uploads:" + s.id(), "video file uploads per session");
         VideoFile file = files.upload(ctx, s.id(), caller.identity());
-        Map<String, Object> info = files.describe(file);
+        Map<String, Object> info = files.describe(file, base(ctx) + BASE);
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("session_id", s.id().toString());
         event.put("file", info);
@@ -371,7 +375,19 @@ public final class VideoCallApi {
 
     private Object videoFiles(Context ctx) {
         CallSession s = session(ctx);
-        return Map.of("files", files.list(s.id()).stream().map(files::describe).toList());
+        String base = base(ctx) + BASE;
+        return Map.of("files", files.list(s.id()).stream().map(f -> files.describe(f, base)).toList());
+    }
+
+    /** A playback URL of a shared file (signed, or with a token of its session); errors in 003's shape. */
+    private void serveFile(Context ctx) {
+        try {
+            UUID id = parseUuid(ctx.pathParam("file_id"))
+                    .orElseThrow(() -> new FileException(FileException.Kind.NOT_FOUND, "no such file"));
+            files.serve(ctx, id);
+        } catch (FileException e) {
+            error(ctx, e.kind().status(), e.kind().code(), e.getMessage());
+        }
     }
 
     // ---- shapes ----
@@ -422,11 +438,13 @@ public final class VideoCallApi {
     }
 
     private String joinUrl(Context ctx, UUID room, String token) {
+        return base(ctx) + "/room.html?room=" + room + "#token=" + token;
+    }
+
+    /** Where clients reach Atrium: {@code video_call.public_url}, else the scheme and host of the request; no trailing slash. */
+    private String base(Context ctx) {
         String base = config.publicUrl().isEmpty() ? ctx.scheme() + "://" + ctx.host() : config.publicUrl();
-        if (base.endsWith("/")) {
-            base = base.substring(0, base.length() - 1);
-        }
-        return base + "/room.html?room=" + room + "#token=" + token;
+        return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     }
 
     private Presets.Preset preset(JsonNode body) {

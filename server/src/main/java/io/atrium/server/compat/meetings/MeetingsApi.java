@@ -60,7 +60,7 @@ public final class MeetingsApi {
         r.post("/admin/create", ctx -> handle(ctx, p -> {
             requireAdmin(ctx);
             Optional<Integer> digits = p.get("n_digits").map(MeetingsApi::digits);
-            return Map.of("meeting_id", meetings.create(digits));
+            return Map.of("meeting_id", Long.parseLong(meetings.create(digits))); // a number, as the document shows
         }));
         r.post("/admin/join", ctx -> handle(ctx, p -> {
             requireAdmin(ctx);
@@ -128,13 +128,13 @@ public final class MeetingsApi {
     private static int digits(String value) {
         try {
             int n = Integer.parseInt(value.trim());
-            if (n >= 1 && n <= 18) {
+            if (n >= 1 && n <= Meetings.MAX_DIGITS) {
                 return n;
             }
         } catch (NumberFormatException e) {
             // refused below
         }
-        throw new MeetingException(400, "Error: n_digits must be an integer from 1 to 18");
+        throw new MeetingException(400, "Error: n_digits must be an integer from 1 to " + Meetings.MAX_DIGITS);
     }
 
     private static Optional<String> name(EventParams p) {
