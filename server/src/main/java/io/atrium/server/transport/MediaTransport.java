@@ -112,7 +112,7 @@ public final class MediaTransport implements MediaSocket.Receiver, AutoCloseable
             if (testDropRate > 0 && !MediaPeer.isRtcp(buf) && random.nextDouble() < testDropRate) {
                 return;
             }
-            peer.onSrtp(buf, len);
+            peer.onSrtp(buf, len, from);
             return;
         }
         unroutable.incrementAndGet();
