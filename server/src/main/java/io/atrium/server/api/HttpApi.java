@@ -41,6 +41,7 @@ public final class HttpApi {
 
     private final Javalin app;
     private final AtriumConfig.Http config;
+    private final WhipWhepApi whipWhep;
 
     public HttpApi(AtriumConfig config, Database db, RoomStore rooms, UserStore users, ChatStore chat, ApiKeys apiKeys,
                    TokenService tokens, Sfu sfu, RoomService roomService, VideoFileService videoFiles, Registrar registrar, SipService sip) {
@@ -53,7 +54,7 @@ public final class HttpApi {
         // who the client is (trusted proxies) and the per-address guard shared by the facades (docs/SECURITY.md)
         ClientAddress clients = new ClientAddress(this.config.trustedProxies());
         RtcSocket rtc = new RtcSocket(roomService, config.rooms(), clients);
-        WhipWhepApi whipWhep = new WhipWhepApi(tokens, rooms, sfu,
+        this.whipWhep = new WhipWhepApi(tokens, rooms, sfu,
                 new io.atrium.server.auth.TurnCredentials(config.turn(), java.time.Clock.systemUTC()),
                 config.rtc().allowedOrigins(), clients);
         AttemptGuard guard = new AttemptGuard(this.config.facadeRequestsPerMinute(), this.config.failedAttemptsPerMinute(),
@@ -145,6 +146,7 @@ public final class HttpApi {
     /** Stops accepting requests, lets in-flight ones finish within the grace period, then closes. */
     public void stop() {
         app.stop();
+        whipWhep.close();
     }
 
     /** Bodies up to this size are read to their end after an error; larger ones are left and the connection closed. */

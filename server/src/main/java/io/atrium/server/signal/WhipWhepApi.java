@@ -26,6 +26,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * WHIP (RFC 9725) to publish into a room and WHEP to play it, each a single SDP offer/answer over
@@ -42,9 +47,16 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class WhipWhepApi {
 
     static final String SDP = "application/sdp";
+    private static final Logger LOG = LoggerFactory.getLogger(WhipWhepApi.class);
 
-    private record Session(UUID room, String identity, MediaPeer peer) {
+    private record Session(UUID room, AccessToken token, MediaPeer peer) {
+        String identity() {
+            return token.identity();
+        }
     }
+
+    /** How often live sessions are checked against their token's expiry and revocation (docs/SECURITY.md, finding 2). */
+    static final long SWEEP_MILLIS = 1000;
 
     private final TokenService tokens;
     private final TurnCredentials turn;
@@ -52,6 +64,11 @@ public final class WhipWhepApi {
     private final Sfu sfu;
     private final Negotiator negotiator;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "atrium-whip-tokens");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final Cors cors;
     private final ClientAddress clients;
@@ -71,6 +88,28 @@ public final class WhipWhepApi {
         this.rooms = rooms;
         this.sfu = sfu;
         this.negotiator = sfu.negotiator();
+        sweeper.scheduleWithFixedDelay(this::endSessionsWhoseTokenNoLongerHolds, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A WHIP/WHEP session lives only while the token that opened it holds: once it expires or is
+     * revoked, the session's peer is closed and its media stops, as for a socket's member.
+     */
+    private void endSessionsWhoseTokenNoLongerHolds() {
+        for (Session s : sessions.values()) {
+            try {
+                tokens.check(s.token(), Optional.of(s.room()));
+            } catch (AuthException e) {
+                s.peer().close(e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.warn("checking WHIP/WHEP session {} failed", s.peer().id(), e);
+            }
+        }
+    }
+
+    /** Stops checking sessions (the server is stopping). */
+    public void close() {
+        sweeper.shutdownNow();
     }
 
     public void routes(RoutesConfig r) {
@@ -145,7 +184,7 @@ public final class WhipWhepApi {
     }
 
     private void created(Context ctx, String kind, UUID room, AccessToken token, MediaPeer peer, String answer) {
-        sessions.put(peer.id(), new Session(room, token.identity(), peer));
+        sessions.put(peer.id(), new Session(room, token, peer));
         peer.onClose(() -> sessions.remove(peer.id()));
         for (String link : turn.linkHeaders(token.identity())) {
             ctx.res().addHeader("Link", link);

@@ -108,6 +108,24 @@ class WhipWhepApiTest {
         assertThat(server.send("DELETE", location, null, "Bearer " + token).status()).isEqualTo(404);
     }
 
+    @Test
+    void aRevokedTokenEndsItsWhipSession() throws Exception {
+        String token = server.token(room, "\"identity\": \"obs\"");
+        Response created = whip("/whip/" + room, client.offer(true), "application/sdp", token);
+        assertThat(created.status()).isEqualTo(201);
+        String location = created.raw().headers().firstValue("Location").orElseThrow();
+        // a stranger's DELETE probes without ending anything: 403 while the session lives, 404 once it is gone
+        String stranger = server.token(room, "\"identity\": \"stranger\"");
+        assertThat(server.send("DELETE", location, null, "Bearer " + stranger).status()).isEqualTo(403);
+        assertThat(server.post("/v1/tokens/revoke", "{\"jti\": \"" + TokenLifeTest.jti(token) + "\"}").status()).isEqualTo(200);
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (server.send("DELETE", location, null, "Bearer " + stranger).status() != 404) {
+            assertThat(System.nanoTime()).as("the revoked token's WHIP session ends").isLessThan(deadline);
+            Thread.sleep(200);
+        }
+        assertError(whip("/whip/" + room, client.offer(true), "application/sdp", token), 401, "unauthorized", "revoked");
+    }
+
     static java.net.http.HttpResponse<String> withOrigin(java.net.URI uri, String method, String origin, String body, String... headers)
             throws Exception {
         var b = java.net.http.HttpRequest.newBuilder(uri).header("Origin", origin)
