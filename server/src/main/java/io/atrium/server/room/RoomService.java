@@ -50,6 +50,7 @@ public final class RoomService implements AutoCloseable {
     final String signingKey;
     final StateService state;
     final TurnCredentials turn;
+    private final JoinClock joinClock = new JoinClock();
     final List<RoomListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<UUID, LiveRoom> live = new ConcurrentHashMap<>();
     private final Map<String, EventDialect> dialects = new ConcurrentHashMap<>();
@@ -81,6 +82,7 @@ public final class RoomService implements AutoCloseable {
         this.tokenTtlSeconds = config.auth().tokenTtlSeconds();
         this.signingKey = new TreeMap<>(config.auth().apiKeys()).firstKey();
         this.turn = new TurnCredentials(config.turn(), java.time.Clock.systemUTC());
+        listeners.add(joinClock);
         timer.scheduleAtFixedRate(() -> live.values().forEach(r -> r.execute(r::tick)), TICK_MILLIS, TICK_MILLIS,
                 TimeUnit.MILLISECONDS);
     }
@@ -109,7 +111,11 @@ public final class RoomService implements AutoCloseable {
                     return;
                 }
                 try {
-                    result.complete(withIceServers(method, session, target.handle(session, method, params)));
+                    Object answer = target.handle(session, method, params);
+                    if (method.equals("authenticate")) {
+                        joinClock.authenticated(room, session.callId);
+                    }
+                    result.complete(withIceServers(method, session, answer));
                 } catch (RuntimeException e) {
                     result.completeExceptionally(e);
                 }
@@ -134,6 +140,26 @@ public final class RoomService implements AutoCloseable {
     }
 
     private static final java.util.Set<String> ICE_SERVER_METHODS = java.util.Set.of("authenticate", "join_room", "subscribe_room");
+
+    /** Hands each join latency (authenticate → media connected, in nanoseconds) to {@code observer}. */
+    public void observeJoinLatency(java.util.function.LongConsumer observer) {
+        joinClock.observe(observer);
+    }
+
+    /** The rooms with a live WebSocket session or member. */
+    public int liveRoomCount() {
+        return live.size();
+    }
+
+    /** Members (joined over the WebSocket) and watchers over every live room; a racy read, for metrics. */
+    public int[] memberAndWatcherCounts() {
+        int[] out = new int[2];
+        for (LiveRoom r : live.values()) {
+            out[0] += r.memberCount();
+            out[1] += r.watcherCount();
+        }
+        return out;
+    }
 
     /** The socket of {@code session} closed. */
     public void closed(Session session) {

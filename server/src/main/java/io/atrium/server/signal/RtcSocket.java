@@ -42,6 +42,7 @@ public final class RtcSocket {
     private final RoomService rooms;
     private final AtriumConfig.Rooms config;
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.LongAdder refused = new java.util.concurrent.atomic.LongAdder();
 
     public RtcSocket(RoomService rooms, AtriumConfig.Rooms config) {
         this.rooms = rooms;
@@ -71,6 +72,11 @@ public final class RtcSocket {
     }
 
     /** One client connection: its room session, its rate limit, and the way back to it. */
+    /** Messages refused by the per-connection rate limit, for metrics. */
+    public long rateLimited() {
+        return refused.sum();
+    }
+
     private final class Connection implements Client {
         private final WsContext ctx;
         private final Session session = new Session(this);
@@ -101,6 +107,7 @@ public final class RtcSocket {
                 return;
             }
             if (!allow()) {
+                refused.increment();
                 reply(id, new RpcException(429, "too many requests"));
                 return;
             }

@@ -34,7 +34,7 @@ public final class WhipWhepApi {
 
     static final String SDP = "application/sdp";
 
-    private record Session(UUID room, String identity, MediaPeer peer) {
+    private record Session(String kind, UUID room, String identity, MediaPeer peer) {
     }
 
     private final TokenService tokens;
@@ -120,7 +120,7 @@ public final class WhipWhepApi {
     }
 
     private void created(Context ctx, String kind, UUID room, AccessToken token, MediaPeer peer, String answer) {
-        sessions.put(peer.id(), new Session(room, token.identity(), peer));
+        sessions.put(peer.id(), new Session(kind, room, token.identity(), peer));
         peer.onClose(() -> sessions.remove(peer.id()));
         for (String link : turn.linkHeaders(token.identity())) {
             ctx.res().addHeader("Link", link);
@@ -129,6 +129,11 @@ public final class WhipWhepApi {
                 .header("Location", "/" + kind + "/" + room + "/" + peer.id())
                 .contentType(SDP)
                 .result(answer);
+    }
+
+    /** The open sessions of {@code kind} ("whip" or "whep"), for metrics. */
+    public long sessionCount(String kind) {
+        return sessions.values().stream().filter(s -> s.kind().equals(kind)).count();
     }
 
     private void end(Context ctx) {
