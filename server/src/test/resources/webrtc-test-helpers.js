@@ -39,8 +39,9 @@ window.atriumTest = {
   /**
    * Publishes the fake camera and microphone to Atrium over WHIP; resolves to the peer connection.
    * @param {string} room @param {string} token
-   * @param {{simulcast?: boolean, codec?: string, video?: MediaTrackConstraints}} [options] codec: a mimeType
-   *   such as 'video/H264' to prefer; video: camera constraints (the fake camera is 640x480 unless asked)
+   * @param {{simulcast?: boolean, codec?: string, video?: MediaTrackConstraints, base?: string}} [options] codec: a
+   *   mimeType such as 'video/H264' to prefer; video: camera constraints (the fake camera is 640x480 unless asked);
+   *   base: the server's origin when this page comes from another one (CORS)
    */
   async whip(room, token, options = {}) {
     const stream = await navigator.mediaDevices.getUserMedia({ video: options.video ?? true, audio: true });
@@ -64,23 +65,24 @@ window.atriumTest = {
         transceiver.setCodecPreferences([...preferred, ...codecs.filter(c => c.mimeType !== options.codec)]);
       }
     }
-    await atriumTest.negotiate(pc, `/whip/${room}`, token);
+    await atriumTest.negotiate(pc, `${options.base ?? ''}/whip/${room}`, token);
     return pc;
   },
 
   /**
    * Plays a room over WHEP with one video and one audio receiver; resolves to the peer connection.
    * @param {string} room @param {string} token @param {string} [query] e.g. '?width=160&height=120'
+   * @param {string} [base] the server's origin when this page comes from another one (CORS)
    */
-  async whep(room, token, query = '') {
+  async whep(room, token, query = '', base = '') {
     const pc = new RTCPeerConnection();
     pc.addTransceiver('video', { direction: 'recvonly' });
     pc.addTransceiver('audio', { direction: 'recvonly' });
-    await atriumTest.negotiate(pc, `/whep/${room}${query}`, token);
+    await atriumTest.negotiate(pc, `${base}/whep/${room}${query}`, token);
     return pc;
   },
 
-  /** One WHIP/WHEP offer/answer exchange; remembers the session URL on the connection. */
+  /** One WHIP/WHEP offer/answer exchange; remembers the session URL (absolute) and ETag on the connection. */
   async negotiate(pc, url, token) {
     await pc.setLocalDescription(await pc.createOffer());
     const res = await fetch(url, {
@@ -91,7 +93,8 @@ window.atriumTest = {
     if (res.status !== 201) {
       throw new Error(`${url} answered ${res.status}: ${await res.text()}`);
     }
-    pc.sessionUrl = res.headers.get('Location');
+    pc.sessionUrl = new URL(res.headers.get('Location'), new URL(url, location.href)).href;
+    pc.etag = res.headers.get('ETag');
     await pc.setRemoteDescription({ type: 'answer', sdp: await res.text() });
   },
 

@@ -2,6 +2,7 @@ package io.atrium.server;
 
 import io.atrium.server.api.HttpApi;
 import io.atrium.server.auth.ApiKeys;
+import io.atrium.server.auth.Revocations;
 import io.atrium.server.auth.TokenService;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.config.ConfigException;
@@ -12,9 +13,13 @@ import io.atrium.server.store.ChatStore;
 import io.atrium.server.store.VideoFileStore;
 import io.atrium.server.files.FileUrls;
 import io.atrium.server.files.LocalFileStorage;
+import io.atrium.server.files.StorageQuota;
 import io.atrium.server.files.VideoFileService;
 import io.atrium.server.room.RoomService;
+import io.atrium.server.sfu.MediaLimits;
 import io.atrium.server.sfu.Sfu;
+import io.atrium.server.sip.Registrar;
+import io.atrium.server.sip.SipService;
 import io.atrium.server.transport.MediaTransport;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,15 +34,17 @@ public final class AtriumServer implements AutoCloseable {
     private final RoomService roomService;
     private final VideoFileService videoFiles;
     private final HttpApi http;
+    private final SipService sip;
 
     private AtriumServer(Database db, MediaTransport media, Sfu sfu, RoomService roomService, VideoFileService videoFiles,
-                         HttpApi http) {
+                         HttpApi http, SipService sip) {
         this.db = db;
         this.media = media;
         this.sfu = sfu;
         this.roomService = roomService;
         this.videoFiles = videoFiles;
         this.http = http;
+        this.sip = sip;
     }
 
     private static VideoFileService videoFiles(AtriumConfig config, Database db, TokenService tokens, ApiKeys apiKeys, Clock clock) {
@@ -49,8 +56,9 @@ public final class AtriumServer implements AutoCloseable {
                     + " (files.dir): " + e, e);
         }
         FileUrls urls = new FileUrls(config.auth().apiKeys(), config.files().urlTtlSeconds(), clock);
-        return new VideoFileService(storage, new VideoFileStore(db.jdbc()), urls, tokens, apiKeys,
-                config.files().maxUploadBytes(), clock);
+        VideoFileStore store = new VideoFileStore(db.jdbc());
+        StorageQuota quota = new StorageQuota(store, config.files().maxRoomBytes(), config.files().maxTotalBytes());
+        return new VideoFileService(storage, store, urls, tokens, apiKeys, config.files().maxUploadBytes(), quota, clock);
     }
 
     /** Starts everything or fails with a {@link ConfigException} after releasing what was opened. */
@@ -67,19 +75,29 @@ public final class AtriumServer implements AutoCloseable {
         Database db = Database.open(config.database(), config.dataPath());
         MediaTransport media = null;
         RoomService roomService = null;
+        SipService sip = null;
         try {
             media = new MediaTransport(config.http().host(), config.rtc());
-            Sfu sfu = new Sfu(media);
+            Sfu sfu = new Sfu(media, MediaLimits.of(config.rtc()));
             RoomStore rooms = new RoomStore(db.jdbc(), clock);
             UserStore users = new UserStore(db.jdbc(), clock);
             ApiKeys apiKeys = new ApiKeys(config.auth().apiKeys(), clock);
-            TokenService tokens = new TokenService(config.auth().apiKeys(), clock);
+            TokenService tokens = new TokenService(config.auth().apiKeys(), clock,
+                    new Revocations(new io.atrium.server.store.RevocationStore(db.jdbc()), clock));
             ChatStore chat = new ChatStore(db.jdbc(), clock);
             roomService = new RoomService(rooms, users, chat, tokens, sfu, config);
             VideoFileService videoFiles = videoFiles(config, db, tokens, apiKeys, clock);
-            HttpApi http = new HttpApi(config, db, rooms, users, chat, apiKeys, tokens, sfu, roomService, videoFiles).start();
-            return new AtriumServer(db, media, sfu, roomService, videoFiles, http);
+            Registrar registrar = new Registrar(config.sip(), clock);
+            if (config.sip().enabled()) {
+                sip = SipService.start(config.sip(), users, registrar, clock);
+            }
+            HttpApi http = new HttpApi(config, db, rooms, users, chat, apiKeys, tokens, sfu, roomService, videoFiles,
+                    registrar, sip).start();
+            return new AtriumServer(db, media, sfu, roomService, videoFiles, http, sip);
         } catch (RuntimeException e) {
+            if (sip != null) {
+                sip.close();
+            }
             if (roomService != null) {
                 roomService.close();
             }
@@ -108,6 +126,11 @@ public final class AtriumServer implements AutoCloseable {
         return media;
     }
 
+    /** The SIP endpoint, empty when {@code sip.enabled} is off. */
+    public java.util.Optional<SipService> sip() {
+        return java.util.Optional.ofNullable(sip);
+    }
+
     public int httpPort() {
         return http.port();
     }
@@ -116,6 +139,9 @@ public final class AtriumServer implements AutoCloseable {
     public void close() {
         try {
             http.stop();
+            if (sip != null) {
+                sip.close();
+            }
         } finally {
             try {
                 roomService.close();

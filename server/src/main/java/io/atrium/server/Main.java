@@ -16,8 +16,39 @@ public final class Main {
     private Main() {
     }
 
+    /** Exit status after an {@link OutOfMemoryError} or another {@link VirtualMachineError}. */
+    static final int EXIT_FATAL = 3;
+
     public static void main(String[] args) {
+        exitOnFatalErrors();
         System.exit(run(args));
+    }
+
+    /**
+     * Makes any {@link VirtualMachineError} (above all {@link OutOfMemoryError}) end the process at
+     * once with {@link #EXIT_FATAL}, so a supervisor (systemd {@code Restart=on-failure}, Docker, k8s)
+     * starts a fresh one instead of a half-working server answering 500 forever. It sees errors that
+     * reach a thread's end and those the HTTP edge and the media socket pass on (they hand them to the
+     * default handler); {@code java -XX:+ExitOnOutOfMemoryError -jar atrium.jar} (docs/SECURITY.md)
+     * also covers allocations that fail where no code of Atrium's can see them.
+     */
+    static void exitOnFatalErrors() {
+        Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((thread, error) -> {
+            if (error instanceof VirtualMachineError) {
+                try {
+                    System.err.println("atrium: fatal " + error + " in thread " + thread.getName()
+                            + "; exiting with status " + EXIT_FATAL + " so a supervisor restarts Atrium");
+                    System.err.flush();
+                } finally {
+                    Runtime.getRuntime().halt(EXIT_FATAL);
+                }
+            } else if (previous != null) {
+                previous.uncaughtException(thread, error);
+            } else {
+                LoggerFactory.getLogger("atrium").error("uncaught exception in thread {}", thread.getName(), error);
+            }
+        });
     }
 
     static int run(String[] args) {
@@ -44,6 +75,8 @@ public final class Main {
             if (config.isDev()) {
                 System.out.println("Atrium dev mode: open http://localhost:" + server.httpPort() + "/ — API key 'devkey', secret 'secret'"
                         + " (curl -u devkey:secret http://localhost:" + server.httpPort() + "/v1/rooms)");
+                server.sip().ifPresent(sip -> System.out.println("Atrium dev mode: SIP on udp and tcp " + sip.address()
+                        + ", realm '" + config.sip().realm() + "' (docs/SIP.md)"));
             }
             Thread.currentThread().join();
             return 0;

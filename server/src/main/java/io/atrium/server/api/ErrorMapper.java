@@ -3,6 +3,7 @@ package io.atrium.server.api;
 import io.atrium.server.auth.AuthException;
 import io.atrium.server.files.FileException;
 import io.atrium.server.store.StoreException;
+import io.atrium.server.sfu.MediaLimitException;
 import io.atrium.webrtc.sdp.SdpException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -35,6 +36,7 @@ final class ErrorMapper {
             }
             write(ctx, e.status(), e.nativeCode(), e.getMessage(), null);
         });
+        r.exception(MediaLimitException.class, (e, ctx) -> write(ctx, e.status(), e.code(), e.getMessage(), null));
         r.exception(SdpException.class, (e, ctx) -> write(ctx, 400, "invalid_sdp", e.getMessage(), null));
         r.exception(HttpResponseException.class, (e, ctx) -> write(ctx, e.getStatus(), code(e.getStatus()),
                 e.getStatus() == 413 ? "request body is too large" : e.getMessage(), null));

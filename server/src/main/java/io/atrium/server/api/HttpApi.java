@@ -2,10 +2,14 @@ package io.atrium.server.api;
 
 import io.atrium.server.auth.ApiKeys;
 import io.atrium.server.auth.PasswordHasher;
+import io.atrium.server.sip.Registrar;
+import io.atrium.server.sip.SipService;
 import io.atrium.server.auth.TokenService;
 import io.atrium.server.compat.calls.VideoCallApi;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.config.ConfigException;
+import io.atrium.server.edge.AttemptGuard;
+import io.atrium.server.edge.ClientAddress;
 import io.atrium.server.files.VideoFileService;
 import io.atrium.server.metrics.AtriumMetrics;
 import io.atrium.server.store.CallSessionStore;
@@ -43,30 +47,36 @@ public final class HttpApi {
     private final TlsConnectors tls;
 
     public HttpApi(AtriumConfig config, Database db, RoomStore rooms, UserStore users, ChatStore chat, ApiKeys apiKeys,
-                   TokenService tokens, Sfu sfu, RoomService roomService, VideoFileService videoFiles) {
+                   TokenService tokens, Sfu sfu, RoomService roomService, VideoFileService videoFiles, Registrar registrar, SipService sip) {
         this.config = config.http();
         this.tls = this.config.tls().enabled() ? new TlsConnectors(this.config) : null;
         PasswordHasher hasher = new PasswordHasher();
         RoomsApi roomsApi = new RoomsApi(rooms, hasher, roomService, chat);
-        RtcSocket rtc = new RtcSocket(roomService, config.rooms());
-        UsersApi usersApi = new UsersApi(users, hasher);
+        UsersApi usersApi = new UsersApi(users, hasher, config.sip().realm());
         TokensApi tokensApi = new TokensApi(tokens, rooms, users, config.auth());
-        WhipWhepApi whipWhep = new WhipWhepApi(tokens, rooms, sfu,
-                new io.atrium.server.auth.TurnCredentials(config.turn(), java.time.Clock.systemUTC()));
         MediaStatsApi mediaStats = new MediaStatsApi(rooms, sfu);
+        // who the client is (trusted proxies) and the per-address guard shared by the facades (docs/SECURITY.md)
+        ClientAddress clients = new ClientAddress(this.config.trustedProxies());
+        RtcSocket rtc = new RtcSocket(roomService, config.rooms(), clients);
+        WhipWhepApi whipWhep = new WhipWhepApi(tokens, rooms, sfu,
+                new io.atrium.server.auth.TurnCredentials(config.turn(), java.time.Clock.systemUTC()),
+                config.rtc().allowedOrigins(), clients);
+        AttemptGuard guard = new AttemptGuard(this.config.facadeRequestsPerMinute(), this.config.failedAttemptsPerMinute(),
+                java.time.Clock.systemUTC());
         // contract facades 000 and 001 (docs/CONTRACTS.md)
         var liveApi = new io.atrium.server.compat.live.LiveStreamApi(new io.atrium.server.compat.live.LiveStreams(config,
-                rooms, tokens, roomService), config.compat().live(), java.time.Clock.systemUTC());
+                rooms, tokens, roomService), config.compat().live(), java.time.Clock.systemUTC(), clients, guard);
         var meetingsApi = new io.atrium.server.compat.meetings.MeetingsApi(new io.atrium.server.compat.meetings.Meetings(config,
                 new io.atrium.server.store.MeetingStore(db.jdbc(), java.time.Clock.systemUTC()), rooms, tokens, roomService,
-                java.time.Clock.systemUTC()), apiKeys, config.compat().meetings());
+                java.time.Clock.systemUTC()), apiKeys, config.compat().meetings(), clients, guard);
         VideoCallApi videoCall = new VideoCallApi(config, new CallSessionStore(db.jdbc(), java.time.Clock.systemUTC()), rooms,
-                apiKeys, tokens, roomService, java.time.Clock.systemUTC(), videoFiles);
+                apiKeys, tokens, roomService, java.time.Clock.systemUTC(), videoFiles, clients, guard);
         FilesApi filesApi = new FilesApi(videoFiles, rooms);
         AtriumMetrics metrics = config.metrics().enabled() ? new AtriumMetrics(sfu, roomService, whipWhep) : null;
         if (metrics != null) {
             metrics.rateLimited("websocket", rtc, RtcSocket::rateLimited);
         }
+        SipApi sipApi = new SipApi(registrar, sip);
         this.app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.startup.showOldJavalinVersionWarning = false;
@@ -78,6 +88,7 @@ public final class HttpApi {
                 s.hostedPath = "/";
                 s.directory = "/public";
                 s.location = Location.CLASSPATH;
+                s.headers = WebPageHeaders.HEADERS;
             });
             if (tls != null) { // HTTPS first: Javalin reports the first connector's port
                 c.jetty.addConnector(tls::https);
@@ -94,12 +105,22 @@ public final class HttpApi {
                 server.setHandler(new GracefulHandler(handler));
             });
             c.requestLogger.http((ctx, ms) -> {
-                log.info("method={} path={} status={} ms={} ip={}", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms), ctx.ip());
+                log.info("method={} path={} status={} ms={} ip={}", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms),
+                        clients.of(ctx));
                 if (metrics != null) {
                     metrics.httpRequest(ctx.method().name(), MetricsEndpoint.route(ctx), ctx.statusCode(), ms);
                 }
             });
             ErrorMapper.install(c.routes);
+            // an Error (OutOfMemoryError above all) goes to the process's fatal handler (Main), not into a 500 forever
+            c.router.javaLangErrorHandler((res, error) -> {
+                res.setStatus(500);
+                log.error("error while handling a request", error);
+                Thread.UncaughtExceptionHandler fatal = Thread.getDefaultUncaughtExceptionHandler();
+                if (fatal != null) {
+                    fatal.uncaughtException(Thread.currentThread(), error);
+                }
+            });
             // an error answered before the body was read: read a small body to its end, so the client
             // gets the answer instead of a connection reset while it is still sending
             c.routes.after(ctx -> {
@@ -118,6 +139,7 @@ public final class HttpApi {
             tokensApi.routes(c.routes);
             mediaStats.routes(c.routes);
             filesApi.routes(c.routes);
+            sipApi.routes(c.routes);
             whipWhep.routes(c.routes);
             videoCall.routes(c.routes);
             if (metrics != null) {

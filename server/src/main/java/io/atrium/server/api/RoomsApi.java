@@ -1,6 +1,7 @@
 package io.atrium.server.api;
 
 import io.atrium.server.auth.PasswordHasher;
+import io.atrium.server.store.Room;
 import io.atrium.server.store.RoomSpec;
 import io.atrium.server.store.RoomStore;
 import io.atrium.server.store.ChatStore;
@@ -49,6 +50,7 @@ final class RoomsApi {
             var inCall = live.liveMembers(uuid).get(5, TimeUnit.SECONDS).orElse(List.of());
             ctx.json(Map.of("members", stored, "live", inCall));
         });
+        r.patch("/v1/rooms/{uuid}/live/{identity}", this::changePermissions);
         r.get("/v1/rooms/{uuid}/chat", ctx -> {
             UUID uuid = Requests.pathUuid(ctx, "uuid");
             rooms.find(uuid).orElseThrow(RoomsApi::noRoom);
@@ -64,6 +66,30 @@ final class RoomsApi {
         });
     }
 
+    /**
+     * {@code PATCH /v1/rooms/{uuid}/live/{identity} {admin?, grants?}} → {@code {member}}: changes a joined
+     * member's admin flag and grants live (docs/SECURITY.md, finding 2); 404 when nobody with that
+     * identity is joined. The {@code hidden} grant cannot change live.
+     */
+    private void changePermissions(Context ctx) throws Exception {
+        UUID uuid = Requests.pathUuid(ctx, "uuid");
+        String identity = ctx.pathParam("identity");
+        JsonInput in = Requests.body(ctx).only("admin", "grants");
+        Optional<Boolean> admin = in.has("admin") ? Optional.of(in.bool("admin", false)) : Optional.empty();
+        Optional<io.atrium.server.auth.Grants> grants = in.optionalObject("grants").map(g -> {
+            if (g.has("hidden")) {
+                throw ApiException.badField("grants.hidden", "grants.hidden cannot change for a live member");
+            }
+            return TokensApi.grants(g);
+        });
+        if (admin.isEmpty() && grants.isEmpty()) {
+            throw ApiException.badField("admin", "give admin, grants or both");
+        }
+        rooms.find(uuid).orElseThrow(RoomsApi::noRoom);
+        Optional<?> member = live.changePermissions(uuid, identity, admin, grants).get(5, TimeUnit.SECONDS);
+        ctx.json(Map.of("member", member.orElseThrow(() -> ApiException.notFound("no live member " + identity + " in the room"))));
+    }
+
     private void create(Context ctx) {
         RoomSpec spec = spec(Requests.body(ctx));
         ctx.status(201).json(Map.of("room", rooms.create(spec)));
@@ -72,7 +98,37 @@ final class RoomsApi {
     private void update(Context ctx) {
         UUID uuid = Requests.pathUuid(ctx, "uuid");
         RoomSpec spec = spec(Requests.body(ctx));
+        rooms.find(uuid).filter(r -> r.owner() != null).ifPresent(owned -> keepFacadeRules(owned, spec));
         ctx.json(Map.of("room", rooms.update(uuid, spec).orElseThrow(RoomsApi::noRoom)));
+    }
+
+    /**
+     * A room made by a contract facade keeps what the facade relies on: its name (a 000 stream's name,
+     * a 001 meeting's), open, force_password, force_waiting_room and no password. Its stored members
+     * may change; deleting it ends the meeting as for any room. Else 409 {@code owned_by_facade}.
+     */
+    private static void keepFacadeRules(Room owned, RoomSpec spec) {
+        List<String> changed = new java.util.ArrayList<>();
+        if (!owned.name().equals(spec.name())) {
+            changed.add("name");
+        }
+        if (owned.open() != spec.open()) {
+            changed.add("open");
+        }
+        if (owned.forcePassword() != spec.forcePassword()) {
+            changed.add("force_password");
+        }
+        if (owned.forceWaitingRoom() != spec.forceWaitingRoom()) {
+            changed.add("force_waiting_room");
+        }
+        if (spec.password() == RoomSpec.PasswordChange.SET) {
+            changed.add("password");
+        }
+        if (!changed.isEmpty()) {
+            throw new ApiException(409, "owned_by_facade", "this room belongs to the " + owned.owner() + " API (docs/CONTRACTS.md,"
+                    + " facade rooms); it keeps its " + String.join(", ", changed) + "; change it through that API",
+                    "room." + changed.get(0));
+        }
     }
 
     /** Soft delete; a live meeting in the room ends with it (everyone gets {@code room_ended}). */

@@ -1,6 +1,7 @@
 package io.atrium.server.api;
 
 import io.atrium.server.auth.Grants;
+import io.atrium.server.auth.Revocations;
 import io.atrium.server.auth.TokenService;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.store.RoomStore;
@@ -37,6 +38,40 @@ final class TokensApi {
 
     void routes(RoutesConfig r) {
         r.post("/v1/tokens", this::mint);
+        r.post("/v1/tokens/revoke", this::revoke);
+    }
+
+    /**
+     * {@code POST /v1/tokens/revoke {jti}} or {@code {room, identity}} → 200 {@code {revoked}}: the token,
+     * or every token of the identity in the room issued until now, stops working for every call and
+     * every live socket (docs/SECURITY.md, finding 2); kept until such tokens would have expired anyway.
+     */
+    private void revoke(Context ctx) {
+        JsonInput in = Requests.body(ctx).only("jti", "room", "identity");
+        java.time.Instant until = java.time.Instant.now().plusSeconds(config.maxTokenTtlSeconds());
+        Revocations.Revocation r;
+        Optional<String> jti = in.optionalString("jti", 64);
+        if (jti.isPresent()) {
+            if (in.has("room") || in.has("identity")) {
+                throw ApiException.badField("jti", "give either jti, or room and identity");
+            }
+            r = tokens.revocations().revokeToken(jti.get(), until);
+        } else {
+            UUID room = in.uuid("room");
+            String identity = in.string("identity", MAX_IDENTITY);
+            rooms.find(room).orElseThrow(() -> ApiException.notFound("room not found"));
+            r = tokens.revocations().revokeIdentity(room, identity, until);
+        }
+        Map<String, Object> revoked = new java.util.LinkedHashMap<>();
+        if (r.jti() != null) {
+            revoked.put("jti", r.jti());
+        } else {
+            revoked.put("room", r.room());
+            revoked.put("identity", r.identity());
+        }
+        revoked.put("revoked_at", r.revokedAt());
+        revoked.put("until", r.until());
+        ctx.json(Map.of("revoked", revoked));
     }
 
     private void mint(Context ctx) {
@@ -57,7 +92,8 @@ final class TokensApi {
         ctx.status(201).json(Map.of("token", minted.token(), "identity", identity, "expires_at", minted.expiresAt()));
     }
 
-    private static Grants grants(JsonInput g) {
+    /** A {@code grants} object as {@code POST /v1/tokens} takes it (also a live permission change's). */
+    static Grants grants(JsonInput g) {
         g.only("publish", "subscribe", "publish_sources", "data", "hidden", "state");
         EnumSet<Grants.Source> sources = g.optionalArray("publish_sources", Grants.Source.values().length, TokensApi::source)
                 .map(list -> list.isEmpty() ? EnumSet.noneOf(Grants.Source.class) : EnumSet.copyOf(list))

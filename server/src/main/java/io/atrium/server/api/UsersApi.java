@@ -2,10 +2,13 @@ package io.atrium.server.api;
 
 import io.atrium.server.auth.PasswordHasher;
 import io.atrium.server.auth.Secrets;
+import io.atrium.server.auth.SipDigests;
+import io.atrium.server.store.SipDigest;
 import io.atrium.server.store.Device;
 import io.atrium.server.store.UserStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -13,7 +16,8 @@ import java.util.regex.Pattern;
 
 /**
  * The user directory (Atrium's extension to contract 002): {@code /v1/users} CRUD and device
- * registration. Passwords are stored as Argon2id hashes; a device token is returned once, at
+ * registration. Passwords are stored as Argon2id hashes and as SIP digests (HA1 per algorithm for the
+ * configured {@code sip.realm}); a device token is returned once, at
  * registration, and stored only as its SHA-256.
  */
 final class UsersApi {
@@ -26,10 +30,13 @@ final class UsersApi {
 
     private final UserStore users;
     private final PasswordHasher hasher;
+    private final String sipRealm;
 
-    UsersApi(UserStore users, PasswordHasher hasher) {
+    /** {@code sipRealm}: the realm whose SIP digests (HA1) are stored when a password is set. */
+    UsersApi(UserStore users, PasswordHasher hasher, String sipRealm) {
         this.users = users;
         this.hasher = hasher;
+        this.sipRealm = sipRealm;
     }
 
     void routes(RoutesConfig r) {
@@ -64,10 +71,12 @@ final class UsersApi {
         String username = matching(user.string("username", 64), USERNAME, "user.username",
                 "letters, digits and . _ @ + - (1 to 64)");
         String displayName = user.optionalString("display_name", MAX_DISPLAY_NAME).orElse(username);
-        String hash = hasher.hash(password(user.string("password", PasswordHasher.MAX_PASSWORD_LENGTH)));
+        String password = password(user.string("password", PasswordHasher.MAX_PASSWORD_LENGTH));
+        String hash = hasher.hash(password);
         String sip = user.optionalString("sip_extension", 32)
                 .map(s -> matching(s, SIP_EXTENSION, "user.sip_extension", "digits, * # + (1 to 32)")).orElse(null);
-        ctx.status(201).json(Map.of("user", users.create(username, displayName, hash, sip)));
+        ctx.status(201).json(Map.of("user", users.create(username, displayName, hash, sip,
+                SipDigests.forPassword(username, sipRealm, password))));
     }
 
     private void update(Context ctx) {
@@ -77,12 +86,16 @@ final class UsersApi {
         String username = user.optionalString("username", 64)
                 .map(s -> matching(s, USERNAME, "user.username", "letters, digits and . _ @ + - (1 to 64)")).orElse(null);
         String displayName = user.optionalString("display_name", MAX_DISPLAY_NAME).orElse(null);
-        String hash = user.optionalString("password", PasswordHasher.MAX_PASSWORD_LENGTH)
-                .map(p -> hasher.hash(password(p))).orElse(null);
+        String password = user.optionalString("password", PasswordHasher.MAX_PASSWORD_LENGTH)
+                .map(UsersApi::password).orElse(null);
+        String hash = password != null ? hasher.hash(password) : null;
+        List<SipDigest> digests = password == null ? null : SipDigests.forPassword(username != null ? username
+                : users.find(uuid).orElseThrow(UsersApi::noUser).username(), sipRealm, password);
         String sip = user.optionalString("sip_extension", 32)
                 .map(s -> matching(s, SIP_EXTENSION, "user.sip_extension", "digits, * # + (1 to 32)")).orElse(null);
         boolean clearSip = user.isNull("sip_extension");
-        ctx.json(Map.of("user", users.update(uuid, username, displayName, hash, sip, clearSip).orElseThrow(UsersApi::noUser)));
+        ctx.json(Map.of("user", users.update(uuid, username, displayName, hash, digests, sip, clearSip)
+                .orElseThrow(UsersApi::noUser)));
     }
 
     private void addDevice(Context ctx) {

@@ -11,4 +11,9 @@ import java.util.UUID;
  */
 public record AccessToken(String id, String apiKey, UUID room, String identity, String name, Optional<UUID> user,
                           boolean admin, Grants grants, Instant issuedAt, Instant expiresAt) {
+
+    /** This token with other rights (a live permission change): same id, identity and lifetime. */
+    public AccessToken withPermissions(boolean admin, Grants grants) {
+        return new AccessToken(id, apiKey, room, identity, name, user, admin, grants, issuedAt, expiresAt);
+    }
 }

@@ -37,11 +37,40 @@ public final class TokenService {
 
     private final Map<String, byte[]> keys;
     private final Clock clock;
+    private final Revocations revocations;
 
     public TokenService(Map<String, String> apiKeys, Clock clock) {
+        this(apiKeys, clock, new Revocations(null, clock));
+    }
+
+    /** A token service whose tokens can be revoked ({@link Revocations}). */
+    public TokenService(Map<String, String> apiKeys, Clock clock, Revocations revocations) {
         this.keys = apiKeys.entrySet().stream()
                 .collect(java.util.stream.Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> derive(e.getValue())));
         this.clock = clock;
+        this.revocations = revocations;
+    }
+
+    /** The revoked tokens this service refuses. */
+    public Revocations revocations() {
+        return revocations;
+    }
+
+    /**
+     * Whether a token verified earlier still holds now: not expired, for {@code room} (when given),
+     * not revoked. The one rule for a token that is used again and again, such as a socket's on every
+     * call (docs/SECURITY.md, finding 2).
+     */
+    public void check(AccessToken token, Optional<UUID> room) {
+        if (!clock.instant().isBefore(token.expiresAt())) {
+            throw new AuthException("token expired");
+        }
+        if (room.isPresent() && !room.get().equals(token.room())) {
+            throw new AuthException("token is for another room");
+        }
+        if (revocations.revoked(token)) {
+            throw new AuthException("token revoked");
+        }
     }
 
     /** A signed token and when it expires. */
@@ -131,9 +160,13 @@ public final class TokenService {
             List<String> state = g.get("state") instanceof List<?> names ? names.stream().map(String::valueOf).toList() : List.of();
             Grants grants = new Grants(bool(g, "publish"), bool(g, "subscribe"), sources, bool(g, "data"), bool(g, "hidden"), state);
             String user = c.getStringClaim("user");
-            return new AccessToken(c.getJWTID(), header.getKeyID(), tokenRoom, c.getSubject(), c.getStringClaim("name"),
+            AccessToken verified = new AccessToken(c.getJWTID(), header.getKeyID(), tokenRoom, c.getSubject(), c.getStringClaim("name"),
                     Optional.ofNullable(user).map(UUID::fromString), Boolean.TRUE.equals(c.getBooleanClaim("admin")),
                     grants, c.getIssueTime().toInstant(), exp.toInstant());
+            if (revocations.revoked(verified)) {
+                throw new AuthException("token revoked");
+            }
+            return verified;
         } catch (JOSEException e) {
             throw new AuthException("token cannot be verified");
         } catch (ParseException | RuntimeException e) {

@@ -10,12 +10,12 @@ import java.util.Map;
  * in {@code atrium.sample.yaml}. Records are bound strictly: an unknown key is an error.
  */
 public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Database database, Auth auth, Rooms rooms,
-                           Compat compat, VideoCall videoCall, Files files, Turn turn, Metrics metrics) {
+                           Compat compat, VideoCall videoCall, Files files, Turn turn, Metrics metrics, Sip sip) {
 
     public AtriumConfig {
         dev = dev != null && dev;
         dataDir = dataDir != null ? dataDir : "./atrium-data";
-        http = http != null ? http : new Http(null, null, null, null, null);
+        http = http != null ? http : new Http(null, null, null, null, null, null, null, null);
         rtc = rtc != null ? rtc : new Rtc(null, null, null, null);
         database = database != null ? database : new Database(null, null, null, null);
         auth = auth != null ? auth : new Auth(null, null, null);
@@ -25,6 +25,18 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
         files = files != null ? files : new Files(null, null, null);
         turn = turn != null ? turn : new Turn(null, null, null);
         metrics = metrics != null ? metrics : new Metrics(null, null);
+        sip = sip != null ? sip : Sip.off();
+    }
+
+    /** The twelve-argument form, with SIP off. */
+    public AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Database database, Auth auth, Rooms rooms,
+                        Compat compat, VideoCall videoCall, Files files, Turn turn, Metrics metrics) {
+        this(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, null);
+    }
+
+    /** This configuration with other SIP settings. */
+    public AtriumConfig withSip(Sip sip) {
+        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip);
     }
 
     /** The ten-argument form, with default TURN and metrics settings. */
@@ -40,12 +52,12 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
 
     /** This configuration with other compat (000, 001) settings. */
     public AtriumConfig withCompat(Compat compat) {
-        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics);
+        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip);
     }
 
     /** This configuration with other video-call (003, 004) settings. */
     public AtriumConfig withVideoCall(VideoCall videoCall) {
-        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics);
+        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip);
     }
 
     /** The old six-argument form, with default room settings. */
@@ -55,7 +67,7 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
 
     /** Defaults, as if every key were absent. */
     public static AtriumConfig defaults() {
-        return new AtriumConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+        return new AtriumConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public boolean isDev() {
@@ -68,22 +80,22 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
 
     /** This configuration with other HTTP settings. */
     public AtriumConfig withHttp(Http http) {
-        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics);
+        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip);
     }
 
     /** This configuration with other TURN settings. */
     public AtriumConfig withTurn(Turn turn) {
-        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics);
+        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip);
     }
 
     /** This configuration with other metrics settings. */
     public AtriumConfig withMetrics(Metrics metrics) {
-        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics);
+        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip);
     }
 
     /** This configuration with other file settings. */
     public AtriumConfig withFiles(Files files) {
-        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics);
+        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip);
     }
 
     /** Where uploaded files live: {@code files.dir}, or {@code <data_dir>/files} when empty. */
@@ -91,23 +103,39 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
         return files.dir().isEmpty() ? dataPath().resolve("files") : Path.of(files.dir());
     }
 
-    /** The HTTP edge: REST, WebSocket, static web app. */
-    public record Http(String host, Integer port, Long maxBodyBytes, Integer shutdownGraceSeconds, Tls tls) {
+    /**
+     * The HTTP edge: REST, WebSocket, static web app. {@code trustedProxies}: peers whose
+     * {@code X-Forwarded-For} names the client (addresses or CIDR blocks; empty: the TCP peer is the
+     * client); {@code failedAttemptsPerMinute} and {@code facadeRequestsPerMinute}: per client address, on
+     * the endpoints that check passcodes or look up guessable ids (docs/SECURITY.md, finding 9).
+     */
+    public record Http(String host, Integer port, Long maxBodyBytes, Integer shutdownGraceSeconds, Tls tls,
+                       List<String> trustedProxies, Integer failedAttemptsPerMinute, Integer facadeRequestsPerMinute) {
         public Http {
             host = host != null ? host : "0.0.0.0";
             port = port != null ? port : 7880;
             maxBodyBytes = maxBodyBytes != null ? maxBodyBytes : 1_048_576L;
             shutdownGraceSeconds = shutdownGraceSeconds != null ? shutdownGraceSeconds : 10;
             tls = tls != null ? tls : new Tls(null, null, null);
+            trustedProxies = trustedProxies != null ? List.copyOf(trustedProxies) : List.of();
+            failedAttemptsPerMinute = failedAttemptsPerMinute != null ? failedAttemptsPerMinute : 10;
+            facadeRequestsPerMinute = facadeRequestsPerMinute != null ? facadeRequestsPerMinute : 600;
         }
 
         public Http(String host, Integer port, Long maxBodyBytes, Integer shutdownGraceSeconds) {
-            this(host, port, maxBodyBytes, shutdownGraceSeconds, null);
+            this(host, port, maxBodyBytes, shutdownGraceSeconds, null, null, null, null);
         }
 
         /** These settings on another listen address. */
         public Http withHost(String host) {
-            return new Http(host, port, maxBodyBytes, shutdownGraceSeconds, tls);
+            return new Http(host, port, maxBodyBytes, shutdownGraceSeconds, tls, trustedProxies, failedAttemptsPerMinute,
+                    facadeRequestsPerMinute);
+        }
+
+        /** These settings with other client-address rules and limits. */
+        public Http withLimits(List<String> trustedProxies, Integer failedAttemptsPerMinute, Integer facadeRequestsPerMinute) {
+            return new Http(host, port, maxBodyBytes, shutdownGraceSeconds, tls, trustedProxies, failedAttemptsPerMinute,
+                    facadeRequestsPerMinute);
         }
     }
 
@@ -151,14 +179,29 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
         }
     }
 
-    /** The media plane: all peers on one UDP port, and how long a silent or unfinished peer may stay. */
+    /**
+     * The media plane: all peers on one UDP port, how long a silent or unfinished peer may stay, what
+     * one peer may ask for (issue 11 finding 4: bounded tracks per publisher, bounded not-yet-connected
+     * peers per identity and per client address), and the origins whose pages may call WHIP/WHEP
+     * (CORS, RFC 9725 §4.9; {@code *} allows any, which is safe as tokens are bearer, never cookies).
+     */
     public record Rtc(Integer port, List<String> announcedAddresses, Integer consentTimeoutSeconds,
-                      Integer connectTimeoutSeconds) {
+                      Integer connectTimeoutSeconds, Integer maxPublishedTracks, Integer maxPendingPeersPerIdentity,
+                      Integer maxPendingPeersPerAddress, List<String> allowedOrigins) {
         public Rtc {
             port = port != null ? port : 7881;
             announcedAddresses = announcedAddresses != null ? List.copyOf(announcedAddresses) : List.of();
             consentTimeoutSeconds = consentTimeoutSeconds != null ? consentTimeoutSeconds : 30;
             connectTimeoutSeconds = connectTimeoutSeconds != null ? connectTimeoutSeconds : 20;
+            maxPublishedTracks = maxPublishedTracks != null ? maxPublishedTracks : 8;
+            maxPendingPeersPerIdentity = maxPendingPeersPerIdentity != null ? maxPendingPeersPerIdentity : 8;
+            maxPendingPeersPerAddress = maxPendingPeersPerAddress != null ? maxPendingPeersPerAddress : 32;
+            allowedOrigins = allowedOrigins != null ? List.copyOf(allowedOrigins) : List.of("*");
+        }
+
+        /** Port, addresses and timeouts; the limits and origins at their defaults. */
+        public Rtc(Integer port, List<String> announcedAddresses, Integer consentTimeoutSeconds, Integer connectTimeoutSeconds) {
+            this(port, announcedAddresses, consentTimeoutSeconds, connectTimeoutSeconds, null, null, null, null);
         }
     }
 
@@ -172,14 +215,32 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
         }
     }
 
-    /** The live rooms of the WebSocket protocol: inactivity, reconnects, message limits. */
+    /**
+     * The live rooms of the WebSocket protocol: inactivity, reconnects, message limits, and the limits
+     * of docs/SECURITY.md: the waiting room's size, failed passwords, password hashing, token expiry warnings.
+     */
     public record Rooms(Integer mediaTimeoutSeconds, Integer reconnectGraceSeconds, Integer maxMessageBytes,
-                        Integer messagesPerSecond) {
+                        Integer messagesPerSecond, Integer maxWaiting, Integer failedPasswordsPerAddress,
+                        Integer failedPasswordsPerRoom, Integer failedPasswordWindowSeconds, Integer passwordHashThreads,
+                        Integer passwordHashQueue, Integer tokenExpiryWarningSeconds) {
         public Rooms {
             mediaTimeoutSeconds = mediaTimeoutSeconds != null ? mediaTimeoutSeconds : 10;
             reconnectGraceSeconds = reconnectGraceSeconds != null ? reconnectGraceSeconds : 15;
             maxMessageBytes = maxMessageBytes != null ? maxMessageBytes : 262_144;
             messagesPerSecond = messagesPerSecond != null ? messagesPerSecond : 50;
+            maxWaiting = maxWaiting != null ? maxWaiting : 100;
+            failedPasswordsPerAddress = failedPasswordsPerAddress != null ? failedPasswordsPerAddress : 10;
+            failedPasswordsPerRoom = failedPasswordsPerRoom != null ? failedPasswordsPerRoom : 50;
+            failedPasswordWindowSeconds = failedPasswordWindowSeconds != null ? failedPasswordWindowSeconds : 300;
+            passwordHashThreads = passwordHashThreads != null ? passwordHashThreads : 2;
+            passwordHashQueue = passwordHashQueue != null ? passwordHashQueue : 64;
+            tokenExpiryWarningSeconds = tokenExpiryWarningSeconds != null ? tokenExpiryWarningSeconds : 60;
+        }
+
+        /** The first four settings; the security limits at their defaults. */
+        public Rooms(Integer mediaTimeoutSeconds, Integer reconnectGraceSeconds, Integer maxMessageBytes, Integer messagesPerSecond) {
+            this(mediaTimeoutSeconds, reconnectGraceSeconds, maxMessageBytes, messagesPerSecond, null, null, null, null, null,
+                    null, null);
         }
     }
 
@@ -206,14 +267,23 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
 
     /**
      * Shared video files (contract 003's video-file endpoints and {@code /v1/rooms/{uuid}/files}): where
-     * they are stored (empty: {@code <data_dir>/files}), the largest upload, and how long a signed
-     * playback URL stays valid.
+     * they are stored (empty: {@code <data_dir>/files}), the largest upload, how long a signed playback
+     * URL stays valid, the storage quotas per room (a 003 session) and over all rooms, and how many
+     * uploads a 003 session accepts per minute (docs/SECURITY.md, finding 8).
      */
-    public record Files(String dir, Long maxUploadBytes, Long urlTtlSeconds) {
+    public record Files(String dir, Long maxUploadBytes, Long urlTtlSeconds, Long maxRoomBytes, Long maxTotalBytes,
+                        Integer uploadsPerMinute) {
         public Files {
             dir = dir != null ? dir : "";
             maxUploadBytes = maxUploadBytes != null ? maxUploadBytes : 100L * 1024 * 1024;
             urlTtlSeconds = urlTtlSeconds != null ? urlTtlSeconds : 6 * 3600L;
+            maxRoomBytes = maxRoomBytes != null ? maxRoomBytes : 1024L * 1024 * 1024;
+            maxTotalBytes = maxTotalBytes != null ? maxTotalBytes : 10L * 1024 * 1024 * 1024;
+            uploadsPerMinute = uploadsPerMinute != null ? uploadsPerMinute : 10;
+        }
+
+        public Files(String dir, Long maxUploadBytes, Long urlTtlSeconds) {
+            this(dir, maxUploadBytes, urlTtlSeconds, null, null, null);
         }
     }
 
@@ -223,6 +293,68 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
             apiKeys = apiKeys != null ? Map.copyOf(apiKeys) : Map.of();
             tokenTtlSeconds = tokenTtlSeconds != null ? tokenTtlSeconds : 6 * 3600L;
             maxTokenTtlSeconds = maxTokenTtlSeconds != null ? maxTokenTtlSeconds : 24 * 3600L;
+        }
+    }
+
+    /**
+     * SIP (docs/SIP.md): off unless {@code enabled} (on in {@code --dev}). One port for UDP and TCP,
+     * the digest realm (HA1s are stored for it when a password is set), registration limits, the
+     * per-address limit on failed authentications, how long a call rings, the UDP port range of the
+     * RTP relay, the digest algorithms offered (in order of preference) and the trunks to other PBXs or
+     * carriers.
+     */
+    public record Sip(Boolean enabled, String host, Integer port, String announcedAddress, String realm,
+                      Integer minExpiresSeconds, Integer maxExpiresSeconds, Integer authFailuresPerMinute,
+                      Integer ringTimeoutSeconds, Integer rtpPortMin, Integer rtpPortMax, List<String> digestAlgorithms,
+                      List<Trunk> trunks) {
+        public Sip {
+            enabled = enabled != null && enabled;
+            host = host != null ? host : "0.0.0.0";
+            port = port != null ? port : 5060;
+            announcedAddress = announcedAddress != null ? announcedAddress : "";
+            realm = realm != null ? realm : "atrium";
+            minExpiresSeconds = minExpiresSeconds != null ? minExpiresSeconds : 60;
+            maxExpiresSeconds = maxExpiresSeconds != null ? maxExpiresSeconds : 3600;
+            authFailuresPerMinute = authFailuresPerMinute != null ? authFailuresPerMinute : 10;
+            ringTimeoutSeconds = ringTimeoutSeconds != null ? ringTimeoutSeconds : 60;
+            rtpPortMin = rtpPortMin != null ? rtpPortMin : 0;
+            rtpPortMax = rtpPortMax != null ? rtpPortMax : 0;
+            digestAlgorithms = digestAlgorithms != null ? List.copyOf(digestAlgorithms) : List.of("SHA-256", "MD5");
+            trunks = trunks != null ? List.copyOf(trunks) : List.of();
+        }
+
+        static Sip off() {
+            return new Sip(null, null, null, null, null, null, null, null, null, null, null, null, null);
+        }
+
+        /** This SIP configuration as {@code --dev} runs it: on, bound to 127.0.0.1. */
+        public Sip forDev() {
+            return new Sip(true, "127.0.0.1", port, announcedAddress, realm, minExpiresSeconds, maxExpiresSeconds,
+                    authFailuresPerMinute, ringTimeoutSeconds, rtpPortMin, rtpPortMax, digestAlgorithms, trunks);
+        }
+
+        /** The address put in Contact, Via and SDP: {@code announced_address}, else {@code host}. */
+        public String publicAddress() {
+            return !announcedAddress.isEmpty() ? announcedAddress : host.equals("0.0.0.0") ? "127.0.0.1" : host;
+        }
+    }
+
+    /**
+     * A SIP trunk to a PBX or carrier. Outbound: numbers that are no extension go to {@code address}
+     * ({@code host:port}) over {@code transport}, authenticated with {@code username}/{@code password}
+     * when challenged, with {@code caller_id} as the From user. Inbound: INVITEs whose source address is
+     * the trunk's host, to one of the numbers of {@code inbound}, ring the extension it maps to.
+     */
+    public record Trunk(String name, String address, String transport, String username, String password,
+                        String callerId, Map<String, String> inbound) {
+        public Trunk {
+            name = name != null ? name : "";
+            address = address != null ? address : "";
+            transport = transport != null ? transport : "udp";
+            username = username != null ? username : "";
+            password = password != null ? password : "";
+            callerId = callerId != null ? callerId : "";
+            inbound = inbound != null ? Map.copyOf(inbound) : Map.of();
         }
     }
 }

@@ -25,6 +25,15 @@ final class ConfigValidator {
         if (c.rtc().consentTimeoutSeconds() < 1 || c.rtc().connectTimeoutSeconds() < 1) {
             problems.add("rtc.consent_timeout_seconds and rtc.connect_timeout_seconds must be at least 1");
         }
+        if (c.rtc().maxPublishedTracks() < 1 || c.rtc().maxPendingPeersPerIdentity() < 1 || c.rtc().maxPendingPeersPerAddress() < 1) {
+            problems.add("rtc.max_published_tracks, rtc.max_pending_peers_per_identity and rtc.max_pending_peers_per_address"
+                    + " must be at least 1");
+        }
+        for (String o : c.rtc().allowedOrigins()) {
+            if (!o.equals("*") && !o.matches("https?://[^/\\s]+")) {
+                problems.add("rtc.allowed_origins: '" + o + "' is not * or an origin such as https://app.example.com");
+            }
+        }
         for (String a : c.rtc().announcedAddresses()) {
             if (a.isBlank() || a.contains(" ")) {
                 problems.add("rtc.announced_addresses: '" + a + "' is not an IP address or host name");
@@ -35,7 +44,15 @@ final class ConfigValidator {
             problems.add("rooms: media_timeout_seconds >= 1, reconnect_grace_seconds >= 0, max_message_bytes >= 1024"
                     + " and messages_per_second >= 1 are required");
         }
+        if (r.maxWaiting() < 1 || r.failedPasswordsPerAddress() < 1 || r.failedPasswordsPerRoom() < 1
+                || r.failedPasswordWindowSeconds() < 1 || r.passwordHashThreads() < 1 || r.passwordHashQueue() < 1
+                || r.tokenExpiryWarningSeconds() < 0) {
+            problems.add("rooms: max_waiting, failed_passwords_per_address, failed_passwords_per_room,"
+                    + " failed_password_window_seconds, password_hash_threads and password_hash_queue must be >= 1,"
+                    + " token_expiry_warning_seconds >= 0");
+        }
         compat(problems, c.compat());
+        sip(problems, c.sip());
         turn(problems, c.turn());
         tls(problems, c.http().tls(), c.http().port());
         videoCall(problems, c.videoCall(), c.auth().maxTokenTtlSeconds());
@@ -48,6 +65,14 @@ final class ConfigValidator {
         if (c.http().shutdownGraceSeconds() < 0) {
             problems.add("http.shutdown_grace_seconds must not be negative");
         }
+        for (String proxy : c.http().trustedProxies()) {
+            if (!io.atrium.server.edge.ClientAddress.validPattern(proxy)) {
+                problems.add("http.trusted_proxies: '" + proxy + "' is not an IP address, CIDR block (10.0.0.0/8) or range (a-b)");
+            }
+        }
+        if (c.http().failedAttemptsPerMinute() < 1 || c.http().facadeRequestsPerMinute() < 1) {
+            problems.add("http.failed_attempts_per_minute and http.facade_requests_per_minute must be at least 1");
+        }
         if (c.dataDir().isBlank()) {
             problems.add("data_dir is empty; give a directory for the embedded database and files");
         }
@@ -58,6 +83,9 @@ final class ConfigValidator {
         }
         if (c.files().maxUploadBytes() < 1) {
             problems.add("files.max_upload_bytes must be at least 1, got " + c.files().maxUploadBytes());
+        }
+        if (c.files().maxRoomBytes() < 1 || c.files().maxTotalBytes() < 1 || c.files().uploadsPerMinute() < 1) {
+            problems.add("files.max_room_bytes, files.max_total_bytes and files.uploads_per_minute must be at least 1");
         }
         if (c.files().urlTtlSeconds() < 1) {
             problems.add("files.url_ttl_seconds must be at least 1, got " + c.files().urlTtlSeconds());
@@ -84,7 +112,7 @@ final class ConfigValidator {
         }
         var auth = new AtriumConfig.Auth(keys, ttl, maxTtl);
         return new AtriumConfig(true, c.dataDir(), c.http().withHost("127.0.0.1"), c.rtc(), c.database(), auth, c.rooms(),
-                c.compat(), c.videoCall(), c.files(), c.turn(), c.metrics());
+                c.compat(), c.videoCall(), c.files(), c.turn(), c.metrics(), c.sip().forDev());
     }
 
     private static void checkProductionKeys(List<String> problems, Map<String, String> keys) {
@@ -113,8 +141,8 @@ final class ConfigValidator {
         if (c.live().emptyStreamTimeoutSeconds() < 1) {
             problems.add("compat.live.empty_stream_timeout_seconds must be at least 1");
         }
-        if (c.meetings().idDigits() < 1 || c.meetings().idDigits() > 18) {
-            problems.add("compat.meetings.id_digits must be from 1 to 18, got " + c.meetings().idDigits());
+        if (c.meetings().idDigits() < 1 || c.meetings().idDigits() > 15) {
+            problems.add("compat.meetings.id_digits must be from 1 to 15 (exact as a JSON number), got " + c.meetings().idDigits());
         }
     }
 
@@ -138,6 +166,53 @@ final class ConfigValidator {
         }
         if (v.sessionsPerMinute() < 1 || v.tokensPerMinute() < 1 || v.controlsPerMinute() < 1) {
             problems.add("video_call: sessions_per_minute, tokens_per_minute and controls_per_minute must be at least 1");
+        }
+    }
+
+    private static void sip(List<String> problems, AtriumConfig.Sip s) {
+        port(problems, "sip.port", s.port());
+        if (s.host().isBlank()) {
+            problems.add("sip.host is empty; use 0.0.0.0 to listen everywhere or an address such as 127.0.0.1");
+        }
+        if (!s.realm().matches("[A-Za-z0-9.@_-]{1,64}")) {
+            problems.add("sip.realm '" + s.realm() + "' may only hold letters, digits and . @ _ - (1 to 64)");
+        }
+        if (s.minExpiresSeconds() < 1 || s.maxExpiresSeconds() < s.minExpiresSeconds()) {
+            problems.add("sip.min_expires_seconds must be at least 1 and at most sip.max_expires_seconds");
+        }
+        if (s.authFailuresPerMinute() < 1 || s.ringTimeoutSeconds() < 1) {
+            problems.add("sip.auth_failures_per_minute and sip.ring_timeout_seconds must be at least 1");
+        }
+        boolean anyPort = s.rtpPortMin() == 0 && s.rtpPortMax() == 0;
+        if (!anyPort && (s.rtpPortMin() < 1024 || s.rtpPortMax() > 65535 || s.rtpPortMax() - s.rtpPortMin() < 3)) {
+            problems.add("sip.rtp_port_min/rtp_port_max must be a range of at least 4 ports within 1024-65535, or both 0"
+                    + " for any free port");
+        }
+        if (s.digestAlgorithms().isEmpty() || !List.of("SHA-256", "MD5").containsAll(s.digestAlgorithms())) {
+            problems.add("sip.digest_algorithms must list SHA-256 and/or MD5 (most preferred first), got " + s.digestAlgorithms());
+        }
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < s.trunks().size(); i++) {
+            AtriumConfig.Trunk t = s.trunks().get(i);
+            String key = "sip.trunks[" + i + "]";
+            if (!t.name().matches("[A-Za-z0-9_-]{1,32}") || !names.add(t.name())) {
+                problems.add(key + ".name must be a unique name of letters, digits, _ and - (1 to 32)");
+            }
+            if (!t.address().matches("[A-Za-z0-9.:\\[\\]-]+:[0-9]{1,5}")) {
+                problems.add(key + ".address '" + t.address() + "' must be host:port, e.g. sip.example.com:5060");
+            }
+            if (!t.transport().equals("udp") && !t.transport().equals("tcp")) {
+                problems.add(key + ".transport must be udp or tcp, got '" + t.transport() + "'");
+            }
+            if (!t.callerId().isEmpty() && !t.callerId().matches("[0-9*#+]{1,32}")) {
+                problems.add(key + ".caller_id may only contain digits, * # + (1 to 32)");
+            }
+            t.inbound().forEach((number, exten) -> {
+                if (!number.matches("[0-9*#+]{1,32}") || !exten.matches("[0-9*#+]{1,32}")) {
+                    problems.add(key + ".inbound: '" + number + "' -> '" + exten + "' must map a number to an extension"
+                            + " (digits, * # +)");
+                }
+            });
         }
     }
 

@@ -21,6 +21,8 @@ public final class FileException extends RuntimeException {
         NOT_FOUND(404, "NOT_FOUND"),
         /** The upload passed {@code files.max_upload_bytes}. */
         FILE_TOO_LARGE(413, "FILE_TOO_LARGE"),
+        /** The upload would pass the room's or the server's storage quota (files.max_room_bytes, max_total_bytes). */
+        QUOTA_EXCEEDED(413, "QUOTA_EXCEEDED"),
         /** A byte range that starts past the end of the file. */
         RANGE_NOT_SATISFIABLE(416, "RANGE_NOT_SATISFIABLE"),
         /** Storage or database failure; nothing was kept. */

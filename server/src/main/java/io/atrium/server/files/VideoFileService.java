@@ -54,10 +54,12 @@ public final class VideoFileService {
     private final TokenService tokens;
     private final ApiKeys apiKeys;
     private final long maxUploadBytes;
+    private final StorageQuota quota;
     private final Clock clock;
 
     public VideoFileService(FileStorage storage, VideoFileStore store, FileUrls urls, TokenService tokens, ApiKeys apiKeys,
-                            long maxUploadBytes, Clock clock) {
+                            long maxUploadBytes, StorageQuota quota, Clock clock) {
+        this.quota = quota;
         this.storage = storage;
         this.store = store;
         this.urls = urls;
@@ -98,7 +100,9 @@ public final class VideoFileService {
         MultipartReader form = new MultipartReader(body, boundary, maxBody);
         FileStorage.Stored stored = null;
         boolean kept = false;
-        try {
+        // a known length reserves what it declares (all or nothing), an unknown one what is left
+        long want = contentLength > 0 ? Math.min(contentLength, maxUploadBytes) : maxUploadBytes;
+        try (StorageQuota.Reservation reserved = quota.reserve(room, want, contentLength <= 0)) {
             String rawName = null;
             for (MultipartReader.Part part; (part = form.next()) != null; ) {
                 if (!part.name().equals(FILE_FIELD)) {
@@ -108,7 +112,7 @@ public final class VideoFileService {
                     throw FileException.invalidInput("only one part named 'file' is allowed");
                 }
                 rawName = part.filename();
-                stored = store(part.content());
+                stored = store(part.content(), reserved);
             }
             if (stored == null) {
                 throw FileException.invalidInput("the form has no part named 'file'");
@@ -162,9 +166,15 @@ public final class VideoFileService {
 
     /**
      * Contract 003's {@code VideoFileInfo} plus Atrium's fields: {@code file_id, room, filename,
-     * uploaded_by, uploaded_at, size, duration, content_type, url, url_expires_at}.
+     * uploaded_by, uploaded_at, size, duration, content_type, url, url_expires_at}; {@code url} is
+     * relative ({@code /files/…}).
      */
     public Map<String, Object> describe(VideoFile file) {
+        return describe(file, "");
+    }
+
+    /** {@link #describe(VideoFile)} with {@code url = base + /files/…} (e.g. {@code https://host/api/video-call}). */
+    public Map<String, Object> describe(VideoFile file, String base) {
         FileUrls.Signed url = playbackUrl(file);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("file_id", file.id().toString());
@@ -175,7 +185,7 @@ public final class VideoFileService {
         m.put("size", file.size());
         m.put("duration", file.durationSeconds());
         m.put("content_type", file.contentType());
-        m.put("url", url.url());
+        m.put("url", base + url.url());
         m.put("url_expires_at", url.expiresAt().toString());
         return m;
     }
@@ -224,7 +234,8 @@ public final class VideoFileService {
         }
     }
 
-    private FileStorage.Stored store(InputStream content) throws IOException {
+    /** Stores the part; past the file limit {@code FILE_TOO_LARGE}, past a smaller reservation {@code QUOTA_EXCEEDED}. */
+    private FileStorage.Stored store(InputStream content, StorageQuota.Reservation reserved) throws IOException {
         byte[] head = content.readNBytes(MediaProbe.SNIFF_BYTES);
         if (head.length == 0) {
             throw FileException.invalidInput("the file is empty");
@@ -232,8 +243,7 @@ public final class VideoFileService {
         if (!MediaProbe.sniff(head, head.length)) {
             throw FileException.invalidType("the file is not an MP4, QuickTime, WebM or Matroska video");
         }
-        return storage.store(new LimitedInputStream(new SequenceInputStream(new ByteArrayInputStream(head), content),
-                maxUploadBytes));
+        return storage.store(new LimitedInputStream(new SequenceInputStream(new ByteArrayInputStream(head), content), reserved));
     }
 
     private MediaInfo probe(FileStorage.Stored stored) throws IOException {
@@ -271,18 +281,24 @@ public final class VideoFileService {
     private final class LimitedInputStream extends InputStream {
         private final InputStream in;
         private final long max;
+        private final StorageQuota.Reservation reserved;
         private long count;
 
-        LimitedInputStream(InputStream in, long max) {
+        LimitedInputStream(InputStream in, StorageQuota.Reservation reserved) {
             this.in = in;
-            this.max = max;
+            this.max = reserved.bytes;
+            this.reserved = reserved;
+        }
+
+        private FileException over() {
+            return max < maxUploadBytes ? reserved.exceeded() : tooLarge();
         }
 
         @Override
         public int read() throws IOException {
             int b = in.read();
             if (b >= 0 && ++count > max) {
-                throw tooLarge();
+                throw over();
             }
             return b;
         }
@@ -293,7 +309,7 @@ public final class VideoFileService {
             if (n > 0) {
                 count += n;
                 if (count > max) {
-                    throw tooLarge();
+                    throw over();
                 }
             }
             return n;

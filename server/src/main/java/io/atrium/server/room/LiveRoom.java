@@ -2,8 +2,11 @@ package io.atrium.server.room;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.atrium.server.auth.AccessToken;
+import io.atrium.server.auth.AuthException;
 import io.atrium.server.auth.Grants;
+import io.atrium.server.room.Session.Binding;
 import io.atrium.server.sfu.MediaKind;
+import io.atrium.server.sfu.MediaLimitException;
 import io.atrium.server.sfu.Negotiator;
 import io.atrium.server.sfu.Negotiator.Negotiated;
 import io.atrium.server.sfu.Receiver;
@@ -14,6 +17,8 @@ import io.atrium.server.store.ChatStore;
 import io.atrium.server.store.Room;
 import io.atrium.server.store.User;
 import io.atrium.server.transport.MediaPeer;
+import io.atrium.server.transport.PeerOwner;
+import io.atrium.webrtc.sdp.SdpException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -23,6 +28,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -50,6 +58,8 @@ final class LiveRoom {
     private String activeSpeaker;
     private long lastSpeechMillis;
     private long lastQualityMillis;
+    /** Authentications whose passwords are being checked off the executor: the room stays until they decide. */
+    private int pendingAdmissions;
     /** Whether anyone ever joined: only then does this room "end" when it empties. */
     private boolean hadMembers;
     private volatile boolean occupied;
@@ -66,44 +76,48 @@ final class LiveRoom {
         executor.execute(task);
     }
 
+    /**
+     * Runs one call. Every method but the admitting ones ({@code authenticate}, {@code join_room},
+     * {@code watch_room}) first passes {@link #admitted}: the socket is admitted to this room, its token
+     * is for this room, unexpired and not revoked, and it holds what the method needs. A result may be
+     * a {@link CompletionStage} (work done off the room's executor, such as password hashing).
+     */
     Object handle(Session s, String method, Params p) {
+        Need need = Need.of(method);
+        Binding b = need == Need.ENTRY ? s.binding() : admitted(s, need);
         return switch (method) {
             case "authenticate" -> authenticate(s, p);
-            case "get_room_members" -> {
-                requireAuthenticated(s);
-                yield views(null);
+            case "get_room_members" -> views(null);
+            case "get_waiting_room_members" ->
+                    waiting.values().stream().map(w -> Map.of("member", w.binding().callId(), "name", w.binding().name())).toList();
+            case "still_waiting" -> {
+                notifyWaiting(b);
+                yield Map.of();
             }
-            case "get_waiting_room_members" -> {
-                requireAdmin(s);
-                yield waiting.values().stream().map(w -> Map.of("member", w.callId, "name", w.name)).toList();
-            }
-            case "still_waiting" -> stillWaiting(s);
-            case "allow_member" -> decide(s, p, true);
-            case "reject_member" -> decide(s, p, false);
+            case "allow_member" -> decide(p, true);
+            case "reject_member" -> decide(p, false);
             case "join_room" -> join(s, p);
-            case "subscribe_room" -> subscribe(s, p);
+            case "subscribe_room" -> subscribe(seat(s, b), p);
             case "leave_room" -> {
-                leave(requireMember(s), false);
+                leave(seat(s, b), false);
                 yield Map.of();
             }
             case "raise_hand", "unraise_hand" -> {
-                Member m = requireMember(s);
+                Member m = seat(s, b);
                 m.handRaised = method.equals("raise_hand");
                 broadcast("member_" + method, Map.of("member", m.callId));
                 yield Map.of();
             }
             case "start_screen_share", "stop_screen_share" -> {
-                Member m = requireMember(s);
+                Member m = seat(s, b);
                 m.screenShare = method.equals("start_screen_share");
                 m.screenShareSinceMillis = System.currentTimeMillis();
-                if (m.screen != null) {
-                    m.screen.paused(!m.screenShare);
-                }
+                applyPause(m);
                 broadcast("member_" + method, Map.of("member", m.callId));
                 yield Map.of();
             }
             case "send_reaction" -> {
-                Member m = requireMember(s);
+                Member m = seat(s, b);
                 String reaction = p.required("reaction", 32);
                 if (!REACTION.matcher(reaction).matches()) {
                     throw RpcException.invalid("reaction");
@@ -111,18 +125,18 @@ final class LiveRoom {
                 broadcast("member_send_reaction", Map.of("member", m.callId, "reaction", reaction));
                 yield Map.of();
             }
-            case "mute_audio", "unmute_audio", "mute_video", "unmute_video" -> selfMute(requireMember(s), method);
-            case "remove_member" -> remove(s, p);
-            case "mute_member_audio", "unmute_member_audio", "mute_member_video", "unmute_member_video" -> adminMute(s, p, method);
-            case "watch_room" -> watch(s, p);
-            case "video_control" -> videoControl(s, p);
-            case "get_video_state" -> {
-                requireAuthenticated(s);
-                yield video == null ? Map.of() : video;
+            case "mute_audio", "unmute_audio", "mute_video", "unmute_video" -> selfMute(seat(s, b), method);
+            case "remove_member" -> {
+                removeMember(target(p));
+                yield Map.of();
             }
-            case "send_chat_message" -> sendChat(s, p);
+            case "mute_member_audio", "unmute_member_audio", "mute_member_video", "unmute_member_video" -> adminMute(p, method);
+            case "watch_room" -> watch(s, p);
+            case "video_control" -> videoControl(p);
+            case "get_video_state" -> video == null ? Map.of() : video;
+            case "send_chat_message" -> sendChat(b, p);
+            case "refresh_token" -> refreshToken(s, b, p);
             case "get_chat_history" -> {
-                requireAuthenticated(s);
                 Optional<UUID> before = p.string("before").map(v -> parseUuid(v, "before"));
                 yield Map.of("messages", service.chat.history(id, before, p.integer("limit", 1, 200, 50)));
             }
@@ -130,85 +144,255 @@ final class LiveRoom {
         };
     }
 
+    /**
+     * The one check before a method runs: the socket is admitted to this room as {@code need} asks,
+     * and (past the waiting room) acts with a token for this room that has not expired or been revoked.
+     */
+    private Binding admitted(Session s, Need need) {
+        Binding b = s.binding();
+        if (!b.in(id)) {
+            throw notAuthenticated();
+        }
+        if (need == Need.WAITING) {
+            if (b.state() != Session.State.WAITING || waiting.get(b.callId()) != s) {
+                throw notAuthenticated();
+            }
+            return b;
+        }
+        if (b.token() == null || b.state() == Session.State.NEW || b.state() == Session.State.WAITING) {
+            throw notAuthenticated();
+        }
+        checkToken(b.token());
+        if (need == Need.MEMBER) {
+            seat(s, b);
+        } else if (need == Need.ADMIN && !b.token().admin()) {
+            throw RpcException.adminOnly();
+        }
+        return b;
+    }
+
+    private void checkToken(AccessToken token) {
+        try {
+            service.tokens.check(token, Optional.of(id));
+        } catch (AuthException e) {
+            throw new RpcException(401, "invalid auth token: " + e.getMessage());
+        }
+    }
+
+    /** The member seat {@code s} holds here, or {@code 400 not in a room}. */
+    private Member seat(Session s, Binding b) {
+        Member m = b.callId() == null ? null : members.get(b.callId());
+        if (b.state() != Session.State.MEMBER || m == null || m.session != s) {
+            throw RpcException.notInRoom();
+        }
+        return m;
+    }
+
+    private static RpcException notAuthenticated() {
+        return new RpcException(404, "member didn't authenticate");
+    }
+
+    /**
+     * Binds {@code s} after an admission here succeeded. What it held before is released completely:
+     * another room's membership (on that room's executor), or here a seat, waiting entry or watch it no
+     * longer holds. So one socket is at most one member, waiting member or watcher, in one room.
+     */
+    private void admit(Session s, Binding next) {
+        Binding prev = s.bind(next);
+        if (prev.room() == null) {
+            return;
+        }
+        if (!prev.in(id)) {
+            service.released(prev.room());
+            return;
+        }
+        if (prev.state() == Session.State.WAITING && waiting.get(prev.callId()) == s
+                && !(next.state() == Session.State.WAITING && next.callId().equals(prev.callId()))) {
+            waiting.remove(prev.callId());
+            toAdmins("member_leave_waiting_room", Map.of("member", prev.callId()));
+        }
+        if (next.state() != Session.State.WATCHING) {
+            watchers.remove(s);
+        }
+        Member held = prev.callId() == null ? null : members.get(prev.callId());
+        if (held != null && held.session == s && !(next.state() == Session.State.MEMBER && next.callId().equals(held.callId))) {
+            held.session = null;
+            leave(held, false);
+        }
+    }
+
+    /**
+     * Drops what no socket holds any more: waiting entries, watchers and seats whose socket was admitted
+     * elsewhere since (a ghost). Runs when a socket leaves for another room, and on every tick.
+     */
+    void sweep() {
+        for (Map.Entry<String, Session> e : List.copyOf(waiting.entrySet())) {
+            Binding b = e.getValue().binding();
+            if (!b.in(id) || b.state() != Session.State.WAITING || !b.callId().equals(e.getKey())) {
+                waiting.remove(e.getKey());
+                toAdmins("member_leave_waiting_room", Map.of("member", e.getKey()));
+            }
+        }
+        watchers.removeIf(w -> !w.binding().in(id) || w.binding().state() != Session.State.WATCHING);
+        for (Member m : List.copyOf(members.values())) {
+            Binding b = m.session == null ? null : m.session.binding();
+            if (b != null && (!b.in(id) || b.state() != Session.State.MEMBER || !m.callId.equals(b.callId()))) {
+                m.session = null;
+                leave(m, false);
+            }
+        }
+    }
+
     // ---- authentication and the waiting room ----
 
+    /**
+     * {@code authenticate}: the session is bound (admitted, or waiting) only when the checks pass; a
+     * refusal changes nothing. A call id whose seat is taken (or kept for a reconnect) needs proof of
+     * being that member: the socket that holds it, or the token the seat was joined with. Passwords are
+     * checked off this room's executor (the room keeps answering meanwhile), after the limits on failed
+     * passwords per client address and per room; the decision is made back here.
+     */
     private Object authenticate(Session s, Params p) {
         String callId = p.required("call_id", 128);
-        Member existing = members.get(callId);
-        if (existing != null && existing.session != null && existing.session != s) {
-            throw new RpcException(404, "member already in room");
-        }
-        Room room = service.room(id);
-        Optional<User> user = service.identify(p);
-        String name = p.string("display_name", 128).filter(n -> !n.isBlank())
-                .orElseGet(() -> user.map(User::displayName).orElse("Guest"));
-        Optional<Room.RoomMember> stored = user.flatMap(u -> room.members().stream().filter(m -> m.userId().equals(u.uuid())).findFirst());
-        boolean admin = stored.map(Room.RoomMember::admin).orElse(false);
+        Optional<String> displayName = p.string("display_name", 128);
         Optional<String> roomPassword = p.string("room_password", 1024);
+        Optional<String> proof = p.string("auth_token", 8192);
+        claimable(s, callId, proof);
+        Room room = service.room(id);
+        boolean hashes = p.string("username").isPresent() || room.hasPassword() && roomPassword.isPresent();
+        if (hashes) {
+            service.checkFailedPasswords(s.address, id);
+        }
+        CompletableFuture<Credentials> checked = service.offRoom(() -> credentials(s.address, room, p, roomPassword));
+        pendingAdmissions++;
+        return checked.handleAsync((c, error) -> {
+            pendingAdmissions--;
+            if (error != null) {
+                forgetIfIdle();
+                throw error instanceof CompletionException ce ? ce : new CompletionException(error);
+            }
+            return conclude(s, callId, proof, displayName, room, c);
+        }, this::execute);
+    }
+
+    /** What the credentials prove: the directory user (if any) and whether the room password is right. */
+    private record Credentials(Optional<User> user, boolean passwordOk) {
+    }
+
+    /** On the hashing pool: checks the user's and the room's password; each wrong one counts as a failure. */
+    private Credentials credentials(String address, Room room, Params p, Optional<String> roomPassword) {
+        Optional<User> user;
+        try {
+            user = service.identify(p);
+        } catch (RpcException e) {
+            service.failedPassword(address, id);
+            throw e;
+        }
         boolean passwordOk = room.hasPassword() && roomPassword.isPresent()
                 && service.rooms.passwordHash(id).map(h -> service.hasher.matches(roomPassword.get(), h)).orElse(false);
-        s.room = id;
-        s.callId = callId;
-        s.name = name;
-        s.user = user.map(User::uuid).orElse(null);
+        if (room.hasPassword() && roomPassword.isPresent() && !passwordOk) {
+            service.failedPassword(address, id);
+        }
+        return new Credentials(user, passwordOk);
+    }
+
+    /** Back on the room's executor: admits, puts in the waiting room, or refuses, by the rules of docs/PROTOCOL.md. */
+    private Object conclude(Session s, String callId, Optional<String> proof, Optional<String> displayName, Room room,
+                            Credentials c) {
+        claimable(s, callId, proof); // again: the seat may have been taken meanwhile
+        Optional<User> user = c.user();
+        String name = displayName.filter(n -> !n.isBlank()).orElseGet(() -> user.map(User::displayName).orElse("Guest"));
+        Optional<Room.RoomMember> stored = user.flatMap(u -> room.members().stream().filter(m -> m.userId().equals(u.uuid())).findFirst());
+        boolean admin = stored.map(Room.RoomMember::admin).orElse(false);
+        UUID userId = user.map(User::uuid).orElse(null);
         if (!admin) {
-            if (room.forcePassword() && !passwordOk) {
+            if (room.forcePassword() && !c.passwordOk()) {
                 throw new RpcException(401, "You'll need the correct password to get in the room");
             }
-            boolean admitted = !room.forceWaitingRoom() && (stored.isPresent() || room.open() || passwordOk);
+            boolean admitted = !room.forceWaitingRoom() && (stored.isPresent() || room.open() || c.passwordOk());
             if (!admitted) {
-                s.state = Session.State.WAITING;
-                waiting.put(callId, s);
-                notifyWaiting(s);
+                enterWaiting(s, new Binding(id, Session.State.WAITING, callId, name, userId, null, null));
                 throw new RpcException(403, "not allowed for this room, waiting to be accpeted");
             }
         }
-        String token = service.mint(id, callId, name, Optional.ofNullable(s.user), admin);
-        s.token = service.verify(token, Optional.of(id));
-        if (s.state != Session.State.MEMBER) {
-            s.state = Session.State.AUTHENTICATED;
-        }
+        String token = service.mint(id, callId, name, Optional.ofNullable(userId), admin);
+        Binding b = s.binding();
+        Member held = members.get(callId);
+        if (!(b.in(id) && held != null && held.session == s && b.state() == Session.State.MEMBER)) {
+            AccessToken minted = service.verify(token, Optional.of(id));
+            if (held != null && held.session != s) {
+                held.provenJti = minted.id(); // proved with the seat's token: this one may resume it too
+            }
+            admit(s, new Binding(id, Session.State.AUTHENTICATED, callId, name, userId, minted, null));
+        } // a member re-authenticating keeps its seat and the token it joined with (refresh_token switches)
         return Map.of("auth_token", token);
     }
 
-    private void notifyWaiting(Session w) {
+    /** Refuses a call id that another socket holds here (joined, kept for a reconnect, or waiting) without proof. */
+    private void claimable(Session s, String callId, Optional<String> proof) {
+        Member seat = members.get(callId);
+        if (seat != null && seat.session != s && !proves(seat, proof)) {
+            throw new RpcException(404, "member already in room");
+        }
+        Session waiter = waiting.get(callId);
+        if (waiter != null && waiter != s) {
+            throw new RpcException(404, "member already in room");
+        }
+    }
+
+    private boolean proves(Member seat, Optional<String> token) {
+        if (token.isEmpty()) {
+            return false;
+        }
+        try {
+            return seat.token.id().equals(service.tokens.verify(token.get(), Optional.of(id)).id());
+        } catch (AuthException e) {
+            return false;
+        }
+    }
+
+    private void enterWaiting(Session s, Binding next) {
+        Binding b = s.binding();
+        boolean already = b.in(id) && b.state() == Session.State.WAITING && waiting.get(b.callId()) == s;
+        if (!already && waiting.size() >= service.config.maxWaiting()) {
+            throw new RpcException(429, "the waiting room is full");
+        }
+        admit(s, next);
+        waiting.put(next.callId(), s);
+        notifyWaiting(next);
+    }
+
+    private void notifyWaiting(Binding w) {
         Map<String, Object> params = new LinkedHashMap<>();
-        params.put("member", w.callId);
-        params.put("name", w.name);
-        if (w.user != null) {
-            params.put("user", w.user.toString());
+        params.put("member", w.callId());
+        params.put("name", w.name());
+        if (w.user() != null) {
+            params.put("user", w.user().toString());
         }
         toAdmins("member_waiting", params);
     }
 
-    private Object stillWaiting(Session s) {
-        if (s.state != Session.State.WAITING || waiting.get(s.callId) != s) {
-            throw new RpcException(404, "member didn't authenticate");
-        }
-        notifyWaiting(s);
-        return Map.of();
-    }
-
-    private Object decide(Session s, Params p, boolean allow) {
-        requireAdmin(s);
+    private Object decide(Params p, boolean allow) {
         String callId = p.string("member").orElseThrow(RpcException::noMember);
         AccessToken adminToken = service.verify(p.required("auth_token", 8192), Optional.of(id));
         if (!adminToken.admin()) {
             throw RpcException.adminOnly();
         }
-        Session w = waiting.remove(callId);
+        Session w = waiting.get(callId);
+        Binding wb = w == null ? null : w.binding();
         if (w == null) {
             throw RpcException.noSuchMember();
         }
+        waiting.remove(callId);
         if (allow) {
-            String token = service.mint(id, w.callId, w.name, Optional.ofNullable(w.user), false);
-            w.token = service.verify(token, Optional.of(id));
-            w.state = Session.State.AUTHENTICATED;
-            w.client.notify("member_allowed", Map.of("auth_token", token, "ice_servers", service.turn.iceServers(w.callId)));
+            String token = service.mint(id, wb.callId(), wb.name(), Optional.ofNullable(wb.user()), false);
+            if (w.replace(wb, new Binding(id, Session.State.AUTHENTICATED, wb.callId(), wb.name(), wb.user(),
+                    service.verify(token, Optional.of(id)), null))) {
+                w.client.notify("member_allowed", Map.of("auth_token", token, "ice_servers", service.turn.iceServers(wb.callId())));
+            }
             broadcast("member_waiting_allowed", Map.of("member", callId));
         } else {
-            w.state = Session.State.NEW;
-            w.room = null;
+            w.replace(wb, Binding.NONE);
             w.client.notify("member_rejected", Map.of());
             w.client.close("rejected");
             broadcast("member_waiting_rejected", Map.of("member", callId));
@@ -226,24 +410,27 @@ final class LiveRoom {
         String sdp = p.required("sdp", MAX_SDP);
         boolean audioMuted = p.bool("audio_muted");
         boolean videoMuted = p.bool("video_muted");
-        Member m = members.get(token.identity());
+        Member m = resumable(s, token);
         boolean fresh = m == null;
         boolean wasHidden = !fresh && m.hidden();
         if (fresh) {
             m = new Member(token, s, System.currentTimeMillis());
-        } else if (m.session != null && m.session != s) {
-            m.session.state = Session.State.NEW;
-            m.session.client.close("replaced by a new connection");
         }
         MediaPeer previous = m.publisher;
         Router router = service.sfu.join(id);
         Negotiated<TrackInfo> n;
         try {
-            n = service.negotiator.publish(sdp, previous);
-            checkGrants(token, n);
+            n = service.negotiator.publish(sdp, previous, new PeerOwner(token.identity(), s.address));
+            checkGrants(m.permit(token), n);
         } catch (RpcException e) {
             router.release();
             throw e;
+        } catch (MediaLimitException e) {
+            router.release();
+            throw new RpcException(e.status(), e.getMessage());
+        } catch (SdpException e) {
+            router.release();
+            throw invalidSdp(e);
         } catch (RuntimeException e) {
             router.release();
             throw new RpcException(500, "join failed: " + e.getMessage());
@@ -252,18 +439,8 @@ final class LiveRoom {
         if (previous != null && previous != n.peer()) {
             previous.close("replaced by ICE restart");
         }
+        takeSeat(s, m, token);
         m.publisher = n.peer();
-        m.token = token;
-        m.session = s;
-        m.disconnectedAtMillis = 0;
-        s.state = Session.State.MEMBER;
-        s.room = id;
-        s.callId = m.callId;
-        s.name = m.name;
-        s.user = m.user;
-        s.token = token;
-        members.put(m.callId, m);
-        occupied = hadMembers = true;
         classify(m, router, n.peer());
         if (fresh) {
             m.audioMuted = audioMuted;
@@ -282,6 +459,47 @@ final class LiveRoom {
     }
 
     /**
+     * The existing seat of {@code token}'s identity that {@code s} may take, or null for a new member.
+     * Resuming a seat needs proof (docs/SECURITY.md, finding 3): the socket already holds it, or the
+     * token is the one the seat was joined with (or last refreshed to). Anything else is refused, so a
+     * stranger who authenticates with a disconnected member's call id never gets its seat, name or rights.
+     */
+    private Member resumable(Session s, AccessToken token) {
+        Member m = members.get(token.identity());
+        if (m == null) {
+            return null;
+        }
+        if (m.session != s && !m.token.id().equals(token.id()) && !token.id().equals(m.provenJti)) {
+            throw new RpcException(404, "member already in room");
+        }
+        return m;
+    }
+
+    /** Seats {@code s} as {@code m}: a socket that held it before is told and closed; the binding changes last. */
+    private void takeSeat(Session s, Member m, AccessToken token) {
+        if (m.session != null && m.session != s) {
+            Session replaced = m.session;
+            m.session = null;
+            Binding rb = replaced.binding();
+            if (rb.in(id) && m.callId.equals(rb.callId())) {
+                replaced.replace(rb, Binding.NONE);
+            }
+            replaced.client.close("replaced by a new connection");
+        }
+        m.token = m.permit(token);
+        m.admin = m.token.admin();
+        m.disconnectedAtMillis = 0;
+        admit(s, new Binding(id, Session.State.MEMBER, m.callId, m.name, m.user, m.token, null));
+        m.session = s;
+        members.put(m.callId, m);
+        occupied = hadMembers = true;
+    }
+
+    private static RpcException invalidSdp(SdpException e) {
+        return new RpcException(400, "invalid request: sdp: " + e.getMessage());
+    }
+
+    /**
      * {@code join_room} without {@code sdp} by a token that may not publish: a member that only
      * receives (the audience of a live stream). It needs the subscribe grant, publishes nothing, and
      * is exempt from the inactivity rule; its media is the {@code subscribe_room} connection.
@@ -290,33 +508,17 @@ final class LiveRoom {
         if (!token.grants().subscribe()) {
             throw new RpcException(403, "not allowed to subscribe");
         }
-        Member m = members.get(token.identity());
+        Member m = resumable(s, token);
         boolean fresh = m == null;
         if (fresh) {
             m = new Member(token, s, System.currentTimeMillis());
-        } else {
-            if (m.session != null && m.session != s) {
-                m.session.state = Session.State.NEW;
-                m.session.client.close("replaced by a new connection");
-            }
-            if (m.publisher != null) {
-                m.publisher.close("joined to receive only");
-                m.publisher = null;
-                m.microphone = m.camera = m.screen = null;
-            }
+        } else if (m.publisher != null) {
+            m.publisher.close("joined to receive only");
+            m.publisher = null;
+            m.microphone = m.camera = m.screen = null;
         }
-        m.token = token;
-        m.session = s;
-        m.disconnectedAtMillis = 0;
+        takeSeat(s, m, token);
         m.audioMuted = m.videoMuted = true;
-        s.state = Session.State.MEMBER;
-        s.room = id;
-        s.callId = m.callId;
-        s.name = m.name;
-        s.user = m.user;
-        s.token = token;
-        members.put(m.callId, m);
-        occupied = hadMembers = true;
         if (fresh && !m.hidden()) {
             broadcastExcept(m, "member_join_room", m.view());
         }
@@ -358,20 +560,21 @@ final class LiveRoom {
         }
     }
 
+    /** Forwards each published track only while it is unmuted (shared) and the member's grants allow it. */
     private void applyPause(Member m) {
+        Grants g = m.token.grants();
         if (m.microphone != null) {
-            m.microphone.paused(m.audioMuted);
+            m.microphone.paused(m.audioMuted || !g.mayPublish(Grants.Source.MICROPHONE));
         }
         if (m.camera != null) {
-            m.camera.paused(m.videoMuted);
+            m.camera.paused(m.videoMuted || !g.mayPublish(Grants.Source.CAMERA));
         }
         if (m.screen != null) {
-            m.screen.paused(!m.screenShare);
+            m.screen.paused(!m.screenShare || !g.mayPublish(Grants.Source.SCREEN));
         }
     }
 
-    private Object subscribe(Session s, Params p) {
-        Member self = requireMember(s);
+    private Object subscribe(Member self, Params p) {
         if (!self.token.grants().subscribe()) {
             throw new RpcException(403, "not allowed to subscribe");
         }
@@ -400,7 +603,14 @@ final class LiveRoom {
         Router router = service.sfu.join(id);
         Negotiated<Subscription> n;
         try {
-            n = service.negotiator.subscribe(sdp, previous, picks, fallback, 0, 0, self.subscriberSources);
+            n = service.negotiator.subscribe(sdp, previous, picks, fallback, 0, 0, self.subscriberSources,
+                    new PeerOwner(self.token.identity(), self.session == null ? "" : self.session.address));
+        } catch (MediaLimitException e) {
+            router.release();
+            throw new RpcException(e.status(), e.getMessage());
+        } catch (SdpException e) {
+            router.release();
+            throw invalidSdp(e);
         } catch (RuntimeException e) {
             router.release();
             throw new RpcException(500, "subscribe failed: " + e.getMessage());
@@ -419,11 +629,16 @@ final class LiveRoom {
         }
     }
 
+    /** The member's seat and media end; its socket (if any) stays admitted, as authenticated. */
     private void leave(Member m, boolean byAdmin) {
         members.remove(m.callId);
         occupied = !members.isEmpty();
         if (m.session != null) {
-            m.session.state = Session.State.AUTHENTICATED;
+            Binding b = m.session.binding();
+            if (b.in(id) && b.state() == Session.State.MEMBER && m.callId.equals(b.callId())) {
+                m.session.replace(b, b.withState(Session.State.AUTHENTICATED));
+            }
+            m.session = null;
         }
         for (MediaPeer peer : new MediaPeer[] {m.publisher, m.subscriber}) {
             if (peer != null) {
@@ -460,8 +675,7 @@ final class LiveRoom {
         return Map.of();
     }
 
-    private Object adminMute(Session s, Params p, String method) {
-        requireAdmin(s);
+    private Object adminMute(Params p, String method) {
         Member m = target(p);
         boolean mute = method.startsWith("mute");
         boolean audio = method.endsWith("audio");
@@ -508,12 +722,6 @@ final class LiveRoom {
         broadcast(event, Map.of("member", m.callId, "by_admin", true));
     }
 
-    private Object remove(Session s, Params p) {
-        requireAdmin(s);
-        removeMember(target(p));
-        return Map.of();
-    }
-
     /** {@link RoomService#removeMember}: the server disconnects a member as an admin would. */
     boolean removeByServer(String callId, boolean visibleOnly) {
         Member m = members.get(callId);
@@ -533,8 +741,7 @@ final class LiveRoom {
         m.session = null;
         leave(m, true);
         if (removed != null) {
-            removed.state = Session.State.NEW;
-            removed.room = null;
+            unbind(removed);
             removed.client.close("removed by an admin");
         }
     }
@@ -566,13 +773,12 @@ final class LiveRoom {
         occupied = false;
         hadMembers = true;
         for (Session s : sessions) {
-            if (s.dialect != null) {
+            if (s.binding().dialect() != null) {
                 toWatcher(s, "room_ended", Map.of()); // a control center also hears its dialect's session end
             } else {
                 s.client.notify("room_ended", Map.of());
             }
-            s.state = Session.State.NEW;
-            s.room = null;
+            unbind(s);
             s.client.close("the room ended");
         }
         forgetIfIdle();
@@ -597,8 +803,7 @@ final class LiveRoom {
     /** The shared video's playback: file, url, playing, position (s) at {@code at} (epoch ms); null before any. */
     private Map<String, Object> video;
 
-    private Object videoControl(Session s, Params p) {
-        requireAdmin(s);
+    private Object videoControl(Params p) {
         String action = p.required("action", 16);
         if (!action.equals("play") && !action.equals("pause") && !action.equals("seek")) {
             throw RpcException.invalid("action");
@@ -638,49 +843,180 @@ final class LiveRoom {
         if (events.isPresent() && dialect == null) {
             throw RpcException.invalid("events");
         }
-        s.dialect = dialect;
-        s.state = Session.State.WATCHING;
-        s.room = id;
-        s.callId = token.identity();
-        s.name = token.name();
-        s.token = token;
+        admit(s, new Binding(id, Session.State.WATCHING, token.identity(), token.name(), token.user().orElse(null), token, dialect));
         watchers.add(s);
         return Map.of("room_id", id.toString());
     }
 
-    private Object sendChat(Session s, Params p) {
-        requireAuthenticated(s);
-        if (s.state != Session.State.MEMBER && s.state != Session.State.WATCHING) {
+    private Object sendChat(Binding b, Params p) {
+        if (b.state() != Session.State.MEMBER && b.state() != Session.State.WATCHING) {
             throw RpcException.notInRoom();
         }
-        if (!s.token.grants().data()) {
+        if (!b.token().grants().data()) {
             throw new RpcException(403, "not allowed to send data");
         }
         String text = p.required("text", MAX_CHAT);
-        ChatStore.Message message = service.chat.add(id, s.callId, s.user, s.name, text);
+        ChatStore.Message message = service.chat.add(id, b.callId(), b.user(), b.name(), text);
         broadcast("member_chat_message", message);
         return Map.of("message", message);
     }
 
+    // ---- tokens: expiry, refresh, revocation, live permissions (docs/SECURITY.md, finding 2) ----
+
+    /**
+     * {@code refresh_token {auth_token}}: the socket goes on with a fresh token of the same identity for
+     * this room (before the one it has expires). A member's live permission changes stay in force.
+     */
+    private Object refreshToken(Session s, Binding b, Params p) {
+        AccessToken next = service.verify(p.required("auth_token", 8192), Optional.of(id));
+        if (!next.identity().equals(b.callId())) {
+            throw new RpcException(403, "the token is for another identity");
+        }
+        Member m = members.get(b.callId());
+        boolean seated = b.state() == Session.State.MEMBER && m != null && m.session == s;
+        if (seated && next.grants().hidden() != m.hidden()) {
+            throw new RpcException(403, "the token would change the hidden grant");
+        }
+        AccessToken effective = seated ? m.permit(next) : next;
+        if (!s.replace(b, b.withToken(effective))) {
+            throw notAuthenticated();
+        }
+        s.expiryWarned = null;
+        if (seated) {
+            m.token = effective;
+            m.admin = effective.admin();
+            enforce(m);
+        }
+        return Map.of("expires_at", effective.expiresAt().toString());
+    }
+
+    /**
+     * A live change of a member's admin flag and grants (REST {@code PATCH /v1/rooms/{uuid}/live/{identity}}):
+     * from the member's next action on, and its media at once (tracks it may no longer publish stop being
+     * forwarded; without the subscribe grant its receiving connection closes). Empty when not joined.
+     */
+    Optional<Member.RoomMember> changePermissions(String identity, Optional<Boolean> admin, Optional<Grants> grants) {
+        Member m = members.get(identity);
+        if (m == null) {
+            return Optional.empty();
+        }
+        admin.ifPresent(a -> m.adminOverride = a);
+        grants.ifPresent(g -> m.grantsOverride = new Grants(g.publish(), g.subscribe(), g.publishSources(), g.data(),
+                m.hidden(), g.state()));
+        m.token = m.permit(m.token);
+        m.admin = m.token.admin();
+        if (m.session != null) {
+            Binding b = m.session.binding();
+            if (b.in(id) && b.state() == Session.State.MEMBER && m.callId.equals(b.callId())) {
+                m.session.replace(b, b.withToken(m.token));
+            }
+            m.session.client.notify("permissions_changed", permissions(m.token));
+        }
+        enforce(m);
+        return Optional.of(m.view());
+    }
+
+    private static Map<String, Object> permissions(AccessToken t) {
+        Grants g = t.grants();
+        return Map.of("is_admin", t.admin(), "grants", Map.of("publish", g.publish(), "subscribe", g.subscribe(),
+                "publish_sources", g.publishSources().stream().map(x -> x.name().toLowerCase(java.util.Locale.ROOT)).sorted().toList(),
+                "data", g.data()));
+    }
+
+    /** Makes the member's media match its grants now. */
+    private void enforce(Member m) {
+        applyPause(m);
+        if (m.subscriber != null && !m.token.grants().subscribe()) {
+            m.subscriber.close("not allowed to subscribe");
+            m.subscriber = null;
+        }
+    }
+
+    /**
+     * Every tick: a socket whose token expired or was revoked ends its membership ({@code token_expired}
+     * / {@code token_revoked}, then closed; a member's media stops); one whose token expires within
+     * {@code rooms.token_expiry_warning_seconds} hears {@code token_expiring} once per token.
+     */
+    private void checkTokens(long now) {
+        for (Member m : List.copyOf(members.values())) {
+            if (m.session != null) {
+                checkToken(m.session, m, now);
+            } else if (!valid(m.token)) {
+                leave(m, false); // kept for a reconnect it can no longer make
+            }
+        }
+        for (Session w : List.copyOf(watchers)) {
+            checkToken(w, null, now);
+        }
+    }
+
+    private void checkToken(Session s, Member m, long now) {
+        Binding b = s.binding();
+        if (!b.in(id) || b.token() == null) {
+            return;
+        }
+        try {
+            service.tokens.check(b.token(), Optional.of(id));
+        } catch (AuthException e) {
+            s.client.notify(e.getMessage().equals("token revoked") ? "token_revoked" : "token_expired", Map.of());
+            if (m != null) {
+                leave(m, false);
+            }
+            watchers.remove(s);
+            unbind(s);
+            s.client.close(e.getMessage());
+            return;
+        }
+        long left = b.token().expiresAt().toEpochMilli() - now;
+        if (left <= service.config.tokenExpiryWarningSeconds() * 1000L && !b.token().id().equals(s.expiryWarned)) {
+            s.expiryWarned = b.token().id();
+            s.client.notify("token_expiring", Map.of("expires_at", b.token().expiresAt().toString(),
+                    "seconds_left", Math.max(0, left / 1000)));
+        }
+    }
+
+    private boolean valid(AccessToken t) {
+        try {
+            service.tokens.check(t, Optional.of(id));
+            return true;
+        } catch (AuthException e) {
+            return false;
+        }
+    }
+
     // ---- connection life ----
 
+    /** The socket of {@code s} closed: a waiting entry or watch ends; a seat is kept for the reconnect grace. */
     void closed(Session s) {
-        if (waiting.get(s.callId) == s) {
-            waiting.remove(s.callId);
-            toAdmins("member_leave_waiting_room", Map.of("member", s.callId));
+        Binding b = s.binding();
+        if (b.in(id) && b.state() == Session.State.WAITING && waiting.get(b.callId()) == s) {
+            waiting.remove(b.callId());
+            toAdmins("member_leave_waiting_room", Map.of("member", b.callId()));
         }
         watchers.remove(s);
-        Member m = s.callId == null ? null : members.get(s.callId);
-        if (m != null && m.session == s) {
-            m.session = null;
-            m.disconnectedAtMillis = System.currentTimeMillis();
+        for (Member m : members.values()) {
+            if (m.session == s) {
+                m.session = null;
+                m.disconnectedAtMillis = System.currentTimeMillis();
+            }
         }
+        sweep();
         forgetIfIdle();
+    }
+
+    /** Makes {@code s} admitted nowhere, if this room is still what it is admitted to. */
+    private void unbind(Session s) {
+        Binding b = s.binding();
+        if (b.in(id)) {
+            s.replace(b, Binding.NONE);
+        }
     }
 
     /** Every {@link RoomService#TICK_MILLIS}: reconnect grace, inactivity, audio levels, speaker, quality. */
     void tick() {
         long now = System.currentTimeMillis();
+        sweep();
+        checkTokens(now);
         for (Member m : List.copyOf(members.values())) {
             if (m.session == null && now - m.disconnectedAtMillis > service.config.reconnectGraceSeconds() * 1000L) {
                 leave(m, false);
@@ -809,12 +1145,12 @@ final class LiveRoom {
         }
     }
 
-    private void forgetIfIdle() {
+    void forgetIfIdle() {
         if (members.isEmpty() && hadMembers) {
             hadMembers = false;
             service.fire(l -> l.roomEnded(id));
         }
-        if (members.isEmpty() && waiting.isEmpty() && watchers.isEmpty()) {
+        if (members.isEmpty() && waiting.isEmpty() && watchers.isEmpty() && pendingAdmissions == 0) {
             service.forget(this);
         }
     }
@@ -841,11 +1177,11 @@ final class LiveRoom {
     }
 
     /** A watcher gets the native notification, then its dialect's translation of it (if it asked for one). */
-    private static void toWatcher(Session w, String method, Object params) {
+    private void toWatcher(Session w, String method, Object params) {
         w.client.notify(method, params);
-        EventDialect dialect = w.dialect;
+        EventDialect dialect = w.binding().dialect();
         if (dialect != null) {
-            dialect.translate(w.room, method, params).forEach(n -> w.client.notify(n.method(), n.params()));
+            dialect.translate(id, method, params).forEach(n -> w.client.notify(n.method(), n.params()));
         }
     }
 
@@ -864,29 +1200,7 @@ final class LiveRoom {
                 m.session.client.notify(method, params);
             }
         }
-        watchers.stream().filter(w -> w.token != null && w.token.admin()).forEach(w -> toWatcher(w, method, params));
-    }
-
-    private static void requireAuthenticated(Session s) {
-        if (s.token == null || s.state == Session.State.NEW || s.state == Session.State.WAITING) {
-            throw new RpcException(404, "member didn't authenticate");
-        }
-    }
-
-    private Member requireMember(Session s) {
-        requireAuthenticated(s);
-        Member m = s.callId == null ? null : members.get(s.callId);
-        if (s.state != Session.State.MEMBER || m == null || m.session != s) {
-            throw RpcException.notInRoom();
-        }
-        return m;
-    }
-
-    private static void requireAdmin(Session s) {
-        requireAuthenticated(s);
-        if (!s.token.admin()) {
-            throw RpcException.adminOnly();
-        }
+        watchers.stream().filter(w -> w.binding().token() != null && w.binding().token().admin()).forEach(w -> toWatcher(w, method, params));
     }
 
     private static UUID parseUuid(String v, String name) {

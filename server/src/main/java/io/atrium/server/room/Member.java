@@ -1,6 +1,7 @@
 package io.atrium.server.room;
 
 import io.atrium.server.auth.AccessToken;
+import io.atrium.server.auth.Grants;
 import io.atrium.server.sfu.Receiver;
 import io.atrium.server.transport.MediaPeer;
 import io.atrium.webrtc.sdp.LocalSource;
@@ -14,10 +15,15 @@ final class Member {
     final String callId;
     final UUID user;
     final String name;
-    final boolean admin;
+    boolean admin;
     final long joinedAtMillis;
     AccessToken token;
+    /** Rights changed live over REST (null: as the token says); they outlast a refreshed token. */
+    Boolean adminOverride;
+    Grants grantsOverride;
     Session session;
+    /** A token minted by an {@code authenticate} that proved this seat with its token: it may resume the seat too. */
+    String provenJti;
     long disconnectedAtMillis;
 
     boolean handRaised;
@@ -56,6 +62,11 @@ final class Member {
         this.session = session;
         this.lastMediaMillis = nowMillis;
         this.joinedAtMillis = nowMillis;
+    }
+
+    /** {@code t} with the live permission changes applied. */
+    AccessToken permit(AccessToken t) {
+        return t.withPermissions(adminOverride != null ? adminOverride : t.admin(), grantsOverride != null ? grantsOverride : t.grants());
     }
 
     MemberState state() {

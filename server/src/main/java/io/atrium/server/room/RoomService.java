@@ -2,6 +2,7 @@ package io.atrium.server.room;
 
 import io.atrium.server.auth.AccessToken;
 import io.atrium.server.auth.AuthException;
+import io.atrium.server.auth.FailureLimiter;
 import io.atrium.server.auth.Grants;
 import io.atrium.server.auth.PasswordHasher;
 import io.atrium.server.auth.Secrets;
@@ -21,7 +22,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.time.Clock;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.function.Supplier;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -59,6 +67,12 @@ public final class RoomService implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** Argon2id checks run here, never on a room's executor (docs/SECURITY.md, finding 5). */
+    private final ThreadPoolExecutor passwords;
+    /** Failed passwords per client address ("a:" + address) and per room ("r:" + uuid). */
+    private final FailureLimiter failures;
+    /** Checked instead when a username does not exist, so that both refusals take as long. */
+    private final String dummyHash = hasher.hash(UUID.randomUUID().toString());
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "atrium-room-timer");
         t.setDaemon(true);
@@ -77,12 +91,20 @@ public final class RoomService implements AutoCloseable {
         this.chat = chat;
         this.tokens = tokens;
         this.sfu = sfu;
-        this.negotiator = new Negotiator(sfu.transport());
+        this.negotiator = sfu.negotiator();
         this.config = config.rooms();
         this.tokenTtlSeconds = config.auth().tokenTtlSeconds();
         this.signingKey = new TreeMap<>(config.auth().apiKeys()).firstKey();
         this.turn = new TurnCredentials(config.turn(), java.time.Clock.systemUTC());
         listeners.add(joinClock);
+        int threads = this.config.passwordHashThreads();
+        this.passwords = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(this.config.passwordHashQueue()), r -> {
+                    Thread t = new Thread(r, "atrium-password");
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.failures = new FailureLimiter(Clock.systemUTC(), this.config.failedPasswordWindowSeconds());
         timer.scheduleAtFixedRate(() -> live.values().forEach(r -> r.execute(r::tick)), TICK_MILLIS, TICK_MILLIS,
                 TimeUnit.MILLISECONDS);
     }
@@ -111,11 +133,18 @@ public final class RoomService implements AutoCloseable {
                     return;
                 }
                 try {
-                    Object answer = target.handle(session, method, params);
-                    if (method.equals("authenticate")) {
-                        joinClock.authenticated(room, session.callId);
+                    Object r = target.handle(session, method, params);
+                    if (r instanceof CompletionStage<?> later) {
+                        later.whenComplete((v, e) -> {
+                            if (e != null) {
+                                result.completeExceptionally(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+                            } else {
+                                result.complete(answered(method, session, room, v));
+                            }
+                        });
+                    } else {
+                        result.complete(answered(method, session, room, r));
                     }
-                    result.complete(withIceServers(method, session, answer));
                 } catch (RuntimeException e) {
                     result.completeExceptionally(e);
                 }
@@ -124,6 +153,14 @@ public final class RoomService implements AutoCloseable {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /** A call's result on its way back: starts the join clock on authenticate, adds the ICE servers. */
+    private Object answered(String method, Session session, UUID room, Object result) {
+        if (method.equals("authenticate")) {
+            joinClock.authenticated(room, session.binding().callId());
+        }
+        return withIceServers(method, session, result);
     }
 
     /**
@@ -135,7 +172,7 @@ public final class RoomService implements AutoCloseable {
             return result;
         }
         Map<Object, Object> out = new java.util.LinkedHashMap<>(map);
-        out.put("ice_servers", turn.iceServers(session.callId));
+        out.put("ice_servers", turn.iceServers(session.binding().callId()));
         return out;
     }
 
@@ -164,7 +201,7 @@ public final class RoomService implements AutoCloseable {
     /** The socket of {@code session} closed. */
     public void closed(Session session) {
         state.unsubscribeAll(session);
-        UUID room = session.room;
+        UUID room = session.binding().room();
         LiveRoom target = room == null ? null : live.get(room);
         if (target != null) {
             target.execute(() -> {
@@ -189,10 +226,11 @@ public final class RoomService implements AutoCloseable {
                 return token.room();
             }
             default -> {
-                if (session.room == null) {
+                UUID room = session.binding().room();
+                if (room == null) {
                     throw new RpcException(404, "member didn't authenticate");
                 }
-                return session.room;
+                return room;
             }
         }
     }
@@ -222,15 +260,19 @@ public final class RoomService implements AutoCloseable {
         return rooms.find(id).orElseThrow(() -> new RpcException(404, "room doesn't exist"));
     }
 
-    /** The directory user named by the credentials in {@code params}, if any; wrong credentials are 401. */
+    /**
+     * The directory user named by the credentials in {@code params}, if any; wrong credentials are 401.
+     * Hashes a password: call it off the room's executor ({@link #offRoom}). An unknown username is
+     * checked against a dummy hash, so it is refused as slowly as a wrong password.
+     */
     Optional<User> identify(Params params) {
         Optional<String> username = params.string("username");
         Optional<String> device = params.string("device");
         if (username.isPresent()) {
             String password = params.string("password", PasswordHasher.MAX_PASSWORD_LENGTH).orElse("");
-            return Optional.of(users.credentials(username.get())
-                    .filter(c -> hasher.matches(password, c.passwordHash()))
-                    .map(UserStore.Credentials::user)
+            Optional<UserStore.Credentials> found = users.credentials(username.get());
+            boolean matches = hasher.matches(password, found.map(UserStore.Credentials::passwordHash).orElse(dummyHash));
+            return Optional.of(found.filter(c -> matches).map(UserStore.Credentials::user)
                     .orElseThrow(() -> new RpcException(401, "invalid username or password")));
         }
         if (device.isPresent()) {
@@ -239,6 +281,29 @@ public final class RoomService implements AutoCloseable {
                     .orElseThrow(() -> new RpcException(401, "invalid device or device token")));
         }
         return Optional.empty();
+    }
+
+    /** Runs password work on the bounded hashing pool; a full queue is {@code 429 too many requests}. */
+    <T> CompletableFuture<T> offRoom(Supplier<T> work) {
+        try {
+            return CompletableFuture.supplyAsync(work, passwords);
+        } catch (RejectedExecutionException e) {
+            throw new RpcException(429, "too many requests");
+        }
+    }
+
+    /** Refuses a password check from an address or for a room that failed too often lately (429 with the wait). */
+    void checkFailedPasswords(String address, UUID room) {
+        long wait = Math.max(failures.retryAfterSeconds("a:" + address, config.failedPasswordsPerAddress()),
+                failures.retryAfterSeconds("r:" + room, config.failedPasswordsPerRoom()));
+        if (wait > 0) {
+            throw new RpcException(429, "too many failed passwords, retry in " + wait + " s");
+        }
+    }
+
+    void failedPassword(String address, UUID room) {
+        failures.failed("a:" + address);
+        failures.failed("r:" + room);
     }
 
     String mint(UUID room, String callId, String name, Optional<UUID> user, boolean admin) {
@@ -288,6 +353,19 @@ public final class RoomService implements AutoCloseable {
         timer.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
     }
 
+    /** A socket admitted to {@code room} was admitted elsewhere: that room drops what it held. */
+    void released(UUID room) {
+        LiveRoom target = live.get(room);
+        if (target != null) {
+            target.execute(() -> {
+                if (!target.forgotten) {
+                    target.sweep();
+                    target.forgetIfIdle();
+                }
+            });
+        }
+    }
+
     void forget(LiveRoom room) {
         room.forgotten = true;
         live.remove(room.id, room);
@@ -312,6 +390,15 @@ public final class RoomService implements AutoCloseable {
         CompletableFuture<Optional<java.util.List<Member.RoomMember>>> result = new CompletableFuture<>();
         target.execute(() -> result.complete(Optional.of(target.views(null))));
         return result;
+    }
+
+    /**
+     * Changes a joined member's admin flag and grants live (see {@link LiveRoom#changePermissions});
+     * empty when nobody with that identity is joined.
+     */
+    public CompletableFuture<Optional<Member.RoomMember>> changePermissions(UUID room, String identity, Optional<Boolean> admin,
+                                                                           Optional<Grants> grants) {
+        return onRoom(room, Optional.empty(), r -> r.changePermissions(identity, admin, grants));
     }
 
     /** Makes {@code watch_room {events: name}} deliver {@code dialect}'s notifications too. */
@@ -376,6 +463,7 @@ public final class RoomService implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
+        passwords.shutdownNow();
         pool.shutdownNow();
     }
 }

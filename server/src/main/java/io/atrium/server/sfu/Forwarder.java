@@ -45,6 +45,8 @@ public final class Forwarder {
     private int pictureIdOffset;
     private int tl0Offset;
     private boolean started;
+    /** Whether a packet was rewritten yet; the last* fields below describe the newest one sent. */
+    private boolean anyOut;
     private int lastOutSeq;
     private int lastOutTs;
     private int lastOutPictureId = -1;
@@ -117,11 +119,10 @@ public final class Forwarder {
             return;
         }
         System.arraycopy(buf, off, scratch, 0, len);
-        int n = rewrite(len);
+        int n = rewrite(len, nowMillis);
         if (n > 0 && subscriber.peer().sendRtp(scratch, 0, n)) {
             packetsSent++;
             octetsSent += out.payloadLength();
-            lastOutMillis = nowMillis;
         }
     }
 
@@ -149,13 +150,24 @@ public final class Forwarder {
         started = true;
     }
 
-    /** Rewrites {@code scratch[0, len)} in place for this subscriber; returns the length or -1. */
-    private int rewrite(int len) {
+    /**
+     * Rewrites {@code scratch[0, len)} in place for this subscriber; returns the length or -1. Only the newest
+     * packet so far (not a late one or a retransmission) becomes the last sent, which the next layer switch
+     * and the SR continue from.
+     */
+    private int rewrite(int len, long nowMillis) {
         if (!out.wrap(scratch, 0, len)) {
             return -1;
         }
         int seq = (out.sequenceNumber() + seqOffset) & 0xFFFF;
         int ts = (int) ((out.timestamp() & 0xFFFFFFFFL) + tsOffset);
+        boolean newest = !anyOut || SequenceNumbers.isNewer(seq, lastOutSeq);
+        if (newest) {
+            anyOut = true;
+            lastOutSeq = seq;
+            lastOutTs = ts;
+            lastOutMillis = nowMillis;
+        }
         out.setSsrc(ssrc);
         out.setPayloadType(payloadType);
         out.setSequenceNumber(seq);
@@ -170,17 +182,17 @@ public final class Forwarder {
                 int modulus = vp8.hasLongPictureId() ? Vp8PayloadDescriptor.PICTURE_ID_MODULUS_15 : Vp8PayloadDescriptor.PICTURE_ID_MODULUS_7;
                 int pid = (vp8.pictureId() + pictureIdOffset) % modulus;
                 vp8.setPictureId(pid);
-                lastOutPictureId = pid;
+                if (newest) {
+                    lastOutPictureId = pid;
+                }
             }
             if (vp8.tl0PicIdx() >= 0) {
                 int tl0 = (vp8.tl0PicIdx() + tl0Offset) & 0xFF;
                 vp8.setTl0PicIdx(tl0);
-                lastOutTl0 = tl0;
+                if (newest) {
+                    lastOutTl0 = tl0;
+                }
             }
-        }
-        if (!started || SequenceNumbers.isNewer(seq, lastOutSeq)) {
-            lastOutSeq = seq;
-            lastOutTs = ts;
         }
         return len;
     }
@@ -202,7 +214,7 @@ public final class Forwarder {
             if (len < 0) {
                 continue;
             }
-            int n = rewrite(len);
+            int n = rewrite(len, lastOutMillis);
             if (n < 0) {
                 continue;
             }

@@ -4,7 +4,8 @@ package io.atrium.server.sfu;
  * Sequence numbers missing from a publisher's stream, to be asked for again with generic NACKs
  * (RFC 4585 §6.2.1). A gap adds entries; an arrival (late or retransmitted) removes one; each entry
  * is asked for at most {@link #MAX_RETRIES} times, {@link #RETRY_MILLIS} apart, and forgotten when
- * older than {@link #MAX_AGE} sequence numbers. Bounded and allocation-free. Media thread only.
+ * older than {@link #MAX_AGE} sequence numbers. At most {@link #CAPACITY} entries: beyond that the oldest is
+ * forgotten. Bounded and allocation-free. Media thread only.
  */
 final class NackTracker {
 
@@ -37,7 +38,7 @@ final class NackTracker {
         }
         for (long s = previousHighest + 1; s < seq; s++) {
             if (size == CAPACITY) {
-                drop(0);
+                drop(oldest());
             }
             seqs[size] = s;
             lastAsked[size] = nowMillis - RETRY_MILLIS;
@@ -74,6 +75,17 @@ final class NackTracker {
 
     long nacked() {
         return nacked;
+    }
+
+    /** The slot of the lowest sequence number: when full, the oldest loss is the one given up. */
+    private int oldest() {
+        int oldest = 0;
+        for (int i = 1; i < size; i++) {
+            if (seqs[i] < seqs[oldest]) {
+                oldest = i;
+            }
+        }
+        return oldest;
     }
 
     private void remove(long seq) {

@@ -2,6 +2,7 @@ package io.atrium.server.sfu;
 
 import io.atrium.server.transport.MediaPeer;
 import io.atrium.server.transport.MediaTransport;
+import io.atrium.server.transport.PeerOwner;
 import io.atrium.webrtc.dtls.DtlsFingerprint;
 import io.atrium.webrtc.ice.HostCandidate;
 import io.atrium.webrtc.sdp.AnswerBuilder;
@@ -32,7 +33,9 @@ import java.util.Set;
  * Turns an SDP offer into a media peer and its answer: for a publisher, the tracks it will send
  * ({@link TrackInfo}); for a subscriber, which room track each receive-only m-line carries
  * ({@link Subscription}). Atrium answers as an ICE-lite, DTLS-passive, BUNDLE-only, rtcp-mux SFU.
- * Every problem with the offer is an {@link SdpException} whose message can go back to the client.
+ * Every problem with the offer is an {@link SdpException} whose message can go back to the client; an
+ * offer or sender beyond {@link MediaLimits} is a {@link MediaLimitException} (400 or 429), checked
+ * here because every way into media (WHIP, WHEP, join_room, subscribe_room) negotiates here.
  */
 public final class Negotiator {
 
@@ -44,10 +47,12 @@ public final class Negotiator {
     private static final String CNAME = "atrium";
 
     private final MediaTransport transport;
+    private final MediaLimits limits;
     private final SecureRandom random = new SecureRandom();
 
-    public Negotiator(MediaTransport transport) {
+    public Negotiator(MediaTransport transport, MediaLimits limits) {
         this.transport = transport;
+        this.limits = limits;
     }
 
     /** A negotiated peer and the SDP answer to send back. */
@@ -55,17 +60,19 @@ public final class Negotiator {
     }
 
     /** Negotiates a publisher; the peer is not yet attached to a router. */
-    public Negotiated<TrackInfo> publish(String offerText) {
-        return publish(offerText, null);
+    public Negotiated<TrackInfo> publish(String offerText, PeerOwner owner) {
+        return publish(offerText, null, owner);
     }
 
     /**
      * Negotiates a publisher, reusing {@code current} when the offer comes from the same peer
-     * connection (same ICE ufrag: a renegotiation); otherwise a new peer is made.
+     * connection (same ICE ufrag: a renegotiation); otherwise a new peer is made for {@code owner}.
+     * An offer beyond {@link MediaLimits} is a {@link MediaLimitException}.
      */
-    public Negotiated<TrackInfo> publish(String offerText, MediaPeer current) {
+    public Negotiated<TrackInfo> publish(String offerText, MediaPeer current, PeerOwner owner) {
         SessionDescription offer = SessionDescription.parse(offerText);
-        MediaPeer peer = peerFor(offer, current);
+        limits.checkOffer(offer, true);
+        MediaPeer peer = peerFor(offer, current, owner);
         try {
             AnswerBuilder builder = new AnswerBuilder(offer, capabilities(), localTransport(peer));
             for (MediaDescription m : offer.media()) {
@@ -103,8 +110,8 @@ public final class Negotiator {
      * Negotiates a subscriber (WHEP): each receive-only audio or video m-line gets the next room track
      * of its kind from {@code available}, in order; m-lines without one are answered inactive.
      */
-    public Negotiated<Subscription> subscribe(String offerText, List<Receiver> available, int width, int height) {
-        return subscribe(offerText, null, Map.of(), available, width, height, new HashMap<>());
+    public Negotiated<Subscription> subscribe(String offerText, List<Receiver> available, int width, int height, PeerOwner owner) {
+        return subscribe(offerText, null, Map.of(), available, width, height, new HashMap<>(), owner);
     }
 
     /**
@@ -114,9 +121,11 @@ public final class Negotiator {
      * SSRCs stable across renegotiations (it is updated).
      */
     public Negotiated<Subscription> subscribe(String offerText, MediaPeer current, Map<String, Pick> picks,
-                                              List<Receiver> fallback, int width, int height, Map<String, LocalSource> sources) {
+                                              List<Receiver> fallback, int width, int height, Map<String, LocalSource> sources,
+                                              PeerOwner owner) {
         SessionDescription offer = SessionDescription.parse(offerText);
-        MediaPeer peer = peerFor(offer, current);
+        limits.checkOffer(offer, false);
+        MediaPeer peer = peerFor(offer, current, owner);
         try {
             AnswerBuilder builder = new AnswerBuilder(offer, capabilities(), localTransport(peer));
             List<Receiver> free = new ArrayList<>(fallback);
@@ -178,7 +187,7 @@ public final class Negotiator {
         }
     }
 
-    private MediaPeer peerFor(SessionDescription offer, MediaPeer current) {
+    private MediaPeer peerFor(SessionDescription offer, MediaPeer current, PeerOwner owner) {
         if (current != null && !current.isClosed()) {
             MediaDescription first = offer.media().stream().filter(m -> !m.isRejected()).findFirst().orElse(null);
             String ufrag = first == null ? null : offer.iceCredentials(first).map(IceCredentials::ufrag).orElse(null);
@@ -186,10 +195,10 @@ public final class Negotiator {
                 return current;
             }
         }
-        return createPeer(offer);
+        return createPeer(offer, owner);
     }
 
-    private MediaPeer createPeer(SessionDescription offer) {
+    private MediaPeer createPeer(SessionDescription offer, PeerOwner owner) {
         MediaDescription first = offer.media().stream().filter(m -> !m.isRejected()).findFirst()
                 .orElseThrow(() -> new SdpException("the offer has no media section"));
         IceCredentials ice = offer.iceCredentials(first)
@@ -198,7 +207,10 @@ public final class Negotiator {
                 .orElseThrow(() -> new SdpException("the offer has no a=fingerprint"));
         DtlsFingerprint remote = DtlsFingerprint.parse(fp.attributeValue())
                 .orElseThrow(() -> new SdpException("unsupported a=fingerprint " + fp.attributeValue()));
-        return transport.createPeer(ice.ufrag(), remote, null);
+        synchronized (transport) { // one count-then-create at a time, so concurrent offers cannot overshoot
+            limits.checkPending(transport.peers(), owner);
+            return transport.createPeer(ice.ufrag(), remote, null, owner);
+        }
     }
 
     private LocalTransport localTransport(MediaPeer peer) {

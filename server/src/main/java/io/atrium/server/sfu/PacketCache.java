@@ -2,7 +2,9 @@ package io.atrium.server.sfu;
 
 /**
  * The last {@code capacity} packets of one RTP stream, by extended sequence number, for answering
- * NACKs. Slots are preallocated: storing and fetching allocate nothing. Media thread only.
+ * NACKs. A slot's buffer is allocated when the first packet lands in it, so a track that never sends
+ * costs only the index arrays (an offer cannot reserve memory it does not use); once every slot has
+ * been used, storing and fetching allocate nothing. Media thread only.
  */
 final class PacketCache {
 
@@ -16,7 +18,7 @@ final class PacketCache {
     /** {@code capacity} is rounded up to a power of two. */
     PacketCache(int capacity) {
         int size = Integer.highestOneBit(Math.max(1, capacity - 1)) << 1;
-        slots = new byte[size][SLOT_BYTES];
+        slots = new byte[size][];
         lengths = new int[size];
         sequences = new long[size];
         java.util.Arrays.fill(sequences, -1);
@@ -28,7 +30,11 @@ final class PacketCache {
             return;
         }
         int i = (int) (extendedSeq & mask);
-        System.arraycopy(buf, off, slots[i], 0, len);
+        byte[] slot = slots[i];
+        if (slot == null) {
+            slot = slots[i] = new byte[SLOT_BYTES];
+        }
+        System.arraycopy(buf, off, slot, 0, len);
         lengths[i] = len;
         sequences[i] = extendedSeq;
     }

@@ -109,14 +109,22 @@ final class Publisher {
                 unroutable++;
                 return;
             }
-            routes.put(packet.ssrc(), route);
+            // a layer has one SSRC and one RTX SSRC: a new one replaces the old route, so a sender
+            // cycling through SSRCs cannot grow the table (at most two routes per layer)
             if (route.rtx) {
+                if (route.layer.rtxKnown) {
+                    routes.remove(route.layer.rtxSsrc);
+                }
                 route.layer.rtxSsrc = packet.ssrc();
                 route.layer.rtxKnown = true;
             } else {
+                if (route.layer.ssrcKnown) {
+                    routes.remove(route.layer.ssrc);
+                }
                 route.layer.ssrc = packet.ssrc();
                 route.layer.ssrcKnown = true;
             }
+            routes.put(packet.ssrc(), route);
         }
         if (route.rtx) {
             if (packet.payloadLength() < Rtx.OSN_LENGTH + 1 || !route.layer.ssrcKnown) {

@@ -18,9 +18,15 @@ public final class Sfu {
     private final MediaTransport transport;
     private final Map<UUID, Router> routers = new ConcurrentHashMap<>();
     final SfuCounters counters = new SfuCounters();
+    private final Negotiator negotiator;
 
     public Sfu(MediaTransport transport) {
+        this(transport, MediaLimits.defaults());
+    }
+
+    public Sfu(MediaTransport transport, MediaLimits limits) {
         this.transport = transport;
+        this.negotiator = new Negotiator(transport, limits);
         transport.socket().every(NACK_TICK_MILLIS, () -> {
             long now = System.currentTimeMillis();
             routers.values().forEach(r -> r.tickNacks(now));
@@ -54,6 +60,11 @@ public final class Sfu {
             result.complete(b.build());
         });
         return result;
+    }
+
+    /** The one negotiator every way into media uses (it applies {@link MediaLimits}). */
+    public Negotiator negotiator() {
+        return negotiator;
     }
 
     /**

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.atrium.server.api.Json;
 import io.atrium.server.config.AtriumConfig;
+import io.atrium.server.edge.ClientAddress;
 import io.atrium.server.room.Client;
 import io.atrium.server.room.Params;
 import io.atrium.server.room.RoomService;
@@ -36,7 +37,7 @@ public final class RtcSocket {
             "start_screen_share", "stop_screen_share", "send_reaction", "mute_audio", "unmute_audio", "mute_video",
             "unmute_video", "remove_member", "mute_member_audio", "unmute_member_audio", "mute_member_video",
             "unmute_member_video", "watch_room", "send_chat_message", "get_chat_history", "video_control", "get_video_state",
-            "subscribe_state", "unsubscribe_state");
+            "subscribe_state", "unsubscribe_state", "refresh_token");
     private static final Logger log = LoggerFactory.getLogger(RtcSocket.class);
 
     private final RoomService rooms;
@@ -44,9 +45,17 @@ public final class RtcSocket {
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.LongAdder refused = new java.util.concurrent.atomic.LongAdder();
 
+    private final ClientAddress clients;
+
     public RtcSocket(RoomService rooms, AtriumConfig.Rooms config) {
+        this(rooms, config, new ClientAddress(java.util.List.of()));
+    }
+
+    /** {@code clients} tells each socket's client address (X-Forwarded-For only from trusted proxies). */
+    public RtcSocket(RoomService rooms, AtriumConfig.Rooms config, ClientAddress clients) {
         this.rooms = rooms;
         this.config = config;
+        this.clients = clients;
     }
 
     public void configure(WsConfig ws) {
@@ -71,6 +80,14 @@ public final class RtcSocket {
         ws.onError(ctx -> log.debug("websocket error on {}: {}", ctx.sessionId(), String.valueOf(ctx.error())));
     }
 
+    /** The client's IP address: the socket's peer, or what a trusted proxy's X-Forwarded-For says (edge/ClientAddress). */
+    private String address(WsContext ctx) {
+        java.net.SocketAddress a = ctx.session.getRemoteSocketAddress();
+        String peer = a instanceof java.net.InetSocketAddress i && i.getAddress() != null ? i.getAddress().getHostAddress() : String.valueOf(a);
+        java.util.List<String> forwarded = ctx.session.getUpgradeRequest().getHeaders("X-Forwarded-For");
+        return clients.resolve(peer, java.util.Collections.enumeration(forwarded == null ? java.util.List.of() : forwarded));
+    }
+
     /** One client connection: its room session, its rate limit, and the way back to it. */
     /** Messages refused by the per-connection rate limit, for metrics. */
     public long rateLimited() {
@@ -79,13 +96,14 @@ public final class RtcSocket {
 
     private final class Connection implements Client {
         private final WsContext ctx;
-        private final Session session = new Session(this);
+        private final Session session;
         private final double rate;
         private double tokens;
         private long lastRefill = System.nanoTime();
 
         Connection(WsContext ctx, int perSecond) {
             this.ctx = ctx;
+            this.session = new Session(this, address(ctx));
             this.rate = perSecond;
             this.tokens = perSecond * 2.0;
         }
@@ -103,7 +121,7 @@ public final class RtcSocket {
             }
             JsonNode id = message.get("id");
             if (id != null && !id.isTextual() && !id.isNumber() && !id.isNull()) {
-                reply(null, RpcException.invalid("id"));
+                sendError(null, RpcException.invalid("id")); // a request all the same: answered, with id null
                 return;
             }
             if (!allow()) {
@@ -165,6 +183,10 @@ public final class RtcSocket {
                 log.debug("notification failed: {} {}", e.code(), e.getMessage());
                 return;
             }
+            sendError(id, e);
+        }
+
+        private void sendError(JsonNode id, RpcException e) {
             Map<String, Object> response = new LinkedHashMap<>();
             response.put("id", id);
             response.put("error", Map.of("code", e.code(), "message", e.getMessage()));

@@ -1,6 +1,8 @@
 package io.atrium.server.signal;
 
 import io.atrium.server.api.ApiException;
+import io.atrium.server.api.Cors;
+import io.atrium.server.edge.ClientAddress;
 import io.atrium.server.auth.AccessToken;
 import io.atrium.server.auth.AuthException;
 import io.atrium.server.auth.Grants;
@@ -15,8 +17,10 @@ import io.atrium.server.sfu.Subscription;
 import io.atrium.server.sfu.TrackInfo;
 import io.atrium.server.store.RoomStore;
 import io.atrium.server.transport.MediaPeer;
+import io.atrium.server.transport.PeerOwner;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -25,10 +29,14 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * WHIP (RFC 9725) to publish into a room and WHEP to play it, each a single SDP offer/answer over
  * HTTP: {@code POST /whip/{room}} and {@code POST /whep/{room}} with an access token
- * ({@code Authorization: Bearer}) for that room answer {@code 201} with the SDP answer and a
- * {@code Location} whose {@code DELETE} ends the session. Atrium is ICE-lite with all candidates in
- * the answer, so trickle ({@code PATCH}) is answered {@code 405}. WHEP takes optional
- * {@code ?width=&height=}, the size the player renders at, to pick a simulcast layer.
+ * ({@code Authorization: Bearer}) for that room answer {@code 201} with the SDP answer, a
+ * {@code Location} whose {@code DELETE} ends the session and the ICE session's {@code ETag} (RFC 9725
+ * §4.3). Atrium is ICE-lite with all candidates in the answer, so trickle ({@code PATCH}) is answered
+ * {@code 405}; an ICE restart is a new session (DELETE, then POST a new offer). WHEP takes optional
+ * {@code ?width=&height=}, the size the player renders at, to pick a simulcast layer. Pages on other
+ * origins may call both (CORS, RFC 9725 §4.9): preflights are answered, and every response, errors
+ * included, carries {@code Access-Control-Allow-Origin} and exposes {@code Location}, {@code Link},
+ * {@code ETag}.
  */
 public final class WhipWhepApi {
 
@@ -44,24 +52,40 @@ public final class WhipWhepApi {
     private final Negotiator negotiator;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
 
-    /** The answers carry {@code turn}'s ICE servers as {@code Link} headers (RFC 9725 §4.6). */
-    public WhipWhepApi(TokenService tokens, RoomStore rooms, Sfu sfu, TurnCredentials turn) {
+    private final Cors cors;
+    private final ClientAddress clients;
+
+    /**
+     * The answers carry {@code turn}'s ICE servers as {@code Link} headers (RFC 9725 §4.6);
+     * {@code allowedOrigins} are the web origins whose pages may call WHIP/WHEP ({@code rtc.allowed_origins},
+     * {@code *} for any); {@code clients} tells the client address that bounds its peers still connecting.
+     */
+    public WhipWhepApi(TokenService tokens, RoomStore rooms, Sfu sfu, TurnCredentials turn, List<String> allowedOrigins,
+                       ClientAddress clients) {
         this.turn = turn;
+        this.clients = clients;
+        this.cors = new Cors(allowedOrigins, "POST, PATCH, DELETE, OPTIONS", "Authorization, Content-Type, If-Match",
+                "Location, Link, ETag, Retry-After");
         this.tokens = tokens;
         this.rooms = rooms;
         this.sfu = sfu;
-        this.negotiator = new Negotiator(sfu.transport());
+        this.negotiator = sfu.negotiator();
     }
 
     public void routes(RoutesConfig r) {
+        for (String kind : new String[] {"whip", "whep"}) {
+            r.before("/" + kind + "/*", cors::apply);
+            r.options("/" + kind + "/{room}", cors::preflight);
+            r.options("/" + kind + "/{room}/{session}", cors::preflight);
+        }
         r.post("/whip/{room}", this::publish);
         r.post("/whep/{room}", this::play);
         for (String kind : new String[] {"whip", "whep"}) {
             r.delete("/" + kind + "/{room}/{session}", this::end);
             r.patch("/" + kind + "/{room}/{session}", ctx -> {
-                ctx.header("Allow", "DELETE");
-                throw new ApiException(405, "method_not_allowed", "Atrium is ICE-lite and sends every candidate in the answer;"
-                        + " trickle ICE (PATCH) is not needed", null);
+                ctx.header("Allow", "DELETE, OPTIONS");
+                throw new ApiException(405, "method_not_allowed", "Atrium is ICE-lite and sends every candidate in the answer,"
+                        + " so trickle ICE (PATCH) is not needed; for an ICE restart, DELETE this session and POST a new offer", null);
             });
         }
     }
@@ -76,7 +100,7 @@ public final class WhipWhepApi {
         Router router = sfu.join(room);
         Negotiated<TrackInfo> n;
         try {
-            n = negotiator.publish(offer);
+            n = negotiator.publish(offer, new PeerOwner(token.identity(), clients.of(ctx)));
         } catch (RuntimeException e) {
             router.release();
             throw e;
@@ -105,7 +129,7 @@ public final class WhipWhepApi {
         Router router = sfu.join(room);
         Negotiated<Subscription> n;
         try {
-            n = negotiator.subscribe(offer, router.tracks(), width, height);
+            n = negotiator.subscribe(offer, router.tracks(), width, height, new PeerOwner(token.identity(), clients.of(ctx)));
         } catch (RuntimeException e) {
             router.release();
             throw e;
@@ -127,6 +151,7 @@ public final class WhipWhepApi {
         }
         ctx.status(201)
                 .header("Location", "/" + kind + "/" + room + "/" + peer.id())
+                .header("ETag", etag(peer))
                 .contentType(SDP)
                 .result(answer);
     }
@@ -134,6 +159,11 @@ public final class WhipWhepApi {
     /** The open sessions of {@code kind} ("whip" or "whep"), for metrics. */
     public long sessionCount(String kind) {
         return sessions.values().stream().filter(s -> s.kind().equals(kind)).count();
+    }
+
+    /** The ICE session's entity-tag (RFC 9725 §4.3): a new ICE session, a new tag. */
+    static String etag(MediaPeer peer) {
+        return "\"" + peer.localCredentials().ufrag() + "\"";
     }
 
     private void end(Context ctx) {

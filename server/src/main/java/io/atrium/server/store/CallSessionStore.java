@@ -35,7 +35,7 @@ public final class CallSessionStore {
             UUID id = UUID.randomUUID();
             Instant now = Jdbc.now(clock);
             tx.update("insert into rooms (uuid, name, password_hash, is_open, force_password, force_waiting_room, created_at,"
-                    + " updated_at) values (?, ?, null, false, false, false, ?, ?)", id, roomName, now, now);
+                    + " updated_at, owner) values (?, ?, null, false, false, false, ?, ?, ?)", id, roomName, now, now, Room.VIDEO_CALL);
             tx.update("insert into video_call_sessions (room_uuid, name, created_at) values (?, ?, ?)", id, name, now);
             return new CallSession(id, name, now, null);
         });

@@ -105,10 +105,20 @@ public final class Database implements AutoCloseable {
         return pool;
     }
 
-    /** True when a connection can be taken and is valid within one second. */
+    /** The readiness query: reads a row of a real table, so a store that can no longer read (e.g. H2 after a panic) is not ready. */
+    static final String READY_QUERY = "SELECT 1 FROM rooms FETCH FIRST 1 ROWS ONLY";
+
+    /**
+     * True when a connection can be taken and {@link #READY_QUERY} answers within two seconds. A valid
+     * connection alone is not enough: after an H2 panic connections stay valid while every query fails.
+     */
     public boolean isReady() {
-        try (Connection c = pool.getConnection()) {
-            return c.isValid(1);
+        try (Connection c = pool.getConnection(); var st = c.createStatement()) {
+            st.setQueryTimeout(2);
+            try (var rs = st.executeQuery(READY_QUERY)) {
+                rs.next();
+                return true;
+            }
         } catch (SQLException | RuntimeException e) {
             return false;
         }

@@ -16,7 +16,7 @@ import java.util.UUID;
 public final class RoomStore {
 
     private static final String ROOM_COLUMNS =
-            "uuid, name, password_hash, is_open, force_password, force_waiting_room, created_at, updated_at";
+            "uuid, name, password_hash, is_open, force_password, force_waiting_room, created_at, updated_at, owner";
 
     private final Jdbc jdbc;
     private final Clock clock;
@@ -27,12 +27,17 @@ public final class RoomStore {
     }
 
     public Room create(RoomSpec spec) {
+        return create(spec, null);
+    }
+
+    /** Creates a room owned by a contract facade ({@link Room#LIVE}, ...), or a native one ({@code owner} null). */
+    public Room create(RoomSpec spec, String owner) {
         return jdbc.inTransaction(tx -> {
             UUID uuid = UUID.randomUUID();
             Instant now = Jdbc.now(clock);
             String hash = spec.password() == RoomSpec.PasswordChange.SET ? spec.passwordHash() : null;
-            tx.update("insert into rooms (" + ROOM_COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?)",
-                    uuid, spec.name(), hash, spec.open(), spec.forcePassword(), spec.forceWaitingRoom(), now, now);
+            tx.update("insert into rooms (" + ROOM_COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    uuid, spec.name(), hash, spec.open(), spec.forcePassword(), spec.forceWaitingRoom(), now, now, owner);
             writeMembers(tx, uuid, spec.members());
             return load(tx, uuid).orElseThrow();
         });
@@ -126,6 +131,6 @@ public final class RoomStore {
         return new Room(Jdbc.uuid(rs, "uuid"), rs.getString("name"), rs.getBoolean("is_open"),
                 rs.getBoolean("force_password"), rs.getBoolean("force_waiting_room"),
                 rs.getString("password_hash") != null, List.copyOf(members),
-                Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "updated_at"));
+                Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "updated_at"), rs.getString("owner"));
     }
 }

@@ -4,7 +4,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -26,11 +28,17 @@ public final class UserStore {
     }
 
     public User create(String username, String displayName, String passwordHash, String sipExtension) {
+        return create(username, displayName, passwordHash, sipExtension, List.of());
+    }
+
+    /** Creates a user with the SIP digests of their password. */
+    public User create(String username, String displayName, String passwordHash, String sipExtension, List<SipDigest> digests) {
         return jdbc.inTransaction(tx -> {
             UUID uuid = UUID.randomUUID();
             Instant now = Jdbc.now(clock);
             tx.update("insert into users (uuid, username, display_name, password_hash, sip_extension, created_at, updated_at)"
                     + " values (?, ?, ?, ?, ?, ?, ?)", uuid, username, displayName, passwordHash, sipExtension, now, now);
+            insertDigests(tx, uuid, digests);
             return new User(uuid, username, displayName, sipExtension, now, now);
         });
     }
@@ -41,6 +49,15 @@ public final class UserStore {
      */
     public Optional<User> update(UUID uuid, String username, String displayName, String passwordHash,
                                  String sipExtension, boolean clearSip) {
+        return update(uuid, username, displayName, passwordHash, null, sipExtension, clearSip);
+    }
+
+    /**
+     * As above, and {@code digests} (with a new password) replace the user's SIP digests. A new username
+     * without new digests removes them, since each HA1 covers the username.
+     */
+    public Optional<User> update(UUID uuid, String username, String displayName, String passwordHash,
+                                 List<SipDigest> digests, String sipExtension, boolean clearSip) {
         return jdbc.inTransaction(tx -> {
             Optional<User> current = tx.queryOne("select " + USER_COLUMNS + " from users where uuid = ? for update",
                     UserStore::user, uuid);
@@ -55,6 +72,10 @@ public final class UserStore {
                     sip, now, uuid);
             if (passwordHash != null) {
                 tx.update("update users set password_hash = ? where uuid = ?", passwordHash, uuid);
+            }
+            if (digests != null || username != null && !username.equals(u.username())) {
+                tx.update("delete from sip_digests where user_uuid = ?", uuid);
+                insertDigests(tx, uuid, digests != null ? digests : List.of());
             }
             return tx.queryOne("select " + USER_COLUMNS + " from users where uuid = ?", UserStore::user, uuid);
         });
@@ -77,6 +98,36 @@ public final class UserStore {
     public Optional<Credentials> credentials(String username) {
         return jdbc.inTransaction(tx -> tx.queryOne("select " + USER_COLUMNS + ", password_hash from users where username = ?",
                 rs -> new Credentials(user(rs), rs.getString("password_hash")), username));
+    }
+
+    /** The user who owns this SIP extension. */
+    public Optional<User> findByExtension(String extension) {
+        return jdbc.inTransaction(tx -> tx.queryOne("select " + USER_COLUMNS + " from users where sip_extension = ?",
+                UserStore::user, extension));
+    }
+
+    /** The user with this username and their HA1s for {@code realm}, for SIP digest authentication. */
+    public Optional<SipAccount> sipAccount(String username, String realm) {
+        return jdbc.inTransaction(tx -> {
+            Optional<User> user = tx.queryOne("select " + USER_COLUMNS + " from users where username = ?",
+                    UserStore::user, username);
+            if (user.isEmpty()) {
+                return Optional.empty();
+            }
+            Map<String, String> ha1 = new HashMap<>();
+            for (String[] row : tx.query("select algorithm, ha1 from sip_digests where user_uuid = ? and realm = ?",
+                    rs -> new String[] {rs.getString("algorithm"), rs.getString("ha1")}, user.get().uuid(), realm)) {
+                ha1.put(row[0], row[1]);
+            }
+            return Optional.of(new SipAccount(user.get(), Map.copyOf(ha1)));
+        });
+    }
+
+    private static void insertDigests(Jdbc.Tx tx, UUID user, List<SipDigest> digests) throws SQLException {
+        for (SipDigest d : digests) {
+            tx.update("insert into sip_digests (user_uuid, realm, algorithm, ha1) values (?, ?, ?, ?)",
+                    user, d.realm(), d.algorithm(), d.ha1());
+        }
     }
 
     /** Registers a device; empty when the user is unknown. */

@@ -36,6 +36,18 @@ public final class VideoFileStore {
                 VideoFileStore::file, id));
     }
 
+    /** Bytes of the files of {@code room}. */
+    public long usedBytes(UUID room) {
+        return jdbc.inTransaction(tx -> tx.queryOne("select coalesce(sum(size_bytes), 0) from video_files where room_uuid = ?",
+                rs -> rs.getLong(1), room).orElse(0L));
+    }
+
+    /** Bytes of every stored file. */
+    public long usedBytes() {
+        return jdbc.inTransaction(tx -> tx.queryOne("select coalesce(sum(size_bytes), 0) from video_files",
+                rs -> rs.getLong(1)).orElse(0L));
+    }
+
     /** Deletes the row; returns it, or empty when there was none in that room. */
     public Optional<VideoFile> delete(UUID room, UUID id) {
         return jdbc.inTransaction(tx -> {

@@ -48,6 +48,7 @@ public final class MediaPeer implements MediaSink {
     }
 
     private final String id;
+    private final PeerOwner owner;
     private final String remoteUfrag;
     private final IceCredentials local;
     private final MediaTransport transport;
@@ -65,10 +66,11 @@ public final class MediaPeer implements MediaSink {
     final PeerStats stats = new PeerStats();
     private final DropLog srtpErrorLog = new DropLog("SRTP packets failing authentication or replay checks");
 
-    MediaPeer(String id, IceCredentials local, String remoteUfrag, DtlsFingerprint remoteFingerprint,
+    MediaPeer(String id, PeerOwner owner, IceCredentials local, String remoteUfrag, DtlsFingerprint remoteFingerprint,
               DtlsCertificate certificate, IceLiteConfig iceConfig, MediaTransport transport, Executor handshakes,
               Listener listener) {
         this.id = id;
+        this.owner = owner;
         this.remoteUfrag = remoteUfrag;
         this.local = local;
         this.transport = transport;
@@ -102,6 +104,11 @@ public final class MediaPeer implements MediaSink {
 
     public String id() {
         return id;
+    }
+
+    /** Who asked for this peer. */
+    public PeerOwner owner() {
+        return owner;
     }
 
     /** The ICE ufrag of the remote description this peer was made for; a new one means an ICE restart. */

@@ -92,6 +92,10 @@ public final class MediaSocket implements AutoCloseable {
             @Override
             public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
                 log.warn("media socket error: {}", cause.toString());
+                Thread.UncaughtExceptionHandler fatal = Thread.getDefaultUncaughtExceptionHandler();
+                if (cause instanceof VirtualMachineError && fatal != null) {
+                    fatal.uncaughtException(Thread.currentThread(), cause); // Main exits so a supervisor restarts
+                }
             }
         });
         try {

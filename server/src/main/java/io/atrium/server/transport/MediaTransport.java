@@ -58,14 +58,14 @@ public final class MediaTransport implements MediaSocket.Receiver, AutoCloseable
         socket.every(TICK_MILLIS, this::tick);
     }
 
-    /** Creates a peer for a remote description's ICE ufrag and DTLS fingerprint. */
-    public MediaPeer createPeer(String remoteUfrag, DtlsFingerprint remoteFingerprint, MediaPeer.Listener listener) {
+    /** Creates a peer for a remote description's ICE ufrag and DTLS fingerprint, asked for by {@code owner}. */
+    public MediaPeer createPeer(String remoteUfrag, DtlsFingerprint remoteFingerprint, MediaPeer.Listener listener, PeerOwner owner) {
         IceCredentials local;
         do {
             local = IceCredentials.generate(random);
         } while (byUfrag.containsKey(local.ufrag()));
         String id = "p-" + Long.toHexString(random.nextLong() & Long.MAX_VALUE); // token-safe (msid, URLs)
-        MediaPeer peer = new MediaPeer(id, local, remoteUfrag, remoteFingerprint, certificate, ice, this, handshakes, listener);
+        MediaPeer peer = new MediaPeer(id, owner, local, remoteUfrag, remoteFingerprint, certificate, ice, this, handshakes, listener);
         byUfrag.put(local.ufrag(), peer);
         return peer;
     }
@@ -162,6 +162,11 @@ public final class MediaTransport implements MediaSocket.Receiver, AutoCloseable
         for (MediaPeer peer : byUfrag.values()) {
             peer.tick(now, connectTimeoutMillis);
         }
+    }
+
+    /** Every open peer (a live view). */
+    public java.util.Collection<MediaPeer> peers() {
+        return java.util.Collections.unmodifiableCollection(byUfrag.values());
     }
 
     public int peerCount() {

@@ -57,7 +57,7 @@ class TlsBrowserTest {
         int redirect = freePort();
         AtriumConfig c = TestServer.config(Db.H2, dir.resolve("data"));
         AtriumConfig.Http http = new AtriumConfig.Http("127.0.0.1", https, 65_536L, 5,
-                new AtriumConfig.Tls(cert.toString(), key.toString(), redirect));
+                new AtriumConfig.Tls(cert.toString(), key.toString(), redirect), null, null, null);
         try (TestServer server = TestServer.start(c.withHttp(http))) {
             HttpClient client = HttpClient.newBuilder().sslContext(trustAll()).build();
             HttpResponse<String> health = client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + https + "/healthz")).build(),
@@ -100,7 +100,7 @@ class TlsBrowserTest {
         Files.writeString(cert, "not a certificate");
         AtriumConfig c = TestServer.config(Db.H2, dir.resolve("data"));
         AtriumConfig.Http http = new AtriumConfig.Http("127.0.0.1", 0, 65_536L, 5,
-                new AtriumConfig.Tls(cert.toString(), dir.resolve("missing.pem").toString(), 0));
+                new AtriumConfig.Tls(cert.toString(), dir.resolve("missing.pem").toString(), 0), null, null, null);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestServer.start(c.withHttp(http)).close())
                 .isInstanceOf(ConfigException.class).hasMessageContaining("http.tls").hasMessageContaining("cert.pem");
     }

@@ -37,7 +37,8 @@ class MeetingsContractTest {
 
     @BeforeAll
     void start() throws Exception {
-        AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-meetings-"));
+        // the wrong ids here are the contract's errors, not guessing (FacadeRateLimitTest has the limits)
+        AtriumConfig c = TestServer.generousLimits(TestServer.config(Db.H2, Files.createTempDirectory("atrium-meetings-")));
         server = TestServer.start(c.withCompat(new Compat(null, new Compat.Meetings(6, ADMIN_PASSCODE))));
     }
 
@@ -70,7 +71,7 @@ class MeetingsContractTest {
     }
 
     String meeting() {
-        return admin("/admin/create", "{}").json().get("meeting_id").asText();
+        return admin("/admin/create", "{}").json().get("meeting_id").asText(); // a number; its text
     }
 
     @Test
@@ -78,19 +79,44 @@ class MeetingsContractTest {
         TestServer.Response r = admin("/admin/create", null);
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.raw().headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
-        assertThat(r.json().get("meeting_id").asText()).matches("[0-9]{6}");
-        assertThat(admin("/admin/create", "{\"n_digits\": 9}").json().get("meeting_id").asText()).matches("[0-9]{9}");
-        assertThat(admin("/admin/create", "{\"n_digits\": \"3\"}").json().get("meeting_id").asText()).matches("[0-9]{3}");
-        // one digit: ten ids at most, each unique, then the documented 500
+        // the document: { meeting_id : 123456 } — a JSON number, so never a leading zero
+        assertThat(r.json().get("meeting_id").isIntegralNumber()).as(r.body()).isTrue();
+        assertThat(r.json().get("meeting_id").asText()).matches("[1-9][0-9]{5}");
+        assertThat(admin("/admin/create", "{\"n_digits\": 9}").json().get("meeting_id").asText()).matches("[1-9][0-9]{8}");
+        assertThat(admin("/admin/create", "{\"n_digits\": \"3\"}").json().get("meeting_id").asText()).matches("[1-9][0-9]{2}");
+        assertThat(admin("/admin/create", "{\"n_digits\": 15}").json().get("meeting_id").asLong()).isBetween(100_000_000_000_000L,
+                999_999_999_999_999L);
+        // one digit: nine ids at most (1-9), each unique, then the documented 500
         Set<String> ids = new HashSet<>();
-        for (int i = 0; i < 10; i++) {
+        for (int i = 0; i < 9; i++) {
             TestServer.Response one = admin("/admin/create", "{\"n_digits\": 1}");
             assertThat(one.status()).isEqualTo(200);
             assertThat(ids.add(one.json().get("meeting_id").asText())).isTrue();
         }
         assertBare(admin("/admin/create", "{\"n_digits\": 1}"), 500, "\"Error: couldn't create the new meeting\"");
-        assertBare(admin("/admin/create", "{\"n_digits\": 0}"), 400, "\"Error: n_digits must be an integer from 1 to 18\"");
-        assertBare(admin("/admin/create", "{\"n_digits\": \"six\"}"), 400, "\"Error: n_digits must be an integer from 1 to 18\"");
+        assertBare(admin("/admin/create", "{\"n_digits\": 0}"), 400, "\"Error: n_digits must be an integer from 1 to 15\"");
+        assertBare(admin("/admin/create", "{\"n_digits\": 16}"), 400, "\"Error: n_digits must be an integer from 1 to 15\"");
+        assertBare(admin("/admin/create", "{\"n_digits\": \"six\"}"), 400, "\"Error: n_digits must be an integer from 1 to 15\"");
+    }
+
+    /** Every request takes meeting_id as the number /admin/create returns, or as its text. */
+    @Test
+    void everyRequestTakesTheMeetingIdAsANumberOrAString() {
+        long id = admin("/admin/create", "{}").json().get("meeting_id").asLong();
+        JsonNode waitingByNumber = user("/user/enter-waiting-room", "{\"meeting_id\":" + id + "}").json();
+        assertThat(waitingByNumber.get("document").asText()).isEqualTo(Long.toString(id));
+        JsonNode waitingByText = user("/user/enter-waiting-room", "{\"meeting_id\":\"" + id + "\"}").json();
+        JsonNode opened = admin("/admin/join", "{\"meeting_id\":" + id + "}").json();
+        assertThat(admin("/admin/join", "{\"meeting_id\":\"" + id + "\"}").json().get("room_id")).isEqualTo(opened.get("room_id"));
+        String room = opened.get("room_id").asText();
+        for (JsonNode waiting : List.of(waitingByNumber, waitingByText)) {
+            String identity = waiting.get("identity").asText();
+            TestServer.Response byNumber = user("/user/join", "{\"meeting_id\":" + id + ",\"room_id\":\"" + room
+                    + "\",\"identity\":\"" + identity + "\"}");
+            assertThat(byNumber.status()).as(byNumber.body()).isEqualTo(200);
+            assertThat(user("/user/join", "{\"meeting_id\":\"" + id + "\",\"room_id\":\"" + room + "\",\"identity\":\""
+                    + identity + "\"}").status()).isEqualTo(200);
+        }
     }
 
     @Test

@@ -49,6 +49,33 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void sipIsOffUnlessConfiguredAndOnAtLoopbackInDevMode() throws Exception {
+        assertThat(load(prodKeys(), Map.of()).sip().enabled()).isFalse();
+        AtriumConfig on = load(prodKeys() + "sip:\n  enabled: true\n  port: 5070\n  trunks:\n    - name: carrier\n"
+                + "      address: sip.example.com:5060\n      inbound: {\"+4930123\": \"1001\"}\n", Map.of());
+        assertThat(on.sip().enabled()).isTrue();
+        assertThat(on.sip().port()).isEqualTo(5070);
+        assertThat(on.sip().trunks().get(0).transport()).isEqualTo("udp");
+        assertThat(on.sip().trunks().get(0).inbound()).containsEntry("+4930123", "1001");
+        AtriumConfig dev = loader.load(CommandLine.parse("--dev"), Map.of());
+        assertThat(dev.sip().enabled()).isTrue();
+        assertThat(dev.sip().host()).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void badSipSettingsAreReportedByKey() {
+        assertThatThrownBy(() -> load(prodKeys() + "sip:\n  realm: \"a b\"\n  digest_algorithms: [SHA-1]\n"
+                + "  rtp_port_min: 10\n  rtp_port_max: 11\n  trunks:\n    - name: t\n      address: nowhere\n"
+                + "      transport: sctp\n", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("sip.realm 'a b'")
+                .hasMessageContaining("sip.digest_algorithms")
+                .hasMessageContaining("sip.rtp_port_min")
+                .hasMessageContaining("sip.trunks[0].address 'nowhere'")
+                .hasMessageContaining("sip.trunks[0].transport must be udp or tcp");
+    }
+
+    @Test
     void devModeAlwaysBindsLoopback() throws Exception {
         AtriumConfig c = load("http:\n  host: 0.0.0.0\n", Map.of(), "--dev");
         assertThat(c.http().host()).isEqualTo("127.0.0.1");

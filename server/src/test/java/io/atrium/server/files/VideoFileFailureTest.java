@@ -59,8 +59,9 @@ class VideoFileFailureTest {
     private URI serve(FileStorage storage, AtomicLong allocated) {
         Map<String, String> keys = Map.of(TestServer.KEY, TestServer.SECRET);
         Clock clock = Clock.systemUTC();
-        VideoFileService files = new VideoFileService(storage, new VideoFileStore(server.server().database().jdbc()),
-                new FileUrls(keys, 3600, clock), new TokenService(keys, clock), new ApiKeys(keys, clock), 100L * 1024 * 1024, clock);
+        VideoFileStore store = new VideoFileStore(server.server().database().jdbc());
+        VideoFileService files = new VideoFileService(storage, store, new FileUrls(keys, 3600, clock), new TokenService(keys, clock),
+                new ApiKeys(keys, clock), 100L * 1024 * 1024, new StorageQuota(store, Long.MAX_VALUE / 4, Long.MAX_VALUE / 4), clock);
         var allocation = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;

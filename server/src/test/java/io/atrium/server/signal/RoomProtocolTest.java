@@ -256,8 +256,8 @@ class RoomProtocolTest {
         assertError(b.request("join_room", Map.of("sdp", "v=0", "auth_token", "bad")), 401, "invalid auth token: token is not a signed JWT");
         assertError(b.request("join_room", Map.of("auth_token", token)), 400, "invalid request: sdp");
         JsonNode broken = b.request("join_room", Map.of("sdp", "garbage", "auth_token", token));
-        assertThat(broken.at("/error/code").asInt()).isEqualTo(500);
-        assertThat(broken.at("/error/message").asText()).startsWith("join failed: ");
+        assertThat(broken.at("/error/code").asInt()).isEqualTo(400);
+        assertThat(broken.at("/error/message").asText()).startsWith("invalid request: sdp: ");
         assertError(b.request("subscribe_room", Map.of("sdp", "x")), 400, "not in a room");
 
         JavaPeer benPeer = track(new JavaPeer());
@@ -273,7 +273,8 @@ class RoomProtocolTest {
                 "members", List.of(Map.of("id", "ann", "video_mid", "1", "width", 640, "height", 480, "audio_mid", "0"))));
         assertThat(sub.get("sdp").asText()).contains("a=sendonly");
         JsonNode badSub = b.request("subscribe_room", Map.of("sdp", "nope", "members", List.of()));
-        assertThat(badSub.at("/error/message").asText()).startsWith("subscribe failed: ");
+        assertThat(badSub.at("/error/code").asInt()).isEqualTo(400);
+        assertThat(badSub.at("/error/message").asText()).startsWith("invalid request: sdp: ");
         assertError(b.request("subscribe_room", Map.of("sdp", receiver.offer(false), "members", "x")), 400, "invalid request: members");
 
         var rest = server.get("/v1/rooms/" + room + "/members").json();

@@ -107,4 +107,60 @@ class WhipWhepApiTest {
         assertThat(server.server().media().peerCount()).isZero();
         assertThat(server.send("DELETE", location, null, "Bearer " + token).status()).isEqualTo(404);
     }
+
+    static java.net.http.HttpResponse<String> withOrigin(java.net.URI uri, String method, String origin, String body, String... headers)
+            throws Exception {
+        var b = java.net.http.HttpRequest.newBuilder(uri).header("Origin", origin)
+                .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                        : java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return java.net.http.HttpClient.newHttpClient().send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void corsPreflightAndHeadersOnAnswersAndErrors() throws Exception {
+        String origin = "http://127.0.0.1:1";
+        for (String path : new String[] {"/whip/" + room, "/whep/" + room, "/whip/" + room + "/p-1"}) {
+            var pre = withOrigin(server.uri(path), "OPTIONS", origin, null, "Access-Control-Request-Method", "POST",
+                    "Access-Control-Request-Headers", "authorization, content-type");
+            assertThat(pre.statusCode()).as(path).isEqualTo(204);
+            assertThat(pre.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
+            assertThat(pre.headers().firstValue("Access-Control-Allow-Methods").orElse("")).contains("POST").contains("DELETE");
+            assertThat(pre.headers().firstValue("Access-Control-Allow-Headers").orElse("")).contains("Authorization")
+                    .contains("Content-Type");
+        }
+        String token = server.token(room, "");
+        var created = withOrigin(server.uri("/whip/" + room), "POST", origin, client.offer(true),
+                "Content-Type", "application/sdp", "Authorization", "Bearer " + token);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(created.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
+        assertThat(created.headers().firstValue("Access-Control-Expose-Headers").orElse("")).contains("Location")
+                .contains("Link").contains("ETag");
+        assertThat(created.headers().firstValue("ETag").orElse("")).as("RFC 9725 4.3").matches("\"[^\"]+\"");
+        var unauthorized = withOrigin(server.uri("/whip/" + room), "POST", origin, client.offer(true), "Content-Type", "application/sdp");
+        assertThat(unauthorized.statusCode()).isEqualTo(401);
+        assertThat(unauthorized.headers().firstValue("Access-Control-Allow-Origin")).as("errors are readable too").hasValue("*");
+        String location = created.headers().firstValue("Location").orElseThrow();
+        assertThat(server.send("DELETE", location, null, "Bearer " + token).status()).isEqualTo(200);
+    }
+
+    @Test
+    void corsWithAnOriginListAnswersOnlyThoseOrigins() throws Exception {
+        var c = TestServer.config(Db.H2, java.nio.file.Files.createTempDirectory("atrium-cors-"));
+        try (TestServer listed = TestServer.start(new io.atrium.server.config.AtriumConfig(false, c.dataDir(), c.http(),
+                new io.atrium.server.config.AtriumConfig.Rtc(0, null, null, null, null, null, null,
+                        java.util.List.of("https://app.example.com")), c.database(), c.auth()))) {
+            String other = listed.createRoom("cors list");
+            var allowed = withOrigin(listed.uri("/whep/" + other), "OPTIONS", "https://app.example.com", null,
+                    "Access-Control-Request-Method", "POST");
+            assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://app.example.com");
+            assertThat(allowed.headers().firstValue("Vary")).hasValue("Origin");
+            var refused = withOrigin(listed.uri("/whep/" + other), "POST", "https://evil.example", "v=0",
+                    "Content-Type", "application/sdp");
+            assertThat(refused.statusCode()).isEqualTo(401);
+            assertThat(refused.headers().firstValue("Access-Control-Allow-Origin")).as("a page of another origin may not read it").isEmpty();
+        }
+    }
 }

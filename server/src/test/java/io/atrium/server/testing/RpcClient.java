@@ -30,7 +30,14 @@ public final class RpcClient implements AutoCloseable {
     public final CompletableFuture<Integer> closed = new CompletableFuture<>();
 
     public RpcClient(URI uri) {
-        socket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {
+        this(uri, Map.of());
+    }
+
+    /** A client whose upgrade request carries {@code headers} (e.g. a proxy's X-Forwarded-For). */
+    public RpcClient(URI uri, Map<String, String> headers) {
+        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
+        headers.forEach(builder::header);
+        socket = builder.buildAsync(uri, new WebSocket.Listener() {
             private final StringBuilder text = new StringBuilder();
 
             @Override

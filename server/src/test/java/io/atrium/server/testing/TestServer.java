@@ -50,6 +50,11 @@ public final class TestServer implements AutoCloseable {
                 new AtriumConfig.Auth(Map.of(KEY, SECRET), 3600L, 86_400L));
     }
 
+    /** {@code c} with per-address guess limits far above what a contract test's deliberate wrong answers need. */
+    public static AtriumConfig generousLimits(AtriumConfig c) {
+        return c.withHttp(c.http().withLimits(c.http().trustedProxies(), 10_000, 100_000));
+    }
+
     public static TestServer start(Db db) {
         try {
             return new TestServer(config(db, Files.createTempDirectory("atrium-test-")));

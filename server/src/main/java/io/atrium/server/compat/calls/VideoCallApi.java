@@ -9,7 +9,12 @@ import io.atrium.server.auth.ApiKeys;
 import io.atrium.server.auth.AuthException;
 import io.atrium.server.auth.TokenService;
 import io.atrium.server.config.AtriumConfig;
+import io.atrium.server.edge.AttemptGuard;
+import io.atrium.server.edge.ClientAddress;
+import io.atrium.server.edge.RateLimiter;
+import io.atrium.server.edge.TooManyRequests;
 import io.atrium.server.files.FileException;
+import io.atrium.server.files.FileUrls;
 import io.atrium.server.store.VideoFile;
 import io.atrium.server.files.VideoFileService;
 import io.atrium.server.room.MemberState;
@@ -62,11 +67,17 @@ public final class VideoCallApi {
     private final RateLimiter sessionLimit;
     private final RateLimiter tokenLimit;
     private final RateLimiter controlLimit;
+    private final RateLimiter uploadLimit;
     private final VideoFileService files;
+    private final ClientAddress clients;
+    private final AttemptGuard guard;
 
     public VideoCallApi(AtriumConfig config, CallSessionStore sessions, RoomStore rooms, ApiKeys apiKeys,
-                        TokenService tokens, RoomService live, Clock clock, VideoFileService files) {
+                        TokenService tokens, RoomService live, Clock clock, VideoFileService files, ClientAddress clients,
+                        AttemptGuard guard) {
         this.files = files;
+        this.clients = clients;
+        this.guard = guard;
         this.config = config.videoCall();
         this.sessions = sessions;
         this.rooms = rooms;
@@ -77,6 +88,7 @@ public final class VideoCallApi {
         this.sessionLimit = new RateLimiter(this.config.sessionsPerMinute(), clock);
         this.tokenLimit = new RateLimiter(this.config.tokensPerMinute(), clock);
         this.controlLimit = new RateLimiter(this.config.controlsPerMinute(), clock);
+        this.uploadLimit = new RateLimiter(config.files().uploadsPerMinute(), clock);
         live.registerDialect(CallEvents.NAME, new CallEvents());
     }
 
@@ -95,6 +107,9 @@ public final class VideoCallApi {
         r.get(BASE + "/session/{session_id}/screen-shares", wrap(this::screenShares));
         r.post(BASE + "/session/{session_id}/video-file", wrap(this::uploadVideoFile));
         r.get(BASE + "/session/{session_id}/video-files", wrap(this::videoFiles));
+        // playback URLs of shared files live under /api too, so an /api-only proxy passes them (with CORS)
+        r.get(BASE + FileUrls.PATH_PREFIX + "{file_id}", this::serveFile);
+        r.head(BASE + FileUrls.PATH_PREFIX + "{file_id}", this::serveFile);
         // the control center page (web/static/control/); static files have no directory index
         r.get("/control", ctx -> ctx.redirect("/control/index.html" + query(ctx)));
         r.get("/control/", ctx -> ctx.redirect("/control/index.html" + query(ctx)));
@@ -114,8 +129,8 @@ public final class VideoCallApi {
         ctx.header("Access-Control-Allow-Origin", origin);
         ctx.header("Vary", "Origin");
         ctx.header("Access-Control-Allow-Methods", "GET, POST, DELETE");
-        ctx.header("Access-Control-Allow-Headers", "Content-Type, Authorization");
-        ctx.header("Access-Control-Expose-Headers", "Retry-After");
+        ctx.header("Access-Control-Allow-Headers", "Content-Type, Authorization, Range");
+        ctx.header("Access-Control-Expose-Headers", "Retry-After, Content-Range, Accept-Ranges, Content-Length, ETag");
         ctx.header("Access-Control-Max-Age", "600");
     }
 
@@ -128,6 +143,9 @@ public final class VideoCallApi {
         return ctx -> {
             try {
                 ctx.json(endpoint.handle(ctx));
+            } catch (TooManyRequests e) {
+                ctx.header("Retry-After", Long.toString(e.retryAfterSeconds));
+                error(ctx, 429, "RATE_LIMITED", e.getMessage());
             } catch (CallException e) {
                 if (e.retryAfterSeconds > 0) {
                     ctx.header("Retry-After", Long.toString(e.retryAfterSeconds));
@@ -167,7 +185,7 @@ public final class VideoCallApi {
     }
 
     private Object createSession(Context ctx) {
-        limit(sessionLimit, "ip:" + ctx.ip(), "session creations per client");
+        limit(sessionLimit, "ip:" + clients.of(ctx), "session creations per client");
         JsonNode body = body(ctx);
         Optional<String> name = optionalString(body, "name", MAX_SESSION_NAME).filter(n -> !n.isBlank());
         CallSession s = sessions.create(name.orElse("Video call"), name.orElse(null));
@@ -320,8 +338,10 @@ public final class VideoCallApi {
 
     /**
      * {@code POST …/video-file}: the caller's participant or control token for the session names the
-     * uploader ({@code uploaded_by}); the file is streamed to storage (docs/API.md, video files) and
-     * everyone in the session gets {@code video_file_shared}.
+     * uploader ({@code uploaded_by}) and must allow sharing (a control or host token, or a participant
+     * that may publish; viewers get 403 FORBIDDEN); {@code files.uploads_per_minute} per session (429);
+     * the file is streamed to storage within the quotas (docs/API.md, video files; 413) and everyone in
+     * the session gets {@code video_file_shared}.
      */
     private Object uploadVideoFile(Context ctx) {
         CallSession s = activeSession(ctx);
@@ -330,14 +350,22 @@ public final class VideoCallApi {
             throw new CallException(401, "UNAUTHORIZED", "send the participant or control token of this session as"
                     + " Authorization: Bearer <token>", 0);
         }
+        String client = clients.of(ctx);
+        guard.admit(client);
         AccessToken caller;
         try {
             caller = tokens.verify(header.substring(7).trim(), Optional.of(s.id()));
         } catch (AuthException e) {
+            guard.failed(client);
             throw new CallException(401, "UNAUTHORIZED", "invalid token: " + e.getMessage(), 0);
         }
+        if (!caller.admin() && !caller.grants().publish()) {
+            throw new CallException(403, "FORBIDDEN", "this token may not share files in the session (a control or host"
+                    + " token, or a participant that may publish, is needed)", 0);
+        }
+        limit(uploadLimit, "uploads:" + s.id(), "video file uploads per session");
         VideoFile file = files.upload(ctx, s.id(), caller.identity());
-        Map<String, Object> info = files.describe(file);
+        Map<String, Object> info = files.describe(file, base(ctx) + BASE);
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("session_id", s.id().toString());
         event.put("file", info);
@@ -347,7 +375,19 @@ public final class VideoCallApi {
 
     private Object videoFiles(Context ctx) {
         CallSession s = session(ctx);
-        return Map.of("files", files.list(s.id()).stream().map(files::describe).toList());
+        String base = base(ctx) + BASE;
+        return Map.of("files", files.list(s.id()).stream().map(f -> files.describe(f, base)).toList());
+    }
+
+    /** A playback URL of a shared file (signed, or with a token of its session); errors in 003's shape. */
+    private void serveFile(Context ctx) {
+        try {
+            UUID id = parseUuid(ctx.pathParam("file_id"))
+                    .orElseThrow(() -> new FileException(FileException.Kind.NOT_FOUND, "no such file"));
+            files.serve(ctx, id);
+        } catch (FileException e) {
+            error(ctx, e.kind().status(), e.kind().code(), e.getMessage());
+        }
     }
 
     // ---- shapes ----
@@ -398,11 +438,13 @@ public final class VideoCallApi {
     }
 
     private String joinUrl(Context ctx, UUID room, String token) {
+        return base(ctx) + "/room.html?room=" + room + "#token=" + token;
+    }
+
+    /** Where clients reach Atrium: {@code video_call.public_url}, else the scheme and host of the request; no trailing slash. */
+    private String base(Context ctx) {
         String base = config.publicUrl().isEmpty() ? ctx.scheme() + "://" + ctx.host() : config.publicUrl();
-        if (base.endsWith("/")) {
-            base = base.substring(0, base.length() - 1);
-        }
-        return base + "/room.html?room=" + room + "#token=" + token;
+        return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     }
 
     private Presets.Preset preset(JsonNode body) {
@@ -424,6 +466,8 @@ public final class VideoCallApi {
             throw CallException.unauthorized("a control token of this session (Authorization: Bearer <token>) or the"
                     + " API credentials are required");
         }
+        String client = clients.of(ctx);
+        guard.admit(client); // a guessed credential counts against the address (docs/SECURITY.md, finding 9)
         if (header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             try {
                 AccessToken t = tokens.verify(header.substring(7).trim(), Optional.of(session));
@@ -438,6 +482,7 @@ public final class VideoCallApi {
         try {
             apiKeys.authenticate(header);
         } catch (AuthException e) {
+            guard.failed(client);
             throw CallException.unauthorized("invalid or expired token: a control token of this session or the API"
                     + " credentials are required");
         }

@@ -4,6 +4,9 @@ import io.atrium.server.auth.Secrets;
 import io.atrium.server.compat.EventParams;
 import io.atrium.server.compat.live.LiveStreams.LiveException;
 import io.atrium.server.config.Compat;
+import io.atrium.server.edge.AttemptGuard;
+import io.atrium.server.edge.ClientAddress;
+import io.atrium.server.edge.TooManyRequests;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Clock;
@@ -17,8 +20,10 @@ import org.slf4j.LoggerFactory;
  * Contract 000 at its root paths: {@code POST /verify-passcode}, {@code /create-stream},
  * {@code /join-stream-as-speaker}, {@code /join-stream-as-viewer}, {@code /viewer-connected-to-player},
  * {@code /raise-hand}, {@code /remove-speaker}, {@code /send-speaker-invite} and {@code /delete-stream}.
- * Every request is checked against the configured passcode first; errors are
- * {@code {"error": {"message", "explanation"}}} with the texts of docs/CONTRACTS.md.
+ * Every request is checked against the configured passcode first (a wrong one counts against the
+ * client address in the shared {@link AttemptGuard}: past its limit, 429 "too many requests" with
+ * {@code Retry-After}); errors are {@code {"error": {"message", "explanation"}}} with the texts of
+ * docs/CONTRACTS.md.
  */
 public final class LiveStreamApi {
 
@@ -28,9 +33,13 @@ public final class LiveStreamApi {
     private final Compat.Live config;
     private final Instant expiry;
     private final Clock clock;
+    private final ClientAddress clients;
+    private final AttemptGuard guard;
 
-    public LiveStreamApi(LiveStreams streams, Compat.Live config, Clock clock) {
+    public LiveStreamApi(LiveStreams streams, Compat.Live config, Clock clock, ClientAddress clients, AttemptGuard guard) {
         this.streams = streams;
+        this.clients = clients;
+        this.guard = guard;
         this.config = config;
         this.expiry = config.expiry();
         this.clock = clock;
@@ -80,15 +89,29 @@ public final class LiveStreamApi {
     }
 
     private void handle(Context ctx, Endpoint endpoint) {
+        String client = clients.of(ctx);
         try {
-            checkPasscode(ctx.header("Authorization"));
+            guard.admit(client);
+            try {
+                checkPasscode(ctx.header("Authorization"));
+            } catch (LiveException e) {
+                guard.failed(client);
+                throw e;
+            }
             ctx.status(200).json(endpoint.run(EventParams.of(ctx)));
         } catch (LiveException e) {
-            Map<String, Object> error = new LinkedHashMap<>();
-            error.put("message", e.getMessage());
-            error.put("explanation", e.explanation);
-            ctx.status(e.status).json(Map.of("error", error));
+            error(ctx, e.status, e.getMessage(), e.explanation);
+        } catch (TooManyRequests e) {
+            ctx.header("Retry-After", Long.toString(e.retryAfterSeconds));
+            error(ctx, 429, "too many requests", "Too many requests from this address: " + e.getMessage() + ".");
         }
+    }
+
+    private static void error(Context ctx, int status, String message, String explanation) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("message", message);
+        error.put("explanation", explanation);
+        ctx.status(status).json(Map.of("error", error));
     }
 
     private void checkPasscode(String header) {

@@ -38,6 +38,8 @@ import org.slf4j.LoggerFactory;
 public final class Meetings implements RoomListener {
 
     static final int MAX_ATTEMPTS = 100;
+    /** The longest meeting id: 15 digits stay exact as a JSON number in every client (below 2^53). */
+    public static final int MAX_DIGITS = 15;
     private static final Logger log = LoggerFactory.getLogger(Meetings.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -104,7 +106,7 @@ public final class Meetings implements RoomListener {
                 }
                 if (room == null) {
                     Room created = rooms.create(new RoomSpec("Meeting " + id, RoomSpec.PasswordChange.KEEP, null, false, false,
-                            true, List.of()));
+                            true, List.of()), Room.MEETINGS);
                     room = created.uuid();
                 }
                 try {
@@ -215,11 +217,15 @@ public final class Meetings implements RoomListener {
         return tokens.mint(signingKey, meeting.room(), identity, name, Optional.empty(), admin, grants, ttlSeconds).token();
     }
 
+    /**
+     * {@code digits} random decimal digits, the first never 0: contract 001 shows the id as a JSON number
+     * ({@code { meeting_id : 123456 }}), and a number cannot keep a leading zero.
+     */
     static String randomId(int digits) {
-        long bound = 1;
-        for (int i = 0; i < digits; i++) {
-            bound *= 10;
+        long low = 1;
+        for (int i = 1; i < digits; i++) {
+            low *= 10;
         }
-        return String.format("%0" + digits + "d", RANDOM.nextLong(bound));
+        return Long.toString(low + RANDOM.nextLong(low * 10 - low)); // 1-9 for one digit
     }
 }

@@ -8,6 +8,9 @@ import io.atrium.server.auth.Secrets;
 import io.atrium.server.compat.EventParams;
 import io.atrium.server.compat.meetings.Meetings.MeetingException;
 import io.atrium.server.config.Compat;
+import io.atrium.server.edge.AttemptGuard;
+import io.atrium.server.edge.ClientAddress;
+import io.atrium.server.edge.TooManyRequests;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.Map;
@@ -19,7 +22,10 @@ import org.slf4j.LoggerFactory;
  * Contract 001: {@code POST /admin/create}, {@code /admin/join}, {@code /user/enter-waiting-room} and
  * {@code /user/join}. Errors are bare JSON strings ({@code "Error: Missing meeting_id"}); every
  * response, errors and CORS preflights included, carries {@code Access-Control-Allow-Origin: *}.
- * The admin endpoints need the server's API credentials or the configured admin passcode.
+ * The admin endpoints need the server's API credentials or the configured admin passcode. A wrong
+ * passcode, an unknown meeting id or an identity that may not join counts against the client address
+ * in the shared {@link AttemptGuard}; past its limit every request from it gets 429
+ * {@code "Error: too many requests …"} with {@code Retry-After}, and nothing is stored.
  */
 public final class MeetingsApi {
 
@@ -31,9 +37,13 @@ public final class MeetingsApi {
     private final Meetings meetings;
     private final ApiKeys apiKeys;
     private final Compat.Meetings config;
+    private final ClientAddress clients;
+    private final AttemptGuard guard;
 
-    public MeetingsApi(Meetings meetings, ApiKeys apiKeys, Compat.Meetings config) {
+    public MeetingsApi(Meetings meetings, ApiKeys apiKeys, Compat.Meetings config, ClientAddress clients, AttemptGuard guard) {
         this.meetings = meetings;
+        this.clients = clients;
+        this.guard = guard;
         this.apiKeys = apiKeys;
         this.config = config;
     }
@@ -50,7 +60,7 @@ public final class MeetingsApi {
         r.post("/admin/create", ctx -> handle(ctx, p -> {
             requireAdmin(ctx);
             Optional<Integer> digits = p.get("n_digits").map(MeetingsApi::digits);
-            return Map.of("meeting_id", meetings.create(digits));
+            return Map.of("meeting_id", Long.parseLong(meetings.create(digits))); // a number, as the document shows
         }));
         r.post("/admin/join", ctx -> handle(ctx, p -> {
             requireAdmin(ctx);
@@ -79,9 +89,17 @@ public final class MeetingsApi {
     }
 
     private void handle(Context ctx, Endpoint endpoint) throws JsonProcessingException {
+        String client = clients.of(ctx);
         try {
+            guard.admit(client);
             ctx.status(200).json(endpoint.run(EventParams.of(ctx)));
+        } catch (TooManyRequests e) {
+            ctx.header("Retry-After", Long.toString(e.retryAfterSeconds));
+            ctx.status(429).contentType("application/json").result(JSON.writeValueAsString("Error: " + e.getMessage()));
         } catch (MeetingException e) {
+            if (e.status == 403 || e.status == 404) {
+                guard.failed(client); // a wrong passcode, meeting id or identity: a guess
+            }
             ctx.status(e.status).contentType("application/json").result(JSON.writeValueAsString(e.getMessage()));
         } catch (RuntimeException e) {
             log.error("{} failed", ctx.path(), e);
@@ -110,13 +128,13 @@ public final class MeetingsApi {
     private static int digits(String value) {
         try {
             int n = Integer.parseInt(value.trim());
-            if (n >= 1 && n <= 18) {
+            if (n >= 1 && n <= Meetings.MAX_DIGITS) {
                 return n;
             }
         } catch (NumberFormatException e) {
             // refused below
         }
-        throw new MeetingException(400, "Error: n_digits must be an integer from 1 to 18");
+        throw new MeetingException(400, "Error: n_digits must be an integer from 1 to " + Meetings.MAX_DIGITS);
     }
 
     private static Optional<String> name(EventParams p) {

@@ -1,0 +1,414 @@
+package io.atrium.server.sip;
+
+import io.atrium.server.config.AtriumConfig;
+import io.atrium.server.store.User;
+import java.text.ParseException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import gov.nist.javax.sip.SipStackExt;
+import gov.nist.javax.sip.clientauthutils.AuthenticationHelper;
+import javax.sip.ClientTransaction;
+import javax.sip.Dialog;
+import javax.sip.InvalidArgumentException;
+import javax.sip.ListeningPoint;
+import javax.sip.RequestEvent;
+import javax.sip.ResponseEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.SipException;
+import javax.sip.SipProvider;
+import javax.sip.address.Address;
+import javax.sip.address.SipURI;
+import javax.sip.header.CSeqHeader;
+import javax.sip.header.CallIdHeader;
+import javax.sip.header.ContactHeader;
+import javax.sip.header.ContentTypeHeader;
+import javax.sip.header.FromHeader;
+import javax.sip.header.ToHeader;
+import javax.sip.header.ViaHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Calls between extensions, as a back-to-back user agent: Atrium answers the caller's INVITE itself
+ * and sends its own INVITE to every registered phone of the callee (fork). The first 2xx wins; the
+ * other branches get CANCEL (or BYE if they answered too late). Busy (486), decline (603, any 6xx) and
+ * no answer within {@code sip.ring_timeout_seconds} (408) go back to the caller. Both SDPs are pointed
+ * at {@link RtpRelay} legs, so all media passes through Atrium. Each call has a UUID {@code call_id},
+ * sent as {@value #CALL_ID_HEADER} on the INVITEs to the callee and on the caller's 180/200.
+ */
+final class B2bua {
+
+    static final String CALL_ID_HEADER = "X-Atrium-Call-Id";
+    private static final Logger log = LoggerFactory.getLogger("atrium.sip.calls");
+
+    private final AtriumConfig.Sip config;
+    private final SipFactories sip;
+    private final SipProvider provider;
+    private final RtpRelay relay;
+    private final ScheduledExecutorService timer;
+    private final Clock clock;
+    private final Map<String, Call> byCallerCallId = new ConcurrentHashMap<>();
+    private final AuthenticationHelper trunkAuth;
+
+    B2bua(AtriumConfig.Sip config, SipFactories sip, SipProvider provider, RtpRelay relay,
+          ScheduledExecutorService timer, Clock clock, TrunkCredentials credentials, SipStackExt stack) {
+        this.trunkAuth = stack == null ? null : stack.getAuthenticationHelper(credentials, sip.headers());
+        this.config = config;
+        this.sip = sip;
+        this.provider = provider;
+        this.relay = relay;
+        this.timer = timer;
+        this.clock = clock;
+    }
+
+    /** The calls now ringing or answered. */
+    List<CallInfo> active() {
+        return byCallerCallId.values().stream().map(Call::info).toList();
+    }
+
+    /**
+     * A new INVITE from {@code caller} (its display name and extension) to {@code number}, forking to
+     * {@code targets} (contact URIs); none: answer {@code unreachable}.
+     */
+    void invite(RequestEvent event, String callerName, String callerNumber, String number, List<String> targets,
+                int unreachable) throws SipException, ParseException, InvalidArgumentException {
+        Request request = event.getRequest();
+        ServerTransaction st = serverTransaction(event);
+        if (targets.isEmpty()) {
+            st.sendResponse(sip.messages().createResponse(unreachable, request));
+            return;
+        }
+        Sdp offer = Sdp.parse(request.getRawContent());
+        if (offer == null) {
+            st.sendResponse(sip.messages().createResponse(Response.NOT_ACCEPTABLE_HERE, request));
+            return;
+        }
+        st.sendResponse(sip.messages().createResponse(Response.TRYING, request));
+        Dialog aDialog = provider.getNewDialog(st);
+        RtpRelay.Leg aLeg = relay.allocate();
+        RtpRelay.Leg bLeg = relay.allocate();
+        aLeg.remote(offer.address(), offer.audioPort());
+        relay.connect(aLeg, bLeg);
+        Call call = new Call(callerNumber, number, clock.instant(), request, st, aDialog,
+                Long.toHexString(Double.doubleToLongBits(Math.random())), aLeg, bLeg);
+        aDialog.setApplicationData(call);
+        byCallerCallId.put(callId(request), call);
+        log.info("call {}: {} -> {} forks to {} phone(s)", call.id, callerNumber, number, targets.size());
+        synchronized (call) {
+            byte[] sdp = offer.pointedAt(config.publicAddress(), bLeg.port());
+            call.bSdp = sdp;
+            for (String target : targets) {
+                Call.Branch b = new Call.Branch(call, target);
+                call.branches.add(b);
+                try {
+                    Request invite = branchInvite(call, callerName, callerNumber, number, target, sdp);
+                    b.invite = provider.getNewClientTransaction(invite);
+                    b.invite.setApplicationData(b);
+                    b.dialog = provider.getNewDialog(b.invite);
+                    b.dialog.setApplicationData(b);
+                    b.invite.sendRequest();
+                } catch (SipException | ParseException | RuntimeException e) {
+                    log.info("call {}: cannot reach {}: {}", call.id, target, e.toString());
+                    b.done = true;
+                    b.status = Response.TEMPORARILY_UNAVAILABLE;
+                }
+            }
+            call.ringTimer = timer.schedule(() -> ringTimeout(call), config.ringTimeoutSeconds(), TimeUnit.SECONDS);
+            finishIfAllFailed(call);
+        }
+    }
+
+    private Request branchInvite(Call call, String callerName, String callerNumber, String number, String target,
+                                 byte[] sdp) throws ParseException, InvalidArgumentException {
+        SipURI uri = (SipURI) sip.addresses().createURI(target);
+        String transport = uri.getTransportParam() == null ? ListeningPoint.UDP : uri.getTransportParam().toLowerCase(Locale.ROOT);
+        Address fromAddress = sip.addresses().createAddress(sip.addresses().createSipURI(callerNumber, config.publicAddress()));
+        if (callerName != null && !callerName.isEmpty()) {
+            fromAddress.setDisplayName(callerName);
+        }
+        FromHeader from = sip.headers().createFromHeader(fromAddress, Long.toHexString(Double.doubleToLongBits(Math.random())));
+        ToHeader to = sip.headers().createToHeader(sip.addresses().createAddress(
+                sip.addresses().createSipURI(number, config.publicAddress())), null);
+        ViaHeader via = sip.headers().createViaHeader(config.publicAddress(), config.port(), transport, null);
+        Request invite = sip.messages().createRequest(uri, Request.INVITE, provider.getNewCallId(),
+                sip.headers().createCSeqHeader(1L, Request.INVITE), from, to, List.of(via),
+                sip.headers().createMaxForwardsHeader(70), sdpType(), sdp);
+        invite.addHeader(contact(transport));
+        invite.addHeader(sip.headers().createHeader(CALL_ID_HEADER, call.id.toString()));
+        return invite;
+    }
+
+    /** A response from one of the callee's phones (or a trunk) to Atrium's INVITE. */
+    void response(ResponseEvent event) throws SipException, InvalidArgumentException, ParseException {
+        Response response = event.getResponse();
+        CSeqHeader cseq = (CSeqHeader) response.getHeader(CSeqHeader.NAME);
+        if (!Request.INVITE.equals(cseq.getMethod())) {
+            return;
+        }
+        ClientTransaction ct = event.getClientTransaction();
+        Call.Branch b = ct != null ? (Call.Branch) ct.getApplicationData()
+                : event.getDialog() != null ? (Call.Branch) event.getDialog().getApplicationData() : null;
+        if (b == null) {
+            return;
+        }
+        int status = response.getStatusCode();
+        Call call = b.call;
+        synchronized (call) {
+            if (status < 200) {
+                b.provisional = true;
+                if (b.cancelPending) {
+                    cancel(b);
+                } else if (status >= 180 && !call.ringingSent && call.state == Call.State.RINGING) {
+                    call.ringingSent = true;
+                    call.aTransaction.sendResponse(toCaller(call, Response.RINGING, null));
+                }
+            } else if (status < 300) {
+                Dialog d = event.getDialog() != null ? event.getDialog() : b.dialog;
+                d.sendAck(d.createAck(cseq.getSeqNumber()));
+                if (ct == null && b == call.winner) {
+                    return; // a retransmitted 200: ACKed again above
+                }
+                b.done = true;
+                b.status = status;
+                if (call.state != Call.State.RINGING) {
+                    bye(d);
+                    return;
+                }
+                answered(call, b, Sdp.parse(response.getRawContent()));
+            } else if ((status == Response.UNAUTHORIZED || status == Response.PROXY_AUTHENTICATION_REQUIRED)
+                    && ct != null && !b.authenticated && trunkAuth != null && call.state == Call.State.RINGING
+                    && authenticate(b, response, ct)) {
+                return; // the INVITE went again with credentials
+            } else {
+                b.done = true;
+                b.status = status;
+                if (status >= 600 && call.state == Call.State.RINGING) {
+                    fail(call, status);
+                } else {
+                    finishIfAllFailed(call);
+                }
+            }
+        }
+    }
+
+    /** A trunk challenged Atrium's INVITE: send it again with the trunk's credentials, once. */
+    private boolean authenticate(Call.Branch b, Response challenge, ClientTransaction ct) {
+        try {
+            ClientTransaction again = trunkAuth.handleChallenge(challenge, ct, provider, 5);
+            b.authenticated = true;
+            b.invite = again;
+            again.setApplicationData(b);
+            b.dialog = provider.getNewDialog(again);
+            b.dialog.setApplicationData(b);
+            again.sendRequest();
+            return true;
+        } catch (SipException | RuntimeException e) {
+            log.info("call {}: no credentials for {}: {}", b.call.id, b.target, e.toString());
+            return false;
+        }
+    }
+
+    private void answered(Call call, Call.Branch winner, Sdp answer) throws SipException, InvalidArgumentException, ParseException {
+        call.winner = winner;
+        call.state = Call.State.ANSWERED;
+        call.answeredAt = clock.instant();
+        call.ringTimer.cancel(false);
+        if (answer != null) {
+            call.bLeg.remote(answer.address(), answer.audioPort());
+        }
+        for (Call.Branch other : call.branches) {
+            if (other != winner && !other.done) {
+                cancel(other);
+            }
+        }
+        byte[] sdp = answer == null ? null : answer.pointedAt(config.publicAddress(), call.aLeg.port());
+        call.aSdp = sdp;
+        call.aTransaction.sendResponse(toCaller(call, Response.OK, sdp));
+        log.info("call {}: answered by {}", call.id, winner.target);
+    }
+
+    /** A response to the caller's INVITE, with Atrium's To tag, Contact and the call id. */
+    private Response toCaller(Call call, int status, byte[] sdp) throws ParseException {
+        Response r = sdp == null ? sip.messages().createResponse(status, call.aInvite)
+                : sip.messages().createResponse(status, call.aInvite, sdpType(), sdp);
+        ((ToHeader) r.getHeader(ToHeader.NAME)).setTag(call.aTag);
+        String transport = ((ViaHeader) call.aInvite.getHeader(ViaHeader.NAME)).getTransport().toLowerCase(Locale.ROOT);
+        r.addHeader(contact(transport));
+        r.addHeader(sip.headers().createHeader(CALL_ID_HEADER, call.id.toString()));
+        return r;
+    }
+
+    /** CANCEL from the caller: 200 to it, 487 to the INVITE, CANCEL to every branch. */
+    void cancel(RequestEvent event) throws SipException, InvalidArgumentException, ParseException {
+        Request request = event.getRequest();
+        ServerTransaction st = serverTransaction(event);
+        Call call = byCallerCallId.get(callId(request));
+        if (call == null) {
+            st.sendResponse(sip.messages().createResponse(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, request));
+            return;
+        }
+        st.sendResponse(sip.messages().createResponse(Response.OK, request));
+        synchronized (call) {
+            if (call.state == Call.State.RINGING) {
+                log.info("call {}: cancelled by the caller", call.id);
+                fail(call, Response.REQUEST_TERMINATED);
+            }
+        }
+    }
+
+    /** BYE from either side of an answered call: 200 to it, BYE to the other side. */
+    void bye(RequestEvent event) throws SipException, InvalidArgumentException, ParseException {
+        Request request = event.getRequest();
+        ServerTransaction st = serverTransaction(event);
+        Dialog d = event.getDialog();
+        Object data = d == null ? null : d.getApplicationData();
+        Call call = data instanceof Call c ? c : data instanceof Call.Branch b ? b.call : null;
+        if (call == null) {
+            st.sendResponse(sip.messages().createResponse(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, request));
+            return;
+        }
+        st.sendResponse(sip.messages().createResponse(Response.OK, request));
+        synchronized (call) {
+            if (call.state == Call.State.ANSWERED) {
+                log.info("call {}: hung up by {}", call.id, data instanceof Call ? "the caller" : "the callee");
+                bye(data instanceof Call ? call.winner.dialog : call.aDialog);
+            }
+            end(call);
+        }
+    }
+
+    /**
+     * An in-dialog re-INVITE (a session refresh or hold): answered with the SDP that side already has,
+     * since its media keeps going to the same relay leg; unknown dialogs get 481.
+     */
+    void reinvite(RequestEvent event) throws SipException, InvalidArgumentException, ParseException {
+        Request request = event.getRequest();
+        ServerTransaction st = serverTransaction(event);
+        Object data = event.getDialog() == null ? null : event.getDialog().getApplicationData();
+        Call call = data instanceof Call c ? c : data instanceof Call.Branch b ? b.call : null;
+        byte[] sdp = null;
+        if (call != null) {
+            synchronized (call) {
+                sdp = call.state != Call.State.ANSWERED ? null : data instanceof Call ? call.aSdp : call.bSdp;
+            }
+        }
+        if (sdp == null) {
+            st.sendResponse(sip.messages().createResponse(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, request));
+            return;
+        }
+        Response ok = sip.messages().createResponse(Response.OK, request, sdpType(), sdp);
+        ok.addHeader(contact(((ViaHeader) request.getHeader(ViaHeader.NAME)).getTransport().toLowerCase(Locale.ROOT)));
+        st.sendResponse(ok);
+    }
+
+    /** A branch whose INVITE got no answer at all from the phone. */
+    void timeout(ClientTransaction ct) throws SipException, InvalidArgumentException, ParseException {
+        if (ct == null || !(ct.getApplicationData() instanceof Call.Branch b)) {
+            return;
+        }
+        synchronized (b.call) {
+            b.done = true;
+            b.status = Response.REQUEST_TIMEOUT;
+            finishIfAllFailed(b.call);
+        }
+    }
+
+    private void ringTimeout(Call call) {
+        synchronized (call) {
+            if (call.state == Call.State.RINGING) {
+                log.info("call {}: no answer in {} s", call.id, config.ringTimeoutSeconds());
+                try {
+                    fail(call, Response.REQUEST_TIMEOUT);
+                } catch (SipException | InvalidArgumentException | ParseException e) {
+                    log.warn("call {}: ending after the ring timeout: {}", call.id, e.toString());
+                }
+            }
+        }
+    }
+
+    private void finishIfAllFailed(Call call) throws SipException, InvalidArgumentException, ParseException {
+        if (call.state != Call.State.RINGING || call.branches.stream().anyMatch(b -> !b.done)) {
+            return;
+        }
+        boolean busy = call.branches.stream().anyMatch(b -> b.status == Response.BUSY_HERE);
+        fail(call, busy ? Response.BUSY_HERE : call.branches.stream().mapToInt(b -> b.status).min().orElse(Response.TEMPORARILY_UNAVAILABLE));
+    }
+
+    /** Ends a ringing call: CANCEL to open branches, {@code status} to the caller. */
+    private void fail(Call call, int status) throws SipException, InvalidArgumentException, ParseException {
+        for (Call.Branch b : call.branches) {
+            if (!b.done) {
+                cancel(b);
+            }
+        }
+        call.aTransaction.sendResponse(toCaller(call, status, null));
+        log.info("call {}: ended with {}", call.id, status);
+        end(call);
+    }
+
+    private void end(Call call) {
+        if (call.state == Call.State.ENDED) {
+            return;
+        }
+        call.state = Call.State.ENDED;
+        if (call.ringTimer != null) {
+            call.ringTimer.cancel(false);
+        }
+        call.aLeg.close();
+        call.bLeg.close();
+        byCallerCallId.remove(callId(call.aInvite));
+    }
+
+    /** CANCEL for a branch; before its first provisional response it waits for one (RFC 3261 9.1). */
+    private void cancel(Call.Branch b) {
+        if (b.done) {
+            return;
+        }
+        if (!b.provisional) {
+            b.cancelPending = true;
+            return;
+        }
+        try {
+            provider.getNewClientTransaction(b.invite.createCancel()).sendRequest();
+        } catch (SipException e) {
+            log.debug("CANCEL to {}: {}", b.target, e.toString());
+        }
+        b.cancelPending = false;
+    }
+
+    private void bye(Dialog d) {
+        try {
+            ClientTransaction ct = provider.getNewClientTransaction(d.createRequest(Request.BYE));
+            d.sendRequest(ct);
+        } catch (SipException e) {
+            log.debug("BYE: {}", e.toString());
+        }
+    }
+
+    private ContactHeader contact(String transport) throws ParseException {
+        SipURI uri = sip.addresses().createSipURI("atrium", config.publicAddress());
+        uri.setPort(config.port());
+        uri.setTransportParam(transport);
+        return sip.headers().createContactHeader(sip.addresses().createAddress(uri));
+    }
+
+    private ContentTypeHeader sdpType() throws ParseException {
+        return sip.headers().createContentTypeHeader("application", "sdp");
+    }
+
+    private ServerTransaction serverTransaction(RequestEvent event) throws SipException {
+        return event.getServerTransaction() != null ? event.getServerTransaction()
+                : provider.getNewServerTransaction(event.getRequest());
+    }
+
+    private static String callId(Request r) {
+        return ((CallIdHeader) r.getHeader(CallIdHeader.NAME)).getCallId();
+    }
+}

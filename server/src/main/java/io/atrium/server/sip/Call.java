@@ -1,0 +1,78 @@
+package io.atrium.server.sip;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ScheduledFuture;
+import javax.sip.ClientTransaction;
+import javax.sip.Dialog;
+import javax.sip.ServerTransaction;
+import javax.sip.message.Request;
+
+/**
+ * One call through the B2BUA: the caller's leg (A: the INVITE Atrium answers) and the forked legs to
+ * the callee's phones (B branches), the winner among them, and the relay legs carrying the media.
+ * Every field is guarded by the call's monitor; {@link B2bua} changes it.
+ */
+final class Call {
+
+    enum State { RINGING, ANSWERED, ENDED }
+
+    /** One INVITE Atrium sent to one of the callee's phones (or to a trunk). */
+    static final class Branch {
+        final Call call;
+        final String target;
+        ClientTransaction invite;
+        Dialog dialog;
+        boolean provisional;
+        boolean cancelPending;
+        boolean authenticated;
+        boolean done;
+        int status;
+
+        Branch(Call call, String target) {
+            this.call = call;
+            this.target = target;
+        }
+    }
+
+    final UUID id = UUID.randomUUID();
+    final String from;
+    final String to;
+    final Instant startedAt;
+    final Request aInvite;
+    final ServerTransaction aTransaction;
+    final Dialog aDialog;
+    final String aTag;
+    final RtpRelay.Leg aLeg;
+    final RtpRelay.Leg bLeg;
+    final List<Branch> branches = new ArrayList<>();
+    State state = State.RINGING;
+    Instant answeredAt;
+    Branch winner;
+    boolean ringingSent;
+    /** The SDP Atrium sent to the caller (in its 200) and to the callee's phones (in the INVITEs). */
+    byte[] aSdp;
+    byte[] bSdp;
+    ScheduledFuture<?> ringTimer;
+
+    Call(String from, String to, Instant startedAt, Request aInvite, ServerTransaction aTransaction, Dialog aDialog,
+         String aTag, RtpRelay.Leg aLeg, RtpRelay.Leg bLeg) {
+        this.from = from;
+        this.to = to;
+        this.startedAt = startedAt;
+        this.aInvite = aInvite;
+        this.aTransaction = aTransaction;
+        this.aDialog = aDialog;
+        this.aTag = aTag;
+        this.aLeg = aLeg;
+        this.bLeg = bLeg;
+    }
+
+    /** What the REST API lists. */
+    synchronized CallInfo info() {
+        return new CallInfo(id, from, to, state.name().toLowerCase(java.util.Locale.ROOT), startedAt, answeredAt,
+                aLeg.packets(), bLeg.packets());
+    }
+}

@@ -1,0 +1,119 @@
+package io.atrium.server.sip;
+
+import io.atrium.server.auth.SipDigests;
+import io.atrium.server.store.SipAccount;
+import io.atrium.server.store.UserStore;
+import java.text.ParseException;
+import io.atrium.server.config.AtriumConfig;
+import java.time.Clock;
+import java.util.List;
+import java.util.ListIterator;
+import java.util.Locale;
+import java.util.Optional;
+import javax.sip.header.AuthorizationHeader;
+import javax.sip.header.WWWAuthenticateHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+
+/**
+ * Digest authentication of requests from phones (RFC 3261 22.4, RFC 8760): challenges with the
+ * algorithms of {@code sip.digest_algorithms} (SHA-256 and MD5, most preferred first, qop=auth), checks a response against the stored HA1 of the user's
+ * realm, and counts failures per source address in an {@link AuthLimiter}. A wrong password and an
+ * unknown user get the same answer.
+ */
+final class DigestAuthenticator {
+
+    /** What became of a request. */
+    sealed interface Result {
+    }
+
+    /** Authenticated as this account. */
+    record Ok(SipAccount account) implements Result {
+    }
+
+    /** Answer 401 with fresh challenges; {@code stale}: the nonce was good but old. */
+    record Challenge(boolean stale) implements Result {
+    }
+
+    /** Answer 403 with this reason. */
+    record Refused(String reason) implements Result {
+    }
+
+    static final String BAD_CREDENTIALS = "Bad credentials";
+    static final String RATE_LIMITED = "Too many failed authentications";
+
+    private final UserStore users;
+    private final String realm;
+    private final SipFactories sip;
+    private final List<String> offered;
+    private final Nonces nonces;
+    private final AuthLimiter limiter;
+
+    DigestAuthenticator(UserStore users, AtriumConfig.Sip config, SipFactories sip, Clock clock) {
+        this.users = users;
+        this.realm = config.realm();
+        this.offered = config.digestAlgorithms();
+        this.sip = sip;
+        this.nonces = new Nonces(clock);
+        this.limiter = new AuthLimiter(config.authFailuresPerMinute(), clock);
+    }
+
+    Result authenticate(Request request, String source) {
+        if (limiter.blocked(source)) {
+            return new Refused(RATE_LIMITED);
+        }
+        AuthorizationHeader h = credentials(request);
+        if (h == null || h.getUsername() == null || h.getResponse() == null) {
+            return new Challenge(false);
+        }
+        String algorithm = h.getAlgorithm() == null ? SipDigests.MD5 : h.getAlgorithm().toUpperCase(Locale.ROOT);
+        if (!offered.contains(algorithm)) {
+            return new Challenge(false);
+        }
+        Nonces.State nonce = nonces.check(h.getNonce());
+        if (nonce == Nonces.State.STALE) {
+            return new Challenge(true);
+        }
+        Optional<SipAccount> account = users.sipAccount(h.getUsername(), realm);
+        String ha1 = account.map(a -> a.ha1ByAlgorithm().get(algorithm)).orElse(null);
+        String uri = h.getParameter("uri") != null ? h.getParameter("uri") : String.valueOf(h.getURI());
+        String qop = h.getQop();
+        if (nonce == Nonces.State.VALID && ha1 != null && SipDigests.equal(SipDigests.response(algorithm, ha1,
+                request.getMethod(), uri, h.getNonce(), h.getParameter("nc"), h.getCNonce(), qop), h.getResponse())) {
+            return new Ok(account.get());
+        }
+        limiter.failed(source);
+        return new Refused(BAD_CREDENTIALS);
+    }
+
+    /** Adds one WWW-Authenticate per offered algorithm, most preferred first (RFC 8760 2.4). */
+    void challenge(Response response, boolean stale) {
+        String nonce = nonces.issue();
+        try {
+            for (String algorithm : offered) {
+                WWWAuthenticateHeader w = sip.headers().createWWWAuthenticateHeader("Digest");
+                w.setRealm(realm);
+                w.setNonce(nonce);
+                w.setAlgorithm(algorithm);
+                w.setQop("auth");
+                if (stale) {
+                    w.setParameter("stale", "true");
+                }
+                response.addHeader(w);
+            }
+        } catch (ParseException e) {
+            throw new IllegalStateException("challenge header", e);
+        }
+    }
+
+    private AuthorizationHeader credentials(Request request) {
+        ListIterator<?> it = request.getHeaders(AuthorizationHeader.NAME);
+        while (it.hasNext()) {
+            AuthorizationHeader h = (AuthorizationHeader) it.next();
+            if (realm.equals(h.getRealm()) && "digest".equalsIgnoreCase(h.getScheme())) {
+                return h;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,215 @@
+package io.atrium.server.sip;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Atrium's own UDP sockets for call media: every call leg gets an RTP socket (even port) and an RTCP
+ * socket (the next port). A {@link Path} joins two legs: what phone A sends to its leg goes out of the
+ * other leg to phone B, and back. The address of each phone comes from its SDP and is then latched to
+ * where its packets really come from (symmetric RTP, for phones behind NAT). One thread ("atrium-rtp")
+ * owns all sockets; a packet is read into one reused direct buffer and written on, nothing allocated.
+ * A call becomes a room later by attaching its legs to the audio engine instead of to each other.
+ */
+public final class RtpRelay implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger("atrium.sip.rtp");
+    private static final int ATTEMPTS = 100;
+
+    private final String host;
+    private final int portMin;
+    private final int portMax;
+    private final Selector selector;
+    private final Thread thread;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final ByteBuffer buffer = ByteBuffer.allocateDirect(2048);
+    private volatile boolean running = true;
+
+    /** Binds on {@code host}; ports from {@code portMin..portMax}, or any free one when both are 0. */
+    public RtpRelay(String host, int portMin, int portMax) {
+        this.host = host;
+        this.portMin = portMin;
+        this.portMax = portMax;
+        try {
+            this.selector = Selector.open();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot open a selector", e);
+        }
+        this.thread = new Thread(this::run, "atrium-rtp");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** One side of a call: the RTP and RTCP sockets a phone sends to, and where that phone listens. */
+    public final class Leg {
+        private final DatagramChannel rtp;
+        private final DatagramChannel rtcp;
+        private volatile SocketAddress remoteRtp;
+        private volatile SocketAddress remoteRtcp;
+        private volatile Leg peer;
+        private volatile long packets;
+
+        private Leg(DatagramChannel rtp, DatagramChannel rtcp) {
+            this.rtp = rtp;
+            this.rtcp = rtcp;
+        }
+
+        /** The local RTP port (RTCP is the next one). */
+        public int port() {
+            return ((InetSocketAddress) socketAddress(rtp)).getPort();
+        }
+
+        /** Where the phone of this leg listens, from its SDP (until its own packets tell otherwise). */
+        public void remote(String address, int port) {
+            remoteRtp = new InetSocketAddress(address, port);
+            remoteRtcp = new InetSocketAddress(address, port + 1);
+        }
+
+        /** RTP and RTCP packets received from this leg's phone. */
+        public long packets() {
+            return packets;
+        }
+
+        public void close() {
+            tasks.add(() -> {
+                closeQuietly(rtp);
+                closeQuietly(rtcp);
+            });
+            selector.wakeup();
+        }
+    }
+
+    /** Joins two legs: each forwards what its phone sends to the other leg's phone. */
+    public void connect(Leg a, Leg b) {
+        a.peer = b;
+        b.peer = a;
+    }
+
+    /** Two new sockets on adjacent ports (RTP even, RTCP odd). */
+    public Leg allocate() {
+        for (int i = 0; i < ATTEMPTS; i++) {
+            int port = portMin == 0 ? 0 : portMin + 2 * ThreadLocalRandom.current().nextInt((portMax - portMin + 1) / 2);
+            DatagramChannel rtp = null;
+            try {
+                rtp = bind(port == 0 ? 0 : port & ~1);
+                int bound = ((InetSocketAddress) rtp.getLocalAddress()).getPort();
+                if ((bound & 1) != 0) {
+                    rtp.close();
+                    continue;
+                }
+                DatagramChannel rtcp = bind(bound + 1);
+                Leg leg = new Leg(rtp, rtcp);
+                tasks.add(() -> register(leg));
+                selector.wakeup();
+                return leg;
+            } catch (IOException e) {
+                closeQuietly(rtp);
+            }
+        }
+        throw new IllegalStateException("no free RTP port pair on " + host + " (sip.rtp_port_min/max)");
+    }
+
+    private DatagramChannel bind(int port) throws IOException {
+        DatagramChannel c = DatagramChannel.open();
+        c.setOption(StandardSocketOptions.SO_REUSEADDR, false);
+        c.bind(new InetSocketAddress(host, port));
+        c.configureBlocking(false);
+        return c;
+    }
+
+    private void register(Leg leg) {
+        try {
+            leg.rtp.register(selector, SelectionKey.OP_READ, leg);
+            leg.rtcp.register(selector, SelectionKey.OP_READ, leg);
+        } catch (ClosedChannelException e) {
+            // closed before it was registered
+        }
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                selector.select(500);
+                for (Runnable t; (t = tasks.poll()) != null; ) {
+                    t.run();
+                }
+                for (var it = selector.selectedKeys().iterator(); it.hasNext(); ) {
+                    SelectionKey key = it.next();
+                    it.remove();
+                    if (key.isValid() && key.isReadable()) {
+                        forward((Leg) key.attachment(), (DatagramChannel) key.channel());
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                log.warn("RTP relay loop: {}", e.toString());
+            }
+        }
+    }
+
+    private void forward(Leg leg, DatagramChannel from) throws IOException {
+        boolean isRtp = from == leg.rtp;
+        for (int i = 0; i < 64; i++) {
+            buffer.clear();
+            SocketAddress source = from.receive(buffer);
+            if (source == null) {
+                return;
+            }
+            leg.packets++;
+            if (isRtp) {
+                leg.remoteRtp = source;
+            } else {
+                leg.remoteRtcp = source;
+            }
+            Leg peer = leg.peer;
+            SocketAddress to = peer == null ? null : isRtp ? peer.remoteRtp : peer.remoteRtcp;
+            if (to != null) {
+                buffer.flip();
+                (isRtp ? peer.rtp : peer.rtcp).send(buffer, to);
+            }
+        }
+    }
+
+    private static SocketAddress socketAddress(DatagramChannel c) {
+        try {
+            return c.getLocalAddress();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void closeQuietly(DatagramChannel c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // closing
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        selector.wakeup();
+        try {
+            thread.join(2000);
+            for (SelectionKey k : selector.keys()) {
+                k.channel().close();
+            }
+            selector.close();
+        } catch (IOException | InterruptedException e) {
+            log.debug("closing the RTP relay: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,236 @@
+package io.atrium.server.signal;
+
+import static io.atrium.server.testing.Waits.sleep;
+import static io.atrium.server.testing.Waits.waitUntil;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.atrium.server.config.AtriumConfig;
+import io.atrium.server.testing.JavaPeer;
+import io.atrium.server.testing.RpcClient;
+import io.atrium.server.testing.TestServer;
+import io.atrium.server.testing.TestServer.Db;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Finding 2 of docs/SECURITY.md over the real protocol: a token's expiry holds on an open socket, a
+ * fresh token can be presented on the same socket, and the REST API revokes tokens (also across a
+ * restart) and changes a live member's rights, with the member's media following at once.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TokenLifeTest {
+
+    TestServer server;
+    final List<AutoCloseable> open = new ArrayList<>();
+
+    @BeforeAll
+    void start() throws Exception {
+        AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-tokens-"));
+        server = TestServer.start(new AtriumConfig(false, c.dataDir(), c.http(), c.rtc(), c.database(), c.auth(),
+                new AtriumConfig.Rooms(120, 60, 65_536, 200)));
+    }
+
+    @AfterAll
+    void stop() {
+        server.close();
+    }
+
+    @AfterEach
+    void closeClients() throws Exception {
+        for (AutoCloseable c : open) {
+            c.close();
+        }
+        open.clear();
+    }
+
+    <T extends AutoCloseable> T track(T c) {
+        open.add(c);
+        return c;
+    }
+
+    String openRoom() {
+        return server.post("/v1/rooms", "{\"room\":{\"name\":\"t\",\"open\":true}}").json().at("/room/uuid").asText();
+    }
+
+    record Joined(RpcClient rpc, String token, JavaPeer peer) {
+    }
+
+    Joined join(String token) {
+        RpcClient rpc = track(RpcClient.connect(server));
+        JavaPeer peer = track(new JavaPeer());
+        JsonNode joined = rpc.call("join_room", Map.of("sdp", peer.offer(true), "auth_token", token));
+        peer.connect(joined.get("sdp").asText());
+        return new Joined(rpc, token, peer);
+    }
+
+    static String jti(String jwt) throws Exception {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(new String(Base64.getUrlDecoder()
+                .decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8)).get("jti").asText();
+    }
+
+    static boolean heard(RpcClient c, String method) {
+        return c.notifications.stream().anyMatch(n -> method.equals(n.path("method").asText()));
+    }
+
+    static void assertError(JsonNode response, int code, String message) {
+        assertThat(response.has("error")).as(response.toString()).isTrue();
+        assertThat(response.at("/error/code").asInt()).as(response.toString()).isEqualTo(code);
+        assertThat(response.at("/error/message").asText()).isEqualTo(message);
+    }
+
+    @Test
+    void anExpiredAdminTokenStopsWorkingOnItsOpenSocket() {
+        String room = openRoom();
+        Joined victim = join(server.token(room, "\"identity\": \"victim\""));
+        Joined admin = join(server.token(room, "\"identity\": \"admin\", \"admin\": true, \"ttl_seconds\": 3"));
+        JsonNode warning = admin.rpc().await("token_expiring");
+        assertThat(warning.get("seconds_left").asLong()).isBetween(0L, 3L);
+        assertThat(warning.get("expires_at").asText()).isNotBlank();
+
+        assertThat(admin.rpc().await("token_expired")).isEmpty();
+        assertThat(admin.rpc().closed).succeedsWithin(Duration.ofSeconds(10));
+        assertThat(victim.rpc().await("member_leave_room").get("member").asText()).isEqualTo("admin");
+        assertThat(heard(victim.rpc(), "member_mute_audio")).isFalse();
+        assertThat(victim.rpc().call("get_room_members", Map.of()).findValuesAsText("id")).containsExactly("victim");
+        assertError(track(RpcClient.connect(server)).request("join_room", Map.of("sdp", admin.peer().offer(true),
+                "auth_token", admin.token())), 401, "invalid auth token: token expired");
+    }
+
+    @Test
+    void aFreshTokenKeepsTheSocketGoing() {
+        String room = openRoom();
+        Joined other = join(server.token(room, "\"identity\": \"other\""));
+        Joined ann = join(server.token(room, "\"identity\": \"ann\", \"admin\": true, \"ttl_seconds\": 4"));
+        ann.rpc().await("token_expiring");
+        assertError(ann.rpc().request("refresh_token", Map.of("auth_token", server.token(room, "\"identity\": \"someone-else\""))),
+                403, "the token is for another identity");
+        assertError(ann.rpc().request("refresh_token", Map.of("auth_token", server.token(openRoom(), "\"identity\": \"ann\""))),
+                401, "invalid auth token: token is for another room");
+        String fresh = server.token(room, "\"identity\": \"ann\", \"admin\": true, \"ttl_seconds\": 3600");
+        JsonNode refreshed = ann.rpc().call("refresh_token", Map.of("auth_token", fresh));
+        assertThat(refreshed.get("expires_at").asText()).isNotBlank();
+        sleep(5000); // past the first token's expiry
+        assertThat(heard(ann.rpc(), "token_expired")).isFalse();
+        assertThat(ann.rpc().call("mute_member_audio", Map.of("member", "other"))).isEmpty();
+        assertThat(other.rpc().await("member_mute_audio").get("member").asText()).isEqualTo("other");
+        // the refreshed token is the proof for a reconnect now
+        ann.rpc().close();
+        JsonNode back = track(RpcClient.connect(server)).call("join_room", Map.of("sdp", ann.peer().offer(true), "auth_token", fresh));
+        assertThat(back.get("is_admin").asBoolean()).isTrue();
+    }
+
+    @Test
+    void revokingATokenOrAnIdentityEndsItsSessionsAndItsUse() throws Exception {
+        String room = openRoom();
+        Joined stay = join(server.token(room, "\"identity\": \"stay\""));
+        Joined byJti = join(server.token(room, "\"identity\": \"by-jti\""));
+        TestServer.Response r = server.post("/v1/tokens/revoke", "{\"jti\": \"" + jti(byJti.token()) + "\"}");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().at("/revoked/jti").asText()).isEqualTo(jti(byJti.token()));
+        assertThat(byJti.rpc().await("token_revoked")).isEmpty();
+        assertThat(byJti.rpc().closed).succeedsWithin(Duration.ofSeconds(10));
+        assertThat(stay.rpc().await("member_leave_room").get("member").asText()).isEqualTo("by-jti");
+        assertError(track(RpcClient.connect(server)).request("join_room", Map.of("sdp", byJti.peer().offer(true),
+                "auth_token", byJti.token())), 401, "invalid auth token: token revoked");
+
+        String watchToken = server.token(room, "\"identity\": \"eve\"");
+        RpcClient watcher = track(RpcClient.connect(server));
+        watcher.call("watch_room", Map.of("auth_token", watchToken));
+        assertThat(server.post("/v1/tokens/revoke", "{\"room\": \"" + room + "\", \"identity\": \"eve\"}").status()).isEqualTo(200);
+        assertThat(watcher.await("token_revoked")).isEmpty();
+        assertThat(watcher.closed).succeedsWithin(Duration.ofSeconds(10));
+        sleep(1100); // tokens are issued to the second: one minted after the revocation works
+        assertThat(track(RpcClient.connect(server)).call("watch_room", Map.of("auth_token",
+                server.token(room, "\"identity\": \"eve\""))).get("room_id").asText()).isEqualTo(room);
+
+        assertThat(server.post("/v1/tokens/revoke", "{}").status()).isEqualTo(400);
+        assertThat(server.post("/v1/tokens/revoke", "{\"jti\": \"x\", \"identity\": \"y\"}").status()).isEqualTo(400);
+        assertThat(server.send("POST", "/v1/tokens/revoke", "{\"jti\": \"x\"}", null).status()).isEqualTo(401);
+
+        // revocations outlive a restart, as the tokens do
+        String later = server.token(room, "\"identity\": \"later\"");
+        server.post("/v1/tokens/revoke", "{\"jti\": \"" + jti(later) + "\"}");
+        server.restart();
+        assertError(track(RpcClient.connect(server)).request("watch_room", Map.of("auth_token", later)), 401,
+                "invalid auth token: token revoked");
+        assertError(track(RpcClient.connect(server)).request("watch_room", Map.of("auth_token", watchToken)), 401,
+                "invalid auth token: token revoked");
+    }
+
+    @Test
+    void liveGrantAndAdminChangesTakeEffectAtOnce() {
+        String room = openRoom();
+        Joined speaker = join(server.token(room, "\"identity\": \"spk\""));
+        Joined listener = join(server.token(room, "\"identity\": \"lis\""));
+        JavaPeer receiver = track(new JavaPeer());
+        receiver.connect(listener.rpc().call("subscribe_room", Map.of("sdp", receiver.offer(false), "members",
+                List.of(Map.of("id", "spk", "audio_mid", "0", "video_mid", "1", "width", 320, "height", 240)))).get("sdp").asText());
+        Thread talker = new Thread(() -> {
+            byte[] payload = new byte[100];
+            for (int i = 0; i < 3000 && !Thread.currentThread().isInterrupted(); i++) {
+                speaker.peer().send(JavaPeer.OPUS_PT, i, i * 960, JavaPeer.AUDIO_SSRC, payload);
+                sleep(10);
+            }
+        });
+        talker.start();
+        try {
+            waitUntil(() -> receiver.rtp.size() > 20, "the speaker's audio at the listener");
+            TestServer.Response r = server.send("PATCH", "/v1/rooms/" + room + "/live/spk",
+                    "{\"grants\": {\"publish_sources\": [\"camera\"]}}", TestServer.BASIC);
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            assertThat(r.json().at("/member/id").asText()).isEqualTo("spk");
+            JsonNode told = speaker.rpc().await("permissions_changed");
+            assertThat(told.at("/grants/publish_sources").toString()).isEqualTo("[\"camera\"]");
+            sleep(300);
+            int frozen = receiver.rtp.size();
+            sleep(700);
+            assertThat(receiver.rtp.size()).as("the microphone is no longer forwarded").isEqualTo(frozen);
+            speaker.rpc().call("unmute_audio", Map.of());
+            sleep(500);
+            assertThat(receiver.rtp.size()).as("unmuting does not bring it back").isEqualTo(frozen);
+            server.send("PATCH", "/v1/rooms/" + room + "/live/spk", "{\"grants\": {}}", TestServer.BASIC);
+            waitUntil(() -> receiver.rtp.size() > frozen + 20, "audio forwarded again once granted");
+
+            // a member that may no longer receive: its receiving connection ends
+            assertThat(server.send("PATCH", "/v1/rooms/" + room + "/live/lis", "{\"grants\": {\"subscribe\": false}}",
+                    TestServer.BASIC).status()).isEqualTo(200);
+            assertThat(listener.rpc().await("permissions_changed").at("/grants/subscribe").asBoolean()).isFalse();
+            sleep(500);
+            int cut = receiver.rtp.size();
+            sleep(700);
+            assertThat(receiver.rtp.size()).as("nothing forwarded to a member without the subscribe grant").isEqualTo(cut);
+            assertError(listener.rpc().request("subscribe_room", Map.of("sdp", receiver.offer(false), "members", List.of())), 403,
+                    "not allowed to subscribe");
+            server.send("PATCH", "/v1/rooms/" + room + "/live/lis", "{\"grants\": {}}", TestServer.BASIC);
+            listener.rpc().await("permissions_changed");
+        } finally {
+            talker.interrupt();
+        }
+
+        assertError(listener.rpc().request("mute_member_audio", Map.of("member", "spk")), 403, "admin only");
+        assertThat(server.send("PATCH", "/v1/rooms/" + room + "/live/lis", "{\"admin\": true}", TestServer.BASIC).json()
+                .at("/member/is_admin").asBoolean()).isTrue();
+        waitUntil(() -> listener.rpc().notifications.stream().anyMatch(n -> n.path("method").asText().equals("permissions_changed")
+                && n.at("/params/is_admin").asBoolean()), "permissions_changed with is_admin");
+        assertThat(listener.rpc().call("mute_member_audio", Map.of("member", "spk"))).isEmpty();
+        server.send("PATCH", "/v1/rooms/" + room + "/live/lis", "{\"admin\": false}", TestServer.BASIC);
+        assertError(listener.rpc().request("unmute_member_audio", Map.of("member", "spk")), 403, "admin only");
+
+        assertThat(server.send("PATCH", "/v1/rooms/" + room + "/live/nobody", "{\"admin\": true}", TestServer.BASIC).status())
+                .isEqualTo(404);
+        assertThat(server.send("PATCH", "/v1/rooms/" + room + "/live/lis", "{}", TestServer.BASIC).status()).isEqualTo(400);
+        assertThat(server.send("PATCH", "/v1/rooms/" + room + "/live/lis", "{\"grants\": {\"hidden\": true}}", TestServer.BASIC)
+                .status()).isEqualTo(400);
+    }
+}

@@ -1,0 +1,209 @@
+package io.atrium.server.sip;
+
+import static io.atrium.server.sip.SipRegistrarTest.assertOk;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.atrium.server.config.AtriumConfig;
+import io.atrium.server.testing.Goertzel;
+import io.atrium.server.testing.RtpPhone;
+import io.atrium.server.testing.Sipp;
+import io.atrium.server.testing.TestServer;
+import io.atrium.server.testing.TestServer.Db;
+import io.atrium.server.testing.Waits;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Calls between extensions through the B2BUA, with SIPp as every phone: fork to all of the callee's
+ * phones, first answer wins and the other is cancelled, μ-law audio relayed both ways (checked by
+ * content with a Goertzel filter), hang-up; busy, no phone, unknown extension, bad password, caller
+ * CANCEL, an answer crossing Atrium's CANCEL, and ring timeout.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SipCallTest {
+
+    static final int RING_TIMEOUT = 4;
+    static final Pattern ANSWER_SDP = Pattern.compile("SIP/2.0 200 OK[\\s\\S]*?m=audio (\\d+)");
+    static final Pattern OFFER_SDP = Pattern.compile("INVITE sip:[\\s\\S]*?m=audio (\\d+)");
+    static final Pattern CALL_ID = Pattern.compile("X-Atrium-Call-Id: ([0-9a-f-]{36})");
+
+    TestServer server;
+    int sipPort;
+
+    @BeforeAll
+    void start() throws Exception {
+        sipPort = Sipp.freePort();
+        AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-sip-call-"));
+        server = TestServer.start(c.withSip(new AtriumConfig.Sip(true, "127.0.0.1", sipPort, "", "atrium", 1, 3600, 100,
+                RING_TIMEOUT, 0, 0, List.of("MD5"), List.of())));
+        user("alice", "1001");
+        user("bob", "1002");
+        user("carol", "1003");
+        user("dave", "1004");
+        user("erin", "1005");
+    }
+
+    @AfterAll
+    void stop() {
+        server.close();
+    }
+
+    void user(String name, String extension) {
+        assertThat(server.post("/v1/users", "{\"user\":{\"username\":\"" + name + "\",\"password\":\"" + name
+                + "-password\",\"sip_extension\":\"" + extension + "\"}}").status()).isEqualTo(201);
+    }
+
+    /** Registers a phone for {@code extension} from a fresh port and returns that port. */
+    int registerPhone(String extension, String user) {
+        int port = Sipp.freePort();
+        try (Sipp s = Sipp.start("register.xml", Map.of("FINAL", "200", "EXPIRES", "300"), sipPort, port,
+                "-t", "u1", "-s", extension, "-au", user, "-ap", user + "-password")) {
+            assertOk(s.await());
+        }
+        return port;
+    }
+
+    /** A registered phone waiting for Atrium's INVITE: {@code outcome} is answer, busy or ring. */
+    Sipp phone(int port, String outcome, int mediaPort) {
+        Sipp s = Sipp.start("callee.xml", Map.of("OUTCOME", Sipp.resource("callee-" + outcome + ".part"),
+                "MEDIA_PORT", String.valueOf(mediaPort)), sipPort, port, "-t", "u1");
+        Waits.waitUntil(() -> bound(port), "SIPp listening on " + port);
+        return s;
+    }
+
+    /** Alice (1001) calls {@code number}; {@code outcome} is answered, cancel or refused (with STATUS). */
+    Sipp call(String number, String outcome, Map<String, String> more, String password) {
+        Map<String, String> fill = new HashMap<>(more);
+        fill.put("OUTCOME", Sipp.resource("caller-" + outcome + ".part"));
+        fill.put("FROM", "1001");
+        fill.putIfAbsent("MEDIA_PORT", "40000");
+        fill.putIfAbsent("HOLD", "100");
+        return Sipp.start("caller.xml", fill, sipPort, "-t", "u1", "-s", number, "-au", "alice", "-ap", password);
+    }
+
+    static boolean bound(int port) {
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
+            return false;
+        } catch (java.io.IOException e) {
+            return true;
+        }
+    }
+
+    static int port(Sipp sipp, Pattern p) {
+        Matcher m = p.matcher(sipp.messages());
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
+    static void assertTone(short[] pcm, double expected, double absent) {
+        assertThat(pcm.length).as("samples received").isGreaterThanOrEqualTo(1600);
+        assertThat(Goertzel.power(pcm, pcm.length, RtpPhone.RATE, expected)).as(expected + " Hz").isGreaterThan(0.5);
+        assertThat(Goertzel.power(pcm, pcm.length, RtpPhone.RATE, absent)).as(absent + " Hz").isLessThan(0.05);
+    }
+
+    JsonNode calls() {
+        return server.get("/v1/sip/calls").json().get("calls");
+    }
+
+    @Test
+    void forkFirstAnswerWinsOtherIsCancelledAudioFlowsBothWaysThenHangUp() {
+        int phone1 = registerPhone("1002", "bob");
+        int phone2 = registerPhone("1002", "bob");
+        try (RtpPhone mediaA = new RtpPhone(); RtpPhone mediaB = new RtpPhone();
+             Sipp answering = phone(phone1, "answer", mediaB.port()); Sipp ringing = phone(phone2, "ring", 40002);
+             Sipp caller = call("1002", "answered", Map.of("MEDIA_PORT", String.valueOf(mediaA.port()), "HOLD", "8000"),
+                     "alice-password")) {
+            Waits.waitUntil(() -> port(caller, ANSWER_SDP) > 0, "the caller's 200 OK with SDP");
+            Waits.waitUntil(() -> port(answering, OFFER_SDP) > 0, "the INVITE at the answering phone");
+            int relayA = port(caller, ANSWER_SDP);
+            int relayB = port(answering, OFFER_SDP);
+            assertThat(relayA).isNotEqualTo(mediaB.port());
+            assertThat(relayB).isNotEqualTo(mediaA.port());
+            mediaA.sendTone(1000, relayA);
+            mediaB.sendTone(440, relayB);
+            assertTone(mediaB.receive(4000, Duration.ofSeconds(10)), 1000, 440);
+            assertTone(mediaA.receive(4000, Duration.ofSeconds(10)), 440, 1000);
+
+            Matcher id = CALL_ID.matcher(answering.messages());
+            assertThat(id.find()).as("X-Atrium-Call-Id on the INVITE").isTrue();
+            assertThat(caller.messages()).contains("X-Atrium-Call-Id: " + id.group(1));
+            JsonNode listed = calls();
+            assertThat(listed).hasSize(1);
+            assertThat(listed.get(0).get("call_id").asText()).isEqualTo(id.group(1));
+            assertThat(listed.get(0).get("state").asText()).isEqualTo("answered");
+            assertThat(listed.get(0).get("from").asText()).isEqualTo("1001");
+
+            assertOk(ringing.await());
+            assertOk(caller.await());
+            assertOk(answering.await());
+            Waits.waitUntil(() -> calls().isEmpty(), "the call to end");
+        }
+    }
+
+    @Test
+    void busyPropagatesToTheCaller() {
+        int phone = registerPhone("1003", "carol");
+        try (Sipp busy = phone(phone, "busy", 40004);
+             Sipp caller = call("1003", "refused", Map.of("STATUS", "486"), "alice-password")) {
+            assertOk(caller.await());
+            assertOk(busy.await());
+        }
+    }
+
+    @Test
+    void callerCancelsWhileRinging() {
+        int phone = registerPhone("1005", "erin");
+        try (Sipp ringing = phone(phone, "ring", 40006);
+             Sipp caller = call("1005", "cancel", Map.of(), "alice-password")) {
+            assertOk(caller.await());
+            assertOk(ringing.await());
+        }
+        Waits.waitUntil(() -> calls().isEmpty(), "the cancelled call to end");
+    }
+
+    @Test
+    void anAnswerCrossingTheCancelIsAckedAndHungUp() {
+        int phone = registerPhone("1005", "erin");
+        try (Sipp racing = phone(phone, "cancel-race", 40012);
+             Sipp caller = call("1005", "cancel", Map.of(), "alice-password")) {
+            assertOk(caller.await());
+            assertOk(racing.await()); // it got ACK and then BYE for its late 200
+        }
+        Waits.waitUntil(() -> calls().isEmpty(), "the cancelled call to end");
+    }
+
+    @Test
+    void unansweredCallsTimeOutWith408() {
+        int phone = registerPhone("1004", "dave");
+        try (Sipp ringing = phone(phone, "ring", 40008);
+             Sipp caller = call("1004", "refused", Map.of("STATUS", "408"), "alice-password")) {
+            assertOk(caller.await());
+            assertOk(ringing.await());
+        }
+    }
+
+    @Test
+    void noPhoneUnknownExtensionAndBadPasswordAreRefused() {
+        assertOk(Sipp.run("caller.xml", Map.of("OUTCOME", Sipp.resource("caller-refused.part"), "STATUS", "404",
+                "FROM", "1001", "MEDIA_PORT", "40010"), sipPort, "-t", "u1", "-s", "1999", "-au", "alice", "-ap", "alice-password"));
+        try (Sipp wrong = call("1002", "refused", Map.of("STATUS", "403"), "wrong-password")) {
+            assertOk(wrong.await());
+        }
+        user("frank", "1006");
+        try (Sipp nobody = call("1006", "refused", Map.of("STATUS", "480"), "alice-password")) {
+            assertOk(nobody.await());
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.atrium.server.sip;
+
+import static io.atrium.server.sip.SipRegistrarTest.assertOk;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.atrium.server.config.AtriumConfig;
+import io.atrium.server.testing.Sipp;
+import io.atrium.server.testing.TestServer;
+import io.atrium.server.testing.TestServer.Db;
+import io.atrium.server.testing.Waits;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** A trunk played by SIPp: outbound calls to numbers that are no extension, inbound calls to a mapped number. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SipTrunkTest {
+
+    TestServer server;
+    int sipPort;
+    int trunkPort;
+
+    @BeforeAll
+    void start() throws Exception {
+        sipPort = Sipp.freePort();
+        trunkPort = Sipp.freePort();
+        AtriumConfig.Trunk trunk = new AtriumConfig.Trunk("carrier", "127.0.0.1:" + trunkPort, "udp", "", "", "+4930999",
+                Map.of("+4930123", "1002"));
+        AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-sip-trunk-"));
+        server = TestServer.start(c.withSip(new AtriumConfig.Sip(true, "127.0.0.1", sipPort, "", "atrium", 1, 3600, 100,
+                10, 0, 0, List.of("MD5"), List.of(trunk))));
+        for (String[] u : new String[][] {{"alice", "1001"}, {"bob", "1002"}}) {
+            assertThat(server.post("/v1/users", "{\"user\":{\"username\":\"" + u[0] + "\",\"password\":\"" + u[0]
+                    + "-password\",\"sip_extension\":\"" + u[1] + "\"}}").status()).isEqualTo(201);
+        }
+    }
+
+    @AfterAll
+    void stop() {
+        server.close();
+    }
+
+    Sipp listening(Sipp s, int port) {
+        Waits.waitUntil(() -> SipCallTest.bound(port), "SIPp listening on " + port);
+        return s;
+    }
+
+    @Test
+    void numbersThatAreNoExtensionGoOutThroughTheTrunkWithItsCallerId() {
+        try (Sipp carrier = listening(Sipp.start("callee.xml", Map.of("OUTCOME", Sipp.resource("callee-answer.part"),
+                     "MEDIA_PORT", "40020"), sipPort, trunkPort, "-t", "u1"), trunkPort);
+             Sipp caller = Sipp.start("caller.xml", Map.of("OUTCOME", Sipp.resource("caller-answered.part"), "FROM", "1001",
+                     "MEDIA_PORT", "40022", "HOLD", "200"), sipPort, "-t", "u1", "-s", "5551234", "-au", "alice",
+                     "-ap", "alice-password")) {
+            assertOk(caller.await());
+            assertOk(carrier.await());
+            assertThat(carrier.messages()).contains("INVITE sip:5551234@127.0.0.1:" + trunkPort)
+                    .contains("<sip:+4930999@127.0.0.1>");
+        }
+    }
+
+    @Test
+    void callsFromTheTrunkToAMappedNumberRingTheExtension() {
+        int phone = Sipp.freePort();
+        try (Sipp reg = Sipp.start("register.xml", Map.of("FINAL", "200", "EXPIRES", "300"), sipPort, phone,
+                "-t", "u1", "-s", "1002", "-au", "bob", "-ap", "bob-password")) {
+            assertOk(reg.await());
+        }
+        try (Sipp bob = listening(Sipp.start("callee.xml", Map.of("OUTCOME", Sipp.resource("callee-answer.part"),
+                     "MEDIA_PORT", "40024"), sipPort, phone, "-t", "u1"), phone);
+             Sipp carrier = Sipp.start("trunk-call.xml", Map.of("OUTCOME", Sipp.resource("caller-answered.part"),
+                     "FROM", "+4917012345", "MEDIA_PORT", "40026", "HOLD", "200"), sipPort, trunkPort, "-t", "u1",
+                     "-s", "+4930123")) {
+            assertOk(carrier.await());
+            assertOk(bob.await());
+            assertThat(bob.messages()).contains("<sip:+4917012345@127.0.0.1>");
+        }
+        // a number the trunk has no mapping for
+        assertOk(Sipp.run("trunk-call.xml", Map.of("OUTCOME", Sipp.resource("caller-refused.part"), "STATUS", "404", "FROM", "+4917012345", "MEDIA_PORT", "40028"), sipPort, trunkPort,
+                "-t", "u1", "-s", "+4930777"));
+    }
+}

@@ -1,0 +1,115 @@
+package io.atrium.server.testing;
+
+import io.atrium.server.sip.audio.G711;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The media side of a test phone: one UDP socket that sends a μ-law tone as RTP (PCMU, 20 ms
+ * packets) and receives RTP, decoding μ-law, so a test checks audio by content with {@link Goertzel}.
+ */
+public final class RtpPhone implements AutoCloseable {
+
+    public static final int RATE = 8000;
+    private static final int SAMPLES = 160;
+
+    private final DatagramSocket socket;
+    private volatile boolean sending;
+    private Thread sender;
+
+    public RtpPhone() {
+        try {
+            socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public int port() {
+        return socket.getLocalPort();
+    }
+
+    /** Starts sending a {@code frequency} Hz tone to {@code port} on 127.0.0.1 until {@link #close()}. */
+    public void sendTone(double frequency, int port) {
+        sending = true;
+        sender = new Thread(() -> {
+            byte[] packet = new byte[12 + SAMPLES];
+            int ssrc = (int) (Math.random() * Integer.MAX_VALUE);
+            long t = 0;
+            for (int seq = 0; sending && seq < 50 * 60; seq++) {
+                packet[0] = (byte) 0x80;
+                packet[1] = 0;
+                packet[2] = (byte) (seq >> 8);
+                packet[3] = (byte) seq;
+                int ts = (int) t;
+                packet[4] = (byte) (ts >> 24);
+                packet[5] = (byte) (ts >> 16);
+                packet[6] = (byte) (ts >> 8);
+                packet[7] = (byte) ts;
+                packet[8] = (byte) (ssrc >> 24);
+                packet[9] = (byte) (ssrc >> 16);
+                packet[10] = (byte) (ssrc >> 8);
+                packet[11] = (byte) ssrc;
+                for (int i = 0; i < SAMPLES; i++, t++) {
+                    packet[12 + i] = G711.encodeUlaw((short) (8000 * Math.sin(2 * Math.PI * frequency * t / RATE)));
+                }
+                try {
+                    socket.send(new DatagramPacket(packet, packet.length, InetAddress.getLoopbackAddress(), port));
+                    Thread.sleep(20);
+                } catch (IOException e) {
+                    return;
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "rtp-phone-" + port());
+        sender.setDaemon(true);
+        sender.start();
+    }
+
+    /** Receives RTP until {@code samples} μ-law samples arrived (or {@code timeout}), decoded to PCM. */
+    public short[] receive(int samples, Duration timeout) {
+        short[] pcm = new short[samples];
+        short[] frame = new short[2048];
+        int n = 0;
+        byte[] buf = new byte[2048];
+        Instant deadline = Instant.now().plus(timeout);
+        try {
+            while (n < samples && Instant.now().isBefore(deadline)) {
+                socket.setSoTimeout(200);
+                DatagramPacket p = new DatagramPacket(buf, buf.length);
+                try {
+                    socket.receive(p);
+                } catch (SocketTimeoutException e) {
+                    continue;
+                }
+                if (p.getLength() <= 12 || (buf[0] & 0xc0) != 0x80 || (buf[1] & 0x7f) != 0) {
+                    continue; // not PCMU RTP (e.g. RTCP)
+                }
+                int len = Math.min(p.getLength() - 12, samples - n);
+                G711.decode(true, buf, 12, len, frame);
+                System.arraycopy(frame, 0, pcm, n, len);
+                n += len;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return java.util.Arrays.copyOf(pcm, n);
+    }
+
+    @Override
+    public void close() {
+        sending = false;
+        if (sender != null) {
+            sender.interrupt();
+        }
+        socket.close();
+    }
+}

@@ -1,0 +1,156 @@
+package io.atrium.server.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * SIPp (Debian {@code sip-tester}) as a real SIP peer: a scenario from {@code src/test/resources/sip/}
+ * with {@code @NAME@} placeholders filled in, run against Atrium on 127.0.0.1 for one call, from its
+ * own free port. {@link #await()} gives SIPp's exit code (0: the scenario completed) and its error log.
+ */
+public final class Sipp implements AutoCloseable {
+
+    /** The longest a scenario may run before it is killed and the test fails. */
+    public static final long TIMEOUT_SECONDS = 60;
+
+    private final Process process;
+    private final Path dir;
+    private final int port;
+
+    private Sipp(Process process, Path dir, int port) {
+        this.process = process;
+        this.dir = dir;
+        this.port = port;
+    }
+
+    /** What a finished SIPp run left: exit code, stdout/stderr and the error trace. */
+    public record Result(int exitCode, String output, String errors) {
+        public boolean ok() {
+            return exitCode == 0;
+        }
+
+        @Override
+        public String toString() {
+            return "SIPp exit " + exitCode + "\n" + output + "\n" + errors;
+        }
+    }
+
+    /**
+     * Starts SIPp with {@code scenario} against {@code 127.0.0.1:sipPort}; {@code args} are further
+     * SIPp options, e.g. {@code -s 1001 -au alice -ap secret -t u1}.
+     */
+    public static Sipp start(String scenario, Map<String, String> fill, int sipPort, String... args) {
+        return start(scenario, fill, sipPort, freePort(), args);
+    }
+
+    /** As above, from SIP port {@code port} (e.g. the one a phone registered from). */
+    public static Sipp start(String scenario, Map<String, String> fill, int sipPort, int port, String... args) {
+        try {
+            Path dir = Files.createTempDirectory("sipp-");
+            String text = resource(scenario);
+            for (int pass = 0; pass < 2; pass++) { // values may hold placeholders (scenario parts)
+                for (var e : fill.entrySet()) {
+                    text = text.replace("@" + e.getKey() + "@", e.getValue());
+                }
+            }
+            Path file = dir.resolve(scenario);
+            Files.writeString(file, text);
+            List<String> cmd = new ArrayList<>(List.of("sipp", "127.0.0.1:" + sipPort, "-sf", file.toString(),
+                    "-m", "1", "-i", "127.0.0.1", "-p", String.valueOf(port), "-nostdin", "-timeout",
+                    TIMEOUT_SECONDS + "s", "-timeout_error", "-trace_err", "-error_file", dir.resolve("errors.log").toString(),
+                    "-trace_msg", "-message_file", dir.resolve("messages.log").toString()));
+            cmd.addAll(List.of(args));
+            Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("out.log").toFile()).start();
+            return new Sipp(p, dir, port);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A file of {@code src/test/resources/sip/}, e.g. a scenario part to fill into {@code @OUTCOME@}. */
+    public static String resource(String name) {
+        try (InputStream in = Sipp.class.getResourceAsStream("/sip/" + name)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no SIPp resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs a scenario to its end. */
+    public static Result run(String scenario, Map<String, String> fill, int sipPort, String... args) {
+        return run(scenario, fill, sipPort, freePort(), args);
+    }
+
+    /** Runs a scenario to its end from SIP port {@code port}. */
+    public static Result run(String scenario, Map<String, String> fill, int sipPort, int port, String... args) {
+        try (Sipp s = start(scenario, fill, sipPort, port, args)) {
+            return s.await();
+        }
+    }
+
+    /** The local SIP port this SIPp uses. */
+    public int port() {
+        return port;
+    }
+
+    /** The SIP messages SIPp sent and received so far. */
+    public String messages() {
+        return read("messages.log");
+    }
+
+    /** Waits for SIPp to finish (at most {@link #TIMEOUT_SECONDS} plus a margin). */
+    public Result await() {
+        try {
+            if (!process.waitFor(TIMEOUT_SECONDS + 15, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("SIPp did not finish:\n" + read("messages.log") + read("errors.log"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        return new Result(process.exitValue(), read("out.log"), read("errors.log") + "\n--- messages\n" + read("messages.log"));
+    }
+
+    private String read(String name) {
+        try {
+            Path f = dir.resolve(name);
+            return Files.exists(f) ? Files.readString(f, StandardCharsets.ISO_8859_1) : "";
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+
+    /** A port free for both UDP and TCP on 127.0.0.1. */
+    public static int freePort() {
+        for (int i = 0; i < 50; i++) {
+            try (DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+                 ServerSocket tcp = new ServerSocket(udp.getLocalPort(), 1, InetAddress.getLoopbackAddress())) {
+                return tcp.getLocalPort();
+            } catch (IOException e) {
+                // taken for TCP; try another
+            }
+        }
+        throw new IllegalStateException("no free port for UDP and TCP");
+    }
+}
