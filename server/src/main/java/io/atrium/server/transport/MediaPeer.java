@@ -166,7 +166,7 @@ public final class MediaPeer implements MediaSink {
         }
     }
 
-    void onSrtp(byte[] buf, int len) {
+    void onSrtp(byte[] buf, int len, InetSocketAddress from) {
         SrtpContexts keys = srtp;
         if (keys == null || len < 12) {
             stats.dropped++;
@@ -180,6 +180,7 @@ public final class MediaPeer implements MediaSink {
                 return;
             }
             stats.rtcpIn++;
+            ice.refreshConsent(from); // authenticated: the peer is alive (libnice sends no consent checks)
             Listener l = listener;
             if (l != null) {
                 l.onRtcp(this, buf, 0, plain);
@@ -193,6 +194,7 @@ public final class MediaPeer implements MediaSink {
             }
             stats.packetsIn++;
             stats.bytesIn += plain;
+            ice.refreshConsent(from);
             Listener l = listener;
             if (l != null) {
                 l.onRtp(this, buf, 0, plain);

@@ -122,7 +122,7 @@ public final class MediaTransport implements MediaSocket.Receiver, AutoCloseable
                 return;
             }
             long start = System.nanoTime();
-            peer.onSrtp(buf, len);
+            peer.onSrtp(buf, len, from);
             counters.forwarded(System.nanoTime() - start);
             return;
         }

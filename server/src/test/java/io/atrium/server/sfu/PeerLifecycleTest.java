@@ -83,4 +83,29 @@ class PeerLifecycleTest {
                     "the client to hear close_notify");
         }
     }
+
+    /**
+     * Issue 22: libnice (GStreamer) stops Binding requests once connected and keeps the path with media and
+     * Binding indications; the server's consent timeout here is 2 s, and each peer outlives it three times.
+     */
+    @Test
+    void aPeerSendingMediaButNoConsentChecksStaysConnected() throws Exception {
+        PeerSettings silent = PeerSettings.defaults().withConsent(Duration.ofSeconds(60), Duration.ofSeconds(120));
+        try (JavaPeer media = new JavaPeer(silent); JavaPeer keepalive = new JavaPeer(silent)) {
+            media.connect(negotiate("whip", media.offer(true)));
+            keepalive.connect(negotiate("whip", keepalive.offer(true)));
+            long end = System.nanoTime() + Duration.ofSeconds(7).toNanos();
+            for (int i = 0; System.nanoTime() < end && i < 1000; i++) {
+                media.sendAudio(i, i * 960, 60, new byte[] {1, 2, 3});
+                if (i % 5 == 0) {
+                    keepalive.sendBindingIndication();
+                }
+                Thread.sleep(100);
+            }
+            assertThat(server.server().media().peerCount()).as("both peers outlived the 2 s consent timeout").isEqualTo(2);
+            assertThat(media.peer().state()).isEqualTo(PeerState.CONNECTED);
+            assertThat(keepalive.peer().state()).isEqualTo(PeerState.CONNECTED);
+            waitUntil(() -> server.server().media().peerCount() == 0, "consent to expire once both fall silent");
+        }
+    }
 }

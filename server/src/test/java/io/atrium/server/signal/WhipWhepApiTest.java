@@ -163,4 +163,27 @@ class WhipWhepApiTest {
             assertThat(refused.headers().firstValue("Access-Control-Allow-Origin")).as("a page of another origin may not read it").isEmpty();
         }
     }
+
+    /** Issue 22: GStreamer's webrtcbin writes a legacy a=ssrc msid that is not RFC 8830 syntax; it is not a reason to refuse. */
+    @Test
+    void aGStreamerOfferWithALegacySsrcMsidIsAccepted() {
+        try (JavaPeer gst = new JavaPeer()) {
+            String audio = Integer.toUnsignedString(JavaPeer.AUDIO_SSRC);
+            String offer = gst.offer(true).replace("a=ssrc:" + audio + " cname:java\r\n",
+                    "a=ssrc:" + audio + " msid:user717454655@host-53e34b3e webrtctransceiver1\r\n"
+                            + "a=ssrc:" + audio + " cname:user717454655@host-53e34b3e\r\na=msid:user717454655@host-53e34b3e x\r\n");
+            assertThat(offer).contains("msid:user717454655@host-53e34b3e");
+            String token = server.token(room, "");
+            Response created = whip("/whip/" + room, offer, "application/sdp", token);
+            assertThat(created.status()).as(created.body()).isEqualTo(201);
+            gst.connect(created.body());
+            for (int i = 0; i < 20; i++) {
+                gst.sendAudio(i, i * 960, 50, new byte[] {1, 2, 3});
+            }
+            io.atrium.server.testing.Waits.waitUntil(() -> server.get("/v1/rooms/" + room + "/media").json()
+                    .at("/media/publishers/0/packets_in").asLong() > 0, "the announced audio SSRC is routed");
+            assertThat(server.send("DELETE", created.raw().headers().firstValue("Location").orElseThrow(), null, "Bearer " + token)
+                    .status()).isEqualTo(200);
+        }
+    }
 }

@@ -31,6 +31,7 @@ public final class JavaPeer implements AutoCloseable {
     public final List<byte[]> rtp = new CopyOnWriteArrayList<>();
     public final List<byte[]> rtcp = new CopyOnWriteArrayList<>();
     private final ClientPeer peer;
+    private java.net.DatagramSocket socket;
     private SessionDescription answer;
 
     public JavaPeer() {
@@ -51,10 +52,28 @@ public final class JavaPeer implements AutoCloseable {
             }
         };
         try {
-            java.net.DatagramSocket socket = new java.net.DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+            socket = new java.net.DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
             peer = new ClientPeer(socket, io.atrium.webrtc.ice.IceCredentials.generate(new java.security.SecureRandom()),
                     CERTIFICATE, settings, listener);
         } catch (java.net.SocketException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Sends a STUN Binding indication (RFC 8445 §11 keepalive, FINGERPRINT only) to the SFU's candidate,
+     * as libnice does once connected, on the peer's own socket.
+     */
+    public void sendBindingIndication() {
+        byte[] out = new byte[64];
+        byte[] tx = new byte[12];
+        new java.security.SecureRandom().nextBytes(tx);
+        int n = new io.atrium.webrtc.stun.StunWriter().start(out, 0, io.atrium.webrtc.stun.StunMessage.BINDING_INDICATION, tx, 0)
+                .addFingerprint().length();
+        Candidate c = answer.media().get(0).candidates().get(0);
+        try {
+            socket.send(new java.net.DatagramPacket(out, n, new InetSocketAddress(c.address(), c.port())));
+        } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -22,7 +22,8 @@ import java.util.function.LongSupplier;
  *
  * <ol>
  *   <li>not valid STUN, FINGERPRINT missing or wrong, or the agent has FAILED: dropped, nothing sent;</li>
- *   <li>valid STUN but not a Binding request (e.g. a Binding indication keepalive): ignored, nothing sent;</li>
+ *   <li>valid STUN but not a Binding request: nothing sent; a Binding indication (keepalive) from the selected
+ *       address renews consent ({@link #refreshConsent});</li>
  *   <li>USERNAME or MESSAGE-INTEGRITY missing: 400 Bad Request;</li>
  *   <li>USERNAME not ours or MESSAGE-INTEGRITY wrong: 401 Unauthorized (no state change);</li>
  *   <li>unknown comprehension-required attributes: 420 with UNKNOWN-ATTRIBUTES;</li>
@@ -34,7 +35,8 @@ import java.util.function.LongSupplier;
  * </ol>
  *
  * Error responses carry FINGERPRINT; 420 and 487 also MESSAGE-INTEGRITY, 400 and 401 cannot. Every valid
- * request from the selected address renews consent; {@link #checkConsent} moves the state to DISCONNECTED and
+ * request, Binding indication or authenticated media packet ({@link #refreshConsent}) from the selected
+ * address renews consent; {@link #checkConsent} moves the state to DISCONNECTED and
  * then FAILED when requests stop. Once warm, {@link #handle} allocates only when the source address changes.
  *
  * <p>Not thread-safe: call from one thread (the peer's transport thread), with times from the same clock.
@@ -111,6 +113,9 @@ public final class IceLiteAgent {
             return -1;
         }
         if (reader.messageType() != StunMessage.BINDING_REQUEST) {
+            if (reader.messageType() == StunMessage.BINDING_INDICATION) {
+                refreshConsent(from); // RFC 8445 §11 keepalive: libnice sends only these once connected
+            }
             ignored++;
             return -1;
         }
@@ -168,6 +173,24 @@ public final class IceLiteAgent {
             if (state != IceState.CONNECTED) {
                 setState(IceState.CONNECTED);
             }
+        }
+    }
+
+    /**
+     * Renews consent for traffic from {@code from} that proves the peer is alive without a Binding request:
+     * a Binding indication (checked for FINGERPRINT by {@link #handle}) or a packet the caller authenticated
+     * (SRTP/SRTCP that passed its integrity check). Only the selected address counts, and only while
+     * CONNECTED or DISCONNECTED; a FAILED agent stays failed. ICE-lite agents never send checks (RFC 8445
+     * §2.5), so this is what keeps a full agent that sends media but only indications as keepalives
+     * (libnice, hence GStreamer) from being cut off after the consent timeout. Allocates nothing.
+     */
+    public void refreshConsent(InetSocketAddress from) {
+        if (selected == null || state == IceState.FAILED || !selected.equals(from)) {
+            return;
+        }
+        lastConsentMillis = clock.getAsLong();
+        if (state != IceState.CONNECTED) {
+            setState(IceState.CONNECTED);
         }
     }
 

@@ -2,7 +2,8 @@ package io.atrium.webrtc.ice;
 
 /**
  * Timeouts of an {@link IceLiteAgent}. A lite agent never sends checks, so consent (RFC 7675) is whatever the
- * controlling peer's checks prove: each valid authenticated Binding request from the selected address.
+ * peer proves from the selected address: each valid authenticated Binding request, Binding indication or
+ * authenticated SRTP/SRTCP packet.
  *
  * @param consentTimeoutMillis silence after which consent expires and the agent fails (RFC 7675 section 5.1:
  *     30 seconds)

@@ -200,7 +200,10 @@ public final class MediaDescription {
         return List.copyOf(r.ssrcAttributes);
     }
 
-    /** The SSRCs described by {@code a=ssrc}, each with its cname and msid, in order of first appearance. */
+    /**
+     * The SSRCs described by {@code a=ssrc}, each with its cname and msid (absent when not written or not
+     * valid RFC 8830 syntax), in order of first appearance.
+     */
     public List<SsrcDescription> ssrcs() {
         Map<Long, String> cnames = new LinkedHashMap<>();
         Map<Long, Msid> msids = new LinkedHashMap<>();
@@ -209,8 +212,12 @@ public final class MediaDescription {
             if (a.name().equals("cname") && a.value() != null && cnames.get(a.ssrc()) == null) {
                 cnames.put(a.ssrc(), a.value().strip());
             }
-            if (a.name().equals("msid") && a.value() != null) {
-                msids.putIfAbsent(a.ssrc(), Msid.parse(a.value()));
+            if (a.name().equals("msid") && a.value() != null && !msids.containsKey(a.ssrc())) {
+                try {
+                    msids.put(a.ssrc(), Msid.parse(a.value()));
+                } catch (SdpException legacy) {
+                    // a legacy or malformed msid value: the SSRC is described without one
+                }
             }
         }
         List<SsrcDescription> out = new ArrayList<>(cnames.size());

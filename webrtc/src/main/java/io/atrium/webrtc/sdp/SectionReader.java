@@ -240,8 +240,10 @@ final class SectionReader {
                 }
                 extmaps.add(e);
             }
-            case "msid" -> msids.add(Msid.parse(value(a)));
-            case "ssrc" -> ssrcAttributes.add(SsrcAttribute.parse(value(a)));
+            // Atrium routes by mid, rid and SSRC, never by msid: a malformed or legacy msid (GStreamer writes
+            // "a=ssrc:1 msid:user1@host-2 ...") is kept only as a line, never a reason to refuse the offer.
+            case "msid" -> lenient(() -> msids.add(Msid.parse(value(a))));
+            case "ssrc" -> lenient(() -> ssrcAttributes.add(SsrcAttribute.parse(value(a))));
             case "ssrc-group" -> ssrcGroups.add(SsrcGroup.parse(value(a)));
             case "rid" -> {
                 Rid rid = Rid.parse(value(a));
@@ -277,6 +279,15 @@ final class SectionReader {
             default -> {
                 // Unknown media attribute: kept as a line.
             }
+        }
+    }
+
+    /** Reads an attribute Atrium can do without: when it is malformed it stays an opaque line (RFC 8866 §5.13). */
+    private static void lenient(Runnable read) {
+        try {
+            read.run();
+        } catch (SdpException ignored) {
+            // kept in attributes as written
         }
     }
 

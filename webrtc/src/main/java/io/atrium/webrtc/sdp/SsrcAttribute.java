@@ -15,15 +15,15 @@ package io.atrium.webrtc.sdp;
  */
 public record SsrcAttribute(long ssrc, String name, String value) implements SdpAttribute {
 
-    /** Validates the fields. */
+    /**
+     * Validates the SSRC and the name; the value is opaque text (RFC 5576 §4.1: its syntax is the named
+     * attribute's), so a legacy or malformed {@code msid:} value does not make the line invalid.
+     */
     public SsrcAttribute {
         checkSsrc(ssrc);
         SdpText.token(name, "ssrc attribute name");
         if (value != null && name.equals("cname")) {
             SdpText.word(value.strip(), "ssrc cname");
-        }
-        if (value != null && name.equals("msid")) {
-            Msid.parse(value);
         }
     }
 

@@ -314,6 +314,36 @@ class IceLiteAgentTest {
         assertThat(agent.consentExpired(38_000)).isTrue();
     }
 
+    /** Issue 22: libnice (GStreamer) sends media and Binding indications but no more Binding requests. */
+    @Test
+    void indicationsAndAuthenticatedMediaFromTheSelectedAddressRenewConsent() {
+        agent = newAgent(REMOTE_UFRAG, new IceLiteConfig(3_000, 1_000));
+        agent.refreshConsent(PEER);
+        assertThat(agent.state()).as("nothing to renew before nomination").isEqualTo(IceState.NEW);
+        nomination().send(PEER); // t = 1000
+        Check indication = check();
+        indication.type = StunMessage.BINDING_INDICATION;
+        indication.username = null;
+        indication.integrity = false;
+        for (long t = 2_000; t <= 10_000; t += 2_000) {
+            now[0] = t;
+            assertThat(indication.send(PEER)).as("an indication is never answered").isEqualTo(-1);
+            assertThat(agent.checkConsent(t + 900)).isEqualTo(IceState.CONNECTED);
+        }
+        now[0] = 12_000;
+        agent.refreshConsent(PEER_MOVED);
+        indication.send(PEER_MOVED);
+        assertThat(agent.lastConsentMillis()).as("only the selected address renews consent").isEqualTo(10_000);
+        assertThat(agent.checkConsent(12_000)).isEqualTo(IceState.DISCONNECTED);
+        agent.refreshConsent(PEER); // an SRTP packet that passed authentication
+        assertThat(agent.state()).isEqualTo(IceState.CONNECTED);
+        assertThat(agent.lastConsentMillis()).isEqualTo(12_000);
+        assertThat(agent.checkConsent(15_000)).as("silence still ends it").isEqualTo(IceState.FAILED);
+        now[0] = 15_500;
+        agent.refreshConsent(PEER);
+        assertThat(agent.state()).as("a failed agent stays failed").isEqualTo(IceState.FAILED);
+    }
+
     @Test
     void consentTimeoutsAreConfigurable() {
         agent = newAgent(REMOTE_UFRAG, new IceLiteConfig(3_000, 1_000));

@@ -170,7 +170,6 @@ class AttributeParseTest {
                 Arguments.of((Runnable) () -> Msid.parse("a b c"), "msid needs"),
                 Arguments.of((Runnable) () -> Msid.parse("x".repeat(65)), "longer than 64"),
                 Arguments.of((Runnable) () -> SsrcAttribute.parse("12"), "a=ssrc needs"),
-                Arguments.of((Runnable) () -> SsrcAttribute.parse("1 msid:a b c"), "msid needs"),
                 Arguments.of((Runnable) () -> Rid.parse("1 send pt=97;pt=98"), "repeats pt="),
                 Arguments.of((Runnable) () -> Rid.parse("1 send pt=abc"), "payload type 'abc'"),
                 Arguments.of((Runnable) () -> Rid.parse("1 send max-width=1;max-width=2"), "repeats restriction"),

@@ -1,0 +1,72 @@
+package io.atrium.server.sip.audio;
+
+/**
+ * A small fixed jitter buffer for one RTP stream of 20 ms frames: packets are stored by sequence number
+ * in {@value #SLOTS} preallocated slots, and playout starts {@code depth} frames behind the newest
+ * packet, then takes one frame per tick. Late, duplicate and far-out packets are dropped; a missing
+ * frame reads as empty (the caller conceals it). No allocation after construction.
+ */
+public final class JitterBuffer {
+
+    static final int SLOTS = 16;
+    static final int MAX_PAYLOAD = 1500;
+
+    private final byte[][] payloads = new byte[SLOTS][MAX_PAYLOAD];
+    private final int[] lengths = new int[SLOTS];
+    private final int[] seqs = new int[SLOTS];
+    private final int depth;
+    private int next = -1;
+    private int newest = -1;
+
+    public JitterBuffer(int depth) {
+        this.depth = depth;
+        java.util.Arrays.fill(seqs, -1);
+    }
+
+    /** Stores one packet's payload; false when it is late, a duplicate, too far ahead or too big. */
+    public boolean put(int seq, byte[] buf, int off, int len) {
+        seq &= 0xffff;
+        if (len > MAX_PAYLOAD || len < 0) {
+            return false;
+        }
+        if (next >= 0) {
+            int ahead = (short) (seq - next);
+            if (ahead < 0 || ahead >= SLOTS) {
+                return false;
+            }
+        }
+        int slot = seq % SLOTS;
+        if (seqs[slot] == seq) {
+            return false;
+        }
+        System.arraycopy(buf, off, payloads[slot], 0, len);
+        lengths[slot] = len;
+        seqs[slot] = seq;
+        if (newest < 0 || (short) (seq - newest) > 0) {
+            newest = seq;
+        }
+        if (next < 0) {
+            next = (seq - depth) & 0xffff;
+        }
+        return true;
+    }
+
+    /**
+     * The next frame's payload copied into {@code out}: its length, 0 when that frame is missing, -1
+     * before the first packet.
+     */
+    public int take(byte[] out) {
+        if (next < 0) {
+            return -1;
+        }
+        int slot = next % SLOTS;
+        int len = 0;
+        if (seqs[slot] == next) {
+            len = lengths[slot];
+            System.arraycopy(payloads[slot], 0, out, 0, len);
+            seqs[slot] = -1;
+        }
+        next = (next + 1) & 0xffff;
+        return len;
+    }
+}

@@ -1,0 +1,122 @@
+package io.atrium.server;
+
+import static com.tngtech.archunit.base.DescribedPredicate.describe;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.library.Architectures;
+import com.tngtech.archunit.library.Architectures.LayeredArchitecture;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The package dependencies docs/ARCHITECTURE.md and DESIGN.md allow, checked on the compiled classes
+ * (ArchUnit): each package may use only the packages below it, {@code webrtc} uses the JDK and BouncyCastle
+ * only. What today's code does against the rule is listed in {@link #FROZEN}, each with the reason and the
+ * change that removes it (issue 12's redesign); an entry no longer needed fails {@link #frozenExceptionsStillExist}
+ * so the list only shrinks.
+ */
+class ArchitectureTest {
+
+    static final JavaClasses CLASSES = new ClassFileImporter()
+            .withImportOption(location -> !location.contains("/test-classes/") && !location.contains("-tests.jar"))
+            .importPackages("io.atrium");
+
+    /** A dependency against the rules that exists today: from a class to a class (nested classes included), and why. */
+    record Frozen(String from, String to, String why) {
+        static boolean names(String name, JavaClass c) {
+            return c.getName().equals(name) || c.getName().startsWith(name + "$");
+        }
+
+        boolean matches(JavaClass origin, JavaClass target) {
+            return names(from, origin) && names(to, target);
+        }
+    }
+
+    static final List<Frozen> FROZEN = List.of(
+            new Frozen("io.atrium.server.signal.RtcSocket", "io.atrium.server.api.Json",
+                    "the one JSON mapper lives in api; issue 12 moves Json down"),
+            new Frozen("io.atrium.server.compat.calls.CallEvents", "io.atrium.server.api.Json",
+                    "the one JSON mapper lives in api; issue 12 moves Json down"),
+            new Frozen("io.atrium.server.compat.calls.VideoCallApi", "io.atrium.server.api.Json",
+                    "the one JSON mapper lives in api; issue 12 moves Json down"),
+            new Frozen("io.atrium.server.signal.WhipWhepApi", "io.atrium.server.api.ApiException",
+                    "WHIP/WHEP answer with the REST error envelope; moves with the http composition root (issue 12)"),
+            new Frozen("io.atrium.server.signal.WhipWhepApi", "io.atrium.server.api.Cors",
+                    "WHIP/WHEP share the REST CORS rules; moves with the http composition root (issue 12)"),
+            new Frozen("io.atrium.server.config.ConfigValidator", "io.atrium.server.edge.ClientAddress",
+                    "the trusted-proxy pattern is validated by the class that applies it; belongs in config"),
+            new Frozen("io.atrium.server.store.RevocationStore", "io.atrium.server.auth.Revocations",
+                    "store implements auth's journal port while auth.SipDigests reads store: a cycle; the revocation"
+                            + " record and journal move to store"));
+
+    static String p(String name) {
+        return "io.atrium.server." + name + "..";
+    }
+
+    static LayeredArchitecture layers() {
+        LayeredArchitecture layers = Architectures.layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("webrtc").definedBy("io.atrium.webrtc..")
+                .layer("config").definedBy(p("config"))
+                .layer("edge").definedBy(p("edge"))
+                .layer("store").definedBy(p("store"))
+                .layer("auth").definedBy(p("auth"))
+                .layer("files").definedBy(p("files"))
+                .layer("transport").definedBy(p("transport"))
+                .layer("sfu").definedBy(p("sfu"))
+                .layer("state").definedBy(p("state"))
+                .layer("room").definedBy(p("room"))
+                .layer("sip").definedBy(p("sip"))
+                .layer("signal").definedBy(p("signal"))
+                .layer("compat").definedBy(p("compat"))
+                .layer("api").definedBy(p("api"))
+                .layer("root").definedBy(describe("the composition root (Main, AtriumServer)",
+                        (JavaClass c) -> c.getPackageName().equals("io.atrium.server")))
+                .whereLayer("webrtc").mayNotAccessAnyLayer()
+                .whereLayer("config").mayNotAccessAnyLayer()
+                .whereLayer("edge").mayOnlyAccessLayers("config")
+                .whereLayer("store").mayOnlyAccessLayers("config")
+                .whereLayer("auth").mayOnlyAccessLayers("config", "store")
+                .whereLayer("files").mayOnlyAccessLayers("config", "store", "auth")
+                .whereLayer("transport").mayOnlyAccessLayers("webrtc", "config")
+                .whereLayer("sfu").mayOnlyAccessLayers("webrtc", "config", "transport")
+                .whereLayer("state").mayOnlyAccessLayers("config")
+                .whereLayer("room").mayOnlyAccessLayers("webrtc", "config", "store", "auth", "transport", "sfu", "state")
+                .whereLayer("sip").mayOnlyAccessLayers("webrtc", "config", "edge", "store", "auth")
+                .whereLayer("signal").mayOnlyAccessLayers("webrtc", "config", "edge", "store", "auth", "transport", "sfu",
+                        "state", "room")
+                .whereLayer("compat").mayOnlyAccessLayers("webrtc", "config", "edge", "store", "auth", "files", "transport",
+                        "sfu", "state", "room")
+                .whereLayer("api").mayOnlyAccessLayers("webrtc", "config", "edge", "store", "auth", "files", "transport",
+                        "sfu", "state", "room", "sip", "signal", "compat");
+        for (Frozen f : FROZEN) {
+            layers = layers.ignoreDependency(describe(f.from(), (JavaClass c) -> Frozen.names(f.from(), c)),
+                    describe(f.to(), (JavaClass c) -> Frozen.names(f.to(), c)));
+        }
+        return layers;
+    }
+
+    @Test
+    void packagesDependOnlyDownward() {
+        layers().check(CLASSES);
+    }
+
+    @Test
+    void webrtcUsesTheJdkAndBouncyCastleOnly() {
+        classes().that().resideInAPackage("io.atrium.webrtc..").should().onlyDependOnClassesThat()
+                .resideInAnyPackage("java..", "javax..", "org.bouncycastle..", "io.atrium.webrtc..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void frozenExceptionsStillExist() {
+        for (Frozen f : FROZEN) {
+            assertThat(CLASSES.stream().flatMap(c -> c.getDirectDependenciesFromSelf().stream()))
+                    .as("%s still uses %s (%s); if not, delete the entry", f.from(), f.to(), f.why())
+                    .anyMatch(d -> f.matches(d.getOriginClass(), d.getTargetClass()));
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package io.atrium.server.sip.audio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.atrium.server.testing.Goertzel;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The room-agnostic audio engine on its own (no network): G.711 tables, 8k↔48k resampling, mix-minus
+ * across G.711 and Opus legs checked by tone content, RFC 4733 DTMF both ways, and no allocation per
+ * frame once warm.
+ */
+class AudioEngineTest {
+
+    static final int PCMU = 0;
+    static final int OPUS = 111;
+    static final int DTMF = 101;
+
+    /** A phone feeding a tone into a leg and keeping what the leg sends back, decoded. */
+    static final class Phone implements AudioLeg.Sink {
+        final AudioCodec sendCodec;
+        final AudioCodec receiveCodec;
+        final int pt;
+        final double frequency;
+        final List<byte[]> sent = new ArrayList<>();
+        final short[] heard = new short[48000 * 2];
+        int heardSamples;
+        int seq;
+        long t;
+        AudioLeg leg;
+
+        Phone(boolean opus, double frequency) {
+            this.sendCodec = opus ? new OpusCodec(32000, 5) : new G711Codec(true);
+            this.receiveCodec = opus ? new OpusCodec(32000, 5) : new G711Codec(true);
+            this.pt = opus ? OPUS : PCMU;
+            this.frequency = frequency;
+        }
+
+        void speak() {
+            if (frequency == 0) {
+                return;
+            }
+            short[] pcm = new short[AudioCodec.FRAME];
+            for (int i = 0; i < pcm.length; i++, t++) {
+                pcm[i] = (short) (6000 * Math.sin(2 * Math.PI * frequency * t / 48000));
+            }
+            byte[] packet = new byte[12 + 1500];
+            int len = sendCodec.encode(pcm, packet, 12);
+            packet[0] = (byte) 0x80;
+            packet[1] = (byte) pt;
+            packet[2] = (byte) (seq >> 8);
+            packet[3] = (byte) seq++;
+            leg.receiveRtp(packet, 0, 12 + len);
+        }
+
+        @Override
+        public void send(byte[] packet, int length) {
+            sent.add(java.util.Arrays.copyOf(packet, length));
+            if ((packet[1] & 0x7f) == pt && heardSamples + AudioCodec.FRAME <= heard.length) {
+                short[] pcm = new short[AudioCodec.FRAME];
+                receiveCodec.decode(packet, 12, length - 12, pcm);
+                System.arraycopy(pcm, 0, heard, heardSamples, pcm.length);
+                heardSamples += pcm.length;
+            }
+        }
+
+        /** Power of {@code f} in the last second heard. */
+        double heard(double f) {
+            int n = Math.min(heardSamples, 48000);
+            short[] tail = java.util.Arrays.copyOfRange(heard, heardSamples - n, heardSamples);
+            return Goertzel.power(tail, n, 48000, f);
+        }
+    }
+
+    static AudioLeg leg(Phone p, List<Character> digits) {
+        p.leg = new AudioLeg(p.pt == OPUS ? new OpusCodec(32000, 5) : new G711Codec(true), p.pt, DTMF, p,
+                (leg, d) -> digits.add(d));
+        return p.leg;
+    }
+
+    @Test
+    void g711TablesMatchTheStandardAndRoundTrip() {
+        assertThat(G711.encodeUlaw((short) 0)).isEqualTo((byte) 0xff);
+        assertThat(G711.encodeAlaw((short) 0)).isEqualTo((byte) 0xd5);
+        assertThat(G711.decodeUlaw((byte) 0x00)).isEqualTo((short) -32124);
+        assertThat(G711.decodeAlaw((byte) 0x55)).isEqualTo((short) -8);
+        for (int s = -32768; s <= 32767; s += 97) {
+            int tolerance = Math.max(16, Math.abs(s) / 16);
+            assertThat((int) G711.decodeUlaw(G711.encodeUlaw((short) s))).isCloseTo(s, org.assertj.core.data.Offset.offset(tolerance));
+            assertThat((int) G711.decodeAlaw(G711.encodeAlaw((short) s))).isCloseTo(s, org.assertj.core.data.Offset.offset(tolerance));
+        }
+    }
+
+    @Test
+    void resamplingKeepsATone() {
+        Resampler up = new Resampler();
+        Resampler down = new Resampler();
+        short[] narrow = new short[8000];
+        for (int i = 0; i < narrow.length; i++) {
+            narrow[i] = (short) (8000 * Math.sin(2 * Math.PI * 1000 * i / 8000));
+        }
+        short[] wide = new short[48000];
+        up.up(narrow, 8000, wide);
+        assertThat(Goertzel.power(wide, 48000, 48000, 1000)).isGreaterThan(0.8);
+        assertThat(Goertzel.power(wide, 48000, 48000, 7000)).isLessThan(0.01); // no imaging
+        short[] back = new short[8000];
+        down.down(wide, 48000, back);
+        assertThat(Goertzel.power(back, 8000, 8000, 1000)).isGreaterThan(0.8);
+    }
+
+    @Test
+    void everyLegHearsEveryoneButItselfAcrossG711AndOpus() {
+        Phone a = new Phone(false, 1000);
+        Phone b = new Phone(false, 440);
+        Phone c = new Phone(true, 0);
+        Phone d = new Phone(true, 700);
+        AudioEngine engine = new AudioEngine();
+        List<Character> digits = new ArrayList<>();
+        for (Phone p : List.of(a, b, c, d)) {
+            engine.add(leg(p, digits));
+        }
+        for (int frame = 0; frame < 100; frame++) {
+            a.speak();
+            b.speak();
+            d.speak();
+            engine.tick();
+        }
+        assertThat(a.heard(1000)).as("a hears itself").isLessThan(0.02);
+        assertThat(a.heard(440)).isGreaterThan(0.2);
+        assertThat(a.heard(700)).isGreaterThan(0.2);
+        assertThat(b.heard(440)).as("b hears itself").isLessThan(0.02);
+        assertThat(b.heard(1000)).isGreaterThan(0.2);
+        assertThat(c.heard(1000)).isGreaterThan(0.1);
+        assertThat(c.heard(440)).isGreaterThan(0.1);
+        assertThat(c.heard(700)).isGreaterThan(0.1);
+        assertThat(d.heard(700)).as("d hears itself").isLessThan(0.02);
+        assertThat(d.heard(1000)).isGreaterThan(0.2);
+    }
+
+    @Test
+    void dtmfBothWays() {
+        Phone a = new Phone(false, 0);
+        List<Character> digits = new ArrayList<>();
+        AudioLeg leg = leg(a, digits);
+        byte[] p = new byte[16];
+        p[0] = (byte) 0x80;
+        p[1] = (byte) DTMF;
+        p[7] = 42; // timestamp of the event
+        for (int i = 0; i < 6; i++) { // three progress packets, then the end packet three times
+            Dtmf.write('#', i >= 3, 160 * (i + 1), p, 12);
+            p[3] = (byte) i;
+            leg.receiveRtp(p, 0, 16);
+        }
+        assertThat(digits).containsExactly('#');
+
+        AudioEngine engine = new AudioEngine();
+        engine.add(leg);
+        leg.sendDigit('5');
+        for (int i = 0; i < 10; i++) {
+            engine.tick();
+        }
+        List<byte[]> events = a.sent.stream().filter(x -> (x[1] & 0x7f) == DTMF).toList();
+        assertThat(events).hasSize(AudioLeg.DIGIT_FRAMES + 3);
+        assertThat(events.get(0)[1] & 0x80).as("marker on the first").isNotZero();
+        assertThat(events).allSatisfy(e -> assertThat(e[12]).isEqualTo((byte) 5));
+        assertThat(events.subList(AudioLeg.DIGIT_FRAMES, events.size())).allSatisfy(e -> assertThat(e[13] & 0x80).isNotZero());
+    }
+
+    @Test
+    void aWarmG711FrameAllocatesNothing() {
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        AudioEngine engine = new AudioEngine();
+        byte[][] packets = new byte[8][12 + 160];
+        AudioLeg[] legs = new AudioLeg[8];
+        for (int i = 0; i < legs.length; i++) {
+            legs[i] = new AudioLeg(new G711Codec(true), PCMU, DTMF, (packet, length) -> { }, null);
+            engine.add(legs[i]);
+            packets[i][0] = (byte) 0x80;
+        }
+        for (int frame = 0; frame < 2000; frame++) {
+            for (int i = 0; i < legs.length; i++) {
+                packets[i][2] = (byte) (frame >> 8);
+                packets[i][3] = (byte) frame;
+                legs[i].receiveRtp(packets[i], 0, packets[i].length);
+            }
+            if (frame == 1000) {
+                long before = threads.getCurrentThreadAllocatedBytes();
+                engine.tick();
+                assertThat(threads.getCurrentThreadAllocatedBytes() - before).isZero();
+            } else {
+                engine.tick();
+            }
+        }
+    }
+}
