@@ -35,14 +35,15 @@ public final class ApiKeys {
         if (authorization == null || authorization.isBlank()) {
             throw new AuthException("missing Authorization header: use Basic key:secret or Bearer <JWT>");
         }
+        java.util.Optional<String> token = Bearer.token(authorization);
+        if (token.isPresent()) {
+            return bearer(token.get());
+        }
         int space = authorization.indexOf(' ');
         String scheme = space < 0 ? authorization : authorization.substring(0, space);
         String value = space < 0 ? "" : authorization.substring(space + 1).trim();
         if (scheme.equalsIgnoreCase("Basic")) {
             return basic(value);
-        }
-        if (scheme.equalsIgnoreCase("Bearer")) {
-            return bearer(value);
         }
         throw new AuthException("unsupported Authorization scheme; use Basic or Bearer");
     }

@@ -36,6 +36,8 @@ public final class TokenService {
     static final String TYPE = "atrium-access+jwt";
 
     private final Map<String, byte[]> keys;
+    /** The API key whose secret signs the tokens Atrium mints itself: the first in sorted order, so every node picks the same. */
+    private final String signingKey;
     private final Clock clock;
     private final Revocations revocations;
 
@@ -49,6 +51,7 @@ public final class TokenService {
                 .collect(java.util.stream.Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> derive(e.getValue())));
         this.clock = clock;
         this.revocations = revocations;
+        this.signingKey = apiKeys.isEmpty() ? null : new java.util.TreeMap<>(apiKeys).firstKey();
     }
 
     /** The revoked tokens this service refuses. */
@@ -77,7 +80,19 @@ public final class TokenService {
     public record Minted(String token, Instant expiresAt) {
     }
 
-    /** Signs a token for {@code room}, valid for {@code ttlSeconds} from now. */
+    /**
+     * Signs a token that Atrium issues itself (rooms, contract facades) with the one signing key, the
+     * first API key in sorted order; see {@link #mint(String, UUID, String, String, Optional, boolean, Grants, long)}.
+     */
+    public Minted mint(UUID room, String identity, String name, Optional<UUID> user, boolean admin, Grants grants,
+                       long ttlSeconds) {
+        if (signingKey == null) {
+            throw new IllegalStateException("no API key to sign tokens with");
+        }
+        return mint(signingKey, room, identity, name, user, admin, grants, ttlSeconds);
+    }
+
+    /** Signs a token for {@code room} with {@code apiKey}'s secret, valid for {@code ttlSeconds} from now. */
     public Minted mint(String apiKey, UUID room, String identity, String name, Optional<UUID> user, boolean admin,
                        Grants grants, long ttlSeconds) {
         byte[] key = keys.get(apiKey);

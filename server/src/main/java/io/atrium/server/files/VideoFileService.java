@@ -2,6 +2,7 @@ package io.atrium.server.files;
 
 import io.atrium.server.auth.ApiKeys;
 import io.atrium.server.auth.AuthException;
+import io.atrium.server.auth.Bearer;
 import io.atrium.server.auth.TokenService;
 import io.atrium.server.store.StoreException;
 import io.atrium.server.store.VideoFile;
@@ -210,8 +211,8 @@ public final class VideoFileService {
     private void authorize(Context ctx, VideoFile file) {
         String authorization = ctx.header("Authorization");
         String token = ctx.queryParam("token");
-        if (token == null && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            token = authorization.substring(7).trim();
+        if (token == null) {
+            token = Bearer.token(authorization).orElse(null);
         }
         try {
             if (token != null) {

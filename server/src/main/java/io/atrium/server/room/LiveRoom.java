@@ -31,7 +31,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -435,18 +434,34 @@ final class LiveRoom {
             router.release();
             throw new RpcException(500, "join failed: " + e.getMessage());
         }
-        router.addPublisher(n.peer(), n.items());
+        Member joined = m;
+        CompletableFuture<Object> answer = new CompletableFuture<>();
+        router.addPublisher(n.peer(), n.items(), executor, tracks -> { // back on this executor, never waited for
+            try {
+                answer.complete(published(joined, n, tracks, fresh || wasHidden));
+            } catch (RuntimeException e) {
+                answer.completeExceptionally(e);
+            }
+        });
         if (previous != null && previous != n.peer()) {
             previous.close("replaced by ICE restart");
         }
         takeSeat(s, m, token);
         m.publisher = n.peer();
-        classify(m, router, n.peer());
         if (fresh) {
             m.audioMuted = audioMuted;
             m.videoMuted = videoMuted;
         }
-        if ((fresh || wasHidden) && !m.hidden()) { // a hidden member that turns visible is announced then
+        return answer;
+    }
+
+    /** The rest of {@code join_room} once the media thread made the peer a publisher of {@code tracks}. */
+    private Object published(Member m, Negotiated<TrackInfo> n, List<Receiver> tracks, boolean announce) {
+        if (members.get(m.callId) != m || m.publisher != n.peer()) {
+            throw RpcException.notInRoom(); // left, removed or joined again meanwhile
+        }
+        classify(m, tracks);
+        if (announce && !m.hidden()) { // a hidden member that turns visible is announced then
             broadcastExcept(m, "member_join_room", m.view());
         }
         applyPause(m);
@@ -541,23 +556,12 @@ final class LiveRoom {
         }
     }
 
-    /** Finds the member's microphone, camera and screen among the router's tracks (offer order). */
-    private void classify(Member m, Router router, MediaPeer peer) {
-        List<Receiver> tracks = awaitTracks(router, peer);
+    /** Finds the member's microphone, camera and screen among its published tracks (offer order). */
+    private static void classify(Member m, List<Receiver> tracks) {
         m.microphone = tracks.stream().filter(r -> r.info().kind() == MediaKind.AUDIO).findFirst().orElse(null);
         List<Receiver> videos = tracks.stream().filter(r -> r.info().kind() == MediaKind.VIDEO).toList();
         m.camera = videos.isEmpty() ? null : videos.get(0);
         m.screen = videos.size() < 2 ? null : videos.get(1);
-    }
-
-    private static List<Receiver> awaitTracks(Router router, MediaPeer peer) {
-        java.util.concurrent.CompletableFuture<List<Receiver>> f = new java.util.concurrent.CompletableFuture<>();
-        peer.execute(() -> f.complete(router.tracks().stream().filter(r -> r.publisherId().equals(peer.id())).toList()));
-        try {
-            return f.get(2, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new RpcException(500, "join failed: media thread did not answer");
-        }
     }
 
     /** Forwards each published track only while it is unmuted (shared) and the member's grants allow it. */
@@ -1046,8 +1050,7 @@ final class LiveRoom {
         speakers(now);
         if (now - lastQualityMillis >= QUALITY_EVERY_MILLIS) {
             lastQualityMillis = now;
-            members.values().forEach(this::quality);
-            members.values().forEach(this::allocations);
+            service.sfu.existing(id).ifPresent(router -> members.values().forEach(m -> observe(router, m)));
         }
         forgetIfIdle();
     }
@@ -1083,25 +1086,39 @@ final class LiveRoom {
         }
     }
 
-    private void quality(Member m) {
-        if (m.publisher == null || !m.publisher.isConnected()) {
+    /**
+     * Asks the media thread for {@code m}'s loss, RTT, jitter and allocations; they come back as a task
+     * on this executor (the room never waits on the media thread) and are applied if {@code m} still
+     * has the same peers.
+     */
+    private void observe(Router router, Member m) {
+        MediaPeer publisher = m.publisher;
+        MediaPeer subscriber = m.subscriber;
+        boolean rates = publisher != null && publisher.isConnected();
+        if (!rates && (subscriber == null || m.session == null)) {
             return;
         }
-        int loss = 0;
-        double jitter = 0;
+        List<Receiver> published = new ArrayList<>(2);
         for (Receiver r : new Receiver[] {m.microphone, m.camera}) {
             if (r != null) {
-                loss = Math.max(loss, r.fractionLost());
-                jitter = Math.max(jitter, r.jitterMillis());
+                published.add(r);
             }
         }
-        int rtt = -1;
-        if (m.subscriber != null) {
-            int[] q = service.sfu.existing(id).map(r -> r.receiveQuality(m.subscriber)).orElse(new int[] {0, -1});
-            loss = Math.max(loss, q[0]);
-            rtt = q[1];
-        }
-        String quality = ConnectionQuality.of(loss / 256.0, rtt, jitter);
+        router.report(published, subscriber, executor, r -> {
+            if (members.get(m.callId) != m) {
+                return;
+            }
+            if (rates && m.publisher == publisher) {
+                quality(m, r);
+            }
+            if (subscriber != null && m.subscriber == subscriber && m.session != null) {
+                allocations(m, r.allocations());
+            }
+        });
+    }
+
+    private void quality(Member m, Router.MediaReport r) {
+        String quality = ConnectionQuality.of(r.fractionLost() / 256.0, r.rttMillis(), r.jitterMillis());
         if (!quality.equals(m.quality)) {
             m.quality = quality;
             broadcast("member_connection_quality", Map.of("member", m.callId, "quality", quality));
@@ -1109,17 +1126,7 @@ final class LiveRoom {
     }
 
     /** Tells a subscriber which layer of whose camera it receives, and the total rate, when they change. */
-    private void allocations(Member m) {
-        Router router = service.sfu.existing(id).orElse(null);
-        if (m.subscriber == null || m.session == null || router == null) {
-            return;
-        }
-        List<Router.Allocation> list;
-        try {
-            list = router.allocations(m.subscriber).get(1, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            return;
-        }
+    private void allocations(Member m, List<Router.Allocation> list) {
         Map<String, Object> byMember = new LinkedHashMap<>();
         long rate = 0;
         for (Router.Allocation a : list) {

@@ -20,7 +20,6 @@ import io.atrium.server.store.UserStore;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.time.Clock;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -54,8 +53,6 @@ public final class RoomService implements AutoCloseable {
     final Negotiator negotiator;
     final AtriumConfig.Rooms config;
     final long tokenTtlSeconds;
-    /** The API key whose secret signs the auth_tokens this service mints. */
-    final String signingKey;
     final StateService state;
     final TurnCredentials turn;
     private final JoinClock joinClock = new JoinClock();
@@ -94,7 +91,6 @@ public final class RoomService implements AutoCloseable {
         this.negotiator = sfu.negotiator();
         this.config = config.rooms();
         this.tokenTtlSeconds = config.auth().tokenTtlSeconds();
-        this.signingKey = new TreeMap<>(config.auth().apiKeys()).firstKey();
         this.turn = new TurnCredentials(config.turn(), java.time.Clock.systemUTC());
         listeners.add(joinClock);
         int threads = this.config.passwordHashThreads();
@@ -307,7 +303,7 @@ public final class RoomService implements AutoCloseable {
     }
 
     String mint(UUID room, String callId, String name, Optional<UUID> user, boolean admin) {
-        return tokens.mint(signingKey, room, callId, name, user, admin, Grants.participant(), tokenTtlSeconds).token();
+        return tokens.mint(room, callId, name, user, admin, Grants.participant(), tokenTtlSeconds).token();
     }
 
     /** The shared state documents and maps of rooms. */

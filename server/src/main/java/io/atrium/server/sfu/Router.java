@@ -8,6 +8,8 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
  * The media of one room: its publishers (and their receivers) and subscribers (and their
@@ -40,6 +42,15 @@ public final class Router {
 
     /** Makes {@code peer} a publisher of {@code tracks}, or updates its tracks after a renegotiation. Any thread. */
     public void addPublisher(MediaPeer peer, List<TrackInfo> infos) {
+        addPublisher(peer, infos, null, null);
+    }
+
+    /**
+     * As {@link #addPublisher(MediaPeer, List)}, then hands the peer's receivers (offer order; empty if
+     * it could not be made a publisher) to {@code then}, run on {@code back} (a room's executor): the
+     * caller never waits on the media thread. Any thread.
+     */
+    public void addPublisher(MediaPeer peer, List<TrackInfo> infos, Executor back, Consumer<List<Receiver>> then) {
         peer.execute(() -> {
             try {
                 Publisher existing = publishers.get(peer);
@@ -69,6 +80,11 @@ public final class Router {
                 refreshTracks();
             } finally {
                 reserved.decrementAndGet();
+                if (then != null) {
+                    Publisher added = publishers.get(peer);
+                    List<Receiver> receivers = added == null ? List.of() : List.copyOf(added.receivers());
+                    back.execute(() -> then.accept(receivers));
+                }
             }
         });
     }
@@ -119,23 +135,38 @@ public final class Router {
         });
     }
 
-    /** What a subscriber peer's receiver reports say: worst fraction lost (0-255) and RTT (-1 unknown). Any thread. */
-    public int[] receiveQuality(MediaPeer peer) {
-        Subscriber s = subscribers.get(peer);
-        return s == null ? new int[] {0, -1} : new int[] {s.fractionLost, s.rttMillis};
-    }
-
     /** One forwarded video stream of a subscriber: whose track, which layer, at what rate and size. */
     public record Allocation(String publisherId, String trackId, long ssrc, String rid, long rate, int width, int height) {
     }
 
-    /** The video streams forwarded to a subscriber peer now, collected on the media thread. */
-    public java.util.concurrent.CompletableFuture<List<Allocation>> allocations(MediaPeer peer) {
-        var result = new java.util.concurrent.CompletableFuture<List<Allocation>>();
-        peer.execute(() -> {
-            Subscriber s = subscribers.get(peer);
+    /**
+     * What the media thread measured for one member: worst fraction lost (0-255) over its published
+     * tracks and its subscriber peer's receiver reports, RTT from those reports (-1 unknown), worst
+     * jitter of its published tracks, and the video streams forwarded to its subscriber peer now.
+     */
+    public record MediaReport(int fractionLost, int rttMillis, double jitterMillis, List<Allocation> allocations) {
+    }
+
+    /**
+     * Collects a {@link MediaReport} on the media thread for {@code published} (tracks of one member)
+     * and {@code subscriber} (its receiving peer, or null), then hands it to {@code then}, run on
+     * {@code back} (the room's executor). The caller never waits; nothing owned by the media thread is
+     * read elsewhere. Any thread.
+     */
+    public void report(List<Receiver> published, MediaPeer subscriber, Executor back, Consumer<MediaReport> then) {
+        sfu.transport().socket().execute(() -> {
+            int loss = 0;
+            double jitter = 0;
+            for (Receiver r : published) {
+                loss = Math.max(loss, r.fractionLost());
+                jitter = Math.max(jitter, r.jitterMillis());
+            }
+            Subscriber s = subscriber == null ? null : subscribers.get(subscriber);
             List<Allocation> out = new ArrayList<>();
+            int rtt = -1;
             if (s != null) {
+                loss = Math.max(loss, s.fractionLost);
+                rtt = s.rttMillis;
                 for (Forwarder f : s.forwarders()) {
                     if (f.receiver.info.kind() != MediaKind.VIDEO || f.current < 0) {
                         continue;
@@ -145,9 +176,9 @@ public final class Router {
                             l.bitrate, l.keyframes.width(), l.keyframes.height()));
                 }
             }
-            result.complete(out);
+            MediaReport report = new MediaReport(loss, rtt, jitter, List.copyOf(out));
+            back.execute(() -> then.accept(report));
         });
-        return result;
     }
 
     /** Forgets a peer's publications and subscriptions. Any thread. */

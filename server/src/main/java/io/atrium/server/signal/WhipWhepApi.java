@@ -5,6 +5,7 @@ import io.atrium.server.api.Cors;
 import io.atrium.server.edge.ClientAddress;
 import io.atrium.server.auth.AccessToken;
 import io.atrium.server.auth.AuthException;
+import io.atrium.server.auth.Bearer;
 import io.atrium.server.auth.Grants;
 import io.atrium.server.auth.TokenService;
 import io.atrium.server.auth.TurnCredentials;
@@ -193,10 +194,9 @@ public final class WhipWhepApi {
 
     private AccessToken token(Context ctx, UUID room) {
         String header = ctx.header("Authorization");
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw new AuthException("WHIP/WHEP need 'Authorization: Bearer <access token>' for this room");
-        }
-        return tokens.verify(header.substring(7).trim(), Optional.of(room));
+        String bearer = Bearer.token(header)
+                .orElseThrow(() -> new AuthException("WHIP/WHEP need 'Authorization: Bearer <access token>' for this room"));
+        return tokens.verify(bearer, Optional.of(room));
     }
 
     private static String offer(Context ctx) {

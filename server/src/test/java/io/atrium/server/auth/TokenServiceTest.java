@@ -34,6 +34,13 @@ class TokenServiceTest {
     }
 
     @Test
+    void tokensAtriumIssuesItselfAreSignedWithTheFirstKeyInSortedOrder() throws Exception {
+        String token = at(t0).mint(room, "call-1", "Ann", Optional.empty(), false, Grants.participant(), 60).token();
+        assertThat(SignedJWT.parse(token).getHeader().getKeyID()).as("'dev' sorts before 'k1'").isEqualTo("dev");
+        assertThat(at(t0).verify(token, Optional.of(room)).identity()).isEqualTo("call-1");
+    }
+
+    @Test
     void roundTripKeepsEveryClaim() {
         UUID user = UUID.randomUUID();
         TokenService.Minted m = at(t0).mint("k1", room, "call-1", "Ann", Optional.of(user), true, Grants.participant(), 60);

@@ -14,6 +14,9 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -157,5 +160,53 @@ class RoomMediaTest {
         assertThat(left.get("by_admin").asBoolean()).isFalse();
         assertThat(silent.rpc().await("member_leave_room").get("member").asText()).isEqualTo("silent");
         assertThat(ann.rpc().call("get_room_members", Map.of()).findValuesAsText("id")).containsExactly("ann");
+    }
+
+    /**
+     * The room never waits on the media thread (issue 12): while that thread is busy, the room keeps
+     * answering, and a {@code join_room} is answered (successfully) once the media thread made the peer
+     * a publisher, however long that took. Before, the room's executor waited up to 2 s for the media
+     * thread and then answered 500, and every quality tick waited up to 1 s per subscriber.
+     */
+    @Test
+    void theRoomAnswersWhileTheMediaThreadIsBusyAndJoinsCompleteAfterIt() throws Exception {
+        Member ann = join("ann");
+        talk(ann, new AtomicInteger(127)); // ann's media keeps her in the room (media timeout 3 s here)
+        RpcClient ben = RpcClient.connect(server);
+        open.add(ben);
+        String token = ben.call("authenticate", Map.of("room", room, "call_id", "ben", "display_name", "ben")).get("auth_token").asText();
+        JavaPeer benPeer = new JavaPeer();
+        open.add(benPeer);
+        String offer = benPeer.offer(true);
+
+        CountDownLatch busy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        server.server().media().socket().execute(() -> {
+            busy.countDown();
+            try {
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        CompletableFuture<JsonNode> joined;
+        try {
+            assertThat(busy.await(30, TimeUnit.SECONDS)).as("the media thread took the blocking task").isTrue();
+            joined = CompletableFuture.supplyAsync(() -> ben.request("join_room", Map.of("sdp", offer, "auth_token", token)));
+            waitUntil(() -> ann.rpc().call("get_room_members", Map.of()).findValuesAsText("id").contains("ben"), "ben seated");
+            for (int i = 0; i < 5; i++) { // room calls and quality ticks (every 2 s) go on while media is busy
+                ann.rpc().call("raise_hand", Map.of());
+                ann.rpc().call("unraise_hand", Map.of());
+                sleep(600);
+            }
+            assertThat(joined).as("join_room waits for the media thread, without blocking the room").isNotDone();
+        } finally {
+            release.countDown();
+        }
+        JsonNode answer = joined.get(30, TimeUnit.SECONDS);
+        assertThat(answer.has("error")).as(answer.toString()).isFalse();
+        benPeer.connect(answer.at("/result/sdp").asText());
+        assertThat(answer.at("/result/call_id").asText()).isEqualTo("ben");
+        assertThat(ann.rpc().await("member_join_room").get("id").asText()).isEqualTo("ben");
     }
 }

@@ -37,6 +37,12 @@ public final class Chromium {
     public static final Path SCREENSHOTS = Path.of(System.getProperty("basedir", "."), "target", "screenshots");
     private static final String HELPERS = "/webrtc-test-helpers.js";
     private static final Duration POLL = Duration.ofMillis(100);
+    /**
+     * How long Playwright's actions and {@code assertThat(locator)} wait for a page by default. Generous:
+     * a page waits for events (its meeting state, a tile, a button's state), and on a loaded shared
+     * machine four Chromium pages on two cores take many seconds for what is instant when idle.
+     */
+    public static final Duration PATIENCE = Duration.ofSeconds(45);
     private static final Logger log = LoggerFactory.getLogger(Chromium.class);
 
     private static Playwright playwright;
@@ -58,6 +64,7 @@ public final class Chromium {
             browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
                     .setExecutablePath(EXECUTABLE).setHeadless(true).setArgs(FLAGS));
             log.info("chromium {} started in {} ms", browser.version(), (System.nanoTime() - start) / 1_000_000);
+            com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(PATIENCE.toMillis());
             Playwright started = playwright;
             Runtime.getRuntime().addShutdownHook(new Thread(started::close, "chromium-close"));
         }
@@ -81,6 +88,7 @@ public final class Chromium {
     public static Page newPage(String label, Browser.NewContextOptions options) {
         BrowserContext context = browser().newContext(options);
         context.grantPermissions(List.of("camera", "microphone"));
+        context.setDefaultTimeout(PATIENCE.toMillis());
         Page page = context.newPage();
         page.onConsoleMessage(m -> {
             switch (m.type()) {

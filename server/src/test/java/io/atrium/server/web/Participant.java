@@ -15,6 +15,9 @@ final class Participant implements AutoCloseable {
     /** The camera size the app asks for in tests (the real default is 1280x720; 2 cores run 4 pages). */
     private static final String VIDEO = "{\"width\":640,\"height\":360}";
 
+    /** How long media (frames decoded, packets received) may take to show, even on a loaded machine. */
+    static final Duration MEDIA = Duration.ofSeconds(60);
+
     final Page page;
     final String label;
 
@@ -43,7 +46,7 @@ final class Participant implements AutoCloseable {
     Participant submitPrejoin(String name) {
         assertThat(page.locator("#prejoin")).isVisible();
         // the preview asks for the devices first: wait until the camera is in the preview
-        Chromium.waitFor(page, "atriumApp.videoTrack !== null", Duration.ofSeconds(10));
+        Chromium.waitFor(page, "atriumApp.videoTrack !== null", Chromium.PATIENCE);
         page.locator("#prejoin-form [name=name]").fill(name);
         page.locator("#join-button").click();
         return this;
@@ -56,9 +59,13 @@ final class Participant implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Waits until the client is joined and the meeting screen shows: join_room, subscribe_room and the
+     * peer connections, which on a loaded machine take far longer than when idle.
+     */
     void inMeeting() {
-        assertThat(page.locator("#meeting")).isVisible(new com.microsoft.playwright.assertions.LocatorAssertions.IsVisibleOptions().setTimeout(15_000));
-        Chromium.waitFor(page, "atriumApp.client.state === 'joined'", Duration.ofSeconds(10));
+        Chromium.waitFor(page, "atriumApp.client.state === 'joined' || atriumApp.client.state", MEDIA);
+        assertThat(page.locator("#meeting")).isVisible();
     }
 
     String callId() {
@@ -88,11 +95,33 @@ final class Participant implements AutoCloseable {
                 + " > " + (start + by) + " || s." + kind + ")", timeout);
     }
 
+    /**
+     * Waits until {@code counter} of {@code kind} from {@code member} stays the same for {@code quiet}
+     * (e.g. no audio packets arrive once a track is muted); fails if it keeps changing for {@code timeout}.
+     */
+    void waitForSteady(String member, String kind, String counter, Duration quiet, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long last = count(member, kind, counter);
+        long since = System.nanoTime();
+        while (System.nanoTime() - since < quiet.toNanos()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(label + ": " + kind + "." + counter + " from " + member + " still changing after "
+                        + timeout.toSeconds() + " s (now " + last + ")");
+            }
+            page.waitForTimeout(250); // poll interval; keeps page events flowing
+            long now = count(member, kind, counter);
+            if (now != last) {
+                last = now;
+                since = System.nanoTime();
+            }
+        }
+    }
+
     /** Waits until this page decodes fresh frames on the tile of every member given. */
     void seesVideoOf(String... members) {
         for (String m : members) {
             assertThat(tile(m)).isVisible();
-            waitForGrowth(m, "video", "framesDecoded", 10, Duration.ofSeconds(20));
+            waitForGrowth(m, "video", "framesDecoded", 10, MEDIA);
         }
     }
 

@@ -7,6 +7,7 @@ import io.atrium.server.api.Json;
 import io.atrium.server.auth.AccessToken;
 import io.atrium.server.auth.ApiKeys;
 import io.atrium.server.auth.AuthException;
+import io.atrium.server.auth.Bearer;
 import io.atrium.server.auth.TokenService;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.edge.AttemptGuard;
@@ -33,7 +34,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -63,7 +63,6 @@ public final class VideoCallApi {
     private final ApiKeys apiKeys;
     private final TokenService tokens;
     private final RoomService live;
-    private final String signingKey;
     private final RateLimiter sessionLimit;
     private final RateLimiter tokenLimit;
     private final RateLimiter controlLimit;
@@ -84,7 +83,6 @@ public final class VideoCallApi {
         this.apiKeys = apiKeys;
         this.tokens = tokens;
         this.live = live;
-        this.signingKey = new TreeMap<>(config.auth().apiKeys()).firstKey();
         this.sessionLimit = new RateLimiter(this.config.sessionsPerMinute(), clock);
         this.tokenLimit = new RateLimiter(this.config.tokensPerMinute(), clock);
         this.controlLimit = new RateLimiter(this.config.controlsPerMinute(), clock);
@@ -345,16 +343,13 @@ public final class VideoCallApi {
      */
     private Object uploadVideoFile(Context ctx) {
         CallSession s = activeSession(ctx);
-        String header = ctx.header("Authorization");
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw new CallException(401, "UNAUTHORIZED", "send the participant or control token of this session as"
-                    + " Authorization: Bearer <token>", 0);
-        }
+        String bearer = Bearer.token(ctx.header("Authorization")).orElseThrow(() -> new CallException(401, "UNAUTHORIZED",
+                "send the participant or control token of this session as Authorization: Bearer <token>", 0));
         String client = clients.of(ctx);
         guard.admit(client);
         AccessToken caller;
         try {
-            caller = tokens.verify(header.substring(7).trim(), Optional.of(s.id()));
+            caller = tokens.verify(bearer, Optional.of(s.id()));
         } catch (AuthException e) {
             guard.failed(client);
             throw new CallException(401, "UNAUTHORIZED", "invalid token: " + e.getMessage(), 0);
@@ -428,12 +423,12 @@ public final class VideoCallApi {
     // ---- helpers ----
 
     private TokenService.Minted mintParticipant(UUID room, String identity, String name, Presets.Preset preset) {
-        return tokens.mint(signingKey, room, identity, name, Optional.empty(), preset.admin(), preset.grants(),
+        return tokens.mint(room, identity, name, Optional.empty(), preset.admin(), preset.grants(),
                 config.tokenTtlSeconds());
     }
 
     private TokenService.Minted mintControl(UUID room) {
-        return tokens.mint(signingKey, room, "control-" + UUID.randomUUID(), "Control center", Optional.empty(), true,
+        return tokens.mint(room, "control-" + UUID.randomUUID(), "Control center", Optional.empty(), true,
                 Presets.CONTROL, config.tokenTtlSeconds());
     }
 
@@ -468,9 +463,10 @@ public final class VideoCallApi {
         }
         String client = clients.of(ctx);
         guard.admit(client); // a guessed credential counts against the address (docs/SECURITY.md, finding 9)
-        if (header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        Optional<String> bearer = Bearer.token(header);
+        if (bearer.isPresent()) {
             try {
-                AccessToken t = tokens.verify(header.substring(7).trim(), Optional.of(session));
+                AccessToken t = tokens.verify(bearer.get(), Optional.of(session));
                 if (t.admin()) {
                     return;
                 }

@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -64,7 +63,6 @@ public final class LiveStreams implements RoomListener {
     private final TokenService tokens;
     private final RoomService roomService;
     private final StateService state;
-    private final String signingKey;
     private final long emptyTimeoutMillis;
     private final Map<String, Stream> byName = new ConcurrentHashMap<>();
     private final Map<UUID, Stream> byRoom = new ConcurrentHashMap<>();
@@ -74,7 +72,6 @@ public final class LiveStreams implements RoomListener {
         this.tokens = tokens;
         this.roomService = roomService;
         this.state = roomService.state();
-        this.signingKey = new TreeMap<>(config.auth().apiKeys()).firstKey();
         this.emptyTimeoutMillis = TimeUnit.SECONDS.toMillis(config.compat().live().emptyStreamTimeoutSeconds());
         roomService.addListener(this);
     }
@@ -267,7 +264,7 @@ public final class LiveStreams implements RoomListener {
                 ? Grants.participant().withState(readable)
                 : new Grants(false, true, EnumSet.noneOf(Grants.Source.class), true, true, readable);
         boolean admin = speaker && identity.equals(stream.host());
-        return tokens.mint(signingKey, stream.room(), identity, identity, Optional.empty(), admin, grants, TOKEN_TTL_SECONDS)
+        return tokens.mint(stream.room(), identity, identity, Optional.empty(), admin, grants, TOKEN_TTL_SECONDS)
                 .token();
     }
 

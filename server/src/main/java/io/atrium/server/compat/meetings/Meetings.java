@@ -21,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -64,7 +63,6 @@ public final class Meetings implements RoomListener {
     private final TokenService tokens;
     private final StateService state;
     private final Clock clock;
-    private final String signingKey;
     private final long ttlSeconds;
     private final int defaultDigits;
     /** Open meetings: room → meeting id, to close the document when the room ends. */
@@ -77,7 +75,6 @@ public final class Meetings implements RoomListener {
         this.tokens = tokens;
         this.state = roomService.state();
         this.clock = clock;
-        this.signingKey = new TreeMap<>(config.auth().apiKeys()).firstKey();
         this.ttlSeconds = config.auth().tokenTtlSeconds();
         this.defaultDigits = config.compat().meetings().idDigits();
         roomService.addListener(this);
@@ -214,7 +211,7 @@ public final class Meetings implements RoomListener {
     }
 
     private String mint(Meeting meeting, String identity, String name, boolean admin, Grants grants) {
-        return tokens.mint(signingKey, meeting.room(), identity, name, Optional.empty(), admin, grants, ttlSeconds).token();
+        return tokens.mint(meeting.room(), identity, name, Optional.empty(), admin, grants, ttlSeconds).token();
     }
 
     /**
