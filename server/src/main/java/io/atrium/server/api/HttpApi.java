@@ -11,6 +11,7 @@ import io.atrium.server.config.ConfigException;
 import io.atrium.server.edge.AttemptGuard;
 import io.atrium.server.edge.ClientAddress;
 import io.atrium.server.files.VideoFileService;
+import io.atrium.server.metrics.AtriumMetrics;
 import io.atrium.server.store.CallSessionStore;
 import io.atrium.server.store.Database;
 import io.atrium.server.store.RoomStore;
@@ -27,6 +28,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.util.Map;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.server.handler.SecuredRedirectHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,10 +44,13 @@ public final class HttpApi {
     private final Javalin app;
     private final AtriumConfig.Http config;
     private final WhipWhepApi whipWhep;
+    /** HTTPS from PEM files (reloaded on change), or null for plain HTTP. */
+    private final TlsConnectors tls;
 
     public HttpApi(AtriumConfig config, Database db, RoomStore rooms, UserStore users, ChatStore chat, ApiKeys apiKeys,
                    TokenService tokens, Sfu sfu, RoomService roomService, VideoFileService videoFiles, Registrar registrar, SipService sip) {
         this.config = config.http();
+        this.tls = this.config.tls().enabled() ? new TlsConnectors(this.config) : null;
         PasswordHasher hasher = new PasswordHasher();
         RoomsApi roomsApi = new RoomsApi(rooms, hasher, roomService, chat);
         UsersApi usersApi = new UsersApi(users, hasher, config.sip().realm());
@@ -68,6 +73,10 @@ public final class HttpApi {
         VideoCallApi videoCall = new VideoCallApi(config, new CallSessionStore(db.jdbc(), java.time.Clock.systemUTC()), rooms,
                 apiKeys, tokens, roomService, java.time.Clock.systemUTC(), videoFiles, clients, guard);
         FilesApi filesApi = new FilesApi(videoFiles, rooms);
+        AtriumMetrics metrics = config.metrics().enabled() ? new AtriumMetrics(sfu, roomService, whipWhep) : null;
+        if (metrics != null) {
+            metrics.rateLimited("websocket", rtc, RtcSocket::rateLimited);
+        }
         SipApi sipApi = new SipApi(registrar, sip);
         this.app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
@@ -82,12 +91,27 @@ public final class HttpApi {
                 s.location = Location.CLASSPATH;
                 s.headers = WebPageHeaders.HEADERS;
             });
+            if (tls != null) { // HTTPS first: Javalin reports the first connector's port
+                c.jetty.addConnector(tls::https);
+                if (this.config.tls().redirectPort() != 0) {
+                    c.jetty.addConnector(tls::redirect);
+                }
+            }
             c.jetty.modifyServer(server -> {
                 server.setStopTimeout(this.config.shutdownGraceSeconds() * 1000L);
-                server.setHandler(new GracefulHandler(server.getHandler()));
+                var handler = server.getHandler();
+                if (tls != null && this.config.tls().redirectPort() != 0) { // plain requests → 301 to https
+                    handler = new SecuredRedirectHandler(handler, 301);
+                }
+                server.setHandler(new GracefulHandler(handler));
             });
-            c.requestLogger.http((ctx, ms) -> log.info("method={} path={} status={} ms={} ip={}",
-                    ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms), clients.of(ctx)));
+            c.requestLogger.http((ctx, ms) -> {
+                log.info("method={} path={} status={} ms={} ip={}", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms),
+                        clients.of(ctx));
+                if (metrics != null) {
+                    metrics.httpRequest(ctx.method().name(), MetricsEndpoint.route(ctx), ctx.statusCode(), ms);
+                }
+            });
             ErrorMapper.install(c.routes);
             // an Error (OutOfMemoryError above all) goes to the process's fatal handler (Main), not into a 500 forever
             c.router.javaLangErrorHandler((res, error) -> {
@@ -119,6 +143,9 @@ public final class HttpApi {
             sipApi.routes(c.routes);
             whipWhep.routes(c.routes);
             videoCall.routes(c.routes);
+            if (metrics != null) {
+                new MetricsEndpoint(metrics, config.metrics(), config.isDev()).routes(c.routes);
+            }
             c.routes.ws("/v1/rtc", rtc::configure);
             liveApi.routes(c.routes);
             meetingsApi.routes(c.routes);
@@ -145,8 +172,14 @@ public final class HttpApi {
 
     /** Stops accepting requests, lets in-flight ones finish within the grace period, then closes. */
     public void stop() {
-        app.stop();
-        whipWhep.close();
+        try {
+            app.stop();
+        } finally {
+            whipWhep.close();
+            if (tls != null) {
+                tls.close();
+            }
+        }
     }
 
     /** Bodies up to this size are read to their end after an error; larger ones are left and the connection closed. */

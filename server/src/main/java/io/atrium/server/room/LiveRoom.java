@@ -1217,4 +1217,13 @@ final class LiveRoom {
             throw RpcException.invalid(name);
         }
     }
+
+    /** For metrics, read from another thread (a size may be a moment old). */
+    int memberCount() {
+        return members.size();
+    }
+
+    int watcherCount() {
+        return watchers.size();
+    }
 }

@@ -55,6 +55,7 @@ public final class RoomService implements AutoCloseable {
     final long tokenTtlSeconds;
     final StateService state;
     final TurnCredentials turn;
+    private final JoinClock joinClock = new JoinClock();
     final List<RoomListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<UUID, LiveRoom> live = new ConcurrentHashMap<>();
     private final Map<String, EventDialect> dialects = new ConcurrentHashMap<>();
@@ -91,6 +92,7 @@ public final class RoomService implements AutoCloseable {
         this.config = config.rooms();
         this.tokenTtlSeconds = config.auth().tokenTtlSeconds();
         this.turn = new TurnCredentials(config.turn(), java.time.Clock.systemUTC());
+        listeners.add(joinClock);
         int threads = this.config.passwordHashThreads();
         this.passwords = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(this.config.passwordHashQueue()), r -> {
@@ -133,11 +135,11 @@ public final class RoomService implements AutoCloseable {
                             if (e != null) {
                                 result.completeExceptionally(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
                             } else {
-                                result.complete(withIceServers(method, session, v));
+                                result.complete(answered(method, session, room, v));
                             }
                         });
                     } else {
-                        result.complete(withIceServers(method, session, r));
+                        result.complete(answered(method, session, room, r));
                     }
                 } catch (RuntimeException e) {
                     result.completeExceptionally(e);
@@ -147,6 +149,14 @@ public final class RoomService implements AutoCloseable {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /** A call's result on its way back: starts the join clock on authenticate, adds the ICE servers. */
+    private Object answered(String method, Session session, UUID room, Object result) {
+        if (method.equals("authenticate")) {
+            joinClock.authenticated(room, session.binding().callId());
+        }
+        return withIceServers(method, session, result);
     }
 
     /**
@@ -163,6 +173,26 @@ public final class RoomService implements AutoCloseable {
     }
 
     private static final java.util.Set<String> ICE_SERVER_METHODS = java.util.Set.of("authenticate", "join_room", "subscribe_room");
+
+    /** Hands each join latency (authenticate → media connected, in nanoseconds) to {@code observer}. */
+    public void observeJoinLatency(java.util.function.LongConsumer observer) {
+        joinClock.observe(observer);
+    }
+
+    /** The rooms with a live WebSocket session or member. */
+    public int liveRoomCount() {
+        return live.size();
+    }
+
+    /** Members (joined over the WebSocket) and watchers over every live room; a racy read, for metrics. */
+    public int[] memberAndWatcherCounts() {
+        int[] out = new int[2];
+        for (LiveRoom r : live.values()) {
+            out[0] += r.memberCount();
+            out[1] += r.watcherCount();
+        }
+        return out;
+    }
 
     /** The socket of {@code session} closed. */
     public void closed(Session session) {

@@ -226,6 +226,7 @@ public final class Forwarder {
             }
             if (subscriber.peer().sendRtp(scratch, 0, n)) {
                 retransmitted++;
+                subscriber.counters.rtxOut++;
             }
         }
     }

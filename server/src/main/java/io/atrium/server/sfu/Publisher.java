@@ -45,6 +45,8 @@ final class Publisher {
     private final TwccRecorder twcc = new TwccRecorder();
     private int transportCcExt;
     long unroutable;
+    /** The SFU's counters (set by the router; a private set for a publisher made alone in a test). */
+    SfuCounters counters = new SfuCounters();
 
     Publisher(MediaSink peer, List<TrackInfo> tracks, int rtcpSsrc) {
         this.peer = peer;
@@ -132,6 +134,7 @@ final class Publisher {
             if (n < 0 || !packet.wrap(buf, off, n)) {
                 return;
             }
+            counters.rtxIn++;
         }
         route.receiver.onMedia(route.layer, packet, nowMillis, route.rtx);
     }
@@ -190,6 +193,7 @@ final class Publisher {
     }
 
     void sendPli(int mediaSsrc) {
+        counters.pliOut++;
         int n = ReceiverReport.write(rtcpOut, 0, rtcpOut.length, rtcpSsrc, List.of());
         n += PictureLossIndication.write(rtcpOut, n, rtcpOut.length - n, rtcpSsrc, mediaSsrc);
         peer.sendRtcp(rtcpOut, 0, n);
@@ -218,6 +222,7 @@ final class Publisher {
                 int n = ReceiverReport.write(rtcpOut, 0, rtcpOut.length, rtcpSsrc, List.of());
                 int m = GenericNack.write(rtcpOut, n, rtcpOut.length - n, rtcpSsrc, l.ssrc, fci, entries);
                 if (m > 0) {
+                    counters.nackOut++;
                     peer.sendRtcp(rtcpOut, 0, n + m);
                 }
             }

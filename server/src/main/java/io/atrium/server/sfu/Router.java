@@ -58,6 +58,7 @@ public final class Router {
                     existing.update(infos);
                 } else {
                     Publisher publisher = new Publisher(peer, infos, random.nextInt());
+                    publisher.counters = sfu.counters;
                     publishers.put(peer, publisher);
                     peer.listener(new MediaPeer.Listener() {
                         @Override
@@ -99,6 +100,7 @@ public final class Router {
                 Subscriber subscriber = subscribers.get(peer);
                 if (subscriber == null) {
                     Subscriber created = new Subscriber(peer);
+                    created.counters = sfu.counters;
                     subscriber = created;
                     subscribers.put(peer, created);
                     peer.listener(new MediaPeer.Listener() {
@@ -230,6 +232,19 @@ public final class Router {
             result.complete(new MediaStats(pubs, subs));
         });
         return result;
+    }
+
+    /** Adds this room's tracks and quality to {@code b}. Media thread. */
+    void sample(MediaQuality.Builder b) {
+        for (Publisher p : publishers.values()) {
+            for (Receiver r : p.receivers()) {
+                b.published++;
+                for (Layer l : r.layers) {
+                    b.layer(l, r.info.clockRate());
+                }
+            }
+        }
+        subscribers.values().forEach(b::subscriber);
     }
 
     void tickNacks(long nowMillis) {

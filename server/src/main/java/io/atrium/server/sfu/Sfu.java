@@ -17,6 +17,7 @@ public final class Sfu {
 
     private final MediaTransport transport;
     private final Map<UUID, Router> routers = new ConcurrentHashMap<>();
+    final SfuCounters counters = new SfuCounters();
     private final Negotiator negotiator;
 
     public Sfu(MediaTransport transport) {
@@ -38,6 +39,27 @@ public final class Sfu {
 
     public MediaTransport transport() {
         return transport;
+    }
+
+    /** Process-wide RTCP feedback and RTX counters. */
+    public SfuCounters counters() {
+        return counters;
+    }
+
+    /** The number of rooms with media. */
+    public int roomCount() {
+        return routers.size();
+    }
+
+    /** Tracks and reception quality over every room, collected on the media thread. */
+    public java.util.concurrent.CompletableFuture<MediaQuality> quality() {
+        var result = new java.util.concurrent.CompletableFuture<MediaQuality>();
+        transport.socket().execute(() -> {
+            MediaQuality.Builder b = new MediaQuality.Builder();
+            routers.values().forEach(r -> r.sample(b));
+            result.complete(b.build());
+        });
+        return result;
     }
 
     /** The one negotiator every way into media uses (it applies {@link MediaLimits}). */

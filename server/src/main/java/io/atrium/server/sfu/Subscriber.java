@@ -26,6 +26,8 @@ final class Subscriber {
     private final io.atrium.webrtc.rtcp.ReceiverReport rr = new io.atrium.webrtc.rtcp.ReceiverReport();
     /** From the subscriber's receiver reports: worst fraction lost (0-255) and round-trip time. Any thread. */
     volatile int fractionLost;
+    /** The SFU's counters (set by the router; a private set for a subscriber made alone in a test). */
+    SfuCounters counters = new SfuCounters();
     volatile int rttMillis = -1;
     private final int[] lost = new int[GenericNack.SEQUENCES_PER_ENTRY * 400]; // a 1500-byte NACK holds < 375 entries
     private final byte[] rtcpOut = new byte[1500 + MediaPeer.SRTP_TRAILER];
@@ -98,14 +100,17 @@ final class Subscriber {
             int poff = compound.packetOffset();
             int plen = compound.packetLength();
             if (type == RtcpHeader.PSFB && fmt == RtcpHeader.FMT_PLI && pli.wrap(buf, poff, plen)) {
+                counters.pliIn++;
                 keyframe(pli.mediaSsrc(), nowMillis);
             } else if (type == RtcpHeader.PSFB && fmt == RtcpHeader.FMT_FIR && fir.wrap(buf, poff, plen)) {
+                counters.firIn++;
                 for (int i = 0; i < fir.entryCount(); i++) {
                     keyframe(fir.ssrc(i), nowMillis);
                 }
             } else if (type == RtcpHeader.RR && rr.wrap(buf, poff, plen)) {
                 onReceiverReport(buf, nowMillis);
             } else if (type == RtcpHeader.RTPFB && fmt == RtcpHeader.FMT_NACK && nack.wrap(buf, poff, plen)) {
+                counters.nackIn++;
                 Forwarder f = byOutSsrc.get(nack.mediaSsrc());
                 if (f != null) {
                     f.retransmit(lost, nack.lostSequenceNumbers(lost));

@@ -43,6 +43,7 @@ public final class RtcSocket {
     private final RoomService rooms;
     private final AtriumConfig.Rooms config;
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.LongAdder refused = new java.util.concurrent.atomic.LongAdder();
 
     private final ClientAddress clients;
 
@@ -88,6 +89,11 @@ public final class RtcSocket {
     }
 
     /** One client connection: its room session, its rate limit, and the way back to it. */
+    /** Messages refused by the per-connection rate limit, for metrics. */
+    public long rateLimited() {
+        return refused.sum();
+    }
+
     private final class Connection implements Client {
         private final WsContext ctx;
         private final Session session;
@@ -119,6 +125,7 @@ public final class RtcSocket {
                 return;
             }
             if (!allow()) {
+                refused.increment();
                 reply(id, new RpcException(429, "too many requests"));
                 return;
             }

@@ -49,7 +49,7 @@ public final class WhipWhepApi {
     static final String SDP = "application/sdp";
     private static final Logger LOG = LoggerFactory.getLogger(WhipWhepApi.class);
 
-    private record Session(UUID room, AccessToken token, MediaPeer peer) {
+    private record Session(String kind, UUID room, AccessToken token, MediaPeer peer) {
         String identity() {
             return token.identity();
         }
@@ -184,7 +184,7 @@ public final class WhipWhepApi {
     }
 
     private void created(Context ctx, String kind, UUID room, AccessToken token, MediaPeer peer, String answer) {
-        sessions.put(peer.id(), new Session(room, token, peer));
+        sessions.put(peer.id(), new Session(kind, room, token, peer));
         peer.onClose(() -> sessions.remove(peer.id()));
         for (String link : turn.linkHeaders(token.identity())) {
             ctx.res().addHeader("Link", link);
@@ -194,6 +194,11 @@ public final class WhipWhepApi {
                 .header("ETag", etag(peer))
                 .contentType(SDP)
                 .result(answer);
+    }
+
+    /** The open sessions of {@code kind} ("whip" or "whep"), for metrics. */
+    public long sessionCount(String kind) {
+        return sessions.values().stream().filter(s -> s.kind().equals(kind)).count();
     }
 
     /** The ICE session's entity-tag (RFC 9725 §4.3): a new ICE session, a new tag. */

@@ -258,6 +258,7 @@ public final class MediaPeer implements MediaSink {
         dtlsStarted = true;
         dtls.start(handshakes).whenComplete((keys, error) -> {
             if (error != null) {
+                transport.counters().dtlsFailures.incrementAndGet();
                 close("DTLS handshake failed: " + error.getMessage());
                 return;
             }

@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * All peers on one UDP port. Routes each datagram by its first byte (RFC 7983): STUN to the peer
@@ -43,7 +42,7 @@ public final class MediaTransport implements MediaSocket.Receiver, AutoCloseable
     });
     private final StunReader stun = new StunReader();
     private final List<HostCandidate> candidates;
-    private final AtomicLong unroutable = new AtomicLong();
+    private final MediaCounters counters = new MediaCounters();
     private volatile double testDropRate;
 
     private final IceLiteConfig ice;
@@ -85,7 +84,17 @@ public final class MediaTransport implements MediaSocket.Receiver, AutoCloseable
     }
 
     public long unroutable() {
-        return unroutable.get();
+        return counters.unroutable;
+    }
+
+    /** Process-wide counters for the metrics endpoint. */
+    public MediaCounters counters() {
+        return counters;
+    }
+
+    /** The summed {@link PeerStats} of every peer this transport has had, closed ones included. */
+    public PeerStats totals() {
+        return counters.totals(byUfrag.values());
     }
 
     /** Test-only: drop this fraction of incoming SRTP (not SRTCP) packets, to exercise NACK recovery. */
@@ -112,10 +121,12 @@ public final class MediaTransport implements MediaSocket.Receiver, AutoCloseable
             if (testDropRate > 0 && !MediaPeer.isRtcp(buf) && random.nextDouble() < testDropRate) {
                 return;
             }
+            long start = System.nanoTime();
             peer.onSrtp(buf, len, from);
+            counters.forwarded(System.nanoTime() - start);
             return;
         }
-        unroutable.incrementAndGet();
+        counters.unroutable++;
         unroutableLog.record(from, first);
     }
 
@@ -138,7 +149,11 @@ public final class MediaTransport implements MediaSocket.Receiver, AutoCloseable
     }
 
     void remove(MediaPeer peer, InetSocketAddress address) {
-        byUfrag.remove(peer.localCredentials().ufrag(), peer);
+        synchronized (counters) { // the peer's counters move to the retired totals in one step
+            if (byUfrag.remove(peer.localCredentials().ufrag(), peer)) {
+                counters.retire(peer.stats());
+            }
+        }
         byAddress.values().removeIf(p -> p == peer);
     }
 

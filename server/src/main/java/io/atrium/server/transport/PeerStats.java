@@ -11,6 +11,18 @@ public final class PeerStats {
     volatile long dropped;
     volatile long srtpErrors;
 
+    /** Adds {@code s}'s counters to these (sums for metrics; not on the hot path). */
+    void add(PeerStats s) {
+        packetsIn += s.packetsIn;
+        bytesIn += s.bytesIn;
+        packetsOut += s.packetsOut;
+        bytesOut += s.bytesOut;
+        rtcpIn += s.rtcpIn;
+        rtcpOut += s.rtcpOut;
+        dropped += s.dropped;
+        srtpErrors += s.srtpErrors;
+    }
+
     public long packetsIn() {
         return packetsIn;
     }

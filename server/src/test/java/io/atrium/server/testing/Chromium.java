@@ -81,7 +81,12 @@ public final class Chromium {
      * uncaught errors go to the test log prefixed with {@code label}. Closing the page closes its context.
      */
     public static Page newPage(String label) {
-        BrowserContext context = browser().newContext();
+        return newPage(label, new Browser.NewContextOptions());
+    }
+
+    /** As {@link #newPage(String)} with context options, e.g. {@code setIgnoreHTTPSErrors(true)}. */
+    public static Page newPage(String label, Browser.NewContextOptions options) {
+        BrowserContext context = browser().newContext(options);
         context.grantPermissions(List.of("camera", "microphone"));
         context.setDefaultTimeout(PATIENCE.toMillis());
         Page page = context.newPage();

@@ -82,7 +82,8 @@ public final class TestServer implements AutoCloseable {
     }
 
     public URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + server.httpPort() + path);
+        String scheme = config.http().tls().enabled() ? "https" : "http";
+        return URI.create(scheme + "://127.0.0.1:" + server.httpPort() + path);
     }
 
     /** A response: status, headers and body text, with the body parsed as JSON on demand. */

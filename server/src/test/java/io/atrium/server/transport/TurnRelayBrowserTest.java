@@ -7,6 +7,7 @@ import io.atrium.server.auth.TurnCredentials;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.testing.Chromium;
 import io.atrium.server.testing.Coturn;
+import io.atrium.server.testing.SdkScripts;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
 import java.nio.file.Files;
@@ -25,19 +26,6 @@ import org.junit.jupiter.api.Test;
  * coturn refuses a wrong password and an expired username.
  */
 class TurnRelayBrowserTest {
-
-    /** Joins with the SDK, relay only; resolves to the ICE servers Atrium handed out. */
-    static final String JOIN = """
-            async ([room, name]) => {
-              const { AtriumClient } = await import('/atrium.js');
-              const media = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 320, height: 240 } });
-              const client = new AtriumClient({ room, iceTransportPolicy: 'relay', simulcast: false });
-              window.client = client;
-              await client.connect();
-              await client.authenticate({ displayName: name });
-              await client.join({ audioTrack: media.getAudioTracks()[0], videoTrack: media.getVideoTracks()[0] });
-              return client._serverIceServers;
-            }""";
 
     /** The candidate types of the selected pair of each of the client's connections. */
     static final String SELECTED_TYPES = """
@@ -98,8 +86,8 @@ class TurnRelayBrowserTest {
     void relayOnlyParticipantsDecodeVideoAndAudioThroughCoturn() {
         String room = server.post("/v1/rooms", "{\"room\":{\"name\":\"turn\",\"open\":true}}").json().at("/room/uuid").asText();
         try (Page ann = page("ann"); Page bob = page("bob")) {
-            List<Map<String, Object>> servers = (List<Map<String, Object>>) ann.evaluate(JOIN, List.of(room, "Ann"));
-            bob.evaluate(JOIN, List.of(room, "Bob"));
+            List<Map<String, Object>> servers = (List<Map<String, Object>>) ann.evaluate(SdkScripts.JOIN, List.of(room, "Ann", "relay"));
+            bob.evaluate(SdkScripts.JOIN, List.of(room, "Bob", "relay"));
             assertThat(servers).hasSize(1);
             assertThat(servers.get(0).get("urls")).isEqualTo(List.of(coturn.url()));
             String username = (String) servers.get(0).get("username");
@@ -109,9 +97,7 @@ class TurnRelayBrowserTest {
             assertThat(servers.get(0).get("credential")).isEqualTo(TurnCredentials.password(coturn.secret(), username));
 
             for (Page p : List.of(ann, bob)) {
-                Chromium.waitFor(p, "client.members.size === 1 && (async () => { const s = await client.memberStats([...client.members.keys()][0]);"
-                        + " return (s.video.framesDecoded > 10 && s.audio.packetsReceived > 20) || JSON.stringify(s); })()",
-                        Duration.ofSeconds(45));
+                Chromium.waitFor(p, SdkScripts.DECODES_OTHER, Duration.ofSeconds(45));
                 Chromium.waitFor(p, "(async () => { const t = await " + SELECTED_TYPES + ";"
                         + " return (t.length === 2 && t.every(x => x === 'relay')) || t; })()", Duration.ofSeconds(10));
             }

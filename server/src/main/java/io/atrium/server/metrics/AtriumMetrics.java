@@ -1,0 +1,213 @@
+package io.atrium.server.metrics;
+
+import io.atrium.server.room.RoomService;
+import io.atrium.server.sfu.MediaQuality;
+import io.atrium.server.sfu.Sfu;
+import io.atrium.server.sfu.SfuCounters;
+import io.atrium.server.signal.WhipWhepApi;
+import io.atrium.server.transport.MediaCounters;
+import io.atrium.server.transport.MediaTransport;
+import io.atrium.server.transport.PeerStats;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
+
+/**
+ * Atrium's metrics in one Prometheus registry (Micrometer), scraped at {@code /metrics}
+ * (docs/OPERATIONS.md lists every one). The media plane is never touched per packet: its counters
+ * ({@link MediaCounters}, {@link SfuCounters}, {@link PeerStats}) are plain fields written by the
+ * media thread, and the meters here read them when Prometheus scrapes. Quality gauges come from one
+ * {@link Sfu#quality()} snapshot per scrape, taken on the media thread.
+ */
+public final class AtriumMetrics {
+
+    /** How long a scrape waits for the media thread's snapshot before reporting the previous one. */
+    static final Duration SNAPSHOT_TIMEOUT = Duration.ofSeconds(2);
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Timer joinLatency;
+    private final AtomicInteger websockets = new AtomicInteger();
+    private final Counter websocketMessages;
+    private final Counter httpRefusals;
+    private final Sfu sfu;
+    private volatile MediaQuality quality = new MediaQuality(0, 0, 0, 0, 0, 0);
+    private volatile long qualityNanos;
+    private volatile PeerStats totals = new PeerStats();
+    private volatile long totalsNanos;
+
+    public AtriumMetrics(Sfu sfu, RoomService rooms, WhipWhepApi whipWhep) {
+        this.sfu = sfu;
+        MeterRegistry r = registry;
+        MediaTransport media = sfu.transport();
+        MediaCounters mc = media.counters();
+        SfuCounters sc = sfu.counters();
+
+        Gauge.builder("atrium.rooms", rooms, RoomService::liveRoomCount)
+                .description("Rooms with a live session or member (WebSocket signaling)").register(r);
+        Gauge.builder("atrium.media.rooms", sfu, Sfu::roomCount).description("Rooms with media peers").register(r);
+        Gauge.builder("atrium.members", rooms, x -> x.memberAndWatcherCounts()[0]).tag("kind", "webrtc")
+                .description("Members joined over the WebSocket protocol (receive-only members included)").register(r);
+        Gauge.builder("atrium.members", rooms, x -> x.memberAndWatcherCounts()[1]).tag("kind", "watcher")
+                .description("Operators watching rooms without joining").register(r);
+        Gauge.builder("atrium.members", whipWhep, w -> w.sessionCount("whip")).tag("kind", "whip")
+                .description("WHIP publishing sessions").register(r);
+        Gauge.builder("atrium.members", whipWhep, w -> w.sessionCount("whep")).tag("kind", "whep")
+                .description("WHEP playing sessions").register(r);
+        Gauge.builder("atrium.media.peers", media, MediaTransport::peerCount)
+                .description("Peer connections (ICE/DTLS/SRTP) on the media port").register(r);
+        gauge("atrium.tracks", "direction", "published", "Published tracks", q -> q.tracksPublished());
+        gauge("atrium.tracks", "direction", "subscribed", "Tracks forwarded to subscribers", q -> q.tracksSubscribed());
+        gauge("atrium.packet.loss.ratio", "side", "publish", "Mean fraction of packets lost from publishers to Atrium",
+                MediaQuality::publishLoss);
+        gauge("atrium.packet.loss.ratio", "side", "subscribe", "Mean fraction lost from Atrium to subscribers (their RTCP RR)",
+                MediaQuality::subscribeLoss);
+        Gauge.builder("atrium.rtt", this, m -> m.quality().rttSeconds()).baseUnit("seconds")
+                .description("Mean round-trip time to subscribers (RTCP RR/SR)").register(r);
+        Gauge.builder("atrium.jitter", this, m -> m.quality().jitterSeconds()).baseUnit("seconds")
+                .description("Mean interarrival jitter of published streams (RFC 3550)").register(r);
+
+        peerCounter("atrium.media.packets", "Media packets", "in", "rtp", s -> s.packetsIn());
+        peerCounter("atrium.media.packets", "Media packets", "out", "rtp", s -> s.packetsOut());
+        peerCounter("atrium.media.packets", "Media packets", "in", "rtcp", s -> s.rtcpIn());
+        peerCounter("atrium.media.packets", "Media packets", "out", "rtcp", s -> s.rtcpOut());
+        FunctionCounter.builder("atrium.media", this, m -> m.totals().bytesIn()).baseUnit("bytes").tag("direction", "in")
+                .description("RTP payload bytes (after SRTP)").register(r);
+        FunctionCounter.builder("atrium.media", this, m -> m.totals().bytesOut()).baseUnit("bytes").tag("direction", "out")
+                .description("RTP payload bytes (before SRTP)").register(r);
+        counter("atrium.nack", "direction", "in", "Generic NACK packets from subscribers", sc, SfuCounters::nackIn);
+        counter("atrium.nack", "direction", "out", "Generic NACK packets to publishers", sc, SfuCounters::nackOut);
+        counter("atrium.pli", "direction", "in", "Picture loss indications from subscribers", sc, SfuCounters::pliIn);
+        counter("atrium.pli", "direction", "out", "Keyframe requests (PLI) to publishers", sc, SfuCounters::pliOut);
+        counter("atrium.fir", "direction", "in", "Full intra requests from subscribers", sc, SfuCounters::firIn);
+        counter("atrium.rtx.packets", "direction", "in", "Retransmissions received from publishers", sc, SfuCounters::rtxIn);
+        counter("atrium.rtx.packets", "direction", "out", "Retransmissions sent to subscribers", sc, SfuCounters::rtxOut);
+        FunctionCounter.builder("atrium.srtp.failures", this, m -> m.totals().srtpErrors())
+                .description("SRTP/SRTCP packets failing authentication or replay checks").register(r);
+        counter("atrium.dtls.failures", null, null, "Failed DTLS handshakes", mc, MediaCounters::dtlsFailures);
+        counter("atrium.dropped.datagrams", "reason", "unroutable", "Datagrams from no known peer", mc, MediaCounters::unroutable);
+        FunctionCounter.builder("atrium.dropped.datagrams", this, m -> m.totals().dropped()).tag("reason", "not_ready")
+                .description("Datagrams a peer could not take (before keys, or malformed DTLS)").register(r);
+        FunctionCounter.builder("atrium.dropped.datagrams", this, m -> m.totals().srtpErrors()).tag("reason", "srtp")
+                .description("Datagrams failing SRTP authentication or replay checks").register(r);
+        FunctionTimer.builder("atrium.forward.latency", mc, MediaCounters::forwardCount, MediaCounters::forwardNanos,
+                TimeUnit.NANOSECONDS).description("Media-thread time per SRTP datagram: decrypt, route, forward to all").register(r);
+        Gauge.builder("atrium.forward.latency.max", mc, c -> c.takeForwardMaxNanos() / 1e9).baseUnit("seconds")
+                .description("Longest media-thread time for one datagram since the previous scrape").register(r);
+        joinLatency = Timer.builder("atrium.join.latency").description("authenticate to the member's media connected")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(50))
+                .maximumExpectedValue(Duration.ofSeconds(30)).register(r);
+        rooms.observeJoinLatency(nanos -> joinLatency.record(nanos, TimeUnit.NANOSECONDS));
+
+        Gauge.builder("atrium.websocket.connections", websockets, AtomicInteger::get)
+                .description("Open WebSocket signaling connections").register(r);
+        websocketMessages = Counter.builder("atrium.websocket.messages").tag("direction", "in")
+                .description("WebSocket messages received").register(r);
+        httpRefusals = Counter.builder("atrium.rate.limited").tag("edge", "http")
+                .description("HTTP requests refused with 429").register(r);
+
+        new ClassLoaderMetrics().bindTo(r);
+        new JvmMemoryMetrics().bindTo(r);
+        new JvmGcMetrics().bindTo(r);
+        new JvmThreadMetrics().bindTo(r);
+        new ProcessorMetrics().bindTo(r);
+        new UptimeMetrics().bindTo(r);
+        new FileDescriptorMetrics().bindTo(r);
+    }
+
+    /** The Prometheus text exposition of every meter. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** One HTTP request: {@code route} is the matched path template (e.g. {@code /v1/rooms/{uuid}}). */
+    public void httpRequest(String method, String route, int status, double millis) {
+        Timer.builder("atrium.http.server.requests").description("HTTP requests by route, method and status")
+                .tags("method", method, "route", route, "status", String.valueOf(status))
+                .register(registry).record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS);
+        if (status == 429) {
+            httpRefusals.increment();
+        }
+    }
+
+    public void websocketOpened() {
+        websockets.incrementAndGet();
+    }
+
+    public void websocketClosed() {
+        websockets.decrementAndGet();
+    }
+
+    public void websocketMessage() {
+        websocketMessages.increment();
+    }
+
+    /** Counts refusals of another edge (e.g. the WebSocket's per-connection rate limit) read at scrape time. */
+    public <T> void rateLimited(String edge, T source, ToDoubleFunction<T> refusals) {
+        FunctionCounter.builder("atrium.rate.limited", source, refusals).tag("edge", edge)
+                .description("Requests refused by a rate limit").register(registry);
+    }
+
+    private void gauge(String name, String tag, String value, String description, ToDoubleFunction<MediaQuality> f) {
+        Gauge.builder(name, this, m -> f.applyAsDouble(m.quality())).tag(tag, value).description(description).register(registry);
+    }
+
+    private void peerCounter(String name, String description, String direction, String type, ToLongFunction<PeerStats> f) {
+        FunctionCounter.builder(name, this, m -> f.applyAsLong(m.totals())).tags("direction", direction, "type", type)
+                .description(description).register(registry);
+    }
+
+    private <T> void counter(String name, String tag, String value, String description, T source, ToLongFunction<T> f) {
+        var b = FunctionCounter.builder(name, source, s -> f.applyAsLong(s)).description(description);
+        if (tag != null) {
+            b.tag(tag, value);
+        }
+        b.register(registry);
+    }
+
+    /** The media snapshot of this scrape (at most one media-thread hop per second). */
+    private MediaQuality quality() {
+        long now = System.nanoTime();
+        if (now - qualityNanos > 1_000_000_000L) {
+            try {
+                quality = sfu.quality().get(SNAPSHOT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // media thread busy or stopped: keep the previous snapshot
+            }
+            qualityNanos = now;
+        }
+        return quality;
+    }
+
+    /** Summed peer counters, recomputed at most once per second so one scrape sees one consistent set. */
+    private PeerStats totals() {
+        long now = System.nanoTime();
+        if (now - totalsNanos > 1_000_000_000L) {
+            totals = sfu.transport().totals();
+            totalsNanos = now;
+        }
+        return totals;
+    }
+}

@@ -1,0 +1,120 @@
+package io.atrium.server.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Page;
+import io.atrium.server.config.AtriumConfig;
+import io.atrium.server.testing.Chromium;
+import io.atrium.server.testing.SdkScripts;
+import io.atrium.server.testing.TestServer;
+import io.atrium.server.testing.TestServer.Db;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code /metrics} during a real call: two Chromium pages in a meeting, scraped twice; the media,
+ * feedback, room, WebSocket, HTTP, join-latency and JVM metrics are there and the counters move.
+ * The bearer token is required outside dev mode.
+ */
+class MetricsBrowserTest {
+
+    static final String TOKEN = "scrape-token-0123456789";
+
+    @Test
+    void countersMoveDuringARealCallAndTheTokenIsRequired() throws Exception {
+        AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-metrics-"));
+        try (TestServer server = TestServer.start(c.withMetrics(new AtriumConfig.Metrics(true, TOKEN)))) {
+            assertThat(server.send("GET", "/metrics", null, null).status()).isEqualTo(401);
+            assertThat(server.send("GET", "/metrics", null, "Bearer wrong").status()).isEqualTo(401);
+            String room = server.post("/v1/rooms", "{\"room\":{\"name\":\"metrics\",\"open\":true}}").json().at("/room/uuid").asText();
+            try (Page ann = page(server, "ann"); Page bob = page(server, "bob")) {
+                ann.evaluate(SdkScripts.JOIN, List.of(room, "Ann", "all"));
+                bob.evaluate(SdkScripts.JOIN, List.of(room, "Bob", "all"));
+                for (Page p : List.of(ann, bob)) {
+                    Chromium.waitFor(p, SdkScripts.DECODES_OTHER, Duration.ofSeconds(30));
+                }
+                String first = scrape(server);
+                bob.evaluate("client.request('get_room_members', {})"); // one more signaling message
+                Chromium.waitFor(bob, "new Promise(r => setTimeout(() => r(true), 1500))", Duration.ofSeconds(5));
+                String second = scrape(server);
+
+                for (String counter : List.of("atrium_media_packets_total{direction=\"in\",type=\"rtp\"}",
+                        "atrium_media_packets_total{direction=\"out\",type=\"rtp\"}",
+                        "atrium_media_packets_total{direction=\"in\",type=\"rtcp\"}",
+                        "atrium_media_packets_total{direction=\"out\",type=\"rtcp\"}",
+                        "atrium_media_bytes_total{direction=\"in\"}", "atrium_media_bytes_total{direction=\"out\"}",
+                        "atrium_forward_latency_seconds_count", "atrium_forward_latency_seconds_sum",
+                        "atrium_websocket_messages_total{direction=\"in\"}")) {
+                    assertThat(value(second, counter)).as(counter).isGreaterThan(value(first, counter));
+                }
+                assertThat(value(second, "atrium_pli_total{direction=\"out\"}")).as("PLIs to publishers").isPositive();
+                assertThat(value(second, "atrium_rooms")).isEqualTo(1);
+                assertThat(value(second, "atrium_media_rooms")).isEqualTo(1);
+                assertThat(value(second, "atrium_members{kind=\"webrtc\"}")).isEqualTo(2);
+                assertThat(value(second, "atrium_members{kind=\"whip\"}")).isZero();
+                assertThat(value(second, "atrium_media_peers")).isEqualTo(4);
+                assertThat(value(second, "atrium_tracks{direction=\"published\"}")).isGreaterThanOrEqualTo(4);
+                assertThat(value(second, "atrium_tracks{direction=\"subscribed\"}")).isGreaterThanOrEqualTo(4);
+                assertThat(value(second, "atrium_websocket_connections")).isEqualTo(2);
+                assertThat(value(second, "atrium_join_latency_seconds_count")).isEqualTo(2);
+                assertThat(value(second, "atrium_join_latency_seconds_sum")).isBetween(0.01, 30.0);
+                assertThat(value(second, "atrium_rtt_seconds")).isBetween(0.0, 1.0);
+                assertThat(value(second, "atrium_jitter_seconds")).isBetween(0.0, 1.0);
+                assertThat(value(second, "atrium_packet_loss_ratio{side=\"subscribe\"}")).isBetween(0.0, 1.0);
+                assertThat(value(second, "atrium_dtls_failures_total")).isZero();
+                assertThat(value(second, "atrium_srtp_failures_total")).isZero();
+                assertThat(value(second, "atrium_http_server_requests_seconds_count{method=\"POST\",route=\"/v1/rooms\",status=\"201\"}"))
+                        .isEqualTo(1);
+                assertThat(value(second, "atrium_http_server_requests_seconds_count{method=\"GET\",route=\"/metrics\",status=\"401\"}"))
+                        .isEqualTo(2);
+                assertThat(second).contains("# TYPE atrium_media_packets_total counter", "# TYPE atrium_join_latency_seconds histogram",
+                        "atrium_dropped_datagrams_total{reason=\"unroutable\"}", "atrium_rate_limited_total{edge=\"websocket\"}",
+                        "atrium_nack_total{direction=\"in\"}", "atrium_pli_total{direction=\"in\"}", "atrium_fir_total{direction=\"in\"}", "atrium_rtx_packets_total{direction=\"out\"}",
+                        "jvm_memory_used_bytes", "jvm_gc_", "process_uptime_seconds");
+            }
+        }
+    }
+
+    @Test
+    void withoutATokenMetricsAreOpenInDevAndRefusedInProduction() throws Exception {
+        AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-metrics-"));
+        try (TestServer server = TestServer.start(c)) {
+            var refused = server.send("GET", "/metrics", null, null);
+            assertThat(refused.status()).isEqualTo(403);
+            assertThat(refused.body()).contains("metrics.bearer_token");
+        }
+        AtriumConfig dev = new AtriumConfig(true, c.dataDir(), c.http(), c.rtc(), c.database(), c.auth(), null);
+        try (TestServer server = TestServer.start(dev)) {
+            var open = server.send("GET", "/metrics", null, null);
+            assertThat(open.status()).isEqualTo(200);
+            assertThat(open.raw().headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+            assertThat(open.body()).contains("atrium_rooms 0.0");
+        }
+        try (TestServer server = TestServer.start(c.withMetrics(new AtriumConfig.Metrics(false, TOKEN)))) {
+            assertThat(server.send("GET", "/metrics", null, "Bearer " + TOKEN).status()).isEqualTo(404);
+        }
+    }
+
+    static String scrape(TestServer server) {
+        var r = server.send("GET", "/metrics", null, "Bearer " + TOKEN);
+        assertThat(r.status()).isEqualTo(200);
+        return r.body();
+    }
+
+    /** The value of one sample line, e.g. {@code atrium_rooms} or {@code atrium_members{kind="whip"}}. */
+    static double value(String exposition, String sample) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(sample) + " (\\S+)$").matcher(exposition);
+        assertThat(m.find()).as("sample " + sample + " in\n" + exposition).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+
+    static Page page(TestServer server, String label) {
+        Page page = Chromium.newPage(label);
+        page.navigate(server.uri("/healthz").toString());
+        return page;
+    }
+}
