@@ -349,7 +349,8 @@ function applyVideo(state) {
   }
   $('stage').classList.add('has-video');
   const target = state.position + (state.playing ? Math.max(0, Date.now() - state.at) / 1000 : 0);
-  if (Math.abs(video.currentTime - target) > 0.25) video.currentTime = target;
+  // playing: jump only when out of step by more than a stutter would cost; paused: stop exactly there
+  if (Math.abs(video.currentTime - target) > (state.playing ? 0.25 : 0.02)) video.currentTime = target;
   if (state.playing) video.play().catch(e => console.warn('shared video', e)); else video.pause();
 }
 
