@@ -6,13 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.atrium.server.config.AtriumConfig;
+import io.atrium.server.testing.Closer;
 import io.atrium.server.testing.JavaPeer;
 import io.atrium.server.testing.RpcClient;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -20,9 +20,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestInstance;
 
 /**
@@ -35,7 +35,8 @@ class RoomProtocolTest {
     TestServer server;
     String ada;
     String bob;
-    final List<AutoCloseable> open = new ArrayList<>();
+    @RegisterExtension
+    final Closer open = new Closer();
 
     @BeforeAll
     void start() throws Exception {
@@ -51,17 +52,8 @@ class RoomProtocolTest {
         server.close();
     }
 
-    @AfterEach
-    void closeClients() throws Exception {
-        for (AutoCloseable c : open) {
-            c.close();
-        }
-        open.clear();
-    }
-
     <T extends AutoCloseable> T track(T c) {
-        open.add(c);
-        return c;
+        return open.track(c);
     }
 
     RpcClient client() {

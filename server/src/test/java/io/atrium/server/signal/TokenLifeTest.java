@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.atrium.server.config.AtriumConfig;
+import io.atrium.server.testing.Closer;
 import io.atrium.server.testing.JavaPeer;
 import io.atrium.server.testing.RpcClient;
 import io.atrium.server.testing.TestServer;
@@ -13,14 +14,13 @@ import io.atrium.server.testing.TestServer.Db;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestInstance;
 
 /**
@@ -32,7 +32,8 @@ import org.junit.jupiter.api.TestInstance;
 class TokenLifeTest {
 
     TestServer server;
-    final List<AutoCloseable> open = new ArrayList<>();
+    @RegisterExtension
+    final Closer open = new Closer();
 
     @BeforeAll
     void start() throws Exception {
@@ -46,17 +47,8 @@ class TokenLifeTest {
         server.close();
     }
 
-    @AfterEach
-    void closeClients() throws Exception {
-        for (AutoCloseable c : open) {
-            c.close();
-        }
-        open.clear();
-    }
-
     <T extends AutoCloseable> T track(T c) {
-        open.add(c);
-        return c;
+        return open.track(c);
     }
 
     String openRoom() {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.atrium.server.config.AtriumConfig;
+import io.atrium.server.testing.Closer;
 import io.atrium.server.testing.JavaPeer;
 import io.atrium.server.testing.RpcClient;
 import io.atrium.server.testing.TestServer;
@@ -19,15 +20,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestInstance;
 
 /**
@@ -43,7 +43,8 @@ class VideoCallApiTest {
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
     TestServer server;
-    final List<AutoCloseable> open = new ArrayList<>();
+    @RegisterExtension
+    final Closer open = new Closer();
 
     static AtriumConfig config(Path dir, AtriumConfig.VideoCall videoCall) {
         AtriumConfig c = TestServer.config(Db.H2, dir);
@@ -65,17 +66,8 @@ class VideoCallApiTest {
         server.close();
     }
 
-    @AfterEach
-    void closeClients() throws Exception {
-        for (AutoCloseable c : open) {
-            c.close();
-        }
-        open.clear();
-    }
-
     <T extends AutoCloseable> T track(T c) {
-        open.add(c);
-        return c;
+        return open.track(c);
     }
 
     // ---- helpers ----
