@@ -89,7 +89,8 @@ public final class AtriumServer implements AutoCloseable {
             VideoFileService videoFiles = videoFiles(config, db, tokens, apiKeys, clock);
             Registrar registrar = new Registrar(config.sip(), clock);
             if (config.sip().enabled()) {
-                sip = SipService.start(config.sip(), users, registrar, clock);
+                sip = SipService.start(config.sip(), users, registrar, clock,
+                        new SipService.Rooms(roomService, sfu, new io.atrium.server.store.RoomNumberStore(db.jdbc())));
             }
             HttpApi http = new HttpApi(config, db, rooms, users, chat, apiKeys, tokens, sfu, roomService, videoFiles,
                     registrar, sip).start();

@@ -85,7 +85,7 @@ class ArchitectureTest {
                 .whereLayer("sfu").mayOnlyAccessLayers("webrtc", "config", "transport")
                 .whereLayer("state").mayOnlyAccessLayers("config")
                 .whereLayer("room").mayOnlyAccessLayers("webrtc", "config", "store", "auth", "transport", "sfu", "state")
-                .whereLayer("sip").mayOnlyAccessLayers("webrtc", "config", "edge", "store", "auth")
+                .whereLayer("sip").mayOnlyAccessLayers("webrtc", "config", "edge", "store", "auth", "transport", "sfu", "room")
                 .whereLayer("signal").mayOnlyAccessLayers("webrtc", "config", "edge", "store", "auth", "transport", "sfu",
                         "state", "room")
                 .whereLayer("compat").mayOnlyAccessLayers("webrtc", "config", "edge", "store", "auth", "files", "transport",

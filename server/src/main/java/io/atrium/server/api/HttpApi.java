@@ -77,7 +77,7 @@ public final class HttpApi {
         if (metrics != null) {
             metrics.rateLimited("websocket", rtc, RtcSocket::rateLimited);
         }
-        SipApi sipApi = new SipApi(registrar, sip);
+        SipApi sipApi = new SipApi(registrar, sip, rooms);
         this.app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.startup.showOldJavalinVersionWarning = false;

@@ -262,7 +262,7 @@ final class LiveRoom {
         if (hashes) {
             service.checkFailedPasswords(s.address, id);
         }
-        CompletableFuture<Credentials> checked = service.offRoom(() -> credentials(s.address, room, p, roomPassword));
+        CompletableFuture<Credentials> checked = service.offRoom(() -> credentials(s, room, p, roomPassword));
         pendingAdmissions++;
         return checked.handleAsync((c, error) -> {
             pendingAdmissions--;
@@ -279,10 +279,11 @@ final class LiveRoom {
     }
 
     /** On the hashing pool: checks the user's and the room's password; each wrong one counts as a failure. */
-    private Credentials credentials(String address, Room room, Params p, Optional<String> roomPassword) {
+    private Credentials credentials(Session s, Room room, Params p, Optional<String> roomPassword) {
+        String address = s.address;
         Optional<User> user;
         try {
-            user = service.identify(p);
+            user = s.line != null ? Optional.ofNullable(s.line.user()).flatMap(service.users::find) : service.identify(p);
         } catch (RpcException e) {
             service.failedPassword(address, id);
             throw e;
@@ -403,6 +404,9 @@ final class LiveRoom {
 
     private Object join(Session s, Params p) {
         AccessToken token = service.verify(p.required("auth_token", 8192), Optional.of(id));
+        if (s.line != null) {
+            return joinLine(s, token);
+        }
         if (!token.grants().publish() && p.string("sdp", MAX_SDP).isEmpty()) {
             return joinReceiveOnly(s, token);
         }
@@ -545,6 +549,36 @@ final class LiveRoom {
         return result;
     }
 
+    /**
+     * {@code join_room} of a phone (a session with a {@link PhoneLine}): its voice is published by the
+     * line, not negotiated; the others hear of the member once its audio track exists, so they can
+     * subscribe to it at once.
+     */
+    private Object joinLine(Session s, AccessToken token) {
+        if (members.containsKey(token.identity())) {
+            throw new RpcException(404, "member already in room");
+        }
+        Member m = new Member(token, s, System.currentTimeMillis());
+        m.line = s.line;
+        takeSeat(s, m, token);
+        CompletableFuture<Object> answer = new CompletableFuture<>();
+        s.line.attach(service.sfu.join(id), executor, track -> {
+            if (members.get(m.callId) != m) {
+                answer.completeExceptionally(RpcException.notInRoom());
+                return;
+            }
+            m.microphone = track;
+            applyPause(m);
+            broadcastExcept(m, "member_join_room", m.view());
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("call_id", m.callId);
+            result.put("members", views(m.callId));
+            result.put("is_admin", m.admin);
+            answer.complete(result);
+        });
+        return answer;
+    }
+
     private static void checkGrants(AccessToken token, Negotiated<TrackInfo> n) {
         int video = 0;
         for (TrackInfo t : n.items()) {
@@ -648,6 +682,9 @@ final class LiveRoom {
             if (peer != null) {
                 peer.close(byAdmin ? "removed by an admin" : "left the room");
             }
+        }
+        if (m.line != null) {
+            m.line.detach(byAdmin ? "removed by an admin" : "left the room");
         }
         sentLevels.remove(m.callId);
         if (m.callId.equals(activeSpeaker)) {
@@ -769,6 +806,9 @@ final class LiveRoom {
                 if (peer != null) {
                     peer.close("the room ended");
                 }
+            }
+            if (m.line != null) {
+                m.line.detach("the room ended");
             }
         }
         members.clear();
@@ -1035,7 +1075,8 @@ final class LiveRoom {
             if (m.receiveOnly()) {
                 continue; // nothing to be silent: the inactivity rule is about published media
             }
-            long in = m.publisher == null ? 0 : m.publisher.stats().packetsIn();
+            long in = m.line != null ? (m.microphone == null ? 0 : m.microphone.packetsReceived())
+                    : m.publisher == null ? 0 : m.publisher.stats().packetsIn();
             if (in != m.lastPacketsIn) {
                 m.lastPacketsIn = in;
                 m.lastMediaMillis = now;

@@ -35,6 +35,8 @@ final class Member {
     boolean videoMutedByAdmin;
 
     MediaPeer publisher;
+    /** The phone leg of a SIP member (its voice is {@link #microphone}); null for a WebRTC member. */
+    PhoneLine line;
     MediaPeer subscriber;
     /** The subscriber connection's SSRCs per mid, kept stable across renegotiations. */
     final Map<String, LocalSource> subscriberSources = new HashMap<>();
@@ -78,7 +80,7 @@ final class Member {
     /** The member as clients see it (contract 002 notes' RoomMember, plus connection_quality). */
     RoomMember view() {
         return new RoomMember(callId, user == null ? null : user.toString(), name, admin, handRaised, screenShare, audioMuted,
-                videoMuted, audioMutedByAdmin, videoMutedByAdmin, false, quality);
+                videoMuted, audioMutedByAdmin, videoMutedByAdmin, line != null, quality);
     }
 
     /** A hidden member (a recorder, an operator, a live stream's viewer) is in no member list and announced to nobody. */

@@ -41,9 +41,18 @@ public final class Session {
     /** The id of the token last warned about with {@code token_expiring}; written on the room's executor. */
     volatile String expiryWarned;
 
+    /** The phone behind this session (a SIP member), or null for a socket. */
+    final PhoneLine line;
+
     public Session(Client client, String address) {
+        this(client, address, null);
+    }
+
+    /** A phone's session: it joins with {@code line} for its media (see {@link PhoneLine}). */
+    public Session(Client client, String address, PhoneLine line) {
         this.client = client;
         this.address = address == null ? "unknown" : address;
+        this.line = line;
     }
 
     public Session(Client client) {

@@ -135,6 +135,65 @@ public final class Router {
         });
     }
 
+    /**
+     * Makes the in-process {@code peer} a publisher of {@code infos} (RTP it {@link LocalPeer#publish}es
+     * feeds the receivers), then hands its receivers to {@code then} on {@code back}. Any thread; needs a
+     * reservation from {@link Sfu#join} like {@link #addPublisher}.
+     */
+    public void addLocalPublisher(LocalPeer peer, List<TrackInfo> infos, Executor back, Consumer<List<Receiver>> then) {
+        peer.execute(() -> {
+            List<Receiver> receivers = List.of();
+            try {
+                if (peer.isConnected()) {
+                    Publisher publisher = publishers.get(peer);
+                    if (publisher == null) {
+                        publisher = new Publisher(peer, infos, random.nextInt());
+                        publisher.counters = sfu.counters;
+                        publishers.put(peer, publisher);
+                        peer.publisher = publisher;
+                    } else {
+                        publisher.update(infos);
+                    }
+                    refreshTracks();
+                    receivers = List.copyOf(publisher.receivers());
+                }
+            } finally {
+                reserved.decrementAndGet();
+            }
+            List<Receiver> out = receivers;
+            back.execute(() -> then.accept(out));
+        });
+    }
+
+    /**
+     * Makes the in-process {@code peer} receive exactly {@code subscriptions} (forwarders of unchanged
+     * ones stay); their RTP goes to its listener. Any thread; needs a reservation from {@link Sfu#join}.
+     */
+    public void subscribeLocal(LocalPeer peer, List<Subscription> subscriptions) {
+        peer.execute(() -> {
+            try {
+                if (!peer.isConnected()) {
+                    return;
+                }
+                Subscriber subscriber = subscribers.computeIfAbsent(peer, p -> {
+                    Subscriber created = new Subscriber(p);
+                    created.counters = sfu.counters;
+                    return created;
+                });
+                subscriber.want(subscriptions);
+                subscriber.apply(System.currentTimeMillis());
+            } finally {
+                reserved.decrementAndGet();
+            }
+        });
+    }
+
+    /** Closes an in-process peer and forgets its publications and subscriptions. Any thread. */
+    public void removeLocal(LocalPeer peer) {
+        peer.close();
+        peer.execute(() -> forget(peer));
+    }
+
     /** One forwarded video stream of a subscriber: whose track, which layer, at what rate and size. */
     public record Allocation(String publisherId, String trackId, long ssrc, String rid, long rate, int width, int height) {
     }
@@ -183,18 +242,20 @@ public final class Router {
 
     /** Forgets a peer's publications and subscriptions. Any thread. */
     public void removePeer(MediaPeer peer) {
-        peer.execute(() -> {
-            Publisher p = publishers.remove(peer);
-            if (p != null) {
-                p.close();
-                refreshTracks();
-            }
-            Subscriber s = subscribers.remove(peer);
-            if (s != null) {
-                s.close();
-            }
-            sfu.removeIfEmpty(this);
-        });
+        peer.execute(() -> forget(peer));
+    }
+
+    private void forget(MediaSink peer) {
+        Publisher p = publishers.remove(peer);
+        if (p != null) {
+            p.close();
+            refreshTracks();
+        }
+        Subscriber s = subscribers.remove(peer);
+        if (s != null) {
+            s.close();
+        }
+        sfu.removeIfEmpty(this);
     }
 
     void reserve() {

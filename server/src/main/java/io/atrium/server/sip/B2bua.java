@@ -393,14 +393,11 @@ final class B2bua {
     }
 
     private ContactHeader contact(String transport) throws ParseException {
-        SipURI uri = sip.addresses().createSipURI("atrium", config.publicAddress());
-        uri.setPort(config.port());
-        uri.setTransportParam(transport);
-        return sip.headers().createContactHeader(sip.addresses().createAddress(uri));
+        return sip.contact(config.publicAddress(), config.port(), transport);
     }
 
     private ContentTypeHeader sdpType() throws ParseException {
-        return sip.headers().createContentTypeHeader("application", "sdp");
+        return sip.sdpType();
     }
 
     private ServerTransaction serverTransaction(RequestEvent event) throws SipException {

@@ -34,6 +34,7 @@ public final class RtpRelay implements AutoCloseable {
     private final Thread thread;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(2048);
+    private final byte[] inbound = new byte[2048];
     private volatile boolean running = true;
 
     /** Binds on {@code host}; ports from {@code portMin..portMax}, or any free one when both are 0. */
@@ -59,6 +60,9 @@ public final class RtpRelay implements AutoCloseable {
         private volatile SocketAddress remoteRtcp;
         private volatile Leg peer;
         private volatile long packets;
+        /** When set, this leg's RTP goes to an audio engine leg instead of a peer (a phone in a room). */
+        private volatile io.atrium.server.sip.audio.AudioLeg audio;
+        private final ByteBuffer out = ByteBuffer.allocate(2048);
 
         private Leg(DatagramChannel rtp, DatagramChannel rtcp) {
             this.rtp = rtp;
@@ -79,6 +83,26 @@ public final class RtpRelay implements AutoCloseable {
         /** RTP and RTCP packets received from this leg's phone. */
         public long packets() {
             return packets;
+        }
+
+        /** Hands this leg's RTP to {@code audio} (its RTCP is dropped) instead of relaying it. */
+        public void attach(io.atrium.server.sip.audio.AudioLeg audio) {
+            this.audio = audio;
+        }
+
+        /** Sends one RTP packet to this leg's phone. One sending thread at a time (the audio engine's). */
+        public void send(byte[] packet, int length) {
+            SocketAddress to = remoteRtp;
+            if (to == null) {
+                return;
+            }
+            out.clear();
+            out.put(packet, 0, length).flip();
+            try {
+                rtp.send(out, to);
+            } catch (IOException e) {
+                log.debug("RTP to {}: {}", to, e.toString());
+            }
         }
 
         public void close() {
@@ -170,6 +194,16 @@ public final class RtpRelay implements AutoCloseable {
                 leg.remoteRtp = source;
             } else {
                 leg.remoteRtcp = source;
+            }
+            io.atrium.server.sip.audio.AudioLeg engine = leg.audio;
+            if (engine != null) {
+                if (isRtp) {
+                    buffer.flip();
+                    int n = buffer.remaining();
+                    buffer.get(inbound, 0, n);
+                    engine.receiveRtp(inbound, 0, n);
+                }
+                continue;
             }
             Leg peer = leg.peer;
             SocketAddress to = peer == null ? null : isRtp ? peer.remoteRtp : peer.remoteRtcp;

@@ -5,13 +5,18 @@ import gov.nist.javax.sip.SipStackExt;
 import gov.nist.javax.sip.message.SIPRequest;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.config.ConfigException;
+import io.atrium.server.room.RoomService;
+import io.atrium.server.sfu.Sfu;
+import io.atrium.server.store.RoomNumberStore;
 import io.atrium.server.store.User;
 import io.atrium.server.store.UserStore;
 import java.text.ParseException;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -60,9 +65,11 @@ public final class SipService implements SipListener, AutoCloseable {
     private final ScheduledExecutorService timer;
     private final B2bua b2bua;
     private final Trunks trunks;
+    private final RoomNumberStore roomNumbers;
+    private final RoomCalls roomCalls;
 
     private SipService(AtriumConfig.Sip config, SipFactories sip, DigestAuthenticator auth, Registrar registrar,
-                       UserStore users, SipStack stack, SipProvider provider, Clock clock) {
+                       UserStore users, SipStack stack, SipProvider provider, Clock clock, Rooms rooms) {
         this.config = config;
         this.sip = sip;
         this.auth = auth;
@@ -79,10 +86,16 @@ public final class SipService implements SipListener, AutoCloseable {
         this.trunks = new Trunks(config.trunks());
         this.b2bua = new B2bua(config, sip, provider, relay, timer, clock, new TrunkCredentials(config.trunks()),
                 stack instanceof SipStackExt ext ? ext : null);
+        this.roomNumbers = rooms.numbers();
+        this.roomCalls = new RoomCalls(config, sip, provider, relay, rooms.service(), rooms.sfu(), timer, clock);
+    }
+
+    /** What calls into rooms need: the rooms, their media, and their dial-in numbers. */
+    public record Rooms(RoomService service, Sfu sfu, RoomNumberStore numbers) {
     }
 
     /** Starts the stack on the configured port; a port in use is a {@link ConfigException}. */
-    public static SipService start(AtriumConfig.Sip config, UserStore users, Registrar registrar, Clock clock) {
+    public static SipService start(AtriumConfig.Sip config, UserStore users, Registrar registrar, Clock clock, Rooms rooms) {
         CommonLogger.legacyLogger = new SipStackLogger();
         SipFactory factory = SipFactory.getInstance();
         factory.setPathName("gov.nist");
@@ -108,7 +121,7 @@ public final class SipService implements SipListener, AutoCloseable {
             provider.addListeningPoint(tcp);
             SipFactories sip = SipFactories.create();
             DigestAuthenticator auth = new DigestAuthenticator(users, config, sip, clock);
-            SipService service = new SipService(config, sip, auth, registrar, users, stack, provider, clock);
+            SipService service = new SipService(config, sip, auth, registrar, users, stack, provider, clock, rooms);
             provider.addSipListener(service);
             stack.start();
             log.info("SIP listening on udp and tcp {}:{} (realm {})", config.host(), config.port(), config.realm());
@@ -133,7 +146,13 @@ public final class SipService implements SipListener, AutoCloseable {
                 case Request.REGISTER -> register(event);
                 case Request.INVITE -> invite(event);
                 case Request.CANCEL -> b2bua.cancel(event);
-                case Request.BYE -> b2bua.bye(event);
+                case Request.BYE -> {
+                    if (RoomCalls.owns(event.getDialog())) {
+                        roomCalls.bye(event);
+                    } else {
+                        b2bua.bye(event);
+                    }
+                }
                 case Request.OPTIONS -> respond(event, sip.messages().createResponse(Response.OK, request));
                 case Request.ACK -> { }
                 default -> {
@@ -163,7 +182,11 @@ public final class SipService implements SipListener, AutoCloseable {
     private void invite(RequestEvent event) throws ParseException, InvalidArgumentException, SipException {
         Request request = event.getRequest();
         if (((ToHeader) request.getHeader(ToHeader.NAME)).getTag() != null) {
-            b2bua.reinvite(event);
+            if (RoomCalls.owns(event.getDialog())) {
+                roomCalls.reinvite(event);
+            } else {
+                b2bua.reinvite(event);
+            }
             return;
         }
         String number = request.getRequestURI() instanceof SipURI u ? u.getUser() : null;
@@ -178,6 +201,11 @@ public final class SipService implements SipListener, AutoCloseable {
             }
             FromHeader from = (FromHeader) request.getHeader(FromHeader.NAME);
             String callerNumber = from.getAddress().getURI() instanceof SipURI u ? u.getUser() : "anonymous";
+            Optional<UUID> room = users.findByExtension(extension).isEmpty() ? roomNumbers.roomOf(extension) : Optional.empty();
+            if (room.isPresent()) {
+                roomCalls.invite(event, from.getAddress().getDisplayName(), callerNumber, null, room.get(), extension);
+                return;
+            }
             b2bua.invite(event, from.getAddress().getDisplayName(), callerNumber, extension,
                     registrar.bindings(extension).stream().map(Registration::contact).toList(), Response.TEMPORARILY_UNAVAILABLE);
             return;
@@ -194,6 +222,11 @@ public final class SipService implements SipListener, AutoCloseable {
             return;
         }
         if (users.findByExtension(number).isEmpty()) {
+            Optional<UUID> room = roomNumbers.roomOf(number);
+            if (room.isPresent()) {
+                roomCalls.invite(event, caller.displayName(), caller.sipExtension(), caller.uuid(), room.get(), number);
+                return;
+            }
             Optional<Trunks.Resolved> out = trunks.outbound();
             if (out.isEmpty()) {
                 respond(event, sip.messages().createResponse(Response.NOT_FOUND, request));
@@ -208,9 +241,17 @@ public final class SipService implements SipListener, AutoCloseable {
         b2bua.invite(event, caller.displayName(), caller.sipExtension(), number, phones, Response.TEMPORARILY_UNAVAILABLE);
     }
 
-    /** The calls now ringing or answered. */
+    /** The calls now ringing or answered, then the calls into rooms. */
     public List<CallInfo> calls() {
-        return b2bua.active();
+        List<CallInfo> all = new java.util.ArrayList<>(b2bua.active());
+        all.addAll(roomCalls.active());
+        return all;
+    }
+
+    /** The dial-in number of {@code room} (assigned on first use) and its SIP URI at Atrium. */
+    public Map<String, String> dialIn(UUID room) {
+        String number = roomNumbers.numberOf(room);
+        return Map.of("number", number, "uri", "sip:" + number + "@" + address());
     }
 
     /** The 401 (with challenges) or 403 for a request that did not authenticate. */

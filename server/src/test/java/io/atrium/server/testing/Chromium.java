@@ -47,6 +47,8 @@ public final class Chromium {
 
     private static Playwright playwright;
     private static Browser browser;
+    /** Browsers started with flags beyond {@link #FLAGS} (e.g. a fake microphone playing a file), by those flags. */
+    private static final Map<List<String>, Browser> others = new java.util.HashMap<>();
 
     private Chromium() {
     }
@@ -71,6 +73,20 @@ public final class Chromium {
         return browser;
     }
 
+    /**
+     * A browser started with {@link #FLAGS} plus {@code extraFlags} (one per distinct set, started on
+     * first call and closed with the shared one), e.g. {@code --use-file-for-fake-audio-capture=tone.wav}.
+     */
+    public static synchronized Browser browser(List<String> extraFlags) {
+        browser();
+        return others.computeIfAbsent(List.copyOf(extraFlags), extra -> {
+            List<String> flags = new java.util.ArrayList<>(FLAGS);
+            flags.addAll(extra);
+            return playwright.chromium().launch(new BrowserType.LaunchOptions()
+                    .setExecutablePath(EXECUTABLE).setHeadless(true).setArgs(flags));
+        });
+    }
+
     /** A page labelled "page"; see {@link #newPage(String)}. */
     public static Page newPage() {
         return newPage("page");
@@ -86,7 +102,12 @@ public final class Chromium {
 
     /** As {@link #newPage(String)} with context options, e.g. {@code setIgnoreHTTPSErrors(true)}. */
     public static Page newPage(String label, Browser.NewContextOptions options) {
-        BrowserContext context = browser().newContext(options);
+        return newPage(label, options, browser());
+    }
+
+    /** As {@link #newPage(String, Browser.NewContextOptions)} in {@code in} (see {@link #browser(List)}). */
+    public static Page newPage(String label, Browser.NewContextOptions options, Browser in) {
+        BrowserContext context = in.newContext(options);
         context.grantPermissions(List.of("camera", "microphone"));
         context.setDefaultTimeout(PATIENCE.toMillis());
         Page page = context.newPage();

@@ -23,6 +23,9 @@ public final class RtpPhone implements AutoCloseable {
     private final DatagramSocket socket;
     private volatile boolean sending;
     private Thread sender;
+    /** Digits still to send as RFC 4733 events (payload type {@value #DTMF_PT}) in place of tone frames. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Character> digits = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    public static final int DTMF_PT = 101;
 
     public RtpPhone() {
         try {
@@ -57,6 +60,12 @@ public final class RtpPhone implements AutoCloseable {
                 packet[9] = (byte) (ssrc >> 16);
                 packet[10] = (byte) (ssrc >> 8);
                 packet[11] = (byte) ssrc;
+                Character digit = digits.poll();
+                if (digit != null) {
+                    seq = sendDigit(digit, seq, ssrc, (int) t, port) - 1;
+                    t += 8 * SAMPLES;
+                    continue;
+                }
                 for (int i = 0; i < SAMPLES; i++, t++) {
                     packet[12 + i] = G711.encodeUlaw((short) (8000 * Math.sin(2 * Math.PI * frequency * t / RATE)));
                 }
@@ -72,6 +81,46 @@ public final class RtpPhone implements AutoCloseable {
         }, "rtp-phone-" + port());
         sender.setDaemon(true);
         sender.start();
+    }
+
+    /** Sends {@code keys} (0-9, *, #) as RFC 4733 events in the tone stream, one after the other. */
+    public void sendDigits(String keys) {
+        for (char c : keys.toCharArray()) {
+            digits.add(c);
+        }
+    }
+
+    /** One digit: 5 event packets 20 ms apart (the first with the marker), then 3 end packets; returns the next seq. */
+    private int sendDigit(char digit, int seq, int ssrc, int timestamp, int port) {
+        int event = digit == '*' ? 10 : digit == '#' ? 11 : digit - '0';
+        byte[] p = new byte[16];
+        for (int i = 0; i < 8; i++, seq++) {
+            boolean end = i >= 5;
+            int duration = Math.min(i + 1, 5) * SAMPLES;
+            p[0] = (byte) 0x80;
+            p[1] = (byte) ((i == 0 ? 0x80 : 0) | DTMF_PT);
+            p[2] = (byte) (seq >> 8);
+            p[3] = (byte) seq;
+            p[4] = (byte) (timestamp >> 24);
+            p[5] = (byte) (timestamp >> 16);
+            p[6] = (byte) (timestamp >> 8);
+            p[7] = (byte) timestamp;
+            p[8] = (byte) (ssrc >> 24);
+            p[9] = (byte) (ssrc >> 16);
+            p[10] = (byte) (ssrc >> 8);
+            p[11] = (byte) ssrc;
+            p[12] = (byte) event;
+            p[13] = (byte) ((end ? 0x80 : 0) | 10);
+            p[14] = (byte) (duration >> 8);
+            p[15] = (byte) duration;
+            try {
+                socket.send(new DatagramPacket(p, p.length, InetAddress.getLoopbackAddress(), port));
+                Thread.sleep(20);
+            } catch (IOException | InterruptedException e) {
+                return seq;
+            }
+        }
+        return seq;
     }
 
     /** Receives RTP until {@code samples} μ-law samples arrived (or {@code timeout}), decoded to PCM. */

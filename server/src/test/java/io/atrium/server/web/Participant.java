@@ -10,15 +10,15 @@ import java.time.Duration;
 import java.util.Map;
 
 /** One person in the web app: a Chromium page on /room.html with the fake camera and microphone. */
-final class Participant implements AutoCloseable {
+public final class Participant implements AutoCloseable {
 
     /** The camera size the app asks for in tests (the real default is 1280x720; 2 cores run 4 pages). */
     private static final String VIDEO = "{\"width\":640,\"height\":360}";
 
     /** How long media (frames decoded, packets received) may take to show, even on a loaded machine. */
-    static final Duration MEDIA = Duration.ofSeconds(60);
+    public static final Duration MEDIA = Duration.ofSeconds(60);
 
-    final Page page;
+    public final Page page;
     final String label;
 
     private Participant(Page page, String label) {
@@ -30,8 +30,12 @@ final class Participant implements AutoCloseable {
      * Opens {@code path} (e.g. {@code /room.html?room=…}) in a new page. {@code apiCredentials}
      * puts the test API key in the tab's sessionStorage first, as the home page does.
      */
-    static Participant open(TestServer server, String label, String path, boolean apiCredentials) {
-        Page page = Chromium.newPage(label);
+    public static Participant open(TestServer server, String label, String path, boolean apiCredentials) {
+        return open(server, label, path, apiCredentials, Chromium.newPage(label));
+    }
+
+    /** As above in {@code page} (e.g. one of a browser with other flags, {@link Chromium#browser(java.util.List)}). */
+    public static Participant open(TestServer server, String label, String path, boolean apiCredentials, Page page) {
         StringBuilder init = new StringBuilder("localStorage.setItem('atrium.video', '" + VIDEO + "');");
         if (apiCredentials) {
             init.append("sessionStorage.setItem('atrium.key', '").append(TestServer.KEY).append("');")
@@ -53,7 +57,7 @@ final class Participant implements AutoCloseable {
     }
 
     /** Joins and waits until the meeting screen shows. */
-    Participant join(String name) {
+    public Participant join(String name) {
         submitPrejoin(name);
         inMeeting();
         return this;
@@ -68,7 +72,7 @@ final class Participant implements AutoCloseable {
         assertThat(page.locator("#meeting")).isVisible();
     }
 
-    String callId() {
+    public String callId() {
         return (String) page.evaluate("atriumApp.client.callId");
     }
 
@@ -89,7 +93,7 @@ final class Participant implements AutoCloseable {
     }
 
     /** Waits until {@code counter} of {@code kind} from {@code member} grows by more than {@code by}. */
-    void waitForGrowth(String member, String kind, String counter, long by, Duration timeout) {
+    public void waitForGrowth(String member, String kind, String counter, long by, Duration timeout) {
         long start = count(member, kind, counter);
         Chromium.waitFor(page, "atriumApp.client.memberStats('" + member + "').then(s => s." + kind + "." + counter
                 + " > " + (start + by) + " || s." + kind + ")", timeout);
@@ -99,7 +103,7 @@ final class Participant implements AutoCloseable {
      * Waits until {@code counter} of {@code kind} from {@code member} stays the same for {@code quiet}
      * (e.g. no audio packets arrive once a track is muted); fails if it keeps changing for {@code timeout}.
      */
-    void waitForSteady(String member, String kind, String counter, Duration quiet, Duration timeout) {
+    public void waitForSteady(String member, String kind, String counter, Duration quiet, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         long last = count(member, kind, counter);
         long since = System.nanoTime();

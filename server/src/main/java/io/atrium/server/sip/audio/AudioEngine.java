@@ -51,13 +51,15 @@ public final class AudioEngine implements AutoCloseable {
         mix.clear();
         for (AudioLeg leg : current) {
             leg.decode();
-            if (leg.active) {
+            if (leg.contributes()) {
                 mix.add(leg.in);
             }
         }
         for (AudioLeg leg : current) {
             if (leg.sends()) {
-                mix.minus(leg.active ? leg.in : null, leg.out);
+                if (!leg.playTone()) {
+                    mix.minus(leg.contributes() ? leg.in : null, leg.out);
+                }
                 leg.send();
             }
         }

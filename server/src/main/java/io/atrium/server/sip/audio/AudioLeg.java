@@ -43,6 +43,13 @@ public final class AudioLeg {
     private int digitFrame;
     private int digitStart;
     private volatile long dropped;
+    /** Whether a packet arrived for this frame (not a concealed or empty one). */
+    private boolean fresh;
+    /** Whether the others hear this leg (false while it waits outside a room, or is muted there). */
+    private volatile boolean heard = true;
+    /** What the leg hears instead of the mix (a prompt or waiting tone); null: the mix. */
+    private volatile Tone tone;
+    private Voice voice;
 
     /**
      * {@code sink} null: the leg only speaks (nothing sent to it). {@code dtmfPayloadType} -1: no
@@ -95,6 +102,30 @@ public final class AudioLeg {
         pendingDigit = digit;
     }
 
+    /** Whether the other legs hear this one. Any thread. */
+    public void heard(boolean heard) {
+        this.heard = heard;
+    }
+
+    /** Plays {@code tone} to this leg's phone instead of the mix; null: the mix again. Any thread. */
+    public void tone(Tone tone) {
+        this.tone = tone;
+    }
+
+    /**
+     * Also sends this leg's own voice, re-encoded with {@code codec}, to {@code sink} (e.g. a room, as its
+     * track): one RTP packet per frame in which a packet arrived, with an RFC 6464 audio level in header
+     * extension {@code audioLevelExt}. Set before the leg is added to an engine.
+     */
+    public void voice(AudioCodec codec, int payloadType, int audioLevelExt, Sink sink) {
+        this.voice = new Voice(codec, payloadType, audioLevelExt, sink);
+    }
+
+    /** The RTP SSRC of {@link #voice}'s packets. */
+    public int voiceSsrc() {
+        return voice == null ? 0 : voice.ssrc;
+    }
+
     /** Packets dropped: malformed, late, duplicate or of an unknown payload type. */
     public long dropped() {
         return dropped;
@@ -107,8 +138,87 @@ public final class AudioLeg {
             n = jitter.take(payload);
         }
         active = n >= 0;
+        fresh = n > 0;
         if (active) {
             codec.decode(payload, 0, n, in);
+        }
+        if (fresh && voice != null) {
+            voice.send(in);
+        }
+    }
+
+    /** Whether the mix includes this leg this frame. */
+    boolean contributes() {
+        return active && heard;
+    }
+
+    /** Fills {@link #out} with the tone, if one plays; false: the caller mixes. */
+    boolean playTone() {
+        Tone t = tone;
+        if (t == null) {
+            return false;
+        }
+        t.fill(out);
+        return true;
+    }
+
+    /** The leg's voice re-encoded as a stream of its own (see {@link AudioLeg#voice}). Engine thread. */
+    private static final class Voice {
+        private final AudioCodec codec;
+        private final int payloadType;
+        private final int extension;
+        private final Sink sink;
+        private final byte[] packet = new byte[HEADER + 8 + JitterBuffer.MAX_PAYLOAD];
+        private final int ssrc = java.util.concurrent.ThreadLocalRandom.current().nextInt();
+        private int seq = java.util.concurrent.ThreadLocalRandom.current().nextInt(0x10000);
+        private int timestamp = java.util.concurrent.ThreadLocalRandom.current().nextInt();
+
+        Voice(AudioCodec codec, int payloadType, int extension, Sink sink) {
+            this.codec = codec;
+            this.payloadType = payloadType;
+            this.extension = extension;
+            this.sink = sink;
+        }
+
+        void send(short[] pcm) {
+            int level = level(pcm);
+            packet[0] = (byte) 0x90; // version 2, one header extension
+            packet[1] = (byte) payloadType;
+            packet[2] = (byte) (seq >> 8);
+            packet[3] = (byte) seq;
+            packet[4] = (byte) (timestamp >> 24);
+            packet[5] = (byte) (timestamp >> 16);
+            packet[6] = (byte) (timestamp >> 8);
+            packet[7] = (byte) timestamp;
+            packet[8] = (byte) (ssrc >> 24);
+            packet[9] = (byte) (ssrc >> 16);
+            packet[10] = (byte) (ssrc >> 8);
+            packet[11] = (byte) ssrc;
+            // RFC 8285 one-byte form, one element (RFC 6464 audio level), padded to a word
+            packet[12] = (byte) 0xBE;
+            packet[13] = (byte) 0xDE;
+            packet[14] = 0;
+            packet[15] = 1;
+            packet[16] = (byte) (extension << 4);
+            packet[17] = (byte) ((level < 127 ? 0x80 : 0) | level);
+            packet[18] = 0;
+            packet[19] = 0;
+            int len = codec.encode(pcm, packet, HEADER + 8);
+            seq = (seq + 1) & 0xffff;
+            timestamp += codec.timestampStep();
+            if (len > 0) {
+                sink.send(packet, HEADER + 8 + len);
+            }
+        }
+
+        /** RFC 6464 level of a frame: -dBov of its RMS, 0 (loudest) to 127 (silence). */
+        static int level(short[] pcm) {
+            double sum = 0;
+            for (short v : pcm) {
+                sum += (double) v * v;
+            }
+            double rms = Math.sqrt(sum / pcm.length) / 32768.0;
+            return rms <= 0 ? 127 : (int) Math.max(0, Math.min(127, Math.round(-20 * Math.log10(rms))));
         }
     }
 

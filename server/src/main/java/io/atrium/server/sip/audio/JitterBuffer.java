@@ -4,7 +4,9 @@ package io.atrium.server.sip.audio;
  * A small fixed jitter buffer for one RTP stream of 20 ms frames: packets are stored by sequence number
  * in {@value #SLOTS} preallocated slots, and playout starts {@code depth} frames behind the newest
  * packet, then takes one frame per tick. Late, duplicate and far-out packets are dropped; a missing
- * frame reads as empty (the caller conceals it). No allocation after construction.
+ * frame reads as empty (the caller conceals it). A packet far from the playout point (a new source,
+ * or a stream resuming after a pause while playout ran on) restarts the buffer at it. No allocation
+ * after construction.
  */
 public final class JitterBuffer {
 
@@ -23,7 +25,7 @@ public final class JitterBuffer {
         java.util.Arrays.fill(seqs, -1);
     }
 
-    /** Stores one packet's payload; false when it is late, a duplicate, too far ahead or too big. */
+    /** Stores one packet's payload; false when it is late, a duplicate or too big. */
     public boolean put(int seq, byte[] buf, int off, int len) {
         seq &= 0xffff;
         if (len > MAX_PAYLOAD || len < 0) {
@@ -31,7 +33,9 @@ public final class JitterBuffer {
         }
         if (next >= 0) {
             int ahead = (short) (seq - next);
-            if (ahead < 0 || ahead >= SLOTS) {
+            if (ahead < -SLOTS || ahead >= SLOTS) {
+                reset(); // the stream jumped (a new source, or playout ran on through a pause): start over
+            } else if (ahead < 0) {
                 return false;
             }
         }
@@ -49,6 +53,12 @@ public final class JitterBuffer {
             next = (seq - depth) & 0xffff;
         }
         return true;
+    }
+
+    private void reset() {
+        java.util.Arrays.fill(seqs, -1);
+        next = -1;
+        newest = -1;
     }
 
     /**

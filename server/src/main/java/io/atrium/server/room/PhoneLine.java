@@ -1,0 +1,28 @@
+package io.atrium.server.room;
+
+import io.atrium.server.sfu.Receiver;
+import io.atrium.server.sfu.Router;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+/**
+ * A member that is no WebRTC peer: a phone leg of the SIP bridge. Its session goes through the same
+ * {@code authenticate}/{@code join_room} as any client (room password, waiting room, admin rights),
+ * but its voice is published into the room's router by the line itself instead of an SDP offer, and
+ * the room tells the line when the seat ends. The member shows with {@code is_sip: true}.
+ */
+public interface PhoneLine {
+
+    /** The directory user the phone proved to be (SIP digest), or null for an anonymous caller (e.g. a trunk). */
+    UUID user();
+
+    /**
+     * Publishes the line's voice into {@code router} (reserved for one call with {@code Sfu.join}) and
+     * hands the published audio track to {@code then}, run on {@code back}. Called on the room's executor.
+     */
+    void attach(Router router, Executor back, Consumer<Receiver> then);
+
+    /** The seat ended (left, removed, timed out, room ended): stop the media and hang up. Idempotent; any thread. */
+    void detach(String reason);
+}

@@ -1,0 +1,149 @@
+package io.atrium.server.sip;
+
+import gov.nist.javax.sip.message.SIPRequest;
+import io.atrium.server.config.AtriumConfig;
+import io.atrium.server.room.RoomService;
+import io.atrium.server.sfu.Sfu;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import javax.sip.ClientTransaction;
+import javax.sip.Dialog;
+import javax.sip.InvalidArgumentException;
+import javax.sip.RequestEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.SipException;
+import javax.sip.SipProvider;
+import javax.sip.header.ToHeader;
+import javax.sip.header.ViaHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Calls into rooms (docs/SIP.md, "Rooms on the phone"): Atrium answers the phone itself (200 OK with its
+ * own SDP: one codec of the offer, Opus or G.711, and telephone-event), so the phone can hear tones and
+ * send its PIN, then the {@link RoomCall} takes it into the room. The phone's BYE leaves the room; the
+ * room ending the seat sends Atrium's BYE. A re-INVITE is answered with the same SDP.
+ */
+final class RoomCalls {
+
+    private static final Logger log = LoggerFactory.getLogger("atrium.sip.rooms");
+
+    /** One answered call into a room: the dialog's application data. */
+    private record Answered(RoomCall call, byte[] sdp, String from, String to, Instant startedAt, RtpRelay.Leg rtp) {
+    }
+
+    private final AtriumConfig.Sip config;
+    private final SipFactories sip;
+    private final SipProvider provider;
+    private final RtpRelay relay;
+    private final RoomService rooms;
+    private final ScheduledExecutorService timer;
+    private final RoomBridge bridge;
+    private final Clock clock;
+    private final Map<String, Answered> calls = new ConcurrentHashMap<>();
+
+    RoomCalls(AtriumConfig.Sip config, SipFactories sip, SipProvider provider, RtpRelay relay, RoomService rooms, Sfu sfu,
+              ScheduledExecutorService timer, Clock clock) {
+        this.config = config;
+        this.sip = sip;
+        this.provider = provider;
+        this.relay = relay;
+        this.rooms = rooms;
+        this.timer = timer;
+        this.clock = clock;
+        this.bridge = new RoomBridge(sfu, timer);
+    }
+
+    /**
+     * An INVITE to {@code room}'s number from {@code callerName}/{@code callerNumber}, who proved to be
+     * directory user {@code user} (null: a trunk caller, anonymous to the room).
+     */
+    void invite(RequestEvent event, String callerName, String callerNumber, UUID user, UUID room, String number)
+            throws SipException, InvalidArgumentException, ParseException {
+        Request request = event.getRequest();
+        ServerTransaction st = event.getServerTransaction() != null ? event.getServerTransaction()
+                : provider.getNewServerTransaction(request);
+        Sdp offer = Sdp.parse(request.getRawContent());
+        PhoneSdp agreed = offer == null ? null : PhoneSdp.negotiate(offer);
+        if (agreed == null) {
+            st.sendResponse(sip.messages().createResponse(Response.NOT_ACCEPTABLE_HERE, request));
+            return;
+        }
+        Dialog dialog = provider.getNewDialog(st);
+        RtpRelay.Leg rtp = relay.allocate();
+        rtp.remote(agreed.address(), agreed.port());
+        String callId = UUID.randomUUID().toString();
+        String name = callerName != null && !callerName.isBlank() ? callerName : callerNumber;
+        RoomCall call = new RoomCall(callId, room, name, rooms, timer, reason -> bye(dialog, callId));
+        byte[] sdp = agreed.answer(config.publicAddress(), rtp.port());
+        Answered answered = new Answered(call, sdp, callerNumber, number, clock.instant(), rtp);
+        dialog.setApplicationData(answered);
+        calls.put(callId, answered);
+        PhoneMember phone = bridge.phone(room, callId, user, agreed, rtp, call, reason -> {
+            calls.remove(callId);
+            call.end(reason, true);
+        });
+        Response ok = sip.messages().createResponse(Response.OK, request, sip.sdpType(), sdp);
+        ((ToHeader) ok.getHeader(ToHeader.NAME)).setTag(Long.toHexString(Double.doubleToLongBits(Math.random())));
+        ok.addHeader(sip.contact(config.publicAddress(), config.port(), transport(request)));
+        ok.addHeader(sip.headers().createHeader(B2bua.CALL_ID_HEADER, callId));
+        st.sendResponse(ok);
+        log.info("sip call {}: {} ({}) dialled room {} with {}", callId, callerNumber, name, room, agreed.codec());
+        call.start(phone, "sip:" + ((SIPRequest) request).getRemoteAddress().getHostAddress());
+    }
+
+    /** Whether {@code dialog} is a call into a room (then BYE and re-INVITE go here). */
+    static boolean owns(Dialog dialog) {
+        return dialog != null && dialog.getApplicationData() instanceof Answered;
+    }
+
+    /** The phone hung up. */
+    void bye(RequestEvent event) throws SipException, InvalidArgumentException, ParseException {
+        Answered a = (Answered) event.getDialog().getApplicationData();
+        serverTransaction(event).sendResponse(sip.messages().createResponse(Response.OK, event.getRequest()));
+        calls.remove(a.call.callId);
+        a.call.hungUp();
+    }
+
+    /** A session refresh or hold: the media stays as agreed. */
+    void reinvite(RequestEvent event) throws SipException, InvalidArgumentException, ParseException {
+        Answered a = (Answered) event.getDialog().getApplicationData();
+        Response ok = sip.messages().createResponse(Response.OK, event.getRequest(), sip.sdpType(), a.sdp);
+        ok.addHeader(sip.contact(config.publicAddress(), config.port(), transport(event.getRequest())));
+        serverTransaction(event).sendResponse(ok);
+    }
+
+    /** Calls into rooms now, as {@code GET /v1/sip/calls} lists them (state {@code room}). */
+    List<CallInfo> active() {
+        return calls.values().stream().map(a -> new CallInfo(UUID.fromString(a.call.callId), a.from, a.to,
+                a.call.state().name().toLowerCase(Locale.ROOT), a.startedAt, a.startedAt, a.rtp.packets(), 0)).toList();
+    }
+
+    private void bye(Dialog dialog, String callId) {
+        calls.remove(callId);
+        try {
+            ClientTransaction ct = provider.getNewClientTransaction(dialog.createRequest(Request.BYE));
+            dialog.sendRequest(ct);
+        } catch (SipException | RuntimeException e) {
+            log.debug("sip call {}: BYE: {}", callId, e.toString());
+        }
+    }
+
+    private ServerTransaction serverTransaction(RequestEvent event) throws SipException {
+        return event.getServerTransaction() != null ? event.getServerTransaction()
+                : provider.getNewServerTransaction(event.getRequest());
+    }
+
+    private static String transport(Request request) {
+        return ((ViaHeader) request.getHeader(ViaHeader.NAME)).getTransport().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,313 @@
+package io.atrium.server.sip;
+
+import static io.atrium.server.sip.SipCallTest.ANSWER_SDP;
+import static io.atrium.server.sip.SipCallTest.CALL_ID;
+import static io.atrium.server.sip.SipCallTest.port;
+import static io.atrium.server.sip.SipRegistrarTest.assertOk;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.playwright.Browser;
+import io.atrium.server.config.AtriumConfig;
+import io.atrium.server.testing.Chromium;
+import io.atrium.server.testing.Goertzel;
+import io.atrium.server.testing.RtpPhone;
+import io.atrium.server.testing.Sipp;
+import io.atrium.server.testing.TestServer;
+import io.atrium.server.testing.TestServer.Db;
+import io.atrium.server.testing.Waits;
+import io.atrium.server.web.Participant;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Rooms on the phone with real peers on both sides: SIPp dials a room's number (its media an
+ * {@link RtpPhone} sending a μ-law tone), Chromium is in the room with a fake microphone playing another
+ * tone (a WAV file). Audio is checked by content both ways: the browser's Web Audio analyser finds the
+ * phone's tone on the phone member's track, the phone's Goertzel filter finds the browser's tone and
+ * not its own. The phone is a member with {@code is_sip}; an admin's mute stops its audio in the room,
+ * removing it hangs it up (BYE), its own hang-up leaves the room. PIN by DTMF and the waiting room are
+ * the rooms' rules applied to a phone.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SipRoomBrowserTest {
+
+    static final double BROWSER_TONE = 600;
+    static final double PHONE_TONE = 1000;
+
+    TestServer server;
+    int sipPort;
+    Browser browser;
+
+    @BeforeAll
+    void start() throws IOException {
+        sipPort = Sipp.freePort();
+        AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-sip-room-"));
+        server = TestServer.start(c.withSip(new AtriumConfig.Sip(true, "127.0.0.1", sipPort, "", "atrium", 1, 3600, 100,
+                10, 0, 0, List.of("MD5"), List.of())));
+        user("alice", "Alice Phone", "1001");
+        user("bob", "Bob Phone", "1002");
+        Path wav = Files.createTempDirectory("atrium-tone-").resolve("tone.wav");
+        writeTone(wav, BROWSER_TONE);
+        browser = Chromium.browser(List.of("--use-file-for-fake-audio-capture=" + wav, "--autoplay-policy=no-user-gesture-required"));
+    }
+
+    @AfterAll
+    void stop() {
+        server.close();
+    }
+
+    void user(String name, String displayName, String extension) {
+        assertThat(server.post("/v1/users", "{\"user\":{\"username\":\"" + name + "\",\"display_name\":\"" + displayName
+                + "\",\"password\":\"" + name + "-password\",\"sip_extension\":\"" + extension + "\"}}").status()).isEqualTo(201);
+    }
+
+    /** 10 s of a sine at {@code frequency}, 48 kHz mono 16-bit PCM WAV (Chromium loops it as the microphone). */
+    static void writeTone(Path file, double frequency) {
+        int rate = 48_000;
+        int samples = rate * 10;
+        ByteBuffer b = ByteBuffer.allocate(44 + samples * 2).order(ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes()).putInt(36 + samples * 2).put("WAVE".getBytes()).put("fmt ".getBytes()).putInt(16)
+                .putShort((short) 1).putShort((short) 1).putInt(rate).putInt(rate * 2).putShort((short) 2).putShort((short) 16)
+                .put("data".getBytes()).putInt(samples * 2);
+        for (int i = 0; i < samples; i++) {
+            b.putShort((short) (12000 * Math.sin(2 * Math.PI * frequency * i / rate)));
+        }
+        try {
+            Files.write(file, b.array());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    String room(String json) {
+        TestServer.Response r = server.post("/v1/rooms", "{\"room\":" + json + "}");
+        assertThat(r.status()).isEqualTo(201);
+        return r.json().at("/room/uuid").asText();
+    }
+
+    String number(String room) {
+        TestServer.Response r = server.get("/v1/sip/rooms/" + room);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().get("uri").asText()).isEqualTo("sip:" + r.json().get("number").asText() + "@127.0.0.1:" + sipPort);
+        return r.json().get("number").asText();
+    }
+
+    /** The host joins {@code room} in the browser whose microphone plays {@link #BROWSER_TONE}. */
+    Participant host(String room) {
+        return Participant.open(server, "host", "/room.html?room=" + room + "&host=1", true,
+                Chromium.newPage("host", new Browser.NewContextOptions(), browser)).join("Host");
+    }
+
+    /** Alice's phone dials {@code number}; {@code outcome}: room (until Atrium's BYE) or answered (hangs up after HOLD). */
+    Sipp dial(String number, int mediaPort, String outcome, int holdMillis) {
+        return dial("alice", "1001", number, mediaPort, outcome, holdMillis);
+    }
+
+    Sipp dial(String user, String extension, String number, int mediaPort, String outcome, int holdMillis) {
+        Map<String, String> fill = new HashMap<>();
+        fill.put("OUTCOME", Sipp.resource("caller-" + outcome + ".part"));
+        fill.put("FROM", extension);
+        fill.put("MEDIA_PORT", String.valueOf(mediaPort));
+        fill.put("HOLD", String.valueOf(holdMillis));
+        return Sipp.start("caller.xml", fill, sipPort, "-t", "u1", "-s", number, "-au", user, "-ap", user + "-password");
+    }
+
+    /** The id of the SIP member the page sees (waits for it). */
+    static String sipMember(Participant p) {
+        Chromium.waitFor(p.page, "[...atriumApp.client.members.values()].some(m => m.isSip)", Participant.MEDIA);
+        return (String) p.page.evaluate("[...atriumApp.client.members.values()].find(m => m.isSip).id");
+    }
+
+    /**
+     * Waits until the page's Web Audio analyser, on the audio track received from {@code member}, finds
+     * {@code frequency} at least 20 dB above {@code absent}.
+     */
+    static void hearsTone(Participant p, String member, double frequency, double absent) {
+        p.page.evaluate("""
+                id => {
+                  const track = atriumApp.client._slots.get(id).audio.receiver.track;
+                  const ctx = new AudioContext();
+                  const analyser = ctx.createAnalyser();
+                  analyser.fftSize = 8192;
+                  ctx.createMediaStreamSource(new MediaStream([track])).connect(analyser);
+                  const keep = new Audio();
+                  keep.srcObject = new MediaStream([track]); // Chromium feeds Web Audio from a remote track only while it plays
+                  keep.muted = true;
+                  keep.play();
+                  window.sipAnalyser = { ctx, analyser, keep };
+                  ctx.resume();
+                }""", member);
+        Chromium.waitFor(p.page, """
+                (() => {
+                  const { ctx, analyser } = window.sipAnalyser;
+                  const data = new Float32Array(analyser.frequencyBinCount);
+                  analyser.getFloatFrequencyData(data);
+                  const at = f => { const i = Math.round(f * analyser.fftSize / ctx.sampleRate); return Math.max(data[i - 1], data[i], data[i + 1]); };
+                  const tone = at(%s), other = at(%s);
+                  return (tone > -70 && tone - other > 20) || { tone, other, state: ctx.state };
+                })()""".formatted(frequency, absent), Participant.MEDIA);
+    }
+
+    static void assertHears(short[] pcm, double expected, double absent) {
+        assertThat(pcm.length).as("samples received").isGreaterThanOrEqualTo(1600);
+        assertThat(Goertzel.power(pcm, pcm.length, RtpPhone.RATE, expected)).as(expected + " Hz").isGreaterThan(0.3);
+        assertThat(Goertzel.power(pcm, pcm.length, RtpPhone.RATE, absent)).as(absent + " Hz").isLessThan(0.05);
+    }
+
+    /**
+     * A tone that sounds only part of the time (a prompt): {@code expected} holds a share of the block's
+     * energy (Goertzel power is about the fraction of time it sounds) and {@code absent} almost none.
+     */
+    static void assertTone(short[] pcm, double expected, double absent, String what) {
+        assertThat(pcm.length).as("samples received").isGreaterThanOrEqualTo(8000);
+        double on = Goertzel.power(pcm, pcm.length, RtpPhone.RATE, expected);
+        assertThat(on).as(what + " at " + expected + " Hz").isGreaterThan(0.05);
+        assertThat(Goertzel.power(pcm, pcm.length, RtpPhone.RATE, absent)).as(absent + " Hz").isLessThan(on / 20);
+    }
+
+    /** The phone's audio in the room: 2 s of what it receives, decoded, after the first second. */
+    static short[] listen(RtpPhone phone) {
+        phone.receive(8000, Duration.ofSeconds(20));
+        return phone.receive(16000, Duration.ofSeconds(20));
+    }
+
+    @Test
+    void aPhoneInARoomTalksWithABrowserIsMutedAndRemovedByTheHost() {
+        String room = room("{\"name\":\"phones\",\"open\":true}");
+        String number = number(room);
+        try (Participant host = host(room); RtpPhone media = new RtpPhone();
+             Sipp phone = dial(number, media.port(), "room", 0)) {
+            Waits.waitUntil(() -> port(phone, ANSWER_SDP) > 0, "Atrium's 200 OK to the phone");
+            media.sendTone(PHONE_TONE, port(phone, ANSWER_SDP));
+            String id = sipMember(host);
+            Matcher callId = CALL_ID.matcher(phone.messages());
+            assertThat(callId.find()).isTrue();
+            assertThat(id).as("the member id is the call id the phone got").isEqualTo(callId.group(1));
+            assertThat(host.page.evaluate("id => atriumApp.client.members.get(id).name", id)).isEqualTo("Alice Phone");
+            JsonNode call = server.get("/v1/sip/calls").json().get("calls").get(0);
+            assertThat(call.get("call_id").asText()).isEqualTo(id);
+            assertThat(call.get("to").asText()).isEqualTo(number);
+            JsonNode live = server.get("/v1/rooms/" + room + "/members").json().get("live");
+            assertThat(live.findValues("is_sip").stream().filter(JsonNode::asBoolean).count()).isEqualTo(1);
+
+            hearsTone(host, id, PHONE_TONE, BROWSER_TONE);
+            assertHears(listen(media), BROWSER_TONE, PHONE_TONE);
+
+            host.page.evaluate("id => atriumApp.client.muteMember(id, 'audio')", id);
+            Chromium.waitFor(host.page, "atriumApp.client.members.get('" + id + "').audioMutedByAdmin", Participant.MEDIA);
+            host.waitForSteady(id, "audio", "packetsReceived", Duration.ofSeconds(2), Participant.MEDIA);
+
+            host.page.evaluate("id => atriumApp.client.removeMember(id)", id);
+            assertOk(phone.await()); // it got Atrium's BYE
+            Chromium.waitFor(host.page, "!atriumApp.client.members.has('" + id + "')", Participant.MEDIA);
+            Waits.waitUntil(() -> server.get("/v1/sip/calls").json().get("calls").isEmpty(), "the room call to end");
+        }
+    }
+
+    @Test
+    void aPasswordRoomTakesThePinByDtmfAndThePhoneHangingUpLeavesTheRoom() {
+        String room = room("{\"name\":\"pin\",\"password\":\"2468\",\"force_password\":true}");
+        String number = number(room);
+        try (Participant host = host(room); RtpPhone media = new RtpPhone();
+             Sipp phone = dial(number, media.port(), "answered", 15_000)) {
+            Waits.waitUntil(() -> port(phone, ANSWER_SDP) > 0, "Atrium's 200 OK to the phone");
+            media.sendTone(800, port(phone, ANSWER_SDP));
+            short[] prompt = media.receive(24_000, Duration.ofSeconds(20)); // 3 s: the PIN prompt beeps at 1 kHz
+            assertTone(prompt, PHONE_TONE, 800, "the PIN prompt");
+            assertThat((Boolean) host.page.evaluate("[...atriumApp.client.members.values()].some(m => m.isSip)")).isFalse();
+            media.sendDigits("1357#2468#"); // a wrong PIN, then the right one typed ahead
+            String id = sipMember(host);
+            hearsTone(host, id, 800, BROWSER_TONE);
+            assertOk(phone.await()); // it hung up after 15 s
+            Chromium.waitFor(host.page, "!atriumApp.client.members.has('" + id + "')", Participant.MEDIA);
+        }
+    }
+
+    @Test
+    void threeWrongPinsHangUp() {
+        String room = room("{\"name\":\"pin-wrong\",\"password\":\"2468\",\"force_password\":true}");
+        try (RtpPhone media = new RtpPhone(); Sipp phone = dial(number(room), media.port(), "room", 0)) {
+            Waits.waitUntil(() -> port(phone, ANSWER_SDP) > 0, "Atrium's 200 OK to the phone");
+            media.sendTone(800, port(phone, ANSWER_SDP));
+            media.sendDigits("1111#2222#3333#");
+            assertOk(phone.await()); // Atrium's BYE after the third wrong PIN
+        }
+        assertThat(server.get("/v1/rooms/" + room + "/members").json().get("live")).isEmpty();
+    }
+
+    @Test
+    void aWaitingRoomHoldsThePhoneUntilTheHostAdmitsOrRejectsIt() {
+        String room = room("{\"name\":\"lobby\",\"force_waiting_room\":true}");
+        String number = number(room);
+        String alice = userId("alice");
+        try (Participant host = host(room); RtpPhone media = new RtpPhone(); Sipp phone = dial(number, media.port(), "room", 0)) {
+            Waits.waitUntil(() -> port(phone, ANSWER_SDP) > 0, "Atrium's 200 OK to the phone");
+            media.sendTone(PHONE_TONE, port(phone, ANSWER_SDP));
+            Chromium.waitFor(host.page, "atriumApp.client.waiting.size === 1", Participant.MEDIA);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> waiting = (Map<String, Object>) host.page.evaluate("[...atriumApp.client.waiting.values()][0]");
+            assertThat(waiting.get("name")).isEqualTo("Alice Phone");
+            assertThat(waiting.get("user")).as("member_waiting carries the SIP user").isEqualTo(alice);
+            short[] tone = media.receive(48_000, Duration.ofSeconds(30)); // 6 s: 425 Hz, 1 s on, 4 s off
+            assertTone(tone, 425, PHONE_TONE, "the waiting tone");
+
+            host.page.evaluate("id => atriumApp.client.allowMember(id)", waiting.get("member"));
+            String id = sipMember(host);
+            assertThat(id).isEqualTo(waiting.get("member"));
+            hearsTone(host, id, PHONE_TONE, BROWSER_TONE);
+            host.page.evaluate("id => atriumApp.client.removeMember(id)", id);
+            assertOk(phone.await());
+
+            try (RtpPhone second = new RtpPhone(); Sipp rejected = dial(number, second.port(), "room", 0)) {
+                Chromium.waitFor(host.page, "atriumApp.client.waiting.size === 1", Participant.MEDIA);
+                host.page.evaluate("atriumApp.client.rejectMember([...atriumApp.client.waiting.keys()][0])");
+                assertOk(rejected.await()); // rejected: Atrium's BYE
+            }
+        }
+    }
+
+    @Test
+    void twoPhonesInARoomHearEachOtherButNotThemselves() {
+        String number = number(room("{\"name\":\"two phones\",\"open\":true}"));
+        try (RtpPhone a = new RtpPhone(); RtpPhone b = new RtpPhone();
+             Sipp phoneA = dial("alice", "1001", number, a.port(), "answered", 12_000);
+             Sipp phoneB = dial("bob", "1002", number, b.port(), "answered", 12_000)) {
+            Waits.waitUntil(() -> port(phoneA, ANSWER_SDP) > 0 && port(phoneB, ANSWER_SDP) > 0, "both phones answered");
+            a.sendTone(PHONE_TONE, port(phoneA, ANSWER_SDP));
+            b.sendTone(440, port(phoneB, ANSWER_SDP));
+            assertHears(listen(a), 440, PHONE_TONE);
+            assertHears(listen(b), PHONE_TONE, 440);
+            assertOk(phoneA.await());
+            assertOk(phoneB.await());
+        }
+    }
+
+    @Test
+    void unknownRoomsHaveNoNumber() {
+        assertThat(server.get("/v1/sip/rooms/" + java.util.UUID.randomUUID()).status()).isEqualTo(404);
+        assertThat(server.get("/v1/sip/rooms/not-a-uuid").status()).isEqualTo(400);
+    }
+
+    String userId(String username) {
+        for (JsonNode u : server.get("/v1/users").json().get("users")) {
+            if (u.get("username").asText().equals(username)) {
+                return u.get("uuid").asText();
+            }
+        }
+        throw new AssertionError("no user " + username);
+    }
+}
