@@ -6,6 +6,7 @@ import io.javalin.config.RoutesConfig;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import io.atrium.server.edge.ApiException;
 import io.atrium.server.store.RoomStore;
 
 /**
