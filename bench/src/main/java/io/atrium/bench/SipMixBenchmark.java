@@ -36,6 +36,14 @@ public class SipMixBenchmark {
     @Param({"pcmu", "opus"})
     public String codec;
 
+    /**
+     * How the phone legs are bridged into a room (docs/SIP.md): {@code none} (the engine alone),
+     * {@code speaking} (every leg's voice also re-encoded as Opus for the room, as when all talk at once),
+     * {@code silent} (legs send digital silence: their voice goes out as a constant Opus silence frame).
+     */
+    @Param({"none", "speaking", "silent"})
+    public String bridge = "none";
+
     private AudioEngine engine;
     private AudioLeg[] inputs;
     private byte[][] packets;
@@ -55,12 +63,16 @@ public class SipMixBenchmark {
             int pt = opus ? 111 : 0;
             inputs[i] = new AudioLeg(opus ? new OpusCodec(32000, 5) : new G711Codec(true), pt, 101,
                     i < SPEAKERS ? null : discard, null);
+            if (i >= SPEAKERS && !bridge.equals("none")) {
+                inputs[i].voice(new OpusCodec(32000, 5), 111, 1, discard);
+            }
             engine.add(inputs[i]);
             // a 20 ms frame of a distinct tone, encoded once with this leg's codec
             AudioCodec enc = opus ? new OpusCodec(32000, 5) : new G711Codec(true);
             short[] pcm = new short[AudioCodec.FRAME];
             for (int s = 0; s < pcm.length; s++) {
-                pcm[s] = (short) (3000 * Math.sin(2 * Math.PI * (200 + 37 * i) * s / 48000.0));
+                pcm[s] = i >= SPEAKERS && bridge.equals("silent") ? 0
+                        : (short) (3000 * Math.sin(2 * Math.PI * (200 + 37 * i) * s / 48000.0));
             }
             byte[] p = new byte[12 + 1500];
             lengths[i] = 12 + enc.encode(pcm, p, 12);

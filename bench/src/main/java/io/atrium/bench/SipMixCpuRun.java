@@ -23,13 +23,17 @@ public final class SipMixCpuRun {
     public static void main(String[] args) {
         int[] counts = args.length == 0 ? new int[] {0, 50, 100} : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        System.out.printf("%-6s %6s %14s %16s%n", "codec", "legs", "CPU us/frame", "alloc B/frame");
-        for (String codec : new String[] {"pcmu", "opus"}) {
+        System.out.printf("%-15s %6s %14s %16s%n", "codec/bridge", "legs", "CPU us/frame", "alloc B/frame");
+        String[][] cases = {{"pcmu", "none"}, {"opus", "none"}, {"pcmu", "speaking"}, {"pcmu", "silent"}, {"opus", "speaking"}};
+        for (String[] c : cases) {
+            String codec = c[0];
+            String bridge = c[1];
             double first = 0;
             double last = 0;
             for (int legs : counts) {
                 SipMixBenchmark b = new SipMixBenchmark();
                 b.codec = codec;
+                b.bridge = bridge;
                 b.legs = legs;
                 b.setUp();
                 for (int i = 0; i < WARM_UP; i++) {
@@ -48,7 +52,7 @@ public final class SipMixCpuRun {
                 }
                 Arrays.sort(rounds);
                 double median = rounds[ROUNDS / 2];
-                System.out.printf("%-6s %6d %14.1f %16d%n", codec, legs, median, alloc);
+                System.out.printf("%-15s %6d %14.1f %16d%n", codec + "/" + bridge, legs, median, alloc);
                 if (legs == counts[0]) {
                     first = median;
                 }
@@ -56,8 +60,8 @@ public final class SipMixCpuRun {
             }
             int span = counts[counts.length - 1] - counts[0];
             double perLeg = (last - first) / span;
-            System.out.printf("%-6s CPU per leg %.1f us per 20 ms frame = %.2f%% of a core; %.0f legs per core%n",
-                    codec, perLeg, perLeg / 200.0, 20_000 / perLeg);
+            System.out.printf("%-15s CPU per leg %.1f us per 20 ms frame = %.2f%% of a core; %.0f legs per core%n",
+                    codec + "/" + bridge, perLeg, perLeg / 200.0, 20_000 / perLeg);
         }
     }
 }

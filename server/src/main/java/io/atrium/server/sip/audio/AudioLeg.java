@@ -115,7 +115,8 @@ public final class AudioLeg {
     /**
      * Also sends this leg's own voice, re-encoded with {@code codec}, to {@code sink} (e.g. a room, as its
      * track): one RTP packet per frame in which a packet arrived, with an RFC 6464 audio level in header
-     * extension {@code audioLevelExt}. Set before the leg is added to an engine.
+     * extension {@code audioLevelExt}; a frame of digital silence goes out as a constant Opus silence
+     * frame without running the encoder. Set before the leg is added to an engine.
      */
     public void voice(AudioCodec codec, int payloadType, int audioLevelExt, Sink sink) {
         this.voice = new Voice(codec, payloadType, audioLevelExt, sink);
@@ -173,7 +174,14 @@ public final class AudioLeg {
         private int seq = java.util.concurrent.ThreadLocalRandom.current().nextInt(0x10000);
         private int timestamp = java.util.concurrent.ThreadLocalRandom.current().nextInt();
 
+        /** Below -{@value} dBov a frame is digital silence (an idle or muted phone). */
+        static final int SILENT_LEVEL = 96;
+        /** A 20 ms Opus frame that decodes to silence (CELT, as WebRTC sends for DTX), for an Opus voice. */
+        private static final byte[] OPUS_SILENCE = {(byte) 0xF8, (byte) 0xFF, (byte) 0xFE};
+        private final byte[] silence;
+
         Voice(AudioCodec codec, int payloadType, int extension, Sink sink) {
+            this.silence = codec instanceof OpusCodec ? OPUS_SILENCE : null;
             this.codec = codec;
             this.payloadType = payloadType;
             this.extension = extension;
@@ -203,7 +211,13 @@ public final class AudioLeg {
             packet[17] = (byte) ((level < 127 ? 0x80 : 0) | level);
             packet[18] = 0;
             packet[19] = 0;
-            int len = codec.encode(pcm, packet, HEADER + 8);
+            int len;
+            if (level >= SILENT_LEVEL && silence != null) { // digital silence: no need to run the encoder
+                System.arraycopy(silence, 0, packet, HEADER + 8, silence.length);
+                len = silence.length;
+            } else {
+                len = codec.encode(pcm, packet, HEADER + 8);
+            }
             seq = (seq + 1) & 0xffff;
             timestamp += codec.timestampStep();
             if (len > 0) {

@@ -3,7 +3,9 @@ package io.atrium.server.sip.audio;
 /**
  * A small fixed jitter buffer for one RTP stream of 20 ms frames: packets are stored by sequence number
  * in {@value #SLOTS} preallocated slots, and playout starts {@code depth} frames behind the newest
- * packet, then takes one frame per tick. Late, duplicate and far-out packets are dropped; a missing
+ * packet, then takes one frame per tick. Clock drift between sender and engine is absorbed: playout
+ * never runs past the newest packet (it conceals and waits) and never falls more than
+ * {@value #MAX_BEHIND}×{@code depth} frames behind it (it skips ahead). Late, duplicate and far-out packets are dropped; a missing
  * frame reads as empty (the caller conceals it). A packet far from the playout point (a new source,
  * or a stream resuming after a pause while playout ran on) restarts the buffer at it. No allocation
  * after construction.
@@ -11,6 +13,8 @@ package io.atrium.server.sip.audio;
 public final class JitterBuffer {
 
     static final int SLOTS = 16;
+    /** Playout more than this many times {@code depth} frames behind the newest packet catches up. */
+    static final int MAX_BEHIND = 3;
     static final int MAX_PAYLOAD = 1500;
 
     private final byte[][] payloads = new byte[SLOTS][MAX_PAYLOAD];
@@ -70,6 +74,9 @@ public final class JitterBuffer {
             return -1;
         }
         int slot = next % SLOTS;
+        if (seqs[slot] != next && (short) (next - newest) > 0) {
+            return 0; // nothing that new arrived yet (the sender's clock is slower): conceal and wait for it
+        }
         int len = 0;
         if (seqs[slot] == next) {
             len = lengths[slot];
@@ -77,6 +84,9 @@ public final class JitterBuffer {
             seqs[slot] = -1;
         }
         next = (next + 1) & 0xffff;
+        if ((short) (newest - next) > MAX_BEHIND * depth) {
+            next = (newest - depth) & 0xffff; // the sender's clock is faster: drop the oldest, keep the delay bounded
+        }
         return len;
     }
 }
