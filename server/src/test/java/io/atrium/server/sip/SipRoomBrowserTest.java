@@ -207,9 +207,9 @@ class SipRoomBrowserTest {
             assertThat(callId.find()).isTrue();
             assertThat(id).as("the member id is the call id the phone got").isEqualTo(callId.group(1));
             assertThat(host.page.evaluate("id => atriumApp.client.members.get(id).name", id)).isEqualTo("Alice Phone");
-            JsonNode call = server.get("/v1/sip/calls").json().get("calls").get(0);
-            assertThat(call.get("call_id").asText()).isEqualTo(id);
+            JsonNode call = call(id);
             assertThat(call.get("to").asText()).isEqualTo(number);
+            assertThat(call.get("state").asText()).isEqualTo("in_room");
             JsonNode live = server.get("/v1/rooms/" + room + "/members").json().get("live");
             assertThat(live.findValues("is_sip").stream().filter(JsonNode::asBoolean).count()).isEqualTo(1);
 
@@ -223,7 +223,7 @@ class SipRoomBrowserTest {
             host.page.evaluate("id => atriumApp.client.removeMember(id)", id);
             assertOk(phone.await()); // it got Atrium's BYE
             Chromium.waitFor(host.page, "!atriumApp.client.members.has('" + id + "')", Participant.MEDIA);
-            Waits.waitUntil(() -> server.get("/v1/sip/calls").json().get("calls").isEmpty(), "the room call to end");
+            Waits.waitUntil(() -> call(id) == null, "the room call to end");
         }
     }
 
@@ -309,6 +309,16 @@ class SipRoomBrowserTest {
     void unknownRoomsHaveNoNumber() {
         assertThat(server.get("/v1/sip/rooms/" + java.util.UUID.randomUUID()).status()).isEqualTo(404);
         assertThat(server.get("/v1/sip/rooms/not-a-uuid").status()).isEqualTo(400);
+    }
+
+    /** The call {@code id} as {@code GET /v1/sip/calls} lists it, or null. */
+    JsonNode call(String id) {
+        for (JsonNode c : server.get("/v1/sip/calls").json().get("calls")) {
+            if (c.get("call_id").asText().equals(id)) {
+                return c;
+            }
+        }
+        return null;
     }
 
     String userId(String username) {
