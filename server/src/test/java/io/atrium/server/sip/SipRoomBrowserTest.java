@@ -209,7 +209,7 @@ class SipRoomBrowserTest {
             assertThat(host.page.evaluate("id => atriumApp.client.members.get(id).name", id)).isEqualTo("Alice Phone");
             JsonNode call = call(id);
             assertThat(call.get("to").asText()).isEqualTo(number);
-            assertThat(call.get("state").asText()).isEqualTo("in_room");
+            Waits.waitUntil(() -> call(id).get("state").asText().equals("in_room"), "the call listed as in the room");
             JsonNode live = server.get("/v1/rooms/" + room + "/members").json().get("live");
             assertThat(live.findValues("is_sip").stream().filter(JsonNode::asBoolean).count()).isEqualTo(1);
 
