@@ -129,7 +129,6 @@ class SipRoomBrowserTest {
     /** The id of the SIP member the page sees (waits for it). */
     static String sipMember(Participant p) {
         Chromium.waitFor(p.page, "[...atriumApp.client.members.values()].some(m => m.isSip)", Participant.MEDIA);
-        System.out.println("members seen: " + p.page.evaluate("JSON.stringify([...atriumApp.client.members.values()].map(m => [m.id, m.name, m.isSip]))"));
         return (String) p.page.evaluate("[...atriumApp.client.members.values()].find(m => m.isSip).id");
     }
 
@@ -165,14 +164,6 @@ class SipRoomBrowserTest {
 
     static void assertHears(short[] pcm, double expected, double absent) {
         assertThat(pcm.length).as("samples received").isGreaterThanOrEqualTo(1600);
-        double energy = 0;
-        for (short v : pcm) {
-            energy += (double) v * v;
-        }
-        System.out.printf("heard: rms %.0f, %s Hz %.3f, %s Hz %.3f, 425 Hz %.3f, 1000 Hz %.3f%n", Math.sqrt(energy / pcm.length),
-                expected, Goertzel.power(pcm, pcm.length, RtpPhone.RATE, expected), absent,
-                Goertzel.power(pcm, pcm.length, RtpPhone.RATE, absent), Goertzel.power(pcm, pcm.length, RtpPhone.RATE, 425),
-                Goertzel.power(pcm, pcm.length, RtpPhone.RATE, 1000));
         assertThat(Goertzel.power(pcm, pcm.length, RtpPhone.RATE, expected)).as(expected + " Hz").isGreaterThan(0.3);
         assertThat(Goertzel.power(pcm, pcm.length, RtpPhone.RATE, absent)).as(absent + " Hz").isLessThan(0.05);
     }
