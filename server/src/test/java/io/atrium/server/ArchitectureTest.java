@@ -37,16 +37,6 @@ class ArchitectureTest {
     }
 
     static final List<Frozen> FROZEN = List.of(
-            new Frozen("io.atrium.server.signal.RtcSocket", "io.atrium.server.api.Json",
-                    "the one JSON mapper lives in api; issue 12 moves Json down"),
-            new Frozen("io.atrium.server.compat.calls.CallEvents", "io.atrium.server.api.Json",
-                    "the one JSON mapper lives in api; issue 12 moves Json down"),
-            new Frozen("io.atrium.server.compat.calls.VideoCallApi", "io.atrium.server.api.Json",
-                    "the one JSON mapper lives in api; issue 12 moves Json down"),
-            new Frozen("io.atrium.server.signal.WhipWhepApi", "io.atrium.server.api.ApiException",
-                    "WHIP/WHEP answer with the REST error envelope; moves with the http composition root (issue 12)"),
-            new Frozen("io.atrium.server.signal.WhipWhepApi", "io.atrium.server.api.Cors",
-                    "WHIP/WHEP share the REST CORS rules; moves with the http composition root (issue 12)"),
             new Frozen("io.atrium.server.config.ConfigValidator", "io.atrium.server.edge.ClientAddress",
                     "the trusted-proxy pattern is validated by the class that applies it; belongs in config"),
             new Frozen("io.atrium.server.store.RevocationStore", "io.atrium.server.auth.Revocations",
@@ -73,6 +63,7 @@ class ArchitectureTest {
                 .layer("signal").definedBy(p("signal"))
                 .layer("compat").definedBy(p("compat"))
                 .layer("api").definedBy(p("api"))
+                .layer("http").definedBy(p("http"))
                 .layer("root").definedBy(describe("the composition root (Main, AtriumServer)",
                         (JavaClass c) -> c.getPackageName().equals("io.atrium.server")))
                 .whereLayer("webrtc").mayNotAccessAnyLayer()
@@ -91,7 +82,8 @@ class ArchitectureTest {
                 .whereLayer("compat").mayOnlyAccessLayers("webrtc", "config", "edge", "store", "auth", "files", "transport",
                         "sfu", "state", "room")
                 .whereLayer("api").mayOnlyAccessLayers("webrtc", "config", "edge", "store", "auth", "files", "transport",
-                        "sfu", "state", "room", "sip", "signal", "compat");
+                        "sfu", "state", "room", "sip")
+                .whereLayer("http").mayOnlyBeAccessedByLayers("root");
         for (Frozen f : FROZEN) {
             layers = layers.ignoreDependency(describe(f.from(), (JavaClass c) -> Frozen.names(f.from(), c)),
                     describe(f.to(), (JavaClass c) -> Frozen.names(f.to(), c)));

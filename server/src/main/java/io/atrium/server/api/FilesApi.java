@@ -1,5 +1,6 @@
 package io.atrium.server.api;
 
+import io.atrium.server.edge.ApiException;
 import io.atrium.server.files.FileException;
 import io.atrium.server.files.FileUrls;
 import io.atrium.server.files.VideoFileService;
@@ -52,7 +53,7 @@ final class FilesApi {
         UUID room = room(ctx);
         String uploadedBy = ctx.queryParam("uploaded_by");
         if (uploadedBy == null) {
-            uploadedBy = "api:" + ctx.attribute(HttpApi.API_KEY_ATTRIBUTE);
+            uploadedBy = "api:" + ctx.attribute(RestApi.API_KEY_ATTRIBUTE);
         }
         ctx.status(201).json(Map.of("file", files.describe(files.upload(ctx, room, uploadedBy))));
     }
