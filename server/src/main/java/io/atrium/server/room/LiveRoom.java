@@ -53,6 +53,8 @@ final class LiveRoom {
     private final Map<String, Member> members = new LinkedHashMap<>();
     private final Map<String, Session> waiting = new LinkedHashMap<>();
     private final Set<Session> watchers = new LinkedHashSet<>();
+    /** Sockets admitted here that have neither joined nor watch: the admins among them hear the waiting room too. */
+    private final Set<Session> lobby = new LinkedHashSet<>();
     private final Map<String, Integer> sentLevels = new HashMap<>();
     private String activeSpeaker;
     private long lastSpeechMillis;
@@ -139,7 +141,7 @@ final class LiveRoom {
                 Optional<UUID> before = p.string("before").map(v -> parseUuid(v, "before"));
                 yield Map.of("messages", service.chat.history(id, before, p.integer("limit", 1, 200, 50)));
             }
-            default -> throw new RpcException(-32601, "method not found");
+            default -> service.command(id, b, method, p); // a facade's command (EventDialect#commands), as an admin
         };
     }
 
@@ -198,6 +200,14 @@ final class LiveRoom {
      */
     private void admit(Session s, Binding next) {
         Binding prev = s.bind(next);
+        if (next.state() == Session.State.AUTHENTICATED) {
+            lobby.add(s);
+        } else {
+            lobby.remove(s);
+        }
+        if (!hearsWaiting(prev) && hearsWaiting(next) && !waiting.isEmpty()) {
+            execute(() -> tellWaiting(s)); // after the answer of the call that admitted it
+        }
         if (prev.room() == null) {
             return;
         }
@@ -233,6 +243,7 @@ final class LiveRoom {
             }
         }
         watchers.removeIf(w -> !w.binding().in(id) || w.binding().state() != Session.State.WATCHING);
+        lobby.removeIf(w -> !w.binding().in(id) || w.binding().state() != Session.State.AUTHENTICATED);
         for (Member m : List.copyOf(members.values())) {
             Binding b = m.session == null ? null : m.session.binding();
             if (b != null && (!b.in(id) || b.state() != Session.State.MEMBER || !m.callId.equals(b.callId()))) {
@@ -362,13 +373,33 @@ final class LiveRoom {
     }
 
     private void notifyWaiting(Binding w) {
+        toAdmins("member_waiting", waitingNotice(w));
+    }
+
+    private static Map<String, Object> waitingNotice(Binding w) {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("member", w.callId());
         params.put("name", w.name());
         if (w.user() != null) {
             params.put("user", w.user().toString());
         }
-        toAdmins("member_waiting", params);
+        return params;
+    }
+
+    /**
+     * Whether a socket so admitted hears the waiting room ({@code member_waiting}, ...): an admin's,
+     * authenticated, joined or watching (contract 002: "the members in the room will receive" it).
+     */
+    private boolean hearsWaiting(Binding b) {
+        return b.in(id) && b.token() != null && b.token().admin() && (b.state() == Session.State.AUTHENTICATED
+                || b.state() == Session.State.MEMBER || b.state() == Session.State.WATCHING);
+    }
+
+    /** An admin who starts hearing the waiting room learns who is already waiting: one {@code member_waiting} each. */
+    private void tellWaiting(Session s) {
+        if (hearsWaiting(s.binding())) {
+            waiting.values().forEach(w -> s.client.notify("member_waiting", waitingNotice(w.binding())));
+        }
     }
 
     private Object decide(Params p, boolean allow) {
@@ -390,11 +421,13 @@ final class LiveRoom {
                 w.client.notify("member_allowed", Map.of("auth_token", token, "ice_servers", service.turn.iceServers(wb.callId())));
             }
             broadcast("member_waiting_allowed", Map.of("member", callId));
+            lobbyAdmins().forEach(a -> a.client.notify("member_waiting_allowed", Map.of("member", callId)));
         } else {
             w.replace(wb, Binding.NONE);
             w.client.notify("member_rejected", Map.of());
             w.client.close("rejected");
             broadcast("member_waiting_rejected", Map.of("member", callId));
+            lobbyAdmins().forEach(a -> a.client.notify("member_waiting_rejected", Map.of("member", callId)));
         }
         return Map.of();
     }
@@ -639,8 +672,9 @@ final class LiveRoom {
         occupied = !members.isEmpty();
         if (m.session != null) {
             Binding b = m.session.binding();
-            if (b.in(id) && b.state() == Session.State.MEMBER && m.callId.equals(b.callId())) {
-                m.session.replace(b, b.withState(Session.State.AUTHENTICATED));
+            if (b.in(id) && b.state() == Session.State.MEMBER && m.callId.equals(b.callId())
+                    && m.session.replace(b, b.withState(Session.State.AUTHENTICATED))) {
+                lobby.add(m.session);
             }
             m.session = null;
         }
@@ -756,6 +790,9 @@ final class LiveRoom {
      */
     int end() {
         int removed = members.size();
+        for (Member.RoomMember m : views(null)) { // a watcher sees everyone leave, then the end (contract 003)
+            watchers.forEach(w -> toWatcher(w, "member_leave_room", Map.of("member", m.id(), "by_admin", true)));
+        }
         Set<Session> sessions = new LinkedHashSet<>();
         members.values().forEach(m -> {
             if (m.session != null) {
@@ -764,6 +801,7 @@ final class LiveRoom {
         });
         sessions.addAll(watchers);
         sessions.addAll(waiting.values());
+        sessions.addAll(lobby);
         for (Member m : members.values()) {
             for (MediaPeer peer : new MediaPeer[] {m.publisher, m.subscriber}) {
                 if (peer != null) {
@@ -774,6 +812,7 @@ final class LiveRoom {
         members.clear();
         watchers.clear();
         waiting.clear();
+        lobby.clear();
         occupied = false;
         hadMembers = true;
         for (Session s : sessions) {
@@ -842,11 +881,7 @@ final class LiveRoom {
         if (!token.admin() && !token.grants().subscribe() && !token.grants().data()) {
             throw new RpcException(403, "not allowed to watch"); // e.g. a token that only reads shared state
         }
-        Optional<String> events = p.string("events", 64);
-        EventDialect dialect = events.map(service::dialect).orElse(null);
-        if (events.isPresent() && dialect == null) {
-            throw RpcException.invalid("events");
-        }
+        EventDialect dialect = service.dialect(p.string("events", 64), id);
         admit(s, new Binding(id, Session.State.WATCHING, token.identity(), token.name(), token.user().orElse(null), token, dialect));
         watchers.add(s);
         return Map.of("room_id", id.toString());
@@ -998,6 +1033,7 @@ final class LiveRoom {
             toAdmins("member_leave_waiting_room", Map.of("member", b.callId()));
         }
         watchers.remove(s);
+        lobby.remove(s);
         for (Member m : members.values()) {
             if (m.session == s) {
                 m.session = null;
@@ -1157,7 +1193,7 @@ final class LiveRoom {
             hadMembers = false;
             service.fire(l -> l.roomEnded(id));
         }
-        if (members.isEmpty() && waiting.isEmpty() && watchers.isEmpty() && pendingAdmissions == 0) {
+        if (members.isEmpty() && waiting.isEmpty() && watchers.isEmpty() && lobby.isEmpty() && pendingAdmissions == 0) {
             service.forget(this);
         }
     }
@@ -1208,6 +1244,12 @@ final class LiveRoom {
             }
         }
         watchers.stream().filter(w -> w.binding().token() != null && w.binding().token().admin()).forEach(w -> toWatcher(w, method, params));
+        lobbyAdmins().forEach(a -> a.client.notify(method, params));
+    }
+
+    /** The admins admitted here that have neither joined nor watch (with a token still valid). */
+    private List<Session> lobbyAdmins() {
+        return lobby.stream().filter(a -> hearsWaiting(a.binding()) && valid(a.binding().token())).toList();
     }
 
     private static UUID parseUuid(String v, String name) {

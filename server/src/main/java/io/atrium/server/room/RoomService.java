@@ -59,6 +59,7 @@ public final class RoomService implements AutoCloseable {
     final List<RoomListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<UUID, LiveRoom> live = new ConcurrentHashMap<>();
     private final Map<String, EventDialect> dialects = new ConcurrentHashMap<>();
+    private final Map<String, EventDialect> commands = new ConcurrentHashMap<>();
     private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "atrium-room");
         t.setDaemon(true);
@@ -397,13 +398,48 @@ public final class RoomService implements AutoCloseable {
         return onRoom(room, Optional.empty(), r -> r.changePermissions(identity, admin, grants));
     }
 
-    /** Makes {@code watch_room {events: name}} deliver {@code dialect}'s notifications too. */
+    /**
+     * Makes {@code watch_room {events: name}} deliver {@code dialect}'s notifications too, and the socket
+     * accept its {@link EventDialect#commands}. A dialect named like a facade's room owner
+     * ({@link io.atrium.server.store.Room#owner}) is the default for watchers of that facade's rooms.
+     */
     public void registerDialect(String name, EventDialect dialect) {
+        if (name.equals(NATIVE)) {
+            throw new IllegalArgumentException(NATIVE + " is the protocol's own vocabulary");
+        }
         dialects.put(name, dialect);
+        dialect.commands().forEach(c -> commands.put(c, dialect));
     }
 
-    EventDialect dialect(String name) {
-        return dialects.get(name);
+    /** {@code watch_room}'s {@code events}: only the native notifications. */
+    static final String NATIVE = "native";
+
+    /**
+     * The dialect a watcher of {@code room} gets: the one it names in {@code events} ({@value #NATIVE}:
+     * none; unknown: {@code 400 invalid request: events}), else the default of the room's owner, if any.
+     */
+    EventDialect dialect(Optional<String> events, UUID room) {
+        if (events.isPresent()) {
+            if (events.get().equals(NATIVE)) {
+                return null;
+            }
+            return Optional.ofNullable(dialects.get(events.get())).orElseThrow(() -> RpcException.invalid("events"));
+        }
+        String owner = room(room).owner();
+        return owner == null ? null : dialects.get(owner);
+    }
+
+    /**
+     * Runs a facade's command ({@link EventDialect#commands}) for a socket admitted to {@code room} as
+     * an admin, off the room's executor (it may call back into the room); else method-not-found.
+     */
+    CompletableFuture<Object> command(UUID room, Session.Binding caller, String method, Params params) {
+        EventDialect dialect = commands.get(method);
+        if (dialect == null) {
+            throw new RpcException(-32601, "method not found");
+        }
+        return CompletableFuture.supplyAsync(() -> dialect.command(room, caller.token(), method, params), pool)
+                .thenCompose(java.util.function.Function.identity());
     }
 
     /** The joined, visible members' live state (empty list when nobody is in the room). */
