@@ -32,7 +32,8 @@ public interface EventDialect {
 
     /**
      * Runs one of {@link #commands} for {@code caller}, the socket's admin token for {@code room} (checked
-     * just before); called off every room's executor. Fails with {@link RpcException} for the client.
+     * just before), in a room this dialect's facade owns. Called on the room's executor: it must never
+     * wait on the room (the room's work completes the future). Fails with {@link RpcException}.
      */
     default CompletableFuture<Object> command(UUID room, AccessToken caller, String method, Params params) {
         return CompletableFuture.failedFuture(new RpcException(-32601, "method not found"));

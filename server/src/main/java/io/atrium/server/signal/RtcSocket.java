@@ -8,6 +8,7 @@ import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.edge.ClientAddress;
 import io.atrium.server.room.Client;
 import io.atrium.server.room.Params;
+import io.atrium.server.room.RoomMethods;
 import io.atrium.server.room.RoomService;
 import io.atrium.server.room.RpcException;
 import io.atrium.server.room.Session;
@@ -30,16 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RtcSocket {
 
-    /** Every method of contract 002, with the SIP ones answered 501 until the SIP bridge exists. */
+    /** The SIP methods of contract 002, answered 501 until the SIP bridge exists; the others are {@link RoomMethods}. */
     static final Set<String> SIP_METHODS = Set.of("create_temp_room", "register_room_api", "convert_to_room", "invite_exten");
-    static final Set<String> METHODS = Set.of("authenticate", "get_room_members", "get_waiting_room_members", "still_waiting",
-            "allow_member", "reject_member", "join_room", "subscribe_room", "leave_room", "raise_hand", "unraise_hand",
-            "start_screen_share", "stop_screen_share", "send_reaction", "mute_audio", "unmute_audio", "mute_video",
-            "unmute_video", "remove_member", "mute_member_audio", "unmute_member_audio", "mute_member_video",
-            "unmute_member_video", "watch_room", "send_chat_message", "get_chat_history", "video_control", "get_video_state",
-            "subscribe_state", "unsubscribe_state", "refresh_token",
-            // contract 003's control-center commands, run by the call facade (RoomService#registerDialect)
-            "mute_participant", "unmute_participant", "end_session");
     private static final Logger log = LoggerFactory.getLogger(RtcSocket.class);
     /** How long a socket the server closes waits at most for the answers to its requests in flight. */
     static final long CLOSE_AFTER_MILLIS = 5000;
@@ -147,7 +140,7 @@ public final class RtcSocket {
                 reply(id, new RpcException(501, "SIP is not configured"));
                 return;
             }
-            if (!METHODS.contains(name)) {
+            if (!RoomMethods.names().contains(name)) {
                 reply(id, new RpcException(-32601, "method not found"));
                 return;
             }
@@ -242,7 +235,8 @@ public final class RtcSocket {
 
         /**
          * Closes the socket; requests still in flight are answered first (e.g. the {@code end_session}
-         * that ends the room this socket watches gets its result, then the close).
+         * that ends the room this socket watches gets its result, then the close), for at most
+         * {@link #CLOSE_AFTER_MILLIS}.
          */
         @Override
         public synchronized void close(String reason) {
