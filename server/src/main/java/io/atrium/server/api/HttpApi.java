@@ -1,5 +1,6 @@
 package io.atrium.server.api;
 
+import io.atrium.server.edge.Json;
 import io.atrium.server.auth.ApiKeys;
 import io.atrium.server.auth.PasswordHasher;
 import io.atrium.server.sip.Registrar;

@@ -1,7 +1,7 @@
 package io.atrium.server.signal;
 
-import io.atrium.server.api.ApiException;
-import io.atrium.server.api.Cors;
+import io.atrium.server.edge.ApiException;
+import io.atrium.server.edge.Cors;
 import io.atrium.server.edge.ClientAddress;
 import io.atrium.server.auth.AccessToken;
 import io.atrium.server.auth.AuthException;

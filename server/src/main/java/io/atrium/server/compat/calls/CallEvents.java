@@ -1,8 +1,8 @@
 package io.atrium.server.compat.calls;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.atrium.server.api.Json;
 import io.atrium.server.auth.AccessToken;
+import io.atrium.server.edge.Json;
 import io.atrium.server.room.EventDialect;
 import io.atrium.server.room.Params;
 import io.atrium.server.room.RpcException;
