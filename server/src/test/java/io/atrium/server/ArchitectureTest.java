@@ -73,6 +73,7 @@ class ArchitectureTest {
                 .layer("signal").definedBy(p("signal"))
                 .layer("compat").definedBy(p("compat"))
                 .layer("api").definedBy(p("api"))
+                .layer("webhook").definedBy(p("webhook"))
                 .layer("root").definedBy(describe("the composition root (Main, AtriumServer)",
                         (JavaClass c) -> c.getPackageName().equals("io.atrium.server")))
                 .whereLayer("webrtc").mayNotAccessAnyLayer()
@@ -91,7 +92,8 @@ class ArchitectureTest {
                 .whereLayer("compat").mayOnlyAccessLayers("webrtc", "config", "edge", "store", "auth", "files", "transport",
                         "sfu", "state", "room")
                 .whereLayer("api").mayOnlyAccessLayers("webrtc", "config", "edge", "store", "auth", "files", "transport",
-                        "sfu", "state", "room", "sip", "signal", "compat");
+                        "sfu", "state", "room", "sip", "signal", "compat")
+                .whereLayer("webhook").mayOnlyAccessLayers("config", "store", "room", "api");
         for (Frozen f : FROZEN) {
             layers = layers.ignoreDependency(describe(f.from(), (JavaClass c) -> Frozen.names(f.from(), c)),
                     describe(f.to(), (JavaClass c) -> Frozen.names(f.to(), c)));

@@ -61,7 +61,7 @@ public final class HttpApi {
         RtcSocket rtc = new RtcSocket(roomService, config.rooms(), clients);
         this.whipWhep = new WhipWhepApi(tokens, rooms, sfu,
                 new io.atrium.server.auth.TurnCredentials(config.turn(), java.time.Clock.systemUTC()),
-                config.rtc().allowedOrigins(), clients);
+                config.rtc().allowedOrigins(), clients, roomService::publish);
         AttemptGuard guard = new AttemptGuard(this.config.facadeRequestsPerMinute(), this.config.failedAttemptsPerMinute(),
                 java.time.Clock.systemUTC());
         // contract facades 000 and 001 (docs/CONTRACTS.md)

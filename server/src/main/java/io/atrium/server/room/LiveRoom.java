@@ -359,6 +359,9 @@ final class LiveRoom {
         admit(s, next);
         waiting.put(next.callId(), s);
         notifyWaiting(next);
+        if (!already) {
+            emit(RoomEvent.memberWaiting(id, next.callId(), next.name()));
+        }
     }
 
     private void notifyWaiting(Binding w) {
@@ -460,7 +463,14 @@ final class LiveRoom {
         if (members.get(m.callId) != m || m.publisher != n.peer()) {
             throw RpcException.notInRoom(); // left, removed or joined again meanwhile
         }
+        unpublished(m, tracks);
+        List<Receiver> before = tracks(m);
         classify(m, tracks);
+        for (Receiver r : tracks(m)) {
+            if (!before.contains(r)) {
+                emit(trackEvent(true, m, r));
+            }
+        }
         if (announce && !m.hidden()) { // a hidden member that turns visible is announced then
             broadcastExcept(m, "member_join_room", m.view());
         }
@@ -506,8 +516,15 @@ final class LiveRoom {
         m.disconnectedAtMillis = 0;
         admit(s, new Binding(id, Session.State.MEMBER, m.callId, m.name, m.user, m.token, null));
         m.session = s;
-        members.put(m.callId, m);
+        boolean starts = !hadMembers;
+        boolean fresh = members.put(m.callId, m) != m;
         occupied = hadMembers = true;
+        if (starts) {
+            emit(RoomEvent.roomStarted(id));
+        }
+        if (fresh) {
+            emit(RoomEvent.memberJoined(id, m.callId, m.name, RoomEvent.WEBRTC));
+        }
     }
 
     private static RpcException invalidSdp(SdpException e) {
@@ -530,6 +547,7 @@ final class LiveRoom {
         } else if (m.publisher != null) {
             m.publisher.close("joined to receive only");
             m.publisher = null;
+            unpublished(m, List.of());
             m.microphone = m.camera = m.screen = null;
         }
         takeSeat(s, m, token);
@@ -554,6 +572,37 @@ final class LiveRoom {
                 throw new RpcException(403, "not allowed to publish " + source.name().toLowerCase());
             }
         }
+    }
+
+    /** The member's published tracks: microphone, camera, screen, those it has. */
+    private static List<Receiver> tracks(Member m) {
+        List<Receiver> list = new ArrayList<>(3);
+        for (Receiver r : new Receiver[] {m.microphone, m.camera, m.screen}) {
+            if (r != null) {
+                list.add(r);
+            }
+        }
+        return list;
+    }
+
+    /** Emits {@code track.unpublished} for each track of {@code m} that is not among {@code kept}. */
+    private void unpublished(Member m, List<Receiver> kept) {
+        for (Receiver r : tracks(m)) {
+            if (!kept.contains(r)) {
+                emit(trackEvent(false, m, r));
+            }
+        }
+    }
+
+    private RoomEvent trackEvent(boolean published, Member m, Receiver r) {
+        String source = r == m.microphone ? "microphone" : r == m.camera ? "camera" : "screen";
+        String kind = r.info().kind() == MediaKind.AUDIO ? "audio" : "video";
+        return published ? RoomEvent.trackPublished(id, m.callId, r.info().id(), kind, source)
+                : RoomEvent.trackUnpublished(id, m.callId, r.info().id(), kind, source);
+    }
+
+    private void emit(RoomEvent event) {
+        service.fire(l -> l.event(event));
     }
 
     /** Finds the member's microphone, camera and screen among its published tracks (offer order). */
@@ -659,6 +708,8 @@ final class LiveRoom {
         }
         AccessToken token = m.token;
         service.fire(l -> l.memberLeft(id, m.callId, token));
+        unpublished(m, List.of());
+        emit(RoomEvent.memberLeft(id, m.callId, RoomEvent.WEBRTC));
     }
 
     // ---- moderation ----
@@ -770,6 +821,8 @@ final class LiveRoom {
                     peer.close("the room ended");
                 }
             }
+            unpublished(m, List.of());
+            emit(RoomEvent.memberLeft(id, m.callId, RoomEvent.WEBRTC));
         }
         members.clear();
         watchers.clear();
@@ -1156,6 +1209,7 @@ final class LiveRoom {
         if (members.isEmpty() && hadMembers) {
             hadMembers = false;
             service.fire(l -> l.roomEnded(id));
+            emit(RoomEvent.roomEnded(id));
         }
         if (members.isEmpty() && waiting.isEmpty() && watchers.isEmpty() && pendingAdmissions == 0) {
             service.forget(this);
