@@ -30,6 +30,25 @@ public final class Uploads {
         }
     }
 
+    /** Creates a room through the REST API at {@code base}; returns its uuid. */
+    public static String createRoom(URI base, String authorization, String name) {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(base.resolve("/v1/rooms")).header("Authorization", authorization)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"room\":{\"name\":\"" + name + "\"}}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 201) {
+                throw new AssertionError("create room: " + r.statusCode() + " " + r.body());
+            }
+            return JSON.readTree(r.body()).at("/room/uuid").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Uploads {@code content} as {@code name} to the room at {@code base}, expects 201, returns the file JSON. */
     public static JsonNode upload(URI base, String authorization, String room, String name, byte[] content) {
         String boundary = "----AtriumUpload";
