@@ -49,6 +49,13 @@ public record RoomEvent(String type, UUID room, Map<String, Object> data) {
         return of("track.unpublished", room, "identity", identity, "track", track, "kind", kind, "source", source);
     }
 
+    /** {@code track.published} or {@code track.unpublished} for one of {@code m}'s tracks. */
+    static RoomEvent track(boolean published, UUID room, Member m, io.atrium.server.sfu.Receiver r) {
+        String kind = r.info().kind() == io.atrium.server.sfu.MediaKind.AUDIO ? "audio" : "video";
+        return published ? trackPublished(room, m.callId, r.info().id(), kind, m.source(r))
+                : trackUnpublished(room, m.callId, r.info().id(), kind, m.source(r));
+    }
+
     private static RoomEvent of(String type, UUID room, String... pairs) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("room", room.toString());

@@ -1,20 +1,16 @@
 package io.atrium.server.signal;
 
-import io.atrium.server.api.ApiException;
-import io.atrium.server.api.Cors;
+import io.atrium.server.edge.ApiException;
+import io.atrium.server.edge.Cors;
 import io.atrium.server.edge.ClientAddress;
 import io.atrium.server.auth.AccessToken;
 import io.atrium.server.auth.AuthException;
 import io.atrium.server.auth.Bearer;
-import io.atrium.server.auth.Grants;
 import io.atrium.server.auth.TokenService;
 import io.atrium.server.auth.TurnCredentials;
+import io.atrium.server.room.MediaDoor;
 import io.atrium.server.room.RoomEvent;
-import io.atrium.server.sfu.Negotiator;
-import io.atrium.server.sfu.Negotiator.Negotiated;
 import io.atrium.server.sfu.MediaKind;
-import io.atrium.server.sfu.Router;
-import io.atrium.server.sfu.Sfu;
 import io.atrium.server.sfu.Subscription;
 import io.atrium.server.sfu.TrackInfo;
 import io.atrium.server.store.RoomStore;
@@ -63,8 +59,7 @@ public final class WhipWhepApi {
     private final TokenService tokens;
     private final TurnCredentials turn;
     private final RoomStore rooms;
-    private final Sfu sfu;
-    private final Negotiator negotiator;
+    private final MediaDoor media;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "atrium-whip-tokens");
@@ -82,7 +77,7 @@ public final class WhipWhepApi {
      * {@code *} for any); {@code clients} tells the client address that bounds its peers still connecting;
      * {@code events} hears sessions start and end as members of kind {@code whip}/{@code whep} (webhooks).
      */
-    public WhipWhepApi(TokenService tokens, RoomStore rooms, Sfu sfu, TurnCredentials turn, List<String> allowedOrigins,
+    public WhipWhepApi(TokenService tokens, RoomStore rooms, MediaDoor media, TurnCredentials turn, List<String> allowedOrigins,
                        ClientAddress clients, Consumer<RoomEvent> events) {
         this.events = events;
         this.turn = turn;
@@ -91,8 +86,7 @@ public final class WhipWhepApi {
                 "Location, Link, ETag, Retry-After");
         this.tokens = tokens;
         this.rooms = rooms;
-        this.sfu = sfu;
-        this.negotiator = sfu.negotiator();
+        this.media = media;
         sweeper.scheduleWithFixedDelay(this::endSessionsWhoseTokenNoLongerHolds, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
     }
 
@@ -142,23 +136,13 @@ public final class WhipWhepApi {
             throw new ApiException(403, "forbidden", "this token may not publish", null);
         }
         String offer = offer(ctx);
-        Router router = sfu.join(room);
-        Negotiated<TrackInfo> n;
+        MediaDoor.Entry<TrackInfo> n;
         try {
-            n = negotiator.publish(offer, new PeerOwner(token.identity(), clients.of(ctx)));
-        } catch (RuntimeException e) {
-            router.release();
-            throw e;
+            n = media.publish(room, offer, null, new PeerOwner(token.identity(), clients.of(ctx)), token.grants());
+        } catch (MediaDoor.NotAllowed e) {
+            throw new ApiException(403, "forbidden", "this token may not publish " + e.source().name().toLowerCase(), null);
         }
-        for (TrackInfo t : n.items()) {
-            Grants.Source source = t.kind() == MediaKind.AUDIO ? Grants.Source.MICROPHONE : Grants.Source.CAMERA;
-            if (!token.grants().mayPublish(source)) {
-                router.release();
-                n.peer().close("not allowed to publish " + source);
-                throw new ApiException(403, "forbidden", "this token may not publish " + source.name().toLowerCase(), null);
-            }
-        }
-        router.addPublisher(n.peer(), n.items());
+        n.attachPublisher();
         created(ctx, "whip", room, token, n.peer(), n.answer(), n.items());
     }
 
@@ -171,20 +155,12 @@ public final class WhipWhepApi {
         String offer = offer(ctx);
         int width = size(ctx, "width");
         int height = size(ctx, "height");
-        Router router = sfu.join(room);
-        Negotiated<Subscription> n;
-        try {
-            n = negotiator.subscribe(offer, router.tracks(), width, height, new PeerOwner(token.identity(), clients.of(ctx)));
-        } catch (RuntimeException e) {
-            router.release();
-            throw e;
-        }
+        MediaDoor.Entry<Subscription> n = media.subscribe(room, null, (negotiator, router) ->
+                negotiator.subscribe(offer, router.tracks(), width, height, new PeerOwner(token.identity(), clients.of(ctx))));
         if (n.items().isEmpty()) {
-            router.release();
-            n.peer().close("nothing to play");
-            throw ApiException.notFound("nothing is being published in this room yet");
+            throw n.refuse(ApiException.notFound("nothing is being published in this room yet"));
         }
-        router.addSubscriber(n.peer(), n.items());
+        n.attachSubscriber();
         created(ctx, "whep", room, token, n.peer(), n.answer(), List.of());
     }
 

@@ -1,7 +1,7 @@
 package io.atrium.server.webhook;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.atrium.server.api.Json;
+import io.atrium.server.edge.Json;
 import io.atrium.server.room.RoomEvent;
 import io.atrium.server.room.RoomListener;
 import io.atrium.server.store.StoreException;
