@@ -1,6 +1,6 @@
 package io.atrium.server;
 
-import io.atrium.server.api.HttpApi;
+import io.atrium.server.http.HttpApi;
 import io.atrium.server.auth.ApiKeys;
 import io.atrium.server.auth.Revocations;
 import io.atrium.server.auth.TokenService;
@@ -91,7 +91,7 @@ public final class AtriumServer implements AutoCloseable {
             TokenService tokens = new TokenService(config.auth().apiKeys(), clock,
                     new Revocations(new io.atrium.server.store.RevocationStore(db.jdbc()), clock));
             ChatStore chat = new ChatStore(db.jdbc(), clock);
-            roomService = new RoomService(rooms, users, chat, tokens, sfu, config);
+            roomService = new RoomService(rooms, users, chat, tokens, sfu, config, new io.atrium.server.state.StateService(), clock);
             VideoFileService videoFiles = videoFiles(config, db, tokens, apiKeys, clock);
             if (config.webhooks().enabled()) {
                 WebhookOutbox outbox = new WebhookOutbox(db.jdbc());
@@ -106,7 +106,7 @@ public final class AtriumServer implements AutoCloseable {
                 sip = SipService.start(config.sip(), users, registrar, clock);
             }
             HttpApi http = new HttpApi(config, db, rooms, users, chat, apiKeys, tokens, sfu, roomService, videoFiles,
-                    registrar, sip).start();
+                    registrar, sip, clock).start();
             if (webhooks != null) {
                 webhooks.start();
             }

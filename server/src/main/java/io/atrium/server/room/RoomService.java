@@ -70,10 +70,6 @@ public final class RoomService implements AutoCloseable {
         return t;
     });
 
-    public RoomService(RoomStore rooms, UserStore users, ChatStore chat, TokenService tokens, Sfu sfu, AtriumConfig config) {
-        this(rooms, users, chat, tokens, sfu, config, new StateService(), Clock.systemUTC());
-    }
-
     public RoomService(RoomStore rooms, UserStore users, ChatStore chat, TokenService tokens, Sfu sfu, AtriumConfig config,
                        StateService state, Clock clock) {
         this.state = state;
@@ -88,6 +84,11 @@ public final class RoomService implements AutoCloseable {
         listeners.add(joinClock);
         timer.scheduleAtFixedRate(() -> live.values().forEach(r -> r.execute(r::tick)), TICK_MILLIS, TICK_MILLIS,
                 TimeUnit.MILLISECONDS);
+    }
+
+    /** The TURN credentials the rooms hand out, also for the WHIP/WHEP edge's Link headers. */
+    public TurnCredentials turn() {
+        return turn;
     }
 
     /** The one door into media, also for the WHIP/WHEP edge. */
