@@ -322,8 +322,15 @@ public final class RoomService implements AutoCloseable {
         return onRoom(room, Optional.empty(), r -> r.changePermissions(identity, admin, grants));
     }
 
-    /** Makes {@code watch_room {events: name}} deliver {@code dialect}'s notifications too. */
+    /**
+     * Makes {@code watch_room {events: name}} deliver {@code dialect}'s notifications too. A dialect
+     * named like a facade's room owner ({@link io.atrium.server.store.Room#owner}) is the default for
+     * watchers of that facade's rooms, and runs its {@link EventDialect#commands} there.
+     */
     public void registerDialect(String name, EventDialect dialect) {
+        if (name.equals(Admission.NATIVE)) {
+            throw new IllegalArgumentException(name + " is the protocol's own vocabulary");
+        }
         dialects.put(name, dialect);
     }
 
