@@ -136,9 +136,13 @@ final class Admission {
         if (!roster.waits(s, s.binding()) && roster.waiting.size() >= ctx.config().maxWaiting()) {
             throw new RpcException(429, "the waiting room is full");
         }
+        boolean already = roster.waits(s, s.binding());
         seats.admit(s, next);
         roster.waiting.put(next.callId(), s);
         stillWaiting(next);
+        if (!already) {
+            ctx.listeners().event(RoomEvent.memberWaiting(ctx.id(), next.callId(), next.name()));
+        }
     }
 
     /** {@code still_waiting}, and a new waiting entry: the admins hear who waits. */

@@ -247,6 +247,11 @@ public final class RoomService implements AutoCloseable {
         return state;
     }
 
+    /** Tells the listeners of an event from an edge outside the rooms' executors (WHIP/WHEP sessions). */
+    public void publish(RoomEvent event) {
+        listeners.fire(l -> l.event(event));
+    }
+
     /** Registers a listener for room events (see {@link RoomListener}). */
     public void addListener(RoomListener listener) {
         listeners.add(listener);

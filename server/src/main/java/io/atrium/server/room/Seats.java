@@ -76,8 +76,15 @@ final class Seats {
         m.disconnectedAtMillis = 0;
         admit(s, new Binding(ctx.id(), Session.State.MEMBER, m.callId, m.name, m.user, m.token, null));
         m.session = s;
-        roster.members.put(m.callId, m);
+        boolean starts = !hadMembers;
+        boolean fresh = roster.members.put(m.callId, m) != m;
         occupied = hadMembers = true;
+        if (starts) {
+            ctx.listeners().event(RoomEvent.roomStarted(ctx.id()));
+        }
+        if (fresh) {
+            ctx.listeners().event(RoomEvent.memberJoined(ctx.id(), m.callId, m.name, RoomEvent.WEBRTC));
+        }
     }
 
     /** The member's seat and media end; its socket (if any) stays admitted, as authenticated. */
@@ -101,6 +108,8 @@ final class Seats {
         }
         AccessToken token = m.token;
         ctx.listeners().fire(l -> l.memberLeft(ctx.id(), m.callId, token));
+        ctx.listeners().unpublished(ctx.id(), m, List.of());
+        ctx.listeners().event(RoomEvent.memberLeft(ctx.id(), m.callId, RoomEvent.WEBRTC));
     }
 
     /** An admin's (or the server's) removal: the member hears it, leaves, and its socket is closed. */
@@ -182,6 +191,8 @@ final class Seats {
                     peer.close("the room ended");
                 }
             }
+            ctx.listeners().unpublished(ctx.id(), m, List.of());
+            ctx.listeners().event(RoomEvent.memberLeft(ctx.id(), m.callId, RoomEvent.WEBRTC));
         }
         roster.members.clear();
         roster.watchers.clear();
@@ -206,6 +217,7 @@ final class Seats {
         if (roster.members.isEmpty() && hadMembers) {
             hadMembers = false;
             ctx.listeners().fire(l -> l.roomEnded(ctx.id()));
+            ctx.listeners().event(RoomEvent.roomEnded(ctx.id()));
         }
     }
 
