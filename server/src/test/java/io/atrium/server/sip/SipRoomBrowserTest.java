@@ -162,10 +162,33 @@ class SipRoomBrowserTest {
                 })()""".formatted(frequency, absent), Participant.MEDIA);
     }
 
+    /**
+     * The tone {@code expected} dominates what the phone heard and {@code absent} is not in it: Goertzel
+     * power per 50 ms block, averaged over the blocks with sound (a frame the bridge conceals or skips
+     * breaks the phase, so one filter over the whole recording would understate a tone that is there).
+     */
     static void assertHears(short[] pcm, double expected, double absent) {
         assertThat(pcm.length).as("samples received").isGreaterThanOrEqualTo(1600);
-        assertThat(Goertzel.power(pcm, pcm.length, RtpPhone.RATE, expected)).as(expected + " Hz").isGreaterThan(0.3);
-        assertThat(Goertzel.power(pcm, pcm.length, RtpPhone.RATE, absent)).as(absent + " Hz").isLessThan(0.05);
+        assertThat(blockPower(pcm, expected)).as(expected + " Hz").isGreaterThan(0.3);
+        assertThat(blockPower(pcm, absent)).as(absent + " Hz").isLessThan(0.05);
+    }
+
+    static double blockPower(short[] pcm, double frequency) {
+        int block = 400;
+        double sum = 0;
+        int blocks = 0;
+        for (int off = 0; off + block <= pcm.length; off += block) {
+            short[] b = java.util.Arrays.copyOfRange(pcm, off, off + block);
+            double energy = 0;
+            for (short v : b) {
+                energy += (double) v * v;
+            }
+            if (energy / block > 100) { // skip silent blocks
+                sum += Goertzel.power(b, block, RtpPhone.RATE, frequency);
+                blocks++;
+            }
+        }
+        return blocks == 0 ? 0 : sum / blocks;
     }
 
     /**
