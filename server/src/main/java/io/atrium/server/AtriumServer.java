@@ -85,14 +85,14 @@ public final class AtriumServer implements AutoCloseable {
             TokenService tokens = new TokenService(config.auth().apiKeys(), clock,
                     new Revocations(new io.atrium.server.store.RevocationStore(db.jdbc()), clock));
             ChatStore chat = new ChatStore(db.jdbc(), clock);
-            roomService = new RoomService(rooms, users, chat, tokens, sfu, config);
+            roomService = new RoomService(rooms, users, chat, tokens, sfu, config, new io.atrium.server.state.StateService(), clock);
             VideoFileService videoFiles = videoFiles(config, db, tokens, apiKeys, clock);
             Registrar registrar = new Registrar(config.sip(), clock);
             if (config.sip().enabled()) {
                 sip = SipService.start(config.sip(), users, registrar, clock);
             }
             HttpApi http = new HttpApi(config, db, rooms, users, chat, apiKeys, tokens, sfu, roomService, videoFiles,
-                    registrar, sip).start();
+                    registrar, sip, clock).start();
             return new AtriumServer(db, media, sfu, roomService, videoFiles, http, sip);
         } catch (RuntimeException e) {
             if (sip != null) {

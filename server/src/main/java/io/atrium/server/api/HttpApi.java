@@ -1,5 +1,6 @@
 package io.atrium.server.api;
 
+import io.atrium.server.edge.Json;
 import io.atrium.server.auth.ApiKeys;
 import io.atrium.server.auth.PasswordHasher;
 import io.atrium.server.sip.Registrar;
@@ -48,7 +49,8 @@ public final class HttpApi {
     private final TlsConnectors tls;
 
     public HttpApi(AtriumConfig config, Database db, RoomStore rooms, UserStore users, ChatStore chat, ApiKeys apiKeys,
-                   TokenService tokens, Sfu sfu, RoomService roomService, VideoFileService videoFiles, Registrar registrar, SipService sip) {
+                   TokenService tokens, Sfu sfu, RoomService roomService, VideoFileService videoFiles, Registrar registrar, SipService sip,
+                   java.time.Clock clock) {
         this.config = config.http();
         this.tls = this.config.tls().enabled() ? new TlsConnectors(this.config) : null;
         PasswordHasher hasher = new PasswordHasher();
@@ -59,19 +61,19 @@ public final class HttpApi {
         // who the client is (trusted proxies) and the per-address guard shared by the facades (docs/SECURITY.md)
         ClientAddress clients = new ClientAddress(this.config.trustedProxies());
         RtcSocket rtc = new RtcSocket(roomService, config.rooms(), clients);
-        this.whipWhep = new WhipWhepApi(tokens, rooms, sfu,
-                new io.atrium.server.auth.TurnCredentials(config.turn(), java.time.Clock.systemUTC()),
+        this.whipWhep = new WhipWhepApi(tokens, rooms, roomService.media(),
+                roomService.turn(),
                 config.rtc().allowedOrigins(), clients);
         AttemptGuard guard = new AttemptGuard(this.config.facadeRequestsPerMinute(), this.config.failedAttemptsPerMinute(),
-                java.time.Clock.systemUTC());
+                clock);
         // contract facades 000 and 001 (docs/CONTRACTS.md)
         var liveApi = new io.atrium.server.compat.live.LiveStreamApi(new io.atrium.server.compat.live.LiveStreams(config,
-                rooms, tokens, roomService), config.compat().live(), java.time.Clock.systemUTC(), clients, guard);
+                rooms, tokens, roomService), config.compat().live(), clock, clients, guard);
         var meetingsApi = new io.atrium.server.compat.meetings.MeetingsApi(new io.atrium.server.compat.meetings.Meetings(config,
-                new io.atrium.server.store.MeetingStore(db.jdbc(), java.time.Clock.systemUTC()), rooms, tokens, roomService,
-                java.time.Clock.systemUTC()), apiKeys, config.compat().meetings(), clients, guard);
-        VideoCallApi videoCall = new VideoCallApi(config, new CallSessionStore(db.jdbc(), java.time.Clock.systemUTC()), rooms,
-                apiKeys, tokens, roomService, java.time.Clock.systemUTC(), videoFiles, clients, guard);
+                new io.atrium.server.store.MeetingStore(db.jdbc(), clock), rooms, tokens, roomService,
+                clock), apiKeys, config.compat().meetings(), clients, guard);
+        VideoCallApi videoCall = new VideoCallApi(config, new CallSessionStore(db.jdbc(), clock), rooms,
+                apiKeys, tokens, roomService, clock, videoFiles, clients, guard);
         FilesApi filesApi = new FilesApi(videoFiles, rooms);
         AtriumMetrics metrics = config.metrics().enabled() ? new AtriumMetrics(sfu, roomService, whipWhep) : null;
         if (metrics != null) {
