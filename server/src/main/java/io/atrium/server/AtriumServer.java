@@ -1,6 +1,6 @@
 package io.atrium.server;
 
-import io.atrium.server.api.HttpApi;
+import io.atrium.server.http.HttpApi;
 import io.atrium.server.auth.ApiKeys;
 import io.atrium.server.auth.Revocations;
 import io.atrium.server.auth.TokenService;
