@@ -110,10 +110,11 @@ const report = setInterval(() => say('stats', { frames, audio_packets: audioPack
 setTimeout(() => {
   clearInterval(report);
   const state = pc.state();
+  const code = failed || state !== 'connected' ? 1 : 0;
   say('done', { frames, audio_packets: audioPackets, ms: elapsed(), state });
   ffmpegVideo.kill();
   ffmpegAudio?.kill();
   pc.close();
   nodeDataChannel.cleanup();
-  process.exit(failed || state !== 'connected' ? 1 : 0);
+  process.exit(code);
 }, Number(seconds) * 1000);
