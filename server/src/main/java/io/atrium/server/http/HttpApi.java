@@ -60,7 +60,7 @@ public final class HttpApi {
         RtcSocket rtc = new RtcSocket(roomService, config.rooms(), clients);
         this.whipWhep = new WhipWhepApi(tokens, rooms, roomService.media(),
                 roomService.turn(),
-                config.rtc().allowedOrigins(), clients);
+                config.rtc().allowedOrigins(), clients, roomService::publish);
         AttemptGuard guard = new AttemptGuard(this.config.facadeRequestsPerMinute(), this.config.failedAttemptsPerMinute(),
                 clock);
         // contract facades 000 and 001 (docs/CONTRACTS.md)

@@ -63,7 +63,7 @@ final class MediaAttachment {
         MediaDoor.Entry<TrackInfo> entry = refusedAs("join", () -> ctx.media().publish(ctx.id(), sdp, joined.publisher,
                 new PeerOwner(token.identity(), s.address), joined.permit(token).grants()));
         CompletableFuture<Object> answer = new CompletableFuture<>();
-        entry.attachPublisher(ctx.executor(), tracks -> { // back on this executor, never waited for
+        ctx.media().attachPublisher(entry, ctx.executor(), tracks -> { // back on this executor, never waited for
             try {
                 answer.complete(published(joined, entry, tracks, fresh || wasHidden));
             } catch (RuntimeException e) {
@@ -84,7 +84,14 @@ final class MediaAttachment {
         if (roster.members.get(m.callId) != m || m.publisher != entry.peer()) {
             throw RpcException.notInRoom(); // left, removed or joined again meanwhile
         }
+        ctx.listeners().unpublished(ctx.id(), m, tracks);
+        List<Receiver> before = m.tracks();
         classify(m, tracks);
+        for (Receiver r : m.tracks()) {
+            if (!before.contains(r)) {
+                ctx.listeners().event(RoomEvent.track(true, ctx.id(), m, r));
+            }
+        }
         if (announce && !m.hidden()) { // a hidden member that turns visible is announced then
             roster.broadcastExcept(m, "member_join_room", m.view());
         }
@@ -134,6 +141,7 @@ final class MediaAttachment {
         } else if (m.publisher != null) {
             m.publisher.close("joined to receive only");
             m.publisher = null;
+            ctx.listeners().unpublished(ctx.id(), m, List.of());
             m.microphone = m.camera = m.screen = null;
         }
         seats.takeSeat(s, m, token);
@@ -205,7 +213,7 @@ final class MediaAttachment {
         PeerOwner owner = new PeerOwner(self.token.identity(), self.session == null ? "" : self.session.address);
         MediaDoor.Entry<Subscription> entry = refusedAs("subscribe", () -> ctx.media().subscribe(ctx.id(), previous,
                 (negotiator, router) -> negotiator.subscribe(sdp, previous, picks, fallback, 0, 0, self.subscriberSources, owner)));
-        entry.attachSubscriber();
+        ctx.media().attachSubscriber(entry);
         self.subscriber = entry.peer();
         return Map.of("sdp", entry.answer());
     }

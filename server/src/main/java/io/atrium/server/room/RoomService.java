@@ -247,6 +247,11 @@ public final class RoomService implements AutoCloseable {
         return state;
     }
 
+    /** Tells the listeners of an event from an edge outside the rooms' executors (WHIP/WHEP sessions). */
+    public void publish(RoomEvent event) {
+        listeners.fire(l -> l.event(event));
+    }
+
     /** Registers a listener for room events (see {@link RoomListener}). */
     public void addListener(RoomListener listener) {
         listeners.add(listener);
@@ -317,8 +322,15 @@ public final class RoomService implements AutoCloseable {
         return onRoom(room, Optional.empty(), r -> r.changePermissions(identity, admin, grants));
     }
 
-    /** Makes {@code watch_room {events: name}} deliver {@code dialect}'s notifications too. */
+    /**
+     * Makes {@code watch_room {events: name}} deliver {@code dialect}'s notifications too. A dialect
+     * named like a facade's room owner ({@link io.atrium.server.store.Room#owner}) is the default for
+     * watchers of that facade's rooms, and runs its {@link EventDialect#commands} there.
+     */
     public void registerDialect(String name, EventDialect dialect) {
+        if (name.equals(Admission.NATIVE)) {
+            throw new IllegalArgumentException(name + " is the protocol's own vocabulary");
+        }
         dialects.put(name, dialect);
     }
 
