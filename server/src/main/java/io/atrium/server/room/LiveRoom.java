@@ -1039,6 +1039,8 @@ final class LiveRoom {
             if (in != m.lastPacketsIn) {
                 m.lastPacketsIn = in;
                 m.lastMediaMillis = now;
+            } else if (m.publisher != null && !m.publisher.isConnected() && !m.publisher.isClosed()) {
+                m.lastMediaMillis = now; // ICE and DTLS still being set up: that has its own timeout, rtc.connect_timeout_seconds
             } else if (now - m.lastMediaMillis > service.config.mediaTimeoutSeconds() * 1000L) {
                 Session gone = m.session;
                 if (gone != null) {

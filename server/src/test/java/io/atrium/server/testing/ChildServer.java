@@ -82,6 +82,11 @@ public final class ChildServer implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
+    /** The lines the server printed until it listened (its start-up banner among them). */
+    public List<String> output() {
+        return List.copyOf(output);
+    }
+
     public int port() {
         return port;
     }
