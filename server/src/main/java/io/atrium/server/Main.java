@@ -94,7 +94,7 @@ public final class Main {
     }
 
     /** What each facade needs in dev mode, for a person to try it at once (printed before the "open" line). */
-    static List<String> devValues(AtriumConfig config) {
+    public static List<String> devValues(AtriumConfig config) {
         List<String> lines = new ArrayList<>();
         if (config.compat().live().passcode().equals(Compat.DEV_PASSCODE)) {
             lines.add("Atrium dev mode: live events at /live/ with passcode '" + Compat.DEV_PASSCODE + "'");
