@@ -967,6 +967,13 @@ export class AtriumClient extends EventTarget {
       this.socket = null; // its close is not a drop to recover from: the rejoin below is
       this._rejectPending('rejoining');
       old?.close(1000);
+      // Atrium closed this member's receive connection too; its DTLS session is gone with it, and an
+      // ICE restart would keep the browser's old one: receive on a new connection instead
+      this.receivePc?.close();
+      this.receivePc = null;
+      this._slots.clear();
+      this._freeSlots = [];
+      for (const m of this.members.values()) m.tracks = { audio: null, video: null, screen: null };
       this._reconnect('connection-setup', true);
     } else if (!this._publishConnected && !this.receiveOnly) {
       this._end('connection-setup', 'Atrium could not set up a media connection with this browser.');
