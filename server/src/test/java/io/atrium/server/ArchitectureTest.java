@@ -37,16 +37,6 @@ class ArchitectureTest {
     }
 
     static final List<Frozen> FROZEN = List.of(
-            new Frozen("io.atrium.server.signal.RtcSocket", "io.atrium.server.api.Json",
-                    "the one JSON mapper lives in api; issue 12 moves Json down"),
-            new Frozen("io.atrium.server.compat.calls.CallEvents", "io.atrium.server.api.Json",
-                    "the one JSON mapper lives in api; issue 12 moves Json down"),
-            new Frozen("io.atrium.server.compat.calls.VideoCallApi", "io.atrium.server.api.Json",
-                    "the one JSON mapper lives in api; issue 12 moves Json down"),
-            new Frozen("io.atrium.server.signal.WhipWhepApi", "io.atrium.server.api.ApiException",
-                    "WHIP/WHEP answer with the REST error envelope; moves with the http composition root (issue 12)"),
-            new Frozen("io.atrium.server.signal.WhipWhepApi", "io.atrium.server.api.Cors",
-                    "WHIP/WHEP share the REST CORS rules; moves with the http composition root (issue 12)"),
             new Frozen("io.atrium.server.config.ConfigValidator", "io.atrium.server.edge.ClientAddress",
                     "the trusted-proxy pattern is validated by the class that applies it; belongs in config"),
             new Frozen("io.atrium.server.store.RevocationStore", "io.atrium.server.auth.Revocations",

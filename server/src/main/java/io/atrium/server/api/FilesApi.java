@@ -1,5 +1,6 @@
 package io.atrium.server.api;
 
+import io.atrium.server.edge.ApiException;
 import io.atrium.server.files.FileException;
 import io.atrium.server.files.FileUrls;
 import io.atrium.server.files.VideoFileService;

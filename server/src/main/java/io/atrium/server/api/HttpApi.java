@@ -1,5 +1,6 @@
 package io.atrium.server.api;
 
+import io.atrium.server.edge.Json;
 import io.atrium.server.auth.ApiKeys;
 import io.atrium.server.auth.PasswordHasher;
 import io.atrium.server.sip.Registrar;
@@ -59,7 +60,7 @@ public final class HttpApi {
         // who the client is (trusted proxies) and the per-address guard shared by the facades (docs/SECURITY.md)
         ClientAddress clients = new ClientAddress(this.config.trustedProxies());
         RtcSocket rtc = new RtcSocket(roomService, config.rooms(), clients);
-        this.whipWhep = new WhipWhepApi(tokens, rooms, sfu,
+        this.whipWhep = new WhipWhepApi(tokens, rooms, roomService.media(),
                 new io.atrium.server.auth.TurnCredentials(config.turn(), java.time.Clock.systemUTC()),
                 config.rtc().allowedOrigins(), clients);
         AttemptGuard guard = new AttemptGuard(this.config.facadeRequestsPerMinute(), this.config.failedAttemptsPerMinute(),

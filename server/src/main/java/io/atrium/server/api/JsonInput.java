@@ -1,5 +1,7 @@
 package io.atrium.server.api;
 
+import io.atrium.server.edge.ApiException;
+import io.atrium.server.edge.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,5 +1,6 @@
 package io.atrium.server.api;
 
+import io.atrium.server.edge.ApiException;
 import io.atrium.server.sfu.MediaStats;
 import io.atrium.server.sfu.Sfu;
 import io.atrium.server.store.RoomStore;

@@ -1,5 +1,6 @@
 package io.atrium.server.api;
 
+import io.atrium.server.edge.ApiException;
 import io.atrium.server.auth.AuthException;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.metrics.AtriumMetrics;

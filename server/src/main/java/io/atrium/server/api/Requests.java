@@ -1,5 +1,6 @@
 package io.atrium.server.api;
 
+import io.atrium.server.edge.ApiException;
 import io.javalin.http.Context;
 import java.util.UUID;
 

@@ -1,5 +1,6 @@
 package io.atrium.server.api;
 
+import io.atrium.server.edge.ApiException;
 import io.atrium.server.auth.PasswordHasher;
 import io.atrium.server.store.Room;
 import io.atrium.server.store.RoomSpec;

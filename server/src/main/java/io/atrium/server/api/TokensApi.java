@@ -1,5 +1,6 @@
 package io.atrium.server.api;
 
+import io.atrium.server.edge.ApiException;
 import io.atrium.server.auth.Grants;
 import io.atrium.server.auth.Revocations;
 import io.atrium.server.auth.TokenService;

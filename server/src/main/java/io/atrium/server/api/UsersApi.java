@@ -1,5 +1,6 @@
 package io.atrium.server.api;
 
+import io.atrium.server.edge.ApiException;
 import io.atrium.server.auth.PasswordHasher;
 import io.atrium.server.auth.Secrets;
 import io.atrium.server.auth.SipDigests;

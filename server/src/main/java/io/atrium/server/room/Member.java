@@ -95,6 +95,14 @@ final class Member {
         return session != null;
     }
 
+    /** A notification to this member's client; dropped while it is disconnected (in the reconnect grace). */
+    void notify(String method, Object params) {
+        Session s = session;
+        if (s != null) {
+            s.client.notify(method, params);
+        }
+    }
+
     /** The RoomMember shape of contract 002. */
     record RoomMember(String id, String user, String name, boolean isAdmin, boolean handRaised, boolean screenShare,
                       boolean audioMuted, boolean videoMuted, boolean audioMutedByAdmin, boolean videoMutedByAdmin,

@@ -1,32 +1,21 @@
 package io.atrium.server.room;
 
 import io.atrium.server.auth.AccessToken;
-import io.atrium.server.auth.AuthException;
-import io.atrium.server.auth.FailureLimiter;
 import io.atrium.server.auth.Grants;
-import io.atrium.server.auth.PasswordHasher;
-import io.atrium.server.auth.Secrets;
 import io.atrium.server.auth.TokenService;
 import io.atrium.server.auth.TurnCredentials;
 import io.atrium.server.config.AtriumConfig;
-import io.atrium.server.sfu.Negotiator;
 import io.atrium.server.sfu.Sfu;
 import io.atrium.server.state.StateService;
 import io.atrium.server.store.ChatStore;
-import io.atrium.server.store.Room;
 import io.atrium.server.store.RoomStore;
-import io.atrium.server.store.User;
 import io.atrium.server.store.UserStore;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.time.Clock;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.function.Supplier;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,42 +23,47 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
- * The live rooms of the WebSocket protocol (docs/PROTOCOL.md): resolves which room a call is for,
- * authenticates, and runs every call on that room's serial executor. One {@link LiveRoom} per room
- * with anyone in it.
+ * The live rooms of the WebSocket protocol (docs/PROTOCOL.md): resolves which room a call is for and
+ * runs every call on that room's serial executor. One {@link LiveRoom} per room with anyone in it, made
+ * with a {@link RoomContext} of everything it needs.
  */
 public final class RoomService implements AutoCloseable {
 
     static final long TICK_MILLIS = 500;
 
-    final RoomStore rooms;
-    final UserStore users;
-    final ChatStore chat;
-    final TokenService tokens;
-    final PasswordHasher hasher = new PasswordHasher();
-    final Sfu sfu;
-    final Negotiator negotiator;
-    final AtriumConfig.Rooms config;
-    final long tokenTtlSeconds;
+    private final RoomStore rooms;
+    private final ChatStore chat;
+    private final RoomTokens tokens;
+    private final Passwords passwords;
+    private final MediaDoor media;
+    private final AtriumConfig.Rooms config;
+    private final Clock clock;
     final StateService state;
-    final TurnCredentials turn;
+    private final TurnCredentials turn;
     private final JoinClock joinClock = new JoinClock();
-    final List<RoomListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Listeners listeners = new Listeners();
     private final Map<UUID, LiveRoom> live = new ConcurrentHashMap<>();
     private final Map<String, EventDialect> dialects = new ConcurrentHashMap<>();
+    private final RoomContext.Registry registry = new RoomContext.Registry() {
+        @Override
+        public void released(UUID room) {
+            RoomService.this.released(room);
+        }
+
+        @Override
+        public void forget(LiveRoom room) {
+            room.forgotten = true;
+            live.remove(room.id, room);
+        }
+    };
     private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "atrium-room");
         t.setDaemon(true);
         return t;
     });
-    /** Argon2id checks run here, never on a room's executor (docs/SECURITY.md, finding 5). */
-    private final ThreadPoolExecutor passwords;
-    /** Failed passwords per client address ("a:" + address) and per room ("r:" + uuid). */
-    private final FailureLimiter failures;
-    /** Checked instead when a username does not exist, so that both refusals take as long. */
-    private final String dummyHash = hasher.hash(UUID.randomUUID().toString());
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "atrium-room-timer");
         t.setDaemon(true);
@@ -77,32 +71,33 @@ public final class RoomService implements AutoCloseable {
     });
 
     public RoomService(RoomStore rooms, UserStore users, ChatStore chat, TokenService tokens, Sfu sfu, AtriumConfig config) {
-        this(rooms, users, chat, tokens, sfu, config, new StateService());
+        this(rooms, users, chat, tokens, sfu, config, new StateService(), Clock.systemUTC());
     }
 
     public RoomService(RoomStore rooms, UserStore users, ChatStore chat, TokenService tokens, Sfu sfu, AtriumConfig config,
-                       StateService state) {
+                       StateService state, Clock clock) {
         this.state = state;
         this.rooms = rooms;
-        this.users = users;
         this.chat = chat;
-        this.tokens = tokens;
-        this.sfu = sfu;
-        this.negotiator = sfu.negotiator();
+        this.clock = clock;
         this.config = config.rooms();
-        this.tokenTtlSeconds = config.auth().tokenTtlSeconds();
-        this.turn = new TurnCredentials(config.turn(), java.time.Clock.systemUTC());
+        this.tokens = new RoomTokens(tokens, config.auth().tokenTtlSeconds());
+        this.passwords = new Passwords(users, rooms, this.config, clock);
+        this.media = new MediaDoor(sfu);
+        this.turn = new TurnCredentials(config.turn(), clock);
         listeners.add(joinClock);
-        int threads = this.config.passwordHashThreads();
-        this.passwords = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(this.config.passwordHashQueue()), r -> {
-                    Thread t = new Thread(r, "atrium-password");
-                    t.setDaemon(true);
-                    return t;
-                });
-        this.failures = new FailureLimiter(Clock.systemUTC(), this.config.failedPasswordWindowSeconds());
         timer.scheduleAtFixedRate(() -> live.values().forEach(r -> r.execute(r::tick)), TICK_MILLIS, TICK_MILLIS,
                 TimeUnit.MILLISECONDS);
+    }
+
+    /** The one door into media, also for the WHIP/WHEP edge. */
+    public MediaDoor media() {
+        return media;
+    }
+
+    private LiveRoom open(UUID id) {
+        return new LiveRoom(new RoomContext(id, new SerialExecutor(pool), clock, config, tokens, rooms, passwords, chat, media,
+                turn, listeners, dialects::get, registry));
     }
 
     /**
@@ -111,11 +106,11 @@ public final class RoomService implements AutoCloseable {
      */
     public CompletableFuture<Object> call(Session session, String method, Params params) {
         try {
-            if (method.equals("subscribe_state") || method.equals("unsubscribe_state")) {
+            if (RoomMethods.of(method).need() == Need.STATE) {
                 return CompletableFuture.completedFuture(StateCalls.handle(this, session, method, params));
             }
             UUID room = roomOf(session, method, params);
-            LiveRoom target = live.computeIfAbsent(room, id -> new LiveRoom(id, this, new SerialExecutor(pool)));
+            LiveRoom target = live.computeIfAbsent(room, this::open);
             CompletableFuture<Object> result = new CompletableFuture<>();
             target.execute(() -> {
                 if (target.forgotten) { // emptied and dropped after this call picked it: go to the current one
@@ -164,15 +159,13 @@ public final class RoomService implements AutoCloseable {
      * {@code ice_servers}: TURN credentials minted for the caller (docs/PROTOCOL.md), when TURN is configured.
      */
     private Object withIceServers(String method, Session session, Object result) {
-        if (!(result instanceof Map<?, ?> map) || !ICE_SERVER_METHODS.contains(method)) {
+        if (!(result instanceof Map<?, ?> map) || !RoomMethods.of(method).iceServers()) {
             return result;
         }
         Map<Object, Object> out = new java.util.LinkedHashMap<>(map);
         out.put("ice_servers", turn.iceServers(session.binding().callId()));
         return out;
     }
-
-    private static final java.util.Set<String> ICE_SERVER_METHODS = java.util.Set.of("authenticate", "join_room", "subscribe_room");
 
     /** Hands each join latency (authenticate → media connected, in nanoseconds) to {@code observer}. */
     public void observeJoinLatency(java.util.function.LongConsumer observer) {
@@ -245,65 +238,7 @@ public final class RoomService implements AutoCloseable {
     }
 
     AccessToken verify(String token, Optional<UUID> room) {
-        try {
-            return tokens.verify(token, room);
-        } catch (AuthException e) {
-            throw new RpcException(401, "invalid auth token: " + e.getMessage());
-        }
-    }
-
-    Room room(UUID id) {
-        return rooms.find(id).orElseThrow(() -> new RpcException(404, "room doesn't exist"));
-    }
-
-    /**
-     * The directory user named by the credentials in {@code params}, if any; wrong credentials are 401.
-     * Hashes a password: call it off the room's executor ({@link #offRoom}). An unknown username is
-     * checked against a dummy hash, so it is refused as slowly as a wrong password.
-     */
-    Optional<User> identify(Params params) {
-        Optional<String> username = params.string("username");
-        Optional<String> device = params.string("device");
-        if (username.isPresent()) {
-            String password = params.string("password", PasswordHasher.MAX_PASSWORD_LENGTH).orElse("");
-            Optional<UserStore.Credentials> found = users.credentials(username.get());
-            boolean matches = hasher.matches(password, found.map(UserStore.Credentials::passwordHash).orElse(dummyHash));
-            return Optional.of(found.filter(c -> matches).map(UserStore.Credentials::user)
-                    .orElseThrow(() -> new RpcException(401, "invalid username or password")));
-        }
-        if (device.isPresent()) {
-            String token = params.string("device_token", 512).orElse("");
-            return Optional.of(users.findByDevice(device.get(), Secrets.sha256Hex(token))
-                    .orElseThrow(() -> new RpcException(401, "invalid device or device token")));
-        }
-        return Optional.empty();
-    }
-
-    /** Runs password work on the bounded hashing pool; a full queue is {@code 429 too many requests}. */
-    <T> CompletableFuture<T> offRoom(Supplier<T> work) {
-        try {
-            return CompletableFuture.supplyAsync(work, passwords);
-        } catch (RejectedExecutionException e) {
-            throw new RpcException(429, "too many requests");
-        }
-    }
-
-    /** Refuses a password check from an address or for a room that failed too often lately (429 with the wait). */
-    void checkFailedPasswords(String address, UUID room) {
-        long wait = Math.max(failures.retryAfterSeconds("a:" + address, config.failedPasswordsPerAddress()),
-                failures.retryAfterSeconds("r:" + room, config.failedPasswordsPerRoom()));
-        if (wait > 0) {
-            throw new RpcException(429, "too many failed passwords, retry in " + wait + " s");
-        }
-    }
-
-    void failedPassword(String address, UUID room) {
-        failures.failed("a:" + address);
-        failures.failed("r:" + room);
-    }
-
-    String mint(UUID room, String callId, String name, Optional<UUID> user, boolean admin) {
-        return tokens.mint(room, callId, name, user, admin, Grants.participant(), tokenTtlSeconds).token();
+        return tokens.verify(token, room);
     }
 
     /** The shared state documents and maps of rooms. */
@@ -350,30 +285,14 @@ public final class RoomService implements AutoCloseable {
     }
 
     /** A socket admitted to {@code room} was admitted elsewhere: that room drops what it held. */
-    void released(UUID room) {
+    private void released(UUID room) {
         LiveRoom target = live.get(room);
         if (target != null) {
             target.execute(() -> {
                 if (!target.forgotten) {
-                    target.sweep();
-                    target.forgetIfIdle();
+                    target.released();
                 }
             });
-        }
-    }
-
-    void forget(LiveRoom room) {
-        room.forgotten = true;
-        live.remove(room.id, room);
-    }
-
-    void fire(java.util.function.Consumer<RoomListener> event) {
-        for (RoomListener l : listeners) {
-            try {
-                event.accept(l);
-            } catch (RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(RoomService.class).error("room listener failed", e);
-            }
         }
     }
 
@@ -384,7 +303,7 @@ public final class RoomService implements AutoCloseable {
             return CompletableFuture.completedFuture(Optional.empty());
         }
         CompletableFuture<Optional<java.util.List<Member.RoomMember>>> result = new CompletableFuture<>();
-        target.execute(() -> result.complete(Optional.of(target.views(null))));
+        target.execute(() -> result.complete(Optional.of(target.views())));
         return result;
     }
 
@@ -459,7 +378,7 @@ public final class RoomService implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
-        passwords.shutdownNow();
+        passwords.close();
         pool.shutdownNow();
     }
 }

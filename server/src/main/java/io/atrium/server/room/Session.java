@@ -3,12 +3,15 @@ package io.atrium.server.room;
 import io.atrium.server.auth.AccessToken;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 
 /**
  * What one client connection is to the rooms. Created by the signaling layer per socket. Everything
  * the socket was admitted as is one immutable {@link Binding}, replaced whole and only when an
  * admission succeeds (docs/SECURITY.md, finding 1): a refused {@code authenticate} leaves it as it was.
- * A socket is bound to at most one room at a time.
+ * A socket is bound to at most one room at a time. The binding is written only here: {@link #bind} (an
+ * admission, by {@code Seats.admit}), {@link #change} and {@link #unbind} (a room changing its own).
+ * A member that is not a WebRTC client (e.g. a SIP leg) is a session too, with its own {@link Client}.
  */
 public final class Session {
 
@@ -59,8 +62,20 @@ public final class Session {
         return binding.getAndSet(next);
     }
 
-    /** Replaces the binding only if it is still {@code expected} (a room changing its own members). */
-    boolean replace(Binding expected, Binding next) {
-        return binding.compareAndSet(expected, next);
+    /**
+     * A room changing what it admitted: applies {@code change} only while the socket is still
+     * {@code callId} in {@code state} in {@code room} (an admission elsewhere meanwhile wins).
+     */
+    boolean change(UUID room, State state, String callId, UnaryOperator<Binding> change) {
+        Binding b = binding.get();
+        return b.in(room) && b.state() == state && callId.equals(b.callId()) && binding.compareAndSet(b, change.apply(b));
+    }
+
+    /** Makes the socket admitted nowhere, if {@code room} is still what it is admitted to. */
+    void unbind(UUID room) {
+        Binding b = binding.get();
+        if (b.in(room)) {
+            binding.compareAndSet(b, Binding.NONE);
+        }
     }
 }

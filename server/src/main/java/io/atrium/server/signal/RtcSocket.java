@@ -3,11 +3,12 @@ package io.atrium.server.signal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.atrium.server.api.Json;
+import io.atrium.server.edge.Json;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.edge.ClientAddress;
 import io.atrium.server.room.Client;
 import io.atrium.server.room.Params;
+import io.atrium.server.room.RoomMethods;
 import io.atrium.server.room.RoomService;
 import io.atrium.server.room.RpcException;
 import io.atrium.server.room.Session;
@@ -30,14 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RtcSocket {
 
-    /** Every method of contract 002, with the SIP ones answered 501 until the SIP bridge exists. */
+    /** The SIP methods of contract 002, answered 501 until the SIP bridge exists; the others are {@link RoomMethods}. */
     static final Set<String> SIP_METHODS = Set.of("create_temp_room", "register_room_api", "convert_to_room", "invite_exten");
-    static final Set<String> METHODS = Set.of("authenticate", "get_room_members", "get_waiting_room_members", "still_waiting",
-            "allow_member", "reject_member", "join_room", "subscribe_room", "leave_room", "raise_hand", "unraise_hand",
-            "start_screen_share", "stop_screen_share", "send_reaction", "mute_audio", "unmute_audio", "mute_video",
-            "unmute_video", "remove_member", "mute_member_audio", "unmute_member_audio", "mute_member_video",
-            "unmute_member_video", "watch_room", "send_chat_message", "get_chat_history", "video_control", "get_video_state",
-            "subscribe_state", "unsubscribe_state", "refresh_token");
     private static final Logger log = LoggerFactory.getLogger(RtcSocket.class);
 
     private final RoomService rooms;
@@ -139,7 +134,7 @@ public final class RtcSocket {
                 reply(id, new RpcException(501, "SIP is not configured"));
                 return;
             }
-            if (!METHODS.contains(name)) {
+            if (!RoomMethods.names().contains(name)) {
                 reply(id, new RpcException(-32601, "method not found"));
                 return;
             }

@@ -1,19 +1,14 @@
 package io.atrium.server.signal;
 
-import io.atrium.server.api.ApiException;
-import io.atrium.server.api.Cors;
+import io.atrium.server.edge.ApiException;
+import io.atrium.server.edge.Cors;
 import io.atrium.server.edge.ClientAddress;
 import io.atrium.server.auth.AccessToken;
 import io.atrium.server.auth.AuthException;
 import io.atrium.server.auth.Bearer;
-import io.atrium.server.auth.Grants;
 import io.atrium.server.auth.TokenService;
 import io.atrium.server.auth.TurnCredentials;
-import io.atrium.server.sfu.Negotiator;
-import io.atrium.server.sfu.Negotiator.Negotiated;
-import io.atrium.server.sfu.MediaKind;
-import io.atrium.server.sfu.Router;
-import io.atrium.server.sfu.Sfu;
+import io.atrium.server.room.MediaDoor;
 import io.atrium.server.sfu.Subscription;
 import io.atrium.server.sfu.TrackInfo;
 import io.atrium.server.store.RoomStore;
@@ -61,8 +56,7 @@ public final class WhipWhepApi {
     private final TokenService tokens;
     private final TurnCredentials turn;
     private final RoomStore rooms;
-    private final Sfu sfu;
-    private final Negotiator negotiator;
+    private final MediaDoor media;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "atrium-whip-tokens");
@@ -78,7 +72,7 @@ public final class WhipWhepApi {
      * {@code allowedOrigins} are the web origins whose pages may call WHIP/WHEP ({@code rtc.allowed_origins},
      * {@code *} for any); {@code clients} tells the client address that bounds its peers still connecting.
      */
-    public WhipWhepApi(TokenService tokens, RoomStore rooms, Sfu sfu, TurnCredentials turn, List<String> allowedOrigins,
+    public WhipWhepApi(TokenService tokens, RoomStore rooms, MediaDoor media, TurnCredentials turn, List<String> allowedOrigins,
                        ClientAddress clients) {
         this.turn = turn;
         this.clients = clients;
@@ -86,8 +80,7 @@ public final class WhipWhepApi {
                 "Location, Link, ETag, Retry-After");
         this.tokens = tokens;
         this.rooms = rooms;
-        this.sfu = sfu;
-        this.negotiator = sfu.negotiator();
+        this.media = media;
         sweeper.scheduleWithFixedDelay(this::endSessionsWhoseTokenNoLongerHolds, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
     }
 
@@ -137,23 +130,13 @@ public final class WhipWhepApi {
             throw new ApiException(403, "forbidden", "this token may not publish", null);
         }
         String offer = offer(ctx);
-        Router router = sfu.join(room);
-        Negotiated<TrackInfo> n;
+        MediaDoor.Entry<TrackInfo> n;
         try {
-            n = negotiator.publish(offer, new PeerOwner(token.identity(), clients.of(ctx)));
-        } catch (RuntimeException e) {
-            router.release();
-            throw e;
+            n = media.publish(room, offer, null, new PeerOwner(token.identity(), clients.of(ctx)), token.grants());
+        } catch (MediaDoor.NotAllowed e) {
+            throw new ApiException(403, "forbidden", "this token may not publish " + e.source().name().toLowerCase(), null);
         }
-        for (TrackInfo t : n.items()) {
-            Grants.Source source = t.kind() == MediaKind.AUDIO ? Grants.Source.MICROPHONE : Grants.Source.CAMERA;
-            if (!token.grants().mayPublish(source)) {
-                router.release();
-                n.peer().close("not allowed to publish " + source);
-                throw new ApiException(403, "forbidden", "this token may not publish " + source.name().toLowerCase(), null);
-            }
-        }
-        router.addPublisher(n.peer(), n.items());
+        n.attachPublisher();
         created(ctx, "whip", room, token, n.peer(), n.answer());
     }
 
@@ -166,20 +149,12 @@ public final class WhipWhepApi {
         String offer = offer(ctx);
         int width = size(ctx, "width");
         int height = size(ctx, "height");
-        Router router = sfu.join(room);
-        Negotiated<Subscription> n;
-        try {
-            n = negotiator.subscribe(offer, router.tracks(), width, height, new PeerOwner(token.identity(), clients.of(ctx)));
-        } catch (RuntimeException e) {
-            router.release();
-            throw e;
-        }
+        MediaDoor.Entry<Subscription> n = media.subscribe(room, null, (negotiator, router) ->
+                negotiator.subscribe(offer, router.tracks(), width, height, new PeerOwner(token.identity(), clients.of(ctx))));
         if (n.items().isEmpty()) {
-            router.release();
-            n.peer().close("nothing to play");
-            throw ApiException.notFound("nothing is being published in this room yet");
+            throw n.refuse(ApiException.notFound("nothing is being published in this room yet"));
         }
-        router.addSubscriber(n.peer(), n.items());
+        n.attachSubscriber();
         created(ctx, "whep", room, token, n.peer(), n.answer());
     }
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * docs/PROTOCOL.md keeps up with the server (issue 21 item 9): every JSON-RPC method the socket
- * accepts ({@link RtcSocket#METHODS}, {@link RtcSocket#SIP_METHODS}) and every notification the room,
+ * accepts ({@link io.atrium.server.room.RoomMethods#names}, {@link RtcSocket#SIP_METHODS}) and every notification the room,
  * signal and state code sends is named there in backticks. Notification names are read from the
  * sources: string literals passed to the sending methods, the {@code "member_" + method} family, and
  * named constants of {@code state/}.
@@ -36,7 +36,7 @@ class ProtocolDocsTest {
     @Test
     void everyMethodAndNotificationIsDocumented() throws IOException {
         String doc = Files.readString(Path.of("..", "docs", "PROTOCOL.md"));
-        Set<String> names = new TreeSet<>(RtcSocket.METHODS);
+        Set<String> names = new TreeSet<>(io.atrium.server.room.RoomMethods.names());
         names.addAll(RtcSocket.SIP_METHODS);
         Set<String> notifications = notifications();
         assertThat(notifications).as("the scan finds notifications").contains("member_waiting", "state_changed", "room_ended",

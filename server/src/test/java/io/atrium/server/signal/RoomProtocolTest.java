@@ -330,6 +330,9 @@ class RoomProtocolTest {
         String micOnly = server.token(room, "\"identity\": \"miconly\", \"grants\": {\"publish_sources\": [\"microphone\"]}");
         assertError(client().request("join_room", Map.of("sdp", track(new JavaPeer()).offer(true), "auth_token", micOnly)), 403,
                 "not allowed to publish camera");
+        // the refused peer is closed at once (MediaDoor), not left until the connect timeout (20 s)
+        waitUntil(() -> server.server().media().peers().stream().noneMatch(peer -> peer.owner().identity().equals("miconly")),
+                "the refused peer closed");
         String noData = server.token(room, "\"identity\": \"nodata\", \"grants\": {\"data\": false}");
         RpcClient mute = client();
         mute.call("join_room", Map.of("sdp", track(new JavaPeer()).offer(true), "auth_token", noData));

@@ -1,7 +1,7 @@
 package io.atrium.server.compat.calls;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.atrium.server.api.Json;
+import io.atrium.server.edge.Json;
 import io.atrium.server.room.EventDialect;
 import java.time.Instant;
 import java.util.LinkedHashMap;

@@ -3,7 +3,7 @@ package io.atrium.server.compat.calls;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.atrium.server.api.Json;
+import io.atrium.server.edge.Json;
 import io.atrium.server.auth.AccessToken;
 import io.atrium.server.auth.ApiKeys;
 import io.atrium.server.auth.AuthException;

@@ -1,4 +1,4 @@
-package io.atrium.server.api;
+package io.atrium.server.edge;
 
 /**
  * An error answered to an HTTP client: status, a stable machine code, a message for people and,

@@ -1,4 +1,4 @@
-package io.atrium.server.api;
+package io.atrium.server.edge;
 
 import io.javalin.http.Context;
 import java.util.List;

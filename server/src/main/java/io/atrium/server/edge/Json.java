@@ -1,4 +1,4 @@
-package io.atrium.server.api;
+package io.atrium.server.edge;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
