@@ -1,5 +1,6 @@
 package io.atrium.server.api;
 
+import io.atrium.server.edge.ApiException;
 import io.atrium.server.edge.AttemptGuard;
 import io.atrium.server.edge.ClientAddress;
 import io.atrium.server.store.Room;
