@@ -73,7 +73,7 @@ class HomePageBrowserTest {
     void joinFormRefusesSomethingThatIsNotALink() {
         try (TestServer server = TestServer.start(Db.H2); Page page = Chromium.newPage("home")) {
             page.navigate(server.uri("/").toString());
-            page.locator("#join [name=link]").fill("not a meeting");
+            page.locator("#join [name=link]").fill("https://elsewhere.example/some/page"); // a name would be fine: /r/<name>
             page.locator("#join button[type=submit]").click();
             assertThat(page.locator("#join-result")).containsText("That is not a meeting link");
         }
