@@ -179,10 +179,14 @@ function syncPreviewButtons() {
   cam.disabled = !app.videoTrack;
   const micOn = app.micOn && !!app.audioTrack, camOn = app.camOn && !!app.videoTrack;
   mic.setAttribute('aria-pressed', String(micOn));
-  mic.textContent = micOn ? 'Microphone on' : 'Microphone off';
+  mic.innerHTML = icon(micOn ? 'mic' : 'mic-off');
+  mic.setAttribute('aria-label', micOn ? 'Microphone on' : 'Microphone off');
+  mic.title = mic.getAttribute('aria-label');
   mic.classList.toggle('off', !micOn);
   cam.setAttribute('aria-pressed', String(camOn));
-  cam.textContent = camOn ? 'Camera on' : 'Camera off';
+  cam.innerHTML = icon(camOn ? 'cam' : 'cam-off');
+  cam.setAttribute('aria-label', camOn ? 'Camera on' : 'Camera off');
+  cam.title = cam.getAttribute('aria-label');
   cam.classList.toggle('off', !camOn);
   if (app.audioTrack) app.audioTrack.enabled = micOn;
   if (app.videoTrack) app.videoTrack.enabled = camOn;
@@ -647,7 +651,9 @@ function syncToolbar() {
   const l = app.client.local;
   setButton('mic', l.audioMuted ? 'Unmute' : 'Mute', l.audioMuted, l.audioMuted);
   $('mic').setAttribute('aria-label', l.audioMuted ? 'Unmute microphone' : 'Mute microphone');
+  $('mic').querySelector('use').setAttribute('href', `/icons.svg#${l.audioMuted ? 'mic-off' : 'mic'}`);
   setButton('cam', l.videoMuted ? 'Start video' : 'Stop video', l.videoMuted, l.videoMuted);
+  $('cam').querySelector('use').setAttribute('href', `/icons.svg#${l.videoMuted ? 'cam-off' : 'cam'}`);
   $('cam').setAttribute('aria-label', l.videoMuted ? 'Start camera' : 'Stop camera');
   setButton('screen', l.screenShare ? 'Stop sharing' : 'Share', l.screenShare);
   $('screen').setAttribute('aria-label', l.screenShare ? 'Stop sharing your screen' : 'Share your screen');
