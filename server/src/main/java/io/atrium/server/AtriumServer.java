@@ -1,6 +1,6 @@
 package io.atrium.server;
 
-import io.atrium.server.api.HttpApi;
+import io.atrium.server.http.HttpApi;
 import io.atrium.server.auth.ApiKeys;
 import io.atrium.server.auth.Revocations;
 import io.atrium.server.auth.TokenService;
@@ -20,7 +20,10 @@ import io.atrium.server.sfu.MediaLimits;
 import io.atrium.server.sfu.Sfu;
 import io.atrium.server.sip.Registrar;
 import io.atrium.server.sip.SipService;
+import io.atrium.server.store.WebhookOutbox;
 import io.atrium.server.transport.MediaTransport;
+import io.atrium.server.webhook.WebhookDispatcher;
+import io.atrium.server.webhook.WebhookEvents;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -35,9 +38,11 @@ public final class AtriumServer implements AutoCloseable {
     private final VideoFileService videoFiles;
     private final HttpApi http;
     private final SipService sip;
+    private final WebhookDispatcher webhooks;
 
     private AtriumServer(Database db, MediaTransport media, Sfu sfu, RoomService roomService, VideoFileService videoFiles,
-                         HttpApi http, SipService sip) {
+                         HttpApi http, SipService sip, WebhookDispatcher webhooks) {
+        this.webhooks = webhooks;
         this.db = db;
         this.media = media;
         this.sfu = sfu;
@@ -76,6 +81,7 @@ public final class AtriumServer implements AutoCloseable {
         MediaTransport media = null;
         RoomService roomService = null;
         SipService sip = null;
+        WebhookDispatcher webhooks = null;
         try {
             media = new MediaTransport(config.http().host(), config.rtc());
             Sfu sfu = new Sfu(media, MediaLimits.of(config.rtc()));
@@ -85,16 +91,30 @@ public final class AtriumServer implements AutoCloseable {
             TokenService tokens = new TokenService(config.auth().apiKeys(), clock,
                     new Revocations(new io.atrium.server.store.RevocationStore(db.jdbc()), clock));
             ChatStore chat = new ChatStore(db.jdbc(), clock);
-            roomService = new RoomService(rooms, users, chat, tokens, sfu, config);
+            roomService = new RoomService(rooms, users, chat, tokens, sfu, config, new io.atrium.server.state.StateService(), clock);
             VideoFileService videoFiles = videoFiles(config, db, tokens, apiKeys, clock);
+            if (config.webhooks().enabled()) {
+                WebhookOutbox outbox = new WebhookOutbox(db.jdbc());
+                webhooks = new WebhookDispatcher(outbox, config.webhooks(), clock);
+                WebhookEvents events = new WebhookEvents(outbox, config.webhooks().urls(), config.webhooks().maxBodyBytes(), clock,
+                        webhooks::wake);
+                roomService.addListener(events);
+                videoFiles.addReadyListener(events::fileReady);
+            }
             Registrar registrar = new Registrar(config.sip(), clock);
             if (config.sip().enabled()) {
                 sip = SipService.start(config.sip(), users, registrar, clock);
             }
             HttpApi http = new HttpApi(config, db, rooms, users, chat, apiKeys, tokens, sfu, roomService, videoFiles,
-                    registrar, sip).start();
-            return new AtriumServer(db, media, sfu, roomService, videoFiles, http, sip);
+                    registrar, sip, clock).start();
+            if (webhooks != null) {
+                webhooks.start();
+            }
+            return new AtriumServer(db, media, sfu, roomService, videoFiles, http, sip, webhooks);
         } catch (RuntimeException e) {
+            if (webhooks != null) {
+                webhooks.close();
+            }
             if (sip != null) {
                 sip.close();
             }
@@ -147,6 +167,9 @@ public final class AtriumServer implements AutoCloseable {
                 roomService.close();
                 media.close();
             } finally {
+                if (webhooks != null) {
+                    webhooks.close();
+                }
                 db.close();
             }
         }

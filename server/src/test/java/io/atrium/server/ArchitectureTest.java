@@ -63,6 +63,8 @@ class ArchitectureTest {
                 .layer("signal").definedBy(p("signal"))
                 .layer("compat").definedBy(p("compat"))
                 .layer("api").definedBy(p("api"))
+                .layer("webhook").definedBy(p("webhook"))
+                .layer("http").definedBy(p("http"))
                 .layer("root").definedBy(describe("the composition root (Main, AtriumServer)",
                         (JavaClass c) -> c.getPackageName().equals("io.atrium.server")))
                 .whereLayer("webrtc").mayNotAccessAnyLayer()
@@ -81,7 +83,9 @@ class ArchitectureTest {
                 .whereLayer("compat").mayOnlyAccessLayers("webrtc", "config", "edge", "store", "auth", "files", "transport",
                         "sfu", "state", "room")
                 .whereLayer("api").mayOnlyAccessLayers("webrtc", "config", "edge", "store", "auth", "files", "transport",
-                        "sfu", "state", "room", "sip", "signal", "compat");
+                        "sfu", "state", "room", "sip")
+                .whereLayer("webhook").mayOnlyAccessLayers("config", "edge", "store", "room")
+                .whereLayer("http").mayOnlyBeAccessedByLayers("root");
         for (Frozen f : FROZEN) {
             layers = layers.ignoreDependency(describe(f.from(), (JavaClass c) -> Frozen.names(f.from(), c)),
                     describe(f.to(), (JavaClass c) -> Frozen.names(f.to(), c)));

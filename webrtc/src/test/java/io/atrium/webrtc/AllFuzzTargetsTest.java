@@ -12,7 +12,9 @@ class AllFuzzTargetsTest {
 
     private static final FuzzTargets TARGETS = new FuzzTargets("io.atrium.webrtc.stun.StunFuzzer",
             "io.atrium.webrtc.rtp.RtpFuzzer", "io.atrium.webrtc.rtcp.RtcpFuzzer", "io.atrium.webrtc.srtp.SrtpFuzzer",
-            "io.atrium.webrtc.dtls.DtlsRecordFuzzer", "io.atrium.webrtc.sdp.SdpFuzzer");
+            "io.atrium.webrtc.dtls.DtlsRecordFuzzer", "io.atrium.webrtc.sdp.SdpFuzzer",
+            "io.atrium.webrtc.rtp.H264SpsFuzzer", "io.atrium.webrtc.rtp.Vp9FrameSizeFuzzer",
+            "io.atrium.webrtc.rtp.Av1SequenceHeaderFuzzer");
 
     static Stream<byte[]> seeds() {
         return TARGETS.seeds();

@@ -53,7 +53,7 @@ final class FilesApi {
         UUID room = room(ctx);
         String uploadedBy = ctx.queryParam("uploaded_by");
         if (uploadedBy == null) {
-            uploadedBy = "api:" + ctx.attribute(HttpApi.API_KEY_ATTRIBUTE);
+            uploadedBy = "api:" + ctx.attribute(RestApi.API_KEY_ATTRIBUTE);
         }
         ctx.status(201).json(Map.of("file", files.describe(files.upload(ctx, room, uploadedBy))));
     }

@@ -88,7 +88,7 @@ final class TokensApi {
             throw ApiException.badField("user_id", "user_id: no user " + user.get());
         }
         rooms.find(room).orElseThrow(() -> ApiException.notFound("room not found"));
-        String apiKey = ctx.attribute(HttpApi.API_KEY_ATTRIBUTE);
+        String apiKey = ctx.attribute(RestApi.API_KEY_ATTRIBUTE);
         TokenService.Minted minted = tokens.mint(apiKey, room, identity, name, user, admin, grants, ttl);
         ctx.status(201).json(Map.of("token", minted.token(), "identity", identity, "expires_at", minted.expiresAt()));
     }

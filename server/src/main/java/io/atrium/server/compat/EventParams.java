@@ -1,7 +1,9 @@
 package io.atrium.server.compat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
+import io.atrium.server.edge.Json;
 import io.javalin.http.Context;
 import java.util.HashMap;
 import java.util.List;
@@ -17,7 +19,9 @@ import java.util.Optional;
  */
 public final class EventParams {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The one mapper, read as leniently as the serverless originals' JSON.parse: a repeated key's last value wins. */
+    private static final ObjectReader JSON = Json.MAPPER.reader()
+            .without(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY, DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private final Map<String, String> values;
 
     private EventParams(Map<String, String> values) {

@@ -10,7 +10,8 @@ import java.util.Map;
  * in {@code atrium.sample.yaml}. Records are bound strictly: an unknown key is an error.
  */
 public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Database database, Auth auth, Rooms rooms,
-                           Compat compat, VideoCall videoCall, Files files, Turn turn, Metrics metrics, Sip sip) {
+                           Compat compat, VideoCall videoCall, Files files, Turn turn, Metrics metrics, Sip sip,
+                           Webhooks webhooks) {
 
     public AtriumConfig {
         dev = dev != null && dev;
@@ -26,6 +27,19 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
         turn = turn != null ? turn : new Turn(null, null, null);
         metrics = metrics != null ? metrics : new Metrics(null, null);
         sip = sip != null ? sip : Sip.off();
+        webhooks = webhooks != null ? webhooks : new Webhooks(null, null, null, null, null, null, null, null);
+    }
+
+    /** The thirteen-argument form, with no webhooks. */
+    public AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Database database, Auth auth, Rooms rooms,
+                        Compat compat, VideoCall videoCall, Files files, Turn turn, Metrics metrics, Sip sip) {
+        this(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip, null);
+    }
+
+    /** This configuration with other webhook settings. */
+    public AtriumConfig withWebhooks(Webhooks webhooks) {
+        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip,
+                webhooks);
     }
 
     /** The twelve-argument form, with SIP off. */
@@ -36,7 +50,8 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
 
     /** This configuration with other SIP settings. */
     public AtriumConfig withSip(Sip sip) {
-        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip);
+        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip,
+                webhooks);
     }
 
     /** The ten-argument form, with default TURN and metrics settings. */
@@ -52,12 +67,14 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
 
     /** This configuration with other compat (000, 001) settings. */
     public AtriumConfig withCompat(Compat compat) {
-        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip);
+        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip,
+                webhooks);
     }
 
     /** This configuration with other video-call (003, 004) settings. */
     public AtriumConfig withVideoCall(VideoCall videoCall) {
-        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip);
+        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip,
+                webhooks);
     }
 
     /** The old six-argument form, with default room settings. */
@@ -67,7 +84,7 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
 
     /** Defaults, as if every key were absent. */
     public static AtriumConfig defaults() {
-        return new AtriumConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new AtriumConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public boolean isDev() {
@@ -80,22 +97,26 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
 
     /** This configuration with other HTTP settings. */
     public AtriumConfig withHttp(Http http) {
-        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip);
+        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip,
+                webhooks);
     }
 
     /** This configuration with other TURN settings. */
     public AtriumConfig withTurn(Turn turn) {
-        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip);
+        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip,
+                webhooks);
     }
 
     /** This configuration with other metrics settings. */
     public AtriumConfig withMetrics(Metrics metrics) {
-        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip);
+        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip,
+                webhooks);
     }
 
     /** This configuration with other file settings. */
     public AtriumConfig withFiles(Files files) {
-        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip);
+        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip,
+                webhooks);
     }
 
     /** Where uploaded files live: {@code files.dir}, or {@code <data_dir>/files} when empty. */
@@ -202,6 +223,41 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
         /** Port, addresses and timeouts; the limits and origins at their defaults. */
         public Rtc(Integer port, List<String> announcedAddresses, Integer consentTimeoutSeconds, Integer connectTimeoutSeconds) {
             this(port, announcedAddresses, consentTimeoutSeconds, connectTimeoutSeconds, null, null, null, null);
+        }
+    }
+
+    /**
+     * Webhooks (docs/OPERATIONS.md): room, member, track and file events POSTed as JSON to every URL,
+     * signed in the Standard Webhooks scheme with {@code secret} ({@code whsec_} + base64 of 24 to 64
+     * bytes), kept in the database outbox until each URL answers 2xx. A failed attempt is retried after
+     * {@code initial_backoff_seconds}, doubling up to {@code max_backoff_seconds}, {@code max_attempts}
+     * times in all; at most {@code max_in_flight_per_url} requests per URL at once (one per room), each
+     * given {@code timeout_seconds}; an event body is at most {@code max_body_bytes}.
+     */
+    public record Webhooks(List<String> urls, String secret, Integer timeoutSeconds, Integer maxAttempts,
+                           Integer initialBackoffSeconds, Integer maxBackoffSeconds, Integer maxInFlightPerUrl,
+                           Integer maxBodyBytes) {
+        public Webhooks {
+            urls = urls != null ? List.copyOf(urls) : List.of();
+            secret = secret != null ? secret : "";
+            timeoutSeconds = timeoutSeconds != null ? timeoutSeconds : 10;
+            maxAttempts = maxAttempts != null ? maxAttempts : 15;
+            initialBackoffSeconds = initialBackoffSeconds != null ? initialBackoffSeconds : 5;
+            maxBackoffSeconds = maxBackoffSeconds != null ? maxBackoffSeconds : 3600;
+            maxInFlightPerUrl = maxInFlightPerUrl != null ? maxInFlightPerUrl : 4;
+            maxBodyBytes = maxBodyBytes != null ? maxBodyBytes : 65_536;
+        }
+
+        public boolean enabled() {
+            return !urls.isEmpty();
+        }
+
+        /** The signing key: the base64 after {@code whsec_}; throws IllegalArgumentException when malformed. */
+        public byte[] secretBytes() {
+            if (!secret.startsWith("whsec_")) {
+                throw new IllegalArgumentException("does not start with whsec_");
+            }
+            return java.util.Base64.getDecoder().decode(secret.substring("whsec_".length()));
         }
     }
 

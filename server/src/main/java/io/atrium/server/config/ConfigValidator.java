@@ -54,6 +54,7 @@ final class ConfigValidator {
         compat(problems, c.compat());
         sip(problems, c.sip());
         turn(problems, c.turn());
+        webhooks(problems, c.webhooks());
         tls(problems, c.http().tls(), c.http().port());
         videoCall(problems, c.videoCall(), c.auth().maxTokenTtlSeconds());
         if (c.http().host().isBlank()) {
@@ -112,7 +113,7 @@ final class ConfigValidator {
         }
         var auth = new AtriumConfig.Auth(keys, ttl, maxTtl);
         return new AtriumConfig(true, c.dataDir(), c.http().withHost("127.0.0.1"), c.rtc(), c.database(), auth, c.rooms(),
-                c.compat().forDev(), c.videoCall(), c.files(), c.turn(), c.metrics(), c.sip().forDev());
+                c.compat().forDev(), c.videoCall(), c.files(), c.turn(), c.metrics(), c.sip().forDev(), c.webhooks());
     }
 
     private static void checkProductionKeys(List<String> problems, Map<String, String> keys) {
@@ -229,6 +230,30 @@ final class ConfigValidator {
         }
         if (t.ttlSeconds() < 60) {
             problems.add("turn.ttl_seconds must be at least 60, got " + t.ttlSeconds());
+        }
+    }
+
+    private static void webhooks(List<String> problems, AtriumConfig.Webhooks w) {
+        for (String url : w.urls()) {
+            if (!url.matches("https?://[^\\s]+")) {
+                problems.add("webhooks.urls: '" + url + "' is not an http:// or https:// URL");
+            }
+        }
+        if (w.enabled()) {
+            try {
+                int n = w.secretBytes().length;
+                if (n < 24 || n > 64) {
+                    problems.add("webhooks.secret must hold 24 to 64 bytes, got " + n);
+                }
+            } catch (IllegalArgumentException e) {
+                problems.add("webhooks.secret must be whsec_ followed by base64 (Standard Webhooks); make one with"
+                        + " echo whsec_$(openssl rand -base64 32)");
+            }
+        }
+        if (w.timeoutSeconds() < 1 || w.maxAttempts() < 1 || w.initialBackoffSeconds() < 1
+                || w.maxBackoffSeconds() < w.initialBackoffSeconds() || w.maxInFlightPerUrl() < 1 || w.maxBodyBytes() < 1024) {
+            problems.add("webhooks: timeout_seconds, max_attempts, initial_backoff_seconds and max_in_flight_per_url must be"
+                    + " at least 1, max_backoff_seconds at least initial_backoff_seconds, max_body_bytes at least 1024");
         }
     }
 

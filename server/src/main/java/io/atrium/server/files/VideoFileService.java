@@ -57,6 +57,15 @@ public final class VideoFileService {
     private final long maxUploadBytes;
     private final StorageQuota quota;
     private final Clock clock;
+    private final java.util.List<java.util.function.Consumer<VideoFile>> readyListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * Hears every file once it is stored and recorded, before the upload is answered (the webhooks'
+     * {@code file.ready}); a listener that throws is logged and does not fail the upload.
+     */
+    public void addReadyListener(java.util.function.Consumer<VideoFile> listener) {
+        readyListeners.add(listener);
+    }
 
     public VideoFileService(FileStorage storage, VideoFileStore store, FileUrls urls, TokenService tokens, ApiKeys apiKeys,
                             long maxUploadBytes, StorageQuota quota, Clock clock) {
@@ -129,6 +138,13 @@ public final class VideoFileService {
                 throw new FileException(FileException.Kind.INTERNAL_ERROR, "the file could not be recorded", e);
             }
             kept = true;
+            for (var l : readyListeners) {
+                try {
+                    l.accept(file);
+                } catch (RuntimeException e) {
+                    log.error("file listener failed for {}", file.id(), e);
+                }
+            }
             log.info("video file {} uploaded to room {}: {} bytes, {} s, {}", file.id(), room, file.size(),
                     file.durationSeconds(), file.contentType());
             return file;

@@ -136,20 +136,18 @@ final class Admission {
         if (!roster.waits(s, s.binding()) && roster.waiting.size() >= ctx.config().maxWaiting()) {
             throw new RpcException(429, "the waiting room is full");
         }
+        boolean already = roster.waits(s, s.binding());
         seats.admit(s, next);
         roster.waiting.put(next.callId(), s);
         stillWaiting(next);
+        if (!already) {
+            ctx.listeners().event(RoomEvent.memberWaiting(ctx.id(), next.callId(), next.name()));
+        }
     }
 
     /** {@code still_waiting}, and a new waiting entry: the admins hear who waits. */
     Object stillWaiting(Binding w) {
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("member", w.callId());
-        params.put("name", w.name());
-        if (w.user() != null) {
-            params.put("user", w.user().toString());
-        }
-        roster.toAdmins("member_waiting", params);
+        roster.toAdmins("member_waiting", Roster.waitingNotice(w));
         return Map.of();
     }
 
@@ -179,11 +177,13 @@ final class Admission {
                 w.client.notify("member_allowed", Map.of("auth_token", token, "ice_servers", ctx.turn().iceServers(wb.callId())));
             }
             roster.broadcast("member_waiting_allowed", Map.of("member", callId));
+            roster.lobbyAdmins().forEach(a -> a.client.notify("member_waiting_allowed", Map.of("member", callId)));
         } else {
             w.change(ctx.id(), Session.State.WAITING, callId, b -> Binding.NONE);
             w.client.notify("member_rejected", Map.of());
             w.client.close("rejected");
             roster.broadcast("member_waiting_rejected", Map.of("member", callId));
+            roster.lobbyAdmins().forEach(a -> a.client.notify("member_waiting_rejected", Map.of("member", callId)));
         }
         return Map.of();
     }
@@ -194,13 +194,32 @@ final class Admission {
         if (!token.admin() && !token.grants().subscribe() && !token.grants().data()) {
             throw new RpcException(403, "not allowed to watch"); // e.g. a token that only reads shared state
         }
-        Optional<String> events = p.string("events", 64);
-        EventDialect dialect = events.map(ctx.dialects()).orElse(null);
-        if (events.isPresent() && dialect == null) {
-            throw RpcException.invalid("events");
-        }
+        EventDialect dialect = dialect(p.string("events", 64));
         seats.admit(s, new Binding(ctx.id(), Session.State.WATCHING, token.identity(), token.name(), token.user().orElse(null), token, dialect));
         roster.watchers.add(s);
         return Map.of("room_id", ctx.id().toString());
+    }
+
+    /** {@code watch_room}'s {@code events}: only the native notifications. */
+    static final String NATIVE = "native";
+
+    /**
+     * The dialect a watcher gets: the one it names in {@code events} ({@value #NATIVE}: none; unknown:
+     * {@code 400 invalid request: events}), else the one registered under the room's owner, if any (a
+     * facade's vocabulary is the default in its rooms).
+     */
+    private EventDialect dialect(Optional<String> events) {
+        if (events.isPresent()) {
+            if (events.get().equals(NATIVE)) {
+                return null;
+            }
+            return Optional.ofNullable(ctx.dialects().apply(events.get())).orElseThrow(() -> RpcException.invalid("events"));
+        }
+        return owner().map(ctx.dialects()).orElse(null);
+    }
+
+    /** The facade that owns this room ({@link Room#owner}), if any. */
+    Optional<String> owner() {
+        return ctx.rooms().find(ctx.id()).map(Room::owner);
     }
 }

@@ -16,6 +16,23 @@ final class Listeners {
         listeners.add(listener);
     }
 
+    /** A {@link RoomEvent} to every listener (the webhooks' source). */
+    void event(RoomEvent event) {
+        fire(l -> l.event(event));
+    }
+
+    /**
+     * {@code track.unpublished} for each of {@code m}'s tracks not among {@code kept} ({@code kept}
+     * empty: all of them, as the member leaves or stops publishing).
+     */
+    void unpublished(java.util.UUID room, Member m, List<io.atrium.server.sfu.Receiver> kept) {
+        for (var r : m.tracks()) {
+            if (!kept.contains(r)) {
+                event(RoomEvent.track(false, room, m, r));
+            }
+        }
+    }
+
     void fire(Consumer<RoomListener> event) {
         for (RoomListener l : listeners) {
             try {

@@ -37,7 +37,7 @@ final class LiveRoom {
     LiveRoom(RoomContext ctx) {
         this.id = ctx.id();
         this.ctx = ctx;
-        this.roster = new Roster(id);
+        this.roster = new Roster(id, t -> ctx.tokens().problem(t, id).isEmpty());
         this.speaker = new ActiveSpeakerObserver(roster);
         this.seats = new Seats(ctx, roster, speaker);
         this.admission = new Admission(ctx, roster, seats, this::forgetIfIdle);
@@ -90,6 +90,18 @@ final class LiveRoom {
             throw RpcException.adminOnly();
         }
         return new Call(method.name(), s, b, seat, p);
+    }
+
+    /**
+     * A facade's command ({@link EventDialect#commands}), for an admin: run by the dialect of the facade
+     * that owns this room (003's in a call session); in another room {@code 404}.
+     */
+    Object command(Call c) {
+        EventDialect dialect = admission.owner().map(ctx.dialects()).orElse(null);
+        if (dialect == null || !dialect.commands().contains(c.method())) {
+            throw new RpcException(404, "this room has no " + c.method() + " (it is not a call session)");
+        }
+        return dialect.command(id, c.binding().token(), c.method(), c.params());
     }
 
     private static RpcException notAuthenticated() {

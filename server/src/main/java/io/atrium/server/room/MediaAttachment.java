@@ -84,7 +84,14 @@ final class MediaAttachment {
         if (roster.members.get(m.callId) != m || m.publisher != entry.peer()) {
             throw RpcException.notInRoom(); // left, removed or joined again meanwhile
         }
+        ctx.listeners().unpublished(ctx.id(), m, tracks);
+        List<Receiver> before = m.tracks();
         classify(m, tracks);
+        for (Receiver r : m.tracks()) {
+            if (!before.contains(r)) {
+                ctx.listeners().event(RoomEvent.track(true, ctx.id(), m, r));
+            }
+        }
         if (announce && !m.hidden()) { // a hidden member that turns visible is announced then
             roster.broadcastExcept(m, "member_join_room", m.view());
         }
@@ -134,6 +141,7 @@ final class MediaAttachment {
         } else if (m.publisher != null) {
             m.publisher.close("joined to receive only");
             m.publisher = null;
+            ctx.listeners().unpublished(ctx.id(), m, List.of());
             m.microphone = m.camera = m.screen = null;
         }
         seats.takeSeat(s, m, token);

@@ -3,6 +3,7 @@ package io.atrium.server.room;
 import io.atrium.server.auth.AccessToken;
 import io.atrium.server.auth.Grants;
 import io.atrium.server.sfu.Receiver;
+import java.util.List;
 import io.atrium.server.transport.MediaPeer;
 import io.atrium.webrtc.sdp.LocalSource;
 import java.util.HashMap;
@@ -73,6 +74,22 @@ final class Member {
         return new MemberState(callId, name, admin, java.time.Instant.ofEpochMilli(joinedAtMillis), audioMuted,
                 audioMutedByAdmin, videoMuted, screenShare,
                 screenShare ? java.time.Instant.ofEpochMilli(screenShareSinceMillis) : null, quality);
+    }
+
+    /** Its published tracks: microphone, camera, screen, those it has. */
+    List<Receiver> tracks() {
+        List<Receiver> list = new java.util.ArrayList<>(3);
+        for (Receiver r : new Receiver[] {microphone, camera, screen}) {
+            if (r != null) {
+                list.add(r);
+            }
+        }
+        return list;
+    }
+
+    /** The source a published track of this member is: microphone, camera or screen. */
+    String source(Receiver r) {
+        return r == microphone ? "microphone" : r == camera ? "camera" : "screen";
     }
 
     /** The member as clients see it (contract 002 notes' RoomMember, plus connection_quality). */

@@ -17,6 +17,11 @@ public final class Params {
         }
     }
 
+    /** The params as sent (an object, or null when there were none), for a facade's own rules of reading. */
+    public JsonNode json() {
+        return node;
+    }
+
     Optional<String> string(String name, int maxLength) {
         JsonNode v = node.get(name);
         if (v == null || v.isNull()) {

@@ -23,4 +23,8 @@ public interface RoomListener {
     /** The room ended: its last member left (it had at least one), or it was ended by the server. */
     default void roomEnded(UUID room) {
     }
+
+    /** Any {@link RoomEvent}, in the order they happened in the room (the webhooks' source). */
+    default void event(RoomEvent event) {
+    }
 }

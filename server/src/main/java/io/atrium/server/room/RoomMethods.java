@@ -62,6 +62,10 @@ public final class RoomMethods {
             entry(m, Need.ADMIN, false, (r, c) -> r.moderation.adminMute(c.params(), c.method()));
         }
         entry("video_control", Need.ADMIN, false, (r, c) -> r.video.control(c.params()));
+        // contract 003's control-center commands, run by the dialect of the facade that owns the room
+        for (String m : new String[] {"mute_participant", "unmute_participant", "end_session"}) {
+            entry(m, Need.ADMIN, false, LiveRoom::command);
+        }
     }
 
     private RoomMethods() {

@@ -70,10 +70,6 @@ public final class RoomService implements AutoCloseable {
         return t;
     });
 
-    public RoomService(RoomStore rooms, UserStore users, ChatStore chat, TokenService tokens, Sfu sfu, AtriumConfig config) {
-        this(rooms, users, chat, tokens, sfu, config, new StateService(), Clock.systemUTC());
-    }
-
     public RoomService(RoomStore rooms, UserStore users, ChatStore chat, TokenService tokens, Sfu sfu, AtriumConfig config,
                        StateService state, Clock clock) {
         this.state = state;
@@ -88,6 +84,11 @@ public final class RoomService implements AutoCloseable {
         listeners.add(joinClock);
         timer.scheduleAtFixedRate(() -> live.values().forEach(r -> r.execute(r::tick)), TICK_MILLIS, TICK_MILLIS,
                 TimeUnit.MILLISECONDS);
+    }
+
+    /** The TURN credentials the rooms hand out, also for the WHIP/WHEP edge's Link headers. */
+    public TurnCredentials turn() {
+        return turn;
     }
 
     /** The one door into media, also for the WHIP/WHEP edge. */
@@ -246,6 +247,11 @@ public final class RoomService implements AutoCloseable {
         return state;
     }
 
+    /** Tells the listeners of an event from an edge outside the rooms' executors (WHIP/WHEP sessions). */
+    public void publish(RoomEvent event) {
+        listeners.fire(l -> l.event(event));
+    }
+
     /** Registers a listener for room events (see {@link RoomListener}). */
     public void addListener(RoomListener listener) {
         listeners.add(listener);
@@ -316,8 +322,15 @@ public final class RoomService implements AutoCloseable {
         return onRoom(room, Optional.empty(), r -> r.changePermissions(identity, admin, grants));
     }
 
-    /** Makes {@code watch_room {events: name}} deliver {@code dialect}'s notifications too. */
+    /**
+     * Makes {@code watch_room {events: name}} deliver {@code dialect}'s notifications too. A dialect
+     * named like a facade's room owner ({@link io.atrium.server.store.Room#owner}) is the default for
+     * watchers of that facade's rooms, and runs its {@link EventDialect#commands} there.
+     */
     public void registerDialect(String name, EventDialect dialect) {
+        if (name.equals(Admission.NATIVE)) {
+            throw new IllegalArgumentException(name + " is the protocol's own vocabulary");
+        }
         dialects.put(name, dialect);
     }
 

@@ -1,5 +1,6 @@
 package io.atrium.server.room;
 
+import io.atrium.server.auth.AccessToken;
 import io.atrium.server.room.Session.Binding;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -7,21 +8,32 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 /**
- * Who is in a room — joined members, the waiting room, watchers — and the fan-out to them: everyone,
- * everyone but one, the admins; a watcher hears each notification natively and then in the dialect it
- * asked for. Confined to the room's executor.
+ * Who is in a room — joined members, the waiting room, watchers, sockets that only authenticated (the
+ * lobby) — and the fan-out to them: everyone, everyone but one, the admins (joined, watching or in the
+ * lobby); a watcher hears each notification natively and then in the dialect it asked for. Confined
+ * to the room's executor.
  */
 final class Roster {
 
     private final UUID id;
+    /** Whether a token verified before still holds (unexpired, unrevoked). */
+    private final Predicate<AccessToken> valid;
     final Map<String, Member> members = new LinkedHashMap<>();
     final Map<String, Session> waiting = new LinkedHashMap<>();
     final Set<Session> watchers = new LinkedHashSet<>();
+    /** Sockets admitted here that have neither joined nor watch: the admins among them hear the waiting room too. */
+    final Set<Session> lobby = new LinkedHashSet<>();
 
     Roster(UUID id) {
+        this(id, t -> true);
+    }
+
+    Roster(UUID id, Predicate<AccessToken> valid) {
         this.id = id;
+        this.valid = valid;
     }
 
     Member member(String callId) {
@@ -59,7 +71,39 @@ final class Roster {
     }
 
     boolean isEmpty() {
-        return members.isEmpty() && waiting.isEmpty() && watchers.isEmpty();
+        return members.isEmpty() && waiting.isEmpty() && watchers.isEmpty() && lobby.isEmpty();
+    }
+
+    /**
+     * Whether a socket so admitted hears the waiting room ({@code member_waiting}, ...): an admin's,
+     * authenticated, joined or watching (contract 002: "the members in the room will receive" it).
+     */
+    boolean hearsWaiting(Binding b) {
+        return b.in(id) && b.token() != null && b.token().admin() && (b.state() == Session.State.AUTHENTICATED
+                || b.state() == Session.State.MEMBER || b.state() == Session.State.WATCHING);
+    }
+
+    /** The admins in the lobby (with a token that still holds). */
+    List<Session> lobbyAdmins() {
+        return lobby.stream().filter(a -> hearsWaiting(a.binding()) && valid.test(a.binding().token())).toList();
+    }
+
+    /** {@code member_waiting}'s params for a waiting socket bound as {@code w}. */
+    static Map<String, Object> waitingNotice(Binding w) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("member", w.callId());
+        params.put("name", w.name());
+        if (w.user() != null) {
+            params.put("user", w.user().toString());
+        }
+        return params;
+    }
+
+    /** An admin who starts hearing the waiting room learns who is already waiting: one {@code member_waiting} each. */
+    void tellWaiting(Session s) {
+        if (hearsWaiting(s.binding())) {
+            waiting.values().forEach(w -> s.client.notify("member_waiting", waitingNotice(w.binding())));
+        }
     }
 
     /** The visible members (a token's {@code hidden} grant keeps its holder out), but {@code except}. */
@@ -91,6 +135,7 @@ final class Roster {
             }
         }
         watchers.stream().filter(w -> w.binding().token() != null && w.binding().token().admin()).forEach(w -> toWatcher(w, method, params));
+        lobbyAdmins().forEach(a -> a.client.notify(method, params));
     }
 
     /** A watcher gets the native notification, then its dialect's translation of it (if it asked for one). */

@@ -1,17 +1,31 @@
 package io.atrium.server.room;
 
-/** A JSON-RPC error answered to a client: {@code {"code", "message"}} (see docs/PROTOCOL.md). */
+/**
+ * A JSON-RPC error answered to a client: {@code {"code", "message"}}, plus {@code data} when a facade's
+ * command adds its own error details (see docs/PROTOCOL.md).
+ */
 public final class RpcException extends RuntimeException {
 
     private final int code;
+    private final transient Object data;
 
     public RpcException(int code, String message) {
+        this(code, message, null);
+    }
+
+    public RpcException(int code, String message, Object data) {
         super(message);
         this.code = code;
+        this.data = data;
     }
 
     public int code() {
         return code;
+    }
+
+    /** The error's {@code data} member, or null. */
+    public Object data() {
+        return data;
     }
 
     public static RpcException invalid(String param) {

@@ -35,6 +35,14 @@ final class Seats {
      */
     void admit(Session s, Binding next) {
         Binding prev = s.bind(next);
+        if (next.state() == Session.State.AUTHENTICATED) {
+            roster.lobby.add(s);
+        } else {
+            roster.lobby.remove(s);
+        }
+        if (!roster.hearsWaiting(prev) && roster.hearsWaiting(next) && !roster.waiting.isEmpty()) {
+            ctx.executor().execute(() -> roster.tellWaiting(s)); // after the answer of the call that admitted it
+        }
         if (prev.room() == null) {
             return;
         }
@@ -68,8 +76,15 @@ final class Seats {
         m.disconnectedAtMillis = 0;
         admit(s, new Binding(ctx.id(), Session.State.MEMBER, m.callId, m.name, m.user, m.token, null));
         m.session = s;
-        roster.members.put(m.callId, m);
+        boolean starts = !hadMembers;
+        boolean fresh = roster.members.put(m.callId, m) != m;
         occupied = hadMembers = true;
+        if (starts) {
+            ctx.listeners().event(RoomEvent.roomStarted(ctx.id()));
+        }
+        if (fresh) {
+            ctx.listeners().event(RoomEvent.memberJoined(ctx.id(), m.callId, m.name, RoomEvent.WEBRTC));
+        }
     }
 
     /** The member's seat and media end; its socket (if any) stays admitted, as authenticated. */
@@ -77,7 +92,9 @@ final class Seats {
         roster.members.remove(m.callId);
         occupied = !roster.members.isEmpty();
         if (m.session != null) {
-            m.session.change(ctx.id(), Session.State.MEMBER, m.callId, b -> b.withState(Session.State.AUTHENTICATED));
+            if (m.session.change(ctx.id(), Session.State.MEMBER, m.callId, b -> b.withState(Session.State.AUTHENTICATED))) {
+                roster.lobby.add(m.session); // still admitted here
+            }
             m.session = null;
         }
         for (MediaPeer peer : new MediaPeer[] {m.publisher, m.subscriber}) {
@@ -91,6 +108,8 @@ final class Seats {
         }
         AccessToken token = m.token;
         ctx.listeners().fire(l -> l.memberLeft(ctx.id(), m.callId, token));
+        ctx.listeners().unpublished(ctx.id(), m, List.of());
+        ctx.listeners().event(RoomEvent.memberLeft(ctx.id(), m.callId, RoomEvent.WEBRTC));
     }
 
     /** An admin's (or the server's) removal: the member hears it, leaves, and its socket is closed. */
@@ -119,6 +138,7 @@ final class Seats {
             }
         }
         roster.watchers.removeIf(w -> !w.binding().in(ctx.id()) || w.binding().state() != Session.State.WATCHING);
+        roster.lobby.removeIf(w -> !w.binding().in(ctx.id()) || w.binding().state() != Session.State.AUTHENTICATED);
         for (Member m : List.copyOf(roster.members.values())) {
             Binding b = m.session == null ? null : m.session.binding();
             if (b != null && (!b.in(ctx.id()) || b.state() != Session.State.MEMBER || !m.callId.equals(b.callId()))) {
@@ -135,6 +155,7 @@ final class Seats {
             roster.stopWaiting(b.callId());
         }
         roster.watchers.remove(s);
+        roster.lobby.remove(s);
         for (Member m : roster.members.values()) {
             if (m.session == s) {
                 m.session = null;
@@ -145,11 +166,16 @@ final class Seats {
     }
 
     /**
-     * Everyone here gets {@code room_ended {}} and is disconnected, and the media closes; returns how many
-     * members there were.
+     * Every watcher hears each (visible) member leave ({@code member_leave_room {by_admin: true}}, and its
+     * dialect's translation: 003's {@code participant_left}); then everyone here — members, watchers, the
+     * waiting room, the lobby — gets {@code room_ended {}} and is disconnected, and the media closes;
+     * returns how many members there were.
      */
     int end() {
         int removed = roster.members.size();
+        for (Member.RoomMember m : roster.views(null)) {
+            roster.watchers.forEach(w -> roster.toWatcher(w, "member_leave_room", Map.of("member", m.id(), "by_admin", true)));
+        }
         Set<Session> sessions = new LinkedHashSet<>();
         roster.members.values().forEach(m -> {
             if (m.session != null) {
@@ -158,16 +184,20 @@ final class Seats {
         });
         sessions.addAll(roster.watchers);
         sessions.addAll(roster.waiting.values());
+        sessions.addAll(roster.lobby);
         for (Member m : roster.members.values()) {
             for (MediaPeer peer : new MediaPeer[] {m.publisher, m.subscriber}) {
                 if (peer != null) {
                     peer.close("the room ended");
                 }
             }
+            ctx.listeners().unpublished(ctx.id(), m, List.of());
+            ctx.listeners().event(RoomEvent.memberLeft(ctx.id(), m.callId, RoomEvent.WEBRTC));
         }
         roster.members.clear();
         roster.watchers.clear();
         roster.waiting.clear();
+        roster.lobby.clear();
         occupied = false;
         hadMembers = true;
         for (Session s : sessions) {
@@ -187,6 +217,7 @@ final class Seats {
         if (roster.members.isEmpty() && hadMembers) {
             hadMembers = false;
             ctx.listeners().fire(l -> l.roomEnded(ctx.id()));
+            ctx.listeners().event(RoomEvent.roomEnded(ctx.id()));
         }
     }
 

@@ -1,13 +1,18 @@
 package io.atrium.server.sfu;
 
 import io.atrium.webrtc.rtp.Av1AggregationHeader;
+import io.atrium.webrtc.rtp.Av1SequenceHeader;
+import io.atrium.webrtc.rtp.FrameSize;
 import io.atrium.webrtc.rtp.H264Payload;
+import io.atrium.webrtc.rtp.H264Sps;
 import io.atrium.webrtc.rtp.Vp8PayloadDescriptor;
 import io.atrium.webrtc.rtp.Vp9PayloadDescriptor;
 
 /**
- * Keyframe detection per video codec, and the frame size VP8 keyframes carry (RFC 6386 §9.1), which
- * tells the SFU each simulcast layer's resolution without signaling. Media thread only.
+ * Keyframe detection per video codec, and the frame size the stream announces, which tells the SFU each
+ * simulcast layer's resolution without signaling: VP8 keyframes (RFC 6386 §9.1), H.264 sequence parameter
+ * sets ({@link H264Sps}), VP9 scalability structures or keyframe headers ({@link Vp9PayloadDescriptor#frameSize})
+ * and AV1 sequence headers ({@link Av1SequenceHeader}). Media thread only.
  */
 final class Keyframes {
 
@@ -27,15 +32,31 @@ final class Keyframes {
         };
     }
 
-    /** True when the payload starts a keyframe; for VP8 also records its size ({@link #width()}). */
+    /** True when the payload starts a keyframe; records the frame size the packet announces ({@link #width()}). */
     boolean isKeyframe(Codec codec, byte[] buf, int off, int len) {
         return switch (codec) {
             case VP8 -> vp8Keyframe(buf, off, len);
-            case VP9 -> Vp9PayloadDescriptor.isKeyframe(buf, off, len);
-            case H264 -> H264Payload.isKeyframe(buf, off, len);
-            case AV1 -> Av1AggregationHeader.isKeyframe(buf, off, len);
+            case VP9 -> {
+                remember(Vp9PayloadDescriptor.frameSize(buf, off, len));
+                yield Vp9PayloadDescriptor.isKeyframe(buf, off, len);
+            }
+            case H264 -> {
+                remember(H264Sps.frameSize(buf, off, len));
+                yield H264Payload.isKeyframe(buf, off, len);
+            }
+            case AV1 -> {
+                remember(Av1SequenceHeader.frameSize(buf, off, len));
+                yield Av1AggregationHeader.isKeyframe(buf, off, len);
+            }
             case OTHER -> false;
         };
+    }
+
+    private void remember(long size) {
+        if (size != FrameSize.NONE) {
+            width = FrameSize.width(size);
+            height = FrameSize.height(size);
+        }
     }
 
     private boolean vp8Keyframe(byte[] buf, int off, int len) {
@@ -52,7 +73,7 @@ final class Keyframes {
         return true;
     }
 
-    /** Width of the last VP8 keyframe seen, 0 when unknown. */
+    /** Width the stream last announced, 0 when unknown. */
     int width() {
         return width;
     }

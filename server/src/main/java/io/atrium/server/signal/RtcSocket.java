@@ -34,6 +34,8 @@ public final class RtcSocket {
     /** The SIP methods of contract 002, answered 501 until the SIP bridge exists; the others are {@link RoomMethods}. */
     static final Set<String> SIP_METHODS = Set.of("create_temp_room", "register_room_api", "convert_to_room", "invite_exten");
     private static final Logger log = LoggerFactory.getLogger(RtcSocket.class);
+    /** How long a socket the server closes waits at most for the answers to its requests in flight. */
+    static final long CLOSE_AFTER_MILLIS = 5000;
 
     private final RoomService rooms;
     private final AtriumConfig.Rooms config;
@@ -95,6 +97,10 @@ public final class RtcSocket {
         private final double rate;
         private double tokens;
         private long lastRefill = System.nanoTime();
+        /** Requests sent to the rooms and not answered yet; guarded by this. */
+        private int inFlight;
+        /** Set when the server closed the socket while requests were in flight: it closes once they are answered. */
+        private String closing;
 
         Connection(WsContext ctx, int perSecond) {
             this.ctx = ctx;
@@ -145,6 +151,12 @@ public final class RtcSocket {
                 reply(id, e);
                 return;
             }
+            synchronized (this) {
+                if (closing != null) {
+                    return; // the server is closing this socket: nothing new is started
+                }
+                inFlight++;
+            }
             rooms.call(session, name, params).whenComplete((result, error) -> {
                 if (error != null) {
                     Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
@@ -159,7 +171,15 @@ public final class RtcSocket {
                     response.put("result", result);
                     send(response);
                 }
+                answered();
             });
+        }
+
+        private synchronized void answered() {
+            inFlight--;
+            if (inFlight == 0 && closing != null) {
+                closeNow(closing);
+            }
         }
 
         private synchronized boolean allow() {
@@ -184,7 +204,13 @@ public final class RtcSocket {
         private void sendError(JsonNode id, RpcException e) {
             Map<String, Object> response = new LinkedHashMap<>();
             response.put("id", id);
-            response.put("error", Map.of("code", e.code(), "message", e.getMessage()));
+            Map<String, Object> error = new LinkedHashMap<>();
+            error.put("code", e.code());
+            error.put("message", e.getMessage());
+            if (e.data() != null) {
+                error.put("data", e.data());
+            }
+            response.put("error", error);
             send(response);
         }
 
@@ -207,12 +233,26 @@ public final class RtcSocket {
             }
         }
 
+        /**
+         * Closes the socket; requests still in flight are answered first (e.g. the {@code end_session}
+         * that ends the room this socket watches gets its result, then the close), for at most
+         * {@link #CLOSE_AFTER_MILLIS}.
+         */
         @Override
-        public void close(String reason) {
-            synchronized (this) {
-                if (ctx.session.isOpen()) {
-                    ctx.closeSession(new CloseStatus(1000, reason));
+        public synchronized void close(String reason) {
+            if (inFlight > 0) {
+                if (closing == null) {
+                    rooms.schedule(() -> closeNow(reason), CLOSE_AFTER_MILLIS); // an answer that never comes
                 }
+                closing = reason;
+            } else {
+                closeNow(reason);
+            }
+        }
+
+        private synchronized void closeNow(String reason) {
+            if (ctx.session.isOpen()) {
+                ctx.closeSession(new CloseStatus(1000, reason));
             }
         }
     }

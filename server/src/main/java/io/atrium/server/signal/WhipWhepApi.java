@@ -9,6 +9,8 @@ import io.atrium.server.auth.Bearer;
 import io.atrium.server.auth.TokenService;
 import io.atrium.server.auth.TurnCredentials;
 import io.atrium.server.room.MediaDoor;
+import io.atrium.server.room.RoomEvent;
+import io.atrium.server.sfu.MediaKind;
 import io.atrium.server.sfu.Subscription;
 import io.atrium.server.sfu.TrackInfo;
 import io.atrium.server.store.RoomStore;
@@ -17,6 +19,7 @@ import io.atrium.server.transport.PeerOwner;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -66,14 +69,17 @@ public final class WhipWhepApi {
 
     private final Cors cors;
     private final ClientAddress clients;
+    private final Consumer<RoomEvent> events;
 
     /**
      * The answers carry {@code turn}'s ICE servers as {@code Link} headers (RFC 9725 §4.6);
      * {@code allowedOrigins} are the web origins whose pages may call WHIP/WHEP ({@code rtc.allowed_origins},
-     * {@code *} for any); {@code clients} tells the client address that bounds its peers still connecting.
+     * {@code *} for any); {@code clients} tells the client address that bounds its peers still connecting;
+     * {@code events} hears sessions start and end as members of kind {@code whip}/{@code whep} (webhooks).
      */
     public WhipWhepApi(TokenService tokens, RoomStore rooms, MediaDoor media, TurnCredentials turn, List<String> allowedOrigins,
-                       ClientAddress clients) {
+                       ClientAddress clients, Consumer<RoomEvent> events) {
+        this.events = events;
         this.turn = turn;
         this.clients = clients;
         this.cors = new Cors(allowedOrigins, "POST, PATCH, DELETE, OPTIONS", "Authorization, Content-Type, If-Match",
@@ -137,7 +143,7 @@ public final class WhipWhepApi {
             throw new ApiException(403, "forbidden", "this token may not publish " + e.source().name().toLowerCase(), null);
         }
         n.attachPublisher();
-        created(ctx, "whip", room, token, n.peer(), n.answer());
+        created(ctx, "whip", room, token, n.peer(), n.answer(), n.items());
     }
 
     private void play(Context ctx) {
@@ -155,12 +161,31 @@ public final class WhipWhepApi {
             throw n.refuse(ApiException.notFound("nothing is being published in this room yet"));
         }
         n.attachSubscriber();
-        created(ctx, "whep", room, token, n.peer(), n.answer());
+        created(ctx, "whep", room, token, n.peer(), n.answer(), List.of());
     }
 
-    private void created(Context ctx, String kind, UUID room, AccessToken token, MediaPeer peer, String answer) {
+    private void created(Context ctx, String kind, UUID room, AccessToken token, MediaPeer peer, String answer,
+                         List<TrackInfo> tracks) {
         sessions.put(peer.id(), new Session(kind, room, token, peer));
-        peer.onClose(() -> sessions.remove(peer.id()));
+        String identity = token.identity();
+        events.accept(RoomEvent.memberJoined(room, identity, token.name(), kind));
+        List<RoomEvent> ended = new java.util.ArrayList<>();
+        for (TrackInfo t : tracks) {
+            String media = t.kind() == MediaKind.AUDIO ? "audio" : "video";
+            String source = t.kind() == MediaKind.AUDIO ? "microphone" : "camera";
+            events.accept(RoomEvent.trackPublished(room, identity, t.id(), media, source));
+            ended.add(RoomEvent.trackUnpublished(room, identity, t.id(), media, source));
+        }
+        ended.add(RoomEvent.memberLeft(room, identity, kind));
+        peer.onClose(() -> {
+            sessions.remove(peer.id());
+            // the close may run on the media thread: the events (a database write) go on the sweeper's thread
+            try {
+                sweeper.execute(() -> ended.forEach(events));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                LOG.debug("server stopping: the end of session {} is not reported", peer.id());
+            }
+        });
         for (String link : turn.linkHeaders(token.identity())) {
             ctx.res().addHeader("Link", link);
         }

@@ -63,6 +63,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void webhooksNeedAStandardWebhooksSecretAndHttpUrls() throws Exception {
+        assertThatThrownBy(() -> load(prodKeys() + "webhooks:\n  urls: [ftp://x, \"http://127.0.0.1:9/h\"]\n  secret: hunter2\n"
+                + "  max_attempts: 0\n", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("webhooks.urls: 'ftp://x' is not an http:// or https:// URL")
+                .hasMessageContaining("webhooks.secret must be whsec_ followed by base64")
+                .hasMessageContaining("webhooks: timeout_seconds, max_attempts");
+        assertThatThrownBy(() -> load(prodKeys() + "webhooks:\n  urls: [\"https://h.example.com/a\"]\n  secret: whsec_c2hvcnQ=\n",
+                Map.of())).isInstanceOf(ConfigException.class).hasMessageContaining("webhooks.secret must hold 24 to 64 bytes, got 5");
+        AtriumConfig ok = load(prodKeys() + "webhooks:\n  urls: [\"https://h.example.com/a\"]\n  secret: whsec_"
+                + java.util.Base64.getEncoder().encodeToString(new byte[32]) + "\n", Map.of(), "--dev");
+        assertThat(ok.webhooks().secretBytes()).hasSize(32);
+        assertThat(ok.webhooks().urls()).containsExactly("https://h.example.com/a");
+    }
+
+    @Test
     void badSipSettingsAreReportedByKey() {
         assertThatThrownBy(() -> load(prodKeys() + "sip:\n  realm: \"a b\"\n  digest_algorithms: [SHA-1]\n"
                 + "  rtp_port_min: 10\n  rtp_port_max: 11\n  trunks:\n    - name: t\n      address: nowhere\n"

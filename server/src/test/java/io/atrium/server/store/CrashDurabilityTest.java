@@ -6,14 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.atrium.server.testing.ChildServer;
 import io.atrium.server.testing.RpcClient;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
+import io.atrium.server.testing.Uploads;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Map;
@@ -50,13 +47,14 @@ class CrashDurabilityTest {
             String token = post(server, "/v1/tokens", "{\"room\":\"" + chatRoom + "\",\"admin\":true}", 201).get("token").asText();
             try (RpcClient rpc = new RpcClient(URI.create("ws://127.0.0.1:" + server.port() + "/v1/rtc"))) {
                 rpc.call("watch_room", Map.of("auth_token", token));
-                byte[] clip = clip();
+                byte[] clip = Uploads.clip();
                 for (int i = 0; i < USERS; i++) {
                     users.add(post(server, "/v1/users", "{\"user\":{\"username\":\"burst" + i + "\",\"password\":\"password-" + i
                             + "\"}}", 201).at("/user/uuid").asText());
                     messages.add(rpc.call("send_chat_message", Map.of("text", "message " + i)).at("/message/id").asText());
                     if (i % (USERS / FILES) == 0) {
-                        files.add(upload(server, chatRoom, "clip-" + i + ".mp4", clip).get("file_id").asText());
+                        files.add(Uploads.upload(server.uri("/"), ChildServer.BASIC, chatRoom, "clip-" + i + ".mp4", clip)
+                                .get("file_id").asText());
                     }
                 }
                 // the last burst is fast (no password hashing), and the kill follows its last 201 at once
@@ -89,7 +87,7 @@ class CrashDurabilityTest {
             HttpResponse<byte[]> bytes = HTTP.send(HttpRequest.newBuilder(url.startsWith("http") ? URI.create(url) : again.uri(url)).GET().build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             assertThat(bytes.statusCode()).isEqualTo(200);
-            assertThat(bytes.body()).isEqualTo(clip());
+            assertThat(bytes.body()).isEqualTo(Uploads.clip());
         }
     }
 
@@ -114,26 +112,5 @@ class CrashDurabilityTest {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(expected);
         return JSON.readTree(r.body());
-    }
-
-    private static JsonNode upload(ChildServer server, String room, String name, byte[] content) throws Exception {
-        String boundary = "----AtriumCrashTest";
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name
-                + "\"\r\nContent-Type: video/mp4\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        body.writeBytes(content);
-        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-        HttpResponse<String> r = HTTP.send(request(server, "/v1/rooms/" + room + "/files")
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as("upload: " + r.body()).isEqualTo(201);
-        JsonNode json = JSON.readTree(r.body());
-        return json.has("file") ? json.get("file") : json;
-    }
-
-    private static byte[] clip() throws IOException {
-        try (InputStream in = CrashDurabilityTest.class.getResourceAsStream("/media/clip-h264-aac.mp4")) {
-            return in.readAllBytes();
-        }
     }
 }

@@ -33,17 +33,23 @@ public final class ChildServer implements AutoCloseable {
         this.port = port;
     }
 
-    /** Starts the server over {@code dataDir} and waits (up to 60 s) until it listens. */
+    /** Starts the server over {@code dataDir} and waits (up to 180 s: a loaded machine starts a JVM slowly) until it listens. */
     public static ChildServer start(Path dataDir) {
+        return start(dataDir, java.util.Map.of());
+    }
+
+    /** As {@link #start(Path)}, with {@code ATRIUM_*} environment variables that set more keys. */
+    public static ChildServer start(Path dataDir, java.util.Map<String, String> env) {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 "io.atrium.server.Main", "--dev", "--data-dir", dataDir.toString(), "--http-port", "0", "--rtc-port", "0");
         Process process;
         try {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-            builder.environment().keySet().removeIf(k -> k.startsWith("ATRIUM_")); // only the flags configure it,
-            // and a free SIP port: dev mode's default 5060 may be held by another Atrium on this machine
-            builder.environment().put("ATRIUM_SIP_PORT", String.valueOf(freeSipPort()));
+            builder.environment().keySet().removeIf(k -> k.startsWith("ATRIUM_")); // only the flags and env configure it
+            builder.environment().putAll(env);
+            // a free SIP port unless given: dev mode's default 5060 may be held by another Atrium on this machine
+            builder.environment().putIfAbsent("ATRIUM_SIP_PORT", String.valueOf(freeSipPort()));
             process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -69,7 +75,7 @@ public final class ChildServer implements AutoCloseable {
         reader.setDaemon(true);
         reader.start();
         try {
-            ChildServer child = new ChildServer(process, port.get(60, TimeUnit.SECONDS));
+            ChildServer child = new ChildServer(process, port.get(180, TimeUnit.SECONDS));
             child.output.addAll(lines);
             return child;
         } catch (Exception e) {

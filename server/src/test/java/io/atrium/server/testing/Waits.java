@@ -11,7 +11,12 @@ public final class Waits {
     }
 
     public static void waitUntil(BooleanSupplier condition, String what) {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+        waitUntil(condition, what, Duration.ofSeconds(10));
+    }
+
+    /** {@code condition} within {@code limit} (for what takes retries with backoff). */
+    public static void waitUntil(BooleanSupplier condition, String what, Duration limit) {
+        Instant deadline = Instant.now().plus(limit);
         while (!condition.getAsBoolean()) {
             if (Instant.now().isAfter(deadline)) {
                 throw new AssertionError("timed out waiting for " + what);

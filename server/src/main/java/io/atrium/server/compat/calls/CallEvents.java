@@ -1,23 +1,80 @@
 package io.atrium.server.compat.calls;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.atrium.server.auth.AccessToken;
 import io.atrium.server.edge.Json;
 import io.atrium.server.room.EventDialect;
+import io.atrium.server.room.Params;
+import io.atrium.server.room.RpcException;
+import io.atrium.server.store.Room;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * Contract 003's control-center events, as an {@link EventDialect} named {@value #NAME}: a watcher
- * that sends {@code watch_room {auth_token, events: "video_call"}} gets, after each native room
- * notification, the 003 event it means (docs/CONTRACTS.md has the table). Every event carries
- * {@code session_id} and {@code participant_id}.
+ * Contract 003's control-center vocabulary on the room socket, as an {@link EventDialect} named
+ * {@value #NAME} (the owner of session rooms, so the default for their watchers). Events: a watcher
+ * gets, after each native room notification, the 003 event it means (docs/CONTRACTS.md has the
+ * table); every event carries {@code session_id} and {@code participant_id}. Commands: the control
+ * center's {@code mute_participant}, {@code unmute_participant} and {@code end_session}, run by
+ * {@link SessionControls} as the HTTP calls are.
  */
 final class CallEvents implements EventDialect {
 
-    static final String NAME = "video_call";
+    static final String NAME = Room.VIDEO_CALL;
+    static final String MUTE = "mute_participant";
+    static final String UNMUTE = "unmute_participant";
+    static final String END = "end_session";
+
+    private final SessionControls controls;
+
+    CallEvents(SessionControls controls) {
+        this.controls = controls;
+    }
+
+    @Override
+    public Set<String> commands() {
+        return Set.of(MUTE, UNMUTE, END);
+    }
+
+    /**
+     * A command from a socket admitted to session {@code room} with an admin token (a control or host
+     * token): params as the HTTP body ({@code participant_id}; an optional {@code session_id} must be
+     * that session), the answer as the HTTP answer. Errors are JSON-RPC errors with the HTTP status as
+     * {@code code} and {@code data: {code: <003 code>}} ({@code retry_after} too when rate limited).
+     */
+    @Override
+    public CompletableFuture<Object> command(UUID room, AccessToken caller, String method, Params params) {
+        CompletableFuture<Map<String, Object>> done;
+        try {
+            JsonNode body = params.json().isObject() ? params.json() : Json.MAPPER.createObjectNode();
+            SessionControls.sameSession(body, room);
+            done = method.equals(END) ? controls.end(controls.session(room.toString()))
+                    : controls.mute(controls.active(room.toString()), body, method.equals(MUTE));
+        } catch (CallException e) {
+            return CompletableFuture.failedFuture(rpc(e));
+        }
+        return done.handle((result, error) -> {
+            if (error == null) {
+                return result;
+            }
+            Throwable cause = SessionControls.unwrap(error);
+            throw cause instanceof CallException e ? rpc(e) : cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
+        });
+    }
+
+    private static RpcException rpc(CallException e) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("code", e.code);
+        if (e.retryAfterSeconds > 0) {
+            data.put("retry_after", e.retryAfterSeconds);
+        }
+        return new RpcException(e.status, e.getMessage(), data);
+    }
 
     @Override
     public List<Notification> translate(UUID room, String method, Object params) {

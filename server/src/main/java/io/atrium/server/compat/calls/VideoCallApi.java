@@ -20,7 +20,6 @@ import io.atrium.server.store.VideoFile;
 import io.atrium.server.files.VideoFileService;
 import io.atrium.server.room.MemberState;
 import io.atrium.server.room.RoomService;
-import io.atrium.server.room.RpcException;
 import io.atrium.server.store.CallSessionStore;
 import io.atrium.server.store.CallSessionStore.CallSession;
 import io.atrium.server.store.RoomStore;
@@ -70,6 +69,7 @@ public final class VideoCallApi {
     private final VideoFileService files;
     private final ClientAddress clients;
     private final AttemptGuard guard;
+    private final SessionControls controls;
 
     public VideoCallApi(AtriumConfig config, CallSessionStore sessions, RoomStore rooms, ApiKeys apiKeys,
                         TokenService tokens, RoomService live, Clock clock, VideoFileService files, ClientAddress clients,
@@ -87,7 +87,8 @@ public final class VideoCallApi {
         this.tokenLimit = new RateLimiter(this.config.tokensPerMinute(), clock);
         this.controlLimit = new RateLimiter(this.config.controlsPerMinute(), clock);
         this.uploadLimit = new RateLimiter(config.files().uploadsPerMinute(), clock);
-        live.registerDialect(CallEvents.NAME, new CallEvents());
+        this.controls = new SessionControls(sessions, rooms, live, controlLimit);
+        live.registerDialect(CallEvents.NAME, new CallEvents(controls));
     }
 
     public void routes(RoutesConfig r) {
@@ -256,15 +257,7 @@ public final class VideoCallApi {
     private Object end(Context ctx) throws Exception {
         CallSession s = session(ctx);
         requireOperator(ctx, s.id());
-        limit(controlLimit, "control:" + s.id(), "control commands per session");
-        CallSession ended = sessions.end(s.id()).orElseThrow(() -> CallException.sessionNotFound("session not found"));
-        int removed = await(live.end(s.id()));
-        log.info("video call session {} ended, {} participants disconnected", s.id(), removed);
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("success", true);
-        result.put("session_id", s.id().toString());
-        result.put("ended_at", ended.endedAt());
-        return result;
+        return await(controls.end(s));
     }
 
     private Object participantToken(Context ctx) {
@@ -298,22 +291,7 @@ public final class VideoCallApi {
     private Object mute(Context ctx, boolean mute) throws Exception {
         CallSession s = activeSession(ctx);
         requireOperator(ctx, s.id());
-        limit(controlLimit, "control:" + s.id(), "control commands per session");
-        JsonNode body = body(ctx);
-        String participant = optionalString(body, "participant_id", MAX_PARTICIPANT_ID).filter(p -> !p.isBlank())
-                .orElseThrow(() -> CallException.invalid("Missing participant_id in request body"));
-        MemberState state;
-        try {
-            state = await(live.setMutedByAdmin(s.id(), participant, true, mute));
-        } catch (RpcException e) {
-            throw CallException.participantNotFound(participant);
-        }
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("success", true);
-        result.put("participant_id", participant);
-        result.put("is_muted", state.audioMuted());
-        result.put("muted_by_admin", state.audioMutedByAdmin());
-        return result;
+        return await(controls.mute(s, body(ctx), mute));
     }
 
     private Object screenShares(Context ctx) throws Exception {
@@ -484,7 +462,7 @@ public final class VideoCallApi {
         }
     }
 
-    private static void limit(RateLimiter limiter, String key, String what) {
+    static void limit(RateLimiter limiter, String key, String what) {
         long wait = limiter.acquire(key);
         if (wait > 0) {
             throw new CallException(429, "RATE_LIMITED", "rate limit exceeded: " + limiter.perMinute() + " " + what
@@ -493,17 +471,11 @@ public final class VideoCallApi {
     }
 
     private CallSession session(Context ctx) {
-        String value = ctx.pathParam("session_id");
-        return parseUuid(value).flatMap(sessions::find)
-                .orElseThrow(() -> CallException.sessionNotFound("session " + abbreviate(value) + " not found"));
+        return controls.session(ctx.pathParam("session_id"));
     }
 
     private CallSession activeSession(Context ctx) {
-        CallSession s = session(ctx);
-        if (s.ended() || rooms.find(s.id()).isEmpty()) {
-            throw CallException.sessionNotFound("session " + s.id() + " has ended");
-        }
-        return s;
+        return controls.active(ctx.pathParam("session_id"));
     }
 
     /** The JSON object body; empty means {@code {}} (every field of these bodies is optional or reported missing). */
@@ -523,7 +495,7 @@ public final class VideoCallApi {
         throw CallException.invalid("request body must be a JSON object");
     }
 
-    private static Optional<String> optionalString(JsonNode body, String field, int max) {
+    static Optional<String> optionalString(JsonNode body, String field, int max) {
         JsonNode v = body.get(field);
         if (v == null || v.isNull()) {
             return Optional.empty();
@@ -537,7 +509,7 @@ public final class VideoCallApi {
         return Optional.of(v.textValue());
     }
 
-    private static Optional<UUID> parseUuid(String value) {
+    static Optional<UUID> parseUuid(String value) {
         try {
             UUID id = UUID.fromString(value);
             return id.toString().equalsIgnoreCase(value) ? Optional.of(id) : Optional.empty();
@@ -550,14 +522,10 @@ public final class VideoCallApi {
         try {
             return f.get(ROOM_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
+            if (SessionControls.unwrap(e.getCause()) instanceof RuntimeException r) {
                 throw r;
             }
             throw new IllegalStateException(e.getCause());
         }
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() > 64 ? s.substring(0, 64) + "…" : s;
     }
 }

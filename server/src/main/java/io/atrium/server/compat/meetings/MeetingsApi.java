@@ -1,7 +1,6 @@
 package io.atrium.server.compat.meetings;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.atrium.server.auth.ApiKeys;
 import io.atrium.server.auth.AuthException;
 import io.atrium.server.auth.Secrets;
@@ -10,6 +9,7 @@ import io.atrium.server.compat.meetings.Meetings.MeetingException;
 import io.atrium.server.config.Compat;
 import io.atrium.server.edge.AttemptGuard;
 import io.atrium.server.edge.ClientAddress;
+import io.atrium.server.edge.Json;
 import io.atrium.server.edge.TooManyRequests;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -31,7 +31,6 @@ public final class MeetingsApi {
 
     static final String[] PATHS = {"/admin/create", "/admin/join", "/user/enter-waiting-room", "/user/join"};
     static final int MAX_NAME = 128;
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger log = LoggerFactory.getLogger(MeetingsApi.class);
 
     private final Meetings meetings;
@@ -95,15 +94,15 @@ public final class MeetingsApi {
             ctx.status(200).json(endpoint.run(EventParams.of(ctx)));
         } catch (TooManyRequests e) {
             ctx.header("Retry-After", Long.toString(e.retryAfterSeconds));
-            ctx.status(429).contentType("application/json").result(JSON.writeValueAsString("Error: " + e.getMessage()));
+            ctx.status(429).contentType("application/json").result(Json.MAPPER.writeValueAsString("Error: " + e.getMessage()));
         } catch (MeetingException e) {
             if (e.status == 403 || e.status == 404) {
                 guard.failed(client); // a wrong passcode, meeting id or identity: a guess
             }
-            ctx.status(e.status).contentType("application/json").result(JSON.writeValueAsString(e.getMessage()));
+            ctx.status(e.status).contentType("application/json").result(Json.MAPPER.writeValueAsString(e.getMessage()));
         } catch (RuntimeException e) {
             log.error("{} failed", ctx.path(), e);
-            ctx.status(500).contentType("application/json").result(JSON.writeValueAsString(Meetings.CANNOT_CREATE));
+            ctx.status(500).contentType("application/json").result(Json.MAPPER.writeValueAsString(Meetings.CANNOT_CREATE));
         }
     }
 

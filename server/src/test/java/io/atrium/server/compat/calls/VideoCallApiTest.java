@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.atrium.server.compat.calls.CallFixture.Joined;
+import io.atrium.server.compat.calls.CallFixture.Session;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.testing.Closer;
 import io.atrium.server.testing.JavaPeer;
@@ -95,40 +97,16 @@ class VideoCallApiTest {
         return JSON.readTree(new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8));
     }
 
-    /** A new session: its id and the control token the creator gets. */
-    record Session(String id, String controlToken) {
-        String bearer() {
-            return "Bearer " + controlToken;
-        }
-    }
-
     Session session(String name) {
-        Response r = post("/session", name == null ? "" : "{\"name\":\"" + name + "\"}");
-        assertThat(r.status()).as(r.body()).isEqualTo(200);
-        return new Session(r.json().get("session_id").asText(), r.json().get("control_token").asText());
-    }
-
-    /** A participant joined over the room protocol with a participant token of the session. */
-    record Joined(RpcClient rpc, JavaPeer peer, String id, String token) {
+        return new CallFixture(server, open).session(name);
     }
 
     Joined join(Session s, String name) {
-        Response t = post("/session/" + s.id() + "/participant-token", "{\"name\":\"" + name + "\"}");
-        assertThat(t.status()).as(t.body()).isEqualTo(200);
-        String token = t.json().get("token").asText();
-        RpcClient rpc = track(RpcClient.connect(server));
-        JavaPeer peer = track(new JavaPeer());
-        JsonNode joined = rpc.call("join_room", Map.of("sdp", peer.offer(true), "auth_token", token,
-                "audio_muted", false, "video_muted", false));
-        peer.connect(joined.get("sdp").asText());
-        return new Joined(rpc, peer, joined.get("call_id").asText(), token);
+        return new CallFixture(server, open).join(s, name);
     }
 
     RpcClient watch(Session s) {
-        RpcClient control = track(RpcClient.connect(server));
-        assertThat(control.call("watch_room", Map.of("auth_token", s.controlToken(), "events", "video_call"))
-                .get("room_id").asText()).isEqualTo(s.id());
-        return control;
+        return new CallFixture(server, open).watch(s, Map.of("auth_token", s.controlToken(), "events", "video_call"));
     }
 
     // ---- 004: global room ----
@@ -494,10 +472,10 @@ class VideoCallApiTest {
     }
 
     @Test
-    void aWatcherWithoutTheDialectGetsOnlyNativeNotifications() {
+    void aWatcherAskingForTheNativeDialectGetsOnlyNativeNotifications() {
         Session s = session("Plain");
         RpcClient plain = track(RpcClient.connect(server));
-        plain.call("watch_room", Map.of("auth_token", s.controlToken()));
+        plain.call("watch_room", Map.of("auth_token", s.controlToken(), "events", "native"));
         join(s, "Ann");
         plain.await("member_join_room");
         Waitless.pause(300);

@@ -1,8 +1,8 @@
-package io.atrium.server.api;
+package io.atrium.server.http;
 
 import io.atrium.server.edge.Json;
 import io.atrium.server.auth.ApiKeys;
-import io.atrium.server.auth.PasswordHasher;
+import io.atrium.server.api.RestApi;
 import io.atrium.server.sip.Registrar;
 import io.atrium.server.sip.SipService;
 import io.atrium.server.auth.TokenService;
@@ -34,12 +34,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP edge: native REST under {@code /v1} (API credentials required), health probes, and the
- * web app from the classpath. One line is logged per request.
+ * The composition root of the HTTP edges: one Javalin server (TLS, graceful stop, request log, metrics)
+ * carrying the native REST API ({@code api/RestApi}), the WebSocket protocol ({@code signal/RtcSocket}),
+ * WHIP/WHEP, the contract facades ({@code compat/}), health probes, {@code /metrics} and the web app from
+ * the classpath. Every edge is built here from what {@code AtriumServer} made; no package below imports this one.
  */
 public final class HttpApi {
 
-    static final String API_KEY_ATTRIBUTE = "atrium.apiKey";
     private static final Logger log = LoggerFactory.getLogger("atrium.http");
 
     private final Javalin app;
@@ -49,37 +50,32 @@ public final class HttpApi {
     private final TlsConnectors tls;
 
     public HttpApi(AtriumConfig config, Database db, RoomStore rooms, UserStore users, ChatStore chat, ApiKeys apiKeys,
-                   TokenService tokens, Sfu sfu, RoomService roomService, VideoFileService videoFiles, Registrar registrar, SipService sip) {
+                   TokenService tokens, Sfu sfu, RoomService roomService, VideoFileService videoFiles, Registrar registrar, SipService sip,
+                   java.time.Clock clock) {
         this.config = config.http();
         this.tls = this.config.tls().enabled() ? new TlsConnectors(this.config) : null;
-        PasswordHasher hasher = new PasswordHasher();
-        RoomsApi roomsApi = new RoomsApi(rooms, hasher, roomService, chat);
-        UsersApi usersApi = new UsersApi(users, hasher, config.sip().realm());
-        TokensApi tokensApi = new TokensApi(tokens, rooms, users, config.auth());
-        MediaStatsApi mediaStats = new MediaStatsApi(rooms, sfu);
+        RestApi rest = new RestApi(config, rooms, users, chat, apiKeys, tokens, sfu, roomService, videoFiles, registrar, sip);
         // who the client is (trusted proxies) and the per-address guard shared by the facades (docs/SECURITY.md)
         ClientAddress clients = new ClientAddress(this.config.trustedProxies());
         RtcSocket rtc = new RtcSocket(roomService, config.rooms(), clients);
         this.whipWhep = new WhipWhepApi(tokens, rooms, roomService.media(),
-                new io.atrium.server.auth.TurnCredentials(config.turn(), java.time.Clock.systemUTC()),
-                config.rtc().allowedOrigins(), clients);
+                roomService.turn(),
+                config.rtc().allowedOrigins(), clients, roomService::publish);
         AttemptGuard guard = new AttemptGuard(this.config.facadeRequestsPerMinute(), this.config.failedAttemptsPerMinute(),
-                java.time.Clock.systemUTC());
+                clock);
         // contract facades 000 and 001 (docs/CONTRACTS.md)
         var liveApi = new io.atrium.server.compat.live.LiveStreamApi(new io.atrium.server.compat.live.LiveStreams(config,
-                rooms, tokens, roomService), config.compat().live(), java.time.Clock.systemUTC(), clients, guard);
+                rooms, tokens, roomService), config.compat().live(), clock, clients, guard);
         var meetingsApi = new io.atrium.server.compat.meetings.MeetingsApi(new io.atrium.server.compat.meetings.Meetings(config,
-                new io.atrium.server.store.MeetingStore(db.jdbc(), java.time.Clock.systemUTC()), rooms, tokens, roomService,
-                java.time.Clock.systemUTC()), apiKeys, config.compat().meetings(), clients, guard);
-        VideoCallApi videoCall = new VideoCallApi(config, new CallSessionStore(db.jdbc(), java.time.Clock.systemUTC()), rooms,
-                apiKeys, tokens, roomService, java.time.Clock.systemUTC(), videoFiles, clients, guard);
-        FilesApi filesApi = new FilesApi(videoFiles, rooms);
+                new io.atrium.server.store.MeetingStore(db.jdbc(), clock), rooms, tokens, roomService,
+                clock), apiKeys, config.compat().meetings(), clients, guard);
+        VideoCallApi videoCall = new VideoCallApi(config, new CallSessionStore(db.jdbc(), clock), rooms,
+                apiKeys, tokens, roomService, clock, videoFiles, clients, guard);
         RoomLinks roomLinks = new RoomLinks(rooms, clients, guard);
         AtriumMetrics metrics = config.metrics().enabled() ? new AtriumMetrics(sfu, roomService, whipWhep) : null;
         if (metrics != null) {
             metrics.rateLimited("websocket", rtc, RtcSocket::rateLimited);
         }
-        SipApi sipApi = new SipApi(registrar, sip);
         this.app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.startup.showOldJavalinVersionWarning = false;
@@ -114,7 +110,7 @@ public final class HttpApi {
                     metrics.httpRequest(ctx.method().name(), MetricsEndpoint.route(ctx), ctx.statusCode(), ms);
                 }
             });
-            ErrorMapper.install(c.routes);
+            RestApi.errors(c.routes);
             // an Error (OutOfMemoryError above all) goes to the process's fatal handler (Main), not into a 500 forever
             c.router.javaLangErrorHandler((res, error) -> {
                 res.setStatus(500);
@@ -137,13 +133,7 @@ public final class HttpApi {
                 boolean ready = db.isReady();
                 ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "ready" : "database unavailable"));
             });
-            c.routes.before("/v1/*", ctx -> ctx.attribute(API_KEY_ATTRIBUTE, apiKeys.authenticate(ctx.header("Authorization"))));
-            roomsApi.routes(c.routes);
-            usersApi.routes(c.routes);
-            tokensApi.routes(c.routes);
-            mediaStats.routes(c.routes);
-            filesApi.routes(c.routes);
-            sipApi.routes(c.routes);
+            rest.routes(c.routes);
             whipWhep.routes(c.routes);
             videoCall.routes(c.routes);
             if (metrics != null) {

@@ -1,4 +1,4 @@
-package io.atrium.server.api;
+package io.atrium.server.http;
 
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.config.ConfigException;
