@@ -172,7 +172,7 @@ export class AtriumClient extends EventTarget {
     /** @type {MediaStreamTrack|null} */
     this._screenTrack = null;
     this._silentAudio = null;
-    /** receive slots: member id → {audio, video, screen} transceivers; free slots are reused */
+    /** receive slots: member id → {audio, video, screen} transceivers; parked (inactive) slots of members who left */
     this._slots = new Map();
     this._freeSlots = [];
     /** member id → {width, height} the tile is rendered at */
@@ -721,7 +721,8 @@ export class AtriumClient extends EventTarget {
       this.receivePc = pc;
     }
     const pc = this.receivePc;
-    // free the slots of members who left, give one to each new member
+    // park the slots of members who left (inactive, still in the BUNDLE group); each new member gets a
+    // new slot: a parked slot is not reused, so a newcomer never inherits a departed member's SSRCs
     for (const [id, slot] of this._slots) {
       if (!this.members.has(id)) {
         this._slots.delete(id);
@@ -731,20 +732,11 @@ export class AtriumClient extends EventTarget {
     }
     for (const id of this.members.keys()) {
       if (!this._slots.has(id)) {
-        let slot = this._freeSlots.shift();
-        while (slot && Object.values(slot).some(t => t.currentDirection === 'stopped')) {
-          slot = this._freeSlots.shift(); // rejected by the answer: a stopped transceiver cannot receive again
-        }
-        if (slot) {
-          for (const t of Object.values(slot)) t.direction = 'recvonly';
-        } else {
-          slot = {
-            audio: pc.addTransceiver('audio', { direction: 'recvonly' }),
-            video: pc.addTransceiver('video', { direction: 'recvonly' }),
-            screen: pc.addTransceiver('video', { direction: 'recvonly' }),
-          };
-        }
-        this._slots.set(id, slot);
+        this._slots.set(id, {
+          audio: pc.addTransceiver('audio', { direction: 'recvonly' }),
+          video: pc.addTransceiver('video', { direction: 'recvonly' }),
+          screen: pc.addTransceiver('video', { direction: 'recvonly' }),
+        });
       }
     }
     if (pc.signalingState !== 'stable') {
