@@ -67,7 +67,7 @@ final class ConfigValidator {
             problems.add("http.shutdown_grace_seconds must not be negative");
         }
         for (String proxy : c.http().trustedProxies()) {
-            if (!io.atrium.server.edge.ClientAddress.validPattern(proxy)) {
+            if (!AddressPatterns.valid(proxy)) {
                 problems.add("http.trusted_proxies: '" + proxy + "' is not an IP address, CIDR block (10.0.0.0/8) or range (a-b)");
             }
         }
