@@ -36,12 +36,7 @@ class ArchitectureTest {
         }
     }
 
-    static final List<Frozen> FROZEN = List.of(
-            new Frozen("io.atrium.server.config.ConfigValidator", "io.atrium.server.edge.ClientAddress",
-                    "the trusted-proxy pattern is validated by the class that applies it; belongs in config"),
-            new Frozen("io.atrium.server.store.RevocationStore", "io.atrium.server.auth.Revocations",
-                    "store implements auth's journal port while auth.SipDigests reads store: a cycle; the revocation"
-                            + " record and journal move to store"));
+    static final List<Frozen> FROZEN = List.of();
 
     static String p(String name) {
         return "io.atrium.server." + name + "..";

@@ -2,9 +2,9 @@ package io.atrium.server.api;
 
 import io.atrium.server.edge.ApiException;
 import io.atrium.server.auth.Grants;
-import io.atrium.server.auth.Revocations;
 import io.atrium.server.auth.TokenService;
 import io.atrium.server.config.AtriumConfig;
+import io.atrium.server.store.Revocation;
 import io.atrium.server.store.RoomStore;
 import io.atrium.server.store.UserStore;
 import io.javalin.config.RoutesConfig;
@@ -50,7 +50,7 @@ final class TokensApi {
     private void revoke(Context ctx) {
         JsonInput in = Requests.body(ctx).only("jti", "room", "identity");
         java.time.Instant until = java.time.Instant.now().plusSeconds(config.maxTokenTtlSeconds());
-        Revocations.Revocation r;
+        Revocation r;
         Optional<String> jti = in.optionalString("jti", 64);
         if (jti.isPresent()) {
             if (in.has("room") || in.has("identity")) {

@@ -1,8 +1,9 @@
 package io.atrium.server.auth;
 
+import io.atrium.server.store.Revocation;
+import io.atrium.server.store.Revocation.Journal;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,18 +15,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * and written through a {@link Journal} so that revocations survive a restart.
  */
 public final class Revocations {
-
-    /** One revocation: a token id, or a room and identity; {@code until} is when it may be forgotten. */
-    public record Revocation(String jti, UUID room, String identity, Instant revokedAt, Instant until) {
-    }
-
-    /** Where revocations are kept across restarts (the database). */
-    public interface Journal {
-        void save(Revocation revocation);
-
-        /** The revocations still in force at {@code now}. */
-        List<Revocation> active(Instant now);
-    }
 
     private final Journal journal;
     private final Clock clock;

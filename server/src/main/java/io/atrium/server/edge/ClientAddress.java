@@ -1,11 +1,11 @@
 package io.atrium.server.edge;
 
+import static io.atrium.server.config.AddressPatterns.literal;
+
 import io.javalin.http.Context;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.eclipse.jetty.util.InetAddressSet;
 
 /**
@@ -13,12 +13,9 @@ import org.eclipse.jetty.util.InetAddressSet;
  * {@code http.trusted_proxies}; then {@code X-Forwarded-For} is read from the right (the entry the
  * proxy appended), skipping further trusted proxies, and the first other address is the client. A
  * header from an untrusted peer is ignored, so a client cannot pick its own rate-limit bucket.
- * Header entries are parsed as address literals only (never looked up in DNS).
+ * Header entries are parsed as address literals only (never looked up in DNS; config/AddressPatterns).
  */
 public final class ClientAddress {
-
-    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
     private final InetAddressSet trusted = new InetAddressSet();
     private final boolean any;
@@ -29,26 +26,6 @@ public final class ClientAddress {
             trusted.add(p.trim());
         }
         this.any = !proxies.isEmpty();
-    }
-
-    /** Whether {@code pattern} is a valid {@code http.trusted_proxies} entry (literals only, no host names). */
-    public static boolean validPattern(String pattern) {
-        String p = pattern.trim();
-        int slash = p.indexOf('/');
-        if (slash >= 0 && !p.substring(slash + 1).matches("\\d{1,3}")) {
-            return false;
-        }
-        for (String address : (slash >= 0 ? p.substring(0, slash) : p).split("-", 2)) {
-            if (literal(address).isEmpty()) {
-                return false;
-            }
-        }
-        try {
-            new InetAddressSet().add(p);
-            return true;
-        } catch (RuntimeException e) {
-            return false;
-        }
     }
 
     /** The client address of an HTTP request. */
@@ -80,24 +57,5 @@ public final class ClientAddress {
             }
         }
         return client;
-    }
-
-    /** An IPv4 or IPv6 literal ({@code [v6]} allowed), never a DNS lookup. */
-    static Optional<InetAddress> literal(String text) {
-        if (text == null) {
-            return Optional.empty();
-        }
-        String s = text.trim();
-        if (s.startsWith("[") && s.endsWith("]")) {
-            s = s.substring(1, s.length() - 1);
-        }
-        if (!IPV4.matcher(s).matches() && !IPV6.matcher(s).matches()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(InetAddress.getByName(s));
-        } catch (UnknownHostException | RuntimeException e) {
-            return Optional.empty();
-        }
     }
 }

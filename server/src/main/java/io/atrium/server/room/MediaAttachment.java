@@ -63,7 +63,7 @@ final class MediaAttachment {
         MediaDoor.Entry<TrackInfo> entry = refusedAs("join", () -> ctx.media().publish(ctx.id(), sdp, joined.publisher,
                 new PeerOwner(token.identity(), s.address), joined.permit(token).grants()));
         CompletableFuture<Object> answer = new CompletableFuture<>();
-        entry.attachPublisher(ctx.executor(), tracks -> { // back on this executor, never waited for
+        ctx.media().attachPublisher(entry, ctx.executor(), tracks -> { // back on this executor, never waited for
             try {
                 answer.complete(published(joined, entry, tracks, fresh || wasHidden));
             } catch (RuntimeException e) {
@@ -213,7 +213,7 @@ final class MediaAttachment {
         PeerOwner owner = new PeerOwner(self.token.identity(), self.session == null ? "" : self.session.address);
         MediaDoor.Entry<Subscription> entry = refusedAs("subscribe", () -> ctx.media().subscribe(ctx.id(), previous,
                 (negotiator, router) -> negotiator.subscribe(sdp, previous, picks, fallback, 0, 0, self.subscriberSources, owner)));
-        entry.attachSubscriber();
+        ctx.media().attachSubscriber(entry);
         self.subscriber = entry.peer();
         return Map.of("sdp", entry.answer());
     }

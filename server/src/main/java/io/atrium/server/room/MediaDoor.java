@@ -92,6 +92,22 @@ public final class MediaDoor {
         return enter(room, current, negotiate);
     }
 
+    /** Attaches a publisher; its receivers are handed to {@code then} on {@code back}, never waited for. */
+    public void attachPublisher(Entry<TrackInfo> entry, Executor back, Consumer<List<Receiver>> then) {
+        entry.router.addPublisher(entry.peer(), entry.items(), back, then);
+        entry.replaced();
+    }
+
+    public void attachPublisher(Entry<TrackInfo> entry) {
+        entry.router.addPublisher(entry.peer(), entry.items());
+        entry.replaced();
+    }
+
+    public void attachSubscriber(Entry<Subscription> entry) {
+        entry.router.addSubscriber(entry.peer(), entry.items());
+        entry.replaced();
+    }
+
     private <T> Entry<T> enter(UUID room, MediaPeer current, BiFunction<Negotiator, Router, Negotiated<T>> negotiate) {
         Router router = sfu.join(room);
         try {
@@ -102,7 +118,7 @@ public final class MediaDoor {
         }
     }
 
-    /** A negotiated peer holding its room's router: attach it, or refuse it. */
+    /** A negotiated peer holding its room's router: attach it ({@link #attachPublisher}, {@link #attachSubscriber}), or refuse it. */
     public static final class Entry<T> {
         private final Router router;
         private final Negotiated<T> negotiated;
@@ -133,25 +149,6 @@ public final class MediaDoor {
                 peer().close(why.getMessage());
             }
             return why;
-        }
-
-        /** Attaches a publisher; its receivers are handed to {@code then} on {@code back}, never waited for. */
-        @SuppressWarnings("unchecked")
-        public void attachPublisher(Executor back, Consumer<List<Receiver>> then) {
-            router.addPublisher(peer(), (List<TrackInfo>) items(), back, then);
-            replaced();
-        }
-
-        @SuppressWarnings("unchecked")
-        public void attachPublisher() {
-            router.addPublisher(peer(), (List<TrackInfo>) items());
-            replaced();
-        }
-
-        @SuppressWarnings("unchecked")
-        public void attachSubscriber() {
-            router.addSubscriber(peer(), (List<Subscription>) items());
-            replaced();
         }
 
         /** The peer before an ICE restart (a new connection for the same member) ends. */

@@ -142,7 +142,7 @@ public final class WhipWhepApi {
         } catch (MediaDoor.NotAllowed e) {
             throw new ApiException(403, "forbidden", "this token may not publish " + e.source().name().toLowerCase(), null);
         }
-        n.attachPublisher();
+        media.attachPublisher(n);
         created(ctx, "whip", room, token, n.peer(), n.answer(), n.items());
     }
 
@@ -160,7 +160,7 @@ public final class WhipWhepApi {
         if (n.items().isEmpty()) {
             throw n.refuse(ApiException.notFound("nothing is being published in this room yet"));
         }
-        n.attachSubscriber();
+        media.attachSubscriber(n);
         created(ctx, "whep", room, token, n.peer(), n.answer(), List.of());
     }
 

@@ -103,6 +103,11 @@ class WaitingRoomAdminsTest {
         assertThat(admin.await("member_waiting").get("member").asText()).isEqualTo("late-2");
         member.call("get_room_members", Map.of()); // answered after anything sent to it before
         assertThat(waitingNotices(member)).isEmpty();
+        RpcClient refused = waiter(room, "late-9", "Rex");
+        assertThat(admin.await("member_waiting").get("member").asText()).isEqualTo("late-9");
+        assertThat(admin.call("reject_member", Map.of("member", "late-9", "auth_token", token))).isEmpty();
+        assertThat(admin.await("member_waiting_rejected").get("member").asText()).isEqualTo("late-9");
+        assertThat(refused.closed).succeedsWithin(java.time.Duration.ofSeconds(10));
 
         // joining later repeats nothing it already heard
         int heard = waitingNotices(admin).size();
@@ -138,5 +143,15 @@ class WaitingRoomAdminsTest {
         assertThat(host.await("member_waiting").get("member").asText()).isEqualTo("g-3");
         plain.call("get_room_members", Map.of()); // answered after anything sent to it before
         assertThat(waitingNotices(plain)).isEmpty();
+    }
+
+    @Test
+    void whenTheRoomEndsASocketThatOnlyAuthenticatedIsToldAndClosed() {
+        String room = room();
+        RpcClient admin = client();
+        admin.call("authenticate", auth(room, "ada-2", "username", "ada", "password", "password-ada"));
+        assertThat(server.delete("/v1/rooms/" + room).status()).isEqualTo(204);
+        admin.await("room_ended");
+        assertThat(admin.closed).succeedsWithin(java.time.Duration.ofSeconds(10));
     }
 }

@@ -96,6 +96,10 @@ class ControlCenterSocketTest {
         member.call("mute_audio", Map.of());
         plain.await("member_mute_audio");
         assertThat(methods(plain)).contains("member_join_room").noneMatch(m -> m.startsWith("participant_"));
+        // nor its commands: they are a call session's
+        JsonNode notASession = plain.request("mute_participant", Map.of("participant_id", "nat"));
+        assertThat(notASession.at("/error/code").asInt()).as(notASession.toString()).isEqualTo(404);
+        assertThat(notASession.at("/error/message").asText()).isEqualTo("this room has no mute_participant (it is not a call session)");
     }
 
     // ---- item 1: the control center's commands on the same socket ----
