@@ -29,7 +29,30 @@ export async function api(method, path, body) {
   return data;
 }
 
-/** The app's link to a room. @param {string} room */
+/**
+ * The app's link to a room: `/r/<slug>` when it has one, else `/room.html?room=<uuid>`. Never a host
+ * link: hosting is kept by the host's browser, not in links.
+ * @param {{uuid: string, slug?: string|null}|string} room a room (as the API returns it) or a uuid
+ */
 export function roomLink(room) {
-  return `/room.html?room=${encodeURIComponent(room)}`;
+  if (typeof room === 'object' && room.slug) return `/r/${encodeURIComponent(room.slug)}`;
+  return `/room.html?room=${encodeURIComponent(typeof room === 'object' ? room.uuid : room)}`;
+}
+
+/** Whether the server runs with --dev (GET /healthz), asked once per page. @type {Promise<boolean>|null} */
+let devMode = null;
+export function isDevServer() {
+  devMode ??= fetch('/healthz').then(r => r.json()).then(h => h.dev === true).catch(() => false);
+  return devMode;
+}
+
+/**
+ * In dev mode the server's API key is the well-known devkey/secret (printed at start): this tab
+ * uses it unless it has other credentials, so meetings start with one click. Never in production.
+ */
+export async function useDevCredentials() {
+  if (!apiCredentials() && await isDevServer()) {
+    sessionStorage.setItem('atrium.key', 'devkey');
+    sessionStorage.setItem('atrium.secret', 'secret');
+  }
 }

@@ -14,6 +14,8 @@ const DEFAULT_RPC_TIMEOUT_MS = 10_000;
 const DEFAULT_RECONNECT_WINDOW_MS = 60_000;
 const RESIZE_DEBOUNCE_MS = 400;
 const DEFAULT_TILE = { width: 320, height: 180 };
+/** How often the SDK sets up a publish connection again after Atrium removed it for never connecting. */
+const SETUP_RETRIES = 2;
 /** Simulcast layers of the camera: quarter, half and full resolution. */
 export const SIMULCAST_ENCODINGS = Object.freeze([
   { rid: 'q', scaleResolutionDownBy: 4, maxBitrate: 150_000 },
@@ -170,7 +172,7 @@ export class AtriumClient extends EventTarget {
     /** @type {MediaStreamTrack|null} */
     this._screenTrack = null;
     this._silentAudio = null;
-    /** receive slots: member id → {audio, video, screen} transceivers; free slots are reused */
+    /** receive slots: member id → {audio, video, screen} transceivers; parked (inactive) slots of members who left */
     this._slots = new Map();
     this._freeSlots = [];
     /** member id → {width, height} the tile is rendered at */
@@ -178,6 +180,9 @@ export class AtriumClient extends EventTarget {
     this._subscribeRunning = null;
     this._subscribeAgain = false;
     this._iceRestartPending = { publish: false, receive: false };
+    /** whether the publish connection ever connected (ICE + DTLS), and how often its setup was retried */
+    this._publishConnected = false;
+    this._setupRetries = 0;
     this._admitted = null;
     /** @type {boolean} joined without publishing (join({receiveOnly: true})) */
     this.receiveOnly = false;
@@ -408,6 +413,9 @@ export class AtriumClient extends EventTarget {
     });
     this._transceivers.screen = pc.addTransceiver('video', { direction: 'sendonly', streams: [new MediaStream()] });
     pc.addEventListener('iceconnectionstatechange', () => this._onIceState('publish', pc));
+    pc.addEventListener('connectionstatechange', () => {
+      if (pc.connectionState === 'connected') this._publishConnected = true;
+    });
 
     let result = await this._publishOffer(false);
     if (!knewServers && this._serverIceServers?.length) {
@@ -713,7 +721,8 @@ export class AtriumClient extends EventTarget {
       this.receivePc = pc;
     }
     const pc = this.receivePc;
-    // free the slots of members who left, give one to each new member
+    // park the slots of members who left (inactive, still in the BUNDLE group); each new member gets a
+    // new slot: a parked slot is not reused, so a newcomer never inherits a departed member's SSRCs
     for (const [id, slot] of this._slots) {
       if (!this.members.has(id)) {
         this._slots.delete(id);
@@ -723,17 +732,11 @@ export class AtriumClient extends EventTarget {
     }
     for (const id of this.members.keys()) {
       if (!this._slots.has(id)) {
-        let slot = this._freeSlots.shift();
-        if (slot) {
-          for (const t of Object.values(slot)) t.direction = 'recvonly';
-        } else {
-          slot = {
-            audio: pc.addTransceiver('audio', { direction: 'recvonly' }),
-            video: pc.addTransceiver('video', { direction: 'recvonly' }),
-            screen: pc.addTransceiver('video', { direction: 'recvonly' }),
-          };
-        }
-        this._slots.set(id, slot);
+        this._slots.set(id, {
+          audio: pc.addTransceiver('audio', { direction: 'recvonly' }),
+          video: pc.addTransceiver('video', { direction: 'recvonly' }),
+          screen: pc.addTransceiver('video', { direction: 'recvonly' }),
+        });
       }
     }
     if (pc.signalingState !== 'stable') {
@@ -853,8 +856,7 @@ export class AtriumClient extends EventTarget {
       }
       case 'member_leave_room':
         if (who === this.callId) {
-          this._end(p.by_admin ? 'removed' : 'timeout',
-            p.by_admin ? 'An admin removed you from the meeting.' : 'The server ended your call (no media arrived).');
+          this._onRemoved(!!p.by_admin);
           return;
         }
         if (member) {
@@ -943,6 +945,35 @@ export class AtriumClient extends EventTarget {
 
   // ---------------------------------------------------------------- failures and reconnection
 
+  /**
+   * Atrium removed this member. By an admin: the end. For missing media: if the publish connection
+   * never connected, the cause is its setup (a slow or blocked network, not the person), so the SDK
+   * sets it up again on a new socket, up to SETUP_RETRIES times; otherwise the browser stopped sending.
+   */
+  _onRemoved(byAdmin) {
+    if (byAdmin) {
+      this._end('removed', 'An admin removed you from the meeting.');
+    } else if (!this._publishConnected && !this.receiveOnly && this._setupRetries < SETUP_RETRIES && this.state === 'joined') {
+      this._setupRetries++;
+      const old = this.socket;
+      this.socket = null; // its close is not a drop to recover from: the rejoin below is
+      this._rejectPending('rejoining');
+      old?.close(1000);
+      // Atrium closed this member's receive connection too; its DTLS session is gone with it, and an
+      // ICE restart would keep the browser's old one: receive on a new connection instead
+      this.receivePc?.close();
+      this.receivePc = null;
+      this._slots.clear();
+      this._freeSlots = [];
+      for (const m of this.members.values()) m.tracks = { audio: null, video: null, screen: null };
+      this._reconnect('connection-setup', true);
+    } else if (!this._publishConnected && !this.receiveOnly) {
+      this._end('connection-setup', 'Atrium could not set up a media connection with this browser.');
+    } else {
+      this._end('timeout', 'The server ended the call: no audio or video arrived from this browser.');
+    }
+  }
+
   _onIceState(which, pc) {
     if (pc.iceConnectionState !== 'failed' || this.state !== 'joined') return;
     console.warn(`atrium: ICE failed on the ${which} connection; restarting ICE`);
@@ -970,7 +1001,7 @@ export class AtriumClient extends EventTarget {
   }
 
   /** Re-joins on a new socket with the auth token, keeping both peer connections. */
-  async _reconnect(cause) {
+  async _reconnect(cause, restartIce = false) {
     this._setState('reconnecting');
     this._emit('reconnecting', { cause });
     const deadline = Date.now() + this.reconnectWindowMs;
@@ -978,14 +1009,14 @@ export class AtriumClient extends EventTarget {
     while (!this._closing && this.state === 'reconnecting') {
       try {
         await this._openSocket();
-        const iceFailed = this.publishPc?.iceConnectionState === 'failed';
+        const iceFailed = restartIce || this.publishPc?.iceConnectionState === 'failed';
         const result = await this._publishOffer(iceFailed);
         this._reconcile(result.members ?? []);
         this.isAdmin = this.local.isAdmin = !!result.is_admin;
         this._setState('joined');
         if (this.local.screenShare) this.notify('start_screen_share');
         if (this.local.handRaised) this.notify('raise_hand');
-        await this._scheduleSubscribe(this.receivePc?.iceConnectionState === 'failed');
+        await this._scheduleSubscribe(restartIce || this.receivePc?.iceConnectionState === 'failed');
         this._emit('reconnected', {});
         return;
       } catch (e) {

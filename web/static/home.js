@@ -1,49 +1,50 @@
-// Atrium's home page: join a meeting by link, create rooms and list them through the REST API.
-// Plain ES module. The API key stays in this tab's sessionStorage, where room.js finds it to start a
-// meeting as its host (it mints an admin access token with POST /v1/tokens).
+// Atrium's home page: start a meeting in one click, join one by name or link, and (with the API key)
+// create and list rooms. Plain ES module. The API key stays in this tab's sessionStorage; in dev mode
+// the page uses the well-known devkey/secret by itself.
 
-import { apiCredentials, api, roomLink } from '/app-common.js';
+import { apiCredentials, api, roomLink, useDevCredentials } from '/app-common.js';
 
-const status = document.getElementById('status');
-const joinForm = document.getElementById('join');
-const joinResult = document.getElementById('join-result');
-const credsForm = document.getElementById('creds');
-const createForm = document.getElementById('create');
-const createResult = document.getElementById('create-result');
-const roomsList = document.getElementById('rooms');
+const $ = id => document.getElementById(id);
+const credsForm = $('creds');
+const createForm = $('create');
+const createResult = $('create-result');
+const roomsList = $('rooms');
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
-const saved = apiCredentials();
-if (saved) {
-  credsForm.key.value = saved.key;
-  credsForm.secret.value = saved.secret;
+function showCredentials() {
+  const saved = apiCredentials();
+  if (saved) {
+    credsForm.key.value = saved.key;
+    credsForm.secret.value = saved.secret;
+  }
 }
 
-/** The links of a room: a paragraph with the guest link and a host button. @param {object} room */
+/** This browser hosts the room: the room page mints host tokens for it (and keeps them over reloads). */
+function markHost(uuid) {
+  if (!localStorage.getItem(`atrium.host.${uuid}`)) localStorage.setItem(`atrium.host.${uuid}`, JSON.stringify({ token: null }));
+}
+
+/** A room of the list: its name, link, and a way in as its host. @param {object} room */
 function roomEntry(room) {
   const li = document.createElement('li');
   const name = document.createElement('strong');
   name.textContent = room.name;
   const link = document.createElement('a');
-  link.href = roomLink(room.uuid);
-  link.textContent = 'guest link';
+  link.href = roomLink(room);
+  link.textContent = room.slug ? `/r/${room.slug}` : 'guest link';
   const host = document.createElement('a');
-  host.href = roomLink(room.uuid) + '&host=1';
+  host.href = `${roomLink(room)}${room.slug ? '?' : '&'}host=1`;
   host.textContent = 'join as host';
   li.append(name, ` — ${room.uuid}` + (room.has_password ? ' (password)' : '') + (room.force_waiting_room ? ' (waiting room)' : '') + ' · ', link, ' · ', host);
   return li;
 }
 
 async function refreshRooms() {
-  if (!apiCredentials()) {
-    return;
-  }
+  if (!apiCredentials()) return;
   try {
     const { rooms } = await api('GET', '/v1/rooms');
     roomsList.replaceChildren(...rooms.map(roomEntry));
-    if (rooms.length === 0) {
-      roomsList.innerHTML = '<li>No rooms yet.</li>';
-    }
+    if (rooms.length === 0) roomsList.innerHTML = '<li>No rooms yet.</li>';
   } catch (e) {
     const li = document.createElement('li');
     li.textContent = `Cannot list rooms: ${e.message}`;
@@ -51,14 +52,43 @@ async function refreshRooms() {
   }
 }
 
-joinForm.addEventListener('submit', event => {
+/** One click: an open room (no waiting room), this browser its host, straight to its page. */
+$('new-meeting').addEventListener('submit', async event => {
   event.preventDefault();
-  const id = joinForm.link.value.match(UUID);
-  if (!id) {
-    joinResult.textContent = 'That is not a meeting link: it should contain a room id like 3f2a…-…';
+  $('new-result').textContent = '';
+  await useDevCredentials();
+  if (!apiCredentials()) {
+    $('new-result').textContent = 'Starting a meeting needs the server\'s API key: enter it below.';
+    $('admin').open = true;
+    credsForm.key.focus();
     return;
   }
-  location.href = roomLink(id[0].toLowerCase());
+  const name = $('new-name').value.trim() || 'Meeting';
+  try {
+    const { room } = await api('POST', '/v1/rooms', {
+      room: { name, open: true, force_password: false, force_waiting_room: false, members: [] },
+    });
+    markHost(room.uuid);
+    location.href = roomLink(room);
+  } catch (e) {
+    $('new-result').textContent = `Could not start the meeting: ${e.message}`;
+  }
+});
+
+/** A pasted link (either form), a room id, or a meeting's name ("Team standup" → /r/team-standup). */
+$('join').addEventListener('submit', event => {
+  event.preventDefault();
+  const text = $('join-link').value.trim();
+  const id = text.match(UUID);
+  const slug = text.match(/\/r\/([a-z0-9-]+)/i)?.[1]
+    ?? text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  if (id) {
+    location.href = roomLink(id[0].toLowerCase());
+  } else if (slug && !/[/:]/.test(text.replace(/^https?:\/\/[^/]+\/r\//i, ''))) {
+    location.href = `/r/${encodeURIComponent(slug.toLowerCase())}`;
+  } else {
+    $('join-result').textContent = 'That is not a meeting link or name: paste the link you were sent, such as …/r/team-standup.';
+  }
 });
 
 credsForm.addEventListener('submit', event => {
@@ -83,21 +113,20 @@ createForm.addEventListener('submit', async event => {
     force_waiting_room: waitingRoom,
     members: [],
   };
-  if (f.password.value) {
-    room.password = f.password.value;
-  }
+  if (f.password.value) room.password = f.password.value;
+  if (f.slug.value) room.slug = f.slug.value;
   try {
     const created = (await api('POST', '/v1/rooms', { room })).room;
     const p = document.createElement('p');
     p.textContent = `Created “${created.name}”. Share this link: `;
     const link = document.createElement('a');
-    link.href = roomLink(created.uuid);
-    link.textContent = new URL(roomLink(created.uuid), location.href).href;
+    link.href = roomLink(created);
+    link.textContent = new URL(roomLink(created), location.href).href;
     link.id = 'guest-link';
     const start = document.createElement('a');
-    start.href = roomLink(created.uuid) + '&host=1';
+    start.href = `${roomLink(created)}${created.slug ? '?' : '&'}host=1`;
     start.textContent = 'Start the meeting as host';
-    start.className = 'button';
+    start.className = 'button primary';
     start.id = 'start-host';
     p.append(link);
     createResult.replaceChildren(p, start);
@@ -109,7 +138,7 @@ createForm.addEventListener('submit', async event => {
 });
 
 fetch('/healthz')
-  .then(res => res.ok ? 'Atrium is running.' : `Atrium answered ${res.status}.`)
+  .then(res => res.ok ? res.json().then(h => h.dev ? 'Atrium is running (dev mode).' : 'Atrium is running.') : `Atrium answered ${res.status}.`)
   .catch(() => 'The server is unreachable.')
-  .then(text => { status.textContent = text; });
-refreshRooms();
+  .then(text => { $('status').textContent = text; });
+useDevCredentials().then(() => { showCredentials(); refreshRooms(); });

@@ -1,32 +1,49 @@
-// The meeting page: /room.html?room=<uuid>[&host=1][#token=<access token>]
+// The meeting page: /r/<slug> or /room.html?room=<uuid>, [?host=1] [#token=<access token>]
 // Prejoin (name, preview, devices, mutes, room password) → waiting room → meeting → ended.
 // Uses only the SDK (atrium.js) and app-common.js. Plain ES module.
 
-import { AtriumClient, AtriumError } from '/atrium.js';
-import { api, apiCredentials } from '/app-common.js';
+import { AtriumClient, AtriumError, decodeJwt } from '/atrium.js';
+import { api, apiCredentials, useDevCredentials, roomLink } from '/app-common.js';
 
 const $ = id => document.getElementById(id);
 const params = new URLSearchParams(location.search);
-const roomId = params.get('room') ?? '';
-const wantsHost = params.get('host') === '1';
+/** What the link names: a slug (/r/<slug>) or a room uuid (?room=). */
+const linkRef = decodeURIComponent(location.pathname.match(/^\/r\/([^/]+)\/?$/)?.[1] ?? params.get('room') ?? '');
 const fragmentToken = new URLSearchParams(location.hash.slice(1)).get('token');
-if (fragmentToken) {
-  sessionStorage.setItem(`atrium.token.${roomId}`, fragmentToken);
-  history.replaceState(null, '', location.pathname + location.search); // keep the token out of shared links
-}
-const givenToken = sessionStorage.getItem(`atrium.token.${roomId}`);
+if (fragmentToken) sessionStorage.setItem(`atrium.token.${linkRef}`, fragmentToken);
+const askedForHost = params.get('host') === '1';
+// neither the token nor host=1 stays in the address bar, so a copied address is a guest link
+params.delete('host');
+history.replaceState(null, '', location.pathname + (params.size ? `?${params}` : ''));
+/** The room's uuid, slug and name, once the link is resolved (GET /r/<ref>/info). */
+let room = { uuid: '', slug: null, name: '' };
+let roomId = '';
+/** An access token to join with: the link's, or this browser's host token for the room. */
+let givenToken = sessionStorage.getItem(`atrium.token.${linkRef}`);
+/** This browser hosts the room (it created it, or opened it with host=1 and the API key). */
+let wantsHost = false;
 
-export const REACTIONS = { thumbs_up: '👍', clap: '👏', heart: '❤️', joy: '😂', tada: '🎉', wave: '👋' };
+/** The reactions offered, each with its icon in /icons.svg (same name) and what it says. */
+export const REACTIONS = { thumbs_up: 'Thumbs up', clap: 'Applause', heart: 'Heart', joy: 'Laughing', tada: 'Celebrate', wave: 'Wave' };
+
+/** An icon of /icons.svg, decorative (the button or text next to it says what it is). @param {string} name */
+function icon(name) {
+  return `<svg class="icon" aria-hidden="true"><use href="/icons.svg#${name}"></use></svg>`;
+}
 
 /** The app's state; `window.atriumApp` for tests and the console. */
 const app = {
   /** @type {AtriumClient|null} */ client: null,
   /** @type {MediaStream|null} */ preview: null,
+  /** @type {Promise<void>|null} the preview's request for the devices (a permission prompt may be pending) */
+  devicesReady: null,
   audioTrack: null, videoTrack: null,
   micOn: true, camOn: true,
   tiles: new Map(),
   chatIds: new Set(),
   panel: null,
+  /** @type {string|null} the waiting member the "is waiting" toast is about */
+  waitingToast: null,
   unread: 0,
 };
 window.atriumApp = app;
@@ -57,7 +74,7 @@ function endWith(message) {
 
 /** A person-readable message for an SDK error. @param {unknown} e */
 function describe(e) {
-  if (!(e instanceof AtriumError)) return `Something went wrong: ${e?.message ?? e}`;
+  if (!(e instanceof AtriumError)) return e?.message || `Something went wrong: ${e}`;
   switch (e.reason) {
     case 'unreachable': return 'The server is unreachable. Check your connection and try again.';
     case 'password': return 'This room needs a password. Enter the room password and join again.';
@@ -90,9 +107,7 @@ async function startPreview() {
       const s = await navigator.mediaDevices.getUserMedia(constraints);
       s.getTracks().forEach(t => stream.addTrack(t));
     } catch (e) {
-      problems.push(kind === 'audio'
-        ? (e.name === 'NotAllowedError' ? 'Microphone access is blocked.' : `No microphone (${e.name}).`)
-        : (e.name === 'NotAllowedError' ? 'Camera access is blocked.' : `No camera (${e.name}).`));
+      problems.push(deviceProblem(kind, e));
     }
   };
   if (!navigator.mediaDevices?.getUserMedia) {
@@ -110,8 +125,18 @@ async function startPreview() {
     $('prejoin-error').textContent = problems.join(' ')
       + ' You can still join; allow access in the browser\'s site settings to be seen or heard.';
   }
+  if (app.client) return; // joined meanwhile: attachLateDevices takes the tracks
   await fillDeviceSelects($('pre-mic-select'), $('pre-cam-select'));
   syncPreviewButtons();
+}
+
+/** What a person should know when the browser refused a device. @param {'audio'|'video'} kind @param {Error} e */
+function deviceProblem(kind, e) {
+  const what = kind === 'audio' ? 'microphone' : 'camera';
+  if (e?.name === 'NotAllowedError') return `${what[0].toUpperCase()}${what.slice(1)} access is blocked.`;
+  if (e?.name === 'NotFoundError' || e?.name === 'OverconstrainedError') return `No ${what} was found.`;
+  if (e?.name === 'NotReadableError') return `The ${what} is in use by another program.`;
+  return `The ${what} could not be started.`;
 }
 
 /** @param {string} deviceId @param {boolean} [video] */
@@ -154,10 +179,14 @@ function syncPreviewButtons() {
   cam.disabled = !app.videoTrack;
   const micOn = app.micOn && !!app.audioTrack, camOn = app.camOn && !!app.videoTrack;
   mic.setAttribute('aria-pressed', String(micOn));
-  mic.textContent = micOn ? 'Microphone on' : 'Microphone off';
+  mic.innerHTML = icon(micOn ? 'mic' : 'mic-off');
+  mic.setAttribute('aria-label', micOn ? 'Microphone on' : 'Microphone off');
+  mic.title = mic.getAttribute('aria-label');
   mic.classList.toggle('off', !micOn);
   cam.setAttribute('aria-pressed', String(camOn));
-  cam.textContent = camOn ? 'Camera on' : 'Camera off';
+  cam.innerHTML = icon(camOn ? 'cam' : 'cam-off');
+  cam.setAttribute('aria-label', camOn ? 'Camera on' : 'Camera off');
+  cam.title = cam.getAttribute('aria-label');
   cam.classList.toggle('off', !camOn);
   if (app.audioTrack) app.audioTrack.enabled = micOn;
   if (app.videoTrack) app.videoTrack.enabled = camOn;
@@ -183,19 +212,70 @@ async function switchPreviewDevice(kind, deviceId) {
   }
 }
 
-if (!/^[0-9a-f-]{36}$/i.test(roomId)) {
-  endWith('This meeting link is incomplete: it needs ?room=<room id>. Ask for the link again.');
-} else {
+/** localStorage key of this browser's host token for the room (survives reloads and new tabs until it expires). */
+const hostKey = () => `atrium.host.${roomId}`;
+
+/** The host token this browser keeps for the room, if still valid for a while. */
+function storedHostToken() {
+  try {
+    const token = JSON.parse(localStorage.getItem(hostKey()) ?? 'null')?.token;
+    const exp = token ? decodeJwt(token)?.exp : 0;
+    return exp && exp * 1000 > Date.now() + 60_000 ? token : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Resolves the link, then shows the prejoin; a link to no room is said before any device is asked for. */
+async function start() {
+  if (!linkRef) {
+    endWith('This meeting link is incomplete: it names no room. Ask for the link again.');
+    return;
+  }
+  let res;
+  try {
+    res = await fetch(`/r/${encodeURIComponent(linkRef)}/info`);
+  } catch {
+    endWith('The server is unreachable. Check your connection and try again.');
+    return;
+  }
+  if (res.status === 404) {
+    endWith('This meeting does not exist or has ended. Check the link, or ask for a new one.');
+    return;
+  }
+  if (!res.ok) {
+    endWith(res.status === 429 ? 'Too many attempts from this address. Wait a minute and try again.'
+      : `The server could not open this meeting (HTTP ${res.status}). Try again.`);
+    return;
+  }
+  room = (await res.json()).room;
+  roomId = room.uuid;
+  document.title = `${room.name} · Atrium`;
+  $('prejoin-h').textContent = `Join “${room.name}”`;
+  $('room-name').textContent = room.name;
+  await useDevCredentials();
+  if (askedForHost) localStorage.setItem(hostKey(), JSON.stringify({ token: storedHostToken() }));
+  wantsHost = localStorage.getItem(hostKey()) !== null;
+  givenToken ??= storedHostToken();
+  const claims = givenToken ? decodeJwt(givenToken) : null;
+  if (claims?.name) {
+    // the token names this person: no second name field
+    form.name.value = claims.name;
+    $('name-label').hidden = true;
+    $('signin').hidden = true;
+  }
   show('prejoin');
   if (wantsHost && !apiCredentials() && !givenToken) {
     $('host-note').hidden = false;
     $('host-note').textContent = 'To join as the host, open this room from the Home page after entering the API key. You can join as a guest.';
   } else if (wantsHost || givenToken) {
     $('host-note').hidden = false;
-    $('host-note').textContent = givenToken ? 'You join with the access token of your link.' : 'You join as the host of this room.';
+    $('host-note').textContent = claims?.name ? `You join as ${claims.name}${claims.admin ? ', a host of this meeting' : ''}.`
+      : 'You join as the host of this meeting.';
   }
-  startPreview();
+  app.devicesReady = startPreview();
 }
+start();
 
 form.addEventListener('submit', async event => {
   event.preventDefault();
@@ -243,6 +323,7 @@ async function enter() {
     const minted = await api('POST', '/v1/tokens', { room: roomId, name, admin: true, identity: client.callId }).catch(e => {
       throw new AtriumError(`Could not start as host: ${e.message}`, 0);
     });
+    localStorage.setItem(hostKey(), JSON.stringify({ token: minted.token }));
     client.useToken(minted.token);
   } else {
     const creds = { displayName: name, roomPassword: form.room_password.value || undefined };
@@ -254,7 +335,37 @@ async function enter() {
     audioMuted: !app.micOn || !app.audioTrack, videoMuted: !app.camOn || !app.videoTrack,
   });
   app.preview = null; // the tracks now belong to the call
+  $('preview').srcObject = null;
   enterMeeting();
+  app.devicesReady?.then(attachLateDevices);
+}
+
+/**
+ * Joined before the browser gave the devices (a permission prompt, a slow camera): the tracks that
+ * arrive now go into the call, unmuted as the prejoin said; the ones the call no longer needs stop.
+ */
+async function attachLateDevices() {
+  const client = app.client;
+  const tracks = { audio: app.audioTrack, video: app.videoTrack };
+  app.preview = null;
+  $('preview').srcObject = null;
+  for (const kind of /** @type {const} */ (['audio', 'video'])) {
+    const track = tracks[kind];
+    if (!track || client.local.tracks[kind] === track) continue;
+    if (client.state === 'ended' || client.local.tracks[kind]) {
+      track.stop();
+      continue;
+    }
+    await guarded(async () => {
+      await client.replaceTrack(kind, track);
+      if (kind === 'audio' ? app.micOn : app.camOn) await setMuted(kind, false);
+    });
+  }
+  if (client.state !== 'ended') {
+    upsertTile(client.local);
+    syncToolbar();
+    fillDeviceSelects($('mic-select'), $('cam-select'));
+  }
 }
 
 // ------------------------------------------------------------------ waiting room
@@ -306,10 +417,14 @@ function wireClient(client) {
     renderPeople();
     if (nudged) {
       const w = waiting.find(x => x.member === nudged);
-      toast(`${w?.name ?? 'Someone'} is waiting to join.`);
+      if (w) showWaitingToast(w);
+    } else if (app.waitingToast && !client.waiting.has(app.waitingToast)) {
+      hideWaitingToast();
     }
   });
-  on('reconnecting', () => banner('Connection lost — reconnecting…'));
+  on('reconnecting', ({ cause }) => banner(cause === 'connection-setup'
+    ? 'Setting up the connection is taking longer than usual — trying again…'
+    : 'Connection lost — reconnecting…'));
   on('reconnected', () => { banner(''); loadChat(); syncVideo(); });
   on('ended', ({ reason, message }) => {
     for (const tile of app.tiles.values()) tile.stopObserving?.();
@@ -319,13 +434,15 @@ function wireClient(client) {
     $('shared-video').pause();
     $('stage').classList.remove('has-video');
     banner('');
+    hideWaitingToast();
     const text = {
       left: 'You left the meeting.',
       removed: 'An admin removed you from the meeting.',
       rejected: 'The host did not let you in.',
       'room-ended': 'The meeting has ended.',
       'connection-lost': 'The connection to the server was lost and could not be restored.',
-      timeout: 'The server ended your call because no audio or video arrived from you.',
+      timeout: 'The call ended because your browser stopped sending audio and video. Join again to continue.',
+      'connection-setup': 'A media connection to the server could not be set up. A firewall may block it, or the network is too slow right now. Join again to retry.',
     }[reason] ?? message;
     endWith(text);
   });
@@ -360,6 +477,29 @@ function syncVideo() {
     .catch(e => console.warn('video state', e));
 }
 
+/** "X is waiting to join" with Admit and Reject, for hosts. @param {{member: string, name: string}} w */
+function showWaitingToast(w) {
+  app.waitingToast = w.member;
+  $('waiting-text').textContent = `${w.name} is waiting to join.`;
+  $('toast-admit').setAttribute('aria-label', `Admit ${w.name}`);
+  $('toast-reject').setAttribute('aria-label', `Reject ${w.name}`);
+  $('waiting-toast').hidden = false;
+}
+function hideWaitingToast() {
+  app.waitingToast = null;
+  $('waiting-toast').hidden = true;
+}
+$('toast-admit').addEventListener('click', () => guarded(async () => {
+  const id = app.waitingToast;
+  hideWaitingToast();
+  if (id) await app.client.allowMember(id);
+}));
+$('toast-reject').addEventListener('click', () => guarded(async () => {
+  const id = app.waitingToast;
+  hideWaitingToast();
+  if (id) await app.client.rejectMember(id);
+}));
+
 function banner(text) {
   $('banner').textContent = text;
   $('banner').hidden = !text;
@@ -392,9 +532,9 @@ function upsertTile(m) {
     el.dataset.member = m.id;
     el.innerHTML = `<video autoplay playsinline muted></video><div class="avatar"><span></span></div>
       <figcaption><span class="name"></span>
-      <span class="ind" data-indicator="mic-muted" hidden title="Microphone off">🔇</span>
-      <span class="ind" data-indicator="hand" hidden title="Hand raised">✋</span>
-      <span class="ind" data-indicator="screen" hidden title="Sharing the screen">🖥️</span>
+      <span class="ind" data-indicator="mic-muted" hidden title="Microphone off">${icon('mic-off')}</span>
+      <span class="ind" data-indicator="hand" hidden title="Hand raised">${icon('hand')}</span>
+      <span class="ind" data-indicator="screen" hidden title="Sharing the screen">${icon('screen')}</span>
       <span class="ind quality" data-indicator="quality" hidden></span></figcaption>`;
     const audio = m.isLocal ? null : document.createElement('audio');
     if (audio) { audio.autoplay = true; el.append(audio); }
@@ -415,7 +555,12 @@ function upsertTile(m) {
   const q = el.querySelector('[data-indicator=quality]');
   q.hidden = !m.quality || m.quality === 'unknown';
   q.dataset.quality = m.quality;
-  q.textContent = { excellent: '▂▄▆█', good: '▂▄▆', fair: '▂▄', poor: '▂' }[m.quality] ?? '';
+  const bars = { excellent: 4, good: 3, fair: 2, poor: 1 }[m.quality] ?? 0;
+  if (q.dataset.bars !== String(bars)) {
+    q.dataset.bars = String(bars);
+    q.innerHTML = `<svg class="icon" viewBox="0 0 16 16" aria-hidden="true">${[0, 1, 2, 3].map(i =>
+      `<rect x="${1 + i * 4}" y="${12 - i * 3}" width="3" height="${3 + i * 3}" rx="1" fill="currentColor" opacity="${i < bars ? 1 : 0.25}"/>`).join('')}</svg>`;
+  }
   q.title = `Connection: ${m.quality}`;
   el.classList.toggle('video-off', m.videoMuted || !m.tracks.video);
   el.classList.toggle('speaking', client.activeSpeaker === m.id);
@@ -487,7 +632,8 @@ function showReaction(member, reaction) {
   span.dataset.reaction = reaction;
   span.setAttribute('role', 'img');
   span.setAttribute('aria-label', `${member.name}: ${reaction.replace(/_/g, ' ')}`);
-  span.textContent = REACTIONS[reaction] ?? reaction;
+  span.innerHTML = REACTIONS[reaction] ? icon(reaction) : '';
+  if (!REACTIONS[reaction]) span.textContent = reaction;
   tile.el.append(span);
   setTimeout(() => span.remove(), 3000);
 }
@@ -505,11 +651,12 @@ function syncToolbar() {
   const l = app.client.local;
   setButton('mic', l.audioMuted ? 'Unmute' : 'Mute', l.audioMuted, l.audioMuted);
   $('mic').setAttribute('aria-label', l.audioMuted ? 'Unmute microphone' : 'Mute microphone');
-  $('mic').disabled = !l.tracks.audio;
+  $('mic').querySelector('use').setAttribute('href', `/icons.svg#${l.audioMuted ? 'mic-off' : 'mic'}`);
   setButton('cam', l.videoMuted ? 'Start video' : 'Stop video', l.videoMuted, l.videoMuted);
+  $('cam').querySelector('use').setAttribute('href', `/icons.svg#${l.videoMuted ? 'cam-off' : 'cam'}`);
   $('cam').setAttribute('aria-label', l.videoMuted ? 'Start camera' : 'Stop camera');
-  $('cam').disabled = !l.tracks.video;
-  setButton('screen', l.screenShare ? 'Stop sharing' : 'Share screen', l.screenShare);
+  setButton('screen', l.screenShare ? 'Stop sharing' : 'Share', l.screenShare);
+  $('screen').setAttribute('aria-label', l.screenShare ? 'Stop sharing your screen' : 'Share your screen');
   $('screen').disabled = !navigator.mediaDevices?.getDisplayMedia;
   setButton('hand', l.handRaised ? 'Lower hand' : 'Raise hand', l.handRaised);
 }
@@ -525,11 +672,24 @@ async function guarded(fn) {
   syncToolbar();
 }
 
-$('mic').addEventListener('click', () => guarded(() => app.client.setAudioMuted(!app.client.local.audioMuted)));
-$('cam').addEventListener('click', () => guarded(async () => {
-  await app.client.setVideoMuted(!app.client.local.videoMuted);
-  upsertTile(app.client.local);
-}));
+/** Mutes or unmutes; unmuting without a device asks the browser for one first. @param {'audio'|'video'} kind */
+async function setMuted(kind, muted) {
+  const client = app.client;
+  if (!muted && !client.local.tracks[kind]) {
+    let stream;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ [kind]: deviceConstraint('', kind === 'video') });
+    } catch (e) {
+      throw new Error(`${deviceProblem(kind, e)} Allow it in the browser's site settings and try again.`);
+    }
+    await client.replaceTrack(kind, stream.getTracks()[0]);
+  }
+  await (kind === 'audio' ? client.setAudioMuted(muted) : client.setVideoMuted(muted));
+  upsertTile(client.local);
+}
+
+$('mic').addEventListener('click', () => guarded(() => setMuted('audio', !app.client.local.audioMuted)));
+$('cam').addEventListener('click', () => guarded(() => setMuted('video', !app.client.local.videoMuted)));
 $('screen').addEventListener('click', () => guarded(async () => {
   if (app.client.local.screenShare) {
     await app.client.stopScreenShare();
@@ -544,15 +704,56 @@ $('screen').addEventListener('click', () => guarded(async () => {
   renderScreen();
 }));
 $('hand').addEventListener('click', () => guarded(() => app.client.setHandRaised(!app.client.local.handRaised)));
-$('leave').addEventListener('click', () => app.client.leave());
+/** Hosts who hold the API key (dev mode, or the browser that created the room) may end the meeting for everyone. */
+const canEndForAll = () => app.client?.isAdmin && !!apiCredentials();
+const leaveMenu = $('leave-menu');
+function toggleLeaveMenu(open) {
+  leaveMenu.hidden = !open;
+  $('leave').setAttribute('aria-expanded', String(open));
+  if (open) $('leave-only').focus();
+}
+$('leave').addEventListener('click', () => {
+  if (canEndForAll()) toggleLeaveMenu(leaveMenu.hidden); else app.client.leave();
+});
+$('leave-only').addEventListener('click', () => app.client.leave());
+$('end-all').addEventListener('click', () => guarded(async () => {
+  toggleLeaveMenu(false);
+  await api('POST', `/v1/rooms/${roomId}/end`).catch(e => { throw new Error(`Could not end the meeting: ${e.message}`); });
+}));
+
+/** The link to give others: the room's readable link, never this browser's host rights. */
+function inviteLink() {
+  return new URL(roomLink(room), location.origin).href;
+}
+$('invite').addEventListener('click', async () => {
+  const link = inviteLink();
+  try {
+    await navigator.clipboard.writeText(link);
+    toast(`Link copied: ${link}`);
+  } catch {
+    toast(`Share this link: ${link}`); // no clipboard (not HTTPS, or refused): the person copies it from here
+  }
+});
+
+// keyboard shortcuts (shown in the tooltips): M microphone, V camera, H hand; not while typing
+document.addEventListener('keydown', e => {
+  if (e.ctrlKey || e.metaKey || e.altKey || $('meeting').hidden) return;
+  if (e.target instanceof HTMLElement && e.target.closest('input, textarea, select, [contenteditable]')) return;
+  const button = { m: 'mic', v: 'cam', h: 'hand' }[e.key.toLowerCase()];
+  if (button) {
+    e.preventDefault();
+    $(button).click();
+  }
+});
 
 const menu = $('reactions-menu');
-for (const [name, emoji] of Object.entries(REACTIONS)) {
+for (const [name, label] of Object.entries(REACTIONS)) {
   const b = document.createElement('button');
   b.type = 'button';
-  b.textContent = emoji;
+  b.innerHTML = icon(name);
   b.dataset.reaction = name;
-  b.setAttribute('aria-label', name.replace(/_/g, ' '));
+  b.title = label;
+  b.setAttribute('aria-label', label);
   b.addEventListener('click', () => {
     guarded(() => app.client.sendReaction(name));
     toggleReactions(false);
@@ -591,7 +792,7 @@ for (const p of Object.keys(PANELS)) $(p).addEventListener('click', () => openPa
 $('panel-close').addEventListener('click', () => { const was = app.panel; openPanel(app.panel); $(was)?.focus(); });
 document.addEventListener('keydown', e => {
   if (e.key !== 'Escape') return;
-  if (!menu.hidden) { toggleReactions(false); $('react').focus(); } else if (app.panel) { const was = app.panel; openPanel(was); $(was).focus(); }
+  if (!leaveMenu.hidden) { toggleLeaveMenu(false); $('leave').focus(); } else if (!menu.hidden) { toggleReactions(false); $('react').focus(); } else if (app.panel) { const was = app.panel; openPanel(was); $(was).focus(); }
 });
 
 function updateBadges() {
@@ -643,8 +844,15 @@ function renderPeople() {
     const who = document.createElement('div');
     who.className = 'who';
     who.textContent = (m.isLocal ? `${m.name} (you)` : m.name) + (m.isAdmin ? ' · host' : '');
-    const state = [m.audioMuted ? '🔇' : '', m.videoMuted ? '📷✕' : '', m.handRaised ? '✋' : '', m.screenShare ? '🖥️' : ''].join(' ').trim();
-    if (state) who.append(` ${state}`);
+    const states = [[m.audioMuted, 'mic-off', 'microphone off'], [m.videoMuted, 'cam-off', 'camera off'],
+      [m.handRaised, 'hand', 'hand raised'], [m.screenShare, 'screen', 'sharing the screen']].filter(([on]) => on);
+    for (const [, name, text] of states) {
+      const span = document.createElement('span');
+      span.className = 'state';
+      span.title = text;
+      span.innerHTML = icon(name) + `<span class="visually-hidden">${text}</span>`;
+      who.append(span);
+    }
     li.append(who);
     if (client.isAdmin && !m.isLocal) {
       const actions = document.createElement('div');

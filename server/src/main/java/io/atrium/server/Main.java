@@ -2,10 +2,13 @@ package io.atrium.server;
 
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.config.CommandLine;
+import io.atrium.server.config.Compat;
 import io.atrium.server.config.ConfigException;
 import io.atrium.server.config.ConfigLoader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,6 +76,7 @@ public final class Main {
             log.info("version={} listening on http://{}:{}/ (media UDP port {}), data in {}", version(),
                     config.http().host(), server.httpPort(), config.rtc().port(), config.dataPath().toAbsolutePath());
             if (config.isDev()) {
+                devValues(config).forEach(System.out::println);
                 System.out.println("Atrium dev mode: open http://localhost:" + server.httpPort() + "/ — API key 'devkey', secret 'secret'"
                         + " (curl -u devkey:secret http://localhost:" + server.httpPort() + "/v1/rooms)");
                 server.sip().ifPresent(sip -> System.out.println("Atrium dev mode: SIP on udp and tcp " + sip.address()
@@ -87,6 +91,19 @@ public final class Main {
             Thread.currentThread().interrupt();
             return 0;
         }
+    }
+
+    /** What each facade needs in dev mode, for a person to try it at once (printed before the "open" line). */
+    public static List<String> devValues(AtriumConfig config) {
+        List<String> lines = new ArrayList<>();
+        if (config.compat().live().passcode().equals(Compat.DEV_PASSCODE)) {
+            lines.add("Atrium dev mode: live events at /live/ with passcode '" + Compat.DEV_PASSCODE + "'");
+        }
+        String meetings = config.compat().meetings().adminPasscode().equals(Compat.DEV_PASSCODE)
+                ? "passcode '" + Compat.DEV_PASSCODE + "' or " : "";
+        lines.add("Atrium dev mode: waiting-room meetings at /meetings/admin.html with " + meetings + "devkey/secret;"
+                + " the call control center at /control/ needs nothing");
+        return lines;
     }
 
     static String version() {

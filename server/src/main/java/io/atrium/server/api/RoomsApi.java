@@ -52,6 +52,7 @@ final class RoomsApi {
             ctx.json(Map.of("members", stored, "live", inCall));
         });
         r.patch("/v1/rooms/{uuid}/live/{identity}", this::changePermissions);
+        r.post("/v1/rooms/{uuid}/end", this::end);
         r.get("/v1/rooms/{uuid}/chat", ctx -> {
             UUID uuid = Requests.pathUuid(ctx, "uuid");
             rooms.find(uuid).orElseThrow(RoomsApi::noRoom);
@@ -91,14 +92,36 @@ final class RoomsApi {
         ctx.json(Map.of("member", member.orElseThrow(() -> ApiException.notFound("no live member " + identity + " in the room"))));
     }
 
+    /** {@code POST /v1/rooms}: a native room with its link {@code /r/<slug>} (the one asked for, or made from the name). */
     private void create(Context ctx) {
-        RoomSpec spec = spec(Requests.body(ctx));
-        ctx.status(201).json(Map.of("room", rooms.create(spec)));
+        JsonInput body = Requests.body(ctx);
+        RoomSpec spec = spec(body);
+        Optional<String> slug = body.object("room").optionalString("slug", RoomStore.MAX_SLUG);
+        if (slug.isPresent() && (!RoomStore.SLUG.matcher(slug.get()).matches() || isUuid(slug.get()))) {
+            throw ApiException.badField("room.slug", "room.slug must be lower-case letters and digits in words joined by"
+                    + " hyphens, such as team-standup");
+        }
+        Room created = rooms.create(spec, slug).orElseThrow(() -> new ApiException(409, "slug_taken",
+                "another room already has the link /r/" + slug.orElse("") + "; choose another room.slug", "room.slug"));
+        ctx.status(201).json(Map.of("room", created));
+    }
+
+    private static boolean isUuid(String s) {
+        try {
+            UUID.fromString(s);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private void update(Context ctx) {
         UUID uuid = Requests.pathUuid(ctx, "uuid");
-        RoomSpec spec = spec(Requests.body(ctx));
+        JsonInput body = Requests.body(ctx);
+        RoomSpec spec = spec(body);
+        if (body.object("room").has("slug")) {
+            throw ApiException.badField("room.slug", "room.slug is fixed when the room is created: links to it stay valid");
+        }
         rooms.find(uuid).filter(r -> r.owner() != null).ifPresent(owned -> keepFacadeRules(owned, spec));
         ctx.json(Map.of("room", rooms.update(uuid, spec).orElseThrow(RoomsApi::noRoom)));
     }
@@ -132,6 +155,17 @@ final class RoomsApi {
         }
     }
 
+    /**
+     * {@code POST /v1/rooms/{uuid}/end} → 204: ends the meeting going on in the room for everyone (they get
+     * {@code room_ended}); the room stays and its link opens a new meeting.
+     */
+    private void end(Context ctx) throws Exception {
+        UUID uuid = Requests.pathUuid(ctx, "uuid");
+        rooms.find(uuid).orElseThrow(RoomsApi::noRoom);
+        live.endRoom(uuid).get(5, TimeUnit.SECONDS);
+        ctx.status(204);
+    }
+
     /** Soft delete; a live meeting in the room ends with it (everyone gets {@code room_ended}). */
     private void delete(Context ctx) throws Exception {
         UUID uuid = Requests.pathUuid(ctx, "uuid");
@@ -144,7 +178,7 @@ final class RoomsApi {
 
     private RoomSpec spec(JsonInput body) {
         JsonInput room = body.only("room").object("room")
-                .only("name", "password", "open", "force_password", "force_waiting_room", "members");
+                .only("name", "password", "open", "force_password", "force_waiting_room", "members", "slug");
         String name = room.string("name", MAX_NAME);
         RoomSpec.PasswordChange change;
         String hash = null;

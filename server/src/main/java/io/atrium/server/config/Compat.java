@@ -13,6 +13,19 @@ public record Compat(Live live, Meetings meetings) {
     }
 
     /**
+     * The well-known development passcode of the facades ({@code /live/}, the {@code /meetings/} admin),
+     * used only with {@code --dev} and printed at start, as the API key {@code devkey}/{@code secret} is.
+     */
+    public static final String DEV_PASSCODE = "devpass";
+
+    /** These settings as {@code --dev} runs them: an unset passcode is {@link #DEV_PASSCODE}, so every facade works out of the box. */
+    public Compat forDev() {
+        Live l = live.passcode().isEmpty() ? new Live(DEV_PASSCODE, live.passcodeExpiresAt(), live.emptyStreamTimeoutSeconds()) : live;
+        Meetings m = meetings.adminPasscode().isEmpty() ? new Meetings(meetings.idDigits(), DEV_PASSCODE) : meetings;
+        return new Compat(l, m);
+    }
+
+    /**
      * Contract 000. {@code passcode}: the value every request's {@code Authorization} header must
      * equal (empty: every request is refused with "passcode incorrect"); {@code passcodeExpiresAt}:
      * ISO-8601 instant after which it is refused with "passcode expired" (empty: never);

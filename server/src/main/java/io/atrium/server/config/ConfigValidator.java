@@ -113,7 +113,7 @@ final class ConfigValidator {
         }
         var auth = new AtriumConfig.Auth(keys, ttl, maxTtl);
         return new AtriumConfig(true, c.dataDir(), c.http().withHost("127.0.0.1"), c.rtc(), c.database(), auth, c.rooms(),
-                c.compat(), c.videoCall(), c.files(), c.turn(), c.metrics(), c.sip().forDev(), c.webhooks());
+                c.compat().forDev(), c.videoCall(), c.files(), c.turn(), c.metrics(), c.sip().forDev(), c.webhooks());
     }
 
     private static void checkProductionKeys(List<String> problems, Map<String, String> keys) {

@@ -71,6 +71,7 @@ public final class HttpApi {
                 clock), apiKeys, config.compat().meetings(), clients, guard);
         VideoCallApi videoCall = new VideoCallApi(config, new CallSessionStore(db.jdbc(), clock), rooms,
                 apiKeys, tokens, roomService, clock, videoFiles, clients, guard);
+        RoomLinks roomLinks = new RoomLinks(rooms, clients, guard);
         AtriumMetrics metrics = config.metrics().enabled() ? new AtriumMetrics(sfu, roomService, whipWhep) : null;
         if (metrics != null) {
             metrics.rateLimited("websocket", rtc, RtcSocket::rateLimited);
@@ -126,7 +127,8 @@ public final class HttpApi {
                     drainSmallBody(ctx);
                 }
             });
-            c.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
+            // dev: true tells the web app it may use the well-known dev credentials (one-click meetings)
+            c.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok", "dev", config.isDev())));
             c.routes.get("/readyz", ctx -> {
                 boolean ready = db.isReady();
                 ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "ready" : "database unavailable"));
@@ -138,6 +140,7 @@ public final class HttpApi {
                 new MetricsEndpoint(metrics, config.metrics(), config.isDev()).routes(c.routes);
             }
             c.routes.ws("/v1/rtc", rtc::configure);
+            roomLinks.routes(c.routes);
             liveApi.routes(c.routes);
             meetingsApi.routes(c.routes);
         });

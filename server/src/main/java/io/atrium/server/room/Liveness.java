@@ -43,6 +43,8 @@ final class Liveness {
             if (in != m.lastPacketsIn) {
                 m.lastPacketsIn = in;
                 m.lastMediaMillis = now;
+            } else if (m.publisher != null && !m.publisher.isConnected() && !m.publisher.isClosed()) {
+                m.lastMediaMillis = now; // ICE and DTLS still being set up: that has its own timeout, rtc.connect_timeout_seconds
             } else if (now - m.lastMediaMillis > ctx.config().mediaTimeoutSeconds() * 1000L) {
                 m.notify("member_leave_room", Map.of("member", m.callId, "by_admin", false));
                 seats.leave(m, false);

@@ -2,8 +2,8 @@ package io.atrium.server.sfu;
 
 /**
  * Chooses the simulcast layer for a target render size: among the layers that are live, the
- * smallest whose known width and height reach the target, else the largest. Widths come from VP8
- * keyframes; when no width is known yet, layers rank by bitrate and the target picks by thirds of
+ * smallest whose known width and height reach the target, else the largest. Sizes come from the
+ * stream itself ({@link Keyframes}: VP8 keyframes, H.264 SPS, VP9 and AV1 headers); when no width is known yet, layers rank by bitrate and the target picks by thirds of
  * 1280 pixels. A 0×0 target means the best layer.
  */
 final class LayerSelector {

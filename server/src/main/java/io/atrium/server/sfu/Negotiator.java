@@ -136,8 +136,15 @@ public final class Negotiator {
                     continue;
                 }
                 String mid = m.mid().get();
-                if (!isMedia(m) || !offer.direction(m).receives()) {
+                if (!isMedia(m)) {
                     builder.reject(mid);
+                    continue;
+                }
+                if (!offer.direction(m).receives()) {
+                    // a slot the client parked (inactive) stays in the BUNDLE group: rejecting it with port 0
+                    // would stop its transceiver for good and, for the first slot, move the BUNDLE tag, which
+                    // Chromium refuses ("Failed to setup RTCP mux")
+                    builder.direction(mid, Direction.INACTIVE);
                     continue;
                 }
                 Pick pick = picks.get(mid);

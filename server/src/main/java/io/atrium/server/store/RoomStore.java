@@ -16,7 +16,11 @@ import java.util.UUID;
 public final class RoomStore {
 
     private static final String ROOM_COLUMNS =
-            "uuid, name, password_hash, is_open, force_password, force_waiting_room, created_at, updated_at, owner";
+            "uuid, name, password_hash, is_open, force_password, force_waiting_room, created_at, updated_at, owner, slug";
+    /** A slug: lower-case words of letters and digits joined by single hyphens, at most {@link #MAX_SLUG} characters. */
+    public static final java.util.regex.Pattern SLUG = java.util.regex.Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
+    public static final int MAX_SLUG = 48;
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private final Jdbc jdbc;
     private final Clock clock;
@@ -26,21 +30,61 @@ public final class RoomStore {
         this.clock = clock;
     }
 
-    public Room create(RoomSpec spec) {
-        return create(spec, null);
+    /**
+     * Creates a native room whose link is {@code /r/<slug>}: the slug asked for (empty when it is taken),
+     * or, when {@code slug} is null, one made from the name and unique (a number appended if need be).
+     */
+    public Optional<Room> create(RoomSpec spec, Optional<String> slug) {
+        return jdbc.inTransaction(tx -> {
+            String chosen = slug.isPresent() ? slug.get() : freeSlug(tx, slugOf(spec.name()));
+            if (tx.exists("select 1 from rooms where slug = ?", chosen)) {
+                return Optional.empty();
+            }
+            return Optional.of(insert(tx, spec, null, chosen));
+        });
     }
 
-    /** Creates a room owned by a contract facade ({@link Room#LIVE}, ...), or a native one ({@code owner} null). */
+    /** Creates a room owned by a contract facade ({@link Room#LIVE}, ...), without a slug. */
     public Room create(RoomSpec spec, String owner) {
-        return jdbc.inTransaction(tx -> {
-            UUID uuid = UUID.randomUUID();
-            Instant now = Jdbc.now(clock);
-            String hash = spec.password() == RoomSpec.PasswordChange.SET ? spec.passwordHash() : null;
-            tx.update("insert into rooms (" + ROOM_COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    uuid, spec.name(), hash, spec.open(), spec.forcePassword(), spec.forceWaitingRoom(), now, now, owner);
-            writeMembers(tx, uuid, spec.members());
-            return load(tx, uuid).orElseThrow();
-        });
+        return jdbc.inTransaction(tx -> insert(tx, spec, owner, null));
+    }
+
+    private Room insert(Tx tx, RoomSpec spec, String owner, String slug) throws SQLException {
+        UUID uuid = UUID.randomUUID();
+        Instant now = Jdbc.now(clock);
+        String hash = spec.password() == RoomSpec.PasswordChange.SET ? spec.passwordHash() : null;
+        tx.update("insert into rooms (" + ROOM_COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                uuid, spec.name(), hash, spec.open(), spec.forcePassword(), spec.forceWaitingRoom(), now, now, owner, slug);
+        writeMembers(tx, uuid, spec.members());
+        return load(tx, uuid).orElseThrow();
+    }
+
+    /** The room a link names: its uuid or its slug; empty when unknown or deleted. */
+    public Optional<Room> findByLink(String ref) {
+        try {
+            return find(UUID.fromString(ref));
+        } catch (IllegalArgumentException notUuid) {
+            return jdbc.inTransaction(tx -> rooms(tx, "slug = ? and deleted_at is null", ref).stream().findFirst());
+        }
+    }
+
+    /** A slug made from a room's name: "Team stand-up!" → "team-stand-up"; "meeting" when nothing is left. */
+    public static String slugOf(String name) {
+        String ascii = java.text.Normalizer.normalize(name, java.text.Normalizer.Form.NFD).replaceAll("\\p{M}", "");
+        String slug = ascii.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
+        if (slug.length() > MAX_SLUG - 5) {
+            slug = slug.substring(0, MAX_SLUG - 5).replaceAll("-$", "");
+        }
+        return slug.isEmpty() ? "meeting" : slug;
+    }
+
+    /** {@code base}, or {@code base-<n>} with a random number when it is taken. */
+    private static String freeSlug(Tx tx, String base) throws SQLException {
+        String slug = base;
+        while (tx.exists("select 1 from rooms where slug = ?", slug)) {
+            slug = base + "-" + (1000 + RANDOM.nextInt(9000));
+        }
+        return slug;
     }
 
     /** Replaces the room's fields and member list; empty when the room is unknown or deleted. */
@@ -131,6 +175,7 @@ public final class RoomStore {
         return new Room(Jdbc.uuid(rs, "uuid"), rs.getString("name"), rs.getBoolean("is_open"),
                 rs.getBoolean("force_password"), rs.getBoolean("force_waiting_room"),
                 rs.getString("password_hash") != null, List.copyOf(members),
-                Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "updated_at"), rs.getString("owner"));
+                Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "updated_at"), rs.getString("owner"),
+                rs.getString("slug"));
     }
 }

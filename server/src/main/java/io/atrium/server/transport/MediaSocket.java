@@ -1,6 +1,14 @@
 package io.atrium.server.transport;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -27,6 +35,15 @@ import org.slf4j.LoggerFactory;
  * where available, NIO otherwise). One event-loop thread reads every datagram and runs the whole
  * media hot path; {@link #send} queues without flushing and {@link #flush} (at the end of each read
  * batch, or by timers) hands the batch to the kernel.
+ *
+ * <p>ICE-TCP (RFC 6544, passive): a TCP listener on the same port number, on the same event-loop
+ * thread. Each connection's byte stream is cut into frames by {@link Rfc4571} and every frame goes to
+ * the same {@link Receiver#onDatagram} as a UDP datagram, from the connection's remote address; a
+ * {@link #send} to that address is written to the connection, framed. Bounded: at most
+ * {@link #MAX_TCP_CONNECTIONS}, a frame longer than {@link #MAX_DATAGRAM} is dropped, a connection
+ * silent for {@link #TCP_IDLE_SECONDS} is closed, and when a connection's outbound buffer is above
+ * {@link #TCP_HIGH_WATER} bytes (a slow reader) packets to it are dropped and counted, never queued
+ * without bound and never waited for.
  */
 public final class MediaSocket implements AutoCloseable {
 
@@ -34,6 +51,12 @@ public final class MediaSocket implements AutoCloseable {
     public static final int MAX_DATAGRAM = 1500;
     /** Datagrams read per recvmmsg call. */
     static final int READ_BATCH = 16;
+    /** Most ICE-TCP connections open at once; more are closed at once. */
+    public static final int MAX_TCP_CONNECTIONS = 4096;
+    /** An ICE-TCP connection that sends nothing this long is closed (consent checks come every few seconds). */
+    static final int TCP_IDLE_SECONDS = 60;
+    /** Outbound bytes queued on one ICE-TCP connection above which packets to it are dropped. */
+    public static final int TCP_HIGH_WATER = 256 * 1024;
 
     private static final Logger log = LoggerFactory.getLogger(MediaSocket.class);
 
@@ -49,14 +72,41 @@ public final class MediaSocket implements AutoCloseable {
     private final EventLoopGroup group;
     private final Channel channel;
     private final byte[] readBuffer = new byte[MAX_DATAGRAM];
+    private Channel tcpServer;
+    /** Open ICE-TCP connections by remote address; changed on the media thread, read by senders on any thread. */
+    private final Map<InetSocketAddress, Channel> tcp = new ConcurrentHashMap<>();
+    private final AtomicLong tcpDropped = new AtomicLong();
+    private final AtomicLong tcpOversize = new AtomicLong();
 
     private MediaSocket(EventLoopGroup group, Channel channel) {
         this.group = group;
         this.channel = channel;
     }
 
-    /** Binds {@code host:port} (port 0 picks one) and starts reading into {@code receiver}. */
+    /**
+     * Binds {@code host:port} for UDP and TCP (port 0 picks one free for both: a picked UDP port whose
+     * number is taken for TCP is given up and another picked) and starts reading into {@code receiver}.
+     */
     public static MediaSocket bind(String host, int port, Receiver receiver) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return bindOnce(host, port, receiver);
+            } catch (TcpTaken e) {
+                if (port != 0 || attempt == 20) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** The UDP port was bound but its number is not free for TCP. */
+    private static final class TcpTaken extends TransportException {
+        TcpTaken(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private static MediaSocket bindOnce(String host, int port, Receiver receiver) {
         boolean epoll = Epoll.isAvailable();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("atrium-media", true),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
@@ -98,23 +148,140 @@ public final class MediaSocket implements AutoCloseable {
                 }
             }
         });
+        Channel ch;
         try {
-            Channel ch = b.bind(host, port).sync().channel();
+            ch = b.bind(host, port).sync().channel();
             self[0] = new MediaSocket(group, ch);
-            log.info("media socket on udp {} ({})", ch.localAddress(), epoll ? "epoll" : "nio");
-            return self[0];
         } catch (Exception e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw new TransportException("cannot bind UDP " + host + ":" + port + ": " + e.getMessage(), e);
         }
+        int bound = ((InetSocketAddress) ch.localAddress()).getPort();
+        try {
+            self[0].tcpServer = self[0].listenTcp(host, bound, epoll, receiver);
+        } catch (Exception e) {
+            self[0].close();
+            throw new TcpTaken("cannot listen on TCP " + host + ":" + bound + " (ICE-TCP beside the UDP media port): "
+                    + e.getMessage(), e);
+        }
+        log.info("media socket on udp and tcp {} ({})", ch.localAddress(), epoll ? "epoll" : "nio");
+        return self[0];
+    }
+
+    private Channel listenTcp(String host, int port, boolean epoll, Receiver receiver) throws InterruptedException {
+        ServerBootstrap b = new ServerBootstrap().group(group)
+                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(TCP_HIGH_WATER / 2, TCP_HIGH_WATER))
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel c) {
+                        c.pipeline().addLast(Rfc4571.decoder(), new TcpFrames(receiver));
+                    }
+                });
+        return b.bind(host, port).sync().channel();
+    }
+
+    /** One ICE-TCP connection's frames into the receiver, as datagrams from its remote address. */
+    private final class TcpFrames extends SimpleChannelInboundHandler<ByteBuf> {
+        private final Receiver receiver;
+        private long lastReadNanos = System.nanoTime();
+        private io.netty.util.concurrent.ScheduledFuture<?> idleCheck;
+
+        TcpFrames(Receiver receiver) {
+            this.receiver = receiver;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            if (tcp.size() >= MAX_TCP_CONNECTIONS) {
+                ctx.close();
+                return;
+            }
+            tcp.put((InetSocketAddress) ctx.channel().remoteAddress(), ctx.channel());
+            idleCheck = ctx.executor().scheduleAtFixedRate(() -> {
+                if (System.nanoTime() - lastReadNanos > TimeUnit.SECONDS.toNanos(TCP_IDLE_SECONDS)) {
+                    ctx.close();
+                }
+            }, TCP_IDLE_SECONDS / 4, TCP_IDLE_SECONDS / 4, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            tcp.remove((InetSocketAddress) ctx.channel().remoteAddress(), ctx.channel());
+            if (idleCheck != null) {
+                idleCheck.cancel(false);
+            }
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+            lastReadNanos = System.nanoTime();
+            int len = frame.readableBytes();
+            if (len == 0 || len > MAX_DATAGRAM) {
+                tcpOversize.incrementAndGet();
+                return;
+            }
+            frame.getBytes(frame.readerIndex(), readBuffer, 0, len);
+            InetSocketAddress from = (InetSocketAddress) ctx.channel().remoteAddress();
+            try {
+                receiver.onDatagram(readBuffer, len, from);
+            } catch (RuntimeException e) {
+                log.warn("media receiver failed on a TCP frame from {}", from, e);
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            receiver.onBatchEnd();
+            flush();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.debug("ICE-TCP connection {} closed: {}", ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
+        }
+    }
+
+    /** Packets not written to an ICE-TCP connection because its outbound buffer was full (a slow reader). */
+    public long tcpDropped() {
+        return tcpDropped.get();
+    }
+
+    /** ICE-TCP frames dropped because they were empty or longer than {@link #MAX_DATAGRAM}. */
+    public long tcpOversize() {
+        return tcpOversize.get();
+    }
+
+    /** Open ICE-TCP connections. */
+    public int tcpConnections() {
+        return tcp.size();
+    }
+
+    /** The port of the ICE-TCP listener (the UDP port's number). */
+    public int tcpPort() {
+        return ((InetSocketAddress) tcpServer.localAddress()).getPort();
     }
 
     public InetSocketAddress localAddress() {
         return (InetSocketAddress) channel.localAddress();
     }
 
-    /** Queues a datagram (copied); sent at the next {@link #flush}. Any thread. */
+    /**
+     * Queues a datagram (copied); sent at the next {@link #flush}. Any thread. To the remote address of
+     * an ICE-TCP connection it is written there, framed, or dropped when that connection is backed up.
+     */
     public void send(byte[] buf, int off, int len, InetSocketAddress to) {
+        Channel stream = tcp.isEmpty() ? null : tcp.get(to);
+        if (stream != null) {
+            if (!stream.isWritable()) {
+                tcpDropped.incrementAndGet();
+                return;
+            }
+            stream.write(Rfc4571.frame(stream.alloc(), buf, off, len), stream.voidPromise());
+            return;
+        }
         ByteBuf out = channel.alloc().directBuffer(len);
         out.writeBytes(buf, off, len);
         channel.write(new DatagramPacket(out, to), channel.voidPromise());
@@ -122,6 +289,9 @@ public final class MediaSocket implements AutoCloseable {
 
     public void flush() {
         channel.flush();
+        if (!tcp.isEmpty()) {
+            tcp.values().forEach(Channel::flush);
+        }
     }
 
     /** True when called on the media thread. */
@@ -148,6 +318,10 @@ public final class MediaSocket implements AutoCloseable {
 
     @Override
     public void close() {
+        if (tcpServer != null) {
+            tcpServer.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        tcp.values().forEach(Channel::close);
         channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
     }

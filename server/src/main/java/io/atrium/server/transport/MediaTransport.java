@@ -49,6 +49,12 @@ public final class MediaTransport implements MediaSocket.Receiver, AutoCloseable
     private final long connectTimeoutMillis;
     private final DropLog unroutableLog = new DropLog("unroutable datagrams");
 
+    /**
+     * Local preference of the passive TCP candidates: RFC 6544 section 4.2 ranks a host TCP passive
+     * candidate with direction preference 4 of 7 ({@code 2^13 * 4}); any UDP candidate (65535) ranks above it.
+     */
+    static final int TCP_LOCAL_PREFERENCE = (1 << 13) * 4;
+
     public MediaTransport(String host, AtriumConfig.Rtc config) {
         long consent = config.consentTimeoutSeconds() * 1000L;
         this.ice = new IceLiteConfig(consent, Math.min(IceLiteConfig.DEFAULT_DISCONNECTED_TIMEOUT_MILLIS, consent));
@@ -208,6 +214,11 @@ public final class MediaTransport implements MediaSocket.Receiver, AutoCloseable
         List<HostCandidate> out = new ArrayList<>();
         for (int i = 0; i < addresses.size(); i++) {
             out.add(HostCandidate.udp(String.valueOf(i + 1), addresses.get(i), port));
+        }
+        // ICE-TCP (RFC 6544): a passive candidate on the same port per address, ranked below every UDP one
+        for (int i = 0; i < addresses.size(); i++) {
+            out.add(new HostCandidate(String.valueOf(addresses.size() + i + 1), 1, HostCandidate.Transport.TCP, addresses.get(i),
+                    port, TCP_LOCAL_PREFERENCE));
         }
         return List.copyOf(out);
     }

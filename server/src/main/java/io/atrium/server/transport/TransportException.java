@@ -1,7 +1,7 @@
 package io.atrium.server.transport;
 
 /** The media transport could not be set up (socket, certificate, peer creation). */
-public final class TransportException extends RuntimeException {
+public class TransportException extends RuntimeException {
     public TransportException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -132,6 +132,56 @@ class RoomsApiTest {
     }
 
     @Test
+    void slugsAreMadeFromTheNameUniqueAndResolveWithoutCredentials() {
+        JsonNode first = create("Team Stand-up!");
+        assertThat(first.get("slug").asText()).isEqualTo("team-stand-up");
+        JsonNode second = create("Team stand up");
+        assertThat(second.get("slug").asText()).matches("team-stand-up-[0-9]{4}");
+
+        String wanted = "{\"room\": {\"name\": \"Daily\", \"slug\": \"daily-" + db.name().toLowerCase() + "\"}}";
+        Response made = server.post("/v1/rooms", wanted);
+        assertThat(made.status()).as(made.body()).isEqualTo(201);
+        String uuid = made.json().at("/room/uuid").asText();
+        Response taken = server.post("/v1/rooms", wanted);
+        assertThat(taken.status()).isEqualTo(409);
+        assertThat(taken.json().at("/error/code").asText()).isEqualTo("slug_taken");
+        for (String bad : List.of("Daily", "a--b", "-a", "550e8400-e29b-41d4-a716-446655440000", "a b")) {
+            Response r = server.post("/v1/rooms", "{\"room\": {\"name\": \"x\", \"slug\": \"" + bad + "\"}}");
+            assertThat(r.status()).as(bad).isEqualTo(400);
+            assertThat(r.json().at("/error/field").asText()).isEqualTo("room.slug");
+        }
+        Response renamed = server.put("/v1/rooms/" + uuid, "{\"room\": {\"name\": \"x\", \"slug\": \"other\"}}");
+        assertThat(renamed.status()).isEqualTo(400);
+
+        // the link names the room by slug or uuid, for anyone (no Authorization)
+        for (String ref : List.of("daily-" + db.name().toLowerCase(), uuid)) {
+            Response info = server.send("GET", "/r/" + ref + "/info", null, null);
+            assertThat(info.status()).as(info.body()).isEqualTo(200);
+            assertThat(info.json().at("/room/uuid").asText()).isEqualTo(uuid);
+            assertThat(info.json().at("/room/name").asText()).isEqualTo("Daily");
+            assertThat(info.json().at("/room").size()).isEqualTo(3); // uuid, slug, name: nothing else
+        }
+        Response page = server.send("GET", "/r/daily-" + db.name().toLowerCase(), null, null);
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).contains("<script type=\"module\" src=\"/room.js\">");
+        assertThat(server.send("GET", "/r/nobody-here/info", null, null).status()).isEqualTo(404);
+
+        // deleted: the slug stays taken, the link says not found
+        assertThat(server.delete("/v1/rooms/" + uuid).status()).isEqualTo(204);
+        assertThat(server.send("GET", "/r/" + uuid + "/info", null, null).status()).isEqualTo(404);
+        assertThat(server.post("/v1/rooms", wanted).status()).isEqualTo(409);
+    }
+
+    @Test
+    void endStopsTheMeetingAndKeepsTheRoom() {
+        String uuid = create("ended").get("uuid").asText();
+        assertThat(server.post("/v1/rooms/" + uuid + "/end", "").status()).isEqualTo(204);
+        assertThat(server.get("/v1/rooms/" + uuid).status()).isEqualTo(200);
+        assertThat(server.post("/v1/rooms/" + UUID.randomUUID() + "/end", "").status()).isEqualTo(404);
+        assertThat(server.send("POST", "/v1/rooms/" + uuid + "/end", "", null).status()).isEqualTo(401);
+    }
+
+    @Test
     void deleteIsSoftAndThenNotFound() throws Exception {
         String uuid = create("doomed").get("uuid").asText();
         assertThat(server.delete("/v1/rooms/" + uuid).status()).isEqualTo(204);

@@ -92,6 +92,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void devModeGivesEveryFacadeAPrintedPasscodeAndKeepsConfiguredOnes() throws Exception {
+        AtriumConfig dev = loader.load(CommandLine.parse("--dev"), Map.of());
+        assertThat(dev.compat().live().passcode()).isEqualTo(Compat.DEV_PASSCODE);
+        assertThat(dev.compat().meetings().adminPasscode()).isEqualTo(Compat.DEV_PASSCODE);
+        assertThat(io.atrium.server.Main.devValues(dev)).anyMatch(l -> l.contains("/live/ with passcode 'devpass'"))
+                .anyMatch(l -> l.contains("/meetings/admin.html with passcode 'devpass'"));
+        AtriumConfig own = load("compat:\n  live:\n    passcode: mine-123\n", Map.of(), "--dev");
+        assertThat(own.compat().live().passcode()).isEqualTo("mine-123");
+        assertThat(io.atrium.server.Main.devValues(own)).noneMatch(l -> l.contains("mine-123"));
+        assertThat(load(prodKeys(), Map.of()).compat().live().passcode()).isEmpty();
+    }
+
+    @Test
     void devModeAlwaysBindsLoopback() throws Exception {
         AtriumConfig c = load("http:\n  host: 0.0.0.0\n", Map.of(), "--dev");
         assertThat(c.http().host()).isEqualTo("127.0.0.1");

@@ -23,6 +23,11 @@ class HomePageBrowserTest {
             page.navigate(server.uri("/").toString());
             assertThat(page.locator("#status")).hasText("Atrium is running.");
 
+            // outside dev mode, "New meeting" asks for the API key
+            page.locator("#new-meeting-button").click();
+            assertThat(page.locator("#new-result")).containsText("needs the server's API key");
+            assertThat(page.locator("#creds [name=key]")).isFocused();
+
             page.locator("#create [name=name]").fill("Too early");
             page.locator("#create button[type=submit]").click();
             assertThat(page.locator("#create-result")).containsText("Enter the API key and secret first");
@@ -48,11 +53,13 @@ class HomePageBrowserTest {
             assertThat(room.get("open").asBoolean()).isFalse();
             String uuid = room.get("uuid").asText();
             assertThat(listed).containsText(uuid);
-            assertThat(page.locator("#guest-link")).hasAttribute("href", "/room.html?room=" + uuid);
-            assertThat(page.locator("#start-host")).hasAttribute("href", "/room.html?room=" + uuid + "&host=1");
+            assertThat(room.get("slug").asText()).isEqualTo("browser-smoke-room");
+            assertThat(page.locator("#guest-link")).hasAttribute("href", "/r/browser-smoke-room");
+            assertThat(page.locator("#start-host")).hasAttribute("href", "/r/browser-smoke-room?host=1");
 
             // the key stays in this tab's sessionStorage, so a reload lists the rooms again
             page.reload();
+            page.locator("#admin summary").click();
             assertThat(page.locator("#rooms li")).containsText("Browser smoke room");
 
             // joining by a pasted link goes to the room page
@@ -66,7 +73,7 @@ class HomePageBrowserTest {
     void joinFormRefusesSomethingThatIsNotALink() {
         try (TestServer server = TestServer.start(Db.H2); Page page = Chromium.newPage("home")) {
             page.navigate(server.uri("/").toString());
-            page.locator("#join [name=link]").fill("not a meeting");
+            page.locator("#join [name=link]").fill("https://elsewhere.example/some/page"); // a name would be fine: /r/<name>
             page.locator("#join button[type=submit]").click();
             assertThat(page.locator("#join-result")).containsText("That is not a meeting link");
         }

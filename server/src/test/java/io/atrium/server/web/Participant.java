@@ -31,12 +31,22 @@ public final class Participant implements AutoCloseable {
      * puts the test API key in the tab's sessionStorage first, as the home page does.
      */
     public static Participant open(TestServer server, String label, String path, boolean apiCredentials) {
-        return open(server, label, path, apiCredentials, Chromium.newPage(label));
+        return open(server, label, path, apiCredentials, "");
+    }
+
+    /** As {@link #open(TestServer, String, String, boolean)}, running {@code initScript} first in every document. */
+    static Participant open(TestServer server, String label, String path, boolean apiCredentials, String initScript) {
+        return open(server, label, path, apiCredentials, initScript, Chromium.newPage(label));
     }
 
     /** As above in {@code page} (e.g. one of a browser with other flags, {@link Chromium#browser(java.util.List)}). */
     public static Participant open(TestServer server, String label, String path, boolean apiCredentials, Page page) {
-        StringBuilder init = new StringBuilder("localStorage.setItem('atrium.video', '" + VIDEO + "');");
+        return open(server, label, path, apiCredentials, "", page);
+    }
+
+    private static Participant open(TestServer server, String label, String path, boolean apiCredentials, String initScript,
+                                    Page page) {
+        StringBuilder init = new StringBuilder(initScript).append("localStorage.setItem('atrium.video', '" + VIDEO + "');");
         if (apiCredentials) {
             init.append("sessionStorage.setItem('atrium.key', '").append(TestServer.KEY).append("');")
                     .append("sessionStorage.setItem('atrium.secret', '").append(TestServer.SECRET).append("');");
@@ -46,12 +56,17 @@ public final class Participant implements AutoCloseable {
         return new Participant(page, label);
     }
 
-    /** Fills the prejoin form and presses "Join now"; returns without waiting for the outcome. */
+    /**
+     * Fills the prejoin form and presses "Join now"; returns without waiting for the outcome. A link
+     * with a token that names the person has no name field: {@code name} is then not typed.
+     */
     Participant submitPrejoin(String name) {
         assertThat(page.locator("#prejoin")).isVisible();
         // the preview asks for the devices first: wait until the camera is in the preview
         Chromium.waitFor(page, "atriumApp.videoTrack !== null", Chromium.PATIENCE);
-        page.locator("#prejoin-form [name=name]").fill(name);
+        if (page.locator("#name-label").isVisible()) {
+            page.locator("#prejoin-form [name=name]").fill(name);
+        }
         page.locator("#join-button").click();
         return this;
     }

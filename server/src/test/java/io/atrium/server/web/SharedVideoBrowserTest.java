@@ -106,7 +106,6 @@ class SharedVideoBrowserTest {
         Page page = Chromium.newPage(name.toLowerCase());
         page.navigate(token.get("join_url").asText().replaceFirst("^https?://[^/]+", server.uri("").toString()));
         Chromium.waitFor(page, "atriumApp.videoTrack !== null", Duration.ofSeconds(10));
-        page.locator("#prejoin-form [name=name]").fill(name);
         page.locator("#join-button").click();
         assertThat(page.locator("#meeting")).isVisible(new com.microsoft.playwright.assertions.LocatorAssertions.IsVisibleOptions()
                 .setTimeout(15_000));

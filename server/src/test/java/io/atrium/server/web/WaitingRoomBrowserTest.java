@@ -37,7 +37,8 @@ class WaitingRoomBrowserTest {
         try (Participant host = Participant.open(server, "host", "/room.html?room=" + room + "#token=" + hostToken, false);
              Participant guest = Participant.open(server, "guest", "/room.html?room=" + room, false);
              Participant other = Participant.open(server, "other", "/room.html?room=" + room, false)) {
-            host.join("ignored: the token names the host");
+            assertThat(host.page.locator("#name-label")).isHidden(); // the token names the host: no second name field
+            host.join("not typed");
             assertThat(host.page.locator(".tile.local .name")).hasText("Host (you)");
             assertThat(host.page).hasURL(server.uri("/room.html?room=" + room).toString()); // token out of the address bar
 
@@ -46,7 +47,7 @@ class WaitingRoomBrowserTest {
             assertThat(host.page.locator("#people-badge")).hasText("1");
             guest.page.locator("#still-waiting").click();
             assertThat(guest.page.locator("#waiting-status")).containsText("We reminded the host");
-            assertThat(host.page.locator("#toast")).containsText("Gwen is waiting to join");
+            assertThat(host.page.locator("#waiting-text")).hasText("Gwen is waiting to join.");
 
             host.page.locator("#people").click();
             assertThat(host.page.locator("#waiting-list li")).hasText(java.util.regex.Pattern.compile("Gwen.*"));
@@ -59,8 +60,10 @@ class WaitingRoomBrowserTest {
 
             other.submitPrejoin("Otto");
             assertThat(other.page.locator("#waiting")).isVisible();
-            host.page.locator("#waiting-list li", new com.microsoft.playwright.Page.LocatorOptions().setHasText("Otto"))
-                    .locator("button[data-action=reject]").click();
+            other.page.locator("#still-waiting").click();
+            // Reject right in the "is waiting" toast
+            assertThat(host.page.locator("#waiting-text")).hasText("Otto is waiting to join.");
+            host.page.locator("#toast-reject").click();
             assertThat(other.page.locator("#ended-message")).hasText("The host did not let you in.");
 
             host.page.locator("#people-list li[data-member='" + guestId + "'] button[data-action=remove]").click();
@@ -88,8 +91,9 @@ class WaitingRoomBrowserTest {
     @Test
     void anUnknownRoomAndABadLinkAreSaidPlainly() {
         try (Participant p = Participant.open(server, "nowhere", "/room.html?room=00000000-0000-4000-8000-000000000000", false)) {
-            p.submitPrejoin("Nia");
-            assertThat(p.page.locator("#prejoin-error")).containsText("This meeting does not exist or has ended");
+            // said before the device preview asks for anything
+            assertThat(p.page.locator("#ended-message")).containsText("This meeting does not exist or has ended");
+            assertThat(p.page.locator("#prejoin")).isHidden();
         }
         try (Participant p = Participant.open(server, "bad", "/room.html", false)) {
             assertThat(p.page.locator("#ended-message")).containsText("This meeting link is incomplete");

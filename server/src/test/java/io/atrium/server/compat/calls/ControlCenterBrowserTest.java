@@ -64,7 +64,8 @@ class ControlCenterBrowserTest {
     /** Opens a join link, passes the prejoin screen and waits until in the meeting; returns the call id. */
     private String joinThrough(Page page, String name) {
         Chromium.waitFor(page, "atriumApp.videoTrack !== null", Duration.ofSeconds(10));
-        page.locator("#prejoin-form [name=name]").fill(name);
+        assertThat(page.locator("#name-label")).isHidden(); // the link's token names the participant
+        assertThat(page.locator("#host-note")).containsText("You join as " + name);
         page.locator("#join-button").click();
         assertThat(page.locator("#meeting")).isVisible(SLOW);
         Chromium.waitFor(page, "atriumApp.client.state === 'joined'", Duration.ofSeconds(10));

@@ -1,0 +1,82 @@
+// A WHEP player on werift (npm), a WebRTC stack written in TypeScript with no libwebrtc code. It receives one
+// video and one audio track and counts, per track, RTP packets and complete video frames (packets up to a
+// marker bit with no sequence gap; werift has no decoder). Run by LibDataChannelInteropTest.
+//
+//   node werift_whep.mjs URL TOKEN CODEC SECONDS        CODEC: vp8 | h264
+//
+// Prints one JSON object per line like the other harness scripts: answer, state, first-frame, stats, done.
+// werift gathers no loopback candidate by itself; iceAdditionalHostAddresses gives it 127.0.0.1.
+import { RTCPeerConnection, RTCRtpCodecParameters } from 'werift';
+
+const [url, token, codec, seconds] = process.argv.slice(2);
+const say = (event, fields = {}) => console.log(JSON.stringify({ event, ...fields }));
+const start = Date.now();
+const elapsed = () => Date.now() - start;
+const VIDEO = {
+  vp8: new RTCRtpCodecParameters({ mimeType: 'video/VP8', clockRate: 90000, payloadType: 96,
+    rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }] }),
+  h264: new RTCRtpCodecParameters({ mimeType: 'video/H264', clockRate: 90000, payloadType: 102,
+    parameters: 'level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f',
+    rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }] }),
+};
+let frames = 0;
+let videoPackets = 0;
+let audioPackets = 0;
+
+const pc = new RTCPeerConnection({
+  iceAdditionalHostAddresses: ['127.0.0.1'],
+  iceUseIpv6: false,
+  codecs: { video: [VIDEO[codec]], audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2, payloadType: 111 })] },
+});
+pc.connectionStateChange.subscribe((state) => say('state', { state, ms: elapsed() }));
+pc.addTransceiver('video', { direction: 'recvonly' });
+pc.addTransceiver('audio', { direction: 'recvonly' });
+pc.onTrack.subscribe((track) => {
+  let expected = -1;
+  let complete = true;
+  track.onReceiveRtp.subscribe((rtp) => {
+    if (track.kind === 'audio') {
+      audioPackets++;
+      return;
+    }
+    videoPackets++;
+    const seq = rtp.header.sequenceNumber;
+    complete = complete && (expected < 0 || seq === expected);
+    expected = (seq + 1) & 0xffff;
+    if (rtp.header.marker) {
+      if (complete) {
+        frames++;
+        if (frames === 1) {
+          say('first-frame', { ms: elapsed() });
+        }
+      }
+      complete = true;
+    }
+  });
+});
+
+await pc.setLocalDescription(await pc.createOffer());
+const offer = pc.localDescription.sdp;
+const response = await fetch(url, {
+  method: 'POST',
+  headers: { 'Content-Type': 'application/sdp', Authorization: `Bearer ${token}` },
+  body: offer,
+});
+const answer = await response.text();
+say('answer', { status: response.status, location: response.headers.get('location'), etag: response.headers.get('etag'),
+  offer_codecs: [...offer.matchAll(/a=rtpmap:\d+ (\S+)/g)].map((m) => m[1]).sort() });
+if (response.status !== 201) {
+  say('error', { message: answer });
+  process.exit(1);
+}
+await pc.setRemoteDescription({ type: 'answer', sdp: answer });
+
+const report = setInterval(() => say('stats', { frames, video_packets: videoPackets, audio_packets: audioPackets,
+  ms: elapsed(), state: pc.connectionState }), 5000);
+setTimeout(async () => {
+  clearInterval(report);
+  const state = pc.connectionState;
+  say('done', { frames, video_packets: videoPackets, audio_packets: audioPackets, ms: elapsed(), state });
+  await pc.close();
+  process.exit(state === 'connected' ? 0 : 1);
+}, Number(seconds) * 1000);
