@@ -29,7 +29,8 @@ public final class Rfc4571 {
 
     /** A new decoder for one connection (a decoder keeps per-connection state). */
     public static LengthFieldBasedFrameDecoder decoder() {
-        return new LengthFieldBasedFrameDecoder(MAX_FRAME, 0, 2, 0, 2);
+        // Netty compares the whole frame (length field included) with its limit, hence the 2.
+        return new LengthFieldBasedFrameDecoder(MAX_FRAME + 2, 0, 2, 0, 2);
     }
 
     /** {@code buf[off, off+len)} framed: the length, then the bytes. */
