@@ -22,7 +22,7 @@ public final class Params {
         return node;
     }
 
-    Optional<String> string(String name, int maxLength) {
+    public Optional<String> string(String name, int maxLength) {
         JsonNode v = node.get(name);
         if (v == null || v.isNull()) {
             return Optional.empty();
@@ -41,11 +41,11 @@ public final class Params {
         return string(name).filter(s -> !s.isBlank()).orElseThrow(() -> RpcException.invalid(name));
     }
 
-    String required(String name, int maxLength) {
+    public String required(String name, int maxLength) {
         return string(name, maxLength).filter(s -> !s.isBlank()).orElseThrow(() -> RpcException.invalid(name));
     }
 
-    boolean bool(String name) {
+    public boolean bool(String name) {
         JsonNode v = node.get(name);
         if (v == null || v.isNull()) {
             return false;
@@ -87,5 +87,21 @@ public final class Params {
             throw RpcException.invalid(name);
         }
         return v;
+    }
+
+    /** A required, non-empty array of at most {@code maxItems} non-blank strings of at most {@code maxLength}. */
+    public java.util.List<String> strings(String name, int maxItems, int maxLength) {
+        JsonNode v = array(name);
+        if (v.isNull() || v.isEmpty() || v.size() > maxItems) {
+            throw RpcException.invalid(name);
+        }
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (JsonNode e : v) {
+            if (!e.isTextual() || e.textValue().isBlank() || e.textValue().length() > maxLength) {
+                throw RpcException.invalid(name);
+            }
+            out.add(e.textValue());
+        }
+        return out;
     }
 }

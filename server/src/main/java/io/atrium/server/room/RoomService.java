@@ -47,6 +47,8 @@ public final class RoomService implements AutoCloseable {
     private final Listeners listeners = new Listeners();
     private final Map<UUID, LiveRoom> live = new ConcurrentHashMap<>();
     private final Map<String, EventDialect> dialects = new ConcurrentHashMap<>();
+    /** Contract 002's SIP methods, when SIP is on. */
+    private volatile SipRooms sip;
     private final RoomContext.Registry registry = new RoomContext.Registry() {
         @Override
         public void released(UUID room) {
@@ -106,6 +108,11 @@ public final class RoomService implements AutoCloseable {
      * result (or an {@link RpcException}).
      */
     public CompletableFuture<Object> call(Session session, String method, Params params) {
+        if (SipRooms.METHODS.contains(method)) {
+            SipRooms bridge = sip;
+            return bridge == null ? CompletableFuture.failedFuture(new RpcException(501, "SIP is not configured"))
+                    : bridge.call(session, method, params);
+        }
         try {
             if (RoomMethods.of(method).need() == Need.STATE) {
                 return CompletableFuture.completedFuture(StateCalls.handle(this, session, method, params));
@@ -191,6 +198,10 @@ public final class RoomService implements AutoCloseable {
     /** The socket of {@code session} closed. */
     public void closed(Session session) {
         state.unsubscribeAll(session);
+        SipRooms bridge = sip;
+        if (bridge != null) {
+            bridge.closed(session);
+        }
         UUID room = session.binding().room();
         LiveRoom target = room == null ? null : live.get(room);
         if (target != null) {
@@ -213,6 +224,10 @@ public final class RoomService implements AutoCloseable {
             case "join_room", "watch_room" -> {
                 AccessToken token = verify(params.required("auth_token", 8192), Optional.empty());
                 existingRoom(token.room().toString());
+                SipRooms bridge = sip;
+                if (bridge != null && method.equals("join_room")) {
+                    bridge.joining(token, session);
+                }
                 return token.room();
             }
             default -> {
@@ -386,6 +401,72 @@ public final class RoomService implements AutoCloseable {
             }
         });
         return result;
+    }
+
+    // ---- for the SIP bridge (SipRooms): who a socket is, and invitations into rooms ----
+
+    /** Serves contract 002's SIP methods from now on. */
+    public void sip(SipRooms bridge) {
+        this.sip = bridge;
+    }
+
+    /** The room store, for rooms the SIP bridge creates (temporary rooms). */
+    public RoomStore store() {
+        return rooms;
+    }
+
+    /** No room: the per-room failure counter of checks that name none. */
+    private static final UUID NO_ROOM = new UUID(0, 0);
+
+    /**
+     * The directory user that {@code params} name ({@code username}/{@code password} or
+     * {@code device}/{@code device_token}), checked off the rooms with the same per-address limit on
+     * failures as {@code authenticate}: wrong credentials {@code 401}, none {@code 400 invalid request: username}.
+     */
+    public CompletableFuture<io.atrium.server.store.User> identify(Session session, Params params) {
+        try {
+            passwords.checkFailures(session.address, NO_ROOM);
+            return passwords.offRoom(() -> {
+                try {
+                    return passwords.identify(params).orElseThrow(() -> RpcException.invalid("username"));
+                } catch (RpcException e) {
+                    if (e.code() == 401) {
+                        passwords.failed(session.address, NO_ROOM);
+                    }
+                    throw e;
+                }
+            });
+        } catch (RpcException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** What a socket is admitted as in a room: its room, call id, user, name and admin flag. */
+    public record Seat(UUID room, String callId, Optional<UUID> user, String name, boolean admin) {
+    }
+
+    /**
+     * The socket's admission (authenticated, member or watcher) with a token still good for its room;
+     * otherwise {@code 404 member didn't authenticate}.
+     */
+    public Seat seat(Session session) {
+        Session.Binding b = session.binding();
+        if (b.room() == null || b.token() == null || b.state() == Session.State.NEW || b.state() == Session.State.WAITING) {
+            throw new RpcException(404, "member didn't authenticate");
+        }
+        tokens.check(b.token(), b.room());
+        return new Seat(b.room(), b.callId(), Optional.ofNullable(b.user()), b.name(), b.token().admin());
+    }
+
+    /** A token minted for someone invited into {@code room} (or its creator): the token and its id. */
+    public record Invitation(String token, String id, java.time.Instant expiresAt) {
+    }
+
+    /** Mints a participant token for {@code callId} in {@code room}, as {@code authenticate} would. */
+    public Invitation invitation(UUID room, String callId, String name, Optional<UUID> user, boolean admin) {
+        String token = tokens.mint(room, callId, name, user, admin);
+        AccessToken verified = tokens.verify(token, Optional.of(room));
+        return new Invitation(token, verified.id(), verified.expiresAt());
     }
 
     @Override

@@ -62,6 +62,11 @@ public final class Session {
         this(client, null);
     }
 
+    /** Where this session's notifications go. */
+    public Client client() {
+        return client;
+    }
+
     Binding binding() {
         return binding.get();
     }

@@ -12,11 +12,11 @@ import io.atrium.server.room.RoomMethods;
 import io.atrium.server.room.RoomService;
 import io.atrium.server.room.RpcException;
 import io.atrium.server.room.Session;
+import io.atrium.server.room.SipRooms;
 import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -31,8 +31,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RtcSocket {
 
-    /** The SIP methods of contract 002, answered 501 until the SIP bridge exists; the others are {@link RoomMethods}. */
-    static final Set<String> SIP_METHODS = Set.of("create_temp_room", "register_room_api", "convert_to_room", "invite_exten");
     private static final Logger log = LoggerFactory.getLogger(RtcSocket.class);
     /** How long a socket the server closes waits at most for the answers to its requests in flight. */
     static final long CLOSE_AFTER_MILLIS = 5000;
@@ -136,11 +134,7 @@ public final class RtcSocket {
                 return;
             }
             String name = method.textValue();
-            if (SIP_METHODS.contains(name)) {
-                reply(id, new RpcException(501, "SIP is not configured"));
-                return;
-            }
-            if (!RoomMethods.names().contains(name)) {
+            if (!RoomMethods.names().contains(name) && !SipRooms.METHODS.contains(name)) {
                 reply(id, new RpcException(-32601, "method not found"));
                 return;
             }

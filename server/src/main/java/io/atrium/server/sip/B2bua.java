@@ -1,7 +1,6 @@
 package io.atrium.server.sip;
 
 import io.atrium.server.config.AtriumConfig;
-import io.atrium.server.store.User;
 import java.text.ParseException;
 import java.time.Clock;
 import java.util.List;
@@ -15,19 +14,15 @@ import gov.nist.javax.sip.clientauthutils.AuthenticationHelper;
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
 import javax.sip.InvalidArgumentException;
-import javax.sip.ListeningPoint;
 import javax.sip.RequestEvent;
 import javax.sip.ResponseEvent;
 import javax.sip.ServerTransaction;
 import javax.sip.SipException;
 import javax.sip.SipProvider;
-import javax.sip.address.Address;
-import javax.sip.address.SipURI;
 import javax.sip.header.CSeqHeader;
 import javax.sip.header.CallIdHeader;
 import javax.sip.header.ContactHeader;
 import javax.sip.header.ContentTypeHeader;
-import javax.sip.header.FromHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
@@ -108,7 +103,8 @@ final class B2bua {
                 Call.Branch b = new Call.Branch(call, target);
                 call.branches.add(b);
                 try {
-                    Request invite = branchInvite(call, callerName, callerNumber, number, target, sdp);
+                    Request invite = sip.outboundInvite(config, provider, call.id.toString(), callerName, callerNumber, number,
+                            target, sdp);
                     b.invite = provider.getNewClientTransaction(invite);
                     b.invite.setApplicationData(b);
                     b.dialog = provider.getNewDialog(b.invite);
@@ -123,26 +119,6 @@ final class B2bua {
             call.ringTimer = timer.schedule(() -> ringTimeout(call), config.ringTimeoutSeconds(), TimeUnit.SECONDS);
             finishIfAllFailed(call);
         }
-    }
-
-    private Request branchInvite(Call call, String callerName, String callerNumber, String number, String target,
-                                 byte[] sdp) throws ParseException, InvalidArgumentException {
-        SipURI uri = (SipURI) sip.addresses().createURI(target);
-        String transport = uri.getTransportParam() == null ? ListeningPoint.UDP : uri.getTransportParam().toLowerCase(Locale.ROOT);
-        Address fromAddress = sip.addresses().createAddress(sip.addresses().createSipURI(callerNumber, config.publicAddress()));
-        if (callerName != null && !callerName.isEmpty()) {
-            fromAddress.setDisplayName(callerName);
-        }
-        FromHeader from = sip.headers().createFromHeader(fromAddress, Long.toHexString(Double.doubleToLongBits(Math.random())));
-        ToHeader to = sip.headers().createToHeader(sip.addresses().createAddress(
-                sip.addresses().createSipURI(number, config.publicAddress())), null);
-        ViaHeader via = sip.headers().createViaHeader(config.publicAddress(), config.port(), transport, null);
-        Request invite = sip.messages().createRequest(uri, Request.INVITE, provider.getNewCallId(),
-                sip.headers().createCSeqHeader(1L, Request.INVITE), from, to, List.of(via),
-                sip.headers().createMaxForwardsHeader(70), sdpType(), sdp);
-        invite.addHeader(contact(transport));
-        invite.addHeader(sip.headers().createHeader(CALL_ID_HEADER, call.id.toString()));
-        return invite;
     }
 
     /** A response from one of the callee's phones (or a trunk) to Atrium's INVITE. */
@@ -337,8 +313,7 @@ final class B2bua {
         if (call.state != Call.State.RINGING || call.branches.stream().anyMatch(b -> !b.done)) {
             return;
         }
-        boolean busy = call.branches.stream().anyMatch(b -> b.status == Response.BUSY_HERE);
-        fail(call, busy ? Response.BUSY_HERE : call.branches.stream().mapToInt(b -> b.status).min().orElse(Response.TEMPORARILY_UNAVAILABLE));
+        fail(call, ForkBranch.finalStatus(call.branches));
     }
 
     /** Ends a ringing call: CANCEL to open branches, {@code status} to the caller. */
@@ -366,30 +341,12 @@ final class B2bua {
         byCallerCallId.remove(callId(call.aInvite));
     }
 
-    /** CANCEL for a branch; before its first provisional response it waits for one (RFC 3261 9.1). */
     private void cancel(Call.Branch b) {
-        if (b.done) {
-            return;
-        }
-        if (!b.provisional) {
-            b.cancelPending = true;
-            return;
-        }
-        try {
-            provider.getNewClientTransaction(b.invite.createCancel()).sendRequest();
-        } catch (SipException e) {
-            log.debug("CANCEL to {}: {}", b.target, e.toString());
-        }
-        b.cancelPending = false;
+        b.cancel(provider);
     }
 
     private void bye(Dialog d) {
-        try {
-            ClientTransaction ct = provider.getNewClientTransaction(d.createRequest(Request.BYE));
-            d.sendRequest(ct);
-        } catch (SipException e) {
-            log.debug("BYE: {}", e.toString());
-        }
+        ForkBranch.bye(provider, d);
     }
 
     private ContactHeader contact(String transport) throws ParseException {

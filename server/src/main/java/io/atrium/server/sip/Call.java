@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
-import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
 import javax.sip.ServerTransaction;
 import javax.sip.message.Request;
@@ -20,20 +19,13 @@ final class Call {
     enum State { RINGING, ANSWERED, ENDED }
 
     /** One INVITE Atrium sent to one of the callee's phones (or to a trunk). */
-    static final class Branch {
+    static final class Branch extends ForkBranch {
         final Call call;
-        final String target;
-        ClientTransaction invite;
-        Dialog dialog;
-        boolean provisional;
-        boolean cancelPending;
         boolean authenticated;
-        boolean done;
-        int status;
 
         Branch(Call call, String target) {
+            super(target);
             this.call = call;
-            this.target = target;
         }
     }
 

@@ -71,25 +71,35 @@ record PhoneSdp(String address, int port, String codec, int payloadType, int dtm
 
     /** Atrium's answer: audio at {@code address}:{@code port}, this codec (and DTMF when offered), 20 ms frames. */
     byte[] answer(String localAddress, int localPort) {
-        long session = System.currentTimeMillis();
-        StringBuilder b = new StringBuilder();
-        b.append("v=0\r\n").append("o=atrium ").append(session).append(' ').append(session).append(" IN IP4 ")
-                .append(localAddress).append("\r\n").append("s=Atrium\r\n").append("c=IN IP4 ").append(localAddress)
-                .append("\r\n").append("t=0 0\r\n").append("m=audio ").append(localPort).append(" RTP/AVP ").append(payloadType);
-        if (dtmfPayloadType >= 0) {
-            b.append(' ').append(dtmfPayloadType);
-        }
-        b.append("\r\n");
-        b.append("a=rtpmap:").append(payloadType).append(' ')
+        StringBuilder a = new StringBuilder();
+        a.append("a=rtpmap:").append(payloadType).append(' ')
                 .append(codec.equals("opus") ? "opus/48000/2" : codec + "/8000").append("\r\n");
         if (codec.equals("opus")) {
-            b.append("a=fmtp:").append(payloadType).append(" useinbandfec=1;maxaveragebitrate=").append(OPUS_BITRATE).append("\r\n");
+            a.append(OPUS_FMTP.formatted(payloadType));
         }
         if (dtmfPayloadType >= 0) {
-            b.append("a=rtpmap:").append(dtmfPayloadType).append(" telephone-event/8000\r\n")
-                    .append("a=fmtp:").append(dtmfPayloadType).append(" 0-15\r\n");
+            a.append(DTMF.formatted(dtmfPayloadType, dtmfPayloadType));
         }
-        b.append("a=ptime:20\r\n").append("a=sendrecv\r\n");
-        return b.toString().getBytes(StandardCharsets.UTF_8);
+        return body(localAddress, localPort, payloadType + (dtmfPayloadType >= 0 ? " " + dtmfPayloadType : ""), a.toString());
+    }
+
+    /** Atrium's offer when it dials a phone (room invites): Opus, PCMU, PCMA and telephone-event, 20 ms frames. */
+    static byte[] offer(String localAddress, int localPort) {
+        return body(localAddress, localPort, OFFER_OPUS + " 0 8 " + OFFER_DTMF, "a=rtpmap:" + OFFER_OPUS + " opus/48000/2\r\n"
+                + OPUS_FMTP.formatted(OFFER_OPUS) + "a=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n"
+                + DTMF.formatted(OFFER_DTMF, OFFER_DTMF));
+    }
+
+    private static final int OFFER_OPUS = 111;
+    private static final int OFFER_DTMF = 101;
+    private static final String OPUS_FMTP = "a=fmtp:%d useinbandfec=1;maxaveragebitrate=" + OPUS_BITRATE + "\r\n";
+    private static final String DTMF = "a=rtpmap:%d telephone-event/8000\r\na=fmtp:%d 0-15\r\n";
+
+    private static byte[] body(String localAddress, int localPort, String formats, String attributes) {
+        long session = System.currentTimeMillis();
+        String text = "v=0\r\no=atrium " + session + " " + session + " IN IP4 " + localAddress + "\r\ns=Atrium\r\nc=IN IP4 "
+                + localAddress + "\r\nt=0 0\r\nm=audio " + localPort + " RTP/AVP " + formats + "\r\n" + attributes
+                + "a=ptime:20\r\na=sendrecv\r\n";
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 }

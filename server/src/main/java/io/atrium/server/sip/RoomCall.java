@@ -61,11 +61,18 @@ final class RoomCall implements Client, AudioLeg.DigitListener {
         this.hangUp = hangUp;
     }
 
-    /** Starts with the phone's media and its session (address for per-address limits). */
-    synchronized void start(PhoneMember phone, String address) {
+    /**
+     * Starts with the phone's media and its session (address for per-address limits): joins at once with
+     * {@code token} (a room's invite), or without one goes through {@code authenticate} and the room's rules.
+     */
+    synchronized void start(PhoneMember phone, String address, String token) {
         this.phone = phone;
         this.session = new Session(this, address, phone);
-        authenticate(null);
+        if (token != null) {
+            join(token);
+        } else {
+            authenticate(null);
+        }
     }
 
     synchronized State state() {

@@ -98,7 +98,26 @@ final class RoomCalls {
         ok.addHeader(sip.headers().createHeader(B2bua.CALL_ID_HEADER, callId));
         st.sendResponse(ok);
         log.info("sip call {}: {} ({}) dialled room {} with {}", callId, callerNumber, name, room, agreed.codec());
-        call.start(phone, "sip:" + ((SIPRequest) request).getRemoteAddress().getHostAddress());
+        call.start(phone, "sip:" + ((SIPRequest) request).getRemoteAddress().getHostAddress(), null);
+    }
+
+    /**
+     * A phone Atrium dialled for a room's invite answered ({@link DialOut}): it joins {@code room} at once
+     * with the invite's {@code token} (no PIN, no waiting room) as {@code callId}, and from here on is a
+     * call into a room like a dialled-in one (BYE, re-INVITE, {@code remove_member}).
+     */
+    void answeredInvite(Dialog dialog, PhoneSdp agreed, RtpRelay.Leg rtp, UUID room, String callId, UUID user, String token,
+                        String from, String to) {
+        RoomCall call = new RoomCall(callId, room, to, rooms, timer, reason -> bye(dialog, callId));
+        Answered answered = new Answered(call, agreed.answer(config.publicAddress(), rtp.port()), from, to, clock.instant(), rtp);
+        dialog.setApplicationData(answered);
+        calls.put(callId, answered);
+        PhoneMember phone = bridge.phone(room, callId, user, agreed, rtp, call, reason -> {
+            calls.remove(callId);
+            call.end(reason, true);
+        });
+        log.info("sip call {}: {} answered the invite into room {} with {}", callId, to, room, agreed.codec());
+        call.start(phone, "sip:" + agreed.address(), token);
     }
 
     /** Whether {@code dialog} is a call into a room (then BYE and re-INVITE go here). */

@@ -22,6 +22,32 @@ record SipFactories(MessageFactory messages, HeaderFactory headers, AddressFacto
         return headers.createContentTypeHeader("application", "sdp");
     }
 
+    /**
+     * Atrium's own INVITE of a fork to {@code target} (a contact or trunk URI): From
+     * {@code fromName <sip:fromNumber@atrium>} with a fresh tag, To {@code toNumber}, Atrium's Via and
+     * Contact on the target's transport, the SDP, and {@code X-Atrium-Call-Id: callId}.
+     */
+    javax.sip.message.Request outboundInvite(io.atrium.server.config.AtriumConfig.Sip config, javax.sip.SipProvider provider,
+                                             String callId, String fromName, String fromNumber, String toNumber, String target,
+                                             byte[] sdp) throws java.text.ParseException, javax.sip.InvalidArgumentException {
+        javax.sip.address.SipURI uri = (javax.sip.address.SipURI) addresses.createURI(target);
+        String transport = uri.getTransportParam() == null ? javax.sip.ListeningPoint.UDP
+                : uri.getTransportParam().toLowerCase(java.util.Locale.ROOT);
+        javax.sip.address.Address from = addresses.createAddress(addresses.createSipURI(fromNumber, config.publicAddress()));
+        if (fromName != null && !fromName.isBlank()) {
+            from.setDisplayName(fromName);
+        }
+        javax.sip.message.Request invite = messages.createRequest(uri, javax.sip.message.Request.INVITE, provider.getNewCallId(),
+                headers.createCSeqHeader(1L, javax.sip.message.Request.INVITE),
+                headers.createFromHeader(from, Long.toHexString(Double.doubleToLongBits(Math.random()))),
+                headers.createToHeader(addresses.createAddress(addresses.createSipURI(toNumber, config.publicAddress())), null),
+                java.util.List.of(headers.createViaHeader(config.publicAddress(), config.port(), transport, null)),
+                headers.createMaxForwardsHeader(70), sdpType(), sdp);
+        invite.addHeader(contact(config.publicAddress(), config.port(), transport));
+        invite.addHeader(headers.createHeader(B2bua.CALL_ID_HEADER, callId));
+        return invite;
+    }
+
     static SipFactories create() {
         SipFactory f = SipFactory.getInstance();
         f.setPathName("gov.nist");

@@ -67,6 +67,8 @@ public final class SipService implements SipListener, AutoCloseable {
     private final Trunks trunks;
     private final RoomNumberStore roomNumbers;
     private final RoomCalls roomCalls;
+    private final DialOut dialOut;
+    private final RoomService rooms;
 
     private SipService(AtriumConfig.Sip config, SipFactories sip, DigestAuthenticator auth, Registrar registrar,
                        UserStore users, SipStack stack, SipProvider provider, Clock clock, Rooms rooms) {
@@ -88,6 +90,11 @@ public final class SipService implements SipListener, AutoCloseable {
                 stack instanceof SipStackExt ext ? ext : null);
         this.roomNumbers = rooms.numbers();
         this.roomCalls = new RoomCalls(config, sip, provider, relay, rooms.service(), rooms.sfu(), timer, clock);
+        this.dialOut = new DialOut(config, sip, provider, relay, timer);
+        this.rooms = rooms.service();
+        Invites invites = new Invites(this.rooms, users, registrar, trunks, roomNumbers, dialOut, roomCalls, timer, clock);
+        this.rooms.addListener(invites);
+        this.rooms.sip(invites);
     }
 
     /** What calls into rooms need: the rooms, their media, and their dial-in numbers. */
@@ -283,7 +290,11 @@ public final class SipService implements SipListener, AutoCloseable {
     @Override
     public void processResponse(ResponseEvent event) {
         try {
-            b2bua.response(event);
+            if (DialOut.owns(event.getClientTransaction(), event.getDialog())) {
+                dialOut.response(event);
+            } else {
+                b2bua.response(event);
+            }
         } catch (ParseException | InvalidArgumentException | SipException | RuntimeException e) {
             log.warn("cannot handle response {}: {}", event.getResponse().getStatusCode(), e.toString());
         }
@@ -292,7 +303,9 @@ public final class SipService implements SipListener, AutoCloseable {
     @Override
     public void processTimeout(TimeoutEvent event) {
         try {
-            if (!event.isServerTransaction()) {
+            if (!event.isServerTransaction() && DialOut.owns(event.getClientTransaction(), null)) {
+                dialOut.timeout(event.getClientTransaction());
+            } else if (!event.isServerTransaction()) {
                 b2bua.timeout(event.getClientTransaction());
             }
         } catch (ParseException | InvalidArgumentException | SipException | RuntimeException e) {
@@ -315,6 +328,7 @@ public final class SipService implements SipListener, AutoCloseable {
 
     @Override
     public void close() {
+        rooms.sip(null);
         provider.removeSipListener(this);
         stack.stop();
         timer.shutdownNow();

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * docs/PROTOCOL.md keeps up with the server (issue 21 item 9): every JSON-RPC method the socket
- * accepts ({@link io.atrium.server.room.RoomMethods#names}, {@link RtcSocket#SIP_METHODS}) and every notification the room,
- * signal and state code sends is named there in backticks. Notification names are read from the
+ * accepts ({@link io.atrium.server.room.RoomMethods#names}, {@link io.atrium.server.room.SipRooms#METHODS}) and every notification the room,
+ * signal, state and sip code sends is named there in backticks. Notification names are read from the
  * sources: string literals passed to the sending methods, the {@code "member_" + method} family, and
  * named constants of {@code state/}.
  */
@@ -37,7 +37,7 @@ class ProtocolDocsTest {
     void everyMethodAndNotificationIsDocumented() throws IOException {
         String doc = Files.readString(Path.of("..", "docs", "PROTOCOL.md"));
         Set<String> names = new TreeSet<>(io.atrium.server.room.RoomMethods.names());
-        names.addAll(RtcSocket.SIP_METHODS);
+        names.addAll(io.atrium.server.room.SipRooms.METHODS);
         Set<String> notifications = notifications();
         assertThat(notifications).as("the scan finds notifications").contains("member_waiting", "state_changed", "room_ended",
                 "token_expired", "token_revoked");
@@ -53,7 +53,7 @@ class ProtocolDocsTest {
 
     static Set<String> notifications() throws IOException {
         Set<String> found = new TreeSet<>();
-        for (String pkg : List.of("room", "signal", "state")) {
+        for (String pkg : List.of("room", "signal", "state", "sip")) {
             try (Stream<Path> files = Files.walk(SOURCES.resolve(pkg))) {
                 for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
                     String src = Files.readString(f);

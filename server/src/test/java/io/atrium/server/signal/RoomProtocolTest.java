@@ -515,7 +515,7 @@ class RoomProtocolTest {
         c.sendRaw("[1,2]");
         assertThat(c.nextUnsolicited().at("/error/code").asInt()).isEqualTo(-32700);
         assertError(c.request("make_coffee", Map.of()), -32601, "method not found");
-        for (String sip : List.of("create_temp_room", "register_room_api", "convert_to_room", "invite_exten")) {
+        for (String sip : io.atrium.server.room.SipRooms.METHODS) {
             assertError(c.request(sip, Map.of()), 501, "SIP is not configured");
         }
         assertError(c.request("get_room_members", Map.of()), 404, "member didn't authenticate");

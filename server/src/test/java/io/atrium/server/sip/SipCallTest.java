@@ -68,6 +68,11 @@ class SipCallTest {
 
     /** Registers a phone for {@code extension} from a fresh port and returns that port. */
     int registerPhone(String extension, String user) {
+        return registerPhone(sipPort, extension, user);
+    }
+
+    /** Registers a phone for {@code extension} (password {@code <user>-password}) from a fresh port and returns that port. */
+    static int registerPhone(int sipPort, String extension, String user) {
         int port = Sipp.freePort();
         try (Sipp s = Sipp.start("register.xml", Map.of("FINAL", "200", "EXPIRES", "300"), sipPort, port,
                 "-t", "u1", "-s", extension, "-au", user, "-ap", user + "-password")) {
@@ -78,6 +83,11 @@ class SipCallTest {
 
     /** A registered phone waiting for Atrium's INVITE: {@code outcome} is answer, busy or ring. */
     Sipp phone(int port, String outcome, int mediaPort) {
+        return phone(sipPort, port, outcome, mediaPort);
+    }
+
+    /** A phone on {@code port} (or a carrier) waiting for Atrium's INVITE: {@code outcome} is answer, busy or ring. */
+    static Sipp phone(int sipPort, int port, String outcome, int mediaPort) {
         Sipp s = Sipp.start("callee.xml", Map.of("OUTCOME", Sipp.resource("callee-" + outcome + ".part"),
                 "MEDIA_PORT", String.valueOf(mediaPort)), sipPort, port, "-t", "u1");
         Waits.waitUntil(() -> bound(port), "SIPp listening on " + port);

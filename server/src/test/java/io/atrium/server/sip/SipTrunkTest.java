@@ -83,4 +83,29 @@ class SipTrunkTest {
         assertOk(Sipp.run("trunk-call.xml", Map.of("OUTCOME", Sipp.resource("caller-refused.part"), "STATUS", "404", "FROM", "+4917012345", "MEDIA_PORT", "40028"), sipPort, trunkPort,
                 "-t", "u1", "-s", "+4930777"));
     }
+
+    @Test
+    void aRoomInvitesANumberThatIsNoExtensionThroughTheTrunk() {
+        String alice = server.get("/v1/users").json().get("users").findParents("username").stream()
+                .filter(u -> u.get("username").asText().equals("alice")).findFirst().orElseThrow().get("uuid").asText();
+        String room = server.post("/v1/rooms", "{\"room\":{\"name\":\"trunk invite\",\"members\":[{\"user_id\":\"" + alice
+                + "\",\"admin\":true}]}}").json().at("/room/uuid").asText();
+        try (io.atrium.server.testing.RpcClient host = io.atrium.server.testing.RpcClient.connect(server);
+             io.atrium.server.testing.JavaPeer peer = new io.atrium.server.testing.JavaPeer();
+             Sipp carrier = listening(Sipp.start("callee.xml", Map.of("OUTCOME", Sipp.resource("callee-answer.part"),
+                     "MEDIA_PORT", "40030"), sipPort, trunkPort, "-t", "u1"), trunkPort)) {
+            String token = host.call("authenticate", Map.of("room", room, "call_id", "alice-1", "username", "alice",
+                    "password", "alice-password")).get("auth_token").asText();
+            peer.connect(host.call("join_room", Map.of("sdp", peer.offer(true), "auth_token", token)).get("sdp").asText());
+            com.fasterxml.jackson.databind.JsonNode result = host.call("invite_exten", Map.of("extens", List.of("07555666888")));
+            String callId = result.at("/invited/0/bridge_id").asText();
+            com.fasterxml.jackson.databind.JsonNode joined = host.await("member_join_room");
+            assertThat(joined.get("id").asText()).isEqualTo(callId);
+            assertThat(joined.get("is_sip").asBoolean()).isTrue();
+            assertThat(joined.get("name").asText()).isEqualTo("07555666888");
+            assertThat(carrier.messages()).contains("INVITE sip:07555666888@127.0.0.1:" + trunkPort);
+            host.call("remove_member", Map.of("member", callId));
+            assertOk(carrier.await()); // Atrium's BYE
+        }
+    }
 }

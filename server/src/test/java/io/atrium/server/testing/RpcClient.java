@@ -120,7 +120,12 @@ public final class RpcClient implements AutoCloseable {
 
     /** Waits for the next notification {@code method} (skipping others) and returns its params. */
     public JsonNode await(String method) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        return await(method, Duration.ofSeconds(10));
+    }
+
+    /** Waits up to {@code limit} for the next notification {@code method} (skipping others) and returns its params. */
+    public JsonNode await(String method, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
             try {
                 JsonNode n = inbox.poll(100, TimeUnit.MILLISECONDS);

@@ -1,0 +1,67 @@
+package io.atrium.server.sip;
+
+import java.util.List;
+import javax.sip.ClientTransaction;
+import javax.sip.Dialog;
+import javax.sip.SipException;
+import javax.sip.SipProvider;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One INVITE Atrium sent to one target of a fork (a phone of the callee, or a trunk): its transaction,
+ * dialog and progress, and the rules every fork shares — CANCEL only after a provisional response,
+ * BYE for a dialog that is no longer wanted, and which status a fork ends with when every branch failed.
+ * Guarded by the monitor of the call or dial that owns the branch.
+ */
+class ForkBranch {
+
+    private static final Logger log = LoggerFactory.getLogger("atrium.sip.calls");
+
+    final String target;
+    ClientTransaction invite;
+    Dialog dialog;
+    boolean provisional;
+    boolean cancelPending;
+    boolean done;
+    int status;
+
+    ForkBranch(String target) {
+        this.target = target;
+    }
+
+    /** CANCEL for this branch; before its first provisional response it waits for one (RFC 3261 9.1). */
+    void cancel(SipProvider provider) {
+        if (done) {
+            return;
+        }
+        if (!provisional) {
+            cancelPending = true;
+            return;
+        }
+        try {
+            provider.getNewClientTransaction(invite.createCancel()).sendRequest();
+        } catch (SipException e) {
+            log.debug("CANCEL to {}: {}", target, e.toString());
+        }
+        cancelPending = false;
+    }
+
+    /** Sends BYE in {@code d}. */
+    static void bye(SipProvider provider, Dialog d) {
+        try {
+            d.sendRequest(provider.getNewClientTransaction(d.createRequest(Request.BYE)));
+        } catch (SipException e) {
+            log.debug("BYE: {}", e.toString());
+        }
+    }
+
+    /** What a fork whose every branch failed answers: 486 if any phone was busy, else the lowest failure. */
+    static int finalStatus(List<? extends ForkBranch> branches) {
+        boolean busy = branches.stream().anyMatch(b -> b.status == Response.BUSY_HERE);
+        return busy ? Response.BUSY_HERE
+                : branches.stream().mapToInt(b -> b.status).min().orElse(Response.TEMPORARILY_UNAVAILABLE);
+    }
+}

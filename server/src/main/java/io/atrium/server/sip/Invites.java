@@ -1,0 +1,365 @@
+package io.atrium.server.sip;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.atrium.server.auth.AccessToken;
+import io.atrium.server.room.Params;
+import io.atrium.server.room.RoomListener;
+import io.atrium.server.room.RoomService;
+import io.atrium.server.room.RpcException;
+import io.atrium.server.room.Session;
+import io.atrium.server.room.SipRooms;
+import io.atrium.server.store.Room;
+import io.atrium.server.store.RoomNumberStore;
+import io.atrium.server.store.RoomSpec;
+import io.atrium.server.store.User;
+import io.atrium.server.store.UserStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import javax.sip.message.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Contract 002's SIP methods (docs/PROTOCOL.md, "SIP: video registrations and invites"): apps register
+ * their socket as a video registration of a user ({@code register_room_api}); a room's admin invites
+ * extensions or numbers ({@code invite_exten}, {@code create_temp_room}). Inviting an extension rings all
+ * of its user's phones ({@link DialOut}) and sends {@code room_invite} to all of its live video
+ * registrations; a number that is no extension goes out through the outbound trunk. The first to answer
+ * wins — a phone's 200 OK or an app's {@code join_room} with the invite's token — and the others get
+ * CANCEL or {@code room_invite_completed_elsewhere}. An invite nobody answers ends: the inviter gets
+ * {@code room_invite_reject}, the apps {@code room_invite_cancelled}.
+ */
+final class Invites implements SipRooms, RoomListener {
+
+    /** An invite rings for at most this long (contract 002's notes). */
+    static final long INVITE_SECONDS = 120;
+    /** A video registration must be refreshed every minute; unrefreshed, it lapses after this. */
+    static final long REGISTRATION_SECONDS = 120;
+    static final int MAX_INVITED = 20;
+    static final int MAX_DESTINATION = 32;
+    /** The owner of temporary rooms ({@link Room#owner}). */
+    static final String TEMP_OWNER = "sip_temp";
+    private static final Logger log = LoggerFactory.getLogger("atrium.sip.invites");
+
+    private record VideoRegistration(UUID user, Instant expiresAt) {
+    }
+
+    enum State { RINGING, ANSWERED, ENDED }
+
+    /** One invited destination. Guarded by its monitor. */
+    private final class Invite implements DialOut.Outcome {
+        final UUID room;
+        final String callId;
+        final String destination;
+        final UUID invitee;
+        final Session inviter;
+        final RoomService.Invitation token;
+        final Set<Session> apps = new LinkedHashSet<>();
+        State state = State.RINGING;
+        Session answeredBy;
+        DialOut.Dial dial;
+        ScheduledFuture<?> timeout;
+
+        Invite(UUID room, String callId, String destination, UUID invitee, Session inviter, RoomService.Invitation token) {
+            this.room = room;
+            this.callId = callId;
+            this.destination = destination;
+            this.invitee = invitee;
+            this.inviter = inviter;
+            this.token = token;
+        }
+
+        /** The first registration to join with the token answers; any later one is refused. */
+        synchronized void claim(Session s) {
+            if (state == State.ANSWERED && answeredBy == s) {
+                return;
+            }
+            if (state != State.RINGING) {
+                throw new RpcException(403, state == State.ANSWERED ? "the invite was answered elsewhere" : "the invite has ended");
+            }
+            state = State.ANSWERED;
+            answeredBy = s;
+            timeout.cancel(false);
+            if (dial != null) {
+                dialOut.hangUp(dial);
+            }
+            for (Session app : apps) {
+                if (app != s) {
+                    app.client().notify("room_invite_completed_elsewhere", Map.of("room", room.toString(), "call_id", callId));
+                }
+            }
+            log.info("invite {}: {} answered in room {}", callId, destination, room);
+        }
+
+        /** Ends a ringing invite: phones cancelled, apps (but {@code except}) told, the inviter hears why. */
+        synchronized void end(String reason, Session except) {
+            if (state != State.RINGING) {
+                return;
+            }
+            state = State.ENDED;
+            timeout.cancel(false);
+            if (dial != null) {
+                dialOut.hangUp(dial);
+            }
+            for (Session app : apps) {
+                if (app != except) {
+                    app.client().notify("room_invite_cancelled", Map.of("room", room.toString(), "call_id", callId, "reason", reason));
+                }
+            }
+            Map<String, Object> reject = new LinkedHashMap<>();
+            reject.put("room", room.toString());
+            reject.put("call_id", callId);
+            reject.put("destination", destination);
+            reject.put("reason", reason);
+            inviter.client().notify("room_invite_reject", reject);
+            log.info("invite {}: {} not answered: {}", callId, destination, reason);
+        }
+
+        @Override
+        public void answered(DialOut.Dial d, javax.sip.Dialog dialog, PhoneSdp agreed) {
+            roomCalls.answeredInvite(dialog, agreed, d.rtp, room, callId, invitee, token.token(), numbers.numberOf(room), destination);
+        }
+
+        /** No phone answered: a 6xx (decline) ends the invite; other failures end it unless apps may still answer. */
+        @Override
+        public synchronized void failed(DialOut.Dial d, int status) {
+            if (status >= 600 || apps.isEmpty()) {
+                end(reason(status), null);
+            }
+        }
+    }
+
+    private final RoomService rooms;
+    private final UserStore users;
+    private final Registrar registrar;
+    private final Trunks trunks;
+    private final RoomNumberStore numbers;
+    private final DialOut dialOut;
+    private final RoomCalls roomCalls;
+    private final ScheduledExecutorService timer;
+    private final Clock clock;
+    private final Map<Session, VideoRegistration> registrations = new ConcurrentHashMap<>();
+    /** Invites by their token's id (kept until the token expires, so a token answers once) and by call id. */
+    private final Map<String, Invite> byToken = new ConcurrentHashMap<>();
+    private final Map<String, Invite> byCallId = new ConcurrentHashMap<>();
+    private final Set<UUID> tempRooms = ConcurrentHashMap.newKeySet();
+
+    Invites(RoomService rooms, UserStore users, Registrar registrar, Trunks trunks, RoomNumberStore numbers, DialOut dialOut,
+            RoomCalls roomCalls, ScheduledExecutorService timer, Clock clock) {
+        this.rooms = rooms;
+        this.users = users;
+        this.registrar = registrar;
+        this.trunks = trunks;
+        this.numbers = numbers;
+        this.dialOut = dialOut;
+        this.roomCalls = roomCalls;
+        this.timer = timer;
+        this.clock = clock;
+    }
+
+    @Override
+    public CompletableFuture<Object> call(Session session, String method, Params params) {
+        try {
+            return switch (method) {
+                case "register_room_api" -> rooms.identify(session, params).thenApply(user -> register(session, user));
+                case "invite_exten" -> CompletableFuture.completedFuture(inviteExten(session, params));
+                case "decline_room_invite" -> CompletableFuture.completedFuture(decline(session, params));
+                case "create_temp_room" -> createTempRoom(session, params);
+                default -> throw new RpcException(501, method + " is not implemented");
+            };
+        } catch (RpcException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** {@code register_room_api}: this socket is (again) a video registration of {@code user} for {@value #REGISTRATION_SECONDS} s. */
+    private Object register(Session session, User user) {
+        registrations.put(session, new VideoRegistration(user.uuid(), clock.instant().plusSeconds(REGISTRATION_SECONDS)));
+        return Map.of("user", user.uuid().toString(), "expires_in", REGISTRATION_SECONDS);
+    }
+
+    /** The sockets registered for {@code user} whose registration has not lapsed (lapsed ones are dropped). */
+    private List<Session> apps(UUID user) {
+        Instant now = clock.instant();
+        registrations.entrySet().removeIf(e -> e.getValue().expiresAt().isBefore(now));
+        return registrations.entrySet().stream().filter(e -> e.getValue().user().equals(user)).map(Map.Entry::getKey).toList();
+    }
+
+    /** {@code invite_exten {extens}}: an admin of the socket's room invites extensions or numbers. */
+    private Object inviteExten(Session session, Params params) {
+        RoomService.Seat seat = rooms.seat(session);
+        if (!seat.admin()) {
+            throw new RpcException(403, "admin only");
+        }
+        return invite(seat.room(), seat.user(), seat.name(), session, params.strings("extens", MAX_INVITED, MAX_DESTINATION));
+    }
+
+    /**
+     * Invites each destination into {@code room} on behalf of {@code inviter}; answers
+     * {@code {invited: [{bridge_id, destination}], failed: [{destination, reason}]}}.
+     */
+    private Map<String, Object> invite(UUID room, Optional<UUID> fromUser, String fromName, Session inviter, List<String> destinations) {
+        purge();
+        List<Map<String, String>> invited = new ArrayList<>();
+        List<Map<String, String>> failed = new ArrayList<>();
+        String roomNumber = numbers.numberOf(room);
+        for (String destination : new LinkedHashSet<>(destinations)) {
+            Optional<User> user = users.findByExtension(destination);
+            List<String> phones;
+            List<Session> apps;
+            if (user.isPresent()) {
+                phones = registrar.bindings(destination).stream().map(Registration::contact).toList();
+                apps = apps(user.get().uuid());
+            } else if (trunks.outbound().isPresent()) {
+                phones = List.of(trunks.outbound().get().uri(destination));
+                apps = List.of();
+            } else {
+                failed.add(Map.of("destination", destination, "reason", "unknown extension"));
+                continue;
+            }
+            if (phones.isEmpty() && apps.isEmpty()) {
+                failed.add(Map.of("destination", destination, "reason", "not registered"));
+                continue;
+            }
+            String callId = UUID.randomUUID().toString();
+            UUID invitee = user.map(User::uuid).orElse(null);
+            String name = user.map(User::displayName).orElse(destination);
+            Invite inv = new Invite(room, callId, destination, invitee, inviter,
+                    rooms.invitation(room, callId, name, Optional.ofNullable(invitee), false));
+            byToken.put(inv.token.id(), inv);
+            byCallId.put(callId, inv);
+            synchronized (inv) {
+                inv.timeout = timer.schedule(() -> inv.end("no answer", null), INVITE_SECONDS, TimeUnit.SECONDS);
+                for (Session app : apps) {
+                    inv.apps.add(app);
+                    Map<String, Object> params = new LinkedHashMap<>();
+                    params.put("room", room.toString());
+                    params.put("call_id", callId);
+                    params.put("from_user", fromUser.map(UUID::toString).orElse(null));
+                    params.put("auth_token", inv.token.token());
+                    app.client().notify("room_invite", params);
+                }
+                if (!phones.isEmpty()) {
+                    inv.dial = dialOut.dial(callId, fromName, roomNumber, destination, phones, inv);
+                }
+            }
+            invited.add(Map.of("bridge_id", callId, "destination", destination));
+        }
+        return Map.of("invited", invited, "failed", failed);
+    }
+
+    /** {@code decline_room_invite {call_id}}: a video registration of the invited user declines for that user. */
+    private Object decline(Session session, Params params) {
+        Invite inv = byCallId.get(params.required("call_id", 128));
+        VideoRegistration reg = registrations.get(session);
+        if (inv == null || reg == null || reg.expiresAt().isBefore(clock.instant()) || !reg.user().equals(inv.invitee)) {
+            throw new RpcException(404, "no such invite");
+        }
+        synchronized (inv) {
+            if (inv.state != State.RINGING) {
+                throw new RpcException(409, "the invite was answered or has ended");
+            }
+            inv.end("declined", session);
+        }
+        return Map.of();
+    }
+
+    /**
+     * {@code create_temp_room}: a temporary room owned by the caller (its admin), joined with the caller's
+     * SDP as {@code join_room} does, then every entry of {@code invited} is invited.
+     */
+    private CompletableFuture<Object> createTempRoom(Session session, Params params) {
+        String callId = params.required("call_id", 128);
+        params.required("sdp", 262_144);
+        com.fasterxml.jackson.databind.JsonNode listed = params.json() == null ? null : params.json().get("invited");
+        List<String> invited = listed == null || listed.isNull() || listed.isArray() && listed.isEmpty() ? List.of()
+                : params.strings("invited", MAX_INVITED, MAX_DESTINATION);
+        boolean audioMuted = params.bool("audio_muted");
+        boolean videoMuted = params.bool("video_muted");
+        return rooms.identify(session, params).thenCompose(user -> {
+            Room room = rooms.store().create(new RoomSpec("Temporary room of " + user.displayName(), RoomSpec.PasswordChange.CLEAR,
+                    null, false, false, false, List.of(new RoomSpec.MemberSpec(user.uuid(), true))), TEMP_OWNER);
+            tempRooms.add(room.uuid());
+            RoomService.Invitation own = rooms.invitation(room.uuid(), callId, user.displayName(), Optional.of(user.uuid()), true);
+            ObjectNode join = JsonNodeFactory.instance.objectNode();
+            join.set("sdp", params.json().get("sdp"));
+            join.put("auth_token", own.token());
+            join.put("audio_muted", audioMuted);
+            join.put("video_muted", videoMuted);
+            return rooms.call(session, "join_room", new Params(join)).handle((joined, error) -> {
+                if (error != null) {
+                    tempRooms.remove(room.uuid());
+                    rooms.store().delete(room.uuid());
+                    throw error instanceof CompletionException ce ? ce : new CompletionException(error);
+                }
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("room_id", room.uuid().toString());
+                result.put("auth_token", own.token());
+                result.putAll(castMap((Map<?, ?>) joined));
+                result.putAll(invite(room.uuid(), Optional.of(user.uuid()), user.displayName(), session, invited));
+                log.info("temporary room {} created by {}", room.uuid(), user.username());
+                return result;
+            });
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> castMap(Map<?, ?> m) {
+        return (Map<String, Object>) m;
+    }
+
+    /** A temporary room ended (its last member left): its invites end and the room is deleted. */
+    @Override
+    public void roomEnded(UUID room) {
+        if (tempRooms.remove(room)) {
+            timer.execute(() -> {
+                byCallId.values().stream().filter(i -> i.room.equals(room)).forEach(i -> i.end("room ended", null));
+                rooms.store().delete(room);
+                log.info("temporary room {} ended and was deleted", room);
+            });
+        }
+    }
+
+    @Override
+    public void joining(AccessToken token, Session session) {
+        Invite inv = byToken.get(token.id());
+        if (inv != null) {
+            inv.claim(session);
+        }
+    }
+
+    @Override
+    public void closed(Session session) {
+        registrations.remove(session);
+    }
+
+    /** Forgets invites whose token has expired (until then a used token is refused). */
+    private void purge() {
+        Instant now = clock.instant();
+        byToken.values().removeIf(i -> i.token.expiresAt().isBefore(now));
+        byCallId.values().removeIf(i -> i.token.expiresAt().isBefore(now));
+    }
+
+    static String reason(int status) {
+        return status >= 600 ? "declined" : switch (status) {
+            case Response.BUSY_HERE -> "busy";
+            case Response.REQUEST_TIMEOUT -> "no answer";
+            default -> "unavailable";
+        };
+    }
+}

@@ -1,0 +1,327 @@
+package io.atrium.server.sip;
+
+import static io.atrium.server.sip.SipCallTest.OFFER_SDP;
+import static io.atrium.server.sip.SipCallTest.port;
+import static io.atrium.server.sip.SipRegistrarTest.assertOk;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.atrium.server.config.AtriumConfig;
+import io.atrium.server.testing.Closer;
+import io.atrium.server.testing.Goertzel;
+import io.atrium.server.testing.JavaPeer;
+import io.atrium.server.testing.RpcClient;
+import io.atrium.server.testing.RtpPhone;
+import io.atrium.server.testing.Sipp;
+import io.atrium.server.testing.TestServer;
+import io.atrium.server.testing.TestServer.Db;
+import io.atrium.server.testing.Waits;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Contract 002's SIP half over the room protocol's WebSocket, with SIPp as the phones  and Java WebSocket clients as the apps: {@code invite_exten} rings
+ * every phone and video registration of an extension, the first answer wins (a phone's 200 OK or an
+ * app's {@code join_room}) and the others hear CANCEL or {@code room_invite_completed_elsewhere};
+ * declines, busy and ring timeouts reach the inviter as {@code room_invite_reject}; the answered phone is
+ * a member with {@code is_sip} whose audio is bridged (another phone in the room hears it, by tone);
+ * {@code create_temp_room}; every documented error.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SipInviteTest {
+
+    static final int RING_TIMEOUT = 5;
+
+    TestServer server;
+    int sipPort;
+    String ada;
+    String bob;
+    @RegisterExtension
+    final Closer open = new Closer();
+
+    @BeforeAll
+    void start() throws Exception {
+        sipPort = Sipp.freePort();
+        AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-sip-invite-"));
+        server = TestServer.start(new AtriumConfig(false, c.dataDir(), c.http(), c.rtc(), c.database(), c.auth(),
+                new AtriumConfig.Rooms(300, 2, 262_144, 200)).withSip(new AtriumConfig.Sip(true, "127.0.0.1", sipPort, "",
+                "atrium", 1, 3600, 100, RING_TIMEOUT, 0, 0, List.of("MD5"), List.of())));
+        ada = user("ada", "1001");
+        bob = user("bob", "1002");
+        user("carol", "1003");
+        user("dave", "1004");
+        user("erin", "1005");
+        user("frank", "1006");
+        user("nobody", "1009");
+    }
+
+    @AfterAll
+    void stop() {
+        server.close();
+    }
+
+    String user(String name, String extension) {
+        TestServer.Response r = server.post("/v1/users", "{\"user\":{\"username\":\"" + name + "\",\"display_name\":\"" + name
+                + " display\",\"password\":\"" + name + "-password\",\"sip_extension\":\"" + extension + "\"}}");
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        return r.json().at("/user/uuid").asText();
+    }
+
+    RpcClient client() {
+        return open.track(RpcClient.connect(server));
+    }
+
+    /** A room with ada as its admin and bob as a member, open to everyone. */
+    String room() {
+        return server.post("/v1/rooms", """
+                {"room": {"name": "invites", "open": true, "members": [{"user_id": "%s", "admin": true}, {"user_id": "%s", "admin": false}]}}"""
+                .formatted(ada, bob)).json().at("/room/uuid").asText();
+    }
+
+    /** {@code user} joined to {@code room} with a Java WebRTC peer; returns its socket. */
+    RpcClient join(String room, String user) {
+        RpcClient rpc = client();
+        String token = rpc.call("authenticate", Map.of("room", room, "call_id", user + "-" + UUID.randomUUID(), "username", user,
+                "password", user + "-password")).get("auth_token").asText();
+        JavaPeer peer = open.track(new JavaPeer());
+        JsonNode joined = rpc.call("join_room", Map.of("sdp", peer.offer(true), "auth_token", token));
+        peer.connect(joined.get("sdp").asText());
+        return rpc;
+    }
+
+    /** An app socket registered as a video registration of {@code user}. */
+    RpcClient app(String user, String userUuid) {
+        RpcClient rpc = client();
+        JsonNode r = rpc.call("register_room_api", Map.of("username", user, "password", user + "-password"));
+        assertThat(r.get("user").asText()).isEqualTo(userUuid);
+        assertThat(r.get("expires_in").asInt()).isEqualTo(120);
+        return rpc;
+    }
+
+    int registerPhone(String extension, String user) {
+        return SipCallTest.registerPhone(sipPort, extension, user);
+    }
+
+    Sipp phone(int port, String outcome, int mediaPort) {
+        return SipCallTest.phone(sipPort, port, outcome, mediaPort);
+    }
+
+    static void assertError(JsonNode response, int code, String message) {
+        assertThat(response.has("error")).as(response.toString()).isTrue();
+        assertThat(response.at("/error/code").asInt()).as(response.toString()).isEqualTo(code);
+        assertThat(response.at("/error/message").asText()).isEqualTo(message);
+    }
+
+    /** Waits until {@code phone} hears {@code expected} and not {@code absent} (Goertzel on received μ-law). */
+    static void hears(RtpPhone phone, double expected, double absent) {
+        Waits.waitUntil(() -> {
+            short[] pcm = phone.receive(1600, Duration.ofSeconds(2));
+            return pcm.length == 1600 && Goertzel.power(pcm, pcm.length, RtpPhone.RATE, expected) > 0.5
+                    && Goertzel.power(pcm, pcm.length, RtpPhone.RATE, absent) < 0.05;
+        }, "the phone hears " + expected + " Hz and not " + absent + " Hz", Duration.ofSeconds(30));
+    }
+
+    @Test
+    void anInvitedExtensionRingsEveryPhoneAndAppTheFirstPhoneToAnswerJoinsWithAudio() {
+        String room = room();
+        RpcClient host = join(room, "ada");
+        RpcClient app = app("bob", bob);
+        int phone1 = registerPhone("1002", "bob");
+        int phone2 = registerPhone("1002", "bob");
+        try (RtpPhone invited = new RtpPhone(); RtpPhone dialIn = new RtpPhone();
+             Sipp answering = phone(phone1, "answer", invited.port()); Sipp ringing = phone(phone2, "ring", 40102)) {
+            JsonNode result = host.call("invite_exten", Map.of("extens", List.of("1002")));
+            assertThat(result.at("/failed")).isEmpty();
+            String callId = result.at("/invited/0/bridge_id").asText();
+            assertThat(result.at("/invited/0/destination").asText()).isEqualTo("1002");
+
+            JsonNode invite = app.await("room_invite");
+            assertThat(invite.get("room").asText()).isEqualTo(room);
+            assertThat(invite.get("call_id").asText()).isEqualTo(callId);
+            assertThat(invite.get("from_user").asText()).isEqualTo(ada);
+            String token = invite.get("auth_token").asText();
+
+            JsonNode joined = host.await("member_join_room");
+            assertThat(joined.get("id").asText()).isEqualTo(callId);
+            assertThat(joined.get("is_sip").asBoolean()).isTrue();
+            assertThat(joined.get("name").asText()).isEqualTo("bob display");
+            assertThat(app.await("room_invite_completed_elsewhere").get("room").asText()).isEqualTo(room);
+            assertOk(ringing.await()); // CANCEL to the phone that lost
+            assertThat(answering.messages()).contains("X-Atrium-Call-Id: " + callId);
+            assertError(client().request("join_room", Map.of("sdp", open.track(new JavaPeer()).offer(true), "auth_token", token)), 403,
+                    "the invite was answered elsewhere");
+
+            // the answered phone is bridged: a phone that dials into the room hears it, and it hears that phone
+            String number = server.get("/v1/sip/rooms/" + room).json().get("number").asText();
+            Map<String, String> fill = new HashMap<>(Map.of("OUTCOME", Sipp.resource("caller-answered.part"), "FROM", "1003",
+                    "MEDIA_PORT", String.valueOf(dialIn.port()), "HOLD", "15000"));
+            try (Sipp caller = Sipp.start("caller.xml", fill, sipPort, "-t", "u1", "-s", number, "-au", "carol", "-ap",
+                    "carol-password")) {
+                Waits.waitUntil(() -> port(caller, SipCallTest.ANSWER_SDP) > 0, "the dial-in phone answered");
+                invited.sendTone(1000, port(answering, OFFER_SDP));
+                dialIn.sendTone(440, port(caller, SipCallTest.ANSWER_SDP));
+                hears(dialIn, 1000, 440);
+                hears(invited, 440, 1000);
+                host.call("remove_member", Map.of("member", callId));
+                assertOk(answering.await()); // Atrium's BYE
+                assertOk(caller.await());
+            }
+        }
+    }
+
+    @Test
+    void anAppAnsweringWinsThePhoneIsCancelledTheOtherAppIsToldAndTheTokenAnswersOnce() {
+        String room = room();
+        RpcClient host = join(room, "ada");
+        String carol = uuidOf("carol");
+        RpcClient desktop = app("carol", carol);
+        RpcClient mobile = app("carol", carol);
+        int phone = registerPhone("1003", "carol");
+        try (Sipp ringing = phone(phone, "ring", 40104)) {
+            String callId = host.call("invite_exten", Map.of("extens", List.of("1003"))).at("/invited/0/bridge_id").asText();
+            String token = desktop.await("room_invite").get("auth_token").asText();
+            assertThat(mobile.await("room_invite").get("call_id").asText()).isEqualTo(callId);
+            Waits.waitUntil(() -> ringing.messages().contains("INVITE sip:"), "the phone rings");
+            JavaPeer peer = open.track(new JavaPeer());
+            JsonNode joined = desktop.call("join_room", Map.of("sdp", peer.offer(true), "auth_token", token));
+            assertThat(joined.get("call_id").asText()).isEqualTo(callId);
+            assertThat(mobile.await("room_invite_completed_elsewhere").get("call_id").asText()).isEqualTo(callId);
+            assertOk(ringing.await()); // CANCEL
+            assertThat(host.await("member_join_room").get("id").asText()).isEqualTo(callId);
+            assertError(mobile.request("join_room", Map.of("sdp", open.track(new JavaPeer()).offer(true), "auth_token", token)), 403,
+                    "the invite was answered elsewhere");
+            assertError(mobile.request("decline_room_invite", Map.of("call_id", callId)), 409, "the invite was answered or has ended");
+        }
+    }
+
+    @Test
+    void aDeclineBusyOrNoAnswerReachesTheInviterAsRoomInviteReject() {
+        String room = room();
+        RpcClient host = join(room, "ada");
+        // an app declines: the phone is cancelled, the inviter hears room_invite_reject
+        String dave = uuidOf("dave");
+        RpcClient app = app("dave", dave);
+        int davePhone = registerPhone("1004", "dave");
+        try (Sipp ringing = phone(davePhone, "ring", 40106)) {
+            String callId = host.call("invite_exten", Map.of("extens", List.of("1004"))).at("/invited/0/bridge_id").asText();
+            app.await("room_invite");
+            Waits.waitUntil(() -> ringing.messages().contains("INVITE sip:"), "the phone rings");
+            assertError(client().request("decline_room_invite", Map.of("call_id", callId)), 404, "no such invite");
+            assertError(app.request("decline_room_invite", Map.of("call_id", UUID.randomUUID().toString())), 404, "no such invite");
+            assertThat(app.call("decline_room_invite", Map.of("call_id", callId))).isEmpty();
+            JsonNode reject = host.await("room_invite_reject");
+            assertThat(reject.get("room").asText()).isEqualTo(room);
+            assertThat(reject.get("call_id").asText()).isEqualTo(callId);
+            assertThat(reject.get("reason").asText()).isEqualTo("declined");
+            assertOk(ringing.await());
+            assertError(app.request("decline_room_invite", Map.of("call_id", callId)), 409, "the invite was answered or has ended");
+        }
+        // a busy phone (no app registered)
+        int erinPhone = registerPhone("1005", "erin");
+        try (Sipp busy = phone(erinPhone, "busy", 40108)) {
+            String callId = host.call("invite_exten", Map.of("extens", List.of("1005"))).at("/invited/0/bridge_id").asText();
+            JsonNode reject = host.await("room_invite_reject");
+            assertThat(reject.get("call_id").asText()).isEqualTo(callId);
+            assertThat(reject.get("reason").asText()).isEqualTo("busy");
+            assertOk(busy.await());
+        }
+        // a phone that rings past sip.ring_timeout_seconds
+        try (Sipp ringing = phone(erinPhone, "ring", 40110)) {
+            host.call("invite_exten", Map.of("extens", List.of("1005")));
+            assertThat(host.await("room_invite_reject", Duration.ofSeconds(RING_TIMEOUT + 20)).get("reason").asText())
+                    .isEqualTo("no answer");
+            assertOk(ringing.await());
+        }
+    }
+
+    String uuidOf(String username) {
+        for (JsonNode u : server.get("/v1/users").json().get("users")) {
+            if (u.get("username").asText().equals(username)) {
+                return u.get("uuid").asText();
+            }
+        }
+        throw new AssertionError("no user " + username);
+    }
+
+    @Test
+    void inviteExtenAndRegisterRoomApiErrors() {
+        String room = room();
+        RpcClient host = join(room, "ada");
+        JsonNode result = host.call("invite_exten", Map.of("extens", List.of("1999", "1009")));
+        assertThat(result.get("invited")).isEmpty();
+        assertThat(result.at("/failed/0/destination").asText()).isEqualTo("1999");
+        assertThat(result.at("/failed/0/reason").asText()).isEqualTo("unknown extension");
+        assertThat(result.at("/failed/1/reason").asText()).isEqualTo("not registered");
+        assertError(host.request("invite_exten", Map.of("extens", List.of())), 400, "invalid request: extens");
+        assertError(host.request("invite_exten", Map.of("extens", "1002")), 400, "invalid request: extens");
+        assertError(host.request("invite_exten", Map.of()), 400, "invalid request: extens");
+
+        RpcClient member = join(room, "bob");
+        assertError(member.request("invite_exten", Map.of("extens", List.of("1003"))), 403, "admin only");
+        assertError(client().request("invite_exten", Map.of("extens", List.of("1003"))), 404, "member didn't authenticate");
+
+        RpcClient app = client();
+        assertError(app.request("register_room_api", Map.of("username", "bob", "password", "wrong")), 401,
+                "invalid username or password");
+        assertError(app.request("register_room_api", Map.of("device", "nope", "device_token", "x")), 401,
+                "invalid device or device token");
+        assertError(app.request("register_room_api", Map.of()), 400, "invalid request: username");
+        assertError(app.request("convert_to_room", Map.of("call_id", "x")), 501, "convert_to_room is not implemented");
+    }
+
+    @Test
+    void aClosedVideoRegistrationGetsNoInvites() {
+        String room = room();
+        RpcClient host = join(room, "ada");
+        RpcClient app = app("nobody", uuidOf("nobody"));
+        JsonNode result = host.call("invite_exten", Map.of("extens", List.of("1009")));
+        assertThat(app.await("room_invite").get("call_id").asText()).isEqualTo(result.at("/invited/0/bridge_id").asText());
+        app.close();
+        Waits.waitUntil(() -> host.call("invite_exten", Map.of("extens", List.of("1009"))).at("/failed/0/reason").asText()
+                .equals("not registered"), "the closed registration to be gone");
+    }
+
+    @Test
+    void createTempRoomJoinsTheCallerInvitesAndTheRoomGoesWithItsLastMember() {
+        RpcClient creator = client();
+        RpcClient invitedApp = app("frank", uuidOf("frank"));
+        JavaPeer peer = open.track(new JavaPeer());
+        JsonNode result = creator.call("create_temp_room", Map.of("call_id", "temp-1", "username", "ada", "password", "ada-password",
+                "sdp", peer.offer(true), "invited", List.of("1006", "1999"), "audio_muted", false, "video_muted", true));
+        String room = result.get("room_id").asText();
+        assertThat(result.get("call_id").asText()).isEqualTo("temp-1");
+        assertThat(result.get("is_admin").asBoolean()).isTrue();
+        assertThat(result.get("sdp").asText()).startsWith("v=0");
+        assertThat(result.at("/invited/0/destination").asText()).isEqualTo("1006");
+        assertThat(result.at("/failed/0/destination").asText()).isEqualTo("1999");
+        peer.connect(result.get("sdp").asText());
+        JsonNode invite = invitedApp.await("room_invite");
+        assertThat(invite.get("room").asText()).isEqualTo(room);
+        assertThat(invite.get("from_user").asText()).isEqualTo(ada);
+        assertThat(server.get("/v1/rooms/" + room).status()).isEqualTo(200);
+
+        creator.notifyServer("leave_room", Map.of());
+        assertThat(invitedApp.await("room_invite_cancelled").get("reason").asText()).isEqualTo("room ended");
+        Waits.waitUntil(() -> server.get("/v1/rooms/" + room).status() == 404, "the temporary room to be deleted");
+        assertError(client().request("join_room", Map.of("sdp", peer.offer(true), "auth_token", invite.get("auth_token").asText())),
+                404, "room doesn't exist");
+
+        assertError(creator.request("create_temp_room", Map.of("call_id", "temp-2", "username", "ada", "password", "wrong",
+                "sdp", peer.offer(true))), 401, "invalid username or password");
+        assertError(creator.request("create_temp_room", Map.of("call_id", "temp-2", "username", "ada", "password", "ada-password")),
+                400, "invalid request: sdp");
+        assertError(creator.request("create_temp_room", Map.of("username", "ada", "password", "ada-password", "sdp", "v=0")),
+                400, "invalid request: call_id");
+        assertError(creator.request("create_temp_room", Map.of("call_id", "temp-3", "username", "ada", "password", "ada-password",
+                "sdp", peer.offer(true), "invited", "1006")), 400, "invalid request: invited");
+    }
+}
