@@ -6,6 +6,8 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -195,6 +197,7 @@ final class B2bua {
         call.winner = winner;
         call.state = Call.State.ANSWERED;
         call.answeredAt = clock.instant();
+        call.answer = answer;
         call.ringTimer.cancel(false);
         if (answer != null) {
             call.bLeg.remote(answer.address(), answer.audioPort());
@@ -219,6 +222,39 @@ final class B2bua {
         r.addHeader(contact(transport));
         r.addHeader(sip.headers().createHeader(CALL_ID_HEADER, call.id.toString()));
         return r;
+    }
+
+    /** An answered call handed over to a room ({@link #handOver}): both dialogs, both relay legs and the SDPs. */
+    record Handover(UUID id, String from, String to, Dialog aDialog, Dialog bDialog, RtpRelay.Leg aLeg, RtpRelay.Leg bLeg,
+                    Sdp offer, Sdp answer) {
+    }
+
+    /** The call {@code id} (ringing or answered), if there is one now. */
+    Optional<CallInfo> find(UUID id) {
+        return byCallerCallId.values().stream().filter(c -> c.id.equals(id)).map(Call::info).findFirst();
+    }
+
+    /**
+     * Takes the answered call {@code id} out of the B2BUA without hanging up (its dialogs and relay legs
+     * go to a room: {@code convert_to_room}); empty when it is not answered now, or when its codec is none
+     * the room's audio bridge speaks ({@link PhoneSdp#negotiate}).
+     */
+    Optional<Handover> handOver(UUID id) {
+        Call call = byCallerCallId.values().stream().filter(c -> c.id.equals(id)).findFirst().orElse(null);
+        if (call == null) {
+            return Optional.empty();
+        }
+        synchronized (call) {
+            if (call.state != Call.State.ANSWERED || call.answer == null || PhoneSdp.negotiate(call.answer) == null) {
+                return Optional.empty();
+            }
+            call.state = Call.State.ENDED;
+            byCallerCallId.remove(callId(call.aInvite));
+            call.aDialog.setApplicationData(null);
+            call.winner.dialog.setApplicationData(null);
+            return Optional.of(new Handover(call.id, call.from, call.to, call.aDialog, call.winner.dialog, call.aLeg, call.bLeg,
+                    Sdp.parse(call.aInvite.getRawContent()), call.answer));
+        }
     }
 
     /** CANCEL from the caller: 200 to it, 487 to the INVITE, CANCEL to every branch. */

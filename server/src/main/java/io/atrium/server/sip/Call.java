@@ -47,6 +47,8 @@ final class Call {
     /** The SDP Atrium sent to the caller (in its 200) and to the callee's phones (in the INVITEs). */
     byte[] aSdp;
     byte[] bSdp;
+    /** The answering phone's own SDP (before Atrium pointed it at the relay). */
+    Sdp answer;
     ScheduledFuture<?> ringTimer;
 
     Call(String from, String to, Instant startedAt, Request aInvite, ServerTransaction aTransaction, Dialog aDialog,

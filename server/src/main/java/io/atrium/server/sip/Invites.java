@@ -150,6 +150,9 @@ final class Invites implements SipRooms, RoomListener {
     private final Trunks trunks;
     private final RoomNumberStore numbers;
     private final DialOut dialOut;
+    private final B2bua b2bua;
+    /** The SIP call ids already converted into rooms. */
+    private final Set<String> converted = ConcurrentHashMap.newKeySet();
     private final RoomCalls roomCalls;
     private final ScheduledExecutorService timer;
     private final Clock clock;
@@ -160,7 +163,8 @@ final class Invites implements SipRooms, RoomListener {
     private final Set<UUID> tempRooms = ConcurrentHashMap.newKeySet();
 
     Invites(RoomService rooms, UserStore users, Registrar registrar, Trunks trunks, RoomNumberStore numbers, DialOut dialOut,
-            RoomCalls roomCalls, ScheduledExecutorService timer, Clock clock) {
+            B2bua b2bua, RoomCalls roomCalls, ScheduledExecutorService timer, Clock clock) {
+        this.b2bua = b2bua;
         this.rooms = rooms;
         this.users = users;
         this.registrar = registrar;
@@ -172,6 +176,18 @@ final class Invites implements SipRooms, RoomListener {
         this.clock = clock;
     }
 
+    /**
+     * Deletes the temporary rooms a previous run of the server left stored (their members, invites and
+     * calls lived in that process's memory and ended with it).
+     */
+    void forgetTemporaryRooms() {
+        for (Room r : rooms.store().list()) {
+            if (TEMP_OWNER.equals(r.owner())) {
+                rooms.store().delete(r.uuid());
+            }
+        }
+    }
+
     @Override
     public CompletableFuture<Object> call(Session session, String method, Params params) {
         try {
@@ -180,6 +196,7 @@ final class Invites implements SipRooms, RoomListener {
                 case "invite_exten" -> CompletableFuture.completedFuture(inviteExten(session, params));
                 case "decline_room_invite" -> CompletableFuture.completedFuture(decline(session, params));
                 case "create_temp_room" -> createTempRoom(session, params);
+                case "convert_to_room" -> CompletableFuture.completedFuture(convert(session, params));
                 default -> throw new RpcException(501, method + " is not implemented");
             };
         } catch (RpcException e) {
@@ -316,6 +333,77 @@ final class Invites implements SipRooms, RoomListener {
                 return result;
             });
         });
+    }
+
+    /**
+     * {@code convert_to_room {call_id, invited}}: a video registration of one party of an answered call
+     * through the B2BUA turns it into a temporary room. Both legs' audio moves into the room (no redial:
+     * the phones keep sending to the same relay sockets), each leg a SIP member, the caller its admin;
+     * the converter gets its user's token in the answer, the other party's video registrations get
+     * {@code call_converted_to_room}; {@code invited} are invited.
+     */
+    private Object convert(Session session, Params params) {
+        VideoRegistration reg = registrations.get(session);
+        if (reg == null || reg.expiresAt().isBefore(clock.instant())) {
+            throw new RpcException(403, "not a video registration (register_room_api first)");
+        }
+        String id = params.required("call_id", 128);
+        com.fasterxml.jackson.databind.JsonNode listed = params.json().get("invited");
+        List<String> invited = listed == null || listed.isNull() || listed.isArray() && listed.isEmpty() ? List.of()
+                : params.strings("invited", MAX_INVITED, MAX_DESTINATION);
+        if (converted.contains(id)) {
+            throw new RpcException(409, "the call is already a room");
+        }
+        UUID callId;
+        try {
+            callId = UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw new RpcException(404, "no such call");
+        }
+        CallInfo info = b2bua.find(callId).orElseThrow(() -> new RpcException(404, "no such call"));
+        Optional<User> caller = users.findByExtension(info.from());
+        Optional<User> callee = users.findByExtension(info.to());
+        boolean isCaller = caller.map(u -> u.uuid().equals(reg.user())).orElse(false);
+        if (!isCaller && !callee.map(u -> u.uuid().equals(reg.user())).orElse(false)) {
+            throw new RpcException(403, "not a party to this call");
+        }
+        B2bua.Handover h = b2bua.handOver(callId)
+                .orElseThrow(() -> new RpcException(409, "the call is not answered or its audio cannot join a room"));
+        converted.add(id);
+        List<RoomSpec.MemberSpec> stored = new ArrayList<>();
+        caller.ifPresent(u -> stored.add(new RoomSpec.MemberSpec(u.uuid(), true)));
+        callee.ifPresent(u -> stored.add(new RoomSpec.MemberSpec(u.uuid(), false)));
+        String callerName = caller.map(User::displayName).orElse(h.from());
+        String calleeName = callee.map(User::displayName).orElse(h.to());
+        Room room = rooms.store().create(new RoomSpec("Call of " + callerName + " and " + calleeName,
+                RoomSpec.PasswordChange.CLEAR, null, false, false, false, stored), TEMP_OWNER);
+        tempRooms.add(room.uuid());
+        PhoneSdp agreed = PhoneSdp.negotiate(h.answer());
+        leg(room.uuid(), h.aDialog(), h.aLeg(), agreed, caller, callerName, true, h.from(), h.to());
+        leg(room.uuid(), h.bDialog(), h.bLeg(), agreed, callee, calleeName, false, h.from(), h.to());
+        RoomService.Invitation callerApp = rooms.invitation(room.uuid(), UUID.randomUUID().toString(), callerName,
+                caller.map(User::uuid), true);
+        RoomService.Invitation calleeApp = rooms.invitation(room.uuid(), UUID.randomUUID().toString(), calleeName,
+                callee.map(User::uuid), false);
+        Optional<User> other = isCaller ? callee : caller;
+        RoomService.Invitation otherToken = isCaller ? calleeApp : callerApp;
+        other.ifPresent(u -> apps(u.uuid()).forEach(app -> app.client().notify("call_converted_to_room",
+                Map.of("room", room.uuid().toString(), "call_id", id, "auth_token", otherToken.token()))));
+        log.info("call {} converted into room {}", id, room.uuid());
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("room_id", room.uuid().toString());
+        result.put("auth_token", (isCaller ? callerApp : calleeApp).token());
+        User converter = (isCaller ? caller : callee).orElseThrow();
+        result.putAll(invite(room.uuid(), Optional.of(converter.uuid()), converter.displayName(), session, invited));
+        return result;
+    }
+
+    /** One leg of a converted call joins {@code room} as a SIP member with its own id and token. */
+    private void leg(UUID room, javax.sip.Dialog dialog, RtpRelay.Leg rtp, PhoneSdp agreed, Optional<User> user, String name,
+                     boolean admin, String from, String to) {
+        String member = UUID.randomUUID().toString();
+        RoomService.Invitation token = rooms.invitation(room, member, name, user.map(User::uuid), admin);
+        roomCalls.answeredInvite(dialog, agreed, rtp, room, member, user.map(User::uuid).orElse(null), token.token(), from, to);
     }
 
     @SuppressWarnings("unchecked")

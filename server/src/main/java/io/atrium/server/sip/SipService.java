@@ -92,7 +92,8 @@ public final class SipService implements SipListener, AutoCloseable {
         this.roomCalls = new RoomCalls(config, sip, provider, relay, rooms.service(), rooms.sfu(), timer, clock);
         this.dialOut = new DialOut(config, sip, provider, relay, timer);
         this.rooms = rooms.service();
-        Invites invites = new Invites(this.rooms, users, registrar, trunks, roomNumbers, dialOut, roomCalls, timer, clock);
+        Invites invites = new Invites(this.rooms, users, registrar, trunks, roomNumbers, dialOut, b2bua, roomCalls, timer, clock);
+        invites.forgetTemporaryRooms();
         this.rooms.addListener(invites);
         this.rooms.sip(invites);
     }

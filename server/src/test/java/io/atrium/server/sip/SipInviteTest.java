@@ -275,7 +275,6 @@ class SipInviteTest {
         assertError(app.request("register_room_api", Map.of("device", "nope", "device_token", "x")), 401,
                 "invalid device or device token");
         assertError(app.request("register_room_api", Map.of()), 400, "invalid request: username");
-        assertError(app.request("convert_to_room", Map.of("call_id", "x")), 501, "convert_to_room is not implemented");
     }
 
     @Test
@@ -323,5 +322,74 @@ class SipInviteTest {
                 400, "invalid request: call_id");
         assertError(creator.request("create_temp_room", Map.of("call_id", "temp-3", "username", "ada", "password", "ada-password",
                 "sdp", peer.offer(true), "invited", "1006")), 400, "invalid request: invited");
+    }
+
+    @Test
+    void aCallBetweenTwoExtensionsBecomesARoomWithoutRedialling() {
+        RpcClient aliceApp = app("ada", ada);
+        RpcClient bobApp = app("bob", bob);
+        int bobPhone = registerPhone("1002", "bob");
+        try (RtpPhone mediaA = new RtpPhone(); RtpPhone mediaB = new RtpPhone();
+             Sipp callee = phone(bobPhone, "answer", mediaB.port());
+             Sipp caller = Sipp.start("caller.xml", Map.of("OUTCOME", Sipp.resource("caller-answered.part"), "FROM", "1001",
+                     "MEDIA_PORT", String.valueOf(mediaA.port()), "HOLD", "40000"), sipPort, "-t", "u1", "-s", "1002",
+                     "-au", "ada", "-ap", "ada-password")) {
+            Waits.waitUntil(() -> port(caller, SipCallTest.ANSWER_SDP) > 0, "the call answered");
+            java.util.regex.Matcher m = SipCallTest.CALL_ID.matcher(caller.messages());
+            assertThat(m.find()).isTrue();
+            String callId = m.group(1);
+
+            assertError(client().request("convert_to_room", Map.of("call_id", callId)), 403,
+                    "not a video registration (register_room_api first)");
+            assertError(app("carol", uuidOf("carol")).request("convert_to_room", Map.of("call_id", callId)), 403,
+                    "not a party to this call");
+            assertError(aliceApp.request("convert_to_room", Map.of("call_id", UUID.randomUUID().toString())), 404, "no such call");
+            assertError(aliceApp.request("convert_to_room", Map.of("call_id", "nope")), 404, "no such call");
+            assertError(aliceApp.request("convert_to_room", Map.of()), 400, "invalid request: call_id");
+
+            JsonNode converted = aliceApp.call("convert_to_room", Map.of("call_id", callId));
+            String room = converted.get("room_id").asText();
+            assertError(aliceApp.request("convert_to_room", Map.of("call_id", callId)), 409, "the call is already a room");
+            assertThat(server.get("/v1/sip/calls").json().get("calls").findValuesAsText("call_id")).doesNotContain(callId);
+
+            // leg b's user gets a token: watch_room works with it, and join_room adds video
+            JsonNode notice = bobApp.await("call_converted_to_room");
+            assertThat(notice.get("room").asText()).isEqualTo(room);
+            assertThat(notice.get("call_id").asText()).isEqualTo(callId);
+            String bobToken = notice.get("auth_token").asText();
+            assertThat(bobApp.call("watch_room", Map.of("auth_token", bobToken)).get("room_id").asText()).isEqualTo(room);
+            Waits.waitUntil(() -> bobApp.call("get_room_members", Map.of()).findValues("is_sip").stream()
+                    .filter(JsonNode::asBoolean).count() == 2, "both legs in the room as SIP members");
+            JsonNode members = bobApp.call("get_room_members", Map.of());
+
+            // the phones still hear each other, now through the room's audio bridge
+            mediaA.sendTone(1000, port(caller, SipCallTest.ANSWER_SDP));
+            mediaB.sendTone(440, port(callee, OFFER_SDP));
+            hears(mediaB, 1000, 440);
+            hears(mediaA, 440, 1000);
+
+            JavaPeer peer = open.track(new JavaPeer());
+            RpcClient bobVideo = client();
+            JsonNode joined = bobVideo.call("join_room", Map.of("sdp", peer.offer(true), "auth_token", bobToken));
+            assertThat(joined.get("is_admin").asBoolean()).isFalse();
+            assertThat(joined.get("members")).hasSize(2);
+
+            // the caller's app is the room's admin: it hangs up leg b
+            RpcClient admin = client();
+            admin.call("watch_room", Map.of("auth_token", converted.get("auth_token").asText()));
+            String legB = null;
+            for (JsonNode member : members) {
+                if (member.get("name").asText().equals("bob display")) {
+                    legB = member.get("id").asText();
+                }
+            }
+            assertThat(legB).isNotNull();
+            admin.call("remove_member", Map.of("member", legB));
+            assertOk(callee.await()); // Atrium's BYE to bob's phone
+            assertOk(caller.await()); // ada's phone hangs up after its hold time
+            bobVideo.close();
+            Waits.waitUntil(() -> server.get("/v1/rooms/" + room).status() == 404, "the converted call's room to go",
+                    Duration.ofSeconds(30));
+        }
     }
 }
