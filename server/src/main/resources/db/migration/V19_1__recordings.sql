@@ -14,3 +14,6 @@ create table recordings (
 );
 
 create index recordings_room_idx on recordings (room_uuid, started_at);
+
+-- A room with record = true is recorded from its first member on (docs/RECORDING.md).
+alter table rooms add column record boolean default false not null;

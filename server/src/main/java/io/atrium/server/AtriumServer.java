@@ -101,9 +101,8 @@ public final class AtriumServer implements AutoCloseable {
             ChatStore chat = new ChatStore(db.jdbc(), clock);
             roomService = new RoomService(rooms, users, chat, tokens, sfu, config, new io.atrium.server.state.StateService(), clock);
             VideoFileService videoFiles = videoFiles(config, db, tokens, apiKeys, clock);
-            recordings = new RecordingService(sfu,
-                    new RecordingStore(db.jdbc()), videoFiles, config.dataPath().resolve("recordings"),
-                    new Recorder(), new Finisher("ffmpeg"), clock);
+            recordings = new RecordingService(sfu, new RecordingStore(db.jdbc()), rooms, videoFiles,
+                    config.dataPath().resolve("recordings"), new Recorder(), new Finisher("ffmpeg"), clock);
             if (config.webhooks().enabled()) {
                 WebhookOutbox outbox = new WebhookOutbox(db.jdbc());
                 webhooks = new WebhookDispatcher(outbox, config.webhooks(), clock);
@@ -113,6 +112,7 @@ public final class AtriumServer implements AutoCloseable {
                 videoFiles.addReadyListener(events::fileReady);
                 recordings.addListener(events);
             }
+            roomService.addListener(recordings);
             recordings.recover();
             Registrar registrar = new Registrar(config.sip(), clock);
             if (config.sip().enabled()) {

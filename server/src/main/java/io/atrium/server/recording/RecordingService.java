@@ -8,6 +8,9 @@ import io.atrium.server.sfu.Sfu;
 import io.atrium.server.store.Jdbc;
 import io.atrium.server.store.RecordingRow;
 import io.atrium.server.store.RecordingStore;
+import io.atrium.server.store.RoomStore;
+import io.atrium.server.room.RoomEvent;
+import io.atrium.server.room.RoomListener;
 import io.atrium.server.store.VideoFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * video file of the room (uploaded by {@code recording:<id>}). Rows in the database say where each recording is;
  * a restart finishes what a killed server left ({@link #recover}).
  */
-public final class RecordingService implements AutoCloseable {
+public final class RecordingService implements RoomListener, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecordingService.class);
     /** Who the files of a recording are uploaded by: this prefix and the recording's id. */
@@ -44,6 +47,7 @@ public final class RecordingService implements AutoCloseable {
 
     private final Sfu sfu;
     private final RecordingStore store;
+    private final RoomStore rooms;
     private final VideoFileService files;
     private final Path dir;
     private final Recorder recorder;
@@ -57,10 +61,11 @@ public final class RecordingService implements AutoCloseable {
         return t;
     });
 
-    public RecordingService(Sfu sfu, RecordingStore store, VideoFileService files, Path dir, Recorder recorder,
+    public RecordingService(Sfu sfu, RecordingStore store, RoomStore rooms, VideoFileService files, Path dir, Recorder recorder,
                             Finisher finisher, Clock clock) {
         this.sfu = sfu;
         this.store = store;
+        this.rooms = rooms;
         this.files = files;
         this.dir = dir;
         this.recorder = recorder;
@@ -118,6 +123,28 @@ public final class RecordingService implements AutoCloseable {
         LOG.info("recording {} of room {} stopped", id, room);
         listeners.forEach(l -> l.stopped(stopped));
         return stopped;
+    }
+
+    /**
+     * The room setting {@code record}: a room that has it is recorded from its first member on (any kind: WebSocket,
+     * WHIP, phone); every recording of a room stops when the room ends. The room's executor (or the WHIP edge).
+     */
+    @Override
+    public void event(RoomEvent event) {
+        switch (event.type()) {
+            case "member.joined" -> {
+                if (!active.containsKey(event.room()) && rooms.find(event.room()).map(r -> r.record()).orElse(false)) {
+                    try {
+                        start(event.room(), false);
+                    } catch (ApiException raced) {
+                        LOG.debug("room {} was already being recorded", event.room());
+                    }
+                }
+            }
+            case "room.ended" -> stopIfRecording(event.room());
+            default -> {
+            }
+        }
     }
 
     /** Stops whatever recording {@code room} has (the room ended); nothing when none. */
