@@ -3,7 +3,6 @@ package io.atrium.server.recording;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.atrium.server.sip.audio.OpusCodec;
 import io.atrium.server.testing.Closer;
 import io.atrium.server.testing.JavaPeer;
 import io.atrium.server.testing.RpcClient;
@@ -55,19 +54,7 @@ class RecordSettingTest {
         Waits.waitUntil(() -> server.get("/v1/rooms/" + room + "/recordings").json().at("/recordings/0/state").asText()
                 .equals("recording"), "recording started by the first member");
 
-        OpusCodec opus = new OpusCodec(32_000, 5);
-        short[] pcm = new short[960];
-        byte[] out = new byte[OpusCodec.MAX_PAYLOAD];
-        long next = System.nanoTime();
-        for (int i = 0; i < PACKETS; i++) {
-            for (int s = 0; s < pcm.length; s++) {
-                pcm[s] = (short) (8000 * Math.sin(2 * Math.PI * 440 * (i * 960 + s) / 48_000.0));
-            }
-            int len = opus.encode(pcm, out, 0);
-            peer.sendAudio(i, i * 960, 30, java.util.Arrays.copyOf(out, len));
-            next += 20_000_000;
-            Waits.sleep(Math.max(0, (next - System.nanoTime()) / 1_000_000)); // real time: arrival times are recorded
-        }
+        Media.sendTone(peer, PACKETS);
         member.call("leave_room", Map.of());
 
         Waits.waitUntil(() -> server.get("/v1/rooms/" + room + "/recordings").json().at("/recordings/0/state").asText()
