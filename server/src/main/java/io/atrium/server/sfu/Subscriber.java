@@ -260,7 +260,7 @@ final class Subscriber {
             }
         }
         if (bwe.hasEstimate() && desired + audio > bwe.estimate() && paddingForwarder() != null) {
-            bwe.startProbe(Math.min((desired + audio) * 5 / 4, 2 * bwe.estimate()), micros.getAsLong());
+            bwe.startProbe(Math.min((desired + audio) * 3 / 2, 2 * bwe.estimate()), micros.getAsLong());
         }
     }
 

@@ -30,7 +30,7 @@ public final class BandwidthEstimator {
     static final long PROBE_MICROS = 1_000_000;
     /** Wait after a probe before the next; doubles after each that failed, up to the maximum. */
     static final long MIN_PROBE_BACKOFF_MICROS = 2_000_000;
-    static final long MAX_PROBE_BACKOFF_MICROS = 32_000_000;
+    static final long MAX_PROBE_BACKOFF_MICROS = 16_000_000;
     static final int PACKET_BITS = 1200 * 8;
 
     private final Limits limits;
