@@ -99,7 +99,7 @@ public final class Router {
             try {
                 Subscriber subscriber = subscribers.get(peer);
                 if (subscriber == null) {
-                    Subscriber created = new Subscriber(peer);
+                    Subscriber created = new Subscriber(peer, sfu.bwe);
                     created.counters = sfu.counters;
                     subscriber = created;
                     subscribers.put(peer, created);
@@ -176,7 +176,7 @@ public final class Router {
                     return;
                 }
                 Subscriber subscriber = subscribers.computeIfAbsent(peer, p -> {
-                    Subscriber created = new Subscriber(p);
+                    Subscriber created = new Subscriber(p, sfu.bwe);
                     created.counters = sfu.counters;
                     return created;
                 });
