@@ -16,6 +16,7 @@ import io.atrium.server.files.LocalFileStorage;
 import io.atrium.server.files.StorageQuota;
 import io.atrium.server.files.VideoFileService;
 import io.atrium.server.room.RoomService;
+import io.atrium.server.compat.calls.SharedVideo;
 import io.atrium.server.sfu.MediaLimits;
 import io.atrium.server.sfu.Sfu;
 import io.atrium.server.sip.Registrar;
@@ -92,14 +93,15 @@ public final class AtriumServer implements AutoCloseable {
         RecordingService recordings = null;
         try {
             media = new MediaTransport(config.http().host(), config.rtc());
-            Sfu sfu = new Sfu(media, MediaLimits.of(config.rtc()));
+            Sfu sfu = new Sfu(media, MediaLimits.of(config.rtc()), io.atrium.server.sfu.bwe.BandwidthEstimator.Limits.of(config.rtc().bwe()));
             RoomStore rooms = new RoomStore(db.jdbc(), clock);
             UserStore users = new UserStore(db.jdbc(), clock);
             ApiKeys apiKeys = new ApiKeys(config.auth().apiKeys(), clock);
             TokenService tokens = new TokenService(config.auth().apiKeys(), clock,
                     new Revocations(new io.atrium.server.store.RevocationStore(db.jdbc()), clock));
             ChatStore chat = new ChatStore(db.jdbc(), clock);
-            roomService = new RoomService(rooms, users, chat, tokens, sfu, config, new io.atrium.server.state.StateService(), clock);
+            roomService = new RoomService(rooms, users, chat, tokens, sfu, config, new io.atrium.server.state.StateService(),
+                    SharedVideo.FACTORY, clock);
             VideoFileService videoFiles = videoFiles(config, db, tokens, apiKeys, clock);
             recordings = new RecordingService(sfu, new RecordingStore(db.jdbc()), rooms, videoFiles,
                     config.dataPath().resolve("recordings"), new Recorder(), new Finisher("ffmpeg"), clock);
