@@ -208,8 +208,9 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
      */
     public record Rtc(Integer port, List<String> announcedAddresses, Integer consentTimeoutSeconds,
                       Integer connectTimeoutSeconds, Integer maxPublishedTracks, Integer maxPendingPeersPerIdentity,
-                      Integer maxPendingPeersPerAddress, List<String> allowedOrigins) {
+                      Integer maxPendingPeersPerAddress, List<String> allowedOrigins, Bwe bwe) {
         public Rtc {
+            bwe = bwe != null ? bwe : new Bwe(null, null, null);
             port = port != null ? port : 7881;
             announcedAddresses = announcedAddresses != null ? List.copyOf(announcedAddresses) : List.of();
             consentTimeoutSeconds = consentTimeoutSeconds != null ? consentTimeoutSeconds : 30;
@@ -223,6 +224,26 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
         /** Port, addresses and timeouts; the limits and origins at their defaults. */
         public Rtc(Integer port, List<String> announcedAddresses, Integer consentTimeoutSeconds, Integer connectTimeoutSeconds) {
             this(port, announcedAddresses, consentTimeoutSeconds, connectTimeoutSeconds, null, null, null, null);
+        }
+
+        /** Everything but the downlink estimate, which keeps its defaults. */
+        public Rtc(Integer port, List<String> announcedAddresses, Integer consentTimeoutSeconds, Integer connectTimeoutSeconds,
+                   Integer maxPublishedTracks, Integer maxPendingPeersPerIdentity, Integer maxPendingPeersPerAddress,
+                   List<String> allowedOrigins) {
+            this(port, announcedAddresses, consentTimeoutSeconds, connectTimeoutSeconds, maxPublishedTracks,
+                    maxPendingPeersPerIdentity, maxPendingPeersPerAddress, allowedOrigins, null);
+        }
+    }
+
+    /**
+     * Each subscriber's downlink bandwidth estimate (docs/MEDIA.md): where it starts once the subscriber's
+     * first transport-cc feedback arrives, and the bounds it stays within, in kbit/s.
+     */
+    public record Bwe(Integer initialKbps, Integer minKbps, Integer maxKbps) {
+        public Bwe {
+            initialKbps = initialKbps != null ? initialKbps : 1000;
+            minKbps = minKbps != null ? minKbps : 100;
+            maxKbps = maxKbps != null ? maxKbps : 20_000;
         }
     }
 

@@ -21,13 +21,23 @@ public final class Receiver {
     final Publisher publisher;
     final Layer[] layers;
     final Keyframes.Codec codec;
+    /** Allocation priority of a screen share (highest). */
+    public static final int PRIORITY_SCREEN = 2;
+    /** Allocation priority of the active speaker's camera. */
+    public static final int PRIORITY_SPEAKER = 1;
+
     private Forwarder[] forwarders = NONE;
     private volatile boolean paused;
+    private volatile int priority;
     /** Set when forwarding resumes: the next packet asks the publisher for a keyframe. */
     private volatile boolean resumed;
     /** RFC 6464 level of the last packet (0 loudest .. 127 silence), smoothed; 127 without the extension. */
     private volatile int audioLevel = 127;
     private final io.atrium.webrtc.rtp.RtpHeaderExtensions extensions = new io.atrium.webrtc.rtp.RtpHeaderExtensions();
+    /** The recorder's copy of this track, or null; the layer it records (fixed once chosen: one SSRC per file). */
+    private PacketTap tap;
+    private PacketTap.Factory tapSource;
+    private int tapLayer = -1;
 
     Receiver(TrackInfo info, Publisher publisher) {
         this.info = info;
@@ -66,6 +76,18 @@ public final class Receiver {
 
     public boolean isPaused() {
         return paused;
+    }
+
+    /**
+     * How this track ranks when a subscriber's estimate cannot carry everything: {@link #PRIORITY_SCREEN},
+     * {@link #PRIORITY_SPEAKER} or 0; larger tiles first among equals. Any thread.
+     */
+    public void priority(int priority) {
+        this.priority = priority;
+    }
+
+    public int priority() {
+        return priority;
     }
 
     /** The smoothed RFC 6464 audio level, 0 (loud) to 127 (silent). Any thread. */
@@ -130,6 +152,16 @@ public final class Receiver {
                 requestKeyframe(l.index, nowMillis);
             }
         }
+        PacketTap t = tap;
+        if (t != null) {
+            if (tapLayer < 0) {
+                tapLayer = LayerSelector.choose(layers, 0, 0, nowMillis);
+                requestKeyframe(tapLayer, nowMillis);
+            }
+            if (layer.index == tapLayer) {
+                t.onRtp(buf, packet.offset(), packet.length(), nowMillis);
+            }
+        }
         Forwarder[] fs = forwarders;
         for (Forwarder f : fs) {
             f.onPacket(layer, ext, buf, packet.offset(), packet.length(), keyframe, nowMillis);
@@ -160,6 +192,25 @@ public final class Receiver {
         forwarders = Arrays.stream(forwarders).filter(x -> x != f).toArray(Forwarder[]::new);
     }
 
+    /**
+     * Starts copying this track to {@code next} (null stops); the previous tap is closed. Simulcast records one
+     * layer, the best one live when the first packet arrives, from a keyframe asked for then. Media thread.
+     */
+    void tap(PacketTap next, PacketTap.Factory source) {
+        PacketTap previous = tap;
+        tap = next;
+        tapSource = source;
+        tapLayer = -1;
+        if (previous != null && previous != next) {
+            previous.close();
+        }
+    }
+
+    /** The factory whose tap this track has (or that declined it), null when not recorded. */
+    PacketTap.Factory tapSource() {
+        return tapSource;
+    }
+
     Forwarder[] forwarders() {
         return forwarders;
     }
@@ -170,5 +221,6 @@ public final class Receiver {
             f.subscriber().removeForwarder(f);
         }
         forwarders = NONE;
+        tap(null, null);
     }
 }
