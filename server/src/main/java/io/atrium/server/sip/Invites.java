@@ -309,9 +309,7 @@ final class Invites implements SipRooms, RoomListener {
         boolean audioMuted = params.bool("audio_muted");
         boolean videoMuted = params.bool("video_muted");
         return rooms.identify(session, params).thenCompose(user -> {
-            Room room = rooms.store().create(new RoomSpec("Temporary room of " + user.displayName(), RoomSpec.PasswordChange.CLEAR,
-                    null, false, false, false, List.of(new RoomSpec.MemberSpec(user.uuid(), true))), TEMP_OWNER);
-            tempRooms.add(room.uuid());
+            Room room = tempRoom("Temporary room of " + user.displayName(), List.of(new RoomSpec.MemberSpec(user.uuid(), true)));
             RoomService.Invitation own = rooms.invitation(room.uuid(), callId, user.displayName(), Optional.of(user.uuid()), true);
             ObjectNode join = JsonNodeFactory.instance.objectNode();
             join.set("sdp", params.json().get("sdp"));
@@ -375,9 +373,7 @@ final class Invites implements SipRooms, RoomListener {
         callee.ifPresent(u -> stored.add(new RoomSpec.MemberSpec(u.uuid(), false)));
         String callerName = caller.map(User::displayName).orElse(h.from());
         String calleeName = callee.map(User::displayName).orElse(h.to());
-        Room room = rooms.store().create(new RoomSpec("Call of " + callerName + " and " + calleeName,
-                RoomSpec.PasswordChange.CLEAR, null, false, false, false, stored), TEMP_OWNER);
-        tempRooms.add(room.uuid());
+        Room room = tempRoom("Call of " + callerName + " and " + calleeName, stored);
         PhoneSdp agreed = PhoneSdp.negotiate(h.answer());
         leg(room.uuid(), h.aDialog(), h.aLeg(), agreed, caller, callerName, true, h.from(), h.to());
         leg(room.uuid(), h.bDialog(), h.bLeg(), agreed, callee, calleeName, false, h.from(), h.to());
@@ -396,6 +392,14 @@ final class Invites implements SipRooms, RoomListener {
         User converter = (isCaller ? caller : callee).orElseThrow();
         result.putAll(invite(room.uuid(), Optional.of(converter.uuid()), converter.displayName(), session, invited));
         return result;
+    }
+
+    /** A temporary room: no password, not open, no waiting room, not recorded; deleted when it ends ({@link #roomEnded}). */
+    private Room tempRoom(String name, List<RoomSpec.MemberSpec> members) {
+        Room room = rooms.store().create(new RoomSpec(name, RoomSpec.PasswordChange.CLEAR, null, false, false, false, members, false),
+                TEMP_OWNER);
+        tempRooms.add(room.uuid());
+        return room;
     }
 
     /** One leg of a converted call joins {@code room} as a SIP member with its own id and token. */
