@@ -84,7 +84,7 @@ public final class AtriumServer implements AutoCloseable {
         SipService sip = null;
         WebhookDispatcher webhooks = null;
         try {
-            media = new MediaTransport(config.http().host(), config.rtc());
+            media = new MediaTransport(config.rtc().bindHost(config.http().host()), config.rtc());
             Sfu sfu = new Sfu(media, MediaLimits.of(config.rtc()));
             RoomStore rooms = new RoomStore(db.jdbc(), clock);
             UserStore users = new UserStore(db.jdbc(), clock);
@@ -109,7 +109,7 @@ public final class AtriumServer implements AutoCloseable {
                         new SipService.Rooms(roomService, sfu, new io.atrium.server.store.RoomNumberStore(db.jdbc())));
             }
             HttpApi http = new HttpApi(config, db, rooms, users, chat, apiKeys, tokens, sfu, roomService, videoFiles,
-                    registrar, sip, clock).start();
+                    registrar, sip, webhooks, clock).start();
             if (webhooks != null) {
                 webhooks.start();
             }
