@@ -85,7 +85,7 @@ public final class AtriumServer implements AutoCloseable {
         WebhookDispatcher webhooks = null;
         try {
             media = new MediaTransport(config.rtc().bindHost(config.http().host()), config.rtc());
-            Sfu sfu = new Sfu(media, MediaLimits.of(config.rtc()));
+            Sfu sfu = new Sfu(media, MediaLimits.of(config.rtc()), io.atrium.server.sfu.bwe.BandwidthEstimator.Limits.of(config.rtc().bwe()));
             RoomStore rooms = new RoomStore(db.jdbc(), clock);
             UserStore users = new UserStore(db.jdbc(), clock);
             ApiKeys apiKeys = new ApiKeys(config.auth().apiKeys(), clock);

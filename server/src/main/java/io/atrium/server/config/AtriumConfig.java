@@ -209,8 +209,9 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
      */
     public record Rtc(Integer port, List<String> announcedAddresses, Integer consentTimeoutSeconds,
                       Integer connectTimeoutSeconds, Integer maxPublishedTracks, Integer maxPendingPeersPerIdentity,
-                      Integer maxPendingPeersPerAddress, List<String> allowedOrigins, String host) {
+                      Integer maxPendingPeersPerAddress, List<String> allowedOrigins, Bwe bwe, String host) {
         public Rtc {
+            bwe = bwe != null ? bwe : new Bwe(null, null, null);
             host = host != null ? host : "";
             port = port != null ? port : 7881;
             announcedAddresses = announcedAddresses != null ? List.copyOf(announcedAddresses) : List.of();
@@ -224,15 +225,15 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
 
         /** Port, addresses and timeouts; the limits and origins at their defaults. */
         public Rtc(Integer port, List<String> announcedAddresses, Integer consentTimeoutSeconds, Integer connectTimeoutSeconds) {
-            this(port, announcedAddresses, consentTimeoutSeconds, connectTimeoutSeconds, null, null, null, null, null);
+            this(port, announcedAddresses, consentTimeoutSeconds, connectTimeoutSeconds, null, null, null, null, null, null);
         }
 
-        /** All but the host, which follows {@code http.host}. */
+        /** Everything but the downlink estimate and the host, which keep their defaults. */
         public Rtc(Integer port, List<String> announcedAddresses, Integer consentTimeoutSeconds, Integer connectTimeoutSeconds,
                    Integer maxPublishedTracks, Integer maxPendingPeersPerIdentity, Integer maxPendingPeersPerAddress,
                    List<String> allowedOrigins) {
             this(port, announcedAddresses, consentTimeoutSeconds, connectTimeoutSeconds, maxPublishedTracks,
-                    maxPendingPeersPerIdentity, maxPendingPeersPerAddress, allowedOrigins, null);
+                    maxPendingPeersPerIdentity, maxPendingPeersPerAddress, allowedOrigins, null, null);
         }
 
         /** The address the media port binds: {@code host}, or {@code httpHost} when it is empty. */
@@ -242,7 +243,19 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
 
         public Rtc withHost(String host) {
             return new Rtc(port, announcedAddresses, consentTimeoutSeconds, connectTimeoutSeconds, maxPublishedTracks,
-                    maxPendingPeersPerIdentity, maxPendingPeersPerAddress, allowedOrigins, host);
+                    maxPendingPeersPerIdentity, maxPendingPeersPerAddress, allowedOrigins, bwe, host);
+        }
+    }
+
+    /**
+     * Each subscriber's downlink bandwidth estimate (docs/MEDIA.md): where it starts once the subscriber's
+     * first transport-cc feedback arrives, and the bounds it stays within, in kbit/s.
+     */
+    public record Bwe(Integer initialKbps, Integer minKbps, Integer maxKbps) {
+        public Bwe {
+            initialKbps = initialKbps != null ? initialKbps : 1000;
+            minKbps = minKbps != null ? minKbps : 100;
+            maxKbps = maxKbps != null ? maxKbps : 20_000;
         }
     }
 

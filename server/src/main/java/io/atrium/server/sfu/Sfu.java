@@ -1,5 +1,6 @@
 package io.atrium.server.sfu;
 
+import io.atrium.server.sfu.bwe.BandwidthEstimator;
 import io.atrium.server.transport.MediaTransport;
 import java.util.Map;
 import java.util.UUID;
@@ -18,6 +19,8 @@ public final class Sfu {
     private final MediaTransport transport;
     private final Map<UUID, Router> routers = new ConcurrentHashMap<>();
     final SfuCounters counters = new SfuCounters();
+    /** Bounds of each subscriber's downlink estimate. */
+    final BandwidthEstimator.Limits bwe;
     private final Negotiator negotiator;
 
     public Sfu(MediaTransport transport) {
@@ -25,6 +28,12 @@ public final class Sfu {
     }
 
     public Sfu(MediaTransport transport, MediaLimits limits) {
+        this(transport, limits, BandwidthEstimator.Limits.DEFAULT);
+    }
+
+    /** With the bounds of each subscriber's downlink estimate ({@code rtc.bwe}). */
+    public Sfu(MediaTransport transport, MediaLimits limits, BandwidthEstimator.Limits bwe) {
+        this.bwe = bwe;
         this.transport = transport;
         this.negotiator = new Negotiator(transport, limits);
         transport.socket().every(NACK_TICK_MILLIS, () -> {

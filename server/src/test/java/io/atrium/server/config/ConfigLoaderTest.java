@@ -63,6 +63,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theDownlinkEstimateBoundsMustBeOrdered() throws Exception {
+        assertThatThrownBy(() -> load(prodKeys() + "rtc:\n  bwe:\n    initial_kbps: 50\n    min_kbps: 100\n", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("rtc.bwe: 30 <= min_kbps <= initial_kbps <= max_kbps is required (got 100, 50, 20000)");
+        assertThatThrownBy(() -> load(prodKeys() + "rtc:\n  bwe:\n    min_kbps: 10\n", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("rtc.bwe");
+        AtriumConfig ok = load(prodKeys() + "rtc:\n  bwe:\n    initial_kbps: 300\n    max_kbps: 5000\n", Map.of(), "--dev");
+        assertThat(io.atrium.server.sfu.bwe.BandwidthEstimator.Limits.of(ok.rtc().bwe()))
+                .isEqualTo(new io.atrium.server.sfu.bwe.BandwidthEstimator.Limits(300_000, 100_000, 5_000_000));
+    }
+
+    @Test
     void webhooksNeedAStandardWebhooksSecretAndHttpUrls() throws Exception {
         assertThatThrownBy(() -> load(prodKeys() + "webhooks:\n  urls: [ftp://x, \"http://127.0.0.1:9/h\"]\n  secret: hunter2\n"
                 + "  max_attempts: 0\n", Map.of()))
