@@ -189,6 +189,16 @@ public final class AtriumMetrics {
         websocketMessages.increment();
     }
 
+    /** The recorder's losses: tracks whose recording stopped early, packets not recorded (docs/RECORDING.md). */
+    public void recorder(io.atrium.server.recording.Recorder recorder) {
+        FunctionCounter.builder("atrium.recording.failed.tracks", recorder, io.atrium.server.recording.Recorder::failedTracks)
+                .description("Tracks whose recording stopped early: queue full (slow disk) or write error").register(registry);
+        FunctionCounter.builder("atrium.recording.dropped.packets", recorder, io.atrium.server.recording.Recorder::droppedPackets)
+                .description("Packets of recorded tracks not written (queue full or file failed)").register(registry);
+        FunctionCounter.builder("atrium.recording.packets", recorder, io.atrium.server.recording.Recorder::writtenPackets)
+                .description("Packets written to track files").register(registry);
+    }
+
     /** Counts refusals of another edge (e.g. the WebSocket's per-connection rate limit) read at scrape time. */
     public <T> void rateLimited(String edge, T source, ToDoubleFunction<T> refusals) {
         FunctionCounter.builder("atrium.rate.limited", source, refusals).tag("edge", edge)
