@@ -93,7 +93,7 @@ public final class AtriumServer implements AutoCloseable {
         WebhookDispatcher webhooks = null;
         RecordingService recordings = null;
         try {
-            media = new MediaTransport(config.http().host(), config.rtc());
+            media = new MediaTransport(config.rtc().bindHost(config.http().host()), config.rtc());
             Sfu sfu = new Sfu(media, MediaLimits.of(config.rtc()), io.atrium.server.sfu.bwe.BandwidthEstimator.Limits.of(config.rtc().bwe()));
             RoomStore rooms = new RoomStore(db.jdbc(), clock);
             UserStore users = new UserStore(db.jdbc(), clock);
@@ -124,7 +124,7 @@ public final class AtriumServer implements AutoCloseable {
                         new SipService.Rooms(roomService, sfu, new io.atrium.server.store.RoomNumberStore(db.jdbc())));
             }
             HttpApi http = new HttpApi(config, db, rooms, users, chat, apiKeys, tokens, sfu, roomService, videoFiles,
-                    registrar, sip, recordings, clock).start();
+                    registrar, sip, recordings, webhooks, clock).start();
             if (webhooks != null) {
                 webhooks.start();
             }
