@@ -25,6 +25,7 @@ import io.atrium.server.store.WebhookOutbox;
 import io.atrium.server.store.RecordingStore;
 import io.atrium.server.recording.Finisher;
 import io.atrium.server.recording.Recorder;
+import io.atrium.server.recording.RecordingNotices;
 import io.atrium.server.recording.RecordingService;
 import io.atrium.server.transport.MediaTransport;
 import io.atrium.server.webhook.WebhookDispatcher;
@@ -92,7 +93,7 @@ public final class AtriumServer implements AutoCloseable {
         WebhookDispatcher webhooks = null;
         RecordingService recordings = null;
         try {
-            media = new MediaTransport(config.http().host(), config.rtc());
+            media = new MediaTransport(config.rtc().bindHost(config.http().host()), config.rtc());
             Sfu sfu = new Sfu(media, MediaLimits.of(config.rtc()), io.atrium.server.sfu.bwe.BandwidthEstimator.Limits.of(config.rtc().bwe()));
             RoomStore rooms = new RoomStore(db.jdbc(), clock);
             UserStore users = new UserStore(db.jdbc(), clock);
@@ -115,6 +116,7 @@ public final class AtriumServer implements AutoCloseable {
                 recordings.addListener(events);
             }
             roomService.addListener(recordings);
+            recordings.addListener(new RecordingNotices(roomService));
             recordings.recover();
             Registrar registrar = new Registrar(config.sip(), clock);
             if (config.sip().enabled()) {
@@ -122,7 +124,7 @@ public final class AtriumServer implements AutoCloseable {
                         new SipService.Rooms(roomService, sfu, new io.atrium.server.store.RoomNumberStore(db.jdbc())));
             }
             HttpApi http = new HttpApi(config, db, rooms, users, chat, apiKeys, tokens, sfu, roomService, videoFiles,
-                    registrar, sip, recordings, clock).start();
+                    registrar, sip, recordings, webhooks, clock).start();
             if (webhooks != null) {
                 webhooks.start();
             }

@@ -205,12 +205,14 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
      * one peer may ask for (issue 11 finding 4: bounded tracks per publisher, bounded not-yet-connected
      * peers per identity and per client address), and the origins whose pages may call WHIP/WHEP
      * (CORS, RFC 9725 §4.9; {@code *} allows any, which is safe as tokens are bearer, never cookies).
+     * {@code host}: the address the media port (UDP and ICE-TCP) binds; empty: {@code http.host}'s.
      */
     public record Rtc(Integer port, List<String> announcedAddresses, Integer consentTimeoutSeconds,
                       Integer connectTimeoutSeconds, Integer maxPublishedTracks, Integer maxPendingPeersPerIdentity,
-                      Integer maxPendingPeersPerAddress, List<String> allowedOrigins, Bwe bwe) {
+                      Integer maxPendingPeersPerAddress, List<String> allowedOrigins, Bwe bwe, String host) {
         public Rtc {
             bwe = bwe != null ? bwe : new Bwe(null, null, null);
+            host = host != null ? host : "";
             port = port != null ? port : 7881;
             announcedAddresses = announcedAddresses != null ? List.copyOf(announcedAddresses) : List.of();
             consentTimeoutSeconds = consentTimeoutSeconds != null ? consentTimeoutSeconds : 30;
@@ -223,15 +225,25 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
 
         /** Port, addresses and timeouts; the limits and origins at their defaults. */
         public Rtc(Integer port, List<String> announcedAddresses, Integer consentTimeoutSeconds, Integer connectTimeoutSeconds) {
-            this(port, announcedAddresses, consentTimeoutSeconds, connectTimeoutSeconds, null, null, null, null);
+            this(port, announcedAddresses, consentTimeoutSeconds, connectTimeoutSeconds, null, null, null, null, null, null);
         }
 
-        /** Everything but the downlink estimate, which keeps its defaults. */
+        /** Everything but the downlink estimate and the host, which keep their defaults. */
         public Rtc(Integer port, List<String> announcedAddresses, Integer consentTimeoutSeconds, Integer connectTimeoutSeconds,
                    Integer maxPublishedTracks, Integer maxPendingPeersPerIdentity, Integer maxPendingPeersPerAddress,
                    List<String> allowedOrigins) {
             this(port, announcedAddresses, consentTimeoutSeconds, connectTimeoutSeconds, maxPublishedTracks,
-                    maxPendingPeersPerIdentity, maxPendingPeersPerAddress, allowedOrigins, null);
+                    maxPendingPeersPerIdentity, maxPendingPeersPerAddress, allowedOrigins, null, null);
+        }
+
+        /** The address the media port binds: {@code host}, or {@code httpHost} when it is empty. */
+        public String bindHost(String httpHost) {
+            return host.isEmpty() ? httpHost : host;
+        }
+
+        public Rtc withHost(String host) {
+            return new Rtc(port, announcedAddresses, consentTimeoutSeconds, connectTimeoutSeconds, maxPublishedTracks,
+                    maxPendingPeersPerIdentity, maxPendingPeersPerAddress, allowedOrigins, bwe, host);
         }
     }
 

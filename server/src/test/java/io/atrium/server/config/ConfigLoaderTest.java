@@ -117,6 +117,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theMediaPortBindsRtcHostOrElseHttpHost() throws Exception {
+        AtriumConfig split = load(prodKeys() + "http:\n  host: 127.0.0.1\nrtc:\n  host: 10.0.0.5\n", Map.of());
+        assertThat(split.rtc().bindHost(split.http().host())).isEqualTo("10.0.0.5");
+        AtriumConfig same = load(prodKeys() + "http:\n  host: 10.0.0.6\n", Map.of());
+        assertThat(same.rtc().bindHost(same.http().host())).isEqualTo("10.0.0.6");
+        AtriumConfig dev = load("rtc:\n  host: 0.0.0.0\n", Map.of(), "--dev");
+        assertThat(dev.rtc().bindHost(dev.http().host())).as("--dev keeps media on loopback too").isEqualTo("127.0.0.1");
+    }
+
+    @Test
     void devModeAlwaysBindsLoopback() throws Exception {
         AtriumConfig c = load("http:\n  host: 0.0.0.0\n", Map.of(), "--dev");
         assertThat(c.http().host()).isEqualTo("127.0.0.1");
