@@ -275,14 +275,6 @@ public final class RoomService implements AutoCloseable {
         return result;
     }
 
-    /**
-     * Ends a room: everyone in it (members, watchers, the waiting room) gets {@code room_ended} and is
-     * disconnected, listeners hear {@link RoomListener#roomEnded}, and the room's shared state is cleared.
-     */
-    public CompletableFuture<Void> endRoom(UUID room) {
-        return end(room).thenApply(removed -> null); // subscribers hear the state go, then the room ends
-    }
-
     /** Whether anyone is joined to the room right now. */
     public boolean isActive(UUID room) {
         LiveRoom target = live.get(room);
@@ -365,7 +357,9 @@ public final class RoomService implements AutoCloseable {
     }
 
     /**
-     * Ends the room's live state, as {@link #endRoom}; completes with how many members were removed.
+     * Ends a room: its shared state is cleared (subscribers hear it go), then everyone in it (members,
+     * watchers, the waiting room) gets {@code room_ended} and is disconnected and listeners hear
+     * {@link RoomListener#roomEnded}; completes with how many members were removed.
      */
     public CompletableFuture<Integer> end(UUID room) {
         state.clear(room);
