@@ -282,19 +282,24 @@ app.rpc.addEventListener('drop', () => {
 
 /**
  * Watches the session's room with the control token, on a new socket until that works (rpc.js backs
- * off from 0.5 s to 5 s); an answer that refuses (e.g. 404 after the session ended) stops it.
+ * off from 0.5 s to 5 s); an answer that refuses (e.g. 404 after the session ended) stops it. One
+ * loop at a time: a drop while it runs is its own retry.
  */
+let watching = false;
 async function watch() {
-  if (!app.token || app.ended) return;
+  if (!app.token || app.ended || watching) return;
+  watching = true;
   try {
-    const watching = await app.rpc.openWith(() => app.rpc.request('watch_room', { auth_token: app.token, events: 'video_call' }),
+    const watched = await app.rpc.openWith(() => app.rpc.request('watch_room', { auth_token: app.token, events: 'video_call' }),
       { initialDelayMs: 500, maxDelayMs: 5000, fatal: e => e.code !== 0, stopped: () => app.ended });
-    if (watching === null) return;
+    if (watched === null) return;
     $('live-status').textContent = 'live';
   } catch (e) {
     $('live-status').textContent = `cannot watch: ${e.message}`;
     if (e.code === 404) refresh();
     return;
+  } finally {
+    watching = false;
   }
   refresh();
 }
