@@ -223,9 +223,9 @@ public final class Negotiator {
     private LocalTransport localTransport(MediaPeer peer) {
         var local = peer.localCredentials();
         List<Candidate> candidates = new ArrayList<>();
-        int preference = 65535;
         for (HostCandidate c : transport.candidates()) {
-            candidates.add(Candidate.host(c.foundation(), "udp", c.address().getHostAddress(), c.port(), preference--));
+            candidates.add(Candidate.host(c.foundation(), c.transport().sdpName(), c.address().getHostAddress(), c.port(),
+                    c.localPreference()));
         }
         return LocalTransport.passive(new IceCredentials(local.ufrag(), local.password()),
                 Fingerprint.parse(transport.fingerprint().toSdpValue()), candidates);
