@@ -183,7 +183,8 @@ public final class Negotiator {
                 LocalSource s = sources.get(a.mid().get());
                 boolean rtx = codec.rtxPayloadType().isPresent() && s.rtxSsrc() != LocalSource.NO_RTX;
                 subs.add(new Subscription(r, (int) s.ssrc(), codec.payloadType(), rtx ? (int) s.rtxSsrc() : 0,
-                        rtx ? codec.rtxPayloadType().getAsInt() : -1, CNAME, pick.width(), pick.height()));
+                        rtx ? codec.rtxPayloadType().getAsInt() : -1, CNAME, pick.width(), pick.height(),
+                        a.extmapId(LocalCapabilities.EXT_TRANSPORT_CC).orElse(0)));
             }
             return new Negotiated<>(peer, answer.write(), subs);
         } catch (RuntimeException e) {
