@@ -12,26 +12,26 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** What the interop tests (GStreamer, aiortc, libdatachannel, werift; docs/INTEROP.md) share. */
-final class Interop {
-    static final Duration CONNECT = Duration.ofSeconds(20);
+public final class Interop {
+    public static final Duration CONNECT = Duration.ofSeconds(20);
 
     private Interop() {
     }
 
     /** A Python harness script ({@code src/test/resources/interop/<script>}) run with Debian's python3. */
-    static ExternalPeer python(String name, String script, String... args) {
+    public static ExternalPeer python(String name, String script, String... args) {
         List<String> command = new ArrayList<>(List.of("/usr/bin/python3", ExternalPeer.script(script).toString()));
         command.addAll(List.of(args));
         return ExternalPeer.start(name, command, Path.of("."));
     }
 
     /** The room's first publisher in {@code GET /v1/rooms/{room}/media}. */
-    static JsonNode publisher(TestServer server, String room) {
+    public static JsonNode publisher(TestServer server, String room) {
         return server.get("/v1/rooms/" + room + "/media").json().at("/media/publishers/0");
     }
 
     /** Waits until the room's media stats show a {@code codec} track whose layer announced 320x240. */
-    static void waitForSize320x240(TestServer server, String room, String codec) {
+    public static void waitForSize320x240(TestServer server, String room, String codec) {
         Waits.waitUntil(() -> {
             for (JsonNode track : publisher(server, room).path("tracks")) {
                 JsonNode layer = track.at("/layers/0");
