@@ -25,6 +25,7 @@ import io.atrium.server.store.WebhookOutbox;
 import io.atrium.server.store.RecordingStore;
 import io.atrium.server.recording.Finisher;
 import io.atrium.server.recording.Recorder;
+import io.atrium.server.recording.RecordingNotices;
 import io.atrium.server.recording.RecordingService;
 import io.atrium.server.transport.MediaTransport;
 import io.atrium.server.webhook.WebhookDispatcher;
@@ -115,6 +116,7 @@ public final class AtriumServer implements AutoCloseable {
                 recordings.addListener(events);
             }
             roomService.addListener(recordings);
+            recordings.addListener(new RecordingNotices(roomService));
             recordings.recover();
             Registrar registrar = new Registrar(config.sip(), clock);
             if (config.sip().enabled()) {
