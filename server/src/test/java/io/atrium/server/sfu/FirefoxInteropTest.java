@@ -1,0 +1,105 @@
+package io.atrium.server.sfu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.playwright.Page;
+import io.atrium.server.testing.ExternalPeer;
+import io.atrium.server.testing.Waits;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Firefox ESR (Debian's firefox-esr, Gecko's WebRTC) driven headless over WebDriver BiDi by npm puppeteer-core,
+ * through {@code src/test/resources/interop/node/firefox.mjs}, with Firefox's fake camera and microphone:
+ * <ul>
+ * <li>in a room with a Chromium member, both joined with the SDK ({@code /atrium.js}) over the room protocol,
+ * Firefox sending its camera in three simulcast layers: each decodes the other's video and hears its audio
+ * for the whole run;</li>
+ * <li>over WHIP (three simulcast layers) and WHEP: a second Firefox decodes what the first publishes.</li>
+ * </ul>
+ * The room's media stats must show Firefox's three rids, each with the frame size read from its stream.
+ */
+class FirefoxInteropTest extends Interop {
+    private static final int ROOM_SECONDS = 45;
+    private static final int PUBLISH_SECONDS = 45;
+    private static final int PLAY_SECONDS = 12;
+    /** How long Firefox may take to start (16 s seen on the loaded 2-core machine). */
+    private static final Duration LAUNCH = Duration.ofSeconds(90);
+    /** Firefox's camera at 640x480 in the layers the SDK and the helpers ask for (scale 4, 2, 1). */
+    private static final List<String> LAYERS = List.of("q 160x120", "h 320x240", "f 640x480");
+    /** The page helpers the Chromium tests use (webrtc-test-helpers.js), injected into Firefox's page too. */
+    private static final Path HELPERS = resource("/webrtc-test-helpers.js");
+
+    @Test
+    void firefoxAndChromiumSeeAndHearEachOtherInARoom() {
+        String room = openRoom("firefox-room");
+        try (Page chromium = chromiumMember(room)) {
+            try (ExternalPeer firefox = firefox("firefox-room", ROOM_SECONDS, "room", room, "Firefox")) {
+                firefox.awaitState("connected", CONNECT);
+                assertThat(firefox.await("offer", CONNECT).path("simulcast").toString()).contains("send q;h;f");
+                waitForSimulcastLayers(room);
+                assertChromiumDecodesTheOther(chromium, ROOM_SECONDS);
+                JsonNode done = assertPlayed(firefox, ROOM_SECONDS, 5);
+                assertThat(done.path("audio_energy").asDouble()).as("Firefox hears Chromium's tone").isPositive();
+            }
+        }
+    }
+
+    @Test
+    void firefoxPublishesSimulcastOverWhipAndAnotherFirefoxPlaysItOverWhep() {
+        String room = server.createRoom("firefox-whip");
+        try (ExternalPeer publisher = firefox("firefox-whip", PUBLISH_SECONDS, "whip", url("whip", room), server.token(room, ""))) {
+            publisher.awaitState("connected", CONNECT);
+            assertThat(publisher.await("offer", CONNECT).path("simulcast").toString()).contains("send q;h;f");
+            waitForSimulcastLayers(room);
+            try (ExternalPeer player = firefox("firefox-whep", PLAY_SECONDS, "whep", url("whep", room), server.token(room, ""))) {
+                JsonNode done = assertPlayed(player, PLAY_SECONDS, 5);
+                assertThat(done.path("audio_energy").asDouble()).as("the player hears the publisher's tone").isPositive();
+            }
+            assertPublishedToTheEnd(publisher, PUBLISH_SECONDS);
+            assertThat(publisher.await("done", Duration.ZERO).path("etag").asText()).as("WHIP ETag").isNotBlank();
+        }
+    }
+
+    /** Waits until the room's media stats show a track in three layers q, h, f with Firefox's frame sizes. */
+    private void waitForSimulcastLayers(String room) {
+        Waits.waitUntil(() -> {
+            JsonNode media = server.get("/v1/rooms/" + room + "/media").json();
+            for (JsonNode layers : media.at("/media/publishers").findValues("layers")) {
+                List<String> seen = new ArrayList<>();
+                layers.forEach(l -> seen.add(l.path("rid").asText() + " " + l.path("width").asInt() + "x" + l.path("height").asInt()));
+                if (seen.equals(LAYERS)) {
+                    return true;
+                }
+            }
+            return false;
+        }, "Firefox's simulcast layers " + LAYERS + " in the room's media stats", CONNECT);
+    }
+
+    private static Path resource(String name) {
+        try {
+            return Path.of(FirefoxInteropTest.class.getResource(name).toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private ExternalPeer firefox(String name, int seconds, String mode, String... args) {
+        List<String> command = new ArrayList<>(List.of(server.uri("/healthz").toString(), HELPERS.toString(),
+                Integer.toString(seconds), mode));
+        command.addAll(List.of(args));
+        ExternalPeer firefox = node(name, "firefox.mjs", command.toArray(String[]::new));
+        try {
+            firefox.await("browser", LAUNCH);
+            return firefox;
+        } catch (AssertionError e) {
+            firefox.close();
+            throw e;
+        }
+    }
+}
