@@ -21,6 +21,22 @@ class BenchmarkFixturesTest {
     private static final int PAST_SEQ_WRAP = 70_000;
     private static final int RING_PASSES = 3 * SrtpBenchmark.RING + 7;
 
+    /** Every feedback message matches the packets just recorded, across a full cycle of sequence numbers. */
+    @ParameterizedTest
+    @ValueSource(ints = {16, 64})
+    void bweFeedbackMatchesEveryReportedPacket(int packets) {
+        BweFeedbackBenchmark b = new BweFeedbackBenchmark();
+        b.packets = packets;
+        b.setUp();
+        int calls = b.messages.length + 100;
+        for (int i = 0; i < calls; i++) {
+            assertThat(b.feedback()).isPositive();
+        }
+        assertThat(b.estimator.feedbacks()).isEqualTo(calls);
+        assertThat(b.estimator.ackedBps()).as("1200 B every ms received").isBetween(9_000_000L, 10_000_000L);
+        assertThat(b.estimator.lossFraction()).isZero();
+    }
+
     @ParameterizedTest
     @CsvSource({
             "SRTP_AES128_CM_HMAC_SHA1_80, 160", "SRTP_AES128_CM_HMAC_SHA1_80, 1200",

@@ -16,6 +16,7 @@ import io.atrium.server.files.LocalFileStorage;
 import io.atrium.server.files.StorageQuota;
 import io.atrium.server.files.VideoFileService;
 import io.atrium.server.room.RoomService;
+import io.atrium.server.compat.calls.SharedVideo;
 import io.atrium.server.sfu.MediaLimits;
 import io.atrium.server.sfu.Sfu;
 import io.atrium.server.sip.Registrar;
@@ -91,7 +92,8 @@ public final class AtriumServer implements AutoCloseable {
             TokenService tokens = new TokenService(config.auth().apiKeys(), clock,
                     new Revocations(new io.atrium.server.store.RevocationStore(db.jdbc()), clock));
             ChatStore chat = new ChatStore(db.jdbc(), clock);
-            roomService = new RoomService(rooms, users, chat, tokens, sfu, config, new io.atrium.server.state.StateService(), clock);
+            roomService = new RoomService(rooms, users, chat, tokens, sfu, config, new io.atrium.server.state.StateService(),
+                    SharedVideo.FACTORY, clock);
             VideoFileService videoFiles = videoFiles(config, db, tokens, apiKeys, clock);
             if (config.webhooks().enabled()) {
                 WebhookOutbox outbox = new WebhookOutbox(db.jdbc());

@@ -45,12 +45,23 @@ final class ActiveSpeakerObserver {
         if (loudest != null) {
             lastSpeechMillis = now;
             if (!loudest.equals(activeSpeaker)) {
+                speakerCamera(activeSpeaker, 0);
                 activeSpeaker = loudest;
+                speakerCamera(activeSpeaker, io.atrium.server.sfu.Receiver.PRIORITY_SPEAKER);
                 roster.broadcast("room_active_speaker", Map.of("member", loudest));
             }
         } else if (activeSpeaker != null && now - lastSpeechMillis > CLEAR_SPEAKER_MILLIS) {
+            speakerCamera(activeSpeaker, 0);
             activeSpeaker = null;
             roster.broadcast("room_clear_active_speaker", Map.of());
+        }
+    }
+
+    /** The active speaker's camera goes first when a subscriber's downlink cannot carry every camera. */
+    private void speakerCamera(String callId, int priority) {
+        Member m = callId == null ? null : roster.members.get(callId);
+        if (m != null && m.camera != null) {
+            m.camera.priority(priority);
         }
     }
 

@@ -13,7 +13,7 @@ import java.util.concurrent.CompletionStage;
  * part: {@link Roster} (who is here, fan-out), {@link Seats} (every binding and seat change),
  * {@link Admission} (authenticate, waiting room, watch), {@link MediaAttachment} (join/subscribe through the
  * {@link MediaDoor}), {@link Moderation}, {@link Permissions} (tokens over time), {@link Chat},
- * {@link SharedVideo}, and the observers run on each tick ({@link Liveness}, {@link ActiveSpeakerObserver},
+ * the {@link SharedPlayer} (contract 003's, made by its facade), and the observers run on each tick ({@link Liveness}, {@link ActiveSpeakerObserver},
  * {@link QualityObserver}). This class dispatches by {@link RoomMethods} and runs the tick.
  */
 final class LiveRoom {
@@ -27,7 +27,7 @@ final class LiveRoom {
     final Moderation moderation;
     final Permissions permissions;
     final Chat chat;
-    final SharedVideo video;
+    final SharedPlayer video;
     private final Liveness liveness;
     private final ActiveSpeakerObserver speaker;
     private final QualityObserver quality;
@@ -45,7 +45,7 @@ final class LiveRoom {
         this.moderation = new Moderation(roster, seats, ctx.clock());
         this.permissions = new Permissions(ctx, roster, seats);
         this.chat = new Chat(id, ctx.chat(), roster);
-        this.video = new SharedVideo(roster, ctx.clock());
+        this.video = ctx.players().open(roster::broadcast, ctx.clock());
         this.liveness = new Liveness(ctx, roster, seats);
         this.quality = new QualityObserver(roster, ctx.executor());
     }

@@ -191,6 +191,9 @@ final class MediaAttachment {
         List<Receiver> videos = tracks.stream().filter(r -> r.info().kind() == MediaKind.VIDEO).toList();
         m.camera = videos.isEmpty() ? null : videos.get(0);
         m.screen = videos.size() < 2 ? null : videos.get(1);
+        if (m.screen != null) {
+            m.screen.priority(Receiver.PRIORITY_SCREEN);
+        }
     }
 
     /** Forwards each published track only while it is unmuted (shared) and the member's grants allow it. */

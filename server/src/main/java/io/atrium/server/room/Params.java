@@ -22,7 +22,7 @@ public final class Params {
         return node;
     }
 
-    Optional<String> string(String name, int maxLength) {
+    public Optional<String> string(String name, int maxLength) {
         JsonNode v = node.get(name);
         if (v == null || v.isNull()) {
             return Optional.empty();
@@ -33,19 +33,19 @@ public final class Params {
         return Optional.of(v.textValue());
     }
 
-    Optional<String> string(String name) {
+    public Optional<String> string(String name) {
         return string(name, MAX_STRING);
     }
 
-    String required(String name) {
+    public String required(String name) {
         return string(name).filter(s -> !s.isBlank()).orElseThrow(() -> RpcException.invalid(name));
     }
 
-    String required(String name, int maxLength) {
+    public String required(String name, int maxLength) {
         return string(name, maxLength).filter(s -> !s.isBlank()).orElseThrow(() -> RpcException.invalid(name));
     }
 
-    boolean bool(String name) {
+    public boolean bool(String name) {
         JsonNode v = node.get(name);
         if (v == null || v.isNull()) {
             return false;
@@ -56,7 +56,7 @@ public final class Params {
         return v.booleanValue();
     }
 
-    int integer(String name, int min, int max, int fallback) {
+    public int integer(String name, int min, int max, int fallback) {
         JsonNode v = node.get(name);
         if (v == null || v.isNull()) {
             return fallback;
@@ -67,7 +67,7 @@ public final class Params {
         return v.intValue();
     }
 
-    double decimal(String name, double min, double max, double fallback) {
+    public double decimal(String name, double min, double max, double fallback) {
         JsonNode v = node.get(name);
         if (v == null || v.isNull()) {
             return fallback;
@@ -78,7 +78,7 @@ public final class Params {
         return v.doubleValue();
     }
 
-    JsonNode array(String name) {
+    public JsonNode array(String name) {
         JsonNode v = node.get(name);
         if (v == null || v.isNull()) {
             return NullNode.getInstance();

@@ -57,7 +57,7 @@ final class QualityObserver {
                 quality(m, r);
             }
             if (subscriber != null && m.subscriber == subscriber && m.session != null) {
-                allocations(m, r.allocations());
+                allocations(m, r.allocations(), r.availableRate());
             }
         });
     }
@@ -70,12 +70,13 @@ final class QualityObserver {
         }
     }
 
-    /** Tells a subscriber which layer of whose camera it receives, and the total rate, when they change. */
-    private void allocations(Member m, List<Router.Allocation> list) {
+    /**
+     * Tells a subscriber which layer of whose camera it receives (or that it is paused: no layer fits its
+     * downlink) when that changes, and its available downlink rate when it moves by more than 10 %.
+     */
+    private void allocations(Member m, List<Router.Allocation> list, long rate) {
         Map<String, Object> byMember = new LinkedHashMap<>();
-        long rate = 0;
         for (Router.Allocation a : list) {
-            rate += a.rate();
             roster.members.values().stream().filter(o -> o.publisher != null && o.publisher.id().equals(a.publisherId())).findFirst()
                     .ifPresent(o -> {
                         Map<String, Object> v = new LinkedHashMap<>();
@@ -84,12 +85,16 @@ final class QualityObserver {
                         v.put("rate", a.rate());
                         v.put("width", a.width());
                         v.put("height", a.height());
+                        v.put("paused", a.paused());
                         byMember.put(o.callId, v);
                     });
         }
         if (!byMember.equals(m.lastAllocations) && !byMember.isEmpty()) {
             m.lastAllocations = byMember;
             m.notify("member_video_allocations", byMember);
+        }
+        if (rate < 0) {
+            return;
         }
         if (m.lastAvailableRate < 0 || Math.abs(rate - m.lastAvailableRate) > m.lastAvailableRate / 10 + 1000) {
             m.lastAvailableRate = rate;

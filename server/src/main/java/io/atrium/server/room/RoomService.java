@@ -43,6 +43,7 @@ public final class RoomService implements AutoCloseable {
     private final Clock clock;
     final StateService state;
     private final TurnCredentials turn;
+    private final SharedPlayer.Factory players;
     private final JoinClock joinClock = new JoinClock();
     private final Listeners listeners = new Listeners();
     private final Map<UUID, LiveRoom> live = new ConcurrentHashMap<>();
@@ -71,8 +72,9 @@ public final class RoomService implements AutoCloseable {
     });
 
     public RoomService(RoomStore rooms, UserStore users, ChatStore chat, TokenService tokens, Sfu sfu, AtriumConfig config,
-                       StateService state, Clock clock) {
+                       StateService state, SharedPlayer.Factory players, Clock clock) {
         this.state = state;
+        this.players = players;
         this.rooms = rooms;
         this.chat = chat;
         this.clock = clock;
@@ -98,7 +100,7 @@ public final class RoomService implements AutoCloseable {
 
     private LiveRoom open(UUID id) {
         return new LiveRoom(new RoomContext(id, new SerialExecutor(pool), clock, config, tokens, rooms, passwords, chat, media,
-                turn, listeners, dialects::get, registry));
+                turn, listeners, dialects::get, players, registry));
     }
 
     /**

@@ -3,10 +3,12 @@ package io.atrium.server.sfu;
 import io.atrium.server.transport.MediaPeer;
 import io.atrium.webrtc.rtcp.SenderReport;
 import io.atrium.webrtc.rtcp.SourceDescription;
+import io.atrium.webrtc.rtp.RtpHeaderExtensionWriter;
 import io.atrium.webrtc.rtp.RtpHeaderExtensions;
 import io.atrium.webrtc.rtp.RtpPacket;
 import io.atrium.webrtc.rtp.Rtx;
 import io.atrium.webrtc.rtp.SequenceNumbers;
+import io.atrium.webrtc.rtp.TransportSequenceExtension;
 import io.atrium.webrtc.rtp.Vp8PayloadDescriptor;
 import java.util.List;
 
@@ -28,7 +30,16 @@ public final class Forwarder {
     private final int rtxSsrc;
     private final int rtxPayloadType;
     private final String cname;
-    private final byte[] scratch = new byte[MAX_PACKET + MediaPeer.SRTP_TRAILER + Rtx.OSN_LENGTH];
+    /** Bytes a packet may grow by when its extensions are replaced by the transport-wide sequence number alone. */
+    static final int TRANSPORT_CC_BLOCK = 8;
+
+    private final byte[] scratch = new byte[MAX_PACKET + TRANSPORT_CC_BLOCK + MediaPeer.SRTP_TRAILER + Rtx.OSN_LENGTH];
+    private final RtpHeaderExtensionWriter extensionWriter = new RtpHeaderExtensionWriter();
+    /** Where the transport-wide sequence number goes in the rewritten packet, -1 when not negotiated. */
+    private int transportSeqOffset = -1;
+    private int paddingSeqOffset = -1;
+    /** Padding bytes per padding-only packet (the most one padding count byte can say). */
+    static final int PADDING = 255;
     private final RtpPacket out = new RtpPacket();
     private final RtpPacket in = new RtpPacket();
     private final RtpHeaderExtensions extensions = new RtpHeaderExtensions();
@@ -37,6 +48,10 @@ public final class Forwarder {
     private volatile int targetWidth;
     private volatile int targetHeight;
     private volatile boolean paused;
+    /** Set by the allocation when no layer fits the subscriber's estimate. Media thread. */
+    private boolean suspended;
+    /** This track's entry in its subscriber's allocation. */
+    final Allocator.Track allocation = new Allocator.Track();
     int current = -1;
     int pending = -1;
     private long epochStartExt;
@@ -87,11 +102,29 @@ public final class Forwarder {
         return current;
     }
 
-    /** Re-evaluates the layer choice; asks for a keyframe on a new target layer. */
+    /** The layer this subscriber's tile size asks for, -1 when none is live. */
+    int wantedLayer(long nowMillis) {
+        return LayerSelector.choose(receiver.layers, targetWidth, targetHeight, nowMillis);
+    }
+
+    /** Re-evaluates the layer choice by size alone (no estimate); asks for a keyframe on a new target layer. */
     void selectLayer(long nowMillis) {
-        int want = LayerSelector.choose(receiver.layers, targetWidth, targetHeight, nowMillis);
+        allocate(wantedLayer(nowMillis), nowMillis);
+    }
+
+    /**
+     * Forwards {@code want} from its next keyframe on (asking the publisher for one, throttled), or
+     * nothing when it is -1 (the allocation suspended this track: no layer fits the estimate).
+     */
+    void allocate(int want, long nowMillis) {
         if (want < 0) {
+            suspended = receiver.info.kind() == MediaKind.VIDEO && allocation.suspended;
+            pending = -1;
             return;
+        }
+        if (suspended) {
+            suspended = false;
+            current = -1; // resume at the next keyframe of the chosen layer
         }
         if (want == current) {
             pending = -1;
@@ -101,8 +134,13 @@ public final class Forwarder {
         }
     }
 
+    /** True while the allocation gives this track nothing. */
+    boolean suspended() {
+        return suspended;
+    }
+
     void onPacket(Layer layer, long ext, byte[] buf, int off, int len, boolean keyframe, long nowMillis) {
-        if (paused || len > MAX_PACKET) {
+        if (paused || suspended || len > MAX_PACKET) {
             return;
         }
         boolean audio = receiver.info.kind() == MediaKind.AUDIO;
@@ -120,7 +158,7 @@ public final class Forwarder {
         }
         System.arraycopy(buf, off, scratch, 0, len);
         int n = rewrite(len, nowMillis);
-        if (n > 0 && subscriber.peer().sendRtp(scratch, 0, n)) {
+        if (n > 0 && subscriber.send(scratch, n, transportSeqOffset)) {
             packetsSent++;
             octetsSent += out.payloadLength();
         }
@@ -172,10 +210,9 @@ public final class Forwarder {
         out.setPayloadType(payloadType);
         out.setSequenceNumber(seq);
         out.setTimestamp(ts);
-        if (out.hasExtension() && extensions.wrap(out)) {
-            while (extensions.next()) {
-                extensions.remove();
-            }
+        len = rewriteExtensions(len);
+        if (len < 0) {
+            return -1;
         }
         if (receiver.codec == Keyframes.Codec.VP8 && vp8.wrap(scratch, out.payloadOffset(), out.payloadLength())) {
             if (vp8.pictureId() >= 0) {
@@ -195,6 +232,77 @@ public final class Forwarder {
             }
         }
         return len;
+    }
+
+    /**
+     * Without transport-cc toward this subscriber, blanks every header extension of the publisher's
+     * (the ids are the publisher's, not the subscriber's). With it, replaces the block by one holding only the
+     * transport-wide sequence number (RFC 8285 one-byte form, or two-byte for an id above 14; 8 bytes
+     * either way), moving the payload; {@link Subscriber#send} writes the number. Returns the new length.
+     */
+    private int rewriteExtensions(int len) {
+        int id = subscriber.transportCcId;
+        transportSeqOffset = -1;
+        if (id <= 0) {
+            if (out.hasExtension() && extensions.wrap(out)) {
+                while (extensions.next()) {
+                    extensions.remove();
+                }
+            }
+            return len;
+        }
+        int headerEnd = RtpPacket.FIXED_HEADER_LENGTH + 4 * out.csrcCount();
+        int payload = out.payloadOffset();
+        int moved = headerEnd + TRANSPORT_CC_BLOCK;
+        int tail = len - payload;
+        if (moved + tail > MAX_PACKET + TRANSPORT_CC_BLOCK) {
+            return -1;
+        }
+        System.arraycopy(scratch, payload, scratch, moved, tail);
+        scratch[0] &= (byte) ~0x10;
+        extensionWriter.begin(scratch, 0, moved, id > RtpHeaderExtensions.ONE_BYTE_MAX_ID);
+        int at = extensionWriter.reserve(id, TransportSequenceExtension.LENGTH);
+        if (at < 0 || extensionWriter.finish() != moved) {
+            return -1;
+        }
+        transportSeqOffset = at;
+        len = moved + tail;
+        out.wrap(scratch, 0, len);
+        return len;
+    }
+
+    /** The rendered area this subscriber asked for, 0 for the best layer. */
+    long targetArea() {
+        return (long) targetWidth * targetHeight;
+    }
+
+    /** Whether padding can go on this stream's RTX SSRC: video with RTX, started, transport-cc on. */
+    boolean canPad() {
+        return rtxPayloadType >= 0 && anyOut && subscriber.transportCcId > 0 && !suspended;
+    }
+
+    /**
+     * Writes a padding-only RTX packet (RFC 3550 5.1 padding, {@value #PADDING} bytes, no payload) with an
+     * empty transport-wide sequence number element into {@code buf}; returns its length. Its offset is
+     * {@link #paddingTransportSeqOffset()}.
+     */
+    int writePadding(byte[] buf) {
+        RtpPacket.writeHeader(buf, 0, false, rtxPayloadType, rtxSeq++ & 0xFFFF, lastOutTs, rtxSsrc);
+        int header = RtpPacket.FIXED_HEADER_LENGTH + TRANSPORT_CC_BLOCK;
+        int id = subscriber.transportCcId;
+        extensionWriter.begin(buf, 0, header, id > RtpHeaderExtensions.ONE_BYTE_MAX_ID);
+        paddingSeqOffset = extensionWriter.reserve(id, TransportSequenceExtension.LENGTH);
+        if (paddingSeqOffset < 0 || extensionWriter.finish() != header) {
+            return -1;
+        }
+        java.util.Arrays.fill(buf, header, header + PADDING - 1, (byte) 0);
+        buf[header + PADDING - 1] = (byte) PADDING;
+        buf[0] |= 0x20;
+        return header + PADDING;
+    }
+
+    int paddingTransportSeqOffset() {
+        return paddingSeqOffset;
     }
 
     /** Answers a NACK for output sequence numbers {@code seqs[0, count)}. */
@@ -224,7 +332,7 @@ public final class Forwarder {
                     continue;
                 }
             }
-            if (subscriber.peer().sendRtp(scratch, 0, n)) {
+            if (subscriber.send(scratch, n, transportSeqOffset)) {
                 retransmitted++;
                 subscriber.counters.rtxOut++;
             }

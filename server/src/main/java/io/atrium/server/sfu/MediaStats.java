@@ -7,16 +7,32 @@ import java.util.List;
 /** A snapshot of a room's media counters, as {@code GET /v1/rooms/{uuid}/media} shows it. */
 public record MediaStats(List<Peer> publishers, List<Peer> subscribers) {
 
-    /** One peer: transport counters plus its published tracks or its forwarded streams. */
+    /**
+     * One peer: transport counters plus its published tracks or its forwarded streams, and for a
+     * subscriber the downlink estimate (null for a publisher).
+     */
     public record Peer(String id, boolean connected, long packetsIn, long bytesIn, long packetsOut, long bytesOut,
                        long rtcpIn, long rtcpOut, long dropped, long srtpErrors, long unroutable, List<Track> tracks,
-                       List<Stream> streams) {
+                       List<Stream> streams, Estimate estimate) {
 
         static Peer of(MediaSink p, long unroutable, List<Track> tracks, List<Stream> streams) {
             PeerStats s = p.stats();
             return new Peer(p.id(), p.isConnected(), s.packetsIn(), s.bytesIn(), s.packetsOut(), s.bytesOut(), s.rtcpIn(),
-                    s.rtcpOut(), s.dropped(), s.srtpErrors(), unroutable, tracks, streams);
+                    s.rtcpOut(), s.dropped(), s.srtpErrors(), unroutable, tracks, streams, null);
         }
+
+        Peer withEstimate(Estimate e) {
+            return new Peer(id, connected, packetsIn, bytesIn, packetsOut, bytesOut, rtcpIn, rtcpOut, dropped, srtpErrors,
+                    unroutable, tracks, streams, e);
+        }
+    }
+
+    /**
+     * A subscriber's downlink estimate (docs/MEDIA.md): {@code availableRate} in bit/s (-1 before any
+     * transport-cc feedback or REMB), what the feedback says it received, the loss it reports, the delay
+     * detector's state ({@code normal}, {@code overuse}, {@code underuse}) and feedback messages read.
+     */
+    public record Estimate(long availableRate, long receivedRate, double lossFraction, String delaySignal, long feedbacks) {
     }
 
     /** A published track and its layers. */
@@ -28,7 +44,8 @@ public record MediaStats(List<Peer> publishers, List<Peer> subscribers) {
                              long nacksSent, int missing, long retransmissionsReceived) {
     }
 
-    /** One forwarded stream to a subscriber. */
-    public record Stream(String track, long ssrc, int layer, long packetsSent, long octetsSent, long retransmitted) {
+    /** One forwarded stream to a subscriber; {@code paused} while no layer fits its estimate. */
+    public record Stream(String track, long ssrc, int layer, long packetsSent, long octetsSent, long retransmitted,
+                         boolean paused) {
     }
 }

@@ -183,7 +183,8 @@ public final class Negotiator {
                 LocalSource s = sources.get(a.mid().get());
                 boolean rtx = codec.rtxPayloadType().isPresent() && s.rtxSsrc() != LocalSource.NO_RTX;
                 subs.add(new Subscription(r, (int) s.ssrc(), codec.payloadType(), rtx ? (int) s.rtxSsrc() : 0,
-                        rtx ? codec.rtxPayloadType().getAsInt() : -1, CNAME, pick.width(), pick.height()));
+                        rtx ? codec.rtxPayloadType().getAsInt() : -1, CNAME, pick.width(), pick.height(),
+                        a.extmapId(LocalCapabilities.EXT_TRANSPORT_CC).orElse(0)));
             }
             return new Negotiated<>(peer, answer.write(), subs);
         } catch (RuntimeException e) {
@@ -223,9 +224,9 @@ public final class Negotiator {
     private LocalTransport localTransport(MediaPeer peer) {
         var local = peer.localCredentials();
         List<Candidate> candidates = new ArrayList<>();
-        int preference = 65535;
         for (HostCandidate c : transport.candidates()) {
-            candidates.add(Candidate.host(c.foundation(), "udp", c.address().getHostAddress(), c.port(), preference--));
+            candidates.add(Candidate.host(c.foundation(), c.transport().sdpName(), c.address().getHostAddress(), c.port(),
+                    c.localPreference()));
         }
         return LocalTransport.passive(new IceCredentials(local.ufrag(), local.password()),
                 Fingerprint.parse(transport.fingerprint().toSdpValue()), candidates);

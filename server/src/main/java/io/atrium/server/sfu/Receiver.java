@@ -21,8 +21,14 @@ public final class Receiver {
     final Publisher publisher;
     final Layer[] layers;
     final Keyframes.Codec codec;
+    /** Allocation priority of a screen share (highest). */
+    public static final int PRIORITY_SCREEN = 2;
+    /** Allocation priority of the active speaker's camera. */
+    public static final int PRIORITY_SPEAKER = 1;
+
     private Forwarder[] forwarders = NONE;
     private volatile boolean paused;
+    private volatile int priority;
     /** Set when forwarding resumes: the next packet asks the publisher for a keyframe. */
     private volatile boolean resumed;
     /** RFC 6464 level of the last packet (0 loudest .. 127 silence), smoothed; 127 without the extension. */
@@ -66,6 +72,18 @@ public final class Receiver {
 
     public boolean isPaused() {
         return paused;
+    }
+
+    /**
+     * How this track ranks when a subscriber's estimate cannot carry everything: {@link #PRIORITY_SCREEN},
+     * {@link #PRIORITY_SPEAKER} or 0; larger tiles first among equals. Any thread.
+     */
+    public void priority(int priority) {
+        this.priority = priority;
+    }
+
+    public int priority() {
+        return priority;
     }
 
     /** The smoothed RFC 6464 audio level, 0 (loud) to 127 (silent). Any thread. */

@@ -194,16 +194,23 @@ public final class Router {
         peer.execute(() -> forget(peer));
     }
 
-    /** One forwarded video stream of a subscriber: whose track, which layer, at what rate and size. */
-    public record Allocation(String publisherId, String trackId, long ssrc, String rid, long rate, int width, int height) {
+    /**
+     * One video stream of a subscriber: whose track, which layer, at what rate and size; {@code paused} when
+     * the allocation gives it nothing because no layer fits the subscriber's estimate (rid null, rate 0).
+     */
+    public record Allocation(String publisherId, String trackId, long ssrc, String rid, long rate, int width, int height,
+                             boolean paused) {
     }
 
     /**
      * What the media thread measured for one member: worst fraction lost (0-255) over its published
      * tracks and its subscriber peer's receiver reports, RTT from those reports (-1 unknown), worst
-     * jitter of its published tracks, and the video streams forwarded to its subscriber peer now.
+     * jitter of its published tracks, the video streams forwarded to its subscriber peer now, and the
+     * downlink rate available to that peer: the bandwidth estimate, or the sum of the allocated layers
+     * while there is none (no transport-cc feedback nor REMB yet); -1 without a subscriber peer.
      */
-    public record MediaReport(int fractionLost, int rttMillis, double jitterMillis, List<Allocation> allocations) {
+    public record MediaReport(int fractionLost, int rttMillis, double jitterMillis, List<Allocation> allocations,
+                              long availableRate) {
     }
 
     /**
@@ -223,19 +230,31 @@ public final class Router {
             Subscriber s = subscriber == null ? null : subscribers.get(subscriber);
             List<Allocation> out = new ArrayList<>();
             int rtt = -1;
+            long available = -1;
             if (s != null) {
                 loss = Math.max(loss, s.fractionLost);
                 rtt = s.rttMillis;
+                long sum = 0;
                 for (Forwarder f : s.forwarders()) {
-                    if (f.receiver.info.kind() != MediaKind.VIDEO || f.current < 0) {
+                    if (f.receiver.info.kind() != MediaKind.VIDEO) {
+                        continue;
+                    }
+                    if (f.suspended()) {
+                        out.add(new Allocation(f.receiver.publisherId(), f.receiver.info.id(), f.ssrc & 0xFFFFFFFFL, null, 0, 0, 0,
+                                true));
+                        continue;
+                    }
+                    if (f.current < 0) {
                         continue;
                     }
                     Layer l = f.receiver.layers[f.current];
+                    sum += l.bitrate;
                     out.add(new Allocation(f.receiver.publisherId(), f.receiver.info.id(), f.ssrc & 0xFFFFFFFFL, l.rid,
-                            l.bitrate, l.keyframes.width(), l.keyframes.height()));
+                            l.bitrate, l.keyframes.width(), l.keyframes.height(), false));
                 }
+                available = s.bwe.hasEstimate() ? s.bwe.estimate() : sum;
             }
-            MediaReport report = new MediaReport(loss, rtt, jitter, List.copyOf(out));
+            MediaReport report = new MediaReport(loss, rtt, jitter, List.copyOf(out), available);
             back.execute(() -> then.accept(report));
         });
     }
@@ -289,7 +308,8 @@ public final class Router {
                             .toList(), List.of())).toList();
             List<MediaStats.Peer> subs = subscribers.values().stream().map(s -> MediaStats.Peer.of(s.peer(), 0, List.of(),
                     s.forwarders().stream().map(f -> new MediaStats.Stream(f.receiver.info.id(), f.ssrc & 0xFFFFFFFFL,
-                            f.current, f.packetsSent, f.octetsSent, f.retransmitted)).toList())).toList();
+                            f.current, f.packetsSent, f.octetsSent, f.retransmitted, f.suspended())).toList())
+                    .withEstimate(s.estimate())).toList();
             result.complete(new MediaStats(pubs, subs));
         });
         return result;
@@ -312,6 +332,11 @@ public final class Router {
         for (Publisher p : publishers.values()) {
             if (p.peer().isConnected()) {
                 p.tickNacks(nowMillis);
+            }
+        }
+        for (Subscriber s : subscribers.values()) {
+            if (s.peer().isConnected()) {
+                s.pad(nowMillis);
             }
         }
     }

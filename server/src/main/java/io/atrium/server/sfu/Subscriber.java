@@ -7,6 +7,11 @@ import io.atrium.webrtc.rtcp.GenericNack;
 import io.atrium.webrtc.rtcp.PictureLossIndication;
 import io.atrium.webrtc.rtcp.RtcpCompound;
 import io.atrium.webrtc.rtcp.RtcpHeader;
+import io.atrium.webrtc.rtcp.Remb;
+import io.atrium.webrtc.rtcp.TransportCcFeedback;
+import io.atrium.webrtc.rtp.TransportSequenceExtension;
+import io.atrium.server.sfu.bwe.BandwidthEstimator;
+import io.atrium.server.sfu.bwe.SendHistory;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,9 +36,48 @@ final class Subscriber {
     volatile int rttMillis = -1;
     private final int[] lost = new int[GenericNack.SEQUENCES_PER_ENTRY * 400]; // a 1500-byte NACK holds < 375 entries
     private final byte[] rtcpOut = new byte[1500 + MediaPeer.SRTP_TRAILER];
+    private final TransportCcFeedback feedback = new TransportCcFeedback();
+    private final Remb remb = new Remb();
+    /** Id of the transport-wide sequence number extension toward this peer (same on every BUNDLEd m-line), 0 without. */
+    int transportCcId;
+    final SendHistory history = new SendHistory();
+    final BandwidthEstimator bwe;
+    /** The clock of send times and feedback, microseconds (a test sets its own). */
+    java.util.function.LongSupplier micros = () -> System.nanoTime() / 1000;
+    /** Most padding packets per {@link #pad} call (about 5 Mbit/s at a 20 ms tick). */
+    static final int MAX_PADDING_PACKETS = 50;
+    /** Allocation runs after feedback at most this often (and every second). */
+    static final long ALLOCATION_INTERVAL_MILLIS = 200;
+    private final Allocator allocator = new Allocator();
+    private Allocator.Track[] tracks = new Allocator.Track[4];
+    private long lastAllocationMillis;
+    private long lastPadMillis;
+    private long sentBytes;
 
     Subscriber(MediaSink peer) {
+        this(peer, BandwidthEstimator.Limits.DEFAULT);
+    }
+
+    Subscriber(MediaSink peer, BandwidthEstimator.Limits limits) {
         this.peer = peer;
+        this.bwe = new BandwidthEstimator(limits);
+    }
+
+    /**
+     * Sends a rewritten packet {@code buf[0, len)}; with {@code transportSeqOffset >= 0} first writes the
+     * next transport-wide sequence number there and remembers the send time and size for the feedback.
+     */
+    boolean send(byte[] buf, int len, int transportSeqOffset) {
+        sentBytes += len;
+        if (transportSeqOffset < 0) {
+            return peer.sendRtp(buf, 0, len);
+        }
+        TransportSequenceExtension.write(buf, transportSeqOffset, history.nextSequence());
+        if (!peer.sendRtp(buf, 0, len)) {
+            return false;
+        }
+        history.sent(micros.getAsLong(), len);
+        return true;
     }
 
     MediaSink peer() {
@@ -49,6 +93,7 @@ final class Subscriber {
     /** The subscriptions the last negotiation promised; applied when the peer is connected. */
     void want(List<Subscription> subscriptions) {
         wanted = List.copyOf(subscriptions);
+        transportCcId = wanted.stream().mapToInt(Subscription::transportCcId).filter(id -> id > 0).findFirst().orElse(0);
     }
 
     /** Makes the forwarders match {@link #want}: keeps unchanged streams, adds new ones, drops the rest. */
@@ -76,6 +121,7 @@ final class Subscriber {
                 removeForwarder(f);
             }
         }
+        allocate(nowMillis);
     }
 
     void addForwarder(Forwarder f) {
@@ -109,6 +155,13 @@ final class Subscriber {
                 }
             } else if (type == RtcpHeader.RR && rr.wrap(buf, poff, plen)) {
                 onReceiverReport(buf, nowMillis);
+            } else if (type == RtcpHeader.RTPFB && fmt == RtcpHeader.FMT_TRANSPORT_CC && feedback.wrap(buf, poff, plen)) {
+                bwe.onFeedback(feedback, history, micros.getAsLong());
+                if (nowMillis - lastAllocationMillis >= ALLOCATION_INTERVAL_MILLIS) {
+                    allocate(nowMillis);
+                }
+            } else if (type == RtcpHeader.PSFB && fmt == RtcpHeader.FMT_AFB && remb.wrap(buf, poff, plen)) {
+                bwe.onRemb(remb.bitrate(), micros.getAsLong());
             } else if (type == RtcpHeader.RTPFB && fmt == RtcpHeader.FMT_NACK && nack.wrap(buf, poff, plen)) {
                 counters.nackIn++;
                 Forwarder f = byOutSsrc.get(nack.mediaSsrc());
@@ -141,6 +194,7 @@ final class Subscriber {
         fractionLost = worstLoss;
         if (rtt >= 0) {
             rttMillis = rtt;
+            bwe.rtt(rtt);
         }
     }
 
@@ -151,15 +205,105 @@ final class Subscriber {
         }
     }
 
-    /** Every second: re-evaluate layers and send an SR + SDES per started stream. */
+    MediaStats.Estimate estimate() {
+        return new MediaStats.Estimate(bwe.hasEstimate() ? bwe.estimate() : -1, bwe.ackedBps(), bwe.lossFraction(),
+                bwe.signal().name().toLowerCase(java.util.Locale.ROOT), bwe.feedbacks());
+    }
+
+    /** Every second: re-allocate layers and send an SR + SDES per started stream. */
     void tick(long nowMillis) {
+        allocate(nowMillis);
         for (Forwarder f : forwarders) {
-            f.selectLayer(nowMillis);
             int n = f.writeSenderReport(rtcpOut, 0, rtcpOut.length - MediaPeer.SRTP_TRAILER, nowMillis);
             if (n > 0) {
                 peer.sendRtcp(rtcpOut, 0, n);
             }
         }
+    }
+
+    /**
+     * Shares the estimate among the video forwarders ({@link Allocator}); without an estimate yet (no
+     * transport-cc feedback or REMB from this peer) every track gets the layer its size asks for. When a
+     * track gets less than it wants, asks the estimator for a probe toward what all want.
+     */
+    void allocate(long nowMillis) {
+        lastAllocationMillis = nowMillis;
+        int n = 0;
+        long audio = 0;
+        for (int i = 0; i < forwarders.size(); i++) { // indexed: no iterator on the media thread
+            Forwarder f = forwarders.get(i);
+            if (f.receiver.info.kind() != MediaKind.VIDEO) {
+                audio += f.receiver.layers[0].bitrate;
+                continue;
+            }
+            if (tracks.length <= n) {
+                tracks = java.util.Arrays.copyOf(tracks, Math.max(4, n * 2));
+            }
+            Allocator.Track t = f.allocation;
+            tracks[n++] = t;
+            t.priority = f.receiver.priority();
+            t.area = f.targetArea();
+            t.wanted = f.wantedLayer(nowMillis);
+            t.current = f.current;
+            t.layers = Math.min(Allocator.MAX_LAYERS, f.receiver.layers.length);
+            for (int l = 0; l < t.layers; l++) {
+                Layer layer = f.receiver.layers[l];
+                t.rates[l] = layer.isActive(nowMillis) ? layer.bitrate : -1;
+            }
+        }
+        long budget = bwe.hasEstimate() ? Math.max(0, bwe.estimate() - audio) : Long.MAX_VALUE;
+        long desired = allocator.allocate(tracks, n, budget, nowMillis);
+        for (int i = 0; i < forwarders.size(); i++) {
+            Forwarder f = forwarders.get(i);
+            if (f.receiver.info.kind() == MediaKind.VIDEO) {
+                f.allocate(f.allocation.allowed, nowMillis);
+            }
+        }
+        if (bwe.hasEstimate() && desired + audio > bwe.estimate() && paddingForwarder() != null) {
+            bwe.startProbe(Math.min((desired + audio) * 3 / 2, 2 * bwe.estimate()), micros.getAsLong());
+        }
+    }
+
+    /**
+     * Every {@link Sfu#NACK_TICK_MILLIS} while the estimator probes: pads what was sent since the last call
+     * up to the probe's rate with padding-only RTX packets (RFC 4588; they carry transport-wide sequence
+     * numbers like media, and receivers drop them).
+     */
+    void pad(long nowMillis) {
+        long goal = bwe.probeGoal();
+        long elapsed = nowMillis - lastPadMillis;
+        long sent = sentBytes;
+        lastPadMillis = nowMillis;
+        sentBytes = 0;
+        if (goal <= 0 || elapsed <= 0 || elapsed > 200) {
+            return;
+        }
+        Forwarder f = paddingForwarder();
+        if (f == null) {
+            return;
+        }
+        long missing = goal * elapsed / 8000 - sent;
+        for (int i = 0; i < MAX_PADDING_PACKETS && missing > 0; i++) {
+            int len = f.writePadding(rtcpOut);
+            if (len < 0 || !send(rtcpOut, len, f.paddingTransportSeqOffset())) {
+                return;
+            }
+            missing -= len;
+        }
+    }
+
+    /** A started video forwarder with RTX, whose RTX stream can carry padding; null if none. */
+    private Forwarder paddingForwarder() {
+        if (transportCcId <= 0) {
+            return null;
+        }
+        for (int i = 0; i < forwarders.size(); i++) {
+            Forwarder f = forwarders.get(i);
+            if (f.canPad()) {
+                return f;
+            }
+        }
+        return null;
     }
 
     void close() {

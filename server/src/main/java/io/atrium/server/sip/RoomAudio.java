@@ -115,7 +115,7 @@ final class RoomAudio {
             Receiver r = now.get(i);
             s[i] = ssrcs.get(r);
             l[i] = legs.get(r);
-            subs.add(new Subscription(r, s[i], OPUS_PT, 0, -1, "atrium-sip", 0, 0));
+            subs.add(new Subscription(r, s[i], OPUS_PT, 0, -1, "atrium-sip", 0, 0, 0));
         }
         taps = new Taps(s, l);
         sfu.join(room).subscribeLocal(tap, subs);

@@ -3,6 +3,7 @@ package io.atrium.server.transport;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.webrtc.dtls.DtlsCertificate;
 import io.atrium.webrtc.dtls.DtlsFingerprint;
+import io.atrium.webrtc.ice.CandidatePriority;
 import io.atrium.webrtc.ice.HostCandidate;
 import io.atrium.webrtc.ice.IceCredentials;
 import io.atrium.webrtc.ice.IceLiteConfig;
@@ -50,10 +51,11 @@ public final class MediaTransport implements MediaSocket.Receiver, AutoCloseable
     private final DropLog unroutableLog = new DropLog("unroutable datagrams");
 
     /**
-     * Local preference of the passive TCP candidates: RFC 6544 section 4.2 ranks a host TCP passive
-     * candidate with direction preference 4 of 7 ({@code 2^13 * 4}); any UDP candidate (65535) ranks above it.
+     * Local preference of the passive TCP candidates: RFC 6544 section 4.2 makes it
+     * {@code 2^13 * direction-pref + other-pref}, where a host passive candidate has direction preference
+     * 4 (of 0..7) and other-pref (0..8191) ranks the addresses; every UDP candidate (65535 down) ranks above.
      */
-    static final int TCP_LOCAL_PREFERENCE = (1 << 13) * 4;
+    static final int TCP_LOCAL_PREFERENCE = (1 << 13) * 4 + 8191;
 
     public MediaTransport(String host, AtriumConfig.Rtc config) {
         long consent = config.consentTimeoutSeconds() * 1000L;
@@ -212,13 +214,15 @@ public final class MediaTransport implements MediaSocket.Receiver, AutoCloseable
             throw new TransportException("cannot determine ICE candidate addresses: " + e.getMessage(), e);
         }
         List<HostCandidate> out = new ArrayList<>();
+        // the first address ranks highest; RFC 8445 section 5.1.2.1 wants distinct priorities
         for (int i = 0; i < addresses.size(); i++) {
-            out.add(HostCandidate.udp(String.valueOf(i + 1), addresses.get(i), port));
+            out.add(new HostCandidate(String.valueOf(i + 1), 1, HostCandidate.Transport.UDP, addresses.get(i), port,
+                    CandidatePriority.MAX_LOCAL_PREFERENCE - i));
         }
         // ICE-TCP (RFC 6544): a passive candidate on the same port per address, ranked below every UDP one
         for (int i = 0; i < addresses.size(); i++) {
             out.add(new HostCandidate(String.valueOf(addresses.size() + i + 1), 1, HostCandidate.Transport.TCP, addresses.get(i),
-                    port, TCP_LOCAL_PREFERENCE));
+                    port, TCP_LOCAL_PREFERENCE - i));
         }
         return List.copyOf(out);
     }

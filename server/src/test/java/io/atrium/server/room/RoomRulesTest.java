@@ -10,7 +10,6 @@ import io.atrium.server.testing.ManualClock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -18,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Room rules of single collaborators, on a fake clock and a recording client (no sockets, no sleeps):
- * the mutes of {@link Moderation} as a table, and {@link SharedVideo}'s stamped positions.
+ * the mutes of {@link Moderation} as a table.
  */
 class RoomRulesTest {
 
@@ -100,28 +99,5 @@ class RoomRulesTest {
         assertThat(state.audioMutedByAdmin()).isTrue();
         assertThat(heard).hasSize(2).allMatch(h -> h.contains(" member_mute_audio ") && h.contains("member=ann") && h.contains("by_admin=true"));
         assertThat(heard).anyMatch(h -> h.startsWith("ann ")).anyMatch(h -> h.startsWith("ben "));
-    }
-
-    @Test
-    void theSharedVideoIsStampedWithTheClock() {
-        seat("ann");
-        SharedVideo video = new SharedVideo(roster, clock);
-        assertThat(video.state()).isEqualTo(Map.of());
-        video.control(params("{\"action\":\"play\",\"file_id\":\"f1\",\"url\":\"/v/f1\",\"position\":10}"));
-        clock.advance(2500);
-        video.control(params("{\"action\":\"pause\",\"file_id\":\"f1\"}")); // where it is now: 10 + 2.5 s
-        assertThat(video.state()).isEqualTo(Map.of("file_id", "f1", "url", "/v/f1", "action", "pause", "playing", false,
-                "position", 12.5, "at", 1_002_500L));
-        clock.advance(60_000);
-        video.control(params("{\"action\":\"seek\",\"file_id\":\"f1\",\"position\":30}")); // a paused seek stays paused
-        assertThat(((Map<?, ?>) video.state()).get("playing")).isEqualTo(false);
-        video.control(params("{\"action\":\"play\",\"file_id\":\"f1\"}"));
-        clock.advance(1000);
-        video.control(params("{\"action\":\"seek\",\"file_id\":\"f1\",\"position\":5}")); // a playing seek plays on
-        assertThat(((Map<?, ?>) video.state()).get("playing")).isEqualTo(true);
-        assertThat(((Map<?, ?>) video.state()).get("position")).isEqualTo(5.0);
-        assertThat(heard).filteredOn(h -> h.startsWith("ann video_control")).hasSize(5);
-        assertThatThrownBy(() -> video.control(params("{\"action\":\"play\",\"file_id\":\"f2\"}"))).hasMessage("invalid request: url");
-        assertThatThrownBy(() -> video.control(params("{\"action\":\"rewind\",\"file_id\":\"f1\"}"))).hasMessage("invalid request: action");
     }
 }

@@ -36,20 +36,34 @@ class ForwardPathAllocationTest {
         Publisher publisher = new Publisher(new EncryptingSink(), List.of(video), 1);
         Receiver receiver = publisher.receivers().get(0);
         EncryptingSink[] sinks = {new EncryptingSink(), new EncryptingSink(), new EncryptingSink()};
+        Subscriber[] subscribers = new Subscriber[sinks.length];
         for (int i = 0; i < sinks.length; i++) {
             Subscriber s = new Subscriber(sinks[i]);
+            subscribers[i] = s;
+            s.transportCcId = i == 0 ? 0 : 3 + i; // transport-wide sequence numbers stamped and remembered, or not
             s.addForwarder(new Forwarder(receiver, s, 100 + i, 96, 200 + i, 97, "c"));
         }
         byte[] packet = new byte[1200 + 64];
         long[] seq = {0};
+        // the second subscriber's transport-cc feedback every 50 packets: all received, 1 ms apart
+        var writer = new io.atrium.webrtc.rtcp.TransportCcFeedbackWriter();
+        byte[] feedback = new byte[1500];
         Runnable send = () -> {
             int n = (int) seq[0]++;
             RtpPacket.writeHeader(packet, 0, false, 96, n & 0xFFFF, n * 3000, 0x1234);
             packet[12] = 0x10;
             packet[13] = (byte) (n % 100 == 0 ? 0x00 : 0x01); // a keyframe every 100 packets
             publisher.onRtp(packet, 0, 1200, 1_000_000 + n);
+            if (n % 50 == 49) {
+                writer.reset(1, 2, n - 49, (n - 49) * 1000L, n / 50);
+                for (int k = n - 49; k <= n; k++) {
+                    writer.addReceived(k & 0xFFFF, k * 1000L + 20_000);
+                }
+                int len = writer.write(feedback, 0, feedback.length);
+                subscribers[1].onRtcp(feedback, 0, len, 1_000_000 + n);
+            }
         };
-        for (int i = 0; i < 20_000; i++) {
+        for (int i = 0; i < 60_000; i++) {
             send.run();
         }
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -58,8 +72,10 @@ class ForwardPathAllocationTest {
             send.run();
         }
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-        assertThat(sinks[0].sent).isEqualTo(30_000);
-        assertThat(sinks[2].sent).isEqualTo(30_000);
-        assertThat(allocated).as("bytes allocated for 10,000 packets to 3 subscribers").isLessThan(1024);
+        assertThat(sinks[0].sent).isEqualTo(70_000);
+        assertThat(sinks[2].sent).isEqualTo(70_000);
+        assertThat(allocated).as("bytes allocated for 10,000 packets to 3 subscribers and 200 feedback messages").isLessThan(1024);
+        assertThat(subscribers[1].bwe.feedbacks()).as("feedback read").isEqualTo(1400);
+        assertThat(subscribers[1].bwe.ackedBps()).as("rate the feedback acknowledges").isPositive();
     }
 }

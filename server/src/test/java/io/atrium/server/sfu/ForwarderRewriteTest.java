@@ -131,12 +131,34 @@ class ForwarderRewriteTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void table(Case c) {
+        Sink sink = run(c, 0);
+        assertThat(sink.transportSeqs).as("no header extension without transport-cc").isEmpty();
+    }
+
+    /**
+     * With transport-cc negotiated (id 3: RFC 8285 one-byte form; id 15: two-byte form) the same packets
+     * go out, each, retransmissions included, carrying only the next transport-wide sequence number,
+     * which the send history remembers.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void tableWithTransportWideSequenceNumbers(Case c) {
+        for (int id : new int[] {3, 15}) {
+            Sink sink = run(c, id);
+            assertThat(sink.transportIds).as("extension ids").containsOnly(id);
+            assertThat(sink.transportSeqs).containsExactlyElementsOf(
+                    java.util.stream.IntStream.range(0, c.want().size()).boxed().toList());
+        }
+    }
+
+    private static Sink run(Case c, int transportCcId) {
         TrackInfo video = new TrackInfo("t", MediaKind.VIDEO, "1", "VP8", 90000, 96, 97, List.of("q", "h"),
                 List.of(0x1000L, 0x2000L), List.of(0L, 0L), 0, 0, 0, 0, 0);
         Publisher publisher = new Publisher(new Sink(), List.of(video), 1);
         Receiver receiver = publisher.receivers().get(0);
         Sink sink = new Sink();
         Subscriber subscriber = new Subscriber(sink);
+        subscriber.transportCcId = transportCcId;
         Forwarder forwarder = new Forwarder(receiver, subscriber, SSRC, PT, RTX_SSRC, RTX_PT, "c");
         subscriber.addForwarder(forwarder);
         RtpPacket packet = new RtpPacket();
@@ -155,12 +177,19 @@ class ForwarderRewriteTest {
             }
         }
         assertThat(sink.received).containsExactlyElementsOf(c.want());
+        for (int i = 0; i < sink.transportSeqs.size(); i++) {
+            assertThat(subscriber.history.slot(i)).as("send history of transport seq " + i).isNotNegative();
+        }
+        return sink;
     }
 
     /** Keeps what the forwarder sends, read back as the subscriber would (RTX unwrapped). */
     static final class Sink extends RtpSink {
         final List<Out> received = new ArrayList<>();
+        final List<Integer> transportSeqs = new ArrayList<>();
+        final List<Integer> transportIds = new ArrayList<>();
         private final RtpPacket packet = new RtpPacket();
+        private final io.atrium.webrtc.rtp.RtpHeaderExtensions extensions = new io.atrium.webrtc.rtp.RtpHeaderExtensions();
         private final Vp8PayloadDescriptor vp8 = new Vp8PayloadDescriptor();
 
         @Override
@@ -171,6 +200,13 @@ class ForwarderRewriteTest {
             assertThat(packet.payloadType()).isEqualTo(rtx ? RTX_PT : PT);
             assertThat(packet.ssrc()).isEqualTo(rtx ? RTX_SSRC : SSRC);
             int seq = packet.sequenceNumber();
+            if (packet.hasExtension() && extensions.wrap(packet)) {
+                while (extensions.next()) {
+                    transportIds.add(extensions.id());
+                    transportSeqs.add(io.atrium.webrtc.rtp.TransportSequenceExtension.read(extensions.buffer(),
+                            extensions.dataOffset(), extensions.dataLength()));
+                }
+            }
             int payload = packet.payloadOffset();
             if (rtx) {
                 seq = (copy[payload] & 0xFF) << 8 | copy[payload + 1] & 0xFF;

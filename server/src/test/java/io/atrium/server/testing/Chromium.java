@@ -56,21 +56,39 @@ public final class Chromium {
     /** The shared browser, started on first call. */
     public static synchronized Browser browser() {
         if (browser == null) {
+            long start = System.nanoTime();
+            browser = playwright().chromium().launch(new BrowserType.LaunchOptions()
+                    .setExecutablePath(EXECUTABLE).setHeadless(true).setArgs(FLAGS));
+            log.info("chromium {} started in {} ms", browser.version(), (System.nanoTime() - start) / 1_000_000);
+        }
+        return browser;
+    }
+
+    private static synchronized Playwright playwright() {
+        if (playwright == null) {
             if (!Files.isExecutable(EXECUTABLE)) {
                 throw new AssertionError(EXECUTABLE + " is missing: run scripts/test, which installs Debian's chromium");
             }
-            long start = System.nanoTime();
             // Playwright must never download a browser, whoever runs the tests (Maven or an IDE).
             playwright = Playwright.create(new Playwright.CreateOptions()
                     .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-            browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                    .setExecutablePath(EXECUTABLE).setHeadless(true).setArgs(FLAGS));
-            log.info("chromium {} started in {} ms", browser.version(), (System.nanoTime() - start) / 1_000_000);
             com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(PATIENCE.toMillis());
             Playwright started = playwright;
             Runtime.getRuntime().addShutdownHook(new Thread(started::close, "chromium-close"));
         }
-        return browser;
+        return playwright;
+    }
+
+    /**
+     * A browser of the caller's, closed by the caller: Chromium started through {@code launcher} (a
+     * program that runs Chromium with its arguments, e.g. {@link NetNamespace#wrapper}) with
+     * {@link #FLAGS} plus {@code extraFlags}.
+     */
+    public static synchronized Browser launch(Path launcher, List<String> extraFlags) {
+        List<String> flags = new java.util.ArrayList<>(FLAGS);
+        flags.addAll(extraFlags);
+        return playwright().chromium().launch(new BrowserType.LaunchOptions()
+                .setExecutablePath(launcher).setHeadless(true).setArgs(flags));
     }
 
     /**

@@ -83,7 +83,8 @@ public final class TestServer implements AutoCloseable {
 
     public URI uri(String path) {
         String scheme = config.http().tls().enabled() ? "https" : "http";
-        return URI.create(scheme + "://127.0.0.1:" + server.httpPort() + path);
+        String host = config.http().host().equals("0.0.0.0") ? "127.0.0.1" : config.http().host();
+        return URI.create(scheme + "://" + host + ":" + server.httpPort() + path);
     }
 
     /** A response: status, headers and body text, with the body parsed as JSON on demand. */

@@ -7,7 +7,7 @@ import io.atrium.server.room.EventDialect;
 import io.atrium.server.room.Params;
 import io.atrium.server.room.RpcException;
 import io.atrium.server.store.Room;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +31,11 @@ final class CallEvents implements EventDialect {
     static final String END = "end_session";
 
     private final SessionControls controls;
+    private final Clock clock;
 
-    CallEvents(SessionControls controls) {
+    CallEvents(SessionControls controls, Clock clock) {
         this.controls = controls;
+        this.clock = clock;
     }
 
     @Override
@@ -83,7 +85,7 @@ final class CallEvents implements EventDialect {
         String member = p.path("member").asText(p.path("id").asText());
         return switch (method) {
             case "member_join_room" -> List.of(event("participant_joined", session, p.path("id").asText(),
-                    Map.of("participant", VideoCallApi.participant(p, Instant.now()))));
+                    Map.of("participant", CallSessions.participant(p, clock.instant()))));
             case "member_leave_room" -> List.of(event("participant_left", session, member,
                     Map.of("removed", p.path("by_admin").asBoolean())));
             case "member_mute_audio", "member_unmute_audio" -> List.of(event(
@@ -93,7 +95,7 @@ final class CallEvents implements EventDialect {
                     Map.of("is_camera_on", method.startsWith("member_unmute"), "by", p.path("by_admin").asBoolean() ? "remote" : "self")));
             case "member_start_screen_share", "member_stop_screen_share" -> List.of(event(
                     method.startsWith("member_start") ? "screen_share_started" : "screen_share_stopped", session, member,
-                    Map.of("share_id", VideoCallApi.shareId(member))));
+                    Map.of("share_id", CallSessions.shareId(member))));
             case "member_connection_quality" -> List.of(event("connection_quality_changed", session, member,
                     Map.of("connection_quality", p.path("quality").asText())));
             case "room_ended" -> List.of(new Notification("session_ended", Map.of("session_id", session)));

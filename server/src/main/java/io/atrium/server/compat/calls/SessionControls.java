@@ -43,7 +43,7 @@ final class SessionControls {
 
     /** The session named {@code value} (ended or not), or {@code 404 SESSION_NOT_FOUND}. */
     CallSession session(String value) {
-        return VideoCallApi.parseUuid(value).flatMap(sessions::find)
+        return CallSessions.parseUuid(value).flatMap(sessions::find)
                 .orElseThrow(() -> CallException.sessionNotFound("session " + abbreviate(value) + " not found"));
     }
 
@@ -63,7 +63,7 @@ final class SessionControls {
      */
     CompletableFuture<Map<String, Object>> mute(CallSession s, JsonNode body, boolean mute) {
         limit(s);
-        String participant = VideoCallApi.optionalString(body, "participant_id", VideoCallApi.MAX_PARTICIPANT_ID)
+        String participant = CallSessions.optionalString(body, "participant_id", CallSessions.MAX_PARTICIPANT_ID)
                 .filter(p -> !p.isBlank()).orElseThrow(() -> CallException.invalid("Missing participant_id in request body"));
         return live.setMutedByAdmin(s.id(), participant, true, mute).handle((MemberState state, Throwable error) -> {
             if (error != null) {
@@ -99,7 +99,7 @@ final class SessionControls {
     }
 
     private void limit(CallSession s) {
-        VideoCallApi.limit(controlLimit, "control:" + s.id(), "control commands per session");
+        CallSessions.limit(controlLimit, "control:" + s.id(), "control commands per session");
     }
 
     static Throwable unwrap(Throwable error) {
@@ -112,7 +112,7 @@ final class SessionControls {
 
     /** For the socket: the session a command names must be the one the socket is admitted to. */
     static void sameSession(JsonNode body, UUID room) {
-        Optional<String> named = VideoCallApi.optionalString(body, "session_id", 64);
+        Optional<String> named = CallSessions.optionalString(body, "session_id", 64);
         if (named.isPresent() && !named.get().equalsIgnoreCase(room.toString())) {
             throw CallException.invalid("session_id is not the session of this socket's token");
         }

@@ -1,33 +1,42 @@
-package io.atrium.server.room;
+package io.atrium.server.compat.calls;
 
+import io.atrium.server.room.Params;
+import io.atrium.server.room.RpcException;
+import io.atrium.server.room.SharedPlayer;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 
 /**
  * A shared video file played in sync (contract 003, docs/CONTRACTS.md): {@code video_control
  * {action: play|pause|seek, file_id, url?, position?}} stamps the playback (file, url, playing, position
  * in seconds at {@code at}, epoch ms) and tells everyone; {@code get_video_state} answers the last stamp.
- * Confined to the room's executor.
+ * The room runs it as its {@link SharedPlayer} (one per live room, on the room's executor).
  */
-final class SharedVideo {
+public final class SharedVideo implements SharedPlayer {
 
-    private final Roster roster;
+    /** Every live room's player. */
+    public static final SharedPlayer.Factory FACTORY = SharedVideo::new;
+
+    private final BiConsumer<String, Object> broadcast;
     private final Clock clock;
     /** The playback: file, url, playing, position (s) at {@code at} (epoch ms); null before any. */
     private Map<String, Object> video;
 
-    SharedVideo(Roster roster, Clock clock) {
-        this.roster = roster;
+    SharedVideo(BiConsumer<String, Object> broadcast, Clock clock) {
+        this.broadcast = broadcast;
         this.clock = clock;
     }
 
-    Object state() {
+    @Override
+    public Object state() {
         return video == null ? Map.of() : video;
     }
 
-    Object control(Params p) {
+    @Override
+    public Object control(Params p) {
         String action = p.required("action", 16);
         if (!action.equals("play") && !action.equals("pause") && !action.equals("seek")) {
             throw RpcException.invalid("action");
@@ -51,7 +60,7 @@ final class SharedVideo {
         state.put("position", position);
         state.put("at", now);
         video = state;
-        roster.broadcast("video_control", state);
+        broadcast.accept("video_control", state);
         return Map.of();
     }
 }

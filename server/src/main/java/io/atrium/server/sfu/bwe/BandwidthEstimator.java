@@ -1,0 +1,272 @@
+package io.atrium.server.sfu.bwe;
+
+import io.atrium.webrtc.rtcp.TransportCcFeedback;
+
+/**
+ * Send-side bandwidth estimate of the path from Atrium to one subscriber peer (draft-ietf-rmcat-gcc-02):
+ * transport-cc feedback matched against the {@link SendHistory} feeds the {@link TrendlineDetector};
+ * its signal drives an AIMD rate controller (section 5.5: increase 8 % a second, or about one packet
+ * per response time near the link capacity seen at the last decrease; on overuse drop to 0.85 of the
+ * rate the peer actually received; hold on underuse), capped at 1.5 times the received rate. A
+ * loss-based controller (section 6) limits it: above 10 % loss the rate falls by half the loss, below
+ * 2 % the limit rises 8 % a second. A client without transport-cc may send REMB instead, which then
+ * sets the estimate. A probe ({@link #probeGoal}) lets the estimate jump to what the peer received
+ * while Atrium padded up to a higher rate, when no overuse was seen meanwhile. Allocation-free; media
+ * thread only.
+ */
+public final class BandwidthEstimator {
+
+    /** Bounds and start of an estimator, bits per second. */
+    public record Limits(long initialBps, long minBps, long maxBps) {
+        public static final Limits DEFAULT = new Limits(1_000_000, 100_000, 20_000_000);
+    }
+
+    static final double BETA = 0.85;
+    static final double INCREASE_PER_SECOND = 1.08;
+    static final long ACKED_WINDOW_MICROS = 500_000;
+    static final int LOSS_PACKETS = 40;
+    static final long DECREASE_INTERVAL_MICROS = 200_000;
+    static final long REMB_VALID_MICROS = 2_000_000;
+    static final long PROBE_MICROS = 1_000_000;
+    /** Wait after a probe before the next; doubles after each that failed, up to the maximum. */
+    static final long MIN_PROBE_BACKOFF_MICROS = 2_000_000;
+    static final long MAX_PROBE_BACKOFF_MICROS = 16_000_000;
+    static final int PACKET_BITS = 1200 * 8;
+
+    private final Limits limits;
+    private final TrendlineDetector detector = new TrendlineDetector();
+    private long estimate;
+    private double delayBased;
+    private double lossLimit;
+    private long lastUpdateMicros = -1;
+    private long lastDecreaseMicros = Long.MIN_VALUE / 2;
+    private long lastOveruseMicros = Long.MIN_VALUE / 2;
+    private int rttMillis = 100;
+    // link capacity at decreases: mean and variance of the received rate, -1 unknown (section 5.5)
+    private double capacityMean = -1;
+    private double capacityVar = 0.4;
+    // received rate over windows of arrival time
+    private long ackedWindowStart = -1;
+    private long ackedBytes;
+    private long ackedBps = -1;
+    // loss over the last LOSS_PACKETS reported packets
+    private int lostCount;
+    private int receivedCount;
+    private double lossFraction;
+    // reference time unwrapping
+    private long referenceBase;
+    private int lastReference = Integer.MIN_VALUE;
+    private long lastFeedbackMicros = Long.MIN_VALUE / 2;
+    private long rembBps = -1;
+    private long probeGoal;
+    private long probeStartMicros = -1;
+    private long lastProbeEndMicros = Long.MIN_VALUE / 2;
+    private long probeBackoffMicros = MIN_PROBE_BACKOFF_MICROS;
+    private long feedbacks;
+
+    public BandwidthEstimator(Limits limits) {
+        this.limits = limits;
+        this.estimate = limits.initialBps();
+        this.delayBased = limits.initialBps();
+        this.lossLimit = limits.maxBps();
+    }
+
+    /** The estimate in bits per second. */
+    public long estimate() {
+        return estimate;
+    }
+
+    /** Whether any transport-cc feedback or REMB came from the peer (before that there is no estimate). */
+    public boolean hasEstimate() {
+        return feedbacks > 0 || rembBps >= 0;
+    }
+
+    /** Rate the peer received, from the feedback, in bits per second; -1 before a window completed. */
+    public long ackedBps() {
+        return ackedBps;
+    }
+
+    public double lossFraction() {
+        return lossFraction;
+    }
+
+    public TrendlineDetector.Signal signal() {
+        return detector.signal();
+    }
+
+    /** Transport-cc feedback messages used so far. */
+    public long feedbacks() {
+        return feedbacks;
+    }
+
+    /** Round-trip time from the peer's receiver reports, for the additive increase. */
+    public void rtt(int millis) {
+        if (millis >= 0) {
+            rttMillis = millis;
+        }
+    }
+
+    /** Reads one transport-cc feedback message (already {@link TransportCcFeedback#wrap wrapped}). */
+    public void onFeedback(TransportCcFeedback fb, SendHistory history, long nowMicros) {
+        long arrival = unwrapReference(fb.referenceTime()) * TransportCcFeedback.REFERENCE_TIME_MICROS;
+        fb.rewind();
+        while (fb.nextPacket()) {
+            int slot = history.slot(fb.sequenceNumber());
+            if (fb.received()) {
+                arrival += fb.deltaMicros();
+                if (slot >= 0 && history.markReceived(slot)) {
+                    receivedCount++;
+                    detector.onPacket(history.sendMicros(slot), arrival);
+                    acked(arrival, history.size(slot));
+                }
+            } else if (slot >= 0 && history.markLost(slot)) {
+                lostCount++;
+            }
+        }
+        feedbacks++;
+        lastFeedbackMicros = nowMicros;
+        update(nowMicros);
+    }
+
+    /** A REMB from the peer: used while no transport-cc feedback arrives. */
+    public void onRemb(long bps, long nowMicros) {
+        rembBps = bps;
+        if (nowMicros - lastFeedbackMicros > REMB_VALID_MICROS) {
+            estimate = clamp(bps);
+            delayBased = estimate;
+        }
+    }
+
+    /**
+     * Starts a probe toward {@code goalBps} (the caller pads its sending up to it for
+     * {@value #PROBE_MICROS} us); false while one runs or when overuse was seen in the last seconds.
+     */
+    public boolean startProbe(long goalBps, long nowMicros) {
+        if (probeStartMicros >= 0 || nowMicros - lastOveruseMicros < 5 * PROBE_MICROS
+                || nowMicros - lastProbeEndMicros < probeBackoffMicros || goalBps <= estimate) {
+            return false;
+        }
+        probeGoal = Math.min(goalBps, limits.maxBps());
+        probeStartMicros = nowMicros;
+        return true;
+    }
+
+    /** The rate to pad up to now, or 0 without a probe. */
+    public long probeGoal() {
+        return probeStartMicros >= 0 ? probeGoal : 0;
+    }
+
+    private void acked(long arrivalMicros, int size) {
+        if (ackedWindowStart < 0 || arrivalMicros < ackedWindowStart) {
+            ackedWindowStart = arrivalMicros;
+            ackedBytes = 0;
+        }
+        ackedBytes += size;
+        long span = arrivalMicros - ackedWindowStart;
+        if (span >= ACKED_WINDOW_MICROS) {
+            ackedBps = ackedBytes * 8_000_000 / span;
+            ackedWindowStart = arrivalMicros;
+            ackedBytes = 0;
+        }
+    }
+
+    private long unwrapReference(int reference) {
+        if (lastReference != Integer.MIN_VALUE) {
+            int diff = reference - lastReference;
+            if (diff < -(1 << 23)) {
+                referenceBase += 1 << 24;
+            } else if (diff > 1 << 23) {
+                referenceBase -= 1 << 24;
+            }
+        }
+        lastReference = reference;
+        return referenceBase + reference;
+    }
+
+    private void update(long nowMicros) {
+        double dt = lastUpdateMicros < 0 ? 0 : Math.min(1.0, (nowMicros - lastUpdateMicros) / 1e6);
+        lastUpdateMicros = nowMicros;
+        switch (detector.signal()) {
+            case OVERUSE -> decrease(nowMicros);
+            case NORMAL -> increase(dt);
+            case UNDERUSE -> { } // hold: queues drain
+        }
+        updateLoss(dt);
+        if (probeStartMicros >= 0 && lastOveruseMicros >= probeStartMicros) {
+            endProbe(nowMicros, false); // the path does not carry it: stop padding at once
+        } else if (probeStartMicros >= 0 && nowMicros - probeStartMicros >= PROBE_MICROS) {
+            boolean carried = ackedBps > delayBased;
+            if (carried) {
+                delayBased = Math.min(ackedBps, probeGoal);
+            }
+            endProbe(nowMicros, carried);
+        }
+        estimate = clamp((long) Math.min(delayBased, lossLimit));
+    }
+
+    private void endProbe(long nowMicros, boolean success) {
+        probeStartMicros = -1;
+        lastProbeEndMicros = nowMicros;
+        probeBackoffMicros = success ? MIN_PROBE_BACKOFF_MICROS : Math.min(MAX_PROBE_BACKOFF_MICROS, probeBackoffMicros * 2);
+    }
+
+    private void decrease(long nowMicros) {
+        lastOveruseMicros = nowMicros;
+        if (nowMicros - lastDecreaseMicros < DECREASE_INTERVAL_MICROS + rttMillis * 1000L) {
+            return;
+        }
+        lastDecreaseMicros = nowMicros;
+        double base = ackedBps > 0 ? ackedBps : delayBased;
+        delayBased = Math.min(delayBased, BETA * base);
+        if (ackedBps > 0) {
+            if (capacityMean < 0) {
+                capacityMean = ackedBps;
+            } else {
+                double norm = Math.max(capacityMean, 1);
+                double error = capacityMean - ackedBps;
+                capacityVar = Math.max(0.4, Math.min(2.5, 0.95 * capacityVar + 0.05 * error * error / norm / 1000));
+                capacityMean = 0.95 * capacityMean + 0.05 * ackedBps;
+            }
+        }
+    }
+
+    private void increase(double dt) {
+        double next;
+        double std = Math.sqrt(capacityVar * Math.max(capacityMean, 1) * 1000);
+        if (capacityMean > 0 && delayBased > capacityMean + 3 * std) {
+            capacityMean = -1; // the link changed: forget it
+        }
+        if (capacityMean > 0 && delayBased > capacityMean - 3 * std) {
+            double responseSeconds = (rttMillis + 100) / 1000.0;
+            next = delayBased + Math.max(1000 * dt, PACKET_BITS / responseSeconds * dt);
+        } else {
+            next = delayBased * Math.pow(INCREASE_PER_SECOND, dt) + 1000 * dt;
+        }
+        if (ackedBps > 0) {
+            next = Math.min(next, Math.max(delayBased, 1.5 * ackedBps + 10_000));
+        }
+        delayBased = Math.min(next, limits.maxBps());
+    }
+
+    private void updateLoss(double dt) {
+        int reported = lostCount + receivedCount;
+        if (reported < LOSS_PACKETS) {
+            if (lossFraction < 0.02) {
+                lossLimit = Math.min(limits.maxBps(), lossLimit * Math.pow(INCREASE_PER_SECOND, dt));
+            }
+            return;
+        }
+        lossFraction = (double) lostCount / reported;
+        lostCount = 0;
+        receivedCount = 0;
+        if (lossFraction > 0.10) {
+            lossLimit = Math.min(lossLimit, estimate) * (1 - 0.5 * lossFraction);
+        } else if (lossFraction < 0.02) {
+            lossLimit = Math.min(limits.maxBps(), Math.max(lossLimit, estimate) * Math.pow(INCREASE_PER_SECOND, dt));
+        }
+    }
+
+    private long clamp(long bps) {
+        return Math.max(limits.minBps(), Math.min(limits.maxBps(), bps));
+    }
+}

@@ -1,0 +1,127 @@
+package io.atrium.server.sfu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Table tests of {@link Allocator}: which layer each of a subscriber's video tracks gets under an estimate. */
+class AllocatorTest {
+
+    static final long NOW = 100_000;
+    static final long[] SIMULCAST = {150_000, 500_000, 1_700_000};
+
+    /** A track: priority, rendered area, layer rates (-1 not live), wanted and current layer. */
+    record T(int priority, long area, long[] rates, int wanted, int current) {
+        static T camera(int wanted, int current) {
+            return new T(0, 1280 * 720, SIMULCAST, wanted, current);
+        }
+
+        T priority(int p) {
+            return new T(p, area, rates, wanted, current);
+        }
+
+        T area(long a) {
+            return new T(priority, a, rates, wanted, current);
+        }
+
+        T rates(long... r) {
+            return new T(priority, area, r, wanted, current);
+        }
+
+        Allocator.Track track() {
+            Allocator.Track t = new Allocator.Track();
+            t.priority = priority;
+            t.area = area;
+            t.layers = rates.length;
+            System.arraycopy(rates, 0, t.rates, 0, rates.length);
+            t.wanted = wanted;
+            t.current = current;
+            return t;
+        }
+    }
+
+    record Case(String name, long budget, List<T> tracks, int[] want, boolean[] suspended) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Case c(String name, long budget, int[] want, T... tracks) {
+        boolean[] suspended = new boolean[want.length];
+        for (int i = 0; i < want.length; i++) {
+            suspended[i] = want[i] < 0 && tracks[i].wanted() >= 0;
+        }
+        return new Case(name, budget, List.of(tracks), want, suspended);
+    }
+
+    static int[] layers(int... l) {
+        return l;
+    }
+
+    static Stream<Case> cases() {
+        T screen = T.camera(2, -1).priority(Receiver.PRIORITY_SCREEN);
+        T speaker = T.camera(2, -1).priority(Receiver.PRIORITY_SPEAKER);
+        return Stream.of(
+                c("plenty: the wanted layer", 5_000_000, layers(2), T.camera(2, -1)),
+                c("the wanted layer caps the choice", 5_000_000, layers(1), T.camera(1, -1)),
+                c("500 kbit/s: the middle layer fits exactly", 500_000, layers(1), T.camera(2, -1)),
+                c("400 kbit/s: the low layer", 400_000, layers(0), T.camera(2, -1)),
+                c("100 kbit/s: nothing fits, the track is suspended", 100_000, layers(-1), T.camera(2, 2)),
+                c("nothing wanted (no live layer): not suspended", 5_000_000, layers(-1), T.camera(-1, -1)),
+                c("upgrade needs 15 % headroom: 1.9 Mbit/s keeps the middle layer", 1_900_000, layers(1), T.camera(2, 1)),
+                c("upgrade with headroom: 2 Mbit/s takes the full layer", 2_000_000, layers(2), T.camera(2, 1)),
+                c("no headroom needed to keep the current layer", 1_700_000, layers(2), T.camera(2, 2)),
+                c("a drop below the current layer is at once", 1_600_000, layers(1), T.camera(2, 2)),
+                c("screen share first: it gets the full layer, the camera the low one", 1_900_000, layers(0, 2),
+                        T.camera(2, -1), screen),
+                c("the active speaker before another camera", 700_000, layers(1, 0), speaker, T.camera(2, -1)),
+                c("larger tile first among equals", 700_000, layers(0, 1), T.camera(2, -1).area(320 * 180),
+                        T.camera(2, -1).area(1280 * 720)),
+                c("0x0 (best) ranks as the largest tile", 700_000, layers(1, 0), T.camera(2, -1).area(0),
+                        T.camera(2, -1).area(1280 * 720)),
+                c("every track gets its low layer before any is raised", 800_000, layers(1, 0, 0),
+                        T.camera(2, -1), T.camera(2, -1), T.camera(2, -1)),
+                c("the lowest priority is suspended first", 250_000, layers(0, -1), T.camera(2, -1).priority(1),
+                        T.camera(2, -1)),
+                c("layers listed high to low are ranked by rate", 600_000, layers(1),
+                        T.camera(0, -1).rates(1_700_000, 500_000, 150_000)),
+                c("a layer that is not live is skipped", 1_000_000, layers(0), T.camera(2, -1).rates(150_000, -1, 1_700_000)),
+                c("rates not measured yet (0): the wanted layer", 100_000, layers(2), T.camera(2, -1).rates(0, 0, 0)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void table(Case c) {
+        Allocator.Track[] tracks = c.tracks().stream().map(T::track).toArray(Allocator.Track[]::new);
+        new Allocator().allocate(tracks, tracks.length, c.budget(), NOW);
+        assertThat(Arrays.stream(tracks).mapToInt(t -> t.allowed).toArray()).isEqualTo(c.want());
+        for (int i = 0; i < tracks.length; i++) {
+            assertThat(tracks[i].suspended).as("track %d suspended", i).isEqualTo(c.suspended()[i]);
+        }
+    }
+
+    @Test
+    void noUpgradeSoonAfterADowngrade() {
+        Allocator allocator = new Allocator();
+        Allocator.Track[] t = {T.camera(2, 2).track()};
+        allocator.allocate(t, 1, 600_000, NOW);
+        assertThat(t[0].allowed).as("down to the middle layer").isEqualTo(1);
+        t[0].current = 1;
+        allocator.allocate(t, 1, 5_000_000, NOW + Allocator.HOLD_AFTER_DOWN_MILLIS - 1);
+        assertThat(t[0].allowed).as("held").isEqualTo(1);
+        allocator.allocate(t, 1, 5_000_000, NOW + Allocator.HOLD_AFTER_DOWN_MILLIS);
+        assertThat(t[0].allowed).as("up again after the hold").isEqualTo(2);
+    }
+
+    @Test
+    void returnsWhatEveryTrackWants() {
+        Allocator.Track[] t = {T.camera(2, -1).track(), T.camera(1, -1).track()};
+        assertThat(new Allocator().allocate(t, 2, 0, NOW)).isEqualTo(1_700_000 + 500_000);
+    }
+}
