@@ -3,12 +3,13 @@
 // FirefoxInteropTest; the page is one of the test server's, with src/test/resources/webrtc-test-helpers.js
 // (the same helpers the Chromium tests use) injected.
 //
-//   node firefox.mjs PAGE HELPERS SECONDS room ROOM NAME   joins with the SDK (/atrium.js; camera in 3 simulcast
-//                                                           layers) and receives the room's other member
+//   node firefox.mjs PAGE HELPERS SECONDS app NAME         PAGE is the meeting web app (/room.html?room=…): joins as
+//                                                           NAME (camera in 3 simulcast layers), receives the others
 //   node firefox.mjs PAGE HELPERS SECONDS whip URL TOKEN   publishes camera (3 simulcast layers) + microphone
 //   node firefox.mjs PAGE HELPERS SECONDS whep URL TOKEN   plays one video and one audio track
 //
-// Prints one JSON object per line like the other harness scripts: state, first-frame (room, whep), stats, done.
+// Prints one JSON object per line like the other harness scripts: offer (app, whip), state, first-frame (app,
+// whep), stats, done.
 // Received video counts frames Firefox decoded; audio counts packets and the energy Firefox measured in them.
 // Prefs: fake devices without a permission prompt; camera and microphone allowed for every page (Firefox
 // gathers only the "default address", the source of its route to the internet, for a page without that
@@ -43,14 +44,19 @@ await page.evaluate(readFileSync(helpers, 'utf8'));
 
 // Each mode sets window.pc (the connection whose state is reported) and window.report() (its counters).
 const MODES = {
-  room: async (room, name) => {
-    const { AtriumClient } = await import('/atrium.js');
-    const media = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 480 } });
-    const client = new AtriumClient({ room });
-    window.client = client;
-    await client.connect();
-    await client.authenticate({ displayName: name });
-    await client.join({ audioTrack: media.getAudioTracks()[0], videoTrack: media.getVideoTracks()[0] });
+  // PAGE is the meeting web app (/room.html?room=…): NAME typed in the pre-join form, then "Join"
+  app: async () => {
+    await new Promise((resolve, reject) => {
+      const started = Date.now();
+      const poll = setInterval(() => {
+        const state = window.atriumApp.client?.state;
+        if (state === 'joined' || Date.now() - started > 60000) {
+          clearInterval(poll);
+          (state === 'joined' ? resolve : reject)(new Error(`the web app is ${state}, not joined`));
+        }
+      }, 100);
+    });
+    const { client } = window.atriumApp;
     window.pc = client.publishPc;
     window.report = async () => {
       const members = client.members.size;
@@ -86,6 +92,10 @@ if (!MODES[mode]) {
 }
 restartClock(); // times below are from the client's start, as in the other harness scripts
 try {
+  if (mode === 'app') {
+    await page.type('#prejoin-form [name=name]', args[0]);
+    await page.click('#join-button');
+  }
   await page.evaluate(`(${MODES[mode]})(...${JSON.stringify(args)})`);
 } catch (e) {
   say('error', { message: String(e) });
