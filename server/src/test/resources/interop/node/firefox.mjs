@@ -3,13 +3,10 @@
 // FirefoxInteropTest; the page is one of the test server's, with src/test/resources/webrtc-test-helpers.js
 // (the same helpers the Chromium tests use) injected.
 //
-//   node firefox.mjs PAGE HELPERS SECONDS app NAME         PAGE is the meeting web app (/room.html?room=…): joins as
-//                                                           NAME (camera in 3 simulcast layers), receives the others
-//   node firefox.mjs PAGE HELPERS SECONDS whip URL TOKEN   publishes camera (3 simulcast layers) + microphone
-//   node firefox.mjs PAGE HELPERS SECONDS whep URL TOKEN   plays one video and one audio track
+//   node firefox.mjs PAGE HELPERS SECONDS NAME     PAGE: the meeting web app (/room.html?room=…); types NAME in the
+//                                                  pre-join form, joins (camera in 3 simulcast layers), receives
 //
-// Prints one JSON object per line like the other harness scripts: offer (app, whip), state, first-frame (app,
-// whep), stats, done.
+// Prints one JSON object per line like the other harness scripts: offer, state, first-frame, stats, done.
 // Received video counts frames Firefox decoded; audio counts packets and the energy Firefox measured in them.
 // Prefs: fake devices without a permission prompt; camera and microphone allowed for every page (Firefox
 // gathers only the "default address", the source of its route to the internet, for a page without that
@@ -19,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import puppeteer from 'puppeteer-core';
 import { elapsed, restartClock, say } from './harness.mjs';
 
-const [pageUrl, helpers, seconds, mode, ...args] = process.argv.slice(2);
+const [pageUrl, helpers, seconds, name] = process.argv.slice(2);
 
 const browser = await puppeteer.launch({
   browser: 'firefox',
@@ -42,10 +39,12 @@ page.on('pageerror', (e) => console.error(`page error: ${e}`));
 await page.goto(pageUrl);
 await page.evaluate(readFileSync(helpers, 'utf8'));
 
-// Each mode sets window.pc (the connection whose state is reported) and window.report() (its counters).
-const MODES = {
-  // PAGE is the meeting web app (/room.html?room=…): NAME typed in the pre-join form, then "Join"
-  app: async () => {
+restartClock(); // times below are from the client's start, as in the other harness scripts
+try {
+  await page.type('#prejoin-form [name=name]', name);
+  await page.click('#join-button');
+  // the app's client joined: window.pc is the connection whose state is reported, window.report() the counters
+  await page.evaluate(async () => {
     await new Promise((resolve, reject) => {
       const started = Date.now();
       const poll = setInterval(() => {
@@ -65,38 +64,7 @@ const MODES = {
       return { members, frames: s.video.framesDecoded, width: s.video.frameWidth, audio_packets: s.audio.packetsReceived,
         audio_energy: s.audio.totalAudioEnergy, receive_state: client.receivePc.connectionState };
     };
-  },
-  whip: async (url, token) => {
-    const at = url.lastIndexOf('/');
-    window.pc = await atriumTest.whip(url.slice(at + 1), token,
-      { simulcast: true, video: { width: 640, height: 480 }, base: new URL(url).origin });
-    window.report = async () => {
-      const s = await atriumTest.outboundStats(window.pc);
-      return { frames_encoded: s.video.framesEncoded, video_packets: s.video.packetsSent, audio_packets: s.audio.packetsSent,
-        etag: window.pc.etag };
-    };
-  },
-  whep: async (url, token) => {
-    const at = url.lastIndexOf('/');
-    window.pc = await atriumTest.whep(url.slice(at + 1), token, '', new URL(url).origin);
-    window.report = async () => {
-      const s = await atriumTest.inboundStats(window.pc);
-      return { frames: s.video.framesDecoded, width: s.video.frameWidth, audio_packets: s.audio.packetsReceived,
-        audio_energy: s.audio.totalAudioEnergy };
-    };
-  },
-};
-if (!MODES[mode]) {
-  say('error', { message: `unknown mode ${mode}` });
-  process.exit(2);
-}
-restartClock(); // times below are from the client's start, as in the other harness scripts
-try {
-  if (mode === 'app') {
-    await page.type('#prejoin-form [name=name]', args[0]);
-    await page.click('#join-button');
-  }
-  await page.evaluate(`(${MODES[mode]})(...${JSON.stringify(args)})`);
+  });
 } catch (e) {
   say('error', { message: String(e) });
   await browser.close();
@@ -104,12 +72,10 @@ try {
 }
 
 // What Firefox offered on the connection it publishes on (docs/INTEROP.md records it).
-if (mode !== 'whep') {
-  const sdp = await page.evaluate('window.pc.localDescription.sdp');
-  say('offer', { codecs: [...new Set([...sdp.matchAll(/a=rtpmap:\d+ (\S+)/g)].map((m) => m[1]))],
-    extensions: [...new Set([...sdp.matchAll(/a=extmap:\d+(?:\/\w+)? (\S+)/g)].map((m) => m[1]))],
-    simulcast: [...sdp.matchAll(/a=simulcast:(.*)/g)].map((m) => m[1].trim()) });
-}
+const sdp = await page.evaluate('window.pc.localDescription.sdp');
+say('offer', { codecs: [...new Set([...sdp.matchAll(/a=rtpmap:\d+ (\S+)/g)].map((m) => m[1]))],
+  extensions: [...new Set([...sdp.matchAll(/a=extmap:\d+(?:\/\w+)? (\S+)/g)].map((m) => m[1]))],
+  simulcast: [...sdp.matchAll(/a=simulcast:(.*)/g)].map((m) => m[1].trim()) });
 
 let state = null;
 let firstFrame = false;
