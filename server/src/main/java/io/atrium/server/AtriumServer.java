@@ -22,6 +22,10 @@ import io.atrium.server.sfu.Sfu;
 import io.atrium.server.sip.Registrar;
 import io.atrium.server.sip.SipService;
 import io.atrium.server.store.WebhookOutbox;
+import io.atrium.server.store.RecordingStore;
+import io.atrium.server.recording.Finisher;
+import io.atrium.server.recording.Recorder;
+import io.atrium.server.recording.RecordingService;
 import io.atrium.server.transport.MediaTransport;
 import io.atrium.server.webhook.WebhookDispatcher;
 import io.atrium.server.webhook.WebhookEvents;
@@ -40,10 +44,13 @@ public final class AtriumServer implements AutoCloseable {
     private final HttpApi http;
     private final SipService sip;
     private final WebhookDispatcher webhooks;
+    private final RecordingService recordings;
 
     private AtriumServer(Database db, MediaTransport media, Sfu sfu, RoomService roomService, VideoFileService videoFiles,
-                         HttpApi http, SipService sip, WebhookDispatcher webhooks) {
+                         HttpApi http, SipService sip, WebhookDispatcher webhooks,
+                         RecordingService recordings) {
         this.webhooks = webhooks;
+        this.recordings = recordings;
         this.db = db;
         this.media = media;
         this.sfu = sfu;
@@ -83,9 +90,10 @@ public final class AtriumServer implements AutoCloseable {
         RoomService roomService = null;
         SipService sip = null;
         WebhookDispatcher webhooks = null;
+        RecordingService recordings = null;
         try {
-            media = new MediaTransport(config.http().host(), config.rtc());
-            Sfu sfu = new Sfu(media, MediaLimits.of(config.rtc()));
+            media = new MediaTransport(config.rtc().bindHost(config.http().host()), config.rtc());
+            Sfu sfu = new Sfu(media, MediaLimits.of(config.rtc()), io.atrium.server.sfu.bwe.BandwidthEstimator.Limits.of(config.rtc().bwe()));
             RoomStore rooms = new RoomStore(db.jdbc(), clock);
             UserStore users = new UserStore(db.jdbc(), clock);
             ApiKeys apiKeys = new ApiKeys(config.auth().apiKeys(), clock);
@@ -95,6 +103,8 @@ public final class AtriumServer implements AutoCloseable {
             roomService = new RoomService(rooms, users, chat, tokens, sfu, config, new io.atrium.server.state.StateService(),
                     SharedVideo.FACTORY, clock);
             VideoFileService videoFiles = videoFiles(config, db, tokens, apiKeys, clock);
+            recordings = new RecordingService(sfu, new RecordingStore(db.jdbc()), rooms, videoFiles,
+                    config.dataPath().resolve("recordings"), new Recorder(), new Finisher("ffmpeg"), clock);
             if (config.webhooks().enabled()) {
                 WebhookOutbox outbox = new WebhookOutbox(db.jdbc());
                 webhooks = new WebhookDispatcher(outbox, config.webhooks(), clock);
@@ -102,19 +112,25 @@ public final class AtriumServer implements AutoCloseable {
                         webhooks::wake);
                 roomService.addListener(events);
                 videoFiles.addReadyListener(events::fileReady);
+                recordings.addListener(events);
             }
+            roomService.addListener(recordings);
+            recordings.recover();
             Registrar registrar = new Registrar(config.sip(), clock);
             if (config.sip().enabled()) {
                 sip = SipService.start(config.sip(), users, registrar, clock,
                         new SipService.Rooms(roomService, sfu, new io.atrium.server.store.RoomNumberStore(db.jdbc())));
             }
             HttpApi http = new HttpApi(config, db, rooms, users, chat, apiKeys, tokens, sfu, roomService, videoFiles,
-                    registrar, sip, clock).start();
+                    registrar, sip, recordings, webhooks, clock).start();
             if (webhooks != null) {
                 webhooks.start();
             }
-            return new AtriumServer(db, media, sfu, roomService, videoFiles, http, sip, webhooks);
+            return new AtriumServer(db, media, sfu, roomService, videoFiles, http, sip, webhooks, recordings);
         } catch (RuntimeException e) {
+            if (recordings != null) {
+                recordings.close();
+            }
             if (webhooks != null) {
                 webhooks.close();
             }
@@ -154,6 +170,11 @@ public final class AtriumServer implements AutoCloseable {
         return java.util.Optional.ofNullable(sip);
     }
 
+    /** Recordings of rooms. */
+    public RecordingService recordings() {
+        return recordings;
+    }
+
     public int httpPort() {
         return http.port();
     }
@@ -168,6 +189,7 @@ public final class AtriumServer implements AutoCloseable {
         } finally {
             try {
                 roomService.close();
+                recordings.close();
                 media.close();
             } finally {
                 if (webhooks != null) {

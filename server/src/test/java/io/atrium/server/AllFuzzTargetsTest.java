@@ -14,7 +14,8 @@ class AllFuzzTargetsTest {
     private static final FuzzTargets TARGETS = new FuzzTargets("io.atrium.server.sfu.NegotiatorFuzzer",
             "io.atrium.server.room.RpcParamsFuzzer", "io.atrium.server.files.MultipartFuzzer",
             "io.atrium.server.files.Mp4ProbeFuzzer", "io.atrium.server.files.MatroskaProbeFuzzer",
-            "io.atrium.server.transport.Rfc4571Fuzzer", "io.atrium.server.sfu.bwe.FeedbackEstimatorFuzzer");
+            "io.atrium.server.transport.Rfc4571Fuzzer", "io.atrium.server.sfu.bwe.FeedbackEstimatorFuzzer",
+            "io.atrium.server.recording.TrackFileFuzzer");
 
     static Stream<byte[]> seeds() {
         return TARGETS.seeds();

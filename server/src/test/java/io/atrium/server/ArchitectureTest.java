@@ -55,6 +55,7 @@ class ArchitectureTest {
                 .layer("state").definedBy(p("state"))
                 .layer("room").definedBy(p("room"))
                 .layer("sip").definedBy(p("sip"))
+                .layer("recording").definedBy(p("recording"))
                 .layer("signal").definedBy(p("signal"))
                 .layer("compat").definedBy(p("compat"))
                 .layer("api").definedBy(p("api"))
@@ -73,13 +74,15 @@ class ArchitectureTest {
                 .whereLayer("state").mayOnlyAccessLayers("config")
                 .whereLayer("room").mayOnlyAccessLayers("webrtc", "config", "store", "auth", "transport", "sfu", "state")
                 .whereLayer("sip").mayOnlyAccessLayers("webrtc", "config", "edge", "store", "auth", "transport", "sfu", "room")
+                .whereLayer("recording").mayOnlyAccessLayers("webrtc", "config", "edge", "store", "files", "transport", "sfu",
+                        "room")
                 .whereLayer("signal").mayOnlyAccessLayers("webrtc", "config", "edge", "store", "auth", "transport", "sfu",
                         "state", "room")
                 .whereLayer("compat").mayOnlyAccessLayers("webrtc", "config", "edge", "store", "auth", "files", "transport",
                         "sfu", "state", "room")
                 .whereLayer("api").mayOnlyAccessLayers("webrtc", "config", "edge", "store", "auth", "files", "transport",
-                        "sfu", "state", "room", "sip")
-                .whereLayer("webhook").mayOnlyAccessLayers("config", "edge", "store", "room")
+                        "sfu", "state", "room", "sip", "recording")
+                .whereLayer("webhook").mayOnlyAccessLayers("config", "edge", "store", "room", "recording")
                 .whereLayer("http").mayOnlyBeAccessedByLayers("root");
         for (Frozen f : FROZEN) {
             layers = layers.ignoreDependency(describe(f.from(), (JavaClass c) -> Frozen.names(f.from(), c)),

@@ -30,9 +30,11 @@ public final class RestApi {
     private final MediaStatsApi mediaStats;
     private final FilesApi files;
     private final SipApi sip;
+    private final RecordingsApi recordings;
 
     public RestApi(AtriumConfig config, RoomStore rooms, UserStore users, ChatStore chat, ApiKeys apiKeys, TokenService tokens,
-                   Sfu sfu, RoomService roomService, VideoFileService videoFiles, Registrar registrar, SipService sip) {
+                   Sfu sfu, RoomService roomService, VideoFileService videoFiles, Registrar registrar, SipService sip,
+                   io.atrium.server.recording.RecordingService recordings) {
         PasswordHasher hasher = new PasswordHasher();
         this.apiKeys = apiKeys;
         this.rooms = new RoomsApi(rooms, hasher, roomService, chat);
@@ -41,6 +43,7 @@ public final class RestApi {
         this.mediaStats = new MediaStatsApi(rooms, sfu);
         this.files = new FilesApi(videoFiles, rooms);
         this.sip = new SipApi(registrar, sip, rooms);
+        this.recordings = new RecordingsApi(recordings, videoFiles, rooms);
     }
 
     /** The error mapping for every route (REST and the edges that answer in its envelope). */
@@ -56,5 +59,6 @@ public final class RestApi {
         mediaStats.routes(r);
         files.routes(r);
         sip.routes(r);
+        recordings.routes(r);
     }
 }

@@ -178,7 +178,7 @@ final class RoomsApi {
 
     private RoomSpec spec(JsonInput body) {
         JsonInput room = body.only("room").object("room")
-                .only("name", "password", "open", "force_password", "force_waiting_room", "members", "slug");
+                .only("name", "password", "open", "force_password", "force_waiting_room", "members", "slug", "record");
         String name = room.string("name", MAX_NAME);
         RoomSpec.PasswordChange change;
         String hash = null;
@@ -202,7 +202,7 @@ final class RoomsApi {
             }
         }
         return new RoomSpec(name, change, hash, room.bool("open", false), room.bool("force_password", false),
-                room.bool("force_waiting_room", false), members);
+                room.bool("force_waiting_room", false), members, room.bool("record", false));
     }
 
     private static int queryInt(String value, String name, int min, int max, int fallback) {

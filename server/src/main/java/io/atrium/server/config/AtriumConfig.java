@@ -205,11 +205,14 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
      * one peer may ask for (issue 11 finding 4: bounded tracks per publisher, bounded not-yet-connected
      * peers per identity and per client address), and the origins whose pages may call WHIP/WHEP
      * (CORS, RFC 9725 §4.9; {@code *} allows any, which is safe as tokens are bearer, never cookies).
+     * {@code host}: the address the media port (UDP and ICE-TCP) binds; empty: {@code http.host}'s.
      */
     public record Rtc(Integer port, List<String> announcedAddresses, Integer consentTimeoutSeconds,
                       Integer connectTimeoutSeconds, Integer maxPublishedTracks, Integer maxPendingPeersPerIdentity,
-                      Integer maxPendingPeersPerAddress, List<String> allowedOrigins) {
+                      Integer maxPendingPeersPerAddress, List<String> allowedOrigins, Bwe bwe, String host) {
         public Rtc {
+            bwe = bwe != null ? bwe : new Bwe(null, null, null);
+            host = host != null ? host : "";
             port = port != null ? port : 7881;
             announcedAddresses = announcedAddresses != null ? List.copyOf(announcedAddresses) : List.of();
             consentTimeoutSeconds = consentTimeoutSeconds != null ? consentTimeoutSeconds : 30;
@@ -222,7 +225,37 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
 
         /** Port, addresses and timeouts; the limits and origins at their defaults. */
         public Rtc(Integer port, List<String> announcedAddresses, Integer consentTimeoutSeconds, Integer connectTimeoutSeconds) {
-            this(port, announcedAddresses, consentTimeoutSeconds, connectTimeoutSeconds, null, null, null, null);
+            this(port, announcedAddresses, consentTimeoutSeconds, connectTimeoutSeconds, null, null, null, null, null, null);
+        }
+
+        /** Everything but the downlink estimate and the host, which keep their defaults. */
+        public Rtc(Integer port, List<String> announcedAddresses, Integer consentTimeoutSeconds, Integer connectTimeoutSeconds,
+                   Integer maxPublishedTracks, Integer maxPendingPeersPerIdentity, Integer maxPendingPeersPerAddress,
+                   List<String> allowedOrigins) {
+            this(port, announcedAddresses, consentTimeoutSeconds, connectTimeoutSeconds, maxPublishedTracks,
+                    maxPendingPeersPerIdentity, maxPendingPeersPerAddress, allowedOrigins, null, null);
+        }
+
+        /** The address the media port binds: {@code host}, or {@code httpHost} when it is empty. */
+        public String bindHost(String httpHost) {
+            return host.isEmpty() ? httpHost : host;
+        }
+
+        public Rtc withHost(String host) {
+            return new Rtc(port, announcedAddresses, consentTimeoutSeconds, connectTimeoutSeconds, maxPublishedTracks,
+                    maxPendingPeersPerIdentity, maxPendingPeersPerAddress, allowedOrigins, bwe, host);
+        }
+    }
+
+    /**
+     * Each subscriber's downlink bandwidth estimate (docs/MEDIA.md): where it starts once the subscriber's
+     * first transport-cc feedback arrives, and the bounds it stays within, in kbit/s.
+     */
+    public record Bwe(Integer initialKbps, Integer minKbps, Integer maxKbps) {
+        public Bwe {
+            initialKbps = initialKbps != null ? initialKbps : 1000;
+            minKbps = minKbps != null ? minKbps : 100;
+            maxKbps = maxKbps != null ? maxKbps : 20_000;
         }
     }
 

@@ -39,6 +39,11 @@ final class ConfigValidator {
                 problems.add("rtc.announced_addresses: '" + a + "' is not an IP address or host name");
             }
         }
+        var bwe = c.rtc().bwe();
+        if (bwe.minKbps() < 30 || bwe.initialKbps() < bwe.minKbps() || bwe.maxKbps() < bwe.initialKbps()) {
+            problems.add("rtc.bwe: 30 <= min_kbps <= initial_kbps <= max_kbps is required (got " + bwe.minKbps() + ", "
+                    + bwe.initialKbps() + ", " + bwe.maxKbps() + ")");
+        }
         var r = c.rooms();
         if (r.mediaTimeoutSeconds() < 1 || r.reconnectGraceSeconds() < 0 || r.maxMessageBytes() < 1024 || r.messagesPerSecond() < 1) {
             problems.add("rooms: media_timeout_seconds >= 1, reconnect_grace_seconds >= 0, max_message_bytes >= 1024"
@@ -112,7 +117,7 @@ final class ConfigValidator {
             return c;
         }
         var auth = new AtriumConfig.Auth(keys, ttl, maxTtl);
-        return new AtriumConfig(true, c.dataDir(), c.http().withHost("127.0.0.1"), c.rtc(), c.database(), auth, c.rooms(),
+        return new AtriumConfig(true, c.dataDir(), c.http().withHost("127.0.0.1"), c.rtc().withHost(""), c.database(), auth, c.rooms(),
                 c.compat().forDev(), c.videoCall(), c.files(), c.turn(), c.metrics(), c.sip().forDev(), c.webhooks());
     }
 

@@ -127,26 +127,8 @@ public final class VideoFileService {
             if (stored == null) {
                 throw FileException.invalidInput("the form has no part named 'file'");
             }
-            MediaInfo info = probe(stored);
-            VideoFile file = new VideoFile(UUID.randomUUID(), room, Filenames.sanitize(rawName, info.container()), stored.key(),
-                    stored.size(), info.durationSeconds(), info.container().contentType(), uploadedBy,
-                    clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
-            try {
-                store.insert(file);
-            } catch (StoreException e) {
-                log.error("could not record uploaded file {} of room {}", stored.key(), room, e);
-                throw new FileException(FileException.Kind.INTERNAL_ERROR, "the file could not be recorded", e);
-            }
+            VideoFile file = record(stored, rawName, room, uploadedBy);
             kept = true;
-            for (var l : readyListeners) {
-                try {
-                    l.accept(file);
-                } catch (RuntimeException e) {
-                    log.error("file listener failed for {}", file.id(), e);
-                }
-            }
-            log.info("video file {} uploaded to room {}: {} bytes, {} s, {}", file.id(), room, file.size(),
-                    file.durationSeconds(), file.contentType());
             return file;
         } catch (MultipartReader.ClientAbortException e) {
             throw new FileException(FileException.Kind.INVALID_INPUT, "the upload was interrupted", e);
@@ -158,6 +140,53 @@ public final class VideoFileService {
                 deleteQuietly(stored.key());
             }
         }
+    }
+
+    /**
+     * Keeps a file the server made (a finished recording) as a file of {@code room}, like an upload: within the
+     * storage quota, probed, recorded, announced to the ready listeners. {@code path} is copied, not moved.
+     */
+    public VideoFile keep(java.nio.file.Path path, UUID room, String filename, String uploadedBy) {
+        FileStorage.Stored stored = null;
+        boolean kept = false;
+        try (StorageQuota.Reservation reserved = quota.reserve(room, java.nio.file.Files.size(path), false);
+             InputStream in = java.nio.file.Files.newInputStream(path)) {
+            stored = store(in, reserved);
+            VideoFile file = record(stored, filename, room, uploadedBy);
+            kept = true;
+            return file;
+        } catch (IOException e) {
+            log.error("could not store {} for room {}", path, room, e);
+            throw new FileException(FileException.Kind.INTERNAL_ERROR, "the file could not be stored", e);
+        } finally {
+            if (!kept && stored != null) {
+                deleteQuietly(stored.key());
+            }
+        }
+    }
+
+    /** Probes a stored file, records it and tells the ready listeners; the caller deletes it on failure. */
+    private VideoFile record(FileStorage.Stored stored, String rawName, UUID room, String uploadedBy) throws IOException {
+        MediaInfo info = probe(stored);
+        VideoFile file = new VideoFile(UUID.randomUUID(), room, Filenames.sanitize(rawName, info.container()), stored.key(),
+                stored.size(), info.durationSeconds(), info.container().contentType(), uploadedBy,
+                clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        try {
+            store.insert(file);
+        } catch (StoreException e) {
+            log.error("could not record uploaded file {} of room {}", stored.key(), room, e);
+            throw new FileException(FileException.Kind.INTERNAL_ERROR, "the file could not be recorded", e);
+        }
+        for (var l : readyListeners) {
+            try {
+                l.accept(file);
+            } catch (RuntimeException e) {
+                log.error("file listener failed for {}", file.id(), e);
+            }
+        }
+        log.info("video file {} uploaded to room {}: {} bytes, {} s, {}", file.id(), room, file.size(),
+                file.durationSeconds(), file.contentType());
+        return file;
     }
 
     /** The files of a room, oldest first. */

@@ -13,6 +13,7 @@ import io.atrium.server.edge.AttemptGuard;
 import io.atrium.server.edge.ClientAddress;
 import io.atrium.server.files.VideoFileService;
 import io.atrium.server.metrics.AtriumMetrics;
+import io.atrium.server.webhook.WebhookDispatcher;
 import io.atrium.server.store.CallSessionStore;
 import io.atrium.server.store.Database;
 import io.atrium.server.store.RoomStore;
@@ -51,10 +52,10 @@ public final class HttpApi {
 
     public HttpApi(AtriumConfig config, Database db, RoomStore rooms, UserStore users, ChatStore chat, ApiKeys apiKeys,
                    TokenService tokens, Sfu sfu, RoomService roomService, VideoFileService videoFiles, Registrar registrar, SipService sip,
-                   java.time.Clock clock) {
+                   io.atrium.server.recording.RecordingService recordings, WebhookDispatcher webhooks, java.time.Clock clock) {
         this.config = config.http();
         this.tls = this.config.tls().enabled() ? new TlsConnectors(this.config) : null;
-        RestApi rest = new RestApi(config, rooms, users, chat, apiKeys, tokens, sfu, roomService, videoFiles, registrar, sip);
+        RestApi rest = new RestApi(config, rooms, users, chat, apiKeys, tokens, sfu, roomService, videoFiles, registrar, sip, recordings);
         // who the client is (trusted proxies) and the per-address guard shared by the facades (docs/SECURITY.md)
         ClientAddress clients = new ClientAddress(this.config.trustedProxies());
         RtcSocket rtc = new RtcSocket(roomService, config.rooms(), clients);
@@ -75,6 +76,10 @@ public final class HttpApi {
         AtriumMetrics metrics = config.metrics().enabled() ? new AtriumMetrics(sfu, roomService, whipWhep) : null;
         if (metrics != null) {
             metrics.rateLimited("websocket", rtc, RtcSocket::rateLimited);
+            metrics.recorder(recordings.recorder());
+            if (webhooks != null) {
+                metrics.webhooks(webhooks);
+            }
         }
         this.app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;

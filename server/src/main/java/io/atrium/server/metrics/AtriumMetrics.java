@@ -5,7 +5,9 @@ import io.atrium.server.sfu.MediaQuality;
 import io.atrium.server.sfu.Sfu;
 import io.atrium.server.sfu.SfuCounters;
 import io.atrium.server.signal.WhipWhepApi;
+import io.atrium.server.webhook.WebhookDispatcher;
 import io.atrium.server.transport.MediaCounters;
+import io.atrium.server.transport.MediaSocket;
 import io.atrium.server.transport.MediaTransport;
 import io.atrium.server.transport.PeerStats;
 import io.micrometer.core.instrument.Counter;
@@ -66,6 +68,8 @@ public final class AtriumMetrics {
                 .description("Members joined over the WebSocket protocol (receive-only members included)").register(r);
         Gauge.builder("atrium.members", rooms, x -> x.memberAndWatcherCounts()[1]).tag("kind", "watcher")
                 .description("Operators watching rooms without joining").register(r);
+        Gauge.builder("atrium.members", rooms, x -> x.memberAndWatcherCounts()[2]).tag("kind", "sip")
+                .description("Phones (SIP calls) seated in rooms").register(r);
         Gauge.builder("atrium.members", whipWhep, w -> w.sessionCount("whip")).tag("kind", "whip")
                 .description("WHIP publishing sessions").register(r);
         Gauge.builder("atrium.members", whipWhep, w -> w.sessionCount("whep")).tag("kind", "whep")
@@ -106,6 +110,14 @@ public final class AtriumMetrics {
                 .description("Datagrams a peer could not take (before keys, or malformed DTLS)").register(r);
         FunctionCounter.builder("atrium.dropped.datagrams", this, m -> m.totals().srtpErrors()).tag("reason", "srtp")
                 .description("Datagrams failing SRTP authentication or replay checks").register(r);
+        MediaSocket socket = media.socket();
+        counter("atrium.dropped.datagrams", "reason", "tcp_oversize", "ICE-TCP frames empty or longer than a datagram",
+                socket, MediaSocket::tcpOversize);
+        counter("atrium.dropped.datagrams", "reason", "tcp_buffer_full",
+                "Packets not sent to an ICE-TCP connection whose outbound buffer is full (a slow reader)", socket, MediaSocket::tcpDropped);
+        Gauge.builder("atrium.ice.tcp.connections", socket, MediaSocket::tcpConnections)
+                .description("Open ICE-TCP connections on the media port").register(r);
+        counter("atrium.ice.tcp.accepted", null, null, "ICE-TCP connections accepted", socket, MediaSocket::tcpAccepted);
         FunctionTimer.builder("atrium.forward.latency", mc, MediaCounters::forwardCount, MediaCounters::forwardNanos,
                 TimeUnit.NANOSECONDS).description("Media-thread time per SRTP datagram: decrypt, route, forward to all").register(r);
         Gauge.builder("atrium.forward.latency.max", mc, c -> c.takeForwardMaxNanos() / 1e9).baseUnit("seconds")
@@ -129,6 +141,21 @@ public final class AtriumMetrics {
         new ProcessorMetrics().bindTo(r);
         new UptimeMetrics().bindTo(r);
         new FileDescriptorMetrics().bindTo(r);
+    }
+
+    /** Meters of the webhook outbox and its deliveries. */
+    public void webhooks(WebhookDispatcher webhooks) {
+        counter("atrium.webhook.attempts", "result", "delivered", "Webhook deliveries acknowledged with 2xx", webhooks,
+                WebhookDispatcher::delivered);
+        counter("atrium.webhook.attempts", "result", "retry", "Webhook attempts that failed and will be tried again", webhooks,
+                WebhookDispatcher::retried);
+        counter("atrium.webhook.attempts", "result", "given_up", "Webhook events given up after max_attempts", webhooks,
+                WebhookDispatcher::givenUp);
+        for (boolean dead : new boolean[] {false, true}) {
+            Gauge.builder("atrium.webhook.outbox", webhooks, w -> w.outboxDepth(dead)).baseUnit("events")
+                    .tag("state", dead ? "dead" : "pending")
+                    .description("Webhook outbox rows (event and URL) still to deliver, or given up").register(registry);
+        }
     }
 
     /** The Prometheus text exposition of every meter. */
@@ -160,6 +187,16 @@ public final class AtriumMetrics {
 
     public void websocketMessage() {
         websocketMessages.increment();
+    }
+
+    /** The recorder's losses: tracks whose recording stopped early, packets not recorded (docs/RECORDING.md). */
+    public void recorder(io.atrium.server.recording.Recorder recorder) {
+        FunctionCounter.builder("atrium.recording.failed.tracks", recorder, io.atrium.server.recording.Recorder::failedTracks)
+                .description("Tracks whose recording stopped early: queue full (slow disk) or write error").register(registry);
+        FunctionCounter.builder("atrium.recording.dropped.packets", recorder, io.atrium.server.recording.Recorder::droppedPackets)
+                .description("Packets of recorded tracks not written (queue full or file failed)").register(registry);
+        FunctionCounter.builder("atrium.recording.packets", recorder, io.atrium.server.recording.Recorder::writtenPackets)
+                .description("Packets written to track files").register(registry);
     }
 
     /** Counts refusals of another edge (e.g. the WebSocket's per-connection rate limit) read at scrape time. */

@@ -189,6 +189,11 @@ final class LiveRoom {
         return roster.members.size();
     }
 
+    /** Of {@link #memberCount}, the phones (SIP lines). */
+    int phoneCount() {
+        return roster.phoneCount();
+    }
+
     int watcherCount() {
         return roster.watchers.size();
     }

@@ -180,12 +180,14 @@ public final class RoomService implements AutoCloseable {
         return live.size();
     }
 
-    /** Members (joined over the WebSocket) and watchers over every live room; a racy read, for metrics. */
+    /** Members joined over the WebSocket, watchers and phones (SIP) over every live room; a racy read, for metrics. */
     public int[] memberAndWatcherCounts() {
-        int[] out = new int[2];
+        int[] out = new int[3];
         for (LiveRoom r : live.values()) {
-            out[0] += r.memberCount();
+            int phones = r.phoneCount();
+            out[0] += Math.max(0, r.memberCount() - phones);
             out[1] += r.watcherCount();
+            out[2] += phones;
         }
         return out;
     }

@@ -26,6 +26,8 @@ final class Roster {
     final Set<Session> watchers = new LinkedHashSet<>();
     /** Sockets admitted here that have neither joined nor watch: the admins among them hear the waiting room too. */
     final Set<Session> lobby = new LinkedHashSet<>();
+    /** Members that are phones (a SIP line), recounted by {@link #recountPhones} whenever a seat changes; read by metrics. */
+    private volatile int phones;
 
     Roster(UUID id) {
         this(id, t -> true);
@@ -34,6 +36,22 @@ final class Roster {
     Roster(UUID id, Predicate<AccessToken> valid) {
         this.id = id;
         this.valid = valid;
+    }
+
+    /** After {@link #members} changed: counts the phones again. */
+    void recountPhones() {
+        int n = 0;
+        for (Member m : members.values()) {
+            if (m.line != null) {
+                n++;
+            }
+        }
+        phones = n;
+    }
+
+    /** Seated phones, readable from any thread (a moment old). */
+    int phoneCount() {
+        return phones;
     }
 
     Member member(String callId) {

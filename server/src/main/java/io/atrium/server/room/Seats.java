@@ -78,6 +78,7 @@ final class Seats {
         m.session = s;
         boolean starts = !hadMembers;
         boolean fresh = roster.members.put(m.callId, m) != m;
+        roster.recountPhones();
         occupied = hadMembers = true;
         if (starts) {
             ctx.listeners().event(RoomEvent.roomStarted(ctx.id()));
@@ -90,6 +91,7 @@ final class Seats {
     /** The member's seat and media end; its socket (if any) stays admitted, as authenticated. */
     void leave(Member m, boolean byAdmin) {
         roster.members.remove(m.callId);
+        roster.recountPhones();
         occupied = !roster.members.isEmpty();
         if (m.session != null) {
             if (m.session.change(ctx.id(), Session.State.MEMBER, m.callId, b -> b.withState(Session.State.AUTHENTICATED))) {
@@ -201,6 +203,7 @@ final class Seats {
             ctx.listeners().event(RoomEvent.memberLeft(ctx.id(), m.callId, m.kind()));
         }
         roster.members.clear();
+        roster.recountPhones();
         roster.watchers.clear();
         roster.waiting.clear();
         roster.lobby.clear();

@@ -118,9 +118,11 @@ public final class Forwarder {
      */
     void allocate(int want, long nowMillis) {
         if (want < 0) {
-            suspended = receiver.info.kind() == MediaKind.VIDEO && allocation.suspended;
-            pending = -1;
-            return;
+            if (receiver.info.kind() == MediaKind.VIDEO && allocation.suspended) {
+                suspended = true;
+                pending = -1;
+            }
+            return; // nothing live: keep what is forwarded and awaited
         }
         if (suspended) {
             suspended = false;

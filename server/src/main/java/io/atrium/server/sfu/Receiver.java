@@ -34,6 +34,10 @@ public final class Receiver {
     /** RFC 6464 level of the last packet (0 loudest .. 127 silence), smoothed; 127 without the extension. */
     private volatile int audioLevel = 127;
     private final io.atrium.webrtc.rtp.RtpHeaderExtensions extensions = new io.atrium.webrtc.rtp.RtpHeaderExtensions();
+    /** The recorder's copy of this track, or null; the layer it records (fixed once chosen: one SSRC per file). */
+    private PacketTap tap;
+    private PacketTap.Factory tapSource;
+    private int tapLayer = -1;
 
     Receiver(TrackInfo info, Publisher publisher) {
         this.info = info;
@@ -148,6 +152,16 @@ public final class Receiver {
                 requestKeyframe(l.index, nowMillis);
             }
         }
+        PacketTap t = tap;
+        if (t != null) {
+            if (tapLayer < 0) {
+                tapLayer = LayerSelector.choose(layers, 0, 0, nowMillis);
+                requestKeyframe(tapLayer, nowMillis);
+            }
+            if (layer.index == tapLayer) {
+                t.onRtp(buf, packet.offset(), packet.length(), nowMillis);
+            }
+        }
         Forwarder[] fs = forwarders;
         for (Forwarder f : fs) {
             f.onPacket(layer, ext, buf, packet.offset(), packet.length(), keyframe, nowMillis);
@@ -178,6 +192,25 @@ public final class Receiver {
         forwarders = Arrays.stream(forwarders).filter(x -> x != f).toArray(Forwarder[]::new);
     }
 
+    /**
+     * Starts copying this track to {@code next} (null stops); the previous tap is closed. Simulcast records one
+     * layer, the best one live when the first packet arrives, from a keyframe asked for then. Media thread.
+     */
+    void tap(PacketTap next, PacketTap.Factory source) {
+        PacketTap previous = tap;
+        tap = next;
+        tapSource = source;
+        tapLayer = -1;
+        if (previous != null && previous != next) {
+            previous.close();
+        }
+    }
+
+    /** The factory whose tap this track has (or that declined it), null when not recorded. */
+    PacketTap.Factory tapSource() {
+        return tapSource;
+    }
+
     Forwarder[] forwarders() {
         return forwarders;
     }
@@ -188,5 +221,6 @@ public final class Receiver {
             f.subscriber().removeForwarder(f);
         }
         forwarders = NONE;
+        tap(null, null);
     }
 }

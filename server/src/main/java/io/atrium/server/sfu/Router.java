@@ -99,7 +99,7 @@ public final class Router {
             try {
                 Subscriber subscriber = subscribers.get(peer);
                 if (subscriber == null) {
-                    Subscriber created = new Subscriber(peer);
+                    Subscriber created = new Subscriber(peer, sfu.bwe);
                     created.counters = sfu.counters;
                     subscriber = created;
                     subscribers.put(peer, created);
@@ -176,7 +176,7 @@ public final class Router {
                     return;
                 }
                 Subscriber subscriber = subscribers.computeIfAbsent(peer, p -> {
-                    Subscriber created = new Subscriber(p);
+                    Subscriber created = new Subscriber(p, sfu.bwe);
                     created.counters = sfu.counters;
                     return created;
                 });
@@ -358,5 +358,19 @@ public final class Router {
         List<Receiver> all = new ArrayList<>();
         publishers.values().forEach(p -> all.addAll(p.receivers()));
         tracks = List.copyOf(all);
+        refreshTaps();
+    }
+
+    /**
+     * Gives every track a tap of the room's recording (a track that has one from the current factory keeps
+     * it), or closes the taps when the room is not recorded. Media thread.
+     */
+    void refreshTaps() {
+        PacketTap.Factory factory = sfu.taps(room);
+        for (Receiver r : tracks) {
+            if (r.tapSource() != factory) {
+                r.tap(factory == null ? null : factory.open(r), factory);
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.atrium.server.sfu;
 
+import io.atrium.server.sfu.bwe.BandwidthEstimator;
 import io.atrium.server.transport.MediaTransport;
 import java.util.Map;
 import java.util.UUID;
@@ -18,13 +19,23 @@ public final class Sfu {
     private final MediaTransport transport;
     private final Map<UUID, Router> routers = new ConcurrentHashMap<>();
     final SfuCounters counters = new SfuCounters();
+    /** Bounds of each subscriber's downlink estimate. */
+    final BandwidthEstimator.Limits bwe;
     private final Negotiator negotiator;
+    /** Rooms being recorded: the factory of each track's {@link PacketTap}, read by the room's router. */
+    private final Map<UUID, PacketTap.Factory> taps = new ConcurrentHashMap<>();
 
     public Sfu(MediaTransport transport) {
         this(transport, MediaLimits.defaults());
     }
 
     public Sfu(MediaTransport transport, MediaLimits limits) {
+        this(transport, limits, BandwidthEstimator.Limits.DEFAULT);
+    }
+
+    /** With the bounds of each subscriber's downlink estimate ({@code rtc.bwe}). */
+    public Sfu(MediaTransport transport, MediaLimits limits, BandwidthEstimator.Limits bwe) {
+        this.bwe = bwe;
         this.transport = transport;
         this.negotiator = new Negotiator(transport, limits);
         transport.socket().every(NACK_TICK_MILLIS, () -> {
@@ -83,6 +94,31 @@ public final class Sfu {
     /** The room's router if it has any peers. */
     public java.util.Optional<Router> existing(UUID room) {
         return java.util.Optional.ofNullable(routers.get(room));
+    }
+
+    /**
+     * Copies every track of {@code room}, present and future, to a tap from {@code factory} (replacing a
+     * previous factory's taps) until {@link #untap}. Any thread; the taps open on the media thread.
+     */
+    public void tap(UUID room, PacketTap.Factory factory) {
+        taps.put(room, factory);
+        transport.socket().execute(() -> existing(room).ifPresent(Router::refreshTaps));
+    }
+
+    /**
+     * Stops {@code factory}'s taps of {@code room} (each is closed), then runs {@code then} on the media thread:
+     * after it no tap of that factory gets another packet. Any thread.
+     */
+    public void untap(UUID room, PacketTap.Factory factory, Runnable then) {
+        taps.remove(room, factory);
+        transport.socket().execute(() -> {
+            existing(room).ifPresent(Router::refreshTaps);
+            then.run();
+        });
+    }
+
+    PacketTap.Factory taps(UUID room) {
+        return taps.get(room);
     }
 
     void removeIfEmpty(Router router) {

@@ -8,7 +8,7 @@ import java.util.UUID;
  * KEEP leaves the stored one, CLEAR removes it, SET stores {@code passwordHash}.
  */
 public record RoomSpec(String name, PasswordChange password, String passwordHash, boolean open,
-                       boolean forcePassword, boolean forceWaitingRoom, List<MemberSpec> members) {
+                       boolean forcePassword, boolean forceWaitingRoom, List<MemberSpec> members, boolean record) {
 
     public enum PasswordChange { KEEP, CLEAR, SET }
 

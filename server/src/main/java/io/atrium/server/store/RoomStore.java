@@ -16,7 +16,7 @@ import java.util.UUID;
 public final class RoomStore {
 
     private static final String ROOM_COLUMNS =
-            "uuid, name, password_hash, is_open, force_password, force_waiting_room, created_at, updated_at, owner, slug";
+            "uuid, name, password_hash, is_open, force_password, force_waiting_room, created_at, updated_at, owner, slug, record";
     /** A slug: lower-case words of letters and digits joined by single hyphens, at most {@link #MAX_SLUG} characters. */
     public static final java.util.regex.Pattern SLUG = java.util.regex.Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
     public static final int MAX_SLUG = 48;
@@ -53,8 +53,9 @@ public final class RoomStore {
         UUID uuid = UUID.randomUUID();
         Instant now = Jdbc.now(clock);
         String hash = spec.password() == RoomSpec.PasswordChange.SET ? spec.passwordHash() : null;
-        tx.update("insert into rooms (" + ROOM_COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                uuid, spec.name(), hash, spec.open(), spec.forcePassword(), spec.forceWaitingRoom(), now, now, owner, slug);
+        tx.update("insert into rooms (" + ROOM_COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                uuid, spec.name(), hash, spec.open(), spec.forcePassword(), spec.forceWaitingRoom(), now, now, owner, slug,
+                spec.record());
         writeMembers(tx, uuid, spec.members());
         return load(tx, uuid).orElseThrow();
     }
@@ -98,10 +99,12 @@ public final class RoomStore {
                 case CLEAR, SET -> ", password_hash = ?";
             };
             Object[] params = spec.password() == RoomSpec.PasswordChange.KEEP
-                    ? new Object[] {spec.name(), spec.open(), spec.forcePassword(), spec.forceWaitingRoom(), Jdbc.now(clock), uuid}
-                    : new Object[] {spec.name(), spec.open(), spec.forcePassword(), spec.forceWaitingRoom(), Jdbc.now(clock),
+                    ? new Object[] {spec.name(), spec.open(), spec.forcePassword(), spec.forceWaitingRoom(), spec.record(),
+                            Jdbc.now(clock), uuid}
+                    : new Object[] {spec.name(), spec.open(), spec.forcePassword(), spec.forceWaitingRoom(), spec.record(),
+                            Jdbc.now(clock),
                             spec.password() == RoomSpec.PasswordChange.SET ? spec.passwordHash() : null, uuid};
-            tx.update("update rooms set name = ?, is_open = ?, force_password = ?, force_waiting_room = ?, updated_at = ?"
+            tx.update("update rooms set name = ?, is_open = ?, force_password = ?, force_waiting_room = ?, record = ?, updated_at = ?"
                     + passwordSql + " where uuid = ?", params);
             tx.update("delete from room_members where room_uuid = ?", uuid);
             writeMembers(tx, uuid, spec.members());
@@ -176,6 +179,6 @@ public final class RoomStore {
                 rs.getBoolean("force_password"), rs.getBoolean("force_waiting_room"),
                 rs.getString("password_hash") != null, List.copyOf(members),
                 Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "updated_at"), rs.getString("owner"),
-                rs.getString("slug"));
+                rs.getString("slug"), rs.getBoolean("record"));
     }
 }

@@ -77,6 +77,7 @@ public final class MediaSocket implements AutoCloseable {
     private final Map<InetSocketAddress, Channel> tcp = new ConcurrentHashMap<>();
     private final AtomicLong tcpDropped = new AtomicLong();
     private final AtomicLong tcpOversize = new AtomicLong();
+    private final AtomicLong tcpAccepted = new AtomicLong();
 
     private MediaSocket(EventLoopGroup group, Channel channel) {
         this.group = group;
@@ -199,6 +200,7 @@ public final class MediaSocket implements AutoCloseable {
                 return;
             }
             tcp.put((InetSocketAddress) ctx.channel().remoteAddress(), ctx.channel());
+            tcpAccepted.incrementAndGet();
             idleCheck = ctx.executor().scheduleAtFixedRate(() -> {
                 if (System.nanoTime() - lastReadNanos > TimeUnit.SECONDS.toNanos(TCP_IDLE_SECONDS)) {
                     ctx.close();
@@ -252,6 +254,11 @@ public final class MediaSocket implements AutoCloseable {
     /** ICE-TCP frames dropped because they were empty or longer than {@link #MAX_DATAGRAM}. */
     public long tcpOversize() {
         return tcpOversize.get();
+    }
+
+    /** ICE-TCP connections accepted since start. */
+    public long tcpAccepted() {
+        return tcpAccepted.get();
     }
 
     /** Open ICE-TCP connections. */

@@ -48,7 +48,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     private final Map<String, Set<Long>> inFlight = new ConcurrentHashMap<>();
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private final AtomicLong delivered = new AtomicLong();
-    private final AtomicLong failedAttempts = new AtomicLong();
+    private final AtomicLong retried = new AtomicLong();
     private final AtomicLong givenUp = new AtomicLong();
 
     public WebhookDispatcher(WebhookOutbox outbox, AtriumConfig.Webhooks config, Clock clock) {
@@ -86,14 +86,19 @@ public final class WebhookDispatcher implements AutoCloseable {
         return delivered.get();
     }
 
-    /** Attempts that failed (and were retried, or given up) since start. */
-    public long failedAttempts() {
-        return failedAttempts.get();
+    /** Attempts that failed and will be tried again, since start. */
+    public long retried() {
+        return retried.get();
     }
 
-    /** Events given up after max_attempts since start (they stay in the outbox, dead). */
+    /** Events given up after max_attempts since start (their last attempt failed; they stay in the outbox, dead). */
     public long givenUp() {
         return givenUp.get();
+    }
+
+    /** Outbox rows (one per event and URL) still to deliver, or given up when {@code dead}; a database query. */
+    public long outboxDepth(boolean dead) {
+        return outbox.count(dead);
     }
 
     private void poll() {
@@ -154,13 +159,12 @@ public final class WebhookDispatcher implements AutoCloseable {
                 return;
             }
             String why = error != null ? error.getClass().getSimpleName() + ": " + error.getMessage() : "HTTP " + response.statusCode();
-            failedAttempts.incrementAndGet();
             int attempts = e.attempts() + 1;
             boolean dead = attempts >= config.maxAttempts();
             long next = clock.millis() + backoffMillis(attempts);
             outbox.failed(e.seq(), attempts, next, dead, why);
+            (dead ? givenUp : retried).incrementAndGet();
             if (dead) {
-                givenUp.incrementAndGet();
                 LOG.error("webhook {} to {} given up after {} attempts: {}", e.eventId(), e.endpoint(), attempts, why);
             } else {
                 LOG.warn("webhook {} to {} failed (attempt {}): {}; next in {} ms", e.eventId(), e.endpoint(), attempts, why,

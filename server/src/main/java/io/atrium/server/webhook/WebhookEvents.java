@@ -2,8 +2,10 @@ package io.atrium.server.webhook;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.atrium.server.edge.Json;
+import io.atrium.server.recording.RecordingListener;
 import io.atrium.server.room.RoomEvent;
 import io.atrium.server.room.RoomListener;
+import io.atrium.server.store.RecordingRow;
 import io.atrium.server.store.StoreException;
 import io.atrium.server.store.VideoFile;
 import io.atrium.server.store.WebhookOutbox;
@@ -24,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * what caused it is answered. The body is {@code {"type", "timestamp", "data"}}; the message id
  * ({@code msg_} + random) is the {@code webhook-id} of every attempt.
  */
-public final class WebhookEvents implements RoomListener {
+public final class WebhookEvents implements RoomListener, RecordingListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookEvents.class);
 
@@ -60,6 +62,46 @@ public final class WebhookEvents implements RoomListener {
         data.put("content_type", file.contentType());
         data.put("uploaded_by", file.uploadedBy());
         record("file.ready", file.room(), data);
+    }
+
+    /** {@code recording.started}. */
+    @Override
+    public void started(RecordingRow r) {
+        record("recording.started", r.room(), recording(r));
+    }
+
+    /** {@code recording.stopped}: finishing follows. */
+    @Override
+    public void stopped(RecordingRow r) {
+        record("recording.stopped", r.room(), recording(r));
+    }
+
+    /** {@code recording.track_failed}: one track stopped recording early; the meeting and the other tracks go on. */
+    @Override
+    public void trackFailed(RecordingRow r, String trackId, String reason) {
+        Map<String, Object> data = recording(r);
+        data.put("track_id", trackId);
+        data.put("reason", reason);
+        record("recording.track_failed", r.room(), data);
+    }
+
+    /** {@code recording.ready} (or {@code recording.failed} when no file could be made), with the files' ids. */
+    @Override
+    public void finished(RecordingRow r, List<VideoFile> files) {
+        Map<String, Object> data = recording(r);
+        data.put("file_ids", files.stream().map(f -> f.id().toString()).toList());
+        record(RecordingRow.READY.equals(r.state()) ? "recording.ready" : "recording.failed", r.room(), data);
+    }
+
+    private static Map<String, Object> recording(RecordingRow r) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("room", r.room().toString());
+        data.put("recording_id", r.id().toString());
+        data.put("state", r.state());
+        if (r.error() != null) {
+            data.put("error", r.error());
+        }
+        return data;
     }
 
     /** Events too large for {@code webhooks.max_body_bytes}, or not stored because the database failed. */

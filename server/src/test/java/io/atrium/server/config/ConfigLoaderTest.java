@@ -63,6 +63,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theDownlinkEstimateBoundsMustBeOrdered() throws Exception {
+        assertThatThrownBy(() -> load(prodKeys() + "rtc:\n  bwe:\n    initial_kbps: 50\n    min_kbps: 100\n", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("rtc.bwe: 30 <= min_kbps <= initial_kbps <= max_kbps is required (got 100, 50, 20000)");
+        assertThatThrownBy(() -> load(prodKeys() + "rtc:\n  bwe:\n    min_kbps: 10\n", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("rtc.bwe");
+        AtriumConfig ok = load(prodKeys() + "rtc:\n  bwe:\n    initial_kbps: 300\n    max_kbps: 5000\n", Map.of(), "--dev");
+        assertThat(io.atrium.server.sfu.bwe.BandwidthEstimator.Limits.of(ok.rtc().bwe()))
+                .isEqualTo(new io.atrium.server.sfu.bwe.BandwidthEstimator.Limits(300_000, 100_000, 5_000_000));
+    }
+
+    @Test
     void webhooksNeedAStandardWebhooksSecretAndHttpUrls() throws Exception {
         assertThatThrownBy(() -> load(prodKeys() + "webhooks:\n  urls: [ftp://x, \"http://127.0.0.1:9/h\"]\n  secret: hunter2\n"
                 + "  max_attempts: 0\n", Map.of()))
@@ -102,6 +114,16 @@ class ConfigLoaderTest {
         assertThat(own.compat().live().passcode()).isEqualTo("mine-123");
         assertThat(io.atrium.server.Main.devValues(own)).noneMatch(l -> l.contains("mine-123"));
         assertThat(load(prodKeys(), Map.of()).compat().live().passcode()).isEmpty();
+    }
+
+    @Test
+    void theMediaPortBindsRtcHostOrElseHttpHost() throws Exception {
+        AtriumConfig split = load(prodKeys() + "http:\n  host: 127.0.0.1\nrtc:\n  host: 10.0.0.5\n", Map.of());
+        assertThat(split.rtc().bindHost(split.http().host())).isEqualTo("10.0.0.5");
+        AtriumConfig same = load(prodKeys() + "http:\n  host: 10.0.0.6\n", Map.of());
+        assertThat(same.rtc().bindHost(same.http().host())).isEqualTo("10.0.0.6");
+        AtriumConfig dev = load("rtc:\n  host: 0.0.0.0\n", Map.of(), "--dev");
+        assertThat(dev.rtc().bindHost(dev.http().host())).as("--dev keeps media on loopback too").isEqualTo("127.0.0.1");
     }
 
     @Test

@@ -1,18 +1,19 @@
 package io.atrium.server.metrics;
 
+import static io.atrium.server.testing.Scrapes.scrape;
+import static io.atrium.server.testing.Scrapes.value;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Page;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.testing.Chromium;
+import io.atrium.server.testing.Scrapes;
 import io.atrium.server.testing.SdkScripts;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class MetricsBrowserTest {
 
-    static final String TOKEN = "scrape-token-0123456789";
+    static final String TOKEN = Scrapes.TOKEN;
 
     @Test
     void countersMoveDuringARealCallAndTheTokenIsRequired() throws Exception {
@@ -97,19 +98,6 @@ class MetricsBrowserTest {
         try (TestServer server = TestServer.start(c.withMetrics(new AtriumConfig.Metrics(false, TOKEN)))) {
             assertThat(server.send("GET", "/metrics", null, "Bearer " + TOKEN).status()).isEqualTo(404);
         }
-    }
-
-    static String scrape(TestServer server) {
-        var r = server.send("GET", "/metrics", null, "Bearer " + TOKEN);
-        assertThat(r.status()).isEqualTo(200);
-        return r.body();
-    }
-
-    /** The value of one sample line, e.g. {@code atrium_rooms} or {@code atrium_members{kind="whip"}}. */
-    static double value(String exposition, String sample) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(sample) + " (\\S+)$").matcher(exposition);
-        assertThat(m.find()).as("sample " + sample + " in\n" + exposition).isTrue();
-        return Double.parseDouble(m.group(1));
     }
 
     static Page page(TestServer server, String label) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Page;
 import io.atrium.server.testing.ExternalPeer;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,8 +44,8 @@ class AiortcInteropTest extends Interop {
         String room = openRoom("aiortc-room");
         try (Page chromium = chromiumMember(room)) {
             String socket = "ws://127.0.0.1:" + server.server().httpPort() + "/v1/rtc";
-            try (ExternalPeer aiortc = python("aiortc-room", "aiortc_client.py", List.of("room", socket, room,
-                    Integer.toString(ROOM_SECONDS)))) {
+            try (ExternalPeer aiortc = python("aiortc-room", "aiortc_client.py", "room", socket, room,
+                    Integer.toString(ROOM_SECONDS))) {
                 assertThat(aiortc.await("joined", CONNECT).path("members").toString()).contains("Chromium");
                 aiortc.awaitState("connected", CONNECT);
                 assertChromiumDecodesTheOther(chromium, ROOM_SECONDS);
@@ -60,10 +59,10 @@ class AiortcInteropTest extends Interop {
     }
 
     private ExternalPeer publish(String name, String room, String codec) {
-        return python(name, "aiortc_client.py", "publish", room, codec, Integer.toString(PUBLISH_SECONDS));
+        return pythonClient(name, "aiortc_client.py", "publish", room, codec, Integer.toString(PUBLISH_SECONDS));
     }
 
     private ExternalPeer play(String name, String room) {
-        return python(name, "aiortc_client.py", "play", room, Integer.toString(PLAY_SECONDS));
+        return pythonClient(name, "aiortc_client.py", "play", room, Integer.toString(PLAY_SECONDS));
     }
 }

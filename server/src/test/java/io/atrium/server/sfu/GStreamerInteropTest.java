@@ -45,16 +45,16 @@ class GStreamerInteropTest extends Interop {
 
         Waits.sleep(Math.max(0, CONSENT_CHECK_SECONDS * 1000L - (System.nanoTime() - connected) / 1_000_000));
         for (String room : rooms.values()) {
-            long before = publisher(room).path("packets_in").asLong();
-            Waits.waitUntil(() -> publisher(room).path("packets_in").asLong() > before + 10,
+            long before = publisher(server, room).path("packets_in").asLong();
+            Waits.waitUntil(() -> publisher(server, room).path("packets_in").asLong() > before + 10,
                     "media still arriving");
-            assertThat(publisher(room).path("connected").asBoolean())
+            assertThat(publisher(server, room).path("connected").asBoolean())
                     .as("connected past the consent timeout").isTrue();
         }
         publisher.values().forEach(p -> assertPublishedToTheEnd(p, PUBLISH_SECONDS));
     }
 
     private ExternalPeer gst(String name, String mode, String room, String codec, int seconds) {
-        return open.track(python(name, "gst_client.py", mode, room, codec, Integer.toString(seconds)));
+        return open.track(pythonClient(name, "gst_client.py", mode, room, codec, Integer.toString(seconds)));
     }
 }

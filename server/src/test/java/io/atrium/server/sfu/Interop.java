@@ -23,11 +23,12 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * What the interop tests (GStreamer, aiortc, libdatachannel, werift, Firefox; docs/INTEROP.md) share: one
  * Atrium per test class, the harness scripts of {@code src/test/resources/interop/} started against it, and
- * the checks every cell makes.
+ * the checks every cell makes. The static parts serve other tests that run the same harness scripts
+ * (RecordingInteropTest).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class Interop {
-    static final Duration CONNECT = Duration.ofSeconds(20);
+public abstract class Interop {
+    public static final Duration CONNECT = Duration.ofSeconds(20);
     private static final List<String> AUTOPLAY = List.of("--autoplay-policy=no-user-gesture-required");
 
     TestServer server;
@@ -50,17 +51,17 @@ abstract class Interop {
     }
 
     /** A WHIP ({@code publish}) or WHEP ({@code play}) client in a Python harness: {@code script mode URL TOKEN args...}. */
-    ExternalPeer python(String name, String script, String mode, String room, String... args) {
+    ExternalPeer pythonClient(String name, String script, String mode, String room, String... args) {
         List<String> command = new ArrayList<>(List.of(mode, url(mode.equals("publish") ? "whip" : "whep", room),
                 server.token(room, "")));
         command.addAll(List.of(args));
-        return python(name, script, command);
+        return python(name, script, command.toArray(String[]::new));
     }
 
-    /** A Python harness script ({@code src/test/resources/interop/}) run with Debian's python3. */
-    static ExternalPeer python(String name, String script, List<String> args) {
+    /** A Python harness script ({@code src/test/resources/interop/<script>}) run with Debian's python3. */
+    public static ExternalPeer python(String name, String script, String... args) {
         List<String> command = new ArrayList<>(List.of("/usr/bin/python3", ExternalPeer.script(script).toString()));
-        command.addAll(args);
+        command.addAll(List.of(args));
         return ExternalPeer.start(name, command, Path.of("."));
     }
 
@@ -103,14 +104,14 @@ abstract class Interop {
     }
 
     /** The room's first publisher in {@code GET /v1/rooms/{room}/media}. */
-    JsonNode publisher(String room) {
+    public static JsonNode publisher(TestServer server, String room) {
         return server.get("/v1/rooms/" + room + "/media").json().at("/media/publishers/0");
     }
 
     /** Waits until the room's media stats show a {@code codec} track whose layer announced 320x240. */
     void waitForSize320x240(String room, String codec) {
         Waits.waitUntil(() -> {
-            for (JsonNode track : publisher(room).path("tracks")) {
+            for (JsonNode track : publisher(server, room).path("tracks")) {
                 JsonNode layer = track.at("/layers/0");
                 if (track.path("codec").asText().equalsIgnoreCase(codec) && layer.path("width").asInt() == 320
                         && layer.path("height").asInt() == 240) {

@@ -44,7 +44,7 @@ class LibDataChannelInteropTest extends Interop {
             List<ExternalPeer> players = new ArrayList<>(List.of(node("werift-play-" + codec, "werift_whep.mjs",
                     url("whep", room), server.token(room, ""), codec, Integer.toString(PLAY_SECONDS))));
             if (codec.equals("h264")) {
-                players.add(python("gst-play-ndc-h264", "gst_client.py", "play", room, codec, Integer.toString(PLAY_SECONDS)));
+                players.add(pythonClient("gst-play-ndc-h264", "gst_client.py", "play", room, codec, Integer.toString(PLAY_SECONDS)));
             }
             try {
                 players.forEach(player -> assertPlayed(player, PLAY_SECONDS, 3));

@@ -176,6 +176,53 @@ class SfuForwardingTest {
         assertThat(Arrays.copyOfRange(last, p.payloadOffset(), p.payloadOffset() + p.payloadLength())).isEqualTo(repaired);
     }
 
+    /**
+     * A subscriber that offers the transport-cc header extension gets it in the answer, and every packet
+     * Atrium sends it, audio and video, carries the next transport-wide sequence number (and nothing else);
+     * its transport-cc feedback reaches the estimator, which /media shows.
+     */
+    @Test
+    void aSubscriberOfferingTransportCcGetsTransportWideSequenceNumbersAndItsFeedbackIsRead() {
+        String ext = "a=extmap:5 " + io.atrium.webrtc.sdp.LocalCapabilities.EXT_TRANSPORT_CC + "\r\n";
+        JavaPeer twcc = new JavaPeer();
+        try {
+            twcc.connect(negotiate("whep", twcc.offer(false).replace("a=mid:0\r\n", "a=mid:0\r\n" + ext)
+                    .replace("a=mid:1\r\n", "a=mid:1\r\n" + ext)));
+            assertThat(twcc.answer().media()).allSatisfy(m ->
+                    assertThat(m.extmapId(io.atrium.webrtc.sdp.LocalCapabilities.EXT_TRANSPORT_CC)).hasValue(5));
+            waitUntil(() -> server.get("/v1/rooms/" + room + "/media").json().at("/media/subscribers").findValues("streams").stream()
+                    .filter(s -> s.size() == 2).count() == 2, "both subscribers' streams");
+            Random random = new Random(5);
+            for (int i = 0; i < 40; i++) {
+                publisher.send(JavaPeer.OPUS_PT, 3000 + i, 960 * i, JavaPeer.AUDIO_SSRC, new byte[100]);
+                publisher.send(JavaPeer.VP8_PT, 7000 + i, 3000 * i, JavaPeer.VIDEO_SSRC, vp8Keyframe(random, 500));
+            }
+            waitUntil(() -> twcc.rtp.size() >= 80, "80 packets at the transport-cc subscriber");
+            RtpPacket p = new RtpPacket();
+            io.atrium.webrtc.rtp.RtpHeaderExtensions e = new io.atrium.webrtc.rtp.RtpHeaderExtensions();
+            List<Integer> seqs = new ArrayList<>();
+            for (byte[] b : twcc.rtp) {
+                assertThat(p.wrap(b, 0, b.length) && p.hasExtension() && e.wrap(p) && e.next()).isTrue();
+                assertThat(e.id()).isEqualTo(5);
+                seqs.add(io.atrium.webrtc.rtp.TransportSequenceExtension.read(e.buffer(), e.dataOffset(), e.dataLength()));
+                assertThat(e.next()).as("only the transport-wide sequence number").isFalse();
+            }
+            assertThat(seqs).containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, seqs.size()).boxed().toList());
+
+            var writer = new io.atrium.webrtc.rtcp.TransportCcFeedbackWriter();
+            writer.reset(1, 2, 0, 0, 0);
+            for (int i = 0; i < seqs.size(); i++) {
+                writer.addReceived(i, i * 2000L);
+            }
+            byte[] feedback = new byte[1500];
+            assertThat(twcc.sendRtcp(feedback, writer.write(feedback, 0, feedback.length))).isTrue();
+            waitUntil(() -> server.get("/v1/rooms/" + room + "/media").json().at("/media/subscribers").findValues("estimate").stream()
+                    .anyMatch(s -> s.at("/feedbacks").asLong() == 1 && s.at("/available_rate").asLong() > 0), "the feedback read");
+        } finally {
+            twcc.close();
+        }
+    }
+
     private static List<Integer> nacked(byte[] rtcp) {
         RtcpCompound c = new RtcpCompound();
         GenericNack nack = new GenericNack();

@@ -99,8 +99,9 @@ class WhipWhepApiTest {
         Response created = whip("/whip/" + room, client.offer(true), "application/sdp", token);
         assertThat(created.status()).isEqualTo(201);
         String location = created.raw().headers().firstValue("Location").orElseThrow();
-        assertThat(server.send("PATCH", location, "a=candidate", "application/trickle-ice-sdpfrag", "Bearer " + token).status())
-                .isEqualTo(405);
+        Response patch = server.send("PATCH", location, "a=candidate", "application/trickle-ice-sdpfrag", "Bearer " + token);
+        assertThat(patch.status()).as("no trickle ICE or ICE restart (docs/API.md)").isEqualTo(405);
+        assertThat(patch.raw().headers().firstValue("Allow")).hasValue("DELETE, OPTIONS");
         assertThat(server.send("DELETE", location, null, "Bearer " + server.token(room, "")).status()).isEqualTo(403);
         assertThat(server.send("DELETE", location + "x", null, "Bearer " + token).status()).isEqualTo(404);
         assertThat(server.send("DELETE", location, null, "Bearer " + token).status()).isEqualTo(200);

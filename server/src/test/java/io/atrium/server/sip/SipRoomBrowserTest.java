@@ -12,6 +12,7 @@ import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.testing.Chromium;
 import io.atrium.server.testing.Goertzel;
 import io.atrium.server.testing.RtpPhone;
+import io.atrium.server.testing.Scrapes;
 import io.atrium.server.testing.Sipp;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
@@ -56,7 +57,7 @@ class SipRoomBrowserTest {
     void start() throws IOException {
         sipPort = Sipp.freePort();
         AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-sip-room-"));
-        server = TestServer.start(c.withSip(new AtriumConfig.Sip(true, "127.0.0.1", sipPort, "", "atrium", 1, 3600, 100,
+        server = TestServer.start(Scrapes.withToken(c).withSip(new AtriumConfig.Sip(true, "127.0.0.1", sipPort, "", "atrium", 1, 3600, 100,
                 10, 0, 0, List.of("MD5"), List.of())));
         user("alice", "Alice Phone", "1001");
         user("bob", "Bob Phone", "1002");
@@ -226,6 +227,9 @@ class SipRoomBrowserTest {
             Waits.waitUntil(() -> call(id).get("state").asText().equals("in_room"), "the call listed as in the room");
             JsonNode live = server.get("/v1/rooms/" + room + "/members").json().get("live");
             assertThat(live.findValues("is_sip").stream().filter(JsonNode::asBoolean).count()).isEqualTo(1);
+            String metrics = Scrapes.scrape(server);
+            assertThat(Scrapes.value(metrics, "atrium_members{kind=\"sip\"}")).as("the phone on /metrics").isEqualTo(1);
+            assertThat(Scrapes.value(metrics, "atrium_members{kind=\"webrtc\"}")).as("the host").isEqualTo(1);
 
             hearsTone(host, id, PHONE_TONE, BROWSER_TONE);
             assertHears(listen(media), BROWSER_TONE, PHONE_TONE);

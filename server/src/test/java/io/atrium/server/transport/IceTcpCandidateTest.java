@@ -2,11 +2,15 @@ package io.atrium.server.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.testing.JavaPeer;
 import io.atrium.server.testing.RpcClient;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
 import io.atrium.server.testing.Waits;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +31,7 @@ class IceTcpCandidateTest {
     /** RFC 8445 5.1.2.1 with type preference 126 (host) and RFC 6544 4.2's local preference 2^13 * 4 (passive) + 8191. */
     static final long TCP_PASSIVE_PRIORITY = (126L << 24) + (((1L << 13) * 4 + 8191) << 8) + 255;
     static final long UDP_PRIORITY = (126L << 24) + (65535L << 8) + 255;
-    static final Pattern CANDIDATE = Pattern.compile("a=candidate:(\\S+) 1 (udp|tcp) (\\d+) 127\\.0\\.0\\.1 (\\d+) typ host(.*)\r");
+    static final Pattern CANDIDATE = Pattern.compile("a=candidate:(\\S+) 1 (udp|tcp) (\\d+) (\\S+) (\\d+) typ host(.*)\r");
 
     TestServer server;
     String room;
@@ -54,16 +58,16 @@ class IceTcpCandidateTest {
         String auth = rpc.call("authenticate", Map.of("room", room, "call_id", "ann", "display_name", "Ann")).get("auth_token").asText();
         JavaPeer member = peer();
         String joined = rpc.call("join_room", Map.of("sdp", member.offer(true), "auth_token", auth)).get("sdp").asText();
-        assertOffersTcp("join_room", joined);
+        assertOffersTcp(server, "join_room", joined);
         String subscribed = rpc.call("subscribe_room", Map.of("sdp", peer().offer(false), "auth_token", auth,
                 "members", List.of())).get("sdp").asText();
-        assertOffersTcp("subscribe_room", subscribed);
+        assertOffersTcp(server, "subscribe_room", subscribed);
 
         String token = server.token(room, "\"identity\": \"obs\"");
         JavaPeer publisher = peer();
         TestServer.Response whip = server.send("POST", "/whip/" + room, publisher.offer(true), "application/sdp", "Bearer " + token);
         assertThat(whip.status()).as(whip.body()).isEqualTo(201);
-        assertOffersTcp("WHIP", whip.body());
+        assertOffersTcp(server, "WHIP", whip.body());
         publisher.connect(whip.body());
         for (int i = 0; i < 20; i++) {
             publisher.sendAudio(i, i * 960, 50, new byte[] {1, 2, 3});
@@ -73,7 +77,36 @@ class IceTcpCandidateTest {
         TestServer.Response whep = server.send("POST", "/whep/" + room, peer().offer(false), "application/sdp",
                 "Bearer " + server.token(room, "\"identity\": \"viewer\""));
         assertThat(whep.status()).as(whep.body()).isEqualTo(201);
-        assertOffersTcp("WHEP", whep.body());
+        assertOffersTcp(server, "WHEP", whep.body());
+    }
+
+    /**
+     * {@code rtc.host} apart from {@code http.host} (HTTP on loopback behind a proxy, media on another
+     * address): the media port binds it, UDP and TCP, answers announce it and a peer connects there.
+     */
+    @Test
+    void theMediaPortBindsRtcHostApartFromHttp() throws Exception {
+        AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-rtc-host-"));
+        try (TestServer split = TestServer.start(new AtriumConfig(false, c.dataDir(), c.http(), c.rtc().withHost("127.0.0.2"),
+                c.database(), c.auth()))) {
+            InetSocketAddress media = split.server().media().socket().localAddress();
+            assertThat(media.getAddress().getHostAddress()).isEqualTo("127.0.0.2");
+            try (Socket tcp = new Socket("127.0.0.2", media.getPort())) {
+                assertThat(tcp.isConnected()).as("ICE-TCP listens on rtc.host").isTrue();
+            }
+            String other = split.post("/v1/rooms", "{\"room\":{\"name\":\"rtc-host\",\"open\":true}}").json().at("/room/uuid").asText();
+            String token = split.token(other, "\"identity\": \"obs\"");
+            JavaPeer publisher = peer();
+            TestServer.Response whip = split.send("POST", "/whip/" + other, publisher.offer(true), "application/sdp", "Bearer " + token);
+            assertThat(whip.status()).as(whip.body()).isEqualTo(201);
+            assertOffersTcp(split, "WHIP at rtc.host", whip.body());
+            publisher.connect(whip.body());
+            for (int i = 0; i < 20; i++) {
+                publisher.sendAudio(i, i * 960, 50, new byte[] {1, 2, 3});
+            }
+            Waits.waitUntil(() -> split.get("/v1/rooms/" + other + "/media").json().at("/media/publishers/0/packets_in").asLong() > 0,
+                    "media reaches Atrium at rtc.host");
+        }
     }
 
     private JavaPeer peer() {
@@ -83,8 +116,9 @@ class IceTcpCandidateTest {
     }
 
     /** Each m-line with candidates has one UDP host and one TCP passive candidate, both on the media port, TCP ranked below. */
-    private void assertOffersTcp(String where, String sdp) {
-        int port = server.server().media().socket().localAddress().getPort();
+    private static void assertOffersTcp(TestServer server, String where, String sdp) {
+        InetSocketAddress media = server.server().media().socket().localAddress();
+        int port = media.getPort();
         assertThat(server.server().media().socket().tcpPort()).isEqualTo(port);
         String[] sections = sdp.split("\r\nm=");
         assertThat(sections.length).as(where + " has m-lines").isGreaterThan(1);
@@ -92,13 +126,14 @@ class IceTcpCandidateTest {
             List<String> seen = new ArrayList<>();
             Matcher m = CANDIDATE.matcher(sections[i]);
             while (m.find()) {
-                assertThat(Integer.parseInt(m.group(4))).as(where + ": " + m.group()).isEqualTo(port);
+                assertThat(m.group(4)).as(where + ": " + m.group()).isEqualTo(media.getAddress().getHostAddress());
+                assertThat(Integer.parseInt(m.group(5))).as(where + ": " + m.group()).isEqualTo(port);
                 long priority = Long.parseLong(m.group(3));
                 if (m.group(2).equals("tcp")) {
-                    assertThat(m.group(5)).as(where).isEqualTo(" tcptype passive");
+                    assertThat(m.group(6)).as(where).isEqualTo(" tcptype passive");
                     assertThat(priority).as(where + " tcp priority").isEqualTo(TCP_PASSIVE_PRIORITY);
                 } else {
-                    assertThat(m.group(5)).as(where).isEmpty();
+                    assertThat(m.group(6)).as(where).isEmpty();
                     assertThat(priority).as(where + " udp priority").isEqualTo(UDP_PRIORITY);
                 }
                 seen.add(m.group(2));

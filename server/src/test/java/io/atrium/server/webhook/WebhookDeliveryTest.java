@@ -8,6 +8,7 @@ import io.atrium.server.store.WebhookOutbox;
 import io.atrium.server.testing.Closer;
 import io.atrium.server.testing.JavaPeer;
 import io.atrium.server.testing.RpcClient;
+import io.atrium.server.testing.Scrapes;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.Uploads;
 import io.atrium.server.testing.Waits;
@@ -43,8 +44,8 @@ class WebhookDeliveryTest {
                 .on("/down", (id, attempt) -> 503));
         AtriumConfig base = TestServer.config(db, Files.createTempDirectory("atrium-webhooks-"));
         // the Java peer sends no media: a long media timeout keeps its member in the room however slow the machine
-        AtriumConfig c = new AtriumConfig(false, base.dataDir(), base.http(), base.rtc(), base.database(), base.auth(),
-                new AtriumConfig.Rooms(600, 2, 65_536, 50))
+        AtriumConfig c = Scrapes.withToken(new AtriumConfig(false, base.dataDir(), base.http(), base.rtc(), base.database(), base.auth(),
+                new AtriumConfig.Rooms(600, 2, 65_536, 50)))
                 .withWebhooks(new AtriumConfig.Webhooks(List.of(receiver.url("/ok"), receiver.url("/flaky"), receiver.url("/down")),
                         WebhookReceiver.SECRET, 5, 3, 1, 1, 4, null));
         TestServer server = open.track(TestServer.start(c));
@@ -98,5 +99,16 @@ class WebhookDeliveryTest {
                 rs -> rs.getString(1) + " " + rs.getString(2) + " " + rs.getInt(3) + " " + rs.getBoolean(4) + " " + rs.getString(5)));
         assertThat(left).as("now at /ok: %s", receiver.at("/ok").stream().map(d -> d.id() + " " + d.body()).toList())
                 .allSatisfy(row -> assertThat(row).startsWith(receiver.url("/down")));
+
+        // on /metrics, once /down's last attempts are over: 2 x 10 delivered, flaky's 2 failures per event and
+        // /down's first 2 retried, /down's 10 given up and kept dead in the outbox, nothing pending
+        int events = expected.size();
+        Waits.waitUntil(() -> Scrapes.value(Scrapes.scrape(server), "atrium_webhook_attempts_total{result=\"given_up\"}") == events,
+                "every event to /down given up", Duration.ofSeconds(60));
+        String metrics = Scrapes.scrape(server);
+        assertThat(Scrapes.value(metrics, "atrium_webhook_attempts_total{result=\"delivered\"}")).isEqualTo(2 * events);
+        assertThat(Scrapes.value(metrics, "atrium_webhook_attempts_total{result=\"retry\"}")).isGreaterThanOrEqualTo(4 * events);
+        assertThat(Scrapes.value(metrics, "atrium_webhook_outbox_events{state=\"dead\"}")).isEqualTo(events);
+        assertThat(Scrapes.value(metrics, "atrium_webhook_outbox_events{state=\"pending\"}")).isZero();
     }
 }

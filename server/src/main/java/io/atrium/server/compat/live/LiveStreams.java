@@ -107,7 +107,7 @@ public final class LiveStreams implements RoomListener {
             if (byName.containsKey(name)) {
                 throw new LiveException(500, "error creating room", "Room exists");
             }
-            Room room = rooms.create(new RoomSpec(name, RoomSpec.PasswordChange.KEEP, null, false, false, true, List.of()), Room.LIVE);
+            Room room = rooms.create(new RoomSpec(name, RoomSpec.PasswordChange.KEEP, null, false, false, true, List.of(), false), Room.LIVE);
             stream = new Stream(name, room.uuid(), identity);
             byName.put(name, stream);
             byRoom.put(stream.room(), stream);

@@ -103,7 +103,7 @@ public final class Meetings implements RoomListener {
                 }
                 if (room == null) {
                     Room created = rooms.create(new RoomSpec("Meeting " + id, RoomSpec.PasswordChange.KEEP, null, false, false,
-                            true, List.of()), Room.MEETINGS);
+                            true, List.of(), false), Room.MEETINGS);
                     room = created.uuid();
                 }
                 try {

@@ -18,7 +18,13 @@ public final class BandwidthEstimator {
 
     /** Bounds and start of an estimator, bits per second. */
     public record Limits(long initialBps, long minBps, long maxBps) {
-        public static final Limits DEFAULT = new Limits(1_000_000, 100_000, 20_000_000);
+        /** The defaults of {@code rtc.bwe}. */
+        public static final Limits DEFAULT = of(new io.atrium.server.config.AtriumConfig.Bwe(null, null, null));
+
+        /** The bounds configured under {@code rtc.bwe}. */
+        public static Limits of(io.atrium.server.config.AtriumConfig.Bwe bwe) {
+            return new Limits(bwe.initialKbps() * 1000L, bwe.minKbps() * 1000L, bwe.maxKbps() * 1000L);
+        }
     }
 
     static final double BETA = 0.85;

@@ -1,0 +1,355 @@
+package io.atrium.server.recording;
+
+import io.atrium.server.edge.ApiException;
+import io.atrium.server.files.VideoFileService;
+import io.atrium.server.sfu.PacketTap;
+import io.atrium.server.sfu.Receiver;
+import io.atrium.server.sfu.Sfu;
+import io.atrium.server.store.Jdbc;
+import io.atrium.server.store.RecordingRow;
+import io.atrium.server.store.RecordingStore;
+import io.atrium.server.store.RoomStore;
+import io.atrium.server.room.RoomEvent;
+import io.atrium.server.room.RoomListener;
+import io.atrium.server.store.VideoFile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Recordings of rooms (docs/RECORDING.md): start taps every track of the room in the SFU ({@link Sfu#tap}), the
+ * {@link Recorder} thread writes each to a track file under {@code <dir>/<recording>/}, stop untaps them and, once
+ * every file is closed, the "atrium-finisher" thread turns each into a WebM/MP4 ({@link Finisher}) kept as a
+ * video file of the room (uploaded by {@code recording:<id>}). Rows in the database say where each recording is;
+ * a restart finishes what a killed server left ({@link #recover}).
+ */
+public final class RecordingService implements RoomListener, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RecordingService.class);
+    /** Who the files of a recording are uploaded by: this prefix and the recording's id. */
+    public static final String UPLOADED_BY_PREFIX = "recording:";
+
+    private final Sfu sfu;
+    private final RecordingStore store;
+    private final RoomStore rooms;
+    private final VideoFileService files;
+    private final Path dir;
+    private final Recorder recorder;
+    private final Finisher finisher;
+    private final Clock clock;
+    private final Map<UUID, Active> active = new ConcurrentHashMap<>();
+    private final List<RecordingListener> listeners = new CopyOnWriteArrayList<>();
+    private final ExecutorService finishing = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "atrium-finisher");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public RecordingService(Sfu sfu, RecordingStore store, RoomStore rooms, VideoFileService files, Path dir, Recorder recorder,
+                            Finisher finisher, Clock clock) {
+        this.sfu = sfu;
+        this.store = store;
+        this.rooms = rooms;
+        this.files = files;
+        this.dir = dir;
+        this.recorder = recorder;
+        this.finisher = finisher;
+        this.clock = clock;
+    }
+
+    public void addListener(RecordingListener l) {
+        listeners.add(l);
+    }
+
+    public Recorder recorder() {
+        return recorder;
+    }
+
+    /** Starts recording {@code room} (the caller checked that it exists); 409 when it is being recorded. */
+    public RecordingRow start(UUID room, boolean composite) {
+        RecordingRow row = new RecordingRow(UUID.randomUUID(), room, RecordingRow.RECORDING, composite, Jdbc.now(clock), null,
+                null, null);
+        Active a = new Active(row);
+        if (active.putIfAbsent(room, a) != null) {
+            throw ApiException.conflict(null, "the room is already being recorded; stop that recording first");
+        }
+        try {
+            store.insert(row);
+        } catch (RuntimeException e) {
+            active.remove(room, a);
+            throw e;
+        }
+        sfu.tap(room, a);
+        LOG.info("recording {} of room {} started", row.id(), room);
+        listeners.forEach(l -> l.started(row));
+        return row;
+    }
+
+    /** The recording of {@code room} in progress, if any. */
+    public Optional<RecordingRow> current(UUID room) {
+        return Optional.ofNullable(active.get(room)).map(a -> a.row);
+    }
+
+    /**
+     * Stops recording {@code id} of {@code room}; its files are finished in the background. 404 for a recording
+     * that is not this room's, 409 for one already stopped.
+     */
+    public RecordingRow stop(UUID room, UUID id) {
+        RecordingRow row = find(room, id);
+        Active a = active.get(room);
+        if (a == null || !a.row.id().equals(id) || !active.remove(room, a)) {
+            throw ApiException.conflict(null, "recording " + id + " is already stopped (" + row.state() + ")");
+        }
+        RecordingRow stopped = store.stopped(id, Jdbc.now(clock)).orElseThrow(() ->
+                ApiException.conflict(null, "recording " + id + " is already stopped"));
+        a.row = stopped;
+        sfu.untap(room, a, a::untapped);
+        LOG.info("recording {} of room {} stopped", id, room);
+        listeners.forEach(l -> l.stopped(stopped));
+        return stopped;
+    }
+
+    /**
+     * The room setting {@code record}: a room that has it is recorded from its first member on (any kind: WebSocket,
+     * WHIP, phone); every recording of a room stops when the room ends. The room's executor (or the WHIP edge).
+     */
+    @Override
+    public void event(RoomEvent event) {
+        switch (event.type()) {
+            case "member.joined" -> {
+                if (!active.containsKey(event.room()) && rooms.find(event.room()).map(r -> r.record()).orElse(false)) {
+                    try {
+                        start(event.room(), false);
+                    } catch (ApiException raced) {
+                        LOG.debug("room {} was already being recorded", event.room());
+                    }
+                }
+            }
+            case "room.ended" -> stopIfRecording(event.room());
+            default -> {
+            }
+        }
+    }
+
+    /** Stops whatever recording {@code room} has (the room ended); nothing when none. */
+    public void stopIfRecording(UUID room) {
+        Active a = active.get(room);
+        if (a != null) {
+            try {
+                stop(room, a.row.id());
+            } catch (ApiException raced) {
+                LOG.debug("recording of room {} was stopped meanwhile", room);
+            }
+        }
+    }
+
+    /** A recording of {@code room}; 404 when there is none with that id in that room. */
+    public RecordingRow find(UUID room, UUID id) {
+        return store.find(id).filter(r -> r.room().equals(room))
+                .orElseThrow(() -> ApiException.notFound("no recording " + id + " in this room"));
+    }
+
+    public List<RecordingRow> list(UUID room) {
+        return store.list(room);
+    }
+
+    /** The video files a recording produced, oldest first. */
+    public List<VideoFile> files(RecordingRow r) {
+        String by = UPLOADED_BY_PREFIX + r.id();
+        return files.list(r.room()).stream().filter(f -> f.uploadedBy().equals(by)).toList();
+    }
+
+    /** Deletes a finished recording and its files; 409 while it is recording or finishing. */
+    public void delete(UUID room, UUID id) {
+        RecordingRow r = find(room, id);
+        if (r.state().equals(RecordingRow.RECORDING) || r.state().equals(RecordingRow.FINISHING)) {
+            throw ApiException.conflict(null, "recording " + id + " is " + r.state() + "; stop it and wait until it is ready");
+        }
+        for (VideoFile f : files(r)) {
+            files.delete(room, f.id());
+        }
+        deleteTree(dir.resolve(id.toString()));
+        store.delete(id);
+    }
+
+    /**
+     * Finishes what a previous run left: recordings still {@code recording} (the server was killed: their track
+     * files hold what was written up to the last flush) or {@code finishing}. Call once at start.
+     */
+    public void recover() {
+        for (RecordingRow r : store.inState(RecordingRow.RECORDING)) {
+            store.stopped(r.id(), Jdbc.now(clock)).ifPresent(s -> finishing.execute(() -> finish(s, List.of(
+                    "the server stopped while recording; kept what was written"))));
+        }
+        for (RecordingRow r : store.inState(RecordingRow.FINISHING)) {
+            if (active.values().stream().noneMatch(a -> a.row.id().equals(r.id()))) {
+                finishing.execute(() -> finish(r, List.of()));
+            }
+        }
+    }
+
+    /** Turns every track file of a stopped recording into a video file of the room. Finisher thread. */
+    private void finish(RecordingRow row, List<String> problems) {
+        List<String> errors = new ArrayList<>(problems);
+        List<VideoFile> kept = new ArrayList<>();
+        Path recordingDir = dir.resolve(row.id().toString());
+        List<Path> tracks;
+        try (Stream<Path> s = Files.exists(recordingDir) ? Files.list(recordingDir) : Stream.empty()) {
+            tracks = s.filter(p -> p.toString().endsWith(".atrk")).sorted(Comparator.comparing(Path::toString)).toList();
+        } catch (IOException e) {
+            tracks = List.of();
+            errors.add("the recording's directory could not be read: " + e.getMessage());
+        }
+        boolean allKept = true;
+        for (Path track : tracks) {
+            try {
+                Finisher.Result result = finisher.finish(track, recordingDir);
+                if (result == null) {
+                    continue;
+                }
+                String name = track.getFileName().toString().replaceFirst("\\.atrk$", "." + result.container());
+                kept.add(files.keep(result.file(), row.room(), name, UPLOADED_BY_PREFIX + row.id()));
+                Files.deleteIfExists(result.file());
+            } catch (IOException | RuntimeException e) {
+                allKept = false;
+                errors.add(track.getFileName() + ": " + e.getMessage());
+                LOG.warn("recording {}: track {} could not be finished", row.id(), track, e);
+            }
+        }
+        if (tracks.isEmpty()) {
+            errors.add("no track was recorded");
+        }
+        if (allKept) {
+            deleteTree(recordingDir);
+        }
+        String error = errors.isEmpty() ? null : String.join("; ", errors);
+        if (error != null && error.length() > 2048) {
+            error = error.substring(0, 2045) + "...";
+        }
+        String state = kept.isEmpty() ? RecordingRow.FAILED : RecordingRow.READY;
+        RecordingRow done;
+        try {
+            done = store.finished(row.id(), state, Jdbc.now(clock), error).orElse(row);
+        } catch (RuntimeException e) {
+            LOG.error("recording {} could not be marked {}", row.id(), state, e);
+            return;
+        }
+        LOG.info("recording {} of room {} {}: {} files{}", row.id(), row.room(), state, kept.size(),
+                error == null ? "" : " (" + error + ")");
+        for (RecordingListener l : listeners) {
+            try {
+                l.finished(done, List.copyOf(kept));
+            } catch (RuntimeException e) {
+                LOG.error("recording listener failed", e);
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not delete " + root, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Active a : active.values()) {
+            sfu.untap(a.row.room(), a, () -> { });
+        }
+        recorder.close();
+        finishing.shutdown();
+        try {
+            finishing.awaitTermination(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One recording in progress: the taps of its tracks; finishes once untapped and every file is closed. */
+    private final class Active implements PacketTap.Factory {
+        volatile RecordingRow row;
+        private int opened;
+        private int ended;
+        private boolean untapped;
+        private final List<String> failures = new ArrayList<>();
+
+        Active(RecordingRow row) {
+            this.row = row;
+        }
+
+        @Override
+        public PacketTap open(Receiver receiver) {
+            var info = receiver.info();
+            int n;
+            synchronized (this) {
+                if (untapped) {
+                    return null;
+                }
+                n = ++opened;
+            }
+            String kind = info.kind().name().toLowerCase(java.util.Locale.ROOT);
+            TrackFile.Header header = new TrackFile.Header(kind, info.codec(), info.clockRate(), info.payloadType(), info.id(),
+                    receiver.publisherId(), row.startedAt().toEpochMilli());
+            Path file = dir.resolve(row.id().toString()).resolve(String.format("%03d-%s-%s.atrk", n, kind,
+                    info.id().replaceAll("[^A-Za-z0-9_-]", "_")));
+            return recorder.open(header, kind.equals("video") ? TrackTap.VIDEO_SLOTS : TrackTap.AUDIO_SLOTS, file, this::ended);
+        }
+
+        /** A track file closed. Writer thread. */
+        private void ended(Recorder.Ended e) {
+            if (e.failure() != null) {
+                listeners.forEach(l -> l.trackFailed(row, e.tap().header().trackId(), e.failure()));
+            }
+            synchronized (this) {
+                ended++;
+                if (e.failure() != null) {
+                    failures.add(e.failure());
+                }
+            }
+            finishIfDone();
+        }
+
+        /** No track gets another packet. Media thread. */
+        void untapped() {
+            synchronized (this) {
+                untapped = true;
+            }
+            finishIfDone();
+        }
+
+        private void finishIfDone() {
+            List<String> problems;
+            synchronized (this) {
+                if (!untapped || ended < opened || opened < 0) {
+                    return;
+                }
+                opened = -1; // finish once
+                problems = List.copyOf(failures);
+            }
+            finishing.execute(() -> finish(row, problems));
+        }
+    }
+}

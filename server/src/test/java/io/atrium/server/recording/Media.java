@@ -1,0 +1,70 @@
+package io.atrium.server.recording;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.atrium.server.edge.Json;
+import io.atrium.server.sip.audio.OpusCodec;
+import io.atrium.server.testing.JavaPeer;
+import io.atrium.server.testing.Waits;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+/** ffprobe and ffmpeg over a media file, as the recording tests check what they made. */
+final class Media {
+    private Media() {
+    }
+
+    /** ffprobe's streams and format of {@code file}, with counted frames. */
+    static JsonNode probe(Path file) {
+        String out = run(List.of("ffprobe", "-v", "error", "-count_frames", "-show_streams", "-show_format", "-of", "json",
+                file.toString()));
+        try {
+            return Json.MAPPER.readTree(out);
+        } catch (IOException e) {
+            throw new AssertionError("ffprobe printed no JSON: " + out, e);
+        }
+    }
+
+    /** Decodes the whole file; asserts that ffmpeg reports no error. */
+    static void assertDecodesCleanly(Path file) {
+        assertThat(run(List.of("ffmpeg", "-nostdin", "-v", "error", "-i", file.toString(), "-f", "null", "-")).strip())
+                .as("ffmpeg errors decoding %s", file).isEmpty();
+    }
+
+    /**
+     * Sends {@code packets} 20 ms Opus frames of a 440 Hz tone (Concentus) from {@code peer}, in real time: the
+     * recorder keeps arrival times, so a burst would not be a recording of that length.
+     */
+    static void sendTone(JavaPeer peer, int packets) {
+        OpusCodec opus = new OpusCodec(32_000, 5);
+        short[] pcm = new short[960];
+        byte[] out = new byte[OpusCodec.MAX_PAYLOAD];
+        long next = System.nanoTime();
+        for (int i = 0; i < packets; i++) {
+            for (int s = 0; s < pcm.length; s++) {
+                pcm[s] = (short) (8000 * Math.sin(2 * Math.PI * 440 * (i * 960 + s) / 48_000.0));
+            }
+            int len = opus.encode(pcm, out, 0);
+            peer.sendAudio(i, i * 960, 30, java.util.Arrays.copyOf(out, len));
+            next += 20_000_000;
+            Waits.sleep(Math.max(0, (next - System.nanoTime()) / 1_000_000));
+        }
+    }
+
+    static String run(List<String> command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor()).as("%s exit; output: %s", command, out).isZero();
+            return out;
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.atrium.server.recording;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.atrium.server.testing.Closer;
+import io.atrium.server.testing.JavaPeer;
+import io.atrium.server.testing.RpcClient;
+import io.atrium.server.testing.TestServer;
+import io.atrium.server.testing.TestServer.Db;
+import io.atrium.server.testing.Waits;
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The room setting {@code record: true}: a room is recorded from its first member on without an API call, and
+ * the recording stops when the room ends. A WebSocket member (Atrium's Java WebRTC client) publishes 5 s of a
+ * 440 Hz tone as Opus (Concentus) and leaves; the recording becomes ready with one Opus WebM lasting about
+ * 5 s that decodes cleanly (its camera track sent nothing and makes no file). A room without the setting is
+ * not recorded.
+ */
+class RecordSettingTest {
+    private static final int PACKETS = 250; // 5 s of 20 ms frames
+
+    @TempDir
+    Path tmp;
+    @org.junit.jupiter.api.extension.RegisterExtension
+    final Closer open = new Closer();
+
+    @Test
+    void aRoomWithRecordIsRecordedFromItsFirstMemberUntilItEnds() throws Exception {
+        TestServer server = open.track(TestServer.start(Db.H2));
+        String room = server.post("/v1/rooms", "{\"room\": {\"name\": \"always\", \"open\": true, \"record\": true}}")
+                .json().at("/room/uuid").asText();
+        assertThat(server.get("/v1/rooms/" + room).json().at("/room/record").asBoolean()).isTrue();
+        String plain = server.post("/v1/rooms", "{\"room\": {\"name\": \"plain\", \"open\": true}}").json().at("/room/uuid").asText();
+        assertThat(server.get("/v1/rooms/" + plain).json().at("/room/record").asBoolean()).isFalse();
+        assertThat(server.get("/v1/rooms/" + room + "/recordings").json().get("recordings")).isEmpty();
+
+        RpcClient member = open.track(RpcClient.connect(server));
+        String token = member.call("authenticate", Map.of("room", room, "call_id", "ada-1", "display_name", "Ada"))
+                .get("auth_token").asText();
+        JavaPeer peer = open.track(new JavaPeer());
+        peer.connect(member.call("join_room", Map.of("sdp", peer.offer(true), "auth_token", token,
+                "audio_muted", false, "video_muted", false)).get("sdp").asText());
+        Waits.waitUntil(() -> server.get("/v1/rooms/" + room + "/recordings").json().at("/recordings/0/state").asText()
+                .equals("recording"), "recording started by the first member");
+
+        Media.sendTone(peer, PACKETS);
+        member.call("leave_room", Map.of());
+
+        Waits.waitUntil(() -> server.get("/v1/rooms/" + room + "/recordings").json().at("/recordings/0/state").asText()
+                .equals("ready"), "the recording stopped with the room and finished", Duration.ofMinutes(1));
+        JsonNode recording = server.get("/v1/rooms/" + room + "/recordings").json().at("/recordings/0");
+        assertThat(recording.path("files")).as(recording.toString()).hasSize(1);
+        JsonNode file = recording.at("/files/0");
+        Path local = tmp.resolve("audio.webm");
+        HttpResponse<InputStream> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.uri(file.path("url")
+                .asText())).build(), HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream in = r.body()) {
+            Files.copy(in, local);
+        }
+        JsonNode probe = Media.probe(local);
+        assertThat(probe.at("/streams/0/codec_name").asText()).isEqualTo("opus");
+        assertThat(probe.at("/streams/0/nb_read_frames").asLong()).isEqualTo(PACKETS);
+        assertThat(probe.at("/format/duration").asDouble()).isBetween(4.8, 5.3);
+        Media.assertDecodesCleanly(local);
+        assertThat(server.get("/v1/rooms/" + plain + "/recordings").json().get("recordings")).isEmpty();
+    }
+}
