@@ -39,7 +39,7 @@ class FirefoxInteropTest extends Interop {
             assertThat(firefox.await("offer", CONNECT).path("simulcast").toString()).contains("send q;h;f");
             waitForSimulcastLayers(room);
             assertChromiumDecodesTheOther(chromium, ROOM_SECONDS);
-            JsonNode done = assertPlayed(firefox, ROOM_SECONDS, 5);
+            JsonNode done = assertPlayed(firefox, ROOM_SECONDS, 3);
             assertThat(done.path("audio_energy").asDouble()).as("Firefox hears Chromium's tone").isPositive();
         }
     }
