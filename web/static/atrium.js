@@ -8,9 +8,13 @@
 //   await client.join({ audioTrack, videoTrack });
 //   client.addEventListener('memberjoin', e => show(e.detail.member));
 //
-// The whole API is in docs/WEB.md.
+// The whole API is in docs/WEB.md. The JSON-RPC transport (socket, request ids, timeouts, reopening
+// with backoff) is rpc.js; this module is the client of the room on top of it.
 
-const DEFAULT_RPC_TIMEOUT_MS = 10_000;
+import { AtriumError, RpcSocket, defaultUrl } from './rpc.js';
+
+export { AtriumError };
+
 const DEFAULT_RECONNECT_WINDOW_MS = 60_000;
 const RESIZE_DEBOUNCE_MS = 400;
 const DEFAULT_TILE = { width: 320, height: 180 };
@@ -22,37 +26,6 @@ export const SIMULCAST_ENCODINGS = Object.freeze([
   { rid: 'h', scaleResolutionDownBy: 2, maxBitrate: 500_000 },
   { rid: 'f', maxBitrate: 1_500_000 },
 ]);
-
-/**
- * An error from Atrium or from the SDK. `code` is the JSON-RPC error code (e.g. 401, 403, 404,
- * -32601) or 0 for SDK-side failures; `reason` is a stable word for the cases an app handles:
- * 'password', 'credentials', 'waiting', 'room-not-found', 'token', 'muted-by-admin', 'admin-only',
- * 'rejected', 'timeout', 'closed', 'unreachable', 'negotiation', or 'other'.
- */
-export class AtriumError extends Error {
-  /** @param {string} message @param {number} code @param {string} [method] */
-  constructor(message, code = 0, method = undefined) {
-    super(message);
-    this.name = 'AtriumError';
-    this.code = code;
-    this.method = method;
-    this.reason = classify(code, message);
-  }
-}
-
-/** @param {number} code @param {string} message @returns {string} */
-function classify(code, message) {
-  const m = message.toLowerCase();
-  if (code === 401 && m.includes('correct password')) return 'password';
-  if (code === 401 && m.startsWith('invalid auth token')) return 'token';
-  if (code === 401) return 'credentials';
-  if (code === 403 && m.includes('waiting to be')) return 'waiting';
-  if (code === 403 && m.includes('muted by an admin')) return 'muted-by-admin';
-  if (code === 403 && m.includes('admin only')) return 'admin-only';
-  if (code === 404 && m.includes("room doesn't exist")) return 'room-not-found';
-  if (code === 500) return 'negotiation';
-  return 'other';
-}
 
 /**
  * One member of the room as the SDK keeps it (camelCase of the protocol's RoomMember), plus the
@@ -133,10 +106,13 @@ export class AtriumClient extends EventTarget {
       throw new TypeError('AtriumClient needs options.room (the room uuid)');
     }
     this.room = options.room;
-    const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    this.url = options.url ?? `${scheme}//${location.host}/v1/rtc`;
+    this.url = options.url ?? defaultUrl();
     this.callId = options.callId ?? crypto.randomUUID();
-    this.rpcTimeoutMs = options.rpcTimeoutMs ?? DEFAULT_RPC_TIMEOUT_MS;
+    /** the JSON-RPC connection (rpc.js); its socket is replaced on reconnect */
+    this.rpc = new RpcSocket({ url: this.url, timeoutMs: options.rpcTimeoutMs });
+    this.rpcTimeoutMs = this.rpc.timeoutMs;
+    this.rpc.addEventListener('notification', e => this._onNotification(e.detail.method, e.detail.params));
+    this.rpc.addEventListener('drop', e => this._onSocketClosed(e.detail));
     this.reconnectWindowMs = options.reconnectWindowMs ?? DEFAULT_RECONNECT_WINDOW_MS;
     this.iceServers = options.iceServers ?? [];
     this.iceTransportPolicy = options.iceTransportPolicy ?? 'all';
@@ -146,8 +122,6 @@ export class AtriumClient extends EventTarget {
 
     /** @type {string} */
     this.state = 'idle';
-    /** @type {WebSocket|null} the current socket (replaced on reconnect) */
-    this.socket = null;
     /** @type {string|null} */
     this.authToken = null;
     this.isAdmin = false;
@@ -164,9 +138,6 @@ export class AtriumClient extends EventTarget {
     /** @type {RTCPeerConnection|null} */
     this.receivePc = null;
 
-    this._nextId = 1;
-    /** @type {Map<number, {resolve: Function, reject: Function, timer: number, method: string}>} */
-    this._pending = new Map();
     this._closing = false;
     this._transceivers = { audio: null, video: null, screen: null };
     /** @type {MediaStreamTrack|null} */
@@ -190,43 +161,18 @@ export class AtriumClient extends EventTarget {
     this.sharedState = new Map();
   }
 
-  // ---------------------------------------------------------------- socket and JSON-RPC
+  // ---------------------------------------------------------------- socket and JSON-RPC (rpc.js)
 
   /** Opens the WebSocket. Rejects with reason 'unreachable' when it cannot. */
   async connect() {
     this._setState('connecting');
-    await this._openSocket();
+    await this.rpc.open();
     this._setState('connected');
   }
 
-  _openSocket() {
-    return new Promise((resolve, reject) => {
-      let ws;
-      try {
-        ws = new WebSocket(this.url);
-      } catch (e) {
-        reject(new AtriumError(`cannot open ${this.url}: ${e.message}`));
-        return;
-      }
-      let opened = false;
-      ws.onopen = () => {
-        opened = true;
-        this.socket = ws;
-        resolve();
-      };
-      ws.onmessage = event => this._onMessage(event.data);
-      ws.onclose = event => {
-        if (!opened) {
-          const err = new AtriumError('The server is unreachable.');
-          err.reason = 'unreachable';
-          reject(err);
-          return;
-        }
-        if (this.socket === ws) {
-          this._onSocketClosed(event);
-        }
-      };
-    });
+  /** @type {WebSocket|null} the current socket (replaced on reconnect) */
+  get socket() {
+    return this.rpc.socket;
   }
 
   /**
@@ -235,70 +181,12 @@ export class AtriumClient extends EventTarget {
    * @param {string} method @param {object} [params] @param {number} [timeoutMs]
    */
   request(method, params = {}, timeoutMs = this.rpcTimeoutMs) {
-    const ws = this.socket;
-    if (!ws || ws.readyState !== WebSocket.OPEN) {
-      const err = new AtriumError(`${method}: not connected`, 0, method);
-      err.reason = 'closed';
-      return Promise.reject(err);
-    }
-    const id = this._nextId++;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this._pending.delete(id);
-        const err = new AtriumError(`${method}: no answer within ${timeoutMs} ms`, 0, method);
-        err.reason = 'timeout';
-        reject(err);
-      }, timeoutMs);
-      this._pending.set(id, { resolve, reject, timer, method });
-      ws.send(JSON.stringify({ id, method, params }));
-    });
+    return this.rpc.request(method, params, timeoutMs);
   }
 
   /** Sends a notification (no answer). Returns false when the socket is not open. */
   notify(method, params = {}) {
-    const ws = this.socket;
-    if (!ws || ws.readyState !== WebSocket.OPEN) {
-      return false;
-    }
-    ws.send(JSON.stringify({ method, params }));
-    return true;
-  }
-
-  _onMessage(text) {
-    let msg;
-    try {
-      msg = JSON.parse(text);
-    } catch {
-      console.warn('atrium: a message that is not JSON', text);
-      return;
-    }
-    if (msg.id !== undefined && msg.id !== null && (msg.result !== undefined || msg.error !== undefined)) {
-      const pending = this._pending.get(msg.id);
-      if (!pending) {
-        return; // answered after its timeout
-      }
-      this._pending.delete(msg.id);
-      clearTimeout(pending.timer);
-      if (msg.error) {
-        pending.reject(new AtriumError(msg.error.message ?? 'error', msg.error.code ?? 0, pending.method));
-      } else {
-        pending.resolve(msg.result);
-      }
-      return;
-    }
-    if (typeof msg.method === 'string') {
-      this._onNotification(msg.method, msg.params ?? {});
-    }
-  }
-
-  _rejectPending(why) {
-    for (const [id, p] of this._pending) {
-      clearTimeout(p.timer);
-      const err = new AtriumError(`${p.method}: ${why}`, 0, p.method);
-      err.reason = 'closed';
-      p.reject(err);
-      this._pending.delete(id);
-    }
+    return this.rpc.notify(method, params);
   }
 
   // ---------------------------------------------------------------- authentication and waiting room
@@ -376,7 +264,7 @@ export class AtriumClient extends EventTarget {
     if (!this.authToken) {
       throw new AtriumError('join: authenticate first (or useToken)');
     }
-    if (!this.socket || this.socket.readyState !== WebSocket.OPEN) {
+    if (!this.rpc.isOpen) {
       await this.connect();
     }
     this._setState('joining');
@@ -955,10 +843,7 @@ export class AtriumClient extends EventTarget {
       this._end('removed', 'An admin removed you from the meeting.');
     } else if (!this._publishConnected && !this.receiveOnly && this._setupRetries < SETUP_RETRIES && this.state === 'joined') {
       this._setupRetries++;
-      const old = this.socket;
-      this.socket = null; // its close is not a drop to recover from: the rejoin below is
-      this._rejectPending('rejoining');
-      old?.close(1000);
+      this.rpc.close(1000, 'rejoining'); // not a drop to recover from: the rejoin below is
       // Atrium closed this member's receive connection too; its DTLS session is gone with it, and an
       // ICE restart would keep the browser's old one: receive on a new connection instead
       this.receivePc?.close();
@@ -984,9 +869,8 @@ export class AtriumClient extends EventTarget {
     }
   }
 
+  /** The socket dropped (rpc.js rejected what was pending). */
   _onSocketClosed(event) {
-    this.socket = null;
-    this._rejectPending('the connection closed');
     if (this._closing || this.state === 'ended') return;
     if (this.state !== 'joined') {
       if (this.state === 'waiting') {
@@ -1000,15 +884,12 @@ export class AtriumClient extends EventTarget {
     this._reconnect(`socket closed (${event.code})`);
   }
 
-  /** Re-joins on a new socket with the auth token, keeping both peer connections. */
+  /** Re-joins on a new socket with the auth token, keeping both peer connections (rpc.js retries with backoff). */
   async _reconnect(cause, restartIce = false) {
     this._setState('reconnecting');
     this._emit('reconnecting', { cause });
-    const deadline = Date.now() + this.reconnectWindowMs;
-    let delay = 250;
-    while (!this._closing && this.state === 'reconnecting') {
-      try {
-        await this._openSocket();
+    try {
+      await this.rpc.openWith(async () => {
         const iceFailed = restartIce || this.publishPc?.iceConnectionState === 'failed';
         const result = await this._publishOffer(iceFailed);
         this._reconcile(result.members ?? []);
@@ -1018,20 +899,15 @@ export class AtriumClient extends EventTarget {
         if (this.local.handRaised) this.notify('raise_hand');
         await this._scheduleSubscribe(restartIce || this.receivePc?.iceConnectionState === 'failed');
         this._emit('reconnected', {});
-        return;
-      } catch (e) {
-        if (e instanceof AtriumError && ['token', 'room-not-found', 'credentials'].includes(e.reason)) {
-          this._end(e.reason === 'room-not-found' ? 'room-ended' : 'token',
-            e.reason === 'room-not-found' ? 'The meeting has ended.' : `Could not rejoin: ${e.message}`);
-          return;
-        }
-        const s = this.socket;
-        this.socket = null;
-        s?.close();
-        if (Date.now() + delay > deadline) break;
-        await new Promise(r => setTimeout(r, delay));
-        delay = Math.min(delay * 2, 4000);
-      }
+      }, {
+        deadline: Date.now() + this.reconnectWindowMs, initialDelayMs: 250, maxDelayMs: 4000,
+        fatal: e => e instanceof AtriumError && ['token', 'room-not-found', 'credentials'].includes(e.reason),
+        stopped: () => this._closing || this.state !== 'reconnecting',
+      });
+    } catch (e) {
+      this._end(e.reason === 'room-not-found' ? 'room-ended' : 'token',
+        e.reason === 'room-not-found' ? 'The meeting has ended.' : `Could not rejoin: ${e.message}`);
+      return;
     }
     if (this.state === 'reconnecting') this._end('connection-lost', 'The connection to the server was lost.');
   }
@@ -1075,9 +951,7 @@ export class AtriumClient extends EventTarget {
     if (this.state === 'ended') return;
     this._closing = true;
     this._setState('ended');
-    this._rejectPending('the client ended');
-    this.socket?.close(1000);
-    this.socket = null;
+    this.rpc.close(1000, 'the client ended');
     this.publishPc?.close();
     this.receivePc?.close();
     this._screenTrack?.stop();

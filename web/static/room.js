@@ -449,6 +449,11 @@ function wireClient(client) {
   on('notification', ({ method, params }) => {
     if (method === 'video_control') applyVideo(params);
     if (method === 'video_file_shared') toast(`A video was shared: ${params.file?.filename ?? ''}`);
+    if (method === 'recording_started' || method === 'recording_stopped') {
+      const on = method === 'recording_started';
+      $('recording').hidden = !on;
+      toast(on ? 'This meeting is being recorded.' : 'Recording stopped.');
+    }
   });
   on('error', ({ error, during }) => console.warn('atrium', during, error));
 }

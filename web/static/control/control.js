@@ -1,6 +1,7 @@
 // The call control center: /control/[?session=<id>][#token=<control token>]
-// Plain fetch to the call API (contracts 003/004, docs/CONTRACTS.md) and one WebSocket to /v1/rtc
-// that watches the session's room with the control token and the "video_call" events.
+// Plain fetch to the call API (contracts 003/004, docs/CONTRACTS.md) and the SDK's JSON-RPC layer
+// (/rpc.js) on /v1/rtc, which watches the session's room with the control token and the "video_call" events.
+import { RpcSocket } from '/rpc.js';
 
 const $ = id => document.getElementById(id);
 const API = '/api/video-call';
@@ -19,7 +20,8 @@ const app = {
   token: null,
   participants: [],
   events: [],
-  socket: null,
+  /** the watching connection (rpc.js) */
+  rpc: new RpcSocket(),
   ended: false,
   video: null,
 };
@@ -209,7 +211,7 @@ function ended() {
   for (const el of document.querySelectorAll('#session button, #session input, #session select')) {
     if (el.id !== 'copy-control') el.disabled = true;
   }
-  app.socket?.close();
+  app.rpc.close();
 }
 
 // ------------------------------------------------------------------ the control center's events
@@ -243,58 +245,63 @@ $('video-form').addEventListener('submit', async event => {
 
 /** Play, pause or restart the shared video for everyone (video_control over the watching socket). */
 for (const button of document.querySelectorAll('[data-video]')) {
-  button.addEventListener('click', () => {
-    if (!app.video || app.socket?.readyState !== WebSocket.OPEN) return;
+  button.addEventListener('click', async () => {
+    if (!app.video || !app.rpc.isOpen) return;
     const action = button.dataset.video === 'restart' ? 'seek' : button.dataset.video;
     const params = { file_id: app.video.file_id, url: app.video.url, action };
     if (button.dataset.video === 'restart') params.position = 0;
-    app.socket.send(JSON.stringify({ id: `video-${Date.now()}`, method: 'video_control', params }));
+    try {
+      await app.rpc.request('video_control', params);
+      $('video-error').textContent = '';
+    } catch (e) {
+      $('video-error').textContent = `The video command failed: ${e.message}`;
+    }
   });
 }
 
-let retryDelay = 500;
-function watch() {
-  if (!app.token || app.ended) return;
-  const socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/v1/rtc`);
-  app.socket = socket;
-  socket.addEventListener('open', () => {
-    socket.send(JSON.stringify({ id: 1, method: 'watch_room', params: { auth_token: app.token, events: 'video_call' } }));
-  });
-  socket.addEventListener('message', event => {
-    const message = JSON.parse(event.data);
-    if (message.id === 1) {
-      if (message.error) {
-        $('live-status').textContent = `cannot watch: ${message.error.message}`;
-        if (message.error.code === 404) refresh();
-        return;
-      }
-      $('live-status').textContent = 'live';
-      retryDelay = 500;
-      refresh();
-      return;
-    }
-    if (typeof message.id === 'string' && message.id.startsWith('video-')) {
-      $('video-error').textContent = message.error ? `The video command failed: ${message.error.message}` : '';
-      return;
-    }
-    if (!EVENTS.has(message.method)) return;
-    app.events.push(message);
-    const li = document.createElement('li');
-    const p = message.params;
-    li.textContent = `${new Date().toLocaleTimeString()} ${message.method} ${p.participant_id ?? ''}`
-      + (p.connection_quality ? ` ${p.connection_quality}` : '') + (p.by ? ` (${p.by})` : '');
-    $('events').prepend(li);
-    if (message.method === 'session_ended') {
-      ended();
-    }
-    refresh();
-  });
-  socket.addEventListener('close', () => {
-    if (app.socket !== socket || app.ended) return;
-    $('live-status').textContent = 'reconnecting…';
-    setTimeout(watch, retryDelay);
-    retryDelay = Math.min(retryDelay * 2, 5000);
-  });
+app.rpc.addEventListener('notification', event => {
+  const message = event.detail;
+  if (!EVENTS.has(message.method)) return;
+  app.events.push(message);
+  const li = document.createElement('li');
+  const p = message.params;
+  li.textContent = `${new Date().toLocaleTimeString()} ${message.method} ${p.participant_id ?? ''}`
+    + (p.connection_quality ? ` ${p.connection_quality}` : '') + (p.by ? ` (${p.by})` : '');
+  $('events').prepend(li);
+  if (message.method === 'session_ended') {
+    ended();
+  }
+  refresh();
+});
+
+app.rpc.addEventListener('drop', () => {
+  if (app.ended) return;
+  $('live-status').textContent = 'reconnecting…';
+  watch();
+});
+
+/**
+ * Watches the session's room with the control token, on a new socket until that works (rpc.js backs
+ * off from 0.5 s to 5 s); an answer that refuses (e.g. 404 after the session ended) stops it. One
+ * loop at a time: a drop while it runs is its own retry.
+ */
+let watching = false;
+async function watch() {
+  if (!app.token || app.ended || watching) return;
+  watching = true;
+  try {
+    const watched = await app.rpc.openWith(() => app.rpc.request('watch_room', { auth_token: app.token, events: 'video_call' }),
+      { initialDelayMs: 500, maxDelayMs: 5000, fatal: e => e.code !== 0, stopped: () => app.ended });
+    if (watched === null) return;
+    $('live-status').textContent = 'live';
+  } catch (e) {
+    $('live-status').textContent = `cannot watch: ${e.message}`;
+    if (e.code === 404) refresh();
+    return;
+  } finally {
+    watching = false;
+  }
+  refresh();
 }
 
 if (sessionId) {

@@ -7,7 +7,10 @@ import io.atrium.server.auth.TokenService;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.config.ConfigException;
 import io.atrium.server.store.Database;
+import io.atrium.server.store.RevocationStore;
+import io.atrium.server.store.RoomNumberStore;
 import io.atrium.server.store.RoomStore;
+import io.atrium.server.state.StateService;
 import io.atrium.server.store.UserStore;
 import io.atrium.server.store.ChatStore;
 import io.atrium.server.store.VideoFileStore;
@@ -25,6 +28,7 @@ import io.atrium.server.store.WebhookOutbox;
 import io.atrium.server.store.RecordingStore;
 import io.atrium.server.recording.Finisher;
 import io.atrium.server.recording.Recorder;
+import io.atrium.server.recording.RecordingNotices;
 import io.atrium.server.recording.RecordingService;
 import io.atrium.server.transport.MediaTransport;
 import io.atrium.server.webhook.WebhookDispatcher;
@@ -98,9 +102,9 @@ public final class AtriumServer implements AutoCloseable {
             UserStore users = new UserStore(db.jdbc(), clock);
             ApiKeys apiKeys = new ApiKeys(config.auth().apiKeys(), clock);
             TokenService tokens = new TokenService(config.auth().apiKeys(), clock,
-                    new Revocations(new io.atrium.server.store.RevocationStore(db.jdbc()), clock));
+                    new Revocations(new RevocationStore(db.jdbc()), clock));
             ChatStore chat = new ChatStore(db.jdbc(), clock);
-            roomService = new RoomService(rooms, users, chat, tokens, sfu, config, new io.atrium.server.state.StateService(),
+            roomService = new RoomService(rooms, users, chat, tokens, sfu, config, new StateService(),
                     SharedVideo.FACTORY, clock);
             VideoFileService videoFiles = videoFiles(config, db, tokens, apiKeys, clock);
             recordings = new RecordingService(sfu, new RecordingStore(db.jdbc()), rooms, videoFiles,
@@ -115,11 +119,12 @@ public final class AtriumServer implements AutoCloseable {
                 recordings.addListener(events);
             }
             roomService.addListener(recordings);
+            recordings.addListener(new RecordingNotices(roomService));
             recordings.recover();
             Registrar registrar = new Registrar(config.sip(), clock);
             if (config.sip().enabled()) {
                 sip = SipService.start(config.sip(), users, registrar, clock,
-                        new SipService.Rooms(roomService, sfu, new io.atrium.server.store.RoomNumberStore(db.jdbc())));
+                        new SipService.Rooms(roomService, sfu, new RoomNumberStore(db.jdbc())));
             }
             HttpApi http = new HttpApi(config, db, rooms, users, chat, apiKeys, tokens, sfu, roomService, videoFiles,
                     registrar, sip, recordings, webhooks, clock).start();

@@ -35,6 +35,13 @@ public class ForwardPathBenchmark {
     @Param({"SRTP_AEAD_AES_128_GCM", "SRTP_AES128_CM_HMAC_SHA1_80"})
     public String profile;
 
+    /** The room is recorded: the track's packets are also copied to a recorder's tap (docs/RECORDING.md). */
+    @Param({"false", "true"})
+    public boolean recorded;
+
+    private io.atrium.server.recording.Recorder recorder;
+    private io.atrium.server.recording.TrackTap tap;
+
     private Publisher publisher;
     private final byte[] packet = new byte[1200 + 64];
     private int seq;
@@ -88,6 +95,23 @@ public class ForwardPathBenchmark {
             s.addForwarder(new Forwarder(receiver, s, 100 + i, 96, 200 + i, 97, "bench"));
         }
         packet[12] = 0x10;
+        if (recorded) {
+            // the writer thread drains every 20 ms into a file that discards; 8192 slots hold what a core forwards meanwhile
+            recorder = new io.atrium.server.recording.Recorder(path -> java.io.OutputStream.nullOutputStream());
+            tap = recorder.open(new io.atrium.server.recording.TrackFile.Header("video", "VP8", 90000, 96, "t", "p", 0), 8192,
+                    java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "atrium-bench.atrk"), e -> { });
+            receiver.tap(tap, r -> tap);
+        }
+    }
+
+    @org.openjdk.jmh.annotations.TearDown
+    public void tearDown() {
+        if (recorder != null) {
+            if (tap.failure() != null) {
+                throw new IllegalStateException("the recorder fell behind; this run does not measure recording: " + tap.failure());
+            }
+            recorder.close();
+        }
     }
 
     @Benchmark

@@ -50,13 +50,14 @@ final class RecordingsApi {
         });
     }
 
-    /** {@code POST /v1/rooms/{uuid}/recordings} with an empty body or {@code {}} → 201 {@code {recording}}. */
+    /**
+     * {@code POST /v1/rooms/{uuid}/recordings} with an empty body or {@code {"composite"?}} → 201 {@code {recording}};
+     * {@code composite: true} also makes one video of the meeting when it stops.
+     */
     private void start(Context ctx) {
         UUID room = room(ctx);
-        if (!ctx.body().isBlank()) {
-            Requests.body(ctx).only();
-        }
-        ctx.status(201).json(Map.of("recording", describe(recordings.start(room, false))));
+        boolean composite = !ctx.body().isBlank() && Requests.body(ctx).only("composite").bool("composite", false);
+        ctx.status(201).json(Map.of("recording", describe(recordings.start(room, composite))));
     }
 
     private Map<String, Object> describe(RecordingRow r) {
@@ -64,6 +65,8 @@ final class RecordingsApi {
         m.put("recording_id", r.id().toString());
         m.put("room", r.room().toString());
         m.put("state", r.state());
+        m.put("composite", r.composite());
+        m.put("composite_progress", recordings.compositeProgress(r.id()).orElse(null));
         m.put("started_at", r.startedAt().toString());
         m.put("stopped_at", r.stoppedAt() == null ? null : r.stoppedAt().toString());
         m.put("finished_at", r.finishedAt() == null ? null : r.finishedAt().toString());

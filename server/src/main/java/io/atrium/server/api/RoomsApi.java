@@ -162,7 +162,7 @@ final class RoomsApi {
     private void end(Context ctx) throws Exception {
         UUID uuid = Requests.pathUuid(ctx, "uuid");
         rooms.find(uuid).orElseThrow(RoomsApi::noRoom);
-        live.endRoom(uuid).get(5, TimeUnit.SECONDS);
+        live.end(uuid).get(5, TimeUnit.SECONDS);
         ctx.status(204);
     }
 
@@ -172,7 +172,7 @@ final class RoomsApi {
         if (!rooms.delete(uuid)) {
             throw noRoom();
         }
-        live.endRoom(uuid).get(5, TimeUnit.SECONDS);
+        live.end(uuid).get(5, TimeUnit.SECONDS);
         ctx.status(204);
     }
 

@@ -7,6 +7,10 @@ import io.atrium.server.sip.Registrar;
 import io.atrium.server.sip.SipService;
 import io.atrium.server.auth.TokenService;
 import io.atrium.server.compat.calls.VideoCallApi;
+import io.atrium.server.compat.live.LiveStreamApi;
+import io.atrium.server.compat.live.LiveStreams;
+import io.atrium.server.compat.meetings.Meetings;
+import io.atrium.server.compat.meetings.MeetingsApi;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.config.ConfigException;
 import io.atrium.server.edge.AttemptGuard;
@@ -16,6 +20,7 @@ import io.atrium.server.metrics.AtriumMetrics;
 import io.atrium.server.webhook.WebhookDispatcher;
 import io.atrium.server.store.CallSessionStore;
 import io.atrium.server.store.Database;
+import io.atrium.server.store.MeetingStore;
 import io.atrium.server.store.RoomStore;
 import io.atrium.server.store.UserStore;
 import io.atrium.server.sfu.Sfu;
@@ -65,11 +70,10 @@ public final class HttpApi {
         AttemptGuard guard = new AttemptGuard(this.config.facadeRequestsPerMinute(), this.config.failedAttemptsPerMinute(),
                 clock);
         // contract facades 000 and 001 (docs/CONTRACTS.md)
-        var liveApi = new io.atrium.server.compat.live.LiveStreamApi(new io.atrium.server.compat.live.LiveStreams(config,
-                rooms, tokens, roomService), config.compat().live(), clock, clients, guard);
-        var meetingsApi = new io.atrium.server.compat.meetings.MeetingsApi(new io.atrium.server.compat.meetings.Meetings(config,
-                new io.atrium.server.store.MeetingStore(db.jdbc(), clock), rooms, tokens, roomService,
-                clock), apiKeys, config.compat().meetings(), clients, guard);
+        LiveStreamApi liveApi = new LiveStreamApi(new LiveStreams(config, rooms, tokens, roomService), config.compat().live(),
+                clock, clients, guard);
+        MeetingsApi meetingsApi = new MeetingsApi(new Meetings(config, new MeetingStore(db.jdbc(), clock), rooms, tokens,
+                roomService, clock), apiKeys, config.compat().meetings(), clients, guard);
         VideoCallApi videoCall = new VideoCallApi(config, new CallSessionStore(db.jdbc(), clock), rooms,
                 apiKeys, tokens, roomService, clock, videoFiles, clients, guard);
         RoomLinks roomLinks = new RoomLinks(rooms, clients, guard);

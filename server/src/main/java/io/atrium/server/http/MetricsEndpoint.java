@@ -2,6 +2,7 @@ package io.atrium.server.http;
 
 import io.atrium.server.edge.ApiException;
 import io.atrium.server.auth.AuthException;
+import io.atrium.server.auth.Bearer;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.metrics.AtriumMetrics;
 import io.javalin.config.RoutesConfig;
@@ -42,9 +43,7 @@ final class MetricsEndpoint {
             if (token.length == 0) {
                 throw new ApiException(403, "forbidden", "set metrics.bearer_token to scrape /metrics outside --dev", null);
             }
-            String header = ctx.header("Authorization");
-            byte[] given = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
-                    ? header.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
+            byte[] given = Bearer.token(ctx.header("Authorization")).orElse("").getBytes(StandardCharsets.UTF_8);
             if (!MessageDigest.isEqual(given, token)) {
                 throw new AuthException("/metrics needs 'Authorization: Bearer <metrics.bearer_token>'");
             }

@@ -7,14 +7,12 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Turns one track file into a standard media file (docs/RECORDING.md, "Finishing"): packets are put back in
@@ -33,9 +31,14 @@ public final class Finisher {
         this.ffmpeg = ffmpeg;
     }
 
+    /** The ffmpeg program this finisher runs. */
+    String ffmpeg() {
+        return ffmpeg;
+    }
+
     /** A finished track: the media file, its container, and what was kept and dropped. */
     public record Result(TrackFile.Header header, Path file, String container, long packets, long frames,
-                         long framesDropped, long lateOrDuplicate, long truncatedBytes) {
+                         long framesDropped, long lateOrDuplicate, long truncatedBytes, long startMillis) {
     }
 
     /**
@@ -70,12 +73,12 @@ public final class Finisher {
                 Files.deleteIfExists(intermediate);
             }
             return new Result(h, file, rebuilt.container(), rebuilt.packets(), rebuilt.frames(), rebuilt.framesDropped(),
-                    rebuilt.lateOrDuplicate(), reader.truncatedBytes());
+                    rebuilt.lateOrDuplicate(), reader.truncatedBytes(), rebuilt.startMillis());
         }
     }
 
     /** What {@link #rebuild} wrote: the container to remux into, packets kept and dropped, frames kept and dropped. */
-    record Rebuilt(String container, long packets, long lateOrDuplicate, long frames, long framesDropped) {
+    record Rebuilt(String container, long packets, long lateOrDuplicate, long frames, long framesDropped, long startMillis) {
     }
 
     /**
@@ -104,10 +107,13 @@ public final class Finisher {
         try (track) {
             counts = replay(reader, track);
         }
-        return new Rebuilt(track.container(), counts[0], counts[1], track.frames(), track.dropped());
+        return new Rebuilt(track.container(), counts[0], counts[1], track.frames(), track.dropped(), counts[2]);
     }
 
-    /** Reads every record, reorders by extended sequence number, feeds {@code track}; returns {kept, late or duplicate}. */
+    /**
+     * Reads every record, reorders by extended sequence number, feeds {@code track}; returns {kept, late or duplicate,
+     * arrival of the first packet in ms after the recording started}.
+     */
     private static long[] replay(TrackFile.Reader reader, Track track) throws IOException {
         RtpPacket rtp = new RtpPacket();
         SequenceNumberUnwrapper seqs = new SequenceNumberUnwrapper();
@@ -117,6 +123,7 @@ public final class Finisher {
         long late = 0;
         int ssrc = 0;
         boolean first = true;
+        long start = 0;
         Timestamps timestamps = new Timestamps();
         while (reader.next()) {
             if (!rtp.wrap(reader.packet(), 0, reader.length())) {
@@ -124,6 +131,7 @@ public final class Finisher {
                 continue;
             }
             if (first) {
+                start = reader.arrivalMillis();
                 ssrc = rtp.ssrc();
                 first = false;
             } else if (rtp.ssrc() != ssrc) {
@@ -148,7 +156,7 @@ public final class Finisher {
             kept++;
         }
         track.end();
-        return new long[] {kept, late};
+        return new long[] {kept, late, start};
     }
 
     private static void feed(RtpPacket rtp, Map.Entry<Long, byte[]> e, Timestamps timestamps, Track track) throws IOException {
@@ -176,33 +184,7 @@ public final class Finisher {
     private void remux(Path in, Path out) throws IOException {
         List<String> command = new ArrayList<>(List.of(ffmpeg, "-hide_banner", "-nostdin", "-v", "error", "-y", "-i",
                 in.toString(), "-map", "0", "-c", "copy", out.toString()));
-        run(command);
-    }
-
-    /** Runs an ffmpeg command line; a non-zero exit is a {@link TrackFileException} with ffmpeg's own words. */
-    static void run(List<String> command) throws IOException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        byte[] output;
-        try (InputStream o = p.getInputStream()) {
-            output = o.readNBytes(64 * 1024);
-            o.transferTo(OutputStream.nullOutputStream());
-        }
-        try {
-            if (!p.waitFor(FFMPEG_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-                p.destroyForcibly();
-                throw new TrackFileException(command.get(0) + " did not finish in " + FFMPEG_TIMEOUT_MINUTES + " minutes");
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new TrackFileException("interrupted while " + command.get(0) + " ran", e);
-        }
-        if (p.exitValue() != 0) {
-            String said = new String(output, StandardCharsets.UTF_8).strip();
-            throw new TrackFileException(command.get(0) + " failed (exit " + p.exitValue() + "): "
-                    + said.substring(Math.max(0, said.length() - 2000)));
-        }
+        Ffmpeg.run(command, line -> { }, FFMPEG_TIMEOUT_MINUTES, "remuxing " + in.getFileName());
     }
 
     private static OutputStream out(Path p) throws IOException {

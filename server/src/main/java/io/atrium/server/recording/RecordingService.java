@@ -52,6 +52,9 @@ public final class RecordingService implements RoomListener, AutoCloseable {
     private final Path dir;
     private final Recorder recorder;
     private final Finisher finisher;
+    private final Composer composer;
+    /** Progress (0..1) of composites being made, by recording. */
+    private final Map<UUID, Double> compositeProgress = new ConcurrentHashMap<>();
     private final Clock clock;
     private final Map<UUID, Active> active = new ConcurrentHashMap<>();
     private final List<RecordingListener> listeners = new CopyOnWriteArrayList<>();
@@ -70,6 +73,7 @@ public final class RecordingService implements RoomListener, AutoCloseable {
         this.dir = dir;
         this.recorder = recorder;
         this.finisher = finisher;
+        this.composer = new Composer(finisher.ffmpeg());
         this.clock = clock;
     }
 
@@ -217,15 +221,16 @@ public final class RecordingService implements RoomListener, AutoCloseable {
             errors.add("the recording's directory could not be read: " + e.getMessage());
         }
         boolean allKept = true;
+        List<Finisher.Result> finished = new ArrayList<>();
         for (Path track : tracks) {
             try {
                 Finisher.Result result = finisher.finish(track, recordingDir);
                 if (result == null) {
                     continue;
                 }
+                finished.add(result);
                 String name = track.getFileName().toString().replaceFirst("\\.atrk$", "." + result.container());
                 kept.add(files.keep(result.file(), row.room(), name, UPLOADED_BY_PREFIX + row.id()));
-                Files.deleteIfExists(result.file());
             } catch (IOException | RuntimeException e) {
                 allKept = false;
                 errors.add(track.getFileName() + ": " + e.getMessage());
@@ -234,6 +239,23 @@ public final class RecordingService implements RoomListener, AutoCloseable {
         }
         if (tracks.isEmpty()) {
             errors.add("no track was recorded");
+        }
+        if (row.composite() && !finished.isEmpty()) {
+            try {
+                kept.add(composite(row, finished, recordingDir));
+            } catch (IOException | RuntimeException e) {
+                errors.add("composite: " + e.getMessage());
+                LOG.warn("recording {}: the composite could not be made", row.id(), e);
+            } finally {
+                compositeProgress.remove(row.id());
+            }
+        }
+        for (Finisher.Result r : finished) {
+            try {
+                Files.deleteIfExists(r.file());
+            } catch (IOException e) {
+                LOG.debug("could not delete {}", r.file(), e);
+            }
         }
         if (allKept) {
             deleteTree(recordingDir);
@@ -259,6 +281,39 @@ public final class RecordingService implements RoomListener, AutoCloseable {
                 LOG.error("recording listener failed", e);
             }
         }
+    }
+
+    /**
+     * Makes the meeting's composite from the finished tracks (a publisher's second and later video tracks are its
+     * screen shares) and keeps it as {@code composite.mp4}; logs the CPU time ffmpeg took per minute of meeting.
+     */
+    private VideoFile composite(RecordingRow row, List<Finisher.Result> finished, Path recordingDir) throws IOException {
+        List<Composer.Input> inputs = new ArrayList<>();
+        Map<String, Integer> videos = new java.util.HashMap<>();
+        long end = 0;
+        for (Finisher.Result r : finished) {
+            boolean audio = r.header().kind().equals("audio");
+            boolean screen = !audio && videos.merge(r.header().publisherId(), 1, Integer::sum) > 1;
+            inputs.add(new Composer.Input(r.file(), audio, screen, r.startMillis()));
+        }
+        double seconds = row.stoppedAt() != null && row.startedAt() != null
+                ? Math.max(1, (row.stoppedAt().toEpochMilli() - row.startedAt().toEpochMilli()) / 1000.0) : 1;
+        Path out = recordingDir.resolve("composite.mp4");
+        compositeProgress.put(row.id(), 0.0);
+        java.time.Duration cpu = composer.compose(inputs, seconds, out, p -> compositeProgress.put(row.id(), p));
+        LOG.info("recording {}: composite of {} s from {} tracks took {} ms CPU ({} s per minute of meeting)", row.id(),
+                String.format(java.util.Locale.ROOT, "%.1f", seconds), inputs.size(), cpu.toMillis(),
+                String.format(java.util.Locale.ROOT, "%.1f", cpu.toMillis() / 1000.0 / (seconds / 60)));
+        try {
+            return files.keep(out, row.room(), "composite.mp4", UPLOADED_BY_PREFIX + row.id());
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+
+    /** How far the composite of recording {@code id} is (0..1), empty when none is being made. */
+    public Optional<Double> compositeProgress(UUID id) {
+        return Optional.ofNullable(compositeProgress.get(id));
     }
 
     private static void deleteTree(Path root) {

@@ -150,7 +150,7 @@ final class LiveRoom {
     }
 
     /**
-     * {@link RoomService#endRoom}: everyone here gets {@code room_ended {}} and is disconnected, the
+     * {@link RoomService#end}: everyone here gets {@code room_ended {}} and is disconnected, the
      * media closes, and the room is forgotten (listeners hear {@code roomEnded}).
      */
     int end() {

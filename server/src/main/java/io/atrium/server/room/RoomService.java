@@ -41,9 +41,10 @@ public final class RoomService implements AutoCloseable {
     private final MediaDoor media;
     private final AtriumConfig.Rooms config;
     private final Clock clock;
-    final StateService state;
+    private final StateService state;
     private final TurnCredentials turn;
     private final SharedPlayer.Factory players;
+    private final StateCalls stateCalls;
     private final JoinClock joinClock = new JoinClock();
     private final Listeners listeners = new Listeners();
     private final Map<UUID, LiveRoom> live = new ConcurrentHashMap<>();
@@ -83,6 +84,7 @@ public final class RoomService implements AutoCloseable {
         this.passwords = new Passwords(users, rooms, this.config, clock);
         this.media = new MediaDoor(sfu);
         this.turn = new TurnCredentials(config.turn(), clock);
+        this.stateCalls = new StateCalls(this.tokens, this::existingRoom, state);
         listeners.add(joinClock);
         timer.scheduleAtFixedRate(() -> live.values().forEach(r -> r.execute(r::tick)), TICK_MILLIS, TICK_MILLIS,
                 TimeUnit.MILLISECONDS);
@@ -110,9 +112,9 @@ public final class RoomService implements AutoCloseable {
     public CompletableFuture<Object> call(Session session, String method, Params params) {
         try {
             if (RoomMethods.of(method).need() == Need.STATE) {
-                return CompletableFuture.completedFuture(StateCalls.handle(this, session, method, params));
+                return CompletableFuture.completedFuture(stateCalls.handle(session, method, params));
             }
-            UUID room = roomOf(session, method, params);
+            UUID room = roomAddressed(session, method, params);
             LiveRoom target = live.computeIfAbsent(room, this::open);
             CompletableFuture<Object> result = new CompletableFuture<>();
             target.execute(() -> {
@@ -208,14 +210,17 @@ public final class RoomService implements AutoCloseable {
         }
     }
 
-    /** The room a call is about: from the session, or for the entry calls from their params. */
-    private UUID roomOf(Session session, String method, Params params) {
+    /**
+     * The room a call is addressed to: for {@code authenticate} the room it names, for {@code join_room} and
+     * {@code watch_room} the room of their token (verified), else the room the socket was admitted to.
+     */
+    private UUID roomAddressed(Session session, String method, Params params) {
         switch (method) {
             case "authenticate" -> {
                 return existingRoom(params.required("room"));
             }
             case "join_room", "watch_room" -> {
-                AccessToken token = verify(params.required("auth_token", 8192), Optional.empty());
+                AccessToken token = tokens.verify(params.required("auth_token", 8192), Optional.empty());
                 existingRoom(token.room().toString());
                 return token.room();
             }
@@ -229,7 +234,8 @@ public final class RoomService implements AutoCloseable {
         }
     }
 
-    UUID existingRoom(String value) {
+    /** The room named by {@code value}, or {@code 404 room doesn't exist}. */
+    private UUID existingRoom(String value) {
         UUID id;
         try {
             id = UUID.fromString(value);
@@ -240,10 +246,6 @@ public final class RoomService implements AutoCloseable {
             throw new RpcException(404, "room doesn't exist");
         }
         return id;
-    }
-
-    AccessToken verify(String token, Optional<UUID> room) {
-        return tokens.verify(token, room);
     }
 
     /** The shared state documents and maps of rooms. */
@@ -273,14 +275,6 @@ public final class RoomService implements AutoCloseable {
         CompletableFuture<Boolean> result = new CompletableFuture<>();
         target.execute(() -> result.complete(target.removeByServer(identity, visibleOnly)));
         return result;
-    }
-
-    /**
-     * Ends a room: everyone in it (members, watchers, the waiting room) gets {@code room_ended} and is
-     * disconnected, listeners hear {@link RoomListener#roomEnded}, and the room's shared state is cleared.
-     */
-    public CompletableFuture<Void> endRoom(UUID room) {
-        return end(room).thenApply(removed -> null); // subscribers hear the state go, then the room ends
     }
 
     /** Whether anyone is joined to the room right now. */
@@ -338,10 +332,6 @@ public final class RoomService implements AutoCloseable {
         dialects.put(name, dialect);
     }
 
-    EventDialect dialect(String name) {
-        return dialects.get(name);
-    }
-
     /** The joined, visible members' live state (empty list when nobody is in the room). */
     public CompletableFuture<java.util.List<MemberState>> memberStates(UUID room) {
         return onRoom(room, java.util.List.of(), LiveRoom::states);
@@ -369,7 +359,9 @@ public final class RoomService implements AutoCloseable {
     }
 
     /**
-     * Ends the room's live state, as {@link #endRoom}; completes with how many members were removed.
+     * Ends a room: its shared state is cleared (subscribers hear it go), then everyone in it (members,
+     * watchers, the waiting room) gets {@code room_ended} and is disconnected and listeners hear
+     * {@link RoomListener#roomEnded}; completes with how many members were removed.
      */
     public CompletableFuture<Integer> end(UUID room) {
         state.clear(room);

@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import io.atrium.server.state.StateService;
 
 /**
  * The shared-state methods of the room protocol (docs/PROTOCOL.md, "Shared state"):
@@ -22,15 +25,23 @@ final class StateCalls {
 
     static final int MAX_NAMES = Grants.MAX_STATE_ENTRIES;
 
-    private StateCalls() {
+    private final RoomTokens tokens;
+    private final Function<String, UUID> existingRoom;
+    private final StateService state;
+
+    /** {@code existingRoom}: the room named, or {@code 404 room doesn't exist}. */
+    StateCalls(RoomTokens tokens, Function<String, UUID> existingRoom, StateService state) {
+        this.tokens = tokens;
+        this.existingRoom = existingRoom;
+        this.state = state;
     }
 
-    static Object handle(RoomService service, Session session, String method, Params params) {
-        AccessToken token = service.verify(params.required("auth_token", 8192), Optional.empty());
-        service.existingRoom(token.room().toString());
+    Object handle(Session session, String method, Params params) {
+        AccessToken token = tokens.verify(params.required("auth_token", 8192), Optional.empty());
+        existingRoom.apply(token.room().toString());
         List<String> names = names(params, method.equals("subscribe_state"));
         if (method.equals("unsubscribe_state")) {
-            service.state.unsubscribe(token.room(), session, names);
+            state.unsubscribe(token.room(), session, names);
             return Map.of();
         }
         for (String name : names) {
@@ -38,7 +49,7 @@ final class StateCalls {
                 throw new RpcException(403, "not allowed to read state " + name);
             }
         }
-        var snapshot = service.state.subscribe(token.room(), session, session.client::notify, names);
+        var snapshot = state.subscribe(token.room(), session, session.client::notify, names);
         Map<String, Object> state = new java.util.LinkedHashMap<>();
         snapshot.forEach((name, value) -> {
             Map<String, Object> v = null;

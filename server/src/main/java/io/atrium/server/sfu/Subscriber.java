@@ -286,10 +286,11 @@ final class Subscriber {
         for (int i = 0; i < MAX_PADDING_PACKETS && missing > 0; i++) {
             int len = f.writePadding(rtcpOut);
             if (len < 0 || !send(rtcpOut, len, f.paddingTransportSeqOffset())) {
-                return;
+                break;
             }
             missing -= len;
         }
+        sentBytes = 0; // the padding just sent is not media: the next call counts from here
     }
 
     /** A started video forwarder with RTX, whose RTX stream can carry padding; null if none. */

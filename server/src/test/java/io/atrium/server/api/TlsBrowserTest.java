@@ -79,7 +79,7 @@ class TlsBrowserTest {
                 bob.evaluate(SdkScripts.JOIN, List.of(room, "Bob", "all"));
                 for (Page p : List.of(ann, bob)) {
                     assertThat(p.evaluate("client.url")).isEqualTo("wss://127.0.0.1:" + https + "/v1/rtc");
-                    Chromium.waitFor(p, SdkScripts.DECODES_OTHER, Duration.ofSeconds(30));
+                    Chromium.waitFor(p, SdkScripts.DECODES_OTHER);
                 }
             }
 

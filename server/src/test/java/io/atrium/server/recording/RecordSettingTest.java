@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The room setting {@code record: true}: a room is recorded from its first member on without an API call, and
- * the recording stops when the room ends. A WebSocket member (Atrium's Java WebRTC client) publishes 5 s of a
+ * The room setting {@code record: true}: a room is recorded from its first member on without an API call (the
+ * member gets the notification {@code recording_started}), and the recording stops when the room ends. A WebSocket member (Atrium's Java WebRTC client) publishes 5 s of a
  * 440 Hz tone as Opus (Concentus) and leaves; the recording becomes ready with one Opus WebM lasting about
  * 5 s that decodes cleanly (its camera track sent nothing and makes no file). A room without the setting is
  * not recorded.
@@ -53,6 +53,8 @@ class RecordSettingTest {
                 "audio_muted", false, "video_muted", false)).get("sdp").asText());
         Waits.waitUntil(() -> server.get("/v1/rooms/" + room + "/recordings").json().at("/recordings/0/state").asText()
                 .equals("recording"), "recording started by the first member");
+        String id = server.get("/v1/rooms/" + room + "/recordings").json().at("/recordings/0/recording_id").asText();
+        assertThat(member.await("recording_started").path("recording_id").asText()).as("the member is told").isEqualTo(id);
 
         Media.sendTone(peer, PACKETS);
         member.call("leave_room", Map.of());

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Two GStreamer publishers (webrtcbin over WHIP: VP8 + Opus and H.264 + Opus, 320x240 test pattern) in one
  * recorded room. After stop, the recording is ready with four files — two Opus WebM, one VP8 WebM, one H.264
  * MP4 — each of the codec it was published with, lasting as long as media flowed while recording (within a
- * tolerance), with frames, decoding without one ffmpeg error, and served with ranges from its signed URL.
+ * tolerance), with frames, decoding without one ffmpeg error, and served with ranges from its signed URL — and
+ * the composite asked for: a 1280x720 H.264 MP4 with mixed AAC audio, as long as the recording.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RecordingInteropTest {
@@ -55,10 +56,11 @@ class RecordingInteropTest {
     @Test
     void recordsVp8H264AndOpusTracksIntoPlayableFiles() throws Exception {
         String room = server.createRoom("recorded");
-        var started = server.post("/v1/rooms/" + room + "/recordings", "");
+        var started = server.post("/v1/rooms/" + room + "/recordings", "{\"composite\": true}");
         assertThat(started.status()).as(started.body()).isEqualTo(201);
         String id = started.json().at("/recording/recording_id").asText();
         assertThat(started.json().at("/recording/state").asText()).isEqualTo("recording");
+        assertThat(started.json().at("/recording/composite").asBoolean()).isTrue();
 
         long mediaFlowing;
         long stoppedAt;
@@ -84,8 +86,23 @@ class RecordingInteropTest {
         assertThat(recording.path("error").isNull()).as(recording.toString()).isTrue();
 
         Map<String, Integer> codecs = new HashMap<>();
+        int composites = 0;
+        double recordingSeconds = java.time.Duration.between(java.time.Instant.parse(recording.path("started_at").asText()),
+                java.time.Instant.parse(recording.path("stopped_at").asText())).toMillis() / 1000.0;
         for (JsonNode file : recording.path("files")) {
             Path local = download(file);
+            if (file.path("filename").asText().equals("composite.mp4")) {
+                JsonNode probe = Media.probe(local);
+                assertThat(probe.at("/streams/0/codec_name").asText()).isEqualTo("h264");
+                assertThat(probe.at("/streams/0/width").asInt()).isEqualTo(1280);
+                assertThat(probe.at("/streams/0/height").asInt()).isEqualTo(720);
+                assertThat(probe.at("/streams/1/codec_name").asText()).as("mixed audio").isEqualTo("aac");
+                assertThat(probe.at("/format/duration").asDouble()).as("the composite lasts as long as the recording")
+                        .isBetween(recordedSeconds - 1, recordingSeconds + 1);
+                Media.assertDecodesCleanly(local);
+                composites++;
+                continue;
+            }
             JsonNode probe = Media.probe(local);
             JsonNode stream = probe.at("/streams/0");
             String codec = stream.path("codec_name").asText();
@@ -106,9 +123,10 @@ class RecordingInteropTest {
             Media.assertDecodesCleanly(local);
         }
         assertThat(codecs).isEqualTo(Map.of("opus", 2, "vp8", 1, "h264", 1));
+        assertThat(composites).isEqualTo(1);
 
         JsonNode listed = server.get("/v1/rooms/" + room + "/files").json().get("files");
-        assertThat(listed.size()).as("the recording's files are the room's files").isEqualTo(4);
+        assertThat(listed.size()).as("the recording's files are the room's files").isEqualTo(5);
         assertThat(listed.get(0).path("uploaded_by").asText()).isEqualTo("recording:" + id);
     }
 

@@ -6,7 +6,6 @@ import com.microsoft.playwright.Page;
 import io.atrium.server.testing.Chromium;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,7 +42,7 @@ class CodecsBrowserTest {
                     List.of(room, server.token(room, ""), codec));
             player.evaluate("([room, token]) => atriumTest.whep(room, token).then(pc => { window.pc = pc; })",
                     List.of(room, server.token(room, "")));
-            Chromium.waitFor(player, "atriumTest.inboundStats(pc).then(s => s.video.framesDecoded > 10 || s)", Duration.ofSeconds(15));
+            Chromium.waitFor(player, "atriumTest.inboundStats(pc).then(s => s.video.framesDecoded > 10 || s)");
             assertThat(player.evaluate("atriumTest.inboundVideoCodec(pc)")).isEqualTo(codec);
         }
     }

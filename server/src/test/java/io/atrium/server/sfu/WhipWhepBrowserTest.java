@@ -6,7 +6,6 @@ import com.microsoft.playwright.Page;
 import io.atrium.server.testing.Chromium;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,12 +57,11 @@ class WhipWhepBrowserTest {
                     java.util.List.of(room, token(room)));
             Chromium.installHelpers(player);
             player.navigate(server.uri("/play.html?room=" + room + "#token=" + playerToken).toString());
-            Chromium.waitFor(player, "window.atriumPlayer !== undefined", Duration.ofSeconds(5));
+            Chromium.waitFor(player, "window.atriumPlayer !== undefined");
             player.evaluate("window.pc = window.atriumPlayer");
             Chromium.waitFor(player, "atriumTest.inboundStats(pc).then(s => (s.video.framesDecoded > 0"
-                    + " && s.audio.packetsReceived > 0) || s)", Duration.ofSeconds(5));
-            Chromium.waitFor(player, "atriumTest.inboundStats(pc).then(s => s.video.framesDecoded > 20 || s)",
-                    Duration.ofSeconds(10));
+                    + " && s.audio.packetsReceived > 0) || s)");
+            Chromium.waitFor(player, "atriumTest.inboundStats(pc).then(s => s.video.framesDecoded > 20 || s)");
             assertThat(inbound(player, "video")).containsEntry("frameWidth", 640).containsEntry("frameHeight", 480);
 
             var media = server.get("/v1/rooms/" + room + "/media").json().get("media");
@@ -75,12 +73,11 @@ class WhipWhepBrowserTest {
 
             String session = (String) player.evaluate("pc.sessionUrl");
             assertThat(server.send("DELETE", session, null, "Bearer " + token(room)).status()).isEqualTo(403);
-            Chromium.waitFor(player, "document.getElementById('status').textContent === 'Live'", Duration.ofSeconds(5));
-            Chromium.waitFor(player, "document.getElementById('video').videoWidth === 640", Duration.ofSeconds(5));
+            Chromium.waitFor(player, "document.getElementById('status').textContent === 'Live'");
+            Chromium.waitFor(player, "document.getElementById('video').videoWidth === 640");
             Chromium.screenshot(player, "whep-player");
             assertThat(server.send("DELETE", session, null, "Bearer " + playerToken).status()).isEqualTo(200);
-            Chromium.waitFor(player, "document.getElementById('status').textContent.includes('lost') || pc.connectionState",
-                    Duration.ofSeconds(10));
+            Chromium.waitFor(player, "document.getElementById('status').textContent.includes('lost') || pc.connectionState");
         }
     }
 }

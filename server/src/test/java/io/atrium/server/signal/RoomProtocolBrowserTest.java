@@ -6,7 +6,6 @@ import com.microsoft.playwright.Page;
 import io.atrium.server.testing.Chromium;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -31,13 +30,13 @@ class RoomProtocolBrowserTest {
                 for (Page p : List.of(admin, p2, p3)) {
                     Chromium.waitFor(p, "atriumTest.inboundStreams(room.sub).then(s => (s.filter(x => x.kind === 'video'"
                             + " && x.framesDecoded > 5).length >= 2 && s.filter(x => x.kind === 'audio' && x.packetsReceived > 10)"
-                            + ".length >= 2) || s)", Duration.ofSeconds(20));
+                            + ".length >= 2) || s)");
                 }
                 Chromium.screenshot(p2, "room-protocol-three");
                 admin.evaluate("room.rpc('remove_member', {member: 'three-call'})");
                 Chromium.waitFor(p2, "room.notes.some(n => n.method === 'member_leave_room' && n.params.member === 'three-call'"
-                        + " && n.params.by_admin === true)", Duration.ofSeconds(5));
-                Chromium.waitFor(p3, "room.closed && room.notes.some(n => n.method === 'member_leave_room')", Duration.ofSeconds(5));
+                        + " && n.params.by_admin === true)");
+                Chromium.waitFor(p3, "room.closed && room.notes.some(n => n.method === 'member_leave_room')");
                 Object left = admin.evaluate("room.rpc('get_room_members', {}).then(ms => ms.map(m => m.id).sort())");
                 assertThat(left).isEqualTo(List.of("ada-call", "two-call"));
             }

@@ -196,11 +196,15 @@ class WhipWhepApiTest {
             Response created = whip("/whip/" + room, offer, "application/sdp", token);
             assertThat(created.status()).as(created.body()).isEqualTo(201);
             gst.connect(created.body());
-            for (int i = 0; i < 20; i++) {
-                gst.sendAudio(i, i * 960, 50, new byte[] {1, 2, 3});
-            }
-            io.atrium.server.testing.Waits.waitUntil(() -> server.get("/v1/rooms/" + room + "/media").json()
-                    .at("/media/publishers/0/packets_in").asLong() > 0, "the announced audio SSRC is routed");
+            // packets sent before the media thread made the peer a publisher are not routed (nothing to route
+            // to yet): keep talking until one is counted, as GStreamer would, however slow the machine
+            int[] seq = {0};
+            io.atrium.server.testing.Waits.waitUntil(() -> {
+                for (int i = 0; i < 5; i++, seq[0]++) {
+                    gst.sendAudio(seq[0], seq[0] * 960, 50, new byte[] {1, 2, 3});
+                }
+                return server.get("/v1/rooms/" + room + "/media").json().at("/media/publishers/0/packets_in").asLong() > 0;
+            }, "the announced audio SSRC is routed", java.time.Duration.ofSeconds(60));
             assertThat(server.send("DELETE", created.raw().headers().firstValue("Location").orElseThrow(), null, "Bearer " + token)
                     .status()).isEqualTo(200);
         }

@@ -164,6 +164,33 @@ public final class Chromium {
         return file;
     }
 
+    /** As {@link #waitFor(Page, String, Duration)} within {@link #PATIENCE}: a state the page reaches, however loaded the machine. */
+    public static void waitFor(Page page, String jsPredicate) {
+        waitFor(page, jsPredicate, PATIENCE);
+    }
+
+    /**
+     * Waits until {@code counter} has not changed for {@code quiet} (e.g. packets that stopped arriving:
+     * those in flight first drain), within {@code timeout}; {@code what} names it in the failure.
+     */
+    public static void waitForSteady(Page page, String what, java.util.function.LongSupplier counter, Duration quiet,
+                                     Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long last = counter.getAsLong();
+        long since = System.nanoTime();
+        while (System.nanoTime() - since < quiet.toNanos()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(what + " still changing after " + timeout.toSeconds() + " s (now " + last + ")");
+            }
+            page.waitForTimeout(POLL.toMillis()); // poll interval; keeps page events flowing
+            long now = counter.getAsLong();
+            if (now != last) {
+                last = now;
+                since = System.nanoTime();
+            }
+        }
+    }
+
     /**
      * Evaluates {@code jsPredicate}, a JS expression that may use {@code await}, until it returns
      * {@code true}. Any other value it returns, or the error it throws, is kept and reported if the

@@ -97,7 +97,7 @@ class IceTcpBrowserTest {
             for (Page p : List.of(ann, bob)) {
                 Chromium.waitFor(p, SdkScripts.DECODES_OTHER, Duration.ofSeconds(60));
                 Chromium.waitFor(p, "(async () => { const s = await " + SELECTED + ";"
-                        + " return (s.length === 2 && s.every(x => x === '" + tcpPair + "')) || s; })()", Duration.ofSeconds(10));
+                        + " return (s.length === 2 && s.every(x => x === '" + tcpPair + "')) || s; })()");
             }
             // the browsers did try UDP first and the namespace's firewall dropped it; Atrium held their TCP connections
             assertThat(ns.droppedUdp()).as("UDP packets dropped by the namespace's nftables rule").isPositive();

@@ -99,7 +99,7 @@ class TurnRelayBrowserTest {
             for (Page p : List.of(ann, bob)) {
                 Chromium.waitFor(p, SdkScripts.DECODES_OTHER, Duration.ofSeconds(45));
                 Chromium.waitFor(p, "(async () => { const t = await " + SELECTED_TYPES + ";"
-                        + " return (t.length === 2 && t.every(x => x === 'relay')) || t; })()", Duration.ofSeconds(10));
+                        + " return (t.length === 2 && t.every(x => x === 'relay')) || t; })()");
             }
             Chromium.screenshot(bob, "turn-relay");
         }

@@ -25,7 +25,7 @@ class CompatPagesBrowserTest {
 
     static final String LIVE_PASSCODE = "live-passcode-1234";
     static final String ADMIN_PASSCODE = "meetings-admin-passcode";
-    static final Duration MEDIA = Duration.ofSeconds(20);
+    static final Duration MEDIA = Participant.MEDIA;
 
     TestServer server;
 

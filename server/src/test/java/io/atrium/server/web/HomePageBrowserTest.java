@@ -10,7 +10,6 @@ import com.microsoft.playwright.Route;
 import io.atrium.server.testing.Chromium;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -104,8 +103,7 @@ class HomePageBrowserTest {
                       Object.assign(window, { sender, receiver });
                     }""");
 
-            Chromium.waitFor(page, "atriumTest.inboundStats(receiver).then(s => s.video.framesDecoded > 10 || s)",
-                    Duration.ofSeconds(20));
+            Chromium.waitFor(page, "atriumTest.inboundStats(receiver).then(s => s.video.framesDecoded > 10 || s)");
 
             @SuppressWarnings("unchecked")
             Map<String, Object> video = (Map<String, Object>) ((Map<String, Object>)
@@ -117,8 +115,7 @@ class HomePageBrowserTest {
                       if (r.type === 'candidate-pair' && r.state === 'succeeded') return r.localCandidateId; }""");
             Object address = page.evaluate("async id => (await receiver.getStats()).get(id).address", pair);
             assertThat(address).isEqualTo("127.0.0.1");
-            Chromium.waitFor(page, "atriumTest.outboundStats(sender).then(s => s.video.framesEncoded > 10 || s)",
-                    Duration.ofSeconds(5));
+            Chromium.waitFor(page, "atriumTest.outboundStats(sender).then(s => s.video.framesEncoded > 10 || s)");
         }
     }
 }

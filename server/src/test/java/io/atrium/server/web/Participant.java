@@ -119,21 +119,8 @@ public final class Participant implements AutoCloseable {
      * (e.g. no audio packets arrive once a track is muted); fails if it keeps changing for {@code timeout}.
      */
     public void waitForSteady(String member, String kind, String counter, Duration quiet, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long last = count(member, kind, counter);
-        long since = System.nanoTime();
-        while (System.nanoTime() - since < quiet.toNanos()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(label + ": " + kind + "." + counter + " from " + member + " still changing after "
-                        + timeout.toSeconds() + " s (now " + last + ")");
-            }
-            page.waitForTimeout(250); // poll interval; keeps page events flowing
-            long now = count(member, kind, counter);
-            if (now != last) {
-                last = now;
-                since = System.nanoTime();
-            }
-        }
+        Chromium.waitForSteady(page, label + ": " + kind + "." + counter + " from " + member, () -> count(member, kind, counter),
+                quiet, timeout);
     }
 
     /** Waits until this page decodes fresh frames on the tile of every member given. */

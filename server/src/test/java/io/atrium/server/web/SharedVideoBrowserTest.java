@@ -15,7 +15,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -49,28 +48,23 @@ class SharedVideoBrowserTest {
 
                 operator.call("video_control", Map.of("file_id", fileId, "url", url, "action", "play", "position", 0));
                 for (Page p : List.of(ann, bob)) {
-                    Chromium.waitFor(p, "(v => !v.paused && v.currentTime > 0.3)(document.getElementById('shared-video'))",
-                            Duration.ofSeconds(10));
+                    Chromium.waitFor(p, "(v => !v.paused && v.currentTime > 0.3)(document.getElementById('shared-video'))");
                 }
                 Chromium.screenshot(bob, "shared-video");
 
                 operator.call("video_control", Map.of("file_id", fileId, "action", "pause", "position", 1.0));
                 for (Page p : List.of(ann, bob)) {
-                    Chromium.waitFor(p, "(v => v.paused && Math.abs(v.currentTime - 1.0) < 0.15)(document.getElementById('shared-video'))",
-                            Duration.ofSeconds(15)); // generous: the machine may be loaded
+                    Chromium.waitFor(p, "(v => v.paused && Math.abs(v.currentTime - 1.0) < 0.15)(document.getElementById('shared-video'))");
                 }
                 operator.call("video_control", Map.of("file_id", fileId, "action", "seek", "position", 0.5));
                 for (Page p : List.of(ann, bob)) {
-                    Chromium.waitFor(p, "(v => v.paused && Math.abs(v.currentTime - 0.5) < 0.15)(document.getElementById('shared-video'))",
-                            Duration.ofSeconds(15)); // generous: the machine may be loaded
+                    Chromium.waitFor(p, "(v => v.paused && Math.abs(v.currentTime - 0.5) < 0.15)(document.getElementById('shared-video'))");
                 }
                 try (Page cat = join(server, id, "Cat")) {
-                    Chromium.waitFor(cat, "(v => v.paused && Math.abs(v.currentTime - 0.5) < 0.15)(document.getElementById('shared-video'))",
-                            Duration.ofSeconds(10));
+                    Chromium.waitFor(cat, "(v => v.paused && Math.abs(v.currentTime - 0.5) < 0.15)(document.getElementById('shared-video'))");
                     operator.call("video_control", Map.of("file_id", fileId, "action", "play"));
                     for (Page p : List.of(ann, bob, cat)) {
-                        Chromium.waitFor(p, "(v => !v.paused && v.currentTime > 0.55)(document.getElementById('shared-video'))",
-                                Duration.ofSeconds(15)); // generous: the machine may be loaded
+                        Chromium.waitFor(p, "(v => !v.paused && v.currentTime > 0.55)(document.getElementById('shared-video'))");
                     }
                 }
             }
@@ -91,10 +85,9 @@ class SharedVideoBrowserTest {
                 assertThat(control.locator("#video-controls")).isVisible();
                 assertThat(control.locator("#video-name")).containsText("clip-vp8-opus.webm");
                 control.locator("[data-video=play]").click();
-                Chromium.waitFor(ann, "(v => !v.paused && v.currentTime > 0.3)(document.getElementById('shared-video'))",
-                        Duration.ofSeconds(10));
+                Chromium.waitFor(ann, "(v => !v.paused && v.currentTime > 0.3)(document.getElementById('shared-video'))");
                 control.locator("[data-video=pause]").click();
-                Chromium.waitFor(ann, "document.getElementById('shared-video').paused", Duration.ofSeconds(15)); // generous: the machine may be loaded
+                Chromium.waitFor(ann, "document.getElementById('shared-video').paused");
                 assertThat(control.locator("#video-error")).hasText("");
             }
         }
@@ -105,11 +98,10 @@ class SharedVideoBrowserTest {
                 .json();
         Page page = Chromium.newPage(name.toLowerCase());
         page.navigate(token.get("join_url").asText().replaceFirst("^https?://[^/]+", server.uri("").toString()));
-        Chromium.waitFor(page, "atriumApp.videoTrack !== null", Duration.ofSeconds(10));
+        Chromium.waitFor(page, "atriumApp.videoTrack !== null");
         page.locator("#join-button").click();
-        assertThat(page.locator("#meeting")).isVisible(new com.microsoft.playwright.assertions.LocatorAssertions.IsVisibleOptions()
-                .setTimeout(15_000));
-        Chromium.waitFor(page, "atriumApp.client.state === 'joined'", Duration.ofSeconds(10));
+        assertThat(page.locator("#meeting")).isVisible();
+        Chromium.waitFor(page, "atriumApp.client.state === 'joined'");
         return page;
     }
 

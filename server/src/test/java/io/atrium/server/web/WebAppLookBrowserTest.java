@@ -83,7 +83,8 @@ class WebAppLookBrowserTest {
             page.setViewportSize(size.width(), size.height());
             for (ColorScheme scheme : SCHEMES) {
                 page.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(scheme));
-                page.waitForTimeout(150); // one frame for the layout and colours to settle
+                // the layout and colours settle in the next rendered frame: wait for two, however slow the machine
+                page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))");
                 String label = name + "-" + size.width() + "x" + size.height() + "-" + scheme.name().toLowerCase();
                 Chromium.screenshot(page, "look-" + label);
                 @SuppressWarnings("unchecked")

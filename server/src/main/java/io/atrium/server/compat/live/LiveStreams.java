@@ -232,7 +232,7 @@ public final class LiveStreams implements RoomListener {
             byRoom.remove(stream.room(), stream);
         }
         try {
-            roomService.endRoom(stream.room()).get(5, TimeUnit.SECONDS);
+            roomService.end(stream.room()).get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
             log.warn("ending the room of live stream '{}' took too long: {}", stream.name(), e.toString());
             state.clear(stream.room());

@@ -3,6 +3,7 @@ package io.atrium.server.compat.meetings;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.atrium.server.auth.ApiKeys;
 import io.atrium.server.auth.AuthException;
+import io.atrium.server.auth.Bearer;
 import io.atrium.server.auth.Secrets;
 import io.atrium.server.compat.EventParams;
 import io.atrium.server.compat.meetings.Meetings.MeetingException;
@@ -111,7 +112,8 @@ public final class MeetingsApi {
         String header = ctx.header("Authorization");
         if (header != null) {
             String passcode = config.adminPasscode();
-            if (!passcode.isEmpty() && (Secrets.equal(passcode, header) || Secrets.equal("Bearer " + passcode, header))) {
+            if (!passcode.isEmpty() && (Secrets.equal(passcode, header)
+                    || Bearer.token(header).filter(t -> Secrets.equal(passcode, t)).isPresent())) {
                 return;
             }
             try {
