@@ -19,7 +19,7 @@ final class Ffmpeg {
 
     /**
      * Runs {@code command} (stdin closed, stderr merged into stdout); each output line goes to {@code lines}. Returns
-     * the CPU time the process used. A non-zero exit or a run over {@code timeoutMinutes} is a
+     * the CPU time the process had used at its last line (with {@code -progress}, within half a second of its end). A non-zero exit or a run over {@code timeoutMinutes} is a
      * {@link TrackFileException} naming {@code what} with what ffmpeg printed (progress lines, {@code key=value},
      * left out).
      */
@@ -27,15 +27,16 @@ final class Ffmpeg {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         p.getOutputStream().close();
         StringBuilder said = new StringBuilder();
+        Duration cpu = Duration.ZERO;
         try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = in.readLine()) != null; ) {
                 lines.accept(line);
+                cpu = p.info().totalCpuDuration().orElse(cpu); // gone once the process has exited
                 if (!line.matches("[a-z_0-9]+=.*") && said.length() < MAX_SAID) {
                     said.append(line).append('\n');
                 }
             }
         }
-        Duration cpu = p.info().totalCpuDuration().orElse(Duration.ZERO);
         try {
             if (!p.waitFor(timeoutMinutes, TimeUnit.MINUTES)) {
                 p.destroyForcibly();

@@ -278,9 +278,12 @@ public final class Forwarder {
         return (long) targetWidth * targetHeight;
     }
 
-    /** Whether padding can go on this stream's RTX SSRC: video with RTX, started, transport-cc on. */
+    /**
+     * Whether padding can go on this stream's RTX SSRC: video with RTX, started, transport-cc on. A suspended
+     * stream pads too: with nothing else to send, a probe is the only way its estimate can grow back.
+     */
     boolean canPad() {
-        return rtxPayloadType >= 0 && anyOut && subscriber.transportCcId > 0 && !suspended;
+        return rtxPayloadType >= 0 && anyOut && subscriber.transportCcId > 0;
     }
 
     /**

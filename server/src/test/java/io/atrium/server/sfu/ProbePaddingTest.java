@@ -82,5 +82,16 @@ class ProbePaddingTest {
         assertThat(total * 8 * 2).as("bits per second sent while probing at 2 Mbit/s").isBetween(1_800_000L, 2_200_000L);
         assertThat(sink.paddingSeqs).as("padding numbered after the media, without gaps between padding packets of a tick")
                 .isSorted().doesNotHaveDuplicates();
+        // a suspended stream (no layer fits) still carries the probe: else its estimate could never grow back
+        Forwarder f = subscriber.forwarders().get(0);
+        f.allocation.suspended = true;
+        f.allocate(-1, now[0]);
+        assertThat(f.suspended()).isTrue();
+        long paddingBefore = sink.paddingBytes;
+        for (int i = 0; i < 5; i++) {
+            subscriber.pad(now[0]);
+            now[0] += 20;
+        }
+        assertThat(sink.paddingBytes - paddingBefore).as("padding of a suspended stream").isPositive();
     }
 }

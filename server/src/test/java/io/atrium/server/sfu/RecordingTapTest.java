@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The recorder's tap on the forward path: a stuck disk (a writer blocked in {@code write}) fills the track's
  * queue, the track's recording stops with a clear reason and counted drops — visible in the recorder's counters
  * while the disk is still stuck — and every packet is still forwarded; once the disk comes back the file is
- * closed with what was written and the failure reported. With a working recorder attached, the forward path
+ * closed with what was written and the failure reported. A full disk (writes failing) ends the track's recording
+ * with the disk's own words, and forwarding goes on. With a working recorder attached, the forward path
  * still allocates nothing per packet.
  */
 class RecordingTapTest {
@@ -111,6 +112,46 @@ class RecordingTapTest {
             assertThat(recorder.failedTracks()).isEqualTo(1);
         } finally {
             diskBack.countDown();
+            recorder.close();
+        }
+    }
+
+    @Test
+    void aFullDiskStopsTheTracksRecordingWithTheReasonNotForwarding() throws Exception {
+        Recorder recorder = new Recorder(path -> new OutputStream() {
+            private long written;
+
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                if (written + len > 4096) {
+                    throw new IOException("No space left on device");
+                }
+                written += len;
+            }
+        });
+        try {
+            Stream stream = new Stream();
+            AtomicReference<Recorder.Ended> ended = new AtomicReference<>();
+            TrackTap tap = recorder.open(header(), 64, dir.resolve("cam.atrk"), ended::set);
+            stream.receiver.tap(tap, r -> tap);
+            while (ended.get() == null && stream.seq < 100_000) {
+                stream.send(16);
+                long sent = stream.seq; // the writer keeps up (the queue never fills) until the disk is full
+                Waits.waitUntil(() -> recorder.writtenPackets() >= sent || ended.get() != null, "the writer caught up");
+            }
+            assertThat(ended.get()).as("the track's file ended").isNotNull();
+            assertThat(ended.get().failure()).contains("could not be written (No space left on device)")
+                    .contains("the meeting goes on");
+            long before = stream.subscriber.sent;
+            stream.send(100);
+            assertThat(stream.subscriber.sent).as("forwarding goes on").isEqualTo(before + 100).isEqualTo(stream.seq);
+            assertThat(recorder.failedTracks()).isEqualTo(1);
+        } finally {
             recorder.close();
         }
     }
