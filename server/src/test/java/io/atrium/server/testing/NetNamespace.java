@@ -17,8 +17,9 @@ import java.util.regex.Pattern;
 /**
  * A Linux network namespace made for one test ({@code ip netns}, Debian's {@code iproute2}; needs root),
  * joined to the host by a veth pair on a private /30: the host end is {@link #hostAddress}, the namespace
- * end {@link #innerAddress}. Programs run inside with {@link #run} or through {@link #wrapper}, and
- * {@link #dropUdpTo} adds an nftables rule (Debian's {@code nftables}) inside the namespace. {@link #close}
+ * end {@link #innerAddress}. Programs run inside with {@link #run} or through {@link #wrapper},
+ * {@link #dropUdpTo} adds an nftables rule (Debian's {@code nftables}) inside the namespace, and
+ * {@link #limitRate} shapes the host's traffic into it ({@code tc} tbf). {@link #close}
  * (also run at JVM exit) deletes the namespace, which also removes the veth pair and the rules.
  *
  * <pre>
@@ -121,6 +122,21 @@ public final class NetNamespace implements AutoCloseable {
     public long droppedUdp() {
         Matcher m = COUNTER.matcher(run("nft", "list", "chain", "inet", "atrium", "out"));
         return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    /**
+     * Limits what the host sends into the namespace to {@code kbps} (a tbf qdisc on the host end of the veth;
+     * this kernel has no netem): packets beyond the rate wait in a queue of {@code latencyMillis} at most, then
+     * are dropped. Replaces an earlier limit.
+     */
+    public void limitRate(int kbps, int latencyMillis) {
+        exec("tc", "qdisc", "replace", "dev", hostLink, "root", "tbf", "rate", kbps + "kbit", "burst", "10kb", "latency",
+                latencyMillis + "ms");
+    }
+
+    /** Lifts a {@link #limitRate} limit. */
+    public void unlimitRate() {
+        exec("tc", "qdisc", "del", "dev", hostLink, "root");
     }
 
     /** Deletes the namespace (and with it the veth pair and its rules). */
