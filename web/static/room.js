@@ -452,6 +452,8 @@ function wireClient(client) {
     if (method === 'recording_started' || method === 'recording_stopped') {
       const on = method === 'recording_started';
       $('recording').hidden = !on;
+      $('record').setAttribute('aria-pressed', String(on));
+      $('record').querySelector('.label').textContent = on ? 'Stop recording' : 'Record';
       toast(on ? 'This meeting is being recorded.' : 'Recording stopped.');
     }
   });
@@ -522,6 +524,7 @@ function enterMeeting() {
   loadChat();
   syncVideo();
   if (client.isAdmin) client.waitingRoomMembers().catch(() => {});
+  $('record').hidden = !client.isAdmin;
   fillDeviceSelects($('mic-select'), $('cam-select'));
 }
 
@@ -709,6 +712,9 @@ $('screen').addEventListener('click', () => guarded(async () => {
   renderScreen();
 }));
 $('hand').addEventListener('click', () => guarded(() => app.client.setHandRaised(!app.client.local.handRaised)));
+// hosts start and stop recording; everyone sees the indicator from recording_started / recording_stopped
+$('record').addEventListener('click', () => guarded(() => app.client.request(
+  $('recording').hidden ? 'start_recording' : 'stop_recording')));
 /** Hosts who hold the API key (dev mode, or the browser that created the room) may end the meeting for everyone. */
 const canEndForAll = () => app.client?.isAdmin && !!apiCredentials();
 const leaveMenu = $('leave-menu');

@@ -120,6 +120,7 @@ public final class AtriumServer implements AutoCloseable {
             }
             roomService.addListener(recordings);
             recordings.addListener(new RecordingNotices(roomService));
+            roomService.recorder(recordings);
             recordings.recover();
             Registrar registrar = new Registrar(config.sip(), clock);
             if (config.sip().enabled()) {

@@ -11,6 +11,8 @@ import io.atrium.server.store.RecordingStore;
 import io.atrium.server.store.RoomStore;
 import io.atrium.server.room.RoomEvent;
 import io.atrium.server.room.RoomListener;
+import io.atrium.server.room.RoomRecorder;
+import io.atrium.server.room.RpcException;
 import io.atrium.server.store.VideoFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * video file of the room (uploaded by {@code recording:<id>}). Rows in the database say where each recording is;
  * a restart finishes what a killed server left ({@link #recover}).
  */
-public final class RecordingService implements RoomListener, AutoCloseable {
+public final class RecordingService implements RoomListener, RoomRecorder, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecordingService.class);
     /** Who the files of a recording are uploaded by: this prefix and the recording's id. */
@@ -148,6 +150,33 @@ public final class RecordingService implements RoomListener, AutoCloseable {
             case "room.ended" -> stopIfRecording(event.room());
             default -> {
             }
+        }
+    }
+
+    /** {@code start_recording} by a room admin. */
+    @Override
+    public Map<String, Object> start(UUID room) {
+        if (active.containsKey(room)) {
+            throw new RpcException(409, "the room is already being recorded");
+        }
+        try {
+            return Map.of("recording_id", start(room, false).id().toString());
+        } catch (ApiException e) {
+            throw new RpcException(e.status(), e.getMessage());
+        }
+    }
+
+    /** {@code stop_recording} by a room admin. */
+    @Override
+    public Map<String, Object> stop(UUID room) {
+        Active a = active.get(room);
+        if (a == null) {
+            throw new RpcException(409, "the room is not being recorded");
+        }
+        try {
+            return Map.of("recording_id", stop(room, a.row.id()).id().toString());
+        } catch (ApiException e) {
+            throw new RpcException(e.status(), e.getMessage());
         }
     }
 

@@ -19,7 +19,7 @@ import java.util.concurrent.CompletionStage;
 final class LiveRoom {
 
     final UUID id;
-    private final RoomContext ctx;
+    final RoomContext ctx;
     final Roster roster;
     final Seats seats;
     final Admission admission;

@@ -18,7 +18,7 @@ import java.util.function.Function;
 record RoomContext(UUID id, SerialExecutor executor, Clock clock, AtriumConfig.Rooms config, RoomTokens tokens,
                    RoomStore rooms, Passwords passwords, ChatStore chat, MediaDoor media, TurnCredentials turn,
                    Listeners listeners, Function<String, EventDialect> dialects, SharedPlayer.Factory players,
-                   Registry registry) {
+                   Registry registry, java.util.function.Supplier<RoomRecorder> recorder) {
 
     /** The live rooms as one room sees them. */
     interface Registry {

@@ -49,6 +49,7 @@ public final class RoomService implements AutoCloseable {
     private final Listeners listeners = new Listeners();
     private final Map<UUID, LiveRoom> live = new ConcurrentHashMap<>();
     private final Map<String, EventDialect> dialects = new ConcurrentHashMap<>();
+    private volatile RoomRecorder recorder = RoomRecorder.NONE;
     private final RoomContext.Registry registry = new RoomContext.Registry() {
         @Override
         public void released(UUID room) {
@@ -102,7 +103,7 @@ public final class RoomService implements AutoCloseable {
 
     private LiveRoom open(UUID id) {
         return new LiveRoom(new RoomContext(id, new SerialExecutor(pool), clock, config, tokens, rooms, passwords, chat, media,
-                turn, listeners, dialects::get, players, registry));
+                turn, listeners, dialects::get, players, registry, () -> recorder));
     }
 
     /**
@@ -325,6 +326,11 @@ public final class RoomService implements AutoCloseable {
      * named like a facade's room owner ({@link io.atrium.server.store.Room#owner}) is the default for
      * watchers of that facade's rooms, and runs its {@link EventDialect#commands} there.
      */
+    /** What {@code start_recording} and {@code stop_recording} call (the composition root sets the recording service). */
+    public void recorder(RoomRecorder recorder) {
+        this.recorder = recorder;
+    }
+
     public void registerDialect(String name, EventDialect dialect) {
         if (name.equals(Admission.NATIVE)) {
             throw new IllegalArgumentException(name + " is the protocol's own vocabulary");

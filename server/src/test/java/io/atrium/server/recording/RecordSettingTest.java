@@ -35,6 +35,36 @@ class RecordSettingTest {
     @org.junit.jupiter.api.extension.RegisterExtension
     final Closer open = new Closer();
 
+    /**
+     * A room admin starts and stops recording from the room protocol; everyone is told; a member who is not an admin
+     * is refused (403), a second start and a stop of nothing are 409.
+     */
+    @Test
+    void adminsStartAndStopRecordingFromTheRoom() {
+        TestServer server = open.track(TestServer.start(Db.H2));
+        String room = server.createRoom("hosted");
+        RpcClient admin = open.track(RpcClient.connect(server));
+        JavaPeer adminPeer = open.track(new JavaPeer());
+        adminPeer.connect(admin.call("join_room", Map.of("sdp", adminPeer.offer(true), "auth_token",
+                server.token(room, "\"identity\": \"host\", \"admin\": true"))).get("sdp").asText());
+        RpcClient guest = open.track(RpcClient.connect(server));
+        JavaPeer guestPeer = open.track(new JavaPeer());
+        guestPeer.connect(guest.call("join_room", Map.of("sdp", guestPeer.offer(true), "auth_token",
+                server.token(room, "\"identity\": \"guest\""))).get("sdp").asText());
+
+        assertThat(guest.request("start_recording", Map.of()).at("/error/code").asInt()).as("not an admin").isEqualTo(403);
+        assertThat(admin.request("stop_recording", Map.of()).at("/error/code").asInt()).as("nothing to stop").isEqualTo(409);
+        String id = admin.call("start_recording", Map.of()).path("recording_id").asText();
+        assertThat(guest.await("recording_started").path("recording_id").asText()).isEqualTo(id);
+        assertThat(server.get("/v1/rooms/" + room + "/recordings/" + id).json().at("/recording/state").asText())
+                .isEqualTo("recording");
+        assertThat(admin.request("start_recording", Map.of()).at("/error/code").asInt()).as("already recording").isEqualTo(409);
+        assertThat(admin.call("stop_recording", Map.of()).path("recording_id").asText()).isEqualTo(id);
+        assertThat(guest.await("recording_stopped").path("recording_id").asText()).isEqualTo(id);
+        assertThat(server.get("/v1/rooms/" + room + "/recordings/" + id).json().at("/recording/state").asText())
+                .isIn("finishing", "failed", "ready");
+    }
+
     @Test
     void aRoomWithRecordIsRecordedFromItsFirstMemberUntilItEnds() throws Exception {
         TestServer server = open.track(TestServer.start(Db.H2));

@@ -139,7 +139,7 @@ class RoomRulesTest {
                         @Override
                         public void forget(LiveRoom r) {
                         }
-                    });
+                    }, () -> RoomRecorder.NONE);
             Seats seats = new Seats(ctx, roster, new ActiveSpeakerObserver(roster));
             Liveness liveness = new Liveness(ctx, roster, seats);
             Member ann = bound(seat("ann", c.publishes()));
