@@ -7,7 +7,7 @@ window.atriumTest = {
     const s = {
       video: { framesDecoded: 0, frameWidth: 0, frameHeight: 0, packetsReceived: 0, packetsLost: 0, nackCount: 0,
         freezeCount: 0, totalFreezesDuration: 0 },
-      audio: { packetsReceived: 0, totalSamplesReceived: 0 },
+      audio: { packetsReceived: 0, totalSamplesReceived: 0, totalAudioEnergy: 0 },
     };
     (await pc.getStats()).forEach(r => {
       if (r.type === 'inbound-rtp' && r.kind === 'video') {
@@ -15,7 +15,7 @@ window.atriumTest = {
           'totalFreezesDuration']);
         atriumTest.max(s.video, r, ['frameWidth', 'frameHeight']);
       } else if (r.type === 'inbound-rtp' && r.kind === 'audio') {
-        atriumTest.add(s.audio, r, ['packetsReceived', 'totalSamplesReceived']);
+        atriumTest.add(s.audio, r, ['packetsReceived', 'totalSamplesReceived', 'totalAudioEnergy']);
       }
     });
     return s;

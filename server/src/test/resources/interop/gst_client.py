@@ -2,7 +2,7 @@
 """A WHIP publisher or WHEP player built on GStreamer's webrtcbin and libnice (Debian's GStreamer 1.22),
 the stack of Meetecho's simple-whip-client and many camera/encoder products. Run by GStreamerInteropTest.
 
-  gst_client.py publish URL TOKEN CODEC SECONDS    CODEC: vp8 | h264; sends 320x240 test video + Opus
+  gst_client.py publish URL TOKEN CODEC SECONDS    CODEC: vp8 | vp9 | h264; sends 320x240 test video + Opus
   gst_client.py play URL TOKEN CODEC SECONDS       receives one video (CODEC) and one audio track, decodes them
 
 Prints one JSON object per line: {"event": "answer", ...}, {"event": "first-frame", "ms": ...} (play),
@@ -25,17 +25,20 @@ from gi.repository import GLib, Gst, GstSdp, GstWebRTC  # noqa: E402
 
 VIDEO = {
     "vp8": "vp8enc deadline=1 cpu-used=8 keyframe-max-dist=30 ! rtpvp8pay pt=96 mtu=1200",
+    "vp9": "vp9enc deadline=1 cpu-used=8 keyframe-max-dist=30 ! rtpvp9pay pt=98 mtu=1200",
     "h264": "x264enc tune=zerolatency speed-preset=ultrafast key-int-max=30 ! "
             "video/x-h264,profile=constrained-baseline ! rtph264pay pt=102 config-interval=-1 mtu=1200 "
             "aggregate-mode=zero-latency",
 }
-ENCODING = {"vp8": "VP8", "h264": "H264"}
+ENCODING = {"vp8": "VP8", "vp9": "VP9", "h264": "H264"}
+PAYLOAD = {"vp8": 96, "vp9": 98, "h264": 102}
 PLAY_CAPS = {
     "vp8": "application/x-rtp,media=video,encoding-name=VP8,payload=96,clock-rate=90000",
+    "vp9": "application/x-rtp,media=video,encoding-name=VP9,payload=98,clock-rate=90000",
     "h264": "application/x-rtp,media=video,encoding-name=H264,payload=102,clock-rate=90000,"
             "packetization-mode=(string)1,profile-level-id=(string)42e01f,level-asymmetry-allowed=(string)1",
 }
-DECODE = {"vp8": "rtpvp8depay ! vp8dec", "h264": "rtph264depay ! avdec_h264"}
+DECODE = {"vp8": "rtpvp8depay ! vp8dec", "vp9": "rtpvp9depay ! vp9dec", "h264": "rtph264depay ! avdec_h264"}
 
 
 def say(event, **fields):
@@ -54,7 +57,7 @@ class Client:
             desc = (f"webrtcbin name=w bundle-policy=max-bundle "
                     f"videotestsrc is-live=true pattern=ball ! video/x-raw,width=320,height=240,framerate=15/1 ! "
                     f"videoconvert ! queue ! {VIDEO[codec]} ! "
-                    f"application/x-rtp,media=video,encoding-name={ENCODING[codec]},payload={96 if codec == 'vp8' else 102} ! w. "
+                    f"application/x-rtp,media=video,encoding-name={ENCODING[codec]},payload={PAYLOAD[codec]} ! w. "
                     f"audiotestsrc is-live=true wave=sine ! audioconvert ! audioresample ! opusenc ! rtpopuspay pt=111 ! "
                     f"application/x-rtp,media=audio,encoding-name=OPUS,payload=111 ! w.")
             self.pipe = Gst.parse_launch(desc)

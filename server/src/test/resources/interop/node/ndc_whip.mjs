@@ -1,20 +1,20 @@
 // A WHIP publisher on libdatachannel (npm node-datachannel), the WebRTC stack OBS Studio uses for its WHIP
-// output, set up as OBS sets it up: H.264 through libdatachannel's own H264RtpPacketizer with an RTCP sender
-// report and a NACK responder in the chain, Opus as RTP; ffmpeg (Debian) makes the 320x240 15 fps test
-// pattern (Annex B, an access unit delimiter before each frame) and the Opus RTP. Run by LibDataChannelInteropTest.
+// output, set up as OBS sets it up: H.264 (or AV1, which OBS 31 also sends over WHIP) through libdatachannel's
+// own H264RtpPacketizer (AV1RtpPacketizer) with an RTCP sender report and a NACK responder in the chain, Opus
+// as RTP; ffmpeg (Debian) makes the 320x240 15 fps test pattern (H.264: Annex B, an access unit delimiter
+// before each frame; AV1: SVT-AV1's OBUs, a temporal delimiter before each frame) and the Opus RTP. Run by
+// LibDataChannelInteropTest.
 //
-//   node ndc_whip.mjs URL TOKEN SECONDS
+//   node ndc_whip.mjs URL TOKEN CODEC SECONDS        CODEC: h264 | av1
 //
 // Prints one JSON object per line like the other harness scripts: answer, state, stats (every 5 s), done.
 // libjuice is bound to 127.0.0.1 (bindAddress), so its only host candidate is on loopback.
 import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import nodeDataChannel from 'node-datachannel';
+import { elapsed, exchange, say } from './harness.mjs';
 
-const [url, token, seconds] = process.argv.slice(2);
-const say = (event, fields = {}) => console.log(JSON.stringify({ event, ...fields }));
-const start = Date.now();
-const elapsed = () => Date.now() - start;
+const [url, token, codec, seconds] = process.argv.slice(2);
 const VIDEO_SSRC = 42424242;
 const AUDIO_SSRC = 31313131;
 let frames = 0;
@@ -30,11 +30,17 @@ pc.onStateChange((state) => {
 });
 
 const video = new nodeDataChannel.Video('0', 'SendOnly');
-video.addH264Codec(102);
+const PAYLOAD_TYPE = { h264: 102, av1: 45 }[codec];
+if (codec === 'av1') {
+  video.addAV1Codec(PAYLOAD_TYPE);
+} else {
+  video.addH264Codec(PAYLOAD_TYPE);
+}
 video.addSSRC(VIDEO_SSRC, 'video', 'obs', 'video');
 const videoTrack = pc.addTrack(video);
-const config = new nodeDataChannel.RtpPacketizationConfig(VIDEO_SSRC, 'obs', 102, 90000);
-const packetizer = new nodeDataChannel.H264RtpPacketizer('StartSequence', config, 1200);
+const config = new nodeDataChannel.RtpPacketizationConfig(VIDEO_SSRC, 'obs', PAYLOAD_TYPE, 90000);
+const packetizer = codec === 'av1' ? new nodeDataChannel.AV1RtpPacketizer('TemporalUnit', config, 1200)
+  : new nodeDataChannel.H264RtpPacketizer('StartSequence', config, 1200);
 packetizer.addToChain(new nodeDataChannel.RtcpSrReporter(config));
 packetizer.addToChain(new nodeDataChannel.RtcpNackResponder());
 videoTrack.setMediaHandler(packetizer);
@@ -54,34 +60,50 @@ await new Promise((resolve) => {
   }, 20);
 });
 const offer = pc.localDescription().sdp;
-const response = await fetch(url, {
-  method: 'POST',
-  headers: { 'Content-Type': 'application/sdp', Authorization: `Bearer ${token}` },
-  body: offer,
-});
-const answer = await response.text();
-say('answer', { status: response.status, location: response.headers.get('location'), etag: response.headers.get('etag'),
-  offer_codecs: [...offer.matchAll(/a=rtpmap:\d+ (\S+)/g)].map((m) => m[1]).sort() });
-if (response.status !== 201) {
-  say('error', { message: answer });
-  process.exit(1);
-}
+const answer = await exchange(url, token, offer);
 pc.setRemoteDescription(answer, 'answer');
 
-// H.264 access units from ffmpeg: split the Annex B stream at each access unit delimiter (NAL type 9).
+// Frames from ffmpeg. H.264: the Annex B stream split at each access unit delimiter (NAL type 9). AV1: the
+// low-overhead OBU stream (every OBU has a size field) split at each temporal delimiter (OBU type 2).
+const ENCODE = {
+  h264: ['-c:v', 'libx264', '-profile:v', 'baseline', '-tune', 'zerolatency', '-preset', 'ultrafast', '-g', '30',
+    '-x264-params', 'aud=1', '-f', 'h264'],
+  av1: ['-c:v', 'libsvtav1', '-preset', '12', '-g', '30', '-svtav1-params', 'pred-struct=1', '-f', 'obu'],
+};
 const ffmpegVideo = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i',
-  'testsrc=size=320x240:rate=15', '-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-profile:v', 'baseline',
-  '-tune', 'zerolatency', '-preset', 'ultrafast', '-g', '30', '-x264-params', 'aud=1', '-f', 'h264', '-'],
-{ stdio: ['ignore', 'pipe', 'inherit'] });
+  'testsrc=size=320x240:rate=15', '-pix_fmt', 'yuv420p', ...ENCODE[codec], '-'], { stdio: ['ignore', 'pipe', 'inherit'] });
 let pending = Buffer.alloc(0);
 const AUD = Buffer.from([0, 0, 0, 1, 9]);
 ffmpegVideo.stdout.on('data', (chunk) => {
   pending = Buffer.concat([pending, chunk]);
-  for (let next; (next = pending.indexOf(AUD, 1)) > 0;) {
+  for (let next; (next = codec === 'av1' ? nextTemporalUnit(pending) : pending.indexOf(AUD, 1)) > 0;) {
     sendFrame(pending.subarray(0, next));
     pending = pending.subarray(next);
   }
 });
+/** Where the temporal unit at the start of an OBU stream ends: the offset of the next temporal delimiter, or -1. */
+function nextTemporalUnit(obus) {
+  for (let at = 0; at < obus.length;) {
+    const header = obus[at];
+    if (at > 0 && ((header >> 3) & 0xf) === 2) {
+      return at;
+    }
+    let offset = at + 1 + ((header >> 2) & 1); // the extension byte, when present
+    let size = 0;
+    for (let shift = 0; ; shift += 7) { // leb128
+      if (offset >= obus.length) {
+        return -1;
+      }
+      const byte = obus[offset++];
+      size += (byte & 0x7f) * 2 ** shift;
+      if ((byte & 0x80) === 0) {
+        break;
+      }
+    }
+    at = offset + size;
+  }
+  return -1;
+}
 function sendFrame(accessUnit) {
   if (!videoTrack.isOpen()) {
     return;

@@ -2,21 +2,21 @@
 // video and one audio track and counts, per track, RTP packets and complete video frames (packets up to a
 // marker bit with no sequence gap; werift has no decoder). Run by LibDataChannelInteropTest.
 //
-//   node werift_whep.mjs URL TOKEN CODEC SECONDS        CODEC: vp8 | h264
+//   node werift_whep.mjs URL TOKEN CODEC SECONDS        CODEC: vp8 | h264 | av1
 //
 // Prints one JSON object per line like the other harness scripts: answer, state, first-frame, stats, done.
 // werift gathers no loopback candidate by itself; iceAdditionalHostAddresses gives it 127.0.0.1.
 import { RTCPeerConnection, RTCRtpCodecParameters } from 'werift';
+import { elapsed, exchange, say } from './harness.mjs';
 
 const [url, token, codec, seconds] = process.argv.slice(2);
-const say = (event, fields = {}) => console.log(JSON.stringify({ event, ...fields }));
-const start = Date.now();
-const elapsed = () => Date.now() - start;
 const VIDEO = {
   vp8: new RTCRtpCodecParameters({ mimeType: 'video/VP8', clockRate: 90000, payloadType: 96,
     rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }] }),
   h264: new RTCRtpCodecParameters({ mimeType: 'video/H264', clockRate: 90000, payloadType: 102,
     parameters: 'level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f',
+    rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }] }),
+  av1: new RTCRtpCodecParameters({ mimeType: 'video/AV1', clockRate: 90000, payloadType: 45,
     rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }] }),
 };
 let frames = 0;
@@ -57,18 +57,7 @@ pc.onTrack.subscribe((track) => {
 
 await pc.setLocalDescription(await pc.createOffer());
 const offer = pc.localDescription.sdp;
-const response = await fetch(url, {
-  method: 'POST',
-  headers: { 'Content-Type': 'application/sdp', Authorization: `Bearer ${token}` },
-  body: offer,
-});
-const answer = await response.text();
-say('answer', { status: response.status, location: response.headers.get('location'), etag: response.headers.get('etag'),
-  offer_codecs: [...offer.matchAll(/a=rtpmap:\d+ (\S+)/g)].map((m) => m[1]).sort() });
-if (response.status !== 201) {
-  say('error', { message: answer });
-  process.exit(1);
-}
+const answer = await exchange(url, token, offer);
 await pc.setRemoteDescription({ type: 'answer', sdp: answer });
 
 const report = setInterval(() => say('stats', { frames, video_packets: videoPackets, audio_packets: audioPackets,

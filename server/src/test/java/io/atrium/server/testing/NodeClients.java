@@ -16,7 +16,9 @@ import java.util.stream.Stream;
  * The npm packages of the interop harness ({@code src/test/resources/interop/node/}: package.json and its
  * committed package-lock.json), installed with {@code npm ci} into {@code ~/.cache/atrium/interop-node/<lock hash>}
  * the first time a test needs them; the scripts are copied beside their node_modules on each use, since ES
- * modules resolve packages from the script's own directory.
+ * modules resolve packages from the script's own directory. As root the tests' JVM has no network but loopback
+ * (scripts/isolated), so {@code npm ci} here takes the packages from npm's cache ({@code --prefer-offline}), which
+ * scripts/test fills beforehand.
  */
 public final class NodeClients {
     private static final Path CACHE = Path.of(System.getProperty("user.home"), ".cache", "atrium", "interop-node");
@@ -35,9 +37,9 @@ public final class NodeClients {
                 Files.createDirectories(dir);
                 Files.copy(source.resolve("package.json"), dir.resolve("package.json"), StandardCopyOption.REPLACE_EXISTING);
                 Files.write(dir.resolve("package-lock.json"), lock);
-                Process npm = new ProcessBuilder(List.of("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"))
-                        .directory(dir.toFile()).redirectErrorStream(true)
-                        .redirectOutput(dir.resolve("npm-ci.log").toFile()).start();
+                ProcessBuilder ci = new ProcessBuilder(List.of("npm", "ci", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"))
+                        .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("npm-ci.log").toFile());
+                Process npm = ci.start();
                 if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0) {
                     npm.destroyForcibly();
                     throw new IllegalStateException("npm ci failed in " + dir + ": " + Files.readString(dir.resolve("npm-ci.log")));
