@@ -158,55 +158,7 @@ abstract class VideoDepacketizer {
 
         @Override
         int descriptorLength(byte[] buf, int off, int len) {
-            if (len < 1) {
-                return -1;
-            }
-            int b0 = buf[off] & 0xFF;
-            int pos = 1;
-            if ((b0 & 0x80) != 0) { // I: picture id, 7 or 15 bits
-                if (pos >= len) {
-                    return -1;
-                }
-                pos += (buf[off + pos] & 0x80) != 0 ? 2 : 1;
-            }
-            boolean flexible = (b0 & 0x10) != 0;
-            if ((b0 & 0x20) != 0) { // L: layer indices, and TL0PICIDX in non-flexible mode
-                pos += flexible ? 1 : 2;
-            }
-            if (flexible && (b0 & 0x40) != 0) { // P_DIFF list while N is set, at most 3
-                for (int i = 0; i < 3; i++) {
-                    if (pos >= len) {
-                        return -1;
-                    }
-                    if ((buf[off + pos++] & 0x01) == 0) {
-                        break;
-                    }
-                }
-            }
-            if ((b0 & 0x02) != 0) { // V: scalability structure
-                if (pos >= len) {
-                    return -1;
-                }
-                int ss = buf[off + pos++] & 0xFF;
-                int spatial = (ss >>> 5) + 1;
-                if ((ss & 0x10) != 0) {
-                    pos += 4 * spatial;
-                }
-                if ((ss & 0x08) != 0) {
-                    if (pos >= len) {
-                        return -1;
-                    }
-                    int groups = buf[off + pos++] & 0xFF;
-                    for (int g = 0; g < groups; g++) {
-                        if (pos >= len) {
-                            return -1;
-                        }
-                        int refs = (buf[off + pos++] >>> 2) & 0x03;
-                        pos += refs;
-                    }
-                }
-            }
-            return pos <= len ? pos : -1;
+            return Vp9PayloadDescriptor.length(buf, off, len);
         }
 
         @Override

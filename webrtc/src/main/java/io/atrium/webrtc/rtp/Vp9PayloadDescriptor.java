@@ -123,6 +123,46 @@ public final class Vp9PayloadDescriptor {
         return beginsKeyframe && pos < len ? uncompressedHeaderSize(buf, off + pos, len - pos) : FrameSize.NONE;
     }
 
+    /**
+     * The length of the payload descriptor at {@code buf[off, off+len)}, scalability structure included: where
+     * the VP9 bitstream starts; -1 when the descriptor is cut.
+     */
+    public static int length(byte[] buf, int off, int len) {
+        if (len < 1 || !Bytes.inBounds(buf, off, len)) {
+            return -1;
+        }
+        int b0 = buf[off] & 0xFF;
+        boolean flexible = (b0 & 0x10) != 0;
+        int pos = 1;
+        if ((b0 & 0x80) != 0) {
+            if (pos >= len) {
+                return -1;
+            }
+            pos += (buf[off + pos] & 0x80) != 0 ? 2 : 1;
+        }
+        if ((b0 & 0x20) != 0) {
+            pos += flexible ? 1 : 2;
+        }
+        if (flexible && (b0 & 0x40) != 0) {
+            for (int i = 0; i < 3; i++) {
+                if (pos >= len) {
+                    return -1;
+                }
+                if ((buf[off + pos++] & 0x01) == 0) {
+                    break;
+                }
+            }
+        }
+        if ((b0 & 0x02) != 0) {
+            if (pos >= len) {
+                return -1;
+            }
+            int ss = buf[off + pos] & 0xFF;
+            pos = skipGroups(buf, off, len, pos + 1 + ((ss & 0x10) != 0 ? 4 * ((ss >>> 5) + 1) : 0), (ss & 0x08) != 0);
+        }
+        return pos <= len ? pos : -1;
+    }
+
     /** Skips the picture group description of a scalability structure without sizes; -1 when cut. */
     private static int skipGroups(byte[] buf, int off, int len, int pos, boolean hasGroups) {
         if (!hasGroups) {
