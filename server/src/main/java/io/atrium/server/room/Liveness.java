@@ -9,7 +9,7 @@ import java.util.Map;
  * On each tick, per member: a seat whose socket stayed away past {@code rooms.reconnect_grace_seconds}
  * ends; a media connection that finished ICE and DTLS is told to the listeners once
  * ({@link RoomListener#memberConnected}); a member that publishes nothing for
- * {@code rooms.media_timeout_seconds} leaves (a member that only receives is exempt).
+ * {@code rooms.media_timeout_seconds} leaves (a member that only receives, or a phone holding the call, is exempt).
  */
 final class Liveness {
 
@@ -43,6 +43,8 @@ final class Liveness {
             if (in != m.lastPacketsIn) {
                 m.lastPacketsIn = in;
                 m.lastMediaMillis = now;
+            } else if (m.line != null && m.line.held()) {
+                m.lastMediaMillis = now; // a phone holding the call is silent on purpose
             } else if (m.publisher != null && !m.publisher.isConnected() && !m.publisher.isClosed()) {
                 m.lastMediaMillis = now; // ICE and DTLS still being set up: that has its own timeout, rtc.connect_timeout_seconds
             } else if (now - m.lastMediaMillis > ctx.config().mediaTimeoutSeconds() * 1000L) {

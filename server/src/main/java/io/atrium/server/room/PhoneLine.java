@@ -23,6 +23,16 @@ public interface PhoneLine {
      */
     void attach(Router router, Executor back, Consumer<Receiver> then);
 
+    /** What the phone's RTCP receiver reports say of the audio Atrium sends it: loss (0..1) and jitter (ms). */
+    record Reception(double loss, double jitterMillis) {
+    }
+
+    /** The phone's last receiver report, empty before its first (many phones send none). */
+    java.util.Optional<Reception> reception();
+
+    /** Whether the phone holds the call (it sends nothing, by its own choice: not a silent member). */
+    boolean held();
+
     /** The seat ended (left, removed, timed out, room ended): stop the media and hang up. Idempotent; any thread. */
     void detach(String reason);
 }

@@ -13,7 +13,7 @@ import java.util.concurrent.Executor;
  * Connection quality and video allocations: every {@link #EVERY_MILLIS} asks the media thread for each
  * member's loss, RTT, jitter and allocations ({@link Router#report}); they come back as a task on the
  * room's executor (the room never waits on the media thread) and are applied if the member still has
- * the same peers. Quality changes go to everyone, allocations and the available rate to the member.
+ * the same peers. A phone's quality comes from its RTCP receiver reports ({@link PhoneLine#reception}). Quality changes go to everyone, allocations and the available rate to the member.
  */
 final class QualityObserver {
 
@@ -37,6 +37,10 @@ final class QualityObserver {
     }
 
     private void observe(Router router, Member m) {
+        if (m.line != null) { // a phone: its RTCP receiver reports, no round trip known
+            m.line.reception().ifPresent(q -> quality(m, ConnectionQuality.of(q.loss(), -1, q.jitterMillis())));
+            return;
+        }
         MediaPeer publisher = m.publisher;
         MediaPeer subscriber = m.subscriber;
         boolean rates = publisher != null && publisher.isConnected();
@@ -54,7 +58,7 @@ final class QualityObserver {
                 return;
             }
             if (rates && m.publisher == publisher) {
-                quality(m, r);
+                quality(m, ConnectionQuality.of(r.fractionLost() / 256.0, r.rttMillis(), r.jitterMillis()));
             }
             if (subscriber != null && m.subscriber == subscriber && m.session != null) {
                 allocations(m, r.allocations(), r.availableRate());
@@ -62,8 +66,7 @@ final class QualityObserver {
         });
     }
 
-    private void quality(Member m, Router.MediaReport r) {
-        String quality = ConnectionQuality.of(r.fractionLost() / 256.0, r.rttMillis(), r.jitterMillis());
+    private void quality(Member m, String quality) {
         if (!quality.equals(m.quality)) {
             m.quality = quality;
             roster.broadcast("member_connection_quality", Map.of("member", m.callId, "quality", quality));

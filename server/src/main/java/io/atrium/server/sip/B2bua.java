@@ -11,7 +11,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import gov.nist.javax.sip.SipStackExt;
 import gov.nist.javax.sip.clientauthutils.AuthenticationHelper;
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
@@ -55,8 +54,8 @@ final class B2bua {
     private final AuthenticationHelper trunkAuth;
 
     B2bua(AtriumConfig.Sip config, SipFactories sip, SipProvider provider, RtpRelay relay,
-          ScheduledExecutorService timer, Clock clock, TrunkCredentials credentials, SipStackExt stack) {
-        this.trunkAuth = stack == null ? null : stack.getAuthenticationHelper(credentials, sip.headers());
+          ScheduledExecutorService timer, Clock clock, AuthenticationHelper trunkAuth) {
+        this.trunkAuth = trunkAuth;
         this.config = config;
         this.sip = sip;
         this.provider = provider;
@@ -161,8 +160,7 @@ final class B2bua {
                 }
                 answered(call, b, Sdp.parse(response.getRawContent()));
             } else if ((status == Response.UNAUTHORIZED || status == Response.PROXY_AUTHENTICATION_REQUIRED)
-                    && ct != null && !b.authenticated && trunkAuth != null && call.state == Call.State.RINGING
-                    && authenticate(b, response, ct)) {
+                    && ct != null && call.state == Call.State.RINGING && b.authenticate(trunkAuth, response, provider)) {
                 return; // the INVITE went again with credentials
             } else {
                 b.done = true;
@@ -173,23 +171,6 @@ final class B2bua {
                     finishIfAllFailed(call);
                 }
             }
-        }
-    }
-
-    /** A trunk challenged Atrium's INVITE: send it again with the trunk's credentials, once. */
-    private boolean authenticate(Call.Branch b, Response challenge, ClientTransaction ct) {
-        try {
-            ClientTransaction again = trunkAuth.handleChallenge(challenge, ct, provider, 5);
-            b.authenticated = true;
-            b.invite = again;
-            again.setApplicationData(b);
-            b.dialog = provider.getNewDialog(again);
-            b.dialog.setApplicationData(b);
-            again.sendRequest();
-            return true;
-        } catch (SipException | RuntimeException e) {
-            log.info("call {}: no credentials for {}: {}", b.call.id, b.target, e.toString());
-            return false;
         }
     }
 

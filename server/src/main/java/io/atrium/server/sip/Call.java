@@ -21,7 +21,6 @@ final class Call {
     /** One INVITE Atrium sent to one of the callee's phones (or to a trunk). */
     static final class Branch extends ForkBranch {
         final Call call;
-        boolean authenticated;
 
         Branch(Call call, String target) {
             super(target);

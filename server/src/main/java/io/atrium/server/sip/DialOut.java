@@ -1,5 +1,6 @@
 package io.atrium.server.sip;
 
+import gov.nist.javax.sip.clientauthutils.AuthenticationHelper;
 import io.atrium.server.config.AtriumConfig;
 import java.text.ParseException;
 import java.util.ArrayList;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * Atrium calling out (a room's invite): one INVITE, with Atrium's own SDP offer (Opus, PCMU, PCMA,
  * telephone-event) pointed at one RTP socket, to every target (all registered phones of an extension,
  * or the outbound trunk's URI). The first 2xx wins and is handed to its {@link Outcome} with the agreed
- * codec; every other branch gets CANCEL (or ACK and BYE when it answered too late). When every branch has
+ * codec; every other branch gets CANCEL (or ACK and BYE when it answered too late). A trunk that
+ * challenges (401/407) gets the INVITE again with its {@code sip.trunks} credentials. When every branch has
  * failed, or none answered within {@code sip.ring_timeout_seconds}, the outcome hears the status (486 busy,
  * a 6xx decline, 408 no answer, ...).
  */
@@ -49,6 +51,8 @@ final class DialOut {
         final RtpRelay.Leg rtp;
         final Outcome outcome;
         final List<Branch> branches = new ArrayList<>();
+        /** Atrium's offer: a phone sends with its payload types. */
+        Sdp offer;
         State state = State.RINGING;
         ScheduledFuture<?> ringTimer;
 
@@ -75,8 +79,12 @@ final class DialOut {
     private final SipProvider provider;
     private final RtpRelay relay;
     private final ScheduledExecutorService timer;
+    private final AuthenticationHelper trunkAuth;
 
-    DialOut(AtriumConfig.Sip config, SipFactories sip, SipProvider provider, RtpRelay relay, ScheduledExecutorService timer) {
+    /** {@code trunkAuth} answers trunks' challenges (null: a challenge fails the branch). */
+    DialOut(AtriumConfig.Sip config, SipFactories sip, SipProvider provider, RtpRelay relay, ScheduledExecutorService timer,
+            AuthenticationHelper trunkAuth) {
+        this.trunkAuth = trunkAuth;
         this.config = config;
         this.sip = sip;
         this.provider = provider;
@@ -97,6 +105,7 @@ final class DialOut {
     Dial dial(String callId, String fromName, String fromNumber, String destination, List<String> targets, Outcome outcome) {
         Dial dial = new Dial(callId, destination, relay.allocate(), outcome);
         byte[] offer = PhoneSdp.offer(config.publicAddress(), dial.rtp.port());
+        dial.offer = Sdp.parse(offer);
         synchronized (dial) {
             for (String target : targets) {
                 Branch b = new Branch(dial, target);
@@ -153,7 +162,7 @@ final class DialOut {
                 b.done = true;
                 b.status = status;
                 Sdp answer = Sdp.parse(response.getRawContent());
-                PhoneSdp agreed = answer == null ? null : PhoneSdp.negotiate(answer);
+                PhoneSdp agreed = answer == null ? null : PhoneSdp.between(answer, dial.offer);
                 if (dial.state != State.RINGING || agreed == null) {
                     log.info("dial {}: {} answered {}; hung up", dial.callId, b.target,
                             agreed == null ? "without audio Atrium speaks" : "too late");
@@ -174,6 +183,9 @@ final class DialOut {
                 log.info("dial {}: answered by {} with {}", dial.callId, b.target, agreed.codec());
                 d.setApplicationData(null); // the room call takes the dialog over
                 timer.execute(() -> dial.outcome.answered(dial, d, agreed));
+            } else if ((status == Response.UNAUTHORIZED || status == Response.PROXY_AUTHENTICATION_REQUIRED)
+                    && ct != null && dial.state == State.RINGING && b.authenticate(trunkAuth, response, provider)) {
+                return; // the INVITE went again with the trunk's credentials
             } else {
                 b.done = true;
                 b.status = status;

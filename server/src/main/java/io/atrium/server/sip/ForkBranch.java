@@ -1,5 +1,6 @@
 package io.atrium.server.sip;
 
+import gov.nist.javax.sip.clientauthutils.AuthenticationHelper;
 import java.util.List;
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
@@ -13,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One INVITE Atrium sent to one target of a fork (a phone of the callee, or a trunk): its transaction,
  * dialog and progress, and the rules every fork shares — CANCEL only after a provisional response,
- * BYE for a dialog that is no longer wanted, and which status a fork ends with when every branch failed.
+ * BYE for a dialog that is no longer wanted, a trunk's digest challenge answered once, and which status
+ * a fork ends with when every branch failed.
  * Guarded by the monitor of the call or dial that owns the branch.
  */
 class ForkBranch {
@@ -27,6 +29,8 @@ class ForkBranch {
     boolean cancelPending;
     boolean done;
     int status;
+    /** The INVITE went again with a trunk's credentials (a second challenge is a failure). */
+    boolean authenticated;
 
     ForkBranch(String target) {
         this.target = target;
@@ -47,6 +51,30 @@ class ForkBranch {
             log.debug("CANCEL to {}: {}", target, e.toString());
         }
         cancelPending = false;
+    }
+
+    /**
+     * A 401/407 to this branch's INVITE: sends it again, once, with the credentials {@code auth} finds for
+     * the trunk (the new transaction and dialog carry this branch as their data). False when it was
+     * challenged before or there are no credentials: the challenge then ends the branch like any failure.
+     */
+    boolean authenticate(AuthenticationHelper auth, Response challenge, SipProvider provider) {
+        if (authenticated || auth == null) {
+            return false;
+        }
+        try {
+            ClientTransaction again = auth.handleChallenge(challenge, invite, provider, 5);
+            authenticated = true;
+            invite = again;
+            again.setApplicationData(this);
+            dialog = provider.getNewDialog(again);
+            dialog.setApplicationData(this);
+            again.sendRequest();
+            return true;
+        } catch (SipException | RuntimeException e) {
+            log.info("no credentials for {}: {}", target, e.toString());
+            return false;
+        }
     }
 
     /** Sends BYE in {@code d}. */

@@ -374,9 +374,9 @@ final class Invites implements SipRooms, RoomListener {
         String callerName = caller.map(User::displayName).orElse(h.from());
         String calleeName = callee.map(User::displayName).orElse(h.to());
         Room room = tempRoom("Call of " + callerName + " and " + calleeName, stored);
-        PhoneSdp agreed = PhoneSdp.negotiate(h.answer());
-        leg(room.uuid(), h.aDialog(), h.aLeg(), agreed, caller, callerName, true, h.from(), h.to());
-        leg(room.uuid(), h.bDialog(), h.bLeg(), agreed, callee, calleeName, false, h.from(), h.to());
+        // each phone goes on sending with the other's payload types and expecting its own (they may differ)
+        leg(room.uuid(), h.aDialog(), h.aLeg(), PhoneSdp.between(h.offer(), h.answer()), caller, callerName, true, h.from(), h.to());
+        leg(room.uuid(), h.bDialog(), h.bLeg(), PhoneSdp.between(h.answer(), h.offer()), callee, calleeName, false, h.from(), h.to());
         RoomService.Invitation callerApp = rooms.invitation(room.uuid(), UUID.randomUUID().toString(), callerName,
                 caller.map(User::uuid), true);
         RoomService.Invitation calleeApp = rooms.invitation(room.uuid(), UUID.randomUUID().toString(), calleeName,

@@ -31,6 +31,9 @@ final class PhoneMember implements PhoneLine {
     private final java.util.function.Consumer<String> onDetach;
     private final AtomicBoolean detached = new AtomicBoolean();
     private volatile Receiver track;
+    /** The codec the phone's audio is in now, and whether the phone holds the call; changed by re-INVITEs. */
+    private String codec;
+    private volatile boolean held;
 
     PhoneMember(RoomAudio audio, String callId, UUID user, PhoneSdp agreed, RtpRelay.Leg rtp, AudioLeg.DigitListener digits,
                 java.util.function.Consumer<String> onDetach) {
@@ -40,11 +43,37 @@ final class PhoneMember implements PhoneLine {
         this.onDetach = onDetach;
         this.voice = new LocalPeer(RoomAudio.PEER_PREFIX + callId, audio.sfu, null);
         this.leg = new AudioLeg(agreed.newCodec(), agreed.payloadType(), agreed.dtmfPayloadType(), rtp::send, digits);
+        this.codec = agreed.codec();
+        agree(agreed, false);
         leg.heard(false);
         leg.voice(new OpusCodec(OpusCodecs.BITRATE, OpusCodecs.COMPLEXITY), RoomAudio.OPUS_PT, RoomAudio.AUDIO_LEVEL_EXT,
                 (packet, length) -> voice.publish(packet, 0, length));
         rtp.attach(leg);
         audio.add(this);
+    }
+
+    /**
+     * The phone and Atrium agreed on {@code agreed} (the call's start or a re-INVITE): a new codec state
+     * only when the codec changed, the payload types each way, and on hold ({@code held}) nothing is sent
+     * to the phone and the room does not count its silence against it.
+     */
+    synchronized void agree(PhoneSdp agreed, boolean held) {
+        boolean same = agreed.codec().equals(codec);
+        codec = agreed.codec();
+        leg.format(same ? leg.codec() : agreed.newCodec(), agreed.payloadType(), agreed.dtmfPayloadType(), agreed.sendPayloadType(),
+                agreed.sendDtmfPayloadType());
+        leg.held(held);
+        this.held = held;
+    }
+
+    @Override
+    public java.util.Optional<Reception> reception() {
+        return leg.reports() == 0 ? java.util.Optional.empty() : java.util.Optional.of(new Reception(leg.loss(), leg.jitterMillis()));
+    }
+
+    @Override
+    public boolean held() {
+        return held;
     }
 
     @Override

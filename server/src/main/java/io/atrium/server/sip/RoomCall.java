@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
  * digits (RFC 4733) up to {@code #} are the room password ({@code *} starts over), {@value #PIN_ATTEMPTS}
  * tries. A room that makes the caller wait plays the waiting tone until an admin decides. The session's
  * notifications tell the call when it is admitted, refused or removed; any end of the seat hangs up.
+ * In the room the keypad works as on a conference bridge: {@code *6} toggles the phone's own mute,
+ * {@code *9} raises or lowers its hand (the same {@code mute_audio}/{@code raise_hand} requests a
+ * browser makes, so the room announces them; an admin's mute cannot be lifted this way).
  */
 final class RoomCall implements Client, AudioLeg.DigitListener {
 
@@ -50,6 +53,11 @@ final class RoomCall implements Client, AudioLeg.DigitListener {
     /** PINs completed with # while the previous one was being checked, oldest first. */
     private final java.util.ArrayDeque<String> typed = new java.util.ArrayDeque<>();
     private ScheduledFuture<?> pinTimeout;
+    /** In the room: a {@code *} was typed, the next digit is a keypad command. */
+    private boolean star;
+    /** In the room: the phone's mute and hand as the room last announced them. */
+    private boolean muted;
+    private boolean handRaised;
 
     /** {@code hangUp} sends the BYE (with the reason, for the log); it runs at most once. */
     RoomCall(String callId, UUID room, String name, RoomService rooms, ScheduledExecutorService timer, Consumer<String> hangUp) {
@@ -135,6 +143,10 @@ final class RoomCall implements Client, AudioLeg.DigitListener {
      */
     @Override
     public synchronized void onDigit(AudioLeg leg, char digit) {
+        if (state == State.IN_ROOM) {
+            keypad(digit);
+            return;
+        }
         if (state != State.PIN && state != State.ADMITTING) {
             return;
         }
@@ -149,6 +161,24 @@ final class RoomCall implements Client, AudioLeg.DigitListener {
             pin.setLength(0);
         } else if (pin.length() < MAX_PIN) {
             pin.append(digit);
+        }
+    }
+
+    /** {@code *6}: own mute on/off; {@code *9}: hand up/down; other digits do nothing. */
+    private void keypad(char digit) {
+        boolean command = star;
+        star = digit == '*';
+        String method = !command ? null : switch (digit) {
+            case '6' -> muted ? "unmute_audio" : "mute_audio";
+            case '9' -> handRaised ? "unraise_hand" : "raise_hand";
+            default -> null;
+        };
+        if (method != null) {
+            rooms.call(session, method, new Params(JsonNodeFactory.instance.objectNode())).whenComplete((r, e) -> {
+                if (e != null) {
+                    log.info("sip call {}: keypad {} refused: {}", callId, method, e.getMessage());
+                }
+            });
         }
     }
 
@@ -181,6 +211,14 @@ final class RoomCall implements Client, AudioLeg.DigitListener {
             join((String) m.get("auth_token"));
         } else if (method.equals("member_rejected")) {
             end("rejected", true);
+        } else if (params instanceof Map<?, ?> m && callId.equals(m.get("member"))) {
+            switch (method) {
+                case "member_mute_audio" -> muted = true;
+                case "member_unmute_audio" -> muted = false;
+                case "member_raise_hand" -> handRaised = true;
+                case "member_unraise_hand" -> handRaised = false;
+                default -> { }
+            }
         }
     }
 

@@ -31,14 +31,17 @@ import org.slf4j.LoggerFactory;
  * Calls into rooms (docs/SIP.md, "Rooms on the phone"): Atrium answers the phone itself (200 OK with its
  * own SDP: one codec of the offer, Opus or G.711, and telephone-event), so the phone can hear tones and
  * send its PIN, then the {@link RoomCall} takes it into the room. The phone's BYE leaves the room; the
- * room ending the seat sends Atrium's BYE. A re-INVITE is answered with the same SDP.
+ * room ending the seat sends Atrium's BYE. A re-INVITE agrees the media again (hold, resume, codec).
  */
 final class RoomCalls {
 
     private static final Logger log = LoggerFactory.getLogger("atrium.sip.rooms");
 
     /** One answered call into a room: the dialog's application data. */
-    private record Answered(RoomCall call, byte[] sdp, String from, String to, Instant startedAt, RtpRelay.Leg rtp) {
+    private record Answered(RoomCall call, PhoneMember phone, byte[] sdp, String from, String to, Instant startedAt, RtpRelay.Leg rtp) {
+        Answered withSdp(byte[] newSdp) {
+            return new Answered(call, phone, newSdp, from, to, startedAt, rtp);
+        }
     }
 
     private final AtriumConfig.Sip config;
@@ -85,13 +88,13 @@ final class RoomCalls {
         String name = callerName != null && !callerName.isBlank() ? callerName : callerNumber;
         RoomCall call = new RoomCall(callId, room, name, rooms, timer, reason -> bye(dialog, callId));
         byte[] sdp = agreed.answer(config.publicAddress(), rtp.port());
-        Answered answered = new Answered(call, sdp, callerNumber, number, clock.instant(), rtp);
-        dialog.setApplicationData(answered);
-        calls.put(callId, answered);
         PhoneMember phone = bridge.phone(room, callId, user, agreed, rtp, call, reason -> {
             calls.remove(callId);
             call.end(reason, true);
         });
+        Answered answered = new Answered(call, phone, sdp, callerNumber, number, clock.instant(), rtp);
+        dialog.setApplicationData(answered);
+        calls.put(callId, answered);
         Response ok = sip.messages().createResponse(Response.OK, request, sip.sdpType(), sdp);
         ((ToHeader) ok.getHeader(ToHeader.NAME)).setTag(Long.toHexString(Double.doubleToLongBits(Math.random())));
         ok.addHeader(sip.contact(config.publicAddress(), config.port(), transport(request)));
@@ -109,13 +112,13 @@ final class RoomCalls {
     void answeredInvite(Dialog dialog, PhoneSdp agreed, RtpRelay.Leg rtp, UUID room, String callId, UUID user, String token,
                         String from, String to) {
         RoomCall call = new RoomCall(callId, room, to, rooms, timer, reason -> bye(dialog, callId));
-        Answered answered = new Answered(call, agreed.answer(config.publicAddress(), rtp.port()), from, to, clock.instant(), rtp);
-        dialog.setApplicationData(answered);
-        calls.put(callId, answered);
         PhoneMember phone = bridge.phone(room, callId, user, agreed, rtp, call, reason -> {
             calls.remove(callId);
             call.end(reason, true);
         });
+        Answered answered = new Answered(call, phone, agreed.answer(config.publicAddress(), rtp.port()), from, to, clock.instant(), rtp);
+        dialog.setApplicationData(answered);
+        calls.put(callId, answered);
         log.info("sip call {}: {} answered the invite into room {} with {}", callId, to, room, agreed.codec());
         call.start(phone, "sip:" + agreed.address(), token);
     }
@@ -133,9 +136,31 @@ final class RoomCalls {
         a.call.hungUp();
     }
 
-    /** A session refresh or hold: the media stays as agreed. */
+    /**
+     * A re-INVITE. Without SDP (a session refresh) it is answered with the SDP Atrium gave last. With an
+     * offer the media is agreed again as for a new call: a new address, codec or payload types take
+     * effect at once; {@code sendonly}/{@code inactive} (or {@code c=0.0.0.0}) holds the call — nothing
+     * is sent to the phone and its silence does not count as a silent member — and {@code sendrecv}
+     * resumes it. An offer without audio Atrium speaks gets 488 and the call stays as it was.
+     */
     void reinvite(RequestEvent event) throws SipException, InvalidArgumentException, ParseException {
         Answered a = (Answered) event.getDialog().getApplicationData();
+        Sdp offer = Sdp.parse(event.getRequest().getRawContent());
+        if (offer != null) {
+            PhoneSdp agreed = PhoneSdp.negotiate(offer);
+            if (agreed == null) {
+                serverTransaction(event).sendResponse(sip.messages().createResponse(Response.NOT_ACCEPTABLE_HERE, event.getRequest()));
+                return;
+            }
+            if (!offer.address().equals("0.0.0.0")) {
+                a.rtp.remote(agreed.address(), agreed.port());
+            }
+            a.phone.agree(agreed, offer.holds());
+            a = a.withSdp(agreed.answer(config.publicAddress(), a.rtp.port(), offer.answerDirection()));
+            event.getDialog().setApplicationData(a);
+            calls.put(a.call.callId, a);
+            log.info("sip call {}: re-INVITE: {} {}, {}", a.call.callId, agreed.codec(), agreed.payloadType(), offer.direction());
+        }
         Response ok = sip.messages().createResponse(Response.OK, event.getRequest(), sip.sdpType(), a.sdp);
         ok.addHeader(sip.contact(config.publicAddress(), config.port(), transport(event.getRequest())));
         serverTransaction(event).sendResponse(ok);

@@ -85,7 +85,7 @@ public final class RtpRelay implements AutoCloseable {
             return packets;
         }
 
-        /** Hands this leg's RTP to {@code audio} (its RTCP is dropped) instead of relaying it. */
+        /** Hands this leg's RTP and RTCP (its receiver reports) to {@code audio} instead of relaying them. */
         public void attach(io.atrium.server.sip.audio.AudioLeg audio) {
             this.audio = audio;
         }
@@ -197,11 +197,13 @@ public final class RtpRelay implements AutoCloseable {
             }
             io.atrium.server.sip.audio.AudioLeg engine = leg.audio;
             if (engine != null) {
+                buffer.flip();
+                int n = buffer.remaining();
+                buffer.get(inbound, 0, n);
                 if (isRtp) {
-                    buffer.flip();
-                    int n = buffer.remaining();
-                    buffer.get(inbound, 0, n);
                     engine.receiveRtp(inbound, 0, n);
+                } else {
+                    engine.receiveRtcp(inbound, 0, n);
                 }
                 continue;
             }

@@ -14,6 +14,37 @@ record Sdp(String text, String address, int audioPort) {
     private static final Pattern AUDIO = Pattern.compile("(?m)^m=audio (\\d+)( .*)$");
     private static final Pattern ORIGIN = Pattern.compile("(?m)^o=(\\S+ \\S+ \\S+) IN IP[46] \\S+\\s*$");
 
+    private static final Pattern DIRECTION = Pattern.compile("(?m)^a=(sendrecv|sendonly|recvonly|inactive)\\s*$");
+
+    /**
+     * The direction its sender wants (RFC 3264 5.1; the last attribute, so the media level wins over the
+     * session level), {@code sendrecv} when none; a connection address 0.0.0.0 (the RFC 2543 way to
+     * hold) makes {@code sendrecv} {@code sendonly}.
+     */
+    String direction() {
+        Matcher m = DIRECTION.matcher(text);
+        String d = "sendrecv";
+        while (m.find()) {
+            d = m.group(1);
+        }
+        return d.equals("sendrecv") && address.equals("0.0.0.0") ? "sendonly" : d;
+    }
+
+    /** Whether its sender wants nothing sent to it: it holds the call (RFC 3264 8.4). */
+    boolean holds() {
+        String d = direction();
+        return d.equals("sendonly") || d.equals("inactive");
+    }
+
+    /** The direction of the answer to this offer (RFC 3264 6.1): sendonly and recvonly swap. */
+    String answerDirection() {
+        return switch (direction()) {
+            case "sendonly" -> "recvonly";
+            case "recvonly" -> "sendonly";
+            default -> direction();
+        };
+    }
+
     /** The SDP body, or null when it has no connection address or audio line. */
     static Sdp parse(byte[] body) {
         if (body == null) {

@@ -2,6 +2,7 @@ package io.atrium.server.sip;
 
 import gov.nist.core.CommonLogger;
 import gov.nist.javax.sip.SipStackExt;
+import gov.nist.javax.sip.clientauthutils.AuthenticationHelper;
 import gov.nist.javax.sip.message.SIPRequest;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.config.ConfigException;
@@ -86,11 +87,12 @@ public final class SipService implements SipListener, AutoCloseable {
             return t;
         });
         this.trunks = new Trunks(config.trunks());
-        this.b2bua = new B2bua(config, sip, provider, relay, timer, clock, new TrunkCredentials(config.trunks()),
-                stack instanceof SipStackExt ext ? ext : null);
+        AuthenticationHelper trunkAuth = stack instanceof SipStackExt ext
+                ? ext.getAuthenticationHelper(new TrunkCredentials(config.trunks()), sip.headers()) : null;
+        this.b2bua = new B2bua(config, sip, provider, relay, timer, clock, trunkAuth);
         this.roomNumbers = rooms.numbers();
         this.roomCalls = new RoomCalls(config, sip, provider, relay, rooms.service(), rooms.sfu(), timer, clock);
-        this.dialOut = new DialOut(config, sip, provider, relay, timer);
+        this.dialOut = new DialOut(config, sip, provider, relay, timer, trunkAuth);
         this.rooms = rooms.service();
         Invites invites = new Invites(this.rooms, users, registrar, trunks, roomNumbers, dialOut, b2bua, roomCalls, timer, clock);
         invites.forgetTemporaryRooms();

@@ -48,6 +48,8 @@ class SipRoomBrowserTest {
 
     static final double BROWSER_TONE = 600;
     static final double PHONE_TONE = 1000;
+    /** How long the "hold" phone holds the call: longer than the room's media timeout (10 s) and its tick. */
+    static final int HELD_MILLIS = 14_000;
 
     TestServer server;
     int sipPort;
@@ -61,9 +63,14 @@ class SipRoomBrowserTest {
                 10, 0, 0, List.of("MD5"), List.of())));
         user("alice", "Alice Phone", "1001");
         user("bob", "Bob Phone", "1002");
+        browser = browserWithTone(BROWSER_TONE);
+    }
+
+    /** Chromium whose fake microphone plays {@code frequency} (a WAV it loops). */
+    static Browser browserWithTone(double frequency) throws IOException {
         Path wav = Files.createTempDirectory("atrium-tone-").resolve("tone.wav");
-        writeTone(wav, BROWSER_TONE);
-        browser = Chromium.browser(List.of("--use-file-for-fake-audio-capture=" + wav, "--autoplay-policy=no-user-gesture-required"));
+        writeTone(wav, frequency);
+        return Chromium.browser(List.of("--use-file-for-fake-audio-capture=" + wav, "--autoplay-policy=no-user-gesture-required"));
     }
 
     @AfterAll
@@ -124,7 +131,13 @@ class SipRoomBrowserTest {
         fill.put("FROM", extension);
         fill.put("MEDIA_PORT", String.valueOf(mediaPort));
         fill.put("HOLD", String.valueOf(holdMillis));
+        fill.put("HELD", String.valueOf(HELD_MILLIS));
         return Sipp.start("caller.xml", fill, sipPort, "-t", "u1", "-s", number, "-au", user, "-ap", user + "-password");
+    }
+
+    /** Whether the phone got a 200 OK to its INVITE with CSeq {@code cseq} (SIPp checked its SDP). */
+    static boolean answered(Sipp phone, int cseq) {
+        return phone.messages().matches("(?s).*CSeq: " + cseq + " INVITE.*SIP/2.0 200 OK.*CSeq: " + cseq + " INVITE.*");
     }
 
     /** The id of the SIP member the page sees (waits for it). */
@@ -242,6 +255,85 @@ class SipRoomBrowserTest {
             assertOk(phone.await()); // it got Atrium's BYE
             Chromium.waitFor(host.page, "!atriumApp.client.members.has('" + id + "')", Participant.MEDIA);
             Waits.waitUntil(() -> call(id) == null, "the room call to end");
+        }
+    }
+
+    @Test
+    void thePhonesKeypadTogglesItsOwnMuteAndHand() {
+        String room = room("{\"name\":\"keypad\",\"open\":true}");
+        try (Participant host = host(room); RtpPhone media = new RtpPhone(); Sipp phone = dial(number(room), media.port(), "room", 0)) {
+            Waits.waitUntil(() -> port(phone, ANSWER_SDP) > 0, "Atrium's 200 OK to the phone");
+            media.sendTone(PHONE_TONE, port(phone, ANSWER_SDP));
+            String id = sipMember(host);
+            String member = "atriumApp.client.members.get('" + id + "')";
+            hearsTone(host, id, PHONE_TONE, BROWSER_TONE);
+
+            media.sendDigits("*6");
+            Chromium.waitFor(host.page, member + ".audioMuted && !" + member + ".audioMutedByAdmin", Participant.MEDIA);
+            host.waitForSteady(id, "audio", "packetsReceived", Duration.ofSeconds(2), Participant.MEDIA); // its audio stopped
+            media.sendDigits("9*9"); // a digit without * is no command
+            Chromium.waitFor(host.page, member + ".handRaised", Participant.MEDIA);
+            assertThat((Boolean) host.page.evaluate(member + ".audioMuted")).as("9 alone did nothing").isTrue();
+            media.sendDigits("*6");
+            Chromium.waitFor(host.page, "!" + member + ".audioMuted", Participant.MEDIA);
+            hearsTone(host, id, PHONE_TONE, BROWSER_TONE);
+            media.sendDigits("*9");
+            Chromium.waitFor(host.page, "!" + member + ".handRaised", Participant.MEDIA);
+
+            host.page.evaluate("id => atriumApp.client.muteMember(id, 'audio')", id);
+            Chromium.waitFor(host.page, member + ".audioMutedByAdmin", Participant.MEDIA);
+            media.sendDigits("*6*9"); // the admin's mute holds; the hand goes up after the refused unmute
+            Chromium.waitFor(host.page, member + ".handRaised", Participant.MEDIA);
+            assertThat((Boolean) host.page.evaluate(member + ".audioMuted")).as("an admin's mute is not lifted by *6").isTrue();
+            host.page.evaluate("id => atriumApp.client.removeMember(id)", id);
+            assertOk(phone.await());
+        }
+    }
+
+    @Test
+    void aPhonesReceiverReportsAreItsConnectionQuality() {
+        String room = room("{\"name\":\"quality\",\"open\":true}");
+        try (Participant host = host(room); RtpPhone media = new RtpPhone(); Sipp phone = dial(number(room), media.port(), "room", 0)) {
+            Waits.waitUntil(() -> port(phone, ANSWER_SDP) > 0, "Atrium's 200 OK to the phone");
+            int rtcp = port(phone, ANSWER_SDP) + 1;
+            media.sendTone(PHONE_TONE, port(phone, ANSWER_SDP));
+            String id = sipMember(host);
+            String member = "atriumApp.client.members.get('" + id + "')";
+            assertHears(listen(media), BROWSER_TONE, PHONE_TONE); // also learns the SSRC Atrium sends with
+            assertThat(host.page.evaluate(member + ".quality")).as("no report yet").isEqualTo("unknown");
+            media.sendReceiverReport(rtcp, 64, 40); // 25 % lost
+            Chromium.waitFor(host.page, member + ".quality === 'poor'", Participant.MEDIA);
+            media.sendReceiverReport(rtcp, 0, 40); // nothing lost, 5 ms jitter at 8 kHz
+            Chromium.waitFor(host.page, member + ".quality === 'excellent'", Participant.MEDIA);
+            host.page.evaluate("id => atriumApp.client.removeMember(id)", id);
+            assertOk(phone.await());
+        }
+    }
+
+    @Test
+    void aPhoneHoldsAndResumesInAnotherCodecByReInvite() {
+        String room = room("{\"name\":\"hold\",\"open\":true}");
+        try (Participant host = host(room); RtpPhone media = new RtpPhone(); Sipp phone = dial(number(room), media.port(), "hold", 2_000)) {
+            Waits.waitUntil(() -> port(phone, ANSWER_SDP) > 0, "Atrium's 200 OK to the phone");
+            media.sendTone(PHONE_TONE, port(phone, ANSWER_SDP));
+            String id = sipMember(host);
+            Waits.waitUntil(() -> answered(phone, 3), "Atrium's 200 OK to the hold (a=inactive)", Duration.ofSeconds(30));
+            media.quiet(true); // on hold the phone sends nothing either: longer than the room's media timeout
+            for (int round = 0; round < 50 && media.receive(8000, Duration.ofMillis(300)).length >= 160; round++) {
+                // what arrived before the hold (nobody read the socket so far)
+            }
+            assertThat(media.receive(800, Duration.ofSeconds(2)).length).as("nothing sent to a phone on hold").isLessThan(160);
+
+            Waits.waitUntil(() -> answered(phone, 4), "Atrium's 200 OK to the resume in PCMA", Duration.ofSeconds(HELD_MILLIS / 1000 + 30));
+            media.payloadTypes(8, 96);
+            media.quiet(false);
+            assertThat((Boolean) host.page.evaluate("id => atriumApp.client.members.has(id)", id)).as("held, not dropped as silent").isTrue();
+            hearsTone(host, id, PHONE_TONE, BROWSER_TONE); // Atrium decodes A-law now
+            assertHears(listen(media), BROWSER_TONE, PHONE_TONE); // and sends it
+            media.sendDigits("*9"); // telephone-event as 96 now
+            Chromium.waitFor(host.page, "atriumApp.client.members.get('" + id + "').handRaised", Participant.MEDIA);
+            host.page.evaluate("id => atriumApp.client.removeMember(id)", id);
+            assertOk(phone.await());
         }
     }
 

@@ -3,22 +3,34 @@ package io.atrium.server.sip;
 import static io.atrium.server.sip.SipRegistrarTest.assertOk;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.atrium.server.auth.SipDigests;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.testing.Sipp;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
 import io.atrium.server.testing.Waits;
 import java.nio.file.Files;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** A trunk played by SIPp: outbound calls to numbers that are no extension, inbound calls to a mapped number. */
+/**
+ * A trunk played by SIPp: outbound calls to numbers that are no extension, inbound calls to a mapped
+ * number, a room inviting a number; a trunk that challenges (401/407) gets the INVITE again with the
+ * digest of its {@code sip.trunks} credentials (checked here against the challenge).
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SipTrunkTest {
+
+    static final String TRUNK_USER = "atrium-at-carrier";
+    static final String TRUNK_PASSWORD = "trunk-secret";
 
     TestServer server;
     int sipPort;
@@ -28,7 +40,7 @@ class SipTrunkTest {
     void start() throws Exception {
         sipPort = Sipp.freePort();
         trunkPort = Sipp.freePort();
-        AtriumConfig.Trunk trunk = new AtriumConfig.Trunk("carrier", "127.0.0.1:" + trunkPort, "udp", "", "", "+4930999",
+        AtriumConfig.Trunk trunk = new AtriumConfig.Trunk("carrier", "127.0.0.1:" + trunkPort, "udp", TRUNK_USER, TRUNK_PASSWORD, "+4930999",
                 Map.of("+4930123", "1002"));
         AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-sip-trunk-"));
         server = TestServer.start(c.withSip(new AtriumConfig.Sip(true, "127.0.0.1", sipPort, "", "atrium", 1, 3600, 100,
@@ -63,6 +75,40 @@ class SipTrunkTest {
         }
     }
 
+    /** The carrier answers after challenging with {@code challenge} (e.g. {@code 407 Proxy Authentication Required}) in {@code header}. */
+    Sipp challengingCarrier(String challenge, String header, int mediaPort) {
+        return listening(Sipp.start("callee.xml", Map.of("OUTCOME", Sipp.resource("callee-challenge.part"), "CHALLENGE", challenge,
+                "CHALLENGE_HEADER", header, "ANSWER", Sipp.resource("callee-answer.part"), "MEDIA_PORT", String.valueOf(mediaPort)),
+                sipPort, trunkPort, "-t", "u1"), trunkPort);
+    }
+
+    /** The INVITE the carrier got second carries {@code header} with the right digest for its challenge. */
+    static void assertDigest(String messages, String header) {
+        Matcher h = Pattern.compile("\n\\s*" + header + ": Digest (.*)").matcher(messages);
+        assertThat(h.find()).as(header + " in:\n" + messages).isTrue();
+        Map<String, String> p = new HashMap<>();
+        Matcher kv = Pattern.compile("(\\w+)=(?:\"([^\"]*)\"|([^,\\s]*))").matcher(h.group(1));
+        while (kv.find()) {
+            p.put(kv.group(1).toLowerCase(Locale.ROOT), kv.group(2) != null ? kv.group(2) : kv.group(3));
+        }
+        assertThat(p).containsEntry("username", TRUNK_USER).containsEntry("realm", "carrier").containsEntry("nonce", "c4f1d2e3b4a5");
+        String ha1 = SipDigests.hash(SipDigests.MD5, TRUNK_USER + ":carrier:" + TRUNK_PASSWORD);
+        assertThat(p.get("response")).as("the digest response").isEqualTo(SipDigests.response(SipDigests.MD5, ha1, "INVITE", p.get("uri"),
+                p.get("nonce"), p.get("nc"), p.get("cnonce"), p.get("qop")));
+    }
+
+    @Test
+    void aPhonesCallThroughATrunkThatChallengesIsSentAgainWithTheTrunksCredentials() {
+        try (Sipp carrier = challengingCarrier("407 Proxy Authentication Required", "Proxy-Authenticate", 40032);
+             Sipp caller = Sipp.start("caller.xml", Map.of("OUTCOME", Sipp.resource("caller-answered.part"), "FROM", "1001",
+                     "MEDIA_PORT", "40034", "HOLD", "200"), sipPort, "-t", "u1", "-s", "5559876", "-au", "alice",
+                     "-ap", "alice-password")) {
+            assertOk(caller.await());
+            assertOk(carrier.await());
+            assertDigest(carrier.messages(), "Proxy-Authorization");
+        }
+    }
+
     @Test
     void callsFromTheTrunkToAMappedNumberRingTheExtension() {
         int phone = Sipp.freePort();
@@ -85,15 +131,14 @@ class SipTrunkTest {
     }
 
     @Test
-    void aRoomInvitesANumberThatIsNoExtensionThroughTheTrunk() {
+    void aRoomInvitesANumberThatIsNoExtensionThroughATrunkThatChallenges() {
         String alice = server.get("/v1/users").json().get("users").findParents("username").stream()
                 .filter(u -> u.get("username").asText().equals("alice")).findFirst().orElseThrow().get("uuid").asText();
         String room = server.post("/v1/rooms", "{\"room\":{\"name\":\"trunk invite\",\"members\":[{\"user_id\":\"" + alice
                 + "\",\"admin\":true}]}}").json().at("/room/uuid").asText();
         try (io.atrium.server.testing.RpcClient host = io.atrium.server.testing.RpcClient.connect(server);
              io.atrium.server.testing.JavaPeer peer = new io.atrium.server.testing.JavaPeer();
-             Sipp carrier = listening(Sipp.start("callee.xml", Map.of("OUTCOME", Sipp.resource("callee-answer.part"),
-                     "MEDIA_PORT", "40030"), sipPort, trunkPort, "-t", "u1"), trunkPort)) {
+             Sipp carrier = challengingCarrier("401 Unauthorized", "WWW-Authenticate", 40030)) {
             String token = host.call("authenticate", Map.of("room", room, "call_id", "alice-1", "username", "alice",
                     "password", "alice-password")).get("auth_token").asText();
             peer.connect(host.call("join_room", Map.of("sdp", peer.offer(true), "auth_token", token)).get("sdp").asText());
@@ -104,6 +149,7 @@ class SipTrunkTest {
             assertThat(joined.get("is_sip").asBoolean()).isTrue();
             assertThat(joined.get("name").asText()).isEqualTo("07555666888");
             assertThat(carrier.messages()).contains("INVITE sip:07555666888@127.0.0.1:" + trunkPort);
+            assertDigest(carrier.messages(), "Authorization"); // the carrier challenged the room's call
             host.call("remove_member", Map.of("member", callId));
             assertOk(carrier.await()); // Atrium's BYE
         }

@@ -8,12 +8,14 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 
 /**
- * The media side of a test phone: one UDP socket that sends a μ-law tone as RTP (PCMU, 20 ms
- * packets) and receives RTP, decoding μ-law, so a test checks audio by content with {@link Goertzel}.
+ * The media side of a test phone: one UDP socket that sends a G.711 tone as RTP (PCMU, or PCMA after
+ * {@link #payloadTypes}; 20 ms packets) and receives RTP, decoding it, so a test checks audio by content
+ * with {@link Goertzel}.
  */
 public final class RtpPhone implements AutoCloseable {
 
@@ -26,6 +28,13 @@ public final class RtpPhone implements AutoCloseable {
     /** Digits still to send as RFC 4733 events (payload type {@value #DTMF_PT}) in place of tone frames. */
     private final java.util.concurrent.ConcurrentLinkedQueue<Character> digits = new java.util.concurrent.ConcurrentLinkedQueue<>();
     public static final int DTMF_PT = 101;
+    /** The payload types it sends and decodes now: 0 (μ-law) or 8 (A-law), and telephone-event (a re-INVITE changes them). */
+    private volatile int audioPt = 0;
+    private volatile int dtmfPt = DTMF_PT;
+    /** The SSRC of the last audio packet received (the stream its receiver reports are about). */
+    private volatile int heardSsrc;
+    /** While true nothing is sent (a phone holding the call with {@code a=inactive}). */
+    private volatile boolean quiet;
 
     public RtpPhone() {
         try {
@@ -39,6 +48,20 @@ public final class RtpPhone implements AutoCloseable {
         return socket.getLocalPort();
     }
 
+    /** From now on: audio as payload type {@code audio} (0 μ-law, 8 A-law) and DTMF as {@code dtmf}, both ways. */
+    public void payloadTypes(int audio, int dtmf) {
+        if (audio != 0 && audio != 8) {
+            throw new IllegalArgumentException("G.711 only: " + audio);
+        }
+        audioPt = audio;
+        dtmfPt = dtmf;
+    }
+
+    /** Stops ({@code true}) or resumes sending. */
+    public void quiet(boolean quiet) {
+        this.quiet = quiet;
+    }
+
     /** Starts sending a {@code frequency} Hz tone to {@code port} on 127.0.0.1 until {@link #close()}. */
     public void sendTone(double frequency, int port) {
         sending = true;
@@ -47,8 +70,9 @@ public final class RtpPhone implements AutoCloseable {
             int ssrc = (int) (Math.random() * Integer.MAX_VALUE);
             long t = 0;
             for (int seq = 0; sending && seq < 50 * 60; seq++) {
+                int pt = audioPt;
                 packet[0] = (byte) 0x80;
-                packet[1] = 0;
+                packet[1] = (byte) pt;
                 packet[2] = (byte) (seq >> 8);
                 packet[3] = (byte) seq;
                 int ts = (int) t;
@@ -67,10 +91,13 @@ public final class RtpPhone implements AutoCloseable {
                     continue;
                 }
                 for (int i = 0; i < SAMPLES; i++, t++) {
-                    packet[12 + i] = G711.encodeUlaw((short) (8000 * Math.sin(2 * Math.PI * frequency * t / RATE)));
+                    short v = (short) (8000 * Math.sin(2 * Math.PI * frequency * t / RATE));
+                    packet[12 + i] = pt == 8 ? G711.encodeAlaw(v) : G711.encodeUlaw(v);
                 }
                 try {
-                    socket.send(new DatagramPacket(packet, packet.length, InetAddress.getLoopbackAddress(), port));
+                    if (!quiet) {
+                        socket.send(new DatagramPacket(packet, packet.length, InetAddress.getLoopbackAddress(), port));
+                    }
                     Thread.sleep(20);
                 } catch (IOException e) {
                     return;
@@ -98,7 +125,7 @@ public final class RtpPhone implements AutoCloseable {
             boolean end = i >= 5;
             int duration = Math.min(i + 1, 5) * SAMPLES;
             p[0] = (byte) 0x80;
-            p[1] = (byte) ((i == 0 ? 0x80 : 0) | DTMF_PT);
+            p[1] = (byte) ((i == 0 ? 0x80 : 0) | dtmfPt);
             p[2] = (byte) (seq >> 8);
             p[3] = (byte) seq;
             p[4] = (byte) (timestamp >> 24);
@@ -123,7 +150,7 @@ public final class RtpPhone implements AutoCloseable {
         return seq;
     }
 
-    /** Receives RTP until {@code samples} μ-law samples arrived (or {@code timeout}), decoded to PCM. */
+    /** Receives RTP until {@code samples} G.711 samples of the agreed type arrived (or {@code timeout}), decoded to PCM. */
     public short[] receive(int samples, Duration timeout) {
         short[] pcm = new short[samples];
         short[] frame = new short[2048];
@@ -139,11 +166,13 @@ public final class RtpPhone implements AutoCloseable {
                 } catch (SocketTimeoutException e) {
                     continue;
                 }
-                if (p.getLength() <= 12 || (buf[0] & 0xc0) != 0x80 || (buf[1] & 0x7f) != 0) {
-                    continue; // not PCMU RTP (e.g. RTCP)
+                int pt = audioPt;
+                if (p.getLength() <= 12 || (buf[0] & 0xc0) != 0x80 || (buf[1] & 0x7f) != pt) {
+                    continue; // not audio RTP of the agreed type (e.g. RTCP)
                 }
+                heardSsrc = ((buf[8] & 0xff) << 24) | ((buf[9] & 0xff) << 16) | ((buf[10] & 0xff) << 8) | (buf[11] & 0xff);
                 int len = Math.min(p.getLength() - 12, samples - n);
-                G711.decode(true, buf, 12, len, frame);
+                G711.decode(pt == 0, buf, 12, len, frame);
                 System.arraycopy(frame, 0, pcm, n, len);
                 n += len;
             }
@@ -151,6 +180,22 @@ public final class RtpPhone implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         return java.util.Arrays.copyOf(pcm, n);
+    }
+
+    /**
+     * Sends an RTCP receiver report (RFC 3550 6.4.2) about the stream last received ({@link #receive}
+     * first) to 127.0.0.1:{@code port}: {@code fractionLost} in 256ths, {@code jitter} in RTP clock units.
+     */
+    public void sendReceiverReport(int port, int fractionLost, int jitter) {
+        ByteBuffer b = ByteBuffer.allocate(32);
+        b.put((byte) 0x81).put((byte) 201).putShort((short) 7).putInt(0x5eed) // V=2, one block; our SSRC
+                .putInt(heardSsrc).put((byte) fractionLost).put((byte) 0).putShort((short) 0) // cumulative lost: 0
+                .putInt(0).putInt(jitter).putInt(0).putInt(0); // highest sequence, jitter, no LSR/DLSR
+        try {
+            socket.send(new DatagramPacket(b.array(), 32, InetAddress.getLoopbackAddress(), port));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

@@ -59,7 +59,7 @@ public final class Sipp implements AutoCloseable {
         try {
             Path dir = Files.createTempDirectory("sipp-");
             String text = resource(scenario);
-            for (int pass = 0; pass < 2; pass++) { // values may hold placeholders (scenario parts)
+            for (int pass = 0; pass < 3; pass++) { // values may hold placeholders (scenario parts within parts)
                 for (var e : fill.entrySet()) {
                     text = text.replace("@" + e.getKey() + "@", e.getValue());
                 }

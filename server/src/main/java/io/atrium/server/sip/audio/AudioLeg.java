@@ -23,9 +23,15 @@ public final class AudioLeg {
     /** Frames a digit sent to the phone lasts, then three end packets (RFC 4733 2.5.1.4). */
     static final int DIGIT_FRAMES = 5;
 
-    private final AudioCodec codec;
-    private final int payloadType;
-    private final int dtmfPayloadType;
+    /**
+     * What the leg's RTP carries: the codec state and the payload types each way (they differ when the
+     * phone's peer chose the numbers, e.g. a converted call; RFC 3264 6.1). Replaced whole by a
+     * re-INVITE ({@link #format}); read once per packet or frame.
+     */
+    private record Format(AudioCodec codec, int receivePt, int receiveDtmfPt, int sendPt, int sendDtmfPt) {
+    }
+
+    private volatile Format format;
     private final Sink sink;
     private final DigitListener digits;
     private final JitterBuffer jitter = new JitterBuffer(2);
@@ -47,6 +53,12 @@ public final class AudioLeg {
     private boolean fresh;
     /** Whether the others hear this leg (false while it waits outside a room, or is muted there). */
     private volatile boolean heard = true;
+    /** From the phone's receiver reports: fraction lost (/256), jitter (RTP clock units), how many. */
+    private volatile int fractionLost;
+    private volatile long reportedJitter;
+    private volatile long reports;
+    /** Whether the phone put the call on hold (nothing sent to it). */
+    private volatile boolean held;
     /** What the leg hears instead of the mix (a prompt or waiting tone); null: the mix. */
     private volatile Tone tone;
     private Voice voice;
@@ -56,9 +68,7 @@ public final class AudioLeg {
      * telephone events.
      */
     public AudioLeg(AudioCodec codec, int payloadType, int dtmfPayloadType, Sink sink, DigitListener digits) {
-        this.codec = codec;
-        this.payloadType = payloadType;
-        this.dtmfPayloadType = dtmfPayloadType;
+        this.format = new Format(codec, payloadType, dtmfPayloadType, payloadType, dtmfPayloadType);
         this.sink = sink;
         this.digits = digits;
     }
@@ -80,13 +90,14 @@ public final class AudioLeg {
         }
         int pt = buf[off + 1] & 0x7f;
         int rtpSeq = ((buf[off + 2] & 0xff) << 8) | (buf[off + 3] & 0xff);
-        if (pt == dtmfPayloadType) {
+        Format f = format;
+        if (pt == f.receiveDtmfPt) {
             int ts = ((buf[off + 4] & 0xff) << 24) | ((buf[off + 5] & 0xff) << 16) | ((buf[off + 6] & 0xff) << 8) | (buf[off + 7] & 0xff);
             char d = dtmf.receive(buf, start, end - start, ts);
             if (d != 0 && digits != null) {
                 digits.onDigit(this, d);
             }
-        } else if (pt == payloadType) {
+        } else if (pt == f.receivePt) {
             synchronized (jitter) {
                 if (!jitter.put(rtpSeq, buf, start, end - start)) {
                     dropped++;
@@ -95,6 +106,71 @@ public final class AudioLeg {
         } else {
             dropped++;
         }
+    }
+
+    /**
+     * The phone and Atrium agreed on new media (a re-INVITE, or a call moved into a room): {@code codec}
+     * (the same state object when the codec did not change), the payload types the phone sends
+     * ({@code receivePt}, {@code receiveDtmfPt}) and expects ({@code sendPt}, {@code sendDtmfPt}); -1: no
+     * telephone events. Packets of the old types still arriving are dropped. Any thread.
+     */
+    public void format(AudioCodec codec, int receivePt, int receiveDtmfPt, int sendPt, int sendDtmfPt) {
+        format = new Format(codec, receivePt, receiveDtmfPt, sendPt, sendDtmfPt);
+    }
+
+    /** The codec state in use (to keep it across a re-INVITE that keeps the codec). */
+    public AudioCodec codec() {
+        return format.codec;
+    }
+
+    /** On hold: nothing is sent to the phone (RFC 3264 8.4: it offered sendonly or inactive). Any thread. */
+    public void held(boolean held) {
+        this.held = held;
+    }
+
+    /**
+     * An RTCP packet (compound) from this leg's phone: the report block about the stream Atrium sends it
+     * (RFC 3550 6.4: in an SR or RR, matched by this leg's SSRC) gives its fraction lost and jitter.
+     * Anything else is ignored. Network thread.
+     */
+    public void receiveRtcp(byte[] buf, int off, int len) {
+        int end = off + len;
+        for (int p = off; p + 8 <= end; ) {
+            int count = buf[p] & 0x1f;
+            int type = buf[p + 1] & 0xff;
+            int next = p + 4 * ((((buf[p + 2] & 0xff) << 8) | (buf[p + 3] & 0xff)) + 1);
+            if ((buf[p] & 0xc0) != 0x80 || next > end) {
+                return;
+            }
+            int block = type == 200 ? p + 28 : type == 201 ? p + 8 : next;
+            for (int i = 0; i < count && block + 24 <= next; i++, block += 24) {
+                if (int32(buf, block) == ssrc) {
+                    fractionLost = buf[block + 4] & 0xff;
+                    reportedJitter = int32(buf, block + 12) & 0xffffffffL;
+                    reports++;
+                }
+            }
+            p = next;
+        }
+    }
+
+    private static int int32(byte[] b, int i) {
+        return ((b[i] & 0xff) << 24) | ((b[i + 1] & 0xff) << 16) | ((b[i + 2] & 0xff) << 8) | (b[i + 3] & 0xff);
+    }
+
+    /** Receiver reports the phone sent about Atrium's stream so far. */
+    public long reports() {
+        return reports;
+    }
+
+    /** The phone's last reported fraction of Atrium's packets lost (0..1). */
+    public double loss() {
+        return fractionLost / 256.0;
+    }
+
+    /** The phone's last reported interarrival jitter of Atrium's stream, in ms (the codec's RTP clock). */
+    public double jitterMillis() {
+        return reportedJitter * 1000.0 / (format.codec.timestampStep() * 50.0);
     }
 
     /** Sends {@code digit} to the phone as RFC 4733 events in place of audio for the next frames. */
@@ -141,7 +217,7 @@ public final class AudioLeg {
         active = n >= 0;
         fresh = n > 0;
         if (active) {
-            codec.decode(payload, 0, n, in);
+            format.codec.decode(payload, 0, n, in);
         }
         if (fresh && voice != null) {
             voice.send(in);
@@ -237,7 +313,7 @@ public final class AudioLeg {
     }
 
     boolean sends() {
-        return sink != null;
+        return sink != null && !held;
     }
 
     /** Encodes {@link #out} (or the pending digit) and sends it as one RTP packet. */
@@ -252,11 +328,13 @@ public final class AudioLeg {
         int pt;
         boolean marker = false;
         int ts = timestamp;
-        if (digit != 0 && dtmfPayloadType >= 0) {
+        Format f = format;
+        AudioCodec codec = f.codec;
+        if (digit != 0 && f.sendDtmfPt >= 0) {
             boolean endPacket = digitFrame >= DIGIT_FRAMES;
             Dtmf.write(digit, endPacket, Math.min(digitFrame + 1, DIGIT_FRAMES) * codec.timestampStep(), packet, HEADER);
             len = 4;
-            pt = dtmfPayloadType;
+            pt = f.sendDtmfPt;
             marker = digitFrame == 0;
             ts = digitStart;
             if (++digitFrame == DIGIT_FRAMES + 3) {
@@ -265,7 +343,7 @@ public final class AudioLeg {
         } else {
             digit = 0;
             len = codec.encode(out, packet, HEADER);
-            pt = payloadType;
+            pt = f.sendPt;
         }
         packet[0] = (byte) 0x80;
         packet[1] = (byte) ((marker ? 0x80 : 0) | pt);

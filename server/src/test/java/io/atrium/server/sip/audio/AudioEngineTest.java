@@ -21,9 +21,11 @@ class AudioEngineTest {
 
     /** A phone feeding a tone into a leg and keeping what the leg sends back, decoded. */
     static final class Phone implements AudioLeg.Sink {
-        final AudioCodec sendCodec;
-        final AudioCodec receiveCodec;
-        final int pt;
+        AudioCodec sendCodec;
+        AudioCodec receiveCodec;
+        /** The payload type it sends, and the one it expects back (they differ when its peer chose them). */
+        int pt;
+        int expectPt;
         final double frequency;
         final List<byte[]> sent = new ArrayList<>();
         final short[] heard = new short[48000 * 2];
@@ -36,6 +38,7 @@ class AudioEngineTest {
             this.sendCodec = opus ? new OpusCodec(32000, 5) : new G711Codec(true);
             this.receiveCodec = opus ? new OpusCodec(32000, 5) : new G711Codec(true);
             this.pt = opus ? OPUS : PCMU;
+            this.expectPt = pt;
             this.frequency = frequency;
         }
 
@@ -59,7 +62,7 @@ class AudioEngineTest {
         @Override
         public void send(byte[] packet, int length) {
             sent.add(java.util.Arrays.copyOf(packet, length));
-            if ((packet[1] & 0x7f) == pt && heardSamples + AudioCodec.FRAME <= heard.length) {
+            if ((packet[1] & 0x7f) == expectPt && heardSamples + AudioCodec.FRAME <= heard.length) {
                 short[] pcm = new short[AudioCodec.FRAME];
                 receiveCodec.decode(packet, 12, length - 12, pcm);
                 System.arraycopy(pcm, 0, heard, heardSamples, pcm.length);
@@ -138,6 +141,59 @@ class AudioEngineTest {
         assertThat(c.heard(700)).isGreaterThan(0.1);
         assertThat(d.heard(700)).as("d hears itself").isLessThan(0.02);
         assertThat(d.heard(1000)).isGreaterThan(0.2);
+    }
+
+    @Test
+    void aNewFormatChangesPayloadTypesAndCodecAndHoldStopsSending() {
+        Phone a = new Phone(true, 1000);
+        Phone b = new Phone(false, 440);
+        AudioEngine engine = new AudioEngine();
+        List<Character> digits = new ArrayList<>();
+        engine.add(leg(a, digits));
+        engine.add(leg(b, digits));
+        // a converted call: a sends with its old peer's Opus number and expects its own
+        a.leg.format(a.leg.codec(), 96, -1, 110, -1);
+        a.pt = 96;
+        a.expectPt = 110;
+        for (int frame = 0; frame < 100; frame++) {
+            a.speak();
+            b.speak();
+            engine.tick();
+        }
+        assertThat(b.heard(1000)).as("a's packets of type 96 decoded").isGreaterThan(0.2);
+        assertThat(a.heard(440)).as("a got b as type 110").isGreaterThan(0.2);
+        assertThat(a.sent).allSatisfy(x -> assertThat(x[1] & 0x7f).isEqualTo(110));
+
+        // b re-INVITEs from PCMU to PCMA
+        b.leg.format(new G711Codec(false), 8, -1, 8, -1);
+        b.sendCodec = new G711Codec(false);
+        b.receiveCodec = new G711Codec(false);
+        b.pt = 8;
+        b.expectPt = 8;
+        b.heardSamples = 0;
+        a.heardSamples = 0;
+        for (int frame = 0; frame < 100; frame++) {
+            a.speak();
+            b.speak();
+            engine.tick();
+        }
+        assertThat(b.heard(1000)).as("b decodes A-law").isGreaterThan(0.2);
+        assertThat(a.heardSamples).isEqualTo(100 * AudioCodec.FRAME);
+        assertThat(a.heard(440)).as("b's A-law decoded").isGreaterThan(0.2);
+
+        // a holds: nothing goes to it, the others still hear it; then it resumes
+        a.leg.held(true);
+        int sent = a.sent.size();
+        b.heardSamples = 0;
+        for (int frame = 0; frame < 50; frame++) {
+            a.speak();
+            engine.tick();
+        }
+        assertThat(a.sent).as("nothing sent to a phone on hold").hasSize(sent);
+        assertThat(b.heard(1000)).isGreaterThan(0.2);
+        a.leg.held(false);
+        engine.tick();
+        assertThat(a.sent).hasSize(sent + 1);
     }
 
     @Test
