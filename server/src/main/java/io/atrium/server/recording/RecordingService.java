@@ -107,9 +107,9 @@ public final class RecordingService implements RoomListener, RoomRecorder, AutoC
         return row;
     }
 
-    /** The recording of {@code room} in progress, if any. */
-    public Optional<RecordingRow> current(UUID room) {
-        return Optional.ofNullable(active.get(room)).map(a -> a.row);
+    @Override
+    public Optional<String> recordingId(UUID room) {
+        return Optional.ofNullable(active.get(room)).map(a -> a.row.id().toString());
     }
 
     /**

@@ -39,18 +39,31 @@ final class Media {
      * recorder keeps arrival times, so a burst would not be a recording of that length.
      */
     static void sendTone(JavaPeer peer, int packets) {
-        OpusCodec opus = new OpusCodec(32_000, 5);
-        short[] pcm = new short[960];
-        byte[] out = new byte[OpusCodec.MAX_PAYLOAD];
-        long next = System.nanoTime();
-        for (int i = 0; i < packets; i++) {
-            for (int s = 0; s < pcm.length; s++) {
-                pcm[s] = (short) (8000 * Math.sin(2 * Math.PI * 440 * (i * 960 + s) / 48_000.0));
+        new Tone(peer).send(packets);
+    }
+
+    /** A 440 Hz Opus tone sent in real time, each {@link #send} continuing where the last one stopped. */
+    static final class Tone {
+        private final JavaPeer peer;
+        private final OpusCodec opus = new OpusCodec(32_000, 5);
+        private int i;
+
+        Tone(JavaPeer peer) {
+            this.peer = peer;
+        }
+
+        void send(int packets) {
+            short[] pcm = new short[960];
+            byte[] out = new byte[OpusCodec.MAX_PAYLOAD];
+            long next = System.nanoTime();
+            for (int end = i + packets; i < end; i++) {
+                for (int s = 0; s < pcm.length; s++) {
+                    pcm[s] = (short) (8000 * Math.sin(2 * Math.PI * 440 * (i * 960 + s) / 48_000.0));
+                }
+                peer.sendAudio(i, i * 960, 30, java.util.Arrays.copyOf(out, opus.encode(pcm, out, 0)));
+                next += 20_000_000;
+                Waits.sleep(Math.max(0, (next - System.nanoTime()) / 1_000_000));
             }
-            int len = opus.encode(pcm, out, 0);
-            peer.sendAudio(i, i * 960, 30, java.util.Arrays.copyOf(out, len));
-            next += 20_000_000;
-            Waits.sleep(Math.max(0, (next - System.nanoTime()) / 1_000_000));
         }
     }
 
