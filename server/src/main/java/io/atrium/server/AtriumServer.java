@@ -83,6 +83,11 @@ public final class AtriumServer implements AutoCloseable {
 
     /** Starts everything or fails with a {@link ConfigException} after releasing what was opened. */
     public static AtriumServer start(AtriumConfig config) {
+        return start(config, Clock.systemUTC());
+    }
+
+    /** As {@link #start(AtriumConfig)}, with every expiry and timeout read from {@code clock} (tests move it). */
+    public static AtriumServer start(AtriumConfig config, Clock clock) {
         try {
             Files.createDirectories(config.dataPath());
         } catch (IOException e) {
@@ -91,7 +96,6 @@ public final class AtriumServer implements AutoCloseable {
         if (!Files.isWritable(config.dataPath())) {
             throw new ConfigException("data_dir " + config.dataPath().toAbsolutePath() + " is not writable");
         }
-        Clock clock = Clock.systemUTC();
         Database db = Database.open(config.database(), config.dataPath());
         MediaTransport media = null;
         RoomService roomService = null;
