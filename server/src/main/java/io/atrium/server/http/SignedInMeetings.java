@@ -4,6 +4,7 @@ import io.atrium.server.api.JsonInput;
 import io.atrium.server.auth.Grants;
 import io.atrium.server.auth.PasswordHasher;
 import io.atrium.server.auth.TokenService;
+import io.atrium.server.auth.UserPasswords;
 import io.atrium.server.edge.ApiException;
 import io.atrium.server.edge.AttemptGuard;
 import io.atrium.server.edge.ClientAddress;
@@ -20,33 +21,29 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * New meeting for a signed-in person (docs/WEB.md, "Who starts meetings"): {@code POST /web/meetings}
  * with an Atrium user's username and password ({@code Authorization: Basic}) creates an open room, that
  * user its stored admin, and answers the room and a host access token for it, so the web app starts
- * meetings in production without the server's API key in a browser. Wrong passwords count against the
- * address in the facades' {@link AttemptGuard}; an unknown username is checked against a dummy hash so
- * both refusals take as long.
+ * meetings in production without the server's API key in a browser. Passwords are checked by
+ * {@link UserPasswords}; wrong ones count against the address in the facades' {@link AttemptGuard}.
  */
 final class SignedInMeetings {
 
     private static final int MAX_NAME = 256;
 
     private final RoomStore rooms;
-    private final UserStore users;
     private final TokenService tokens;
     private final long tokenTtlSeconds;
     private final ClientAddress clients;
     private final AttemptGuard guard;
-    private final PasswordHasher hasher = new PasswordHasher();
-    private final String dummyHash = hasher.hash(UUID.randomUUID().toString());
+    private final UserPasswords passwords;
 
     SignedInMeetings(RoomStore rooms, UserStore users, TokenService tokens, long tokenTtlSeconds, ClientAddress clients,
                      AttemptGuard guard) {
         this.rooms = rooms;
-        this.users = users;
+        this.passwords = new UserPasswords(users);
         this.tokens = tokens;
         this.tokenTtlSeconds = tokenTtlSeconds;
         this.clients = clients;
@@ -93,9 +90,6 @@ final class SignedInMeetings {
         if (colon <= 0 || decoded.length() - colon - 1 > PasswordHasher.MAX_PASSWORD_LENGTH) {
             return Optional.empty();
         }
-        String password = decoded.substring(colon + 1);
-        Optional<UserStore.Credentials> found = users.credentials(decoded.substring(0, colon));
-        boolean matches = hasher.matches(password, found.map(UserStore.Credentials::passwordHash).orElse(dummyHash));
-        return found.filter(c -> matches).map(UserStore.Credentials::user);
+        return passwords.check(decoded.substring(0, colon), decoded.substring(colon + 1));
     }
 }
