@@ -1021,10 +1021,16 @@ $('chat-form').addEventListener('submit', async e => {
   }
 });
 
+/**
+ * A new device track for the call, swapped in without renegotiating. For the microphone the processing
+ * is asked for exactly: Chromium otherwise hands out the device's open source with its old settings.
+ */
 async function switchDevice(kind, deviceId) {
   $('settings-error').textContent = '';
   try {
-    const s = await navigator.mediaDevices.getUserMedia({ [kind]: deviceConstraint(deviceId, kind === 'video') });
+    const c = deviceConstraint(deviceId, kind === 'video');
+    if (kind === 'audio') for (const k of ['noiseSuppression', 'echoCancellation']) c[k] = { exact: c[k] };
+    const s = await navigator.mediaDevices.getUserMedia({ [kind]: c });
     await app.client.replaceTrack(kind, s.getTracks()[0]);
     upsertTile(app.client.local);
     syncToolbar();
