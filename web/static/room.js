@@ -1030,7 +1030,12 @@ async function switchDevice(kind, deviceId) {
   try {
     const c = deviceConstraint(deviceId, kind === 'video');
     if (kind === 'audio') for (const k of ['noiseSuppression', 'echoCancellation']) c[k] = { exact: c[k] };
-    const s = await navigator.mediaDevices.getUserMedia({ [kind]: c });
+    const s = await navigator.mediaDevices.getUserMedia({ [kind]: c }).catch(e => {
+      // a browser that opens a device with one processing at a time: let go of the current track first
+      if (e?.name !== 'OverconstrainedError' || !app.client.local.tracks[kind]) throw e;
+      app.client.local.tracks[kind].stop();
+      return navigator.mediaDevices.getUserMedia({ [kind]: c });
+    });
     await app.client.replaceTrack(kind, s.getTracks()[0]);
     upsertTile(app.client.local);
     syncToolbar();
