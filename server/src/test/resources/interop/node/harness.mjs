@@ -1,12 +1,17 @@
 // What the node harness scripts share: one JSON object per line on stdout (the events ExternalPeer waits on),
 // the time since the client started, and the WHIP/WHEP offer/answer exchange.
-const start = Date.now();
+let start = Date.now();
 
 /** Prints one event line: {"event": EVENT, ...fields}. */
 export const say = (event, fields = {}) => console.log(JSON.stringify({ event, ...fields }));
 
-/** Milliseconds since the script started. */
+/** Milliseconds since the script started, or since restartClock(). */
 export const elapsed = () => Date.now() - start;
+
+/** Counts from now, e.g. once a browser is up, so that times are the client's own. */
+export const restartClock = () => {
+  start = Date.now();
+};
 
 /**
  * POSTs an SDP offer to a WHIP or WHEP URL and returns the answer; reports it as an "answer" event (status,

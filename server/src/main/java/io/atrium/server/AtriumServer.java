@@ -1,5 +1,6 @@
 package io.atrium.server;
 
+import io.atrium.server.cluster.Cluster;
 import io.atrium.server.http.HttpApi;
 import io.atrium.server.auth.ApiKeys;
 import io.atrium.server.auth.Revocations;
@@ -49,10 +50,12 @@ public final class AtriumServer implements AutoCloseable {
     private final SipService sip;
     private final WebhookDispatcher webhooks;
     private final RecordingService recordings;
+    private final Cluster cluster;
 
     private AtriumServer(Database db, MediaTransport media, Sfu sfu, RoomService roomService, VideoFileService videoFiles,
                          HttpApi http, SipService sip, WebhookDispatcher webhooks,
-                         RecordingService recordings) {
+                         RecordingService recordings, Cluster cluster) {
+        this.cluster = cluster;
         this.webhooks = webhooks;
         this.recordings = recordings;
         this.db = db;
@@ -80,6 +83,11 @@ public final class AtriumServer implements AutoCloseable {
 
     /** Starts everything or fails with a {@link ConfigException} after releasing what was opened. */
     public static AtriumServer start(AtriumConfig config) {
+        return start(config, Clock.systemUTC());
+    }
+
+    /** As {@link #start(AtriumConfig)}, with every expiry and timeout read from {@code clock} (tests move it). */
+    public static AtriumServer start(AtriumConfig config, Clock clock) {
         try {
             Files.createDirectories(config.dataPath());
         } catch (IOException e) {
@@ -88,13 +96,13 @@ public final class AtriumServer implements AutoCloseable {
         if (!Files.isWritable(config.dataPath())) {
             throw new ConfigException("data_dir " + config.dataPath().toAbsolutePath() + " is not writable");
         }
-        Clock clock = Clock.systemUTC();
         Database db = Database.open(config.database(), config.dataPath());
         MediaTransport media = null;
         RoomService roomService = null;
         SipService sip = null;
         WebhookDispatcher webhooks = null;
         RecordingService recordings = null;
+        Cluster cluster = null;
         try {
             media = new MediaTransport(config.rtc().bindHost(config.http().host()), config.rtc());
             Sfu sfu = new Sfu(media, MediaLimits.of(config.rtc()), io.atrium.server.sfu.bwe.BandwidthEstimator.Limits.of(config.rtc().bwe()));
@@ -127,13 +135,22 @@ public final class AtriumServer implements AutoCloseable {
                 sip = SipService.start(config.sip(), users, registrar, clock,
                         new SipService.Rooms(roomService, sfu, new RoomNumberStore(db.jdbc())));
             }
+            if (config.cluster().enabled()) {
+                cluster = Cluster.connect(config, roomService, sfu, clock);
+            }
             HttpApi http = new HttpApi(config, db, rooms, users, chat, apiKeys, tokens, sfu, roomService, videoFiles,
-                    registrar, sip, recordings, webhooks, clock).start();
+                    registrar, sip, recordings, webhooks, cluster, clock).start();
+            if (cluster != null) {
+                cluster.start(localUrl(config.http(), http.port()));
+            }
             if (webhooks != null) {
                 webhooks.start();
             }
-            return new AtriumServer(db, media, sfu, roomService, videoFiles, http, sip, webhooks, recordings);
+            return new AtriumServer(db, media, sfu, roomService, videoFiles, http, sip, webhooks, recordings, cluster);
         } catch (RuntimeException e) {
+            if (cluster != null) {
+                cluster.close();
+            }
             if (recordings != null) {
                 recordings.close();
             }
@@ -152,6 +169,26 @@ public final class AtriumServer implements AutoCloseable {
             db.close();
             throw e;
         }
+    }
+
+    /** This node's URL when {@code cluster.public_url} is empty: the HTTP host (or this machine's name when it listens everywhere) and port. */
+    private static String localUrl(AtriumConfig.Http http, int port) {
+        String host = http.host();
+        if (host.equals("0.0.0.0") || host.equals("::")) {
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.net.UnknownHostException e) {
+                throw new ConfigException("cannot tell this machine's name for cluster.public_url; set cluster.public_url", e);
+            }
+        } else if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        return (http.tls().enabled() ? "https" : "http") + "://" + host + ":" + port;
+    }
+
+    /** This node in the cluster, empty when {@code cluster.redis_url} is not set (one node). */
+    public java.util.Optional<Cluster> cluster() {
+        return java.util.Optional.ofNullable(cluster);
     }
 
     public Database database() {
@@ -193,6 +230,9 @@ public final class AtriumServer implements AutoCloseable {
                 sip.close();
             }
         } finally {
+            if (cluster != null) {
+                cluster.close();
+            }
             try {
                 roomService.close();
                 recordings.close();

@@ -60,6 +60,7 @@ class ArchitectureTest {
                 .layer("compat").definedBy(p("compat"))
                 .layer("api").definedBy(p("api"))
                 .layer("webhook").definedBy(p("webhook"))
+                .layer("cluster").definedBy(p("cluster"))
                 .layer("http").definedBy(p("http"))
                 .layer("root").definedBy(describe("the composition root (Main, AtriumServer)",
                         (JavaClass c) -> c.getPackageName().equals("io.atrium.server")))
@@ -83,6 +84,7 @@ class ArchitectureTest {
                 .whereLayer("api").mayOnlyAccessLayers("webrtc", "config", "edge", "store", "auth", "files", "transport",
                         "sfu", "state", "room", "sip", "recording")
                 .whereLayer("webhook").mayOnlyAccessLayers("config", "edge", "store", "room", "recording")
+                .whereLayer("cluster").mayOnlyAccessLayers("config", "edge", "transport", "sfu", "room")
                 .whereLayer("http").mayOnlyBeAccessedByLayers("root");
         for (Frozen f : FROZEN) {
             layers = layers.ignoreDependency(describe(f.from(), (JavaClass c) -> Frozen.names(f.from(), c)),

@@ -11,7 +11,7 @@ import java.util.Map;
  */
 public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Database database, Auth auth, Rooms rooms,
                            Compat compat, VideoCall videoCall, Files files, Turn turn, Metrics metrics, Sip sip,
-                           Webhooks webhooks) {
+                           Webhooks webhooks, Cluster cluster) {
 
     public AtriumConfig {
         dev = dev != null && dev;
@@ -28,6 +28,19 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
         metrics = metrics != null ? metrics : new Metrics(null, null);
         sip = sip != null ? sip : Sip.off();
         webhooks = webhooks != null ? webhooks : new Webhooks(null, null, null, null, null, null, null, null);
+        cluster = cluster != null ? cluster : new Cluster(null, null, null, null, null, null);
+    }
+
+    /** The fourteen-argument form: one node, no cluster. */
+    public AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Database database, Auth auth, Rooms rooms,
+                        Compat compat, VideoCall videoCall, Files files, Turn turn, Metrics metrics, Sip sip, Webhooks webhooks) {
+        this(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip, webhooks, null);
+    }
+
+    /** This configuration with other cluster settings. */
+    public AtriumConfig withCluster(Cluster cluster) {
+        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip,
+                webhooks, cluster);
     }
 
     /** The thirteen-argument form, with no webhooks. */
@@ -39,7 +52,7 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
     /** This configuration with other webhook settings. */
     public AtriumConfig withWebhooks(Webhooks webhooks) {
         return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip,
-                webhooks);
+                webhooks, cluster);
     }
 
     /** The twelve-argument form, with SIP off. */
@@ -51,7 +64,7 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
     /** This configuration with other SIP settings. */
     public AtriumConfig withSip(Sip sip) {
         return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip,
-                webhooks);
+                webhooks, cluster);
     }
 
     /** The ten-argument form, with default TURN and metrics settings. */
@@ -68,13 +81,13 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
     /** This configuration with other compat (000, 001) settings. */
     public AtriumConfig withCompat(Compat compat) {
         return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip,
-                webhooks);
+                webhooks, cluster);
     }
 
     /** This configuration with other video-call (003, 004) settings. */
     public AtriumConfig withVideoCall(VideoCall videoCall) {
         return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip,
-                webhooks);
+                webhooks, cluster);
     }
 
     /** The old six-argument form, with default room settings. */
@@ -84,7 +97,7 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
 
     /** Defaults, as if every key were absent. */
     public static AtriumConfig defaults() {
-        return new AtriumConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new AtriumConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public boolean isDev() {
@@ -98,25 +111,25 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
     /** This configuration with other HTTP settings. */
     public AtriumConfig withHttp(Http http) {
         return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip,
-                webhooks);
+                webhooks, cluster);
     }
 
     /** This configuration with other TURN settings. */
     public AtriumConfig withTurn(Turn turn) {
         return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip,
-                webhooks);
+                webhooks, cluster);
     }
 
     /** This configuration with other metrics settings. */
     public AtriumConfig withMetrics(Metrics metrics) {
         return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip,
-                webhooks);
+                webhooks, cluster);
     }
 
     /** This configuration with other file settings. */
     public AtriumConfig withFiles(Files files) {
         return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip,
-                webhooks);
+                webhooks, cluster);
     }
 
     /** Where uploaded files live: {@code files.dir}, or {@code <data_dir>/files} when empty. */
@@ -186,6 +199,31 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
             urls = urls != null ? List.copyOf(urls) : List.of();
             secret = secret != null ? secret : "";
             ttlSeconds = ttlSeconds != null ? ttlSeconds : 86_400L;
+        }
+    }
+
+    /**
+     * Many nodes (docs/SCALING.md): the Redis that holds the node registry, the room leases and the signal
+     * relay ({@code redis_url}, e.g. {@code redis://10.0.0.9:6379/0}; empty: one node, nothing in Redis),
+     * this node's id (empty: a random one at each start), the URL other nodes send clients to for rooms
+     * this node owns ({@code public_url}; empty: {@code http://<http.host>:<http port>}), how often the
+     * node heartbeats, how long a silent node stays listed, and how long a room's lease outlives its
+     * owner's last renewal (the bound on moving a dead node's rooms).
+     */
+    public record Cluster(String redisUrl, String nodeId, String publicUrl, Integer heartbeatMillis, Integer nodeTtlMillis,
+                          Integer leaseMillis) {
+        public Cluster {
+            redisUrl = redisUrl != null ? redisUrl : "";
+            nodeId = nodeId != null ? nodeId : "";
+            publicUrl = publicUrl != null ? publicUrl : "";
+            heartbeatMillis = heartbeatMillis != null ? heartbeatMillis : 1000;
+            nodeTtlMillis = nodeTtlMillis != null ? nodeTtlMillis : 3000;
+            leaseMillis = leaseMillis != null ? leaseMillis : 5000;
+        }
+
+        /** Whether this node is one of many (a Redis is configured). */
+        public boolean enabled() {
+            return !redisUrl.isEmpty();
         }
     }
 

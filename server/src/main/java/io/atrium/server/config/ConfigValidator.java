@@ -58,6 +58,7 @@ final class ConfigValidator {
         }
         compat(problems, c.compat());
         sip(problems, c.sip());
+        cluster(problems, c.cluster());
         turn(problems, c.turn());
         webhooks(problems, c.webhooks());
         tls(problems, c.http().tls(), c.http().port());
@@ -118,7 +119,7 @@ final class ConfigValidator {
         }
         var auth = new AtriumConfig.Auth(keys, ttl, maxTtl);
         return new AtriumConfig(true, c.dataDir(), c.http().withHost("127.0.0.1"), c.rtc().withHost(""), c.database(), auth, c.rooms(),
-                c.compat().forDev(), c.videoCall(), c.files(), c.turn(), c.metrics(), c.sip().forDev(), c.webhooks());
+                c.compat().forDev(), c.videoCall(), c.files(), c.turn(), c.metrics(), c.sip().forDev(), c.webhooks(), c.cluster());
     }
 
     private static void checkProductionKeys(List<String> problems, Map<String, String> keys) {
@@ -172,6 +173,25 @@ final class ConfigValidator {
         }
         if (v.sessionsPerMinute() < 1 || v.tokensPerMinute() < 1 || v.controlsPerMinute() < 1) {
             problems.add("video_call: sessions_per_minute, tokens_per_minute and controls_per_minute must be at least 1");
+        }
+    }
+
+    private static void cluster(List<String> problems, AtriumConfig.Cluster c) {
+        if (!c.enabled()) {
+            return;
+        }
+        if (!c.redisUrl().matches("rediss?://[^\\s]+")) {
+            problems.add("cluster.redis_url '" + c.redisUrl() + "' is not a redis:// or rediss:// URL such as redis://10.0.0.9:6379/0");
+        }
+        if (!c.nodeId().matches("[A-Za-z0-9._-]{0,64}")) {
+            problems.add("cluster.node_id may only hold letters, digits and . _ - (up to 64), got '" + c.nodeId() + "'");
+        }
+        if (!c.publicUrl().isEmpty() && !c.publicUrl().matches("https?://[^\\s/]+")) {
+            problems.add("cluster.public_url '" + c.publicUrl() + "' must be http(s)://host[:port] with no path, e.g. https://node1.example.com");
+        }
+        if (c.heartbeatMillis() < 100 || c.nodeTtlMillis() < 2 * c.heartbeatMillis() || c.leaseMillis() < c.nodeTtlMillis()) {
+            problems.add("cluster: need heartbeat_millis >= 100, node_ttl_millis >= 2 x heartbeat_millis and lease_millis >= node_ttl_millis"
+                    + ", got " + c.heartbeatMillis() + ", " + c.nodeTtlMillis() + ", " + c.leaseMillis());
         }
     }
 

@@ -57,16 +57,19 @@ public final class HttpApi {
 
     public HttpApi(AtriumConfig config, Database db, RoomStore rooms, UserStore users, ChatStore chat, ApiKeys apiKeys,
                    TokenService tokens, Sfu sfu, RoomService roomService, VideoFileService videoFiles, Registrar registrar, SipService sip,
-                   io.atrium.server.recording.RecordingService recordings, WebhookDispatcher webhooks, java.time.Clock clock) {
+                   io.atrium.server.recording.RecordingService recordings, WebhookDispatcher webhooks,
+                   io.atrium.server.cluster.Cluster cluster, java.time.Clock clock) {
         this.config = config.http();
         this.tls = this.config.tls().enabled() ? new TlsConnectors(this.config) : null;
         RestApi rest = new RestApi(config, rooms, users, chat, apiKeys, tokens, sfu, roomService, videoFiles, registrar, sip, recordings);
         // who the client is (trusted proxies) and the per-address guard shared by the facades (docs/SECURITY.md)
         ClientAddress clients = new ClientAddress(this.config.trustedProxies());
-        RtcSocket rtc = new RtcSocket(roomService, config.rooms(), clients);
+        // one node: calls run here and every room lives here; many: the cluster relays and redirects (docs/SCALING.md)
+        RtcSocket rtc = new RtcSocket(roomService, cluster == null ? roomService : cluster.relay(), config.rooms(), clients);
         this.whipWhep = new WhipWhepApi(tokens, rooms, roomService.media(),
                 roomService.turn(),
-                config.rtc().allowedOrigins(), clients, roomService::publish);
+                config.rtc().allowedOrigins(), clients, roomService::publish,
+                cluster == null ? io.atrium.server.room.RoomHome.HERE : cluster);
         AttemptGuard guard = new AttemptGuard(this.config.facadeRequestsPerMinute(), this.config.failedAttemptsPerMinute(),
                 clock);
         // contract facades 000 and 001 (docs/CONTRACTS.md)

@@ -30,7 +30,7 @@ import java.util.function.Function;
  * runs every call on that room's serial executor. One {@link LiveRoom} per room with anyone in it, made
  * with a {@link RoomContext} of everything it needs.
  */
-public final class RoomService implements AutoCloseable {
+public final class RoomService implements Calls, AutoCloseable {
 
     static final long TICK_MILLIS = 500;
 
@@ -112,6 +112,7 @@ public final class RoomService implements AutoCloseable {
      * Handles one call from a session: runs it on the right room's executor and completes with the
      * result (or an {@link RpcException}).
      */
+    @Override
     public CompletableFuture<Object> call(Session session, String method, Params params) {
         if (SipRooms.METHODS.contains(method)) {
             SipRooms bridge = sip;
@@ -203,6 +204,7 @@ public final class RoomService implements AutoCloseable {
     }
 
     /** The socket of {@code session} closed. */
+    @Override
     public void closed(Session session) {
         state.unsubscribeAll(session);
         SipRooms bridge = sip;
@@ -227,27 +229,45 @@ public final class RoomService implements AutoCloseable {
      * {@code watch_room} the room of their token (verified), else the room the socket was admitted to.
      */
     private UUID roomAddressed(Session session, String method, Params params) {
+        Optional<UUID> named = named(method, params);
+        if (named.isPresent()) {
+            SipRooms bridge = sip;
+            if (bridge != null && method.equals("join_room")) {
+                bridge.joining(tokens.verify(params.required("auth_token", 8192), Optional.empty()), session);
+            }
+            return named.get();
+        }
+        UUID room = session.binding().room();
+        if (room == null) {
+            throw new RpcException(404, "member didn't authenticate");
+        }
+        return room;
+    }
+
+    /**
+     * The room a call names: for {@code authenticate} the room in its params, for {@code join_room} and
+     * {@code watch_room} the room of their token (verified); empty for every other call, which goes to the
+     * room the socket was admitted to. Throws {@link RpcException} for a room that does not exist or a bad token.
+     */
+    public Optional<UUID> named(String method, Params params) {
         switch (method) {
             case "authenticate" -> {
-                return existingRoom(params.required("room"));
+                return Optional.of(existingRoom(params.required("room")));
             }
             case "join_room", "watch_room" -> {
                 AccessToken token = tokens.verify(params.required("auth_token", 8192), Optional.empty());
                 existingRoom(token.room().toString());
-                SipRooms bridge = sip;
-                if (bridge != null && method.equals("join_room")) {
-                    bridge.joining(token, session);
-                }
-                return token.room();
+                return Optional.of(token.room());
             }
             default -> {
-                UUID room = session.binding().room();
-                if (room == null) {
-                    throw new RpcException(404, "member didn't authenticate");
-                }
-                return room;
+                return Optional.empty();
             }
         }
+    }
+
+    /** The rooms with a live session or member on this node. */
+    public java.util.Set<UUID> liveRooms() {
+        return java.util.Set.copyOf(live.keySet());
     }
 
     /** The room named by {@code value}, or {@code 404 room doesn't exist}. */

@@ -63,6 +63,11 @@ public final class Session {
     }
 
     /** Where this session's notifications go. */
+    /** The client's network address. */
+    public String address() {
+        return address;
+    }
+
     public Client client() {
         return client;
     }

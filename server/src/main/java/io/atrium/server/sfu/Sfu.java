@@ -91,6 +91,11 @@ public final class Sfu {
         });
     }
 
+    /** The rooms with media on this node. */
+    public java.util.Set<UUID> rooms() {
+        return java.util.Set.copyOf(routers.keySet());
+    }
+
     /** The room's router if it has any peers. */
     public java.util.Optional<Router> existing(UUID room) {
         return java.util.Optional.ofNullable(routers.get(room));

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.atrium.server.edge.Json;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.edge.ClientAddress;
+import io.atrium.server.room.Calls;
 import io.atrium.server.room.Client;
 import io.atrium.server.room.Params;
 import io.atrium.server.room.RoomMethods;
@@ -36,6 +37,7 @@ public final class RtcSocket {
     static final long CLOSE_AFTER_MILLIS = 5000;
 
     private final RoomService rooms;
+    private final Calls calls;
     private final AtriumConfig.Rooms config;
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.LongAdder refused = new java.util.concurrent.atomic.LongAdder();
@@ -48,7 +50,13 @@ public final class RtcSocket {
 
     /** {@code clients} tells each socket's client address (X-Forwarded-For only from trusted proxies). */
     public RtcSocket(RoomService rooms, AtriumConfig.Rooms config, ClientAddress clients) {
+        this(rooms, rooms, config, clients);
+    }
+
+    /** As above, with the calls going to {@code calls} (with many nodes: the cluster's relay, docs/SCALING.md). */
+    public RtcSocket(RoomService rooms, Calls calls, AtriumConfig.Rooms config, ClientAddress clients) {
         this.rooms = rooms;
+        this.calls = calls;
         this.config = config;
         this.clients = clients;
     }
@@ -69,7 +77,7 @@ public final class RtcSocket {
         ws.onClose(ctx -> {
             Connection c = connections.remove(ctx.sessionId());
             if (c != null) {
-                rooms.closed(c.session);
+                calls.closed(c.session);
             }
         });
         ws.onError(ctx -> log.debug("websocket error on {}: {}", ctx.sessionId(), String.valueOf(ctx.error())));
@@ -151,7 +159,7 @@ public final class RtcSocket {
                 }
                 inFlight++;
             }
-            rooms.call(session, name, params).whenComplete((result, error) -> {
+            calls.call(session, name, params).whenComplete((result, error) -> {
                 if (error != null) {
                     Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                     if (!(cause instanceof RpcException)) {

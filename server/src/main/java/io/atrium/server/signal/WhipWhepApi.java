@@ -10,6 +10,7 @@ import io.atrium.server.auth.TokenService;
 import io.atrium.server.auth.TurnCredentials;
 import io.atrium.server.room.MediaDoor;
 import io.atrium.server.room.RoomEvent;
+import io.atrium.server.room.RoomHome;
 import io.atrium.server.sfu.MediaKind;
 import io.atrium.server.sfu.Subscription;
 import io.atrium.server.sfu.TrackInfo;
@@ -70,6 +71,7 @@ public final class WhipWhepApi {
     private final Cors cors;
     private final ClientAddress clients;
     private final Consumer<RoomEvent> events;
+    private final RoomHome home;
 
     /**
      * The answers carry {@code turn}'s ICE servers as {@code Link} headers (RFC 9725 §4.6);
@@ -79,6 +81,16 @@ public final class WhipWhepApi {
      */
     public WhipWhepApi(TokenService tokens, RoomStore rooms, MediaDoor media, TurnCredentials turn, List<String> allowedOrigins,
                        ClientAddress clients, Consumer<RoomEvent> events) {
+        this(tokens, rooms, media, turn, allowedOrigins, clients, events, RoomHome.HERE);
+    }
+
+    /**
+     * As above; {@code home} tells where a room lives: a {@code POST} for a room owned by another node is
+     * answered {@code 307} to the same path on that node (RFC 9725 §4.5, docs/SCALING.md).
+     */
+    public WhipWhepApi(TokenService tokens, RoomStore rooms, MediaDoor media, TurnCredentials turn, List<String> allowedOrigins,
+                       ClientAddress clients, Consumer<RoomEvent> events, RoomHome home) {
+        this.home = home;
         this.events = events;
         this.turn = turn;
         this.clients = clients;
@@ -132,6 +144,9 @@ public final class WhipWhepApi {
     private void publish(Context ctx) {
         UUID room = room(ctx);
         AccessToken token = token(ctx, room);
+        if (redirected(ctx, room)) {
+            return;
+        }
         if (!token.grants().publish()) {
             throw new ApiException(403, "forbidden", "this token may not publish", null);
         }
@@ -149,6 +164,9 @@ public final class WhipWhepApi {
     private void play(Context ctx) {
         UUID room = room(ctx);
         AccessToken token = token(ctx, room);
+        if (redirected(ctx, room)) {
+            return;
+        }
         if (!token.grants().subscribe()) {
             throw new ApiException(403, "forbidden", "this token may not subscribe", null);
         }
@@ -194,6 +212,28 @@ public final class WhipWhepApi {
                 .header("ETag", etag(peer))
                 .contentType(SDP)
                 .result(answer);
+    }
+
+    /**
+     * Answers {@code 307} to the node that owns {@code room} when that is another one (the client repeats the
+     * request there; the session's {@code Location} is then on that node); {@code 503} with {@code Retry-After}
+     * when no node can be told.
+     */
+    private boolean redirected(Context ctx, UUID room) {
+        java.util.Optional<java.net.URI> owner;
+        try {
+            owner = home.elsewhere(room);
+        } catch (RoomHome.Unavailable e) {
+            LOG.warn("cannot place room {}: {}", room, e.getMessage());
+            ctx.header("Retry-After", "2");
+            throw new ApiException(503, "unavailable", "the room cannot be placed on a node right now; try again", null);
+        }
+        if (owner.isEmpty()) {
+            return false;
+        }
+        String query = ctx.queryString();
+        ctx.status(307).header("Location", owner.get() + ctx.path() + (query == null ? "" : "?" + query));
+        return true;
     }
 
     /** The open sessions of {@code kind} ("whip" or "whep"), for metrics. */

@@ -89,6 +89,7 @@ public final class MediaPeer implements MediaSink {
 
             @Override
             public void onSelectedAddressChange(InetSocketAddress previous, InetSocketAddress current) {
+                log.info("peer={} selected {}{}", id, current, previous == null ? "" : " (was " + previous + ")");
                 remote = current;
                 transport.bindAddress(current, MediaPeer.this);
             }

@@ -75,6 +75,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theClusterIsOffWithoutRedisAndItsSettingsAreChecked() throws Exception {
+        assertThat(load(prodKeys(), Map.of()).cluster().enabled()).isFalse();
+        AtriumConfig on = load(prodKeys(), Map.of("ATRIUM_CLUSTER_REDIS_URL", "redis://10.0.0.9:6379/0", "ATRIUM_CLUSTER_NODE_ID", "n1"));
+        assertThat(on.cluster().enabled()).isTrue();
+        assertThat(on.cluster().nodeId()).isEqualTo("n1");
+        assertThat(on.cluster().leaseMillis()).isEqualTo(5000);
+        assertThatThrownBy(() -> load(prodKeys() + "cluster:\n  redis_url: http://x\n  node_id: 'a b'\n  public_url: https://n1/x\n"
+                + "  heartbeat_millis: 1000\n  node_ttl_millis: 1500\n", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("cluster.redis_url 'http://x' is not a redis:// or rediss:// URL")
+                .hasMessageContaining("cluster.node_id may only hold")
+                .hasMessageContaining("cluster.public_url 'https://n1/x' must be http(s)://host[:port] with no path")
+                .hasMessageContaining("node_ttl_millis >= 2 x heartbeat_millis");
+    }
+
+    @Test
     void webhooksNeedAStandardWebhooksSecretAndHttpUrls() throws Exception {
         assertThatThrownBy(() -> load(prodKeys() + "webhooks:\n  urls: [ftp://x, \"http://127.0.0.1:9/h\"]\n  secret: hunter2\n"
                 + "  max_attempts: 0\n", Map.of()))

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * What the interop tests (GStreamer, aiortc, libdatachannel, werift; docs/INTEROP.md) share: one
+ * What the interop tests (GStreamer, aiortc, libdatachannel, werift, Firefox; docs/INTEROP.md) share: one
  * Atrium per test class, the harness scripts of {@code src/test/resources/interop/} started against it, and
  * the checks every cell makes. The static parts serve other tests that run the same harness scripts
  * (RecordingInteropTest).

@@ -39,6 +39,7 @@ public final class NodeClients {
                 Files.write(dir.resolve("package-lock.json"), lock);
                 ProcessBuilder ci = new ProcessBuilder(List.of("npm", "ci", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"))
                         .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("npm-ci.log").toFile());
+                ci.environment().put("PUPPETEER_SKIP_DOWNLOAD", "1"); // puppeteer-core drives Debian's Firefox, never a download
                 Process npm = ci.start();
                 if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0) {
                     npm.destroyForcibly();

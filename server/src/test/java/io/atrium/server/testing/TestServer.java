@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Base64;
 import java.util.Map;
 
@@ -31,11 +32,13 @@ public final class TestServer implements AutoCloseable {
     public enum Db { H2, POSTGRES }
 
     private final AtriumConfig config;
+    private final Clock clock;
     private AtriumServer server;
 
-    private TestServer(AtriumConfig config) {
+    private TestServer(AtriumConfig config, Clock clock) {
         this.config = config;
-        this.server = AtriumServer.start(config);
+        this.clock = clock;
+        this.server = AtriumServer.start(config, clock);
     }
 
     /** A configuration for tests: 127.0.0.1, port 0, the test key, the given database. */
@@ -57,14 +60,19 @@ public final class TestServer implements AutoCloseable {
 
     public static TestServer start(Db db) {
         try {
-            return new TestServer(config(db, Files.createTempDirectory("atrium-test-")));
+            return new TestServer(config(db, Files.createTempDirectory("atrium-test-")), Clock.systemUTC());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
 
     public static TestServer start(AtriumConfig config) {
-        return new TestServer(config);
+        return new TestServer(config, Clock.systemUTC());
+    }
+
+    /** A server whose every expiry and timeout reads {@code clock} (e.g. a {@link ManualClock} the test moves). */
+    public static TestServer start(AtriumConfig config, Clock clock) {
+        return new TestServer(config, clock);
     }
 
     public AtriumServer server() {
@@ -78,7 +86,7 @@ public final class TestServer implements AutoCloseable {
     /** Stops and starts the server again over the same data directory and database. */
     public void restart() {
         server.close();
-        server = AtriumServer.start(config);
+        server = AtriumServer.start(config, clock);
     }
 
     public URI uri(String path) {

@@ -30,9 +30,21 @@ import java.util.function.LongSupplier;
  *   <li>ICE-CONTROLLED present: 487 Role Conflict. A lite agent is always controlled and may not switch
  *       (section 6.1.1), so the peer must take the controlling role;</li>
  *   <li>otherwise a success response with XOR-MAPPED-ADDRESS. The source address becomes a validated pair;
- *       with USE-CANDIDATE it is nominated and becomes the selected address (the latest nomination wins, so
- *       a peer can move after a network change).</li>
+ *       with USE-CANDIDATE it is nominated, and becomes the selected address unless that would step down
+ *       from a live pair ({@link #replacesSelection}).</li>
  * </ol>
+ *
+ * <p>Which nomination wins. RFC 8445 §8.1.1: when the controlling agent nominates several pairs, the one with
+ * the highest priority is used. Firefox (nICEr) nominates aggressively (RFC 5245 §8.1.1.2): every check it
+ * sends carries USE-CANDIDATE, higher-priority pairs first, and it uses the highest-priority pair that
+ * succeeded; its consent checks (RFC 7675) and media then come only from that pair, and only what arrives there
+ * reaches it. Following the <em>latest</em> nomination would select a lower-priority pair Firefox never uses: media
+ * and RTCP to it are lost (its encoder, without feedback, stalls) and consent, counted only on the selected
+ * pair, expires 30 s after connecting. So a nomination from another address replaces the selection when its
+ * PRIORITY is at least the selected one's, or when the selected pair has had no consent for
+ * {@link IceLiteConfig#disconnectedTimeoutMillis()}: a peer that moved (libwebrtc nominates its new pair after a
+ * network change, whatever its priority, and repeats USE-CANDIDATE on every check of it) is followed once its
+ * old path is silent.
  *
  * Error responses carry FINGERPRINT; 420 and 487 also MESSAGE-INTEGRITY, 400 and 401 cannot. Every valid
  * request, Binding indication or authenticated media packet ({@link #refreshConsent}) from the selected
@@ -159,21 +171,32 @@ public final class IceLiteAgent {
 
     private void accept(InetSocketAddress from, boolean nominate, long priority) {
         remember(from);
-        boolean fromSelected = from.equals(selected);
-        if (nominate && !fromSelected) {
+        long now = clock.getAsLong();
+        if (nominate && !from.equals(selected) && replacesSelection(priority, now)) {
             InetSocketAddress previous = selected;
             selected = from;
             selectedPriority = priority;
             listener.onSelectedAddressChange(previous, from);
-        } else if (nominate) {
+        } else if (nominate && from.equals(selected)) {
             selectedPriority = priority;
         }
-        if (nominate || fromSelected) {
-            lastConsentMillis = clock.getAsLong();
+        if (from.equals(selected)) {
+            lastConsentMillis = now;
             if (state != IceState.CONNECTED) {
                 setState(IceState.CONNECTED);
             }
         }
+    }
+
+    /**
+     * Whether a nomination with {@code priority} from an address other than the selected one moves the selection
+     * at {@code now}: when nothing is selected yet, when its priority is not below the selected pair's (RFC 8445
+     * §8.1.1: the highest-priority nomination is used; a tie is a peer that moved), or when the selected pair has
+     * had no consent for the disconnected timeout (its path is gone).
+     */
+    private boolean replacesSelection(long priority, long now) {
+        return selected == null || priority >= selectedPriority
+                || now - lastConsentMillis >= config.disconnectedTimeoutMillis();
     }
 
     /**

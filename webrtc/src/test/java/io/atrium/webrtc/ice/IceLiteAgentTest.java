@@ -54,6 +54,7 @@ class IceLiteAgentTest {
         boolean integrity = true;
         boolean fingerprint = true;
         boolean controlled;
+        long priority = 1845501695L;
         int extraType = -1;
         int type = StunMessage.BINDING_REQUEST;
         final byte[] tx = new byte[12];
@@ -65,7 +66,7 @@ class IceLiteAgentTest {
                 byte[] u = username.getBytes(StandardCharsets.UTF_8);
                 remote.addUsername(u, 0, u.length);
             }
-            remote.addPriority(1845501695L);
+            remote.addPriority(priority);
             if (controlled) {
                 remote.addIceControlled(42);
             } else {
@@ -109,6 +110,12 @@ class IceLiteAgentTest {
     private Check nomination() {
         Check c = new Check();
         c.useCandidate = true;
+        return c;
+    }
+
+    private Check nomination(long priority) {
+        Check c = nomination();
+        c.priority = priority;
         return c;
     }
 
@@ -160,6 +167,60 @@ class IceLiteAgentTest {
         assertThat(events).containsExactly("selected null->" + PEER, "NEW->CONNECTED",
                 "selected " + PEER + "->" + PEER_MOVED);
         assertThat(agent.isValidated(PEER)).isTrue();
+    }
+
+    /**
+     * Issue 22, Firefox: nICEr nominates aggressively, so every check carries USE-CANDIDATE; it uses the
+     * highest-priority pair that succeeded and sends its consent checks and media only there. A lower-priority
+     * nomination arriving later must not take the selection (media and RTCP would go where Firefox no longer
+     * listens, and consent, counted on the selected pair only, would expire 30 s after connecting).
+     */
+    @Test
+    void aggressiveNominationKeepsTheHighestPriorityPairAndItsConsent() {
+        nomination(2_122_252_543L).send(PEER); // t = 1000: Firefox's best pair
+        now[0] = 1_050;
+        assertThat(nomination(2_122_187_007L).send(PEER_MOVED)).as("the check is still answered").isPositive();
+        assertThat(agent.selectedAddress()).isEqualTo(PEER);
+        assertThat(agent.selectedPriority()).isEqualTo(2_122_252_543L);
+        assertThat(agent.isValidated(PEER_MOVED)).isTrue();
+        for (long t = 5_000; t <= 46_000; t += 5_000) { // RFC 7675 checks, no USE-CANDIDATE, on the pair in use
+            now[0] = t;
+            assertThat(check().send(PEER)).isPositive();
+            agent.refreshConsent(PEER); // and media from it
+            assertThat(agent.checkConsent(t + 900)).isEqualTo(IceState.CONNECTED);
+        }
+        assertThat(agent.consentExpired(46_900)).isFalse();
+        assertThat(events).containsExactly("selected null->" + PEER, "NEW->CONNECTED");
+    }
+
+    @Test
+    void aHigherPriorityNominationMovesTheSelectionAtOnce() {
+        nomination(2_122_187_007L).send(PEER_MOVED);
+        now[0] = 1_020;
+        nomination(2_122_252_543L).send(PEER);
+        assertThat(agent.selectedAddress()).isEqualTo(PEER);
+        assertThat(agent.selectedPriority()).isEqualTo(2_122_252_543L);
+        assertThat(events).containsExactly("selected null->" + PEER_MOVED, "NEW->CONNECTED",
+                "selected " + PEER_MOVED + "->" + PEER);
+    }
+
+    /** A peer that moved to a lower-priority pair (libwebrtc after a network change) is followed once the old one is silent. */
+    @Test
+    void aLowerPriorityNominationMovesTheSelectionOnceTheSelectedPairIsSilent() {
+        nomination(2_122_252_543L).send(PEER); // t = 1000
+        now[0] = 3_000;
+        nomination(1_686_052_607L).send(PEER_MOVED);
+        assertThat(agent.selectedAddress()).as("the selected pair had consent 2 s ago").isEqualTo(PEER);
+        now[0] = 5_999;
+        nomination(1_686_052_607L).send(PEER_MOVED);
+        assertThat(agent.selectedAddress()).isEqualTo(PEER);
+        now[0] = 6_000; // 5 s (the disconnected timeout) without consent on the selected pair
+        nomination(1_686_052_607L).send(PEER_MOVED);
+        assertThat(agent.selectedAddress()).isEqualTo(PEER_MOVED);
+        assertThat(agent.selectedPriority()).isEqualTo(1_686_052_607L);
+        assertThat(agent.lastConsentMillis()).isEqualTo(6_000);
+        assertThat(events).containsExactly("selected null->" + PEER, "NEW->CONNECTED",
+                "selected " + PEER + "->" + PEER_MOVED);
     }
 
     @Test

@@ -1,0 +1,221 @@
+package io.atrium.server.cluster;
+
+import io.atrium.server.config.AtriumConfig;
+import io.atrium.server.config.ConfigException;
+import io.atrium.server.room.RoomHome;
+import io.atrium.server.room.RoomService;
+import io.atrium.server.sfu.Sfu;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node as one of many (docs/SCALING.md): its heartbeat in the {@link NodeRegistry}, the leases of the
+ * rooms it holds ({@link RoomLeases}), where a room lives ({@link RoomHome}) and the {@link Relay} of
+ * WebSocket calls for rooms owned elsewhere. Present only when {@code cluster.redis_url} is set.
+ */
+public final class Cluster implements RoomHome, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Cluster.class);
+
+    private final AtriumConfig.Cluster config;
+    private final String id;
+    private final RoomService rooms;
+    private final Sfu sfu;
+    private final Clock clock;
+    private final Placement placement;
+    private final RedisClient client;
+    private final StatefulRedisConnection<String, String> connection;
+    private final NodeRegistry registry;
+    private final RoomLeases leases;
+    private final Relay relay;
+    private final ScheduledExecutorService beat = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "atrium-cluster");
+        t.setDaemon(true);
+        return t;
+    });
+    private final java.util.List<String> rtcAddresses;
+    private volatile String url;
+    private volatile boolean draining;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    /** The rooms whose leases this node renewed at the last heartbeat; only the heartbeat thread touches it. */
+    private Set<UUID> held = Set.of();
+
+    private Cluster(AtriumConfig config, RoomService rooms, Sfu sfu, Placement placement, Clock clock) {
+        this.config = config.cluster();
+        this.id = this.config.nodeId().isEmpty() ? "node-" + UUID.randomUUID().toString().substring(0, 8) : this.config.nodeId();
+        this.rooms = rooms;
+        this.sfu = sfu;
+        this.clock = clock;
+        this.placement = placement;
+        this.rtcAddresses = config.rtc().announcedAddresses();
+        RedisURI uri = RedisURI.create(this.config.redisUrl());
+        Duration timeout = Duration.ofMillis(this.config.nodeTtlMillis());
+        uri.setTimeout(timeout);
+        this.client = RedisClient.create(uri);
+        // while Redis is away commands fail at once instead of queueing: live rooms carry on, placement says 503
+        client.setOptions(ClientOptions.builder().autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
+        try {
+            this.connection = client.connect();
+        } catch (RedisException e) {
+            client.shutdown();
+            throw new ConfigException("cannot reach Redis at " + this.config.redisUrl() + " (cluster.redis_url): " + e.getMessage(), e);
+        }
+        this.registry = new NodeRegistry(connection.sync(), this.config.nodeTtlMillis());
+        this.leases = new RoomLeases(connection.sync(), connection.async(), this.config.leaseMillis(), timeout.toMillis());
+        this.relay = new Relay(id, client, connection.async(), rooms, this::ownerId);
+    }
+
+    /** Connects to Redis; the node joins the registry at {@link #start}. */
+    public static Cluster connect(AtriumConfig config, RoomService rooms, Sfu sfu, Clock clock) {
+        return new Cluster(config, rooms, sfu, Placement.LEAST_LOADED, clock);
+    }
+
+    /**
+     * Joins the registry as reachable at {@code url} ({@code cluster.public_url} when set) and starts the
+     * heartbeat; the first beat runs now so that a node that answers is a node others see.
+     */
+    public Cluster start(String url) {
+        this.url = config.publicUrl().isEmpty() ? url : config.publicUrl();
+        relay.start();
+        heartbeat();
+        beat.scheduleAtFixedRate(this::heartbeat, config.heartbeatMillis(), config.heartbeatMillis(), TimeUnit.MILLISECONDS);
+        log.info("cluster node {} at {} (Redis {})", id, this.url, config.redisUrl());
+        return this;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** The relay of WebSocket calls: where the {@code /v1/rtc} endpoint sends them. */
+    public Relay relay() {
+        return relay;
+    }
+
+    /** Takes no new rooms from now on; the rooms it holds stay until they end (docs/SCALING.md, draining). */
+    public void drain() {
+        draining = true;
+        beat.execute(this::heartbeat);
+    }
+
+    /** The nodes seen live at the last heartbeat, by id. */
+    public Map<String, NodeInfo> nodes() {
+        return registry.live();
+    }
+
+    @Override
+    public Optional<URI> elsewhere(UUID room) {
+        NodeInfo owner;
+        try {
+            owner = owner(room);
+        } catch (ClusterException e) {
+            throw new Unavailable(e.getMessage(), e);
+        }
+        return owner.id().equals(id) ? Optional.empty() : Optional.of(URI.create(owner.url()));
+    }
+
+    /**
+     * The node that owns {@code room}, placing it (on the least-loaded live node) if nobody does.
+     * Throws {@link ClusterException} when Redis cannot answer.
+     */
+    public NodeInfo owner(UUID room) {
+        try {
+            for (int attempt = 0; attempt < 3; attempt++) {
+                String chosen = placement.choose(registry.live().values(), id).map(NodeInfo::id).orElse(id);
+                String owner = leases.place(room, chosen);
+                if (owner.equals(id)) {
+                    return self();
+                }
+                Optional<NodeInfo> node = registry.read(owner);
+                if (node.isPresent()) {
+                    return node.get();
+                }
+                // the owner's key expired between the script and this read: place again
+            }
+            throw new ClusterException("room " + room + " could not be placed: its owners kept vanishing", null);
+        } catch (RedisException e) {
+            throw new ClusterException("Redis cannot place room " + room + ": " + e.getMessage(), e);
+        }
+    }
+
+    private String ownerId(UUID room) {
+        return owner(room).id();
+    }
+
+    private NodeInfo self() {
+        int[] counts = rooms.memberAndWatcherCounts();
+        double cpu = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? Math.max(0, os.getProcessCpuLoad()) : 0;
+        return new NodeInfo(id, url, rtcAddresses, heldNow().size(), counts[0] + counts[2], cpu, draining, clock.millis());
+    }
+
+    /** The rooms with anyone in them on this node: a live room of the protocol or media (WHIP/WHEP). */
+    private Set<UUID> heldNow() {
+        Set<UUID> now = new HashSet<>(rooms.liveRooms());
+        now.addAll(sfu.rooms());
+        return now;
+    }
+
+    /** One heartbeat: publish self, read the live nodes, renew held leases, release those of ended rooms. */
+    private void heartbeat() {
+        try {
+            Set<UUID> now = heldNow();
+            Map<String, NodeInfo> live = registry.beat(self());
+            Set<UUID> lost = leases.renew(now, id);
+            if (!lost.isEmpty()) {
+                log.warn("rooms {} are owned by another node now (this node missed its heartbeats)", lost);
+            }
+            Set<UUID> ended = new HashSet<>(held);
+            ended.removeAll(now);
+            leases.release(ended, id);
+            held = now;
+            relay.nodesLive(live.keySet());
+        } catch (RuntimeException e) {
+            log.warn("cluster heartbeat failed (live rooms carry on; placement waits for Redis): {}", e.toString());
+        }
+    }
+
+    /** Leaves the registry and releases this node's leases, so that its rooms are placed anew at once. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        beat.shutdownNow();
+        try {
+            beat.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            Set<UUID> all = new HashSet<>(held);
+            all.addAll(heldNow());
+            leases.release(all, id);
+            registry.leave(id);
+        } catch (RuntimeException e) {
+            log.warn("could not leave the cluster cleanly (its entries expire by themselves): {}", e.toString());
+        } finally {
+            relay.close();
+            connection.close();
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+    }
+}

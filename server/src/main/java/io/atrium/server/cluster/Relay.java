@@ -1,0 +1,338 @@
+package io.atrium.server.cluster;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.atrium.server.edge.Json;
+import io.atrium.server.room.Calls;
+import io.atrium.server.room.Client;
+import io.atrium.server.room.Params;
+import io.atrium.server.room.RoomService;
+import io.atrium.server.room.RpcException;
+import io.atrium.server.room.Session;
+import io.atrium.server.room.SipRooms;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The WebSocket calls of rooms owned by another node, carried over Redis pub/sub (docs/SCALING.md). Each
+ * node listens on {@code atrium:relay:<node id>}. The node holding the socket (the edge) decides per call
+ * which node runs it: {@code authenticate}, {@code join_room} and {@code watch_room} name a room, whose
+ * owner it asks the {@link Cluster} for (placing the room if nobody owns it); every later call of that
+ * socket follows. A call for another node goes there as {@code {"t":"call"}}; the owner runs it with a
+ * {@link Session} whose {@link Client} publishes notifications and the close back to the edge; answers come
+ * back as {@code {"t":"result"}} or {@code {"t":"error"}}. Pub/sub on one connection keeps each node's
+ * messages in order, so a socket sees answers and notifications in the order the owner produced them.
+ * When a node vanishes from the registry, its relayed sockets are closed (the client reconnects and its
+ * room is placed again) and the sessions it held on other nodes end.
+ */
+public final class Relay implements Calls {
+
+    static final String CHANNEL = "atrium:relay:";
+    private static final Logger log = LoggerFactory.getLogger(Relay.class);
+
+    private final String self;
+    private final RedisClient client;
+    private final RedisAsyncCommands<String, String> publish;
+    private final RoomService local;
+    private final Function<UUID, String> owners;
+    /** Edge side: the sockets on this node, and the same by relay key. */
+    private final Map<Session, Route> routes = new ConcurrentHashMap<>();
+    private final Map<String, Route> byKey = new ConcurrentHashMap<>();
+    /** Owner side: the sessions of sockets held by other nodes, by relay key ({@code <edge node>/<uuid>}). */
+    private final Map<String, Session> hosted = new ConcurrentHashMap<>();
+    /** Inbound messages are handled in arrival order, off Lettuce's event loop. */
+    private final ExecutorService inbound = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "atrium-relay");
+        t.setDaemon(true);
+        return t;
+    });
+    private StatefulRedisPubSubConnection<String, String> subscription;
+    /** Nodes that routes or hosted sessions point to and that were absent at the last heartbeat (heartbeat thread only). */
+    private Set<String> absent = Set.of();
+
+    Relay(String self, RedisClient client, RedisAsyncCommands<String, String> publish, RoomService local,
+          Function<UUID, String> owners) {
+        this.self = self;
+        this.client = client;
+        this.publish = publish;
+        this.local = local;
+        this.owners = owners;
+    }
+
+    /** A socket of this node: its key, the node its calls go to (null: this one) and its calls in flight. */
+    private static final class Route {
+        final String key;
+        final Session session;
+        final Map<Long, CompletableFuture<Object>> pending = new ConcurrentHashMap<>();
+        final AtomicLong ids = new AtomicLong();
+        volatile String owner;
+
+        Route(String key, Session session) {
+            this.key = key;
+            this.session = session;
+        }
+    }
+
+    void start() {
+        subscription = client.connectPubSub();
+        subscription.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, String message) {
+                inbound.execute(() -> receive(message));
+            }
+        });
+        subscription.sync().subscribe(CHANNEL + self);
+    }
+
+    @Override
+    public CompletableFuture<Object> call(Session session, String method, Params params) {
+        if (SipRooms.METHODS.contains(method)) {
+            return local.call(session, method, params); // the SIP bridge is per node (docs/SCALING.md)
+        }
+        Route route = routes.computeIfAbsent(session, s -> {
+            Route r = new Route(self + "/" + UUID.randomUUID(), s);
+            byKey.put(r.key, r);
+            return r;
+        });
+        try {
+            Optional<UUID> room = local.named(method, params);
+            if (room.isPresent()) {
+                String owner = owners.apply(room.get());
+                String target = owner.equals(self) ? null : owner;
+                if (!Objects.equals(target, route.owner)) {
+                    leave(route);
+                    route.owner = target;
+                }
+            }
+        } catch (RpcException e) {
+            return CompletableFuture.failedFuture(e);
+        } catch (ClusterException e) {
+            log.warn("{} refused: {}", method, e.getMessage());
+            return CompletableFuture.failedFuture(new RpcException(503, "rooms cannot be placed right now, try again"));
+        }
+        String owner = route.owner;
+        if (owner == null) {
+            return local.call(session, method, params);
+        }
+        long id = route.ids.incrementAndGet();
+        CompletableFuture<Object> answer = new CompletableFuture<>();
+        route.pending.put(id, answer);
+        ObjectNode m = message("call", route.key);
+        m.put("n", id);
+        m.put("m", method);
+        m.set("p", params.json());
+        m.put("a", session.address());
+        send(owner, m).exceptionally(e -> {
+            route.pending.remove(id);
+            answer.completeExceptionally(new RpcException(503, "the room's node cannot be reached right now, try again"));
+            return null;
+        });
+        return answer;
+    }
+
+    /** The socket leaves the node it was relayed to, or its local room, before going elsewhere. */
+    private void leave(Route route) {
+        if (route.owner != null) {
+            send(route.owner, message("closed", route.key));
+            failPending(route, "the socket moved to another room");
+        } else {
+            local.closed(route.session);
+        }
+    }
+
+    @Override
+    public void closed(Session session) {
+        Route route = routes.remove(session);
+        if (route != null) {
+            byKey.remove(route.key);
+            if (route.owner != null) {
+                send(route.owner, message("closed", route.key));
+                failPending(route, "the socket closed");
+            }
+        }
+        local.closed(session);
+    }
+
+    /**
+     * The nodes live at this heartbeat. A node absent at two heartbeats in a row is gone (one absence may be
+     * Redis restarted empty, before the others beat again): sockets relayed to it are closed, so their clients
+     * reconnect and the room is placed again; sessions this node ran for sockets held there end.
+     */
+    void nodesLive(Set<String> live) {
+        Set<String> absentNow = new HashSet<>();
+        for (Route r : routes.values()) {
+            String owner = r.owner;
+            if (owner != null && !live.contains(owner)) {
+                if (absent.contains(owner)) {
+                    failPending(r, "the room's node is gone");
+                    r.session.client().close("the room's node is gone; reconnect");
+                } else {
+                    absentNow.add(owner);
+                }
+            }
+        }
+        hosted.entrySet().removeIf(e -> {
+            String edge = e.getKey().substring(0, e.getKey().indexOf('/'));
+            if (live.contains(edge)) {
+                return false;
+            }
+            if (!absent.contains(edge)) {
+                absentNow.add(edge);
+                return false;
+            }
+            local.closed(e.getValue());
+            return true;
+        });
+        absent = absentNow;
+    }
+
+    private void failPending(Route route, String why) {
+        route.pending.values().forEach(f -> f.completeExceptionally(new RpcException(503, why)));
+        route.pending.clear();
+    }
+
+    private void receive(String text) {
+        JsonNode m;
+        try {
+            m = Json.MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            log.warn("ignoring an unreadable relay message: {}", e.getOriginalMessage());
+            return;
+        }
+        String key = m.path("s").asText();
+        switch (m.path("t").asText()) {
+            case "call" -> run(key, m);
+            case "closed" -> {
+                Session s = hosted.remove(key);
+                if (s != null) {
+                    local.closed(s);
+                }
+            }
+            case "result", "error" -> {
+                Route r = byKey.get(key);
+                CompletableFuture<Object> f = r == null ? null : r.pending.remove(m.path("n").asLong());
+                if (f != null) {
+                    if (m.path("t").asText().equals("result")) {
+                        f.complete(m.get("r"));
+                    } else {
+                        JsonNode data = m.get("d");
+                        f.completeExceptionally(new RpcException(m.path("c").asInt(), m.path("e").asText(),
+                                data == null || data.isNull() ? null : data));
+                    }
+                }
+            }
+            case "notify" -> {
+                Route r = byKey.get(key);
+                if (r != null) {
+                    r.session.client().notify(m.path("m").asText(), m.get("p"));
+                }
+            }
+            case "close" -> {
+                Route r = byKey.get(key);
+                if (r != null) {
+                    r.session.client().close(m.path("e").asText());
+                }
+            }
+            default -> log.warn("ignoring a relay message of unknown type {}", m.path("t"));
+        }
+    }
+
+    /** Owner side: runs a relayed call with the session of its socket, and sends the answer back. */
+    private void run(String key, JsonNode m) {
+        String edge = key.substring(0, Math.max(0, key.indexOf('/')));
+        Session session = hosted.computeIfAbsent(key, k -> new Session(new Back(edge, k), m.path("a").asText()));
+        long n = m.path("n").asLong();
+        String method = m.path("m").asText();
+        CompletableFuture<Object> result;
+        try {
+            result = local.call(session, method, new Params(m.get("p")));
+        } catch (RpcException e) {
+            result = CompletableFuture.failedFuture(e);
+        }
+        result.whenComplete((r, error) -> {
+            ObjectNode answer = message(error == null ? "result" : "error", key);
+            answer.put("n", n);
+            if (error == null) {
+                answer.set("r", Json.MAPPER.valueToTree(r));
+            } else {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                RpcException e = cause instanceof RpcException rpc ? rpc : new RpcException(500, "internal error");
+                if (!(cause instanceof RpcException)) {
+                    log.error("relayed {} failed", method, cause);
+                }
+                answer.put("c", e.code());
+                answer.put("e", e.getMessage());
+                answer.set("d", Json.MAPPER.valueToTree(e.data()));
+            }
+            send(edge, answer);
+        });
+    }
+
+    /** The owner's side of a socket held by another node: notifications and the close go back over Redis. */
+    private final class Back implements Client {
+        private final String edge;
+        private final String key;
+
+        Back(String edge, String key) {
+            this.edge = edge;
+            this.key = key;
+        }
+
+        @Override
+        public void notify(String method, Object params) {
+            ObjectNode m = message("notify", key);
+            m.put("m", method);
+            m.set("p", Json.MAPPER.valueToTree(params));
+            send(edge, m);
+        }
+
+        @Override
+        public void close(String reason) {
+            ObjectNode m = message("close", key);
+            m.put("e", reason);
+            send(edge, m);
+        }
+    }
+
+    private static ObjectNode message(String type, String key) {
+        ObjectNode m = Json.MAPPER.createObjectNode();
+        m.put("t", type);
+        m.put("s", key);
+        return m;
+    }
+
+    /** Publishes {@code message} to {@code node}; the stage fails when Redis refused it (logged here). */
+    private java.util.concurrent.CompletionStage<Long> send(String node, ObjectNode message) {
+        java.util.concurrent.CompletionStage<Long> sent = publish.publish(CHANNEL + node, message.toString());
+        sent.exceptionally(e -> {
+            log.warn("relay message to {} lost: {}", node, e.toString());
+            return null;
+        });
+        return sent;
+    }
+
+    void close() {
+        inbound.shutdownNow();
+        if (subscription != null) {
+            subscription.close();
+        }
+    }
+}

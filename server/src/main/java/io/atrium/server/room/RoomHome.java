@@ -1,0 +1,28 @@
+package io.atrium.server.room;
+
+import java.net.URI;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Which node a live room lives on (docs/SCALING.md): the base URL of the node that owns {@code room} when
+ * it is not this one, placing the room first if nobody owns it. One node: always here.
+ */
+public interface RoomHome {
+
+    /** One node: every room lives here. */
+    RoomHome HERE = room -> Optional.empty();
+
+    /**
+     * The owning node's base URL ({@code http(s)://host:port}) when that is another node; empty when it is
+     * this one. Throws {@link Unavailable} when the room cannot be placed right now.
+     */
+    Optional<URI> elsewhere(UUID room);
+
+    /** Where rooms live cannot be told right now (the cluster's Redis is away); the caller may try again. */
+    final class Unavailable extends RuntimeException {
+        public Unavailable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}
