@@ -338,10 +338,11 @@ async function enter() {
     if (form.username.value) Object.assign(creds, { username: form.username.value, password: form.password.value });
     await client.authenticate(creds);
   }
-  await client.join({
+  const joined = await client.join({
     audioTrack: app.audioTrack, videoTrack: app.videoTrack,
     audioMuted: !app.micOn || !app.audioTrack, videoMuted: !app.camOn || !app.videoTrack,
   });
+  if (joined.recordingId) showRecording(true); // people joining a meeting being recorded are told too
   app.preview = null; // the tracks now belong to the call
   $('preview').srcObject = null;
   enterMeeting();
@@ -459,13 +460,7 @@ function wireClient(client) {
   on('notification', ({ method, params }) => {
     if (method === 'video_control') applyVideo(params);
     if (method === 'video_file_shared') toast(`A video was shared: ${params.file?.filename ?? ''}`);
-    if (method === 'recording_started' || method === 'recording_stopped') {
-      const on = method === 'recording_started';
-      $('recording').hidden = !on;
-      $('record').setAttribute('aria-pressed', String(on));
-      $('record').querySelector('.label').textContent = on ? 'Stop recording' : 'Record';
-      toast(on ? 'This meeting is being recorded.' : 'Recording stopped.');
-    }
+    if (method === 'recording_started' || method === 'recording_stopped') showRecording(method === 'recording_started');
   });
   on('error', ({ error, during }) => console.warn('atrium', during, error));
 }
@@ -524,6 +519,14 @@ function banner(text) {
 }
 
 // ------------------------------------------------------------------ meeting
+
+/** The "Recording" indicator and the host's Record button follow whether the room is being recorded. */
+function showRecording(on) {
+  $('recording').hidden = !on;
+  $('record').setAttribute('aria-pressed', String(on));
+  $('record').querySelector('.label').textContent = on ? 'Stop recording' : 'Record';
+  toast(on ? 'This meeting is being recorded.' : 'Recording stopped.');
+}
 
 function enterMeeting() {
   const client = app.client;

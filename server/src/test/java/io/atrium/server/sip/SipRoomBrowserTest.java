@@ -16,12 +16,10 @@ import io.atrium.server.testing.Scrapes;
 import io.atrium.server.testing.Sipp;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
+import io.atrium.server.testing.ToneWav;
 import io.atrium.server.testing.Waits;
 import io.atrium.server.web.Participant;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,7 +60,7 @@ class SipRoomBrowserTest {
         user("alice", "Alice Phone", "1001");
         user("bob", "Bob Phone", "1002");
         Path wav = Files.createTempDirectory("atrium-tone-").resolve("tone.wav");
-        writeTone(wav, BROWSER_TONE);
+        ToneWav.write(wav, BROWSER_TONE);
         browser = Chromium.browser(List.of("--use-file-for-fake-audio-capture=" + wav, "--autoplay-policy=no-user-gesture-required"));
     }
 
@@ -74,24 +72,6 @@ class SipRoomBrowserTest {
     void user(String name, String displayName, String extension) {
         assertThat(server.post("/v1/users", "{\"user\":{\"username\":\"" + name + "\",\"display_name\":\"" + displayName
                 + "\",\"password\":\"" + name + "-password\",\"sip_extension\":\"" + extension + "\"}}").status()).isEqualTo(201);
-    }
-
-    /** 10 s of a sine at {@code frequency}, 48 kHz mono 16-bit PCM WAV (Chromium loops it as the microphone). */
-    static void writeTone(Path file, double frequency) {
-        int rate = 48_000;
-        int samples = rate * 10;
-        ByteBuffer b = ByteBuffer.allocate(44 + samples * 2).order(ByteOrder.LITTLE_ENDIAN);
-        b.put("RIFF".getBytes()).putInt(36 + samples * 2).put("WAVE".getBytes()).put("fmt ".getBytes()).putInt(16)
-                .putShort((short) 1).putShort((short) 1).putInt(rate).putInt(rate * 2).putShort((short) 2).putShort((short) 16)
-                .put("data".getBytes()).putInt(samples * 2);
-        for (int i = 0; i < samples; i++) {
-            b.putShort((short) (12000 * Math.sin(2 * Math.PI * frequency * i / rate)));
-        }
-        try {
-            Files.write(file, b.array());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     String room(String json) {

@@ -124,7 +124,7 @@ public final class Participant implements AutoCloseable {
     }
 
     /** Waits until this page decodes fresh frames on the tile of every member given. */
-    void seesVideoOf(String... members) {
+    public void seesVideoOf(String... members) {
         for (String m : members) {
             assertThat(tile(m)).isVisible();
             waitForGrowth(m, "video", "framesDecoded", 10, MEDIA);
