@@ -69,6 +69,49 @@ class ClusterBrowserTest {
         Chromium.screenshot(bob.page, "cluster-bob-on-n2");
     }
 
+    @Test
+    void killingTheOwnerCostsAReconnectNotTheMeeting() {
+        io.atrium.server.testing.ChildServer n4 = cluster.child("n4");
+        io.atrium.server.testing.Waits.waitUntil(() -> ClusterNodes.of(n1).nodes().containsKey("n4"), "n4 listed",
+                java.time.Duration.ofSeconds(30));
+        String room = openRoom(n1);
+        // a socket on n4 places the room there (an idle node is chosen by whoever asks) and keeps it live
+        io.atrium.server.testing.RpcClient holder = new io.atrium.server.testing.RpcClient(
+                java.net.URI.create("ws://127.0.0.1:" + n4.port() + "/v1/rtc"));
+        open.add(holder);
+        holder.call("authenticate", java.util.Map.of("room", room, "call_id", "holder"));
+        assertThat(cluster.redis.cli("GET", "atrium:room:" + room)).isEqualTo("n4");
+
+        Participant ann = participant(n1, "ann-fail", room).join("Ann");
+        ann.page.onConsoleMessage(m -> System.out.println("ann console: " + m.text()));
+        Participant bob = participant(n2, "bob-fail", room).join("Bob");
+        String annId = ann.callId();
+        String bobId = bob.callId();
+        ann.waitForGrowth(bobId, "video", "framesDecoded", 10, Participant.MEDIA);
+        bob.waitForGrowth(annId, "video", "framesDecoded", 10, Participant.MEDIA);
+        ann.page.evaluate("atriumApp.client.sendChat('before the crash')");
+        ann.page.evaluate("window.drops = 0; atriumApp.client.addEventListener('reconnecting', () => window.drops++)");
+        bob.page.evaluate("window.drops = 0; atriumApp.client.addEventListener('reconnecting', () => window.drops++)");
+
+        long killed = System.nanoTime();
+        n4.kill();
+        for (Participant p : List.of(ann, bob)) {
+            Chromium.waitFor(p.page, "window.drops > 0 || atriumApp.client.state", Participant.MEDIA);
+            Chromium.waitFor(p.page, "atriumApp.client.state === 'joined' || atriumApp.client.state", Participant.MEDIA);
+        }
+        String owner = cluster.redis.cli("GET", "atrium:room:" + room);
+        assertThat(owner).as("the room was placed again on a live node").isIn("n1", "n2", "n3");
+        Chromium.waitFor(ann.page, "atriumApp.client.memberStats('" + bobId + "').then(s => s.video.framesDecoded > 10 || "
+                + "({v: s.video, pub: atriumApp.client.publishPc.connectionState, recv: atriumApp.client.receivePc?.connectionState,"
+                + " slots: atriumApp.client._slots.size, members: atriumApp.client.members.size, state: atriumApp.client.state}))",
+                Participant.MEDIA);
+        bob.waitForGrowth(annId, "video", "framesDecoded", 10, Participant.MEDIA);
+        long backMillis = (System.nanoTime() - killed) / 1_000_000;
+        System.out.printf("SIGKILL of the owner: both participants decode each other again on %s after %d ms%n", owner, backMillis);
+        Object history = bob.page.evaluate("atriumApp.client.chatHistory().then(m => m.map(x => x.text))");
+        assertThat(history.toString()).as("chat history is in PostgreSQL").contains("before the crash");
+    }
+
     TestServer node(String id) {
         return switch (id) {
             case "n1" -> n1;
