@@ -125,6 +125,8 @@ export class AtriumClient extends EventTarget {
     /** @type {string|null} */
     this.authToken = null;
     this.isAdmin = false;
+    /** The id of the room's running recording, or null (join_room's result, then recording_started/_stopped). */
+    this.recordingId = null;
     /** @type {Map<string, Member>} the other members, by call id */
     this.members = new Map();
     /** @type {Member} this client as a member */
@@ -258,7 +260,8 @@ export class AtriumClient extends EventTarget {
    * @param {boolean} [media.audioMuted] @param {boolean} [media.videoMuted]
    * @param {boolean} [media.receiveOnly] join without publishing anything (needs a token that may not
    *   publish, e.g. a live stream's viewer): no publish connection, only the receive one
-   * @returns {Promise<{callId: string, isAdmin: boolean, members: Member[]}>}
+   * @returns {Promise<{callId: string, isAdmin: boolean, recordingId: string|null, members: Member[]}>}
+   *   (`recordingId`: the room is being recorded; `recording_started`/`recording_stopped` tell of changes)
    */
   async join(media = {}) {
     if (!this.authToken) {
@@ -271,15 +274,7 @@ export class AtriumClient extends EventTarget {
     if (media.receiveOnly) {
       this.receiveOnly = true;
       this.local.audioMuted = this.local.videoMuted = true;
-      const result = await this._publishOffer(false);
-      this.callId = this.local.id = result.call_id ?? this.callId;
-      this.isAdmin = this.local.isAdmin = !!result.is_admin;
-      for (const m of result.members ?? []) {
-        this.members.set(m.id, memberFrom(m));
-      }
-      this._setState('joined');
-      this._scheduleSubscribe();
-      return { callId: this.callId, isAdmin: this.isAdmin, members: [...this.members.values()] };
+      return this._joined(await this._publishOffer(false));
     }
     const audioTrack = media.audioTrack ?? this._silentTrack();
     const videoTrack = media.videoTrack ?? null;
@@ -310,14 +305,20 @@ export class AtriumClient extends EventTarget {
       // joined with a token from elsewhere: the TURN servers came with the answer; gather with them
       result = await this._publishOffer(true);
     }
+    return this._joined(result);
+  }
+
+  /** Takes in join_room's result: who we are, who is here, whether the room is being recorded. */
+  _joined(result) {
     this.callId = this.local.id = result.call_id ?? this.callId;
     this.isAdmin = this.local.isAdmin = !!result.is_admin;
+    this.recordingId = result.recording_id ?? null;
     for (const m of result.members ?? []) {
       this.members.set(m.id, memberFrom(m));
     }
     this._setState('joined');
     this._scheduleSubscribe();
-    return { callId: this.callId, isAdmin: this.isAdmin, members: [...this.members.values()] };
+    return { callId: this.callId, isAdmin: this.isAdmin, recordingId: this.recordingId, members: [...this.members.values()] };
   }
 
   /** The configuration of a new peer connection: the app's and Atrium's ICE servers. */
@@ -705,6 +706,10 @@ export class AtriumClient extends EventTarget {
     const who = p.member;
     const member = who === this.callId ? this.local : this.members.get(who);
     switch (method) {
+      case 'recording_started':
+      case 'recording_stopped':
+        this.recordingId = method === 'recording_started' ? p.recording_id : null;
+        return;
       case 'member_allowed':
         this._takeIceServers(p);
         this._admitted?.resolve(p.auth_token);

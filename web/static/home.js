@@ -52,15 +52,18 @@ async function refreshRooms() {
   }
 }
 
-/** One click: an open room (no waiting room), this browser its host, straight to its page. */
+/**
+ * One click: an open room (no waiting room), this browser its host, straight to its page. With the
+ * API key (dev mode, or kept by this tab); otherwise the person signs in with an Atrium account.
+ */
 $('new-meeting').addEventListener('submit', async event => {
   event.preventDefault();
   $('new-result').textContent = '';
   await useDevCredentials();
   if (!apiCredentials()) {
-    $('new-result').textContent = 'Starting a meeting needs the server\'s API key: enter it below.';
-    $('admin').open = true;
-    credsForm.key.focus();
+    $('new-result').textContent = 'Sign in with your Atrium account to start a meeting (or enter the server\'s API key under “Rooms and server access”).';
+    $('signin').hidden = false;
+    $('signin').username.focus();
     return;
   }
   const name = $('new-name').value.trim() || 'Meeting';
@@ -72,6 +75,31 @@ $('new-meeting').addEventListener('submit', async event => {
     location.href = roomLink(room);
   } catch (e) {
     $('new-result').textContent = `Could not start the meeting: ${e.message}`;
+  }
+});
+
+/** base64 of UTF-8 text (btoa alone takes Latin-1 only). @param {string} text */
+const base64 = text => btoa(String.fromCharCode(...new TextEncoder().encode(text)));
+
+/** Signed in with an Atrium account: POST /web/meetings makes the room and a host token this browser keeps. */
+$('signin').addEventListener('submit', async event => {
+  event.preventDefault();
+  const f = event.target;
+  $('signin-result').textContent = '';
+  try {
+    const res = await fetch('/web/meetings', {
+      method: 'POST',
+      headers: { 'Authorization': `Basic ${base64(`${f.username.value}:${f.password.value}`)}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: $('new-name').value.trim() || 'Meeting' }),
+    });
+    if (res.status === 401) throw new Error('Wrong username or password.');
+    if (res.status === 429) throw new Error('Too many attempts from this address. Wait a minute and try again.');
+    if (!res.ok) throw new Error(`The server could not start the meeting (${res.status}). Try again.`);
+    const { room, token } = await res.json();
+    localStorage.setItem(`atrium.host.${room.uuid}`, JSON.stringify({ token }));
+    location.href = roomLink(room);
+  } catch (e) {
+    $('signin-result').textContent = e instanceof TypeError ? 'The server is unreachable. Check your connection and try again.' : e.message;
   }
 });
 

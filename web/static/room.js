@@ -4,6 +4,7 @@
 
 import { AtriumClient, AtriumError, decodeJwt } from '/atrium.js';
 import { api, apiCredentials, useDevCredentials, roomLink } from '/app-common.js';
+import { deviceProblem } from '/messages.js';
 
 const $ = id => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -45,6 +46,12 @@ const app = {
   /** @type {string|null} the waiting member the "is waiting" toast is about */
   waitingToast: null,
   unread: 0,
+  /** 'tiles' (everyone the same size) or 'speaker' (one large tile); this browser keeps the choice */
+  view: localStorage.getItem('atrium.view') === 'speaker' ? 'speaker' : 'tiles',
+  /** @type {string|null} the member pinned as the large tile (speaker view) */
+  pinned: null,
+  /** @type {string|null} who spoke last (not this person): the large tile when nobody is pinned */
+  lastSpeaker: null,
 };
 window.atriumApp = app;
 
@@ -107,7 +114,7 @@ async function startPreview() {
       const s = await navigator.mediaDevices.getUserMedia(constraints);
       s.getTracks().forEach(t => stream.addTrack(t));
     } catch (e) {
-      problems.push(deviceProblem(kind, e));
+      problems.push(deviceProblem(kind === 'audio' ? 'microphone' : 'camera', e));
     }
   };
   if (!navigator.mediaDevices?.getUserMedia) {
@@ -130,20 +137,21 @@ async function startPreview() {
   syncPreviewButtons();
 }
 
-/** What a person should know when the browser refused a device. @param {'audio'|'video'} kind @param {Error} e */
-function deviceProblem(kind, e) {
-  const what = kind === 'audio' ? 'microphone' : 'camera';
-  if (e?.name === 'NotAllowedError') return `${what[0].toUpperCase()}${what.slice(1)} access is blocked.`;
-  if (e?.name === 'NotFoundError' || e?.name === 'OverconstrainedError') return `No ${what} was found.`;
-  if (e?.name === 'NotReadableError') return `The ${what} is in use by another program.`;
-  return `The ${what} could not be started.`;
-}
-
 /** @param {string} deviceId @param {boolean} [video] */
 function deviceConstraint(deviceId, video = false) {
   const c = deviceId ? { deviceId: { exact: deviceId } } : {};
-  if (video) Object.assign(c, videoSize());
-  return Object.keys(c).length ? c : true;
+  Object.assign(c, video ? videoSize() : audioProcessing());
+  return c;
+}
+
+/**
+ * The microphone's processing, as the settings panel sets it (kept in `localStorage['atrium.audio']`):
+ * noise suppression and echo cancellation, both on unless turned off.
+ */
+function audioProcessing() {
+  let o = {};
+  try { o = JSON.parse(localStorage.getItem('atrium.audio') ?? '{}') ?? {}; } catch { /* ignore a bad value */ }
+  return { noiseSuppression: o.noiseSuppression !== false, echoCancellation: o.echoCancellation !== false };
 }
 
 /**
@@ -208,7 +216,7 @@ async function switchPreviewDevice(kind, deviceId) {
     if (kind === 'audio') app.audioTrack = track; else app.videoTrack = track;
     syncPreviewButtons();
   } catch (e) {
-    $('prejoin-error').textContent = `Cannot use that device: ${e.message}`;
+    $('prejoin-error').textContent = `Cannot use that device. ${deviceProblem(kind === 'audio' ? 'microphone' : 'camera', e)}`;
   }
 }
 
@@ -330,10 +338,11 @@ async function enter() {
     if (form.username.value) Object.assign(creds, { username: form.username.value, password: form.password.value });
     await client.authenticate(creds);
   }
-  await client.join({
+  const joined = await client.join({
     audioTrack: app.audioTrack, videoTrack: app.videoTrack,
     audioMuted: !app.micOn || !app.audioTrack, videoMuted: !app.camOn || !app.videoTrack,
   });
+  if (joined.recordingId) showRecording(true); // people joining a meeting being recorded are told too
   app.preview = null; // the tracks now belong to the call
   $('preview').srcObject = null;
   enterMeeting();
@@ -410,6 +419,7 @@ function wireClient(client) {
   on('reaction', ({ member, reaction }) => showReaction(member, reaction));
   on('activespeaker', () => {
     for (const [id, tile] of app.tiles) tile.el.classList.toggle('speaking', id === client.activeSpeaker);
+    layoutStage();
   });
   on('quality', ({ member }) => upsertTile(member));
   on('chat', ({ message }) => addChat(message, true));
@@ -432,7 +442,8 @@ function wireClient(client) {
     $('grid').replaceChildren();
     $('screen-area').replaceChildren();
     $('shared-video').pause();
-    $('stage').classList.remove('has-video');
+    $('stage').classList.remove('has-video', 'has-main');
+    $('main-area').replaceChildren();
     banner('');
     hideWaitingToast();
     const text = {
@@ -449,13 +460,7 @@ function wireClient(client) {
   on('notification', ({ method, params }) => {
     if (method === 'video_control') applyVideo(params);
     if (method === 'video_file_shared') toast(`A video was shared: ${params.file?.filename ?? ''}`);
-    if (method === 'recording_started' || method === 'recording_stopped') {
-      const on = method === 'recording_started';
-      $('recording').hidden = !on;
-      $('record').setAttribute('aria-pressed', String(on));
-      $('record').querySelector('.label').textContent = on ? 'Stop recording' : 'Record';
-      toast(on ? 'This meeting is being recorded.' : 'Recording stopped.');
-    }
+    if (method === 'recording_started' || method === 'recording_stopped') showRecording(method === 'recording_started');
   });
   on('error', ({ error, during }) => console.warn('atrium', during, error));
 }
@@ -472,6 +477,7 @@ function applyVideo(state) {
     video.src = state.url;
   }
   $('stage').classList.add('has-video');
+  layoutStage();
   const target = state.position + (state.playing ? Math.max(0, Date.now() - state.at) / 1000 : 0);
   // playing: jump only when out of step by more than a stutter would cost; paused: stop exactly there
   if (Math.abs(video.currentTime - target) > (state.playing ? 0.25 : 0.02)) video.currentTime = target;
@@ -514,6 +520,14 @@ function banner(text) {
 
 // ------------------------------------------------------------------ meeting
 
+/** The "Recording" indicator and the host's Record button follow whether the room is being recorded. */
+function showRecording(on) {
+  $('recording').hidden = !on;
+  $('record').setAttribute('aria-pressed', String(on));
+  $('record').querySelector('.label').textContent = on ? 'Stop recording' : 'Record';
+  toast(on ? 'This meeting is being recorded.' : 'Recording stopped.');
+}
+
 function enterMeeting() {
   const client = app.client;
   show('meeting');
@@ -539,6 +553,7 @@ function upsertTile(m) {
     el.className = 'tile' + (m.isLocal ? ' local' : '');
     el.dataset.member = m.id;
     el.innerHTML = `<video autoplay playsinline muted></video><div class="avatar"><span></span></div>
+      <button type="button" class="pin" aria-pressed="false">${icon('pin')}</button>
       <figcaption><span class="name"></span>
       <span class="ind" data-indicator="mic-muted" hidden title="Microphone off">${icon('mic-off')}</span>
       <span class="ind" data-indicator="hand" hidden title="Hand raised">${icon('hand')}</span>
@@ -547,14 +562,18 @@ function upsertTile(m) {
     const audio = m.isLocal ? null : document.createElement('audio');
     if (audio) { audio.autoplay = true; el.append(audio); }
     tile = { el, video: el.querySelector('video'), audio, tracks: {} };
+    tile.video.classList.toggle('mirror', !!m.isLocal); // one's own camera, as in a mirror
     app.tiles.set(m.id, tile);
-    if (m.isLocal) $('grid').prepend(el); else $('grid').append(el);
+    el.querySelector('.pin').addEventListener('click', () => pin(app.pinned === m.id ? null : m.id));
+    $('grid').append(el); // the local tile comes first by CSS order
     if (!m.isLocal) tile.stopObserving = client.observeTile(m.id, tile.video);
-    layoutGrid();
+    layoutStage();
   }
   const el = tile.el;
   const name = m.isLocal ? `${m.name || 'You'} (you)` : m.name;
   el.querySelector('.name').textContent = name;
+  el.querySelector('.pin').setAttribute('aria-label', `${app.pinned === m.id ? 'Unpin' : 'Pin'} ${name}`);
+  el.querySelector('.pin').title = app.pinned === m.id ? 'Unpin' : 'Pin as the large tile';
   el.querySelector('.avatar span').textContent = (m.name || '?').trim().charAt(0).toUpperCase();
   el.setAttribute('aria-label', name + (m.audioMuted ? ', microphone off' : '') + (m.handRaised ? ', hand raised' : ''));
   el.querySelector('[data-indicator=mic-muted]').hidden = !m.audioMuted;
@@ -576,6 +595,73 @@ function upsertTile(m) {
   if (tile.audio) setTrack(tile, 'audio', tile.audio, m.tracks.audio);
   if (m.screenShare || tile.tracks.screen) renderScreen();
 }
+
+// ------------------------------------------------------------------ layout: tile view, speaker view, pin
+
+/**
+ * The member whose tile is large, or null (tile view): in speaker view the pinned member, else who
+ * spoke last (never oneself while others are there), else the first other member, else oneself.
+ * A shared screen or video takes the large area instead; the tiles then stay in the strip.
+ */
+function mainTile() {
+  const client = app.client;
+  const stage = $('stage').classList;
+  if (app.view !== 'speaker' || stage.contains('has-screen') || stage.contains('has-video')) return null;
+  if (app.pinned && app.tiles.has(app.pinned)) return app.pinned;
+  const speaker = client.activeSpeaker;
+  if (speaker && speaker !== client.callId && app.tiles.has(speaker)) app.lastSpeaker = speaker;
+  if (app.lastSpeaker && app.tiles.has(app.lastSpeaker)) return app.lastSpeaker;
+  return [...client.members.keys()].find(id => app.tiles.has(id)) ?? client.callId;
+}
+
+/** Puts the main tile (if any) in the large area and the others in the grid (tile view) or the strip. */
+function layoutStage() {
+  if (!app.client) return;
+  const main = mainTile();
+  const area = $('main-area');
+  const shown = area.firstElementChild;
+  const wanted = main ? app.tiles.get(main)?.el ?? null : null;
+  if (shown && shown !== wanted) $('grid').append(shown);
+  if (wanted && shown !== wanted) area.append(wanted);
+  $('stage').classList.toggle('has-main', !!wanted);
+  for (const [id, tile] of app.tiles) {
+    tile.el.classList.toggle('pinned', id === app.pinned);
+    tile.el.querySelector('.pin').setAttribute('aria-pressed', String(id === app.pinned));
+  }
+  const speakerView = app.view === 'speaker';
+  $('view').setAttribute('aria-pressed', String(speakerView));
+  $('view').querySelector('use').setAttribute('href', `/icons.svg#${speakerView ? 'grid' : 'speaker'}`);
+  $('view').querySelector('.label').textContent = speakerView ? 'Tile view' : 'Speaker view';
+  $('view').title = `${speakerView ? 'Tile view' : 'Speaker view'} (L)`;
+  layoutGrid();
+}
+
+/** Tile view or speaker view; tile view lets go of a pin. @param {'tiles'|'speaker'} view */
+function setView(view) {
+  app.view = view;
+  localStorage.setItem('atrium.view', view);
+  if (view === 'tiles') app.pinned = null;
+  for (const id of app.tiles.keys()) refreshTile(id);
+  layoutStage();
+}
+
+/** Pins a member as the large tile (speaker view), or lets go of the pin (null). @param {string|null} id */
+function pin(id) {
+  const was = app.pinned;
+  app.pinned = id;
+  if (id) app.view = 'speaker';
+  for (const m of [was, id]) if (m) refreshTile(m);
+  layoutStage();
+}
+
+/** Updates a member's tile from its state (its pin's label, indicators…). @param {string} id */
+function refreshTile(id) {
+  const client = app.client;
+  const m = id === client.callId ? client.local : client.members.get(id);
+  if (m) upsertTile(m);
+}
+
+$('view').addEventListener('click', () => setView(app.view === 'speaker' ? 'tiles' : 'speaker'));
 
 /** Columns and rows for the number of tiles: 1, 2x1, 2x2, 3x2, 3x3, 4x3…; phones stack 1 or 2 wide. */
 function layoutGrid() {
@@ -601,7 +687,9 @@ function removeTile(id) {
   tile.stopObserving?.();
   tile.el.remove();
   app.tiles.delete(id);
-  layoutGrid();
+  if (app.lastSpeaker === id) app.lastSpeaker = null;
+  if (app.pinned === id) pin(null);
+  layoutStage();
   renderScreen();
 }
 
@@ -615,6 +703,7 @@ function renderScreen() {
   if (!sharer) {
     area.replaceChildren();
     $('stage').classList.remove('has-screen');
+    layoutStage();
     return;
   }
   const track = sharer.tracks.screen;
@@ -630,6 +719,7 @@ function renderScreen() {
   video.srcObject = track ? new MediaStream([track]) : null;
   area.replaceChildren(el);
   $('stage').classList.add('has-screen');
+  layoutStage();
 }
 
 function showReaction(member, reaction) {
@@ -688,7 +778,7 @@ async function setMuted(kind, muted) {
     try {
       stream = await navigator.mediaDevices.getUserMedia({ [kind]: deviceConstraint('', kind === 'video') });
     } catch (e) {
-      throw new Error(`${deviceProblem(kind, e)} Allow it in the browser's site settings and try again.`);
+      throw new Error(`${deviceProblem(kind === 'audio' ? 'microphone' : 'camera', e)} Allow it in the browser's site settings and try again.`);
     }
     await client.replaceTrack(kind, stream.getTracks()[0]);
   }
@@ -705,8 +795,7 @@ $('screen').addEventListener('click', () => guarded(async () => {
     try {
       await app.client.startScreenShare();
     } catch (e) {
-      if (e.name === 'NotAllowedError') throw new Error('Screen sharing was cancelled or is blocked.');
-      throw e;
+      throw e instanceof AtriumError ? e : new Error(deviceProblem('screen', e));
     }
   }
   renderScreen();
@@ -746,11 +835,12 @@ $('invite').addEventListener('click', async () => {
   }
 });
 
-// keyboard shortcuts (shown in the tooltips): M microphone, V camera, H hand; not while typing
+// keyboard shortcuts (shown in the tooltips and the settings panel): M microphone, V camera, H hand,
+// L speaker view; not while typing
 document.addEventListener('keydown', e => {
   if (e.ctrlKey || e.metaKey || e.altKey || $('meeting').hidden) return;
   if (e.target instanceof HTMLElement && e.target.closest('input, textarea, select, [contenteditable]')) return;
-  const button = { m: 'mic', v: 'cam', h: 'hand' }[e.key.toLowerCase()];
+  const button = { m: 'mic', v: 'cam', h: 'hand', l: 'view' }[e.key.toLowerCase()];
   if (button) {
     e.preventDefault();
     $(button).click();
@@ -934,18 +1024,40 @@ $('chat-form').addEventListener('submit', async e => {
   }
 });
 
+/**
+ * A new device track for the call, swapped in without renegotiating. For the microphone the processing
+ * is asked for exactly: Chromium otherwise hands out the device's open source with its old settings.
+ */
 async function switchDevice(kind, deviceId) {
   $('settings-error').textContent = '';
   try {
-    const s = await navigator.mediaDevices.getUserMedia({ [kind]: deviceConstraint(deviceId, kind === 'video') });
+    const c = deviceConstraint(deviceId, kind === 'video');
+    if (kind === 'audio') for (const k of ['noiseSuppression', 'echoCancellation']) c[k] = { exact: c[k] };
+    const s = await navigator.mediaDevices.getUserMedia({ [kind]: c }).catch(e => {
+      // a browser that opens a device with one processing at a time: let go of the current track first
+      if (e?.name !== 'OverconstrainedError' || !app.client.local.tracks[kind]) throw e;
+      app.client.local.tracks[kind].stop();
+      return navigator.mediaDevices.getUserMedia({ [kind]: c });
+    });
     await app.client.replaceTrack(kind, s.getTracks()[0]);
     upsertTile(app.client.local);
     syncToolbar();
   } catch (e) {
-    $('settings-error').textContent = `Cannot use that device: ${e.message}`;
+    $('settings-error').textContent = e instanceof AtriumError ? describe(e)
+      : `Cannot use that device. ${deviceProblem(kind === 'audio' ? 'microphone' : 'camera', e)}`;
   }
 }
 $('mic-select').addEventListener('change', e => switchDevice('audio', e.target.value));
+// noise suppression and echo cancellation: a new microphone track with the processing asked for,
+// swapped in without renegotiating (Chromium does not change them on a live track)
+for (const [id, key] of [['noise-suppression', 'noiseSuppression'], ['echo-cancellation', 'echoCancellation']]) {
+  $(id).checked = audioProcessing()[key];
+  $(id).addEventListener('change', () => {
+    localStorage.setItem('atrium.audio', JSON.stringify({ ...audioProcessing(), [key]: $(id).checked }));
+    const device = app.client?.local.tracks.audio?.getSettings().deviceId ?? $('mic-select').value;
+    if (app.client?.local.tracks.audio) switchDevice('audio', device);
+  });
+}
 $('cam-select').addEventListener('change', e => switchDevice('video', e.target.value));
 
 $('rejoin').addEventListener('click', () => location.reload());

@@ -2,6 +2,7 @@
 // Plain fetch to the call API (contracts 003/004, docs/CONTRACTS.md) and the SDK's JSON-RPC layer
 // (/rpc.js) on /v1/rtc, which watches the session's room with the control token and the "video_call" events.
 import { RpcSocket } from '/rpc.js';
+import { explain } from '/messages.js';
 
 const $ = id => document.getElementById(id);
 const API = '/api/video-call';
@@ -27,7 +28,7 @@ const app = {
 };
 window.controlApp = app;
 
-/** Calls the call API; resolves to the JSON body, rejects with its `error` text. */
+/** Calls the call API; resolves to the JSON body, rejects with its error said as a sentence (messages.js). */
 async function call(method, path, body, withToken = true) {
   const headers = { 'Content-Type': 'application/json' };
   if (withToken && app.token) headers.Authorization = `Bearer ${app.token}`;
@@ -35,7 +36,8 @@ async function call(method, path, body, withToken = true) {
   const data = await res.json().catch(() => null);
   if (!res.ok) {
     const retry = res.headers.get('Retry-After');
-    throw new Error((data?.error ?? `HTTP ${res.status}`) + (retry ? ` (retry in ${retry} s)` : ''));
+    throw new Error((data?.error ? explain(data.error, data.code) : `The server answered ${res.status}.`)
+      + (retry ? ` Try again in ${retry} s.` : ''));
   }
   return data;
 }
@@ -233,7 +235,7 @@ $('video-form').addEventListener('submit', async event => {
       method: 'POST', headers: { Authorization: `Bearer ${app.token}` }, body: form,
     });
     const data = await res.json().catch(() => null);
-    if (!res.ok) throw new Error(data?.error ?? `HTTP ${res.status}`);
+    if (!res.ok) throw new Error(data?.error ? explain(data.error, data.code) : `The server answered ${res.status}.`);
     app.video = data;
     $('video-name').textContent = `${data.filename} (${Math.round(data.duration)} s)`;
     $('video-controls').hidden = false;

@@ -3,6 +3,8 @@
 // protocol (atrium.js) for media, and the stream's shared state (speakers, viewers, raised hands,
 // the user's own document) for everything the lists and the invitation show.
 import { AtriumClient } from '/atrium.js';
+import { callControls } from '/call-controls.js';
+import { explain } from '/messages.js';
 
 const $ = id => document.getElementById(id);
 
@@ -33,7 +35,7 @@ async function call(path, body) {
   const data = await res.json().catch(() => null);
   if (!res.ok) {
     const e = data?.error;
-    throw new Error(e ? `${e.message}: ${e.explanation}` : `HTTP ${res.status}`);
+    throw new Error(e ? explain(e.message) : res.status === 429 ? explain('Error: too many requests') : `The server answered ${res.status}. Try again.`);
   }
   return data;
 }
@@ -109,6 +111,7 @@ async function goOnStage(answer) {
     S.media = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 480 } });
   }
   await client.join({ audioTrack: S.media.getAudioTracks()[0], videoTrack: S.media.getVideoTracks()[0] });
+  attachControls(client);
   upsertTile({ id: S.identity, name: `${S.identity} (you)`, isLocal: true, tracks: { video: S.media.getVideoTracks()[0] } });
   render();
 }
@@ -120,6 +123,7 @@ async function joinAudience() {
   stopMedia();
   const client = await connect(await call('/join-stream-as-viewer', who()));
   await client.join({ receiveOnly: true });
+  attachControls(client);
   await call('/viewer-connected-to-player', who());
   render();
 }
@@ -175,6 +179,9 @@ function end(message) {
   $('ended-message').textContent = message;
 }
 
+/** Microphone, camera (on stage) and chat (everyone) for the current client. */
+const attachControls = callControls($('controls'), text => say(text));
+
 function say(text) {
   $('notice').textContent = text ?? '';
 }
@@ -196,6 +203,7 @@ function upsertTile(member) {
     audio.autoplay = true;
     const name = document.createElement('span');
     name.className = 'name';
+    video.classList.toggle('mirror', !!member.isLocal); // one's own camera, as in a mirror
     tile.append(video, audio, name);
     $('stage').append(tile);
     if (!member.isLocal) tile.stop = S.client.observeTile(member.id, video);

@@ -1,23 +1,26 @@
 // Shared by the meeting pages (contract 001): the call itself, on the room protocol (atrium.js).
 import { AtriumClient } from '/atrium.js';
+import { callControls } from '/call-controls.js';
+import { explain } from '/messages.js';
 
 export const $ = id => document.getElementById(id);
 
 /**
- * Calls one of the contract's endpoints; resolves to the JSON body, rejects with the bare-string
- * error the contract returns. @param {string} path @param {object} body @param {string} [authorization]
+ * Calls one of the contract's endpoints; resolves to the JSON body, rejects with the contract's
+ * bare-string error said as a sentence (messages.js). @param {string} path @param {object} body @param {string} [authorization]
  */
 export async function call(path, body, authorization) {
   const headers = { 'Content-Type': 'application/json' };
   if (authorization) headers.Authorization = authorization;
   const res = await fetch(path, { method: 'POST', headers, body: JSON.stringify(body ?? {}) });
   const data = await res.json().catch(() => null);
-  if (!res.ok) throw new Error(typeof data === 'string' ? data : `HTTP ${res.status}`);
+  if (!res.ok) throw new Error(typeof data === 'string' ? explain(data) : `The server answered ${res.status}. Try again.`);
   return data;
 }
 
 /**
- * Joins the call with camera and microphone and shows everyone in `grid`; resolves to the client.
+ * Joins the call with camera and microphone and shows everyone in `grid`, with the call controls
+ * (microphone, camera, chat) in `#controls`; resolves to the client. `onEnd` also says what failed.
  * `window.meeting` exposes the client and `stats()` (frames decoded per member) for tests.
  * @param {{room_id: string, token: string}} params @param {HTMLElement} grid @param {(text: string) => void} onEnd
  */
@@ -42,6 +45,7 @@ export async function joinCall(params, grid, onEnd) {
   client.addEventListener('ended', () => media.getTracks().forEach(t => t.stop()));
   tile(grid, client, { ...client.local, name: `${client.local.name} (you)`, tracks: { video: media.getVideoTracks()[0] } });
   for (const m of client.members.values()) tile(grid, client, m);
+  callControls($('controls'), onEnd)(client);
   return client;
 }
 
@@ -60,6 +64,7 @@ function tile(grid, client, member) {
   }
   t.querySelector('.name').textContent = member.name;
   const video = t.querySelector('video');
+  video.classList.toggle('mirror', !!member.isLocal); // one's own camera, as in a mirror
   const audio = t.querySelector('audio');
   const v = member.tracks?.video ?? null;
   if ((video.srcObject?.getVideoTracks()[0] ?? null) !== v) video.srcObject = v ? new MediaStream([v]) : null;

@@ -52,7 +52,6 @@ public final class Cluster implements RoomHome, AutoCloseable {
     });
     private final java.util.List<String> rtcAddresses;
     private volatile String url;
-    private volatile boolean draining;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     /** The rooms whose leases this node renewed at the last heartbeat; only the heartbeat thread touches it. */
     private Set<UUID> held = Set.of();
@@ -110,12 +109,6 @@ public final class Cluster implements RoomHome, AutoCloseable {
         return relay;
     }
 
-    /** Takes no new rooms from now on; the rooms it holds stay until they end (docs/SCALING.md, draining). */
-    public void drain() {
-        draining = true;
-        beat.execute(this::heartbeat);
-    }
-
     /** The nodes seen live at the last heartbeat, by id. */
     public Map<String, NodeInfo> nodes() {
         return registry.live();
@@ -164,7 +157,7 @@ public final class Cluster implements RoomHome, AutoCloseable {
         int[] counts = rooms.memberAndWatcherCounts();
         double cpu = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
                 ? Math.max(0, os.getProcessCpuLoad()) : 0;
-        return new NodeInfo(id, url, rtcAddresses, heldNow().size(), counts[0] + counts[2], cpu, draining, clock.millis());
+        return new NodeInfo(id, url, rtcAddresses, heldNow().size(), counts[0] + counts[2], cpu, clock.millis());
     }
 
     /** The rooms with anyone in them on this node: a live room of the protocol or media (WHIP/WHEP). */
@@ -181,7 +174,9 @@ public final class Cluster implements RoomHome, AutoCloseable {
             Map<String, NodeInfo> live = registry.beat(self());
             Set<UUID> lost = leases.renew(now, id);
             if (!lost.isEmpty()) {
-                log.warn("rooms {} are owned by another node now (this node missed its heartbeats)", lost);
+                log.warn("rooms {} are owned by another node now (this node missed its heartbeats): their sockets here close", lost);
+                lost.forEach(rooms::evict);
+                now.removeAll(lost);
             }
             Set<UUID> ended = new HashSet<>(held);
             ended.removeAll(now);

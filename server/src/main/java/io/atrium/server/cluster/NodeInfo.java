@@ -4,11 +4,10 @@ import java.util.List;
 
 /**
  * What a node says of itself in its heartbeat ({@code atrium:node:<id>}, docs/SCALING.md): its id, the base
- * URL clients are sent to for the rooms it owns, the addresses its media port announces, and its load.
- * {@code draining}: it takes no new rooms.
+ * URL clients are sent to for the rooms it owns, the addresses its media port announces, its load, and
+ * when it said so (epoch ms).
  */
-public record NodeInfo(String id, String url, List<String> rtcAddresses, int rooms, int members, double cpu, boolean draining,
-                       long at) {
+public record NodeInfo(String id, String url, List<String> rtcAddresses, int rooms, int members, double cpu, long at) {
 
     public NodeInfo {
         rtcAddresses = rtcAddresses == null ? List.of() : List.copyOf(rtcAddresses);

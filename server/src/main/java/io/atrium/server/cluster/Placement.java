@@ -5,18 +5,17 @@ import java.util.Comparator;
 import java.util.Optional;
 
 /**
- * Chooses the node a room that nobody owns is placed on (LiveKit's "selector"): the least-loaded live node
- * that is not draining; on a tie the node that asks, so an idle cluster keeps a room where its first client is.
+ * Chooses the node a room that nobody owns is placed on (LiveKit's "selector"): the least-loaded live node;
+ * on a tie the node that asks, so an idle cluster keeps a room where its first client is.
  */
 @FunctionalInterface
 public interface Placement {
 
-    /** Among {@code nodes} (live, including {@code self} unless it is draining), the one that gets the room. */
+    /** Among {@code nodes} (the live ones, {@code self} included), the one that gets the room. */
     Optional<NodeInfo> choose(Collection<NodeInfo> nodes, String self);
 
     /** The default selector. */
     Placement LEAST_LOADED = (nodes, self) -> nodes.stream()
-            .filter(n -> !n.draining())
             .min(Comparator.comparingLong(NodeInfo::load)
                     .thenComparing(n -> !n.id().equals(self))
                     .thenComparing(NodeInfo::id));

@@ -80,6 +80,7 @@ public final class HttpApi {
         VideoCallApi videoCall = new VideoCallApi(config, new CallSessionStore(db.jdbc(), clock), rooms,
                 apiKeys, tokens, roomService, clock, videoFiles, clients, guard);
         RoomLinks roomLinks = new RoomLinks(rooms, clients, guard);
+        SignedInMeetings signedInMeetings = new SignedInMeetings(rooms, users, tokens, config.auth().tokenTtlSeconds(), clients, guard);
         AtriumMetrics metrics = config.metrics().enabled() ? new AtriumMetrics(sfu, roomService, whipWhep) : null;
         if (metrics != null) {
             metrics.rateLimited("websocket", rtc, RtcSocket::rateLimited);
@@ -153,6 +154,7 @@ public final class HttpApi {
             }
             c.routes.ws("/v1/rtc", rtc::configure);
             roomLinks.routes(c.routes);
+            signedInMeetings.routes(c.routes);
             liveApi.routes(c.routes);
             meetingsApi.routes(c.routes);
         });

@@ -38,7 +38,7 @@ public final class Finisher {
 
     /** A finished track: the media file, its container, and what was kept and dropped. */
     public record Result(TrackFile.Header header, Path file, String container, long packets, long frames,
-                         long framesDropped, long lateOrDuplicate, long truncatedBytes, long startMillis) {
+                         long framesDropped, long lateOrDuplicate, long truncatedBytes, long startMillis, long endMillis) {
     }
 
     /**
@@ -64,7 +64,8 @@ public final class Finisher {
             }
             if (rebuilt.frames() == 0) {
                 Files.deleteIfExists(intermediate);
-                throw new TrackFileException("track " + h.trackId() + " has no complete frame to keep");
+                throw new TrackFileException("track " + h.trackId() + " has no complete frame to keep (" + rebuilt.packets()
+                        + " packets, " + rebuilt.framesDropped() + " frames incomplete or before the first key frame)");
             }
             Path file = outDir.resolve(base + "." + rebuilt.container());
             try {
@@ -73,12 +74,13 @@ public final class Finisher {
                 Files.deleteIfExists(intermediate);
             }
             return new Result(h, file, rebuilt.container(), rebuilt.packets(), rebuilt.frames(), rebuilt.framesDropped(),
-                    rebuilt.lateOrDuplicate(), reader.truncatedBytes(), rebuilt.startMillis());
+                    rebuilt.lateOrDuplicate(), reader.truncatedBytes(), rebuilt.startMillis(), rebuilt.endMillis());
         }
     }
 
     /** What {@link #rebuild} wrote: the container to remux into, packets kept and dropped, frames kept and dropped. */
-    record Rebuilt(String container, long packets, long lateOrDuplicate, long frames, long framesDropped, long startMillis) {
+    record Rebuilt(String container, long packets, long lateOrDuplicate, long frames, long framesDropped, long startMillis,
+                   long endMillis) {
     }
 
     /**
@@ -107,12 +109,12 @@ public final class Finisher {
         try (track) {
             counts = replay(reader, track);
         }
-        return new Rebuilt(track.container(), counts[0], counts[1], track.frames(), track.dropped(), counts[2]);
+        return new Rebuilt(track.container(), counts[0], counts[1], track.frames(), track.dropped(), counts[2], counts[3]);
     }
 
     /**
      * Reads every record, reorders by extended sequence number, feeds {@code track}; returns {kept, late or duplicate,
-     * arrival of the first packet in ms after the recording started}.
+     * arrivals of the first and the last packet in ms after the recording started}.
      */
     private static long[] replay(TrackFile.Reader reader, Track track) throws IOException {
         RtpPacket rtp = new RtpPacket();
@@ -124,14 +126,16 @@ public final class Finisher {
         int ssrc = 0;
         boolean first = true;
         long start = 0;
+        long end = 0;
         Timestamps timestamps = new Timestamps();
         while (reader.next()) {
             if (!rtp.wrap(reader.packet(), 0, reader.length())) {
                 late++;
                 continue;
             }
+            end = reader.arrivalMillis();
             if (first) {
-                start = reader.arrivalMillis();
+                start = end;
                 ssrc = rtp.ssrc();
                 first = false;
             } else if (rtp.ssrc() != ssrc) {
@@ -156,7 +160,7 @@ public final class Finisher {
             kept++;
         }
         track.end();
-        return new long[] {kept, late, start};
+        return new long[] {kept, late, start, end};
     }
 
     private static void feed(RtpPacket rtp, Map.Entry<Long, byte[]> e, Timestamps timestamps, Track track) throws IOException {

@@ -107,9 +107,9 @@ public final class RecordingService implements RoomListener, RoomRecorder, AutoC
         return row;
     }
 
-    /** The recording of {@code room} in progress, if any. */
-    public Optional<RecordingRow> current(UUID room) {
-        return Optional.ofNullable(active.get(room)).map(a -> a.row);
+    @Override
+    public Optional<String> recordingId(UUID room) {
+        return Optional.ofNullable(active.get(room)).map(a -> a.row.id().toString());
     }
 
     /**
@@ -319,11 +319,10 @@ public final class RecordingService implements RoomListener, RoomRecorder, AutoC
     private VideoFile composite(RecordingRow row, List<Finisher.Result> finished, Path recordingDir) throws IOException {
         List<Composer.Input> inputs = new ArrayList<>();
         Map<String, Integer> videos = new java.util.HashMap<>();
-        long end = 0;
         for (Finisher.Result r : finished) {
             boolean audio = r.header().kind().equals("audio");
             boolean screen = !audio && videos.merge(r.header().publisherId(), 1, Integer::sum) > 1;
-            inputs.add(new Composer.Input(r.file(), audio, screen, r.startMillis()));
+            inputs.add(new Composer.Input(r.file(), audio, screen, r.startMillis(), r.endMillis()));
         }
         double seconds = row.stoppedAt() != null && row.startedAt() != null
                 ? Math.max(1, (row.stoppedAt().toEpochMilli() - row.startedAt().toEpochMilli()) / 1000.0) : 1;

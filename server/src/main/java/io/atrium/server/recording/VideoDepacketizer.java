@@ -1,5 +1,8 @@
 package io.atrium.server.recording;
 
+import io.atrium.webrtc.rtp.Av1AggregationHeader;
+import io.atrium.webrtc.rtp.Av1SequenceHeader;
+import io.atrium.webrtc.rtp.FrameSize;
 import io.atrium.webrtc.rtp.H264Payload;
 import io.atrium.webrtc.rtp.Vp8PayloadDescriptor;
 import io.atrium.webrtc.rtp.Vp9PayloadDescriptor;
@@ -12,7 +15,8 @@ import java.util.Locale;
  * complete only when none of its packets is missing and its first packet starts a frame. A frame with a hole is
  * dropped, and so is everything after it until the next key frame (the decoder would have nothing to predict
  * from); frames before the first key frame are dropped too. Payload formats: VP8 (RFC 7741), VP9 (RFC 9628),
- * H.264 packetization mode 0/1 (RFC 6184: single NAL, STAP-A, FU-A → Annex B).
+ * H.264 packetization mode 0/1 (RFC 6184: single NAL, STAP-A, FU-A → Annex B), AV1 (AV1 RTP Payload Format →
+ * temporal units of OBUs with their size fields, as IVF and WebM carry them).
  */
 abstract class VideoDepacketizer {
 
@@ -37,7 +41,8 @@ abstract class VideoDepacketizer {
             case "VP8" -> new Vp8();
             case "VP9" -> new Vp9();
             case "H264" -> new H264();
-            default -> throw new TrackFileException("video codec " + codec + " cannot be finished (VP8, VP9 and H264 can)");
+            case "AV1" -> new Av1();
+            default -> throw new TrackFileException("video codec " + codec + " cannot be finished (VP8, VP9, H264 and AV1 can)");
         };
     }
 
@@ -69,6 +74,9 @@ abstract class VideoDepacketizer {
             end(sink, gap);
         }
         if (!inFrame) {
+            if (gap) {
+                waitingForKeyframe = true; // whole frames were lost between the last one and this one
+            }
             inFrame = true;
             frameTimestamp = timestamp;
             frame.reset();
@@ -233,6 +241,108 @@ abstract class VideoDepacketizer {
                 out.write(START);
                 out.write(buf, off, len);
             }
+        }
+    }
+
+    /**
+     * AV1: RTP carries OBUs without their size field, split or aggregated over packets, and no temporal delimiters.
+     * A file wants each temporal unit as a temporal delimiter then whole OBUs that carry their size: reassemble
+     * fragments (Z/Y), drop the delimiters and tile lists a sender should not have sent, add the size fields.
+     */
+    private static final class Av1 extends VideoDepacketizer {
+        private static final byte[] TEMPORAL_DELIMITER = {0x12, 0x00};
+        private static final int OBU_TEMPORAL_DELIMITER = 2;
+        private static final int OBU_TILE_LIST = 8;
+        private final ByteArrayOutputStream obu = new ByteArrayOutputStream(16 * 1024);
+        private boolean obuOpen;
+
+        @Override
+        String fourcc() {
+            return "AV01";
+        }
+
+        @Override
+        String container() {
+            return "webm";
+        }
+
+        @Override
+        int descriptorLength(byte[] buf, int off, int len) {
+            return len >= 2 ? 1 : -1;
+        }
+
+        @Override
+        boolean startsFrame(byte[] buf, int off, int len) {
+            return len >= 2 && !Av1AggregationHeader.continuesObu(buf[off]);
+        }
+
+        @Override
+        boolean isKeyframe(byte[] buf, int off, int len) {
+            return Av1AggregationHeader.isKeyframe(buf, off, len) || Av1SequenceHeader.frameSize(buf, off, len) != FrameSize.NONE;
+        }
+
+        @Override
+        void append(ByteArrayOutputStream out, byte[] buf, int off, int len) throws IOException {
+            byte header = buf[off];
+            boolean continues = Av1AggregationHeader.continuesObu(header);
+            if (continues && !obuOpen) {
+                throw new TrackFileException("an AV1 packet continues an OBU whose start is missing");
+            }
+            if (out.size() == 0) {
+                out.write(TEMPORAL_DELIMITER);
+            }
+            int w = Av1AggregationHeader.elementCount(header);
+            int end = off + len;
+            int pos = off + 1;
+            for (int i = 1; pos < end; i++) {
+                long e = Av1AggregationHeader.element(buf, pos, end, Av1AggregationHeader.isLast(w, i));
+                if (e < 0) {
+                    throw new TrackFileException("an AV1 OBU element runs past its packet");
+                }
+                if (i > 1 || !continues) {
+                    obu.reset();
+                }
+                obu.write(buf, Av1AggregationHeader.start(e), Av1AggregationHeader.size(e));
+                pos = Av1AggregationHeader.start(e) + Av1AggregationHeader.size(e);
+                boolean last = pos >= end || Av1AggregationHeader.isLast(w, i);
+                obuOpen = last && Av1AggregationHeader.obuContinues(header);
+                if (!obuOpen) {
+                    writeObu(out);
+                }
+                if (last) {
+                    break;
+                }
+            }
+        }
+
+        /** The reassembled OBU in {@link #obu}, with its size field. */
+        private void writeObu(ByteArrayOutputStream out) throws TrackFileException {
+            byte[] o = obu.toByteArray();
+            if (o.length == 0) {
+                return;
+            }
+            int type = (o[0] >>> 3) & 0x0F;
+            if (type == OBU_TEMPORAL_DELIMITER || type == OBU_TILE_LIST) {
+                return;
+            }
+            if ((o[0] & 0x02) != 0) { // it has its size already
+                out.write(o, 0, o.length);
+                return;
+            }
+            int headerLength = (o[0] & 0x04) != 0 ? 2 : 1;
+            if (o.length < headerLength) {
+                throw new TrackFileException("an AV1 OBU is shorter than its header");
+            }
+            out.write(o[0] | 0x02);
+            out.write(o, 1, headerLength - 1);
+            for (int size = o.length - headerLength; ; size >>>= 7) { // LEB128
+                if (size < 0x80) {
+                    out.write(size);
+                    break;
+                }
+                out.write(size & 0x7F | 0x80);
+            }
+            out.write(o, headerLength, o.length - headerLength);
         }
     }
 }

@@ -108,6 +108,7 @@ final class MediaAttachment {
         result.put("sdp", answer);
         result.put("members", roster.views(m.callId));
         result.put("is_admin", m.admin);
+        result.put("recording_id", ctx.recorder().get().recordingId(ctx.id()).orElse(null));
         return result;
     }
 

@@ -2,6 +2,7 @@ package io.atrium.server.room;
 
 import io.atrium.server.auth.FailureLimiter;
 import io.atrium.server.auth.PasswordHasher;
+import io.atrium.server.auth.UserPasswords;
 import io.atrium.server.auth.Secrets;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.store.RoomStore;
@@ -19,8 +20,8 @@ import java.util.function.Supplier;
 
 /**
  * The password checks of {@code authenticate} (docs/SECURITY.md, finding 5): Argon2id on a bounded
- * pool, never on a room's executor; limits on failed passwords per client address and per room; an
- * unknown username is checked against a dummy hash so both refusals take as long.
+ * pool, never on a room's executor; limits on failed passwords per client address and per room; users'
+ * passwords through {@link UserPasswords}.
  */
 final class Passwords implements AutoCloseable {
 
@@ -31,10 +32,11 @@ final class Passwords implements AutoCloseable {
     private final ThreadPoolExecutor pool;
     /** Failed passwords per client address ("a:" + address) and per room ("r:" + uuid). */
     private final FailureLimiter failures;
-    private final String dummyHash = hasher.hash(UUID.randomUUID().toString());
+    private final UserPasswords userPasswords;
 
     Passwords(UserStore users, RoomStore rooms, AtriumConfig.Rooms config, Clock clock) {
         this.users = users;
+        this.userPasswords = new UserPasswords(users);
         this.rooms = rooms;
         this.config = config;
         int threads = config.passwordHashThreads();
@@ -61,9 +63,7 @@ final class Passwords implements AutoCloseable {
         Optional<String> device = params.string("device");
         if (username.isPresent()) {
             String password = params.string("password", PasswordHasher.MAX_PASSWORD_LENGTH).orElse("");
-            Optional<UserStore.Credentials> found = users.credentials(username.get());
-            boolean matches = hasher.matches(password, found.map(UserStore.Credentials::passwordHash).orElse(dummyHash));
-            return Optional.of(found.filter(c -> matches).map(UserStore.Credentials::user)
+            return Optional.of(userPasswords.check(username.get(), password)
                     .orElseThrow(() -> new RpcException(401, "invalid username or password")));
         }
         if (device.isPresent()) {

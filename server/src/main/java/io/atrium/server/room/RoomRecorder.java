@@ -1,6 +1,7 @@
 package io.atrium.server.room;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -28,4 +29,9 @@ public interface RoomRecorder {
 
     /** Stops the room's recording: {@code {recording_id}}; 409 when it is not being recorded. */
     Map<String, Object> stop(UUID room);
+
+    /** The id of the room's running recording, if it is being recorded (told to members as they join). */
+    default Optional<String> recordingId(UUID room) {
+        return Optional.empty();
+    }
 }

@@ -38,6 +38,8 @@ public final class Receiver {
     private PacketTap tap;
     private PacketTap.Factory tapSource;
     private int tapLayer = -1;
+    /** Whether the tapped layer sent a keyframe since the tap began (recordings start from one). */
+    private boolean tapKeyframeSeen;
 
     Receiver(TrackInfo info, Publisher publisher) {
         this.info = info;
@@ -156,9 +158,15 @@ public final class Receiver {
         if (t != null) {
             if (tapLayer < 0) {
                 tapLayer = LayerSelector.choose(layers, 0, 0, nowMillis);
-                requestKeyframe(tapLayer, nowMillis);
+                tapKeyframeSeen = info.kind() != MediaKind.VIDEO;
             }
             if (layer.index == tapLayer) {
+                tapKeyframeSeen |= keyframe;
+                if (!tapKeyframeSeen) {
+                    // asked again until one comes: a keyframe that arrived just before the tap, or a lost request,
+                    // would otherwise leave the recording without a frame it can start from (rate-limited)
+                    requestKeyframe(tapLayer, nowMillis);
+                }
                 t.onRtp(buf, packet.offset(), packet.length(), nowMillis);
             }
         }
@@ -194,7 +202,7 @@ public final class Receiver {
 
     /**
      * Starts copying this track to {@code next} (null stops); the previous tap is closed. Simulcast records one
-     * layer, the best one live when the first packet arrives, from a keyframe asked for then. Media thread.
+     * layer, the best one live when the first packet arrives, from a keyframe asked for until one comes. Media thread.
      */
     void tap(PacketTap next, PacketTap.Factory source) {
         PacketTap previous = tap;

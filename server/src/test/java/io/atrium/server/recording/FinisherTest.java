@@ -57,6 +57,11 @@ class FinisherTest {
             p.remove(12);
             return p;
         }, 6, 4, 0),
+        new Case("both packets of frame 2 lost: frames 3-4 wait for the key frame", p -> {
+            p.remove(5);
+            p.remove(4);
+            return p;
+        }, 7, 2, 0),
         new Case("joined at frame 1: frames 1-4 wait for the key frame", p -> new ArrayList<>(p.subList(2, 20)), 5, 4, 0),
     };
 

@@ -58,11 +58,23 @@ class RecordSettingTest {
         assertThat(guest.await("recording_started").path("recording_id").asText()).isEqualTo(id);
         assertThat(server.get("/v1/rooms/" + room + "/recordings/" + id).json().at("/recording/state").asText())
                 .isEqualTo("recording");
+        assertThat(joinRecordingId(server, room, "late").asText()).as("someone joining now is told in join_room's result").isEqualTo(id);
         assertThat(admin.request("start_recording", Map.of()).at("/error/code").asInt()).as("already recording").isEqualTo(409);
         assertThat(admin.call("stop_recording", Map.of()).path("recording_id").asText()).isEqualTo(id);
         assertThat(guest.await("recording_stopped").path("recording_id").asText()).isEqualTo(id);
+        assertThat(joinRecordingId(server, room, "later").isNull()).as("and not once it stopped").isTrue();
         assertThat(server.get("/v1/rooms/" + room + "/recordings/" + id).json().at("/recording/state").asText())
                 .isIn("finishing", "failed", "ready");
+    }
+
+    /** {@code recording_id} in the join_room result of a new member {@code identity}. */
+    private JsonNode joinRecordingId(TestServer server, String room, String identity) {
+        RpcClient late = open.track(RpcClient.connect(server));
+        JavaPeer peer = open.track(new JavaPeer());
+        JsonNode joined = late.call("join_room", Map.of("sdp", peer.offer(true), "auth_token",
+                server.token(room, "\"identity\": \"" + identity + "\"")));
+        peer.connect(joined.get("sdp").asText());
+        return joined.get("recording_id");
     }
 
     @Test

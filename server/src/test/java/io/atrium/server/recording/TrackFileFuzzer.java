@@ -10,7 +10,7 @@ import java.io.IOException;
 
 /**
  * Coverage-guided fuzzing (Jazzer) of what finishing reads: a track file of fuzzer-chosen codec and records,
- * through {@link TrackFile.Reader}, the reordering and the depacketizers (VP8, VP9, H.264, Opus) into the
+ * through {@link TrackFile.Reader}, the reordering and the depacketizers (VP8, VP9, H.264, AV1, Opus) into the
  * intermediate file. Whatever the bytes, the only exception is a {@link TrackFileException} (a bad header or a
  * codec that cannot be finished), packets kept plus dropped never exceed the records read, and an intermediate
  * file is written whenever a frame was kept.

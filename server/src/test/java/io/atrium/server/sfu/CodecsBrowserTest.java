@@ -2,10 +2,12 @@ package io.atrium.server.sfu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Page;
 import io.atrium.server.testing.Chromium;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
+import io.atrium.server.testing.Waits;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,6 +42,17 @@ class CodecsBrowserTest {
             }
             publisher.evaluate("([room, token, codec]) => atriumTest.whip(room, token, {codec}).then(pc => { window.pc = pc; })",
                     List.of(room, server.token(room, ""), codec));
+            // WHEP plays what is being published: wait until the camera's first packets made it a track (ICE and
+            // DTLS take a while on a loaded machine), else the player would rightly get 404
+            String name = codec.substring("video/".length());
+            Waits.waitUntil(() -> {
+                for (JsonNode track : Interop.publisher(server, room).path("tracks")) {
+                    if (track.path("codec").asText().equalsIgnoreCase(name)) {
+                        return true;
+                    }
+                }
+                return false;
+            }, "the published " + name + " track at Atrium");
             player.evaluate("([room, token]) => atriumTest.whep(room, token).then(pc => { window.pc = pc; })",
                     List.of(room, server.token(room, "")));
             Chromium.waitFor(player, "atriumTest.inboundStats(pc).then(s => s.video.framesDecoded > 10 || s)");

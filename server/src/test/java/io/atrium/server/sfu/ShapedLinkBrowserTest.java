@@ -110,8 +110,13 @@ class ShapedLinkBrowserTest {
             assertThat(sub).as("the subscriber's estimate in /media").isNotNull();
             long estimateKbps = sub.at("/estimate/available_rate").asLong() / 1000;
 
-            // 20 s under the limit: decoding goes on, freezes stay bounded
-            Thread.sleep(20_000); // a measurement window, not a wait for an event
+            // 20 s under the limit: decoding goes on, freezes stay bounded; the estimate is sampled each second
+            List<Long> estimates = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                Thread.sleep(1000); // a measurement window, not a wait for an event
+                estimates.add(subscriber(room).at("/estimate/available_rate").asLong());
+            }
+            long medianEstimate = estimates.stream().sorted().toList().get(estimates.size() / 2);
             Map<String, Object> after = video(player);
             double fps = (number(after, "framesDecoded") - number(adapted, "framesDecoded")) / 20.0;
             double frozen = number(after, "totalFreezesDuration") - number(before, "totalFreezesDuration");
@@ -127,9 +132,11 @@ class ShapedLinkBrowserTest {
             assertThat(width).as("still a layer that fits").isLessThan(1280);
             assertThat(fps).as("frames decoded per second under the limit").isGreaterThan(8);
             assertThat(frozen).as("seconds frozen since the limit went on").isLessThan(5);
-            // GCC keeps testing the edge: the estimate hovers around the link rate, not far above it
-            assertThat(during.at("/estimate/available_rate").asLong()).as("estimate under the limit")
-                    .isBetween(150_000L, LIMIT_KBPS * 1000L * 3 / 2);
+            // GCC keeps testing the edge: the estimate hovers around the link rate, not far above it, and does not
+            // collapse to the floor (rtc.bwe.min_kbps, 100); the median of the window, since a CPU-starved machine
+            // delays feedback and dips single samples
+            assertThat(medianEstimate).as("median estimate under the limit, samples %s", estimates)
+                    .isBetween(120_000L, LIMIT_KBPS * 1000L * 3 / 2);
 
             ns.unlimitRate();
             long lifted = System.nanoTime();

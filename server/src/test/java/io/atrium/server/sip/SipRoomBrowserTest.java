@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Browser;
 import io.atrium.server.config.AtriumConfig;
+import io.atrium.server.recording.Media;
 import io.atrium.server.testing.Chromium;
 import io.atrium.server.testing.Goertzel;
 import io.atrium.server.testing.RtpPhone;
@@ -16,12 +17,10 @@ import io.atrium.server.testing.Scrapes;
 import io.atrium.server.testing.Sipp;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
+import io.atrium.server.testing.ToneWav;
 import io.atrium.server.testing.Waits;
 import io.atrium.server.web.Participant;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,7 +61,7 @@ class SipRoomBrowserTest {
         user("alice", "Alice Phone", "1001");
         user("bob", "Bob Phone", "1002");
         Path wav = Files.createTempDirectory("atrium-tone-").resolve("tone.wav");
-        writeTone(wav, BROWSER_TONE);
+        ToneWav.write(wav, BROWSER_TONE);
         browser = Chromium.browser(List.of("--use-file-for-fake-audio-capture=" + wav, "--autoplay-policy=no-user-gesture-required"));
     }
 
@@ -74,24 +73,6 @@ class SipRoomBrowserTest {
     void user(String name, String displayName, String extension) {
         assertThat(server.post("/v1/users", "{\"user\":{\"username\":\"" + name + "\",\"display_name\":\"" + displayName
                 + "\",\"password\":\"" + name + "-password\",\"sip_extension\":\"" + extension + "\"}}").status()).isEqualTo(201);
-    }
-
-    /** 10 s of a sine at {@code frequency}, 48 kHz mono 16-bit PCM WAV (Chromium loops it as the microphone). */
-    static void writeTone(Path file, double frequency) {
-        int rate = 48_000;
-        int samples = rate * 10;
-        ByteBuffer b = ByteBuffer.allocate(44 + samples * 2).order(ByteOrder.LITTLE_ENDIAN);
-        b.put("RIFF".getBytes()).putInt(36 + samples * 2).put("WAVE".getBytes()).put("fmt ".getBytes()).putInt(16)
-                .putShort((short) 1).putShort((short) 1).putInt(rate).putInt(rate * 2).putShort((short) 2).putShort((short) 16)
-                .put("data".getBytes()).putInt(samples * 2);
-        for (int i = 0; i < samples; i++) {
-            b.putShort((short) (12000 * Math.sin(2 * Math.PI * frequency * i / rate)));
-        }
-        try {
-            Files.write(file, b.array());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     String room(String json) {
@@ -320,6 +301,35 @@ class SipRoomBrowserTest {
             assertHears(listen(b), PHONE_TONE, 440);
             assertOk(phoneA.await());
             assertOk(phoneB.await());
+        }
+    }
+
+    /** A phone is a track like any other: in a room with {@code record} its voice is kept as an Opus file with its tone. */
+    @Test
+    void aPhoneInARecordedRoomIsRecordedAsItsOwnOpusTrack() throws Exception {
+        String room = room("{\"name\":\"recorded call\",\"open\":true,\"record\":true}");
+        try (RtpPhone media = new RtpPhone(); Sipp phone = dial(number(room), media.port(), "answered", 6_000)) {
+            Waits.waitUntil(() -> port(phone, ANSWER_SDP) > 0, "Atrium's 200 OK to the phone");
+            media.sendTone(PHONE_TONE, port(phone, ANSWER_SDP));
+            assertOk(phone.await()); // it hangs up after 6 s: the room ends with its last member, and its recording stops
+        }
+        String list = "/v1/rooms/" + room + "/recordings";
+        Waits.waitUntil(() -> server.get(list).json().at("/recordings/0/state").asText().equals("ready"),
+                "the phone's recording finished", Duration.ofMinutes(1));
+        JsonNode files = server.get(list).json().at("/recordings/0/files");
+        assertThat(files).as(files.toString()).hasSize(1);
+        Path local = Files.createTempFile("atrium-phone-", ".webm");
+        try {
+            var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    server.uri(files.get(0).path("url").asText())).build(), java.net.http.HttpResponse.BodyHandlers.ofFile(local));
+            assertThat(r.statusCode()).isEqualTo(200);
+            JsonNode probe = Media.probe(local);
+            assertThat(probe.at("/streams/0/codec_name").asText()).isEqualTo("opus");
+            assertThat(probe.at("/format/duration").asDouble()).as("about the 6 s the phone talked").isBetween(4.0, 8.0);
+            Media.assertDecodesCleanly(local);
+            assertThat(Media.tonePresence(Media.pcm(local), PHONE_TONE)).as("the phone's tone").isGreaterThan(0.8);
+        } finally {
+            Files.deleteIfExists(local);
         }
     }
 

@@ -111,8 +111,17 @@ public final class Redis implements AutoCloseable {
 
     /** Kills the server (its data is gone) and starts an empty one on the same port. */
     public void restart() {
+        restart(() -> { });
+    }
+
+    /** Kills the server, runs {@code whileDown}, then starts an empty one on the same port. */
+    public void restart(Runnable whileDown) {
         stop();
-        launch();
+        try {
+            whileDown.run();
+        } finally {
+            launch();
+        }
     }
 
     private void stop() {

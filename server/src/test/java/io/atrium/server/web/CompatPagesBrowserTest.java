@@ -57,6 +57,13 @@ class CompatPagesBrowserTest {
                 + global + ".stats())", MEDIA);
     }
 
+    /** One's own video is shown as in a mirror: the element is flipped horizontally. */
+    static void assertMirrored(Page page, String video) {
+        assertThat(page.locator(video)).isVisible();
+        org.assertj.core.api.Assertions.assertThat(page.evaluate("s => getComputedStyle(document.querySelector(s)).transform", video))
+                .isEqualTo("matrix(-1, 0, 0, 1, 0, 0)");
+    }
+
     @Test
     void aViewerRaisesAHandGoesOnStageIsRemovedAndIsBackInTheAudience() {
         try (Page host = livePage("host", "Hana", "#create");
@@ -67,6 +74,21 @@ class CompatPagesBrowserTest {
             assertThat(host.locator("#viewers li[data-member=Vic]")).isVisible();
             assertThat(host.locator("#viewer-count")).hasText("2");
             decodes(vic, "live", "Hana");
+
+            // the room page's controls: the host's own camera mirrored, her mute reaches the audience, chat for all
+            assertMirrored(host, "#tile-Hana video");
+            host.locator("[data-control=mic]").click();
+            assertThat(host.locator("[data-control=mic]")).hasAttribute("aria-pressed", "true");
+            Chromium.waitFor(vic, "live.client.members.get('Hana')?.audioMuted === true");
+            assertThat(vic.locator("[data-control=mic]")).isHidden(); // the audience does not publish
+            wes.locator("[data-control=chat]").click();
+            wes.locator("#chat-input").fill("Great launch!");
+            wes.locator("#chat-input").press("Enter");
+            assertThat(host.locator("[data-control=chat] .badge")).hasText("1");
+            host.locator("[data-control=chat]").click();
+            assertThat(host.locator(".chat-log li").last()).containsText("Great launch!");
+            host.locator("[data-control=mic]").click();
+            Chromium.waitFor(vic, "live.client.members.get('Hana')?.audioMuted === false");
 
             vic.locator("#hand").click();
             assertThat(vic.locator("#hand")).hasText("Lower hand");
@@ -121,6 +143,16 @@ class CompatPagesBrowserTest {
             String adminId = (String) admin.evaluate("window.meeting.client.callId");
             decodes(guest, "meeting", adminId);
             decodes(admin, "meeting", guestId);
+
+            // the room page's controls here too: own camera mirrored, camera off seen by the other, chat
+            assertMirrored(guest, "#tile-" + guestId + " video");
+            guest.locator("[data-control=cam]").click();
+            assertThat(guest.locator("[data-control=cam]")).hasAttribute("aria-pressed", "true");
+            Chromium.waitFor(admin, "meeting.client.members.get('" + guestId + "')?.videoMuted === true");
+            admin.locator("[data-control=chat]").click();
+            admin.locator("#chat-input").fill("Welcome, Gwen");
+            admin.locator("#chat-input").press("Enter");
+            assertThat(guest.locator("[data-control=chat] .badge")).hasText("1");
             Chromium.screenshot(guest, "meetings-guest-in-call");
         }
     }

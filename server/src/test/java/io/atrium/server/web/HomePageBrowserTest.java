@@ -16,16 +16,50 @@ import org.junit.jupiter.api.Test;
 /** The web app's first page in a real Chromium, and the browser's own WebRTC on loopback. */
 class HomePageBrowserTest {
 
+    /** Production: an Atrium user signs in on the home page and starts a meeting as its host, no API key in the browser. */
+    @Test
+    void aSignedInPersonStartsAMeetingWithoutTheApiKey() {
+        try (TestServer server = TestServer.start(Db.H2); Page page = Chromium.newPage("signin")) {
+            String olga = server.createUser("olga");
+            page.navigate(server.uri("/").toString());
+            page.locator("#new-name").fill("Board review");
+            page.locator("#new-meeting-button").click();
+            assertThat(page.locator("#signin [name=username]")).isFocused();
+            page.locator("#signin [name=username]").fill("olga");
+            page.locator("#signin [name=password]").fill("not-her-password");
+            page.locator("#signin-button").click();
+            assertThat(page.locator("#signin-result")).hasText("Wrong username or password.");
+
+            page.locator("#signin [name=password]").fill("password-olga");
+            page.locator("#signin-button").click();
+            page.waitForURL("**/r/board-review");
+            assertThat(page.locator("#host-note")).hasText("You join as olga display, a host of this meeting.");
+            Chromium.waitFor(page, "atriumApp.videoTrack !== null");
+            page.locator("#join-button").click();
+            Chromium.waitFor(page, "atriumApp.client?.state === 'joined' || atriumApp.client?.state");
+            assertThat(page.evaluate("atriumApp.client.isAdmin")).isEqualTo(true);
+            assertThat(page.evaluate("sessionStorage.getItem('atrium.key')")).isNull();
+            JsonNode room = server.get("/v1/rooms").json().get("rooms").get(0);
+            assertThat(room.get("name").asText()).isEqualTo("Board review");
+            assertThat(room.get("open").asBoolean()).isTrue();
+            assertThat(room.get("members").get(0).get("user_id").asText()).isEqualTo(olga);
+            assertThat(room.get("members").get(0).get("admin").asBoolean()).isTrue();
+            // no credentials, no meeting
+            assertThat(server.send("POST", "/web/meetings", "{}", null).status()).isEqualTo(401);
+        }
+    }
+
     @Test
     void homePageShowsStatusAndCreatesARoom() {
         try (TestServer server = TestServer.start(Db.H2); Page page = Chromium.newPage("home")) {
             page.navigate(server.uri("/").toString());
             assertThat(page.locator("#status")).hasText("Atrium is running.");
 
-            // outside dev mode, "New meeting" asks for the API key
+            // outside dev mode, "New meeting" asks to sign in (or for the API key)
             page.locator("#new-meeting-button").click();
-            assertThat(page.locator("#new-result")).containsText("needs the server's API key");
-            assertThat(page.locator("#creds [name=key]")).isFocused();
+            assertThat(page.locator("#new-result")).containsText("Sign in with your Atrium account");
+            assertThat(page.locator("#signin [name=username]")).isFocused();
+            page.locator("#admin summary").click();
 
             page.locator("#create [name=name]").fill("Too early");
             page.locator("#create button[type=submit]").click();

@@ -222,4 +222,30 @@ class MeetingBrowserTest {
         cat.page.locator("#hand").click();
         assertThat(bob.tile(catId).locator("[data-indicator=hand]")).isVisible();
     }
+
+    @Test
+    @Order(9)
+    void aHostRecordsAndSomeoneWhoJoinsLaterSeesIt() {
+        ann.page.locator("#record").click();
+        assertThat(ann.page.locator("#record")).hasAttribute("aria-pressed", "true");
+        assertThat(bob.page.locator("#recording")).isVisible();
+        assertThat(bob.page.locator("#record")).isHidden(); // only hosts have the button
+        String id = (String) ann.page.evaluate("atriumApp.client.recordingId");
+        assertThat(server.get("/v1/rooms/" + room + "/recordings/" + id).json().at("/recording/state").asText())
+                .isEqualTo("recording");
+
+        // someone who joins while it runs is told at once, not at the next start or stop
+        dan.close();
+        people.remove(dan);
+        Participant eve = open("eve", false).join("Eve");
+        assertThat(eve.page.locator("#recording")).isVisible();
+        assertThat((String) eve.page.evaluate("atriumApp.client.recordingId")).isEqualTo(id);
+
+        ann.page.locator("#record").click();
+        assertThat(eve.page.locator("#recording")).isHidden();
+        assertThat(bob.page.locator("#recording")).isHidden();
+        assertThat(ann.page.locator("#record")).hasAttribute("aria-pressed", "false");
+        assertThat(server.get("/v1/rooms/" + room + "/recordings/" + id).json().at("/recording/state").asText())
+                .isNotEqualTo("recording");
+    }
 }

@@ -91,9 +91,9 @@ public final class Participant implements AutoCloseable {
         return (String) page.evaluate("atriumApp.client.callId");
     }
 
-    /** This participant's tile of {@code member}. */
+    /** This participant's tile of {@code member}: in the grid, the strip or the large area of speaker view. */
     Locator tile(String member) {
-        return page.locator("#grid .tile[data-member='" + member + "']");
+        return page.locator("#stage .tile:not(.share)[data-member='" + member + "']");
     }
 
     /** What this page has received from {@code member}: {audio|video|screen: {packetsReceived, framesDecoded, …}}. */
@@ -124,7 +124,7 @@ public final class Participant implements AutoCloseable {
     }
 
     /** Waits until this page decodes fresh frames on the tile of every member given. */
-    void seesVideoOf(String... members) {
+    public void seesVideoOf(String... members) {
         for (String m : members) {
             assertThat(tile(m)).isVisible();
             waitForGrowth(m, "video", "framesDecoded", 10, MEDIA);

@@ -129,6 +129,13 @@ class WebAppLookBrowserTest {
             host.seesVideoOf(guest.callId());
             guest.seesVideoOf(host.callId());
             look(host.page, "room-meeting");
+            host.page.locator("#view").click();
+            assertThat(host.page.locator("#main-area .tile")).hasCount(1);
+            look(host.page, "room-meeting-speaker");
+            host.page.locator("#view").click();
+            host.page.locator("#settings").click();
+            assertThat(host.page.locator("#settings-panel")).isVisible();
+            look(host.page, "room-meeting-settings");
             host.page.locator("#chat").click();
             host.page.locator("#chat-input").fill("Welcome!");
             host.page.locator("#chat-input").press("Enter");

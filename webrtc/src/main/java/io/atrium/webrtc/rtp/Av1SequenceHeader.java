@@ -23,7 +23,6 @@ import io.atrium.webrtc.util.Bytes;
  */
 public final class Av1SequenceHeader {
     private static final int OBU_SEQUENCE_HEADER = 1;
-    private static final int MAX_LEB128_BYTES = 8;
 
     private Av1SequenceHeader() {
     }
@@ -33,26 +32,17 @@ public final class Av1SequenceHeader {
         if (len < 2 || !Bytes.inBounds(buf, off, len)) {
             return FrameSize.NONE;
         }
-        int header = buf[off] & 0xFF;
-        boolean continuation = (header & 0x80) != 0;
-        int count = (header >>> 4) & 0x03;
+        boolean continuation = Av1AggregationHeader.continuesObu(buf[off]);
+        int count = Av1AggregationHeader.elementCount(buf[off]);
         int pos = off + 1;
         int end = off + len;
         for (int element = 1; pos < end; element++) {
-            int size;
-            if (count != 0 && element == count) {
-                size = end - pos;
-            } else {
-                long leb = leb128(buf, pos, end);
-                if (leb < 0) {
-                    return FrameSize.NONE;
-                }
-                pos += (int) (leb >>> 32);
-                size = (int) leb;
-                if (size > end - pos) {
-                    return FrameSize.NONE;
-                }
+            long e = Av1AggregationHeader.element(buf, pos, end, Av1AggregationHeader.isLast(count, element));
+            if (e < 0) {
+                return FrameSize.NONE;
             }
+            pos = Av1AggregationHeader.start(e);
+            int size = Av1AggregationHeader.size(e);
             if (!(continuation && element == 1) && size > 0 && ((buf[pos] >>> 3) & 0x0F) == OBU_SEQUENCE_HEADER) {
                 return obu(buf, pos, size);
             }
@@ -64,19 +54,6 @@ public final class Av1SequenceHeader {
         return FrameSize.NONE;
     }
 
-    /** A LEB128 value at {@code buf[pos, end)}: its byte count in the high half, the value (below 2^31) in the low; -1 when bad. */
-    private static long leb128(byte[] buf, int pos, int end) {
-        long value = 0;
-        for (int i = 0; i < MAX_LEB128_BYTES && pos + i < end; i++) {
-            int b = buf[pos + i] & 0xFF;
-            value |= (long) (b & 0x7F) << (7 * i);
-            if ((b & 0x80) == 0) {
-                return value > Integer.MAX_VALUE ? -1 : (long) (i + 1) << 32 | value;
-            }
-        }
-        return -1;
-    }
-
     /** The sequence header OBU at {@code buf[pos, pos+size)}, its OBU header included. */
     private static long obu(byte[] buf, int pos, int size) {
         int end = pos + size;
@@ -85,7 +62,7 @@ public final class Av1SequenceHeader {
             pos++;
         }
         if ((obuHeader & 0x02) != 0) {
-            long leb = leb128(buf, pos, end);
+            long leb = Av1AggregationHeader.leb128(buf, pos, end);
             if (leb < 0) {
                 return FrameSize.NONE;
             }

@@ -1,0 +1,122 @@
+package io.atrium.server.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.atrium.server.testing.ClusterNodes;
+import io.atrium.server.testing.JavaPeer;
+import io.atrium.server.testing.TestServer;
+import io.atrium.server.testing.Waits;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * WHIP and WHEP on any node (docs/SCALING.md): a request for a room owned by another node is answered 307 to
+ * the same path on the owner, a client that follows it gets its session there and the media flows straight
+ * to the owner. Three nodes in this JVM on one Redis and PostgreSQL; Java WebRTC peers.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ClusterWhipWhepTest {
+
+    static final HttpClient FOLLOWS = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+    static final HttpClient STAYS = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+
+    ClusterNodes cluster;
+    TestServer n1;
+    TestServer n2;
+    TestServer n3;
+
+    @BeforeAll
+    void start() {
+        cluster = new ClusterNodes();
+        n1 = cluster.node("n1");
+        n2 = cluster.node("n2");
+        n3 = cluster.node("n3");
+    }
+
+    @AfterAll
+    void stop() {
+        cluster.close();
+    }
+
+    static HttpResponse<String> post(HttpClient client, URI uri, String sdp, String token) throws Exception {
+        return client.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/sdp")
+                .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString(sdp)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static int delete(URI uri, String token) throws Exception {
+        return STAYS.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    @Test
+    void publishedOnNodeOneAndPlayedThroughNodeThree() throws Exception {
+        String room = n1.createRoom("whip across nodes");
+        String token = n1.token(room, "");
+        try (JavaPeer publisher = new JavaPeer(); JavaPeer player = new JavaPeer()) {
+            HttpResponse<String> published = post(STAYS, n1.uri("/whip/" + room), publisher.offer(true), token);
+            assertThat(published.statusCode()).as("an idle cluster places the room where it is asked for: " + published.body())
+                    .isEqualTo(201);
+            assertThat(cluster.redis.cli("GET", "atrium:room:" + room)).isEqualTo("n1");
+            publisher.connect(published.body());
+
+            URI whep = n3.uri("/whep/" + room + "?width=640&height=480");
+            HttpResponse<String> redirect = post(STAYS, whep, player.offer(false), token);
+            assertThat(redirect.statusCode()).isEqualTo(307);
+            assertThat(redirect.headers().firstValue("Location"))
+                    .hasValue("http://127.0.0.1:" + n1.server().httpPort() + "/whep/" + room + "?width=640&height=480");
+
+            HttpResponse<String> played = post(FOLLOWS, whep, player.offer(false), token);
+            assertThat(played.statusCode()).as(played.body()).isEqualTo(201);
+            assertThat(played.uri().getPort()).as("the session was made on the owner").isEqualTo(n1.server().httpPort());
+            URI session = played.uri().resolve(played.headers().firstValue("Location").orElseThrow());
+            player.connect(played.body());
+            assertThat(n3.server().media().peerCount()).as("nothing of it on the node asked").isZero();
+
+            // the publisher talks until the player hears it (forwarded by n1, the only node with the media)
+            int[] seq = {0};
+            Waits.waitUntil(() -> {
+                for (int i = 0; i < 5; i++, seq[0]++) {
+                    publisher.sendAudio(seq[0], seq[0] * 960, 50, new byte[] {1, 2, 3});
+                }
+                return !player.rtp.isEmpty();
+            }, "the player receives the published audio", Duration.ofSeconds(60));
+
+            assertThat(delete(session, token)).isEqualTo(200);
+            assertThat(delete(n3.uri(session.getPath()), token)).as("the session is on the owner, not on n3").isEqualTo(404);
+        }
+    }
+
+    @Test
+    void withoutRedisAFirstPublishIsToldToComeBack() throws Exception {
+        String room = n2.createRoom("no redis");
+        String token = n2.token(room, "");
+        try (JavaPeer publisher = new JavaPeer()) {
+            String offer = publisher.offer(true);
+            HttpResponse<String>[] answer = new HttpResponse[1];
+            cluster.redis.restart(() -> {
+                try {
+                    answer[0] = post(STAYS, n2.uri("/whip/" + room), offer, token);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThat(answer[0].statusCode()).as(answer[0].body()).isEqualTo(503);
+            assertThat(answer[0].headers().firstValue("Retry-After")).hasValue("2");
+            assertThat(answer[0].body()).contains("\"code\":\"unavailable\"");
+            assertThat(n2.server().media().peerCount()).isZero();
+            Waits.waitUntil(() -> ClusterNodes.of(n2).nodes().size() == 3, "every node back after Redis restarted",
+                    Duration.ofSeconds(20));
+            HttpResponse<String> again = post(FOLLOWS, n2.uri("/whip/" + room), offer, token);
+            assertThat(again.statusCode()).as("placement resumes: " + again.body()).isEqualTo(201);
+            assertThat(cluster.redis.cli("GET", "atrium:room:" + room)).isIn("n1", "n2", "n3");
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package io.atrium.server.recording;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.playwright.Browser;
+import io.atrium.server.testing.Chromium;
+import io.atrium.server.testing.TestServer;
+import io.atrium.server.testing.TestServer.Db;
+import io.atrium.server.testing.ToneWav;
+import io.atrium.server.testing.Waits;
+import io.atrium.server.web.Participant;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A Chromium meeting recorded as the issue describes it: two people in the web app (fake camera; each microphone a
+ * tone of its own, 500 Hz and 800 Hz), one of them sharing a screen, recorded with a composite for about 10 s.
+ * Every track file decodes cleanly and lasts as long as the recording; each Opus track carries its speaker's tone;
+ * the composite is 1280x720 H.264 + AAC of the recording's length, and its audio mixes both tones.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RecordingBrowserTest {
+    private static final double ANN_TONE = 500;
+    private static final double BOB_TONE = 800;
+    private static final long RECORD_MILLIS = 10_000;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    Path tmp;
+    private TestServer server;
+    private final List<Participant> people = new ArrayList<>();
+
+    @BeforeAll
+    void start() throws IOException {
+        server = TestServer.start(Db.H2);
+    }
+
+    @AfterAll
+    void stop() {
+        people.forEach(Participant::close);
+        server.close();
+    }
+
+    private Participant join(String name, String room, double tone, boolean host) throws IOException {
+        Path wav = ToneWav.write(Files.createTempDirectory("atrium-rec-tone-").resolve(name + ".wav"), tone);
+        Browser browser = Chromium.browser(List.of("--use-file-for-fake-audio-capture=" + wav));
+        Participant p = Participant.open(server, name, "/room.html?room=" + room + (host ? "&host=1" : ""), host,
+                Chromium.newPage(name, new Browser.NewContextOptions(), browser));
+        people.add(p);
+        return p.join(name);
+    }
+
+    @Test
+    void aMeetingWithAScreenShareIsRecordedIntoTracksAndAComposite() throws Exception {
+        String room = server.post("/v1/rooms", "{\"room\":{\"name\":\"recorded\",\"open\":true}}").json().at("/room/uuid").asText();
+        Participant ann = join("Ann", room, ANN_TONE, true);
+        Participant bob = join("Bob", room, BOB_TONE, false);
+        String annId = ann.callId();
+        ann.seesVideoOf(bob.callId());
+        bob.seesVideoOf(annId);
+        ann.page.locator("#screen").click();
+        bob.waitForGrowth(annId, "screen", "framesDecoded", 5, Participant.MEDIA);
+
+        var started = server.post("/v1/rooms/" + room + "/recordings", "{\"composite\": true}");
+        assertThat(started.status()).as(started.body()).isEqualTo(201);
+        String id = started.json().at("/recording/recording_id").asText();
+        long from = System.nanoTime();
+        Waits.sleep(RECORD_MILLIS); // the length of the recording, not a wait for something
+        assertThat(server.post("/v1/rooms/" + room + "/recordings/" + id + "/stop", "").status()).isEqualTo(200);
+        double recorded = (System.nanoTime() - from) / 1e9;
+
+        Waits.waitUntil(() -> !server.get("/v1/rooms/" + room + "/recordings/" + id).json().at("/recording/state").asText()
+                .equals("finishing"), "the recording and its composite finished", Duration.ofMinutes(3));
+        JsonNode recording = server.get("/v1/rooms/" + room + "/recordings/" + id).json().get("recording");
+        assertThat(recording.path("state").asText()).as(recording.toString()).isEqualTo("ready");
+        assertThat(recording.path("error").isNull()).as(recording.toString()).isTrue();
+
+        Set<Double> tones = new TreeSet<>();
+        int videos = 0;
+        int composites = 0;
+        for (JsonNode file : recording.path("files")) {
+            Path local = download(file);
+            JsonNode probe = Media.probe(local);
+            double duration = probe.at("/format/duration").asDouble();
+            Media.assertDecodesCleanly(local);
+            if (file.path("filename").asText().equals("composite.mp4")) {
+                composites++;
+                assertThat(probe.at("/streams/0/codec_name").asText()).isEqualTo("h264");
+                assertThat(probe.at("/streams/0/width").asInt()).isEqualTo(1280);
+                assertThat(probe.at("/streams/0/height").asInt()).isEqualTo(720);
+                assertThat(probe.at("/streams/1/codec_name").asText()).isEqualTo("aac");
+                assertThat(duration).as("the composite lasts as long as the recording").isBetween(recorded - 1.5, recorded + 2);
+                short[] mix = Media.pcm(local);
+                assertThat(Media.tonePresence(mix, ANN_TONE)).as("Ann's tone in the mix").isGreaterThan(0.5);
+                assertThat(Media.tonePresence(mix, BOB_TONE)).as("Bob's tone in the mix").isGreaterThan(0.5);
+                continue;
+            }
+            String codec = probe.at("/streams/0/codec_name").asText();
+            assertThat(duration).as("%s lasts as long as it was recorded (%.1f s)", file.path("filename").asText(), recorded)
+                    .isBetween(recorded - 2, recorded + 4);
+            if (codec.equals("opus")) {
+                short[] voice = Media.pcm(local);
+                tones.add(Media.tonePresence(voice, ANN_TONE) > 0.5 ? ANN_TONE : Media.tonePresence(voice, BOB_TONE) > 0.5 ? BOB_TONE : -1);
+            } else {
+                assertThat(codec).isEqualTo("vp8");
+                assertThat(probe.at("/streams/0/nb_read_frames").asLong()).as("frames of %s", file.path("filename").asText())
+                        .isGreaterThan((long) (recorded * 5));
+                videos++;
+            }
+        }
+        assertThat(tones).as("each voice track carries its speaker's tone").containsExactly(ANN_TONE, BOB_TONE);
+        assertThat(videos).as("two cameras and a screen").isEqualTo(3);
+        assertThat(composites).isEqualTo(1);
+    }
+
+    private Path download(JsonNode file) throws IOException, InterruptedException {
+        Path local = tmp.resolve(file.path("filename").asText());
+        HttpResponse<InputStream> r = HTTP.send(HttpRequest.newBuilder(server.uri(file.path("url").asText())).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(r.statusCode()).isEqualTo(200);
+        try (InputStream in = r.body()) {
+            Files.copy(in, local);
+        }
+        return local;
+    }
+}

@@ -1,0 +1,149 @@
+package io.atrium.server.web;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.BoundingBox;
+import io.atrium.server.testing.Chromium;
+import io.atrium.server.testing.TestServer;
+import io.atrium.server.testing.TestServer.Db;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The meeting page's layout and settings in real Chromium pages: tile view and speaker view, a pinned
+ * tile as the large one that stays so when someone joins, and the microphone's noise suppression and
+ * echo cancellation switched during the call.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MeetingLayoutBrowserTest {
+
+    private TestServer server;
+
+    @BeforeAll
+    void start() {
+        server = TestServer.start(Db.H2);
+    }
+
+    @AfterAll
+    void stop() {
+        server.close();
+    }
+
+    private String openRoom(String name) {
+        return server.post("/v1/rooms", "{\"room\":{\"name\":\"" + name + "\",\"open\":true}}").json().at("/room/uuid").asText();
+    }
+
+    private static double width(Locator tile) {
+        BoundingBox b = tile.boundingBox();
+        return b == null ? 0 : b.width;
+    }
+
+    /** Waits until {@code tile} is the large one: in the speaker area and over twice as wide as every other tile. */
+    private static void isLarge(Participant p, String member) {
+        assertThat(p.page.locator("#main-area .tile")).hasCount(1);
+        assertThat(p.page.locator("#main-area .tile")).hasAttribute("data-member", member);
+        Chromium.waitFor(p.page, "(() => { const main = document.querySelector('#main-area .tile').getBoundingClientRect().width;"
+                + " const others = [...document.querySelectorAll('#grid .tile')].map(t => t.getBoundingClientRect().width);"
+                + " return others.length > 0 && others.every(w => main > 2 * w) || JSON.stringify({ main, others }); })()");
+    }
+
+    @Test
+    void speakerViewAndAPinnedTileSurviveANewJoiner() {
+        String room = openRoom("layout");
+        try (Participant ann = Participant.open(server, "ann", "/room.html?room=" + room, false);
+             Participant bob = Participant.open(server, "bob", "/room.html?room=" + room, false);
+             Participant cy = Participant.open(server, "cy", "/room.html?room=" + room, false)) {
+            ann.join("Ann");
+            bob.join("Bob");
+            cy.join("Cy");
+            String bobId = bob.callId(), cyId = cy.callId();
+            ann.seesVideoOf(bobId, cyId);
+            Page page = ann.page;
+            CompatPagesBrowserTest.assertMirrored(page, "#stage .tile.local video");
+            assertThat(ann.tile(bobId).locator("video")).not().hasClass(java.util.regex.Pattern.compile("mirror"));
+
+            // tile view: three tiles of one size in the grid, nothing large
+            assertThat(page.locator("#view")).hasAttribute("aria-pressed", "false");
+            assertThat(page.locator("#grid .tile")).hasCount(3);
+            assertThat(page.locator("#main-area .tile")).hasCount(0);
+            double w = width(ann.tile(bobId));
+            assertThat(width(ann.tile(cyId))).isCloseTo(w, org.assertj.core.data.Offset.offset(1.0));
+
+            // the toggle: speaker view shows one other person large, the others in a strip; and back
+            page.locator("#view").click();
+            assertThat(page.locator("#view")).hasAttribute("aria-pressed", "true");
+            assertThat(page.locator("#main-area .tile")).not().hasAttribute("data-member", ann.callId());
+            isLarge(ann, (String) page.evaluate("document.querySelector('#main-area .tile').dataset.member"));
+            page.keyboard().press("l"); // the shortcut its tooltip names
+            assertThat(page.locator("#view")).hasAttribute("aria-pressed", "false");
+            assertThat(page.locator("#main-area .tile")).hasCount(0);
+            assertThat(page.locator("#grid .tile")).hasCount(3);
+
+            // pinning Cy from tile view: speaker view with Cy large, still decoded
+            ann.tile(cyId).hover();
+            ann.tile(cyId).locator(".pin").click();
+            assertThat(page.locator("#view")).hasAttribute("aria-pressed", "true");
+            isLarge(ann, cyId);
+            assertThat(ann.tile(cyId).locator(".pin")).hasAttribute("aria-pressed", "true");
+            assertThat(ann.tile(cyId).locator(".pin")).hasAttribute("aria-label", "Unpin Cy");
+            ann.waitForGrowth(cyId, "video", "framesDecoded", 10, Participant.MEDIA);
+
+            // a new joiner changes neither the view nor the pin; she appears in the strip
+            try (Participant dee = Participant.open(server, "dee", "/room.html?room=" + room, false)) {
+                dee.join("Dee");
+                String deeId = dee.callId();
+                ann.seesVideoOf(deeId);
+                assertThat(page.locator("#grid .tile[data-member='" + deeId + "']")).isVisible();
+                assertThat(page.locator("#view")).hasAttribute("aria-pressed", "true");
+                isLarge(ann, cyId);
+                Chromium.screenshot(page, "layout-speaker-pinned");
+
+                // unpinning keeps speaker view; tile view puts all four back in the grid
+                ann.tile(cyId).locator(".pin").click();
+                assertThat(ann.tile(cyId).locator(".pin")).hasAttribute("aria-pressed", "false");
+                assertThat(page.locator("#main-area .tile")).hasCount(1);
+                page.locator("#view").click();
+                assertThat(page.locator("#grid .tile")).hasCount(4);
+                assertThat(page.locator("#main-area .tile")).hasCount(0);
+            }
+        }
+    }
+
+    @Test
+    void noiseSuppressionAndEchoCancellationChangeTheMicrophoneInTheCall() {
+        String room = openRoom("audio-settings");
+        try (Participant ann = Participant.open(server, "ann", "/room.html?room=" + room, false);
+             Participant bob = Participant.open(server, "bob", "/room.html?room=" + room, false)) {
+            ann.join("Ann");
+            bob.join("Bob");
+            Page page = bob.page;
+            String mic = "atriumApp.client.local.tracks.audio.getSettings()";
+            // the browser's default processing, both on
+            Chromium.waitFor(page, mic + ".noiseSuppression === true && " + mic + ".echoCancellation === true || JSON.stringify(" + mic + ")");
+            assertThat(page.locator("#mic")).hasAttribute("title", "Mute (M)");
+            page.locator("#settings").click();
+            assertThat(page.locator("#shortcuts")).containsText("Mute or unmute the microphone");
+
+            page.getByLabel("Noise suppression").uncheck();
+            Chromium.waitFor(page, mic + ".noiseSuppression === false || JSON.stringify(" + mic + ")");
+            page.getByLabel("Echo cancellation").uncheck();
+            Chromium.waitFor(page, mic + ".echoCancellation === false && " + mic + ".noiseSuppression === false"
+                    + " || JSON.stringify(" + mic + ")");
+            // the new track is what the call sends, without a renegotiation, and Ann still hears Bob
+            assertThat((Boolean) page.evaluate("atriumApp.client.publishPc.getSenders()"
+                    + ".some(s => s.track === atriumApp.client.local.tracks.audio && s.track.readyState === 'live')")).isTrue();
+            ann.waitForGrowth(bob.callId(), "audio", "packetsReceived", 20, Participant.MEDIA);
+            // kept for the next call, and on again when ticked
+            assertThat(page.evaluate("localStorage.getItem('atrium.audio')"))
+                    .isEqualTo("{\"noiseSuppression\":false,\"echoCancellation\":false}");
+            page.getByLabel("Noise suppression").check();
+            Chromium.waitFor(page, mic + ".noiseSuppression === true && " + mic + ".echoCancellation === false"
+                    + " || JSON.stringify(" + mic + ")");
+        }
+    }
+}
