@@ -174,7 +174,9 @@ public final class Cluster implements RoomHome, AutoCloseable {
             Map<String, NodeInfo> live = registry.beat(self());
             Set<UUID> lost = leases.renew(now, id);
             if (!lost.isEmpty()) {
-                log.warn("rooms {} are owned by another node now (this node missed its heartbeats)", lost);
+                log.warn("rooms {} are owned by another node now (this node missed its heartbeats): their sockets here close", lost);
+                lost.forEach(rooms::evict);
+                now.removeAll(lost);
             }
             Set<UUID> ended = new HashSet<>(held);
             ended.removeAll(now);

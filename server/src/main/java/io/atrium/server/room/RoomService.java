@@ -409,6 +409,17 @@ public final class RoomService implements Calls, AutoCloseable {
         return onRoom(room, 0, LiveRoom::end);
     }
 
+    /**
+     * Another node owns {@code room} now (this one missed its heartbeats and its lease was taken): every
+     * socket in the room here is closed, so its client reconnects and reaches the owner (docs/SCALING.md).
+     */
+    public void evict(UUID room) {
+        onRoom(room, null, r -> {
+            r.evict("the room moved to another node; reconnect");
+            return null;
+        });
+    }
+
     private <T> CompletableFuture<T> onRoom(UUID room, T whenIdle, java.util.function.Function<LiveRoom, T> work) {
         LiveRoom target = live.get(room);
         if (target == null) {

@@ -165,6 +165,22 @@ class ClusterRelayTest {
     }
 
     @Test
+    void aNodeWhoseLeaseWasTakenClosesItsSocketsThereAndTheyReachTheNewOwner() throws Exception {
+        String room = openRoom(n1);
+        String ownerId = ClusterNodes.of(n1).owner(UUID.fromString(room)).id();
+        TestServer owner = node(ownerId);
+        String otherId = ownerId.equals("n2") ? "n3" : "n2";
+        Joined a = join(owner, room, "evicted");
+        // as if the owner had missed its heartbeats and another node had placed the room meanwhile
+        cluster.redis.cli("SET", "atrium:room:" + room, otherId, "PX", "60000");
+        a.rpc().closed.get(15, java.util.concurrent.TimeUnit.SECONDS);
+        Joined again = join(owner, room, "evicted");
+        assertThat(again.rpc().call("get_room_members", Map.of()).toString()).contains("evicted");
+        assertThat(cluster.redis.cli("GET", "atrium:room:" + room)).isEqualTo(otherId);
+        Waits.waitUntil(() -> node(otherId).server().media().peerCount() >= 1, "the media on the new owner");
+    }
+
+    @Test
     void aRoomThatDoesNotExistIsRefusedByTheNodeAsked() {
         RpcClient c = client(n2);
         JsonNode r = c.request("authenticate", Map.of("room", UUID.randomUUID().toString(), "call_id", "x"));

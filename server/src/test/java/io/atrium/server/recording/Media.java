@@ -13,12 +13,12 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** ffprobe and ffmpeg over a media file, as the recording tests check what they made. */
-final class Media {
+public final class Media {
     private Media() {
     }
 
     /** ffprobe's streams and format of {@code file}, with counted frames. */
-    static JsonNode probe(Path file) {
+    public static JsonNode probe(Path file) {
         String out = run(List.of("ffprobe", "-v", "error", "-count_frames", "-show_streams", "-show_format", "-of", "json",
                 file.toString()));
         try {
@@ -33,7 +33,7 @@ final class Media {
      * ({@code -fps_mode passthrough}): a screen share's variable frame rate (frames 21 ms apart) is no error, but the
      * null muxer's default constant rate would round two of them onto one tick and complain.
      */
-    static void assertDecodesCleanly(Path file) {
+    public static void assertDecodesCleanly(Path file) {
         assertThat(run(List.of("ffmpeg", "-nostdin", "-v", "error", "-i", file.toString(), "-fps_mode", "passthrough",
                 "-f", "null", "-")).strip())
                 .as("ffmpeg errors decoding %s", file).isEmpty();
@@ -73,7 +73,7 @@ final class Media {
     }
 
     /** The audio of {@code file} decoded to 48 kHz mono 16-bit samples. */
-    static short[] pcm(Path file) {
+    public static short[] pcm(Path file) {
         try {
             Process p = new ProcessBuilder("ffmpeg", "-nostdin", "-v", "error", "-i", file.toString(), "-vn", "-ac", "1",
                     "-ar", "48000", "-f", "s16le", "-").redirectError(ProcessBuilder.Redirect.DISCARD).start();
@@ -88,6 +88,32 @@ final class Media {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
+    }
+
+    /**
+     * The share of 100 ms blocks of 48 kHz {@code pcm} with sound in which {@code frequency} carries at least a tenth
+     * of the energy (a tone that is there through a recording, with its gaps and concealment, scores near 1).
+     */
+    public static double tonePresence(short[] pcm, double frequency) {
+        int block = 4800;
+        int loud = 0;
+        int with = 0;
+        short[] b = new short[block];
+        for (int at = 0; at + block <= pcm.length; at += block) {
+            System.arraycopy(pcm, at, b, 0, block);
+            double energy = 0;
+            for (short s : b) {
+                energy += (double) s * s;
+            }
+            if (energy / block < 100 * 100) {
+                continue; // silence (before a track started, or a gap)
+            }
+            loud++;
+            if (io.atrium.server.testing.Goertzel.power(b, block, 48_000, frequency) > 0.1) {
+                with++;
+            }
+        }
+        return loud == 0 ? 0 : (double) with / loud;
     }
 
     static String run(List<String> command) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Browser;
 import io.atrium.server.testing.Chromium;
-import io.atrium.server.testing.Goertzel;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
 import io.atrium.server.testing.ToneWav;
@@ -108,8 +107,8 @@ class RecordingBrowserTest {
                 assertThat(probe.at("/streams/1/codec_name").asText()).isEqualTo("aac");
                 assertThat(duration).as("the composite lasts as long as the recording").isBetween(recorded - 1.5, recorded + 2);
                 short[] mix = Media.pcm(local);
-                assertThat(presence(mix, ANN_TONE)).as("Ann's tone in the mix").isGreaterThan(0.5);
-                assertThat(presence(mix, BOB_TONE)).as("Bob's tone in the mix").isGreaterThan(0.5);
+                assertThat(Media.tonePresence(mix, ANN_TONE)).as("Ann's tone in the mix").isGreaterThan(0.5);
+                assertThat(Media.tonePresence(mix, BOB_TONE)).as("Bob's tone in the mix").isGreaterThan(0.5);
                 continue;
             }
             String codec = probe.at("/streams/0/codec_name").asText();
@@ -117,7 +116,7 @@ class RecordingBrowserTest {
                     .isBetween(recorded - 2, recorded + 4);
             if (codec.equals("opus")) {
                 short[] voice = Media.pcm(local);
-                tones.add(presence(voice, ANN_TONE) > 0.5 ? ANN_TONE : presence(voice, BOB_TONE) > 0.5 ? BOB_TONE : -1);
+                tones.add(Media.tonePresence(voice, ANN_TONE) > 0.5 ? ANN_TONE : Media.tonePresence(voice, BOB_TONE) > 0.5 ? BOB_TONE : -1);
             } else {
                 assertThat(codec).isEqualTo("vp8");
                 assertThat(probe.at("/streams/0/nb_read_frames").asLong()).as("frames of %s", file.path("filename").asText())
@@ -128,29 +127,6 @@ class RecordingBrowserTest {
         assertThat(tones).as("each voice track carries its speaker's tone").containsExactly(ANN_TONE, BOB_TONE);
         assertThat(videos).as("two cameras and a screen").isEqualTo(3);
         assertThat(composites).isEqualTo(1);
-    }
-
-    /** The share of 100 ms blocks with sound in which {@code frequency} carries at least a tenth of the energy. */
-    private static double presence(short[] pcm, double frequency) {
-        int block = 4800;
-        int loud = 0;
-        int with = 0;
-        short[] b = new short[block];
-        for (int at = 0; at + block <= pcm.length; at += block) {
-            System.arraycopy(pcm, at, b, 0, block);
-            double energy = 0;
-            for (short s : b) {
-                energy += (double) s * s;
-            }
-            if (energy / block < 100 * 100) {
-                continue; // silence (before a track started, or a gap)
-            }
-            loud++;
-            if (Goertzel.power(b, block, 48_000, frequency) > 0.1) {
-                with++;
-            }
-        }
-        return loud == 0 ? 0 : (double) with / loud;
     }
 
     private Path download(JsonNode file) throws IOException, InterruptedException {

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Browser;
 import io.atrium.server.config.AtriumConfig;
+import io.atrium.server.recording.Media;
 import io.atrium.server.testing.Chromium;
 import io.atrium.server.testing.Goertzel;
 import io.atrium.server.testing.RtpPhone;
@@ -300,6 +301,35 @@ class SipRoomBrowserTest {
             assertHears(listen(b), PHONE_TONE, 440);
             assertOk(phoneA.await());
             assertOk(phoneB.await());
+        }
+    }
+
+    /** A phone is a track like any other: in a room with {@code record} its voice is kept as an Opus file with its tone. */
+    @Test
+    void aPhoneInARecordedRoomIsRecordedAsItsOwnOpusTrack() throws Exception {
+        String room = room("{\"name\":\"recorded call\",\"open\":true,\"record\":true}");
+        try (RtpPhone media = new RtpPhone(); Sipp phone = dial(number(room), media.port(), "answered", 6_000)) {
+            Waits.waitUntil(() -> port(phone, ANSWER_SDP) > 0, "Atrium's 200 OK to the phone");
+            media.sendTone(PHONE_TONE, port(phone, ANSWER_SDP));
+            assertOk(phone.await()); // it hangs up after 6 s: the room ends with its last member, and its recording stops
+        }
+        String list = "/v1/rooms/" + room + "/recordings";
+        Waits.waitUntil(() -> server.get(list).json().at("/recordings/0/state").asText().equals("ready"),
+                "the phone's recording finished", Duration.ofMinutes(1));
+        JsonNode files = server.get(list).json().at("/recordings/0/files");
+        assertThat(files).as(files.toString()).hasSize(1);
+        Path local = Files.createTempFile("atrium-phone-", ".webm");
+        try {
+            var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    server.uri(files.get(0).path("url").asText())).build(), java.net.http.HttpResponse.BodyHandlers.ofFile(local));
+            assertThat(r.statusCode()).isEqualTo(200);
+            JsonNode probe = Media.probe(local);
+            assertThat(probe.at("/streams/0/codec_name").asText()).isEqualTo("opus");
+            assertThat(probe.at("/format/duration").asDouble()).as("about the 6 s the phone talked").isBetween(4.0, 8.0);
+            Media.assertDecodesCleanly(local);
+            assertThat(Media.tonePresence(Media.pcm(local), PHONE_TONE)).as("the phone's tone").isGreaterThan(0.8);
+        } finally {
+            Files.deleteIfExists(local);
         }
     }
 
