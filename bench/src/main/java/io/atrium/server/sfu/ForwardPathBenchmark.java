@@ -88,7 +88,7 @@ public class ForwardPathBenchmark {
         SrtpProfile p = SrtpProfile.valueOf(profile);
         TrackInfo video = new TrackInfo("t", MediaKind.VIDEO, "1", "VP8", 90000, 96, 97, List.of(), List.of(0x1234L),
                 List.of(0L), 0, 0, 0, 0, 0);
-        publisher = new Publisher(new EncryptingSink(p), List.of(video), 1);
+        publisher = new Publisher(new EncryptingSink(p), List.of(video), 1, MediaLimits.defaults().maxPublishBitrate());
         Receiver receiver = publisher.receivers().get(0);
         for (int i = 0; i < subscribers; i++) {
             Subscriber s = new Subscriber(new EncryptingSink(p));

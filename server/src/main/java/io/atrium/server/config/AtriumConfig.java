@@ -344,12 +344,13 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
 
     /**
      * The live rooms of the WebSocket protocol: inactivity, reconnects, message limits, and the limits
-     * of docs/SECURITY.md: the waiting room's size, failed passwords, password hashing, token expiry warnings.
+     * of docs/SECURITY.md: the waiting room's size, failed passwords, password hashing, token expiry warnings; and
+     * the most a publisher may send ({@code max_publish_kbps}, told to it as REMB, docs/MEDIA.md).
      */
     public record Rooms(Integer mediaTimeoutSeconds, Integer reconnectGraceSeconds, Integer maxMessageBytes,
                         Integer messagesPerSecond, Integer maxWaiting, Integer failedPasswordsPerAddress,
                         Integer failedPasswordsPerRoom, Integer failedPasswordWindowSeconds, Integer passwordHashThreads,
-                        Integer passwordHashQueue, Integer tokenExpiryWarningSeconds) {
+                        Integer passwordHashQueue, Integer tokenExpiryWarningSeconds, Integer maxPublishKbps) {
         public Rooms {
             mediaTimeoutSeconds = mediaTimeoutSeconds != null ? mediaTimeoutSeconds : 10;
             reconnectGraceSeconds = reconnectGraceSeconds != null ? reconnectGraceSeconds : 15;
@@ -362,12 +363,13 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
             passwordHashThreads = passwordHashThreads != null ? passwordHashThreads : 2;
             passwordHashQueue = passwordHashQueue != null ? passwordHashQueue : 64;
             tokenExpiryWarningSeconds = tokenExpiryWarningSeconds != null ? tokenExpiryWarningSeconds : 60;
+            maxPublishKbps = maxPublishKbps != null ? maxPublishKbps : 4000;
         }
 
         /** The first four settings; the security limits at their defaults. */
         public Rooms(Integer mediaTimeoutSeconds, Integer reconnectGraceSeconds, Integer maxMessageBytes, Integer messagesPerSecond) {
             this(mediaTimeoutSeconds, reconnectGraceSeconds, maxMessageBytes, messagesPerSecond, null, null, null, null, null,
-                    null, null);
+                    null, null, null);
         }
     }
 

@@ -56,6 +56,9 @@ final class ConfigValidator {
                     + " failed_password_window_seconds, password_hash_threads and password_hash_queue must be >= 1,"
                     + " token_expiry_warning_seconds >= 0");
         }
+        if (r.maxPublishKbps() < 100 || r.maxPublishKbps() > 100_000) {
+            problems.add("rooms.max_publish_kbps must be between 100 and 100000 (got " + r.maxPublishKbps() + ")");
+        }
         compat(problems, c.compat());
         sip(problems, c.sip());
         cluster(problems, c.cluster());

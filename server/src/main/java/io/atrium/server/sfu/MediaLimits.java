@@ -19,24 +19,27 @@ import java.util.Set;
  *   <li>a sent m-line has at most {@link #MAX_SIMULCAST_LAYERS} rids (browsers send three);</li>
  *   <li>an m-line declares at most {@link #MAX_SSRCS_PER_MLINE} SSRCs (three layers with RTX and FEC fit);</li>
  *   <li>one identity, and one client address, has at most {@code maxPendingPerIdentity} /
- *       {@code maxPendingPerAddress} peers that are negotiated but not yet connected (429).</li>
+ *       {@code maxPendingPerAddress} peers that are negotiated but not yet connected (429);</li>
+ *   <li>a publisher is told to send at most {@code maxPublishBitrate} bits per second of video (the REMB
+ *       {@link Publisher} sends every second; {@code rooms.max_publish_kbps}).</li>
  * </ul>
  */
-public record MediaLimits(int maxPublishedTracks, int maxPendingPerIdentity, int maxPendingPerAddress) {
+public record MediaLimits(int maxPublishedTracks, int maxPendingPerIdentity, int maxPendingPerAddress, long maxPublishBitrate) {
 
     /** Simulcast encodings per track: the rids one sent m-line may offer. */
     public static final int MAX_SIMULCAST_LAYERS = 3;
     /** Distinct SSRCs one m-line may declare with {@code a=ssrc}. */
     public static final int MAX_SSRCS_PER_MLINE = 16;
 
-    /** The limits configured under {@code rtc}. */
-    public static MediaLimits of(AtriumConfig.Rtc rtc) {
-        return new MediaLimits(rtc.maxPublishedTracks(), rtc.maxPendingPeersPerIdentity(), rtc.maxPendingPeersPerAddress());
+    /** The limits configured under {@code rtc} and {@code rooms}. */
+    public static MediaLimits of(AtriumConfig.Rtc rtc, AtriumConfig.Rooms rooms) {
+        return new MediaLimits(rtc.maxPublishedTracks(), rtc.maxPendingPeersPerIdentity(), rtc.maxPendingPeersPerAddress(),
+                rooms.maxPublishKbps() * 1000L);
     }
 
-    /** The defaults of {@link AtriumConfig.Rtc}. */
+    /** The defaults of {@link AtriumConfig.Rtc} and {@link AtriumConfig.Rooms}. */
     public static MediaLimits defaults() {
-        return of(new AtriumConfig.Rtc(null, null, null, null));
+        return of(new AtriumConfig.Rtc(null, null, null, null), new AtriumConfig.Rooms(null, null, null, null));
     }
 
     /** Refuses (400) an offer with more m-lines, rids or SSRCs than one peer may have. */

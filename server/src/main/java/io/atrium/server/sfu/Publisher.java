@@ -21,12 +21,9 @@ import java.util.List;
  * A peer that publishes tracks into a room: maps each incoming SSRC to its track and layer (from the
  * SDP, or learned from the mid/rid/repaired-rid header extensions, or by payload type), unwraps RTX,
  * and feeds the receivers. Toward the publisher it sends NACKs for gaps, PLIs for keyframes, and a
- * receiver report with REMB every second. Media thread only.
+ * receiver report with REMB every second (the room's cap on what a publisher sends). Media thread only.
  */
 final class Publisher {
-
-    /** Bandwidth granted to a publisher with REMB, enough for three simulcast layers. */
-    static final long REMB_BITRATE = 4_000_000;
 
     private record Route(Receiver receiver, Layer layer, boolean rtx) {
     }
@@ -35,6 +32,8 @@ final class Publisher {
     private final List<Receiver> receivers = new ArrayList<>();
     private final IntMap<Route> routes = new IntMap<>();
     private final int rtcpSsrc;
+    /** What the publisher may send, told with REMB every second ({@code rooms.max_publish_kbps}). */
+    private final long maxBitrate;
     private final RtpPacket packet = new RtpPacket();
     private final RtpHeaderExtensions extensions = new RtpHeaderExtensions();
     private final RtcpCompound compound = new RtcpCompound();
@@ -48,7 +47,8 @@ final class Publisher {
     /** The SFU's counters (set by the router; a private set for a publisher made alone in a test). */
     SfuCounters counters = new SfuCounters();
 
-    Publisher(MediaSink peer, List<TrackInfo> tracks, int rtcpSsrc) {
+    Publisher(MediaSink peer, List<TrackInfo> tracks, int rtcpSsrc, long maxBitrate) {
+        this.maxBitrate = maxBitrate;
         this.peer = peer;
         this.rtcpSsrc = rtcpSsrc;
         update(tracks);
@@ -247,7 +247,7 @@ final class Publisher {
         }
         int n = ReceiverReport.write(rtcpOut, 0, rtcpOut.length, rtcpSsrc, blocks);
         if (video > 0) {
-            n += Math.max(0, Remb.write(rtcpOut, n, rtcpOut.length - n, rtcpSsrc, REMB_BITRATE, videoSsrcs, video));
+            n += Math.max(0, Remb.write(rtcpOut, n, rtcpOut.length - n, rtcpSsrc, maxBitrate, videoSsrcs, video));
         }
         peer.sendRtcp(rtcpOut, 0, n);
     }

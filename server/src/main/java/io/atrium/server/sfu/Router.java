@@ -57,7 +57,7 @@ public final class Router {
                 if (existing != null) {
                     existing.update(infos);
                 } else {
-                    Publisher publisher = new Publisher(peer, infos, random.nextInt());
+                    Publisher publisher = new Publisher(peer, infos, random.nextInt(), sfu.maxPublishBitrate);
                     publisher.counters = sfu.counters;
                     publishers.put(peer, publisher);
                     peer.listener(new MediaPeer.Listener() {
@@ -147,7 +147,7 @@ public final class Router {
                 if (peer.isConnected()) {
                     Publisher publisher = publishers.get(peer);
                     if (publisher == null) {
-                        publisher = new Publisher(peer, infos, random.nextInt());
+                        publisher = new Publisher(peer, infos, random.nextInt(), sfu.maxPublishBitrate);
                         publisher.counters = sfu.counters;
                         publishers.put(peer, publisher);
                         peer.publisher = publisher;

@@ -21,6 +21,8 @@ public final class Sfu {
     final SfuCounters counters = new SfuCounters();
     /** Bounds of each subscriber's downlink estimate. */
     final BandwidthEstimator.Limits bwe;
+    /** What each publisher is told it may send (REMB), bits per second. */
+    final long maxPublishBitrate;
     private final Negotiator negotiator;
     /** Rooms being recorded: the factory of each track's {@link PacketTap}, read by the room's router. */
     private final Map<UUID, PacketTap.Factory> taps = new ConcurrentHashMap<>();
@@ -38,6 +40,7 @@ public final class Sfu {
         this.bwe = bwe;
         this.transport = transport;
         this.negotiator = new Negotiator(transport, limits);
+        this.maxPublishBitrate = limits.maxPublishBitrate();
         transport.socket().every(NACK_TICK_MILLIS, () -> {
             long now = System.currentTimeMillis();
             routers.values().forEach(r -> r.tickNacks(now));

@@ -75,6 +75,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void thePublishCapIsReadAndBounded() throws Exception {
+        assertThat(load(prodKeys(), Map.of()).rooms().maxPublishKbps()).as("the default").isEqualTo(4000);
+        AtriumConfig capped = load(prodKeys() + "rooms:\n  max_publish_kbps: 300\n", Map.of());
+        assertThat(io.atrium.server.sfu.MediaLimits.of(capped.rtc(), capped.rooms()).maxPublishBitrate()).isEqualTo(300_000);
+        assertThatThrownBy(() -> load(prodKeys() + "rooms:\n  max_publish_kbps: 50\n", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("rooms.max_publish_kbps must be between 100 and 100000 (got 50)");
+    }
+
+    @Test
     void theClusterIsOffWithoutRedisAndItsSettingsAreChecked() throws Exception {
         assertThat(load(prodKeys(), Map.of()).cluster().enabled()).isFalse();
         AtriumConfig on = load(prodKeys(), Map.of("ATRIUM_CLUSTER_REDIS_URL", "redis://10.0.0.9:6379/0", "ATRIUM_CLUSTER_NODE_ID", "n1"));

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * decodes the other's video and hears its audio for the whole run.
  */
 class AiortcInteropTest extends Interop {
-    private static final int PUBLISH_SECONDS = 20;
+    private static final int PUBLISH_SECONDS = 45;
     private static final int PLAY_SECONDS = 8;
     private static final int ROOM_SECONDS = 45;
 

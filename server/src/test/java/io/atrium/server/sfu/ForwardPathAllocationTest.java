@@ -33,7 +33,7 @@ class ForwardPathAllocationTest {
     void forwardingToThreeSubscribersAllocatesNothingPerPacket() {
         TrackInfo video = new TrackInfo("t", MediaKind.VIDEO, "1", "VP8", 90000, 96, 97, List.of(), List.of(0x1234L), List.of(0L),
                 0, 0, 0, 0, 0);
-        Publisher publisher = new Publisher(new EncryptingSink(), List.of(video), 1);
+        Publisher publisher = new Publisher(new EncryptingSink(), List.of(video), 1, MediaLimits.defaults().maxPublishBitrate());
         Receiver receiver = publisher.receivers().get(0);
         EncryptingSink[] sinks = {new EncryptingSink(), new EncryptingSink(), new EncryptingSink()};
         Subscriber[] subscribers = new Subscriber[sinks.length];

@@ -154,7 +154,7 @@ class ForwarderRewriteTest {
     private static Sink run(Case c, int transportCcId) {
         TrackInfo video = new TrackInfo("t", MediaKind.VIDEO, "1", "VP8", 90000, 96, 97, List.of("q", "h"),
                 List.of(0x1000L, 0x2000L), List.of(0L, 0L), 0, 0, 0, 0, 0);
-        Publisher publisher = new Publisher(new Sink(), List.of(video), 1);
+        Publisher publisher = new Publisher(new Sink(), List.of(video), 1, MediaLimits.defaults().maxPublishBitrate());
         Receiver receiver = publisher.receivers().get(0);
         Sink sink = new Sink();
         Subscriber subscriber = new Subscriber(sink);

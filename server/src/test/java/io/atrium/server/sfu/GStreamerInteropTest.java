@@ -21,8 +21,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * the players must decode video and audio. docs/INTEROP.md has the matrix this proves.
  */
 class GStreamerInteropTest extends Interop {
-    private static final int PUBLISH_SECONDS = 40;
-    private static final int CONSENT_CHECK_SECONDS = 36;
+    private static final int PUBLISH_SECONDS = 45;
+    private static final int CONSENT_CHECK_SECONDS = 40;
     private static final int PLAY_SECONDS = 10;
 
     @RegisterExtension

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * audio, GStreamer decode them.
  */
 class LibDataChannelInteropTest extends Interop {
-    private static final int PUBLISH_SECONDS = 24;
+    private static final int PUBLISH_SECONDS = 45;
     private static final int PLAY_SECONDS = 10;
 
     @Test

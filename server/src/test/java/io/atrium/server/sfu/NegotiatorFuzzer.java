@@ -52,7 +52,7 @@ public class NegotiatorFuzzer {
         try {
             assertThat(n.items()).isNotEmpty();
             assertThat(n.answer()).startsWith("v=0");
-            Publisher publisher = new Publisher(n.peer(), n.items(), 1);
+            Publisher publisher = new Publisher(n.peer(), n.items(), 1, MediaLimits.defaults().maxPublishBitrate());
             publisher.close();
         } finally {
             n.peer().close("fuzzed");

@@ -47,7 +47,7 @@ class ProbePaddingTest {
     void aProbePadsUpToItsRateAndNothingElseDoes() {
         TrackInfo video = new TrackInfo("t", MediaKind.VIDEO, "1", "VP8", 90000, 96, RTX_PT, List.of(), List.of(0x1000L),
                 List.of(0L), 0, 0, 0, 0, 0);
-        Publisher publisher = new Publisher(new Sink(), List.of(video), 1);
+        Publisher publisher = new Publisher(new Sink(), List.of(video), 1, MediaLimits.defaults().maxPublishBitrate());
         Receiver receiver = publisher.receivers().get(0);
         Sink sink = new Sink();
         Subscriber subscriber = new Subscriber(sink);

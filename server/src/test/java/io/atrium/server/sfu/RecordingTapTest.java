@@ -44,7 +44,7 @@ class RecordingTapTest {
     }
 
     static final class Stream {
-        final Publisher publisher = new Publisher(new CountingSink(), List.of(VIDEO), 1);
+        final Publisher publisher = new Publisher(new CountingSink(), List.of(VIDEO), 1, MediaLimits.defaults().maxPublishBitrate());
         final Receiver receiver = publisher.receivers().get(0);
         final CountingSink subscriber = new CountingSink();
         final byte[] packet = new byte[1200];

@@ -32,7 +32,7 @@ class PasswordFloodTest {
     static TestServer server(Integer perAddress, Integer perRoom) throws Exception {
         AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-flood-"));
         return TestServer.start(new AtriumConfig(false, c.dataDir(), c.http(), c.rtc(), c.database(), c.auth(),
-                new AtriumConfig.Rooms(null, null, null, 1000, null, perAddress, perRoom, null, null, null, null)));
+                new AtriumConfig.Rooms(null, null, null, 1000, null, perAddress, perRoom, null, null, null, null, null)));
     }
 
     @Test
@@ -72,7 +72,7 @@ class PasswordFloodTest {
         AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-flood-"));
         AtriumConfig.Http h = c.http();
         AtriumConfig proxied = new AtriumConfig(false, c.dataDir(), c.http(), c.rtc(), c.database(), c.auth(),
-                new AtriumConfig.Rooms(null, null, null, 1000, null, 2, 1000, null, null, null, null))
+                new AtriumConfig.Rooms(null, null, null, 1000, null, 2, 1000, null, null, null, null, null))
                 .withHttp(new AtriumConfig.Http(h.host(), h.port(), h.maxBodyBytes(), h.shutdownGraceSeconds(), h.tls(),
                         List.of("127.0.0.1"), null, null));
         try (TestServer server = TestServer.start(proxied)) {

@@ -39,7 +39,7 @@ class RoomTrustTest {
         AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-trust-"));
         // long media timeout and reconnect grace: a seat stays unless the server really frees it
         server = TestServer.start(new AtriumConfig(false, c.dataDir(), c.http(), c.rtc(), c.database(), c.auth(),
-                new AtriumConfig.Rooms(120, 60, 65_536, 200, 3, null, null, null, null, null, null)));
+                new AtriumConfig.Rooms(120, 60, 65_536, 200, 3, null, null, null, null, null, null, null)));
         ada = server.createUser("ada");
         eve = server.createUser("eve");
     }
