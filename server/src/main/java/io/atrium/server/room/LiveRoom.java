@@ -150,27 +150,18 @@ final class LiveRoom {
     }
 
     /**
-     * {@link RoomService#end}: everyone here gets {@code room_ended {}} and is disconnected, the
-     * media closes, and the room is forgotten (listeners hear {@code roomEnded}).
-     */
-    /**
      * Closes every socket in this room (members, watchers, the waiting room, the lobby) with {@code reason},
      * and nothing else: another node owns the room now (docs/SCALING.md), where the clients reconnect; what
      * they held here goes the way of any closed socket.
      */
     void evict(String reason) {
-        java.util.Set<Session> sessions = new java.util.LinkedHashSet<>();
-        roster.members.values().forEach(m -> {
-            if (m.session != null) {
-                sessions.add(m.session);
-            }
-        });
-        sessions.addAll(roster.watchers);
-        sessions.addAll(roster.waiting.values());
-        sessions.addAll(roster.lobby);
-        sessions.forEach(s -> s.client.close(reason));
+        roster.sessions().forEach(s -> s.client.close(reason));
     }
 
+    /**
+     * {@link RoomService#end}: everyone here gets {@code room_ended {}} and is disconnected, the
+     * media closes, and the room is forgotten (listeners hear {@code roomEnded}).
+     */
     int end() {
         int removed = seats.end();
         forgetIfIdle();

@@ -101,6 +101,20 @@ final class Roster {
                 || b.state() == Session.State.MEMBER || b.state() == Session.State.WATCHING);
     }
 
+    /** Every socket in the room: members', watchers, the waiting room and the lobby, once each. */
+    Set<Session> sessions() {
+        Set<Session> sessions = new LinkedHashSet<>();
+        members.values().forEach(m -> {
+            if (m.session != null) {
+                sessions.add(m.session);
+            }
+        });
+        sessions.addAll(watchers);
+        sessions.addAll(waiting.values());
+        sessions.addAll(lobby);
+        return sessions;
+    }
+
     /** The admins in the lobby (with a token that still holds). */
     List<Session> lobbyAdmins() {
         return lobby.stream().filter(a -> hearsWaiting(a.binding()) && valid.test(a.binding().token())).toList();

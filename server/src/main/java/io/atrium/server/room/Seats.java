@@ -3,7 +3,6 @@ package io.atrium.server.room;
 import io.atrium.server.auth.AccessToken;
 import io.atrium.server.room.Session.Binding;
 import io.atrium.server.transport.MediaPeer;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -181,15 +180,7 @@ final class Seats {
         for (Member.RoomMember m : roster.views(null)) {
             roster.watchers.forEach(w -> roster.toWatcher(w, "member_leave_room", Map.of("member", m.id(), "by_admin", true)));
         }
-        Set<Session> sessions = new LinkedHashSet<>();
-        roster.members.values().forEach(m -> {
-            if (m.session != null) {
-                sessions.add(m.session);
-            }
-        });
-        sessions.addAll(roster.watchers);
-        sessions.addAll(roster.waiting.values());
-        sessions.addAll(roster.lobby);
+        Set<Session> sessions = roster.sessions();
         for (Member m : roster.members.values()) {
             for (MediaPeer peer : new MediaPeer[] {m.publisher, m.subscriber}) {
                 if (peer != null) {
