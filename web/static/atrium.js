@@ -478,6 +478,14 @@ export class AtriumClient extends EventTarget {
     return this.request('send_reaction', { reaction });
   }
 
+  /**
+   * Sends keypad digits (0-9 * # A-D, at most 32) to the phones in the room: to one phone member if
+   * `memberId` is given, else to every phone (e.g. to steer a voice menu the room dialled).
+   */
+  sendDtmf(digits, memberId) {
+    return this.request('send_dtmf', memberId ? { digits, member: memberId } : { digits });
+  }
+
   // ---------------------------------------------------------------- chat
 
   /** Sends a chat message; resolves to the stored message. @param {string} text */
@@ -787,6 +795,9 @@ export class AtriumClient extends EventTarget {
         return;
       case 'member_send_reaction':
         if (member) this._emit('reaction', { member, reaction: p.reaction });
+        return;
+      case 'member_dtmf':
+        if (member) this._emit('dtmf', { member, digits: p.digits, to: p.to ? this.members.get(p.to) : null });
         return;
       case 'member_mute_audio':
       case 'member_unmute_audio':

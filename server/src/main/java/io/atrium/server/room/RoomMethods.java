@@ -51,6 +51,7 @@ public final class RoomMethods {
             entry(m, Need.MEMBER, false, (r, c) -> r.moderation.screenShare(c.member(), c.method()));
         }
         entry("send_reaction", Need.MEMBER, false, (r, c) -> r.moderation.reaction(c.member(), c.params()));
+        entry("send_dtmf", Need.MEMBER, false, (r, c) -> r.moderation.dtmf(c.member(), c.params()));
         for (String m : new String[] {"mute_audio", "unmute_audio", "mute_video", "unmute_video"}) {
             entry(m, Need.MEMBER, false, (r, c) -> r.moderation.selfMute(c.member(), c.method()));
         }

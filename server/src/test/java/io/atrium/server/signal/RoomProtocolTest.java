@@ -296,6 +296,18 @@ class RoomProtocolTest {
         assertError(ben.rpc().request("send_reaction", Map.of("reaction", "<script>")), 400, "invalid request: reaction");
         assertError(ben.rpc().request("send_reaction", Map.of()), 400, "invalid request: reaction");
 
+        // digits with no phone in the room: everyone is told (SipRoomBrowserTest plays them to a phone)
+        ben.rpc().call("send_dtmf", Map.of("digits", "12*#ab"));
+        JsonNode dtmf = ann.rpc().await("member_dtmf");
+        assertThat(dtmf.get("member").asText()).isEqualTo("ben");
+        assertThat(dtmf.get("digits").asText()).isEqualTo("12*#AB");
+        assertThat(dtmf.has("to")).isFalse();
+        assertError(ben.rpc().request("send_dtmf", Map.of("digits", "12E")), 400, "invalid request: digits");
+        assertError(ben.rpc().request("send_dtmf", Map.of("digits", "1".repeat(33))), 400, "invalid request: digits");
+        assertError(ben.rpc().request("send_dtmf", Map.of()), 400, "invalid request: digits");
+        assertError(ben.rpc().request("send_dtmf", Map.of("digits", "1", "member", "ann")), 400, "member is not a phone");
+        assertError(ben.rpc().request("send_dtmf", Map.of("digits", "1", "member", "nobody")), 400, "no such member in the room");
+
         for (String method : List.of("mute_audio", "unmute_audio", "mute_video", "unmute_video")) {
             assertThat(ben.rpc().call(method, Map.of())).isEmpty();
             JsonNode n = ann.rpc().await("member_" + method);
