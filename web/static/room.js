@@ -592,13 +592,15 @@ function upsertTile(m) {
 /**
  * The member whose tile is large, or null (tile view): in speaker view the pinned member, else who
  * spoke last (never oneself while others are there), else the first other member, else oneself.
- * A shared screen or video takes the large area instead; the tiles then stay in the strip.
+ * A shared screen or video takes the large area instead: only a pinned member stays large, next to it.
  */
 function mainTile() {
   const client = app.client;
   const stage = $('stage').classList;
-  if (app.view !== 'speaker' || stage.contains('has-screen') || stage.contains('has-video')) return null;
-  if (app.pinned && app.tiles.has(app.pinned)) return app.pinned;
+  const pinned = app.pinned && app.tiles.has(app.pinned) ? app.pinned : null;
+  if (stage.contains('has-screen') || stage.contains('has-video')) return pinned;
+  if (app.view !== 'speaker') return null;
+  if (pinned) return pinned;
   const speaker = client.activeSpeaker;
   if (speaker && speaker !== client.callId && app.tiles.has(speaker)) app.lastSpeaker = speaker;
   if (app.lastSpeaker && app.tiles.has(app.lastSpeaker)) return app.lastSpeaker;
