@@ -46,6 +46,19 @@ class HomePageBrowserTest {
             assertThat(room.get("members").get(0).get("admin").asBoolean()).isTrue();
             // no credentials, no meeting
             assertThat(server.send("POST", "/web/meetings", "{}", null).status()).isEqualTo(401);
+
+            // the signed-in host (no API key) ends the meeting for two guests: each page says who ended it
+            try (Participant gus = Participant.open(server, "gus", "/r/board-review", false).join("Gus");
+                 Participant gia = Participant.open(server, "gia", "/r/board-review", false).join("Gia")) {
+                assertThat(page.locator("#grid .tile")).hasCount(3);
+                page.locator("#leave").click();
+                page.locator("#end-all").click();
+                assertThat(gus.page.locator("#ended-message")).hasText("The host ended the meeting for everyone.");
+                assertThat(gia.page.locator("#ended-message")).hasText("The host ended the meeting for everyone.");
+                assertThat(page.locator("#ended-message")).hasText("You ended the meeting for everyone.");
+                String uuid = room.get("uuid").asText();
+                assertThat(server.get("/v1/rooms/" + uuid + "/members").json().get("live")).isEmpty();
+            }
         }
     }
 
