@@ -3,7 +3,7 @@
 // Uses only the SDK (atrium.js) and app-common.js. Plain ES module.
 
 import { AtriumClient, AtriumError, decodeJwt } from '/atrium.js';
-import { api, apiCredentials, useDevCredentials, roomLink } from '/app-common.js';
+import { api, apiCredentials, settleCredentials, server, roomLink } from '/app-common.js';
 import { deviceProblem, endedText } from '/messages.js';
 
 const $ = id => document.getElementById(id);
@@ -261,7 +261,7 @@ async function start() {
   document.title = `${room.name} · Atrium`;
   $('prejoin-h').textContent = `Join “${room.name}”`;
   $('room-name').textContent = room.name;
-  await useDevCredentials();
+  await settleCredentials();
   if (askedForHost) localStorage.setItem(hostKey(), JSON.stringify({ token: storedHostToken() }));
   wantsHost = localStorage.getItem(hostKey()) !== null;
   givenToken ??= storedHostToken();
@@ -275,7 +275,9 @@ async function start() {
   show('prejoin');
   if (wantsHost && !apiCredentials() && !givenToken) {
     $('host-note').hidden = false;
-    $('host-note').textContent = 'To join as the host, open this room from the Home page after entering the API key. You can join as a guest.';
+    $('host-note').textContent = (await server()).browserApiKey
+      ? 'To join as the host, open this room from the Home page after entering the API key. You can join as a guest.'
+      : 'To join as the host, start the meeting from the Home page signed in with your Atrium account, or sign in below if you are one of its hosts. You can join as a guest.';
   } else if (wantsHost || givenToken) {
     $('host-note').hidden = false;
     $('host-note').textContent = claims?.name ? `You join as ${claims.name}${claims.admin ? ', a host of this meeting' : ''}.`
