@@ -83,8 +83,9 @@ function memberFrom(m, isLocal = false) {
  * - `chat` {message}
  * - `waitinglist` {waiting: [{member, name, user}], nudged?: id}: admins, when someone waits or stops waiting
  * - `reconnecting` {cause}, `reconnected` {}
- * - `ended` {reason, message}: 'left' | 'removed' | 'rejected' | 'timeout' | 'room-ended' |
- *   'connection-lost' | 'token'; the client cannot be used after it
+ * - `ended` {reason, message, endedBy?}: 'left' | 'removed' | 'rejected' | 'timeout' | 'room-ended' |
+ *   'connection-lost' | 'token'; `endedBy` for 'room-ended': 'host' (a host ended it for everyone), 'you'
+ *   (this client did, `endRoom`) or null (the server); the client cannot be used after it
  * - `notification` {method, params}: every server notification, raw
  */
 export class AtriumClient extends EventTarget {
@@ -503,6 +504,14 @@ export class AtriumClient extends EventTarget {
     return this.request('send_reaction', { reaction });
   }
 
+  /**
+   * Sends keypad digits (0-9 * # A-D, at most 32) to the phones in the room: to one phone member if
+   * `memberId` is given, else to every phone (e.g. to steer a voice menu the room dialled).
+   */
+  sendDtmf(digits, memberId) {
+    return this.request('send_dtmf', memberId ? { digits, member: memberId } : { digits });
+  }
+
   // ---------------------------------------------------------------- chat
 
   /** Sends a chat message; resolves to the stored message. @param {string} text */
@@ -544,6 +553,16 @@ export class AtriumClient extends EventTarget {
   /** Removes a member from the call (admins). */
   removeMember(member) {
     return this.request('remove_member', { member });
+  }
+
+  /**
+   * Ends the meeting for everyone (admins, `end_room`): everyone, this client too, gets `ended`
+   * {reason: 'room-ended', endedBy: 'host' (others) | 'you' (this client)}.
+   */
+  async endRoom() {
+    this._endingRoom = true;
+    // the answer comes after room_ended, which already closed this client: only a refusal is an error
+    await this.request('end_room').catch(e => { this._endingRoom = false; if (this.state !== 'ended') throw e; });
   }
 
   /** Mutes or unmutes another member's microphone or camera (admins). @param {'audio'|'video'} kind */
@@ -803,6 +822,9 @@ export class AtriumClient extends EventTarget {
       case 'member_send_reaction':
         if (member) this._emit('reaction', { member, reaction: p.reaction });
         return;
+      case 'member_dtmf':
+        if (member) this._emit('dtmf', { member, digits: p.digits, to: p.to ? this.members.get(p.to) : null });
+        return;
       case 'member_mute_audio':
       case 'member_unmute_audio':
       case 'member_mute_video':
@@ -835,11 +857,14 @@ export class AtriumClient extends EventTarget {
       case 'state_changed':
         this._onStateChanged(p);
         return;
-      case 'room_ended':
+      case 'room_ended': {
         this._admitted?.reject(Object.assign(new AtriumError('The meeting has ended.'), { reason: 'room-not-found' }));
         this._admitted = null;
-        this._end('room-ended', 'The meeting has ended.');
+        const endedBy = p.by_admin ? (this._endingRoom ? 'you' : 'host') : null;
+        this._end('room-ended', { you: 'You ended the meeting for everyone.', host: 'The host ended the meeting for everyone.' }[endedBy]
+          ?? 'The meeting has ended.', { endedBy });
         return;
+      }
       default:
         // member_available_rate, member_video_allocations and future ones: only `notification`
     }
@@ -974,7 +999,7 @@ export class AtriumClient extends EventTarget {
     this._end('left', 'You left the meeting.');
   }
 
-  _end(reason, message) {
+  _end(reason, message, more = {}) {
     if (this.state === 'ended') return;
     this._closing = true;
     this._setState('ended');
@@ -983,7 +1008,7 @@ export class AtriumClient extends EventTarget {
     this.receivePc?.close();
     this._screenTrack?.stop();
     this._silentAudio?.ctx.close();
-    this._emit('ended', { reason, message });
+    this._emit('ended', { reason, message, ...more });
   }
 
   _setState(state) {

@@ -121,7 +121,7 @@ final class ConfigValidator {
             return c;
         }
         var auth = new AtriumConfig.Auth(keys, ttl, maxTtl);
-        return new AtriumConfig(true, c.dataDir(), c.http().withHost("127.0.0.1"), c.rtc().withHost(""), c.database(), auth, c.rooms(),
+        return new AtriumConfig(true, c.dataDir(), c.http().forDev(), c.rtc().withHost(""), c.database(), auth, c.rooms(),
                 c.compat().forDev(), c.videoCall(), c.files(), c.turn(), c.metrics(), c.sip().forDev(), c.webhooks(), c.cluster());
     }
 

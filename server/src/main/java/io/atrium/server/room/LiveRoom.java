@@ -159,11 +159,11 @@ final class LiveRoom {
     }
 
     /**
-     * {@link RoomService#end}: everyone here gets {@code room_ended {}} and is disconnected, the
+     * {@link RoomService#end}: everyone here gets {@code room_ended {by_admin}} and is disconnected, the
      * media closes, and the room is forgotten (listeners hear {@code roomEnded}).
      */
-    int end() {
-        int removed = seats.end();
+    int end(boolean byAdmin) {
+        int removed = seats.end(byAdmin);
         forgetIfIdle();
         return removed;
     }

@@ -63,6 +63,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theWebAppKeepsNoApiKeyInABrowserUnlessAllowedOrInDevMode() throws Exception {
+        assertThat(load(prodKeys(), Map.of()).http().browserApiKey()).isFalse();
+        assertThat(load(prodKeys() + "http:\n  browser_api_key: true\n", Map.of()).http().browserApiKey()).isTrue();
+        assertThat(load(prodKeys(), Map.of("ATRIUM_HTTP_BROWSER_API_KEY", "true")).http().browserApiKey()).isTrue();
+        AtriumConfig dev = loader.load(CommandLine.parse("--dev"), Map.of());
+        assertThat(dev.http().browserApiKey()).isTrue();
+        assertThat(dev.http().host()).isEqualTo("127.0.0.1");
+    }
+
+    @Test
     void theDownlinkEstimateBoundsMustBeOrdered() throws Exception {
         assertThatThrownBy(() -> load(prodKeys() + "rtc:\n  bwe:\n    initial_kbps: 50\n    min_kbps: 100\n", Map.of()))
                 .isInstanceOf(ConfigException.class)
