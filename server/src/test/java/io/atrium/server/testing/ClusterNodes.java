@@ -105,7 +105,7 @@ public final class ClusterNodes implements BeforeAllCallback, TestInstancePostPr
         try {
             AtriumConfig c = TestServer.config(TestServer.Db.H2, Files.createTempDirectory("atrium-" + id + "-"));
             AtriumConfig config = new AtriumConfig(false, c.dataDir(), c.http(), c.rtc(), database,
-                    new AtriumConfig.Auth(KEYS, 3600L, 86_400L)).withCluster(new AtriumConfig.Cluster(redis.url(), id, null, null, null, null));
+                    new AtriumConfig.Auth(KEYS, 3600L, 86_400L)).withCluster(new AtriumConfig.Cluster(redis.url(), id, null, null, null, null, null));
             return closing(TestServer.start(config));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
