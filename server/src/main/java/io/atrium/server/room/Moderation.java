@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 final class Moderation {
 
     private static final Pattern REACTION = Pattern.compile("[a-z0-9_-]{1,32}");
+    private static final Pattern DIGITS = Pattern.compile("[0-9*#A-D]{1,32}");
 
     private final Roster roster;
     private final Seats seats;
@@ -45,6 +46,37 @@ final class Moderation {
             throw RpcException.invalid("reaction");
         }
         roster.broadcast("member_send_reaction", Map.of("member", m.callId, "reaction", reaction));
+        return Map.of();
+    }
+
+    /**
+     * {@code send_dtmf {digits, member?}}: keypad digits to the phones in the room — to {@code member} (a
+     * phone) or else to every phone but the sender's — played as RFC 4733 events; everyone is told with
+     * {@code member_dtmf}. A phone's own typing arrives here too (its session calls this method).
+     */
+    Object dtmf(Member m, Params p) {
+        String digits = p.required("digits", 32).toUpperCase(java.util.Locale.ROOT);
+        if (!DIGITS.matcher(digits).matches()) {
+            throw RpcException.invalid("digits");
+        }
+        Map<String, Object> event = new java.util.LinkedHashMap<>();
+        event.put("member", m.callId);
+        event.put("digits", digits);
+        if (p.string("member").isPresent()) {
+            Member to = roster.target(p);
+            if (to.line == null) {
+                throw new RpcException(400, "member is not a phone");
+            }
+            to.line.sendDigits(digits);
+            event.put("to", to.callId);
+        } else {
+            for (Member to : roster.members.values()) {
+                if (to.line != null && to != m) {
+                    to.line.sendDigits(digits);
+                }
+            }
+        }
+        roster.broadcast("member_dtmf", event);
         return Map.of();
     }
 

@@ -33,6 +33,9 @@ public interface PhoneLine {
     /** Whether the phone holds the call (it sends nothing, by its own choice: not a silent member). */
     boolean held();
 
+    /** Plays {@code digits} (0-9 * # A-D) to the phone as RFC 4733 events; false when too many are already queued. Any thread. */
+    boolean sendDigits(String digits);
+
     /** The seat ended (left, removed, timed out, room ended): stop the media and hang up. Idempotent; any thread. */
     void detach(String reason);
 }

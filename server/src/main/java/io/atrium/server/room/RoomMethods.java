@@ -51,6 +51,7 @@ public final class RoomMethods {
             entry(m, Need.MEMBER, false, (r, c) -> r.moderation.screenShare(c.member(), c.method()));
         }
         entry("send_reaction", Need.MEMBER, false, (r, c) -> r.moderation.reaction(c.member(), c.params()));
+        entry("send_dtmf", Need.MEMBER, false, (r, c) -> r.moderation.dtmf(c.member(), c.params()));
         for (String m : new String[] {"mute_audio", "unmute_audio", "mute_video", "unmute_video"}) {
             entry(m, Need.MEMBER, false, (r, c) -> r.moderation.selfMute(c.member(), c.method()));
         }
@@ -64,6 +65,7 @@ public final class RoomMethods {
         entry("video_control", Need.ADMIN, false, (r, c) -> r.video.control(c.params()));
         entry("start_recording", Need.ADMIN, false, (r, c) -> r.ctx.recorder().get().start(r.id));
         entry("stop_recording", Need.ADMIN, false, (r, c) -> r.ctx.recorder().get().stop(r.id));
+        entry("end_room", Need.ADMIN, false, LiveRoom::endRoom);
         // contract 003's control-center commands, run by the dialect of the facade that owns the room
         for (String m : new String[] {"mute_participant", "unmute_participant", "end_session"}) {
             entry(m, Need.ADMIN, false, LiveRoom::command);

@@ -67,6 +67,11 @@ final class PhoneMember implements PhoneLine {
     }
 
     @Override
+    public boolean sendDigits(String digits) {
+        return leg.sendDigits(digits);
+    }
+
+    @Override
     public java.util.Optional<Reception> reception() {
         return leg.reports() == 0 ? java.util.Optional.empty() : java.util.Optional.of(new Reception(leg.loss(), leg.jitterMillis()));
     }

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * notifications tell the call when it is admitted, refused or removed; any end of the seat hangs up.
  * In the room the keypad works as on a conference bridge: {@code *6} toggles the phone's own mute,
  * {@code *9} raises or lowers its hand (the same {@code mute_audio}/{@code raise_hand} requests a
- * browser makes, so the room announces them; an admin's mute cannot be lifted this way).
+ * browser makes, so the room announces them; an admin's mute cannot be lifted this way); other keys
+ * go to the room as {@code send_dtmf}.
  */
 final class RoomCall implements Client, AudioLeg.DigitListener {
 
@@ -164,7 +165,11 @@ final class RoomCall implements Client, AudioLeg.DigitListener {
         }
     }
 
-    /** {@code *6}: own mute on/off; {@code *9}: hand up/down; other digits do nothing. */
+    /**
+     * {@code *6}: own mute on/off; {@code *9}: hand up/down. Every other key goes to the room as
+     * {@code send_dtmf} (the room sees it, the other phones hear it); a {@code *} waits for the next key
+     * to know whether it starts a command.
+     */
     private void keypad(char digit) {
         boolean command = star;
         star = digit == '*';
@@ -173,13 +178,21 @@ final class RoomCall implements Client, AudioLeg.DigitListener {
             case '9' -> handRaised ? "unraise_hand" : "raise_hand";
             default -> null;
         };
-        if (method != null) {
-            rooms.call(session, method, new Params(JsonNodeFactory.instance.objectNode())).whenComplete((r, e) -> {
-                if (e != null) {
-                    log.info("sip call {}: keypad {} refused: {}", callId, method, e.getMessage());
-                }
-            });
+        ObjectNode p = JsonNodeFactory.instance.objectNode();
+        if (method == null) {
+            String keys = (command ? "*" : "") + (digit == '*' ? "" : String.valueOf(digit));
+            if (keys.isEmpty()) {
+                return;
+            }
+            method = "send_dtmf";
+            p.put("digits", keys);
         }
+        String m = method;
+        rooms.call(session, m, new Params(p)).whenComplete((r, e) -> {
+            if (e != null) {
+                log.info("sip call {}: keypad {} refused: {}", callId, m, e.getMessage());
+            }
+        });
     }
 
     private void submit(String entered) {

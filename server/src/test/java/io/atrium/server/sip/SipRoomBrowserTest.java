@@ -252,9 +252,14 @@ class SipRoomBrowserTest {
             media.sendDigits("*6");
             Chromium.waitFor(host.page, member + ".audioMuted && !" + member + ".audioMutedByAdmin", Participant.MEDIA);
             host.waitForSteady(id, "audio", "packetsReceived", Duration.ofSeconds(2), Participant.MEDIA); // its audio stopped
-            media.sendDigits("9*9"); // a digit without * is no command
+            host.page.evaluate("window.keys = []; atriumApp.client.addEventListener('dtmf', e => keys.push(e.detail.member.id + ':' + e.detail.digits))");
+            media.sendDigits("9*9"); // a digit without * is no command: it goes to the room
             Chromium.waitFor(host.page, member + ".handRaised", Participant.MEDIA);
-            assertThat((Boolean) host.page.evaluate(member + ".audioMuted")).as("9 alone did nothing").isTrue();
+            assertThat((Boolean) host.page.evaluate(member + ".audioMuted")).as("9 alone did not unmute").isTrue();
+            assertThat(host.page.evaluate("keys.join()")).as("the room saw the 9, not the command").isEqualTo(id + ":9");
+            // the host's digits reach the phone as RFC 4733 events, in order
+            host.page.evaluate("id => atriumApp.client.sendDtmf('1#5', id)", id);
+            assertThat(media.receiveDigits(3, Participant.MEDIA)).isEqualTo("1#5");
             media.sendDigits("*6");
             Chromium.waitFor(host.page, "!" + member + ".audioMuted", Participant.MEDIA);
             hearsTone(host, id, PHONE_TONE, BROWSER_TONE);

@@ -183,6 +183,39 @@ public final class RtpPhone implements AutoCloseable {
     }
 
     /**
+     * Receives RTP until {@code count} RFC 4733 digits of the agreed telephone-event type ended (or
+     * {@code timeout}); each event counts once (its end packet repeats with the same timestamp).
+     */
+    public String receiveDigits(int count, Duration timeout) {
+        StringBuilder digits = new StringBuilder();
+        byte[] buf = new byte[2048];
+        long lastEnd = -1;
+        Instant deadline = Instant.now().plus(timeout);
+        try {
+            socket.setSoTimeout(200);
+            while (digits.length() < count && Instant.now().isBefore(deadline)) {
+                DatagramPacket p = new DatagramPacket(buf, buf.length);
+                try {
+                    socket.receive(p);
+                } catch (SocketTimeoutException e) {
+                    continue;
+                }
+                if (p.getLength() < 16 || (buf[0] & 0xc0) != 0x80 || (buf[1] & 0x7f) != dtmfPt || (buf[13] & 0x80) == 0) {
+                    continue; // not the end of an event
+                }
+                long ts = ByteBuffer.wrap(buf, 4, 4).getInt() & 0xffffffffL;
+                if (ts != lastEnd) {
+                    lastEnd = ts;
+                    digits.append("0123456789*#ABCD".charAt(buf[12] & 0x0f));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return digits.toString();
+    }
+
+    /**
      * Sends an RTCP receiver report (RFC 3550 6.4.2) about the stream last received ({@link #receive}
      * first) to 127.0.0.1:{@code port}: {@code fractionLost} in 256ths, {@code jitter} in RTP clock units.
      */

@@ -22,6 +22,10 @@ public final class AudioLeg {
     static final int HEADER = 12;
     /** Frames a digit sent to the phone lasts, then three end packets (RFC 4733 2.5.1.4). */
     static final int DIGIT_FRAMES = 5;
+    /** Frames of audio between two digits sent to the phone (a pause, as a keypad makes). */
+    static final int DIGIT_GAP_FRAMES = 2;
+    /** Digits waiting to be sent to the phone; more are dropped. */
+    static final int MAX_PENDING_DIGITS = 64;
 
     /**
      * What the leg's RTP carries: the codec state and the payload types each way (they differ when the
@@ -44,8 +48,11 @@ public final class AudioLeg {
     boolean active;
     private int seq = java.util.concurrent.ThreadLocalRandom.current().nextInt(0x10000);
     private int timestamp = java.util.concurrent.ThreadLocalRandom.current().nextInt();
-    private volatile char pendingDigit;
+    private final java.util.concurrent.ArrayBlockingQueue<Character> pendingDigits =
+            new java.util.concurrent.ArrayBlockingQueue<>(MAX_PENDING_DIGITS);
+    /** The digit being sent (0: none) and the audio frames since the last one ended. */
     private char digit;
+    private int sinceDigit = DIGIT_GAP_FRAMES;
     private int digitFrame;
     private int digitStart;
     private volatile long dropped;
@@ -173,9 +180,17 @@ public final class AudioLeg {
         return reportedJitter * 1000.0 / (format.codec.timestampStep() * 50.0);
     }
 
-    /** Sends {@code digit} to the phone as RFC 4733 events in place of audio for the next frames. */
-    public void sendDigit(char digit) {
-        pendingDigit = digit;
+    /**
+     * Sends {@code digits} to the phone as RFC 4733 events in place of audio, one after the other with a
+     * short pause between them; false when too many are already waiting (the rest is dropped). Any thread.
+     */
+    public boolean sendDigits(CharSequence digits) {
+        for (int i = 0; i < digits.length(); i++) {
+            if (!pendingDigits.offer(digits.charAt(i))) { // ASCII Characters are cached: no allocation
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether the other legs hear this one. Any thread. */
@@ -318,11 +333,13 @@ public final class AudioLeg {
 
     /** Encodes {@link #out} (or the pending digit) and sends it as one RTP packet. */
     void send() {
-        if (digit == 0 && pendingDigit != 0) {
-            digit = pendingDigit;
-            pendingDigit = 0;
-            digitFrame = 0;
-            digitStart = timestamp;
+        if (digit == 0 && sinceDigit >= DIGIT_GAP_FRAMES) {
+            Character next = pendingDigits.poll();
+            if (next != null) {
+                digit = next;
+                digitFrame = 0;
+                digitStart = timestamp;
+            }
         }
         int len;
         int pt;
@@ -339,9 +356,11 @@ public final class AudioLeg {
             ts = digitStart;
             if (++digitFrame == DIGIT_FRAMES + 3) {
                 digit = 0;
+                sinceDigit = 0;
             }
         } else {
             digit = 0;
+            sinceDigit++;
             len = codec.encode(out, packet, HEADER);
             pt = f.sendPt;
         }

@@ -214,15 +214,26 @@ class AudioEngineTest {
 
         AudioEngine engine = new AudioEngine();
         engine.add(leg);
-        leg.sendDigit('5');
-        for (int i = 0; i < 10; i++) {
+        assertThat(leg.sendDigits("5#")).isTrue();
+        for (int i = 0; i < 2 * (AudioLeg.DIGIT_FRAMES + 3) + AudioLeg.DIGIT_GAP_FRAMES + 2; i++) {
             engine.tick();
         }
         List<byte[]> events = a.sent.stream().filter(x -> (x[1] & 0x7f) == DTMF).toList();
-        assertThat(events).hasSize(AudioLeg.DIGIT_FRAMES + 3);
-        assertThat(events.get(0)[1] & 0x80).as("marker on the first").isNotZero();
-        assertThat(events).allSatisfy(e -> assertThat(e[12]).isEqualTo((byte) 5));
-        assertThat(events.subList(AudioLeg.DIGIT_FRAMES, events.size())).allSatisfy(e -> assertThat(e[13] & 0x80).isNotZero());
+        assertThat(events).hasSize(2 * (AudioLeg.DIGIT_FRAMES + 3));
+        List<byte[]> five = events.subList(0, AudioLeg.DIGIT_FRAMES + 3);
+        List<byte[]> hash = events.subList(AudioLeg.DIGIT_FRAMES + 3, events.size());
+        assertThat(five.get(0)[1] & 0x80).as("marker on the first").isNotZero();
+        assertThat(five).allSatisfy(e -> assertThat(e[12]).isEqualTo((byte) 5));
+        assertThat(five.subList(AudioLeg.DIGIT_FRAMES, five.size())).allSatisfy(e -> assertThat(e[13] & 0x80).isNotZero());
+        assertThat(hash).allSatisfy(e -> assertThat(e[12]).isEqualTo((byte) 11));
+        assertThat(hash.get(0)[1] & 0x80).as("the second digit is a new event").isNotZero();
+        assertThat(java.util.Arrays.copyOfRange(hash.get(0), 4, 8)).as("with its own timestamp")
+                .isNotEqualTo(java.util.Arrays.copyOfRange(five.get(0), 4, 8));
+        int last = a.sent.indexOf(five.get(five.size() - 1));
+        assertThat(a.sent.subList(last + 1, a.sent.indexOf(hash.get(0))))
+                .as("a pause of audio between two digits").hasSize(AudioLeg.DIGIT_GAP_FRAMES)
+                .allSatisfy(x -> assertThat(x[1] & 0x7f).isEqualTo(PCMU));
+        assertThat(leg.sendDigits("1".repeat(AudioLeg.MAX_PENDING_DIGITS + 1))).as("a bounded queue").isFalse();
     }
 
     @Test
