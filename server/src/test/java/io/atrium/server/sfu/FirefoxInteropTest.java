@@ -45,6 +45,7 @@ class FirefoxInteropTest extends Interop {
         ExternalPeer player = firefox("firefox-whep", "/healthz", RUN_SECONDS, "whep", url("whep", whipRoom),
                 server.token(whipRoom, ""));
         ExternalPeer app = firefox("firefox-app", "/room.html?room=" + room, RUN_SECONDS, "app", "Firefox");
+        Page chromium = chromiumMember(room); // waits in the room for Firefox, while the Firefox start
         List.of(publisher, player, app).forEach(firefox -> firefox.await("browser", LAUNCH));
 
         // WHIP and WHEP (two of the three Firefox at work, so that the machine keeps up)
@@ -60,9 +61,8 @@ class FirefoxInteropTest extends Interop {
         assertThat(publisher.events().stream().filter(e -> e.path("event").asText().equals("stats")).map(e -> e.path("etag").asText()))
                 .as("WHIP ETag in the publisher's reports").isNotEmpty().allMatch(etag -> !etag.isBlank());
 
-        // the web app with a Chromium member, while the killed publisher is being dropped
-        CompletableFuture<Void> dropped = killAndCheckDroppedAfterTheConsentTimeout(Map.of(whipRoom, publisher));
-        Page chromium = chromiumMember(room);
+        // the web app with the Chromium member, while the killed publisher is being dropped
+        CompletableFuture<Void> dropped = killAndCheckDroppedAfterTheConsentTimeout(whipRoom, publisher);
         app.send("go");
         app.awaitState("connected", CONNECT);
         assertOffersSimulcast(app);

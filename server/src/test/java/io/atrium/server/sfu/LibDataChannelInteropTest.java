@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,8 +19,8 @@ import org.junit.jupiter.api.Test;
  * {@code src/test/resources/interop/node/ndc_whip.mjs}, {@code werift_whep.mjs} and {@code gst_client.py}; the
  * npm packages come from the committed lockfile ({@link NodeClients}). The room's media stats must show the
  * 320x240 size from the H.264 SPS and the AV1 sequence header; werift must receive complete frames and audio,
- * GStreamer decode them, after a consent timeout; the publishers must outlive 2.5 of them and, killed, be
- * dropped after about one ({@link Interop}).
+ * GStreamer decode them, after a consent timeout; the publishers must outlive 2.5 of them, and a third one,
+ * killed, be dropped after about one ({@link Interop}).
  */
 class LibDataChannelInteropTest extends Interop {
 
@@ -30,6 +31,9 @@ class LibDataChannelInteropTest extends Interop {
         Map<String, ExternalPeer> publishers = new LinkedHashMap<>();
         codecs.forEach((room, codec) -> publishers.put(room, node("ndc-publish-" + codec, "ndc_whip.mjs", url("whip", room),
                 server.token(room, ""), codec, Integer.toString(UNTIL_KILLED_SECONDS))));
+        String controlRoom = server.createRoom("libdatachannel-control");
+        ExternalPeer control = node("ndc-control", "ndc_whip.mjs", url("whip", controlRoom), server.token(controlRoom, ""),
+                "h264", Integer.toString(UNTIL_KILLED_SECONDS));
         codecs.forEach((room, codec) -> assertThat(publishers.get(room).await("answer", CONNECT).path("offer_codecs").toString())
                 .contains(codec.toUpperCase(Locale.ROOT), "opus"));
         publishers.values().forEach(p -> p.awaitState("connected", CONNECT));
@@ -39,11 +43,11 @@ class LibDataChannelInteropTest extends Interop {
                 url("whep", e.getKey()), server.token(e.getKey(), ""), e.getValue(), Integer.toString(RUN_SECONDS))).toList();
         String h264Room = codecs.keySet().iterator().next();
         ExternalPeer gst = pythonClient("gst-play-ndc-h264", "gst_client.py", "play", h264Room, "h264", Integer.toString(RUN_SECONDS));
+        CompletableFuture<Void> dropped = killAndCheckDroppedAfterTheConsentTimeout(controlRoom, control);
         codecs.forEach(this::waitForSize320x240);
         players.forEach(player -> assertPlayed(player, 3));
         assertPlayed(gst, 3);
-
         assertStillPublishing(publishers, connected);
-        killAndCheckDroppedAfterTheConsentTimeout(publishers).join();
+        dropped.join();
     }
 }
