@@ -28,7 +28,7 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
         metrics = metrics != null ? metrics : new Metrics(null, null);
         sip = sip != null ? sip : Sip.off();
         webhooks = webhooks != null ? webhooks : new Webhooks(null, null, null, null, null, null, null, null);
-        cluster = cluster != null ? cluster : new Cluster(null, null, null, null, null, null);
+        cluster = cluster != null ? cluster : new Cluster(null, null, null, null, null, null, null);
     }
 
     /** The fourteen-argument form: one node, no cluster. */
@@ -233,7 +233,7 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
      * owner's last renewal (the bound on moving a dead node's rooms).
      */
     public record Cluster(String redisUrl, String nodeId, String publicUrl, Integer heartbeatMillis, Integer nodeTtlMillis,
-                          Integer leaseMillis) {
+                          Integer leaseMillis, Integer drainTimeoutSeconds) {
         public Cluster {
             redisUrl = redisUrl != null ? redisUrl : "";
             nodeId = nodeId != null ? nodeId : "";
@@ -241,6 +241,7 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
             heartbeatMillis = heartbeatMillis != null ? heartbeatMillis : 1000;
             nodeTtlMillis = nodeTtlMillis != null ? nodeTtlMillis : 3000;
             leaseMillis = leaseMillis != null ? leaseMillis : 5000;
+            drainTimeoutSeconds = drainTimeoutSeconds != null ? drainTimeoutSeconds : 30;
         }
 
         /** Whether this node is one of many (a Redis is configured). */

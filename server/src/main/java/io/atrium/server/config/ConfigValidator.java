@@ -192,6 +192,9 @@ final class ConfigValidator {
         if (!c.publicUrl().isEmpty() && !c.publicUrl().matches("https?://[^\\s/]+")) {
             problems.add("cluster.public_url '" + c.publicUrl() + "' must be http(s)://host[:port] with no path, e.g. https://node1.example.com");
         }
+        if (c.drainTimeoutSeconds() < 0) {
+            problems.add("cluster.drain_timeout_seconds must be 0 or more, got " + c.drainTimeoutSeconds());
+        }
         if (c.heartbeatMillis() < 100 || c.nodeTtlMillis() < 2 * c.heartbeatMillis() || c.leaseMillis() < c.nodeTtlMillis()) {
             problems.add("cluster: need heartbeat_millis >= 100, node_ttl_millis >= 2 x heartbeat_millis and lease_millis >= node_ttl_millis"
                     + ", got " + c.heartbeatMillis() + ", " + c.nodeTtlMillis() + ", " + c.leaseMillis());
