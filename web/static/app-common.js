@@ -39,19 +39,30 @@ export function roomLink(room) {
   return `/room.html?room=${encodeURIComponent(typeof room === 'object' ? room.uuid : room)}`;
 }
 
-/** Whether the server runs with --dev (GET /healthz), asked once per page. @type {Promise<boolean>|null} */
-let devMode = null;
-export function isDevServer() {
-  devMode ??= fetch('/healthz').then(r => r.json()).then(h => h.dev === true).catch(() => false);
-  return devMode;
+/**
+ * What the server tells its pages (GET /healthz): `dev` (runs with --dev) and `browserApiKey` (the
+ * operator lets a tab keep an API key, http.browser_api_key). Asked once per page.
+ * @type {Promise<{dev: boolean, browserApiKey: boolean}>|null}
+ */
+let serverInfo = null;
+export function server() {
+  serverInfo ??= fetch('/healthz').then(r => r.json())
+    .then(h => ({ dev: h.dev === true, browserApiKey: h.browser_api_key === true }))
+    .catch(() => ({ dev: false, browserApiKey: false }));
+  return serverInfo;
 }
 
 /**
- * In dev mode the server's API key is the well-known devkey/secret (printed at start): this tab
- * uses it unless it has other credentials, so meetings start with one click. Never in production.
+ * Settles this tab's API key before a page uses apiCredentials(): where the operator does not allow one
+ * in a browser, a key the tab kept is forgotten; in dev mode the tab uses the well-known devkey/secret
+ * (printed at start) unless it has other credentials, so meetings start with one click.
  */
-export async function useDevCredentials() {
-  if (!apiCredentials() && await isDevServer()) {
+export async function settleCredentials() {
+  const { dev, browserApiKey } = await server();
+  if (!browserApiKey) {
+    sessionStorage.removeItem('atrium.key');
+    sessionStorage.removeItem('atrium.secret');
+  } else if (!apiCredentials() && dev) {
     sessionStorage.setItem('atrium.key', 'devkey');
     sessionStorage.setItem('atrium.secret', 'secret');
   }

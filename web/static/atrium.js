@@ -83,8 +83,9 @@ function memberFrom(m, isLocal = false) {
  * - `chat` {message}
  * - `waitinglist` {waiting: [{member, name, user}], nudged?: id}: admins, when someone waits or stops waiting
  * - `reconnecting` {cause}, `reconnected` {}
- * - `ended` {reason, message}: 'left' | 'removed' | 'rejected' | 'timeout' | 'room-ended' |
- *   'connection-lost' | 'token'; the client cannot be used after it
+ * - `ended` {reason, message, endedBy?}: 'left' | 'removed' | 'rejected' | 'timeout' | 'room-ended' |
+ *   'connection-lost' | 'token'; `endedBy` for 'room-ended': 'host' (a host ended it for everyone), 'you'
+ *   (this client did, `endRoom`) or null (the server); the client cannot be used after it
  * - `notification` {method, params}: every server notification, raw
  */
 export class AtriumClient extends EventTarget {
@@ -286,26 +287,43 @@ export class AtriumClient extends EventTarget {
     this.local.tracks.video = videoTrack;
 
     const knewServers = this._serverIceServers !== null;
-    const pc = new RTCPeerConnection(this._pcConfig());
-    this.publishPc = pc;
-    const stream = new MediaStream();
-    this._transceivers.audio = pc.addTransceiver(audioTrack, { direction: 'sendonly', streams: [stream] });
-    this._transceivers.video = pc.addTransceiver(videoTrack ?? 'video', {
-      direction: 'sendonly', streams: [stream],
-      sendEncodings: this.simulcast ? SIMULCAST_ENCODINGS.map(e => ({ ...e })) : undefined,
-    });
-    this._transceivers.screen = pc.addTransceiver('video', { direction: 'sendonly', streams: [new MediaStream()] });
-    pc.addEventListener('iceconnectionstatechange', () => this._onIceState('publish', pc));
-    pc.addEventListener('connectionstatechange', () => {
-      if (pc.connectionState === 'connected') this._publishConnected = true;
-    });
-
+    this._newPublishPc(audioTrack);
     let result = await this._publishOffer(false);
     if (!knewServers && this._serverIceServers?.length) {
       // joined with a token from elsewhere: the TURN servers came with the answer; gather with them
       result = await this._publishOffer(true);
     }
     return this._joined(result);
+  }
+
+  /**
+   * A new publish connection sending the current tracks (microphone or `audioTrack`, camera, screen):
+   * at join, and when another media server answers a rejoin.
+   */
+  _newPublishPc(audioTrack = this.local.tracks.audio ?? this._silentTrack()) {
+    const pc = new RTCPeerConnection(this._pcConfig());
+    this.publishPc = pc;
+    this._publishConnected = false;
+    const stream = new MediaStream();
+    this._transceivers.audio = pc.addTransceiver(audioTrack, { direction: 'sendonly', streams: [stream] });
+    this._transceivers.video = pc.addTransceiver(this.local.tracks.video ?? 'video', {
+      direction: 'sendonly', streams: [stream],
+      sendEncodings: this.simulcast ? SIMULCAST_ENCODINGS.map(e => ({ ...e })) : undefined,
+    });
+    this._transceivers.screen = pc.addTransceiver(this._screenTrack ?? 'video', { direction: 'sendonly', streams: [new MediaStream()] });
+    pc.addEventListener('iceconnectionstatechange', () => this._onIceState('publish', pc));
+    pc.addEventListener('connectionstatechange', () => {
+      if (pc.connectionState === 'connected' && pc === this.publishPc) this._publishConnected = true;
+    });
+  }
+
+  /** Receives on a new connection from the next subscribe on (the old one's DTLS session is gone or another server's). */
+  _dropReceiving() {
+    this.receivePc?.close();
+    this.receivePc = null;
+    this._slots.clear();
+    this._freeSlots = [];
+    for (const m of this.members.values()) m.tracks = { audio: null, video: null, screen: null };
   }
 
   /** Takes in join_room's result: who we are, who is here, whether the room is being recorded. */
@@ -361,6 +379,15 @@ export class AtriumClient extends EventTarget {
         await pc.setLocalDescription({ type: 'rollback' });
       }
       throw e;
+    }
+    if (pc.remoteDescription && fingerprintOf(pc.remoteDescription.sdp) !== fingerprintOf(result.sdp)) {
+      // another media server answered this rejoin (the room moved to another node, or Atrium restarted). The
+      // old connection's SSRCs are new to it, and Chromium no longer sends the mid/rid header extensions that
+      // would map them to the camera's simulcast layers (the old server acknowledged them): start afresh
+      pc.close();
+      this._newPublishPc();
+      this._dropReceiving();
+      return this._publishOffer(false);
     }
     await pc.setRemoteDescription({ type: 'answer', sdp: result.sdp });
     this._takeIceServers(result);
@@ -526,6 +553,16 @@ export class AtriumClient extends EventTarget {
   /** Removes a member from the call (admins). */
   removeMember(member) {
     return this.request('remove_member', { member });
+  }
+
+  /**
+   * Ends the meeting for everyone (admins, `end_room`): everyone, this client too, gets `ended`
+   * {reason: 'room-ended', endedBy: 'host' (others) | 'you' (this client)}.
+   */
+  async endRoom() {
+    this._endingRoom = true;
+    // the answer comes after room_ended, which already closed this client: only a refusal is an error
+    await this.request('end_room').catch(e => { this._endingRoom = false; if (this.state !== 'ended') throw e; });
   }
 
   /** Mutes or unmutes another member's microphone or camera (admins). @param {'audio'|'video'} kind */
@@ -820,11 +857,14 @@ export class AtriumClient extends EventTarget {
       case 'state_changed':
         this._onStateChanged(p);
         return;
-      case 'room_ended':
+      case 'room_ended': {
         this._admitted?.reject(Object.assign(new AtriumError('The meeting has ended.'), { reason: 'room-not-found' }));
         this._admitted = null;
-        this._end('room-ended', 'The meeting has ended.');
+        const endedBy = p.by_admin ? (this._endingRoom ? 'you' : 'host') : null;
+        this._end('room-ended', { you: 'You ended the meeting for everyone.', host: 'The host ended the meeting for everyone.' }[endedBy]
+          ?? 'The meeting has ended.', { endedBy });
         return;
+      }
       default:
         // member_available_rate, member_video_allocations and future ones: only `notification`
     }
@@ -862,11 +902,7 @@ export class AtriumClient extends EventTarget {
       this.rpc.close(1000, 'rejoining'); // not a drop to recover from: the rejoin below is
       // Atrium closed this member's receive connection too; its DTLS session is gone with it, and an
       // ICE restart would keep the browser's old one: receive on a new connection instead
-      this.receivePc?.close();
-      this.receivePc = null;
-      this._slots.clear();
-      this._freeSlots = [];
-      for (const m of this.members.values()) m.tracks = { audio: null, video: null, screen: null };
+      this._dropReceiving();
       this._reconnect('connection-setup', true);
     } else if (!this._publishConnected && !this.receiveOnly) {
       this._end('connection-setup', 'Atrium could not set up a media connection with this browser.');
@@ -963,7 +999,7 @@ export class AtriumClient extends EventTarget {
     this._end('left', 'You left the meeting.');
   }
 
-  _end(reason, message) {
+  _end(reason, message, more = {}) {
     if (this.state === 'ended') return;
     this._closing = true;
     this._setState('ended');
@@ -972,7 +1008,7 @@ export class AtriumClient extends EventTarget {
     this.receivePc?.close();
     this._screenTrack?.stop();
     this._silentAudio?.ctx.close();
-    this._emit('ended', { reason, message });
+    this._emit('ended', { reason, message, ...more });
   }
 
   _setState(state) {
@@ -984,6 +1020,11 @@ export class AtriumClient extends EventTarget {
   _emit(type, detail) {
     this.dispatchEvent(new CustomEvent(type, { detail }));
   }
+}
+
+/** The DTLS fingerprint of an SDP (its first a=fingerprint), which names the media server that wrote it. */
+function fingerprintOf(sdp) {
+  return /^a=fingerprint:(.*)$/m.exec(sdp)?.[1].trim() ?? null;
 }
 
 /** The claims of a JWT (not verified: the server does that), or null. @param {string} token */

@@ -1,8 +1,8 @@
 // Atrium's home page: start a meeting in one click, join one by name or link, and (with the API key)
-// create and list rooms. Plain ES module. The API key stays in this tab's sessionStorage; in dev mode
-// the page uses the well-known devkey/secret by itself.
+// create and list rooms. Plain ES module. The API key stays in this tab's sessionStorage, and only where the
+// operator allows it (http.browser_api_key); in dev mode the page uses the well-known devkey/secret by itself.
 
-import { apiCredentials, api, roomLink, useDevCredentials } from '/app-common.js';
+import { apiCredentials, api, roomLink, server, settleCredentials } from '/app-common.js';
 
 const $ = id => document.getElementById(id);
 const credsForm = $('creds');
@@ -59,9 +59,11 @@ async function refreshRooms() {
 $('new-meeting').addEventListener('submit', async event => {
   event.preventDefault();
   $('new-result').textContent = '';
-  await useDevCredentials();
+  await settleCredentials();
   if (!apiCredentials()) {
-    $('new-result').textContent = 'Sign in with your Atrium account to start a meeting (or enter the server\'s API key under “Rooms and server access”).';
+    $('new-result').textContent = (await server()).browserApiKey
+      ? 'Sign in with your Atrium account to start a meeting (or enter the server\'s API key under “Rooms and server access”).'
+      : 'Sign in with your Atrium account to start a meeting.';
     $('signin').hidden = false;
     $('signin').username.focus();
     return;
@@ -169,4 +171,6 @@ fetch('/healthz')
   .then(res => res.ok ? res.json().then(h => h.dev ? 'Atrium is running (dev mode).' : 'Atrium is running.') : `Atrium answered ${res.status}.`)
   .catch(() => 'The server is unreachable.')
   .then(text => { $('status').textContent = text; });
-useDevCredentials().then(() => { showCredentials(); refreshRooms(); });
+// rooms and the API key only where the operator lets a browser keep the key; else sign-in is the way in
+server().then(({ browserApiKey }) => { $('admin').hidden = !browserApiKey; });
+settleCredentials().then(() => { showCredentials(); refreshRooms(); });

@@ -70,3 +70,24 @@ export function deviceProblem(what, e) {
   if (name === 'NotReadableError' || name === 'AbortError') return `The ${what} is in use by another program, or could not be started.`;
   return `The ${what} could not be started.`;
 }
+
+/** Why a call ended, for the person: by the SDK's `ended` reason (docs/WEB.md), and who ended the meeting. */
+const ENDED = {
+  left: 'You left the meeting.',
+  removed: 'An admin removed you from the meeting.',
+  rejected: 'The host did not let you in.',
+  'room-ended': 'The meeting has ended.',
+  'connection-lost': 'The connection to the server was lost and could not be restored.',
+  timeout: 'The call ended because your browser stopped sending audio and video. Join again to continue.',
+  'connection-setup': 'A media connection to the server could not be set up. A firewall may block it, or the network is too slow right now. Join again to retry.',
+};
+
+/**
+ * The sentence for the end of a call, worded by its cause; null for a reason without one (the SDK's
+ * own message is then shown). @param {string} reason @param {'host'|'you'|null} [endedBy]
+ */
+export function endedText(reason, endedBy) {
+  if (reason === 'room-ended' && endedBy === 'host') return 'The host ended the meeting for everyone.';
+  if (reason === 'room-ended' && endedBy === 'you') return 'You ended the meeting for everyone.';
+  return ENDED[reason] ?? null;
+}

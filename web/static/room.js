@@ -3,8 +3,8 @@
 // Uses only the SDK (atrium.js) and app-common.js. Plain ES module.
 
 import { AtriumClient, AtriumError, decodeJwt } from '/atrium.js';
-import { api, apiCredentials, useDevCredentials, roomLink } from '/app-common.js';
-import { deviceProblem } from '/messages.js';
+import { api, apiCredentials, settleCredentials, server, roomLink } from '/app-common.js';
+import { deviceProblem, endedText } from '/messages.js';
 
 const $ = id => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -261,7 +261,7 @@ async function start() {
   document.title = `${room.name} · Atrium`;
   $('prejoin-h').textContent = `Join “${room.name}”`;
   $('room-name').textContent = room.name;
-  await useDevCredentials();
+  await settleCredentials();
   if (askedForHost) localStorage.setItem(hostKey(), JSON.stringify({ token: storedHostToken() }));
   wantsHost = localStorage.getItem(hostKey()) !== null;
   givenToken ??= storedHostToken();
@@ -275,7 +275,9 @@ async function start() {
   show('prejoin');
   if (wantsHost && !apiCredentials() && !givenToken) {
     $('host-note').hidden = false;
-    $('host-note').textContent = 'To join as the host, open this room from the Home page after entering the API key. You can join as a guest.';
+    $('host-note').textContent = (await server()).browserApiKey
+      ? 'To join as the host, open this room from the Home page after entering the API key. You can join as a guest.'
+      : 'To join as the host, start the meeting from the Home page signed in with your Atrium account, or sign in below if you are one of its hosts. You can join as a guest.';
   } else if (wantsHost || givenToken) {
     $('host-note').hidden = false;
     $('host-note').textContent = claims?.name ? `You join as ${claims.name}${claims.admin ? ', a host of this meeting' : ''}.`
@@ -436,7 +438,7 @@ function wireClient(client) {
     ? 'Setting up the connection is taking longer than usual — trying again…'
     : 'Connection lost — reconnecting…'));
   on('reconnected', () => { banner(''); loadChat(); syncVideo(); });
-  on('ended', ({ reason, message }) => {
+  on('ended', ({ reason, message, endedBy }) => {
     for (const tile of app.tiles.values()) tile.stopObserving?.();
     app.tiles.clear();
     $('grid').replaceChildren();
@@ -446,16 +448,7 @@ function wireClient(client) {
     $('main-area').replaceChildren();
     banner('');
     hideWaitingToast();
-    const text = {
-      left: 'You left the meeting.',
-      removed: 'An admin removed you from the meeting.',
-      rejected: 'The host did not let you in.',
-      'room-ended': 'The meeting has ended.',
-      'connection-lost': 'The connection to the server was lost and could not be restored.',
-      timeout: 'The call ended because your browser stopped sending audio and video. Join again to continue.',
-      'connection-setup': 'A media connection to the server could not be set up. A firewall may block it, or the network is too slow right now. Join again to retry.',
-    }[reason] ?? message;
-    endWith(text);
+    endWith(endedText(reason, endedBy) ?? message);
   });
   on('notification', ({ method, params }) => {
     if (method === 'video_control') applyVideo(params);
@@ -601,13 +594,15 @@ function upsertTile(m) {
 /**
  * The member whose tile is large, or null (tile view): in speaker view the pinned member, else who
  * spoke last (never oneself while others are there), else the first other member, else oneself.
- * A shared screen or video takes the large area instead; the tiles then stay in the strip.
+ * A shared screen or video takes the large area instead: only a pinned member stays large, next to it.
  */
 function mainTile() {
   const client = app.client;
   const stage = $('stage').classList;
-  if (app.view !== 'speaker' || stage.contains('has-screen') || stage.contains('has-video')) return null;
-  if (app.pinned && app.tiles.has(app.pinned)) return app.pinned;
+  const pinned = app.pinned && app.tiles.has(app.pinned) ? app.pinned : null;
+  if (stage.contains('has-screen') || stage.contains('has-video')) return pinned;
+  if (app.view !== 'speaker') return null;
+  if (pinned) return pinned;
   const speaker = client.activeSpeaker;
   if (speaker && speaker !== client.callId && app.tiles.has(speaker)) app.lastSpeaker = speaker;
   if (app.lastSpeaker && app.tiles.has(app.lastSpeaker)) return app.lastSpeaker;
@@ -804,8 +799,8 @@ $('hand').addEventListener('click', () => guarded(() => app.client.setHandRaised
 // hosts start and stop recording; everyone sees the indicator from recording_started / recording_stopped
 $('record').addEventListener('click', () => guarded(() => app.client.request(
   $('recording').hidden ? 'start_recording' : 'stop_recording')));
-/** Hosts who hold the API key (dev mode, or the browser that created the room) may end the meeting for everyone. */
-const canEndForAll = () => app.client?.isAdmin && !!apiCredentials();
+/** Hosts (admins in the room, however they became one) may end the meeting for everyone. */
+const canEndForAll = () => !!app.client?.isAdmin;
 const leaveMenu = $('leave-menu');
 function toggleLeaveMenu(open) {
   leaveMenu.hidden = !open;
@@ -818,7 +813,7 @@ $('leave').addEventListener('click', () => {
 $('leave-only').addEventListener('click', () => app.client.leave());
 $('end-all').addEventListener('click', () => guarded(async () => {
   toggleLeaveMenu(false);
-  await api('POST', `/v1/rooms/${roomId}/end`).catch(e => { throw new Error(`Could not end the meeting: ${e.message}`); });
+  await app.client.endRoom().catch(e => { throw new Error(`Could not end the meeting: ${describe(e)}`); });
 }));
 
 /** The link to give others: the room's readable link, never this browser's host rights. */

@@ -70,6 +70,7 @@ public final class Main {
             AtriumServer server = AtriumServer.start(config);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 log.info("shutting down");
+                server.cluster().ifPresent(io.atrium.server.cluster.Cluster::drainBeforeStopping);
                 server.close();
                 log.info("stopped");
             }, "atrium-shutdown"));

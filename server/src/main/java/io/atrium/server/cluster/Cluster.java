@@ -53,6 +53,8 @@ public final class Cluster implements RoomHome, AutoCloseable {
     private final java.util.List<String> rtcAddresses;
     private volatile String url;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Whether this node drains: no new rooms are placed on it (docs/SCALING.md, draining). */
+    private volatile boolean draining;
     /** The rooms whose leases this node renewed at the last heartbeat; only the heartbeat thread touches it. */
     private Set<UUID> held = Set.of();
 
@@ -157,7 +159,7 @@ public final class Cluster implements RoomHome, AutoCloseable {
         int[] counts = rooms.memberAndWatcherCounts();
         double cpu = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
                 ? Math.max(0, os.getProcessCpuLoad()) : 0;
-        return new NodeInfo(id, url, rtcAddresses, heldNow().size(), counts[0] + counts[2], cpu, clock.millis());
+        return new NodeInfo(id, url, rtcAddresses, heldNow().size(), counts[0] + counts[2], cpu, clock.millis(), draining);
     }
 
     /** The rooms with anyone in them on this node: a live room of the protocol or media (WHIP/WHEP). */
@@ -186,6 +188,44 @@ public final class Cluster implements RoomHome, AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("cluster heartbeat failed (live rooms carry on; placement waits for Redis): {}", e.toString());
         }
+    }
+
+    /**
+     * Starts ({@code on}) or stops draining: while it drains, no node places a new room here (the others
+     * learn it at their next heartbeat, this node at once), and the rooms live here stay until they end.
+     * Returns what this node now says of itself.
+     */
+    public NodeInfo drain(boolean on) {
+        if (draining != on) {
+            draining = on;
+            log.info(on ? "cluster node {} drains: no new rooms here" : "cluster node {} takes new rooms again", id);
+        }
+        try {
+            beat.submit(this::heartbeat).get(config.nodeTtlMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.warn("could not tell the cluster at once (the next heartbeat will): {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return self();
+    }
+
+    /**
+     * A node asked to stop (SIGTERM): drains, then waits until no room is live here or
+     * {@code cluster.drain_timeout_seconds} have passed; {@link #close} then moves what is left.
+     */
+    public void drainBeforeStopping() {
+        drain(true);
+        long deadline = clock.millis() + config.drainTimeoutSeconds() * 1000L;
+        while (!heldNow().isEmpty() && clock.millis() < deadline) {
+            try {
+                Thread.sleep(config.heartbeatMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        log.info("cluster node {} stops with {} rooms live (their members reconnect to another node)", id, heldNow().size());
     }
 
     /** Leaves the registry and releases this node's leases, so that its rooms are placed anew at once. */

@@ -1,13 +1,17 @@
 package io.atrium.server.cluster;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.List;
 
 /**
  * What a node says of itself in its heartbeat ({@code atrium:node:<id>}, docs/SCALING.md): its id, the base
- * URL clients are sent to for the rooms it owns, the addresses its media port announces, its load, and
- * when it said so (epoch ms).
+ * URL clients are sent to for the rooms it owns, the addresses its media port announces, its load, when it
+ * said so (epoch ms), and whether it drains (no new rooms). Fields a later version adds are ignored, so nodes
+ * of two versions see each other during a rolling upgrade.
  */
-public record NodeInfo(String id, String url, List<String> rtcAddresses, int rooms, int members, double cpu, long at) {
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record NodeInfo(String id, String url, List<String> rtcAddresses, int rooms, int members, double cpu, long at,
+                       boolean draining) {
 
     public NodeInfo {
         rtcAddresses = rtcAddresses == null ? List.of() : List.copyOf(rtcAddresses);

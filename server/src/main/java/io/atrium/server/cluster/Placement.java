@@ -5,8 +5,9 @@ import java.util.Comparator;
 import java.util.Optional;
 
 /**
- * Chooses the node a room that nobody owns is placed on (LiveKit's "selector"): the least-loaded live node;
- * on a tie the node that asks, so an idle cluster keeps a room where its first client is.
+ * Chooses the node a room that nobody owns is placed on (LiveKit's "selector"): the least-loaded live node
+ * that is not draining (any live node when all drain); on a tie the node that asks, so an idle cluster keeps
+ * a room where its first client is.
  */
 @FunctionalInterface
 public interface Placement {
@@ -16,7 +17,8 @@ public interface Placement {
 
     /** The default selector. */
     Placement LEAST_LOADED = (nodes, self) -> nodes.stream()
-            .min(Comparator.comparingLong(NodeInfo::load)
+            .min(Comparator.comparing(NodeInfo::draining)
+                    .thenComparingLong(NodeInfo::load)
                     .thenComparing(n -> !n.id().equals(self))
                     .thenComparing(NodeInfo::id));
 }

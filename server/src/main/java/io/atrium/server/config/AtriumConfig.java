@@ -16,7 +16,7 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
     public AtriumConfig {
         dev = dev != null && dev;
         dataDir = dataDir != null ? dataDir : "./atrium-data";
-        http = http != null ? http : new Http(null, null, null, null, null, null, null, null);
+        http = http != null ? http : new Http(null, null, null, null, null, null, null, null, null);
         rtc = rtc != null ? rtc : new Rtc(null, null, null, null);
         database = database != null ? database : new Database(null, null, null, null);
         auth = auth != null ? auth : new Auth(null, null, null);
@@ -28,7 +28,7 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
         metrics = metrics != null ? metrics : new Metrics(null, null);
         sip = sip != null ? sip : Sip.off();
         webhooks = webhooks != null ? webhooks : new Webhooks(null, null, null, null, null, null, null, null);
-        cluster = cluster != null ? cluster : new Cluster(null, null, null, null, null, null);
+        cluster = cluster != null ? cluster : new Cluster(null, null, null, null, null, null, null);
     }
 
     /** The fourteen-argument form: one node, no cluster. */
@@ -142,9 +142,12 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
      * {@code X-Forwarded-For} names the client (addresses or CIDR blocks; empty: the TCP peer is the
      * client); {@code failedAttemptsPerMinute} and {@code facadeRequestsPerMinute}: per client address, on
      * the endpoints that check passcodes or look up guessable ids (docs/SECURITY.md, finding 9).
+     * {@code browserApiKey}: whether the web app may keep an API key in a browser tab (off: people start
+     * meetings by signing in with an Atrium account; on in {@code --dev}).
      */
     public record Http(String host, Integer port, Long maxBodyBytes, Integer shutdownGraceSeconds, Tls tls,
-                       List<String> trustedProxies, Integer failedAttemptsPerMinute, Integer facadeRequestsPerMinute) {
+                       List<String> trustedProxies, Integer failedAttemptsPerMinute, Integer facadeRequestsPerMinute,
+                       Boolean browserApiKey) {
         public Http {
             host = host != null ? host : "0.0.0.0";
             port = port != null ? port : 7880;
@@ -154,6 +157,14 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
             trustedProxies = trustedProxies != null ? List.copyOf(trustedProxies) : List.of();
             failedAttemptsPerMinute = failedAttemptsPerMinute != null ? failedAttemptsPerMinute : 10;
             facadeRequestsPerMinute = facadeRequestsPerMinute != null ? facadeRequestsPerMinute : 600;
+            browserApiKey = browserApiKey != null && browserApiKey;
+        }
+
+        /** The eight-argument form: the web app keeps no API key in a browser. */
+        public Http(String host, Integer port, Long maxBodyBytes, Integer shutdownGraceSeconds, Tls tls,
+                    List<String> trustedProxies, Integer failedAttemptsPerMinute, Integer facadeRequestsPerMinute) {
+            this(host, port, maxBodyBytes, shutdownGraceSeconds, tls, trustedProxies, failedAttemptsPerMinute,
+                    facadeRequestsPerMinute, null);
         }
 
         public Http(String host, Integer port, Long maxBodyBytes, Integer shutdownGraceSeconds) {
@@ -163,13 +174,24 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
         /** These settings on another listen address. */
         public Http withHost(String host) {
             return new Http(host, port, maxBodyBytes, shutdownGraceSeconds, tls, trustedProxies, failedAttemptsPerMinute,
-                    facadeRequestsPerMinute);
+                    facadeRequestsPerMinute, browserApiKey);
+        }
+
+        /** These settings as {@code --dev} runs them: on 127.0.0.1, the web app using the dev API key by itself. */
+        public Http forDev() {
+            return withHost("127.0.0.1").withBrowserApiKey(true);
+        }
+
+        /** These settings with the web app allowed (or not) to keep an API key in a browser. */
+        public Http withBrowserApiKey(boolean allowed) {
+            return new Http(host, port, maxBodyBytes, shutdownGraceSeconds, tls, trustedProxies, failedAttemptsPerMinute,
+                    facadeRequestsPerMinute, allowed);
         }
 
         /** These settings with other client-address rules and limits. */
         public Http withLimits(List<String> trustedProxies, Integer failedAttemptsPerMinute, Integer facadeRequestsPerMinute) {
             return new Http(host, port, maxBodyBytes, shutdownGraceSeconds, tls, trustedProxies, failedAttemptsPerMinute,
-                    facadeRequestsPerMinute);
+                    facadeRequestsPerMinute, browserApiKey);
         }
     }
 
@@ -211,7 +233,7 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
      * owner's last renewal (the bound on moving a dead node's rooms).
      */
     public record Cluster(String redisUrl, String nodeId, String publicUrl, Integer heartbeatMillis, Integer nodeTtlMillis,
-                          Integer leaseMillis) {
+                          Integer leaseMillis, Integer drainTimeoutSeconds) {
         public Cluster {
             redisUrl = redisUrl != null ? redisUrl : "";
             nodeId = nodeId != null ? nodeId : "";
@@ -219,6 +241,7 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
             heartbeatMillis = heartbeatMillis != null ? heartbeatMillis : 1000;
             nodeTtlMillis = nodeTtlMillis != null ? nodeTtlMillis : 3000;
             leaseMillis = leaseMillis != null ? leaseMillis : 5000;
+            drainTimeoutSeconds = drainTimeoutSeconds != null ? drainTimeoutSeconds : 30;
         }
 
         /** Whether this node is one of many (a Redis is configured). */

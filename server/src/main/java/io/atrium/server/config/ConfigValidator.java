@@ -121,7 +121,7 @@ final class ConfigValidator {
             return c;
         }
         var auth = new AtriumConfig.Auth(keys, ttl, maxTtl);
-        return new AtriumConfig(true, c.dataDir(), c.http().withHost("127.0.0.1"), c.rtc().withHost(""), c.database(), auth, c.rooms(),
+        return new AtriumConfig(true, c.dataDir(), c.http().forDev(), c.rtc().withHost(""), c.database(), auth, c.rooms(),
                 c.compat().forDev(), c.videoCall(), c.files(), c.turn(), c.metrics(), c.sip().forDev(), c.webhooks(), c.cluster());
     }
 
@@ -191,6 +191,9 @@ final class ConfigValidator {
         }
         if (!c.publicUrl().isEmpty() && !c.publicUrl().matches("https?://[^\\s/]+")) {
             problems.add("cluster.public_url '" + c.publicUrl() + "' must be http(s)://host[:port] with no path, e.g. https://node1.example.com");
+        }
+        if (c.drainTimeoutSeconds() < 0) {
+            problems.add("cluster.drain_timeout_seconds must be 0 or more, got " + c.drainTimeoutSeconds());
         }
         if (c.heartbeatMillis() < 100 || c.nodeTtlMillis() < 2 * c.heartbeatMillis() || c.leaseMillis() < c.nodeTtlMillis()) {
             problems.add("cluster: need heartbeat_millis >= 100, node_ttl_millis >= 2 x heartbeat_millis and lease_millis >= node_ttl_millis"

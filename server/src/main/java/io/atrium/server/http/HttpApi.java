@@ -141,12 +141,14 @@ public final class HttpApi {
                 }
             });
             // dev: true tells the web app it may use the well-known dev credentials (one-click meetings)
-            c.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok", "dev", config.isDev())));
+            c.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok", "dev", config.isDev(),
+                    "browser_api_key", config.http().browserApiKey())));
             c.routes.get("/readyz", ctx -> {
                 boolean ready = db.isReady();
                 ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "ready" : "database unavailable"));
             });
             rest.routes(c.routes);
+            new io.atrium.server.cluster.ClusterApi(java.util.Optional.ofNullable(cluster)).routes(c.routes); // after rest's /v1 key check
             whipWhep.routes(c.routes);
             videoCall.routes(c.routes);
             if (metrics != null) {

@@ -38,4 +38,12 @@ public interface EventDialect {
     default CompletableFuture<Object> command(UUID room, AccessToken caller, String method, Params params) {
         return CompletableFuture.failedFuture(new RpcException(-32601, "method not found"));
     }
+
+    /**
+     * The one of {@link #commands} that ends the facade's meeting (003's {@code end_session}), if any: a host's
+     * {@code end_room} in a room this facade owns runs it, so the facade's record ends with the room.
+     */
+    default java.util.Optional<String> endCommand() {
+        return java.util.Optional.empty();
+    }
 }

@@ -4,6 +4,7 @@ import io.atrium.server.auth.Grants;
 import io.atrium.server.room.RoomMethods.Call;
 import io.atrium.server.room.Session.Binding;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
@@ -104,6 +105,18 @@ final class LiveRoom {
         return dialect.command(id, c.binding().token(), c.method(), c.params());
     }
 
+    /**
+     * {@code end_room}, for an admin: the meeting ends for everyone ({@code room_ended {by_admin: true}}); in a
+     * room a facade owns, through that facade's end command (003's {@code end_session}), so its record ends too.
+     */
+    Object endRoom(Call c) {
+        EventDialect dialect = admission.owner().map(ctx.dialects()).orElse(null);
+        java.util.concurrent.CompletableFuture<?> ended = dialect != null && dialect.endCommand().isPresent()
+                ? dialect.command(id, c.binding().token(), dialect.endCommand().get(), new Params(null))
+                : ctx.registry().endByAdmin(id);
+        return ended.thenApply(done -> Map.of());
+    }
+
     private static RpcException notAuthenticated() {
         return new RpcException(404, "member didn't authenticate");
     }
@@ -159,11 +172,11 @@ final class LiveRoom {
     }
 
     /**
-     * {@link RoomService#end}: everyone here gets {@code room_ended {}} and is disconnected, the
+     * {@link RoomService#end}: everyone here gets {@code room_ended {by_admin}} and is disconnected, the
      * media closes, and the room is forgotten (listeners hear {@code roomEnded}).
      */
-    int end() {
-        int removed = seats.end();
+    int end(boolean byAdmin) {
+        int removed = seats.end(byAdmin);
         forgetIfIdle();
         return removed;
     }

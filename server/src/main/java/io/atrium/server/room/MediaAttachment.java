@@ -65,10 +65,12 @@ final class MediaAttachment {
         Member joined = m;
         MediaDoor.Entry<TrackInfo> entry = refusedAs("join", () -> ctx.media().publish(ctx.id(), sdp, joined.publisher,
                 new PeerOwner(token.identity(), s.address), joined.permit(token).grants()));
+        // a new connection (ICE restart, or a client that started afresh) brings new tracks: the others subscribe again
+        boolean announce = fresh || wasHidden || m.publisher != entry.peer();
         CompletableFuture<Object> answer = new CompletableFuture<>();
         ctx.media().attachPublisher(entry, ctx.executor(), tracks -> { // back on this executor, never waited for
             try {
-                answer.complete(published(joined, entry, tracks, fresh || wasHidden));
+                answer.complete(published(joined, entry, tracks, announce));
             } catch (RuntimeException e) {
                 answer.completeExceptionally(e);
             }

@@ -28,5 +28,8 @@ record RoomContext(UUID id, SerialExecutor executor, Clock clock, AtriumConfig.R
 
         /** The room emptied: later calls make a new one. */
         void forget(LiveRoom room);
+
+        /** A host ended the meeting ({@code end_room}): {@link RoomService#end} with {@code by_admin: true}, queued behind the call. */
+        java.util.concurrent.CompletableFuture<Integer> endByAdmin(UUID room);
     }
 }

@@ -63,6 +63,11 @@ public final class RoomService implements Calls, AutoCloseable {
             room.forgotten = true;
             live.remove(room.id, room);
         }
+
+        @Override
+        public CompletableFuture<Integer> endByAdmin(UUID room) {
+            return end(room, true);
+        }
     };
     private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "atrium-room");
@@ -405,8 +410,13 @@ public final class RoomService implements Calls, AutoCloseable {
      * {@link RoomListener#roomEnded}; completes with how many members were removed.
      */
     public CompletableFuture<Integer> end(UUID room) {
+        return end(room, false);
+    }
+
+    /** {@link #end}; {@code byAdmin}: a host in the room ended it ({@code end_room}), told as {@code room_ended {by_admin: true}}. */
+    private CompletableFuture<Integer> end(UUID room, boolean byAdmin) {
         state.clear(room);
-        return onRoom(room, 0, LiveRoom::end);
+        return onRoom(room, 0, r -> r.end(byAdmin));
     }
 
     /**

@@ -172,10 +172,11 @@ final class Seats {
     /**
      * Every watcher hears each (visible) member leave ({@code member_leave_room {by_admin: true}}, and its
      * dialect's translation: 003's {@code participant_left}); then everyone here — members, watchers, the
-     * waiting room, the lobby — gets {@code room_ended {}} and is disconnected, and the media closes;
-     * returns how many members there were.
+     * waiting room, the lobby — gets {@code room_ended {by_admin}} ({@code byAdmin}: a host in the room ended it
+     * with {@code end_room}, not the server or its API) and is disconnected, and the media closes; returns how
+     * many members there were.
      */
-    int end() {
+    int end(boolean byAdmin) {
         int removed = roster.members.size();
         for (Member.RoomMember m : roster.views(null)) {
             roster.watchers.forEach(w -> roster.toWatcher(w, "member_leave_room", Map.of("member", m.id(), "by_admin", true)));
@@ -200,11 +201,12 @@ final class Seats {
         roster.lobby.clear();
         occupied = false;
         hadMembers = true;
+        Map<String, Object> ended = Map.of("by_admin", byAdmin);
         for (Session s : sessions) {
             if (s.binding().dialect() != null) {
-                roster.toWatcher(s, "room_ended", Map.of()); // a control center also hears its dialect's session end
+                roster.toWatcher(s, "room_ended", ended); // a control center also hears its dialect's session end
             } else {
-                s.client.notify("room_ended", Map.of());
+                s.client.notify("room_ended", ended);
             }
             s.unbind(ctx.id());
             s.client.close("the room ended");

@@ -7,7 +7,6 @@ import io.atrium.server.testing.ClusterNodes;
 import io.atrium.server.testing.RpcClient;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.Waits;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,46 +21,30 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Three Atrium nodes in this JVM (each its own server, ports and media plane) and one in its own process, on
  * one real Redis and one PostgreSQL: the registry lists the live nodes, racing first joins place a room on
  * exactly one node, a node that stops heartbeating (SIGKILL) disappears and its room is placed again.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterPlacementTest {
 
-    ClusterNodes cluster;
+    @RegisterExtension
+    static final ClusterNodes cluster = new ClusterNodes("n1", "n2", "n3");
     TestServer n1;
     TestServer n2;
     TestServer n3;
-
-    @BeforeAll
-    void start() {
-        cluster = new ClusterNodes();
-        n1 = cluster.node("n1");
-        n2 = cluster.node("n2");
-        n3 = cluster.node("n3");
-        Waits.waitUntil(() -> ClusterNodes.of(n1).nodes().keySet().containsAll(Set.of("n1", "n2", "n3")), "three nodes listed");
-    }
-
-    @AfterAll
-    void stop() {
-        cluster.close();
-    }
 
     @Test
     void everyNodeIsListedWithItsUrlAndLoad() {
         Map<String, NodeInfo> nodes = ClusterNodes.of(n2).nodes();
         assertThat(nodes.get("n1").url()).isEqualTo("http://127.0.0.1:" + n1.server().httpPort());
         assertThat(nodes.get("n3").url()).isEqualTo("http://127.0.0.1:" + n3.server().httpPort());
-        assertThat(cluster.redis.cli("PTTL", "atrium:node:n1")).satisfies(ttl ->
+        assertThat(cluster.redis().cli("PTTL", "atrium:node:n1")).satisfies(ttl ->
                 assertThat(Long.parseLong(ttl)).isBetween(1L, 3000L));
-        assertThat(cluster.redis.cli("SMEMBERS", "atrium:nodes").lines()).contains("n1", "n2", "n3");
+        assertThat(cluster.redis().cli("SMEMBERS", "atrium:nodes").lines()).contains("n1", "n2", "n3");
     }
 
     @Test
@@ -95,8 +78,8 @@ class ClusterPlacementTest {
                 }
                 assertThat(answered).as("every racer of room %s got the same owner", room).hasSize(1);
                 String owner = answered.iterator().next();
-                assertThat(cluster.redis.cli("GET", "atrium:room:" + room)).isEqualTo(owner);
-                assertThat(Long.parseLong(cluster.redis.cli("PTTL", "atrium:room:" + room))).isBetween(1L, 5000L);
+                assertThat(cluster.owner(room)).isEqualTo(owner);
+                assertThat(Long.parseLong(cluster.redis().cli("PTTL", "atrium:room:" + room))).isBetween(1L, 5000L);
                 owners.add(owner);
             }
         } finally {
@@ -111,36 +94,34 @@ class ClusterPlacementTest {
     @Test
     void aRoomWithNobodyInItIsReleasedAndAnIdleClusterKeepsItWhereItsFirstClientIs() throws Exception {
         String room = n2.createRoom("released");
-        try (RpcClient c = new RpcClient(URI.create("ws://127.0.0.1:" + n2.server().httpPort() + "/v1/rtc"))) {
+        try (RpcClient c = cluster.socket(n2)) {
             c.request("authenticate", Map.of("room", room, "call_id", "c1")); // answered (here: to the waiting room) by the owner
-            assertThat(cluster.redis.cli("GET", "atrium:room:" + room)).isEqualTo("n2");
+            assertThat(cluster.owner(room)).isEqualTo("n2");
         }
         // the socket closed: the room empties and its lease goes at the next heartbeat
-        Waits.waitUntil(() -> cluster.redis.cli("EXISTS", "atrium:room:" + room).equals("0"), "the lease released");
+        Waits.waitUntil(() -> cluster.redis().cli("EXISTS", "atrium:room:" + room).equals("0"), "the lease released");
     }
 
     @Test
     void aNodeThatStopsHeartbeatingDisappearsAndItsRoomIsPlacedAgain() throws Exception {
         ChildServer n4 = cluster.child("n4");
-        Waits.waitUntil(() -> ClusterNodes.of(n1).nodes().containsKey("n4"), "n4 listed", Duration.ofSeconds(30));
         String room = n1.createRoom("on n4");
-        RpcClient c = new RpcClient(URI.create("ws://127.0.0.1:" + n4.port() + "/v1/rtc"));
+        RpcClient c = cluster.socket(n4.port());
         c.request("authenticate", Map.of("room", room, "call_id", "c1"));
-        assertThat(cluster.redis.cli("GET", "atrium:room:" + room)).as("an idle cluster places a room where it is asked for")
+        assertThat(cluster.owner(room)).as("an idle cluster places a room where it is asked for")
                 .isEqualTo("n4");
 
         long killed = System.nanoTime();
         n4.kill();
         Waits.waitUntil(() -> !ClusterNodes.of(n1).nodes().containsKey("n4"), "n4 gone from the registry", Duration.ofSeconds(15));
         long goneMillis = (System.nanoTime() - killed) / 1_000_000;
-        assertThat(cluster.redis.cli("EXISTS", "atrium:node:n4")).isEqualTo("0");
+        assertThat(cluster.redis().cli("EXISTS", "atrium:node:n4")).isEqualTo("0");
         String owner = ClusterNodes.of(n3).owner(UUID.fromString(room)).id();
         long placedMillis = (System.nanoTime() - killed) / 1_000_000;
         assertThat(owner).isIn("n1", "n2", "n3");
-        assertThat(cluster.redis.cli("GET", "atrium:room:" + room)).isEqualTo(owner);
+        assertThat(cluster.owner(room)).isEqualTo(owner);
         System.out.printf("after SIGKILL of the owner: gone from the registry in %d ms, room placed on %s at %d ms%n",
                 goneMillis, owner, placedMillis);
-        assertThat(Arrays.asList(cluster.redis.cli("SMEMBERS", "atrium:nodes").split("\n"))).doesNotContain("n4");
-        c.close();
+        assertThat(Arrays.asList(cluster.redis().cli("SMEMBERS", "atrium:nodes").split("\n"))).doesNotContain("n4");
     }
 }

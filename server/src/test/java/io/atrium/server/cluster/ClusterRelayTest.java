@@ -4,89 +4,45 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.atrium.server.testing.ClusterNodes;
-import io.atrium.server.testing.JavaPeer;
+import io.atrium.server.testing.ClusterNodes.Member;
 import io.atrium.server.testing.RpcClient;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.Waits;
-import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A WebSocket on a node that does not own the room: its calls and the room's notifications cross over Redis
  * (docs/SCALING.md); media goes straight to the owner. Three nodes in this JVM on one Redis and PostgreSQL.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterRelayTest {
 
-    ClusterNodes cluster;
+    @RegisterExtension
+    static final ClusterNodes cluster = new ClusterNodes("n1", "n2", "n3");
     TestServer n1;
     TestServer n2;
     TestServer n3;
-    final List<AutoCloseable> open = new ArrayList<>();
 
-    @BeforeAll
-    void start() {
-        cluster = new ClusterNodes();
-        n1 = cluster.node("n1");
-        n2 = cluster.node("n2");
-        n3 = cluster.node("n3");
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        for (AutoCloseable c : open) {
-            c.close();
-        }
-        cluster.close();
-    }
-
-    TestServer node(String id) {
-        return Map.of("n1", n1, "n2", n2, "n3", n3).get(id);
-    }
-
-    RpcClient client(TestServer node) {
-        RpcClient c = new RpcClient(URI.create("ws://127.0.0.1:" + node.server().httpPort() + "/v1/rtc"));
-        open.add(c);
-        return c;
-    }
-
-    String openRoom(TestServer node) {
-        return node.post("/v1/rooms", "{\"room\": {\"name\": \"relay\", \"open\": true}}").json().at("/room/uuid").asText();
-    }
-
-    record Joined(RpcClient rpc, JavaPeer peer, JsonNode result) {
-    }
-
-    Joined join(TestServer node, String room, String callId) {
-        RpcClient rpc = client(node);
-        String token = rpc.call("authenticate", Map.of("room", room, "call_id", callId, "name", callId)).get("auth_token").asText();
-        JavaPeer peer = new JavaPeer();
-        open.add(peer);
-        JsonNode joined = rpc.call("join_room", Map.of("sdp", peer.offer(true), "auth_token", token,
-                "audio_muted", false, "video_muted", false));
-        peer.connect(joined.get("sdp").asText());
-        return new Joined(rpc, peer, joined);
+    static String openRoom(TestServer node) {
+        return ClusterNodes.openRoom(node, "relay");
     }
 
     @Test
     void membersOnDifferentNodesShareOneRoomOnItsOwner() {
         String room = openRoom(n2);
         String ownerId = ClusterNodes.of(n2).owner(UUID.fromString(room)).id();
-        TestServer owner = node(ownerId);
+        TestServer owner = cluster.node(ownerId);
         TestServer other = ownerId.equals("n1") ? n3 : n1;
-        Joined a = join(owner, room, "alice");
-        Joined b = join(other, room, "bob");
-        assertThat(cluster.redis.cli("GET", "atrium:room:" + room)).isEqualTo(ownerId);
+        Member a = cluster.join(owner, room, "alice");
+        Member b = cluster.join(other, room, "bob");
+        assertThat(cluster.owner(room)).isEqualTo(ownerId);
         // bob's answer came from the owner (relayed): its candidates are the owner's media port, and the media connects there
-        assertThat(b.result().get("sdp").asText()).contains(" " + owner.server().media().socket().localAddress().getPort() + " typ host");
+        assertThat(b.joined().get("sdp").asText()).contains(" " + owner.server().media().socket().localAddress().getPort() + " typ host");
         int before = other.server().media().peerCount();
         Waits.waitUntil(() -> owner.server().media().peerCount() >= 2, "both peers on the owner's media plane");
         assertThat(other.server().media().peerCount()).isEqualTo(before);
@@ -109,9 +65,9 @@ class ClusterRelayTest {
     @Test
     void aRelayedCallCostsARoundTripThroughRedis() {
         String room = openRoom(n1);
-        TestServer owner = node(ClusterNodes.of(n1).owner(UUID.fromString(room)).id());
-        Joined local = join(owner, room, "here");
-        Joined relayed = join(owner == n1 ? n2 : n1, room, "there");
+        TestServer owner = cluster.node(ClusterNodes.of(n1).owner(UUID.fromString(room)).id());
+        Member local = cluster.join(owner, room, "here");
+        Member relayed = cluster.join(owner == n1 ? n2 : n1, room, "there");
         int n = 80; // within a socket's burst of rooms.messages_per_second
         time(local.rpc(), 5); // warm both paths
         time(relayed.rpc(), 5);
@@ -144,15 +100,15 @@ class ClusterRelayTest {
     void redisRestartedMidMeetingBreaksNothingLiveAndPlacementResumes() {
         String room = openRoom(n1);
         String ownerId = ClusterNodes.of(n1).owner(UUID.fromString(room)).id();
-        TestServer owner = node(ownerId);
-        Joined a = join(owner, room, "stays");
-        Joined b = join(owner == n2 ? n3 : n2, room, "relayed");
+        TestServer owner = cluster.node(ownerId);
+        Member a = cluster.join(owner, room, "stays");
+        Member b = cluster.join(owner == n2 ? n3 : n2, room, "relayed");
 
-        cluster.redis.restart(); // empty: no nodes, no leases
+        cluster.redis().restart(); // empty: no nodes, no leases
         // the nodes beat again, and the owner takes its room's lease back
-        Waits.waitUntil(() -> ClusterNodes.of(n1).nodes().keySet().containsAll(java.util.Set.of("n1", "n2", "n3")),
+        Waits.waitUntil(() -> ClusterNodes.of(n1).nodes().keySet().containsAll(Set.of("n1", "n2", "n3")),
                 "every node listed again", Duration.ofSeconds(20));
-        Waits.waitUntil(() -> ownerId.equals(cluster.redis.cli("GET", "atrium:room:" + room)), "the lease taken back",
+        Waits.waitUntil(() -> ownerId.equals(cluster.owner(room)), "the lease taken back",
                 Duration.ofSeconds(20));
         assertThat(a.rpc().closed).isNotDone();
         assertThat(b.rpc().closed).as("a relayed socket survives Redis's restart").isNotDone();
@@ -168,38 +124,37 @@ class ClusterRelayTest {
     void aNodeWhoseLeaseWasTakenClosesItsSocketsThereAndTheyReachTheNewOwner() throws Exception {
         String room = openRoom(n1);
         String ownerId = ClusterNodes.of(n1).owner(UUID.fromString(room)).id();
-        TestServer owner = node(ownerId);
+        TestServer owner = cluster.node(ownerId);
         String otherId = ownerId.equals("n2") ? "n3" : "n2";
-        Joined a = join(owner, room, "evicted");
+        Member a = cluster.join(owner, room, "evicted");
         // as if the owner had missed its heartbeats and another node had placed the room meanwhile
-        cluster.redis.cli("SET", "atrium:room:" + room, otherId, "PX", "60000");
-        a.rpc().closed.get(15, java.util.concurrent.TimeUnit.SECONDS);
-        Joined again = join(owner, room, "evicted");
+        cluster.redis().cli("SET", "atrium:room:" + room, otherId, "PX", "60000");
+        a.rpc().closed.get(15, TimeUnit.SECONDS);
+        Member again = cluster.join(owner, room, "evicted");
         assertThat(again.rpc().call("get_room_members", Map.of()).toString()).contains("evicted");
-        assertThat(cluster.redis.cli("GET", "atrium:room:" + room)).isEqualTo(otherId);
-        Waits.waitUntil(() -> node(otherId).server().media().peerCount() >= 1, "the media on the new owner");
+        assertThat(cluster.owner(room)).isEqualTo(otherId);
+        Waits.waitUntil(() -> cluster.node(otherId).server().media().peerCount() >= 1, "the media on the new owner");
     }
 
     @Test
     void aRoomThatDoesNotExistIsRefusedByTheNodeAsked() {
-        RpcClient c = client(n2);
+        RpcClient c = cluster.socket(n2);
         JsonNode r = c.request("authenticate", Map.of("room", UUID.randomUUID().toString(), "call_id", "x"));
         assertThat(r.at("/error/code").asInt()).isEqualTo(404);
-        assertThat(cluster.redis.cli("KEYS", "atrium:room:*")).doesNotContain("x");
+        assertThat(cluster.redis().cli("KEYS", "atrium:room:*")).doesNotContain("x");
     }
 
     @Test
     void aSocketRelayedToANodeThatVanishesIsClosedSoItsClientReconnects() throws Exception {
         TestServer n4 = cluster.node("n4");
-        Waits.waitUntil(() -> ClusterNodes.of(n1).nodes().containsKey("n4"), "n4 listed");
         String room = openRoom(n1);
-        Joined owner = join(n4, room, "first");
-        assertThat(cluster.redis.cli("GET", "atrium:room:" + room)).isEqualTo("n4");
-        Joined relayed = join(n1, room, "second");
+        Member owner = cluster.join(n4, room, "first");
+        assertThat(cluster.owner(room)).isEqualTo("n4");
+        Member relayed = cluster.join(n1, room, "second");
         assertThat(relayed.rpc().closed).isNotDone();
         // n4 leaves the cluster (as its key would expire if it died): n1 notices at its next heartbeat
         ClusterNodes.of(n4).close();
-        relayed.rpc().closed.get(15, java.util.concurrent.TimeUnit.SECONDS);
+        relayed.rpc().closed.get(15, TimeUnit.SECONDS);
         assertThat(owner.rpc().closed).as("n4's own sockets are n4's business").isNotDone();
     }
 }

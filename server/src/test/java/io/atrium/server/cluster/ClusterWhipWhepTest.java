@@ -11,39 +11,24 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * WHIP and WHEP on any node (docs/SCALING.md): a request for a room owned by another node is answered 307 to
  * the same path on the owner, a client that follows it gets its session there and the media flows straight
  * to the owner. Three nodes in this JVM on one Redis and PostgreSQL; Java WebRTC peers.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterWhipWhepTest {
 
     static final HttpClient FOLLOWS = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
     static final HttpClient STAYS = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
-    ClusterNodes cluster;
+    @RegisterExtension
+    static final ClusterNodes cluster = new ClusterNodes("n1", "n2", "n3");
     TestServer n1;
     TestServer n2;
     TestServer n3;
-
-    @BeforeAll
-    void start() {
-        cluster = new ClusterNodes();
-        n1 = cluster.node("n1");
-        n2 = cluster.node("n2");
-        n3 = cluster.node("n3");
-    }
-
-    @AfterAll
-    void stop() {
-        cluster.close();
-    }
 
     static HttpResponse<String> post(HttpClient client, URI uri, String sdp, String token) throws Exception {
         return client.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/sdp")
@@ -64,7 +49,7 @@ class ClusterWhipWhepTest {
             HttpResponse<String> published = post(STAYS, n1.uri("/whip/" + room), publisher.offer(true), token);
             assertThat(published.statusCode()).as("an idle cluster places the room where it is asked for: " + published.body())
                     .isEqualTo(201);
-            assertThat(cluster.redis.cli("GET", "atrium:room:" + room)).isEqualTo("n1");
+            assertThat(cluster.owner(room)).isEqualTo("n1");
             publisher.connect(published.body());
 
             URI whep = n3.uri("/whep/" + room + "?width=640&height=480");
@@ -101,7 +86,7 @@ class ClusterWhipWhepTest {
         try (JavaPeer publisher = new JavaPeer()) {
             String offer = publisher.offer(true);
             HttpResponse<String>[] answer = new HttpResponse[1];
-            cluster.redis.restart(() -> {
+            cluster.redis().restart(() -> {
                 try {
                     answer[0] = post(STAYS, n2.uri("/whip/" + room), offer, token);
                 } catch (Exception e) {
@@ -116,7 +101,7 @@ class ClusterWhipWhepTest {
                     Duration.ofSeconds(20));
             HttpResponse<String> again = post(FOLLOWS, n2.uri("/whip/" + room), offer, token);
             assertThat(again.statusCode()).as("placement resumes: " + again.body()).isEqualTo(201);
-            assertThat(cluster.redis.cli("GET", "atrium:room:" + room)).isIn("n1", "n2", "n3");
+            assertThat(cluster.owner(room)).isIn("n1", "n2", "n3");
         }
     }
 }

@@ -63,6 +63,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theWebAppKeepsNoApiKeyInABrowserUnlessAllowedOrInDevMode() throws Exception {
+        assertThat(load(prodKeys(), Map.of()).http().browserApiKey()).isFalse();
+        assertThat(load(prodKeys() + "http:\n  browser_api_key: true\n", Map.of()).http().browserApiKey()).isTrue();
+        assertThat(load(prodKeys(), Map.of("ATRIUM_HTTP_BROWSER_API_KEY", "true")).http().browserApiKey()).isTrue();
+        AtriumConfig dev = loader.load(CommandLine.parse("--dev"), Map.of());
+        assertThat(dev.http().browserApiKey()).isTrue();
+        assertThat(dev.http().host()).isEqualTo("127.0.0.1");
+    }
+
+    @Test
     void theDownlinkEstimateBoundsMustBeOrdered() throws Exception {
         assertThatThrownBy(() -> load(prodKeys() + "rtc:\n  bwe:\n    initial_kbps: 50\n    min_kbps: 100\n", Map.of()))
                 .isInstanceOf(ConfigException.class)
@@ -91,13 +101,15 @@ class ConfigLoaderTest {
         assertThat(on.cluster().enabled()).isTrue();
         assertThat(on.cluster().nodeId()).isEqualTo("n1");
         assertThat(on.cluster().leaseMillis()).isEqualTo(5000);
+        assertThat(on.cluster().drainTimeoutSeconds()).isEqualTo(30);
         assertThatThrownBy(() -> load(prodKeys() + "cluster:\n  redis_url: http://x\n  node_id: 'a b'\n  public_url: https://n1/x\n"
-                + "  heartbeat_millis: 1000\n  node_ttl_millis: 1500\n", Map.of()))
+                + "  heartbeat_millis: 1000\n  node_ttl_millis: 1500\n  drain_timeout_seconds: -1\n", Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("cluster.redis_url 'http://x' is not a redis:// or rediss:// URL")
                 .hasMessageContaining("cluster.node_id may only hold")
                 .hasMessageContaining("cluster.public_url 'https://n1/x' must be http(s)://host[:port] with no path")
-                .hasMessageContaining("node_ttl_millis >= 2 x heartbeat_millis");
+                .hasMessageContaining("node_ttl_millis >= 2 x heartbeat_millis")
+                .hasMessageContaining("cluster.drain_timeout_seconds must be 0 or more, got -1");
     }
 
     @Test

@@ -139,6 +139,11 @@ class RoomRulesTest {
                         @Override
                         public void forget(LiveRoom r) {
                         }
+
+                        @Override
+                        public java.util.concurrent.CompletableFuture<Integer> endByAdmin(UUID other) {
+                            throw new AssertionError("no room ends in this test");
+                        }
                     }, () -> RoomRecorder.NONE);
             Seats seats = new Seats(ctx, roster, new ActiveSpeakerObserver(roster));
             Liveness liveness = new Liveness(ctx, roster, seats);

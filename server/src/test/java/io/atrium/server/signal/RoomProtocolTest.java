@@ -510,9 +510,36 @@ class RoomProtocolTest {
         String room = room("\"open\": true,");
         Joined ann = join(room, "ann", "display_name", "Ann");
         assertThat(server.delete("/v1/rooms/" + room).status()).isEqualTo(204);
-        assertThat(ann.rpc().await("room_ended")).isEmpty();
+        assertThat(ann.rpc().await("room_ended").get("by_admin").asBoolean(true)).isFalse();
         assertThat(ann.rpc().closed).succeedsWithin(java.time.Duration.ofSeconds(5));
         assertError(client().request("authenticate", auth(room, "late")), 404, "room doesn't exist");
+    }
+
+    /** {@code end_room}: a host ends the meeting for everyone; others are refused; the room stays. */
+    @Test
+    void aHostEndsTheRoomForEveryone() {
+        String room = room("\"open\": true,");
+        Joined admin = join(room, "host-1", "username", "ada", "password", "password-ada");
+        Joined ann = join(room, "ann", "display_name", "Ann");
+        JsonNode refused = ann.rpc().request("end_room", Map.of());
+        assertThat(refused.at("/error/code").asInt()).as(refused.toString()).isEqualTo(403);
+        assertThat(refused.at("/error/message").asText()).isEqualTo("admin only");
+        RpcClient stranger = client();
+        JsonNode notIn = stranger.request("end_room", Map.of("room", room));
+        assertThat(notIn.at("/error/code").asInt()).as(notIn.toString()).isEqualTo(404);
+        assertThat(notIn.at("/error/message").asText()).isEqualTo("member didn't authenticate");
+        assertThat(ann.rpc().closed).isNotDone();
+
+        assertThat(admin.rpc().call("end_room", Map.of())).isEmpty();
+        for (Joined j : List.of(ann, admin)) {
+            assertThat(j.rpc().await("room_ended").get("by_admin").asBoolean()).isTrue();
+            assertThat(j.rpc().closed).succeedsWithin(java.time.Duration.ofSeconds(5));
+        }
+        waitUntil(() -> server.get("/v1/rooms/" + room + "/members").json().get("live").isEmpty(), "nobody is live in the room");
+        // the room stays: its link opens a new meeting, the host's token still works
+        assertThat(server.get("/v1/rooms/" + room).status()).isEqualTo(200);
+        RpcClient again = client();
+        again.call("authenticate", auth(room, "ann-again", "display_name", "Ann"));
     }
 
     // ---- framing ----

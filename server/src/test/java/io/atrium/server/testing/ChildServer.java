@@ -125,6 +125,16 @@ public final class ChildServer implements AutoCloseable {
         }
     }
 
+    /** SIGTERM ({@link Process#destroy} on Linux): the server's shutdown runs (a cluster node drains first). */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** Completes when the process has exited. */
+    public CompletableFuture<Process> exited() {
+        return process.onExit();
+    }
+
     @Override
     public void close() {
         if (process.isAlive()) {

@@ -108,8 +108,8 @@ class DevModeBrowserTest {
 
             host.locator("#leave").click();
             host.locator("#end-all").click();
-            assertThat(guest.locator("#ended-message")).hasText("The meeting has ended.");
-            assertThat(host.locator("#ended-message")).hasText("The meeting has ended.");
+            assertThat(guest.locator("#ended-message")).hasText("The host ended the meeting for everyone.");
+            assertThat(host.locator("#ended-message")).hasText("You ended the meeting for everyone.");
         }
     }
 

@@ -62,11 +62,16 @@ class ErrorTextsBrowserTest {
                 List.of("deviceProblem('microphone', new DOMException('Requested device not found', 'NotFoundError'))",
                         "No microphone was found."),
                 List.of("deviceProblem('screen', new DOMException('Permission denied', 'NotAllowedError'))",
-                        "Screen sharing was cancelled or is blocked."));
+                        "Screen sharing was cancelled or is blocked."),
+                List.of("endedText('room-ended', 'host')", "The host ended the meeting for everyone."),
+                List.of("endedText('room-ended', 'you')", "You ended the meeting for everyone."),
+                List.of("endedText('room-ended', null)", "The meeting has ended."),
+                List.of("endedText('removed')", "An admin removed you from the meeting."),
+                List.of("String(endedText('something-new'))", "null"));
         try (Page page = Chromium.newPage("messages")) {
             page.navigate(server.uri("/").toString());
             for (List<String> row : table) {
-                Object text = page.evaluate("async () => { const { formatBytes, explain, deviceProblem } = await import('/messages.js');"
+                Object text = page.evaluate("async () => { const { formatBytes, explain, deviceProblem, endedText } = await import('/messages.js');"
                         + " return " + row.get(0) + "; }");
                 assertThat(text).as(row.get(0)).isEqualTo(row.get(1));
             }

@@ -7,24 +7,38 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Route;
+import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.testing.Chromium;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
+import java.nio.file.Files;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The web app's first page in a real Chromium, and the browser's own WebRTC on loopback. */
 class HomePageBrowserTest {
 
-    /** Production: an Atrium user signs in on the home page and starts a meeting as its host, no API key in the browser. */
+    /**
+     * Production with {@code http.browser_api_key} off (the default): an Atrium user signs in on the home page and
+     * starts a meeting as its host; the page offers no API key form and ignores a key the tab kept.
+     */
     @Test
-    void aSignedInPersonStartsAMeetingWithoutTheApiKey() {
-        try (TestServer server = TestServer.start(Db.H2); Page page = Chromium.newPage("signin")) {
+    void aSignedInPersonStartsAMeetingWithoutTheApiKey() throws Exception {
+        AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-signin-"));
+        try (TestServer server = TestServer.start(c.withHttp(c.http().withBrowserApiKey(false)));
+             Page page = Chromium.newPage("signin")) {
             String olga = server.createUser("olga");
+            // a key this tab kept (say, from before the operator turned the switch off) is not used
+            page.addInitScript("sessionStorage.setItem('atrium.key', '" + TestServer.KEY + "');"
+                    + "sessionStorage.setItem('atrium.secret', '" + TestServer.SECRET + "');");
             page.navigate(server.uri("/").toString());
+            assertThat(page.locator("#status")).hasText("Atrium is running.");
+            assertThat(page.locator("#admin")).isHidden();
             page.locator("#new-name").fill("Board review");
             page.locator("#new-meeting-button").click();
+            assertThat(page.locator("#new-result")).hasText("Sign in with your Atrium account to start a meeting.");
             assertThat(page.locator("#signin [name=username]")).isFocused();
+            assertThat(server.get("/v1/rooms").json().get("rooms")).isEmpty();
             page.locator("#signin [name=username]").fill("olga");
             page.locator("#signin [name=password]").fill("not-her-password");
             page.locator("#signin-button").click();
@@ -46,6 +60,19 @@ class HomePageBrowserTest {
             assertThat(room.get("members").get(0).get("admin").asBoolean()).isTrue();
             // no credentials, no meeting
             assertThat(server.send("POST", "/web/meetings", "{}", null).status()).isEqualTo(401);
+
+            // the signed-in host (no API key) ends the meeting for two guests: each page says who ended it
+            try (Participant gus = Participant.open(server, "gus", "/r/board-review", false).join("Gus");
+                 Participant gia = Participant.open(server, "gia", "/r/board-review", false).join("Gia")) {
+                assertThat(page.locator("#grid .tile")).hasCount(3);
+                page.locator("#leave").click();
+                page.locator("#end-all").click();
+                assertThat(gus.page.locator("#ended-message")).hasText("The host ended the meeting for everyone.");
+                assertThat(gia.page.locator("#ended-message")).hasText("The host ended the meeting for everyone.");
+                assertThat(page.locator("#ended-message")).hasText("You ended the meeting for everyone.");
+                String uuid = room.get("uuid").asText();
+                assertThat(server.get("/v1/rooms/" + uuid + "/members").json().get("live")).isEmpty();
+            }
         }
     }
 
@@ -55,9 +82,10 @@ class HomePageBrowserTest {
             page.navigate(server.uri("/").toString());
             assertThat(page.locator("#status")).hasText("Atrium is running.");
 
-            // outside dev mode, "New meeting" asks to sign in (or for the API key)
+            // outside dev mode, "New meeting" asks to sign in, or (http.browser_api_key on) for the API key
             page.locator("#new-meeting-button").click();
-            assertThat(page.locator("#new-result")).containsText("Sign in with your Atrium account");
+            assertThat(page.locator("#new-result")).hasText("Sign in with your Atrium account to start a meeting"
+                    + " (or enter the server's API key under “Rooms and server access”).");
             assertThat(page.locator("#signin [name=username]")).isFocused();
             page.locator("#admin summary").click();
 

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The meeting page's layout and settings in real Chromium pages: tile view and speaker view, a pinned
- * tile as the large one that stays so when someone joins, and the microphone's noise suppression and
+ * tile as the large one that stays so when someone joins and next to a screen share, and the microphone's noise suppression and
  * echo cancellation switched during the call.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -102,6 +102,21 @@ class MeetingLayoutBrowserTest {
                 assertThat(page.locator("#view")).hasAttribute("aria-pressed", "true");
                 isLarge(ann, cyId);
                 Chromium.screenshot(page, "layout-speaker-pinned");
+
+                // a screen share takes the large area; the pinned person stays large, next to it
+                bob.page.locator("#screen").click();
+                assertThat(page.locator("#screen-area .tile.share")).hasAttribute("data-member", bobId);
+                assertThat(page.locator("#main-area .tile")).hasAttribute("data-member", cyId);
+                Chromium.waitFor(page, "(() => { const s = document.querySelector('#screen-area').getBoundingClientRect(),"
+                        + " m = document.querySelector('#main-area').getBoundingClientRect();"
+                        + " const strip = [...document.querySelectorAll('#grid .tile')].map(t => t.getBoundingClientRect().width);"
+                        + " return m.left >= s.right - 1 && Math.abs(m.top - s.top) < 2 && s.width > m.width"
+                        + " && strip.length === 3 && strip.every(w => m.width > 1.5 * w) || JSON.stringify({ s, m, strip }); })()");
+                ann.waitForGrowth(bobId, "screen", "framesDecoded", 5, Participant.MEDIA);
+                Chromium.screenshot(page, "layout-share-and-pinned");
+                bob.page.locator("#screen").click();
+                assertThat(page.locator("#screen-area .tile")).hasCount(0);
+                isLarge(ann, cyId);
 
                 // unpinning keeps speaker view; tile view puts all four back in the grid
                 ann.tile(cyId).locator(".pin").click();

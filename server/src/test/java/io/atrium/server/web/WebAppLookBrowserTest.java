@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * One look on every page: screenshots of each page at 1280×720 and 390×844, light and dark (in
+ * One look on every page: screenshots of each page (the calls of /live/ and /meetings/ too) at 1280×720 and 390×844, light and dark (in
  * {@code server/target/screenshots/look-*.png}, for a person to look at), an accessibility check of
  * each with axe-core (WCAG 2 A and AA, contrast included), the phone layout of a meeting with the chat
  * open, and a meeting used with the keyboard alone.
@@ -38,6 +38,8 @@ class WebAppLookBrowserTest {
     static final List<Size> SIZES = List.of(new Size(1280, 720), new Size(390, 844));
     static final List<ColorScheme> SCHEMES = List.of(ColorScheme.LIGHT, ColorScheme.DARK);
     static final byte[] AXE = resource("/axe-core/axe.min.js");
+    static final String LIVE_PASSCODE = "look-passcode";
+    static final String ADMIN_PASSCODE = "look-admin-passcode";
 
     private TestServer server;
     private final List<String> violations = new ArrayList<>();
@@ -45,7 +47,7 @@ class WebAppLookBrowserTest {
     @BeforeAll
     void start() throws IOException {
         AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-look-"));
-        server = TestServer.start(c.withCompat(new Compat(new Compat.Live("look-passcode", "", 300), new Compat.Meetings(6, ""))));
+        server = TestServer.start(c.withCompat(new Compat(new Compat.Live(LIVE_PASSCODE, "", 300), new Compat.Meetings(6, ADMIN_PASSCODE))));
     }
 
     @AfterAll
@@ -147,6 +149,41 @@ class WebAppLookBrowserTest {
             guest.page.locator("#leave").click();
             assertThat(guest.page.locator("#ended")).isVisible();
             look(guest.page, "room-ended");
+        }
+        noViolations();
+    }
+
+    /** The calls of {@code /live/} (a host and a viewer) and {@code /meetings/} (the admin and a guest), as their people see them. */
+    @Test
+    void liveAndMeetingsCallsLookRightAndPassAxe() {
+        try (Page host = Chromium.newPage("look-live-host"); Page viewer = Chromium.newPage("look-live-viewer")) {
+            for (Page p : List.of(host, viewer)) {
+                p.navigate(server.uri("/live/?stream=look").toString());
+                p.locator("#start-form [name=passcode]").fill(LIVE_PASSCODE);
+                p.locator("#start-form [name=identity]").fill(p == host ? "Hana" : "Vic");
+                p.locator(p == host ? "#create" : "#join-viewer").click();
+                assertThat(p.locator("#event")).isVisible();
+            }
+            assertThat(host.locator("#viewers li[data-member=Vic]")).isVisible();
+            CompatPagesBrowserTest.decodes(viewer, "live", "Hana");
+            look(host, "live-call-host");
+            look(viewer, "live-call-audience");
+        }
+        String meeting = server.send("POST", "/admin/create", "{}", ADMIN_PASSCODE).json().get("meeting_id").asText();
+        try (Page admin = Chromium.newPage("look-meetings-admin"); Page guest = Chromium.newPage("look-meetings-guest")) {
+            admin.navigate(server.uri("/meetings/admin.html").toString());
+            admin.locator("#auth-form [name=passcode]").fill(ADMIN_PASSCODE);
+            admin.locator("#join-form [name=meeting]").fill(meeting);
+            admin.locator("#join").click();
+            assertThat(admin.locator("#call")).isVisible();
+            guest.navigate(server.uri("/meetings/?meeting=" + meeting).toString());
+            guest.locator("#enter-form [name=name]").fill("Gwen");
+            guest.locator("#enter-button").click();
+            assertThat(guest.locator("#call")).isVisible();
+            CompatPagesBrowserTest.decodes(guest, "meeting", (String) admin.evaluate("window.meeting.client.callId"));
+            CompatPagesBrowserTest.decodes(admin, "meeting", (String) guest.evaluate("window.meeting.client.callId"));
+            look(guest, "meetings-call");
+            look(admin, "meetings-admin-call");
         }
         noViolations();
     }

@@ -43,6 +43,11 @@ final class CallEvents implements EventDialect {
         return Set.of(MUTE, UNMUTE, END);
     }
 
+    @Override
+    public java.util.Optional<String> endCommand() {
+        return java.util.Optional.of(END);
+    }
+
     /**
      * A command from a socket admitted to session {@code room} with an admin token (a control or host
      * token): params as the HTTP body ({@code participant_id}; an optional {@code session_id} must be

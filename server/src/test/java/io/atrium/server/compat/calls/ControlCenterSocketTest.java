@@ -167,6 +167,21 @@ class ControlCenterSocketTest {
         assertThat(Instant.parse(again.json().get("ended_at").asText())).as("the same end as over HTTP").isEqualTo(at);
     }
 
+    /** The room protocol's {@code end_room} by a host of a session (here the control center) is the session's end. */
+    @Test
+    void endRoomInASessionEndsTheSession() {
+        Session s = calls.session("Ended by a host");
+        RpcClient control = control(s);
+        Joined ann = calls.join(s, "Ann");
+        control.await("participant_joined");
+
+        assertThat(control.call("end_room", Map.of())).isEmpty();
+        assertThat(control.await("session_ended").get("session_id").asText()).isEqualTo(s.id());
+        ann.rpc().await("room_ended");
+        assertThat(ann.rpc().closed).succeedsWithin(Duration.ofSeconds(10));
+        assertThat(calls.get("/session/" + s.id()).json().get("status").asText()).isEqualTo("ended");
+    }
+
     // ---- item 2: ending a session says who left, then the end ----
 
     @Test
