@@ -291,6 +291,14 @@ class SipRoomBrowserTest {
             Chromium.waitFor(host.page, member + ".quality === 'poor'", Participant.MEDIA);
             media.sendReceiverReport(rtcp, 0, 40); // nothing lost, 5 ms jitter at 8 kHz
             Chromium.waitFor(host.page, member + ".quality === 'excellent'", Participant.MEDIA);
+            // Atrium's sender reports now reach the phone (at the address its RTCP came from); echoed late, they make the round trip
+            RtpPhone.SenderReport sr = media.awaitSenderReport(Duration.ofSeconds(30)).orElseThrow();
+            Waits.sleep(700); // the echo takes 700 ms: a long round trip
+            media.sendReceiverReport(rtcp, 0, 40, sr.lsr(), 0);
+            Chromium.waitFor(host.page, member + ".quality === 'poor'", Participant.MEDIA);
+            long held = (System.nanoTime() - sr.arrivedNanos()) * 65536 / 1_000_000_000L; // the phone held it all that time
+            media.sendReceiverReport(rtcp, 0, 40, sr.lsr(), held);
+            Chromium.waitFor(host.page, member + ".quality === 'excellent'", Participant.MEDIA);
             host.page.evaluate("id => atriumApp.client.removeMember(id)", id);
             assertOk(phone.await());
         }
