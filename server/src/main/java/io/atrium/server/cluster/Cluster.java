@@ -151,6 +151,23 @@ public final class Cluster implements RoomHome, AutoCloseable {
         }
     }
 
+    /**
+     * The base URL of the node that runs {@code room} now when that is another live node; empty when it runs
+     * here, nowhere (nothing is placed), or Redis cannot tell.
+     */
+    public Optional<URI> runningElsewhere(UUID room) {
+        try {
+            String owner = leases.owner(room);
+            if (owner == null || owner.equals(id)) {
+                return Optional.empty();
+            }
+            return registry.read(owner).map(n -> URI.create(n.url()));
+        } catch (RedisException e) {
+            log.warn("cannot tell where room {} runs (answered here): {}", room, e.toString());
+            return Optional.empty();
+        }
+    }
+
     private String ownerId(UUID room) {
         return owner(room).id();
     }

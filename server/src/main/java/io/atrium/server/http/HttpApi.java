@@ -148,7 +148,8 @@ public final class HttpApi {
                 ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "ready" : "database unavailable"));
             });
             rest.routes(c.routes);
-            new io.atrium.server.cluster.ClusterApi(java.util.Optional.ofNullable(cluster)).routes(c.routes); // after rest's /v1 key check
+            // after rest's /v1 key check: /v1/cluster, and REST about a room live on another node relayed there
+            new io.atrium.server.cluster.ClusterApi(java.util.Optional.ofNullable(cluster)).routes(c.routes);
             whipWhep.routes(c.routes);
             videoCall.routes(c.routes);
             if (metrics != null) {

@@ -23,8 +23,11 @@ public interface PhoneLine {
      */
     void attach(Router router, Executor back, Consumer<Receiver> then);
 
-    /** What the phone's RTCP receiver reports say of the audio Atrium sends it: loss (0..1) and jitter (ms). */
-    record Reception(double loss, double jitterMillis) {
+    /**
+     * What the phone's RTCP receiver reports say of the audio Atrium sends it: loss (0..1), jitter (ms) and
+     * the round trip (ms, from its echo of Atrium's sender reports; -1 when it has not echoed one).
+     */
+    record Reception(double loss, double jitterMillis, int rttMillis) {
     }
 
     /** The phone's last receiver report, empty before its first (many phones send none). */

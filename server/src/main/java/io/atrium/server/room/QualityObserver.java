@@ -38,7 +38,7 @@ final class QualityObserver {
 
     private void observe(Router router, Member m) {
         if (m.line != null) { // a phone: its RTCP receiver reports, no round trip known
-            m.line.reception().ifPresent(q -> quality(m, ConnectionQuality.of(q.loss(), -1, q.jitterMillis())));
+            m.line.reception().ifPresent(q -> quality(m, ConnectionQuality.of(q.loss(), q.rttMillis(), q.jitterMillis())));
             return;
         }
         MediaPeer publisher = m.publisher;

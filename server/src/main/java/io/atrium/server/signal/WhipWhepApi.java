@@ -3,6 +3,7 @@ package io.atrium.server.signal;
 import io.atrium.server.edge.ApiException;
 import io.atrium.server.edge.Cors;
 import io.atrium.server.edge.ClientAddress;
+import io.atrium.server.edge.HttpRelay;
 import io.atrium.server.auth.AccessToken;
 import io.atrium.server.auth.AuthException;
 import io.atrium.server.auth.Bearer;
@@ -85,8 +86,8 @@ public final class WhipWhepApi {
     }
 
     /**
-     * As above; {@code home} tells where a room lives: a {@code POST} for a room owned by another node is
-     * answered {@code 307} to the same path on that node (RFC 9725 §4.5, docs/SCALING.md).
+     * As above; {@code home} tells where a room lives: a request for a room owned by another node is relayed
+     * there (a browser's) or answered {@code 307} to the same path on that node (RFC 9725 §4.5, docs/SCALING.md).
      */
     public WhipWhepApi(TokenService tokens, RoomStore rooms, MediaDoor media, TurnCredentials turn, List<String> allowedOrigins,
                        ClientAddress clients, Consumer<RoomEvent> events, RoomHome home) {
@@ -144,7 +145,7 @@ public final class WhipWhepApi {
     private void publish(Context ctx) {
         UUID room = room(ctx);
         AccessToken token = token(ctx, room);
-        if (redirected(ctx, room)) {
+        if (sentToOwner(ctx, room)) {
             return;
         }
         if (!token.grants().publish()) {
@@ -164,7 +165,7 @@ public final class WhipWhepApi {
     private void play(Context ctx) {
         UUID room = room(ctx);
         AccessToken token = token(ctx, room);
-        if (redirected(ctx, room)) {
+        if (sentToOwner(ctx, room)) {
             return;
         }
         if (!token.grants().subscribe()) {
@@ -215,11 +216,14 @@ public final class WhipWhepApi {
     }
 
     /**
-     * Answers {@code 307} to the node that owns {@code room} when that is another one (the client repeats the
-     * request there; the session's {@code Location} is then on that node); {@code 503} with {@code Retry-After}
-     * when no node can be told.
+     * Sends a request for a room owned by another node there (docs/SCALING.md): a browser's (it has an
+     * {@code Origin}) is relayed, since a page's CSP ({@code connect-src 'self'}) and the Fetch standard (it drops
+     * {@code Authorization} on a redirect to another origin) rule a redirect out; any other client is answered
+     * {@code 307} to the same path on the owner (RFC 9725 §4.5), and its session's {@code Location} is then there.
+     * {@code 503} with {@code Retry-After} when no node can be told. False when the room lives here, or when
+     * another node relayed the request here.
      */
-    private boolean redirected(Context ctx, UUID room) {
+    private boolean sentToOwner(Context ctx, UUID room) {
         java.util.Optional<java.net.URI> owner;
         try {
             owner = home.elsewhere(room);
@@ -228,11 +232,16 @@ public final class WhipWhepApi {
             ctx.header("Retry-After", "2");
             throw new ApiException(503, "unavailable", "the room cannot be placed on a node right now; try again", null);
         }
-        if (owner.isEmpty()) {
+        if (owner.isEmpty() || HttpRelay.relayed(ctx)) {
             return false;
         }
-        String query = ctx.queryString();
-        ctx.status(307).header("Location", owner.get() + ctx.path() + (query == null ? "" : "?" + query));
+        if (ctx.header("Origin") == null) {
+            String query = ctx.queryString();
+            ctx.status(307).header("Location", owner.get() + ctx.path() + (query == null ? "" : "?" + query));
+        } else { // with Content-Type and Authorization, not Origin; its Location is a path, so the page's DELETE comes here too
+            HttpRelay.relay(ctx, owner.get(), List.of("Content-Type", "Authorization"),
+                    List.of("Location", "ETag", "Link", "Retry-After", "Content-Type"));
+        }
         return true;
     }
 
@@ -251,6 +260,9 @@ public final class WhipWhepApi {
         AccessToken token = token(ctx, room);
         Session s = sessions.get(ctx.pathParam("session"));
         if (s == null || !s.room().equals(room)) {
+            if (ctx.header("Origin") != null && sentToOwner(ctx, room)) {
+                return; // a browser's session on the owner, relayed (a client that followed a 307 DELETEs there)
+            }
             throw ApiException.notFound("no such session");
         }
         if (!s.identity().equals(token.identity()) && !token.admin()) {

@@ -42,7 +42,7 @@ final class PhoneMember implements PhoneLine {
         this.rtp = rtp;
         this.onDetach = onDetach;
         this.voice = new LocalPeer(RoomAudio.PEER_PREFIX + callId, audio.sfu, null);
-        this.leg = new AudioLeg(agreed.newCodec(), agreed.payloadType(), agreed.dtmfPayloadType(), rtp::send, digits);
+        this.leg = new AudioLeg(agreed.newCodec(), agreed.payloadType(), agreed.dtmfPayloadType(), rtp, digits);
         this.codec = agreed.codec();
         agree(agreed, false);
         leg.heard(false);
@@ -73,7 +73,7 @@ final class PhoneMember implements PhoneLine {
 
     @Override
     public java.util.Optional<Reception> reception() {
-        return leg.reports() == 0 ? java.util.Optional.empty() : java.util.Optional.of(new Reception(leg.loss(), leg.jitterMillis()));
+        return leg.reports() == 0 ? java.util.Optional.empty() : java.util.Optional.of(new Reception(leg.loss(), leg.jitterMillis(), leg.rttMillis()));
     }
 
     @Override

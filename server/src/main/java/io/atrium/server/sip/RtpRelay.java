@@ -53,7 +53,7 @@ public final class RtpRelay implements AutoCloseable {
     }
 
     /** One side of a call: the RTP and RTCP sockets a phone sends to, and where that phone listens. */
-    public final class Leg {
+    public final class Leg implements io.atrium.server.sip.audio.AudioLeg.Sink {
         private final DatagramChannel rtp;
         private final DatagramChannel rtcp;
         private volatile SocketAddress remoteRtp;
@@ -91,17 +91,27 @@ public final class RtpRelay implements AutoCloseable {
         }
 
         /** Sends one RTP packet to this leg's phone. One sending thread at a time (the audio engine's). */
+        @Override
         public void send(byte[] packet, int length) {
-            SocketAddress to = remoteRtp;
+            send(rtp, remoteRtp, packet, length);
+        }
+
+        /** Sends one RTCP packet to this leg's phone, from the same thread as {@link #send}. */
+        @Override
+        public void sendRtcp(byte[] packet, int length) {
+            send(rtcp, remoteRtcp, packet, length);
+        }
+
+        private void send(DatagramChannel from, SocketAddress to, byte[] packet, int length) {
             if (to == null) {
                 return;
             }
             out.clear();
             out.put(packet, 0, length).flip();
             try {
-                rtp.send(out, to);
+                from.send(out, to);
             } catch (IOException e) {
-                log.debug("RTP to {}: {}", to, e.toString());
+                log.debug("RTP/RTCP to {}: {}", to, e.toString());
             }
         }
 

@@ -2,6 +2,7 @@ package io.atrium.server.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.microsoft.playwright.Page;
 import io.atrium.server.testing.ChildServer;
 import io.atrium.server.testing.Chromium;
 import io.atrium.server.testing.ClusterNodes;
@@ -9,6 +10,7 @@ import io.atrium.server.testing.TestServer;
 import io.atrium.server.web.Participant;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -42,6 +44,37 @@ class ClusterBrowserTest {
         assertThat(n2.server().media().peerCount()).as("Bob's media goes to the owner, not to the node of his socket").isZero();
         assertThat(n1.server().media().peerCount()).isGreaterThanOrEqualTo(4); // two peer connections each
         Chromium.screenshot(bob.page, "cluster-bob-on-n2");
+    }
+
+    @Test
+    void theWhepPlayerPageOnANodeThatDoesNotOwnTheRoomPlaysIt() {
+        TestServer n2 = cluster.node("n2");
+        String room = n2.createRoom("played across nodes");
+        Page publisher = cluster.closing(Chromium.newPage("whip-publisher"));
+        Chromium.installHelpers(publisher);
+        publisher.navigate(n2.uri("/").toString());
+        publisher.evaluate("([room, token]) => atriumTest.whip(room, token).then(pc => { window.pc = pc; })",
+                List.of(room, n2.token(room, "")));
+        String owner = cluster.owner(room);
+        TestServer asked = cluster.node(Stream.of("n1", "n2", "n3").filter(id -> !id.equals(owner)).findFirst().orElseThrow());
+        String token = n2.token(room, "");
+        int before = asked.server().media().peerCount(); // other tests' members may still be there
+
+        // the page's CSP allows only its own origin, and a redirect would lose the token: the node asked relays
+        Page player = cluster.closing(Chromium.newPage("whep-player-across"));
+        Chromium.installHelpers(player);
+        player.navigate(asked.uri("/play.html?room=" + room + "#token=" + token).toString());
+        Chromium.waitFor(player, "window.atriumPlayer !== undefined || document.getElementById('status').textContent", Participant.MEDIA);
+        player.evaluate("window.pc = window.atriumPlayer");
+        Chromium.waitFor(player, "atriumTest.inboundStats(pc).then(s => (s.video.framesDecoded > 20 && s.audio.packetsReceived > 0) || s)",
+                Participant.MEDIA);
+        assertThat(asked.server().media().peerCount()).as("no peer on the node asked: the media goes to the owner, %s", owner).isLessThanOrEqualTo(before);
+        String session = (String) player.evaluate("pc.sessionUrl");
+        assertThat(session).as("a path on the page's own origin").startsWith("/whep/" + room + "/");
+        Object ended = player.evaluate("([url, token]) => fetch(url, {method: 'DELETE', headers: {Authorization: 'Bearer ' + token}})"
+                + ".then(r => r.status)", List.of(session, token));
+        assertThat(ended).as("the session's end, relayed to the owner").isEqualTo(200);
+        Chromium.waitFor(player, "document.getElementById('status').textContent.includes('lost') || pc.connectionState", Participant.MEDIA);
     }
 
     @Test

@@ -137,6 +137,33 @@ class ClusterRelayTest {
     }
 
     @Test
+    void restAboutALiveRoomIsAnsweredByTheNodeThatRunsIt() {
+        String room = openRoom(n1);
+        String idle = openRoom(n1);
+        Member m = cluster.join(n1, room, "in-call");
+        TestServer owner = cluster.node(cluster.owner(room));
+        TestServer other = owner == n2 ? n3 : n2;
+
+        JsonNode members = other.get("/v1/rooms/" + room + "/members").json();
+        assertThat(members.get("live").findValuesAsText("id")).as("the owner's live members, relayed").contains("in-call");
+        JsonNode media = other.get("/v1/rooms/" + room + "/media").json();
+        assertThat(media.at("/media/publishers")).as("the owner's media counters").hasSize(1);
+        TestServer.Response changed = other.send("PATCH", "/v1/rooms/" + room + "/live/in-call", "{\"admin\": true}", TestServer.BASIC);
+        assertThat(changed.status()).as(changed.body()).isEqualTo(200);
+        assertThat(m.rpc().await("permissions_changed").get("is_admin").asBoolean()).as("the owner's room told the member").isTrue();
+        assertThat(other.send("PATCH", "/v1/rooms/" + room + "/live/nobody", "{\"admin\": true}", TestServer.BASIC).status())
+                .as("the owner's errors come back as they are").isEqualTo(404);
+        assertThat(other.send("GET", "/v1/rooms/" + room + "/members", null, null).status()).as("the key is checked first").isEqualTo(401);
+
+        // a room live nowhere is answered by the node asked, and is not placed by the asking
+        assertThat(other.get("/v1/rooms/" + idle + "/members").json().get("live")).isEmpty();
+        assertThat(cluster.owner(idle)).isEmpty();
+
+        assertThat(other.post("/v1/rooms/" + room + "/end", "").status()).isEqualTo(204);
+        m.rpc().await("room_ended"); // from the owner: the node asked has no such live room
+    }
+
+    @Test
     void aRoomThatDoesNotExistIsRefusedByTheNodeAsked() {
         RpcClient c = cluster.socket(n2);
         JsonNode r = c.request("authenticate", Map.of("room", UUID.randomUUID().toString(), "call_id", "x"));

@@ -133,7 +133,7 @@ class SipCallTest {
         int phone2 = registerPhone("1002", "bob");
         try (RtpPhone mediaA = new RtpPhone(); RtpPhone mediaB = new RtpPhone();
              Sipp answering = phone(phone1, "answer", mediaB.port()); Sipp ringing = phone(phone2, "ring", 40002);
-             Sipp caller = call("1002", "answered", Map.of("MEDIA_PORT", String.valueOf(mediaA.port()), "HOLD", "8000"),
+             Sipp caller = call("1002", "answered", Map.of("MEDIA_PORT", String.valueOf(mediaA.port()), "HOLD", "50000"),
                      "alice-password")) {
             Waits.waitUntil(() -> port(caller, ANSWER_SDP) > 0, "the caller's 200 OK with SDP");
             Waits.waitUntil(() -> port(answering, OFFER_SDP) > 0, "the INVITE at the answering phone");
@@ -156,6 +156,7 @@ class SipCallTest {
             assertThat(listed.get(0).get("from").asText()).isEqualTo("1001");
 
             assertOk(ringing.await());
+            caller.hangUp();
             assertOk(caller.await());
             assertOk(answering.await());
             Waits.waitUntil(() -> calls().isEmpty(), "the call to end");

@@ -163,7 +163,7 @@ class SipInviteTest {
             // the answered phone is bridged: a phone that dials into the room hears it, and it hears that phone
             String number = server.get("/v1/sip/rooms/" + room).json().get("number").asText();
             Map<String, String> fill = new HashMap<>(Map.of("OUTCOME", Sipp.resource("caller-answered.part"), "FROM", "1003",
-                    "MEDIA_PORT", String.valueOf(dialIn.port()), "HOLD", "15000"));
+                    "MEDIA_PORT", String.valueOf(dialIn.port()), "HOLD", "50000"));
             try (Sipp caller = Sipp.start("caller.xml", fill, sipPort, "-t", "u1", "-s", number, "-au", "carol", "-ap",
                     "carol-password")) {
                 Waits.waitUntil(() -> port(caller, SipCallTest.ANSWER_SDP) > 0, "the dial-in phone answered");
@@ -173,6 +173,7 @@ class SipInviteTest {
                 hears(invited, 440, 1000);
                 host.call("remove_member", Map.of("member", callId));
                 assertOk(answering.await()); // Atrium's BYE
+                caller.hangUp();
                 assertOk(caller.await());
             }
         }
@@ -332,7 +333,7 @@ class SipInviteTest {
         try (RtpPhone mediaA = new RtpPhone(); RtpPhone mediaB = new RtpPhone();
              Sipp callee = phone(bobPhone, "answer", mediaB.port());
              Sipp caller = Sipp.start("caller.xml", Map.of("OUTCOME", Sipp.resource("caller-answered.part"), "FROM", "1001",
-                     "MEDIA_PORT", String.valueOf(mediaA.port()), "HOLD", "40000"), sipPort, "-t", "u1", "-s", "1002",
+                     "MEDIA_PORT", String.valueOf(mediaA.port()), "HOLD", "50000"), sipPort, "-t", "u1", "-s", "1002",
                      "-au", "ada", "-ap", "ada-password")) {
             Waits.waitUntil(() -> port(caller, SipCallTest.ANSWER_SDP) > 0, "the call answered");
             java.util.regex.Matcher m = SipCallTest.CALL_ID.matcher(caller.messages());
@@ -386,7 +387,8 @@ class SipInviteTest {
             assertThat(legB).isNotNull();
             admin.call("remove_member", Map.of("member", legB));
             assertOk(callee.await()); // Atrium's BYE to bob's phone
-            assertOk(caller.await()); // ada's phone hangs up after its hold time
+            caller.hangUp(); // ada's phone hangs up
+            assertOk(caller.await());
             bobVideo.close();
             Waits.waitUntil(() -> server.get("/v1/rooms/" + room).status() == 404, "the converted call's room to go",
                     Duration.ofSeconds(30));

@@ -101,7 +101,7 @@ class SipRoomBrowserTest {
                 Chromium.newPage("host", new Browser.NewContextOptions(), browser)).join("Host");
     }
 
-    /** Alice's phone dials {@code number}; {@code outcome}: room (until Atrium's BYE) or answered (hangs up after HOLD). */
+    /** Alice's phone dials {@code number}; {@code outcome}: room (until Atrium's BYE) or answered (hangs up on {@link Sipp#hangUp}, at most after HOLD). */
     Sipp dial(String number, int mediaPort, String outcome, int holdMillis) {
         return dial("alice", "1001", number, mediaPort, outcome, holdMillis);
     }
@@ -291,6 +291,14 @@ class SipRoomBrowserTest {
             Chromium.waitFor(host.page, member + ".quality === 'poor'", Participant.MEDIA);
             media.sendReceiverReport(rtcp, 0, 40); // nothing lost, 5 ms jitter at 8 kHz
             Chromium.waitFor(host.page, member + ".quality === 'excellent'", Participant.MEDIA);
+            // Atrium's sender reports now reach the phone (at the address its RTCP came from); echoed late, they make the round trip
+            RtpPhone.SenderReport sr = media.awaitSenderReport(Duration.ofSeconds(30)).orElseThrow();
+            Waits.sleep(700); // the echo takes 700 ms: a long round trip
+            media.sendReceiverReport(rtcp, 0, 40, sr.lsr(), 0);
+            Chromium.waitFor(host.page, member + ".quality === 'poor'", Participant.MEDIA);
+            long held = (System.nanoTime() - sr.arrivedNanos()) * 65536 / 1_000_000_000L; // the phone held it all that time
+            media.sendReceiverReport(rtcp, 0, 40, sr.lsr(), held);
+            Chromium.waitFor(host.page, member + ".quality === 'excellent'", Participant.MEDIA);
             host.page.evaluate("id => atriumApp.client.removeMember(id)", id);
             assertOk(phone.await());
         }
@@ -328,7 +336,7 @@ class SipRoomBrowserTest {
         String room = room("{\"name\":\"pin\",\"password\":\"2468\",\"force_password\":true}");
         String number = number(room);
         try (Participant host = host(room); RtpPhone media = new RtpPhone();
-             Sipp phone = dial(number, media.port(), "answered", 15_000)) {
+             Sipp phone = dial(number, media.port(), "answered", 50_000)) {
             Waits.waitUntil(() -> port(phone, ANSWER_SDP) > 0, "Atrium's 200 OK to the phone");
             media.sendTone(800, port(phone, ANSWER_SDP));
             short[] prompt = media.receive(24_000, Duration.ofSeconds(20)); // 3 s: the PIN prompt beeps at 1 kHz
@@ -337,7 +345,8 @@ class SipRoomBrowserTest {
             media.sendDigits("1357#2468#"); // a wrong PIN, then the right one typed ahead
             String id = sipMember(host);
             hearsTone(host, id, 800, BROWSER_TONE);
-            assertOk(phone.await()); // it hung up after 15 s
+            phone.hangUp();
+            assertOk(phone.await());
             Chromium.waitFor(host.page, "!atriumApp.client.members.has('" + id + "')", Participant.MEDIA);
         }
     }
@@ -389,13 +398,15 @@ class SipRoomBrowserTest {
     void twoPhonesInARoomHearEachOtherButNotThemselves() {
         String number = number(room("{\"name\":\"two phones\",\"open\":true}"));
         try (RtpPhone a = new RtpPhone(); RtpPhone b = new RtpPhone();
-             Sipp phoneA = dial("alice", "1001", number, a.port(), "answered", 12_000);
-             Sipp phoneB = dial("bob", "1002", number, b.port(), "answered", 12_000)) {
+             Sipp phoneA = dial("alice", "1001", number, a.port(), "answered", 50_000);
+             Sipp phoneB = dial("bob", "1002", number, b.port(), "answered", 50_000)) {
             Waits.waitUntil(() -> port(phoneA, ANSWER_SDP) > 0 && port(phoneB, ANSWER_SDP) > 0, "both phones answered");
             a.sendTone(PHONE_TONE, port(phoneA, ANSWER_SDP));
             b.sendTone(440, port(phoneB, ANSWER_SDP));
             assertHears(listen(a), 440, PHONE_TONE);
             assertHears(listen(b), PHONE_TONE, 440);
+            phoneA.hangUp();
+            phoneB.hangUp();
             assertOk(phoneA.await());
             assertOk(phoneB.await());
         }

@@ -217,18 +217,56 @@ public final class RtpPhone implements AutoCloseable {
 
     /**
      * Sends an RTCP receiver report (RFC 3550 6.4.2) about the stream last received ({@link #receive}
-     * first) to 127.0.0.1:{@code port}: {@code fractionLost} in 256ths, {@code jitter} in RTP clock units.
+     * first) to 127.0.0.1:{@code port}: {@code fractionLost} in 256ths, {@code jitter} in RTP clock units,
+     * echoing no sender report.
      */
     public void sendReceiverReport(int port, int fractionLost, int jitter) {
+        sendReceiverReport(port, fractionLost, jitter, 0, 0);
+    }
+
+    /** The same, echoing a sender report: {@code lsr} its middle NTP bits, {@code dlsr} the delay since, in 1/65536 s. */
+    public void sendReceiverReport(int port, int fractionLost, int jitter, long lsr, long dlsr) {
         ByteBuffer b = ByteBuffer.allocate(32);
         b.put((byte) 0x81).put((byte) 201).putShort((short) 7).putInt(0x5eed) // V=2, one block; our SSRC
                 .putInt(heardSsrc).put((byte) fractionLost).put((byte) 0).putShort((short) 0) // cumulative lost: 0
-                .putInt(0).putInt(jitter).putInt(0).putInt(0); // highest sequence, jitter, no LSR/DLSR
+                .putInt(0).putInt(jitter).putInt((int) lsr).putInt((int) dlsr); // highest sequence, jitter, LSR, DLSR
         try {
             socket.send(new DatagramPacket(b.array(), 32, InetAddress.getLoopbackAddress(), port));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A sender report received: its middle NTP bits (what a receiver report echoes as LSR) and when it arrived. */
+    public record SenderReport(long lsr, long arrivedNanos) {
+    }
+
+    /**
+     * Receives until a sender report about the stream last received arrives (Atrium sends them to the
+     * address the phone's RTCP came from, this socket); empty after {@code timeout}.
+     */
+    public java.util.Optional<SenderReport> awaitSenderReport(Duration timeout) {
+        byte[] buf = new byte[2048];
+        Instant deadline = Instant.now().plus(timeout);
+        try {
+            socket.setSoTimeout(200);
+            while (Instant.now().isBefore(deadline)) {
+                DatagramPacket p = new DatagramPacket(buf, buf.length);
+                try {
+                    socket.receive(p);
+                } catch (SocketTimeoutException e) {
+                    continue;
+                }
+                ByteBuffer b = ByteBuffer.wrap(buf, 0, p.getLength());
+                if (p.getLength() >= 28 && (buf[0] & 0xc0) == 0x80 && (buf[1] & 0xff) == 200 && b.getInt(4) == heardSsrc) {
+                    return java.util.Optional.of(new SenderReport((b.getInt(8) & 0xffffL) << 16 | (b.getInt(12) & 0xffffffffL) >>> 16,
+                            System.nanoTime()));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return java.util.Optional.empty();
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.atrium.server.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -13,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * SIPp (Debian {@code sip-tester}) as a real SIP peer: a scenario from {@code src/test/resources/sip/}
@@ -111,6 +114,46 @@ public final class Sipp implements AutoCloseable {
     /** The SIP messages SIPp sent and received so far. */
     public String messages() {
         return read("messages.log");
+    }
+
+    /**
+     * Hangs up a call that {@code caller-answered.part} is talking in, now rather than after its {@code HOLD}: sends
+     * SIPp an INFO in the call's dialog (its Call-ID, and From and To as in the 200 OK to its INVITE, which SIPp
+     * then copies into its BYE) and waits until SIPp got it; {@link #await} then sees the BYE's end. The scenario
+     * does not answer the INFO: SIPp sends every message of a call to Atrium, which never sent it.
+     */
+    public void hangUp() {
+        String log = messages();
+        Matcher ok = ANSWERED.matcher(log);
+        Matcher via = VIA.matcher(log);
+        if (!ok.find() || !via.find()) {
+            throw new AssertionError("no answered INVITE to hang up:\n" + log);
+        }
+        String answer = ok.group();
+        String branch = "z9hG4bK-hangup-" + System.nanoTime();
+        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            byte[] info = ("INFO sip:phone@127.0.0.1:" + via.group(1) + " SIP/2.0\r\n"
+                    + "Via: SIP/2.0/UDP 127.0.0.1:" + socket.getLocalPort() + ";branch=" + branch + "\r\n"
+                    + header(answer, "From") + header(answer, "To") + header(answer, "Call-ID")
+                    + "CSeq: 90 INFO\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+            socket.send(new DatagramPacket(info, info.length, InetAddress.getLoopbackAddress(), Integer.parseInt(via.group(1))));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Waits.waitUntil(() -> messages().contains(branch), "SIPp to get the hang-up INFO", java.time.Duration.ofSeconds(TIMEOUT_SECONDS));
+    }
+
+    /** The 200 OK to an INVITE, as SIPp logged it (received messages end with a blank line). */
+    private static final Pattern ANSWERED = Pattern.compile("SIP/2.0 200 OK\\r?\\n(?:.+\\r?\\n)*?CSeq: \\d+ INVITE(?:\\r?\\n.+)*");
+    /** The port SIPp sent its INVITE from (its Via). */
+    private static final Pattern VIA = Pattern.compile("INVITE sip:\\S+ SIP/2.0\\r?\\nVia: SIP/2.0/UDP [0-9.]+:(\\d+)");
+
+    private static String header(String message, String name) {
+        Matcher m = Pattern.compile("(?mi)^" + name + ":.*?(?=\\r?$)").matcher(message);
+        if (!m.find()) {
+            throw new AssertionError("no " + name + " in " + message);
+        }
+        return m.group() + "\r\n";
     }
 
     /** Waits for SIPp to finish (at most {@link #TIMEOUT_SECONDS} plus a margin). */

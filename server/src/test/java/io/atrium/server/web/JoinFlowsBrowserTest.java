@@ -4,9 +4,11 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Page;
+import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.testing.Chromium;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -35,16 +37,25 @@ class JoinFlowsBrowserTest {
               };
             })();""";
 
-    /** The first remote answer (the publish connection's) is applied 25 s late: ICE and DTLS start late. */
+    /**
+     * Atrium's connect and media timeouts for the slow setup (defaults 20 s and 10 s), and how late its answer is
+     * applied: after the connect timeout closed the peer, before the media timeout that follows removes the
+     * member (the join has then completed, and the SDK retries the setup), with 4 s to spare on either side.
+     */
+    static final int CONNECT_TIMEOUT_S = 6;
+    static final int MEDIA_TIMEOUT_S = 8;
+    static final int SETUP_DELAY_MS = 10_000;
+
+    /** The first remote answer (the publish connection's) is applied {@link #SETUP_DELAY_MS} late: ICE and DTLS start late. */
     static final String SLOW_SETUP = """
             (() => {
               let first = true;
               const srd = RTCPeerConnection.prototype.setRemoteDescription;
               RTCPeerConnection.prototype.setRemoteDescription = async function (d) {
-                if (first && d?.type === 'answer') { first = false; await new Promise(r => setTimeout(r, 25000)); }
+                if (first && d?.type === 'answer') { first = false; await new Promise(r => setTimeout(r, %d)); }
                 return srd.call(this, d);
               };
-            })();""";
+            })();""".formatted(SETUP_DELAY_MS);
 
     private TestServer server;
 
@@ -59,6 +70,10 @@ class JoinFlowsBrowserTest {
     }
 
     private String openRoom(String name) {
+        return openRoom(server, name);
+    }
+
+    private static String openRoom(TestServer server, String name) {
         return server.post("/v1/rooms", "{\"room\":{\"name\":\"" + name + "\",\"open\":true}}").json().at("/room/uuid").asText();
     }
 
@@ -92,20 +107,25 @@ class JoinFlowsBrowserTest {
     }
 
     @Test
-    void aSlowConnectionSetupIsNotEndedAsMissingMedia() {
-        String room = openRoom("slow-setup");
-        try (Participant ann = Participant.open(server, "ann", "/room.html?room=" + room, false);
-             Participant sam = Participant.open(server, "sam", "/room.html?room=" + room, false, SLOW_SETUP)) {
-            ann.join("Ann");
-            sam.submitPrejoin("Sam");
-            // longer than the media timeout (10 s) and the transport's connect timeout (20 s): Sam is not blamed,
-            // the SDK sets the connection up again by itself and the call goes on
-            Chromium.waitFor(sam.page, "atriumApp.client?.state === 'joined' && atriumApp.client.publishPc.connectionState === 'connected'"
-                    + " || atriumApp.client?.state + ' ' + atriumApp.client?.publishPc?.connectionState + ' '"
-                    + " + document.getElementById('ended-message').textContent", Duration.ofSeconds(120));
-            assertThat(sam.page.locator("#meeting")).isVisible();
-            ann.seesVideoOf(sam.callId());
-            sam.seesVideoOf(ann.callId());
+    void aSlowConnectionSetupIsNotEndedAsMissingMedia() throws Exception {
+        AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-slow-setup-"));
+        try (TestServer slow = TestServer.start(new AtriumConfig(false, c.dataDir(), c.http(),
+                new AtriumConfig.Rtc(0, null, null, CONNECT_TIMEOUT_S), c.database(), c.auth(),
+                new AtriumConfig.Rooms(MEDIA_TIMEOUT_S, null, null, null)))) {
+            String room = openRoom(slow, "slow-setup");
+            try (Participant ann = Participant.open(slow, "ann", "/room.html?room=" + room, false);
+                 Participant sam = Participant.open(slow, "sam", "/room.html?room=" + room, false, SLOW_SETUP)) {
+                ann.join("Ann");
+                sam.submitPrejoin("Sam");
+                // longer than Atrium's connect timeout: Sam is not blamed, the SDK sets the connection up again by
+                // itself and the call goes on
+                Chromium.waitFor(sam.page, "atriumApp.client?.state === 'joined' && atriumApp.client.publishPc.connectionState === 'connected'"
+                        + " || atriumApp.client?.state + ' ' + atriumApp.client?.publishPc?.connectionState + ' '"
+                        + " + document.getElementById('ended-message').textContent", Duration.ofSeconds(120));
+                assertThat(sam.page.locator("#meeting")).isVisible();
+                ann.seesVideoOf(sam.callId());
+                sam.seesVideoOf(ann.callId());
+            }
         }
     }
 

@@ -12,6 +12,10 @@ public final class AudioLeg {
     /** Where this leg's RTP goes (e.g. a relay socket towards the phone). */
     public interface Sink {
         void send(byte[] packet, int length);
+
+        /** Sends one RTCP packet to the phone (its sender reports); a sink with no RTCP path drops it. */
+        default void sendRtcp(byte[] packet, int length) {
+        }
     }
 
     /** Told about each DTMF digit the leg's phone sends. */
@@ -22,6 +26,12 @@ public final class AudioLeg {
     static final int HEADER = 12;
     /** Frames a digit sent to the phone lasts, then three end packets (RFC 4733 2.5.1.4). */
     static final int DIGIT_FRAMES = 5;
+    /** A sender report goes to the phone every this many frames sent: 5 s, RFC 3550 6.2's minimum interval. */
+    static final int REPORT_FRAMES = 250;
+    /** Frames before the first sender report (RFC 3550 6.2 allows the first one sooner). */
+    static final int FIRST_REPORT_FRAMES = 50;
+    /** Seconds from the NTP epoch (1900) to the Unix epoch. */
+    private static final long NTP_UNIX_OFFSET = 2_208_988_800L;
     /** Frames of audio between two digits sent to the phone (a pause, as a keypad makes). */
     static final int DIGIT_GAP_FRAMES = 2;
     /** Digits waiting to be sent to the phone; more are dropped. */
@@ -64,6 +74,12 @@ public final class AudioLeg {
     private volatile int fractionLost;
     private volatile long reportedJitter;
     private volatile long reports;
+    /** The round trip from the phone's last report that echoed a sender report of ours (ms; -1: none yet). */
+    private volatile int rttMillis = -1;
+    private final byte[] report = new byte[28];
+    private int sinceReport = REPORT_FRAMES - FIRST_REPORT_FRAMES;
+    private long packetsSent;
+    private long octetsSent;
     /** Whether the phone put the call on hold (nothing sent to it). */
     private volatile boolean held;
     /** What the leg hears instead of the mix (a prompt or waiting tone); null: the mix. */
@@ -154,11 +170,59 @@ public final class AudioLeg {
                 if (int32(buf, block) == ssrc) {
                     fractionLost = buf[block + 4] & 0xff;
                     reportedJitter = int32(buf, block + 12) & 0xffffffffL;
+                    roundTrip(int32(buf, block + 16) & 0xffffffffL, int32(buf, block + 20) & 0xffffffffL);
                     reports++;
                 }
             }
             p = next;
         }
+    }
+
+    /**
+     * RFC 3550 6.4.1: the round trip is the arrival time less LSR (the middle 32 bits of the NTP time of
+     * the sender report the phone last received) less DLSR (its delay since then), in 1/65536 s. A
+     * report echoing no sender report (LSR 0) or giving a time in the future says nothing.
+     */
+    private void roundTrip(long lsr, long dlsr) {
+        if (lsr == 0) {
+            return;
+        }
+        long rtt = (ntpMiddle(System.currentTimeMillis()) - lsr - dlsr) & 0xffffffffL;
+        if (rtt < 60 * 65536L) {
+            rttMillis = (int) (rtt * 1000 / 65536);
+        }
+    }
+
+    /** The middle 32 bits of the 64-bit NTP time of {@code unixMillis}: 16 bits of seconds, 16 of fraction. */
+    static long ntpMiddle(long unixMillis) {
+        long seconds = unixMillis / 1000 + NTP_UNIX_OFFSET;
+        long fraction = (unixMillis % 1000) * 65536 / 1000;
+        return ((seconds & 0xffff) << 16) | fraction;
+    }
+
+    /** The phone's last round trip (ms), or -1 before a report echoed one of Atrium's sender reports. */
+    public int rttMillis() {
+        return rttMillis;
+    }
+
+    /** RFC 3550 6.4.1: a sender report of the stream Atrium sends the phone (no report blocks). */
+    private void sendReport() {
+        long now = System.currentTimeMillis();
+        put32(report, 0, 0x80c80006); // V=2, no blocks, SR, length 6 words - 1
+        put32(report, 4, ssrc);
+        put32(report, 8, (int) (now / 1000 + NTP_UNIX_OFFSET));
+        put32(report, 12, (int) (((now % 1000) << 32) / 1000));
+        put32(report, 16, timestamp);
+        put32(report, 20, (int) packetsSent);
+        put32(report, 24, (int) octetsSent);
+        sink.sendRtcp(report, report.length);
+    }
+
+    private static void put32(byte[] b, int i, int v) {
+        b[i] = (byte) (v >> 24);
+        b[i + 1] = (byte) (v >> 16);
+        b[i + 2] = (byte) (v >> 8);
+        b[i + 3] = (byte) v;
     }
 
     private static int int32(byte[] b, int i) {
@@ -368,16 +432,16 @@ public final class AudioLeg {
         packet[1] = (byte) ((marker ? 0x80 : 0) | pt);
         packet[2] = (byte) (seq >> 8);
         packet[3] = (byte) seq;
-        packet[4] = (byte) (ts >> 24);
-        packet[5] = (byte) (ts >> 16);
-        packet[6] = (byte) (ts >> 8);
-        packet[7] = (byte) ts;
-        packet[8] = (byte) (ssrc >> 24);
-        packet[9] = (byte) (ssrc >> 16);
-        packet[10] = (byte) (ssrc >> 8);
-        packet[11] = (byte) ssrc;
+        put32(packet, 4, ts);
+        put32(packet, 8, ssrc);
         seq = (seq + 1) & 0xffff;
         timestamp += codec.timestampStep();
         sink.send(packet, HEADER + len);
+        packetsSent++;
+        octetsSent += len;
+        if (++sinceReport >= REPORT_FRAMES) {
+            sinceReport = 0;
+            sendReport();
+        }
     }
 }

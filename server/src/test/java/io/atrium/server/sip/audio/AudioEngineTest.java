@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.atrium.server.testing.Goertzel;
 import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,7 @@ class AudioEngineTest {
         int expectPt;
         final double frequency;
         final List<byte[]> sent = new ArrayList<>();
+        final List<byte[]> reports = new ArrayList<>();
         final short[] heard = new short[48000 * 2];
         int heardSamples;
         int seq;
@@ -68,6 +70,11 @@ class AudioEngineTest {
                 System.arraycopy(pcm, 0, heard, heardSamples, pcm.length);
                 heardSamples += pcm.length;
             }
+        }
+
+        @Override
+        public void sendRtcp(byte[] packet, int length) {
+            reports.add(java.util.Arrays.copyOf(packet, length));
         }
 
         /** Power of {@code f} in the last second heard. */
@@ -234,6 +241,43 @@ class AudioEngineTest {
                 .as("a pause of audio between two digits").hasSize(AudioLeg.DIGIT_GAP_FRAMES)
                 .allSatisfy(x -> assertThat(x[1] & 0x7f).isEqualTo(PCMU));
         assertThat(leg.sendDigits("1".repeat(AudioLeg.MAX_PENDING_DIGITS + 1))).as("a bounded queue").isFalse();
+    }
+
+    @Test
+    void senderReportsToThePhoneAndTheRoundTripFromItsEcho() {
+        Phone a = new Phone(false, 0);
+        AudioLeg leg = leg(a, new ArrayList<>());
+        AudioEngine engine = new AudioEngine();
+        engine.add(leg);
+        for (int i = 0; i < AudioLeg.FIRST_REPORT_FRAMES; i++) {
+            engine.tick();
+        }
+        assertThat(a.reports).as("the first sender report after a second").hasSize(1);
+        ByteBuffer sr = ByteBuffer.wrap(a.reports.get(0));
+        assertThat(sr.getInt(0)).isEqualTo(0x80c80006);
+        int ssrc = ByteBuffer.wrap(a.sent.get(0)).getInt(8);
+        assertThat(sr.getInt(4)).as("about the stream it sends").isEqualTo(ssrc);
+        long ntpSeconds = sr.getInt(8) & 0xffffffffL;
+        assertThat(ntpSeconds - 2_208_988_800L).isCloseTo(System.currentTimeMillis() / 1000, org.assertj.core.data.Offset.offset(2L));
+        assertThat(sr.getInt(20)).as("packets sent").isEqualTo(AudioLeg.FIRST_REPORT_FRAMES);
+        assertThat(sr.getInt(24)).as("payload octets sent").isEqualTo(AudioLeg.FIRST_REPORT_FRAMES * 160);
+        for (int i = 0; i < AudioLeg.REPORT_FRAMES; i++) {
+            engine.tick();
+        }
+        assertThat(a.reports).as("then every 5 s").hasSize(2);
+
+        assertThat(leg.rttMillis()).isEqualTo(-1);
+        long lsr = ((ntpSeconds & 0xffff) << 16) | ((sr.getInt(12) & 0xffffffffL) >>> 16);
+        assertThat(lsr).as("LSR is the report's middle NTP bits").isCloseTo(AudioLeg.ntpMiddle(System.currentTimeMillis()),
+                org.assertj.core.data.Offset.offset(2 * 65536L));
+        // a phone echoes a report Atrium sent 700 ms ago, which it held 200 ms: the round trip is 500 ms
+        ByteBuffer rr = ByteBuffer.allocate(32).putInt(0x81c90007).putInt(0x5eed).putInt(ssrc).putInt(0).putInt(0).putInt(0)
+                .putInt((int) AudioLeg.ntpMiddle(System.currentTimeMillis() - 700)).putInt(200 * 65536 / 1000);
+        leg.receiveRtcp(rr.array(), 0, 32);
+        assertThat(leg.rttMillis()).as("arrival - LSR - DLSR").isBetween(495, 560);
+        ByteBuffer noEcho = ByteBuffer.allocate(32).putInt(0x81c90007).putInt(0x5eed).putInt(ssrc);
+        leg.receiveRtcp(noEcho.array(), 0, 32);
+        assertThat(leg.rttMillis()).as("a report without LSR keeps the last round trip").isBetween(495, 560);
     }
 
     @Test
