@@ -42,6 +42,7 @@ class AiortcInteropTest extends Interop {
         String socket = "ws://127.0.0.1:" + server.server().httpPort() + "/v1/rtc";
         ExternalPeer member = open.track(python("aiortc-room", "aiortc_client.py", "room", socket, room,
                 Integer.toString(RUN_SECONDS)));
+        Page chromium = chromiumMember(room); // aiortc, in the room first, subscribes to Chromium once it joins
 
         publishers.values().forEach(p -> p.awaitState("connected", CONNECT));
         long connected = System.nanoTime();
@@ -49,7 +50,6 @@ class AiortcInteropTest extends Interop {
         ExternalPeer h264Player = play("aiortc-play-h264", h264Room, RUN_SECONDS + H264_KEY_FRAME_SECONDS);
         CompletableFuture<Void> dropped = killAndCheckDroppedAfterTheConsentTimeout(controlRoom, control);
 
-        Page chromium = chromiumMember(room); // aiortc, in the room first, subscribes to Chromium once it joins
         assertThat(member.await("subscribed", CONNECT).path("member").asText()).isEqualTo("Chromium");
         member.awaitState("connected", CONNECT);
         assertChromiumDecodesTheOther(chromium);
