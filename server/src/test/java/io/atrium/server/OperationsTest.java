@@ -123,9 +123,12 @@ class OperationsTest {
     void badDatabaseUrlIsExplained() {
         AtriumConfig c = TestServer.config(Db.H2, dir);
         AtriumConfig bad = new AtriumConfig(false, dir.toString(), c.http(), c.rtc(),
-                new AtriumConfig.Database("jdbc:postgresql://127.0.0.1:1/nowhere", "u", "p", 2), c.auth());
+                new AtriumConfig.Database("jdbc:postgresql://127.0.0.1:1/nowhere", "u", "p", 2, 2), c.auth());
+        long start = System.nanoTime();
         assertThatThrownBy(() -> AtriumServer.start(bad)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("cannot connect to database.url jdbc:postgresql://127.0.0.1:1/nowhere");
+        // it kept trying for database.connect_timeout_seconds (here 2 s, the default is 10 s) before giving up
+        assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(2_000_000_000L);
     }
 
     @Test

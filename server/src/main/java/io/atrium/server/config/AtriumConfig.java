@@ -356,12 +356,18 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
     }
 
     /** Storage: empty {@code url} means embedded H2 under the data directory. */
-    public record Database(String url, String username, String password, Integer maxPoolSize) {
+    public record Database(String url, String username, String password, Integer maxPoolSize, Integer connectTimeoutSeconds) {
         public Database {
             url = url != null ? url : "";
             username = username != null ? username : "";
             password = password != null ? password : "";
             maxPoolSize = maxPoolSize != null ? maxPoolSize : 10;
+            connectTimeoutSeconds = connectTimeoutSeconds != null ? connectTimeoutSeconds : 10;
+        }
+
+        /** With the default connect timeout. */
+        public Database(String url, String username, String password, Integer maxPoolSize) {
+            this(url, username, password, maxPoolSize, null);
         }
     }
 

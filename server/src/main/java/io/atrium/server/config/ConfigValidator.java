@@ -103,6 +103,9 @@ final class ConfigValidator {
         if (c.database().maxPoolSize() < 1) {
             problems.add("database.max_pool_size must be at least 1");
         }
+        if (c.database().connectTimeoutSeconds() < 1) {
+            problems.add("database.connect_timeout_seconds must be at least 1, got " + c.database().connectTimeoutSeconds());
+        }
         long ttl = c.auth().tokenTtlSeconds();
         long maxTtl = c.auth().maxTokenTtlSeconds();
         if (ttl < 1 || maxTtl < 1 || ttl > maxTtl) {

@@ -41,8 +41,8 @@ public final class Database implements AutoCloseable {
         hikari.setPassword(config.password());
         hikari.setMaximumPoolSize(config.maxPoolSize());
         hikari.setPoolName("atrium-db");
-        hikari.setConnectionTimeout(10_000);
-        hikari.setInitializationFailTimeout(10_000);
+        hikari.setConnectionTimeout(config.connectTimeoutSeconds() * 1000L);
+        hikari.setInitializationFailTimeout(config.connectTimeoutSeconds() * 1000L);
         HikariDataSource pool;
         try {
             pool = new HikariDataSource(hikari);

@@ -26,7 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers the outbox: every half second (and whenever an event is stored or an attempt ends) it asks
+ * Delivers the outbox: every half second (and whenever an event is stored, an attempt ends or a retry
+ * within a minute falls due) it asks
  * the outbox, per URL, for the rows that may go now — the oldest live row of each room whose next
  * attempt is due — and POSTs up to {@code max_in_flight_per_url} of them at once, signed anew for each
  * attempt. A 2xx deletes the row; anything else (status, timeout, refused connection) schedules the
@@ -167,8 +168,11 @@ public final class WebhookDispatcher implements AutoCloseable {
             if (dead) {
                 LOG.error("webhook {} to {} given up after {} attempts: {}", e.eventId(), e.endpoint(), attempts, why);
             } else {
-                LOG.warn("webhook {} to {} failed (attempt {}): {}; next in {} ms", e.eventId(), e.endpoint(), attempts, why,
-                        next - clock.millis());
+                long in = next - clock.millis();
+                LOG.warn("webhook {} to {} failed (attempt {}): {}; next in {} ms", e.eventId(), e.endpoint(), attempts, why, in);
+                if (in < 60_000) {
+                    pollIn(in + 1); // when the retry is due, rather than up to POLL_MILLIS later
+                }
             }
         } catch (StoreException | IllegalStateException ex) {
             LOG.error("webhook {}: could not record the attempt; it will be sent again", e.eventId(), ex);
@@ -183,6 +187,14 @@ public final class WebhookDispatcher implements AutoCloseable {
             } catch (java.util.concurrent.RejectedExecutionException stopping) {
                 flying.remove(e.seq());
             }
+        }
+    }
+
+    private void pollIn(long millis) {
+        try {
+            loop.schedule(this::poll, millis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // closed meanwhile: nothing to retry in this run
         }
     }
 

@@ -236,10 +236,11 @@ class ConfigLoaderTest {
     @Test
     void validationReportsEveryProblemWithItsKey() {
         assertThatThrownBy(() -> load(prodKeys() + "http:\n  port: 70000\n  max_body_bytes: 10\nrtc:\n  port: -1\n"
-                + "database:\n  url: mysql://x\n  max_pool_size: 0\n", Map.of()))
+                + "database:\n  url: mysql://x\n  max_pool_size: 0\n  connect_timeout_seconds: 0\n", Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("http.port").hasMessageContaining("rtc.port").hasMessageContaining("http.max_body_bytes")
-                .hasMessageContaining("database.url 'mysql://x' is not supported").hasMessageContaining("database.max_pool_size");
+                .hasMessageContaining("database.url 'mysql://x' is not supported").hasMessageContaining("database.max_pool_size")
+                .hasMessageContaining("database.connect_timeout_seconds must be at least 1, got 0");
         assertThatThrownBy(() -> load("auth:\n  token_ttl_seconds: 100000\n  api_keys:\n    prod: " + LONG_SECRET + "\n", Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("auth.token_ttl_seconds");
     }
