@@ -98,13 +98,12 @@ class Received:
             pass
 
     async def run_for(self, seconds, *pcs):
-        """Reports every 5 s for SECONDS, then "done"; True when every connection is still connected."""
+        """Reports every second for SECONDS, then "done"; True when every connection is still connected."""
         def states():
             return {"state": pcs[0].connectionState, **{f"state{i}": pc.connectionState for i, pc in enumerate(pcs[1:], 1)}}
-        for _ in range(seconds // 5):
-            await asyncio.sleep(5)
+        for _ in range(seconds):
+            await asyncio.sleep(1)
             say("stats", ms=elapsed(), **states(), **self.counts)
-        await asyncio.sleep(seconds % 5)
         done = states()
         say("done", ms=elapsed(), **done, **self.counts)
         for pc in pcs:

@@ -6,7 +6,7 @@ the stack of Meetecho's simple-whip-client and many camera/encoder products. Run
   gst_client.py play URL TOKEN CODEC SECONDS       receives one video (CODEC) and one audio track, decodes them
 
 Prints one JSON object per line: {"event": "answer", ...}, {"event": "first-frame", "ms": ...} (play),
-{"event": "stats", "frames": n, "audio_buffers": n, "state": ...} every 5 s, {"event": "done", ...} at the end.
+{"event": "stats", "frames": n, "audio_buffers": n, "state": ...} every second, {"event": "done", ...} at the end.
 Exits non-zero when the HTTP exchange fails or the connection ends before SECONDS.
 libnice gathers no candidates on loopback interfaces, so the agent is given 127.0.0.1 explicitly
 (webrtcbin's ice-agent "add-local-ip-address"): every packet stays on 127.0.0.1.
@@ -165,7 +165,7 @@ class Client:
 
     def run(self):
         self.pipe.set_state(Gst.State.PLAYING)
-        GLib.timeout_add_seconds(5, self.report)
+        GLib.timeout_add_seconds(1, self.report)
         GLib.timeout_add_seconds(self.seconds, self.loop.quit)
         self.loop.run()
         state = self.w.get_property("connection-state").value_nick

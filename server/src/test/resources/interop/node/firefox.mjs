@@ -8,14 +8,17 @@
 //   node firefox.mjs PAGE HELPERS SECONDS whip URL TOKEN   publishes camera (3 simulcast layers) + microphone
 //   node firefox.mjs PAGE HELPERS SECONDS whep URL TOKEN   plays one video and one audio track
 //
-// Prints one JSON object per line like the other harness scripts: offer (app, whip), state, first-frame (app,
-// whep), stats, done.
+// Firefox starts at once ("browser" event), the client once a line arrives on stdin (the test sends it when what
+// the client needs is up, e.g. a WHEP player's publisher), so that the test can start every Firefox together.
+// Prints one JSON object per line like the other harness scripts: browser, offer (app, whip), state, first-frame
+// (app, whep), stats (every second), done.
 // Received video counts frames Firefox decoded; audio counts packets and the energy Firefox measured in them.
 // Prefs: fake devices without a permission prompt; camera and microphone allowed for every page (Firefox
 // gathers only the "default address", the source of its route to the internet, for a page without that
 // permission, and fake devices do not count as capturing: in a namespace with loopback only it then gathers
 // nothing); host candidates on loopback (skipped otherwise) without mDNS obfuscation.
 import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import puppeteer from 'puppeteer-core';
 import { elapsed, restartClock, say } from './harness.mjs';
 
@@ -41,6 +44,7 @@ page.on('console', (m) => console.error(`console.${m.type()}: ${m.text()}`));
 page.on('pageerror', (e) => console.error(`page error: ${e}`));
 await page.goto(pageUrl);
 await page.evaluate(readFileSync(helpers, 'utf8'));
+await new Promise((resolve) => createInterface({ input: process.stdin }).once('line', resolve));
 
 // Each mode sets window.pc (the connection whose state is reported) and window.report() (its counters).
 const MODES = {
@@ -142,7 +146,7 @@ const end = Date.now() + Number(seconds) * 1000;
 let lastStats = Date.now();
 while (Date.now() < end) {
   const counts = await poll();
-  if (Date.now() - lastStats >= 5000) {
+  if (Date.now() - lastStats >= 1000) {
     lastStats = Date.now();
     say('stats', { ms: elapsed(), state, pair: await selectedPair(), ...counts });
   }

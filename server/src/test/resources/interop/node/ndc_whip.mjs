@@ -7,7 +7,7 @@
 //
 //   node ndc_whip.mjs URL TOKEN CODEC SECONDS        CODEC: h264 | av1
 //
-// Prints one JSON object per line like the other harness scripts: answer, state, stats (every 5 s), done.
+// Prints one JSON object per line like the other harness scripts: answer, state, stats (every second), done.
 // libjuice is bound to 127.0.0.1 (bindAddress), so its only host candidate is on loopback.
 import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
@@ -128,7 +128,7 @@ udp.bind(0, '127.0.0.1', () => {
     `rtp://127.0.0.1:${udp.address().port}`], { stdio: ['ignore', 'ignore', 'inherit'] });
 });
 
-const report = setInterval(() => say('stats', { frames, audio_packets: audioPackets, ms: elapsed(), state: pc.state() }), 5000);
+const report = setInterval(() => say('stats', { frames, audio_packets: audioPackets, ms: elapsed(), state: pc.state() }), 1000);
 setTimeout(() => {
   clearInterval(report);
   const state = pc.state();

@@ -4,7 +4,7 @@
 //
 //   node werift_whep.mjs URL TOKEN CODEC SECONDS        CODEC: vp8 | h264 | av1
 //
-// Prints one JSON object per line like the other harness scripts: answer, state, first-frame, stats, done.
+// Prints one JSON object per line like the other harness scripts: answer, state, first-frame, stats (every second), done.
 // werift gathers no loopback candidate by itself; iceAdditionalHostAddresses gives it 127.0.0.1.
 import { RTCPeerConnection, RTCRtpCodecParameters } from 'werift';
 import { elapsed, exchange, say } from './harness.mjs';
@@ -61,7 +61,7 @@ const answer = await exchange(url, token, offer);
 await pc.setRemoteDescription({ type: 'answer', sdp: answer });
 
 const report = setInterval(() => say('stats', { frames, video_packets: videoPackets, audio_packets: audioPackets,
-  ms: elapsed(), state: pc.connectionState }), 5000);
+  ms: elapsed(), state: pc.connectionState }), 1000);
 setTimeout(async () => {
   clearInterval(report);
   const state = pc.connectionState;

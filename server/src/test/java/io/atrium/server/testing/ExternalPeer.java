@@ -140,6 +140,30 @@ public final class ExternalPeer implements AutoCloseable {
         return name;
     }
 
+    /**
+     * Ends the process and its children at once (SIGKILL, children first so that none sees its parent go and
+     * closes gracefully): the client falls silent, sending not even a DTLS close_notify.
+     */
+    public void kill() {
+        process.descendants().toList().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Writes a line to the process's standard input (a harness script that waits for a go). */
+    public void send(String line) {
+        try {
+            process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(name + ": cannot write to its input", e);
+        }
+    }
+
     @Override
     public void close() {
         process.descendants().forEach(ProcessHandle::destroy);
