@@ -154,4 +154,42 @@ class SipTrunkTest {
             assertOk(carrier.await()); // Atrium's BYE
         }
     }
+
+    /**
+     * An operator maps a carrier's number to a room's dial-in number (kept in the database, so it is the
+     * same after the restart that loads the new mapping): a caller from the trunk joins that room as a
+     * phone member named by its caller id, and leaves it by hanging up.
+     */
+    @Test
+    void aCallerFromTheTrunkLandsInTheRoomItsNumberIsMappedTo() throws Exception {
+        int port = Sipp.freePort();
+        int carrierPort = Sipp.freePort();
+        AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-sip-trunk-room-"));
+        AtriumConfig.Sip sip = new AtriumConfig.Sip(true, "127.0.0.1", port, "", "atrium", 1, 3600, 100, 10, 0, 0, List.of("MD5"), List.of());
+        String room;
+        String number;
+        try (TestServer first = TestServer.start(c.withSip(sip))) {
+            room = first.post("/v1/rooms", "{\"room\":{\"name\":\"hotline\",\"open\":true}}").json().at("/room/uuid").asText();
+            number = first.get("/v1/sip/rooms/" + room).json().get("number").asText();
+        }
+        AtriumConfig.Trunk trunk = new AtriumConfig.Trunk("carrier", "127.0.0.1:" + carrierPort, "udp", null, null, "+4930999",
+                Map.of("+4930555", number));
+        try (TestServer again = TestServer.start(c.withSip(new AtriumConfig.Sip(true, "127.0.0.1", port, "", "atrium", 1, 3600, 100, 10,
+                0, 0, List.of("MD5"), List.of(trunk))));
+             io.atrium.server.testing.RpcClient host = io.atrium.server.testing.RpcClient.connect(again);
+             io.atrium.server.testing.JavaPeer peer = new io.atrium.server.testing.JavaPeer()) {
+            assertThat(again.get("/v1/sip/rooms/" + room).json().get("number").asText()).as("the room kept its number").isEqualTo(number);
+            String token = host.call("authenticate", Map.of("room", room, "call_id", "host")).get("auth_token").asText();
+            peer.connect(host.call("join_room", Map.of("sdp", peer.offer(true), "auth_token", token)).get("sdp").asText());
+            try (Sipp carrier = Sipp.start("trunk-call.xml", Map.of("OUTCOME", Sipp.resource("caller-answered.part"),
+                    "FROM", "+4917055555", "MEDIA_PORT", "40032", "HOLD", "60000"), port, carrierPort, "-t", "u1", "-s", "+4930555")) {
+                com.fasterxml.jackson.databind.JsonNode joined = host.await("member_join_room");
+                assertThat(joined.get("is_sip").asBoolean()).isTrue();
+                assertThat(joined.get("name").asText()).as("named by the caller id's display name").isEqualTo("Carrier");
+                carrier.hangUp();
+                assertOk(carrier.await());
+                assertThat(host.await("member_leave_room").get("member").asText()).isEqualTo(joined.get("id").asText());
+            }
+        }
+    }
 }

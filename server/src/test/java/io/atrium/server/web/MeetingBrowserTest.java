@@ -84,9 +84,10 @@ class MeetingBrowserTest {
     @Test
     @Order(2)
     void fourParticipantsSeeEachOther() {
-        cat = open("cat", false).join("Cat");
+        cat = open("cat", false);
+        dan = open("dan", false);
+        Participant.joinTogether(List.of(cat, dan), "Cat", "Dan");
         catId = cat.callId();
-        dan = open("dan", false).join("Dan");
         danId = dan.callId();
 
         ann.seesVideoOf(bobId, catId, danId);

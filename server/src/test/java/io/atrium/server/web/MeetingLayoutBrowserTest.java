@@ -9,6 +9,7 @@ import com.microsoft.playwright.options.BoundingBox;
 import io.atrium.server.testing.Chromium;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,9 +59,7 @@ class MeetingLayoutBrowserTest {
         try (Participant ann = Participant.open(server, "ann", "/room.html?room=" + room, false);
              Participant bob = Participant.open(server, "bob", "/room.html?room=" + room, false);
              Participant cy = Participant.open(server, "cy", "/room.html?room=" + room, false)) {
-            ann.join("Ann");
-            bob.join("Bob");
-            cy.join("Cy");
+            Participant.joinTogether(List.of(ann, bob, cy), "Ann", "Bob", "Cy");
             String bobId = bob.callId(), cyId = cy.callId();
             ann.seesVideoOf(bobId, cyId);
             Page page = ann.page;
@@ -134,8 +133,7 @@ class MeetingLayoutBrowserTest {
         String room = openRoom("audio-settings");
         try (Participant ann = Participant.open(server, "ann", "/room.html?room=" + room, false);
              Participant bob = Participant.open(server, "bob", "/room.html?room=" + room, false)) {
-            ann.join("Ann");
-            bob.join("Bob");
+            Participant.joinTogether(List.of(ann, bob), "Ann", "Bob");
             Page page = bob.page;
             String mic = "atriumApp.client.local.tracks.audio.getSettings()";
             // the browser's default processing, both on

@@ -7,6 +7,7 @@ import com.microsoft.playwright.Page;
 import io.atrium.server.testing.Chromium;
 import io.atrium.server.testing.TestServer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /** One person in the web app: a Chromium page on /room.html with the fake camera and microphone. */
@@ -76,6 +77,20 @@ public final class Participant implements AutoCloseable {
         submitPrejoin(name);
         inMeeting();
         return this;
+    }
+
+    /**
+     * Joins {@code people} under {@code names} (in the same order) at once: every prejoin form is sent, then each
+     * is waited for. The same as one {@link #join} after another, overlapped.
+     */
+    static void joinTogether(List<Participant> people, String... names) {
+        if (people.size() != names.length) {
+            throw new IllegalArgumentException(people.size() + " people, " + names.length + " names");
+        }
+        for (int i = 0; i < names.length; i++) {
+            people.get(i).submitPrejoin(names[i]);
+        }
+        people.forEach(Participant::inMeeting);
     }
 
     /**
