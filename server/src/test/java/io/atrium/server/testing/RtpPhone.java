@@ -242,13 +242,22 @@ public final class RtpPhone implements AutoCloseable {
     }
 
     /**
-     * Receives until a sender report about the stream last received arrives (Atrium sends them to the
-     * address the phone's RTCP came from, this socket); empty after {@code timeout}.
+     * Waits for the next sender report about the stream last received (Atrium sends them to the address
+     * the phone's RTCP came from, this socket); empty after {@code timeout}. What was queued before is
+     * dropped first, so the report's arrival time is when it really arrived, not when it was read.
      */
     public java.util.Optional<SenderReport> awaitSenderReport(Duration timeout) {
         byte[] buf = new byte[2048];
         Instant deadline = Instant.now().plus(timeout);
         try {
+            socket.setSoTimeout(1);
+            for (int queued = 0; queued < 100_000; queued++) {
+                try {
+                    socket.receive(new DatagramPacket(buf, buf.length));
+                } catch (SocketTimeoutException e) {
+                    break;
+                }
+            }
             socket.setSoTimeout(200);
             while (Instant.now().isBefore(deadline)) {
                 DatagramPacket p = new DatagramPacket(buf, buf.length);
