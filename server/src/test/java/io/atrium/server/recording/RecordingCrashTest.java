@@ -44,6 +44,7 @@ class RecordingCrashTest {
     @Test
     void aKilledServerFinishesWhatWasWrittenOnRestart() throws Exception {
         String room;
+        long written;
         try (ChildServer server = ChildServer.start(dataDir)) {
             room = call(server.uri("/v1/rooms"), "POST", "{\"room\": {\"name\": \"crash\", \"open\": true, \"record\": true}}")
                     .at("/room/uuid").asText();
@@ -55,7 +56,17 @@ class RecordingCrashTest {
                     "audio_muted", false, "video_muted", false)).get("sdp").asText());
             Waits.waitUntil(() -> audioTrackFile() != null, "the audio track file exists");
             Media.sendTone(peer, PACKETS);
-            Waits.waitUntil(() -> records(audioTrackFile()) >= PACKETS, "every packet flushed to the track file");
+            // every packet, or (when the network lost one on the way in) what the file holds once two flushes added nothing
+            long[] seen = {-1, System.nanoTime()};
+            Waits.waitUntil(() -> {
+                long n = records(audioTrackFile());
+                if (n != seen[0]) {
+                    seen[0] = n;
+                    seen[1] = System.nanoTime();
+                }
+                return n >= PACKETS || n >= PACKETS - 5 && System.nanoTime() - seen[1] > 2_500_000_000L;
+            }, "the packets flushed to the track file", Duration.ofSeconds(30));
+            written = seen[0];
             server.kill();
         }
         try (ChildServer again = ChildServer.start(dataDir)) {
@@ -73,7 +84,7 @@ class RecordingCrashTest {
             }
             JsonNode probe = Media.probe(local);
             assertThat(probe.at("/streams/0/codec_name").asText()).isEqualTo("opus");
-            assertThat(probe.at("/streams/0/nb_read_frames").asLong()).isEqualTo(PACKETS);
+            assertThat(probe.at("/streams/0/nb_read_frames").asLong()).as("every record written before the kill").isEqualTo(written);
             assertThat(probe.at("/format/duration").asDouble()).isBetween(2.8, 3.3);
             Media.assertDecodesCleanly(local);
         }
