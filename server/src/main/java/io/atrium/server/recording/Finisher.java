@@ -99,7 +99,7 @@ public final class Finisher {
                 track = new OpusTrack(new OggOpusWriter(out, h.trackId().hashCode(), 2), "webm");
             } else {
                 VideoDepacketizer video = VideoDepacketizer.of(h.codec());
-                track = new VideoTrack(video, new IvfWriter(out, video.fourcc(), h.clockRate()));
+                track = new VideoTrack(video, new IvfWriter(out, video.fourcc(), h.clockRate()), h.clockRate());
             }
         } catch (IOException | RuntimeException e) {
             out.close();
@@ -259,10 +259,14 @@ public final class Finisher {
     private static final class VideoTrack implements Track, VideoDepacketizer.FrameSink {
         private final VideoDepacketizer video;
         private final IvfWriter ivf;
+        /** One millisecond in clock ticks: WebM and MP4 count time in milliseconds. */
+        private final long millisecond;
+        private long lastPts = Long.MIN_VALUE;
 
-        VideoTrack(VideoDepacketizer video, IvfWriter ivf) {
+        VideoTrack(VideoDepacketizer video, IvfWriter ivf, int clockRate) {
             this.video = video;
             this.ivf = ivf;
+            this.millisecond = Math.max(1, clockRate / 1000);
         }
 
         @Override
@@ -272,7 +276,12 @@ public final class Finisher {
 
         @Override
         public void frame(long timestamp, byte[] data, int len) throws IOException {
-            ivf.frame(timestamp, data, 0, len);
+            // Two frames under one RTP timestamp, or within a millisecond, would share a WebM timestamp, which
+            // decoders refuse as non-monotonic (seen once from a Chromium screen share): each frame is kept (later
+            // ones predict from it) and placed at least a millisecond after the one before.
+            long pts = lastPts == Long.MIN_VALUE ? timestamp : Math.max(timestamp, lastPts + millisecond);
+            lastPts = pts;
+            ivf.frame(pts, data, 0, len);
         }
 
         @Override

@@ -85,4 +85,29 @@ class FinisherTest {
             assertThat(ivf.size()).as(c.name() + ": IVF size").isEqualTo(32 + (int) c.frames() * (12 + 2 * 10));
         }
     }
+
+    @Test
+    void framesUnderOneTimestampAreSpreadAMillisecondApart() throws IOException {
+        List<byte[]> packets = stream();
+        for (int seq : new int[] {6, 7}) { // frame 3 carries frame 2's timestamp, frame 4 is 10 ticks after it
+            RtpPacket.writeHeader(packets.get(seq), 0, seq == 7, 96, seq, 2 * 3000, 0x1234);
+        }
+        for (int seq : new int[] {8, 9}) {
+            RtpPacket.writeHeader(packets.get(seq), 0, seq == 9, 96, seq, 2 * 3000 + 10, 0x1234);
+        }
+        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        try (TrackFile.Writer w = new TrackFile.Writer(file, new TrackFile.Header("video", "VP8", 90000, 96, "cam", "p", 0))) {
+            for (int i = 0; i < packets.size(); i++) {
+                w.append(i * 10L, packets.get(i), 0, packets.get(i).length);
+            }
+        }
+        ByteArrayOutputStream ivf = new ByteArrayOutputStream();
+        assertThat(Finisher.rebuild(new TrackFile.Reader(new ByteArrayInputStream(file.toByteArray())), ivf).frames()).isEqualTo(10);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(ivf.toByteArray()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        List<Long> pts = new ArrayList<>();
+        for (int at = 32; at < b.limit(); at += 12 + b.getInt(at)) {
+            pts.add(b.getLong(at + 4));
+        }
+        assertThat(pts).containsExactly(0L, 3000L, 6000L, 6090L, 6180L, 15000L, 18000L, 21000L, 24000L, 27000L);
+    }
 }
