@@ -130,7 +130,7 @@ public final class AtriumServer implements AutoCloseable {
             recordings.addListener(new RecordingNotices(roomService));
             roomService.recorder(recordings);
             recordings.recover();
-            Registrar registrar = new Registrar(config.sip(), clock);
+            Registrar registrar = new Registrar(config.sip(), clock, roomService::elsewhere);
             if (config.sip().enabled()) {
                 sip = SipService.start(config.sip(), users, registrar, clock,
                         new SipService.Rooms(roomService, sfu, new RoomNumberStore(db.jdbc())));
