@@ -137,6 +137,15 @@ final class Reach implements Elsewhere {
         }
     }
 
+    @Override
+    public boolean running(UUID room) {
+        try {
+            return redis.exists(RoomLeases.key(room)) > 0;
+        } catch (RedisException e) {
+            return true;
+        }
+    }
+
     /** The node that runs invite {@code callId}; null when none is known. Throws {@link RedisException}. */
     String node(String callId) {
         return redis.get(INVITE + callId);

@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * {@code decline_room_invite} on the node that runs the invite ({@link Reach}) without moving the socket,
  * {@code invite_exten} with the socket's room. Another node may hold a session of a socket without its room
  * (an invite that rang it): notifications carry their node, and the socket's close is sent to every node
- * that notified it.
+ * that notified it or ran one of its calls.
  */
 public final class Relay implements Calls {
 
@@ -128,6 +128,9 @@ public final class Relay implements Calls {
         }
         if (target == null) {
             return local.call(session, method, params);
+        }
+        if (!target.equals(route.owner)) {
+            route.peers.add(target); // a one-off call: that node keeps a session of this socket too
         }
         long id = route.ids.incrementAndGet();
         CompletableFuture<Object> answer = new CompletableFuture<>();

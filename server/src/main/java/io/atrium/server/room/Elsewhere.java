@@ -41,6 +41,11 @@ public interface Elsewhere {
         public List<String> phones(String extension) {
             return List.of();
         }
+
+        @Override
+        public boolean running(UUID room) {
+            return false;
+        }
     };
 
     /** The socket of {@code session}, on this node, is a video registration of {@code user} until {@code until}. */
@@ -66,4 +71,7 @@ public interface Elsewhere {
 
     /** The contacts of the phones registered to {@code extension} on any node (this one's included), not expired. */
     List<String> phones(String extension);
+
+    /** Whether {@code room} runs on some node now (another node's temporary room must not be deleted); true when that cannot be told. */
+    boolean running(UUID room);
 }

@@ -178,11 +178,11 @@ final class Invites implements SipRooms, RoomListener {
 
     /**
      * Deletes the temporary rooms a previous run of the server left stored (their members, invites and
-     * calls lived in that process's memory and ended with it).
+     * calls lived in that process's memory and ended with it), but those another node of a cluster runs.
      */
     void forgetTemporaryRooms() {
         for (Room r : rooms.store().list()) {
-            if (TEMP_OWNER.equals(r.owner())) {
+            if (TEMP_OWNER.equals(r.owner()) && !rooms.elsewhere().running(r.uuid())) {
                 rooms.store().delete(r.uuid());
             }
         }

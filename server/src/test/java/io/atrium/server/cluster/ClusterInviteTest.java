@@ -148,6 +148,19 @@ class ClusterInviteTest {
         }
     }
 
+    @Test
+    void aNodeStartingKeepsTheTemporaryRoomsThatAnotherNodeRuns() {
+        user(n1, "eve", "1015");
+        RpcClient eve = cluster.socket(n2);
+        JsonNode made = eve.call("create_temp_room", Map.of("call_id", "eve", "sdp", cluster.closing(new JavaPeer()).offer(true),
+                "username", "eve", "password", "eve-password"));
+        String room = made.get("room_id").asText();
+        Waits.waitUntil(() -> "n2".equals(cluster.owner(room)), "n2 holds the temporary room's lease");
+        TestServer n3 = cluster.node("n3"); // its SIP bridge deletes the temporary rooms a previous run left stored
+        assertThat(n3.get("/v1/rooms/" + room).status()).as("n2's live temporary room is kept").isEqualTo(200);
+        assertThat(eve.call("get_room_members", Map.of()).toString()).contains("eve");
+    }
+
     static boolean bound(int port) {
         try (java.net.DatagramSocket s = new java.net.DatagramSocket(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port))) {
             return false;
