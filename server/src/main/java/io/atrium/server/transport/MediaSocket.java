@@ -384,5 +384,6 @@ public final class MediaSocket implements AutoCloseable {
         tcp.values().forEach(Channel::close);
         channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        log.info("media socket closed: {} UDP datagrams sent in {} messages", egressDatagrams, egressMessages);
     }
 }
