@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.atrium.server.testing.ClusterNodes;
 import io.atrium.server.testing.ClusterNodes.Member;
+import io.atrium.server.testing.Heavy;
 import io.atrium.server.testing.RpcClient;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.Waits;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * A WebSocket on a node that does not own the room: its calls and the room's notifications cross over Redis
  * (docs/SCALING.md); media goes straight to the owner. Three nodes in this JVM on one Redis and PostgreSQL.
  */
+@Heavy
 class ClusterRelayTest {
 
     @RegisterExtension
