@@ -95,6 +95,18 @@ window.atriumTest = {
   },
 
   /**
+   * Plays a connection's received audio in an audio element (needs --autoplay-policy=no-user-gesture-required):
+   * Chromium counts samples (totalSamplesReceived, concealedSamples, totalAudioEnergy) only of audio that plays.
+   * @param {RTCPeerConnection} pc
+   */
+  playAudio(pc) {
+    const audio = new Audio();
+    audio.srcObject = new MediaStream(pc.getReceivers().map(r => r.track).filter(t => t.kind === 'audio'));
+    pc.playing = audio;
+    return audio.play();
+  },
+
+  /**
    * One WHIP/WHEP offer/answer exchange; remembers the session URL (absolute) and ETag on the connection.
    * With via ('address port'), the answer's candidates become one UDP host candidate there.
    */

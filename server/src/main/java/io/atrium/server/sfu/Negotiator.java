@@ -233,7 +233,7 @@ public final class Negotiator {
     }
 
     static LocalCapabilities capabilities() {
-        List<CodecCapability> codecs = List.of(CodecCapability.opus(), video(CodecCapability.vp8()),
+        List<CodecCapability> codecs = List.of(CodecCapability.opus(), CodecCapability.red(), video(CodecCapability.vp8()),
                 video(CodecCapability.h264ConstrainedBaseline()), video(CodecCapability.vp9()), video(CodecCapability.av1()));
         return new LocalCapabilities(codecs, EXTENSIONS, false, 5000, 0);
     }

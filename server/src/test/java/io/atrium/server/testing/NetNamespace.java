@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * A Linux network namespace made for one test ({@code ip netns}, Debian's {@code iproute2}; needs root),
  * joined to the host by a veth pair on a private /30: the host end is {@link #hostAddress}, the namespace
  * end {@link #innerAddress}. Programs run inside with {@link #run} or through {@link #wrapper},
- * {@link #dropUdpTo} adds an nftables rule (Debian's {@code nftables}) inside the namespace, and
+ * {@link #dropUdpTo} and {@link #loseUdp} add nftables rules (Debian's {@code nftables}) inside the namespace, and
  * {@link #limitRate} shapes the host's traffic into it ({@code tc} tbf). {@link #close}
  * (also run at JVM exit) deletes the namespace, which also removes the veth pair and the rules.
  *
@@ -120,7 +120,30 @@ public final class NetNamespace implements AutoCloseable {
 
     /** Packets the {@link #dropUdpTo} rule has dropped so far. */
     public long droppedUdp() {
-        Matcher m = COUNTER.matcher(run("nft", "list", "chain", "inet", "atrium", "out"));
+        return counter("out");
+    }
+
+    /**
+     * Drops (and counts) {@code percent} % of the UDP packets coming into the namespace, at random
+     * ({@code numgen random}: this kernel has no netem); 0 stops dropping.
+     */
+    public void loseUdp(int percent) {
+        run("nft", "add", "table", "inet", "atrium");
+        run("nft", "add", "chain", "inet", "atrium", "in", "{ type filter hook input priority 0; policy accept; }");
+        run("nft", "flush", "chain", "inet", "atrium", "in");
+        if (percent > 0) {
+            run("nft", "add", "rule", "inet", "atrium", "in", "meta", "l4proto", "udp", "numgen", "random", "mod", "100", "<",
+                    String.valueOf(percent), "counter", "drop");
+        }
+    }
+
+    /** Packets the {@link #loseUdp} rule has dropped so far. */
+    public long lostUdp() {
+        return counter("in");
+    }
+
+    private long counter(String chain) {
+        Matcher m = COUNTER.matcher(run("nft", "list", "chain", "inet", "atrium", chain));
         return m.find() ? Long.parseLong(m.group(1)) : 0;
     }
 
