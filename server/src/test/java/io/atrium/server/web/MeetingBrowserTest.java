@@ -63,19 +63,17 @@ class MeetingBrowserTest {
     @Order(1)
     void twoParticipantsSeeEachOther() {
         ann = open("ann", true);
+        bob = open("bob", false);
         Chromium.waitFor(ann.page, "document.getElementById('preview').readyState >= 2", MEDIA);
         ann.page.locator("#prejoin-form [name=name]").fill("Ann");
         Chromium.screenshot(ann.page, "prejoin");
-        ann.join("Ann");
+        Participant.joinTogether(List.of(ann, bob), "Ann", "Bob");
         annId = ann.callId();
         assertThat((Boolean) ann.page.evaluate("atriumApp.client.isAdmin")).as("the host link makes Ann an admin").isTrue();
-
-        bob = open("bob", false).join("Bob");
         bobId = bob.callId();
         assertThat((Boolean) bob.page.evaluate("atriumApp.client.isAdmin")).isFalse();
 
-        ann.seesVideoOf(bobId);
-        bob.seesVideoOf(annId);
+        Participant.seeEachOther(List.of(ann, bob));
         assertThat(ann.tile(bobId).locator(".name")).hasText("Bob");
         assertThat(bob.tile(annId).locator(".name")).hasText("Ann");
         ann.waitForGrowth(bobId, "audio", "packetsReceived", 20, MEDIA);
@@ -90,10 +88,7 @@ class MeetingBrowserTest {
         catId = cat.callId();
         danId = dan.callId();
 
-        ann.seesVideoOf(bobId, catId, danId);
-        bob.seesVideoOf(annId, catId, danId);
-        cat.seesVideoOf(annId, bobId, danId);
-        dan.seesVideoOf(annId, bobId, catId);
+        Participant.seeEachOther(List.of(ann, bob, cat, dan));
         for (Participant p : List.of(ann, bob, cat, dan)) {
             assertThat(p.page.locator("#grid .tile")).hasCount(4);
         }
@@ -125,11 +120,13 @@ class MeetingBrowserTest {
     void aScreenShareAppearsAsTheLargeTile() {
         cat.page.locator("#screen").click();
         assertThat(cat.page.locator("#screen")).hasAttribute("aria-pressed", "true");
+        List<Runnable> screens = new ArrayList<>();
         for (Participant p : List.of(ann, bob, dan)) {
             assertThat(p.page.locator("#screen-area .tile.share[data-member='" + catId + "']")).isVisible();
             assertThat(p.page.locator("#stage")).hasClass(java.util.regex.Pattern.compile(".*has-screen.*"));
-            p.waitForGrowth(catId, "screen", "framesDecoded", 5, MEDIA);
+            screens.add(p.watch("screen", 5, catId));
         }
+        screens.forEach(Runnable::run);
         double screenWidth = ((Number) ann.page.evaluate("document.querySelector('#screen-area .tile').getBoundingClientRect().width")).doubleValue();
         double tileWidth = ((Number) ann.page.evaluate("document.querySelector('#grid .tile').getBoundingClientRect().width")).doubleValue();
         assertThat(screenWidth).as("the shared screen is the large tile").isGreaterThan(tileWidth * 2);
@@ -202,8 +199,7 @@ class MeetingBrowserTest {
         danId = dan.callId();
         dan.page.locator("#chat").click();
         assertThat(dan.page.locator("#chat-log li .text")).hasText("Hello from Ann");
-        ann.seesVideoOf(danId);
-        dan.seesVideoOf(annId, bobId, catId);
+        Participant.seeEachOther(List.of(ann, bob, cat, dan));
     }
 
     @Test
@@ -214,11 +210,7 @@ class MeetingBrowserTest {
         Chromium.waitFor(bob.page, "window.reconnects === 1", MEDIA);
         assertThat(bob.callId()).isEqualTo(bobId);
         assertThat(bob.page.locator("#banner")).isHidden();
-        for (Participant p : List.of(ann, cat, dan)) {
-            assertThat(p.tile(bobId)).isVisible();
-            p.waitForGrowth(bobId, "video", "framesDecoded", 10, MEDIA);
-        }
-        bob.seesVideoOf(annId, catId, danId);
+        Participant.seeEachOther(List.of(ann, bob, cat, dan)); // Bob's tile on every page again, and Bob sees them
         // the new socket carries notifications again
         cat.page.locator("#hand").click();
         assertThat(bob.tile(catId).locator("[data-indicator=hand]")).isVisible();

@@ -7,6 +7,7 @@ import com.microsoft.playwright.Page;
 import io.atrium.server.testing.Chromium;
 import io.atrium.server.testing.TestServer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -83,7 +84,7 @@ public final class Participant implements AutoCloseable {
      * Joins {@code people} under {@code names} (in the same order) at once: every prejoin form is sent, then each
      * is waited for. The same as one {@link #join} after another, overlapped.
      */
-    static void joinTogether(List<Participant> people, String... names) {
+    public static void joinTogether(List<Participant> people, String... names) {
         if (people.size() != names.length) {
             throw new IllegalArgumentException(people.size() + " people, " + names.length + " names");
         }
@@ -140,10 +141,48 @@ public final class Participant implements AutoCloseable {
 
     /** Waits until this page decodes fresh frames on the tile of every member given. */
     public void seesVideoOf(String... members) {
+        watchVideoOf(members).run();
+    }
+
+    /** As {@link #seesVideoOf}, returning the wait once the tiles show and the counts are read ({@link #watch}). */
+    Runnable watchVideoOf(String... members) {
         for (String m : members) {
             assertThat(tile(m)).isVisible();
-            waitForGrowth(m, "video", "framesDecoded", 10, MEDIA);
         }
+        return watch("video", 10, members);
+    }
+
+    /**
+     * Every one of {@code people} sees the others' video ({@link #seesVideoOf}), the waits overlapped: every page's
+     * counts are read first, then each is waited for, so the frames the pages decode meanwhile count for all.
+     */
+    public static void seeEachOther(List<Participant> people) {
+        List<String> ids = people.stream().map(Participant::callId).toList();
+        List<Runnable> waits = new ArrayList<>();
+        for (int i = 0; i < people.size(); i++) {
+            List<String> others = new ArrayList<>(ids);
+            others.remove(i);
+            waits.add(people.get(i).watchVideoOf(others.toArray(String[]::new)));
+        }
+        waits.forEach(Runnable::run);
+    }
+
+    /**
+     * Reads how many {@code kind} frames ("video" or "screen") this page has decoded from each of {@code members}
+     * and returns the wait (within {@link #MEDIA}) until it has decoded more than {@code by}
+     * new ones from every one of them: one wait for many members, and waits of several pages that overlap.
+     */
+    Runnable watch(String kind, long by, String... members) {
+        StringBuilder start = new StringBuilder("[");
+        for (String m : members) {
+            start.append(start.length() > 1 ? "," : "").append("['").append(m).append("',")
+                    .append(count(m, kind, "framesDecoded") + by).append(']');
+        }
+        // true once every member's count is past its mark; else the first member's stats that are not
+        String predicate = "(await Promise.all(" + start + "].map(async ([id, mark]) => {"
+                + " const s = (await atriumApp.client.memberStats(id))." + kind + ";"
+                + " return s.framesDecoded > mark || { id, mark, ...s }; }))).reduce((all, r) => all === true ? r : all, true)";
+        return () -> Chromium.waitFor(page, predicate, MEDIA);
     }
 
     @Override
