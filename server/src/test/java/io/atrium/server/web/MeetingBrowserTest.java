@@ -120,13 +120,11 @@ class MeetingBrowserTest {
     void aScreenShareAppearsAsTheLargeTile() {
         cat.page.locator("#screen").click();
         assertThat(cat.page.locator("#screen")).hasAttribute("aria-pressed", "true");
-        List<Runnable> screens = new ArrayList<>();
         for (Participant p : List.of(ann, bob, dan)) {
             assertThat(p.page.locator("#screen-area .tile.share[data-member='" + catId + "']")).isVisible();
             assertThat(p.page.locator("#stage")).hasClass(java.util.regex.Pattern.compile(".*has-screen.*"));
-            screens.add(p.watch("screen", 5, catId));
+            p.waitForGrowth(catId, "screen", "framesDecoded", 5, MEDIA);
         }
-        screens.forEach(Runnable::run);
         double screenWidth = ((Number) ann.page.evaluate("document.querySelector('#screen-area .tile').getBoundingClientRect().width")).doubleValue();
         double tileWidth = ((Number) ann.page.evaluate("document.querySelector('#grid .tile').getBoundingClientRect().width")).doubleValue();
         assertThat(screenWidth).as("the shared screen is the large tile").isGreaterThan(tileWidth * 2);
@@ -199,7 +197,7 @@ class MeetingBrowserTest {
         danId = dan.callId();
         dan.page.locator("#chat").click();
         assertThat(dan.page.locator("#chat-log li .text")).hasText("Hello from Ann");
-        Participant.seeEachOther(List.of(ann, bob, cat, dan));
+        List.of(ann.watchVideoOf(danId), dan.watchVideoOf(annId, bobId, catId)).forEach(Runnable::run);
     }
 
     @Test
@@ -210,7 +208,9 @@ class MeetingBrowserTest {
         Chromium.waitFor(bob.page, "window.reconnects === 1", MEDIA);
         assertThat(bob.callId()).isEqualTo(bobId);
         assertThat(bob.page.locator("#banner")).isHidden();
-        Participant.seeEachOther(List.of(ann, bob, cat, dan)); // Bob's tile on every page again, and Bob sees them
+        // Bob's tile on every page again, decoded, and Bob sees them
+        List.of(ann.watchVideoOf(bobId), cat.watchVideoOf(bobId), dan.watchVideoOf(bobId), bob.watchVideoOf(annId, catId, danId))
+                .forEach(Runnable::run);
         // the new socket carries notifications again
         cat.page.locator("#hand").click();
         assertThat(bob.tile(catId).locator("[data-indicator=hand]")).isVisible();

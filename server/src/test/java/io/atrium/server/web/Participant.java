@@ -144,12 +144,12 @@ public final class Participant implements AutoCloseable {
         watchVideoOf(members).run();
     }
 
-    /** As {@link #seesVideoOf}, returning the wait once the tiles show and the counts are read ({@link #watch}). */
+    /** As {@link #seesVideoOf}, returning the wait once the tiles show and the counts are read ({@link #watchVideo}). */
     Runnable watchVideoOf(String... members) {
         for (String m : members) {
             assertThat(tile(m)).isVisible();
         }
-        return watch("video", 10, members);
+        return watchVideo(10, members);
     }
 
     /**
@@ -168,21 +168,18 @@ public final class Participant implements AutoCloseable {
     }
 
     /**
-     * Reads how many {@code kind} frames ("video" or "screen") this page has decoded from each of {@code members}
-     * and returns the wait (within {@link #MEDIA}) until it has decoded more than {@code by}
-     * new ones from every one of them: one wait for many members, and waits of several pages that overlap.
+     * Reads how many video frames this page has decoded from each of {@code members} and returns the wait (within
+     * {@link #MEDIA}) until it has decoded more than {@code by} new ones from every one of them: waits of several
+     * pages, or of one page for several members, then overlap instead of adding up (one member polled at a time,
+     * as the stats cost the loaded machine CPU).
      */
-    Runnable watch(String kind, long by, String... members) {
-        StringBuilder start = new StringBuilder("[");
+    private Runnable watchVideo(long by, String... members) {
+        Map<String, Long> marks = new java.util.LinkedHashMap<>();
         for (String m : members) {
-            start.append(start.length() > 1 ? "," : "").append("['").append(m).append("',")
-                    .append(count(m, kind, "framesDecoded") + by).append(']');
+            marks.put(m, count(m, "video", "framesDecoded") + by);
         }
-        // true once every member's count is past its mark; else the first member's stats that are not
-        String predicate = "(await Promise.all(" + start + "].map(async ([id, mark]) => {"
-                + " const s = (await atriumApp.client.memberStats(id))." + kind + ";"
-                + " return s.framesDecoded > mark || { id, mark, ...s }; }))).reduce((all, r) => all === true ? r : all, true)";
-        return () -> Chromium.waitFor(page, predicate, MEDIA);
+        return () -> marks.forEach((m, mark) -> Chromium.waitFor(page, "atriumApp.client.memberStats('" + m
+                + "').then(s => s.video.framesDecoded > " + mark + " || s.video)", MEDIA));
     }
 
     @Override
