@@ -184,4 +184,26 @@ class ClusterRelayTest {
         relayed.rpc().closed.get(15, TimeUnit.SECONDS);
         assertThat(owner.rpc().closed).as("n4's own sockets are n4's business").isNotDone();
     }
+
+    @Test
+    void aWatcherRelayedFromAnotherNodeGetsItsDialectsEventsAndSendsItsCommands() {
+        // a call session of contract 003 (its room is a native room with the call API's dialect)
+        TestServer.Response created = n1.send("POST", "/api/video-call/session", "{\"name\": \"relayed\"}", null);
+        assertThat(created.status()).as(created.body()).isEqualTo(200);
+        String session = created.json().get("session_id").asText();
+        TestServer owner = cluster.node(ClusterNodes.of(n1).owner(UUID.fromString(session)).id());
+        TestServer other = owner == n2 ? n3 : n2;
+        RpcClient control = cluster.socket(other);
+        assertThat(control.call("watch_room", Map.of("auth_token", created.json().get("control_token").asText()))
+                .get("room_id").asText()).isEqualTo(session);
+        TestServer.Response token = other.send("POST", "/api/video-call/session/" + session + "/participant-token",
+                "{\"name\": \"Ann\"}", null);
+        Member ann = cluster.joinOn(cluster.socket(owner), token.json().get("token").asText());
+        String annId = ann.joined().get("call_id").asText();
+        assertThat(control.await("participant_joined").get("participant_id").asText()).isEqualTo(annId);
+        JsonNode muted = control.call("mute_participant", Map.of("participant_id", annId));
+        assertThat(muted.get("is_muted").asBoolean()).as(muted.toString()).isTrue();
+        assertThat(control.await("participant_muted").get("participant_id").asText()).isEqualTo(annId);
+        assertThat(ann.rpc().await("member_mute_audio").get("by_admin").asBoolean()).as("the owner's room muted her").isTrue();
+    }
 }
