@@ -61,6 +61,8 @@ class SipInviteTest {
         user("dave", "1004");
         user("erin", "1005");
         user("frank", "1006");
+        user("gina", "1007");
+        user("hank", "1008");
         user("nobody", "1009");
     }
 
@@ -241,6 +243,38 @@ class SipInviteTest {
             assertThat(host.await("room_invite_reject", Duration.ofSeconds(RING_TIMEOUT + 20)).get("reason").asText())
                     .isEqualTo("no answer");
             assertOk(ringing.await());
+        }
+    }
+
+    /**
+     * A busy phone does not end the invite while the user's app still rings, and the app then joins a
+     * waiting-room room at once (an invited user skips the waiting room); a phone's 603 declines for
+     * every device: the inviter gets {@code room_invite_reject} "declined", the ringing app {@code room_invite_cancelled}.
+     */
+    @Test
+    void aBusyPhoneLeavesTheAppRingingTheInvitedSkipTheWaitingRoomAndAPhones603DeclinesForAll() {
+        String room = server.post("/v1/rooms", """
+                {"room": {"name": "waiting", "force_waiting_room": true, "members": [{"user_id": "%s", "admin": true}]}}"""
+                .formatted(ada)).json().at("/room/uuid").asText();
+        RpcClient host = join(room, "ada");
+        RpcClient gina = app("gina", uuidOf("gina"));
+        try (Sipp busy = phone(registerPhone("1007", "gina"), "busy", 40112)) {
+            String callId = host.call("invite_exten", Map.of("extens", List.of("1007"))).at("/invited/0/bridge_id").asText();
+            String token = gina.await("room_invite").get("auth_token").asText();
+            assertOk(busy.await());
+            JsonNode joined = gina.call("join_room", Map.of("sdp", open.track(new JavaPeer()).offer(true), "auth_token", token));
+            assertThat(joined.get("call_id").asText()).isEqualTo(callId);
+            assertThat(host.await("member_join_room").get("id").asText()).isEqualTo(callId);
+        }
+        RpcClient hank = app("hank", uuidOf("hank"));
+        try (Sipp declining = phone(registerPhone("1008", "hank"), "decline", 40114)) {
+            String callId = host.call("invite_exten", Map.of("extens", List.of("1008"))).at("/invited/0/bridge_id").asText();
+            assertThat(hank.await("room_invite").get("call_id").asText()).isEqualTo(callId);
+            JsonNode reject = host.await("room_invite_reject"); // the first: gina's busy phone ended nothing
+            assertThat(reject.get("call_id").asText()).isEqualTo(callId);
+            assertThat(reject.get("reason").asText()).isEqualTo("declined");
+            assertThat(hank.await("room_invite_cancelled").get("reason").asText()).isEqualTo("declined");
+            assertOk(declining.await());
         }
     }
 
