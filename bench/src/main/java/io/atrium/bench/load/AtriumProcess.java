@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class AtriumProcess implements Sfu {
     private static final String KEY = "bench";
+    private final String name;
     private final Path jar;
     private final List<String> jvmOptions;
     private final Path workDir;
@@ -35,6 +36,12 @@ public final class AtriumProcess implements Sfu {
     private String token;
 
     public AtriumProcess(Path jar, List<String> jvmOptions, Path workDir) {
+        this("Atrium", jar, jvmOptions, workDir);
+    }
+
+    /** {@code name} heads the table's column, e.g. "Atrium baseline" for an earlier build run beside this one. */
+    public AtriumProcess(String name, Path jar, List<String> jvmOptions, Path workDir) {
+        this.name = name;
         this.jar = jar;
         this.jvmOptions = List.copyOf(jvmOptions);
         this.workDir = workDir;
@@ -42,7 +49,7 @@ public final class AtriumProcess implements Sfu {
 
     @Override
     public String name() {
-        return "Atrium";
+        return name;
     }
 
     @Override

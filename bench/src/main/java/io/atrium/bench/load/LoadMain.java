@@ -11,12 +11,14 @@ import java.util.Locale;
  * The side-by-side media plane benchmark (issue 8): the same load against Atrium and Janus, one table.
  * Run by {@code scripts/bench} (see docs/PERFORMANCE.md); arguments:
  * <pre>
- *   --servers atrium,janus       which servers, in this order per scenario
+ *   --servers atrium,janus       which servers, in this order per scenario; "baseline" is Atrium from
+ *                                --baseline-jar (an earlier build, for before/after in one run)
  *   --scenarios 1x50,5x20,10x10,20x20a
  *                                NxM = N publishers (Opus + VP8) x M subscribers; suffix a = audio only
  *   --kbps 500                   VP8 target bitrate per publisher
  *   --warmup 6 --window 15       seconds after the last subscriber connected, and of the steady window
  *   --atrium-jar server/target/atrium.jar
+ *   --baseline-jar PATH          the jar the "baseline" server runs (same JVM options as Atrium)
  *   --atrium-jvm "-Xmx1g ..."    extra JVM options for Atrium (e.g. a JFR recording)
  *   --janus /usr/bin/janus
  *   --janus-iface janus0         the interface Janus gathers ICE candidates on (holds 127.0.0.1; scripts/bench)
@@ -24,6 +26,8 @@ import java.util.Locale;
  * </pre>
  */
 public final class LoadMain {
+
+    private static final String BASELINE = "Atrium baseline";
 
     private LoadMain() {
     }
@@ -35,6 +39,7 @@ public final class LoadMain {
         double warmup = 6;
         double window = 15;
         Path jar = Path.of("server/target/atrium.jar");
+        Path baselineJar = null;
         List<String> jvm = List.of();
         Path janus = Path.of("/usr/bin/janus");
         String janusIface = "janus0";
@@ -48,6 +53,7 @@ public final class LoadMain {
                 case "--warmup" -> warmup = Double.parseDouble(v);
                 case "--window" -> window = Double.parseDouble(v);
                 case "--atrium-jar" -> jar = Path.of(v);
+                case "--baseline-jar" -> baselineJar = Path.of(v);
                 case "--atrium-jvm" -> jvm = v.isBlank() ? List.of() : Arrays.asList(v.trim().split("\\s+"));
                 case "--janus" -> janus = Path.of(v);
                 case "--janus-iface" -> janusIface = v;
@@ -65,8 +71,10 @@ public final class LoadMain {
                 System.out::println);
         List<RunResult> results = new ArrayList<>();
         List<String> names = new ArrayList<>();
-        String atriumDesc = null;
-        String janusDesc = null;
+        if (servers.contains("baseline") && baselineJar == null) {
+            throw new IllegalArgumentException("--servers baseline needs --baseline-jar");
+        }
+        List<String> descriptions = new ArrayList<>();
         for (Scenario s : scenarios) {
             System.out.printf("%s: %d publishers x %d subscribers, %s; expect ~%,.0f packets/s forwarded%n",
                     s.label(), s.publishers(), s.subscribers(), s.media().describe(), s.expectedForwardRate());
@@ -74,18 +82,22 @@ public final class LoadMain {
                 Path dir = work.resolve(s.name() + "-" + server);
                 Sfu sfu;
                 try {
-                    if (server.equals("atrium")) {
-                        sfu = new AtriumProcess(jar, jvm, dir).start();
-                        atriumDesc = sfu.describe();
-                    } else if (server.equals("janus")) {
-                        sfu = new JanusProcess(janus, dir, janusIface).start();
-                        janusDesc = sfu.describe();
-                    } else {
-                        throw new IllegalArgumentException("unknown server " + server);
+                    sfu = switch (server) {
+                        case "atrium" -> new AtriumProcess(jar, jvm, dir).start();
+                        case "baseline" -> new AtriumProcess(BASELINE, baselineJar, jvm, dir).start();
+                        case "janus" -> new JanusProcess(janus, dir, janusIface).start();
+                        default -> throw new IllegalArgumentException("unknown server " + server);
+                    };
+                    if (!descriptions.contains(sfu.describe())) {
+                        descriptions.add(sfu.describe());
                     }
                 } catch (RuntimeException e) {
                     System.out.println("  " + server + " did not start: " + e.getMessage());
-                    results.add(RunResult.failed(s, server.equals("atrium") ? "Atrium" : "Janus", e.getMessage()));
+                    results.add(RunResult.failed(s, switch (server) {
+                        case "atrium" -> "Atrium";
+                        case "baseline" -> BASELINE;
+                        default -> "Janus";
+                    }, e.getMessage()));
                     continue;
                 }
                 try (sfu) {
@@ -99,12 +111,7 @@ public final class LoadMain {
         System.out.println();
         System.out.printf("Window %.0f s after %.0f s warm-up; %d CPUs; load average before the run is in the log above.%n",
                 window, warmup, Runtime.getRuntime().availableProcessors());
-        if (atriumDesc != null) {
-            System.out.println(atriumDesc);
-        }
-        if (janusDesc != null) {
-            System.out.println(janusDesc);
-        }
+        descriptions.forEach(System.out::println);
         System.out.println();
         System.out.print(Report.table(scenarios, results, names.isEmpty() ? List.of("Atrium", "Janus") : names));
         System.out.println();

@@ -4,7 +4,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 
-/** The one comparison table, in Markdown: per scenario a row per metric, each server, and Atrium ÷ Janus. */
+/**
+ * The one comparison table, in Markdown: per scenario a row per metric, each server, and the first server
+ * ÷ each other one (Atrium ÷ Janus, and Atrium ÷ Atrium baseline when an earlier build runs beside it).
+ */
 public final class Report {
 
     private Report() {
@@ -27,15 +30,12 @@ public final class Report {
         StringBuilder sb = new StringBuilder();
         sb.append("| scenario | metric |");
         servers.forEach(s -> sb.append(' ').append(s).append(" |"));
-        boolean ratio = servers.size() == 2;
-        if (ratio) {
-            sb.append(' ').append(servers.get(0)).append(" ÷ ").append(servers.get(1)).append(" |");
+        for (String other : servers.subList(Math.min(1, servers.size()), servers.size())) {
+            sb.append(' ').append(servers.get(0)).append(" ÷ ").append(other).append(" |");
         }
         sb.append("\n|---|---|");
         servers.forEach(s -> sb.append("---:|"));
-        if (ratio) {
-            sb.append("---:|");
-        }
+        servers.stream().skip(1).forEach(s -> sb.append("---:|"));
         sb.append('\n');
         for (Scenario s : scenarios) {
             boolean first = true;
@@ -53,9 +53,9 @@ public final class Report {
                         sb.append(' ').append(String.format(Locale.ROOT, m.format(), v[i])).append(" |");
                     }
                 }
-                if (ratio) {
-                    boolean defined = v[0] != null && v[1] != null && v[1] != 0 && !v[0].isNaN() && !v[1].isNaN();
-                    sb.append(defined ? String.format(Locale.ROOT, " %.2f |", v[0] / v[1]) : " – |");
+                for (int i = 1; i < v.length; i++) {
+                    boolean defined = v[0] != null && v[i] != null && v[i] != 0 && !v[0].isNaN() && !v[i].isNaN();
+                    sb.append(defined ? String.format(Locale.ROOT, " %.2f |", v[0] / v[i]) : " – |");
                 }
                 sb.append('\n');
                 first = false;

@@ -24,6 +24,7 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.unix.SegmentedDatagramPacket;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +35,10 @@ import org.slf4j.LoggerFactory;
  * The one UDP socket that carries all media (Netty; native epoll with recvmmsg/sendmmsg batching
  * where available, NIO otherwise). One event-loop thread reads every datagram and runs the whole
  * media hot path; {@link #send} queues without flushing and {@link #flush} (at the end of each read
- * batch, or by timers) hands the batch to the kernel.
+ * batch, or by timers) hands the batch to the kernel: one {@code sendmmsg} for the whole batch, in which
+ * the datagrams to one destination that {@link Egress} finds in runs of one size go as one UDP GSO
+ * message each ({@code UDP_SEGMENT}, where the epoll transport supports it), so an ingress batch's
+ * fan-out costs the kernel one send per subscriber rather than one per packet.
  *
  * <p>ICE-TCP (RFC 6544, passive): a TCP listener on the same port number, on the same event-loop
  * thread. Each connection's byte stream is cut into frames by {@link Rfc4571} and every frame goes to
@@ -51,6 +55,8 @@ public final class MediaSocket implements AutoCloseable {
     public static final int MAX_DATAGRAM = 1500;
     /** Datagrams read per recvmmsg call. */
     static final int READ_BATCH = 16;
+    /** Datagrams queued between flushes before one is forced (bounds the queue's memory). */
+    static final int EGRESS_DATAGRAMS = 1024;
     /** Most ICE-TCP connections open at once; more are closed at once. */
     public static final int MAX_TCP_CONNECTIONS = 4096;
     /** An ICE-TCP connection that sends nothing this long is closed (consent checks come every few seconds). */
@@ -72,6 +78,10 @@ public final class MediaSocket implements AutoCloseable {
     private final EventLoopGroup group;
     private final Channel channel;
     private final byte[] readBuffer = new byte[MAX_DATAGRAM];
+    private final Egress egress;
+    private final Egress.RunSink writeRun = this::writeRun;
+    private long egressMessages;
+    private long egressDatagrams;
     private Channel tcpServer;
     /** Open ICE-TCP connections by remote address; changed on the media thread, read by senders on any thread. */
     private final Map<InetSocketAddress, Channel> tcp = new ConcurrentHashMap<>();
@@ -79,9 +89,10 @@ public final class MediaSocket implements AutoCloseable {
     private final AtomicLong tcpOversize = new AtomicLong();
     private final AtomicLong tcpAccepted = new AtomicLong();
 
-    private MediaSocket(EventLoopGroup group, Channel channel) {
+    private MediaSocket(EventLoopGroup group, Channel channel, boolean segment) {
         this.group = group;
         this.channel = channel;
+        this.egress = new Egress(EGRESS_DATAGRAMS, EGRESS_DATAGRAMS * MAX_DATAGRAM, segment);
     }
 
     /**
@@ -137,7 +148,7 @@ public final class MediaSocket implements AutoCloseable {
             @Override
             public void channelReadComplete(ChannelHandlerContext ctx) {
                 receiver.onBatchEnd();
-                ctx.flush();
+                self[0].flush();
             }
 
             @Override
@@ -152,7 +163,7 @@ public final class MediaSocket implements AutoCloseable {
         Channel ch;
         try {
             ch = b.bind(host, port).sync().channel();
-            self[0] = new MediaSocket(group, ch);
+            self[0] = new MediaSocket(group, ch, epoll && EpollDatagramChannel.isSegmentedDatagramPacketSupported());
         } catch (Exception e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw new TransportException("cannot bind UDP " + host + ":" + port + ": " + e.getMessage(), e);
@@ -165,7 +176,8 @@ public final class MediaSocket implements AutoCloseable {
             throw new TcpTaken("cannot listen on TCP " + host + ":" + bound + " (ICE-TCP beside the UDP media port): "
                     + e.getMessage(), e);
         }
-        log.info("media socket on udp and tcp {} ({})", ch.localAddress(), epoll ? "epoll" : "nio");
+        log.info("media socket on udp and tcp {} ({}{})", ch.localAddress(), epoll ? "epoll" : "nio",
+                self[0].egress.segments() ? ", UDP GSO" : "");
         return self[0];
     }
 
@@ -276,8 +288,9 @@ public final class MediaSocket implements AutoCloseable {
     }
 
     /**
-     * Queues a datagram (copied); sent at the next {@link #flush}. Any thread. To the remote address of
-     * an ICE-TCP connection it is written there, framed, or dropped when that connection is backed up.
+     * Queues a datagram (copied); sent at the next {@link #flush}. Any thread (off the media thread it is
+     * handed to it and flushed there). To the remote address of an ICE-TCP connection it is written
+     * there, framed, or dropped when that connection is backed up.
      */
     public void send(byte[] buf, int off, int len, InetSocketAddress to) {
         Channel stream = tcp.isEmpty() ? null : tcp.get(to);
@@ -289,16 +302,56 @@ public final class MediaSocket implements AutoCloseable {
             stream.write(Rfc4571.frame(stream.alloc(), buf, off, len), stream.voidPromise());
             return;
         }
-        ByteBuf out = channel.alloc().directBuffer(len);
-        out.writeBytes(buf, off, len);
-        channel.write(new DatagramPacket(out, to), channel.voidPromise());
+        if (!inEventLoop()) {
+            byte[] copy = java.util.Arrays.copyOfRange(buf, off, off + len);
+            execute(() -> {
+                send(copy, 0, copy.length, to);
+                flush();
+            });
+            return;
+        }
+        if (!egress.fits(len)) {
+            flush();
+        }
+        egress.add(buf, off, len, to);
     }
 
+    /** Hands what {@link #send} queued to the kernel. Any thread (off the media thread it is done there). */
     public void flush() {
-        channel.flush();
+        if (!inEventLoop()) {
+            execute(this::flush);
+            return;
+        }
+        if (!egress.isEmpty()) {
+            egress.drain(writeRun);
+            channel.flush();
+        }
         if (!tcp.isEmpty()) {
             tcp.values().forEach(Channel::flush);
         }
+    }
+
+    /** One run from {@link Egress}: a datagram, or several of one size to one destination as one GSO message. */
+    private void writeRun(int first, int count, int segment, int bytes, InetSocketAddress to) {
+        ByteBuf out = channel.alloc().directBuffer(bytes);
+        byte[] data = egress.data();
+        for (int i = first, n = 0; n < count; n++, i = egress.next(i)) {
+            out.writeBytes(data, egress.offset(i), egress.length(i));
+        }
+        channel.write(count == 1 ? new DatagramPacket(out, to) : new SegmentedDatagramPacket(out, segment, to),
+                channel.voidPromise());
+        egressMessages++;
+        egressDatagrams += count;
+    }
+
+    /** UDP messages handed to the kernel since start (a GSO message counts once). Media thread. */
+    long egressMessages() {
+        return egressMessages;
+    }
+
+    /** UDP datagrams sent since start (a GSO message counts each of its segments). Media thread. */
+    long egressDatagrams() {
+        return egressDatagrams;
     }
 
     /** True when called on the media thread. */
@@ -319,7 +372,7 @@ public final class MediaSocket implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.warn("media timer failed", e);
             }
-            channel.flush();
+            flush();
         }, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
     }
 
@@ -331,5 +384,6 @@ public final class MediaSocket implements AutoCloseable {
         tcp.values().forEach(Channel::close);
         channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        log.info("media socket closed: {} UDP datagrams sent in {} messages", egressDatagrams, egressMessages);
     }
 }

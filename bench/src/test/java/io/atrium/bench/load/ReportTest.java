@@ -1,0 +1,31 @@
+package io.atrium.bench.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The table: one column per server and the first server ÷ each other one, failures shown in place. */
+class ReportTest {
+
+    private static RunResult run(Scenario s, String server, double cpuSeconds) {
+        // 10 s window, 100,000 packets delivered of 100,000 expected
+        return new RunResult(s, server, 10, 100_000, 100_000, 0, 0, cpuSeconds, 1, 0, 0, 1_000_000, 4_000_000, 0, 0, "p", null);
+    }
+
+    @Test
+    void aRatioColumnPerOtherServerAndFailuresInTheirColumn() {
+        Scenario s = Scenario.parse("2x3", 500);
+        Scenario t = Scenario.parse("1x2a", 500);
+        String table = Report.table(List.of(s, t), List.of(run(s, "Atrium", 1), run(s, "Janus", 4), run(s, "Atrium baseline", 2),
+                run(t, "Atrium", 1), RunResult.failed(t, "Janus", "did not start")), List.of("Atrium", "Janus", "Atrium baseline"));
+        List<String> lines = table.lines().toList();
+        assertThat(lines.get(0)).isEqualTo("| scenario | metric | Atrium | Janus | Atrium baseline | Atrium ÷ Janus | Atrium ÷ Atrium baseline |");
+        assertThat(lines.get(1)).isEqualTo("|---|---|---:|---:|---:|---:|---:|");
+        assertThat(lines.get(2)).startsWith("| " + s.label() + " | packets forwarded / server CPU-s | 100,000 | 25,000 | 50,000 | 4.00 | 2.00 |");
+        assertThat(lines).anyMatch(l -> l.startsWith("| " + t.label() + " | packets forwarded / server CPU-s | 100,000 | failed: did not start | – | – | – |"));
+
+        String two = Report.table(List.of(s), List.of(run(s, "Atrium", 1), run(s, "Janus", 4)), List.of("Atrium", "Janus"));
+        assertThat(two.lines().findFirst().orElseThrow()).endsWith("| Janus | Atrium ÷ Janus |");
+    }
+}
