@@ -63,6 +63,7 @@ class SipInviteTest {
         user("frank", "1006");
         user("gina", "1007");
         user("hank", "1008");
+        user("ivy", "1010");
         user("nobody", "1009");
     }
 
@@ -275,6 +276,24 @@ class SipInviteTest {
             assertThat(reject.get("reason").asText()).isEqualTo("declined");
             assertThat(hank.await("room_invite_cancelled").get("reason").asText()).isEqualTo("declined");
             assertOk(declining.await());
+        }
+    }
+
+    /** A call still ringing has no answered legs to hand to a room: {@code convert_to_room} answers 409. */
+    @Test
+    void aRingingCallCannotBecomeARoom() {
+        RpcClient adaApp = app("ada", ada);
+        try (Sipp ringing = phone(registerPhone("1010", "ivy"), "ring", 40116);
+             Sipp caller = Sipp.start("caller.xml", Map.of("OUTCOME", Sipp.resource("caller-refused.part"), "STATUS", "408",
+                     "FROM", "1001", "MEDIA_PORT", "40118"), sipPort, "-t", "u1", "-s", "1010", "-au", "ada", "-ap", "ada-password")) {
+            Waits.waitUntil(() -> SipCallTest.CALL_ID.matcher(ringing.messages()).find(), "ivy's phone rings");
+            java.util.regex.Matcher m = SipCallTest.CALL_ID.matcher(ringing.messages());
+            assertThat(m.find()).isTrue();
+            // within sip.ring_timeout_seconds (then the caller gets 408)
+            assertError(adaApp.request("convert_to_room", Map.of("call_id", m.group(1))), 409,
+                    "the call is not answered or its audio cannot join a room");
+            assertOk(caller.await());
+            assertOk(ringing.await());
         }
     }
 
