@@ -130,13 +130,13 @@ public final class AtriumServer implements AutoCloseable {
             recordings.addListener(new RecordingNotices(roomService));
             roomService.recorder(recordings);
             recordings.recover();
-            Registrar registrar = new Registrar(config.sip(), clock);
+            if (config.cluster().enabled()) { // before SIP: its bridge asks the cluster which temporary rooms run elsewhere
+                cluster = Cluster.connect(config, roomService, sfu, clock);
+            }
+            Registrar registrar = new Registrar(config.sip(), clock, roomService::elsewhere);
             if (config.sip().enabled()) {
                 sip = SipService.start(config.sip(), users, registrar, clock,
                         new SipService.Rooms(roomService, sfu, new RoomNumberStore(db.jdbc())));
-            }
-            if (config.cluster().enabled()) {
-                cluster = Cluster.connect(config, roomService, sfu, clock);
             }
             HttpApi http = new HttpApi(config, db, rooms, users, chat, apiKeys, tokens, sfu, roomService, videoFiles,
                     registrar, sip, recordings, webhooks, cluster, clock).start();

@@ -45,6 +45,7 @@ public final class Cluster implements RoomHome, AutoCloseable {
     private final NodeRegistry registry;
     private final RoomLeases leases;
     private final Relay relay;
+    private final Reach reach;
     private final ScheduledExecutorService beat = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "atrium-cluster");
         t.setDaemon(true);
@@ -81,7 +82,9 @@ public final class Cluster implements RoomHome, AutoCloseable {
         }
         this.registry = new NodeRegistry(connection.sync(), this.config.nodeTtlMillis());
         this.leases = new RoomLeases(connection.sync(), connection.async(), this.config.leaseMillis(), timeout.toMillis());
-        this.relay = new Relay(id, client, connection.async(), rooms, this::ownerId);
+        this.relay = new Relay(id, client, connection.async(), rooms, this::ownerId, this::inviteNode);
+        this.reach = new Reach(id, connection.sync(), relay, () -> registry.live().keySet(), clock);
+        rooms.elsewhere(reach);
     }
 
     /** Connects to Redis; the node joins the registry at {@link #start}. */
@@ -170,6 +173,10 @@ public final class Cluster implements RoomHome, AutoCloseable {
 
     private String ownerId(UUID room) {
         return owner(room).id();
+    }
+
+    private String inviteNode(String callId) {
+        return reach.node(callId);
     }
 
     private NodeInfo self() {

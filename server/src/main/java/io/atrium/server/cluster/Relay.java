@@ -10,8 +10,8 @@ import io.atrium.server.room.Params;
 import io.atrium.server.room.RoomService;
 import io.atrium.server.room.RpcException;
 import io.atrium.server.room.Session;
-import io.atrium.server.room.SipRooms;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -42,6 +42,14 @@ import org.slf4j.LoggerFactory;
  * messages in order, so a socket sees answers and notifications in the order the owner produced them.
  * When a node vanishes from the registry, its relayed sockets are closed (the client reconnects and its
  * room is placed again) and the sessions it held on other nodes end.
+ *
+ * <p>The SIP methods of contract 002 run where they belong: {@code register_room_api} and
+ * {@code convert_to_room} on the socket's node (the registration is that socket; a call through the B2BUA is
+ * that node's), {@code create_temp_room} there too (the room it makes runs there, and the socket with it),
+ * {@code decline_room_invite} on the node that runs the invite ({@link Reach}) without moving the socket,
+ * {@code invite_exten} with the socket's room. Another node may hold a session of a socket without its room
+ * (an invite that rang it): notifications carry their node, and the socket's close is sent to every node
+ * that notified it or ran one of its calls.
  */
 public final class Relay implements Calls {
 
@@ -53,6 +61,7 @@ public final class Relay implements Calls {
     private final RedisAsyncCommands<String, String> publish;
     private final RoomService local;
     private final Function<UUID, String> owners;
+    private final Function<String, String> invites;
     /** Edge side: the sockets on this node, and the same by relay key. */
     private final Map<Session, Route> routes = new ConcurrentHashMap<>();
     private final Map<String, Route> byKey = new ConcurrentHashMap<>();
@@ -69,8 +78,9 @@ public final class Relay implements Calls {
     private Set<String> absent = Set.of();
 
     Relay(String self, RedisClient client, RedisAsyncCommands<String, String> publish, RoomService local,
-          Function<UUID, String> owners) {
+          Function<UUID, String> owners, Function<String, String> invites) {
         this.self = self;
+        this.invites = invites;
         this.client = client;
         this.publish = publish;
         this.local = local;
@@ -83,6 +93,8 @@ public final class Relay implements Calls {
         final Session session;
         final Map<Long, CompletableFuture<Object>> pending = new ConcurrentHashMap<>();
         final AtomicLong ids = new AtomicLong();
+        /** Other nodes that notified this socket without running its room (an invite rang it); told when it closes. */
+        final Set<String> peers = ConcurrentHashMap.newKeySet();
         volatile String owner;
 
         Route(String key, Session session) {
@@ -104,33 +116,21 @@ public final class Relay implements Calls {
 
     @Override
     public CompletableFuture<Object> call(Session session, String method, Params params) {
-        if (SipRooms.METHODS.contains(method)) {
-            return local.call(session, method, params); // the SIP bridge is per node (docs/SCALING.md)
-        }
-        Route route = routes.computeIfAbsent(session, s -> {
-            Route r = new Route(self + "/" + UUID.randomUUID(), s);
-            byKey.put(r.key, r);
-            return r;
-        });
+        Route route = route(session);
+        String target;
         try {
-            Optional<UUID> room = local.named(method, params);
-            if (room.isPresent()) {
-                String owner = owners.apply(room.get());
-                String target = owner.equals(self) ? null : owner;
-                if (!Objects.equals(target, route.owner)) {
-                    leave(route);
-                    route.owner = target;
-                }
-            }
+            target = target(route, method, params);
         } catch (RpcException e) {
             return CompletableFuture.failedFuture(e);
-        } catch (ClusterException e) {
+        } catch (ClusterException | RedisException e) {
             log.warn("{} refused: {}", method, e.getMessage());
             return CompletableFuture.failedFuture(new RpcException(503, "rooms cannot be placed right now, try again"));
         }
-        String owner = route.owner;
-        if (owner == null) {
+        if (target == null) {
             return local.call(session, method, params);
+        }
+        if (!target.equals(route.owner)) {
+            route.peers.add(target); // a one-off call: that node keeps a session of this socket too
         }
         long id = route.ids.incrementAndGet();
         CompletableFuture<Object> answer = new CompletableFuture<>();
@@ -140,12 +140,72 @@ public final class Relay implements Calls {
         m.put("m", method);
         m.set("p", params.json());
         m.put("a", session.address());
-        send(owner, m).exceptionally(e -> {
+        send(target, m).exceptionally(e -> {
             route.pending.remove(id);
             answer.completeExceptionally(new RpcException(503, "the room's node cannot be reached right now, try again"));
             return null;
         });
         return answer;
+    }
+
+    private Route route(Session session) {
+        return routes.computeIfAbsent(session, s -> {
+            Route r = new Route(self + "/" + UUID.randomUUID(), s);
+            byKey.put(r.key, r);
+            return r;
+        });
+    }
+
+    /** The node a call runs on, null for this one (see the class's comment); moves the socket when the call names a room. */
+    private String target(Route route, String method, Params params) {
+        switch (method) {
+            case "register_room_api", "convert_to_room" -> {
+                return null;
+            }
+            case "create_temp_room" -> {
+                move(route, null);
+                return null;
+            }
+            case "decline_room_invite" -> {
+                String node = invites.apply(params.required("call_id", 128));
+                return node == null || node.equals(self) ? null : node;
+            }
+            default -> {
+                Optional<UUID> room = local.named(method, params);
+                if (room.isPresent()) {
+                    String owner = owners.apply(room.get());
+                    move(route, owner.equals(self) ? null : owner);
+                }
+                return route.owner;
+            }
+        }
+    }
+
+    /** The socket's calls go to {@code owner} (null: this node) from now on, leaving where they went before. */
+    private void move(Route route, String owner) {
+        if (!Objects.equals(owner, route.owner)) {
+            leave(route);
+            route.owner = owner;
+        }
+    }
+
+    /** The relay key of this node's socket {@code session} (made now if it has none). */
+    String key(Session session) {
+        return route(session).key;
+    }
+
+    /** The relay key of this node's socket {@code session}, if it has one. */
+    Optional<String> keyOf(Session session) {
+        return Optional.ofNullable(routes.get(session)).map(r -> r.key);
+    }
+
+    /**
+     * The session this node runs for another node's socket {@code key} (made now if it has none): its
+     * notifications and its close go to that socket.
+     */
+    Session proxy(String key, String address) {
+        String edge = key.substring(0, Math.max(0, key.indexOf('/')));
+        return hosted.computeIfAbsent(key, k -> new Session(new Back(edge, k), address));
     }
 
     /** The socket leaves the node it was relayed to, or its local room, before going elsewhere. */
@@ -154,12 +214,13 @@ public final class Relay implements Calls {
             send(route.owner, message("closed", route.key));
             failPending(route, "the socket moved to another room");
         } else {
-            local.closed(route.session);
+            local.left(route.session);
         }
     }
 
     @Override
     public void closed(Session session) {
+        local.closed(session); // first: what it was here (a video registration) is withdrawn by its relay key
         Route route = routes.remove(session);
         if (route != null) {
             byKey.remove(route.key);
@@ -167,8 +228,8 @@ public final class Relay implements Calls {
                 send(route.owner, message("closed", route.key));
                 failPending(route, "the socket closed");
             }
+            route.peers.stream().filter(node -> !node.equals(route.owner)).forEach(node -> send(node, message("closed", route.key)));
         }
-        local.closed(session);
     }
 
     /**
@@ -242,6 +303,10 @@ public final class Relay implements Calls {
             case "notify" -> {
                 Route r = byKey.get(key);
                 if (r != null) {
+                    String from = m.path("o").asText();
+                    if (!from.equals(r.owner)) {
+                        r.peers.add(from);
+                    }
                     r.session.client().notify(m.path("m").asText(), m.get("p"));
                 }
             }
@@ -258,7 +323,7 @@ public final class Relay implements Calls {
     /** Owner side: runs a relayed call with the session of its socket, and sends the answer back. */
     private void run(String key, JsonNode m) {
         String edge = key.substring(0, Math.max(0, key.indexOf('/')));
-        Session session = hosted.computeIfAbsent(key, k -> new Session(new Back(edge, k), m.path("a").asText()));
+        Session session = proxy(key, m.path("a").asText());
         long n = m.path("n").asLong();
         String method = m.path("m").asText();
         CompletableFuture<Object> result;
@@ -299,6 +364,7 @@ public final class Relay implements Calls {
         @Override
         public void notify(String method, Object params) {
             ObjectNode m = message("notify", key);
+            m.put("o", self);
             m.put("m", method);
             m.set("p", Json.MAPPER.valueToTree(params));
             send(edge, m);

@@ -51,6 +51,7 @@ public final class RoomService implements Calls, AutoCloseable {
     private final Map<String, EventDialect> dialects = new ConcurrentHashMap<>();
     /** Contract 002's SIP methods, when SIP is on. */
     private volatile SipRooms sip;
+    private volatile Elsewhere elsewhere = Elsewhere.NOWHERE;
     private volatile RoomRecorder recorder = RoomRecorder.NONE;
     private final RoomContext.Registry registry = new RoomContext.Registry() {
         @Override
@@ -211,17 +212,25 @@ public final class RoomService implements Calls, AutoCloseable {
     /** The socket of {@code session} closed. */
     @Override
     public void closed(Session session) {
-        state.unsubscribeAll(session);
         SipRooms bridge = sip;
         if (bridge != null) {
             bridge.closed(session);
         }
+        left(session);
+    }
+
+    /**
+     * The socket of {@code session} leaves the room it is in here (and the shared state it subscribed to),
+     * its calls going to another node from now on; it stays what else it is here (a video registration).
+     */
+    public void left(Session session) {
+        state.unsubscribeAll(session);
         UUID room = session.binding().room();
         LiveRoom target = room == null ? null : live.get(room);
         if (target != null) {
             target.execute(() -> {
                 if (target.forgotten) {
-                    closed(session);
+                    left(session);
                 } else {
                     target.closed(session);
                 }
@@ -451,6 +460,16 @@ public final class RoomService implements Calls, AutoCloseable {
     /** Serves contract 002's SIP methods from now on. */
     public void sip(SipRooms bridge) {
         this.sip = bridge;
+    }
+
+    /** The other nodes of the cluster, for the SIP bridge's cross-node invites; {@link Elsewhere#NOWHERE} on one node. */
+    public Elsewhere elsewhere() {
+        return elsewhere;
+    }
+
+    /** Set by the cluster when this node is one of many. */
+    public void elsewhere(Elsewhere others) {
+        this.elsewhere = others;
     }
 
     /** The room store, for rooms the SIP bridge creates (temporary rooms). */

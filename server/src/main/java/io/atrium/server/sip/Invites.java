@@ -178,11 +178,11 @@ final class Invites implements SipRooms, RoomListener {
 
     /**
      * Deletes the temporary rooms a previous run of the server left stored (their members, invites and
-     * calls lived in that process's memory and ended with it).
+     * calls lived in that process's memory and ended with it), but those another node of a cluster runs.
      */
     void forgetTemporaryRooms() {
         for (Room r : rooms.store().list()) {
-            if (TEMP_OWNER.equals(r.owner())) {
+            if (TEMP_OWNER.equals(r.owner()) && !rooms.elsewhere().running(r.uuid())) {
                 rooms.store().delete(r.uuid());
             }
         }
@@ -206,15 +206,23 @@ final class Invites implements SipRooms, RoomListener {
 
     /** {@code register_room_api}: this socket is (again) a video registration of {@code user} for {@value #REGISTRATION_SECONDS} s. */
     private Object register(Session session, User user) {
-        registrations.put(session, new VideoRegistration(user.uuid(), clock.instant().plusSeconds(REGISTRATION_SECONDS)));
+        Instant until = clock.instant().plusSeconds(REGISTRATION_SECONDS);
+        registrations.put(session, new VideoRegistration(user.uuid(), until));
+        rooms.elsewhere().registered(session, user.uuid(), until);
         return Map.of("user", user.uuid().toString(), "expires_in", REGISTRATION_SECONDS);
     }
 
-    /** The sockets registered for {@code user} whose registration has not lapsed (lapsed ones are dropped). */
+    /**
+     * The sockets registered for {@code user} whose registration has not lapsed (lapsed ones are dropped):
+     * this node's, then those on other nodes of a cluster.
+     */
     private List<Session> apps(UUID user) {
         Instant now = clock.instant();
         registrations.entrySet().removeIf(e -> e.getValue().expiresAt().isBefore(now));
-        return registrations.entrySet().stream().filter(e -> e.getValue().user().equals(user)).map(Map.Entry::getKey).toList();
+        List<Session> apps = new ArrayList<>(registrations.entrySet().stream().filter(e -> e.getValue().user().equals(user))
+                .map(Map.Entry::getKey).toList());
+        apps.addAll(rooms.elsewhere().registrations(user));
+        return apps;
     }
 
     /** {@code invite_exten {extens}}: an admin of the socket's room invites extensions or numbers. */
@@ -240,7 +248,7 @@ final class Invites implements SipRooms, RoomListener {
             List<String> phones;
             List<Session> apps;
             if (user.isPresent()) {
-                phones = registrar.bindings(destination).stream().map(Registration::contact).toList();
+                phones = registrar.contacts(destination);
                 apps = apps(user.get().uuid());
             } else if (trunks.outbound().isPresent()) {
                 phones = List.of(trunks.outbound().get().uri(destination));
@@ -260,6 +268,7 @@ final class Invites implements SipRooms, RoomListener {
                     rooms.invitation(room, callId, name, Optional.ofNullable(invitee), false));
             byToken.put(inv.token.id(), inv);
             byCallId.put(callId, inv);
+            rooms.elsewhere().inviting(callId, inv.token.expiresAt());
             synchronized (inv) {
                 inv.timeout = timer.schedule(() -> inv.end("no answer", null), INVITE_SECONDS, TimeUnit.SECONDS);
                 for (Session app : apps) {
@@ -280,14 +289,16 @@ final class Invites implements SipRooms, RoomListener {
         return Map.of("invited", invited, "failed", failed);
     }
 
-    /** {@code decline_room_invite {call_id}}: a video registration of the invited user declines for that user. */
+    /** {@code decline_room_invite {call_id}}: a video registration the invite rang declines it for the invited user. */
     private Object decline(Session session, Params params) {
         Invite inv = byCallId.get(params.required("call_id", 128));
-        VideoRegistration reg = registrations.get(session);
-        if (inv == null || reg == null || reg.expiresAt().isBefore(clock.instant()) || !reg.user().equals(inv.invitee)) {
+        if (inv == null) {
             throw new RpcException(404, "no such invite");
         }
         synchronized (inv) {
+            if (!inv.apps.contains(session)) {
+                throw new RpcException(404, "no such invite");
+            }
             if (inv.state != State.RINGING) {
                 throw new RpcException(409, "the invite was answered or has ended");
             }
@@ -437,7 +448,10 @@ final class Invites implements SipRooms, RoomListener {
 
     @Override
     public void closed(Session session) {
-        registrations.remove(session);
+        VideoRegistration gone = registrations.remove(session);
+        if (gone != null) {
+            rooms.elsewhere().unregistered(session, gone.user());
+        }
     }
 
     /** Forgets invites whose token has expired (until then a used token is refused). */

@@ -6,7 +6,13 @@ import gov.nist.javax.sip.header.SIPHeader;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
+import io.atrium.server.room.Elsewhere;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.function.Supplier;
 import java.util.Comparator;
 import java.util.List;
 import java.util.ListIterator;
@@ -38,11 +44,25 @@ public final class Registrar {
     private final int maxExpires;
     private final Clock clock;
     private final Map<String, List<Registration>> byExtension = new ConcurrentHashMap<>();
+    private final Supplier<Elsewhere> elsewhere;
 
-    public Registrar(AtriumConfig.Sip config, Clock clock) {
+    /** {@code elsewhere}: the other nodes, told of this node's bindings (docs/SCALING.md). */
+    public Registrar(AtriumConfig.Sip config, Clock clock, Supplier<Elsewhere> elsewhere) {
         this.minExpires = config.minExpiresSeconds();
         this.maxExpires = config.maxExpiresSeconds();
         this.clock = clock;
+        this.elsewhere = elsewhere;
+    }
+
+    /**
+     * The contacts a call to {@code extension} rings: its live bindings here, then those registered on
+     * other nodes of a cluster.
+     */
+    public List<String> contacts(String extension) {
+        Set<String> contacts = new LinkedHashSet<>();
+        bindings(extension).forEach(r -> contacts.add(r.contact()));
+        contacts.addAll(elsewhere.get().phones(extension));
+        return List.copyOf(contacts);
     }
 
     /** The live registrations of an extension, oldest first. */
@@ -79,7 +99,8 @@ public final class Registrar {
         long cseq = ((CSeqHeader) request.getHeader(CSeqHeader.NAME)).getSeqNumber();
         Instant now = clock.instant();
         synchronized (this) {
-            List<Registration> current = new ArrayList<>(bindings(aor));
+            List<Registration> before = bindings(aor);
+            List<Registration> current = new ArrayList<>(before);
             for (ContactHeader c : contacts) {
                 if (c.getAddress().isWildcard()) {
                     if (contacts.size() != 1 || defaultExpires != 0) {
@@ -105,6 +126,15 @@ public final class Registrar {
                 return sip.messages().createResponse(Response.FORBIDDEN, request);
             }
             byExtension.put(aor, List.copyOf(current));
+            Map<String, Instant> listed = new LinkedHashMap<>();
+            current.forEach(r -> listed.put(r.contact(), r.expiresAt()));
+            Set<String> gone = new HashSet<>();
+            before.forEach(r -> {
+                if (!listed.containsKey(r.contact())) {
+                    gone.add(r.contact());
+                }
+            });
+            elsewhere.get().phonesRegistered(aor, listed, gone);
             Response ok = sip.messages().createResponse(Response.OK, request);
             for (Registration r : current) {
                 ContactHeader c = sip.headers().createContactHeader(sip.addresses().createAddress(r.contact()));

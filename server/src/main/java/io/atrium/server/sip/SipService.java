@@ -217,7 +217,7 @@ public final class SipService implements SipListener, AutoCloseable {
                 return;
             }
             b2bua.invite(event, from.getAddress().getDisplayName(), callerNumber, extension,
-                    registrar.bindings(extension).stream().map(Registration::contact).toList(), Response.TEMPORARILY_UNAVAILABLE);
+                    registrar.contacts(extension), Response.TEMPORARILY_UNAVAILABLE);
             return;
         }
         DigestAuthenticator.Result result = auth.authenticate(request, source(request));
@@ -247,7 +247,7 @@ public final class SipService implements SipListener, AutoCloseable {
                     Response.TEMPORARILY_UNAVAILABLE);
             return;
         }
-        List<String> phones = registrar.bindings(number).stream().map(Registration::contact).toList();
+        List<String> phones = registrar.contacts(number);
         b2bua.invite(event, caller.displayName(), caller.sipExtension(), number, phones, Response.TEMPORARILY_UNAVAILABLE);
     }
 

@@ -6,6 +6,7 @@ import com.microsoft.playwright.Page;
 import io.atrium.server.testing.ChildServer;
 import io.atrium.server.testing.Chromium;
 import io.atrium.server.testing.ClusterNodes;
+import io.atrium.server.testing.Heavy;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.web.Participant;
 import java.util.List;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * nodes meet in one room on its owner and decode each other, and meet again on another node when the owner
  * is killed. Three nodes in this JVM (and one in its own) on one Redis and PostgreSQL.
  */
+@Heavy
 class ClusterBrowserTest {
 
     @RegisterExtension

@@ -37,6 +37,8 @@ public final class ClusterNodes implements BeforeAllCallback, TestInstancePostPr
     public static final Map<String, String> KEYS = Map.of(TestServer.KEY, TestServer.SECRET, "devkey", "secret");
 
     private final List<String> first;
+    private boolean sip;
+    private final Map<String, Integer> sipPorts = new LinkedHashMap<>();
     private final Map<String, TestServer> nodes = new LinkedHashMap<>();
     private final List<AutoCloseable> started = new ArrayList<>();
     private Redis redis;
@@ -45,6 +47,17 @@ public final class ClusterNodes implements BeforeAllCallback, TestInstancePostPr
     /** The nodes ({@code n1}, {@code n2}...) started in this JVM before the class's tests. */
     public ClusterNodes(String... ids) {
         first = List.of(ids);
+    }
+
+    /** Every node in this JVM also runs SIP (its registrar and contract 002's SIP methods) on a port of its own ({@link #sipPort}). */
+    public ClusterNodes withSip() {
+        sip = true;
+        return this;
+    }
+
+    /** The SIP port of node {@code id} (started {@link #withSip}). */
+    public int sipPort(String id) {
+        return sipPorts.get(id);
     }
 
     @Override
@@ -106,6 +119,11 @@ public final class ClusterNodes implements BeforeAllCallback, TestInstancePostPr
             AtriumConfig c = TestServer.config(TestServer.Db.H2, Files.createTempDirectory("atrium-" + id + "-"));
             AtriumConfig config = new AtriumConfig(false, c.dataDir(), c.http(), c.rtc(), database,
                     new AtriumConfig.Auth(KEYS, 3600L, 86_400L)).withCluster(new AtriumConfig.Cluster(redis.url(), id, null, null, null, null, null));
+            if (sip) {
+                sipPorts.put(id, Sipp.freePort());
+                config = config.withSip(new AtriumConfig.Sip(true, "127.0.0.1", sipPorts.get(id), "", "atrium", 1, 3600, 100, 30, 0, 0,
+                        List.of("MD5"), List.of()));
+            }
             return closing(TestServer.start(config));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -194,7 +212,8 @@ public final class ClusterNodes implements BeforeAllCallback, TestInstancePostPr
         return joinOn(socket(port), token);
     }
 
-    private Member joinOn(RpcClient rpc, String token) {
+    /** {@code join_room} with {@code token} (publishing audio and video) on the socket {@code rpc}. */
+    public Member joinOn(RpcClient rpc, String token) {
         JavaPeer peer = closing(new JavaPeer());
         JsonNode joined = rpc.call("join_room", Map.of("sdp", peer.offer(true), "auth_token", token,
                 "audio_muted", false, "video_muted", false));
