@@ -7,15 +7,17 @@ window.atriumTest = {
     const s = {
       video: { framesDecoded: 0, frameWidth: 0, frameHeight: 0, packetsReceived: 0, packetsLost: 0, nackCount: 0,
         freezeCount: 0, totalFreezesDuration: 0 },
-      audio: { packetsReceived: 0, totalSamplesReceived: 0, totalAudioEnergy: 0 },
+      audio: { packetsReceived: 0, totalSamplesReceived: 0, totalAudioEnergy: 0, concealedSamples: 0, codec: null },
     };
-    (await pc.getStats()).forEach(r => {
+    const stats = await pc.getStats();
+    stats.forEach(r => {
       if (r.type === 'inbound-rtp' && r.kind === 'video') {
         atriumTest.add(s.video, r, ['framesDecoded', 'packetsReceived', 'packetsLost', 'nackCount', 'freezeCount',
           'totalFreezesDuration']);
         atriumTest.max(s.video, r, ['frameWidth', 'frameHeight']);
       } else if (r.type === 'inbound-rtp' && r.kind === 'audio') {
-        atriumTest.add(s.audio, r, ['packetsReceived', 'totalSamplesReceived', 'totalAudioEnergy']);
+        atriumTest.add(s.audio, r, ['packetsReceived', 'totalSamplesReceived', 'totalAudioEnergy', 'concealedSamples']);
+        s.audio.codec = stats.get(r.codecId)?.mimeType ?? s.audio.codec;
       }
     });
     return s;
@@ -25,14 +27,16 @@ window.atriumTest = {
   async outboundStats(pc) {
     const s = {
       video: { framesEncoded: 0, frameWidth: 0, frameHeight: 0, packetsSent: 0, bytesSent: 0, nackCount: 0, pliCount: 0 },
-      audio: { packetsSent: 0, bytesSent: 0 },
+      audio: { packetsSent: 0, bytesSent: 0, codec: null },
     };
-    (await pc.getStats()).forEach(r => {
+    const stats = await pc.getStats();
+    stats.forEach(r => {
       if (r.type === 'outbound-rtp' && r.kind === 'video') {
         atriumTest.add(s.video, r, ['framesEncoded', 'packetsSent', 'bytesSent', 'nackCount', 'pliCount']);
         atriumTest.max(s.video, r, ['frameWidth', 'frameHeight']);
       } else if (r.type === 'outbound-rtp' && r.kind === 'audio') {
         atriumTest.add(s.audio, r, ['packetsSent', 'bytesSent']);
+        s.audio.codec = stats.get(r.codecId)?.mimeType ?? s.audio.codec;
       }
     });
     return s;
@@ -75,17 +79,26 @@ window.atriumTest = {
    * Plays a room over WHEP with one video and one audio receiver; resolves to the peer connection.
    * @param {string} room @param {string} token @param {string} [query] e.g. '?width=160&height=120'
    * @param {string} [base] the server's origin when this page comes from another one (CORS)
+   * @param {{via?: string, red?: boolean}} [options] via: 'address port' of a UDP relay the test runs (the answer's
+   *   candidates are replaced by that one, so all media goes through it); red: false to leave audio RED (RFC 2198)
+   *   out of the offer
    */
-  async whep(room, token, query = '', base = '') {
+  async whep(room, token, query = '', base = '', options = {}) {
     const pc = new RTCPeerConnection();
     pc.addTransceiver('video', { direction: 'recvonly' });
-    pc.addTransceiver('audio', { direction: 'recvonly' });
-    await atriumTest.negotiate(pc, `${base}/whep/${room}${query}`, token);
+    const audio = pc.addTransceiver('audio', { direction: 'recvonly' });
+    if (options.red === false) {
+      audio.setCodecPreferences(RTCRtpReceiver.getCapabilities('audio').codecs.filter(c => c.mimeType !== 'audio/red'));
+    }
+    await atriumTest.negotiate(pc, `${base}/whep/${room}${query}`, token, options.via);
     return pc;
   },
 
-  /** One WHIP/WHEP offer/answer exchange; remembers the session URL (absolute) and ETag on the connection. */
-  async negotiate(pc, url, token) {
+  /**
+   * One WHIP/WHEP offer/answer exchange; remembers the session URL (absolute) and ETag on the connection.
+   * With via ('address port'), the answer's candidates become one UDP host candidate there.
+   */
+  async negotiate(pc, url, token, via = '') {
     await pc.setLocalDescription(await pc.createOffer());
     const res = await fetch(url, {
       method: 'POST',
@@ -97,7 +110,12 @@ window.atriumTest = {
     }
     pc.sessionUrl = new URL(res.headers.get('Location'), new URL(url, location.href)).href;
     pc.etag = res.headers.get('ETag');
-    await pc.setRemoteDescription({ type: 'answer', sdp: await res.text() });
+    let sdp = await res.text();
+    if (via) {
+      sdp = sdp.replace(/^a=candidate:.*\r\n/gm, '')
+        .replace(/^(a=ice-ufrag:.*\r\n)/gm, `$1a=candidate:1 1 udp 2130706431 ${via} typ host\r\n`);
+    }
+    await pc.setRemoteDescription({ type: 'answer', sdp });
   },
 
   /** The mimeType of the codec of the first inbound video stream. @param {RTCPeerConnection} pc */

@@ -277,8 +277,8 @@ public final class Finisher {
         @Override
         public void frame(long timestamp, byte[] data, int len) throws IOException {
             // Two frames under one RTP timestamp, or within a millisecond, would share a WebM timestamp, which
-            // decoders refuse as non-monotonic (seen once from a Chromium screen share): each frame is kept (later
-            // ones predict from it) and placed at least a millisecond after the one before.
+            // muxers and players refuse as non-monotonic: each frame is kept (later ones predict from it) and
+            // placed at least a millisecond after the one before.
             long pts = lastPts == Long.MIN_VALUE ? timestamp : Math.max(timestamp, lastPts + millisecond);
             lastPts = pts;
             ivf.frame(pts, data, 0, len);

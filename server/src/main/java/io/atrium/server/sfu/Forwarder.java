@@ -5,6 +5,7 @@ import io.atrium.webrtc.rtcp.SenderReport;
 import io.atrium.webrtc.rtcp.SourceDescription;
 import io.atrium.webrtc.rtp.RtpHeaderExtensionWriter;
 import io.atrium.webrtc.rtp.RtpHeaderExtensions;
+import io.atrium.webrtc.rtp.RedPayload;
 import io.atrium.webrtc.rtp.RtpPacket;
 import io.atrium.webrtc.rtp.Rtx;
 import io.atrium.webrtc.rtp.SequenceNumbers;
@@ -16,7 +17,8 @@ import java.util.List;
  * Copies one published track to one subscriber: picks the simulcast layer nearest the subscriber's
  * target size (switching only at a keyframe of the new layer), and rewrites every packet to the
  * subscriber's own SSRC, payload type, continuous sequence numbers and timestamps (and VP8 picture
- * ids), with header extensions blanked. Answers the subscriber's NACKs from the receiver's packet
+ * ids), with header extensions blanked; audio RED (RFC 2198) goes on as RED with the subscriber's payload types
+ * when the subscriber accepts it, else as its primary Opus alone. Answers the subscriber's NACKs from the receiver's packet
  * cache, as RTX when negotiated. Media thread only, except {@link #target}.
  */
 public final class Forwarder {
@@ -29,6 +31,8 @@ public final class Forwarder {
     private final int payloadType;
     private final int rtxSsrc;
     private final int rtxPayloadType;
+    /** The subscriber's RED payload type, -1 when it did not negotiate RED. */
+    private final int redPayloadType;
     private final String cname;
     /** Bytes a packet may grow by when its extensions are replaced by the transport-wide sequence number alone. */
     static final int TRANSPORT_CC_BLOCK = 8;
@@ -44,6 +48,7 @@ public final class Forwarder {
     private final RtpPacket in = new RtpPacket();
     private final RtpHeaderExtensions extensions = new RtpHeaderExtensions();
     private final Vp8PayloadDescriptor vp8 = new Vp8PayloadDescriptor();
+    private final RedPayload red = new RedPayload();
 
     private volatile int targetWidth;
     private volatile int targetHeight;
@@ -74,7 +79,13 @@ public final class Forwarder {
 
     Forwarder(Receiver receiver, Subscriber subscriber, int ssrc, int payloadType, int rtxSsrc, int rtxPayloadType,
               String cname) {
+        this(receiver, subscriber, ssrc, payloadType, rtxSsrc, rtxPayloadType, -1, cname);
+    }
+
+    Forwarder(Receiver receiver, Subscriber subscriber, int ssrc, int payloadType, int rtxSsrc, int rtxPayloadType,
+              int redPayloadType, String cname) {
         this.receiver = receiver;
+        this.redPayloadType = redPayloadType;
         this.subscriber = subscriber;
         this.ssrc = ssrc;
         this.payloadType = payloadType;
@@ -209,7 +220,19 @@ public final class Forwarder {
             lastOutMillis = nowMillis;
         }
         out.setSsrc(ssrc);
-        out.setPayloadType(payloadType);
+        int pt = payloadType;
+        if (out.payloadType() == receiver.info.redPayloadType()) {
+            if (redPayloadType >= 0) {
+                if (!red.wrap(scratch, out.payloadOffset(), out.payloadLength())) {
+                    return -1;
+                }
+                red.setPayloadTypes(payloadType);
+                pt = redPayloadType;
+            } else if ((len = red.toPrimary(out)) < 0) {
+                return -1;
+            }
+        }
+        out.setPayloadType(pt);
         out.setSequenceNumber(seq);
         out.setTimestamp(ts);
         len = rewriteExtensions(len);

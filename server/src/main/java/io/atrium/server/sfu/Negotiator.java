@@ -184,7 +184,7 @@ public final class Negotiator {
                 boolean rtx = codec.rtxPayloadType().isPresent() && s.rtxSsrc() != LocalSource.NO_RTX;
                 subs.add(new Subscription(r, (int) s.ssrc(), codec.payloadType(), rtx ? (int) s.rtxSsrc() : 0,
                         rtx ? codec.rtxPayloadType().getAsInt() : -1, CNAME, pick.width(), pick.height(),
-                        a.extmapId(LocalCapabilities.EXT_TRANSPORT_CC).orElse(0)));
+                        a.extmapId(LocalCapabilities.EXT_TRANSPORT_CC).orElse(0), redPayloadType(a)));
             }
             return new Negotiated<>(peer, answer.write(), subs);
         } catch (RuntimeException e) {
@@ -254,8 +254,13 @@ public final class Negotiator {
         return c.name().equalsIgnoreCase(t.codec()) && c.clockRate() == t.clockRate();
     }
 
+    /** The payload type of RED (RFC 2198) in an answered m-line, -1 without (the answer keeps it only around an accepted codec). */
+    private static int redPayloadType(MediaDescription answered) {
+        return answered.codecs().stream().filter(c -> c.is(CodecCapability.RED)).mapToInt(Codec::payloadType).findFirst().orElse(-1);
+    }
+
     private static TrackInfo track(String id, MediaDescription offered, MediaDescription answered) {
-        Codec codec = answered.codecs().stream().filter(c -> !c.isRtx()).findFirst()
+        Codec codec = answered.codecs().stream().filter(c -> !c.isRtx() && !c.is(CodecCapability.RED)).findFirst()
                 .orElseThrow(() -> new SdpException("m-line " + answered.mid().orElse("?") + " has no codec Atrium supports"));
         int rtxPt = codec.rtxPayloadType().orElse(-1);
         List<String> rids = answered.rids().stream().filter(r -> r.direction() == RidDirection.RECV).map(r -> r.id()).toList();
@@ -278,6 +283,6 @@ public final class Negotiator {
                 answered.extmapId(LocalCapabilities.EXT_MID).orElse(0), answered.extmapId(LocalCapabilities.EXT_RID).orElse(0),
                 answered.extmapId(LocalCapabilities.EXT_REPAIRED_RID).orElse(0),
                 answered.extmapId(LocalCapabilities.EXT_AUDIO_LEVEL).orElse(0),
-                answered.extmapId(LocalCapabilities.EXT_TRANSPORT_CC).orElse(0));
+                answered.extmapId(LocalCapabilities.EXT_TRANSPORT_CC).orElse(0), redPayloadType(answered));
     }
 }

@@ -148,7 +148,7 @@ final class Publisher {
         for (Receiver r : receivers) {
             TrackInfo t = r.info;
             boolean rtx = t.hasRtx() && packet.payloadType() == t.rtxPayloadType();
-            if (!rtx && packet.payloadType() != t.payloadType()) {
+            if (!rtx && packet.payloadType() != t.payloadType() && packet.payloadType() != t.redPayloadType()) {
                 continue;
             }
             if (extension(t.midExt()) && !matches(t.mid())) {

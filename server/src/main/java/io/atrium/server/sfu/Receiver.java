@@ -36,6 +36,9 @@ public final class Receiver {
     private final io.atrium.webrtc.rtp.RtpHeaderExtensions extensions = new io.atrium.webrtc.rtp.RtpHeaderExtensions();
     /** The recorder's copy of this track, or null; the layer it records (fixed once chosen: one SSRC per file). */
     private PacketTap tap;
+    private final byte[] tapScratch = new byte[Forwarder.MAX_PACKET];
+    private final RtpPacket tapPacket = new RtpPacket();
+    private final io.atrium.webrtc.rtp.RedPayload tapRed = new io.atrium.webrtc.rtp.RedPayload();
     private PacketTap.Factory tapSource;
     private int tapLayer = -1;
     /** Whether the tapped layer sent a keyframe since the tap began (recordings start from one). */
@@ -167,12 +170,30 @@ public final class Receiver {
                     // would otherwise leave the recording without a frame it can start from (rate-limited)
                     requestKeyframe(tapLayer, nowMillis);
                 }
-                t.onRtp(buf, packet.offset(), packet.length(), nowMillis);
+                if (packet.payloadType() == info.redPayloadType()) {
+                    tapRed(t, packet, nowMillis);
+                } else {
+                    t.onRtp(buf, packet.offset(), packet.length(), nowMillis);
+                }
             }
         }
         Forwarder[] fs = forwarders;
         for (Forwarder f : fs) {
             f.onPacket(layer, ext, buf, packet.offset(), packet.length(), keyframe, nowMillis);
+        }
+    }
+
+    /** Taps an audio RED packet (RFC 2198) as its primary Opus packet, which recordings expect. */
+    private void tapRed(PacketTap t, RtpPacket packet, long nowMillis) {
+        if (packet.length() > tapScratch.length) {
+            return;
+        }
+        System.arraycopy(packet.buffer(), packet.offset(), tapScratch, 0, packet.length());
+        if (tapPacket.wrap(tapScratch, 0, packet.length())) {
+            int n = tapRed.toPrimary(tapPacket);
+            if (n >= 0) {
+                t.onRtp(tapScratch, 0, n, nowMillis);
+            }
         }
     }
 

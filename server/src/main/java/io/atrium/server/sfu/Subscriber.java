@@ -109,7 +109,8 @@ final class Subscriber {
             if (f != null) {
                 removeForwarder(f);
             }
-            Forwarder created = new Forwarder(s.receiver(), this, s.ssrc(), s.payloadType(), s.rtxSsrc(), s.rtxPayloadType(), s.cname());
+            Forwarder created = new Forwarder(s.receiver(), this, s.ssrc(), s.payloadType(), s.rtxSsrc(), s.rtxPayloadType(),
+                    s.redPayloadType(), s.cname());
             created.target(s.width(), s.height());
             addForwarder(created);
             created.selectLayer(nowMillis);

@@ -10,15 +10,24 @@ import java.util.List;
  * @param ssrcs      announced primary SSRCs, in rid order when simulcast is signalled with SIM
  * @param rtxSsrcs   announced RTX SSRCs parallel to {@code ssrcs} (0 when none)
  * @param midExt     extmap id of sdes:mid, 0 when not negotiated; likewise the others
+ * @param redPayloadType payload type of RFC 2198 redundancy around {@code codec} (audio RED), -1 when not negotiated
  */
 public record TrackInfo(String id, MediaKind kind, String mid, String codec, int clockRate, int payloadType,
                         int rtxPayloadType, List<String> rids, List<Long> ssrcs, List<Long> rtxSsrcs,
-                        int midExt, int ridExt, int repairedRidExt, int audioLevelExt, int transportCcExt) {
+                        int midExt, int ridExt, int repairedRidExt, int audioLevelExt, int transportCcExt, int redPayloadType) {
 
     public TrackInfo {
         rids = List.copyOf(rids);
         ssrcs = List.copyOf(ssrcs);
         rtxSsrcs = List.copyOf(rtxSsrcs);
+    }
+
+    /** A track without RED. */
+    public TrackInfo(String id, MediaKind kind, String mid, String codec, int clockRate, int payloadType,
+                     int rtxPayloadType, List<String> rids, List<Long> ssrcs, List<Long> rtxSsrcs,
+                     int midExt, int ridExt, int repairedRidExt, int audioLevelExt, int transportCcExt) {
+        this(id, kind, mid, codec, clockRate, payloadType, rtxPayloadType, rids, ssrcs, rtxSsrcs, midExt, ridExt, repairedRidExt,
+                audioLevelExt, transportCcExt, -1);
     }
 
     /** Number of encodings: one per rid, or one. */

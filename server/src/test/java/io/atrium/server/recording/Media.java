@@ -29,13 +29,14 @@ public final class Media {
     }
 
     /**
-     * Decodes the whole file; asserts that ffmpeg reports no error. Frames keep their own timestamps
-     * ({@code -fps_mode passthrough}): a screen share's variable frame rate (frames 21 ms apart) is no error, but the
-     * null muxer's default constant rate would round two of them onto one tick and complain.
+     * Decodes the whole file; asserts that ffmpeg reports no error. Frames keep their own timestamps in the file's
+     * own time base ({@code -fps_mode passthrough -enc_time_base -1}): a variable frame rate (a screen share's frames
+     * 21 ms apart, a loaded camera's two frames 5 ms apart) is no error, but ffmpeg's default, one tick per frame at
+     * the guessed rate, would round two of them onto one tick and report a non-monotonic timestamp.
      */
     public static void assertDecodesCleanly(Path file) {
         assertThat(run(List.of("ffmpeg", "-nostdin", "-v", "error", "-i", file.toString(), "-fps_mode", "passthrough",
-                "-f", "null", "-")).strip())
+                "-enc_time_base", "-1", "-f", "null", "-")).strip())
                 .as("ffmpeg errors decoding %s", file).isEmpty();
     }
 

@@ -72,7 +72,7 @@ class RecordingCrashTest {
         try (ChildServer again = ChildServer.start(dataDir)) {
             URI list = again.uri("/v1/rooms/" + room + "/recordings");
             Waits.waitUntil(() -> call(list, "GET", null).at("/recordings/0/state").asText().equals("ready"),
-                    "the restarted server finished the recording", Duration.ofMinutes(1));
+                    "the restarted server finished the recording", Duration.ofMinutes(3));
             JsonNode recording = call(list, "GET", null).at("/recordings/0");
             assertThat(recording.path("error").asText()).contains("the server stopped while recording");
             assertThat(recording.path("files")).hasSize(1);

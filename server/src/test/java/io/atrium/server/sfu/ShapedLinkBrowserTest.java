@@ -7,6 +7,7 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.testing.Chromium;
+import io.atrium.server.testing.Heavy;
 import io.atrium.server.testing.NetNamespace;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
@@ -29,6 +30,7 @@ import org.slf4j.LoggerFactory;
  * (getStats {@code freezeCount}/{@code totalFreezesDuration}); when the limit lifts, a probe finds the
  * headroom and the 1280-wide layer comes back. The figures (time to adapt, freeze time, layer) are logged.
  */
+@Heavy
 class ShapedLinkBrowserTest {
 
     private static final Logger log = LoggerFactory.getLogger(ShapedLinkBrowserTest.class);

@@ -10,6 +10,7 @@ import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.testing.Baresip;
 import io.atrium.server.testing.Chromium;
 import io.atrium.server.testing.Goertzel;
+import io.atrium.server.testing.Heavy;
 import io.atrium.server.testing.Scrapes;
 import io.atrium.server.testing.Sipp;
 import io.atrium.server.testing.TestServer;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.TestInstance;
  * browser's microphone tone and not baresip's own.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Heavy
 class SipBaresipTest {
 
     static final int BROWSER_TONE = 600;

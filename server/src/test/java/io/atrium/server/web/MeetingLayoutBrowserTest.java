@@ -7,6 +7,7 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.BoundingBox;
 import io.atrium.server.testing.Chromium;
+import io.atrium.server.testing.Heavy;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
 import java.util.List;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.TestInstance;
  * echo cancellation switched during the call.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Heavy
 class MeetingLayoutBrowserTest {
 
     private TestServer server;

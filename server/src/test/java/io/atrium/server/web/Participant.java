@@ -45,15 +45,24 @@ public final class Participant implements AutoCloseable {
         return open(server, label, path, apiCredentials, "", page);
     }
 
+    /** The web app's page at {@code page} (e.g. on a node in a process of its own), in a new Chromium page. */
+    public static Participant open(java.net.URI page, String label) {
+        return open(page, label, false, "", Chromium.newPage(label));
+    }
+
     private static Participant open(TestServer server, String label, String path, boolean apiCredentials, String initScript,
                                     Page page) {
+        return open(server.uri(path), label, apiCredentials, initScript, page);
+    }
+
+    private static Participant open(java.net.URI uri, String label, boolean apiCredentials, String initScript, Page page) {
         StringBuilder init = new StringBuilder(initScript).append("localStorage.setItem('atrium.video', '" + VIDEO + "');");
         if (apiCredentials) {
             init.append("sessionStorage.setItem('atrium.key', '").append(TestServer.KEY).append("');")
                     .append("sessionStorage.setItem('atrium.secret', '").append(TestServer.SECRET).append("');");
         }
         page.addInitScript(init.toString());
-        page.navigate(server.uri(path).toString());
+        page.navigate(uri.toString());
         return new Participant(page, label);
     }
 

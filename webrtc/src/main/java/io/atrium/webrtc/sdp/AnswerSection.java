@@ -55,14 +55,30 @@ final class AnswerSection {
                         rtx.rtxPayloadType()));
             }
         }
+        kept.values().removeIf(c -> c.is(CodecCapability.RED) && !redundancyOfKept(c, kept));
+        // RED first: a WebRTC sender (libwebrtc) sends redundancy only when the answer prefers it
         List<Codec> ordered = new ArrayList<>(kept.size());
-        for (Codec c : m.codecs()) {
-            Codec k = kept.get(c.payloadType());
-            if (k != null) {
-                ordered.add(k);
+        for (boolean red : new boolean[] {true, false}) {
+            for (Codec c : m.codecs()) {
+                Codec k = kept.get(c.payloadType());
+                if (k != null && k.is(CodecCapability.RED) == red) {
+                    ordered.add(k);
+                }
             }
         }
         return ordered;
+    }
+
+    /** Whether a RED codec's fmtp ({@code 111/111}, RFC 2198 §5) names only payload types of codecs kept, not RED. */
+    private static boolean redundancyOfKept(Codec red, Map<Integer, Codec> kept) {
+        String[] types = red.fmtp().strip().split("/");
+        for (String t : types) {
+            Codec k = SdpText.isDigits(t) && t.length() <= 3 ? kept.get(Integer.parseInt(t)) : null;
+            if (k == null || k.is(CodecCapability.RED) || k.isRtx()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A rejected section: port 0, the first offered format, and the offer's mid (RFC 8829 §5.3.1). */

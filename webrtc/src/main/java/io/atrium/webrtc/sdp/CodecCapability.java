@@ -42,6 +42,17 @@ public record CodecCapability(String name, int clockRate, int channels, List<Str
         return new CodecCapability("opus", 48000, 2, List.of("transport-cc"), false, p -> true);
     }
 
+    /** Encoding name of redundant audio data (RFC 2198 §5). */
+    public static final String RED = "red";
+
+    /**
+     * Redundant audio around Opus, {@code red/48000/2} (RFC 2198) as browsers offer it; accepted only when every
+     * payload type its fmtp names ({@code 111/111}) is accepted too, and then listed first in the answer.
+     */
+    public static CodecCapability red() {
+        return new CodecCapability(RED, 48000, 2, List.of(), false, p -> true);
+    }
+
     /** VP8 (RFC 7741 §6.1) with NACK, PLI, FIR, REMB, transport-cc and RTX. */
     public static CodecCapability vp8() {
         return new CodecCapability("VP8", 90000, 0, VIDEO_FEEDBACK, true, p -> true);

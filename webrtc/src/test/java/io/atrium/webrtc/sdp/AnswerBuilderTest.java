@@ -51,6 +51,29 @@ class AnswerBuilderTest {
     }
 
     @Test
+    void redAroundAcceptedOpusIsAnsweredFirstAndRedAroundAnythingElseIsDropped() {
+        LocalCapabilities d = LocalCapabilities.defaults();
+        List<CodecCapability> codecs = new java.util.ArrayList<>(d.codecs());
+        codecs.add(CodecCapability.red());
+        LocalCapabilities withRed = new LocalCapabilities(codecs, d.headerExtensions(), d.dataChannels(), d.sctpPort(),
+                d.maxMessageSize());
+        MediaDescription audio = new AnswerBuilder(Fixtures.parse(Fixtures.CHROMIUM), withRed, Fixtures.sfuTransport()).build()
+                .media().get(0);
+        assertThat(pts(audio)).as("RED first, so a browser sends it").containsExactly(63, 111);
+        assertThat(audio.codecs().get(0).fmtp()).isEqualTo("111/111");
+
+        String offer = Fixtures.crlf(Fixtures.CHROMIUM);
+        for (String fmtp : new String[] {"0/0", "111/9", "63/63", "", "111/x"}) {
+            String changed = offer.replace("a=fmtp:63 111/111", fmtp.isEmpty() ? "" : "a=fmtp:63 " + fmtp)
+                    .replace("\r\n\r\n", "\r\n");
+            MediaDescription a = new AnswerBuilder(SessionDescription.parse(changed), withRed, Fixtures.sfuTransport()).build()
+                    .media().get(0);
+            assertThat(pts(a)).as("RED with fmtp '%s' (PCMU and G722 are not accepted)", fmtp).containsExactly(111);
+        }
+        assertThat(pts(answer(Fixtures.CHROMIUM).media().get(0))).as("without the capability").containsExactly(111);
+    }
+
+    @Test
     void chromiumAnswerVideoIntersectsCodecsInOfferOrderWithRtx() {
         MediaDescription video = answer(Fixtures.CHROMIUM).media().get(1);
 

@@ -8,8 +8,11 @@ import io.atrium.webrtc.rtcp.TransportCcFeedback;
  * its signal drives an AIMD rate controller (section 5.5: increase 8 % a second, or about one packet
  * per response time near the link capacity seen at the last decrease; on overuse drop to 0.85 of the
  * rate the peer actually received; hold on underuse), capped at 1.5 times the received rate. A
- * loss-based controller (section 6) limits it: above 10 % loss the rate falls by half the loss, below
- * 2 % the limit rises 8 % a second. A client without transport-cc may send REMB instead, which then
+ * loss-based controller (section 6) limits it: loss is measured over windows of at least
+ * {@value #LOSS_PACKETS} packets and {@value #LOSS_WINDOW_MICROS} us (as a receiver report would; shorter
+ * windows make random loss near 10 % look like more than 10 % half the time, and the estimate would ratchet down to
+ * the floor); above 10 % loss the rate falls by half the loss, once per window; below 2 % the limit rises 8 % a
+ * second. A client without transport-cc may send REMB instead, which then
  * sets the estimate. A probe ({@link #probeGoal}) lets the estimate jump to what the peer received
  * while Atrium padded up to a higher rate, when no overuse was seen meanwhile. Allocation-free; media
  * thread only.
@@ -31,6 +34,7 @@ public final class BandwidthEstimator {
     static final double INCREASE_PER_SECOND = 1.08;
     static final long ACKED_WINDOW_MICROS = 500_000;
     static final int LOSS_PACKETS = 40;
+    static final long LOSS_WINDOW_MICROS = 1_000_000;
     static final long DECREASE_INTERVAL_MICROS = 200_000;
     static final long REMB_VALID_MICROS = 2_000_000;
     static final long PROBE_MICROS = 1_000_000;
@@ -55,7 +59,8 @@ public final class BandwidthEstimator {
     private long ackedWindowStart = -1;
     private long ackedBytes;
     private long ackedBps = -1;
-    // loss over the last LOSS_PACKETS reported packets
+    // loss since lossWindowStart (at least LOSS_PACKETS reported packets and LOSS_WINDOW_MICROS)
+    private long lossWindowStart = -1;
     private int lostCount;
     private int receivedCount;
     private double lossFraction;
@@ -197,7 +202,7 @@ public final class BandwidthEstimator {
             case NORMAL -> increase(dt);
             case UNDERUSE -> { } // hold: queues drain
         }
-        updateLoss(dt);
+        updateLoss(dt, nowMicros);
         if (probeStartMicros >= 0 && lastOveruseMicros >= probeStartMicros) {
             endProbe(nowMicros, false); // the path does not carry it: stop padding at once
         } else if (probeStartMicros >= 0 && nowMicros - probeStartMicros >= PROBE_MICROS) {
@@ -254,15 +259,19 @@ public final class BandwidthEstimator {
         delayBased = Math.min(next, limits.maxBps());
     }
 
-    private void updateLoss(double dt) {
+    private void updateLoss(double dt, long nowMicros) {
         int reported = lostCount + receivedCount;
-        if (reported < LOSS_PACKETS) {
+        if (lossWindowStart < 0) {
+            lossWindowStart = nowMicros;
+        }
+        if (reported < LOSS_PACKETS || nowMicros - lossWindowStart < LOSS_WINDOW_MICROS) {
             if (lossFraction < 0.02) {
                 lossLimit = Math.min(limits.maxBps(), lossLimit * Math.pow(INCREASE_PER_SECOND, dt));
             }
             return;
         }
         lossFraction = (double) lostCount / reported;
+        lossWindowStart = nowMicros;
         lostCount = 0;
         receivedCount = 0;
         if (lossFraction > 0.10) {

@@ -49,6 +49,8 @@ class BandwidthEstimatorTest {
                         following(2_000_000), 500_000, 0, 20, true, 250_000, 600_000),
                 new Case("loss 20 %: the loss-based controller cuts the rate",
                         fixed(800_000), 5_000_000, 0.20, 10, false, 100_000, 500_000),
+                new Case("loss 10 %: at the threshold the estimate steps down gently, not toward the floor",
+                        fixed(800_000), 5_000_000, 0.10, 10, false, 500_000, 1_300_000),
                 new Case("loss 1 %: below 2 % the estimate is not cut",
                         fixed(800_000), 5_000_000, 0.01, 10, false, 1_000_000, 1_300_000));
     }
