@@ -18,6 +18,8 @@ export { AtriumError };
 const DEFAULT_RECONNECT_WINDOW_MS = 60_000;
 const RESIZE_DEBOUNCE_MS = 400;
 const DEFAULT_TILE = { width: 320, height: 180 };
+/** A video registration lapses 120 s after its last refresh; the protocol asks for one every minute. */
+const REGISTRATION_REFRESH_MS = 60_000;
 /** How often the SDK sets up a publish connection again after Atrium removed it for never connecting. */
 const SETUP_RETRIES = 2;
 /** Simulcast layers of the camera: quarter, half and full resolution. */
@@ -91,7 +93,8 @@ function memberFrom(m, isLocal = false) {
 export class AtriumClient extends EventTarget {
   /**
    * @param {object} options
-   * @param {string} options.room the room uuid
+   * @param {string} [options.room] the room uuid (not needed by a client that only creates a temporary room
+   *   or waits for invites: {@link createTempRoom}, {@link registerRoomApi}, {@link answerInvite})
    * @param {string} [options.url] WebSocket URL; default ws(s)://<this host>/v1/rtc
    * @param {string} [options.callId] this call's id; default a random UUID
    * @param {number} [options.rpcTimeoutMs] how long a request waits for its answer (10 s)
@@ -103,10 +106,9 @@ export class AtriumClient extends EventTarget {
    */
   constructor(options) {
     super();
-    if (!options?.room) {
-      throw new TypeError('AtriumClient needs options.room (the room uuid)');
-    }
-    this.room = options.room;
+    options ??= {};
+    /** @type {string|null} the room uuid (set by createTempRoom and answerInvite when not given) */
+    this.room = options.room ?? null;
     this.url = options.url ?? defaultUrl();
     this.callId = options.callId ?? crypto.randomUUID();
     /** the JSON-RPC connection (rpc.js); its socket is replaced on reconnect */
@@ -158,6 +160,10 @@ export class AtriumClient extends EventTarget {
     this._publishConnected = false;
     this._setupRetries = 0;
     this._admitted = null;
+    /** create_temp_room's parameters until its answer, then the answer; the video registration's refresh timer */
+    this._create = null;
+    this._created = null;
+    this._registration = null;
     /** @type {boolean} joined without publishing (join({receiveOnly: true})) */
     this.receiveOnly = false;
     /** @type {Map<string, any>} shared state read with subscribeState: name → document value, or map as an object */
@@ -205,9 +211,10 @@ export class AtriumClient extends EventTarget {
    * @returns {Promise<string>} the auth token
    */
   async authenticate(creds = {}) {
-    const params = { room: this.room, call_id: this.callId };
-    if (creds.username !== undefined) Object.assign(params, { username: creds.username, password: creds.password ?? '' });
-    if (creds.device !== undefined) Object.assign(params, { device: creds.device, device_token: creds.deviceToken ?? '' });
+    if (!this.room) {
+      throw new AtriumError('authenticate: the client has no room (options.room)');
+    }
+    const params = { room: this.room, call_id: this.callId, ...credentials(creds) };
     if (creds.displayName) params.display_name = creds.displayName;
     if (creds.roomPassword) params.room_password = creds.roomPassword;
     this.local.name = creds.displayName || creds.username || 'Guest';
@@ -244,6 +251,61 @@ export class AtriumClient extends EventTarget {
     this._setState('authenticated');
   }
 
+  // ---------------------------------------------------------------- SIP users: invites and temporary rooms
+
+  /**
+   * Makes this client's socket a video registration of a SIP user (`register_room_api`, docs/PROTOCOL.md)
+   * and refreshes it every minute until the client ends: the user's invites then arrive as `invite`
+   * events, and end as `inviteend`. Answer one with {@link answerInvite} and {@link join}.
+   * @param {{username: string, password: string} | {device: string, deviceToken: string}} creds
+   * @returns {Promise<{user: string, expires_in: number}>}
+   */
+  async registerRoomApi(creds) {
+    if (!this.rpc.isOpen) await this.connect();
+    const result = await this.request('register_room_api', credentials(creds));
+    clearInterval(this._registration);
+    this._registration = setInterval(() => {
+      this.request('register_room_api', credentials(creds)).catch(e => this._emit('error', { error: e, during: 'register_room_api' }));
+    }, REGISTRATION_REFRESH_MS);
+    return result;
+  }
+
+  /**
+   * Answers an invite (an `invite` event's detail): the client takes the invite's room and token,
+   * and its {@link join} joins that room (the first of the user's phones and apps to answer wins; the
+   * others stop ringing).
+   * @param {{room: string, authToken: string}} invite
+   */
+  answerInvite(invite) {
+    this.room = invite.room;
+    this.useToken(invite.authToken);
+  }
+
+  /** Declines an invite for all of the user's phones and apps (`decline_room_invite`). @param {{callId: string}} invite */
+  declineInvite(invite) {
+    return this.request('decline_room_invite', { call_id: invite.callId });
+  }
+
+  /**
+   * Starts an ad-hoc conference (`create_temp_room`): a new temporary room with this user as its
+   * admin, joined with `media` as {@link join} does, and `invited` (extensions or numbers) rung.
+   * An invite nobody takes ends as an `invitereject` event.
+   * @param {object} creds `{username, password}` or `{device, deviceToken}`, plus `invited` (string[])
+   * @param {object} [media] as for {@link join}
+   * @returns {Promise<{callId, isAdmin, members, room: string, invited: object[], failed: object[]}>}
+   */
+  async createTempRoom({ invited = [], ...creds }, media = {}) {
+    if (!this.rpc.isOpen) await this.connect();
+    this._create = { call_id: this.callId, invited, ...credentials(creds) }; // join's first offer goes as create_temp_room
+    let joined;
+    try {
+      joined = await this.join(media);
+    } finally {
+      this._create = null;
+    }
+    return { ...joined, room: this.room, invited: this._created.invited, failed: this._created.failed };
+  }
+
   /** In the waiting room: reminds the admins that this client is waiting. */
   stillWaiting() {
     return this.notify('still_waiting', {});
@@ -265,7 +327,7 @@ export class AtriumClient extends EventTarget {
    *   (`recordingId`: the room is being recorded; `recording_started`/`recording_stopped` tell of changes)
    */
   async join(media = {}) {
-    if (!this.authToken) {
+    if (!this.authToken && !this._create) {
       throw new AtriumError('join: authenticate first (or useToken)');
     }
     if (!this.rpc.isOpen) {
@@ -370,10 +432,16 @@ export class AtriumClient extends EventTarget {
     await pc.setLocalDescription(await pc.createOffer({ iceRestart }));
     let result;
     try {
-      result = await this.request('join_room', {
-        sdp: pc.localDescription.sdp, auth_token: this.authToken,
-        audio_muted: this.local.audioMuted, video_muted: this.local.videoMuted,
-      });
+      const media = { sdp: pc.localDescription.sdp, audio_muted: this.local.audioMuted, video_muted: this.local.videoMuted };
+      if (this._create) {
+        result = await this.request('create_temp_room', { ...this._create, ...media });
+        this._create = null;
+        this._created = result;
+        this.room = result.room_id;
+        this.authToken = result.auth_token;
+      } else {
+        result = await this.request('join_room', { ...media, auth_token: this.authToken });
+      }
     } catch (e) {
       if (pc.signalingState === 'have-local-offer') {
         await pc.setLocalDescription({ type: 'rollback' });
@@ -857,6 +925,16 @@ export class AtriumClient extends EventTarget {
       case 'state_changed':
         this._onStateChanged(p);
         return;
+      case 'room_invite':
+        this._emit('invite', { room: p.room, callId: p.call_id, fromUser: p.from_user ?? null, authToken: p.auth_token });
+        return;
+      case 'room_invite_completed_elsewhere':
+      case 'room_invite_cancelled':
+        this._emit('inviteend', { room: p.room, callId: p.call_id, reason: p.reason ?? 'answered elsewhere' });
+        return;
+      case 'room_invite_reject':
+        this._emit('invitereject', { room: p.room, callId: p.call_id, destination: p.destination, reason: p.reason });
+        return;
       case 'room_ended': {
         this._admitted?.reject(Object.assign(new AtriumError('The meeting has ended.'), { reason: 'room-not-found' }));
         this._admitted = null;
@@ -1002,6 +1080,7 @@ export class AtriumClient extends EventTarget {
   _end(reason, message, more = {}) {
     if (this.state === 'ended') return;
     this._closing = true;
+    clearInterval(this._registration);
     this._setState('ended');
     this.rpc.close(1000, 'the client ended');
     this.publishPc?.close();
@@ -1020,6 +1099,14 @@ export class AtriumClient extends EventTarget {
   _emit(type, detail) {
     this.dispatchEvent(new CustomEvent(type, { detail }));
   }
+}
+
+/** The credentials of a SIP user as the protocol names them: username/password or device/device_token. */
+function credentials(creds) {
+  const params = {};
+  if (creds.username !== undefined) Object.assign(params, { username: creds.username, password: creds.password ?? '' });
+  if (creds.device !== undefined) Object.assign(params, { device: creds.device, device_token: creds.deviceToken ?? '' });
+  return params;
 }
 
 /** The DTLS fingerprint of an SDP (its first a=fingerprint), which names the media server that wrote it. */

@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Firefox ESR (Debian's firefox-esr, Gecko's WebRTC) driven headless over WebDriver BiDi by npm puppeteer-core,
- * through {@code src/test/resources/interop/node/firefox.mjs}, with Firefox's fake camera and microphone; the
- * three Firefox start together, the cells run one after the other (all at once, the 2-core machine falls behind):
+ * through {@code src/test/resources/interop/node/firefox.mjs}, with Firefox's fake camera and microphone; the cells
+ * run one after the other (all at once, the 2-core machine falls behind), and the second cell's browsers start while
+ * the first cell plays (three Firefox and Chromium starting together took the machine 20 s):
  * <ul>
  * <li>over WHIP (three simulcast layers) and WHEP: a second Firefox decodes what the first publishes;</li>
  * <li>in a room with a Chromium member: Firefox joins through the meeting web app ({@code /room.html}: name,
@@ -44,9 +45,7 @@ class FirefoxInteropTest extends Interop {
                 server.token(whipRoom, ""));
         ExternalPeer player = firefox("firefox-whep", "/healthz", RUN_SECONDS, "whep", url("whep", whipRoom),
                 server.token(whipRoom, ""));
-        ExternalPeer app = firefox("firefox-app", "/room.html?room=" + room, RUN_SECONDS, "app", "Firefox");
-        Page chromium = chromiumMember(room); // waits in the room for Firefox, while the Firefox start
-        List.of(publisher, player, app).forEach(firefox -> firefox.await("browser", LAUNCH));
+        List.of(publisher, player).forEach(firefox -> firefox.await("browser", LAUNCH));
 
         // WHIP and WHEP (two of the three Firefox at work, so that the machine keeps up)
         publisher.send("go");
@@ -55,6 +54,10 @@ class FirefoxInteropTest extends Interop {
         assertOffersSimulcast(publisher);
         waitForSimulcastLayers(whipRoom);
         player.send("go");
+        player.await("first-frame", CONNECT);
+        // the web-app cell's browsers start while the player plays; Chromium then waits in the room for Firefox
+        ExternalPeer app = firefox("firefox-app", "/room.html?room=" + room, RUN_SECONDS, "app", "Firefox");
+        Page chromium = chromiumMember(room);
         JsonNode played = assertPlayed(player, 5);
         assertThat(played.path("audio_energy").asDouble()).as("the player hears the publisher's tone").isPositive();
         assertStillPublishing(Map.of(whipRoom, publisher), connected);
@@ -63,6 +66,7 @@ class FirefoxInteropTest extends Interop {
 
         // the web app with the Chromium member, while the killed publisher is being dropped
         CompletableFuture<Void> dropped = killAndCheckDroppedAfterTheConsentTimeout(whipRoom, publisher);
+        app.await("browser", LAUNCH);
         app.send("go");
         app.awaitState("connected", CONNECT);
         assertOffersSimulcast(app);

@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.Page;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.testing.Baresip;
 import io.atrium.server.testing.Chromium;
 import io.atrium.server.testing.Goertzel;
 import io.atrium.server.testing.Heavy;
 import io.atrium.server.testing.Scrapes;
+import io.atrium.server.testing.SdkScripts;
 import io.atrium.server.testing.Sipp;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
@@ -22,6 +24,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,7 +43,10 @@ class SipBaresipTest {
 
     static final int BROWSER_TONE = 600;
     static final int PHONE_TONE = 1000;
+    static final int BOB_TONE = 440;
     static final int RATE = 48_000;
+    /** Longer than any wait here: a phone that stops ringing did so because it was cancelled, not timed out. */
+    static final int RING_TIMEOUT = 100;
 
     TestServer server;
     int sipPort;
@@ -51,9 +57,11 @@ class SipBaresipTest {
         sipPort = Sipp.freePort();
         AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-baresip-"));
         server = TestServer.start(Scrapes.withToken(c).withSip(new AtriumConfig.Sip(true, "127.0.0.1", sipPort, "", "atrium", 60, 3600,
-                100, 10, 0, 0, List.of("MD5"), List.of())));
+                100, RING_TIMEOUT, 0, 0, List.of("MD5"), List.of())));
         assertThat(server.post("/v1/users", "{\"user\":{\"username\":\"alice\",\"display_name\":\"Alice Softphone\","
                 + "\"password\":\"alice-password\",\"sip_extension\":\"1001\"}}").status()).isEqualTo(201);
+        assertThat(server.post("/v1/users", "{\"user\":{\"username\":\"bob\",\"display_name\":\"Bob\","
+                + "\"password\":\"bob-password\",\"sip_extension\":\"1002\"}}").status()).isEqualTo(201);
         browser = SipRoomBrowserTest.browserWithTone(BROWSER_TONE);
     }
 
@@ -92,6 +100,142 @@ class SipBaresipTest {
         assertThat(blockPower(heard, BROWSER_TONE)).as(BROWSER_TONE + " Hz, the browser's microphone").isGreaterThan(0.3);
         assertThat(blockPower(heard, PHONE_TONE)).as(PHONE_TONE + " Hz, baresip's own voice").isLessThan(0.05);
         Waits.waitUntil(() -> registration() == null, "baresip's unregistration");
+    }
+
+    /** An SDK client that registers bob's app for invites and records them (page globals {@code invites}, {@code ends}). */
+    static final String REGISTER_APP = """
+            async ([user]) => {
+              const { AtriumClient } = await import('/atrium.js');
+              const client = new AtriumClient({ simulcast: false });
+              window.client = client;
+              window.invites = [];
+              window.ends = [];
+              client.addEventListener('invite', e => invites.push(e.detail));
+              client.addEventListener('inviteend', e => ends.push(e.detail));
+              return (await client.registerRoomApi({ username: user, password: user + '-password' })).expires_in;
+            }""";
+
+    /** The SDK's createTempRoom with the fake camera and microphone, inviting {@code invited}. */
+    static final String CREATE_TEMP_ROOM = """
+            async ([user, invited]) => {
+              const { AtriumClient } = await import('/atrium.js');
+              const media = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 320, height: 240 } });
+              const client = new AtriumClient({ simulcast: false });
+              window.client = client;
+              window.rejects = [];
+              client.addEventListener('invitereject', e => rejects.push(e.detail));
+              const r = await client.createTempRoom({ username: user, password: user + '-password', invited },
+                { audioTrack: media.getAudioTracks()[0], videoTrack: media.getVideoTracks()[0] });
+              return { room: r.room, isAdmin: r.isAdmin, invited: r.invited.map(i => i.destination), failed: r.failed.length };
+            }""";
+
+    /** Answers the app's latest invite with the fake camera and microphone. */
+    static final String ANSWER_LATEST = """
+            async () => {
+              const media = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 320, height: 240 } });
+              client.answerInvite(invites[invites.length - 1]);
+              await client.join({ audioTrack: media.getAudioTracks()[0], videoTrack: media.getVideoTracks()[0] });
+              return client.room;
+            }""";
+
+    /**
+     * Contract 002 end to end with real clients: alice's page starts a temporary room inviting 1002; bob's
+     * app (a Chromium page holding a video registration) gets {@code room_invite} while bob's baresip rings,
+     * and declines: baresip stops ringing (CANCEL) and alice gets {@code room_invite_reject}. Alice invites
+     * 1002 again and baresip answers: the app is told {@code room_invite_completed_elsewhere} and the phone
+     * talks in the room (by tone both ways). A third invite the app answers with the invite's token:
+     * baresip stops ringing and the app and alice see and hear each other (decoded frames and audio).
+     */
+    @Test
+    void anInvitedUsersAppAndSoftphoneRingTogetherAndTheFirstToAnswerWins() {
+        try (Page alice = Chromium.newPage("alice", new Browser.NewContextOptions(), browser);
+             Page bobApp = Chromium.newPage("bob-app", new Browser.NewContextOptions(), browser);
+             Baresip phone = Baresip.start(sipPort, "1002", "bob", "bob-password", PHONE_TONE)) {
+            for (Page p : List.of(alice, bobApp)) {
+                p.navigate(server.uri("/healthz").toString());
+            }
+            Waits.waitUntil(() -> registration() != null, "baresip's digest registration", Duration.ofSeconds(30));
+            assertThat(bobApp.evaluate(REGISTER_APP, List.of("bob"))).isEqualTo(120);
+
+            // bob's app declines: his phone stops ringing and alice hears why
+            @SuppressWarnings("unchecked")
+            Map<String, Object> created = (Map<String, Object>) alice.evaluate(CREATE_TEMP_ROOM, List.of("alice", List.of("1002")));
+            assertThat(created).containsEntry("isAdmin", true).containsEntry("invited", List.of("1002")).containsEntry("failed", 0);
+            String room = (String) created.get("room");
+            Chromium.waitFor(bobApp, "invites.length === 1 && invites[0].room === '" + room + "'", Participant.MEDIA);
+            Waits.waitUntil(() -> count(phone.log(), "Incoming call") == 1, "baresip rings", Participant.MEDIA);
+            bobApp.evaluate("client.declineInvite(invites[0])");
+            Chromium.waitFor(alice, "rejects.length === 1 && rejects[0].reason === 'declined' && rejects[0].destination === '1002'",
+                    Participant.MEDIA);
+            // baresip logs a CANCEL as its unanswered session closing (long before sip.ring_timeout_seconds)
+            Waits.waitUntil(() -> count(phone.log(), "session closed") == 1, "baresip stops ringing (CANCEL)", Participant.MEDIA);
+
+            // the phone answers first
+            alice.evaluate("client.request('invite_exten', { extens: ['1002'] })");
+            Chromium.waitFor(bobApp, "invites.length === 2", Participant.MEDIA);
+            Waits.waitUntil(() -> count(phone.log(), "Incoming call") == 2, "baresip rings again", Participant.MEDIA);
+            phone.type("/accept\n");
+            String member = SipRoomBrowserTest.sipMember(alice, "client");
+            assertThat(member).isEqualTo(bobApp.evaluate("invites[1].callId"));
+            Chromium.waitFor(bobApp, "ends.length === 1 && ends[0].reason === 'answered elsewhere'", Participant.MEDIA);
+            hearsTone(alice, "client", member, PHONE_TONE, BROWSER_TONE);
+            Waits.waitUntil(() -> phone.heardBytes() > 3L * RATE * 4, "3 s of the room decoded by baresip", Participant.MEDIA);
+            alice.evaluate("id => client.removeMember(id)", member); // Atrium's BYE
+            Waits.waitUntil(() -> phone.log().contains("terminated"), "baresip's call ends", Participant.MEDIA);
+            short[] heard = phone.heard();
+            assertThat(blockPower(heard, BROWSER_TONE)).as(BROWSER_TONE + " Hz, alice's microphone").isGreaterThan(0.3);
+            assertThat(blockPower(heard, PHONE_TONE)).as(PHONE_TONE + " Hz, baresip's own voice").isLessThan(0.05);
+
+            // the app answers the next invite: the phone stops ringing
+            int closed = count(phone.log(), "session closed");
+            alice.evaluate("client.request('invite_exten', { extens: ['1002'] })");
+            Chromium.waitFor(bobApp, "invites.length === 3", Participant.MEDIA);
+            Waits.waitUntil(() -> count(phone.log(), "Incoming call") == 3, "baresip rings a third time", Participant.MEDIA);
+            assertThat(bobApp.evaluate(ANSWER_LATEST)).isEqualTo(room);
+            Waits.waitUntil(() -> count(phone.log(), "session closed") > closed, "baresip stops ringing (CANCEL)", Participant.MEDIA);
+            assertThat(count(phone.log(), "Call established")).as("the phone answered once").isEqualTo(1);
+            for (Page p : List.of(alice, bobApp)) {
+                Chromium.waitFor(p, SdkScripts.DECODES_OTHER, Participant.MEDIA);
+            }
+            assertThat(bobApp.evaluate("ends.length")).isEqualTo(1);
+            assertThat(alice.evaluate("rejects.length")).isEqualTo(1);
+        }
+        Waits.waitUntil(() -> registration() == null, "baresip's unregistration");
+    }
+
+    /** baresip as alice (1001) calls bob's baresip (1002) through Atrium's B2BUA; each hears the other and not itself. */
+    @Test
+    void baresipCallsAnotherExtensionsBaresip() {
+        short[] aliceHeard;
+        short[] bobHeard;
+        try (Baresip bob = Baresip.start(sipPort, "1002", "bob", "bob-password", BOB_TONE);
+             Baresip alice = Baresip.start(sipPort, "1001", "alice", "alice-password", PHONE_TONE)) {
+            Waits.waitUntil(() -> server.get("/v1/sip/registrations").json().get("registrations").findValuesAsText("user_agent")
+                    .stream().filter(a -> a.startsWith("baresip")).count() == 2, "both baresips registered", Duration.ofSeconds(30));
+            alice.type("/dial 1002\n");
+            Waits.waitUntil(() -> bob.log().contains("Incoming call"), "bob's baresip rings", Participant.MEDIA);
+            bob.type("/accept\n");
+            Waits.waitUntil(() -> alice.heardBytes() > 3L * RATE * 4 && bob.heardBytes() > 3L * RATE * 4,
+                    "3 s decoded by each baresip", Participant.MEDIA);
+            assertThat(server.get("/v1/sip/calls").json().get("calls")).hasSize(1);
+            alice.type("/hangup\n");
+            Waits.waitUntil(() -> bob.log().contains("terminated"), "bob's baresip hears the BYE", Participant.MEDIA);
+            aliceHeard = alice.heard();
+            bobHeard = bob.heard();
+        }
+        assertThat(blockPower(aliceHeard, BOB_TONE)).as("alice hears bob").isGreaterThan(0.3);
+        assertThat(blockPower(aliceHeard, PHONE_TONE)).as("alice does not hear herself").isLessThan(0.05);
+        assertThat(blockPower(bobHeard, PHONE_TONE)).as("bob hears alice").isGreaterThan(0.3);
+        assertThat(blockPower(bobHeard, BOB_TONE)).as("bob does not hear himself").isLessThan(0.05);
+        Waits.waitUntil(() -> server.get("/v1/sip/calls").json().get("calls").isEmpty(), "the call to end in Atrium");
+    }
+
+    static int count(String text, String what) {
+        int n = 0;
+        for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
+            n++;
+        }
+        return n;
     }
 
     /** baresip's registration in {@code GET /v1/sip/registrations}, or null. */

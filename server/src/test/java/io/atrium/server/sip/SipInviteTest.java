@@ -61,6 +61,9 @@ class SipInviteTest {
         user("dave", "1004");
         user("erin", "1005");
         user("frank", "1006");
+        user("gina", "1007");
+        user("hank", "1008");
+        user("ivy", "1010");
         user("nobody", "1009");
     }
 
@@ -240,6 +243,56 @@ class SipInviteTest {
             host.call("invite_exten", Map.of("extens", List.of("1005")));
             assertThat(host.await("room_invite_reject", Duration.ofSeconds(RING_TIMEOUT + 20)).get("reason").asText())
                     .isEqualTo("no answer");
+            assertOk(ringing.await());
+        }
+    }
+
+    /**
+     * A busy phone does not end the invite while the user's app still rings, and the app then joins a
+     * waiting-room room at once (an invited user skips the waiting room); a phone's 603 declines for
+     * every device: the inviter gets {@code room_invite_reject} "declined", the ringing app {@code room_invite_cancelled}.
+     */
+    @Test
+    void aBusyPhoneLeavesTheAppRingingTheInvitedSkipTheWaitingRoomAndAPhones603DeclinesForAll() {
+        String room = server.post("/v1/rooms", """
+                {"room": {"name": "waiting", "force_waiting_room": true, "members": [{"user_id": "%s", "admin": true}]}}"""
+                .formatted(ada)).json().at("/room/uuid").asText();
+        RpcClient host = join(room, "ada");
+        RpcClient gina = app("gina", uuidOf("gina"));
+        try (Sipp busy = phone(registerPhone("1007", "gina"), "busy", 40112)) {
+            String callId = host.call("invite_exten", Map.of("extens", List.of("1007"))).at("/invited/0/bridge_id").asText();
+            String token = gina.await("room_invite").get("auth_token").asText();
+            assertOk(busy.await());
+            JsonNode joined = gina.call("join_room", Map.of("sdp", open.track(new JavaPeer()).offer(true), "auth_token", token));
+            assertThat(joined.get("call_id").asText()).isEqualTo(callId);
+            assertThat(host.await("member_join_room").get("id").asText()).isEqualTo(callId);
+        }
+        RpcClient hank = app("hank", uuidOf("hank"));
+        try (Sipp declining = phone(registerPhone("1008", "hank"), "decline", 40114)) {
+            String callId = host.call("invite_exten", Map.of("extens", List.of("1008"))).at("/invited/0/bridge_id").asText();
+            assertThat(hank.await("room_invite").get("call_id").asText()).isEqualTo(callId);
+            JsonNode reject = host.await("room_invite_reject"); // the first: gina's busy phone ended nothing
+            assertThat(reject.get("call_id").asText()).isEqualTo(callId);
+            assertThat(reject.get("reason").asText()).isEqualTo("declined");
+            assertThat(hank.await("room_invite_cancelled").get("reason").asText()).isEqualTo("declined");
+            assertOk(declining.await());
+        }
+    }
+
+    /** A call still ringing has no answered legs to hand to a room: {@code convert_to_room} answers 409. */
+    @Test
+    void aRingingCallCannotBecomeARoom() {
+        RpcClient adaApp = app("ada", ada);
+        try (Sipp ringing = phone(registerPhone("1010", "ivy"), "ring", 40116);
+             Sipp caller = Sipp.start("caller.xml", Map.of("OUTCOME", Sipp.resource("caller-refused.part"), "STATUS", "408",
+                     "FROM", "1001", "MEDIA_PORT", "40118"), sipPort, "-t", "u1", "-s", "1010", "-au", "ada", "-ap", "ada-password")) {
+            Waits.waitUntil(() -> SipCallTest.CALL_ID.matcher(ringing.messages()).find(), "ivy's phone rings");
+            java.util.regex.Matcher m = SipCallTest.CALL_ID.matcher(ringing.messages());
+            assertThat(m.find()).isTrue();
+            // within sip.ring_timeout_seconds (then the caller gets 408)
+            assertError(adaApp.request("convert_to_room", Map.of("call_id", m.group(1))), 409,
+                    "the call is not answered or its audio cannot join a room");
+            assertOk(caller.await());
             assertOk(ringing.await());
         }
     }

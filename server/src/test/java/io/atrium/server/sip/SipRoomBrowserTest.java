@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.Page;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.recording.Media;
 import io.atrium.server.testing.Chromium;
@@ -49,8 +50,10 @@ class SipRoomBrowserTest {
 
     static final double BROWSER_TONE = 600;
     static final double PHONE_TONE = 1000;
-    /** How long the "hold" phone holds the call: longer than the room's media timeout (10 s) and its tick. */
-    static final int HELD_MILLIS = 14_000;
+    /** The rooms' media timeout here (default 10 s): short, so that the hold test outlasts it quickly. */
+    static final int MEDIA_TIMEOUT = 5;
+    /** How long the "hold" phone holds the call: longer than the room's media timeout and its tick. */
+    static final int HELD_MILLIS = MEDIA_TIMEOUT * 1000 + 2_000;
 
     TestServer server;
     int sipPort;
@@ -60,6 +63,8 @@ class SipRoomBrowserTest {
     void start() throws IOException {
         sipPort = Sipp.freePort();
         AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-sip-room-"));
+        c = new AtriumConfig(false, c.dataDir(), c.http(), c.rtc(), c.database(), c.auth(), new AtriumConfig.Rooms(MEDIA_TIMEOUT, 15,
+                262_144, 50));
         server = TestServer.start(Scrapes.withToken(c).withSip(new AtriumConfig.Sip(true, "127.0.0.1", sipPort, "", "atrium", 1, 3600, 100,
                 10, 0, 0, List.of("MD5"), List.of())));
         user("alice", "Alice Phone", "1001");
@@ -125,8 +130,13 @@ class SipRoomBrowserTest {
 
     /** The id of the SIP member the page sees (waits for it). */
     static String sipMember(Participant p) {
-        Chromium.waitFor(p.page, "[...atriumApp.client.members.values()].some(m => m.isSip)", Participant.MEDIA);
-        return (String) p.page.evaluate("[...atriumApp.client.members.values()].find(m => m.isSip).id");
+        return sipMember(p.page, "atriumApp.client");
+    }
+
+    /** The id of the SIP member that the SDK client {@code client} (a JS expression) on {@code page} sees (waits for it). */
+    static String sipMember(Page page, String client) {
+        Chromium.waitFor(page, "[..." + client + ".members.values()].some(m => m.isSip)", Participant.MEDIA);
+        return (String) page.evaluate("[..." + client + ".members.values()].find(m => m.isSip).id");
     }
 
     /**
@@ -134,9 +144,14 @@ class SipRoomBrowserTest {
      * {@code frequency} at least 20 dB above {@code absent}.
      */
     static void hearsTone(Participant p, String member, double frequency, double absent) {
-        p.page.evaluate("""
+        hearsTone(p.page, "atriumApp.client", member, frequency, absent);
+    }
+
+    /** As above for the SDK client {@code client} (a JS expression) on {@code page}. */
+    static void hearsTone(Page page, String client, String member, double frequency, double absent) {
+        page.evaluate("""
                 id => {
-                  const track = atriumApp.client._slots.get(id).audio.receiver.track;
+                  const track = %s._slots.get(id).audio.receiver.track;
                   const ctx = new AudioContext();
                   const analyser = ctx.createAnalyser();
                   analyser.fftSize = 8192;
@@ -147,8 +162,8 @@ class SipRoomBrowserTest {
                   keep.play();
                   window.sipAnalyser = { ctx, analyser, keep };
                   ctx.resume();
-                }""", member);
-        Chromium.waitFor(p.page, """
+                }""".formatted(client), member);
+        Chromium.waitFor(page, """
                 (() => {
                   const { ctx, analyser } = window.sipAnalyser;
                   const data = new Float32Array(analyser.frequencyBinCount);

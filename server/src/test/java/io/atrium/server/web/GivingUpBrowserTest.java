@@ -27,9 +27,9 @@ class GivingUpBrowserTest {
     /** The longest pause between two reconnect attempts (rpc.js): the loop stops when the next one would pass the window. */
     static final int MAX_RETRY_DELAY_MS = 4_000;
     /** Atrium's connect timeout in this test; its default is 20 s. */
-    static final int CONNECT_TIMEOUT_S = 4;
+    static final int CONNECT_TIMEOUT_S = 2;
     /** Atrium's media timeout in this test (it starts when the connect timeout closed the peer); its default is 10 s. */
-    static final int MEDIA_TIMEOUT_S = 3;
+    static final int MEDIA_TIMEOUT_S = 2;
 
     /** Answers lose their ICE candidates: this browser (ICE controlling) never finds a path to Atrium. */
     static final String NO_PATH = """
@@ -91,8 +91,11 @@ class GivingUpBrowserTest {
                 new AtriumConfig.Rooms(MEDIA_TIMEOUT_S, null, null, null)));
         String room = server.post("/v1/rooms", "{\"room\":{\"name\":\"no-path\",\"open\":true}}").json().at("/room/uuid").asText();
         try (Participant sam = Participant.open(server, "sam", "/room.html?room=" + room, false, NO_PATH)) {
-            sam.join("Sam");
+            // recorded from the moment the client exists, well before its first removal (both timeouts after joining)
+            sam.submitPrejoin("Sam");
+            Chromium.waitFor(sam.page, "atriumApp.client != null");
             recordReconnects(sam);
+            sam.inMeeting();
             // each time, Atrium closes the peer after its connect timeout and removes the member after its media
             // timeout; the SDK rejoins twice, then gives up
             Chromium.waitFor(sam.page, "!document.getElementById('ended').hidden || atriumApp.client.state + ' ' + causes",

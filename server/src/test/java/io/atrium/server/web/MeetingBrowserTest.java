@@ -65,19 +65,17 @@ class MeetingBrowserTest {
     @Order(1)
     void twoParticipantsSeeEachOther() {
         ann = open("ann", true);
+        bob = open("bob", false);
         Chromium.waitFor(ann.page, "document.getElementById('preview').readyState >= 2", MEDIA);
         ann.page.locator("#prejoin-form [name=name]").fill("Ann");
         Chromium.screenshot(ann.page, "prejoin");
-        ann.join("Ann");
+        Participant.joinTogether(List.of(ann, bob), "Ann", "Bob");
         annId = ann.callId();
         assertThat((Boolean) ann.page.evaluate("atriumApp.client.isAdmin")).as("the host link makes Ann an admin").isTrue();
-
-        bob = open("bob", false).join("Bob");
         bobId = bob.callId();
         assertThat((Boolean) bob.page.evaluate("atriumApp.client.isAdmin")).isFalse();
 
-        ann.seesVideoOf(bobId);
-        bob.seesVideoOf(annId);
+        Participant.seeEachOther(List.of(ann, bob));
         assertThat(ann.tile(bobId).locator(".name")).hasText("Bob");
         assertThat(bob.tile(annId).locator(".name")).hasText("Ann");
         ann.waitForGrowth(bobId, "audio", "packetsReceived", 20, MEDIA);
@@ -92,10 +90,7 @@ class MeetingBrowserTest {
         catId = cat.callId();
         danId = dan.callId();
 
-        ann.seesVideoOf(bobId, catId, danId);
-        bob.seesVideoOf(annId, catId, danId);
-        cat.seesVideoOf(annId, bobId, danId);
-        dan.seesVideoOf(annId, bobId, catId);
+        Participant.seeEachOther(List.of(ann, bob, cat, dan));
         for (Participant p : List.of(ann, bob, cat, dan)) {
             assertThat(p.page.locator("#grid .tile")).hasCount(4);
         }
@@ -204,8 +199,7 @@ class MeetingBrowserTest {
         danId = dan.callId();
         dan.page.locator("#chat").click();
         assertThat(dan.page.locator("#chat-log li .text")).hasText("Hello from Ann");
-        ann.seesVideoOf(danId);
-        dan.seesVideoOf(annId, bobId, catId);
+        List.of(ann.watchVideoOf(danId), dan.watchVideoOf(annId, bobId, catId)).forEach(Runnable::run);
     }
 
     @Test
@@ -216,11 +210,9 @@ class MeetingBrowserTest {
         Chromium.waitFor(bob.page, "window.reconnects === 1", MEDIA);
         assertThat(bob.callId()).isEqualTo(bobId);
         assertThat(bob.page.locator("#banner")).isHidden();
-        for (Participant p : List.of(ann, cat, dan)) {
-            assertThat(p.tile(bobId)).isVisible();
-            p.waitForGrowth(bobId, "video", "framesDecoded", 10, MEDIA);
-        }
-        bob.seesVideoOf(annId, catId, danId);
+        // Bob's tile on every page again, decoded, and Bob sees them
+        List.of(ann.watchVideoOf(bobId), cat.watchVideoOf(bobId), dan.watchVideoOf(bobId), bob.watchVideoOf(annId, catId, danId))
+                .forEach(Runnable::run);
         // the new socket carries notifications again
         cat.page.locator("#hand").click();
         assertThat(bob.tile(catId).locator("[data-indicator=hand]")).isVisible();

@@ -7,6 +7,7 @@ import com.microsoft.playwright.Page;
 import io.atrium.server.testing.Chromium;
 import io.atrium.server.testing.TestServer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -45,15 +46,24 @@ public final class Participant implements AutoCloseable {
         return open(server, label, path, apiCredentials, "", page);
     }
 
+    /** The web app's page at {@code page} (e.g. on a node in a process of its own), in a new Chromium page. */
+    public static Participant open(java.net.URI page, String label) {
+        return open(page, label, false, "", Chromium.newPage(label));
+    }
+
     private static Participant open(TestServer server, String label, String path, boolean apiCredentials, String initScript,
                                     Page page) {
+        return open(server.uri(path), label, apiCredentials, initScript, page);
+    }
+
+    private static Participant open(java.net.URI uri, String label, boolean apiCredentials, String initScript, Page page) {
         StringBuilder init = new StringBuilder(initScript).append("localStorage.setItem('atrium.video', '" + VIDEO + "');");
         if (apiCredentials) {
             init.append("sessionStorage.setItem('atrium.key', '").append(TestServer.KEY).append("');")
                     .append("sessionStorage.setItem('atrium.secret', '").append(TestServer.SECRET).append("');");
         }
         page.addInitScript(init.toString());
-        page.navigate(server.uri(path).toString());
+        page.navigate(uri.toString());
         return new Participant(page, label);
     }
 
@@ -140,10 +150,45 @@ public final class Participant implements AutoCloseable {
 
     /** Waits until this page decodes fresh frames on the tile of every member given. */
     public void seesVideoOf(String... members) {
+        watchVideoOf(members).run();
+    }
+
+    /** As {@link #seesVideoOf}, returning the wait once the tiles show and the counts are read ({@link #watchVideo}). */
+    Runnable watchVideoOf(String... members) {
         for (String m : members) {
             assertThat(tile(m)).isVisible();
-            waitForGrowth(m, "video", "framesDecoded", 10, MEDIA);
         }
+        return watchVideo(10, members);
+    }
+
+    /**
+     * Every one of {@code people} sees the others' video ({@link #seesVideoOf}), the waits overlapped: every page's
+     * counts are read first, then each is waited for, so the frames the pages decode meanwhile count for all.
+     */
+    static void seeEachOther(List<Participant> people) {
+        List<String> ids = people.stream().map(Participant::callId).toList();
+        List<Runnable> waits = new ArrayList<>();
+        for (int i = 0; i < people.size(); i++) {
+            List<String> others = new ArrayList<>(ids);
+            others.remove(i);
+            waits.add(people.get(i).watchVideoOf(others.toArray(String[]::new)));
+        }
+        waits.forEach(Runnable::run);
+    }
+
+    /**
+     * Reads how many video frames this page has decoded from each of {@code members} and returns the wait (within
+     * {@link #MEDIA}) until it has decoded more than {@code by} new ones from every one of them: waits of several
+     * pages, or of one page for several members, then overlap instead of adding up (one member polled at a time,
+     * as the stats cost the loaded machine CPU).
+     */
+    private Runnable watchVideo(long by, String... members) {
+        Map<String, Long> marks = new java.util.LinkedHashMap<>();
+        for (String m : members) {
+            marks.put(m, count(m, "video", "framesDecoded") + by);
+        }
+        return () -> marks.forEach((m, mark) -> Chromium.waitFor(page, "atriumApp.client.memberStats('" + m
+                + "').then(s => s.video.framesDecoded > " + mark + " || s.video)", MEDIA));
     }
 
     @Override
