@@ -125,9 +125,11 @@ public final class RecordingService implements RoomListener, RoomRecorder, AutoC
         RecordingRow stopped = store.stopped(id, Jdbc.now(clock)).orElseThrow(() ->
                 ApiException.conflict(null, "recording " + id + " is already stopped"));
         a.row = stopped;
-        sfu.untap(room, a, a::untapped);
         LOG.info("recording {} of room {} stopped", id, room);
+        // told before the taps close: a recording with nothing to finish is ready or failed at once, on another
+        // thread, and "stopped" must come before that in every webhook and notification
         listeners.forEach(l -> l.stopped(stopped));
+        sfu.untap(room, a, a::untapped);
         return stopped;
     }
 
