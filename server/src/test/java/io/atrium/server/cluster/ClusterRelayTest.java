@@ -325,7 +325,7 @@ class ClusterRelayTest {
         try (RtpPhone media = new RtpPhone();
              Sipp phone = Sipp.start("callee.xml", Map.of("OUTCOME", Sipp.resource("callee-answer.part"),
                      "MEDIA_PORT", String.valueOf(media.port())), cluster.sipPort(otherId), phonePort, "-t", "u1")) {
-            Waits.waitUntil(() -> bound(phonePort), "SIPp listening on " + phonePort);
+            Sipp.awaitListening(phonePort);
             String callId = host.call("invite_exten", Map.of("extens", List.of("1014"))).at("/invited/0/bridge_id").asText();
             JsonNode joined = host.await("member_join_room");
             assertThat(joined.get("id").asText()).isEqualTo(callId);
@@ -350,11 +350,4 @@ class ClusterRelayTest {
         assertThat(eve.call("get_room_members", Map.of()).toString()).contains("eve");
     }
 
-    static boolean bound(int port) {
-        try (java.net.DatagramSocket s = new java.net.DatagramSocket(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port))) {
-            return false;
-        } catch (java.io.IOException e) {
-            return true;
-        }
-    }
 }

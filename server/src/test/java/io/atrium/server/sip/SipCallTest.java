@@ -11,9 +11,6 @@ import io.atrium.server.testing.Sipp;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
 import io.atrium.server.testing.Waits;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashMap;
@@ -90,7 +87,7 @@ class SipCallTest {
     static Sipp phone(int sipPort, int port, String outcome, int mediaPort) {
         Sipp s = Sipp.start("callee.xml", Map.of("OUTCOME", Sipp.resource("callee-" + outcome + ".part"),
                 "MEDIA_PORT", String.valueOf(mediaPort)), sipPort, port, "-t", "u1");
-        Waits.waitUntil(() -> bound(port), "SIPp listening on " + port);
+        Sipp.awaitListening(port);
         return s;
     }
 
@@ -104,13 +101,6 @@ class SipCallTest {
         return Sipp.start("caller.xml", fill, sipPort, "-t", "u1", "-s", number, "-au", "alice", "-ap", password);
     }
 
-    static boolean bound(int port) {
-        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
-            return false;
-        } catch (java.io.IOException e) {
-            return true;
-        }
-    }
 
     static int port(Sipp sipp, Pattern p) {
         Matcher m = p.matcher(sipp.messages());

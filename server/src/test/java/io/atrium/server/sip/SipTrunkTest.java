@@ -8,7 +8,6 @@ import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.testing.Sipp;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
-import io.atrium.server.testing.Waits;
 import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.List;
@@ -57,7 +56,7 @@ class SipTrunkTest {
     }
 
     Sipp listening(Sipp s, int port) {
-        Waits.waitUntil(() -> SipCallTest.bound(port), "SIPp listening on " + port);
+        Sipp.awaitListening(port);
         return s;
     }
 

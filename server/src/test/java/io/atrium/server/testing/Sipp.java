@@ -185,6 +185,20 @@ public final class Sipp implements AutoCloseable {
     }
 
     /** A port free for both UDP and TCP on 127.0.0.1. */
+    /**
+     * Waits until a SIPp started on {@code port} listens there (UDP): starting SIPp on a loaded machine, with the
+     * other test lane busy, took over 10 s once.
+     */
+    public static void awaitListening(int port) {
+        Waits.waitUntil(() -> {
+            try (DatagramSocket s = new DatagramSocket(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
+                return false;
+            } catch (IOException taken) {
+                return true;
+            }
+        }, "SIPp listening on " + port, java.time.Duration.ofSeconds(60));
+    }
+
     public static int freePort() {
         for (int i = 0; i < 50; i++) {
             try (DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress());
