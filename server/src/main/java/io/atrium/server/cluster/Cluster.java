@@ -149,9 +149,24 @@ public final class Cluster implements RoomHome, AutoCloseable {
      * Throws {@link ClusterException} when Redis cannot answer.
      */
     public NodeInfo owner(UUID room) {
+        return owner(room, () -> placement.choose(registry.live().values(), id).map(NodeInfo::id).orElse(id));
+    }
+
+    @Override
+    public Optional<URI> here(UUID room) {
+        try {
+            NodeInfo owner = owner(room, () -> id);
+            return owner.id().equals(id) ? Optional.empty() : Optional.of(URI.create(owner.url()));
+        } catch (ClusterException e) {
+            throw new Unavailable(e.getMessage(), e);
+        }
+    }
+
+    /** The node that owns {@code room}, placing it on the node {@code candidate} names if nobody does. */
+    private NodeInfo owner(UUID room, java.util.function.Supplier<String> candidate) {
         try {
             for (int attempt = 0; attempt < 3; attempt++) {
-                String chosen = placement.choose(registry.live().values(), id).map(NodeInfo::id).orElse(id);
+                String chosen = candidate.get();
                 String owner = leases.place(room, chosen);
                 if (owner.equals(id)) {
                     return self();
@@ -207,6 +222,13 @@ public final class Cluster implements RoomHome, AutoCloseable {
         return now;
     }
 
+    /** The rooms whose leases this node holds: those with anyone in them, and those whose shared state is here. */
+    private Set<UUID> leasedNow() {
+        Set<UUID> now = heldNow();
+        now.addAll(rooms.stateRooms());
+        return now;
+    }
+
     /**
      * After Redis (re)connects: this node's registry entry and leases at once (a heartbeat: a lease that
      * vanished is taken back, one another node took meanwhile is given up), then its video registrations,
@@ -233,7 +255,7 @@ public final class Cluster implements RoomHome, AutoCloseable {
     /** One heartbeat: publish self, read the live nodes, renew held leases, release those of ended rooms. */
     private void heartbeat() {
         try {
-            Set<UUID> now = heldNow();
+            Set<UUID> now = leasedNow();
             Map<String, NodeInfo> live = registry.beat(self());
             Set<UUID> lost = leases.renew(now, id);
             if (!lost.isEmpty()) {
@@ -303,7 +325,7 @@ public final class Cluster implements RoomHome, AutoCloseable {
         }
         try {
             Set<UUID> all = new HashSet<>(held);
-            all.addAll(heldNow());
+            all.addAll(leasedNow());
             leases.release(all, id);
             registry.leave(id);
         } catch (RuntimeException e) {
