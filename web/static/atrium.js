@@ -432,7 +432,8 @@ export class AtriumClient extends EventTarget {
     await pc.setLocalDescription(await pc.createOffer({ iceRestart }));
     let result;
     try {
-      const media = { sdp: pc.localDescription.sdp, audio_muted: this.local.audioMuted, video_muted: this.local.videoMuted };
+      const media = { sdp: pc.localDescription.sdp, audio_muted: this.local.audioMuted, video_muted: this.local.videoMuted,
+        dynacast: true };
       if (this._create) {
         result = await this.request('create_temp_room', { ...this._create, ...media });
         this._create = null;
@@ -459,7 +460,34 @@ export class AtriumClient extends EventTarget {
     }
     await pc.setRemoteDescription({ type: 'answer', sdp: result.sdp });
     this._takeIceServers(result);
+    // dynacast: Atrium starts this publisher's layers from "all encoded" at every join_room
+    this._layers = { camera: null, screen: null };
+    this._applyLayers('camera');
+    this._applyLayers('screen');
     return result;
+  }
+
+  /**
+   * Dynacast (`publish_layers`, docs/PROTOCOL.md): encodes only the simulcast layers Atrium says a subscriber
+   * needs (`RTCRtpSender.setParameters`, `encodings[i].active`); all of them when it said nothing since the last
+   * join_room. One change at a time, the newest state last.
+   */
+  _applyLayers(source) {
+    this._layersApplied = (this._layersApplied ?? Promise.resolve()).then(async () => {
+      const sender = this._transceivers[source === 'screen' ? 'screen' : 'video']?.sender;
+      const params = sender?.getParameters();
+      if (!params?.encodings || params.encodings.length < 2) return;
+      const active = this._layers?.[source] ?? {};
+      let changed = false;
+      for (const e of params.encodings) {
+        const want = active[e.rid] ?? true;
+        if (e.rid && e.active !== want) {
+          e.active = want;
+          changed = true;
+        }
+      }
+      if (changed) await sender.setParameters(params);
+    }).catch(e => console.warn('atrium: could not apply publish_layers', e));
   }
 
   /** A silent audio track, so a member without a microphone still sends RTP. */
@@ -943,6 +971,10 @@ export class AtriumClient extends EventTarget {
           ?? 'The meeting has ended.', { endedBy });
         return;
       }
+      case 'publish_layers':
+        this._layers = { ...this._layers, [p.source]: p.active };
+        this._applyLayers(p.source);
+        return;
       default:
         // member_available_rate, member_video_allocations and future ones: only `notification`
     }
