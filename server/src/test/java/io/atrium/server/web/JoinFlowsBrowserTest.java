@@ -117,16 +117,16 @@ class JoinFlowsBrowserTest {
             String room = openRoom(slow, "slow-setup");
             try (Participant ann = Participant.open(slow, "ann", "/room.html?room=" + room, false);
                  Participant sam = Participant.open(slow, "sam", "/room.html?room=" + room, false, SLOW_SETUP)) {
-                ann.join("Ann");
+                ann.submitPrejoin("Ann");
                 sam.submitPrejoin("Sam");
+                ann.inMeeting();
                 // longer than Atrium's connect timeout: Sam is not blamed, the SDK sets the connection up again by
                 // itself and the call goes on
                 Chromium.waitFor(sam.page, "atriumApp.client?.state === 'joined' && atriumApp.client.publishPc.connectionState === 'connected'"
                         + " || atriumApp.client?.state + ' ' + atriumApp.client?.publishPc?.connectionState + ' '"
                         + " + document.getElementById('ended-message').textContent", Duration.ofSeconds(120));
                 assertThat(sam.page.locator("#meeting")).isVisible();
-                ann.seesVideoOf(sam.callId());
-                sam.seesVideoOf(ann.callId());
+                Participant.seeEachOther(List.of(ann, sam));
             }
         }
     }
