@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Browser;
 import io.atrium.server.testing.Chromium;
-import io.atrium.server.testing.Heavy;
+import org.junit.jupiter.api.parallel.Isolated;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
 import io.atrium.server.testing.ToneWav;
@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the composite is 1280x720 H.264 + AAC of the recording's length, and its audio mixes both tones.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Heavy
+@Isolated
 class RecordingBrowserTest {
     private static final double ANN_TONE = 500;
     private static final double BOB_TONE = 800;

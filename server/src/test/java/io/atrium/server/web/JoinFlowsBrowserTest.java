@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.Page;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.testing.Chromium;
-import io.atrium.server.testing.Heavy;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
 import java.nio.file.Files;
@@ -23,7 +22,6 @@ import org.junit.jupiter.api.TestInstance;
  * connection setup, and receive renegotiations when people come, go and share. Real Chromium pages.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Heavy
 class JoinFlowsBrowserTest {
 
     /** getUserMedia answers after 4 s, as while a permission prompt is pending; every track it gave is kept. */

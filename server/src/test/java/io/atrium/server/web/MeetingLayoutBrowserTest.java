@@ -7,7 +7,6 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.BoundingBox;
 import io.atrium.server.testing.Chromium;
-import io.atrium.server.testing.Heavy;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
 import java.util.List;
@@ -22,7 +21,6 @@ import org.junit.jupiter.api.TestInstance;
  * echo cancellation switched during the call.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Heavy
 class MeetingLayoutBrowserTest {
 
     private TestServer server;

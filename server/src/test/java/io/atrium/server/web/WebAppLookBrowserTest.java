@@ -9,7 +9,6 @@ import com.microsoft.playwright.options.ColorScheme;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.config.Compat;
 import io.atrium.server.testing.Chromium;
-import io.atrium.server.testing.Heavy;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
 import java.io.IOException;
@@ -31,7 +30,6 @@ import org.junit.jupiter.api.TestInstance;
  * open, and a meeting used with the keyboard alone.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Heavy
 class WebAppLookBrowserTest {
 
     record Size(int width, int height) {
