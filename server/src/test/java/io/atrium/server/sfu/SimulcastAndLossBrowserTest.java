@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Page;
 import io.atrium.server.testing.Chromium;
-import io.atrium.server.testing.Heavy;
+import org.junit.jupiter.api.parallel.Isolated;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
 import java.time.Duration;
@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * Simulcast layer choice by subscriber size, dynacast (layers nobody needs paused at an SDK publisher), and NACK
  * recovery under loss, with real Chromium.
  */
-@Heavy
+@Isolated
 class SimulcastAndLossBrowserTest {
 
     private static final Logger log = LoggerFactory.getLogger(SimulcastAndLossBrowserTest.class);
