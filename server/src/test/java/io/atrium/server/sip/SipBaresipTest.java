@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.assertions.LocatorAssertions;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.testing.Baresip;
 import io.atrium.server.testing.Chromium;
@@ -201,6 +203,120 @@ class SipBaresipTest {
             assertThat(alice.evaluate("rejects.length")).isEqualTo(1);
         }
         Waits.waitUntil(() -> registration() == null, "baresip's unregistration");
+    }
+
+    /**
+     * The SDK after its socket drops. Bob's app that answered an invite (joined with the invite's
+     * single-use token) rejoins the room on a new socket, and alice decodes it again; bob's idle app (a
+     * video registration only) reconnects by itself. Both register again at once: bob has no phone, so an
+     * invite sent right after the reconnects (long before the minute's refresh, restarted just before the
+     * drop) is {@code not registered} unless they did, and it rings both apps.
+     */
+    @Test
+    void appsWhoseSocketDropsRegisterAgainAtOnceAndAnAnsweredInviteRejoins() {
+        Waits.waitUntil(() -> server.get("/v1/sip/registrations").json().get("registrations").isEmpty(), "no phone registered");
+        try (Page alice = Chromium.newPage("alice", new Browser.NewContextOptions(), browser);
+             Page bobApp = Chromium.newPage("bob-app", new Browser.NewContextOptions(), browser);
+             Page bobIdle = Chromium.newPage("bob-idle", new Browser.NewContextOptions(), browser)) {
+            List<Page> bobs = List.of(bobApp, bobIdle);
+            for (Page p : List.of(alice, bobApp, bobIdle)) {
+                p.navigate(server.uri("/healthz").toString());
+            }
+            for (Page p : bobs) {
+                p.evaluate(REGISTER_APP, List.of("bob"));
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> created = (Map<String, Object>) alice.evaluate(CREATE_TEMP_ROOM, List.of("alice", List.of("1002")));
+            String room = (String) created.get("room");
+            Chromium.waitFor(bobApp, "invites.length === 1", Participant.MEDIA);
+            assertThat(bobApp.evaluate(ANSWER_LATEST)).isEqualTo(room);
+            for (Page p : List.of(alice, bobApp)) {
+                Chromium.waitFor(p, SdkScripts.DECODES_OTHER, Participant.MEDIA);
+            }
+            Chromium.waitFor(bobIdle, "ends.length === 1 && ends[0].reason === 'answered elsewhere'", Participant.MEDIA);
+
+            String decoded = "(async () => (await client.memberStats([...client.members.keys()][0])).video.framesDecoded)()";
+            long before = ((Number) alice.evaluate(decoded)).longValue();
+            for (Page p : bobs) {
+                p.evaluate("client.registerRoomApi({ username: 'bob', password: 'bob-password' })"); // the next refresh in 60 s
+                p.evaluate("window.reconnects = 0; client.addEventListener('reconnected', () => reconnects++); client.socket.close()");
+            }
+            for (Page p : bobs) {
+                Chromium.waitFor(p, "reconnects === 1", Participant.MEDIA);
+            }
+            assertThat(bobApp.evaluate("client.state")).isEqualTo("joined");
+            assertThat(bobIdle.evaluate("client.state")).isEqualTo("connected");
+            assertThat(alice.evaluate("client.request('invite_exten', { extens: ['1002'] }).then(r => r.invited.map(i => i.destination))"))
+                    .as("bob's apps registered again").isEqualTo(List.of("1002"));
+            for (Page p : bobs) {
+                Chromium.waitFor(p, "invites.length === 2", Participant.MEDIA);
+            }
+            Chromium.waitFor(alice, "(async () => (await client.memberStats([...client.members.keys()][0])).video.framesDecoded > "
+                    + (before + 30) + ")()", Participant.MEDIA);
+            Chromium.waitFor(bobApp, SdkScripts.DECODES_OTHER, Participant.MEDIA);
+            bobIdle.evaluate("client.declineInvite(invites[1])");
+            Chromium.waitFor(alice, "rejects.length === 1 && rejects[0].reason === 'declined'", Participant.MEDIA);
+        }
+    }
+
+    /**
+     * The web app's calls (docs/WEB.md, "Calls"): bob takes calls in two home-page tabs. Alice calls 1002
+     * from her home page, signs in on the call's prejoin and is in the meeting; both of bob's tabs show
+     * who calls. Bob answers in one (its room page joins at once with the invite's token): alice and bob
+     * decode each other, and bob's other tab says the call was answered elsewhere. Alice calls again; bob
+     * declines in the other tab, and alice's meeting says so.
+     */
+    @Test
+    void theWebAppCallsAnExtensionWhoseWebAppAnswersOrDeclines() {
+        try (Participant alice = Participant.open(server, "alice-call", "/", false, Chromium.newPage("alice-call", new Browser.NewContextOptions(), browser));
+             Participant bobA = Participant.open(server, "bob-tab-a", "/", false, Chromium.newPage("bob-tab-a", new Browser.NewContextOptions(), browser));
+             Participant bobB = Participant.open(server, "bob-tab-b", "/", false, Chromium.newPage("bob-tab-b", new Browser.NewContextOptions(), browser))) {
+            for (Participant bob : List.of(bobA, bobB)) {
+                bob.page.locator("#take-calls [name=username]").fill("bob");
+                bob.page.locator("#take-calls [name=password]").fill("bob-password");
+                bob.page.locator("#take-calls-button").click();
+                shows(bob, "#calls-status", "You take calls here as bob");
+            }
+            callFromHome(alice);
+            for (Participant bob : List.of(bobA, bobB)) {
+                shows(bob, "#incoming", "Alice Softphone is calling you.");
+            }
+            bobA.page.locator("#answer").click();
+            shows(bobB, "#calls-status", "The call was answered on another of your devices.");
+            PlaywrightAssertions.assertThat(bobB.page.locator("#incoming")).isHidden();
+            for (Participant p : List.of(alice, bobA)) {
+                Chromium.waitFor(p.page, "atriumApp.client?.state === 'joined' && atriumApp.client.members.size === 1 && (async () =>"
+                        + " (await atriumApp.client.memberStats([...atriumApp.client.members.keys()][0])).video.framesDecoded > 10)()",
+                        Participant.MEDIA);
+            }
+            shows(alice, "#grid", "Bob");
+
+            alice.page.navigate(server.uri("/").toString()); // alice hangs up, bob stays in that room alone
+            callFromHome(alice);
+            shows(bobB, "#incoming", "Alice Softphone is calling you.");
+            bobB.page.locator("#decline").click();
+            shows(bobB, "#calls-status", "You declined the call.");
+            shows(alice, "#toast", "1002 declined the call.");
+        }
+    }
+
+    /** Playwright's assertion of what {@code selector} shows on {@code p}, waiting up to {@link Participant#MEDIA}. */
+    private static void shows(Participant p, String selector, String text) {
+        PlaywrightAssertions.assertThat(p.page.locator(selector)).containsText(text,
+                new LocatorAssertions.ContainsTextOptions().setTimeout(Participant.MEDIA.toMillis()));
+    }
+
+    /** Alice's home page calls 1002: the call's prejoin asks her to sign in, then she is in the meeting. */
+    private static void callFromHome(Participant alice) {
+        alice.page.locator("#call-to").fill("1002");
+        alice.page.locator("#call button[type=submit]").click();
+        shows(alice, "#prejoin-h", "Call 1002");
+        Chromium.waitFor(alice.page, "atriumApp.videoTrack !== null", Chromium.PATIENCE);
+        alice.page.locator("#prejoin-form [name=username]").fill("alice");
+        alice.page.locator("#prejoin-form [name=password]").fill("alice-password");
+        alice.page.locator("#join-button").click();
+        PlaywrightAssertions.assertThat(alice.page.locator("#meeting")).isVisible(
+                new LocatorAssertions.IsVisibleOptions().setTimeout(Participant.MEDIA.toMillis()));
     }
 
     /** baresip as alice (1001) calls bob's baresip (1002) through Atrium's B2BUA; each hears the other and not itself. */
