@@ -108,27 +108,78 @@ class ClusterRelayTest {
     }
 
     @Test
-    void redisRestartedMidMeetingBreaksNothingLiveAndPlacementResumes() {
-        String room = openRoom(n1);
+    void redisRestartedMidMeetingBreaksNothingLiveAndPlacementResumes() throws Exception {
+        String rosa = user(n1, "rosa", "1021");
+        String rita = user(n1, "rita", "1022");
+        user(n1, "rolf", "1023");
+        String room = n1.post("/v1/rooms", """
+                {"room": {"name": "restart", "open": true, "members": [{"user_id": "%s", "admin": true}]}}""".formatted(rosa))
+                .json().at("/room/uuid").asText();
         String ownerId = ClusterNodes.of(n1).owner(UUID.fromString(room)).id();
         TestServer owner = cluster.node(ownerId);
-        Member a = cluster.join(owner, room, "stays");
-        Member b = cluster.join(owner == n2 ? n3 : n2, room, "relayed");
+        String otherId = ownerId.equals("n2") ? "n3" : "n2";
+        TestServer other = cluster.node(otherId);
+        RpcClient host = cluster.socket(owner);
+        Member a = cluster.joinOn(host, host.call("authenticate", Map.of("room", room, "call_id", "stays", "username", "rosa",
+                "password", "rosa-password")).get("auth_token").asText());
+        Member b = cluster.join(other, room, "relayed");
+        // what only other nodes know through Redis: a video registration and a phone on the node that does not run the room
+        RpcClient app = app(other, "rita", rita);
+        try (Sipp register = Sipp.start("register.xml", Map.of("FINAL", "200", "EXPIRES", "300"), cluster.sipPort(otherId),
+                Sipp.freePort(), "-t", "u1", "-s", "1023", "-au", "rolf", "-ap", "rolf-password")) {
+            assertThat(register.await().ok()).isTrue();
+        }
+        Thread talker = new Thread(() -> {
+            for (int i = 0; i < 6000 && !Thread.currentThread().isInterrupted(); i++) { // 2 min at most
+                a.peer().sendAudio(i, i * 960, 50, new byte[] {1, 2, 3});
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        talker.start();
+        try {
+            Waits.waitUntil(() -> packetsIn(owner, room) > 20, "the member's audio at the owner");
 
-        cluster.redis().restart(); // empty: no nodes, no leases
-        // the nodes beat again, and the owner takes its room's lease back
-        Waits.waitUntil(() -> ClusterNodes.of(n1).nodes().keySet().containsAll(Set.of("n1", "n2", "n3")),
-                "every node listed again", Duration.ofSeconds(20));
-        Waits.waitUntil(() -> ownerId.equals(cluster.owner(room)), "the lease taken back",
-                Duration.ofSeconds(20));
-        assertThat(a.rpc().closed).isNotDone();
-        assertThat(b.rpc().closed).as("a relayed socket survives Redis's restart").isNotDone();
-        assertThat(b.rpc().call("get_room_members", Map.of()).toString()).contains("stays").contains("relayed");
-        b.rpc().call("send_chat_message", Map.of("text", "after the restart"));
-        chat(a.rpc(), "after the restart");
+            cluster.redis().restart(); // empty: no nodes, no leases, no registrations, no phones
+            long back = System.nanoTime();
+            Waits.waitUntil(() -> ownerId.equals(cluster.owner(room)), "the lease taken back", Duration.ofSeconds(5));
+            long lease = (System.nanoTime() - back) / 1_000_000;
+            Waits.waitUntil(() -> cluster.redis().cli("ZCARD", "atrium:apps:" + rita).equals("1"), "the registration listed again",
+                    Duration.ofSeconds(5));
+            long apps = (System.nanoTime() - back) / 1_000_000;
+            Waits.waitUntil(() -> cluster.redis().cli("ZCARD", "atrium:phones:1023").equals("1"), "the phone listed again",
+                    Duration.ofSeconds(5));
+            long phones = (System.nanoTime() - back) / 1_000_000;
+            Waits.waitUntil(() -> ClusterNodes.of(n1).nodes().keySet().containsAll(Set.of("n1", "n2", "n3")),
+                    "every node listed again", Duration.ofSeconds(20));
+            System.out.printf("Redis back empty: the owner's lease again after %d ms, a video registration after %d ms, a phone after %d ms%n",
+                    lease, apps, phones);
+
+            assertThat(a.rpc().closed).isNotDone();
+            assertThat(b.rpc().closed).as("a relayed socket survives Redis's restart").isNotDone();
+            assertThat(b.rpc().call("get_room_members", Map.of()).toString()).contains("stays").contains("relayed");
+            b.rpc().call("send_chat_message", Map.of("text", "after the restart"));
+            chat(a.rpc(), "after the restart");
+            long before = packetsIn(owner, room);
+            Waits.waitUntil(() -> packetsIn(owner, room) > before + 20, "the member's audio still reaching the owner");
+            // the app registered before the restart is invited by the room's node without having registered again
+            JsonNode invited = host.call("invite_exten", Map.of("extens", List.of("1022")));
+            assertThat(invited.get("failed")).as(invited.toString()).isEmpty();
+            assertThat(app.await("room_invite").get("room").asText()).isEqualTo(room);
+        } finally {
+            talker.interrupt();
+        }
         // a new room is placed again
         String next = openRoom(n3);
         assertThat(ClusterNodes.of(n3).owner(UUID.fromString(next)).id()).isIn(ClusterNodes.of(n3).nodes().keySet()); // other tests may have started more
+    }
+
+    static long packetsIn(TestServer node, String room) {
+        return node.get("/v1/rooms/" + room + "/media").json().at("/media/publishers").findValues("packets_in").stream()
+                .mapToLong(JsonNode::asLong).sum();
     }
 
     @Test
