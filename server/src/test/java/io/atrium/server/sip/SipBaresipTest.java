@@ -319,13 +319,38 @@ class SipBaresipTest {
                 new LocatorAssertions.IsVisibleOptions().setTimeout(Participant.MEDIA.toMillis()));
     }
 
-    /** baresip as alice (1001) calls bob's baresip (1002) through Atrium's B2BUA; each hears the other and not itself. */
+    /** Joins room {@code room} with token {@code token} sending the fake camera and silence (the phones hear only each other). */
+    static final String JOIN_WITH_VIDEO = """
+            async ([room, token]) => {
+              const media = await navigator.mediaDevices.getUserMedia({ video: { width: 320, height: 240 } });
+              client.answerInvite({ room, authToken: token });
+              await client.join({ videoTrack: media.getVideoTracks()[0] });
+              return client.room;
+            }""";
+
+    /**
+     * baresip as alice (1001) calls bob's baresip (1002) through Atrium's B2BUA; each hears the other and
+     * not itself. Then alice's app (a Chromium page registered for video) converts the call into a room
+     * (contract 002's {@code convert_to_room}): bob's app gets {@code call_converted_to_room} and joins
+     * with video from Chromium with its token, as alice's app does with hers; each decodes the other's
+     * camera, bob's app hears alice's phone (now a SIP member), and the phones go on hearing each other
+     * through the room's audio bridge until they hang up.
+     */
     @Test
-    void baresipCallsAnotherExtensionsBaresip() {
+    void baresipCallsAnotherExtensionsBaresipAndTheCallBecomesARoomJoinedWithVideo() {
         short[] aliceHeard;
         short[] bobHeard;
         try (Baresip bob = Baresip.start(sipPort, "1002", "bob", "bob-password", BOB_TONE);
-             Baresip alice = Baresip.start(sipPort, "1001", "alice", "alice-password", PHONE_TONE)) {
+             Baresip alice = Baresip.start(sipPort, "1001", "alice", "alice-password", PHONE_TONE);
+             Page aliceApp = Chromium.newPage("alice-app", new Browser.NewContextOptions(), browser);
+             Page bobApp = Chromium.newPage("bob-app", new Browser.NewContextOptions(), browser)) {
+            for (Page p : List.of(aliceApp, bobApp)) {
+                p.navigate(server.uri("/healthz").toString());
+            }
+            aliceApp.evaluate(REGISTER_APP, List.of("alice"));
+            bobApp.evaluate(REGISTER_APP, List.of("bob"));
+            bobApp.evaluate("client.addEventListener('notification', e => {"
+                    + " if (e.detail.method === 'call_converted_to_room') window.converted = e.detail.params; })");
             Waits.waitUntil(() -> server.get("/v1/sip/registrations").json().get("registrations").findValuesAsText("user_agent")
                     .stream().filter(a -> a.startsWith("baresip")).count() == 2, "both baresips registered", Duration.ofSeconds(30));
             alice.type("/dial 1002\n");
@@ -333,9 +358,34 @@ class SipBaresipTest {
             bob.type("/accept\n");
             Waits.waitUntil(() -> alice.heardBytes() > 3L * RATE * 4 && bob.heardBytes() > 3L * RATE * 4,
                     "3 s decoded by each baresip", Participant.MEDIA);
-            assertThat(server.get("/v1/sip/calls").json().get("calls")).hasSize(1);
+            JsonNode calls = server.get("/v1/sip/calls").json().get("calls");
+            assertThat(calls).hasSize(1);
+
+            // alice's app converts the call; both apps join the room with video
+            @SuppressWarnings("unchecked")
+            Map<String, Object> converted = (Map<String, Object>) aliceApp.evaluate(
+                    "id => client.request('convert_to_room', { call_id: id })", calls.get(0).get("call_id").asText());
+            String room = (String) converted.get("room_id");
+            assertThat(aliceApp.evaluate(JOIN_WITH_VIDEO, List.of(room, converted.get("auth_token")))).isEqualTo(room);
+            Chromium.waitFor(bobApp, "window.converted?.room === '" + room + "'", Participant.MEDIA);
+            assertThat(bobApp.evaluate("converted.auth_token")).isNotEqualTo(converted.get("auth_token"));
+            assertThat(bobApp.evaluate(JOIN_WITH_VIDEO, bobApp.evaluate("[converted.room, converted.auth_token]"))).isEqualTo(room);
+            for (Page p : List.of(aliceApp, bobApp)) {
+                Chromium.waitFor(p, "(async () => { const m = [...client.members.values()].find(m => !m.isSip);"
+                        + " return !!m && (await client.memberStats(m.id)).video.framesDecoded > 10; })()", Participant.MEDIA);
+            }
+            assertThat(bobApp.evaluate("[...client.members.values()].filter(m => m.isSip).map(m => m.name).sort()"))
+                    .isEqualTo(List.of("Alice Softphone", "Bob"));
+            String alicePhone = (String) bobApp.evaluate("[...client.members.values()].find(m => m.isSip && m.name === 'Alice Softphone').id");
+            hearsTone(bobApp, "client", alicePhone, PHONE_TONE, BROWSER_TONE);
+            long aliceHeardBefore = alice.heardBytes();
+            long bobHeardBefore = bob.heardBytes();
+            Waits.waitUntil(() -> alice.heardBytes() > aliceHeardBefore + 2L * RATE * 4 && bob.heardBytes() > bobHeardBefore + 2L * RATE * 4,
+                    "2 s more decoded by each baresip, through the room", Participant.MEDIA);
             alice.type("/hangup\n");
-            Waits.waitUntil(() -> bob.log().contains("terminated"), "bob's baresip hears the BYE", Participant.MEDIA);
+            bob.type("/hangup\n");
+            Waits.waitUntil(() -> bob.log().contains("terminated") && alice.log().contains("terminated"), "both calls end",
+                    Participant.MEDIA);
             aliceHeard = alice.heard();
             bobHeard = bob.heard();
         }
