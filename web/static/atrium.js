@@ -255,7 +255,8 @@ export class AtriumClient extends EventTarget {
 
   /**
    * Makes this client's socket a video registration of a SIP user (`register_room_api`, docs/PROTOCOL.md)
-   * and refreshes it every minute until the client ends: the user's invites then arrive as `invite`
+   * and refreshes it every minute until the client ends, and at once on every new socket (a client that
+   * only waits for calls reopens a dropped one by itself): the user's invites then arrive as `invite`
    * events, and end as `inviteend`. Answer one with {@link answerInvite} and {@link join}.
    * @param {{username: string, password: string} | {device: string, deviceToken: string}} creds
    * @returns {Promise<{user: string, expires_in: number}>}
