@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Page;
 import io.atrium.server.testing.Chromium;
-import io.atrium.server.testing.Heavy;
+import org.junit.jupiter.api.parallel.Isolated;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
 import java.time.Duration;
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Simulcast layer choice by subscriber size, and NACK recovery under loss, with real Chromium. */
-@Heavy
+@Isolated
 class SimulcastAndLossBrowserTest {
 
     TestServer server;

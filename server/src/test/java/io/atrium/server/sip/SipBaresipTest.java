@@ -13,7 +13,6 @@ import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.testing.Baresip;
 import io.atrium.server.testing.Chromium;
 import io.atrium.server.testing.Goertzel;
-import io.atrium.server.testing.Heavy;
 import io.atrium.server.testing.Scrapes;
 import io.atrium.server.testing.SdkScripts;
 import io.atrium.server.testing.Sipp;
@@ -40,7 +39,6 @@ import org.junit.jupiter.api.TestInstance;
  * browser's microphone tone and not baresip's own.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Heavy
 class SipBaresipTest {
 
     static final int BROWSER_TONE = 600;

@@ -9,7 +9,6 @@ import com.microsoft.playwright.options.ColorScheme;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.config.Compat;
 import io.atrium.server.testing.Chromium;
-import io.atrium.server.testing.Heavy;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
 import java.io.IOException;
@@ -31,7 +30,6 @@ import org.junit.jupiter.api.TestInstance;
  * open, and a meeting used with the keyboard alone.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Heavy
 class WebAppLookBrowserTest {
 
     record Size(int width, int height) {
@@ -96,7 +94,7 @@ class WebAppLookBrowserTest {
                 Chromium.screenshot(page, "look-" + label);
                 @SuppressWarnings("unchecked")
                 List<String> found = (List<String>) page.evaluate("""
-                        async () => (await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] })).violations
+                        async () => (await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'], resultTypes: ['violations'] })).violations
                           .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')
                             + (n.any[0]?.message ? ' — ' + n.any[0].message : '')).join('; '))""");
                 found.forEach(v -> violations.add(label + ": " + v));
@@ -131,10 +129,8 @@ class WebAppLookBrowserTest {
             Chromium.waitFor(host.page, "atriumApp.videoTrack !== null", Participant.MEDIA);
             host.page.locator("#prejoin-form [name=name]").fill("Hana");
             look(host.page, "room-prejoin");
-            host.join("Hana");
-            guest.join("Gus");
-            host.seesVideoOf(guest.callId());
-            guest.seesVideoOf(host.callId());
+            Participant.joinTogether(List.of(host, guest), "Hana", "Gus");
+            Participant.seeEachOther(List.of(host, guest));
             look(host.page, "room-meeting");
             host.page.locator("#view").click();
             assertThat(host.page.locator("#main-area .tile")).hasCount(1);
