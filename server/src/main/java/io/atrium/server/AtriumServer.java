@@ -226,6 +226,9 @@ public final class AtriumServer implements AutoCloseable {
     @Override
     public void close() {
         try {
+            if (sip != null) {
+                sip.stopping(); // while the sockets can still hear why
+            }
             http.stop();
             if (sip != null) {
                 sip.close();

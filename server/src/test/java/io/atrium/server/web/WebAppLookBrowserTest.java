@@ -47,7 +47,10 @@ class WebAppLookBrowserTest {
     @BeforeAll
     void start() throws IOException {
         AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-look-"));
-        server = TestServer.start(c.withCompat(new Compat(new Compat.Live(LIVE_PASSCODE, "", 300), new Compat.Meetings(6, ADMIN_PASSCODE))));
+        // SIP on, so the home page has its calls and the call page can be looked at (docs/WEB.md, "Calls")
+        server = TestServer.start(c.withCompat(new Compat(new Compat.Live(LIVE_PASSCODE, "", 300), new Compat.Meetings(6, ADMIN_PASSCODE)))
+                .withSip(new AtriumConfig.Sip(true, "127.0.0.1", io.atrium.server.testing.Sipp.freePort(), null, null, null, null, null,
+                        null, null, null, null, null)));
     }
 
     @AfterAll
@@ -111,7 +114,7 @@ class WebAppLookBrowserTest {
         String guarded = room("{\"name\":\"Interviews\",\"force_waiting_room\":true}");
         try (Page p = Chromium.newPage("look")) {
             for (Map.Entry<String, String> e : Map.of("home", "/", "live", "/live/", "meetings", "/meetings/?meeting=123456",
-                    "meetings-admin", "/meetings/admin.html", "control", "/control/", "play", "/play.html").entrySet()) {
+                    "meetings-admin", "/meetings/admin.html", "control", "/control/", "play", "/play.html", "call", "/room.html?call=1002").entrySet()) {
                 p.navigate(server.uri(e.getValue()).toString());
                 p.waitForLoadState();
                 look(p, e.getKey());
