@@ -143,9 +143,10 @@ public final class HttpApi {
                     drainSmallBody(ctx);
                 }
             });
-            // dev: true tells the web app it may use the well-known dev credentials (one-click meetings)
+            // dev: true tells the web app it may use the well-known dev credentials (one-click meetings);
+            // sip: true that it may offer phone calls (docs/WEB.md)
             c.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok", "dev", config.isDev(),
-                    "browser_api_key", config.http().browserApiKey())));
+                    "browser_api_key", config.http().browserApiKey(), "sip", config.sip().enabled())));
             c.routes.get("/readyz", ctx -> {
                 boolean ready = db.isReady();
                 ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "ready" : "database unavailable"));

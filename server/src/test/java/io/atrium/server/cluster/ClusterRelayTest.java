@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.atrium.server.testing.ClusterNodes;
 import io.atrium.server.testing.ClusterNodes.Member;
-import io.atrium.server.testing.Heavy;
 import io.atrium.server.testing.JavaPeer;
 import io.atrium.server.testing.RpcClient;
 import io.atrium.server.testing.RtpPhone;
@@ -30,7 +29,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * runs the room and joins it there. Three nodes in this JVM with SIP on one Redis and PostgreSQL; Java
  * WebSocket clients and WebRTC peers, SIPp as the phone.
  */
-@Heavy
 class ClusterRelayTest {
 
     @RegisterExtension
