@@ -115,8 +115,8 @@ public final class Cluster implements RoomHome, AutoCloseable {
     public Cluster start(String url) {
         this.url = config.publicUrl().isEmpty() ? url : config.publicUrl();
         relay.start();
-        heartbeat();
-        beat.scheduleAtFixedRate(this::heartbeat, config.heartbeatMillis(), config.heartbeatMillis(), TimeUnit.MILLISECONDS);
+        heartbeat(true);
+        beat.scheduleAtFixedRate(() -> heartbeat(true), config.heartbeatMillis(), config.heartbeatMillis(), TimeUnit.MILLISECONDS);
         log.info("cluster node {} at {} (Redis {})", id, this.url, config.redisUrl());
         return this;
     }
@@ -252,7 +252,7 @@ public final class Cluster implements RoomHome, AutoCloseable {
         }
         try {
             beat.execute(() -> {
-                heartbeat();
+                heartbeat(false);
                 try {
                     reach.republish();
                 } catch (RuntimeException e) {
@@ -264,8 +264,12 @@ public final class Cluster implements RoomHome, AutoCloseable {
         }
     }
 
-    /** One heartbeat: publish self, read the live nodes, renew held leases, release those of ended rooms. */
-    private void heartbeat() {
+    /**
+     * One heartbeat: publish self, read the live nodes, renew held leases, release those of ended rooms. Only the
+     * {@code scheduled} ones tell the relay which nodes are live ("absent at two heartbeats in a row" means
+     * absent for a heartbeat interval, not at two beats an extra one made right after a reconnect).
+     */
+    private void heartbeat(boolean scheduled) {
         try {
             Set<UUID> now = leasedNow();
             Map<String, NodeInfo> live = registry.beat(self());
@@ -279,7 +283,9 @@ public final class Cluster implements RoomHome, AutoCloseable {
             ended.removeAll(now);
             leases.release(ended, id);
             held = now;
-            relay.nodesLive(live.keySet());
+            if (scheduled) {
+                relay.nodesLive(live.keySet());
+            }
         } catch (RuntimeException e) {
             log.warn("cluster heartbeat failed (live rooms carry on; placement waits for Redis): {}", e.toString());
         }
@@ -296,7 +302,7 @@ public final class Cluster implements RoomHome, AutoCloseable {
             log.info(on ? "cluster node {} drains: no new rooms here" : "cluster node {} takes new rooms again", id);
         }
         try {
-            beat.submit(this::heartbeat).get(config.nodeTtlMillis(), TimeUnit.MILLISECONDS);
+            beat.submit(() -> heartbeat(false)).get(config.nodeTtlMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             log.warn("could not tell the cluster at once (the next heartbeat will): {}", e.toString());
         } catch (InterruptedException e) {
