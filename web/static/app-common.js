@@ -41,14 +41,14 @@ export function roomLink(room) {
 
 /**
  * What the server tells its pages (GET /healthz): `dev` (runs with --dev) and `browserApiKey` (the
- * operator lets a tab keep an API key, http.browser_api_key). Asked once per page.
- * @type {Promise<{dev: boolean, browserApiKey: boolean}>|null}
+ * operator lets a tab keep an API key, http.browser_api_key) and `sip` (phone calls are on). Asked once per page.
+ * @type {Promise<{dev: boolean, browserApiKey: boolean, sip: boolean}>|null}
  */
 let serverInfo = null;
 export function server() {
   serverInfo ??= fetch('/healthz').then(r => r.json())
-    .then(h => ({ dev: h.dev === true, browserApiKey: h.browser_api_key === true }))
-    .catch(() => ({ dev: false, browserApiKey: false }));
+    .then(h => ({ dev: h.dev === true, browserApiKey: h.browser_api_key === true, sip: h.sip === true }))
+    .catch(() => ({ dev: false, browserApiKey: false, sip: false }));
   return serverInfo;
 }
 

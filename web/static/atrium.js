@@ -160,7 +160,7 @@ export class AtriumClient extends EventTarget {
     this._publishConnected = false;
     this._setupRetries = 0;
     this._admitted = null;
-    /** create_temp_room's parameters until its answer, then the answer; the video registration's refresh timer */
+    /** create_temp_room's parameters until its answer, then the answer; the video registration ({creds, timer}) */
     this._create = null;
     this._created = null;
     this._registration = null;
@@ -255,19 +255,23 @@ export class AtriumClient extends EventTarget {
 
   /**
    * Makes this client's socket a video registration of a SIP user (`register_room_api`, docs/PROTOCOL.md)
-   * and refreshes it every minute until the client ends: the user's invites then arrive as `invite`
+   * and refreshes it every minute until the client ends, and at once on every new socket (a client that
+   * only waits for calls reopens a dropped one by itself): the user's invites then arrive as `invite`
    * events, and end as `inviteend`. Answer one with {@link answerInvite} and {@link join}.
    * @param {{username: string, password: string} | {device: string, deviceToken: string}} creds
    * @returns {Promise<{user: string, expires_in: number}>}
    */
   async registerRoomApi(creds) {
     if (!this.rpc.isOpen) await this.connect();
-    const result = await this.request('register_room_api', credentials(creds));
-    clearInterval(this._registration);
-    this._registration = setInterval(() => {
-      this.request('register_room_api', credentials(creds)).catch(e => this._emit('error', { error: e, during: 'register_room_api' }));
-    }, REGISTRATION_REFRESH_MS);
+    const result = await this._register(creds);
+    clearInterval(this._registration?.timer);
+    this._registration = { creds, timer: setInterval(() => this._registerAgain(), REGISTRATION_REFRESH_MS) };
     return result;
+  }
+
+  /** Sends `register_room_api` with `creds` (by default the registration's) on the current socket. */
+  _register(creds = this._registration.creds) {
+    return this.request('register_room_api', credentials(creds));
   }
 
   /**
@@ -432,7 +436,8 @@ export class AtriumClient extends EventTarget {
     await pc.setLocalDescription(await pc.createOffer({ iceRestart }));
     let result;
     try {
-      const media = { sdp: pc.localDescription.sdp, audio_muted: this.local.audioMuted, video_muted: this.local.videoMuted };
+      const media = { sdp: pc.localDescription.sdp, audio_muted: this.local.audioMuted, video_muted: this.local.videoMuted,
+        dynacast: true };
       if (this._create) {
         result = await this.request('create_temp_room', { ...this._create, ...media });
         this._create = null;
@@ -459,7 +464,34 @@ export class AtriumClient extends EventTarget {
     }
     await pc.setRemoteDescription({ type: 'answer', sdp: result.sdp });
     this._takeIceServers(result);
+    // dynacast: Atrium starts this publisher's layers from "all encoded" at every join_room
+    this._layers = { camera: null, screen: null };
+    this._applyLayers('camera');
+    this._applyLayers('screen');
     return result;
+  }
+
+  /**
+   * Dynacast (`publish_layers`, docs/PROTOCOL.md): encodes only the simulcast layers Atrium says a subscriber
+   * needs (`RTCRtpSender.setParameters`, `encodings[i].active`); all of them when it said nothing since the last
+   * join_room. One change at a time, the newest state last.
+   */
+  _applyLayers(source) {
+    this._layersApplied = (this._layersApplied ?? Promise.resolve()).then(async () => {
+      const sender = this._transceivers[source === 'screen' ? 'screen' : 'video']?.sender;
+      const params = sender?.getParameters();
+      if (!params?.encodings || params.encodings.length < 2) return;
+      const active = this._layers?.[source] ?? {};
+      let changed = false;
+      for (const e of params.encodings) {
+        const want = active[e.rid] ?? true;
+        if (e.rid && e.active !== want) {
+          e.active = want;
+          changed = true;
+        }
+      }
+      if (changed) await sender.setParameters(params);
+    }).catch(e => console.warn('atrium: could not apply publish_layers', e));
   }
 
   /** A silent audio track, so a member without a microphone still sends RTP. */
@@ -926,7 +958,7 @@ export class AtriumClient extends EventTarget {
         this._onStateChanged(p);
         return;
       case 'room_invite':
-        this._emit('invite', { room: p.room, callId: p.call_id, fromUser: p.from_user ?? null, authToken: p.auth_token });
+        this._emit('invite', { room: p.room, callId: p.call_id, fromUser: p.from_user ?? null, fromName: p.from_name ?? null, authToken: p.auth_token });
         return;
       case 'room_invite_completed_elsewhere':
       case 'room_invite_cancelled':
@@ -943,6 +975,10 @@ export class AtriumClient extends EventTarget {
           ?? 'The meeting has ended.', { endedBy });
         return;
       }
+      case 'publish_layers':
+        this._layers = { ...this._layers, [p.source]: p.active };
+        this._applyLayers(p.source);
+        return;
       default:
         // member_available_rate, member_video_allocations and future ones: only `notification`
     }
@@ -1002,6 +1038,10 @@ export class AtriumClient extends EventTarget {
   /** The socket dropped (rpc.js rejected what was pending). */
   _onSocketClosed(event) {
     if (this._closing || this.state === 'ended') return;
+    if (this._registration && ['connected', 'authenticated'].includes(this.state)) {
+      this._reregister(`socket closed (${event.code})`);
+      return;
+    }
     if (this.state !== 'joined') {
       if (this.state === 'waiting') {
         const err = new AtriumError('The connection to the server was lost while waiting.');
@@ -1020,6 +1060,7 @@ export class AtriumClient extends EventTarget {
     this._emit('reconnecting', { cause });
     try {
       await this.rpc.openWith(async () => {
+        this._registerAgain();
         const iceFailed = restartIce || this.publishPc?.iceConnectionState === 'failed';
         const result = await this._publishOffer(iceFailed);
         this._reconcile(result.members ?? []);
@@ -1040,6 +1081,35 @@ export class AtriumClient extends EventTarget {
       return;
     }
     if (this.state === 'reconnecting') this._end('connection-lost', 'The connection to the server was lost.');
+  }
+
+  /**
+   * A client that is only a video registration (or has answered an invite but not joined yet) lost its
+   * socket: it registers on a new one at once, retrying with backoff until it works or the client ends
+   * (a server restart included), so invites reach it again without waiting for the next refresh.
+   */
+  async _reregister(cause) {
+    const was = this.state;
+    this._setState('reconnecting');
+    this._emit('reconnecting', { cause });
+    try {
+      await this.rpc.openWith(() => this._register(), {
+        initialDelayMs: 250, maxDelayMs: 4000,
+        fatal: e => e instanceof AtriumError && e.reason === 'credentials',
+        stopped: () => this._closing || this.state !== 'reconnecting',
+      });
+    } catch (e) {
+      this._end('token', `Could not register for calls again: ${e.message}`);
+      return;
+    }
+    if (this.state !== 'reconnecting') return;
+    this._setState(was);
+    this._emit('reconnected', {});
+  }
+
+  /** Refreshes the video registration, if any (every minute, and at once on a joined client's new socket). */
+  _registerAgain() {
+    if (this._registration) this._register().catch(e => this._emit('error', { error: e, during: 'register_room_api' }));
   }
 
   /** After a rejoin: members who left meanwhile leave, new ones join, the rest are updated. */
@@ -1080,7 +1150,7 @@ export class AtriumClient extends EventTarget {
   _end(reason, message, more = {}) {
     if (this.state === 'ended') return;
     this._closing = true;
-    clearInterval(this._registration);
+    clearInterval(this._registration?.timer);
     this._setState('ended');
     this.rpc.close(1000, 'the client ended');
     this.publishPc?.close();

@@ -2,6 +2,7 @@
 // create and list rooms. Plain ES module. The API key stays in this tab's sessionStorage, and only where the
 // operator allows it (http.browser_api_key); in dev mode the page uses the well-known devkey/secret by itself.
 
+import { AtriumClient } from '/atrium.js';
 import { apiCredentials, api, roomLink, server, settleCredentials } from '/app-common.js';
 
 const $ = id => document.getElementById(id);
@@ -171,6 +172,89 @@ fetch('/healthz')
   .then(res => res.ok ? res.json().then(h => h.dev ? 'Atrium is running (dev mode).' : 'Atrium is running.') : `Atrium answered ${res.status}.`)
   .catch(() => 'The server is unreachable.')
   .then(text => { $('status').textContent = text; });
+// ------------------------------------------------------------------ calls (SIP on: docs/WEB.md, "Calls")
+
+/** The client holding this tab's video registration (the SDK's registerRoomApi), and the invite on show. */
+let phone = null;
+let ringing = null;
+const callsStatus = $('calls-status');
+
+/** A call goes from the room page: the caller signs in there, and the meeting starts with the call. */
+$('call').addEventListener('submit', event => {
+  event.preventDefault();
+  location.href = `/room.html?call=${encodeURIComponent($('call-to').value.trim())}`;
+});
+
+$('take-calls').addEventListener('submit', async event => {
+  event.preventDefault();
+  const f = event.target;
+  callsStatus.textContent = '';
+  $('take-calls-button').disabled = true;
+  const client = new AtriumClient();
+  const ready = `You take calls here as ${f.username.value}. Keep this tab open.`;
+  client.addEventListener('invite', e => ring(e.detail));
+  client.addEventListener('inviteend', e => stopRinging(e.detail.callId, INVITE_ENDS[e.detail.reason] ?? 'The call ended.'));
+  client.addEventListener('reconnecting', () => { callsStatus.textContent = 'Connection lost — reconnecting…'; });
+  client.addEventListener('reconnected', () => { callsStatus.textContent = ready; });
+  try {
+    await client.registerRoomApi({ username: f.username.value, password: f.password.value });
+  } catch (e) {
+    client.leave();
+    callsStatus.textContent = e.reason === 'credentials' ? 'Wrong username or password.'
+      : e.reason === 'unreachable' ? 'The server is unreachable. Check your connection and try again.' : `Could not sign in for calls: ${e.message}`;
+    return;
+  } finally {
+    $('take-calls-button').disabled = false;
+  }
+  client.addEventListener('ended', e => {
+    phone = null;
+    stopRinging(ringing?.callId, '');
+    f.hidden = false;
+    callsStatus.textContent = `You no longer take calls here: ${e.detail.message}`;
+  });
+  phone = client;
+  f.hidden = true;
+  f.password.value = '';
+  callsStatus.textContent = ready;
+});
+
+/** Why an invite stopped ringing here (`inviteend`'s reason), for the person. */
+const INVITE_ENDS = {
+  'answered elsewhere': 'The call was answered on another of your devices.',
+  declined: 'The call was declined on another of your devices.',
+  'room ended': 'The caller hung up.',
+  'no answer': 'You missed a call.',
+};
+
+/** Shows the incoming call: who calls, Answer and Decline. @param {{room, callId, fromName, authToken}} invite */
+function ring(invite) {
+  ringing = invite;
+  $('incoming-text').textContent = `${invite.fromName || 'Someone'} is calling you.`;
+  $('incoming').hidden = false;
+  $('answer').focus();
+}
+
+function stopRinging(callId, text) {
+  if (!ringing || ringing.callId !== callId) return;
+  ringing = null;
+  $('incoming').hidden = true;
+  callsStatus.textContent = text;
+}
+
+/** Answer: the room page joins with the invite's token at once (the first of the user's devices to answer wins). */
+$('answer').addEventListener('click', () => {
+  location.href = `/room.html?room=${encodeURIComponent(ringing.room)}#token=${encodeURIComponent(ringing.authToken)}&answer=1`;
+});
+
+$('decline').addEventListener('click', async () => {
+  const invite = ringing;
+  stopRinging(invite.callId, 'You declined the call.');
+  await phone?.declineInvite(invite).catch(e => { callsStatus.textContent = `The call could not be declined: ${e.message}`; });
+});
+
 // rooms and the API key only where the operator lets a browser keep the key; else sign-in is the way in
-server().then(({ browserApiKey }) => { $('admin').hidden = !browserApiKey; });
+server().then(({ browserApiKey, sip }) => {
+  $('admin').hidden = !browserApiKey;
+  $('calls').hidden = !sip;
+});
 settleCredentials().then(() => { showCredentials(); refreshRooms(); });

@@ -91,3 +91,13 @@ export function endedText(reason, endedBy) {
   if (reason === 'room-ended' && endedBy === 'you') return 'You ended the meeting for everyone.';
   return ENDED[reason] ?? null;
 }
+
+/** Why a call's invite was not answered (`room_invite_reject`), as a sentence. @param {string} destination @param {string} reason */
+export function inviteEndText(destination, reason) {
+  const why = {
+    declined: 'declined the call', busy: 'is busy', 'no answer': 'did not answer', unavailable: 'cannot be reached right now',
+    'room ended': 'was not reached before the call ended', 'not registered': 'has no phone or app signed in',
+    'unknown extension': 'is not a known extension or number',
+  }[reason] ?? `could not be called (${reason})`;
+  return `${destination} ${why}.`;
+}

@@ -1,16 +1,22 @@
-// The meeting page: /r/<slug> or /room.html?room=<uuid>, [?host=1] [#token=<access token>]
+// The meeting page: /r/<slug> or /room.html?room=<uuid>, [?host=1] [#token=<access token>[&answer=1]],
+// or a phone call: /room.html?call=<extension or number> (a temporary room; docs/WEB.md, "Calls").
 // Prejoin (name, preview, devices, mutes, room password) → waiting room → meeting → ended.
 // Uses only the SDK (atrium.js) and app-common.js. Plain ES module.
 
 import { AtriumClient, AtriumError, decodeJwt } from '/atrium.js';
 import { api, apiCredentials, settleCredentials, server, roomLink } from '/app-common.js';
-import { deviceProblem, endedText } from '/messages.js';
+import { deviceProblem, endedText, inviteEndText } from '/messages.js';
 
 const $ = id => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 /** What the link names: a slug (/r/<slug>) or a room uuid (?room=). */
 const linkRef = decodeURIComponent(location.pathname.match(/^\/r\/([^/]+)\/?$/)?.[1] ?? params.get('room') ?? '');
-const fragmentToken = new URLSearchParams(location.hash.slice(1)).get('token');
+const fragment = new URLSearchParams(location.hash.slice(1));
+const fragmentToken = fragment.get('token');
+/** The link answers a call (the home page's Answer): join at once with the invite's token. */
+const answering = fragment.get('answer') === '1';
+/** The extension or number this page calls (a new temporary room), or null for a meeting link. */
+const callTo = linkRef ? null : params.get('call')?.trim() || null;
 if (fragmentToken) sessionStorage.setItem(`atrium.token.${linkRef}`, fragmentToken);
 const askedForHost = params.get('host') === '1';
 // neither the token nor host=1 stays in the address bar, so a copied address is a guest link
@@ -236,6 +242,10 @@ function storedHostToken() {
 
 /** Resolves the link, then shows the prejoin; a link to no room is said before any device is asked for. */
 async function start() {
+  if (callTo) {
+    startCall();
+    return;
+  }
   if (!linkRef) {
     endWith('This meeting link is incomplete: it names no room. Ask for the link again.');
     return;
@@ -284,8 +294,25 @@ async function start() {
       : 'You join as the host of this meeting.';
   }
   app.devicesReady = startPreview();
+  if (answering && givenToken) form.requestSubmit();
 }
 start();
+
+/** A call to an extension or number: the caller signs in (the call is theirs), then Call starts it. */
+function startCall() {
+  document.title = `Call ${callTo} · Atrium`;
+  $('prejoin-h').textContent = `Call ${callTo}`;
+  $('room-name').textContent = `Call with ${callTo}`;
+  $('name-label').hidden = true;
+  form.name.required = false;
+  $('signin').open = true;
+  $('signin-summary').textContent = 'Sign in with your Atrium account';
+  form.username.required = form.password.required = true;
+  $('join-button').textContent = 'Call';
+  show('prejoin');
+  form.username.focus();
+  app.devicesReady = startPreview();
+}
 
 form.addEventListener('submit', async event => {
   event.preventDefault();
@@ -319,6 +346,10 @@ form.addEventListener('submit', async event => {
 
 /** Connects, authenticates (or mints/uses a token), waits if needed, joins. */
 async function enter() {
+  if (callTo) {
+    await call();
+    return;
+  }
   const name = form.name.value.trim();
   localStorage.setItem('atrium.name', name);
   if (!app.client) {
@@ -349,6 +380,26 @@ async function enter() {
   $('preview').srcObject = null;
   enterMeeting();
   app.devicesReady?.then(attachLateDevices);
+}
+
+/** Starts the call: a temporary room with this user as its host, joined with the devices, `callTo` rung. */
+async function call() {
+  if (!app.client) {
+    app.client = new AtriumClient();
+    wireClient(app.client);
+  }
+  const { failed } = await app.client.createTempRoom({ username: form.username.value, password: form.password.value, invited: [callTo] }, {
+    audioTrack: app.audioTrack, videoTrack: app.videoTrack,
+    audioMuted: !app.micOn || !app.audioTrack, videoMuted: !app.camOn || !app.videoTrack,
+  });
+  roomId = app.client.room;
+  room = { uuid: roomId, slug: null, name: `Call with ${callTo}` };
+  app.preview = null;
+  $('preview').srcObject = null;
+  enterMeeting();
+  app.devicesReady?.then(attachLateDevices);
+  const failure = failed[0];
+  toast(failure ? inviteEndText(failure.destination, failure.reason) : `Calling ${callTo}…`);
 }
 
 /**
@@ -438,6 +489,7 @@ function wireClient(client) {
     ? 'Setting up the connection is taking longer than usual — trying again…'
     : 'Connection lost — reconnecting…'));
   on('reconnected', () => { banner(''); loadChat(); syncVideo(); });
+  on('invitereject', ({ destination, reason }) => toast(inviteEndText(destination, reason)));
   on('ended', ({ reason, message, endedBy }) => {
     for (const tile of app.tiles.values()) tile.stopObserving?.();
     app.tiles.clear();

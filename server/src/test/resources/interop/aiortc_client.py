@@ -3,7 +3,8 @@
 codecs through PyAV). Run by AiortcInteropTest.
 
   aiortc_client.py publish URL TOKEN CODEC SECONDS   CODEC: vp8 | h264; sends 320x240 frames + an Opus tone
-  aiortc_client.py play URL TOKEN SECONDS            receives one video and one audio track and decodes them
+  aiortc_client.py play URL TOKEN SECONDS            receives one video and one audio track and decodes them; sends
+                                                     its WHEP request once a line arrives on stdin (times from then)
   aiortc_client.py room WS_URL ROOM SECONDS          joins an open room over the JSON-RPC socket (contract 002,
                                                      docs/PROTOCOL.md): join_room sending the tone and frames,
                                                      subscribe_room to the room's first other member, decoded
@@ -133,6 +134,11 @@ async def run(mode, url, token, codec, seconds):
         pc.on("track", received.on_track)
 
     await pc.setLocalDescription(await pc.createOffer())
+    if mode == "play":
+        # started ahead of what it plays (imports and gathering take seconds): it asks once a line arrives
+        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+        global START
+        START = time.monotonic()
     answer = await asyncio.get_running_loop().run_in_executor(None, exchange, url, token, pc.localDescription.sdp)
     await pc.setRemoteDescription(RTCSessionDescription(sdp=answer, type="answer"))
     return 0 if await received.run_for(seconds, pc) else 1

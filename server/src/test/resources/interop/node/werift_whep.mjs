@@ -2,12 +2,14 @@
 // video and one audio track and counts, per track, RTP packets and complete video frames (packets up to a
 // marker bit with no sequence gap; werift has no decoder). Run by LibDataChannelInteropTest.
 //
-//   node werift_whep.mjs URL TOKEN CODEC SECONDS        CODEC: vp8 | h264 | av1
+//   node werift_whep.mjs URL TOKEN CODEC SECONDS        CODEC: vp8 | h264 | av1; sends its WHEP request once a line
+//                                                       arrives on stdin (times from then)
 //
 // Prints one JSON object per line like the other harness scripts: answer, state, first-frame, stats (every second), done.
 // werift gathers no loopback candidate by itself; iceAdditionalHostAddresses gives it 127.0.0.1.
 import { RTCPeerConnection, RTCRtpCodecParameters } from 'werift';
-import { elapsed, exchange, say } from './harness.mjs';
+import { createInterface } from 'node:readline';
+import { elapsed, exchange, restartClock, say } from './harness.mjs';
 
 const [url, token, codec, seconds] = process.argv.slice(2);
 const VIDEO = {
@@ -56,6 +58,9 @@ pc.onTrack.subscribe((track) => {
 });
 
 await pc.setLocalDescription(await pc.createOffer());
+// started ahead of what it plays (node, werift and its host gathering take seconds): it asks once a line arrives
+await new Promise((resolve) => createInterface({ input: process.stdin }).once('line', resolve));
+restartClock();
 const offer = pc.localDescription.sdp;
 const answer = await exchange(url, token, offer);
 await pc.setRemoteDescription({ type: 'answer', sdp: answer });

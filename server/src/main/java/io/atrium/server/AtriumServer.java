@@ -105,7 +105,8 @@ public final class AtriumServer implements AutoCloseable {
         Cluster cluster = null;
         try {
             media = new MediaTransport(config.rtc().bindHost(config.http().host()), config.rtc());
-            Sfu sfu = new Sfu(media, MediaLimits.of(config.rtc(), config.rooms()), io.atrium.server.sfu.bwe.BandwidthEstimator.Limits.of(config.rtc().bwe()));
+            Sfu sfu = new Sfu(media, MediaLimits.of(config.rtc(), config.rooms()), io.atrium.server.sfu.bwe.BandwidthEstimator.Limits.of(config.rtc().bwe()),
+                    config.rtc().dynacast());
             RoomStore rooms = new RoomStore(db.jdbc(), clock);
             UserStore users = new UserStore(db.jdbc(), clock);
             ApiKeys apiKeys = new ApiKeys(config.auth().apiKeys(), clock);
@@ -225,6 +226,9 @@ public final class AtriumServer implements AutoCloseable {
     @Override
     public void close() {
         try {
+            if (sip != null) {
+                sip.stopping(); // while the sockets can still hear why
+            }
             http.stop();
             if (sip != null) {
                 sip.close();

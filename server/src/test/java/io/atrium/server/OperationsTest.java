@@ -32,6 +32,7 @@ class OperationsTest {
             Response health = server.send("GET", "/healthz", null, null);
             assertThat(health.status()).isEqualTo(200);
             assertThat(health.json().get("status").asText()).isEqualTo("ok");
+            assertThat(health.json().get("sip").asBoolean(true)).as("SIP is off unless configured").isFalse();
             Response ready = server.send("GET", "/readyz", null, null);
             assertThat(ready.status()).isEqualTo(200);
             assertThat(ready.json().get("status").asText()).isEqualTo("ready");

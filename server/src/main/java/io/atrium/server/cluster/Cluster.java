@@ -10,6 +10,11 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.event.connection.ConnectionActivatedEvent;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import reactor.core.Disposable;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.time.Clock;
@@ -46,6 +51,8 @@ public final class Cluster implements RoomHome, AutoCloseable {
     private final RoomLeases leases;
     private final Relay relay;
     private final Reach reach;
+    private final ClientResources resources;
+    private final Disposable reconnects;
     private final ScheduledExecutorService beat = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "atrium-cluster");
         t.setDaemon(true);
@@ -70,7 +77,10 @@ public final class Cluster implements RoomHome, AutoCloseable {
         RedisURI uri = RedisURI.create(this.config.redisUrl());
         Duration timeout = Duration.ofMillis(this.config.nodeTtlMillis());
         uri.setTimeout(timeout);
-        this.client = RedisClient.create(uri);
+        // a Redis that comes back is found again within a quarter heartbeat (Lettuce's default backs off to 30 s)
+        this.resources = DefaultClientResources.builder().reconnectDelay(Delay.exponential(Duration.ofMillis(10),
+                Duration.ofMillis(Math.max(10, this.config.heartbeatMillis() / 4)), 2, TimeUnit.MILLISECONDS)).build();
+        this.client = RedisClient.create(resources, uri);
         // while Redis is away commands fail at once instead of queueing: live rooms carry on, placement says 503
         client.setOptions(ClientOptions.builder().autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
@@ -78,6 +88,7 @@ public final class Cluster implements RoomHome, AutoCloseable {
             this.connection = client.connect();
         } catch (RedisException e) {
             client.shutdown();
+            resources.shutdown();
             throw new ConfigException("cannot reach Redis at " + this.config.redisUrl() + " (cluster.redis_url): " + e.getMessage(), e);
         }
         this.registry = new NodeRegistry(connection.sync(), this.config.nodeTtlMillis());
@@ -85,6 +96,9 @@ public final class Cluster implements RoomHome, AutoCloseable {
         this.relay = new Relay(id, client, connection.async(), rooms, this::ownerId, this::inviteNode);
         this.reach = new Reach(id, connection.sync(), relay, () -> registry.live().keySet(), clock);
         rooms.elsewhere(reach);
+        // each (re)connection: Redis may have restarted empty, so say at once what this node holds
+        this.reconnects = resources.eventBus().get().filter(e -> e instanceof ConnectionActivatedEvent)
+                .subscribe(e -> republish());
     }
 
     /** Connects to Redis; the node joins the registry at {@link #start}. */
@@ -135,9 +149,24 @@ public final class Cluster implements RoomHome, AutoCloseable {
      * Throws {@link ClusterException} when Redis cannot answer.
      */
     public NodeInfo owner(UUID room) {
+        return owner(room, () -> placement.choose(registry.live().values(), id).map(NodeInfo::id).orElse(id));
+    }
+
+    @Override
+    public Optional<URI> here(UUID room) {
+        try {
+            NodeInfo owner = owner(room, () -> id);
+            return owner.id().equals(id) ? Optional.empty() : Optional.of(URI.create(owner.url()));
+        } catch (ClusterException e) {
+            throw new Unavailable(e.getMessage(), e);
+        }
+    }
+
+    /** The node that owns {@code room}, placing it on the node {@code candidate} names if nobody does. */
+    private NodeInfo owner(UUID room, java.util.function.Supplier<String> candidate) {
         try {
             for (int attempt = 0; attempt < 3; attempt++) {
-                String chosen = placement.choose(registry.live().values(), id).map(NodeInfo::id).orElse(id);
+                String chosen = candidate.get();
                 String owner = leases.place(room, chosen);
                 if (owner.equals(id)) {
                     return self();
@@ -193,10 +222,40 @@ public final class Cluster implements RoomHome, AutoCloseable {
         return now;
     }
 
+    /** The rooms whose leases this node holds: those with anyone in them, and those whose shared state is here. */
+    private Set<UUID> leasedNow() {
+        Set<UUID> now = heldNow();
+        now.addAll(rooms.stateRooms());
+        return now;
+    }
+
+    /**
+     * After Redis (re)connects: this node's registry entry and leases at once (a heartbeat: a lease that
+     * vanished is taken back, one another node took meanwhile is given up), then its video registrations,
+     * phones and invites ({@link Reach#republish}). Before {@link #start} the first heartbeat does it.
+     */
+    private void republish() {
+        if (url == null || closed.get()) {
+            return;
+        }
+        try {
+            beat.execute(() -> {
+                heartbeat();
+                try {
+                    reach.republish();
+                } catch (RuntimeException e) {
+                    log.warn("could not list this node's registrations again (they are at their next refresh): {}", e.toString());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
+        }
+    }
+
     /** One heartbeat: publish self, read the live nodes, renew held leases, release those of ended rooms. */
     private void heartbeat() {
         try {
-            Set<UUID> now = heldNow();
+            Set<UUID> now = leasedNow();
             Map<String, NodeInfo> live = registry.beat(self());
             Set<UUID> lost = leases.renew(now, id);
             if (!lost.isEmpty()) {
@@ -266,15 +325,17 @@ public final class Cluster implements RoomHome, AutoCloseable {
         }
         try {
             Set<UUID> all = new HashSet<>(held);
-            all.addAll(heldNow());
+            all.addAll(leasedNow());
             leases.release(all, id);
             registry.leave(id);
         } catch (RuntimeException e) {
             log.warn("could not leave the cluster cleanly (its entries expire by themselves): {}", e.toString());
         } finally {
+            reconnects.dispose();
             relay.close();
             connection.close();
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
         }
     }
 }

@@ -11,11 +11,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * token expires, which tells the node of any socket where a {@code decline_room_invite} goes. Phones are
  * listed the same way, in {@code atrium:phones:<extension>} (member: the contact URI; score: when the binding
  * expires): the node that runs an invite or a call to an extension rings them itself, wherever they
- * registered, so the phone's call and media are that node's.
+ * registered, so the phone's call and media are that node's. What this node listed it also keeps, so that
+ * it can list it again at once when Redis comes back empty ({@link #republish}).
  */
 final class Reach implements Elsewhere {
 
@@ -44,6 +47,10 @@ final class Reach implements Elsewhere {
     private final Relay relay;
     private final Supplier<Set<String>> live;
     private final Clock clock;
+    /** What this node listed, to list it again after Redis lost it: sorted set key → member → score (ms). */
+    private final Map<String, Map<String, Long>> listed = new HashMap<>();
+    /** The invites this node runs: {@code atrium:invite:<call id>} → until (ms). */
+    private final Map<String, Long> invites = new ConcurrentHashMap<>();
 
     Reach(String self, RedisCommands<String, String> redis, Relay relay, Supplier<Set<String>> live, Clock clock) {
         this.self = self;
@@ -61,7 +68,9 @@ final class Reach implements Elsewhere {
     @Override
     public void registered(Session session, UUID user, Instant until) {
         try {
-            redis.zadd(APPS + user, until.toEpochMilli(), member(relay.key(session), session));
+            String member = member(relay.key(session), session);
+            list(APPS + user, member, until.toEpochMilli());
+            redis.zadd(APPS + user, until.toEpochMilli(), member);
             // every registration lasts as long from when it is made: the last one written lapses last
             redis.pexpireat(APPS + user, until.toEpochMilli());
         } catch (RedisException e) {
@@ -72,6 +81,7 @@ final class Reach implements Elsewhere {
     @Override
     public void unregistered(Session session, UUID user) {
         Optional<String> key = relay.keyOf(session);
+        key.ifPresent(k -> unlist(APPS + user, List.of(member(k, session))));
         try {
             key.ifPresent(k -> redis.zrem(APPS + user, member(k, session)));
         } catch (RedisException e) {
@@ -103,6 +113,8 @@ final class Reach implements Elsewhere {
 
     @Override
     public void inviting(String callId, Instant until) {
+        prune();
+        invites.put(INVITE + callId, until.toEpochMilli());
         try {
             redis.set(INVITE + callId, self, SetArgs.Builder.pxAt(until.toEpochMilli()));
         } catch (RedisException e) {
@@ -113,15 +125,15 @@ final class Reach implements Elsewhere {
     @Override
     public void phonesRegistered(String extension, Map<String, Instant> contacts, Collection<String> gone) {
         String key = PHONES + extension;
+        prune();
+        unlist(key, gone);
+        contacts.forEach((contact, until) -> list(key, contact, until.toEpochMilli()));
         try {
             if (!gone.isEmpty()) {
                 redis.zrem(key, gone.toArray(String[]::new));
             }
             contacts.forEach((contact, until) -> redis.zadd(key, until.toEpochMilli(), contact));
-            contacts.values().stream().max(Instant::compareTo).ifPresent(last -> {
-                redis.pexpireat(key, last.toEpochMilli(), ExpireArgs.Builder.nx()); // a new key
-                redis.pexpireat(key, last.toEpochMilli(), ExpireArgs.Builder.gt()); // never shortens another node's phones
-            });
+            contacts.values().stream().max(Instant::compareTo).ifPresent(last -> expireNoSooner(key, last.toEpochMilli()));
         } catch (RedisException e) {
             log.warn("phones of {} not listed for the other nodes (calls there miss them): {}", extension, e.toString());
         }
@@ -144,6 +156,48 @@ final class Reach implements Elsewhere {
         } catch (RedisException e) {
             return true;
         }
+    }
+
+    private synchronized void list(String key, String member, long until) {
+        listed.computeIfAbsent(key, k -> new HashMap<>()).put(member, until);
+    }
+
+    private synchronized void unlist(String key, Collection<String> members) {
+        listed.computeIfPresent(key, (k, m) -> {
+            members.forEach(m::remove);
+            return m.isEmpty() ? null : m;
+        });
+    }
+
+    /**
+     * Lists again what this node listed and has not lapsed: its video registrations, its phones and its
+     * invites (Redis came back, maybe empty). Throws {@link RedisException}.
+     */
+    void republish() {
+        Map<String, Map<String, Long>> sets = new HashMap<>();
+        synchronized (this) {
+            prune();
+            listed.forEach((key, members) -> sets.put(key, Map.copyOf(members)));
+        }
+        invites.forEach((key, until) -> redis.set(key, self, SetArgs.Builder.pxAt(until)));
+        for (Map.Entry<String, Map<String, Long>> set : sets.entrySet()) {
+            set.getValue().forEach((member, until) -> redis.zadd(set.getKey(), until, member));
+            set.getValue().values().stream().max(Long::compare).ifPresent(last -> expireNoSooner(set.getKey(), last));
+        }
+    }
+
+    /** {@code key} expires at {@code at} or later: a new key gets it, another node's later expiry is never shortened. */
+    private void expireNoSooner(String key, long at) {
+        redis.pexpireat(key, at, ExpireArgs.Builder.nx());
+        redis.pexpireat(key, at, ExpireArgs.Builder.gt());
+    }
+
+    /** Forgets what has lapsed of what this node listed (Redis expires it by itself). */
+    private synchronized void prune() {
+        long now = clock.millis();
+        invites.values().removeIf(until -> until <= now);
+        listed.values().forEach(m -> m.values().removeIf(until -> until <= now));
+        listed.values().removeIf(Map::isEmpty);
     }
 
     /** The node that runs invite {@code callId}; null when none is known. Throws {@link RedisException}. */

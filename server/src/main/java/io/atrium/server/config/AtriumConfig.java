@@ -270,9 +270,10 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
      */
     public record Rtc(Integer port, List<String> announcedAddresses, Integer consentTimeoutSeconds,
                       Integer connectTimeoutSeconds, Integer maxPublishedTracks, Integer maxPendingPeersPerIdentity,
-                      Integer maxPendingPeersPerAddress, List<String> allowedOrigins, Bwe bwe, String host) {
+                      Integer maxPendingPeersPerAddress, List<String> allowedOrigins, Bwe bwe, String host, Dynacast dynacast) {
         public Rtc {
             bwe = bwe != null ? bwe : new Bwe(null, null, null);
+            dynacast = dynacast != null ? dynacast : new Dynacast(null, null);
             host = host != null ? host : "";
             port = port != null ? port : 7881;
             announcedAddresses = announcedAddresses != null ? List.copyOf(announcedAddresses) : List.of();
@@ -286,7 +287,7 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
 
         /** Port, addresses and timeouts; the limits and origins at their defaults. */
         public Rtc(Integer port, List<String> announcedAddresses, Integer consentTimeoutSeconds, Integer connectTimeoutSeconds) {
-            this(port, announcedAddresses, consentTimeoutSeconds, connectTimeoutSeconds, null, null, null, null, null, null);
+            this(port, announcedAddresses, consentTimeoutSeconds, connectTimeoutSeconds, null, null, null, null, null, null, null);
         }
 
         /** Everything but the downlink estimate and the host, which keep their defaults. */
@@ -294,7 +295,7 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
                    Integer maxPublishedTracks, Integer maxPendingPeersPerIdentity, Integer maxPendingPeersPerAddress,
                    List<String> allowedOrigins) {
             this(port, announcedAddresses, consentTimeoutSeconds, connectTimeoutSeconds, maxPublishedTracks,
-                    maxPendingPeersPerIdentity, maxPendingPeersPerAddress, allowedOrigins, null, null);
+                    maxPendingPeersPerIdentity, maxPendingPeersPerAddress, allowedOrigins, null, null, null);
         }
 
         /** The address the media port binds: {@code host}, or {@code httpHost} when it is empty. */
@@ -304,7 +305,12 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
 
         public Rtc withHost(String host) {
             return new Rtc(port, announcedAddresses, consentTimeoutSeconds, connectTimeoutSeconds, maxPublishedTracks,
-                    maxPendingPeersPerIdentity, maxPendingPeersPerAddress, allowedOrigins, bwe, host);
+                    maxPendingPeersPerIdentity, maxPendingPeersPerAddress, allowedOrigins, bwe, host, dynacast);
+        }
+
+        public Rtc withDynacast(Dynacast dynacast) {
+            return new Rtc(port, announcedAddresses, consentTimeoutSeconds, connectTimeoutSeconds, maxPublishedTracks,
+                    maxPendingPeersPerIdentity, maxPendingPeersPerAddress, allowedOrigins, bwe, host, dynacast);
         }
     }
 
@@ -317,6 +323,18 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
             initialKbps = initialKbps != null ? initialKbps : 1000;
             minKbps = minKbps != null ? minKbps : 100;
             maxKbps = maxKbps != null ? maxKbps : 20_000;
+        }
+    }
+
+    /**
+     * Dynacast (docs/MEDIA.md): a simulcast layer that no subscriber's allocation needs is paused at its publisher
+     * (an SDK client that asked for it; the {@code publish_layers} notification) once it was unneeded for
+     * {@code pause_after_seconds}, and resumed as soon as one needs it again.
+     */
+    public record Dynacast(Boolean enabled, Integer pauseAfterSeconds) {
+        public Dynacast {
+            enabled = enabled != null ? enabled : true;
+            pauseAfterSeconds = pauseAfterSeconds != null ? pauseAfterSeconds : 5;
         }
     }
 

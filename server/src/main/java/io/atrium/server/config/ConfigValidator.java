@@ -44,6 +44,10 @@ final class ConfigValidator {
             problems.add("rtc.bwe: 30 <= min_kbps <= initial_kbps <= max_kbps is required (got " + bwe.minKbps() + ", "
                     + bwe.initialKbps() + ", " + bwe.maxKbps() + ")");
         }
+        if (c.rtc().dynacast().pauseAfterSeconds() < 1 || c.rtc().dynacast().pauseAfterSeconds() > 300) {
+            problems.add("rtc.dynacast.pause_after_seconds must be between 1 and 300 (got "
+                    + c.rtc().dynacast().pauseAfterSeconds() + ")");
+        }
         var r = c.rooms();
         if (r.mediaTimeoutSeconds() < 1 || r.reconnectGraceSeconds() < 0 || r.maxMessageBytes() < 1024 || r.messagesPerSecond() < 1) {
             problems.add("rooms: media_timeout_seconds >= 1, reconnect_grace_seconds >= 0, max_message_bytes >= 1024"

@@ -7,6 +7,7 @@ import io.atrium.server.sip.Registrar;
 import io.atrium.server.sip.SipService;
 import io.atrium.server.auth.TokenService;
 import io.atrium.server.compat.calls.VideoCallApi;
+import io.atrium.server.compat.RoomNode;
 import io.atrium.server.compat.live.LiveStreamApi;
 import io.atrium.server.compat.live.LiveStreams;
 import io.atrium.server.compat.meetings.Meetings;
@@ -73,10 +74,12 @@ public final class HttpApi {
         AttemptGuard guard = new AttemptGuard(this.config.facadeRequestsPerMinute(), this.config.failedAttemptsPerMinute(),
                 clock);
         // contract facades 000 and 001 (docs/CONTRACTS.md)
+        // their shared state is on the node of its room; a request asked elsewhere is relayed there (docs/SCALING.md)
+        RoomNode roomNode = new RoomNode(cluster == null ? io.atrium.server.room.RoomHome.HERE : cluster);
         LiveStreamApi liveApi = new LiveStreamApi(new LiveStreams(config, rooms, tokens, roomService), config.compat().live(),
-                clock, clients, guard);
+                clock, clients, guard, roomNode);
         MeetingsApi meetingsApi = new MeetingsApi(new Meetings(config, new MeetingStore(db.jdbc(), clock), rooms, tokens,
-                roomService, clock), apiKeys, config.compat().meetings(), clients, guard);
+                roomService, clock), apiKeys, config.compat().meetings(), clients, guard, roomNode);
         VideoCallApi videoCall = new VideoCallApi(config, new CallSessionStore(db.jdbc(), clock), rooms,
                 apiKeys, tokens, roomService, clock, videoFiles, clients, guard);
         RoomLinks roomLinks = new RoomLinks(rooms, clients, guard);
@@ -140,9 +143,10 @@ public final class HttpApi {
                     drainSmallBody(ctx);
                 }
             });
-            // dev: true tells the web app it may use the well-known dev credentials (one-click meetings)
+            // dev: true tells the web app it may use the well-known dev credentials (one-click meetings);
+            // sip: true that it may offer phone calls (docs/WEB.md)
             c.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok", "dev", config.isDev(),
-                    "browser_api_key", config.http().browserApiKey())));
+                    "browser_api_key", config.http().browserApiKey(), "sip", config.sip().enabled())));
             c.routes.get("/readyz", ctx -> {
                 boolean ready = db.isReady();
                 ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "ready" : "database unavailable"));

@@ -56,6 +56,7 @@ final class MediaAttachment {
         String sdp = p.required("sdp", MAX_SDP);
         boolean audioMuted = p.bool("audio_muted");
         boolean videoMuted = p.bool("video_muted");
+        boolean dynacast = p.bool("dynacast");
         Member m = resumable(s, token);
         boolean fresh = m == null;
         boolean wasHidden = !fresh && m.hidden();
@@ -70,7 +71,7 @@ final class MediaAttachment {
         CompletableFuture<Object> answer = new CompletableFuture<>();
         ctx.media().attachPublisher(entry, ctx.executor(), tracks -> { // back on this executor, never waited for
             try {
-                answer.complete(published(joined, entry, tracks, announce));
+                answer.complete(published(joined, entry, tracks, announce, dynacast));
             } catch (RuntimeException e) {
                 answer.completeExceptionally(e);
             }
@@ -85,7 +86,8 @@ final class MediaAttachment {
     }
 
     /** The rest of {@code join_room} once the media thread made the peer a publisher of {@code tracks}. */
-    private Object published(Member m, MediaDoor.Entry<TrackInfo> entry, List<Receiver> tracks, boolean announce) {
+    private Object published(Member m, MediaDoor.Entry<TrackInfo> entry, List<Receiver> tracks, boolean announce,
+                             boolean dynacast) {
         if (roster.members.get(m.callId) != m || m.publisher != entry.peer()) {
             throw RpcException.notInRoom(); // left, removed or joined again meanwhile
         }
@@ -101,7 +103,35 @@ final class MediaAttachment {
             roster.broadcastExcept(m, "member_join_room", m.view());
         }
         applyPause(m);
+        dynacast(m, m.camera, "camera", dynacast);
+        dynacast(m, m.screen, "screen", dynacast);
         return joined(m, entry.answer());
+    }
+
+    /**
+     * Dynacast (docs/MEDIA.md): a client that joined with {@code dynacast: true} (the SDK) is told which simulcast
+     * layers of {@code track} to encode ({@code publish_layers}). A new listener at every join starts the server's
+     * view from "every layer encoded", as the SDK sets them all active when it applies a join_room answer; a
+     * notification of an older listener is dropped. Without it (WHIP, other clients) nothing is told or paused.
+     */
+    private void dynacast(Member m, Receiver track, String source, boolean enabled) {
+        if (track == null) {
+            return;
+        }
+        if (!enabled) {
+            track.layerListener(null);
+            return;
+        }
+        track.layerListener(new Receiver.LayerListener() {
+            @Override
+            public void layersChanged(Receiver r, Map<String, Boolean> active) {
+                ctx.executor().execute(() -> {
+                    if (roster.members.get(m.callId) == m && r.layerListener() == this && (m.camera == r || m.screen == r)) {
+                        m.notify("publish_layers", Map.of("source", source, "active", active));
+                    }
+                });
+            }
+        });
     }
 
     private Map<String, Object> joined(Member m, String answer) {

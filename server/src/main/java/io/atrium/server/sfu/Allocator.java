@@ -40,6 +40,66 @@ final class Allocator {
         }
     }
 
+    /**
+     * Dynacast: which layers of one published track its publisher should encode. A layer is needed when some
+     * subscriber's allocation gives it, a forwarder still forwards it (until its switch), or the recorder taps it;
+     * every layer up to the widest needed one is kept (lower layers stay as a fallback for a falling estimate), and
+     * the narrowest always (nobody subscribed: the track stays live). A layer above is paused once it was unneeded
+     * for {@code pauseAfterMillis} on end (so a tile that shrinks and grows again, or a speaker switch, does not
+     * flap it); a paused layer that is needed again resumes at once. A layer of unknown width is never paused.
+     * Media thread only.
+     */
+    static final class Upstream {
+        /** Whether the publisher should encode each layer: what it was last told (all true at first). */
+        final boolean[] active = new boolean[MAX_LAYERS];
+        private final long[] unneededSince = new long[MAX_LAYERS];
+
+        Upstream() {
+            reset();
+        }
+
+        /** Back to "everything encoded" (a new publisher connection or a client that starts afresh). */
+        void reset() {
+            java.util.Arrays.fill(active, true);
+            java.util.Arrays.fill(unneededSince, -1);
+        }
+
+        /**
+         * Updates {@link #active} for layers {@code [0, n)} of widths {@code widths} (0: unknown), with bit l of
+         * {@code needed} set for each needed layer; true when it changed (tell the publisher).
+         */
+        boolean update(int[] widths, int n, int needed, long pauseAfterMillis, long nowMillis) {
+            int narrowest = Integer.MAX_VALUE;
+            int top = 0;
+            for (int l = 0; l < n; l++) {
+                if (widths[l] > 0) {
+                    narrowest = Math.min(narrowest, widths[l]);
+                }
+                if ((needed & 1 << l) != 0) {
+                    top = Math.max(top, widths[l] > 0 ? widths[l] : Integer.MAX_VALUE);
+                }
+            }
+            top = Math.max(top, narrowest == Integer.MAX_VALUE ? 0 : narrowest);
+            boolean changed = false;
+            for (int l = 0; l < n; l++) {
+                if (widths[l] == 0 || widths[l] <= top) {
+                    unneededSince[l] = -1;
+                    changed |= !active[l];
+                    active[l] = true;
+                } else {
+                    if (unneededSince[l] < 0) {
+                        unneededSince[l] = nowMillis;
+                    }
+                    if (active[l] && nowMillis - unneededSince[l] >= pauseAfterMillis) {
+                        active[l] = false;
+                        changed = true;
+                    }
+                }
+            }
+            return changed;
+        }
+    }
+
     private int[] order = new int[8];
 
     /**

@@ -96,7 +96,18 @@ final class Layer {
         lastTransit = transit;
     }
 
+    /** Set while dynacast told the publisher to stop encoding this layer ({@link Allocator.Upstream}). */
+    boolean pausedUpstream;
+
     boolean isActive(long nowMillis) {
         return ssrcKnown && nowMillis - lastPacketMillis < 2000;
+    }
+
+    /**
+     * Whether a subscriber may be given this layer: it is live, or paused upstream by dynacast (then its last
+     * rate and size stand for it, and choosing it has it resumed at once).
+     */
+    boolean isAvailable(long nowMillis) {
+        return isActive(nowMillis) || pausedUpstream && ssrcKnown;
     }
 }

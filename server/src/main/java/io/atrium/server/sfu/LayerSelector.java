@@ -1,7 +1,8 @@
 package io.atrium.server.sfu;
 
 /**
- * Chooses the simulcast layer for a target render size: among the layers that are live, the
+ * Chooses the simulcast layer for a target render size: among the layers that are live (or paused upstream by
+ * dynacast, {@link Layer#isAvailable}), the
  * smallest whose known width and height reach the target, else the largest. Sizes come from the
  * stream itself ({@link Keyframes}: VP8 keyframes, H.264 SPS, VP9 and AV1 headers); when no width is known yet, layers rank by bitrate and the target picks by thirds of
  * 1280 pixels. A 0×0 target means the best layer.
@@ -20,7 +21,7 @@ final class LayerSelector {
         int largest = -1;
         boolean sizesKnown = false;
         for (Layer l : layers) {
-            if (!l.isActive(nowMillis)) {
+            if (!l.isAvailable(nowMillis)) {
                 continue;
             }
             if (l.keyframes.width() > 0) {
@@ -31,7 +32,7 @@ final class LayerSelector {
             return byBitrate(layers, targetWidth, unbounded, nowMillis);
         }
         for (Layer l : layers) {
-            if (!l.isActive(nowMillis) || l.keyframes.width() == 0) {
+            if (!l.isAvailable(nowMillis) || l.keyframes.width() == 0) {
                 continue;
             }
             int w = l.keyframes.width();
@@ -49,7 +50,7 @@ final class LayerSelector {
 
     private static int byBitrate(Layer[] layers, int targetWidth, boolean unbounded, long nowMillis) {
         int[] order = java.util.stream.IntStream.range(0, layers.length)
-                .filter(i -> layers[i].isActive(nowMillis))
+                .filter(i -> layers[i].isAvailable(nowMillis))
                 .boxed().sorted((a, b) -> Long.compare(layers[a].bitrate, layers[b].bitrate))
                 .mapToInt(Integer::intValue).toArray();
         if (order.length == 0) {

@@ -44,6 +44,8 @@ final class Publisher {
     private final TwccRecorder twcc = new TwccRecorder();
     private int transportCcExt;
     long unroutable;
+    /** Dynacast: a layer nobody needs is paused at the publisher after this long; 0 never ({@code rtc.dynacast}). */
+    long dynacastPauseMillis;
     /** The SFU's counters (set by the router; a private set for a publisher made alone in a test). */
     SfuCounters counters = new SfuCounters();
 

@@ -27,6 +27,20 @@ public final class Receiver {
     public static final int PRIORITY_SPEAKER = 1;
 
     private Forwarder[] forwarders = NONE;
+
+    /** Told (on the media thread) which layers the publisher should encode, whenever that changes (dynacast). */
+    @FunctionalInterface
+    public interface LayerListener {
+        /** {@code active}: rid of each layer to whether the publisher should encode it. */
+        void layersChanged(Receiver track, java.util.Map<String, Boolean> active);
+    }
+
+    /** The publisher's client that applies dynacast, null when it cannot (WHIP, a client that did not ask). */
+    private volatile LayerListener layerListener;
+    /** The listener {@link #upstream} belongs to; a new one starts from "every layer encoded". Media thread. */
+    private LayerListener upstreamListener;
+    private final Allocator.Upstream upstream = new Allocator.Upstream();
+    private final int[] widths = new int[Allocator.MAX_LAYERS];
     private volatile boolean paused;
     private volatile int priority;
     /** Set when forwarding resumes: the next packet asks the publisher for a keyframe. */
@@ -93,6 +107,72 @@ public final class Receiver {
 
     public int priority() {
         return priority;
+    }
+
+    /**
+     * Lets dynacast tell {@code listener} which simulcast layers nobody needs (docs/MEDIA.md); null stops it. A new
+     * listener means a client that encodes every layer again (it sets them all active when it (re)joins). Any thread.
+     */
+    public void layerListener(LayerListener listener) {
+        this.layerListener = listener;
+    }
+
+    public LayerListener layerListener() {
+        return layerListener;
+    }
+
+    /**
+     * Dynacast ({@link Allocator.Upstream}): collects which layers the forwarders' allocations and the recorder
+     * need, and tells the listener when the layers to encode change. Called every second and at once when an
+     * allocation picks a paused layer. Media thread; allocates only when it tells.
+     */
+    void updateUpstream(long nowMillis) {
+        LayerListener listener = layerListener;
+        if (listener != upstreamListener) {
+            upstreamListener = listener;
+            upstream.reset();
+            for (Layer l : layers) {
+                l.pausedUpstream = false;
+            }
+        }
+        long pauseAfter = publisher.dynacastPauseMillis;
+        if (listener == null || pauseAfter <= 0 || layers.length < 2 || info.kind() != MediaKind.VIDEO) {
+            return;
+        }
+        int needed = 0;
+        for (Forwarder f : forwarders) {
+            if (!f.suspended()) {
+                needed |= bit(f.allocation.allowed) | bit(f.current);
+            }
+        }
+        if (tap != null) {
+            needed |= bit(tapLayer);
+        }
+        int n = Math.min(layers.length, Allocator.MAX_LAYERS);
+        for (int i = 0; i < n; i++) {
+            Layer l = layers[i];
+            widths[i] = l.ssrcKnown && l.rid != null ? l.keyframes.width() : 0;
+        }
+        if (!upstream.update(widths, n, needed, pauseAfter, nowMillis)) {
+            return;
+        }
+        java.util.Map<String, Boolean> active = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            layers[i].pausedUpstream = !upstream.active[i];
+            if (layers[i].rid != null) {
+                active.put(layers[i].rid, upstream.active[i]);
+            }
+        }
+        listener.layersChanged(this, active);
+    }
+
+    /** Whether dynacast paused {@code layer} at the publisher. Media thread. */
+    boolean pausedUpstream(int layer) {
+        return layer >= 0 && layer < layers.length && layers[layer].pausedUpstream;
+    }
+
+    private static int bit(int layer) {
+        return layer >= 0 && layer < Allocator.MAX_LAYERS ? 1 << layer : 0;
     }
 
     /** The smoothed RFC 6464 audio level, 0 (loud) to 127 (silent). Any thread. */

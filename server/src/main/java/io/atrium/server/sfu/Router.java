@@ -59,6 +59,7 @@ public final class Router {
                 } else {
                     Publisher publisher = new Publisher(peer, infos, random.nextInt(), sfu.maxPublishBitrate);
                     publisher.counters = sfu.counters;
+                    publisher.dynacastPauseMillis = sfu.dynacastPauseMillis;
                     publishers.put(peer, publisher);
                     peer.listener(new MediaPeer.Listener() {
                         @Override
@@ -149,6 +150,7 @@ public final class Router {
                     if (publisher == null) {
                         publisher = new Publisher(peer, infos, random.nextInt(), sfu.maxPublishBitrate);
                         publisher.counters = sfu.counters;
+                        publisher.dynacastPauseMillis = sfu.dynacastPauseMillis;
                         publishers.put(peer, publisher);
                         peer.publisher = publisher;
                     } else {
@@ -350,6 +352,11 @@ public final class Router {
         for (Subscriber s : subscribers.values()) {
             if (s.peer().isConnected()) {
                 s.tick(nowMillis);
+            }
+        }
+        for (Publisher p : publishers.values()) { // after the allocations: dynacast reads them
+            for (Receiver r : p.receivers()) {
+                r.updateUpstream(nowMillis);
             }
         }
     }

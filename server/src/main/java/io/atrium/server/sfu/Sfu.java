@@ -21,6 +21,8 @@ public final class Sfu {
     final SfuCounters counters = new SfuCounters();
     /** Bounds of each subscriber's downlink estimate. */
     final BandwidthEstimator.Limits bwe;
+    /** Dynacast: how long a layer nobody needs is encoded before its publisher is told to pause it; 0 never. */
+    final long dynacastPauseMillis;
     /** What each publisher is told it may send (REMB), bits per second. */
     final long maxPublishBitrate;
     private final Negotiator negotiator;
@@ -35,9 +37,16 @@ public final class Sfu {
         this(transport, limits, BandwidthEstimator.Limits.DEFAULT);
     }
 
-    /** With the bounds of each subscriber's downlink estimate ({@code rtc.bwe}). */
+    /** With the bounds of each subscriber's downlink estimate ({@code rtc.bwe}); dynacast at its defaults. */
     public Sfu(MediaTransport transport, MediaLimits limits, BandwidthEstimator.Limits bwe) {
+        this(transport, limits, bwe, new io.atrium.server.config.AtriumConfig.Dynacast(null, null));
+    }
+
+    /** With the downlink estimate's bounds ({@code rtc.bwe}) and dynacast's setting ({@code rtc.dynacast}). */
+    public Sfu(MediaTransport transport, MediaLimits limits, BandwidthEstimator.Limits bwe,
+               io.atrium.server.config.AtriumConfig.Dynacast dynacast) {
         this.bwe = bwe;
+        this.dynacastPauseMillis = dynacast.enabled() ? dynacast.pauseAfterSeconds() * 1000L : 0;
         this.transport = transport;
         this.negotiator = new Negotiator(transport, limits);
         this.maxPublishBitrate = limits.maxPublishBitrate();

@@ -249,7 +249,7 @@ final class Subscriber {
             t.layers = Math.min(Allocator.MAX_LAYERS, f.receiver.layers.length);
             for (int l = 0; l < t.layers; l++) {
                 Layer layer = f.receiver.layers[l];
-                t.rates[l] = layer.isActive(nowMillis) ? layer.bitrate : -1;
+                t.rates[l] = layer.isAvailable(nowMillis) ? layer.bitrate : -1;
             }
         }
         long budget = bwe.hasEstimate() ? Math.max(0, bwe.estimate() - audio) : Long.MAX_VALUE;
@@ -258,6 +258,9 @@ final class Subscriber {
             Forwarder f = forwarders.get(i);
             if (f.receiver.info.kind() == MediaKind.VIDEO) {
                 f.allocate(f.allocation.allowed, nowMillis);
+                if (f.receiver.pausedUpstream(f.allocation.allowed)) {
+                    f.receiver.updateUpstream(nowMillis); // dynacast: resume a paused layer at once
+                }
             }
         }
         if (bwe.hasEstimate() && desired + audio > bwe.estimate() && paddingForwarder() != null) {

@@ -3,6 +3,7 @@ package io.atrium.server.sip;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.atrium.server.auth.AccessToken;
+import io.atrium.server.room.Elsewhere;
 import io.atrium.server.room.Params;
 import io.atrium.server.room.RoomListener;
 import io.atrium.server.room.RoomService;
@@ -15,6 +16,7 @@ import io.atrium.server.store.RoomSpec;
 import io.atrium.server.store.User;
 import io.atrium.server.store.UserStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -84,9 +86,13 @@ final class Invites implements SipRooms, RoomListener {
             this.token = token;
         }
 
-        /** The first registration to join with the token answers; any later one is refused. */
+        /**
+         * The first registration to join with the token answers; any later one is refused, but once the
+         * answering socket closed the token rejoins its member from a new socket (a reconnect).
+         */
         synchronized void claim(Session s) {
-            if (state == State.ANSWERED && answeredBy == s) {
+            if (state == State.ANSWERED && (answeredBy == s || answeredBy == null)) {
+                answeredBy = s;
                 return;
             }
             if (state != State.RINGING) {
@@ -104,6 +110,13 @@ final class Invites implements SipRooms, RoomListener {
                 }
             }
             log.info("invite {}: {} answered in room {}", callId, destination, room);
+        }
+
+        /** The socket that answered closed: its member may rejoin with the token from another one. */
+        synchronized void socketClosed(Session s) {
+            if (answeredBy == s) {
+                answeredBy = null;
+            }
         }
 
         /** Ends a ringing invite: phones cancelled, apps (but {@code except}) told, the inviter hears why. */
@@ -277,6 +290,7 @@ final class Invites implements SipRooms, RoomListener {
                     params.put("room", room.toString());
                     params.put("call_id", callId);
                     params.put("from_user", fromUser.map(UUID::toString).orElse(null));
+                    params.put("from_name", fromName);
                     params.put("auth_token", inv.token.token());
                     app.client().notify("room_invite", params);
                 }
@@ -426,6 +440,25 @@ final class Invites implements SipRooms, RoomListener {
         return (Map<String, Object>) m;
     }
 
+    /**
+     * The server is stopping (docs/SIP.md, "Restarts"): every invite still ringing ends as {@code server
+     * stopping} (phones CANCELled, apps and inviters told), and on a node alone the temporary rooms it runs
+     * end ({@code room_ended} to their members, BYE to their phones); on a cluster they may go on elsewhere.
+     * Their stored rows go when SIP starts again. Waits up to {@code patience} for the rooms.
+     */
+    void stop(Duration patience) {
+        byCallId.values().forEach(i -> i.end("server stopping", null));
+        if (rooms.elsewhere() != Elsewhere.NOWHERE) {
+            return;
+        }
+        CompletableFuture<?>[] ending = tempRooms.stream().map(rooms::end).toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.allOf(ending).get(patience.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            log.warn("temporary rooms not all ended before the server stopped: {}", e.toString());
+        }
+    }
+
     /** A temporary room ended (its last member left): its invites end and the room is deleted. */
     @Override
     public void roomEnded(UUID room) {
@@ -448,6 +481,9 @@ final class Invites implements SipRooms, RoomListener {
 
     @Override
     public void closed(Session session) {
+        for (Invite inv : byCallId.values()) {
+            inv.socketClosed(session);
+        }
         VideoRegistration gone = registrations.remove(session);
         if (gone != null) {
             rooms.elsewhere().unregistered(session, gone.user());

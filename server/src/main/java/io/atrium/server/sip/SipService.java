@@ -69,6 +69,9 @@ public final class SipService implements SipListener, AutoCloseable {
     private final RoomNumberStore roomNumbers;
     private final RoomCalls roomCalls;
     private final DialOut dialOut;
+    private final Invites invites;
+    /** How long a stopping server waits for its temporary rooms to end. */
+    private static final java.time.Duration STOP_PATIENCE = java.time.Duration.ofSeconds(5);
     private final RoomService rooms;
 
     private SipService(AtriumConfig.Sip config, SipFactories sip, DigestAuthenticator auth, Registrar registrar,
@@ -94,7 +97,7 @@ public final class SipService implements SipListener, AutoCloseable {
         this.roomCalls = new RoomCalls(config, sip, provider, relay, rooms.service(), rooms.sfu(), timer, clock);
         this.dialOut = new DialOut(config, sip, provider, relay, timer, trunkAuth);
         this.rooms = rooms.service();
-        Invites invites = new Invites(this.rooms, users, registrar, trunks, roomNumbers, dialOut, b2bua, roomCalls, timer, clock);
+        this.invites = new Invites(this.rooms, users, registrar, trunks, roomNumbers, dialOut, b2bua, roomCalls, timer, clock);
         invites.forgetTemporaryRooms();
         this.rooms.addListener(invites);
         this.rooms.sip(invites);
@@ -327,6 +330,11 @@ public final class SipService implements SipListener, AutoCloseable {
 
     @Override
     public void processDialogTerminated(DialogTerminatedEvent event) {
+    }
+
+    /** Before the sockets close: open invites and (on a node alone) temporary rooms end, their clients told. */
+    public void stopping() {
+        invites.stop(STOP_PATIENCE);
     }
 
     @Override

@@ -7,7 +7,6 @@ import com.microsoft.playwright.Page;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.config.ConfigException;
 import io.atrium.server.testing.Chromium;
-import io.atrium.server.testing.Heavy;
 import io.atrium.server.testing.SdkScripts;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
@@ -46,7 +45,6 @@ import org.junit.jupiter.api.Test;
  * the plain redirect port answers 301 to HTTPS; a renewed certificate is picked up without a
  * restart; unusable files stop the start with a clear message.
  */
-@Heavy
 class TlsBrowserTest {
 
     @Test

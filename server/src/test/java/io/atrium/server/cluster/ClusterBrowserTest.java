@@ -7,7 +7,6 @@ import com.microsoft.playwright.Page;
 import io.atrium.server.testing.ChildServer;
 import io.atrium.server.testing.Chromium;
 import io.atrium.server.testing.ClusterNodes;
-import io.atrium.server.testing.Heavy;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.web.Participant;
 import java.util.List;
@@ -22,7 +21,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * other, and meet again on another node when that process is killed; the WHEP player page plays a room
  * through a node that does not run it. Two nodes in this JVM (and two in their own) on one Redis and PostgreSQL.
  */
-@Heavy
 class ClusterBrowserTest {
 
     @RegisterExtension

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.atrium.server.testing.ChildServer;
 import io.atrium.server.testing.ClusterNodes;
 import io.atrium.server.testing.ClusterNodes.Member;
-import io.atrium.server.testing.Heavy;
 import io.atrium.server.testing.RpcClient;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.Waits;
@@ -24,7 +23,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code cluster.drain_timeout_seconds}, and the members of a room still live reconnect to another node.
  * Three nodes in this JVM, more in their own processes, on one Redis and PostgreSQL.
  */
-@Heavy
 class ClusterDrainTest {
 
     @RegisterExtension

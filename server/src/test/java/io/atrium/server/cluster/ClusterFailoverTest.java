@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.atrium.server.testing.ChildServer;
 import io.atrium.server.testing.ClusterNodes;
 import io.atrium.server.testing.ClusterNodes.Member;
-import io.atrium.server.testing.Heavy;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.Waits;
 import java.time.Duration;
@@ -21,7 +20,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * new peer connection), the room is placed on a live node, and its chat history (PostgreSQL) is intact. The
  * owner runs in its own JVM ({@code java ... Main}); the others in this one; one Redis, one PostgreSQL.
  */
-@Heavy
 class ClusterFailoverTest {
 
     @RegisterExtension

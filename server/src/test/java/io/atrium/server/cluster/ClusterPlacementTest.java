@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.atrium.server.testing.ChildServer;
 import io.atrium.server.testing.ClusterNodes;
-import io.atrium.server.testing.Heavy;
 import io.atrium.server.testing.RpcClient;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.Waits;
@@ -30,7 +29,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * one real Redis and one PostgreSQL: the registry lists the live nodes, racing first joins place a room on
  * exactly one node, a node that stops heartbeating (SIGKILL) disappears and its room is placed again.
  */
-@Heavy
 class ClusterPlacementTest {
 
     @RegisterExtension

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.atrium.server.testing.ClusterNodes;
 import io.atrium.server.testing.ClusterNodes.Member;
-import io.atrium.server.testing.Heavy;
 import io.atrium.server.testing.JavaPeer;
 import io.atrium.server.testing.RpcClient;
 import io.atrium.server.testing.RtpPhone;
@@ -30,7 +29,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * runs the room and joins it there. Three nodes in this JVM with SIP on one Redis and PostgreSQL; Java
  * WebSocket clients and WebRTC peers, SIPp as the phone.
  */
-@Heavy
 class ClusterRelayTest {
 
     @RegisterExtension
@@ -108,27 +106,78 @@ class ClusterRelayTest {
     }
 
     @Test
-    void redisRestartedMidMeetingBreaksNothingLiveAndPlacementResumes() {
-        String room = openRoom(n1);
+    void redisRestartedMidMeetingBreaksNothingLiveAndPlacementResumes() throws Exception {
+        String rosa = user(n1, "rosa", "1021");
+        String rita = user(n1, "rita", "1022");
+        user(n1, "rolf", "1023");
+        String room = n1.post("/v1/rooms", """
+                {"room": {"name": "restart", "open": true, "members": [{"user_id": "%s", "admin": true}]}}""".formatted(rosa))
+                .json().at("/room/uuid").asText();
         String ownerId = ClusterNodes.of(n1).owner(UUID.fromString(room)).id();
         TestServer owner = cluster.node(ownerId);
-        Member a = cluster.join(owner, room, "stays");
-        Member b = cluster.join(owner == n2 ? n3 : n2, room, "relayed");
+        String otherId = ownerId.equals("n2") ? "n3" : "n2";
+        TestServer other = cluster.node(otherId);
+        RpcClient host = cluster.socket(owner);
+        Member a = cluster.joinOn(host, host.call("authenticate", Map.of("room", room, "call_id", "stays", "username", "rosa",
+                "password", "rosa-password")).get("auth_token").asText());
+        Member b = cluster.join(other, room, "relayed");
+        // what only other nodes know through Redis: a video registration and a phone on the node that does not run the room
+        RpcClient app = app(other, "rita", rita);
+        try (Sipp register = Sipp.start("register.xml", Map.of("FINAL", "200", "EXPIRES", "300"), cluster.sipPort(otherId),
+                Sipp.freePort(), "-t", "u1", "-s", "1023", "-au", "rolf", "-ap", "rolf-password")) {
+            assertThat(register.await().ok()).isTrue();
+        }
+        Thread talker = new Thread(() -> {
+            for (int i = 0; i < 6000 && !Thread.currentThread().isInterrupted(); i++) { // 2 min at most
+                a.peer().sendAudio(i, i * 960, 50, new byte[] {1, 2, 3});
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        talker.start();
+        try {
+            Waits.waitUntil(() -> packetsIn(owner, room) > 20, "the member's audio at the owner");
 
-        cluster.redis().restart(); // empty: no nodes, no leases
-        // the nodes beat again, and the owner takes its room's lease back
-        Waits.waitUntil(() -> ClusterNodes.of(n1).nodes().keySet().containsAll(Set.of("n1", "n2", "n3")),
-                "every node listed again", Duration.ofSeconds(20));
-        Waits.waitUntil(() -> ownerId.equals(cluster.owner(room)), "the lease taken back",
-                Duration.ofSeconds(20));
-        assertThat(a.rpc().closed).isNotDone();
-        assertThat(b.rpc().closed).as("a relayed socket survives Redis's restart").isNotDone();
-        assertThat(b.rpc().call("get_room_members", Map.of()).toString()).contains("stays").contains("relayed");
-        b.rpc().call("send_chat_message", Map.of("text", "after the restart"));
-        chat(a.rpc(), "after the restart");
+            cluster.redis().restart(); // empty: no nodes, no leases, no registrations, no phones
+            long back = System.nanoTime();
+            Waits.waitUntil(() -> ownerId.equals(cluster.owner(room)), "the lease taken back", Duration.ofSeconds(5));
+            long lease = (System.nanoTime() - back) / 1_000_000;
+            Waits.waitUntil(() -> cluster.redis().cli("ZCARD", "atrium:apps:" + rita).equals("1"), "the registration listed again",
+                    Duration.ofSeconds(5));
+            long apps = (System.nanoTime() - back) / 1_000_000;
+            Waits.waitUntil(() -> cluster.redis().cli("ZCARD", "atrium:phones:1023").equals("1"), "the phone listed again",
+                    Duration.ofSeconds(5));
+            long phones = (System.nanoTime() - back) / 1_000_000;
+            Waits.waitUntil(() -> ClusterNodes.of(n1).nodes().keySet().containsAll(Set.of("n1", "n2", "n3")),
+                    "every node listed again", Duration.ofSeconds(20));
+            System.out.printf("Redis back empty: the owner's lease again after %d ms, a video registration after %d ms, a phone after %d ms%n",
+                    lease, apps, phones);
+
+            assertThat(a.rpc().closed).isNotDone();
+            assertThat(b.rpc().closed).as("a relayed socket survives Redis's restart").isNotDone();
+            assertThat(b.rpc().call("get_room_members", Map.of()).toString()).contains("stays").contains("relayed");
+            b.rpc().call("send_chat_message", Map.of("text", "after the restart"));
+            chat(a.rpc(), "after the restart");
+            long before = packetsIn(owner, room);
+            Waits.waitUntil(() -> packetsIn(owner, room) > before + 20, "the member's audio still reaching the owner");
+            // the app registered before the restart is invited by the room's node without having registered again
+            JsonNode invited = host.call("invite_exten", Map.of("extens", List.of("1022")));
+            assertThat(invited.get("failed")).as(invited.toString()).isEmpty();
+            assertThat(app.await("room_invite").get("room").asText()).isEqualTo(room);
+        } finally {
+            talker.interrupt();
+        }
         // a new room is placed again
         String next = openRoom(n3);
         assertThat(ClusterNodes.of(n3).owner(UUID.fromString(next)).id()).isIn(ClusterNodes.of(n3).nodes().keySet()); // other tests may have started more
+    }
+
+    static long packetsIn(TestServer node, String room) {
+        return node.get("/v1/rooms/" + room + "/media").json().at("/media/publishers").findValues("packets_in").stream()
+                .mapToLong(JsonNode::asLong).sum();
     }
 
     @Test
@@ -216,6 +265,63 @@ class ClusterRelayTest {
         assertThat(muted.get("is_muted").asBoolean()).as(muted.toString()).isTrue();
         assertThat(control.await("participant_muted").get("participant_id").asText()).isEqualTo(annId);
         assertThat(ann.rpc().await("member_mute_audio").get("by_admin").asBoolean()).as("the owner's room muted her").isTrue();
+    }
+
+    // ---- the facades' shared state across nodes (docs/SCALING.md, "What lives where") ----
+
+    @Test
+    void aMeetingsWaitingDocumentIsTheSameFromEveryNode() {
+        String meeting = n1.send("POST", "/admin/create", "{}", TestServer.BASIC).json().get("meeting_id").asText();
+        // enters on n2: the document is made there (nobody ran the room), and n2 holds the room from now on
+        JsonNode waiting = n2.send("POST", "/user/enter-waiting-room", "{\"meeting_id\": " + meeting + "}", null).json();
+        String identity = waiting.get("identity").asText();
+        // the waiting user's socket is on n3: its subscription is n2's document
+        RpcClient guest = cluster.socket(n3);
+        JsonNode snapshot = guest.call("subscribe_state", Map.of("auth_token", waiting.get("token").asText(), "names", List.of(meeting)));
+        assertThat(snapshot.at("/state/" + meeting + "/value/meeting_id").asText()).as(snapshot.toString()).isEqualTo(meeting);
+        // the admin opens it through n1: the document changes on n2, and the guest on n3 hears it
+        TestServer.Response opened = n1.send("POST", "/admin/join", "{\"meeting_id\": " + meeting + "}", TestServer.BASIC);
+        assertThat(opened.status()).as(opened.body()).isEqualTo(200);
+        String room = opened.json().get("room_id").asText();
+        assertThat(cluster.owner(room)).isEqualTo("n2");
+        assertThat(guest.await("state_changed").at("/value/room_id").asText()).isEqualTo(room);
+        // and the guest's join is checked against that document from n3
+        TestServer.Response joined = n3.send("POST", "/user/join", """
+                {"meeting_id": %s, "room_id": "%s", "identity": "%s"}""".formatted(meeting, room, identity), null);
+        assertThat(joined.status()).as(joined.body()).isEqualTo(200);
+        assertThat(n3.send("POST", "/user/join", """
+                {"meeting_id": %s, "room_id": "%s", "identity": "%s"}""".formatted(meeting, UUID.randomUUID(), identity), null)
+                .status()).isEqualTo(404);
+    }
+
+    @Test
+    void aLiveStreamMadeOnOneNodeIsFoundAndChangedFromTheOthers() {
+        String name = "relayed-" + UUID.randomUUID().toString().substring(0, 8);
+        JsonNode created = live(n1, "/create-stream", "host", name).json();
+        String room = created.get("room_sid").asText();
+        assertThat(cluster.owner(room)).as("the stream's node holds its room").isEqualTo("n1");
+        TestServer.Response viewer = live(n2, "/join-stream-as-viewer", "vic", name);
+        assertThat(viewer.status()).as(viewer.body()).isEqualTo(200);
+        assertThat(viewer.json().get("room_sid").asText()).isEqualTo(room);
+        assertThat(live(n3, "/create-stream", "other", name).json().at("/error/explanation").asText())
+                .as("one stream of a name in the cluster").isEqualTo("Room exists");
+        RpcClient watcher = cluster.socket(n3);
+        JsonNode snapshot = watcher.call("subscribe_state", Map.of("auth_token", viewer.json().get("token").asText(),
+                "names", List.of("raised_hands")));
+        assertThat(snapshot.at("/state/raised_hands/value").size()).as(snapshot.toString()).isZero();
+        TestServer.Response raised = n2.send("POST", "/raise-hand", """
+                {"user_identity": "vic", "stream_name": "%s", "hand_raised": true}""".formatted(name), ClusterNodes.LIVE_PASSCODE);
+        assertThat(raised.status()).as(raised.body()).isEqualTo(200);
+        JsonNode change = watcher.await("state_changed");
+        assertThat(change.get("name").asText()).isEqualTo("raised_hands");
+        assertThat(change.get("key").asText()).isEqualTo("vic");
+        assertThat(live(n3, "/delete-stream", "host", name).status()).isEqualTo(200);
+        assertThat(live(n2, "/join-stream-as-viewer", "vic", name).json().at("/error/message").asText()).isEqualTo("error finding room");
+    }
+
+    static TestServer.Response live(TestServer node, String path, String identity, String stream) {
+        return node.send("POST", path, "{\"user_identity\": \"%s\", \"stream_name\": \"%s\"}".formatted(identity, stream),
+                ClusterNodes.LIVE_PASSCODE);
     }
 
     // ---- contract 002's invites across nodes (docs/SCALING.md, "Cross-node events") ----

@@ -3,7 +3,6 @@ package io.atrium.server.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.atrium.server.testing.ClusterNodes;
-import io.atrium.server.testing.Heavy;
 import io.atrium.server.testing.JavaPeer;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.Waits;
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * the same path on the owner, a client that follows it gets its session there and the media flows straight
  * to the owner. Three nodes in this JVM on one Redis and PostgreSQL; Java WebRTC peers.
  */
-@Heavy
 class ClusterWhipWhepTest {
 
     static final HttpClient FOLLOWS = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();

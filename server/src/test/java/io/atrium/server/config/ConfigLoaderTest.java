@@ -85,6 +85,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void dynacastIsOnByDefaultAndItsWaitIsReadAndBounded() throws Exception {
+        AtriumConfig.Dynacast byDefault = load(prodKeys(), Map.of()).rtc().dynacast();
+        assertThat(byDefault.enabled()).isTrue();
+        assertThat(byDefault.pauseAfterSeconds()).isEqualTo(5);
+        AtriumConfig.Dynacast set = load(prodKeys() + "rtc:\n  dynacast:\n    enabled: false\n    pause_after_seconds: 2\n", Map.of())
+                .rtc().dynacast();
+        assertThat(set).isEqualTo(new AtriumConfig.Dynacast(false, 2));
+        assertThatThrownBy(() -> load(prodKeys() + "rtc:\n  dynacast:\n    pause_after_seconds: 0\n", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("rtc.dynacast.pause_after_seconds must be between 1 and 300 (got 0)");
+    }
+
+    @Test
     void thePublishCapIsReadAndBounded() throws Exception {
         assertThat(load(prodKeys(), Map.of()).rooms().maxPublishKbps()).as("the default").isEqualTo(4000);
         AtriumConfig capped = load(prodKeys() + "rooms:\n  max_publish_kbps: 300\n", Map.of());

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.Page;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.testing.Chromium;
-import io.atrium.server.testing.Heavy;
 import io.atrium.server.testing.Scrapes;
 import io.atrium.server.testing.SdkScripts;
 import io.atrium.server.testing.TestServer;
@@ -22,7 +21,6 @@ import org.junit.jupiter.api.Test;
  * feedback, room, WebSocket, HTTP, join-latency and JVM metrics are there and the counters move.
  * The bearer token is required outside dev mode.
  */
-@Heavy
 class MetricsBrowserTest {
 
     static final String TOKEN = Scrapes.TOKEN;

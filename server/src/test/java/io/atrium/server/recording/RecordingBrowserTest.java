@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Browser;
 import io.atrium.server.testing.Chromium;
-import io.atrium.server.testing.Heavy;
+import org.junit.jupiter.api.parallel.Isolated;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
 import io.atrium.server.testing.ToneWav;
@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the composite is 1280x720 H.264 + AAC of the recording's length, and its audio mixes both tones.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Heavy
+@Isolated
 class RecordingBrowserTest {
     private static final double ANN_TONE = 500;
     private static final double BOB_TONE = 800;
@@ -59,23 +59,24 @@ class RecordingBrowserTest {
         server.close();
     }
 
-    private Participant join(String name, String room, double tone, boolean host) throws IOException {
+    /** {@code name} on the prejoin screen of {@code room}, with a microphone playing {@code tone}. */
+    private Participant open(String name, String room, double tone, boolean host) throws IOException {
         Path wav = ToneWav.write(Files.createTempDirectory("atrium-rec-tone-").resolve(name + ".wav"), tone);
         Browser browser = Chromium.browser(List.of("--use-file-for-fake-audio-capture=" + wav));
         Participant p = Participant.open(server, name, "/room.html?room=" + room + (host ? "&host=1" : ""), host,
                 Chromium.newPage(name, new Browser.NewContextOptions(), browser));
         people.add(p);
-        return p.join(name);
+        return p;
     }
 
     @Test
     void aMeetingWithAScreenShareIsRecordedIntoTracksAndAComposite() throws Exception {
         String room = server.post("/v1/rooms", "{\"room\":{\"name\":\"recorded\",\"open\":true}}").json().at("/room/uuid").asText();
-        Participant ann = join("Ann", room, ANN_TONE, true);
-        Participant bob = join("Bob", room, BOB_TONE, false);
+        Participant ann = open("Ann", room, ANN_TONE, true);
+        Participant bob = open("Bob", room, BOB_TONE, false);
+        Participant.joinTogether(List.of(ann, bob), "Ann", "Bob");
         String annId = ann.callId();
-        ann.seesVideoOf(bob.callId());
-        bob.seesVideoOf(annId);
+        Participant.seeEachOther(List.of(ann, bob));
         ann.page.locator("#screen").click();
         bob.waitForGrowth(annId, "screen", "framesDecoded", 5, Participant.MEDIA);
 
@@ -93,35 +94,40 @@ class RecordingBrowserTest {
         assertThat(recording.path("state").asText()).as(recording.toString()).isEqualTo("ready");
         assertThat(recording.path("error").isNull()).as(recording.toString()).isTrue();
 
+        // the files are read by ffmpeg two at a time (2 cores), then checked one after the other
+        List<Path> files = new ArrayList<>();
+        for (JsonNode file : recording.path("files")) {
+            files.add(download(file));
+        }
+        List<Read> read = files.parallelStream().map(Read::of).toList();
+
         Set<Double> tones = new TreeSet<>();
         int videos = 0;
         int composites = 0;
-        for (JsonNode file : recording.path("files")) {
-            Path local = download(file);
-            JsonNode probe = Media.probe(local);
+        for (Read r : read) {
+            JsonNode probe = r.probe();
             double duration = probe.at("/format/duration").asDouble();
-            Media.assertDecodesCleanly(local);
-            if (file.path("filename").asText().equals("composite.mp4")) {
+            if (r.file().getFileName().toString().equals("composite.mp4")) {
                 composites++;
                 assertThat(probe.at("/streams/0/codec_name").asText()).isEqualTo("h264");
                 assertThat(probe.at("/streams/0/width").asInt()).isEqualTo(1280);
                 assertThat(probe.at("/streams/0/height").asInt()).isEqualTo(720);
                 assertThat(probe.at("/streams/1/codec_name").asText()).isEqualTo("aac");
                 assertThat(duration).as("the composite lasts as long as the recording").isBetween(recorded - 1.5, recorded + 2);
-                short[] mix = Media.pcm(local);
+                short[] mix = r.pcm();
                 assertThat(Media.tonePresence(mix, ANN_TONE)).as("Ann's tone in the mix").isGreaterThan(0.5);
                 assertThat(Media.tonePresence(mix, BOB_TONE)).as("Bob's tone in the mix").isGreaterThan(0.5);
                 continue;
             }
             String codec = probe.at("/streams/0/codec_name").asText();
-            assertThat(duration).as("%s lasts as long as it was recorded (%.1f s)", file.path("filename").asText(), recorded)
+            assertThat(duration).as("%s lasts as long as it was recorded (%.1f s)", r.file().getFileName(), recorded)
                     .isBetween(recorded - 2, recorded + 4);
             if (codec.equals("opus")) {
-                short[] voice = Media.pcm(local);
+                short[] voice = r.pcm();
                 tones.add(Media.tonePresence(voice, ANN_TONE) > 0.5 ? ANN_TONE : Media.tonePresence(voice, BOB_TONE) > 0.5 ? BOB_TONE : -1);
             } else {
                 assertThat(codec).isEqualTo("vp8");
-                assertThat(probe.at("/streams/0/nb_read_frames").asLong()).as("frames of %s", file.path("filename").asText())
+                assertThat(probe.at("/streams/0/nb_read_frames").asLong()).as("frames of %s", r.file().getFileName())
                         .isGreaterThan((long) (recorded * 5));
                 videos++;
             }
@@ -129,6 +135,16 @@ class RecordingBrowserTest {
         assertThat(tones).as("each voice track carries its speaker's tone").containsExactly(ANN_TONE, BOB_TONE);
         assertThat(videos).as("two cameras and a screen").isEqualTo(3);
         assertThat(composites).isEqualTo(1);
+    }
+
+    /** A recorded file as ffmpeg reads it: ffprobe's report, checked to decode without an error, and its audio. */
+    private record Read(Path file, JsonNode probe, short[] pcm) {
+        static Read of(Path file) {
+            JsonNode probe = Media.probe(file);
+            Media.assertDecodesCleanly(file);
+            boolean audio = probe.path("streams").findValuesAsText("codec_type").contains("audio");
+            return new Read(file, probe, audio ? Media.pcm(file) : null);
+        }
     }
 
     private Path download(JsonNode file) throws IOException, InterruptedException {

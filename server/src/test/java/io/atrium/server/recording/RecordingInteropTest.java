@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.atrium.server.sfu.Interop;
 import io.atrium.server.testing.ExternalPeer;
-import io.atrium.server.testing.Heavy;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
 import io.atrium.server.testing.Waits;
@@ -35,7 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
  * the composite asked for: a 1280x720 H.264 MP4 with mixed AAC audio, as long as the recording.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Heavy
 class RecordingInteropTest {
     private static final int PUBLISH_SECONDS = 30;
     private static final long RECORD_MILLIS = 8_000;

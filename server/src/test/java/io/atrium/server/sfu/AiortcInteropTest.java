@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Page;
 import io.atrium.server.testing.ExternalPeer;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * each decodes the other's video and hears its audio.</li>
  * </ul>
  * Every connection must outlive the consent timeout, and a third publisher, killed, be dropped after about one
- * ({@link Interop}).
+ * ({@link Interop}). The players start with the publishers and ask for their stream once those are connected.
  */
 class AiortcInteropTest extends Interop {
     /**
@@ -38,6 +39,8 @@ class AiortcInteropTest extends Interop {
         publishers.put(h264Room, publish("aiortc-publish-h264", h264Room, "h264"));
         String controlRoom = server.createRoom("aiortc-control");
         ExternalPeer control = publish("aiortc-control", controlRoom, "vp8");
+        ExternalPeer vp8Player = play("aiortc-play-vp8", vp8Room, RUN_SECONDS); // starts, plays once sent "go"
+        ExternalPeer h264Player = play("aiortc-play-h264", h264Room, RUN_SECONDS + H264_KEY_FRAME_SECONDS);
         String room = openRoom("aiortc-room");
         String socket = "ws://127.0.0.1:" + server.server().httpPort() + "/v1/rtc";
         ExternalPeer member = open.track(python("aiortc-room", "aiortc_client.py", "room", socket, room,
@@ -46,8 +49,7 @@ class AiortcInteropTest extends Interop {
 
         publishers.values().forEach(p -> p.awaitState("connected", CONNECT));
         long connected = System.nanoTime();
-        ExternalPeer vp8Player = play("aiortc-play-vp8", vp8Room, RUN_SECONDS);
-        ExternalPeer h264Player = play("aiortc-play-h264", h264Room, RUN_SECONDS + H264_KEY_FRAME_SECONDS);
+        List.of(vp8Player, h264Player).forEach(player -> player.send("go"));
         CompletableFuture<Void> dropped = killAndCheckDroppedAfterTheConsentTimeout(controlRoom, control);
 
         assertThat(member.await("subscribed", CONNECT).path("member").asText()).isEqualTo("Chromium");

@@ -124,4 +124,73 @@ class AllocatorTest {
         Allocator.Track[] t = {T.camera(2, -1).track(), T.camera(1, -1).track()};
         assertThat(new Allocator().allocate(t, 2, 0, NOW)).isEqualTo(1_700_000 + 500_000);
     }
+
+    // ---- dynacast (Allocator.Upstream): which layers the publisher encodes
+
+    static final int[] WIDTHS = {320, 640, 1280};
+    static final long PAUSE = 5000;
+
+    static boolean[] active(Allocator.Upstream u) {
+        return Arrays.copyOf(u.active, 3);
+    }
+
+    @Test
+    void aLayerNobodyNeedsPausesOnlyAfterItWasUnneededForTheWholeWait() {
+        Allocator.Upstream u = new Allocator.Upstream();
+        assertThat(u.update(WIDTHS, 3, 0b011, PAUSE, NOW)).as("the full layer just became unneeded").isFalse();
+        assertThat(u.update(WIDTHS, 3, 0b011, PAUSE, NOW + PAUSE - 1)).isFalse();
+        assertThat(active(u)).containsExactly(true, true, true);
+        assertThat(u.update(WIDTHS, 3, 0b011, PAUSE, NOW + PAUSE)).as("unneeded for the whole wait").isTrue();
+        assertThat(active(u)).containsExactly(true, true, false);
+        assertThat(u.update(WIDTHS, 3, 0b011, PAUSE, NOW + 2 * PAUSE)).as("told once").isFalse();
+    }
+
+    @Test
+    void aLayerNeededAgainResumesAtOnceAndItsWaitStartsOver() {
+        Allocator.Upstream u = new Allocator.Upstream();
+        u.update(WIDTHS, 3, 0b001, PAUSE, NOW);
+        u.update(WIDTHS, 3, 0b001, PAUSE, NOW + PAUSE);
+        assertThat(active(u)).containsExactly(true, false, false);
+        assertThat(u.update(WIDTHS, 3, 0b100, PAUSE, NOW + PAUSE + 1)).as("a large tile: resumed at once").isTrue();
+        assertThat(active(u)).as("every layer up to the widest needed").containsExactly(true, true, true);
+        // a tile that shrinks for less than the wait does not pause the layer (no flapping)
+        u.update(WIDTHS, 3, 0b001, PAUSE, NOW + PAUSE + 2);
+        u.update(WIDTHS, 3, 0b100, PAUSE, NOW + 2 * PAUSE);
+        assertThat(u.update(WIDTHS, 3, 0b001, PAUSE, NOW + 2 * PAUSE + 3)).isFalse();
+        assertThat(u.update(WIDTHS, 3, 0b001, PAUSE, NOW + 3 * PAUSE + 2)).as("the wait restarted").isFalse();
+        assertThat(u.update(WIDTHS, 3, 0b001, PAUSE, NOW + 3 * PAUSE + 3)).isTrue();
+        assertThat(active(u)).containsExactly(true, false, false);
+    }
+
+    @Test
+    void withNoSubscriberTheNarrowestLayerStaysAndLayersRankByWidthNotIndex() {
+        Allocator.Upstream u = new Allocator.Upstream();
+        int[] reversed = {1280, 640, 320}; // a client that lists its rids from the full layer down
+        u.update(reversed, 3, 0, PAUSE, NOW);
+        u.update(reversed, 3, 0, PAUSE, NOW + PAUSE);
+        assertThat(active(u)).containsExactly(false, false, true);
+        u.update(reversed, 3, 0b010, PAUSE, NOW + PAUSE + 1);
+        assertThat(active(u)).containsExactly(false, true, true);
+    }
+
+    @Test
+    void aLayerOfUnknownWidthIsNeverPausedAndANeededOneOfUnknownWidthKeepsAll() {
+        Allocator.Upstream u = new Allocator.Upstream();
+        int[] fullUnseen = {320, 640, 0};
+        u.update(fullUnseen, 3, 0b001, PAUSE, NOW);
+        u.update(fullUnseen, 3, 0b001, PAUSE, NOW + PAUSE);
+        assertThat(active(u)).as("never seen: a subscriber could not ask for it again").containsExactly(true, false, true);
+        u.update(fullUnseen, 3, 0b100, PAUSE, NOW + PAUSE + 1);
+        assertThat(active(u)).containsExactly(true, true, true);
+    }
+
+    @Test
+    void resetEncodesEverythingAgain() {
+        Allocator.Upstream u = new Allocator.Upstream();
+        u.update(WIDTHS, 3, 0b001, PAUSE, NOW);
+        u.update(WIDTHS, 3, 0b001, PAUSE, NOW + PAUSE);
+        u.reset();
+        assertThat(active(u)).containsExactly(true, true, true);
+        assertThat(u.update(WIDTHS, 3, 0b001, PAUSE, NOW + PAUSE + 1)).as("the wait starts again").isFalse();
+    }
 }

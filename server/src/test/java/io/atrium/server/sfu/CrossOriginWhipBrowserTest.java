@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.Page;
 import com.sun.net.httpserver.HttpServer;
 import io.atrium.server.testing.Chromium;
-import io.atrium.server.testing.Heavy;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
 import java.net.InetSocketAddress;
@@ -22,7 +21,6 @@ import org.junit.jupiter.api.TestInstance;
  * through WHEP (decoded frames) and ends both sessions with DELETE, every call cross-origin.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Heavy
 class CrossOriginWhipBrowserTest {
 
     TestServer server;

@@ -9,7 +9,6 @@ import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.testing.Chromium;
 import io.atrium.server.testing.Closer;
 import io.atrium.server.testing.ExternalPeer;
-import io.atrium.server.testing.Heavy;
 import io.atrium.server.testing.NodeClients;
 import io.atrium.server.testing.SdkScripts;
 import io.atrium.server.testing.TestServer;
@@ -46,7 +45,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * (RecordingInteropTest).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Heavy
 public abstract class Interop {
     public static final Duration CONNECT = Duration.ofSeconds(20);
     /**

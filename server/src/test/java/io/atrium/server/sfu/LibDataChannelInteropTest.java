@@ -34,13 +34,15 @@ class LibDataChannelInteropTest extends Interop {
         String controlRoom = server.createRoom("libdatachannel-control");
         ExternalPeer control = node("ndc-control", "ndc_whip.mjs", url("whip", controlRoom), server.token(controlRoom, ""),
                 "h264", Integer.toString(UNTIL_KILLED_SECONDS));
+        // the werift players start with the publishers (werift's start takes seconds) and ask once those are connected
+        List<ExternalPeer> players = codecs.entrySet().stream().map(e -> node("werift-play-" + e.getValue(), "werift_whep.mjs",
+                url("whep", e.getKey()), server.token(e.getKey(), ""), e.getValue(), Integer.toString(RUN_SECONDS))).toList();
         codecs.forEach((room, codec) -> assertThat(publishers.get(room).await("answer", CONNECT).path("offer_codecs").toString())
                 .contains(codec.toUpperCase(Locale.ROOT), "opus"));
         publishers.values().forEach(p -> p.awaitState("connected", CONNECT));
         long connected = System.nanoTime();
 
-        List<ExternalPeer> players = codecs.entrySet().stream().map(e -> node("werift-play-" + e.getValue(), "werift_whep.mjs",
-                url("whep", e.getKey()), server.token(e.getKey(), ""), e.getValue(), Integer.toString(RUN_SECONDS))).toList();
+        players.forEach(player -> player.send("go"));
         String h264Room = codecs.keySet().iterator().next();
         ExternalPeer gst = pythonClient("gst-play-ndc-h264", "gst_client.py", "play", h264Room, "h264", Integer.toString(RUN_SECONDS));
         CompletableFuture<Void> dropped = killAndCheckDroppedAfterTheConsentTimeout(controlRoom, control);

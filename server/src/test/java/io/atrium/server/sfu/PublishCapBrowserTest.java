@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.Page;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.testing.Chromium;
-import io.atrium.server.testing.Heavy;
+import org.junit.jupiter.api.parallel.Isolated;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
 import java.nio.file.Files;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * {@code availableOutgoingBitrate}); on a server capped at 300 kbit/s its estimate stays at the cap and it sends no
  * more than that (video bytes over 5 s, plus a margin for packet overhead).
  */
-@Heavy
+@Isolated
 class PublishCapBrowserTest {
 
     private static final String RATE = "async pc => { const s = await pc.getStats(); let bytes = 0, available = 0;"

@@ -8,7 +8,7 @@ import com.microsoft.playwright.Page;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.testing.Chromium;
 import io.atrium.server.testing.DelayRelay;
-import io.atrium.server.testing.Heavy;
+import org.junit.jupiter.api.parallel.Isolated;
 import io.atrium.server.testing.NetNamespace;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * The figures are logged (docs/MEDIA.md records them).
  */
-@Heavy
+@Isolated
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ShapedLinkBrowserTest {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Page;
 import io.atrium.server.testing.Chromium;
-import io.atrium.server.testing.Heavy;
+import org.junit.jupiter.api.parallel.Isolated;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
 import java.time.Duration;
@@ -13,10 +13,17 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Simulcast layer choice by subscriber size, and NACK recovery under loss, with real Chromium. */
-@Heavy
+/**
+ * Simulcast layer choice by subscriber size, dynacast (layers nobody needs paused at an SDK publisher), and NACK
+ * recovery under loss, with real Chromium.
+ */
+@Isolated
 class SimulcastAndLossBrowserTest {
+
+    private static final Logger log = LoggerFactory.getLogger(SimulcastAndLossBrowserTest.class);
 
     TestServer server;
     String room;
@@ -49,36 +56,65 @@ class SimulcastAndLossBrowserTest {
         return ((Number) m.get(key)).longValue();
     }
 
+    /**
+     * A 720p SDK publisher in three layers (Chrome sends all three only from 720p: 320x180, 640x360, 1280x720): a small
+     * WHEP player gets the low layer, a large SDK viewer the full one. Dynacast: once the viewer's tile is small too,
+     * the publisher is told to stop encoding the layers above the low one ({@code encodings[i].active = false}, its
+     * bytes stand still), and the full layer is sent again as soon as the viewer's tile is large again.
+     */
     @Test
-    void aSmallSubscriberGetsTheLowLayerAndALargeOneTheFullLayer() {
-        try (Page publisher = page("simulcast-pub"); Page small = page("small"); Page large = page("large")) {
-            // 720p, so that Chrome sends all three layers (it sends only two for 480p): 320x180, 640x360, 1280x720
-            publisher.evaluate("([room, token]) => atriumTest.whip(room, token, {simulcast: true, video: {width: 1280, height: 720}})"
-                    + ".then(pc => { window.pc = pc; })", List.of(room, server.token(room, "")));
+    void layersFollowTileSizesAndALayerNoTileNeedsIsPausedAtThePublisherUntilOneDoes() {
+        String open = server.post("/v1/rooms", "{\"room\":{\"name\":\"dynacast\",\"open\":true}}").json().at("/room/uuid").asText();
+        try (Page publisher = page("simulcast-pub"); Page small = page("small"); Page viewer = page("viewer")) {
+            publisher.evaluate(SDK_JOIN, List.of(open, "pub", 1280, 720, true));
             small.evaluate("([room, token]) => atriumTest.whep(room, token, '?width=320&height=180').then(pc => { window.pc = pc; })",
-                    List.of(room, server.token(room, "")));
-            large.evaluate("([room, token]) => atriumTest.whep(room, token, '?width=1280&height=720').then(pc => { window.pc = pc; })",
-                    List.of(room, server.token(room, "")));
+                    List.of(open, server.token(open, "")));
+            // the viewer asks for the full layer before it subscribes
+            viewer.evaluate(SDK_JOIN.replace("await client.join", "client.setTileSize('pub', 1280, 720); await client.join"),
+                    List.of(open, "viewer", 320, 240, false));
             Chromium.waitFor(small, "atriumTest.inboundStats(pc).then(s => (s.video.framesDecoded > 20 && s.video.frameWidth > 0) || s)");
             assertThat(stats(small, "inboundStats", "video")).containsEntry("frameWidth", 320).containsEntry("frameHeight", 180);
-            var layers = server.get("/v1/rooms/" + room + "/media").json().at("/media/publishers/0/tracks")
+            var layers = server.get("/v1/rooms/" + open + "/media").json().at("/media/publishers")
                     .findValues("layers").stream().filter(l -> l.size() == 3).findFirst().orElseThrow();
             assertThat(layers.findValuesAsText("rid")).containsExactly("q", "h", "f");
             // Chrome turns the full layer on once its bandwidth estimate (fed by Atrium's transport-cc
-            // feedback) allows it; the large player then switches to it
+            // feedback) allows it; the large viewer then switches to it
+            String decodesWidth = "client.memberStats('pub').then(s => s.video.frameWidth === %d || s.video)";
             try {
-                Chromium.waitFor(large, "atriumTest.inboundStats(pc).then(s => s.video.frameWidth === 1280 || s)");
+                Chromium.waitFor(viewer, decodesWidth.formatted(1280));
             } catch (AssertionError e) {
                 Object diag = publisher.evaluate("""
-                        async () => { const out = []; (await pc.getStats()).forEach(r => {
+                        async () => { const out = []; (await client.publishPc.getStats()).forEach(r => {
                           if (r.type === 'outbound-rtp' && r.kind === 'video') out.push([r.rid, r.frameWidth, r.bytesSent,
                             r.qualityLimitationReason, r.active, r.targetBitrate].join(' '));
                           if (r.type === 'candidate-pair' && r.nominated) out.push('aob ' + r.availableOutgoingBitrate);
                         }); return out.join(' | '); }""");
                 throw new AssertionError(e.getMessage() + "\npublisher: " + diag + "\nserver: "
-                        + server.get("/v1/rooms/" + room + "/media").body(), e);
+                        + server.get("/v1/rooms/" + open + "/media").body(), e);
             }
             assertThat(stats(small, "inboundStats", "video")).containsEntry("frameWidth", 320);
+
+            long shrunk = System.nanoTime();
+            viewer.evaluate("client.setTileSize('pub', 320, 180)");
+            Chromium.waitFor(publisher, FULL_LAYER + ".then(f => (f.active === false && f.statsActive !== true) || f)");
+            double pausedAfter = (System.nanoTime() - shrunk) / 1e9;
+            Chromium.waitFor(viewer, decodesWidth.formatted(320));
+            // stopped: the full layer's bytes stand still while the viewer decodes 20 more frames of the low one
+            long sent = number(publisherFull(publisher), "bytesSent");
+            long frames = number(viewerVideo(viewer), "framesDecoded");
+            Chromium.waitFor(viewer, "client.memberStats('pub').then(s => s.video.framesDecoded > " + (frames + 20) + " || s.video)");
+            assertThat(number(publisherFull(publisher), "bytesSent")).as("the full layer's bytes while paused").isEqualTo(sent);
+
+            long enlarged = System.nanoTime();
+            viewer.evaluate("client.setTileSize('pub', 1280, 720)");
+            Chromium.waitFor(publisher, FULL_LAYER + ".then(f => (f.active && f.bytesSent > " + sent + ") || f)");
+            double sendingAfter = (System.nanoTime() - enlarged) / 1e9;
+            Chromium.waitFor(viewer, decodesWidth.formatted(1280));
+            double decodedAfter = (System.nanoTime() - enlarged) / 1e9;
+            assertThat(stats(small, "inboundStats", "video")).containsEntry("frameWidth", 320);
+            log.info("dynacast: full layer paused {} s after every tile became small; sending again {} s and decoded at 1280"
+                    + " wide {} s after the tile was enlarged", String.format("%.1f", pausedAfter), String.format("%.1f", sendingAfter),
+                    String.format("%.1f", decodedAfter));
         }
     }
 
@@ -100,5 +136,35 @@ class SimulcastAndLossBrowserTest {
             assertThat(layer.at("/0/nacks_sent").asLong()).isPositive();
             assertThat(layer.at("/0/retransmissions_received").asLong()).isPositive();
         }
+    }
+
+    /** Joins with the SDK as {@code callId}, publishing a camera of {@code width} x {@code height}, in three simulcast layers if asked. */
+    static final String SDK_JOIN = """
+            async ([room, callId, width, height, simulcast]) => {
+              const { AtriumClient } = await import('/atrium.js');
+              const media = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width, height } });
+              const client = new AtriumClient({ room, callId, simulcast });
+              window.client = client;
+              await client.connect();
+              await client.authenticate({ displayName: callId });
+              await client.join({ audioTrack: media.getAudioTracks()[0], videoTrack: media.getVideoTracks()[0] });
+            }""";
+
+    /** The publisher's full layer as its sender sees it: {active (getParameters), statsActive, bytesSent}. */
+    static final String FULL_LAYER = """
+            (async () => { const sender = client._transceivers.video.sender;
+              const out = { active: sender.getParameters().encodings.find(e => e.rid === 'f').active };
+              (await sender.getStats()).forEach(r => { if (r.type === 'outbound-rtp' && r.rid === 'f') {
+                out.statsActive = r.active; out.bytesSent = r.bytesSent; } });
+              return out; })()""";
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> publisherFull(Page publisher) {
+        return (Map<String, Object>) publisher.evaluate("async () => " + FULL_LAYER);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> viewerVideo(Page viewer) {
+        return (Map<String, Object>) ((Map<String, Object>) viewer.evaluate("client.memberStats('pub')")).get("video");
     }
 }

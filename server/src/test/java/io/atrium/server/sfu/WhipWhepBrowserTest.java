@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Page;
 import io.atrium.server.testing.Chromium;
-import io.atrium.server.testing.Heavy;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
 import java.util.Map;
@@ -15,7 +14,6 @@ import org.junit.jupiter.api.TestInstance;
 
 /** Two Chromium pages exchange live media through Atrium's SFU over WHIP and WHEP. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Heavy
 class WhipWhepBrowserTest {
 
     TestServer server;

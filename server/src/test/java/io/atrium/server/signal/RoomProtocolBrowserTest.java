@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Page;
 import io.atrium.server.testing.Chromium;
-import io.atrium.server.testing.Heavy;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
 import java.util.List;
@@ -15,7 +14,6 @@ import org.junit.jupiter.api.Test;
  * Three Chromium pages speak the room protocol from a small test script (no SDK): each decodes the
  * other two's video and audio; an admin's remove_member disconnects one and the others are told.
  */
-@Heavy
 class RoomProtocolBrowserTest {
 
     @Test

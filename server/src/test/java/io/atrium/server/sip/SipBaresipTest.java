@@ -7,11 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.assertions.LocatorAssertions;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.testing.Baresip;
 import io.atrium.server.testing.Chromium;
 import io.atrium.server.testing.Goertzel;
-import io.atrium.server.testing.Heavy;
 import io.atrium.server.testing.Scrapes;
 import io.atrium.server.testing.SdkScripts;
 import io.atrium.server.testing.Sipp;
@@ -38,7 +39,6 @@ import org.junit.jupiter.api.TestInstance;
  * browser's microphone tone and not baresip's own.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Heavy
 class SipBaresipTest {
 
     static final int BROWSER_TONE = 600;
@@ -203,13 +203,152 @@ class SipBaresipTest {
         Waits.waitUntil(() -> registration() == null, "baresip's unregistration");
     }
 
-    /** baresip as alice (1001) calls bob's baresip (1002) through Atrium's B2BUA; each hears the other and not itself. */
+    /**
+     * The SDK after its socket drops. Bob's app that answered an invite (joined with the invite's
+     * single-use token) rejoins the room on a new socket, and alice decodes it again; bob's idle app (a
+     * video registration only) reconnects by itself. Both register again at once: bob has no phone, so an
+     * invite sent right after the reconnects (long before the minute's refresh, restarted just before the
+     * drop) is {@code not registered} unless they did, and it rings both apps.
+     */
     @Test
-    void baresipCallsAnotherExtensionsBaresip() {
+    void appsWhoseSocketDropsRegisterAgainAtOnceAndAnAnsweredInviteRejoins() {
+        Waits.waitUntil(() -> server.get("/v1/sip/registrations").json().get("registrations").isEmpty(), "no phone registered");
+        try (Page alice = Chromium.newPage("alice", new Browser.NewContextOptions(), browser);
+             Page bobApp = Chromium.newPage("bob-app", new Browser.NewContextOptions(), browser);
+             Page bobIdle = Chromium.newPage("bob-idle", new Browser.NewContextOptions(), browser)) {
+            List<Page> bobs = List.of(bobApp, bobIdle);
+            for (Page p : List.of(alice, bobApp, bobIdle)) {
+                p.navigate(server.uri("/healthz").toString());
+            }
+            for (Page p : bobs) {
+                p.evaluate(REGISTER_APP, List.of("bob"));
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> created = (Map<String, Object>) alice.evaluate(CREATE_TEMP_ROOM, List.of("alice", List.of("1002")));
+            String room = (String) created.get("room");
+            Chromium.waitFor(bobApp, "invites.length === 1", Participant.MEDIA);
+            assertThat(bobApp.evaluate(ANSWER_LATEST)).isEqualTo(room);
+            for (Page p : List.of(alice, bobApp)) {
+                Chromium.waitFor(p, SdkScripts.DECODES_OTHER, Participant.MEDIA);
+            }
+            Chromium.waitFor(bobIdle, "ends.length === 1 && ends[0].reason === 'answered elsewhere'", Participant.MEDIA);
+
+            String decoded = "(async () => (await client.memberStats([...client.members.keys()][0])).video.framesDecoded)()";
+            long before = ((Number) alice.evaluate(decoded)).longValue();
+            for (Page p : bobs) {
+                p.evaluate("client.registerRoomApi({ username: 'bob', password: 'bob-password' })"); // the next refresh in 60 s
+                p.evaluate("window.reconnects = 0; client.addEventListener('reconnected', () => reconnects++); client.socket.close()");
+            }
+            for (Page p : bobs) {
+                Chromium.waitFor(p, "reconnects === 1", Participant.MEDIA);
+            }
+            assertThat(bobApp.evaluate("client.state")).isEqualTo("joined");
+            assertThat(bobIdle.evaluate("client.state")).isEqualTo("connected");
+            assertThat(alice.evaluate("client.request('invite_exten', { extens: ['1002'] }).then(r => r.invited.map(i => i.destination))"))
+                    .as("bob's apps registered again").isEqualTo(List.of("1002"));
+            for (Page p : bobs) {
+                Chromium.waitFor(p, "invites.length === 2", Participant.MEDIA);
+            }
+            Chromium.waitFor(alice, "(async () => (await client.memberStats([...client.members.keys()][0])).video.framesDecoded > "
+                    + (before + 30) + ")()", Participant.MEDIA);
+            Chromium.waitFor(bobApp, SdkScripts.DECODES_OTHER, Participant.MEDIA);
+            bobIdle.evaluate("client.declineInvite(invites[1])");
+            Chromium.waitFor(alice, "rejects.length === 1 && rejects[0].reason === 'declined'", Participant.MEDIA);
+        }
+    }
+
+    /**
+     * The web app's calls (docs/WEB.md, "Calls"): bob takes calls in two home-page tabs. Alice calls 1002
+     * from her home page, signs in on the call's prejoin and is in the meeting; both of bob's tabs show
+     * who calls. Bob answers in one (its room page joins at once with the invite's token): alice and bob
+     * decode each other, and bob's other tab says the call was answered elsewhere. Alice calls again; bob
+     * declines in the other tab, and alice's meeting says so.
+     */
+    @Test
+    void theWebAppCallsAnExtensionWhoseWebAppAnswersOrDeclines() {
+        try (Participant alice = Participant.open(server, "alice-call", "/", false, Chromium.newPage("alice-call", new Browser.NewContextOptions(), browser));
+             Participant bobA = Participant.open(server, "bob-tab-a", "/", false, Chromium.newPage("bob-tab-a", new Browser.NewContextOptions(), browser));
+             Participant bobB = Participant.open(server, "bob-tab-b", "/", false, Chromium.newPage("bob-tab-b", new Browser.NewContextOptions(), browser))) {
+            for (Participant bob : List.of(bobA, bobB)) {
+                bob.page.locator("#take-calls [name=username]").fill("bob");
+                bob.page.locator("#take-calls [name=password]").fill("bob-password");
+                bob.page.locator("#take-calls-button").click();
+                shows(bob, "#calls-status", "You take calls here as bob");
+            }
+            callFromHome(alice);
+            for (Participant bob : List.of(bobA, bobB)) {
+                shows(bob, "#incoming", "Alice Softphone is calling you.");
+            }
+            bobA.page.locator("#answer").click();
+            shows(bobB, "#calls-status", "The call was answered on another of your devices.");
+            PlaywrightAssertions.assertThat(bobB.page.locator("#incoming")).isHidden();
+            for (Participant p : List.of(alice, bobA)) {
+                Chromium.waitFor(p.page, "atriumApp.client?.state === 'joined' && atriumApp.client.members.size === 1 && (async () =>"
+                        + " (await atriumApp.client.memberStats([...atriumApp.client.members.keys()][0])).video.framesDecoded > 10)()",
+                        Participant.MEDIA);
+            }
+            shows(alice, "#grid", "Bob");
+
+            alice.page.navigate(server.uri("/").toString()); // alice hangs up, bob stays in that room alone
+            callFromHome(alice);
+            shows(bobB, "#incoming", "Alice Softphone is calling you.");
+            bobB.page.locator("#decline").click();
+            shows(bobB, "#calls-status", "You declined the call.");
+            shows(alice, "#toast", "1002 declined the call.");
+        }
+    }
+
+    /** Playwright's assertion of what {@code selector} shows on {@code p}, waiting up to {@link Participant#MEDIA}. */
+    private static void shows(Participant p, String selector, String text) {
+        PlaywrightAssertions.assertThat(p.page.locator(selector)).containsText(text,
+                new LocatorAssertions.ContainsTextOptions().setTimeout(Participant.MEDIA.toMillis()));
+    }
+
+    /** Alice's home page calls 1002: the call's prejoin asks her to sign in, then she is in the meeting. */
+    private static void callFromHome(Participant alice) {
+        alice.page.locator("#call-to").fill("1002");
+        alice.page.locator("#call button[type=submit]").click();
+        shows(alice, "#prejoin-h", "Call 1002");
+        Chromium.waitFor(alice.page, "atriumApp.videoTrack !== null", Chromium.PATIENCE);
+        alice.page.locator("#prejoin-form [name=username]").fill("alice");
+        alice.page.locator("#prejoin-form [name=password]").fill("alice-password");
+        alice.page.locator("#join-button").click();
+        PlaywrightAssertions.assertThat(alice.page.locator("#meeting")).isVisible(
+                new LocatorAssertions.IsVisibleOptions().setTimeout(Participant.MEDIA.toMillis()));
+    }
+
+    /** Joins room {@code room} with token {@code token} sending the fake camera and silence (the phones hear only each other). */
+    static final String JOIN_WITH_VIDEO = """
+            async ([room, token]) => {
+              const media = await navigator.mediaDevices.getUserMedia({ video: { width: 320, height: 240 } });
+              client.answerInvite({ room, authToken: token });
+              await client.join({ videoTrack: media.getVideoTracks()[0] });
+              return client.room;
+            }""";
+
+    /**
+     * baresip as alice (1001) calls bob's baresip (1002) through Atrium's B2BUA; each hears the other and
+     * not itself. Then alice's app (a Chromium page registered for video) converts the call into a room
+     * (contract 002's {@code convert_to_room}): bob's app gets {@code call_converted_to_room} and joins
+     * with video from Chromium with its token, as alice's app does with hers; each decodes the other's
+     * camera, bob's app hears alice's phone (now a SIP member), and the phones go on hearing each other
+     * through the room's audio bridge until they hang up.
+     */
+    @Test
+    void baresipCallsAnotherExtensionsBaresipAndTheCallBecomesARoomJoinedWithVideo() {
         short[] aliceHeard;
         short[] bobHeard;
         try (Baresip bob = Baresip.start(sipPort, "1002", "bob", "bob-password", BOB_TONE);
-             Baresip alice = Baresip.start(sipPort, "1001", "alice", "alice-password", PHONE_TONE)) {
+             Baresip alice = Baresip.start(sipPort, "1001", "alice", "alice-password", PHONE_TONE);
+             Page aliceApp = Chromium.newPage("alice-app", new Browser.NewContextOptions(), browser);
+             Page bobApp = Chromium.newPage("bob-app", new Browser.NewContextOptions(), browser)) {
+            for (Page p : List.of(aliceApp, bobApp)) {
+                p.navigate(server.uri("/healthz").toString());
+            }
+            aliceApp.evaluate(REGISTER_APP, List.of("alice"));
+            bobApp.evaluate(REGISTER_APP, List.of("bob"));
+            bobApp.evaluate("client.addEventListener('notification', e => {"
+                    + " if (e.detail.method === 'call_converted_to_room') window.converted = e.detail.params; })");
             Waits.waitUntil(() -> server.get("/v1/sip/registrations").json().get("registrations").findValuesAsText("user_agent")
                     .stream().filter(a -> a.startsWith("baresip")).count() == 2, "both baresips registered", Duration.ofSeconds(30));
             alice.type("/dial 1002\n");
@@ -217,9 +356,34 @@ class SipBaresipTest {
             bob.type("/accept\n");
             Waits.waitUntil(() -> alice.heardBytes() > 3L * RATE * 4 && bob.heardBytes() > 3L * RATE * 4,
                     "3 s decoded by each baresip", Participant.MEDIA);
-            assertThat(server.get("/v1/sip/calls").json().get("calls")).hasSize(1);
+            JsonNode calls = server.get("/v1/sip/calls").json().get("calls");
+            assertThat(calls).hasSize(1);
+
+            // alice's app converts the call; both apps join the room with video
+            @SuppressWarnings("unchecked")
+            Map<String, Object> converted = (Map<String, Object>) aliceApp.evaluate(
+                    "id => client.request('convert_to_room', { call_id: id })", calls.get(0).get("call_id").asText());
+            String room = (String) converted.get("room_id");
+            assertThat(aliceApp.evaluate(JOIN_WITH_VIDEO, List.of(room, converted.get("auth_token")))).isEqualTo(room);
+            Chromium.waitFor(bobApp, "window.converted?.room === '" + room + "'", Participant.MEDIA);
+            assertThat(bobApp.evaluate("converted.auth_token")).isNotEqualTo(converted.get("auth_token"));
+            assertThat(bobApp.evaluate(JOIN_WITH_VIDEO, bobApp.evaluate("[converted.room, converted.auth_token]"))).isEqualTo(room);
+            for (Page p : List.of(aliceApp, bobApp)) {
+                Chromium.waitFor(p, "(async () => { const m = [...client.members.values()].find(m => !m.isSip);"
+                        + " return !!m && (await client.memberStats(m.id)).video.framesDecoded > 10; })()", Participant.MEDIA);
+            }
+            assertThat(bobApp.evaluate("[...client.members.values()].filter(m => m.isSip).map(m => m.name).sort()"))
+                    .isEqualTo(List.of("Alice Softphone", "Bob"));
+            String alicePhone = (String) bobApp.evaluate("[...client.members.values()].find(m => m.isSip && m.name === 'Alice Softphone').id");
+            hearsTone(bobApp, "client", alicePhone, PHONE_TONE, BROWSER_TONE);
+            long aliceHeardBefore = alice.heardBytes();
+            long bobHeardBefore = bob.heardBytes();
+            Waits.waitUntil(() -> alice.heardBytes() > aliceHeardBefore + 2L * RATE * 4 && bob.heardBytes() > bobHeardBefore + 2L * RATE * 4,
+                    "2 s more decoded by each baresip, through the room", Participant.MEDIA);
             alice.type("/hangup\n");
-            Waits.waitUntil(() -> bob.log().contains("terminated"), "bob's baresip hears the BYE", Participant.MEDIA);
+            bob.type("/hangup\n");
+            Waits.waitUntil(() -> bob.log().contains("terminated") && alice.log().contains("terminated"), "both calls end",
+                    Participant.MEDIA);
             aliceHeard = alice.heard();
             bobHeard = bob.heard();
         }

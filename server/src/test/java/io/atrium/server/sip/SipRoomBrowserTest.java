@@ -13,7 +13,6 @@ import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.recording.Media;
 import io.atrium.server.testing.Chromium;
 import io.atrium.server.testing.Goertzel;
-import io.atrium.server.testing.Heavy;
 import io.atrium.server.testing.RtpPhone;
 import io.atrium.server.testing.Scrapes;
 import io.atrium.server.testing.Sipp;
@@ -45,7 +44,6 @@ import org.junit.jupiter.api.TestInstance;
  * the rooms' rules applied to a phone.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Heavy
 class SipRoomBrowserTest {
 
     static final double BROWSER_TONE = 600;

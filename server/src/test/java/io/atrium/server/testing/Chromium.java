@@ -45,38 +45,48 @@ public final class Chromium {
     public static final Duration PATIENCE = Duration.ofSeconds(45);
     private static final Logger log = LoggerFactory.getLogger(Chromium.class);
 
-    private static Playwright playwright;
-    private static Browser browser;
-    /** Browsers started with flags beyond {@link #FLAGS} (e.g. a fake microphone playing a file), by those flags. */
-    private static final Map<List<String>, Browser> others = new java.util.HashMap<>();
+    /**
+     * Playwright is not thread-safe and test classes run two at a time (junit-platform.properties), so each thread
+     * that drives browsers has its own driver, shared browser and browsers with extra flags, all closed at exit.
+     */
+    private static final ThreadLocal<Browsers> OWN = ThreadLocal.withInitial(Browsers::new);
+
+    private static final class Browsers {
+        Playwright playwright;
+        Browser browser;
+        /** Browsers started with flags beyond {@link #FLAGS} (e.g. a fake microphone playing a file), by those flags. */
+        final Map<List<String>, Browser> others = new java.util.HashMap<>();
+    }
 
     private Chromium() {
     }
 
-    /** The shared browser, started on first call. */
-    public static synchronized Browser browser() {
-        if (browser == null) {
+    /** This thread's shared browser, started on first call. */
+    public static Browser browser() {
+        Browsers own = OWN.get();
+        if (own.browser == null) {
             long start = System.nanoTime();
-            browser = playwright().chromium().launch(new BrowserType.LaunchOptions()
+            own.browser = playwright().chromium().launch(new BrowserType.LaunchOptions()
                     .setExecutablePath(EXECUTABLE).setHeadless(true).setArgs(FLAGS));
-            log.info("chromium {} started in {} ms", browser.version(), (System.nanoTime() - start) / 1_000_000);
+            log.info("chromium {} started in {} ms", own.browser.version(), (System.nanoTime() - start) / 1_000_000);
         }
-        return browser;
+        return own.browser;
     }
 
-    private static synchronized Playwright playwright() {
-        if (playwright == null) {
+    private static Playwright playwright() {
+        Browsers own = OWN.get();
+        if (own.playwright == null) {
             if (!Files.isExecutable(EXECUTABLE)) {
                 throw new AssertionError(EXECUTABLE + " is missing: run scripts/test, which installs Debian's chromium");
             }
             // Playwright must never download a browser, whoever runs the tests (Maven or an IDE).
-            playwright = Playwright.create(new Playwright.CreateOptions()
+            own.playwright = Playwright.create(new Playwright.CreateOptions()
                     .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
             com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(PATIENCE.toMillis());
-            Playwright started = playwright;
+            Playwright started = own.playwright;
             Runtime.getRuntime().addShutdownHook(new Thread(started::close, "chromium-close"));
         }
-        return playwright;
+        return own.playwright;
     }
 
     /**
@@ -84,7 +94,7 @@ public final class Chromium {
      * program that runs Chromium with its arguments, e.g. {@link NetNamespace#wrapper}) with
      * {@link #FLAGS} plus {@code extraFlags}.
      */
-    public static synchronized Browser launch(Path launcher, List<String> extraFlags) {
+    public static Browser launch(Path launcher, List<String> extraFlags) {
         List<String> flags = new java.util.ArrayList<>(FLAGS);
         flags.addAll(extraFlags);
         return playwright().chromium().launch(new BrowserType.LaunchOptions()
@@ -92,12 +102,12 @@ public final class Chromium {
     }
 
     /**
-     * A browser started with {@link #FLAGS} plus {@code extraFlags} (one per distinct set, started on
+     * A browser started with {@link #FLAGS} plus {@code extraFlags} (one per distinct set and thread, started on
      * first call and closed with the shared one), e.g. {@code --use-file-for-fake-audio-capture=tone.wav}.
      */
-    public static synchronized Browser browser(List<String> extraFlags) {
-        browser();
-        return others.computeIfAbsent(List.copyOf(extraFlags), extra -> {
+    public static Browser browser(List<String> extraFlags) {
+        Playwright playwright = playwright();
+        return OWN.get().others.computeIfAbsent(List.copyOf(extraFlags), extra -> {
             List<String> flags = new java.util.ArrayList<>(FLAGS);
             flags.addAll(extra);
             return playwright.chromium().launch(new BrowserType.LaunchOptions()

@@ -6,7 +6,6 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.testing.Chromium;
-import io.atrium.server.testing.Heavy;
 import io.atrium.server.testing.NetNamespace;
 import io.atrium.server.testing.SdkScripts;
 import io.atrium.server.testing.TestServer;
@@ -25,7 +24,6 @@ import org.junit.jupiter.api.Test;
  * the SDK over the namespace's veth link to Atrium and decode each other's video and audio, both their
  * publishing and their receiving connection on a TCP candidate pair to Atrium's passive candidate.
  */
-@Heavy
 class IceTcpBrowserTest {
 
     /**

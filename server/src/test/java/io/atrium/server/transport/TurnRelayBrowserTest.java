@@ -7,7 +7,6 @@ import io.atrium.server.auth.TurnCredentials;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.testing.Chromium;
 import io.atrium.server.testing.Coturn;
-import io.atrium.server.testing.Heavy;
 import io.atrium.server.testing.SdkScripts;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
@@ -26,7 +25,6 @@ import org.junit.jupiter.api.Test;
  * takes the ICE servers Atrium hands out, and decode each other's video and audio through coturn.
  * coturn refuses a wrong password and an expired username.
  */
-@Heavy
 class TurnRelayBrowserTest {
 
     /** The candidate types of the selected pair of each of the client's connections. */

@@ -6,7 +6,6 @@ import com.microsoft.playwright.Page;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.config.Compat;
 import io.atrium.server.testing.Chromium;
-import io.atrium.server.testing.Heavy;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
 import java.nio.file.Files;
@@ -22,7 +21,6 @@ import org.junit.jupiter.api.TestInstance;
  * guest enters by itself when the admin opens the room. At most three pages at once.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Heavy
 class CompatPagesBrowserTest {
 
     static final String LIVE_PASSCODE = "live-passcode-1234";

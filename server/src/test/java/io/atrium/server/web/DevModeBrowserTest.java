@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.Page;
 import io.atrium.server.testing.ChildServer;
 import io.atrium.server.testing.Chromium;
-import io.atrium.server.testing.Heavy;
 import java.nio.file.Files;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.TestInstance;
  * starts it): every page works with the values printed at start and nothing else.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Heavy
 class DevModeBrowserTest {
 
     private ChildServer server;

@@ -7,7 +7,6 @@ import com.microsoft.playwright.Page;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.config.Compat;
 import io.atrium.server.testing.Chromium;
-import io.atrium.server.testing.Heavy;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
 import java.nio.file.Files;
@@ -23,7 +22,6 @@ import org.junit.jupiter.api.TestInstance;
  * in a real page, and on the live, meetings and room pages as people meet them.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Heavy
 class ErrorTextsBrowserTest {
 
     private TestServer server;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.testing.Chromium;
-import io.atrium.server.testing.Heavy;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
 import java.nio.file.Files;
@@ -19,7 +18,6 @@ import org.junit.jupiter.api.Test;
  * set up (two rejoins, each after Atrium's {@code rtc.connect_timeout_seconds} and {@code rooms.media_timeout_seconds},
  * shortened here; then the end).
  */
-@Heavy
 class GivingUpBrowserTest {
 
     /** The SDK's reconnect window in this test; its default is 60 s. */

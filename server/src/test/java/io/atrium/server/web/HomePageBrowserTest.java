@@ -9,15 +9,14 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Route;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.testing.Chromium;
-import io.atrium.server.testing.Heavy;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The web app's first page in a real Chromium, and the browser's own WebRTC on loopback. */
-@Heavy
 class HomePageBrowserTest {
 
     /**
@@ -64,8 +63,9 @@ class HomePageBrowserTest {
             assertThat(server.send("POST", "/web/meetings", "{}", null).status()).isEqualTo(401);
 
             // the signed-in host (no API key) ends the meeting for two guests: each page says who ended it
-            try (Participant gus = Participant.open(server, "gus", "/r/board-review", false).join("Gus");
-                 Participant gia = Participant.open(server, "gia", "/r/board-review", false).join("Gia")) {
+            try (Participant gus = Participant.open(server, "gus", "/r/board-review", false);
+                 Participant gia = Participant.open(server, "gia", "/r/board-review", false)) {
+                Participant.joinTogether(List.of(gus, gia), "Gus", "Gia");
                 assertThat(page.locator("#grid .tile")).hasCount(3);
                 page.locator("#leave").click();
                 page.locator("#end-all").click();

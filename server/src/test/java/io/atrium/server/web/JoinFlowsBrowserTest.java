@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.Page;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.testing.Chromium;
-import io.atrium.server.testing.Heavy;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
 import java.nio.file.Files;
@@ -23,7 +22,6 @@ import org.junit.jupiter.api.TestInstance;
  * connection setup, and receive renegotiations when people come, go and share. Real Chromium pages.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Heavy
 class JoinFlowsBrowserTest {
 
     /** getUserMedia answers after 4 s, as while a permission prompt is pending; every track it gave is kept. */
@@ -117,16 +115,16 @@ class JoinFlowsBrowserTest {
             String room = openRoom(slow, "slow-setup");
             try (Participant ann = Participant.open(slow, "ann", "/room.html?room=" + room, false);
                  Participant sam = Participant.open(slow, "sam", "/room.html?room=" + room, false, SLOW_SETUP)) {
-                ann.join("Ann");
+                ann.submitPrejoin("Ann");
                 sam.submitPrejoin("Sam");
+                ann.inMeeting();
                 // longer than Atrium's connect timeout: Sam is not blamed, the SDK sets the connection up again by
                 // itself and the call goes on
                 Chromium.waitFor(sam.page, "atriumApp.client?.state === 'joined' && atriumApp.client.publishPc.connectionState === 'connected'"
                         + " || atriumApp.client?.state + ' ' + atriumApp.client?.publishPc?.connectionState + ' '"
                         + " + document.getElementById('ended-message').textContent", Duration.ofSeconds(120));
                 assertThat(sam.page.locator("#meeting")).isVisible();
-                ann.seesVideoOf(sam.callId());
-                sam.seesVideoOf(ann.callId());
+                Participant.seeEachOther(List.of(ann, sam));
             }
         }
     }

@@ -7,7 +7,6 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.BoundingBox;
 import io.atrium.server.testing.Chromium;
-import io.atrium.server.testing.Heavy;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
 import java.util.List;
@@ -22,7 +21,6 @@ import org.junit.jupiter.api.TestInstance;
  * echo cancellation switched during the call.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Heavy
 class MeetingLayoutBrowserTest {
 
     private TestServer server;
@@ -60,7 +58,8 @@ class MeetingLayoutBrowserTest {
         String room = openRoom("layout");
         try (Participant ann = Participant.open(server, "ann", "/room.html?room=" + room, false);
              Participant bob = Participant.open(server, "bob", "/room.html?room=" + room, false);
-             Participant cy = Participant.open(server, "cy", "/room.html?room=" + room, false)) {
+             Participant cy = Participant.open(server, "cy", "/room.html?room=" + room, false);
+             Participant dee = Participant.open(server, "dee", "/room.html?room=" + room, false)) { // joins later
             Participant.joinTogether(List.of(ann, bob, cy), "Ann", "Bob", "Cy");
             String bobId = bob.callId(), cyId = cy.callId();
             ann.seesVideoOf(bobId, cyId);
@@ -95,38 +94,36 @@ class MeetingLayoutBrowserTest {
             ann.waitForGrowth(cyId, "video", "framesDecoded", 10, Participant.MEDIA);
 
             // a new joiner changes neither the view nor the pin; she appears in the strip
-            try (Participant dee = Participant.open(server, "dee", "/room.html?room=" + room, false)) {
-                dee.join("Dee");
-                String deeId = dee.callId();
-                ann.seesVideoOf(deeId);
-                assertThat(page.locator("#grid .tile[data-member='" + deeId + "']")).isVisible();
-                assertThat(page.locator("#view")).hasAttribute("aria-pressed", "true");
-                isLarge(ann, cyId);
-                Chromium.screenshot(page, "layout-speaker-pinned");
+            dee.join("Dee");
+            String deeId = dee.callId();
+            ann.seesVideoOf(deeId);
+            assertThat(page.locator("#grid .tile[data-member='" + deeId + "']")).isVisible();
+            assertThat(page.locator("#view")).hasAttribute("aria-pressed", "true");
+            isLarge(ann, cyId);
+            Chromium.screenshot(page, "layout-speaker-pinned");
 
-                // a screen share takes the large area; the pinned person stays large, next to it
-                bob.page.locator("#screen").click();
-                assertThat(page.locator("#screen-area .tile.share")).hasAttribute("data-member", bobId);
-                assertThat(page.locator("#main-area .tile")).hasAttribute("data-member", cyId);
-                Chromium.waitFor(page, "(() => { const s = document.querySelector('#screen-area').getBoundingClientRect(),"
-                        + " m = document.querySelector('#main-area').getBoundingClientRect();"
-                        + " const strip = [...document.querySelectorAll('#grid .tile')].map(t => t.getBoundingClientRect().width);"
-                        + " return m.left >= s.right - 1 && Math.abs(m.top - s.top) < 2 && s.width > m.width"
-                        + " && strip.length === 3 && strip.every(w => m.width > 1.5 * w) || JSON.stringify({ s, m, strip }); })()");
-                ann.waitForGrowth(bobId, "screen", "framesDecoded", 5, Participant.MEDIA);
-                Chromium.screenshot(page, "layout-share-and-pinned");
-                bob.page.locator("#screen").click();
-                assertThat(page.locator("#screen-area .tile")).hasCount(0);
-                isLarge(ann, cyId);
+            // a screen share takes the large area; the pinned person stays large, next to it
+            bob.page.locator("#screen").click();
+            assertThat(page.locator("#screen-area .tile.share")).hasAttribute("data-member", bobId);
+            assertThat(page.locator("#main-area .tile")).hasAttribute("data-member", cyId);
+            Chromium.waitFor(page, "(() => { const s = document.querySelector('#screen-area').getBoundingClientRect(),"
+                    + " m = document.querySelector('#main-area').getBoundingClientRect();"
+                    + " const strip = [...document.querySelectorAll('#grid .tile')].map(t => t.getBoundingClientRect().width);"
+                    + " return m.left >= s.right - 1 && Math.abs(m.top - s.top) < 2 && s.width > m.width"
+                    + " && strip.length === 3 && strip.every(w => m.width > 1.5 * w) || JSON.stringify({ s, m, strip }); })()");
+            ann.waitForGrowth(bobId, "screen", "framesDecoded", 5, Participant.MEDIA);
+            Chromium.screenshot(page, "layout-share-and-pinned");
+            bob.page.locator("#screen").click();
+            assertThat(page.locator("#screen-area .tile")).hasCount(0);
+            isLarge(ann, cyId);
 
-                // unpinning keeps speaker view; tile view puts all four back in the grid
-                ann.tile(cyId).locator(".pin").click();
-                assertThat(ann.tile(cyId).locator(".pin")).hasAttribute("aria-pressed", "false");
-                assertThat(page.locator("#main-area .tile")).hasCount(1);
-                page.locator("#view").click();
-                assertThat(page.locator("#grid .tile")).hasCount(4);
-                assertThat(page.locator("#main-area .tile")).hasCount(0);
-            }
+            // unpinning keeps speaker view; tile view puts all four back in the grid
+            ann.tile(cyId).locator(".pin").click();
+            assertThat(ann.tile(cyId).locator(".pin")).hasAttribute("aria-pressed", "false");
+            assertThat(page.locator("#main-area .tile")).hasCount(1);
+            page.locator("#view").click();
+            assertThat(page.locator("#grid .tile")).hasCount(4);
+            assertThat(page.locator("#main-area .tile")).hasCount(0);
         }
     }
 

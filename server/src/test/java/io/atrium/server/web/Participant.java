@@ -93,7 +93,7 @@ public final class Participant implements AutoCloseable {
      * Joins {@code people} under {@code names} (in the same order) at once: every prejoin form is sent, then each
      * is waited for. The same as one {@link #join} after another, overlapped.
      */
-    static void joinTogether(List<Participant> people, String... names) {
+    public static void joinTogether(List<Participant> people, String... names) {
         if (people.size() != names.length) {
             throw new IllegalArgumentException(people.size() + " people, " + names.length + " names");
         }
@@ -165,7 +165,7 @@ public final class Participant implements AutoCloseable {
      * Every one of {@code people} sees the others' video ({@link #seesVideoOf}), the waits overlapped: every page's
      * counts are read first, then each is waited for, so the frames the pages decode meanwhile count for all.
      */
-    static void seeEachOther(List<Participant> people) {
+    public static void seeEachOther(List<Participant> people) {
         List<String> ids = people.stream().map(Participant::callId).toList();
         List<Runnable> waits = new ArrayList<>();
         for (int i = 0; i < people.size(); i++) {

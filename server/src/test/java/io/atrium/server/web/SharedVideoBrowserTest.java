@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.playwright.Page;
 import io.atrium.server.testing.Chromium;
-import io.atrium.server.testing.Heavy;
 import io.atrium.server.testing.RpcClient;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
@@ -25,7 +24,6 @@ import org.junit.jupiter.api.Test;
  * seek (video_control) reach every participant's page together, and a late joiner starts where the
  * others are.
  */
-@Heavy
 class SharedVideoBrowserTest {
 
     static final ObjectMapper JSON = new ObjectMapper();

@@ -3,7 +3,6 @@ package io.atrium.server.web;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 
 import io.atrium.server.testing.Chromium;
-import io.atrium.server.testing.Heavy;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
 import org.junit.jupiter.api.AfterAll;
@@ -13,7 +12,6 @@ import org.junit.jupiter.api.TestInstance;
 
 /** The waiting room, room passwords and admin removal in the web app, with real Chromium pages. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Heavy
 class WaitingRoomBrowserTest {
 
     private TestServer server;

@@ -9,7 +9,6 @@ import com.microsoft.playwright.options.ColorScheme;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.config.Compat;
 import io.atrium.server.testing.Chromium;
-import io.atrium.server.testing.Heavy;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
 import java.io.IOException;
@@ -31,7 +30,6 @@ import org.junit.jupiter.api.TestInstance;
  * open, and a meeting used with the keyboard alone.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Heavy
 class WebAppLookBrowserTest {
 
     record Size(int width, int height) {
@@ -49,7 +47,10 @@ class WebAppLookBrowserTest {
     @BeforeAll
     void start() throws IOException {
         AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-look-"));
-        server = TestServer.start(c.withCompat(new Compat(new Compat.Live(LIVE_PASSCODE, "", 300), new Compat.Meetings(6, ADMIN_PASSCODE))));
+        // SIP on, so the home page has its calls and the call page can be looked at (docs/WEB.md, "Calls")
+        server = TestServer.start(c.withCompat(new Compat(new Compat.Live(LIVE_PASSCODE, "", 300), new Compat.Meetings(6, ADMIN_PASSCODE)))
+                .withSip(new AtriumConfig.Sip(true, "127.0.0.1", io.atrium.server.testing.Sipp.freePort(), null, null, null, null, null,
+                        null, null, null, null, null)));
     }
 
     @AfterAll
@@ -93,7 +94,7 @@ class WebAppLookBrowserTest {
                 Chromium.screenshot(page, "look-" + label);
                 @SuppressWarnings("unchecked")
                 List<String> found = (List<String>) page.evaluate("""
-                        async () => (await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] })).violations
+                        async () => (await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'], resultTypes: ['violations'] })).violations
                           .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')
                             + (n.any[0]?.message ? ' — ' + n.any[0].message : '')).join('; '))""");
                 found.forEach(v -> violations.add(label + ": " + v));
@@ -113,7 +114,7 @@ class WebAppLookBrowserTest {
         String guarded = room("{\"name\":\"Interviews\",\"force_waiting_room\":true}");
         try (Page p = Chromium.newPage("look")) {
             for (Map.Entry<String, String> e : Map.of("home", "/", "live", "/live/", "meetings", "/meetings/?meeting=123456",
-                    "meetings-admin", "/meetings/admin.html", "control", "/control/", "play", "/play.html").entrySet()) {
+                    "meetings-admin", "/meetings/admin.html", "control", "/control/", "play", "/play.html", "call", "/room.html?call=1002").entrySet()) {
                 p.navigate(server.uri(e.getValue()).toString());
                 p.waitForLoadState();
                 look(p, e.getKey());
@@ -128,10 +129,8 @@ class WebAppLookBrowserTest {
             Chromium.waitFor(host.page, "atriumApp.videoTrack !== null", Participant.MEDIA);
             host.page.locator("#prejoin-form [name=name]").fill("Hana");
             look(host.page, "room-prejoin");
-            host.join("Hana");
-            guest.join("Gus");
-            host.seesVideoOf(guest.callId());
-            guest.seesVideoOf(host.callId());
+            Participant.joinTogether(List.of(host, guest), "Hana", "Gus");
+            Participant.seeEachOther(List.of(host, guest));
             look(host.page, "room-meeting");
             host.page.locator("#view").click();
             assertThat(host.page.locator("#main-area .tile")).hasCount(1);

@@ -162,6 +162,16 @@ public final class BandwidthEstimator {
         return true;
     }
 
+    /** The wait after the last probe before the next may start: doubled by each failed probe, reset by a success. */
+    long probeBackoffMicros() {
+        return probeBackoffMicros;
+    }
+
+    /** The earliest time the next probe may start (overuse may hold it off longer). */
+    long nextProbeMicros() {
+        return lastProbeEndMicros + probeBackoffMicros;
+    }
+
     /** The rate to pad up to now, or 0 without a probe. */
     public long probeGoal() {
         return probeStartMicros >= 0 ? probeGoal : 0;

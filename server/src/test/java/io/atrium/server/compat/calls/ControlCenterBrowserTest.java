@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import io.atrium.server.testing.Heavy;
 import io.atrium.server.web.Participant;
 import io.atrium.server.testing.Chromium;
 import io.atrium.server.testing.TestServer;
@@ -26,7 +25,6 @@ import org.junit.jupiter.api.TestInstance;
  * microphone on again (audio flows again), and ends the session for everyone.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Heavy
 class ControlCenterBrowserTest {
 
     private static final Duration MEDIA = Participant.MEDIA;

@@ -126,6 +126,31 @@ class BandwidthEstimatorTest {
     }
 
     @Test
+    void afterEachFailedProbeTheWaitDoublesUpTo16SecondsAndASuccessResetsIt() {
+        LinkSimulation sim = new LinkSimulation();
+        LongUnaryOperator unpadded = fixed(300_000); // the sender cannot pad: every probe fails, without overuse
+        sim.run(0, 8 * SECOND, unpadded, 5_000_000, 0, now -> 0);
+        assertThat(sim.estimator.probeBackoffMicros()).isEqualTo(BandwidthEstimator.MIN_PROBE_BACKOFF_MICROS);
+        long now = 8 * SECOND;
+        for (long expected : new long[] {4 * SECOND, 8 * SECOND, 16 * SECOND, 16 * SECOND}) {
+            assertThat(sim.estimator.startProbe(3_000_000, now)).isTrue();
+            sim.run(now, now + 1_300_000, unpadded, 5_000_000, 0, t -> 0);
+            assertThat(sim.estimator.probeGoal()).as("probe over").isZero();
+            assertThat(sim.overuseSeen).isFalse();
+            long next = sim.estimator.nextProbeMicros();
+            assertThat(sim.estimator.probeBackoffMicros()).as("the wait after a failed probe").isEqualTo(expected);
+            sim.run(now + 1_300_000, next - 1, unpadded, 5_000_000, 0, t -> 0);
+            assertThat(sim.estimator.startProbe(3_000_000, next - 1)).as("too soon").isFalse();
+            now = next;
+        }
+        LongUnaryOperator padded = estimate -> Math.max(300_000, sim.estimator.probeGoal());
+        assertThat(sim.estimator.startProbe(3_000_000, now)).isTrue();
+        sim.run(now, now + 1_300_000, padded, 5_000_000, 0, t -> 0);
+        assertThat(sim.estimator.estimate()).as("the probe carried").isGreaterThan(2_000_000);
+        assertThat(sim.estimator.probeBackoffMicros()).as("reset by a success").isEqualTo(BandwidthEstimator.MIN_PROBE_BACKOFF_MICROS);
+    }
+
+    @Test
     void feedbackForUnknownOrRepeatedSequenceNumbersIsIgnored() {
         SendHistory history = new SendHistory();
         assertThat(history.slot(0)).as("nothing sent").isEqualTo(-1);
