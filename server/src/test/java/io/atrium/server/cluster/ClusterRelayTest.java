@@ -444,6 +444,41 @@ class ClusterRelayTest {
     }
 
     @Test
+    void aPhoneDiallingARoomsNumberOnAnotherNodeIsSentToTheNodeThatRunsIt() throws Exception {
+        user(n1, "fay", "1031");
+        String room = openRoom(n1);
+        String ownerId = ClusterNodes.of(n1).owner(UUID.fromString(room)).id();
+        String otherId = ownerId.equals("n1") ? "n2" : "n1";
+        Member host = cluster.join(cluster.node(ownerId), room, "host");
+        String number = n1.get("/v1/sip/rooms/" + room).json().get("number").asText();
+        try (RtpPhone media = new RtpPhone()) {
+            Map<String, String> fill = Map.of("FROM", "1031", "MEDIA_PORT", String.valueOf(media.port()), "HOLD", "30000");
+            try (Sipp redirected = Sipp.start("caller.xml", with(fill, "OUTCOME", Sipp.resource("caller-refused.part"), "STATUS", "302"),
+                    cluster.sipPort(otherId), "-t", "u1", "-s", number, "-au", "fay", "-ap", "fay-password")) {
+                assertThat(redirected.await().ok()).isTrue();
+                assertThat(redirected.messages()).as("sent to the room's node")
+                        .containsPattern("Contact: <?sip:" + number + "@127\\.0\\.0\\.1:" + cluster.sipPort(ownerId) + "\\b");
+            }
+            // the phone calls again where it was sent, and is in the room there
+            try (Sipp phone = Sipp.start("caller.xml", with(fill, "OUTCOME", Sipp.resource("caller-answered.part")),
+                    cluster.sipPort(ownerId), "-t", "u1", "-s", number, "-au", "fay", "-ap", "fay-password")) {
+                JsonNode joined = host.rpc().await("member_join_room");
+                assertThat(joined.get("is_sip").asBoolean()).as(joined.toString()).isTrue();
+                phone.hangUp();
+                assertThat(phone.await().ok()).isTrue();
+            }
+        }
+    }
+
+    static Map<String, String> with(Map<String, String> base, String... more) {
+        Map<String, String> all = new java.util.HashMap<>(base);
+        for (int i = 0; i < more.length; i += 2) {
+            all.put(more[i], more[i + 1]);
+        }
+        return all;
+    }
+
+    @Test
     void aNodeStartingKeepsTheTemporaryRoomsThatAnotherNodeRuns() {
         user(n1, "eve", "1015");
         RpcClient eve = cluster.socket(n2);
