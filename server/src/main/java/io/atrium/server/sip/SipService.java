@@ -186,7 +186,7 @@ public final class SipService implements SipListener, AutoCloseable {
         DigestAuthenticator.Result result = auth.authenticate(request, source);
         if (result instanceof DigestAuthenticator.Ok ok) {
             String transport = ((ViaHeader) request.getHeader(ViaHeader.NAME)).getTransport().toLowerCase(Locale.ROOT);
-            respond(event, registrar.register(request, ok.account().user(),
+            respond(event, registrar.register(request, ok.account().user(), ok.algorithm(),
                     source + ":" + ((SIPRequest) request).getRemotePort(), transport, sip));
         } else {
             respond(event, refusal(request, result));
