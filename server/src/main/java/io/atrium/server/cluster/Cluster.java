@@ -59,6 +59,7 @@ public final class Cluster implements RoomHome, AutoCloseable {
         return t;
     });
     private final java.util.List<String> rtcAddresses;
+    private final String sipAddress;
     private volatile String url;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     /** Whether this node drains: no new rooms are placed on it (docs/SCALING.md, draining). */
@@ -74,6 +75,7 @@ public final class Cluster implements RoomHome, AutoCloseable {
         this.clock = clock;
         this.placement = placement;
         this.rtcAddresses = config.rtc().announcedAddresses();
+        this.sipAddress = config.sip().enabled() ? config.sip().publicAddress() + ":" + config.sip().port() : "";
         RedisURI uri = RedisURI.create(this.config.redisUrl());
         Duration timeout = Duration.ofMillis(this.config.nodeTtlMillis());
         uri.setTimeout(timeout);
@@ -94,7 +96,7 @@ public final class Cluster implements RoomHome, AutoCloseable {
         this.registry = new NodeRegistry(connection.sync(), this.config.nodeTtlMillis());
         this.leases = new RoomLeases(connection.sync(), connection.async(), this.config.leaseMillis(), timeout.toMillis());
         this.relay = new Relay(id, client, connection.async(), rooms, this::ownerId, this::inviteNode);
-        this.reach = new Reach(id, connection.sync(), relay, () -> registry.live().keySet(), clock);
+        this.reach = new Reach(id, connection.sync(), relay, () -> registry.live().keySet(), this::phoneNode, clock);
         rooms.elsewhere(reach);
         // each (re)connection: Redis may have restarted empty, so say at once what this node holds
         this.reconnects = resources.eventBus().get().filter(e -> e instanceof ConnectionActivatedEvent)
@@ -149,9 +151,34 @@ public final class Cluster implements RoomHome, AutoCloseable {
      * Throws {@link ClusterException} when Redis cannot answer.
      */
     public NodeInfo owner(UUID room) {
+        return owner(room, () -> placement.choose(registry.live().values(), id).map(NodeInfo::id).orElse(id));
+    }
+
+    @Override
+    public Optional<URI> here(UUID room) {
+        try {
+            NodeInfo owner = owner(room, () -> id);
+            return owner.id().equals(id) ? Optional.empty() : Optional.of(URI.create(owner.url()));
+        } catch (ClusterException e) {
+            throw new Unavailable(e.getMessage(), e);
+        }
+    }
+
+    /** The SIP address of the node that runs {@code room} when it is another node with SIP; a room nobody runs is taken here. */
+    private Optional<String> phoneNode(UUID room) {
+        try {
+            NodeInfo owner = owner(room, () -> id);
+            return owner.id().equals(id) || owner.sip().isEmpty() ? Optional.empty() : Optional.of(owner.sip());
+        } catch (ClusterException e) {
+            throw new Unavailable(e.getMessage(), e);
+        }
+    }
+
+    /** The node that owns {@code room}, placing it on the node {@code candidate} names if nobody does. */
+    private NodeInfo owner(UUID room, java.util.function.Supplier<String> candidate) {
         try {
             for (int attempt = 0; attempt < 3; attempt++) {
-                String chosen = placement.choose(registry.live().values(), id).map(NodeInfo::id).orElse(id);
+                String chosen = candidate.get();
                 String owner = leases.place(room, chosen);
                 if (owner.equals(id)) {
                     return self();
@@ -197,13 +224,20 @@ public final class Cluster implements RoomHome, AutoCloseable {
         int[] counts = rooms.memberAndWatcherCounts();
         double cpu = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
                 ? Math.max(0, os.getProcessCpuLoad()) : 0;
-        return new NodeInfo(id, url, rtcAddresses, heldNow().size(), counts[0] + counts[2], cpu, clock.millis(), draining);
+        return new NodeInfo(id, url, rtcAddresses, heldNow().size(), counts[0] + counts[2], cpu, clock.millis(), draining, sipAddress);
     }
 
     /** The rooms with anyone in them on this node: a live room of the protocol or media (WHIP/WHEP). */
     private Set<UUID> heldNow() {
         Set<UUID> now = new HashSet<>(rooms.liveRooms());
         now.addAll(sfu.rooms());
+        return now;
+    }
+
+    /** The rooms whose leases this node holds: those with anyone in them, and those whose shared state is here. */
+    private Set<UUID> leasedNow() {
+        Set<UUID> now = heldNow();
+        now.addAll(rooms.stateRooms());
         return now;
     }
 
@@ -233,7 +267,7 @@ public final class Cluster implements RoomHome, AutoCloseable {
     /** One heartbeat: publish self, read the live nodes, renew held leases, release those of ended rooms. */
     private void heartbeat() {
         try {
-            Set<UUID> now = heldNow();
+            Set<UUID> now = leasedNow();
             Map<String, NodeInfo> live = registry.beat(self());
             Set<UUID> lost = leases.renew(now, id);
             if (!lost.isEmpty()) {
@@ -303,7 +337,7 @@ public final class Cluster implements RoomHome, AutoCloseable {
         }
         try {
             Set<UUID> all = new HashSet<>(held);
-            all.addAll(heldNow());
+            all.addAll(leasedNow());
             leases.release(all, id);
             registry.leave(id);
         } catch (RuntimeException e) {

@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,13 +47,16 @@ final class Reach implements Elsewhere {
     private final RedisCommands<String, String> redis;
     private final Relay relay;
     private final Supplier<Set<String>> live;
+    private final Function<UUID, Optional<String>> phoneNodes;
     private final Clock clock;
     /** What this node listed, to list it again after Redis lost it: sorted set key → member → score (ms). */
     private final Map<String, Map<String, Long>> listed = new HashMap<>();
     /** The invites this node runs: {@code atrium:invite:<call id>} → until (ms). */
     private final Map<String, Long> invites = new ConcurrentHashMap<>();
 
-    Reach(String self, RedisCommands<String, String> redis, Relay relay, Supplier<Set<String>> live, Clock clock) {
+    Reach(String self, RedisCommands<String, String> redis, Relay relay, Supplier<Set<String>> live,
+          Function<UUID, Optional<String>> phoneNodes, Clock clock) {
+        this.phoneNodes = phoneNodes;
         this.self = self;
         this.redis = redis;
         this.relay = relay;
@@ -156,6 +160,11 @@ final class Reach implements Elsewhere {
         } catch (RedisException e) {
             return true;
         }
+    }
+
+    @Override
+    public Optional<String> phoneNode(UUID room) {
+        return phoneNodes.apply(room);
     }
 
     private synchronized void list(String key, String member, long until) {

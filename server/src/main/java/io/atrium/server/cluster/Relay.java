@@ -47,6 +47,7 @@ import org.slf4j.LoggerFactory;
  * {@code convert_to_room} on the socket's node (the registration is that socket; a call through the B2BUA is
  * that node's), {@code create_temp_room} there too (the room it makes runs there, and the socket with it),
  * {@code decline_room_invite} on the node that runs the invite ({@link Reach}) without moving the socket,
+ * {@code subscribe_state} and {@code unsubscribe_state} on the node of the room their token names, likewise,
  * {@code invite_exten} with the socket's room. Another node may hold a session of a socket without its room
  * (an invite that rang it): notifications carry their node, and the socket's close is sent to every node
  * that notified it or ran one of its calls.
@@ -165,6 +166,11 @@ public final class Relay implements Calls {
             case "create_temp_room" -> {
                 move(route, null);
                 return null;
+            }
+            case "subscribe_state", "unsubscribe_state" -> {
+                // to the node of the room's shared state, without moving the socket (a waiting user's socket reads a meeting's)
+                String node = owners.apply(local.tokenRoom(params));
+                return node.equals(self) ? null : node;
             }
             case "decline_room_invite" -> {
                 String node = invites.apply(params.required("call_id", 128));

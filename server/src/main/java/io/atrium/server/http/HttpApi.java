@@ -7,6 +7,7 @@ import io.atrium.server.sip.Registrar;
 import io.atrium.server.sip.SipService;
 import io.atrium.server.auth.TokenService;
 import io.atrium.server.compat.calls.VideoCallApi;
+import io.atrium.server.compat.RoomNode;
 import io.atrium.server.compat.live.LiveStreamApi;
 import io.atrium.server.compat.live.LiveStreams;
 import io.atrium.server.compat.meetings.Meetings;
@@ -73,10 +74,12 @@ public final class HttpApi {
         AttemptGuard guard = new AttemptGuard(this.config.facadeRequestsPerMinute(), this.config.failedAttemptsPerMinute(),
                 clock);
         // contract facades 000 and 001 (docs/CONTRACTS.md)
+        // their shared state is on the node of its room; a request asked elsewhere is relayed there (docs/SCALING.md)
+        RoomNode roomNode = new RoomNode(cluster == null ? io.atrium.server.room.RoomHome.HERE : cluster);
         LiveStreamApi liveApi = new LiveStreamApi(new LiveStreams(config, rooms, tokens, roomService), config.compat().live(),
-                clock, clients, guard);
+                clock, clients, guard, roomNode);
         MeetingsApi meetingsApi = new MeetingsApi(new Meetings(config, new MeetingStore(db.jdbc(), clock), rooms, tokens,
-                roomService, clock), apiKeys, config.compat().meetings(), clients, guard);
+                roomService, clock), apiKeys, config.compat().meetings(), clients, guard, roomNode);
         VideoCallApi videoCall = new VideoCallApi(config, new CallSessionStore(db.jdbc(), clock), rooms,
                 apiKeys, tokens, roomService, clock, videoFiles, clients, guard);
         RoomLinks roomLinks = new RoomLinks(rooms, clients, guard);

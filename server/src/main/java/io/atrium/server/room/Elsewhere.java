@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -46,6 +47,11 @@ public interface Elsewhere {
         public boolean running(UUID room) {
             return false;
         }
+
+        @Override
+        public Optional<String> phoneNode(UUID room) {
+            return Optional.empty();
+        }
     };
 
     /** The socket of {@code session}, on this node, is a video registration of {@code user} until {@code until}. */
@@ -74,4 +80,11 @@ public interface Elsewhere {
 
     /** Whether {@code room} runs on some node now (another node's temporary room must not be deleted); true when that cannot be told. */
     boolean running(UUID room);
+
+    /**
+     * The SIP address ({@code host:port}) of the node that runs {@code room} when that is another node: a
+     * phone dialling the room's number is sent there. A room that no node runs is taken here (empty).
+     * Throws {@link RoomHome.Unavailable} when that cannot be told.
+     */
+    Optional<String> phoneNode(UUID room);
 }

@@ -19,6 +19,14 @@ public interface RoomHome {
      */
     Optional<URI> elsewhere(UUID room);
 
+    /**
+     * As {@link #elsewhere}, but a room nobody runs is placed here: for a request that makes the room's state on
+     * the node asked (a facade's shared state document). Throws {@link Unavailable}.
+     */
+    default Optional<URI> here(UUID room) {
+        return elsewhere(room);
+    }
+
     /** Where rooms live cannot be told right now (the cluster's Redis is away); the caller may try again. */
     final class Unavailable extends RuntimeException {
         public Unavailable(String message, Throwable cause) {

@@ -269,14 +269,24 @@ public final class RoomService implements Calls, AutoCloseable {
                 return Optional.of(existingRoom(params.required("room")));
             }
             case "join_room", "watch_room" -> {
-                AccessToken token = tokens.verify(params.required("auth_token", 8192), Optional.empty());
-                existingRoom(token.room().toString());
-                return Optional.of(token.room());
+                return Optional.of(tokenRoom(params));
             }
             default -> {
                 return Optional.empty();
             }
         }
+    }
+
+    /** The existing room of the call's {@code auth_token} (verified). Throws {@link RpcException}. */
+    public UUID tokenRoom(Params params) {
+        AccessToken token = tokens.verify(params.required("auth_token", 8192), Optional.empty());
+        existingRoom(token.room().toString());
+        return token.room();
+    }
+
+    /** The rooms with shared state or its subscribers on this node. */
+    public java.util.Set<UUID> stateRooms() {
+        return state.rooms();
     }
 
     /** The rooms with a live session or member on this node. */

@@ -27,8 +27,8 @@ final class DigestAuthenticator {
     sealed interface Result {
     }
 
-    /** Authenticated as this account. */
-    record Ok(SipAccount account) implements Result {
+    /** Authenticated as this account, with this digest algorithm ({@code SHA-256} or {@code MD5}). */
+    record Ok(SipAccount account, String algorithm) implements Result {
     }
 
     /** Answer 401 with fresh challenges; {@code stale}: the nonce was good but old. */
@@ -80,7 +80,7 @@ final class DigestAuthenticator {
         String qop = h.getQop();
         if (nonce == Nonces.State.VALID && ha1 != null && SipDigests.equal(SipDigests.response(algorithm, ha1,
                 request.getMethod(), uri, h.getNonce(), h.getParameter("nc"), h.getCNonce(), qop), h.getResponse())) {
-            return new Ok(account.get());
+            return new Ok(account.get(), algorithm);
         }
         limiter.failed(source);
         return new Refused(BAD_CREDENTIALS);

@@ -81,7 +81,7 @@ public final class Registrar {
     }
 
     /** Handles an authenticated REGISTER and builds the response to send. */
-    Response register(Request request, User user, String source, String transport, SipFactories sip)
+    Response register(Request request, User user, String algorithm, String source, String transport, SipFactories sip)
             throws ParseException, InvalidArgumentException {
         ToHeader to = (ToHeader) request.getHeader(ToHeader.NAME);
         String aor = to.getAddress().getURI() instanceof SipURI u ? u.getUser() : null;
@@ -119,7 +119,7 @@ public final class Registrar {
                 current.removeIf(r -> r.contact().equals(uri));
                 if (expires > 0) {
                     current.add(new Registration(user.uuid(), user.username(), aor, uri, source, transport, userAgent,
-                            callId, cseq, now, now.plusSeconds(Math.min(expires, maxExpires))));
+                            algorithm, callId, cseq, now, now.plusSeconds(Math.min(expires, maxExpires))));
                 }
             }
             if (current.size() > MAX_BINDINGS) {

@@ -6,6 +6,7 @@ import gov.nist.javax.sip.clientauthutils.AuthenticationHelper;
 import gov.nist.javax.sip.message.SIPRequest;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.config.ConfigException;
+import io.atrium.server.room.RoomHome;
 import io.atrium.server.room.RoomService;
 import io.atrium.server.sfu.Sfu;
 import io.atrium.server.store.RoomNumberStore;
@@ -185,7 +186,7 @@ public final class SipService implements SipListener, AutoCloseable {
         DigestAuthenticator.Result result = auth.authenticate(request, source);
         if (result instanceof DigestAuthenticator.Ok ok) {
             String transport = ((ViaHeader) request.getHeader(ViaHeader.NAME)).getTransport().toLowerCase(Locale.ROOT);
-            respond(event, registrar.register(request, ok.account().user(),
+            respond(event, registrar.register(request, ok.account().user(), ok.algorithm(),
                     source + ":" + ((SIPRequest) request).getRemotePort(), transport, sip));
         } else {
             respond(event, refusal(request, result));
@@ -216,7 +217,7 @@ public final class SipService implements SipListener, AutoCloseable {
             String callerNumber = from.getAddress().getURI() instanceof SipURI u ? u.getUser() : "anonymous";
             Optional<UUID> room = users.findByExtension(extension).isEmpty() ? roomNumbers.roomOf(extension) : Optional.empty();
             if (room.isPresent()) {
-                roomCalls.invite(event, from.getAddress().getDisplayName(), callerNumber, null, room.get(), extension);
+                intoRoom(event, from.getAddress().getDisplayName(), callerNumber, null, room.get(), extension, transport);
                 return;
             }
             b2bua.invite(event, from.getAddress().getDisplayName(), callerNumber, extension,
@@ -237,7 +238,7 @@ public final class SipService implements SipListener, AutoCloseable {
         if (users.findByExtension(number).isEmpty()) {
             Optional<UUID> room = roomNumbers.roomOf(number);
             if (room.isPresent()) {
-                roomCalls.invite(event, caller.displayName(), caller.sipExtension(), caller.uuid(), room.get(), number);
+                intoRoom(event, caller.displayName(), caller.sipExtension(), caller.uuid(), room.get(), number, transport);
                 return;
             }
             Optional<Trunks.Resolved> out = trunks.outbound();
@@ -252,6 +253,32 @@ public final class SipService implements SipListener, AutoCloseable {
         }
         List<String> phones = registrar.contacts(number);
         b2bua.invite(event, caller.displayName(), caller.sipExtension(), number, phones, Response.TEMPORARILY_UNAVAILABLE);
+    }
+
+    /**
+     * A call into {@code room} by its number: run here, or, when another node of a cluster runs the room, answered
+     * {@code 302} with that node's address, where the phone calls again (docs/SCALING.md): the call's media then
+     * goes to the room's node like every member's. {@code 503} while the cluster cannot tell.
+     */
+    private void intoRoom(RequestEvent event, String name, String callerNumber, UUID caller, UUID room, String number,
+                          String transport) throws ParseException, InvalidArgumentException, SipException {
+        Optional<String> node;
+        try {
+            node = rooms.elsewhere().phoneNode(room);
+        } catch (RoomHome.Unavailable e) {
+            Response busy = sip.messages().createResponse(Response.SERVICE_UNAVAILABLE, event.getRequest());
+            busy.addHeader(sip.headers().createRetryAfterHeader(2));
+            respond(event, busy);
+            return;
+        }
+        if (node.isPresent()) {
+            Response moved = sip.messages().createResponse(Response.MOVED_TEMPORARILY, event.getRequest());
+            String uri = "sip:" + number + "@" + node.get() + ("TCP".equalsIgnoreCase(transport) ? ";transport=tcp" : "");
+            moved.addHeader(sip.headers().createContactHeader(sip.addresses().createAddress(uri)));
+            respond(event, moved);
+            return;
+        }
+        roomCalls.invite(event, name, callerNumber, caller, room, number);
     }
 
     /** The calls now ringing or answered, then the calls into rooms. */

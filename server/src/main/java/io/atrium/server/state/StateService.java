@@ -197,6 +197,11 @@ public final class StateService {
         }
     }
 
+    /** The rooms with any state or subscriber on this node (a cluster node holds their leases). */
+    public Set<UUID> rooms() {
+        return Set.copyOf(rooms.keySet());
+    }
+
     /** Whether the room has any state or subscriber (for tests and diagnostics). */
     public boolean isEmpty(UUID room) {
         return !rooms.containsKey(room);

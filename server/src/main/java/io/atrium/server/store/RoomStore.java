@@ -116,6 +116,12 @@ public final class RoomStore {
         return jdbc.inTransaction(tx -> load(tx, uuid));
     }
 
+    /** The newest room that facade {@code owner} ({@link Room#LIVE}, ...) keeps under {@code name}; empty when none. */
+    public Optional<Room> findOwned(String owner, String name) {
+        List<Room> found = jdbc.inTransaction(tx -> rooms(tx, "owner = ? and name = ? and deleted_at is null", owner, name));
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(found.size() - 1));
+    }
+
     public List<Room> list() {
         return jdbc.inTransaction(tx -> rooms(tx, "deleted_at is null"));
     }

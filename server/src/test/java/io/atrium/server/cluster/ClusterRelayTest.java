@@ -267,6 +267,63 @@ class ClusterRelayTest {
         assertThat(ann.rpc().await("member_mute_audio").get("by_admin").asBoolean()).as("the owner's room muted her").isTrue();
     }
 
+    // ---- the facades' shared state across nodes (docs/SCALING.md, "What lives where") ----
+
+    @Test
+    void aMeetingsWaitingDocumentIsTheSameFromEveryNode() {
+        String meeting = n1.send("POST", "/admin/create", "{}", TestServer.BASIC).json().get("meeting_id").asText();
+        // enters on n2: the document is made there (nobody ran the room), and n2 holds the room from now on
+        JsonNode waiting = n2.send("POST", "/user/enter-waiting-room", "{\"meeting_id\": " + meeting + "}", null).json();
+        String identity = waiting.get("identity").asText();
+        // the waiting user's socket is on n3: its subscription is n2's document
+        RpcClient guest = cluster.socket(n3);
+        JsonNode snapshot = guest.call("subscribe_state", Map.of("auth_token", waiting.get("token").asText(), "names", List.of(meeting)));
+        assertThat(snapshot.at("/state/" + meeting + "/value/meeting_id").asText()).as(snapshot.toString()).isEqualTo(meeting);
+        // the admin opens it through n1: the document changes on n2, and the guest on n3 hears it
+        TestServer.Response opened = n1.send("POST", "/admin/join", "{\"meeting_id\": " + meeting + "}", TestServer.BASIC);
+        assertThat(opened.status()).as(opened.body()).isEqualTo(200);
+        String room = opened.json().get("room_id").asText();
+        assertThat(cluster.owner(room)).isEqualTo("n2");
+        assertThat(guest.await("state_changed").at("/value/room_id").asText()).isEqualTo(room);
+        // and the guest's join is checked against that document from n3
+        TestServer.Response joined = n3.send("POST", "/user/join", """
+                {"meeting_id": %s, "room_id": "%s", "identity": "%s"}""".formatted(meeting, room, identity), null);
+        assertThat(joined.status()).as(joined.body()).isEqualTo(200);
+        assertThat(n3.send("POST", "/user/join", """
+                {"meeting_id": %s, "room_id": "%s", "identity": "%s"}""".formatted(meeting, UUID.randomUUID(), identity), null)
+                .status()).isEqualTo(404);
+    }
+
+    @Test
+    void aLiveStreamMadeOnOneNodeIsFoundAndChangedFromTheOthers() {
+        String name = "relayed-" + UUID.randomUUID().toString().substring(0, 8);
+        JsonNode created = live(n1, "/create-stream", "host", name).json();
+        String room = created.get("room_sid").asText();
+        assertThat(cluster.owner(room)).as("the stream's node holds its room").isEqualTo("n1");
+        TestServer.Response viewer = live(n2, "/join-stream-as-viewer", "vic", name);
+        assertThat(viewer.status()).as(viewer.body()).isEqualTo(200);
+        assertThat(viewer.json().get("room_sid").asText()).isEqualTo(room);
+        assertThat(live(n3, "/create-stream", "other", name).json().at("/error/explanation").asText())
+                .as("one stream of a name in the cluster").isEqualTo("Room exists");
+        RpcClient watcher = cluster.socket(n3);
+        JsonNode snapshot = watcher.call("subscribe_state", Map.of("auth_token", viewer.json().get("token").asText(),
+                "names", List.of("raised_hands")));
+        assertThat(snapshot.at("/state/raised_hands/value").size()).as(snapshot.toString()).isZero();
+        TestServer.Response raised = n2.send("POST", "/raise-hand", """
+                {"user_identity": "vic", "stream_name": "%s", "hand_raised": true}""".formatted(name), ClusterNodes.LIVE_PASSCODE);
+        assertThat(raised.status()).as(raised.body()).isEqualTo(200);
+        JsonNode change = watcher.await("state_changed");
+        assertThat(change.get("name").asText()).isEqualTo("raised_hands");
+        assertThat(change.get("key").asText()).isEqualTo("vic");
+        assertThat(live(n3, "/delete-stream", "host", name).status()).isEqualTo(200);
+        assertThat(live(n2, "/join-stream-as-viewer", "vic", name).json().at("/error/message").asText()).isEqualTo("error finding room");
+    }
+
+    static TestServer.Response live(TestServer node, String path, String identity, String stream) {
+        return node.send("POST", path, "{\"user_identity\": \"%s\", \"stream_name\": \"%s\"}".formatted(identity, stream),
+                ClusterNodes.LIVE_PASSCODE);
+    }
+
     // ---- contract 002's invites across nodes (docs/SCALING.md, "Cross-node events") ----
 
     static String user(TestServer node, String name, String extension) {
@@ -384,6 +441,41 @@ class ClusterRelayTest {
             host.call("remove_member", Map.of("member", callId));
             assertThat(phone.await().ok()).as("the room's node hung up").isTrue();
         }
+    }
+
+    @Test
+    void aPhoneDiallingARoomsNumberOnAnotherNodeIsSentToTheNodeThatRunsIt() throws Exception {
+        user(n1, "fay", "1031");
+        String room = openRoom(n1);
+        String ownerId = ClusterNodes.of(n1).owner(UUID.fromString(room)).id();
+        String otherId = ownerId.equals("n1") ? "n2" : "n1";
+        Member host = cluster.join(cluster.node(ownerId), room, "host");
+        String number = n1.get("/v1/sip/rooms/" + room).json().get("number").asText();
+        try (RtpPhone media = new RtpPhone()) {
+            Map<String, String> fill = Map.of("FROM", "1031", "MEDIA_PORT", String.valueOf(media.port()), "HOLD", "30000");
+            try (Sipp redirected = Sipp.start("caller.xml", with(fill, "OUTCOME", Sipp.resource("caller-refused.part"), "STATUS", "302"),
+                    cluster.sipPort(otherId), "-t", "u1", "-s", number, "-au", "fay", "-ap", "fay-password")) {
+                assertThat(redirected.await().ok()).isTrue();
+                assertThat(redirected.messages()).as("sent to the room's node")
+                        .containsPattern("Contact: <?sip:" + number + "@127\\.0\\.0\\.1:" + cluster.sipPort(ownerId) + "\\b");
+            }
+            // the phone calls again where it was sent, and is in the room there
+            try (Sipp phone = Sipp.start("caller.xml", with(fill, "OUTCOME", Sipp.resource("caller-answered.part")),
+                    cluster.sipPort(ownerId), "-t", "u1", "-s", number, "-au", "fay", "-ap", "fay-password")) {
+                JsonNode joined = host.rpc().await("member_join_room");
+                assertThat(joined.get("is_sip").asBoolean()).as(joined.toString()).isTrue();
+                phone.hangUp();
+                assertThat(phone.await().ok()).isTrue();
+            }
+        }
+    }
+
+    static Map<String, String> with(Map<String, String> base, String... more) {
+        Map<String, String> all = new java.util.HashMap<>(base);
+        for (int i = 0; i < more.length; i += 2) {
+            all.put(more[i], more[i + 1]);
+        }
+        return all;
     }
 
     @Test

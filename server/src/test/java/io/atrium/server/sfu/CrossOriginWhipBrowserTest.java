@@ -61,6 +61,10 @@ class CrossOriginWhipBrowserTest {
             assertThat(page.evaluate("location.origin")).isNotEqualTo(atrium);
             page.evaluate("([room, token, base]) => atriumTest.whip(room, token, {base}).then(pc => { window.pub = pc; })",
                     List.of(room, token(room), atrium));
+            // WHEP plays what is being published: wait for the camera's and microphone's tracks (their first packets, after
+            // ICE and DTLS, which take a while on a loaded machine), else the player would rightly get 404
+            io.atrium.server.testing.Waits.waitUntil(() -> Interop.publisher(server, room).path("tracks").size() == 2,
+                    "the published audio and video tracks at Atrium");
             String viewer = server.token(room, "\"identity\": \"viewer\"");
             page.evaluate("([room, token, base]) => atriumTest.whep(room, token, '', base).then(pc => { window.pc = pc; })",
                     List.of(room, viewer, atrium));

@@ -182,6 +182,118 @@ class SipInviteTest {
         }
     }
 
+    /** The next {@code method} notification about {@code member} (others skipped). */
+    static JsonNode awaitAbout(RpcClient rpc, String method, String member) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode n = rpc.await(method, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            if (n != null && member.equals(n.path("member").asText())) {
+                return n;
+            }
+        }
+        throw new AssertionError("no " + method + " about " + member);
+    }
+
+    /**
+     * Voice activity of a phone, as for any member: its tone makes it the room's active speaker with a
+     * speaking level; digital silence, and later a phone that stops sending at all (silence suppression,
+     * a dead phone), clear it again.
+     */
+    @Test
+    void aPhonesVoiceMakesItTheActiveSpeakerUntilItFallsSilent() {
+        String room = room();
+        RpcClient host = join(room, "ada");
+        String number = server.get("/v1/sip/rooms/" + room).json().get("number").asText();
+        try (RtpPhone phone = new RtpPhone();
+             Sipp caller = dialIn(number, "1003", "carol", phone)) {
+            String id = host.await("member_join_room").get("id").asText();
+            Waits.waitUntil(() -> port(caller, SipCallTest.ANSWER_SDP) > 0, "the phone answered");
+            phone.sendTone(1000, port(caller, SipCallTest.ANSWER_SDP));
+            speaking(host, id, true); // its level, then (same tick) the active speaker
+            awaitAbout(host, "room_active_speaker", id);
+
+            phone.tone(0); // digital silence
+            speaking(host, id, false);
+            host.await("room_clear_active_speaker", Duration.ofSeconds(30));
+
+            phone.tone(1000);
+            awaitAbout(host, "room_active_speaker", id);
+            phone.quiet(true); // no packets at all
+            speaking(host, id, false);
+            host.await("room_clear_active_speaker", Duration.ofSeconds(30));
+            caller.hangUp();
+            assertOk(caller.await());
+        }
+    }
+
+    /** A phone dialling {@code number} as {@code user} (extension {@code from}), its media at {@code phone}. */
+    Sipp dialIn(String number, String from, String user, RtpPhone phone) {
+        return Sipp.start("caller.xml", new HashMap<>(Map.of("OUTCOME", Sipp.resource("caller-answered.part"), "FROM", from,
+                "MEDIA_PORT", String.valueOf(phone.port()), "HOLD", "50000")), sipPort, "-t", "u1", "-s", number, "-au", user,
+                "-ap", user + "-password");
+    }
+
+    /**
+     * How long a phone's voice takes through the room's bridge to another phone: a tone starts on phone a
+     * (after silence) and phone b's receiver times the first loud packet. Through Atrium: a's jitter buffer
+     * (2 frames), the engine's 20 ms tick, G.711 decode, 8 to 48 kHz and back, mix-minus, encode. Printed
+     * as the figure of docs/SIP.md ("Latency"); the bound only catches a bridge that buffers far too much.
+     */
+    @Test
+    void aPhonesToneReachesAnotherPhoneThroughTheBridgeQuickly() {
+        String room = room();
+        String number = server.get("/v1/sip/rooms/" + room).json().get("number").asText();
+        try (RtpPhone a = new RtpPhone(); RtpPhone b = new RtpPhone(); Sipp callerA = dialIn(number, "1003", "carol", a);
+             Sipp callerB = dialIn(number, "1004", "dave", b)) {
+            Waits.waitUntil(() -> port(callerA, SipCallTest.ANSWER_SDP) > 0 && port(callerB, SipCallTest.ANSWER_SDP) > 0,
+                    "both phones answered");
+            a.sendTone(0, port(callerA, SipCallTest.ANSWER_SDP));
+            b.sendTone(0, port(callerB, SipCallTest.ANSWER_SDP));
+            Waits.waitUntil(() -> b.receive(800, Duration.ofSeconds(2)).length == 800, "b hears the room (a's silence)");
+            List<Long> millis = new java.util.ArrayList<>();
+            for (int trial = 0; trial < 7; trial++) {
+                a.tone(0);
+                Waits.waitUntil(() -> rms(b.receive(800, Duration.ofSeconds(2))) < 100, "silence at b", Duration.ofSeconds(10));
+                a.tone(1000);
+                long heard = 0;
+                long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                while (heard == 0 && System.nanoTime() < deadline) {
+                    if (rms(b.receive(160, Duration.ofSeconds(1))) > 1000) {
+                        heard = System.nanoTime();
+                    }
+                }
+                assertThat(heard).as("b hears a's tone").isPositive();
+                millis.add((heard - a.toneSentNanos()) / 1_000_000);
+            }
+            java.util.Collections.sort(millis);
+            System.out.println("SIP bridge latency, phone RTP in to phone RTP out (ms, sorted, 7 onsets): " + millis);
+            assertThat(millis.get(millis.size() / 2)).as("median " + millis).isLessThan(250);
+            callerA.hangUp();
+            callerB.hangUp();
+            assertOk(callerA.await());
+            assertOk(callerB.await());
+        }
+    }
+
+    static double rms(short[] pcm) {
+        double sum = 0;
+        for (short v : pcm) {
+            sum += (double) v * v;
+        }
+        return pcm.length == 0 ? 0 : Math.sqrt(sum / pcm.length);
+    }
+
+    /** Waits for a {@code member_audio_level} of {@code member} that is (or is not) speaking (under 60). */
+    static void speaking(RpcClient rpc, String member, boolean speaking) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            if ((awaitAbout(rpc, "member_audio_level", member).get("audio_level").asInt() < 60) == speaking) {
+                return;
+            }
+        }
+        throw new AssertionError(member + (speaking ? " never spoke" : " never fell silent"));
+    }
+
     @Test
     void anAppAnsweringWinsThePhoneIsCancelledTheOtherAppIsToldAndTheTokenAnswersOnce() {
         String room = room();

@@ -75,6 +75,7 @@ class SipRegistrarTest {
         assertThat(list.findValuesAsText("transport")).containsExactlyInAnyOrder("udp", "tcp");
         assertThat(list.get(0).get("username").asText()).isEqualTo("alice");
         assertThat(list.get(0).get("user_agent").asText()).isEqualTo("SIPp register test");
+        assertThat(list.findValuesAsText("digest_algorithm")).as("SIPp answers MD5 only").containsOnly("MD5");
         assertThat(list.get(0).get("contact").asText()).startsWith("sip:1001@127.0.0.1:");
         JsonNode all = server.get("/v1/sip/registrations").json().get("registrations");
         assertThat(all.findValuesAsText("extension")).contains("1001");

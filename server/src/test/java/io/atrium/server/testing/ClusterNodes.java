@@ -3,6 +3,7 @@ package io.atrium.server.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.atrium.server.cluster.Cluster;
 import io.atrium.server.config.AtriumConfig;
+import io.atrium.server.config.Compat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
@@ -34,6 +35,8 @@ import org.junit.jupiter.api.extension.TestInstancePostProcessor;
 public final class ClusterNodes implements BeforeAllCallback, TestInstancePostProcessor, AfterAllCallback {
 
     /** What dev mode adds (ConfigValidator), known to every node so that tokens cross. */
+    /** The passcode of contract 000's endpoints (live streams) on every in-JVM node. */
+    public static final String LIVE_PASSCODE = "cluster-live-passcode";
     public static final Map<String, String> KEYS = Map.of(TestServer.KEY, TestServer.SECRET, "devkey", "secret");
 
     private final List<String> first;
@@ -118,7 +121,8 @@ public final class ClusterNodes implements BeforeAllCallback, TestInstancePostPr
         try {
             AtriumConfig c = TestServer.config(TestServer.Db.H2, Files.createTempDirectory("atrium-" + id + "-"));
             AtriumConfig config = new AtriumConfig(false, c.dataDir(), c.http(), c.rtc(), database,
-                    new AtriumConfig.Auth(KEYS, 3600L, 86_400L)).withCluster(new AtriumConfig.Cluster(redis.url(), id, null, null, null, null, null));
+                    new AtriumConfig.Auth(KEYS, 3600L, 86_400L)).withCluster(new AtriumConfig.Cluster(redis.url(), id, null, null, null, null, null))
+                    .withCompat(new Compat(new Compat.Live(LIVE_PASSCODE, null, null), new Compat.Meetings(null, null)));
             if (sip) {
                 sipPorts.put(id, Sipp.freePort());
                 config = config.withSip(new AtriumConfig.Sip(true, "127.0.0.1", sipPorts.get(id), "", "atrium", 1, 3600, 100, 30, 0, 0,

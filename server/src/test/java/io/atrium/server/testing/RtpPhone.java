@@ -35,6 +35,9 @@ public final class RtpPhone implements AutoCloseable {
     private volatile int heardSsrc;
     /** While true nothing is sent (a phone holding the call with {@code a=inactive}). */
     private volatile boolean quiet;
+    private volatile double frequency;
+    /** {@link System#nanoTime()} when the first packet of the current {@link #tone} went out. */
+    private volatile long toneSentNanos;
 
     public RtpPhone() {
         try {
@@ -57,6 +60,16 @@ public final class RtpPhone implements AutoCloseable {
         dtmfPt = dtmf;
     }
 
+    /** The tone's frequency from now on; 0: digital silence (the stream goes on). */
+    public void tone(double frequency) {
+        this.frequency = frequency;
+    }
+
+    /** {@link System#nanoTime()} when the first packet of the current tone (or silence) was sent. */
+    public long toneSentNanos() {
+        return toneSentNanos;
+    }
+
     /** Stops ({@code true}) or resumes sending. */
     public void quiet(boolean quiet) {
         this.quiet = quiet;
@@ -64,11 +77,13 @@ public final class RtpPhone implements AutoCloseable {
 
     /** Starts sending a {@code frequency} Hz tone to {@code port} on 127.0.0.1 until {@link #close()}. */
     public void sendTone(double frequency, int port) {
+        this.frequency = frequency;
         sending = true;
         sender = new Thread(() -> {
             byte[] packet = new byte[12 + SAMPLES];
             int ssrc = (int) (Math.random() * Integer.MAX_VALUE);
             long t = 0;
+            double sent = Double.NaN;
             for (int seq = 0; sending && seq < 50 * 60; seq++) {
                 int pt = audioPt;
                 packet[0] = (byte) 0x80;
@@ -90,13 +105,18 @@ public final class RtpPhone implements AutoCloseable {
                     t += 8 * SAMPLES;
                     continue;
                 }
+                double f = RtpPhone.this.frequency; // not the parameter: tone() changes it
                 for (int i = 0; i < SAMPLES; i++, t++) {
-                    short v = (short) (8000 * Math.sin(2 * Math.PI * frequency * t / RATE));
+                    short v = (short) (8000 * Math.sin(2 * Math.PI * f * t / RATE));
                     packet[12 + i] = pt == 8 ? G711.encodeAlaw(v) : G711.encodeUlaw(v);
                 }
                 try {
                     if (!quiet) {
                         socket.send(new DatagramPacket(packet, packet.length, InetAddress.getLoopbackAddress(), port));
+                        if (f != sent) {
+                            sent = f;
+                            toneSentNanos = System.nanoTime();
+                        }
                     }
                     Thread.sleep(20);
                 } catch (IOException e) {

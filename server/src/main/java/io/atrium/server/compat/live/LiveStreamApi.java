@@ -2,17 +2,21 @@ package io.atrium.server.compat.live;
 
 import io.atrium.server.auth.Secrets;
 import io.atrium.server.compat.EventParams;
+import io.atrium.server.compat.RoomNode;
 import io.atrium.server.compat.live.LiveStreams.LiveException;
 import io.atrium.server.config.Compat;
 import io.atrium.server.edge.AttemptGuard;
 import io.atrium.server.edge.ClientAddress;
 import io.atrium.server.edge.TooManyRequests;
+import io.atrium.server.room.RoomHome;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,9 +39,12 @@ public final class LiveStreamApi {
     private final Clock clock;
     private final ClientAddress clients;
     private final AttemptGuard guard;
+    private final RoomNode node;
 
-    public LiveStreamApi(LiveStreams streams, Compat.Live config, Clock clock, ClientAddress clients, AttemptGuard guard) {
+    /** {@code node}: where a stream is (the node that runs its room; docs/SCALING.md). */
+    public LiveStreamApi(LiveStreams streams, Compat.Live config, Clock clock, ClientAddress clients, AttemptGuard guard, RoomNode node) {
         this.streams = streams;
+        this.node = node;
         this.clients = clients;
         this.guard = guard;
         this.config = config;
@@ -49,15 +56,19 @@ public final class LiveStreamApi {
     }
 
     public void routes(RoutesConfig r) {
-        r.post("/verify-passcode", ctx -> handle(ctx, p -> Map.of("verified", true)));
-        r.post("/create-stream", ctx -> handle(ctx, p -> streams.create(identity(p), streamName(p)).body()));
-        r.post("/join-stream-as-speaker", ctx -> handle(ctx, p -> streams.joinAsSpeaker(identity(p), streamName(p)).body()));
-        r.post("/join-stream-as-viewer", ctx -> handle(ctx, p -> streams.joinAsViewer(identity(p), streamName(p)).body()));
-        r.post("/viewer-connected-to-player", ctx -> handle(ctx, p -> {
+        r.post("/verify-passcode", ctx -> handle(ctx, p -> Optional.empty(), p -> Map.of("verified", true)));
+        r.post("/create-stream", ctx -> handle(ctx, this::stream, p -> {
+            LiveStreams.Joined created = streams.create(identity(p), streamName(p));
+            node.claim(created.stream().room());
+            return created.body();
+        }));
+        r.post("/join-stream-as-speaker", ctx -> handle(ctx, this::stream, p -> streams.joinAsSpeaker(identity(p), streamName(p)).body()));
+        r.post("/join-stream-as-viewer", ctx -> handle(ctx, this::stream, p -> streams.joinAsViewer(identity(p), streamName(p)).body()));
+        r.post("/viewer-connected-to-player", ctx -> handle(ctx, this::stream, p -> {
             streams.viewerConnected(identity(p), streamName(p));
             return Map.of("success", true);
         }));
-        r.post("/raise-hand", ctx -> handle(ctx, p -> {
+        r.post("/raise-hand", ctx -> handle(ctx, this::stream, p -> {
             String identity = identity(p);
             String name = streamName(p);
             if (p.get("hand_raised").isEmpty()) {
@@ -68,17 +79,17 @@ public final class LiveStreamApi {
             streams.raiseHand(identity, name, raised);
             return Map.of("sent", true);
         }));
-        r.post("/remove-speaker", ctx -> handle(ctx, p -> {
+        r.post("/remove-speaker", ctx -> handle(ctx, p -> streams.room(required(p, "room_name")), p -> {
             String identity = identity(p);
             streams.removeSpeaker(identity, required(p, "room_name"));
             return Map.of("removed", true);
         }));
-        r.post("/send-speaker-invite", ctx -> handle(ctx, p -> {
+        r.post("/send-speaker-invite", ctx -> handle(ctx, p -> LiveStreams.uuid(required(p, "room_sid")), p -> {
             String identity = identity(p);
             streams.sendSpeakerInvite(identity, required(p, "room_sid"));
             return Map.of("sent", true);
         }));
-        r.post("/delete-stream", ctx -> handle(ctx, p -> {
+        r.post("/delete-stream", ctx -> handle(ctx, this::stream, p -> {
             streams.delete(streamName(p));
             return Map.of("deleted", true);
         }));
@@ -88,7 +99,25 @@ public final class LiveStreamApi {
         Object run(EventParams params);
     }
 
-    private void handle(Context ctx, Endpoint endpoint) {
+    /** Which stream's room a request is about: it is answered by the node that holds the stream. */
+    private interface RoomOf {
+        Optional<UUID> of(EventParams params);
+    }
+
+    /** The room a request is about; empty when that cannot be told (the endpoint, run here, says why). */
+    private static Optional<UUID> room(RoomOf roomOf, EventParams params) {
+        try {
+            return roomOf.of(params);
+        } catch (LiveException e) {
+            return Optional.empty();
+        }
+    }
+
+    private Optional<UUID> stream(EventParams p) {
+        return streams.room(streamName(p));
+    }
+
+    private void handle(Context ctx, RoomOf roomOf, Endpoint endpoint) {
         String client = clients.of(ctx);
         try {
             guard.admit(client);
@@ -98,7 +127,14 @@ public final class LiveStreamApi {
                 guard.failed(client);
                 throw e;
             }
-            ctx.status(200).json(endpoint.run(EventParams.of(ctx)));
+            EventParams params = EventParams.of(ctx);
+            if (room(roomOf, params).filter(room -> node.relayed(ctx, room)).isPresent()) {
+                return;
+            }
+            ctx.status(200).json(endpoint.run(params));
+        } catch (RoomHome.Unavailable e) {
+            ctx.header("Retry-After", "2");
+            error(ctx, 503, "unavailable", "The stream's server cannot be found right now; try again.");
         } catch (LiveException e) {
             error(ctx, e.status, e.getMessage(), e.explanation);
         } catch (TooManyRequests e) {

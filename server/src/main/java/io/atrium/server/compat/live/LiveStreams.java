@@ -250,8 +250,22 @@ public final class LiveStreams implements RoomListener {
     }
 
     private Optional<Stream> stream(String roomSid) {
+        return uuid(roomSid).map(byRoom::get);
+    }
+
+    /**
+     * The room of stream {@code name}: this node's, else the newest stored live room of that name (another
+     * node of a cluster may run it); empty when there is none.
+     */
+    Optional<UUID> room(String name) {
+        Stream stream = byName.get(name);
+        return stream != null ? Optional.of(stream.room()) : rooms.findOwned(Room.LIVE, name).map(Room::uuid);
+    }
+
+    /** {@code roomSid} as a room id; empty when it is not one. */
+    static Optional<UUID> uuid(String roomSid) {
         try {
-            return Optional.ofNullable(byRoom.get(UUID.fromString(roomSid)));
+            return Optional.of(UUID.fromString(roomSid));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }

@@ -161,6 +161,11 @@ public final class Meetings implements RoomListener {
         return body;
     }
 
+    /** The room of meeting {@code meetingId}: its waiting document is that room's state. */
+    UUID room(String meetingId) {
+        return find(meetingId).room();
+    }
+
     /** A waiting user joins the open meeting's room. */
     VideoParams userJoin(String meetingId, String roomId, String identity, Optional<String> name) {
         Meeting meeting = find(meetingId);

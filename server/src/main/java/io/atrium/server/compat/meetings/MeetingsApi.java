@@ -6,6 +6,7 @@ import io.atrium.server.auth.AuthException;
 import io.atrium.server.auth.Bearer;
 import io.atrium.server.auth.Secrets;
 import io.atrium.server.compat.EventParams;
+import io.atrium.server.compat.RoomNode;
 import io.atrium.server.compat.meetings.Meetings.MeetingException;
 import io.atrium.server.config.Compat;
 import io.atrium.server.edge.AttemptGuard;
@@ -16,6 +17,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,9 +41,13 @@ public final class MeetingsApi {
     private final Compat.Meetings config;
     private final ClientAddress clients;
     private final AttemptGuard guard;
+    private final RoomNode node;
 
-    public MeetingsApi(Meetings meetings, ApiKeys apiKeys, Compat.Meetings config, ClientAddress clients, AttemptGuard guard) {
+    /** {@code node}: where a meeting's waiting document is (the node of its room; docs/SCALING.md). */
+    public MeetingsApi(Meetings meetings, ApiKeys apiKeys, Compat.Meetings config, ClientAddress clients, AttemptGuard guard,
+                       RoomNode node) {
         this.meetings = meetings;
+        this.node = node;
         this.clients = clients;
         this.guard = guard;
         this.apiKeys = apiKeys;
@@ -57,12 +63,15 @@ public final class MeetingsApi {
                     .header("Access-Control-Allow-Headers", "Authorization, Content-Type")
                     .header("Access-Control-Max-Age", "600"));
         }
-        r.post("/admin/create", ctx -> handle(ctx, p -> {
+        r.post("/admin/create", ctx -> handle(ctx, p -> Optional.empty(), p -> {
             requireAdmin(ctx);
             Optional<Integer> digits = p.get("n_digits").map(MeetingsApi::digits);
             return Map.of("meeting_id", Long.parseLong(meetings.create(digits))); // a number, as the document shows
         }));
         r.post("/admin/join", ctx -> handle(ctx, p -> {
+            requireAdmin(ctx);
+            return Optional.of(meetings.room(required(p, "meeting_id")));
+        }, p -> {
             requireAdmin(ctx);
             String meetingId = required(p, "meeting_id");
             // the document's {room_id, identity, token} and the original code's {"video_params": {...}} in one
@@ -71,8 +80,8 @@ public final class MeetingsApi {
             body.put("video_params", params);
             return body;
         }));
-        r.post("/user/enter-waiting-room", ctx -> handle(ctx, p -> meetings.enterWaitingRoom(required(p, "meeting_id"))));
-        r.post("/user/join", ctx -> handle(ctx, p -> {
+        r.post("/user/enter-waiting-room", ctx -> handle(ctx, this::room, p -> meetings.enterWaitingRoom(required(p, "meeting_id"))));
+        r.post("/user/join", ctx -> handle(ctx, this::room, p -> {
             String meetingId = required(p, "meeting_id");
             String roomId = required(p, "room_id");
             String identity = required(p, "identity");
@@ -84,15 +93,37 @@ public final class MeetingsApi {
         Object run(EventParams params);
     }
 
+    /** Which room's state a request reads or writes: it is answered by the node that holds it. */
+    private interface RoomOf {
+        Optional<UUID> of(EventParams params);
+    }
+
+    /** The room a request is about; empty when that cannot be told (the endpoint, run here, says why). */
+    private static Optional<UUID> room(RoomOf roomOf, EventParams params) {
+        try {
+            return roomOf.of(params);
+        } catch (MeetingException e) {
+            return Optional.empty();
+        }
+    }
+
+    private Optional<UUID> room(EventParams p) {
+        return Optional.of(meetings.room(required(p, "meeting_id")));
+    }
+
     private static void cors(Context ctx) {
         ctx.header("Access-Control-Allow-Origin", "*");
     }
 
-    private void handle(Context ctx, Endpoint endpoint) throws JsonProcessingException {
+    private void handle(Context ctx, RoomOf roomOf, Endpoint endpoint) throws JsonProcessingException {
         String client = clients.of(ctx);
         try {
             guard.admit(client);
-            ctx.status(200).json(endpoint.run(EventParams.of(ctx)));
+            EventParams params = EventParams.of(ctx);
+            if (room(roomOf, params).filter(room -> node.relayed(ctx, room)).isPresent()) {
+                return;
+            }
+            ctx.status(200).json(endpoint.run(params));
         } catch (TooManyRequests e) {
             ctx.header("Retry-After", Long.toString(e.retryAfterSeconds));
             ctx.status(429).contentType("application/json").result(Json.MAPPER.writeValueAsString("Error: " + e.getMessage()));

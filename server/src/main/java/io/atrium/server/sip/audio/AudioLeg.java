@@ -298,8 +298,12 @@ public final class AudioLeg {
         if (active) {
             format.codec.decode(payload, 0, n, in);
         }
-        if (fresh && voice != null) {
-            voice.send(in);
+        if (voice != null) {
+            if (fresh) {
+                voice.send(in);
+            } else {
+                voice.idle();
+            }
         }
     }
 
@@ -329,6 +333,15 @@ public final class AudioLeg {
         private int seq = java.util.concurrent.ThreadLocalRandom.current().nextInt(0x10000);
         private int timestamp = java.util.concurrent.ThreadLocalRandom.current().nextInt();
 
+        /**
+         * After this many frames without a packet from the phone (silence suppression, hold, a dead phone),
+         * its voice stream says silence for {@link #FADE_FRAMES} frames, so the room's smoothed level falls
+         * and the phone stops being the speaker; then it sends nothing, as the phone does.
+         */
+        static final int IDLE_FRAMES = 10;
+        static final int FADE_FRAMES = 25;
+        private static final short[] ZEROS = new short[AudioCodec.FRAME];
+        private int idleFrames = IDLE_FRAMES + FADE_FRAMES; // nothing to fade before the first packet
         /** Below -{@value} dBov a frame is digital silence (an idle or muted phone). */
         static final int SILENT_LEVEL = 96;
         /** A 20 ms Opus frame that decodes to silence (CELT, as WebRTC sends for DTX), for an Opus voice. */
@@ -343,7 +356,20 @@ public final class AudioLeg {
             this.sink = sink;
         }
 
+        /** A frame without a packet from the phone. */
+        void idle() {
+            idleFrames++;
+            if (idleFrames > IDLE_FRAMES && idleFrames <= IDLE_FRAMES + FADE_FRAMES) {
+                packet(ZEROS);
+            }
+        }
+
         void send(short[] pcm) {
+            idleFrames = 0;
+            packet(pcm);
+        }
+
+        private void packet(short[] pcm) {
             int level = level(pcm);
             packet[0] = (byte) 0x90; // version 2, one header extension
             packet[1] = (byte) payloadType;
