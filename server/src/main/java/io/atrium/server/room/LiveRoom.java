@@ -202,6 +202,16 @@ final class LiveRoom {
         roster.broadcast(method, params);
     }
 
+    /** A notification to member {@code callId}'s socket (after a reconnect, its new one); false when it has none here. */
+    boolean tell(String callId, String method, Object params) {
+        Member m = roster.member(callId);
+        if (m == null || m.session == null) {
+            return false;
+        }
+        m.session.client().notify(method, params);
+        return true;
+    }
+
     boolean hasMembers() {
         return seats.occupied();
     }

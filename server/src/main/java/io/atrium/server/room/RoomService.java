@@ -423,6 +423,11 @@ public final class RoomService implements Calls, AutoCloseable {
         });
     }
 
+    /** Sends a notification to member {@code callId}'s current socket; completes false when it has none on this node. */
+    public CompletableFuture<Boolean> tell(UUID room, String callId, String method, Object params) {
+        return onRoom(room, false, r -> r.tell(callId, method, params));
+    }
+
     /**
      * Ends a room: its shared state is cleared (subscribers hear it go), then everyone in it (members,
      * watchers, the waiting room) gets {@code room_ended} and is disconnected and listeners hear

@@ -69,7 +69,9 @@ final class Invites implements SipRooms, RoomListener {
         final String callId;
         final String destination;
         final UUID invitee;
+        /** The inviter's socket, and its seat in the room: after a reconnect the member's new socket hears the reject. */
         final Session inviter;
+        final String inviterCallId;
         final RoomService.Invitation token;
         final Set<Session> apps = new LinkedHashSet<>();
         State state = State.RINGING;
@@ -77,12 +79,14 @@ final class Invites implements SipRooms, RoomListener {
         DialOut.Dial dial;
         ScheduledFuture<?> timeout;
 
-        Invite(UUID room, String callId, String destination, UUID invitee, Session inviter, RoomService.Invitation token) {
+        Invite(UUID room, String callId, String destination, UUID invitee, Session inviter, String inviterCallId,
+               RoomService.Invitation token) {
             this.room = room;
             this.callId = callId;
             this.destination = destination;
             this.invitee = invitee;
             this.inviter = inviter;
+            this.inviterCallId = inviterCallId;
             this.token = token;
         }
 
@@ -139,7 +143,11 @@ final class Invites implements SipRooms, RoomListener {
             reject.put("call_id", callId);
             reject.put("destination", destination);
             reject.put("reason", reason);
-            inviter.client().notify("room_invite_reject", reject);
+            rooms.tell(room, inviterCallId, "room_invite_reject", reject).thenAccept(told -> {
+                if (!told) {
+                    inviter.client().notify("room_invite_reject", reject);
+                }
+            });
             log.info("invite {}: {} not answered: {}", callId, destination, reason);
         }
 
@@ -244,14 +252,16 @@ final class Invites implements SipRooms, RoomListener {
         if (!seat.admin()) {
             throw new RpcException(403, "admin only");
         }
-        return invite(seat.room(), seat.user(), seat.name(), session, params.strings("extens", MAX_INVITED, MAX_DESTINATION));
+        return invite(seat.room(), seat.user(), seat.name(), session, seat.callId(), params.strings("extens", MAX_INVITED, MAX_DESTINATION));
     }
 
     /**
-     * Invites each destination into {@code room} on behalf of {@code inviter}; answers
+     * Invites each destination into {@code room} on behalf of {@code inviter}, whose seat there is (or will be)
+     * {@code inviterCallId}; answers
      * {@code {invited: [{bridge_id, destination}], failed: [{destination, reason}]}}.
      */
-    private Map<String, Object> invite(UUID room, Optional<UUID> fromUser, String fromName, Session inviter, List<String> destinations) {
+    private Map<String, Object> invite(UUID room, Optional<UUID> fromUser, String fromName, Session inviter, String inviterCallId,
+                                       List<String> destinations) {
         purge();
         List<Map<String, String>> invited = new ArrayList<>();
         List<Map<String, String>> failed = new ArrayList<>();
@@ -277,7 +287,7 @@ final class Invites implements SipRooms, RoomListener {
             String callId = UUID.randomUUID().toString();
             UUID invitee = user.map(User::uuid).orElse(null);
             String name = user.map(User::displayName).orElse(destination);
-            Invite inv = new Invite(room, callId, destination, invitee, inviter,
+            Invite inv = new Invite(room, callId, destination, invitee, inviter, inviterCallId,
                     rooms.invitation(room, callId, name, Optional.ofNullable(invitee), false));
             byToken.put(inv.token.id(), inv);
             byCallId.put(callId, inv);
@@ -351,7 +361,7 @@ final class Invites implements SipRooms, RoomListener {
                 result.put("room_id", room.uuid().toString());
                 result.put("auth_token", own.token());
                 result.putAll(castMap((Map<?, ?>) joined));
-                result.putAll(invite(room.uuid(), Optional.of(user.uuid()), user.displayName(), session, invited));
+                result.putAll(invite(room.uuid(), Optional.of(user.uuid()), user.displayName(), session, callId, invited));
                 log.info("temporary room {} created by {}", room.uuid(), user.username());
                 return result;
             });
@@ -402,10 +412,10 @@ final class Invites implements SipRooms, RoomListener {
         // each phone goes on sending with the other's payload types and expecting its own (they may differ)
         leg(room.uuid(), h.aDialog(), h.aLeg(), PhoneSdp.between(h.offer(), h.answer()), caller, callerName, true, h.from(), h.to());
         leg(room.uuid(), h.bDialog(), h.bLeg(), PhoneSdp.between(h.answer(), h.offer()), callee, calleeName, false, h.from(), h.to());
-        RoomService.Invitation callerApp = rooms.invitation(room.uuid(), UUID.randomUUID().toString(), callerName,
-                caller.map(User::uuid), true);
-        RoomService.Invitation calleeApp = rooms.invitation(room.uuid(), UUID.randomUUID().toString(), calleeName,
-                callee.map(User::uuid), false);
+        String callerSeat = UUID.randomUUID().toString();
+        String calleeSeat = UUID.randomUUID().toString();
+        RoomService.Invitation callerApp = rooms.invitation(room.uuid(), callerSeat, callerName, caller.map(User::uuid), true);
+        RoomService.Invitation calleeApp = rooms.invitation(room.uuid(), calleeSeat, calleeName, callee.map(User::uuid), false);
         Optional<User> other = isCaller ? callee : caller;
         RoomService.Invitation otherToken = isCaller ? calleeApp : callerApp;
         other.ifPresent(u -> apps(u.uuid()).forEach(app -> app.client().notify("call_converted_to_room",
@@ -415,7 +425,8 @@ final class Invites implements SipRooms, RoomListener {
         result.put("room_id", room.uuid().toString());
         result.put("auth_token", (isCaller ? callerApp : calleeApp).token());
         User converter = (isCaller ? caller : callee).orElseThrow();
-        result.putAll(invite(room.uuid(), Optional.of(converter.uuid()), converter.displayName(), session, invited));
+        result.putAll(invite(room.uuid(), Optional.of(converter.uuid()), converter.displayName(), session,
+                isCaller ? callerSeat : calleeSeat, invited));
         return result;
     }
 

@@ -322,15 +322,26 @@ class SipInviteTest {
     @Test
     void aDeclineBusyOrNoAnswerReachesTheInviterAsRoomInviteReject() {
         String room = room();
-        RpcClient host = join(room, "ada");
+        RpcClient first = client();
+        String token = first.call("authenticate", Map.of("room", room, "call_id", "ada-inviting", "username", "ada",
+                "password", "ada-password")).get("auth_token").asText();
+        JavaPeer peer = open.track(new JavaPeer());
+        peer.connect(first.call("join_room", Map.of("sdp", peer.offer(true), "auth_token", token)).get("sdp").asText());
         // an app declines: the phone is cancelled, the inviter hears room_invite_reject
         String dave = uuidOf("dave");
         RpcClient app = app("dave", dave);
         int davePhone = registerPhone("1004", "dave");
+        RpcClient host;
         try (Sipp ringing = phone(davePhone, "ring", 40106)) {
-            String callId = host.call("invite_exten", Map.of("extens", List.of("1004"))).at("/invited/0/bridge_id").asText();
+            String callId = first.call("invite_exten", Map.of("extens", List.of("1004"))).at("/invited/0/bridge_id").asText();
             app.await("room_invite");
             Waits.waitUntil(() -> ringing.messages().contains("INVITE sip:"), "the phone rings");
+            // the inviter's socket drops and its member comes back on a new one: the reject reaches that one
+            first.close();
+            host = client();
+            JavaPeer again = open.track(new JavaPeer());
+            assertThat(host.call("join_room", Map.of("sdp", again.offer(true), "auth_token", token)).get("call_id").asText())
+                    .isEqualTo("ada-inviting");
             assertError(client().request("decline_room_invite", Map.of("call_id", callId)), 404, "no such invite");
             assertError(app.request("decline_room_invite", Map.of("call_id", UUID.randomUUID().toString())), 404, "no such invite");
             assertThat(app.call("decline_room_invite", Map.of("call_id", callId))).isEmpty();
