@@ -39,9 +39,12 @@ public record MediaStats(List<Peer> publishers, List<Peer> subscribers) {
     public record Track(String id, String kind, String mid, String codec, List<LayerStats> layers) {
     }
 
-    /** One encoding: what arrived, what was lost and asked for again, and its last keyframe size. */
+    /**
+     * One encoding: what arrived, what was lost and asked for again, its last keyframe size, and whether its
+     * publisher was told to stop encoding it because no subscriber needs it (dynacast, docs/MEDIA.md).
+     */
     public record LayerStats(String rid, long ssrc, long packets, long bytes, long bitrate, int width, int height,
-                             long nacksSent, int missing, long retransmissionsReceived) {
+                             long nacksSent, int missing, long retransmissionsReceived, boolean pausedUpstream) {
     }
 
     /** One forwarded stream to a subscriber; {@code paused} while no layer fits its estimate. */

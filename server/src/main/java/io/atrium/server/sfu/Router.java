@@ -306,7 +306,7 @@ public final class Router {
                     p.receivers().stream().map(r -> new MediaStats.Track(r.info.id(), r.info.kind().name().toLowerCase(),
                             r.info.mid(), r.info.codec(), java.util.Arrays.stream(r.layers).map(l -> new MediaStats.LayerStats(
                                     l.rid, l.ssrc & 0xFFFFFFFFL, l.packets, l.bytes, l.bitrate, l.keyframes.width(),
-                                    l.keyframes.height(), l.nacks.nacked(), l.nacks.missing(), l.retransmissionsReceived)).toList()))
+                                    l.keyframes.height(), l.nacks.nacked(), l.nacks.missing(), l.retransmissionsReceived, l.pausedUpstream)).toList()))
                             .toList(), List.of())).toList();
             List<MediaStats.Peer> subs = subscribers.values().stream().map(s -> MediaStats.Peer.of(s.peer(), 0, List.of(),
                     s.forwarders().stream().map(f -> new MediaStats.Stream(f.receiver.info.id(), f.ssrc & 0xFFFFFFFFL,

@@ -57,6 +57,17 @@ class SimulcastAndLossBrowserTest {
         return (Map<String, Object>) ((Map<String, Object>) page.evaluate("atriumTest." + fn + "(window.pc)")).get(kind);
     }
 
+    /** {@code paused_upstream} of the simulcast video track's layers q, h and f, as GET /v1/rooms/{uuid}/media shows them. */
+    List<Boolean> pausedUpstream(String room) {
+        Map<String, Boolean> byRid = new java.util.HashMap<>();
+        for (com.fasterxml.jackson.databind.JsonNode layer : server.get("/v1/rooms/" + room + "/media").json()
+                .at("/media/publishers").findValues("layers").stream().flatMap(l -> java.util.stream.StreamSupport.stream(
+                        l.spliterator(), false)).toList()) {
+            byRid.put(layer.path("rid").asText(), layer.path("paused_upstream").asBoolean());
+        }
+        return java.util.stream.Stream.of("q", "h", "f").map(rid -> byRid.getOrDefault(rid, null)).toList();
+    }
+
     static long number(Map<String, Object> m, String key) {
         return ((Number) m.get(key)).longValue();
     }
@@ -109,6 +120,8 @@ class SimulcastAndLossBrowserTest {
             long frames = number(viewerVideo(viewer), "framesDecoded");
             Chromium.waitFor(viewer, "client.memberStats('pub').then(s => s.video.framesDecoded > " + (frames + 20) + " || s.video)");
             assertThat(number(publisherFull(publisher), "bytesSent")).as("the full layer's bytes while paused").isEqualTo(sent);
+            assertThat(pausedUpstream(open)).as("the media API's layers q, h, f: both above the low one")
+                    .containsExactly(false, true, true);
 
             long enlarged = System.nanoTime();
             viewer.evaluate("client.setTileSize('pub', 1280, 720)");
@@ -116,6 +129,7 @@ class SimulcastAndLossBrowserTest {
             double sendingAfter = (System.nanoTime() - enlarged) / 1e9;
             Chromium.waitFor(viewer, decodesWidth.formatted(1280));
             double decodedAfter = (System.nanoTime() - enlarged) / 1e9;
+            assertThat(pausedUpstream(open)).as("the media API's layers q, h, f").containsExactly(false, false, false);
             assertThat(stats(small, "inboundStats", "video")).containsEntry("frameWidth", 320);
             log.info("dynacast (pause after {} s): full layer paused {} s after every tile became small; sending again {} s and"
                     + " decoded at 1280 wide {} s after the tile was enlarged", PAUSE_AFTER_SECONDS, String.format("%.1f", pausedAfter),
