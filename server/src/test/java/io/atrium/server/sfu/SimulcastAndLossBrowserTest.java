@@ -115,7 +115,10 @@ class SimulcastAndLossBrowserTest {
             Chromium.waitFor(publisher, FULL_LAYER + ".then(f => (f.active === false && f.statsActive !== true) || f)");
             double pausedAfter = (System.nanoTime() - shrunk) / 1e9;
             Chromium.waitFor(viewer, decodesWidth.formatted(320));
-            // stopped: the full layer's bytes stand still while the viewer decodes 20 more frames of the low one
+            // stopped: the full layer's bytes stand still while the viewer decodes 20 more frames of the low one. Chrome's
+            // pacer may still send what it queued before the layer went inactive (5 KB seen at load 7): first let that drain
+            Chromium.waitForSteady(publisher, "the paused full layer's bytesSent", () -> number(publisherFull(publisher), "bytesSent"),
+                    Duration.ofMillis(500), Duration.ofSeconds(10));
             long sent = number(publisherFull(publisher), "bytesSent");
             long frames = number(viewerVideo(viewer), "framesDecoded");
             Chromium.waitFor(viewer, "client.memberStats('pub').then(s => s.video.framesDecoded > " + (frames + 20) + " || s.video)");
