@@ -62,7 +62,12 @@ class WhipWhepBrowserTest {
             Chromium.waitFor(player, "atriumTest.inboundStats(pc).then(s => (s.video.framesDecoded > 0"
                     + " && s.audio.packetsReceived > 0) || s)");
             Chromium.waitFor(player, "atriumTest.inboundStats(pc).then(s => s.video.framesDecoded > 20 || s)");
-            assertThat(inbound(player, "video")).containsEntry("frameWidth", 640).containsEntry("frameHeight", 480);
+            // the fake camera's 640x480, or a 4:3 step down when Chrome's encoder adapts to a busy CPU (480x360 was seen
+            // with another test class running beside this one)
+            var video = inbound(player, "video");
+            int width = ((Number) video.get("frameWidth")).intValue();
+            assertThat(width).as("decoded width").isBetween(320, 640);
+            assertThat(((Number) video.get("frameHeight")).intValue() * 4).as("4:3, as the camera sends").isEqualTo(width * 3);
 
             var media = server.get("/v1/rooms/" + room + "/media").json().get("media");
             assertThat(media.get("publishers")).hasSize(1);
