@@ -207,7 +207,7 @@ class ClusterRelayTest {
             Waits.waitUntil(() -> cluster.node(otherId).server().media().peerCount() >= 1, "the media on the new owner");
             // two more heartbeats of the old owner, its old media peer still there: the loss was told once
             Waits.waitUntil(() -> ClusterNodes.of(owner).nodes().get(ownerId).at() > evicted + 2_000, "two heartbeats of the old owner");
-            assertThat(owner.server().sfu().rooms()).as("the old media peer is still on the old owner").contains(UUID.fromString(room));
+            assertThat(owner.server().media().rooms()).as("the old media peer is still on the old owner").contains(UUID.fromString(room));
             assertThat(warnings.list.stream().filter(e -> e.getFormattedMessage().contains(room)
                     && e.getFormattedMessage().contains("owned by another node")).count()).isEqualTo(1);
         } finally {
