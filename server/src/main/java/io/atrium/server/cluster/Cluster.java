@@ -66,6 +66,11 @@ public final class Cluster implements RoomHome, AutoCloseable {
     private volatile boolean draining;
     /** The rooms whose leases this node renewed at the last heartbeat; only the heartbeat thread touches it. */
     private Set<UUID> held = Set.of();
+    /**
+     * Rooms whose lease another node took while they were still here (evicted, told once): not renewed while
+     * what is left of them here goes (a media peer closing), unless this node is given the room again.
+     */
+    private final Set<UUID> given = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private Cluster(AtriumConfig config, RoomService rooms, Sfu sfu, Placement placement, Clock clock) {
         this.config = config.cluster();
@@ -181,6 +186,7 @@ public final class Cluster implements RoomHome, AutoCloseable {
                 String chosen = candidate.get();
                 String owner = leases.place(room, chosen);
                 if (owner.equals(id)) {
+                    given.remove(room);
                     return self();
                 }
                 Optional<NodeInfo> node = registry.read(owner);
@@ -272,12 +278,15 @@ public final class Cluster implements RoomHome, AutoCloseable {
     private void heartbeat(boolean scheduled) {
         try {
             Set<UUID> now = leasedNow();
+            given.retainAll(now);
+            now.removeAll(given);
             Map<String, NodeInfo> live = registry.beat(self());
             Set<UUID> lost = leases.renew(now, id);
             if (!lost.isEmpty()) {
                 log.warn("rooms {} are owned by another node now (this node missed its heartbeats): their sockets here close", lost);
                 lost.forEach(rooms::evict);
                 now.removeAll(lost);
+                given.addAll(lost);
             }
             Set<UUID> ended = new HashSet<>(held);
             ended.removeAll(now);

@@ -40,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * {@link Session} whose {@link Client} publishes notifications and the close back to the edge; answers come
  * back as {@code {"t":"result"}} or {@code {"t":"error"}}. Pub/sub on one connection keeps each node's
  * messages in order, so a socket sees answers and notifications in the order the owner produced them.
- * When a node vanishes from the registry, its relayed sockets are closed (the client reconnects and its
- * room is placed again) and the sessions it held on other nodes end.
+ * When a node vanishes from the registry, its relayed sockets and the sockets that subscribed to shared
+ * state there are closed (the client reconnects and its room is placed again) and the sessions it held on
+ * other nodes end.
  *
  * <p>The SIP methods of contract 002 run where they belong: {@code register_room_api} and
  * {@code convert_to_room} on the socket's node (the registration is that socket; a call through the B2BUA is
@@ -96,6 +97,8 @@ public final class Relay implements Calls {
         final AtomicLong ids = new AtomicLong();
         /** Other nodes that notified this socket without running its room (an invite rang it); told when it closes. */
         final Set<String> peers = ConcurrentHashMap.newKeySet();
+        /** Nodes whose shared state this socket subscribed to ({@code subscribe_state} there): it depends on them as on its owner. */
+        final Set<String> state = ConcurrentHashMap.newKeySet();
         volatile String owner;
 
         Route(String key, Session session) {
@@ -146,6 +149,9 @@ public final class Relay implements Calls {
             answer.completeExceptionally(new RpcException(503, "the room's node cannot be reached right now, try again"));
             return null;
         });
+        if (method.equals("subscribe_state")) {
+            answer.thenRun(() -> route.state.add(target));
+        }
         return answer;
     }
 
@@ -240,20 +246,23 @@ public final class Relay implements Calls {
 
     /**
      * The nodes live at this heartbeat. A node absent at two heartbeats in a row is gone (one absence may be
-     * Redis restarted empty, before the others beat again): sockets relayed to it are closed, so their clients
-     * reconnect and the room is placed again; sessions this node ran for sockets held there end.
+     * Redis restarted empty, before the others beat again): sockets relayed to it, or subscribed to shared
+     * state there, are closed, so their clients reconnect and the room is placed again (its state restored
+     * there); sessions this node ran for sockets held there end.
      */
     void nodesLive(Set<String> live) {
         Set<String> absentNow = new HashSet<>();
         for (Route r : routes.values()) {
-            String owner = r.owner;
-            if (owner != null && !live.contains(owner)) {
-                if (absent.contains(owner)) {
-                    failPending(r, "the room's node is gone");
-                    r.session.client().close("the room's node is gone; reconnect");
-                } else {
-                    absentNow.add(owner);
-                }
+            Set<String> on = new HashSet<>(r.state);
+            if (r.owner != null) {
+                on.add(r.owner);
+            }
+            on.removeAll(live);
+            if (on.stream().anyMatch(absent::contains)) {
+                failPending(r, "the room's node is gone");
+                r.session.client().close("the room's node is gone; reconnect");
+            } else {
+                absentNow.addAll(on);
             }
         }
         hosted.entrySet().removeIf(e -> {

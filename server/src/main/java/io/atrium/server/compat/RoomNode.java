@@ -21,16 +21,32 @@ public final class RoomNode {
         this.home = home;
     }
 
+    /** Which room's state a facade's request reads or writes (it is answered by the node that holds it). */
+    @FunctionalInterface
+    public interface RoomOf {
+        Optional<UUID> of(EventParams params);
+    }
+
     /**
-     * Relays {@code ctx} to the node of {@code room}'s state when that is another one, and answers whether it
-     * did. A request relayed here is answered here. Throws {@link RoomHome.Unavailable} when the cluster
-     * cannot tell (Redis away).
+     * Relays {@code ctx} to the node of the state of the room {@code roomOf} names when that is another one,
+     * and answers whether it did. A request relayed here is answered here, and so is one whose room cannot be
+     * told ({@code roomOf} threw {@code unknown}: the endpoint, run here, says why). Throws
+     * {@link RoomHome.Unavailable} when the cluster cannot tell (Redis away).
      */
-    public boolean relayed(Context ctx, UUID room) {
-        if (HttpRelay.relayed(ctx)) {
+    public boolean relayed(Context ctx, RoomOf roomOf, EventParams params, Class<? extends RuntimeException> unknown) {
+        Optional<UUID> room;
+        try {
+            room = roomOf.of(params);
+        } catch (RuntimeException e) {
+            if (unknown.isInstance(e)) {
+                return false;
+            }
+            throw e;
+        }
+        if (room.isEmpty() || HttpRelay.relayed(ctx)) {
             return false;
         }
-        Optional<URI> node = home.here(room);
+        Optional<URI> node = home.here(room.get());
         node.ifPresent(n -> HttpRelay.relay(ctx, n, List.of("Content-Type", "Authorization"), List.of("Content-Type", "Retry-After")));
         return node.isPresent();
     }

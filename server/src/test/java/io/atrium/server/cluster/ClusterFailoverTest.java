@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.atrium.server.testing.ChildServer;
 import io.atrium.server.testing.ClusterNodes;
 import io.atrium.server.testing.ClusterNodes.Member;
+import io.atrium.server.testing.RpcClient;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.Waits;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -17,8 +19,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * kill -9 of the node that owns a room (docs/SCALING.md, failure): the nodes that relayed its members' sockets
  * close them, the members reconnect as the SDK does ({@code join_room} with their token on a new socket and a
- * new peer connection), the room is placed on a live node, and its chat history (PostgreSQL) is intact. The
- * owner runs in its own JVM ({@code java ... Main}); the others in this one; one Redis, one PostgreSQL.
+ * new peer connection), the room is placed on a live node, and its chat history (PostgreSQL) is intact. A
+ * socket of another node that only followed shared state there ({@code subscribe_state}) is closed too. The
+ * owner runs in its own JVM ({@code java ... Main}); the others in this one; one Redis, one PostgreSQL. One
+ * kill for all of it: a child JVM costs seconds to start.
  */
 class ClusterFailoverTest {
 
@@ -26,8 +30,8 @@ class ClusterFailoverTest {
     static final ClusterNodes cluster = new ClusterNodes("n1", "n2");
 
     @Test
-    void killingTheOwnerCostsItsMembersAReconnectAndTheRoomMoves() throws Exception {
-        ChildServer n4 = cluster.child("n4");
+    void killingTheOwnerCostsItsMembersAndSubscribersAReconnectAndTheRoomMoves() throws Exception {
+        ChildServer n4 = cluster.child("n4", Map.of("ATRIUM_COMPAT_LIVE_PASSCODE", ClusterNodes.LIVE_PASSCODE));
         int n1 = cluster.node("n1").server().httpPort();
         int n2 = cluster.node("n2").server().httpPort();
         String room = ClusterNodes.openRoom(cluster.node("n1"), "failover");
@@ -39,11 +43,25 @@ class ClusterFailoverTest {
         alice.rpc().call("send_chat_message", Map.of("text", "before the crash"));
         assertThat(bob.rpc().call("get_room_members", Map.of()).toString()).contains("alice");
 
+        // a meeting's guest enters on n4 (its room and waiting document are n4's) and follows it from n1
+        String meeting = cluster.node("n1").send("POST", "/admin/create", "{}", TestServer.BASIC).json().get("meeting_id").asText();
+        TestServer.Response entered = TestServer.send(n4.uri("/user/enter-waiting-room"), "POST",
+                "{\"meeting_id\": " + meeting + "}", "application/json", null);
+        assertThat(entered.status()).as(entered.body()).isEqualTo(200);
+        String guestToken = entered.json().get("token").asText();
+        RpcClient guest = cluster.socket(n1);
+        JsonNode snapshot = guest.call("subscribe_state", Map.of("auth_token", guestToken, "names", List.of(meeting)));
+        String meetingRoom = snapshot.get("room").asText();
+        assertThat(cluster.owner(meetingRoom)).isEqualTo("n4");
+        assertThat(snapshot.at("/state/" + meeting + "/value/meeting_id").asText()).as(snapshot.toString()).isEqualTo(meeting);
+
         long killed = System.nanoTime();
         n4.kill();
         alice.rpc().closed.get(30, TimeUnit.SECONDS);
         bob.rpc().closed.get(30, TimeUnit.SECONDS);
         long droppedMillis = (System.nanoTime() - killed) / 1_000_000;
+        guest.closed.get(30, TimeUnit.SECONDS);
+        long guestMillis = (System.nanoTime() - killed) / 1_000_000;
 
         Member alice2 = cluster.rejoin(n1, alice.token());
         Member bob2 = cluster.rejoin(n2, bob.token());
@@ -55,9 +73,14 @@ class ClusterFailoverTest {
         assertThat(alice2.rpc().call("get_room_members", Map.of()).toString()).contains("bob");
         JsonNode history = bob2.rpc().call("get_chat_history", Map.of());
         assertThat(history.toString()).as("chat history is in PostgreSQL").contains("before the crash");
-        System.out.printf("kill -9 of the owner: relayed sockets closed after %d ms, both members joined again on %s after %d ms%n",
-                droppedMillis, owner, backMillis);
-        assertThat(droppedMillis).as("within node_ttl_millis + 2 heartbeats (5 s) and slack for a loaded machine")
+        // the guest's client subscribes again on n1: the meeting's room is placed on a live node
+        RpcClient again = cluster.socket(n1);
+        assertThat(again.call("subscribe_state", Map.of("auth_token", guestToken, "names", List.of(meeting))).get("room").asText())
+                .isEqualTo(meetingRoom);
+        assertThat(cluster.owner(meetingRoom)).isIn("n1", "n2");
+        System.out.printf("kill -9 of the owner: relayed sockets closed after %d ms, a state subscriber's after %d ms, "
+                + "both members joined again on %s after %d ms%n", droppedMillis, guestMillis, owner, backMillis);
+        assertThat(guestMillis).as("within node_ttl_millis + 2 heartbeats (5 s) and slack for a loaded machine")
                 .isLessThan(15_000);
     }
 }

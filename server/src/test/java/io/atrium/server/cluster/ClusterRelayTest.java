@@ -2,6 +2,9 @@ package io.atrium.server.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.atrium.server.testing.ClusterNodes;
 import io.atrium.server.testing.ClusterNodes.Member;
@@ -19,6 +22,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
 
 /**
  * A WebSocket on a node that does not own the room: its calls and the room's notifications cross over Redis
@@ -187,13 +191,28 @@ class ClusterRelayTest {
         TestServer owner = cluster.node(ownerId);
         String otherId = ownerId.equals("n2") ? "n3" : "n2";
         Member a = cluster.join(owner, room, "evicted");
-        // as if the owner had missed its heartbeats and another node had placed the room meanwhile
-        cluster.redis().cli("SET", "atrium:room:" + room, otherId, "PX", "60000");
-        a.rpc().closed.get(15, TimeUnit.SECONDS);
-        Member again = cluster.join(owner, room, "evicted");
-        assertThat(again.rpc().call("get_room_members", Map.of()).toString()).contains("evicted");
-        assertThat(cluster.owner(room)).isEqualTo(otherId);
-        Waits.waitUntil(() -> cluster.node(otherId).server().media().peerCount() >= 1, "the media on the new owner");
+        Waits.waitUntil(() -> owner.server().media().peerCount() >= 1, "the media on the owner");
+        ListAppender<ILoggingEvent> warnings = new ListAppender<>();
+        warnings.start();
+        Logger clusterLog = (Logger) LoggerFactory.getLogger(Cluster.class);
+        clusterLog.addAppender(warnings);
+        try {
+            // as if the owner had missed its heartbeats and another node had placed the room meanwhile
+            cluster.redis().cli("SET", "atrium:room:" + room, otherId, "PX", "60000");
+            a.rpc().closed.get(15, TimeUnit.SECONDS);
+            long evicted = System.currentTimeMillis();
+            Member again = cluster.join(owner, room, "evicted");
+            assertThat(again.rpc().call("get_room_members", Map.of()).toString()).contains("evicted");
+            assertThat(cluster.owner(room)).isEqualTo(otherId);
+            Waits.waitUntil(() -> cluster.node(otherId).server().media().peerCount() >= 1, "the media on the new owner");
+            // two more heartbeats of the old owner, its old media peer still there: the loss was told once
+            Waits.waitUntil(() -> ClusterNodes.of(owner).nodes().get(ownerId).at() > evicted + 2_000, "two heartbeats of the old owner");
+            assertThat(owner.server().sfu().rooms()).as("the old media peer is still on the old owner").contains(UUID.fromString(room));
+            assertThat(warnings.list.stream().filter(e -> e.getFormattedMessage().contains(room)
+                    && e.getFormattedMessage().contains("owned by another node")).count()).isEqualTo(1);
+        } finally {
+            clusterLog.detachAppender(warnings);
+        }
     }
 
     @Test

@@ -112,7 +112,12 @@ public final class TestServer implements AutoCloseable {
     }
 
     public Response send(String method, String path, String body, String contentType, String authorization) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path))
+        return send(uri(path), method, body, contentType, authorization);
+    }
+
+    /** A request to any server (e.g. a {@link ChildServer}'s {@code uri(path)}). */
+    public static Response send(URI uri, String method, String body, String contentType, String authorization) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", contentType);
         if (authorization != null) {

@@ -99,25 +99,11 @@ public final class LiveStreamApi {
         Object run(EventParams params);
     }
 
-    /** Which stream's room a request is about: it is answered by the node that holds the stream. */
-    private interface RoomOf {
-        Optional<UUID> of(EventParams params);
-    }
-
-    /** The room a request is about; empty when that cannot be told (the endpoint, run here, says why). */
-    private static Optional<UUID> room(RoomOf roomOf, EventParams params) {
-        try {
-            return roomOf.of(params);
-        } catch (LiveException e) {
-            return Optional.empty();
-        }
-    }
-
     private Optional<UUID> stream(EventParams p) {
         return streams.room(streamName(p));
     }
 
-    private void handle(Context ctx, RoomOf roomOf, Endpoint endpoint) {
+    private void handle(Context ctx, RoomNode.RoomOf roomOf, Endpoint endpoint) {
         String client = clients.of(ctx);
         try {
             guard.admit(client);
@@ -128,7 +114,7 @@ public final class LiveStreamApi {
                 throw e;
             }
             EventParams params = EventParams.of(ctx);
-            if (room(roomOf, params).filter(room -> node.relayed(ctx, room)).isPresent()) {
+            if (node.relayed(ctx, roomOf, params, LiveException.class)) {
                 return;
             }
             ctx.status(200).json(endpoint.run(params));

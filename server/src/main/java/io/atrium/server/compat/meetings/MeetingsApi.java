@@ -93,20 +93,6 @@ public final class MeetingsApi {
         Object run(EventParams params);
     }
 
-    /** Which room's state a request reads or writes: it is answered by the node that holds it. */
-    private interface RoomOf {
-        Optional<UUID> of(EventParams params);
-    }
-
-    /** The room a request is about; empty when that cannot be told (the endpoint, run here, says why). */
-    private static Optional<UUID> room(RoomOf roomOf, EventParams params) {
-        try {
-            return roomOf.of(params);
-        } catch (MeetingException e) {
-            return Optional.empty();
-        }
-    }
-
     private Optional<UUID> room(EventParams p) {
         return Optional.of(meetings.room(required(p, "meeting_id")));
     }
@@ -115,12 +101,12 @@ public final class MeetingsApi {
         ctx.header("Access-Control-Allow-Origin", "*");
     }
 
-    private void handle(Context ctx, RoomOf roomOf, Endpoint endpoint) throws JsonProcessingException {
+    private void handle(Context ctx, RoomNode.RoomOf roomOf, Endpoint endpoint) throws JsonProcessingException {
         String client = clients.of(ctx);
         try {
             guard.admit(client);
             EventParams params = EventParams.of(ctx);
-            if (room(roomOf, params).filter(room -> node.relayed(ctx, room)).isPresent()) {
+            if (node.relayed(ctx, roomOf, params, MeetingException.class)) {
                 return;
             }
             ctx.status(200).json(endpoint.run(params));
