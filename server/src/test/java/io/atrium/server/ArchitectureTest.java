@@ -9,8 +9,10 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.library.Architectures;
 import com.tngtech.archunit.library.Architectures.LayeredArchitecture;
+import io.atrium.server.testing.NetNamespace;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The package dependencies docs/ARCHITECTURE.md and DESIGN.md allow, checked on the compiled classes
@@ -103,6 +105,19 @@ class ArchitectureTest {
         classes().that().resideInAPackage("io.atrium.webrtc..").should().onlyDependOnClassesThat()
                 .resideInAnyPackage("java..", "javax..", "org.bouncycastle..", "io.atrium.webrtc..")
                 .check(CLASSES);
+    }
+
+    /**
+     * A test class that makes a network namespace runs alone: the namespace's host end is an interface of the
+     * machine while it lives, and a browser in a class running beside it would gather that address.
+     */
+    @Test
+    void testClassesThatMakeANetworkNamespaceRunAlone() {
+        JavaClasses tests = new ClassFileImporter().withImportOption(location -> location.contains("/test-classes/"))
+                .importPackages("io.atrium.server");
+        classes().that().haveSimpleNameEndingWith("Test").and(describe("make a network namespace", (JavaClass c) ->
+                        c.getMethodCallsFromSelf().stream().anyMatch(call -> call.getTargetOwner().isEquivalentTo(NetNamespace.class))))
+                .should().beAnnotatedWith(Isolated.class).check(tests);
     }
 
     @Test

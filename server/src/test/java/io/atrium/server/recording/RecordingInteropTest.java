@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * tolerance), with frames, decoding without one ffmpeg error, and served with ranges from its signed URL — and
  * the composite asked for: a 1280x720 H.264 MP4 with mixed AAC audio, as long as the recording.
  */
+@Isolated
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RecordingInteropTest {
     private static final int PUBLISH_SECONDS = 30;

@@ -27,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -42,8 +43,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * connected. The negative control, {@link #killAndCheckDroppedAfterTheConsentTimeout}, run alongside on a client
  * of the same stack, shows the short timeout is in force (a killed client is dropped after about
  * {@value #CONSENT_SECONDS} s, not 30), so the long runs cannot pass for want of a timeout. The static parts serve other tests that run the same harness scripts
- * (RecordingInteropTest).
+ * (RecordingInteropTest). Its classes count frames over a window, so they run alone ({@code @Isolated}), not beside
+ * another test class.
  */
+@Isolated
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class Interop {
     public static final Duration CONNECT = Duration.ofSeconds(20);

@@ -21,6 +21,9 @@ import java.util.regex.Pattern;
  * {@link #dropUdpTo} and {@link #loseUdp} add nftables rules (Debian's {@code nftables}) inside the namespace, and
  * {@link #limitRate} shapes the host's traffic into it ({@code tc} tbf). {@link #close}
  * (also run at JVM exit) deletes the namespace, which also removes the veth pair and the rules.
+ * <p>
+ * The host end is an interface of the machine while the namespace lives, so a browser anywhere on the machine
+ * gathers it as a candidate: a test class that makes one runs alone ({@code @Isolated}).
  *
  * <pre>
  *   host                                 namespace atrium-XXXX

@@ -17,13 +17,18 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * ICE-TCP (RFC 6544) with a real browser behind a firewall that lets no UDP out: two Chromium pages in a
  * network namespace made by the test, where nftables drops UDP to Atrium's media port, join a meeting with
  * the SDK over the namespace's veth link to Atrium and decode each other's video and audio, both their
  * publishing and their receiving connection on a TCP candidate pair to Atrium's passive candidate.
+ * <p>
+ * Runs alone ({@code @Isolated}): while it runs, the namespace's veth end is an interface of the machine, and a
+ * browser test beside it would gather that address as a candidate (HomePageBrowserTest's loopback pair did).
  */
+@Isolated
 class IceTcpBrowserTest {
 
     /**

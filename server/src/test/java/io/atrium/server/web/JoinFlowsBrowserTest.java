@@ -24,13 +24,17 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JoinFlowsBrowserTest {
 
-    /** getUserMedia answers after 4 s, as while a permission prompt is pending; every track it gave is kept. */
+    /**
+     * getUserMedia answers only once the test calls {@code releaseDevices()}, as while a permission prompt is pending
+     * (a gate, not a delay, so a loaded machine cannot let the devices arrive first); every track it gave is kept.
+     */
     static final String SLOW_DEVICES = """
             (() => {
               const md = navigator.mediaDevices, gum = md.getUserMedia.bind(md);
               window.gumTracks = [];
+              const ready = new Promise(r => window.releaseDevices = r);
               md.getUserMedia = async c => {
-                await new Promise(r => setTimeout(r, 4000));
+                await ready;
                 const s = await gum(c);
                 window.gumTracks.push(...s.getTracks());
                 return s;
@@ -87,6 +91,9 @@ class JoinFlowsBrowserTest {
             fay.page.locator("#prejoin-form [name=name]").fill("Fay");
             fay.page.locator("#join-button").click();
             fay.inMeeting();
+            assertThat((Number) fay.page.evaluate("gumTracks.length")).as("devices granted before Fay was in the meeting")
+                    .isEqualTo(0);
+            fay.page.evaluate("releaseDevices()");
             Chromium.waitFor(fay.page, "!!(atriumApp.client.local.tracks.audio && atriumApp.client.local.tracks.video)"
                     + " || JSON.stringify(atriumApp.client.local.tracks)", Participant.MEDIA);
             assertThat(fay.page.locator("#mic")).isEnabled();
