@@ -63,6 +63,21 @@ public final class AtriumProcess implements Sfu {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build it with ./mvnw -B -q -DskipTests package");
         }
+        Path config = writeConfig();
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-jar", jar.toString(), "--config", config.toString()));
+        process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(workDir.resolve("atrium.log").toFile()).start();
+        return awaitReady();
+    }
+
+    /**
+     * Writes the generated config (free ports, this instance's API key) into the work directory and returns its
+     * path: {@link #start} runs the jar on it; a test may start Atrium on it in its own JVM and {@link #awaitReady}.
+     */
+    public Path writeConfig() throws IOException {
         Files.createDirectories(workDir);
         int httpPort = freeTcpPort();
         int rtcPort = freeUdpPort();
@@ -79,16 +94,15 @@ public final class AtriumProcess implements Sfu {
                 "auth:",
                 "  api_keys: {" + KEY + ": \"" + secret + "\"}",
                 ""));
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(jvmOptions);
-        cmd.addAll(List.of("-jar", jar.toString(), "--config", config.toString()));
-        process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(workDir.resolve("atrium.log").toFile()).start();
         base = "http://127.0.0.1:" + httpPort;
+        return config;
+    }
+
+    /** Waits for /readyz of the server on {@link #writeConfig()}'s config (this process's child, or not). */
+    public AtriumProcess awaitReady() throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
-            if (!process.isAlive()) {
+            if (process != null && !process.isAlive()) {
                 throw new IllegalStateException("Atrium exited with " + process.exitValue() + "; see "
                         + workDir.resolve("atrium.log"));
             }
@@ -112,12 +126,13 @@ public final class AtriumProcess implements Sfu {
 
     @Override
     public long pid() {
-        return process.pid();
+        return process == null ? ProcessHandle.current().pid() : process.pid();
     }
 
     @Override
     public void createRoom(int publishers) throws Exception {
-        Http.Response r = http.postJson(base + "/v1/rooms", Map.of("room", Map.of("name", "bench")), basic());
+        Http.Response r = http.postJson(base + "/v1/rooms", Map.of("room", Map.of("name", "bench-" + System.nanoTime())),
+                basic());
         if (r.status() != 201) {
             throw new IllegalStateException("POST /v1/rooms: " + r.status() + " " + r.body());
         }
@@ -145,8 +160,13 @@ public final class AtriumProcess implements Sfu {
     }
 
     @Override
-    public void subscribe(int index, ClientPeer peer, int publishers, boolean video) throws Exception {
-        String answer = exchange("/whep/" + room, Sdp.subscriberOffer(peer, publishers, video ? publishers : 0));
+    public void subscribe(int index, ClientPeer peer, int publishers, int layer, MediaProfile media)
+            throws Exception {
+        // with simulcast the player's render size picks the layer (docs/API.md, POST /whep)
+        String size = media.simulcast() ? "?width=" + MediaProfile.width(layer) + "&height=" + MediaProfile.height(layer)
+                : "";
+        String answer = exchange("/whep/" + room + size, Sdp.subscriberOffer(peer, publishers,
+                layer < 0 ? 0 : publishers));
         peer.connect(Sdp.remote(answer), IceRole.CONTROLLING, Duration.ofSeconds(20));
     }
 

@@ -39,6 +39,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * offerer, controls).
  */
 public final class JanusProcess implements Sfu {
+    /** Why the simulcast scenario has no Janus column. */
+    static final String SIMULCAST_NOT_DRIVEN = "not run: this harness does not drive Janus's rid simulcast"
+            + " (per-subscriber substream configure)";
+
     public static final String PLUGIN_DIR = "/usr/lib/x86_64-linux-gnu/janus/plugins";
     public static final String TRANSPORT_DIR = "/usr/lib/x86_64-linux-gnu/janus/transports";
     private static final long ROOM = 4242;
@@ -296,7 +300,11 @@ public final class JanusProcess implements Sfu {
     }
 
     @Override
-    public void subscribe(int index, ClientPeer peer, int publishers, boolean video) throws Exception {
+    public void subscribe(int index, ClientPeer peer, int publishers, int layer, MediaProfile media)
+            throws Exception {
+        if (media.simulcast()) {
+            throw new UnsupportedOperationException(SIMULCAST_NOT_DRIVEN);
+        }
         long handle = attach();
         List<Map<String, Object>> streams = new ArrayList<>();
         for (int p = 0; p < publishers; p++) {

@@ -13,10 +13,13 @@ import java.util.Locale;
  * <pre>
  *   --servers atrium,janus       which servers, in this order per scenario; "baseline" is Atrium from
  *                                --baseline-jar (an earlier build, for before/after in one run)
- *   --scenarios 1x50,5x20,10x10,20x20a
- *                                NxM = N publishers (Opus + VP8) x M subscribers; suffix a = audio only
+ *   --scenarios 1x50,5x20,10x10,20x20a,1x200,50x50a,3x30s
+ *                                NxM = N publishers (Opus + VP8) x M subscribers; suffix a = audio only;
+ *                                suffix s = VP8 in three simulcast layers f/h/q (100/30/10 % of --kbps),
+ *                                subscriber i asks for layer i mod 3 (Atrium only: Janus's column says why)
  *   --kbps 500                   VP8 target bitrate per publisher
  *   --warmup 6 --window 15       seconds after the last subscriber connected, and of the steady window
+ *   --client-threads 1           event loops of the load generator's peers (PeerIo: recvmmsg/sendmmsg)
  *   --atrium-jar server/target/atrium.jar
  *   --baseline-jar PATH          the jar the "baseline" server runs (same JVM options as Atrium)
  *   --atrium-jvm "-Xmx1g ..."    extra JVM options for Atrium (e.g. a JFR recording)
@@ -34,10 +37,11 @@ public final class LoadMain {
 
     public static void main(String[] args) throws Exception {
         List<String> servers = List.of("atrium", "janus");
-        String scenarioSpec = "1x50,5x20,10x10,20x20a";
+        String scenarioSpec = "1x50,5x20,10x10,20x20a,1x200,50x50a,3x30s";
         int kbps = 500;
         double warmup = 6;
         double window = 15;
+        int clientThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
         Path jar = Path.of("server/target/atrium.jar");
         Path baselineJar = null;
         List<String> jvm = List.of();
@@ -52,6 +56,7 @@ public final class LoadMain {
                 case "--kbps" -> kbps = Integer.parseInt(v);
                 case "--warmup" -> warmup = Double.parseDouble(v);
                 case "--window" -> window = Double.parseDouble(v);
+                case "--client-threads" -> clientThreads = Integer.parseInt(v);
                 case "--atrium-jar" -> jar = Path.of(v);
                 case "--baseline-jar" -> baselineJar = Path.of(v);
                 case "--atrium-jvm" -> jvm = v.isBlank() ? List.of() : Arrays.asList(v.trim().split("\\s+"));
@@ -68,7 +73,7 @@ public final class LoadMain {
         }
         Files.createDirectories(work);
         LoadRunner runner = new LoadRunner(new LoadRunner.Duration(warmup), new LoadRunner.Duration(window),
-                System.out::println);
+                clientThreads, System.out::println);
         List<RunResult> results = new ArrayList<>();
         List<String> names = new ArrayList<>();
         if (servers.contains("baseline") && baselineJar == null) {
@@ -79,6 +84,11 @@ public final class LoadMain {
             System.out.printf("%s: %d publishers x %d subscribers, %s; expect ~%,.0f packets/s forwarded%n",
                     s.label(), s.publishers(), s.subscribers(), s.media().describe(), s.expectedForwardRate());
             for (String server : servers) {
+                if (server.equals("janus") && s.media().simulcast()) {
+                    System.out.println("  Janus " + JanusProcess.SIMULCAST_NOT_DRIVEN);
+                    results.add(RunResult.failed(s, "Janus", JanusProcess.SIMULCAST_NOT_DRIVEN));
+                    continue;
+                }
                 Path dir = work.resolve(s.name() + "-" + server);
                 Sfu sfu;
                 try {
@@ -117,9 +127,10 @@ public final class LoadMain {
         System.out.println();
         for (RunResult r : results) {
             if (r.ok()) {
-                System.out.printf(Locale.ROOT, "%s %s: client CPU %.0f %% of one core, pacer lateness p99 %.2f ms,"
-                                + " corrupt %d, duplicates %d, PLI/FIR to publishers %d, SRTP %s%n", r.scenario().label(),
-                        r.server(), r.clientCpuPercent(), r.pacerP99Nanos() / 1e6, r.corrupt(), r.duplicates(),
+                System.out.printf(Locale.ROOT, "%s %s: client CPU %.0f %% of one core (user %.0f %%, system %.0f %%),"
+                                + " pacer lateness p99 %.2f ms, corrupt %d, duplicates %d, PLI/FIR to publishers %d, SRTP %s%n", r.scenario().label(),
+                        r.server(), r.clientCpuPercent(), r.clientUserCpuPercent(), r.clientSystemCpuPercent(),
+                        r.pacerP99Nanos() / 1e6, r.corrupt(), r.duplicates(),
                         r.pliToPublishers(), r.srtpProfile());
             }
         }

@@ -15,7 +15,8 @@ import java.util.function.Consumer;
 /**
  * Runs one {@link Scenario} against one {@link Sfu}: connects the publishers and starts the {@link Pacer},
  * samples the server's RSS, connects the subscribers, then fixes a {@link Window} after a warm-up and samples
- * the server's and its own CPU time at the window's edges. Peers connect a few at a time.
+ * the server's and its own CPU time (user and system apart) at the window's edges. Peers connect a few at a
+ * time; all of them share the {@link PeerIo} event loops.
  */
 public final class LoadRunner {
     private static final DtlsCertificate CERTIFICATE = DtlsCertificate.generate();
@@ -24,6 +25,7 @@ public final class LoadRunner {
     private final Duration warmup;
     private final Duration window;
     private final Consumer<String> log;
+    private final int clientThreads;
 
     /** Plain seconds, to keep the record of options simple. */
     public record Duration(double seconds) {
@@ -32,9 +34,11 @@ public final class LoadRunner {
         }
     }
 
-    public LoadRunner(Duration warmup, Duration window, Consumer<String> log) {
+    /** {@code clientThreads}: the {@link PeerIo} event loops all peers share. */
+    public LoadRunner(Duration warmup, Duration window, int clientThreads, Consumer<String> log) {
         this.warmup = warmup;
         this.window = window;
+        this.clientThreads = clientThreads;
         this.log = log;
     }
 
@@ -47,6 +51,7 @@ public final class LoadRunner {
             t.setDaemon(true);
             return t;
         });
+        PeerIo io = new PeerIo(clientThreads);
         try (Pacer pacer = new Pacer()) {
             sfu.createRoom(s.publishers());
             long t0 = System.nanoTime();
@@ -54,7 +59,7 @@ public final class LoadRunner {
             ClientPeer[] firstSubscriber = new ClientPeer[1];
             for (int i = 0; i < s.publishers(); i++) {
                 Publisher p = new Publisher(i, s.media());
-                ClientPeer peer = ClientPeer.open(CERTIFICATE, p);
+                ClientPeer peer = io.open(CERTIFICATE, p);
                 publishers.add(p);
                 peers.add(peer);
                 connecting.add(pool.submit(() -> {
@@ -73,7 +78,7 @@ public final class LoadRunner {
             connecting.clear();
             for (int i = 0; i < s.subscribers(); i++) {
                 ReceiveStats stats = new ReceiveStats(StreamIds.count(s.publishers()));
-                ClientPeer peer = ClientPeer.open(CERTIFICATE, new MediaListener() {
+                ClientPeer peer = io.open(CERTIFICATE, new MediaListener() {
                     @Override
                     public void onRtp(byte[] buf, int off, int len) {
                         stats.onRtp(buf, off, len, System.nanoTime());
@@ -91,7 +96,7 @@ public final class LoadRunner {
                 }
                 int index = i;
                 connecting.add(pool.submit(() -> {
-                    sfu.subscribe(index, peer, s.publishers(), s.media().video());
+                    sfu.subscribe(index, peer, s.publishers(), s.layerOf(index), s.media());
                     return null;
                 }));
             }
@@ -106,27 +111,37 @@ public final class LoadRunner {
             sleepUntil(w.startNanos());
             long pid = sfu.pid();
             long self = ProcessHandle.current().pid();
-            double cpu0 = ProcStats.cpuSeconds(pid);
-            double self0 = ProcStats.cpuSeconds(self);
+            ProcStats.Cpu cpu0 = ProcStats.cpu(pid);
+            ProcStats.Cpu self0 = ProcStats.cpu(self);
             sleepUntil(w.endNanos());
-            double cpu1 = ProcStats.cpuSeconds(pid);
-            double self1 = ProcStats.cpuSeconds(self);
+            ProcStats.Cpu cpu1 = ProcStats.cpu(pid);
+            ProcStats.Cpu self1 = ProcStats.cpu(self);
             long rssEnd = ProcStats.rssBytes(pid);
             Thread.sleep(1000); // let in-window packets arrive
 
-            long sentPerSubscriber = 0;
+            long expected = 0;
             long pli = 0;
             for (Publisher p : publishers) {
-                sentPerSubscriber += p.sentInWindow(s.media().video());
+                for (int i = 0; i < s.subscribers(); i++) {
+                    expected += p.sentInWindow(s.layerOf(i));
+                }
                 pli += p.pliReceived();
             }
             long delivered = 0;
+            long otherLayers = 0;
             long duplicates = 0;
             long corrupt = 0;
             LatencyHistogram audio = new LatencyHistogram();
             LatencyHistogram video = new LatencyHistogram();
-            for (ReceiveStats r : receivers) {
-                delivered += r.inWindow();
+            for (int i = 0; i < receivers.size(); i++) {
+                ReceiveStats r = receivers.get(i);
+                long wanted = 0;
+                for (int p = 0; p < s.publishers(); p++) {
+                    wanted += r.inWindow(StreamIds.audio(p))
+                            + (s.layerOf(i) < 0 ? 0 : r.inWindow(StreamIds.video(p, s.layerOf(i))));
+                }
+                delivered += wanted;
+                otherLayers += r.inWindow() - wanted;
                 duplicates += r.duplicates();
                 corrupt += r.corrupt();
                 r.addLatencies(audio, video);
@@ -135,15 +150,17 @@ public final class LoadRunner {
             all.add(audio);
             all.add(video);
             LatencyHistogram lateness = pacer.lateness();
-            RunResult result = new RunResult(s, sfu.name(), w.seconds(), delivered,
-                    sentPerSubscriber * s.subscribers(), duplicates, corrupt, cpu1 - cpu0, self1 - self0, rssBefore,
+            RunResult result = new RunResult(s, sfu.name(), w.seconds(), delivered, expected, duplicates, corrupt,
+                    cpu1.minus(cpu0), self1.minus(self0), rssBefore,
                     rssEnd, all.quantileNanos(0.5), all.quantileNanos(0.99), lateness.quantileNanos(0.99), pli,
                     String.valueOf(firstSubscriber[0].srtpProfile()), null);
-            log.accept(String.format("  %s: delivered %,d of %,d (%.3f %% loss), %.0f pkt/s, server CPU %.0f %%,"
-                            + " client CPU %.0f %%, p50 %.2f ms, p99 %.2f ms (audio p99 %.2f, video p99 %.2f),"
+            log.accept(String.format("  %s: delivered %,d of %,d (%.3f %% loss, %,d of a layer not asked for),"
+                            + " %.0f pkt/s, server CPU %.0f %% (system %.0f %%), client CPU user %.0f %% + system"
+                            + " %.0f %% (%s), p50 %.2f ms, p99 %.2f ms (audio p99 %.2f, video p99 %.2f),"
                             + " pacer lateness p99 %.2f ms, corrupt %d, duplicates %d, PLI to publishers %d, SRTP %s",
-                    sfu.name(), delivered, result.expected(), 100 * result.loss(), result.deliveredPerSecond(),
-                    result.serverCpuPercent(), result.clientCpuPercent(), all.quantileNanos(0.5) / 1e6,
+                    sfu.name(), delivered, result.expected(), 100 * result.loss(), otherLayers,
+                    result.deliveredPerSecond(), result.serverCpuPercent(), result.serverSystemCpuPercent(),
+                    result.clientUserCpuPercent(), result.clientSystemCpuPercent(), io.describe(), all.quantileNanos(0.5) / 1e6,
                     all.quantileNanos(0.99) / 1e6, audio.quantileNanos(0.99) / 1e6, video.quantileNanos(0.99) / 1e6,
                     lateness.quantileNanos(0.99) / 1e6, corrupt, duplicates, pli, result.srtpProfile()));
             return result;
@@ -155,6 +172,7 @@ public final class LoadRunner {
         } finally {
             pool.shutdownNow();
             peers.parallelStream().forEach(ClientPeer::close);
+            io.close();
         }
     }
 

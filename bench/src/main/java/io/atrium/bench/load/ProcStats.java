@@ -26,20 +26,34 @@ public final class ProcStats {
         }
     }
 
-    /** CPU seconds (user + system, all threads) the process has used so far. */
-    public static double cpuSeconds(long pid) {
+    /** CPU seconds in user and in system (kernel) mode, all threads. */
+    public record Cpu(double user, double system) {
+        public static final Cpu ZERO = new Cpu(0, 0);
+
+        public double total() {
+            return user + system;
+        }
+
+        public Cpu minus(Cpu earlier) {
+            return new Cpu(user - earlier.user, system - earlier.system);
+        }
+    }
+
+    /** CPU time the process has used so far, user and system apart. */
+    public static Cpu cpu(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            return parseCpuTicks(stat) / TICKS_PER_SECOND;
+            long[] ticks = parseCpuTicks(stat);
+            return new Cpu(ticks[0] / TICKS_PER_SECOND, ticks[1] / TICKS_PER_SECOND);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read /proc/" + pid + "/stat: " + e.getMessage(), e);
         }
     }
 
-    /** utime + stime in ticks from a /proc/pid/stat line (fields 14 and 15; the command may hold spaces). */
-    static long parseCpuTicks(String stat) {
+    /** utime and stime in ticks from a /proc/pid/stat line (fields 14 and 15; the command may hold spaces). */
+    static long[] parseCpuTicks(String stat) {
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
     }
 
     /** Resident set size in bytes. */

@@ -7,22 +7,29 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One publishing peer: Opus-like audio every 20 ms and, with video, VP8 frames at the profile's frame rate,
- * each packet {@link Stamp}ed. Sending is driven by the {@link Pacer} thread; the peer's receive thread counts
+ * each packet {@link Stamp}ed; with simulcast, each frame in every layer (key frames in all layers at once).
+ * Sending is driven by the {@link Pacer} thread; the peer's receive thread counts
  * the RTCP feedback (PLI/FIR turn the next frame into a key frame, NACKs are counted, not answered).
  */
 public final class Publisher implements MediaListener {
     public static final int OPUS_PT = 111;
     public static final int VP8_PT = 96;
+    /** RFC 8285 ids of the sdes:mid and sdes:rtp-stream-id extensions on simulcast video. */
+    public static final int MID_EXT = 1;
+    public static final int RID_EXT = 2;
+    /** The video m-line's mid in the publisher's offer. */
+    public static final String VIDEO_MID = "1";
     private static final long AUDIO_INTERVAL = MediaProfile.AUDIO_PACKET_MS * 1_000_000L;
 
     private final int index;
     private final MediaProfile profile;
     private final RtpStream audio;
-    private final RtpStream video;
-    private final Vp8Packetizer vp8 = new Vp8Packetizer();
+    /** Video streams by layer (one without simulcast). */
+    private final RtpStream[] video;
+    private final Vp8Packetizer[] vp8;
     private final byte[] buf = new byte[ClientPeer.MAX_DATAGRAM_LENGTH];
+    private final Vp8Packetizer.Sink sink = this::send;
     private final long frameInterval;
-    private final int deltaBytes;
     private ClientPeer peer;
     private volatile Window window = Window.NEVER;
     private volatile boolean keyframeRequested;
@@ -39,10 +46,18 @@ public final class Publisher implements MediaListener {
         this.profile = profile;
         ThreadLocalRandom r = ThreadLocalRandom.current();
         this.audio = new RtpStream(audioSsrc(index), OPUS_PT, StreamIds.audio(index), r.nextInt(), r.nextInt(), 0, null);
-        this.video = new RtpStream(videoSsrc(index), VP8_PT, StreamIds.video(index, 0), r.nextInt(), r.nextInt(), 0,
-                null);
+        int layers = Math.max(1, profile.layers());
+        this.video = new RtpStream[layers];
+        this.vp8 = new Vp8Packetizer[layers];
+        for (int l = 0; l < layers; l++) {
+            video[l] = profile.simulcast()
+                    ? new RtpStream(videoSsrc(index) + (l << 20), VP8_PT, StreamIds.video(index, l), r.nextInt(),
+                            r.nextInt(), MID_EXT, VIDEO_MID, RID_EXT, MediaProfile.RIDS.get(l))
+                    : new RtpStream(videoSsrc(index), VP8_PT, StreamIds.video(index, 0), r.nextInt(), r.nextInt(), 0,
+                            null);
+            vp8[l] = new Vp8Packetizer(MediaProfile.width(l), MediaProfile.height(l));
+        }
         this.frameInterval = 1_000_000_000L / profile.fps();
-        this.deltaBytes = profile.deltaFrameBytes();
     }
 
     public static int audioSsrc(int index) {
@@ -99,8 +114,11 @@ public final class Publisher implements MediaListener {
                 lastKeyframe = now;
                 keyframes++;
             }
-            int bytes = key ? deltaBytes * profile.keyframeFactor() : deltaBytes;
-            vp8.frame(video, key, bytes, profile.maxPayload(), 90_000 / profile.fps(), buf, now, w, this::send);
+            for (int l = 0; l < video.length; l++) {
+                int delta = profile.deltaFrameBytes(l);
+                vp8[l].frame(video[l], key, key ? delta * profile.keyframeFactor() : delta, profile.maxPayload(),
+                        90_000 / profile.fps(), buf, now, w, sink);
+            }
             nextFrame += frameInterval;
         }
         return Math.min(nextAudio, nextFrame);
@@ -143,17 +161,23 @@ public final class Publisher implements MediaListener {
         return audio;
     }
 
+    /** The full (or only) video layer. */
     public RtpStream video() {
-        return video;
+        return video[0];
+    }
+
+    /** Video layer {@code layer}'s stream. */
+    public RtpStream video(int layer) {
+        return video[layer];
     }
 
     public MediaProfile profile() {
         return profile;
     }
 
-    /** Packets stamped inside the window, over both streams. */
-    public long sentInWindow(boolean includeVideo) {
-        return audio.sentInWindow() + (includeVideo ? video.sentInWindow() : 0);
+    /** Packets stamped inside the window for a subscriber of the audio and video layer {@code layer} (-1: none). */
+    public long sentInWindow(int layer) {
+        return audio.sentInWindow() + (layer < 0 ? 0 : video[layer].sentInWindow());
     }
 
     public long keyframes() {

@@ -8,7 +8,7 @@ import io.atrium.webrtc.rtp.RtpPacket;
  * caller's buffer; used by the one pacer thread only (the window count is read after the window drained).
  */
 public final class RtpStream {
-    /** A one-byte header extension block (RFC 8285) carrying the mid, or absent when {@code midExtId} is 0. */
+    /** A one-byte header extension block (RFC 8285) carrying the mid (and rid), or empty when there is none. */
     private final byte[] midExtension;
     private final int ssrc;
     private final int payloadType;
@@ -30,18 +30,35 @@ public final class RtpStream {
         this.streamId = streamId;
         this.rtpSeq = firstSeq & 0xFFFF;
         this.rtpTimestamp = firstTimestamp;
-        this.midExtension = midExtId == 0 ? new byte[0] : midExtension(midExtId, mid);
+        this.midExtension = midExtId == 0 ? new byte[0] : extensions(midExtId, mid, 0, null);
     }
 
-    private static byte[] midExtension(int id, String mid) {
-        byte[] value = mid.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        int words = (1 + value.length + 3) / 4;
+    /** A simulcast layer's stream: every packet carries the mid and the rid (RFC 8852) header extensions. */
+    public RtpStream(int ssrc, int payloadType, int streamId, int firstSeq, int firstTimestamp, int midExtId,
+                     String mid, int ridExtId, String rid) {
+        this.ssrc = ssrc;
+        this.payloadType = payloadType;
+        this.streamId = streamId;
+        this.rtpSeq = firstSeq & 0xFFFF;
+        this.rtpTimestamp = firstTimestamp;
+        this.midExtension = extensions(midExtId, mid, ridExtId, rid);
+    }
+
+    private static byte[] extensions(int midId, String mid, int ridId, String rid) {
+        byte[] m = mid.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] r = rid == null ? new byte[0] : rid.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int elements = 1 + m.length + (r.length == 0 ? 0 : 1 + r.length);
+        int words = (elements + 3) / 4;
         byte[] ext = new byte[4 + words * 4];
         ext[0] = (byte) 0xBE;
         ext[1] = (byte) 0xDE;
         ext[3] = (byte) words;
-        ext[4] = (byte) (id << 4 | value.length - 1);
-        System.arraycopy(value, 0, ext, 5, value.length);
+        ext[4] = (byte) (midId << 4 | m.length - 1);
+        System.arraycopy(m, 0, ext, 5, m.length);
+        if (r.length > 0) {
+            ext[5 + m.length] = (byte) (ridId << 4 | r.length - 1);
+            System.arraycopy(r, 0, ext, 6 + m.length, r.length);
+        }
         return ext;
     }
 

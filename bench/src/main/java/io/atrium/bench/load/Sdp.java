@@ -77,13 +77,26 @@ public final class Sdp {
                 + " msid:" + stream + " " + track + "\r\n";
     }
 
-    /** A publisher's offer: Opus on mid 0 and, with video, VP8 on mid 1, both sendonly with their SSRCs. */
+    /**
+     * A publisher's offer: Opus on mid 0 and, with video, VP8 on mid 1, both sendonly with their SSRCs; with
+     * simulcast, the video as a browser offers it: mid and rid header extensions, one {@code a=rid} per layer and
+     * {@code a=simulcast:send q;h;f}, no SSRC lines (the rid extension names each layer's SSRC).
+     */
     public static String publisherOffer(ClientPeer peer, Publisher p) {
         String cname = "bench" + p.index();
         String stream = "s" + p.index();
         String text = session(p.profile().video() ? 2 : 1)
                 + audioSection(peer, 0, "sendonly", ssrc(p.audio().ssrc(), cname, stream, "a" + p.index()));
-        if (p.profile().video()) {
+        if (p.profile().simulcast()) {
+            StringBuilder rids = new StringBuilder("a=msid:" + stream + " v" + p.index() + "\r\n"
+                    + "a=extmap:" + Publisher.MID_EXT + " urn:ietf:params:rtp-hdrext:sdes:mid\r\n"
+                    + "a=extmap:" + Publisher.RID_EXT + " urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id\r\n");
+            List<String> lowFirst = new java.util.ArrayList<>(MediaProfile.RIDS);
+            java.util.Collections.reverse(lowFirst);
+            lowFirst.forEach(rid -> rids.append("a=rid:").append(rid).append(" send\r\n"));
+            rids.append("a=simulcast:send ").append(String.join(";", lowFirst)).append("\r\n");
+            text += videoSection(peer, Integer.parseInt(Publisher.VIDEO_MID), "sendonly", rids.toString());
+        } else if (p.profile().video()) {
             text += videoSection(peer, 1, "sendonly", ssrc(p.video().ssrc(), cname, stream, "v" + p.index()));
         }
         return check(text);

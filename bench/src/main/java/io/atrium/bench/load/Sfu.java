@@ -23,8 +23,12 @@ public interface Sfu extends AutoCloseable {
     /** Signals the publisher's offer and connects its peer. */
     void publish(Publisher publisher, ClientPeer peer) throws Exception;
 
-    /** Signals a subscription to all {@code publishers} publishers' audio (and video) and connects the peer. */
-    void subscribe(int index, ClientPeer peer, int publishers, boolean video) throws Exception;
+    /**
+     * Signals a subscription to all {@code publishers} publishers' audio and, unless {@code layer} is -1, video
+     * (with simulcast, layer {@code layer} of {@link MediaProfile#RIDS}: 0 full, 1 half, 2 quarter), and connects
+     * the peer.
+     */
+    void subscribe(int index, ClientPeer peer, int publishers, int layer, MediaProfile media) throws Exception;
 
     @Override
     void close();

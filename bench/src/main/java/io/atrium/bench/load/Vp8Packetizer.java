@@ -3,7 +3,8 @@ package io.atrium.bench.load;
 /**
  * Writes synthetic VP8 frames as RTP packets (RFC 7741): a 4-byte payload descriptor with a 15-bit picture id
  * and S=1 on a frame's first packet, then on that packet the VP8 payload header (section 4.3: 3-byte frame tag
- * with P=0 on key frames, then the key frame start code 9D 01 2A and 640x480) so SFUs detect key frames as they
+ * with P=0 on key frames, then the key frame start code 9D 01 2A and the frame size) so SFUs detect key frames (and
+ * a simulcast layer's size) as they
  * would from a browser; the rest is filler and the {@link Stamp}. The marker bit is set on a frame's last packet.
  */
 public final class Vp8Packetizer {
@@ -16,12 +17,29 @@ public final class Vp8Packetizer {
     public static final int WIDTH = 640;
     public static final int HEIGHT = 480;
 
+    private final int width;
+    private final int height;
+
     /** Receives each packet written. */
     public interface Sink {
         void packet(byte[] buf, int len);
     }
 
     private int pictureId;
+
+    /** Key frames of {@value #WIDTH}x{@value #HEIGHT}. */
+    public Vp8Packetizer() {
+        this(WIDTH, HEIGHT);
+    }
+
+    /** Key frames of {@code width}x{@code height} (14 bits each, no scaling bits). */
+    public Vp8Packetizer(int width, int height) {
+        if (width < 1 || height < 1 || width > 0x3FFF || height > 0x3FFF) {
+            throw new IllegalArgumentException("VP8 frame size must be 1-16383 each way, got " + width + "x" + height);
+        }
+        this.width = width;
+        this.height = height;
+    }
 
     /**
      * Writes one frame of {@code frameBytes} VP8 bytes on {@code stream} into {@code buf} packet by packet, handing
@@ -58,7 +76,7 @@ public final class Vp8Packetizer {
         return packets;
     }
 
-    private static int writePayloadHeader(byte[] buf, int off, boolean keyframe) {
+    private int writePayloadHeader(byte[] buf, int off, boolean keyframe) {
         // frame tag, RFC 6386 section 9.1: size0 (3 bits) | show_frame | version (3) | P (inverse key frame flag)
         buf[off] = (byte) (keyframe ? 0x10 : 0x11);
         buf[off + 1] = 0x02;
@@ -69,10 +87,10 @@ public final class Vp8Packetizer {
         buf[off + 3] = (byte) 0x9D;
         buf[off + 4] = 0x01;
         buf[off + 5] = 0x2A;
-        buf[off + 6] = (byte) WIDTH;
-        buf[off + 7] = (byte) (WIDTH >>> 8);
-        buf[off + 8] = (byte) HEIGHT;
-        buf[off + 9] = (byte) (HEIGHT >>> 8);
+        buf[off + 6] = (byte) width;
+        buf[off + 7] = (byte) (width >>> 8);
+        buf[off + 8] = (byte) height;
+        buf[off + 9] = (byte) (height >>> 8);
         return off + KEYFRAME_HEADER_LENGTH;
     }
 }

@@ -10,7 +10,8 @@ class ReportTest {
 
     private static RunResult run(Scenario s, String server, double cpuSeconds) {
         // 10 s window, 100,000 packets delivered of 100,000 expected
-        return new RunResult(s, server, 10, 100_000, 100_000, 0, 0, cpuSeconds, 1, 0, 0, 1_000_000, 4_000_000, 0, 0, "p", null);
+        return new RunResult(s, server, 10, 100_000, 100_000, 0, 0, new ProcStats.Cpu(cpuSeconds * 0.75, cpuSeconds * 0.25),
+                new ProcStats.Cpu(1, 0.5), 0, 0, 1_000_000, 4_000_000, 0, 0, "p", null);
     }
 
     @Test

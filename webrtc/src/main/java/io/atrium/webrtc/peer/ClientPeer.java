@@ -42,12 +42,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * (RFC 3711, RFC 5764, RFC 7714), demultiplexing per RFC 7983 and RFC 5761 (see {@link PacketKind}).
  *
  * <p><b>Threads.</b> {@link #connect} runs on the caller's thread. A receive thread owns the socket's
- * receive side and the inbound SRTP context, and calls the {@link MediaListener}. A scheduler thread sends
+ * receive side and the inbound SRTP context, and calls the {@link MediaListener}; on a {@link DatagramTransport}
+ * the transport's thread does, through {@link #receive}. A scheduler thread sends
  * consent checks. {@link #sendRtp} and {@link #sendRtcp} may be called from any thread: they are serialized
  * by one lock, under which alone the outbound SRTP context (thread-confined, see {@link SrtpContext}) is
  * used. Only datagrams from the remote candidate are processed; others are dropped and counted.
  *
- * <p>The peer owns its socket and closes it in {@link #close}. A failed {@code connect} closes the peer.
+ * <p>The peer owns its socket (or transport) and closes it in {@link #close}. A failed {@code connect} closes
+ * the peer.
  */
 public final class ClientPeer implements AutoCloseable {
     /** Largest datagram received; a full Ethernet payload. */
@@ -59,14 +61,16 @@ public final class ClientPeer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ClientPeer.class.getName());
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** The socket the receive thread reads, or null when a {@link DatagramTransport} delivers datagrams. */
     private final DatagramSocket socket;
+    private final DatagramTransport transport;
+    private final byte[] reply = new byte[ConnectivityChecks.BUFFER_LENGTH];
     private final IceCredentials local;
     private final DtlsCertificate certificate;
     private final PeerSettings settings;
     private final MediaListener listener;
     private final AtomicReference<PeerState> state = new AtomicReference<>(PeerState.NEW);
     private final ReentrantLock sendLock = new ReentrantLock();
-    private final DatagramPacket sendPacket = new DatagramPacket(new byte[0], 0);
     private final CompletableFuture<Void> iceDone = new CompletableFuture<>();
     private final ScheduledExecutorService consentTimer = Executors.newSingleThreadScheduledExecutor(
             r -> daemon(r, "atrium-peer-consent", false));
@@ -94,14 +98,30 @@ public final class ClientPeer implements AutoCloseable {
      */
     public ClientPeer(DatagramSocket socket, IceCredentials local, DtlsCertificate certificate, PeerSettings settings,
                       MediaListener listener) {
-        this.socket = Objects.requireNonNull(socket, "socket");
+        this(Objects.requireNonNull(socket, "socket"), new SocketTransport(socket), local, certificate, settings,
+                listener);
+        if (!socket.isBound() || socket.isClosed()) {
+            throw new PeerException("the peer needs a bound, open socket");
+        }
+    }
+
+    /**
+     * A peer on a transport that the caller reads: it passes every datagram to {@link #receive}. Otherwise as
+     * {@link #ClientPeer(DatagramSocket, IceCredentials, DtlsCertificate, PeerSettings, MediaListener)}.
+     */
+    public ClientPeer(DatagramTransport transport, IceCredentials local, DtlsCertificate certificate,
+                      PeerSettings settings, MediaListener listener) {
+        this(null, Objects.requireNonNull(transport, "transport"), local, certificate, settings, listener);
+    }
+
+    private ClientPeer(DatagramSocket socket, DatagramTransport transport, IceCredentials local,
+                       DtlsCertificate certificate, PeerSettings settings, MediaListener listener) {
+        this.socket = socket;
+        this.transport = transport;
         this.local = Objects.requireNonNull(local, "local");
         this.certificate = Objects.requireNonNull(certificate, "certificate");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.listener = Objects.requireNonNull(listener, "listener");
-        if (!socket.isBound() || socket.isClosed()) {
-            throw new PeerException("the peer needs a bound, open socket");
-        }
     }
 
     /** A peer on a new socket bound to 127.0.0.1 on an ephemeral port, with generated ICE credentials. */
@@ -143,7 +163,9 @@ public final class ClientPeer implements AutoCloseable {
         remote = description.candidate();
         checks = new ConnectivityChecks(local, description.iceUfrag(), description.icePassword(), remote, RANDOM,
                 role);
-        receiver = daemon(this::receiveLoop, "atrium-peer-receive", true);
+        if (socket != null) {
+            receiver = daemon(this::receiveLoop, "atrium-peer-receive", true);
+        }
         try {
             runIce(deadline, timeout);
             state.compareAndSet(PeerState.CHECKING, PeerState.HANDSHAKING);
@@ -246,9 +268,7 @@ public final class ClientPeer implements AutoCloseable {
                 srtpErrors.incrementAndGet();
                 return false;
             }
-            sendPacket.setData(buf, off, n);
-            sendPacket.setSocketAddress(remote);
-            socket.send(sendPacket);
+            transport.send(buf, off, n, remote);
             packetsSent.incrementAndGet();
             bytesSent.addAndGet(n);
             return true;
@@ -263,7 +283,7 @@ public final class ClientPeer implements AutoCloseable {
     /** Sends ICE and DTLS datagrams; never throws (a failed send is like a lost datagram). */
     private void sendDatagram(byte[] buf, int off, int len) {
         try {
-            socket.send(new DatagramPacket(buf, off, len, remote));
+            transport.send(buf, off, len, remote);
         } catch (IOException e) {
             droppedDatagrams.incrementAndGet();
         }
@@ -271,7 +291,6 @@ public final class ClientPeer implements AutoCloseable {
 
     private void receiveLoop() {
         byte[] buf = new byte[MAX_DATAGRAM_LENGTH];
-        byte[] reply = new byte[ConnectivityChecks.BUFFER_LENGTH];
         DatagramPacket packet = new DatagramPacket(buf, buf.length);
         InetSocketAddress from = remote;
         while (!socket.isClosed()) {
@@ -285,22 +304,42 @@ public final class ClientPeer implements AutoCloseable {
                 droppedDatagrams.incrementAndGet();
                 continue;
             }
-            int len = packet.getLength();
             if (packet.getPort() != from.getPort() || !from.getAddress().equals(packet.getAddress())) {
                 droppedDatagrams.incrementAndGet();
                 continue;
             }
-            switch (PacketKind.of(buf, 0, len)) {
-                case STUN -> onStun(buf, len, reply);
-                case DTLS -> onDtls(buf, len);
-                case RTP -> onMedia(buf, len, false);
-                case RTCP -> onMedia(buf, len, true);
-                default -> droppedDatagrams.incrementAndGet();
-            }
+            dispatch(buf, packet.getLength());
         }
     }
 
-    private void onStun(byte[] buf, int len, byte[] reply) {
+    /**
+     * Handles one datagram a {@link DatagramTransport} received, held in {@code buf[0..len)} (media is decrypted
+     * in place there). One thread at a time per peer; datagrams before {@link #connect} or from any address but
+     * the remote candidate are dropped and counted.
+     */
+    public void receive(byte[] buf, int len, InetSocketAddress from) {
+        if (socket != null) {
+            throw new IllegalStateException("this peer reads its own socket");
+        }
+        InetSocketAddress expected = remote;
+        if (expected == null || checks == null || !expected.equals(from)) {
+            droppedDatagrams.incrementAndGet();
+            return;
+        }
+        dispatch(buf, len);
+    }
+
+    private void dispatch(byte[] buf, int len) {
+        switch (PacketKind.of(buf, 0, len)) {
+            case STUN -> onStun(buf, len);
+            case DTLS -> onDtls(buf, len);
+            case RTP -> onMedia(buf, len, false);
+            case RTCP -> onMedia(buf, len, true);
+            default -> droppedDatagrams.incrementAndGet();
+        }
+    }
+
+    private void onStun(byte[] buf, int len) {
         int n = checks.handle(buf, 0, len, reply);
         if (n > 0) {
             sendDatagram(reply, 0, n);
@@ -378,7 +417,7 @@ public final class ClientPeer implements AutoCloseable {
         if (endpoint != null && previous != PeerState.CLOSED) {
             endpoint.close();
         }
-        socket.close();
+        transport.close();
         Thread thread = receiver;
         if (thread != null && thread != Thread.currentThread()) {
             try {
@@ -421,7 +460,7 @@ public final class ClientPeer implements AutoCloseable {
 
     /** Our socket address: the host candidate (and the peer-reflexive address the server learns). */
     public InetSocketAddress localAddress() {
-        return (InetSocketAddress) socket.getLocalSocketAddress();
+        return transport.localAddress();
     }
 
     /** The negotiated SRTP profile, or null before the handshake completed. */
@@ -472,6 +511,33 @@ public final class ClientPeer implements AutoCloseable {
             t.start();
         }
         return t;
+    }
+
+    /** The thread-per-peer transport: sends on the socket the receive thread reads. */
+    private static final class SocketTransport implements DatagramTransport {
+        private final DatagramSocket socket;
+        private final DatagramPacket packet = new DatagramPacket(new byte[0], 0);
+
+        SocketTransport(DatagramSocket socket) {
+            this.socket = socket;
+        }
+
+        @Override
+        public synchronized void send(byte[] buf, int off, int len, InetSocketAddress to) throws IOException {
+            packet.setData(buf, off, len);
+            packet.setSocketAddress(to);
+            socket.send(packet);
+        }
+
+        @Override
+        public InetSocketAddress localAddress() {
+            return (InetSocketAddress) socket.getLocalSocketAddress();
+        }
+
+        @Override
+        public void close() {
+            socket.close();
+        }
     }
 
     private final class DtlsEvents implements DtlsListener {
