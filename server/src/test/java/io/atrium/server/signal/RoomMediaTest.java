@@ -150,6 +150,9 @@ class RoomMediaTest {
         JsonNode allocations = ben.rpc().await("member_video_allocations");
         assertThat(allocations.has("ann")).as(allocations.toString()).isTrue();
         assertThat(allocations.at("/ann/ssrc").asLong()).isPositive();
+        // a VP8 stream without temporal layers: its only one (TL0) of one
+        assertThat(allocations.at("/ann/temporal").asInt(-1)).as(allocations.toString()).isZero();
+        assertThat(allocations.at("/ann/temporal_layers").asInt()).as(allocations.toString()).isEqualTo(1);
         JsonNode rate = ben.rpc().await("member_available_rate");
         while (rate.get("rate").asLong() == 0) {
             rate = ben.rpc().await("member_available_rate");
