@@ -76,7 +76,8 @@ public final class HttpApi {
         // contract facades 000 and 001 (docs/CONTRACTS.md)
         // their shared state is on the node of its room; a request asked elsewhere is relayed there (docs/SCALING.md)
         RoomNode roomNode = new RoomNode(cluster == null ? io.atrium.server.room.RoomHome.HERE : cluster);
-        LiveStreamApi liveApi = new LiveStreamApi(new LiveStreams(config, rooms, tokens, roomService), config.compat().live(),
+        LiveStreamApi liveApi = new LiveStreamApi(new LiveStreams(config, rooms, new io.atrium.server.store.LiveStreamStore(db.jdbc(), clock), tokens,
+                roomService), config.compat().live(),
                 clock, clients, guard, roomNode);
         MeetingsApi meetingsApi = new MeetingsApi(new Meetings(config, new MeetingStore(db.jdbc(), clock), rooms, tokens,
                 roomService, clock), apiKeys, config.compat().meetings(), clients, guard, roomNode);
