@@ -278,11 +278,13 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
                       Integer connectTimeoutSeconds, Integer maxPublishedTracks, Integer maxPendingPeersPerIdentity,
                       Integer maxPendingPeersPerAddress, List<String> allowedOrigins, Bwe bwe, String host, Dynacast dynacast,
                       Integer mediaThreads) {
-        /** {@code media_threads} when unset: one media shard (today's one media thread). */
-        public static final int DEFAULT_MEDIA_THREADS = 1;
+        /** {@code media_threads} when unset: one media shard per core, at most 64. */
+        public static int defaultMediaThreads() {
+            return Math.min(Runtime.getRuntime().availableProcessors(), 64);
+        }
 
         public Rtc {
-            mediaThreads = mediaThreads != null ? mediaThreads : DEFAULT_MEDIA_THREADS;
+            mediaThreads = mediaThreads != null ? mediaThreads : defaultMediaThreads();
             bwe = bwe != null ? bwe : new Bwe(null, null, null);
             dynacast = dynacast != null ? dynacast : new Dynacast(null, null);
             host = host != null ? host : "";
