@@ -60,7 +60,7 @@ class ClusterRelayTest {
         Member b = cluster.join(other, room, "bob");
         assertThat(cluster.owner(room)).isEqualTo(ownerId);
         // bob's answer came from the owner (relayed): its candidates are the owner's media port, and the media connects there
-        assertThat(b.joined().get("sdp").asText()).contains(" " + owner.server().media().socket().localAddress().getPort() + " typ host");
+        assertThat(b.joined().get("sdp").asText()).contains(" " + owner.server().media().existing(UUID.fromString(room)).orElseThrow().shard().port() + " typ host");
         int before = other.server().media().peerCount();
         Waits.waitUntil(() -> owner.server().media().peerCount() >= 2, "both peers on the owner's media plane");
         assertThat(other.server().media().peerCount()).isEqualTo(before);
@@ -212,7 +212,7 @@ class ClusterRelayTest {
             Waits.waitUntil(() -> cluster.node(otherId).server().media().peerCount() >= 1, "the media on the new owner");
             // two more heartbeats of the old owner, its old media peer still there: the loss was told once
             Waits.waitUntil(() -> ClusterNodes.of(owner).nodes().get(ownerId).at() > evicted + 2_000, "two heartbeats of the old owner");
-            assertThat(owner.server().sfu().rooms()).as("the old media peer is still on the old owner").contains(UUID.fromString(room));
+            assertThat(owner.server().media().rooms()).as("the old media peer is still on the old owner").contains(UUID.fromString(room));
             assertThat(warnings.list.stream().filter(e -> e.getFormattedMessage().contains(room)
                     && e.getFormattedMessage().contains("owned by another node")).count()).isEqualTo(1);
         } finally {
