@@ -88,6 +88,8 @@ final class QualityObserver {
                         v.put("rate", a.rate());
                         v.put("width", a.width());
                         v.put("height", a.height());
+                        v.put("temporal", a.temporal());
+                        v.put("temporal_layers", a.temporalLayers());
                         v.put("paused", a.paused());
                         byMember.put(o.callId, v);
                     });

@@ -2,11 +2,12 @@ package io.atrium.server.sfu;
 
 /**
  * Shares a subscriber's estimated downlink rate among its video tracks (issue 16): tracks are served in
- * priority order (screen share, then the active speaker's camera, then larger tiles first). Each gets the
- * cheapest live layer that fits, in that order, or is suspended when even that does not fit; what is left
- * then raises each track, in the same order, toward the layer its tile size asks for. Hysteresis: a layer
- * above the one forwarded now must fit with {@link #UP_HEADROOM} to spare, and not within
- * {@link #HOLD_AFTER_DOWN_MILLIS} of a step down. Allocation-free; media thread only.
+ * priority order (screen share, then the active speaker's camera, then larger tiles first). Each track's choices
+ * form a ladder of (spatial layer, temporal layers) steps, cheapest first, up to the layer its tile size asks for at
+ * its full frame rate ({@link #ladder}: the one rule for spatial against temporal). Each track gets the bottom step
+ * that fits, in that order, or is suspended when even that does not fit; what is left then raises each track, in the
+ * same order, up its ladder. Hysteresis: a step above the one forwarded now must fit with {@link #UP_HEADROOM} to
+ * spare, and not within {@link #HOLD_AFTER_DOWN_MILLIS} of a step down. Allocation-free; media thread only.
  */
 final class Allocator {
 
@@ -15,6 +16,9 @@ final class Allocator {
     /** No upgrade this soon after a downgrade of the same track. */
     static final long HOLD_AFTER_DOWN_MILLIS = 4000;
     static final int MAX_LAYERS = 4;
+    static final int MAX_TEMPORAL = Layer.MAX_TEMPORAL;
+    /** Every temporal layer this one may be given: no temporal limit. */
+    static final int ALL_TEMPORAL = MAX_TEMPORAL - 1;
 
     /** One video track of the subscriber: what the allocator reads, and its choice. */
     static final class Track {
@@ -22,21 +26,49 @@ final class Allocator {
         int priority;
         /** Rendered area in pixels; 0 means the best, ranked as the largest. */
         long area;
-        /** Rate of each layer in bit/s, -1 for a layer not live. */
+        /** Rate of each layer in bit/s (all its temporal layers), -1 for a layer not live. */
         final long[] rates = new long[MAX_LAYERS];
+        /** Temporal layers of each layer (0 or 1: none), and the rate of TL0 to TLt of each, bit/s, below the top. */
+        final int[] temporalLayers = new int[MAX_LAYERS];
+        final long[][] temporalRates = new long[MAX_LAYERS][MAX_TEMPORAL];
+        /** Keep the resolution and give up frame rate first (a screen share: text stays legible). */
+        boolean resolutionFirst;
         int layers;
         /** The layer the tile size asks for, -1 when nothing can be forwarded. */
         int wanted = -1;
-        /** The layer forwarded now, -1 before the first. */
+        /** The layer forwarded now, -1 before the first, and its highest temporal layer forwarded. */
         int current = -1;
-        /** Output: the layer to forward, -1 for none. */
+        int currentTemporal = ALL_TEMPORAL;
+        /** Output: the layer to forward, -1 for none, and its highest temporal layer to forward. */
         int allowed = -1;
+        int allowedTemporal = ALL_TEMPORAL;
         /** Output: true when a wanted track got nothing because its cheapest layer does not fit. */
         boolean suspended;
         long lastDownMillis = Long.MIN_VALUE / 2;
 
+        /** The ladder: step i is layer {@code steps[i] / MAX_TEMPORAL}, temporal layer {@code steps[i] % MAX_TEMPORAL}. */
+        private final int[] steps = new int[MAX_LAYERS * MAX_TEMPORAL];
+        private int stepCount;
+
         long rate(int layer) {
             return layer < 0 ? 0 : Math.max(0, rates[layer]);
+        }
+
+        /** Temporal layers of {@code layer}, at least 1. */
+        int temporal(int layer) {
+            return Math.max(1, Math.min(MAX_TEMPORAL, temporalLayers[layer]));
+        }
+
+        /** Rate of {@code layer} with its temporal layers up to {@code temporal}. */
+        long rate(int layer, int temporal) {
+            if (layer < 0) {
+                return 0;
+            }
+            return temporal >= temporal(layer) - 1 ? rate(layer) : Math.max(0, temporalRates[layer][temporal]);
+        }
+
+        private long stepRate(int i) {
+            return rate(steps[i] / MAX_TEMPORAL, steps[i] % MAX_TEMPORAL);
         }
     }
 
@@ -123,15 +155,16 @@ final class Allocator {
         for (int k = 0; k < n; k++) {
             Track t = tracks[order[k]];
             t.allowed = -1;
+            t.allowedTemporal = ALL_TEMPORAL;
             t.suspended = false;
             if (t.wanted < 0) {
                 continue;
             }
             desired += t.rate(t.wanted);
-            int low = cheapest(t);
-            if (t.rate(low) <= remaining) {
-                t.allowed = low;
-                remaining -= t.rate(low);
+            ladder(t);
+            if (t.stepRate(0) <= remaining) {
+                choose(t, 0);
+                remaining -= t.stepRate(0);
             } else {
                 t.suspended = true;
             }
@@ -141,19 +174,21 @@ final class Allocator {
             if (t.allowed < 0) {
                 continue;
             }
-            long ceiling = t.rate(t.wanted);
             boolean mayRise = nowMillis - t.lastDownMillis >= HOLD_AFTER_DOWN_MILLIS;
-            for (int l = next(t, t.allowed, ceiling); l >= 0; l = next(t, l, ceiling)) {
-                long extra = t.rate(l) - t.rate(t.allowed);
-                boolean upgrade = t.current >= 0 && t.rate(l) > t.rate(t.current);
-                long need = upgrade ? (long) (t.rate(l) * UP_HEADROOM) - t.rate(t.allowed) : extra;
+            long currentRate = t.current < 0 ? -1 : t.rate(t.current, t.currentTemporal);
+            int at = 0;
+            for (int i = 1; i < t.stepCount; i++) {
+                long extra = t.stepRate(i) - t.stepRate(at);
+                boolean upgrade = currentRate >= 0 && t.stepRate(i) > currentRate;
+                long need = upgrade ? (long) (t.stepRate(i) * UP_HEADROOM) - t.stepRate(at) : extra;
                 if ((upgrade && !mayRise) || need > remaining) {
                     break;
                 }
                 remaining -= extra;
-                t.allowed = l;
+                at = i;
             }
-            if (t.current >= 0 && t.rate(t.allowed) < t.rate(t.current)) {
+            choose(t, at);
+            if (currentRate >= 0 && t.stepRate(at) < currentRate) {
                 t.lastDownMillis = nowMillis;
             }
         }
@@ -166,6 +201,59 @@ final class Allocator {
         return desired;
     }
 
+    private static void choose(Track t, int step) {
+        t.allowed = t.steps[step] / MAX_TEMPORAL;
+        int temporal = t.steps[step] % MAX_TEMPORAL;
+        t.allowedTemporal = temporal >= t.temporal(t.allowed) - 1 ? ALL_TEMPORAL : temporal;
+    }
+
+    /**
+     * The one rule for spatial against temporal layers: builds {@code t}'s ladder, cheapest step first, from the
+     * live layers no dearer than the wanted one. A camera keeps its frame rate: on each layer above the cheapest it
+     * may lose only its top temporal layer (half the frame rate in the dyadic L1T2/L1T3 structures Chrome sends), and
+     * below that it steps down a layer instead; the cheapest layer goes down to TL0 before the track is suspended
+     * (a face at 360p and 15 frames/s reads better than at 720p and 7.5). A screen share ({@link Track#resolutionFirst})
+     * keeps its resolution: every temporal layer of a layer comes before the layer below (text must stay legible,
+     * slides hardly move). Steps dearer than a better one are left out, so rates rise along the ladder.
+     */
+    static void ladder(Track t) {
+        t.stepCount = 0;
+        long ceiling = t.rate(t.wanted);
+        long floor = -1;
+        while (true) { // layers by rising rate as far as the wanted one's (of equal rates, the wanted one)
+            int l = -1;
+            for (int c = 0; c < t.layers; c++) {
+                long r = t.rates[c];
+                if (r > floor && r <= ceiling && (l < 0 || r < t.rates[l] || r == t.rates[l] && c == t.wanted)) {
+                    l = c;
+                }
+            }
+            if (l < 0) {
+                break;
+            }
+            int top = t.temporal(l) - 1;
+            int from = t.resolutionFirst || t.stepCount == 0 ? 0 : Math.max(0, top - 1);
+            for (int tt = from; tt <= top; tt++) {
+                t.steps[t.stepCount++] = l * MAX_TEMPORAL + tt;
+            }
+            floor = t.rates[l];
+        }
+        if (t.stepCount == 0) {
+            t.steps[t.stepCount++] = t.wanted * MAX_TEMPORAL + t.temporal(t.wanted) - 1;
+        }
+        int kept = t.stepCount;
+        long cheapestAbove = Long.MAX_VALUE;
+        for (int i = t.stepCount - 1; i >= 0; i--) { // keep only steps cheaper than every better one
+            long r = t.stepRate(i);
+            if (r < cheapestAbove) {
+                cheapestAbove = r;
+                t.steps[--kept] = t.steps[i];
+            }
+        }
+        System.arraycopy(t.steps, kept, t.steps, 0, t.stepCount - kept);
+        t.stepCount -= kept;
+    }
+
     private static boolean before(Track a, Track b) {
         if (a.priority != b.priority) {
             return a.priority > b.priority;
@@ -173,29 +261,5 @@ final class Allocator {
         long areaA = a.area == 0 ? Long.MAX_VALUE : a.area;
         long areaB = b.area == 0 ? Long.MAX_VALUE : b.area;
         return areaA > areaB;
-    }
-
-    /** The live layer with the lowest rate (the wanted one if none is cheaper). */
-    private static int cheapest(Track t) {
-        int best = t.wanted;
-        for (int l = 0; l < t.layers; l++) {
-            if (t.rates[l] >= 0 && t.rates[l] < t.rate(best)) {
-                best = l;
-            }
-        }
-        return best;
-    }
-
-    /** The live layer with the next higher rate than {@code layer}'s, at most {@code ceiling}; -1 if none. */
-    private static int next(Track t, int layer, long ceiling) {
-        int best = -1;
-        long floor = t.rate(layer);
-        for (int l = 0; l < t.layers; l++) {
-            long r = t.rates[l];
-            if (l != layer && r >= 0 && r > floor && r <= ceiling && (best < 0 || r < t.rates[best])) {
-                best = l;
-            }
-        }
-        return best;
     }
 }

@@ -14,10 +14,11 @@ import io.atrium.webrtc.rtp.Vp8PayloadDescriptor;
 import java.util.List;
 
 /**
- * Copies one published track to one subscriber: picks the simulcast layer nearest the subscriber's
- * target size (switching only at a keyframe of the new layer), and rewrites every packet to the
- * subscriber's own SSRC, payload type, continuous sequence numbers and timestamps (and VP8 picture
- * ids), with header extensions blanked; audio RED (RFC 2198) goes on as RED with the subscriber's payload types
+ * Copies one published track to one subscriber: forwards the simulcast layer its allocation chooses (switching
+ * only at a keyframe of the new layer) and, for VP8 with temporal layers, only the frames up to the chosen temporal
+ * layer (down at any frame, up at a layer-sync frame of the next layer or a keyframe), and rewrites every packet to the
+ * subscriber's own SSRC, payload type, gapless sequence numbers ({@link Gapless}: dropped frames leave no hole,
+ * late packets and NACKs keep their place), timestamps, VP8 picture ids and TL0PICIDX, with header extensions blanked; audio RED (RFC 2198) goes on as RED with the subscriber's payload types
  * when the subscriber accepts it, else as its primary Opus alone. Answers the subscriber's NACKs from the receiver's packet
  * cache, as RTX when negotiated. Media thread only, except {@link #target}.
  */
@@ -59,23 +60,28 @@ public final class Forwarder {
     final Allocator.Track allocation = new Allocator.Track();
     int current = -1;
     int pending = -1;
+    /** The highest VP8 temporal layer the allocation gives, and the one forwarded now (it follows at frame starts). */
+    private int temporalTarget = Allocator.ALL_TEMPORAL;
+    int temporalCurrent = Allocator.ALL_TEMPORAL;
     private long epochStartExt;
-    private int seqOffset;
+    /** Input to output sequence numbers (extended) and VP8 picture ids, each gapless over dropped frames. */
+    private final Gapless seqs = new Gapless();
+    private final Gapless pictures = new Gapless();
     private long tsOffset;
-    private int pictureIdOffset;
     private int tl0Offset;
     private boolean started;
     /** Whether a packet was rewritten yet; the last* fields below describe the newest one sent. */
     private boolean anyOut;
     private int lastOutSeq;
     private int lastOutTs;
-    private int lastOutPictureId = -1;
     private int lastOutTl0 = -1;
     private long lastOutMillis;
     private int rtxSeq;
     long packetsSent;
     long octetsSent;
     long retransmitted;
+    /** Packets of temporal layers above the chosen one, not sent. */
+    long temporalDropped;
 
     Forwarder(Receiver receiver, Subscriber subscriber, int ssrc, int payloadType, int rtxSsrc, int rtxPayloadType,
               String cname) {
@@ -120,14 +126,16 @@ public final class Forwarder {
 
     /** Re-evaluates the layer choice by size alone (no estimate); asks for a keyframe on a new target layer. */
     void selectLayer(long nowMillis) {
-        allocate(wantedLayer(nowMillis), nowMillis);
+        allocate(wantedLayer(nowMillis), Allocator.ALL_TEMPORAL, nowMillis);
     }
 
     /**
      * Forwards {@code want} from its next keyframe on (asking the publisher for one, throttled), or
-     * nothing when it is -1 (the allocation suspended this track: no layer fits the estimate).
+     * nothing when it is -1 (the allocation suspended this track: no layer fits the estimate); of a VP8 stream with
+     * temporal layers only TL0 to TL{@code temporal} ({@link Allocator#ALL_TEMPORAL}: all).
      */
-    void allocate(int want, long nowMillis) {
+    void allocate(int want, int temporal, long nowMillis) {
+        temporalTarget = temporal;
         if (want < 0) {
             if (receiver.info.kind() == MediaKind.VIDEO && allocation.suspended) {
                 suspended = true;
@@ -145,6 +153,11 @@ public final class Forwarder {
             pending = want;
             receiver.requestKeyframe(want, nowMillis);
         }
+    }
+
+    /** The highest temporal layer forwarded of the current layer (0 without temporal layers, or before the first). */
+    int temporalLayer() {
+        return current < 0 ? 0 : Math.min(temporalCurrent, receiver.layers[current].temporalLayers - 1);
     }
 
     /** True while the allocation gives this track nothing. */
@@ -169,32 +182,66 @@ public final class Forwarder {
         if (ext < epochStartExt) {
             return;
         }
+        long picture = -1;
+        boolean drop = false;
+        if (!audio) {
+            Keyframes k = layer.keyframes;
+            int pid = k.pictureId();
+            long in = pid < 0 ? -1 : pictures.unwrap(pid, k.pictureIdModulus());
+            int tid = k.temporalId();
+            if (pid < 0 ? k.frameStart() : in > pictures.highestIn()) { // a new frame: the temporal layer may change
+                followTemporalTarget(tid, k.layerSync(), keyframe);
+            }
+            drop = tid > temporalCurrent;
+            if (pid >= 0) {
+                picture = pictures.map(in, drop); // the frame's first packet decides for all of them
+                drop = picture < 0;
+            }
+        }
+        long seq = seqs.map(ext, drop);
+        if (seq < 0) {
+            temporalDropped += drop ? 1 : 0;
+            return;
+        }
         System.arraycopy(buf, off, scratch, 0, len);
-        int n = rewrite(len, nowMillis);
+        int n = rewrite(len, (int) seq & 0xFFFF, picture, nowMillis);
         if (n > 0 && subscriber.send(scratch, n, transportSeqOffset)) {
             packetsSent++;
             octetsSent += out.payloadLength();
         }
     }
 
+    /**
+     * At the start of a frame of temporal layer {@code tid}: a lower target applies at once (nothing later depends on
+     * the frames left out); a higher one only one layer at a time, at a frame of the next layer that depends on TL0
+     * frames alone (Y bit, RFC 7741 §4.2), or at a keyframe, so no forwarded frame refers to one that was not sent.
+     */
+    private void followTemporalTarget(int tid, boolean layerSync, boolean keyframe) {
+        if (keyframe || temporalTarget < temporalCurrent) {
+            temporalCurrent = temporalTarget;
+        } else if (temporalTarget > temporalCurrent && layerSync && tid == temporalCurrent + 1) {
+            temporalCurrent = tid;
+        }
+    }
+
     private void switchTo(Layer layer, long ext, byte[] buf, int off, int len, long nowMillis) {
         in.wrap(buf, off, len);
-        int seq = in.sequenceNumber();
         long ts = in.timestamp() & 0xFFFFFFFFL;
+        seqs.reset(ext, seqs.started() ? seqs.highestOut() + 1 : ext);
         if (!started) {
-            seqOffset = 0;
             tsOffset = 0;
         } else {
-            seqOffset = (lastOutSeq + 1 - seq) & 0xFFFF;
             long elapsed = Math.max(1, (nowMillis - lastOutMillis) * receiver.info.clockRate() / 1000);
             tsOffset = ((lastOutTs & 0xFFFFFFFFL) + elapsed - ts) & 0xFFFFFFFFL;
         }
         if (receiver.codec == Keyframes.Codec.VP8 && vp8.wrap(buf, in.payloadOffset(), in.payloadLength())) {
-            int modulus = vp8.hasLongPictureId() ? Vp8PayloadDescriptor.PICTURE_ID_MODULUS_15 : Vp8PayloadDescriptor.PICTURE_ID_MODULUS_7;
-            pictureIdOffset = vp8.pictureId() < 0 || lastOutPictureId < 0 ? 0
-                    : Math.floorMod(lastOutPictureId + 1 - vp8.pictureId(), modulus);
+            int pid = vp8.pictureId();
+            if (pid >= 0) {
+                pictures.reset(pid, pictures.started() ? pictures.highestOut() + 1 : pid);
+            }
             tl0Offset = vp8.tl0PicIdx() < 0 || lastOutTl0 < 0 ? 0 : (lastOutTl0 + 1 - vp8.tl0PicIdx()) & 0xFF;
         }
+        temporalCurrent = temporalTarget; // a keyframe: every temporal layer may start here
         epochStartExt = ext;
         current = layer.index;
         pending = -1;
@@ -202,15 +249,15 @@ public final class Forwarder {
     }
 
     /**
-     * Rewrites {@code scratch[0, len)} in place for this subscriber; returns the length or -1. Only the newest
+     * Rewrites {@code scratch[0, len)} in place for this subscriber with output sequence number {@code seq} and
+     * (VP8) extended output picture id {@code picture} (-1: none); returns the length or -1. Only the newest
      * packet so far (not a late one or a retransmission) becomes the last sent, which the next layer switch
      * and the SR continue from.
      */
-    private int rewrite(int len, long nowMillis) {
+    private int rewrite(int len, int seq, long picture, long nowMillis) {
         if (!out.wrap(scratch, 0, len)) {
             return -1;
         }
-        int seq = (out.sequenceNumber() + seqOffset) & 0xFFFF;
         int ts = (int) ((out.timestamp() & 0xFFFFFFFFL) + tsOffset);
         boolean newest = !anyOut || SequenceNumbers.isNewer(seq, lastOutSeq);
         if (newest) {
@@ -240,13 +287,8 @@ public final class Forwarder {
             return -1;
         }
         if (receiver.codec == Keyframes.Codec.VP8 && vp8.wrap(scratch, out.payloadOffset(), out.payloadLength())) {
-            if (vp8.pictureId() >= 0) {
-                int modulus = vp8.hasLongPictureId() ? Vp8PayloadDescriptor.PICTURE_ID_MODULUS_15 : Vp8PayloadDescriptor.PICTURE_ID_MODULUS_7;
-                int pid = (vp8.pictureId() + pictureIdOffset) % modulus;
-                vp8.setPictureId(pid);
-                if (newest) {
-                    lastOutPictureId = pid;
-                }
+            if (picture >= 0) {
+                vp8.setPictureId((int) picture); // modulo the field's width
             }
             if (vp8.tl0PicIdx() >= 0) {
                 int tl0 = (vp8.tl0PicIdx() + tl0Offset) & 0xFF;
@@ -296,6 +338,10 @@ public final class Forwarder {
         return len;
     }
 
+    private int pictureIdModulus() {
+        return vp8.hasLongPictureId() ? Vp8PayloadDescriptor.PICTURE_ID_MODULUS_15 : Vp8PayloadDescriptor.PICTURE_ID_MODULUS_7;
+    }
+
     /** The rendered area this subscriber asked for, 0 for the best layer. */
     long targetArea() {
         return (long) targetWidth * targetHeight;
@@ -334,15 +380,14 @@ public final class Forwarder {
     }
 
     /** Answers a NACK for output sequence numbers {@code seqs[0, count)}. */
-    void retransmit(int[] seqs, int count) {
-        if (current < 0) {
+    void retransmit(int[] lost, int count) {
+        if (current < 0 || !seqs.started()) {
             return;
         }
         Layer layer = receiver.layers[current];
-        int highest16 = (int) (layer.highestSeq & 0xFFFF);
+        long highest = seqs.highestOut();
         for (int i = 0; i < count; i++) {
-            int orig = (seqs[i] - seqOffset) & 0xFFFF;
-            long ext = layer.highestSeq - ((highest16 - orig) & 0xFFFF);
+            long ext = seqs.unmap(highest - ((highest - lost[i]) & 0xFFFF));
             if (ext < epochStartExt) {
                 continue;
             }
@@ -350,7 +395,20 @@ public final class Forwarder {
             if (len < 0) {
                 continue;
             }
-            int n = rewrite(len, lastOutMillis);
+            long picture = -1;
+            if (receiver.codec == Keyframes.Codec.VP8 && in.wrap(scratch, 0, len)
+                    && vp8.wrap(scratch, in.payloadOffset(), in.payloadLength())) {
+                if (vp8.temporalId() > temporalCurrent) {
+                    continue; // a late packet of a layer left out filled this gap upstream: not wanted here
+                }
+                if (vp8.pictureId() >= 0) {
+                    picture = pictures.lookup(pictures.unwrap(vp8.pictureId(), pictureIdModulus()));
+                    if (picture < 0) {
+                        continue;
+                    }
+                }
+            }
+            int n = rewrite(len, lost[i] & 0xFFFF, picture, lastOutMillis);
             if (n < 0) {
                 continue;
             }

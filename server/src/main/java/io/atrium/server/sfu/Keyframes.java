@@ -19,6 +19,8 @@ final class Keyframes {
     enum Codec { VP8, VP9, H264, AV1, OTHER }
 
     private final Vp8PayloadDescriptor vp8 = new Vp8PayloadDescriptor();
+    /** Whether {@link #vp8} describes the last packet passed to {@link #isKeyframe}. */
+    private boolean vp8Valid;
     private int width;
     private int height;
 
@@ -34,6 +36,7 @@ final class Keyframes {
 
     /** True when the payload starts a keyframe; records the frame size the packet announces ({@link #width()}). */
     boolean isKeyframe(Codec codec, byte[] buf, int off, int len) {
+        vp8Valid = false;
         return switch (codec) {
             case VP8 -> vp8Keyframe(buf, off, len);
             case VP9 -> {
@@ -60,7 +63,8 @@ final class Keyframes {
     }
 
     private boolean vp8Keyframe(byte[] buf, int off, int len) {
-        if (!vp8.wrap(buf, off, len) || !vp8.isKeyframe()) {
+        vp8Valid = vp8.wrap(buf, off, len);
+        if (!vp8Valid || !vp8.isKeyframe()) {
             return false;
         }
         // frame tag (3 bytes), start code 9d 01 2a, then 14-bit width and height, little-endian
@@ -71,6 +75,34 @@ final class Keyframes {
             height = ((buf[p + 8] & 0xff) | (buf[p + 9] & 0xff) << 8) & 0x3fff;
         }
         return true;
+    }
+
+    /**
+     * The VP8 temporal layer (TID) of the last packet passed to {@link #isKeyframe}, read from the same parse;
+     * -1 when it carries none (another codec, no T bit, a malformed descriptor). Valid until the next packet.
+     */
+    int temporalId() {
+        return vp8Valid ? vp8.temporalId() : -1;
+    }
+
+    /** The last packet's Y bit: its frame depends only on TL0 frames (a point to switch a temporal layer up). */
+    boolean layerSync() {
+        return vp8Valid && vp8.layerSync();
+    }
+
+    /** Whether the last packet starts a VP8 frame (S=1, partition 0). */
+    boolean frameStart() {
+        return vp8Valid && vp8.startOfPartition() && vp8.partitionIndex() == 0;
+    }
+
+    /** The last packet's VP8 picture id, -1 when absent. */
+    int pictureId() {
+        return vp8Valid ? vp8.pictureId() : -1;
+    }
+
+    /** How many values the last packet's picture id field holds (2^15 or 2^7). */
+    int pictureIdModulus() {
+        return vp8.hasLongPictureId() ? Vp8PayloadDescriptor.PICTURE_ID_MODULUS_15 : Vp8PayloadDescriptor.PICTURE_ID_MODULUS_7;
     }
 
     /** Width the stream last announced, 0 when unknown. */

@@ -37,6 +37,17 @@ final class Layer {
     private long windowBytes;
     private long windowStartMillis;
     long bitrate;
+    /** Most temporal layers (VP8 TIDs) a layer is measured in; higher TIDs count as the top one. */
+    static final int MAX_TEMPORAL = 4;
+    /**
+     * Temporal layers seen in the last window (1 without temporal scalability), and the rate of each set a
+     * subscriber can be given: {@code temporalBitrate[t]} is TL0 to TLt together, bit/s, measured on ingress over
+     * the same window as {@link #bitrate} (the top one equals it).
+     */
+    int temporalLayers = 1;
+    final long[] temporalBitrate = new long[MAX_TEMPORAL];
+    private final long[] windowTemporalBytes = new long[MAX_TEMPORAL];
+    private int windowTemporalLayers = 1;
     long packets;
     long bytes;
     long retransmissionsReceived;
@@ -50,10 +61,11 @@ final class Layer {
     }
 
     /**
-     * Records a packet and returns its extended sequence number, or -1 for a duplicate that must not
-     * be forwarded again.
+     * Records a packet of temporal layer {@code temporalId} (VP8 TID, -1 when the stream has none) and returns
+     * its extended sequence number, or -1 for a duplicate that must not be forwarded again.
      */
-    long onPacket(int seq, int rtpTimestamp, int clockRate, int len, long nowMillis, boolean retransmission) {
+    long onPacket(int seq, int rtpTimestamp, int clockRate, int len, long nowMillis, boolean retransmission,
+                  int temporalId) {
         long ext = unwrapper.unwrap(seq);
         if (cache.contains(ext)) {
             return -1;
@@ -76,8 +88,20 @@ final class Layer {
             updateJitter(rtpTimestamp, clockRate, nowMillis);
         }
         windowBytes += len;
+        int tid = Math.min(Math.max(temporalId, 0), MAX_TEMPORAL - 1);
+        windowTemporalBytes[tid] += len;
+        windowTemporalLayers = Math.max(windowTemporalLayers, tid + 1);
         if (nowMillis - windowStartMillis >= 1000) {
-            bitrate = windowStartMillis == 0 ? 0 : windowBytes * 8000 / Math.max(1, nowMillis - windowStartMillis);
+            long span = Math.max(1, nowMillis - windowStartMillis);
+            bitrate = windowStartMillis == 0 ? 0 : windowBytes * 8000 / span;
+            temporalLayers = windowTemporalLayers;
+            long cumulative = 0;
+            for (int t = 0; t < MAX_TEMPORAL; t++) {
+                cumulative += windowTemporalBytes[t];
+                temporalBitrate[t] = windowStartMillis == 0 ? 0 : cumulative * 8000 / span;
+                windowTemporalBytes[t] = 0;
+            }
+            windowTemporalLayers = 1;
             windowBytes = 0;
             windowStartMillis = nowMillis;
         }

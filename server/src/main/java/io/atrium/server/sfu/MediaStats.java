@@ -40,15 +40,21 @@ public record MediaStats(List<Peer> publishers, List<Peer> subscribers) {
     }
 
     /**
-     * One encoding: what arrived, what was lost and asked for again, its last keyframe size, and whether its
-     * publisher was told to stop encoding it because no subscriber needs it (dynacast, docs/MEDIA.md).
+     * One encoding: what arrived, what was lost and asked for again, its last keyframe size, whether its
+     * publisher was told to stop encoding it because no subscriber needs it (dynacast, docs/MEDIA.md), and for VP8
+     * with temporal layers the rate of TL0, TL0+1, ... (one entry per temporal layer; one, the bitrate, without).
      */
     public record LayerStats(String rid, long ssrc, long packets, long bytes, long bitrate, int width, int height,
-                             long nacksSent, int missing, long retransmissionsReceived, boolean pausedUpstream) {
+                             long nacksSent, int missing, long retransmissionsReceived, boolean pausedUpstream,
+                             List<Long> temporalBitrates) {
     }
 
-    /** One forwarded stream to a subscriber; {@code paused} while no layer fits its estimate. */
-    public record Stream(String track, long ssrc, int layer, long packetsSent, long octetsSent, long retransmitted,
-                         boolean paused) {
+    /**
+     * One forwarded stream to a subscriber; {@code paused} while no layer fits its estimate; {@code temporalLayer} the
+     * highest temporal layer forwarded (0 for a stream without temporal layers), {@code temporalDropped} the packets
+     * of higher ones left out.
+     */
+    public record Stream(String track, long ssrc, int layer, int temporalLayer, long packetsSent, long octetsSent,
+                         long retransmitted, long temporalDropped, boolean paused) {
     }
 }

@@ -210,13 +210,14 @@ public final class Receiver {
     /** A packet of layer {@code layer} (already unwrapped when it came as RTX). */
     void onMedia(Layer layer, RtpPacket packet, long nowMillis, boolean retransmission) {
         byte[] buf = packet.buffer();
+        // one parse of the payload: keyframe, frame size and (VP8) temporal layer, which the forwarders read too
+        boolean keyframe = info.kind() == MediaKind.VIDEO
+                && layer.keyframes.isKeyframe(codec, buf, packet.payloadOffset(), packet.payloadLength());
         long ext = layer.onPacket(packet.sequenceNumber(), packet.timestamp(), info.clockRate(), packet.length(),
-                nowMillis, retransmission);
+                nowMillis, retransmission, layer.keyframes.temporalId());
         if (ext < 0) {
             return;
         }
-        boolean keyframe = info.kind() == MediaKind.VIDEO
-                && layer.keyframes.isKeyframe(codec, buf, packet.payloadOffset(), packet.payloadLength());
         if (keyframe) {
             layer.lastKeyframeMillis = nowMillis;
             layer.waitingForKeyframe = false;

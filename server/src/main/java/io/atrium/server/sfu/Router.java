@@ -35,6 +35,11 @@ public final class Router {
         return room;
     }
 
+    /** The shard this room was placed on ({@link Shards}); its thread runs everything of this router. */
+    public Sfu shard() {
+        return sfu;
+    }
+
     /** The published tracks of the room, newest publisher last. Any thread. */
     public List<Receiver> tracks() {
         return tracks;
@@ -142,7 +147,7 @@ public final class Router {
      * reservation from {@link Sfu#join} like {@link #addPublisher}.
      */
     public void addLocalPublisher(LocalPeer peer, List<TrackInfo> infos, Executor back, Consumer<List<Receiver>> then) {
-        peer.execute(() -> {
+        peer.execute(this, () -> {
             List<Receiver> receivers = List.of();
             try {
                 if (peer.isConnected()) {
@@ -172,7 +177,7 @@ public final class Router {
      * ones stay); their RTP goes to its listener. Any thread; needs a reservation from {@link Sfu#join}.
      */
     public void subscribeLocal(LocalPeer peer, List<Subscription> subscriptions) {
-        peer.execute(() -> {
+        peer.execute(this, () -> {
             try {
                 if (!peer.isConnected()) {
                     return;
@@ -193,15 +198,16 @@ public final class Router {
     /** Closes an in-process peer and forgets its publications and subscriptions. Any thread. */
     public void removeLocal(LocalPeer peer) {
         peer.close();
-        peer.execute(() -> forget(peer));
+        peer.execute(this, () -> forget(peer));
     }
 
     /**
-     * One video stream of a subscriber: whose track, which layer, at what rate and size; {@code paused} when
-     * the allocation gives it nothing because no layer fits the subscriber's estimate (rid null, rate 0).
+     * One video stream of a subscriber: whose track, which layer, at what rate and size, its highest temporal layer
+     * forwarded of how many the layer has (VP8; 0 of 1 without temporal layers); {@code paused} when the allocation
+     * gives it nothing because no layer fits the subscriber's estimate (rid null, rate 0).
      */
     public record Allocation(String publisherId, String trackId, long ssrc, String rid, long rate, int width, int height,
-                             boolean paused) {
+                             int temporal, int temporalLayers, boolean paused) {
     }
 
     /**
@@ -243,16 +249,18 @@ public final class Router {
                     }
                     if (f.suspended()) {
                         out.add(new Allocation(f.receiver.publisherId(), f.receiver.info.id(), f.ssrc & 0xFFFFFFFFL, null, 0, 0, 0,
-                                true));
+                                0, 0, true));
                         continue;
                     }
                     if (f.current < 0) {
                         continue;
                     }
                     Layer l = f.receiver.layers[f.current];
-                    sum += l.bitrate;
+                    int temporal = f.temporalLayer();
+                    long rate = l.temporalBitrate[temporal];
+                    sum += rate;
                     out.add(new Allocation(f.receiver.publisherId(), f.receiver.info.id(), f.ssrc & 0xFFFFFFFFL, l.rid,
-                            l.bitrate, l.keyframes.width(), l.keyframes.height(), false));
+                            rate, l.keyframes.width(), l.keyframes.height(), temporal, l.temporalLayers, false));
                 }
                 available = s.bwe.hasEstimate() ? s.bwe.estimate() : sum;
             }
@@ -306,11 +314,13 @@ public final class Router {
                     p.receivers().stream().map(r -> new MediaStats.Track(r.info.id(), r.info.kind().name().toLowerCase(),
                             r.info.mid(), r.info.codec(), java.util.Arrays.stream(r.layers).map(l -> new MediaStats.LayerStats(
                                     l.rid, l.ssrc & 0xFFFFFFFFL, l.packets, l.bytes, l.bitrate, l.keyframes.width(),
-                                    l.keyframes.height(), l.nacks.nacked(), l.nacks.missing(), l.retransmissionsReceived, l.pausedUpstream)).toList()))
+                                    l.keyframes.height(), l.nacks.nacked(), l.nacks.missing(), l.retransmissionsReceived, l.pausedUpstream,
+                                    java.util.Arrays.stream(l.temporalBitrate, 0, l.temporalLayers).boxed().toList())).toList()))
                             .toList(), List.of())).toList();
             List<MediaStats.Peer> subs = subscribers.values().stream().map(s -> MediaStats.Peer.of(s.peer(), 0, List.of(),
                     s.forwarders().stream().map(f -> new MediaStats.Stream(f.receiver.info.id(), f.ssrc & 0xFFFFFFFFL,
-                            f.current, f.packetsSent, f.octetsSent, f.retransmitted, f.suspended())).toList())
+                            f.current, f.temporalLayer(), f.packetsSent, f.octetsSent, f.retransmitted, f.temporalDropped,
+                            f.suspended())).toList())
                     .withEstimate(s.estimate())).toList();
             result.complete(new MediaStats(pubs, subs));
         });

@@ -243,13 +243,17 @@ final class Subscriber {
             Allocator.Track t = f.allocation;
             tracks[n++] = t;
             t.priority = f.receiver.priority();
+            t.resolutionFirst = t.priority == Receiver.PRIORITY_SCREEN;
             t.area = f.targetArea();
             t.wanted = f.wantedLayer(nowMillis);
             t.current = f.current;
+            t.currentTemporal = f.temporalCurrent;
             t.layers = Math.min(Allocator.MAX_LAYERS, f.receiver.layers.length);
             for (int l = 0; l < t.layers; l++) {
                 Layer layer = f.receiver.layers[l];
                 t.rates[l] = layer.isAvailable(nowMillis) ? layer.bitrate : -1;
+                t.temporalLayers[l] = layer.temporalLayers;
+                System.arraycopy(layer.temporalBitrate, 0, t.temporalRates[l], 0, Allocator.MAX_TEMPORAL);
             }
         }
         long budget = bwe.hasEstimate() ? Math.max(0, bwe.estimate() - audio) : Long.MAX_VALUE;
@@ -257,7 +261,7 @@ final class Subscriber {
         for (int i = 0; i < forwarders.size(); i++) {
             Forwarder f = forwarders.get(i);
             if (f.receiver.info.kind() == MediaKind.VIDEO) {
-                f.allocate(f.allocation.allowed, nowMillis);
+                f.allocate(f.allocation.allowed, f.allocation.allowedTemporal, nowMillis);
                 if (f.receiver.pausedUpstream(f.allocation.allowed)) {
                     f.receiver.updateUpstream(nowMillis); // dynacast: resume a paused layer at once
                 }

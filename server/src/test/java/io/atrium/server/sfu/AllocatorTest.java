@@ -106,6 +106,74 @@ class AllocatorTest {
         }
     }
 
+    /**
+     * Three layers of three temporal layers each, as Chrome sends VP8 simulcast (TL0 40 %, TL0+1 60 % of the layer,
+     * libwebrtc's split): q 150, h 500, f 1500 kbit/s.
+     */
+    static Allocator.Track temporal(int wanted, boolean screen) {
+        Allocator.Track t = T.camera(wanted, -1).rates(150_000, 500_000, 1_500_000).track();
+        t.resolutionFirst = screen;
+        for (int l = 0; l < 3; l++) {
+            t.temporalLayers[l] = 3;
+            t.temporalRates[l][0] = t.rates[l] * 4 / 10;
+            t.temporalRates[l][1] = t.rates[l] * 6 / 10;
+        }
+        return t;
+    }
+
+    /** {layer, temporal} chosen for one track under {@code budget}; {-1, -1} when suspended. */
+    static int[] choose(Allocator.Track t, long budget) {
+        new Allocator().allocate(new Allocator.Track[] {t}, 1, budget, NOW);
+        return t.allowed < 0 ? new int[] {-1, -1} : new int[] {t.allowed, t.allowedTemporal};
+    }
+
+    static final int ALL = Allocator.ALL_TEMPORAL;
+
+    /**
+     * The rule for spatial against temporal ({@link Allocator#ladder}): a camera gives up half its frame rate on a layer
+     * before stepping down (720p at 15 fps before 360p at 30), never more except on its lowest layer; a screen share
+     * keeps its resolution down to TL0 first.
+     */
+    @Test
+    void aCameraHalvesItsFrameRateBeforeSteppingDownAndAScreenShareKeepsItsResolution() {
+        assertThat(choose(temporal(2, false), 2_000_000)).as("camera, plenty").containsExactly(2, ALL);
+        assertThat(choose(temporal(2, false), 1_000_000)).as("camera: f at TL0+1 (900k) fits").containsExactly(2, 1);
+        assertThat(choose(temporal(2, false), 800_000)).as("camera: not f at TL0 (600k): h whole").containsExactly(1, ALL);
+        assertThat(choose(temporal(2, false), 350_000)).as("camera: h at TL0+1").containsExactly(1, 1);
+        assertThat(choose(temporal(2, false), 250_000)).as("camera: not h at TL0 (200k): q whole").containsExactly(0, ALL);
+        assertThat(choose(temporal(2, false), 70_000)).as("camera: the lowest layer goes down to TL0").containsExactly(0, 0);
+        assertThat(choose(temporal(2, false), 50_000)).as("camera: suspended below q at TL0").containsExactly(-1, -1);
+        assertThat(choose(temporal(1, false), 2_000_000)).as("camera wanting h: never f").containsExactly(1, ALL);
+
+        assertThat(choose(temporal(2, true), 800_000)).as("screen: f at TL0+1? no, 900k; f at TL0").containsExactly(2, 0);
+        assertThat(choose(temporal(2, true), 1_000_000)).as("screen: f at TL0+1").containsExactly(2, 1);
+        assertThat(choose(temporal(2, true), 250_000)).as("screen: h at TL0").containsExactly(1, 0);
+        assertThat(choose(temporal(2, true), 190_000)).as("screen: h at TL0 (200k) does not fit: q whole").containsExactly(0, ALL);
+
+        Allocator.Track cheapHigh = temporal(2, false);
+        cheapHigh.temporalRates[2][1] = 450_000; // f at half the frame rate costs less than h whole: h is never chosen
+        assertThat(choose(cheapHigh, 480_000)).as("a dearer, worse step is left out").containsExactly(2, 1);
+    }
+
+    /** A lower temporal layer is a step down like a lower layer: immediate, and the way back up waits and needs headroom. */
+    @Test
+    void temporalStepsFollowTheSameHysteresis() {
+        Allocator allocator = new Allocator();
+        Allocator.Track t = temporal(2, false);
+        t.current = 2;
+        t.currentTemporal = ALL;
+        Allocator.Track[] one = {t};
+        allocator.allocate(one, 1, 1_000_000, NOW);
+        assertThat(new int[] {t.allowed, t.allowedTemporal}).as("down to TL0+1 at once").containsExactly(2, 1);
+        t.currentTemporal = 1;
+        allocator.allocate(one, 1, 5_000_000, NOW + Allocator.HOLD_AFTER_DOWN_MILLIS - 1);
+        assertThat(t.allowedTemporal).as("held").isEqualTo(1);
+        allocator.allocate(one, 1, 1_600_000, NOW + Allocator.HOLD_AFTER_DOWN_MILLIS);
+        assertThat(t.allowedTemporal).as("1.5 Mbit/s does not fit 1.6 with 15 % to spare").isEqualTo(1);
+        allocator.allocate(one, 1, 1_800_000, NOW + Allocator.HOLD_AFTER_DOWN_MILLIS);
+        assertThat(t.allowedTemporal).as("every temporal layer again").isEqualTo(ALL);
+    }
+
     @Test
     void noUpgradeSoonAfterADowngrade() {
         Allocator allocator = new Allocator();

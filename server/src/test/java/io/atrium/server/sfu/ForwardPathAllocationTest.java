@@ -10,8 +10,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The forward path — route by SSRC, sequence bookkeeping, cache, keyframe check, per-subscriber
- * rewrite and SRTP protect — allocates nothing per packet once warm (DESIGN.md, hot-path rules).
+ * The forward path — route by SSRC, sequence bookkeeping, cache, keyframe check, VP8 temporal-layer selection,
+ * per-subscriber rewrite and SRTP protect — allocates nothing per packet once warm (DESIGN.md, hot-path rules).
  * Measured with HotSpot's per-thread allocation counter, not with time.
  */
 class ForwardPathAllocationTest {
@@ -29,6 +29,9 @@ class ForwardPathAllocationTest {
         }
     }
 
+    /** The TIDs of four frames in a row of Chrome's three temporal layers. */
+    static final int[] L1T3 = {0, 2, 1, 2};
+
     @Test
     void forwardingToThreeSubscribersAllocatesNothingPerPacket() {
         TrackInfo video = new TrackInfo("t", MediaKind.VIDEO, "1", "VP8", 90000, 96, 97, List.of(), List.of(0x1234L), List.of(0L),
@@ -43,6 +46,8 @@ class ForwardPathAllocationTest {
             s.transportCcId = i == 0 ? 0 : 3 + i; // transport-wide sequence numbers stamped and remembered, or not
             s.addForwarder(new Forwarder(receiver, s, 100 + i, 96, 200 + i, 97, "c"));
         }
+        // the third subscriber gets TL0 and TL1 only: every TL2 frame is dropped and the numbers closed up
+        subscribers[2].forwarders().get(0).allocate(0, 1, 1_000_000);
         byte[] packet = new byte[1200 + 64];
         long[] seq = {0};
         // the second subscriber's transport-cc feedback every 50 packets: all received, 1 ms apart
@@ -51,8 +56,15 @@ class ForwardPathAllocationTest {
         Runnable send = () -> {
             int n = (int) seq[0]++;
             RtpPacket.writeHeader(packet, 0, false, 96, n & 0xFFFF, n * 3000, 0x1234);
-            packet[12] = 0x10;
-            packet[13] = (byte) (n % 100 == 0 ? 0x00 : 0x01); // a keyframe every 100 packets
+            // VP8 as Chrome sends it (L1T3, one packet a frame): 15-bit picture id, TL0PICIDX, TID 0 2 1 2, Y on TL1
+            int tid = L1T3[n % 4];
+            packet[12] = (byte) 0x90;
+            packet[13] = (byte) 0xE0;
+            packet[14] = (byte) (0x80 | (n >> 8) & 0x7F);
+            packet[15] = (byte) n;
+            packet[16] = (byte) (n / 4);
+            packet[17] = (byte) (tid << 6 | (tid == 1 ? 0x20 : 0));
+            packet[18] = (byte) (n % 100 == 0 ? 0x00 : 0x01); // a keyframe every 100 packets
             publisher.onRtp(packet, 0, 1200, 1_000_000 + n);
             if (n % 50 == 49) {
                 writer.reset(1, 2, n - 49, (n - 49) * 1000L, n / 50);
@@ -73,7 +85,7 @@ class ForwardPathAllocationTest {
         }
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
         assertThat(sinks[0].sent).isEqualTo(70_000);
-        assertThat(sinks[2].sent).isEqualTo(70_000);
+        assertThat(sinks[2].sent).as("TL2 (every other frame) left out").isEqualTo(35_000);
         assertThat(allocated).as("bytes allocated for 10,000 packets to 3 subscribers and 200 feedback messages").isLessThan(1024);
         assertThat(subscribers[1].bwe.feedbacks()).as("feedback read").isEqualTo(1400);
         assertThat(subscribers[1].bwe.ackedBps()).as("rate the feedback acknowledges").isPositive();

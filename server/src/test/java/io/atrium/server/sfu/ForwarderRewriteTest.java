@@ -45,19 +45,19 @@ class ForwarderRewriteTest {
         }
     }
 
-    /** What the subscriber gets: sequence number, timestamp, picture id; RTX packets marked. */
-    record Out(int seq, long ts, int pid, boolean rtx) {
+    /** What the subscriber gets: sequence number, timestamp, picture id, TL0PICIDX (-1: none); RTX packets marked. */
+    record Out(int seq, long ts, int pid, int tl0, boolean rtx) {
         static Out media(int seq, long ts, int pid) {
-            return new Out(seq, ts, pid, false);
+            return new Out(seq, ts, pid, -1, false);
         }
 
         static Out rtx(int seq, long ts, int pid) {
-            return new Out(seq, ts, pid, true);
+            return new Out(seq, ts, pid, -1, true);
         }
 
         @Override
         public String toString() {
-            return (rtx ? "rtx(" : "(") + seq + ", " + ts + ", pid " + pid + ")";
+            return (rtx ? "rtx(" : "(") + seq + ", " + ts + ", pid " + pid + (tl0 >= 0 ? ", tl0 " + tl0 : "") + ")";
         }
     }
 
@@ -213,7 +213,7 @@ class ForwarderRewriteTest {
                 payload += 2;
             }
             assertThat(vp8.wrap(copy, payload, len - payload)).isTrue();
-            received.add(new Out(seq, packet.timestamp() & 0xFFFFFFFFL, vp8.pictureId(), rtx));
+            received.add(new Out(seq, packet.timestamp() & 0xFFFFFFFFL, vp8.pictureId(), vp8.tl0PicIdx(), rtx));
             return true;
         }
     }

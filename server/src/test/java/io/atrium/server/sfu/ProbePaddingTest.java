@@ -85,7 +85,7 @@ class ProbePaddingTest {
         // a suspended stream (no layer fits) still carries the probe: else its estimate could never grow back
         Forwarder f = subscriber.forwarders().get(0);
         f.allocation.suspended = true;
-        f.allocate(-1, now[0]);
+        f.allocate(-1, Allocator.ALL_TEMPORAL, now[0]);
         assertThat(f.suspended()).isTrue();
         long paddingBefore = sink.paddingBytes;
         for (int i = 0; i < 5; i++) {

@@ -16,4 +16,18 @@ final class Vp8 {
     static byte[] delta(int pictureId) {
         return new byte[] {(byte) 0x90, (byte) 0x80, (byte) (0x80 | pictureId >> 8), (byte) pictureId, 0x01, 0x00, 0x00, 0x00};
     }
+
+    /**
+     * A payload of a stream with temporal layers, as Chrome sends VP8 simulcast: 15-bit picture id, TL0PICIDX,
+     * TID and Y bit; {@code start}: the frame's first packet (S=1); a keyframe is 640x360.
+     */
+    static byte[] temporal(int pictureId, int tl0, int tid, boolean sync, boolean start, boolean key) {
+        byte[] head = {(byte) (start ? 0x90 : 0x80), (byte) 0xE0, (byte) (0x80 | pictureId >> 8), (byte) pictureId, (byte) tl0,
+            (byte) (tid << 6 | (sync ? 0x20 : 0))};
+        byte[] body = key ? new byte[] {0x00, 0x00, 0x00, (byte) 0x9d, 0x01, 0x2a, (byte) 0x80, 0x02, 0x68, 0x01}
+                : new byte[] {0x01, 0x00, 0x00, 0x00};
+        byte[] out = java.util.Arrays.copyOf(head, head.length + body.length);
+        System.arraycopy(body, 0, out, head.length, body.length);
+        return out;
+    }
 }

@@ -150,6 +150,9 @@ class RoomMediaTest {
         JsonNode allocations = ben.rpc().await("member_video_allocations");
         assertThat(allocations.has("ann")).as(allocations.toString()).isTrue();
         assertThat(allocations.at("/ann/ssrc").asLong()).isPositive();
+        // a VP8 stream without temporal layers: its only one (TL0) of one
+        assertThat(allocations.at("/ann/temporal").asInt(-1)).as(allocations.toString()).isZero();
+        assertThat(allocations.at("/ann/temporal_layers").asInt()).as(allocations.toString()).isEqualTo(1);
         JsonNode rate = ben.rpc().await("member_available_rate");
         while (rate.get("rate").asLong() == 0) {
             rate = ben.rpc().await("member_available_rate");
@@ -193,7 +196,7 @@ class RoomMediaTest {
 
         CountDownLatch busy = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        server.server().media().socket().execute(() -> {
+        server.server().media().existing(java.util.UUID.fromString(room)).orElseThrow().shard().transport().socket().execute(() -> { // the room's shard
             busy.countDown();
             try {
                 release.await(60, TimeUnit.SECONDS);
