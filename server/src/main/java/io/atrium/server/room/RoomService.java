@@ -448,6 +448,7 @@ public final class RoomService implements Calls, AutoCloseable {
      * socket in the room here is closed, so its client reconnects and reaches the owner (docs/SCALING.md).
      */
     public void evict(UUID room) {
+        state.forget(room); // the new owner reads it from where the cluster keeps it
         onRoom(room, null, r -> {
             r.evict("the room moved to another node; reconnect");
             return null;
