@@ -278,12 +278,9 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
                       Integer connectTimeoutSeconds, Integer maxPublishedTracks, Integer maxPendingPeersPerIdentity,
                       Integer maxPendingPeersPerAddress, List<String> allowedOrigins, Bwe bwe, String host, Dynacast dynacast,
                       Integer mediaThreads) {
-        /**
-         * {@code media_threads} when unset: 1 (one media thread) until every media test class has run with one
-         * shard per core; then this becomes {@code Math.min(availableProcessors(), 64)}.
-         */
+        /** {@code media_threads} when unset: one media shard per core, at most 64. */
         public static int defaultMediaThreads() {
-            return 1;
+            return Math.min(Runtime.getRuntime().availableProcessors(), 64);
         }
 
         public Rtc {
