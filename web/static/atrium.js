@@ -795,6 +795,12 @@ export class AtriumClient extends EventTarget {
       if (iceRestart) this._iceRestartPending.receive = true;
       throw e;
     }
+    if (pc.remoteDescription && fingerprintOf(pc.remoteDescription.sdp) !== fingerprintOf(result.sdp)) {
+      // another media server answered (the room moved to another node, or Atrium restarted; a receive-only
+      // member, which has no publish connection, learns it only here): its DTLS session cannot carry over
+      this._dropReceiving();
+      return this._subscribe();
+    }
     await pc.setRemoteDescription({ type: 'answer', sdp: result.sdp });
     this._takeIceServers(result);
     for (const [id, slot] of this._slots) {

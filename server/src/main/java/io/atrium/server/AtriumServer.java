@@ -22,7 +22,7 @@ import io.atrium.server.files.VideoFileService;
 import io.atrium.server.room.RoomService;
 import io.atrium.server.compat.calls.SharedVideo;
 import io.atrium.server.sfu.MediaLimits;
-import io.atrium.server.sfu.Sfu;
+import io.atrium.server.sfu.Shards;
 import io.atrium.server.sip.Registrar;
 import io.atrium.server.sip.SipService;
 import io.atrium.server.store.WebhookOutbox;
@@ -31,7 +31,6 @@ import io.atrium.server.recording.Finisher;
 import io.atrium.server.recording.Recorder;
 import io.atrium.server.recording.RecordingNotices;
 import io.atrium.server.recording.RecordingService;
-import io.atrium.server.transport.MediaTransport;
 import io.atrium.server.webhook.WebhookDispatcher;
 import io.atrium.server.webhook.WebhookEvents;
 import java.io.IOException;
@@ -42,8 +41,7 @@ import java.time.Clock;
 public final class AtriumServer implements AutoCloseable {
 
     private final Database db;
-    private final MediaTransport media;
-    private final Sfu sfu;
+    private final Shards media;
     private final RoomService roomService;
     private final VideoFileService videoFiles;
     private final HttpApi http;
@@ -52,7 +50,7 @@ public final class AtriumServer implements AutoCloseable {
     private final RecordingService recordings;
     private final Cluster cluster;
 
-    private AtriumServer(Database db, MediaTransport media, Sfu sfu, RoomService roomService, VideoFileService videoFiles,
+    private AtriumServer(Database db, Shards media, RoomService roomService, VideoFileService videoFiles,
                          HttpApi http, SipService sip, WebhookDispatcher webhooks,
                          RecordingService recordings, Cluster cluster) {
         this.cluster = cluster;
@@ -60,7 +58,6 @@ public final class AtriumServer implements AutoCloseable {
         this.recordings = recordings;
         this.db = db;
         this.media = media;
-        this.sfu = sfu;
         this.roomService = roomService;
         this.videoFiles = videoFiles;
         this.http = http;
@@ -97,26 +94,25 @@ public final class AtriumServer implements AutoCloseable {
             throw new ConfigException("data_dir " + config.dataPath().toAbsolutePath() + " is not writable");
         }
         Database db = Database.open(config.database(), config.dataPath());
-        MediaTransport media = null;
+        Shards media = null;
         RoomService roomService = null;
         SipService sip = null;
         WebhookDispatcher webhooks = null;
         RecordingService recordings = null;
         Cluster cluster = null;
         try {
-            media = new MediaTransport(config.rtc().bindHost(config.http().host()), config.rtc());
-            Sfu sfu = new Sfu(media, MediaLimits.of(config.rtc(), config.rooms()), io.atrium.server.sfu.bwe.BandwidthEstimator.Limits.of(config.rtc().bwe()),
-                    config.rtc().dynacast());
+            media = Shards.open(config.rtc().bindHost(config.http().host()), config.rtc(), MediaLimits.of(config.rtc(), config.rooms()),
+                    io.atrium.server.sfu.bwe.BandwidthEstimator.Limits.of(config.rtc().bwe()));
             RoomStore rooms = new RoomStore(db.jdbc(), clock);
             UserStore users = new UserStore(db.jdbc(), clock);
             ApiKeys apiKeys = new ApiKeys(config.auth().apiKeys(), clock);
             TokenService tokens = new TokenService(config.auth().apiKeys(), clock,
                     new Revocations(new RevocationStore(db.jdbc()), clock));
             ChatStore chat = new ChatStore(db.jdbc(), clock);
-            roomService = new RoomService(rooms, users, chat, tokens, sfu, config, new StateService(),
+            roomService = new RoomService(rooms, users, chat, tokens, media, config, new StateService(),
                     SharedVideo.FACTORY, clock);
             VideoFileService videoFiles = videoFiles(config, db, tokens, apiKeys, clock);
-            recordings = new RecordingService(sfu, new RecordingStore(db.jdbc()), rooms, videoFiles,
+            recordings = new RecordingService(media, new RecordingStore(db.jdbc()), rooms, videoFiles,
                     config.dataPath().resolve("recordings"), new Recorder(), new Finisher("ffmpeg"), clock);
             if (config.webhooks().enabled()) {
                 WebhookOutbox outbox = new WebhookOutbox(db.jdbc());
@@ -132,14 +128,14 @@ public final class AtriumServer implements AutoCloseable {
             roomService.recorder(recordings);
             recordings.recover();
             if (config.cluster().enabled()) { // before SIP: its bridge asks the cluster which temporary rooms run elsewhere
-                cluster = Cluster.connect(config, roomService, sfu, clock);
+                cluster = Cluster.connect(config, roomService, media, clock);
             }
             Registrar registrar = new Registrar(config.sip(), clock, roomService::elsewhere);
             if (config.sip().enabled()) {
                 sip = SipService.start(config.sip(), users, registrar, clock,
-                        new SipService.Rooms(roomService, sfu, new RoomNumberStore(db.jdbc())));
+                        new SipService.Rooms(roomService, media, new RoomNumberStore(db.jdbc())));
             }
-            HttpApi http = new HttpApi(config, db, rooms, users, chat, apiKeys, tokens, sfu, roomService, videoFiles,
+            HttpApi http = new HttpApi(config, db, rooms, users, chat, apiKeys, tokens, media, roomService, videoFiles,
                     registrar, sip, recordings, webhooks, cluster, clock).start();
             if (cluster != null) {
                 cluster.start(localUrl(config.http(), http.port()));
@@ -147,7 +143,7 @@ public final class AtriumServer implements AutoCloseable {
             if (webhooks != null) {
                 webhooks.start();
             }
-            return new AtriumServer(db, media, sfu, roomService, videoFiles, http, sip, webhooks, recordings, cluster);
+            return new AtriumServer(db, media, roomService, videoFiles, http, sip, webhooks, recordings, cluster);
         } catch (RuntimeException e) {
             if (cluster != null) {
                 cluster.close();
@@ -201,11 +197,8 @@ public final class AtriumServer implements AutoCloseable {
         return videoFiles;
     }
 
-    public Sfu sfu() {
-        return sfu;
-    }
-
-    public MediaTransport media() {
+    /** The media plane: {@code rtc.media_threads} shards, each a transport (port, thread) with its SFU. */
+    public Shards media() {
         return media;
     }
 

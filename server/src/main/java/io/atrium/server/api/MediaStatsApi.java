@@ -2,7 +2,7 @@ package io.atrium.server.api;
 
 import io.atrium.server.edge.ApiException;
 import io.atrium.server.sfu.MediaStats;
-import io.atrium.server.sfu.Sfu;
+import io.atrium.server.sfu.Shards;
 import io.atrium.server.store.RoomStore;
 import io.javalin.config.RoutesConfig;
 import java.util.List;
@@ -14,19 +14,19 @@ import java.util.concurrent.TimeUnit;
 final class MediaStatsApi {
 
     private final RoomStore rooms;
-    private final Sfu sfu;
+    private final Shards shards;
 
-    MediaStatsApi(RoomStore rooms, Sfu sfu) {
+    MediaStatsApi(RoomStore rooms, Shards shards) {
         this.rooms = rooms;
-        this.sfu = sfu;
+        this.shards = shards;
     }
 
     void routes(RoutesConfig r) {
         r.get("/v1/rooms/{uuid}/media", ctx -> {
             UUID room = Requests.pathUuid(ctx, "uuid");
             rooms.find(room).orElseThrow(() -> ApiException.notFound("room not found"));
-            MediaStats stats = sfu.existing(room).isEmpty() ? new MediaStats(List.of(), List.of())
-                    : sfu.existing(room).get().stats().get(5, TimeUnit.SECONDS);
+            MediaStats stats = shards.existing(room).isEmpty() ? new MediaStats(List.of(), List.of())
+                    : shards.existing(room).get().stats().get(5, TimeUnit.SECONDS);
             ctx.json(Map.of("media", stats));
         });
     }

@@ -6,7 +6,7 @@ import io.atrium.server.auth.TokenService;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.files.VideoFileService;
 import io.atrium.server.room.RoomService;
-import io.atrium.server.sfu.Sfu;
+import io.atrium.server.sfu.Shards;
 import io.atrium.server.sip.Registrar;
 import io.atrium.server.sip.SipService;
 import io.atrium.server.store.ChatStore;
@@ -33,14 +33,14 @@ public final class RestApi {
     private final RecordingsApi recordings;
 
     public RestApi(AtriumConfig config, RoomStore rooms, UserStore users, ChatStore chat, ApiKeys apiKeys, TokenService tokens,
-                   Sfu sfu, RoomService roomService, VideoFileService videoFiles, Registrar registrar, SipService sip,
+                   Shards shards, RoomService roomService, VideoFileService videoFiles, Registrar registrar, SipService sip,
                    io.atrium.server.recording.RecordingService recordings) {
         PasswordHasher hasher = new PasswordHasher();
         this.apiKeys = apiKeys;
         this.rooms = new RoomsApi(rooms, hasher, roomService, chat);
         this.users = new UsersApi(users, hasher, config.sip().realm());
         this.tokens = new TokensApi(tokens, rooms, users, config.auth());
-        this.mediaStats = new MediaStatsApi(rooms, sfu);
+        this.mediaStats = new MediaStatsApi(rooms, shards);
         this.files = new FilesApi(videoFiles, rooms);
         this.sip = new SipApi(registrar, sip, rooms);
         this.recordings = new RecordingsApi(recordings, videoFiles, rooms);

@@ -4,7 +4,7 @@ import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.config.ConfigException;
 import io.atrium.server.room.RoomHome;
 import io.atrium.server.room.RoomService;
-import io.atrium.server.sfu.Sfu;
+import io.atrium.server.sfu.Shards;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
@@ -42,7 +42,7 @@ public final class Cluster implements RoomHome, AutoCloseable {
     private final AtriumConfig.Cluster config;
     private final String id;
     private final RoomService rooms;
-    private final Sfu sfu;
+    private final Shards shards;
     private final Clock clock;
     private final Placement placement;
     private final RedisClient client;
@@ -72,11 +72,11 @@ public final class Cluster implements RoomHome, AutoCloseable {
      */
     private final Set<UUID> given = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    private Cluster(AtriumConfig config, RoomService rooms, Sfu sfu, Placement placement, Clock clock) {
+    private Cluster(AtriumConfig config, RoomService rooms, Shards shards, Placement placement, Clock clock) {
         this.config = config.cluster();
         this.id = this.config.nodeId().isEmpty() ? "node-" + UUID.randomUUID().toString().substring(0, 8) : this.config.nodeId();
         this.rooms = rooms;
-        this.sfu = sfu;
+        this.shards = shards;
         this.clock = clock;
         this.placement = placement;
         this.rtcAddresses = config.rtc().announcedAddresses();
@@ -102,6 +102,7 @@ public final class Cluster implements RoomHome, AutoCloseable {
         this.leases = new RoomLeases(connection.sync(), connection.async(), this.config.leaseMillis(), timeout.toMillis());
         this.relay = new Relay(id, client, connection.async(), rooms, this::ownerId, this::inviteNode);
         this.reach = new Reach(id, connection.sync(), relay, () -> registry.live().keySet(), this::phoneNode, clock);
+        rooms.state().keepWith(new KeptState(connection.sync(), connection.async()));
         rooms.elsewhere(reach);
         // each (re)connection: Redis may have restarted empty, so say at once what this node holds
         this.reconnects = resources.eventBus().get().filter(e -> e instanceof ConnectionActivatedEvent)
@@ -109,8 +110,8 @@ public final class Cluster implements RoomHome, AutoCloseable {
     }
 
     /** Connects to Redis; the node joins the registry at {@link #start}. */
-    public static Cluster connect(AtriumConfig config, RoomService rooms, Sfu sfu, Clock clock) {
-        return new Cluster(config, rooms, sfu, Placement.LEAST_LOADED, clock);
+    public static Cluster connect(AtriumConfig config, RoomService rooms, Shards shards, Clock clock) {
+        return new Cluster(config, rooms, shards, Placement.LEAST_LOADED, clock);
     }
 
     /**
@@ -236,7 +237,7 @@ public final class Cluster implements RoomHome, AutoCloseable {
     /** The rooms with anyone in them on this node: a live room of the protocol or media (WHIP/WHEP). */
     private Set<UUID> heldNow() {
         Set<UUID> now = new HashSet<>(rooms.liveRooms());
-        now.addAll(sfu.rooms());
+        now.addAll(shards.rooms());
         return now;
     }
 
@@ -260,6 +261,7 @@ public final class Cluster implements RoomHome, AutoCloseable {
             beat.execute(() -> {
                 heartbeat(false);
                 try {
+                    rooms.state().keepAll();
                     reach.republish();
                 } catch (RuntimeException e) {
                     log.warn("could not list this node's registrations again (they are at their next refresh): {}", e.toString());

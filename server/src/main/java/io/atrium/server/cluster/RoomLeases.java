@@ -32,11 +32,15 @@ final class RoomLeases {
             if cur and redis.call('EXISTS', ARGV[3] .. cur) == 1 then return cur end
             redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
             return ARGV[1]""";
-    /** Renew: extend the lease if it is still ours, or take it back if it vanished (Redis restarted); 0 when another node holds it. */
+    /**
+     * Renew: extend the lease if it is still ours, or take it back if it vanished (Redis restarted), and the
+     * expiry of the room's kept state ({@code KEYS[2]}, {@link KeptState}); 0 when another node holds it.
+     */
     private static final String RENEW = """
             local cur = redis.call('GET', KEYS[1])
             if cur and cur ~= ARGV[1] then return 0 end
             redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+            redis.call('PEXPIRE', KEYS[2], ARGV[3])
             return 1""";
     /** Release: delete the lease only if it is still ours. */
     private static final String RELEASE = """
@@ -75,7 +79,8 @@ final class RoomLeases {
         List<UUID> order = new ArrayList<>(rooms);
         List<RedisFuture<Long>> answers = new ArrayList<>();
         for (UUID room : order) {
-            answers.add(async.eval(RENEW, ScriptOutputType.INTEGER, new String[] {key(room)}, self, Long.toString(leaseMillis)));
+            answers.add(async.eval(RENEW, ScriptOutputType.INTEGER, new String[] {key(room), KeptState.key(room)}, self,
+                    Long.toString(leaseMillis), Long.toString(KeptState.TTL_MILLIS)));
         }
         Set<UUID> lost = new HashSet<>();
         for (int i = 0; i < order.size(); i++) {

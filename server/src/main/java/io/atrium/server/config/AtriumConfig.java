@@ -276,8 +276,13 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
      */
     public record Rtc(Integer port, List<String> announcedAddresses, Integer consentTimeoutSeconds,
                       Integer connectTimeoutSeconds, Integer maxPublishedTracks, Integer maxPendingPeersPerIdentity,
-                      Integer maxPendingPeersPerAddress, List<String> allowedOrigins, Bwe bwe, String host, Dynacast dynacast) {
+                      Integer maxPendingPeersPerAddress, List<String> allowedOrigins, Bwe bwe, String host, Dynacast dynacast,
+                      Integer mediaThreads) {
+        /** {@code media_threads} when unset: one media shard (today's one media thread). */
+        public static final int DEFAULT_MEDIA_THREADS = 1;
+
         public Rtc {
+            mediaThreads = mediaThreads != null ? mediaThreads : DEFAULT_MEDIA_THREADS;
             bwe = bwe != null ? bwe : new Bwe(null, null, null);
             dynacast = dynacast != null ? dynacast : new Dynacast(null, null);
             host = host != null ? host : "";
@@ -293,7 +298,7 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
 
         /** Port, addresses and timeouts; the limits and origins at their defaults. */
         public Rtc(Integer port, List<String> announcedAddresses, Integer consentTimeoutSeconds, Integer connectTimeoutSeconds) {
-            this(port, announcedAddresses, consentTimeoutSeconds, connectTimeoutSeconds, null, null, null, null, null, null, null);
+            this(port, announcedAddresses, consentTimeoutSeconds, connectTimeoutSeconds, null, null, null, null, null, null, null, null);
         }
 
         /** Everything but the downlink estimate and the host, which keep their defaults. */
@@ -301,7 +306,7 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
                    Integer maxPublishedTracks, Integer maxPendingPeersPerIdentity, Integer maxPendingPeersPerAddress,
                    List<String> allowedOrigins) {
             this(port, announcedAddresses, consentTimeoutSeconds, connectTimeoutSeconds, maxPublishedTracks,
-                    maxPendingPeersPerIdentity, maxPendingPeersPerAddress, allowedOrigins, null, null, null);
+                    maxPendingPeersPerIdentity, maxPendingPeersPerAddress, allowedOrigins, null, null, null, null);
         }
 
         /** The address the media port binds: {@code host}, or {@code httpHost} when it is empty. */
@@ -311,12 +316,17 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
 
         public Rtc withHost(String host) {
             return new Rtc(port, announcedAddresses, consentTimeoutSeconds, connectTimeoutSeconds, maxPublishedTracks,
-                    maxPendingPeersPerIdentity, maxPendingPeersPerAddress, allowedOrigins, bwe, host, dynacast);
+                    maxPendingPeersPerIdentity, maxPendingPeersPerAddress, allowedOrigins, bwe, host, dynacast, mediaThreads);
+        }
+
+        public Rtc withMediaThreads(int mediaThreads) {
+            return new Rtc(port, announcedAddresses, consentTimeoutSeconds, connectTimeoutSeconds, maxPublishedTracks,
+                    maxPendingPeersPerIdentity, maxPendingPeersPerAddress, allowedOrigins, bwe, host, dynacast, mediaThreads);
         }
 
         public Rtc withDynacast(Dynacast dynacast) {
             return new Rtc(port, announcedAddresses, consentTimeoutSeconds, connectTimeoutSeconds, maxPublishedTracks,
-                    maxPendingPeersPerIdentity, maxPendingPeersPerAddress, allowedOrigins, bwe, host, dynacast);
+                    maxPendingPeersPerIdentity, maxPendingPeersPerAddress, allowedOrigins, bwe, host, dynacast, mediaThreads);
         }
     }
 

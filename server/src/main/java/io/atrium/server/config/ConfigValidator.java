@@ -22,6 +22,13 @@ final class ConfigValidator {
         List<String> problems = new ArrayList<>();
         port(problems, "http.port", c.http().port());
         port(problems, "rtc.port", c.rtc().port());
+        int shards = c.rtc().mediaThreads();
+        if (shards < 1 || shards > io.atrium.server.sfu.Shards.MAX) {
+            problems.add("rtc.media_threads must be between 1 and " + io.atrium.server.sfu.Shards.MAX + " (got " + shards + ")");
+        } else if (c.rtc().port() > 0 && c.rtc().port() + shards - 1 > 65535) {
+            problems.add("rtc.port + rtc.media_threads - 1 must be at most 65535: shard i listens on rtc.port + i (got "
+                    + c.rtc().port() + " and " + shards + ")");
+        }
         if (c.rtc().consentTimeoutSeconds() < 1 || c.rtc().connectTimeoutSeconds() < 1) {
             problems.add("rtc.consent_timeout_seconds and rtc.connect_timeout_seconds must be at least 1");
         }

@@ -24,7 +24,7 @@ import io.atrium.server.store.Database;
 import io.atrium.server.store.MeetingStore;
 import io.atrium.server.store.RoomStore;
 import io.atrium.server.store.UserStore;
-import io.atrium.server.sfu.Sfu;
+import io.atrium.server.sfu.Shards;
 import io.atrium.server.signal.WhipWhepApi;
 import io.atrium.server.signal.RtcSocket;
 import io.atrium.server.room.RoomService;
@@ -57,12 +57,12 @@ public final class HttpApi {
     private final TlsConnectors tls;
 
     public HttpApi(AtriumConfig config, Database db, RoomStore rooms, UserStore users, ChatStore chat, ApiKeys apiKeys,
-                   TokenService tokens, Sfu sfu, RoomService roomService, VideoFileService videoFiles, Registrar registrar, SipService sip,
+                   TokenService tokens, Shards shards, RoomService roomService, VideoFileService videoFiles, Registrar registrar, SipService sip,
                    io.atrium.server.recording.RecordingService recordings, WebhookDispatcher webhooks,
                    io.atrium.server.cluster.Cluster cluster, java.time.Clock clock) {
         this.config = config.http();
         this.tls = this.config.tls().enabled() ? new TlsConnectors(this.config) : null;
-        RestApi rest = new RestApi(config, rooms, users, chat, apiKeys, tokens, sfu, roomService, videoFiles, registrar, sip, recordings);
+        RestApi rest = new RestApi(config, rooms, users, chat, apiKeys, tokens, shards, roomService, videoFiles, registrar, sip, recordings);
         // who the client is (trusted proxies) and the per-address guard shared by the facades (docs/SECURITY.md)
         ClientAddress clients = new ClientAddress(this.config.trustedProxies());
         // one node: calls run here and every room lives here; many: the cluster relays and redirects (docs/SCALING.md)
@@ -76,7 +76,8 @@ public final class HttpApi {
         // contract facades 000 and 001 (docs/CONTRACTS.md)
         // their shared state is on the node of its room; a request asked elsewhere is relayed there (docs/SCALING.md)
         RoomNode roomNode = new RoomNode(cluster == null ? io.atrium.server.room.RoomHome.HERE : cluster);
-        LiveStreamApi liveApi = new LiveStreamApi(new LiveStreams(config, rooms, tokens, roomService), config.compat().live(),
+        LiveStreamApi liveApi = new LiveStreamApi(new LiveStreams(config, rooms, new io.atrium.server.store.LiveStreamStore(db.jdbc(), clock), tokens,
+                roomService), config.compat().live(),
                 clock, clients, guard, roomNode);
         MeetingsApi meetingsApi = new MeetingsApi(new Meetings(config, new MeetingStore(db.jdbc(), clock), rooms, tokens,
                 roomService, clock), apiKeys, config.compat().meetings(), clients, guard, roomNode);
@@ -84,7 +85,7 @@ public final class HttpApi {
                 apiKeys, tokens, roomService, clock, videoFiles, clients, guard);
         RoomLinks roomLinks = new RoomLinks(rooms, clients, guard);
         SignedInMeetings signedInMeetings = new SignedInMeetings(rooms, users, tokens, config.auth().tokenTtlSeconds(), clients, guard);
-        AtriumMetrics metrics = config.metrics().enabled() ? new AtriumMetrics(sfu, roomService, whipWhep) : null;
+        AtriumMetrics metrics = config.metrics().enabled() ? new AtriumMetrics(shards, roomService, whipWhep) : null;
         if (metrics != null) {
             metrics.rateLimited("websocket", rtc, RtcSocket::rateLimited);
             metrics.recorder(recordings.recorder());

@@ -2,13 +2,11 @@ package io.atrium.server.metrics;
 
 import io.atrium.server.room.RoomService;
 import io.atrium.server.sfu.MediaQuality;
-import io.atrium.server.sfu.Sfu;
+import io.atrium.server.sfu.Shards;
 import io.atrium.server.sfu.SfuCounters;
 import io.atrium.server.signal.WhipWhepApi;
 import io.atrium.server.webhook.WebhookDispatcher;
 import io.atrium.server.transport.MediaCounters;
-import io.atrium.server.transport.MediaSocket;
-import io.atrium.server.transport.MediaTransport;
 import io.atrium.server.transport.PeerStats;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -36,7 +34,7 @@ import java.util.function.ToLongFunction;
  * (docs/OPERATIONS.md lists every one). The media plane is never touched per packet: its counters
  * ({@link MediaCounters}, {@link SfuCounters}, {@link PeerStats}) are plain fields written by the
  * media thread, and the meters here read them when Prometheus scrapes. Quality gauges come from one
- * {@link Sfu#quality()} snapshot per scrape, taken on the media thread.
+ * {@link Shards#quality()} snapshot per scrape, taken on the media thread.
  */
 public final class AtriumMetrics {
 
@@ -48,22 +46,19 @@ public final class AtriumMetrics {
     private final AtomicInteger websockets = new AtomicInteger();
     private final Counter websocketMessages;
     private final Counter httpRefusals;
-    private final Sfu sfu;
+    private final Shards shards;
     private volatile MediaQuality quality = new MediaQuality(0, 0, 0, 0, 0, 0);
     private volatile long qualityNanos;
     private volatile PeerStats totals = new PeerStats();
     private volatile long totalsNanos;
 
-    public AtriumMetrics(Sfu sfu, RoomService rooms, WhipWhepApi whipWhep) {
-        this.sfu = sfu;
+    public AtriumMetrics(Shards shards, RoomService rooms, WhipWhepApi whipWhep) {
+        this.shards = shards;
         MeterRegistry r = registry;
-        MediaTransport media = sfu.transport();
-        MediaCounters mc = media.counters();
-        SfuCounters sc = sfu.counters();
 
         Gauge.builder("atrium.rooms", rooms, RoomService::liveRoomCount)
                 .description("Rooms with a live session or member (WebSocket signaling)").register(r);
-        Gauge.builder("atrium.media.rooms", sfu, Sfu::roomCount).description("Rooms with media peers").register(r);
+        Gauge.builder("atrium.media.rooms", shards, Shards::roomCount).description("Rooms with media peers").register(r);
         Gauge.builder("atrium.members", rooms, x -> x.memberAndWatcherCounts()[0]).tag("kind", "webrtc")
                 .description("Members joined over the WebSocket protocol (receive-only members included)").register(r);
         Gauge.builder("atrium.members", rooms, x -> x.memberAndWatcherCounts()[1]).tag("kind", "watcher")
@@ -74,8 +69,8 @@ public final class AtriumMetrics {
                 .description("WHIP publishing sessions").register(r);
         Gauge.builder("atrium.members", whipWhep, w -> w.sessionCount("whep")).tag("kind", "whep")
                 .description("WHEP playing sessions").register(r);
-        Gauge.builder("atrium.media.peers", media, MediaTransport::peerCount)
-                .description("Peer connections (ICE/DTLS/SRTP) on the media port").register(r);
+        Gauge.builder("atrium.media.peers", shards, Shards::peerCount)
+                .description("Peer connections (ICE/DTLS/SRTP) on the media ports").register(r);
         gauge("atrium.tracks", "direction", "published", "Published tracks", q -> q.tracksPublished());
         gauge("atrium.tracks", "direction", "subscribed", "Tracks forwarded to subscribers", q -> q.tracksSubscribed());
         gauge("atrium.packet.loss.ratio", "side", "publish", "Mean fraction of packets lost from publishers to Atrium",
@@ -95,32 +90,33 @@ public final class AtriumMetrics {
                 .description("RTP payload bytes (after SRTP)").register(r);
         FunctionCounter.builder("atrium.media", this, m -> m.totals().bytesOut()).baseUnit("bytes").tag("direction", "out")
                 .description("RTP payload bytes (before SRTP)").register(r);
-        counter("atrium.nack", "direction", "in", "Generic NACK packets from subscribers", sc, SfuCounters::nackIn);
-        counter("atrium.nack", "direction", "out", "Generic NACK packets to publishers", sc, SfuCounters::nackOut);
-        counter("atrium.pli", "direction", "in", "Picture loss indications from subscribers", sc, SfuCounters::pliIn);
-        counter("atrium.pli", "direction", "out", "Keyframe requests (PLI) to publishers", sc, SfuCounters::pliOut);
-        counter("atrium.fir", "direction", "in", "Full intra requests from subscribers", sc, SfuCounters::firIn);
-        counter("atrium.rtx.packets", "direction", "in", "Retransmissions received from publishers", sc, SfuCounters::rtxIn);
-        counter("atrium.rtx.packets", "direction", "out", "Retransmissions sent to subscribers", sc, SfuCounters::rtxOut);
+        counter("atrium.nack", "direction", "in", "Generic NACK packets from subscribers", shards, x -> x.sumSfu(SfuCounters::nackIn));
+        counter("atrium.nack", "direction", "out", "Generic NACK packets to publishers", shards, x -> x.sumSfu(SfuCounters::nackOut));
+        counter("atrium.pli", "direction", "in", "Picture loss indications from subscribers", shards, x -> x.sumSfu(SfuCounters::pliIn));
+        counter("atrium.pli", "direction", "out", "Keyframe requests (PLI) to publishers", shards, x -> x.sumSfu(SfuCounters::pliOut));
+        counter("atrium.fir", "direction", "in", "Full intra requests from subscribers", shards, x -> x.sumSfu(SfuCounters::firIn));
+        counter("atrium.rtx.packets", "direction", "in", "Retransmissions received from publishers", shards, x -> x.sumSfu(SfuCounters::rtxIn));
+        counter("atrium.rtx.packets", "direction", "out", "Retransmissions sent to subscribers", shards, x -> x.sumSfu(SfuCounters::rtxOut));
         FunctionCounter.builder("atrium.srtp.failures", this, m -> m.totals().srtpErrors())
                 .description("SRTP/SRTCP packets failing authentication or replay checks").register(r);
-        counter("atrium.dtls.failures", null, null, "Failed DTLS handshakes", mc, MediaCounters::dtlsFailures);
-        counter("atrium.dropped.datagrams", "reason", "unroutable", "Datagrams from no known peer", mc, MediaCounters::unroutable);
+        counter("atrium.dtls.failures", null, null, "Failed DTLS handshakes", shards, x -> x.sum(t -> t.counters().dtlsFailures()));
+        counter("atrium.dropped.datagrams", "reason", "unroutable", "Datagrams from no known peer", shards, x -> x.sum(t -> t.counters().unroutable()));
         FunctionCounter.builder("atrium.dropped.datagrams", this, m -> m.totals().dropped()).tag("reason", "not_ready")
                 .description("Datagrams a peer could not take (before keys, or malformed DTLS)").register(r);
         FunctionCounter.builder("atrium.dropped.datagrams", this, m -> m.totals().srtpErrors()).tag("reason", "srtp")
                 .description("Datagrams failing SRTP authentication or replay checks").register(r);
-        MediaSocket socket = media.socket();
         counter("atrium.dropped.datagrams", "reason", "tcp_oversize", "ICE-TCP frames empty or longer than a datagram",
-                socket, MediaSocket::tcpOversize);
+                shards, x -> x.sum(t -> t.socket().tcpOversize()));
         counter("atrium.dropped.datagrams", "reason", "tcp_buffer_full",
-                "Packets not sent to an ICE-TCP connection whose outbound buffer is full (a slow reader)", socket, MediaSocket::tcpDropped);
-        Gauge.builder("atrium.ice.tcp.connections", socket, MediaSocket::tcpConnections)
-                .description("Open ICE-TCP connections on the media port").register(r);
-        counter("atrium.ice.tcp.accepted", null, null, "ICE-TCP connections accepted", socket, MediaSocket::tcpAccepted);
-        FunctionTimer.builder("atrium.forward.latency", mc, MediaCounters::forwardCount, MediaCounters::forwardNanos,
+                "Packets not sent to an ICE-TCP connection whose outbound buffer is full (a slow reader)", shards, x -> x.sum(t -> t.socket().tcpDropped()));
+        Gauge.builder("atrium.ice.tcp.connections", shards, x -> x.sum(t -> t.socket().tcpConnections()))
+                .description("Open ICE-TCP connections on the media ports").register(r);
+        counter("atrium.ice.tcp.accepted", null, null, "ICE-TCP connections accepted", shards, x -> x.sum(t -> t.socket().tcpAccepted()));
+        FunctionTimer.builder("atrium.forward.latency", shards, x -> x.sum(t -> t.counters().forwardCount()),
+                        x -> x.sum(t -> t.counters().forwardNanos()),
                 TimeUnit.NANOSECONDS).description("Media-thread time per SRTP datagram: decrypt, route, forward to all").register(r);
-        Gauge.builder("atrium.forward.latency.max", mc, c -> c.takeForwardMaxNanos() / 1e9).baseUnit("seconds")
+        Gauge.builder("atrium.forward.latency.max", shards,
+                        x -> x.shards().stream().mapToLong(s -> s.transport().counters().takeForwardMaxNanos()).max().orElse(0) / 1e9).baseUnit("seconds")
                 .description("Longest media-thread time for one datagram since the previous scrape").register(r);
         joinLatency = Timer.builder("atrium.join.latency").description("authenticate to the member's media connected")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(50))
@@ -227,7 +223,7 @@ public final class AtriumMetrics {
         long now = System.nanoTime();
         if (now - qualityNanos > 1_000_000_000L) {
             try {
-                quality = sfu.quality().get(SNAPSHOT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                quality = shards.quality().get(SNAPSHOT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
@@ -242,7 +238,7 @@ public final class AtriumMetrics {
     private PeerStats totals() {
         long now = System.nanoTime();
         if (now - totalsNanos > 1_000_000_000L) {
-            totals = sfu.transport().totals();
+            totals = shards.totals();
             totalsNanos = now;
         }
         return totals;

@@ -4,7 +4,7 @@ import io.atrium.server.edge.ApiException;
 import io.atrium.server.files.VideoFileService;
 import io.atrium.server.sfu.PacketTap;
 import io.atrium.server.sfu.Receiver;
-import io.atrium.server.sfu.Sfu;
+import io.atrium.server.sfu.Shards;
 import io.atrium.server.store.Jdbc;
 import io.atrium.server.store.RecordingRow;
 import io.atrium.server.store.RecordingStore;
@@ -35,7 +35,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Recordings of rooms (docs/RECORDING.md): start taps every track of the room in the SFU ({@link Sfu#tap}), the
+ * Recordings of rooms (docs/RECORDING.md): start taps every track of the room in the SFU ({@link Shards#tap}), the
  * {@link Recorder} thread writes each to a track file under {@code <dir>/<recording>/}, stop untaps them and, once
  * every file is closed, the "atrium-finisher" thread turns each into a WebM/MP4 ({@link Finisher}) kept as a
  * video file of the room (uploaded by {@code recording:<id>}). Rows in the database say where each recording is;
@@ -47,7 +47,7 @@ public final class RecordingService implements RoomListener, RoomRecorder, AutoC
     /** Who the files of a recording are uploaded by: this prefix and the recording's id. */
     public static final String UPLOADED_BY_PREFIX = "recording:";
 
-    private final Sfu sfu;
+    private final Shards shards;
     private final RecordingStore store;
     private final RoomStore rooms;
     private final VideoFileService files;
@@ -66,9 +66,9 @@ public final class RecordingService implements RoomListener, RoomRecorder, AutoC
         return t;
     });
 
-    public RecordingService(Sfu sfu, RecordingStore store, RoomStore rooms, VideoFileService files, Path dir, Recorder recorder,
+    public RecordingService(Shards shards, RecordingStore store, RoomStore rooms, VideoFileService files, Path dir, Recorder recorder,
                             Finisher finisher, Clock clock) {
-        this.sfu = sfu;
+        this.shards = shards;
         this.store = store;
         this.rooms = rooms;
         this.files = files;
@@ -101,7 +101,7 @@ public final class RecordingService implements RoomListener, RoomRecorder, AutoC
             active.remove(room, a);
             throw e;
         }
-        sfu.tap(room, a);
+        shards.tap(room, a);
         LOG.info("recording {} of room {} started", row.id(), room);
         listeners.forEach(l -> l.started(row));
         return row;
@@ -129,7 +129,7 @@ public final class RecordingService implements RoomListener, RoomRecorder, AutoC
         // told before the taps close: a recording with nothing to finish is ready or failed at once, on another
         // thread, and "stopped" must come before that in every webhook and notification
         listeners.forEach(l -> l.stopped(stopped));
-        sfu.untap(room, a, a::untapped);
+        shards.untap(room, a, a::untapped);
         return stopped;
     }
 
@@ -362,7 +362,7 @@ public final class RecordingService implements RoomListener, RoomRecorder, AutoC
     @Override
     public void close() {
         for (Active a : active.values()) {
-            sfu.untap(a.row.room(), a, () -> { });
+            shards.untap(a.row.room(), a, () -> { });
         }
         recorder.close();
         finishing.shutdown();

@@ -6,7 +6,7 @@ import io.atrium.server.sfu.Negotiator;
 import io.atrium.server.sfu.Negotiator.Negotiated;
 import io.atrium.server.sfu.Receiver;
 import io.atrium.server.sfu.Router;
-import io.atrium.server.sfu.Sfu;
+import io.atrium.server.sfu.Shards;
 import io.atrium.server.sfu.Subscription;
 import io.atrium.server.sfu.TrackInfo;
 import io.atrium.server.transport.MediaPeer;
@@ -30,17 +30,15 @@ import java.util.function.Consumer;
  */
 public final class MediaDoor {
 
-    private final Sfu sfu;
-    private final Negotiator negotiator;
+    private final Shards shards;
 
-    public MediaDoor(Sfu sfu) {
-        this.sfu = sfu;
-        this.negotiator = sfu.negotiator();
+    public MediaDoor(Shards shards) {
+        this.shards = shards;
     }
 
     /** The room's router if it has one (for the room's observers); never makes one. */
     public Optional<Router> router(UUID room) {
-        return sfu.existing(room);
+        return shards.existing(room);
     }
 
     /** A track the token may not publish: {@code 403}, the source named. */
@@ -95,7 +93,7 @@ public final class MediaDoor {
         if (!grants.mayPublish(Grants.Source.MICROPHONE)) {
             throw new NotAllowed(Grants.Source.MICROPHONE);
         }
-        line.attach(sfu.join(room), back, then);
+        line.attach(shards.join(room), back, then);
     }
 
     /** A subscriber for {@code room}: reserve, then {@code negotiate} with the router (its tracks) at hand. */
@@ -121,9 +119,10 @@ public final class MediaDoor {
     }
 
     private <T> Entry<T> enter(UUID room, MediaPeer current, BiFunction<Negotiator, Router, Negotiated<T>> negotiate) {
-        Router router = sfu.join(room);
+        Router router = shards.join(room); // places the room on a shard if it has no router yet
         try {
-            return new Entry<>(router, negotiate.apply(negotiator, router), current);
+            // the room's shard negotiates: its answer's candidates carry that shard's port
+            return new Entry<>(router, negotiate.apply(router.shard().negotiator(), router), current);
         } catch (RuntimeException e) {
             router.release(); // the negotiator closed a peer it made for this offer
             throw e;

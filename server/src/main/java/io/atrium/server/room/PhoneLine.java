@@ -18,7 +18,7 @@ public interface PhoneLine {
     UUID user();
 
     /**
-     * Publishes the line's voice into {@code router} (reserved for one call with {@code Sfu.join}) and
+     * Publishes the line's voice into {@code router} (reserved for one call with {@code Shards.join}) and
      * hands the published audio track to {@code then}, run on {@code back}. Called on the room's executor.
      */
     void attach(Router router, Executor back, Consumer<Receiver> then);

@@ -5,7 +5,7 @@ import io.atrium.server.auth.Grants;
 import io.atrium.server.auth.TokenService;
 import io.atrium.server.auth.TurnCredentials;
 import io.atrium.server.config.AtriumConfig;
-import io.atrium.server.sfu.Sfu;
+import io.atrium.server.sfu.Shards;
 import io.atrium.server.state.StateService;
 import io.atrium.server.store.ChatStore;
 import io.atrium.server.store.RoomStore;
@@ -81,7 +81,7 @@ public final class RoomService implements Calls, AutoCloseable {
         return t;
     });
 
-    public RoomService(RoomStore rooms, UserStore users, ChatStore chat, TokenService tokens, Sfu sfu, AtriumConfig config,
+    public RoomService(RoomStore rooms, UserStore users, ChatStore chat, TokenService tokens, Shards shards, AtriumConfig config,
                        StateService state, SharedPlayer.Factory players, Clock clock) {
         this.state = state;
         this.players = players;
@@ -91,7 +91,7 @@ public final class RoomService implements Calls, AutoCloseable {
         this.config = config.rooms();
         this.tokens = new RoomTokens(tokens, config.auth().tokenTtlSeconds());
         this.passwords = new Passwords(users, rooms, this.config, clock);
-        this.media = new MediaDoor(sfu);
+        this.media = new MediaDoor(shards);
         this.turn = new TurnCredentials(config.turn(), clock);
         this.stateCalls = new StateCalls(this.tokens, this::existingRoom, state);
         listeners.add(joinClock);
@@ -448,6 +448,7 @@ public final class RoomService implements Calls, AutoCloseable {
      * socket in the room here is closed, so its client reconnects and reaches the owner (docs/SCALING.md).
      */
     public void evict(UUID room) {
+        state.forget(room); // the new owner reads it from where the cluster keeps it
         onRoom(room, null, r -> {
             r.evict("the room moved to another node; reconnect");
             return null;

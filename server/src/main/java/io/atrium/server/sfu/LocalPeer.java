@@ -26,7 +26,8 @@ public final class LocalPeer implements MediaSink {
 
     private final String id;
     private final Listener listener;
-    private final Executor media;
+    /** The executor of the shard whose router this peer was last attached to; null before. */
+    private volatile Executor media;
     private final PeerStats stats = new PeerStats();
     private final byte[][] slots = new byte[SLOTS][MAX_PACKET];
     private final int[] lengths = new int[SLOTS];
@@ -41,10 +42,9 @@ public final class LocalPeer implements MediaSink {
     private volatile long dropped;
 
     /** {@code listener} may be null for a peer that only publishes. */
-    public LocalPeer(String id, Sfu sfu, Listener listener) {
+    public LocalPeer(String id, Listener listener) {
         this.id = id;
         this.listener = listener;
-        this.media = sfu.transport().socket()::execute;
     }
 
     @Override
@@ -73,8 +73,9 @@ public final class LocalPeer implements MediaSink {
             lengths[slot] = len;
             size++;
         }
-        if (scheduled.compareAndSet(false, true)) {
-            media.execute(drain);
+        Executor m = media;
+        if (m != null && scheduled.compareAndSet(false, true)) {
+            m.execute(drain); // before any router has it, the packet waits in the ring (no publisher takes it yet)
         }
     }
 
@@ -130,7 +131,10 @@ public final class LocalPeer implements MediaSink {
         closed = true;
     }
 
-    void execute(Runnable task) {
-        media.execute(task);
+    /** Runs {@code task} on the thread of {@code router}'s shard, which from now on drains this peer. */
+    void execute(Router router, Runnable task) {
+        Executor m = router.shard().transport().socket()::execute;
+        media = m;
+        m.execute(task);
     }
 }

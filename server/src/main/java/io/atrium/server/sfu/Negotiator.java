@@ -47,11 +47,18 @@ public final class Negotiator {
     private static final String CNAME = "atrium";
 
     private final MediaTransport transport;
+    /** Every shard's transport (this one's included): the peers still connecting are counted over all of them. */
+    private final List<MediaTransport> all;
     private final MediaLimits limits;
     private final SecureRandom random = new SecureRandom();
 
     public Negotiator(MediaTransport transport, MediaLimits limits) {
+        this(transport, limits, List.of(transport));
+    }
+
+    Negotiator(MediaTransport transport, MediaLimits limits, List<MediaTransport> all) {
         this.transport = transport;
+        this.all = all;
         this.limits = limits;
     }
 
@@ -215,8 +222,8 @@ public final class Negotiator {
                 .orElseThrow(() -> new SdpException("the offer has no a=fingerprint"));
         DtlsFingerprint remote = DtlsFingerprint.parse(fp.attributeValue())
                 .orElseThrow(() -> new SdpException("unsupported a=fingerprint " + fp.attributeValue()));
-        synchronized (transport) { // one count-then-create at a time, so concurrent offers cannot overshoot
-            limits.checkPending(transport.peers(), owner);
+        synchronized (all) { // one count-then-create at a time over every shard, so concurrent offers cannot overshoot
+            limits.checkPending(all.stream().flatMap(t -> t.peers().stream()).toList(), owner);
             return transport.createPeer(ice.ufrag(), remote, null, owner);
         }
     }

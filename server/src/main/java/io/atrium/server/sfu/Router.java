@@ -35,6 +35,11 @@ public final class Router {
         return room;
     }
 
+    /** The shard this room was placed on ({@link Shards}); its thread runs everything of this router. */
+    public Sfu shard() {
+        return sfu;
+    }
+
     /** The published tracks of the room, newest publisher last. Any thread. */
     public List<Receiver> tracks() {
         return tracks;
@@ -142,7 +147,7 @@ public final class Router {
      * reservation from {@link Sfu#join} like {@link #addPublisher}.
      */
     public void addLocalPublisher(LocalPeer peer, List<TrackInfo> infos, Executor back, Consumer<List<Receiver>> then) {
-        peer.execute(() -> {
+        peer.execute(this, () -> {
             List<Receiver> receivers = List.of();
             try {
                 if (peer.isConnected()) {
@@ -172,7 +177,7 @@ public final class Router {
      * ones stay); their RTP goes to its listener. Any thread; needs a reservation from {@link Sfu#join}.
      */
     public void subscribeLocal(LocalPeer peer, List<Subscription> subscriptions) {
-        peer.execute(() -> {
+        peer.execute(this, () -> {
             try {
                 if (!peer.isConnected()) {
                     return;
@@ -193,7 +198,7 @@ public final class Router {
     /** Closes an in-process peer and forgets its publications and subscriptions. Any thread. */
     public void removeLocal(LocalPeer peer) {
         peer.close();
-        peer.execute(() -> forget(peer));
+        peer.execute(this, () -> forget(peer));
     }
 
     /**

@@ -7,9 +7,9 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The selective forwarding unit: one {@link Router} per room over the shared {@link MediaTransport},
- * and the media-thread timers that drive NACKs (every 20 ms) and RTCP reports and layer choices
- * (every second).
+ * The selective forwarding unit of one media shard ({@link Shards}): one {@link Router} per room placed on
+ * this shard's {@link MediaTransport}, and the shard thread's timers that drive NACKs (every 20 ms) and
+ * RTCP reports and layer choices (every second).
  */
 public final class Sfu {
 
@@ -28,6 +28,9 @@ public final class Sfu {
     private final Negotiator negotiator;
     /** Rooms being recorded: the factory of each track's {@link PacketTap}, read by the room's router. */
     private final Map<UUID, PacketTap.Factory> taps = new ConcurrentHashMap<>();
+    /** SRTP datagrams this shard handled in the last report tick (about a second): its load for placement. */
+    private volatile long packetsPerSecond;
+    private long forwardedBefore;
 
     public Sfu(MediaTransport transport) {
         this(transport, MediaLimits.defaults());
@@ -45,10 +48,19 @@ public final class Sfu {
     /** With the downlink estimate's bounds ({@code rtc.bwe}) and dynacast's setting ({@code rtc.dynacast}). */
     public Sfu(MediaTransport transport, MediaLimits limits, BandwidthEstimator.Limits bwe,
                io.atrium.server.config.AtriumConfig.Dynacast dynacast) {
+        this(transport, limits, bwe, dynacast, java.util.List.of(transport));
+    }
+
+    /**
+     * One shard of several: {@code all} are every shard's transports (this one's included), over which the
+     * negotiator counts the peers still connecting per identity and address ({@link MediaLimits}).
+     */
+    Sfu(MediaTransport transport, MediaLimits limits, BandwidthEstimator.Limits bwe,
+        io.atrium.server.config.AtriumConfig.Dynacast dynacast, java.util.List<MediaTransport> all) {
         this.bwe = bwe;
         this.dynacastPauseMillis = dynacast.enabled() ? dynacast.pauseAfterSeconds() * 1000L : 0;
         this.transport = transport;
-        this.negotiator = new Negotiator(transport, limits);
+        this.negotiator = new Negotiator(transport, limits, all);
         this.maxPublishBitrate = limits.maxPublishBitrate();
         transport.socket().every(NACK_TICK_MILLIS, () -> {
             long now = System.currentTimeMillis();
@@ -57,11 +69,19 @@ public final class Sfu {
         transport.socket().every(REPORT_TICK_MILLIS, () -> {
             long now = System.currentTimeMillis();
             routers.values().forEach(r -> r.tickReports(now));
+            long forwarded = transport.counters().forwardCount();
+            packetsPerSecond = forwarded - forwardedBefore;
+            forwardedBefore = forwarded;
         });
     }
 
     public MediaTransport transport() {
         return transport;
+    }
+
+    /** This shard's media port (UDP, and TCP for ICE-TCP). */
+    public int port() {
+        return transport.socket().localAddress().getPort();
     }
 
     /** Process-wide RTCP feedback and RTX counters. */
@@ -79,13 +99,23 @@ public final class Sfu {
         var result = new java.util.concurrent.CompletableFuture<MediaQuality>();
         transport.socket().execute(() -> {
             MediaQuality.Builder b = new MediaQuality.Builder();
-            routers.values().forEach(r -> r.sample(b));
+            sample(b);
             result.complete(b.build());
         });
         return result;
     }
 
-    /** The one negotiator every way into media uses (it applies {@link MediaLimits}). */
+    /** Adds every room of this shard to {@code b}. This shard's thread. */
+    void sample(MediaQuality.Builder b) {
+        routers.values().forEach(r -> r.sample(b));
+    }
+
+    /** SRTP datagrams this shard forwarded over the last second (its report tick). */
+    public long packetsPerSecond() {
+        return packetsPerSecond;
+    }
+
+    /** The one negotiator of this shard: it writes answers whose candidates carry this shard's port (it applies {@link MediaLimits}). */
     public Negotiator negotiator() {
         return negotiator;
     }
@@ -95,7 +125,7 @@ public final class Sfu {
      * {@link Router#addSubscriber} call (or {@link Router#release}) so it cannot be dropped as empty
      * in between.
      */
-    public Router join(UUID room) {
+    Router join(UUID room) {
         return routers.compute(room, (k, r) -> {
             Router router = r != null ? r : new Router(k, this);
             router.reserve();

@@ -41,7 +41,7 @@ final class PhoneMember implements PhoneLine {
         this.user = user;
         this.rtp = rtp;
         this.onDetach = onDetach;
-        this.voice = new LocalPeer(RoomAudio.PEER_PREFIX + callId, audio.sfu, null);
+        this.voice = new LocalPeer(RoomAudio.PEER_PREFIX + callId, null);
         this.leg = new AudioLeg(agreed.newCodec(), agreed.payloadType(), agreed.dtmfPayloadType(), rtp, digits);
         this.codec = agreed.codec();
         agree(agreed, false);
@@ -109,7 +109,7 @@ final class PhoneMember implements PhoneLine {
         if (!detached.compareAndSet(false, true)) {
             return;
         }
-        audio.sfu.existing(audio.room).ifPresent(r -> r.removeLocal(voice));
+        audio.shards.existing(audio.room).ifPresent(r -> r.removeLocal(voice));
         rtp.close();
         onDetach.accept(reason);
     }

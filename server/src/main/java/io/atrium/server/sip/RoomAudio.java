@@ -4,7 +4,7 @@ import io.atrium.server.sfu.LocalPeer;
 import io.atrium.server.sfu.MediaKind;
 import io.atrium.server.sfu.Receiver;
 import io.atrium.server.sfu.Router;
-import io.atrium.server.sfu.Sfu;
+import io.atrium.server.sfu.Shards;
 import io.atrium.server.sfu.Subscription;
 import io.atrium.server.sip.audio.AudioEngine;
 import io.atrium.server.sip.audio.AudioLeg;
@@ -38,7 +38,7 @@ final class RoomAudio {
     }
 
     final UUID room;
-    final Sfu sfu;
+    final Shards shards;
     final AudioEngine engine = new AudioEngine();
     private final LocalPeer tap;
     private volatile Taps taps = new Taps(new int[0], new AudioLeg[0]);
@@ -47,10 +47,10 @@ final class RoomAudio {
     private final Map<Receiver, AudioLeg> legs = new LinkedHashMap<>();
     private final Set<PhoneMember> phones = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    RoomAudio(UUID room, Sfu sfu) {
+    RoomAudio(UUID room, Shards shards) {
         this.room = room;
-        this.sfu = sfu;
-        this.tap = new LocalPeer(PEER_PREFIX + "tap-" + room, sfu, this::onRoomRtp);
+        this.shards = shards;
+        this.tap = new LocalPeer(PEER_PREFIX + "tap-" + room, this::onRoomRtp);
         engine.start();
     }
 
@@ -83,7 +83,7 @@ final class RoomAudio {
 
     /** Receives the room's WebRTC audio tracks (new ones get a leg, gone ones lose it) and applies phone mutes. */
     synchronized void refresh() {
-        Router router = sfu.existing(room).orElse(null);
+        Router router = shards.existing(room).orElse(null);
         List<Receiver> now = router == null ? List.of() : router.tracks().stream()
                 .filter(r -> r.info().kind() == MediaKind.AUDIO && r.info().codec().equalsIgnoreCase("opus")
                         && !r.publisherId().startsWith(PEER_PREFIX))
@@ -118,12 +118,12 @@ final class RoomAudio {
             subs.add(new Subscription(r, s[i], OPUS_PT, 0, -1, "atrium-sip", 0, 0, 0));
         }
         taps = new Taps(s, l);
-        sfu.join(room).subscribeLocal(tap, subs);
+        shards.join(room).subscribeLocal(tap, subs);
     }
 
     /** No phone left: stop receiving and mixing. */
     void close() {
-        sfu.existing(room).ifPresent(r -> r.removeLocal(tap));
+        shards.existing(room).ifPresent(r -> r.removeLocal(tap));
         engine.close();
     }
 }

@@ -1,6 +1,6 @@
 package io.atrium.server.sip;
 
-import io.atrium.server.sfu.Sfu;
+import io.atrium.server.sfu.Shards;
 import io.atrium.server.sip.audio.AudioLeg;
 import java.util.HashMap;
 import java.util.List;
@@ -20,11 +20,11 @@ final class RoomBridge {
     static final long REFRESH_MILLIS = 250;
     private static final Logger log = LoggerFactory.getLogger("atrium.sip.bridge");
 
-    private final Sfu sfu;
+    private final Shards shards;
     private final Map<UUID, RoomAudio> rooms = new HashMap<>();
 
-    RoomBridge(Sfu sfu, ScheduledExecutorService timer) {
-        this.sfu = sfu;
+    RoomBridge(Shards shards, ScheduledExecutorService timer) {
+        this.shards = shards;
         timer.scheduleAtFixedRate(this::refresh, REFRESH_MILLIS, REFRESH_MILLIS, TimeUnit.MILLISECONDS);
     }
 
@@ -34,7 +34,7 @@ final class RoomBridge {
      */
     synchronized PhoneMember phone(UUID room, String callId, UUID user, PhoneSdp agreed, RtpRelay.Leg rtp,
                                    AudioLeg.DigitListener digits, java.util.function.Consumer<String> ended) {
-        RoomAudio audio = rooms.computeIfAbsent(room, r -> new RoomAudio(r, sfu));
+        RoomAudio audio = rooms.computeIfAbsent(room, r -> new RoomAudio(r, shards));
         PhoneMember[] self = new PhoneMember[1];
         self[0] = new PhoneMember(audio, callId, user, agreed, rtp, digits, reason -> {
             leave(audio, self[0]);

@@ -3,7 +3,7 @@ package io.atrium.server.sip;
 import gov.nist.javax.sip.message.SIPRequest;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.room.RoomService;
-import io.atrium.server.sfu.Sfu;
+import io.atrium.server.sfu.Shards;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
@@ -54,7 +54,7 @@ final class RoomCalls {
     private final Clock clock;
     private final Map<String, Answered> calls = new ConcurrentHashMap<>();
 
-    RoomCalls(AtriumConfig.Sip config, SipFactories sip, SipProvider provider, RtpRelay relay, RoomService rooms, Sfu sfu,
+    RoomCalls(AtriumConfig.Sip config, SipFactories sip, SipProvider provider, RtpRelay relay, RoomService rooms, Shards shards,
               ScheduledExecutorService timer, Clock clock) {
         this.config = config;
         this.sip = sip;
@@ -63,7 +63,7 @@ final class RoomCalls {
         this.rooms = rooms;
         this.timer = timer;
         this.clock = clock;
-        this.bridge = new RoomBridge(sfu, timer);
+        this.bridge = new RoomBridge(shards, timer);
     }
 
     /**

@@ -8,7 +8,7 @@ import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.config.ConfigException;
 import io.atrium.server.room.RoomHome;
 import io.atrium.server.room.RoomService;
-import io.atrium.server.sfu.Sfu;
+import io.atrium.server.sfu.Shards;
 import io.atrium.server.store.RoomNumberStore;
 import io.atrium.server.store.User;
 import io.atrium.server.store.UserStore;
@@ -95,7 +95,7 @@ public final class SipService implements SipListener, AutoCloseable {
                 ? ext.getAuthenticationHelper(new TrunkCredentials(config.trunks()), sip.headers()) : null;
         this.b2bua = new B2bua(config, sip, provider, relay, timer, clock, trunkAuth);
         this.roomNumbers = rooms.numbers();
-        this.roomCalls = new RoomCalls(config, sip, provider, relay, rooms.service(), rooms.sfu(), timer, clock);
+        this.roomCalls = new RoomCalls(config, sip, provider, relay, rooms.service(), rooms.shards(), timer, clock);
         this.dialOut = new DialOut(config, sip, provider, relay, timer, trunkAuth);
         this.rooms = rooms.service();
         this.invites = new Invites(this.rooms, users, registrar, trunks, roomNumbers, dialOut, b2bua, roomCalls, timer, clock);
@@ -105,7 +105,7 @@ public final class SipService implements SipListener, AutoCloseable {
     }
 
     /** What calls into rooms need: the rooms, their media, and their dial-in numbers. */
-    public record Rooms(RoomService service, Sfu sfu, RoomNumberStore numbers) {
+    public record Rooms(RoomService service, Shards shards, RoomNumberStore numbers) {
     }
 
     /** Starts the stack on the configured port; a port in use is a {@link ConfigException}. */

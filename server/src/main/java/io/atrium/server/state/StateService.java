@@ -23,7 +23,9 @@ import java.util.function.UnaryOperator;
  * subscribers under it, so every subscriber sees the changes of one room in the order they were made,
  * right after the snapshot its subscription returned. Sinks must not block (the WebSocket sends
  * asynchronously). State is in memory: it lives until {@link #clear} (the room ended); subscriptions
- * live until {@link #unsubscribeAll} (the socket closed) or {@link #clear}.
+ * live until {@link #unsubscribeAll} (the socket closed) or {@link #clear}. A cluster node also hands every
+ * change to a {@link Keeper} (Redis), and a room's state that this node does not have in memory is read from
+ * it when first used, so the state outlives the node that held it (docs/SCALING.md).
  */
 public final class StateService {
 
@@ -39,11 +41,88 @@ public final class StateService {
         static final String MAP = "map";
     }
 
+    /**
+     * Where a copy of every room's state is kept outside this process (a cluster's Redis): told each change in
+     * order, under the room's lock (it must not block), and asked for a room's state the first time this node
+     * uses it.
+     */
+    public interface Keeper {
+        void document(UUID room, String name, JsonNode value);
+
+        /** An empty map {@code name} exists. */
+        void map(UUID room, String name);
+
+        /** One item set ({@code value} null: removed). */
+        void item(UUID room, String name, String key, JsonNode value);
+
+        /** Document or map {@code name} is gone, with the map's {@code items}. */
+        void delete(UUID room, String name, Collection<String> items);
+
+        void clear(UUID room);
+
+        /** What is kept of {@code room}: documents and maps by name (empty when nothing, or it cannot be read). */
+        Kept load(UUID room);
+    }
+
+    /** A room's state as a {@link Keeper} gives it back. */
+    public record Kept(Map<String, JsonNode> documents, Map<String, Map<String, JsonNode>> maps) {
+        public static final Kept NONE = new Kept(Map.of(), Map.of());
+    }
+
     private static final String CHANGED = "state_changed";
+
+    /** Null on a single node: the state is in memory only. */
+    private volatile Keeper keeper;
 
     private final Map<UUID, RoomState> rooms = new ConcurrentHashMap<>();
     /** Subscriber → rooms it subscribes in, for {@link #unsubscribeAll}. */
     private final Map<Object, Set<UUID>> subscribed = new ConcurrentHashMap<>();
+
+    /** Keeps a copy of every change with {@code keeper} from now on (a cluster node, before it serves anyone). */
+    public void keepWith(Keeper keeper) {
+        this.keeper = keeper;
+    }
+
+    /** Whether a keeper holds a copy of the state (a cluster node). */
+    public boolean isKept() {
+        return keeper != null;
+    }
+
+    /** Hands the whole state of every room in memory to the keeper again (it may have lost it: Redis restarted empty). */
+    public void keepAll() {
+        Keeper k = keeper;
+        if (k == null) {
+            return;
+        }
+        for (Map.Entry<UUID, RoomState> e : rooms.entrySet()) {
+            RoomState s = e.getValue();
+            synchronized (s) {
+                s.documents.forEach((name, value) -> k.document(e.getKey(), name, value));
+                s.maps.forEach((name, items) -> {
+                    k.map(e.getKey(), name);
+                    items.forEach((key, value) -> k.item(e.getKey(), name, key, value));
+                });
+            }
+        }
+    }
+
+    /**
+     * Drops this node's copy of {@code room}'s state, kept copy untouched (another node holds the room now):
+     * if the room comes back here, its state is read from the keeper again.
+     */
+    public void forget(UUID room) {
+        RoomState s = rooms.remove(room);
+        if (s != null) {
+            synchronized (s) {
+                for (Object key : s.subscribers.keySet()) {
+                    subscribed.computeIfPresent(key, (k, set) -> {
+                        set.remove(room);
+                        return set.isEmpty() ? null : set;
+                    });
+                }
+            }
+        }
+    }
 
     // ---- documents ----
 
@@ -51,7 +130,11 @@ public final class StateService {
     public void setDocument(UUID room, String name, JsonNode value) {
         withRoom(room, s -> {
             s.documents.put(name, value.deepCopy());
-            s.maps.remove(name);
+            Map<String, JsonNode> map = s.maps.remove(name);
+            if (map != null) {
+                s.keep(k -> k.delete(room, name, map.keySet()));
+            }
+            s.keep(k -> k.document(room, name, value));
             s.send(name, change(room, name, Value.DOCUMENT, null, value, false));
         });
     }
@@ -69,6 +152,7 @@ public final class StateService {
             JsonNode next = update.apply(current.deepCopy());
             if (!next.equals(current)) {
                 s.documents.put(name, next.deepCopy());
+                s.keep(k -> k.document(room, name, next));
                 s.send(name, change(room, name, Value.DOCUMENT, null, next, false));
             }
             return true;
@@ -76,13 +160,7 @@ public final class StateService {
     }
 
     public Optional<JsonNode> document(UUID room, String name) {
-        RoomState s = rooms.get(room);
-        if (s == null) {
-            return Optional.empty();
-        }
-        synchronized (s) {
-            return Optional.ofNullable(s.documents.get(name)).map(JsonNode::deepCopy);
-        }
+        return read(room, s -> Optional.ofNullable(s.documents.get(name)).map(JsonNode::deepCopy));
     }
 
     // ---- maps ----
@@ -91,7 +169,7 @@ public final class StateService {
     public void createMap(UUID room, String name) {
         withRoom(room, s -> {
             if (!s.maps.containsKey(name)) {
-                s.documents.remove(name);
+                s.replacedByMap(room, name);
                 s.maps.put(name, new LinkedHashMap<>());
                 s.send(name, change(room, name, Value.MAP, null, Map.of(), false));
             }
@@ -103,12 +181,13 @@ public final class StateService {
         withRoom(room, s -> {
             Map<String, JsonNode> map = s.maps.get(name);
             if (map == null) {
-                s.documents.remove(name);
+                s.replacedByMap(room, name);
                 map = new LinkedHashMap<>();
                 s.maps.put(name, map);
             }
             if (!value.equals(map.get(key))) {
                 map.put(key, value.deepCopy());
+                s.keep(k -> k.item(room, name, key, value));
                 s.send(name, change(room, name, Value.MAP, key, value, false));
             }
         });
@@ -126,48 +205,38 @@ public final class StateService {
 
     /** Removes one item; true if it was there. */
     public boolean removeItem(UUID room, String name, String key) {
-        RoomState s = rooms.get(room);
-        if (s == null) {
-            return false;
-        }
-        synchronized (s) {
+        return read(room, s -> {
             Map<String, JsonNode> map = s.maps.get(name);
             if (map == null || map.remove(key) == null) {
                 return false;
             }
+            s.keep(k -> k.item(room, name, key, null));
             s.send(name, change(room, name, Value.MAP, key, null, true));
             return true;
-        }
+        });
     }
 
     /** A copy of a map's items, in insertion order; empty when there is no such map. */
     public Optional<Map<String, JsonNode>> map(UUID room, String name) {
-        RoomState s = rooms.get(room);
-        if (s == null) {
-            return Optional.empty();
-        }
-        synchronized (s) {
+        return read(room, s -> {
             Map<String, JsonNode> map = s.maps.get(name);
             return map == null ? Optional.empty() : Optional.of(copy(map));
-        }
+        });
     }
 
     // ---- whole names and rooms ----
 
     /** Deletes a document or map; subscribers get {@code {name, deleted: true}}. */
     public void delete(UUID room, String name) {
-        RoomState s = rooms.get(room);
-        if (s == null) {
-            return;
-        }
-        synchronized (s) {
+        read(room, s -> {
             boolean doc = s.documents.remove(name) != null;
-            boolean map = s.maps.remove(name) != null;
-            if (doc || map) {
+            Map<String, JsonNode> map = s.maps.remove(name);
+            if (doc || map != null) {
+                s.keep(k -> k.delete(room, name, map == null ? List.of() : map.keySet()));
                 s.send(name, change(room, name, doc ? Value.DOCUMENT : Value.MAP, null, null, true));
             }
-            s.dropIfEmpty(room);
-        }
+            return null;
+        });
     }
 
     /**
@@ -176,6 +245,10 @@ public final class StateService {
      */
     public void clear(UUID room) {
         RoomState s = rooms.get(room);
+        Keeper kept = keeper;
+        if (kept != null) {
+            kept.clear(room);
+        }
         if (s == null) {
             return;
         }
@@ -216,7 +289,7 @@ public final class StateService {
      * The caller checks the read grant first.
      */
     public Map<String, Value> subscribe(UUID room, Object subscriber, Sink sink, Collection<String> names) {
-        RoomState s = rooms.computeIfAbsent(room, id -> new RoomState());
+        RoomState s = stateOf(room);
         synchronized (s) {
             if (rooms.get(room) != s) { // cleared in between: start over on the new state
                 return subscribe(room, subscriber, sink, names);
@@ -281,9 +354,32 @@ public final class StateService {
         });
     }
 
+    /**
+     * Runs {@code work} on the room's state as it is in memory, read from the keeper first if this node has
+     * none; on a single node, without making any ({@code work} is then not run and the answer is what it
+     * answers for an empty state).
+     */
+    private <T> T read(UUID room, java.util.function.Function<RoomState, T> work) {
+        if (keeper == null && !rooms.containsKey(room)) {
+            return work.apply(new RoomState(Kept.NONE));
+        }
+        return withRoom(room, work);
+    }
+
+    /** The room's state in memory: made now if there is none, with what the keeper kept of it. */
+    private RoomState stateOf(UUID room) {
+        RoomState s = rooms.get(room);
+        if (s != null) {
+            return s;
+        }
+        Keeper k = keeper;
+        Kept kept = k == null ? Kept.NONE : k.load(room); // outside the map's lock: a round trip to the keeper
+        return rooms.computeIfAbsent(room, id -> new RoomState(kept));
+    }
+
     private <T> T withRoom(UUID room, java.util.function.Function<RoomState, T> work) {
         while (true) {
-            RoomState s = rooms.computeIfAbsent(room, id -> new RoomState());
+            RoomState s = stateOf(room);
             synchronized (s) {
                 if (rooms.get(room) == s) {
                     T result = work.apply(s);
@@ -330,6 +426,27 @@ public final class StateService {
         final Map<String, JsonNode> documents = new LinkedHashMap<>();
         final Map<String, Map<String, JsonNode>> maps = new LinkedHashMap<>();
         final Map<Object, Subscription> subscribers = new LinkedHashMap<>();
+
+        RoomState(Kept kept) {
+            kept.documents().forEach((name, value) -> documents.put(name, value.deepCopy()));
+            kept.maps().forEach((name, items) -> maps.put(name, copy(items)));
+        }
+
+        /** Hands a change to the keeper, if any (under this state's lock, so the keeper sees changes in order). */
+        void keep(java.util.function.Consumer<Keeper> change) {
+            Keeper k = keeper;
+            if (k != null) {
+                change.accept(k);
+            }
+        }
+
+        /** Map {@code name} is made, replacing a document of that name if there was one. */
+        void replacedByMap(UUID room, String name) {
+            if (documents.remove(name) != null) {
+                keep(k -> k.delete(room, name, List.of()));
+            }
+            keep(k -> k.map(room, name));
+        }
 
         Set<String> names() {
             Set<String> names = new LinkedHashSet<>(documents.keySet());

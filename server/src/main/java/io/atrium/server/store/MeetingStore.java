@@ -38,6 +38,13 @@ public final class MeetingStore {
                 meetingId));
     }
 
+    /** The meeting whose room is {@code room}. */
+    public Optional<Meeting> find(UUID room) {
+        return jdbc.inTransaction(tx -> tx.queryOne("select meeting_id, room_uuid, created_at from meetings where room_uuid = ?",
+                rs -> new Meeting(rs.getString("meeting_id"), Jdbc.uuid(rs, "room_uuid"), Jdbc.instant(rs, "created_at")),
+                room));
+    }
+
     /** Records that {@code identity} entered the waiting room, until {@code expiresAt}; drops expired entries. */
     public void addGuest(String meetingId, String identity, Instant expiresAt) {
         jdbc.inTransaction(tx -> {

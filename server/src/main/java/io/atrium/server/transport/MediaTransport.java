@@ -58,10 +58,15 @@ public final class MediaTransport implements MediaSocket.Receiver, AutoCloseable
     static final int TCP_LOCAL_PREFERENCE = (1 << 13) * 4 + 8191;
 
     public MediaTransport(String host, AtriumConfig.Rtc config) {
+        this(host, config, config.port());
+    }
+
+    /** On {@code port} rather than {@code rtc.port} (one shard of several, {@code io.atrium.server.sfu.Shards}). */
+    public MediaTransport(String host, AtriumConfig.Rtc config, int port) {
         long consent = config.consentTimeoutSeconds() * 1000L;
         this.ice = new IceLiteConfig(consent, Math.min(IceLiteConfig.DEFAULT_DISCONNECTED_TIMEOUT_MILLIS, consent));
         this.connectTimeoutMillis = config.connectTimeoutSeconds() * 1000L;
-        this.socket = MediaSocket.bind(host, config.port(), this);
+        this.socket = MediaSocket.bind(host, port, this);
         this.candidates = candidates(host, socket.localAddress().getPort(), config.announcedAddresses());
         socket.every(TICK_MILLIS, this::tick);
     }

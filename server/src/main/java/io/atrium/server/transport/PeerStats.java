@@ -12,7 +12,7 @@ public final class PeerStats {
     volatile long srtpErrors;
 
     /** Adds {@code s}'s counters to these (sums for metrics; not on the hot path). */
-    void add(PeerStats s) {
+    public void add(PeerStats s) {
         packetsIn += s.packetsIn;
         bytesIn += s.bytesIn;
         packetsOut += s.packetsOut;

@@ -84,6 +84,16 @@ class ClusterBrowserTest {
         bob.waitForGrowth(annId, "audio", "packetsReceived", 20, Participant.MEDIA);
         assertThat(publishers(room)).as("both publish to n4, not to the nodes of their sockets").hasSize(2);
         Chromium.screenshot(bob.page, "cluster-bob-on-n1");
+        // a receive-only member (the SDK's join({receiveOnly: true}), as a live stream's viewer) on n2
+        Page viewer = cluster.closing(Chromium.newPage("receive-only-n2"));
+        Chromium.installHelpers(viewer);
+        viewer.navigate(cluster.node("n2").uri("/").toString());
+        viewer.evaluate("([room, token]) => import('/atrium.js').then(async ({ AtriumClient }) => {"
+                + " const c = new AtriumClient({ room }); c.useToken(token); window.drops = 0;"
+                + " c.addEventListener('reconnecting', () => window.drops++); await c.join({ receiveOnly: true }); window.viewer = c; })",
+                List.of(room, cluster.node("n1").token(room, "\"name\": \"Vera\", \"grants\": {\"publish\": false}")));
+        Chromium.waitFor(viewer, "atriumTest.inboundStats(viewer.receivePc).then(s => s.video.framesDecoded > 10 || s)", Participant.MEDIA);
+        viewer.evaluate("window.firstPc = viewer.receivePc");
         ann.page.evaluate("atriumApp.client.sendChat('before the crash')");
         for (Participant p : List.of(ann, bob)) {
             p.page.evaluate("window.drops = 0; atriumApp.client.addEventListener('reconnecting', () => window.drops++)");
@@ -101,7 +111,14 @@ class ClusterBrowserTest {
         ann.waitForGrowth(bobId, "video", "framesDecoded", 10, Participant.MEDIA);
         bob.waitForGrowth(annId, "video", "framesDecoded", 10, Participant.MEDIA);
         long backMillis = (System.nanoTime() - killed) / 1_000_000;
-        System.out.printf("SIGKILL of the owner: both participants decode each other again on %s after %d ms%n", owner, backMillis);
+        // the receive-only member rejoined through n2 and decodes on a new connection to the new owner
+        Chromium.waitFor(viewer, "window.drops > 0 && viewer.state === 'joined' || viewer.state", Participant.MEDIA);
+        Chromium.waitFor(viewer, "viewer.receivePc && viewer.receivePc !== window.firstPc"
+                + " ? atriumTest.inboundStats(viewer.receivePc).then(s => s.video.framesDecoded > 10 || s) : 'the old connection'",
+                Participant.MEDIA);
+        long viewerMillis = (System.nanoTime() - killed) / 1_000_000;
+        System.out.printf("SIGKILL of the owner: both participants decode each other again on %s after %d ms, the receive-only"
+                + " member after %d ms%n", owner, backMillis, viewerMillis);
         assertThat(backMillis).as("the bound of docs/SCALING.md: sockets closed within node_ttl + 2 heartbeats (5 s), the SDK's"
                 + " first retries, new connections; slack for a loaded machine").isLessThan(30_000);
         assertThat(publishers(room)).as("the media is on the new owner").hasSize(2);

@@ -12,6 +12,7 @@ import io.atrium.server.testing.Waits;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -54,6 +55,22 @@ class ClusterFailoverTest {
         String meetingRoom = snapshot.get("room").asText();
         assertThat(cluster.owner(meetingRoom)).isEqualTo("n4");
         assertThat(snapshot.at("/state/" + meeting + "/value/meeting_id").asText()).as(snapshot.toString()).isEqualTo(meeting);
+        // the admin opens it through n1 (relayed to n4), the guest hears it
+        TestServer.Response opened = cluster.node("n1").send("POST", "/admin/join", "{\"meeting_id\": " + meeting + "}", TestServer.BASIC);
+        assertThat(opened.status()).as(opened.body()).isEqualTo(200);
+        JsonNode openDocument = guest.await("state_changed").get("value");
+        assertThat(openDocument.get("room_id").asText()).isEqualTo(meetingRoom);
+        // a live stream made on n4, a hand raised through n1
+        String stream = "failover-" + UUID.randomUUID().toString().substring(0, 8);
+        TestServer.Response created = TestServer.send(n4.uri("/create-stream"), "POST",
+                "{\"user_identity\": \"host\", \"stream_name\": \"" + stream + "\"}", "application/json", ClusterNodes.LIVE_PASSCODE);
+        assertThat(created.status()).as(created.body()).isEqualTo(200);
+        String streamRoom = created.json().get("room_sid").asText();
+        assertThat(ClusterRelayTest.live(cluster.node("n1"), "/join-stream-as-viewer", "vic", stream).status()).isEqualTo(200);
+        TestServer.Response raised = cluster.node("n1").send("POST", "/raise-hand", """
+                {"user_identity": "vic", "stream_name": "%s", "hand_raised": true}""".formatted(stream), ClusterNodes.LIVE_PASSCODE);
+        assertThat(raised.status()).as(raised.body()).isEqualTo(200);
+        assertThat(cluster.owner(streamRoom)).isEqualTo("n4");
 
         long killed = System.nanoTime();
         n4.kill();
@@ -73,11 +90,26 @@ class ClusterFailoverTest {
         assertThat(alice2.rpc().call("get_room_members", Map.of()).toString()).contains("bob");
         JsonNode history = bob2.rpc().call("get_chat_history", Map.of());
         assertThat(history.toString()).as("chat history is in PostgreSQL").contains("before the crash");
-        // the guest's client subscribes again on n1: the meeting's room is placed on a live node
+        // the guest's client subscribes again on n1: the meeting's room is placed on a live node, which reads
+        // the document back from Redis as n4 left it (open), and checks a join against it
         RpcClient again = cluster.socket(n1);
-        assertThat(again.call("subscribe_state", Map.of("auth_token", guestToken, "names", List.of(meeting))).get("room").asText())
-                .isEqualTo(meetingRoom);
+        JsonNode restored = again.call("subscribe_state", Map.of("auth_token", guestToken, "names", List.of(meeting)));
+        assertThat(restored.get("room").asText()).isEqualTo(meetingRoom);
         assertThat(cluster.owner(meetingRoom)).isIn("n1", "n2");
+        assertThat(restored.at("/state/" + meeting + "/value")).as(restored.toString()).isEqualTo(openDocument);
+        TestServer.Response guestJoined = cluster.node("n2").send("POST", "/user/join", """
+                {"meeting_id": %s, "room_id": "%s", "identity": "%s"}""".formatted(meeting, meetingRoom,
+                entered.json().get("identity").asText()), null);
+        assertThat(guestJoined.status()).as(guestJoined.body()).isEqualTo(200);
+        // the stream is found from n2 (taken over from PostgreSQL by a live node), its maps as n4 left them
+        TestServer.Response viewer = ClusterRelayTest.live(cluster.node("n2"), "/join-stream-as-viewer", "vic", stream);
+        assertThat(viewer.status()).as(viewer.body()).isEqualTo(200);
+        assertThat(viewer.json().get("room_sid").asText()).isEqualTo(streamRoom);
+        assertThat(cluster.owner(streamRoom)).isIn("n1", "n2");
+        JsonNode maps = cluster.socket(n1).call("subscribe_state", Map.of("auth_token", viewer.json().get("token").asText(),
+                "names", List.of("raised_hands", "speakers")));
+        assertThat(maps.at("/state/raised_hands/value").has("vic")).as(maps.toString()).isTrue();
+        assertThat(maps.at("/state/speakers/value/host/host").asBoolean()).as(maps.toString()).isTrue();
         System.out.printf("kill -9 of the owner: relayed sockets closed after %d ms, a state subscriber's after %d ms, "
                 + "both members joined again on %s after %d ms%n", droppedMillis, guestMillis, owner, backMillis);
         assertThat(guestMillis).as("within node_ttl_millis + 2 heartbeats (5 s) and slack for a loaded machine")

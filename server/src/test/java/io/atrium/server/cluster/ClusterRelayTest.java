@@ -15,10 +15,15 @@ import io.atrium.server.testing.Sipp;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.Waits;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -55,7 +60,7 @@ class ClusterRelayTest {
         Member b = cluster.join(other, room, "bob");
         assertThat(cluster.owner(room)).isEqualTo(ownerId);
         // bob's answer came from the owner (relayed): its candidates are the owner's media port, and the media connects there
-        assertThat(b.joined().get("sdp").asText()).contains(" " + owner.server().media().socket().localAddress().getPort() + " typ host");
+        assertThat(b.joined().get("sdp").asText()).contains(" " + owner.server().media().existing(UUID.fromString(room)).orElseThrow().shard().port() + " typ host");
         int before = other.server().media().peerCount();
         Waits.waitUntil(() -> owner.server().media().peerCount() >= 2, "both peers on the owner's media plane");
         assertThat(other.server().media().peerCount()).isEqualTo(before);
@@ -207,7 +212,7 @@ class ClusterRelayTest {
             Waits.waitUntil(() -> cluster.node(otherId).server().media().peerCount() >= 1, "the media on the new owner");
             // two more heartbeats of the old owner, its old media peer still there: the loss was told once
             Waits.waitUntil(() -> ClusterNodes.of(owner).nodes().get(ownerId).at() > evicted + 2_000, "two heartbeats of the old owner");
-            assertThat(owner.server().sfu().rooms()).as("the old media peer is still on the old owner").contains(UUID.fromString(room));
+            assertThat(owner.server().media().rooms()).as("the old media peer is still on the old owner").contains(UUID.fromString(room));
             assertThat(warnings.list.stream().filter(e -> e.getFormattedMessage().contains(room)
                     && e.getFormattedMessage().contains("owned by another node")).count()).isEqualTo(1);
         } finally {
@@ -336,6 +341,48 @@ class ClusterRelayTest {
         assertThat(change.get("key").asText()).isEqualTo("vic");
         assertThat(live(n3, "/delete-stream", "host", name).status()).isEqualTo(200);
         assertThat(live(n2, "/join-stream-as-viewer", "vic", name).json().at("/error/message").asText()).isEqualTo("error finding room");
+    }
+
+    /** Contract 000's creations of one stream name racing on three nodes: one stream, the others told `Room exists`. */
+    @Test
+    void racingCreationsOfOneStreamNameOnThreeNodesMakeExactlyOneStream() throws Exception {
+        List<TestServer> nodes = List.of(n1, n2, n3);
+        int racers = 9;
+        ExecutorService pool = Executors.newFixedThreadPool(racers);
+        try {
+            for (int round = 0; round < 5; round++) {
+                String name = "race-" + UUID.randomUUID().toString().substring(0, 8);
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<TestServer.Response>> answers = new ArrayList<>();
+                for (int k = 0; k < racers; k++) {
+                    TestServer node = nodes.get(k % nodes.size());
+                    String host = "host" + k;
+                    answers.add(pool.submit(() -> {
+                        go.await();
+                        return live(node, "/create-stream", host, name);
+                    }));
+                }
+                go.countDown();
+                List<TestServer.Response> won = new ArrayList<>();
+                for (Future<TestServer.Response> answer : answers) {
+                    TestServer.Response r = answer.get(30, TimeUnit.SECONDS);
+                    if (r.status() == 200) {
+                        won.add(r);
+                    } else {
+                        assertThat(r.status()).as(r.body()).isEqualTo(500);
+                        assertThat(r.json().at("/error/explanation").asText()).as(r.body()).isEqualTo("Room exists");
+                    }
+                }
+                assertThat(won).as("exactly one creation of " + name + " wins").hasSize(1);
+                String room = won.get(0).json().get("room_sid").asText();
+                for (TestServer node : nodes) {
+                    assertThat(live(node, "/join-stream-as-viewer", "vic", name).json().get("room_sid").asText())
+                            .as("the one stream, from every node").isEqualTo(room);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     static TestServer.Response live(TestServer node, String path, String identity, String stream) {

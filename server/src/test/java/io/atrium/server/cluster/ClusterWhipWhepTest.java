@@ -110,7 +110,7 @@ class ClusterWhipWhepTest {
             HttpResponse<String> played = fromAPage("POST", asked.uri("/whep/" + room + "?width=640&height=480"), player.offer(false), token);
             assertThat(played.statusCode()).as(played.body()).isEqualTo(201);
             assertThat(played.body()).as("the owner's answer, with its media port")
-                    .contains(" " + owner.server().media().socket().localAddress().getPort() + " typ host");
+                    .contains(" " + owner.server().media().existing(java.util.UUID.fromString(room)).orElseThrow().shard().port() + " typ host");
             String session = played.headers().firstValue("Location").orElseThrow();
             assertThat(session).startsWith("/whep/" + room + "/");
             assertThat(played.headers().firstValue("ETag")).isPresent();

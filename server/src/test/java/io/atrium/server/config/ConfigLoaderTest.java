@@ -98,6 +98,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void mediaThreadsAreReadAndBoundedAndTheirPortsMustFit() throws Exception {
+        assertThat(load(prodKeys(), Map.of()).rtc().mediaThreads()).isEqualTo(AtriumConfig.Rtc.DEFAULT_MEDIA_THREADS);
+        assertThat(load(prodKeys() + "rtc:\n  media_threads: 4\n", Map.of()).rtc().mediaThreads()).isEqualTo(4);
+        assertThat(load(prodKeys(), Map.of("ATRIUM_RTC_MEDIA_THREADS", "3")).rtc().mediaThreads()).isEqualTo(3);
+        for (int bad : new int[] {0, 65}) {
+            assertThatThrownBy(() -> load(prodKeys() + "rtc:\n  media_threads: " + bad + "\n", Map.of()))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("rtc.media_threads must be between 1 and 64 (got " + bad + ")");
+        }
+        assertThatThrownBy(() -> load(prodKeys() + "rtc:\n  port: 65535\n  media_threads: 2\n", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("rtc.port + rtc.media_threads - 1 must be at most 65535: shard i listens on rtc.port + i (got 65535 and 2)");
+    }
+
+    @Test
     void thePublishCapIsReadAndBounded() throws Exception {
         assertThat(load(prodKeys(), Map.of()).rooms().maxPublishKbps()).as("the default").isEqualTo(4000);
         AtriumConfig capped = load(prodKeys() + "rooms:\n  max_publish_kbps: 300\n", Map.of());

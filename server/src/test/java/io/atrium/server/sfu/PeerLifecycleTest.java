@@ -43,7 +43,7 @@ class PeerLifecycleTest {
     }
 
     boolean roomMediaGone() {
-        return server.server().sfu().existing(UUID.fromString(room)).isEmpty();
+        return server.server().media().existing(UUID.fromString(room)).isEmpty();
     }
 
     @Test

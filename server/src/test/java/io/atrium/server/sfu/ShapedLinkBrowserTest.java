@@ -77,9 +77,10 @@ class ShapedLinkBrowserTest {
         ns = NetNamespace.create();
         Path dir = Files.createTempDirectory("atrium-shaped-");
         AtriumConfig c = TestServer.config(Db.H2, dir);
-        server = TestServer.start(c.withHttp(c.http().withHost(ns.hostAddress().getHostAddress())));
+        // one media shard: the relay fronts one media port
+        server = TestServer.start(c.withHttp(c.http().withHost(ns.hostAddress().getHostAddress())).withRtc(c.rtc().withMediaThreads(1)));
         relay = new DelayRelay(new InetSocketAddress(ns.hostAddress(), 0),
-                new InetSocketAddress(ns.hostAddress(), server.server().media().socket().localAddress().getPort()));
+                new InetSocketAddress(ns.hostAddress(), server.server().media().ports().get(0)));
         String origin = server.uri("").toString();
         List<String> secure = List.of("--unsafely-treat-insecure-origin-as-secure=" + origin, "--autoplay-policy=no-user-gesture-required");
         outside = Chromium.launch(Chromium.EXECUTABLE, secure);

@@ -196,7 +196,7 @@ class RoomMediaTest {
 
         CountDownLatch busy = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        server.server().media().socket().execute(() -> {
+        server.server().media().existing(java.util.UUID.fromString(room)).orElseThrow().shard().transport().socket().execute(() -> { // the room's shard
             busy.countDown();
             try {
                 release.await(60, TimeUnit.SECONDS);

@@ -114,11 +114,11 @@ public final class NetNamespace implements AutoCloseable {
     }
 
     /** Drops (and counts) UDP from inside the namespace to {@code address:port}, as a firewall that lets only TCP out would. */
-    public void dropUdpTo(InetAddress address, int port) {
+    public void dropUdpTo(InetAddress address, List<Integer> ports) {
         run("nft", "add", "table", "inet", "atrium");
         run("nft", "add", "chain", "inet", "atrium", "out", "{ type filter hook output priority 0; policy accept; }");
         run("nft", "add", "rule", "inet", "atrium", "out", "ip", "daddr", address.getHostAddress(), "udp", "dport",
-                String.valueOf(port), "counter", "drop");
+                "{ " + ports.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")) + " }", "counter", "drop");
     }
 
     /** Packets the {@link #dropUdpTo} rule has dropped so far. */

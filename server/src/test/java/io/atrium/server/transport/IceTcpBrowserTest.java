@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,7 +66,7 @@ class IceTcpBrowserTest {
         AtriumConfig c = TestServer.config(Db.H2, dir);
         // HTTP and media on the host's end of the veth link, the only address the namespace reaches
         server = TestServer.start(c.withHttp(c.http().withHost(ns.hostAddress().getHostAddress())));
-        ns.dropUdpTo(ns.hostAddress(), mediaPort());
+        ns.dropUdpTo(ns.hostAddress(), server.server().media().ports()); // every shard's port
         String origin = server.uri("").toString();
         // a plain-HTTP page on a non-loopback address is not a secure context: getUserMedia needs this flag
         browser = Chromium.launch(ns.wrapper(dir, Chromium.EXECUTABLE),
@@ -88,8 +89,9 @@ class IceTcpBrowserTest {
         }
     }
 
-    static int mediaPort() {
-        return server.server().media().socket().localAddress().getPort();
+    /** The port of the shard {@code room} was placed on. */
+    static int mediaPort(String room) {
+        return server.server().media().existing(UUID.fromString(room)).orElseThrow().shard().port();
     }
 
     @Test
@@ -98,7 +100,7 @@ class IceTcpBrowserTest {
         try (Page ann = page("ann"); Page bob = page("bob")) {
             ann.evaluate(SdkScripts.JOIN, List.of(room, "Ann", "all"));
             bob.evaluate(SdkScripts.JOIN, List.of(room, "Bob", "all"));
-            String tcpPair = "tcp active -> tcp host " + mediaPort();
+            String tcpPair = "tcp active -> tcp host " + mediaPort(room);
             for (Page p : List.of(ann, bob)) {
                 Chromium.waitFor(p, SdkScripts.DECODES_OTHER, Duration.ofSeconds(60));
                 Chromium.waitFor(p, "(async () => { const s = await " + SELECTED + ";"
@@ -106,7 +108,7 @@ class IceTcpBrowserTest {
             }
             // the browsers did try UDP first and the namespace's firewall dropped it; Atrium held their TCP connections
             assertThat(ns.droppedUdp()).as("UDP packets dropped by the namespace's nftables rule").isPositive();
-            assertThat(server.server().media().socket().tcpConnections()).as("open ICE-TCP connections").isGreaterThanOrEqualTo(4);
+            assertThat(server.server().media().sum(t -> t.socket().tcpConnections())).as("open ICE-TCP connections").isGreaterThanOrEqualTo(4);
         }
     }
 

@@ -3,6 +3,7 @@ package io.atrium.server.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.atrium.server.config.AtriumConfig;
+import io.atrium.server.sfu.Sfu;
 import io.atrium.server.testing.JavaPeer;
 import io.atrium.server.testing.RpcClient;
 import io.atrium.server.testing.TestServer;
@@ -89,7 +90,7 @@ class IceTcpCandidateTest {
         AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-rtc-host-"));
         try (TestServer split = TestServer.start(new AtriumConfig(false, c.dataDir(), c.http(), c.rtc().withHost("127.0.0.2"),
                 c.database(), c.auth()))) {
-            InetSocketAddress media = split.server().media().socket().localAddress();
+            InetSocketAddress media = split.server().media().shards().get(0).transport().socket().localAddress();
             assertThat(media.getAddress().getHostAddress()).isEqualTo("127.0.0.2");
             try (Socket tcp = new Socket("127.0.0.2", media.getPort())) {
                 assertThat(tcp.isConnected()).as("ICE-TCP listens on rtc.host").isTrue();
@@ -117,9 +118,14 @@ class IceTcpCandidateTest {
 
     /** Each m-line with candidates has one UDP host and one TCP passive candidate, both on the media port, TCP ranked below. */
     private static void assertOffersTcp(TestServer server, String where, String sdp) {
-        InetSocketAddress media = server.server().media().socket().localAddress();
-        int port = media.getPort();
-        assertThat(server.server().media().socket().tcpPort()).isEqualTo(port);
+        // the port of the shard the room was placed on: the first candidate's, which must be a shard's
+        Matcher first = CANDIDATE.matcher(sdp);
+        assertThat(first.find()).as(where + " has a candidate").isTrue();
+        int port = Integer.parseInt(first.group(5));
+        Sfu shard = server.server().media().shards().stream().filter(s -> s.port() == port).findFirst().orElseThrow(
+                () -> new AssertionError(where + ": " + port + " is no shard's port " + server.server().media().ports()));
+        InetSocketAddress media = shard.transport().socket().localAddress();
+        assertThat(shard.transport().socket().tcpPort()).isEqualTo(port);
         String[] sections = sdp.split("\r\nm=");
         assertThat(sections.length).as(where + " has m-lines").isGreaterThan(1);
         for (int i = 1; i < sections.length; i++) {

@@ -26,7 +26,7 @@ class IceTcpLimitsTest {
     void oversizeFramesAndASlowReaderAreDroppedCountedAndScraped() throws Exception {
         AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-ice-tcp-limits-"));
         try (TestServer server = TestServer.start(Scrapes.withToken(c))) {
-            MediaSocket media = server.server().media().socket();
+            MediaSocket media = server.server().media().shards().get(0).transport().socket();
             try (Socket client = new Socket("127.0.0.1", media.tcpPort())) {
                 Waits.waitUntil(() -> media.tcpConnections() == 1, "the connection is registered");
                 OutputStream out = client.getOutputStream();

@@ -10,9 +10,11 @@ import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.room.RoomListener;
 import io.atrium.server.room.RoomService;
 import io.atrium.server.state.StateService;
+import io.atrium.server.store.LiveStreamStore;
 import io.atrium.server.store.Room;
 import io.atrium.server.store.RoomSpec;
 import io.atrium.server.store.RoomStore;
+import io.atrium.server.store.StoreException;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +32,10 @@ import org.slf4j.LoggerFactory;
  * and the stream's state (maps {@code speakers}, {@code viewers}, {@code raised_hands}, documents
  * {@code user-<identity>}) in the room's shared state. The transitions of docs/CONTRACTS.md are driven
  * by the room's own events: a speaker whose media connects goes on stage, anyone who leaves is
- * removed from every map.
+ * removed from every map. A stream's name, room and host are stored ({@link LiveStreamStore}: one stream of a
+ * name, whichever node creates it); a node asked about a stream it does not run in memory takes it over from
+ * there (the node that ran it died, or this one restarted; docs/SCALING.md), its maps as the room's shared
+ * state keeps them.
  */
 public final class LiveStreams implements RoomListener {
 
@@ -60,6 +65,7 @@ public final class LiveStreams implements RoomListener {
     }
 
     private final RoomStore rooms;
+    private final LiveStreamStore store;
     private final TokenService tokens;
     private final RoomService roomService;
     private final StateService state;
@@ -67,8 +73,9 @@ public final class LiveStreams implements RoomListener {
     private final Map<String, Stream> byName = new ConcurrentHashMap<>();
     private final Map<UUID, Stream> byRoom = new ConcurrentHashMap<>();
 
-    public LiveStreams(AtriumConfig config, RoomStore rooms, TokenService tokens, RoomService roomService) {
+    public LiveStreams(AtriumConfig config, RoomStore rooms, LiveStreamStore store, TokenService tokens, RoomService roomService) {
         this.rooms = rooms;
+        this.store = store;
         this.tokens = tokens;
         this.roomService = roomService;
         this.state = roomService.state();
@@ -104,10 +111,17 @@ public final class LiveStreams implements RoomListener {
     Joined create(String identity, String name) {
         Stream stream;
         synchronized (this) {
-            if (byName.containsKey(name)) {
-                throw new LiveException(500, "error creating room", "Room exists");
+            if (local(name).isPresent()) {
+                throw exists();
             }
             Room room = rooms.create(new RoomSpec(name, RoomSpec.PasswordChange.KEEP, null, false, false, true, List.of(), false), Room.LIVE);
+            try {
+                store.create(name, room.uuid(), identity);
+            } catch (StoreException.Duplicate e) {
+                log.info("live stream '{}' was created elsewhere meanwhile", name);
+                rooms.delete(room.uuid());
+                throw exists();
+            }
             stream = new Stream(name, room.uuid(), identity);
             byName.put(name, stream);
             byRoom.put(stream.room(), stream);
@@ -176,11 +190,13 @@ public final class LiveStreams implements RoomListener {
     }
 
     void delete(String name) {
-        Stream stream = byName.get(name);
-        if (stream == null) {
-            throw new LiveException(500, "error deleting stream", "The requested stream was not found.");
-        }
+        Stream stream = local(name).orElseThrow(() ->
+                new LiveException(500, "error deleting stream", "The requested stream was not found."));
         end(stream, "deleted");
+    }
+
+    private static LiveException exists() {
+        return new LiveException(500, "error creating room", "Room exists");
     }
 
     // ---- room events ----
@@ -237,29 +253,57 @@ public final class LiveStreams implements RoomListener {
             log.warn("ending the room of live stream '{}' took too long: {}", stream.name(), e.toString());
             state.clear(stream.room());
         }
+        store.delete(stream.name(), stream.room());
         rooms.delete(stream.room());
         log.info("live stream '{}' ended ({})", stream.name(), why);
     }
 
     private Stream find(String name) {
+        return local(name).orElseThrow(() ->
+                new LiveException(500, "error finding room", "The requested room '" + name + "' was not found."));
+    }
+
+    /** Stream {@code name} as this node runs it: in memory, or taken over from the store; empty when there is none. */
+    private Optional<Stream> local(String name) {
         Stream stream = byName.get(name);
-        if (stream == null) {
-            throw new LiveException(500, "error finding room", "The requested room '" + name + "' was not found.");
-        }
-        return stream;
+        return stream != null ? Optional.of(stream) : store.find(name).map(this::takeOver);
     }
 
     private Optional<Stream> stream(String roomSid) {
-        return uuid(roomSid).map(byRoom::get);
+        return uuid(roomSid).flatMap(room -> {
+            Stream stream = byRoom.get(room);
+            return stream != null ? Optional.of(stream) : store.find(room).map(this::takeOver);
+        });
     }
 
     /**
-     * The room of stream {@code name}: this node's, else the newest stored live room of that name (another
-     * node of a cluster may run it); empty when there is none.
+     * Runs a stored stream here that this node does not have in memory (its node died, or this one restarted):
+     * its maps are the room's shared state as restored (made again empty where none was kept), and it ends
+     * like any stream when its room stays empty.
+     */
+    private synchronized Stream takeOver(LiveStreamStore.Row row) {
+        Stream known = byName.get(row.name());
+        if (known != null) {
+            return known;
+        }
+        Stream stream = new Stream(row.name(), row.room(), row.host());
+        byName.put(stream.name(), stream);
+        byRoom.put(stream.room(), stream);
+        state.createMap(stream.room(), SPEAKERS);
+        state.createMap(stream.room(), VIEWERS);
+        state.createMap(stream.room(), RAISED_HANDS);
+        scheduleEmptyCheck(stream);
+        log.info("live stream '{}' (room {}) taken over from the store", stream.name(), stream.room());
+        return stream;
+    }
+
+    /**
+     * The room of stream {@code name}: this node's, else the stored one (another node of a cluster may run
+     * it); empty when there is none.
      */
     Optional<UUID> room(String name) {
         Stream stream = byName.get(name);
-        return stream != null ? Optional.of(stream.room()) : rooms.findOwned(Room.LIVE, name).map(Room::uuid);
+        return stream != null ? Optional.of(stream.room()) : store.find(name).map(LiveStreamStore.Row::room);
     }
 
     /** {@code roomSid} as a room id; empty when it is not one. */

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * Its waiting document, named by the meeting id, lives in that room's shared state:
  * {@code {"meeting_id"}} while closed, {@code {"meeting_id", "room_id"}} once an admin has opened it.
  * Waiting users read it over the WebSocket and join by themselves when {@code room_id} appears; it
- * goes again when the room ends (its last member left).
+ * goes again when the room ends (its last member left). In a cluster the document outlives the node that held
+ * it (docs/SCALING.md): the node that takes the room over reads it back, open or closed.
  */
 public final class Meetings implements RoomListener {
 
@@ -61,6 +62,7 @@ public final class Meetings implements RoomListener {
     private final MeetingStore store;
     private final RoomStore rooms;
     private final TokenService tokens;
+    private final RoomService roomService;
     private final StateService state;
     private final Clock clock;
     private final long ttlSeconds;
@@ -73,6 +75,7 @@ public final class Meetings implements RoomListener {
         this.store = store;
         this.rooms = rooms;
         this.tokens = tokens;
+        this.roomService = roomService;
         this.state = roomService.state();
         this.clock = clock;
         this.ttlSeconds = config.auth().tokenTtlSeconds();
@@ -173,6 +176,7 @@ public final class Meetings implements RoomListener {
         if (current.isEmpty() || !current.equals(roomId)) {
             throw new MeetingException(404, NOT_FOUND);
         }
+        open.putIfAbsent(meeting.room(), meetingId); // opened on a node that died: this one closes it
         if (!store.isGuest(meetingId, identity)) {
             throw new MeetingException(403, NOT_AUTHORIZED);
         }
@@ -184,12 +188,22 @@ public final class Meetings implements RoomListener {
     public void roomEnded(UUID room) {
         String meetingId = open.remove(room);
         if (meetingId != null) {
-            synchronized (this) {
-                state.updateDocument(room, meetingId, doc -> {
-                    ((ObjectNode) doc).remove("room_id");
-                    return doc;
-                });
-            }
+            close(room, meetingId);
+        } else if (state.isKept()) {
+            // a cluster node that took the room over from a dead one: its meeting, if any, may have been opened there
+            roomService.schedule(() -> store.find(room).ifPresent(m -> close(room, m.meetingId())), 0);
+        }
+    }
+
+    private void close(UUID room, String meetingId) {
+        boolean closed;
+        synchronized (this) {
+            closed = state.updateDocument(room, meetingId, doc -> {
+                ((ObjectNode) doc).remove("room_id");
+                return doc;
+            });
+        }
+        if (closed) {
             log.info("meeting {} closed: its room ended", meetingId);
         }
     }
@@ -208,6 +222,9 @@ public final class Meetings implements RoomListener {
         Optional<ObjectNode> doc = state.document(meeting.room(), meeting.meetingId())
                 .filter(ObjectNode.class::isInstance).map(ObjectNode.class::cast);
         if (doc.isPresent()) {
+            if (doc.get().has("room_id")) {
+                open.putIfAbsent(meeting.room(), meeting.meetingId()); // opened on a node that died: this one closes it
+            }
             return doc.get();
         }
         ObjectNode fresh = NODES.objectNode().put("meeting_id", meeting.meetingId());
