@@ -86,7 +86,7 @@ class ArchitectureTest {
                 .whereLayer("api").mayOnlyAccessLayers("webrtc", "config", "edge", "store", "auth", "files", "transport",
                         "sfu", "state", "room", "sip", "recording")
                 .whereLayer("webhook").mayOnlyAccessLayers("config", "edge", "store", "room", "recording")
-                .whereLayer("cluster").mayOnlyAccessLayers("config", "edge", "transport", "sfu", "room")
+                .whereLayer("cluster").mayOnlyAccessLayers("config", "edge", "transport", "sfu", "state", "room")
                 .whereLayer("http").mayOnlyBeAccessedByLayers("root");
         for (Frozen f : FROZEN) {
             layers = layers.ignoreDependency(describe(f.from(), (JavaClass c) -> Frozen.names(f.from(), c)),

@@ -5,7 +5,6 @@ import io.atrium.webrtc.peer.IceRole;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,7 +79,6 @@ public final class AtriumProcess implements Sfu {
     public Path writeConfig() throws IOException {
         Files.createDirectories(workDir);
         int httpPort = freeTcpPort();
-        int rtcPort = freeUdpPort();
         Path config = workDir.resolve("atrium.yaml");
         Files.writeString(config, String.join("\n",
                 "dev: false",
@@ -89,7 +87,7 @@ public final class AtriumProcess implements Sfu {
                 "  host: 127.0.0.1",
                 "  port: " + httpPort,
                 "rtc:",
-                "  port: " + rtcPort,
+                "  port: 0", // each media shard (rtc.media_threads; ATRIUM_RTC_MEDIA_THREADS in the environment) picks a free port
                 "  announced_addresses: [\"127.0.0.1\"]",
                 "auth:",
                 "  api_keys: {" + KEY + ": \"" + secret + "\"}",
@@ -186,12 +184,6 @@ public final class AtriumProcess implements Sfu {
 
     static int freeTcpPort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    static int freeUdpPort() throws IOException {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }

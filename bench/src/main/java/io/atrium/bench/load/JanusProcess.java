@@ -39,10 +39,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * offerer, controls).
  */
 public final class JanusProcess implements Sfu {
-    /** Why the simulcast scenario has no Janus column. */
-    static final String SIMULCAST_NOT_DRIVEN = "not run: this harness does not drive Janus's rid simulcast"
-            + " (per-subscriber substream configure)";
-
     public static final String PLUGIN_DIR = "/usr/lib/x86_64-linux-gnu/janus/plugins";
     public static final String TRANSPORT_DIR = "/usr/lib/x86_64-linux-gnu/janus/transports";
     private static final long ROOM = 4242;
@@ -302,9 +298,6 @@ public final class JanusProcess implements Sfu {
     @Override
     public void subscribe(int index, ClientPeer peer, int publishers, int layer, MediaProfile media)
             throws Exception {
-        if (media.simulcast()) {
-            throw new UnsupportedOperationException(SIMULCAST_NOT_DRIVEN);
-        }
         long handle = attach();
         List<Map<String, Object>> streams = new ArrayList<>();
         for (int p = 0; p < publishers; p++) {
@@ -327,6 +320,18 @@ public final class JanusProcess implements Sfu {
         String offer = jsep.get("sdp").asText();
         String answer = Sdp.clientAnswer(offer, peer);
         message(handle, Map.of("request", "start"), Map.of("type", "answer", "sdp", answer));
+        if (media.simulcast()) {
+            // Janus 1.1.2 takes the rids of a=simulcast (our q;h;f) as listed from the highest down and numbers
+            // substreams from the lowest: so its substream k is the k-th rid from the end, our layer k (f, h, q).
+            // Asking for 2 - layer fed every f and q subscriber the other one (2026-12-03 run).
+            List<Map<String, Object>> layers = new ArrayList<>();
+            for (JsonNode stream : e.at("/plugindata/data/streams")) {
+                if (stream.path("type").asText().equals("video")) {
+                    layers.add(Map.of("mid", stream.path("mid").asText(), "substream", layer));
+                }
+            }
+            message(handle, Map.of("request", "configure", "streams", layers), null);
+        }
         peer.connect(Sdp.remote(offer), IceRole.CONTROLLED, Duration.ofSeconds(20));
     }
 

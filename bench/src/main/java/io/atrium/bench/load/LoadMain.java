@@ -16,7 +16,7 @@ import java.util.Locale;
  *   --scenarios 1x50,5x20,10x10,20x20a,1x200,50x50a,3x30s
  *                                NxM = N publishers (Opus + VP8) x M subscribers; suffix a = audio only;
  *                                suffix s = VP8 in three simulcast layers f/h/q (100/30/10 % of --kbps),
- *                                subscriber i asks for layer i mod 3 (Atrium only: Janus's column says why)
+ *                                subscriber i asks for layer i mod 3 (Atrium: render size; Janus: substream)
  *   --kbps 500                   VP8 target bitrate per publisher
  *   --warmup 6 --window 15       seconds after the last subscriber connected, and of the steady window
  *   --client-threads 1           event loops of the load generator's peers (PeerIo: recvmmsg/sendmmsg)
@@ -84,11 +84,6 @@ public final class LoadMain {
             System.out.printf("%s: %d publishers x %d subscribers, %s; expect ~%,.0f packets/s forwarded%n",
                     s.label(), s.publishers(), s.subscribers(), s.media().describe(), s.expectedForwardRate());
             for (String server : servers) {
-                if (server.equals("janus") && s.media().simulcast()) {
-                    System.out.println("  Janus " + JanusProcess.SIMULCAST_NOT_DRIVEN);
-                    results.add(RunResult.failed(s, "Janus", JanusProcess.SIMULCAST_NOT_DRIVEN));
-                    continue;
-                }
                 Path dir = work.resolve(s.name() + "-" + server);
                 Sfu sfu;
                 try {

@@ -22,7 +22,7 @@ public final class Report {
             new Metric("server CPU (% of one core)", RunResult::serverCpuPercent, "%.0f %%"),
             new Metric("… of which system (kernel)", RunResult::serverSystemCpuPercent, "%.0f %%"),
             new Metric("load generator CPU user (% of one core)", RunResult::clientUserCpuPercent, "%.0f %%"),
-            new Metric("load generator CPU system", RunResult::clientSystemCpuPercent, "%.0f %%"),
+            new Metric("load generator CPU system (% of one core)", RunResult::clientSystemCpuPercent, "%.0f %%"),
             new Metric("loss", r -> 100 * r.loss(), "%.3f %%"),
             new Metric("latency p50 (ms)", r -> r.p50Nanos() / 1e6, "%.2f"),
             new Metric("latency p99 (ms)", r -> r.p99Nanos() / 1e6, "%.2f"),

@@ -28,7 +28,12 @@ class PeerIoLoadTest {
     static AtriumServer server;
     static AtriumProcess sfu;
     static final List<String> log = new CopyOnWriteArrayList<>();
-    static final LoadRunner runner = new LoadRunner(new LoadRunner.Duration(1), new LoadRunner.Duration(2), 1,
+    /**
+     * The warm-up outlasts a key frame interval (2.5 s): an SFU starts a subscriber's video at a key frame, and one
+     * asked for may be refused while another subscriber's request is being served, so the next periodic one
+     * starts it. The window then holds only steady forwarding.
+     */
+    static final LoadRunner runner = new LoadRunner(new LoadRunner.Duration(3), new LoadRunner.Duration(2), 1,
             log::add);
 
     @BeforeAll
@@ -53,25 +58,17 @@ class PeerIoLoadTest {
     }
 
     @Test
-    void everyPacketSentInTheWindowArrivesDecryptedIntactAndCountedOnce() {
-        RunResult r = run("2x3");
-        // 2 publishers' audio and video to 3 subscribers: at least the audio of the 2 s window
+    void everyPacketSentInTheWindowArrivesDecryptedIntactCountedOnceAndOnTheLayerAskedFor() {
+        // 2 publishers (audio + 3 simulcast layers each) to 3 subscribers; subscriber i asks for layer i mod 3 by
+        // its render size. delivered counts only the asked-for layer's packets, so a subscriber fed another layer
+        // (or none) makes delivered fall short of expected
+        RunResult r = run("2x3s");
+        // at least the audio of the 2 s window
         assertThat(r.expected()).as("log:\n%s", String.join("\n", log)).isGreaterThanOrEqualTo(3L * 2 * 2 * 50 * 9 / 10);
-        assertThat(r.delivered()).isEqualTo(r.expected());
+        assertThat(r.delivered()).as("log:\n%s", String.join("\n", log)).isEqualTo(r.expected());
         assertThat(r.corrupt()).isZero();
         assertThat(r.duplicates()).isZero();
         assertThat(r.srtpProfile()).isNotEqualTo("null");
         assertThat(r.clientCpu().user()).isGreaterThan(0);
-    }
-
-    @Test
-    void simulcastSubscribersEachGetTheLayerTheyAskedForAndNothingIsLost() {
-        // subscriber i asks for layer i mod 3 by its render size; delivered counts only the asked-for layer's
-        // packets, so a subscriber fed another layer (or none) makes delivered fall short of expected
-        RunResult r = run("1x3s");
-        assertThat(r.expected()).isGreaterThan(3L * 2 * 50 * 9 / 10);
-        assertThat(r.delivered()).as("log:\n%s", String.join("\n", log)).isEqualTo(r.expected());
-        assertThat(r.corrupt()).isZero();
-        assertThat(r.duplicates()).isZero();
     }
 }

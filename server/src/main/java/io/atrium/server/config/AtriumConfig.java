@@ -278,11 +278,16 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
                       Integer connectTimeoutSeconds, Integer maxPublishedTracks, Integer maxPendingPeersPerIdentity,
                       Integer maxPendingPeersPerAddress, List<String> allowedOrigins, Bwe bwe, String host, Dynacast dynacast,
                       Integer mediaThreads) {
-        /** {@code media_threads} when unset: one media shard (today's one media thread). */
-        public static final int DEFAULT_MEDIA_THREADS = 1;
+        /**
+         * {@code media_threads} when unset: 1 (one media thread) until every media test class has run with one
+         * shard per core; then this becomes {@code Math.min(availableProcessors(), 64)}.
+         */
+        public static int defaultMediaThreads() {
+            return 1;
+        }
 
         public Rtc {
-            mediaThreads = mediaThreads != null ? mediaThreads : DEFAULT_MEDIA_THREADS;
+            mediaThreads = mediaThreads != null ? mediaThreads : defaultMediaThreads();
             bwe = bwe != null ? bwe : new Bwe(null, null, null);
             dynacast = dynacast != null ? dynacast : new Dynacast(null, null);
             host = host != null ? host : "";

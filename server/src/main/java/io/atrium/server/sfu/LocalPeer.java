@@ -59,7 +59,8 @@ public final class LocalPeer implements MediaSink {
 
     /** Queues one RTP packet of a published track for the media thread. Any thread; dropped when full or closed. */
     public void publish(byte[] buf, int off, int len) {
-        if (closed || len > MAX_PACKET || len < 12) {
+        Executor m = media;
+        if (closed || m == null || len > MAX_PACKET || len < 12) { // no router has this peer yet: nothing would take it
             dropped++;
             return;
         }
@@ -73,9 +74,8 @@ public final class LocalPeer implements MediaSink {
             lengths[slot] = len;
             size++;
         }
-        Executor m = media;
-        if (m != null && scheduled.compareAndSet(false, true)) {
-            m.execute(drain); // before any router has it, the packet waits in the ring (no publisher takes it yet)
+        if (scheduled.compareAndSet(false, true)) {
+            m.execute(drain);
         }
     }
 

@@ -147,10 +147,14 @@ class ClusterRelayTest {
             }
         });
         talker.start();
+        // a live stream's shared state, kept in Redis by the node that holds it: 3 maps and the host's item
+        String stateKey = "atrium:state:" + live(n1, "/create-stream", "rhost", "restart-" + UUID.randomUUID().toString().substring(0, 8))
+                .json().get("room_sid").asText();
+        Waits.waitUntil(() -> cluster.redis().cli("HLEN", stateKey).equals("4"), "the stream's state kept in Redis");
         try {
             Waits.waitUntil(() -> packetsIn(owner, room) > 20, "the member's audio at the owner");
 
-            cluster.redis().restart(); // empty: no nodes, no leases, no registrations, no phones
+            cluster.redis().restart(); // empty: no nodes, no leases, no registrations, no phones, no state
             long back = System.nanoTime();
             Waits.waitUntil(() -> ownerId.equals(cluster.owner(room)), "the lease taken back", Duration.ofSeconds(5));
             long lease = (System.nanoTime() - back) / 1_000_000;
@@ -160,10 +164,12 @@ class ClusterRelayTest {
             Waits.waitUntil(() -> cluster.redis().cli("ZCARD", "atrium:phones:1023").equals("1"), "the phone listed again",
                     Duration.ofSeconds(5));
             long phones = (System.nanoTime() - back) / 1_000_000;
+            Waits.waitUntil(() -> cluster.redis().cli("HLEN", stateKey).equals("4"), "the stream's state kept again", Duration.ofSeconds(5));
+            long state = (System.nanoTime() - back) / 1_000_000;
             Waits.waitUntil(() -> ClusterNodes.of(n1).nodes().keySet().containsAll(Set.of("n1", "n2", "n3")),
                     "every node listed again", Duration.ofSeconds(20));
-            System.out.printf("Redis back empty: the owner's lease again after %d ms, a video registration after %d ms, a phone after %d ms%n",
-                    lease, apps, phones);
+            System.out.printf("Redis back empty: the owner's lease again after %d ms, a video registration after %d ms, a phone after %d ms,"
+                    + " shared state after %d ms%n", lease, apps, phones, state);
 
             assertThat(a.rpc().closed).isNotDone();
             assertThat(b.rpc().closed).as("a relayed socket survives Redis's restart").isNotDone();

@@ -99,7 +99,8 @@ class ConfigLoaderTest {
 
     @Test
     void mediaThreadsAreReadAndBoundedAndTheirPortsMustFit() throws Exception {
-        assertThat(load(prodKeys(), Map.of()).rtc().mediaThreads()).isEqualTo(AtriumConfig.Rtc.DEFAULT_MEDIA_THREADS);
+        assertThat(load(prodKeys(), Map.of()).rtc().mediaThreads())
+                .isEqualTo(AtriumConfig.Rtc.defaultMediaThreads());
         assertThat(load(prodKeys() + "rtc:\n  media_threads: 4\n", Map.of()).rtc().mediaThreads()).isEqualTo(4);
         assertThat(load(prodKeys(), Map.of("ATRIUM_RTC_MEDIA_THREADS", "3")).rtc().mediaThreads()).isEqualTo(3);
         for (int bad : new int[] {0, 65}) {
