@@ -22,6 +22,8 @@ import org.openjdk.jmh.annotations.State;
  * keyframe check, then per subscriber the copy, rewrite (SSRC, PT, seq, ts, VP8 picture id,
  * extensions blanked) and SRTP protect with that subscriber's key. Only the socket write is left
  * out (the sink drops the encrypted packet). Forwarded packets per second = ops/s × subscribers.
+ * With `temporal`, the packets carry Chrome's VP8 L1T3 descriptor (picture id, TL0PICIDX, TID 0 2 1 2) and every
+ * subscriber gets TL0+TL1 only: the TL2 half is dropped and the rest rewritten gapless.
  * Lives in io.atrium.server.sfu to reach the package-private SFU classes, as its unit test does.
  */
 @State(Scope.Thread)
@@ -38,6 +40,12 @@ public class ForwardPathBenchmark {
     /** The room is recorded: the track's packets are also copied to a recorder's tap (docs/RECORDING.md). */
     @Param({"false", "true"})
     public boolean recorded;
+
+    /** VP8 temporal layers: every subscriber limited to TL0+TL1 (half the packets dropped). */
+    @Param({"false", "true"})
+    public boolean temporal;
+
+    private static final int[] L1T3 = {0, 2, 1, 2};
 
     private io.atrium.server.recording.Recorder recorder;
     private io.atrium.server.recording.TrackTap tap;
@@ -92,7 +100,11 @@ public class ForwardPathBenchmark {
         Receiver receiver = publisher.receivers().get(0);
         for (int i = 0; i < subscribers; i++) {
             Subscriber s = new Subscriber(new EncryptingSink(p));
-            s.addForwarder(new Forwarder(receiver, s, 100 + i, 96, 200 + i, 97, "bench"));
+            Forwarder f = new Forwarder(receiver, s, 100 + i, 96, 200 + i, 97, "bench");
+            s.addForwarder(f);
+            if (temporal) {
+                f.allocate(0, 1, 1_000_000L);
+            }
         }
         packet[12] = 0x10;
         if (recorded) {
@@ -118,8 +130,19 @@ public class ForwardPathBenchmark {
     public long forward() {
         int n = seq++;
         RtpPacket.writeHeader(packet, 0, false, 96, n & 0xFFFF, n * 3000, 0x1234);
-        packet[12] = 0x10;
-        packet[13] = (byte) (n % 100 == 0 ? 0x00 : 0x01); // a keyframe every 100 packets
+        if (temporal) {
+            int tid = L1T3[n % 4];
+            packet[12] = (byte) 0x90;
+            packet[13] = (byte) 0xE0;
+            packet[14] = (byte) (0x80 | (n >> 8) & 0x7F);
+            packet[15] = (byte) n;
+            packet[16] = (byte) (n / 4);
+            packet[17] = (byte) (tid << 6 | (tid == 1 ? 0x20 : 0));
+            packet[18] = (byte) (n % 100 == 0 ? 0x00 : 0x01); // a keyframe every 100 packets
+        } else {
+            packet[12] = 0x10;
+            packet[13] = (byte) (n % 100 == 0 ? 0x00 : 0x01);
+        }
         publisher.onRtp(packet, 0, 1200, 1_000_000L + n);
         return ++sent;
     }
