@@ -158,7 +158,7 @@ class SimulcastAndLossBrowserTest {
         viewer.evaluate("""
                 window.allocs = []; client.addEventListener('notification', e => {
                   if (e.detail.method === 'member_video_allocations' && e.detail.params.pub) allocs.push(e.detail.params.pub); })""");
-        JsonNode media = waitForMedia(m -> layer(m, "f").path("temporal_bitrates").size() == 3, "the full layer's temporal rates", room);
+        JsonNode media = fullLayerSteady(room, viewer);
         long tl01 = layer(media, "f").at("/temporal_bitrates/1").asLong();
         long all = layer(media, "f").path("bitrate").asLong();
         long audio = tracks(media).filter(t -> t.path("kind").asText().equals("audio")).mapToLong(t -> t.at("/layers/0/bitrate").asLong())
@@ -209,6 +209,28 @@ class SimulcastAndLossBrowserTest {
         long decoded = number(viewerVideo(viewer), "framesDecoded") - decoded0;
         long encoded = number(publisherFull(publisher), "framesEncoded") - encoded0;
         return new double[] {decoded, encoded, decoded / ((System.nanoTime() - t0) / 1e9)};
+    }
+
+    /**
+     * GET /media once the full layer's rate has stopped rising (it ramps up for seconds after it resumes, as Chrome's
+     * estimate grows): two 1-second rate windows in a row each at most 5 % above the one before.
+     */
+    JsonNode fullLayerSteady(String room, Page page) {
+        long deadline = System.nanoTime() + Chromium.PATIENCE.toNanos();
+        java.util.List<Long> rates = new java.util.ArrayList<>();
+        while (true) {
+            JsonNode media = server.get("/v1/rooms/" + room + "/media").json().path("media");
+            JsonNode f = layer(media, "f");
+            rates.add(f.path("temporal_bitrates").size() == 3 ? f.path("bitrate").asLong() : -1);
+            int n = rates.size();
+            if (n >= 3 && rates.get(n - 3) > 0 && rates.get(n - 2) <= rates.get(n - 3) * 1.05 && rates.get(n - 1) <= rates.get(n - 2) * 1.05) {
+                return media;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the full layer's rate did not settle: " + rates);
+            }
+            page.waitForTimeout(1000); // one rate window between samples
+        }
     }
 
     /** GET /v1/rooms/{uuid}/media's {@code media} once {@code until} holds for it. */
