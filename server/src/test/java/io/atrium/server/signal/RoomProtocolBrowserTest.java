@@ -9,11 +9,13 @@ import io.atrium.server.testing.TestServer.Db;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Three Chromium pages speak the room protocol from a small test script (no SDK): each decodes the
  * other two's video and audio; an admin's remove_member disconnects one and the others are told.
  */
+@ResourceLock(Chromium.LOCK)
 class RoomProtocolBrowserTest {
 
     @Test
