@@ -42,19 +42,25 @@ public record MediaStats(List<Peer> publishers, List<Peer> subscribers) {
     /**
      * One encoding: what arrived, what was lost and asked for again, its last keyframe size, whether its
      * publisher was told to stop encoding it because no subscriber needs it (dynacast, docs/MEDIA.md), and for VP8
-     * with temporal layers the rate of TL0, TL0+1, ... (one entry per temporal layer; one, the bitrate, without).
+     * with temporal layers the rate of TL0, TL0+1, ... (one entry per temporal layer; one, the bitrate, without); of a
+     * VP9 SVC stream its spatial layers (empty otherwise).
      */
     public record LayerStats(String rid, long ssrc, long packets, long bytes, long bitrate, int width, int height,
                              long nacksSent, int missing, long retransmissionsReceived, boolean pausedUpstream,
-                             List<Long> temporalBitrates) {
+                             List<Long> temporalBitrates, List<SpatialLayer> spatialLayers) {
+    }
+
+    /** One spatial layer of a VP9 SVC stream: its size (scalability structure) and the rate of it and those below. */
+    public record SpatialLayer(int width, int height, long bitrate) {
     }
 
     /**
      * One forwarded stream to a subscriber; {@code paused} while no layer fits its estimate; {@code temporalLayer} the
      * highest temporal layer forwarded (0 for a stream without temporal layers), {@code temporalDropped} the packets
-     * of higher ones left out.
+     * of higher ones left out; {@code spatialLayer} the highest spatial layer of a VP9 SVC stream forwarded (0 for any
+     * other stream), {@code spatialDropped} the packets of higher ones left out.
      */
-    public record Stream(String track, long ssrc, int layer, int temporalLayer, long packetsSent, long octetsSent,
-                         long retransmitted, long temporalDropped, boolean paused) {
+    public record Stream(String track, long ssrc, int layer, int temporalLayer, int spatialLayer, long packetsSent,
+                         long octetsSent, long retransmitted, long temporalDropped, long spatialDropped, boolean paused) {
     }
 }

@@ -246,8 +246,19 @@ final class Subscriber {
             t.resolutionFirst = t.priority == Receiver.PRIORITY_SCREEN;
             t.area = f.targetArea();
             t.wanted = f.wantedLayer(nowMillis);
-            t.current = f.current;
             t.currentTemporal = f.temporalCurrent;
+            if (f.svc()) { // the spatial layers of one VP9 SVC stream stand for the layers: SID 0..s, cumulative
+                Layer layer = f.receiver.layers[0];
+                t.current = f.current < 0 ? -1 : f.spatialLayer();
+                t.layers = Math.min(Allocator.MAX_LAYERS, layer.keyframes.spatialLayers());
+                for (int l = 0; l < t.layers; l++) {
+                    t.rates[l] = layer.isAvailable(nowMillis) ? layer.spatialBitrate[l][Allocator.MAX_TEMPORAL - 1] : -1;
+                    t.temporalLayers[l] = layer.temporalLayers;
+                    System.arraycopy(layer.spatialBitrate[l], 0, t.temporalRates[l], 0, Allocator.MAX_TEMPORAL);
+                }
+                continue;
+            }
+            t.current = f.current;
             t.layers = Math.min(Allocator.MAX_LAYERS, f.receiver.layers.length);
             for (int l = 0; l < t.layers; l++) {
                 Layer layer = f.receiver.layers[l];
