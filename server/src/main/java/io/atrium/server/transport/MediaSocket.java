@@ -80,6 +80,8 @@ public final class MediaSocket implements AutoCloseable {
     private final byte[] readBuffer = new byte[MAX_DATAGRAM];
     private final Egress egress;
     private final Egress.RunSink writeRun = this::writeRun;
+    /** During {@link #flush}: the direct buffer every run of the flush is copied into. Media thread. */
+    private ByteBuf batch;
     private long egressMessages;
     private long egressDatagrams;
     private Channel tcpServer;
@@ -323,7 +325,13 @@ public final class MediaSocket implements AutoCloseable {
             return;
         }
         if (!egress.isEmpty()) {
-            egress.drain(writeRun);
+            batch = channel.alloc().directBuffer(egress.bytes());
+            try {
+                egress.drain(writeRun);
+            } finally {
+                batch.release(); // each run's slice holds the buffer until the kernel has it
+                batch = null;
+            }
             channel.flush();
         }
         if (!tcp.isEmpty()) {
@@ -331,13 +339,18 @@ public final class MediaSocket implements AutoCloseable {
         }
     }
 
-    /** One run from {@link Egress}: a datagram, or several of one size to one destination as one GSO message. */
+    /**
+     * One run from {@link Egress}: a datagram, or several of one size to one destination as one GSO message,
+     * copied into the flush's one direct buffer and written as a slice of it (one pooled allocation per flush,
+     * not per run).
+     */
     private void writeRun(int first, int count, int segment, int bytes, InetSocketAddress to) {
-        ByteBuf out = channel.alloc().directBuffer(bytes);
+        int start = batch.writerIndex();
         byte[] data = egress.data();
         for (int i = first, n = 0; n < count; n++, i = egress.next(i)) {
-            out.writeBytes(data, egress.offset(i), egress.length(i));
+            batch.writeBytes(data, egress.offset(i), egress.length(i));
         }
+        ByteBuf out = batch.retainedSlice(start, bytes);
         channel.write(count == 1 ? new DatagramPacket(out, to) : new SegmentedDatagramPacket(out, segment, to),
                 channel.voidPromise());
         egressMessages++;
@@ -364,9 +377,9 @@ public final class MediaSocket implements AutoCloseable {
         channel.eventLoop().execute(task);
     }
 
-    /** Runs {@code task} on the media thread every {@code periodMillis}. */
-    public void every(long periodMillis, Runnable task) {
-        channel.eventLoop().scheduleAtFixedRate(() -> {
+    /** Runs {@code task} on the media thread every {@code periodMillis}, until the returned future is cancelled. */
+    public java.util.concurrent.Future<?> every(long periodMillis, Runnable task) {
+        return channel.eventLoop().scheduleAtFixedRate(() -> {
             try {
                 task.run();
             } catch (RuntimeException e) {

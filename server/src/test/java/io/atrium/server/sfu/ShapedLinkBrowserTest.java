@@ -226,7 +226,7 @@ class ShapedLinkBrowserTest {
         double frozen = number(after, "totalFreezesDuration") - number(before, "totalFreezesDuration");
         double freezes = number(after, "freezeCount") - number(before, "freezeCount");
         long width = (long) number(after, "frameWidth");
-        log.info("500 kbit/s: layers {} (kbit/s) before; adapted in {} s to {} px wide (estimate {} kbit/s, layer {}); then {} fps,"
+        log.info("500 kbit/s: layers {} (kbit/s) before; adapted in {} s to {} px wide (estimate {} kbit/s, layer {}); then {} fps"
                         + " (the publisher encoded {} fps), {} freezes, {} s frozen since the limit; estimates {}, layers {}",
                 layers, String.format("%.1f", adaptSeconds), number(adapted, "frameWidth"), estimateKbps,
                 sub.at("/streams").findValues("layer"), String.format("%.1f", fps), String.format("%.1f", sentFps), freezes,
