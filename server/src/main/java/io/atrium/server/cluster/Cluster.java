@@ -102,7 +102,7 @@ public final class Cluster implements RoomHome, AutoCloseable {
         this.leases = new RoomLeases(connection.sync(), connection.async(), this.config.leaseMillis(), timeout.toMillis());
         this.relay = new Relay(id, client, connection.async(), rooms, this::ownerId, this::inviteNode);
         this.reach = new Reach(id, connection.sync(), relay, () -> registry.live().keySet(), this::taken, clock);
-        rooms.state().keepWith(new KeptState(connection.sync(), connection.async()));
+        rooms.state().keepWith(new KeptState(connection.sync(), connection.async(), connection::isOpen));
         rooms.elsewhere(reach);
         // each (re)connection: Redis may have restarted empty, so say at once what this node holds
         this.reconnects = resources.eventBus().get().filter(e -> e instanceof ConnectionActivatedEvent)

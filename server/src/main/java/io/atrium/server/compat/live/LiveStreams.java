@@ -109,6 +109,7 @@ public final class LiveStreams implements RoomListener {
     // ---- endpoints ----
 
     Joined create(String identity, String name) {
+        state.keepable(); // a new stream's maps could not outlive this node: refused before anything is made
         Stream stream;
         synchronized (this) {
             if (local(name).isPresent()) {
