@@ -4,15 +4,21 @@ import static com.tngtech.archunit.base.DescribedPredicate.describe;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.library.Architectures;
 import com.tngtech.archunit.library.Architectures.LayeredArchitecture;
+import io.atrium.server.testing.Chromium;
 import io.atrium.server.testing.NetNamespace;
+import java.lang.management.MemoryMXBean;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Isolated;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The package dependencies docs/ARCHITECTURE.md and DESIGN.md allow, checked on the compiled classes
@@ -26,6 +32,8 @@ class ArchitectureTest {
     static final JavaClasses CLASSES = new ClassFileImporter()
             .withImportOption(location -> !location.contains("/test-classes/") && !location.contains("-tests.jar"))
             .importPackages("io.atrium");
+    static final JavaClasses TESTS = new ClassFileImporter().withImportOption(location -> location.contains("/test-classes/"))
+            .importPackages("io.atrium.server");
 
     /** A dependency against the rules that exists today: from a class to a class (nested classes included), and why. */
     record Frozen(String from, String to, String why) {
@@ -111,13 +119,44 @@ class ArchitectureTest {
      * A test class that makes a network namespace runs alone: the namespace's host end is an interface of the
      * machine while it lives, and a browser in a class running beside it would gather that address.
      */
+    /**
+     * A test class that measures the whole JVM's heap runs alone: the other lane's class allocates in the same JVM
+     * (HostileOfferTest read 2.8 MB per offer beside another class, under 256 KiB alone).
+     */
+    @Test
+    void testClassesThatMeasureTheHeapRunAlone() {
+        classes().that().haveSimpleNameEndingWith("Test").and(describe("measure the heap", (JavaClass c) ->
+                        c.getMethodCallsFromSelf().stream().anyMatch(call -> call.getTargetOwner().isEquivalentTo(MemoryMXBean.class)
+                                && call.getName().equals("getHeapMemoryUsage"))))
+                .should().beAnnotatedWith(Isolated.class).check(TESTS);
+    }
+
     @Test
     void testClassesThatMakeANetworkNamespaceRunAlone() {
-        JavaClasses tests = new ClassFileImporter().withImportOption(location -> location.contains("/test-classes/"))
-                .importPackages("io.atrium.server");
         classes().that().haveSimpleNameEndingWith("Test").and(describe("make a network namespace", (JavaClass c) ->
                         c.getMethodCallsFromSelf().stream().anyMatch(call -> call.getTargetOwner().isEquivalentTo(NetNamespace.class))))
-                .should().beAnnotatedWith(Isolated.class).check(tests);
+                .should().beAnnotatedWith(Isolated.class).check(TESTS);
+    }
+
+    /**
+     * Test classes that drive Chromium (themselves or through a helper such as {@code web.Participant}) hold
+     * {@link Chromium#LOCK} or run alone, so two browser classes never share the two cores (its javadoc says why).
+     */
+    @Test
+    void testClassesThatDriveChromiumNeverRunBesideEachOther() {
+        classes().that().haveSimpleNameEndingWith("Test").and(describe("drive Chromium", (JavaClass c) -> usesChromium(c)
+                        || c.getDirectDependenciesFromSelf().stream().map(Dependency::getTargetClass)
+                                .anyMatch(helper -> !helper.getSimpleName().endsWith("Test") && !helper.isEquivalentTo(Chromium.class)
+                                        && usesChromium(helper))))
+                .should(ArchCondition.from(describe("hold @ResourceLock(Chromium.LOCK) or be @Isolated", (JavaClass c) ->
+                        Stream.concat(Stream.of(c), c.getAllRawSuperclasses().stream()).anyMatch(k -> k.isAnnotatedWith(Isolated.class))
+                                || c.tryGetAnnotationOfType(ResourceLock.class).map(l -> List.of(l.value()).contains(Chromium.LOCK))
+                                        .orElse(false))))
+                .check(TESTS);
+    }
+
+    private static boolean usesChromium(JavaClass c) {
+        return c.getMethodCallsFromSelf().stream().anyMatch(call -> call.getTargetOwner().isEquivalentTo(Chromium.class));
     }
 
     @Test

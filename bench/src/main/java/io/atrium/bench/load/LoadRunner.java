@@ -133,6 +133,7 @@ public final class LoadRunner {
             long corrupt = 0;
             LatencyHistogram audio = new LatencyHistogram();
             LatencyHistogram video = new LatencyHistogram();
+            LatencyHistogram keyframes = new LatencyHistogram();
             for (int i = 0; i < receivers.size(); i++) {
                 ReceiveStats r = receivers.get(i);
                 long wanted = 0;
@@ -145,6 +146,7 @@ public final class LoadRunner {
                 duplicates += r.duplicates();
                 corrupt += r.corrupt();
                 r.addLatencies(audio, video);
+                r.addKeyframeLatencies(keyframes);
             }
             LatencyHistogram all = new LatencyHistogram();
             all.add(audio);
@@ -163,6 +165,14 @@ public final class LoadRunner {
                     result.clientUserCpuPercent(), result.clientSystemCpuPercent(), io.describe(), all.quantileNanos(0.5) / 1e6,
                     all.quantileNanos(0.99) / 1e6, audio.quantileNanos(0.99) / 1e6, video.quantileNanos(0.99) / 1e6,
                     lateness.quantileNanos(0.99) / 1e6, corrupt, duplicates, pli, result.srtpProfile()));
+            if (video.count() > 0) {
+                log.accept(String.format("  %s: video latency p50 %.2f, p90 %.2f, p99 %.2f, p99.9 %.2f, max %.2f ms;"
+                                + " key frame packets %.1f %% of video, their p50 %.2f, p99 %.2f ms",
+                        sfu.name(), video.quantileNanos(0.5) / 1e6, video.quantileNanos(0.9) / 1e6,
+                        video.quantileNanos(0.99) / 1e6, video.quantileNanos(0.999) / 1e6, video.maxNanos() / 1e6,
+                        100.0 * keyframes.count() / video.count(), keyframes.quantileNanos(0.5) / 1e6,
+                        keyframes.quantileNanos(0.99) / 1e6));
+            }
             return result;
         } catch (Exception e) {
             Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null

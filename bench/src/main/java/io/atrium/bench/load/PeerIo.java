@@ -30,6 +30,8 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -108,11 +110,23 @@ public final class PeerIo implements AutoCloseable {
             implements DatagramTransport {
         private final byte[] buf = new byte[ClientPeer.MAX_DATAGRAM_LENGTH];
         private final AtomicBoolean flushQueued = new AtomicBoolean();
+        /** Datagrams from other threads waiting for the flush task, which writes them all and then flushes. */
+        private final Queue<DatagramPacket> pending = new ConcurrentLinkedQueue<>();
         private volatile Channel channel;
         private volatile ClientPeer peer;
+        /*
+         * The flag is cleared before the queue is drained: a datagram queued after the drain began either is
+         * drained by it or sees the flag clear and queues another flush. (Writing through Channel.write from the
+         * sender's thread and flushing from a task could strand a burst's later packets: their write tasks ran
+         * after the flush task, and waited for the socket's next burst, up to 20 ms.)
+         */
         private final Runnable flush = () -> {
             flushQueued.set(false);
-            channel.flush();
+            Channel ch = channel;
+            for (DatagramPacket p; (p = pending.poll()) != null; ) {
+                ch.write(p, ch.voidPromise());
+            }
+            ch.flush();
         };
 
         @Override
@@ -140,12 +154,15 @@ public final class PeerIo implements AutoCloseable {
                 return;
             }
             ByteBuf out = ch.alloc().directBuffer(len).writeBytes(data, off, len);
-            ch.write(new DatagramPacket(out, to), ch.voidPromise());
+            pending.add(new DatagramPacket(out, to));
             if (!flushQueued.getAndSet(true)) {
                 try {
                     ch.eventLoop().execute(flush);
                 } catch (RejectedExecutionException closing) {
                     sendErrors.incrementAndGet();
+                    for (DatagramPacket p; (p = pending.poll()) != null; ) {
+                        p.release();
+                    }
                 }
             }
         }

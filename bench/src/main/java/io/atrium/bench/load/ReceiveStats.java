@@ -15,6 +15,11 @@ public final class ReceiveStats {
     private final Stamp stamp = new Stamp();
     private final LatencyHistogram audioLatency = new LatencyHistogram();
     private final LatencyHistogram videoLatency = new LatencyHistogram();
+    /** Video packets of key frames only (also in {@link #videoLatency}): what a frame's size does to the tail. */
+    private final LatencyHistogram keyframeLatency = new LatencyHistogram();
+    /** Per stream: the RTP timestamp of the last key frame's first packet, valid where {@link #keyframeSeen}. */
+    private final int[] keyframeTimestamp;
+    private final boolean[] keyframeSeen;
     private final int[][] rings;
     private final long[] uniqueInWindow;
     private volatile Window window = Window.NEVER;
@@ -28,6 +33,8 @@ public final class ReceiveStats {
     public ReceiveStats(int streams) {
         rings = new int[streams][];
         uniqueInWindow = new long[streams];
+        keyframeTimestamp = new int[streams];
+        keyframeSeen = new boolean[streams];
     }
 
     /** Sets the window to count in. */
@@ -67,7 +74,43 @@ public final class ReceiveStats {
         ring[slot] = seq + 1;
         uniqueInWindow[id]++;
         inWindow++;
-        (StreamIds.isAudio(id) ? audioLatency : videoLatency).record(receiveNanos - stamp.sendNanos());
+        long latency = receiveNanos - stamp.sendNanos();
+        if (StreamIds.isAudio(id)) {
+            audioLatency.record(latency);
+            return;
+        }
+        videoLatency.record(latency);
+        if (startsKeyframe()) {
+            keyframeTimestamp[id] = rtp.timestamp();
+            keyframeSeen[id] = true;
+        }
+        if (keyframeSeen[id] && keyframeTimestamp[id] == rtp.timestamp()) {
+            keyframeLatency.record(latency);
+        }
+    }
+
+    /** True for the first packet of a VP8 key frame (RFC 7741 descriptor, S bit, then P = 0 in the frame tag). */
+    private boolean startsKeyframe() {
+        byte[] b = rtp.buffer();
+        int p = rtp.payloadOffset();
+        int end = p + rtp.payloadLength();
+        if (p >= end || (b[p] & 0x10) == 0 || (b[p] & 0x07) != 0) {
+            return false;
+        }
+        int q = p + 1;
+        if ((b[p] & 0x80) != 0 && q < end) {
+            int x = b[q++];
+            if ((x & 0x80) != 0 && q < end) {
+                q += (b[q] & 0x80) != 0 ? 2 : 1;
+            }
+            if ((x & 0x40) != 0) {
+                q++;
+            }
+            if ((x & 0x30) != 0) {
+                q++;
+            }
+        }
+        return q < end && (b[q] & 0x01) == 0;
     }
 
     /** RTP packets received (all, decrypted). */
@@ -104,5 +147,10 @@ public final class ReceiveStats {
     public synchronized void addLatencies(LatencyHistogram audio, LatencyHistogram video) {
         audio.add(audioLatency);
         video.add(videoLatency);
+    }
+
+    /** Adds this subscriber's latencies of key frame packets (a subset of the video ones) to {@code keyframes}. */
+    public synchronized void addKeyframeLatencies(LatencyHistogram keyframes) {
+        keyframes.add(keyframeLatency);
     }
 }

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The "atrium-recorder" thread: drains every {@link TrackTap} into its track file every
  * {@value #DRAIN_MILLIS} ms and flushes each file every {@value #FLUSH_MILLIS} ms (what a killed server leaves
- * is readable up to that point). The media thread only fills the taps' rings; all disk work is here, so a slow
+ * is readable up to that point). With nothing to record it sleeps until {@link #open} wakes it (no idle
+ * wake-ups: docs/PERFORMANCE.md, issue 17 "fixed costs"). The media thread only fills the taps' rings; all disk work is here, so a slow
  * disk fills a ring and drops that track's recording (reported once through {@link Track#done}) while
  * forwarding goes on.
  */
@@ -82,6 +83,7 @@ public final class Recorder implements AutoCloseable {
         TrackTap tap = new TrackTap(header, slots);
         live.add(tap);
         added.add(new Track(tap, path, done));
+        LockSupport.unpark(thread);
         return tap;
     }
 
@@ -111,7 +113,9 @@ public final class Recorder implements AutoCloseable {
             if (flush) {
                 lastFlush = System.nanoTime();
             }
-            if (running) {
+            if (running && tracks.isEmpty() && added.isEmpty()) {
+                LockSupport.park(this); // nothing to record: no wake-ups until open or close unparks
+            } else if (running) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(DRAIN_MILLIS));
             } else {
                 tracks.forEach(t -> t.tap.close());

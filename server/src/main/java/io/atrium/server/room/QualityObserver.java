@@ -90,6 +90,8 @@ final class QualityObserver {
                         v.put("height", a.height());
                         v.put("temporal", a.temporal());
                         v.put("temporal_layers", a.temporalLayers());
+                        v.put("spatial", a.spatial());
+                        v.put("spatial_layers", a.spatialLayers());
                         v.put("paused", a.paused());
                         byMember.put(o.callId, v);
                     });

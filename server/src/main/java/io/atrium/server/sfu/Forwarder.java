@@ -11,14 +11,19 @@ import io.atrium.webrtc.rtp.Rtx;
 import io.atrium.webrtc.rtp.SequenceNumbers;
 import io.atrium.webrtc.rtp.TransportSequenceExtension;
 import io.atrium.webrtc.rtp.Vp8PayloadDescriptor;
+import io.atrium.webrtc.rtp.Vp9PayloadDescriptor;
 import java.util.List;
 
 /**
  * Copies one published track to one subscriber: forwards the simulcast layer its allocation chooses (switching
- * only at a keyframe of the new layer) and, for VP8 with temporal layers, only the frames up to the chosen temporal
- * layer (down at any frame, up at a layer-sync frame of the next layer or a keyframe), and rewrites every packet to the
+ * only at a keyframe of the new layer) and, for VP8 or VP9 with temporal layers, only the frames up to the chosen temporal
+ * layer (down at any frame, up at a layer-sync frame of the next layer or a keyframe); of a VP9 SVC stream only the
+ * spatial layers up to the chosen one (down at any picture, up at a keyframe; the marker bit then goes on the end of
+ * the top spatial layer forwarded, so the subscriber completes each picture), and rewrites every packet to the
  * subscriber's own SSRC, payload type, gapless sequence numbers ({@link Gapless}: dropped frames leave no hole,
- * late packets and NACKs keep their place), timestamps, VP8 picture ids and TL0PICIDX, with header extensions blanked; audio RED (RFC 2198) goes on as RED with the subscriber's payload types
+ * late packets and NACKs keep their place), timestamps, VP8 picture ids and TL0PICIDX (VP9 picture ids stay the
+ * publisher's: in non-flexible mode the receiver places a picture in its group of frames by the picture id, so the
+ * gap a dropped temporal layer leaves must stay), with header extensions blanked; audio RED (RFC 2198) goes on as RED with the subscriber's payload types
  * when the subscriber accepts it, else as its primary Opus alone. Answers the subscriber's NACKs from the receiver's packet
  * cache, as RTX when negotiated. Media thread only, except {@link #target}.
  */
@@ -49,6 +54,7 @@ public final class Forwarder {
     private final RtpPacket in = new RtpPacket();
     private final RtpHeaderExtensions extensions = new RtpHeaderExtensions();
     private final Vp8PayloadDescriptor vp8 = new Vp8PayloadDescriptor();
+    private final Vp9PayloadDescriptor vp9 = new Vp9PayloadDescriptor();
     private final RedPayload red = new RedPayload();
 
     private volatile int targetWidth;
@@ -63,6 +69,11 @@ public final class Forwarder {
     /** The highest VP8 temporal layer the allocation gives, and the one forwarded now (it follows at frame starts). */
     private int temporalTarget = Allocator.ALL_TEMPORAL;
     int temporalCurrent = Allocator.ALL_TEMPORAL;
+    /** Every spatial layer: no spatial limit. */
+    static final int ALL_SPATIAL = Keyframes.MAX_SPATIAL - 1;
+    /** Of a VP9 SVC stream, the highest spatial layer the allocation gives, and the one forwarded now (it follows at picture starts). */
+    private int spatialTarget = ALL_SPATIAL;
+    int spatialCurrent = ALL_SPATIAL;
     private long epochStartExt;
     /** Input to output sequence numbers (extended) and VP8 picture ids, each gapless over dropped frames. */
     private final Gapless seqs = new Gapless();
@@ -82,6 +93,8 @@ public final class Forwarder {
     long retransmitted;
     /** Packets of temporal layers above the chosen one, not sent. */
     long temporalDropped;
+    /** Packets of VP9 spatial layers above the chosen one, not sent. */
+    long spatialDropped;
 
     Forwarder(Receiver receiver, Subscriber subscriber, int ssrc, int payloadType, int rtxSsrc, int rtxPayloadType,
               String cname) {
@@ -119,8 +132,20 @@ public final class Forwarder {
         return current;
     }
 
-    /** The layer this subscriber's tile size asks for, -1 when none is live. */
+    /**
+     * Whether the track is one VP9 SVC stream (one encoding whose scalability structure has several spatial layers):
+     * then the allocation's layers are its spatial layers, not simulcast encodings.
+     */
+    boolean svc() {
+        return receiver.layers.length == 1 && receiver.layers[0].keyframes.spatialLayers() > 1;
+    }
+
+    /** The layer (of an SVC stream: the spatial layer) this subscriber's tile size asks for, -1 when none is live. */
     int wantedLayer(long nowMillis) {
+        if (svc()) {
+            return receiver.layers[0].isAvailable(nowMillis)
+                    ? LayerSelector.spatial(receiver.layers[0].keyframes, targetWidth, targetHeight) : -1;
+        }
         return LayerSelector.choose(receiver.layers, targetWidth, targetHeight, nowMillis);
     }
 
@@ -132,10 +157,20 @@ public final class Forwarder {
     /**
      * Forwards {@code want} from its next keyframe on (asking the publisher for one, throttled), or
      * nothing when it is -1 (the allocation suspended this track: no layer fits the estimate); of a VP8 stream with
-     * temporal layers only TL0 to TL{@code temporal} ({@link Allocator#ALL_TEMPORAL}: all).
+     * temporal layers only TL0 to TL{@code temporal} ({@link Allocator#ALL_TEMPORAL}: all). Of an SVC stream
+     * {@code want} is the spatial layer: one above the one forwarded now waits for a keyframe, asked for as a layer is.
      */
     void allocate(int want, int temporal, long nowMillis) {
         temporalTarget = temporal;
+        if (svc() && want >= 0) {
+            Layer l = receiver.layers[0];
+            if (current >= 0 && want > spatialCurrent
+                    && (want > spatialTarget || nowMillis - l.lastKeyframeRequestMillis > 1000)) {
+                receiver.requestKeyframe(0, nowMillis);
+            }
+            spatialTarget = want;
+            want = 0;
+        }
         if (want < 0) {
             if (receiver.info.kind() == MediaKind.VIDEO && allocation.suspended) {
                 suspended = true;
@@ -158,6 +193,11 @@ public final class Forwarder {
     /** The highest temporal layer forwarded of the current layer (0 without temporal layers, or before the first). */
     int temporalLayer() {
         return current < 0 ? 0 : Math.min(temporalCurrent, receiver.layers[current].temporalLayers - 1);
+    }
+
+    /** The highest spatial layer of a VP9 SVC stream forwarded (0 for any other stream, or before the first packet). */
+    int spatialLayer() {
+        return current < 0 || !svc() ? 0 : Math.min(spatialCurrent, receiver.layers[0].keyframes.spatialLayers() - 1);
     }
 
     /** True while the allocation gives this track nothing. */
@@ -184,23 +224,37 @@ public final class Forwarder {
         }
         long picture = -1;
         boolean drop = false;
+        boolean spatialDrop = false;
         if (!audio) {
             Keyframes k = layer.keyframes;
+            boolean vp9Stream = receiver.codec == Keyframes.Codec.VP9;
             int pid = k.pictureId();
             long in = pid < 0 ? -1 : pictures.unwrap(pid, k.pictureIdModulus());
             int tid = k.temporalId();
-            if (pid < 0 ? k.frameStart() : in > pictures.highestIn()) { // a new frame: the temporal layer may change
+            if (pid < 0 ? k.frameStart() : in > pictures.highestIn()) { // a new frame: the layers may change
                 followTemporalTarget(tid, k.layerSync(), keyframe);
+                if (keyframe || spatialTarget < spatialCurrent) {
+                    spatialCurrent = spatialTarget; // VP9 k-SVC: upper spatial layers restart from a keyframe only
+                }
             }
             drop = tid > temporalCurrent;
+            spatialDrop = k.spatialId() > spatialCurrent;
             if (pid >= 0) {
-                picture = pictures.map(in, drop); // the frame's first packet decides for all of them
-                drop = picture < 0;
+                if (vp9Stream) {
+                    pictures.map(in, false); // VP9 picture ids go on unchanged (class comment); only the newest is kept
+                } else {
+                    picture = pictures.map(in, drop); // the frame's first packet decides for all of them
+                    drop = picture < 0;
+                }
             }
         }
-        long seq = seqs.map(ext, drop);
+        long seq = seqs.map(ext, drop || spatialDrop);
         if (seq < 0) {
-            temporalDropped += drop ? 1 : 0;
+            if (drop) {
+                temporalDropped++;
+            } else if (spatialDrop) {
+                spatialDropped++;
+            }
             return;
         }
         System.arraycopy(buf, off, scratch, 0, len);
@@ -240,8 +294,12 @@ public final class Forwarder {
                 pictures.reset(pid, pictures.started() ? pictures.highestOut() + 1 : pid);
             }
             tl0Offset = vp8.tl0PicIdx() < 0 || lastOutTl0 < 0 ? 0 : (lastOutTl0 + 1 - vp8.tl0PicIdx()) & 0xFF;
+        } else if (receiver.codec == Keyframes.Codec.VP9 && vp9.wrap(buf, in.payloadOffset(), in.payloadLength())
+                && vp9.pictureId() >= 0) {
+            pictures.reset(vp9.pictureId(), vp9.pictureId());
         }
-        temporalCurrent = temporalTarget; // a keyframe: every temporal layer may start here
+        temporalCurrent = temporalTarget; // a keyframe: every temporal (and spatial) layer may start here
+        spatialCurrent = spatialTarget;
         epochStartExt = ext;
         current = layer.index;
         pending = -1;
@@ -297,6 +355,9 @@ public final class Forwarder {
                     lastOutTl0 = tl0;
                 }
             }
+        } else if (receiver.codec == Keyframes.Codec.VP9 && vp9.wrap(scratch, out.payloadOffset(), out.payloadLength())
+                && vp9.spatialId() == spatialCurrent && vp9.endsFrame()) {
+            out.setMarker(true); // the end of the top spatial layer forwarded ends the picture for this subscriber
         }
         return len;
     }
@@ -407,6 +468,10 @@ public final class Forwarder {
                         continue;
                     }
                 }
+            } else if (receiver.codec == Keyframes.Codec.VP9 && in.wrap(scratch, 0, len)
+                    && vp9.wrap(scratch, in.payloadOffset(), in.payloadLength())
+                    && (vp9.temporalId() > temporalCurrent || vp9.spatialId() > spatialCurrent)) {
+                continue; // a late packet of a layer left out filled this gap upstream: not wanted here
             }
             int n = rewrite(len, lost[i] & 0xFFFF, picture, lastOutMillis);
             if (n < 0) {

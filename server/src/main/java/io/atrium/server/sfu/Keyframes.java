@@ -19,10 +19,21 @@ final class Keyframes {
     enum Codec { VP8, VP9, H264, AV1, OTHER }
 
     private final Vp8PayloadDescriptor vp8 = new Vp8PayloadDescriptor();
-    /** Whether {@link #vp8} describes the last packet passed to {@link #isKeyframe}. */
+    private final Vp9PayloadDescriptor vp9 = new Vp9PayloadDescriptor();
+    /** Whether {@link #vp8} (or {@link #vp9}) describes the last packet passed to {@link #isKeyframe}. */
     private boolean vp8Valid;
+    private boolean vp9Valid;
     private int width;
     private int height;
+    /** Most spatial layers (VP9 SIDs) measured and selected; higher SIDs count as the top one. */
+    static final int MAX_SPATIAL = Allocator.MAX_LAYERS;
+    /**
+     * Spatial layers of a VP9 SVC stream, from its last scalability structure with sizes (1 otherwise), and each one's
+     * size (SS order: smallest first).
+     */
+    private int spatialLayers = 1;
+    private final int[] spatialWidths = new int[MAX_SPATIAL];
+    private final int[] spatialHeights = new int[MAX_SPATIAL];
 
     static Codec codec(String name) {
         return switch (name.toUpperCase(java.util.Locale.ROOT)) {
@@ -37,11 +48,20 @@ final class Keyframes {
     /** True when the payload starts a keyframe; records the frame size the packet announces ({@link #width()}). */
     boolean isKeyframe(Codec codec, byte[] buf, int off, int len) {
         vp8Valid = false;
+        vp9Valid = false;
         return switch (codec) {
             case VP8 -> vp8Keyframe(buf, off, len);
             case VP9 -> {
                 remember(Vp9PayloadDescriptor.frameSize(buf, off, len));
-                yield Vp9PayloadDescriptor.isKeyframe(buf, off, len);
+                vp9Valid = vp9.wrap(buf, off, len);
+                if (vp9Valid && vp9.hasLayerSizes()) {
+                    spatialLayers = Math.min(MAX_SPATIAL, vp9.scalabilityLayers());
+                    for (int s = 0; s < spatialLayers; s++) {
+                        spatialWidths[s] = vp9.layerWidth(s);
+                        spatialHeights[s] = vp9.layerHeight(s);
+                    }
+                }
+                yield vp9Valid && vp9.isKeyframe();
             }
             case H264 -> {
                 remember(H264Sps.frameSize(buf, off, len));
@@ -78,31 +98,62 @@ final class Keyframes {
     }
 
     /**
-     * The VP8 temporal layer (TID) of the last packet passed to {@link #isKeyframe}, read from the same parse;
-     * -1 when it carries none (another codec, no T bit, a malformed descriptor). Valid until the next packet.
+     * The temporal layer (VP8 or VP9 TID) of the last packet passed to {@link #isKeyframe}, read from the same parse;
+     * -1 when it carries none (another codec, no TID, a malformed descriptor). Valid until the next packet.
      */
     int temporalId() {
-        return vp8Valid ? vp8.temporalId() : -1;
+        return vp8Valid ? vp8.temporalId() : vp9Valid ? vp9.temporalId() : -1;
     }
 
-    /** The last packet's Y bit: its frame depends only on TL0 frames (a point to switch a temporal layer up). */
+    /**
+     * Whether the last packet's frame is a point to switch a temporal layer up: VP8's Y bit (it depends only on TL0
+     * frames), VP9's U bit (a switching up point; Chrome sets it on the TL1 and TL2 frames that refer to lower layers only).
+     */
     boolean layerSync() {
-        return vp8Valid && vp8.layerSync();
+        return vp8Valid ? vp8.layerSync() : vp9Valid && vp9.switchingUp();
     }
 
-    /** Whether the last packet starts a VP8 frame (S=1, partition 0). */
+    /** Whether the last packet starts a VP8 frame (S=1, partition 0) or a VP9 picture (B=1 in spatial layer 0). */
     boolean frameStart() {
-        return vp8Valid && vp8.startOfPartition() && vp8.partitionIndex() == 0;
+        return vp8Valid ? vp8.startOfPartition() && vp8.partitionIndex() == 0
+                : vp9Valid && vp9.beginsFrame() && vp9.spatialId() == 0;
     }
 
-    /** The last packet's VP8 picture id, -1 when absent. */
+    /** The last packet's VP8 or VP9 picture id, -1 when absent. */
     int pictureId() {
-        return vp8Valid ? vp8.pictureId() : -1;
+        return vp8Valid ? vp8.pictureId() : vp9Valid ? vp9.pictureId() : -1;
     }
 
     /** How many values the last packet's picture id field holds (2^15 or 2^7). */
     int pictureIdModulus() {
+        if (vp9Valid) {
+            return vp9.pictureIdModulus();
+        }
         return vp8.hasLongPictureId() ? Vp8PayloadDescriptor.PICTURE_ID_MODULUS_15 : Vp8PayloadDescriptor.PICTURE_ID_MODULUS_7;
+    }
+
+    /** The last packet's VP9 spatial layer (SID), 0 for every other codec or without one. */
+    int spatialId() {
+        return vp9Valid ? vp9.spatialId() : 0;
+    }
+
+    /** Whether the last packet ends its VP9 spatial layer frame (E bit); false for other codecs. */
+    boolean endsFrame() {
+        return vp9Valid && vp9.endsFrame();
+    }
+
+    /** Spatial layers of a VP9 SVC stream (from its scalability structure), 1 for any other stream. */
+    int spatialLayers() {
+        return spatialLayers;
+    }
+
+    /** Width of spatial layer {@code s} of a VP9 SVC stream, 0 when unknown. */
+    int spatialWidth(int s) {
+        return s < spatialLayers ? spatialWidths[s] : 0;
+    }
+
+    int spatialHeight(int s) {
+        return s < spatialLayers ? spatialHeights[s] : 0;
     }
 
     /** Width the stream last announced, 0 when unknown. */

@@ -46,8 +46,18 @@ final class Layer {
      */
     int temporalLayers = 1;
     final long[] temporalBitrate = new long[MAX_TEMPORAL];
-    private final long[] windowTemporalBytes = new long[MAX_TEMPORAL];
+    /** Most spatial layers (VP9 SIDs of one SVC stream) measured; higher SIDs count as the top one. */
+    static final int MAX_SPATIAL = Keyframes.MAX_SPATIAL;
+    /**
+     * Of a VP9 SVC stream: spatial layers seen in the last window (1 otherwise), and {@code spatialBitrate[s][t]}, the
+     * rate of spatial layers 0 to s with temporal layers 0 to t (what a subscriber given SID s, TID t receives), bit/s,
+     * same window; {@code spatialBitrate[spatialLayers - 1]} equals {@link #temporalBitrate}.
+     */
+    int spatialLayers = 1;
+    final long[][] spatialBitrate = new long[MAX_SPATIAL][MAX_TEMPORAL];
+    private final long[][] windowBytesBy = new long[MAX_SPATIAL][MAX_TEMPORAL];
     private int windowTemporalLayers = 1;
+    private int windowSpatialLayers = 1;
     long packets;
     long bytes;
     long retransmissionsReceived;
@@ -61,11 +71,12 @@ final class Layer {
     }
 
     /**
-     * Records a packet of temporal layer {@code temporalId} (VP8 TID, -1 when the stream has none) and returns
-     * its extended sequence number, or -1 for a duplicate that must not be forwarded again.
+     * Records a packet of temporal layer {@code temporalId} (VP8/VP9 TID, -1 when the stream has none) and spatial
+     * layer {@code spatialId} (VP9 SID, else 0) and returns its extended sequence number, or -1 for a duplicate that
+     * must not be forwarded again.
      */
     long onPacket(int seq, int rtpTimestamp, int clockRate, int len, long nowMillis, boolean retransmission,
-                  int temporalId) {
+                  int temporalId, int spatialId) {
         long ext = unwrapper.unwrap(seq);
         if (cache.contains(ext)) {
             return -1;
@@ -89,19 +100,30 @@ final class Layer {
         }
         windowBytes += len;
         int tid = Math.min(Math.max(temporalId, 0), MAX_TEMPORAL - 1);
-        windowTemporalBytes[tid] += len;
+        int sid = Math.min(Math.max(spatialId, 0), MAX_SPATIAL - 1);
+        windowBytesBy[sid][tid] += len;
         windowTemporalLayers = Math.max(windowTemporalLayers, tid + 1);
+        windowSpatialLayers = Math.max(windowSpatialLayers, sid + 1);
         if (nowMillis - windowStartMillis >= 1000) {
             long span = Math.max(1, nowMillis - windowStartMillis);
             bitrate = windowStartMillis == 0 ? 0 : windowBytes * 8000 / span;
             temporalLayers = windowTemporalLayers;
-            long cumulative = 0;
+            spatialLayers = windowSpatialLayers;
             for (int t = 0; t < MAX_TEMPORAL; t++) {
-                cumulative += windowTemporalBytes[t];
-                temporalBitrate[t] = windowStartMillis == 0 ? 0 : cumulative * 8000 / span;
-                windowTemporalBytes[t] = 0;
+                long cumulative = 0; // spatial layers 0..s, temporal layers 0..t
+                for (int s = 0; s < MAX_SPATIAL; s++) {
+                    for (int u = 0; u <= t; u++) {
+                        cumulative += windowBytesBy[s][u];
+                    }
+                    spatialBitrate[s][t] = windowStartMillis == 0 ? 0 : cumulative * 8000 / span;
+                }
+                temporalBitrate[t] = spatialBitrate[MAX_SPATIAL - 1][t];
+            }
+            for (long[] row : windowBytesBy) {
+                java.util.Arrays.fill(row, 0);
             }
             windowTemporalLayers = 1;
+            windowSpatialLayers = 1;
             windowBytes = 0;
             windowStartMillis = nowMillis;
         }

@@ -5,7 +5,8 @@ package io.atrium.server.sfu;
  * dynacast, {@link Layer#isAvailable}), the
  * smallest whose known width and height reach the target, else the largest. Sizes come from the
  * stream itself ({@link Keyframes}: VP8 keyframes, H.264 SPS, VP9 and AV1 headers); when no width is known yet, layers rank by bitrate and the target picks by thirds of
- * 1280 pixels. A 0×0 target means the best layer.
+ * 1280 pixels. A 0×0 target means the best layer. The spatial layers of one VP9 SVC stream are chosen by the same
+ * rule ({@link #spatial}), from the sizes its scalability structure gives.
  */
 final class LayerSelector {
 
@@ -16,7 +17,6 @@ final class LayerSelector {
         if (layers.length == 1) {
             return layers[0].ssrcKnown ? 0 : -1;
         }
-        boolean unbounded = targetWidth == 0 && targetHeight == 0;
         int best = -1;
         int largest = -1;
         boolean sizesKnown = false;
@@ -29,23 +29,37 @@ final class LayerSelector {
             }
         }
         if (!sizesKnown) {
-            return byBitrate(layers, targetWidth, unbounded, nowMillis);
+            return byBitrate(layers, targetWidth, targetWidth == 0 && targetHeight == 0, nowMillis);
         }
         for (Layer l : layers) {
             if (!l.isAvailable(nowMillis) || l.keyframes.width() == 0) {
                 continue;
             }
             int w = l.keyframes.width();
-            int h = l.keyframes.height();
-            if (largest < 0 || w > layers[largest].keyframes.width()) {
-                largest = l.index;
-            }
-            if (!unbounded && w >= targetWidth && h >= targetHeight
-                    && (best < 0 || w < layers[best].keyframes.width())) {
-                best = l.index;
-            }
+            largest = largest < 0 || w > layers[largest].keyframes.width() ? l.index : largest;
+            best = better(best, best < 0 ? 0 : layers[best].keyframes.width(), l.index, w, l.keyframes.height(),
+                    targetWidth, targetHeight);
         }
         return best >= 0 ? best : largest;
+    }
+
+    /**
+     * The spatial layer of a VP9 SVC stream for a target render size, by the rule above: the smallest whose size
+     * reaches the target, else the top one (the scalability structure lists them smallest first).
+     */
+    static int spatial(Keyframes k, int targetWidth, int targetHeight) {
+        int best = -1;
+        for (int s = 0; s < k.spatialLayers(); s++) {
+            best = better(best, best < 0 ? 0 : k.spatialWidth(best), s, k.spatialWidth(s), k.spatialHeight(s),
+                    targetWidth, targetHeight);
+        }
+        return best >= 0 ? best : k.spatialLayers() - 1;
+    }
+
+    /** The rule: {@code candidate} (w×h) replaces {@code best} (width bestWidth) when it reaches the target and is narrower. */
+    private static int better(int best, int bestWidth, int candidate, int w, int h, int targetWidth, int targetHeight) {
+        boolean unbounded = targetWidth == 0 && targetHeight == 0;
+        return !unbounded && w > 0 && w >= targetWidth && h >= targetHeight && (best < 0 || w < bestWidth) ? candidate : best;
     }
 
     private static int byBitrate(Layer[] layers, int targetWidth, boolean unbounded, long nowMillis) {

@@ -30,9 +30,11 @@ public record MediaStats(List<Peer> publishers, List<Peer> subscribers) {
     /**
      * A subscriber's downlink estimate (docs/MEDIA.md): {@code availableRate} in bit/s (-1 before any
      * transport-cc feedback or REMB), what the feedback says it received, the loss it reports, the delay
-     * detector's state ({@code normal}, {@code overuse}, {@code underuse}) and feedback messages read.
+     * detector's state ({@code normal}, {@code overuse}, {@code underuse}), feedback messages read, and the most the
+     * subscriber asked to receive ({@code b=TIAS}/{@code b=AS} in its offer; 0 without), which bounds what is allocated.
      */
-    public record Estimate(long availableRate, long receivedRate, double lossFraction, String delaySignal, long feedbacks) {
+    public record Estimate(long availableRate, long receivedRate, double lossFraction, String delaySignal, long feedbacks,
+                           long receiveCap) {
     }
 
     /** A published track and its layers. */
@@ -42,19 +44,25 @@ public record MediaStats(List<Peer> publishers, List<Peer> subscribers) {
     /**
      * One encoding: what arrived, what was lost and asked for again, its last keyframe size, whether its
      * publisher was told to stop encoding it because no subscriber needs it (dynacast, docs/MEDIA.md), and for VP8
-     * with temporal layers the rate of TL0, TL0+1, ... (one entry per temporal layer; one, the bitrate, without).
+     * with temporal layers the rate of TL0, TL0+1, ... (one entry per temporal layer; one, the bitrate, without); of a
+     * VP9 SVC stream its spatial layers (empty otherwise).
      */
     public record LayerStats(String rid, long ssrc, long packets, long bytes, long bitrate, int width, int height,
                              long nacksSent, int missing, long retransmissionsReceived, boolean pausedUpstream,
-                             List<Long> temporalBitrates) {
+                             List<Long> temporalBitrates, List<SpatialLayer> spatialLayers) {
+    }
+
+    /** One spatial layer of a VP9 SVC stream: its size (scalability structure) and the rate of it and those below. */
+    public record SpatialLayer(int width, int height, long bitrate) {
     }
 
     /**
      * One forwarded stream to a subscriber; {@code paused} while no layer fits its estimate; {@code temporalLayer} the
      * highest temporal layer forwarded (0 for a stream without temporal layers), {@code temporalDropped} the packets
-     * of higher ones left out.
+     * of higher ones left out; {@code spatialLayer} the highest spatial layer of a VP9 SVC stream forwarded (0 for any
+     * other stream), {@code spatialDropped} the packets of higher ones left out.
      */
-    public record Stream(String track, long ssrc, int layer, int temporalLayer, long packetsSent, long octetsSent,
-                         long retransmitted, long temporalDropped, boolean paused) {
+    public record Stream(String track, long ssrc, int layer, int temporalLayer, int spatialLayer, long packetsSent,
+                         long octetsSent, long retransmitted, long temporalDropped, long spatialDropped, boolean paused) {
     }
 }

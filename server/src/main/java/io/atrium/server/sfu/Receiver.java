@@ -210,11 +210,11 @@ public final class Receiver {
     /** A packet of layer {@code layer} (already unwrapped when it came as RTX). */
     void onMedia(Layer layer, RtpPacket packet, long nowMillis, boolean retransmission) {
         byte[] buf = packet.buffer();
-        // one parse of the payload: keyframe, frame size and (VP8) temporal layer, which the forwarders read too
+        // one parse of the payload: keyframe, frame size, temporal (VP8, VP9) and spatial (VP9) layer, which the forwarders read too
         boolean keyframe = info.kind() == MediaKind.VIDEO
                 && layer.keyframes.isKeyframe(codec, buf, packet.payloadOffset(), packet.payloadLength());
         long ext = layer.onPacket(packet.sequenceNumber(), packet.timestamp(), info.clockRate(), packet.length(),
-                nowMillis, retransmission, layer.keyframes.temporalId());
+                nowMillis, retransmission, layer.keyframes.temporalId(), layer.keyframes.spatialId());
         if (ext < 0) {
             return;
         }

@@ -203,11 +203,12 @@ public final class Router {
 
     /**
      * One video stream of a subscriber: whose track, which layer, at what rate and size, its highest temporal layer
-     * forwarded of how many the layer has (VP8; 0 of 1 without temporal layers); {@code paused} when the allocation
-     * gives it nothing because no layer fits the subscriber's estimate (rid null, rate 0).
+     * forwarded of how many the layer has (VP8, VP9; 0 of 1 without temporal layers), of a VP9 SVC stream its highest
+     * spatial layer forwarded of how many it has (0 of 1 otherwise; width and height are then that spatial layer's);
+     * {@code paused} when the allocation gives it nothing because no layer fits the subscriber's estimate (rid null, rate 0).
      */
     public record Allocation(String publisherId, String trackId, long ssrc, String rid, long rate, int width, int height,
-                             int temporal, int temporalLayers, boolean paused) {
+                             int temporal, int temporalLayers, int spatial, int spatialLayers, boolean paused) {
     }
 
     /**
@@ -249,7 +250,7 @@ public final class Router {
                     }
                     if (f.suspended()) {
                         out.add(new Allocation(f.receiver.publisherId(), f.receiver.info.id(), f.ssrc & 0xFFFFFFFFL, null, 0, 0, 0,
-                                0, 0, true));
+                                0, 0, 0, 0, true));
                         continue;
                     }
                     if (f.current < 0) {
@@ -257,10 +258,14 @@ public final class Router {
                     }
                     Layer l = f.receiver.layers[f.current];
                     int temporal = f.temporalLayer();
-                    long rate = l.temporalBitrate[temporal];
+                    int spatial = f.spatialLayer();
+                    boolean svc = f.svc();
+                    long rate = svc ? l.spatialBitrate[spatial][temporal] : l.temporalBitrate[temporal];
                     sum += rate;
                     out.add(new Allocation(f.receiver.publisherId(), f.receiver.info.id(), f.ssrc & 0xFFFFFFFFL, l.rid,
-                            rate, l.keyframes.width(), l.keyframes.height(), temporal, l.temporalLayers, false));
+                            rate, svc ? l.keyframes.spatialWidth(spatial) : l.keyframes.width(),
+                            svc ? l.keyframes.spatialHeight(spatial) : l.keyframes.height(), temporal, l.temporalLayers,
+                            spatial, l.keyframes.spatialLayers(), false));
                 }
                 available = s.bwe.hasEstimate() ? s.bwe.estimate() : sum;
             }
@@ -315,12 +320,16 @@ public final class Router {
                             r.info.mid(), r.info.codec(), java.util.Arrays.stream(r.layers).map(l -> new MediaStats.LayerStats(
                                     l.rid, l.ssrc & 0xFFFFFFFFL, l.packets, l.bytes, l.bitrate, l.keyframes.width(),
                                     l.keyframes.height(), l.nacks.nacked(), l.nacks.missing(), l.retransmissionsReceived, l.pausedUpstream,
-                                    java.util.Arrays.stream(l.temporalBitrate, 0, l.temporalLayers).boxed().toList())).toList()))
+                                    java.util.Arrays.stream(l.temporalBitrate, 0, l.temporalLayers).boxed().toList(),
+                                    java.util.stream.IntStream.range(0, l.keyframes.spatialLayers() > 1 ? l.keyframes.spatialLayers() : 0)
+                                            .mapToObj(sl -> new MediaStats.SpatialLayer(l.keyframes.spatialWidth(sl),
+                                                    l.keyframes.spatialHeight(sl), l.spatialBitrate[sl][Layer.MAX_TEMPORAL - 1]))
+                                            .toList())).toList()))
                             .toList(), List.of())).toList();
             List<MediaStats.Peer> subs = subscribers.values().stream().map(s -> MediaStats.Peer.of(s.peer(), 0, List.of(),
                     s.forwarders().stream().map(f -> new MediaStats.Stream(f.receiver.info.id(), f.ssrc & 0xFFFFFFFFL,
-                            f.current, f.temporalLayer(), f.packetsSent, f.octetsSent, f.retransmitted, f.temporalDropped,
-                            f.suspended())).toList())
+                            f.current, f.temporalLayer(), f.spatialLayer(), f.packetsSent, f.octetsSent, f.retransmitted,
+                            f.temporalDropped, f.spatialDropped, f.suspended())).toList())
                     .withEstimate(s.estimate())).toList();
             result.complete(new MediaStats(pubs, subs));
         });

@@ -8,8 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The selective forwarding unit of one media shard ({@link Shards}): one {@link Router} per room placed on
- * this shard's {@link MediaTransport}, and the shard thread's timers that drive NACKs (every 20 ms) and
- * RTCP reports and layer choices (every second).
+ * this shard's {@link MediaTransport}, and the shard thread's timers that drive NACKs (every 20 ms, while the
+ * shard has rooms) and RTCP reports and layer choices (every second).
  */
 public final class Sfu {
 
@@ -31,6 +31,8 @@ public final class Sfu {
     /** SRTP datagrams this shard handled in the last report tick (about a second): its load for placement. */
     private volatile long packetsPerSecond;
     private long forwardedBefore;
+    /** The NACK tick, running only while this shard has rooms (an idle shard is not woken 50 times a second). Media thread. */
+    private java.util.concurrent.Future<?> nackTick;
 
     public Sfu(MediaTransport transport) {
         this(transport, MediaLimits.defaults());
@@ -62,10 +64,6 @@ public final class Sfu {
         this.transport = transport;
         this.negotiator = new Negotiator(transport, limits, all);
         this.maxPublishBitrate = limits.maxPublishBitrate();
-        transport.socket().every(NACK_TICK_MILLIS, () -> {
-            long now = System.currentTimeMillis();
-            routers.values().forEach(r -> r.tickNacks(now));
-        });
         transport.socket().every(REPORT_TICK_MILLIS, () -> {
             long now = System.currentTimeMillis();
             routers.values().forEach(r -> r.tickReports(now));
@@ -126,11 +124,26 @@ public final class Sfu {
      * in between.
      */
     Router join(UUID room) {
-        return routers.compute(room, (k, r) -> {
+        Router joined = routers.compute(room, (k, r) -> {
             Router router = r != null ? r : new Router(k, this);
             router.reserve();
             return router;
         });
+        transport.socket().execute(this::nackTickWhileRooms);
+        return joined;
+    }
+
+    /** Starts the NACK tick when this shard has a room, stops it when it has none. Media thread. */
+    private void nackTickWhileRooms() {
+        if (routers.isEmpty() && nackTick != null) {
+            nackTick.cancel(false);
+            nackTick = null;
+        } else if (!routers.isEmpty() && nackTick == null) {
+            nackTick = transport.socket().every(NACK_TICK_MILLIS, () -> {
+                long now = System.currentTimeMillis();
+                routers.values().forEach(r -> r.tickNacks(now));
+            });
+        }
     }
 
     /** The rooms with media on this node. */
@@ -171,5 +184,6 @@ public final class Sfu {
     void removeIfEmpty(Router router) {
         // runs on the media thread; a reserved router is never empty
         routers.computeIfPresent(router.room(), (k, r) -> r.isEmpty() ? null : r);
+        nackTickWhileRooms();
     }
 }

@@ -331,7 +331,12 @@ public final class MediaSocket implements AutoCloseable {
         }
     }
 
-    /** One run from {@link Egress}: a datagram, or several of one size to one destination as one GSO message. */
+    /**
+     * One run from {@link Egress}: a datagram, or several of one size to one destination as one GSO message, in a
+     * pooled direct buffer of its own. (Slices of one buffer per flush were tried: they saved the pool's work per
+     * run but made the media thread's garbage about 1.5 times as large, and young pauses are what the latency tail is
+     * made of: docs/PERFORMANCE.md, "Fixed costs, egress envelope and latency tails".)
+     */
     private void writeRun(int first, int count, int segment, int bytes, InetSocketAddress to) {
         ByteBuf out = channel.alloc().directBuffer(bytes);
         byte[] data = egress.data();
@@ -364,9 +369,9 @@ public final class MediaSocket implements AutoCloseable {
         channel.eventLoop().execute(task);
     }
 
-    /** Runs {@code task} on the media thread every {@code periodMillis}. */
-    public void every(long periodMillis, Runnable task) {
-        channel.eventLoop().scheduleAtFixedRate(() -> {
+    /** Runs {@code task} on the media thread every {@code periodMillis}, until the returned future is cancelled. */
+    public java.util.concurrent.Future<?> every(long periodMillis, Runnable task) {
+        return channel.eventLoop().scheduleAtFixedRate(() -> {
             try {
                 task.run();
             } catch (RuntimeException e) {

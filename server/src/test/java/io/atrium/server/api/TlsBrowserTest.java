@@ -38,6 +38,7 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * HTTPS and WSS served directly from PEM files: a self-signed certificate made by the test, a
@@ -45,6 +46,7 @@ import org.junit.jupiter.api.Test;
  * the plain redirect port answers 301 to HTTPS; a renewed certificate is picked up without a
  * restart; unusable files stop the start with a clear message.
  */
+@ResourceLock(Chromium.LOCK)
 class TlsBrowserTest {
 
     @Test

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Real Chromium pages on different nodes of one cluster (docs/SCALING.md): the web app's participants on two
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * other, and meet again on another node when that process is killed; the WHEP player page plays a room
  * through a node that does not run it. Two nodes in this JVM (and two in their own) on one Redis and PostgreSQL.
  */
+@ResourceLock(Chromium.LOCK)
 class ClusterBrowserTest {
 
     @RegisterExtension

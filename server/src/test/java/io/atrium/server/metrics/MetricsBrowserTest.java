@@ -15,12 +15,14 @@ import io.atrium.server.testing.Waits;
 import java.nio.file.Files;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * {@code /metrics} during a real call: two Chromium pages in a meeting, scraped twice; the media,
  * feedback, room, WebSocket, HTTP, join-latency and JVM metrics are there and the counters move.
  * The bearer token is required outside dev mode.
  */
+@ResourceLock(Chromium.LOCK)
 class MetricsBrowserTest {
 
     static final String TOKEN = Scrapes.TOKEN;

@@ -14,12 +14,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * WHIP and WHEP from a page on another origin (issue 11, finding 11; RFC 9725 §4.9): a second tiny
  * HTTP server on another 127.0.0.1 port serves the page; Chromium publishes through WHIP, plays
  * through WHEP (decoded frames) and ends both sessions with DELETE, every call cross-origin.
  */
+@ResourceLock(Chromium.LOCK)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CrossOriginWhipBrowserTest {
 

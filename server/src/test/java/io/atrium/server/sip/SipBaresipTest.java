@@ -30,6 +30,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * baresip, a real softphone (Opus), with the configuration docs/SIP.md gives a newcomer: it registers
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.TestInstance;
  * the phone member's track, and what baresip decoded (dumped by its {@code sndfile} module) holds the
  * browser's microphone tone and not baresip's own.
  */
+@ResourceLock(Chromium.LOCK)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SipBaresipTest {
 

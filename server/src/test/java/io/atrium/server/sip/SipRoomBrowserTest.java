@@ -33,6 +33,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Rooms on the phone with real peers on both sides: SIPp dials a room's number (its media an
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.TestInstance;
  * removing it hangs it up (BYE), its own hang-up leaves the room. PIN by DTMF and the waiting room are
  * the rooms' rules applied to a phone.
  */
+@ResourceLock(Chromium.LOCK)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SipRoomBrowserTest {
 

@@ -27,6 +27,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class Chromium {
 
+    /**
+     * The resource every class that drives Chromium holds ({@code @ResourceLock(Chromium.LOCK)}, or it is
+     * {@code @Isolated}): the server's test classes run two at a time, but never two browser classes, since two
+     * sets of encoding and decoding pages on two cores starve each other's media (a page stuck at 5 decoded frames
+     * for 45 s in CI). A browser class runs beside one that drives no browser. ArchitectureTest enforces it.
+     */
+    public static final String LOCK = "chromium";
     public static final Path EXECUTABLE = Path.of("/usr/bin/chromium");
     public static final List<String> FLAGS = List.of(
             "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

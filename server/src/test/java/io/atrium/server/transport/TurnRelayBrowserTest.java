@@ -18,6 +18,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * TURN through a real coturn (REST credentials, {@code use-auth-secret}): two Chromium pages that may
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * takes the ICE servers Atrium hands out, and decode each other's video and audio through coturn.
  * coturn refuses a wrong password and an expired username.
  */
+@ResourceLock(Chromium.LOCK)
 class TurnRelayBrowserTest {
 
     /** The candidate types of the selected pair of each of the client's connections. */

@@ -14,12 +14,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The contract pages in real Chromium: the live event (/live/, contract 000) from raised hand to the
  * stage and back to the audience, and the waiting-room meeting (/meetings/, contract 001) where the
  * guest enters by itself when the admin opens the room. At most three pages at once.
  */
+@ResourceLock(Chromium.LOCK)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CompatPagesBrowserTest {
 

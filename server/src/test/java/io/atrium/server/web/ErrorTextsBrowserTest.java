@@ -15,12 +15,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Error texts a person understands (web/static/messages.js): sizes as "100 MB", the contracts' literal
  * error strings and codes as sentences, the browser's DOMException names as what happened; as a table
  * in a real page, and on the live, meetings and room pages as people meet them.
  */
+@ResourceLock(Chromium.LOCK)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ErrorTextsBrowserTest {
 

@@ -10,6 +10,7 @@ import io.atrium.server.testing.TestServer.Db;
 import java.nio.file.Files;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * When the SDK's retries are used up, the meeting page says so plainly (real Chromium, real Atrium):
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * set up (two rejoins, each after Atrium's {@code rtc.connect_timeout_seconds} and {@code rooms.media_timeout_seconds},
  * shortened here; then the end).
  */
+@ResourceLock(Chromium.LOCK)
 class GivingUpBrowserTest {
 
     /** The SDK's reconnect window in this test; its default is 60 s. */

@@ -15,8 +15,10 @@ import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** The web app's first page in a real Chromium, and the browser's own WebRTC on loopback. */
+@ResourceLock(Chromium.LOCK)
 class HomePageBrowserTest {
 
     /**

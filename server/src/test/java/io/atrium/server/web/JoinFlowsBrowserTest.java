@@ -16,11 +16,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Flows that broke for real people (issue 18): joining before the device preview is ready, a slow
  * connection setup, and receive renegotiations when people come, go and share. Real Chromium pages.
  */
+@ResourceLock(Chromium.LOCK)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JoinFlowsBrowserTest {
 

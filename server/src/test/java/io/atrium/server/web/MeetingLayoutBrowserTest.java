@@ -14,12 +14,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The meeting page's layout and settings in real Chromium pages: tile view and speaker view, a pinned
  * tile as the large one that stays so when someone joins and next to a screen share, and the microphone's noise suppression and
  * echo cancellation switched during the call.
  */
+@ResourceLock(Chromium.LOCK)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MeetingLayoutBrowserTest {
 

@@ -18,12 +18,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Contract 003's shared video files in the web app: the operator uploads a clip, then play, pause and
  * seek (video_control) reach every participant's page together, and a late joiner starts where the
  * others are.
  */
+@ResourceLock(Chromium.LOCK)
 class SharedVideoBrowserTest {
 
     static final ObjectMapper JSON = new ObjectMapper();

@@ -9,8 +9,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** The waiting room, room passwords and admin removal in the web app, with real Chromium pages. */
+@ResourceLock(Chromium.LOCK)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WaitingRoomBrowserTest {
 

@@ -3,8 +3,8 @@ package io.atrium.server.web;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.options.BoundingBox;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.BoundingBox;
 import com.microsoft.playwright.options.ColorScheme;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.config.Compat;
@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * One look on every page: screenshots of each page (the calls of /live/ and /meetings/ too) at 1280×720 and 390×844, light and dark (in
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.TestInstance;
  * each with axe-core (WCAG 2 A and AA, contrast included), the phone layout of a meeting with the chat
  * open, and a meeting used with the keyboard alone.
  */
+@ResourceLock(Chromium.LOCK)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WebAppLookBrowserTest {
 

@@ -30,8 +30,9 @@ class KeyframeDetectionTest {
         "key frame start with 15-bit picture id,    88 80 01 00,    true",
         "inter frame (P=1),                         c8 80 01 00,    false",
         "not beginning of frame,                    80 80 01 00,    false",
-        "key frame spatial layer 0,                 a8 80 01 00 00, true",
-        "key frame spatial layer 1,                 a8 80 01 02 00, false",
+        "key frame spatial layer 0,                 a8 80 01 00 00 00, true",
+        "key frame spatial layer 1,                 a8 80 01 02 00 00, false",
+        "descriptor without VP9 data,               a8 80 01 00 00, false",
         "layer byte missing,                        a8 80 01,       false",
         "picture id cut,                            88,             false",
     })

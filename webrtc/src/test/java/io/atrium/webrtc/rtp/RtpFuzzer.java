@@ -22,6 +22,7 @@ public class RtpFuzzer {
     private final RtpPacket shifted = new RtpPacket();
     private final RtpHeaderExtensions extensions = new RtpHeaderExtensions();
     private final Vp8PayloadDescriptor vp8 = new Vp8PayloadDescriptor();
+    private final Vp9PayloadDescriptor vp9 = new Vp9PayloadDescriptor();
 
     @FuzzTest
     public void fuzz(FuzzedDataProvider data) {
@@ -152,7 +153,26 @@ public class RtpFuzzer {
         }
         H264Payload.nalType(buf, off, len);
         H264Payload.isKeyframe(buf, off, len);
-        Vp9PayloadDescriptor.isKeyframe(buf, off, len);
+        boolean vp9Key = Vp9PayloadDescriptor.isKeyframe(buf, off, len);
+        if (vp9.wrap(buf, off, len)) {
+            // the flyweight agrees with the static reader, and every field it gives lies inside the descriptor
+            assertThat(vp9.descriptorLength()).isEqualTo(Vp9PayloadDescriptor.length(buf, off, len)).isBetween(1, len);
+            assertThat(vp9.isKeyframe()).isEqualTo(vp9Key);
+            assertThat(vp9.pictureId()).isBetween(-1, Vp9PayloadDescriptor.PICTURE_ID_MODULUS_15 - 1);
+            assertThat(vp9.temporalId()).isBetween(-1, 7);
+            assertThat(vp9.spatialId()).isBetween(0, 7);
+            assertThat(vp9.tl0PicIdx()).isBetween(-1, 255);
+            vp9.switchingUp();
+            vp9.interLayerDependent();
+            vp9.endsFrame();
+            assertThat(vp9.scalabilityLayers()).isBetween(0, 8);
+            for (int s = 0; vp9.hasLayerSizes() && s < vp9.scalabilityLayers(); s++) {
+                vp9.layerWidth(s);
+                vp9.layerHeight(s);
+            }
+        } else {
+            assertThat(Vp9PayloadDescriptor.length(buf, off, len)).isEqualTo(-1);
+        }
         Av1AggregationHeader.isKeyframe(buf, off, len);
         assertThat(Rtx.originalSequenceNumber(packet) < 0).isEqualTo(len < Rtx.OSN_LENGTH);
     }

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import io.atrium.server.web.Participant;
 import io.atrium.server.testing.Chromium;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
+import io.atrium.server.web.Participant;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The control center end to end in three Chromium pages: the operator creates a session on
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.TestInstance;
  * operator sees them live, mutes one — whose audio then stops reaching the other's page — lets the
  * microphone on again (audio flows again), and ends the session for everyone.
  */
+@ResourceLock(Chromium.LOCK)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ControlCenterBrowserTest {
 
