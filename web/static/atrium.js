@@ -155,6 +155,7 @@ export class AtriumClient extends EventTarget {
     this._sizes = new Map();
     this._subscribeRunning = null;
     this._subscribeAgain = false;
+    this._receiveBitrate = null;
     this._iceRestartPending = { publish: false, receive: false };
     /** whether the publish connection ever connected (ICE + DTLS), and how often its setup was retried */
     this._publishConnected = false;
@@ -688,6 +689,20 @@ export class AtriumClient extends EventTarget {
   }
 
   /**
+   * Caps what this client receives in all (a data-saver setting, or a known slow link): Atrium then gives its
+   * video tracks no more than `bitsPerSecond` together with audio, stepping down frame rate and layers as it does
+   * for a low downlink estimate (docs/MEDIA.md). `null` lifts the cap. Sent as `b=TIAS` in the next
+   * `subscribe_room` offer (re-subscribes at once). @param {number|null} bitsPerSecond
+   */
+  setReceiveBitrate(bitsPerSecond) {
+    if (bitsPerSecond !== null && !(Number.isInteger(bitsPerSecond) && bitsPerSecond >= 1 && bitsPerSecond <= 1e9)) {
+      throw new AtriumError('setReceiveBitrate: a whole number of bit/s from 1 to 1e9, or null');
+    }
+    this._receiveBitrate = bitsPerSecond;
+    return this._scheduleSubscribe();
+  }
+
+  /**
    * Watches the element a member's camera is shown in and keeps its subscribed size equal to the
    * rendered size (CSS pixels × devicePixelRatio). Returns a function that stops watching.
    * @param {string} member @param {Element} element
@@ -789,7 +804,10 @@ export class AtriumClient extends EventTarget {
     }
     let result;
     try {
-      result = await this.request('subscribe_room', { sdp: pc.localDescription.sdp, auth_token: this.authToken, members });
+      // the cap is what Atrium reads (RFC 3264 §5.8: an offer's b= is what the offerer wants to receive), not Chromium
+      const sdp = this._receiveBitrate ? pc.localDescription.sdp.replace(/\r\nt=/, `\r\nb=TIAS:${this._receiveBitrate}\r\nt=`)
+        : pc.localDescription.sdp;
+      result = await this.request('subscribe_room', { sdp, auth_token: this.authToken, members });
     } catch (e) {
       if (pc.signalingState === 'have-local-offer') await pc.setLocalDescription({ type: 'rollback' });
       if (iceRestart) this._iceRestartPending.receive = true;

@@ -13,6 +13,7 @@ import com.tngtech.archunit.library.Architectures;
 import com.tngtech.archunit.library.Architectures.LayeredArchitecture;
 import io.atrium.server.testing.Chromium;
 import io.atrium.server.testing.NetNamespace;
+import java.lang.management.MemoryMXBean;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -118,6 +119,18 @@ class ArchitectureTest {
      * A test class that makes a network namespace runs alone: the namespace's host end is an interface of the
      * machine while it lives, and a browser in a class running beside it would gather that address.
      */
+    /**
+     * A test class that measures the whole JVM's heap runs alone: the other lane's class allocates in the same JVM
+     * (HostileOfferTest read 2.8 MB per offer beside another class, under 256 KiB alone).
+     */
+    @Test
+    void testClassesThatMeasureTheHeapRunAlone() {
+        classes().that().haveSimpleNameEndingWith("Test").and(describe("measure the heap", (JavaClass c) ->
+                        c.getMethodCallsFromSelf().stream().anyMatch(call -> call.getTargetOwner().isEquivalentTo(MemoryMXBean.class)
+                                && call.getName().equals("getHeapMemoryUsage"))))
+                .should().beAnnotatedWith(Isolated.class).check(TESTS);
+    }
+
     @Test
     void testClassesThatMakeANetworkNamespaceRunAlone() {
         classes().that().haveSimpleNameEndingWith("Test").and(describe("make a network namespace", (JavaClass c) ->

@@ -30,9 +30,11 @@ public record MediaStats(List<Peer> publishers, List<Peer> subscribers) {
     /**
      * A subscriber's downlink estimate (docs/MEDIA.md): {@code availableRate} in bit/s (-1 before any
      * transport-cc feedback or REMB), what the feedback says it received, the loss it reports, the delay
-     * detector's state ({@code normal}, {@code overuse}, {@code underuse}) and feedback messages read.
+     * detector's state ({@code normal}, {@code overuse}, {@code underuse}), feedback messages read, and the most the
+     * subscriber asked to receive ({@code b=TIAS}/{@code b=AS} in its offer; 0 without), which bounds what is allocated.
      */
-    public record Estimate(long availableRate, long receivedRate, double lossFraction, String delaySignal, long feedbacks) {
+    public record Estimate(long availableRate, long receivedRate, double lossFraction, String delaySignal, long feedbacks,
+                           long receiveCap) {
     }
 
     /** A published track and its layers. */

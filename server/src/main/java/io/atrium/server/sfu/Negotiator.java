@@ -132,6 +132,7 @@ public final class Negotiator {
                                               PeerOwner owner) {
         SessionDescription offer = SessionDescription.parse(offerText);
         limits.checkOffer(offer, false);
+        long receiveCap = offer.bandwidth().orElse(0);
         MediaPeer peer = peerFor(offer, current, owner);
         try {
             AnswerBuilder builder = new AnswerBuilder(offer, capabilities(), localTransport(peer));
@@ -191,7 +192,7 @@ public final class Negotiator {
                 boolean rtx = codec.rtxPayloadType().isPresent() && s.rtxSsrc() != LocalSource.NO_RTX;
                 subs.add(new Subscription(r, (int) s.ssrc(), codec.payloadType(), rtx ? (int) s.rtxSsrc() : 0,
                         rtx ? codec.rtxPayloadType().getAsInt() : -1, CNAME, pick.width(), pick.height(),
-                        a.extmapId(LocalCapabilities.EXT_TRANSPORT_CC).orElse(0), redPayloadType(a)));
+                        a.extmapId(LocalCapabilities.EXT_TRANSPORT_CC).orElse(0), redPayloadType(a), receiveCap));
             }
             return new Negotiated<>(peer, answer.write(), subs);
         } catch (RuntimeException e) {

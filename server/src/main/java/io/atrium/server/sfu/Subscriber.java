@@ -40,6 +40,8 @@ final class Subscriber {
     private final Remb remb = new Remb();
     /** Id of the transport-wide sequence number extension toward this peer (same on every BUNDLEd m-line), 0 without. */
     int transportCcId;
+    /** The most the peer wants to receive in all, bit/s, from its offer's {@code b=TIAS}/{@code b=AS}; 0 without. */
+    long receiveCap;
     final SendHistory history = new SendHistory();
     final BandwidthEstimator bwe;
     /** The clock of send times and feedback, microseconds (a test sets its own). */
@@ -94,6 +96,7 @@ final class Subscriber {
     void want(List<Subscription> subscriptions) {
         wanted = List.copyOf(subscriptions);
         transportCcId = wanted.stream().mapToInt(Subscription::transportCcId).filter(id -> id > 0).findFirst().orElse(0);
+        receiveCap = wanted.stream().mapToLong(Subscription::receiveCap).filter(c -> c > 0).findFirst().orElse(0);
     }
 
     /** Makes the forwarders match {@link #want}: keeps unchanged streams, adds new ones, drops the rest. */
@@ -208,7 +211,7 @@ final class Subscriber {
 
     MediaStats.Estimate estimate() {
         return new MediaStats.Estimate(bwe.hasEstimate() ? bwe.estimate() : -1, bwe.ackedBps(), bwe.lossFraction(),
-                bwe.signal().name().toLowerCase(java.util.Locale.ROOT), bwe.feedbacks());
+                bwe.signal().name().toLowerCase(java.util.Locale.ROOT), bwe.feedbacks(), receiveCap);
     }
 
     /** Every second: re-allocate layers and send an SR + SDES per started stream. */
@@ -223,9 +226,10 @@ final class Subscriber {
     }
 
     /**
-     * Shares the estimate among the video forwarders ({@link Allocator}); without an estimate yet (no
-     * transport-cc feedback or REMB from this peer) every track gets the layer its size asks for. When a
-     * track gets less than it wants, asks the estimator for a probe toward what all want.
+     * Shares the estimate among the video forwarders ({@link Allocator}), or the peer's {@link #receiveCap} when
+     * that is lower; with neither (no transport-cc feedback or REMB from this peer yet, no cap) every track gets the
+     * layer its size asks for. When a track gets less than it wants and the estimate, not the cap, is what limits it,
+     * asks the estimator for a probe toward what all want (never above the cap).
      */
     void allocate(long nowMillis) {
         lastAllocationMillis = nowMillis;
@@ -267,7 +271,9 @@ final class Subscriber {
                 System.arraycopy(layer.temporalBitrate, 0, t.temporalRates[l], 0, Allocator.MAX_TEMPORAL);
             }
         }
-        long budget = bwe.hasEstimate() ? Math.max(0, bwe.estimate() - audio) : Long.MAX_VALUE;
+        long cap = receiveCap > 0 ? receiveCap : Long.MAX_VALUE;
+        long limit = bwe.hasEstimate() ? Math.min(bwe.estimate(), cap) : cap;
+        long budget = limit == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(0, limit - audio);
         long desired = allocator.allocate(tracks, n, budget, nowMillis);
         for (int i = 0; i < forwarders.size(); i++) {
             Forwarder f = forwarders.get(i);
@@ -278,8 +284,8 @@ final class Subscriber {
                 }
             }
         }
-        if (bwe.hasEstimate() && desired + audio > bwe.estimate() && paddingForwarder() != null) {
-            bwe.startProbe(Math.min((desired + audio) * 3 / 2, 2 * bwe.estimate()), micros.getAsLong());
+        if (bwe.hasEstimate() && desired + audio > bwe.estimate() && bwe.estimate() < cap && paddingForwarder() != null) {
+            bwe.startProbe(Math.min(cap, Math.min((desired + audio) * 3 / 2, 2 * bwe.estimate())), micros.getAsLong());
         }
     }
 

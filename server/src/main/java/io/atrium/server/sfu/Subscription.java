@@ -5,14 +5,16 @@ package io.atrium.server.sfu;
  * promised — SSRC, payload type, RTX SSRC and payload type (-1 without RTX), CNAME — plus the size
  * it renders at (0×0: the best layer) and the id of the transport-wide sequence number extension
  * (draft-holmer-rmcat-transport-wide-cc-extensions-01) the answer negotiated for its m-line, 0 without, and the
- * payload type of audio RED (RFC 2198) it accepts, -1 when it does not (its audio then gets the primary Opus alone).
+ * payload type of audio RED (RFC 2198) it accepts, -1 when it does not (its audio then gets the primary Opus alone),
+ * and the most the subscriber wants to receive in all, bit/s, from its offer's session-level {@code b=TIAS} or
+ * {@code b=AS} (0 without; the same on every subscription of one offer; docs/MEDIA.md).
  */
 public record Subscription(Receiver receiver, int ssrc, int payloadType, int rtxSsrc, int rtxPayloadType, String cname,
-                           int width, int height, int transportCcId, int redPayloadType) {
+                           int width, int height, int transportCcId, int redPayloadType, long receiveCap) {
 
     /** A subscription without RED. */
     public Subscription(Receiver receiver, int ssrc, int payloadType, int rtxSsrc, int rtxPayloadType, String cname,
                         int width, int height, int transportCcId) {
-        this(receiver, ssrc, payloadType, rtxSsrc, rtxPayloadType, cname, width, height, transportCcId, -1);
+        this(receiver, ssrc, payloadType, rtxSsrc, rtxPayloadType, cname, width, height, transportCcId, -1, 0);
     }
 }

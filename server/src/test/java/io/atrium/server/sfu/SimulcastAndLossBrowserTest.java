@@ -2,10 +2,13 @@ package io.atrium.server.sfu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.microsoft.playwright.Page;
 import io.atrium.server.testing.Chromium;
 import org.junit.jupiter.api.parallel.Isolated;
 import io.atrium.server.testing.TestServer;
+import io.atrium.server.testing.Waits;
 import io.atrium.server.testing.TestServer.Db;
 import java.time.Duration;
 import java.util.List;
@@ -138,7 +141,129 @@ class SimulcastAndLossBrowserTest {
                     + " decoded at 1280 wide {} s after the tile was enlarged", PAUSE_AFTER_SECONDS, String.format("%.1f", pausedAfter),
                     String.format("%.1f", sendingAfter),
                     String.format("%.1f", decodedAfter));
+            aReceiveCapBelowTheFullLayerHalvesItsFrameRateAtTheSameSizeUntilLifted(open, publisher, viewer);
         }
+    }
+
+    /**
+     * Temporal layers end to end (the same session as above, the viewer on the full layer): the viewer caps what it
+     * receives ({@code client.setReceiveBitrate}: {@code b=TIAS} in its offer) between the full layer's TL0+1 and its
+     * full rate. Atrium keeps the 1280-wide layer but leaves out its TL2 frames: the viewer decodes about half the
+     * frames the publisher encodes, still 1280 wide, and {@code member_video_allocations} and {@code GET /media} say so.
+     * When the cap is lifted every temporal layer comes back. Frames are counted against what the publisher's full
+     * layer encoded over the same window, so a loaded machine does not change the ratio.
+     */
+    @SuppressWarnings("unchecked")
+    void aReceiveCapBelowTheFullLayerHalvesItsFrameRateAtTheSameSizeUntilLifted(String room, Page publisher, Page viewer) {
+        viewer.evaluate("""
+                window.allocs = []; client.addEventListener('notification', e => {
+                  if (e.detail.method === 'member_video_allocations' && e.detail.params.pub) allocs.push(e.detail.params.pub); })""");
+        JsonNode media = fullLayerSteady(room, viewer);
+        long tl01 = layer(media, "f").at("/temporal_bitrates/1").asLong();
+        long all = layer(media, "f").path("bitrate").asLong();
+        long audio = tracks(media).filter(t -> t.path("kind").asText().equals("audio")).mapToLong(t -> t.at("/layers/0/bitrate").asLong())
+                .sum();
+        long cap = audio + (tl01 + all) / 2;
+        double[] before = framesOverWindow(publisher, viewer);
+
+        long capped = System.nanoTime();
+        viewer.evaluate("c => client.setReceiveBitrate(c)", (int) cap);
+        Chromium.waitFor(viewer, "allocs.some(a => a.rid === 'f' && a.temporal < a.temporal_layers - 1) || allocs.slice(-3)");
+        double adapted = (System.nanoTime() - capped) / 1e9;
+        Map<String, Object> told = (Map<String, Object>) viewer.evaluate(
+                "allocs.findLast(a => a.rid === 'f' && a.temporal < a.temporal_layers - 1)");
+        assertThat(told).as("member_video_allocations under the cap").containsEntry("width", 1280)
+                .containsEntry("temporal_layers", 3).containsEntry("paused", false);
+        JsonNode stream = cappedVideo(waitForMedia(m -> cappedVideo(m, cap).path("temporal_layer").asInt(2) < 2,
+                "GET /media: the capped viewer's video below TL2", room), cap);
+        assertThat(stream.path("layer").asInt()).as("GET /media: still the full layer").isEqualTo(2);
+        double[] under = framesOverWindow(publisher, viewer);
+        assertThat(cappedVideo(server.get("/v1/rooms/" + room + "/media").json().path("media"), cap).path("temporal_dropped").asLong())
+                .as("packets of the left-out layer").isPositive();
+        assertThat(number(viewerVideo(viewer), "frameWidth")).as("the size stays").isEqualTo(1280);
+        assertThat(under[0]).as("frames decoded under the cap (it keeps decoding)").isGreaterThan(5);
+        assertThat(under[0] / under[1]).as("frames decoded per frame the full layer encoded, under the cap").isBetween(0.2, 0.65);
+
+        long lifted = System.nanoTime();
+        viewer.evaluate("client.setReceiveBitrate(null)");
+        Chromium.waitFor(viewer, "(a => a && a.rid === 'f' && a.temporal === a.temporal_layers - 1)(allocs[allocs.length - 1])"
+                + " || allocs.slice(-3)");
+        double back = (System.nanoTime() - lifted) / 1e9;
+        double[] after = framesOverWindow(publisher, viewer);
+        assertThat(after[0] / after[1]).as("frames decoded per frame encoded once the cap is lifted").isGreaterThan(0.75);
+        assertThat(number(viewerVideo(viewer), "frameWidth")).isEqualTo(1280);
+        log.info("receive cap {} kbit/s (f: TL0+1 {}, all {}; audio {}): TL{} of 3 told {} s after the cap; frames decoded per frame"
+                + " encoded {} -> {} -> {} ({} -> {} -> {} fps); all temporal layers back {} s after the lift", cap / 1000, tl01 / 1000,
+                all / 1000, audio / 1000, told.get("temporal"), String.format("%.1f", adapted),
+                String.format("%.2f", before[0] / before[1]), String.format("%.2f", under[0] / under[1]),
+                String.format("%.2f", after[0] / after[1]), String.format("%.1f", before[2]), String.format("%.1f", under[2]),
+                String.format("%.1f", after[2]), String.format("%.1f", back));
+    }
+
+    /** Over 2 s: {frames the viewer decoded, frames the publisher's full layer encoded, the viewer's frames per second}. */
+    static double[] framesOverWindow(Page publisher, Page viewer) {
+        long t0 = System.nanoTime();
+        long encoded0 = number(publisherFull(publisher), "framesEncoded");
+        long decoded0 = number(viewerVideo(viewer), "framesDecoded");
+        viewer.waitForTimeout(2000); // the window frames are counted over (a measurement, not a wait for an event)
+        long decoded = number(viewerVideo(viewer), "framesDecoded") - decoded0;
+        long encoded = number(publisherFull(publisher), "framesEncoded") - encoded0;
+        return new double[] {decoded, encoded, decoded / ((System.nanoTime() - t0) / 1e9)};
+    }
+
+    /**
+     * GET /media once the full layer's rate has stopped rising (it ramps up for seconds after it resumes, as Chrome's
+     * estimate grows): two 1-second rate windows in a row each at most 5 % above the one before.
+     */
+    JsonNode fullLayerSteady(String room, Page page) {
+        long deadline = System.nanoTime() + Chromium.PATIENCE.toNanos();
+        java.util.List<Long> rates = new java.util.ArrayList<>();
+        while (true) {
+            JsonNode media = server.get("/v1/rooms/" + room + "/media").json().path("media");
+            JsonNode f = layer(media, "f");
+            rates.add(f.path("temporal_bitrates").size() == 3 ? f.path("bitrate").asLong() : -1);
+            int n = rates.size();
+            if (n >= 3 && rates.get(n - 3) > 0 && rates.get(n - 2) <= rates.get(n - 3) * 1.05 && rates.get(n - 1) <= rates.get(n - 2) * 1.05) {
+                return media;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the full layer's rate did not settle: " + rates);
+            }
+            page.waitForTimeout(1000); // one rate window between samples
+        }
+    }
+
+    /** GET /v1/rooms/{uuid}/media's {@code media} once {@code until} holds for it. */
+    JsonNode waitForMedia(java.util.function.Predicate<JsonNode> until, String what, String room) {
+        JsonNode[] last = {null};
+        Waits.waitUntil(() -> until.test(last[0] = server.get("/v1/rooms/" + room + "/media").json().path("media")), what,
+                Chromium.PATIENCE);
+        return last[0];
+    }
+
+    static java.util.stream.Stream<JsonNode> tracks(JsonNode media) {
+        return media.at("/publishers").findValues("tracks").stream()
+                .flatMap(t -> java.util.stream.StreamSupport.stream(t.spliterator(), false));
+    }
+
+    /** The layer {@code rid} of the room's simulcast track. */
+    static JsonNode layer(JsonNode media, String rid) {
+        return tracks(media).flatMap(t -> java.util.stream.StreamSupport.stream(t.path("layers").spliterator(), false))
+                .filter(l -> l.path("rid").asText().equals(rid)).findFirst().orElse(MissingNode.getInstance());
+    }
+
+    /** The video stream forwarded to the subscriber whose offer carried {@code cap}. */
+    static JsonNode cappedVideo(JsonNode media, long cap) {
+        java.util.Set<String> video = tracks(media).filter(t -> t.path("kind").asText().equals("video")).map(t -> t.path("id").asText())
+                .collect(java.util.stream.Collectors.toSet());
+        for (JsonNode s : media.path("subscribers")) {
+            for (JsonNode st : s.path("streams")) {
+                if (s.at("/estimate/receive_cap").asLong() == cap && video.contains(st.path("track").asText())) {
+                    return st;
+                }
+            }
+        }
+        return MissingNode.getInstance();
     }
 
     @Test
@@ -146,6 +271,10 @@ class SimulcastAndLossBrowserTest {
         try (Page publisher = page("lossy-pub"); Page player = page("lossy-player")) {
             publisher.evaluate("([room, token]) => atriumTest.whip(room, token).then(pc => { window.pc = pc; })",
                     List.of(room, server.token(room, "")));
+            // WHEP plays what is being published: wait for the tracks (their first packets, after ICE and DTLS, which take
+            // a while on a loaded machine), else the player would rightly get 404
+            Waits.waitUntil(() -> Interop.publisher(server, room).path("tracks").size() == 2, "the published tracks at Atrium",
+                    Chromium.PATIENCE);
             player.evaluate("([room, token]) => atriumTest.whep(room, token).then(pc => { window.pc = pc; })",
                     List.of(room, server.token(room, "")));
             Chromium.waitFor(player, "atriumTest.inboundStats(pc).then(s => s.video.framesDecoded > 10 || s)");
@@ -173,12 +302,12 @@ class SimulcastAndLossBrowserTest {
               await client.join({ audioTrack: media.getAudioTracks()[0], videoTrack: media.getVideoTracks()[0] });
             }""";
 
-    /** The publisher's full layer as its sender sees it: {active (getParameters), statsActive, bytesSent}. */
+    /** The publisher's full layer as its sender sees it: {active (getParameters), statsActive, bytesSent, framesEncoded}. */
     static final String FULL_LAYER = """
             (async () => { const sender = client._transceivers.video.sender;
               const out = { active: sender.getParameters().encodings.find(e => e.rid === 'f').active };
               (await sender.getStats()).forEach(r => { if (r.type === 'outbound-rtp' && r.rid === 'f') {
-                out.statsActive = r.active; out.bytesSent = r.bytesSent; } });
+                out.statsActive = r.active; out.bytesSent = r.bytesSent; out.framesEncoded = r.framesEncoded ?? 0; } });
               return out; })()""";
 
     @SuppressWarnings("unchecked")

@@ -21,12 +21,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Hostile SDP costs little (issue 11, finding 4): too many rids, m-lines or SSRCs are refused with 400
  * before anything is made, peers still connecting are bounded per identity and per address (429), on
  * WHIP and on join_room alike; an offer at the limits costs kilobytes, not megabytes; /readyz queries.
  */
+@Isolated // measures the whole JVM's heap per offer: a class running beside it would allocate into the figure
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostileOfferTest {
 

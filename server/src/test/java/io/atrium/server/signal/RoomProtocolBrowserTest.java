@@ -30,9 +30,14 @@ class RoomProtocolBrowserTest {
                 join(p2, room, "two-call", Map.of("display_name", "Two"));
                 join(p3, room, "three-call", Map.of("display_name", "Three"));
                 for (Page p : List.of(admin, p2, p3)) {
-                    Chromium.waitFor(p, "atriumTest.inboundStreams(room.sub).then(s => (s.filter(x => x.kind === 'video'"
-                            + " && x.framesDecoded > 5).length >= 2 && s.filter(x => x.kind === 'audio' && x.packetsReceived > 10)"
-                            + ".length >= 2) || s)");
+                    try {
+                        Chromium.waitFor(p, "atriumTest.inboundStreams(room.sub).then(s => (s.filter(x => x.kind === 'video'"
+                                + " && x.framesDecoded > 5).length >= 2 && s.filter(x => x.kind === 'audio' && x.packetsReceived > 10)"
+                                + ".length >= 2) || s)");
+                    } catch (AssertionError e) { // say what the server forwarded to whom, and each downlink's estimate
+                        throw new AssertionError(e.getMessage() + "\nsubscribers on the server: "
+                                + server.get("/v1/rooms/" + room + "/media").json().at("/media/subscribers"), e);
+                    }
                 }
                 Chromium.screenshot(p2, "room-protocol-three");
                 admin.evaluate("room.rpc('remove_member', {member: 'three-call'})");

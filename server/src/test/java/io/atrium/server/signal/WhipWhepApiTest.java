@@ -89,6 +89,9 @@ class WhipWhepApiTest {
         assertError(whip("/whip/" + room, h265Only, "application/sdp", token), 400, "invalid_sdp", "Opus");
         assertError(whip("/whip/" + room, client.offer(true).replaceAll("a=fingerprint:[^\r]*\r\n", ""), "application/sdp", token),
                 400, "invalid_sdp", "fingerprint");
+        // a player's receive cap (docs/MEDIA.md) that is not a number
+        assertError(whip("/whep/" + room, client.offer(false).replaceFirst("\r\nt=", "\r\nb=AS:fast\r\nt="), "application/sdp", token),
+                400, "invalid_sdp", "b=AS must be a whole number of kbit/s");
     }
 
     @Test

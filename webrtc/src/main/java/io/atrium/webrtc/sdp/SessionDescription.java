@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A whole SDP (RFC 8866 §5) as used by WebRTC (JSEP, RFC 8829): the session section and the media
@@ -198,6 +199,44 @@ public final class SessionDescription {
     public List<Fingerprint> fingerprints(MediaDescription m) {
         List<Fingerprint> f = m.fingerprints();
         return f.isEmpty() ? List.copyOf(r.fingerprints) : f;
+    }
+
+    /**
+     * The session-level bandwidth in bit/s (RFC 8866 §5.8): {@code b=TIAS:<bit/s>} (RFC 3890) if present, else
+     * {@code b=AS:<kbit/s>} × 1000; empty without either (other bandwidth types are ignored). In an offer it is the
+     * most the offerer wants to receive (RFC 3264 §5.8).
+     *
+     * @throws SdpException when a TIAS or AS value is not a whole number from 1 to 10^9 (TIAS) or 10^6 (AS)
+     */
+    public OptionalLong bandwidth() {
+        long as = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            SdpLine l = lines.get(i);
+            int colon = l.value().indexOf(':');
+            if (l.type() != 'b' || colon < 0) {
+                continue;
+            }
+            String type = l.value().substring(0, colon);
+            boolean tias = type.equals("TIAS");
+            if (!tias && !type.equals("AS")) {
+                continue;
+            }
+            long max = tias ? 1_000_000_000L : 1_000_000L;
+            String value = l.value().substring(colon + 1);
+            long v = -1;
+            if (!value.isEmpty() && value.length() <= 10 && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                v = Long.parseLong(value);
+            }
+            if (v < 1 || v > max) {
+                throw new SdpException("b=" + type + " must be a whole number of " + (tias ? "bit/s" : "kbit/s")
+                        + " from 1 to " + max).at(i + 1, l.toString());
+            }
+            if (tias) {
+                return OptionalLong.of(v);
+            }
+            as = v * 1000;
+        }
+        return as < 0 ? OptionalLong.empty() : OptionalLong.of(as);
     }
 
     /** DTLS setup role of a media section: media level, else session level (RFC 4145 §4). */

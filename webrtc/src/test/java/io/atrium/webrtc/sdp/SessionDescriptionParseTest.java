@@ -227,4 +227,22 @@ class SessionDescriptionParseTest {
         assertThat(sdp.media().get(0).attribute("x-flag").map(Attribute::isFlag)).isEqualTo(Optional.of(true));
         assertThat(sdp.media().get(0).codecs()).hasSize(1);
     }
+
+    /** The session-level receive bandwidth a subscriber's offer may carry: TIAS in bit/s first, else AS in kbit/s. */
+    @Test
+    void sessionBandwidthIsTiasElseAsTimesAThousandAndABadValueIsRefusedNamingItsLine() {
+        String whep = Fixtures.lf(Fixtures.WHEP);
+        java.util.function.Function<String, SessionDescription> with = b -> SessionDescription.parse(whep.replaceFirst("\nt=", "\n" + b + "\nt="));
+        assertThat(SessionDescription.parse(whep).bandwidth()).isEmpty();
+        assertThat(with.apply("b=AS:900").bandwidth()).hasValue(900_000);
+        assertThat(with.apply("b=TIAS:850000").bandwidth()).hasValue(850_000);
+        assertThat(with.apply("b=AS:900\nb=TIAS:850000").bandwidth()).as("TIAS wins").hasValue(850_000);
+        assertThat(with.apply("b=CT:64").bandwidth()).as("other types are ignored").isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> with.apply("b=AS:-5").bandwidth())
+                .isInstanceOf(SdpException.class).hasMessageContaining("b=AS:-5").hasMessageContaining("b=AS must be a whole number of kbit/s");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> with.apply("b=TIAS:0").bandwidth())
+                .isInstanceOf(SdpException.class).hasMessageContaining("b=TIAS must be a whole number of bit/s from 1 to 1000000000");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> with.apply("b=AS:99999999999").bandwidth())
+                .isInstanceOf(SdpException.class).hasMessageContaining("from 1 to 1000000");
+    }
 }
