@@ -67,6 +67,20 @@ public final class PeerIo implements AutoCloseable {
 
     /** A peer on a new channel bound to 127.0.0.1 on an ephemeral port, with generated ICE credentials. */
     public ClientPeer open(DtlsCertificate certificate, MediaListener listener) {
+        ChannelTransport transport = bindChannel();
+        ClientPeer peer = new ClientPeer(transport, IceCredentials.generate(RANDOM), certificate,
+                PeerSettings.defaults(), listener);
+        transport.peer = peer;
+        return peer;
+    }
+
+    /** A bare socket of this I/O, without a peer (what it receives is dropped): to test the send path. */
+    DatagramTransport bind() {
+        return bindChannel();
+    }
+
+    /** A channel on 127.0.0.1 on an ephemeral port, on one of the event loops. */
+    private ChannelTransport bindChannel() {
         ChannelTransport transport = new ChannelTransport();
         Bootstrap b = new Bootstrap().group(group)
                 .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
@@ -83,10 +97,7 @@ public final class PeerIo implements AutoCloseable {
         } catch (Exception e) {
             throw new PeerException("cannot bind a UDP socket on 127.0.0.1: " + e.getMessage(), e);
         }
-        ClientPeer peer = new ClientPeer(transport, IceCredentials.generate(RANDOM), certificate,
-                PeerSettings.defaults(), listener);
-        transport.peer = peer;
-        return peer;
+        return transport;
     }
 
     /** "epoll (recvmmsg/sendmmsg)" or "NIO", and the thread count, for the report. */

@@ -101,8 +101,8 @@ public final class Cluster implements RoomHome, AutoCloseable {
         this.registry = new NodeRegistry(connection.sync(), this.config.nodeTtlMillis());
         this.leases = new RoomLeases(connection.sync(), connection.async(), this.config.leaseMillis(), timeout.toMillis());
         this.relay = new Relay(id, client, connection.async(), rooms, this::ownerId, this::inviteNode);
-        this.reach = new Reach(id, connection.sync(), relay, () -> registry.live().keySet(), this::phoneNode, clock);
-        rooms.state().keepWith(new KeptState(connection.sync(), connection.async()));
+        this.reach = new Reach(id, connection.sync(), relay, () -> registry.live().keySet(), this::taken, clock);
+        rooms.state().keepWith(new KeptState(connection.sync(), connection.async(), connection::isOpen));
         rooms.elsewhere(reach);
         // each (re)connection: Redis may have restarted empty, so say at once what this node holds
         this.reconnects = resources.eventBus().get().filter(e -> e instanceof ConnectionActivatedEvent)
@@ -162,19 +162,14 @@ public final class Cluster implements RoomHome, AutoCloseable {
 
     @Override
     public Optional<URI> here(UUID room) {
-        try {
-            NodeInfo owner = owner(room, () -> id);
-            return owner.id().equals(id) ? Optional.empty() : Optional.of(URI.create(owner.url()));
-        } catch (ClusterException e) {
-            throw new Unavailable(e.getMessage(), e);
-        }
+        NodeInfo owner = taken(room);
+        return owner.id().equals(id) ? Optional.empty() : Optional.of(URI.create(owner.url()));
     }
 
-    /** The SIP address of the node that runs {@code room} when it is another node with SIP; a room nobody runs is taken here. */
-    private Optional<String> phoneNode(UUID room) {
+    /** The node that owns {@code room}, which is this one if nobody did; throws {@link Unavailable}. */
+    private NodeInfo taken(UUID room) {
         try {
-            NodeInfo owner = owner(room, () -> id);
-            return owner.id().equals(id) || owner.sip().isEmpty() ? Optional.empty() : Optional.of(owner.sip());
+            return owner(room, () -> id);
         } catch (ClusterException e) {
             throw new Unavailable(e.getMessage(), e);
         }
@@ -282,7 +277,7 @@ public final class Cluster implements RoomHome, AutoCloseable {
             Set<UUID> now = leasedNow();
             given.retainAll(now);
             now.removeAll(given);
-            Map<String, NodeInfo> live = registry.beat(self());
+            Map<String, NodeInfo> live = registry.beat(self(), rooms::nodeGone);
             Set<UUID> lost = leases.renew(now, id);
             if (!lost.isEmpty()) {
                 log.warn("rooms {} are owned by another node now (this node missed its heartbeats): their sockets here close", lost);

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The live nodes: each node writes {@code atrium:node:<id>} (its {@link NodeInfo} as JSON) with an expiry
  * of {@code cluster.node_ttl_millis} at every heartbeat and adds its id to the set {@code atrium:nodes}; a node
- * whose key expired is gone (and is dropped from the set by whoever lists it next).
+ * whose key expired is gone (and is dropped from the set by whoever lists it next: that node, exactly one, is
+ * told it is gone).
  */
 final class NodeRegistry {
 
@@ -34,8 +35,11 @@ final class NodeRegistry {
         this.ttlMillis = ttlMillis;
     }
 
-    /** Publishes {@code self} for another TTL, then reads every live node (self included). */
-    Map<String, NodeInfo> beat(NodeInfo self) {
+    /**
+     * Publishes {@code self} for another TTL, then reads every live node (self included); a node whose key
+     * expired is taken out of the set and, if this call took it out (one node does), handed to {@code gone}.
+     */
+    Map<String, NodeInfo> beat(NodeInfo self, java.util.function.Consumer<String> gone) {
         redis.set(PREFIX + self.id(), json(self), SetArgs.Builder.px(ttlMillis));
         redis.sadd(SET, self.id());
         List<String> ids = new ArrayList<>(redis.smembers(SET));
@@ -46,8 +50,8 @@ final class NodeRegistry {
                 KeyValue<String, String> v = values.get(i);
                 if (v.hasValue()) {
                     parse(v.getValue()).ifPresent(n -> nodes.put(n.id(), n));
-                } else {
-                    redis.srem(SET, ids.get(i));
+                } else if (redis.srem(SET, ids.get(i)) == 1L) {
+                    gone.accept(ids.get(i));
                 }
             }
         }
@@ -70,10 +74,12 @@ final class NodeRegistry {
         return value == null ? Optional.empty() : parse(value);
     }
 
-    /** Takes {@code id} out of the registry at once (a node stopping cleanly). */
+    /**
+     * Takes {@code id} out of the registry at once (a node stopping cleanly); the next node to list the set drops
+     * it from there and is told it is gone, as for a node that died.
+     */
     void leave(String id) {
         redis.del(PREFIX + id);
-        redis.srem(SET, id);
     }
 
     private static String json(NodeInfo n) {

@@ -47,7 +47,8 @@ final class Reach implements Elsewhere {
     private final RedisCommands<String, String> redis;
     private final Relay relay;
     private final Supplier<Set<String>> live;
-    private final Function<UUID, Optional<String>> phoneNodes;
+    /** The node that runs a room, which is this one if no live node did (throws {@code RoomHome.Unavailable}). */
+    private final Function<UUID, NodeInfo> nodeOf;
     private final Clock clock;
     /** What this node listed, to list it again after Redis lost it: sorted set key → member → score (ms). */
     private final Map<String, Map<String, Long>> listed = new HashMap<>();
@@ -55,8 +56,8 @@ final class Reach implements Elsewhere {
     private final Map<String, Long> invites = new ConcurrentHashMap<>();
 
     Reach(String self, RedisCommands<String, String> redis, Relay relay, Supplier<Set<String>> live,
-          Function<UUID, Optional<String>> phoneNodes, Clock clock) {
-        this.phoneNodes = phoneNodes;
+          Function<UUID, NodeInfo> nodeOf, Clock clock) {
+        this.nodeOf = nodeOf;
         this.self = self;
         this.redis = redis;
         this.relay = relay;
@@ -164,7 +165,13 @@ final class Reach implements Elsewhere {
 
     @Override
     public Optional<String> phoneNode(UUID room) {
-        return phoneNodes.apply(room);
+        NodeInfo owner = nodeOf.apply(room);
+        return owner.id().equals(self) || owner.sip().isEmpty() ? Optional.empty() : Optional.of(owner.sip());
+    }
+
+    @Override
+    public boolean runsHere(UUID room) {
+        return nodeOf.apply(room).id().equals(self);
     }
 
     private synchronized void list(String key, String member, long until) {

@@ -5,6 +5,7 @@ import io.atrium.server.room.RoomHome;
 import io.javalin.http.Context;
 import java.net.URI;
 import java.util.List;
+import io.atrium.server.state.StateService;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -15,10 +16,15 @@ import java.util.UUID;
  */
 public final class RoomNode {
 
-    private final RoomHome home;
+    /** How long a request waits for its changes to be kept in Redis before it says they were not. */
+    static final long KEPT_WITHIN_MILLIS = 5_000;
 
-    public RoomNode(RoomHome home) {
+    private final RoomHome home;
+    private final StateService state;
+
+    public RoomNode(RoomHome home, StateService state) {
         this.home = home;
+        this.state = state;
     }
 
     /** Which room's state a facade's request reads or writes (it is answered by the node that holds it). */
@@ -49,6 +55,23 @@ public final class RoomNode {
         Optional<URI> node = home.here(room.get());
         node.ifPresent(n -> HttpRelay.relay(ctx, n, List.of("Content-Type", "Authorization"), List.of("Content-Type", "Retry-After")));
         return node.isPresent();
+    }
+
+    /**
+     * Runs a request that {@link #relayed} left here and answers what it returns once the changes it made to its
+     * room's shared state are kept (a cluster's Redis), so that an answered change outlives this node; throws
+     * {@link StateService.NotKept} when they were not.
+     */
+    public Object answer(RoomOf roomOf, EventParams params, java.util.function.Supplier<Object> run) {
+        Object answer = run.get();
+        Optional<UUID> room;
+        try {
+            room = roomOf.of(params);
+        } catch (RuntimeException e) {
+            room = Optional.empty();
+        }
+        room.ifPresent(r -> state.kept(r, KEPT_WITHIN_MILLIS));
+        return answer;
     }
 
     /** Takes a room just made here (nobody else knows it yet): its state is here, and so are its later requests. */

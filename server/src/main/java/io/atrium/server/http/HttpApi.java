@@ -75,7 +75,7 @@ public final class HttpApi {
                 clock);
         // contract facades 000 and 001 (docs/CONTRACTS.md)
         // their shared state is on the node of its room; a request asked elsewhere is relayed there (docs/SCALING.md)
-        RoomNode roomNode = new RoomNode(cluster == null ? io.atrium.server.room.RoomHome.HERE : cluster);
+        RoomNode roomNode = new RoomNode(cluster == null ? io.atrium.server.room.RoomHome.HERE : cluster, roomService.state());
         LiveStreamApi liveApi = new LiveStreamApi(new LiveStreams(config, rooms, new io.atrium.server.store.LiveStreamStore(db.jdbc(), clock), tokens,
                 roomService), config.compat().live(),
                 clock, clients, guard, roomNode);

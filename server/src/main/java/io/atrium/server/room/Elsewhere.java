@@ -52,6 +52,11 @@ public interface Elsewhere {
         public Optional<String> phoneNode(UUID room) {
             return Optional.empty();
         }
+
+        @Override
+        public boolean runsHere(UUID room) {
+            return true;
+        }
     };
 
     /** The socket of {@code session}, on this node, is a video registration of {@code user} until {@code until}. */
@@ -87,4 +92,10 @@ public interface Elsewhere {
      * Throws {@link RoomHome.Unavailable} when that cannot be told.
      */
     Optional<String> phoneNode(UUID room);
+
+    /**
+     * Whether {@code room} runs on this node, taking it here if no live node runs it (its node died): for what
+     * adopts a dead node's rooms ({@link RoomListener#nodeGone}). Throws {@link RoomHome.Unavailable}.
+     */
+    boolean runsHere(UUID room);
 }

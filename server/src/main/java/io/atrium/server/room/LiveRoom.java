@@ -197,6 +197,11 @@ final class LiveRoom {
         return roster.views(null);
     }
 
+    /** The call ids of everyone joined, hidden members included. */
+    java.util.Set<String> present() {
+        return java.util.Set.copyOf(roster.members.keySet());
+    }
+
     /** A notification from outside the protocol (a facade's event) to everyone in the room. */
     void announce(String method, Object params) {
         roster.broadcast(method, params);

@@ -24,6 +24,14 @@ public interface RoomListener {
     default void roomEnded(UUID room) {
     }
 
+    /**
+     * Another node of the cluster is gone (it stopped heartbeating, or stopped): called on exactly one node, the
+     * first that saw it, off the rooms' threads, so that what the dead node left is adopted once
+     * ({@link Elsewhere#runsHere}). Never on a single node.
+     */
+    default void nodeGone(String node) {
+    }
+
     /** Any {@link RoomEvent}, in the order they happened in the room (the webhooks' source). */
     default void event(RoomEvent event) {
     }

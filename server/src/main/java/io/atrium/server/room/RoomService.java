@@ -337,6 +337,27 @@ public final class RoomService implements Calls, AutoCloseable {
         return result;
     }
 
+    /** The identities ({@code call_id}s) of everyone joined to the room now, hidden members included. */
+    public CompletableFuture<java.util.Set<String>> present(UUID room) {
+        LiveRoom target = live.get(room);
+        if (target == null) {
+            return CompletableFuture.completedFuture(java.util.Set.of());
+        }
+        CompletableFuture<java.util.Set<String>> result = new CompletableFuture<>();
+        target.execute(() -> result.complete(target.present()));
+        return result;
+    }
+
+    /** Another node of the cluster is gone: {@link RoomListener#nodeGone}, on the rooms' pool. */
+    public void nodeGone(String node) {
+        pool.execute(() -> listeners.fire(l -> l.nodeGone(node)));
+    }
+
+    /** How long a room keeps a member whose socket closed ({@code rooms.reconnect_grace_seconds}). */
+    public long reconnectGraceMillis() {
+        return config.reconnectGraceSeconds() * 1000L;
+    }
+
     /** Whether anyone is joined to the room right now. */
     public boolean isActive(UUID room) {
         LiveRoom target = live.get(room);

@@ -62,6 +62,25 @@ public final class StateService {
 
         /** What is kept of {@code room}: documents and maps by name (empty when nothing, or it cannot be read). */
         Kept load(UUID room);
+
+        /** Whether changes can be kept now (a cluster's Redis is connected). */
+        boolean available();
+
+        /**
+         * Completes when every change of {@code room} handed over so far is kept; exceptionally when one of them
+         * was not since the room's state was last handed over whole ({@link #rewriting}).
+         */
+        java.util.concurrent.CompletableFuture<Void> kept(UUID room);
+
+        /** The whole state of {@code room} is handed over again now (what failed before is written anew). */
+        void rewriting(UUID room);
+    }
+
+    /** A change of shared state that a cluster node cannot keep in Redis, so it would not outlive this node. */
+    public static final class NotKept extends RuntimeException {
+        public NotKept(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /** A room's state as a {@link Keeper} gives it back. */
@@ -97,12 +116,45 @@ public final class StateService {
         for (Map.Entry<UUID, RoomState> e : rooms.entrySet()) {
             RoomState s = e.getValue();
             synchronized (s) {
+                k.rewriting(e.getKey());
                 s.documents.forEach((name, value) -> k.document(e.getKey(), name, value));
                 s.maps.forEach((name, items) -> {
                     k.map(e.getKey(), name);
                     items.forEach((key, value) -> k.item(e.getKey(), name, key, value));
                 });
             }
+        }
+    }
+
+    /**
+     * Throws {@link NotKept} when a change made now could not be kept (a cluster node whose Redis is away): a
+     * request that changes state asks before it changes anything, so that it can be refused as a whole.
+     */
+    public void keepable() {
+        Keeper k = keeper;
+        if (k != null && !k.available()) {
+            throw new NotKept("The shared state cannot be saved right now (Redis is away); nothing was changed.", null);
+        }
+    }
+
+    /**
+     * Waits until every change of {@code room} made so far is kept (at once on a single node); throws
+     * {@link NotKept} when one was not, or not within {@code timeoutMillis}: the change is made on this node
+     * (and kept when Redis is back) but would not outlive it yet.
+     */
+    public void kept(UUID room, long timeoutMillis) {
+        Keeper k = keeper;
+        if (k == null) {
+            return;
+        }
+        try {
+            k.kept(room).get(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new NotKept("The change was made on this server but could not be saved in Redis (it is saved when Redis is "
+                    + "back, unless this server stops first); try again.", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NotKept("interrupted", e);
         }
     }
 

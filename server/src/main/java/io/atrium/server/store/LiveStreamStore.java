@@ -42,6 +42,11 @@ public final class LiveStreamStore {
                 LiveStreamStore::row, room));
     }
 
+    /** Every stored stream. */
+    public java.util.List<Row> all() {
+        return jdbc.inTransaction(tx -> tx.query("select name, room_uuid, host from live_streams", LiveStreamStore::row));
+    }
+
     /** Removes stream {@code name} if it is still the one of {@code room}. */
     public void delete(String name, UUID room) {
         jdbc.inTransaction(tx -> tx.update("delete from live_streams where name = ? and room_uuid = ?", name, room));

@@ -80,11 +80,6 @@ final class Egress {
         return count == 0;
     }
 
-    /** Bytes queued. */
-    int bytes() {
-        return used;
-    }
-
     /** Queues a copy of the datagram; {@link #fits} must have said yes. */
     void add(byte[] buf, int off, int len, InetSocketAddress dest) {
         int i = count++;

@@ -80,8 +80,6 @@ public final class MediaSocket implements AutoCloseable {
     private final byte[] readBuffer = new byte[MAX_DATAGRAM];
     private final Egress egress;
     private final Egress.RunSink writeRun = this::writeRun;
-    /** During {@link #flush}: the direct buffer every run of the flush is copied into. Media thread. */
-    private ByteBuf batch;
     private long egressMessages;
     private long egressDatagrams;
     private Channel tcpServer;
@@ -325,13 +323,7 @@ public final class MediaSocket implements AutoCloseable {
             return;
         }
         if (!egress.isEmpty()) {
-            batch = channel.alloc().directBuffer(egress.bytes());
-            try {
-                egress.drain(writeRun);
-            } finally {
-                batch.release(); // each run's slice holds the buffer until the kernel has it
-                batch = null;
-            }
+            egress.drain(writeRun);
             channel.flush();
         }
         if (!tcp.isEmpty()) {
@@ -340,17 +332,17 @@ public final class MediaSocket implements AutoCloseable {
     }
 
     /**
-     * One run from {@link Egress}: a datagram, or several of one size to one destination as one GSO message,
-     * copied into the flush's one direct buffer and written as a slice of it (one pooled allocation per flush,
-     * not per run).
+     * One run from {@link Egress}: a datagram, or several of one size to one destination as one GSO message, in a
+     * pooled direct buffer of its own. (Slices of one buffer per flush were tried: they saved the pool's work per
+     * run but made the media thread's garbage about 1.5 times as large, and young pauses are what the latency tail is
+     * made of: docs/PERFORMANCE.md, "Fixed costs, egress envelope and latency tails".)
      */
     private void writeRun(int first, int count, int segment, int bytes, InetSocketAddress to) {
-        int start = batch.writerIndex();
+        ByteBuf out = channel.alloc().directBuffer(bytes);
         byte[] data = egress.data();
         for (int i = first, n = 0; n < count; n++, i = egress.next(i)) {
-            batch.writeBytes(data, egress.offset(i), egress.length(i));
+            out.writeBytes(data, egress.offset(i), egress.length(i));
         }
-        ByteBuf out = batch.retainedSlice(start, bytes);
         channel.write(count == 1 ? new DatagramPacket(out, to) : new SegmentedDatagramPacket(out, segment, to),
                 channel.voidPromise());
         egressMessages++;

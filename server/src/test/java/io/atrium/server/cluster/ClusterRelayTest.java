@@ -352,6 +352,39 @@ class ClusterRelayTest {
         assertThat(live(n2, "/join-stream-as-viewer", "vic", name).json().at("/error/message").asText()).isEqualTo("error finding room");
     }
 
+    /**
+     * A stream's change answered only once Redis keeps it: with Redis gone, a change relayed to the stream's node
+     * (which found it before Redis went) is answered 503 `not kept`, and a new stream is refused before anything
+     * is made; when Redis is back, the node writes its state again (the change is there) and the name is free.
+     */
+    @Test
+    void aStreamChangeRedisCannotKeepIsAnsweredWithAClearError() throws Exception {
+        String name = "unkept-" + UUID.randomUUID().toString().substring(0, 8);
+        String fresh = "fresh-" + UUID.randomUUID().toString().substring(0, 8);
+        String room = live(n1, "/create-stream", "host", name).json().get("room_sid").asText();
+        java.net.http.HttpRequest relayedRaise = java.net.http.HttpRequest.newBuilder(n1.uri("/raise-hand"))
+                .header("Content-Type", "application/json").header("Authorization", ClusterNodes.LIVE_PASSCODE)
+                .header("Atrium-Relayed", "n2")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("""
+                        {"user_identity": "vic", "stream_name": "%s", "hand_raised": true}""".formatted(name))).build();
+        cluster.redis().restart(() -> {
+            try {
+                var raised = java.net.http.HttpClient.newHttpClient().send(relayedRaise, java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(raised.statusCode()).as(raised.body()).isEqualTo(503);
+                assertThat(raised.headers().firstValue("Retry-After")).hasValue("2");
+                assertThat(raised.body()).contains("not kept").contains("could not be saved in Redis");
+            } catch (java.io.IOException | InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            TestServer.Response refused = live(n1, "/create-stream", "host", fresh);
+            assertThat(refused.status()).as(refused.body()).isEqualTo(503);
+            assertThat(refused.json().at("/error/explanation").asText()).contains("nothing was changed");
+        });
+        Waits.waitUntil(() -> "1".equals(cluster.redis().cli("HEXISTS", "atrium:state:" + room, "[\"i\",\"raised_hands\",\"vic\"]")),
+                "the change kept once Redis is back", Duration.ofSeconds(15));
+        Waits.waitUntil(() -> live(n1, "/create-stream", "host", fresh).status() == 200, "the refused name free", Duration.ofSeconds(15));
+    }
+
     /** Contract 000's creations of one stream name racing on three nodes: one stream, the others told `Room exists`. */
     @Test
     void racingCreationsOfOneStreamNameOnThreeNodesMakeExactlyOneStream() throws Exception {

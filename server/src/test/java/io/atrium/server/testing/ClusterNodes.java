@@ -41,6 +41,7 @@ public final class ClusterNodes implements BeforeAllCallback, TestInstancePostPr
 
     private final List<String> first;
     private boolean sip;
+    private Integer emptyStreamSeconds;
     private final Map<String, Integer> sipPorts = new LinkedHashMap<>();
     private final Map<String, TestServer> nodes = new LinkedHashMap<>();
     private final List<AutoCloseable> started = new ArrayList<>();
@@ -55,6 +56,12 @@ public final class ClusterNodes implements BeforeAllCallback, TestInstancePostPr
     /** Every node in this JVM also runs SIP (its registrar and contract 002's SIP methods) on a port of its own ({@link #sipPort}). */
     public ClusterNodes withSip() {
         sip = true;
+        return this;
+    }
+
+    /** Every node in this JVM ends a live stream (and, after a takeover, prunes its maps) {@code seconds} after its room empties. */
+    public ClusterNodes withEmptyStreamTimeout(int seconds) {
+        emptyStreamSeconds = seconds;
         return this;
     }
 
@@ -122,7 +129,7 @@ public final class ClusterNodes implements BeforeAllCallback, TestInstancePostPr
             AtriumConfig c = TestServer.config(TestServer.Db.H2, Files.createTempDirectory("atrium-" + id + "-"));
             AtriumConfig config = new AtriumConfig(false, c.dataDir(), c.http(), c.rtc(), database,
                     new AtriumConfig.Auth(KEYS, 3600L, 86_400L)).withCluster(new AtriumConfig.Cluster(redis.url(), id, null, null, null, null, null))
-                    .withCompat(new Compat(new Compat.Live(LIVE_PASSCODE, null, null), new Compat.Meetings(null, null)));
+                    .withCompat(new Compat(new Compat.Live(LIVE_PASSCODE, null, emptyStreamSeconds), new Compat.Meetings(null, null)));
             if (sip) {
                 sipPorts.put(id, Sipp.freePort());
                 config = config.withSip(new AtriumConfig.Sip(true, "127.0.0.1", sipPorts.get(id), "", "atrium", 1, 3600, 100, 30, 0, 0,

@@ -9,6 +9,7 @@ import io.atrium.server.edge.AttemptGuard;
 import io.atrium.server.edge.ClientAddress;
 import io.atrium.server.edge.TooManyRequests;
 import io.atrium.server.room.RoomHome;
+import io.atrium.server.state.StateService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Clock;
@@ -117,10 +118,13 @@ public final class LiveStreamApi {
             if (node.relayed(ctx, roomOf, params, LiveException.class)) {
                 return;
             }
-            ctx.status(200).json(endpoint.run(params));
+            ctx.status(200).json(node.answer(roomOf, params, () -> endpoint.run(params)));
         } catch (RoomHome.Unavailable e) {
             ctx.header("Retry-After", "2");
             error(ctx, 503, "unavailable", "The stream's server cannot be found right now; try again.");
+        } catch (StateService.NotKept e) {
+            ctx.header("Retry-After", "2");
+            error(ctx, 503, "not kept", e.getMessage());
         } catch (LiveException e) {
             error(ctx, e.status, e.getMessage(), e.explanation);
         } catch (TooManyRequests e) {

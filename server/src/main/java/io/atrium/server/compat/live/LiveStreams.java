@@ -109,6 +109,7 @@ public final class LiveStreams implements RoomListener {
     // ---- endpoints ----
 
     Joined create(String identity, String name) {
+        state.keepable(); // a new stream's maps could not outlive this node: refused before anything is made
         Stream stream;
         synchronized (this) {
             if (local(name).isPresent()) {
@@ -130,7 +131,7 @@ public final class LiveStreams implements RoomListener {
         state.createMap(stream.room(), VIEWERS);
         state.createMap(stream.room(), RAISED_HANDS);
         state.putItem(stream.room(), SPEAKERS, identity, host(true));
-        scheduleEmptyCheck(stream);
+        scheduleEmptyCheck(stream, false);
         log.info("live stream '{}' created by '{}' in room {}", name, identity, stream.room());
         return new Joined(mint(stream, identity, true), stream, false, identity);
     }
@@ -203,8 +204,12 @@ public final class LiveStreams implements RoomListener {
 
     @Override
     public void memberConnected(UUID room, String identity, AccessToken token) {
-        Stream stream = byRoom.get(room);
-        if (stream == null || !token.grants().publish()) {
+        if (!token.grants().publish()) {
+            return;
+        }
+        // a stream's room runs here without this node knowing the stream: its node died and a member came back
+        Stream stream = byRoom.containsKey(room) ? byRoom.get(room) : store.find(room).map(this::takeOver).orElse(null);
+        if (stream == null) {
             return;
         }
         state.removeItem(room, VIEWERS, identity);
@@ -225,17 +230,51 @@ public final class LiveStreams implements RoomListener {
     public void roomEnded(UUID room) {
         Stream stream = byRoom.get(room);
         if (stream != null) {
-            scheduleEmptyCheck(stream);
+            scheduleEmptyCheck(stream, false);
+        }
+    }
+
+    /**
+     * Whoever sees a node gone adopts the streams that no live node runs (their node died, or stopped with
+     * nobody left in them): taken over here as a request naming them would, so that they end when nobody comes
+     * back, and their maps lose whoever does not.
+     */
+    @Override
+    public void nodeGone(String node) {
+        for (LiveStreamStore.Row row : store.all()) {
+            try {
+                if (!byName.containsKey(row.name()) && roomService.elsewhere().runsHere(row.room())) {
+                    takeOver(row);
+                }
+            } catch (RuntimeException e) {
+                log.warn("live stream '{}' of gone node {} not adopted (the next request naming it takes it over): {}",
+                        row.name(), node, e.toString());
+            }
         }
     }
 
     // ---- helpers ----
 
-    /** Ends the stream unless someone is in its room when the empty-stream timeout has passed. */
-    private void scheduleEmptyCheck(Stream stream) {
+    /**
+     * Ends the stream unless someone is in its room when the empty-stream timeout has passed; if not, and the
+     * stream was taken over ({@code taken}), takes out of its maps who is not in its room by then (someone its
+     * dead node listed who never came back).
+     */
+    private void scheduleEmptyCheck(Stream stream, boolean taken) {
         roomService.schedule(() -> {
-            if (byRoom.get(stream.room()) == stream && !roomService.isActive(stream.room())) {
+            if (byRoom.get(stream.room()) != stream) {
+                return;
+            }
+            if (!roomService.isActive(stream.room())) {
                 end(stream, "empty for " + emptyTimeoutMillis / 1000 + " s");
+            } else if (taken) {
+                roomService.present(stream.room()).thenAccept(present -> {
+                    for (String name : List.of(SPEAKERS, VIEWERS, RAISED_HANDS)) {
+                        state.map(stream.room(), name).ifPresent(items -> items.keySet().stream()
+                                .filter(identity -> !present.contains(identity))
+                                .forEach(identity -> state.removeItem(stream.room(), name, identity)));
+                    }
+                });
             }
         }, emptyTimeoutMillis);
     }
@@ -278,8 +317,9 @@ public final class LiveStreams implements RoomListener {
 
     /**
      * Runs a stored stream here that this node does not have in memory (its node died, or this one restarted):
-     * its maps are the room's shared state as restored (made again empty where none was kept), and it ends
-     * like any stream when its room stays empty.
+     * its maps are the room's shared state as restored (made again empty where none was kept), it ends like
+     * any stream when its room stays empty, and who is not in its room after the empty-stream timeout leaves
+     * its maps.
      */
     private synchronized Stream takeOver(LiveStreamStore.Row row) {
         Stream known = byName.get(row.name());
@@ -292,7 +332,7 @@ public final class LiveStreams implements RoomListener {
         state.createMap(stream.room(), SPEAKERS);
         state.createMap(stream.room(), VIEWERS);
         state.createMap(stream.room(), RAISED_HANDS);
-        scheduleEmptyCheck(stream);
+        scheduleEmptyCheck(stream, true);
         log.info("live stream '{}' (room {}) taken over from the store", stream.name(), stream.room());
         return stream;
     }

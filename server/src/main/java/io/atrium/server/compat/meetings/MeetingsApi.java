@@ -109,7 +109,7 @@ public final class MeetingsApi {
             if (node.relayed(ctx, roomOf, params, MeetingException.class)) {
                 return;
             }
-            ctx.status(200).json(endpoint.run(params));
+            ctx.status(200).json(node.answer(roomOf, params, () -> endpoint.run(params)));
         } catch (TooManyRequests e) {
             ctx.header("Retry-After", Long.toString(e.retryAfterSeconds));
             ctx.status(429).contentType("application/json").result(Json.MAPPER.writeValueAsString("Error: " + e.getMessage()));
