@@ -45,9 +45,10 @@ window.atriumTest = {
   /**
    * Publishes the fake camera and microphone to Atrium over WHIP; resolves to the peer connection.
    * @param {string} room @param {string} token
-   * @param {{simulcast?: boolean, codec?: string, video?: MediaTrackConstraints, base?: string}} [options] codec: a
-   *   mimeType such as 'video/H264' to prefer; video: camera constraints (the fake camera is 640x480 unless asked);
-   *   base: the server's origin when this page comes from another one (CORS)
+   * @param {{simulcast?: boolean, codec?: string, scalabilityMode?: string, video?: MediaTrackConstraints, base?: string}}
+   *   [options] codec: a mimeType such as 'video/H264' to prefer; scalabilityMode: one SVC encoding such as 'L3T3_KEY';
+   *   video: camera constraints (the fake camera is 640x480 unless asked); base: the server's origin when this page
+   *   comes from another one (CORS)
    */
   async whip(room, token, options = {}) {
     const stream = await navigator.mediaDevices.getUserMedia({ video: options.video ?? true, audio: true });
@@ -60,6 +61,9 @@ window.atriumTest = {
           { rid: 'h', scaleResolutionDownBy: 2 },
           { rid: 'f' },
         ];
+      }
+      if (track.kind === 'video' && options.scalabilityMode) {
+        init.sendEncodings = [{ scalabilityMode: options.scalabilityMode }];
       }
       const transceiver = pc.addTransceiver(track, init);
       if (track.kind === 'video' && options.codec) {

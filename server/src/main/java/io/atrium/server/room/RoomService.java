@@ -353,6 +353,11 @@ public final class RoomService implements Calls, AutoCloseable {
         pool.execute(() -> listeners.fire(l -> l.nodeGone(node)));
     }
 
+    /** How long a room keeps a member whose socket closed ({@code rooms.reconnect_grace_seconds}). */
+    public long reconnectGraceMillis() {
+        return config.reconnectGraceSeconds() * 1000L;
+    }
+
     /** Whether anyone is joined to the room right now. */
     public boolean isActive(UUID room) {
         LiveRoom target = live.get(room);

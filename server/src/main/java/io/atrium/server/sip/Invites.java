@@ -470,15 +470,50 @@ final class Invites implements SipRooms, RoomListener {
         }
     }
 
-    /** A temporary room ended (its last member left): its invites end and the room is deleted. */
+    /**
+     * A temporary room ended (its last member left): its invites end and the room is deleted. On a cluster that
+     * is also one made on another node: its node died and its members came back to it here.
+     */
     @Override
     public void roomEnded(UUID room) {
-        if (tempRooms.remove(room)) {
+        boolean made = tempRooms.remove(room);
+        if (made || rooms.elsewhere() != Elsewhere.NOWHERE) {
             timer.execute(() -> {
-                byCallId.values().stream().filter(i -> i.room.equals(room)).forEach(i -> i.end("room ended", null));
-                rooms.store().delete(room);
-                log.info("temporary room {} ended and was deleted", room);
+                if (made || rooms.store().find(room).filter(r -> TEMP_OWNER.equals(r.owner())).isPresent()) {
+                    byCallId.values().stream().filter(i -> i.room.equals(room)).forEach(i -> i.end("room ended", null));
+                    rooms.store().delete(room);
+                    log.info("temporary room {} ended and was deleted", room);
+                }
             });
+        }
+    }
+
+    /**
+     * Whoever sees a node gone adopts its temporary rooms that no live node runs: each waits here for its members
+     * as a room waits for a member whose socket closed ({@code rooms.reconnect_grace_seconds}), and is deleted
+     * then if nobody came back; one its members come back to runs on the node it is placed on and is deleted
+     * when it ends there ({@link #roomEnded}).
+     */
+    @Override
+    public void nodeGone(String node) {
+        for (Room r : rooms.store().list()) {
+            if (TEMP_OWNER.equals(r.owner()) && !tempRooms.contains(r.uuid()) && adopted(r.uuid())) {
+                timer.schedule(() -> {
+                    if (!rooms.isActive(r.uuid()) && adopted(r.uuid()) && rooms.store().delete(r.uuid())) {
+                        log.info("temporary room {} of gone node {} deleted: nobody came back to it", r.uuid(), node);
+                    }
+                }, rooms.reconnectGraceMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    /** Whether {@code room} runs here, taken if no live node runs it; false when that cannot be told. */
+    private boolean adopted(UUID room) {
+        try {
+            return rooms.elsewhere().runsHere(room);
+        } catch (RuntimeException e) {
+            log.warn("temporary room {} not adopted (it is deleted when SIP next starts on a node): {}", room, e.toString());
+            return false;
         }
     }
 

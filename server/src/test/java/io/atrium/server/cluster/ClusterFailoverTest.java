@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.atrium.server.testing.ChildServer;
 import io.atrium.server.testing.ClusterNodes;
 import io.atrium.server.testing.ClusterNodes.Member;
+import io.atrium.server.testing.JavaPeer;
 import io.atrium.server.testing.RpcClient;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.Waits;
@@ -31,7 +32,7 @@ class ClusterFailoverTest {
     static final int PRUNE_SECONDS = 8;
 
     @RegisterExtension
-    static final ClusterNodes cluster = new ClusterNodes("n1", "n2").withEmptyStreamTimeout(PRUNE_SECONDS);
+    static final ClusterNodes cluster = new ClusterNodes("n1", "n2").withSip().withEmptyStreamTimeout(PRUNE_SECONDS);
 
     @Test
     void killingTheOwnerCostsItsMembersAndSubscribersAReconnectAndTheRoomMoves() throws Exception {
@@ -81,6 +82,11 @@ class ClusterFailoverTest {
         assertThat(speaker.status()).as(speaker.body()).isEqualTo(200);
         RpcClient ghost = cluster.joinOn(cluster.socket(n2), speaker.json().get("token").asText()).rpc();
         Waits.waitUntil(() -> kept(streamRoom, "speakers", "ghost"), "the speaker on stage, kept in Redis", Duration.ofSeconds(30));
+        // two temporary rooms made on n4 (SIP's create_temp_room): nobody comes back to one, its creator to the other
+        String ada = "ada" + Long.toString(System.nanoTime() % 1_000_000);
+        ClusterRelayTest.user(cluster.node("n1"), ada, "7" + ada.substring(3));
+        String abandoned = tempRoom(n4, ada).get("room_id").asText();
+        JsonNode revisited = tempRoom(n4, ada);
 
         long killed = System.nanoTime();
         n4.kill();
@@ -104,8 +110,15 @@ class ClusterFailoverTest {
         assertThat(maps.at("/state/raised_hands/value").has("vic")).as(maps.toString()).isTrue();
         assertThat(maps.at("/state/speakers/value/host/host").asBoolean()).as(maps.toString()).isTrue();
         assertThat(maps.at("/state/speakers/value").has("ghost")).as(maps.toString()).isTrue();
-        // the host comes back, the speaker does not
+        // the host comes back, the speaker does not; the creator of one temporary room comes back to it
         cluster.joinOn(cluster.socket(n1), hostToken);
+        RpcClient creator = cluster.rejoin(n1, revisited.get("auth_token").asText()).rpc();
+        String revisitedRoom = revisited.get("room_id").asText();
+        assertThat(cluster.owner(revisitedRoom)).as("the temporary room its creator came back to runs on a live node").isIn("n1", "n2");
+        // she leaves: the node it runs on (not the one that made it) deletes it as it ends
+        creator.notifyServer("leave_room", Map.of());
+        Waits.waitUntil(() -> cluster.node("n2").get("/v1/rooms/" + revisitedRoom).status() == 404,
+                "the temporary room deleted when its last member left it on its new node", Duration.ofSeconds(30));
 
         Member alice2 = cluster.rejoin(n1, alice.token());
         Member bob2 = cluster.rejoin(n2, bob.token());
@@ -133,9 +146,15 @@ class ClusterFailoverTest {
                 "the speaker who never came back and the raised hand of someone never in the room taken out", Duration.ofSeconds(30));
         long prunedMillis = (System.nanoTime() - adopted) / 1_000_000;
         assertThat(kept(streamRoom, "speakers", "host")).as("the host came back: still on stage").isTrue();
+        // the abandoned temporary room is deleted after the reconnect grace (15 s)
+        assertThat(cluster.node("n2").get("/v1/rooms/" + abandoned).status()).as("kept while its members may come back").isEqualTo(200);
+        Waits.waitUntil(() -> cluster.node("n2").get("/v1/rooms/" + abandoned).status() == 404,
+                "the temporary room nobody came back to deleted", Duration.ofSeconds(40));
+        long abandonedMillis = (System.nanoTime() - killed) / 1_000_000;
         System.out.printf("kill -9 of the owner: relayed sockets closed after %d ms, a state subscriber's after %d ms, "
                 + "its stream adopted after %d ms, both members joined again on %s after %d ms, the stream's maps pruned %d ms "
-                + "after the adoption%n", droppedMillis, guestMillis, adoptedMillis, owner, backMillis, prunedMillis);
+                + "after the adoption, an abandoned temporary room deleted after %d ms%n", droppedMillis, guestMillis, adoptedMillis,
+                owner, backMillis, prunedMillis, abandonedMillis);
         assertThat(guestMillis).as("within node_ttl_millis + 2 heartbeats (5 s) and slack for a loaded machine")
                 .isLessThan(15_000);
     }
@@ -143,5 +162,12 @@ class ClusterFailoverTest {
     /** Whether Redis keeps item {@code key} of map {@code name} of {@code room}'s shared state. */
     private static boolean kept(String room, String name, String key) {
         return "1".equals(cluster.redis().cli("HEXISTS", "atrium:state:" + room, "[\"" + "i\",\"" + name + "\",\"" + key + "\"]"));
+    }
+
+    /** {@code create_temp_room} by {@code user} on a socket of {@code node} (its own node runs it). */
+    private static JsonNode tempRoom(ChildServer node, String user) {
+        JavaPeer peer = cluster.closing(new JavaPeer());
+        return cluster.socket(node.port()).call("create_temp_room", Map.of("call_id", "temp-" + UUID.randomUUID(),
+                "username", user, "password", user + "-password", "sdp", peer.offer(true), "audio_muted", false, "video_muted", true));
     }
 }

@@ -11,6 +11,7 @@ import io.atrium.server.testing.Waits;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -59,6 +60,64 @@ class CodecsBrowserTest {
                     List.of(room, server.token(room, "")));
             Chromium.waitFor(player, "atriumTest.inboundStats(pc).then(s => s.video.framesDecoded > 10 || s)");
             assertThat(player.evaluate("atriumTest.inboundVideoCodec(pc)")).isEqualTo(codec);
+        }
+    }
+
+    /**
+     * VP9 SVC (docs/MEDIA.md, "Spatial layers"): a Chromium publishing one {@code L3T3_KEY} stream of 960×540 (spatial
+     * layers 240×135, 480×270, 960×540), a WHEP player with a 240×135 tile and one with none (the best): the small one
+     * decodes the lowest spatial layer, the other the top one, both keep decoding, and the media API says which spatial
+     * layer each gets.
+     */
+    @Test
+    void vp9SvcSpatialLayerFollowsTileSize() {
+        String room = server.createRoom("svc");
+        try (Page publisher = Chromium.newPage("pub-svc"); Page small = Chromium.newPage("svc-small");
+             Page full = Chromium.newPage("svc-full")) {
+            for (Page p : List.of(publisher, small, full)) {
+                Chromium.installHelpers(p);
+                p.navigate(server.uri("/play.html").toString());
+            }
+            publisher.evaluate("([room, token]) => atriumTest.whip(room, token, {codec: 'video/VP9', scalabilityMode: 'L3T3_KEY',"
+                    + " video: {width: 960, height: 540}}).then(pc => { window.pc = pc; })", List.of(room, server.token(room, "")));
+            // the spatial layers' sizes, from the scalability structure of the publisher's key frames (Chrome starts with
+            // fewer spatial layers and adds the upper ones as its bandwidth estimate grows)
+            JsonNode[] sizes = new JsonNode[1];
+            Waits.waitUntil(() -> {
+                for (JsonNode track : Interop.publisher(server, room).path("tracks")) {
+                    JsonNode spatial = track.at("/layers/0/spatial_layers");
+                    if (track.path("codec").asText().equalsIgnoreCase("VP9") && spatial.size() == 3) {
+                        sizes[0] = spatial;
+                        return true;
+                    }
+                }
+                return false;
+            }, "the published VP9 SVC track with its three spatial layers at Atrium");
+            int lowest = sizes[0].at("/0/width").asInt();
+            int top = sizes[0].at("/" + (sizes[0].size() - 1) + "/width").asInt();
+            assertThat(lowest).as(sizes[0].toString()).isLessThanOrEqualTo(320).isLessThan(top);
+            small.evaluate("([room, token]) => atriumTest.whep(room, token, '?width=240&height=135').then(pc => { window.pc = pc; })",
+                    List.of(room, server.token(room, "")));
+            full.evaluate("([room, token]) => atriumTest.whep(room, token).then(pc => { window.pc = pc; })",
+                    List.of(room, server.token(room, "")));
+            String decodes = "atriumTest.inboundStats(pc).then(s => (s.video.framesDecoded > %d && s.video.frameWidth === %d) || s)";
+            Chromium.waitFor(small, decodes.formatted(10, lowest));
+            Chromium.waitFor(full, decodes.formatted(10, top));
+            long smallFrames = ((Number) small.evaluate("atriumTest.inboundStats(pc).then(s => s.video.framesDecoded)")).longValue();
+            long fullFrames = ((Number) full.evaluate("atriumTest.inboundStats(pc).then(s => s.video.framesDecoded)")).longValue();
+            Chromium.waitFor(small, decodes.formatted(smallFrames + 10, lowest));
+            Chromium.waitFor(full, decodes.formatted(fullFrames + 10, top));
+            List<Integer> forwarded = new java.util.ArrayList<>();
+            long dropped = 0;
+            for (JsonNode stream : server.get("/v1/rooms/" + room + "/media").json().at("/media/subscribers").findValues("streams")
+                    .stream().flatMap(l -> java.util.stream.StreamSupport.stream(l.spliterator(), false)).toList()) {
+                if (stream.path("spatial_dropped").asLong() > 0 || stream.path("spatial_layer").asInt() > 0) {
+                    forwarded.add(stream.path("spatial_layer").asInt());
+                    dropped += stream.path("spatial_dropped").asLong();
+                }
+            }
+            assertThat(forwarded).as("spatial layers forwarded").containsExactlyInAnyOrder(0, sizes[0].size() - 1);
+            assertThat(dropped).as("packets of the upper spatial layers not sent to the small tile").isPositive();
         }
     }
 }
