@@ -90,4 +90,64 @@ class ForwardPathAllocationTest {
         assertThat(subscribers[1].bwe.feedbacks()).as("feedback read").isEqualTo(1400);
         assertThat(subscribers[1].bwe.ackedBps()).as("rate the feedback acknowledges").isPositive();
     }
+
+    /**
+     * The same for one VP9 SVC stream ({@code L3T3_KEY}, one packet per spatial layer frame, a scalability structure on
+     * key pictures): a subscriber given every layer and one with a 320×180 tile, given spatial layer 0, both re-allocated
+     * every 200 ms (sizes and per-spatial-layer rates read, layers chosen by size).
+     */
+    @Test
+    void forwardingVp9SvcAllocatesNothingPerPacket() {
+        TrackInfo video = new TrackInfo("t", MediaKind.VIDEO, "1", "VP9", 90000, 98, 99, List.of(), List.of(0x1234L), List.of(0L),
+                0, 0, 0, 0, 0);
+        Publisher publisher = new Publisher(new EncryptingSink(), List.of(video), 1, MediaLimits.defaults().maxPublishBitrate());
+        Receiver receiver = publisher.receivers().get(0);
+        EncryptingSink[] sinks = {new EncryptingSink(), new EncryptingSink()};
+        Subscriber[] subscribers = new Subscriber[sinks.length];
+        for (int i = 0; i < sinks.length; i++) {
+            subscribers[i] = new Subscriber(sinks[i]);
+            Forwarder f = new Forwarder(receiver, subscribers[i], 100 + i, 98, 200 + i, 99, "c");
+            f.target(i == 0 ? 0 : 320, i == 0 ? 0 : 180);
+            subscribers[i].addForwarder(f);
+        }
+        byte[] packet = new byte[1000 + 64];
+        long[] seq = {0};
+        // the scalability structure: three spatial layers, 320x180, 640x360, 1280x720
+        byte[] ss = {0x50, 0x01, 0x40, 0x00, (byte) 0xb4, 0x02, (byte) 0x80, 0x01, 0x68, 0x05, 0x00, 0x02, (byte) 0xd0};
+        Runnable send = () -> {
+            int n = (int) seq[0]++;
+            int picture = n / 3;
+            int sid = n % 3;
+            int tid = L1T3[picture % 4];
+            boolean key = picture % 60 == 0;
+            long now = 1_000_000 + picture * 33L;
+            RtpPacket.writeHeader(packet, 0, sid == 2, 98, n & 0xFFFF, picture * 3000, 0x1234);
+            packet[12] = (byte) (0x80 | (key ? 0 : 0x40) | 0x20 | 0x0C | (key && sid == 0 ? 0x02 : 0));
+            packet[13] = (byte) (0x80 | picture >> 8 & 0x7F);
+            packet[14] = (byte) picture;
+            packet[15] = (byte) (tid << 5 | (tid > 0 ? 0x10 : 0) | sid << 1 | (key && sid > 0 ? 1 : 0));
+            packet[16] = (byte) (picture / 4);
+            System.arraycopy(ss, 0, packet, 17, ss.length); // payload bytes unless V is set
+            publisher.onRtp(packet, 0, 1000, now);
+            if (n % 18 == 0) { // every 6 pictures, about 200 ms
+                for (Subscriber s : subscribers) {
+                    s.allocate(now);
+                }
+            }
+        };
+        for (int i = 0; i < 60_000; i++) {
+            send.run();
+        }
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        long[] sentBefore = {sinks[0].sent, sinks[1].sent};
+        for (int i = 0; i < 9_000; i++) {
+            send.run();
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertThat(sinks[0].sent - sentBefore[0]).as("every layer").isEqualTo(9_000);
+        assertThat(sinks[1].sent - sentBefore[1]).as("SID 0 (320x180) only").isEqualTo(3_000);
+        assertThat(subscribers[1].forwarders().get(0).spatialLayer()).isZero();
+        assertThat(allocated).as("bytes allocated for 9,000 SVC packets to 2 subscribers and 250 allocations").isLessThan(1024);
+    }
 }
