@@ -6,6 +6,7 @@ import io.atrium.webrtc.rtp.RtpPacket;
 import io.atrium.webrtc.srtp.SrtpContext;
 import io.atrium.webrtc.srtp.SrtpProfile;
 import java.lang.management.ManagementFactory;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -78,16 +79,12 @@ class ForwardPathAllocationTest {
         for (int i = 0; i < 60_000; i++) {
             send.run();
         }
-        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long before = threads.getCurrentThreadAllocatedBytes();
-        for (int i = 0; i < 10_000; i++) {
-            send.run();
-        }
-        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-        assertThat(sinks[0].sent).isEqualTo(70_000);
-        assertThat(sinks[2].sent).as("TL2 (every other frame) left out").isEqualTo(35_000);
-        assertThat(allocated).as("bytes allocated for 10,000 packets to 3 subscribers and 200 feedback messages").isLessThan(1024);
-        assertThat(subscribers[1].bwe.feedbacks()).as("feedback read").isEqualTo(1400);
+        long[] rounds = allocatedPerRound(send, 10_000);
+        assertThat(sinks[0].sent).isEqualTo(90_000);
+        assertThat(sinks[2].sent).as("TL2 (every other frame) left out").isEqualTo(45_000);
+        assertThat(least(rounds)).as("bytes allocated for 10,000 packets to 3 subscribers and 200 feedback messages, rounds %s",
+                Arrays.toString(rounds)).isLessThan(1024);
+        assertThat(subscribers[1].bwe.feedbacks()).as("feedback read").isEqualTo(1800);
         assertThat(subscribers[1].bwe.ackedBps()).as("rate the feedback acknowledges").isPositive();
     }
 
@@ -138,16 +135,35 @@ class ForwardPathAllocationTest {
         for (int i = 0; i < 60_000; i++) {
             send.run();
         }
-        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long before = threads.getCurrentThreadAllocatedBytes();
         long[] sentBefore = {sinks[0].sent, sinks[1].sent};
-        for (int i = 0; i < 9_000; i++) {
-            send.run();
-        }
-        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-        assertThat(sinks[0].sent - sentBefore[0]).as("every layer").isEqualTo(9_000);
-        assertThat(sinks[1].sent - sentBefore[1]).as("SID 0 (320x180) only").isEqualTo(3_000);
+        long[] rounds = allocatedPerRound(send, 9_000);
+        assertThat(sinks[0].sent - sentBefore[0]).as("every layer").isEqualTo(3 * 9_000);
+        assertThat(sinks[1].sent - sentBefore[1]).as("SID 0 (320x180) only").isEqualTo(3 * 3_000);
         assertThat(subscribers[1].forwarders().get(0).spatialLayer()).isZero();
-        assertThat(allocated).as("bytes allocated for 9,000 SVC packets to 2 subscribers and 250 allocations").isLessThan(1024);
+        assertThat(least(rounds)).as("bytes allocated for 9,000 SVC packets to 2 subscribers and 250 allocations, rounds %s",
+                Arrays.toString(rounds)).isLessThan(1024);
+    }
+
+    /**
+     * Bytes this thread allocated in each of three rounds of {@code packets} calls of {@code send}. The tests hold the
+     * least of them: an allocation per packet costs thousands of bytes in every round, while a deoptimisation mid-round
+     * (the interpreter allocating what compiled code kept in registers) costs one round about 2 KiB (seen once in nine
+     * runs).
+     */
+    static long[] allocatedPerRound(Runnable send, int packets) {
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long[] rounds = new long[3];
+        for (int r = 0; r < rounds.length; r++) {
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < packets; i++) {
+                send.run();
+            }
+            rounds[r] = threads.getCurrentThreadAllocatedBytes() - before;
+        }
+        return rounds;
+    }
+
+    static long least(long[] rounds) {
+        return Arrays.stream(rounds).min().orElseThrow();
     }
 }
