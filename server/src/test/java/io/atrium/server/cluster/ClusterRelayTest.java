@@ -182,8 +182,12 @@ class ClusterRelayTest {
             long before = packetsIn(owner, room);
             Waits.waitUntil(() -> packetsIn(owner, room) > before + 20, "the member's audio still reaching the owner");
             // the app registered before the restart is invited by the room's node without having registered again
-            JsonNode invited = host.call("invite_exten", Map.of("extens", List.of("1022")));
-            assertThat(invited.get("failed")).as(invited.toString()).isEmpty();
+            // asked again while the owner sees it "not registered" (nothing is sent then): a node that misses a heartbeat
+            // on a loaded machine drops out of the others' view of live nodes for a moment (seen once in a clean clone)
+            JsonNode[] invited = new JsonNode[1];
+            Waits.waitUntil(() -> (invited[0] = host.call("invite_exten", Map.of("extens", List.of("1022")))).get("failed").isEmpty(),
+                    "the app registered before the restart invited");
+            assertThat(invited[0].get("invited")).as(invited[0].toString()).hasSize(1);
             assertThat(app.await("room_invite").get("room").asText()).isEqualTo(room);
         } finally {
             talker.interrupt();
