@@ -16,9 +16,6 @@ import java.util.UUID;
  */
 public final class RoomNode {
 
-    /** How long a request waits for its changes to be kept in Redis before it says they were not. */
-    static final long KEPT_WITHIN_MILLIS = 5_000;
-
     private final RoomHome home;
     private final StateService state;
 
@@ -70,7 +67,7 @@ public final class RoomNode {
         } catch (RuntimeException e) {
             room = Optional.empty();
         }
-        room.ifPresent(r -> state.kept(r, KEPT_WITHIN_MILLIS));
+        room.ifPresent(state::kept);
         return answer;
     }
 

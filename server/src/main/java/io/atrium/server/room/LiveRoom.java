@@ -34,6 +34,11 @@ final class LiveRoom {
     private final QualityObserver quality;
     /** Set (on the executor) when the service dropped this room; calls queued behind that go to the current one. */
     boolean forgotten;
+    /**
+     * Set (on the executor) when another node took the room over ({@link #evict}) until a client enters it here
+     * again: what is kept of it (its playback) is the new node's then, and outlives this room.
+     */
+    private boolean moved;
 
     LiveRoom(RoomContext ctx) {
         this.id = ctx.id();
@@ -46,7 +51,7 @@ final class LiveRoom {
         this.moderation = new Moderation(roster, seats, ctx.clock());
         this.permissions = new Permissions(ctx, roster, seats);
         this.chat = new Chat(id, ctx.chat(), roster);
-        this.video = ctx.players().open(roster::broadcast, ctx.clock());
+        this.video = ctx.players().open(roster::broadcast, ctx.clock(), ctx.playback());
         this.liveness = new Liveness(ctx, roster, seats);
         this.quality = new QualityObserver(roster, ctx.executor());
     }
@@ -61,6 +66,9 @@ final class LiveRoom {
      */
     Object handle(Session s, String method, Params p) {
         RoomMethods.Method m = RoomMethods.of(method);
+        if (m.need() == Need.ENTRY) {
+            moved = false; // a client comes to this node for the room: it was placed here again
+        }
         Call call = m.need() == Need.ENTRY ? new Call(method, s, s.binding(), null, p) : admitted(s, m, p);
         return m.handler().handle(this, call);
     }
@@ -146,7 +154,10 @@ final class LiveRoom {
 
     void forgetIfIdle() {
         seats.endIfEmpty();
-        if (roster.isEmpty() && !admission.pending()) {
+        if (roster.isEmpty() && !admission.pending() && !forgotten) {
+            if (!moved) {
+                ctx.playback().delete(); // before calls go to a new room: its playback is not this one's
+            }
             ctx.registry().forget(this);
         }
     }
@@ -168,6 +179,7 @@ final class LiveRoom {
      * they held here goes the way of any closed socket.
      */
     void evict(String reason) {
+        moved = true;
         roster.sessions().forEach(s -> s.client.close(reason));
     }
 

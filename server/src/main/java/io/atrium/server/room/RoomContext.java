@@ -12,13 +12,13 @@ import java.util.function.Function;
  * What a live room and its collaborators need from outside, given once at construction by
  * {@link RoomService} (so no collaborator reaches back into the service): the room's id and serial
  * executor, the one clock, the room settings, tokens, the room store, password checks, chat, the door
- * into media, TURN credentials, the listeners, the watcher dialects, the maker of its shared player, and the registry
- * of live rooms.
+ * into media, TURN credentials, the listeners, the watcher dialects, the maker of its shared player and where that
+ * keeps its playback, and the registry of live rooms.
  */
 record RoomContext(UUID id, SerialExecutor executor, Clock clock, AtriumConfig.Rooms config, RoomTokens tokens,
                    RoomStore rooms, Passwords passwords, ChatStore chat, MediaDoor media, TurnCredentials turn,
                    Listeners listeners, Function<String, EventDialect> dialects, SharedPlayer.Factory players,
-                   Registry registry, java.util.function.Supplier<RoomRecorder> recorder) {
+                   SharedPlayer.Playback playback, Registry registry, java.util.function.Supplier<RoomRecorder> recorder) {
 
     /** The live rooms as one room sees them. */
     interface Registry {

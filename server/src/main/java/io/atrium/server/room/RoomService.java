@@ -111,7 +111,7 @@ public final class RoomService implements Calls, AutoCloseable {
 
     private LiveRoom open(UUID id) {
         return new LiveRoom(new RoomContext(id, new SerialExecutor(pool), clock, config, tokens, rooms, passwords, chat, media,
-                turn, listeners, dialects::get, players, registry, () -> recorder));
+                turn, listeners, dialects::get, players, SharedPlayer.Playback.of(state, id), registry, () -> recorder));
     }
 
     /**

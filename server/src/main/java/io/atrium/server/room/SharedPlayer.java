@@ -1,25 +1,80 @@
 package io.atrium.server.room;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.atrium.server.state.StateService;
 import java.time.Clock;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
 
 /**
  * A room's synced player: {@code video_control} and {@code get_video_state} of the method table run here.
  * The rules belong to the contract that defines them (contract 003: compat/calls/SharedVideo), so the room
  * knows them only through this interface; each live room gets its own from the {@link Factory} given to
- * {@link RoomService}. Confined to the room's executor.
+ * {@link RoomService}. Confined to the room's executor. Its playback is kept in the room's {@link Playback}.
  */
 public interface SharedPlayer {
 
     /** What {@code get_video_state} answers. */
     Object state();
 
-    /** Runs {@code video_control} (the caller is an admin, checked by the table); fails with {@link RpcException}. */
+    /**
+     * Runs {@code video_control} (the caller is an admin, checked by the table); fails with {@link RpcException}.
+     * May answer a {@link CompletionStage}: the call answers once the playback is kept.
+     */
     Object control(Params params);
 
     /** Makes the player of one room, which tells everyone in it through {@code broadcast} (method, params). */
     @FunctionalInterface
     interface Factory {
-        SharedPlayer open(BiConsumer<String, Object> broadcast, Clock clock);
+        SharedPlayer open(BiConsumer<String, Object> broadcast, Clock clock, Playback kept);
+    }
+
+    /**
+     * Where a room's player keeps its playback, so that it outlives the room's node (docs/SCALING.md): the room's
+     * shared state document {@link #DOCUMENT}, which a cluster node also writes to Redis and the node the room
+     * is placed on next reads back. It lives as long as the live room: the room deletes it when it is forgotten
+     * here, unless it moved to another node. One node: in memory only.
+     */
+    interface Playback {
+
+        /** The shared state document that holds a room's playback. */
+        String DOCUMENT = "shared_video";
+
+        /** The playback kept for the room; empty before any. */
+        Optional<JsonNode> read();
+
+        /**
+         * Keeps {@code stamp}; completes once it is kept (at once on one node), or fails with a {@code 503}
+         * {@link RpcException} when it could not be (the cluster's Redis is away: it is kept when Redis is back).
+         */
+        CompletionStage<Void> write(JsonNode stamp);
+
+        /** The room's live room is gone from this node (it emptied): its playback goes with it. */
+        void delete();
+
+        /** The room's playback in {@code state}. */
+        static Playback of(StateService state, UUID room) {
+            return new Playback() {
+                @Override
+                public Optional<JsonNode> read() {
+                    return state.document(room, DOCUMENT);
+                }
+
+                @Override
+                public CompletionStage<Void> write(JsonNode stamp) {
+                    state.setDocument(room, DOCUMENT, stamp);
+                    return state.whenKept(room).exceptionallyCompose(e -> CompletableFuture.failedFuture(new RpcException(503,
+                            (e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e).getMessage())));
+                }
+
+                @Override
+                public void delete() {
+                    state.delete(room, DOCUMENT);
+                }
+            };
+        }
     }
 }

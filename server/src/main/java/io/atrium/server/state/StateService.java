@@ -89,6 +89,8 @@ public final class StateService {
     }
 
     private static final String CHANGED = "state_changed";
+    /** How long a request that changed state waits for its changes to be kept before it says they were not. */
+    public static final long KEPT_WITHIN_MILLIS = 5_000;
 
     /** Null on a single node: the state is in memory only. */
     private volatile Keeper keeper;
@@ -139,23 +141,27 @@ public final class StateService {
 
     /**
      * Waits until every change of {@code room} made so far is kept (at once on a single node); throws
-     * {@link NotKept} when one was not, or not within {@code timeoutMillis}: the change is made on this node
+     * {@link NotKept} when one was not, or not within {@link #KEPT_WITHIN_MILLIS}: the change is made on this node
      * (and kept when Redis is back) but would not outlive it yet.
      */
-    public void kept(UUID room, long timeoutMillis) {
+    public void kept(UUID room) {
+        try {
+            whenKept(room).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof NotKept n ? n : e;
+        }
+    }
+
+    /** {@link #kept} without waiting: completes then, or fails with {@link NotKept}. */
+    public java.util.concurrent.CompletableFuture<Void> whenKept(UUID room) {
         Keeper k = keeper;
         if (k == null) {
-            return;
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
         }
-        try {
-            k.kept(room).get(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new NotKept("The change was made on this server but could not be saved in Redis (it is saved when Redis is "
-                    + "back, unless this server stops first); try again.", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new NotKept("interrupted", e);
-        }
+        return k.kept(room).orTimeout(KEPT_WITHIN_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS)
+                .exceptionallyCompose(e -> java.util.concurrent.CompletableFuture.failedFuture(new NotKept(
+                        "The change was made on this server but could not be saved in Redis (it is saved when Redis is "
+                        + "back, unless this server stops first); try again.", e)));
     }
 
     /**

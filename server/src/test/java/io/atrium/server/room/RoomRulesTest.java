@@ -131,7 +131,7 @@ class RoomRulesTest {
             roster.members.clear();
             heard.clear();
             RoomContext ctx = new RoomContext(room, new SerialExecutor(Runnable::run), clock, config, null, null, null, null, null,
-                    null, new Listeners(), name -> null, null, new RoomContext.Registry() {
+                    null, new Listeners(), name -> null, null, null, new RoomContext.Registry() {
                         @Override
                         public void released(UUID other) {
                         }

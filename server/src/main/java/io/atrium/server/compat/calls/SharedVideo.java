@@ -1,19 +1,24 @@
 package io.atrium.server.compat.calls;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.atrium.server.room.Params;
 import io.atrium.server.room.RpcException;
 import io.atrium.server.room.SharedPlayer;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
 
 /**
  * A shared video file played in sync (contract 003, docs/CONTRACTS.md): {@code video_control
  * {action: play|pause|seek, file_id, url?, position?}} stamps the playback (file, url, playing, position
- * in seconds at {@code at}, epoch ms) and tells everyone; {@code get_video_state} answers the last stamp.
- * The room runs it as its {@link SharedPlayer} (one per live room, on the room's executor).
+ * in seconds at {@code at}, epoch ms), keeps it and tells everyone; {@code get_video_state} answers the last
+ * stamp. The room runs it as its {@link SharedPlayer} (one per live room, on the room's executor); the stamp is
+ * kept in the room's {@link SharedPlayer.Playback}, so a room placed on another node after its node died plays on
+ * from it (docs/SCALING.md).
  */
 public final class SharedVideo implements SharedPlayer {
 
@@ -22,17 +27,18 @@ public final class SharedVideo implements SharedPlayer {
 
     private final BiConsumer<String, Object> broadcast;
     private final Clock clock;
-    /** The playback: file, url, playing, position (s) at {@code at} (epoch ms); null before any. */
-    private Map<String, Object> video;
+    /** The playback: file, url, playing, position (s) at {@code at} (epoch ms); empty before any. */
+    private final Playback kept;
 
-    SharedVideo(BiConsumer<String, Object> broadcast, Clock clock) {
+    SharedVideo(BiConsumer<String, Object> broadcast, Clock clock, Playback kept) {
         this.broadcast = broadcast;
         this.clock = clock;
+        this.kept = kept;
     }
 
     @Override
     public Object state() {
-        return video == null ? Map.of() : video;
+        return kept.read().<Object>map(v -> v).orElse(Map.of());
     }
 
     @Override
@@ -43,24 +49,24 @@ public final class SharedVideo implements SharedPlayer {
         }
         String fileId = p.required("file_id", 64);
         Optional<String> url = p.string("url", 2048);
-        boolean sameFile = video != null && fileId.equals(video.get("file_id"));
-        if (!sameFile && url.isEmpty()) {
+        JsonNode video = kept.read().filter(v -> fileId.equals(v.path("file_id").asText())).orElse(null);
+        if (video == null && url.isEmpty()) {
             throw RpcException.invalid("url");
         }
         long now = clock.millis();
-        double current = !sameFile ? 0 : (double) video.get("position")
-                + (Boolean.TRUE.equals(video.get("playing")) ? (now - (long) video.get("at")) / 1000.0 : 0);
+        boolean wasPlaying = video != null && video.path("playing").asBoolean();
+        double current = video == null ? 0 : video.path("position").asDouble()
+                + (wasPlaying ? (now - video.path("at").asLong()) / 1000.0 : 0);
         double position = p.decimal("position", 0, 86_400, current);
-        boolean playing = action.equals("play") || action.equals("seek") && sameFile && Boolean.TRUE.equals(video.get("playing"));
-        Map<String, Object> state = new LinkedHashMap<>();
-        state.put("file_id", fileId);
-        state.put("url", url.orElseGet(() -> (String) video.get("url")));
-        state.put("action", action);
-        state.put("playing", playing);
-        state.put("position", position);
-        state.put("at", now);
-        video = state;
+        ObjectNode state = JsonNodeFactory.instance.objectNode()
+                .put("file_id", fileId)
+                .put("url", url.orElseGet(() -> video.path("url").asText()))
+                .put("action", action)
+                .put("playing", action.equals("play") || action.equals("seek") && wasPlaying)
+                .put("position", position)
+                .put("at", now);
+        CompletionStage<Void> written = kept.write(state);
         broadcast.accept("video_control", state);
-        return Map.of();
+        return written.thenApply(done -> Map.of());
     }
 }

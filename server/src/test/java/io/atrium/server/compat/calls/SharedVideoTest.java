@@ -3,19 +3,34 @@ package io.atrium.server.compat.calls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.atrium.server.room.Params;
+import io.atrium.server.room.RpcException;
+import io.atrium.server.room.SharedPlayer.Playback;
+import io.atrium.server.state.StateService;
 import io.atrium.server.testing.ManualClock;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 
-/** Contract 003's synced player on a fake clock: each {@code video_control} stamps where the video is and tells the room. */
+/**
+ * Contract 003's synced player on a fake clock: each {@code video_control} stamps where the video is, keeps the
+ * stamp in the room's shared state and tells the room; a player opened later for the room (the node it is placed
+ * on next) plays on from the kept stamp.
+ */
 class SharedVideoTest {
 
     final ManualClock clock = new ManualClock(1_000_000);
     final List<String> heard = new ArrayList<>();
+    final UUID room = UUID.randomUUID();
 
     static Params params(String json) {
         try {
@@ -25,25 +40,122 @@ class SharedVideoTest {
         }
     }
 
+    SharedVideo player(StateService state) {
+        return new SharedVideo((method, params) -> heard.add(method + " " + params), clock, Playback.of(state, room));
+    }
+
+    static JsonNode stamp(SharedVideo video) {
+        return new ObjectMapper().valueToTree(video.state());
+    }
+
     @Test
     void theSharedVideoIsStampedWithTheClock() {
-        SharedVideo video = new SharedVideo((method, params) -> heard.add(method + " " + params), clock);
+        SharedVideo video = player(new StateService());
         assertThat(video.state()).isEqualTo(Map.of());
-        video.control(params("{\"action\":\"play\",\"file_id\":\"f1\",\"url\":\"/v/f1\",\"position\":10}"));
+        assertThat(video.control(params("{\"action\":\"play\",\"file_id\":\"f1\",\"url\":\"/v/f1\",\"position\":10}")))
+                .isInstanceOfSatisfying(CompletionStage.class, kept -> assertThat(kept.toCompletableFuture()).isCompletedWithValue(Map.of()));
         clock.advance(2500);
         video.control(params("{\"action\":\"pause\",\"file_id\":\"f1\"}")); // where it is now: 10 + 2.5 s
-        assertThat(video.state()).isEqualTo(Map.of("file_id", "f1", "url", "/v/f1", "action", "pause", "playing", false,
-                "position", 12.5, "at", 1_002_500L));
+        assertThat(stamp(video).toString())
+                .isEqualTo("{\"file_id\":\"f1\",\"url\":\"/v/f1\",\"action\":\"pause\",\"playing\":false,\"position\":12.5,\"at\":1002500}");
         clock.advance(60_000);
         video.control(params("{\"action\":\"seek\",\"file_id\":\"f1\",\"position\":30}")); // a paused seek stays paused
-        assertThat(((Map<?, ?>) video.state()).get("playing")).isEqualTo(false);
+        assertThat(stamp(video).get("playing").asBoolean()).isFalse();
         video.control(params("{\"action\":\"play\",\"file_id\":\"f1\"}"));
         clock.advance(1000);
         video.control(params("{\"action\":\"seek\",\"file_id\":\"f1\",\"position\":5}")); // a playing seek plays on
-        assertThat(((Map<?, ?>) video.state()).get("playing")).isEqualTo(true);
-        assertThat(((Map<?, ?>) video.state()).get("position")).isEqualTo(5.0);
+        assertThat(stamp(video).get("playing").asBoolean()).isTrue();
+        assertThat(stamp(video).get("position").asDouble()).isEqualTo(5.0);
         assertThat(heard).filteredOn(h -> h.startsWith("video_control ")).hasSize(5);
         assertThatThrownBy(() -> video.control(params("{\"action\":\"play\",\"file_id\":\"f2\"}"))).hasMessage("invalid request: url");
         assertThatThrownBy(() -> video.control(params("{\"action\":\"rewind\",\"file_id\":\"f1\"}"))).hasMessage("invalid request: action");
+    }
+
+    @Test
+    void aPlayerOpenedLaterForTheRoomPlaysOnFromTheKeptStampUntilTheRoomIsGone() {
+        StateService state = new StateService();
+        SharedVideo first = player(state);
+        first.control(params("{\"action\":\"play\",\"file_id\":\"f1\",\"url\":\"/v/f1\",\"position\":10}"));
+        JsonNode played = stamp(first);
+        assertThat(state.document(room, Playback.DOCUMENT)).as("kept as the room's shared state").contains(played);
+        clock.advance(4000);
+
+        SharedVideo next = player(state); // the room's next live room: here, or on the node it is placed on next
+        assertThat(stamp(next)).isEqualTo(played);
+        next.control(params("{\"action\":\"pause\",\"file_id\":\"f1\"}")); // the same file: no url needed, and it played on
+        assertThat(stamp(next).get("position").asDouble()).isEqualTo(14.0);
+        assertThat(stamp(next).get("url").asText()).isEqualTo("/v/f1");
+
+        Playback.of(state, room).delete(); // the live room emptied
+        assertThat(next.state()).isEqualTo(Map.of());
+        assertThat(state.isEmpty(room)).as("nothing left of the room: a cluster node releases its lease").isTrue();
+    }
+
+    @Test
+    void aStampThatCannotBeKeptIsAnsweredWithAClearError() throws Exception {
+        StateService state = new StateService();
+        Keeper redis = new Keeper();
+        state.keepWith(redis);
+        SharedVideo video = player(state);
+        Object answer = video.control(params("{\"action\":\"play\",\"file_id\":\"f1\",\"url\":\"/v/f1\"}"));
+        assertThat(((CompletionStage<?>) answer).toCompletableFuture().get()).isEqualTo(Map.of());
+        assertThat(redis.documents).containsKey(Playback.DOCUMENT);
+
+        redis.failing = true; // Redis went away after the stamp was made: everyone heard it, the caller is told
+        CompletableFuture<?> refused = ((CompletionStage<?>) video.control(params("{\"action\":\"pause\",\"file_id\":\"f1\"}")))
+                .toCompletableFuture();
+        assertThatThrownBy(refused::get).isInstanceOf(ExecutionException.class).cause().isInstanceOfSatisfying(RpcException.class, e -> {
+            assertThat(e.code()).isEqualTo(503);
+            assertThat(e.getMessage()).contains("could not be saved in Redis");
+        });
+        assertThat(heard).filteredOn(h -> h.startsWith("video_control ")).hasSize(2);
+    }
+
+    /** A cluster's Redis as {@link StateService} sees it: the documents it was given, and whether keeping fails. */
+    static final class Keeper implements StateService.Keeper {
+        final Map<String, JsonNode> documents = new HashMap<>();
+        volatile boolean failing;
+
+        @Override
+        public void document(UUID room, String name, JsonNode value) {
+            documents.put(name, value);
+        }
+
+        @Override
+        public void map(UUID room, String name) {
+        }
+
+        @Override
+        public void item(UUID room, String name, String key, JsonNode value) {
+        }
+
+        @Override
+        public void delete(UUID room, String name, Collection<String> items) {
+            documents.remove(name);
+        }
+
+        @Override
+        public void clear(UUID room) {
+            documents.clear();
+        }
+
+        @Override
+        public StateService.Kept load(UUID room) {
+            return new StateService.Kept(Map.copyOf(documents), Map.of());
+        }
+
+        @Override
+        public boolean available() {
+            return !failing;
+        }
+
+        @Override
+        public CompletableFuture<Void> kept(UUID room) {
+            return failing ? CompletableFuture.failedFuture(new IllegalStateException("Redis is away")) : CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void rewriting(UUID room) {
+        }
     }
 }
