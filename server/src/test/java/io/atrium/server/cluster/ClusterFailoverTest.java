@@ -3,6 +3,7 @@ package io.atrium.server.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.atrium.server.room.SharedPlayer.Playback;
 import io.atrium.server.testing.ChildServer;
 import io.atrium.server.testing.ClusterNodes;
 import io.atrium.server.testing.ClusterNodes.Member;
@@ -43,10 +44,16 @@ class ClusterFailoverTest {
         // a socket on n4 places the room there (an idle cluster places a room on the node asked)
         cluster.socket(n4.port()).call("authenticate", Map.of("room", room, "call_id", "holder"));
         assertThat(cluster.owner(room)).isEqualTo("n4");
-        Member alice = cluster.join(n1, room, "alice");
+        // alice is a host: she plays a shared video (contract 003's player) on n4, relayed there
+        Member alice = cluster.joinOn(cluster.socket(n1), cluster.node("n1").token(room, "\"identity\": \"alice\", \"admin\": true"));
         Member bob = cluster.join(n2, room, "bob");
         alice.rpc().call("send_chat_message", Map.of("text", "before the crash"));
         assertThat(bob.rpc().call("get_room_members", Map.of()).toString()).contains("alice");
+        long playing = System.currentTimeMillis();
+        alice.rpc().call("video_control", Map.of("action", "play", "file_id", "film", "url", "/files/film", "position", 42.5));
+        assertThat(inRedis(room, "d", Playback.DOCUMENT)).as("answered once kept in Redis").isTrue();
+        JsonNode played = bob.rpc().call("get_video_state", Map.of());
+        assertThat(played.get("playing").asBoolean()).as(played.toString()).isTrue();
 
         // a meeting's guest enters on n4 (its room and waiting document are n4's) and follows it from n1
         String meeting = cluster.node("n1").send("POST", "/admin/create", "{}", TestServer.BASIC).json().get("meeting_id").asText();
@@ -130,6 +137,15 @@ class ClusterFailoverTest {
         assertThat(alice2.rpc().call("get_room_members", Map.of()).toString()).contains("bob");
         JsonNode history = bob2.rpc().call("get_chat_history", Map.of());
         assertThat(history.toString()).as("chat history is in PostgreSQL").contains("before the crash");
+        // the room's new node answers the playback n4 kept, and plays on from it: paused there, it is where it got to
+        assertThat(bob2.rpc().call("get_video_state", Map.of())).as("the same stamp: file, url, playing from 42.5 s at the same time")
+                .isEqualTo(played);
+        long pausing = System.currentTimeMillis();
+        alice2.rpc().call("video_control", Map.of("action", "pause", "file_id", "film"));
+        JsonNode paused = bob2.rpc().call("get_video_state", Map.of());
+        assertThat(paused.get("url").asText()).isEqualTo("/files/film");
+        assertThat(paused.get("position").asDouble()).as(paused.toString())
+                .isBetween(42.5 + (pausing - played.get("at").asLong()) / 1000.0 - 0.5, 42.5 + (System.currentTimeMillis() - playing) / 1000.0 + 0.5);
         // the guest's client subscribes again on n1: the meeting's room is placed on a live node, which reads
         // the document back from Redis as n4 left it (open), and checks a join against it
         RpcClient again = cluster.socket(n1);
@@ -161,7 +177,13 @@ class ClusterFailoverTest {
 
     /** Whether Redis keeps item {@code key} of map {@code name} of {@code room}'s shared state. */
     private static boolean kept(String room, String name, String key) {
-        return "1".equals(cluster.redis().cli("HEXISTS", "atrium:state:" + room, "[\"" + "i\",\"" + name + "\",\"" + key + "\"]"));
+        return inRedis(room, "i", name, key);
+    }
+
+    /** Whether Redis keeps the field {@code parts} ({@code ["d", name]}, {@code ["i", map, key]}...) of {@code room}'s shared state. */
+    private static boolean inRedis(String room, String... parts) {
+        return "1".equals(cluster.redis().cli("HEXISTS", "atrium:state:" + room,
+                java.util.Arrays.stream(parts).map(p -> "\"" + p + "\"").collect(java.util.stream.Collectors.joining(",", "[", "]"))));
     }
 
     /** {@code create_temp_room} by {@code user} on a socket of {@code node} (its own node runs it). */
