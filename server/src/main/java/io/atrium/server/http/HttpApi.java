@@ -71,6 +71,7 @@ public final class HttpApi {
                 roomService.turn(),
                 config.rtc().allowedOrigins(), clients, roomService::publish,
                 cluster == null ? io.atrium.server.room.RoomHome.HERE : cluster);
+        roomService.addListener(whipWhep); // a room that moved to another node ends its sessions here
         AttemptGuard guard = new AttemptGuard(this.config.facadeRequestsPerMinute(), this.config.failedAttemptsPerMinute(),
                 clock);
         // contract facades 000 and 001 (docs/CONTRACTS.md)

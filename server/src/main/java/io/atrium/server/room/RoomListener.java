@@ -32,6 +32,15 @@ public interface RoomListener {
     default void nodeGone(String node) {
     }
 
+    /**
+     * Another node of the cluster owns {@code room} now (this one missed its heartbeats and its lease was taken):
+     * what an edge holds of the room here (its WHIP/WHEP sessions) ends, so that its clients reconnect and reach
+     * the owner (docs/SCALING.md). Called off the rooms' threads, after the room's sockets here were told to
+     * close. Never on a single node.
+     */
+    default void roomMoved(UUID room) {
+    }
+
     /** Any {@link RoomEvent}, in the order they happened in the room (the webhooks' source). */
     default void event(RoomEvent event) {
     }

@@ -466,7 +466,8 @@ public final class RoomService implements Calls, AutoCloseable {
 
     /**
      * Another node owns {@code room} now (this one missed its heartbeats and its lease was taken): every
-     * socket in the room here is closed, so its client reconnects and reaches the owner (docs/SCALING.md).
+     * socket in the room here is closed, and so is every WHIP/WHEP session ({@link RoomListener#roomMoved}), so
+     * their clients reconnect and reach the owner (docs/SCALING.md).
      */
     public void evict(UUID room) {
         state.forget(room); // the new owner reads it from where the cluster keeps it
@@ -474,6 +475,7 @@ public final class RoomService implements Calls, AutoCloseable {
             r.evict("the room moved to another node; reconnect");
             return null;
         });
+        listeners.fire(l -> l.roomMoved(room));
     }
 
     private <T> CompletableFuture<T> onRoom(UUID room, T whenIdle, java.util.function.Function<LiveRoom, T> work) {

@@ -12,6 +12,7 @@ import io.atrium.server.auth.TurnCredentials;
 import io.atrium.server.room.MediaDoor;
 import io.atrium.server.room.RoomEvent;
 import io.atrium.server.room.RoomHome;
+import io.atrium.server.room.RoomListener;
 import io.atrium.server.sfu.MediaKind;
 import io.atrium.server.sfu.Subscription;
 import io.atrium.server.sfu.TrackInfo;
@@ -44,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * included, carries {@code Access-Control-Allow-Origin} and exposes {@code Location}, {@code Link},
  * {@code ETag}.
  */
-public final class WhipWhepApi {
+public final class WhipWhepApi implements RoomListener {
 
     static final String SDP = "application/sdp";
     private static final Logger LOG = LoggerFactory.getLogger(WhipWhepApi.class);
@@ -117,6 +118,15 @@ public final class WhipWhepApi {
                 LOG.warn("checking WHIP/WHEP session {} failed", s.peer().id(), e);
             }
         }
+    }
+
+    /**
+     * Another node owns {@code room} now (docs/SCALING.md, a node that misses its heartbeats): its sessions here
+     * end as a {@code DELETE} ends them, so their publishers and players post again and are sent to the owner.
+     */
+    @Override
+    public void roomMoved(UUID room) {
+        sessions.values().stream().filter(s -> s.room().equals(room)).forEach(s -> s.peer().close("the room moved to another node"));
     }
 
     /** Stops checking sessions (the server is stopping). */

@@ -14,6 +14,8 @@ import io.atrium.server.testing.RtpPhone;
 import io.atrium.server.testing.Sipp;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.Waits;
+import java.net.URI;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -210,6 +212,15 @@ class ClusterRelayTest {
         String otherId = ownerId.equals("n2") ? "n3" : "n2";
         Member a = cluster.join(owner, room, "evicted");
         Waits.waitUntil(() -> owner.server().media().peerCount() >= 1, "the media on the owner");
+        // and a WHIP publisher there; a token of another identity probes its session without ending it (403 while it lives)
+        String publishing = owner.token(room, "\"identity\": \"obs\"");
+        JavaPeer obs = cluster.closing(new JavaPeer());
+        HttpResponse<String> whip = ClusterWhipWhepTest.post(ClusterWhipWhepTest.STAYS, owner.uri("/whip/" + room), obs.offer(true), publishing);
+        assertThat(whip.statusCode()).as(whip.body()).isEqualTo(201);
+        obs.connect(whip.body());
+        URI session = owner.uri(whip.headers().firstValue("Location").orElseThrow());
+        String stranger = owner.token(room, "\"identity\": \"stranger\"");
+        assertThat(ClusterWhipWhepTest.delete(session, stranger)).as("the WHIP session lives on the owner").isEqualTo(403);
         ListAppender<ILoggingEvent> warnings = new ListAppender<>();
         warnings.start();
         Logger clusterLog = (Logger) LoggerFactory.getLogger(Cluster.class);
@@ -219,6 +230,13 @@ class ClusterRelayTest {
             cluster.redis().cli("SET", "atrium:room:" + room, otherId, "PX", "60000");
             a.rpc().closed.get(15, TimeUnit.SECONDS);
             long evicted = System.currentTimeMillis();
+            // its WHIP session ended as a DELETE ends it: the publisher posts again and is sent to the new owner
+            Waits.waitUntil(() -> ClusterWhipWhepTest.delete(session, stranger) == 404, "the WHIP session on the old owner ended");
+            HttpResponse<String> republished = ClusterWhipWhepTest.post(ClusterWhipWhepTest.STAYS, owner.uri("/whip/" + room),
+                    cluster.closing(new JavaPeer()).offer(true), publishing);
+            assertThat(republished.statusCode()).isEqualTo(307);
+            assertThat(republished.headers().firstValue("Location"))
+                    .hasValue("http://127.0.0.1:" + cluster.node(otherId).server().httpPort() + "/whip/" + room);
             Member again = cluster.join(owner, room, "evicted");
             assertThat(again.rpc().call("get_room_members", Map.of()).toString()).contains("evicted");
             assertThat(cluster.owner(room)).isEqualTo(otherId);

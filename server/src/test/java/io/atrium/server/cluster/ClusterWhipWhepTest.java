@@ -36,9 +36,13 @@ class ClusterWhipWhepTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    static int delete(URI uri, String token) throws Exception {
-        return STAYS.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token).DELETE().build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode();
+    static int delete(URI uri, String token) {
+        try {
+            return STAYS.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token).DELETE().build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode();
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The publisher talks until the player hears it. */
