@@ -503,6 +503,19 @@ class RoomProtocolTest {
         JsonNode state = ann.rpc().call("get_video_state", Map.of());
         assertThat(state.get("position").asDouble()).isEqualTo(12.5);
         assertThat(state.get("action").asText()).isEqualTo("pause");
+
+        // the playback lives as long as the room is live: once everyone has gone, a visitor finds none
+        for (Joined j : List.of(admin, ann)) {
+            j.rpc().call("leave_room", Map.of());
+            j.rpc().close();
+        }
+        waitUntil(() -> {
+            RpcClient visitor = client();
+            visitor.call("authenticate", auth(room, "visitor-" + UUID.randomUUID()));
+            boolean none = visitor.call("get_video_state", Map.of()).isEmpty();
+            visitor.close();
+            return none;
+        }, "the playback gone with the room's last member");
     }
 
     @Test
