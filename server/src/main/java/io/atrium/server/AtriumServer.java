@@ -16,6 +16,8 @@ import io.atrium.server.store.UserStore;
 import io.atrium.server.store.ChatStore;
 import io.atrium.server.store.VideoFileStore;
 import io.atrium.server.files.FileUrls;
+import io.atrium.server.files.DatabaseFileStorage;
+import io.atrium.server.files.FileStorage;
 import io.atrium.server.files.LocalFileStorage;
 import io.atrium.server.files.StorageQuota;
 import io.atrium.server.files.VideoFileService;
@@ -65,9 +67,10 @@ public final class AtriumServer implements AutoCloseable {
     }
 
     private static VideoFileService videoFiles(AtriumConfig config, Database db, TokenService tokens, ApiKeys apiKeys, Clock clock) {
-        LocalFileStorage storage;
+        FileStorage storage;
         try {
-            storage = new LocalFileStorage(config.filesPath());
+            storage = config.filesInDatabase() ? new DatabaseFileStorage(db.jdbc(), config.filesPath().resolve("tmp"), clock)
+                    : new LocalFileStorage(config.filesPath());
         } catch (IOException e) {
             throw new ConfigException("cannot use the files directory " + config.filesPath().toAbsolutePath()
                     + " (files.dir): " + e, e);
