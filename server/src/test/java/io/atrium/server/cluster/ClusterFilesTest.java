@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Files across nodes (docs/SCALING.md, "What lives where"): a cluster keeps file bytes in PostgreSQL
  * ({@code files.storage} defaults to {@code database} with Redis), so a shared video uploaded through one node and a
  * recording finished on it are served whole and by range by every other node, byte-identical, and still after that
- * node's SIGKILL. The node that receives and records runs in its own JVM; the others in this one.
+ * node's SIGKILL; a node starting while another records leaves that recording alone. The node that receives and
+ * records runs in its own JVM; the others in this one.
  */
 class ClusterFilesTest {
 
@@ -68,8 +69,11 @@ class ClusterFilesTest {
         Member member = cluster.join(n3.port(), recorded, "ada");
         assertThat(cluster.owner(recorded)).isEqualTo("n3");
         String id = n1.post("/v1/rooms/" + recorded + "/recordings", "").json().at("/recording/recording_id").asText();
-        Media.sendTone(member.peer(), TONE_PACKETS);
         String recording = "/v1/rooms/" + recorded + "/recordings/" + id;
+        // a node starting meanwhile finishes what its own data directory left, not n3's recording in progress
+        TestServer n4 = cluster.node("n4");
+        assertThat(n4.get(recording).json().at("/recording/state").asText()).isEqualTo("recording");
+        Media.sendTone(member.peer(), TONE_PACKETS);
         assertThat(n1.post(recording + "/stop", "").status()).isEqualTo(200);
         member.rpc().call("leave_room", Map.of());
         Waits.waitUntil(() -> n2.get(recording).json().at("/recording/state").asText().equals("ready"),
