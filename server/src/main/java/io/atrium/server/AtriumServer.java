@@ -66,11 +66,19 @@ public final class AtriumServer implements AutoCloseable {
         this.sip = sip;
     }
 
+    /** Stored file bytes no video file names after this long are what a killed node left mid-upload (docs/SCALING.md). */
+    private static final java.time.Duration UNNAMED_FILE_AGE = java.time.Duration.ofHours(1);
+
     private static VideoFileService videoFiles(AtriumConfig config, Database db, TokenService tokens, ApiKeys apiKeys, Clock clock) {
         FileStorage storage;
         try {
-            storage = config.filesInDatabase() ? new DatabaseFileStorage(db.jdbc(), config.filesPath().resolve("tmp"), clock)
-                    : new LocalFileStorage(config.filesPath());
+            if (config.filesInDatabase()) {
+                DatabaseFileStorage inDatabase = new DatabaseFileStorage(db.jdbc(), config.filesPath().resolve("tmp"), clock);
+                inDatabase.deleteUnnamed(UNNAMED_FILE_AGE);
+                storage = inDatabase;
+            } else {
+                storage = new LocalFileStorage(config.filesPath());
+            }
         } catch (IOException e) {
             throw new ConfigException("cannot use the files directory " + config.filesPath().toAbsolutePath()
                     + " (files.dir): " + e, e);

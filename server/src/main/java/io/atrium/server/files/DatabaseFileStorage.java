@@ -118,6 +118,16 @@ public final class DatabaseFileStorage implements FileStorage {
                 .orElse(false);
     }
 
+    /**
+     * Deletes the objects stored more than {@code age} ago that no video file names: what a node killed between an
+     * upload's two commits (its bytes, then its metadata) left. Younger ones may be uploads still being probed and
+     * recorded, on any node. Returns how many went.
+     */
+    public int deleteUnnamed(java.time.Duration age) {
+        return jdbc.inTransaction(tx -> tx.update("delete from file_objects where created_at < ? and not exists"
+                + " (select 1 from video_files f where f.storage_key = file_objects.storage_key)", Jdbc.now(clock).minus(age)));
+    }
+
     private static String checked(String key) throws NoSuchFileException {
         if (key == null || !KEY.matcher(key).matches()) {
             throw new NoSuchFileException(String.valueOf(key), null, "not a key of this storage");

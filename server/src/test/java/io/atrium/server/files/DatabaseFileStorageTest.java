@@ -14,8 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,8 +25,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * File bytes in the database (files.storage: database) on embedded H2 and on a real PostgreSQL: whole and ranged
- * reads byte-identical, a range reads only the chunks it covers, unknown keys, deletion, and a store that fails
- * midway (the content's stream, or the database itself) leaves no row and no temporary file.
+ * reads byte-identical, a range reads only the chunks it covers, unknown keys, deletion, the sweep of objects no
+ * video file names, and a store that fails midway (the content's stream, or the database itself) leaves no row and
+ * no temporary file.
  */
 class DatabaseFileStorageTest {
 
@@ -124,6 +127,27 @@ class DatabaseFileStorageTest {
         assertThat(rows("file_objects")).isEqualTo(1);
         assertThat(rows("file_chunks")).isEqualTo(1);
         assertThat(read(storage, other, 0, 10)).isEqualTo(random(10));
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestServer.Db.class)
+    void objectsNoVideoFileNamesAreDeletedOnceOldEnough(TestServer.Db kind) throws IOException {
+        DatabaseFileStorage storage = storage(kind);
+        String named = storage.store(new ByteArrayInputStream(random(CHUNK_BYTES + 5))).key();
+        String unnamed = storage.store(new ByteArrayInputStream(random(CHUNK_BYTES + 6))).key();
+        UUID room = UUID.randomUUID();
+        db.jdbc().inTransaction(tx -> tx.update("insert into rooms (uuid, name, is_open, force_password, force_waiting_room,"
+                + " created_at, updated_at) values (?, 'r', true, false, false, ?, ?)", room, java.time.Instant.now(), java.time.Instant.now()));
+        db.jdbc().inTransaction(tx -> tx.update("insert into video_files (uuid, room_uuid, filename, storage_key, size_bytes,"
+                + " duration_seconds, content_type, uploaded_by, uploaded_at) values (?, ?, 'a.mp4', ?, 1, 1, 'video/mp4', 'me', ?)",
+                UUID.randomUUID(), room, named, java.time.Instant.now()));
+
+        assertThat(storage.deleteUnnamed(Duration.ofMinutes(1))).as("both younger than a minute").isZero();
+        assertThat(storage.deleteUnnamed(Duration.ofMinutes(-1))).isEqualTo(1);
+
+        assertThat(storage.size(named)).isEqualTo(CHUNK_BYTES + 5);
+        assertThatThrownBy(() -> storage.size(unnamed)).isInstanceOf(NoSuchFileException.class);
+        assertThat(rows("file_chunks")).isEqualTo(2);
     }
 
     @ParameterizedTest
