@@ -16,6 +16,8 @@ import io.atrium.server.store.UserStore;
 import io.atrium.server.store.ChatStore;
 import io.atrium.server.store.VideoFileStore;
 import io.atrium.server.files.FileUrls;
+import io.atrium.server.files.DatabaseFileStorage;
+import io.atrium.server.files.FileStorage;
 import io.atrium.server.files.LocalFileStorage;
 import io.atrium.server.files.StorageQuota;
 import io.atrium.server.files.VideoFileService;
@@ -64,10 +66,19 @@ public final class AtriumServer implements AutoCloseable {
         this.sip = sip;
     }
 
+    /** Stored file bytes no video file names after this long are what a killed node left mid-upload (docs/SCALING.md). */
+    private static final java.time.Duration UNNAMED_FILE_AGE = java.time.Duration.ofHours(1);
+
     private static VideoFileService videoFiles(AtriumConfig config, Database db, TokenService tokens, ApiKeys apiKeys, Clock clock) {
-        LocalFileStorage storage;
+        FileStorage storage;
         try {
-            storage = new LocalFileStorage(config.filesPath());
+            if (config.filesInDatabase()) {
+                DatabaseFileStorage inDatabase = new DatabaseFileStorage(db.jdbc(), config.filesPath().resolve("tmp"), clock);
+                inDatabase.deleteUnnamed(UNNAMED_FILE_AGE);
+                storage = inDatabase;
+            } else {
+                storage = new LocalFileStorage(config.filesPath());
+            }
         } catch (IOException e) {
             throw new ConfigException("cannot use the files directory " + config.filesPath().toAbsolutePath()
                     + " (files.dir): " + e, e);

@@ -144,6 +144,14 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
     }
 
     /**
+     * Whether file bytes are stored in the database: {@code files.storage}, or when it is empty, whether this node is
+     * part of a cluster (so that every node serves every file and a node's death loses none; docs/SCALING.md).
+     */
+    public boolean filesInDatabase() {
+        return files.storage().isEmpty() ? cluster.enabled() : files.storage().equals(Files.DATABASE);
+    }
+
+    /**
      * The HTTP edge: REST, WebSocket, static web app. {@code trustedProxies}: peers whose
      * {@code X-Forwarded-For} names the client (addresses or CIDR blocks; empty: the TCP peer is the
      * client); {@code failedAttemptsPerMinute} and {@code facadeRequestsPerMinute}: per client address, on
@@ -460,13 +468,18 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
     }
 
     /**
-     * Shared video files (contract 003's video-file endpoints and {@code /v1/rooms/{uuid}/files}): where
-     * they are stored (empty: {@code <data_dir>/files}), the largest upload, how long a signed playback
-     * URL stays valid, the storage quotas per room (a 003 session) and over all rooms, and how many
-     * uploads a 003 session accepts per minute (docs/SECURITY.md, finding 8).
+     * Shared video files (contract 003's video-file endpoints and {@code /v1/rooms/{uuid}/files}) and finished
+     * recordings: where their bytes are stored ({@code storage}: {@link #LOCAL} under {@code dir}, empty:
+     * {@code <data_dir>/files}; {@link #DATABASE} in the database, {@code dir} then holding only uploads being
+     * received; empty: {@code database} when the cluster is configured, else {@code local}), the largest upload,
+     * how long a signed playback URL stays valid, the storage quotas per room (a 003 session) and over all rooms,
+     * and how many uploads a 003 session accepts per minute (docs/SECURITY.md, finding 8).
      */
     public record Files(String dir, Long maxUploadBytes, Long urlTtlSeconds, Long maxRoomBytes, Long maxTotalBytes,
-                        Integer uploadsPerMinute) {
+                        Integer uploadsPerMinute, String storage) {
+        public static final String LOCAL = "local";
+        public static final String DATABASE = "database";
+
         public Files {
             dir = dir != null ? dir : "";
             maxUploadBytes = maxUploadBytes != null ? maxUploadBytes : 100L * 1024 * 1024;
@@ -474,10 +487,21 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
             maxRoomBytes = maxRoomBytes != null ? maxRoomBytes : 1024L * 1024 * 1024;
             maxTotalBytes = maxTotalBytes != null ? maxTotalBytes : 10L * 1024 * 1024 * 1024;
             uploadsPerMinute = uploadsPerMinute != null ? uploadsPerMinute : 10;
+            storage = storage != null ? storage : "";
+        }
+
+        public Files(String dir, Long maxUploadBytes, Long urlTtlSeconds, Long maxRoomBytes, Long maxTotalBytes,
+                     Integer uploadsPerMinute) {
+            this(dir, maxUploadBytes, urlTtlSeconds, maxRoomBytes, maxTotalBytes, uploadsPerMinute, null);
         }
 
         public Files(String dir, Long maxUploadBytes, Long urlTtlSeconds) {
             this(dir, maxUploadBytes, urlTtlSeconds, null, null, null);
+        }
+
+        /** The same settings with {@code storage}. */
+        public Files withStorage(String storage) {
+            return new Files(dir, maxUploadBytes, urlTtlSeconds, maxRoomBytes, maxTotalBytes, uploadsPerMinute, storage);
         }
     }
 

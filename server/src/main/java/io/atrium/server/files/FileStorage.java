@@ -5,7 +5,8 @@ import java.io.InputStream;
 
 /**
  * Where the bytes of shared files live, under keys the storage generates (never a client's name).
- * {@link LocalFileStorage} keeps them in a directory; an S3-compatible store fits the same shape
+ * {@link LocalFileStorage} keeps them in a directory, {@link DatabaseFileStorage} in the database (a cluster's
+ * default: {@code files.storage}); an S3-compatible store fits the same shape
  * (store = PUT or multipart upload, open = ranged GET, delete = DELETE).
  */
 public interface FileStorage {

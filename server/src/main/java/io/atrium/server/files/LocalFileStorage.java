@@ -31,18 +31,30 @@ public final class LocalFileStorage implements FileStorage {
 
     private final Path dir;
     private final Path tmp;
-    private final SecureRandom random = new SecureRandom();
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** Uses (and creates) {@code dir}; removes temporary files a previous run left behind. */
     public LocalFileStorage(Path dir) throws IOException {
         this.dir = dir.toAbsolutePath().normalize();
-        this.tmp = this.dir.resolve("tmp");
+        this.tmp = emptyTemporaryDirectory(this.dir.resolve("tmp"));
+    }
+
+    /** A new random 128-bit name, 32 lowercase hex digits. */
+    static String randomName() {
+        byte[] id = new byte[16];
+        RANDOM.nextBytes(id);
+        return HexFormat.of().formatHex(id);
+    }
+
+    /** Creates {@code tmp} if needed and removes what a previous run left in it; returns it. */
+    static Path emptyTemporaryDirectory(Path tmp) throws IOException {
         Files.createDirectories(tmp);
         try (var leftovers = Files.list(tmp)) {
             for (Path p : (Iterable<Path>) leftovers::iterator) {
                 Files.deleteIfExists(p);
             }
         }
+        return tmp;
     }
 
     public Path directory() {
@@ -56,9 +68,7 @@ public final class LocalFileStorage implements FileStorage {
 
     @Override
     public Stored store(InputStream content) throws IOException {
-        byte[] id = new byte[16];
-        random.nextBytes(id);
-        String name = HexFormat.of().formatHex(id);
+        String name = randomName();
         String key = name.substring(0, 2) + "/" + name;
         Path partial = tmp.resolve(name);
         boolean done = false;

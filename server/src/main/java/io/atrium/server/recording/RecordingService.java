@@ -96,7 +96,12 @@ public final class RecordingService implements RoomListener, RoomRecorder, AutoC
             throw ApiException.conflict(null, "the room is already being recorded; stop that recording first");
         }
         try {
+            // made before the row: its track directory is what says that this node (its data directory) recorded it
+            Files.createDirectories(dir.resolve(row.id().toString()));
             store.insert(row);
+        } catch (IOException e) {
+            active.remove(room, a);
+            throw new UncheckedIOException("the recording's directory cannot be created under " + dir, e);
         } catch (RuntimeException e) {
             active.remove(room, a);
             throw e;
@@ -225,18 +230,26 @@ public final class RecordingService implements RoomListener, RoomRecorder, AutoC
 
     /**
      * Finishes what a previous run left: recordings still {@code recording} (the server was killed: their track
-     * files hold what was written up to the last flush) or {@code finishing}. Call once at start.
+     * files hold what was written up to the last flush) or {@code finishing}. Only those recorded here, whose track
+     * directory is in this data directory: in a cluster the other nodes' recordings are theirs to finish, the one
+     * recording them now or, if it died, when it starts again (docs/SCALING.md). Call once at start.
      */
     public void recover() {
         for (RecordingRow r : store.inState(RecordingRow.RECORDING)) {
-            store.stopped(r.id(), Jdbc.now(clock)).ifPresent(s -> finishing.execute(() -> finish(s, List.of(
-                    "the server stopped while recording; kept what was written"))));
+            if (recordedHere(r)) {
+                store.stopped(r.id(), Jdbc.now(clock)).ifPresent(s -> finishing.execute(() -> finish(s, List.of(
+                        "the server stopped while recording; kept what was written"))));
+            }
         }
         for (RecordingRow r : store.inState(RecordingRow.FINISHING)) {
-            if (active.values().stream().noneMatch(a -> a.row.id().equals(r.id()))) {
+            if (recordedHere(r) && active.values().stream().noneMatch(a -> a.row.id().equals(r.id()))) {
                 finishing.execute(() -> finish(r, List.of()));
             }
         }
+    }
+
+    private boolean recordedHere(RecordingRow r) {
+        return Files.isDirectory(dir.resolve(r.id().toString()));
     }
 
     /** Turns every track file of a stopped recording into a video file of the room. Finisher thread. */
@@ -288,9 +301,6 @@ public final class RecordingService implements RoomListener, RoomRecorder, AutoC
                 LOG.debug("could not delete {}", r.file(), e);
             }
         }
-        if (allKept) {
-            deleteTree(recordingDir);
-        }
         String error = errors.isEmpty() ? null : String.join("; ", errors);
         if (error != null && error.length() > 2048) {
             error = error.substring(0, 2045) + "...";
@@ -302,6 +312,13 @@ public final class RecordingService implements RoomListener, RoomRecorder, AutoC
         } catch (RuntimeException e) {
             LOG.error("recording {} could not be marked {}", row.id(), state, e);
             return;
+        }
+        if (allKept) { // after the row says so: until then the directory says that this node has it to finish
+            try {
+                deleteTree(recordingDir);
+            } catch (UncheckedIOException e) {
+                LOG.warn("recording {}: its track directory could not be deleted", row.id(), e);
+            }
         }
         LOG.info("recording {} of room {} {}: {} files{}", row.id(), row.room(), state, kept.size(),
                 error == null ? "" : " (" + error + ")");

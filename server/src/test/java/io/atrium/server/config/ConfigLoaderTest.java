@@ -289,6 +289,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void fileBytesAreInTheDatabaseOfAClusterAndLocalOtherwiseUnlessSet() throws Exception {
+        String cluster = "cluster:\n  redis_url: redis://127.0.0.1:6379/0\n";
+        assertThat(load("", Map.of(), "--dev").filesInDatabase()).isFalse();
+        assertThat(load(cluster, Map.of(), "--dev").filesInDatabase()).isTrue();
+        assertThat(load(cluster + "files:\n  storage: local\n", Map.of(), "--dev").filesInDatabase()).isFalse();
+        assertThat(load("", Map.of("ATRIUM_FILES_STORAGE", "database"), "--dev").filesInDatabase()).isTrue();
+        assertThatThrownBy(() -> load("files:\n  storage: s3\n", Map.of(), "--dev")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("files.storage must be local, database or empty").hasMessageContaining("'s3'");
+    }
+
+    @Test
     void badFlagsAreExplained() {
         assertThatThrownBy(() -> CommandLine.parse("--http-port", "eighty")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("--http-port needs a port number");

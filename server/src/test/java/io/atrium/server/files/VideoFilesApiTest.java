@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.testing.TestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,25 +24,36 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.EnumSource;
 
-/** The native file API end to end on a real server, over H2 and PostgreSQL: upload, list, playback with ranges, auth. */
+/**
+ * The native file API end to end on a real server, over H2 and PostgreSQL, with the bytes in the files directory
+ * and in the database (files.storage): upload, list, playback with ranges, auth.
+ */
 @ParameterizedClass
-@EnumSource(TestServer.Db.class)
+@CsvSource({"H2, local", "POSTGRES, local", "H2, database", "POSTGRES, database"})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class VideoFilesApiTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Parameter
+    @Parameter(0)
     TestServer.Db db;
+    @Parameter(1)
+    String storage;
 
     private TestServer server;
     private String room;
 
     @BeforeParameterizedClassInvocation
     void start() {
-        server = TestServer.start(db);
+        AtriumConfig config;
+        try {
+            config = TestServer.config(db, Files.createTempDirectory("atrium-test-"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server = TestServer.start(config.withFiles(config.files().withStorage(storage)));
+        assertThat(server.config().filesInDatabase()).isEqualTo(storage.equals("database"));
         room = server.createRoom("films");
     }
 
@@ -69,6 +81,14 @@ class VideoFilesApiTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** How many objects the server's file storage holds: files under the files directory, or rows in the database. */
+    private long storedObjects() {
+        return server.config().filesInDatabase()
+                ? server.server().database().jdbc().inTransaction(tx -> tx.queryOne("select count(*) from file_objects",
+                        rs -> rs.getLong(1)).orElseThrow())
+                : filesOnDisk(server).size();
     }
 
     private HttpResponse<byte[]> get(String path, String... headers) {
@@ -200,9 +220,10 @@ class VideoFilesApiTest {
     void deletingAFileRemovesItsBytesAndItsListing() {
         JsonNode file = json(upload(server, room, Form.upload("gone.mp4", Media.bytes("clip-h264-aac.mp4")))).get("file");
         String id = file.get("file_id").asText();
-        int before = filesOnDisk(server).size();
+        long before = storedObjects();
+        assertThat(before).isPositive();
         assertThat(server.delete("/v1/rooms/" + room + "/files/" + id).status()).isEqualTo(204);
-        assertThat(filesOnDisk(server)).hasSize(before - 1);
+        assertThat(storedObjects()).isEqualTo(before - 1);
         assertThat(get(file.get("url").asText()).statusCode()).isEqualTo(404);
         assertThat(server.delete("/v1/rooms/" + room + "/files/" + id).status()).isEqualTo(404);
         assertThat(server.get("/v1/rooms/" + room + "/files").json().get("files").findValuesAsText("file_id")).doesNotContain(id);

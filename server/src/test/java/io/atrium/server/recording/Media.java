@@ -44,7 +44,7 @@ public final class Media {
      * Sends {@code packets} 20 ms Opus frames of a 440 Hz tone (Concentus) from {@code peer}, in real time: the
      * recorder keeps arrival times, so a burst would not be a recording of that length.
      */
-    static void sendTone(JavaPeer peer, int packets) {
+    public static void sendTone(JavaPeer peer, int packets) {
         new Tone(peer).send(packets);
     }
 
