@@ -71,7 +71,7 @@ class ProbePaddingTest {
             now[0] += 20;
         }
         assertThat(sink.paddingBytes).isZero();
-        assertThat(subscriber.bwe.startProbe(2_000_000, now[0] * 1000)).isTrue();
+        assertThat(subscriber.bwe.startProbe(2_000_000, false, now[0] * 1000)).isTrue();
         long mediaBefore = sink.mediaBytes;
         for (int i = 0; i < 25; i++) { // half a second of the probe
             media.run();
