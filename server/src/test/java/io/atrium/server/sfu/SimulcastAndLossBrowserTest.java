@@ -213,6 +213,13 @@ class SimulcastAndLossBrowserTest {
     void anSvcPublishersUpperSpatialLayersAreNotEncodedWhileEveryTileIsSmall() {
         String open = server.post("/v1/rooms", "{\"room\":{\"name\":\"svc-dynacast\",\"open\":true}}").json().at("/room/uuid").asText();
         try (Page publisher = page("svc-pub"); Page viewer = page("svc-viewer")) {
+            assertThat(publisher.evaluate("""
+                    async () => { const { AtriumClient, svcReduced } = await import('/atrium.js');
+                      let refused; try { new AtriumClient({ room: 'r', scalabilityMode: 'S3T3' }); } catch (e) { refused = e.name; }
+                      return [svcReduced('L3T3_KEY', 1), svcReduced('L3T3_KEY', 2), svcReduced('L3T3_KEY', 3),
+                        svcReduced('L3T3_KEY', undefined), svcReduced('L2T2h', 1), refused].map(String); }"""))
+                    .as("the SDK's mode for n spatial layers, and a mode it refuses")
+                    .isEqualTo(List.of("L1T3,4", "L2T3_KEY,2", "L3T3_KEY,1", "L3T3_KEY,1", "L1T2,1.5", "TypeError"));
             publisher.evaluate(SDK_JOIN.replace("new AtriumClient({ room, callId, simulcast })",
                     "new AtriumClient({ room, callId, scalabilityMode: 'L3T3_KEY' })").replace("await client.join", """
                     window.told = []; client.addEventListener('notification', e => {
