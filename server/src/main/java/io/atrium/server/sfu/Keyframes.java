@@ -149,6 +149,15 @@ final class Keyframes {
         return spatialLayers;
     }
 
+    /** Width of spatial layer {@code s} of a VP9 SVC stream, 0 when unknown. */
+    int spatialWidth(int s) {
+        return s < spatialLayers ? spatialWidths[s] : 0;
+    }
+
+    int spatialHeight(int s) {
+        return s < spatialLayers ? spatialHeights[s] : 0;
+    }
+
     /**
      * Dynacast told the publisher to encode only spatial layers {@code [0, from)} of this SVC stream (to encode them all
      * again when {@code from} reaches {@link #spatialLayers}): until then the structure keeps the layers above with
@@ -162,15 +171,6 @@ final class Keyframes {
     /** The lowest spatial layer dynacast holds back at the publisher, {@link #MAX_SPATIAL} when none. */
     int heldFrom() {
         return heldFrom;
-    }
-
-    /** Width of spatial layer {@code s} of a VP9 SVC stream, 0 when unknown. */
-    int spatialWidth(int s) {
-        return s < spatialLayers ? spatialWidths[s] : 0;
-    }
-
-    int spatialHeight(int s) {
-        return s < spatialLayers ? spatialHeights[s] : 0;
     }
 
     /** Width the stream last announced, 0 when unknown. */
