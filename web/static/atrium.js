@@ -29,6 +29,21 @@ export const SIMULCAST_ENCODINGS = Object.freeze([
   { rid: 'f', maxBitrate: 1_500_000 },
 ]);
 
+/** The SVC scalability modes the camera may be sent in (W3C webrtc-svc): spatial × temporal layers, k-SVC or not. */
+const SVC_MODE = /^L([1-3])T([1-3])(h|_KEY|_KEY_SHIFT)?$/;
+
+/**
+ * Of SVC mode `mode`, the mode and `scaleResolutionDownBy` that encode only its lowest `spatial` spatial layers at the
+ * sizes they have in `mode` (layers are 2:1 apart, 1.5:1 in the 'h' modes); all of them when `spatial` is not less.
+ * E.g. ('L3T3_KEY', 1) → ['L1T3', 4], ('L3T3_KEY', 2) → ['L2T3_KEY', 2].
+ */
+export function svcReduced(mode, spatial) {
+  const [, l, t, suffix = ''] = SVC_MODE.exec(mode);
+  const keep = Math.max(1, Math.min(Number(l), spatial ?? Number(l)));
+  if (keep === Number(l)) return [mode, 1];
+  return [keep === 1 ? `L1T${t}` : `L${keep}T${t}${suffix}`, (suffix === 'h' ? 1.5 : 2) ** (Number(l) - keep)];
+}
+
 /**
  * One member of the room as the SDK keeps it (camelCase of the protocol's RoomMember), plus the
  * tracks received from it.
@@ -103,6 +118,9 @@ export class AtriumClient extends EventTarget {
    *   (`ice_servers` in the authenticate/join_room/subscribe_room results) are added to them
    * @param {RTCIceTransportPolicy} [options.iceTransportPolicy] 'all' (default) or 'relay' (TURN only)
    * @param {boolean} [options.simulcast] send the camera in three layers (default true)
+   * @param {string} [options.scalabilityMode] send the camera instead as one VP9 SVC encoding in this mode, e.g.
+   *   'L3T3_KEY' (spatial layers of ¼, ½ and full size; VP9 preferred in the offer); Atrium then tells how many
+   *   spatial layers some subscriber needs, and the others are not encoded (dynacast)
    */
   constructor(options) {
     super();
@@ -122,6 +140,10 @@ export class AtriumClient extends EventTarget {
     /** @type {RTCIceServer[]|null} the ICE servers (TURN credentials) from Atrium's last answer */
     this._serverIceServers = null;
     this.simulcast = options.simulcast ?? true;
+    if (options.scalabilityMode != null && !SVC_MODE.test(options.scalabilityMode)) {
+      throw new TypeError(`scalabilityMode must be one like L3T3_KEY or L2T2 (got ${options.scalabilityMode})`);
+    }
+    this.scalabilityMode = options.scalabilityMode ?? null;
 
     /** @type {string} */
     this.state = 'idle';
@@ -375,8 +397,14 @@ export class AtriumClient extends EventTarget {
     this._transceivers.audio = pc.addTransceiver(audioTrack, { direction: 'sendonly', streams: [stream] });
     this._transceivers.video = pc.addTransceiver(this.local.tracks.video ?? 'video', {
       direction: 'sendonly', streams: [stream],
-      sendEncodings: this.simulcast ? SIMULCAST_ENCODINGS.map(e => ({ ...e })) : undefined,
+      sendEncodings: this.scalabilityMode ? [{ scalabilityMode: this.scalabilityMode }]
+        : this.simulcast ? SIMULCAST_ENCODINGS.map(e => ({ ...e })) : undefined,
     });
+    if (this.scalabilityMode) {
+      const codecs = RTCRtpSender.getCapabilities('video').codecs;
+      this._transceivers.video.setCodecPreferences([...codecs.filter(c => c.mimeType === 'video/VP9'),
+        ...codecs.filter(c => c.mimeType !== 'video/VP9')]);
+    }
     this._transceivers.screen = pc.addTransceiver(this._screenTrack ?? 'video', { direction: 'sendonly', streams: [new MediaStream()] });
     pc.addEventListener('iceconnectionstatechange', () => this._onIceState('publish', pc));
     pc.addEventListener('connectionstatechange', () => {
@@ -474,15 +502,27 @@ export class AtriumClient extends EventTarget {
 
   /**
    * Dynacast (`publish_layers`, docs/PROTOCOL.md): encodes only the simulcast layers Atrium says a subscriber
-   * needs (`RTCRtpSender.setParameters`, `encodings[i].active`); all of them when it said nothing since the last
-   * join_room. One change at a time, the newest state last.
+   * needs (`RTCRtpSender.setParameters`, `encodings[i].active`), or of one SVC encoding only its lowest
+   * `spatial_layers` (a smaller `scalabilityMode` at a larger `scaleResolutionDownBy`, so the layers kept keep their
+   * sizes); everything when it said nothing since the last join_room. One change at a time, the newest state last.
    */
   _applyLayers(source) {
     this._layersApplied = (this._layersApplied ?? Promise.resolve()).then(async () => {
       const sender = this._transceivers[source === 'screen' ? 'screen' : 'video']?.sender;
       const params = sender?.getParameters();
+      const told = this._layers?.[source] ?? {};
+      if (params?.encodings?.length === 1 && source === 'camera' && this.scalabilityMode) {
+        const [mode, scale] = svcReduced(this.scalabilityMode, told.spatial_layers);
+        const e = params.encodings[0];
+        if (e.scalabilityMode !== mode || (e.scaleResolutionDownBy ?? 1) !== scale) {
+          e.scalabilityMode = mode;
+          e.scaleResolutionDownBy = scale;
+          await sender.setParameters(params);
+        }
+        return;
+      }
       if (!params?.encodings || params.encodings.length < 2) return;
-      const active = this._layers?.[source] ?? {};
+      const active = told.active ?? {};
       let changed = false;
       for (const e of params.encodings) {
         const want = active[e.rid] ?? true;
@@ -1000,7 +1040,7 @@ export class AtriumClient extends EventTarget {
         return;
       }
       case 'publish_layers':
-        this._layers = { ...this._layers, [p.source]: p.active };
+        this._layers = { ...this._layers, [p.source]: p };
         this._applyLayers(p.source);
         return;
       default:

@@ -110,7 +110,7 @@ final class MediaAttachment {
 
     /**
      * Dynacast (docs/MEDIA.md): a client that joined with {@code dynacast: true} (the SDK) is told which simulcast
-     * layers of {@code track} to encode ({@code publish_layers}). A new listener at every join starts the server's
+     * layers of {@code track} to encode, or of one SVC encoding how many spatial layers ({@code publish_layers}). A new listener at every join starts the server's
      * view from "every layer encoded", as the SDK sets them all active when it applies a join_room answer; a
      * notification of an older listener is dropped. Without it (WHIP, other clients) nothing is told or paused.
      */
@@ -124,10 +124,12 @@ final class MediaAttachment {
         }
         track.layerListener(new Receiver.LayerListener() {
             @Override
-            public void layersChanged(Receiver r, Map<String, Boolean> active) {
+            public void layersChanged(Receiver r, Map<String, Boolean> active, int spatialLayers) {
                 ctx.executor().execute(() -> {
                     if (roster.members.get(m.callId) == m && r.layerListener() == this && (m.camera == r || m.screen == r)) {
-                        m.notify("publish_layers", Map.of("source", source, "active", active));
+                        m.notify("publish_layers", spatialLayers > 0
+                                ? Map.of("source", source, "active", active, "spatial_layers", spatialLayers)
+                                : Map.of("source", source, "active", active));
                     }
                 });
             }

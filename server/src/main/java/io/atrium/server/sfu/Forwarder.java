@@ -409,11 +409,13 @@ public final class Forwarder {
     }
 
     /**
-     * Whether padding can go on this stream's RTX SSRC: video with RTX, started, transport-cc on. A suspended
-     * stream pads too: with nothing else to send, a probe is the only way its estimate can grow back.
+     * Whether padding can go on this stream's RTX SSRC: video with RTX, transport-cc on, started or suspended. A
+     * suspended stream pads too, even one suspended before its first packet (a subscription made while the estimate
+     * was low, its subscriber's only video): with nothing else to send, a probe is the only way its estimate can grow
+     * back. (A stream waiting for its first keyframe is about to start and does not.)
      */
     boolean canPad() {
-        return rtxPayloadType >= 0 && anyOut && subscriber.transportCcId > 0;
+        return rtxPayloadType >= 0 && (anyOut || suspended) && subscriber.transportCcId > 0;
     }
 
     /**

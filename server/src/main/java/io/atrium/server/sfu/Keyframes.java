@@ -32,6 +32,8 @@ final class Keyframes {
      * size (SS order: smallest first).
      */
     private int spatialLayers = 1;
+    /** {@link #holdSpatial}: the lowest spatial layer the publisher was told not to encode; MAX_SPATIAL none. */
+    private int heldFrom = MAX_SPATIAL;
     private final int[] spatialWidths = new int[MAX_SPATIAL];
     private final int[] spatialHeights = new int[MAX_SPATIAL];
 
@@ -54,7 +56,7 @@ final class Keyframes {
             case VP9 -> {
                 remember(Vp9PayloadDescriptor.frameSize(buf, off, len));
                 vp9Valid = vp9.wrap(buf, off, len);
-                if (vp9Valid && vp9.hasLayerSizes()) {
+                if (vp9Valid && vp9.hasLayerSizes() && !(heldFrom < MAX_SPATIAL && vp9.scalabilityLayers() < spatialLayers)) {
                     spatialLayers = Math.min(MAX_SPATIAL, vp9.scalabilityLayers());
                     for (int s = 0; s < spatialLayers; s++) {
                         spatialWidths[s] = vp9.layerWidth(s);
@@ -154,6 +156,21 @@ final class Keyframes {
 
     int spatialHeight(int s) {
         return s < spatialLayers ? spatialHeights[s] : 0;
+    }
+
+    /**
+     * Dynacast told the publisher to encode only spatial layers {@code [0, from)} of this SVC stream (to encode them all
+     * again when {@code from} reaches {@link #spatialLayers}): until then the structure keeps the layers above with
+     * their sizes, though the publisher's own structure lists fewer, so a subscriber can still be given one (which has
+     * it resumed; the allocation reads their last rates, {@link Layer}).
+     */
+    void holdSpatial(int from) {
+        heldFrom = from >= spatialLayers ? MAX_SPATIAL : Math.max(1, from);
+    }
+
+    /** The lowest spatial layer dynacast holds back at the publisher, {@link #MAX_SPATIAL} when none. */
+    int heldFrom() {
+        return heldFrom;
     }
 
     /** Width the stream last announced, 0 when unknown. */

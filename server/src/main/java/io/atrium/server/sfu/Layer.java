@@ -51,7 +51,8 @@ final class Layer {
     /**
      * Of a VP9 SVC stream: spatial layers seen in the last window (1 otherwise), and {@code spatialBitrate[s][t]}, the
      * rate of spatial layers 0 to s with temporal layers 0 to t (what a subscriber given SID s, TID t receives), bit/s,
-     * same window; {@code spatialBitrate[spatialLayers - 1]} equals {@link #temporalBitrate}.
+     * same window ({@code spatialBitrate[spatialLayers - 1]} equals {@link #temporalBitrate}); the layers dynacast holds
+     * back at the publisher ({@link Keyframes#holdSpatial}) keep the rates they had.
      */
     int spatialLayers = 1;
     final long[][] spatialBitrate = new long[MAX_SPATIAL][MAX_TEMPORAL];
@@ -109,15 +110,18 @@ final class Layer {
             bitrate = windowStartMillis == 0 ? 0 : windowBytes * 8000 / span;
             temporalLayers = windowTemporalLayers;
             spatialLayers = windowSpatialLayers;
+            int held = keyframes.heldFrom(); // spatial layers held back at the publisher keep their last rates
             for (int t = 0; t < MAX_TEMPORAL; t++) {
                 long cumulative = 0; // spatial layers 0..s, temporal layers 0..t
                 for (int s = 0; s < MAX_SPATIAL; s++) {
                     for (int u = 0; u <= t; u++) {
                         cumulative += windowBytesBy[s][u];
                     }
-                    spatialBitrate[s][t] = windowStartMillis == 0 ? 0 : cumulative * 8000 / span;
+                    if (s < held) {
+                        spatialBitrate[s][t] = windowStartMillis == 0 ? 0 : cumulative * 8000 / span;
+                    }
                 }
-                temporalBitrate[t] = spatialBitrate[MAX_SPATIAL - 1][t];
+                temporalBitrate[t] = windowStartMillis == 0 ? 0 : cumulative * 8000 / span;
             }
             for (long[] row : windowBytesBy) {
                 java.util.Arrays.fill(row, 0);

@@ -52,8 +52,11 @@ public record MediaStats(List<Peer> publishers, List<Peer> subscribers) {
                              List<Long> temporalBitrates, List<SpatialLayer> spatialLayers) {
     }
 
-    /** One spatial layer of a VP9 SVC stream: its size (scalability structure) and the rate of it and those below. */
-    public record SpatialLayer(int width, int height, long bitrate) {
+    /**
+     * One spatial layer of a VP9 SVC stream: its size (scalability structure), the rate of it and those below, and
+     * whether dynacast told the publisher to stop encoding it (then the size and rate are the last it had).
+     */
+    public record SpatialLayer(int width, int height, long bitrate, boolean pausedUpstream) {
     }
 
     /**

@@ -31,8 +31,12 @@ public final class Receiver {
     /** Told (on the media thread) which layers the publisher should encode, whenever that changes (dynacast). */
     @FunctionalInterface
     public interface LayerListener {
-        /** {@code active}: rid of each layer to whether the publisher should encode it. */
-        void layersChanged(Receiver track, java.util.Map<String, Boolean> active);
+        /**
+         * {@code active}: rid of each simulcast layer to whether the publisher should encode it (empty for one SVC
+         * encoding); {@code spatialLayers}: of one SVC encoding, how many spatial layers to encode from the lowest
+         * (0 for simulcast).
+         */
+        void layersChanged(Receiver track, java.util.Map<String, Boolean> active, int spatialLayers);
     }
 
     /** The publisher's client that applies dynacast, null when it cannot (WHIP, a client that did not ask). */
@@ -110,7 +114,8 @@ public final class Receiver {
     }
 
     /**
-     * Lets dynacast tell {@code listener} which simulcast layers nobody needs (docs/MEDIA.md); null stops it. A new
+     * Lets dynacast tell {@code listener} which simulcast layers (or spatial layers of one SVC encoding) nobody needs
+     * (docs/MEDIA.md); null stops it. A new
      * listener means a client that encodes every layer again (it sets them all active when it (re)joins). Any thread.
      */
     public void layerListener(LayerListener listener) {
@@ -122,8 +127,9 @@ public final class Receiver {
     }
 
     /**
-     * Dynacast ({@link Allocator.Upstream}): collects which layers the forwarders' allocations and the recorder
-     * need, and tells the listener when the layers to encode change. Called every second and at once when an
+     * Dynacast ({@link Allocator.Upstream}): collects which layers (of one SVC encoding: spatial layers) the
+     * forwarders' allocations and the recorder need, and tells the listener when the layers to encode change; spatial
+     * layers held back stay in the stream's structure ({@link Keyframes#holdSpatial}) so an allocation can still pick them. Called every second and at once when an
      * allocation picks a paused layer. Media thread; allocates only when it tells.
      */
     void updateUpstream(long nowMillis) {
@@ -133,41 +139,62 @@ public final class Receiver {
             upstream.reset();
             for (Layer l : layers) {
                 l.pausedUpstream = false;
+                l.keyframes.holdSpatial(Allocator.MAX_LAYERS);
             }
         }
         long pauseAfter = publisher.dynacastPauseMillis;
-        if (listener == null || pauseAfter <= 0 || layers.length < 2 || info.kind() != MediaKind.VIDEO) {
+        boolean svc = svc();
+        if (listener == null || pauseAfter <= 0 || layers.length < 2 && !svc || info.kind() != MediaKind.VIDEO) {
             return;
         }
         int needed = 0;
         for (Forwarder f : forwarders) {
-            if (!f.suspended()) {
-                needed |= bit(f.allocation.allowed) | bit(f.current);
+            if (!f.suspended()) { // of an SVC stream: the spatial layers allowed and still forwarded
+                needed |= bit(f.allocation.allowed) | bit(svc ? f.spatialLayer() : f.current);
             }
         }
         if (tap != null) {
-            needed |= bit(tapLayer);
+            needed |= svc ? -1 : bit(tapLayer); // the recorder keeps every spatial layer of an SVC stream
         }
-        int n = Math.min(layers.length, Allocator.MAX_LAYERS);
+        Keyframes k = layers[0].keyframes;
+        int n = Math.min(svc ? k.spatialLayers() : layers.length, Allocator.MAX_LAYERS);
         for (int i = 0; i < n; i++) {
-            Layer l = layers[i];
-            widths[i] = l.ssrcKnown && l.rid != null ? l.keyframes.width() : 0;
+            widths[i] = svc ? k.spatialWidth(i) : layers[i].ssrcKnown && layers[i].rid != null ? layers[i].keyframes.width() : 0;
         }
         if (!upstream.update(widths, n, needed, pauseAfter, nowMillis)) {
             return;
         }
         java.util.Map<String, Boolean> active = new java.util.LinkedHashMap<>();
+        int spatial = 0;
         for (int i = 0; i < n; i++) {
+            if (svc) {
+                spatial += upstream.active[i] ? 1 : 0; // the active ones are the lowest (every one below a needed one is)
+                continue;
+            }
             layers[i].pausedUpstream = !upstream.active[i];
             if (layers[i].rid != null) {
                 active.put(layers[i].rid, upstream.active[i]);
             }
         }
-        listener.layersChanged(this, active);
+        if (svc) {
+            k.holdSpatial(spatial);
+        }
+        listener.layersChanged(this, active, spatial);
     }
 
-    /** Whether dynacast paused {@code layer} at the publisher. Media thread. */
+    /** One VP9 SVC encoding with several spatial layers (dynacast reduces its spatial layers, not encodings). */
+    private boolean svc() {
+        return layers.length == 1 && layers[0].keyframes.spatialLayers() > 1;
+    }
+
+    /**
+     * Whether dynacast paused {@code layer} at the publisher (of an SVC stream: holds back spatial layer {@code layer}).
+     * Media thread.
+     */
     boolean pausedUpstream(int layer) {
+        if (svc()) {
+            return layer >= layers[0].keyframes.heldFrom();
+        }
         return layer >= 0 && layer < layers.length && layers[layer].pausedUpstream;
     }
 

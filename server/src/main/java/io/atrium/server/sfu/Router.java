@@ -323,7 +323,8 @@ public final class Router {
                                     java.util.Arrays.stream(l.temporalBitrate, 0, l.temporalLayers).boxed().toList(),
                                     java.util.stream.IntStream.range(0, l.keyframes.spatialLayers() > 1 ? l.keyframes.spatialLayers() : 0)
                                             .mapToObj(sl -> new MediaStats.SpatialLayer(l.keyframes.spatialWidth(sl),
-                                                    l.keyframes.spatialHeight(sl), l.spatialBitrate[sl][Layer.MAX_TEMPORAL - 1]))
+                                                    l.keyframes.spatialHeight(sl), l.spatialBitrate[sl][Layer.MAX_TEMPORAL - 1],
+                                                    sl >= l.keyframes.heldFrom()))
                                             .toList())).toList()))
                             .toList(), List.of())).toList();
             List<MediaStats.Peer> subs = subscribers.values().stream().map(s -> MediaStats.Peer.of(s.peer(), 0, List.of(),

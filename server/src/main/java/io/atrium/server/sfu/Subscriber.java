@@ -229,11 +229,13 @@ final class Subscriber {
      * Shares the estimate among the video forwarders ({@link Allocator}), or the peer's {@link #receiveCap} when
      * that is lower; with neither (no transport-cc feedback or REMB from this peer yet, no cap) every track gets the
      * layer its size asks for. When a track gets less than it wants and the estimate, not the cap, is what limits it,
-     * asks the estimator for a probe toward what all want (never above the cap).
+     * asks the estimator for a probe toward what all want (never above the cap), sooner while a track is suspended; a
+     * track that wants a higher layer than before (or is new, or live again) cuts the wait after failed probes short.
      */
     void allocate(long nowMillis) {
         lastAllocationMillis = nowMillis;
         int n = 0;
+        boolean demandRose = false;
         long audio = 0;
         for (int i = 0; i < forwarders.size(); i++) { // indexed: no iterator on the media thread
             Forwarder f = forwarders.get(i);
@@ -249,7 +251,9 @@ final class Subscriber {
             t.priority = f.receiver.priority();
             t.resolutionFirst = t.priority == Receiver.PRIORITY_SCREEN;
             t.area = f.targetArea();
+            int wantedBefore = t.wanted;
             t.wanted = f.wantedLayer(nowMillis);
+            demandRose |= t.wanted > wantedBefore; // a new track, a larger tile, a track live again
             t.currentTemporal = f.temporalCurrent;
             if (f.svc()) { // the spatial layers of one VP9 SVC stream stand for the layers: SID 0..s, cumulative
                 Layer layer = f.receiver.layers[0];
@@ -275,17 +279,22 @@ final class Subscriber {
         long limit = bwe.hasEstimate() ? Math.min(bwe.estimate(), cap) : cap;
         long budget = limit == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(0, limit - audio);
         long desired = allocator.allocate(tracks, n, budget, nowMillis);
+        boolean suspended = false;
         for (int i = 0; i < forwarders.size(); i++) {
             Forwarder f = forwarders.get(i);
             if (f.receiver.info.kind() == MediaKind.VIDEO) {
+                suspended |= f.allocation.suspended;
                 f.allocate(f.allocation.allowed, f.allocation.allowedTemporal, nowMillis);
                 if (f.receiver.pausedUpstream(f.allocation.allowed)) {
                     f.receiver.updateUpstream(nowMillis); // dynacast: resume a paused layer at once
                 }
             }
         }
+        if (demandRose) {
+            bwe.demandRose();
+        }
         if (bwe.hasEstimate() && desired + audio > bwe.estimate() && bwe.estimate() < cap && paddingForwarder() != null) {
-            bwe.startProbe(Math.min(cap, Math.min((desired + audio) * 3 / 2, 2 * bwe.estimate())), micros.getAsLong());
+            bwe.startProbe(Math.min(cap, Math.min((desired + audio) * 3 / 2, 2 * bwe.estimate())), suspended, micros.getAsLong());
         }
     }
 

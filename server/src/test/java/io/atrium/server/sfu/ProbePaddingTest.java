@@ -71,7 +71,7 @@ class ProbePaddingTest {
             now[0] += 20;
         }
         assertThat(sink.paddingBytes).isZero();
-        assertThat(subscriber.bwe.startProbe(2_000_000, now[0] * 1000)).isTrue();
+        assertThat(subscriber.bwe.startProbe(2_000_000, false, now[0] * 1000)).isTrue();
         long mediaBefore = sink.mediaBytes;
         for (int i = 0; i < 25; i++) { // half a second of the probe
             media.run();
@@ -93,5 +93,33 @@ class ProbePaddingTest {
             now[0] += 20;
         }
         assertThat(sink.paddingBytes - paddingBefore).as("padding of a suspended stream").isPositive();
+    }
+
+    @Test
+    void aStreamSuspendedBeforeItsFirstPacketCarriesTheProbeItsResumeNeeds() {
+        TrackInfo video = new TrackInfo("t", MediaKind.VIDEO, "1", "VP8", 90000, 96, RTX_PT, List.of(), List.of(0x1000L),
+                List.of(0L), 0, 0, 0, 0, 0);
+        Publisher publisher = new Publisher(new Sink(), List.of(video), 1, MediaLimits.defaults().maxPublishBitrate());
+        Sink sink = new Sink();
+        Subscriber subscriber = new Subscriber(sink);
+        subscriber.transportCcId = 3;
+        Forwarder f = new Forwarder(publisher.receivers().get(0), subscriber, SSRC, 96, RTX_SSRC, RTX_PT, "c");
+        subscriber.addForwarder(f);
+        long[] now = {1_000_000};
+        subscriber.micros = () -> now[0] * 1000;
+        subscriber.pad(now[0]);
+        assertThat(subscriber.bwe.startProbe(2_000_000, false, now[0] * 1000)).isTrue();
+        now[0] += 20;
+        subscriber.pad(now[0]);
+        assertThat(sink.paddingBytes).as("waiting for its first keyframe: about to start, no padding").isZero();
+        f.allocation.suspended = true; // the estimate carries not even the cheapest step
+        f.allocate(-1, Allocator.ALL_TEMPORAL, now[0]);
+        for (int i = 0; i < 5; i++) {
+            now[0] += 20;
+            subscriber.pad(now[0]);
+        }
+        assertThat(sink.paddingBytes * 8 * 1000 / 100).as("bit/s of padding of a stream that never sent media, probing at 2 Mbit/s")
+                .isBetween(1_600_000L, 2_400_000L);
+        assertThat(sink.mediaBytes).isZero();
     }
 }

@@ -202,6 +202,72 @@ class SimulcastAndLossBrowserTest {
                 String.format("%.1f", after[2]), String.format("%.1f", back));
     }
 
+    /**
+     * Dynacast of one VP9 SVC encoding: an SDK publisher of a 960×540 camera in {@code L3T3_KEY} (spatial layers 240,
+     * 480 and 960 wide) and an SDK viewer. Once the viewer's tile is small, the publisher is told to encode one spatial
+     * layer ({@code publish_layers} with {@code spatial_layers: 1}) and its outbound-rtp encodes {@code L1T3} at
+     * 240×135 while the viewer keeps decoding 240 wide; once the tile is large again, {@code L3T3_KEY} at 960×540 and
+     * the viewer decodes 960 wide.
+     */
+    @Test
+    void anSvcPublishersUpperSpatialLayersAreNotEncodedWhileEveryTileIsSmall() {
+        String open = server.post("/v1/rooms", "{\"room\":{\"name\":\"svc-dynacast\",\"open\":true}}").json().at("/room/uuid").asText();
+        try (Page publisher = page("svc-pub"); Page viewer = page("svc-viewer")) {
+            assertThat(publisher.evaluate("""
+                    async () => { const { AtriumClient, svcReduced } = await import('/atrium.js');
+                      let refused; try { new AtriumClient({ room: 'r', scalabilityMode: 'S3T3' }); } catch (e) { refused = e.name; }
+                      return [svcReduced('L3T3_KEY', 1), svcReduced('L3T3_KEY', 2), svcReduced('L3T3_KEY', 3),
+                        svcReduced('L3T3_KEY', undefined), svcReduced('L2T2h', 1), refused].map(String); }"""))
+                    .as("the SDK's mode for n spatial layers, and a mode it refuses")
+                    .isEqualTo(List.of("L1T3,4", "L2T3_KEY,2", "L3T3_KEY,1", "L3T3_KEY,1", "L1T2,1.5", "TypeError"));
+            publisher.evaluate(SDK_JOIN.replace("new AtriumClient({ room, callId, simulcast })",
+                    "new AtriumClient({ room, callId, scalabilityMode: 'L3T3_KEY' })").replace("await client.join", """
+                    window.told = []; client.addEventListener('notification', e => {
+                      if (e.detail.method === 'publish_layers') told.push(e.detail.params); });
+                    await client.join"""), List.of(open, "pub", 960, 540, false));
+            viewer.evaluate(SDK_JOIN.replace("await client.join", "client.setTileSize('pub', 960, 540);\nawait client.join"),
+                    List.of(open, "viewer", 0, 0, false));
+            String decodesWidth = "client.memberStats('pub').then(s => s.video.frameWidth === %d || s.video)";
+            Chromium.waitFor(viewer, decodesWidth.formatted(960));
+            Chromium.waitFor(publisher, SVC_OUT + ".then(o => (o.scalabilityMode === 'L3T3_KEY' && o.frameWidth === 960) || o)");
+            assertThat(publisher.evaluate("told")).as("nothing held back while the tile is large").asList().isEmpty();
+
+            long shrunk = System.nanoTime();
+            viewer.evaluate("client.setTileSize('pub', 240, 135)");
+            Chromium.waitFor(publisher, SVC_OUT + ".then(o => (o.scalabilityMode === 'L1T3' && o.frameWidth === 240) || o)");
+            double reducedAfter = (System.nanoTime() - shrunk) / 1e9;
+            assertThat(publisher.evaluate("told[told.length - 1]")).isEqualTo(Map.of("source", "camera", "active", Map.of(),
+                    "spatial_layers", 1));
+            JsonNode spatial = tracks(server.get("/v1/rooms/" + open + "/media").json().path("media"))
+                    .map(t -> t.at("/layers/0/spatial_layers")).filter(l -> l.size() == 3).findFirst().orElseThrow();
+            assertThat(spatial.findValuesAsText("width")).as("the structure keeps the layers held back").containsExactly("240", "480", "960");
+            assertThat(spatial.findValuesAsText("paused_upstream")).containsExactly("false", "true", "true");
+            Chromium.waitFor(viewer, decodesWidth.formatted(240));
+            long frames = number(viewerVideo(viewer), "framesDecoded");
+            Chromium.waitFor(viewer, "client.memberStats('pub').then(s => s.video.framesDecoded > " + (frames + 20) + " || s.video)");
+            assertThat(number(viewerVideo(viewer), "frameWidth")).as("the viewer keeps the low layer").isEqualTo(240);
+
+            long enlarged = System.nanoTime();
+            viewer.evaluate("client.setTileSize('pub', 960, 540)");
+            Chromium.waitFor(publisher, SVC_OUT + ".then(o => (o.scalabilityMode === 'L3T3_KEY' && o.frameWidth === 960) || o)");
+            double restoredAfter = (System.nanoTime() - enlarged) / 1e9;
+            Chromium.waitFor(viewer, decodesWidth.formatted(960));
+            double decodedAfter = (System.nanoTime() - enlarged) / 1e9;
+            assertThat(publisher.evaluate("told[told.length - 1]")).isEqualTo(Map.of("source", "camera", "active", Map.of(),
+                    "spatial_layers", 3));
+            log.info("SVC dynacast (pause after {} s): the publisher encoded L1T3 at 240x135 {} s after the only tile became"
+                    + " small; L3T3_KEY at 960x540 again {} s, decoded 960 wide {} s after it was enlarged",
+                    PAUSE_AFTER_SECONDS, String.format("%.1f", reducedAfter), String.format("%.1f", restoredAfter),
+                    String.format("%.1f", decodedAfter));
+        }
+    }
+
+    /** The SDK publisher's camera outbound-rtp: {scalabilityMode, frameWidth, bytesSent}. */
+    static final String SVC_OUT = """
+            (async () => { const out = {}; (await client._transceivers.video.sender.getStats()).forEach(r => {
+              if (r.type === 'outbound-rtp') { out.scalabilityMode = r.scalabilityMode; out.frameWidth = r.frameWidth;
+                out.bytesSent = r.bytesSent; } }); return out; })()""";
+
     /** A JS predicate on one allocation: the full layer with every temporal layer. */
     static final String ALL_OF_F = "(a => !!a && a.rid === 'f' && a.temporal === a.temporal_layers - 1)";
 

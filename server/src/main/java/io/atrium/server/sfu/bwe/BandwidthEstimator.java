@@ -13,9 +13,12 @@ import io.atrium.webrtc.rtcp.TransportCcFeedback;
  * windows make random loss near 10 % look like more than 10 % half the time, and the estimate would ratchet down to
  * the floor); above 10 % loss the rate falls by half the loss, once per window; below 2 % the limit rises 8 % a
  * second. A client without transport-cc may send REMB instead, which then
- * sets the estimate. A probe ({@link #probeGoal}) lets the estimate jump to what the peer received
- * while Atrium padded up to a higher rate, when no overuse was seen meanwhile. Allocation-free; media
- * thread only.
+ * sets the estimate. A probe ({@link #probeGoal}) lets the estimate (and the loss-based limit) jump to what the peer
+ * received while Atrium padded up to a higher rate, when no overuse was seen meanwhile; one that carried its whole goal
+ * may be followed by the next at once. The wait after a failed probe doubles while the path keeps showing congestion
+ * (overuse, or loss of 2 % or more) and starts again from its minimum once loss and delay were clean for
+ * {@value #CLEAN_MICROS} us, when what the tracks want rises ({@link #demandRose}), or after a success; while a video
+ * track is suspended it never exceeds {@value #SUSPENDED_PROBE_BACKOFF_MICROS} us. Allocation-free; media thread only.
  */
 public final class BandwidthEstimator {
 
@@ -41,6 +44,14 @@ public final class BandwidthEstimator {
     /** Wait after a probe before the next; doubles after each that failed, up to the maximum. */
     static final long MIN_PROBE_BACKOFF_MICROS = 2_000_000;
     static final long MAX_PROBE_BACKOFF_MICROS = 16_000_000;
+    /** The wait after a probe never exceeds this while a video track is suspended (no picture until a probe lifts it). */
+    static final long SUSPENDED_PROBE_BACKOFF_MICROS = 4_000_000;
+    /** After this long without overuse or loss of 2 % or more (and without a probe), the wait is back at its minimum. */
+    static final long CLEAN_MICROS = 10_000_000;
+    /** No probe this soon after an overuse. */
+    static final long OVERUSE_HOLD_MICROS = 5_000_000;
+    /** A probe whose peer received at least this share of its goal carried it: the next may follow at once. */
+    static final double PROBE_CARRIED = 0.9;
     static final int PACKET_BITS = 1200 * 8;
 
     private final Limits limits;
@@ -73,6 +84,8 @@ public final class BandwidthEstimator {
     private long probeStartMicros = -1;
     private long lastProbeEndMicros = Long.MIN_VALUE / 2;
     private long probeBackoffMicros = MIN_PROBE_BACKOFF_MICROS;
+    /** Last overuse or loss window of 2 % or more: the clean time that resets the wait counts from it. */
+    private long lastTroubleMicros = Long.MIN_VALUE / 2;
     private long feedbacks;
 
     public BandwidthEstimator(Limits limits) {
@@ -149,12 +162,13 @@ public final class BandwidthEstimator {
     }
 
     /**
-     * Starts a probe toward {@code goalBps} (the caller pads its sending up to it for
-     * {@value #PROBE_MICROS} us); false while one runs or when overuse was seen in the last seconds.
+     * Starts a probe toward {@code goalBps} (the caller pads its sending up to it for {@value #PROBE_MICROS} us); false
+     * while one runs, within {@value #OVERUSE_HOLD_MICROS} us of an overuse, or before the wait after the last probe is
+     * over (at most {@value #SUSPENDED_PROBE_BACKOFF_MICROS} us when {@code suspended}: a video track gets nothing).
      */
-    public boolean startProbe(long goalBps, long nowMicros) {
-        if (probeStartMicros >= 0 || nowMicros - lastOveruseMicros < 5 * PROBE_MICROS
-                || nowMicros - lastProbeEndMicros < probeBackoffMicros || goalBps <= estimate) {
+    public boolean startProbe(long goalBps, boolean suspended, long nowMicros) {
+        if (probeStartMicros >= 0 || nowMicros - lastOveruseMicros < OVERUSE_HOLD_MICROS
+                || nowMicros < nextProbeMicros(suspended) || goalBps <= estimate) {
             return false;
         }
         probeGoal = Math.min(goalBps, limits.maxBps());
@@ -162,14 +176,22 @@ public final class BandwidthEstimator {
         return true;
     }
 
-    /** The wait after the last probe before the next may start: doubled by each failed probe, reset by a success. */
+    /**
+     * What the tracks want rose (a new subscription, a larger tile, a track that resumed): earlier failed probes asked
+     * less, so the wait starts again from its minimum (a probe that carried its goal keeps its "at once").
+     */
+    public void demandRose() {
+        probeBackoffMicros = Math.min(probeBackoffMicros, MIN_PROBE_BACKOFF_MICROS);
+    }
+
+    /** The wait after the last probe before the next may start (without a suspended track). */
     long probeBackoffMicros() {
         return probeBackoffMicros;
     }
 
     /** The earliest time the next probe may start (overuse may hold it off longer). */
-    long nextProbeMicros() {
-        return lastProbeEndMicros + probeBackoffMicros;
+    long nextProbeMicros(boolean suspended) {
+        return lastProbeEndMicros + (suspended ? Math.min(SUSPENDED_PROBE_BACKOFF_MICROS, probeBackoffMicros) : probeBackoffMicros);
     }
 
     /** The rate to pad up to now, or 0 without a probe. */
@@ -214,25 +236,38 @@ public final class BandwidthEstimator {
         }
         updateLoss(dt, nowMicros);
         if (probeStartMicros >= 0 && lastOveruseMicros >= probeStartMicros) {
-            endProbe(nowMicros, false); // the path does not carry it: stop padding at once
+            endProbe(nowMicros, false, false); // the path does not carry it: stop padding at once
         } else if (probeStartMicros >= 0 && nowMicros - probeStartMicros >= PROBE_MICROS) {
-            boolean carried = ackedBps > delayBased;
-            if (carried) {
-                delayBased = Math.min(ackedBps, probeGoal);
+            // more arrived than the estimate (the lower of the delay- and the loss-based one) without overuse: the path
+            // carries it, and both rise to it (a loss-limited estimate, whose delay-based part is higher, rises too)
+            boolean success = ackedBps > estimate;
+            if (success) {
+                long carried = Math.min(ackedBps, probeGoal);
+                delayBased = Math.max(delayBased, carried);
+                lossLimit = Math.max(lossLimit, carried);
             }
-            endProbe(nowMicros, carried);
+            endProbe(nowMicros, success, ackedBps >= PROBE_CARRIED * probeGoal);
+        } else if (probeStartMicros < 0
+                && nowMicros - Math.max(lastTroubleMicros, lastProbeEndMicros) >= CLEAN_MICROS) {
+            probeBackoffMicros = Math.min(probeBackoffMicros, MIN_PROBE_BACKOFF_MICROS); // a transient is over
         }
         estimate = clamp((long) Math.min(delayBased, lossLimit));
     }
 
-    private void endProbe(long nowMicros, boolean success) {
+    /**
+     * A probe ended: after a success the next waits the minimum, or nothing when the peer received (nearly) the whole
+     * goal (there may be more: probe further, as libwebrtc's probe controller does); after a failure the wait doubles.
+     */
+    private void endProbe(long nowMicros, boolean success, boolean carriedGoal) {
         probeStartMicros = -1;
         lastProbeEndMicros = nowMicros;
-        probeBackoffMicros = success ? MIN_PROBE_BACKOFF_MICROS : Math.min(MAX_PROBE_BACKOFF_MICROS, probeBackoffMicros * 2);
+        probeBackoffMicros = !success ? Math.min(MAX_PROBE_BACKOFF_MICROS, Math.max(MIN_PROBE_BACKOFF_MICROS, probeBackoffMicros) * 2)
+                : carriedGoal ? 0 : MIN_PROBE_BACKOFF_MICROS;
     }
 
     private void decrease(long nowMicros) {
         lastOveruseMicros = nowMicros;
+        lastTroubleMicros = nowMicros;
         if (nowMicros - lastDecreaseMicros < DECREASE_INTERVAL_MICROS + rttMillis * 1000L) {
             return;
         }
@@ -282,6 +317,9 @@ public final class BandwidthEstimator {
         }
         lossFraction = (double) lostCount / reported;
         lossWindowStart = nowMicros;
+        if (lossFraction >= 0.02) {
+            lastTroubleMicros = nowMicros;
+        }
         lostCount = 0;
         receivedCount = 0;
         if (lossFraction > 0.10) {
