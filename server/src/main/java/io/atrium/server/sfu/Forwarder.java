@@ -58,7 +58,7 @@ public final class Forwarder {
     /** The dependency descriptor written for the packet being rewritten, {@link #ddLength} bytes (0: none). */
     private final byte[] ddOut = new byte[RtpHeaderExtensions.TWO_BYTE_MAX_LENGTH];
     private int ddLength;
-    /** The decode targets the publisher has active, and those the subscriber was told are (AV1 RTP specification A.4.3). */
+    /** The decode targets the publisher has active, and those the subscriber was told are (AV1 RTP specification A.4.4). */
     private int publisherActive = -1;
     private int subscriberActive = -1;
     private final RtpHeaderExtensionWriter extensionWriter = new RtpHeaderExtensionWriter();
@@ -401,7 +401,7 @@ public final class Forwarder {
     /**
      * Writes the descriptor {@link #dd} read for the subscriber into {@link #ddOut}, when it negotiated the extension and
      * the track is one encoding (simulcast layers have frame numbers and structures of their own). The
-     * active_decode_targets_bitmask (AV1 RTP specification A.4.3) names the decode targets forwarded: those of the
+     * active_decode_targets_bitmask (AV1 RTP specification A.4.4) names the decode targets forwarded: those of the
      * spatial and temporal layers up to the current ones, of those the publisher has active; it is written on every
      * packet while that is not every decode target, and once more when it is again (the receiver keeps the last one it
      * was told until a new structure), so the receiver expects no frame of a layer left out. Otherwise the descriptor

@@ -116,7 +116,8 @@ class CodecsBrowserTest {
                         }
                     }
                     return false;
-                }, "the published " + codec + " SVC track with its " + layers + " spatial layers at Atrium");
+                }, "the published " + codec + " SVC track with its " + layers + " spatial layers at Atrium",
+                        java.time.Duration.ofSeconds(60)); // Chrome adds them as its estimate grows: slower on a loaded machine
             } catch (AssertionError e) {
                 throw new AssertionError(e.getMessage() + "; Atrium saw " + seen[0] + "; the publisher: " + publisher.evaluate(
                         "pc.getStats().then(r => JSON.stringify([...r.values()].filter(s => s.type === 'outbound-rtp' && s.kind === 'video')))"
