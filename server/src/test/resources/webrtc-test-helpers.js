@@ -45,8 +45,10 @@ window.atriumTest = {
   /**
    * Publishes the fake camera and microphone to Atrium over WHIP; resolves to the peer connection.
    * @param {string} room @param {string} token
-   * @param {{simulcast?: boolean, codec?: string, scalabilityMode?: string, video?: MediaTrackConstraints, base?: string}}
+   * @param {{simulcast?: boolean, codec?: string, scalabilityMode?: string, video?: MediaTrackConstraints, base?: string,
+   *   dependencyDescriptor?: boolean}}
    *   [options] codec: a mimeType such as 'video/H264' to prefer; scalabilityMode: one SVC encoding such as 'L3T3_KEY';
+   *   dependencyDescriptor: offer the AV1 dependency descriptor extension (Chromium leaves it out unless asked);
    *   video: camera constraints (the fake camera is 640x480 unless asked); base: the server's origin when this page
    *   comes from another one (CORS)
    */
@@ -74,6 +76,9 @@ window.atriumTest = {
         }
         transceiver.setCodecPreferences([...preferred, ...codecs.filter(c => c.mimeType !== options.codec)]);
       }
+      if (track.kind === 'video' && options.dependencyDescriptor) {
+        atriumTest.offerDependencyDescriptor(transceiver);
+      }
     }
     await atriumTest.negotiate(pc, `${options.base ?? ''}/whip/${room}`, token);
     return pc;
@@ -83,19 +88,29 @@ window.atriumTest = {
    * Plays a room over WHEP with one video and one audio receiver; resolves to the peer connection.
    * @param {string} room @param {string} token @param {string} [query] e.g. '?width=160&height=120'
    * @param {string} [base] the server's origin when this page comes from another one (CORS)
-   * @param {{via?: string, red?: boolean}} [options] via: 'address port' of a UDP relay the test runs (the answer's
-   *   candidates are replaced by that one, so all media goes through it); red: false to leave audio RED (RFC 2198)
-   *   out of the offer
+   * @param {{via?: string, red?: boolean, dependencyDescriptor?: boolean}} [options] via: 'address port' of a UDP relay
+   *   the test runs (the answer's candidates are replaced by that one, so all media goes through it); red: false to
+   *   leave audio RED (RFC 2198) out of the offer; dependencyDescriptor: offer the AV1 dependency descriptor extension
    */
   async whep(room, token, query = '', base = '', options = {}) {
     const pc = new RTCPeerConnection();
-    pc.addTransceiver('video', { direction: 'recvonly' });
+    const video = pc.addTransceiver('video', { direction: 'recvonly' });
+    if (options.dependencyDescriptor) {
+      atriumTest.offerDependencyDescriptor(video);
+    }
     const audio = pc.addTransceiver('audio', { direction: 'recvonly' });
     if (options.red === false) {
       audio.setCodecPreferences(RTCRtpReceiver.getCapabilities('audio').codecs.filter(c => c.mimeType !== 'audio/red'));
     }
     await atriumTest.negotiate(pc, `${base}/whep/${room}${query}`, token, options.via);
     return pc;
+  },
+
+  /** Has a transceiver offer the AV1 dependency descriptor header extension, which Chromium offers only when asked. */
+  offerDependencyDescriptor(transceiver) {
+    transceiver.setHeaderExtensionsToNegotiate(transceiver.getHeaderExtensionsToNegotiate().map(e =>
+      e.uri === 'https://aomediacodec.github.io/av1-rtp-spec/#dependency-descriptor-rtp-header-extension'
+        ? { ...e, direction: 'sendrecv' } : e));
   },
 
   /**

@@ -14,7 +14,8 @@ class AllFuzzTargetsTest {
             "io.atrium.webrtc.rtp.RtpFuzzer", "io.atrium.webrtc.rtcp.RtcpFuzzer", "io.atrium.webrtc.srtp.SrtpFuzzer",
             "io.atrium.webrtc.dtls.DtlsRecordFuzzer", "io.atrium.webrtc.sdp.SdpFuzzer",
             "io.atrium.webrtc.rtp.H264SpsFuzzer", "io.atrium.webrtc.rtp.Vp9FrameSizeFuzzer",
-            "io.atrium.webrtc.rtp.Av1SequenceHeaderFuzzer", "io.atrium.webrtc.rtp.RedFuzzer");
+            "io.atrium.webrtc.rtp.Av1SequenceHeaderFuzzer", "io.atrium.webrtc.rtp.RedFuzzer",
+            "io.atrium.webrtc.rtp.DependencyDescriptorFuzzer");
 
     static Stream<byte[]> seeds() {
         return TARGETS.seeds();

@@ -3,6 +3,7 @@ package io.atrium.server.sfu;
 import io.atrium.server.transport.MediaPeer;
 import io.atrium.webrtc.rtcp.SenderReport;
 import io.atrium.webrtc.rtcp.SourceDescription;
+import io.atrium.webrtc.rtp.DependencyDescriptor;
 import io.atrium.webrtc.rtp.RtpHeaderExtensionWriter;
 import io.atrium.webrtc.rtp.RtpHeaderExtensions;
 import io.atrium.webrtc.rtp.RedPayload;
@@ -17,13 +18,15 @@ import java.util.List;
 /**
  * Copies one published track to one subscriber: forwards the simulcast layer its allocation chooses (switching
  * only at a keyframe of the new layer) and, for VP8 or VP9 with temporal layers, only the frames up to the chosen temporal
- * layer (down at any frame, up at a layer-sync frame of the next layer or a keyframe); of a VP9 SVC stream only the
- * spatial layers up to the chosen one (down at any picture, up at a keyframe; the marker bit then goes on the end of
- * the top spatial layer forwarded, so the subscriber completes each picture), and rewrites every packet to the
+ * layer (down at any frame, up at a layer-sync frame of the next layer or a keyframe); of a VP9 or AV1 SVC stream only
+ * the spatial layers up to the chosen one (down at any picture, up at a keyframe; the marker bit then goes on the end
+ * of the top spatial layer forwarded, so the subscriber completes each picture), and rewrites every packet to the
  * subscriber's own SSRC, payload type, gapless sequence numbers ({@link Gapless}: dropped frames leave no hole,
  * late packets and NACKs keep their place), timestamps, VP8 picture ids and TL0PICIDX (VP9 picture ids stay the
  * publisher's: in non-flexible mode the receiver places a picture in its group of frames by the picture id, so the
- * gap a dropped temporal layer leaves must stay), with header extensions blanked; audio RED (RFC 2198) goes on as RED with the subscriber's payload types
+ * gap a dropped temporal layer leaves must stay), with header extensions blanked but for the transport-wide sequence
+ * number and, of a single-encoding AV1 stream, the dependency descriptor (with the decode targets forwarded marked
+ * active); audio RED (RFC 2198) goes on as RED with the subscriber's payload types
  * when the subscriber accepts it, else as its primary Opus alone. Answers the subscriber's NACKs from the receiver's packet
  * cache, as RTX when negotiated. Media thread only, except {@link #target}.
  */
@@ -42,8 +45,22 @@ public final class Forwarder {
     private final String cname;
     /** Bytes a packet may grow by when its extensions are replaced by the transport-wide sequence number alone. */
     static final int TRANSPORT_CC_BLOCK = 8;
+    /**
+     * Bytes a packet may grow by when its extensions are replaced by the transport-wide sequence number and the
+     * dependency descriptor it carried (two-byte element headers, the descriptor's extended fields added, padding).
+     */
+    static final int EXTENSION_GROWTH = 24;
 
-    private final byte[] scratch = new byte[MAX_PACKET + TRANSPORT_CC_BLOCK + MediaPeer.SRTP_TRAILER + Rtx.OSN_LENGTH];
+    private final byte[] scratch = new byte[MAX_PACKET + EXTENSION_GROWTH + MediaPeer.SRTP_TRAILER + Rtx.OSN_LENGTH];
+    /** The subscriber's id of the AV1 dependency descriptor extension, 0 when it did not negotiate it. */
+    private final int dependencyDescriptorId;
+    private final DependencyDescriptor dd = new DependencyDescriptor();
+    /** The dependency descriptor written for the packet being rewritten, {@link #ddLength} bytes (0: none). */
+    private final byte[] ddOut = new byte[RtpHeaderExtensions.TWO_BYTE_MAX_LENGTH];
+    private int ddLength;
+    /** The decode targets the publisher has active, and those the subscriber was told are (AV1 RTP specification A.4.4). */
+    private int publisherActive = -1;
+    private int subscriberActive = -1;
     private final RtpHeaderExtensionWriter extensionWriter = new RtpHeaderExtensionWriter();
     /** Where the transport-wide sequence number goes in the rewritten packet, -1 when not negotiated. */
     private int transportSeqOffset = -1;
@@ -93,17 +110,18 @@ public final class Forwarder {
     long retransmitted;
     /** Packets of temporal layers above the chosen one, not sent. */
     long temporalDropped;
-    /** Packets of VP9 spatial layers above the chosen one, not sent. */
+    /** Packets of VP9 or AV1 spatial layers above the chosen one, not sent. */
     long spatialDropped;
 
     Forwarder(Receiver receiver, Subscriber subscriber, int ssrc, int payloadType, int rtxSsrc, int rtxPayloadType,
               String cname) {
-        this(receiver, subscriber, ssrc, payloadType, rtxSsrc, rtxPayloadType, -1, cname);
+        this(receiver, subscriber, ssrc, payloadType, rtxSsrc, rtxPayloadType, -1, cname, 0);
     }
 
     Forwarder(Receiver receiver, Subscriber subscriber, int ssrc, int payloadType, int rtxSsrc, int rtxPayloadType,
-              int redPayloadType, String cname) {
+              int redPayloadType, String cname, int dependencyDescriptorId) {
         this.receiver = receiver;
+        this.dependencyDescriptorId = dependencyDescriptorId;
         this.redPayloadType = redPayloadType;
         this.subscriber = subscriber;
         this.ssrc = ssrc;
@@ -133,8 +151,8 @@ public final class Forwarder {
     }
 
     /**
-     * Whether the track is one VP9 SVC stream (one encoding whose scalability structure has several spatial layers):
-     * then the allocation's layers are its spatial layers, not simulcast encodings.
+     * Whether the track is one VP9 or AV1 SVC stream (one encoding whose scalability or template dependency structure
+     * has several spatial layers): then the allocation's layers are its spatial layers, not simulcast encodings.
      */
     boolean svc() {
         return receiver.layers.length == 1 && receiver.layers[0].keyframes.spatialLayers() > 1;
@@ -195,7 +213,7 @@ public final class Forwarder {
         return current < 0 ? 0 : Math.min(temporalCurrent, receiver.layers[current].temporalLayers - 1);
     }
 
-    /** The highest spatial layer of a VP9 SVC stream forwarded (0 for any other stream, or before the first packet). */
+    /** The highest spatial layer of an SVC stream forwarded (0 for any other stream, or before the first packet). */
     int spatialLayer() {
         return current < 0 || !svc() ? 0 : Math.min(spatialCurrent, receiver.layers[0].keyframes.spatialLayers() - 1);
     }
@@ -340,6 +358,12 @@ public final class Forwarder {
         out.setPayloadType(pt);
         out.setSequenceNumber(seq);
         out.setTimestamp(ts);
+        if (descriptor(out)) {
+            if (dd.spatialId() == spatialCurrent && dd.endOfFrame()) {
+                out.setMarker(true); // the end of the top spatial layer forwarded ends the temporal unit for this subscriber
+            }
+            descriptorForSubscriber();
+        }
         len = rewriteExtensions(len);
         if (len < 0) {
             return -1;
@@ -363,15 +387,63 @@ public final class Forwarder {
     }
 
     /**
-     * Without transport-cc toward this subscriber, blanks every header extension of the publisher's
-     * (the ids are the publisher's, not the subscriber's). With it, replaces the block by one holding only the
-     * transport-wide sequence number (RFC 8285 one-byte form, or two-byte for an id above 14; 8 bytes
-     * either way), moving the payload; {@link Subscriber#send} writes the number. Returns the new length.
+     * Reads the AV1 dependency descriptor of {@code p} (a packet of this track) into {@link #dd}, by the stream's latest
+     * structure; false for another codec, without one, or when it is malformed.
+     */
+    private boolean descriptor(RtpPacket p) {
+        ddLength = 0;
+        int id = receiver.info.dependencyDescriptorExt();
+        return receiver.codec == Keyframes.Codec.AV1 && id > 0 && p.hasExtension() && extensions.wrap(p) && extensions.find(id)
+                && dd.wrap(extensions.buffer(), extensions.dataOffset(), extensions.dataLength(),
+                        receiver.layers[Math.max(current, 0)].keyframes.structure());
+    }
+
+    /**
+     * Writes the descriptor {@link #dd} read for the subscriber into {@link #ddOut}, when it negotiated the extension and
+     * the track is one encoding (simulcast layers have frame numbers and structures of their own). The
+     * active_decode_targets_bitmask (AV1 RTP specification A.4.4) names the decode targets forwarded: those of the
+     * spatial and temporal layers up to the current ones, of those the publisher has active; it is written on every
+     * packet while that is not every decode target, and once more when it is again (the receiver keeps the last one it
+     * was told until a new structure), so the receiver expects no frame of a layer left out. Otherwise the descriptor
+     * goes as it came.
+     */
+    private void descriptorForSubscriber() {
+        if (dependencyDescriptorId <= 0 || receiver.layers.length != 1) {
+            return;
+        }
+        DependencyDescriptor.Structure s = dd.structure();
+        int all = s.decodeTargets() == 32 ? -1 : (1 << s.decodeTargets()) - 1;
+        if (dd.structureAttached() || dd.activeDecodeTargetsPresent()) {
+            publisherActive = dd.activeDecodeTargets(); // a new structure makes every decode target active
+        }
+        int active = 0;
+        for (int dt = 0; dt < s.decodeTargets(); dt++) {
+            if (s.decodeTargetSpatialId(dt) <= spatialCurrent && s.decodeTargetTemporalId(dt) <= temporalCurrent) {
+                active |= 1 << dt;
+            }
+        }
+        active &= publisherActive;
+        int believedIfAsCame = dd.structureAttached() || dd.activeDecodeTargetsPresent() ? dd.activeDecodeTargets() : subscriberActive;
+        if (active == all && believedIfAsCame == all) {
+            System.arraycopy(extensions.buffer(), extensions.dataOffset(), ddOut, 0, extensions.dataLength());
+            ddLength = extensions.dataLength();
+        } else {
+            ddLength = Math.max(0, dd.writeWithActiveDecodeTargets(ddOut, 0, ddOut.length, active));
+        }
+        subscriberActive = active;
+    }
+
+    /**
+     * Replaces the publisher's header extensions (their ids are the publisher's, not the subscriber's) by those this
+     * subscriber negotiated and Atrium writes: the transport-wide sequence number (when transport-cc is on;
+     * {@link Subscriber#send} writes the number) and the dependency descriptor in {@link #ddOut} (when
+     * {@link #ddLength} &gt; 0). RFC 8285 one-byte form, or two-byte for an id above 14 or a longer element; the payload
+     * moves. With neither, every element is blanked in place. Returns the new length, -1 when it does not fit.
      */
     private int rewriteExtensions(int len) {
         int id = subscriber.transportCcId;
         transportSeqOffset = -1;
-        if (id <= 0) {
+        if (id <= 0 && ddLength == 0) {
             if (out.hasExtension() && extensions.wrap(out)) {
                 while (extensions.next()) {
                     extensions.remove();
@@ -379,21 +451,28 @@ public final class Forwarder {
             }
             return len;
         }
+        boolean twoByte = id > RtpHeaderExtensions.ONE_BYTE_MAX_ID || dependencyDescriptorId > RtpHeaderExtensions.ONE_BYTE_MAX_ID
+                || ddLength > RtpHeaderExtensions.ONE_BYTE_MAX_LENGTH;
+        int header = twoByte ? 2 : 1;
+        int elements = (id > 0 ? header + TransportSequenceExtension.LENGTH : 0) + (ddLength > 0 ? header + ddLength : 0);
         int headerEnd = RtpPacket.FIXED_HEADER_LENGTH + 4 * out.csrcCount();
         int payload = out.payloadOffset();
-        int moved = headerEnd + TRANSPORT_CC_BLOCK;
+        int moved = headerEnd + 4 + (elements + 3) / 4 * 4;
         int tail = len - payload;
-        if (moved + tail > MAX_PACKET + TRANSPORT_CC_BLOCK) {
+        if (moved + tail > MAX_PACKET + EXTENSION_GROWTH) {
             return -1;
         }
         System.arraycopy(scratch, payload, scratch, moved, tail);
         scratch[0] &= (byte) ~0x10;
-        extensionWriter.begin(scratch, 0, moved, id > RtpHeaderExtensions.ONE_BYTE_MAX_ID);
-        int at = extensionWriter.reserve(id, TransportSequenceExtension.LENGTH);
+        extensionWriter.begin(scratch, 0, moved, twoByte);
+        int at = id > 0 ? extensionWriter.reserve(id, TransportSequenceExtension.LENGTH) : 0;
+        if (ddLength > 0) {
+            extensionWriter.add(dependencyDescriptorId, ddOut, 0, ddLength);
+        }
         if (at < 0 || extensionWriter.finish() != moved) {
             return -1;
         }
-        transportSeqOffset = at;
+        transportSeqOffset = id > 0 ? at : -1;
         len = moved + tail;
         out.wrap(scratch, 0, len);
         return len;
@@ -474,6 +553,9 @@ public final class Forwarder {
                     && vp9.wrap(scratch, in.payloadOffset(), in.payloadLength())
                     && (vp9.temporalId() > temporalCurrent || vp9.spatialId() > spatialCurrent)) {
                 continue; // a late packet of a layer left out filled this gap upstream: not wanted here
+            } else if (in.wrap(scratch, 0, len) && descriptor(in)
+                    && (dd.temporalId() > temporalCurrent || dd.spatialId() > spatialCurrent)) {
+                continue; // the same for AV1
             }
             int n = rewrite(len, lost[i] & 0xFFFF, picture, lastOutMillis);
             if (n < 0) {

@@ -2,6 +2,7 @@ package io.atrium.server.sfu;
 
 import io.atrium.webrtc.rtp.Av1AggregationHeader;
 import io.atrium.webrtc.rtp.Av1SequenceHeader;
+import io.atrium.webrtc.rtp.DependencyDescriptor;
 import io.atrium.webrtc.rtp.FrameSize;
 import io.atrium.webrtc.rtp.H264Payload;
 import io.atrium.webrtc.rtp.H264Sps;
@@ -12,7 +13,9 @@ import io.atrium.webrtc.rtp.Vp9PayloadDescriptor;
  * Keyframe detection per video codec, and the frame size the stream announces, which tells the SFU each
  * simulcast layer's resolution without signaling: VP8 keyframes (RFC 6386 §9.1), H.264 sequence parameter
  * sets ({@link H264Sps}), VP9 scalability structures or keyframe headers ({@link Vp9PayloadDescriptor#frameSize})
- * and AV1 sequence headers ({@link Av1SequenceHeader}). Media thread only.
+ * and AV1 sequence headers ({@link Av1SequenceHeader}); for AV1 with the dependency descriptor
+ * ({@link DependencyDescriptor}) also each packet's spatial and temporal layer and the stream's latest template
+ * dependency structure (spatial layers and their sizes). Media thread only.
  */
 final class Keyframes {
 
@@ -23,6 +26,11 @@ final class Keyframes {
     /** Whether {@link #vp8} (or {@link #vp9}) describes the last packet passed to {@link #isKeyframe}. */
     private boolean vp8Valid;
     private boolean vp9Valid;
+    /** Whether {@link #dd} describes the last packet (AV1 with a dependency descriptor read by {@link #structure}). */
+    private boolean ddValid;
+    private final DependencyDescriptor dd = new DependencyDescriptor();
+    /** The AV1 stream's latest template dependency structure (sent with each key frame); not valid before one. */
+    private final DependencyDescriptor.Structure structure = new DependencyDescriptor.Structure();
     private int width;
     private int height;
     /** Most spatial layers (VP9 SIDs) measured and selected; higher SIDs count as the top one. */
@@ -47,16 +55,43 @@ final class Keyframes {
         };
     }
 
+    /**
+     * Reads the AV1 dependency descriptor {@code buf[off, off+len)} of the packet next passed to {@link #isKeyframe}
+     * ({@code len} -1: it has none); a structure it carries becomes the stream's, with its spatial layers and sizes.
+     */
+    void dependencyDescriptor(byte[] buf, int off, int len) {
+        ddValid = len >= 0 && dd.wrap(buf, off, len, structure);
+        if (ddValid && dd.structureAttached()) {
+            structure.copyFrom(dd.structure());
+            if (!takesLayers(structure.spatialLayers())) {
+                return; // read by the structure it names; the sizes kept for the layers held back
+            }
+            spatialLayers = Math.min(MAX_SPATIAL, structure.spatialLayers());
+            for (int s = 0; s < spatialLayers; s++) {
+                spatialWidths[s] = structure.hasResolutions() ? structure.width(s) : 0;
+                spatialHeights[s] = structure.hasResolutions() ? structure.height(s) : 0;
+            }
+        }
+    }
+
+    /** The AV1 stream's latest template dependency structure ({@link DependencyDescriptor.Structure#valid()} once one came). */
+    DependencyDescriptor.Structure structure() {
+        return structure;
+    }
+
     /** True when the payload starts a keyframe; records the frame size the packet announces ({@link #width()}). */
     boolean isKeyframe(Codec codec, byte[] buf, int off, int len) {
         vp8Valid = false;
         vp9Valid = false;
+        if (codec != Codec.AV1) {
+            ddValid = false;
+        }
         return switch (codec) {
             case VP8 -> vp8Keyframe(buf, off, len);
             case VP9 -> {
                 remember(Vp9PayloadDescriptor.frameSize(buf, off, len));
                 vp9Valid = vp9.wrap(buf, off, len);
-                if (vp9Valid && vp9.hasLayerSizes() && !(heldFrom < MAX_SPATIAL && vp9.scalabilityLayers() < spatialLayers)) {
+                if (vp9Valid && vp9.hasLayerSizes() && takesLayers(vp9.scalabilityLayers())) {
                     spatialLayers = Math.min(MAX_SPATIAL, vp9.scalabilityLayers());
                     for (int s = 0; s < spatialLayers; s++) {
                         spatialWidths[s] = vp9.layerWidth(s);
@@ -75,6 +110,14 @@ final class Keyframes {
             }
             case OTHER -> false;
         };
+    }
+
+    /**
+     * Whether a structure announcing {@code announced} spatial layers replaces the stream's layers and sizes: not
+     * while layers are held back at the publisher ({@link #holdSpatial}) and it announces fewer.
+     */
+    private boolean takesLayers(int announced) {
+        return !(heldFrom < MAX_SPATIAL && announced < spatialLayers);
     }
 
     private void remember(long size) {
@@ -104,7 +147,7 @@ final class Keyframes {
      * -1 when it carries none (another codec, no TID, a malformed descriptor). Valid until the next packet.
      */
     int temporalId() {
-        return vp8Valid ? vp8.temporalId() : vp9Valid ? vp9.temporalId() : -1;
+        return vp8Valid ? vp8.temporalId() : vp9Valid ? vp9.temporalId() : ddValid ? dd.temporalId() : -1;
     }
 
     /**
@@ -112,13 +155,20 @@ final class Keyframes {
      * frames), VP9's U bit (a switching up point; Chrome sets it on the TL1 and TL2 frames that refer to lower layers only).
      */
     boolean layerSync() {
+        if (ddValid) { // AV1: the frame is a switch point of the decode target of its own layers
+            int dt = structure.valid() ? dd.structure().decodeTarget(dd.spatialId(), dd.temporalId()) : -1;
+            return dt >= 0 && dd.dti(dt) == DependencyDescriptor.DTI_SWITCH;
+        }
         return vp8Valid ? vp8.layerSync() : vp9Valid && vp9.switchingUp();
     }
 
-    /** Whether the last packet starts a VP8 frame (S=1, partition 0) or a VP9 picture (B=1 in spatial layer 0). */
+    /**
+     * Whether the last packet starts a VP8 frame (S=1, partition 0), a VP9 picture (B=1 in spatial layer 0) or an AV1
+     * temporal unit (start of frame in spatial layer 0).
+     */
     boolean frameStart() {
         return vp8Valid ? vp8.startOfPartition() && vp8.partitionIndex() == 0
-                : vp9Valid && vp9.beginsFrame() && vp9.spatialId() == 0;
+                : vp9Valid ? vp9.beginsFrame() && vp9.spatialId() == 0 : ddValid && dd.startOfFrame() && dd.spatialId() == 0;
     }
 
     /** The last packet's VP8 or VP9 picture id, -1 when absent. */
@@ -134,22 +184,17 @@ final class Keyframes {
         return vp8.hasLongPictureId() ? Vp8PayloadDescriptor.PICTURE_ID_MODULUS_15 : Vp8PayloadDescriptor.PICTURE_ID_MODULUS_7;
     }
 
-    /** The last packet's VP9 spatial layer (SID), 0 for every other codec or without one. */
+    /** The last packet's VP9 spatial layer (SID) or AV1 spatial id (dependency descriptor), 0 otherwise. */
     int spatialId() {
-        return vp9Valid ? vp9.spatialId() : 0;
+        return vp9Valid ? vp9.spatialId() : ddValid ? dd.spatialId() : 0;
     }
 
-    /** Whether the last packet ends its VP9 spatial layer frame (E bit); false for other codecs. */
-    boolean endsFrame() {
-        return vp9Valid && vp9.endsFrame();
-    }
-
-    /** Spatial layers of a VP9 SVC stream (from its scalability structure), 1 for any other stream. */
+    /** Spatial layers of a VP9 or AV1 SVC stream (scalability or template dependency structure), 1 for any other stream. */
     int spatialLayers() {
         return spatialLayers;
     }
 
-    /** Width of spatial layer {@code s} of a VP9 SVC stream, 0 when unknown. */
+    /** Width of spatial layer {@code s} of an SVC stream, 0 when unknown. */
     int spatialWidth(int s) {
         return s < spatialLayers ? spatialWidths[s] : 0;
     }

@@ -43,7 +43,7 @@ public final class Negotiator {
     static final List<String> VIDEO_FEEDBACK = List.of("goog-remb", "transport-cc", "ccm fir", "nack", "nack pli");
     static final Set<String> EXTENSIONS = Set.of(LocalCapabilities.EXT_MID, LocalCapabilities.EXT_RID,
             LocalCapabilities.EXT_REPAIRED_RID, LocalCapabilities.EXT_AUDIO_LEVEL, LocalCapabilities.EXT_ABS_SEND_TIME,
-            LocalCapabilities.EXT_TRANSPORT_CC);
+            LocalCapabilities.EXT_TRANSPORT_CC, LocalCapabilities.EXT_DEPENDENCY_DESCRIPTOR);
     private static final String CNAME = "atrium";
 
     private final MediaTransport transport;
@@ -192,7 +192,8 @@ public final class Negotiator {
                 boolean rtx = codec.rtxPayloadType().isPresent() && s.rtxSsrc() != LocalSource.NO_RTX;
                 subs.add(new Subscription(r, (int) s.ssrc(), codec.payloadType(), rtx ? (int) s.rtxSsrc() : 0,
                         rtx ? codec.rtxPayloadType().getAsInt() : -1, CNAME, pick.width(), pick.height(),
-                        a.extmapId(LocalCapabilities.EXT_TRANSPORT_CC).orElse(0), redPayloadType(a), receiveCap));
+                        a.extmapId(LocalCapabilities.EXT_TRANSPORT_CC).orElse(0), redPayloadType(a), receiveCap,
+                        a.extmapId(LocalCapabilities.EXT_DEPENDENCY_DESCRIPTOR).orElse(0)));
             }
             return new Negotiated<>(peer, answer.write(), subs);
         } catch (RuntimeException e) {
@@ -291,6 +292,7 @@ public final class Negotiator {
                 answered.extmapId(LocalCapabilities.EXT_MID).orElse(0), answered.extmapId(LocalCapabilities.EXT_RID).orElse(0),
                 answered.extmapId(LocalCapabilities.EXT_REPAIRED_RID).orElse(0),
                 answered.extmapId(LocalCapabilities.EXT_AUDIO_LEVEL).orElse(0),
-                answered.extmapId(LocalCapabilities.EXT_TRANSPORT_CC).orElse(0), redPayloadType(answered));
+                answered.extmapId(LocalCapabilities.EXT_TRANSPORT_CC).orElse(0), redPayloadType(answered),
+                answered.extmapId(LocalCapabilities.EXT_DEPENDENCY_DESCRIPTOR).orElse(0));
     }
 }

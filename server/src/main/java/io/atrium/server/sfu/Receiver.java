@@ -237,7 +237,13 @@ public final class Receiver {
     /** A packet of layer {@code layer} (already unwrapped when it came as RTX). */
     void onMedia(Layer layer, RtpPacket packet, long nowMillis, boolean retransmission) {
         byte[] buf = packet.buffer();
-        // one parse of the payload: keyframe, frame size, temporal (VP8, VP9) and spatial (VP9) layer, which the forwarders read too
+        if (codec == Keyframes.Codec.AV1) { // AV1's layers are in its dependency descriptor, read before the payload
+            int id = info.dependencyDescriptorExt();
+            boolean found = id > 0 && packet.hasExtension() && extensions.wrap(packet) && extensions.find(id);
+            layer.keyframes.dependencyDescriptor(buf, found ? extensions.dataOffset() : 0, found ? extensions.dataLength() : -1);
+        }
+        // one parse of the payload: keyframe, frame size, temporal (VP8, VP9, AV1) and spatial (VP9, AV1) layer, which the
+        // forwarders read too
         boolean keyframe = info.kind() == MediaKind.VIDEO
                 && layer.keyframes.isKeyframe(codec, buf, packet.payloadOffset(), packet.payloadLength());
         long ext = layer.onPacket(packet.sequenceNumber(), packet.timestamp(), info.clockRate(), packet.length(),

@@ -113,7 +113,7 @@ final class Subscriber {
                 removeForwarder(f);
             }
             Forwarder created = new Forwarder(s.receiver(), this, s.ssrc(), s.payloadType(), s.rtxSsrc(), s.rtxPayloadType(),
-                    s.redPayloadType(), s.cname());
+                    s.redPayloadType(), s.cname(), s.dependencyDescriptorId());
             created.target(s.width(), s.height());
             addForwarder(created);
             created.selectLayer(nowMillis);

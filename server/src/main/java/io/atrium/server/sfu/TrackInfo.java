@@ -11,10 +11,12 @@ import java.util.List;
  * @param rtxSsrcs   announced RTX SSRCs parallel to {@code ssrcs} (0 when none)
  * @param midExt     extmap id of sdes:mid, 0 when not negotiated; likewise the others
  * @param redPayloadType payload type of RFC 2198 redundancy around {@code codec} (audio RED), -1 when not negotiated
+ * @param dependencyDescriptorExt extmap id of the AV1 dependency descriptor, 0 when not negotiated
  */
 public record TrackInfo(String id, MediaKind kind, String mid, String codec, int clockRate, int payloadType,
                         int rtxPayloadType, List<String> rids, List<Long> ssrcs, List<Long> rtxSsrcs,
-                        int midExt, int ridExt, int repairedRidExt, int audioLevelExt, int transportCcExt, int redPayloadType) {
+                        int midExt, int ridExt, int repairedRidExt, int audioLevelExt, int transportCcExt, int redPayloadType,
+                        int dependencyDescriptorExt) {
 
     public TrackInfo {
         rids = List.copyOf(rids);
@@ -22,12 +24,20 @@ public record TrackInfo(String id, MediaKind kind, String mid, String codec, int
         rtxSsrcs = List.copyOf(rtxSsrcs);
     }
 
+    /** A track without the dependency descriptor. */
+    public TrackInfo(String id, MediaKind kind, String mid, String codec, int clockRate, int payloadType,
+                     int rtxPayloadType, List<String> rids, List<Long> ssrcs, List<Long> rtxSsrcs,
+                     int midExt, int ridExt, int repairedRidExt, int audioLevelExt, int transportCcExt, int redPayloadType) {
+        this(id, kind, mid, codec, clockRate, payloadType, rtxPayloadType, rids, ssrcs, rtxSsrcs, midExt, ridExt, repairedRidExt,
+                audioLevelExt, transportCcExt, redPayloadType, 0);
+    }
+
     /** A track without RED. */
     public TrackInfo(String id, MediaKind kind, String mid, String codec, int clockRate, int payloadType,
                      int rtxPayloadType, List<String> rids, List<Long> ssrcs, List<Long> rtxSsrcs,
                      int midExt, int ridExt, int repairedRidExt, int audioLevelExt, int transportCcExt) {
         this(id, kind, mid, codec, clockRate, payloadType, rtxPayloadType, rids, ssrcs, rtxSsrcs, midExt, ridExt, repairedRidExt,
-                audioLevelExt, transportCcExt, -1);
+                audioLevelExt, transportCcExt, -1, 0);
     }
 
     /** Number of encodings: one per rid, or one. */

@@ -62,9 +62,9 @@ class AudioRedForwardingTest {
         Sink withRed = new Sink();
         Sink withoutRed = new Sink();
         Subscriber a = new Subscriber(withRed);
-        a.addForwarder(new Forwarder(receiver, a, 1, 109, 0, -1, 120, "c"));
+        a.addForwarder(new Forwarder(receiver, a, 1, 109, 0, -1, 120, "c", 0));
         Subscriber b = new Subscriber(withoutRed);
-        b.addForwarder(new Forwarder(receiver, b, 2, 109, 0, -1, -1, "c"));
+        b.addForwarder(new Forwarder(receiver, b, 2, 109, 0, -1, -1, "c", 0));
         List<byte[]> tapped = new ArrayList<>();
         receiver.tap(new PacketTap() {
             @Override

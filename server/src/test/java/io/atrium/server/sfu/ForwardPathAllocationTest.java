@@ -132,13 +132,65 @@ class ForwardPathAllocationTest {
                 }
             }
         };
+        assertSpatialLayerZeroToTheSmallTileAllocatingNothing(send, sinks, subscribers);
+    }
+
+    /**
+     * AV1 SVC ({@code L3T3_KEY} shaped, the dependency descriptor on every packet, its structure on key frames): one
+     * subscriber gets every layer with the descriptor as it came, one with a 320×180 tile spatial layer 0 with the
+     * active decode targets rewritten; neither the descriptor reads nor the rewrites allocate.
+     */
+    @Test
+    void forwardingAv1SvcAllocatesNothingPerPacket() {
+        TrackInfo video = new TrackInfo("t", MediaKind.VIDEO, "1", "AV1", 90000, 45, 46, List.of(), List.of(0x1000L), List.of(0L),
+                0, 0, 0, 0, 0, -1, Av1SvcForwardingTest.PUBLISHER_DD);
+        Publisher publisher = new Publisher(new EncryptingSink(), List.of(video), 1, MediaLimits.defaults().maxPublishBitrate());
+        Receiver receiver = publisher.receivers().get(0);
+        EncryptingSink[] sinks = {new EncryptingSink(), new EncryptingSink()};
+        Subscriber[] subscribers = new Subscriber[sinks.length];
+        for (int i = 0; i < sinks.length; i++) {
+            subscribers[i] = new Subscriber(sinks[i]);
+            Forwarder f = new Forwarder(receiver, subscribers[i], 100 + i, 45, 200 + i, 46, -1, "c", Av1SvcForwardingTest.SUBSCRIBER_DD);
+            f.target(i == 0 ? 0 : 320, i == 0 ? 0 : 180);
+            subscribers[i].addForwarder(f);
+        }
+        byte[][] cycle = new byte[3 * 60][]; // 60 temporal units, the first a key one, T0 T2 T1 T2
+        for (int n = 0; n < cycle.length; n++) {
+            int unit = n / 3;
+            cycle[n] = Av1SvcForwardingTest.rtp(0, unit, L1T3[unit % 4], n % 3, unit == 0, n % 3 == 2);
+        }
+        byte[] packet = new byte[1000];
+        long[] seq = {0};
+        Runnable send = () -> {
+            int n = (int) seq[0]++;
+            byte[] p = cycle[n % cycle.length];
+            System.arraycopy(p, 0, packet, 0, p.length);
+            long now = 1_000_000 + n / 3 * 33L;
+            io.atrium.webrtc.util.Bytes.put16(packet, 2, n & 0xFFFF);
+            io.atrium.webrtc.util.Bytes.put32(packet, 4, n / 3 * 3000);
+            publisher.onRtp(packet, 0, 1000, now);
+            if (n % 18 == 0) { // every 6 pictures, about 200 ms
+                for (Subscriber s : subscribers) {
+                    s.allocate(now);
+                }
+            }
+        };
+        assertSpatialLayerZeroToTheSmallTileAllocatingNothing(send, sinks, subscribers);
+    }
+
+    /**
+     * Warms up with 60,000 packets of three spatial layers (one per layer and picture), then holds that over 9,000 more
+     * the full subscriber got all and the small tile (320×180) spatial layer 0 alone, with (almost) nothing allocated.
+     */
+    private static void assertSpatialLayerZeroToTheSmallTileAllocatingNothing(Runnable send, EncryptingSink[] sinks,
+                                                                           Subscriber[] subscribers) {
         for (int i = 0; i < 60_000; i++) {
             send.run();
         }
         long[] sentBefore = {sinks[0].sent, sinks[1].sent};
         long[] rounds = allocatedPerRound(send, 9_000);
         assertThat(sinks[0].sent - sentBefore[0]).as("every layer").isEqualTo(3 * 9_000);
-        assertThat(sinks[1].sent - sentBefore[1]).as("SID 0 (320x180) only").isEqualTo(3 * 3_000);
+        assertThat(sinks[1].sent - sentBefore[1]).as("spatial layer 0 (320x180) only").isEqualTo(3 * 3_000);
         assertThat(subscribers[1].forwarders().get(0).spatialLayer()).isZero();
         assertThat(least(rounds)).as("bytes allocated for 9,000 SVC packets to 2 subscribers and 250 allocations, rounds %s",
                 Arrays.toString(rounds)).isLessThan(1024);

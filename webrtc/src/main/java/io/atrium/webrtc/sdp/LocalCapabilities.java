@@ -30,6 +30,9 @@ public record LocalCapabilities(List<CodecCapability> codecs, Set<String> header
     /** Transport-wide sequence numbers for transport-cc (draft-holmer-rmcat-transport-wide-cc-extensions-01). */
     public static final String EXT_TRANSPORT_CC =
             "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
+    /** The AV1 dependency descriptor (AV1 RTP specification appendix A; read by {@code rtp.DependencyDescriptor}). */
+    public static final String EXT_DEPENDENCY_DESCRIPTOR =
+            "https://aomediacodec.github.io/av1-rtp-spec/#dependency-descriptor-rtp-header-extension";
     /** {@code urn:3gpp:video-orientation} (3GPP TS 26.114 §7.4.5). */
     public static final String EXT_VIDEO_ORIENTATION = "urn:3gpp:video-orientation";
 
