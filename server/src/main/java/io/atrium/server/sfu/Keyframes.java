@@ -30,10 +30,16 @@ final class Keyframes {
     /** Whether {@link #dd} describes the last packet (AV1 with a dependency descriptor read by {@link #structure}). */
     private boolean ddValid;
     private final DependencyDescriptor dd = new DependencyDescriptor();
+    /** The layer's packets come under a new SSRC: a new stream, whose frame numbers do not continue the old one's. */
+    void newSsrc() {
+        structureFrameKnown = false;
+    }
+
     /** The AV1 stream's latest template dependency structure (sent with each key frame); not valid before one. */
     private final DependencyDescriptor.Structure structure = new DependencyDescriptor.Structure();
-    /** The frame number of the key frame that brought {@link #structure}. */
+    /** The frame number of the key frame that brought {@link #structure}; false: none, or of an earlier SSRC. */
     private int structureFrame;
+    private boolean structureFrameKnown;
     private int width;
     private int height;
     /** Most spatial layers (VP9 SIDs) measured and selected; higher SIDs count as the top one. */
@@ -67,11 +73,12 @@ final class Keyframes {
     void dependencyDescriptor(byte[] buf, int off, int len) {
         ddValid = len >= 0 && dd.wrap(buf, off, len, structure);
         if (ddValid && dd.structureAttached()) {
-            if (structure.valid() && SequenceNumbers.isNewer(structureFrame, dd.frameNumber())) {
+            if (structureFrameKnown && SequenceNumbers.isNewer(structureFrame, dd.frameNumber())) {
                 return; // read by the structure it carries, which is no longer the stream's
             }
             structure.copyFrom(dd.structure());
             structureFrame = dd.frameNumber();
+            structureFrameKnown = true;
             if (!takesLayers(structure.spatialLayers())) {
                 return; // read by the structure it names; the sizes kept for the layers held back
             }

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
  * The AV1 stream's template dependency structure kept by {@link Keyframes}: a structure replaces the kept one only
  * when its key frame is not older than the kept one's (frame numbers, 16-bit, in serial order), so a late copy of an
  * earlier key frame's first packet (a retransmission, reordering) does not bring back a structure the publisher
- * replaced (the later packets would be read by the wrong templates).
+ * replaced (the later packets would be read by the wrong templates); the frame numbers of a new SSRC start anew.
  */
 class KeyframesStructureTest {
 
@@ -43,6 +43,17 @@ class KeyframesStructureTest {
         read(k, DependencyDescriptors.packet(template(2, 1, false), 304, true, true));
         assertThat(k.spatialId()).isEqualTo(2); // still read by the publisher's current templates
         assertThat(k.temporalId()).isEqualTo(1);
+    }
+
+    @Test
+    void aNewSsrcsStructureIsTakenWhateverItsFrameNumber() {
+        Keyframes k = new Keyframes();
+        read(k, DependencyDescriptors.withStructure(template(0, 0, true), 300, true, true));
+        k.newSsrc(); // the publisher's encoder started a new stream: its frame numbers start anew
+        read(k, oneLayerKey(100));
+        assertThat(k.spatialLayers()).isEqualTo(1);
+        read(k, DependencyDescriptors.withStructure(template(0, 0, true), 50, true, true)); // and are ordered again
+        assertThat(k.spatialLayers()).isEqualTo(1);
     }
 
     @Test
