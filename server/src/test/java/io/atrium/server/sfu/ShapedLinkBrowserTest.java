@@ -170,6 +170,21 @@ class ShapedLinkBrowserTest {
         return s == null ? -1 : s.at("/estimate/available_rate").asLong();
     }
 
+    /** What the player's video stream forwards once it is below the full layer at every temporal layer, else null. */
+    String stepBelowFull() {
+        JsonNode s = subscriber();
+        // the full layer's top temporal layer (0 when the publisher sends none)
+        int top = server.get("/v1/rooms/" + room + "/media").json().findValues("layers").stream()
+                .filter(l -> l.size() == 3).findFirst().orElseThrow().get(2).get("temporal_bitrates").size() - 1;
+        for (JsonNode stream : s == null ? List.<JsonNode>of() : s.at("/streams")) {
+            if (stream.get("track").asText().equals(videoTrack())
+                    && (stream.get("paused").asBoolean() || stream.get("layer").asInt() < 2 || stream.get("temporal_layer").asInt() < top)) {
+                return stream.get("paused").asBoolean() ? "paused" : "layer " + stream.get("layer").asInt() + " TL" + stream.get("temporal_layer").asInt();
+            }
+        }
+        return null;
+    }
+
     /** The player's video stream in /media: its layer, or -1 while paused. */
     int forwardedLayer() {
         JsonNode s = subscriber();
@@ -201,10 +216,27 @@ class ShapedLinkBrowserTest {
     @Order(1)
     void aSubscriberOnA500KbitLinkGetsALayerThatFitsKeepsDecodingAndGoesBackUpWhenTheLimitLifts() throws Exception {
         awaitFullLayer();
+        // and Atrium forwards the full layer at every temporal layer, so the first step down below is the limit's
+        long full = System.nanoTime();
+        while (stepBelowFull() != null && System.nanoTime() - full < 45_000_000_000L) {
+            Thread.sleep(100);
+        }
+        assertThat(stepBelowFull()).as("the full layer at every temporal layer before the limit").isNull();
         String layers = layerRates();
         ns.limitRate(LIMIT_KBPS, QUEUE_MILLIS);
         long limited = System.nanoTime();
         Map<String, Object> before = video(player);
+        // the first step down: a lower temporal layer of the full layer (a camera keeps 1280 wide at half the frame
+        // rate first, docs/MEDIA.md "Temporal layers"), a lower layer, or a pause
+        String firstStep = null;
+        while (firstStep == null && System.nanoTime() - limited < 30_000_000_000L) {
+            firstStep = stepBelowFull();
+            if (firstStep == null) {
+                Thread.sleep(100);
+            }
+        }
+        double stepSeconds = (System.nanoTime() - limited) / 1e9;
+        assertThat(firstStep).as("a step down forwarded within 30 s of the limit").isNotNull();
         // adapted: Atrium forwards a layer narrower than 1280 and the player decodes it
         Chromium.waitFor(player, "atriumTest.inboundStats(pc).then(s => (s.video.frameWidth > 0 && s.video.frameWidth < 1280) || s)",
                 Duration.ofSeconds(30));
@@ -226,11 +258,13 @@ class ShapedLinkBrowserTest {
         double frozen = number(after, "totalFreezesDuration") - number(before, "totalFreezesDuration");
         double freezes = number(after, "freezeCount") - number(before, "freezeCount");
         long width = (long) number(after, "frameWidth");
-        log.info("500 kbit/s: layers {} (kbit/s) before; adapted in {} s to {} px wide (estimate {} kbit/s, layer {}); then {} fps"
-                        + " (the publisher encoded {} fps), {} freezes, {} s frozen since the limit; estimates {}, layers {}",
-                layers, String.format("%.1f", adaptSeconds), number(adapted, "frameWidth"), estimateKbps,
+        log.info("500 kbit/s: first step down in {} s ({}); adapted in {} s to {} px wide (estimate {} kbit/s, layer {}); then {} fps"
+                        + " (the publisher encoded {} fps), {} freezes, {} s frozen since the limit; estimates {}, layers {} before, {} after",
+                String.format("%.1f", stepSeconds), firstStep, String.format("%.1f", adaptSeconds), number(adapted, "frameWidth"),
+                estimateKbps,
                 sub.at("/streams").findValues("layer"), String.format("%.1f", fps), String.format("%.1f", sentFps), freezes,
-                String.format("%.2f", frozen), estimates, layerRates());
+                String.format("%.2f", frozen), estimates, layers, layerRates());
+        assertThat(stepSeconds).as("time to the first step down").isLessThan(10);
         assertThat(adaptSeconds).as("time to adapt").isLessThan(15);
         assertThat(width).as("still a layer that fits").isLessThan(1280);
         assertThat(sentFps).as("frames per second the publisher encoded").isPositive();
