@@ -67,4 +67,20 @@ class KeyframesStructureTest {
         read(k, oneLayerKey(4)); // the same key frame again: harmless
         assertThat(k.structure().valid()).isTrue();
     }
+
+    @Test
+    void whileUpperLayersAreHeldBackAFewerLayerStructureIsReadButKeepsTheHeldLayers() {
+        Keyframes k = new Keyframes();
+        read(k, DependencyDescriptors.withStructure(template(0, 0, true), 300, true, true));
+        assertThat(k.spatialLayers()).isEqualTo(3);
+        int topWidth = k.spatialWidth(2);
+        k.holdSpatial(1); // dynacast: the publisher encodes spatial layer 0 only
+        read(k, oneLayerKey(310)); // its new key frame announces one layer
+        assertThat(k.structure().templateIdOffset()).isZero(); // later packets are read by the structure it sent
+        assertThat(k.spatialLayers()).isEqualTo(3); // the held layers stay, with their sizes
+        assertThat(k.spatialWidth(2)).isEqualTo(topWidth);
+        k.holdSpatial(3); // every layer wanted again
+        read(k, oneLayerKey(320));
+        assertThat(k.spatialLayers()).isEqualTo(1);
+    }
 }
