@@ -33,8 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Files across nodes (docs/SCALING.md, "What lives where"): a cluster keeps file bytes in PostgreSQL
  * ({@code files.storage} defaults to {@code database} with Redis), so a shared video uploaded through one node and a
  * recording finished on it are served whole and by range by every other node, byte-identical, and still after that
- * node's SIGKILL; a node starting while another records leaves that recording alone. The node that receives and
- * records runs in its own JVM; the others in this one.
+ * node's SIGKILL; a node starting while another records leaves that recording alone, and a recording in progress on
+ * the killed node is failed by another at the heartbeat that drops it, while its room records again at once on its
+ * new node. The node that receives and records runs in its own JVM; the others in this one.
  */
 class ClusterFilesTest {
 
@@ -86,7 +87,39 @@ class ClusterFilesTest {
         assertThat(Media.probe(webm).at("/streams/0/codec_name").asText()).isEqualTo("opus");
         assertServed(n2.uri(output.get("url").asText()), audio);
 
+        // a second recording, in progress on n3 when it is killed
+        Member bob = cluster.join(n3.port(), recorded, "bob");
+        assertThat(cluster.owner(recorded)).isEqualTo("n3");
+        String lostId = n1.post("/v1/rooms/" + recorded + "/recordings", "").json().at("/recording/recording_id").asText();
+        String lost = "/v1/rooms/" + recorded + "/recordings/" + lostId;
+        Media.sendTone(bob.peer(), TONE_PACKETS);
         n3.kill();
+        long killed = System.nanoTime();
+        // failed by the node whose heartbeat drops n3: node_ttl_millis + heartbeat_millis (4 s) after the kill,
+        // asserted within 15 s for a loaded machine
+        Waits.waitUntil(() -> n2.get(lost).json().at("/recording/state").asText().equals("failed"),
+                "the recording in progress on the killed node failed", Duration.ofSeconds(15));
+        long failedMillis = (System.nanoTime() - killed) / 1_000_000;
+        JsonNode given = n1.get(lost).json().at("/recording");
+        assertThat(given.get("state").asText()).isEqualTo("failed");
+        assertThat(given.get("error").asText()).startsWith("the node recording it stopped");
+        assertThat(given.get("stopped_at").isNull()).isFalse();
+        assertThat(given.get("finished_at").isNull()).as("not finished: its track files are on n3's disk").isTrue();
+        assertThat(given.get("files")).isEmpty();
+        assertThat(n1.post(lost + "/stop", "").status()).isEqualTo(409);
+        // the room records again at once on its new node
+        Member cy = cluster.join(n1, recorded, "cy");
+        assertThat(cluster.owner(recorded)).isNotEqualTo("n3");
+        TestServer.Response again = n2.post("/v1/rooms/" + recorded + "/recordings", "");
+        assertThat(again.status()).isEqualTo(201);
+        String next = "/v1/rooms/" + recorded + "/recordings/" + again.json().at("/recording/recording_id").asText();
+        Media.sendTone(cy.peer(), TONE_PACKETS);
+        assertThat(n2.post(next + "/stop", "").status()).isEqualTo(200);
+        Waits.waitUntil(() -> n1.get(next).json().at("/recording/state").asText().equals("ready"),
+                "a new recording of the room finished on its new node", Duration.ofMinutes(1));
+        cy.rpc().call("leave_room", Map.of());
+        System.out.printf("recording in progress on the killed node failed %d ms after the kill%n", failedMillis);
+
         // nothing of either lived on n3 only: every other node serves both, byte-identical, whole and by range
         for (TestServer node : new TestServer[] {n1, n2}) {
             assertServed(node.uri(url), video);
