@@ -6,6 +6,7 @@ import io.atrium.webrtc.rtp.DependencyDescriptor;
 import io.atrium.webrtc.rtp.FrameSize;
 import io.atrium.webrtc.rtp.H264Payload;
 import io.atrium.webrtc.rtp.H264Sps;
+import io.atrium.webrtc.rtp.SequenceNumbers;
 import io.atrium.webrtc.rtp.Vp8PayloadDescriptor;
 import io.atrium.webrtc.rtp.Vp9PayloadDescriptor;
 
@@ -29,8 +30,16 @@ final class Keyframes {
     /** Whether {@link #dd} describes the last packet (AV1 with a dependency descriptor read by {@link #structure}). */
     private boolean ddValid;
     private final DependencyDescriptor dd = new DependencyDescriptor();
+    /** The layer's packets come under a new SSRC: a new stream, whose frame numbers do not continue the old one's. */
+    void newSsrc() {
+        structureFrameKnown = false;
+    }
+
     /** The AV1 stream's latest template dependency structure (sent with each key frame); not valid before one. */
     private final DependencyDescriptor.Structure structure = new DependencyDescriptor.Structure();
+    /** The frame number of the key frame that brought {@link #structure}; false: none, or of an earlier SSRC. */
+    private int structureFrame;
+    private boolean structureFrameKnown;
     private int width;
     private int height;
     /** Most spatial layers (VP9 SIDs) measured and selected; higher SIDs count as the top one. */
@@ -57,12 +66,19 @@ final class Keyframes {
 
     /**
      * Reads the AV1 dependency descriptor {@code buf[off, off+len)} of the packet next passed to {@link #isKeyframe}
-     * ({@code len} -1: it has none); a structure it carries becomes the stream's, with its spatial layers and sizes.
+     * ({@code len} -1: it has none); a structure it carries becomes the stream's, with its spatial layers and sizes,
+     * unless its key frame is older than the one of the stream's structure (a late retransmission or a reordered
+     * packet: the publisher replaced that structure since, and its template ids would misread the later packets).
      */
     void dependencyDescriptor(byte[] buf, int off, int len) {
         ddValid = len >= 0 && dd.wrap(buf, off, len, structure);
         if (ddValid && dd.structureAttached()) {
+            if (structureFrameKnown && SequenceNumbers.isNewer(structureFrame, dd.frameNumber())) {
+                return; // read by the structure it carries, which is no longer the stream's
+            }
             structure.copyFrom(dd.structure());
+            structureFrame = dd.frameNumber();
+            structureFrameKnown = true;
             if (!takesLayers(structure.spatialLayers())) {
                 return; // read by the structure it names; the sizes kept for the layers held back
             }

@@ -122,6 +122,7 @@ final class Publisher {
             } else {
                 if (route.layer.ssrcKnown) {
                     routes.remove(route.layer.ssrc);
+                    route.layer.keyframes.newSsrc();
                 }
                 route.layer.ssrc = packet.ssrc();
                 route.layer.ssrcKnown = true;
