@@ -137,10 +137,10 @@ public final class AtriumServer implements AutoCloseable {
             roomService.addListener(recordings);
             recordings.addListener(new RecordingNotices(roomService));
             roomService.recorder(recordings);
-            recordings.recover();
             if (config.cluster().enabled()) { // before SIP: its bridge asks the cluster which temporary rooms run elsewhere
                 cluster = Cluster.connect(config, roomService, media, clock);
             }
+            recordings.recover(cluster != null ? cluster.id() : null);
             Registrar registrar = new Registrar(config.sip(), clock, roomService::elsewhere);
             if (config.sip().enabled()) {
                 sip = SipService.start(config.sip(), users, registrar, clock,

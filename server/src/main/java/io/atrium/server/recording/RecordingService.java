@@ -39,13 +39,17 @@ import org.slf4j.LoggerFactory;
  * {@link Recorder} thread writes each to a track file under {@code <dir>/<recording>/}, stop untaps them and, once
  * every file is closed, the "atrium-finisher" thread turns each into a WebM/MP4 ({@link Finisher}) kept as a
  * video file of the room (uploaded by {@code recording:<id>}). Rows in the database say where each recording is;
- * a restart finishes what a killed server left ({@link #recover}).
+ * a restart finishes what a killed server left ({@link #recover}); in a cluster, the node that sees another gone gives
+ * up that node's recordings in progress ({@link #nodeGone}).
  */
 public final class RecordingService implements RoomListener, RoomRecorder, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecordingService.class);
     /** Who the files of a recording are uploaded by: this prefix and the recording's id. */
     public static final String UPLOADED_BY_PREFIX = "recording:";
+    /** The error of a recording given up because its node was gone ({@link #nodeGone}). */
+    static final String NODE_GONE = "the node recording it stopped; its track files are on that node's disk, which finishes"
+            + " the recording if it starts again over the same data directory";
 
     private final Shards shards;
     private final RecordingStore store;
@@ -58,6 +62,8 @@ public final class RecordingService implements RoomListener, RoomRecorder, AutoC
     /** Progress (0..1) of composites being made, by recording. */
     private final Map<UUID, Double> compositeProgress = new ConcurrentHashMap<>();
     private final Clock clock;
+    /** This node's id in the cluster, stored with the recordings it makes; null alone ({@link #recover}). */
+    private volatile String node;
     private final Map<UUID, Active> active = new ConcurrentHashMap<>();
     private final List<RecordingListener> listeners = new CopyOnWriteArrayList<>();
     private final ExecutorService finishing = Executors.newSingleThreadExecutor(r -> {
@@ -90,7 +96,7 @@ public final class RecordingService implements RoomListener, RoomRecorder, AutoC
     /** Starts recording {@code room} (the caller checked that it exists); 409 when it is being recorded. */
     public RecordingRow start(UUID room, boolean composite) {
         RecordingRow row = new RecordingRow(UUID.randomUUID(), room, RecordingRow.RECORDING, composite, Jdbc.now(clock), null,
-                null, null);
+                null, null, node);
         Active a = new Active(row);
         if (active.putIfAbsent(room, a) != null) {
             throw ApiException.conflict(null, "the room is already being recorded; stop that recording first");
@@ -127,7 +133,7 @@ public final class RecordingService implements RoomListener, RoomRecorder, AutoC
         if (a == null || !a.row.id().equals(id) || !active.remove(room, a)) {
             throw ApiException.conflict(null, "recording " + id + " is already stopped (" + row.state() + ")");
         }
-        RecordingRow stopped = store.stopped(id, Jdbc.now(clock)).orElseThrow(() ->
+        RecordingRow stopped = store.stopped(id, Jdbc.now(clock), node).orElseThrow(() ->
                 ApiException.conflict(null, "recording " + id + " is already stopped"));
         a.row = stopped;
         LOG.info("recording {} of room {} stopped", id, room);
@@ -230,21 +236,37 @@ public final class RecordingService implements RoomListener, RoomRecorder, AutoC
 
     /**
      * Finishes what a previous run left: recordings still {@code recording} (the server was killed: their track
-     * files hold what was written up to the last flush) or {@code finishing}. Only those recorded here, whose track
-     * directory is in this data directory: in a cluster the other nodes' recordings are theirs to finish, the one
-     * recording them now or, if it died, when it starts again (docs/SCALING.md). Call once at start.
+     * files hold what was written up to the last flush), {@code finishing}, or given up by another node that saw this
+     * one gone (finished anyway: {@code ready} if any track is kept). Only those recorded here, whose track directory
+     * is in this data directory: in a cluster the other nodes' recordings are theirs to finish, the one recording
+     * them now or, if it died, when it starts again (docs/SCALING.md). {@code node} is this node's id in the cluster
+     * (null alone), stored with the recordings it makes and finishes from now on. Call once at start.
      */
-    public void recover() {
-        for (RecordingRow r : store.inState(RecordingRow.RECORDING)) {
-            if (recordedHere(r)) {
-                store.stopped(r.id(), Jdbc.now(clock)).ifPresent(s -> finishing.execute(() -> finish(s, List.of(
+    public void recover(String node) {
+        this.node = node;
+        for (RecordingRow r : store.unfinished()) {
+            if (!recordedHere(r)) {
+                continue;
+            }
+            if (r.state().equals(RecordingRow.FINISHING)) {
+                finishing.execute(() -> finish(r, List.of()));
+            } else {
+                store.stopped(r.id(), Jdbc.now(clock), node).ifPresent(s -> finishing.execute(() -> finish(s, List.of(
                         "the server stopped while recording; kept what was written"))));
             }
         }
-        for (RecordingRow r : store.inState(RecordingRow.FINISHING)) {
-            if (recordedHere(r) && active.values().stream().noneMatch(a -> a.row.id().equals(r.id()))) {
-                finishing.execute(() -> finish(r, List.of()));
-            }
+    }
+
+    /**
+     * Another node is gone and this one saw it first ({@link RoomListener#nodeGone}): its recordings still
+     * {@code recording} or {@code finishing} are {@code failed} at once ({@link RecordingStore#abandoned}), told as
+     * finished with no file; their track files stay on that node's disk ({@link #recover} there, if it comes back).
+     */
+    @Override
+    public void nodeGone(String gone) {
+        for (RecordingRow r : store.abandoned(gone, Jdbc.now(clock), NODE_GONE)) {
+            LOG.info("recording {} of room {} failed: its node {} is gone", r.id(), r.room(), gone);
+            tellFinished(r, List.of());
         }
     }
 
@@ -322,6 +344,10 @@ public final class RecordingService implements RoomListener, RoomRecorder, AutoC
         }
         LOG.info("recording {} of room {} {}: {} files{}", row.id(), row.room(), state, kept.size(),
                 error == null ? "" : " (" + error + ")");
+        tellFinished(done, kept);
+    }
+
+    private void tellFinished(RecordingRow done, List<VideoFile> kept) {
         for (RecordingListener l : listeners) {
             try {
                 l.finished(done, List.copyOf(kept));

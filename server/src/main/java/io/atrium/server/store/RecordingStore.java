@@ -10,7 +10,9 @@ import java.util.UUID;
 /** Recordings of rooms, oldest first (table {@code recordings}). */
 public final class RecordingStore {
 
-    private static final String COLUMNS = "uuid, room_uuid, state, composite, started_at, stopped_at, finished_at, error";
+    private static final String COLUMNS = "uuid, room_uuid, state, composite, started_at, stopped_at, finished_at, error, node";
+    /** A recording given up when its node was gone, its track files still on that node's disk ({@link #abandoned}). */
+    private static final String GIVEN_UP = "(state = 'failed' and finished_at is null)";
 
     private final Jdbc jdbc;
 
@@ -20,27 +22,52 @@ public final class RecordingStore {
 
     public RecordingRow insert(RecordingRow r) {
         return jdbc.inTransaction(tx -> {
-            tx.update("insert into recordings (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?)", r.id(), r.room(), r.state(),
-                    r.composite(), r.startedAt(), r.stoppedAt(), r.finishedAt(), r.error());
+            tx.update("insert into recordings (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?)", r.id(), r.room(), r.state(),
+                    r.composite(), r.startedAt(), r.stoppedAt(), r.finishedAt(), r.error(), r.node());
             return r;
         });
     }
 
-    /** A recording that was {@code recording} is now {@code finishing}; empty when it was not recording. */
-    public Optional<RecordingRow> stopped(UUID id, Instant at) {
-        return change(id, RecordingRow.RECORDING, "state = ?, stopped_at = ?", RecordingRow.FINISHING, at);
+    /**
+     * A recording that was {@code recording}, or given up ({@link #abandoned}), is now {@code finishing} by
+     * {@code node} (this node; null alone), stopped at {@code at} unless it already had a stop time; empty when it
+     * was neither.
+     */
+    public Optional<RecordingRow> stopped(UUID id, Instant at, String node) {
+        return change(id, "state = 'recording' or " + GIVEN_UP,
+                "state = 'finishing', stopped_at = coalesce(stopped_at, ?), node = ?", at, node);
     }
 
-    /** A recording that was {@code finishing} is now {@code ready} or {@code failed} ({@code error} may be null). */
+    /**
+     * A recording that was {@code finishing}, or given up, is now {@code ready} or {@code failed} ({@code error} may
+     * be null); empty when it was neither.
+     */
     public Optional<RecordingRow> finished(UUID id, String state, Instant at, String error) {
-        return change(id, RecordingRow.FINISHING, "state = ?, finished_at = ?, error = ?", state, at, error);
+        return change(id, "state = 'finishing' or " + GIVEN_UP, "state = ?, finished_at = ?, error = ?", state, at, error);
+    }
+
+    /**
+     * Gives up the recordings that {@code node} (gone) was making or finishing: {@code failed} with {@code error},
+     * stopped at {@code at} unless they had stopped, and no finish time (their track files are on that node's disk).
+     * The recordings changed, each once whoever calls.
+     */
+    public List<RecordingRow> abandoned(String node, Instant at, String error) {
+        return jdbc.inTransaction(tx -> {
+            List<RecordingRow> given = tx.query("select " + COLUMNS + " from recordings where node = ?"
+                    + " and state in ('recording', 'finishing') order by started_at, uuid for update", RecordingStore::row, node);
+            for (RecordingRow r : given) {
+                tx.update("update recordings set state = 'failed', stopped_at = coalesce(stopped_at, ?), error = ?"
+                        + " where uuid = ?", at, error, r.id());
+            }
+            return given.stream().map(r -> new RecordingRow(r.id(), r.room(), RecordingRow.FAILED, r.composite(), r.startedAt(),
+                    r.stoppedAt() != null ? r.stoppedAt() : at, null, error, r.node())).toList();
+        });
     }
 
     private Optional<RecordingRow> change(UUID id, String from, String set, Object... values) {
-        Object[] params = java.util.Arrays.copyOf(values, values.length + 2);
+        Object[] params = java.util.Arrays.copyOf(values, values.length + 1);
         params[values.length] = id;
-        params[values.length + 1] = from;
-        return jdbc.inTransaction(tx -> tx.update("update recordings set " + set + " where uuid = ? and state = ?", params) == 0
+        return jdbc.inTransaction(tx -> tx.update("update recordings set " + set + " where uuid = ? and (" + from + ")", params) == 0
                 ? Optional.empty()
                 : tx.queryOne("select " + COLUMNS + " from recordings where uuid = ?", RecordingStore::row, id));
     }
@@ -50,10 +77,13 @@ public final class RecordingStore {
                 + " order by started_at, uuid", RecordingStore::row, room));
     }
 
-    /** Recordings in {@code state}, across rooms (a restart finishes those left recording or finishing). */
-    public List<RecordingRow> inState(String state) {
-        return jdbc.inTransaction(tx -> tx.query("select " + COLUMNS + " from recordings where state = ?"
-                + " order by started_at, uuid", RecordingStore::row, state));
+    /**
+     * Recordings a node may have left to finish, across rooms: still {@code recording} or {@code finishing}, or
+     * given up by another node ({@link #abandoned}); a node finishes at start those whose track files it has.
+     */
+    public List<RecordingRow> unfinished() {
+        return jdbc.inTransaction(tx -> tx.query("select " + COLUMNS + " from recordings where state in ('recording', 'finishing')"
+                + " or " + GIVEN_UP + " order by started_at, uuid", RecordingStore::row));
     }
 
     public Optional<RecordingRow> find(UUID id) {
@@ -68,6 +98,6 @@ public final class RecordingStore {
     private static RecordingRow row(ResultSet rs) throws SQLException {
         return new RecordingRow(Jdbc.uuid(rs, "uuid"), Jdbc.uuid(rs, "room_uuid"), rs.getString("state"),
                 rs.getBoolean("composite"), Jdbc.instant(rs, "started_at"), Jdbc.instant(rs, "stopped_at"),
-                Jdbc.instant(rs, "finished_at"), rs.getString("error"));
+                Jdbc.instant(rs, "finished_at"), rs.getString("error"), rs.getString("node"));
     }
 }

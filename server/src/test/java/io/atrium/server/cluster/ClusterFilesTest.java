@@ -33,8 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Files across nodes (docs/SCALING.md, "What lives where"): a cluster keeps file bytes in PostgreSQL
  * ({@code files.storage} defaults to {@code database} with Redis), so a shared video uploaded through one node and a
  * recording finished on it are served whole and by range by every other node, byte-identical, and still after that
- * node's SIGKILL; a node starting while another records leaves that recording alone. The node that receives and
- * records runs in its own JVM; the others in this one.
+ * node's SIGKILL; a node starting while another records leaves that recording alone, and a recording in progress on
+ * the killed node is failed by another at the heartbeat that drops it, while its room records again at once on its
+ * new node. The node that receives and records runs in its own JVM; the others in this one.
  */
 class ClusterFilesTest {
 
@@ -49,7 +50,8 @@ class ClusterFilesTest {
 
     @Test
     void aVideoAndARecordingStoredThroughOneNodeAreServedByTheOthersAlsoAfterItsKill() throws Exception {
-        ChildServer n3 = cluster.child("n3");
+        Path n3Data = Files.createDirectories(tmp.resolve("n3"));
+        ChildServer n3 = cluster.child("n3", n3Data, Map.of());
         TestServer n1 = cluster.node("n1");
         TestServer n2 = cluster.node("n2");
         String room = ClusterNodes.openRoom(n1, "films");
@@ -86,7 +88,54 @@ class ClusterFilesTest {
         assertThat(Media.probe(webm).at("/streams/0/codec_name").asText()).isEqualTo("opus");
         assertServed(n2.uri(output.get("url").asText()), audio);
 
+        // a second recording, in progress on n3 when it is killed
+        Member bob = cluster.join(n3.port(), recorded, "bob");
+        assertThat(cluster.owner(recorded)).isEqualTo("n3");
+        String lostId = n1.post("/v1/rooms/" + recorded + "/recordings", "").json().at("/recording/recording_id").asText();
+        String lost = "/v1/rooms/" + recorded + "/recordings/" + lostId;
+        Media.sendTone(bob.peer(), TONE_PACKETS);
+        Path lostTracks = n3Data.resolve("recordings").resolve(lostId);
+        Waits.waitUntil(() -> trackBytes(lostTracks) > 2_000, "some of the tone flushed to n3's disk", Duration.ofSeconds(30));
         n3.kill();
+        long killed = System.nanoTime();
+        // failed by the node whose heartbeat drops n3: node_ttl_millis + heartbeat_millis (4 s) after the kill,
+        // asserted within 15 s for a loaded machine
+        // (a call about the room may answer 502 for a moment while another node still relays it to n3)
+        JsonNode[] read = new JsonNode[1];
+        Waits.waitUntil(() -> (read[0] = n2.get(lost).json().at("/recording")).path("state").asText().equals("failed"),
+                "the recording in progress on the killed node failed", Duration.ofSeconds(15));
+        long failedMillis = (System.nanoTime() - killed) / 1_000_000;
+        JsonNode given = read[0];
+        assertThat(given.get("state").asText()).isEqualTo("failed");
+        assertThat(given.get("error").asText()).startsWith("the node recording it stopped");
+        assertThat(given.get("stopped_at").isNull()).isFalse();
+        assertThat(given.get("finished_at").isNull()).as("not finished: its track files are on n3's disk").isTrue();
+        assertThat(given.get("files")).isEmpty();
+        assertThat(n2.post(lost + "/stop", "").status()).isEqualTo(409);
+        // the room records again at once on its new node
+        Member cy = cluster.join(n1, recorded, "cy");
+        assertThat(cluster.owner(recorded)).isNotEqualTo("n3");
+        TestServer.Response again = n2.post("/v1/rooms/" + recorded + "/recordings", "");
+        assertThat(again.status()).isEqualTo(201);
+        String next = "/v1/rooms/" + recorded + "/recordings/" + again.json().at("/recording/recording_id").asText();
+        Media.sendTone(cy.peer(), TONE_PACKETS);
+        assertThat(n2.post(next + "/stop", "").status()).isEqualTo(200);
+        Waits.waitUntil(() -> n1.get(next).json().at("/recording/state").asText().equals("ready"),
+                "a new recording of the room finished on its new node", Duration.ofMinutes(1));
+        cy.rpc().call("leave_room", Map.of());
+        System.out.printf("recording in progress on the killed node failed %d ms after the kill%n", failedMillis);
+        // n3 started again over its data directory still finishes the failed recording from its track files
+        ChildServer n3Again = cluster.child("n3", n3Data, Map.of());
+        Waits.waitUntil(() -> (read[0] = n1.get(lost).json().at("/recording")).path("state").asText().equals("ready"),
+                "n3 started again finished the recording another node had failed", Duration.ofMinutes(1));
+        JsonNode finished = read[0];
+        assertThat(finished.get("error").asText()).contains("the server stopped while recording");
+        assertThat(finished.get("finished_at").isNull()).isFalse();
+        assertThat(finished.get("stopped_at").asText()).isEqualTo(given.get("stopped_at").asText());
+        assertThat(finished.get("files")).hasSize(1);
+        assertThat(Files.exists(lostTracks)).as("its track directory deleted once finished").isFalse();
+        n3Again.kill();
+
         // nothing of either lived on n3 only: every other node serves both, byte-identical, whole and by range
         for (TestServer node : new TestServer[] {n1, n2}) {
             assertServed(node.uri(url), video);
@@ -99,6 +148,15 @@ class ClusterFilesTest {
         assertThat(get(n2.uri(url), null).statusCode()).isEqualTo(404);
         assertThat(get(n2.uri("/files/" + UUID.randomUUID() + "?token=" + n2.token(room, "")), null).statusCode()).isEqualTo(404);
         System.out.printf("upload of %d bytes through a node storing in PostgreSQL: %d ms%n", video.length, uploadMillis);
+    }
+
+    /** Bytes of the track files under {@code dir} now (0 before it exists). */
+    private static long trackBytes(Path dir) {
+        try (var files = Files.list(dir)) {
+            return files.mapToLong(p -> p.toFile().length()).sum();
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     /** {@code mp4} followed by a top-level {@code free} box of {@code extra} random bytes (probes skip it, players too). */

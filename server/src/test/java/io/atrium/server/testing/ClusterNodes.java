@@ -151,6 +151,15 @@ public final class ClusterNodes implements BeforeAllCallback, TestInstancePostPr
 
     /** As {@link #child(String)}, with more {@code ATRIUM_*} settings. */
     public ChildServer child(String id, Map<String, String> more) {
+        try {
+            return child(id, Files.createTempDirectory("atrium-" + id + "-"), more);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** As {@link #child(String, Map)}, over {@code dataDir} (a node started again over the data directory it had). */
+    public ChildServer child(String id, Path dataDir, Map<String, String> more) {
         Map<String, String> env = new LinkedHashMap<>(more);
         env.putAll(Map.of(
                 "ATRIUM_DATABASE_URL", database.url(),
@@ -159,12 +168,7 @@ public final class ClusterNodes implements BeforeAllCallback, TestInstancePostPr
                 "ATRIUM_AUTH_API_KEYS", "{" + TestServer.KEY + ": " + TestServer.SECRET + "}",
                 "ATRIUM_CLUSTER_REDIS_URL", redis.url(),
                 "ATRIUM_CLUSTER_NODE_ID", id));
-        ChildServer child;
-        try {
-            child = closing(ChildServer.start(Files.createTempDirectory("atrium-" + id + "-"), env));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ChildServer child = closing(ChildServer.start(dataDir, env));
         waitListed(id);
         return child;
     }
