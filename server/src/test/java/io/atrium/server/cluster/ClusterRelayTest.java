@@ -89,13 +89,14 @@ class ClusterRelayTest {
         TestServer owner = cluster.node(ClusterNodes.of(n1).owner(UUID.fromString(room)).id());
         Member local = cluster.join(owner, room, "here");
         Member relayed = cluster.join(owner == n1 ? n2 : n1, room, "there");
-        int n = 80; // within a socket's burst of rooms.messages_per_second
+        int n = 200; // paced under a socket's rooms.messages_per_second (50), so none is refused
         time(local.rpc(), 5); // warm both paths
         time(relayed.rpc(), 5);
         long[] direct = time(local.rpc(), n);
         long[] across = time(relayed.rpc(), n);
-        System.out.printf("get_room_members over %d calls: direct p50 %d us p95 %d us; relayed p50 %d us p95 %d us%n",
-                n, direct[n / 2], direct[n * 95 / 100], across[n / 2], across[n * 95 / 100]);
+        System.out.printf("get_room_members over %d calls: direct p50 %d us p95 %d us p99 %d us; relayed p50 %d us p95 %d us p99 %d us%n",
+                n, direct[n / 2], direct[n * 95 / 100], direct[n * 99 / 100], across[n / 2], across[n * 95 / 100],
+                across[n * 99 / 100]);
         assertThat(across[n / 2]).as("relayed calls are answered").isPositive();
     }
 
@@ -106,12 +107,14 @@ class ClusterRelayTest {
         }
     }
 
+    /** {@code n} calls, one per 22 ms at most (45 a second, under the socket's limit of 50); their times sorted. */
     static long[] time(RpcClient rpc, int n) {
         long[] micros = new long[n];
         for (int i = 0; i < n; i++) {
             long t0 = System.nanoTime();
             rpc.call("get_room_members", Map.of());
             micros[i] = (System.nanoTime() - t0) / 1000;
+            java.util.concurrent.locks.LockSupport.parkNanos(Math.max(0, 22_000_000 - (System.nanoTime() - t0)));
         }
         java.util.Arrays.sort(micros);
         return micros;
