@@ -47,8 +47,15 @@ public interface SharedPlayer {
         Optional<JsonNode> read();
 
         /**
+         * Throws a {@code 503} {@link RpcException} when a stamp written now could not be kept (a cluster's Redis is
+         * away, {@link StateService#keepable}): a control asks before it changes anything, so it is refused whole.
+         */
+        void keepable();
+
+        /**
          * Keeps {@code stamp}; completes once it is kept (at once on one node), or fails with a {@code 503}
-         * {@link RpcException} when it could not be (the cluster's Redis is away: it is kept when Redis is back).
+         * {@link RpcException} when it could not be (Redis went away since {@link #keepable}: it is kept when Redis
+         * is back).
          */
         CompletionStage<Void> write(JsonNode stamp);
 
@@ -61,6 +68,15 @@ public interface SharedPlayer {
                 @Override
                 public Optional<JsonNode> read() {
                     return state.document(room, DOCUMENT);
+                }
+
+                @Override
+                public void keepable() {
+                    try {
+                        state.keepable();
+                    } catch (StateService.NotKept e) {
+                        throw new RpcException(503, e.getMessage());
+                    }
                 }
 
                 @Override

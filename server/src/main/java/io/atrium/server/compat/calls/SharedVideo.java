@@ -15,7 +15,8 @@ import java.util.function.BiConsumer;
 /**
  * A shared video file played in sync (contract 003, docs/CONTRACTS.md): {@code video_control
  * {action: play|pause|seek, file_id, url?, position?}} stamps the playback (file, url, playing, position
- * in seconds at {@code at}, epoch ms), keeps it and tells everyone; {@code get_video_state} answers the last
+ * in seconds at {@code at}, epoch ms), keeps it and tells everyone (refused with 503 before anything changes when it
+ * could not be kept); {@code get_video_state} answers the last
  * stamp. The room runs it as its {@link SharedPlayer} (one per live room, on the room's executor); the stamp is
  * kept in the room's {@link SharedPlayer.Playback}, so a room placed on another node after its node died plays on
  * from it (docs/SCALING.md).
@@ -49,6 +50,7 @@ public final class SharedVideo implements SharedPlayer {
         }
         String fileId = p.required("file_id", 64);
         Optional<String> url = p.string("url", 2048);
+        kept.keepable(); // refused whole (nothing changed, nobody told) when the stamp could not be kept
         JsonNode video = kept.read().filter(v -> fileId.equals(v.path("file_id").asText())).orElse(null);
         if (video == null && url.isEmpty()) {
             throw RpcException.invalid("url");

@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -92,7 +91,7 @@ class SharedVideoTest {
     }
 
     @Test
-    void aStampThatCannotBeKeptIsAnsweredWithAClearError() throws Exception {
+    void aControlThatCannotBeKeptIsRefusedWholeBeforeAnythingChanges() throws Exception {
         StateService state = new StateService();
         Keeper redis = new Keeper();
         state.keepWith(redis);
@@ -101,13 +100,22 @@ class SharedVideoTest {
         assertThat(((CompletionStage<?>) answer).toCompletableFuture().get()).isEqualTo(Map.of());
         assertThat(redis.documents).containsKey(Playback.DOCUMENT);
 
-        redis.failing = true; // Redis went away after the stamp was made: everyone heard it, the caller is told
-        CompletableFuture<?> refused = ((CompletionStage<?>) video.control(params("{\"action\":\"pause\",\"file_id\":\"f1\"}")))
-                .toCompletableFuture();
-        assertThatThrownBy(refused::get).isInstanceOf(ExecutionException.class).cause().isInstanceOfSatisfying(RpcException.class, e -> {
-            assertThat(e.code()).isEqualTo(503);
-            assertThat(e.getMessage()).contains("could not be saved in Redis");
-        });
+        JsonNode played = stamp(video);
+
+        redis.failing = true; // Redis is away: the control is refused whole, before anything changes
+        assertThatThrownBy(() -> video.control(params("{\"action\":\"pause\",\"file_id\":\"f1\"}")))
+                .isInstanceOfSatisfying(RpcException.class, e -> {
+                    assertThat(e.code()).isEqualTo(503);
+                    assertThat(e.getMessage()).contains("nothing was changed");
+                });
+        assertThat(stamp(video)).as("the stamp is unchanged").isEqualTo(played);
+        assertThat(redis.documents.get(Playback.DOCUMENT)).isEqualTo(played);
+        assertThat(heard).as("nobody was told").filteredOn(h -> h.startsWith("video_control ")).hasSize(1);
+
+        redis.failing = false; // the retry is told once
+        assertThat(((CompletionStage<?>) video.control(params("{\"action\":\"pause\",\"file_id\":\"f1\"}"))).toCompletableFuture().get())
+                .isEqualTo(Map.of());
+        assertThat(stamp(video).get("playing").asBoolean()).isFalse();
         assertThat(heard).filteredOn(h -> h.startsWith("video_control ")).hasSize(2);
     }
 
