@@ -38,8 +38,8 @@ public final class SharedVideo implements SharedPlayer {
     }
 
     @Override
-    public Object state() {
-        return kept.read().<Object>map(v -> v).orElse(Map.of());
+    public CompletionStage<Object> state() {
+        return kept.read().thenApply(playback -> playback.<Object>map(v -> v).orElse(Map.of()));
     }
 
     @Override
@@ -51,7 +51,12 @@ public final class SharedVideo implements SharedPlayer {
         String fileId = p.required("file_id", 64);
         Optional<String> url = p.string("url", 2048);
         kept.keepable(); // refused whole (nothing changed, nobody told) when the stamp could not be kept
-        JsonNode video = kept.read().filter(v -> fileId.equals(v.path("file_id").asText())).orElse(null);
+        return kept.read().thenCompose(playback -> stamp(p, action, fileId, url,
+                playback.filter(v -> fileId.equals(v.path("file_id").asText())).orElse(null)));
+    }
+
+    /** Stamps the playback from {@code video}, the kept one if it is of the same file; on the room's executor. */
+    private CompletionStage<Object> stamp(Params p, String action, String fileId, Optional<String> url, JsonNode video) {
         if (video == null && url.isEmpty()) {
             throw RpcException.invalid("url");
         }
@@ -69,6 +74,6 @@ public final class SharedVideo implements SharedPlayer {
                 .put("at", now);
         CompletionStage<Void> written = kept.write(state);
         broadcast.accept("video_control", state);
-        return written.thenApply(done -> Map.of());
+        return written.<Object>thenApply(done -> Map.of());
     }
 }
