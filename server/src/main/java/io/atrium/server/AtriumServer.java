@@ -73,15 +73,16 @@ public final class AtriumServer implements AutoCloseable {
         FileStorage storage;
         try {
             if (config.filesInDatabase()) {
-                DatabaseFileStorage inDatabase = new DatabaseFileStorage(db.jdbc(), config.filesPath().resolve("tmp"), clock);
+                DatabaseFileStorage inDatabase = new DatabaseFileStorage(db.jdbc(), config.uploadTempPath(), clock);
                 inDatabase.deleteUnnamed(UNNAMED_FILE_AGE);
                 storage = inDatabase;
             } else {
                 storage = new LocalFileStorage(config.filesPath());
             }
         } catch (IOException e) {
-            throw new ConfigException("cannot use the files directory " + config.filesPath().toAbsolutePath()
-                    + " (files.dir): " + e, e);
+            throw new ConfigException("cannot use the files directory " + (config.filesInDatabase()
+                    ? config.uploadTempPath() + " (<data_dir>/upload-tmp)" : config.filesPath().toAbsolutePath() + " (files.dir)")
+                    + ": " + e, e);
         }
         FileUrls urls = new FileUrls(config.auth().apiKeys(), config.files().urlTtlSeconds(), clock);
         VideoFileStore store = new VideoFileStore(db.jdbc());

@@ -144,6 +144,14 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
     }
 
     /**
+     * Where uploads to the database ({@code files.storage: database}) are received first: {@code <data_dir>/upload-tmp},
+     * this node's own, since {@code files.dir} may be shared between nodes and each node empties it at start.
+     */
+    public Path uploadTempPath() {
+        return dataPath().resolve("upload-tmp");
+    }
+
+    /**
      * Whether file bytes are stored in the database: {@code files.storage}, or when it is empty, whether this node is
      * part of a cluster (so that every node serves every file and a node's death loses none; docs/SCALING.md).
      */

@@ -110,8 +110,9 @@ public final class RoomService implements Calls, AutoCloseable {
     }
 
     private LiveRoom open(UUID id) {
-        return new LiveRoom(new RoomContext(id, new SerialExecutor(pool), clock, config, tokens, rooms, passwords, chat, media,
-                turn, listeners, dialects::get, players, SharedPlayer.Playback.of(state, id), registry, () -> recorder));
+        SerialExecutor executor = new SerialExecutor(pool);
+        return new LiveRoom(new RoomContext(id, executor, clock, config, tokens, rooms, passwords, chat, media,
+                turn, listeners, dialects::get, players, SharedPlayer.Playback.of(state, id, pool, executor), registry, () -> recorder));
     }
 
     /**

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 
 /**
@@ -17,8 +18,8 @@ import java.util.function.BiConsumer;
  */
 public interface SharedPlayer {
 
-    /** What {@code get_video_state} answers. */
-    Object state();
+    /** What {@code get_video_state} answers, once the playback is read. */
+    CompletionStage<Object> state();
 
     /**
      * Runs {@code video_control} (the caller is an admin, checked by the table); fails with {@link RpcException}.
@@ -43,24 +44,51 @@ public interface SharedPlayer {
         /** The shared state document that holds a room's playback. */
         String DOCUMENT = "shared_video";
 
-        /** The playback kept for the room; empty before any. */
-        Optional<JsonNode> read();
+        /**
+         * The playback kept for the room (empty before any): at once when this node has the room's state in memory,
+         * else once it is read from Redis, off the room's executor, completing back on it (the executor never waits
+         * on Redis).
+         */
+        CompletionStage<Optional<JsonNode>> read();
+
+        /**
+         * Throws a {@code 503} {@link RpcException} when a stamp written now could not be kept (a cluster's Redis is
+         * away, {@link StateService#keepable}): a control asks before it changes anything, so it is refused whole.
+         */
+        void keepable();
 
         /**
          * Keeps {@code stamp}; completes once it is kept (at once on one node), or fails with a {@code 503}
-         * {@link RpcException} when it could not be (the cluster's Redis is away: it is kept when Redis is back).
+         * {@link RpcException} when it could not be (Redis went away since {@link #keepable}: it is kept when Redis
+         * is back).
          */
         CompletionStage<Void> write(JsonNode stamp);
 
-        /** The room's live room is gone from this node (it emptied): its playback goes with it. */
+        /**
+         * The room's live room is gone from this node (it emptied): its playback goes with it (without reading the
+         * room's state from Redis when this node has none of it in memory).
+         */
         void delete();
 
-        /** The room's playback in {@code state}. */
-        static Playback of(StateService state, UUID room) {
+        /**
+         * The room's playback in {@code state}, for the player confined to {@code executor}; what must be read from
+         * Redis is read on {@code pool}.
+         */
+        static Playback of(StateService state, UUID room, Executor pool, Executor executor) {
             return new Playback() {
                 @Override
-                public Optional<JsonNode> read() {
-                    return state.document(room, DOCUMENT);
+                public CompletionStage<Optional<JsonNode>> read() {
+                    CompletableFuture<Optional<JsonNode>> read = state.documentLater(room, DOCUMENT, pool);
+                    return read.isDone() ? read : read.thenApplyAsync(playback -> playback, executor);
+                }
+
+                @Override
+                public void keepable() {
+                    try {
+                        state.keepable();
+                    } catch (StateService.NotKept e) {
+                        throw new RpcException(503, e.getMessage());
+                    }
                 }
 
                 @Override
@@ -72,7 +100,7 @@ public interface SharedPlayer {
 
                 @Override
                 public void delete() {
-                    state.delete(room, DOCUMENT);
+                    state.deleteDocument(room, DOCUMENT);
                 }
             };
         }

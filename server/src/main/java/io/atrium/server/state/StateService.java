@@ -218,7 +218,33 @@ public final class StateService {
     }
 
     public Optional<JsonNode> document(UUID room, String name) {
-        return read(room, s -> Optional.ofNullable(s.documents.get(name)).map(JsonNode::deepCopy));
+        return read(room, s -> s.document(name));
+    }
+
+    /**
+     * {@link #document} for a thread that must not wait on the keeper (a room's executor): at once when this node
+     * has the room's state in memory (or there is no keeper); else it is read from the keeper on {@code pool}, and
+     * stays in memory for what the caller does next (a change then needs no read either).
+     */
+    public java.util.concurrent.CompletableFuture<Optional<JsonNode>> documentLater(UUID room, String name,
+                                                                                   java.util.concurrent.Executor pool) {
+        if (keeper == null) {
+            return java.util.concurrent.CompletableFuture.completedFuture(document(room, name));
+        }
+        RoomState here = rooms.get(room);
+        if (here != null) {
+            synchronized (here) {
+                if (rooms.get(room) == here) {
+                    return java.util.concurrent.CompletableFuture.completedFuture(here.document(name));
+                }
+            }
+        }
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            RoomState s = stateOf(room);
+            synchronized (s) {
+                return s.document(name);
+            }
+        }, pool);
     }
 
     // ---- maps ----
@@ -295,6 +321,20 @@ public final class StateService {
             }
             return null;
         });
+    }
+
+    /**
+     * {@link #delete} of a document for a thread that must not wait on the keeper (a room's executor): when this
+     * node has none of the room's state in memory (so nobody here subscribes to it), only the keeper's copy is
+     * deleted, asynchronously, instead of reading the room's state back first.
+     */
+    public void deleteDocument(UUID room, String name) {
+        Keeper k = keeper;
+        if (k != null && !rooms.containsKey(room)) {
+            k.delete(room, name, List.of());
+        } else {
+            delete(room, name);
+        }
     }
 
     /**
@@ -488,6 +528,10 @@ public final class StateService {
         RoomState(Kept kept) {
             kept.documents().forEach((name, value) -> documents.put(name, value.deepCopy()));
             kept.maps().forEach((name, items) -> maps.put(name, copy(items)));
+        }
+
+        Optional<JsonNode> document(String name) {
+            return Optional.ofNullable(documents.get(name)).map(JsonNode::deepCopy);
         }
 
         /** Hands a change to the keeper, if any (under this state's lock, so the keeper sees changes in order). */

@@ -4,6 +4,7 @@ import static io.atrium.server.files.DatabaseFileStorage.CHUNK_BYTES;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.store.Database;
 import io.atrium.server.testing.TestServer;
 import java.io.ByteArrayInputStream;
@@ -19,6 +20,7 @@ import java.util.Arrays;
 import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -45,6 +47,25 @@ class DatabaseFileStorageTest {
     private DatabaseFileStorage storage(TestServer.Db kind) throws IOException {
         db = Database.open(TestServer.config(kind, dataDir).database(), dataDir);
         return new DatabaseFileStorage(db.jdbc(), dataDir.resolve("files/tmp"), Clock.systemUTC());
+    }
+
+    /**
+     * Nodes may share {@code files.dir} (older local files, docs/SCALING.md): each receives uploads to the database in
+     * its own data directory, so one node's start (which empties its temporary folder) leaves another's uploads alone.
+     */
+    @Test
+    void aNodeStartingLeavesTheUploadsInProgressOfAnotherNodeSharingTheFilesDirectory() throws IOException {
+        AtriumConfig.Files shared = new AtriumConfig.Files(
+                dataDir.resolve("shared-files").toString(), null, null, null, null, null, "database");
+        AtriumConfig one = TestServer.config(TestServer.Db.H2, dataDir.resolve("one")).withFiles(shared);
+        AtriumConfig two = TestServer.config(TestServer.Db.H2, dataDir.resolve("two")).withFiles(shared);
+        db = Database.open(one.database(), dataDir);
+        DatabaseFileStorage first = new DatabaseFileStorage(db.jdbc(), one.uploadTempPath(), Clock.systemUTC());
+        Path inProgress = Files.write(first.temporaryDirectory().resolve("upload-in-progress"), random(100));
+
+        new DatabaseFileStorage(db.jdbc(), two.uploadTempPath(), Clock.systemUTC()); // the other node starts
+        assertThat(inProgress).exists();
+        assertThat(first.temporaryDirectory().startsWith(one.filesPath().toAbsolutePath())).as("not under the shared files.dir").isFalse();
     }
 
     private static byte[] random(int size) {

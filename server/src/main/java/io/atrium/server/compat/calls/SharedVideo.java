@@ -15,7 +15,8 @@ import java.util.function.BiConsumer;
 /**
  * A shared video file played in sync (contract 003, docs/CONTRACTS.md): {@code video_control
  * {action: play|pause|seek, file_id, url?, position?}} stamps the playback (file, url, playing, position
- * in seconds at {@code at}, epoch ms), keeps it and tells everyone; {@code get_video_state} answers the last
+ * in seconds at {@code at}, epoch ms), keeps it and tells everyone (refused with 503 before anything changes when it
+ * could not be kept); {@code get_video_state} answers the last
  * stamp. The room runs it as its {@link SharedPlayer} (one per live room, on the room's executor); the stamp is
  * kept in the room's {@link SharedPlayer.Playback}, so a room placed on another node after its node died plays on
  * from it (docs/SCALING.md).
@@ -37,8 +38,8 @@ public final class SharedVideo implements SharedPlayer {
     }
 
     @Override
-    public Object state() {
-        return kept.read().<Object>map(v -> v).orElse(Map.of());
+    public CompletionStage<Object> state() {
+        return kept.read().thenApply(playback -> playback.<Object>map(v -> v).orElse(Map.of()));
     }
 
     @Override
@@ -49,7 +50,13 @@ public final class SharedVideo implements SharedPlayer {
         }
         String fileId = p.required("file_id", 64);
         Optional<String> url = p.string("url", 2048);
-        JsonNode video = kept.read().filter(v -> fileId.equals(v.path("file_id").asText())).orElse(null);
+        kept.keepable(); // refused whole (nothing changed, nobody told) when the stamp could not be kept
+        return kept.read().thenCompose(playback -> stamp(p, action, fileId, url,
+                playback.filter(v -> fileId.equals(v.path("file_id").asText())).orElse(null)));
+    }
+
+    /** Stamps the playback from {@code video}, the kept one if it is of the same file; on the room's executor. */
+    private CompletionStage<Object> stamp(Params p, String action, String fileId, Optional<String> url, JsonNode video) {
         if (video == null && url.isEmpty()) {
             throw RpcException.invalid("url");
         }
@@ -67,6 +74,6 @@ public final class SharedVideo implements SharedPlayer {
                 .put("at", now);
         CompletionStage<Void> written = kept.write(state);
         broadcast.accept("video_control", state);
-        return written.thenApply(done -> Map.of());
+        return written.<Object>thenApply(done -> Map.of());
     }
 }

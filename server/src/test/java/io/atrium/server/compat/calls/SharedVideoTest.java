@@ -2,6 +2,7 @@ package io.atrium.server.compat.calls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,15 +11,23 @@ import io.atrium.server.room.RpcException;
 import io.atrium.server.room.SharedPlayer.Playback;
 import io.atrium.server.state.StateService;
 import io.atrium.server.testing.ManualClock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,17 +50,27 @@ class SharedVideoTest {
     }
 
     SharedVideo player(StateService state) {
-        return new SharedVideo((method, params) -> heard.add(method + " " + params), clock, Playback.of(state, room));
+        return new SharedVideo((method, params) -> heard.add(method + " " + params), clock, Playback.of(state, room, Runnable::run,
+                Runnable::run));
+    }
+
+    /** What a call answers once it is done (its {@link RpcException} thrown). */
+    static Object answer(Object result) {
+        try {
+            return result instanceof CompletionStage<?> later ? later.toCompletableFuture().join() : result;
+        } catch (CompletionException e) {
+            throw (RuntimeException) e.getCause();
+        }
     }
 
     static JsonNode stamp(SharedVideo video) {
-        return new ObjectMapper().valueToTree(video.state());
+        return new ObjectMapper().valueToTree(answer(video.state()));
     }
 
     @Test
     void theSharedVideoIsStampedWithTheClock() {
         SharedVideo video = player(new StateService());
-        assertThat(video.state()).isEqualTo(Map.of());
+        assertThat(answer(video.state())).isEqualTo(Map.of());
         assertThat(video.control(params("{\"action\":\"play\",\"file_id\":\"f1\",\"url\":\"/v/f1\",\"position\":10}")))
                 .isInstanceOfSatisfying(CompletionStage.class, kept -> assertThat(kept.toCompletableFuture()).isCompletedWithValue(Map.of()));
         clock.advance(2500);
@@ -67,7 +86,7 @@ class SharedVideoTest {
         assertThat(stamp(video).get("playing").asBoolean()).isTrue();
         assertThat(stamp(video).get("position").asDouble()).isEqualTo(5.0);
         assertThat(heard).filteredOn(h -> h.startsWith("video_control ")).hasSize(5);
-        assertThatThrownBy(() -> video.control(params("{\"action\":\"play\",\"file_id\":\"f2\"}"))).hasMessage("invalid request: url");
+        assertThatThrownBy(() -> answer(video.control(params("{\"action\":\"play\",\"file_id\":\"f2\"}")))).hasMessage("invalid request: url");
         assertThatThrownBy(() -> video.control(params("{\"action\":\"rewind\",\"file_id\":\"f1\"}"))).hasMessage("invalid request: action");
     }
 
@@ -86,13 +105,13 @@ class SharedVideoTest {
         assertThat(stamp(next).get("position").asDouble()).isEqualTo(14.0);
         assertThat(stamp(next).get("url").asText()).isEqualTo("/v/f1");
 
-        Playback.of(state, room).delete(); // the live room emptied
-        assertThat(next.state()).isEqualTo(Map.of());
+        Playback.of(state, room, Runnable::run, Runnable::run).delete(); // the live room emptied
+        assertThat(answer(next.state())).isEqualTo(Map.of());
         assertThat(state.isEmpty(room)).as("nothing left of the room: a cluster node releases its lease").isTrue();
     }
 
     @Test
-    void aStampThatCannotBeKeptIsAnsweredWithAClearError() throws Exception {
+    void aControlThatCannotBeKeptIsRefusedWholeBeforeAnythingChanges() throws Exception {
         StateService state = new StateService();
         Keeper redis = new Keeper();
         state.keepWith(redis);
@@ -101,20 +120,84 @@ class SharedVideoTest {
         assertThat(((CompletionStage<?>) answer).toCompletableFuture().get()).isEqualTo(Map.of());
         assertThat(redis.documents).containsKey(Playback.DOCUMENT);
 
-        redis.failing = true; // Redis went away after the stamp was made: everyone heard it, the caller is told
-        CompletableFuture<?> refused = ((CompletionStage<?>) video.control(params("{\"action\":\"pause\",\"file_id\":\"f1\"}")))
-                .toCompletableFuture();
-        assertThatThrownBy(refused::get).isInstanceOf(ExecutionException.class).cause().isInstanceOfSatisfying(RpcException.class, e -> {
-            assertThat(e.code()).isEqualTo(503);
-            assertThat(e.getMessage()).contains("could not be saved in Redis");
-        });
+        JsonNode played = stamp(video);
+
+        redis.failing = true; // Redis is away: the control is refused whole, before anything changes
+        assertThatThrownBy(() -> video.control(params("{\"action\":\"pause\",\"file_id\":\"f1\"}")))
+                .isInstanceOfSatisfying(RpcException.class, e -> {
+                    assertThat(e.code()).isEqualTo(503);
+                    assertThat(e.getMessage()).contains("nothing was changed");
+                });
+        assertThat(stamp(video)).as("the stamp is unchanged").isEqualTo(played);
+        assertThat(redis.documents.get(Playback.DOCUMENT)).isEqualTo(played);
+        assertThat(heard).as("nobody was told").filteredOn(h -> h.startsWith("video_control ")).hasSize(1);
+
+        redis.failing = false; // the retry is told once
+        assertThat(((CompletionStage<?>) video.control(params("{\"action\":\"pause\",\"file_id\":\"f1\"}"))).toCompletableFuture().get())
+                .isEqualTo(Map.of());
+        assertThat(stamp(video).get("playing").asBoolean()).isFalse();
         assertThat(heard).filteredOn(h -> h.startsWith("video_control ")).hasSize(2);
+    }
+
+    /**
+     * A node that has none of the room's state in memory reads the playback from a slow Redis off the room's executor
+     * (get_video_state and video_control answer later, back on the executor), and deletes it without reading it.
+     */
+    @Test
+    void theRoomsExecutorNeverWaitsOnRedis() throws Exception {
+        Keeper redis = new Keeper();
+        JsonNode kept = new ObjectMapper().readTree(
+                "{\"file_id\":\"f1\",\"url\":\"/v/f1\",\"action\":\"play\",\"playing\":true,\"position\":10,\"at\":1000000}");
+        redis.documents.put(Playback.DOCUMENT, kept);
+        redis.loading = new CountDownLatch(1); // Redis answers only when the test says
+        StateService state = new StateService();
+        state.keepWith(redis);
+        ExecutorService pool = Executors.newCachedThreadPool();
+        BlockingQueue<Runnable> roomExecutor = new LinkedBlockingQueue<>(); // run by the test, as the room's executor
+        SharedVideo video = new SharedVideo((method, params) -> heard.add(method + " " + params), clock,
+                Playback.of(state, room, pool, roomExecutor::add));
+        try {
+            clock.advance(2000);
+            CompletableFuture<Object> answered = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> video.state())
+                    .toCompletableFuture();
+            CompletableFuture<?> controlled = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                    () -> (CompletionStage<?>) video.control(params("{\"action\":\"pause\",\"file_id\":\"f1\"}"))).toCompletableFuture();
+            assertThat(answered).isNotDone();
+            assertThat(controlled).isNotDone();
+
+            redis.loading.countDown();
+            List<Runnable> back = new ArrayList<>(); // both reads come back to the room's executor, nothing done before
+            for (int i = 0; i < 2; i++) {
+                back.add(roomExecutor.poll(30, TimeUnit.SECONDS));
+            }
+            assertThat(back).as("back on the room's executor").doesNotContainNull();
+            assertThat(heard).isEmpty();
+            int reads = redis.loads.get();
+            back.forEach(Runnable::run);
+            assertThat(answered).isCompletedWithValue(kept);
+            assertThat(controlled.getNow(null)).isEqualTo(Map.of());
+            assertThat(heard).singleElement().asString().contains("\"position\":12.0");
+            assertThat(redis.loads).as("in memory since the calls read it: the stamp needs no read").hasValue(reads);
+
+            StateService another = new StateService(); // a node with none of the room's state in memory
+            another.keepWith(redis);
+            redis.loading = new CountDownLatch(1); // never answers
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> Playback.of(another, room, pool, roomExecutor::add).delete());
+            assertThat(redis.documents).doesNotContainKey(Playback.DOCUMENT);
+            assertThat(redis.loads).hasValue(reads);
+        } finally {
+            redis.loading.countDown();
+            pool.shutdownNow();
+        }
     }
 
     /** A cluster's Redis as {@link StateService} sees it: the documents it was given, and whether keeping fails. */
     static final class Keeper implements StateService.Keeper {
-        final Map<String, JsonNode> documents = new HashMap<>();
+        final Map<String, JsonNode> documents = new ConcurrentHashMap<>();
+        final AtomicInteger loads = new AtomicInteger();
         volatile boolean failing;
+        /** Each load waits for it (a slow Redis) when set. */
+        volatile CountDownLatch loading;
 
         @Override
         public void document(UUID room, String name, JsonNode value) {
@@ -141,6 +224,15 @@ class SharedVideoTest {
 
         @Override
         public StateService.Kept load(UUID room) {
+            loads.incrementAndGet();
+            CountDownLatch wait = loading;
+            if (wait != null) {
+                try {
+                    wait.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             return new StateService.Kept(Map.copyOf(documents), Map.of());
         }
 
