@@ -150,6 +150,28 @@ class NegotiatorAnswerTest {
         }
     }
 
+    /**
+     * A publisher whose first codec is not AV1 gets no dependency descriptor though it offers one: Atrium reads it for
+     * AV1 only, and Chromium's VP8 simulcast sent no temporal layer ids once a paused encoding resumed with it
+     * negotiated (SimulcastAndLossBrowserTest). A subscriber keeps it (Atrium writes it for AV1 only).
+     */
+    @Test
+    void aPublisherOfAnotherCodecIsNotAnsweredTheDependencyDescriptor() {
+        Negotiator negotiator = new Negotiator(transport, MediaLimits.defaults());
+        String vp8 = offer("sendonly", "Vp81", true).replace("a=rtpmap:45 AV1/90000\r\na=fmtp:45 level-idx=5;profile=0;tier=0\r\n",
+                "a=rtpmap:45 VP8/90000\r\n");
+        assertThat(vp8).contains("VP8/90000").doesNotContain("AV1");
+        Negotiator.Negotiated<TrackInfo> pub = negotiator.publish(vp8, PeerOwner.NONE);
+        try {
+            assertThat(extmaps(pub.answer())).noneMatch(l -> l.contains("dependency-descriptor"))
+                    .anyMatch(l -> l.contains("transport-wide-cc"));
+            assertThat(pub.items().get(0).codec()).isEqualTo("VP8");
+            assertThat(pub.items().get(0).dependencyDescriptorExt()).isZero();
+        } finally {
+            pub.peer().close("test");
+        }
+    }
+
     private static List<String> extmaps(String sdp) {
         return SessionDescription.parse(sdp).write().lines().filter(l -> l.startsWith("a=extmap:")).toList();
     }

@@ -298,7 +298,7 @@ class SimulcastAndLossBrowserTest {
                 return media;
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("the full layer's rate did not settle: " + rates);
+                throw new AssertionError("the full layer's rate did not settle: " + rates + "; last f: " + f);
             }
             page.waitForTimeout(1000); // one rate window between samples
         }

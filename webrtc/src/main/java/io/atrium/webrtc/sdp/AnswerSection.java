@@ -112,8 +112,10 @@ final class AnswerSection {
         if (m.rtcpRsize()) {
             b.flag("rtcp-rsize");
         }
+        String sendersCodec = codecs.stream().filter(c -> !c.isRtx() && !c.is(CodecCapability.RED)).findFirst()
+                .map(Codec::name).orElse("");
         for (Extmap e : m.extmaps()) {
-            if (capabilities.headerExtensions().contains(e.uri())) {
+            if (capabilities.headerExtensions().contains(e.uri()) && (dir.sends() || LocalCapabilities.receivedWith(e.uri(), sendersCodec))) {
                 b.add(new Extmap(e.id(), e.direction() == null ? null : e.direction().reverse(), e.uri(), ""));
             }
         }

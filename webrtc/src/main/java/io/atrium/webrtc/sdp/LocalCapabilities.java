@@ -1,6 +1,7 @@
 package io.atrium.webrtc.sdp;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -35,6 +36,19 @@ public record LocalCapabilities(List<CodecCapability> codecs, Set<String> header
             "https://aomediacodec.github.io/av1-rtp-spec/#dependency-descriptor-rtp-header-extension";
     /** {@code urn:3gpp:video-orientation} (3GPP TS 26.114 §7.4.5). */
     public static final String EXT_VIDEO_ORIENTATION = "urn:3gpp:video-orientation";
+
+    /**
+     * Extensions a receive-only section accepts only when the sender's codec (the answer's first) is the one named:
+     * the dependency descriptor is read for AV1 alone, and a Chromium VP8 simulcast sender that negotiated it sent
+     * no temporal layer ids once a paused encoding was resumed.
+     */
+    private static final Map<String, String> RECEIVED_ONLY_WITH = Map.of(EXT_DEPENDENCY_DESCRIPTOR, "AV1");
+
+    /** Whether a section that only receives answers the extension {@code uri} when the sender sends {@code codec}. */
+    public static boolean receivedWith(String uri, String codec) {
+        String only = RECEIVED_ONLY_WITH.get(uri);
+        return only == null || only.equalsIgnoreCase(codec);
+    }
 
     /** Validates and copies. */
     public LocalCapabilities {
