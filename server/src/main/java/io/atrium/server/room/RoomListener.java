@@ -35,8 +35,8 @@ public interface RoomListener {
     /**
      * Another node of the cluster owns {@code room} now (this one missed its heartbeats and its lease was taken):
      * what an edge holds of the room here (its WHIP/WHEP sessions) ends, so that its clients reconnect and reach
-     * the owner (docs/SCALING.md). Called off the rooms' threads, after the room's sockets here were told to
-     * close. Never on a single node.
+     * the owner (docs/SCALING.md). Called off the rooms' threads, right after the closing of the room's sockets here
+     * was queued on the room's executor (they may still be closing). Never on a single node.
      */
     default void roomMoved(UUID room) {
     }
