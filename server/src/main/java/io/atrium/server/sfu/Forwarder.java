@@ -58,8 +58,7 @@ public final class Forwarder {
     /** The dependency descriptor written for the packet being rewritten, {@link #ddLength} bytes (0: none). */
     private final byte[] ddOut = new byte[RtpHeaderExtensions.TWO_BYTE_MAX_LENGTH];
     private int ddLength;
-    /** The decode targets the publisher has active, and those the subscriber was told are (AV1 RTP specification A.4.4). */
-    private int publisherActive = -1;
+    /** The decode targets the subscriber was told are active (AV1 RTP specification A.4.4). */
     private int subscriberActive = -1;
     private final RtpHeaderExtensionWriter extensionWriter = new RtpHeaderExtensionWriter();
     /** Where the transport-wide sequence number goes in the rewritten packet, -1 when not negotiated. */
@@ -402,7 +401,8 @@ public final class Forwarder {
      * Writes the descriptor {@link #dd} read for the subscriber into {@link #ddOut}, when it negotiated the extension and
      * the track is one encoding (simulcast layers have frame numbers and structures of their own). The
      * active_decode_targets_bitmask (AV1 RTP specification A.4.4) names the decode targets forwarded: those of the
-     * spatial and temporal layers up to the current ones, of those the publisher has active; it is written on every
+     * spatial and temporal layers up to the current ones, of those the publisher has active now ({@link
+     * Keyframes#activeDecodeTargets}: a retransmitted older packet does not change it); it is written on every
      * packet while that is not every decode target, and once more when it is again (the receiver keeps the last one it
      * was told until a new structure), so the receiver expects no frame of a layer left out. Otherwise the descriptor
      * goes as it came.
@@ -413,16 +413,14 @@ public final class Forwarder {
         }
         DependencyDescriptor.Structure s = dd.structure();
         int all = s.decodeTargets() == 32 ? -1 : (1 << s.decodeTargets()) - 1;
-        if (dd.structureAttached() || dd.activeDecodeTargetsPresent()) {
-            publisherActive = dd.activeDecodeTargets(); // a new structure makes every decode target active
-        }
         int active = 0;
         for (int dt = 0; dt < s.decodeTargets(); dt++) {
             if (s.decodeTargetSpatialId(dt) <= spatialCurrent && s.decodeTargetTemporalId(dt) <= temporalCurrent) {
                 active |= 1 << dt;
             }
         }
-        active &= publisherActive;
+        active &= receiver.layers[0].keyframes.activeDecodeTargets(); // the publisher's now, not this packet's
+
         int believedIfAsCame = dd.structureAttached() || dd.activeDecodeTargetsPresent() ? dd.activeDecodeTargets() : subscriberActive;
         if (active == all && believedIfAsCame == all) {
             System.arraycopy(extensions.buffer(), extensions.dataOffset(), ddOut, 0, extensions.dataLength());

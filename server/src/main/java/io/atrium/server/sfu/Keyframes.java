@@ -33,6 +33,7 @@ final class Keyframes {
     /** The layer's packets come under a new SSRC: a new stream, whose frame numbers do not continue the old one's. */
     void newSsrc() {
         structureFrameKnown = false;
+        activeFrameKnown = false;
     }
 
     /** The AV1 stream's latest template dependency structure (sent with each key frame); not valid before one. */
@@ -40,6 +41,14 @@ final class Keyframes {
     /** The frame number of the key frame that brought {@link #structure}; false: none, or of an earlier SSRC. */
     private int structureFrame;
     private boolean structureFrameKnown;
+    /**
+     * The decode targets the publisher has active (AV1 RTP specification A.4.4): every one after a structure, then as
+     * the newest frame that carried active_decode_targets_bitmask said ({@link #activeFrame}: a late or retransmitted
+     * older packet does not undo a newer mask); -1 (all) before any.
+     */
+    private int activeDecodeTargets = -1;
+    private int activeFrame;
+    private boolean activeFrameKnown;
     private int width;
     private int height;
     /** Most spatial layers (VP9 SIDs) measured and selected; higher SIDs count as the top one. */
@@ -72,6 +81,12 @@ final class Keyframes {
      */
     void dependencyDescriptor(byte[] buf, int off, int len) {
         ddValid = len >= 0 && dd.wrap(buf, off, len, structure);
+        if (ddValid && (dd.structureAttached() || dd.activeDecodeTargetsPresent())
+                && !(activeFrameKnown && SequenceNumbers.isNewer(activeFrame, dd.frameNumber()))) {
+            activeDecodeTargets = dd.activeDecodeTargets(); // a structure without a mask makes every one active
+            activeFrame = dd.frameNumber();
+            activeFrameKnown = true;
+        }
         if (ddValid && dd.structureAttached()) {
             if (structureFrameKnown && SequenceNumbers.isNewer(structureFrame, dd.frameNumber())) {
                 return; // read by the structure it carries, which is no longer the stream's
@@ -88,6 +103,11 @@ final class Keyframes {
                 spatialHeights[s] = structure.hasResolutions() ? structure.height(s) : 0;
             }
         }
+    }
+
+    /** The decode targets the AV1 publisher has active now (a bit per decode target; -1: all). */
+    int activeDecodeTargets() {
+        return activeDecodeTargets;
     }
 
     /** The AV1 stream's latest template dependency structure ({@link DependencyDescriptor.Structure#valid()} once one came). */

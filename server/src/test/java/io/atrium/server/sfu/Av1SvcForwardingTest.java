@@ -41,9 +41,14 @@ class Av1SvcForwardingTest {
 
     /** The RTP packet of spatial layer {@code sid}'s frame in temporal unit {@code unit} (temporal layer {@code tid}). */
     static byte[] rtp(int seq, int unit, int tid, int sid, boolean key, boolean marker) {
+        return rtp(seq, unit, tid, sid, key, marker, -1);
+    }
+
+    /** As above, with active_decode_targets_bitmask {@code active} when it is not -1. */
+    static byte[] rtp(int seq, int unit, int tid, int sid, boolean key, boolean marker, int active) {
         int template = template(sid, tid, key);
-        byte[] dd = key && sid == 0 ? DependencyDescriptors.withStructure(template, 3 * unit + sid, true, true)
-                : DependencyDescriptors.packet(template, 3 * unit + sid, true, true);
+        byte[] dd = DependencyDescriptors.descriptor(template, 3 * unit + sid, true, true, key && sid == 0, active, null, null,
+                null);
         byte[] buf = new byte[400];
         RtpPacket.writeHeader(buf, 0, marker, 45, seq, unit * 3000, 0x1000);
         RtpHeaderExtensionWriter w = new RtpHeaderExtensionWriter();
@@ -57,8 +62,12 @@ class Av1SvcForwardingTest {
     }
 
     static Step packet(int seq, int unit, int tid, int sid, boolean key, boolean marker) {
+        return packet(seq, unit, tid, sid, key, marker, -1);
+    }
+
+    static Step packet(int seq, int unit, int tid, int sid, boolean key, boolean marker, int active) {
         return (f, i) -> {
-            byte[] buf = rtp(seq, unit, tid, sid, key, marker);
+            byte[] buf = rtp(seq, unit, tid, sid, key, marker, active);
             RtpPacket packet = new RtpPacket();
             assertThat(packet.wrap(buf, 0, buf.length)).isTrue();
             f.receiver.onMedia(f.receiver.layers[0], packet, now(i), false);
@@ -141,7 +150,16 @@ class Av1SvcForwardingTest {
                                 unit(106, 2, 0, false), nack(104), packet(104, 1, 0, 1, false, false), nack(104), nack(103)),
                         List.of(out(100, 0, 0, 0, false, EVERY), out(101, 1, 1, 0, false, EVERY), out(102, 2, 2, 0, true, EVERY),
                                 out(103, 3, 0, 0, true, mask(0, 2)), out(106, 6, 0, 0, true, mask(0, 2)),
-                                new Out(103, 3, 0, 0, true, mask(0, 2), true))));
+                                new Out(103, 3, 0, 0, true, mask(0, 2), true))),
+                new Case("the publisher's mask leaves S2 out: told on, and a retransmitted key frame packet (its structure"
+                        + " made every target active) does not bring S2 back",
+                        steps(unit(100, 0, 0, true), packet(103, 1, 0, 0, false, false, mask(1, 2)),
+                                packet(104, 1, 0, 1, false, true), nack(100), packet(105, 2, 0, 0, false, false),
+                                packet(106, 2, 0, 1, false, true)),
+                        List.of(out(100, 0, 0, 0, false, EVERY), out(101, 1, 1, 0, false, EVERY), out(102, 2, 2, 0, true, EVERY),
+                                out(103, 3, 0, 0, false, mask(1, 2)), out(104, 4, 1, 0, true, mask(1, 2)),
+                                new Out(100, 0, 0, 0, false, mask(1, 2), true),
+                                out(105, 6, 0, 0, false, mask(1, 2)), out(106, 7, 1, 0, true, mask(1, 2)))));
     }
 
     @ParameterizedTest(name = "{0}")
