@@ -420,7 +420,6 @@ public final class Forwarder {
             }
         }
         active &= receiver.layers[0].keyframes.activeDecodeTargets(); // the publisher's now, not this packet's
-
         int believedIfAsCame = dd.structureAttached() || dd.activeDecodeTargetsPresent() ? dd.activeDecodeTargets() : subscriberActive;
         if (active == all && believedIfAsCame == all) {
             System.arraycopy(extensions.buffer(), extensions.dataOffset(), ddOut, 0, extensions.dataLength());

@@ -115,7 +115,9 @@ final class AnswerSection {
         String sendersCodec = codecs.stream().filter(c -> !c.isRtx() && !c.is(CodecCapability.RED)).findFirst()
                 .map(Codec::name).orElse("");
         for (Extmap e : m.extmaps()) {
-            if (capabilities.headerExtensions().contains(e.uri()) && (dir.sends() || LocalCapabilities.receivedWith(e.uri(), sendersCodec))) {
+            boolean accepted = capabilities.headerExtensions().contains(e.uri())
+                    && (dir.sends() || LocalCapabilities.receivedWith(e.uri(), sendersCodec));
+            if (accepted) {
                 b.add(new Extmap(e.id(), e.direction() == null ? null : e.direction().reverse(), e.uri(), ""));
             }
         }

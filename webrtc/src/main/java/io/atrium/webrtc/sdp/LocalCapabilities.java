@@ -45,7 +45,7 @@ public record LocalCapabilities(List<CodecCapability> codecs, Set<String> header
     private static final Map<String, String> RECEIVED_ONLY_WITH = Map.of(EXT_DEPENDENCY_DESCRIPTOR, "AV1");
 
     /** Whether a section that only receives answers the extension {@code uri} when the sender sends {@code codec}. */
-    public static boolean receivedWith(String uri, String codec) {
+    static boolean receivedWith(String uri, String codec) {
         String only = RECEIVED_ONLY_WITH.get(uri);
         return only == null || only.equalsIgnoreCase(codec);
     }
