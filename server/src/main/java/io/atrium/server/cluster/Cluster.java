@@ -102,7 +102,7 @@ public final class Cluster implements RoomHome, AutoCloseable {
         this.leases = new RoomLeases(connection.sync(), connection.async(), this.config.leaseMillis(), timeout.toMillis());
         this.relay = new Relay(id, client, connection.async(), rooms, this::ownerId, this::inviteNode);
         this.reach = new Reach(id, connection.sync(), relay, () -> registry.live().keySet(), this::taken, clock);
-        rooms.state().keepWith(new KeptState(connection.sync(), connection.async(), connection::isOpen));
+        rooms.state().keepWith(new KeptState(id, connection.sync(), connection.async(), connection::isOpen, this::refused));
         rooms.elsewhere(reach);
         // each (re)connection: Redis may have restarted empty, so say at once what this node holds
         this.reconnects = resources.eventBus().get().filter(e -> e instanceof ConnectionActivatedEvent)
@@ -279,12 +279,8 @@ public final class Cluster implements RoomHome, AutoCloseable {
             now.removeAll(given);
             Map<String, NodeInfo> live = registry.beat(self(), rooms::nodeGone);
             Set<UUID> lost = leases.renew(now, id);
-            if (!lost.isEmpty()) {
-                log.warn("rooms {} are owned by another node now (this node missed its heartbeats): their sockets here close", lost);
-                lost.forEach(rooms::evict);
-                now.removeAll(lost);
-                given.addAll(lost);
-            }
+            lost.forEach(this::giveUp);
+            now.removeAll(lost);
             Set<UUID> ended = new HashSet<>(held);
             ended.removeAll(now);
             leases.release(ended, id);
@@ -294,6 +290,28 @@ public final class Cluster implements RoomHome, AutoCloseable {
             }
         } catch (RuntimeException e) {
             log.warn("cluster heartbeat failed (live rooms carry on; placement waits for Redis): {}", e.toString());
+        }
+    }
+
+    /**
+     * Another node holds {@code room} now (this node missed its heartbeats, or the room was placed elsewhere while
+     * Redis restarted), as the lease renewal or the kept state's fence found: its sockets and WHIP/WHEP sessions
+     * here close and its state here is dropped ({@link RoomService#evict}), once, and its lease is not renewed
+     * while what is left of it here goes, unless the room is placed here again.
+     */
+    private void giveUp(UUID room) {
+        if (given.add(room)) {
+            log.warn("room {} is owned by another node now: its sockets here close", room);
+            rooms.evict(room);
+        }
+    }
+
+    /** The kept state's fence refused a change or a read of {@code room}: given up on the heartbeat's thread. */
+    private void refused(UUID room) {
+        try {
+            beat.execute(() -> giveUp(room));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
         }
     }
 

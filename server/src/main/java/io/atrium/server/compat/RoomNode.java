@@ -70,9 +70,4 @@ public final class RoomNode {
         room.ifPresent(state::kept);
         return answer;
     }
-
-    /** Takes a room just made here (nobody else knows it yet): its state is here, and so are its later requests. */
-    public void claim(UUID room) {
-        home.here(room);
-    }
 }

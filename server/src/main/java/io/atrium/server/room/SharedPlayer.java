@@ -79,7 +79,22 @@ public interface SharedPlayer {
                 @Override
                 public CompletionStage<Optional<JsonNode>> read() {
                     CompletableFuture<Optional<JsonNode>> read = state.documentLater(room, DOCUMENT, pool);
-                    return read.isDone() ? read : read.thenApplyAsync(playback -> playback, executor);
+                    if (read.isDone()) {
+                        return read;
+                    }
+                    // back on the executor, asked again: in memory now, where a control run since the read began stamped it
+                    return unkept(read).thenComposeAsync(first -> {
+                        CompletableFuture<Optional<JsonNode>> now = state.documentLater(room, DOCUMENT, pool);
+                        return now.isDone() ? now : unkept(now).thenApplyAsync(playback -> playback, executor);
+                    }, executor);
+                }
+
+                /** {@code read}, failing with a {@code 503} {@link RpcException} where the state could not be read here. */
+                private CompletableFuture<Optional<JsonNode>> unkept(CompletableFuture<Optional<JsonNode>> read) {
+                    return read.exceptionallyCompose(e -> {
+                        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+                        return CompletableFuture.failedFuture(cause instanceof StateService.NotKept ? new RpcException(503, cause.getMessage()) : cause);
+                    });
                 }
 
                 @Override

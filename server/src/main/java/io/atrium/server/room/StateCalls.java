@@ -49,7 +49,12 @@ final class StateCalls {
                 throw new RpcException(403, "not allowed to read state " + name);
             }
         }
-        var snapshot = state.subscribe(token.room(), session, session.client::notify, names);
+        Map<String, StateService.Value> snapshot;
+        try {
+            snapshot = state.subscribe(token.room(), session, session.client::notify, names);
+        } catch (StateService.NotKept e) { // another node holds the room's state now: asked again, the call goes there
+            throw new RpcException(503, e.getMessage());
+        }
         Map<String, Object> state = new java.util.LinkedHashMap<>();
         snapshot.forEach((name, value) -> {
             Map<String, Object> v = null;

@@ -96,6 +96,11 @@ public final class StateService {
     private volatile Keeper keeper;
 
     private final Map<UUID, RoomState> rooms = new ConcurrentHashMap<>();
+    /**
+     * The rooms whose state is being read from the keeper, with the documents deleted meanwhile
+     * ({@link #deleteDocument}), which the read may still bring back; the lock of a room's state entering memory.
+     */
+    private final Map<UUID, Load> loads = new java.util.HashMap<>();
     /** Subscriber → rooms it subscribes in, for {@link #unsubscribeAll}. */
     private final Map<Object, Set<UUID>> subscribed = new ConcurrentHashMap<>();
 
@@ -159,10 +164,15 @@ public final class StateService {
             return java.util.concurrent.CompletableFuture.completedFuture(null);
         }
         return k.kept(room).orTimeout(KEPT_WITHIN_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS)
-                .exceptionallyCompose(e -> java.util.concurrent.CompletableFuture.failedFuture(new NotKept(
-                        "The change was made on this server but could not be saved in Redis (it is saved when Redis is "
-                        + "back, unless this server stops first); try again.", e)));
+                .exceptionallyCompose(e -> {
+                    Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+                    return java.util.concurrent.CompletableFuture.failedFuture(cause instanceof NotKept n ? n : new NotKept(NOT_SAVED, e));
+                });
     }
+
+    /** Why a change was not kept when Redis did not take it (it is written again when Redis is back). */
+    public static final String NOT_SAVED = "The change was made on this server but could not be saved in Redis (it is saved "
+            + "when Redis is back, unless this server stops first); try again.";
 
     /**
      * Drops this node's copy of {@code room}'s state, kept copy untouched (another node holds the room now):
@@ -330,11 +340,19 @@ public final class StateService {
      */
     public void deleteDocument(UUID room, String name) {
         Keeper k = keeper;
-        if (k != null && !rooms.containsKey(room)) {
-            k.delete(room, name, List.of());
-        } else {
-            delete(room, name);
+        if (k != null) {
+            synchronized (loads) {
+                if (!rooms.containsKey(room)) {
+                    Load reading = loads.get(room);
+                    if (reading != null) { // a read of the room's state is under way: what it brings back lacks this name
+                        reading.deleted.add(name);
+                    }
+                    k.delete(room, name, List.of());
+                    return;
+                }
+            }
         }
+        delete(room, name);
     }
 
     /**
@@ -471,8 +489,27 @@ public final class StateService {
             return s;
         }
         Keeper k = keeper;
-        Kept kept = k == null ? Kept.NONE : k.load(room); // outside the map's lock: a round trip to the keeper
-        return rooms.computeIfAbsent(room, id -> new RoomState(kept));
+        if (k == null) {
+            return rooms.computeIfAbsent(room, id -> new RoomState(Kept.NONE));
+        }
+        Load reading;
+        synchronized (loads) {
+            reading = loads.computeIfAbsent(room, id -> new Load());
+            reading.readers++;
+        }
+        Kept kept;
+        try {
+            kept = k.load(room); // outside any lock: a round trip to the keeper
+        } catch (RuntimeException e) {
+            synchronized (loads) {
+                reading.done(room);
+            }
+            throw e;
+        }
+        synchronized (loads) { // with the read's end, so that a deletion is either seen by the read or finds the state here
+            reading.done(room);
+            return rooms.computeIfAbsent(room, id -> new RoomState(kept, reading.deleted));
+        }
     }
 
     private <T> T withRoom(UUID room, java.util.function.Function<RoomState, T> work) {
@@ -510,6 +547,19 @@ public final class StateService {
         return out;
     }
 
+    /** A read of one room's state from the keeper under way: how many read it, what was deleted meanwhile. */
+    private final class Load {
+        int readers;
+        final Set<String> deleted = new HashSet<>();
+
+        /** One reader is done (under the lock of {@link #loads}). */
+        void done(UUID room) {
+            if (--readers == 0) {
+                loads.remove(room, this);
+            }
+        }
+    }
+
     private static final class Subscription {
         final Sink sink;
         final Set<String> names = new HashSet<>();
@@ -526,7 +576,15 @@ public final class StateService {
         final Map<Object, Subscription> subscribers = new LinkedHashMap<>();
 
         RoomState(Kept kept) {
-            kept.documents().forEach((name, value) -> documents.put(name, value.deepCopy()));
+            this(kept, Set.of());
+        }
+
+        RoomState(Kept kept, Set<String> deleted) {
+            kept.documents().forEach((name, value) -> {
+                if (!deleted.contains(name)) {
+                    documents.put(name, value.deepCopy());
+                }
+            });
             kept.maps().forEach((name, items) -> maps.put(name, copy(items)));
         }
 

@@ -387,20 +387,12 @@ class ClusterRelayTest {
         String name = "unkept-" + UUID.randomUUID().toString().substring(0, 8);
         String fresh = "fresh-" + UUID.randomUUID().toString().substring(0, 8);
         String room = live(n1, "/create-stream", "host", name).json().get("room_sid").asText();
-        java.net.http.HttpRequest relayedRaise = java.net.http.HttpRequest.newBuilder(n1.uri("/raise-hand"))
-                .header("Content-Type", "application/json").header("Authorization", ClusterNodes.LIVE_PASSCODE)
-                .header("Atrium-Relayed", "n2")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("""
-                        {"user_identity": "vic", "stream_name": "%s", "hand_raised": true}""".formatted(name))).build();
         cluster.redis().restart(() -> {
-            try {
-                var raised = java.net.http.HttpClient.newHttpClient().send(relayedRaise, java.net.http.HttpResponse.BodyHandlers.ofString());
-                assertThat(raised.statusCode()).as(raised.body()).isEqualTo(503);
-                assertThat(raised.headers().firstValue("Retry-After")).hasValue("2");
-                assertThat(raised.body()).contains("not kept").contains("could not be saved in Redis");
-            } catch (java.io.IOException | InterruptedException e) {
-                throw new AssertionError(e);
-            }
+            var raised = relayedTo(n1, "/raise-hand", """
+                    {"user_identity": "vic", "stream_name": "%s", "hand_raised": true}""".formatted(name));
+            assertThat(raised.statusCode()).as(raised.body()).isEqualTo(503);
+            assertThat(raised.headers().firstValue("Retry-After")).hasValue("2");
+            assertThat(raised.body()).contains("not kept").contains("could not be saved in Redis");
             TestServer.Response refused = live(n1, "/create-stream", "host", fresh);
             assertThat(refused.status()).as(refused.body()).isEqualTo(503);
             assertThat(refused.json().at("/error/explanation").asText()).contains("nothing was changed");
@@ -408,6 +400,59 @@ class ClusterRelayTest {
         Waits.waitUntil(() -> "1".equals(cluster.redis().cli("HEXISTS", "atrium:state:" + room, "[\"i\",\"raised_hands\",\"vic\"]")),
                 "the change kept once Redis is back", Duration.ofSeconds(15));
         Waits.waitUntil(() -> live(n1, "/create-stream", "host", fresh).status() == 200, "the refused name free", Duration.ofSeconds(15));
+    }
+
+    /**
+     * A node that lost a room's lease (as if it had missed its heartbeats and another node had placed the room meanwhile)
+     * changes nothing of the room's state in Redis and reads nothing of it as its own: a stream change it is asked for
+     * is answered 503 `not kept`, saying the room is run elsewhere, and the node gives the room up.
+     */
+    @Test
+    void aNodeThatLostARoomsLeaseChangesNothingOfItsStateInRedis() {
+        String name = "fenced-" + UUID.randomUUID().toString().substring(0, 8);
+        String room = live(n1, "/create-stream", "host", name).json().get("room_sid").asText();
+        assertThat(cluster.owner(room)).isEqualTo("n1");
+        String key = "atrium:state:" + room;
+        String before = cluster.redis().cli("HGETALL", key);
+        assertThat(before).as("the stream's maps, kept when its creation was answered").contains("[\"i\",\"speakers\",\"host\"]");
+        ListAppender<ILoggingEvent> warnings = new ListAppender<>();
+        warnings.start();
+        Logger clusterLog = (Logger) LoggerFactory.getLogger(Cluster.class);
+        clusterLog.addAppender(warnings);
+        try {
+            cluster.redis().cli("SET", "atrium:room:" + room, "n2", "PX", "60000");
+            // asked of n1 itself, as a request relayed there is answered there
+            var raised = relayedTo(n1, "/raise-hand", """
+                    {"user_identity": "vic", "stream_name": "%s", "hand_raised": true}""".formatted(name));
+            assertThat(raised.statusCode()).as(raised.body()).isEqualTo(503);
+            assertThat(raised.body()).contains("not kept").contains("run by another server");
+            assertThat(cluster.redis().cli("HGETALL", key)).as("nothing of n1's change in Redis").isEqualTo(before);
+            Waits.waitUntil(() -> warnings.list.stream().anyMatch(e -> e.getFormattedMessage().contains(room)
+                    && e.getFormattedMessage().contains("owned by another node")), "n1 gave the room up");
+            // n1 no longer has the stream in memory: it would take it over from Redis, which it may not read as its own
+            var viewer = relayedTo(n1, "/join-stream-as-viewer", """
+                    {"user_identity": "vic", "stream_name": "%s"}""".formatted(name));
+            assertThat(viewer.statusCode()).as(viewer.body()).isEqualTo(503);
+            assertThat(viewer.body()).contains("run by another server");
+            assertThat(cluster.redis().cli("HGETALL", key)).isEqualTo(before);
+        } finally {
+            clusterLog.detachAppender(warnings);
+        }
+    }
+
+    /** A facade request sent to {@code node} as another node relays it: answered there, never relayed on. */
+    static java.net.http.HttpResponse<String> relayedTo(TestServer node, String path, String body) {
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(node.uri(path))
+                .header("Content-Type", "application/json").header("Authorization", ClusterNodes.LIVE_PASSCODE)
+                .header("Atrium-Relayed", "n2").POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build();
+        try {
+            return java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     /** Contract 000's creations of one stream name racing on three nodes: one stream, the others told `Room exists`. */

@@ -112,16 +112,21 @@ public final class LiveStreams implements RoomListener {
         state.keepable(); // a new stream's maps could not outlive this node: refused before anything is made
         Stream stream;
         synchronized (this) {
-            if (local(name).isPresent()) {
+            if (byName.containsKey(name) || store.find(name).isPresent()) { // not taken over: it may be another node's
                 throw exists();
             }
             Room room = rooms.create(new RoomSpec(name, RoomSpec.PasswordChange.KEEP, null, false, false, true, List.of(), false), Room.LIVE);
             try {
+                // its lease before anyone can find it (by its stored name): the kept state takes only the lease holder's changes
+                roomService.elsewhere().runsHere(room.uuid());
                 store.create(name, room.uuid(), identity);
             } catch (StoreException.Duplicate e) {
                 log.info("live stream '{}' was created elsewhere meanwhile", name);
                 rooms.delete(room.uuid());
                 throw exists();
+            } catch (RuntimeException e) {
+                rooms.delete(room.uuid());
+                throw e;
             }
             stream = new Stream(name, room.uuid(), identity);
             byName.put(name, stream);
@@ -234,6 +239,15 @@ public final class LiveStreams implements RoomListener {
         }
     }
 
+    /** Another node holds the stream's room now: it runs the stream (taken over there); this node forgets it. */
+    @Override
+    public void roomMoved(UUID room) {
+        Stream stream = byRoom.remove(room);
+        if (stream != null) {
+            byName.remove(stream.name(), stream);
+        }
+    }
+
     /**
      * Whoever sees a node gone adopts the streams that no live node runs (their node died, or stopped with
      * nobody left in them): taken over here as a request naming them would, so that they end when nobody comes
@@ -327,11 +341,12 @@ public final class LiveStreams implements RoomListener {
             return known;
         }
         Stream stream = new Stream(row.name(), row.room(), row.host());
-        byName.put(stream.name(), stream);
-        byRoom.put(stream.room(), stream);
+        // its maps first: a node that may not read them (another node holds the room) does not take the stream
         state.createMap(stream.room(), SPEAKERS);
         state.createMap(stream.room(), VIEWERS);
         state.createMap(stream.room(), RAISED_HANDS);
+        byName.put(stream.name(), stream);
+        byRoom.put(stream.room(), stream);
         scheduleEmptyCheck(stream, true);
         log.info("live stream '{}' (room {}) taken over from the store", stream.name(), stream.room());
         return stream;

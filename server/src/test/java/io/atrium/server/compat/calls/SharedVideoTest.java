@@ -173,8 +173,10 @@ class SharedVideoTest {
             assertThat(back).as("back on the room's executor").doesNotContainNull();
             assertThat(heard).isEmpty();
             int reads = redis.loads.get();
-            back.forEach(Runnable::run);
-            assertThat(answered).isCompletedWithValue(kept);
+            back.get(0).run(); // the reads came back in either order; each call answers the playback as it is when it runs
+            boolean stateFirst = answered.isDone();
+            back.get(1).run();
+            assertThat(answered).isCompletedWithValue(stateFirst ? kept : state.document(room, Playback.DOCUMENT).orElseThrow());
             assertThat(controlled.getNow(null)).isEqualTo(Map.of());
             assertThat(heard).singleElement().asString().contains("\"position\":12.0");
             assertThat(redis.loads).as("in memory since the calls read it: the stamp needs no read").hasValue(reads);
@@ -188,6 +190,83 @@ class SharedVideoTest {
         } finally {
             redis.loading.countDown();
             pool.shutdownNow();
+        }
+    }
+
+    static final String PLAYING = "{\"file_id\":\"f1\",\"url\":\"/v/f1\",\"action\":\"play\",\"playing\":true,\"position\":10,\"at\":1000000}";
+
+    /**
+     * A room whose playback is on a slow Redis and not in this node's memory: reads wait for {@code redis.loading},
+     * then come back to {@code roomExecutor}, which the test runs.
+     */
+    final class SlowRoom implements AutoCloseable {
+        final Keeper redis = new Keeper();
+        final StateService state = new StateService();
+        final ExecutorService pool = Executors.newCachedThreadPool();
+        final BlockingQueue<Runnable> roomExecutor = new LinkedBlockingQueue<>();
+        final SharedVideo video;
+
+        SlowRoom(String playback) throws Exception {
+            redis.documents.put(Playback.DOCUMENT, new ObjectMapper().readTree(playback));
+            redis.loading = new CountDownLatch(1);
+            state.keepWith(redis);
+            video = new SharedVideo((method, params) -> heard.add(method + " " + params), clock, playback());
+        }
+
+        Playback playback() {
+            return Playback.of(state, room, pool, roomExecutor::add);
+        }
+
+        /** Runs the next task back on the room's executor. */
+        void runBack() throws InterruptedException {
+            Runnable back = roomExecutor.poll(30, TimeUnit.SECONDS);
+            assertThat(back).as("back on the room's executor").isNotNull();
+            back.run();
+        }
+
+        @Override
+        public void close() {
+            redis.loading.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Two controls that both waited for one read of the playback from Redis: the second starts from the first's stamp
+     * (in memory by then), not from the older one Redis answered.
+     */
+    @Test
+    void twoControlsWaitingForOneReadStartFromEachOthersStamp() throws Exception {
+        try (SlowRoom slow = new SlowRoom(PLAYING)) {
+            clock.advance(2000);
+            CompletableFuture<?> seek = ((CompletionStage<?>) slow.video.control(params("{\"action\":\"seek\",\"file_id\":\"f1\",\"position\":30}")))
+                    .toCompletableFuture();
+            CompletableFuture<?> pause = ((CompletionStage<?>) slow.video.control(params("{\"action\":\"pause\",\"file_id\":\"f1\"}")))
+                    .toCompletableFuture();
+            slow.redis.loading.countDown();
+            slow.runBack(); // in the order they came: the seek, then the pause
+            slow.runBack();
+            assertThat(seek.getNow(null)).isEqualTo(Map.of());
+            assertThat(pause.getNow(null)).isEqualTo(Map.of());
+            JsonNode paused = slow.state.document(room, Playback.DOCUMENT).orElseThrow();
+            assertThat(paused.get("position").asDouble()).as("paused where the seek put it, not where Redis's stamp was (12)")
+                    .isEqualTo(30.0);
+            assertThat(paused.get("playing").asBoolean()).isFalse();
+        }
+    }
+
+    /** A playback deleted (its live room emptied) while a read of the room's state is under way does not come back with it. */
+    @Test
+    void aPlaybackDeletedWhileTheRoomIsReadDoesNotComeBack() throws Exception {
+        try (SlowRoom slow = new SlowRoom(PLAYING)) {
+            CompletableFuture<Object> answered = slow.video.state().toCompletableFuture();
+            io.atrium.server.testing.Waits.waitUntil(() -> slow.redis.loads.get() == 1, "Redis answered the read (with the playback)");
+            slow.playback().delete(); // the room emptied meanwhile
+            assertThat(slow.redis.documents).doesNotContainKey(Playback.DOCUMENT);
+            slow.redis.loading.countDown();
+            slow.runBack();
+            assertThat(answered).isCompletedWithValue(Map.of());
+            assertThat(slow.state.document(room, Playback.DOCUMENT)).as("not back in memory either").isEmpty();
         }
     }
 
@@ -224,6 +303,7 @@ class SharedVideoTest {
 
         @Override
         public StateService.Kept load(UUID room) {
+            Map<String, JsonNode> read = Map.copyOf(documents); // answered as Redis had it when asked
             loads.incrementAndGet();
             CountDownLatch wait = loading;
             if (wait != null) {
@@ -233,7 +313,7 @@ class SharedVideoTest {
                     Thread.currentThread().interrupt();
                 }
             }
-            return new StateService.Kept(Map.copyOf(documents), Map.of());
+            return new StateService.Kept(read, Map.of());
         }
 
         @Override
