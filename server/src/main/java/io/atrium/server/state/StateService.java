@@ -98,7 +98,7 @@ public final class StateService {
     private final Map<UUID, RoomState> rooms = new ConcurrentHashMap<>();
     /**
      * The rooms whose state is being read from the keeper, with the documents deleted meanwhile
-     * ({@link #deleteDocument}), which the read may still bring back; the lock of a room's state entering memory.
+     * ({@link #deleteDocument}) or the whole state ({@link #clear}), which the read may still bring back; the lock of a room's state entering memory.
      */
     private final Map<UUID, Load> loads = new java.util.HashMap<>();
     /** Subscriber → rooms it subscribes in, for {@link #unsubscribeAll}. */
@@ -357,14 +357,21 @@ public final class StateService {
 
     /**
      * The room ended: every document and map goes, each subscriber hears {@code {name, deleted: true}}
-     * for the names it read that existed, and every subscription in the room ends.
+     * for the names it read that existed, and every subscription in the room ends. A read of the room's kept state
+     * under way (this node had none of it in memory) brings none of it back.
      */
     public void clear(UUID room) {
-        RoomState s = rooms.get(room);
         Keeper kept = keeper;
         if (kept != null) {
-            kept.clear(room);
+            synchronized (loads) {
+                Load reading = loads.get(room);
+                if (reading != null && !rooms.containsKey(room)) { // a read under way brings back nothing of the room
+                    reading.cleared = true;
+                }
+                kept.clear(room);
+            }
         }
+        RoomState s = rooms.get(room);
         if (s == null) {
             return;
         }
@@ -508,7 +515,7 @@ public final class StateService {
         }
         synchronized (loads) { // with the read's end, so that a deletion is either seen by the read or finds the state here
             reading.done(room);
-            return rooms.computeIfAbsent(room, id -> new RoomState(kept, reading.deleted));
+            return rooms.computeIfAbsent(room, id -> new RoomState(reading.cleared ? Kept.NONE : kept, reading.deleted));
         }
     }
 
@@ -551,6 +558,8 @@ public final class StateService {
     private final class Load {
         int readers;
         final Set<String> deleted = new HashSet<>();
+        /** The room's whole state was deleted meanwhile ({@link #clear}: the room ended). */
+        boolean cleared;
 
         /** One reader is done (under the lock of {@link #loads}). */
         void done(UUID room) {

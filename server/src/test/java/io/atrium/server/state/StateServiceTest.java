@@ -76,6 +76,67 @@ class StateServiceTest {
         assertThat(state.isEmpty(room)).isTrue();
     }
 
+    /**
+     * A cluster node with none of a room's state in memory reads it from Redis (answered as Redis had it when the
+     * read came) while the room ends: the late read brings none of the ended room's state back into memory.
+     */
+    @Test
+    void aRoomEndedWhileItsKeptStateIsReadComesBackEmpty() throws Exception {
+        CountDownLatch answer = new CountDownLatch(1);
+        CountDownLatch reading = new CountDownLatch(1);
+        Map<String, com.fasterxml.jackson.databind.JsonNode> redis = new java.util.concurrent.ConcurrentHashMap<>(
+                Map.of("doc", NODES.objectNode().put("a", 1)));
+        state.keepWith(new StateService.Keeper() {
+            public void document(UUID r, String name, com.fasterxml.jackson.databind.JsonNode value) {
+                redis.put(name, value);
+            }
+
+            public void map(UUID r, String name) {
+            }
+
+            public void item(UUID r, String name, String key, com.fasterxml.jackson.databind.JsonNode value) {
+            }
+
+            public void delete(UUID r, String name, java.util.Collection<String> items) {
+                redis.remove(name);
+            }
+
+            public void clear(UUID r) {
+                redis.clear();
+            }
+
+            public StateService.Kept load(UUID r) {
+                StateService.Kept kept = new StateService.Kept(Map.copyOf(redis), Map.of()); // what Redis had then
+                reading.countDown();
+                try {
+                    answer.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return kept;
+            }
+
+            public boolean available() {
+                return true;
+            }
+
+            public java.util.concurrent.CompletableFuture<Void> kept(UUID r) {
+                return java.util.concurrent.CompletableFuture.completedFuture(null);
+            }
+
+            public void rewriting(UUID r) {
+            }
+        });
+        java.util.concurrent.CompletableFuture<Optional<com.fasterxml.jackson.databind.JsonNode>> read =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> state.document(room, "doc"));
+        assertThat(reading.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("Redis read the room").isTrue();
+        state.clear(room); // the room ended
+        assertThat(redis).isEmpty();
+        answer.countDown();
+        assertThat(read.get(10, java.util.concurrent.TimeUnit.SECONDS)).as("the read answers the ended room's state: none").isEmpty();
+        assertThat(state.isEmpty(room)).as("nothing of the room in memory: its lease is not held for it").isTrue();
+    }
+
     @Test
     void unsubscribingDropsAnEmptyRoom() {
         List<String> seen = new ArrayList<>();
