@@ -150,9 +150,8 @@ final class KeptState implements StateService.Keeper {
         List<Object> answer;
         try {
             answer = sync.eval(LOAD, io.lettuce.core.ScriptOutputType.MULTI, keys(room), self);
-        } catch (RedisException e) {
-            log.warn("the kept state of room {} cannot be read (it starts empty here): {}", room, e.toString());
-            return StateService.Kept.NONE;
+        } catch (RedisException e) { // not taken up empty: what this node then wrote would overwrite what Redis keeps
+            throw new StateService.NotKept("The room's shared state cannot be read right now (Redis is away); try again.", e);
         }
         if (!"ok".equals(answer.get(0))) {
             refused.accept(room);

@@ -60,7 +60,10 @@ public final class StateService {
 
         void clear(UUID room);
 
-        /** What is kept of {@code room}: documents and maps by name (empty when nothing, or it cannot be read). */
+        /**
+         * What is kept of {@code room}: documents and maps by name (empty when nothing); throws {@link NotKept} when it
+         * cannot be read (Redis away, or another node holds the room), so that nothing starts from an empty state.
+         */
         Kept load(UUID room);
 
         /** Whether changes can be kept now (a cluster's Redis is connected). */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.atrium.server.edge.Json;
 import io.atrium.server.state.StateService;
 import io.atrium.server.testing.Redis;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.util.List;
@@ -36,6 +37,7 @@ class KeptStateTest {
     static void start() {
         redis = Redis.start();
         client = RedisClient.create(redis.url());
+        client.setOptions(ClientOptions.builder().disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
         connection = client.connect();
     }
 
@@ -86,6 +88,23 @@ class KeptStateTest {
         kept(n1, room);
         assertThat(redis.cli("EXISTS", hash)).isEqualTo("0");
         assertThat(refused).isEmpty();
+    }
+
+    /** A room's state that cannot be read (Redis away) is not taken up empty: the read fails, saying so. */
+    @Test
+    void aStateThatCannotBeReadIsNotTakenUpEmpty() throws Exception {
+        KeptState n1 = node("n1");
+        redis.restart(() -> assertThatThrownBy(() -> n1.load(room)).isInstanceOf(StateService.NotKept.class)
+                .hasMessageContaining("cannot be read right now"));
+        io.atrium.server.testing.Waits.waitUntil(() -> {
+            try {
+                return "PONG".equals(connection.sync().ping());
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }, "reconnected to the restarted Redis");
+        assertThat(n1.load(room).documents()).isEmpty();
+        assertThat(refused).as("not a refusal by another node's lease").isEmpty();
     }
 
     @Test
