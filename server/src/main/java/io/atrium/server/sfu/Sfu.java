@@ -5,6 +5,7 @@ import io.atrium.server.transport.MediaTransport;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The selective forwarding unit of one media shard ({@link Shards}): one {@link Router} per room placed on
@@ -31,8 +32,11 @@ public final class Sfu {
     /** SRTP datagrams this shard handled in the last report tick (about a second): its load for placement. */
     private volatile long packetsPerSecond;
     private long forwardedBefore;
-    /** The NACK tick, running only while this shard has rooms (an idle shard is not woken 50 times a second). Media thread. */
-    private java.util.concurrent.Future<?> nackTick;
+    /**
+     * The NACK tick, running only while this shard has rooms (an idle shard is not woken 50 times a second). Set on
+     * the media thread; volatile for {@link #nackTicking}.
+     */
+    private volatile java.util.concurrent.Future<?> nackTick;
 
     public Sfu(MediaTransport transport) {
         this(transport, MediaLimits.defaults());
@@ -133,6 +137,19 @@ public final class Sfu {
         return joined;
     }
 
+    /**
+     * A reservation of {@code router} was given back unused ({@link Router#release}): the router goes if that left
+     * it empty, and the NACK tick with the shard's last room. Any thread; while the server stops (the media thread
+     * and its ticks are gone) the router is dropped here.
+     */
+    void released(Router router) {
+        try {
+            transport.socket().execute(() -> removeIfEmpty(router));
+        } catch (RejectedExecutionException e) {
+            routers.computeIfPresent(router.room(), (k, r) -> r.isEmpty() ? null : r);
+        }
+    }
+
     /** Starts the NACK tick when this shard has a room, stops it when it has none. Media thread. */
     private void nackTickWhileRooms() {
         if (routers.isEmpty() && nackTick != null) {
@@ -179,6 +196,11 @@ public final class Sfu {
 
     PacketTap.Factory taps(UUID room) {
         return taps.get(room);
+    }
+
+    /** True while the NACK tick runs (this shard has rooms). */
+    boolean nackTicking() {
+        return nackTick != null;
     }
 
     void removeIfEmpty(Router router) {

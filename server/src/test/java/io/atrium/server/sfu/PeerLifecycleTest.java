@@ -108,4 +108,24 @@ class PeerLifecycleTest {
             waitUntil(() -> server.server().media().peerCount() == 0, "consent to expire once both fall silent");
         }
     }
+
+    /** The only peer of a room refused (bad SDP; WHEP with nothing published): its router goes, and the NACK tick stops. */
+    @Test
+    void aRefusedOfferLeavesNoRouterAndNoNackTick() {
+        Response bad = server.send("POST", "/whip/" + room, "v=0\r\nthis is not an offer\r\n", "application/sdp",
+                "Bearer " + server.token(room, ""));
+        assertThat(bad.status()).as(bad.body()).isEqualTo(400);
+        waitUntil(() -> roomMediaGone() && noNackTick(), "the refused offer's router dropped and the NACK tick stopped");
+        try (JavaPeer viewer = new JavaPeer()) {
+            Response nothing = server.send("POST", "/whep/" + room, viewer.offer(false), "application/sdp",
+                    "Bearer " + server.token(room, ""));
+            assertThat(nothing.status()).as(nothing.body()).isEqualTo(404);
+        }
+        waitUntil(() -> roomMediaGone() && noNackTick() && server.server().media().peerCount() == 0,
+                "the refused subscriber's router and peer dropped and the NACK tick stopped");
+    }
+
+    private boolean noNackTick() {
+        return server.server().media().shards().stream().noneMatch(Sfu::nackTicking);
+    }
 }
