@@ -125,7 +125,8 @@ public final class Sfu {
     /**
      * The room's router, created on first use, reserved for one {@link Router#addPublisher} or
      * {@link Router#addSubscriber} call (or {@link Router#release}) so it cannot be dropped as empty
-     * in between.
+     * in between. While the server stops (the media thread takes no more tasks) it is a {@code 503}
+     * {@link MediaLimitException} ({@code unavailable}) and nothing is left: no router, no reservation.
      */
     Router join(UUID room) {
         Router joined = routers.compute(room, (k, r) -> {
@@ -133,7 +134,12 @@ public final class Sfu {
             router.reserve();
             return router;
         });
-        transport.socket().execute(this::nackTickWhileRooms);
+        try {
+            transport.socket().execute(this::nackTickWhileRooms);
+        } catch (RejectedExecutionException e) {
+            joined.release();
+            throw new MediaLimitException(503, "unavailable", "the server is stopping");
+        }
         return joined;
     }
 

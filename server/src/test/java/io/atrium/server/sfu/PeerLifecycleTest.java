@@ -109,6 +109,21 @@ class PeerLifecycleTest {
         }
     }
 
+    /** Sfu.join while the server stops: a clear 503, and no router or reservation left for the room. */
+    @Test
+    void anOfferMeetingStoppedMediaIsRefusedAsUnavailableWithNothingLeft() {
+        server.server().media().close(); // the media threads stop first, as when the server is stopping
+        try (JavaPeer late = new JavaPeer()) {
+            Response r = server.send("POST", "/whip/" + room, late.offer(true), "application/sdp", "Bearer " + server.token(room, ""));
+            assertThat(r.status()).as(r.body()).isEqualTo(503);
+            assertThat(r.json().at("/error/code").asText()).isEqualTo("unavailable");
+            assertThat(r.json().at("/error/message").asText()).isEqualTo("the server is stopping");
+        }
+        assertThat(roomMediaGone()).as("no router left for the room").isTrue();
+        assertThat(server.server().media().roomCount()).isZero();
+        assertThat(server.server().media().peerCount()).isZero();
+    }
+
     /** The only peer of a room refused (bad SDP; WHEP with nothing published): its router goes, and the NACK tick stops. */
     @Test
     void aRefusedOfferLeavesNoRouterAndNoNackTick() {
