@@ -2,8 +2,9 @@ package io.atrium.server.sfu;
 
 /**
  * An offer asks for more than one peer may have (too many tracks, simulcast layers or SSRCs: 400), or
- * its sender already has too many peers still connecting (429). The message says which bound, its
- * value and what to do; {@link #code()} names it for the HTTP error envelope.
+ * its sender already has too many peers still connecting (429), or the media plane takes no more peers
+ * because the server is stopping (503, {@code unavailable}). The message says which bound, its value and
+ * what to do; {@link #code()} names it for the HTTP error envelope.
  */
 public final class MediaLimitException extends RuntimeException {
 
@@ -16,7 +17,7 @@ public final class MediaLimitException extends RuntimeException {
         this.code = code;
     }
 
-    /** 400 for an offer that is too big, 429 for too many peers still connecting. */
+    /** 400 for an offer that is too big, 429 for too many peers still connecting, 503 while the server stops. */
     public int status() {
         return status;
     }

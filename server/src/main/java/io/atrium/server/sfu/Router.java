@@ -296,9 +296,13 @@ public final class Router {
         reserved.incrementAndGet();
     }
 
-    /** Gives back a reservation from {@link Sfu#join} that was not used for a peer. */
+    /**
+     * Gives back a reservation from {@link Sfu#join} that was not used for a peer (a refused offer): a router left
+     * empty by it is dropped, as when its last peer leaves. Any thread.
+     */
     public void release() {
         reserved.decrementAndGet();
+        sfu.released(this);
     }
 
     boolean isEmpty() {

@@ -5,6 +5,7 @@ import io.atrium.server.transport.MediaTransport;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The selective forwarding unit of one media shard ({@link Shards}): one {@link Router} per room placed on
@@ -31,8 +32,11 @@ public final class Sfu {
     /** SRTP datagrams this shard handled in the last report tick (about a second): its load for placement. */
     private volatile long packetsPerSecond;
     private long forwardedBefore;
-    /** The NACK tick, running only while this shard has rooms (an idle shard is not woken 50 times a second). Media thread. */
-    private java.util.concurrent.Future<?> nackTick;
+    /**
+     * The NACK tick, running only while this shard has rooms (an idle shard is not woken 50 times a second). Set on
+     * the media thread; volatile for {@link #nackTicking}.
+     */
+    private volatile java.util.concurrent.Future<?> nackTick;
 
     public Sfu(MediaTransport transport) {
         this(transport, MediaLimits.defaults());
@@ -121,7 +125,8 @@ public final class Sfu {
     /**
      * The room's router, created on first use, reserved for one {@link Router#addPublisher} or
      * {@link Router#addSubscriber} call (or {@link Router#release}) so it cannot be dropped as empty
-     * in between.
+     * in between. While the server stops (the media thread takes no more tasks) it is a {@code 503}
+     * {@link MediaLimitException} ({@code unavailable}) and nothing is left: no router, no reservation.
      */
     Router join(UUID room) {
         Router joined = routers.compute(room, (k, r) -> {
@@ -129,8 +134,26 @@ public final class Sfu {
             router.reserve();
             return router;
         });
-        transport.socket().execute(this::nackTickWhileRooms);
+        try {
+            transport.socket().execute(this::nackTickWhileRooms);
+        } catch (RejectedExecutionException e) {
+            joined.release();
+            throw new MediaLimitException(503, "unavailable", "the server is stopping");
+        }
         return joined;
+    }
+
+    /**
+     * A reservation of {@code router} was given back unused ({@link Router#release}): the router goes if that left
+     * it empty, and the NACK tick with the shard's last room. Any thread; while the server stops (the media thread
+     * and its ticks are gone) the router is dropped here.
+     */
+    void released(Router router) {
+        try {
+            transport.socket().execute(() -> removeIfEmpty(router));
+        } catch (RejectedExecutionException e) {
+            routers.computeIfPresent(router.room(), (k, r) -> r.isEmpty() ? null : r);
+        }
     }
 
     /** Starts the NACK tick when this shard has a room, stops it when it has none. Media thread. */
@@ -179,6 +202,11 @@ public final class Sfu {
 
     PacketTap.Factory taps(UUID room) {
         return taps.get(room);
+    }
+
+    /** True while the NACK tick runs (this shard has rooms). */
+    boolean nackTicking() {
+        return nackTick != null;
     }
 
     void removeIfEmpty(Router router) {

@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * thread. Each connection's byte stream is cut into frames by {@link Rfc4571} and every frame goes to
  * the same {@link Receiver#onDatagram} as a UDP datagram, from the connection's remote address; a
  * {@link #send} to that address is written to the connection, framed. Bounded: at most
- * {@link #MAX_TCP_CONNECTIONS}, a frame longer than {@link #MAX_DATAGRAM} is dropped, a connection
+ * {@link #MAX_TCP_CONNECTIONS} (more are closed at once and counted, {@link #tcpRefused}), a frame
+ * longer than {@link #MAX_DATAGRAM} is dropped, a connection
  * silent for {@link #TCP_IDLE_SECONDS} is closed, and when a connection's outbound buffer is above
  * {@link #TCP_HIGH_WATER} bytes (a slow reader) packets to it are dropped and counted, never queued
  * without bound and never waited for.
@@ -88,6 +89,7 @@ public final class MediaSocket implements AutoCloseable {
     private final AtomicLong tcpDropped = new AtomicLong();
     private final AtomicLong tcpOversize = new AtomicLong();
     private final AtomicLong tcpAccepted = new AtomicLong();
+    private final AtomicLong tcpRefused = new AtomicLong();
 
     private MediaSocket(EventLoopGroup group, Channel channel, boolean segment) {
         this.group = group;
@@ -208,6 +210,7 @@ public final class MediaSocket implements AutoCloseable {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             if (tcp.size() >= MAX_TCP_CONNECTIONS) {
+                tcpRefused.incrementAndGet();
                 ctx.close();
                 return;
             }
@@ -271,6 +274,11 @@ public final class MediaSocket implements AutoCloseable {
     /** ICE-TCP connections accepted since start. */
     public long tcpAccepted() {
         return tcpAccepted.get();
+    }
+
+    /** ICE-TCP connections closed at once because {@link #MAX_TCP_CONNECTIONS} were open, since start. */
+    public long tcpRefused() {
+        return tcpRefused.get();
     }
 
     /** Open ICE-TCP connections. */

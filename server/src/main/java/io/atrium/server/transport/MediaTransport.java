@@ -44,6 +44,7 @@ public final class MediaTransport implements MediaSocket.Receiver, AutoCloseable
     private final StunReader stun = new StunReader();
     private final List<HostCandidate> candidates;
     private final MediaCounters counters = new MediaCounters();
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile double testDropRate;
 
     private final IceLiteConfig ice;
@@ -186,8 +187,15 @@ public final class MediaTransport implements MediaSocket.Receiver, AutoCloseable
         return byUfrag.size();
     }
 
+    /**
+     * Closes every peer, then the socket and its media thread. Idempotent: a second call (the server stopping after a
+     * test or a failed start closed the media first) does nothing, since the stopped thread takes no more tasks.
+     */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         for (MediaPeer peer : List.copyOf(byUfrag.values())) {
             peer.close("server shutting down");
         }

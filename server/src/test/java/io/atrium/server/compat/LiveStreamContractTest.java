@@ -8,6 +8,7 @@ import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.config.Compat;
 import io.atrium.server.testing.JavaPeer;
 import io.atrium.server.testing.RpcClient;
+import io.atrium.server.testing.Scrapes;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
 import java.nio.file.Files;
@@ -332,6 +333,98 @@ class LiveStreamContractTest {
             }
             waitUntil(() -> quick.send("POST", "/join-stream-as-viewer", "{\"user_identity\":\"v\",\"stream_name\":\"" + s + "\"}",
                     PASSCODE).status() == 500, "the stream to end");
+        }
+    }
+
+    /**
+     * A publisher's connection asks the store whether its room is a live stream (a node that restarted, or took
+     * over a dead node's room, must take the stream over), but an ordinary room is looked up once per run, not
+     * at each connection; the answer is forgotten when the room ends, and a restarted node knows nothing of it:
+     * a stream's host connecting there still takes the stream over. Lookups are counted by H2's query statistics.
+     */
+    @Test
+    void anOrdinaryRoomIsLookedUpOnceNotPerConnectionAndARestartedNodeStillTakesAStreamOver() throws Exception {
+        AtriumConfig c = Scrapes.withToken(config(PASSCODE, "2999-01-01T00:00:00Z", 300));
+        String s = stream();
+        String streamRoom;
+        String hostToken;
+        try (TestServer first = TestServer.start(c)) {
+            countQueries(first);
+            String room = first.post("/v1/rooms", "{\"room\":{\"name\":\"ordinary\",\"open\":true}}").json().at("/room/uuid").asText();
+            List<RpcClient> members = new ArrayList<>();
+            for (int i = 1; i <= 3; i++) {
+                members.add(publisher(first, room, "m" + i));
+                int connected = i;
+                // the join clock hears each connection just before the live streams do, on the room's thread
+                waitUntil(() -> joins(first) == connected, "member m" + i + "'s media connected");
+            }
+            assertThat(roomLookups(first)).as("one lookup for the room's run, not one per connection").isEqualTo(1);
+            for (RpcClient m : members) {
+                m.call("leave_room", Map.of()); // with the last one the room ends: its answer is forgotten
+            }
+            closeClients();
+            waitUntil(() -> Scrapes.value(Scrapes.scrape(first), "atrium_rooms") == 0, "the room ended and forgotten");
+            publisher(first, room, "m4");
+            waitUntil(() -> joins(first) == 4, "member m4's media connected");
+            waitUntil(() -> roomLookups(first) == 2, "the room's next run looked up again");
+
+            JsonNode host = first.send("POST", "/create-stream", "{\"user_identity\":\"host\",\"stream_name\":\"" + s + "\"}",
+                    PASSCODE).json();
+            streamRoom = host.get("room_sid").asText();
+            hostToken = host.get("token").asText();
+            closeClients();
+        }
+        try (TestServer restarted = TestServer.start(c)) {
+            countQueries(restarted);
+            // the host comes back to the stream's room before any request names the stream
+            RpcClient hostRpc = RpcClient.connect(restarted);
+            open.add(hostRpc);
+            JavaPeer peer = new JavaPeer();
+            open.add(peer);
+            peer.connect(hostRpc.call("join_room", Map.of("sdp", peer.offer(true), "auth_token", hostToken)).get("sdp").asText());
+            waitUntil(() -> roomLookups(restarted) == 1, "the stream's room looked up on the restarted node");
+            RpcClient follower = RpcClient.connect(restarted);
+            open.add(follower);
+            waitUntil(() -> follower.request("subscribe_state", Map.of("auth_token", hostToken, "names", List.of("speakers")))
+                    .at("/result/state/speakers/value").toString().equals("{\"host\":{\"host\":true}}"), "the stream taken over, its host on stage");
+            assertThat(restarted.send("POST", "/join-stream-as-viewer", "{\"user_identity\":\"vic\",\"stream_name\":\"" + s + "\"}",
+                    PASSCODE).json().get("room_sid").asText()).isEqualTo(streamRoom);
+        }
+    }
+
+    /** A guest who authenticates (so the join clock runs) and publishes in {@code room}; its media connects. */
+    RpcClient publisher(TestServer on, String room, String callId) {
+        RpcClient rpc = RpcClient.connect(on);
+        open.add(rpc);
+        JavaPeer peer = new JavaPeer();
+        open.add(peer);
+        rpc.joinAsGuest(room, callId, peer);
+        return rpc;
+    }
+
+    static long joins(TestServer on) {
+        return (long) Scrapes.value(Scrapes.scrape(on), "atrium_join_latency_seconds_count");
+    }
+
+    static void countQueries(TestServer on) throws Exception {
+        try (var conn = on.server().database().dataSource().getConnection(); var st = conn.createStatement()) {
+            st.execute("SET QUERY_STATISTICS_MAX_ENTRIES 10000");
+            st.execute("SET QUERY_STATISTICS TRUE");
+        }
+    }
+
+    /** How often the store was asked whether a room is a live stream ({@code LiveStreamStore.find(UUID)}). */
+    static long roomLookups(TestServer on) {
+        try (var conn = on.server().database().dataSource().getConnection();
+             var st = conn.prepareStatement("select coalesce(sum(execution_count), 0) from information_schema.query_statistics"
+                     // rand(): without it H2 answers a repeated query from its cache, since statistics change no table
+                     + " where sql_statement = ? and rand() < 2")) {
+            st.setString(1, "select name, room_uuid, host from live_streams where room_uuid = ?");
+            var rs = st.executeQuery();
+            rs.next();
+            return rs.getLong(1);
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
         }
     }
 

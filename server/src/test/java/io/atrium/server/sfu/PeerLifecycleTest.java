@@ -108,4 +108,39 @@ class PeerLifecycleTest {
             waitUntil(() -> server.server().media().peerCount() == 0, "consent to expire once both fall silent");
         }
     }
+
+    /** Sfu.join while the server stops: a clear 503, and no router or reservation left for the room. */
+    @Test
+    void anOfferMeetingStoppedMediaIsRefusedAsUnavailableWithNothingLeft() {
+        server.server().media().close(); // the media threads stop first, as when the server is stopping
+        try (JavaPeer late = new JavaPeer()) {
+            Response r = server.send("POST", "/whip/" + room, late.offer(true), "application/sdp", "Bearer " + server.token(room, ""));
+            assertThat(r.status()).as(r.body()).isEqualTo(503);
+            assertThat(r.json().at("/error/code").asText()).isEqualTo("unavailable");
+            assertThat(r.json().at("/error/message").asText()).isEqualTo("the server is stopping");
+        }
+        assertThat(roomMediaGone()).as("no router left for the room").isTrue();
+        assertThat(server.server().media().roomCount()).isZero();
+        assertThat(server.server().media().peerCount()).isZero();
+    }
+
+    /** The only peer of a room refused (bad SDP; WHEP with nothing published): its router goes, and the NACK tick stops. */
+    @Test
+    void aRefusedOfferLeavesNoRouterAndNoNackTick() {
+        Response bad = server.send("POST", "/whip/" + room, "v=0\r\nthis is not an offer\r\n", "application/sdp",
+                "Bearer " + server.token(room, ""));
+        assertThat(bad.status()).as(bad.body()).isEqualTo(400);
+        waitUntil(() -> roomMediaGone() && noNackTick(), "the refused offer's router dropped and the NACK tick stopped");
+        try (JavaPeer viewer = new JavaPeer()) {
+            Response nothing = server.send("POST", "/whep/" + room, viewer.offer(false), "application/sdp",
+                    "Bearer " + server.token(room, ""));
+            assertThat(nothing.status()).as(nothing.body()).isEqualTo(404);
+        }
+        waitUntil(() -> roomMediaGone() && noNackTick() && server.server().media().peerCount() == 0,
+                "the refused subscriber's router and peer dropped and the NACK tick stopped");
+    }
+
+    private boolean noNackTick() {
+        return server.server().media().shards().stream().noneMatch(Sfu::nackTicking);
+    }
 }

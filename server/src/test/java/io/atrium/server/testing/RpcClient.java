@@ -68,6 +68,15 @@ public final class RpcClient implements AutoCloseable {
         return new RpcClient(URI.create("ws://127.0.0.1:" + server.server().httpPort() + "/v1/rtc"));
     }
 
+    /**
+     * Authenticates as guest {@code callId} of open room {@code room} and joins it publishing from {@code peer}
+     * (audio and video), connecting it with the answer ({@link JavaPeer#connect}).
+     */
+    public void joinAsGuest(String room, String callId, JavaPeer peer) {
+        String token = call("authenticate", Map.of("room", room, "call_id", callId, "display_name", callId)).get("auth_token").asText();
+        peer.connect(call("join_room", Map.of("sdp", peer.offer(true), "auth_token", token)).get("sdp").asText());
+    }
+
     private void receive(String text) {
         try {
             JsonNode message = JSON.readTree(text);

@@ -72,6 +72,11 @@ public final class LiveStreams implements RoomListener {
     private final long emptyTimeoutMillis;
     private final Map<String, Stream> byName = new ConcurrentHashMap<>();
     private final Map<UUID, Stream> byRoom = new ConcurrentHashMap<>();
+    /**
+     * Rooms running here that the store says are no live stream: looked up once per run of the room, not at each
+     * publisher's connection, and forgotten when the room ends (its next run, or a restarted node, looks again).
+     */
+    private final java.util.Set<UUID> ordinary = ConcurrentHashMap.newKeySet();
 
     public LiveStreams(AtriumConfig config, RoomStore rooms, LiveStreamStore store, TokenService tokens, RoomService roomService) {
         this.rooms = rooms;
@@ -213,7 +218,13 @@ public final class LiveStreams implements RoomListener {
             return;
         }
         // a stream's room runs here without this node knowing the stream: its node died and a member came back
-        Stream stream = byRoom.containsKey(room) ? byRoom.get(room) : store.find(room).map(this::takeOver).orElse(null);
+        Stream stream = byRoom.get(room);
+        if (stream == null && !ordinary.contains(room)) {
+            stream = store.find(room).map(this::takeOver).orElse(null);
+            if (stream == null) {
+                ordinary.add(room);
+            }
+        }
         if (stream == null) {
             return;
         }
@@ -233,6 +244,7 @@ public final class LiveStreams implements RoomListener {
 
     @Override
     public void roomEnded(UUID room) {
+        ordinary.remove(room);
         Stream stream = byRoom.get(room);
         if (stream != null) {
             scheduleEmptyCheck(stream, false);
