@@ -89,9 +89,9 @@ public interface SharedPlayer {
                     }, executor);
                 }
 
-                /** {@code read}, failing with a {@code 503} {@link RpcException} where the state could not be read here. */
-                private CompletableFuture<Optional<JsonNode>> unkept(CompletableFuture<Optional<JsonNode>> read) {
-                    return read.exceptionallyCompose(e -> {
+                /** {@code step}, failing with a {@code 503} {@link RpcException} where the state could not be read or kept. */
+                private <T> CompletableFuture<T> unkept(CompletableFuture<T> step) {
+                    return step.exceptionallyCompose(e -> {
                         Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
                         return CompletableFuture.failedFuture(cause instanceof StateService.NotKept ? new RpcException(503, cause.getMessage()) : cause);
                     });
@@ -109,8 +109,7 @@ public interface SharedPlayer {
                 @Override
                 public CompletionStage<Void> write(JsonNode stamp) {
                     state.setDocument(room, DOCUMENT, stamp);
-                    return state.whenKept(room).exceptionallyCompose(e -> CompletableFuture.failedFuture(new RpcException(503,
-                            (e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e).getMessage())));
+                    return unkept(state.whenKept(room));
                 }
 
                 @Override

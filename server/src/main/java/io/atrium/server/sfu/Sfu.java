@@ -152,7 +152,7 @@ public final class Sfu {
         try {
             transport.socket().execute(() -> removeIfEmpty(router));
         } catch (RejectedExecutionException e) {
-            routers.computeIfPresent(router.room(), (k, r) -> r.isEmpty() ? null : r);
+            removeIfEmpty(router);
         }
     }
 
@@ -210,7 +210,7 @@ public final class Sfu {
     }
 
     void removeIfEmpty(Router router) {
-        // runs on the media thread; a reserved router is never empty
+        // runs on the media thread (or once it has stopped); a reserved router is never empty
         routers.computeIfPresent(router.room(), (k, r) -> r.isEmpty() ? null : r);
         nackTickWhileRooms();
     }

@@ -58,9 +58,7 @@ public final class LiveStreamApi {
 
     public void routes(RoutesConfig r) {
         r.post("/verify-passcode", ctx -> handle(ctx, p -> Optional.empty(), p -> Map.of("verified", true)));
-        r.post("/create-stream", ctx -> handle(ctx, this::stream, p -> {
-            return streams.create(identity(p), streamName(p)).body();
-        }));
+        r.post("/create-stream", ctx -> handle(ctx, this::stream, p -> streams.create(identity(p), streamName(p)).body()));
         r.post("/join-stream-as-speaker", ctx -> handle(ctx, this::stream, p -> streams.joinAsSpeaker(identity(p), streamName(p)).body()));
         r.post("/join-stream-as-viewer", ctx -> handle(ctx, this::stream, p -> streams.joinAsViewer(identity(p), streamName(p)).body()));
         r.post("/viewer-connected-to-player", ctx -> handle(ctx, this::stream, p -> {
