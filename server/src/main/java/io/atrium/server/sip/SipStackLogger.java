@@ -9,6 +9,11 @@ import org.slf4j.LoggerFactory;
  * JAIN-SIP's {@code gov.nist.javax.sip.STACK_LOGGER} on SLF4J (logger {@code atrium.sip.stack}), so
  * the stack never touches log4j 1.x. The stack asks {@link #isLoggingEnabled(int)} before building a
  * message, so the levels map onto the SLF4J logger's levels.
+ *
+ * <p>Two kinds of the stack's messages are told at debug, so that a start prints only Atrium's own lines: its
+ * informational ones (thread priorities, timers, keep-alive values: about its insides, not the server's state) and
+ * its warnings about TLS defaults, which it gives at every start although Atrium opens no SIP TLS listening point
+ * (docs/SIP.md: UDP and TCP only).
  */
 public final class SipStackLogger implements StackLogger {
 
@@ -68,17 +73,27 @@ public final class SipStackLogger implements StackLogger {
 
     @Override
     public void logWarning(String message) {
-        log.warn(message);
+        if (aboutTls(message)) {
+            log.debug(message);
+        } else {
+            log.warn(message);
+        }
     }
 
     @Override
     public void logInfo(String message) {
-        log.info(message);
+        log.debug(message);
+    }
+
+    /** Whether a message of the stack is about its TLS key and trust stores or TLS policy, none of which Atrium uses. */
+    static boolean aboutTls(String message) {
+        String m = message.toLowerCase(java.util.Locale.ROOT);
+        return m.contains("tls") || m.contains("keystore") || m.contains("truststore");
     }
 
     @Override
     public boolean isLoggingEnabled() {
-        return log.isInfoEnabled();
+        return log.isWarnEnabled();
     }
 
     @Override
@@ -87,7 +102,7 @@ public final class SipStackLogger implements StackLogger {
             case TRACE_NONE -> false;
             case TRACE_FATAL, TRACE_ERROR -> log.isErrorEnabled();
             case TRACE_WARN -> log.isWarnEnabled();
-            case TRACE_INFO -> log.isInfoEnabled();
+            case TRACE_INFO -> log.isDebugEnabled();
             case TRACE_DEBUG -> log.isDebugEnabled();
             default -> log.isTraceEnabled();
         };

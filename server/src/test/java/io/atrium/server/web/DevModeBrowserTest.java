@@ -7,6 +7,7 @@ import com.microsoft.playwright.Page;
 import io.atrium.server.testing.ChildServer;
 import io.atrium.server.testing.Chromium;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -74,6 +75,20 @@ class DevModeBrowserTest {
      * into "Join a meeting", types a name and joins. The host keeps host rights over a reload and ends
      * the meeting for everyone.
      */
+    /**
+     * A first start says what runs where and nothing alarming: no warning or error among the lines printed until it
+     * listens (JAIN-SIP used to warn at every start about TLS key and trust stores that Atrium never uses). Netty's
+     * note that it found no network card for its channel ids is left out: the tests run in a namespace with loopback
+     * only (scripts/isolated), which a server never is.
+     */
+    @Test
+    void aFreshStartPrintsNoWarningOrError() {
+        List<String> alarming = server.output().stream().filter(line -> line.contains(" WARN ") || line.contains(" ERROR "))
+                .filter(line -> !line.contains("MacAddressUtil")).toList();
+        assertThat(alarming).as(String.join("\n", server.output())).isEmpty();
+        assertThat(server.output()).anyMatch(line -> line.contains("SIP listening on udp and tcp"));
+    }
+
     @Test
     void oneClickFromHomeToATwoPersonCall() {
         try (Page host = page("host"); Page guest = page("guest")) {
