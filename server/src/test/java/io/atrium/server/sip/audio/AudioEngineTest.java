@@ -7,6 +7,10 @@ import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -201,6 +205,49 @@ class AudioEngineTest {
         a.leg.held(false);
         engine.tick();
         assertThat(a.sent).hasSize(sent + 1);
+    }
+
+    /**
+     * Engines share one frame clock of as many threads as cores: more engines than that, started together, all get
+     * their 20 ms frames, on no more threads than cores (an engine used to start a thread of its own), and a closed
+     * engine gets no more frames.
+     */
+    @Test
+    void manyEnginesTickOnAFewSharedThreads() throws Exception {
+        int cores = Runtime.getRuntime().availableProcessors();
+        Set<Long> threads = ConcurrentHashMap.newKeySet();
+        List<AudioEngine> engines = new ArrayList<>();
+        List<AtomicInteger> frames = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2 * cores + 1; i++) {
+                AtomicInteger count = new AtomicInteger();
+                AudioEngine engine = new AudioEngine();
+                engine.add(new AudioLeg(new G711Codec(true), PCMU, -1, (packet, length) -> {
+                    threads.add(Thread.currentThread().getId());
+                    count.incrementAndGet();
+                }, null));
+                engines.add(engine.start());
+                frames.add(count);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (frames.stream().anyMatch(c -> c.get() < 25) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(frames).as("every engine gets frames").allSatisfy(c -> assertThat(c.get()).isGreaterThanOrEqualTo(25));
+            assertThat(threads).as("ticked by the shared clock's threads").hasSizeLessThanOrEqualTo(cores);
+            AudioEngine closed = engines.get(0);
+            closed.close();
+            int after = frames.get(0).get();
+            AtomicInteger other = frames.get(1);
+            int otherNow = other.get();
+            while (other.get() < otherNow + 10 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(other.get()).as("the others go on").isGreaterThanOrEqualTo(otherNow + 10);
+            assertThat(frames.get(0).get()).as("the closed engine stopped (one frame under way may end)").isLessThanOrEqualTo(after + 1);
+        } finally {
+            engines.forEach(AudioEngine::close);
+        }
     }
 
     @Test
