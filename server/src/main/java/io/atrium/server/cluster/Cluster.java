@@ -2,6 +2,7 @@ package io.atrium.server.cluster;
 
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.config.ConfigException;
+import io.atrium.server.edge.RelayMark;
 import io.atrium.server.room.RoomHome;
 import io.atrium.server.room.RoomService;
 import io.atrium.server.sfu.Shards;
@@ -9,6 +10,7 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
 import io.lettuce.core.resource.ClientResources;
@@ -38,6 +40,8 @@ import org.slf4j.LoggerFactory;
 public final class Cluster implements RoomHome, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Cluster.class);
+    /** The secret of the cluster's {@link RelayMark}: the first node's own, written once (docs/SCALING.md). */
+    static final String RELAY_SECRET = "atrium:cluster:relay-secret";
 
     private final AtriumConfig.Cluster config;
     private final String id;
@@ -51,6 +55,7 @@ public final class Cluster implements RoomHome, AutoCloseable {
     private final RoomLeases leases;
     private final Relay relay;
     private final Reach reach;
+    private final RelayMark mark;
     private final ClientResources resources;
     private final Disposable reconnects;
     private final ScheduledExecutorService beat = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -104,6 +109,12 @@ public final class Cluster implements RoomHome, AutoCloseable {
         this.reach = new Reach(id, connection.sync(), relay, () -> registry.live().keySet(), this::taken, clock);
         rooms.state().keepWith(new KeptState(id, connection.sync(), connection.async(), connection::isOpen, this::refused));
         rooms.elsewhere(reach);
+        this.mark = new RelayMark(clock);
+        try {
+            agreeOnRelaySecret();
+        } catch (RedisException e) {
+            log.warn("cannot read the cluster's relay secret yet (the first heartbeat will): {}", e.toString());
+        }
         // each (re)connection: Redis may have restarted empty, so say at once what this node holds
         this.reconnects = resources.eventBus().get().filter(e -> e instanceof ConnectionActivatedEvent)
                 .subscribe(e -> republish());
@@ -134,6 +145,11 @@ public final class Cluster implements RoomHome, AutoCloseable {
     /** The relay of WebSocket calls: where the {@code /v1/rtc} endpoint sends them. */
     public Relay relay() {
         return relay;
+    }
+
+    /** The mark of HTTP requests relayed between the cluster's nodes, signed with the secret they share. */
+    public RelayMark relayMark() {
+        return mark;
     }
 
     /** The nodes seen live at the last heartbeat, by id. */
@@ -288,8 +304,27 @@ public final class Cluster implements RoomHome, AutoCloseable {
             if (scheduled) {
                 relay.nodesLive(live.keySet());
             }
+            agreeOnRelaySecret();
         } catch (RuntimeException e) {
             log.warn("cluster heartbeat failed (live rooms carry on; placement waits for Redis): {}", e.toString());
+        }
+    }
+
+    /**
+     * Uses the relay secret Redis holds, writing this node's own there first if none is ({@code SET NX}: the first
+     * writer's is everyone's). At start and at each heartbeat, so that after Redis lost it (restarted empty) the
+     * first node to beat writes back the secret all held, or every node follows one that a node starting
+     * meanwhile wrote, within a heartbeat.
+     */
+    private void agreeOnRelaySecret() {
+        String shared = connection.sync().get(RELAY_SECRET);
+        if (shared == null) {
+            connection.sync().set(RELAY_SECRET, mark.secret(), SetArgs.Builder.nx());
+            shared = connection.sync().get(RELAY_SECRET);
+        }
+        if (shared != null && !shared.isEmpty() && !shared.equals(mark.secret())) {
+            log.debug("relay secret: using the cluster's");
+            mark.use(shared);
         }
     }
 

@@ -22,9 +22,11 @@ import java.util.UUID;
 public final class ClusterApi {
 
     private final Optional<Cluster> cluster;
+    private final HttpRelay relay;
 
-    public ClusterApi(Optional<Cluster> cluster) {
+    public ClusterApi(Optional<Cluster> cluster, HttpRelay relay) {
         this.cluster = cluster;
+        this.relay = relay;
     }
 
     /** What of {@code /v1/rooms/{uuid}/...} the room's live state answers (the rest is in PostgreSQL, the same on every node). */
@@ -46,7 +48,7 @@ public final class ClusterApi {
     private void toOwner(Context ctx) {
         String[] parts = ctx.path().split("/"); // "", "v1", "rooms", uuid, what...
         boolean live = parts.length > 4 ? LIVE.contains(parts[4]) : ctx.method() == HandlerType.PUT || ctx.method() == HandlerType.DELETE;
-        if (cluster.isEmpty() || !live || HttpRelay.relayed(ctx)) {
+        if (cluster.isEmpty() || !live || relay.relayed(ctx)) {
             return;
         }
         UUID room;
@@ -57,7 +59,7 @@ public final class ClusterApi {
         }
         Optional<URI> owner = cluster.get().runningElsewhere(room);
         if (owner.isPresent()) {
-            HttpRelay.relay(ctx, owner.get(), List.of("Content-Type", "Authorization"), List.of("Content-Type", "Location"));
+            relay.relay(ctx, owner.get(), List.of("Content-Type", "Authorization"), List.of("Content-Type", "Location"));
             ctx.skipRemainingHandlers();
         }
     }

@@ -18,10 +18,12 @@ public final class RoomNode {
 
     private final RoomHome home;
     private final StateService state;
+    private final HttpRelay relay;
 
-    public RoomNode(RoomHome home, StateService state) {
+    public RoomNode(RoomHome home, StateService state, HttpRelay relay) {
         this.home = home;
         this.state = state;
+        this.relay = relay;
     }
 
     /** Which room's state a facade's request reads or writes (it is answered by the node that holds it). */
@@ -46,11 +48,11 @@ public final class RoomNode {
             }
             throw e;
         }
-        if (room.isEmpty() || HttpRelay.relayed(ctx)) {
+        if (room.isEmpty() || relay.relayed(ctx)) {
             return false;
         }
         Optional<URI> node = home.here(room.get());
-        node.ifPresent(n -> HttpRelay.relay(ctx, n, List.of("Content-Type", "Authorization"), List.of("Content-Type", "Retry-After")));
+        node.ifPresent(n -> relay.relay(ctx, n, List.of("Content-Type", "Authorization"), List.of("Content-Type", "Retry-After")));
         return node.isPresent();
     }
 

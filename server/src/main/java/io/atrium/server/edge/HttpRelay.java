@@ -15,32 +15,38 @@ import org.slf4j.LoggerFactory;
 /**
  * One HTTP request sent on to the node that runs its room (docs/SCALING.md) and its answer given as this
  * one's: the method, body and the headers named, to the same path and query on {@code owner}; back come the
- * status, body and the response headers named. The relayed request carries {@link #MARK}, and a node never
- * relays a request that has it, so a room that moves meanwhile cannot make two nodes pass a request back
- * and forth. {@code 502 bad_gateway} when the owner does not answer.
+ * status, body and the response headers named. The relayed request carries the cluster's {@link RelayMark},
+ * and a node never relays a request whose mark verifies, so a room that moves meanwhile cannot make two nodes
+ * pass a request back and forth; a client cannot make the mark, so its request is always placed as a client's.
+ * {@code 502 bad_gateway} when the owner does not answer.
  */
 public final class HttpRelay {
 
-    /** The header of a relayed request. */
-    public static final String MARK = "Atrium-Relayed";
     private static final Logger LOG = LoggerFactory.getLogger(HttpRelay.class);
     private static final HttpClient CLIENT = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
-    private HttpRelay() {
+    private final RelayMark mark;
+
+    /** A relay that signs and verifies with {@code mark} (one node: a mark of its own, which nothing else makes). */
+    public HttpRelay(RelayMark mark) {
+        this.mark = mark;
     }
 
-    /** Whether {@code ctx} was relayed here by another node (then it is answered here, whatever happens). */
-    public static boolean relayed(Context ctx) {
-        return ctx.header(MARK) != null;
+    /**
+     * Whether another node relayed {@code ctx} here (its {@link RelayMark} verifies; then it is answered here,
+     * whatever happens). A request whose mark is missing or does not verify is a client's.
+     */
+    public boolean relayed(Context ctx) {
+        return mark.verify(ctx.header(RelayMark.HEADER), ctx.method().name(), target(ctx));
     }
 
     /** Relays {@code ctx} to {@code owner} (a base URL), copying {@code requestHeaders} there and {@code responseHeaders} back. */
-    public static void relay(Context ctx, URI owner, List<String> requestHeaders, List<String> responseHeaders) {
-        String query = ctx.queryString();
-        URI there = URI.create(owner + ctx.path() + (query == null ? "" : "?" + query));
-        HttpRequest.Builder request = HttpRequest.newBuilder(there).timeout(TIMEOUT).header(MARK, "1")
+    public void relay(Context ctx, URI owner, List<String> requestHeaders, List<String> responseHeaders) {
+        String target = target(ctx);
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(owner + target)).timeout(TIMEOUT)
+                .header(RelayMark.HEADER, mark.sign(ctx.method().name(), target))
                 .method(ctx.method().name(), HttpRequest.BodyPublishers.ofByteArray(ctx.bodyAsBytes()));
         for (String name : requestHeaders) {
             Optional.ofNullable(ctx.header(name)).ifPresent(v -> request.header(name, v));
@@ -64,5 +70,11 @@ public final class HttpRelay {
             }
         }
         ctx.result(answer.body());
+    }
+
+    /** The path and query of {@code ctx} ({@code /path} or {@code /path?query}), as a relay sends them on and its mark signs them. */
+    public static String target(Context ctx) {
+        String query = ctx.queryString();
+        return ctx.path() + (query == null ? "" : "?" + query);
     }
 }

@@ -66,17 +66,20 @@ public final class HttpApi {
         // who the client is (trusted proxies) and the per-address guard shared by the facades (docs/SECURITY.md)
         ClientAddress clients = new ClientAddress(this.config.trustedProxies());
         // one node: calls run here and every room lives here; many: the cluster relays and redirects (docs/SCALING.md)
+        // HTTP requests relayed to a room's node carry a mark only the cluster's nodes can make (one node: its own)
+        io.atrium.server.edge.HttpRelay relay = new io.atrium.server.edge.HttpRelay(
+                cluster == null ? new io.atrium.server.edge.RelayMark(clock) : cluster.relayMark());
         RtcSocket rtc = new RtcSocket(roomService, cluster == null ? roomService : cluster.relay(), config.rooms(), clients);
         this.whipWhep = new WhipWhepApi(tokens, rooms, roomService.media(),
                 roomService.turn(),
                 config.rtc().allowedOrigins(), clients, roomService::publish,
-                cluster == null ? io.atrium.server.room.RoomHome.HERE : cluster);
+                cluster == null ? io.atrium.server.room.RoomHome.HERE : cluster, relay);
         roomService.addListener(whipWhep); // a room that moved to another node ends its sessions here
         AttemptGuard guard = new AttemptGuard(this.config.facadeRequestsPerMinute(), this.config.failedAttemptsPerMinute(),
                 clock);
         // contract facades 000 and 001 (docs/CONTRACTS.md)
         // their shared state is on the node of its room; a request asked elsewhere is relayed there (docs/SCALING.md)
-        RoomNode roomNode = new RoomNode(cluster == null ? io.atrium.server.room.RoomHome.HERE : cluster, roomService.state());
+        RoomNode roomNode = new RoomNode(cluster == null ? io.atrium.server.room.RoomHome.HERE : cluster, roomService.state(), relay);
         LiveStreamApi liveApi = new LiveStreamApi(new LiveStreams(config, rooms, new io.atrium.server.store.LiveStreamStore(db.jdbc(), clock), tokens,
                 roomService), config.compat().live(),
                 clock, clients, guard, roomNode);
@@ -155,7 +158,7 @@ public final class HttpApi {
             });
             rest.routes(c.routes);
             // after rest's /v1 key check: /v1/cluster, and REST about a room live on another node relayed there
-            new io.atrium.server.cluster.ClusterApi(java.util.Optional.ofNullable(cluster)).routes(c.routes);
+            new io.atrium.server.cluster.ClusterApi(java.util.Optional.ofNullable(cluster), relay).routes(c.routes);
             whipWhep.routes(c.routes);
             videoCall.routes(c.routes);
             if (metrics != null) {

@@ -74,25 +74,21 @@ public final class WhipWhepApi implements RoomListener {
     private final ClientAddress clients;
     private final Consumer<RoomEvent> events;
     private final RoomHome home;
+    private final HttpRelay relay;
 
     /**
      * The answers carry {@code turn}'s ICE servers as {@code Link} headers (RFC 9725 §4.6);
      * {@code allowedOrigins} are the web origins whose pages may call WHIP/WHEP ({@code rtc.allowed_origins},
      * {@code *} for any); {@code clients} tells the client address that bounds its peers still connecting;
-     * {@code events} hears sessions start and end as members of kind {@code whip}/{@code whep} (webhooks).
+     * {@code events} hears sessions start and end as members of kind {@code whip}/{@code whep} (webhooks);
+     * {@code home} tells where a room lives: a request for a room owned by another node is relayed there by
+     * {@code relay} (a browser's) or answered {@code 307} to the same path on that node (RFC 9725 §4.5,
+     * docs/SCALING.md). One node: {@link RoomHome#HERE}.
      */
     public WhipWhepApi(TokenService tokens, RoomStore rooms, MediaDoor media, TurnCredentials turn, List<String> allowedOrigins,
-                       ClientAddress clients, Consumer<RoomEvent> events) {
-        this(tokens, rooms, media, turn, allowedOrigins, clients, events, RoomHome.HERE);
-    }
-
-    /**
-     * As above; {@code home} tells where a room lives: a request for a room owned by another node is relayed
-     * there (a browser's) or answered {@code 307} to the same path on that node (RFC 9725 §4.5, docs/SCALING.md).
-     */
-    public WhipWhepApi(TokenService tokens, RoomStore rooms, MediaDoor media, TurnCredentials turn, List<String> allowedOrigins,
-                       ClientAddress clients, Consumer<RoomEvent> events, RoomHome home) {
+                       ClientAddress clients, Consumer<RoomEvent> events, RoomHome home, HttpRelay relay) {
         this.home = home;
+        this.relay = relay;
         this.events = events;
         this.turn = turn;
         this.clients = clients;
@@ -242,14 +238,13 @@ public final class WhipWhepApi implements RoomListener {
             ctx.header("Retry-After", "2");
             throw new ApiException(503, "unavailable", "the room cannot be placed on a node right now; try again", null);
         }
-        if (owner.isEmpty() || HttpRelay.relayed(ctx)) {
+        if (owner.isEmpty() || relay.relayed(ctx)) {
             return false;
         }
         if (ctx.header("Origin") == null) {
-            String query = ctx.queryString();
-            ctx.status(307).header("Location", owner.get() + ctx.path() + (query == null ? "" : "?" + query));
+            ctx.status(307).header("Location", owner.get() + HttpRelay.target(ctx));
         } else { // with Content-Type and Authorization, not Origin; its Location is a path, so the page's DELETE comes here too
-            HttpRelay.relay(ctx, owner.get(), List.of("Content-Type", "Authorization"),
+            relay.relay(ctx, owner.get(), List.of("Content-Type", "Authorization"),
                     List.of("Location", "ETag", "Link", "Retry-After", "Content-Type"));
         }
         return true;

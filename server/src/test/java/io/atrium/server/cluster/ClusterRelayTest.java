@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.atrium.server.edge.RelayMark;
 import io.atrium.server.testing.ClusterNodes;
 import io.atrium.server.testing.ClusterNodes.Member;
 import io.atrium.server.testing.JavaPeer;
@@ -16,8 +17,10 @@ import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.Waits;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -160,6 +163,7 @@ class ClusterRelayTest {
         try {
             Waits.waitUntil(() -> packetsIn(owner, room) > 20, "the member's audio at the owner");
 
+            String secret = cluster.redis().cli("GET", "atrium:cluster:relay-secret");
             cluster.redis().restart(); // empty: no nodes, no leases, no registrations, no phones, no state
             long back = System.nanoTime();
             Waits.waitUntil(() -> ownerId.equals(cluster.owner(room)), "the lease taken back", Duration.ofSeconds(5));
@@ -172,6 +176,9 @@ class ClusterRelayTest {
             long phones = (System.nanoTime() - back) / 1_000_000;
             Waits.waitUntil(() -> cluster.redis().cli("HLEN", stateKey).equals("4"), "the stream's state kept again", Duration.ofSeconds(5));
             long state = (System.nanoTime() - back) / 1_000_000;
+            Waits.waitUntil(() -> secret.equals(cluster.redis().cli("GET", "atrium:cluster:relay-secret")),
+                    "the relay secret written back as it was", Duration.ofSeconds(5));
+            assertThat(Stream.of(n1, n2, n3).map(n -> ClusterNodes.of(n).relayMark().secret())).containsOnly(secret);
             // in every node's view: the owner, which runs the invite below, reaches only the nodes it sees live
             Waits.waitUntil(() -> Stream.of("n1", "n2", "n3").allMatch(id ->
                             ClusterNodes.of(cluster.node(id)).nodes().keySet().containsAll(Set.of("n1", "n2", "n3"))),
@@ -279,6 +286,55 @@ class ClusterRelayTest {
 
         assertThat(other.post("/v1/rooms/" + room + "/end", "").status()).isEqualTo(204);
         m.rpc().await("room_ended"); // from the owner: the node asked has no such live room
+    }
+
+    /**
+     * A REST call whose {@code Atrium-Relayed} header is no mark of this cluster (the old {@code 1}, a mark signed
+     * with another secret, the cluster's mark made 65 s ago or made for another request) is a client's call: asked of
+     * a node that does not run the room, it is relayed to the owner. Another node's mark made now is answered where it
+     * lands. Every node signs with the secret Redis holds, and follows it when it changes there (a node that started
+     * while Redis was empty wrote a new one).
+     */
+    @Test
+    void onlyAMarkOfTheClustersNodesMakesACallAnsweredWhereItLands() {
+        String room = openRoom(n1);
+        cluster.join(n1, room, "in-call");
+        TestServer owner = cluster.node(cluster.owner(room));
+        TestServer asked = owner == n2 ? n3 : n2;
+        TestServer signer = asked == n2 ? n3 : n2;
+        String path = "/v1/rooms/" + room + "/members";
+        String secret = cluster.redis().cli("GET", "atrium:cluster:relay-secret");
+        assertThat(secret).hasSize(64);
+        assertThat(Stream.of(n1, n2, n3).map(n -> ClusterNodes.of(n).relayMark().secret())).containsOnly(secret);
+
+        RelayMark stale = new RelayMark(Clock.offset(Clock.systemUTC(), Duration.ofSeconds(-RelayMark.WINDOW_SECONDS - 5)));
+        stale.use(secret);
+        Map<String, String> forged = new LinkedHashMap<>();
+        forged.put("the old mark", "1");
+        forged.put("another secret's", new RelayMark(Clock.systemUTC()).sign("GET", path));
+        forged.put("made 65 s ago", stale.sign("GET", path));
+        forged.put("made for another call", ClusterNodes.of(signer).relayMark().sign("GET", "/v1/rooms/" + room + "/media"));
+        for (Map.Entry<String, String> f : forged.entrySet()) {
+            assertThat(members(asked, path, f.getValue())).as(f.getKey() + ": relayed to the owner").contains("in-call");
+        }
+        assertThat(members(asked, path, ClusterNodes.of(signer).relayMark().sign("GET", path)))
+                .as("another node's mark: answered by the node asked, which runs no such room").isEmpty();
+
+        String written = "written by a node that started while Redis was empty";
+        cluster.redis().cli("SET", "atrium:cluster:relay-secret", written);
+        Waits.waitUntil(() -> Stream.of(n1, n2, n3).allMatch(n -> ClusterNodes.of(n).relayMark().secret().equals(written)),
+                "every node follows the secret in Redis", Duration.ofSeconds(10));
+        RelayMark before = new RelayMark(Clock.systemUTC());
+        before.use(secret);
+        assertThat(members(asked, path, before.sign("GET", path))).as("the former secret's mark: relayed").contains("in-call");
+        assertThat(members(asked, path, ClusterNodes.of(signer).relayMark().sign("GET", path))).as("the new one's: answered here").isEmpty();
+    }
+
+    /** The identities of the live members that {@code node} answers to a {@code GET} of {@code path} marked {@code mark}. */
+    static List<String> members(TestServer node, String path, String mark) {
+        HttpResponse<String> r = marked(node, "GET", path, null, TestServer.BASIC, mark);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return new TestServer.Response(r.statusCode(), r.body(), r).json().get("live").findValuesAsText("id");
     }
 
     @Test
@@ -440,11 +496,18 @@ class ClusterRelayTest {
         }
     }
 
-    /** A facade request sent to {@code node} as another node relays it: answered there, never relayed on. */
-    static java.net.http.HttpResponse<String> relayedTo(TestServer node, String path, String body) {
+    /** A facade request sent to {@code node} as another node relays it (with that node's mark): answered there, never relayed on. */
+    static HttpResponse<String> relayedTo(TestServer node, String path, String body) {
+        TestServer from = cluster.node(node == cluster.node("n2") ? "n1" : "n2");
+        return marked(node, "POST", path, body, ClusterNodes.LIVE_PASSCODE, ClusterNodes.of(from).relayMark().sign("POST", path));
+    }
+
+    /** A request with {@code mark} as its {@code Atrium-Relayed} header (a JSON body, or none when null). */
+    static HttpResponse<String> marked(TestServer node, String method, String path, String body, String authorization, String mark) {
         java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(node.uri(path))
-                .header("Content-Type", "application/json").header("Authorization", ClusterNodes.LIVE_PASSCODE)
-                .header("Atrium-Relayed", "n2").POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build();
+                .header("Content-Type", "application/json").header("Authorization", authorization).header(RelayMark.HEADER, mark)
+                .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                        : java.net.http.HttpRequest.BodyPublishers.ofString(body)).build();
         try {
             return java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
         } catch (java.io.IOException e) {

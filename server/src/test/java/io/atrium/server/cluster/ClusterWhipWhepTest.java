@@ -2,6 +2,7 @@ package io.atrium.server.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.atrium.server.edge.RelayMark;
 import io.atrium.server.testing.ClusterNodes;
 import io.atrium.server.testing.JavaPeer;
 import io.atrium.server.testing.TestServer;
@@ -10,7 +11,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -134,6 +138,46 @@ class ClusterWhipWhepTest {
             assertThat(fromAPage("DELETE", asked.uri(session), null, token).statusCode()).isEqualTo(404);
             assertThat(delete(owner.uri(published.headers().firstValue("Location").orElseThrow()), token)).isEqualTo(200);
         }
+    }
+
+    /**
+     * A WHIP request without {@code Origin} whose {@code Atrium-Relayed} header is no mark of this cluster (the old
+     * {@code 1}, a mark signed with another secret, the cluster's mark made 65 s ago) asked of a node that does not
+     * own the room gets what any client gets: {@code 307} to the owner. A mark another node made now is answered where
+     * it lands: here {@code 403}, the token may not publish.
+     */
+    @Test
+    void aForgedRelayMarkGetsTheRedirectAnyClientGets() throws Exception {
+        String room = n1.createRoom("forged mark");
+        try (JavaPeer publisher = new JavaPeer()) {
+            HttpResponse<String> published = post(FOLLOWS, n1.uri("/whip/" + room), publisher.offer(true), n1.token(room, ""));
+            assertThat(published.statusCode()).as(published.body()).isEqualTo(201);
+            TestServer owner = cluster.node(cluster.owner(room));
+            TestServer asked = owner == n3 ? n2 : n3;
+            TestServer signer = asked == n3 ? n2 : n3; // another node that does not run the room either, or the owner
+            String listener = n1.token(room, "\"grants\": {\"publish\": false}");
+            String path = "/whip/" + room;
+            RelayMark stale = new RelayMark(Clock.offset(Clock.systemUTC(), Duration.ofSeconds(-RelayMark.WINDOW_SECONDS - 5)));
+            stale.use(cluster.redis().cli("GET", "atrium:cluster:relay-secret"));
+            Map<String, String> forged = new LinkedHashMap<>();
+            forged.put("the old mark", "1");
+            forged.put("another secret's", new RelayMark(Clock.systemUTC()).sign("POST", path));
+            forged.put("made 65 s ago", stale.sign("POST", path));
+            for (Map.Entry<String, String> f : forged.entrySet()) {
+                HttpResponse<String> answer = marked(asked.uri(path), f.getValue(), listener);
+                assertThat(answer.statusCode()).as(f.getKey() + ": " + answer.body()).isEqualTo(307);
+                assertThat(answer.headers().firstValue("Location")).hasValue("http://127.0.0.1:" + owner.server().httpPort() + path);
+            }
+            HttpResponse<String> here = marked(asked.uri(path), ClusterNodes.of(signer).relayMark().sign("POST", path), listener);
+            assertThat(here.statusCode()).as("another node's mark: answered by the node asked " + here.body()).isEqualTo(403);
+            assertThat(here.body()).contains("may not publish");
+            assertThat(asked.server().media().peerCount()).isZero();
+        }
+    }
+
+    static HttpResponse<String> marked(URI uri, String mark, String token) throws Exception {
+        return STAYS.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/sdp").header("Authorization", "Bearer " + token)
+                .header(RelayMark.HEADER, mark).POST(HttpRequest.BodyPublishers.ofString("v=0")).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
