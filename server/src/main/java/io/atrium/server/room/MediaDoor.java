@@ -105,7 +105,7 @@ public final class MediaDoor {
 
     /**
      * Attaches a publisher; its receivers are handed to {@code then} on {@code back}, never waited for. While the
-     * server stops, a {@code 503} {@link io.atrium.server.sfu.MediaLimitException} with nothing left behind (the
+     * server stops, a {@code 503} {@link MediaLimitException} with nothing left behind (the
      * router gave its reservation back; a peer made for this offer is closed), as for every attach below.
      */
     public void attachPublisher(Entry<TrackInfo> entry, Executor back, Consumer<List<Receiver>> then) {
