@@ -2,6 +2,7 @@ package io.atrium.server.recording;
 
 import io.atrium.server.edge.ApiException;
 import io.atrium.server.files.VideoFileService;
+import io.atrium.server.sfu.MediaLimitException;
 import io.atrium.server.sfu.PacketTap;
 import io.atrium.server.sfu.Receiver;
 import io.atrium.server.sfu.Shards;
@@ -112,7 +113,18 @@ public final class RecordingService implements RoomListener, RoomRecorder, AutoC
             active.remove(room, a);
             throw e;
         }
-        shards.tap(room, a);
+        try {
+            shards.tap(room, a);
+        } catch (MediaLimitException stopping) { // the server is stopping: 503, and no recording was started
+            active.remove(room, a);
+            store.delete(row.id());
+            try {
+                Files.deleteIfExists(dir.resolve(row.id().toString()));
+            } catch (IOException e) {
+                LOG.warn("the unused directory of recording {} stays: {}", row.id(), e.toString());
+            }
+            throw stopping;
+        }
         LOG.info("recording {} of room {} started", row.id(), room);
         listeners.forEach(l -> l.started(row));
         return row;
@@ -176,6 +188,8 @@ public final class RecordingService implements RoomListener, RoomRecorder, AutoC
             return Map.of("recording_id", start(room, false).id().toString());
         } catch (ApiException e) {
             throw new RpcException(e.status(), e.getMessage());
+        } catch (MediaLimitException stopping) {
+            throw new RpcException(stopping.status(), stopping.getMessage());
         }
     }
 

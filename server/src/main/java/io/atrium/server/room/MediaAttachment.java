@@ -69,12 +69,15 @@ final class MediaAttachment {
         // a new connection (ICE restart, or a client that started afresh) brings new tracks: the others subscribe again
         boolean announce = fresh || wasHidden || m.publisher != entry.peer();
         CompletableFuture<Object> answer = new CompletableFuture<>();
-        ctx.media().attachPublisher(entry, ctx.executor(), tracks -> { // back on this executor, never waited for
-            try {
-                answer.complete(published(joined, entry, tracks, announce, dynacast));
-            } catch (RuntimeException e) {
-                answer.completeExceptionally(e);
-            }
+        refusedAs("join", () -> {
+            ctx.media().attachPublisher(entry, ctx.executor(), tracks -> { // back on this executor, never waited for
+                try {
+                    answer.complete(published(joined, entry, tracks, announce, dynacast));
+                } catch (RuntimeException e) {
+                    answer.completeExceptionally(e);
+                }
+            });
+            return null;
         });
         seats.takeSeat(s, m, token);
         m.publisher = entry.peer();
@@ -202,7 +205,7 @@ final class MediaAttachment {
         Member m = new Member(token, s, ctx.clock().millis());
         m.line = s.line;
         CompletableFuture<Object> answer = new CompletableFuture<>();
-        try {
+        refusedAs("join", () -> {
             ctx.media().line(ctx.id(), s.line, m.permit(token).grants(), ctx.executor(), track -> {
                 if (roster.members.get(m.callId) != m) {
                     answer.completeExceptionally(RpcException.notInRoom());
@@ -213,9 +216,8 @@ final class MediaAttachment {
                 roster.broadcastExcept(m, "member_join_room", m.view());
                 answer.complete(joined(m, null));
             });
-        } catch (MediaDoor.NotAllowed e) {
-            throw new RpcException(403, e.getMessage());
-        }
+            return null;
+        });
         seats.takeSeat(s, m, token);
         return answer;
     }
@@ -284,7 +286,10 @@ final class MediaAttachment {
         PeerOwner owner = new PeerOwner(self.token.identity(), self.session == null ? "" : self.session.address);
         MediaDoor.Entry<Subscription> entry = refusedAs("subscribe", () -> ctx.media().subscribe(ctx.id(), previous,
                 (negotiator, router) -> negotiator.subscribe(sdp, previous, picks, fallback, 0, 0, self.subscriberSources, owner)));
-        ctx.media().attachSubscriber(entry);
+        refusedAs("subscribe", () -> {
+            ctx.media().attachSubscriber(entry);
+            return null;
+        });
         self.subscriber = entry.peer();
         return Map.of("sdp", entry.answer());
     }

@@ -2,6 +2,7 @@ package io.atrium.server.room;
 
 import io.atrium.server.auth.Grants;
 import io.atrium.server.sfu.MediaKind;
+import io.atrium.server.sfu.MediaLimitException;
 import io.atrium.server.sfu.Negotiator;
 import io.atrium.server.sfu.Negotiator.Negotiated;
 import io.atrium.server.sfu.Receiver;
@@ -87,7 +88,7 @@ public final class MediaDoor {
     /**
      * A phone's voice into {@code room} ({@link PhoneLine}): reserve, authorise it as the microphone, then
      * the line publishes by itself and hands its track to {@code then} on {@code back}. Throws
-     * {@link NotAllowed} with nothing left behind.
+     * {@link NotAllowed}, or while the server stops a {@code 503} {@link MediaLimitException}, with nothing left behind.
      */
     public void line(UUID room, PhoneLine line, Grants grants, Executor back, Consumer<Receiver> then) {
         if (!grants.mayPublish(Grants.Source.MICROPHONE)) {
@@ -102,19 +103,29 @@ public final class MediaDoor {
         return enter(room, current, negotiate);
     }
 
-    /** Attaches a publisher; its receivers are handed to {@code then} on {@code back}, never waited for. */
+    /**
+     * Attaches a publisher; its receivers are handed to {@code then} on {@code back}, never waited for. While the
+     * server stops, a {@code 503} {@link MediaLimitException} with nothing left behind (the
+     * router gave its reservation back; a peer made for this offer is closed), as for every attach below.
+     */
     public void attachPublisher(Entry<TrackInfo> entry, Executor back, Consumer<List<Receiver>> then) {
-        entry.router.addPublisher(entry.peer(), entry.items(), back, then);
-        entry.replaced();
+        attach(entry, () -> entry.router.addPublisher(entry.peer(), entry.items(), back, then));
     }
 
     public void attachPublisher(Entry<TrackInfo> entry) {
-        entry.router.addPublisher(entry.peer(), entry.items());
-        entry.replaced();
+        attach(entry, () -> entry.router.addPublisher(entry.peer(), entry.items()));
     }
 
     public void attachSubscriber(Entry<Subscription> entry) {
-        entry.router.addSubscriber(entry.peer(), entry.items());
+        attach(entry, () -> entry.router.addSubscriber(entry.peer(), entry.items()));
+    }
+
+    private static void attach(Entry<?> entry, Runnable attach) {
+        try {
+            attach.run();
+        } catch (MediaLimitException stopping) { // the router has given the reservation back
+            throw entry.closed(stopping);
+        }
         entry.replaced();
     }
 
@@ -156,6 +167,11 @@ public final class MediaDoor {
         /** Gives the router back and closes the peer if it was made for this offer; returns {@code why} to throw. */
         public <E extends RuntimeException> E refuse(E why) {
             router.release();
+            return closed(why);
+        }
+
+        /** Closes the peer if it was made for this offer; returns {@code why} to throw. */
+        private <E extends RuntimeException> E closed(E why) {
             if (peer() != previous) {
                 peer().close(why.getMessage());
             }

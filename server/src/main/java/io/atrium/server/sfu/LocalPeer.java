@@ -75,7 +75,7 @@ public final class LocalPeer implements MediaSink {
             size++;
         }
         if (scheduled.compareAndSet(false, true)) {
-            m.execute(drain);
+            m.execute(drain); // while the server stops, dropped with what is queued (MediaSocket#offer)
         }
     }
 
@@ -131,10 +131,13 @@ public final class LocalPeer implements MediaSink {
         closed = true;
     }
 
-    /** Runs {@code task} on the thread of {@code router}'s shard, which from now on drains this peer. */
-    void execute(Router router, Runnable task) {
-        Executor m = router.shard().transport().socket()::execute;
-        media = m;
-        m.execute(task);
+    /**
+     * The thread of {@code router}'s shard, which from now on drains this peer: its {@code execute} refuses while the
+     * server stops (for the router's attach tasks), and what this peer publishes then is dropped.
+     */
+    Executor media(Router router) {
+        var socket = router.shard().transport().socket();
+        media = socket::offer;
+        return socket::execute;
     }
 }

@@ -56,7 +56,7 @@ public final class Router {
      * caller never waits on the media thread. Any thread.
      */
     public void addPublisher(MediaPeer peer, List<TrackInfo> infos, Executor back, Consumer<List<Receiver>> then) {
-        peer.execute(() -> {
+        attach(peer::execute, () -> {
             try {
                 Publisher existing = publishers.get(peer);
                 if (existing != null) {
@@ -85,7 +85,7 @@ public final class Router {
                 }
                 refreshTracks();
             } finally {
-                reserved.decrementAndGet();
+                attached(peer, peer.isClosed());
                 if (then != null) {
                     Publisher added = publishers.get(peer);
                     List<Receiver> receivers = added == null ? List.of() : List.copyOf(added.receivers());
@@ -101,7 +101,7 @@ public final class Router {
      * each with a keyframe request. Any thread.
      */
     public void addSubscriber(MediaPeer peer, List<Subscription> subscriptions) {
-        peer.execute(() -> {
+        attach(peer::execute, () -> {
             try {
                 Subscriber subscriber = subscribers.get(peer);
                 if (subscriber == null) {
@@ -136,7 +136,7 @@ public final class Router {
                     subscriber.apply(System.currentTimeMillis());
                 }
             } finally {
-                reserved.decrementAndGet();
+                attached(peer, peer.isClosed());
             }
         });
     }
@@ -147,7 +147,7 @@ public final class Router {
      * reservation from {@link Sfu#join} like {@link #addPublisher}.
      */
     public void addLocalPublisher(LocalPeer peer, List<TrackInfo> infos, Executor back, Consumer<List<Receiver>> then) {
-        peer.execute(this, () -> {
+        attach(peer.media(this), () -> {
             List<Receiver> receivers = List.of();
             try {
                 if (peer.isConnected()) {
@@ -165,7 +165,7 @@ public final class Router {
                     receivers = List.copyOf(publisher.receivers());
                 }
             } finally {
-                reserved.decrementAndGet();
+                attached(peer, !peer.isConnected());
             }
             List<Receiver> out = receivers;
             back.execute(() -> then.accept(out));
@@ -177,7 +177,7 @@ public final class Router {
      * ones stay); their RTP goes to its listener. Any thread; needs a reservation from {@link Sfu#join}.
      */
     public void subscribeLocal(LocalPeer peer, List<Subscription> subscriptions) {
-        peer.execute(this, () -> {
+        attach(peer.media(this), () -> {
             try {
                 if (!peer.isConnected()) {
                     return;
@@ -190,15 +190,41 @@ public final class Router {
                 subscriber.want(subscriptions);
                 subscriber.apply(System.currentTimeMillis());
             } finally {
-                reserved.decrementAndGet();
+                attached(peer, !peer.isConnected());
             }
         });
     }
 
-    /** Closes an in-process peer and forgets its publications and subscriptions. Any thread. */
+    /**
+     * Hands an attach task ({@link #addPublisher}, {@link #addSubscriber}, {@link #addLocalPublisher},
+     * {@link #subscribeLocal}) to the media thread; while the server stops it is refused ({@link Sfu#stopping()})
+     * with this call's reservation given back ({@link #release}).
+     */
+    private void attach(Executor media, Runnable task) {
+        try {
+            Sfu.onMediaThread(media, task);
+        } catch (MediaLimitException stopping) {
+            release();
+            throw stopping;
+        }
+    }
+
+    /**
+     * The end of an attach task, media thread: a peer that closed before it ran is forgotten (its close told the
+     * listener it had then, so no {@link #removePeer} is coming), and the reservation goes back through
+     * {@link #release}, which drops the router if that left it empty.
+     */
+    private void attached(MediaSink peer, boolean closed) {
+        if (closed) {
+            forget(peer);
+        }
+        release();
+    }
+
+    /** Closes an in-process peer and forgets its publications and subscriptions. Any thread; a clean-up. */
     public void removeLocal(LocalPeer peer) {
         peer.close();
-        peer.execute(this, () -> forget(peer));
+        sfu.transport().socket().cleanUp(() -> forget(peer));
     }
 
     /**
@@ -226,10 +252,10 @@ public final class Router {
      * Collects a {@link MediaReport} on the media thread for {@code published} (tracks of one member)
      * and {@code subscriber} (its receiving peer, or null), then hands it to {@code then}, run on
      * {@code back} (the room's executor). The caller never waits; nothing owned by the media thread is
-     * read elsewhere. Any thread.
+     * read elsewhere. Any thread; while the server stops nothing is collected and {@code then} never runs.
      */
     public void report(List<Receiver> published, MediaPeer subscriber, Executor back, Consumer<MediaReport> then) {
-        sfu.transport().socket().execute(() -> {
+        sfu.transport().socket().offer(() -> {
             int loss = 0;
             double jitter = 0;
             for (Receiver r : published) {
@@ -274,9 +300,9 @@ public final class Router {
         });
     }
 
-    /** Forgets a peer's publications and subscriptions. Any thread. */
+    /** Forgets a peer's publications and subscriptions. Any thread; a clean-up, never refused. */
     public void removePeer(MediaPeer peer) {
-        peer.execute(() -> forget(peer));
+        peer.cleanUp(() -> forget(peer));
     }
 
     private void forget(MediaSink peer) {
@@ -297,8 +323,8 @@ public final class Router {
     }
 
     /**
-     * Gives back a reservation from {@link Sfu#join} that was not used for a peer (a refused offer): a router left
-     * empty by it is dropped, as when its last peer leaves. Any thread.
+     * Gives back a reservation from {@link Sfu#join}, used (at the end of an attach task) or not (a refused offer): a
+     * router left empty by it is dropped, as when its last peer leaves. Any thread; a clean-up, never refused.
      */
     public void release() {
         reserved.decrementAndGet();
@@ -315,10 +341,10 @@ public final class Router {
         return s == null ? List.of() : s.forwarders();
     }
 
-    /** Collects the room's counters on the media thread. */
+    /** Collects the room's counters on the media thread; {@link Sfu#stopping()} while the server stops. */
     public java.util.concurrent.CompletableFuture<MediaStats> stats() {
         var result = new java.util.concurrent.CompletableFuture<MediaStats>();
-        sfu.transport().socket().execute(() -> {
+        sfu.onMediaThread(() -> {
             List<MediaStats.Peer> pubs = publishers.values().stream().map(p -> MediaStats.Peer.of(p.peer(), p.unroutable,
                     p.receivers().stream().map(r -> new MediaStats.Track(r.info.id(), r.info.kind().name().toLowerCase(),
                             r.info.mid(), r.info.codec(), java.util.Arrays.stream(r.layers).map(l -> new MediaStats.LayerStats(

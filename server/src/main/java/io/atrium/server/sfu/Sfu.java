@@ -1,16 +1,26 @@
 package io.atrium.server.sfu;
 
 import io.atrium.server.sfu.bwe.BandwidthEstimator;
+import io.atrium.server.transport.MediaSocket;
 import io.atrium.server.transport.MediaTransport;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The selective forwarding unit of one media shard ({@link Shards}): one {@link Router} per room placed on
  * this shard's {@link MediaTransport}, and the shard thread's timers that drive NACKs (every 20 ms, while the
  * shard has rooms) and RTCP reports and layer choices (every second).
+ * <p>
+ * While the server stops, a shard's thread takes no more tasks, and a task handed to it from outside follows one
+ * rule, decided by what its caller needs (docs/MEDIA.md, "While the server stops"): a call that needs its answer
+ * ({@link #join}, attaching a peer, {@link #tap}, {@link Router#stats}, {@link Shards#quality}) is refused with
+ * {@link #stopping()} ({@link #onMediaThread}), having given back what it held; a clean-up ({@link Router#release},
+ * {@link Router#removePeer}, {@link Router#removeLocal}, {@link #untap}) never fails: it runs once the thread has
+ * ended ({@link MediaSocket#cleanUp}); and what nobody waits for (a local peer's RTP, {@link Router#report}, a
+ * datagram sent from another thread) is dropped ({@link MediaSocket#offer}).
  */
 public final class Sfu {
 
@@ -96,17 +106,6 @@ public final class Sfu {
         return routers.size();
     }
 
-    /** Tracks and reception quality over every room, collected on the media thread. */
-    public java.util.concurrent.CompletableFuture<MediaQuality> quality() {
-        var result = new java.util.concurrent.CompletableFuture<MediaQuality>();
-        transport.socket().execute(() -> {
-            MediaQuality.Builder b = new MediaQuality.Builder();
-            sample(b);
-            result.complete(b.build());
-        });
-        return result;
-    }
-
     /** Adds every room of this shard to {@code b}. This shard's thread. */
     void sample(MediaQuality.Builder b) {
         routers.values().forEach(r -> r.sample(b));
@@ -135,33 +134,50 @@ public final class Sfu {
             return router;
         });
         try {
-            transport.socket().execute(this::nackTickWhileRooms);
-        } catch (RejectedExecutionException e) {
+            onMediaThread(this::nackTickWhileRooms);
+        } catch (MediaLimitException stopping) {
             joined.release();
-            throw new MediaLimitException(503, "unavailable", "the server is stopping");
+            throw stopping;
         }
         return joined;
     }
 
-    /**
-     * A reservation of {@code router} was given back unused ({@link Router#release}): the router goes if that left
-     * it empty, and the NACK tick with the shard's last room. Any thread; while the server stops (the media thread
-     * and its ticks are gone) the router is dropped here.
-     */
-    void released(Router router) {
+    /** The refusal of a call that needs the media thread while the server stops: {@code 503 unavailable}. */
+    static MediaLimitException stopping() {
+        return new MediaLimitException(503, "unavailable", "the server is stopping");
+    }
+
+    /** Runs {@code task} on {@code media} (a media thread) for a caller that needs its answer: {@link #stopping()} if refused. */
+    static void onMediaThread(Executor media, Runnable task) {
         try {
-            transport.socket().execute(() -> removeIfEmpty(router));
+            media.execute(task);
         } catch (RejectedExecutionException e) {
-            removeIfEmpty(router);
+            throw stopping();
         }
     }
 
-    /** Starts the NACK tick when this shard has a room, stops it when it has none. Media thread. */
+    /** {@link #onMediaThread(Executor, Runnable)} on this shard's thread. */
+    void onMediaThread(Runnable task) {
+        onMediaThread(transport.socket()::execute, task);
+    }
+
+    /**
+     * A reservation of {@code router} was given back ({@link Router#release}): the router goes if that left it
+     * empty, and the NACK tick with the shard's last room. Any thread; a clean-up ({@link MediaSocket#cleanUp}).
+     */
+    void released(Router router) {
+        transport.socket().cleanUp(() -> removeIfEmpty(router));
+    }
+
+    /**
+     * Starts the NACK tick when this shard has a room, stops it when it has none. Media thread (or once it has
+     * ended, when no tick starts).
+     */
     private void nackTickWhileRooms() {
         if (routers.isEmpty() && nackTick != null) {
             nackTick.cancel(false);
             nackTick = null;
-        } else if (!routers.isEmpty() && nackTick == null) {
+        } else if (!routers.isEmpty() && nackTick == null && !transport.socket().stopping()) {
             nackTick = transport.socket().every(NACK_TICK_MILLIS, () -> {
                 long now = System.currentTimeMillis();
                 routers.values().forEach(r -> r.tickNacks(now));
@@ -181,20 +197,27 @@ public final class Sfu {
 
     /**
      * Copies every track of {@code room}, present and future, to a tap from {@code factory} (replacing a
-     * previous factory's taps) until {@link #untap}. Any thread; the taps open on the media thread.
+     * previous factory's taps) until {@link #untap}. Any thread; the taps open on the media thread. While the
+     * server stops, {@link #stopping()} and nothing is set.
      */
     public void tap(UUID room, PacketTap.Factory factory) {
         taps.put(room, factory);
-        transport.socket().execute(() -> existing(room).ifPresent(Router::refreshTaps));
+        try {
+            onMediaThread(() -> existing(room).ifPresent(Router::refreshTaps));
+        } catch (MediaLimitException stopping) {
+            taps.remove(room, factory);
+            throw stopping;
+        }
     }
 
     /**
-     * Stops {@code factory}'s taps of {@code room} (each is closed), then runs {@code then} on the media thread:
-     * after it no tap of that factory gets another packet. Any thread.
+     * Stops {@code factory}'s taps of {@code room} (each is closed), then runs {@code then} on the media thread
+     * (while the server stops, once that thread has ended): after it no tap of that factory gets another packet.
+     * Any thread; a clean-up, never refused.
      */
     public void untap(UUID room, PacketTap.Factory factory, Runnable then) {
         taps.remove(room, factory);
-        transport.socket().execute(() -> {
+        transport.socket().cleanUp(() -> {
             existing(room).ifPresent(Router::refreshTaps);
             then.run();
         });

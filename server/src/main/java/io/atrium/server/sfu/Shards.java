@@ -135,7 +135,10 @@ public final class Shards implements AutoCloseable {
         return t;
     }
 
-    /** Tracks and reception quality over every room: one builder handed from shard thread to shard thread. */
+    /**
+     * Tracks and reception quality over every room: one builder handed from shard thread to shard thread. While the
+     * server stops the future fails with {@link Sfu#stopping()}.
+     */
     public CompletableFuture<MediaQuality> quality() {
         CompletableFuture<MediaQuality> result = new CompletableFuture<>();
         sample(0, new MediaQuality.Builder(), result);
@@ -148,21 +151,34 @@ public final class Shards implements AutoCloseable {
             return;
         }
         Sfu s = shards.get(i);
-        s.transport().socket().execute(() -> {
-            s.sample(b);
-            sample(i + 1, b, result);
-        });
+        try {
+            s.onMediaThread(() -> {
+                s.sample(b);
+                sample(i + 1, b, result);
+            });
+        } catch (MediaLimitException stopping) {
+            result.completeExceptionally(stopping);
+        }
     }
 
     /**
      * Copies every track of {@code room}, present and future, to a tap from {@code factory} until {@link #untap}:
-     * set on every shard, so the room's taps follow it wherever it is placed. Any thread.
+     * set on every shard, so the room's taps follow it wherever it is placed. Any thread. While the server stops,
+     * {@link Sfu#stopping()}, with the factory untapped again from every shard.
      */
     public void tap(UUID room, PacketTap.Factory factory) {
-        shards.forEach(s -> s.tap(room, factory));
+        try {
+            shards.forEach(s -> s.tap(room, factory));
+        } catch (MediaLimitException stopping) {
+            untap(room, factory, () -> { });
+            throw stopping;
+        }
     }
 
-    /** Stops {@code factory}'s taps of {@code room} on every shard, then runs {@code then} once, on a media thread. */
+    /**
+     * Stops {@code factory}'s taps of {@code room} on every shard, then runs {@code then} once, on a media thread (or,
+     * while the server stops, once the shards' threads have ended). A clean-up, never refused.
+     */
     public void untap(UUID room, PacketTap.Factory factory, Runnable then) {
         AtomicInteger left = new AtomicInteger(shards.size());
         shards.forEach(s -> s.untap(room, factory, () -> {
@@ -175,6 +191,11 @@ public final class Shards implements AutoCloseable {
     /** Test-only: drop this fraction of incoming SRTP on every shard ({@link MediaTransport#testDropRate}). */
     public void testDropRate(double rate) {
         shards.forEach(s -> s.transport().testDropRate(rate));
+    }
+
+    /** True once the server has begun stopping the media: a new peer would be refused ({@link Sfu#stopping()}). */
+    public boolean stopping() {
+        return shards.stream().anyMatch(s -> s.transport().socket().stopping());
     }
 
     @Override

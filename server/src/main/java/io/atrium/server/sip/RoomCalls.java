@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
 final class RoomCalls {
 
     private static final Logger log = LoggerFactory.getLogger("atrium.sip.rooms");
+    /** The {@code Retry-After} of a call refused because the server is stopping: about a restart's time. */
+    static final int RETRY_AFTER_STOPPING_SECONDS = 10;
 
     /** One answered call into a room: the dialog's application data. */
     private record Answered(RoomCall call, PhoneMember phone, byte[] sdp, String from, String to, Instant startedAt, RtpRelay.Leg rtp) {
@@ -51,6 +53,7 @@ final class RoomCalls {
     private final RoomService rooms;
     private final ScheduledExecutorService timer;
     private final RoomBridge bridge;
+    private final Shards shards;
     private final Clock clock;
     private final Map<String, Answered> calls = new ConcurrentHashMap<>();
 
@@ -63,6 +66,7 @@ final class RoomCalls {
         this.rooms = rooms;
         this.timer = timer;
         this.clock = clock;
+        this.shards = shards;
         this.bridge = new RoomBridge(shards, timer);
     }
 
@@ -75,6 +79,11 @@ final class RoomCalls {
         Request request = event.getRequest();
         ServerTransaction st = event.getServerTransaction() != null ? event.getServerTransaction()
                 : provider.getNewServerTransaction(request);
+        if (shards.stopping()) { // the media takes no more members: not answered only to be hung up (docs/SIP.md, "Restarts")
+            st.sendResponse(sip.unavailable(request, RETRY_AFTER_STOPPING_SECONDS));
+            log.info("sip call from {} to room {} refused: the server is stopping", callerNumber, room);
+            return;
+        }
         Sdp offer = Sdp.parse(request.getRawContent());
         PhoneSdp agreed = offer == null ? null : PhoneSdp.negotiate(offer);
         if (agreed == null) {

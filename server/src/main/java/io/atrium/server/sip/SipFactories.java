@@ -17,6 +17,14 @@ record SipFactories(MessageFactory messages, HeaderFactory headers, AddressFacto
         return headers.createContactHeader(addresses.createAddress(uri));
     }
 
+    /** {@code 503 Service Unavailable} to {@code request}, with {@code Retry-After: seconds}. */
+    javax.sip.message.Response unavailable(javax.sip.message.Request request, int seconds)
+            throws java.text.ParseException, javax.sip.InvalidArgumentException {
+        javax.sip.message.Response busy = messages.createResponse(javax.sip.message.Response.SERVICE_UNAVAILABLE, request);
+        busy.addHeader(headers.createRetryAfterHeader(seconds));
+        return busy;
+    }
+
     /** {@code Content-Type: application/sdp}. */
     javax.sip.header.ContentTypeHeader sdpType() throws java.text.ParseException {
         return headers.createContentTypeHeader("application", "sdp");

@@ -266,9 +266,7 @@ public final class SipService implements SipListener, AutoCloseable {
         try {
             node = rooms.elsewhere().phoneNode(room);
         } catch (RoomHome.Unavailable e) {
-            Response busy = sip.messages().createResponse(Response.SERVICE_UNAVAILABLE, event.getRequest());
-            busy.addHeader(sip.headers().createRetryAfterHeader(2));
-            respond(event, busy);
+            respond(event, sip.unavailable(event.getRequest(), 2));
             return;
         }
         if (node.isPresent()) {

@@ -146,9 +146,14 @@ public final class MediaPeer implements MediaSink {
         }
     }
 
-    /** Runs {@code task} on the media thread. */
+    /** Runs {@code task} on the media thread ({@link MediaSocket#execute}: refused while the server stops). */
     public void execute(Runnable task) {
         transport.socket().execute(task);
+    }
+
+    /** Runs a clean-up on the media thread, or after it has ended while the server stops ({@link MediaSocket#cleanUp}). */
+    public void cleanUp(Runnable task) {
+        transport.socket().cleanUp(task);
     }
 
     void onStun(byte[] buf, int len, InetSocketAddress from) {
@@ -263,7 +268,7 @@ public final class MediaPeer implements MediaSink {
                 close("DTLS handshake failed: " + error.getMessage());
                 return;
             }
-            execute(() -> connected(keys));
+            transport.socket().offer(() -> connected(keys)); // dropped while the server stops: never connects
         });
     }
 

@@ -312,7 +312,7 @@ public final class MediaSocket implements AutoCloseable {
         }
         if (!inEventLoop()) {
             byte[] copy = java.util.Arrays.copyOfRange(buf, off, off + len);
-            execute(() -> {
+            offer(() -> {
                 send(copy, 0, copy.length, to);
                 flush();
             });
@@ -327,7 +327,7 @@ public final class MediaSocket implements AutoCloseable {
     /** Hands what {@link #send} queued to the kernel. Any thread (off the media thread it is done there). */
     public void flush() {
         if (!inEventLoop()) {
-            execute(this::flush);
+            offer(this::flush);
             return;
         }
         if (!egress.isEmpty()) {
@@ -372,9 +372,45 @@ public final class MediaSocket implements AutoCloseable {
         return channel.eventLoop().inEventLoop();
     }
 
-    /** Runs {@code task} on the media thread. */
+    /**
+     * Runs {@code task} on the media thread. While the server stops the thread takes no more tasks, and what is handed
+     * to it from outside follows one rule (docs/MEDIA.md, "While the server stops"): a call whose caller needs its
+     * answer is refused with {@code 503} ({@code Sfu.onMediaThread}; this method itself throws
+     * {@link java.util.concurrent.RejectedExecutionException} then), a clean-up runs anyway ({@link #cleanUp}), and
+     * anything else (media, an observation nobody waits for) is dropped ({@link #offer}).
+     */
     public void execute(Runnable task) {
         channel.eventLoop().execute(task);
+    }
+
+    /** As {@link #execute}, but while the server stops {@code task} is dropped: false then. Any thread. */
+    public boolean offer(Runnable task) {
+        try {
+            execute(task);
+            return true;
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            return false;
+        }
+    }
+
+    /**
+     * A clean-up for the media thread, never refused: once the thread takes no more tasks (the server stops) it runs
+     * when the thread has ended, at once if it has, so never alongside it. Any thread.
+     */
+    public void cleanUp(Runnable task) {
+        if (!offer(task)) {
+            io.netty.util.concurrent.Future<?> ended = channel.eventLoop().terminationFuture();
+            if (ended.isDone()) {
+                task.run();
+            } else {
+                ended.addListener(f -> task.run());
+            }
+        }
+    }
+
+    /** True once the server has begun stopping this socket's media thread. */
+    public boolean stopping() {
+        return channel.eventLoop().isShuttingDown();
     }
 
     /** Runs {@code task} on the media thread every {@code periodMillis}, until the returned future is cancelled. */

@@ -2,17 +2,24 @@ package io.atrium.server.sfu;
 
 import static io.atrium.server.testing.Waits.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.atrium.server.auth.Grants;
 import io.atrium.server.config.AtriumConfig;
+import io.atrium.server.room.MediaDoor;
 import io.atrium.server.testing.JavaPeer;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
 import io.atrium.server.testing.TestServer.Response;
+import io.atrium.server.transport.PeerOwner;
 import io.atrium.webrtc.peer.PeerSettings;
 import io.atrium.webrtc.peer.PeerState;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -138,6 +145,82 @@ class PeerLifecycleTest {
         }
         waitUntil(() -> roomMediaGone() && noNackTick() && server.server().media().peerCount() == 0,
                 "the refused subscriber's router and peer dropped and the NACK tick stopped");
+    }
+
+    /**
+     * Every other media call while the server stops (docs/MEDIA.md): one that needs an answer is a clear 503 (the
+     * room's media stats, starting a recording: no recording left; the metrics' quality snapshot fails), a clean-up is
+     * never refused (untap runs its callback; the reservation's release drops the router).
+     */
+    @Test
+    void everyMediaCallMeetingStoppedMediaIsRefusedAsUnavailableOrCleansUp() throws Exception {
+        Shards media = server.server().media();
+        Router held = media.join(UUID.fromString(room)); // a router exists when the media stops
+        media.close();
+        Response stats = server.get("/v1/rooms/" + room + "/media");
+        assertThat(stats.status()).as(stats.body()).isEqualTo(503);
+        assertThat(stats.json().at("/error/code").asText()).isEqualTo("unavailable");
+        assertThat(stats.json().at("/error/message").asText()).isEqualTo("the server is stopping");
+        Response recording = server.post("/v1/rooms/" + room + "/recordings", "");
+        assertThat(recording.status()).as(recording.body()).isEqualTo(503);
+        assertThat(recording.json().at("/error/message").asText()).isEqualTo("the server is stopping");
+        assertThat(server.get("/v1/rooms/" + room + "/recordings").json().at("/recordings")).as("no recording left").isEmpty();
+        assertThatThrownBy(() -> media.quality().join()).hasCauseInstanceOf(MediaLimitException.class);
+        CompletableFuture<Void> untapped = new CompletableFuture<>();
+        media.untap(UUID.fromString(room), track -> null, () -> untapped.complete(null));
+        untapped.get(10, TimeUnit.SECONDS);
+        held.release();
+        assertThat(roomMediaGone()).as("no router left for the room").isTrue();
+    }
+
+    /** The media stops between an offer's reservation and its attach: 503, and no router, reservation or peer left. */
+    @Test
+    void anAttachMeetingStoppedMediaIsRefusedAsUnavailableWithNothingLeft() {
+        MediaDoor door = new MediaDoor(server.server().media());
+        try (JavaPeer late = new JavaPeer()) {
+            MediaDoor.Entry<TrackInfo> entry = door.publish(UUID.fromString(room), late.offer(true), null,
+                    new PeerOwner("late", "127.0.0.1"), Grants.participant());
+            server.server().media().close();
+            assertThatThrownBy(() -> door.attachPublisher(entry)).isInstanceOfSatisfying(MediaLimitException.class,
+                    e -> assertThat(e.status()).isEqualTo(503));
+            assertThat(entry.peer().isClosed()).isTrue();
+        }
+        assertThat(roomMediaGone()).as("no router left for the room").isTrue();
+        assertThat(server.server().media().peerCount()).isZero();
+    }
+
+    /**
+     * A peer closed before its attach task ran (its close went to the listener it had then): the task gives its
+     * reservation back through the release path, so the router it leaves empty goes with its NACK tick; for a WebRTC
+     * publisher, an in-process publisher (a phone's voice) and an in-process subscriber (a room's audio bridge).
+     */
+    @Test
+    void aPeerClosedBeforeItsAttachLeavesNoRouterAndNoNackTick() throws Exception {
+        UUID id = UUID.fromString(room);
+        MediaDoor door = new MediaDoor(server.server().media());
+        try (JavaPeer gone = new JavaPeer()) {
+            MediaDoor.Entry<TrackInfo> entry = door.publish(id, gone.offer(true), null, new PeerOwner("gone", "127.0.0.1"),
+                    Grants.participant());
+            entry.peer().close("gone before attached");
+            CompletableFuture<List<Receiver>> tracks = new CompletableFuture<>();
+            door.attachPublisher(entry, Runnable::run, tracks::complete);
+            assertThat(tracks.get(10, TimeUnit.SECONDS)).isEmpty();
+        }
+        waitUntil(() -> roomMediaGone() && noNackTick(), "the closed publisher's router dropped and the NACK tick stopped");
+
+        LocalPeer voice = new LocalPeer("sip-gone", null);
+        voice.close();
+        TrackInfo info = new TrackInfo("sip-gone-audio", MediaKind.AUDIO, "0", "opus", 48_000, 111, -1, List.of(),
+                List.of(1234L), List.of(), 0, 0, 0, 1, 0);
+        CompletableFuture<List<Receiver>> voiced = new CompletableFuture<>();
+        server.server().media().join(id).addLocalPublisher(voice, List.of(info), Runnable::run, voiced::complete);
+        assertThat(voiced.get(10, TimeUnit.SECONDS)).isEmpty();
+        waitUntil(() -> roomMediaGone() && noNackTick(), "the closed local publisher's router dropped and the NACK tick stopped");
+
+        LocalPeer tap = new LocalPeer("sip-tap-gone", (buf, off, len) -> { });
+        tap.close();
+        server.server().media().join(id).subscribeLocal(tap, List.of());
+        waitUntil(() -> roomMediaGone() && noNackTick(), "the closed local subscriber's router dropped and the NACK tick stopped");
     }
 
     private boolean noNackTick() {

@@ -66,4 +66,27 @@ class SipServerStopTest {
             assertThat(again.get("/v1/rooms/" + room).status()).as("the temporary room is gone").isEqualTo(404);
         }
     }
+
+    /**
+     * A phone dialling a room while the server's media stops is refused with {@code 503 Service Unavailable} and a
+     * {@code Retry-After}, not answered and then hung up: the room's media takes no more members.
+     */
+    @Test
+    void aCallIntoARoomWhileTheMediaStopsIsRefusedAsUnavailable() throws Exception {
+        AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-sip-stop-media-"));
+        int sipPort = Sipp.freePort();
+        TestServer server = open.track(TestServer.start(c.withSip(new AtriumConfig.Sip(true, "127.0.0.1", sipPort, "", "atrium",
+                60, 3600, 100, 10, 0, 0, List.of("MD5"), List.of()))));
+        assertThat(server.post("/v1/users", "{\"user\":{\"username\":\"ada\",\"password\":\"ada-password\","
+                + "\"sip_extension\":\"1001\"}}").status()).isEqualTo(201);
+        String number = server.get("/v1/sip/rooms/" + server.createRoom("stopping")).json().get("number").asText();
+        server.server().media().close(); // the media threads stop first
+        try (Sipp caller = Sipp.start("caller.xml", Map.of("OUTCOME", Sipp.resource("caller-refused.part"), "STATUS", "503",
+                "FROM", "1001", "MEDIA_PORT", "40030"), sipPort, "-t", "u1", "-s", number, "-au", "ada", "-ap", "ada-password")) {
+            Sipp.Result r = caller.await();
+            assertThat(r.ok()).as(r.toString()).isTrue();
+            assertThat(caller.messages()).containsPattern("SIP/2.0 503 [^\\r\\n]*\\r?\\n(.+\\r?\\n)*Retry-After: ?10");
+        }
+        assertThat(server.get("/v1/sip/calls").json().get("calls")).as("no call into the room left").isEmpty();
+    }
 }
