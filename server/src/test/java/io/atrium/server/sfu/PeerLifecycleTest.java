@@ -4,10 +4,12 @@ import static io.atrium.server.testing.Waits.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.atrium.server.auth.Grants;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.room.MediaDoor;
 import io.atrium.server.testing.JavaPeer;
+import io.atrium.server.testing.RpcClient;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
 import io.atrium.server.testing.TestServer.Response;
@@ -17,6 +19,7 @@ import io.atrium.webrtc.peer.PeerState;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -128,6 +131,20 @@ class PeerLifecycleTest {
         }
         assertThat(roomMediaGone()).as("no router left for the room").isTrue();
         assertThat(server.server().media().roomCount()).isZero();
+        assertThat(server.server().media().peerCount()).isZero();
+    }
+
+    /** The same over the room protocol: {@code join_room} while the media stops is a 503 error, and nothing stays. */
+    @Test
+    void aJoinRoomMeetingStoppedMediaIsAnUnavailableErrorWithNothingLeft() {
+        server.server().media().close();
+        try (RpcClient rpc = RpcClient.connect(server); JavaPeer late = new JavaPeer()) {
+            String token = server.token(room, "\"identity\": \"late\"");
+            JsonNode refused = rpc.request("join_room", Map.of("sdp", late.offer(true), "auth_token", token));
+            assertThat(refused.at("/error/code").asInt()).as(refused.toString()).isEqualTo(503);
+            assertThat(refused.at("/error/message").asText()).as(refused.toString()).isEqualTo("the server is stopping");
+        }
+        assertThat(roomMediaGone()).as("no router left for the room").isTrue();
         assertThat(server.server().media().peerCount()).isZero();
     }
 
