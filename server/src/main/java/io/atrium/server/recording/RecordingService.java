@@ -118,11 +118,10 @@ public final class RecordingService implements RoomListener, RoomRecorder, AutoC
         } catch (MediaLimitException stopping) { // the server is stopping: 503, and no recording was started
             active.remove(room, a);
             store.delete(row.id());
-            try {
-                Files.deleteIfExists(dir.resolve(row.id().toString()));
-            } catch (IOException e) {
-                LOG.warn("the unused directory of recording {} stays: {}", row.id(), e.toString());
-            }
+            // a shard that took the tap before another refused it may have opened track files: once every one is
+            // closed, the directory goes instead of a finish
+            a.discard();
+            shards.untap(room, a, a::untapped);
             throw stopping;
         }
         LOG.info("recording {} of room {} started", row.id(), room);
@@ -436,6 +435,8 @@ public final class RecordingService implements RoomListener, RoomRecorder, AutoC
         private int opened;
         private int ended;
         private boolean untapped;
+        /** Refused at its start: its track files are deleted instead of finished. */
+        private boolean discarded;
         private final List<String> failures = new ArrayList<>();
 
         Active(RecordingRow row) {
@@ -474,6 +475,11 @@ public final class RecordingService implements RoomListener, RoomRecorder, AutoC
             finishIfDone();
         }
 
+        /** Refused at its start (the server is stopping): once untapped, its files go. */
+        synchronized void discard() {
+            discarded = true;
+        }
+
         /** No track gets another packet. Media thread. */
         void untapped() {
             synchronized (this) {
@@ -484,12 +490,22 @@ public final class RecordingService implements RoomListener, RoomRecorder, AutoC
 
         private void finishIfDone() {
             List<String> problems;
+            boolean discard;
             synchronized (this) {
                 if (!untapped || ended < opened || opened < 0) {
                     return;
                 }
                 opened = -1; // finish once
                 problems = List.copyOf(failures);
+                discard = discarded;
+            }
+            if (discard) {
+                try {
+                    deleteTree(dir.resolve(row.id().toString()));
+                } catch (UncheckedIOException e) {
+                    LOG.warn("the track files of refused recording {} stay: {}", row.id(), e.getCause().toString());
+                }
+                return;
             }
             finishing.execute(() -> finish(row, problems));
         }

@@ -17,6 +17,7 @@ import io.atrium.server.transport.PeerOwner;
 import io.atrium.webrtc.peer.PeerSettings;
 import io.atrium.webrtc.peer.PeerState;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,12 +33,13 @@ class PeerLifecycleTest {
 
     TestServer server;
     String room;
+    AtriumConfig config;
 
     @BeforeEach
     void start() throws Exception {
         AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-lifecycle-"));
-        server = TestServer.start(new AtriumConfig(false, c.dataDir(), c.http(), new AtriumConfig.Rtc(0, null, 2, 2),
-                c.database(), c.auth()));
+        config = new AtriumConfig(false, c.dataDir(), c.http(), new AtriumConfig.Rtc(0, null, 2, 2), c.database(), c.auth());
+        server = TestServer.start(config);
         room = server.createRoom("lifecycle");
     }
 
@@ -188,6 +190,34 @@ class PeerLifecycleTest {
         untapped.get(10, TimeUnit.SECONDS);
         held.release();
         assertThat(roomMediaGone()).as("no router left for the room").isTrue();
+    }
+
+    /**
+     * A recording refused because one shard stops after the room's shard took its tap (which opened the room's track
+     * files) leaves no files: the recording's directory goes once they are closed.
+     */
+    @Test
+    void aRecordingRefusedByAStoppingShardLeavesNoTrackFiles() throws Exception {
+        Shards media = server.server().media();
+        assertThat(media.shards()).as("two shards").hasSizeGreaterThanOrEqualTo(2);
+        try (JavaPeer publisher = new JavaPeer()) {
+            publisher.connect(negotiate("whip", publisher.offer(true)));
+            waitUntil(() -> server.get("/v1/rooms/" + room + "/media").json().at("/media/publishers/0/tracks").size() == 2,
+                    "the publisher's two tracks");
+            assertThat(media.shards().get(0).existing(UUID.fromString(room))).as("the room on the first shard").isPresent();
+            media.shards().get(media.shards().size() - 1).transport().close(); // the last shard stops, the room's does not
+            Response recording = server.post("/v1/rooms/" + room + "/recordings", "");
+            assertThat(recording.status()).as(recording.body()).isEqualTo(503);
+            assertThat(server.get("/v1/rooms/" + room + "/recordings").json().at("/recordings")).as("no recording left").isEmpty();
+            Path recordings = config.dataPath().resolve("recordings");
+            waitUntil(() -> {
+                try (var dirs = Files.list(recordings)) {
+                    return dirs.findAny().isEmpty();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, "the refused recording's directory and track files gone");
+        }
     }
 
     /** The media stops between an offer's reservation and its attach: 503, and no router, reservation or peer left. */
