@@ -202,8 +202,8 @@ final class Invites implements SipRooms, RoomListener {
      * calls lived in that process's memory and ended with it), but those another node of a cluster runs.
      */
     void forgetTemporaryRooms() {
-        for (Room r : rooms.store().list()) {
-            if (TEMP_OWNER.equals(r.owner()) && !rooms.elsewhere().running(r.uuid())) {
+        for (Room r : rooms.store().listOwned(TEMP_OWNER)) {
+            if (!rooms.elsewhere().running(r.uuid())) {
                 rooms.store().delete(r.uuid());
             }
         }
@@ -496,8 +496,8 @@ final class Invites implements SipRooms, RoomListener {
      */
     @Override
     public void nodeGone(String node) {
-        for (Room r : rooms.store().list()) {
-            if (TEMP_OWNER.equals(r.owner()) && !tempRooms.contains(r.uuid()) && adopted(r.uuid())) {
+        for (Room r : rooms.store().listOwned(TEMP_OWNER)) {
+            if (!tempRooms.contains(r.uuid()) && adopted(r.uuid())) {
                 timer.schedule(() -> {
                     if (!rooms.isActive(r.uuid()) && adopted(r.uuid()) && rooms.store().delete(r.uuid())) {
                         log.info("temporary room {} of gone node {} deleted: nobody came back to it", r.uuid(), node);
