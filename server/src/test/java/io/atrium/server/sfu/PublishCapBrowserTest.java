@@ -35,7 +35,14 @@ class PublishCapBrowserTest {
         }
         try (TestServer capped = server(300); Page page = publish(capped)) {
             Chromium.waitFor(page, "(" + RATE + ")(pc).then(r => r.bytes > 0 || r)");
-            page.waitForTimeout(10_000); // Chromium's estimate settles under the REMB (a measurement, not a wait for an event)
+            long sending = System.nanoTime();
+            // Chromium's estimate settles under the REMB (Atrium sends one a second): at or under the cap for 3 s in a row,
+            // three REMBs, so that the probes of a new connection, which raise it before the first REMB, are over
+            Chromium.waitFor(page, "(" + RATE + ")(pc).then(r => { const under = r.available > 0 && r.available <= 300000;"
+                    + " window.underSince = under ? (window.underSince ?? performance.now()) : undefined;"
+                    + " return (under && performance.now() - window.underSince >= 3000) || r; })");
+            System.out.printf("publish cap: Chromium's estimate at or under 300 kbit/s for 3 s, %.1f s after it began to send%n",
+                    (System.nanoTime() - sending) / 1e9);
             Map<?, ?> from = (Map<?, ?>) page.evaluate("(" + RATE + ")(pc)");
             long start = System.nanoTime();
             page.waitForTimeout(5_000);

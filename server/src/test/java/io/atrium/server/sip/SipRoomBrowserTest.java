@@ -9,15 +9,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
-import io.atrium.server.config.AtriumConfig;
-import io.atrium.server.recording.Media;
 import io.atrium.server.testing.Chromium;
-import io.atrium.server.testing.Goertzel;
 import io.atrium.server.testing.RtpPhone;
 import io.atrium.server.testing.Scrapes;
 import io.atrium.server.testing.Sipp;
-import io.atrium.server.testing.TestServer;
-import io.atrium.server.testing.TestServer.Db;
 import io.atrium.server.testing.ToneWav;
 import io.atrium.server.testing.Waits;
 import io.atrium.server.web.Participant;
@@ -25,50 +20,31 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
- * Rooms on the phone with real peers on both sides: SIPp dials a room's number (its media an
+ * Rooms on the phone with a browser in them: SIPp dials a room's number (its media an
  * {@link RtpPhone} sending a μ-law tone), Chromium is in the room with a fake microphone playing another
  * tone (a WAV file). Audio is checked by content both ways: the browser's Web Audio analyser finds the
  * phone's tone on the phone member's track, the phone's Goertzel filter finds the browser's tone and
  * not its own. The phone is a member with {@code is_sip}; an admin's mute stops its audio in the room,
  * removing it hangs it up (BYE), its own hang-up leaves the room. PIN by DTMF and the waiting room are
- * the rooms' rules applied to a phone.
+ * the rooms' rules applied to a phone. The cases with phones only are {@link SipRoomPhoneTest}'s.
  */
 @ResourceLock(Chromium.LOCK)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SipRoomBrowserTest {
+class SipRoomBrowserTest extends PhoneRooms {
 
     static final double BROWSER_TONE = 600;
-    static final double PHONE_TONE = 1000;
-    /** The rooms' media timeout here (default 10 s): short, so that the hold test outlasts it quickly. */
-    static final int MEDIA_TIMEOUT = 5;
-    /** How long the "hold" phone holds the call: longer than the room's media timeout and its tick. */
-    static final int HELD_MILLIS = MEDIA_TIMEOUT * 1000 + 2_000;
 
-    TestServer server;
-    int sipPort;
     Browser browser;
 
     @BeforeAll
-    void start() throws IOException {
-        sipPort = Sipp.freePort();
-        AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-sip-room-"));
-        c = new AtriumConfig(false, c.dataDir(), c.http(), c.rtc(), c.database(), c.auth(), new AtriumConfig.Rooms(MEDIA_TIMEOUT, 15,
-                262_144, 50));
-        server = TestServer.start(Scrapes.withToken(c).withSip(new AtriumConfig.Sip(true, "127.0.0.1", sipPort, "", "atrium", 1, 3600, 100,
-                10, 0, 0, List.of("MD5"), List.of())));
-        user("alice", "Alice Phone", "1001");
-        user("bob", "Bob Phone", "1002");
+    void startBrowser() throws IOException {
         browser = browserWithTone(BROWSER_TONE);
     }
 
@@ -79,53 +55,10 @@ class SipRoomBrowserTest {
         return Chromium.browser(List.of("--use-file-for-fake-audio-capture=" + wav, "--autoplay-policy=no-user-gesture-required"));
     }
 
-    @AfterAll
-    void stop() {
-        server.close();
-    }
-
-    void user(String name, String displayName, String extension) {
-        assertThat(server.post("/v1/users", "{\"user\":{\"username\":\"" + name + "\",\"display_name\":\"" + displayName
-                + "\",\"password\":\"" + name + "-password\",\"sip_extension\":\"" + extension + "\"}}").status()).isEqualTo(201);
-    }
-
-    String room(String json) {
-        TestServer.Response r = server.post("/v1/rooms", "{\"room\":" + json + "}");
-        assertThat(r.status()).isEqualTo(201);
-        return r.json().at("/room/uuid").asText();
-    }
-
-    String number(String room) {
-        TestServer.Response r = server.get("/v1/sip/rooms/" + room);
-        assertThat(r.status()).as(r.body()).isEqualTo(200);
-        assertThat(r.json().get("uri").asText()).isEqualTo("sip:" + r.json().get("number").asText() + "@127.0.0.1:" + sipPort);
-        return r.json().get("number").asText();
-    }
-
     /** The host joins {@code room} in the browser whose microphone plays {@link #BROWSER_TONE}. */
     Participant host(String room) {
         return Participant.open(server, "host", "/room.html?room=" + room + "&host=1", true,
                 Chromium.newPage("host", new Browser.NewContextOptions(), browser)).join("Host");
-    }
-
-    /** Alice's phone dials {@code number}; {@code outcome}: room (until Atrium's BYE) or answered (hangs up on {@link Sipp#hangUp}, at most after HOLD). */
-    Sipp dial(String number, int mediaPort, String outcome, int holdMillis) {
-        return dial("alice", "1001", number, mediaPort, outcome, holdMillis);
-    }
-
-    Sipp dial(String user, String extension, String number, int mediaPort, String outcome, int holdMillis) {
-        Map<String, String> fill = new HashMap<>();
-        fill.put("OUTCOME", Sipp.resource("caller-" + outcome + ".part"));
-        fill.put("FROM", extension);
-        fill.put("MEDIA_PORT", String.valueOf(mediaPort));
-        fill.put("HOLD", String.valueOf(holdMillis));
-        fill.put("HELD", String.valueOf(HELD_MILLIS));
-        return Sipp.start("caller.xml", fill, sipPort, "-t", "u1", "-s", number, "-au", user, "-ap", user + "-password");
-    }
-
-    /** Whether the phone got a 200 OK to its INVITE with CSeq {@code cseq} (SIPp checked its SDP). */
-    static boolean answered(Sipp phone, int cseq) {
-        return phone.messages().matches("(?s).*CSeq: " + cseq + " INVITE.*SIP/2.0 200 OK.*CSeq: " + cseq + " INVITE.*");
     }
 
     /** The id of the SIP member the page sees (waits for it). */
@@ -172,52 +105,6 @@ class SipRoomBrowserTest {
                   const tone = at(%s), other = at(%s);
                   return (tone > -70 && tone - other > 20) || { tone, other, state: ctx.state };
                 })()""".formatted(frequency, absent), Participant.MEDIA);
-    }
-
-    /**
-     * The tone {@code expected} dominates what the phone heard and {@code absent} is not in it: Goertzel
-     * power per 50 ms block, averaged over the blocks with sound (a frame the bridge conceals or skips
-     * breaks the phase, so one filter over the whole recording would understate a tone that is there).
-     */
-    static void assertHears(short[] pcm, double expected, double absent) {
-        assertThat(pcm.length).as("samples received").isGreaterThanOrEqualTo(1600);
-        assertThat(blockPower(pcm, expected)).as(expected + " Hz").isGreaterThan(0.3);
-        assertThat(blockPower(pcm, absent)).as(absent + " Hz").isLessThan(0.05);
-    }
-
-    static double blockPower(short[] pcm, double frequency) {
-        int block = 400;
-        double sum = 0;
-        int blocks = 0;
-        for (int off = 0; off + block <= pcm.length; off += block) {
-            short[] b = java.util.Arrays.copyOfRange(pcm, off, off + block);
-            double energy = 0;
-            for (short v : b) {
-                energy += (double) v * v;
-            }
-            if (energy / block > 100) { // skip silent blocks
-                sum += Goertzel.power(b, block, RtpPhone.RATE, frequency);
-                blocks++;
-            }
-        }
-        return blocks == 0 ? 0 : sum / blocks;
-    }
-
-    /**
-     * A tone that sounds only part of the time (a prompt): {@code expected} holds a share of the block's
-     * energy (Goertzel power is about the fraction of time it sounds) and {@code absent} almost none.
-     */
-    static void assertTone(short[] pcm, double expected, double absent, String what) {
-        assertThat(pcm.length).as("samples received").isGreaterThanOrEqualTo(8000);
-        double on = Goertzel.power(pcm, pcm.length, RtpPhone.RATE, expected);
-        assertThat(on).as(what + " at " + expected + " Hz").isGreaterThan(0.05);
-        assertThat(Goertzel.power(pcm, pcm.length, RtpPhone.RATE, absent)).as(absent + " Hz").isLessThan(on / 20);
-    }
-
-    /** The phone's audio in the room: 2 s of what it receives, decoded, after the first second. */
-    static short[] listen(RtpPhone phone) {
-        phone.receive(8000, Duration.ofSeconds(20));
-        return phone.receive(16000, Duration.ofSeconds(20));
     }
 
     @Test
@@ -369,18 +256,6 @@ class SipRoomBrowserTest {
     }
 
     @Test
-    void threeWrongPinsHangUp() {
-        String room = room("{\"name\":\"pin-wrong\",\"password\":\"2468\",\"force_password\":true}");
-        try (RtpPhone media = new RtpPhone(); Sipp phone = dial(number(room), media.port(), "room", 0)) {
-            Waits.waitUntil(() -> port(phone, ANSWER_SDP) > 0, "Atrium's 200 OK to the phone");
-            media.sendTone(800, port(phone, ANSWER_SDP));
-            media.sendDigits("1111#2222#3333#");
-            assertOk(phone.await()); // Atrium's BYE after the third wrong PIN
-        }
-        assertThat(server.get("/v1/rooms/" + room + "/members").json().get("live")).isEmpty();
-    }
-
-    @Test
     void aWaitingRoomHoldsThePhoneUntilTheHostAdmitsOrRejectsIt() {
         String room = room("{\"name\":\"lobby\",\"force_waiting_room\":true}");
         String number = number(room);
@@ -411,75 +286,4 @@ class SipRoomBrowserTest {
         }
     }
 
-    @Test
-    void twoPhonesInARoomHearEachOtherButNotThemselves() {
-        String number = number(room("{\"name\":\"two phones\",\"open\":true}"));
-        try (RtpPhone a = new RtpPhone(); RtpPhone b = new RtpPhone();
-             Sipp phoneA = dial("alice", "1001", number, a.port(), "answered", 50_000);
-             Sipp phoneB = dial("bob", "1002", number, b.port(), "answered", 50_000)) {
-            Waits.waitUntil(() -> port(phoneA, ANSWER_SDP) > 0 && port(phoneB, ANSWER_SDP) > 0, "both phones answered");
-            a.sendTone(PHONE_TONE, port(phoneA, ANSWER_SDP));
-            b.sendTone(440, port(phoneB, ANSWER_SDP));
-            assertHears(listen(a), 440, PHONE_TONE);
-            assertHears(listen(b), PHONE_TONE, 440);
-            phoneA.hangUp();
-            phoneB.hangUp();
-            assertOk(phoneA.await());
-            assertOk(phoneB.await());
-        }
-    }
-
-    /** A phone is a track like any other: in a room with {@code record} its voice is kept as an Opus file with its tone. */
-    @Test
-    void aPhoneInARecordedRoomIsRecordedAsItsOwnOpusTrack() throws Exception {
-        String room = room("{\"name\":\"recorded call\",\"open\":true,\"record\":true}");
-        try (RtpPhone media = new RtpPhone(); Sipp phone = dial(number(room), media.port(), "answered", 6_000)) {
-            Waits.waitUntil(() -> port(phone, ANSWER_SDP) > 0, "Atrium's 200 OK to the phone");
-            media.sendTone(PHONE_TONE, port(phone, ANSWER_SDP));
-            assertOk(phone.await()); // it hangs up after 6 s: the room ends with its last member, and its recording stops
-        }
-        String list = "/v1/rooms/" + room + "/recordings";
-        Waits.waitUntil(() -> server.get(list).json().at("/recordings/0/state").asText().equals("ready"),
-                "the phone's recording finished", Duration.ofMinutes(1));
-        JsonNode files = server.get(list).json().at("/recordings/0/files");
-        assertThat(files).as(files.toString()).hasSize(1);
-        Path local = Files.createTempFile("atrium-phone-", ".webm");
-        try {
-            var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                    server.uri(files.get(0).path("url").asText())).build(), java.net.http.HttpResponse.BodyHandlers.ofFile(local));
-            assertThat(r.statusCode()).isEqualTo(200);
-            JsonNode probe = Media.probe(local);
-            assertThat(probe.at("/streams/0/codec_name").asText()).isEqualTo("opus");
-            assertThat(probe.at("/format/duration").asDouble()).as("about the 6 s the phone talked").isBetween(4.0, 8.0);
-            Media.assertDecodesCleanly(local);
-            assertThat(Media.tonePresence(Media.pcm(local), PHONE_TONE)).as("the phone's tone").isGreaterThan(0.8);
-        } finally {
-            Files.deleteIfExists(local);
-        }
-    }
-
-    @Test
-    void unknownRoomsHaveNoNumber() {
-        assertThat(server.get("/v1/sip/rooms/" + java.util.UUID.randomUUID()).status()).isEqualTo(404);
-        assertThat(server.get("/v1/sip/rooms/not-a-uuid").status()).isEqualTo(400);
-    }
-
-    /** The call {@code id} as {@code GET /v1/sip/calls} lists it, or null. */
-    JsonNode call(String id) {
-        for (JsonNode c : server.get("/v1/sip/calls").json().get("calls")) {
-            if (c.get("call_id").asText().equals(id)) {
-                return c;
-            }
-        }
-        return null;
-    }
-
-    String userId(String username) {
-        for (JsonNode u : server.get("/v1/users").json().get("users")) {
-            if (u.get("username").asText().equals(username)) {
-                return u.get("uuid").asText();
-            }
-        }
-        throw new AssertionError("no user " + username);
-    }
 }
