@@ -11,7 +11,8 @@ import java.util.Locale;
  * The side-by-side media plane benchmark (issue 8): the same load against Atrium and Janus, one table.
  * Run by {@code scripts/bench} (see docs/PERFORMANCE.md); arguments:
  * <pre>
- *   --servers atrium,janus       which servers, in this order per scenario; "baseline" is Atrium from
+ *   --servers atrium,janus       which servers, in this order in the first scenario, reversed in the second, and so
+ *                                on (no server is always measured first); "baseline" is Atrium from
  *                                --baseline-jar (an earlier build, for before/after in one run)
  *   --scenarios 1x50,5x20,10x10,20x20a,1x200,50x50a,3x30s
  *                                NxM = N publishers (Opus + VP8) x M subscribers; suffix a = audio only;
@@ -34,6 +35,20 @@ public final class LoadMain {
     private static final String BASELINE = "Atrium baseline";
 
     private LoadMain() {
+    }
+
+    /**
+     * The servers in the order scenario {@code index} measures them: as given for the first scenario, reversed for the
+     * second, and so on. The server measured first in a scenario did worse than the one after it in order-swapped runs
+     * of one build against another (docs/PERFORMANCE.md, "Evening of 2026-12-04"), so no server is always first.
+     */
+    static List<String> order(List<String> servers, int index) {
+        if (index % 2 == 0) {
+            return servers;
+        }
+        List<String> reversed = new ArrayList<>(servers);
+        java.util.Collections.reverse(reversed);
+        return reversed;
     }
 
     public static void main(String[] args) throws Exception {
@@ -81,10 +96,11 @@ public final class LoadMain {
             throw new IllegalArgumentException("--servers baseline needs --baseline-jar");
         }
         List<String> descriptions = new ArrayList<>();
-        for (Scenario s : scenarios) {
+        for (int i = 0; i < scenarios.size(); i++) {
+            Scenario s = scenarios.get(i);
             System.out.printf("%s: %d publishers x %d subscribers, %s; expect ~%,.0f packets/s forwarded%n",
                     s.label(), s.publishers(), s.subscribers(), s.media().describe(), s.expectedForwardRate());
-            for (String server : servers) {
+            for (String server : order(servers, i)) {
                 Path dir = work.resolve(s.name() + "-" + server);
                 Sfu sfu;
                 try {
