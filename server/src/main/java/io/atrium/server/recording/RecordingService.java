@@ -114,14 +114,12 @@ public final class RecordingService implements RoomListener, RoomRecorder, AutoC
             throw e;
         }
         try {
-            shards.tap(room, a);
+            // a shard that took the tap before another refused it may have opened track files: once every one is
+            // closed, the directory goes instead of a finish
+            shards.tap(room, a, a::refused);
         } catch (MediaLimitException stopping) { // the server is stopping: 503, and no recording was started
             active.remove(room, a);
             store.delete(row.id());
-            // a shard that took the tap before another refused it may have opened track files: once every one is
-            // closed, the directory goes instead of a finish
-            a.discard();
-            shards.untap(room, a, a::untapped);
             throw stopping;
         }
         LOG.info("recording {} of room {} started", row.id(), room);
@@ -475,9 +473,12 @@ public final class RecordingService implements RoomListener, RoomRecorder, AutoC
             finishIfDone();
         }
 
-        /** Refused at its start (the server is stopping): once untapped, its files go. */
-        synchronized void discard() {
-            discarded = true;
+        /** Refused at its start (the server is stopping) and untapped: its files go once every one is closed. */
+        void refused() {
+            synchronized (this) {
+                discarded = true;
+            }
+            untapped();
         }
 
         /** No track gets another packet. Media thread. */

@@ -164,13 +164,14 @@ public final class Shards implements AutoCloseable {
     /**
      * Copies every track of {@code room}, present and future, to a tap from {@code factory} until {@link #untap}:
      * set on every shard, so the room's taps follow it wherever it is placed. Any thread. While the server stops,
-     * {@link Sfu#stopping()}, with the factory untapped again from every shard.
+     * {@link Sfu#stopping()}, with the factory untapped again from every shard and {@code untappedIfRefused} run
+     * once that is done (as {@link #untap}'s {@code then}: no tap of the factory gets another packet).
      */
-    public void tap(UUID room, PacketTap.Factory factory) {
+    public void tap(UUID room, PacketTap.Factory factory, Runnable untappedIfRefused) {
         try {
             shards.forEach(s -> s.tap(room, factory));
         } catch (MediaLimitException stopping) {
-            untap(room, factory, () -> { });
+            untap(room, factory, untappedIfRefused);
             throw stopping;
         }
     }
