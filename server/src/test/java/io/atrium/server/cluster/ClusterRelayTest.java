@@ -671,8 +671,7 @@ class ClusterRelayTest {
                 "password", "ann-password")).get("auth_token").asText());
         try (RtpPhone media = new RtpPhone();
              Sipp phone = Sipp.start("callee.xml", Map.of("OUTCOME", Sipp.resource("callee-answer.part"),
-                     "MEDIA_PORT", String.valueOf(media.port())), cluster.sipPort(otherId), phonePort, "-t", "u1")) {
-            Sipp.awaitListening(phonePort);
+                     "MEDIA_PORT", String.valueOf(media.port())), cluster.sipPort(otherId), phonePort, "-t", "u1").listening()) {
             String callId = host.call("invite_exten", Map.of("extens", List.of("1014"))).at("/invited/0/bridge_id").asText();
             JsonNode joined = host.await("member_join_room");
             assertThat(joined.get("id").asText()).isEqualTo(callId);

@@ -85,10 +85,8 @@ class SipCallTest {
 
     /** A phone on {@code port} (or a carrier) waiting for Atrium's INVITE: {@code outcome} is answer, busy or ring. */
     static Sipp phone(int sipPort, int port, String outcome, int mediaPort) {
-        Sipp s = Sipp.start("callee.xml", Map.of("OUTCOME", Sipp.resource("callee-" + outcome + ".part"),
-                "MEDIA_PORT", String.valueOf(mediaPort)), sipPort, port, "-t", "u1");
-        Sipp.awaitListening(port);
-        return s;
+        return Sipp.start("callee.xml", Map.of("OUTCOME", Sipp.resource("callee-" + outcome + ".part"),
+                "MEDIA_PORT", String.valueOf(mediaPort)), sipPort, port, "-t", "u1").listening();
     }
 
     /** Alice (1001) calls {@code number}; {@code outcome} is answered, cancel or refused (with STATUS). */

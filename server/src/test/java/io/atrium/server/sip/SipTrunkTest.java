@@ -55,15 +55,10 @@ class SipTrunkTest {
         server.close();
     }
 
-    Sipp listening(Sipp s, int port) {
-        Sipp.awaitListening(port);
-        return s;
-    }
-
     @Test
     void numbersThatAreNoExtensionGoOutThroughTheTrunkWithItsCallerId() {
-        try (Sipp carrier = listening(Sipp.start("callee.xml", Map.of("OUTCOME", Sipp.resource("callee-answer.part"),
-                     "MEDIA_PORT", "40020"), sipPort, trunkPort, "-t", "u1"), trunkPort);
+        try (Sipp carrier = Sipp.start("callee.xml", Map.of("OUTCOME", Sipp.resource("callee-answer.part"),
+                     "MEDIA_PORT", "40020"), sipPort, trunkPort, "-t", "u1").listening();
              Sipp caller = Sipp.start("caller.xml", Map.of("OUTCOME", Sipp.resource("caller-answered.part"), "FROM", "1001",
                      "MEDIA_PORT", "40022", "HOLD", "200"), sipPort, "-t", "u1", "-s", "5551234", "-au", "alice",
                      "-ap", "alice-password")) {
@@ -76,9 +71,9 @@ class SipTrunkTest {
 
     /** The carrier answers after challenging with {@code challenge} (e.g. {@code 407 Proxy Authentication Required}) in {@code header}. */
     Sipp challengingCarrier(String challenge, String header, int mediaPort) {
-        return listening(Sipp.start("callee.xml", Map.of("OUTCOME", Sipp.resource("callee-challenge.part"), "CHALLENGE", challenge,
+        return Sipp.start("callee.xml", Map.of("OUTCOME", Sipp.resource("callee-challenge.part"), "CHALLENGE", challenge,
                 "CHALLENGE_HEADER", header, "ANSWER", Sipp.resource("callee-answer.part"), "MEDIA_PORT", String.valueOf(mediaPort)),
-                sipPort, trunkPort, "-t", "u1"), trunkPort);
+                sipPort, trunkPort, "-t", "u1").listening();
     }
 
     /** The INVITE the carrier got second carries {@code header} with the right digest for its challenge. */
@@ -115,8 +110,8 @@ class SipTrunkTest {
                 "-t", "u1", "-s", "1002", "-au", "bob", "-ap", "bob-password")) {
             assertOk(reg.await());
         }
-        try (Sipp bob = listening(Sipp.start("callee.xml", Map.of("OUTCOME", Sipp.resource("callee-answer.part"),
-                     "MEDIA_PORT", "40024"), sipPort, phone, "-t", "u1"), phone);
+        try (Sipp bob = Sipp.start("callee.xml", Map.of("OUTCOME", Sipp.resource("callee-answer.part"),
+                     "MEDIA_PORT", "40024"), sipPort, phone, "-t", "u1").listening();
              Sipp carrier = Sipp.start("trunk-call.xml", Map.of("OUTCOME", Sipp.resource("caller-answered.part"),
                      "FROM", "+4917012345", "MEDIA_PORT", "40026", "HOLD", "200"), sipPort, trunkPort, "-t", "u1",
                      "-s", "+4930123")) {

@@ -184,21 +184,29 @@ public final class Sipp implements AutoCloseable {
         process.destroyForcibly();
     }
 
-    /** A port free for both UDP and TCP on 127.0.0.1. */
     /**
-     * Waits until a SIPp started on {@code port} listens there (UDP): starting SIPp on a loaded machine, with the
-     * other test lane busy, took over 10 s once.
+     * Waits until this SIPp listens on its port (UDP) and returns it: starting SIPp on a loaded machine, with the
+     * other test lane busy, took over 10 s once. The port is looked up in {@code /proc/net/udp}, not probed by
+     * binding it (a probe holding the port when SIPp binds makes SIPp exit). A SIPp that exits first (its port
+     * taken, a bad scenario) fails the wait at once with SIPp's own output, instead of waiting out the limit.
      */
-    public static void awaitListening(int port) {
+    public Sipp listening() {
+        String local = String.format(" 0100007F:%04X ", port);
         Waits.waitUntil(() -> {
-            try (DatagramSocket s = new DatagramSocket(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
-                return false;
-            } catch (IOException taken) {
-                return true;
+            if (!process.isAlive()) {
+                throw new AssertionError("SIPp exited (" + process.exitValue() + ") before it listened on " + port
+                        + ":\n" + read("out.log") + "\n" + read("errors.log"));
             }
-        }, "SIPp listening on " + port, java.time.Duration.ofSeconds(60));
+            try {
+                return Files.readString(Path.of("/proc/net/udp")).contains(local);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, "SIPp listening on " + port, java.time.Duration.ofSeconds(TIMEOUT_SECONDS));
+        return this;
     }
 
+    /** A port free for both UDP and TCP on 127.0.0.1. */
     public static int freePort() {
         for (int i = 0; i < 50; i++) {
             try (DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress());
