@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.store.Database;
+import io.atrium.server.testing.Closer;
 import io.atrium.server.testing.TestServer;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
@@ -19,8 +20,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -35,17 +36,12 @@ class DatabaseFileStorageTest {
 
     @TempDir
     Path dataDir;
+    @RegisterExtension
+    final Closer open = new Closer();
     private Database db;
 
-    @AfterEach
-    void close() {
-        if (db != null) {
-            db.close();
-        }
-    }
-
     private DatabaseFileStorage storage(TestServer.Db kind) throws IOException {
-        db = Database.open(TestServer.config(kind, dataDir).database(), dataDir);
+        db = open.track(Database.open(TestServer.config(kind, dataDir).database(), dataDir));
         return new DatabaseFileStorage(db.jdbc(), dataDir.resolve("files/tmp"), Clock.systemUTC());
     }
 
@@ -59,7 +55,7 @@ class DatabaseFileStorageTest {
                 dataDir.resolve("shared-files").toString(), null, null, null, null, null, "database");
         AtriumConfig one = TestServer.config(TestServer.Db.H2, dataDir.resolve("one")).withFiles(shared);
         AtriumConfig two = TestServer.config(TestServer.Db.H2, dataDir.resolve("two")).withFiles(shared);
-        db = Database.open(one.database(), dataDir);
+        db = open.track(Database.open(one.database(), dataDir));
         DatabaseFileStorage first = new DatabaseFileStorage(db.jdbc(), one.uploadTempPath(), Clock.systemUTC());
         Path inProgress = Files.write(first.temporaryDirectory().resolve("upload-in-progress"), random(100));
 

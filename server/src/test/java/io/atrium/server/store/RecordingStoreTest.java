@@ -2,13 +2,14 @@ package io.atrium.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.atrium.server.testing.Closer;
 import io.atrium.server.testing.TestServer;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -24,17 +25,12 @@ class RecordingStoreTest {
 
     @TempDir
     java.nio.file.Path dataDir;
+    @RegisterExtension
+    final Closer open = new Closer();
     private Database db;
 
-    @AfterEach
-    void close() {
-        if (db != null) {
-            db.close();
-        }
-    }
-
     private RecordingStore store(TestServer.Db kind) {
-        db = Database.open(TestServer.config(kind, dataDir).database(), dataDir);
+        db = open.track(Database.open(TestServer.config(kind, dataDir).database(), dataDir));
         return new RecordingStore(db.jdbc());
     }
 

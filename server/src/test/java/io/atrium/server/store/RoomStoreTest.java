@@ -2,6 +2,7 @@ package io.atrium.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.atrium.server.testing.Closer;
 import io.atrium.server.testing.TestServer;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -10,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -24,14 +25,9 @@ class RoomStoreTest {
 
     @TempDir
     java.nio.file.Path dataDir;
+    @RegisterExtension
+    final Closer open = new Closer();
     private Database db;
-
-    @AfterEach
-    void close() {
-        if (db != null) {
-            db.close();
-        }
-    }
 
     private static RoomSpec spec(String name) {
         return new RoomSpec(name, RoomSpec.PasswordChange.KEEP, null, true, false, false, List.of(), false);
@@ -40,7 +36,7 @@ class RoomStoreTest {
     @ParameterizedTest
     @EnumSource(TestServer.Db.class)
     void anOwnersRoomsAreListedWithoutTheOthersOrTheDeleted(TestServer.Db kind) throws Exception {
-        db = Database.open(TestServer.config(kind, dataDir).database(), dataDir);
+        db = open.track(Database.open(TestServer.config(kind, dataDir).database(), dataDir));
         RoomStore rooms = new RoomStore(db.jdbc(), Clock.systemUTC());
         Room first = rooms.create(spec("call-1"), "sip_temp");
         rooms.create(spec("stream"), Room.LIVE);
