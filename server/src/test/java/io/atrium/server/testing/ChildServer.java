@@ -44,8 +44,8 @@ public final class ChildServer implements AutoCloseable {
         // C1 only and the serial collector: a child lives for seconds to a minute, so C2's compiling and G1's threads
         // were most of its CPU (the eight classes with children: 377 → 232 CPU-s, 219 → 151 s), on a machine the
         // suite keeps busy. What a child is tested for (durability, failover, drains) does not depend on either.
-        List<String> command = List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                "io.atrium.server.Main", "--dev", "--data-dir", dataDir.toString(), "--http-port", "0", "--rtc-port", "0");
+        List<String> command = List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-cp", System.getProperty("java.class.path"), "io.atrium.server.Main", "--dev", "--data-dir", dataDir.toString(), "--http-port", "0", "--rtc-port", "0");
         Process process;
         try {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
