@@ -127,7 +127,8 @@ public final class Participant implements AutoCloseable {
         return (Map<String, Map<String, Number>>) page.evaluate("id => atriumApp.client.memberStats(id)", member);
     }
 
-    long count(String member, String kind, String counter) {
+    /** {@code counter} of {@code kind} ({@code audio}, {@code video}, {@code screen}) received from {@code member}. */
+    public long count(String member, String kind, String counter) {
         Number n = statsFrom(member).get(kind).get(counter);
         return n == null ? 0 : n.longValue();
     }
