@@ -28,8 +28,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -67,7 +67,9 @@ public final class RecordingService implements RoomListener, RoomRecorder, AutoC
     private volatile String node;
     private final Map<UUID, Active> active = new ConcurrentHashMap<>();
     private final List<RecordingListener> listeners = new CopyOnWriteArrayList<>();
-    private final ExecutorService finishing = Executors.newSingleThreadExecutor(r -> {
+    /** How often the finisher thread removes the track directories of recordings deleted meanwhile ({@link #sweepDeleted}). */
+    static final long SWEEP_MINUTES = 10;
+    private final ScheduledExecutorService finishing = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "atrium-finisher");
         t.setDaemon(true);
         return t;
@@ -255,6 +257,8 @@ public final class RecordingService implements RoomListener, RoomRecorder, AutoC
      */
     public void recover(String node) {
         this.node = node;
+        sweepDeleted();
+        finishing.scheduleWithFixedDelay(this::sweepDeleted, SWEEP_MINUTES, SWEEP_MINUTES, TimeUnit.MINUTES);
         for (RecordingRow r : store.unfinished()) {
             if (!recordedHere(r)) {
                 continue;
@@ -278,6 +282,37 @@ public final class RecordingService implements RoomListener, RoomRecorder, AutoC
         for (RecordingRow r : store.abandoned(gone, Jdbc.now(clock), NODE_GONE)) {
             LOG.info("recording {} of room {} failed: its node {} is gone", r.id(), r.room(), gone);
             tellFinished(r, List.of());
+        }
+    }
+
+    /**
+     * Removes the track directories under this data directory whose recording was deleted (its row is gone): in a
+     * cluster another node may have been asked to delete a recording this node made and kept track files of (a
+     * failed one), or one whose node was down then. A directory of a recording this node is starting (made before
+     * its row) is left alone, as is anything not named by a recording id. At start, then every {@value #SWEEP_MINUTES}
+     * minutes on the finisher thread.
+     */
+    void sweepDeleted() {
+        try (Stream<Path> s = Files.isDirectory(dir) ? Files.list(dir) : Stream.empty()) {
+            for (Path p : s.toList()) {
+                UUID id = recordingId(p.getFileName().toString());
+                if (id != null && Files.isDirectory(p) && active.values().stream().noneMatch(a -> a.row.id().equals(id))
+                        && store.find(id).isEmpty()) {
+                    deleteTree(p);
+                    LOG.info("recording {}: deleted meanwhile; its track files here are removed", id);
+                }
+            }
+        } catch (IOException | RuntimeException e) { // tried again at the next sweep
+            LOG.warn("the track directories of deleted recordings could not be swept: {}", e.toString());
+        }
+    }
+
+    private static UUID recordingId(String name) {
+        try {
+            UUID id = UUID.fromString(name);
+            return id.toString().equals(name) ? id : null;
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 

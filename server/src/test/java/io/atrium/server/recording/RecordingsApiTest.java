@@ -9,6 +9,9 @@ import io.atrium.server.testing.TestServer.Db;
 import io.atrium.server.testing.Waits;
 import io.atrium.server.testing.WebhookReceiver;
 import io.atrium.server.testing.WebhookReceiver.Delivery;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -20,7 +23,8 @@ import org.junit.jupiter.api.TestInstance;
  * {@code /v1/rooms/{uuid}/recordings} on PostgreSQL: every documented error (unknown room 404, path not a UUID
  * 400, unknown body field 400, a second start 409, stopping twice 409, deleting while recording 409, another
  * room's recording 404, no credentials 401), a recording's life (recording → finishing → failed with "no track
- * was recorded" when nobody published) with its webhooks in order, a second recording after the first, delete.
+ * was recorded" when nobody published) with its webhooks in order, a second recording after the first, delete; the
+ * track directories of recordings deleted meanwhile (by another node, or while this one was down) swept away.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RecordingsApiTest {
@@ -111,5 +115,33 @@ class RecordingsApiTest {
         assertThat(server.delete(path(room) + "/" + id).status()).isEqualTo(204);
         assertThat(server.get(path(room) + "/" + id).status()).isEqualTo(404);
         assertThat(server.get(path(room)).json().get("recordings")).hasSize(1);
+    }
+
+    @Test
+    void theTrackFilesOfRecordingsDeletedMeanwhileAreRemovedAtStartAndByTheSweep() throws IOException {
+        Path recordings = server.config().dataPath().resolve("recordings");
+        Path deletedWhileDown = trackDirectory(recordings, UUID.randomUUID());
+        Path notARecording = Files.createDirectories(recordings.resolve("notes"));
+        server.restart();
+        assertThat(deletedWhileDown).doesNotExist();
+        assertThat(notARecording).isDirectory();
+
+        String room = server.createRoom("sweep");
+        String id = server.post(path(room), "{}").json().at("/recording/recording_id").asText();
+        try {
+            Path deletedElsewhere = trackDirectory(recordings, UUID.randomUUID());
+            server.server().recordings().sweepDeleted();
+            assertThat(deletedElsewhere).doesNotExist();
+            assertThat(recordings.resolve(id)).as("the directory of the recording being made").isDirectory();
+        } finally {
+            assertThat(server.post(path(room) + "/" + id + "/stop", "").status()).isEqualTo(200);
+        }
+    }
+
+    /** A recording's track directory as a node leaves it, with one track file, for a recording with no row. */
+    private static Path trackDirectory(Path recordings, UUID id) throws IOException {
+        Path dir = Files.createDirectories(recordings.resolve(id.toString()));
+        Files.write(dir.resolve("001-audio-t.atrk"), new byte[] {1, 2, 3});
+        return dir;
     }
 }
