@@ -13,12 +13,14 @@ import io.atrium.server.testing.JavaPeer;
 import io.atrium.server.testing.RpcClient;
 import io.atrium.server.testing.RtpPhone;
 import io.atrium.server.testing.Sipp;
+import io.atrium.server.testing.RelayMarks;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.Waits;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -290,10 +292,10 @@ class ClusterRelayTest {
 
     /**
      * A REST call whose {@code Atrium-Relayed} header is no mark of this cluster (the old {@code 1}, a mark signed
-     * with another secret, the cluster's mark made 65 s ago or made for another request) is a client's call: asked of
-     * a node that does not run the room, it is relayed to the owner. Another node's mark made now is answered where it
-     * lands. Every node signs with the secret Redis holds, and follows it when it changes there (a node that started
-     * while Redis was empty wrote a new one).
+     * with another secret, the cluster's mark made 65 s ago or made for another request, one without nonce) is a
+     * client's call: asked of a node that does not run the room, it is relayed to the owner. Another node's mark made
+     * now is answered where it lands, once: sent again, the call is a client's. Every node signs with the secret
+     * Redis holds, and follows it when it changes there (a node that started while Redis was empty wrote a new one).
      */
     @Test
     void onlyAMarkOfTheClustersNodesMakesACallAnsweredWhereItLands() {
@@ -314,11 +316,15 @@ class ClusterRelayTest {
         forged.put("another secret's", new RelayMark(Clock.systemUTC()).sign("GET", path));
         forged.put("made 65 s ago", stale.sign("GET", path));
         forged.put("made for another call", ClusterNodes.of(signer).relayMark().sign("GET", "/v1/rooms/" + room + "/media"));
+        String genuine = ClusterNodes.of(signer).relayMark().sign("GET", path);
+        forged.put("an earlier version's, without nonce", RelayMarks.beforeNonces(secret, "GET", path, Instant.now().getEpochSecond()));
         for (Map.Entry<String, String> f : forged.entrySet()) {
             assertThat(members(asked, path, f.getValue())).as(f.getKey() + ": relayed to the owner").contains("in-call");
         }
+        assertThat(members(asked, path, genuine)).as("another node's mark: answered by the node asked, which runs no such room").isEmpty();
+        assertThat(members(asked, path, genuine)).as("the same mark sent again: relayed to the owner").contains("in-call");
         assertThat(members(asked, path, ClusterNodes.of(signer).relayMark().sign("GET", path)))
-                .as("another node's mark: answered by the node asked, which runs no such room").isEmpty();
+                .as("a new mark of the same call: answered by the node asked").isEmpty();
 
         String written = "written by a node that started while Redis was empty";
         cluster.redis().cli("SET", "atrium:cluster:relay-secret", written);

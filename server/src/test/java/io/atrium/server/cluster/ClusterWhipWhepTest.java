@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.atrium.server.edge.RelayMark;
 import io.atrium.server.testing.ClusterNodes;
 import io.atrium.server.testing.JavaPeer;
+import io.atrium.server.testing.RelayMarks;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.Waits;
 import java.net.URI;
@@ -13,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -142,9 +144,10 @@ class ClusterWhipWhepTest {
 
     /**
      * A WHIP request without {@code Origin} whose {@code Atrium-Relayed} header is no mark of this cluster (the old
-     * {@code 1}, a mark signed with another secret, the cluster's mark made 65 s ago) asked of a node that does not
-     * own the room gets what any client gets: {@code 307} to the owner. A mark another node made now is answered where
-     * it lands: here {@code 403}, the token may not publish.
+     * {@code 1}, a mark signed with another secret, the cluster's mark made 65 s ago, a mark without nonce as versions
+     * before nonces made) asked of a node that does not own the room gets what any client gets: {@code 307} to the
+     * owner. A mark another node made now is answered where it lands, once: here {@code 403}, the token may not
+     * publish; the same mark sent again (captured on the wire) gets the {@code 307} of any client.
      */
     @Test
     void aForgedRelayMarkGetsTheRedirectAnyClientGets() throws Exception {
@@ -163,16 +166,22 @@ class ClusterWhipWhepTest {
             forged.put("the old mark", "1");
             forged.put("another secret's", new RelayMark(Clock.systemUTC()).sign("POST", path));
             forged.put("made 65 s ago", stale.sign("POST", path));
+            String genuine = ClusterNodes.of(signer).relayMark().sign("POST", path);
+            forged.put("an earlier version's, without nonce", RelayMarks.beforeNonces(stale.secret(), "POST", path, Instant.now().getEpochSecond()));
             for (Map.Entry<String, String> f : forged.entrySet()) {
-                HttpResponse<String> answer = marked(asked.uri(path), f.getValue(), listener);
-                assertThat(answer.statusCode()).as(f.getKey() + ": " + answer.body()).isEqualTo(307);
-                assertThat(answer.headers().firstValue("Location")).hasValue("http://127.0.0.1:" + owner.server().httpPort() + path);
+                assertRedirectedToOwner(marked(asked.uri(path), f.getValue(), listener), f.getKey(), owner, path);
             }
-            HttpResponse<String> here = marked(asked.uri(path), ClusterNodes.of(signer).relayMark().sign("POST", path), listener);
+            HttpResponse<String> here = marked(asked.uri(path), genuine, listener);
             assertThat(here.statusCode()).as("another node's mark: answered by the node asked " + here.body()).isEqualTo(403);
             assertThat(here.body()).contains("may not publish");
+            assertRedirectedToOwner(marked(asked.uri(path), genuine, listener), "the same mark sent again", owner, path);
             assertThat(asked.server().media().peerCount()).isZero();
         }
+    }
+
+    static void assertRedirectedToOwner(HttpResponse<String> answer, String what, TestServer owner, String path) {
+        assertThat(answer.statusCode()).as(what + ": " + answer.body()).isEqualTo(307);
+        assertThat(answer.headers().firstValue("Location")).as(what).hasValue("http://127.0.0.1:" + owner.server().httpPort() + path);
     }
 
     static HttpResponse<String> marked(URI uri, String mark, String token) throws Exception {
