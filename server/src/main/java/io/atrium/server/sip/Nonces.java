@@ -45,7 +45,7 @@ final class Nonces {
         long expiry;
         byte[] given;
         try {
-            expiry = HexFormat.fromHexDigitsToLong(nonce, 0, 16);
+            expiry = expiry(nonce);
             given = HexFormat.of().parseHex(nonce, 16, nonce.length());
         } catch (IllegalArgumentException e) {
             return State.INVALID;
@@ -54,6 +54,11 @@ final class Nonces {
             return State.INVALID;
         }
         return clock.instant().getEpochSecond() <= expiry ? State.VALID : State.STALE;
+    }
+
+    /** The last second (epoch) a nonce of this form is valid in; check it first. */
+    static long expiry(String nonce) {
+        return HexFormat.fromHexDigitsToLong(nonce, 0, 16);
     }
 
     private byte[] mac(long expiry) {
