@@ -39,6 +39,15 @@ class ReplayCacheTest {
     }
 
     @Test
+    void twoPhonesChallengedInTheSameSecondWithTheSameCnonceSendDifferentCredentials() {
+        ReplayCache cache = new ReplayCache(100, clock);
+        String one = nonces.issue();
+        String other = nonces.issue();
+        assertThat(cache.firstUse(one, response(one, "00000001", "6b8b4567", "auth"))).isTrue();
+        assertThat(cache.firstUse(other, response(other, "00000001", "6b8b4567", "auth"))).isTrue();
+    }
+
+    @Test
     void withoutQopNcAndCnonceDoNotMakeANewCredential() {
         ReplayCache cache = new ReplayCache(100, clock);
         String nonce = nonces.issue();
