@@ -18,8 +18,8 @@ import javax.sip.message.Response;
 /**
  * Digest authentication of requests from phones (RFC 3261 22.4, RFC 8760): challenges with the
  * algorithms of {@code sip.digest_algorithms} (SHA-256 and MD5, most preferred first, qop=auth), checks a response against the stored HA1 of the user's
- * realm, and counts failures per source address in an {@link AuthLimiter}. A wrong password and an
- * unknown user get the same answer.
+ * realm, accepts each verified credential once ({@link ReplayCache}), and counts failures per source address in
+ * an {@link AuthLimiter}. A wrong password and an unknown user get the same answer.
  */
 final class DigestAuthenticator {
 
@@ -48,6 +48,7 @@ final class DigestAuthenticator {
     private final List<String> offered;
     private final Nonces nonces;
     private final AuthLimiter limiter;
+    private final ReplayCache replays;
 
     DigestAuthenticator(UserStore users, AtriumConfig.Sip config, SipFactories sip, Clock clock) {
         this.users = users;
@@ -56,6 +57,7 @@ final class DigestAuthenticator {
         this.sip = sip;
         this.nonces = new Nonces(clock);
         this.limiter = new AuthLimiter(config.authFailuresPerMinute(), clock);
+        this.replays = new ReplayCache(ReplayCache.MAX_ENTRIES, clock);
     }
 
     Result authenticate(Request request, String source) {
@@ -78,9 +80,11 @@ final class DigestAuthenticator {
         String ha1 = account.map(a -> a.ha1ByAlgorithm().get(algorithm)).orElse(null);
         String uri = h.getParameter("uri") != null ? h.getParameter("uri") : String.valueOf(h.getURI());
         String qop = h.getQop();
-        if (nonce == Nonces.State.VALID && ha1 != null && SipDigests.equal(SipDigests.response(algorithm, ha1,
-                request.getMethod(), uri, h.getNonce(), h.getParameter("nc"), h.getCNonce(), qop), h.getResponse())) {
-            return new Ok(account.get(), algorithm);
+        String expected = nonce == Nonces.State.VALID && ha1 != null ? SipDigests.response(algorithm, ha1,
+                request.getMethod(), uri, h.getNonce(), h.getParameter("nc"), h.getCNonce(), qop) : null;
+        if (expected != null && SipDigests.equal(expected, h.getResponse())) {
+            // used before (or no room to remember it): answered like an old nonce, so a phone re-authenticates by itself
+            return replays.firstUse(h.getNonce(), expected) ? new Ok(account.get(), algorithm) : new Challenge(true);
         }
         limiter.failed(source);
         return new Refused(BAD_CREDENTIALS);

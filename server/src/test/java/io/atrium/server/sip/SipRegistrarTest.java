@@ -8,9 +8,20 @@ import io.atrium.server.testing.Sipp;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
 import io.atrium.server.testing.Waits;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,7 +29,8 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The registrar against SIPp as the phone: digest registration over UDP and TCP, the REST listing,
- * expiry, bad and unknown credentials (403) and the per-address limit on failed authentications.
+ * expiry, bad and unknown credentials (403), the per-address limit on failed authentications, and a
+ * captured authenticated REGISTER replayed by an attacker (401 stale, nothing registered).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SipRegistrarTest {
@@ -127,6 +139,94 @@ class SipRegistrarTest {
             assertThat(blocked.ok()).as(blocked.toString()).isTrue();
             assertThat(blocked.errors()).contains("Too many failed authentications");
             assertThat(own.get("/v1/sip/registrations").json().get("registrations")).isEmpty();
+        }
+    }
+
+    /**
+     * An attacker who captured SIPp's authenticated REGISTER sends it again as a new request of its own (new Via
+     * branch, Call-ID, CSeq and Contact; the Authorization header as captured, and once more with the response in
+     * capitals, which still verifies): both are answered 401 with {@code stale=true} and register nothing. The
+     * captured message sent again unchanged from SIPp's port is a retransmission: JAIN-SIP's transaction answers it
+     * with the same 200, it never reaches the replay check.
+     */
+    @Test
+    void aCapturedRegisterReplayedAsANewRequestIsChallengedAsStale() throws IOException {
+        createUser("erin", "erin-password", "1005");
+        int phonePort = Sipp.freePort();
+        String sent;
+        try (Sipp phone = Sipp.start("register.xml", Map.of("FINAL", "200", "EXPIRES", "300"), sipPort, phonePort,
+                "-t", "u1", "-s", "1005", "-au", "erin", "-ap", "erin-password")) {
+            assertOk(phone.await());
+            sent = phone.messages();
+        }
+        Matcher m = AUTHENTICATED_REGISTER.matcher(sent);
+        assertThat(m.find()).as("SIPp's authenticated REGISTER in\n" + sent).isTrue();
+        String captured = m.group().replaceAll("\\r?\\n", "\r\n") + "\r\n\r\n";
+        String authorization = header(captured, "Authorization");
+
+        try (DatagramSocket asPhone = new DatagramSocket(phonePort, InetAddress.getLoopbackAddress())) {
+            assertThat(firstLine(exchange(asPhone, captured))).as("a retransmission").isEqualTo("SIP/2.0 200 OK");
+        }
+        try (DatagramSocket attacker = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            Matcher response = Pattern.compile("response=\"([0-9a-f]+)\"").matcher(authorization);
+            assertThat(response.find()).as(authorization).isTrue();
+            String capitals = authorization.substring(0, response.start(1)) + response.group(1).toUpperCase(Locale.ROOT)
+                    + authorization.substring(response.end(1));
+            int port = attacker.getLocalPort();
+            for (String credentials : List.of(authorization, capitals)) {
+                String replay = "REGISTER sip:127.0.0.1:" + sipPort + " SIP/2.0\r\n"
+                        + "Via: SIP/2.0/UDP 127.0.0.1:" + port + ";branch=z9hG4bK-replay-" + System.nanoTime() + "\r\n"
+                        + header(captured, "From") + header(captured, "To")
+                        + "Call-ID: replay-" + System.nanoTime() + "@127.0.0.1\r\n"
+                        + "CSeq: 7 REGISTER\r\n"
+                        + "Contact: <sip:1005@127.0.0.1:" + port + ";transport=UDP>\r\n"
+                        + "Expires: 300\r\nMax-Forwards: 70\r\n"
+                        + credentials + "Content-Length: 0\r\n\r\n";
+                String answer = exchange(attacker, replay);
+                assertThat(firstLine(answer)).as(answer).isEqualTo("SIP/2.0 401 Unauthorized");
+                assertThat(answer).as(answer).containsPattern("(?i)WWW-Authenticate:.*stale=\"?true");
+            }
+            List<String> contacts = registrations("1005").findValuesAsText("contact");
+            assertThat(contacts).as("SIPp's registration only").hasSize(1)
+                    .allMatch(c -> c.contains("@127.0.0.1:" + phonePort + ";"))
+                    .noneMatch(c -> c.contains("@127.0.0.1:" + attacker.getLocalPort() + ";"));
+        }
+    }
+
+    /** The second REGISTER SIPp sent (the one with its credentials), up to its blank line. */
+    private static final Pattern AUTHENTICATED_REGISTER =
+            Pattern.compile("REGISTER sip:\\S+ SIP/2.0\\r?\\n(?:.+\\r?\\n)*?Authorization: Digest .*(?:\\r?\\n.+)*");
+
+    private static String firstLine(String message) {
+        return message.lines().findFirst().orElse("");
+    }
+
+    private static String header(String message, String name) {
+        Matcher m = Pattern.compile("(?mi)^" + name + ":.*?(?=\\r?$)").matcher(message);
+        assertThat(m.find()).as("no " + name + " in " + message).isTrue();
+        return m.group() + "\r\n";
+    }
+
+    /** Sends {@code request} to Atrium from {@code socket} and returns the first answer to it (same CSeq). */
+    private String exchange(DatagramSocket socket, String request) {
+        String cseq = header(request, "CSeq");
+        try {
+            byte[] bytes = request.getBytes(StandardCharsets.ISO_8859_1);
+            socket.send(new DatagramPacket(bytes, bytes.length, InetAddress.getLoopbackAddress(), sipPort));
+            socket.setSoTimeout((int) Duration.ofSeconds(Sipp.TIMEOUT_SECONDS).toMillis());
+            for (int i = 0; i < 10; i++) {
+                DatagramPacket p = new DatagramPacket(new byte[65536], 65536);
+                socket.receive(p);
+                String answer = new String(p.getData(), 0, p.getLength(), StandardCharsets.ISO_8859_1);
+                if (answer.startsWith("SIP/2.0 ") && answer.contains(cseq)) {
+                    return answer;
+                }
+            }
+            throw new AssertionError("no answer to\n" + request);
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("no answer within " + Sipp.TIMEOUT_SECONDS + " s to\n" + request, e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

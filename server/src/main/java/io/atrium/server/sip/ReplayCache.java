@@ -1,0 +1,77 @@
+package io.atrium.server.sip;
+
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The rule against replayed digest credentials: a credential that verified is accepted once. A credential is its
+ * nonce and its digest {@code response}, which covers everything else that counts (with qop=auth: nc, cnonce, qop,
+ * method and uri; without qop: method and uri), so a phone's next request, with nc counted up or a new cnonce, is a
+ * new credential, while an attacker's copy of a captured request with a new Via branch, Call-ID, CSeq or Contact,
+ * the response in capitals, or (without qop) nc and cnonce added, is the same one. Each is remembered until its
+ * nonce expires; after that the nonce itself is refused as stale. A phone without qop sends the same response for
+ * the same request, so it is challenged again before it can repeat one.
+ *
+ * <p>A true retransmission (same Via branch and sent-by) never comes here: JAIN-SIP's server transaction answers it
+ * with its last response (a non-INVITE's over UDP for 32 s, Timer J) without passing it to Atrium
+ * ({@code SipRegistrarTest.aCapturedRegisterReplayedAsANewRequestIsChallengedAsStale}).
+ *
+ * <p>Only verified credentials are added, so nobody without a password can grow the table; it is bounded all the
+ * same. When {@link #MAX_ENTRIES} unexpired credentials are remembered, new ones are refused (with a warning)
+ * rather than accepted unremembered. Expired entries are swept at most once a second.
+ */
+final class ReplayCache {
+
+    /** About 330 authenticated requests a second for the 300 s a nonce lasts; roughly 200 bytes each, 20 MB when full. */
+    static final int MAX_ENTRIES = 100_000;
+
+    private static final Logger log = LoggerFactory.getLogger("atrium.sip");
+
+    private final int max;
+    private final Clock clock;
+    /** Credential to the last second of its nonce. */
+    private final Map<String, Long> used = new HashMap<>();
+    private long sweptAt = Long.MIN_VALUE;
+    private boolean full;
+
+    ReplayCache(int max, Clock clock) {
+        this.max = max;
+        this.clock = clock;
+    }
+
+    /**
+     * True for the first use of a verified credential ({@code nonce}, a valid one, and {@code response}); false if it
+     * was accepted before, or while the table is full.
+     */
+    synchronized boolean firstUse(String nonce, String response) {
+        long now = clock.instant().getEpochSecond();
+        if (now != sweptAt) {
+            used.values().removeIf(expiry -> expiry < now);
+            sweptAt = now;
+        }
+        String credential = nonce + " " + response.toLowerCase(Locale.ROOT);
+        if (used.containsKey(credential)) {
+            return false;
+        }
+        if (used.size() >= max) {
+            if (!full) {
+                log.warn("{} digest credentials remembered against replay, none expired: refusing new ones until"
+                        + " some expire (phones are challenged again)", used.size());
+                full = true;
+            }
+            return false;
+        }
+        full = false;
+        used.put(credential, Nonces.expiry(nonce));
+        return true;
+    }
+
+    /** How many credentials are remembered. */
+    synchronized int size() {
+        return used.size();
+    }
+}
