@@ -5,9 +5,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
@@ -44,10 +42,8 @@ public final class RelayMark {
 
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
-    private final int capacity;
-    /** The nonces of the marks accepted, each with the last second (this node's clock) its mark is in the window. */
-    private final Map<String, Long> used = new HashMap<>();
-    private long sweptAt = Long.MIN_VALUE;
+    /** The nonces of the marks accepted, each until the last second (this node's clock) its mark is in the window. */
+    private final UsedOnce used;
     private volatile String secret;
 
     /** A mark with a new random secret: the one this node offers the cluster. */
@@ -58,7 +54,7 @@ public final class RelayMark {
     /** A mark that remembers at most {@code capacity} accepted marks. */
     RelayMark(Clock clock, int capacity) {
         this.clock = clock;
-        this.capacity = capacity;
+        this.used = new UsedOnce(capacity);
         this.secret = HEX.formatHex(randomBytes(SECRET_BYTES));
     }
 
@@ -114,32 +110,26 @@ public final class RelayMark {
     }
 
     /** The number of accepted marks remembered (those out of their window are forgotten when a later mark verifies). */
-    synchronized int remembered() {
+    int remembered() {
         return used.size();
     }
 
-    /**
-     * Remembers nonce {@code n}, whose mark is in the window until second {@code last}, unless it was accepted before
-     * or {@link #capacity} marks still in their window are remembered. Forgets those out of it at most once a second.
-     */
-    private synchronized boolean firstUse(String n, long last, long now, String method, String target) {
-        if (now != sweptAt) {
-            used.values().removeIf(l -> l < now);
-            sweptAt = now;
-        }
-        if (used.containsKey(n)) {
-            LOG.warn("{} {}: relayed with a mark this node accepted before (sent again), answered as a client's request",
-                    method, target);
-            return false;
-        }
-        if (used.size() >= capacity) {
-            LOG.warn("{} {}: relayed with a good mark while this node remembers {} marks still in their window (more"
-                    + " than {} relayed requests a second), answered as a client's request", method, target, used.size(),
-                    capacity / (2 * WINDOW_SECONDS));
-            return false;
-        }
-        used.put(n, last);
-        return true;
+    /** Whether nonce {@code n}, whose mark is in the window until second {@code last}, is used for the first time. */
+    private boolean firstUse(String n, long last, long now, String method, String target) {
+        return switch (used.use(n, last, now)) {
+            case FIRST -> true;
+            case AGAIN -> {
+                LOG.warn("{} {}: relayed with a mark this node accepted before (sent again), answered as a client's request",
+                        method, target);
+                yield false;
+            }
+            case FULL -> {
+                LOG.warn("{} {}: relayed with a good mark while this node remembers {} marks still in their window (more"
+                        + " than {} relayed requests a second), answered as a client's request", method, target, used.size(),
+                        used.size() / (2 * WINDOW_SECONDS));
+                yield false;
+            }
+        };
     }
 
     private byte[] randomBytes(int count) {

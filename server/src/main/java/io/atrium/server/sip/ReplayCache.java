@@ -1,9 +1,8 @@
 package io.atrium.server.sip;
 
+import io.atrium.server.edge.UsedOnce;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.Locale;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * ({@code SipRegistrarTest.aCapturedRegisterReplayedAsANewRequestIsChallengedAsStale}).
  *
  * <p>Only verified credentials are added, so nobody without a password can grow the table; it is bounded all the
- * same. When {@link #MAX_ENTRIES} unexpired credentials are remembered, new ones are refused (with a warning)
- * rather than accepted unremembered. Expired entries are swept at most once a second.
+ * same ({@link UsedOnce}): when {@link #MAX_ENTRIES} unexpired credentials are remembered, new ones are refused (with
+ * a warning) rather than accepted unremembered.
  */
 final class ReplayCache {
 
@@ -31,15 +30,13 @@ final class ReplayCache {
 
     private static final Logger log = LoggerFactory.getLogger("atrium.sip");
 
-    private final int max;
     private final Clock clock;
-    /** Credential to the last second of its nonce. */
-    private final Map<String, Long> used = new HashMap<>();
-    private long sweptAt = Long.MIN_VALUE;
-    private boolean full;
+    /** Credentials, each until the last second of its nonce. */
+    private final UsedOnce used;
+    private volatile boolean full;
 
     ReplayCache(int max, Clock clock) {
-        this.max = max;
+        this.used = new UsedOnce(max);
         this.clock = clock;
     }
 
@@ -47,31 +44,21 @@ final class ReplayCache {
      * True for the first use of a verified credential ({@code nonce}, a valid one, and {@code response}); false if it
      * was accepted before, or while the table is full.
      */
-    synchronized boolean firstUse(String nonce, String response) {
-        long now = clock.instant().getEpochSecond();
-        if (now != sweptAt) {
-            used.values().removeIf(expiry -> expiry < now);
-            sweptAt = now;
+    boolean firstUse(String nonce, String response) {
+        UsedOnce.Use use = used.use(nonce + " " + response.toLowerCase(Locale.ROOT), Nonces.expiry(nonce),
+                clock.instant().getEpochSecond());
+        if (use == UsedOnce.Use.FULL && !full) { // once each time it fills
+            log.warn("{} digest credentials remembered against replay, none expired: refusing new ones until"
+                    + " some expire (phones are challenged again)", used.size());
         }
-        String credential = nonce + " " + response.toLowerCase(Locale.ROOT);
-        if (used.containsKey(credential)) {
-            return false;
+        if (use != UsedOnce.Use.AGAIN) {
+            full = use == UsedOnce.Use.FULL;
         }
-        if (used.size() >= max) {
-            if (!full) {
-                log.warn("{} digest credentials remembered against replay, none expired: refusing new ones until"
-                        + " some expire (phones are challenged again)", used.size());
-                full = true;
-            }
-            return false;
-        }
-        full = false;
-        used.put(credential, Nonces.expiry(nonce));
-        return true;
+        return use == UsedOnce.Use.FIRST;
     }
 
     /** How many credentials are remembered. */
-    synchronized int size() {
+    int size() {
         return used.size();
     }
 }
