@@ -139,10 +139,9 @@ final class B2bua {
         Call call = b.call;
         synchronized (call) {
             if (status < 200) {
-                b.provisional = true;
-                if (b.cancelPending) {
-                    cancel(b);
-                } else if (status >= 180 && !call.ringingSent && call.state == Call.State.RINGING) {
+                boolean cancelling = b.cancelPending != null;
+                b.provisional(provider, sip.headers());
+                if (!cancelling && status >= 180 && !call.ringingSent && call.state == Call.State.RINGING) {
                     call.ringingSent = true;
                     call.aTransaction.sendResponse(toCaller(call, Response.RINGING, null));
                 }
@@ -155,7 +154,7 @@ final class B2bua {
                 b.done = true;
                 b.status = status;
                 if (call.state != Call.State.RINGING) {
-                    bye(d);
+                    bye(d, call.winner != null ? Hangups.ELSEWHERE : call.endedBecause);
                     return;
                 }
                 answered(call, b, Sdp.parse(response.getRawContent()));
@@ -185,7 +184,7 @@ final class B2bua {
         }
         for (Call.Branch other : call.branches) {
             if (other != winner && !other.done) {
-                cancel(other);
+                cancel(other, Hangups.ELSEWHERE);
             }
         }
         byte[] sdp = answer == null ? null : answer.pointedAt(config.publicAddress(), call.aLeg.port());
@@ -270,8 +269,9 @@ final class B2bua {
         st.sendResponse(sip.messages().createResponse(Response.OK, request));
         synchronized (call) {
             if (call.state == Call.State.ANSWERED) {
-                log.info("call {}: hung up by {}", call.id, data instanceof Call ? "the caller" : "the callee");
-                bye(data instanceof Call ? call.winner.dialog : call.aDialog);
+                String by = data instanceof Call ? "the caller" : "the callee";
+                log.info("call {}: hung up by {}", call.id, by);
+                bye(data instanceof Call ? call.winner.dialog : call.aDialog, "hung up by " + by);
             }
             end(call);
         }
@@ -333,11 +333,39 @@ final class B2bua {
         fail(call, ForkBranch.finalStatus(call.branches));
     }
 
-    /** Ends a ringing call: CANCEL to open branches, {@code status} to the caller. */
+    /**
+     * The server is stopping (docs/SIP.md, "Restarts"): every call ends, saying {@value Hangups#STOPPING} — a
+     * ringing one with 503 to the caller and CANCEL to its phones, an answered one with BYE to both sides.
+     */
+    void stop() {
+        for (Call call : byCallerCallId.values()) {
+            synchronized (call) {
+                try {
+                    if (call.state == Call.State.RINGING) {
+                        fail(call, Response.SERVICE_UNAVAILABLE, Hangups.STOPPING);
+                    } else if (call.state == Call.State.ANSWERED) {
+                        bye(call.aDialog, Hangups.STOPPING);
+                        bye(call.winner.dialog, Hangups.STOPPING);
+                        end(call);
+                    }
+                } catch (SipException | InvalidArgumentException | ParseException | RuntimeException e) {
+                    log.info("call {}: ending as the server stops: {}", call.id, e.toString());
+                }
+            }
+        }
+    }
+
+    /** Ends a ringing call: CANCEL to open branches (the caller cancelled, or why {@code status}), {@code status} to the caller. */
     private void fail(Call call, int status) throws SipException, InvalidArgumentException, ParseException {
+        fail(call, status, status == Response.REQUEST_TERMINATED ? "cancelled by the caller" : Invites.reason(status));
+    }
+
+    /** Ends a ringing call: CANCEL to open branches saying {@code why}, {@code status} to the caller. */
+    private void fail(Call call, int status, String why) throws SipException, InvalidArgumentException, ParseException {
+        call.endedBecause = why;
         for (Call.Branch b : call.branches) {
             if (!b.done) {
-                cancel(b);
+                cancel(b, why);
             }
         }
         call.aTransaction.sendResponse(toCaller(call, status, null));
@@ -358,12 +386,12 @@ final class B2bua {
         byCallerCallId.remove(callId(call.aInvite));
     }
 
-    private void cancel(Call.Branch b) {
-        b.cancel(provider);
+    private void cancel(Call.Branch b, String why) {
+        b.cancel(provider, sip.headers(), why);
     }
 
-    private void bye(Dialog d) {
-        ForkBranch.bye(provider, d);
+    private void bye(Dialog d, String why) {
+        ForkBranch.bye(provider, sip.headers(), d, why);
     }
 
     private ContactHeader contact(String transport) throws ParseException {

@@ -54,6 +54,8 @@ final class DialOut {
         /** Atrium's offer: a phone sends with its payload types. */
         Sdp offer;
         State state = State.RINGING;
+        /** Why it ended without an answer (a phone answering after that is hung up saying so). */
+        String endedBecause;
         ScheduledFuture<?> ringTimer;
 
         Dial(String callId, String destination, RtpRelay.Leg rtp, Outcome outcome) {
@@ -149,10 +151,7 @@ final class DialOut {
         Dial dial = b.dial;
         synchronized (dial) {
             if (status < 200) {
-                b.provisional = true;
-                if (b.cancelPending) {
-                    b.cancel(provider);
-                }
+                b.provisional(provider, sip.headers());
             } else if (status < 300) {
                 Dialog d = event.getDialog() != null ? event.getDialog() : b.dialog;
                 d.sendAck(d.createAck(cseq.getSeqNumber()));
@@ -164,9 +163,11 @@ final class DialOut {
                 Sdp answer = Sdp.parse(response.getRawContent());
                 PhoneSdp agreed = answer == null ? null : PhoneSdp.between(answer, dial.offer);
                 if (dial.state != State.RINGING || agreed == null) {
+                    String why = agreed == null ? Hangups.NO_COMMON_AUDIO : dial.state == State.ANSWERED ? Hangups.ELSEWHERE
+                            : dial.endedBecause;
                     log.info("dial {}: {} answered {}; hung up", dial.callId, b.target,
                             agreed == null ? "without audio Atrium speaks" : "too late");
-                    ForkBranch.bye(provider, d);
+                    ForkBranch.bye(provider, sip.headers(), d, why);
                     if (dial.state == State.RINGING) {
                         failIfAllFailed(dial);
                     }
@@ -177,7 +178,7 @@ final class DialOut {
                 dial.rtp.remote(agreed.address(), agreed.port());
                 for (Branch other : dial.branches) {
                     if (other != b) {
-                        other.cancel(provider);
+                        other.cancel(provider, sip.headers(), Hangups.ELSEWHERE);
                     }
                 }
                 log.info("dial {}: answered by {} with {}", dial.callId, b.target, agreed.codec());
@@ -208,11 +209,14 @@ final class DialOut {
         }
     }
 
-    /** Stops a dial that still rings (the invite was answered elsewhere, declined or ended): CANCEL to every branch. */
-    void hangUp(Dial dial) {
+    /**
+     * Stops a dial that still rings (the invite was answered elsewhere, declined or ended): CANCEL to every
+     * branch, saying {@code why} ({@link Hangups}).
+     */
+    void hangUp(Dial dial, String why) {
         synchronized (dial) {
             if (dial.state == State.RINGING) {
-                end(dial);
+                end(dial, why);
             }
         }
     }
@@ -225,17 +229,18 @@ final class DialOut {
     }
 
     private void fail(Dial dial, int status) {
-        end(dial);
+        end(dial, Invites.reason(status));
         log.info("dial {}: {} not answered: {}", dial.callId, dial.destination, status);
         timer.execute(() -> dial.outcome.failed(dial, status));
     }
 
-    private void end(Dial dial) {
+    private void end(Dial dial, String why) {
         dial.state = State.ENDED;
+        dial.endedBecause = why;
         if (dial.ringTimer != null) {
             dial.ringTimer.cancel(false);
         }
-        dial.branches.forEach(b -> b.cancel(provider));
+        dial.branches.forEach(b -> b.cancel(provider, sip.headers(), why));
         dial.rtp.close();
     }
 }

@@ -6,7 +6,7 @@ import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
 import javax.sip.SipException;
 import javax.sip.SipProvider;
-import javax.sip.message.Request;
+import javax.sip.header.HeaderFactory;
 import javax.sip.message.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +26,8 @@ class ForkBranch {
     ClientTransaction invite;
     Dialog dialog;
     boolean provisional;
-    boolean cancelPending;
+    /** Why the CANCEL that waits for a provisional response is sent (null: none waits). */
+    String cancelPending;
     boolean done;
     int status;
     /** The INVITE went again with a trunk's credentials (a second challenge is a failure). */
@@ -36,21 +37,32 @@ class ForkBranch {
         this.target = target;
     }
 
-    /** CANCEL for this branch; before its first provisional response it waits for one (RFC 3261 9.1). */
-    void cancel(SipProvider provider) {
+    /**
+     * CANCEL for this branch, saying {@code why} ({@link Hangups}); before its first provisional response it
+     * waits for one (RFC 3261 9.1).
+     */
+    void cancel(SipProvider provider, HeaderFactory headers, String why) {
         if (done) {
             return;
         }
         if (!provisional) {
-            cancelPending = true;
+            cancelPending = why;
             return;
         }
         try {
-            provider.getNewClientTransaction(invite.createCancel()).sendRequest();
+            Hangups.cancel(provider, headers, invite, why);
         } catch (SipException e) {
             log.debug("CANCEL to {}: {}", target, e.toString());
         }
-        cancelPending = false;
+        cancelPending = null;
+    }
+
+    /** A provisional response came: a CANCEL that waited for it goes now. */
+    void provisional(SipProvider provider, HeaderFactory headers) {
+        provisional = true;
+        if (cancelPending != null) {
+            cancel(provider, headers, cancelPending);
+        }
     }
 
     /**
@@ -77,10 +89,10 @@ class ForkBranch {
         }
     }
 
-    /** Sends BYE in {@code d}. */
-    static void bye(SipProvider provider, Dialog d) {
+    /** Sends BYE in {@code d}, saying {@code why} ({@link Hangups}). */
+    static void bye(SipProvider provider, HeaderFactory headers, Dialog d, String why) {
         try {
-            d.sendRequest(provider.getNewClientTransaction(d.createRequest(Request.BYE)));
+            Hangups.bye(provider, headers, d, why);
         } catch (SipException e) {
             log.debug("BYE: {}", e.toString());
         }

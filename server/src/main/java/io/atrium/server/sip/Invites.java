@@ -106,7 +106,7 @@ final class Invites implements SipRooms, RoomListener {
             answeredBy = s;
             timeout.cancel(false);
             if (dial != null) {
-                dialOut.hangUp(dial);
+                dialOut.hangUp(dial, Hangups.ELSEWHERE);
             }
             for (Session app : apps) {
                 if (app != s) {
@@ -131,7 +131,7 @@ final class Invites implements SipRooms, RoomListener {
             state = State.ENDED;
             timeout.cancel(false);
             if (dial != null) {
-                dialOut.hangUp(dial);
+                dialOut.hangUp(dial, reason);
             }
             for (Session app : apps) {
                 if (app != except) {
@@ -458,7 +458,7 @@ final class Invites implements SipRooms, RoomListener {
      * Their stored rows go when SIP starts again. Waits up to {@code patience} for the rooms.
      */
     void stop(Duration patience) {
-        byCallId.values().forEach(i -> i.end("server stopping", null));
+        byCallId.values().forEach(i -> i.end(Hangups.STOPPING, null));
         if (rooms.elsewhere() != Elsewhere.NOWHERE) {
             return;
         }

@@ -60,7 +60,7 @@ final class RoomCall implements Client, AudioLeg.DigitListener {
     private boolean muted;
     private boolean handRaised;
 
-    /** {@code hangUp} sends the BYE (with the reason, for the log); it runs at most once. */
+    /** {@code hangUp} sends the BYE, saying the reason ({@link Hangups}); it runs at most once. */
     RoomCall(String callId, UUID room, String name, RoomService rooms, ScheduledExecutorService timer, Consumer<String> hangUp) {
         this.callId = callId;
         this.room = room;

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
-import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
 import javax.sip.InvalidArgumentException;
 import javax.sip.RequestEvent;
@@ -95,7 +94,7 @@ final class RoomCalls {
         rtp.remote(agreed.address(), agreed.port());
         String callId = UUID.randomUUID().toString();
         String name = callerName != null && !callerName.isBlank() ? callerName : callerNumber;
-        RoomCall call = new RoomCall(callId, room, name, rooms, timer, reason -> bye(dialog, callId));
+        RoomCall call = new RoomCall(callId, room, name, rooms, timer, reason -> bye(dialog, callId, reason));
         byte[] sdp = agreed.answer(config.publicAddress(), rtp.port());
         PhoneMember phone = bridge.phone(room, callId, user, agreed, rtp, call, reason -> {
             calls.remove(callId);
@@ -120,7 +119,7 @@ final class RoomCalls {
      */
     void answeredInvite(Dialog dialog, PhoneSdp agreed, RtpRelay.Leg rtp, UUID room, String callId, UUID user, String token,
                         String from, String to) {
-        RoomCall call = new RoomCall(callId, room, to, rooms, timer, reason -> bye(dialog, callId));
+        RoomCall call = new RoomCall(callId, room, to, rooms, timer, reason -> bye(dialog, callId, reason));
         PhoneMember phone = bridge.phone(room, callId, user, agreed, rtp, call, reason -> {
             calls.remove(callId);
             call.end(reason, true);
@@ -181,11 +180,19 @@ final class RoomCalls {
                 a.call.state().name().toLowerCase(Locale.ROOT), a.startedAt, a.startedAt, a.rtp.packets(), 0)).toList();
     }
 
-    private void bye(Dialog dialog, String callId) {
+    /**
+     * The server is stopping (docs/SIP.md, "Restarts"): every call into a room ends, its phone told why
+     * ({@value Hangups#STOPPING}: a BYE with {@code Reason: SIP;cause=503}), while the SIP stack still runs.
+     */
+    void stop() {
+        calls.values().forEach(a -> a.call.end(Hangups.STOPPING, true));
+    }
+
+    /** Atrium's BYE to a call into a room, saying {@code why} ({@link Hangups}). */
+    private void bye(Dialog dialog, String callId, String why) {
         calls.remove(callId);
         try {
-            ClientTransaction ct = provider.getNewClientTransaction(dialog.createRequest(Request.BYE));
-            dialog.sendRequest(ct);
+            Hangups.bye(provider, sip.headers(), dialog, why);
         } catch (SipException | RuntimeException e) {
             log.debug("sip call {}: BYE: {}", callId, e.toString());
         }

@@ -357,8 +357,13 @@ public final class SipService implements SipListener, AutoCloseable {
     public void processDialogTerminated(DialogTerminatedEvent event) {
     }
 
-    /** Before the sockets close: open invites and (on a node alone) temporary rooms end, their clients told. */
+    /**
+     * Before the sockets close: calls between extensions and into rooms, open invites and (on a node alone)
+     * temporary rooms end, their clients told.
+     */
     public void stopping() {
+        b2bua.stop();
+        roomCalls.stop();
         invites.stop(STOP_PATIENCE);
     }
 

@@ -80,7 +80,17 @@ abstract class PhoneRooms {
     }
 
     Sipp dial(String user, String extension, String number, int mediaPort, String outcome, int holdMillis) {
+        return dial(user, extension, number, mediaPort, outcome, holdMillis, ".*");
+    }
+
+    /** Alice's phone dials {@code number} and stays in the room until Atrium's BYE, whose Reason must match {@code reason}. */
+    Sipp dialRoom(String number, int mediaPort, String reason) {
+        return dial("alice", "1001", number, mediaPort, "room", 0, reason);
+    }
+
+    Sipp dial(String user, String extension, String number, int mediaPort, String outcome, int holdMillis, String reason) {
         Map<String, String> fill = new HashMap<>();
+        fill.put("REASON", reason);
         fill.put("OUTCOME", Sipp.resource("caller-" + outcome + ".part"));
         fill.put("FROM", extension);
         fill.put("MEDIA_PORT", String.valueOf(mediaPort));

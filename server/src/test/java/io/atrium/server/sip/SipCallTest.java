@@ -83,11 +83,35 @@ class SipCallTest {
         return phone(sipPort, port, outcome, mediaPort);
     }
 
+    /** As above; {@code reason} is what the Reason header of Atrium's BYE (answer) or CANCEL (ring) must match. */
+    Sipp phone(int port, String outcome, int mediaPort, String reason) {
+        return phone(sipPort, port, outcome, mediaPort, reason);
+    }
+
     /** A phone on {@code port} (or a carrier) waiting for Atrium's INVITE: {@code outcome} is answer, busy or ring. */
     static Sipp phone(int sipPort, int port, String outcome, int mediaPort) {
-        return Sipp.start("callee.xml", Map.of("OUTCOME", Sipp.resource("callee-" + outcome + ".part"),
-                "MEDIA_PORT", String.valueOf(mediaPort)), sipPort, port, "-t", "u1").listening();
+        return phone(sipPort, port, outcome, mediaPort, ".*");
     }
+
+    /**
+     * As above; {@code reason} is a regular expression the Reason header of Atrium's BYE (answer) or CANCEL (ring) must
+     * match (docs/SIP.md, "Why Atrium hangs up"), e.g. {@link #normal}.
+     */
+    static Sipp phone(int sipPort, int port, String outcome, int mediaPort, String reason) {
+        return Sipp.start("callee.xml", Map.of("OUTCOME", Sipp.resource("callee-" + outcome + ".part"),
+                "MEDIA_PORT", String.valueOf(mediaPort), "REASON", reason), sipPort, port, "-t", "u1").listening();
+    }
+
+    /**
+     * The Reason of a BYE or CANCEL for a normal end (Q.850 normal call clearing) with {@code text}, as a regular expression
+     * for SIPp (an attribute in double quotes: the text's quotes are matched by {@code .}).
+     */
+    static String normal(String text) {
+        return "^ *Q\\.850;cause=16;text=." + text + ".$";
+    }
+
+    /** The Reason of a CANCEL or BYE to a phone that lost to another phone or app, as a regular expression for SIPp. */
+    static final String ELSEWHERE = "^ *SIP;cause=200;text=.Call completed elsewhere.$";
 
     /** Alice (1001) calls {@code number}; {@code outcome} is answered, cancel or refused (with STATUS). */
     Sipp call(String number, String outcome, Map<String, String> more, String password) {
@@ -120,7 +144,8 @@ class SipCallTest {
         int phone1 = registerPhone("1002", "bob");
         int phone2 = registerPhone("1002", "bob");
         try (RtpPhone mediaA = new RtpPhone(); RtpPhone mediaB = new RtpPhone();
-             Sipp answering = phone(phone1, "answer", mediaB.port()); Sipp ringing = phone(phone2, "ring", 40002);
+             Sipp answering = phone(phone1, "answer", mediaB.port(), normal("hung up by the caller"));
+             Sipp ringing = phone(phone2, "ring", 40002, ELSEWHERE);
              Sipp caller = call("1002", "answered", Map.of("MEDIA_PORT", String.valueOf(mediaA.port()), "HOLD", "50000"),
                      "alice-password")) {
             Waits.waitUntil(() -> port(caller, ANSWER_SDP) > 0, "the caller's 200 OK with SDP");
@@ -164,7 +189,7 @@ class SipCallTest {
     @Test
     void callerCancelsWhileRinging() {
         int phone = registerPhone("1005", "erin");
-        try (Sipp ringing = phone(phone, "ring", 40006);
+        try (Sipp ringing = phone(phone, "ring", 40006, normal("cancelled by the caller"));
              Sipp caller = call("1005", "cancel", Map.of(), "alice-password")) {
             assertOk(caller.await());
             assertOk(ringing.await());
@@ -186,7 +211,7 @@ class SipCallTest {
     @Test
     void unansweredCallsTimeOutWith408() {
         int phone = registerPhone("1004", "dave");
-        try (Sipp ringing = phone(phone, "ring", 40008);
+        try (Sipp ringing = phone(phone, "ring", 40008, normal("no answer"));
              Sipp caller = call("1004", "refused", Map.of("STATUS", "408"), "alice-password")) {
             assertOk(caller.await());
             assertOk(ringing.await());

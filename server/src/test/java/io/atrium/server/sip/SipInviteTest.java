@@ -141,7 +141,8 @@ class SipInviteTest {
         int phone1 = registerPhone("1002", "bob");
         int phone2 = registerPhone("1002", "bob");
         try (RtpPhone invited = new RtpPhone(); RtpPhone dialIn = new RtpPhone();
-             Sipp answering = phone(phone1, "answer", invited.port()); Sipp ringing = phone(phone2, "ring", 40102)) {
+             Sipp answering = SipCallTest.phone(sipPort, phone1, "answer", invited.port(), SipCallTest.normal("removed by an admin"));
+             Sipp ringing = SipCallTest.phone(sipPort, phone2, "ring", 40102, SipCallTest.ELSEWHERE)) {
             JsonNode result = host.call("invite_exten", Map.of("extens", List.of("1002")));
             assertThat(result.at("/failed")).isEmpty();
             String callId = result.at("/invited/0/bridge_id").asText();
@@ -175,7 +176,7 @@ class SipInviteTest {
                 hears(dialIn, 1000, 440);
                 hears(invited, 440, 1000);
                 host.call("remove_member", Map.of("member", callId));
-                assertOk(answering.await()); // Atrium's BYE
+                assertOk(answering.await()); // Atrium's BYE, saying why
                 caller.hangUp();
                 assertOk(caller.await());
             }

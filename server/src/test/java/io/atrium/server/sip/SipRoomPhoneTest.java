@@ -25,13 +25,34 @@ class SipRoomPhoneTest extends PhoneRooms {
     @Test
     void threeWrongPinsHangUp() {
         String room = room("{\"name\":\"pin-wrong\",\"password\":\"2468\",\"force_password\":true}");
-        try (RtpPhone media = new RtpPhone(); Sipp phone = dial(number(room), media.port(), "room", 0)) {
+        try (RtpPhone media = new RtpPhone(); Sipp phone = dialRoom(number(room), media.port(), SipCallTest.normal("wrong PIN"))) {
             Waits.waitUntil(() -> port(phone, ANSWER_SDP) > 0, "Atrium's 200 OK to the phone");
             media.sendTone(800, port(phone, ANSWER_SDP));
             media.sendDigits("1111#2222#3333#");
             assertOk(phone.await()); // Atrium's BYE after the third wrong PIN
         }
         assertThat(server.get("/v1/rooms/" + room + "/members").json().get("live")).isEmpty();
+    }
+
+    /** A room that ends hangs up its phones saying so: BYE with {@code Reason: Q.850;cause=16;text="the room ended"}. */
+    @Test
+    void aRoomThatEndsHangsUpItsPhonesSayingWhy() {
+        String room = room("{\"name\":\"ends\",\"open\":true}");
+        try (RtpPhone media = new RtpPhone(); Sipp phone = dialRoom(number(room), media.port(), SipCallTest.normal("the room ended"))) {
+            Waits.waitUntil(() -> inRoom(server), "the phone in the room");
+            assertThat(server.post("/v1/rooms/" + room + "/end", "").status()).isEqualTo(204);
+            assertOk(phone.await());
+        }
+    }
+
+    /** Whether a call into a room is in it now ({@code GET /v1/sip/calls}). */
+    static boolean inRoom(io.atrium.server.testing.TestServer server) {
+        for (JsonNode c : server.get("/v1/sip/calls").json().get("calls")) {
+            if (c.get("state").asText().equals("in_room")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test

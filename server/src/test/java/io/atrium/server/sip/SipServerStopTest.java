@@ -7,9 +7,11 @@ import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.testing.Closer;
 import io.atrium.server.testing.JavaPeer;
 import io.atrium.server.testing.RpcClient;
+import io.atrium.server.testing.RtpPhone;
 import io.atrium.server.testing.Sipp;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
+import io.atrium.server.testing.Waits;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +66,76 @@ class SipServerStopTest {
 
         try (TestServer again = TestServer.start(c.withSip(sip))) {
             assertThat(again.get("/v1/rooms/" + room).status()).as("the temporary room is gone").isEqualTo(404);
+        }
+    }
+
+    /**
+     * A server that stops hangs up the phones in its rooms while it still can, saying why: BYE with
+     * {@code Reason: SIP;cause=503;text="server stopping"}, so that the phone may call again when it is back.
+     */
+    @Test
+    void stoppingHangsUpThePhonesInRoomsAsUnavailable() throws Exception {
+        AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-sip-stop-phone-"));
+        int sipPort = Sipp.freePort();
+        TestServer server = TestServer.start(c.withSip(new AtriumConfig.Sip(true, "127.0.0.1", sipPort, "", "atrium", 60, 3600,
+                100, 10, 0, 0, List.of("MD5"), List.of())));
+        boolean closed = false;
+        try (RtpPhone media = new RtpPhone()) {
+            assertThat(server.post("/v1/users", "{\"user\":{\"username\":\"ada\",\"password\":\"ada-password\","
+                    + "\"sip_extension\":\"1001\"}}").status()).isEqualTo(201);
+            String room = server.post("/v1/rooms", "{\"room\":{\"name\":\"stops\",\"open\":true}}").json().at("/room/uuid").asText();
+            String number = server.get("/v1/sip/rooms/" + room).json().get("number").asText();
+            try (Sipp phone = Sipp.start("caller.xml", Map.of("OUTCOME", Sipp.resource("caller-room.part"), "FROM", "1001",
+                    "MEDIA_PORT", String.valueOf(media.port()), "REASON", "^ *SIP;cause=503;text=.server stopping.$"), sipPort,
+                    "-t", "u1", "-s", number, "-au", "ada", "-ap", "ada-password")) {
+                Waits.waitUntil(() -> SipRoomPhoneTest.inRoom(server), "the phone in the room");
+                closed = true;
+                server.close();
+                Sipp.Result r = phone.await();
+                assertThat(r.ok()).as(r.toString()).isTrue();
+            }
+        } finally {
+            if (!closed) {
+                server.close();
+            }
+        }
+    }
+
+    /**
+     * A server that stops ends the calls between extensions too, as unavailable: Atrium's BYE to both phones says
+     * {@code Reason: SIP;cause=503;text="server stopping"} (the relay carrying their media stops with it).
+     */
+    @Test
+    void stoppingHangsUpBothPhonesOfACallBetweenExtensionsAsUnavailable() throws Exception {
+        AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-sip-stop-call-"));
+        int sipPort = Sipp.freePort();
+        TestServer server = TestServer.start(c.withSip(new AtriumConfig.Sip(true, "127.0.0.1", sipPort, "", "atrium", 60, 3600,
+                100, 10, 0, 0, List.of("MD5"), List.of())));
+        boolean closed = false;
+        try {
+            for (String[] u : new String[][] {{"ada", "1001"}, {"bob", "1002"}}) {
+                assertThat(server.post("/v1/users", "{\"user\":{\"username\":\"" + u[0] + "\",\"password\":\"" + u[0]
+                        + "-password\",\"sip_extension\":\"" + u[1] + "\"}}").status()).isEqualTo(201);
+            }
+            int bobPhone = SipCallTest.registerPhone(sipPort, "1002", "bob");
+            String stopping = "^ *SIP;cause=503;text=.server stopping.$";
+            try (Sipp bob = SipCallTest.phone(sipPort, bobPhone, "answer", 40044, stopping);
+                 Sipp ada = Sipp.start("caller.xml", Map.of("OUTCOME", Sipp.resource("caller-room.part"), "FROM", "1001",
+                         "MEDIA_PORT", "40046", "REASON", stopping), sipPort, "-t", "u1", "-s", "1002", "-au", "ada", "-ap",
+                         "ada-password")) {
+                Waits.waitUntil(() -> server.get("/v1/sip/calls").json().findValuesAsText("state").contains("answered"),
+                        "the call answered");
+                closed = true;
+                server.close();
+                Sipp.Result callee = bob.await();
+                assertThat(callee.ok()).as(callee.toString()).isTrue();
+                Sipp.Result caller = ada.await();
+                assertThat(caller.ok()).as(caller.toString()).isTrue();
+            }
+        } finally {
+            if (!closed) {
+                server.close();
+            }
         }
     }
 

@@ -26,6 +26,12 @@ public final class Sipp implements AutoCloseable {
 
     /** The longest a scenario may run before it is killed and the test fails. */
     public static final long TIMEOUT_SECONDS = 60;
+    /**
+     * Placeholders a test need not fill: {@code REASON}, the regular expression (POSIX extended, no {@code "} in it:
+     * SIPp's attribute ends there) the {@code Reason} header of Atrium's BYE or CANCEL must match where a scenario
+     * checks it; by default any, but there must be one.
+     */
+    private static final Map<String, String> DEFAULTS = Map.of("REASON", ".*");
 
     private final Process process;
     private final Path dir;
@@ -62,8 +68,10 @@ public final class Sipp implements AutoCloseable {
         try {
             Path dir = Files.createTempDirectory("sipp-");
             String text = resource(scenario);
+            Map<String, String> all = new java.util.HashMap<>(DEFAULTS);
+            all.putAll(fill);
             for (int pass = 0; pass < 3; pass++) { // values may hold placeholders (scenario parts within parts)
-                for (var e : fill.entrySet()) {
+                for (var e : all.entrySet()) {
                     text = text.replace("@" + e.getKey() + "@", e.getValue());
                 }
             }
