@@ -32,18 +32,13 @@ class SipServerStopTest {
 
     @Test
     void stoppingEndsRingingInvitesAndTemporaryRoomsAndSaysSo() throws Exception {
-        AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-sip-stop-"));
-        AtriumConfig.Sip sip = new AtriumConfig.Sip(true, "127.0.0.1", Sipp.freePort(), "", "atrium", 60, 3600, 100, 10, 0, 0,
-                List.of("MD5"), List.of());
-        TestServer server = TestServer.start(c.withSip(sip));
+        AtriumConfig c = config("atrium-sip-stop-");
+        TestServer server = TestServer.start(c);
         String room;
         RpcClient ada;
         RpcClient bob;
         try {
-            for (String[] u : new String[][] {{"ada", "1001"}, {"bob", "1002"}}) {
-                assertThat(server.post("/v1/users", "{\"user\":{\"username\":\"" + u[0] + "\",\"password\":\"" + u[0]
-                        + "-password\",\"sip_extension\":\"" + u[1] + "\"}}").status()).isEqualTo(201);
-            }
+            users(server, "ada", "1001", "bob", "1002");
             bob = open.track(RpcClient.connect(server));
             bob.call("register_room_api", Map.of("username", "bob", "password", "bob-password"));
             ada = open.track(RpcClient.connect(server));
@@ -64,7 +59,7 @@ class SipServerStopTest {
         assertThat(reject.get("destination").asText()).isEqualTo("1002");
         assertThat(ada.await("room_ended").get("by_admin").asBoolean(true)).isFalse();
 
-        try (TestServer again = TestServer.start(c.withSip(sip))) {
+        try (TestServer again = TestServer.start(c)) {
             assertThat(again.get("/v1/rooms/" + room).status()).as("the temporary room is gone").isEqualTo(404);
         }
     }
@@ -75,14 +70,11 @@ class SipServerStopTest {
      */
     @Test
     void stoppingHangsUpThePhonesInRoomsAsUnavailable() throws Exception {
-        AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-sip-stop-phone-"));
-        int sipPort = Sipp.freePort();
-        TestServer server = TestServer.start(c.withSip(new AtriumConfig.Sip(true, "127.0.0.1", sipPort, "", "atrium", 60, 3600,
-                100, 10, 0, 0, List.of("MD5"), List.of())));
+        TestServer server = TestServer.start(config("atrium-sip-stop-phone-"));
+        int sipPort = server.config().sip().port();
         boolean closed = false;
         try (RtpPhone media = new RtpPhone()) {
-            assertThat(server.post("/v1/users", "{\"user\":{\"username\":\"ada\",\"password\":\"ada-password\","
-                    + "\"sip_extension\":\"1001\"}}").status()).isEqualTo(201);
+            users(server, "ada", "1001");
             String room = server.post("/v1/rooms", "{\"room\":{\"name\":\"stops\",\"open\":true}}").json().at("/room/uuid").asText();
             String number = server.get("/v1/sip/rooms/" + room).json().get("number").asText();
             try (Sipp phone = Sipp.start("caller.xml", Map.of("OUTCOME", Sipp.resource("caller-room.part"), "FROM", "1001",
@@ -107,16 +99,11 @@ class SipServerStopTest {
      */
     @Test
     void stoppingHangsUpBothPhonesOfACallBetweenExtensionsAsUnavailable() throws Exception {
-        AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-sip-stop-call-"));
-        int sipPort = Sipp.freePort();
-        TestServer server = TestServer.start(c.withSip(new AtriumConfig.Sip(true, "127.0.0.1", sipPort, "", "atrium", 60, 3600,
-                100, 10, 0, 0, List.of("MD5"), List.of())));
+        TestServer server = TestServer.start(config("atrium-sip-stop-call-"));
+        int sipPort = server.config().sip().port();
         boolean closed = false;
         try {
-            for (String[] u : new String[][] {{"ada", "1001"}, {"bob", "1002"}}) {
-                assertThat(server.post("/v1/users", "{\"user\":{\"username\":\"" + u[0] + "\",\"password\":\"" + u[0]
-                        + "-password\",\"sip_extension\":\"" + u[1] + "\"}}").status()).isEqualTo(201);
-            }
+            users(server, "ada", "1001", "bob", "1002");
             int bobPhone = SipCallTest.registerPhone(sipPort, "1002", "bob");
             String stopping = "^ *SIP;cause=503;text=.server stopping.$";
             try (Sipp bob = SipCallTest.phone(sipPort, bobPhone, "answer", 40044, stopping);
@@ -145,12 +132,9 @@ class SipServerStopTest {
      */
     @Test
     void aCallIntoARoomWhileTheMediaStopsIsRefusedAsUnavailable() throws Exception {
-        AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-sip-stop-media-"));
-        int sipPort = Sipp.freePort();
-        TestServer server = open.track(TestServer.start(c.withSip(new AtriumConfig.Sip(true, "127.0.0.1", sipPort, "", "atrium",
-                60, 3600, 100, 10, 0, 0, List.of("MD5"), List.of()))));
-        assertThat(server.post("/v1/users", "{\"user\":{\"username\":\"ada\",\"password\":\"ada-password\","
-                + "\"sip_extension\":\"1001\"}}").status()).isEqualTo(201);
+        TestServer server = open.track(TestServer.start(config("atrium-sip-stop-media-")));
+        int sipPort = server.config().sip().port();
+        users(server, "ada", "1001");
         String number = server.get("/v1/sip/rooms/" + server.createRoom("stopping")).json().get("number").asText();
         server.server().media().close(); // the media threads stop first
         try (Sipp caller = Sipp.start("caller.xml", Map.of("OUTCOME", Sipp.resource("caller-refused.part"), "STATUS", "503",
@@ -160,5 +144,20 @@ class SipServerStopTest {
             assertThat(caller.messages()).containsPattern("SIP/2.0 503 [^\\r\\n]*\\r?\\n(.+\\r?\\n)*Retry-After: ?10");
         }
         assertThat(server.get("/v1/sip/calls").json().get("calls")).as("no call into the room left").isEmpty();
+    }
+
+    /** An H2 server's configuration with SIP on a free port (digest MD5), its data in a new temporary directory. */
+    private static AtriumConfig config(String prefix) throws java.io.IOException {
+        return TestServer.config(Db.H2, Files.createTempDirectory(prefix)).withSip(new AtriumConfig.Sip(true, "127.0.0.1",
+                Sipp.freePort(), "", "atrium", 60, 3600, 100, 10, 0, 0, List.of("MD5"), List.of()));
+    }
+
+    /** Users {@code name}, password {@code <name>-password}, with SIP extensions: pairs of name and extension. */
+    private static void users(TestServer server, String... nameAndExtension) {
+        for (int i = 0; i < nameAndExtension.length; i += 2) {
+            String name = nameAndExtension[i];
+            assertThat(server.post("/v1/users", "{\"user\":{\"username\":\"" + name + "\",\"password\":\"" + name
+                    + "-password\",\"sip_extension\":\"" + nameAndExtension[i + 1] + "\"}}").status()).isEqualTo(201);
+        }
     }
 }
