@@ -21,6 +21,11 @@ public final class RtpPhone implements AutoCloseable {
 
     public static final int RATE = 8000;
     private static final int SAMPLES = 160;
+    /**
+     * The bound of a tone's loop. Not a packet count: a test slowed down by a loaded machine outlived the 3,000 packets
+     * (a minute) its phone once sent, and the room then dropped the phone as silent (5 s media timeout in PhoneRooms).
+     */
+    private static final java.time.Duration SENDS_AT_MOST = java.time.Duration.ofMinutes(10);
 
     private final DatagramSocket socket;
     private volatile boolean sending;
@@ -84,7 +89,8 @@ public final class RtpPhone implements AutoCloseable {
             int ssrc = (int) (Math.random() * Integer.MAX_VALUE);
             long t = 0;
             double sent = Double.NaN;
-            for (int seq = 0; sending && seq < 50 * 60; seq++) {
+            long until = System.nanoTime() + SENDS_AT_MOST.toNanos();
+            for (int seq = 0; sending && System.nanoTime() < until; seq++) {
                 int pt = audioPt;
                 packet[0] = (byte) 0x80;
                 packet[1] = (byte) pt;
