@@ -260,7 +260,7 @@ public final class Relay implements Calls {
             on.removeAll(live);
             if (on.stream().anyMatch(absent::contains)) {
                 failPending(r, "the room's node is gone");
-                r.session.client().close("the room's node is gone; reconnect");
+                r.session.client().closeToReconnect("the room's node is gone; reconnect");
             } else {
                 absentNow.addAll(on);
             }

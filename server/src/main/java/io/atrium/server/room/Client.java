@@ -11,4 +11,13 @@ public interface Client {
 
     /** Closes the connection (e.g. removed or rejected). */
     void close(String reason);
+
+    /**
+     * Closes the connection because the room is not here any more (another node took it over, or the node that ran it
+     * is gone; docs/SCALING.md): the client may connect again and reach it where it runs now. As {@link #close} unless
+     * the client tells the two apart (a phone: docs/SIP.md, "Why Atrium hangs up").
+     */
+    default void closeToReconnect(String reason) {
+        close(reason);
+    }
 }

@@ -180,7 +180,7 @@ final class LiveRoom {
      */
     void evict(String reason) {
         moved = true;
-        roster.sessions().forEach(s -> s.client.close(reason));
+        roster.sessions().forEach(s -> s.client.closeToReconnect(reason));
     }
 
     /**

@@ -271,7 +271,8 @@ final class B2bua {
             if (call.state == Call.State.ANSWERED) {
                 String by = data instanceof Call ? "the caller" : "the callee";
                 log.info("call {}: hung up by {}", call.id, by);
-                bye(data instanceof Call ? call.winner.dialog : call.aDialog, "hung up by " + by);
+                ForkBranch.bye(provider, sip.headers(), data instanceof Call ? call.winner.dialog : call.aDialog,
+                        Hangups.normal("hung up by " + by), Hangups.passedOn(sip.headers(), request));
             }
             end(call);
         }
@@ -334,15 +335,18 @@ final class B2bua {
     }
 
     /**
-     * The server is stopping (docs/SIP.md, "Restarts"): every call ends, saying {@value Hangups#STOPPING} — a
-     * ringing one with 503 to the caller and CANCEL to its phones, an answered one with BYE to both sides.
+     * The server is stopping (docs/SIP.md, "Restarts"): every call ends, saying {@link Hangups#STOPPING} — a
+     * ringing one with 503 to the caller (with {@code Retry-After}, {@link SipFactories#RETRY_AFTER_STOPPING}) and
+     * CANCEL to its phones, an answered one with BYE to both sides.
      */
     void stop() {
         for (Call call : byCallerCallId.values()) {
             synchronized (call) {
                 try {
                     if (call.state == Call.State.RINGING) {
-                        fail(call, Response.SERVICE_UNAVAILABLE, Hangups.STOPPING);
+                        Response unavailable = toCaller(call, Response.SERVICE_UNAVAILABLE, null);
+                        unavailable.addHeader(sip.headers().createRetryAfterHeader(SipFactories.RETRY_AFTER_STOPPING));
+                        fail(call, unavailable, Hangups.STOPPING);
                     } else if (call.state == Call.State.ANSWERED) {
                         bye(call.aDialog, Hangups.STOPPING);
                         bye(call.winner.dialog, Hangups.STOPPING);
@@ -355,21 +359,24 @@ final class B2bua {
         }
     }
 
-    /** Ends a ringing call: CANCEL to open branches (the caller cancelled, or why {@code status}), {@code status} to the caller. */
+    /**
+     * Ends a ringing call with {@code status} to the caller (the caller cancelled, a phone declined, every phone failed, no
+     * answer): CANCEL to open branches saying why ({@link Hangups#forkEnded}).
+     */
     private void fail(Call call, int status) throws SipException, InvalidArgumentException, ParseException {
-        fail(call, status, status == Response.REQUEST_TERMINATED ? "cancelled by the caller" : Invites.reason(status));
+        fail(call, toCaller(call, status, null), Hangups.forkEnded(status));
     }
 
-    /** Ends a ringing call: CANCEL to open branches saying {@code why}, {@code status} to the caller. */
-    private void fail(Call call, int status, String why) throws SipException, InvalidArgumentException, ParseException {
+    /** Ends a ringing call: CANCEL to open branches saying {@code why}, {@code response} to the caller. */
+    private void fail(Call call, Response response, Hangups.Why why) throws SipException, InvalidArgumentException {
         call.endedBecause = why;
         for (Call.Branch b : call.branches) {
             if (!b.done) {
                 cancel(b, why);
             }
         }
-        call.aTransaction.sendResponse(toCaller(call, status, null));
-        log.info("call {}: ended with {}", call.id, status);
+        call.aTransaction.sendResponse(response);
+        log.info("call {}: ended with {}", call.id, response.getStatusCode());
         end(call);
     }
 
@@ -386,11 +393,11 @@ final class B2bua {
         byCallerCallId.remove(callId(call.aInvite));
     }
 
-    private void cancel(Call.Branch b, String why) {
+    private void cancel(Call.Branch b, Hangups.Why why) {
         b.cancel(provider, sip.headers(), why);
     }
 
-    private void bye(Dialog d, String why) {
+    private void bye(Dialog d, Hangups.Why why) {
         ForkBranch.bye(provider, sip.headers(), d, why);
     }
 

@@ -44,7 +44,7 @@ final class Call {
     Branch winner;
     boolean ringingSent;
     /** Why it ended while ringing (a phone answering after that is hung up saying so). */
-    String endedBecause;
+    Hangups.Why endedBecause;
     /** The SDP Atrium sent to the caller (in its 200) and to the callee's phones (in the INVITEs). */
     byte[] aSdp;
     byte[] bSdp;

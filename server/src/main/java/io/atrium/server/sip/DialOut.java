@@ -55,7 +55,7 @@ final class DialOut {
         Sdp offer;
         State state = State.RINGING;
         /** Why it ended without an answer (a phone answering after that is hung up saying so). */
-        String endedBecause;
+        Hangups.Why endedBecause;
         ScheduledFuture<?> ringTimer;
 
         Dial(String callId, String destination, RtpRelay.Leg rtp, Outcome outcome) {
@@ -163,7 +163,7 @@ final class DialOut {
                 Sdp answer = Sdp.parse(response.getRawContent());
                 PhoneSdp agreed = answer == null ? null : PhoneSdp.between(answer, dial.offer);
                 if (dial.state != State.RINGING || agreed == null) {
-                    String why = agreed == null ? Hangups.NO_COMMON_AUDIO : dial.state == State.ANSWERED ? Hangups.ELSEWHERE
+                    Hangups.Why why = agreed == null ? Hangups.NO_COMMON_AUDIO : dial.state == State.ANSWERED ? Hangups.ELSEWHERE
                             : dial.endedBecause;
                     log.info("dial {}: {} answered {}; hung up", dial.callId, b.target,
                             agreed == null ? "without audio Atrium speaks" : "too late");
@@ -213,7 +213,7 @@ final class DialOut {
      * Stops a dial that still rings (the invite was answered elsewhere, declined or ended): CANCEL to every
      * branch, saying {@code why} ({@link Hangups}).
      */
-    void hangUp(Dial dial, String why) {
+    void hangUp(Dial dial, Hangups.Why why) {
         synchronized (dial) {
             if (dial.state == State.RINGING) {
                 end(dial, why);
@@ -229,12 +229,12 @@ final class DialOut {
     }
 
     private void fail(Dial dial, int status) {
-        end(dial, Invites.reason(status));
+        end(dial, Hangups.forkEnded(status));
         log.info("dial {}: {} not answered: {}", dial.callId, dial.destination, status);
         timer.execute(() -> dial.outcome.failed(dial, status));
     }
 
-    private void end(Dial dial, String why) {
+    private void end(Dial dial, Hangups.Why why) {
         dial.state = State.ENDED;
         dial.endedBecause = why;
         if (dial.ringTimer != null) {

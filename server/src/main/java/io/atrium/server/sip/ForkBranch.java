@@ -7,6 +7,7 @@ import javax.sip.Dialog;
 import javax.sip.SipException;
 import javax.sip.SipProvider;
 import javax.sip.header.HeaderFactory;
+import javax.sip.header.ReasonHeader;
 import javax.sip.message.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +28,7 @@ class ForkBranch {
     Dialog dialog;
     boolean provisional;
     /** Why the CANCEL that waits for a provisional response is sent (null: none waits). */
-    String cancelPending;
+    Hangups.Why cancelPending;
     boolean done;
     int status;
     /** The INVITE went again with a trunk's credentials (a second challenge is a failure). */
@@ -41,7 +42,7 @@ class ForkBranch {
      * CANCEL for this branch, saying {@code why} ({@link Hangups}); before its first provisional response it
      * waits for one (RFC 3261 9.1).
      */
-    void cancel(SipProvider provider, HeaderFactory headers, String why) {
+    void cancel(SipProvider provider, HeaderFactory headers, Hangups.Why why) {
         if (done) {
             return;
         }
@@ -90,9 +91,14 @@ class ForkBranch {
     }
 
     /** Sends BYE in {@code d}, saying {@code why} ({@link Hangups}). */
-    static void bye(SipProvider provider, HeaderFactory headers, Dialog d, String why) {
+    static void bye(SipProvider provider, HeaderFactory headers, Dialog d, Hangups.Why why) {
+        bye(provider, headers, d, why, List.of());
+    }
+
+    /** Sends BYE in {@code d} with the other side's {@code passedOn} Reasons, or when there are none saying {@code why}. */
+    static void bye(SipProvider provider, HeaderFactory headers, Dialog d, Hangups.Why why, List<ReasonHeader> passedOn) {
         try {
-            Hangups.bye(provider, headers, d, why);
+            Hangups.bye(provider, headers, d, why, passedOn);
         } catch (SipException e) {
             log.debug("BYE: {}", e.toString());
         }

@@ -123,15 +123,18 @@ final class Invites implements SipRooms, RoomListener {
             }
         }
 
-        /** Ends a ringing invite: phones cancelled, apps (but {@code except}) told, the inviter hears why. */
-        synchronized void end(String reason, Session except) {
+        /**
+         * Ends a ringing invite: phones cancelled saying {@code why} ({@link Hangups}), apps (but {@code except}) and the
+         * inviter told {@code reason}.
+         */
+        synchronized void end(String reason, Hangups.Why why, Session except) {
             if (state != State.RINGING) {
                 return;
             }
             state = State.ENDED;
             timeout.cancel(false);
             if (dial != null) {
-                dialOut.hangUp(dial, reason);
+                dialOut.hangUp(dial, why);
             }
             for (Session app : apps) {
                 if (app != except) {
@@ -160,7 +163,7 @@ final class Invites implements SipRooms, RoomListener {
         @Override
         public synchronized void failed(DialOut.Dial d, int status) {
             if (status >= 600 || apps.isEmpty()) {
-                end(reason(status), null);
+                end(reason(status), Hangups.forkEnded(status), null);
             }
         }
     }
@@ -293,7 +296,8 @@ final class Invites implements SipRooms, RoomListener {
             byCallId.put(callId, inv);
             rooms.elsewhere().inviting(callId, inv.token.expiresAt());
             synchronized (inv) {
-                inv.timeout = timer.schedule(() -> inv.end("no answer", null), INVITE_SECONDS, TimeUnit.SECONDS);
+                inv.timeout = timer.schedule(() -> inv.end("no answer", Hangups.normal("no answer"), null), INVITE_SECONDS,
+                        TimeUnit.SECONDS);
                 for (Session app : apps) {
                     inv.apps.add(app);
                     Map<String, Object> params = new LinkedHashMap<>();
@@ -326,7 +330,7 @@ final class Invites implements SipRooms, RoomListener {
             if (inv.state != State.RINGING) {
                 throw new RpcException(409, "the invite was answered or has ended");
             }
-            inv.end("declined", session);
+            inv.end("declined", Hangups.DECLINED, session);
         }
         return Map.of();
     }
@@ -452,13 +456,13 @@ final class Invites implements SipRooms, RoomListener {
     }
 
     /**
-     * The server is stopping (docs/SIP.md, "Restarts"): every invite still ringing ends as {@code server
-     * stopping} (phones CANCELled, apps and inviters told), and on a node alone the temporary rooms it runs
+     * The server is stopping (docs/SIP.md, "Restarts"): every invite still ringing ends as {@link Hangups#STOPPING}
+     * (phones CANCELled, apps and inviters told), and on a node alone the temporary rooms it runs
      * end ({@code room_ended} to their members, BYE to their phones); on a cluster they may go on elsewhere.
      * Their stored rows go when SIP starts again. Waits up to {@code patience} for the rooms.
      */
     void stop(Duration patience) {
-        byCallId.values().forEach(i -> i.end(Hangups.STOPPING, null));
+        byCallId.values().forEach(i -> i.end(Hangups.STOPPING.text(), Hangups.STOPPING, null));
         if (rooms.elsewhere() != Elsewhere.NOWHERE) {
             return;
         }
@@ -480,7 +484,8 @@ final class Invites implements SipRooms, RoomListener {
         if (made || rooms.elsewhere() != Elsewhere.NOWHERE) {
             timer.execute(() -> {
                 if (made || rooms.store().find(room).filter(r -> TEMP_OWNER.equals(r.owner())).isPresent()) {
-                    byCallId.values().stream().filter(i -> i.room.equals(room)).forEach(i -> i.end("room ended", null));
+                    byCallId.values().stream().filter(i -> i.room.equals(room))
+                            .forEach(i -> i.end("room ended", Hangups.normal("room ended"), null));
                     rooms.store().delete(room);
                     log.info("temporary room {} ended and was deleted", room);
                 }
@@ -543,6 +548,7 @@ final class Invites implements SipRooms, RoomListener {
         byCallId.values().removeIf(i -> i.token.expiresAt().isBefore(now));
     }
 
+    /** What the inviter and the apps are told of phones that ended an invite with {@code status} ({@code room_invite_reject}). */
     static String reason(int status) {
         return status >= 600 ? "declined" : switch (status) {
             case Response.BUSY_HERE -> "busy";

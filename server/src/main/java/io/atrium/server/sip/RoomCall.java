@@ -45,7 +45,7 @@ final class RoomCall implements Client, AudioLeg.DigitListener {
     private final String name;
     private final RoomService rooms;
     private final ScheduledExecutorService timer;
-    private final Consumer<String> hangUp;
+    private final Consumer<Hangups.Why> hangUp;
     private final StringBuilder pin = new StringBuilder();
     private Session session;
     private PhoneMember phone;
@@ -60,8 +60,9 @@ final class RoomCall implements Client, AudioLeg.DigitListener {
     private boolean muted;
     private boolean handRaised;
 
-    /** {@code hangUp} sends the BYE, saying the reason ({@link Hangups}); it runs at most once. */
-    RoomCall(String callId, UUID room, String name, RoomService rooms, ScheduledExecutorService timer, Consumer<String> hangUp) {
+    /** {@code hangUp} sends the BYE, saying why ({@link Hangups}); it runs at most once. */
+    RoomCall(String callId, UUID room, String name, RoomService rooms, ScheduledExecutorService timer,
+             Consumer<Hangups.Why> hangUp) {
         this.callId = callId;
         this.room = room;
         this.name = name;
@@ -107,7 +108,7 @@ final class RoomCall implements Client, AudioLeg.DigitListener {
             join((String) ((Map<?, ?>) result).get("auth_token"));
             return;
         }
-        Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable e = unwrapped(error);
         int code = e instanceof RpcException r ? r.code() : 500;
         if (code == 401 && (!withPin || ++attempts < PIN_ATTEMPTS)) {
             askPin();
@@ -119,8 +120,17 @@ final class RoomCall implements Client, AudioLeg.DigitListener {
             phone.leg.tone(Tone.waiting());
             log.info("sip call {}: waiting to be admitted to room {}", callId, room);
         } else {
-            end(code == 401 ? "wrong PIN" : e.getMessage(), true);
+            end(refused(code == 401 ? "wrong PIN" : e.getMessage(), e), true);
         }
+    }
+
+    private static Throwable unwrapped(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+
+    /** The room refused the phone ({@code e}), saying {@code text}: its 503 (e.g. the media stopping) is Atrium unavailable. */
+    private static Hangups.Why refused(String text, Throwable e) {
+        return e instanceof RpcException r && r.code() == 503 ? Hangups.unavailable(text) : Hangups.normal(text);
     }
 
     private void askPin() {
@@ -132,7 +142,7 @@ final class RoomCall implements Client, AudioLeg.DigitListener {
         pinTimeout = timer.schedule(() -> {
             synchronized (this) {
                 if (state == State.PIN) {
-                    end("no PIN entered", true);
+                    end(Hangups.normal("no PIN entered"), true);
                 }
             }
         }, PIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -208,7 +218,8 @@ final class RoomCall implements Client, AudioLeg.DigitListener {
         rooms.call(session, "join_room", new Params(p)).whenComplete((result, error) -> {
             synchronized (this) {
                 if (error != null) {
-                    end("join failed: " + error.getMessage(), true);
+                    Throwable e = unwrapped(error);
+                    end(refused("join failed: " + e.getMessage(), e), true);
                 } else if (state == State.JOINING) {
                     state = State.IN_ROOM;
                     log.info("sip call {}: joined room {}", callId, room);
@@ -223,7 +234,7 @@ final class RoomCall implements Client, AudioLeg.DigitListener {
         if (method.equals("member_allowed") && state == State.WAITING && params instanceof Map<?, ?> m) {
             join((String) m.get("auth_token"));
         } else if (method.equals("member_rejected")) {
-            end("rejected", true);
+            end(Hangups.normal("rejected"), true);
         } else if (params instanceof Map<?, ?> m && callId.equals(m.get("member"))) {
             switch (method) {
                 case "member_mute_audio" -> muted = true;
@@ -238,16 +249,22 @@ final class RoomCall implements Client, AudioLeg.DigitListener {
     /** The room closes this phone's session (removed by an admin, rejected, room ended). */
     @Override
     public void close(String reason) {
-        end(reason, true);
+        end(Hangups.normal(reason), true);
+    }
+
+    /** The room is not here any more (another node took it over): the phone may call again, and reach it there. */
+    @Override
+    public void closeToReconnect(String reason) {
+        end(Hangups.unavailable(reason), true);
     }
 
     /** The phone hung up (its BYE). */
     void hungUp() {
-        end("hung up", false);
+        end(Hangups.normal("hung up"), false);
     }
 
-    /** Ends the call once: hangs up (unless the phone did), leaves the room, stops the media. */
-    synchronized void end(String reason, boolean bye) {
+    /** Ends the call once: hangs up saying {@code why} (unless the phone did), leaves the room, stops the media. */
+    synchronized void end(Hangups.Why why, boolean bye) {
         if (state == State.ENDED) {
             return;
         }
@@ -256,9 +273,9 @@ final class RoomCall implements Client, AudioLeg.DigitListener {
         if (pinTimeout != null) {
             pinTimeout.cancel(false);
         }
-        log.info("sip call {}: ends in room {}: {}", callId, room, reason);
+        log.info("sip call {}: ends in room {}: {}", callId, room, why.text());
         if (bye) {
-            hangUp.accept(reason);
+            hangUp.accept(why);
         }
         Session s = session;
         if (member) {
@@ -267,7 +284,7 @@ final class RoomCall implements Client, AudioLeg.DigitListener {
             rooms.closed(s);
         }
         if (phone != null) {
-            phone.detach(reason);
+            phone.detach(why.text());
         }
     }
 }

@@ -35,8 +35,6 @@ import org.slf4j.LoggerFactory;
 final class RoomCalls {
 
     private static final Logger log = LoggerFactory.getLogger("atrium.sip.rooms");
-    /** The {@code Retry-After} of a call refused because the server is stopping: about a restart's time. */
-    static final int RETRY_AFTER_STOPPING_SECONDS = 10;
 
     /** One answered call into a room: the dialog's application data. */
     private record Answered(RoomCall call, PhoneMember phone, byte[] sdp, String from, String to, Instant startedAt, RtpRelay.Leg rtp) {
@@ -79,7 +77,7 @@ final class RoomCalls {
         ServerTransaction st = event.getServerTransaction() != null ? event.getServerTransaction()
                 : provider.getNewServerTransaction(request);
         if (shards.stopping()) { // the media takes no more members: not answered only to be hung up (docs/SIP.md, "Restarts")
-            st.sendResponse(sip.unavailable(request, RETRY_AFTER_STOPPING_SECONDS));
+            st.sendResponse(sip.unavailable(request, SipFactories.RETRY_AFTER_STOPPING));
             log.info("sip call from {} to room {} refused: the server is stopping", callerNumber, room);
             return;
         }
@@ -94,11 +92,11 @@ final class RoomCalls {
         rtp.remote(agreed.address(), agreed.port());
         String callId = UUID.randomUUID().toString();
         String name = callerName != null && !callerName.isBlank() ? callerName : callerNumber;
-        RoomCall call = new RoomCall(callId, room, name, rooms, timer, reason -> bye(dialog, callId, reason));
+        RoomCall call = new RoomCall(callId, room, name, rooms, timer, why -> bye(dialog, callId, why));
         byte[] sdp = agreed.answer(config.publicAddress(), rtp.port());
         PhoneMember phone = bridge.phone(room, callId, user, agreed, rtp, call, reason -> {
             calls.remove(callId);
-            call.end(reason, true);
+            call.end(Hangups.normal(reason), true);
         });
         Answered answered = new Answered(call, phone, sdp, callerNumber, number, clock.instant(), rtp);
         dialog.setApplicationData(answered);
@@ -119,10 +117,10 @@ final class RoomCalls {
      */
     void answeredInvite(Dialog dialog, PhoneSdp agreed, RtpRelay.Leg rtp, UUID room, String callId, UUID user, String token,
                         String from, String to) {
-        RoomCall call = new RoomCall(callId, room, to, rooms, timer, reason -> bye(dialog, callId, reason));
+        RoomCall call = new RoomCall(callId, room, to, rooms, timer, why -> bye(dialog, callId, why));
         PhoneMember phone = bridge.phone(room, callId, user, agreed, rtp, call, reason -> {
             calls.remove(callId);
-            call.end(reason, true);
+            call.end(Hangups.normal(reason), true);
         });
         Answered answered = new Answered(call, phone, agreed.answer(config.publicAddress(), rtp.port()), from, to, clock.instant(), rtp);
         dialog.setApplicationData(answered);
@@ -182,14 +180,14 @@ final class RoomCalls {
 
     /**
      * The server is stopping (docs/SIP.md, "Restarts"): every call into a room ends, its phone told why
-     * ({@value Hangups#STOPPING}: a BYE with {@code Reason: SIP;cause=503}), while the SIP stack still runs.
+     * ({@link Hangups#STOPPING}: a BYE with {@code Reason: SIP;cause=503}), while the SIP stack still runs.
      */
     void stop() {
         calls.values().forEach(a -> a.call.end(Hangups.STOPPING, true));
     }
 
     /** Atrium's BYE to a call into a room, saying {@code why} ({@link Hangups}). */
-    private void bye(Dialog dialog, String callId, String why) {
+    private void bye(Dialog dialog, String callId, Hangups.Why why) {
         calls.remove(callId);
         try {
             Hangups.bye(provider, sip.headers(), dialog, why);

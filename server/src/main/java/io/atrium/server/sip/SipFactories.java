@@ -17,7 +17,19 @@ record SipFactories(MessageFactory messages, HeaderFactory headers, AddressFacto
         return headers.createContactHeader(addresses.createAddress(uri));
     }
 
-    /** {@code 503 Service Unavailable} to {@code request}, with {@code Retry-After: seconds}. */
+    /**
+     * The {@code Retry-After} of every 503 Atrium answers (docs/SIP.md, "Restarts"): how long its cause is expected to
+     * last. Atrium stopping (a call into a room while the media stops, a call between extensions still ringing): about
+     * a restart's time, so that a phone or a proxy retrying it does not find the node still down.
+     */
+    static final int RETRY_AFTER_STOPPING = 10;
+    /**
+     * The same when the cluster cannot tell which node runs a room (Redis away): a heartbeat's time, as the HTTP API's
+     * 503s in a cluster (docs/SCALING.md).
+     */
+    static final int RETRY_AFTER_CLUSTER = 2;
+
+    /** {@code 503 Service Unavailable} to {@code request}, with {@code Retry-After: seconds} (one of the above). */
     javax.sip.message.Response unavailable(javax.sip.message.Request request, int seconds)
             throws java.text.ParseException, javax.sip.InvalidArgumentException {
         javax.sip.message.Response busy = messages.createResponse(javax.sip.message.Response.SERVICE_UNAVAILABLE, request);

@@ -266,7 +266,7 @@ public final class SipService implements SipListener, AutoCloseable {
         try {
             node = rooms.elsewhere().phoneNode(room);
         } catch (RoomHome.Unavailable e) {
-            respond(event, sip.unavailable(event.getRequest(), 2));
+            respond(event, sip.unavailable(event.getRequest(), SipFactories.RETRY_AFTER_CLUSTER));
             return;
         }
         if (node.isPresent()) {

@@ -22,12 +22,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Calls between extensions through the B2BUA, with SIPp as every phone: fork to all of the callee's
  * phones, first answer wins and the other is cancelled, μ-law audio relayed both ways (checked by
- * content with a Goertzel filter), hang-up; busy, no phone, unknown extension, bad password, caller
- * CANCEL, an answer crossing Atrium's CANCEL, and ring timeout.
+ * content with a Goertzel filter), hang-up (the caller's own Reason passed on); busy, a phone's 6xx ending
+ * the fork, no phone, unknown extension, bad password, caller CANCEL, an answer crossing Atrium's CANCEL,
+ * and ring timeout.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SipCallTest {
@@ -51,6 +54,10 @@ class SipCallTest {
         user("carol", "1003");
         user("dave", "1004");
         user("erin", "1005");
+        user("grace", "1007");
+        user("heidi", "1008");
+        user("ivan", "1009");
+        user("judy", "1010");
     }
 
     @AfterAll
@@ -184,6 +191,46 @@ class SipCallTest {
             assertOk(caller.await());
             assertOk(busy.await());
         }
+    }
+
+    /**
+     * A phone of a fork that declines (6xx) ends it (RFC 3261 16.7): the caller gets that status, and the CANCEL to the
+     * phone still ringing says so, {@code Reason: SIP;cause=<status>} with the status's phrase as Atrium words it
+     * ({@code said}; docs/SIP.md, "Why Atrium hangs up").
+     */
+    @ParameterizedTest
+    @CsvSource({"1007, grace, 603, Decline, Decline", "1008, heidi, 600, Busy Everywhere, Busy everywhere"})
+    void aPhonesDeclineEndsTheForkTheCallerGetsItAndTheCancelSaysIt(String extension, String user, int status, String phrase,
+                                                                    String said) {
+        int declining = registerPhone(extension, user);
+        int other = registerPhone(extension, user);
+        try (Sipp ringing = phone(other, "ring", 40014, "^ *SIP;cause=" + status + ";text=." + said + ".$");
+             Sipp decline = Sipp.start("callee.xml", Map.of("OUTCOME", Sipp.resource("callee-decline.part"),
+                     "DECLINE", status + " " + phrase), sipPort, declining, "-t", "u1").listening();
+             Sipp caller = call(extension, "refused", Map.of("STATUS", String.valueOf(status)), "alice-password")) {
+            assertOk(caller.await());
+            assertOk(decline.await());
+            assertOk(ringing.await());
+        }
+        Waits.waitUntil(() -> calls().isEmpty(), "the declined call to end");
+    }
+
+    /**
+     * The caller hanging up with its own {@code Reason} (RFC 3326): Atrium's BYE to the callee passes it on, its text
+     * short quoted ASCII; a malformed one is not passed on, Atrium says its own.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "1009 | ivan | Q.850;cause=31;text=\"Normal, unspecified\" | ^ *Q\\.850;cause=31;text=.Normal, unspecified.$",
+        "1010 | judy | SIP;cause=abc;text=\"not a status\" | ^ *Q\\.850;cause=16;text=.hung up by the caller.$"})
+    void theCallersOwnReasonIsPassedOnToTheCallee(String extension, String user, String given, String expected) {
+        try (Sipp answering = phone(registerPhone(extension, user), "answer", 40016, expected);
+             Sipp caller = call(extension, "answered", Map.of("BYE_HEADERS", "\nReason: " + given), "alice-password")) {
+            assertOk(caller.await());
+            assertOk(answering.await());
+            assertThat(caller.messages()).contains("Reason: " + given);
+        }
+        Waits.waitUntil(() -> calls().isEmpty(), "the call to end");
     }
 
     @Test

@@ -328,12 +328,12 @@ class SipInviteTest {
                 "password", "ada-password")).get("auth_token").asText();
         JavaPeer peer = open.track(new JavaPeer());
         peer.connect(first.call("join_room", Map.of("sdp", peer.offer(true), "auth_token", token)).get("sdp").asText());
-        // an app declines: the phone is cancelled, the inviter hears room_invite_reject
+        // an app declines: the phone is cancelled as a phone's 603 would end it, the inviter hears room_invite_reject
         String dave = uuidOf("dave");
         RpcClient app = app("dave", dave);
         int davePhone = registerPhone("1004", "dave");
         RpcClient host;
-        try (Sipp ringing = phone(davePhone, "ring", 40106)) {
+        try (Sipp ringing = SipCallTest.phone(sipPort, davePhone, "ring", 40106, "^ *SIP;cause=603;text=.Decline.$")) {
             String callId = first.call("invite_exten", Map.of("extens", List.of("1004"))).at("/invited/0/bridge_id").asText();
             app.await("room_invite");
             Waits.waitUntil(() -> ringing.messages().contains("INVITE sip:"), "the phone rings");
@@ -374,7 +374,8 @@ class SipInviteTest {
     /**
      * A busy phone does not end the invite while the user's app still rings, and the app then joins a
      * waiting-room room at once (an invited user skips the waiting room); a phone's 603 declines for
-     * every device: the inviter gets {@code room_invite_reject} "declined", the ringing app {@code room_invite_cancelled}.
+     * every device: the inviter gets {@code room_invite_reject} "declined", the ringing app {@code room_invite_cancelled},
+     * the user's other ringing phone a CANCEL with {@code Reason: SIP;cause=603;text="Decline"}.
      */
     @Test
     void aBusyPhoneLeavesTheAppRingingTheInvitedSkipTheWaitingRoomAndAPhones603DeclinesForAll() {
@@ -392,7 +393,9 @@ class SipInviteTest {
             assertThat(host.await("member_join_room").get("id").asText()).isEqualTo(callId);
         }
         RpcClient hank = app("hank", uuidOf("hank"));
-        try (Sipp declining = phone(registerPhone("1008", "hank"), "decline", 40114)) {
+        try (Sipp declining = phone(registerPhone("1008", "hank"), "decline", 40114);
+             Sipp ringing = SipCallTest.phone(sipPort, registerPhone("1008", "hank"), "ring", 40120,
+                     "^ *SIP;cause=603;text=.Decline.$")) {
             String callId = host.call("invite_exten", Map.of("extens", List.of("1008"))).at("/invited/0/bridge_id").asText();
             assertThat(hank.await("room_invite").get("call_id").asText()).isEqualTo(callId);
             JsonNode reject = host.await("room_invite_reject"); // the first: gina's busy phone ended nothing
@@ -400,6 +403,7 @@ class SipInviteTest {
             assertThat(reject.get("reason").asText()).isEqualTo("declined");
             assertThat(hank.await("room_invite_cancelled").get("reason").asText()).isEqualTo("declined");
             assertOk(declining.await());
+            assertOk(ringing.await()); // its CANCEL says the 603 that ended the fork
         }
     }
 

@@ -127,6 +127,39 @@ class SipServerStopTest {
     }
 
     /**
+     * A server that stops ends a call between extensions still ringing as unavailable: the caller gets {@code 503} with the
+     * {@code Retry-After} of a stopping server (10 s, as a call into a room while the media stops), the ringing phone a
+     * CANCEL with {@code Reason: SIP;cause=503;text="server stopping"}.
+     */
+    @Test
+    void stoppingEndsARingingCallBetweenExtensionsWith503AndRetryAfter() throws Exception {
+        TestServer server = TestServer.start(config("atrium-sip-stop-ringing-"));
+        int sipPort = server.config().sip().port();
+        boolean closed = false;
+        try {
+            users(server, "ada", "1001", "bob", "1002");
+            int bobPhone = SipCallTest.registerPhone(sipPort, "1002", "bob");
+            try (Sipp bob = SipCallTest.phone(sipPort, bobPhone, "ring", 40048, "^ *SIP;cause=503;text=.server stopping.$");
+                 Sipp ada = Sipp.start("caller.xml", Map.of("OUTCOME", Sipp.resource("caller-refused.part"), "STATUS", "503",
+                         "FROM", "1001", "MEDIA_PORT", "40050"), sipPort, "-t", "u1", "-s", "1002", "-au", "ada", "-ap",
+                         "ada-password")) {
+                Waits.waitUntil(() -> ada.messages().contains("180 Ringing"), "the ringing passed on to the caller");
+                closed = true;
+                server.close();
+                Sipp.Result callee = bob.await();
+                assertThat(callee.ok()).as(callee.toString()).isTrue();
+                Sipp.Result caller = ada.await();
+                assertThat(caller.ok()).as(caller.toString()).isTrue();
+                assertThat(ada.messages()).containsPattern("SIP/2.0 503 [^\\r\\n]*\\r?\\n(.+\\r?\\n)*Retry-After: ?10");
+            }
+        } finally {
+            if (!closed) {
+                server.close();
+            }
+        }
+    }
+
+    /**
      * A phone dialling a room while the server's media stops is refused with {@code 503 Service Unavailable} and a
      * {@code Retry-After}, not answered and then hung up: the room's media takes no more members.
      */

@@ -29,9 +29,11 @@ public final class Sipp implements AutoCloseable {
     /**
      * Placeholders a test need not fill: {@code REASON}, the regular expression (POSIX extended, no {@code "} in it:
      * SIPp's attribute ends there) the {@code Reason} header of Atrium's BYE or CANCEL must match where a scenario
-     * checks it; by default any, but there must be one.
+     * checks it, by default any, but there must be one; {@code DECLINE}, the status line's code and phrase of a phone
+     * that declines ({@code callee-decline.part}), by default {@code 603 Decline}; {@code BYE_HEADERS}, header lines a
+     * caller adds to its BYE ({@code caller-answered.part}), each after a newline, by default none.
      */
-    private static final Map<String, String> DEFAULTS = Map.of("REASON", ".*");
+    private static final Map<String, String> DEFAULTS = Map.of("REASON", ".*", "DECLINE", "603 Decline", "BYE_HEADERS", "");
 
     private final Process process;
     private final Path dir;
