@@ -1039,6 +1039,11 @@ export class AtriumClient extends EventTarget {
           ?? 'The meeting has ended.', { endedBy });
         return;
       }
+      case 'permissions_changed':
+        // a change that took a right away revoked our earlier tokens: reconnect and refresh with this one
+        if (p.auth_token) this.authToken = p.auth_token;
+        this.isAdmin = this.local.isAdmin = !!p.is_admin;
+        return;
       case 'publish_layers':
         this._layers = { ...this._layers, [p.source]: p };
         this._applyLayers(p.source);

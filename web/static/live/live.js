@@ -42,6 +42,29 @@ async function call(path, body) {
 
 const who = () => ({ user_identity: S.identity, stream_name: S.stream });
 
+// The host's token proves the host when it joins its stream as a speaker again (docs/CONTRACTS.md, 000):
+// kept in this tab only, per stream and identity.
+const hostKey = () => `atrium.live.host.${S.stream}.${S.identity}`;
+
+function keepHostToken(answer) {
+  sessionStorage.setItem(hostKey(), answer.token);
+  return answer;
+}
+
+async function joinAsSpeaker() {
+  const hostToken = sessionStorage.getItem(hostKey());
+  if (hostToken) {
+    try {
+      const answer = await call('/join-stream-as-speaker', { ...who(), host_token: hostToken });
+      S.isHost = true;
+      return keepHostToken(answer);
+    } catch {
+      sessionStorage.removeItem(hostKey()); // expired, or the stream ended: join as a speaker
+    }
+  }
+  return call('/join-stream-as-speaker', who());
+}
+
 // ---------------------------------------------------------------- start
 
 const params = new URLSearchParams(location.search);
@@ -64,9 +87,9 @@ form.addEventListener('submit', async event => {
     localStorage.setItem('atrium.live.name', S.identity);
     if (role === 'host') {
       S.isHost = true;
-      await goOnStage(await call('/create-stream', who()));
+      await goOnStage(keepHostToken(await call('/create-stream', who())));
     } else if (role === 'speaker') {
-      await goOnStage(await call('/join-stream-as-speaker', who()));
+      await goOnStage(await joinAsSpeaker());
     } else {
       await joinAudience();
     }

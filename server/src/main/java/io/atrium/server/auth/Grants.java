@@ -41,6 +41,12 @@ public record Grants(boolean publish, boolean subscribe, Set<Source> publishSour
         return new Grants(publish, subscribe, publishSources, data, hidden, names);
     }
 
+    /** Whether every right of these grants is in {@code other} too (the state names compared as written). */
+    public boolean within(Grants other) {
+        return (!publish || other.publish) && other.publishSources.containsAll(publishSources) && (!subscribe || other.subscribe)
+                && (!data || other.data) && other.state.containsAll(state);
+    }
+
     public boolean mayPublish(Source source) {
         return publish && publishSources.contains(source);
     }

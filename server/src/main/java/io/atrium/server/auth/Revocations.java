@@ -4,6 +4,7 @@ import io.atrium.server.store.Revocation;
 import io.atrium.server.store.Revocation.Journal;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,9 +36,18 @@ public final class Revocations {
         return add(new Revocation(jti, null, null, clock.instant(), until));
     }
 
-    /** Revokes every token of {@code identity} in {@code room} issued until now. */
+    /**
+     * Revokes every token of {@code identity} in {@code room} issued until now, and the one an earlier revocation of it
+     * handed on ({@link TokenService#replace}, dated the second after that revocation): never earlier than that second.
+     */
     public Revocation revokeIdentity(UUID room, String identity, Instant until) {
-        return add(new Revocation(null, room, identity, clock.instant(), until));
+        Instant at = clock.instant();
+        Revocation before = byIdentity.get(key(room, identity));
+        if (before != null) {
+            Instant handedOn = before.revokedAt().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+            at = at.isBefore(handedOn) ? handedOn : at;
+        }
+        return add(new Revocation(null, room, identity, at, until));
     }
 
     public boolean revoked(AccessToken token) {

@@ -8,11 +8,13 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.atrium.server.store.Revocation;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.EnumSet;
 import java.util.List;
@@ -95,18 +97,40 @@ public final class TokenService {
     /** Signs a token for {@code room} with {@code apiKey}'s secret, valid for {@code ttlSeconds} from now. */
     public Minted mint(String apiKey, UUID room, String identity, String name, Optional<UUID> user, boolean admin,
                        Grants grants, long ttlSeconds) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        return sign(apiKey, room, identity, name, user, admin, grants, now, now.plusSeconds(ttlSeconds));
+    }
+
+    /**
+     * A live change that takes rights away from {@code token}'s identity in its room (docs/SECURITY.md, finding 15):
+     * every token of that identity there issued until now is revoked (kept {@code keepSeconds}, the longest a token
+     * may live), and the answer is the one token it goes on with: {@code token}'s identity, name, user, expiry and
+     * (changed) rights. Tokens are dated to the second, so the new one is dated the second after the revocation
+     * (valid from now); the identity's next revocation covers it ({@link Revocations#revokeIdentity}).
+     */
+    public Minted replace(AccessToken token, long keepSeconds) {
+        if (signingKey == null) {
+            throw new IllegalStateException("no API key to sign tokens with");
+        }
+        Revocation r = revocations.revokeIdentity(token.room(), token.identity(), clock.instant().plusSeconds(keepSeconds));
+        Instant issued = r.revokedAt().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+        return sign(signingKey, token.room(), token.identity(), token.name(), token.user(), token.admin(), token.grants(),
+                issued, token.expiresAt());
+    }
+
+    private Minted sign(String apiKey, UUID room, String identity, String name, Optional<UUID> user, boolean admin,
+                        Grants grants, Instant issued, Instant expires) {
         byte[] key = keys.get(apiKey);
         if (key == null) {
             throw new IllegalArgumentException("unknown API key " + apiKey);
         }
-        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        Instant expires = now.plusSeconds(ttlSeconds);
+        Instant validFrom = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .jwtID(UUID.randomUUID().toString())
                 .issuer(apiKey)
                 .subject(identity)
-                .issueTime(Date.from(now))
-                .notBeforeTime(Date.from(now))
+                .issueTime(Date.from(issued))
+                .notBeforeTime(Date.from(validFrom.isBefore(issued) ? validFrom : issued))
                 .expirationTime(Date.from(expires))
                 .claim("room", room.toString())
                 .claim("name", name)

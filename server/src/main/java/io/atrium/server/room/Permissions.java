@@ -56,6 +56,10 @@ final class Permissions {
      * A live change of a member's admin flag and grants (REST {@code PATCH /v1/rooms/{uuid}/live/{identity}}):
      * from the member's next action on, and its media at once (tracks it may no longer publish stop being
      * forwarded; without the subscribe grant its receiving connection closes). Empty when not joined.
+     * A change that takes a right away also revokes every earlier token of the identity in this room
+     * (docs/SECURITY.md, finding 15): its other sockets, its HTTP calls and a rejoin with one of them get
+     * nothing more; the member goes on with a token of its new rights, sent in {@code permissions_changed}
+     * as {@code auth_token} (for a reconnect or {@code refresh_token}).
      */
     Optional<Member.RoomMember> change(String identity, Optional<Boolean> admin, Optional<Grants> grants) {
         Member m = roster.members.get(identity);
@@ -65,21 +69,36 @@ final class Permissions {
         admin.ifPresent(a -> m.adminOverride = a);
         grants.ifPresent(g -> m.grantsOverride = new Grants(g.publish(), g.subscribe(), g.publishSources(), g.data(),
                 m.hidden(), g.state()));
-        m.token = m.permit(m.token);
+        AccessToken before = m.token;
+        AccessToken next = m.permit(before);
+        String handedOn = null;
+        if (before.admin() && !next.admin() || !before.grants().within(next.grants())) {
+            RoomTokens.Replaced replaced = ctx.tokens().replace(next);
+            next = replaced.token();
+            handedOn = replaced.text();
+        }
+        m.token = next;
         m.admin = m.token.admin();
         if (m.session != null) {
             m.session.change(ctx.id(), Session.State.MEMBER, m.callId, b -> b.withToken(m.token));
-            m.notify("permissions_changed", permissions(m.token));
+            m.notify("permissions_changed", permissions(m.token, handedOn));
         }
         MediaAttachment.enforce(m);
         return Optional.of(m.view());
     }
 
-    private static Map<String, Object> permissions(AccessToken t) {
+    private static Map<String, Object> permissions(AccessToken t, String handedOn) {
         Grants g = t.grants();
-        return Map.of("is_admin", t.admin(), "grants", Map.of("publish", g.publish(), "subscribe", g.subscribe(),
+        Map<String, Object> p = new java.util.LinkedHashMap<>();
+        p.put("is_admin", t.admin());
+        p.put("grants", Map.of("publish", g.publish(), "subscribe", g.subscribe(),
                 "publish_sources", g.publishSources().stream().map(x -> x.name().toLowerCase(Locale.ROOT)).sorted().toList(),
                 "data", g.data()));
+        if (handedOn != null) {
+            p.put("auth_token", handedOn);
+            p.put("expires_at", t.expiresAt().toString());
+        }
+        return p;
     }
 
     /**
@@ -98,6 +117,9 @@ final class Permissions {
         for (Session w : List.copyOf(roster.watchers)) {
             observe(w, null, now);
         }
+        for (Session a : List.copyOf(roster.lobby)) {
+            observe(a, null, now);
+        }
     }
 
     private void observe(Session s, Member m, long now) {
@@ -112,6 +134,7 @@ final class Permissions {
                 seats.leave(m, false);
             }
             roster.watchers.remove(s);
+            roster.lobby.remove(s);
             s.unbind(ctx.id());
             s.client.close(problem.get());
             return;

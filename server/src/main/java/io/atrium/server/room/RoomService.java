@@ -89,7 +89,7 @@ public final class RoomService implements Calls, AutoCloseable {
         this.chat = chat;
         this.clock = clock;
         this.config = config.rooms();
-        this.tokens = new RoomTokens(tokens, config.auth().tokenTtlSeconds());
+        this.tokens = new RoomTokens(tokens, config.auth().tokenTtlSeconds(), config.auth().maxTokenTtlSeconds());
         this.passwords = new Passwords(users, rooms, this.config, clock);
         this.media = new MediaDoor(shards);
         this.turn = new TurnCredentials(config.turn(), clock);

@@ -12,10 +12,25 @@ final class RoomTokens {
 
     private final TokenService tokens;
     private final long ttlSeconds;
+    private final long maxTtlSeconds;
 
-    RoomTokens(TokenService tokens, long ttlSeconds) {
+    RoomTokens(TokenService tokens, long ttlSeconds, long maxTtlSeconds) {
         this.tokens = tokens;
         this.ttlSeconds = ttlSeconds;
+        this.maxTtlSeconds = maxTtlSeconds;
+    }
+
+    /** A token handed on by {@link #replace}: as verified, and its text for the client. */
+    record Replaced(AccessToken token, String text) {
+    }
+
+    /**
+     * {@code next}'s rights from now on for its identity in the room, and none of its earlier tokens:
+     * {@link TokenService#replace} (docs/SECURITY.md, finding 15).
+     */
+    Replaced replace(AccessToken next) {
+        String text = tokens.replace(next, maxTtlSeconds).token();
+        return new Replaced(tokens.verify(text, Optional.of(next.room())), text);
     }
 
     AccessToken verify(String token, Optional<UUID> room) {

@@ -224,6 +224,44 @@ class LiveStreamContractTest {
         assertThat(server.get("/v1/rooms/" + sid).status()).isEqualTo(404);
     }
 
+    /**
+     * docs/SECURITY.md, finding 14: the host's identity is public (its {@code speakers} entry says {@code host: true}),
+     * so naming it to join-stream-as-speaker gives a speaker's token; the host's admin token comes from create-stream,
+     * or from a re-join that proves it with {@code host_token}.
+     */
+    @Test
+    void namingTheHostGivesNoAdminTokenOnlyTheHostTokenDoes() {
+        String s = stream();
+        String hostToken = post("/create-stream", "{\"user_identity\":\"boss\",\"stream_name\":\"" + s + "\"}").json()
+                .get("token").asText();
+        // a viewer (anyone with the passcode) names the host
+        String named = post("/join-stream-as-speaker", "{\"user_identity\":\"boss\",\"stream_name\":\"" + s + "\"}").json()
+                .get("token").asText();
+        assertThat(claims(named).get("admin").asBoolean()).as("admin for an identity named in the request").isFalse();
+        RpcClient watcher = rpc();
+        watcher.call("watch_room", java.util.Map.of("auth_token", named));
+        JsonNode end = watcher.request("end_room", java.util.Map.of());
+        assertThat(end.at("/error/code").asInt()).as(end.toString()).isEqualTo(403);
+        assertThat(end.at("/error/message").asText()).isEqualTo("admin only");
+
+        // the host re-joins as host with the token it holds; the answer is a host token again
+        TestServer.Response again = post("/join-stream-as-speaker", "{\"user_identity\":\"boss\",\"stream_name\":\"" + s
+                + "\",\"host_token\":\"" + hostToken + "\"}");
+        assertThat(again.status()).as(again.body()).isEqualTo(200);
+        assertThat(claims(again.json().get("token").asText()).get("admin").asBoolean()).isTrue();
+        // a speaker's token, another identity, another stream's host token: refused
+        String other = stream();
+        String otherHost = post("/create-stream", "{\"user_identity\":\"boss\",\"stream_name\":\"" + other + "\"}").json()
+                .get("token").asText();
+        for (String[] c : new String[][] {{"boss", named}, {"ann", hostToken}, {"boss", otherHost}, {"boss", "not-a-token"}}) {
+            assertError(post("/join-stream-as-speaker", "{\"user_identity\":\"" + c[0] + "\",\"stream_name\":\"" + s
+                    + "\",\"host_token\":\"" + c[1] + "\"}"), 401, "host token incorrect",
+                    "The host_token parameter is not a valid host token of this stream for this user_identity.");
+        }
+        post("/delete-stream", "{\"stream_name\":\"" + s + "\"}");
+        post("/delete-stream", "{\"stream_name\":\"" + other + "\"}");
+    }
+
     // ---- the state machine ----
 
     @Test

@@ -225,4 +225,61 @@ class TokenLifeTest {
         assertThat(server.send("PATCH", "/v1/rooms/" + room + "/live/lis", "{\"grants\": {\"hidden\": true}}", TestServer.BASIC)
                 .status()).isEqualTo(400);
     }
+
+    /**
+     * docs/SECURITY.md, finding 15: taking admin away live reaches every token of the identity, not only its seat: its
+     * other sockets (open before, or opened after with the same token), a rejoin, and the 003 operator calls over HTTP.
+     * The member goes on with the token {@code permissions_changed} hands it.
+     */
+    @Test
+    void aDemotedAdminKeepsNoAdminRightsAnywhere() throws Exception {
+        String room = openRoom();
+        Joined victim = join(server.token(room, "\"identity\": \"vic\""));
+        String adminToken = server.token(room, "\"identity\": \"ada\", \"admin\": true");
+        Joined ada = join(adminToken);
+        RpcClient before = track(RpcClient.connect(server));
+        before.call("watch_room", Map.of("auth_token", adminToken));
+
+        assertThat(server.send("PATCH", "/v1/rooms/" + room + "/live/ada", "{\"admin\": false}", TestServer.BASIC).status())
+                .isEqualTo(200);
+        JsonNode told = ada.rpc().await("permissions_changed");
+        assertThat(told.get("is_admin").asBoolean()).isFalse();
+        assertError(before.request("remove_member", Map.of("member", "vic")), 401, "invalid auth token: token revoked");
+        assertError(track(RpcClient.connect(server)).request("watch_room", Map.of("auth_token", adminToken)), 401,
+                "invalid auth token: token revoked");
+        String handedOn = told.get("auth_token").asText();
+        assertThat(handedOn).isNotEqualTo(adminToken);
+        assertThat(before.closed).succeedsWithin(Duration.ofSeconds(10));
+        // the seat goes on, without admin, and its new token is the proof for a reconnect
+        assertError(ada.rpc().request("remove_member", Map.of("member", "vic")), 403, "admin only");
+        assertThat(victim.rpc().call("get_room_members", Map.of()).findValuesAsText("id")).contains("ada", "vic");
+        ada.rpc().close();
+        assertError(track(RpcClient.connect(server)).request("join_room", Map.of("sdp", ada.peer().offer(true),
+                "auth_token", adminToken)), 401, "invalid auth token: token revoked");
+        JsonNode back = track(RpcClient.connect(server)).call("join_room", Map.of("sdp", ada.peer().offer(true),
+                "auth_token", handedOn));
+        assertThat(back.get("is_admin").asBoolean()).isFalse();
+        // promoted again and demoted within the same second: the token handed on at the first demotion is revoked too
+        server.send("PATCH", "/v1/rooms/" + room + "/live/ada", "{\"admin\": true}", TestServer.BASIC);
+        server.send("PATCH", "/v1/rooms/" + room + "/live/ada", "{\"grants\": {\"subscribe\": false}}", TestServer.BASIC);
+        server.send("PATCH", "/v1/rooms/" + room + "/live/ada", "{\"admin\": false}", TestServer.BASIC);
+        assertError(track(RpcClient.connect(server)).request("watch_room", Map.of("auth_token", handedOn)), 401,
+                "invalid auth token: token revoked");
+
+        // contract 003: a host demoted live can no longer mute or end the session over HTTP
+        JsonNode session = server.post("/api/video-call/session", "{}").json();
+        String id = session.get("session_id").asText();
+        JsonNode host = server.send("POST", "/api/video-call/session/" + id + "/participant-token",
+                "{\"preset_name\": \"group_call_host\"}", "Bearer " + session.get("control_token").asText()).json();
+        Joined seated = join(host.get("token").asText());
+        Joined guest = join(server.token(id, "\"identity\": \"guest\""));
+        assertThat(server.send("PATCH", "/v1/rooms/" + id + "/live/" + host.get("participant_id").asText(),
+                "{\"admin\": false}", TestServer.BASIC).status()).isEqualTo(200);
+        seated.rpc().await("permissions_changed");
+        String bearer = "Bearer " + host.get("token").asText();
+        assertThat(server.send("POST", "/api/video-call/session/" + id + "/mute", "{\"participant_id\": \"guest\"}", bearer)
+                .status()).isEqualTo(401);
+        assertThat(server.send("DELETE", "/api/video-call/session/" + id, null, bearer).status()).isEqualTo(401);
+        assertThat(guest.rpc().call("get_room_members", Map.of()).findValuesAsText("id")).contains("guest");
+    }
 }

@@ -32,6 +32,8 @@ final class CallSessions {
     static final int MAX_NAME = 128;
     static final int MAX_SESSION_NAME = 256;
     static final int MAX_PARTICIPANT_ID = 128;
+    /** A session's token generations from all clients together: this many times {@code video_call.tokens_per_minute}. */
+    static final int SESSION_TOKEN_CEILING = 10;
 
     private final AtriumConfig.VideoCall config;
     private final CallSessionStore sessions;
@@ -40,6 +42,7 @@ final class CallSessions {
     private final RoomService live;
     private final RateLimiter sessionLimit;
     private final RateLimiter tokenLimit;
+    private final RateLimiter tokenCeiling;
     private final RateLimiter uploadLimit;
     final SessionControls controls;
 
@@ -52,6 +55,7 @@ final class CallSessions {
         this.live = live;
         this.sessionLimit = new RateLimiter(this.config.sessionsPerMinute(), clock);
         this.tokenLimit = new RateLimiter(this.config.tokensPerMinute(), clock);
+        this.tokenCeiling = new RateLimiter(this.config.tokensPerMinute() * SESSION_TOKEN_CEILING, clock);
         this.uploadLimit = new RateLimiter(config.files().uploadsPerMinute(), clock);
         this.controls = new SessionControls(sessions, rooms, live, new RateLimiter(this.config.controlsPerMinute(), clock));
     }
@@ -86,7 +90,7 @@ final class CallSessions {
     }
 
     /** 004's {@code POST /token}: a participant token for a meeting, with its defaults; links under {@code base}. */
-    Map<String, Object> meetingToken(JsonNode body, String base, Consumer<UUID> operator) {
+    Map<String, Object> meetingToken(JsonNode body, String base, String client, Consumer<UUID> operator) {
         String meeting = optionalString(body, "meeting_id", 64)
                 .orElseThrow(() -> CallException.invalid("Missing meeting_id in request body"));
         UUID room = parseUuid(meeting).filter(this::joinable)
@@ -98,7 +102,7 @@ final class CallSessions {
         if (preset.admin()) {
             operator.accept(room);
         }
-        limit(tokenLimit, "tokens:" + room, "token generations per session");
+        limitTokens(room, client);
         TokenService.Minted minted = mintParticipant(room, identity, name, preset);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("auth_token", minted.token());
@@ -140,14 +144,14 @@ final class CallSessions {
         });
     }
 
-    Map<String, Object> participantToken(String sessionId, JsonNode body, String base, Consumer<UUID> operator) {
+    Map<String, Object> participantToken(String sessionId, JsonNode body, String base, String client, Consumer<UUID> operator) {
         CallSession s = controls.active(sessionId);
         String name = optionalString(body, "name", MAX_NAME).filter(n -> !n.isBlank()).orElse("Participant");
         Presets.Preset preset = preset(body);
         if (preset.admin()) {
             operator.accept(s.id());
         }
-        limit(tokenLimit, "tokens:" + s.id(), "token generations per session");
+        limitTokens(s.id(), client);
         String identity = UUID.randomUUID().toString();
         TokenService.Minted minted = mintParticipant(s.id(), identity, name, preset);
         Map<String, Object> result = new LinkedHashMap<>();
@@ -159,10 +163,10 @@ final class CallSessions {
         return result;
     }
 
-    Map<String, Object> controlToken(String sessionId, Consumer<UUID> operator) {
+    Map<String, Object> controlToken(String sessionId, String client, Consumer<UUID> operator) {
         CallSession s = controls.active(sessionId);
         operator.accept(s.id());
-        limit(tokenLimit, "tokens:" + s.id(), "token generations per session");
+        limitTokens(s.id(), client);
         TokenService.Minted minted = mintControl(s.id());
         return Map.of("token", minted.token(), "expires_at", minted.expiresAt());
     }
@@ -257,6 +261,16 @@ final class CallSessions {
         String name = optionalString(body, "preset_name", 64).orElse(Presets.DEFAULT);
         return Presets.find(name).orElseThrow(() -> CallException.invalid("unknown preset_name '" + name + "'; one of "
                 + String.join(", ", Presets.names())));
+    }
+
+    /**
+     * Token generation: {@code video_call.tokens_per_minute} per session and client address, and {@link #SESSION_TOKEN_CEILING}
+     * times that per session from all clients. Counted per session alone, one client could lock everybody out of a
+     * session whose id is public, such as the global room (docs/SECURITY.md, finding 16).
+     */
+    private void limitTokens(UUID session, String client) {
+        limit(tokenLimit, "tokens:" + session + "/" + client, "token generations per session and client");
+        limit(tokenCeiling, "tokens:" + session, "token generations per session");
     }
 
     static void limit(RateLimiter limiter, String key, String what) {

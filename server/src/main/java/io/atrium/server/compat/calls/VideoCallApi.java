@@ -156,7 +156,15 @@ public final class VideoCallApi {
     }
 
     private Object token(Context ctx) {
-        return calls.meetingToken(body(ctx), base(ctx), room -> requireOperator(ctx, room));
+        String client = guarded(ctx);
+        return calls.meetingToken(body(ctx), base(ctx), client, room -> requireOperator(ctx, room));
+    }
+
+    /** The client's address, admitted by the facades' shared {@link AttemptGuard} (its per-address request limit). */
+    private String guarded(Context ctx) {
+        String client = clients.of(ctx);
+        guard.admit(client);
+        return client;
     }
 
     private Object details(Context ctx) throws Exception {
@@ -170,11 +178,12 @@ public final class VideoCallApi {
     }
 
     private Object participantToken(Context ctx) {
-        return calls.participantToken(ctx.pathParam("session_id"), body(ctx), base(ctx), room -> requireOperator(ctx, room));
+        String client = guarded(ctx);
+        return calls.participantToken(ctx.pathParam("session_id"), body(ctx), base(ctx), client, room -> requireOperator(ctx, room));
     }
 
     private Object controlToken(Context ctx) {
-        return calls.controlToken(ctx.pathParam("session_id"), room -> requireOperator(ctx, room));
+        return calls.controlToken(ctx.pathParam("session_id"), clients.of(ctx), room -> requireOperator(ctx, room));
     }
 
     private Object mute(Context ctx, boolean mute) throws Exception {

@@ -59,7 +59,7 @@ public final class LiveStreamApi {
     public void routes(RoutesConfig r) {
         r.post("/verify-passcode", ctx -> handle(ctx, p -> Optional.empty(), p -> Map.of("verified", true)));
         r.post("/create-stream", ctx -> handle(ctx, this::stream, p -> streams.create(identity(p), streamName(p)).body()));
-        r.post("/join-stream-as-speaker", ctx -> handle(ctx, this::stream, p -> streams.joinAsSpeaker(identity(p), streamName(p)).body()));
+        r.post("/join-stream-as-speaker", ctx -> handle(ctx, this::stream, p -> streams.joinAsSpeaker(identity(p), streamName(p), hostToken(p)).body()));
         r.post("/join-stream-as-viewer", ctx -> handle(ctx, this::stream, p -> streams.joinAsViewer(identity(p), streamName(p)).body()));
         r.post("/viewer-connected-to-player", ctx -> handle(ctx, this::stream, p -> {
             streams.viewerConnected(identity(p), streamName(p));
@@ -148,6 +148,15 @@ public final class LiveStreamApi {
 
     private static String identity(EventParams p) {
         return limited(p, "user_identity");
+    }
+
+    /** {@code host_token} (Atrium): the host's proof for a re-join as host; at most a token's length. */
+    private static Optional<String> hostToken(EventParams p) {
+        Optional<String> token = p.get("host_token");
+        if (token.isPresent() && token.get().length() > 8192) {
+            throw new LiveException(400, "invalid host_token", "The host_token parameter is too long.");
+        }
+        return token;
     }
 
     private static String streamName(EventParams p) {

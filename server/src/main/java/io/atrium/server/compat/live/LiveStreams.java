@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.atrium.server.auth.AccessToken;
+import io.atrium.server.auth.AuthException;
 import io.atrium.server.auth.Grants;
 import io.atrium.server.auth.TokenService;
 import io.atrium.server.config.AtriumConfig;
@@ -143,21 +144,41 @@ public final class LiveStreams implements RoomListener {
         state.putItem(stream.room(), SPEAKERS, identity, host(true));
         scheduleEmptyCheck(stream, false);
         log.info("live stream '{}' created by '{}' in room {}", name, identity, stream.room());
-        return new Joined(mint(stream, identity, true), stream, false, identity);
+        return new Joined(mint(stream, identity, true, true), stream, false, identity);
     }
 
-    Joined joinAsSpeaker(String identity, String name) {
+    /**
+     * A speaker's token; the host's (admin) only for the holder of a host token of this stream ({@code hostToken}: the
+     * token {@code create-stream} answered, or one a host re-join answered), never for an identity named in the
+     * request, which anyone with the passcode can name (docs/SECURITY.md, finding 14).
+     */
+    Joined joinAsSpeaker(String identity, String name, Optional<String> hostToken) {
         Stream stream = find(name);
+        boolean host = hostToken.isPresent() && isHostToken(hostToken.get(), stream, identity);
+        if (hostToken.isPresent() && !host) {
+            throw new LiveException(401, "host token incorrect",
+                    "The host_token parameter is not a valid host token of this stream for this user_identity.");
+        }
         if (state.document(stream.room(), userDocument(identity)).isEmpty()) {
             state.setDocument(stream.room(), userDocument(identity), invite(false));
         }
-        return new Joined(mint(stream, identity, true), stream, true, identity);
+        return new Joined(mint(stream, identity, true, host), stream, true, identity);
+    }
+
+    /** Whether {@code token} is a valid (unexpired, unrevoked) admin token of {@code stream}'s room for its host {@code identity}. */
+    private boolean isHostToken(String token, Stream stream, String identity) {
+        try {
+            AccessToken t = tokens.verify(token, Optional.of(stream.room()));
+            return t.admin() && t.identity().equals(identity) && identity.equals(stream.host());
+        } catch (AuthException e) {
+            return false;
+        }
     }
 
     Joined joinAsViewer(String identity, String name) {
         Stream stream = find(name);
         state.setDocument(stream.room(), userDocument(identity), invite(false));
-        return new Joined(mint(stream, identity, false), stream, true, identity);
+        return new Joined(mint(stream, identity, false, false), stream, true, identity);
     }
 
     void viewerConnected(String identity, String name) {
@@ -230,7 +251,8 @@ public final class LiveStreams implements RoomListener {
         }
         state.removeItem(room, VIEWERS, identity);
         state.removeItem(room, RAISED_HANDS, identity);
-        state.putItem(room, SPEAKERS, identity, host(identity.equals(stream.host())));
+        // {host: true} for the host's own (admin) token only, not for whoever names the host's identity
+        state.putItem(room, SPEAKERS, identity, host(token.admin() && identity.equals(stream.host())));
     }
 
     @Override
@@ -382,14 +404,16 @@ public final class LiveStreams implements RoomListener {
         }
     }
 
-    /** Host and speakers publish, subscribe, chat and read the stream state; viewers receive, chat and read, hidden. */
-    private String mint(Stream stream, String identity, boolean speaker) {
+    /**
+     * Host and speakers publish, subscribe, chat and read the stream state; viewers receive, chat and read, hidden.
+     * {@code host}: the token is the host's (admin), which only create-stream and a proven host re-join decide.
+     */
+    private String mint(Stream stream, String identity, boolean speaker, boolean host) {
         List<String> readable = List.of(SPEAKERS, VIEWERS, RAISED_HANDS, userDocument(identity));
         Grants grants = speaker
                 ? Grants.participant().withState(readable)
                 : new Grants(false, true, EnumSet.noneOf(Grants.Source.class), true, true, readable);
-        boolean admin = speaker && identity.equals(stream.host());
-        return tokens.mint(stream.room(), identity, identity, Optional.empty(), admin, grants, TOKEN_TTL_SECONDS)
+        return tokens.mint(stream.room(), identity, identity, Optional.empty(), speaker && host, grants, TOKEN_TTL_SECONDS)
                 .token();
     }
 

@@ -597,6 +597,59 @@ class VideoCallApiTest {
         }
     }
 
+    static int postFrom(TestServer on, String path, String body, String authorization, String client) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(on.uri(API + path)).header("Content-Type", "application/json")
+                .header("X-Forwarded-For", client).POST(HttpRequest.BodyPublishers.ofString(body));
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    /**
+     * docs/SECURITY.md, finding 16: token generation is limited per session and client address (with a ceiling of ten
+     * times that per session), so one client spending its budget on a public session id (the global room, a
+     * participant's link) locks nobody else out; the token routes are behind the facades' guard of client addresses.
+     */
+    @Test
+    void oneClientCannotLockOthersOutOfASessionsTokens() throws Exception {
+        AtriumConfig c = config(Files.createTempDirectory("atrium-calls-lockout-"), limits(null, 10, 3, 10));
+        try (TestServer on = TestServer.start(c.withHttp(c.http().withLimits(List.of("127.0.0.1"), 10, 600)))) {
+            String id = on.send("POST", API + "/session", "", null).json().get("session_id").asText();
+            String meeting = "{\"meeting_id\":\"" + id + "\"}";
+            for (int i = 0; i < 3; i++) {
+                assertThat(postFrom(on, "/token", meeting, null, "203.0.113.66")).isEqualTo(200);
+            }
+            assertThat(postFrom(on, "/token", meeting, null, "203.0.113.66")).isEqualTo(429);
+            assertThat(postFrom(on, "/session/" + id + "/participant-token", "", null, "203.0.113.66")).isEqualTo(429);
+            assertThat(postFrom(on, "/token", meeting, null, "198.51.100.7")).as("another client").isEqualTo(200);
+            assertThat(postFrom(on, "/session/" + id + "/participant-token", "", null, "198.51.100.7")).isEqualTo(200);
+            int granted = 5;
+            int refused = 0;
+            for (int i = 1; i <= 15; i++) {
+                for (int j = 0; j < 3; j++) {
+                    if (postFrom(on, "/token", meeting, null, "192.0.2." + i) == 200) {
+                        granted++;
+                    } else {
+                        refused++;
+                    }
+                }
+            }
+            assertThat(granted).as("the session's ceiling: ten times the limit per client").isEqualTo(30);
+            assertThat(refused).isEqualTo(45 - 25);
+
+            // an address that guessed control credentials is refused tokens too (the guard of the facades)
+            String other = on.send("POST", API + "/session", "", null).json().get("session_id").asText();
+            for (int i = 0; i < 10; i++) {
+                assertThat(postFrom(on, "/session/" + other + "/control-token", "", "Bearer guess-" + i, "203.0.113.9"))
+                        .isEqualTo(401);
+            }
+            assertThat(postFrom(on, "/token", "{\"meeting_id\":\"" + other + "\"}", null, "203.0.113.9")).isEqualTo(429);
+            assertThat(postFrom(on, "/session/" + other + "/participant-token", "", null, "203.0.113.9")).isEqualTo(429);
+            assertThat(postFrom(on, "/session/" + other + "/participant-token", "", null, "203.0.113.10")).isEqualTo(200);
+        }
+    }
+
     /** Tiny sleep helper that keeps the test's intent readable. */
     static final class Waitless {
         static void pause(long millis) {
