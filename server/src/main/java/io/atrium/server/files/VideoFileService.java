@@ -165,6 +165,11 @@ public final class VideoFileService {
         }
     }
 
+    /** The storage quotas, which recordings reserve against while they are written (docs/RECORDING.md, "Bounds"). */
+    public StorageQuota quota() {
+        return quota;
+    }
+
     /** Probes a stored file, records it and tells the ready listeners; the caller deletes it on failure. */
     private VideoFile record(FileStorage.Stored stored, String rawName, UUID room, String uploadedBy) throws IOException {
         MediaInfo info = probe(stored);
@@ -332,7 +337,7 @@ public final class VideoFileService {
 
         LimitedInputStream(InputStream in, StorageQuota.Reservation reserved) {
             this.in = in;
-            this.max = reserved.bytes;
+            this.max = reserved.bytes();
             this.reserved = reserved;
         }
 
