@@ -159,7 +159,13 @@ public final class VideoCallApi {
         return calls.meetingToken(body(ctx), base(ctx), room -> requireOperator(ctx, room));
     }
 
+    /** Counts an unauthenticated read that costs a database read and a hop onto the room (docs/SECURITY.md, finding 15). */
+    private void admitRead(Context ctx) {
+        guard.admit(clients.of(ctx));
+    }
+
     private Object details(Context ctx) throws Exception {
+        admitRead(ctx);
         return await(calls.details(ctx.pathParam("session_id")));
     }
 
@@ -184,6 +190,7 @@ public final class VideoCallApi {
     }
 
     private Object screenShares(Context ctx) throws Exception {
+        admitRead(ctx);
         return await(calls.screenShares(ctx.pathParam("session_id")));
     }
 
@@ -220,6 +227,7 @@ public final class VideoCallApi {
     }
 
     private Object videoFiles(Context ctx) {
+        admitRead(ctx);
         CallSession s = session(ctx);
         String base = base(ctx) + BASE;
         return Map.of("files", files.list(s.id()).stream().map(f -> files.describe(f, base)).toList());
