@@ -199,7 +199,10 @@ public final class RecordingService implements RoomListener, RoomRecorder, AutoC
         if (a == null || !a.row.id().equals(id) || !active.remove(room, a)) {
             throw ApiException.conflict(null, "recording " + id + " is already stopped (" + row.state() + ")");
         }
-        a.timeLimit.cancel(false);
+        ScheduledFuture<?> timeLimit = a.timeLimit;
+        if (timeLimit != null) { // null only for a stop racing the start's last steps
+            timeLimit.cancel(false);
+        }
         RecordingRow stopped = (reason == null ? store.stopped(id, Jdbc.now(clock), node)
                 : store.stopped(id, Jdbc.now(clock), node, reason)).orElseThrow(() ->
                 ApiException.conflict(null, "recording " + id + " is already stopped"));
