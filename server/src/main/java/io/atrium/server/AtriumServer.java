@@ -125,7 +125,8 @@ public final class AtriumServer implements AutoCloseable {
                     SharedVideo.FACTORY, clock);
             VideoFileService videoFiles = videoFiles(config, db, tokens, apiKeys, clock);
             recordings = new RecordingService(media, new RecordingStore(db.jdbc()), rooms, videoFiles,
-                    config.dataPath().resolve("recordings"), new Recorder(), new Finisher("ffmpeg"), clock);
+                    config.dataPath().resolve("recordings"), new Recorder(), new Finisher("ffmpeg"),
+                    config.files().maxRecordings(), java.time.Duration.ofSeconds(config.files().maxRecordingSeconds()), clock);
             if (config.webhooks().enabled()) {
                 WebhookOutbox outbox = new WebhookOutbox(db.jdbc());
                 webhooks = new WebhookDispatcher(outbox, config.webhooks(), clock);

@@ -481,10 +481,11 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
      * {@code <data_dir>/files}; {@link #DATABASE} in the database, {@code dir} then holding only uploads being
      * received; empty: {@code database} when the cluster is configured, else {@code local}), the largest upload,
      * how long a signed playback URL stays valid, the storage quotas per room (a 003 session) and over all rooms,
-     * and how many uploads a 003 session accepts per minute (docs/SECURITY.md, finding 8).
+     * and how many uploads a 003 session accepts per minute (docs/SECURITY.md, finding 8); the bounds of recordings
+     * in progress (docs/RECORDING.md, "Bounds"): how many this server makes at once, and how long one lasts at most.
      */
     public record Files(String dir, Long maxUploadBytes, Long urlTtlSeconds, Long maxRoomBytes, Long maxTotalBytes,
-                        Integer uploadsPerMinute, String storage) {
+                        Integer uploadsPerMinute, String storage, Integer maxRecordings, Long maxRecordingSeconds) {
         public static final String LOCAL = "local";
         public static final String DATABASE = "database";
 
@@ -496,6 +497,13 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
             maxTotalBytes = maxTotalBytes != null ? maxTotalBytes : 10L * 1024 * 1024 * 1024;
             uploadsPerMinute = uploadsPerMinute != null ? uploadsPerMinute : 10;
             storage = storage != null ? storage : "";
+            maxRecordings = maxRecordings != null ? maxRecordings : 10;
+            maxRecordingSeconds = maxRecordingSeconds != null ? maxRecordingSeconds : 4 * 3600L;
+        }
+
+        public Files(String dir, Long maxUploadBytes, Long urlTtlSeconds, Long maxRoomBytes, Long maxTotalBytes,
+                     Integer uploadsPerMinute, String storage) {
+            this(dir, maxUploadBytes, urlTtlSeconds, maxRoomBytes, maxTotalBytes, uploadsPerMinute, storage, null, null);
         }
 
         public Files(String dir, Long maxUploadBytes, Long urlTtlSeconds, Long maxRoomBytes, Long maxTotalBytes,
@@ -509,7 +517,14 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
 
         /** The same settings with {@code storage}. */
         public Files withStorage(String storage) {
-            return new Files(dir, maxUploadBytes, urlTtlSeconds, maxRoomBytes, maxTotalBytes, uploadsPerMinute, storage);
+            return new Files(dir, maxUploadBytes, urlTtlSeconds, maxRoomBytes, maxTotalBytes, uploadsPerMinute, storage,
+                    maxRecordings, maxRecordingSeconds);
+        }
+
+        /** The same settings with other bounds for recordings in progress. */
+        public Files withRecordingBounds(int maxRecordings, long maxRecordingSeconds) {
+            return new Files(dir, maxUploadBytes, urlTtlSeconds, maxRoomBytes, maxTotalBytes, uploadsPerMinute, storage,
+                    maxRecordings, maxRecordingSeconds);
         }
     }
 

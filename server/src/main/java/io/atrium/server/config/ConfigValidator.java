@@ -108,6 +108,9 @@ final class ConfigValidator {
         if (c.files().maxRoomBytes() < 1 || c.files().maxTotalBytes() < 1 || c.files().uploadsPerMinute() < 1) {
             problems.add("files.max_room_bytes, files.max_total_bytes and files.uploads_per_minute must be at least 1");
         }
+        if (c.files().maxRecordings() < 1 || c.files().maxRecordingSeconds() < 1) {
+            problems.add("files.max_recordings and files.max_recording_seconds must be at least 1");
+        }
         if (!List.of("", AtriumConfig.Files.LOCAL, AtriumConfig.Files.DATABASE).contains(c.files().storage())) {
             problems.add("files.storage must be local, database or empty (database with a cluster, else local), got '"
                     + c.files().storage() + "'");

@@ -10,7 +10,8 @@ import java.util.UUID;
  * Storage quotas for shared video files: at most {@code perRoom} bytes per room (a 003 session) and
  * {@code total} bytes over all rooms. An upload reserves the bytes it may still write before it reads
  * its body, so concurrent uploads cannot pass a quota together; the reservation ends when the upload
- * has been recorded (then its size counts through the store) or refused.
+ * has been recorded (then its size counts through the store) or refused. A recording in progress holds a
+ * reservation that it {@link Reservation#extend extends} as its track files grow (docs/RECORDING.md, "Bounds").
  */
 public final class StorageQuota {
 
@@ -26,11 +27,11 @@ public final class StorageQuota {
         this.total = total;
     }
 
-    /** Bytes reserved for one upload; {@link #close} gives them back. */
+    /** Bytes reserved for one upload or recording; {@link #close} gives them back. */
     public final class Reservation implements AutoCloseable {
         private final UUID room;
-        final long bytes;
-        private final boolean byRoom;
+        private long bytes;
+        private boolean byRoom;
         private boolean closed;
 
         private Reservation(UUID room, long bytes, boolean byRoom) {
@@ -42,6 +43,29 @@ public final class StorageQuota {
         /** The error for an upload that outgrew this reservation. */
         FileException exceeded() {
             return StorageQuota.this.exceeded(byRoom);
+        }
+
+        /** The bytes reserved. */
+        public long bytes() {
+            synchronized (StorageQuota.this) {
+                return bytes;
+            }
+        }
+
+        /**
+         * Reserves up to {@code want} more bytes for the same room, as many as are left, at least one; else
+         * {@code QUOTA_EXCEEDED} (nothing changes). Answers the bytes now reserved.
+         */
+        public long extend(long want) {
+            synchronized (StorageQuota.this) {
+                if (closed) {
+                    throw new IllegalStateException("the reservation was given back");
+                }
+                Taken more = take(room, want, true);
+                bytes += more.bytes();
+                byRoom = more.byRoom();
+                return bytes;
+            }
         }
 
         @Override
@@ -61,7 +85,17 @@ public final class StorageQuota {
      * Reserves {@code want} bytes for an upload to {@code room}, or (when {@code partial}, for a body of
      * unknown length) as many as are left, at least one; else {@code QUOTA_EXCEEDED}.
      */
-    synchronized Reservation reserve(UUID room, long want, boolean partial) {
+    public synchronized Reservation reserve(UUID room, long want, boolean partial) {
+        Taken taken = take(room, want, partial);
+        return new Reservation(room, taken.bytes(), taken.byRoom());
+    }
+
+    /** Bytes just reserved, and whether the room's quota (else the server's) is the one that binds. */
+    private record Taken(long bytes, boolean byRoom) {
+    }
+
+    /** Counts {@code want} bytes (or as many as are left) as reserved for {@code room}. */
+    private Taken take(UUID room, long want, boolean partial) {
         long roomUsed;
         long totalUsed;
         try {
@@ -79,7 +113,7 @@ public final class StorageQuota {
         long bytes = Math.min(want, free);
         reservedTotal += bytes;
         reservedByRoom.merge(room, bytes, Long::sum);
-        return new Reservation(room, bytes, roomFree <= totalFree);
+        return new Taken(bytes, roomFree <= totalFree);
     }
 
     private FileException exceeded(boolean byRoom) {

@@ -165,6 +165,11 @@ public final class VideoFileService {
         }
     }
 
+    /** The storage quotas, which recordings reserve against while they are written (docs/RECORDING.md, "Bounds"). */
+    public StorageQuota quota() {
+        return quota;
+    }
+
     /** Probes a stored file, records it and tells the ready listeners; the caller deletes it on failure. */
     private VideoFile record(FileStorage.Stored stored, String rawName, UUID room, String uploadedBy) throws IOException {
         MediaInfo info = probe(stored);
@@ -243,17 +248,24 @@ public final class VideoFileService {
      */
     public void serve(Context ctx, UUID fileId) {
         String sig = ctx.queryParam("sig");
+        Optional<UUID> tokenRoom = Optional.empty();
         if (sig != null) {
             urls.verify(fileId, String.valueOf(ctx.queryParam("expires")), sig);
+        } else { // before the file is read from the database: a request without credentials costs no read (finding 18)
+            tokenRoom = authenticate(ctx);
         }
         VideoFile file = store.find(fileId).orElseThrow(() -> new FileException(FileException.Kind.NOT_FOUND, "no such file"));
-        if (sig == null) {
-            authorize(ctx, file);
+        if (tokenRoom.isPresent() && !tokenRoom.get().equals(file.room())) {
+            throw new FileException(FileException.Kind.UNAUTHORIZED, "token is for another room");
         }
         FileResponse.write(ctx, file, storage);
     }
 
-    private void authorize(Context ctx, VideoFile file) {
+    /**
+     * The caller of an unsigned playback URL: the room of its access token ({@code Bearer} or {@code ?token=}; the
+     * file must be of that room), or empty for API credentials; {@code UNAUTHORIZED} otherwise.
+     */
+    private Optional<UUID> authenticate(Context ctx) {
         String authorization = ctx.header("Authorization");
         String token = ctx.queryParam("token");
         if (token == null) {
@@ -262,8 +274,7 @@ public final class VideoFileService {
         try {
             if (token != null) {
                 try {
-                    tokens.verify(token, Optional.of(file.room()));
-                    return;
+                    return Optional.of(tokens.verify(token, Optional.empty()).room());
                 } catch (AuthException e) {
                     if (authorization == null || ctx.queryParam("token") != null) {
                         throw e;
@@ -275,6 +286,7 @@ public final class VideoFileService {
                         "a signed playback URL, an access token of the room (Bearer or ?token=) or API credentials are needed");
             }
             apiKeys.authenticate(authorization);
+            return Optional.empty();
         } catch (AuthException e) {
             throw new FileException(FileException.Kind.UNAUTHORIZED, e.getMessage(), e);
         }
@@ -332,7 +344,7 @@ public final class VideoFileService {
 
         LimitedInputStream(InputStream in, StorageQuota.Reservation reserved) {
             this.in = in;
-            this.max = reserved.bytes;
+            this.max = reserved.bytes();
             this.reserved = reserved;
         }
 

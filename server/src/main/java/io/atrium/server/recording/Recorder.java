@@ -34,6 +34,18 @@ public final class Recorder implements AutoCloseable {
         OutputStream open(Path path) throws IOException;
     }
 
+    /**
+     * What the track files of one recording may still grow by (docs/RECORDING.md, "Bounds"): asked by the writer
+     * thread, before it writes what a track queued, with the bytes that would add.
+     */
+    public interface Budget {
+        /** Every write allowed. */
+        Budget UNBOUNDED = bytes -> true;
+
+        /** Whether {@code bytes} more may be written; when not, they are dropped (the recording is being stopped). */
+        boolean allow(long bytes);
+    }
+
     /** How a track's file ended: complete, or stopped early with {@code failure}. Writer thread. */
     public record Ended(TrackTap tap, Path path, long packets, long dropped, String failure) {
     }
@@ -43,12 +55,14 @@ public final class Recorder implements AutoCloseable {
         final TrackTap tap;
         final Path path;
         final Consumer<Ended> done;
+        final Budget budget;
         TrackFile.Writer writer;
 
-        Track(TrackTap tap, Path path, Consumer<Ended> done) {
+        Track(TrackTap tap, Path path, Consumer<Ended> done, Budget budget) {
             this.tap = tap;
             this.path = path;
             this.done = done;
+            this.budget = budget;
         }
     }
 
@@ -80,9 +94,14 @@ public final class Recorder implements AutoCloseable {
      * the queue, never blocks).
      */
     public TrackTap open(TrackFile.Header header, int slots, Path path, Consumer<Ended> done) {
+        return open(header, slots, path, done, Budget.UNBOUNDED);
+    }
+
+    /** As {@link #open(TrackFile.Header, int, Path, Consumer)}, writing only what {@code budget} allows. */
+    public TrackTap open(TrackFile.Header header, int slots, Path path, Consumer<Ended> done, Budget budget) {
         TrackTap tap = new TrackTap(header, slots);
         live.add(tap);
-        added.add(new Track(tap, path, done));
+        added.add(new Track(tap, path, done, budget));
         LockSupport.unpark(thread);
         return tap;
     }
@@ -132,7 +151,12 @@ public final class Recorder implements AutoCloseable {
             }
             if (t.tap.failure() == null) {
                 boolean finished = t.tap.finished();
-                writtenPackets.addAndGet(t.tap.drainTo(t.writer));
+                long queued = t.tap.queuedBytes();
+                if (queued == 0 || t.budget.allow(queued)) {
+                    writtenPackets.addAndGet(t.tap.drainTo(t.writer));
+                } else {
+                    t.tap.skipQueued();
+                }
                 if (finished) {
                     t.writer.close();
                     end(t, null);

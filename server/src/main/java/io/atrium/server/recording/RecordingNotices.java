@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * Tells everyone in a room when it starts and stops being recorded (people must know): the notifications
- * {@code recording_started} and {@code recording_stopped} with {@code {recording_id}} (docs/PROTOCOL.md); the web
+ * {@code recording_started} and {@code recording_stopped} with {@code {recording_id}} and, for a recording that
+ * stopped by itself at a bound, {@code reason} (docs/PROTOCOL.md); the web
  * app shows a "Recording" indicator between them.
  */
 public final class RecordingNotices implements RecordingListener {
@@ -24,6 +25,7 @@ public final class RecordingNotices implements RecordingListener {
 
     @Override
     public void stopped(RecordingRow r) {
-        rooms.announce(r.room(), "recording_stopped", Map.of("recording_id", r.id().toString()));
+        rooms.announce(r.room(), "recording_stopped", r.error() == null ? Map.of("recording_id", r.id().toString())
+                : Map.of("recording_id", r.id().toString(), "reason", r.error()));
     }
 }

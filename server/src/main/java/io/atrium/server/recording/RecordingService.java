@@ -1,6 +1,8 @@
 package io.atrium.server.recording;
 
 import io.atrium.server.edge.ApiException;
+import io.atrium.server.files.FileException;
+import io.atrium.server.files.StorageQuota;
 import io.atrium.server.files.VideoFileService;
 import io.atrium.server.sfu.MediaLimitException;
 import io.atrium.server.sfu.PacketTap;
@@ -20,6 +22,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -29,7 +32,9 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -41,7 +46,9 @@ import org.slf4j.LoggerFactory;
  * every file is closed, the "atrium-finisher" thread turns each into a WebM/MP4 ({@link Finisher}) kept as a
  * video file of the room (uploaded by {@code recording:<id>}). Rows in the database say where each recording is;
  * a restart finishes what a killed server left ({@link #recover}); in a cluster, the node that sees another gone gives
- * up that node's recordings in progress ({@link #nodeGone}).
+ * up that node's recordings in progress ({@link #nodeGone}). A recording in progress is bounded (docs/RECORDING.md,
+ * "Bounds"): its track files count against the storage quotas as they are written, it lasts at most
+ * {@code maxDuration}, and this node makes at most {@code maxRecordings} at once.
  */
 public final class RecordingService implements RoomListener, RoomRecorder, AutoCloseable {
 
@@ -66,6 +73,17 @@ public final class RecordingService implements RoomListener, RoomRecorder, AutoC
     /** This node's id in the cluster, stored with the recordings it makes; null alone ({@link #recover}). */
     private volatile String node;
     private final Map<UUID, Active> active = new ConcurrentHashMap<>();
+    /** Bytes a recording reserves at a time against the storage quotas as its track files grow. */
+    static final long RESERVE_BYTES = 1L << 20;
+    private final StorageQuota quota;
+    private final int maxRecordings;
+    private final Duration maxDuration;
+    /** Stops recordings that reached a bound (the writer thread and the duration timers hand them over). */
+    private final ScheduledExecutorService limits = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "atrium-recording-limits");
+        t.setDaemon(true);
+        return t;
+    });
     private final List<RecordingListener> listeners = new CopyOnWriteArrayList<>();
     /** How often the finisher thread removes the track directories of recordings deleted meanwhile ({@link #sweepDeleted}). */
     static final long SWEEP_MINUTES = 10;
@@ -76,8 +94,11 @@ public final class RecordingService implements RoomListener, RoomRecorder, AutoC
     });
 
     public RecordingService(Shards shards, RecordingStore store, RoomStore rooms, VideoFileService files, Path dir, Recorder recorder,
-                            Finisher finisher, Clock clock) {
+                            Finisher finisher, int maxRecordings, Duration maxDuration, Clock clock) {
         this.shards = shards;
+        this.quota = files.quota();
+        this.maxRecordings = maxRecordings;
+        this.maxDuration = maxDuration;
         this.store = store;
         this.rooms = rooms;
         this.files = files;
@@ -96,30 +117,48 @@ public final class RecordingService implements RoomListener, RoomRecorder, AutoC
         return recorder;
     }
 
-    /** Starts recording {@code room} (the caller checked that it exists); 409 when it is being recorded. */
+    /**
+     * Starts recording {@code room} (the caller checked that it exists); 409 when it is being recorded, 503
+     * {@code too_many_recordings} when this node makes {@code maxRecordings} already, 507 {@code quota_exceeded} when
+     * the room's or the server's storage quota is used up.
+     */
     public RecordingRow start(UUID room, boolean composite) {
         RecordingRow row = new RecordingRow(UUID.randomUUID(), room, RecordingRow.RECORDING, composite, Jdbc.now(clock), null,
                 null, null, node);
-        Active a = new Active(row);
-        if (active.putIfAbsent(room, a) != null) {
-            throw ApiException.conflict(null, "the room is already being recorded; stop that recording first");
+        Active a;
+        synchronized (active) { // the count and the put at once: concurrent starts cannot pass the cap together
+            if (active.containsKey(room)) {
+                throw ApiException.conflict(null, "the room is already being recorded; stop that recording first");
+            }
+            if (active.size() >= maxRecordings) {
+                throw new ApiException(503, "too_many_recordings", "this server is making " + maxRecordings
+                        + " recordings already, its most at once (files.max_recordings); stop one or try again later", null);
+            }
+            a = new Active(row, reserve(room));
+            active.put(room, a);
         }
         try {
             // made before the row: its track directory is what says that this node (its data directory) recorded it
             Files.createDirectories(dir.resolve(row.id().toString()));
             store.insert(row);
         } catch (IOException e) {
+            a.release();
             active.remove(room, a);
             throw new UncheckedIOException("the recording's directory cannot be created under " + dir, e);
         } catch (RuntimeException e) {
+            a.release();
             active.remove(room, a);
             throw e;
         }
+        a.timeLimit = limits.schedule(() -> a.reachedBound("it reached the longest a recording lasts, "
+                + maxDuration.toSeconds() + " s (files.max_recording_seconds)"), maxDuration.toMillis(), TimeUnit.MILLISECONDS);
         try {
             // a shard that took the tap before another refused it may have opened track files: once every one is
             // closed, the directory goes instead of a finish
             shards.tap(room, a, a::refused);
         } catch (MediaLimitException stopping) { // the server is stopping: 503, and no recording was started
+            a.timeLimit.cancel(false);
+            a.release();
             active.remove(room, a);
             store.delete(row.id());
             throw stopping;
@@ -127,6 +166,17 @@ public final class RecordingService implements RoomListener, RoomRecorder, AutoC
         LOG.info("recording {} of room {} started", row.id(), room);
         listeners.forEach(l -> l.started(row));
         return row;
+    }
+
+    /** The first bytes of a recording, reserved against the storage quotas; 507 when one is used up. */
+    private StorageQuota.Reservation reserve(UUID room) {
+        try {
+            return quota.reserve(room, RESERVE_BYTES, true);
+        } catch (FileException e) {
+            throw new ApiException(e.kind() == FileException.Kind.QUOTA_EXCEEDED ? 507 : 500,
+                    e.kind() == FileException.Kind.QUOTA_EXCEEDED ? "quota_exceeded" : "internal_error",
+                    "cannot record: " + e.getMessage(), null);
+        }
     }
 
     @Override
@@ -139,15 +189,25 @@ public final class RecordingService implements RoomListener, RoomRecorder, AutoC
      * that is not this room's, 409 for one already stopped.
      */
     public RecordingRow stop(UUID room, UUID id) {
+        return stop(room, id, null);
+    }
+
+    /** {@link #stop(UUID, UUID)}; {@code reason}, when not null, is the recording's error from now on. */
+    private RecordingRow stop(UUID room, UUID id, String reason) {
         RecordingRow row = find(room, id);
         Active a = active.get(room);
         if (a == null || !a.row.id().equals(id) || !active.remove(room, a)) {
             throw ApiException.conflict(null, "recording " + id + " is already stopped (" + row.state() + ")");
         }
-        RecordingRow stopped = store.stopped(id, Jdbc.now(clock), node).orElseThrow(() ->
+        ScheduledFuture<?> timeLimit = a.timeLimit;
+        if (timeLimit != null) { // null only for a stop racing the start's last steps
+            timeLimit.cancel(false);
+        }
+        RecordingRow stopped = (reason == null ? store.stopped(id, Jdbc.now(clock), node)
+                : store.stopped(id, Jdbc.now(clock), node, reason)).orElseThrow(() ->
                 ApiException.conflict(null, "recording " + id + " is already stopped"));
         a.row = stopped;
-        LOG.info("recording {} of room {} stopped", id, room);
+        LOG.info("recording {} of room {} stopped{}", id, room, reason == null ? "" : ": " + reason);
         // told before the taps close: a recording with nothing to finish is ready or failed at once, on another
         // thread, and "stopped" must come before that in every webhook and notification
         listeners.forEach(l -> l.stopped(stopped));
@@ -166,8 +226,12 @@ public final class RecordingService implements RoomListener, RoomRecorder, AutoC
                 if (!active.containsKey(event.room()) && rooms.find(event.room()).map(r -> r.record()).orElse(false)) {
                     try {
                         start(event.room(), false);
-                    } catch (ApiException raced) {
-                        LOG.debug("room {} was already being recorded", event.room());
+                    } catch (ApiException e) {
+                        if (e.status() == 409) {
+                            LOG.debug("room {} was already being recorded", event.room());
+                        } else {
+                            LOG.warn("room {} has the setting record but is not recorded: {}", event.room(), e.getMessage());
+                        }
                     }
                 }
             }
@@ -450,6 +514,7 @@ public final class RecordingService implements RoomListener, RoomRecorder, AutoC
 
     @Override
     public void close() {
+        limits.shutdownNow();
         for (Active a : active.values()) {
             shards.untap(a.row.room(), a, () -> { });
         }
@@ -462,9 +527,24 @@ public final class RecordingService implements RoomListener, RoomRecorder, AutoC
         }
     }
 
-    /** One recording in progress: the taps of its tracks; finishes once untapped and every file is closed. */
-    private final class Active implements PacketTap.Factory {
+    /**
+     * One recording in progress: the taps of its tracks, and its bounds (the bytes it reserved, its duration timer);
+     * finishes once untapped and every file is closed.
+     */
+    private final class Active implements PacketTap.Factory, Recorder.Budget {
         volatile RecordingRow row;
+        private final StorageQuota.Reservation reserved;
+        /**
+         * Guards the budget: {@link #reservedBytes}, {@link #written}, {@link #bound}. Not the monitor of this object,
+         * which the media thread takes to open a track: an extension may wait for the database.
+         */
+        private final Object budget = new Object();
+        /** Bytes reserved ({@link #reserved}) and written. */
+        private long reservedBytes;
+        private long written;
+        /** Why it stopped by itself (a bound reached), or null. */
+        private volatile String bound;
+        volatile ScheduledFuture<?> timeLimit;
         private int opened;
         private int ended;
         private boolean untapped;
@@ -472,8 +552,65 @@ public final class RecordingService implements RoomListener, RoomRecorder, AutoC
         private boolean discarded;
         private final List<String> failures = new ArrayList<>();
 
-        Active(RecordingRow row) {
+        Active(RecordingRow row, StorageQuota.Reservation reserved) {
             this.row = row;
+            this.reserved = reserved;
+            this.reservedBytes = reserved.bytes();
+        }
+
+        /**
+         * The writer thread asks before writing {@code bytes} of a track: within what is reserved, or what more the
+         * storage quotas give; else the recording reached its bound and stops.
+         */
+        @Override
+        public boolean allow(long bytes) {
+            synchronized (budget) {
+                if (bound != null) {
+                    return false;
+                }
+                // an extension gives what is left of the quota when that is less than asked: at most a second one fails
+                for (int i = 0; i < 2 && written + bytes > reservedBytes; i++) {
+                    try {
+                        reservedBytes = reserved.extend(Math.max(RESERVE_BYTES, written + bytes - reservedBytes));
+                    } catch (FileException | IllegalStateException e) {
+                        reachedBound("it reached the storage quota: " + e.getMessage());
+                        return false;
+                    }
+                }
+                if (written + bytes > reservedBytes) {
+                    return false; // not reached: the second extension threw
+                }
+                written += bytes;
+                return true;
+            }
+        }
+
+        /** The recording stops by itself because {@code reason} (once; on the limits thread). */
+        void reachedBound(String reason) {
+            synchronized (budget) {
+                if (bound != null) {
+                    return;
+                }
+                bound = "stopped because " + reason;
+            }
+            try {
+                limits.execute(() -> {
+                    try {
+                        stop(row.room(), row.id(), bound);
+                    } catch (ApiException raced) {
+                        LOG.debug("recording {} was stopped meanwhile", row.id());
+                    } catch (RuntimeException e) {
+                        LOG.error("recording {} could not be stopped at its bound", row.id(), e);
+                    }
+                });
+            } catch (RejectedExecutionException closing) {
+                LOG.debug("recording {} reached a bound while the server stops", row.id());
+            }
+        }
+
+        /** Gives back what it reserved: its track files are closed (their finished files reserve for themselves). */
+        void release() {
+            reserved.close();
         }
 
         @Override
@@ -491,7 +628,8 @@ public final class RecordingService implements RoomListener, RoomRecorder, AutoC
                     receiver.publisherId(), row.startedAt().toEpochMilli());
             Path file = dir.resolve(row.id().toString()).resolve(String.format("%03d-%s-%s.atrk", n, kind,
                     info.id().replaceAll("[^A-Za-z0-9_-]", "_")));
-            return recorder.open(header, kind.equals("video") ? TrackTap.VIDEO_SLOTS : TrackTap.AUDIO_SLOTS, file, this::ended);
+            return recorder.open(header, kind.equals("video") ? TrackTap.VIDEO_SLOTS : TrackTap.AUDIO_SLOTS, file, this::ended,
+                    this);
         }
 
         /** A track file closed. Writer thread. */
@@ -532,9 +670,15 @@ public final class RecordingService implements RoomListener, RoomRecorder, AutoC
                     return;
                 }
                 opened = -1; // finish once
-                problems = List.copyOf(failures);
+                List<String> all = new ArrayList<>();
+                if (bound != null) {
+                    all.add(bound);
+                }
+                all.addAll(failures);
+                problems = List.copyOf(all);
                 discard = discarded;
             }
+            release();
             if (discard) {
                 try {
                     deleteTree(dir.resolve(row.id().toString()));

@@ -27,6 +27,8 @@ public final class TrackFile {
     static final int VERSION = 1;
     /** Longest RTP packet kept; longer ones are not valid on the wire Atrium receives (MTU). */
     public static final int MAX_PACKET = 1500;
+    /** What a record adds to its packet: the arrival (u32) and the length (u16). */
+    public static final int RECORD_OVERHEAD = 6;
     static final int MIN_RTP = 12;
 
     private TrackFile() {

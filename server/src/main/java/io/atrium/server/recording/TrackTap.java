@@ -80,6 +80,20 @@ public final class TrackTap implements PacketTap {
         return (int) (t - h);
     }
 
+    /** The bytes that writing every queued packet would add to the track file. Writer thread. */
+    long queuedBytes() {
+        long bytes = 0;
+        for (long i = head, t = tail; i < t; i++) {
+            bytes += lengths[(int) (i % slots.length)] + TrackFile.RECORD_OVERHEAD;
+        }
+        return bytes;
+    }
+
+    /** Drops every queued packet unwritten (the recording reached a bound and is stopping). Writer thread. */
+    void skipQueued() {
+        head = tail;
+    }
+
     /** Marks the track failed from the writer side (the file could not be written). */
     void fail(String reason) {
         if (failure == null) {

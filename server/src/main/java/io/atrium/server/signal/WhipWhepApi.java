@@ -149,8 +149,9 @@ public final class WhipWhepApi implements RoomListener {
     }
 
     private void publish(Context ctx) {
-        UUID room = room(ctx);
+        UUID room = roomId(ctx);
         AccessToken token = token(ctx, room);
+        requireRoom(room);
         if (sentToOwner(ctx, room)) {
             return;
         }
@@ -169,8 +170,9 @@ public final class WhipWhepApi implements RoomListener {
     }
 
     private void play(Context ctx) {
-        UUID room = room(ctx);
+        UUID room = roomId(ctx);
         AccessToken token = token(ctx, room);
+        requireRoom(room);
         if (sentToOwner(ctx, room)) {
             return;
         }
@@ -261,8 +263,9 @@ public final class WhipWhepApi implements RoomListener {
     }
 
     private void end(Context ctx) {
-        UUID room = room(ctx);
+        UUID room = roomId(ctx);
         AccessToken token = token(ctx, room);
+        requireRoom(room);
         Session s = sessions.get(ctx.pathParam("session"));
         if (s == null || !s.room().equals(room)) {
             if (ctx.header("Origin") != null && sentToOwner(ctx, room)) {
@@ -277,15 +280,21 @@ public final class WhipWhepApi implements RoomListener {
         ctx.status(200);
     }
 
-    private UUID room(Context ctx) {
-        UUID room;
+    /** The room UUID of the path; checked against the token before {@link #requireRoom} reads the database. */
+    private static UUID roomId(Context ctx) {
         try {
-            room = UUID.fromString(ctx.pathParam("room"));
+            return UUID.fromString(ctx.pathParam("room"));
         } catch (IllegalArgumentException e) {
             throw ApiException.badField("room", "the room in the path must be a room UUID");
         }
+    }
+
+    /**
+     * 404 unless {@code room} exists. After the token is verified (in memory): a request without a token of that room
+     * costs no database read (docs/SECURITY.md, finding 18).
+     */
+    private void requireRoom(UUID room) {
         rooms.find(room).orElseThrow(() -> ApiException.notFound("room not found"));
-        return room;
     }
 
     private AccessToken token(Context ctx, UUID room) {

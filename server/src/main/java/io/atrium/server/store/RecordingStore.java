@@ -38,6 +38,12 @@ public final class RecordingStore {
                 "state = 'finishing', stopped_at = coalesce(stopped_at, ?), node = ?", at, node);
     }
 
+    /** {@link #stopped(UUID, Instant, String)} by itself, with {@code error} saying why (a bound it reached). */
+    public Optional<RecordingRow> stopped(UUID id, Instant at, String node, String error) {
+        return change(id, "state = 'recording' or " + GIVEN_UP,
+                "state = 'finishing', stopped_at = coalesce(stopped_at, ?), node = ?, error = ?", at, node, error);
+    }
+
     /**
      * A recording that was {@code finishing}, or given up, is now {@code ready} or {@code failed} ({@code error} may
      * be null); empty when it was neither.

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * Finding 9 (docs/SECURITY.md): passcodes, admin credentials and meeting ids cannot be guessed at
  * request speed. Past {@code http.failed_attempts_per_minute} wrong guesses a client address gets 429
  * with {@code Retry-After} in the facade's own error shape (the right answer too); guesses store
- * nothing; {@code X-Forwarded-For} names the client only when the peer is a trusted proxy.
+ * nothing; {@code X-Forwarded-For} names the client only when the peer is a trusted proxy. Finding 18: the call API's
+ * unauthenticated reads count against the same per-address guard.
  */
 class FacadeRateLimitTest {
 
@@ -138,6 +139,55 @@ class FacadeRateLimitTest {
                     TestServer.BASIC, null);
             assertThat(limited.statusCode()).isEqualTo(429);
             assertThat(limited.body()).contains("\"code\":\"RATE_LIMITED\"");
+        }
+    }
+
+    /**
+     * Finding 18: the call API's unauthenticated reads (a session's details, screen shares and video files; each a
+     * database read and a hop onto the room) count against {@code http.facade_requests_per_minute} per client address;
+     * an unsigned file URL without valid credentials is refused before the file is looked up (401 even for no file).
+     */
+    @Test
+    void unauthenticatedReadsAreCountedPerAddressAndFileUrlsCheckCredentialsFirst() throws Exception {
+        AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-limits-"));
+        try (TestServer s = TestServer.start(c.withHttp(c.http().withLimits(List.of("127.0.0.1"), 10, 6)))) {
+            String session = post(s, "/api/video-call/session", "{}", null, null).body()
+                    .replaceAll(".*\"session_id\":\"([^\"]+)\".*", "$1");
+            String base = "/api/video-call/session/" + session;
+            for (String path : List.of(base, base + "/screen-shares", base + "/video-files")) {
+                for (int i = 0; i < 2; i++) {
+                    assertThat(get(s, path, "203.0.113.30").statusCode()).as(path).isEqualTo(200);
+                }
+            }
+            for (String path : List.of(base, base + "/screen-shares", base + "/video-files")) {
+                HttpResponse<String> limited = get(s, path, "203.0.113.30");
+                assertThat(limited.statusCode()).as(path).isEqualTo(429);
+                assertThat(limited.body()).contains("\"code\":\"RATE_LIMITED\"");
+                assertThat(limited.headers().firstValue("Retry-After")).isPresent();
+            }
+            assertThat(get(s, base, "203.0.113.31").statusCode()).as("another client").isEqualTo(200);
+
+            String noFile = "/api/video-call/files/" + java.util.UUID.randomUUID();
+            HttpResponse<String> anonymous = get(s, noFile, null);
+            assertThat(anonymous.statusCode()).as("credentials are checked before the file is looked up").isEqualTo(401);
+            assertThat(anonymous.body()).contains("\"code\":\"UNAUTHORIZED\"");
+            assertThat(get(s, noFile + "?token=not.a.jwt", null).statusCode()).isEqualTo(401);
+            assertThat(get(s, "/files/" + java.util.UUID.randomUUID(), null).statusCode()).isEqualTo(401);
+            String token = s.token(s.createRoom("files"), "");
+            assertThat(get(s, noFile + "?token=" + token, null).statusCode()).as("a valid token: then the lookup")
+                    .isEqualTo(404);
+        }
+    }
+
+    static HttpResponse<String> get(TestServer s, String path, String forwardedFor) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(s.uri(path)).GET();
+        if (forwardedFor != null) {
+            b.header("X-Forwarded-For", forwardedFor);
+        }
+        try {
+            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 

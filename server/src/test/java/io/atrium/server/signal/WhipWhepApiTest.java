@@ -47,7 +47,14 @@ class WhipWhepApiTest {
     @Test
     void unknownOrMalformedRoom() {
         String other = UUID.randomUUID().toString();
-        assertError(whip("/whip/" + other, client.offer(true), "application/sdp", server.token(room, "")), 404, "not_found", "room");
+        // the token is checked before the room is looked up: one of another room is refused without a database read
+        assertError(whip("/whip/" + other, client.offer(true), "application/sdp", server.token(room, "")), 401, "unauthorized",
+                "another room");
+        assertError(whip("/whep/" + other, client.offer(false), "application/sdp", "not.a.jwt"), 401, "unauthorized", "token");
+        String gone = server.createRoom("gone");
+        String goneToken = server.token(gone, "");
+        assertThat(server.delete("/v1/rooms/" + gone).status()).isEqualTo(204);
+        assertError(whip("/whip/" + gone, client.offer(true), "application/sdp", goneToken), 404, "not_found", "room");
         assertError(whip("/whip/nope", client.offer(true), "application/sdp", server.token(room, "")), 400, "invalid_field", "room");
     }
 

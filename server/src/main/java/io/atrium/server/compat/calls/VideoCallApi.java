@@ -167,7 +167,13 @@ public final class VideoCallApi {
         return client;
     }
 
+    /** Counts an unauthenticated read that costs a database read and a hop onto the room (docs/SECURITY.md, finding 18). */
+    private void admitRead(Context ctx) {
+        guard.admit(clients.of(ctx));
+    }
+
     private Object details(Context ctx) throws Exception {
+        admitRead(ctx);
         return await(calls.details(ctx.pathParam("session_id")));
     }
 
@@ -193,6 +199,7 @@ public final class VideoCallApi {
     }
 
     private Object screenShares(Context ctx) throws Exception {
+        admitRead(ctx);
         return await(calls.screenShares(ctx.pathParam("session_id")));
     }
 
@@ -229,6 +236,7 @@ public final class VideoCallApi {
     }
 
     private Object videoFiles(Context ctx) {
+        admitRead(ctx);
         CallSession s = session(ctx);
         String base = base(ctx) + BASE;
         return Map.of("files", files.list(s.id()).stream().map(f -> files.describe(f, base)).toList());
