@@ -431,7 +431,8 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
     public record Rooms(Integer mediaTimeoutSeconds, Integer reconnectGraceSeconds, Integer maxMessageBytes,
                         Integer messagesPerSecond, Integer maxWaiting, Integer failedPasswordsPerAddress,
                         Integer failedPasswordsPerRoom, Integer failedPasswordWindowSeconds, Integer passwordHashThreads,
-                        Integer passwordHashQueue, Integer tokenExpiryWarningSeconds, Integer maxPublishKbps) {
+                        Integer passwordHashQueue, Integer tokenExpiryWarningSeconds, Integer maxPublishKbps,
+                        Integer socketsPerAddress) {
         public Rooms {
             mediaTimeoutSeconds = mediaTimeoutSeconds != null ? mediaTimeoutSeconds : 10;
             reconnectGraceSeconds = reconnectGraceSeconds != null ? reconnectGraceSeconds : 15;
@@ -445,6 +446,17 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
             passwordHashQueue = passwordHashQueue != null ? passwordHashQueue : 64;
             tokenExpiryWarningSeconds = tokenExpiryWarningSeconds != null ? tokenExpiryWarningSeconds : 60;
             maxPublishKbps = maxPublishKbps != null ? maxPublishKbps : 4000;
+            socketsPerAddress = socketsPerAddress != null ? socketsPerAddress : 64;
+        }
+
+        /** Everything but {@code sockets_per_address}, which keeps its default. */
+        public Rooms(Integer mediaTimeoutSeconds, Integer reconnectGraceSeconds, Integer maxMessageBytes,
+                     Integer messagesPerSecond, Integer maxWaiting, Integer failedPasswordsPerAddress,
+                     Integer failedPasswordsPerRoom, Integer failedPasswordWindowSeconds, Integer passwordHashThreads,
+                     Integer passwordHashQueue, Integer tokenExpiryWarningSeconds, Integer maxPublishKbps) {
+            this(mediaTimeoutSeconds, reconnectGraceSeconds, maxMessageBytes, messagesPerSecond, maxWaiting,
+                    failedPasswordsPerAddress, failedPasswordsPerRoom, failedPasswordWindowSeconds, passwordHashThreads,
+                    passwordHashQueue, tokenExpiryWarningSeconds, maxPublishKbps, null);
         }
 
         /** The first four settings; the security limits at their defaults. */

@@ -56,9 +56,10 @@ final class ConfigValidator {
                     + c.rtc().dynacast().pauseAfterSeconds() + ")");
         }
         var r = c.rooms();
-        if (r.mediaTimeoutSeconds() < 1 || r.reconnectGraceSeconds() < 0 || r.maxMessageBytes() < 1024 || r.messagesPerSecond() < 1) {
-            problems.add("rooms: media_timeout_seconds >= 1, reconnect_grace_seconds >= 0, max_message_bytes >= 1024"
-                    + " and messages_per_second >= 1 are required");
+        if (r.mediaTimeoutSeconds() < 1 || r.reconnectGraceSeconds() < 0 || r.maxMessageBytes() < 1024 || r.messagesPerSecond() < 1
+                || r.socketsPerAddress() < 1) {
+            problems.add("rooms: media_timeout_seconds >= 1, reconnect_grace_seconds >= 0, max_message_bytes >= 1024,"
+                    + " messages_per_second >= 1 and sockets_per_address >= 1 are required");
         }
         if (r.maxWaiting() < 1 || r.failedPasswordsPerAddress() < 1 || r.failedPasswordsPerRoom() < 1
                 || r.failedPasswordWindowSeconds() < 1 || r.passwordHashThreads() < 1 || r.passwordHashQueue() < 1
