@@ -32,9 +32,10 @@ final class ConfigValidator {
         if (c.rtc().consentTimeoutSeconds() < 1 || c.rtc().connectTimeoutSeconds() < 1) {
             problems.add("rtc.consent_timeout_seconds and rtc.connect_timeout_seconds must be at least 1");
         }
-        if (c.rtc().maxPublishedTracks() < 1 || c.rtc().maxPendingPeersPerIdentity() < 1 || c.rtc().maxPendingPeersPerAddress() < 1) {
-            problems.add("rtc.max_published_tracks, rtc.max_pending_peers_per_identity and rtc.max_pending_peers_per_address"
-                    + " must be at least 1");
+        if (c.rtc().maxPublishedTracks() < 1 || c.rtc().maxPendingPeersPerIdentity() < 1 || c.rtc().maxPendingPeersPerAddress() < 1
+                || c.rtc().tcpConnectionsPerAddress() < 1) {
+            problems.add("rtc.max_published_tracks, rtc.max_pending_peers_per_identity, rtc.max_pending_peers_per_address"
+                    + " and rtc.tcp_connections_per_address must be at least 1");
         }
         for (String o : c.rtc().allowedOrigins()) {
             if (!o.equals("*") && !o.matches("https?://[^/\\s]+")) {
