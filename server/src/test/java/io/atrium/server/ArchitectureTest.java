@@ -83,7 +83,7 @@ class ArchitectureTest {
                 .whereLayer("transport").mayOnlyAccessLayers("webrtc", "config")
                 .whereLayer("sfu").mayOnlyAccessLayers("webrtc", "config", "transport")
                 .whereLayer("state").mayOnlyAccessLayers("config")
-                .whereLayer("room").mayOnlyAccessLayers("webrtc", "config", "store", "auth", "transport", "sfu", "state")
+                .whereLayer("room").mayOnlyAccessLayers("webrtc", "config", "edge", "store", "auth", "transport", "sfu", "state")
                 .whereLayer("sip").mayOnlyAccessLayers("webrtc", "config", "edge", "store", "auth", "transport", "sfu", "room")
                 .whereLayer("recording").mayOnlyAccessLayers("webrtc", "config", "edge", "store", "files", "transport", "sfu",
                         "room")

@@ -293,7 +293,7 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
     public record Rtc(Integer port, List<String> announcedAddresses, Integer consentTimeoutSeconds,
                       Integer connectTimeoutSeconds, Integer maxPublishedTracks, Integer maxPendingPeersPerIdentity,
                       Integer maxPendingPeersPerAddress, List<String> allowedOrigins, Bwe bwe, String host, Dynacast dynacast,
-                      Integer mediaThreads) {
+                      Integer mediaThreads, Integer tcpConnectionsPerAddress) {
         /** {@code media_threads} when unset: one media shard per core, at most 64. */
         public static int defaultMediaThreads() {
             return Math.min(Runtime.getRuntime().availableProcessors(), 64);
@@ -312,6 +312,16 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
             maxPendingPeersPerIdentity = maxPendingPeersPerIdentity != null ? maxPendingPeersPerIdentity : 8;
             maxPendingPeersPerAddress = maxPendingPeersPerAddress != null ? maxPendingPeersPerAddress : 32;
             allowedOrigins = allowedOrigins != null ? List.copyOf(allowedOrigins) : List.of("*");
+            tcpConnectionsPerAddress = tcpConnectionsPerAddress != null ? tcpConnectionsPerAddress : 64;
+        }
+
+        /** Everything but {@code tcp_connections_per_address}, which keeps its default. */
+        public Rtc(Integer port, List<String> announcedAddresses, Integer consentTimeoutSeconds,
+                   Integer connectTimeoutSeconds, Integer maxPublishedTracks, Integer maxPendingPeersPerIdentity,
+                   Integer maxPendingPeersPerAddress, List<String> allowedOrigins, Bwe bwe, String host, Dynacast dynacast,
+                   Integer mediaThreads) {
+            this(port, announcedAddresses, consentTimeoutSeconds, connectTimeoutSeconds, maxPublishedTracks,
+                    maxPendingPeersPerIdentity, maxPendingPeersPerAddress, allowedOrigins, bwe, host, dynacast, mediaThreads, null);
         }
 
         /** Port, addresses and timeouts; the limits and origins at their defaults. */
@@ -334,17 +344,20 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
 
         public Rtc withHost(String host) {
             return new Rtc(port, announcedAddresses, consentTimeoutSeconds, connectTimeoutSeconds, maxPublishedTracks,
-                    maxPendingPeersPerIdentity, maxPendingPeersPerAddress, allowedOrigins, bwe, host, dynacast, mediaThreads);
+                    maxPendingPeersPerIdentity, maxPendingPeersPerAddress, allowedOrigins, bwe, host, dynacast, mediaThreads,
+                    tcpConnectionsPerAddress);
         }
 
         public Rtc withMediaThreads(int mediaThreads) {
             return new Rtc(port, announcedAddresses, consentTimeoutSeconds, connectTimeoutSeconds, maxPublishedTracks,
-                    maxPendingPeersPerIdentity, maxPendingPeersPerAddress, allowedOrigins, bwe, host, dynacast, mediaThreads);
+                    maxPendingPeersPerIdentity, maxPendingPeersPerAddress, allowedOrigins, bwe, host, dynacast, mediaThreads,
+                    tcpConnectionsPerAddress);
         }
 
         public Rtc withDynacast(Dynacast dynacast) {
             return new Rtc(port, announcedAddresses, consentTimeoutSeconds, connectTimeoutSeconds, maxPublishedTracks,
-                    maxPendingPeersPerIdentity, maxPendingPeersPerAddress, allowedOrigins, bwe, host, dynacast, mediaThreads);
+                    maxPendingPeersPerIdentity, maxPendingPeersPerAddress, allowedOrigins, bwe, host, dynacast, mediaThreads,
+                    tcpConnectionsPerAddress);
         }
     }
 
@@ -431,7 +444,8 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
     public record Rooms(Integer mediaTimeoutSeconds, Integer reconnectGraceSeconds, Integer maxMessageBytes,
                         Integer messagesPerSecond, Integer maxWaiting, Integer failedPasswordsPerAddress,
                         Integer failedPasswordsPerRoom, Integer failedPasswordWindowSeconds, Integer passwordHashThreads,
-                        Integer passwordHashQueue, Integer tokenExpiryWarningSeconds, Integer maxPublishKbps) {
+                        Integer passwordHashQueue, Integer tokenExpiryWarningSeconds, Integer maxPublishKbps,
+                        Integer socketsPerAddress) {
         public Rooms {
             mediaTimeoutSeconds = mediaTimeoutSeconds != null ? mediaTimeoutSeconds : 10;
             reconnectGraceSeconds = reconnectGraceSeconds != null ? reconnectGraceSeconds : 15;
@@ -445,6 +459,17 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
             passwordHashQueue = passwordHashQueue != null ? passwordHashQueue : 64;
             tokenExpiryWarningSeconds = tokenExpiryWarningSeconds != null ? tokenExpiryWarningSeconds : 60;
             maxPublishKbps = maxPublishKbps != null ? maxPublishKbps : 4000;
+            socketsPerAddress = socketsPerAddress != null ? socketsPerAddress : 64;
+        }
+
+        /** Everything but {@code sockets_per_address}, which keeps its default. */
+        public Rooms(Integer mediaTimeoutSeconds, Integer reconnectGraceSeconds, Integer maxMessageBytes,
+                     Integer messagesPerSecond, Integer maxWaiting, Integer failedPasswordsPerAddress,
+                     Integer failedPasswordsPerRoom, Integer failedPasswordWindowSeconds, Integer passwordHashThreads,
+                     Integer passwordHashQueue, Integer tokenExpiryWarningSeconds, Integer maxPublishKbps) {
+            this(mediaTimeoutSeconds, reconnectGraceSeconds, maxMessageBytes, messagesPerSecond, maxWaiting,
+                    failedPasswordsPerAddress, failedPasswordsPerRoom, failedPasswordWindowSeconds, passwordHashThreads,
+                    passwordHashQueue, tokenExpiryWarningSeconds, maxPublishKbps, null);
         }
 
         /** The first four settings; the security limits at their defaults. */

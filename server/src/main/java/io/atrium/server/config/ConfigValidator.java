@@ -32,9 +32,10 @@ final class ConfigValidator {
         if (c.rtc().consentTimeoutSeconds() < 1 || c.rtc().connectTimeoutSeconds() < 1) {
             problems.add("rtc.consent_timeout_seconds and rtc.connect_timeout_seconds must be at least 1");
         }
-        if (c.rtc().maxPublishedTracks() < 1 || c.rtc().maxPendingPeersPerIdentity() < 1 || c.rtc().maxPendingPeersPerAddress() < 1) {
-            problems.add("rtc.max_published_tracks, rtc.max_pending_peers_per_identity and rtc.max_pending_peers_per_address"
-                    + " must be at least 1");
+        if (c.rtc().maxPublishedTracks() < 1 || c.rtc().maxPendingPeersPerIdentity() < 1 || c.rtc().maxPendingPeersPerAddress() < 1
+                || c.rtc().tcpConnectionsPerAddress() < 1) {
+            problems.add("rtc.max_published_tracks, rtc.max_pending_peers_per_identity, rtc.max_pending_peers_per_address"
+                    + " and rtc.tcp_connections_per_address must be at least 1");
         }
         for (String o : c.rtc().allowedOrigins()) {
             if (!o.equals("*") && !o.matches("https?://[^/\\s]+")) {
@@ -56,9 +57,10 @@ final class ConfigValidator {
                     + c.rtc().dynacast().pauseAfterSeconds() + ")");
         }
         var r = c.rooms();
-        if (r.mediaTimeoutSeconds() < 1 || r.reconnectGraceSeconds() < 0 || r.maxMessageBytes() < 1024 || r.messagesPerSecond() < 1) {
-            problems.add("rooms: media_timeout_seconds >= 1, reconnect_grace_seconds >= 0, max_message_bytes >= 1024"
-                    + " and messages_per_second >= 1 are required");
+        if (r.mediaTimeoutSeconds() < 1 || r.reconnectGraceSeconds() < 0 || r.maxMessageBytes() < 1024 || r.messagesPerSecond() < 1
+                || r.socketsPerAddress() < 1) {
+            problems.add("rooms: media_timeout_seconds >= 1, reconnect_grace_seconds >= 0, max_message_bytes >= 1024,"
+                    + " messages_per_second >= 1 and sockets_per_address >= 1 are required");
         }
         if (r.maxWaiting() < 1 || r.failedPasswordsPerAddress() < 1 || r.failedPasswordsPerRoom() < 1
                 || r.failedPasswordWindowSeconds() < 1 || r.passwordHashThreads() < 1 || r.passwordHashQueue() < 1

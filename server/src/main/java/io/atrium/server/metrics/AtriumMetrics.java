@@ -112,8 +112,12 @@ public final class AtriumMetrics {
         Gauge.builder("atrium.ice.tcp.connections", shards, x -> x.sum(t -> t.socket().tcpConnections()))
                 .description("Open ICE-TCP connections on the media ports").register(r);
         counter("atrium.ice.tcp.accepted", null, null, "ICE-TCP connections accepted", shards, x -> x.sum(t -> t.socket().tcpAccepted()));
-        counter("atrium.ice.tcp.refused", null, null, "ICE-TCP connections closed at once because the media port had its most open",
+        counter("atrium.ice.tcp.refused", null, null,
+                "ICE-TCP connections closed at once because the media port, or their IP address, had its most open",
                 shards, x -> x.sum(t -> t.socket().tcpRefused()));
+        counter("atrium.ice.tcp.unrouted", null, null,
+                "ICE-TCP connections closed because no peer took their address (first frame not an accepted ICE check, or peer gone)",
+                shards, x -> x.sum(t -> t.socket().tcpUnrouted()));
         FunctionTimer.builder("atrium.forward.latency", shards, x -> x.sum(t -> t.counters().forwardCount()),
                         x -> x.sum(t -> t.counters().forwardNanos()),
                 TimeUnit.NANOSECONDS).description("Media-thread time per SRTP datagram: decrypt, route, forward to all").register(r);

@@ -50,7 +50,7 @@ final class LiveRoom {
         this.media = new MediaAttachment(ctx, roster, seats);
         this.moderation = new Moderation(roster, seats, ctx.clock());
         this.permissions = new Permissions(ctx, roster, seats);
-        this.chat = new Chat(id, ctx.chat(), roster);
+        this.chat = new Chat(id, ctx.chat(), roster, ctx.clock());
         this.video = ctx.players().open(roster::broadcast, ctx.clock(), ctx.playback());
         this.liveness = new Liveness(ctx, roster, seats);
         this.quality = new QualityObserver(roster, ctx.executor());

@@ -26,20 +26,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The WebSocket endpoint {@code GET /v1/rtc}: JSON-RPC framing (docs/PROTOCOL.md), a size limit and a
- * per-connection rate limit; every call goes to the {@link RoomService}. A malformed message gets a
- * JSON-RPC error on its own connection and never affects another.
+ * The WebSocket endpoint {@code GET /v1/rtc}: JSON-RPC framing (docs/PROTOCOL.md), a size limit, a
+ * per-connection rate limit and at most {@code rooms.sockets_per_address} open sockets per client address
+ * (one more is closed at once with {@link #TOO_MANY_SOCKETS}); every call goes to the {@link RoomService}.
+ * A malformed message gets a JSON-RPC error on its own connection and never affects another.
  */
 public final class RtcSocket {
 
     private static final Logger log = LoggerFactory.getLogger(RtcSocket.class);
     /** How long a socket the server closes waits at most for the answers to its requests in flight. */
     static final long CLOSE_AFTER_MILLIS = 5000;
+    /** The close of a socket beyond {@code rooms.sockets_per_address}: 1013 "try again later" (RFC 6455 registry). */
+    static final CloseStatus TOO_MANY_SOCKETS = new CloseStatus(1013, "too many connections from this address");
 
     private final RoomService rooms;
     private final Calls calls;
     private final AtriumConfig.Rooms config;
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+    /** Open sockets per client address; an address leaves the map when its last socket closes. */
+    private final Map<String, Integer> perAddress = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.LongAdder refused = new java.util.concurrent.atomic.LongAdder();
 
     private final ClientAddress clients;
@@ -65,8 +70,15 @@ public final class RtcSocket {
         ws.onConnect(ctx -> {
             ctx.session.setMaxTextMessageSize(config.maxMessageBytes());
             ctx.session.setIdleTimeout(java.time.Duration.ofSeconds(60));
+            String address = address(ctx);
+            if (perAddress.merge(address, 1, Integer::sum) > config.socketsPerAddress()) {
+                leave(address);
+                log.debug("socket from {} refused: {} open already", address, config.socketsPerAddress());
+                ctx.closeSession(TOO_MANY_SOCKETS);
+                return;
+            }
             ctx.enableAutomaticPings(15, TimeUnit.SECONDS);
-            connections.put(ctx.sessionId(), new Connection(ctx, config.messagesPerSecond()));
+            connections.put(ctx.sessionId(), new Connection(ctx, address, config.messagesPerSecond()));
         });
         ws.onMessage(ctx -> {
             Connection c = connections.get(ctx.sessionId());
@@ -77,6 +89,7 @@ public final class RtcSocket {
         ws.onClose(ctx -> {
             Connection c = connections.remove(ctx.sessionId());
             if (c != null) {
+                leave(c.address);
                 calls.closed(c.session);
             }
         });
@@ -91,14 +104,20 @@ public final class RtcSocket {
         return clients.resolve(peer, java.util.Collections.enumeration(forwarded == null ? java.util.List.of() : forwarded));
     }
 
-    /** One client connection: its room session, its rate limit, and the way back to it. */
+    /** One socket of {@code address} closed (or was refused). */
+    private void leave(String address) {
+        perAddress.computeIfPresent(address, (a, n) -> n > 1 ? n - 1 : null);
+    }
+
     /** Messages refused by the per-connection rate limit, for metrics. */
     public long rateLimited() {
         return refused.sum();
     }
 
+    /** One client connection: its room session, its rate limit, and the way back to it. */
     private final class Connection implements Client {
         private final WsContext ctx;
+        private final String address;
         private final Session session;
         private final double rate;
         private double tokens;
@@ -108,9 +127,10 @@ public final class RtcSocket {
         /** Set when the server closed the socket while requests were in flight: it closes once they are answered. */
         private String closing;
 
-        Connection(WsContext ctx, int perSecond) {
+        Connection(WsContext ctx, String address, int perSecond) {
             this.ctx = ctx;
-            this.session = new Session(this, address(ctx));
+            this.address = address;
+            this.session = new Session(this, address);
             this.rate = perSecond;
             this.tokens = perSecond * 2.0;
         }

@@ -10,8 +10,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Chat messages per room, in order (a per-room sequence number), for history on join. */
+/**
+ * Chat messages per room, in order (a per-room sequence number), for history on join. Each room keeps its
+ * newest {@link #KEPT_PER_ROOM} messages: adding one deletes what falls beyond, in the same transaction.
+ */
 public final class ChatStore {
+
+    /** Messages kept per room: ten times the 100 the web app shows on joining (at most about 16 MB of text). */
+    public static final int KEPT_PER_ROOM = 1000;
 
     /** A stored message, as the protocol and the REST API show it. */
     public record Message(UUID id, String member, UUID user, String name, String text, Instant sentAt) {
@@ -32,6 +38,7 @@ public final class ChatStore {
             Message m = new Message(UUID.randomUUID(), callId, user, name, text, Jdbc.now(clock));
             tx.update("insert into chat_messages (uuid, room_uuid, seq, call_id, user_uuid, name, text, sent_at)"
                     + " values (?, ?, ?, ?, ?, ?, ?, ?)", m.id(), room, seq, callId, user, name, text, m.sentAt());
+            tx.update("delete from chat_messages where room_uuid = ? and seq <= ?", room, seq - KEPT_PER_ROOM);
             return m;
         });
     }

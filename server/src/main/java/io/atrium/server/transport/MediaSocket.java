@@ -44,7 +44,12 @@ import org.slf4j.LoggerFactory;
  * thread. Each connection's byte stream is cut into frames by {@link Rfc4571} and every frame goes to
  * the same {@link Receiver#onDatagram} as a UDP datagram, from the connection's remote address; a
  * {@link #send} to that address is written to the connection, framed. Bounded: at most
- * {@link #MAX_TCP_CONNECTIONS} (more are closed at once and counted, {@link #tcpRefused}), a frame
+ * {@link #MAX_TCP_CONNECTIONS}, and at most {@code rtc.tcp_connections_per_address} from one IP address
+ * (more are closed at once and counted, {@link #tcpRefused}); a connection must earn its place
+ * (docs/SECURITY.md, finding 20): its first frame must be a STUN binding request that makes the receiver
+ * route its address to a peer ({@link Receiver#routes}: a known ufrag and the right password), and its
+ * address must stay routed (no peer for {@code rtc.connect_timeout_seconds}: before the first frame, or
+ * once its peer is gone), else it is closed and counted ({@link #tcpUnrouted}); a frame
  * longer than {@link #MAX_DATAGRAM} is dropped, a connection
  * silent for {@link #TCP_IDLE_SECONDS} is closed, and when a connection's outbound buffer is above
  * {@link #TCP_HIGH_WATER} bytes (a slow reader) packets to it are dropped and counted, never queued
@@ -74,6 +79,11 @@ public final class MediaSocket implements AutoCloseable {
         /** End of a read batch: a good moment to flush. */
         default void onBatchEnd() {
         }
+
+        /** Whether datagrams from {@code from} go to a peer (an ICE-TCP connection whose address does not is closed). */
+        default boolean routes(InetSocketAddress from) {
+            return true;
+        }
     }
 
     private final EventLoopGroup group;
@@ -90,21 +100,35 @@ public final class MediaSocket implements AutoCloseable {
     private final AtomicLong tcpOversize = new AtomicLong();
     private final AtomicLong tcpAccepted = new AtomicLong();
     private final AtomicLong tcpRefused = new AtomicLong();
+    private final AtomicLong tcpUnrouted = new AtomicLong();
+    /** Open ICE-TCP connections per remote IP address; media thread only. */
+    private final Map<java.net.InetAddress, Integer> tcpPerAddress = new java.util.HashMap<>();
+    private final int tcpMaxPerAddress;
+    private final long tcpUnroutedNanos;
 
-    private MediaSocket(EventLoopGroup group, Channel channel, boolean segment) {
+    private MediaSocket(EventLoopGroup group, Channel channel, boolean segment, TcpRules rules) {
         this.group = group;
         this.channel = channel;
+        this.tcpMaxPerAddress = rules.perAddress();
+        this.tcpUnroutedNanos = TimeUnit.MILLISECONDS.toNanos(rules.unroutedMillis());
         this.egress = new Egress(EGRESS_DATAGRAMS, EGRESS_DATAGRAMS * MAX_DATAGRAM, segment);
+    }
+
+    /**
+     * The ICE-TCP bounds set by configuration: connections per remote IP address ({@code rtc.tcp_connections_per_address})
+     * and how long a connection's address may go without a peer ({@code rtc.connect_timeout_seconds}).
+     */
+    public record TcpRules(int perAddress, long unroutedMillis) {
     }
 
     /**
      * Binds {@code host:port} for UDP and TCP (port 0 picks one free for both: a picked UDP port whose
      * number is taken for TCP is given up and another picked) and starts reading into {@code receiver}.
      */
-    public static MediaSocket bind(String host, int port, Receiver receiver) {
+    public static MediaSocket bind(String host, int port, Receiver receiver, TcpRules rules) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return bindOnce(host, port, receiver);
+                return bindOnce(host, port, receiver, rules);
             } catch (TcpTaken e) {
                 if (port != 0 || attempt == 20) {
                     throw e;
@@ -120,7 +144,7 @@ public final class MediaSocket implements AutoCloseable {
         }
     }
 
-    private static MediaSocket bindOnce(String host, int port, Receiver receiver) {
+    private static MediaSocket bindOnce(String host, int port, Receiver receiver, TcpRules rules) {
         boolean epoll = Epoll.isAvailable();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("atrium-media", true),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
@@ -165,7 +189,7 @@ public final class MediaSocket implements AutoCloseable {
         Channel ch;
         try {
             ch = b.bind(host, port).sync().channel();
-            self[0] = new MediaSocket(group, ch, epoll && EpollDatagramChannel.isSegmentedDatagramPacketSupported());
+            self[0] = new MediaSocket(group, ch, epoll && EpollDatagramChannel.isSegmentedDatagramPacketSupported(), rules);
         } catch (Exception e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw new TransportException("cannot bind UDP " + host + ":" + port + ": " + e.getMessage(), e);
@@ -201,7 +225,12 @@ public final class MediaSocket implements AutoCloseable {
     private final class TcpFrames extends SimpleChannelInboundHandler<ByteBuf> {
         private final Receiver receiver;
         private long lastReadNanos = System.nanoTime();
-        private io.netty.util.concurrent.ScheduledFuture<?> idleCheck;
+        /** When the receiver last routed this connection's address (or when it was accepted). */
+        private long lastRoutedNanos = System.nanoTime();
+        /** Whether this connection holds a place in {@link #tcp} and {@link #tcpPerAddress}. */
+        private boolean admitted;
+        private boolean firstFrame = true;
+        private io.netty.util.concurrent.ScheduledFuture<?> check;
 
         TcpFrames(Receiver receiver) {
             this.receiver = receiver;
@@ -209,42 +238,68 @@ public final class MediaSocket implements AutoCloseable {
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            if (tcp.size() >= MAX_TCP_CONNECTIONS) {
+            InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+            if (tcp.size() >= MAX_TCP_CONNECTIONS || tcpPerAddress.getOrDefault(remote.getAddress(), 0) >= tcpMaxPerAddress) {
                 tcpRefused.incrementAndGet();
                 ctx.close();
                 return;
             }
-            tcp.put((InetSocketAddress) ctx.channel().remoteAddress(), ctx.channel());
+            admitted = true;
+            tcpPerAddress.merge(remote.getAddress(), 1, Integer::sum);
+            tcp.put(remote, ctx.channel());
             tcpAccepted.incrementAndGet();
-            idleCheck = ctx.executor().scheduleAtFixedRate(() -> {
-                if (System.nanoTime() - lastReadNanos > TimeUnit.SECONDS.toNanos(TCP_IDLE_SECONDS)) {
-                    ctx.close();
-                }
-            }, TCP_IDLE_SECONDS / 4, TCP_IDLE_SECONDS / 4, TimeUnit.SECONDS);
+            long period = Math.max(1, Math.min(TimeUnit.SECONDS.toMillis(TCP_IDLE_SECONDS / 4),
+                    TimeUnit.NANOSECONDS.toMillis(tcpUnroutedNanos) / 4));
+            check = ctx.executor().scheduleAtFixedRate(() -> check(ctx, remote), period, period, TimeUnit.MILLISECONDS);
+        }
+
+        /** Closes a connection silent for {@link #TCP_IDLE_SECONDS}, or whose address no peer has had for a while. */
+        private void check(ChannelHandlerContext ctx, InetSocketAddress remote) {
+            long now = System.nanoTime();
+            if (receiver.routes(remote)) {
+                lastRoutedNanos = now;
+            } else if (now - lastRoutedNanos > tcpUnroutedNanos) {
+                tcpUnrouted.incrementAndGet();
+                ctx.close();
+            } else if (now - lastReadNanos > TimeUnit.SECONDS.toNanos(TCP_IDLE_SECONDS)) {
+                ctx.close();
+            }
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            tcp.remove((InetSocketAddress) ctx.channel().remoteAddress(), ctx.channel());
-            if (idleCheck != null) {
-                idleCheck.cancel(false);
+            if (!admitted) {
+                return;
+            }
+            InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+            tcp.remove(remote, ctx.channel());
+            tcpPerAddress.computeIfPresent(remote.getAddress(), (a, n) -> n > 1 ? n - 1 : null);
+            if (check != null) {
+                check.cancel(false);
             }
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
             lastReadNanos = System.nanoTime();
+            InetSocketAddress from = (InetSocketAddress) ctx.channel().remoteAddress();
             int len = frame.readableBytes();
             if (len == 0 || len > MAX_DATAGRAM) {
                 tcpOversize.incrementAndGet();
-                return;
+            } else {
+                frame.getBytes(frame.readerIndex(), readBuffer, 0, len);
+                try {
+                    receiver.onDatagram(readBuffer, len, from);
+                } catch (RuntimeException e) {
+                    log.warn("media receiver failed on a TCP frame from {}", from, e);
+                }
             }
-            frame.getBytes(frame.readerIndex(), readBuffer, 0, len);
-            InetSocketAddress from = (InetSocketAddress) ctx.channel().remoteAddress();
-            try {
-                receiver.onDatagram(readBuffer, len, from);
-            } catch (RuntimeException e) {
-                log.warn("media receiver failed on a TCP frame from {}", from, e);
+            if (firstFrame) {
+                firstFrame = false;
+                if (!receiver.routes(from)) { // not a binding request that a peer accepted: a stranger
+                    tcpUnrouted.incrementAndGet();
+                    ctx.close();
+                }
             }
         }
 
@@ -276,9 +331,20 @@ public final class MediaSocket implements AutoCloseable {
         return tcpAccepted.get();
     }
 
-    /** ICE-TCP connections closed at once because {@link #MAX_TCP_CONNECTIONS} were open, since start. */
+    /**
+     * ICE-TCP connections closed at once because {@link #MAX_TCP_CONNECTIONS} were open, or as many as the per-address
+     * cap from the same IP address, since start.
+     */
     public long tcpRefused() {
         return tcpRefused.get();
+    }
+
+    /**
+     * ICE-TCP connections closed because no peer took their address: their first frame was not an accepted STUN
+     * binding request, or no peer had their address for {@code rtc.connect_timeout_seconds}; since start.
+     */
+    public long tcpUnrouted() {
+        return tcpUnrouted.get();
     }
 
     /** Open ICE-TCP connections. */

@@ -67,7 +67,8 @@ public final class MediaTransport implements MediaSocket.Receiver, AutoCloseable
         long consent = config.consentTimeoutSeconds() * 1000L;
         this.ice = new IceLiteConfig(consent, Math.min(IceLiteConfig.DEFAULT_DISCONNECTED_TIMEOUT_MILLIS, consent));
         this.connectTimeoutMillis = config.connectTimeoutSeconds() * 1000L;
-        this.socket = MediaSocket.bind(host, port, this);
+        this.socket = MediaSocket.bind(host, port, this,
+                new MediaSocket.TcpRules(config.tcpConnectionsPerAddress(), connectTimeoutMillis));
         this.candidates = candidates(host, socket.localAddress().getPort(), config.announcedAddresses());
         socket.every(TICK_MILLIS, this::tick);
     }
@@ -144,7 +145,13 @@ public final class MediaTransport implements MediaSocket.Receiver, AutoCloseable
         unroutableLog.record(from, first);
     }
 
-    private MediaPeer peerForStun(byte[] buf, int len) {
+    /** Whether a peer's ICE accepted {@code from} (a binding request with its ufrag and password): its datagrams go there. */
+    @Override
+    public boolean routes(InetSocketAddress from) {
+        return byAddress.containsKey(from);
+    }
+
+        private MediaPeer peerForStun(byte[] buf, int len) {
         if (!stun.parse(buf, 0, len)) {
             return null;
         }

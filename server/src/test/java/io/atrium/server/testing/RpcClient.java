@@ -28,6 +28,8 @@ public final class RpcClient implements AutoCloseable {
     public final List<JsonNode> notifications = new CopyOnWriteArrayList<>();
     private final BlockingQueue<JsonNode> inbox = new LinkedBlockingQueue<>();
     public final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    /** The reason of the server's close frame, once {@link #closed}. */
+    public volatile String closeReason;
 
     public RpcClient(URI uri) {
         this(uri, Map.of());
@@ -53,6 +55,7 @@ public final class RpcClient implements AutoCloseable {
 
             @Override
             public CompletionStage<?> onClose(WebSocket ws, int status, String reason) {
+                closeReason = reason;
                 closed.complete(status);
                 return null;
             }

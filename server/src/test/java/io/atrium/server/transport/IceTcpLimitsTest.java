@@ -9,6 +9,8 @@ import io.atrium.server.testing.Scrapes;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
 import io.atrium.server.testing.Waits;
+import io.atrium.server.testing.JavaPeer;
+import io.atrium.webrtc.stun.StunMessage;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -16,9 +18,10 @@ import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
 
 /**
- * The ICE-TCP listener's bounds, seen from a real TCP client and on {@code /metrics}: a frame longer than
- * a datagram is dropped and counted without closing the connection, and packets to a connection that
- * never reads are dropped and counted once its outbound buffer is full, never queued without bound.
+ * The ICE-TCP listener's bounds, seen from a real TCP client (a WHIP peer's, whose first frame is its ICE check) and
+ * on {@code /metrics}: a frame longer than a datagram is dropped and counted without closing the connection, and
+ * packets to a connection that never reads are dropped and counted once its outbound buffer is full, never queued
+ * without bound.
  */
 class IceTcpLimitsTest {
 
@@ -27,8 +30,15 @@ class IceTcpLimitsTest {
         AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-ice-tcp-limits-"));
         try (TestServer server = TestServer.start(Scrapes.withToken(c))) {
             MediaSocket media = server.server().media().shards().get(0).transport().socket();
-            try (Socket client = new Socket("127.0.0.1", media.tcpPort())) {
-                Waits.waitUntil(() -> media.tcpConnections() == 1, "the connection is registered");
+            String room = server.createRoom("ice-tcp-limits");
+            try (JavaPeer publisher = new JavaPeer(); IceTcpClient ice = IceTcpClient.connect(media.tcpPort())) {
+                TestServer.Response whip = server.send("POST", "/whip/" + room, publisher.offer(true), "application/sdp",
+                        "Bearer " + server.token(room, "\"identity\": \"obs\""));
+                assertThat(whip.status()).as(whip.body()).isEqualTo(201);
+                publisher.connect(whip.body());
+                ice.bindingRequest(whip.body(), publisher);
+                assertThat(ice.nextStunType(10_000)).isEqualTo(StunMessage.BINDING_SUCCESS_RESPONSE);
+                Socket client = ice.socket;
                 OutputStream out = client.getOutputStream();
                 int oversize = MediaSocket.MAX_DATAGRAM + 1;
                 out.write(new byte[] {(byte) (oversize >> 8), (byte) oversize});

@@ -20,7 +20,7 @@ class MediaSocketEgressTest {
 
     @Test
     void aFlushSendsRunsToEachDestinationAsOneMessageAndEveryDatagramArrivesInOrder() throws Exception {
-        try (MediaSocket socket = MediaSocket.bind("127.0.0.1", 0, (buf, len, from) -> { });
+        try (MediaSocket socket = MediaSocket.bind("127.0.0.1", 0, (buf, len, from) -> { }, new MediaSocket.TcpRules(64, 20_000));
              DatagramSocket a = new DatagramSocket(0, java.net.InetAddress.getLoopbackAddress());
              DatagramSocket b = new DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
             InetSocketAddress toA = (InetSocketAddress) a.getLocalSocketAddress();
