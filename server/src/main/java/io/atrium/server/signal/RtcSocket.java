@@ -116,6 +116,11 @@ public final class RtcSocket {
         }
 
         void onMessage(String text) {
+            if (!allow()) { // every frame counts, junk too; one over the limit is refused before it is parsed
+                refused.increment();
+                sendError(null, new RpcException(429, "too many requests"));
+                return;
+            }
             JsonNode message;
             try {
                 message = Json.MAPPER.readTree(text);
@@ -129,11 +134,6 @@ public final class RtcSocket {
             JsonNode id = message.get("id");
             if (id != null && !id.isTextual() && !id.isNumber() && !id.isNull()) {
                 sendError(null, RpcException.invalid("id")); // a request all the same: answered, with id null
-                return;
-            }
-            if (!allow()) {
-                refused.increment();
-                reply(id, new RpcException(429, "too many requests"));
                 return;
             }
             JsonNode method = message.get("method");

@@ -579,6 +579,20 @@ class RoomProtocolTest {
     }
 
     @Test
+    void junkFramesCountAgainstTheSocketsRate() {
+        RpcClient c = client();
+        for (int i = 0; i < 300; i++) { // 50 per second, bursts of 100: most of these are over the limit
+            c.sendRaw("junk " + i);
+        }
+        c.sendRaw("{\"id\": \"after\", \"method\": \"make_coffee\"}");
+        waitUntil(() -> c.notifications.size() >= 301, "an answer to every frame");
+        assertThat(c.notifications.stream().filter(n -> n.at("/error/code").asInt() == 429).count())
+                .as("frames over the limit are refused before they are read, junk counting too").isPositive();
+        assertThat(c.notifications).as("the request after the junk is over the limit: not dispatched")
+                .noneMatch(n -> n.path("id").asText("").equals("after"));
+    }
+
+    @Test
     void floodsAreRateLimitedAndOversizeMessagesCloseTheSocket() throws Exception {
         RpcClient c = client();
         for (int i = 0; i < 200; i++) {
