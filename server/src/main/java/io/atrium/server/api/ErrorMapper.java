@@ -1,6 +1,7 @@
 package io.atrium.server.api;
 
 import io.atrium.server.edge.ApiException;
+import io.atrium.server.edge.TooManyRequests;
 import io.atrium.server.auth.AuthException;
 import io.atrium.server.files.FileException;
 import io.atrium.server.store.StoreException;
@@ -36,6 +37,10 @@ final class ErrorMapper {
                 log.error("file error on {} {}: {}", ctx.method(), ctx.path(), e.getMessage(), e.getCause());
             }
             write(ctx, e.status(), e.nativeCode(), e.getMessage(), null);
+        });
+        r.exception(TooManyRequests.class, (e, ctx) -> {
+            ctx.header("Retry-After", Long.toString(e.retryAfterSeconds));
+            write(ctx, 429, "too_many_requests", e.getMessage(), null);
         });
         r.exception(MediaLimitException.class, (e, ctx) -> write(ctx, e.status(), e.code(), e.getMessage(), null));
         r.exception(SdpException.class, (e, ctx) -> write(ctx, 400, "invalid_sdp", e.getMessage(), null));

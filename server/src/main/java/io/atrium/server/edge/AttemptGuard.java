@@ -24,14 +24,34 @@ public final class AttemptGuard {
     public void admit(String address) {
         long wait = failures.retryAfter(address);
         if (wait > 0) {
-            throw new TooManyRequests(wait, "too many failed attempts from this address (" + failures.perMinute()
-                    + " per minute); retry in " + wait + " s");
+            throw failedTooOften(wait);
         }
         wait = requests.acquire(address);
         if (wait > 0) {
             throw new TooManyRequests(wait, "too many requests from this address (" + requests.perMinute()
                     + " per minute); retry in " + wait + " s");
         }
+    }
+
+    /**
+     * Counts a guess from {@code address} as wrong before it is checked, so guesses in flight use up the
+     * budget too; throws {@link TooManyRequests} when none is left. {@link #refund} it when it was right.
+     */
+    public void guess(String address) {
+        long wait = failures.acquire(address);
+        if (wait > 0) {
+            throw failedTooOften(wait);
+        }
+    }
+
+    /** Gives back a {@link #guess} that proved right. */
+    public void refund(String address) {
+        failures.refund(address);
+    }
+
+    private TooManyRequests failedTooOften(long wait) {
+        return new TooManyRequests(wait, "too many failed attempts from this address (" + failures.perMinute()
+                + " per minute); retry in " + wait + " s");
     }
 
     /** Records a wrong guess (passcode, credentials, unknown id) from {@code address}. */

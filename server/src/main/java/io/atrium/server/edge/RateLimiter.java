@@ -6,12 +6,14 @@ import java.util.Deque;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The one rate-limit mechanism of the HTTP edge: "N per minute" (as contract 003 states its limits), a
  * sliding one-minute window per key (a client address, a session). {@link #acquire} answers 0 when
  * allowed, else the seconds until the oldest call leaves the window (the {@code Retry-After}). Keys idle
- * for a minute are dropped as the map grows.
+ * for a minute are dropped as the map grows beyond {@value #SWEEP_ABOVE} keys, at most once a second (a sweep
+ * visits every key: on every call it would cost each call the whole map).
  */
 public final class RateLimiter {
 
@@ -21,6 +23,7 @@ public final class RateLimiter {
     private final int perMinute;
     private final Clock clock;
     private final Map<String, Deque<Long>> calls = new ConcurrentHashMap<>();
+    private final AtomicLong sweptAt = new AtomicLong();
 
     public RateLimiter(int perMinute, Clock clock) {
         this.perMinute = perMinute;
@@ -43,7 +46,8 @@ public final class RateLimiter {
 
     private long check(String key, boolean record) {
         long now = clock.millis();
-        if (calls.size() > SWEEP_ABOVE) {
+        long last = sweptAt.get();
+        if (calls.size() > SWEEP_ABOVE && (now - last >= 1000 || now < last) && sweptAt.compareAndSet(last, now)) {
             sweep(now);
         }
         Deque<Long> window = record ? calls.computeIfAbsent(key, k -> new ArrayDeque<>()) : calls.get(key);
@@ -62,6 +66,21 @@ public final class RateLimiter {
                 window.addLast(now);
             }
             return 0;
+        }
+    }
+
+    /** How many keys are kept (idle ones until a sweep). */
+    int size() {
+        return calls.size();
+    }
+
+    /** Takes back the last call recorded for {@code key} (a counted guess that proved right). */
+    public void refund(String key) {
+        Deque<Long> window = calls.get(key);
+        if (window != null) {
+            synchronized (window) {
+                window.pollLast();
+            }
         }
     }
 

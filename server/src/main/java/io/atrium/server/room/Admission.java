@@ -42,8 +42,10 @@ final class Admission {
      * {@code authenticate}: the session is bound (admitted, or waiting) only when the checks pass; a
      * refusal changes nothing. A call id whose seat is taken (or kept for a reconnect) needs proof of
      * being that member: the socket that holds it, or the token the seat was joined with. Passwords are
-     * checked off this room's executor (the room keeps answering meanwhile), after the limits on failed
-     * passwords per client address and per room; the decision is made back here.
+     * checked off this room's executor (the room keeps answering meanwhile), each attempt counted against
+     * the limits on failed passwords per client address and per room before its hash (given back when
+     * right); the decision is made back here. An authenticate without a password to check never waits
+     * for the hashing pool.
      */
     Object authenticate(Session s, Params p) {
         String callId = p.required("call_id", 128);
@@ -53,10 +55,19 @@ final class Admission {
         claimable(s, callId, proof);
         Room room = ctx.rooms().find(ctx.id()).orElseThrow(() -> new RpcException(404, "room doesn't exist"));
         boolean hashes = p.string("username").isPresent() || room.hasPassword() && roomPassword.isPresent();
-        if (hashes) {
-            ctx.passwords().checkFailures(s.address, ctx.id());
+        if (!hashes) { // nothing to hash (none, a phone's user, a device token): decided here at once
+            Credentials c;
+            try {
+                c = credentials(s, room, p, roomPassword);
+            } catch (RpcException e) {
+                ctx.passwords().failed(s.address, ctx.id());
+                throw e;
+            }
+            return conclude(s, callId, proof, displayName, room, c);
         }
-        CompletableFuture<Credentials> checked = ctx.passwords().offRoom(() -> credentials(s, room, p, roomPassword));
+        // a guess: counted before its hash, given back when every password given was right
+        CompletableFuture<Credentials> checked = ctx.passwords().check(s.address, ctx.id(),
+                () -> credentials(s, room, p, roomPassword), c -> !(room.hasPassword() && roomPassword.isPresent()) || c.passwordOk());
         pending++;
         return checked.handleAsync((c, error) -> {
             pending--;
@@ -72,20 +83,14 @@ final class Admission {
     private record Credentials(Optional<User> user, boolean passwordOk) {
     }
 
-    /** On the hashing pool: checks the user's and the room's password; each wrong one counts as a failure. */
+    /**
+     * Checks the user's credentials (wrong ones: 401) and the room's password; hashes when either is a
+     * password, so then only through {@link Passwords#check}.
+     */
     private Credentials credentials(Session s, Room room, Params p, Optional<String> roomPassword) {
-        String address = s.address;
-        Optional<User> user;
-        try { // a phone proved its user to the SIP stack (digest); a socket proves it here
-            user = s.line != null ? Optional.ofNullable(s.line.user()).flatMap(ctx.passwords()::user) : ctx.passwords().identify(p);
-        } catch (RpcException e) {
-            ctx.passwords().failed(address, ctx.id());
-            throw e;
-        }
+        // a phone proved its user to the SIP stack (digest); a socket proves it here
+        Optional<User> user = s.line != null ? Optional.ofNullable(s.line.user()).flatMap(ctx.passwords()::user) : ctx.passwords().identify(p);
         boolean passwordOk = room.hasPassword() && roomPassword.isPresent() && ctx.passwords().roomPassword(ctx.id(), roomPassword.get());
-        if (room.hasPassword() && roomPassword.isPresent() && !passwordOk) {
-            ctx.passwords().failed(address, ctx.id());
-        }
         return new Credentials(user, passwordOk);
     }
 

@@ -1,6 +1,7 @@
 package io.atrium.server.room;
 
 import io.atrium.server.auth.FailureLimiter;
+import io.atrium.server.auth.PasswordChecks;
 import io.atrium.server.auth.PasswordHasher;
 import io.atrium.server.auth.UserPasswords;
 import io.atrium.server.auth.Secrets;
@@ -11,17 +12,15 @@ import io.atrium.server.store.UserStore;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * The password checks of {@code authenticate} (docs/SECURITY.md, finding 5): Argon2id on a bounded
- * pool, never on a room's executor; limits on failed passwords per client address and per room; users'
- * passwords through {@link UserPasswords}.
+ * The password checks of {@code authenticate} (docs/SECURITY.md, findings 5 and 21): Argon2id through
+ * {@link PasswordChecks} (a guess counted before its hash, given back when right; the bounded pool, never
+ * a room's executor), with limits on failed passwords per client address and per room; users' passwords
+ * through {@link UserPasswords}.
  */
 final class Passwords implements AutoCloseable {
 
@@ -29,7 +28,7 @@ final class Passwords implements AutoCloseable {
     private final RoomStore rooms;
     private final AtriumConfig.Rooms config;
     private final PasswordHasher hasher = new PasswordHasher();
-    private final ThreadPoolExecutor pool;
+    private final PasswordChecks checks;
     /** Failed passwords per client address ("a:" + address) and per room ("r:" + uuid). */
     private final FailureLimiter failures;
     private final UserPasswords userPasswords;
@@ -39,14 +38,13 @@ final class Passwords implements AutoCloseable {
         this.userPasswords = new UserPasswords(users);
         this.rooms = rooms;
         this.config = config;
-        int threads = config.passwordHashThreads();
-        this.pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(config.passwordHashQueue()), r -> {
-                    Thread t = new Thread(r, "atrium-password");
-                    t.setDaemon(true);
-                    return t;
-                });
+        this.checks = new PasswordChecks(config.passwordHashThreads(), config.passwordHashQueue());
         this.failures = new FailureLimiter(clock, config.failedPasswordWindowSeconds());
+    }
+
+    /** The server's one hashing pool, also for the web app's sign-in. */
+    PasswordChecks checks() {
+        return checks;
     }
 
     /** The directory user {@code uuid}, if it exists (a phone's user, proved by SIP digest). */
@@ -56,7 +54,7 @@ final class Passwords implements AutoCloseable {
 
     /**
      * The directory user named by the credentials in {@code params}, if any; wrong credentials are 401.
-     * Hashes a password: call it off the room's executor ({@link #offRoom}).
+     * Hashes a password: call it only through {@link #check}.
      */
     Optional<User> identify(Params params) {
         Optional<String> username = params.string("username");
@@ -74,36 +72,64 @@ final class Passwords implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** Whether {@code password} is the room's password (hashes: off the room's executor). */
+    /** Whether {@code password} is the room's password (hashes: only through {@link #check}). */
     boolean roomPassword(UUID room, String password) {
         return rooms.passwordHash(room).map(h -> hasher.matches(password, h)).orElse(false);
     }
 
-    /** Runs password work on the bounded hashing pool; a full queue is {@code 429 too many requests}. */
-    <T> CompletableFuture<T> offRoom(Supplier<T> work) {
+    /**
+     * Runs {@code work}, which hashes the passwords of an {@code authenticate} from {@code address} into
+     * {@code room}, by the rule of {@link PasswordChecks}: counted as a failure of the address and of the
+     * room first ({@code 429 too many failed passwords, retry in N s} when either is used up), given back
+     * when {@code right}; a full queue is {@code 429 too many requests}.
+     */
+    <T> CompletableFuture<T> check(String address, UUID room, Supplier<T> work, Predicate<? super T> right) {
         try {
-            return CompletableFuture.supplyAsync(work, pool);
-        } catch (RejectedExecutionException e) {
+            return checks.check(new Budget(address, room), work, right);
+        } catch (PasswordChecks.Busy e) {
             throw new RpcException(429, "too many requests");
         }
     }
 
-    /** Refuses a password check from an address or for a room that failed too often lately (429 with the wait). */
-    void checkFailures(String address, UUID room) {
-        long wait = Math.max(failures.retryAfterSeconds("a:" + address, config.failedPasswordsPerAddress()),
-                failures.retryAfterSeconds("r:" + room, config.failedPasswordsPerRoom()));
-        if (wait > 0) {
-            throw new RpcException(429, "too many failed passwords, retry in " + wait + " s");
-        }
-    }
-
+    /** Counts a failure of {@code address} and {@code room} that no hash decided (a wrong device token). */
     void failed(String address, UUID room) {
         failures.failed("a:" + address);
         failures.failed("r:" + room);
     }
 
+    /** The failed-password budgets of one address and one room, taken together or not at all. */
+    private final class Budget implements PasswordChecks.Budget {
+        private final String address;
+        private final String room;
+
+        Budget(String address, UUID room) {
+            this.address = "a:" + address;
+            this.room = "r:" + room;
+        }
+
+        @Override
+        public void take() {
+            long wait = failures.fail(address, config.failedPasswordsPerAddress());
+            if (wait == 0) {
+                wait = failures.fail(room, config.failedPasswordsPerRoom());
+                if (wait > 0) {
+                    failures.refund(address);
+                }
+            }
+            if (wait > 0) {
+                throw new RpcException(429, "too many failed passwords, retry in " + wait + " s");
+            }
+        }
+
+        @Override
+        public void refund() {
+            failures.refund(address);
+            failures.refund(room);
+        }
+    }
+
     @Override
     public void close() {
-        pool.shutdownNow();
+        checks.close();
     }
 }

@@ -99,6 +99,11 @@ public final class RoomService implements Calls, AutoCloseable {
                 TimeUnit.MILLISECONDS);
     }
 
+    /** The server's one password-hashing pool and its rule, also for the web app's sign-in (docs/SECURITY.md, finding 21). */
+    public io.atrium.server.auth.PasswordChecks passwordChecks() {
+        return passwords.checks();
+    }
+
     /** The TURN credentials the rooms hand out, also for the WHIP/WHEP edge's Link headers. */
     public TurnCredentials turn() {
         return turn;
@@ -522,22 +527,15 @@ public final class RoomService implements Calls, AutoCloseable {
 
     /**
      * The directory user that {@code params} name ({@code username}/{@code password} or
-     * {@code device}/{@code device_token}), checked off the rooms with the same per-address limit on
+     * {@code device}/{@code device_token}), checked off the rooms by the same rule and per-address limit on
      * failures as {@code authenticate}: wrong credentials {@code 401}, none {@code 400 invalid request: username}.
      */
     public CompletableFuture<io.atrium.server.store.User> identify(Session session, Params params) {
         try {
-            passwords.checkFailures(session.address, NO_ROOM);
-            return passwords.offRoom(() -> {
-                try {
-                    return passwords.identify(params).orElseThrow(() -> RpcException.invalid("username"));
-                } catch (RpcException e) {
-                    if (e.code() == 401) {
-                        passwords.failed(session.address, NO_ROOM);
-                    }
-                    throw e;
-                }
-            });
+            if (params.string("username").isEmpty() && params.string("device").isEmpty()) {
+                throw RpcException.invalid("username");
+            }
+            return passwords.check(session.address, NO_ROOM, () -> passwords.identify(params).orElseThrow(), user -> true);
         } catch (RpcException e) {
             return CompletableFuture.failedFuture(e);
         }

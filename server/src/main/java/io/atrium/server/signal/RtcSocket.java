@@ -136,24 +136,26 @@ public final class RtcSocket {
         }
 
         void onMessage(String text) {
+            boolean allowed = allow(); // every frame counts, junk too
             JsonNode message;
             try {
                 message = Json.MAPPER.readTree(text);
             } catch (JsonProcessingException e) {
                 message = null;
             }
+            JsonNode id = message instanceof ObjectNode ? message.get("id") : null;
+            boolean request = message instanceof ObjectNode && (id == null || id.isTextual() || id.isNumber() || id.isNull());
+            if (!allowed) { // refused under its own id when it is a request, so that its caller is not left waiting
+                refused.increment();
+                reply(request ? id : null, new RpcException(429, "too many requests"));
+                return;
+            }
             if (!(message instanceof ObjectNode)) {
                 reply(null, new RpcException(-32700, "parse error"));
                 return;
             }
-            JsonNode id = message.get("id");
-            if (id != null && !id.isTextual() && !id.isNumber() && !id.isNull()) {
+            if (!request) {
                 sendError(null, RpcException.invalid("id")); // a request all the same: answered, with id null
-                return;
-            }
-            if (!allow()) {
-                refused.increment();
-                reply(id, new RpcException(429, "too many requests"));
                 return;
             }
             JsonNode method = message.get("method");

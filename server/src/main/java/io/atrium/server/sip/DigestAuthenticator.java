@@ -1,5 +1,6 @@
 package io.atrium.server.sip;
 
+import io.atrium.server.auth.FailureLimiter;
 import io.atrium.server.auth.SipDigests;
 import io.atrium.server.store.SipAccount;
 import io.atrium.server.store.UserStore;
@@ -19,7 +20,10 @@ import javax.sip.message.Response;
  * Digest authentication of requests from phones (RFC 3261 22.4, RFC 8760): challenges with the
  * algorithms of {@code sip.digest_algorithms} (SHA-256 and MD5, most preferred first, qop=auth), checks a response against the stored HA1 of the user's
  * realm, accepts each verified credential once ({@link ReplayCache}), and counts failures per source address in
- * an {@link AuthLimiter}. A wrong password and an unknown user get the same answer.
+ * one-minute windows ({@link FailureLimiter}, bounded: a flood of addresses never lifts a block). Once an address
+ * reaches {@code sip.auth_failures_per_minute}, every request from it is refused (403) until its window ends, right
+ * credentials too, so a scanner learns nothing from guessing. A nonce this server did not issue (its MAC, checked
+ * first and cheaply) is a failure without a look-up of the user. A wrong password and an unknown user get the same answer.
  */
 final class DigestAuthenticator {
 
@@ -47,7 +51,8 @@ final class DigestAuthenticator {
     private final SipFactories sip;
     private final List<String> offered;
     private final Nonces nonces;
-    private final AuthLimiter limiter;
+    private final FailureLimiter limiter;
+    private final int failuresPerMinute;
     private final ReplayCache replays;
 
     DigestAuthenticator(UserStore users, AtriumConfig.Sip config, SipFactories sip, Clock clock) {
@@ -56,12 +61,13 @@ final class DigestAuthenticator {
         this.offered = config.digestAlgorithms();
         this.sip = sip;
         this.nonces = new Nonces(clock);
-        this.limiter = new AuthLimiter(config.authFailuresPerMinute(), clock);
+        this.limiter = new FailureLimiter(clock, 60);
+        this.failuresPerMinute = config.authFailuresPerMinute();
         this.replays = new ReplayCache(ReplayCache.MAX_ENTRIES, clock);
     }
 
     Result authenticate(Request request, String source) {
-        if (limiter.blocked(source)) {
+        if (limiter.retryAfterSeconds(source, failuresPerMinute) > 0) {
             return new Refused(RATE_LIMITED);
         }
         AuthorizationHeader h = credentials(request);
@@ -76,11 +82,15 @@ final class DigestAuthenticator {
         if (nonce == Nonces.State.STALE) {
             return new Challenge(true);
         }
+        if (nonce == Nonces.State.INVALID) { // forged: refused before any look-up
+            limiter.failed(source);
+            return new Refused(BAD_CREDENTIALS);
+        }
         Optional<SipAccount> account = users.sipAccount(h.getUsername(), realm);
         String ha1 = account.map(a -> a.ha1ByAlgorithm().get(algorithm)).orElse(null);
         String uri = h.getParameter("uri") != null ? h.getParameter("uri") : String.valueOf(h.getURI());
         String qop = h.getQop();
-        String expected = nonce == Nonces.State.VALID && ha1 != null ? SipDigests.response(algorithm, ha1,
+        String expected = ha1 != null ? SipDigests.response(algorithm, ha1,
                 request.getMethod(), uri, h.getNonce(), h.getParameter("nc"), h.getCNonce(), qop) : null;
         if (expected != null && SipDigests.equal(expected, h.getResponse())) {
             // used before (or no room to remember it): answered like an old nonce, so a phone re-authenticates by itself

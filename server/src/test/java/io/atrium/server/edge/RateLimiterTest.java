@@ -24,4 +24,19 @@ class RateLimiterTest {
         assertThat(limiter.acquire("a")).isZero();
         assertThat(limiter.acquire("a")).isEqualTo(10);
     }
+
+    @Test
+    void manyKeysAreSweptAtMostOnceASecond() {
+        RateLimiter limiter = new RateLimiter(3, clock);
+        long start = System.nanoTime();
+        for (int i = 0; i < 40_000; i++) { // 30,000 calls above the sweep threshold, all in the same second
+            assertThat(limiter.acquire("k" + i)).isZero();
+        }
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        // a sweep on every call visits the whole map each time: hundreds of millions of visits, many seconds
+        assertThat(millis).as("40,000 keys, ms").isLessThan(3000);
+        clock.advance(RateLimiter.WINDOW_MILLIS);
+        assertThat(limiter.acquire("k0")).isZero();
+        assertThat(limiter.size()).as("the sweep still runs: the idle keys are gone").isEqualTo(1);
+    }
 }

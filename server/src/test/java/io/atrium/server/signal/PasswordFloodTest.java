@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.atrium.server.config.AtriumConfig;
+import io.atrium.server.edge.Json;
 import io.atrium.server.testing.RpcClient;
+import io.atrium.server.testing.Waits;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
 import java.nio.file.Files;
@@ -63,6 +65,64 @@ class PasswordFloodTest {
                 // no password, no check, no limit
                 String open = server.post("/v1/rooms", "{\"room\":{\"name\":\"o\",\"open\":true}}").json().at("/room/uuid").asText();
                 assertThat(c.call("authenticate", Map.of("room", open, "call_id", "free")).has("auth_token")).isTrue();
+            }
+        }
+    }
+
+    static TestServer server(Integer perAddress, Integer perRoom, Integer hashThreads, Integer hashQueue) throws Exception {
+        AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-flood-"));
+        return TestServer.start(new AtriumConfig(false, c.dataDir(), c.http(), c.rtc(), c.database(), c.auth(),
+                new AtriumConfig.Rooms(null, null, null, 1000, null, perAddress, perRoom, null, hashThreads, hashQueue, null, null)));
+    }
+
+    /** Sends {@code count} wrong-password authenticates to {@code room} at once (pipelined, not waiting for answers). */
+    static void burst(RpcClient c, String room, int count) {
+        for (int i = 0; i < count; i++) {
+            c.sendRaw(Json.MAPPER.createObjectNode().put("id", "g" + i).put("method", "authenticate")
+                    .set("params", Json.MAPPER.valueToTree(attempt(room, "wrong-" + i))).toString());
+        }
+    }
+
+    @Test
+    void aBurstOfGuessesUsesUpTheAddressBudgetWhileInFlight() throws Exception {
+        try (TestServer server = server(3, 1000, null, null); RpcClient c = RpcClient.connect(server)) {
+            String room = passwordRoom(server);
+            burst(c, room, 20);
+            Waits.waitUntil(() -> c.notifications.size() >= 20, "20 answers");
+            long wrong = c.notifications.stream().filter(n -> n.at("/error/code").asInt() == 401).count();
+            long limited = c.notifications.stream().filter(n -> n.at("/error/message").asText().startsWith("too many failed passwords")).count();
+            assertThat(wrong).as("at most the per-address budget is hashed, however many are in flight").isEqualTo(3);
+            assertThat(limited).isEqualTo(17);
+        }
+    }
+
+    @Test
+    void aRightPasswordGivesItsGuessBack() throws Exception {
+        try (TestServer server = server(2, 1000, null, null); RpcClient c = RpcClient.connect(server)) {
+            String room = passwordRoom(server);
+            assertThat(c.request("authenticate", attempt(room, "wrong")).at("/error/code").asInt()).isEqualTo(401);
+            for (int i = 0; i < 3; i++) {
+                assertThat(c.request("authenticate", attempt(room, "sesame")).has("result")).isTrue();
+            }
+            assertThat(c.request("authenticate", attempt(room, "wrong")).at("/error/code").asInt()).isEqualTo(401);
+            assertThat(c.request("authenticate", attempt(room, "sesame")).at("/error/code").asInt()).isEqualTo(429);
+        }
+    }
+
+    @Test
+    void guessesFillingTheHashingPoolDoNotKeepAnyoneOutOfARoomWithoutPassword() throws Exception {
+        try (TestServer server = server(1000, 1000, 1, 1); RpcClient guesser = RpcClient.connect(server);
+             RpcClient guest = RpcClient.connect(server)) {
+            String room = passwordRoom(server);
+            String open = server.post("/v1/rooms", "{\"room\":{\"name\":\"o\",\"open\":true}}").json().at("/room/uuid").asText();
+            for (int round = 0; round < 3; round++) {
+                guesser.notifications.clear();
+                burst(guesser, room, 30);
+                Waits.waitUntil(() -> guesser.notifications.stream().anyMatch(n -> n.at("/error/message").asText().equals("too many requests")),
+                        "the hashing pool's queue is full");
+                JsonNode r = guest.request("authenticate", Map.of("room", open, "call_id", "guest-" + round));
+                assertThat(r.has("result")).as("a password-less authenticate while the pool is full: %s", r).isTrue();
+                Waits.waitUntil(() -> guesser.notifications.size() >= 30, "every guess answered");
             }
         }
     }

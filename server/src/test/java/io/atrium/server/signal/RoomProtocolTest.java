@@ -579,6 +579,21 @@ class RoomProtocolTest {
     }
 
     @Test
+    void junkFramesCountAgainstTheSocketsRate() {
+        RpcClient c = client();
+        for (int i = 0; i < 300; i++) { // 50 per second, bursts of 100: most of these are over the limit
+            c.sendRaw("junk " + i);
+        }
+        c.sendRaw("{\"id\": \"after\", \"method\": \"make_coffee\"}");
+        waitUntil(() -> c.notifications.stream().anyMatch(n -> n.path("id").asText("").equals("after")), "the answer to the request after the junk");
+        JsonNode after = c.notifications.stream().filter(n -> n.path("id").asText("").equals("after")).findFirst().orElseThrow();
+        assertThat(after.at("/error/code").asInt()).as("the junk counted: the request after it is over the limit, refused under its own id")
+                .isEqualTo(429);
+        assertThat(c.notifications.stream().filter(n -> n.at("/error/code").asInt() == -32700).count())
+                .as("junk within the limit is answered (parse error), junk over it is not").isPositive().isLessThan(300);
+    }
+
+    @Test
     void floodsAreRateLimitedAndOversizeMessagesCloseTheSocket() throws Exception {
         RpcClient c = client();
         for (int i = 0; i < 200; i++) {
