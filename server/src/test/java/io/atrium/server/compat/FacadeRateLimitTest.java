@@ -41,14 +41,7 @@ class FacadeRateLimitTest {
         if (authorization != null) {
             b.header("Authorization", authorization);
         }
-        if (forwardedFor != null) {
-            b.header("X-Forwarded-For", forwardedFor);
-        }
-        try {
-            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return send(b, forwardedFor);
     }
 
     @Test
@@ -180,7 +173,10 @@ class FacadeRateLimitTest {
     }
 
     static HttpResponse<String> get(TestServer s, String path, String forwardedFor) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(s.uri(path)).GET();
+        return send(HttpRequest.newBuilder(s.uri(path)).GET(), forwardedFor);
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder b, String forwardedFor) {
         if (forwardedFor != null) {
             b.header("X-Forwarded-For", forwardedFor);
         }
