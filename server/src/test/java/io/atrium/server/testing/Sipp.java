@@ -31,7 +31,7 @@ public final class Sipp implements AutoCloseable {
      * SIPp's attribute ends there) the {@code Reason} header of Atrium's BYE or CANCEL must match where a scenario
      * checks it; by default any, but there must be one.
      */
-    private static final Map<String, String> DEFAULTS = Map.of("REASON", ".*");
+    private static final Map<String, String> DEFAULTS = Map.of("REASON", ".*", "ANSWER_AFTER", "0");
 
     private final Process process;
     private final Path dir;
