@@ -166,4 +166,36 @@ class SourceLatchTest {
         assertThat(latch.acceptRtcp(STRANGER, rtcp())).isFalse();
         assertThat(latch.rtcpTarget()).isEqualTo(natRtcp);
     }
+
+    @Test
+    void judgingAPacketAllocatesNothing() {
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        latch.expect(SDP, now);
+        stream(NAT, 7, 0, SourceLatch.PROBATION);
+        ByteBuffer phone = rtp(7, 4);
+        ByteBuffer stranger = rtp(9, 0);
+        ByteBuffer report = rtcp();
+        InetSocketAddress natRtcp = address("203.0.113.7", 31001);
+        for (int i = 0; i < 20_000; i++) {
+            if (i == 10_000) {
+                long before = threads.getCurrentThreadAllocatedBytes();
+                for (int j = 0; j < 1000; j++) {
+                    phone.putShort(2, (short) (4 + j));
+                    stranger.putShort(2, (short) (2 * j)); // never in a row: a candidate on the SDP's host, over and over
+                    latch.acceptRtp(NAT, phone, now);
+                    latch.acceptRtp(STRANGER, stranger, now);
+                    latch.acceptRtp(SDP_HOST, stranger, now);
+                    latch.acceptRtcp(natRtcp, report);
+                    latch.acceptRtcp(STRANGER, report);
+                }
+                assertThat(threads.getCurrentThreadAllocatedBytes() - before).isZero();
+            }
+            latch.acceptRtp(NAT, phone, now);
+            latch.acceptRtp(STRANGER, stranger, now);
+            latch.acceptRtp(SDP_HOST, stranger, now);
+            latch.acceptRtcp(natRtcp, report);
+            latch.acceptRtcp(STRANGER, report);
+        }
+        assertThat(latch.rtpTarget()).isEqualTo(NAT);
+    }
 }
