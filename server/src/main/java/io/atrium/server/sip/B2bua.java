@@ -182,6 +182,7 @@ final class B2bua {
         if (answer != null) {
             call.bLeg.remote(answer.address(), answer.audioPort());
         }
+        call.aLeg.answered();
         for (Call.Branch other : call.branches) {
             if (other != winner && !other.done) {
                 cancel(other, Hangups.ELSEWHERE);
@@ -280,7 +281,8 @@ final class B2bua {
 
     /**
      * An in-dialog re-INVITE (a session refresh or hold): answered with the SDP that side already has,
-     * since its media keeps going to the same relay leg; unknown dialogs get 481.
+     * since its media keeps going to the same relay leg; unknown dialogs get 481. An SDP naming another address
+     * (the phone moved) is that side's leg's new remote, which it learns anew; hold's 0.0.0.0 changes nothing.
      */
     void reinvite(RequestEvent event) throws SipException, InvalidArgumentException, ParseException {
         Request request = event.getRequest();
@@ -292,6 +294,10 @@ final class B2bua {
             synchronized (call) {
                 sdp = call.state != Call.State.ANSWERED ? null : data instanceof Call ? call.aSdp : call.bSdp;
             }
+        }
+        Sdp offer = sdp == null ? null : Sdp.parse(request.getRawContent());
+        if (offer != null && !offer.address().equals("0.0.0.0")) {
+            (data instanceof Call ? call.aLeg : call.bLeg).remote(offer.address(), offer.audioPort());
         }
         if (sdp == null) {
             st.sendResponse(sip.messages().createResponse(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, request));

@@ -17,15 +17,18 @@ import org.slf4j.LoggerFactory;
 /**
  * Atrium's own UDP sockets for call media: every call leg gets an RTP socket (even port) and an RTCP
  * socket (the next port). A {@link Path} joins two legs: what phone A sends to its leg goes out of the
- * other leg to phone B, and back. The address of each phone comes from its SDP and is then latched to
- * where its packets really come from (symmetric RTP, for phones behind NAT). One thread ("atrium-rtp")
- * owns all sockets; a packet is read into one reused direct buffer and written on, nothing allocated.
+ * other leg to phone B, and back. The address of each phone comes from its SDP; packets from elsewhere are taken
+ * only as {@link SourceLatch} allows (strict symmetric RTP: a phone behind NAT is learned, nobody else), and are
+ * otherwise dropped and counted. One thread ("atrium-rtp") owns all sockets; a packet is read into one reused
+ * direct buffer and written on, nothing allocated.
  * A call becomes a room later by attaching its legs to the audio engine instead of to each other.
  */
 public final class RtpRelay implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger("atrium.sip.rtp");
     private static final int ATTEMPTS = 100;
+    /** At most one log line per leg in this time about the packets it dropped. */
+    private static final long DROP_LOG_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 
     private final String host;
     private final int portMin;
@@ -56,10 +59,14 @@ public final class RtpRelay implements AutoCloseable {
     public final class Leg implements io.atrium.server.sip.audio.AudioLeg.Sink {
         private final DatagramChannel rtp;
         private final DatagramChannel rtcp;
-        private volatile SocketAddress remoteRtp;
-        private volatile SocketAddress remoteRtcp;
+        private final SourceLatch latch = new SourceLatch();
         private volatile Leg peer;
         private volatile long packets;
+        /** Packets from elsewhere, dropped (the relay thread's, for its log). */
+        private long dropped;
+        private long droppedLogged;
+        private long dropLoggedAt;
+        private boolean droppedAny;
         /** When set, this leg's RTP goes to an audio engine leg instead of a peer (a phone in a room). */
         private volatile io.atrium.server.sip.audio.AudioLeg audio;
         private final ByteBuffer out = ByteBuffer.allocate(2048);
@@ -74,10 +81,17 @@ public final class RtpRelay implements AutoCloseable {
             return ((InetSocketAddress) socketAddress(rtp)).getPort();
         }
 
-        /** Where the phone of this leg listens, from its SDP (until its own packets tell otherwise). */
+        /**
+         * Where the phone of this leg listens, from its SDP (offer, answer or re-INVITE): a new address starts
+         * learning where its packets come from ({@link SourceLatch}); the same one again changes nothing.
+         */
         public void remote(String address, int port) {
-            remoteRtp = new InetSocketAddress(address, port);
-            remoteRtcp = new InetSocketAddress(address, port + 1);
+            latch.expect(new InetSocketAddress(address, port), System.nanoTime());
+        }
+
+        /** The call of this leg was answered: its phone starts sending now (a new learning period, {@link SourceLatch}). */
+        public void answered() {
+            latch.answered(System.nanoTime());
         }
 
         /** RTP and RTCP packets received from this leg's phone. */
@@ -93,13 +107,13 @@ public final class RtpRelay implements AutoCloseable {
         /** Sends one RTP packet to this leg's phone. One sending thread at a time (the audio engine's). */
         @Override
         public void send(byte[] packet, int length) {
-            send(rtp, remoteRtp, packet, length);
+            send(rtp, latch.rtpTarget(), packet, length);
         }
 
         /** Sends one RTCP packet to this leg's phone, from the same thread as {@link #send}. */
         @Override
         public void sendRtcp(byte[] packet, int length) {
-            send(rtcp, remoteRtcp, packet, length);
+            send(rtcp, latch.rtcpTarget(), packet, length);
         }
 
         private void send(DatagramChannel from, SocketAddress to, byte[] packet, int length) {
@@ -195,19 +209,19 @@ public final class RtpRelay implements AutoCloseable {
         boolean isRtp = from == leg.rtp;
         for (int i = 0; i < 64; i++) {
             buffer.clear();
-            SocketAddress source = from.receive(buffer);
+            InetSocketAddress source = (InetSocketAddress) from.receive(buffer);
             if (source == null) {
                 return;
             }
-            leg.packets++;
-            if (isRtp) {
-                leg.remoteRtp = source;
-            } else {
-                leg.remoteRtcp = source;
+            buffer.flip();
+            long now = System.nanoTime();
+            if (!(isRtp ? leg.latch.acceptRtp(source, buffer, now) : leg.latch.acceptRtcp(source, buffer))) {
+                dropped(leg, source, now);
+                continue;
             }
+            leg.packets++;
             io.atrium.server.sip.audio.AudioLeg engine = leg.audio;
             if (engine != null) {
-                buffer.flip();
                 int n = buffer.remaining();
                 buffer.get(inbound, 0, n);
                 if (isRtp) {
@@ -218,11 +232,22 @@ public final class RtpRelay implements AutoCloseable {
                 continue;
             }
             Leg peer = leg.peer;
-            SocketAddress to = peer == null ? null : isRtp ? peer.remoteRtp : peer.remoteRtcp;
+            SocketAddress to = peer == null ? null : isRtp ? peer.latch.rtpTarget() : peer.latch.rtcpTarget();
             if (to != null) {
-                buffer.flip();
                 (isRtp ? peer.rtp : peer.rtcp).send(buffer, to);
             }
+        }
+    }
+
+    /** Counts a packet {@code leg} did not take from {@code source}; logs at debug the first and then at most every 10 s. */
+    private static void dropped(Leg leg, InetSocketAddress source, long now) {
+        leg.dropped++;
+        if (log.isDebugEnabled() && (!leg.droppedAny || now - leg.dropLoggedAt >= DROP_LOG_NANOS)) {
+            log.debug("RTP leg {}: dropped {} packet(s) not from its phone, the last from {}", leg.port(),
+                    leg.dropped - leg.droppedLogged, source);
+            leg.droppedAny = true;
+            leg.dropLoggedAt = now;
+            leg.droppedLogged = leg.dropped;
         }
     }
 

@@ -5,17 +5,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.atrium.server.config.AtriumConfig;
+import io.atrium.server.sip.audio.G711;
 import io.atrium.server.testing.Goertzel;
 import io.atrium.server.testing.RtpPhone;
 import io.atrium.server.testing.Sipp;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
 import io.atrium.server.testing.Waits;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -30,12 +40,16 @@ import org.junit.jupiter.params.provider.CsvSource;
  * phones, first answer wins and the other is cancelled, μ-law audio relayed both ways (checked by
  * content with a Goertzel filter), hang-up (the caller's own Reason passed on); busy, a phone's 6xx ending
  * the fork, no phone, unknown extension, bad password, caller CANCEL, an answer crossing Atrium's CANCEL,
- * and ring timeout.
+ * and ring timeout. Strict symmetric RTP: a stranger spraying the
+ * call's relay ports gets none of its media and gets none of its own to a phone; phones whose media comes from
+ * other ports than their SDPs name (as behind NAT) are learned, also when answered after the learning period that
+ * started with the offer; a caller's re-INVITE with another address moves its media there.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SipCallTest {
 
-    static final int RING_TIMEOUT = 4;
+    /** Longer than the relay's learning period, so that a phone can answer after it ({@link #phonesWhoseMediaComesFromAnotherPortThanTheirSdpNamesAreLearnedAndThenKept}). */
+    static final int RING_TIMEOUT = SourceLatch.LEARNING_SECONDS + 3;
     static final Pattern ANSWER_SDP = Pattern.compile("SIP/2.0 200 OK[\\s\\S]*?m=audio (\\d+)");
     static final Pattern OFFER_SDP = Pattern.compile("INVITE sip:[\\s\\S]*?m=audio (\\d+)");
     static final Pattern CALL_ID = Pattern.compile("X-Atrium-Call-Id: ([0-9a-f-]{36})");
@@ -58,6 +72,9 @@ class SipCallTest {
         user("heidi", "1008");
         user("ivan", "1009");
         user("judy", "1010");
+        user("kate", "1011"); // the strict-RTP tests' phones: extensions no other test registers
+        user("liam", "1012");
+        user("mia", "1013");
     }
 
     @AfterAll
@@ -275,6 +292,222 @@ class SipCallTest {
         user("frank", "1006");
         try (Sipp nobody = call("1006", "refused", Map.of("STATUS", "480"), "alice-password")) {
             assertOk(nobody.await());
+        }
+    }
+
+    @Test
+    void aStrangerSprayingTheCallsRelayPortsGetsNoneOfItsMediaAndInjectsNone() {
+        int phone = registerPhone("1011", "kate");
+        try (RtpPhone mediaA = new RtpPhone(); RtpPhone mediaB = new RtpPhone();
+             Sipp answering = phone(phone, "answer", mediaB.port());
+             Sipp caller = call("1011", "answered", Map.of("MEDIA_PORT", String.valueOf(mediaA.port()), "HOLD", "50000"),
+                     "alice-password")) {
+            Waits.waitUntil(() -> port(caller, ANSWER_SDP) > 0, "the caller's 200 OK with SDP");
+            Waits.waitUntil(() -> port(answering, OFFER_SDP) > 0, "the INVITE at the answering phone");
+            int relayA = port(caller, ANSWER_SDP);
+            int relayB = port(answering, OFFER_SDP);
+            mediaA.sendTone(1000, relayA);
+            mediaB.sendTone(440, relayB);
+            assertTone(mediaB.receive(1600, Duration.ofSeconds(10)), 1000, 440);
+            assertTone(mediaA.receive(1600, Duration.ofSeconds(10)), 440, 1000);
+
+            assertAStrangerGetsNothing(mediaA, relayA, mediaB, relayB);
+            caller.hangUp();
+            assertOk(caller.await());
+            assertOk(answering.await());
+        }
+    }
+
+    @Test
+    void phonesWhoseMediaComesFromAnotherPortThanTheirSdpNamesAreLearnedAndThenKept() {
+        int phone = registerPhone("1012", "liam");
+        try (DatagramSocket sdpA = loopbackSocket(); DatagramSocket sdpB = loopbackSocket();
+             RtpPhone mediaA = new RtpPhone(); RtpPhone mediaB = new RtpPhone();
+             Sipp answering = Sipp.start("callee.xml", Map.of("OUTCOME", Sipp.resource("callee-answer.part"),
+                     "MEDIA_PORT", String.valueOf(sdpB.getLocalPort()),
+                     "ANSWER_AFTER", String.valueOf((SourceLatch.LEARNING_SECONDS + 1) * 1000)), sipPort, phone, "-t", "u1").listening();
+             Sipp caller = call("1012", "answered", Map.of("MEDIA_PORT", String.valueOf(sdpA.getLocalPort()), "HOLD", "50000"),
+                     "alice-password")) {
+            Waits.waitUntil(() -> port(caller, ANSWER_SDP) > 0, "the caller's 200 OK with SDP");
+            Waits.waitUntil(() -> port(answering, OFFER_SDP) > 0, "the INVITE at the answering phone");
+            int relayA = port(caller, ANSWER_SDP);
+            int relayB = port(answering, OFFER_SDP);
+            mediaA.sendTone(1000, relayA);
+            mediaB.sendTone(440, relayB);
+            assertTone(mediaB.receive(4000, Duration.ofSeconds(10)), 1000, 440);
+            assertTone(mediaA.receive(4000, Duration.ofSeconds(10)), 440, 1000);
+
+            assertAStrangerGetsNothing(mediaA, relayA, mediaB, relayB);
+            caller.hangUp();
+            assertOk(caller.await());
+            assertOk(answering.await());
+        }
+    }
+
+    @Test
+    void aCallersReinviteWithAnotherAddressMovesItsMediaThere() {
+        int phone = registerPhone("1013", "mia");
+        try (RtpPhone mediaA = new RtpPhone(); RtpPhone moved = new RtpPhone(); RtpPhone mediaB = new RtpPhone();
+             Sipp answering = phone(phone, "answer", mediaB.port());
+             Sipp caller = call("1013", "move", Map.of("MEDIA_PORT", String.valueOf(mediaA.port()),
+                     "MOVED_PORT", String.valueOf(moved.port()), "HOLD", "50000"), "alice-password")) {
+            Waits.waitUntil(() -> port(caller, ANSWER_SDP) > 0, "the caller's 200 OK with SDP");
+            Waits.waitUntil(() -> port(answering, OFFER_SDP) > 0, "the INVITE at the answering phone");
+            int relayA = port(caller, ANSWER_SDP);
+            int relayB = port(answering, OFFER_SDP);
+            mediaA.sendTone(1000, relayA);
+            mediaB.sendTone(440, relayB);
+            assertTone(mediaB.receive(1600, Duration.ofSeconds(10)), 1000, 440);
+            assertTone(mediaA.receive(1600, Duration.ofSeconds(10)), 440, 1000);
+
+            mediaA.close();
+            caller.hangUp(); // the first INFO makes it re-INVITE
+            Waits.waitUntil(() -> REINVITE_ANSWERED.matcher(caller.messages()).find(), "Atrium's 200 to the re-INVITE");
+            moved.sendTone(700, relayA);
+            assertTone(moved.receive(4000, Duration.ofSeconds(10)), 440, 700);
+            assertHearsEventually(mediaB, 700);
+
+            caller.hangUp();
+            assertOk(caller.await());
+            assertOk(answering.await());
+        }
+    }
+
+    static final Pattern REINVITE_ANSWERED = Pattern.compile("SIP/2.0 200 OK\\r?\\n(?:.+\\r?\\n)*?CSeq: 3 INVITE");
+
+    /**
+     * Reads {@code phone}'s audio 200 ms at a time (what queued before is read first) until it holds a {@code frequency}
+     * Hz tone, for at most 10 s.
+     */
+    static void assertHearsEventually(RtpPhone phone, double frequency) {
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(10);
+        for (int i = 0; i < 200 && java.time.Instant.now().isBefore(deadline); i++) {
+            short[] pcm = phone.receive(1600, Duration.ofSeconds(1));
+            if (pcm.length == 1600 && Goertzel.power(pcm, pcm.length, RtpPhone.RATE, frequency) > 0.5) {
+                return;
+            }
+        }
+        throw new AssertionError("no " + frequency + " Hz tone within 10 s");
+    }
+
+    static DatagramSocket loopbackSocket() {
+        try {
+            return new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * With media flowing between {@code a} (sending to relay port {@code relayA}) and {@code b}, each phone's RTCP
+     * having reached its leg: a {@link Stranger} sprays RTP and RTCP at both legs, yet gets no packet back, and
+     * neither phone hears its SSRC or its tone, while each still hears the other.
+     */
+    static void assertAStrangerGetsNothing(RtpPhone a, int relayA, RtpPhone b, int relayB) {
+        a.sendReceiverReport(relayA + 1, 0, 0);
+        b.sendReceiverReport(relayB + 1, 0, 0);
+        try (Stranger stranger = new Stranger()) {
+            stranger.spray(relayA, relayB);
+            Waits.waitUntil(() -> stranger.sent() >= 4 * 100, "the stranger's first 100 packets to each port");
+            short[] heardByB = b.receive(4000, Duration.ofSeconds(10));
+            short[] heardByA = a.receive(4000, Duration.ofSeconds(10));
+            assertTone(heardByB, 1000, 440);
+            assertTone(heardByA, 440, 1000);
+            assertThat(Goertzel.power(heardByB, heardByB.length, RtpPhone.RATE, Stranger.TONE)).as("the stranger's tone").isLessThan(0.05);
+            assertThat(Goertzel.power(heardByA, heardByA.length, RtpPhone.RATE, Stranger.TONE)).as("the stranger's tone").isLessThan(0.05);
+            a.sendReceiverReport(relayA + 1, 0, 0);
+            b.sendReceiverReport(relayB + 1, 0, 0);
+            int sent = stranger.sent();
+            Waits.waitUntil(() -> stranger.sent() >= sent + 4 * 50, "the stranger's next 50 packets to each port");
+            assertThat(b.heardSsrcs()).as("SSRCs phone B received").doesNotContain(Stranger.SSRC);
+            assertThat(a.heardSsrcs()).as("SSRCs phone A received").doesNotContain(Stranger.SSRC);
+            assertThat(stranger.received()).as("packets the stranger received").isZero();
+        }
+    }
+
+    /**
+     * Someone who can reach Atrium's RTP ports: from its own UDP socket on 127.0.0.1 it sends to each relay port given
+     * a well-formed RTP stream (one SSRC, consecutive sequence numbers, a μ-law {@value #TONE} Hz tone) and RTCP
+     * receiver reports to the port + 1, a packet to each every 5 ms, and counts what it gets back.
+     */
+    static final class Stranger implements AutoCloseable {
+        static final int SSRC = 0x57a4e6e5;
+        static final double TONE = 2000;
+        private final DatagramSocket socket = loopbackSocket();
+        private final AtomicInteger sent = new AtomicInteger();
+        private final AtomicInteger received = new AtomicInteger();
+        private volatile boolean running = true;
+        private final Thread listener = new Thread(this::listen, "rtp-stranger-listener");
+        private Thread sprayer;
+
+        Stranger() {
+            listener.setDaemon(true);
+            listener.start();
+        }
+
+        void spray(int... rtpPorts) {
+            sprayer = new Thread(() -> {
+                InetAddress loopback = InetAddress.getLoopbackAddress();
+                byte[] rtp = new byte[12 + 160];
+                ByteBuffer rtcp = ByteBuffer.allocate(8).put((byte) 0x80).put((byte) 201).putShort((short) 1).putInt(SSRC);
+                for (int seq = 0; running && seq < 12_000; seq++) {
+                    ByteBuffer.wrap(rtp).put((byte) 0x80).put((byte) 0).putShort((short) seq).putInt(seq * 160).putInt(SSRC);
+                    for (int i = 0; i < 160; i++) {
+                        rtp[12 + i] = G711.encodeUlaw((short) (8000 * Math.sin(2 * Math.PI * TONE * (seq * 160 + i) / RtpPhone.RATE)));
+                    }
+                    try {
+                        for (int port : rtpPorts) {
+                            socket.send(new DatagramPacket(rtp, rtp.length, loopback, port));
+                            socket.send(new DatagramPacket(rtcp.array(), 8, loopback, port + 1));
+                            sent.addAndGet(2);
+                        }
+                        Thread.sleep(5);
+                    } catch (IOException | InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "rtp-stranger");
+            sprayer.setDaemon(true);
+            sprayer.start();
+        }
+
+        private void listen() {
+            byte[] buf = new byte[2048];
+            try {
+                socket.setSoTimeout(100);
+                for (int i = 0; running && i < 100_000; i++) {
+                    try {
+                        socket.receive(new DatagramPacket(buf, buf.length));
+                        received.incrementAndGet();
+                    } catch (SocketTimeoutException e) {
+                        // nothing came: listen on
+                    }
+                }
+            } catch (IOException e) {
+                // closed
+            }
+        }
+
+        int sent() {
+            return sent.get();
+        }
+
+        int received() {
+            return received.get();
+        }
+
+        @Override
+        public void close() {
+            running = false;
+            socket.close();
+            try {
+                listener.join(2000);
+                if (sprayer != null) {
+                    sprayer.join(2000);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -38,6 +38,8 @@ public final class RtpPhone implements AutoCloseable {
     private volatile int dtmfPt = DTMF_PT;
     /** The SSRC of the last audio packet received (the stream its receiver reports are about). */
     private volatile int heardSsrc;
+    /** The SSRC of every RTP packet and the sender SSRC of every RTCP packet {@link #receive} read. */
+    private final java.util.Set<Integer> heardSsrcs = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** While true nothing is sent (a phone holding the call with {@code a=inactive}). */
     private volatile boolean quiet;
     private volatile double frequency;
@@ -193,6 +195,11 @@ public final class RtpPhone implements AutoCloseable {
                     continue;
                 }
                 int pt = audioPt;
+                int type = buf[1] & 0xff;
+                int ssrcAt = type >= 200 && type <= 207 ? 4 : 8;
+                if (p.getLength() >= ssrcAt + 4 && (buf[0] & 0xc0) == 0x80) {
+                    heardSsrcs.add(ByteBuffer.wrap(buf, ssrcAt, 4).getInt());
+                }
                 if (p.getLength() <= 12 || (buf[0] & 0xc0) != 0x80 || (buf[1] & 0x7f) != pt) {
                     continue; // not audio RTP of the agreed type (e.g. RTCP)
                 }
@@ -206,6 +213,11 @@ public final class RtpPhone implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         return java.util.Arrays.copyOf(pcm, n);
+    }
+
+    /** The SSRCs of the RTP and RTCP packets {@link #receive} read so far (RTCP: the sender's). */
+    public java.util.Set<Integer> heardSsrcs() {
+        return java.util.Set.copyOf(heardSsrcs);
     }
 
     /**

@@ -33,7 +33,8 @@ public final class Sipp implements AutoCloseable {
      * that declines ({@code callee-decline.part}), by default {@code 603 Decline}; {@code BYE_HEADERS}, header lines a
      * caller adds to its BYE ({@code caller-answered.part}), each after a newline, by default none.
      */
-    private static final Map<String, String> DEFAULTS = Map.of("REASON", ".*", "DECLINE", "603 Decline", "BYE_HEADERS", "");
+    private static final Map<String, String> DEFAULTS = Map.of("REASON", ".*", "DECLINE", "603 Decline", "BYE_HEADERS", "",
+            "ANSWER_AFTER", "0");
 
     private final Process process;
     private final Path dir;
