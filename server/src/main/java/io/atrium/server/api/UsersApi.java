@@ -6,6 +6,7 @@ import io.atrium.server.auth.Secrets;
 import io.atrium.server.auth.SipDigests;
 import io.atrium.server.store.SipDigest;
 import io.atrium.server.store.Device;
+import io.atrium.server.store.User;
 import io.atrium.server.store.UserStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -27,7 +28,6 @@ final class UsersApi {
     static final int MAX_DISPLAY_NAME = 128;
     static final int MAX_DEVICE_NAME = 128;
     private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9._@+-]{1,64}");
-    private static final Pattern SIP_EXTENSION = Pattern.compile("[0-9*#+]{1,32}");
 
     private final UserStore users;
     private final PasswordHasher hasher;
@@ -75,7 +75,7 @@ final class UsersApi {
         String password = password(user.string("password", PasswordHasher.MAX_PASSWORD_LENGTH));
         String hash = hasher.hash(password);
         String sip = user.optionalString("sip_extension", 32)
-                .map(s -> matching(s, SIP_EXTENSION, "user.sip_extension", "digits, * # + (1 to 32)")).orElse(null);
+                .map(s -> matching(s, User.DIAL_STRING, "user.sip_extension", User.DIAL_STRING_RULE)).orElse(null);
         ctx.status(201).json(Map.of("user", users.create(username, displayName, hash, sip,
                 SipDigests.forPassword(username, sipRealm, password))));
     }
@@ -93,7 +93,7 @@ final class UsersApi {
         List<SipDigest> digests = password == null ? null : SipDigests.forPassword(username != null ? username
                 : users.find(uuid).orElseThrow(UsersApi::noUser).username(), sipRealm, password);
         String sip = user.optionalString("sip_extension", 32)
-                .map(s -> matching(s, SIP_EXTENSION, "user.sip_extension", "digits, * # + (1 to 32)")).orElse(null);
+                .map(s -> matching(s, User.DIAL_STRING, "user.sip_extension", User.DIAL_STRING_RULE)).orElse(null);
         boolean clearSip = user.isNull("sip_extension");
         ctx.json(Map.of("user", users.update(uuid, username, displayName, hash, digests, sip, clearSip)
                 .orElseThrow(UsersApi::noUser)));

@@ -566,13 +566,15 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
      * SIP (docs/SIP.md): off unless {@code enabled} (on in {@code --dev}). One port for UDP and TCP,
      * the digest realm (HA1s are stored for it when a password is set), registration limits, the
      * per-address limit on failed authentications, how long a call rings, the UDP port range of the
-     * RTP relay, the digest algorithms offered (in order of preference) and the trunks to other PBXs or
-     * carriers.
+     * RTP relay, the digest algorithms offered (in order of preference), the trunks to other PBXs or
+     * carriers, and the bounds on rooms' invites (docs/SIP.md, "Who may dial out"): destinations a minute
+     * per inviter, room and anonymous inviter's address, and calls ringing out through the trunk at once,
+     * per server and per room.
      */
     public record Sip(Boolean enabled, String host, Integer port, String announcedAddress, String realm,
                       Integer minExpiresSeconds, Integer maxExpiresSeconds, Integer authFailuresPerMinute,
                       Integer ringTimeoutSeconds, Integer rtpPortMin, Integer rtpPortMax, List<String> digestAlgorithms,
-                      List<Trunk> trunks) {
+                      List<Trunk> trunks, Integer invitesPerMinute, Integer maxOutboundDials, Integer maxOutboundDialsPerRoom) {
         public Sip {
             enabled = enabled != null && enabled;
             host = host != null ? host : "0.0.0.0";
@@ -587,6 +589,25 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
             rtpPortMax = rtpPortMax != null ? rtpPortMax : 0;
             digestAlgorithms = digestAlgorithms != null ? List.copyOf(digestAlgorithms) : List.of("SHA-256", "MD5");
             trunks = trunks != null ? List.copyOf(trunks) : List.of();
+            invitesPerMinute = invitesPerMinute != null ? invitesPerMinute : 60;
+            maxOutboundDials = maxOutboundDials != null ? maxOutboundDials : 50;
+            maxOutboundDialsPerRoom = maxOutboundDialsPerRoom != null ? maxOutboundDialsPerRoom : 10;
+        }
+
+        /** These settings with the default bounds on invites. */
+        public Sip(Boolean enabled, String host, Integer port, String announcedAddress, String realm,
+                   Integer minExpiresSeconds, Integer maxExpiresSeconds, Integer authFailuresPerMinute,
+                   Integer ringTimeoutSeconds, Integer rtpPortMin, Integer rtpPortMax, List<String> digestAlgorithms,
+                   List<Trunk> trunks) {
+            this(enabled, host, port, announcedAddress, realm, minExpiresSeconds, maxExpiresSeconds, authFailuresPerMinute,
+                    ringTimeoutSeconds, rtpPortMin, rtpPortMax, digestAlgorithms, trunks, null, null, null);
+        }
+
+        /** These settings with other bounds on invites. */
+        public Sip withInviteLimits(int invitesPerMinute, int maxOutboundDials, int maxOutboundDialsPerRoom) {
+            return new Sip(enabled, host, port, announcedAddress, realm, minExpiresSeconds, maxExpiresSeconds,
+                    authFailuresPerMinute, ringTimeoutSeconds, rtpPortMin, rtpPortMax, digestAlgorithms, trunks,
+                    invitesPerMinute, maxOutboundDials, maxOutboundDialsPerRoom);
         }
 
         static Sip off() {
@@ -596,7 +617,8 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
         /** This SIP configuration as {@code --dev} runs it: on, bound to 127.0.0.1. */
         public Sip forDev() {
             return new Sip(true, "127.0.0.1", port, announcedAddress, realm, minExpiresSeconds, maxExpiresSeconds,
-                    authFailuresPerMinute, ringTimeoutSeconds, rtpPortMin, rtpPortMax, digestAlgorithms, trunks);
+                    authFailuresPerMinute, ringTimeoutSeconds, rtpPortMin, rtpPortMax, digestAlgorithms, trunks,
+                    invitesPerMinute, maxOutboundDials, maxOutboundDialsPerRoom);
         }
 
         /** The address put in Contact, Via and SDP: {@code announced_address}, else {@code host}. */

@@ -238,6 +238,9 @@ final class ConfigValidator {
         if (s.authFailuresPerMinute() < 1 || s.ringTimeoutSeconds() < 1) {
             problems.add("sip.auth_failures_per_minute and sip.ring_timeout_seconds must be at least 1");
         }
+        if (s.invitesPerMinute() < 1 || s.maxOutboundDials() < 1 || s.maxOutboundDialsPerRoom() < 1) {
+            problems.add("sip.invites_per_minute, sip.max_outbound_dials and sip.max_outbound_dials_per_room must be at least 1");
+        }
         boolean anyPort = s.rtpPortMin() == 0 && s.rtpPortMax() == 0;
         if (!anyPort && (s.rtpPortMin() < 1024 || s.rtpPortMax() > 65535 || s.rtpPortMax() - s.rtpPortMin() < 3)) {
             problems.add("sip.rtp_port_min/rtp_port_max must be a range of at least 4 ports within 1024-65535, or both 0"

@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * registrations; a number that is no extension goes out through the outbound trunk. The first to answer
  * wins — a phone's 200 OK or an app's {@code join_room} with the invite's token — and the others get
  * CANCEL or {@code room_invite_completed_elsewhere}. An invite nobody answers ends: the inviter gets
- * {@code room_invite_reject}, the apps {@code room_invite_cancelled}.
+ * {@code room_invite_reject}, the apps {@code room_invite_cancelled}. What an invite may ring at all is
+ * {@link InviteRules}' to say, before anything rings.
  */
 final class Invites implements SipRooms, RoomListener {
 
@@ -53,7 +54,8 @@ final class Invites implements SipRooms, RoomListener {
     /** A video registration must be refreshed every minute; unrefreshed, it lapses after this. */
     static final long REGISTRATION_SECONDS = 120;
     static final int MAX_INVITED = 20;
-    static final int MAX_DESTINATION = 32;
+    /** Longer destinations are refused as the request's parameter; {@link InviteRules} says which are dial strings. */
+    static final int MAX_DESTINATION = 64;
     /** The owner of temporary rooms ({@link Room#owner}). */
     static final String TEMP_OWNER = "sip_temp";
     private static final Logger log = LoggerFactory.getLogger("atrium.sip.invites");
@@ -73,6 +75,8 @@ final class Invites implements SipRooms, RoomListener {
         final Session inviter;
         final String inviterCallId;
         final RoomService.Invitation token;
+        /** Gives back its slot of the calls ringing out through the trunk ({@link InviteRules}), once it stops ringing. */
+        final Runnable stoppedRinging;
         final Set<Session> apps = new LinkedHashSet<>();
         State state = State.RINGING;
         Session answeredBy;
@@ -80,7 +84,7 @@ final class Invites implements SipRooms, RoomListener {
         ScheduledFuture<?> timeout;
 
         Invite(UUID room, String callId, String destination, UUID invitee, Session inviter, String inviterCallId,
-               RoomService.Invitation token) {
+               RoomService.Invitation token, Runnable stoppedRinging) {
             this.room = room;
             this.callId = callId;
             this.destination = destination;
@@ -88,6 +92,7 @@ final class Invites implements SipRooms, RoomListener {
             this.inviter = inviter;
             this.inviterCallId = inviterCallId;
             this.token = token;
+            this.stoppedRinging = stoppedRinging;
         }
 
         /**
@@ -103,6 +108,7 @@ final class Invites implements SipRooms, RoomListener {
                 throw new RpcException(403, state == State.ANSWERED ? "the invite was answered elsewhere" : "the invite has ended");
             }
             state = State.ANSWERED;
+            stoppedRinging.run();
             answeredBy = s;
             timeout.cancel(false);
             if (dial != null) {
@@ -132,6 +138,7 @@ final class Invites implements SipRooms, RoomListener {
                 return;
             }
             state = State.ENDED;
+            stoppedRinging.run();
             timeout.cancel(false);
             if (dial != null) {
                 dialOut.hangUp(dial, why);
@@ -172,6 +179,7 @@ final class Invites implements SipRooms, RoomListener {
     private final UserStore users;
     private final Registrar registrar;
     private final Trunks trunks;
+    private final InviteRules rules;
     private final RoomNumberStore numbers;
     private final DialOut dialOut;
     private final B2bua b2bua;
@@ -186,13 +194,14 @@ final class Invites implements SipRooms, RoomListener {
     private final Map<String, Invite> byCallId = new ConcurrentHashMap<>();
     private final Set<UUID> tempRooms = ConcurrentHashMap.newKeySet();
 
-    Invites(RoomService rooms, UserStore users, Registrar registrar, Trunks trunks, RoomNumberStore numbers, DialOut dialOut,
-            B2bua b2bua, RoomCalls roomCalls, ScheduledExecutorService timer, Clock clock) {
+    Invites(RoomService rooms, UserStore users, Registrar registrar, Trunks trunks, InviteRules rules, RoomNumberStore numbers,
+            DialOut dialOut, B2bua b2bua, RoomCalls roomCalls, ScheduledExecutorService timer, Clock clock) {
         this.b2bua = b2bua;
         this.rooms = rooms;
         this.users = users;
         this.registrar = registrar;
         this.trunks = trunks;
+        this.rules = rules;
         this.numbers = numbers;
         this.dialOut = dialOut;
         this.roomCalls = roomCalls;
@@ -255,30 +264,33 @@ final class Invites implements SipRooms, RoomListener {
         if (!seat.admin()) {
             throw new RpcException(403, "admin only");
         }
-        return invite(seat.room(), seat.user(), seat.name(), session, seat.callId(), params.strings("extens", MAX_INVITED, MAX_DESTINATION));
+        InviteRules.Admitted admitted = rules.admit(seat.room(), new InviteRules.Inviter(seat.user(), seat.callId(), session.address()),
+                params.strings("extens", MAX_INVITED, MAX_DESTINATION));
+        return invite(seat.room(), seat.user(), seat.name(), session, seat.callId(), admitted);
     }
 
     /**
-     * Invites each destination into {@code room} on behalf of {@code inviter}, whose seat there is (or will be)
-     * {@code inviterCallId}; answers
+     * Invites each {@link InviteRules#admit admitted} destination into {@code room} on behalf of {@code inviter}, whose
+     * seat there is (or will be) {@code inviterCallId}; answers
      * {@code {invited: [{bridge_id, destination}], failed: [{destination, reason}]}}.
      */
     private Map<String, Object> invite(UUID room, Optional<UUID> fromUser, String fromName, Session inviter, String inviterCallId,
-                                       List<String> destinations) {
+                                       InviteRules.Admitted admitted) {
         purge();
         List<Map<String, String>> invited = new ArrayList<>();
         List<Map<String, String>> failed = new ArrayList<>();
         String roomNumber = numbers.numberOf(room);
-        for (String destination : new LinkedHashSet<>(destinations)) {
-            Optional<User> user = users.findByExtension(destination);
+        for (String destination : admitted.destinations()) {
+            boolean outbound = admitted.outbound().contains(destination);
+            Optional<User> user = outbound ? Optional.empty() : users.findByExtension(destination);
             List<String> phones;
             List<Session> apps;
-            if (user.isPresent()) {
+            if (outbound) {
+                phones = List.of(trunks.outbound().orElseThrow().uri(destination));
+                apps = List.of();
+            } else if (user.isPresent()) {
                 phones = registrar.contacts(destination);
                 apps = apps(user.get().uuid());
-            } else if (trunks.outbound().isPresent()) {
-                phones = List.of(trunks.outbound().get().uri(destination));
-                apps = List.of();
             } else {
                 failed.add(Map.of("destination", destination, "reason", "unknown extension"));
                 continue;
@@ -287,11 +299,13 @@ final class Invites implements SipRooms, RoomListener {
                 failed.add(Map.of("destination", destination, "reason", "not registered"));
                 continue;
             }
+            rules.rang(admitted);
             String callId = UUID.randomUUID().toString();
             UUID invitee = user.map(User::uuid).orElse(null);
             String name = user.map(User::displayName).orElse(destination);
             Invite inv = new Invite(room, callId, destination, invitee, inviter, inviterCallId,
-                    rooms.invitation(room, callId, name, Optional.ofNullable(invitee), false));
+                    rooms.invitation(room, callId, name, Optional.ofNullable(invitee), false),
+                    outbound ? () -> rules.release(room, 1) : () -> { });
             byToken.put(inv.token.id(), inv);
             byCallId.put(callId, inv);
             rooms.elsewhere().inviting(callId, inv.token.expiresAt());
@@ -349,6 +363,8 @@ final class Invites implements SipRooms, RoomListener {
         boolean videoMuted = params.bool("video_muted");
         return rooms.identify(session, params).thenCompose(user -> {
             Room room = tempRoom("Temporary room of " + user.displayName(), List.of(new RoomSpec.MemberSpec(user.uuid(), true)));
+            InviteRules.Admitted admitted = admitInto(room, new InviteRules.Inviter(Optional.of(user.uuid()), callId, session.address()),
+                    invited);
             RoomService.Invitation own = rooms.invitation(room.uuid(), callId, user.displayName(), Optional.of(user.uuid()), true);
             ObjectNode join = JsonNodeFactory.instance.objectNode();
             join.set("sdp", params.json().get("sdp"));
@@ -357,15 +373,15 @@ final class Invites implements SipRooms, RoomListener {
             join.put("video_muted", videoMuted);
             return rooms.call(session, "join_room", new Params(join)).handle((joined, error) -> {
                 if (error != null) {
-                    tempRooms.remove(room.uuid());
-                    rooms.store().delete(room.uuid());
+                    rules.release(room.uuid(), admitted.outbound().size());
+                    drop(room);
                     throw error instanceof CompletionException ce ? ce : new CompletionException(error);
                 }
                 Map<String, Object> result = new LinkedHashMap<>();
                 result.put("room_id", room.uuid().toString());
                 result.put("auth_token", own.token());
                 result.putAll(castMap((Map<?, ?>) joined));
-                result.putAll(invite(room.uuid(), Optional.of(user.uuid()), user.displayName(), session, callId, invited));
+                result.putAll(invite(room.uuid(), Optional.of(user.uuid()), user.displayName(), session, callId, admitted));
                 log.info("temporary room {} created by {}", room.uuid(), user.username());
                 return result;
             });
@@ -404,20 +420,27 @@ final class Invites implements SipRooms, RoomListener {
         if (!isCaller && !callee.map(u -> u.uuid().equals(reg.user())).orElse(false)) {
             throw new RpcException(403, "not a party to this call");
         }
-        B2bua.Handover h = b2bua.handOver(callId)
-                .orElseThrow(() -> new RpcException(409, "the call is not answered or its audio cannot join a room"));
-        converted.add(id);
         List<RoomSpec.MemberSpec> stored = new ArrayList<>();
         caller.ifPresent(u -> stored.add(new RoomSpec.MemberSpec(u.uuid(), true)));
         callee.ifPresent(u -> stored.add(new RoomSpec.MemberSpec(u.uuid(), false)));
-        String callerName = caller.map(User::displayName).orElse(h.from());
-        String calleeName = callee.map(User::displayName).orElse(h.to());
+        String callerName = caller.map(User::displayName).orElse(info.from());
+        String calleeName = callee.map(User::displayName).orElse(info.to());
         Room room = tempRoom("Call of " + callerName + " and " + calleeName, stored);
+        String callerSeat = UUID.randomUUID().toString();
+        String calleeSeat = UUID.randomUUID().toString();
+        InviteRules.Admitted admitted = admitInto(room,
+                new InviteRules.Inviter(Optional.of(reg.user()), isCaller ? callerSeat : calleeSeat, session.address()), invited);
+        Optional<B2bua.Handover> handedOver = b2bua.handOver(callId);
+        if (handedOver.isEmpty()) {
+            rules.release(room.uuid(), admitted.outbound().size());
+            drop(room);
+            throw new RpcException(409, "the call is not answered or its audio cannot join a room");
+        }
+        B2bua.Handover h = handedOver.get();
+        converted.add(id);
         // each phone goes on sending with the other's payload types and expecting its own (they may differ)
         leg(room.uuid(), h.aDialog(), h.aLeg(), PhoneSdp.between(h.offer(), h.answer()), caller, callerName, true, h.from(), h.to());
         leg(room.uuid(), h.bDialog(), h.bLeg(), PhoneSdp.between(h.answer(), h.offer()), callee, calleeName, false, h.from(), h.to());
-        String callerSeat = UUID.randomUUID().toString();
-        String calleeSeat = UUID.randomUUID().toString();
         RoomService.Invitation callerApp = rooms.invitation(room.uuid(), callerSeat, callerName, caller.map(User::uuid), true);
         RoomService.Invitation calleeApp = rooms.invitation(room.uuid(), calleeSeat, calleeName, callee.map(User::uuid), false);
         Optional<User> other = isCaller ? callee : caller;
@@ -430,8 +453,24 @@ final class Invites implements SipRooms, RoomListener {
         result.put("auth_token", (isCaller ? callerApp : calleeApp).token());
         User converter = (isCaller ? caller : callee).orElseThrow();
         result.putAll(invite(room.uuid(), Optional.of(converter.uuid()), converter.displayName(), session,
-                isCaller ? callerSeat : calleeSeat, invited));
+                isCaller ? callerSeat : calleeSeat, admitted));
         return result;
+    }
+
+    /** {@link InviteRules#admit} for a temporary room just made, which is dropped again when the invite is refused. */
+    private InviteRules.Admitted admitInto(Room room, InviteRules.Inviter inviter, List<String> invited) {
+        try {
+            return rules.admit(room.uuid(), inviter, invited);
+        } catch (RpcException e) {
+            drop(room);
+            throw e;
+        }
+    }
+
+    /** Deletes a temporary room that did not come to be (nobody joined it). */
+    private void drop(Room room) {
+        tempRooms.remove(room.uuid());
+        rooms.store().delete(room.uuid());
     }
 
     /** A temporary room: no password, not open, no waiting room, not recorded; deleted when it ends ({@link #roomEnded}). */

@@ -98,7 +98,8 @@ public final class SipService implements SipListener, AutoCloseable {
         this.roomCalls = new RoomCalls(config, sip, provider, relay, rooms.service(), rooms.shards(), timer, clock);
         this.dialOut = new DialOut(config, sip, provider, relay, timer, trunkAuth);
         this.rooms = rooms.service();
-        this.invites = new Invites(this.rooms, users, registrar, trunks, roomNumbers, dialOut, b2bua, roomCalls, timer, clock);
+        InviteRules rules = new InviteRules(config, users, trunks.outbound().isPresent(), clock);
+        this.invites = new Invites(this.rooms, users, registrar, trunks, rules, roomNumbers, dialOut, b2bua, roomCalls, timer, clock);
         invites.forgetTemporaryRooms();
         this.rooms.addListener(invites);
         this.rooms.sip(invites);

@@ -5,6 +5,7 @@ import io.atrium.server.config.ConfigException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,7 +13,8 @@ import java.util.Optional;
  * The configured trunks ({@code sip.trunks}). Outbound: a number that is no extension goes to the first
  * trunk as {@code sip:<number>@<address>;transport=<transport>}. Inbound: an INVITE comes from a trunk
  * when its source address is the trunk's host and, over UDP, its source port the trunk's port (phones on
- * the same host are told apart by port); it may only ring the extensions its {@code inbound} map names.
+ * the same host are told apart by port), and a trunk configured for TCP only over TCP; it may only ring the
+ * extensions its {@code inbound} map names.
  */
 final class Trunks {
 
@@ -44,9 +46,16 @@ final class Trunks {
         return trunks.stream().findFirst();
     }
 
-    /** The trunk an INVITE from {@code source}:{@code port} over {@code transport} came from. */
+    /**
+     * The trunk an INVITE from {@code source}:{@code port} over {@code transport} came from. Over TCP the source
+     * address is the one the handshake proved; over UDP anyone can forge it, so a trunk configured for TCP is never
+     * recognised over UDP (docs/SECURITY.md, finding 26). Of several trunks on one host, one configured for the
+     * request's transport comes first.
+     */
     Optional<Resolved> from(InetAddress source, int port, String transport) {
+        boolean udp = "udp".equalsIgnoreCase(transport);
         return trunks.stream().filter(t -> t.host().equals(source)
-                && (!"udp".equalsIgnoreCase(transport) || t.port() == port)).findFirst();
+                        && (!udp || t.port() == port && !"tcp".equalsIgnoreCase(t.config().transport())))
+                .min(Comparator.comparing(t -> !t.config().transport().equalsIgnoreCase(transport)));
     }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -57,6 +58,12 @@ class ConfigLoaderTest {
         assertThat(on.sip().port()).isEqualTo(5070);
         assertThat(on.sip().trunks().get(0).transport()).isEqualTo("udp");
         assertThat(on.sip().trunks().get(0).inbound()).containsEntry("+4930123", "1001");
+        assertThat(List.of(on.sip().invitesPerMinute(), on.sip().maxOutboundDials(), on.sip().maxOutboundDialsPerRoom()))
+                .containsExactly(60, 50, 10);
+        AtriumConfig bounded = load(prodKeys() + "sip:\n  invites_per_minute: 5\n  max_outbound_dials: 4\n"
+                + "  max_outbound_dials_per_room: 2\n", Map.of());
+        assertThat(List.of(bounded.sip().invitesPerMinute(), bounded.sip().maxOutboundDials(), bounded.sip().maxOutboundDialsPerRoom()))
+                .containsExactly(5, 4, 2);
         AtriumConfig dev = loader.load(CommandLine.parse("--dev"), Map.of());
         assertThat(dev.sip().enabled()).isTrue();
         assertThat(dev.sip().host()).isEqualTo("127.0.0.1");
@@ -161,13 +168,14 @@ class ConfigLoaderTest {
     void badSipSettingsAreReportedByKey() {
         assertThatThrownBy(() -> load(prodKeys() + "sip:\n  realm: \"a b\"\n  digest_algorithms: [SHA-1]\n"
                 + "  rtp_port_min: 10\n  rtp_port_max: 11\n  trunks:\n    - name: t\n      address: nowhere\n"
-                + "      transport: sctp\n", Map.of()))
+                + "      transport: sctp\n  max_outbound_dials_per_room: 0\n", Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("sip.realm 'a b'")
                 .hasMessageContaining("sip.digest_algorithms")
                 .hasMessageContaining("sip.rtp_port_min")
                 .hasMessageContaining("sip.trunks[0].address 'nowhere'")
-                .hasMessageContaining("sip.trunks[0].transport must be udp or tcp");
+                .hasMessageContaining("sip.trunks[0].transport must be udp or tcp")
+                .hasMessageContaining("sip.invites_per_minute, sip.max_outbound_dials and sip.max_outbound_dials_per_room must be at least 1");
     }
 
     @Test

@@ -34,17 +34,21 @@ class SipTrunkTest {
     TestServer server;
     int sipPort;
     int trunkPort;
+    /** A second trunk's port, one configured for TCP (a PBX): calls from it map +4930555 to carol's 1003. */
+    int pbxPort;
 
     @BeforeAll
     void start() throws Exception {
         sipPort = Sipp.freePort();
         trunkPort = Sipp.freePort();
+        pbxPort = Sipp.freePort();
+        AtriumConfig.Trunk pbx = new AtriumConfig.Trunk("pbx", "127.0.0.1:" + pbxPort, "tcp", null, null, null, Map.of("+4930555", "1003"));
         AtriumConfig.Trunk trunk = new AtriumConfig.Trunk("carrier", "127.0.0.1:" + trunkPort, "udp", TRUNK_USER, TRUNK_PASSWORD, "+4930999",
                 Map.of("+4930123", "1002"));
         AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-sip-trunk-"));
         server = TestServer.start(c.withSip(new AtriumConfig.Sip(true, "127.0.0.1", sipPort, "", "atrium", 1, 3600, 100,
-                10, 0, 0, List.of("MD5"), List.of(trunk))));
-        for (String[] u : new String[][] {{"alice", "1001"}, {"bob", "1002"}}) {
+                10, 0, 0, List.of("MD5"), List.of(trunk, pbx))));
+        for (String[] u : new String[][] {{"alice", "1001"}, {"bob", "1002"}, {"carol", "1003"}}) {
             assertThat(server.post("/v1/users", "{\"user\":{\"username\":\"" + u[0] + "\",\"password\":\"" + u[0]
                     + "-password\",\"sip_extension\":\"" + u[1] + "\"}}").status()).isEqualTo(201);
         }
@@ -122,6 +126,20 @@ class SipTrunkTest {
         // a number the trunk has no mapping for
         assertOk(Sipp.run("trunk-call.xml", Map.of("OUTCOME", Sipp.resource("caller-refused.part"), "STATUS", "404", "FROM", "+4917012345", "MEDIA_PORT", "40028"), sipPort, trunkPort,
                 "-t", "u1", "-s", "+4930777"));
+    }
+
+    /**
+     * Calls from a trunk need no digest, so a trunk configured for TCP is known over TCP only (docs/SECURITY.md,
+     * finding 26): over UDP anyone can forge its address and port, and such an INVITE is a stranger's, challenged.
+     */
+    @Test
+    void aTrunkConfiguredForTcpIsNotTakenForOneOverUdp() {
+        // over TCP, from any port of its host, it is the trunk: +4930555 rings 1003, which has no phone (480)
+        assertOk(Sipp.run("trunk-call.xml", Map.of("OUTCOME", Sipp.resource("caller-refused.part"), "STATUS", "480",
+                "FROM", "+4917012345", "MEDIA_PORT", "40034"), sipPort, "-t", "t1", "-s", "+4930555"));
+        // over UDP from its very address and port, as a forger would send it: challenged like any phone
+        assertOk(Sipp.run("trunk-call.xml", Map.of("OUTCOME", Sipp.resource("caller-refused.part"), "STATUS", "401",
+                "FROM", "+4917012345", "MEDIA_PORT", "40034"), sipPort, pbxPort, "-t", "u1", "-s", "+4930555"));
     }
 
     @Test

@@ -1,0 +1,127 @@
+package io.atrium.server.sip;
+
+import io.atrium.server.config.AtriumConfig;
+import io.atrium.server.edge.RateLimiter;
+import io.atrium.server.room.RpcException;
+import io.atrium.server.store.User;
+import io.atrium.server.store.UserStore;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The one rule for what a room's invite may ring ({@code invite_exten}, {@code create_temp_room},
+ * {@code convert_to_room}; docs/SIP.md, "Who may dial out"; docs/SECURITY.md, finding 25), checked before anything
+ * rings, so a refused invite rings nothing:
+ * <ul>
+ * <li>every destination is a dial string ({@link User#DIAL_STRING}), else {@code 400};</li>
+ * <li>a destination that is no extension goes out through the trunk only for an inviter that is a directory user
+ * with a SIP extension (the right its SIP account has from a phone already), else {@code 403}: an anonymous admin
+ * token, such as a contract facade's, never dials out;</li>
+ * <li>once an inviter, a room, or the network address of an inviter that is no directory user has rung
+ * {@code sip.invites_per_minute} destinations in the last minute, {@code 429} (a destination that rings nothing, such
+ * as an extension without phones, does not count; a request admitted under the limit rings all its destinations);</li>
+ * <li>at most {@code sip.max_outbound_dials} calls ringing out through the trunk at once, and
+ * {@code sip.max_outbound_dials_per_room} for one room, else {@code 429}.</li>
+ * </ul>
+ */
+final class InviteRules {
+
+    /** Who invites: a directory user, or else a token's identity, from a network address. */
+    record Inviter(Optional<UUID> user, String identity, String address) {
+    }
+
+    /**
+     * What an admitted invite may ring: its {@code destinations}, of them {@code outbound} through the trunk (each
+     * holding a slot); each that rings counts against the {@code limits} keys ({@link #rang}).
+     */
+    record Admitted(List<String> destinations, Set<String> outbound, List<String> limits) {
+    }
+
+    private final AtriumConfig.Sip config;
+    private final UserStore users;
+    private final boolean trunk;
+    private final RateLimiter invites;
+    /** Calls ringing out through the trunk, per room; guarded by this. */
+    private final Map<UUID, Integer> ringingOut = new HashMap<>();
+    private int ringingOutTotal;
+
+    InviteRules(AtriumConfig.Sip config, UserStore users, boolean trunk, Clock clock) {
+        this.config = config;
+        this.users = users;
+        this.trunk = trunk;
+        this.invites = new RateLimiter(config.invitesPerMinute(), clock);
+    }
+
+    /**
+     * Admits {@code destinations} (duplicates dropped) invited into {@code room} by {@code inviter}, or throws the
+     * {@link RpcException} that says why not; an admitted invite's outbound calls hold their slots until {@link #release}d.
+     */
+    Admitted admit(UUID room, Inviter inviter, List<String> destinations) {
+        List<String> distinct = List.copyOf(new LinkedHashSet<>(destinations));
+        Set<String> outbound = new LinkedHashSet<>();
+        for (String d : distinct) {
+            if (!User.DIAL_STRING.matcher(d).matches()) {
+                throw new RpcException(400, "invalid destination '" + d + "': a destination is an extension or a number, "
+                        + User.DIAL_STRING_RULE);
+            }
+            if (trunk && users.findByExtension(d).isEmpty()) {
+                outbound.add(d);
+            }
+        }
+        Optional<User> user = inviter.user().flatMap(users::find);
+        if (!outbound.isEmpty() && user.map(User::sipExtension).isEmpty()) {
+            throw new RpcException(403, "not allowed to dial out: " + String.join(", ", outbound)
+                    + (outbound.size() == 1 ? " is" : " are") + " no extension, and only a directory user with a SIP"
+                    + " extension may invite numbers through the trunk");
+        }
+        List<String> limits = new ArrayList<>(List.of("room:" + room,
+                user.map(u -> "user:" + u.uuid()).orElse("identity:" + room + ":" + inviter.identity())));
+        if (user.isEmpty()) {
+            limits.add("address:" + inviter.address());
+        }
+        long wait = limits.stream().mapToLong(invites::retryAfter).max().orElse(0);
+        if (wait > 0) {
+            throw new RpcException(429, "too many invites: at most " + config.invitesPerMinute()
+                    + " destinations rung a minute per inviter and per room; retry in " + wait + " s");
+        }
+        reserve(room, outbound.size());
+        return new Admitted(distinct, outbound, List.copyOf(limits));
+    }
+
+    /** A destination of {@code admitted} rang (phones, apps or the trunk). */
+    void rang(Admitted admitted) {
+        admitted.limits().forEach(invites::acquire);
+    }
+
+    private synchronized void reserve(UUID room, int calls) {
+        if (calls == 0) {
+            return;
+        }
+        int inRoom = ringingOut.getOrDefault(room, 0);
+        if (inRoom + calls > config.maxOutboundDialsPerRoom()) {
+            throw new RpcException(429, "too many calls ringing out: at most " + config.maxOutboundDialsPerRoom()
+                    + " for a room at once (" + inRoom + " now)");
+        }
+        if (ringingOutTotal + calls > config.maxOutboundDials()) {
+            throw new RpcException(429, "too many calls ringing out: at most " + config.maxOutboundDials()
+                    + " on this server at once");
+        }
+        ringingOut.put(room, inRoom + calls);
+        ringingOutTotal += calls;
+    }
+
+    /** {@code calls} {@link #admit admitted} to ring out for {@code room} stopped ringing (answered or ended) or never rang. */
+    synchronized void release(UUID room, int calls) {
+        if (calls > 0) {
+            ringingOut.computeIfPresent(room, (r, n) -> n > calls ? n - calls : null);
+            ringingOutTotal -= calls;
+        }
+    }
+}
