@@ -369,7 +369,12 @@ class ShapedLinkBrowserTest {
     @Test
     @Order(3)
     void whenThePlayersFeedbackIsLostTheEstimateBacksOffAndRecoversOnceItIsBack() throws Exception {
+        Chromium.waitFor(player, "atriumTest.inboundStats(pc).then(s => s.video.framesDecoded > 0 || s)");
         JsonNode sub = subscriber();
+        for (long start = System.nanoTime(); sub == null && System.nanoTime() - start < 30_000_000_000L; sub = subscriber()) {
+            Thread.sleep(100); // until the estimator has read the player's first feedback (this test run alone)
+        }
+        assertThat(sub).as("the player's subscriber peer with feedback read").isNotNull();
         long before = sub.at("/estimate/available_rate").asLong();
         int layerBefore = forwardedLayer();
         long min = server.config().rtc().bwe().minKbps() * 1000L;
