@@ -388,6 +388,7 @@ public final class Router {
         }
         for (Subscriber s : subscribers.values()) {
             if (s.peer().isConnected()) {
+                s.checkSilence(nowMillis);
                 s.pad(nowMillis);
             }
         }

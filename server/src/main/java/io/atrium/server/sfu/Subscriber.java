@@ -78,7 +78,9 @@ final class Subscriber {
         if (!peer.sendRtp(buf, 0, len)) {
             return false;
         }
-        history.sent(micros.getAsLong(), len);
+        long now = micros.getAsLong();
+        history.sent(now, len);
+        bwe.onSent(now);
         return true;
     }
 
@@ -295,6 +297,17 @@ final class Subscriber {
         }
         if (bwe.hasEstimate() && desired + audio > bwe.estimate() && bwe.estimate() < cap && paddingForwarder() != null) {
             bwe.startProbe(Math.min(cap, Math.min((desired + audio) * 3 / 2, 2 * bwe.estimate())), suspended, micros.getAsLong());
+        }
+    }
+
+    /**
+     * Every {@link Sfu#NACK_TICK_MILLIS}: when the peer's transport-cc feedback has gone silent while it was sent
+     * packets and the estimator lowered its estimate for it ({@link BandwidthEstimator#checkSilence}), re-allocates
+     * at once (no feedback comes to trigger it).
+     */
+    void checkSilence(long nowMillis) {
+        if (bwe.checkSilence(micros.getAsLong())) {
+            allocate(nowMillis);
         }
     }
 

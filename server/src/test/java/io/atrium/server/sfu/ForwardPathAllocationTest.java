@@ -179,6 +179,54 @@ class ForwardPathAllocationTest {
     }
 
     /**
+     * The estimator's rule for silent transport-cc feedback ({@code BandwidthEstimator.checkSilence}) and the
+     * re-allocation after a step that lowered the estimate allocate nothing: over and over, 20 packets are sent and
+     * reported, one more is sent, and the 20 ms checks run until the silence lowers the estimate.
+     */
+    @Test
+    void aSilenceStepAndItsReallocationAllocateNothing() {
+        TrackInfo video = new TrackInfo("t", MediaKind.VIDEO, "1", "VP8", 90000, 96, 97, List.of(), List.of(0x1234L), List.of(0L),
+                0, 0, 0, 0, 0);
+        Publisher publisher = new Publisher(new EncryptingSink(), List.of(video), 1, MediaLimits.defaults().maxPublishBitrate());
+        EncryptingSink sink = new EncryptingSink();
+        Subscriber s = new Subscriber(sink);
+        s.transportCcId = 3;
+        s.addForwarder(new Forwarder(publisher.receivers().get(0), s, 100, 96, 200, 97, "c"));
+        long[] micros = {1_000_000};
+        s.micros = () -> micros[0];
+        byte[] packet = new byte[1200 + 64];
+        RtpPacket.writeHeader(packet, 0, false, 96, 0, 0, 100);
+        var writer = new io.atrium.webrtc.rtcp.TransportCcFeedbackWriter();
+        byte[] feedback = new byte[1500];
+        long[] steps = {0};
+        Runnable episode = () -> {
+            int seq = s.history.nextSequence();
+            writer.reset(1, 2, seq, micros[0], (int) steps[0] & 0xFF);
+            for (int i = 0; i < 20; i++) { // enough received that the estimate may grow off the floor after the feedback
+                writer.addReceived(s.history.nextSequence(), micros[0] + 10_000 + i * 1000);
+                s.send(packet, 1200, 20);
+            }
+            int len = writer.write(feedback, 0, feedback.length);
+            micros[0] += 20_000;
+            s.onRtcp(feedback, 0, len, micros[0] / 1000);
+            s.send(packet, 200, 20); // never reported
+            long before = s.bwe.estimate();
+            for (int i = 0; i < 100 && s.bwe.estimate() == before; i++) {
+                micros[0] += 20_000;
+                s.checkSilence(micros[0] / 1000);
+            }
+            steps[0] += s.bwe.estimate() < before ? 1 : 0;
+        };
+        for (int i = 0; i < 20_000; i++) {
+            episode.run();
+        }
+        long[] rounds = allocatedPerRound(episode, 2_000);
+        assertThat(steps[0]).as("every episode ended with a step that lowered the estimate").isEqualTo(20_000 + 3 * 2_000);
+        assertThat(least(rounds)).as("bytes allocated for 2,000 silence steps and re-allocations, rounds %s",
+                Arrays.toString(rounds)).isLessThan(1024);
+    }
+
+    /**
      * Warms up with 60,000 packets of three spatial layers (one per layer and picture), then holds that over 9,000 more
      * the full subscriber got all and the small tile (320×180) spatial layer 0 alone, with (almost) nothing allocated.
      */

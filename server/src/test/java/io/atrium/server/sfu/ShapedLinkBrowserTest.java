@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * A subscriber on a real, bad network (issue 16): Chromium plays a room over WHEP from inside a network
  * namespace made by the test, while Chromium outside publishes three 720p simulcast layers. All the player's
  * media goes through a {@link DelayRelay} on the host (its answer names the relay as Atrium's candidate), and
- * the namespace's only link is the veth pair, so the test can shape the path from Atrium to the player three
+ * the namespace's only link is the veth pair, so the test can shape the path from Atrium to the player four
  * ways (this kernel has no netem), one test each, on one session:
  * <ul>
  *   <li>a 500 kbit/s limit ({@code tc tbf} on the host end): Atrium's estimate from the player's transport-cc
@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
  *   headroom and the 1280-wide layer comes back;</li>
  *   <li>a delay spike (the relay adds 200 ms over a second, holds it, then drains): the estimate backs off and
  *   recovers, and the layer never steps up sooner than the allocator's hysteresis after a step down;</li>
+ *   <li>the player's feedback path lost for 2 s (the relay drops its RTCP): with no transport-cc feedback while Atrium
+ *   sends, the estimate halves after each silence of 500 ms + RTT, and recovers once the feedback is back;</li>
  *   <li>10 % random loss (nftables {@code numgen random} in the namespace): NACK/RTX keeps the picture moving,
  *   the estimate does not collapse, so the video is never paused; a second player whose offer leaves audio RED
  *   out gets the primary Opus alone; both hear audio, and the one with RED conceals less than half as much.</li>
@@ -292,15 +294,24 @@ class ShapedLinkBrowserTest {
         assertThat(before).as("an estimate before the spike").isPositive();
         List<Long> estimates = new ArrayList<>();
         List<long[]> layerChanges = new ArrayList<>(); // {millis since the spike, layer}
+        List<String> feedback = new ArrayList<>(); // feedback messages the estimator read, and its delay signal
+        long readBefore = subscriber().at("/estimate/feedbacks").asLong();
+        long sentBefore = relay.clientFeedback(); // read after: no more than the estimator had read before
+        long read = readBefore;
         long spike = System.nanoTime();
         relay.delay(200, 1000); // a queue filling for a second to 200 ms, then standing
         long lowest = before;
         int layer = forwardedLayer();
         int layerBefore = layer;
         layerChanges.add(new long[] {0, layer});
+        long sent = sentBefore;
         while (System.nanoTime() - spike < 4_000_000_000L) {
             Thread.sleep(200); // sampling interval of a measurement window
-            long e = estimate();
+            sent = relay.clientFeedback(); // read before: no more than the estimator has read
+            JsonNode sub = subscriber();
+            read = sub == null ? read : sub.at("/estimate/feedbacks").asLong();
+            long e = sub == null ? -1 : sub.at("/estimate/available_rate").asLong();
+            feedback.add(sub == null ? "-" : sub.at("/estimate/feedbacks").asLong() + " " + sub.at("/estimate/delay_signal").asText());
             estimates.add(e / 1000);
             lowest = Math.min(lowest, e);
             layer = record(layerChanges, spike, layer);
@@ -319,11 +330,17 @@ class ShapedLinkBrowserTest {
             }
         }
         log.info("delay spike (+200 ms over 1 s, 3 s held, drained over 1 s): estimate {} kbit/s before (layer {}), lowest {},"
-                        + " layer {} again {} s after the drain began; estimates (kbit/s, every 200 ms) {}; layers (ms, layer) {}",
+                        + " layer {} again {} s after the drain began; estimates (kbit/s, every 200 ms) {}; feedback read and"
+                        + " delay signal under the spike {}; from the player {}; layers (ms, layer) {}",
                 before / 1000, layerBefore, lowest / 1000, layerBefore,
-                recovered < 0 ? "never" : String.format("%.1f", (recovered - drained) / 1e9), estimates,
-                layerChanges.stream().map(java.util.Arrays::toString).toList());
-        assertThat(lowest).as("lowest estimate during the spike (before: %d)", before).isLessThan((long) (before * 0.9));
+                recovered < 0 ? "never" : String.format("%.1f", (recovered - drained) / 1e9), estimates, feedback,
+                relay.fromClient(), layerChanges.stream().map(java.util.Arrays::toString).toList());
+        // whatever transport-cc feedback the player sent through the relay under the spike, the estimator read (a few may
+        // still be on their way); if the player sends none, the estimate backs off all the same (docs/MEDIA.md, "Silence")
+        assertThat(read - readBefore).as("feedback messages the estimator read under the spike; from the player %s",
+                relay.fromClient()).isGreaterThanOrEqualTo(sent - sentBefore - 3);
+        assertThat(lowest).as("lowest estimate during the spike (before: %d); feedback read and delay signal %s; from the player %s",
+                before, feedback, relay.fromClient()).isLessThan((long) (before * 0.9));
         assertThat(recovered).as("layer %d forwarded again within 45 s of the drain; estimates %s", layerBefore, estimates)
                 .isPositive();
         for (int i = 2; i < layerChanges.size(); i++) {
@@ -344,8 +361,60 @@ class ShapedLinkBrowserTest {
         return now;
     }
 
+    /**
+     * The player's feedback path is lost for 2 s (the relay drops all its RTCP; media still reaches it): with no
+     * transport-cc feedback while Atrium sends, the estimate halves after each 500 ms + RTT of silence, and once the
+     * feedback is back the controllers and probes take it up again to the layer forwarded before.
+     */
     @Test
     @Order(3)
+    void whenThePlayersFeedbackIsLostTheEstimateBacksOffAndRecoversOnceItIsBack() throws Exception {
+        Chromium.waitFor(player, "atriumTest.inboundStats(pc).then(s => s.video.framesDecoded > 0 || s)");
+        JsonNode sub = subscriber();
+        for (long start = System.nanoTime(); sub == null && System.nanoTime() - start < 30_000_000_000L; sub = subscriber()) {
+            Thread.sleep(100); // until the estimator has read the player's first feedback (this test run alone)
+        }
+        assertThat(sub).as("the player's subscriber peer with feedback read").isNotNull();
+        long before = sub.at("/estimate/available_rate").asLong();
+        int layerBefore = forwardedLayer();
+        long min = server.config().rtc().bwe().minKbps() * 1000L;
+        List<Long> estimates = new ArrayList<>();
+        long rtcpBefore = relay.clientRtcp();
+        long lost = System.nanoTime();
+        long feedbacks;
+        relay.dropClientRtcp(true);
+        try {
+            while (System.nanoTime() - lost < 2_000_000_000L) {
+                Thread.sleep(100); // sampling interval of a measurement window
+                estimates.add(estimate() / 1000);
+            }
+            feedbacks = subscriber().at("/estimate/feedbacks").asLong();
+        } finally {
+            relay.dropClientRtcp(false);
+        }
+        long lowest = estimates.stream().mapToLong(Long::longValue).min().orElseThrow() * 1000;
+        long back = System.nanoTime();
+        long recovered = -1;
+        while (recovered < 0 && System.nanoTime() - back < 45_000_000_000L) {
+            Thread.sleep(200);
+            if (subscriber().at("/estimate/feedbacks").asLong() > feedbacks && forwardedLayer() >= layerBefore) {
+                recovered = System.nanoTime();
+            }
+        }
+        log.info("feedback lost for 2 s: estimate {} kbit/s before (layer {}), then (kbit/s, every 100 ms) {}; the player sent"
+                        + " {} RTCP meanwhile, {}; layer {} again {} s after the feedback came back", before / 1000, layerBefore,
+                estimates, relay.clientRtcp() - rtcpBefore, relay.fromClient(), layerBefore,
+                recovered < 0 ? "never" : String.format("%.1f", (recovered - back) / 1e9));
+        assertThat(relay.clientRtcp()).as("the player sent RTCP while it was dropped").isGreaterThan(rtcpBefore);
+        // steps at about 0.5, 1.0 and 1.5 s: at least two of them within the 2 s
+        assertThat(lowest).as("lowest estimate without feedback (before %d), samples %s", before, estimates)
+                .isLessThanOrEqualTo(Math.max(min, before / 4));
+        assertThat(lowest).as("never below the minimum").isGreaterThanOrEqualTo(min);
+        assertThat(recovered).as("feedback read again and layer %d forwarded within 45 s", layerBefore).isPositive();
+    }
+
+    @Test
+    @Order(4)
     void tenPercentLossKeepsThePictureMovingTheEstimateFromCollapsingAndRedAudioConcealsLess() throws Exception {
         // a second player whose offer leaves audio RED out: Atrium sends it the primary Opus of the publisher's RED
         try (Page plain = page(inside, "shaped-plain")) {

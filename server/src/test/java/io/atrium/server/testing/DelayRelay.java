@@ -19,7 +19,9 @@ import java.util.concurrent.TimeUnit;
  * each of its datagrams at once from its own socket, and each answer after the current extra delay, in
  * order (a datagram never overtakes an earlier one, as in a queue: when the delay falls, the queue drains).
  * {@link #delay} ramps the delay linearly to a new value, as a filling queue would. At most
- * {@value #QUEUE} datagrams wait; more are dropped.
+ * {@value #QUEUE} datagrams wait; more are dropped. {@link #dropClientRtcp} drops the client's RTCP (its feedback
+ * path lost, everything else still relayed); {@link #fromClient} counts what the client sent, so that a test can tell
+ * whether the client's RTCP reached the server.
  */
 public final class DelayRelay implements AutoCloseable {
 
@@ -40,6 +42,13 @@ public final class DelayRelay implements AutoCloseable {
     private volatile long rampFrom;
     private volatile long rampTo;
     private long lastDue;
+    private volatile boolean dropClientRtcp;
+    // written by the up thread only
+    private volatile long clientDatagrams;
+    private volatile long clientRtcp;
+    private volatile long clientRtcpDropped;
+    private volatile long clientFeedback;
+    private volatile long clientNotRelayed;
 
     /** Listens on {@code listen} (port 0: any) for the client and relays to {@code server}. */
     public DelayRelay(InetSocketAddress listen, InetSocketAddress server) {
@@ -78,13 +87,51 @@ public final class DelayRelay implements AutoCloseable {
         return rampFrom + (rampTo - rampFrom) * elapsed / rampNanos;
     }
 
+    /** Drops ({@code true}) or relays again the client's RTCP (SRTCP: RFC 5761 packet types 192-223). */
+    public void dropClientRtcp(boolean drop) {
+        dropClientRtcp = drop;
+    }
+
+    /**
+     * What the client sent so far: datagrams, of them RTCP and transport-cc feedback, the RTCP dropped by
+     * {@link #dropClientRtcp}, and datagrams the non-blocking server-side socket did not take.
+     */
+    public String fromClient() {
+        return clientDatagrams + " datagrams, " + clientRtcp + " RTCP (" + clientFeedback + " of them transport-cc feedback), "
+                + clientRtcpDropped + " RTCP dropped, " + clientNotRelayed + " not relayed (the server-side socket's buffer full)";
+    }
+
+    /** Transport-cc feedback the client sent so far (dropped or not): SRTCP whose first packet is RTPFB FMT 15. */
+    public long clientFeedback() {
+        return clientFeedback;
+    }
+
+    /** RTCP the client sent so far (dropped or not). */
+    public long clientRtcp() {
+        return clientRtcp;
+    }
+
     private void up() throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(65536);
         while (!closed) {
             buf.clear();
             client = front.receive(buf);
             buf.flip();
-            back.write(buf);
+            clientDatagrams++;
+            boolean rtcp = buf.remaining() >= 2 && (buf.get(0) & 0xC0) == 0x80 && (buf.get(1) & 0x7F) >= 64
+                    && (buf.get(1) & 0x7F) <= 95;
+            if (rtcp) {
+                clientRtcp++;
+                // SRTCP leaves the first packet's header in the clear: RTPFB (205), FMT 15 is transport-cc feedback
+                clientFeedback += (buf.get(0) & 0x1F) == 15 && (buf.get(1) & 0xFF) == 205 ? 1 : 0;
+                if (dropClientRtcp) {
+                    clientRtcpDropped++;
+                    continue;
+                }
+            }
+            if (back.write(buf) == 0) {
+                clientNotRelayed++;
+            }
         }
     }
 

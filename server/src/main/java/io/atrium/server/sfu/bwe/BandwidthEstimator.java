@@ -18,7 +18,11 @@ import io.atrium.webrtc.rtcp.TransportCcFeedback;
  * may be followed by the next at once. The wait after a failed probe doubles while the path keeps showing congestion
  * (overuse, or loss of 2 % or more) and starts again from its minimum once loss and delay were clean for
  * {@value #CLEAN_MICROS} us, when what the tracks want rises ({@link #demandRose}), or after a success; while a video
- * track is suspended it never exceeds {@value #SUSPENDED_PROBE_BACKOFF_MICROS} us. Allocation-free; media thread only.
+ * track is suspended it never exceeds {@value #SUSPENDED_PROBE_BACKOFF_MICROS} us. When the peer, which has sent
+ * transport-cc feedback before, goes silent while Atrium sends it packets with transport-wide sequence numbers
+ * ({@link #onSent}), the path is taken to be congested ({@link #checkSilence}): once a packet has waited
+ * {@value #SILENCE_MICROS} us + RTT with no feedback the estimate halves, and again after each further such wait, never
+ * below the minimum; the next feedback hands it back to the controllers above. Allocation-free; media thread only.
  */
 public final class BandwidthEstimator {
 
@@ -53,6 +57,18 @@ public final class BandwidthEstimator {
     /** A probe whose peer received at least this share of its goal carried it: the next may follow at once. */
     static final double PROBE_CARRIED = 0.9;
     static final int PACKET_BITS = 1200 * 8;
+    /**
+     * Silence, beyond one RTT, after which a packet Atrium sent without feedback since means congestion: Chromium
+     * sends feedback every 50-100 ms (up to 250 ms at low rates), so this is two of its longest intervals.
+     */
+    static final long SILENCE_MICROS = 500_000;
+    /** Each silence of {@link #SILENCE_MICROS} + RTT multiplies the estimate by this. */
+    static final double SILENCE_DECREASE = 0.5;
+    /**
+     * A silence check this long after the previous one only notes the time: the media thread itself was held up, and
+     * the feedback may still wait unread in its socket (the checks come every 20 ms).
+     */
+    static final long LATE_CHECK_MICROS = 100_000;
 
     private final Limits limits;
     private final TrendlineDetector detector = new TrendlineDetector();
@@ -87,6 +103,10 @@ public final class BandwidthEstimator {
     /** Last overuse or loss window of 2 % or more: the clean time that resets the wait counts from it. */
     private long lastTroubleMicros = Long.MIN_VALUE / 2;
     private long feedbacks;
+    /** The first packet sent after the last feedback (-1: none since); the silence counts from it. */
+    private long firstUnansweredMicros = -1;
+    private long lastSilenceStepMicros = Long.MIN_VALUE / 2;
+    private long lastSilenceCheckMicros = Long.MIN_VALUE / 2;
 
     public BandwidthEstimator(Limits limits) {
         this.limits = limits;
@@ -149,7 +169,47 @@ public final class BandwidthEstimator {
         }
         feedbacks++;
         lastFeedbackMicros = nowMicros;
+        firstUnansweredMicros = -1;
         update(nowMicros);
+    }
+
+    /** Atrium sent the peer a packet with a transport-wide sequence number, one its feedback should report. */
+    public void onSent(long nowMicros) {
+        if (firstUnansweredMicros < 0) {
+            firstUnansweredMicros = nowMicros;
+        }
+    }
+
+    /**
+     * Called every 20 ms: when the peer has sent transport-cc feedback before but none for {@value #SILENCE_MICROS} us
+     * + RTT since a packet was sent to it (it cannot report one sooner than a round trip after it left), and again
+     * after each further such wait, the path is taken to be congested (a stalled link, or one whose feedback is
+     * lost): the estimate halves (never below the minimum), a running probe ends as failed, and a step that lowered
+     * the estimate holds probes off as an overuse does (once at the floor no longer, so that a probe's padding may get
+     * the reply that other packets did not). A peer without transport-cc (REMB or nothing) is never silent, nor one
+     * Atrium sends nothing. True when the estimate was lowered.
+     */
+    public boolean checkSilence(long nowMicros) {
+        boolean late = nowMicros - lastSilenceCheckMicros > LATE_CHECK_MICROS;
+        lastSilenceCheckMicros = nowMicros;
+        if (late || feedbacks == 0 || firstUnansweredMicros < 0
+                || nowMicros - Math.max(firstUnansweredMicros, lastSilenceStepMicros) < SILENCE_MICROS + rttMillis * 1000L) {
+            return false;
+        }
+        lastSilenceStepMicros = nowMicros;
+        lastTroubleMicros = nowMicros;
+        lastUpdateMicros = nowMicros; // the silence is no time of normal signal for the increase that follows
+        if (probeStartMicros >= 0) {
+            endProbe(nowMicros, false, false);
+        }
+        long before = estimate;
+        delayBased = Math.max(limits.minBps(), SILENCE_DECREASE * estimate);
+        estimate = clamp((long) Math.min(delayBased, lossLimit));
+        if (estimate == before) {
+            return false; // at the floor: no more probe hold, so a probe's padding may yet get a reply
+        }
+        lastOveruseMicros = nowMicros; // no probe into the silence for OVERUSE_HOLD_MICROS
+        return true;
     }
 
     /** A REMB from the peer: used while no transport-cc feedback arrives. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.atrium.webrtc.rtcp.Remb;
 import io.atrium.webrtc.rtcp.TransportCcFeedback;
+import java.util.List;
 import java.util.function.LongUnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -62,6 +63,7 @@ class BandwidthEstimatorTest {
         sim.run(0, c.seconds * SECOND, c.rate, c.linkBps, c.loss, now -> 0);
         long estimate = sim.estimator.estimate();
         assertThat(sim.overuseSeen).as("overuse seen").isEqualTo(c.overuse);
+        assertThat(sim.silenceSteps).as("feedback every 100 ms is never silence").isEmpty();
         assertThat(estimate).as("estimate after %d s (acked %d, loss %.2f)", c.seconds, sim.estimator.ackedBps(),
                 sim.estimator.lossFraction()).isBetween(c.minBps, c.maxBps);
     }
@@ -78,6 +80,118 @@ class BandwidthEstimatorTest {
         assertThat(sim.lowest).as("lowest estimate during the spike").isLessThan(before * 9 / 10);
         sim.run(13 * SECOND, 40 * SECOND, following(1_200_000), 5_000_000, 0, spike);
         assertThat(sim.estimator.estimate()).as("recovered after the spike").isGreaterThanOrEqualTo(1_000_000);
+        assertThat(sim.silenceSteps).as("late feedback is no silence").isEmpty();
+    }
+
+    /**
+     * Runs 10 s at 1.5 Mbit/s on a 5 Mbit/s path, then loses every feedback message for {@code silentSeconds} while
+     * the sender keeps sending: the silence starts with the first packet after the feedback at 10 s.
+     */
+    static LinkSimulation silenced(int rttMillis, long silentSeconds) {
+        LinkSimulation sim = new LinkSimulation();
+        sim.estimator.rtt(rttMillis);
+        sim.run(0, 10 * SECOND, fixed(1_500_000), 5_000_000, 0, t -> 0);
+        sim.feedbackLost = true;
+        sim.run(10 * SECOND, (10 + silentSeconds) * SECOND, fixed(1_500_000), 5_000_000, 0, t -> 0);
+        return sim;
+    }
+
+    @Test
+    void whenFeedbackStopsWhileAtriumSendsTheEstimateHalvesAfterEachSilenceOfHalfASecondPlusRttNeverBelowTheMinimum() {
+        LinkSimulation before = new LinkSimulation();
+        before.run(0, 10 * SECOND, fixed(1_500_000), 5_000_000, 0, t -> 0);
+        long estimate = before.estimator.estimate();
+        assertThat(estimate).as("the estimate before the silence").isGreaterThan(1_500_000);
+        long min = BandwidthEstimator.Limits.DEFAULT.minBps();
+        for (int rtt : new int[] {100, 400}) {
+            LinkSimulation sim = silenced(rtt, 6);
+            long window = BandwidthEstimator.SILENCE_MICROS + rtt * 1000L;
+            List<long[]> steps = sim.silenceSteps;
+            assertThat(steps).as("RTT %d ms: steps {micros, bit/s}", rtt).isNotEmpty();
+            assertThat(steps.get(0)[0] - 10 * SECOND).as("RTT %d ms: the first step after the silence began", rtt)
+                    .isBetween(window, window + 2 * LinkSimulation.CHECK_MICROS);
+            long previous = estimate;
+            for (int i = 0; i < steps.size(); i++) {
+                long[] step = steps.get(i);
+                assertThat(step[1]).as("RTT %d ms: step %d halves the estimate, down to the minimum", rtt, i)
+                        .isBetween(Math.max(min, previous / 2 - 1), Math.max(min, previous / 2));
+                if (i > 0) {
+                    assertThat(step[0] - steps.get(i - 1)[0]).as("RTT %d ms: between steps", rtt)
+                            .isBetween(window, window + LinkSimulation.CHECK_MICROS);
+                }
+                previous = step[1];
+            }
+            assertThat(sim.estimator.estimate()).as("RTT %d ms: at the floor after 6 s", rtt).isEqualTo(min);
+            assertThat(sim.lowest).as("RTT %d ms: never below it", rtt).isEqualTo(min);
+            assertThat(steps.get(steps.size() - 1)[1]).as("the last step reached the floor").isEqualTo(min);
+        }
+    }
+
+    @Test
+    void withoutSendingNoFeedbackIsNoSilence() {
+        LinkSimulation sim = new LinkSimulation();
+        sim.run(0, 10 * SECOND, fixed(1_500_000), 5_000_000, 0, t -> 0);
+        sim.run(10 * SECOND, 10 * SECOND + 200_000, fixed(0), 5_000_000, 0, t -> 0); // the last packets are reported
+        long estimate = sim.estimator.estimate();
+        long feedbacks = sim.estimator.feedbacks();
+        sim.run(10 * SECOND + 200_000, 20 * SECOND, fixed(0), 5_000_000, 0, t -> 0);
+        assertThat(sim.estimator.feedbacks()).as("no feedback for 9.8 s").isEqualTo(feedbacks);
+        assertThat(sim.silenceSteps).isEmpty();
+        assertThat(sim.estimator.estimate()).isEqualTo(estimate);
+    }
+
+    @Test
+    void whenFeedbackResumesTheControllersTakeTheEstimateUpFromWhereTheSilenceLeftIt() {
+        LinkSimulation sim = silenced(100, 6);
+        long min = BandwidthEstimator.Limits.DEFAULT.minBps();
+        long lastLowering = sim.silenceSteps.get(sim.silenceSteps.size() - 1)[0];
+        sim.feedbackLost = false;
+        LongUnaryOperator padded = estimate -> Math.max(Math.min(estimate, 1_500_000), sim.estimator.probeGoal());
+        sim.run(16 * SECOND, 16 * SECOND + 300_000, padded, 5_000_000, 0, t -> 0);
+        int steps = sim.silenceSteps.size();
+        assertThat(sim.estimator.estimate()).as("no jump back: the controllers go on from the floor")
+                .isBetween(min, min * 11 / 10);
+        sim.run(16 * SECOND + 300_000, lastLowering + BandwidthEstimator.OVERUSE_HOLD_MICROS - 1, padded, 5_000_000, 0, t -> 0);
+        long increased = sim.estimator.estimate();
+        assertThat(increased).as("the rate controller's increase (8 %/s) while the probes are held off").isGreaterThan(min * 11 / 10)
+                .isLessThan(min * 2);
+        assertThat(sim.estimator.startProbe(3_000_000, false, lastLowering + BandwidthEstimator.OVERUSE_HOLD_MICROS - 1))
+                .as("held off as after an overuse").isFalse();
+        long now = lastLowering + BandwidthEstimator.OVERUSE_HOLD_MICROS;
+        for (int i = 0; i < 10 && sim.estimator.estimate() < 1_500_000; i++) { // probes: each carries its goal
+            assertThat(sim.estimator.startProbe(2 * sim.estimator.estimate(), false, now)).as("probe %d", i).isTrue();
+            sim.run(now, now + 1_100_000, padded, 5_000_000, 0, t -> 0);
+            now += 1_100_000;
+        }
+        assertThat(sim.estimator.estimate()).as("probed back up within 11 s of the hold").isGreaterThanOrEqualTo(1_500_000);
+        assertThat(sim.silenceSteps).as("no silence once feedback is back").hasSize(steps);
+    }
+
+    @Test
+    void aPeerWithoutTransportCcFeedbackIsNeverSilent() {
+        BandwidthEstimator remb = new BandwidthEstimator(BandwidthEstimator.Limits.DEFAULT);
+        remb.onRemb(800_000, 0);
+        BandwidthEstimator none = new BandwidthEstimator(BandwidthEstimator.Limits.DEFAULT);
+        for (long now = 0; now < 10 * SECOND; now += LinkSimulation.CHECK_MICROS) {
+            remb.onSent(now); // even if it were told of packets sent: no transport-cc feedback came, none is missed
+            none.onSent(now);
+            assertThat(remb.checkSilence(now)).isFalse();
+            assertThat(none.checkSilence(now)).isFalse();
+        }
+        assertThat(remb.estimate()).as("REMB's estimate").isEqualTo(800_000);
+        assertThat(none.estimate()).as("the initial estimate").isEqualTo(BandwidthEstimator.Limits.DEFAULT.initialBps());
+    }
+
+    @Test
+    void aLateCheckIsNoSilence() {
+        LinkSimulation sim = new LinkSimulation();
+        sim.run(0, 10 * SECOND, fixed(1_500_000), 5_000_000, 0, t -> 0);
+        long estimate = sim.estimator.estimate();
+        sim.estimator.onSent(10 * SECOND + 1);
+        assertThat(sim.estimator.checkSilence(11 * SECOND)).as("the media thread was held up for a second: feedback may"
+                + " wait unread").isFalse();
+        assertThat(sim.estimator.checkSilence(11 * SECOND + LinkSimulation.CHECK_MICROS)).as("the next check").isTrue();
+        assertThat(sim.estimator.estimate()).isEqualTo(estimate / 2);
     }
 
     @Test

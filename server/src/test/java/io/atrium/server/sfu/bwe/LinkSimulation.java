@@ -11,7 +11,8 @@ import java.util.function.LongUnaryOperator;
  * rate (tail-dropped beyond {@link #MAX_QUEUE_MICROS} of queue, like tbf's latency), cross a base delay
  * plus an extra delay that may change over time, and are lost at random with a given probability. Every
  * {@link #FEEDBACK_MICROS} the receiver reports what arrived, written by Atrium's own feedback writer and
- * read back by the reader, as a subscriber's feedback would be.
+ * read back by the reader, as a subscriber's feedback would be, unless the feedback path is {@link #feedbackLost lost}.
+ * Every {@link #CHECK_MICROS} the estimator checks for silence, as the NACK tick has it do.
  */
 final class LinkSimulation {
 
@@ -19,6 +20,7 @@ final class LinkSimulation {
     static final long FEEDBACK_MICROS = 100_000;
     static final long BASE_DELAY_MICROS = 20_000;
     static final long MAX_QUEUE_MICROS = 300_000;
+    static final long CHECK_MICROS = 20_000;
 
     final SendHistory history = new SendHistory();
     final BandwidthEstimator estimator = new BandwidthEstimator(BandwidthEstimator.Limits.DEFAULT);
@@ -35,22 +37,39 @@ final class LinkSimulation {
     private int feedbackCount;
     boolean overuseSeen;
     long lowest = Long.MAX_VALUE;
+    /** While true the receiver's feedback messages are lost on their way back (it does not repeat what they said). */
+    boolean feedbackLost;
+    /** The estimate after each silence check that lowered it, with the time: {micros, bit/s}. */
+    final java.util.List<long[]> silenceSteps = new java.util.ArrayList<>();
 
     /**
      * Runs from {@code fromMicros} to {@code toMicros}: sends at {@code rate.applyAsLong(estimate)}
-     * bit/s over a link of {@code linkBps} with random {@code loss} and {@code extraDelay(now)}.
+     * bit/s (0: nothing, looked at again a check later) over a link of {@code linkBps} with random {@code loss} and
+     * {@code extraDelay(now)}.
      */
     void run(long fromMicros, long toMicros, LongUnaryOperator rate, long linkBps, double loss, LongUnaryOperator extraDelay) {
         long now = fromMicros;
         long nextFeedback = fromMicros + FEEDBACK_MICROS;
+        long nextCheck = fromMicros + CHECK_MICROS;
         while (now < toMicros) {
-            long bps = Math.max(1, rate.applyAsLong(estimator.estimate()));
-            long gap = PACKET * 8L * 1_000_000 / bps;
-            send(now, linkBps, loss, extraDelay.applyAsLong(now));
-            now += gap;
-            while (nextFeedback <= now) {
-                feedback(nextFeedback);
-                nextFeedback += FEEDBACK_MICROS;
+            long bps = rate.applyAsLong(estimator.estimate());
+            long next = now + CHECK_MICROS;
+            if (bps > 0) {
+                send(now, linkBps, loss, extraDelay.applyAsLong(now));
+                next = now + PACKET * 8L * 1_000_000 / bps;
+            }
+            now = next;
+            while (Math.min(nextFeedback, nextCheck) <= now) {
+                if (nextFeedback <= nextCheck) {
+                    feedback(nextFeedback);
+                    nextFeedback += FEEDBACK_MICROS;
+                } else {
+                    if (estimator.checkSilence(nextCheck)) {
+                        silenceSteps.add(new long[] {nextCheck, estimator.estimate()});
+                        lowest = Math.min(lowest, estimator.estimate());
+                    }
+                    nextCheck += CHECK_MICROS;
+                }
             }
         }
     }
@@ -58,6 +77,7 @@ final class LinkSimulation {
     private void send(long now, long linkBps, double loss, long extraDelay) {
         int seq = history.nextSequence();
         history.sent(now, PACKET);
+        estimator.onSent(now);
         nextSeq = seq + 1;
         long start = Math.max(now, linkFree);
         long arrival = -1;
@@ -95,6 +115,11 @@ final class LinkSimulation {
             return;
         }
         int n = writer.write(out, 0, out.length);
+        if (feedbackLost) {
+            feedbackCount = (feedbackCount + 1) & 0xFF;
+            firstUnreported = (last + 1) & 0xFFFF;
+            return;
+        }
         if (n > 0 && reader.wrap(out, 0, n)) {
             estimator.onFeedback(reader, history, now);
             feedbackCount = (feedbackCount + 1) & 0xFF;
