@@ -67,7 +67,7 @@ public final class EgressCpuRun {
         drain.start();
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         System.out.println("size B | burst per destination | datagrams per flush | same sizes (GSO runs) ns/datagram fastest / median | alternating sizes (no runs) ns/datagram fastest / median | ratio (medians)");
-        try (MediaSocket socket = MediaSocket.bind("127.0.0.1", 0, (buf, len, from) -> { })) {
+        try (MediaSocket socket = MediaSocket.bind("127.0.0.1", 0, (buf, len, from) -> { }, new MediaSocket.TcpRules(64, 20_000))) {
             for (int size : new int[] {1200, 120}) {
                 for (int burst : size == 1200 ? new int[] {1, 2, 4, 8} : new int[] {1, 4}) {
                     double[] same = measure(socket, threads, to, size, burst, false, received);
