@@ -10,6 +10,7 @@ import io.atrium.server.testing.RpcClient;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
 import io.atrium.server.testing.TestServer.Response;
+import io.atrium.server.testing.Waits;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -55,7 +56,7 @@ class HostileOfferTest {
             server.send("DELETE", location, null, "Bearer " + server.token(room, "\"admin\": true"));
         }
         sessions.clear();
-        io.atrium.server.testing.Waits.waitUntil(() -> server.server().media().peerCount() == 0, "every peer closed");
+        Waits.waitUntil(() -> server.server().media().peerCount() == 0, "every peer closed");
     }
 
     Response whip(String offer, String identity) {
@@ -157,13 +158,13 @@ class HostileOfferTest {
         assertThat(server.get("/readyz").status()).isEqualTo(200);
         try (var c = server.server().database().dataSource().getConnection(); var st = c.createStatement()) {
             st.execute("ALTER TABLE rooms RENAME TO rooms_away");
-            try {
-                Response r = server.get("/readyz");
-                assertThat(r.status()).as("connections are valid but the store cannot be read").isEqualTo(503);
+            try { // the answer is kept for a second (docs/SECURITY.md, finding 18): the failure shows within it
+                Waits.waitUntil(() -> server.get("/readyz").status() == 503,
+                        "503 from /readyz: connections are valid but the store cannot be read");
             } finally {
                 st.execute("ALTER TABLE rooms_away RENAME TO rooms");
             }
         }
-        assertThat(server.get("/readyz").status()).isEqualTo(200);
+        Waits.waitUntil(() -> server.get("/readyz").status() == 200, "200 from /readyz again");
     }
 }

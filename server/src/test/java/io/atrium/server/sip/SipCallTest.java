@@ -87,6 +87,25 @@ class SipCallTest {
                 + "-password\",\"sip_extension\":\"" + extension + "\"}}").status()).isEqualTo(201);
     }
 
+    /** The relay's ports of a call's two legs: the one the caller sends to ({@code a}) and the answering phone's ({@code b}). */
+    record Relay(int a, int b) {
+    }
+
+    /**
+     * Waits for an answered call's SDPs, starts the caller's 1000 Hz and the answering phone's 440 Hz tones at the relay
+     * and checks, over {@code samples} samples, that each hears the other's and not its own.
+     */
+    static Relay talking(Sipp caller, Sipp answering, RtpPhone mediaA, RtpPhone mediaB, int samples) {
+        Waits.waitUntil(() -> port(caller, ANSWER_SDP) > 0, "the caller's 200 OK with SDP");
+        Waits.waitUntil(() -> port(answering, OFFER_SDP) > 0, "the INVITE at the answering phone");
+        Relay relay = new Relay(port(caller, ANSWER_SDP), port(answering, OFFER_SDP));
+        mediaA.sendTone(1000, relay.a());
+        mediaB.sendTone(440, relay.b());
+        assertTone(mediaB.receive(samples, Duration.ofSeconds(10)), 1000, 440);
+        assertTone(mediaA.receive(samples, Duration.ofSeconds(10)), 440, 1000);
+        return relay;
+    }
+
     /** Registers a phone for {@code extension} from a fresh port and returns that port. */
     int registerPhone(String extension, String user) {
         return registerPhone(sipPort, extension, user);
@@ -172,16 +191,9 @@ class SipCallTest {
              Sipp ringing = phone(phone2, "ring", 40002, ELSEWHERE);
              Sipp caller = call("1002", "answered", Map.of("MEDIA_PORT", String.valueOf(mediaA.port()), "HOLD", "50000"),
                      "alice-password")) {
-            Waits.waitUntil(() -> port(caller, ANSWER_SDP) > 0, "the caller's 200 OK with SDP");
-            Waits.waitUntil(() -> port(answering, OFFER_SDP) > 0, "the INVITE at the answering phone");
-            int relayA = port(caller, ANSWER_SDP);
-            int relayB = port(answering, OFFER_SDP);
-            assertThat(relayA).isNotEqualTo(mediaB.port());
-            assertThat(relayB).isNotEqualTo(mediaA.port());
-            mediaA.sendTone(1000, relayA);
-            mediaB.sendTone(440, relayB);
-            assertTone(mediaB.receive(4000, Duration.ofSeconds(10)), 1000, 440);
-            assertTone(mediaA.receive(4000, Duration.ofSeconds(10)), 440, 1000);
+            Relay relay = talking(caller, answering, mediaA, mediaB, 4000);
+            assertThat(relay.a()).isNotEqualTo(mediaB.port());
+            assertThat(relay.b()).isNotEqualTo(mediaA.port());
 
             Matcher id = CALL_ID.matcher(answering.messages());
             assertThat(id.find()).as("X-Atrium-Call-Id on the INVITE").isTrue();
@@ -302,16 +314,9 @@ class SipCallTest {
              Sipp answering = phone(phone, "answer", mediaB.port());
              Sipp caller = call("1011", "answered", Map.of("MEDIA_PORT", String.valueOf(mediaA.port()), "HOLD", "50000"),
                      "alice-password")) {
-            Waits.waitUntil(() -> port(caller, ANSWER_SDP) > 0, "the caller's 200 OK with SDP");
-            Waits.waitUntil(() -> port(answering, OFFER_SDP) > 0, "the INVITE at the answering phone");
-            int relayA = port(caller, ANSWER_SDP);
-            int relayB = port(answering, OFFER_SDP);
-            mediaA.sendTone(1000, relayA);
-            mediaB.sendTone(440, relayB);
-            assertTone(mediaB.receive(1600, Duration.ofSeconds(10)), 1000, 440);
-            assertTone(mediaA.receive(1600, Duration.ofSeconds(10)), 440, 1000);
+            Relay relay = talking(caller, answering, mediaA, mediaB, 1600);
 
-            assertAStrangerGetsNothing(mediaA, relayA, mediaB, relayB);
+            assertAStrangerGetsNothing(mediaA, relay.a(), mediaB, relay.b());
             caller.hangUp();
             assertOk(caller.await());
             assertOk(answering.await());
@@ -328,16 +333,9 @@ class SipCallTest {
                      "ANSWER_AFTER", String.valueOf((SourceLatch.LEARNING_SECONDS + 1) * 1000)), sipPort, phone, "-t", "u1").listening();
              Sipp caller = call("1012", "answered", Map.of("MEDIA_PORT", String.valueOf(sdpA.getLocalPort()), "HOLD", "50000"),
                      "alice-password")) {
-            Waits.waitUntil(() -> port(caller, ANSWER_SDP) > 0, "the caller's 200 OK with SDP");
-            Waits.waitUntil(() -> port(answering, OFFER_SDP) > 0, "the INVITE at the answering phone");
-            int relayA = port(caller, ANSWER_SDP);
-            int relayB = port(answering, OFFER_SDP);
-            mediaA.sendTone(1000, relayA);
-            mediaB.sendTone(440, relayB);
-            assertTone(mediaB.receive(4000, Duration.ofSeconds(10)), 1000, 440);
-            assertTone(mediaA.receive(4000, Duration.ofSeconds(10)), 440, 1000);
+            Relay relay = talking(caller, answering, mediaA, mediaB, 4000);
 
-            assertAStrangerGetsNothing(mediaA, relayA, mediaB, relayB);
+            assertAStrangerGetsNothing(mediaA, relay.a(), mediaB, relay.b());
             caller.hangUp();
             assertOk(caller.await());
             assertOk(answering.await());
@@ -351,19 +349,12 @@ class SipCallTest {
              Sipp answering = phone(phone, "answer", mediaB.port());
              Sipp caller = call("1013", "move", Map.of("MEDIA_PORT", String.valueOf(mediaA.port()),
                      "MOVED_PORT", String.valueOf(moved.port()), "HOLD", "50000"), "alice-password")) {
-            Waits.waitUntil(() -> port(caller, ANSWER_SDP) > 0, "the caller's 200 OK with SDP");
-            Waits.waitUntil(() -> port(answering, OFFER_SDP) > 0, "the INVITE at the answering phone");
-            int relayA = port(caller, ANSWER_SDP);
-            int relayB = port(answering, OFFER_SDP);
-            mediaA.sendTone(1000, relayA);
-            mediaB.sendTone(440, relayB);
-            assertTone(mediaB.receive(1600, Duration.ofSeconds(10)), 1000, 440);
-            assertTone(mediaA.receive(1600, Duration.ofSeconds(10)), 440, 1000);
+            Relay relay = talking(caller, answering, mediaA, mediaB, 1600);
 
             mediaA.close();
             caller.hangUp(); // the first INFO makes it re-INVITE
             Waits.waitUntil(() -> REINVITE_ANSWERED.matcher(caller.messages()).find(), "Atrium's 200 to the re-INVITE");
-            moved.sendTone(700, relayA);
+            moved.sendTone(700, relay.a());
             assertTone(moved.receive(4000, Duration.ofSeconds(10)), 440, 700);
             assertHearsEventually(mediaB, 700);
 

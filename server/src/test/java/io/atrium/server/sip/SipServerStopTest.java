@@ -30,6 +30,28 @@ class SipServerStopTest {
     @RegisterExtension
     final Closer open = new Closer();
 
+    /** A server that a test stops itself (what it checks), closed at the end only if the test failed before that. */
+    static final class Stopping implements AutoCloseable {
+        final TestServer server;
+        private boolean stopped;
+
+        Stopping(String directoryPrefix) throws java.io.IOException {
+            server = TestServer.start(config(directoryPrefix));
+        }
+
+        void stop() {
+            stopped = true;
+            server.close();
+        }
+
+        @Override
+        public void close() {
+            if (!stopped) {
+                server.close();
+            }
+        }
+    }
+
     @Test
     void stoppingEndsRingingInvitesAndTemporaryRoomsAndSaysSo() throws Exception {
         AtriumConfig c = config("atrium-sip-stop-");
@@ -70,10 +92,9 @@ class SipServerStopTest {
      */
     @Test
     void stoppingHangsUpThePhonesInRoomsAsUnavailable() throws Exception {
-        TestServer server = TestServer.start(config("atrium-sip-stop-phone-"));
-        int sipPort = server.config().sip().port();
-        boolean closed = false;
-        try (RtpPhone media = new RtpPhone()) {
+        try (Stopping stopping = new Stopping("atrium-sip-stop-phone-"); RtpPhone media = new RtpPhone()) {
+            TestServer server = stopping.server;
+            int sipPort = server.config().sip().port();
             users(server, "ada", "1001");
             String room = server.post("/v1/rooms", "{\"room\":{\"name\":\"stops\",\"open\":true}}").json().at("/room/uuid").asText();
             String number = server.get("/v1/sip/rooms/" + room).json().get("number").asText();
@@ -81,14 +102,9 @@ class SipServerStopTest {
                     "MEDIA_PORT", String.valueOf(media.port()), "REASON", "^ *SIP;cause=503;text=.server stopping.$"), sipPort,
                     "-t", "u1", "-s", number, "-au", "ada", "-ap", "ada-password")) {
                 Waits.waitUntil(() -> SipRoomPhoneTest.inRoom(server), "the phone in the room");
-                closed = true;
-                server.close();
+                stopping.stop();
                 Sipp.Result r = phone.await();
                 assertThat(r.ok()).as(r.toString()).isTrue();
-            }
-        } finally {
-            if (!closed) {
-                server.close();
             }
         }
     }
@@ -99,29 +115,23 @@ class SipServerStopTest {
      */
     @Test
     void stoppingHangsUpBothPhonesOfACallBetweenExtensionsAsUnavailable() throws Exception {
-        TestServer server = TestServer.start(config("atrium-sip-stop-call-"));
-        int sipPort = server.config().sip().port();
-        boolean closed = false;
-        try {
+        try (Stopping stopping = new Stopping("atrium-sip-stop-call-")) {
+            TestServer server = stopping.server;
+            int sipPort = server.config().sip().port();
             users(server, "ada", "1001", "bob", "1002");
             int bobPhone = SipCallTest.registerPhone(sipPort, "1002", "bob");
-            String stopping = "^ *SIP;cause=503;text=.server stopping.$";
-            try (Sipp bob = SipCallTest.phone(sipPort, bobPhone, "answer", 40044, stopping);
+            String unavailable = "^ *SIP;cause=503;text=.server stopping.$";
+            try (Sipp bob = SipCallTest.phone(sipPort, bobPhone, "answer", 40044, unavailable);
                  Sipp ada = Sipp.start("caller.xml", Map.of("OUTCOME", Sipp.resource("caller-room.part"), "FROM", "1001",
-                         "MEDIA_PORT", "40046", "REASON", stopping), sipPort, "-t", "u1", "-s", "1002", "-au", "ada", "-ap",
+                         "MEDIA_PORT", "40046", "REASON", unavailable), sipPort, "-t", "u1", "-s", "1002", "-au", "ada", "-ap",
                          "ada-password")) {
                 Waits.waitUntil(() -> server.get("/v1/sip/calls").json().findValuesAsText("state").contains("answered"),
                         "the call answered");
-                closed = true;
-                server.close();
+                stopping.stop();
                 Sipp.Result callee = bob.await();
                 assertThat(callee.ok()).as(callee.toString()).isTrue();
                 Sipp.Result caller = ada.await();
                 assertThat(caller.ok()).as(caller.toString()).isTrue();
-            }
-        } finally {
-            if (!closed) {
-                server.close();
             }
         }
     }
@@ -133,10 +143,9 @@ class SipServerStopTest {
      */
     @Test
     void stoppingEndsARingingCallBetweenExtensionsWith503AndRetryAfter() throws Exception {
-        TestServer server = TestServer.start(config("atrium-sip-stop-ringing-"));
-        int sipPort = server.config().sip().port();
-        boolean closed = false;
-        try {
+        try (Stopping stopping = new Stopping("atrium-sip-stop-ringing-")) {
+            TestServer server = stopping.server;
+            int sipPort = server.config().sip().port();
             users(server, "ada", "1001", "bob", "1002");
             int bobPhone = SipCallTest.registerPhone(sipPort, "1002", "bob");
             try (Sipp bob = SipCallTest.phone(sipPort, bobPhone, "ring", 40048, "^ *SIP;cause=503;text=.server stopping.$");
@@ -144,17 +153,12 @@ class SipServerStopTest {
                          "FROM", "1001", "MEDIA_PORT", "40050"), sipPort, "-t", "u1", "-s", "1002", "-au", "ada", "-ap",
                          "ada-password")) {
                 Waits.waitUntil(() -> ada.messages().contains("180 Ringing"), "the ringing passed on to the caller");
-                closed = true;
-                server.close();
+                stopping.stop();
                 Sipp.Result callee = bob.await();
                 assertThat(callee.ok()).as(callee.toString()).isTrue();
                 Sipp.Result caller = ada.await();
                 assertThat(caller.ok()).as(caller.toString()).isTrue();
                 assertThat(ada.messages()).containsPattern("SIP/2.0 503 [^\\r\\n]*\\r?\\n(.+\\r?\\n)*Retry-After: ?10");
-            }
-        } finally {
-            if (!closed) {
-                server.close();
             }
         }
     }
