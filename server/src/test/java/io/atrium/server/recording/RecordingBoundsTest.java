@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -99,6 +100,9 @@ class RecordingBoundsTest {
         assertThat(server.get(path(second)).json().get("recordings")).as("nothing was started").isEmpty();
 
         assertThat(server.post(path(first) + "/" + id + "/stop", "").status()).isEqualTo(200);
+        // the reservation goes back once its track files are closed, before the recording is finished (not with the stop's 200)
+        Waits.waitUntil(() -> !List.of("recording", "finishing").contains(
+                server.get(path(first) + "/" + id).json().at("/recording/state").asText()), "the stopped recording finished");
         assertThat(server.post(path(second), "").status()).as("the stopped recording gave its reservation back")
                 .isEqualTo(201);
     }
