@@ -1,5 +1,6 @@
 package io.atrium.server.sip;
 
+import static io.atrium.server.sip.SipRegistrarTest.assertOk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -103,8 +104,7 @@ class SipServerStopTest {
                     "-t", "u1", "-s", number, "-au", "ada", "-ap", "ada-password")) {
                 Waits.waitUntil(() -> SipRoomPhoneTest.inRoom(server), "the phone in the room");
                 stopping.stop();
-                Sipp.Result r = phone.await();
-                assertThat(r.ok()).as(r.toString()).isTrue();
+                assertOk(phone.await());
             }
         }
     }
@@ -128,10 +128,8 @@ class SipServerStopTest {
                 Waits.waitUntil(() -> server.get("/v1/sip/calls").json().findValuesAsText("state").contains("answered"),
                         "the call answered");
                 stopping.stop();
-                Sipp.Result callee = bob.await();
-                assertThat(callee.ok()).as(callee.toString()).isTrue();
-                Sipp.Result caller = ada.await();
-                assertThat(caller.ok()).as(caller.toString()).isTrue();
+                assertOk(bob.await());
+                assertOk(ada.await());
             }
         }
     }
@@ -154,10 +152,8 @@ class SipServerStopTest {
                          "ada-password")) {
                 Waits.waitUntil(() -> ada.messages().contains("180 Ringing"), "the ringing passed on to the caller");
                 stopping.stop();
-                Sipp.Result callee = bob.await();
-                assertThat(callee.ok()).as(callee.toString()).isTrue();
-                Sipp.Result caller = ada.await();
-                assertThat(caller.ok()).as(caller.toString()).isTrue();
+                assertOk(bob.await());
+                assertOk(ada.await());
                 assertThat(ada.messages()).containsPattern("SIP/2.0 503 [^\\r\\n]*\\r?\\n(.+\\r?\\n)*Retry-After: ?10");
             }
         }
@@ -176,8 +172,7 @@ class SipServerStopTest {
         server.server().media().close(); // the media threads stop first
         try (Sipp caller = Sipp.start("caller.xml", Map.of("OUTCOME", Sipp.resource("caller-refused.part"), "STATUS", "503",
                 "FROM", "1001", "MEDIA_PORT", "40030"), sipPort, "-t", "u1", "-s", number, "-au", "ada", "-ap", "ada-password")) {
-            Sipp.Result r = caller.await();
-            assertThat(r.ok()).as(r.toString()).isTrue();
+            assertOk(caller.await());
             assertThat(caller.messages()).containsPattern("SIP/2.0 503 [^\\r\\n]*\\r?\\n(.+\\r?\\n)*Retry-After: ?10");
         }
         assertThat(server.get("/v1/sip/calls").json().get("calls")).as("no call into the room left").isEmpty();
