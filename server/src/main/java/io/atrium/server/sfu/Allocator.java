@@ -6,8 +6,9 @@ package io.atrium.server.sfu;
  * form a ladder of (spatial layer, temporal layers) steps, cheapest first, up to the layer its tile size asks for at
  * its full frame rate ({@link #ladder}: the one rule for spatial against temporal). Each track gets the bottom step
  * that fits, in that order, or is suspended when even that does not fit; what is left then raises each track, in the
- * same order, up its ladder. Hysteresis: a step above the one forwarded now must fit with {@link #UP_HEADROOM} to
- * spare, and not within {@link #HOLD_AFTER_DOWN_MILLIS} of a step down. Allocation-free; media thread only.
+ * same order, up its ladder. Hysteresis: a step above the one forwarded now (a better picture, {@link #better}, or a
+ * dearer one) must fit with {@link #UP_HEADROOM} to spare, and not within {@link #HOLD_AFTER_DOWN_MILLIS} of a step
+ * down. Allocation-free; media thread only.
  */
 final class Allocator {
 
@@ -28,6 +29,8 @@ final class Allocator {
         long area;
         /** Rate of each layer in bit/s (all its temporal layers), -1 for a layer not live. */
         final long[] rates = new long[MAX_LAYERS];
+        /** Width of each layer in pixels, 0 while unknown: which of two layers is the better picture. */
+        final int[] widths = new int[MAX_LAYERS];
         /** Temporal layers of each layer (0 or 1: none), and the rate of TL0 to TLt of each, bit/s, below the top. */
         final int[] temporalLayers = new int[MAX_LAYERS];
         final long[][] temporalRates = new long[MAX_LAYERS][MAX_TEMPORAL];
@@ -179,7 +182,10 @@ final class Allocator {
             int at = 0;
             for (int i = 1; i < t.stepCount; i++) {
                 long extra = t.stepRate(i) - t.stepRate(at);
-                boolean upgrade = currentRate >= 0 && t.stepRate(i) > currentRate;
+                int layer = t.steps[i] / MAX_TEMPORAL;
+                int temporal = t.steps[i] % MAX_TEMPORAL;
+                boolean upgrade = currentRate >= 0
+                        && (t.stepRate(i) > currentRate || better(t, layer, temporal, t.current, t.currentTemporal));
                 long need = upgrade ? (long) (t.stepRate(i) * UP_HEADROOM) - t.stepRate(at) : extra;
                 if ((upgrade && !mayRise) || need > remaining) {
                     break;
@@ -188,7 +194,7 @@ final class Allocator {
                 at = i;
             }
             choose(t, at);
-            if (currentRate >= 0 && t.stepRate(at) < currentRate) {
+            if (currentRate >= 0 && better(t, t.current, t.currentTemporal, t.allowed, t.allowedTemporal)) {
                 t.lastDownMillis = nowMillis;
             }
         }
@@ -199,6 +205,20 @@ final class Allocator {
             }
         }
         return desired;
+    }
+
+    /**
+     * Whether {@code layer} up to temporal layer {@code temporal} is a better picture of {@code t} than {@code than} up
+     * to {@code thanTemporal}: more temporal layers of the same layer, or a wider layer (widths unknown: a dearer one).
+     * Measured rates alone do not say it: a keyframe on the layer a track just stepped down to makes it briefly
+     * dearer than the top layer at a lower frame rate, and that step must still wait out the hold.
+     */
+    static boolean better(Track t, int layer, int temporal, int than, int thanTemporal) {
+        if (layer == than) {
+            int top = t.temporal(layer) - 1;
+            return Math.min(temporal, top) > Math.min(thanTemporal, top);
+        }
+        return t.widths[layer] > 0 && t.widths[than] > 0 ? t.widths[layer] > t.widths[than] : t.rate(layer) > t.rate(than);
     }
 
     private static void choose(Track t, int step) {

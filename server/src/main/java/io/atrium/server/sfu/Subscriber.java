@@ -263,6 +263,7 @@ final class Subscriber {
                 t.layers = Math.min(Allocator.MAX_LAYERS, layer.keyframes.spatialLayers());
                 for (int l = 0; l < t.layers; l++) {
                     t.rates[l] = layer.isAvailable(nowMillis) ? layer.spatialBitrate[l][Allocator.MAX_TEMPORAL - 1] : -1;
+                    t.widths[l] = layer.keyframes.spatialWidth(l);
                     t.temporalLayers[l] = layer.temporalLayers;
                     System.arraycopy(layer.spatialBitrate[l], 0, t.temporalRates[l], 0, Allocator.MAX_TEMPORAL);
                 }
@@ -273,6 +274,7 @@ final class Subscriber {
             for (int l = 0; l < t.layers; l++) {
                 Layer layer = f.receiver.layers[l];
                 t.rates[l] = layer.isAvailable(nowMillis) ? layer.bitrate : -1;
+                t.widths[l] = layer.keyframes.width();
                 t.temporalLayers[l] = layer.temporalLayers;
                 System.arraycopy(layer.temporalBitrate, 0, t.temporalRates[l], 0, Allocator.MAX_TEMPORAL);
             }

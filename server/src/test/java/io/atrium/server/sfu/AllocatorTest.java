@@ -187,6 +187,36 @@ class AllocatorTest {
         assertThat(t[0].allowed).as("up again after the hold").isEqualTo(2);
     }
 
+    /**
+     * The keyframe asked for on the layer a track just stepped down to makes that layer briefly dearer than the top
+     * layer at a lower frame rate (run J's spike: h whole measured above f at TL0+1); the ladder then leaves h out, and f
+     * at TL0+1 is still a better picture, so it waits out the hold (it was taken 0.8 s after the step down).
+     */
+    @Test
+    void aBetterPictureWaitsOutTheHoldEvenWhenItsRateIsLowerThanTheCurrentLayers() {
+        for (boolean sizesKnown : new boolean[] {true, false}) {
+            Allocator allocator = new Allocator();
+            Allocator.Track t = temporal(2, false);
+            if (sizesKnown) {
+                System.arraycopy(WIDTHS, 0, t.widths, 0, 3);
+            }
+            t.current = 2;
+            Allocator.Track[] one = {t};
+            allocator.allocate(one, 1, 800_000, NOW);
+            assertThat(new int[] {t.allowed, t.allowedTemporal}).as("down to h whole").containsExactly(1, ALL);
+            t.current = 1;
+            t.rates[1] = 1_000_000; // h's keyframe: h whole now dearer than f at TL0+1 (900k)
+            allocator.allocate(one, 1, 1_000_000, NOW + 800);
+            assertThat(t.allowed).as("f at TL0+1 is a better picture than h: held (sizes known: %s)", sizesKnown)
+                    .isLessThanOrEqualTo(1);
+            t.rates[1] = 500_000;
+            t.current = t.allowed;
+            t.currentTemporal = t.allowedTemporal;
+            allocator.allocate(one, 1, 5_000_000, NOW + 800 + Allocator.HOLD_AFTER_DOWN_MILLIS);
+            assertThat(t.allowed).as("up once the hold is over").isEqualTo(2);
+        }
+    }
+
     @Test
     void returnsWhatEveryTrackWants() {
         Allocator.Track[] t = {T.camera(2, -1).track(), T.camera(1, -1).track()};

@@ -83,7 +83,8 @@ class SipBaresipTest {
                 Chromium.newPage("host", new Browser.NewContextOptions(), browser)).join("Host")) {
             Baresip phone = Baresip.start(sipPort, "1001", "alice", "alice-password", PHONE_TONE);
             try {
-                Waits.waitUntil(() -> registration() != null, "baresip's digest registration", Duration.ofSeconds(30));
+                Waits.waitUntil(() -> registration() != null, () -> "baresip's digest registration; its log:\n" + phone.log(),
+                        Duration.ofSeconds(30));
                 JsonNode reg = registration();
                 assertThat(reg.get("extension").asText()).isEqualTo("1001");
                 assertThat(reg.get("username").asText()).isEqualTo("alice");
@@ -156,7 +157,8 @@ class SipBaresipTest {
             for (Page p : List.of(alice, bobApp)) {
                 p.navigate(server.uri("/healthz").toString());
             }
-            Waits.waitUntil(() -> registration() != null, "baresip's digest registration", Duration.ofSeconds(30));
+            Waits.waitUntil(() -> registration() != null, () -> "baresip's digest registration; its log:\n" + phone.log(),
+                    Duration.ofSeconds(30));
             assertThat(bobApp.evaluate(REGISTER_APP, List.of("bob"))).isEqualTo(120);
 
             // bob's app declines: his phone stops ringing and alice hears why
@@ -352,7 +354,8 @@ class SipBaresipTest {
             bobApp.evaluate("client.addEventListener('notification', e => {"
                     + " if (e.detail.method === 'call_converted_to_room') window.converted = e.detail.params; })");
             Waits.waitUntil(() -> server.get("/v1/sip/registrations").json().get("registrations").findValuesAsText("user_agent")
-                    .stream().filter(a -> a.startsWith("baresip")).count() == 2, "both baresips registered", Duration.ofSeconds(30));
+                    .stream().filter(a -> a.startsWith("baresip")).count() == 2,
+                    () -> "both baresips registered; bob's log:\n" + bob.log() + "\nalice's log:\n" + alice.log(), Duration.ofSeconds(30));
             alice.type("/dial 1002\n");
             Waits.waitUntil(() -> bob.log().contains("Incoming call"), "bob's baresip rings", Participant.MEDIA);
             bob.type("/accept\n");

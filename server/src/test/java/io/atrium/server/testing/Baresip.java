@@ -36,9 +36,47 @@ public final class Baresip implements AutoCloseable {
 
     /**
      * Starts baresip registered as {@code extension} (digest user {@code user}) at {@code 127.0.0.1:sipPort},
-     * its microphone a {@code toneHz} sine.
+     * its microphone a {@code toneHz} sine, and waits until it is ready. Its ports are picked free, then released
+     * for baresip to bind: another socket may take one meanwhile (run J: a baresip that never registered), so a
+     * baresip that could not bind one is started again on new ports.
      */
     public static Baresip start(int sipPort, String extension, String user, String password, int toneHz) {
+        for (int attempt = 1; ; attempt++) {
+            Baresip b = launch(sipPort, extension, user, password, toneHz);
+            String failure = b.awaitReady();
+            if (failure == null) {
+                return b;
+            }
+            b.close();
+            if (!failure.contains(PORT_TAKEN) || attempt == 5) {
+                throw new AssertionError("baresip did not start (attempt " + attempt + "):\n" + failure);
+            }
+        }
+    }
+
+    private static final String PORT_TAKEN = "Address already in use";
+
+    /** Null once baresip says it is ready with every port bound, else why not (with its log). */
+    private String awaitReady() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            boolean alive = process.isAlive();
+            String log = log();
+            if (log.contains(PORT_TAKEN)) {
+                return log;
+            }
+            if (log.contains("baresip is ready")) {
+                return null;
+            }
+            if (!alive) {
+                return "exited before it was ready:\n" + log;
+            }
+            Waits.sleep(50);
+        }
+        return "not ready within 30 s:\n" + log();
+    }
+
+    private static Baresip launch(int sipPort, String extension, String user, String password, int toneHz) {
         try {
             Path dir = Files.createTempDirectory("baresip-");
             Path dumps = Files.createDirectories(dir.resolve("heard"));

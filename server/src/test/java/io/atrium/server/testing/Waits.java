@@ -3,6 +3,7 @@ package io.atrium.server.testing;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /** Polling waits for tests: a condition within 10 s, or a plain sleep. */
 public final class Waits {
@@ -16,10 +17,15 @@ public final class Waits {
 
     /** {@code condition} within {@code limit} (for what takes retries with backoff). */
     public static void waitUntil(BooleanSupplier condition, String what, Duration limit) {
+        waitUntil(condition, () -> what, limit);
+    }
+
+    /** {@code condition} within {@code limit}; {@code what} is asked only on a timeout (e.g. a peer's log by then). */
+    public static void waitUntil(BooleanSupplier condition, Supplier<String> what, Duration limit) {
         Instant deadline = Instant.now().plus(limit);
         while (!condition.getAsBoolean()) {
             if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("timed out waiting for " + what);
+                throw new AssertionError("timed out waiting for " + what.get());
             }
             sleep(20);
         }
