@@ -8,7 +8,7 @@ package io.atrium.server.sfu;
  * that fits, in that order, or is suspended when even that does not fit; what is left then raises each track, in the
  * same order, up its ladder. Hysteresis: a step above the one forwarded now (a better picture, {@link #better}, or a
  * dearer one) must fit with {@link #UP_HEADROOM} to spare, and not within {@link #HOLD_AFTER_DOWN_MILLIS} of a step
- * down. Allocation-free; media thread only.
+ * down the budget made (not a smaller tile's). Allocation-free; media thread only.
  */
 final class Allocator {
 
@@ -194,8 +194,9 @@ final class Allocator {
                 at = i;
             }
             choose(t, at);
-            if (currentRate >= 0 && better(t, t.current, t.currentTemporal, t.allowed, t.allowedTemporal)) {
-                t.lastDownMillis = nowMillis;
+            if (currentRate >= 0 && better(t, t.current, t.currentTemporal, t.allowed, t.allowedTemporal)
+                    && !better(t, t.current, t.currentTemporal, t.wanted, ALL_TEMPORAL)) {
+                t.lastDownMillis = nowMillis; // the budget took it down (a smaller tile does not hold a later rise)
             }
         }
         for (int k = 0; k < n; k++) {

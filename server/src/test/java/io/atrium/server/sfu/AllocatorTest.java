@@ -217,6 +217,21 @@ class AllocatorTest {
         }
     }
 
+    /** The hold is for steps down the budget made: a tile that shrinks and grows again gets its layer back at once. */
+    @Test
+    void aSmallerTilesStepDownDoesNotHoldItsRise() {
+        Allocator allocator = new Allocator();
+        Allocator.Track t = T.camera(0, 2).track();
+        System.arraycopy(WIDTHS, 0, t.widths, 0, 3);
+        Allocator.Track[] one = {t};
+        allocator.allocate(one, 1, 5_000_000, NOW);
+        assertThat(t.allowed).as("the small tile's layer").isZero();
+        t.current = 0;
+        t.wanted = 2;
+        allocator.allocate(one, 1, 5_000_000, NOW + 1000);
+        assertThat(t.allowed).as("the large tile's layer at once").isEqualTo(2);
+    }
+
     @Test
     void returnsWhatEveryTrackWants() {
         Allocator.Track[] t = {T.camera(2, -1).track(), T.camera(1, -1).track()};
