@@ -6,6 +6,7 @@ import io.atrium.webrtc.srtp.SrtpProfile;
 import io.atrium.webrtc.util.Bytes;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
@@ -37,6 +38,7 @@ import java.util.concurrent.TimeUnit;
  * {@link JdkGcmBaseline} and {@code SRTP_AES128_CM_HMAC_SHA1_80} with {@link JdkCtrHmacBaseline}.
  */
 @State(Scope.Thread)
+@Fork(jvmArgsAppend = "--add-opens=java.base/com.sun.crypto.provider=ALL-UNNAMED") // GCM as the server runs it
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class SrtpBenchmark {

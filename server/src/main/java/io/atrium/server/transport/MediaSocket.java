@@ -202,8 +202,8 @@ public final class MediaSocket implements AutoCloseable {
             throw new TcpTaken("cannot listen on TCP " + host + ":" + bound + " (ICE-TCP beside the UDP media port): "
                     + e.getMessage(), e);
         }
-        log.info("media socket on udp and tcp {} ({}{})", ch.localAddress(), epoll ? "epoll" : "nio",
-                self[0].egress.segments() ? ", UDP GSO" : "");
+        log.info("media socket on udp and tcp {} ({}{}, SRTP profiles {})", ch.localAddress(), epoll ? "epoll" : "nio",
+                self[0].egress.segments() ? ", UDP GSO" : "", io.atrium.webrtc.srtp.SrtpProfile.preferred());
         return self[0];
     }
 

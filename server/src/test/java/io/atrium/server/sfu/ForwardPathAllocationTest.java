@@ -17,15 +17,19 @@ import org.junit.jupiter.api.Test;
  */
 class ForwardPathAllocationTest {
 
-    /** A sink that encrypts like a real peer and drops the result. */
+    /**
+     * A sink that encrypts like a real peer, with each profile Atrium negotiates (AES-CM/HMAC-SHA1 and GCM, both
+     * allocation-free: the test JVM opens the JDK's GHASH as the server's jar does), and drops the result.
+     */
     static final class EncryptingSink extends RtpSink {
-        // the profile Atrium's DTLS server prefers; its AES-CM is allocation-free (the JDK GCM is not)
-        final SrtpContext srtp = new SrtpContext(SrtpProfile.SRTP_AES128_CM_HMAC_SHA1_80, new byte[16], new byte[14]);
+        final SrtpContext cm = new SrtpContext(SrtpProfile.SRTP_AES128_CM_HMAC_SHA1_80, new byte[16], new byte[14]);
+        final SrtpContext gcm = new SrtpContext(SrtpProfile.SRTP_AEAD_AES_128_GCM, new byte[16], new byte[12]);
         long sent;
 
         @Override
         public boolean sendRtp(byte[] buf, int off, int len) {
-            sent += srtp.protectRtp(buf, off, len) > 0 ? 1 : 0;
+            // each leaves the header as it was and writes its tag after the payload: the second protects the first's output
+            sent += cm.protectRtp(buf, off, len) > 0 && gcm.protectRtp(buf, off, len) > 0 ? 1 : 0;
             return true;
         }
     }

@@ -45,6 +45,7 @@ public final class ChildServer implements AutoCloseable {
         // were most of its CPU (the eight classes with children: 377 → 232 CPU-s, 219 → 151 s), on a machine the
         // suite keeps busy. What a child is tested for (durability, failover, drains) does not depend on either.
         List<String> command = List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "--add-opens=java.base/com.sun.crypto.provider=ALL-UNNAMED", // as the server's jar (SRTP's GCM)
                 "-cp", System.getProperty("java.class.path"), "io.atrium.server.Main", "--dev", "--data-dir", dataDir.toString(), "--http-port", "0", "--rtc-port", "0");
         Process process;
         try {

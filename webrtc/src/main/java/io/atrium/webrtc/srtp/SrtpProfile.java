@@ -79,6 +79,16 @@ public enum SrtpProfile {
         return 2 * (masterKeyLength + masterSaltLength);
     }
 
+    /**
+     * Every profile, the one to negotiate first: {@link #SRTP_AEAD_AES_128_GCM} where it runs without garbage
+     * ({@link AesGcm#COMPOSED}: about a third of AES-CM/HMAC-SHA1's CPU per 1200-octet packet, docs/PERFORMANCE.md,
+     * "AES-GCM without garbage"), else {@link #SRTP_AES128_CM_HMAC_SHA1_80}, which is allocation-free everywhere.
+     */
+    public static java.util.List<SrtpProfile> preferred() {
+        return AesGcm.COMPOSED ? java.util.List.of(SRTP_AEAD_AES_128_GCM, SRTP_AES128_CM_HMAC_SHA1_80)
+                : java.util.List.of(SRTP_AES128_CM_HMAC_SHA1_80, SRTP_AEAD_AES_128_GCM);
+    }
+
     /** The profile with the given DTLS-SRTP id, if Atrium supports it. */
     public static Optional<SrtpProfile> fromId(int id) {
         for (SrtpProfile profile : values()) {

@@ -7,14 +7,14 @@
  * {@link io.atrium.webrtc.srtp.SrtpContext}; each context protects or unprotects RTP and RTCP in
  * place and reports bad packets as negative {@link io.atrium.webrtc.srtp.SrtpError} codes.
  *
- * <p>Hot path, SRTP_AES128_CM_HMAC_SHA1_80: no allocation per packet once every SSRC has been seen,
- * verified by a test. AES-CM runs through one JCA {@code AES/CTR/NoPadding} cipher per session key,
- * re-initialised per packet with reused key and counter objects so that {@code init} allocates
- * nothing; HMAC-SHA1 is composed from two JCA {@code SHA-1} digests ({@code Mac} would allocate).
- *
- * <p>SRTP_AEAD_AES_128_GCM runs on the JDK's {@code AES/GCM/NoPadding}: about 1 kB of short-lived
- * garbage per packet (its per-packet {@code init}), bounded and independent of the packet size, in
- * exchange for the CPU's carry-less-multiply GHASH, which no Java GHASH came close to (measured in
- * docs/PERFORMANCE.md, "SRTP: decision"). Contexts are thread-confined.
+ * <p>Hot path: no allocation per packet once every SSRC has been seen, with either profile, verified by tests.
+ * AES-CM runs through one JCA {@code AES/CTR/NoPadding} cipher per session key, re-initialised per packet with
+ * reused key and counter objects so that {@code init} allocates nothing; HMAC-SHA1 is composed from two JCA
+ * {@code SHA-1} digests ({@code Mac} would allocate). AES-GCM is composed the same way from that counter mode and the
+ * JDK's own PCLMULQDQ GHASH ({@link io.atrium.webrtc.srtp.JdkGhash}, reached where the launcher opens
+ * {@code java.base/com.sun.crypto.provider}, as Atrium's jar does): about a third of AES-CM's CPU per 1200-octet
+ * packet, so {@link io.atrium.webrtc.srtp.SrtpProfile#preferred()} puts it first. Where the package is not opened, GCM
+ * runs on the JDK's {@code AES/GCM/NoPadding} (about 1 kB of garbage per packet) and AES-CM comes first
+ * (docs/PERFORMANCE.md, "AES-GCM without garbage"). Contexts are thread-confined.
  */
 package io.atrium.webrtc.srtp;

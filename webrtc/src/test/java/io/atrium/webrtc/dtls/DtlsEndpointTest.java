@@ -90,7 +90,9 @@ class DtlsEndpointTest {
     void serverPreferenceWinsWhenClientListsGcmFirst() throws Exception {
         DtlsSettings gcmFirst = DtlsSettings.defaults()
                 .withSrtpProfiles(SrtpProfile.SRTP_AEAD_AES_128_GCM, SrtpProfile.SRTP_AES128_CM_HMAC_SHA1_80);
-        try (MemoryLink link = new MemoryLink(DtlsSettings.defaults(), gcmFirst, null, null)) {
+        DtlsSettings cmFirst = DtlsSettings.defaults()
+                .withSrtpProfiles(SrtpProfile.SRTP_AES128_CM_HMAC_SHA1_80, SrtpProfile.SRTP_AEAD_AES_128_GCM);
+        try (MemoryLink link = new MemoryLink(cmFirst, gcmFirst, null, null)) {
             CompletableFuture<SrtpKeyingMaterial> server = link.server.start(link.handshakes);
             SrtpKeyingMaterial clientKeys = link.client.start(link.handshakes).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
 

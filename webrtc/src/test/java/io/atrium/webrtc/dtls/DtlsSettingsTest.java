@@ -19,12 +19,13 @@ class DtlsSettingsTest {
     private static final List<SrtpProfile> BOTH =
             List.of(SrtpProfile.SRTP_AES128_CM_HMAC_SHA1_80, SrtpProfile.SRTP_AEAD_AES_128_GCM);
 
+    /** GCM first: it runs without garbage here (the test JVM opens the JDK's GHASH as the server's jar does). */
     @Test
-    void defaultsPreferAesCmAtMtu1200() {
+    void defaultsPreferGcmAtMtu1200() {
         DtlsSettings defaults = DtlsSettings.defaults();
         assertThat(defaults.mtu()).isEqualTo(1200);
-        assertThat(defaults.srtpProfiles()).containsExactlyElementsOf(BOTH);
-        assertThat(defaults.srtpProfileIds()).containsExactly(0x0001, 0x0007);
+        assertThat(defaults.srtpProfiles()).containsExactly(SrtpProfile.SRTP_AEAD_AES_128_GCM, SrtpProfile.SRTP_AES128_CM_HMAC_SHA1_80);
+        assertThat(defaults.srtpProfileIds()).containsExactly(0x0007, 0x0001);
     }
 
     static Stream<Arguments> invalid() {

@@ -76,9 +76,9 @@ class ClientPeerTest {
 
         assertThat(peer.state()).isEqualTo(PeerState.CONNECTED);
         assertThat(server.selected()).isEqualTo(peer.localAddress());
-        assertThat(server.keys.get(5, TimeUnit.SECONDS).profile()).isEqualTo(SrtpProfile.SRTP_AES128_CM_HMAC_SHA1_80);
-        assertThat(peer.srtpProfile()).isEqualTo(SrtpProfile.SRTP_AES128_CM_HMAC_SHA1_80);
-        assertThat(peer.srtpOverhead()).isEqualTo(14);
+        assertThat(server.keys.get(5, TimeUnit.SECONDS).profile()).isEqualTo(SrtpProfile.SRTP_AEAD_AES_128_GCM);
+        assertThat(peer.srtpProfile()).isEqualTo(SrtpProfile.SRTP_AEAD_AES_128_GCM);
+        assertThat(peer.srtpOverhead()).as("an SRTCP packet's: tag and E|index").isEqualTo(20);
 
         int count = 200;
         long wireBytes = 0;

@@ -9,6 +9,8 @@ import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link AesGcm}'s packet layouts (split associated data, in-place data, tag after the data, one
@@ -17,8 +19,16 @@ import org.junit.jupiter.api.Test;
  */
 class AesGcmTest {
 
+    /** The test JVM opens the JDK's GHASH as the server's jar does: the composed way is the one that runs. */
     @Test
-    void sealMatchesJdkGcmForRandomInputs() throws Exception {
+    void gcmIsComposedFromTheJdksIntrinsicsHere() {
+        assertThat(JdkGhash.available()).as("com.sun.crypto.provider opened to us").isTrue();
+        assertThat(AesGcm.COMPOSED).as("the composed way agreed with the JDK's cipher").isTrue();
+    }
+
+    @ParameterizedTest(name = "composed {0}")
+    @ValueSource(booleans = {true, false})
+    void sealMatchesJdkGcmForRandomInputs(boolean composed) throws Exception {
         SplittableRandom random = new SplittableRandom(7714);
         for (int round = 0; round < 400; round++) {
             byte[] key = bytes(random, random.nextBoolean() ? 16 : 32);
@@ -38,7 +48,7 @@ class AesGcmTest {
             System.arraycopy(aad, 0, buf, 0, aad1);
             System.arraycopy(plain, 0, buf, aad1, data);
             byte[] second = Arrays.copyOfRange(aad, aad1, aad1 + aad2);
-            AesGcm gcm = new AesGcm(key);
+            AesGcm gcm = new AesGcm(key, composed);
             gcm.seal(iv, buf, 0, aad1, second, 0, aad2, aad1, data, aad1 + data);
             assertThat(Arrays.copyOfRange(buf, aad1, buf.length)).as("round %d", round).isEqualTo(expected);
 
@@ -47,11 +57,12 @@ class AesGcmTest {
         }
     }
 
-    @Test
-    void oneInstanceMatchesJdkGcmPacketAfterPacket() throws Exception {
+    @ParameterizedTest(name = "composed {0}")
+    @ValueSource(booleans = {true, false})
+    void oneInstanceMatchesJdkGcmPacketAfterPacket(boolean composed) throws Exception {
         SplittableRandom random = new SplittableRandom(7);
         byte[] key = bytes(random, 16);
-        AesGcm gcm = new AesGcm(key);
+        AesGcm gcm = new AesGcm(key, composed);
         Cipher jdk = Cipher.getInstance("AES/GCM/NoPadding");
         for (int packet = 0; packet < 200; packet++) {
             byte[] iv = bytes(random, 12);
@@ -66,13 +77,14 @@ class AesGcmTest {
         }
     }
 
-    @Test
-    void openRejectsAnyFlippedBitAndLeavesTheCiphertextAlone() {
+    @ParameterizedTest(name = "composed {0}")
+    @ValueSource(booleans = {true, false})
+    void openRejectsAnyFlippedBitAndLeavesTheCiphertextAlone(boolean composed) {
         byte[] key = Hex.bytes("000102030405060708090a0b0c0d0e0f");
         byte[] iv = Hex.bytes("51753c6580c2726f20718414");
         byte[] sealed = new byte[12 + 38 + 16];
         System.arraycopy(Hex.bytes("8040f17b8041f8d35501a0b2"), 0, sealed, 0, 12);
-        AesGcm gcm = new AesGcm(key);
+        AesGcm gcm = new AesGcm(key, composed);
         gcm.seal(iv, sealed, 0, 12, new byte[0], 0, 0, 12, 38, 50);
         for (int bit = 0; bit < sealed.length * 8; bit += 7) {
             byte[] tampered = sealed.clone();
