@@ -51,11 +51,13 @@ public final class AtriumServer implements AutoCloseable {
     private final WebhookDispatcher webhooks;
     private final RecordingService recordings;
     private final Cluster cluster;
+    private final Revocations revocations;
 
     private AtriumServer(Database db, Shards media, RoomService roomService, VideoFileService videoFiles,
                          HttpApi http, SipService sip, WebhookDispatcher webhooks,
-                         RecordingService recordings, Cluster cluster) {
+                         RecordingService recordings, Cluster cluster, Revocations revocations) {
         this.cluster = cluster;
+        this.revocations = revocations;
         this.webhooks = webhooks;
         this.recordings = recordings;
         this.db = db;
@@ -106,6 +108,7 @@ public final class AtriumServer implements AutoCloseable {
             throw new ConfigException("data_dir " + config.dataPath().toAbsolutePath() + " is not writable");
         }
         Database db = Database.open(config.database(), config.dataPath());
+        Revocations revocations = null;
         Shards media = null;
         RoomService roomService = null;
         SipService sip = null;
@@ -118,8 +121,8 @@ public final class AtriumServer implements AutoCloseable {
             RoomStore rooms = new RoomStore(db.jdbc(), clock);
             UserStore users = new UserStore(db.jdbc(), clock);
             ApiKeys apiKeys = new ApiKeys(config.auth().apiKeys(), clock);
-            TokenService tokens = new TokenService(config.auth().apiKeys(), clock,
-                    new Revocations(new RevocationStore(db.jdbc()), clock));
+            revocations = new Revocations(new RevocationStore(db.jdbc()), clock);
+            TokenService tokens = new TokenService(config.auth().apiKeys(), clock, revocations);
             ChatStore chat = new ChatStore(db.jdbc(), clock);
             roomService = new RoomService(rooms, users, chat, tokens, media, config, new StateService(),
                     SharedVideo.FACTORY, clock);
@@ -141,6 +144,7 @@ public final class AtriumServer implements AutoCloseable {
             roomService.recorder(recordings);
             if (config.cluster().enabled()) { // before SIP: its bridge asks the cluster which temporary rooms run elsewhere
                 cluster = Cluster.connect(config, roomService, media, clock);
+                revocations.follow(); // learns the revocations other nodes make (docs/SCALING.md, "Revocations")
             }
             recordings.recover(cluster != null ? cluster.id() : null);
             Registrar registrar = new Registrar(config.sip(), clock, roomService::elsewhere);
@@ -156,7 +160,7 @@ public final class AtriumServer implements AutoCloseable {
             if (webhooks != null) {
                 webhooks.start();
             }
-            return new AtriumServer(db, media, roomService, videoFiles, http, sip, webhooks, recordings, cluster);
+            return new AtriumServer(db, media, roomService, videoFiles, http, sip, webhooks, recordings, cluster, revocations);
         } catch (RuntimeException e) {
             if (cluster != null) {
                 cluster.close();
@@ -175,6 +179,9 @@ public final class AtriumServer implements AutoCloseable {
             }
             if (media != null) {
                 media.close();
+            }
+            if (revocations != null) {
+                revocations.close();
             }
             db.close();
             throw e;
@@ -251,6 +258,7 @@ public final class AtriumServer implements AutoCloseable {
                 if (webhooks != null) {
                     webhooks.close();
                 }
+                revocations.close();
                 db.close();
             }
         }

@@ -11,10 +11,8 @@ import io.atrium.server.testing.JavaPeer;
 import io.atrium.server.testing.RpcClient;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -64,11 +62,6 @@ class TokenLifeTest {
         JsonNode joined = rpc.call("join_room", Map.of("sdp", peer.offer(true), "auth_token", token));
         peer.connect(joined.get("sdp").asText());
         return new Joined(rpc, token, peer);
-    }
-
-    static String jti(String jwt) throws Exception {
-        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(new String(Base64.getUrlDecoder()
-                .decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8)).get("jti").asText();
     }
 
     static boolean heard(RpcClient c, String method) {
@@ -127,9 +120,9 @@ class TokenLifeTest {
         String room = openRoom();
         Joined stay = join(server.token(room, "\"identity\": \"stay\""));
         Joined byJti = join(server.token(room, "\"identity\": \"by-jti\""));
-        TestServer.Response r = server.post("/v1/tokens/revoke", "{\"jti\": \"" + jti(byJti.token()) + "\"}");
+        TestServer.Response r = server.post("/v1/tokens/revoke", "{\"jti\": \"" + TestServer.jti(byJti.token()) + "\"}");
         assertThat(r.status()).isEqualTo(200);
-        assertThat(r.json().at("/revoked/jti").asText()).isEqualTo(jti(byJti.token()));
+        assertThat(r.json().at("/revoked/jti").asText()).isEqualTo(TestServer.jti(byJti.token()));
         assertThat(byJti.rpc().await("token_revoked")).isEmpty();
         assertThat(byJti.rpc().closed).succeedsWithin(Duration.ofSeconds(10));
         assertThat(stay.rpc().await("member_leave_room").get("member").asText()).isEqualTo("by-jti");
@@ -152,7 +145,7 @@ class TokenLifeTest {
 
         // revocations outlive a restart, as the tokens do
         String later = server.token(room, "\"identity\": \"later\"");
-        server.post("/v1/tokens/revoke", "{\"jti\": \"" + jti(later) + "\"}");
+        server.post("/v1/tokens/revoke", "{\"jti\": \"" + TestServer.jti(later) + "\"}");
         server.restart();
         assertError(track(RpcClient.connect(server)).request("watch_room", Map.of("auth_token", later)), 401,
                 "invalid auth token: token revoked");

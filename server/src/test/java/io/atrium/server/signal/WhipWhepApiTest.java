@@ -128,7 +128,7 @@ class WhipWhepApiTest {
         // a stranger's DELETE probes without ending anything: 403 while the session lives, 404 once it is gone
         String stranger = server.token(room, "\"identity\": \"stranger\"");
         assertThat(server.send("DELETE", location, null, "Bearer " + stranger).status()).isEqualTo(403);
-        assertThat(server.post("/v1/tokens/revoke", "{\"jti\": \"" + TokenLifeTest.jti(token) + "\"}").status()).isEqualTo(200);
+        assertThat(server.post("/v1/tokens/revoke", "{\"jti\": \"" + TestServer.jti(token) + "\"}").status()).isEqualTo(200);
         long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
         while (server.send("DELETE", location, null, "Bearer " + stranger).status() != 404) {
             assertThat(System.nanoTime()).as("the revoked token's WHIP session ends").isLessThan(deadline);

@@ -168,6 +168,16 @@ public final class TestServer implements AutoCloseable {
         return r.json().get("token").asText();
     }
 
+    /** The {@code jti} claim of an access token: what {@code POST /v1/tokens/revoke {jti}} names. */
+    public static String jti(String token) {
+        try {
+            return JSON.readTree(new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8))
+                    .get("jti").asText();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not a JWT: " + token, e);
+        }
+    }
+
     /** Creates a user and returns its uuid. */
     public String createUser(String username) {
         Response r = post("/v1/users", "{\"user\":{\"username\":\"" + username + "\",\"display_name\":\"" + username
