@@ -28,7 +28,8 @@ import java.util.UUID;
  * {@code sip.invites_per_minute} destinations in the last minute, {@code 429} (a destination that rings nothing, such
  * as an extension without phones, does not count; a request admitted under the limit rings all its destinations);</li>
  * <li>at most {@code sip.max_outbound_dials} calls ringing out through the trunk at once, and
- * {@code sip.max_outbound_dials_per_room} for one room, else {@code 429}.</li>
+ * {@code sip.max_outbound_dials_per_room} for one room, else {@code 429};</li>
+ * <li>nothing while the server stops ({@link #stop}; docs/SIP.md, "Restarts"), {@code 503}, as a phone's call then.</li>
  * </ul>
  */
 final class InviteRules {
@@ -51,6 +52,8 @@ final class InviteRules {
     /** Calls ringing out through the trunk, per room; guarded by this. */
     private final Map<UUID, Integer> ringingOut = new HashMap<>();
     private int ringingOutTotal;
+    /** Set once the server stops: nothing new rings. */
+    private volatile boolean stopping;
 
     InviteRules(AtriumConfig.Sip config, UserStore users, boolean trunk, Clock clock) {
         this.config = config;
@@ -64,6 +67,10 @@ final class InviteRules {
      * {@link RpcException} that says why not; an admitted invite's outbound calls hold their slots until {@link #release}d.
      */
     Admitted admit(UUID room, Inviter inviter, List<String> destinations) {
+        if (stopping) {
+            throw new RpcException(503, "the server is stopping: no new invites; retry in "
+                    + SipFactories.RETRY_AFTER_STOPPING + " s");
+        }
         List<String> distinct = List.copyOf(new LinkedHashSet<>(destinations));
         Set<String> outbound = new LinkedHashSet<>();
         for (String d : distinct) {
@@ -93,6 +100,11 @@ final class InviteRules {
         }
         reserve(room, outbound.size());
         return new Admitted(distinct, outbound, List.copyOf(limits));
+    }
+
+    /** The server stops: every invite from now on is refused ({@link #admit}). */
+    void stop() {
+        stopping = true;
     }
 
     /** A destination of {@code admitted} rang (phones, apps or the trunk). */

@@ -498,9 +498,11 @@ final class Invites implements SipRooms, RoomListener {
      * The server is stopping (docs/SIP.md, "Restarts"): every invite still ringing ends as {@link Hangups#STOPPING}
      * (phones CANCELled, apps and inviters told), and on a node alone the temporary rooms it runs
      * end ({@code room_ended} to their members, BYE to their phones); on a cluster they may go on elsewhere.
-     * Their stored rows go when SIP starts again. Waits up to {@code patience} for the rooms.
+     * Their stored rows go when SIP starts again. Waits up to {@code patience} for the rooms. New invites are refused
+     * from now on ({@link InviteRules#stop}).
      */
     void stop(Duration patience) {
+        rules.stop();
         byCallId.values().forEach(i -> i.end(Hangups.STOPPING.text(), Hangups.STOPPING, null));
         if (rooms.elsewhere() != Elsewhere.NOWHERE) {
             return;
