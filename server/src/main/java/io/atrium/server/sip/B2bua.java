@@ -103,9 +103,13 @@ final class B2bua {
         Call call = new Call(callerNumber, number, clock.instant(), request, st, aDialog,
                 Long.toHexString(Double.doubleToLongBits(Math.random())), aLeg, bLeg);
         aDialog.setApplicationData(call);
-        byCallerCallId.put(callId(request), call);
-        log.info("call {}: {} -> {} forks to {} phone(s)", call.id, callerNumber, number, targets.size());
         synchronized (call) {
+            byCallerCallId.put(callId(request), call);
+            if (stopping) { // stop() began after the check above, and may have passed this call by
+                stopRinging(call);
+                return;
+            }
+            log.info("call {}: {} -> {} forks to {} phone(s)", call.id, callerNumber, number, targets.size());
             byte[] sdp = offer.pointedAt(config.publicAddress(), bLeg.port());
             call.bSdp = sdp;
             for (String target : targets) {
@@ -363,9 +367,7 @@ final class B2bua {
             synchronized (call) {
                 try {
                     if (call.state == Call.State.RINGING) {
-                        Response unavailable = toCaller(call, Response.SERVICE_UNAVAILABLE, null);
-                        unavailable.addHeader(sip.headers().createRetryAfterHeader(SipFactories.RETRY_AFTER_STOPPING));
-                        fail(call, unavailable, Hangups.STOPPING);
+                        stopRinging(call);
                     } else if (call.state == Call.State.ANSWERED) {
                         bye(call.aDialog, Hangups.STOPPING);
                         bye(call.winner.dialog, Hangups.STOPPING);
@@ -376,6 +378,13 @@ final class B2bua {
                 }
             }
         }
+    }
+
+    /** Ends a ringing call as the server stops: 503 with {@code Retry-After} to the caller, CANCEL to its phones. */
+    private void stopRinging(Call call) throws SipException, InvalidArgumentException, ParseException {
+        Response unavailable = toCaller(call, Response.SERVICE_UNAVAILABLE, null);
+        unavailable.addHeader(sip.headers().createRetryAfterHeader(SipFactories.RETRY_AFTER_STOPPING));
+        fail(call, unavailable, Hangups.STOPPING);
     }
 
     /**

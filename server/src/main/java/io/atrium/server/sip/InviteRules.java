@@ -107,6 +107,11 @@ final class InviteRules {
         stopping = true;
     }
 
+    /** Whether the server has begun stopping ({@link #stop}). */
+    boolean stopping() {
+        return stopping;
+    }
+
     /** A destination of {@code admitted} rang (phones, apps or the trunk). */
     void rang(Admitted admitted) {
         admitted.limits().forEach(invites::acquire);

@@ -312,18 +312,22 @@ final class Invites implements SipRooms, RoomListener {
             synchronized (inv) {
                 inv.timeout = timer.schedule(() -> inv.end("no answer", Hangups.normal("no answer"), null), INVITE_SECONDS,
                         TimeUnit.SECONDS);
-                for (Session app : apps) {
-                    inv.apps.add(app);
-                    Map<String, Object> params = new LinkedHashMap<>();
-                    params.put("room", room.toString());
-                    params.put("call_id", callId);
-                    params.put("from_user", fromUser.map(UUID::toString).orElse(null));
-                    params.put("from_name", fromName);
-                    params.put("auth_token", inv.token.token());
-                    app.client().notify("room_invite", params);
-                }
-                if (!phones.isEmpty()) {
-                    inv.dial = dialOut.dial(callId, fromName, roomNumber, destination, phones, inv);
+                if (rules.stopping()) { // the server began stopping after admit, and stop may have passed this invite by
+                    inv.end(Hangups.STOPPING.text(), Hangups.STOPPING, null);
+                } else {
+                    for (Session app : apps) {
+                        inv.apps.add(app);
+                        Map<String, Object> params = new LinkedHashMap<>();
+                        params.put("room", room.toString());
+                        params.put("call_id", callId);
+                        params.put("from_user", fromUser.map(UUID::toString).orElse(null));
+                        params.put("from_name", fromName);
+                        params.put("auth_token", inv.token.token());
+                        app.client().notify("room_invite", params);
+                    }
+                    if (!phones.isEmpty()) {
+                        inv.dial = dialOut.dial(callId, fromName, roomNumber, destination, phones, inv);
+                    }
                 }
             }
             invited.add(Map.of("bridge_id", callId, "destination", destination));
