@@ -116,9 +116,9 @@ final class Hangups {
     }
 
     /**
-     * The {@code Reason} values of {@code request} (the other side's BYE or CANCEL) to pass on: each well-formed SIP (cause a
-     * status, 100-699) or Q.850 (cause 1-127) one, the first of each protocol, made anew with its text as short quoted
-     * ASCII ({@link #text}); empty when it has none, so that Atrium says its own.
+     * The {@code Reason} values of {@code request} (the other side's BYE or CANCEL) to pass on: each well-formed SIP
+     * (cause a status, 100-699) or Q.850 (cause 1-127) one, the first of each protocol, made anew with its text as short
+     * quoted ASCII ({@link #text}); empty when it has none, so that Atrium says its own.
      */
     static List<ReasonHeader> passedOn(HeaderFactory headers, Request request) {
         List<ReasonHeader> out = new ArrayList<>(2);

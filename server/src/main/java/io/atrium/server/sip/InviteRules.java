@@ -136,7 +136,10 @@ final class InviteRules {
         outTotal += calls;
     }
 
-    /** {@code calls} {@link #admit admitted} to go out for {@code room} are over (unanswered, or answered and ended) or never rang. */
+    /**
+     * {@code calls} {@link #admit admitted} to go out for {@code room} are over (unanswered, or answered and ended) or
+     * never rang.
+     */
     synchronized void release(UUID room, int calls) {
         if (calls > 0) {
             out.computeIfPresent(room, (r, n) -> n > calls ? n - calls : null);
@@ -144,7 +147,10 @@ final class InviteRules {
         }
     }
 
-    /** What gives back one call's slot of {@code room}'s {@link #admit admitted} calls out: {@link #release} once, however often run. */
+    /**
+     * What gives back one call's slot of {@code room}'s {@link #admit admitted} calls out: {@link #release} once, however
+     * often it runs.
+     */
     Runnable slot(UUID room) {
         AtomicBoolean given = new AtomicBoolean();
         return () -> {

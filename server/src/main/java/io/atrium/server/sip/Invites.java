@@ -165,8 +165,8 @@ final class Invites implements SipRooms, RoomListener {
 
         @Override
         public void answered(DialOut.Dial d, javax.sip.Dialog dialog, PhoneSdp agreed) {
-            roomCalls.answeredInvite(dialog, agreed, d.rtp, room, callId, invitee, token.token(), numbers.numberOf(room), destination,
-                    release);
+            roomCalls.answeredInvite(dialog, agreed, d.rtp, room, callId, invitee, token.token(), numbers.numberOf(room),
+                    destination, release);
         }
 
         /** No phone answered: a 6xx (decline) ends the invite; other failures end it unless apps may still answer. */

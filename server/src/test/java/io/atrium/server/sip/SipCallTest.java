@@ -39,7 +39,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Calls between extensions through the B2BUA, with SIPp as every phone: fork to all of the callee's
  * phones, first answer wins and the other is cancelled, μ-law audio relayed both ways (checked by
  * content with a Goertzel filter), hang-up (the caller's own Reason passed on); busy, a phone's 6xx ending
- * the fork, no phone, unknown extension, bad password, caller CANCEL, an answer crossing Atrium's CANCEL,
+ * the fork, a phone's 503 (500 to the caller), no phone, unknown extension, bad password, caller CANCEL (the caller's
+ * own Reason passed on to every ringing phone), an answer crossing Atrium's CANCEL,
  * and ring timeout. Strict symmetric RTP: a stranger spraying the
  * call's relay ports gets none of its media and gets none of its own to a phone; phones whose media comes from
  * other ports than their SDPs name (as behind NAT) are learned, also when answered after the learning period that
@@ -285,7 +286,8 @@ class SipCallTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "1014 | nina | SIP;cause=200;text=\"Call completed elsewhere\" | " + ELSEWHERE,
-        "1015 | olga | Q.850;cause=19;text=\"No answer from user: alerted at every desk of the upstream PBX until it gave up\";x-extra=1"
+        "1015 | olga | Q.850;cause=19;text=\"No answer from user: alerted at every desk of the upstream PBX"
+                + " until it gave up\";x-extra=1"
                 + " | ^ *Q\\.850;cause=19;text=.No answer from user: alerted at every desk of the upstream PBX u.$",
         "1016 | paul | SIP;cause=abc;text=\"not a status\" | ^ *Q\\.850;cause=16;text=.cancelled by the caller.$"})
     void theCallersOwnCancelReasonIsPassedOnToEveryRingingPhone(String extension, String user, String given, String expected) {

@@ -174,7 +174,8 @@ class SipDialOutTest {
         try (Sipp carrier = Sipp.start("callee.xml", Map.of("OUTCOME", Sipp.resource("callee-answer.part"), "MEDIA_PORT",
                 "40062"), sipPort, trunkPort).listening()) {
             String callId = grace.call("invite_exten", Map.of("extens", List.of("0305555"))).at("/invited/0/bridge_id").asText();
-            assertThat(grace.await("member_join_room").get("id").asText()).as("the answered number in the room").isEqualTo(callId);
+            assertThat(grace.await("member_join_room").get("id").asText()).as("the answered number in the room")
+                    .isEqualTo(callId);
             assertError(grace.request("invite_exten", Map.of("extens", List.of("0306666"))), 429,
                     "too many calls out through the trunk: at most 1 for a room at once (1 now)");
             grace.call("remove_member", Map.of("member", callId));

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * A server that stops (docs/SIP.md, "Restarts") tells the clients of what it cannot keep: an invite
  * still ringing ends as {@code server stopping} for the invited user's apps and for the inviter, and a
  * temporary room ends with {@code room_ended} for its members before their sockets close. A server
- * started again on the same database no longer has the temporary room.
+ * started again on the same database no longer has the temporary room. While it stops, nothing new rings.
  */
 class SipServerStopTest {
 
@@ -196,7 +196,8 @@ class SipServerStopTest {
             server.server().sip().orElseThrow().stopping(); // what AtriumServer.close does first
 
             try (Sipp ada = Sipp.start("caller.xml", Map.of("OUTCOME", Sipp.resource("caller-refused.part"), "STATUS", "503",
-                    "FROM", "1001", "MEDIA_PORT", "40054"), sipPort, "-t", "u1", "-s", "1002", "-au", "ada", "-ap", "ada-password")) {
+                    "FROM", "1001", "MEDIA_PORT", "40054"), sipPort, "-t", "u1", "-s", "1002", "-au", "ada", "-ap",
+                    "ada-password")) {
                 assertOk(ada.await());
                 assertThat(ada.messages()).containsPattern("SIP/2.0 503 [^\\r\\n]*\\r?\\n(.+\\r?\\n)*Retry-After: ?10");
             }
