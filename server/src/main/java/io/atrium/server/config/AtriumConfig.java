@@ -568,8 +568,8 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
      * per-address limit on failed authentications, how long a call rings, the UDP port range of the
      * RTP relay, the digest algorithms offered (in order of preference), the trunks to other PBXs or
      * carriers, and the bounds on rooms' invites (docs/SIP.md, "Who may dial out"): destinations a minute
-     * per inviter, room and anonymous inviter's address, and calls ringing out through the trunk at once,
-     * per server and per room.
+     * per inviter, room and anonymous inviter's address, and calls out through the trunk at once (ringing or
+     * answered), per server and per room.
      */
     public record Sip(Boolean enabled, String host, Integer port, String announcedAddress, String realm,
                       Integer minExpiresSeconds, Integer maxExpiresSeconds, Integer authFailuresPerMinute,

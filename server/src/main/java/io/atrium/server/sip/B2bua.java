@@ -52,6 +52,8 @@ final class B2bua {
     private final Clock clock;
     private final Map<String, Call> byCallerCallId = new ConcurrentHashMap<>();
     private final AuthenticationHelper trunkAuth;
+    /** Set once the server stops ({@link #stop}): new calls are refused. */
+    private volatile boolean stopping;
 
     B2bua(AtriumConfig.Sip config, SipFactories sip, SipProvider provider, RtpRelay relay,
           ScheduledExecutorService timer, Clock clock, AuthenticationHelper trunkAuth) {
@@ -71,12 +73,18 @@ final class B2bua {
 
     /**
      * A new INVITE from {@code caller} (its display name and extension) to {@code number}, forking to
-     * {@code targets} (contact URIs); none: answer {@code unreachable}.
+     * {@code targets} (contact URIs); none: answer {@code unreachable}. While the server stops, {@code 503} with
+     * {@link SipFactories#RETRY_AFTER_STOPPING}, as a call into a room then (docs/SIP.md, "Restarts").
      */
     void invite(RequestEvent event, String callerName, String callerNumber, String number, List<String> targets,
                 int unreachable) throws SipException, ParseException, InvalidArgumentException {
         Request request = event.getRequest();
         ServerTransaction st = serverTransaction(event);
+        if (stopping) {
+            st.sendResponse(sip.unavailable(request, SipFactories.RETRY_AFTER_STOPPING));
+            log.info("call from {} to {} refused: the server is stopping", callerNumber, number);
+            return;
+        }
         if (targets.isEmpty()) {
             st.sendResponse(sip.messages().createResponse(unreachable, request));
             return;
@@ -95,9 +103,13 @@ final class B2bua {
         Call call = new Call(callerNumber, number, clock.instant(), request, st, aDialog,
                 Long.toHexString(Double.doubleToLongBits(Math.random())), aLeg, bLeg);
         aDialog.setApplicationData(call);
-        byCallerCallId.put(callId(request), call);
-        log.info("call {}: {} -> {} forks to {} phone(s)", call.id, callerNumber, number, targets.size());
         synchronized (call) {
+            byCallerCallId.put(callId(request), call);
+            if (stopping) { // stop() began after the check above, and may have passed this call by
+                stopRinging(call);
+                return;
+            }
+            log.info("call {}: {} -> {} forks to {} phone(s)", call.id, callerNumber, number, targets.size());
             byte[] sdp = offer.pointedAt(config.publicAddress(), bLeg.port());
             call.bSdp = sdp;
             for (String target : targets) {
@@ -238,7 +250,10 @@ final class B2bua {
         }
     }
 
-    /** CANCEL from the caller: 200 to it, 487 to the INVITE, CANCEL to every branch. */
+    /**
+     * CANCEL from the caller: 200 to it, 487 to the INVITE, CANCEL to every branch, passing on the caller's own
+     * well-formed {@code Reason} ({@link Hangups#passedOn}; none: {@code cancelled by the caller}).
+     */
     void cancel(RequestEvent event) throws SipException, InvalidArgumentException, ParseException {
         Request request = event.getRequest();
         ServerTransaction st = serverTransaction(event);
@@ -251,7 +266,8 @@ final class B2bua {
         synchronized (call) {
             if (call.state == Call.State.RINGING) {
                 log.info("call {}: cancelled by the caller", call.id);
-                fail(call, Response.REQUEST_TERMINATED);
+                fail(call, toCaller(call, Response.REQUEST_TERMINATED, null),
+                        Hangups.forkEnded(Response.REQUEST_TERMINATED).passing(Hangups.passedOn(sip.headers(), request)));
             }
         }
     }
@@ -273,7 +289,7 @@ final class B2bua {
                 String by = data instanceof Call ? "the caller" : "the callee";
                 log.info("call {}: hung up by {}", call.id, by);
                 ForkBranch.bye(provider, sip.headers(), data instanceof Call ? call.winner.dialog : call.aDialog,
-                        Hangups.normal("hung up by " + by), Hangups.passedOn(sip.headers(), request));
+                        Hangups.normal("hung up by " + by).passing(Hangups.passedOn(sip.headers(), request)));
             }
             end(call);
         }
@@ -343,16 +359,15 @@ final class B2bua {
     /**
      * The server is stopping (docs/SIP.md, "Restarts"): every call ends, saying {@link Hangups#STOPPING} — a
      * ringing one with 503 to the caller (with {@code Retry-After}, {@link SipFactories#RETRY_AFTER_STOPPING}) and
-     * CANCEL to its phones, an answered one with BYE to both sides.
+     * CANCEL to its phones, an answered one with BYE to both sides; new calls are refused from now on ({@link #invite}).
      */
     void stop() {
+        stopping = true;
         for (Call call : byCallerCallId.values()) {
             synchronized (call) {
                 try {
                     if (call.state == Call.State.RINGING) {
-                        Response unavailable = toCaller(call, Response.SERVICE_UNAVAILABLE, null);
-                        unavailable.addHeader(sip.headers().createRetryAfterHeader(SipFactories.RETRY_AFTER_STOPPING));
-                        fail(call, unavailable, Hangups.STOPPING);
+                        stopRinging(call);
                     } else if (call.state == Call.State.ANSWERED) {
                         bye(call.aDialog, Hangups.STOPPING);
                         bye(call.winner.dialog, Hangups.STOPPING);
@@ -363,6 +378,13 @@ final class B2bua {
                 }
             }
         }
+    }
+
+    /** Ends a ringing call as the server stops: 503 with {@code Retry-After} to the caller, CANCEL to its phones. */
+    private void stopRinging(Call call) throws SipException, InvalidArgumentException, ParseException {
+        Response unavailable = toCaller(call, Response.SERVICE_UNAVAILABLE, null);
+        unavailable.addHeader(sip.headers().createRetryAfterHeader(SipFactories.RETRY_AFTER_STOPPING));
+        fail(call, unavailable, Hangups.STOPPING);
     }
 
     /**

@@ -7,7 +7,6 @@ import javax.sip.Dialog;
 import javax.sip.SipException;
 import javax.sip.SipProvider;
 import javax.sip.header.HeaderFactory;
-import javax.sip.header.ReasonHeader;
 import javax.sip.message.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,22 +91,22 @@ class ForkBranch {
 
     /** Sends BYE in {@code d}, saying {@code why} ({@link Hangups}). */
     static void bye(SipProvider provider, HeaderFactory headers, Dialog d, Hangups.Why why) {
-        bye(provider, headers, d, why, List.of());
-    }
-
-    /** Sends BYE in {@code d} with the other side's {@code passedOn} Reasons, or when there are none saying {@code why}. */
-    static void bye(SipProvider provider, HeaderFactory headers, Dialog d, Hangups.Why why, List<ReasonHeader> passedOn) {
         try {
-            Hangups.bye(provider, headers, d, why, passedOn);
+            Hangups.bye(provider, headers, d, why);
         } catch (SipException e) {
             log.debug("BYE: {}", e.toString());
         }
     }
 
-    /** What a fork whose every branch failed answers: 486 if any phone was busy, else the lowest failure. */
+    /**
+     * What a fork whose every branch failed answers: 486 if any phone was busy, else the lowest failure, where a phone's
+     * (or trunk's) own 503 counts as 500: passed upstream, a 503 would say that Atrium itself is unavailable (RFC 3261
+     * 16.7); Atrium's own 503s (it stops, its cluster cannot tell) are its alone ({@link SipFactories#unavailable}).
+     */
     static int finalStatus(List<? extends ForkBranch> branches) {
         boolean busy = branches.stream().anyMatch(b -> b.status == Response.BUSY_HERE);
-        return busy ? Response.BUSY_HERE
-                : branches.stream().mapToInt(b -> b.status).min().orElse(Response.TEMPORARILY_UNAVAILABLE);
+        return busy ? Response.BUSY_HERE : branches.stream()
+                .mapToInt(b -> b.status == Response.SERVICE_UNAVAILABLE ? Response.SERVER_INTERNAL_ERROR : b.status)
+                .min().orElse(Response.TEMPORARILY_UNAVAILABLE);
     }
 }

@@ -19,8 +19,8 @@ import javax.sip.message.Response;
  * Every BYE and CANCEL Atrium sends on its own says why, with an RFC 3326 {@code Reason} header
  * (docs/SIP.md, "Why Atrium hangs up"). Where a call ends, Atrium decides a {@link Why}: a {@link Cause}
  * and the text it logs (e.g. the room's {@code removed by an admin}); {@link #reason} maps it to the
- * header, in this one place. A BYE that answers the other side's BYE passes on that side's own
- * well-formed {@code Reason} instead ({@link #passedOn}).
+ * header, in this one place. A BYE that answers the other side's BYE, and the CANCELs that answer the caller's
+ * CANCEL, pass on that side's own well-formed {@code Reason} instead ({@link #passedOn}, {@link Why#passing}).
  */
 final class Hangups {
 
@@ -44,8 +44,19 @@ final class Hangups {
         NORMAL
     }
 
-    /** Why a call ends: its cause, the text Atrium logs and says, and for {@link Cause#DECLINED} the 6xx status (else 0). */
-    record Why(Cause cause, String text, int status) {
+    /**
+     * Why a call ends: its cause, the text Atrium logs and says, for {@link Cause#DECLINED} the 6xx status (else 0), and
+     * the other side's own {@code Reason} values to say instead of Atrium's ({@link #passedOn}; empty: Atrium's own).
+     */
+    record Why(Cause cause, String text, int status, List<ReasonHeader> passedOn) {
+        Why(Cause cause, String text, int status) {
+            this(cause, text, status, List.of());
+        }
+
+        /** This why, saying the other side's {@code passedOn} Reasons instead of Atrium's own when there are any. */
+        Why passing(List<ReasonHeader> given) {
+            return new Why(cause, text, status, List.copyOf(given));
+        }
     }
 
     /** Atrium stops: open calls and ringing invites end. */
@@ -105,9 +116,9 @@ final class Hangups {
     }
 
     /**
-     * The {@code Reason} values of {@code request} (the other side's BYE) to pass on: each well-formed SIP (cause a
-     * status, 100-699) or Q.850 (cause 1-127) one, the first of each protocol, made anew with its text as short quoted
-     * ASCII ({@link #text}); empty when it has none, so that Atrium says its own.
+     * The {@code Reason} values of {@code request} (the other side's BYE or CANCEL) to pass on: each well-formed SIP
+     * (cause a status, 100-699) or Q.850 (cause 1-127) one, the first of each protocol, made anew with its text as short
+     * quoted ASCII ({@link #text}); empty when it has none, so that Atrium says its own.
      */
     static List<ReasonHeader> passedOn(HeaderFactory headers, Request request) {
         List<ReasonHeader> out = new ArrayList<>(2);
@@ -138,26 +149,25 @@ final class Hangups {
 
     /** Sends BYE in {@code dialog}, saying {@code why}. */
     static void bye(SipProvider provider, HeaderFactory headers, Dialog dialog, Why why) throws SipException {
-        bye(provider, headers, dialog, why, List.of());
-    }
-
-    /** Sends BYE in {@code dialog} with the {@code passedOn} Reasons, or when there are none saying {@code why}. */
-    static void bye(SipProvider provider, HeaderFactory headers, Dialog dialog, Why why, List<ReasonHeader> passedOn)
-            throws SipException {
         Request bye = dialog.createRequest(Request.BYE);
-        if (passedOn.isEmpty()) {
-            bye.addHeader(reason(headers, why));
-        } else {
-            passedOn.forEach(bye::addHeader);
-        }
+        say(bye, headers, why);
         dialog.sendRequest(provider.getNewClientTransaction(bye));
     }
 
     /** Sends CANCEL for {@code invite}, saying {@code why}. */
     static void cancel(SipProvider provider, HeaderFactory headers, ClientTransaction invite, Why why) throws SipException {
         Request cancel = invite.createCancel();
-        cancel.addHeader(reason(headers, why));
+        say(cancel, headers, why);
         provider.getNewClientTransaction(cancel).sendRequest();
+    }
+
+    /** Adds {@code why}'s Reasons to {@code request}: the other side's passed on (a copy each), else Atrium's own. */
+    private static void say(Request request, HeaderFactory headers, Why why) {
+        if (why.passedOn().isEmpty()) {
+            request.addHeader(reason(headers, why));
+        } else {
+            why.passedOn().forEach(r -> request.addHeader((ReasonHeader) r.clone()));
+        }
     }
 
     /** {@code why} as a quoted-string's content: printable ASCII without quotes or backslashes, at most {@value #MAX_TEXT}. */

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The one rule for what a room's invite may ring ({@code invite_exten}, {@code create_temp_room},
@@ -27,8 +28,9 @@ import java.util.UUID;
  * <li>once an inviter, a room, or the network address of an inviter that is no directory user has rung
  * {@code sip.invites_per_minute} destinations in the last minute, {@code 429} (a destination that rings nothing, such
  * as an extension without phones, does not count; a request admitted under the limit rings all its destinations);</li>
- * <li>at most {@code sip.max_outbound_dials} calls ringing out through the trunk at once, and
- * {@code sip.max_outbound_dials_per_room} for one room, else {@code 429}.</li>
+ * <li>at most {@code sip.max_outbound_dials} calls out through the trunk at once, ringing or answered, and
+ * {@code sip.max_outbound_dials_per_room} for one room, else {@code 429};</li>
+ * <li>nothing while the server stops ({@link #stop}; docs/SIP.md, "Restarts"), {@code 503}, as a phone's call then.</li>
  * </ul>
  */
 final class InviteRules {
@@ -48,9 +50,11 @@ final class InviteRules {
     private final UserStore users;
     private final boolean trunk;
     private final RateLimiter invites;
-    /** Calls ringing out through the trunk, per room; guarded by this. */
-    private final Map<UUID, Integer> ringingOut = new HashMap<>();
-    private int ringingOutTotal;
+    /** Calls out through the trunk (ringing or answered), per room; guarded by this. */
+    private final Map<UUID, Integer> out = new HashMap<>();
+    private int outTotal;
+    /** Set once the server stops: nothing new rings. */
+    private volatile boolean stopping;
 
     InviteRules(AtriumConfig.Sip config, UserStore users, boolean trunk, Clock clock) {
         this.config = config;
@@ -61,9 +65,14 @@ final class InviteRules {
 
     /**
      * Admits {@code destinations} (duplicates dropped) invited into {@code room} by {@code inviter}, or throws the
-     * {@link RpcException} that says why not; an admitted invite's outbound calls hold their slots until {@link #release}d.
+     * {@link RpcException} that says why not; an admitted invite's outbound calls hold their slots until {@link #release}d
+     * (each call's by its {@link #slot}).
      */
     Admitted admit(UUID room, Inviter inviter, List<String> destinations) {
+        if (stopping) {
+            throw new RpcException(503, "the server is stopping: no new invites; retry in "
+                    + SipFactories.RETRY_AFTER_STOPPING + " s");
+        }
         List<String> distinct = List.copyOf(new LinkedHashSet<>(destinations));
         Set<String> outbound = new LinkedHashSet<>();
         for (String d : distinct) {
@@ -95,6 +104,16 @@ final class InviteRules {
         return new Admitted(distinct, outbound, List.copyOf(limits));
     }
 
+    /** The server stops: every invite from now on is refused ({@link #admit}). */
+    void stop() {
+        stopping = true;
+    }
+
+    /** Whether the server has begun stopping ({@link #stop}). */
+    boolean stopping() {
+        return stopping;
+    }
+
     /** A destination of {@code admitted} rang (phones, apps or the trunk). */
     void rang(Admitted admitted) {
         admitted.limits().forEach(invites::acquire);
@@ -104,24 +123,40 @@ final class InviteRules {
         if (calls == 0) {
             return;
         }
-        int inRoom = ringingOut.getOrDefault(room, 0);
+        int inRoom = out.getOrDefault(room, 0);
         if (inRoom + calls > config.maxOutboundDialsPerRoom()) {
-            throw new RpcException(429, "too many calls ringing out: at most " + config.maxOutboundDialsPerRoom()
+            throw new RpcException(429, "too many calls out through the trunk: at most " + config.maxOutboundDialsPerRoom()
                     + " for a room at once (" + inRoom + " now)");
         }
-        if (ringingOutTotal + calls > config.maxOutboundDials()) {
-            throw new RpcException(429, "too many calls ringing out: at most " + config.maxOutboundDials()
+        if (outTotal + calls > config.maxOutboundDials()) {
+            throw new RpcException(429, "too many calls out through the trunk: at most " + config.maxOutboundDials()
                     + " on this server at once");
         }
-        ringingOut.put(room, inRoom + calls);
-        ringingOutTotal += calls;
+        out.put(room, inRoom + calls);
+        outTotal += calls;
     }
 
-    /** {@code calls} {@link #admit admitted} to ring out for {@code room} stopped ringing (answered or ended) or never rang. */
+    /**
+     * {@code calls} {@link #admit admitted} to go out for {@code room} are over (unanswered, or answered and ended) or
+     * never rang.
+     */
     synchronized void release(UUID room, int calls) {
         if (calls > 0) {
-            ringingOut.computeIfPresent(room, (r, n) -> n > calls ? n - calls : null);
-            ringingOutTotal -= calls;
+            out.computeIfPresent(room, (r, n) -> n > calls ? n - calls : null);
+            outTotal -= calls;
         }
+    }
+
+    /**
+     * What gives back one call's slot of {@code room}'s {@link #admit admitted} calls out: {@link #release} once, however
+     * often it runs.
+     */
+    Runnable slot(UUID room) {
+        AtomicBoolean given = new AtomicBoolean();
+        return () -> {
+            if (given.compareAndSet(false, true)) {
+                release(room, 1);
+            }
+        };
     }
 }

@@ -75,8 +75,11 @@ final class Invites implements SipRooms, RoomListener {
         final Session inviter;
         final String inviterCallId;
         final RoomService.Invitation token;
-        /** Gives back its slot of the calls ringing out through the trunk ({@link InviteRules}), once it stops ringing. */
-        final Runnable stoppedRinging;
+        /**
+         * Gives back its slot of the calls out through the trunk ({@link InviteRules}), once the call is over: when the
+         * invite ends unanswered, or when the call its phone answered ends (an answered call holds it too). Runs once.
+         */
+        final Runnable release;
         final Set<Session> apps = new LinkedHashSet<>();
         State state = State.RINGING;
         Session answeredBy;
@@ -84,7 +87,7 @@ final class Invites implements SipRooms, RoomListener {
         ScheduledFuture<?> timeout;
 
         Invite(UUID room, String callId, String destination, UUID invitee, Session inviter, String inviterCallId,
-               RoomService.Invitation token, Runnable stoppedRinging) {
+               RoomService.Invitation token, Runnable release) {
             this.room = room;
             this.callId = callId;
             this.destination = destination;
@@ -92,7 +95,7 @@ final class Invites implements SipRooms, RoomListener {
             this.inviter = inviter;
             this.inviterCallId = inviterCallId;
             this.token = token;
-            this.stoppedRinging = stoppedRinging;
+            this.release = release;
         }
 
         /**
@@ -108,7 +111,6 @@ final class Invites implements SipRooms, RoomListener {
                 throw new RpcException(403, state == State.ANSWERED ? "the invite was answered elsewhere" : "the invite has ended");
             }
             state = State.ANSWERED;
-            stoppedRinging.run();
             answeredBy = s;
             timeout.cancel(false);
             if (dial != null) {
@@ -138,7 +140,7 @@ final class Invites implements SipRooms, RoomListener {
                 return;
             }
             state = State.ENDED;
-            stoppedRinging.run();
+            release.run();
             timeout.cancel(false);
             if (dial != null) {
                 dialOut.hangUp(dial, why);
@@ -163,7 +165,8 @@ final class Invites implements SipRooms, RoomListener {
 
         @Override
         public void answered(DialOut.Dial d, javax.sip.Dialog dialog, PhoneSdp agreed) {
-            roomCalls.answeredInvite(dialog, agreed, d.rtp, room, callId, invitee, token.token(), numbers.numberOf(room), destination);
+            roomCalls.answeredInvite(dialog, agreed, d.rtp, room, callId, invitee, token.token(), numbers.numberOf(room),
+                    destination, release);
         }
 
         /** No phone answered: a 6xx (decline) ends the invite; other failures end it unless apps may still answer. */
@@ -305,25 +308,29 @@ final class Invites implements SipRooms, RoomListener {
             String name = user.map(User::displayName).orElse(destination);
             Invite inv = new Invite(room, callId, destination, invitee, inviter, inviterCallId,
                     rooms.invitation(room, callId, name, Optional.ofNullable(invitee), false),
-                    outbound ? () -> rules.release(room, 1) : () -> { });
+                    outbound ? rules.slot(room) : () -> { });
             byToken.put(inv.token.id(), inv);
             byCallId.put(callId, inv);
             rooms.elsewhere().inviting(callId, inv.token.expiresAt());
             synchronized (inv) {
                 inv.timeout = timer.schedule(() -> inv.end("no answer", Hangups.normal("no answer"), null), INVITE_SECONDS,
                         TimeUnit.SECONDS);
-                for (Session app : apps) {
-                    inv.apps.add(app);
-                    Map<String, Object> params = new LinkedHashMap<>();
-                    params.put("room", room.toString());
-                    params.put("call_id", callId);
-                    params.put("from_user", fromUser.map(UUID::toString).orElse(null));
-                    params.put("from_name", fromName);
-                    params.put("auth_token", inv.token.token());
-                    app.client().notify("room_invite", params);
-                }
-                if (!phones.isEmpty()) {
-                    inv.dial = dialOut.dial(callId, fromName, roomNumber, destination, phones, inv);
+                if (rules.stopping()) { // the server began stopping after admit, and stop may have passed this invite by
+                    inv.end(Hangups.STOPPING.text(), Hangups.STOPPING, null);
+                } else {
+                    for (Session app : apps) {
+                        inv.apps.add(app);
+                        Map<String, Object> params = new LinkedHashMap<>();
+                        params.put("room", room.toString());
+                        params.put("call_id", callId);
+                        params.put("from_user", fromUser.map(UUID::toString).orElse(null));
+                        params.put("from_name", fromName);
+                        params.put("auth_token", inv.token.token());
+                        app.client().notify("room_invite", params);
+                    }
+                    if (!phones.isEmpty()) {
+                        inv.dial = dialOut.dial(callId, fromName, roomNumber, destination, phones, inv);
+                    }
                 }
             }
             invited.add(Map.of("bridge_id", callId, "destination", destination));
@@ -486,7 +493,8 @@ final class Invites implements SipRooms, RoomListener {
                      boolean admin, String from, String to) {
         String member = UUID.randomUUID().toString();
         RoomService.Invitation token = rooms.invitation(room, member, name, user.map(User::uuid), admin);
-        roomCalls.answeredInvite(dialog, agreed, rtp, room, member, user.map(User::uuid).orElse(null), token.token(), from, to);
+        roomCalls.answeredInvite(dialog, agreed, rtp, room, member, user.map(User::uuid).orElse(null), token.token(), from, to,
+                () -> { });
     }
 
     @SuppressWarnings("unchecked")
@@ -498,9 +506,11 @@ final class Invites implements SipRooms, RoomListener {
      * The server is stopping (docs/SIP.md, "Restarts"): every invite still ringing ends as {@link Hangups#STOPPING}
      * (phones CANCELled, apps and inviters told), and on a node alone the temporary rooms it runs
      * end ({@code room_ended} to their members, BYE to their phones); on a cluster they may go on elsewhere.
-     * Their stored rows go when SIP starts again. Waits up to {@code patience} for the rooms.
+     * Their stored rows go when SIP starts again. Waits up to {@code patience} for the rooms. New invites are refused
+     * from now on ({@link InviteRules#stop}).
      */
     void stop(Duration patience) {
+        rules.stop();
         byCallId.values().forEach(i -> i.end(Hangups.STOPPING.text(), Hangups.STOPPING, null));
         if (rooms.elsewhere() != Elsewhere.NOWHERE) {
             return;

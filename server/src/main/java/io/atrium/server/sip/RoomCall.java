@@ -46,6 +46,7 @@ final class RoomCall implements Client, AudioLeg.DigitListener {
     private final RoomService rooms;
     private final ScheduledExecutorService timer;
     private final Consumer<Hangups.Why> hangUp;
+    private final Runnable ended;
     private final StringBuilder pin = new StringBuilder();
     private Session session;
     private PhoneMember phone;
@@ -60,15 +61,19 @@ final class RoomCall implements Client, AudioLeg.DigitListener {
     private boolean muted;
     private boolean handRaised;
 
-    /** {@code hangUp} sends the BYE, saying why ({@link Hangups}); it runs at most once. */
+    /**
+     * {@code hangUp} sends the BYE, saying why ({@link Hangups}); it runs at most once. {@code ended} runs once when the
+     * call ends, however (e.g. a room's invite giving back its slot of the calls out through the trunk).
+     */
     RoomCall(String callId, UUID room, String name, RoomService rooms, ScheduledExecutorService timer,
-             Consumer<Hangups.Why> hangUp) {
+             Consumer<Hangups.Why> hangUp, Runnable ended) {
         this.callId = callId;
         this.room = room;
         this.name = name;
         this.rooms = rooms;
         this.timer = timer;
         this.hangUp = hangUp;
+        this.ended = ended;
     }
 
     /**
@@ -274,6 +279,7 @@ final class RoomCall implements Client, AudioLeg.DigitListener {
             pinTimeout.cancel(false);
         }
         log.info("sip call {}: ends in room {}: {}", callId, room, why.text());
+        ended.run();
         if (bye) {
             hangUp.accept(why);
         }

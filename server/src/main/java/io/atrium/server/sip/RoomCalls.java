@@ -92,7 +92,7 @@ final class RoomCalls {
         rtp.remote(agreed.address(), agreed.port());
         String callId = UUID.randomUUID().toString();
         String name = callerName != null && !callerName.isBlank() ? callerName : callerNumber;
-        RoomCall call = new RoomCall(callId, room, name, rooms, timer, why -> bye(dialog, callId, why));
+        RoomCall call = new RoomCall(callId, room, name, rooms, timer, why -> bye(dialog, callId, why), () -> { });
         byte[] sdp = agreed.answer(config.publicAddress(), rtp.port());
         PhoneMember phone = bridge.phone(room, callId, user, agreed, rtp, call, reason -> {
             calls.remove(callId);
@@ -113,11 +113,12 @@ final class RoomCalls {
     /**
      * A phone Atrium dialled for a room's invite answered ({@link DialOut}): it joins {@code room} at once
      * with the invite's {@code token} (no PIN, no waiting room) as {@code callId}, and from here on is a
-     * call into a room like a dialled-in one (BYE, re-INVITE, {@code remove_member}).
+     * call into a room like a dialled-in one (BYE, re-INVITE, {@code remove_member}); {@code ended} runs once when
+     * it ends.
      */
     void answeredInvite(Dialog dialog, PhoneSdp agreed, RtpRelay.Leg rtp, UUID room, String callId, UUID user, String token,
-                        String from, String to) {
-        RoomCall call = new RoomCall(callId, room, to, rooms, timer, why -> bye(dialog, callId, why));
+                        String from, String to, Runnable ended) {
+        RoomCall call = new RoomCall(callId, room, to, rooms, timer, why -> bye(dialog, callId, why), ended);
         PhoneMember phone = bridge.phone(room, callId, user, agreed, rtp, call, reason -> {
             calls.remove(callId);
             call.end(Hangups.normal(reason), true);

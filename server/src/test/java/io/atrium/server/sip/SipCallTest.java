@@ -39,7 +39,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Calls between extensions through the B2BUA, with SIPp as every phone: fork to all of the callee's
  * phones, first answer wins and the other is cancelled, μ-law audio relayed both ways (checked by
  * content with a Goertzel filter), hang-up (the caller's own Reason passed on); busy, a phone's 6xx ending
- * the fork, no phone, unknown extension, bad password, caller CANCEL, an answer crossing Atrium's CANCEL,
+ * the fork, a phone's 503 (500 to the caller), no phone, unknown extension, bad password, caller CANCEL (the caller's
+ * own Reason passed on to every ringing phone), an answer crossing Atrium's CANCEL,
  * and ring timeout. Strict symmetric RTP: a stranger spraying the
  * call's relay ports gets none of its media and gets none of its own to a phone; phones whose media comes from
  * other ports than their SDPs name (as behind NAT) are learned, also when answered after the learning period that
@@ -75,6 +76,10 @@ class SipCallTest {
         user("kate", "1011"); // the strict-RTP tests' phones: extensions no other test registers
         user("liam", "1012");
         user("mia", "1013");
+        user("nina", "1014"); // a caller's own CANCEL Reason passed on
+        user("olga", "1015");
+        user("paul", "1016");
+        user("quinn", "1017"); // a phone's own 503
     }
 
     @AfterAll
@@ -271,6 +276,46 @@ class SipCallTest {
             assertOk(ringing.await());
         }
         Waits.waitUntil(() -> calls().isEmpty(), "the cancelled call to end");
+    }
+
+    /**
+     * The caller cancelling with its own {@code Reason} (RFC 3326; e.g. a PBX whose other phone answered): Atrium's
+     * CANCEL to each phone still ringing passes it on, made anew with its text bounded as a BYE's is (64 characters,
+     * other parameters dropped); a malformed one is not passed on, Atrium says its own.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "1014 | nina | SIP;cause=200;text=\"Call completed elsewhere\" | " + ELSEWHERE,
+        "1015 | olga | Q.850;cause=19;text=\"No answer from user: alerted at every desk of the upstream PBX"
+                + " until it gave up\";x-extra=1"
+                + " | ^ *Q\\.850;cause=19;text=.No answer from user: alerted at every desk of the upstream PBX u.$",
+        "1016 | paul | SIP;cause=abc;text=\"not a status\" | ^ *Q\\.850;cause=16;text=.cancelled by the caller.$"})
+    void theCallersOwnCancelReasonIsPassedOnToEveryRingingPhone(String extension, String user, String given, String expected) {
+        try (Sipp first = phone(registerPhone(extension, user), "ring", 40018, expected);
+             Sipp second = phone(registerPhone(extension, user), "ring", 40020, expected);
+             Sipp caller = call(extension, "cancel", Map.of("CANCEL_HEADERS", "\nReason: " + given), "alice-password")) {
+            assertOk(caller.await());
+            assertOk(first.await());
+            assertOk(second.await());
+            assertThat(caller.messages()).contains("Reason: " + given);
+        }
+        Waits.waitUntil(() -> calls().isEmpty(), "the cancelled call to end");
+    }
+
+    /**
+     * A phone's own {@code 503} is not passed to the caller, who would take Atrium for overloaded (RFC 3261 16.7): the
+     * caller gets {@code 500} (docs/SIP.md, "Restarts").
+     */
+    @Test
+    void aPhonesOwn503ReachesTheCallerAs500() {
+        try (Sipp unavailable = Sipp.start("callee.xml", Map.of("OUTCOME", Sipp.resource("callee-decline.part"),
+                     "DECLINE", "503 Service Unavailable"), sipPort, registerPhone("1017", "quinn"), "-t", "u1").listening();
+             Sipp caller = call("1017", "refused", Map.of("STATUS", "500"), "alice-password")) {
+            assertOk(caller.await());
+            assertOk(unavailable.await());
+            assertThat(caller.messages()).doesNotContain("SIP/2.0 503");
+        }
+        Waits.waitUntil(() -> calls().isEmpty(), "the refused call to end");
     }
 
     @Test

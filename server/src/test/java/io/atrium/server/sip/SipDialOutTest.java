@@ -23,13 +23,13 @@ import org.junit.jupiter.api.TestInstance;
  * Who may make Atrium call out through a trunk, and how much (docs/SIP.md, "Who may dial out"; docs/SECURITY.md,
  * finding 25), with SIPp as the carrier: a contract facade's anonymous admin token cannot dial a number (the carrier
  * gets no INVITE) while an admin token an operator minted for a directory user with an extension can; destinations
- * that are no dial string are refused; calls ringing out are bounded per room and per server, and the ringing of
+ * that are no dial string are refused; calls out (ringing or answered) are bounded per room and per server, and the ringing of
  * extensions per inviter, room and anonymous address, each with a clear JSON-RPC error.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SipDialOutTest {
 
-    /** The bounds this server runs with: destinations rung a minute, calls ringing out per server and per room. */
+    /** The bounds this server runs with: destinations rung a minute, calls out per server and per room. */
     static final int INVITES_PER_MINUTE = 3;
     static final int MAX_DIALS = 2;
     static final int MAX_ROOM_DIALS = 1;
@@ -51,7 +51,7 @@ class SipDialOutTest {
         server = TestServer.start(c.withSip(new AtriumConfig.Sip(true, "127.0.0.1", sipPort, "", "atrium", 1, 3600, 100,
                 RING_SECONDS, 0, 0, List.of("MD5"), List.of(trunk)).withInviteLimits(INVITES_PER_MINUTE, MAX_DIALS, MAX_ROOM_DIALS)));
         for (String[] u : new String[][] {{"alice", "1001"}, {"bob", "1002"}, {"carol", "1003"}, {"dave", "1004"}, {"erin", "1005"},
-                {"frank", null}}) {
+                {"frank", null}, {"grace", "1006"}}) {
             assertThat(server.post("/v1/users", "{\"user\":{\"username\":\"" + u[0] + "\",\"password\":\"" + u[0] + "-password\""
                     + (u[1] == null ? "" : ",\"sip_extension\":\"" + u[1] + "\"") + "}}").status()).isEqualTo(201);
         }
@@ -143,11 +143,11 @@ class SipDialOutTest {
             RpcClient dave = adminOf("dave");
             dave.call("invite_exten", Map.of("extens", List.of("0301111")));
             assertError(dave.request("invite_exten", Map.of("extens", List.of("0302222"))), 429,
-                    "too many calls ringing out: at most 1 for a room at once");
+                    "too many calls out through the trunk: at most 1 for a room at once");
             RpcClient erin = adminOf("erin");
             erin.call("invite_exten", Map.of("extens", List.of("0303333")));
             assertError(adminOf("alice").request("invite_exten", Map.of("extens", List.of("0304444"))), 429,
-                    "too many calls ringing out: at most 2 on this server at once");
+                    "too many calls out through the trunk: at most 2 on this server at once");
             assertThat(dave.await("room_invite_reject").get("reason").asText()).isEqualTo("no answer");
             assertThat(erin.await("room_invite_reject").get("reason").asText()).isEqualTo("no answer");
             assertOk(carrier.await());
@@ -159,6 +159,33 @@ class SipDialOutTest {
             RpcClient dave = adminOf("dave");
             dave.call("invite_exten", Map.of("extens", List.of("0302222")));
             assertThat(dave.await("room_invite_reject").get("reason").asText()).isEqualTo("declined");
+            assertOk(carrier.await());
+        }
+    }
+
+    /**
+     * An answered call out holds its slot too (docs/SECURITY.md, finding 25: it is what costs): while grace's number talks
+     * in her room (a SIP member), a second number is refused as while it rang; once the call ended (removed by grace),
+     * a number rings out again.
+     */
+    @Test
+    void anAnsweredCallOutCountsUntilItEnds() {
+        RpcClient grace = adminOf("grace");
+        try (Sipp carrier = Sipp.start("callee.xml", Map.of("OUTCOME", Sipp.resource("callee-answer.part"), "MEDIA_PORT",
+                "40062"), sipPort, trunkPort).listening()) {
+            String callId = grace.call("invite_exten", Map.of("extens", List.of("0305555"))).at("/invited/0/bridge_id").asText();
+            assertThat(grace.await("member_join_room").get("id").asText()).as("the answered number in the room")
+                    .isEqualTo(callId);
+            assertError(grace.request("invite_exten", Map.of("extens", List.of("0306666"))), 429,
+                    "too many calls out through the trunk: at most 1 for a room at once (1 now)");
+            grace.call("remove_member", Map.of("member", callId));
+            assertOk(carrier.await()); // Atrium's BYE: the call ended
+            assertThat(carrier.messages()).doesNotContain("0306666");
+        }
+        try (Sipp carrier = Sipp.start("callee.xml", Map.of("OUTCOME", Sipp.resource("callee-decline.part")), sipPort, trunkPort)
+                .listening()) {
+            grace.call("invite_exten", Map.of("extens", List.of("0306666")));
+            assertThat(grace.await("room_invite_reject").get("reason").asText()).isEqualTo("declined");
             assertOk(carrier.await());
         }
     }

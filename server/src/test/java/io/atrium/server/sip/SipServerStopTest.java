@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * A server that stops (docs/SIP.md, "Restarts") tells the clients of what it cannot keep: an invite
  * still ringing ends as {@code server stopping} for the invited user's apps and for the inviter, and a
  * temporary room ends with {@code room_ended} for its members before their sockets close. A server
- * started again on the same database no longer has the temporary room.
+ * started again on the same database no longer has the temporary room. While it stops, nothing new rings.
  */
 class SipServerStopTest {
 
@@ -176,6 +176,36 @@ class SipServerStopTest {
             assertThat(caller.messages()).containsPattern("SIP/2.0 503 [^\\r\\n]*\\r?\\n(.+\\r?\\n)*Retry-After: ?10");
         }
         assertThat(server.get("/v1/sip/calls").json().get("calls")).as("no call into the room left").isEmpty();
+    }
+
+    /**
+     * While the server stops, nothing new rings, as a call into a room is refused then: a phone's call to an extension gets
+     * {@code 503} with the {@code Retry-After} of a stopping server (10 s) before the callee's phone rings, and a room's
+     * {@code invite_exten} a {@code 503} error; the callee's registered phone gets no INVITE.
+     */
+    @Test
+    void newCallsAndInvitesAreRefusedWhileTheServerStops() throws Exception {
+        TestServer server = open.track(TestServer.start(config("atrium-sip-stop-new-")));
+        int sipPort = server.config().sip().port();
+        users(server, "ada", "1001", "bob", "1002");
+        int bobPhone = SipCallTest.registerPhone(sipPort, "1002", "bob");
+        String room = server.createRoom("invites while stopping");
+        RpcClient admin = open.track(RpcClient.connect(server));
+        admin.call("watch_room", Map.of("auth_token", server.token(room, "\"identity\": \"host\", \"admin\": true")));
+        try (Sipp bob = SipCallTest.phone(sipPort, bobPhone, "ring", 40052)) {
+            server.server().sip().orElseThrow().stopping(); // what AtriumServer.close does first
+
+            try (Sipp ada = Sipp.start("caller.xml", Map.of("OUTCOME", Sipp.resource("caller-refused.part"), "STATUS", "503",
+                    "FROM", "1001", "MEDIA_PORT", "40054"), sipPort, "-t", "u1", "-s", "1002", "-au", "ada", "-ap",
+                    "ada-password")) {
+                assertOk(ada.await());
+                assertThat(ada.messages()).containsPattern("SIP/2.0 503 [^\\r\\n]*\\r?\\n(.+\\r?\\n)*Retry-After: ?10");
+            }
+            SipDialOutTest.assertError(admin.request("invite_exten", Map.of("extens", List.of("1002"))), 503,
+                    "the server is stopping: no new invites; retry in 10 s");
+            assertThat(server.get("/v1/sip/calls").json().get("calls")).as("no call").isEmpty();
+            assertThat(bob.messages()).as("bob's phone rang").doesNotContain("INVITE");
+        }
     }
 
     /** An H2 server's configuration with SIP on a free port (digest MD5), its data in a new temporary directory. */

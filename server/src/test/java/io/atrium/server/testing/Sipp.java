@@ -31,10 +31,11 @@ public final class Sipp implements AutoCloseable {
      * SIPp's attribute ends there) the {@code Reason} header of Atrium's BYE or CANCEL must match where a scenario
      * checks it, by default any, but there must be one; {@code DECLINE}, the status line's code and phrase of a phone
      * that declines ({@code callee-decline.part}), by default {@code 603 Decline}; {@code BYE_HEADERS}, header lines a
-     * caller adds to its BYE ({@code caller-answered.part}), each after a newline, by default none.
+     * caller adds to its BYE ({@code caller-answered.part}), each after a newline, by default none, and
+     * {@code CANCEL_HEADERS} the same for its CANCEL ({@code caller-cancel.part}).
      */
     private static final Map<String, String> DEFAULTS = Map.of("REASON", ".*", "DECLINE", "603 Decline", "BYE_HEADERS", "",
-            "ANSWER_AFTER", "0");
+            "CANCEL_HEADERS", "", "ANSWER_AFTER", "0");
 
     private final Process process;
     private final Path dir;
