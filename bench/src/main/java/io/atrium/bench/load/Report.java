@@ -40,13 +40,15 @@ public final class Report {
         servers.forEach(s -> sb.append("---:|"));
         servers.stream().skip(1).forEach(s -> sb.append("---:|"));
         sb.append('\n');
-        for (Scenario s : scenarios) {
+        for (int k = 0; k < scenarios.size(); k++) {
+            Scenario s = scenarios.get(k);
+            int repeat = (int) scenarios.subList(0, k).stream().filter(s::equals).count(); // a scenario run again: its own rows
             boolean first = true;
             for (Metric m : METRICS) {
                 sb.append("| ").append(first ? s.label() : "").append(" | ").append(m.name()).append(" |");
                 Double[] v = new Double[servers.size()];
                 for (int i = 0; i < servers.size(); i++) {
-                    RunResult r = find(results, s, servers.get(i));
+                    RunResult r = find(results, s, servers.get(i), repeat);
                     if (r == null) {
                         sb.append(" – |");
                     } else if (!r.ok()) {
@@ -67,8 +69,9 @@ public final class Report {
         return sb.toString();
     }
 
-    private static RunResult find(List<RunResult> results, Scenario s, String server) {
-        return results.stream().filter(r -> r.scenario().equals(s) && r.server().equals(server)).findFirst()
+    /** The {@code repeat}-th result (from 0) of {@code s} on {@code server}. */
+    private static RunResult find(List<RunResult> results, Scenario s, String server, int repeat) {
+        return results.stream().filter(r -> r.scenario().equals(s) && r.server().equals(server)).skip(repeat).findFirst()
                 .orElse(null);
     }
 

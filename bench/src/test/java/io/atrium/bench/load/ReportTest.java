@@ -29,4 +29,15 @@ class ReportTest {
         String two = Report.table(List.of(s), List.of(run(s, "Atrium", 1), run(s, "Janus", 4)), List.of("Atrium", "Janus"));
         assertThat(two.lines().findFirst().orElseThrow()).endsWith("| Janus | Atrium ÷ Janus |");
     }
+
+    /** A scenario run again (an A/B repeated in one run) gets rows of its own, in the order run, not the first run's twice. */
+    @Test
+    void aRepeatedScenarioReportsEachRun() {
+        Scenario s = Scenario.parse("2x3", 500);
+        String table = Report.table(List.of(s, s), List.of(run(s, "Atrium", 1), run(s, "Atrium baseline", 2),
+                run(s, "Atrium baseline", 4), run(s, "Atrium", 2)), List.of("Atrium", "Atrium baseline"));
+        assertThat(table.lines().filter(l -> l.startsWith("| " + s.label() + " | packets forwarded / server CPU-s")).toList())
+                .containsExactly("| " + s.label() + " | packets forwarded / server CPU-s | 100,000 | 50,000 | 2.00 |",
+                        "| " + s.label() + " | packets forwarded / server CPU-s | 50,000 | 25,000 | 2.00 |");
+    }
 }
