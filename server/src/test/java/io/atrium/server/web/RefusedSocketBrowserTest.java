@@ -85,13 +85,15 @@ class RefusedSocketBrowserTest {
         Chromium.waitFor(ann.page, "atriumApp.client.state === 'joined' || atriumApp.client.state", Participant.MEDIA);
         assertThat(ann.page.locator("#banner")).isHidden();
         assertThat(ann.page.locator("#meeting")).isVisible();
-        // every failed attempt was a refusal, and none came back sooner than the refusal's pause
+        // every failed attempt was a refusal, none came back sooner than the refusal's pause, and the pause doubled
         List<?> retries = (List<?>) ann.page.evaluate("retries");
         for (Object r : retries) {
             Map<?, ?> retry = (Map<?, ?>) r;
             assertThat(retry.get("reason")).as("%s", retries).isEqualTo("too-many-connections");
             assertThat(((Number) retry.get("retryInMs")).intValue()).as("%s", retries).isGreaterThanOrEqualTo(REFUSED_PAUSE_MS);
         }
+        assertThat(((Number) ((Map<?, ?>) retries.get(1)).get("retryInMs")).intValue()).as("%s", retries)
+                .isGreaterThanOrEqualTo(2 * REFUSED_PAUSE_MS);
         assertThat(open.track(RpcClient.connect(server)).served()).as("the page holds the place again").isFalse();
     }
 
