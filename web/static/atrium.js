@@ -22,6 +22,11 @@ const DEFAULT_TILE = { width: 320, height: 180 };
 const REGISTRATION_REFRESH_MS = 60_000;
 /** How often the SDK sets up a publish connection again after Atrium removed it for never connecting. */
 const SETUP_RETRIES = 2;
+/** The SDK's message for an end by Atrium refusing the connection, by the refusal's reason (rpc.js). */
+const REFUSED = {
+  'too-many-connections': 'The server refused the connection: too many connections from this network.',
+  'rate-limited': 'The server refused the connection: too many requests from this network.',
+};
 /** Simulcast layers of the camera: quarter, half and full resolution. */
 export const SIMULCAST_ENCODINGS = Object.freeze([
   { rid: 'q', scaleResolutionDownBy: 4, maxBitrate: 150_000 },
@@ -100,8 +105,12 @@ function memberFrom(m, isLocal = false) {
  * - `chat` {message}
  * - `waitinglist` {waiting: [{member, name, user}], nudged?: id}: admins, when someone waits or stops waiting
  * - `reconnecting` {cause}, `reconnected` {}
+ * - `retrying` {reason, retryInMs}: an attempt to reconnect failed and the next comes in `retryInMs`;
+ *   `reason` is the failure's ({@link AtriumError} reasons), 'too-many-connections' when Atrium refused the
+ *   socket (its address has too many open) and 'rate-limited' when it answered 429
  * - `ended` {reason, message, endedBy?}: 'left' | 'removed' | 'rejected' | 'timeout' | 'room-ended' |
- *   'connection-lost' | 'token'; `endedBy` for 'room-ended': 'host' (a host ended it for everyone), 'you'
+ *   'connection-lost' | 'too-many-connections' | 'rate-limited' (Atrium refused the connection; for the
+ *   reconnect, the whole `reconnectWindowMs`) | 'token'; `endedBy` for 'room-ended': 'host' (a host ended it for everyone), 'you'
  *   (this client did, `endRoom`) or null (the server); the client cannot be used after it
  * - `notification` {method, params}: every server notification, raw
  */
@@ -182,6 +191,8 @@ export class AtriumClient extends EventTarget {
     /** whether the publish connection ever connected (ICE + DTLS), and how often its setup was retried */
     this._publishConnected = false;
     this._setupRetries = 0;
+    /** @type {string|null} why the last attempt of a retry loop failed (rpc.js openWith) */
+    this._lastFailure = null;
     this._admitted = null;
     /** create_temp_room's parameters until its answer, then the answer; the video registration ({creds, timer}) */
     this._create = null;
@@ -1104,9 +1115,9 @@ export class AtriumClient extends EventTarget {
     }
   }
 
-  /** The socket dropped (rpc.js rejected what was pending). */
+  /** The socket dropped (rpc.js rejected what was pending). While reconnecting, the retry loop handles it. */
   _onSocketClosed(event) {
-    if (this._closing || this.state === 'ended') return;
+    if (this._closing || this.state === 'ended' || this.state === 'reconnecting') return;
     if (this._registration && ['connected', 'authenticated'].includes(this.state)) {
       this._reregister(`socket closed (${event.code})`);
       return;
@@ -1117,14 +1128,27 @@ export class AtriumClient extends EventTarget {
         err.reason = 'closed';
         this._admitted?.reject(err);
       }
-      this._end('connection-lost', 'The connection to the server was lost.');
+      this._endLost(event.reason);
       return;
     }
     this._reconnect(`socket closed (${event.code})`);
   }
 
+  /** Ends for a connection lost or never restored: by Atrium's refusal when `reason` is one (rpc.js), else 'connection-lost'. */
+  _endLost(reason) {
+    if (REFUSED[reason]) this._end(reason, REFUSED[reason]);
+    else this._end('connection-lost', 'The connection to the server was lost.');
+  }
+
+  /** `onFailure` of the retry loops (rpc.js openWith): the last failure's reason, and `retrying` while they go on. */
+  _onRetryFailed({ reason, retryInMs }) {
+    this._lastFailure = reason;
+    if (retryInMs !== null) this._emit('retrying', { reason, retryInMs });
+  }
+
   /** Re-joins on a new socket with the auth token, keeping both peer connections (rpc.js retries with backoff). */
   async _reconnect(cause, restartIce = false) {
+    this._lastFailure = null;
     this._setState('reconnecting');
     this._emit('reconnecting', { cause });
     try {
@@ -1143,13 +1167,14 @@ export class AtriumClient extends EventTarget {
         deadline: Date.now() + this.reconnectWindowMs, initialDelayMs: 250, maxDelayMs: 4000,
         fatal: e => e instanceof AtriumError && ['token', 'room-not-found', 'credentials'].includes(e.reason),
         stopped: () => this._closing || this.state !== 'reconnecting',
+        onFailure: f => this._onRetryFailed(f),
       });
     } catch (e) {
       this._end(e.reason === 'room-not-found' ? 'room-ended' : 'token',
         e.reason === 'room-not-found' ? 'The meeting has ended.' : `Could not rejoin: ${e.message}`);
       return;
     }
-    if (this.state === 'reconnecting') this._end('connection-lost', 'The connection to the server was lost.');
+    if (this.state === 'reconnecting') this._endLost(this._lastFailure);
   }
 
   /**
@@ -1166,6 +1191,7 @@ export class AtriumClient extends EventTarget {
         initialDelayMs: 250, maxDelayMs: 4000,
         fatal: e => e instanceof AtriumError && e.reason === 'credentials',
         stopped: () => this._closing || this.state !== 'reconnecting',
+        onFailure: f => this._onRetryFailed(f),
       });
     } catch (e) {
       this._end('token', `Could not register for calls again: ${e.message}`);

@@ -4,6 +4,7 @@
 
 import { AtriumClient } from '/atrium.js';
 import { apiCredentials, api, roomLink, server, settleCredentials } from '/app-common.js';
+import { retryingText } from '/messages.js';
 
 const $ = id => document.getElementById(id);
 const credsForm = $('creds');
@@ -195,6 +196,7 @@ $('take-calls').addEventListener('submit', async event => {
   client.addEventListener('invite', e => ring(e.detail));
   client.addEventListener('inviteend', e => stopRinging(e.detail.callId, INVITE_ENDS[e.detail.reason] ?? 'The call ended.'));
   client.addEventListener('reconnecting', () => { callsStatus.textContent = 'Connection lost — reconnecting…'; });
+  client.addEventListener('retrying', e => { callsStatus.textContent = retryingText(e.detail.reason) ?? callsStatus.textContent; });
   client.addEventListener('reconnected', () => { callsStatus.textContent = ready; });
   try {
     await client.registerRoomApi({ username: f.username.value, password: f.password.value });

@@ -80,7 +80,20 @@ const ENDED = {
   'connection-lost': 'The connection to the server was lost and could not be restored.',
   timeout: 'The call ended because your browser stopped sending audio and video. Join again to continue.',
   'connection-setup': 'A media connection to the server could not be set up. A firewall may block it, or the network is too slow right now. Join again to retry.',
+  'too-many-connections': 'The server refused the connection: too many connections from this network. Close Atrium tabs you do not need, or wait a minute, then join again.',
+  'rate-limited': 'The server refused the connection: too many requests from this network. Wait a minute, then join again.',
 };
+
+/** While the SDK retries after Atrium refused it (its `retrying` reason), what the person is told; null for other failures. */
+const RETRYING = {
+  'too-many-connections': 'Too many connections from this network — retrying…',
+  'rate-limited': 'The server is limiting requests from this network — retrying…',
+};
+
+/** The sentence for a failed reconnect attempt by its reason (the SDK's `retrying`), or null. @param {string} reason */
+export function retryingText(reason) {
+  return RETRYING[reason] ?? null;
+}
 
 /**
  * The sentence for the end of a call, worded by its cause; null for a reason without one (the SDK's

@@ -5,7 +5,7 @@
 
 import { AtriumClient, AtriumError, decodeJwt } from '/atrium.js';
 import { api, apiCredentials, settleCredentials, server, roomLink } from '/app-common.js';
-import { deviceProblem, endedText, inviteEndText } from '/messages.js';
+import { deviceProblem, endedText, inviteEndText, retryingText } from '/messages.js';
 
 const $ = id => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -488,6 +488,7 @@ function wireClient(client) {
   on('reconnecting', ({ cause }) => banner(cause === 'connection-setup'
     ? 'Setting up the connection is taking longer than usual — trying again…'
     : 'Connection lost — reconnecting…'));
+  on('retrying', ({ reason }) => { const text = retryingText(reason); if (text) banner(text); });
   on('reconnected', () => { banner(''); loadChat(); syncVideo(); });
   on('invitereject', ({ destination, reason }) => toast(inviteEndText(destination, reason)));
   on('ended', ({ reason, message, endedBy }) => {

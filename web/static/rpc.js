@@ -10,12 +10,22 @@
 //   const result = await rpc.request('watch_room', { auth_token });
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+/**
+ * The close code of a socket Atrium refused because its client address already has
+ * `rooms.sockets_per_address` open: 1013, "try again later" (docs/SECURITY.md, finding 19).
+ */
+export const TOO_MANY_SOCKETS = 1013;
+/** The failures by which Atrium turns a client away for load (a 1013 close, a 429 answer): worth retrying, not at once. */
+const REFUSALS = new Set(['too-many-connections', 'rate-limited']);
+/** The shortest pause after a refusal: an attempt at once would be refused again. */
+const REFUSED_DELAY_MS = 1000;
 
 /**
  * An error from Atrium or from the SDK. `code` is the JSON-RPC error code (e.g. 401, 403, 404,
  * -32601) or 0 for SDK-side failures; `reason` is a stable word for the cases an app handles:
  * 'password', 'credentials', 'waiting', 'room-not-found', 'token', 'muted-by-admin', 'admin-only',
- * 'rejected', 'timeout', 'closed', 'unreachable', 'negotiation', or 'other'; `data` is the error's
+ * 'rejected', 'timeout', 'closed', 'too-many-connections' (the socket was refused: its address has too many
+ * open), 'rate-limited' (a 429 answer), 'unreachable', 'negotiation', or 'other'; `data` is the error's
  * `data` when Atrium sent one.
  */
 export class AtriumError extends Error {
@@ -39,6 +49,7 @@ function classify(code, message) {
   if (code === 403 && m.includes('muted by an admin')) return 'muted-by-admin';
   if (code === 403 && m.includes('admin only')) return 'admin-only';
   if (code === 404 && m.includes("room doesn't exist")) return 'room-not-found';
+  if (code === 429) return 'rate-limited';
   if (code === 500) return 'negotiation';
   return 'other';
 }
@@ -53,8 +64,9 @@ export function defaultUrl() {
  * Events (CustomEvent, payload in `detail`):
  *
  * - `notification` {method, params}: a message from the server that is not an answer
- * - `drop` {code}: the open socket closed without {@link close} (pending requests are already rejected
- *   with reason 'closed'); reopen with {@link open} or {@link openWith}
+ * - `drop` {code, reason}: the open socket closed without {@link close} (pending requests are already
+ *   rejected with `reason`: 'too-many-connections' for a socket Atrium refused ({@link TOO_MANY_SOCKETS}),
+ *   else 'closed'); reopen with {@link open} or {@link openWith}
  */
 export class RpcSocket extends EventTarget {
   /**
@@ -68,6 +80,8 @@ export class RpcSocket extends EventTarget {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     /** @type {WebSocket|null} the open socket, or null */
     this.socket = null;
+    /** @type {string|null} why the last socket opened closed without {@link close} (a `drop` reason), or null */
+    this.dropReason = null;
     this._nextId = 1;
     /** @type {Map<number, {resolve: Function, reject: Function, timer: number, method: string}>} */
     this._pending = new Map();
@@ -81,6 +95,7 @@ export class RpcSocket extends EventTarget {
   /** Opens a new WebSocket (closing the current one). Rejects with reason 'unreachable' when it cannot. */
   open() {
     this.close(1000, 'reopened');
+    this.dropReason = null;
     return new Promise((resolve, reject) => {
       let ws;
       try {
@@ -102,9 +117,11 @@ export class RpcSocket extends EventTarget {
           return;
         }
         if (this.socket === ws) {
+          const refused = event.code === TOO_MANY_SOCKETS;
           this.socket = null;
-          this._rejectPending('the connection closed');
-          this.dispatchEvent(new CustomEvent('drop', { detail: { code: event.code } }));
+          this.dropReason = refused ? 'too-many-connections' : 'closed';
+          this._rejectPending(refused ? event.reason || 'too many connections' : 'the connection closed', this.dropReason);
+          this.dispatchEvent(new CustomEvent('drop', { detail: { code: event.code, reason: this.dropReason } }));
         }
       };
     });
@@ -112,17 +129,22 @@ export class RpcSocket extends EventTarget {
 
   /**
    * Opens a socket and runs `attempt` on it (e.g. watching or re-joining), again on a new socket after
-   * each failure, waiting `initialDelayMs` doubling up to `maxDelayMs` in between, until it succeeds
-   * (resolves to its result), `deadline` (epoch ms) would pass or `stopped()` holds (resolves to
-   * null). A failure for which `fatal(error)` holds ends it at once: rejects with it.
+   * each failure, waiting `initialDelayMs` doubling up to `maxDelayMs` in between (at least 1 s after
+   * Atrium refused the socket or answered 429; each pause shortened by up to a quarter at random, so
+   * that tabs refused together do not come back together), until it succeeds (resolves to its
+   * result), `deadline` (epoch ms) would pass or `stopped()` holds (resolves to null). A failure for
+   * which `fatal(error)` holds ends it at once: rejects with it. Every other failure is told to
+   * `onFailure({error, reason, retryInMs})`: `reason` is the error's (an {@link AtriumError} reason;
+   * 'too-many-connections' when Atrium refused the socket), `retryInMs` the pause before the next
+   * attempt, or null when there is none (giving up).
    * @template T
    * @param {() => Promise<T>} attempt
-   * @param {{deadline?: number, initialDelayMs?: number, maxDelayMs?: number,
-   *   fatal?: (e: any) => boolean, stopped?: () => boolean}} [options]
+   * @param {{deadline?: number, initialDelayMs?: number, maxDelayMs?: number, fatal?: (e: any) => boolean,
+   *   stopped?: () => boolean, onFailure?: (f: {error: any, reason: string, retryInMs: number|null}) => void}} [options]
    * @returns {Promise<T|null>}
    */
   async openWith(attempt, options = {}) {
-    const { deadline = Infinity, maxDelayMs = 4000, fatal = () => false, stopped = () => false } = options;
+    const { deadline = Infinity, maxDelayMs = 4000, fatal = () => false, stopped = () => false, onFailure = () => {} } = options;
     let delay = options.initialDelayMs ?? 250;
     while (!stopped()) {
       try {
@@ -132,9 +154,15 @@ export class RpcSocket extends EventTarget {
         if (fatal(e)) {
           throw e;
         }
+        // on a refused socket the attempt may fail as 'closed' ('not connected': the close came first)
+        const reason = this.dropReason === 'too-many-connections' ? this.dropReason : e?.reason ?? 'other';
         this.close(1000, 'retrying');
-        if (Date.now() + delay > deadline || stopped()) break;
-        await new Promise(r => setTimeout(r, delay));
+        if (REFUSALS.has(reason)) delay = Math.max(delay, REFUSED_DELAY_MS);
+        const pause = Math.round(delay * (0.75 + 0.25 * Math.random()));
+        const last = Date.now() + pause > deadline || stopped();
+        onFailure({ error: e, reason, retryInMs: last ? null : pause });
+        if (last) break;
+        await new Promise(r => setTimeout(r, pause));
         delay = Math.min(delay * 2, maxDelayMs);
       }
     }
@@ -211,10 +239,10 @@ export class RpcSocket extends EventTarget {
     }
   }
 
-  _rejectPending(why) {
+  _rejectPending(why, reason = 'closed') {
     for (const [id, p] of this._pending) {
       clearTimeout(p.timer);
-      p.reject(new AtriumError(`${p.method}: ${why}`, 0, p.method, 'closed'));
+      p.reject(new AtriumError(`${p.method}: ${why}`, 0, p.method, reason));
       this._pending.delete(id);
     }
   }

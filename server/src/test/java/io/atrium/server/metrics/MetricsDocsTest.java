@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * docs/OPERATIONS.md, the example Grafana dashboard and the alert rules keep up with {@code /metrics}:
  * every {@code atrium_*} name they use is scraped from a server with every optional meter on (webhooks
- * configured), and every {@code atrium_*} metric scraped is named in docs/OPERATIONS.md.
+ * configured), every {@code atrium_*} metric scraped is named in docs/OPERATIONS.md, and every one is on a
+ * panel of the dashboard (a timer's {@code _max} gauge aside: the panels show its quantiles or mean).
  */
 class MetricsDocsTest {
 
@@ -48,13 +49,34 @@ class MetricsDocsTest {
                 assertThat(unknown).as("named in %s but not scraped:\n%s", doc, exposition).isEmpty();
             }
             Set<String> undocumented = new TreeSet<>();
+            Set<String> scraped = new TreeSet<>();
             Matcher family = FAMILY.matcher(exposition);
             while (family.find()) {
+                scraped.add(family.group(1));
                 if (!operations.contains("`" + family.group(1))) {
                     undocumented.add(family.group(1));
                 }
             }
             assertThat(undocumented).as("scraped but not in docs/OPERATIONS.md's metric table").isEmpty();
+
+            Set<String> onPanels = new TreeSet<>();
+            Matcher used = NAME.matcher(Files.readString(DOCS.resolve("grafana/atrium-dashboard.json")));
+            while (used.find()) {
+                onPanels.add(series(used.group()));
+            }
+            Set<String> withoutPanel = new TreeSet<>();
+            for (String name : scraped) {
+                boolean timerMax = name.endsWith("_max") && scraped.contains(name.substring(0, name.length() - "_max".length()));
+                if (!onPanels.contains(series(name)) && !timerMax) {
+                    withoutPanel.add(name);
+                }
+            }
+            assertThat(withoutPanel).as("scraped but on no panel of docs/grafana/atrium-dashboard.json").isEmpty();
         }
+    }
+
+    /** The metric a sample name belongs to: without a counter's {@code _total} or a summary's or histogram's suffix. */
+    private static String series(String name) {
+        return name.replaceFirst("_(total|count|sum|bucket)$", "");
     }
 }

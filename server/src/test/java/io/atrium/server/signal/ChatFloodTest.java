@@ -86,37 +86,11 @@ class ChatFloodTest {
         for (RpcClient s : sockets) {
             assertThat(s.closed).as("the sockets within the cap stay open").isNotDone();
         }
-        assertThat(served(sockets.get(SOCKETS_PER_ADDRESS - 1))).as("a socket within the cap is served").isTrue();
+        assertThat(sockets.get(SOCKETS_PER_ADDRESS - 1).served()).as("a socket within the cap is served").isTrue();
 
         sockets.get(0).close();
-        RpcClient again = open.track(reconnect(server, Duration.ofSeconds(10)));
+        RpcClient again = open.track(RpcClient.connectServed(server, Duration.ofSeconds(10)));
         assertThat(again.closed).as("a closed socket frees its place").isNotDone();
-    }
-
-    /** A new socket once one of the address's places is free (the server learns of a close a moment after the client). */
-    private static RpcClient reconnect(TestServer server, Duration limit) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        for (int attempt = 0; attempt < 100; attempt++) {
-            RpcClient c = RpcClient.connect(server);
-            try {
-                if (served(c)) {
-                    return c;
-                }
-            } catch (RuntimeException | AssertionError refused) {
-                // closed by the server before the answer: no place yet
-            }
-            c.close();
-            if (System.nanoTime() > deadline) {
-                break;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no place for a new socket after one closed");
-    }
-
-    /** Whether the server answers on {@code c} (an unknown method: the socket's own JSON-RPC error). */
-    private static boolean served(RpcClient c) {
-        return c.request("no_such_method", Map.of()).at("/error/code").asInt() == -32601;
     }
 
     private RpcClient watcher(TestServer server, String token) {

@@ -72,6 +72,34 @@ public final class RpcClient implements AutoCloseable {
     }
 
     /**
+     * A new socket that {@code server} serves, once its client address has a free place
+     * ({@code rooms.sockets_per_address}; the server learns of a close a moment after the client), within {@code limit}.
+     */
+    public static RpcClient connectServed(TestServer server, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        for (int attempt = 0; attempt < 200 && System.nanoTime() < deadline; attempt++) {
+            RpcClient c = connect(server);
+            if (c.served()) {
+                return c;
+            }
+            c.close();
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no free place for a new socket within " + limit);
+    }
+
+    /**
+     * Whether the server serves this socket (answers an unknown method with the socket's own JSON-RPC error) rather
+     * than closing it as one too many for its address (1013).
+     */
+    public boolean served() {
+        CompletableFuture<Boolean> answered = CompletableFuture
+                .supplyAsync(() -> request("no_such_method", Map.of()).at("/error/code").asInt() == -32601)
+                .exceptionally(e -> false);
+        return (Boolean) CompletableFuture.anyOf(answered, closed.thenApply(code -> false)).orTimeout(15, TimeUnit.SECONDS).join();
+    }
+
+    /**
      * Authenticates as guest {@code callId} of open room {@code room} and joins it publishing from {@code peer}
      * (audio and video), connecting it with the answer ({@link JavaPeer#connect}).
      */
