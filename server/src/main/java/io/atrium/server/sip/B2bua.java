@@ -1,6 +1,7 @@
 package io.atrium.server.sip;
 
 import io.atrium.server.config.AtriumConfig;
+import io.atrium.server.room.RpcException;
 import java.text.ParseException;
 import java.time.Clock;
 import java.util.List;
@@ -55,6 +56,18 @@ final class B2bua {
     /** Set once the server stops ({@link #stop}): new calls are refused. */
     private volatile boolean stopping;
 
+    /**
+     * What a call takes before anything rings, given back once it is over: {@link #take} answers what gives it back
+     * (run once). A phone's own call out through the trunk takes one of the server's slots of calls out
+     * ({@link InviteRules#phoneCallOut}; over the bound, its {@link RpcException} refuses the call); other calls take
+     * {@link #NOTHING}.
+     */
+    interface Slot {
+        Runnable take();
+    }
+
+    static final Slot NOTHING = () -> () -> { };
+
     B2bua(AtriumConfig.Sip config, SipFactories sip, SipProvider provider, RtpRelay relay,
           ScheduledExecutorService timer, Clock clock, AuthenticationHelper trunkAuth) {
         this.trunkAuth = trunkAuth;
@@ -74,10 +87,13 @@ final class B2bua {
     /**
      * A new INVITE from {@code caller} (its display name and extension) to {@code number}, forking to
      * {@code targets} (contact URIs); none: answer {@code unreachable}. While the server stops, {@code 503} with
-     * {@link SipFactories#RETRY_AFTER_STOPPING}, as a call into a room then (docs/SIP.md, "Restarts").
+     * {@link SipFactories#RETRY_AFTER_STOPPING}, as a call into a room then (docs/SIP.md, "Restarts"). A call that
+     * cannot take its {@code slot} gets {@code 486 Busy Here} with the refusal's text as its reason phrase, and no
+     * {@code Retry-After} (docs/SIP.md, "Who may dial out": a bound on Atrium's calls out, not Atrium unavailable,
+     * so not {@code 503}; when a slot frees depends on other calls ending).
      */
     void invite(RequestEvent event, String callerName, String callerNumber, String number, List<String> targets,
-                int unreachable) throws SipException, ParseException, InvalidArgumentException {
+                int unreachable, Slot slot) throws SipException, ParseException, InvalidArgumentException {
         Request request = event.getRequest();
         ServerTransaction st = serverTransaction(event);
         if (stopping) {
@@ -94,15 +110,31 @@ final class B2bua {
             st.sendResponse(sip.messages().createResponse(Response.NOT_ACCEPTABLE_HERE, request));
             return;
         }
-        st.sendResponse(sip.messages().createResponse(Response.TRYING, request));
-        Dialog aDialog = provider.getNewDialog(st);
-        RtpRelay.Leg aLeg = relay.allocate();
-        RtpRelay.Leg bLeg = relay.allocate();
-        aLeg.remote(offer.address(), offer.audioPort());
-        relay.connect(aLeg, bLeg);
-        Call call = new Call(callerNumber, number, clock.instant(), request, st, aDialog,
-                Long.toHexString(Double.doubleToLongBits(Math.random())), aLeg, bLeg);
-        aDialog.setApplicationData(call);
+        Runnable release;
+        try {
+            release = slot.take();
+        } catch (RpcException e) {
+            Response busy = sip.messages().createResponse(Response.BUSY_HERE, request);
+            busy.setReasonPhrase(e.getMessage());
+            st.sendResponse(busy);
+            log.info("call from {} to {} refused: {}", callerNumber, number, e.getMessage());
+            return;
+        }
+        Call call;
+        try {
+            st.sendResponse(sip.messages().createResponse(Response.TRYING, request));
+            Dialog aDialog = provider.getNewDialog(st);
+            RtpRelay.Leg aLeg = relay.allocate();
+            RtpRelay.Leg bLeg = relay.allocate();
+            aLeg.remote(offer.address(), offer.audioPort());
+            relay.connect(aLeg, bLeg);
+            call = new Call(callerNumber, number, clock.instant(), request, st, aDialog,
+                    Long.toHexString(Double.doubleToLongBits(Math.random())), aLeg, bLeg, release);
+        } catch (SipException | InvalidArgumentException | RuntimeException e) {
+            release.run();
+            throw e;
+        }
+        call.aDialog.setApplicationData(call);
         synchronized (call) {
             byCallerCallId.put(callId(request), call);
             if (stopping) { // stop() began after the check above, and may have passed this call by
@@ -110,7 +142,7 @@ final class B2bua {
                 return;
             }
             log.info("call {}: {} -> {} forks to {} phone(s)", call.id, callerNumber, number, targets.size());
-            byte[] sdp = offer.pointedAt(config.publicAddress(), bLeg.port());
+            byte[] sdp = offer.pointedAt(config.publicAddress(), call.bLeg.port());
             call.bSdp = sdp;
             for (String target : targets) {
                 Call.Branch b = new Call.Branch(call, target);
@@ -217,9 +249,12 @@ final class B2bua {
         return r;
     }
 
-    /** An answered call handed over to a room ({@link #handOver}): both dialogs, both relay legs and the SDPs. */
+    /**
+     * An answered call handed over to a room ({@link #handOver}): both dialogs, both relay legs and the SDPs, and what
+     * gives back the call's {@link Slot} (the callee's leg holds it in the room until it ends there).
+     */
     record Handover(UUID id, String from, String to, Dialog aDialog, Dialog bDialog, RtpRelay.Leg aLeg, RtpRelay.Leg bLeg,
-                    Sdp offer, Sdp answer) {
+                    Sdp offer, Sdp answer, Runnable release) {
     }
 
     /** The call {@code id} (ringing or answered), if there is one now. */
@@ -246,7 +281,7 @@ final class B2bua {
             call.aDialog.setApplicationData(null);
             call.winner.dialog.setApplicationData(null);
             return Optional.of(new Handover(call.id, call.from, call.to, call.aDialog, call.winner.dialog, call.aLeg, call.bLeg,
-                    Sdp.parse(call.aInvite.getRawContent()), call.answer));
+                    Sdp.parse(call.aInvite.getRawContent()), call.answer, call.release));
         }
     }
 
@@ -418,6 +453,7 @@ final class B2bua {
         }
         call.aLeg.close();
         call.bLeg.close();
+        call.release.run(); // before the call leaves the listing: once it is gone, its slot is back
         byCallerCallId.remove(callId(call.aInvite));
     }
 

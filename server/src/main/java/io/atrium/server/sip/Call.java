@@ -51,9 +51,11 @@ final class Call {
     /** The answering phone's own SDP (before Atrium pointed it at the relay). */
     Sdp answer;
     ScheduledFuture<?> ringTimer;
+    /** Gives back what the call took before it rang ({@link B2bua.Slot}): run once it is over. */
+    final Runnable release;
 
     Call(String from, String to, Instant startedAt, Request aInvite, ServerTransaction aTransaction, Dialog aDialog,
-         String aTag, RtpRelay.Leg aLeg, RtpRelay.Leg bLeg) {
+         String aTag, RtpRelay.Leg aLeg, RtpRelay.Leg bLeg, Runnable release) {
         this.from = from;
         this.to = to;
         this.startedAt = startedAt;
@@ -63,6 +65,7 @@ final class Call {
         this.aTag = aTag;
         this.aLeg = aLeg;
         this.bLeg = bLeg;
+        this.release = release;
     }
 
     /** What the REST API lists. */

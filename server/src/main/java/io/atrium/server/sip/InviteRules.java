@@ -32,6 +32,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code sip.max_outbound_dials_per_room} for one room, else {@code 429};</li>
  * <li>nothing while the server stops ({@link #stop}; docs/SIP.md, "Restarts"), {@code 503}, as a phone's call then.</li>
  * </ul>
+ * The server's bound on calls out through the trunk counts a phone's own call out as well ({@link #phoneCallOut}):
+ * every call that leaves through the trunk takes its slot here.
  */
 final class InviteRules {
 
@@ -50,8 +52,9 @@ final class InviteRules {
     private final UserStore users;
     private final boolean trunk;
     private final RateLimiter invites;
-    /** Calls out through the trunk (ringing or answered), per room; guarded by this. */
+    /** Rooms' calls out through the trunk (ringing or answered), per room; guarded by this. */
     private final Map<UUID, Integer> out = new HashMap<>();
+    /** Every call out through the trunk (ringing or answered): rooms' and phones' own; guarded by this. */
     private int outTotal;
     /** Set once the server stops: nothing new rings. */
     private volatile boolean stopping;
@@ -119,12 +122,24 @@ final class InviteRules {
         admitted.limits().forEach(invites::acquire);
     }
 
+    /**
+     * A phone's own call out through the trunk (a directory user's phone dialling a number) takes one of the server's
+     * {@code sip.max_outbound_dials} slots, as a room's call out does, from its INVITE until it is over, and none of a
+     * room's: it is in no room. Returns what gives the slot back (once, however often it runs); over the bound, throws
+     * the {@link RpcException} a room's invite gets then, whose message the phone hears as its refusal's reason phrase.
+     */
+    Runnable phoneCallOut() {
+        reserve(null, 1);
+        return slot(null);
+    }
+
+    /** Takes {@code calls} slots of the server's calls out and of {@code room}'s (null: a phone's call, in no room). */
     private synchronized void reserve(UUID room, int calls) {
         if (calls == 0) {
             return;
         }
-        int inRoom = out.getOrDefault(room, 0);
-        if (inRoom + calls > config.maxOutboundDialsPerRoom()) {
+        int inRoom = room == null ? 0 : out.getOrDefault(room, 0);
+        if (room != null && inRoom + calls > config.maxOutboundDialsPerRoom()) {
             throw new RpcException(429, "too many calls out through the trunk: at most " + config.maxOutboundDialsPerRoom()
                     + " for a room at once (" + inRoom + " now)");
         }
@@ -132,24 +147,28 @@ final class InviteRules {
             throw new RpcException(429, "too many calls out through the trunk: at most " + config.maxOutboundDials()
                     + " on this server at once");
         }
-        out.put(room, inRoom + calls);
+        if (room != null) {
+            out.put(room, inRoom + calls);
+        }
         outTotal += calls;
     }
 
     /**
-     * {@code calls} {@link #admit admitted} to go out for {@code room} are over (unanswered, or answered and ended) or
-     * never rang.
+     * {@code calls} {@link #admit admitted} to go out for {@code room} (null: a {@link #phoneCallOut phone's own}) are
+     * over (unanswered, or answered and ended) or never rang.
      */
     synchronized void release(UUID room, int calls) {
         if (calls > 0) {
-            out.computeIfPresent(room, (r, n) -> n > calls ? n - calls : null);
+            if (room != null) {
+                out.computeIfPresent(room, (r, n) -> n > calls ? n - calls : null);
+            }
             outTotal -= calls;
         }
     }
 
     /**
-     * What gives back one call's slot of {@code room}'s {@link #admit admitted} calls out: {@link #release} once, however
-     * often it runs.
+     * What gives back one call's slot of {@code room}'s {@link #admit admitted} calls out (null: a phone's own call's):
+     * {@link #release} once, however often it runs.
      */
     Runnable slot(UUID room) {
         AtomicBoolean given = new AtomicBoolean();

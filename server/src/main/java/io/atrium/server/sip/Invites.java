@@ -446,8 +446,11 @@ final class Invites implements SipRooms, RoomListener {
         B2bua.Handover h = handedOver.get();
         converted.add(id);
         // each phone goes on sending with the other's payload types and expecting its own (they may differ)
-        leg(room.uuid(), h.aDialog(), h.aLeg(), PhoneSdp.between(h.offer(), h.answer()), caller, callerName, true, h.from(), h.to());
-        leg(room.uuid(), h.bDialog(), h.bLeg(), PhoneSdp.between(h.answer(), h.offer()), callee, calleeName, false, h.from(), h.to());
+        leg(room.uuid(), h.aDialog(), h.aLeg(), PhoneSdp.between(h.offer(), h.answer()), caller, callerName, true,
+                h.from(), h.to(), () -> { });
+        // the callee's leg keeps the call's slot (a phone's call out through the trunk) while it is in the room
+        leg(room.uuid(), h.bDialog(), h.bLeg(), PhoneSdp.between(h.answer(), h.offer()), callee, calleeName, false,
+                h.from(), h.to(), h.release());
         RoomService.Invitation callerApp = rooms.invitation(room.uuid(), callerSeat, callerName, caller.map(User::uuid), true);
         RoomService.Invitation calleeApp = rooms.invitation(room.uuid(), calleeSeat, calleeName, callee.map(User::uuid), false);
         Optional<User> other = isCaller ? callee : caller;
@@ -488,13 +491,16 @@ final class Invites implements SipRooms, RoomListener {
         return room;
     }
 
-    /** One leg of a converted call joins {@code room} as a SIP member with its own id and token. */
+    /**
+     * One leg of a converted call joins {@code room} as a SIP member with its own id and token; {@code ended} runs once
+     * when it leaves.
+     */
     private void leg(UUID room, javax.sip.Dialog dialog, RtpRelay.Leg rtp, PhoneSdp agreed, Optional<User> user, String name,
-                     boolean admin, String from, String to) {
+                     boolean admin, String from, String to, Runnable ended) {
         String member = UUID.randomUUID().toString();
         RoomService.Invitation token = rooms.invitation(room, member, name, user.map(User::uuid), admin);
         roomCalls.answeredInvite(dialog, agreed, rtp, room, member, user.map(User::uuid).orElse(null), token.token(), from, to,
-                () -> { });
+                ended);
     }
 
     @SuppressWarnings("unchecked")

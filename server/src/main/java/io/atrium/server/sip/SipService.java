@@ -71,6 +71,8 @@ public final class SipService implements SipListener, AutoCloseable {
     private final RoomCalls roomCalls;
     private final DialOut dialOut;
     private final Invites invites;
+    /** What a room's invite may ring, and the bound on calls out through the trunk that phones' calls count against. */
+    private final InviteRules rules;
     /** How long a stopping server waits for its temporary rooms to end. */
     private static final java.time.Duration STOP_PATIENCE = java.time.Duration.ofSeconds(5);
     private final RoomService rooms;
@@ -98,7 +100,7 @@ public final class SipService implements SipListener, AutoCloseable {
         this.roomCalls = new RoomCalls(config, sip, provider, relay, rooms.service(), rooms.shards(), timer, clock);
         this.dialOut = new DialOut(config, sip, provider, relay, timer, trunkAuth);
         this.rooms = rooms.service();
-        InviteRules rules = new InviteRules(config, users, trunks.outbound().isPresent(), clock);
+        this.rules = new InviteRules(config, users, trunks.outbound().isPresent(), clock);
         this.invites = new Invites(this.rooms, users, registrar, trunks, rules, roomNumbers, dialOut, b2bua, roomCalls, timer, clock);
         invites.forgetTemporaryRooms();
         this.rooms.addListener(invites);
@@ -222,7 +224,7 @@ public final class SipService implements SipListener, AutoCloseable {
                 return;
             }
             b2bua.invite(event, from.getAddress().getDisplayName(), callerNumber, extension,
-                    registrar.contacts(extension), Response.TEMPORARILY_UNAVAILABLE);
+                    registrar.contacts(extension), Response.TEMPORARILY_UNAVAILABLE, B2bua.NOTHING);
             return;
         }
         DigestAuthenticator.Result result = auth.authenticate(request, source(request));
@@ -249,11 +251,12 @@ public final class SipService implements SipListener, AutoCloseable {
             }
             String callerId = out.get().config().callerId().isEmpty() ? caller.sipExtension() : out.get().config().callerId();
             b2bua.invite(event, caller.displayName(), callerId, number, List.of(out.get().uri(number)),
-                    Response.TEMPORARILY_UNAVAILABLE);
+                    Response.TEMPORARILY_UNAVAILABLE, rules::phoneCallOut); // counted as a room's call out is
             return;
         }
         List<String> phones = registrar.contacts(number);
-        b2bua.invite(event, caller.displayName(), caller.sipExtension(), number, phones, Response.TEMPORARILY_UNAVAILABLE);
+        b2bua.invite(event, caller.displayName(), caller.sipExtension(), number, phones,
+                Response.TEMPORARILY_UNAVAILABLE, B2bua.NOTHING);
     }
 
     /**

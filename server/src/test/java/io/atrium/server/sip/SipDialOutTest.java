@@ -9,6 +9,7 @@ import io.atrium.server.testing.RpcClient;
 import io.atrium.server.testing.Sipp;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
+import io.atrium.server.testing.Waits;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +25,8 @@ import org.junit.jupiter.api.TestInstance;
  * finding 25), with SIPp as the carrier: a contract facade's anonymous admin token cannot dial a number (the carrier
  * gets no INVITE) while an admin token an operator minted for a directory user with an extension can; destinations
  * that are no dial string are refused; calls out (ringing or answered) are bounded per room and per server, and the ringing of
- * extensions per inviter, room and anonymous address, each with a clear JSON-RPC error.
+ * extensions per inviter, room and anonymous address, each with a clear JSON-RPC error. Phones' own calls out through the
+ * trunk count against the server's bound too (their excess gets {@code 486}), also once turned into a room.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SipDialOutTest {
@@ -45,7 +47,8 @@ class SipDialOutTest {
     void start() throws Exception {
         sipPort = Sipp.freePort();
         trunkPort = Sipp.freePort();
-        AtriumConfig.Trunk trunk = new AtriumConfig.Trunk("carrier", "127.0.0.1:" + trunkPort, "udp", null, null, "+4930999",
+        // no caller id: a phone's call out goes with its extension, by which convert_to_room knows the caller
+        AtriumConfig.Trunk trunk = new AtriumConfig.Trunk("carrier", "127.0.0.1:" + trunkPort, "udp", null, null, null,
                 Map.of());
         AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-sip-dialout-"));
         server = TestServer.start(c.withSip(new AtriumConfig.Sip(true, "127.0.0.1", sipPort, "", "atrium", 1, 3600, 100,
@@ -188,6 +191,103 @@ class SipDialOutTest {
             assertThat(grace.await("room_invite_reject").get("reason").asText()).isEqualTo("declined");
             assertOk(carrier.await());
         }
+    }
+
+    /**
+     * A phone's own call out through the trunk counts against {@code sip.max_outbound_dials} as a room's call out does,
+     * from its INVITE until it ends (docs/SIP.md, "Who may dial out"): while alice's and bob's phones talk to numbers (the
+     * server's bound of two), carol's phone gets {@code 486} with the bound's text and the carrier never sees her number,
+     * and dave's room, which has no call out (its own bound of one is not what refuses it), gets {@code 429}; once
+     * alice hung up, erin's phone calls out again.
+     */
+    @Test
+    void aPhonesOwnCallsOutCountAgainstTheServersBound() {
+        String full = "too many calls out through the trunk: at most " + MAX_DIALS + " on this server at once";
+        try (Sipp carrier = Sipp.start("callee.xml", Map.of("OUTCOME", Sipp.resource("callee-answer.part"), "MEDIA_PORT",
+                "40070"), sipPort, trunkPort, "-m", "3").listening();
+             Sipp alice = callingOut("alice", "1001", "0401111", 40072);
+             Sipp bob = callingOut("bob", "1002", "0402222", 40074)) {
+            talking(alice);
+            talking(bob);
+            try (Sipp carol = Sipp.start("caller.xml", Map.of("OUTCOME", Sipp.resource("caller-refused.part"), "STATUS", "486",
+                    "FROM", "1003", "MEDIA_PORT", "40076"), sipPort, "-t", "u1", "-s", "0403333", "-au", "carol",
+                    "-ap", "carol-password")) {
+                assertOk(carol.await());
+                assertThat(carol.messages()).contains("SIP/2.0 486 " + full).doesNotContain("Retry-After");
+            }
+            assertError(adminOf("dave").request("invite_exten", Map.of("extens", List.of("0404444"))), 429, full);
+            alice.hangUp();
+            assertOk(alice.await());
+            Waits.waitUntil(() -> server.get("/v1/sip/calls").json().get("calls").size() == 1, "alice's call to end in Atrium");
+            try (Sipp erin = callingOut("erin", "1005", "0405555", 40078)) {
+                talking(erin);
+                erin.hangUp();
+                assertOk(erin.await());
+            }
+            bob.hangUp();
+            assertOk(bob.await());
+            assertOk(carrier.await());
+            assertThat(carrier.messages()).contains("INVITE sip:0401111@").contains("INVITE sip:0402222@")
+                    .contains("INVITE sip:0405555@").doesNotContain("0403333").doesNotContain("0404444");
+        }
+    }
+
+    /**
+     * A phone's call out that {@code convert_to_room} turned into a room keeps its slot while the number is in the room:
+     * with bob's phone calling out as well (the bound of two), carol's gets {@code 486}; once alice, the room's admin,
+     * removed the number, erin's phone calls out again.
+     */
+    @Test
+    void aPhonesCallOutTurnedIntoARoomKeepsItsSlotUntilTheNumberLeaves() {
+        RpcClient app = RpcClient.connect(server);
+        clients.add(app);
+        app.call("register_room_api", Map.of("username", "alice", "password", "alice-password"));
+        try (Sipp carrier = Sipp.start("callee.xml", Map.of("OUTCOME", Sipp.resource("callee-answer.part"), "MEDIA_PORT",
+                "40080"), sipPort, trunkPort, "-m", "3").listening();
+             Sipp alice = callingOut("alice", "1001", "0407777", 40082)) {
+            talking(alice);
+            String callId = server.get("/v1/sip/calls").json().get("calls").findParents("to").stream()
+                    .filter(c -> c.get("to").asText().equals("0407777")).findFirst().orElseThrow().get("call_id").asText();
+            RpcClient admin = watching(app.call("convert_to_room", Map.of("call_id", callId)).get("auth_token").asText());
+            Waits.waitUntil(() -> admin.call("get_room_members", Map.of()).findValuesAsText("name").contains("0407777"),
+                    "the number in the room");
+            String number = admin.call("get_room_members", Map.of()).findParents("name").stream()
+                    .filter(m -> m.get("name").asText().equals("0407777")).findFirst().orElseThrow().get("id").asText();
+            try (Sipp bob = callingOut("bob", "1002", "0408888", 40084)) {
+                talking(bob);
+                try (Sipp carol = Sipp.start("caller.xml", Map.of("OUTCOME", Sipp.resource("caller-refused.part"), "STATUS",
+                        "486", "FROM", "1003", "MEDIA_PORT", "40086"), sipPort, "-t", "u1", "-s", "0403333", "-au", "carol",
+                        "-ap", "carol-password")) {
+                    assertOk(carol.await());
+                }
+                admin.call("remove_member", Map.of("member", number));
+                assertThat(admin.await("member_leave_room").get("member").asText()).isEqualTo(number);
+                try (Sipp erin = callingOut("erin", "1005", "0405555", 40088)) {
+                    talking(erin);
+                    erin.hangUp();
+                    assertOk(erin.await());
+                }
+                bob.hangUp();
+                assertOk(bob.await());
+            }
+            alice.hangUp();
+            assertOk(alice.await());
+            assertOk(carrier.await());
+            assertThat(carrier.messages()).doesNotContain("0403333");
+        }
+    }
+
+    /** {@code username}'s phone ({@code extension}) calls {@code number}, which the carrier answers, and talks until hung up. */
+    private Sipp callingOut(String username, String extension, String number, int mediaPort) {
+        return Sipp.start("caller.xml", Map.of("OUTCOME", Sipp.resource("caller-answered.part"), "FROM", extension,
+                "MEDIA_PORT", String.valueOf(mediaPort), "HOLD", "50000"), sipPort, "-t", "u1", "-s", number, "-au", username,
+                "-ap", username + "-password");
+    }
+
+    /** Waits until {@code caller} ACKed the 200 OK to its INVITE (its call is answered and holds its slot). */
+    private static void talking(Sipp caller) {
+        Waits.waitUntil(() -> caller.messages().contains("CSeq: 2 ACK"), "the call to be answered",
+                java.time.Duration.ofSeconds(Sipp.TIMEOUT_SECONDS));
     }
 
     /**
