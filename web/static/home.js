@@ -4,7 +4,7 @@
 
 import { AtriumClient } from '/atrium.js';
 import { apiCredentials, api, roomLink, server, settleCredentials } from '/app-common.js';
-import { retryingText } from '/messages.js';
+import { rateLimitedText, retryingText } from '/messages.js';
 
 const $ = id => document.getElementById(id);
 const credsForm = $('creds');
@@ -203,7 +203,8 @@ $('take-calls').addEventListener('submit', async event => {
   } catch (e) {
     client.leave();
     callsStatus.textContent = e.reason === 'credentials' ? 'Wrong username or password.'
-      : e.reason === 'unreachable' ? 'The server is unreachable. Check your connection and try again.' : `Could not sign in for calls: ${e.message}`;
+      : e.reason === 'unreachable' ? 'The server is unreachable. Check your connection and try again.'
+      : e.reason === 'rate-limited' ? rateLimitedText(e.message) : `Could not sign in for calls: ${e.message}`;
     return;
   } finally {
     $('take-calls-button').disabled = false;

@@ -90,6 +90,19 @@ const RETRYING = {
   'rate-limited': 'The server is limiting requests from this network — retrying…',
 };
 
+/**
+ * The sentence for Atrium's `429` (the SDK's 'rate-limited' error) to a request the person made, e.g. joining:
+ * too many wrong passwords from this network or for the room, the server's password checks busy, a full waiting
+ * room; with the wait when Atrium said one ("retry in N s"). @param {string} message Atrium's
+ */
+export function rateLimitedText(message) {
+  const m = String(message ?? '');
+  if (/waiting room is full/.test(m)) return 'The waiting room is full. Try again later.';
+  const wait = /retry in (\d+) s/.exec(m)?.[1];
+  const why = /failed passwords/.test(m) ? 'Too many wrong passwords were tried.' : 'The server is limiting requests from this network.';
+  return `${why} Wait ${wait ? `${wait} seconds` : 'a minute'}, then try again.`;
+}
+
 /** The sentence for a failed reconnect attempt by its reason (the SDK's `retrying`), or null. @param {string} reason */
 export function retryingText(reason) {
   return RETRYING[reason] ?? null;

@@ -5,7 +5,7 @@
 
 import { AtriumClient, AtriumError, decodeJwt } from '/atrium.js';
 import { api, apiCredentials, settleCredentials, server, roomLink } from '/app-common.js';
-import { deviceProblem, endedText, inviteEndText, retryingText } from '/messages.js';
+import { deviceProblem, endedText, inviteEndText, rateLimitedText, retryingText } from '/messages.js';
 
 const $ = id => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -97,6 +97,7 @@ function describe(e) {
     case 'rejected': return 'The host did not let you in.';
     case 'timeout': return 'The server did not answer in time. Try again.';
     case 'closed': return 'The connection to the server was lost.';
+    case 'rate-limited': return rateLimitedText(e.message);
     default: return e.message;
   }
 }

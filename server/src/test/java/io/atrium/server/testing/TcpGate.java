@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
  * A TCP relay on 127.0.0.1 in front of a server whose new connections can be held at the gate: while
  * {@link #hold() held}, a connection is accepted but reaches the server only at {@link #release()}; the
  * connections already through keep flowing. A test thus decides what the server sees before a client's next
- * connection (e.g. another client taking the last place first). The server sees every connection from
- * 127.0.0.1.
+ * connection (e.g. another client taking the last place first), or {@link #cut()} the connections through as a
+ * failing network would. The server sees every connection from 127.0.0.1.
  */
 public final class TcpGate implements AutoCloseable {
 
@@ -70,6 +70,14 @@ public final class TcpGate implements AutoCloseable {
                 throw new AssertionError(waiting + " connections wait at the gate after " + limit + ", not " + n);
             }
             TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+    }
+
+    /** The connections through end at once, both ways (the client sees its socket drop); the gate stays open. */
+    public void cut() {
+        for (Socket s : sockets) {
+            close(s);
+            sockets.remove(s);
         }
     }
 

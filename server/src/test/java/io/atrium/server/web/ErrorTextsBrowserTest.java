@@ -69,11 +69,16 @@ class ErrorTextsBrowserTest {
                 List.of("endedText('room-ended', 'you')", "You ended the meeting for everyone."),
                 List.of("endedText('room-ended', null)", "The meeting has ended."),
                 List.of("endedText('removed')", "An admin removed you from the meeting."),
-                List.of("String(endedText('something-new'))", "null"));
+                List.of("String(endedText('something-new'))", "null"),
+                List.of("rateLimitedText('too many failed passwords, retry in 42 s')",
+                        "Too many wrong passwords were tried. Wait 42 seconds, then try again."),
+                List.of("rateLimitedText('the waiting room is full')", "The waiting room is full. Try again later."),
+                List.of("rateLimitedText('too many requests')",
+                        "The server is limiting requests from this network. Wait a minute, then try again."));
         try (Page page = Chromium.newPage("messages")) {
             page.navigate(server.uri("/").toString());
             for (List<String> row : table) {
-                Object text = page.evaluate("async () => { const { formatBytes, explain, deviceProblem, endedText } = await import('/messages.js');"
+                Object text = page.evaluate("async () => { const { formatBytes, explain, deviceProblem, endedText, rateLimitedText } = await import('/messages.js');"
                         + " return " + row.get(0) + "; }");
                 assertThat(text).as(row.get(0)).isEqualTo(row.get(1));
             }

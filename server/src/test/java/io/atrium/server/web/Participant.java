@@ -51,6 +51,11 @@ public final class Participant implements AutoCloseable {
         return open(page, label, false, "", Chromium.newPage(label));
     }
 
+    /** As {@link #open(java.net.URI, String)}, running {@code initScript} first in every document. */
+    static Participant open(java.net.URI page, String label, String initScript) {
+        return open(page, label, false, initScript, Chromium.newPage(label));
+    }
+
     private static Participant open(TestServer server, String label, String path, boolean apiCredentials, String initScript,
                                     Page page) {
         return open(server.uri(path), label, apiCredentials, initScript, page);
