@@ -109,6 +109,8 @@ public final class AtriumMetrics {
                 shards, x -> x.sum(t -> t.socket().tcpOversize()));
         counter("atrium.dropped.datagrams", "reason", "tcp_buffer_full",
                 "Packets not sent to an ICE-TCP connection whose outbound buffer is full (a slow reader)", shards, x -> x.sum(t -> t.socket().tcpDropped()));
+        counter("atrium.dropped.datagrams", "reason", "send_failed",
+                "Datagrams the kernel refused to send or had no room for in the media socket's send buffer", shards, x -> x.sum(t -> t.socket().egressDropped()));
         Gauge.builder("atrium.ice.tcp.connections", shards, x -> x.sum(t -> t.socket().tcpConnections()))
                 .description("Open ICE-TCP connections on the media ports").register(r);
         counter("atrium.ice.tcp.accepted", null, null, "ICE-TCP connections accepted", shards, x -> x.sum(t -> t.socket().tcpAccepted()));

@@ -1,5 +1,7 @@
 package io.atrium.server.transport;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.net.InetSocketAddress;
 
 /**
@@ -9,7 +11,8 @@ import java.net.InetSocketAddress;
  * GSO send ({@code UDP_SEGMENT}: the kernel cuts it into the original datagrams). One ingress batch's
  * fan-out queues a subscriber one packet per forwarded stream (audio from many speakers, a video
  * frame's packets), which is exactly such a run. Order between destinations is not kept; order to
- * one destination is. Media thread only; allocates nothing after construction.
+ * one destination is. The datagrams are held in native memory, so that {@link Sendmmsg} hands the kernel their
+ * addresses without copying them again. Media thread only; allocates nothing after construction.
  */
 final class Egress {
 
@@ -33,7 +36,7 @@ final class Egress {
      */
     static final int MAX_SEGMENT = 1400;
 
-    private final byte[] data;
+    private final ByteBuf data;
     private final int[] offset;
     private final int[] length;
     private final int[] next;
@@ -53,7 +56,7 @@ final class Egress {
      * every run one datagram (no GSO on this socket).
      */
     Egress(int maxDatagrams, int maxBytes, boolean segment) {
-        data = new byte[maxBytes];
+        data = Unpooled.directBuffer(maxBytes, maxBytes);
         offset = new int[maxDatagrams];
         length = new int[maxDatagrams];
         next = new int[maxDatagrams];
@@ -68,7 +71,7 @@ final class Egress {
 
     /** True when a datagram of {@code len} bytes fits; when not, drain first. */
     boolean fits(int len) {
-        return count < offset.length && used + len <= data.length;
+        return count < offset.length && used + len <= data.capacity();
     }
 
     /** True when runs may hold several datagrams (GSO on this socket). */
@@ -83,7 +86,7 @@ final class Egress {
     /** Queues a copy of the datagram; {@link #fits} must have said yes. */
     void add(byte[] buf, int off, int len, InetSocketAddress dest) {
         int i = count++;
-        System.arraycopy(buf, off, data, used, len);
+        data.setBytes(used, buf, off, len);
         offset[i] = used;
         length[i] = len;
         to[i] = dest;
@@ -155,8 +158,14 @@ final class Egress {
         }
     }
 
-    byte[] data() {
+    /** The queued datagrams' bytes, at {@link #offset}; valid until the next {@link #add}. */
+    ByteBuf data() {
         return data;
+    }
+
+    /** Frees the native memory; nothing may be added after. */
+    void release() {
+        data.release();
     }
 
     int offset(int i) {

@@ -38,7 +38,10 @@ import org.slf4j.LoggerFactory;
  * batch, or by timers) hands the batch to the kernel: one {@code sendmmsg} for the whole batch, in which
  * the datagrams to one destination that {@link Egress} finds in runs of one size go as one UDP GSO
  * message each ({@code UDP_SEGMENT}, where the epoll transport supports it), so an ingress batch's
- * fan-out costs the kernel one send per subscriber rather than one per packet.
+ * fan-out costs the kernel one send per subscriber rather than one per packet. With epoll the call is made
+ * by {@link Sendmmsg} straight from {@link Egress}'s memory (no buffer, packet object or outbound entry
+ * per message); a datagram the kernel refuses or has no room for then is dropped and counted
+ * ({@link #egressDropped}), never queued. Elsewhere (NIO) each message goes through the channel.
  *
  * <p>ICE-TCP (RFC 6544, passive): a TCP listener on the same port number, on the same event-loop
  * thread. Each connection's byte stream is cut into frames by {@link Rfc4571} and every frame goes to
@@ -91,8 +94,13 @@ public final class MediaSocket implements AutoCloseable {
     private final byte[] readBuffer = new byte[MAX_DATAGRAM];
     private final Egress egress;
     private final Egress.RunSink writeRun = this::writeRun;
+    /** Netty's {@code sendmmsg} straight from {@link #egress}; null when not available (NIO). */
+    private final Sendmmsg direct;
+    private final Egress.RunSink directRun = this::directRun;
+    private final Sendmmsg.Dropped dropped = this::dropped;
     private long egressMessages;
     private long egressDatagrams;
+    private final AtomicLong egressDropped = new AtomicLong();
     private Channel tcpServer;
     /** Open ICE-TCP connections by remote address; changed on the media thread, read by senders on any thread. */
     private final Map<InetSocketAddress, Channel> tcp = new ConcurrentHashMap<>();
@@ -106,12 +114,14 @@ public final class MediaSocket implements AutoCloseable {
     private final int tcpMaxPerAddress;
     private final long tcpUnroutedNanos;
 
-    private MediaSocket(EventLoopGroup group, Channel channel, boolean segment, TcpRules rules) {
+    private MediaSocket(EventLoopGroup group, Channel channel, boolean segment, TcpRules rules, boolean withoutEnvelope) {
         this.group = group;
         this.channel = channel;
         this.tcpMaxPerAddress = rules.perAddress();
         this.tcpUnroutedNanos = TimeUnit.MILLISECONDS.toNanos(rules.unroutedMillis());
         this.egress = new Egress(EGRESS_DATAGRAMS, EGRESS_DATAGRAMS * MAX_DATAGRAM, segment);
+        this.direct = withoutEnvelope && channel instanceof EpollDatagramChannel epoll && Sendmmsg.AVAILABLE
+                ? new Sendmmsg(epoll, EGRESS_DATAGRAMS) : null;
     }
 
     /**
@@ -126,9 +136,17 @@ public final class MediaSocket implements AutoCloseable {
      * number is taken for TCP is given up and another picked) and starts reading into {@code receiver}.
      */
     public static MediaSocket bind(String host, int port, Receiver receiver, TcpRules rules) {
+        return bind(host, port, receiver, rules, true);
+    }
+
+    /**
+     * As {@link #bind(String, int, Receiver, TcpRules)}; {@code withoutEnvelope} false makes every message go through
+     * the channel even where {@link Sendmmsg} is available (to measure one way against the other).
+     */
+    static MediaSocket bind(String host, int port, Receiver receiver, TcpRules rules, boolean withoutEnvelope) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return bindOnce(host, port, receiver, rules);
+                return bindOnce(host, port, receiver, rules, withoutEnvelope);
             } catch (TcpTaken e) {
                 if (port != 0 || attempt == 20) {
                     throw e;
@@ -144,7 +162,7 @@ public final class MediaSocket implements AutoCloseable {
         }
     }
 
-    private static MediaSocket bindOnce(String host, int port, Receiver receiver, TcpRules rules) {
+    private static MediaSocket bindOnce(String host, int port, Receiver receiver, TcpRules rules, boolean withoutEnvelope) {
         boolean epoll = Epoll.isAvailable();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("atrium-media", true),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
@@ -189,7 +207,8 @@ public final class MediaSocket implements AutoCloseable {
         Channel ch;
         try {
             ch = b.bind(host, port).sync().channel();
-            self[0] = new MediaSocket(group, ch, epoll && EpollDatagramChannel.isSegmentedDatagramPacketSupported(), rules);
+            self[0] = new MediaSocket(group, ch, epoll && EpollDatagramChannel.isSegmentedDatagramPacketSupported(), rules,
+                    withoutEnvelope);
         } catch (Exception e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw new TransportException("cannot bind UDP " + host + ":" + port + ": " + e.getMessage(), e);
@@ -202,8 +221,9 @@ public final class MediaSocket implements AutoCloseable {
             throw new TcpTaken("cannot listen on TCP " + host + ":" + bound + " (ICE-TCP beside the UDP media port): "
                     + e.getMessage(), e);
         }
-        log.info("media socket on udp and tcp {} ({}{}, SRTP profiles {})", ch.localAddress(), epoll ? "epoll" : "nio",
-                self[0].egress.segments() ? ", UDP GSO" : "", io.atrium.webrtc.srtp.SrtpProfile.preferred());
+        log.info("media socket on udp and tcp {} ({}{}{}, SRTP profiles {})", ch.localAddress(), epoll ? "epoll" : "nio",
+                self[0].egress.segments() ? ", UDP GSO" : "", self[0].direct != null ? ", sendmmsg without envelope" : "",
+                io.atrium.webrtc.srtp.SrtpProfile.preferred());
         return self[0];
     }
 
@@ -397,8 +417,13 @@ public final class MediaSocket implements AutoCloseable {
             return;
         }
         if (!egress.isEmpty()) {
-            egress.drain(writeRun);
-            channel.flush();
+            if (direct != null) {
+                egress.drain(directRun);
+                direct.send(dropped);
+            } else {
+                egress.drain(writeRun);
+                channel.flush();
+            }
         }
         if (!tcp.isEmpty()) {
             tcp.values().forEach(Channel::flush);
@@ -413,7 +438,7 @@ public final class MediaSocket implements AutoCloseable {
      */
     private void writeRun(int first, int count, int segment, int bytes, InetSocketAddress to) {
         ByteBuf out = channel.alloc().directBuffer(bytes);
-        byte[] data = egress.data();
+        ByteBuf data = egress.data();
         for (int i = first, n = 0; n < count; n++, i = egress.next(i)) {
             out.writeBytes(data, egress.offset(i), egress.length(i));
         }
@@ -421,6 +446,23 @@ public final class MediaSocket implements AutoCloseable {
                 channel.voidPromise());
         egressMessages++;
         egressDatagrams += count;
+    }
+
+    /** One run from {@link Egress} as one message of {@link #direct}'s next {@code sendmmsg}. */
+    private void directRun(int first, int count, int segment, int bytes, InetSocketAddress to) {
+        direct.add(egress, first, count, segment, to);
+        egressMessages++;
+        egressDatagrams += count;
+    }
+
+    /** A message {@link #direct} could not send: refused by the kernel ({@code cause}), or no room in the send buffer. */
+    private void dropped(int datagrams, java.io.IOException cause) {
+        egressMessages--;
+        egressDatagrams -= datagrams;
+        if (egressDropped.getAndAdd(datagrams) == 0) {
+            log.warn("media socket dropped {} datagram(s) the kernel did not take: {} (counted as dropped datagrams, reason"
+                    + " send_failed; logged once)", datagrams, cause == null ? "send buffer full" : cause.toString());
+        }
     }
 
     /** UDP messages handed to the kernel since start (a GSO message counts once). Media thread. */
@@ -431,6 +473,11 @@ public final class MediaSocket implements AutoCloseable {
     /** UDP datagrams sent since start (a GSO message counts each of its segments). Media thread. */
     long egressDatagrams() {
         return egressDatagrams;
+    }
+
+    /** Datagrams dropped because the kernel refused them or had no room in the socket's send buffer, since start. */
+    public long egressDropped() {
+        return egressDropped.get();
     }
 
     /** True when called on the media thread. */
@@ -499,6 +546,13 @@ public final class MediaSocket implements AutoCloseable {
         tcp.values().forEach(Channel::close);
         channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
-        log.info("media socket closed: {} UDP datagrams sent in {} messages", egressDatagrams, egressMessages);
+        if (group.isTerminated()) { // else the thread may still flush: its memory is left to the collector
+            egress.release();
+            if (direct != null) {
+                direct.release();
+            }
+        }
+        log.info("media socket closed: {} UDP datagrams sent in {} messages, {} dropped", egressDatagrams, egressMessages,
+                egressDropped.get());
     }
 }

@@ -20,7 +20,7 @@ class EgressTest {
         egress.drain((first, count, segment, bytes, to) -> {
             StringBuilder s = new StringBuilder(to.getPort() + ": " + segment + "x" + count + "/" + bytes + " [");
             for (int i = first, n = 0; n < count; n++, i = egress.next(i)) {
-                s.append(n == 0 ? "" : " ").append(egress.data()[egress.offset(i)]);
+                s.append(n == 0 ? "" : " ").append(egress.data().getByte(egress.offset(i)));
                 assertThat(egress.length(i)).isLessThanOrEqualTo(segment);
             }
             runs.add(s.append(']').toString());

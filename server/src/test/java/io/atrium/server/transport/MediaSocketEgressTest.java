@@ -7,20 +7,32 @@ import io.netty.channel.epoll.EpollDatagramChannel;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
  * A flush's datagrams reach real UDP sockets whole and in order per destination, and runs of one size to
- * one destination leave as one GSO message each where the kernel and epoll support it (Linux here).
+ * one destination leave as one GSO message each where the kernel and epoll support it (Linux here), sent by
+ * {@link Sendmmsg} straight from {@link Egress}'s memory: nothing allocated per flush, a refused destination dropped
+ * and counted while the others still get theirs.
  */
 class MediaSocketEgressTest {
 
+    private static final MediaSocket.TcpRules RULES = new MediaSocket.TcpRules(64, 20_000);
+
+    @Test
+    void withEpollTheFlushUsesNettysSendmmsgWithoutTheChannel() {
+        assertThat(Sendmmsg.AVAILABLE).as("Netty's sendmmsg pieces found (else every message goes through the channel)")
+                .isEqualTo(Epoll.isAvailable());
+    }
+
     @Test
     void aFlushSendsRunsToEachDestinationAsOneMessageAndEveryDatagramArrivesInOrder() throws Exception {
-        try (MediaSocket socket = MediaSocket.bind("127.0.0.1", 0, (buf, len, from) -> { }, new MediaSocket.TcpRules(64, 20_000));
+        try (MediaSocket socket = MediaSocket.bind("127.0.0.1", 0, (buf, len, from) -> { }, RULES);
              DatagramSocket a = new DatagramSocket(0, java.net.InetAddress.getLoopbackAddress());
              DatagramSocket b = new DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
             InetSocketAddress toA = (InetSocketAddress) a.getLocalSocketAddress();
@@ -46,6 +58,67 @@ class MediaSocketEgressTest {
             assertThat(counts[0]).as("UDP messages (GSO " + gso + ")").isEqualTo(gso ? 2 : sizesA.length + sizesB.length);
             expect(a, 0, sizesA);
             expect(b, 100, sizesB);
+        }
+    }
+
+    @Test
+    void aDestinationTheKernelRefusesIsDroppedAndCountedAndTheOthersStillGetTheirs() throws Exception {
+        try (MediaSocket socket = MediaSocket.bind("127.0.0.1", 0, (buf, len, from) -> { }, RULES);
+             DatagramSocket a = new DatagramSocket(0, java.net.InetAddress.getLoopbackAddress());
+             DatagramSocket b = new DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            InetSocketAddress portZero = new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0); // EINVAL
+            CompletableFuture<Void> sent = new CompletableFuture<>();
+            socket.execute(() -> {
+                socket.send(datagram(1, 200), 0, 200, (InetSocketAddress) a.getLocalSocketAddress());
+                socket.send(datagram(2, 300), 0, 300, portZero);
+                socket.send(datagram(3, 300), 0, 300, portZero);
+                socket.send(datagram(4, 400), 0, 400, (InetSocketAddress) b.getLocalSocketAddress());
+                socket.flush();
+                sent.complete(null);
+            });
+            sent.get(30, TimeUnit.SECONDS);
+            expect(a, 1, new int[] {200});
+            expect(b, 4, new int[] {400});
+            assertThat(socket.egressDropped()).as("datagrams to port 0").isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aFlushAllocatesNothingOnceWarm() throws Exception {
+        List<DatagramSocket> receivers = new ArrayList<>();
+        try (MediaSocket socket = MediaSocket.bind("127.0.0.1", 0, (buf, len, from) -> { }, RULES)) {
+            List<InetSocketAddress> to = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                DatagramSocket r = new DatagramSocket(0, java.net.InetAddress.getLoopbackAddress());
+                receivers.add(r);
+                to.add((InetSocketAddress) r.getLocalSocketAddress());
+            }
+            byte[] video = datagram(7, 1200);
+            Runnable flush = () -> { // a video frame and an audio packet to each of 10 subscribers
+                for (InetSocketAddress s : to) {
+                    socket.send(video, 0, 1200, s);
+                    socket.send(video, 0, 1200, s);
+                    socket.send(video, 0, 160, s);
+                }
+                socket.flush();
+            };
+            var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+            CompletableFuture<Long> allocated = new CompletableFuture<>();
+            socket.execute(() -> {
+                for (int i = 0; i < 20_000; i++) {
+                    flush.run();
+                }
+                long before = threads.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < 5_000; i++) {
+                    flush.run();
+                }
+                allocated.complete(threads.getCurrentThreadAllocatedBytes() - before);
+            });
+            assertThat(allocated.get(120, TimeUnit.SECONDS)).as("bytes the media thread allocated in 5,000 flushes of 30 datagrams")
+                    .isLessThan(Epoll.isAvailable() ? 1024 : Long.MAX_VALUE);
+            assertThat(socket.egressDropped()).isZero();
+        } finally {
+            receivers.forEach(DatagramSocket::close);
         }
     }
 
