@@ -42,11 +42,12 @@ public final class Sfu {
     /** SRTP datagrams this shard handled in the last report tick (about a second): its load for placement. */
     private volatile long packetsPerSecond;
     private long forwardedBefore;
+    private long reportedMillis;
     /**
      * The NACK tick, running only while this shard has rooms (an idle shard is not woken 50 times a second). Set on
      * the media thread; volatile for {@link #nackTicking}.
      */
-    private volatile java.util.concurrent.Future<?> nackTick;
+    private volatile io.atrium.server.transport.Ticks.Tick nackTick;
 
     public Sfu(MediaTransport transport) {
         this(transport, MediaLimits.defaults());
@@ -82,8 +83,11 @@ public final class Sfu {
             long now = System.currentTimeMillis();
             routers.values().forEach(r -> r.tickReports(now));
             long forwarded = transport.counters().forwardCount();
-            packetsPerSecond = forwarded - forwardedBefore;
+            if (reportedMillis > 0) { // a tick may come a little late (MediaSocket.every): per second of the time that passed
+                packetsPerSecond = (forwarded - forwardedBefore) * 1000 / Math.max(1, now - reportedMillis);
+            }
             forwardedBefore = forwarded;
+            reportedMillis = now;
         });
     }
 
@@ -175,7 +179,7 @@ public final class Sfu {
      */
     private void nackTickWhileRooms() {
         if (routers.isEmpty() && nackTick != null) {
-            nackTick.cancel(false);
+            nackTick.cancel();
             nackTick = null;
         } else if (!routers.isEmpty() && nackTick == null && !transport.socket().stopping()) {
             nackTick = transport.socket().every(NACK_TICK_MILLIS, () -> {

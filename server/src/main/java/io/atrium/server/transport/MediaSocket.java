@@ -101,6 +101,7 @@ public final class MediaSocket implements AutoCloseable {
     private long egressMessages;
     private long egressDatagrams;
     private final AtomicLong egressDropped = new AtomicLong();
+    private final Ticks ticks;
     private Channel tcpServer;
     /** Open ICE-TCP connections by remote address; changed on the media thread, read by senders on any thread. */
     private final Map<InetSocketAddress, Channel> tcp = new ConcurrentHashMap<>();
@@ -120,6 +121,7 @@ public final class MediaSocket implements AutoCloseable {
         this.tcpMaxPerAddress = rules.perAddress();
         this.tcpUnroutedNanos = TimeUnit.MILLISECONDS.toNanos(rules.unroutedMillis());
         this.egress = new Egress(EGRESS_DATAGRAMS, EGRESS_DATAGRAMS * MAX_DATAGRAM, segment);
+        this.ticks = new Ticks(channel.eventLoop(), this::flush);
         this.direct = withoutEnvelope && channel instanceof EpollDatagramChannel epoll && Sendmmsg.AVAILABLE
                 ? new Sendmmsg(epoll, EGRESS_DATAGRAMS) : null;
     }
@@ -191,8 +193,7 @@ public final class MediaSocket implements AutoCloseable {
 
             @Override
             public void channelReadComplete(ChannelHandlerContext ctx) {
-                receiver.onBatchEnd();
-                self[0].flush();
+                self[0].batchEnd(receiver);
             }
 
             @Override
@@ -325,8 +326,7 @@ public final class MediaSocket implements AutoCloseable {
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
-            receiver.onBatchEnd();
-            flush();
+            batchEnd(receiver);
         }
 
         @Override
@@ -526,16 +526,20 @@ public final class MediaSocket implements AutoCloseable {
         return channel.eventLoop().isShuttingDown();
     }
 
-    /** Runs {@code task} on the media thread every {@code periodMillis}, until the returned future is cancelled. */
-    public java.util.concurrent.Future<?> every(long periodMillis, Runnable task) {
-        return channel.eventLoop().scheduleAtFixedRate(() -> {
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                log.warn("media timer failed", e);
-            }
-            flush();
-        }, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+    /**
+     * Runs {@code task} on the media thread every {@code periodMillis} until the returned tick is cancelled: at the end
+     * of the first read batch after it is due, or by a timer a little later when none comes ({@link Ticks}); what it
+     * sends is flushed. Any thread.
+     */
+    public Ticks.Tick every(long periodMillis, Runnable task) {
+        return ticks.every(periodMillis, task);
+    }
+
+    /** The end of a read batch (UDP or ICE-TCP): the receiver's, then the periodic tasks that are due, then one flush. */
+    private void batchEnd(Receiver receiver) {
+        receiver.onBatchEnd();
+        ticks.runDue();
+        flush();
     }
 
     @Override

@@ -1,0 +1,109 @@
+package io.atrium.server.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Periodic media tasks run at a read batch's end once due, by their timer when no batch comes, never before their
+ * time, and not after a cancel. On a real event loop; the assertions wait on runs, not on short timeouts.
+ */
+class TicksTest {
+
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final EventLoop loop = group.next();
+
+    @AfterEach
+    void stop() {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    /** A run: when, and whether a batch's end ran it. */
+    private record Run(long nanos, boolean inBatch) {
+    }
+
+    @Test
+    void withoutBatchesTheTimerRunsTheTaskNeverBeforeItsTimeAndThenFlushes() throws Exception {
+        AtomicInteger flushes = new AtomicInteger();
+        Ticks ticks = new Ticks(loop, flushes::incrementAndGet);
+        List<Long> runs = new CopyOnWriteArrayList<>();
+        CountDownLatch five = new CountDownLatch(5);
+        long start = System.nanoTime();
+        ticks.every(20, () -> {
+            runs.add(System.nanoTime());
+            five.countDown();
+        });
+        assertThat(five.await(60, TimeUnit.SECONDS)).as("five runs").isTrue();
+        long before = start;
+        for (long at : runs) {
+            assertThat(at - before).as("time since the run before").isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(20));
+            before = at;
+        }
+        assertThat(flushes.get()).as("a flush after each timer run").isGreaterThanOrEqualTo(5);
+    }
+
+    @Test
+    void aDueTaskRunsAtTheEndOfTheNextBatchWithoutItsTimer() throws Exception {
+        AtomicInteger flushes = new AtomicInteger();
+        Ticks ticks = new Ticks(loop, flushes::incrementAndGet);
+        AtomicBoolean inBatch = new AtomicBoolean();
+        List<Run> runs = new CopyOnWriteArrayList<>();
+        CountDownLatch four = new CountDownLatch(4);
+        ticks.every(50, () -> {
+            runs.add(new Run(System.nanoTime(), inBatch.get()));
+            four.countDown();
+        });
+        // read batches every 5 ms: always before the timer, which waits 10 ms past the task's time (same thread, so
+        // however late the loop runs, the batch's deadline comes first)
+        ScheduledFuture<?> batches = loop.scheduleAtFixedRate(() -> {
+            inBatch.set(true);
+            ticks.runDue();
+            inBatch.set(false);
+        }, 5, 5, TimeUnit.MILLISECONDS);
+        try {
+            assertThat(four.await(60, TimeUnit.SECONDS)).as("four runs").isTrue();
+        } finally {
+            batches.cancel(false);
+        }
+        assertThat(runs).as("runs").allSatisfy(r -> assertThat(r.inBatch()).as("run by a batch's end").isTrue());
+        for (int i = 1; i < runs.size(); i++) {
+            assertThat(runs.get(i).nanos() - runs.get(i - 1).nanos()).as("period").isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+        assertThat(flushes.get()).as("no flush of the timer's (the batch flushes)").isZero();
+    }
+
+    @Test
+    void aCancelledTaskRunsNoMore() throws Exception {
+        Ticks ticks = new Ticks(loop, () -> { });
+        AtomicInteger runs = new AtomicInteger();
+        CountDownLatch two = new CountDownLatch(2);
+        Ticks.Tick tick = ticks.every(10, () -> {
+            runs.incrementAndGet();
+            two.countDown();
+        });
+        ScheduledFuture<?> batches = loop.scheduleAtFixedRate(ticks::runDue, 3, 3, TimeUnit.MILLISECONDS);
+        try {
+            assertThat(two.await(60, TimeUnit.SECONDS)).isTrue();
+            loop.submit(tick::cancel).get(30, TimeUnit.SECONDS);
+            int after = runs.get();
+            Thread.sleep(200); // 20 periods, batches and timer both: none may run it
+            assertThat(runs.get()).as("runs after the cancel").isEqualTo(after);
+            Ticks.Tick other = ticks.every(10, () -> { });
+            other.cancel(); // from another thread, before it was ever armed: no failure, no run
+        } finally {
+            batches.cancel(false);
+        }
+    }
+}
