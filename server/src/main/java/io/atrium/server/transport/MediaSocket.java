@@ -535,11 +535,16 @@ public final class MediaSocket implements AutoCloseable {
         return ticks.every(periodMillis, task);
     }
 
-    /** The end of a read batch (UDP or ICE-TCP): the receiver's, then the periodic tasks that are due, then one flush. */
+    /**
+     * The end of a read batch (UDP or ICE-TCP): the receiver's, the batch's flush, then the periodic tasks that are due
+     * and their own flush (after the batch's, so that its packets never wait for a tick).
+     */
     private void batchEnd(Receiver receiver) {
         receiver.onBatchEnd();
-        ticks.runDue();
         flush();
+        if (ticks.runDue()) {
+            flush();
+        }
     }
 
     @Override

@@ -9,8 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The media thread's periodic tasks (NACKs and feedback, reports, consent checks). A task runs at the end of the first
- * read batch after it is due, so that a thread with packets to read wakes for them alone, the task finds the peers it
- * walks still in the caches, and what it sends leaves in that batch's flush; when no batch comes, a timer runs it
+ * read batch after it is due (after that batch's flush, so the batch's packets never wait for it), so that a thread
+ * with packets to read wakes for them alone and the task finds the peers it walks still in the caches; when no batch comes, a timer runs it
  * {@link #slackNanos} after it was due. So a period is never shorter than asked and at most that much longer.
  * Media thread only, but for {@link #every} and {@link Tick#cancel}.
  */
@@ -46,22 +46,25 @@ public final class Ticks {
         return tick;
     }
 
-    /** Runs every task that is due; at the end of a read batch, before its flush. */
-    void runDue() {
+    /** Runs every task that is due (at the end of a read batch, after its flush); true if any ran. */
+    boolean runDue() {
         if (ticks.isEmpty()) {
-            return;
+            return false;
         }
+        boolean ran = false;
         long now = System.nanoTime();
         for (int i = 0; i < ticks.size(); i++) { // a task may add one (after this call) or cancel one (skipped, then removed)
             Tick t = ticks.get(i);
             if (!t.cancelled && now - t.dueNanos >= 0) {
                 t.run(now);
+                ran = true;
             }
         }
         if (anyCancelled) {
             anyCancelled = false;
             ticks.removeIf(t -> t.cancelled);
         }
+        return ran;
     }
 
     /** One periodic task. */
