@@ -87,34 +87,40 @@ class MediaSocketEgressTest {
     void aFlushAllocatesNothingOnceWarm() throws Exception {
         List<DatagramSocket> receivers = new ArrayList<>();
         try (MediaSocket socket = MediaSocket.bind("127.0.0.1", 0, (buf, len, from) -> { }, RULES)) {
-            List<InetSocketAddress> to = new ArrayList<>();
-            for (int i = 0; i < 10; i++) {
+            InetSocketAddress[] to = new InetSocketAddress[10];
+            for (int i = 0; i < to.length; i++) {
                 DatagramSocket r = new DatagramSocket(0, java.net.InetAddress.getLoopbackAddress());
                 receivers.add(r);
-                to.add((InetSocketAddress) r.getLocalSocketAddress());
+                to[i] = (InetSocketAddress) r.getLocalSocketAddress();
             }
             byte[] video = datagram(7, 1200);
             Runnable flush = () -> { // a video frame and an audio packet to each of 10 subscribers
-                for (InetSocketAddress s : to) {
-                    socket.send(video, 0, 1200, s);
-                    socket.send(video, 0, 1200, s);
-                    socket.send(video, 0, 160, s);
+                for (int i = 0; i < to.length; i++) {
+                    socket.send(video, 0, 1200, to[i]);
+                    socket.send(video, 0, 1200, to[i]);
+                    socket.send(video, 0, 160, to[i]);
                 }
                 socket.flush();
             };
             var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
             CompletableFuture<Long> allocated = new CompletableFuture<>();
+            // "Once warm" means once the JIT has compiled the path: under load (CI) that can take longer than any fixed
+            // warm-up, and code still interpreted allocates what escape analysis later removes. So windows of 5,000
+            // flushes are measured until one allocates nothing (at most 40 windows, 90 s); a real allocation per
+            // flush shows in every window.
             socket.execute(() -> {
-                for (int i = 0; i < 20_000; i++) {
-                    flush.run();
+                long least = Long.MAX_VALUE;
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+                for (int window = 0; window < 40 && least >= 1024 && System.nanoTime() < end; window++) {
+                    long before = threads.getCurrentThreadAllocatedBytes();
+                    for (int i = 0; i < 5_000; i++) {
+                        flush.run();
+                    }
+                    least = Math.min(least, threads.getCurrentThreadAllocatedBytes() - before);
                 }
-                long before = threads.getCurrentThreadAllocatedBytes();
-                for (int i = 0; i < 5_000; i++) {
-                    flush.run();
-                }
-                allocated.complete(threads.getCurrentThreadAllocatedBytes() - before);
+                allocated.complete(least);
             });
-            assertThat(allocated.get(120, TimeUnit.SECONDS)).as("bytes the media thread allocated in 5,000 flushes of 30 datagrams")
+            assertThat(allocated.get(120, TimeUnit.SECONDS)).as("bytes the media thread allocated in the least of windows of 5,000 flushes of 30 datagrams")
                     .isLessThan(Epoll.isAvailable() ? 1024 : Long.MAX_VALUE);
             assertThat(socket.egressDropped()).isZero();
         } finally {
