@@ -493,14 +493,17 @@ export class AtriumClient extends EventTarget {
       }
       throw e;
     }
-    if (pc.remoteDescription && fingerprintOf(pc.remoteDescription.sdp) !== fingerprintOf(result.sdp)) {
-      // another media server answered this rejoin (the room moved to another node, or Atrium restarted). The
-      // old connection's SSRCs are new to it, and Chromium no longer sends the mid/rid header extensions that
-      // would map them to the camera's simulcast layers (the old server acknowledged them): start afresh
+    if (pc.remoteDescription && !sameServerConnection(pc.remoteDescription.sdp, result.sdp)) {
+      // a new connection answered (a rejoin after the reconnect grace, an ICE restart, or another media server).
+      // Chromium would keep its DTLS session with the old one, the old connection's SSRCs are new to it, and
+      // Chromium no longer sends the mid/rid header extensions that would map them to the camera's simulcast
+      // layers (the old connection acknowledged them): start afresh, receiving on a new connection too
       pc.close();
       this._newPublishPc();
       this._dropReceiving();
-      return this._publishOffer(false);
+      const fresh = await this._publishOffer(false);
+      this._scheduleSubscribe(); // nothing before joined: a join or rejoin subscribes once it is
+      return fresh;
     }
     await pc.setRemoteDescription({ type: 'answer', sdp: result.sdp });
     this._takeIceServers(result);
@@ -864,9 +867,9 @@ export class AtriumClient extends EventTarget {
       if (iceRestart) this._iceRestartPending.receive = true;
       throw e;
     }
-    if (pc.remoteDescription && fingerprintOf(pc.remoteDescription.sdp) !== fingerprintOf(result.sdp)) {
-      // another media server answered (the room moved to another node, or Atrium restarted; a receive-only
-      // member, which has no publish connection, learns it only here): its DTLS session cannot carry over
+    if (pc.remoteDescription && !sameServerConnection(pc.remoteDescription.sdp, result.sdp)) {
+      // a new connection answered (see _publishOffer; a receive-only member, which has no publish connection,
+      // learns it only here): Chromium's DTLS session cannot carry over to it
       this._dropReceiving();
       return this._subscribe();
     }
@@ -1274,9 +1277,16 @@ function credentials(creds) {
   return params;
 }
 
-/** The DTLS fingerprint of an SDP (its first a=fingerprint), which names the media server that wrote it. */
-function fingerprintOf(sdp) {
-  return /^a=fingerprint:(.*)$/m.exec(sdp)?.[1].trim() ?? null;
+/**
+ * Whether two of Atrium's answers are from the same connection on its side: the same media server (DTLS
+ * fingerprint, its first a=fingerprint) and the same peer there (ICE ufrag, its first a=ice-ufrag). Atrium makes a
+ * new peer, with new ICE and DTLS sessions, for a new ICE ufrag in the offer and for a member whose seat it did not
+ * keep (a rejoin after `rooms.reconnect_grace_seconds`); Chromium keeps its DTLS session while the remote
+ * fingerprint stays the same, so such an answer needs a new RTCPeerConnection (docs/PROTOCOL.md, `join_room`).
+ */
+function sameServerConnection(sdp, other) {
+  const first = (attribute, s) => new RegExp(`^a=${attribute}:(.*)$`, 'm').exec(s)?.[1].trim() ?? null;
+  return first('fingerprint', sdp) === first('fingerprint', other) && first('ice-ufrag', sdp) === first('ice-ufrag', other);
 }
 
 /** The claims of a JWT (not verified: the server does that), or null. @param {string} token */

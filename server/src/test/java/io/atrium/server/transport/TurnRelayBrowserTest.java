@@ -109,6 +109,33 @@ class TurnRelayBrowserTest {
         assertThat(coturn.log()).contains("ALLOCATE processed, success").contains("CREATE_PERMISSION processed, success");
     }
 
+    /**
+     * A page that joins with a token (no {@code authenticate}) learns the TURN servers only from {@code join_room}'s
+     * answer: the SDK offers again with them, and Atrium's answer from a new connection makes it gather on a new
+     * publish connection, relayed (docs/WEB.md, "A new connection on Atrium's side").
+     */
+    @Test
+    void aPageJoiningWithATokenTakesTheTurnServersFromTheAnswer() {
+        String room = server.post("/v1/rooms", "{\"room\":{\"name\":\"turn-token\",\"open\":true}}").json().at("/room/uuid").asText();
+        try (Page ann = page("ann-token"); Page bob = page("bob-token")) {
+            ann.evaluate("""
+                    async ([room, token]) => {
+                      const { AtriumClient } = await import('/atrium.js');
+                      const media = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 320, height: 240 } });
+                      const client = new AtriumClient({ room, iceTransportPolicy: 'relay', simulcast: false });
+                      window.client = client;
+                      client.useToken(token);
+                      await client.join({ audioTrack: media.getAudioTracks()[0], videoTrack: media.getVideoTracks()[0] });
+                    }""", List.of(room, server.token(room, "\"name\": \"Ann\"")));
+            bob.evaluate(SdkScripts.JOIN, List.of(room, "Bob", "relay"));
+            for (Page p : List.of(ann, bob)) {
+                Chromium.waitFor(p, SdkScripts.DECODES_OTHER, Duration.ofSeconds(45));
+                Chromium.waitFor(p, "(async () => { const t = await " + SELECTED_TYPES + ";"
+                        + " return (t.length === 2 && t.every(x => x === 'relay')) || t; })()");
+            }
+        }
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void coturnRefusesWrongAndExpiredCredentials() {

@@ -31,8 +31,8 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * per-address refusal is the 1013 close of {@link RefusedSocketBrowserTest}), and a browser could not tell one from
  * an unreachable server anyway (a WebSocket refused in its handshake is a close 1006 without status). A 429 is a
  * JSON-RPC answer on an open socket. A meeting's reconnect meets none: its {@code join_room} with the token resumes
- * the kept seat and peers, which no limit counts (only a rejoin that makes a new peer, after an ICE failure, could meet
- * {@code rtc.max_pending_peers_per_address}; a page cannot be brought there on purpose). What a socket sends again
+ * the kept seat and peers, which no limit counts (only a rejoin that makes new peers, after an ICE failure or after the
+ * reconnect grace, could meet {@code rtc.max_pending_peers_per_address}). What a socket sends again
  * with a password, and so can be refused by the failed-password limit of its address, is a video registration's
  * {@code register_room_api} (Home's "Take calls here", which the SDK registers again on every new socket) and a join
  * that signs in. Here another client of
