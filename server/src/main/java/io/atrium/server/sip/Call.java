@@ -51,6 +51,14 @@ final class Call {
     /** The answering phone's own SDP (before Atrium pointed it at the relay). */
     Sdp answer;
     ScheduledFuture<?> ringTimer;
+    /** Once answered: checks every second whether either side went silent ({@link B2bua}, "no media"). */
+    ScheduledFuture<?> mediaTimer;
+    /** Whether the caller (A) and the answering phone (B) hold the call now: their last SDP offer or answer said so. */
+    boolean aHolds;
+    boolean bHolds;
+    /** Once answered: how long each side has sent nothing ({@link Silence}). */
+    Silence aSilence;
+    Silence bSilence;
     /** Gives back what the call took before it rang ({@link B2bua.Slot}): run once it is over. */
     final Runnable release;
 

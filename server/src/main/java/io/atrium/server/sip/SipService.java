@@ -95,7 +95,7 @@ public final class SipService implements SipListener, AutoCloseable {
         this.trunks = new Trunks(config.trunks());
         AuthenticationHelper trunkAuth = stack instanceof SipStackExt ext
                 ? ext.getAuthenticationHelper(new TrunkCredentials(config.trunks()), sip.headers()) : null;
-        this.b2bua = new B2bua(config, sip, provider, relay, timer, clock, trunkAuth);
+        this.b2bua = new B2bua(config, sip, provider, relay, timer, clock, trunkAuth, rooms.service().mediaTimeoutMillis());
         this.roomNumbers = rooms.numbers();
         this.roomCalls = new RoomCalls(config, sip, provider, relay, rooms.service(), rooms.shards(), timer, clock);
         this.dialOut = new DialOut(config, sip, provider, relay, timer, trunkAuth);
