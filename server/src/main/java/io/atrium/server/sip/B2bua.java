@@ -90,14 +90,16 @@ final class B2bua {
     }
 
     /**
-     * A new INVITE from {@code caller} (its display name and extension) to {@code number}, forking to
+     * A new INVITE from {@code caller} (its display name and the number it goes with: its extension, or a trunk's
+     * {@code caller_id}; {@code callerUser} the directory user whose phone placed it, null for a call from a trunk) to
+     * {@code number}, forking to
      * {@code targets} (contact URIs); none: answer {@code unreachable}. While the server stops, {@code 503} with
      * {@link SipFactories#RETRY_AFTER_STOPPING}, as a call into a room then (docs/SIP.md, "Restarts"). A call that
      * cannot take its {@code slot} gets {@code 486 Busy Here} with the refusal's text as its reason phrase, and no
      * {@code Retry-After} (docs/SIP.md, "Who may dial out": a bound on Atrium's calls out, not Atrium unavailable,
      * so not {@code 503}; when a slot frees depends on other calls ending).
      */
-    void invite(RequestEvent event, String callerName, String callerNumber, String number, List<String> targets,
+    void invite(RequestEvent event, String callerName, String callerNumber, UUID callerUser, String number, List<String> targets,
                 int unreachable, Slot slot) throws SipException, ParseException, InvalidArgumentException {
         Request request = event.getRequest();
         ServerTransaction st = serverTransaction(event);
@@ -133,7 +135,7 @@ final class B2bua {
             RtpRelay.Leg bLeg = relay.allocate();
             aLeg.remote(offer.address(), offer.audioPort());
             relay.connect(aLeg, bLeg);
-            call = new Call(callerNumber, number, clock.instant(), request, st, aDialog,
+            call = new Call(callerNumber, callerUser, number, clock.instant(), request, st, aDialog,
                     Long.toHexString(Double.doubleToLongBits(Math.random())), aLeg, bLeg, release);
         } catch (SipException | InvalidArgumentException | RuntimeException e) {
             release.run();
@@ -269,9 +271,18 @@ final class B2bua {
                     Sdp offer, Sdp answer, Runnable release) {
     }
 
+    /**
+     * A call as {@link #find} gives it: what {@code GET /v1/sip/calls} lists, and the directory user whose phone placed
+     * it (empty for a call from a trunk): its {@code from} is the number the call goes with, which a trunk's
+     * {@code caller_id} replaces, and which a trunk's caller chooses — never who placed it.
+     */
+    record Found(CallInfo info, Optional<UUID> callerUser) {
+    }
+
     /** The call {@code id} (ringing or answered), if there is one now. */
-    Optional<CallInfo> find(UUID id) {
-        return byCallerCallId.values().stream().filter(c -> c.id.equals(id)).map(Call::info).findFirst();
+    Optional<Found> find(UUID id) {
+        return byCallerCallId.values().stream().filter(c -> c.id.equals(id))
+                .map(c -> new Found(c.info(), Optional.ofNullable(c.callerUser))).findFirst();
     }
 
     /**

@@ -223,7 +223,7 @@ public final class SipService implements SipListener, AutoCloseable {
                 intoRoom(event, from.getAddress().getDisplayName(), callerNumber, null, room.get(), extension, transport);
                 return;
             }
-            b2bua.invite(event, from.getAddress().getDisplayName(), callerNumber, extension,
+            b2bua.invite(event, from.getAddress().getDisplayName(), callerNumber, null, extension,
                     registrar.contacts(extension), Response.TEMPORARILY_UNAVAILABLE, B2bua.NOTHING);
             return;
         }
@@ -250,12 +250,12 @@ public final class SipService implements SipListener, AutoCloseable {
                 return;
             }
             String callerId = out.get().config().callerId().isEmpty() ? caller.sipExtension() : out.get().config().callerId();
-            b2bua.invite(event, caller.displayName(), callerId, number, List.of(out.get().uri(number)),
+            b2bua.invite(event, caller.displayName(), callerId, caller.uuid(), number, List.of(out.get().uri(number)),
                     Response.TEMPORARILY_UNAVAILABLE, rules::phoneCallOut); // counted as a room's call out is
             return;
         }
         List<String> phones = registrar.contacts(number);
-        b2bua.invite(event, caller.displayName(), caller.sipExtension(), number, phones,
+        b2bua.invite(event, caller.displayName(), caller.sipExtension(), caller.uuid(), number, phones,
                 Response.TEMPORARILY_UNAVAILABLE, B2bua.NOTHING);
     }
 
