@@ -359,6 +359,14 @@ public final class RoomService implements Calls, AutoCloseable {
         pool.execute(() -> listeners.fire(l -> l.nodeGone(node)));
     }
 
+    /**
+     * How long a member, or one side of a call between phones, may send no media before it is ended
+     * ({@code rooms.media_timeout_seconds}).
+     */
+    public long mediaTimeoutMillis() {
+        return config.mediaTimeoutSeconds() * 1000L;
+    }
+
     /** How long a room keeps a member whose socket closed ({@code rooms.reconnect_grace_seconds}). */
     public long reconnectGraceMillis() {
         return config.reconnectGraceSeconds() * 1000L;

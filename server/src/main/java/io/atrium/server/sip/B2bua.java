@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * other branches get CANCEL (or BYE if they answered too late). Busy (486), decline (603, any 6xx) and
  * no answer within {@code sip.ring_timeout_seconds} (408) go back to the caller. Both SDPs are pointed
  * at {@link RtpRelay} legs, so all media passes through Atrium. Each call has a UUID {@code call_id},
- * sent as {@value #CALL_ID_HEADER} on the INVITEs to the callee and on the caller's 180/200.
+ * sent as {@value #CALL_ID_HEADER} on the INVITEs to the callee and on the caller's 180/200. An answered call whose
+ * one side sends no RTP or RTCP for {@code rooms.media_timeout_seconds} while it does not hold the call (it vanished
+ * without BYE: unplugged, its NAT mapping gone) ends with BYE to both sides ({@link Silence}).
  */
 final class B2bua {
 
@@ -53,6 +55,8 @@ final class B2bua {
     private final Clock clock;
     private final Map<String, Call> byCallerCallId = new ConcurrentHashMap<>();
     private final AuthenticationHelper trunkAuth;
+    /** {@code rooms.media_timeout_seconds}: an answered call's side silent this long (not holding it) ends the call. */
+    private final long mediaTimeoutNanos;
     /** Set once the server stops ({@link #stop}): new calls are refused. */
     private volatile boolean stopping;
 
@@ -69,8 +73,9 @@ final class B2bua {
     static final Slot NOTHING = () -> () -> { };
 
     B2bua(AtriumConfig.Sip config, SipFactories sip, SipProvider provider, RtpRelay relay,
-          ScheduledExecutorService timer, Clock clock, AuthenticationHelper trunkAuth) {
+          ScheduledExecutorService timer, Clock clock, AuthenticationHelper trunkAuth, long mediaTimeoutMillis) {
         this.trunkAuth = trunkAuth;
+        this.mediaTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(mediaTimeoutMillis);
         this.config = config;
         this.sip = sip;
         this.provider = provider;
@@ -85,14 +90,16 @@ final class B2bua {
     }
 
     /**
-     * A new INVITE from {@code caller} (its display name and extension) to {@code number}, forking to
+     * A new INVITE from {@code caller} (its display name and the number it goes with: its extension, or a trunk's
+     * {@code caller_id}; {@code callerUser} the directory user whose phone placed it, null for a call from a trunk) to
+     * {@code number}, forking to
      * {@code targets} (contact URIs); none: answer {@code unreachable}. While the server stops, {@code 503} with
      * {@link SipFactories#RETRY_AFTER_STOPPING}, as a call into a room then (docs/SIP.md, "Restarts"). A call that
      * cannot take its {@code slot} gets {@code 486 Busy Here} with the refusal's text as its reason phrase, and no
      * {@code Retry-After} (docs/SIP.md, "Who may dial out": a bound on Atrium's calls out, not Atrium unavailable,
      * so not {@code 503}; when a slot frees depends on other calls ending).
      */
-    void invite(RequestEvent event, String callerName, String callerNumber, String number, List<String> targets,
+    void invite(RequestEvent event, String callerName, String callerNumber, UUID callerUser, String number, List<String> targets,
                 int unreachable, Slot slot) throws SipException, ParseException, InvalidArgumentException {
         Request request = event.getRequest();
         ServerTransaction st = serverTransaction(event);
@@ -128,7 +135,7 @@ final class B2bua {
             RtpRelay.Leg bLeg = relay.allocate();
             aLeg.remote(offer.address(), offer.audioPort());
             relay.connect(aLeg, bLeg);
-            call = new Call(callerNumber, number, clock.instant(), request, st, aDialog,
+            call = new Call(callerNumber, callerUser, number, clock.instant(), request, st, aDialog,
                     Long.toHexString(Double.doubleToLongBits(Math.random())), aLeg, bLeg, release);
         } catch (SipException | InvalidArgumentException | RuntimeException e) {
             release.run();
@@ -227,6 +234,13 @@ final class B2bua {
             call.bLeg.remote(answer.address(), answer.audioPort());
         }
         call.aLeg.answered();
+        Sdp offer = Sdp.parse(call.aInvite.getRawContent());
+        call.aHolds = offer != null && offer.holds();
+        call.bHolds = answer != null && answer.holds();
+        long now = System.nanoTime();
+        call.aSilence = new Silence(call.aLeg.packets(), now);
+        call.bSilence = new Silence(call.bLeg.packets(), now);
+        call.mediaTimer = timer.scheduleWithFixedDelay(() -> checkMedia(call), 1, 1, TimeUnit.SECONDS);
         for (Call.Branch other : call.branches) {
             if (other != winner && !other.done) {
                 cancel(other, Hangups.ELSEWHERE);
@@ -257,9 +271,18 @@ final class B2bua {
                     Sdp offer, Sdp answer, Runnable release) {
     }
 
+    /**
+     * A call as {@link #find} gives it: what {@code GET /v1/sip/calls} lists, and the directory user whose phone placed
+     * it (empty for a call from a trunk): its {@code from} is the number the call goes with, which a trunk's
+     * {@code caller_id} replaces, and which a trunk's caller chooses — never who placed it.
+     */
+    record Found(CallInfo info, Optional<UUID> callerUser) {
+    }
+
     /** The call {@code id} (ringing or answered), if there is one now. */
-    Optional<CallInfo> find(UUID id) {
-        return byCallerCallId.values().stream().filter(c -> c.id.equals(id)).map(Call::info).findFirst();
+    Optional<Found> find(UUID id) {
+        return byCallerCallId.values().stream().filter(c -> c.id.equals(id))
+                .map(c -> new Found(c.info(), Optional.ofNullable(c.callerUser))).findFirst();
     }
 
     /**
@@ -277,6 +300,7 @@ final class B2bua {
                 return Optional.empty();
             }
             call.state = Call.State.ENDED;
+            call.mediaTimer.cancel(false); // in the room its phone's silence is the room's rule
             byCallerCallId.remove(callId(call.aInvite));
             call.aDialog.setApplicationData(null);
             call.winner.dialog.setApplicationData(null);
@@ -334,21 +358,30 @@ final class B2bua {
      * An in-dialog re-INVITE (a session refresh or hold): answered with the SDP that side already has,
      * since its media keeps going to the same relay leg; unknown dialogs get 481. An SDP naming another address
      * (the phone moved) is that side's leg's new remote, which it learns anew; hold's 0.0.0.0 changes nothing.
+     * An SDP says whether that side holds the call now (its silence then ends nothing, {@link #checkMedia}).
      */
     void reinvite(RequestEvent event) throws SipException, InvalidArgumentException, ParseException {
         Request request = event.getRequest();
         ServerTransaction st = serverTransaction(event);
         Object data = event.getDialog() == null ? null : event.getDialog().getApplicationData();
         Call call = data instanceof Call c ? c : data instanceof Call.Branch b ? b.call : null;
+        boolean caller = data instanceof Call;
+        Sdp offer = Sdp.parse(request.getRawContent());
         byte[] sdp = null;
         if (call != null) {
             synchronized (call) {
-                sdp = call.state != Call.State.ANSWERED ? null : data instanceof Call ? call.aSdp : call.bSdp;
+                if (call.state == Call.State.ANSWERED) {
+                    sdp = caller ? call.aSdp : call.bSdp;
+                    if (offer != null && caller) {
+                        call.aHolds = offer.holds();
+                    } else if (offer != null) {
+                        call.bHolds = offer.holds();
+                    }
+                }
             }
         }
-        Sdp offer = sdp == null ? null : Sdp.parse(request.getRawContent());
-        if (offer != null && !offer.address().equals("0.0.0.0")) {
-            (data instanceof Call ? call.aLeg : call.bLeg).remote(offer.address(), offer.audioPort());
+        if (sdp != null && offer != null && !offer.address().equals("0.0.0.0")) {
+            (caller ? call.aLeg : call.bLeg).remote(offer.address(), offer.audioPort());
         }
         if (sdp == null) {
             st.sendResponse(sip.messages().createResponse(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, request));
@@ -384,6 +417,42 @@ final class B2bua {
         }
     }
 
+    /**
+     * Every second of an answered call: a side that took no RTP or RTCP for {@code rooms.media_timeout_seconds} while not
+     * holding the call is gone (unplugged, its NAT mapping lost: no BYE will come), so the call ends with BYE to both
+     * sides saying {@code no media from the caller} (or callee), and its slot is given back.
+     */
+    private void checkMedia(Call call) {
+        synchronized (call) {
+            if (call.state != Call.State.ANSWERED) {
+                return;
+            }
+            long now = System.nanoTime();
+            boolean aSilent = call.aSilence.over(call.aLeg.packets(), call.aHolds, now, mediaTimeoutNanos);
+            boolean bSilent = call.bSilence.over(call.bLeg.packets(), call.bHolds, now, mediaTimeoutNanos);
+            if (aSilent || bSilent) {
+                String who = aSilent ? "the caller" : "the callee";
+                log.info("call {}: no media from {} in {} ms; hanging up", call.id, who,
+                        TimeUnit.NANOSECONDS.toMillis(mediaTimeoutNanos));
+                try {
+                    hangUp(call, Hangups.normal("no media from " + who));
+                } catch (RuntimeException e) {
+                    log.info("call {}: hanging up: {}", call.id, e.toString());
+                }
+            }
+        }
+    }
+
+    /** Ends an answered call on Atrium's side: BYE to both sides saying {@code why}. */
+    private void hangUp(Call call, Hangups.Why why) {
+        try {
+            bye(call.aDialog, why);
+            bye(call.winner.dialog, why);
+        } finally {
+            end(call);
+        }
+    }
+
     private void finishIfAllFailed(Call call) throws SipException, InvalidArgumentException, ParseException {
         if (call.state != Call.State.RINGING || call.branches.stream().anyMatch(b -> !b.done)) {
             return;
@@ -404,9 +473,7 @@ final class B2bua {
                     if (call.state == Call.State.RINGING) {
                         stopRinging(call);
                     } else if (call.state == Call.State.ANSWERED) {
-                        bye(call.aDialog, Hangups.STOPPING);
-                        bye(call.winner.dialog, Hangups.STOPPING);
-                        end(call);
+                        hangUp(call, Hangups.STOPPING);
                     }
                 } catch (SipException | InvalidArgumentException | ParseException | RuntimeException e) {
                     log.info("call {}: ending as the server stops: {}", call.id, e.toString());
@@ -450,6 +517,9 @@ final class B2bua {
         call.state = Call.State.ENDED;
         if (call.ringTimer != null) {
             call.ringTimer.cancel(false);
+        }
+        if (call.mediaTimer != null) {
+            call.mediaTimer.cancel(false);
         }
         call.aLeg.close();
         call.bLeg.close();

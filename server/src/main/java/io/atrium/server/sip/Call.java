@@ -29,7 +29,10 @@ final class Call {
     }
 
     final UUID id = UUID.randomUUID();
+    /** The number the call goes with (the caller's extension, a trunk's {@code caller_id}, or a trunk caller's number). */
     final String from;
+    /** The directory user whose phone placed the call; null for a call from a trunk. */
+    final UUID callerUser;
     final String to;
     final Instant startedAt;
     final Request aInvite;
@@ -51,12 +54,21 @@ final class Call {
     /** The answering phone's own SDP (before Atrium pointed it at the relay). */
     Sdp answer;
     ScheduledFuture<?> ringTimer;
+    /** Once answered: checks every second whether either side went silent ({@link B2bua}, "no media"). */
+    ScheduledFuture<?> mediaTimer;
+    /** Whether the caller (A) and the answering phone (B) hold the call now: their last SDP offer or answer said so. */
+    boolean aHolds;
+    boolean bHolds;
+    /** Once answered: how long each side has sent nothing ({@link Silence}). */
+    Silence aSilence;
+    Silence bSilence;
     /** Gives back what the call took before it rang ({@link B2bua.Slot}): run once it is over. */
     final Runnable release;
 
-    Call(String from, String to, Instant startedAt, Request aInvite, ServerTransaction aTransaction, Dialog aDialog,
+    Call(String from, UUID callerUser, String to, Instant startedAt, Request aInvite, ServerTransaction aTransaction, Dialog aDialog,
          String aTag, RtpRelay.Leg aLeg, RtpRelay.Leg bLeg, Runnable release) {
         this.from = from;
+        this.callerUser = callerUser;
         this.to = to;
         this.startedAt = startedAt;
         this.aInvite = aInvite;

@@ -398,7 +398,9 @@ final class Invites implements SipRooms, RoomListener {
     /**
      * {@code convert_to_room {call_id, invited}}: a video registration of one party of an answered call
      * through the B2BUA turns it into a temporary room. Both legs' audio moves into the room (no redial:
-     * the phones keep sending to the same relay sockets), each leg a SIP member, the caller its admin;
+     * the phones keep sending to the same relay sockets), each leg a SIP member, the caller its admin (the caller
+     * is the user whose phone placed the call, whatever From it went with: a trunk's {@code caller_id} replaces it,
+     * and a trunk's caller, who is no user, chooses it);
      * the converter gets its user's token in the answer, the other party's video registrations get
      * {@code call_converted_to_room}; {@code invited} are invited.
      */
@@ -420,8 +422,10 @@ final class Invites implements SipRooms, RoomListener {
         } catch (IllegalArgumentException e) {
             throw new RpcException(404, "no such call");
         }
-        CallInfo info = b2bua.find(callId).orElseThrow(() -> new RpcException(404, "no such call"));
-        Optional<User> caller = users.findByExtension(info.from());
+        B2bua.Found found = b2bua.find(callId).orElseThrow(() -> new RpcException(404, "no such call"));
+        CallInfo info = found.info();
+        // the user whose phone placed the call, not the From it went with (a trunk's caller_id, a trunk caller's own)
+        Optional<User> caller = found.callerUser().flatMap(users::find);
         Optional<User> callee = users.findByExtension(info.to());
         boolean isCaller = caller.map(u -> u.uuid().equals(reg.user())).orElse(false);
         if (!isCaller && !callee.map(u -> u.uuid().equals(reg.user())).orElse(false)) {

@@ -95,7 +95,7 @@ public final class SipService implements SipListener, AutoCloseable {
         this.trunks = new Trunks(config.trunks());
         AuthenticationHelper trunkAuth = stack instanceof SipStackExt ext
                 ? ext.getAuthenticationHelper(new TrunkCredentials(config.trunks()), sip.headers()) : null;
-        this.b2bua = new B2bua(config, sip, provider, relay, timer, clock, trunkAuth);
+        this.b2bua = new B2bua(config, sip, provider, relay, timer, clock, trunkAuth, rooms.service().mediaTimeoutMillis());
         this.roomNumbers = rooms.numbers();
         this.roomCalls = new RoomCalls(config, sip, provider, relay, rooms.service(), rooms.shards(), timer, clock);
         this.dialOut = new DialOut(config, sip, provider, relay, timer, trunkAuth);
@@ -223,7 +223,7 @@ public final class SipService implements SipListener, AutoCloseable {
                 intoRoom(event, from.getAddress().getDisplayName(), callerNumber, null, room.get(), extension, transport);
                 return;
             }
-            b2bua.invite(event, from.getAddress().getDisplayName(), callerNumber, extension,
+            b2bua.invite(event, from.getAddress().getDisplayName(), callerNumber, null, extension,
                     registrar.contacts(extension), Response.TEMPORARILY_UNAVAILABLE, B2bua.NOTHING);
             return;
         }
@@ -250,12 +250,12 @@ public final class SipService implements SipListener, AutoCloseable {
                 return;
             }
             String callerId = out.get().config().callerId().isEmpty() ? caller.sipExtension() : out.get().config().callerId();
-            b2bua.invite(event, caller.displayName(), callerId, number, List.of(out.get().uri(number)),
+            b2bua.invite(event, caller.displayName(), callerId, caller.uuid(), number, List.of(out.get().uri(number)),
                     Response.TEMPORARILY_UNAVAILABLE, rules::phoneCallOut); // counted as a room's call out is
             return;
         }
         List<String> phones = registrar.contacts(number);
-        b2bua.invite(event, caller.displayName(), caller.sipExtension(), number, phones,
+        b2bua.invite(event, caller.displayName(), caller.sipExtension(), caller.uuid(), number, phones,
                 Response.TEMPORARILY_UNAVAILABLE, B2bua.NOTHING);
     }
 

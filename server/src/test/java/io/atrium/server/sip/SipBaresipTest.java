@@ -399,6 +399,31 @@ class SipBaresipTest {
         Waits.waitUntil(() -> server.get("/v1/sip/calls").json().get("calls").isEmpty(), "the call to end in Atrium");
     }
 
+    /**
+     * Bob's baresip vanishes mid-call with alice's (frozen: no more RTP, no BYE): within {@code rooms.media_timeout_seconds}
+     * (the default 10 s here) Atrium hangs up, alice's baresip ends the call on Atrium's BYE, and the call is gone from
+     * {@code GET /v1/sip/calls} (docs/SIP.md, "A side that vanishes"). baresip logs no Reason (SipCallMediaTimeoutTest
+     * checks it) and keeps a call without media up by itself ({@code rtp_timeout} is off).
+     */
+    @Test
+    void aBaresipThatVanishesMidCallIsHungUpAndTheOtherGetsBye() {
+        try (Baresip bob = Baresip.start(sipPort, "1002", "bob", "bob-password", BOB_TONE);
+             Baresip alice = Baresip.start(sipPort, "1001", "alice", "alice-password", PHONE_TONE)) {
+            Waits.waitUntil(() -> server.get("/v1/sip/registrations").json().get("registrations").findValuesAsText("user_agent")
+                    .stream().filter(a -> a.startsWith("baresip")).count() == 2,
+                    () -> "both baresips registered; bob's log:\n" + bob.log() + "\nalice's log:\n" + alice.log(), Duration.ofSeconds(30));
+            alice.type("/dial 1002\n");
+            Waits.waitUntil(() -> bob.log().contains("Incoming call"), "bob's baresip rings", Participant.MEDIA);
+            bob.type("/accept\n");
+            Waits.waitUntil(() -> alice.heardBytes() > 2L * RATE * 4 && bob.heardBytes() > 2L * RATE * 4,
+                    "2 s decoded by each baresip", Participant.MEDIA);
+            bob.freeze();
+            Waits.waitUntil(() -> alice.log().contains("terminated"), () -> "alice's call ends on Atrium's BYE:\n" + alice.log(),
+                    Duration.ofSeconds(60));
+            Waits.waitUntil(() -> server.get("/v1/sip/calls").json().get("calls").isEmpty(), "the call to end in Atrium");
+        }
+    }
+
     static int count(String text, String what) {
         int n = 0;
         for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {

@@ -3,11 +3,15 @@ package io.atrium.server.sip;
 import static io.atrium.server.sip.SipRegistrarTest.assertOk;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.atrium.server.auth.SipDigests;
 import io.atrium.server.config.AtriumConfig;
+import io.atrium.server.testing.RpcClient;
 import io.atrium.server.testing.Sipp;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
+import io.atrium.server.testing.Waits;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.List;
@@ -23,7 +27,9 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * A trunk played by SIPp: outbound calls to numbers that are no extension, inbound calls to a mapped
  * number, a room inviting a number; a trunk that challenges (401/407) gets the INVITE again with the
- * digest of its {@code sip.trunks} credentials (checked here against the challenge).
+ * digest of its {@code sip.trunks} credentials (checked here against the challenge). A phone's call out that goes
+ * with the trunk's {@code caller_id} is still its user's to turn into a room; a trunk's caller whose From names an
+ * extension is not that extension's user.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SipTrunkTest {
@@ -46,6 +52,8 @@ class SipTrunkTest {
         AtriumConfig.Trunk trunk = new AtriumConfig.Trunk("carrier", "127.0.0.1:" + trunkPort, "udp", TRUNK_USER, TRUNK_PASSWORD, "+4930999",
                 Map.of("+4930123", "1002"));
         AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-sip-trunk-"));
+        // its calls carry no media: a long media timeout, so that no call is ended as silent while a test holds it
+        c = new AtriumConfig(false, c.dataDir(), c.http(), c.rtc(), c.database(), c.auth(), new AtriumConfig.Rooms(300, 15, 262_144, 50));
         server = TestServer.start(c.withSip(new AtriumConfig.Sip(true, "127.0.0.1", sipPort, "", "atrium", 1, 3600, 100,
                 10, 0, 0, List.of("MD5"), List.of(trunk, pbx))));
         for (String[] u : new String[][] {{"alice", "1001"}, {"bob", "1002"}, {"carol", "1003"}}) {
@@ -126,6 +134,73 @@ class SipTrunkTest {
         // a number the trunk has no mapping for
         assertOk(Sipp.run("trunk-call.xml", Map.of("OUTCOME", Sipp.resource("caller-refused.part"), "STATUS", "404", "FROM", "+4917012345", "MEDIA_PORT", "40028"), sipPort, trunkPort,
                 "-t", "u1", "-s", "+4930777"));
+    }
+
+    /**
+     * Alice's phone calls a number; it goes out with the trunk's {@code caller_id} (+4930999), so the call's {@code from}
+     * is not her extension. It is still her call: her app turns it into a room (before, {@code 403 not a party to this
+     * call}: the From decided who called), she is the room's admin and the number one of its members.
+     */
+    @Test
+    void aPhonesCallOutWithTheTrunksCallerIdIsStillItsUsersToTurnIntoARoom() {
+        try (RpcClient app = RpcClient.connect(server);
+             Sipp carrier = Sipp.start("callee.xml", Map.of("OUTCOME", Sipp.resource("callee-answer.part"),
+                     "MEDIA_PORT", "40040"), sipPort, trunkPort, "-t", "u1").listening();
+             Sipp alice = Sipp.start("caller.xml", Map.of("OUTCOME", Sipp.resource("caller-answered.part"), "FROM", "1001",
+                     "MEDIA_PORT", "40042", "HOLD", "50000"), sipPort, "-t", "u1", "-s", "5550100", "-au", "alice",
+                     "-ap", "alice-password")) {
+            app.call("register_room_api", Map.of("username", "alice", "password", "alice-password"));
+            JsonNode call = answered("5550100", alice);
+            assertThat(call.get("from").asText()).isEqualTo("+4930999");
+            JsonNode converted = app.call("convert_to_room", Map.of("call_id", call.get("call_id").asText()));
+            try (RpcClient admin = RpcClient.connect(server)) {
+                admin.call("watch_room", Map.of("auth_token", converted.get("auth_token").asText()));
+                Waits.waitUntil(() -> admin.call("get_room_members", Map.of()).findValuesAsText("name").contains("5550100"),
+                        "the number in the room");
+                String number = admin.call("get_room_members", Map.of()).findParents("name").stream()
+                        .filter(m -> m.get("name").asText().equals("5550100")).findFirst().orElseThrow().get("id").asText();
+                admin.call("remove_member", Map.of("member", number)); // only the room's admin may
+                assertOk(carrier.await());
+            }
+            alice.hangUp();
+            assertOk(alice.await());
+        }
+    }
+
+    /**
+     * A call from the trunk whose From is alice's extension (1001, as any caller may present) to bob: the call's caller
+     * is no user, so alice's app cannot take it into a room ({@code 403}; before, the From made her its caller).
+     */
+    @Test
+    void aTrunkCallerPresentingAnExtensionIsNotThatExtensionsUser() {
+        int phone = Sipp.freePort();
+        try (Sipp reg = Sipp.start("register.xml", Map.of("FINAL", "200", "EXPIRES", "300"), sipPort, phone,
+                "-t", "u1", "-s", "1002", "-au", "bob", "-ap", "bob-password")) {
+            assertOk(reg.await());
+        }
+        try (RpcClient app = RpcClient.connect(server);
+             Sipp bob = Sipp.start("callee.xml", Map.of("OUTCOME", Sipp.resource("callee-answer.part"),
+                     "MEDIA_PORT", "40044"), sipPort, phone, "-t", "u1").listening();
+             Sipp carrier = Sipp.start("trunk-call.xml", Map.of("OUTCOME", Sipp.resource("caller-answered.part"),
+                     "FROM", "1001", "MEDIA_PORT", "40046", "HOLD", "50000"), sipPort, trunkPort, "-t", "u1", "-s", "+4930123")) {
+            app.call("register_room_api", Map.of("username", "alice", "password", "alice-password"));
+            JsonNode call = answered("1002", carrier);
+            assertThat(call.get("from").asText()).isEqualTo("1001");
+            JsonNode refused = app.request("convert_to_room", Map.of("call_id", call.get("call_id").asText()));
+            assertThat(refused.at("/error/code").asInt()).as(refused.toString()).isEqualTo(403);
+            assertThat(refused.at("/error/message").asText()).isEqualTo("not a party to this call");
+            carrier.hangUp();
+            assertOk(carrier.await());
+            assertOk(bob.await());
+        }
+    }
+
+    /** Once {@code caller} ACKed the answer, the call to {@code to} as {@code GET /v1/sip/calls} lists it. */
+    private JsonNode answered(String to, Sipp caller) {
+        Waits.waitUntil(() -> caller.messages().contains("CSeq: 2 ACK"), "the call to be answered",
+                Duration.ofSeconds(Sipp.TIMEOUT_SECONDS));
+        return server.get("/v1/sip/calls").json().get("calls").findParents("to").stream()
+                .filter(c -> c.get("to").asText().equals(to)).findFirst().orElseThrow();
     }
 
     /**

@@ -27,6 +27,8 @@ public final class Baresip implements AutoCloseable {
     private final Process process;
     private final Path dir;
     private final int consPort;
+    /** Whether {@link #freeze} stopped it. */
+    private boolean frozen;
 
     private Baresip(Process process, Path dir, int consPort) {
         this.process = process;
@@ -138,9 +140,34 @@ public final class Baresip implements AutoCloseable {
         }
     }
 
+    /**
+     * Freezes baresip (SIGSTOP) as a phone that vanishes mid-call: it sends nothing more, no RTP and no BYE, and
+     * answers nothing, until {@link #close()} lets it run again to end.
+     */
+    public void freeze() {
+        signal("STOP");
+        frozen = true;
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new AssertionError("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Ends baresip as a user would (SIGTERM: hang up, unregister) and waits for it to exit. */
     @Override
     public void close() {
+        if (frozen && process.isAlive()) {
+            signal("CONT");
+        }
         process.destroy();
         try {
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
