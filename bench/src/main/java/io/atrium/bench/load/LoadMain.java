@@ -23,8 +23,6 @@ import java.util.Locale;
  *   --warmup 45 --window 15      seconds after the last subscriber connected, and of the steady window (45: the
  *                                JIT is done, docs/PERFORMANCE.md "Quiet full runs"; --warmup 8 for a quick run)
  *   --client-threads 1           event loops of the load generator's peers (PeerIo: recvmmsg/sendmmsg)
- *   --client-linger-us 0         how long those loops keep polling after a wake-up or a read before they block
- *                                (Linger: a polling receiver is not woken inside the server's send on loopback)
  *   --atrium-jar server/target/atrium.jar
  *   --baseline-jar PATH          the jar the "baseline" server runs (same JVM options as Atrium)
  *   --atrium-jvm "-Xmx1g ..."    extra JVM options for Atrium (e.g. a JFR recording)
@@ -61,7 +59,6 @@ public final class LoadMain {
         double warmup = 45;
         double window = 15;
         int clientThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
-        long clientLingerMicros = 0;
         Path jar = Path.of("server/target/atrium.jar");
         Path baselineJar = null;
         List<String> jvm = List.of();
@@ -77,7 +74,6 @@ public final class LoadMain {
                 case "--warmup" -> warmup = Double.parseDouble(v);
                 case "--window" -> window = Double.parseDouble(v);
                 case "--client-threads" -> clientThreads = Integer.parseInt(v);
-                case "--client-linger-us" -> clientLingerMicros = Long.parseLong(v);
                 case "--atrium-jar" -> jar = Path.of(v);
                 case "--baseline-jar" -> baselineJar = Path.of(v);
                 case "--atrium-jvm" -> jvm = v.isBlank() ? List.of() : Arrays.asList(v.trim().split("\\s+"));
@@ -94,7 +90,7 @@ public final class LoadMain {
         }
         Files.createDirectories(work);
         LoadRunner runner = new LoadRunner(new LoadRunner.Duration(warmup), new LoadRunner.Duration(window),
-                clientThreads, clientLingerMicros * 1000, System.out::println);
+                clientThreads, System.out::println);
         List<RunResult> results = new ArrayList<>();
         List<String> names = new ArrayList<>();
         if (servers.contains("baseline") && baselineJar == null) {

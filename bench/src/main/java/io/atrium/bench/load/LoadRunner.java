@@ -26,7 +26,6 @@ public final class LoadRunner {
     private final Duration window;
     private final Consumer<String> log;
     private final int clientThreads;
-    private final long clientLingerNanos;
 
     /** Plain seconds, to keep the record of options simple. */
     public record Duration(double seconds) {
@@ -35,15 +34,11 @@ public final class LoadRunner {
         }
     }
 
-    /**
-     * {@code clientThreads}: the {@link PeerIo} event loops all peers share; {@code clientLingerNanos}: how long they
-     * poll before blocking ({@link Linger}).
-     */
-    public LoadRunner(Duration warmup, Duration window, int clientThreads, long clientLingerNanos, Consumer<String> log) {
+    /** {@code clientThreads}: the {@link PeerIo} event loops all peers share. */
+    public LoadRunner(Duration warmup, Duration window, int clientThreads, Consumer<String> log) {
         this.warmup = warmup;
         this.window = window;
         this.clientThreads = clientThreads;
-        this.clientLingerNanos = clientLingerNanos;
         this.log = log;
     }
 
@@ -56,7 +51,7 @@ public final class LoadRunner {
             t.setDaemon(true);
             return t;
         });
-        PeerIo io = new PeerIo(clientThreads, clientLingerNanos);
+        PeerIo io = new PeerIo(clientThreads);
         try (Pacer pacer = new Pacer()) {
             sfu.createRoom(s.publishers());
             long t0 = System.nanoTime();

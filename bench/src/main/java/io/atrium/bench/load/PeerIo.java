@@ -53,26 +53,16 @@ public final class PeerIo implements AutoCloseable {
     private final EventLoopGroup group;
     private final boolean epoll = Epoll.isAvailable();
     private final int threads;
-    private final long lingerNanos;
     private final AtomicLong sendErrors = new AtomicLong();
 
-    /** {@code threads} event loops, which block as Netty's do; peers are spread over them round-robin. */
+    /** {@code threads} event loops; peers are spread over them round-robin. */
     public PeerIo(int threads) {
-        this(threads, 0);
-    }
-
-    /**
-     * {@code threads} event loops that, with epoll, keep polling for {@code lingerNanos} after each wake-up and each
-     * read before they block ({@link Linger}); peers are spread over them round-robin.
-     */
-    public PeerIo(int threads, long lingerNanos) {
         if (threads < 1) {
             throw new IllegalArgumentException("client I/O threads must be at least 1, got " + threads);
         }
         this.threads = threads;
-        this.lingerNanos = lingerNanos;
         group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("bench-io", true),
-                epoll ? EpollIoHandler.newFactory(0, new Linger(lingerNanos)) : NioIoHandler.newFactory());
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     }
 
     /** A peer on a new channel bound to 127.0.0.1 on an ephemeral port, with generated ICE credentials. */
@@ -112,8 +102,7 @@ public final class PeerIo implements AutoCloseable {
 
     /** "epoll (recvmmsg/sendmmsg)" or "NIO", and the thread count, for the report. */
     public String describe() {
-        return (epoll ? "Netty epoll, recvmmsg x" + READ_BATCH + " and sendmmsg" + (lingerNanos == 0 ? ", blocking when idle"
-                : ", polling " + lingerNanos / 1000 + " µs before blocking") : "Netty NIO") + ", " + threads
+        return (epoll ? "Netty epoll, recvmmsg x" + READ_BATCH + " and sendmmsg" : "Netty NIO") + ", " + threads
                 + (threads == 1 ? " thread" : " threads");
     }
 

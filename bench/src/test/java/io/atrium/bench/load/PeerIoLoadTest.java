@@ -33,7 +33,7 @@ class PeerIoLoadTest {
      * asked for may be refused while another subscriber's request is being served, so the next periodic one
      * starts it. The window then holds only steady forwarding.
      */
-    static final LoadRunner runner = new LoadRunner(new LoadRunner.Duration(3), new LoadRunner.Duration(2), 1, 0,
+    static final LoadRunner runner = new LoadRunner(new LoadRunner.Duration(3), new LoadRunner.Duration(2), 1,
             log::add);
 
     @BeforeAll
