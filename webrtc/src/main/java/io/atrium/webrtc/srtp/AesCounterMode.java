@@ -28,21 +28,47 @@ import javax.crypto.spec.IvParameterSpec;
  * schedule. A provider that copies more only costs allocation, never correctness.
  *
  * <p>Encryption runs from the caller's buffer into a scratch array and is copied back: a JCA update
- * whose input and output ranges overlap copies the input first, which would allocate. Not
- * thread-safe; one instance per key per thread.
+ * whose input and output ranges overlap copies the input first, which would allocate.
+ *
+ * <p><b>Where it can, the JDK's engine directly</b> ({@link JdkCounterMode}, {@link #DIRECT}): the same intrinsic
+ * without the JCA around it — no {@code init} per packet, in place without the copy. Used only after it gave the JCA
+ * cipher's keystream here. Not thread-safe; one instance per key per thread.
  */
 final class AesCounterMode {
     static final int BLOCK = 16;
     /** Scratch size: one MTU-sized packet per {@code Cipher.update}; longer inputs go in chunks. */
     private static final int CHUNK = 2048;
+    /** Whether the JDK's counter-mode engine, reached directly, gave the JCA cipher's keystream in this JVM. */
+    static final boolean DIRECT = JdkCounterMode.available() && directAgreesWithTheJca();
 
+    /** The JDK's engine when {@link #DIRECT}; otherwise the JCA cipher and what it needs below. */
+    private final JdkCounterMode direct;
     private final Cipher ctr;
     private final Key key;
-    private final Counter counter = new Counter();
-    private final byte[] scratch = new byte[CHUNK];
+    private final Counter counter;
+    private final byte[] scratch;
 
     AesCounterMode(byte[] key) {
+        this(key, DIRECT);
+    }
+
+    /** {@code direct}: the JDK's engine (only when {@link JdkCounterMode#available()}), else the JCA cipher. */
+    AesCounterMode(byte[] key, boolean direct) {
+        if (direct) {
+            this.direct = JdkCounterMode.create(key);
+            if (this.direct == null) {
+                throw new IllegalArgumentException("AES key rejected: " + key.length + " octets");
+            }
+            this.ctr = null;
+            this.key = null;
+            this.counter = null;
+            this.scratch = null;
+            return;
+        }
+        this.direct = null;
         this.key = new Key(key);
+        this.counter = new Counter();
+        this.scratch = new byte[CHUNK];
         try {
             ctr = Cipher.getInstance("AES/CTR/NoPadding");
             ctr.init(Cipher.ENCRYPT_MODE, this.key, counter);
@@ -53,6 +79,10 @@ final class AesCounterMode {
 
     /** Restarts the keystream at counter block {@code iv[0, 16)}. */
     void start(byte[] iv) {
+        if (direct != null) {
+            direct.start(iv);
+            return;
+        }
         System.arraycopy(iv, 0, counter.block, 0, BLOCK);
         try {
             ctr.init(Cipher.ENCRYPT_MODE, key, counter);
@@ -63,6 +93,10 @@ final class AesCounterMode {
 
     /** XORs the next {@code len} keystream octets into {@code buf[off, off+len)}. */
     void apply(byte[] buf, int off, int len) {
+        if (direct != null) {
+            direct.apply(buf, off, len);
+            return;
+        }
         try {
             int done = 0;
             while (done < len) {
@@ -80,6 +114,45 @@ final class AesCounterMode {
     void xorKeystream(byte[] iv, byte[] buf, int off, int len) {
         start(iv);
         apply(buf, off, len);
+    }
+
+    /**
+     * Runs both ways over keys of the three sizes, counter blocks that carry across 32 and 128 bits, and lengths from
+     * 0 to 100 octets in two pieces each, at an offset; the direct way is used only if every keystream matches.
+     */
+    private static boolean directAgreesWithTheJca() {
+        try {
+            for (int keyLength : new int[] {16, 24, 32}) {
+                byte[] key = new byte[keyLength];
+                for (int i = 0; i < key.length; i++) {
+                    key[i] = (byte) (29 * i + keyLength);
+                }
+                AesCounterMode direct = new AesCounterMode(key, true);
+                AesCounterMode jca = new AesCounterMode(key, false);
+                byte[] iv = new byte[BLOCK];
+                for (int len = 0; len <= 100; len++) {
+                    java.util.Arrays.fill(iv, (byte) (len % 3 == 0 ? 0xFF : len)); // carries past 32 and 128 bits
+                    byte[] a = new byte[len + 5];
+                    for (int i = 0; i < a.length; i++) {
+                        a[i] = (byte) (i * 7 + len);
+                    }
+                    byte[] b = a.clone();
+                    int split = len / 3;
+                    for (AesCounterMode m : new AesCounterMode[] {direct, jca}) {
+                        byte[] buf = m == direct ? a : b;
+                        m.start(iv);
+                        m.apply(buf, 3, split);
+                        m.apply(buf, 3 + split, len - split);
+                    }
+                    if (!java.util.Arrays.equals(a, b)) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /**

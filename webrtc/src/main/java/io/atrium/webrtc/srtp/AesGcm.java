@@ -19,7 +19,7 @@ import javax.crypto.spec.SecretKeySpec;
  * <p><b>Two ways, one answer (docs/PERFORMANCE.md, "AES-GCM without garbage"):</b> where the JDK's GHASH can be
  * reached ({@link JdkGhash}: the launcher opens {@code java.base/com.sun.crypto.provider}, as Atrium's jar and test
  * runs do), GCM is composed here from the same intrinsics the JDK's cipher uses: the keystream and {@code E_K(J0)} from
- * the AES-NI counter mode ({@link AesCounterMode}, one {@code init} per packet, no garbage) and the hash from the JDK's
+ * the AES-NI counter mode ({@link AesCounterMode}: only its counter block reset per packet, no garbage) and the hash from the JDK's
  * PCLMULQDQ GHASH; nothing is allocated per packet. This way is used only after it gave the JDK cipher's output on a
  * test vector when the class loaded. Otherwise every packet goes through the JDK's {@code AES/GCM/NoPadding}, whose
  * {@code Cipher.init} with a new {@link GCMParameterSpec} builds about 1 kB of engine state per packet, and a forged

@@ -8,8 +8,10 @@
  * place and reports bad packets as negative {@link io.atrium.webrtc.srtp.SrtpError} codes.
  *
  * <p>Hot path: no allocation per packet once every SSRC has been seen, with either profile, verified by tests.
- * AES-CM runs through one JCA {@code AES/CTR/NoPadding} cipher per session key, re-initialised per packet with
- * reused key and counter objects so that {@code init} allocates nothing; HMAC-SHA1 is composed from two JCA
+ * AES-CM runs on the JDK's own counter-mode engine per session key ({@link io.atrium.webrtc.srtp.JdkCounterMode}:
+ * key schedule built once, only the counter block reset per packet, in place), where the launcher opens
+ * {@code java.base/com.sun.crypto.provider}; otherwise through one JCA {@code AES/CTR/NoPadding} cipher per session
+ * key, re-initialised per packet with reused key and counter objects so that {@code init} allocates nothing; HMAC-SHA1 is composed from two JCA
  * {@code SHA-1} digests ({@code Mac} would allocate). AES-GCM is composed the same way from that counter mode and the
  * JDK's own PCLMULQDQ GHASH ({@link io.atrium.webrtc.srtp.JdkGhash}, reached where the launcher opens
  * {@code java.base/com.sun.crypto.provider}, as Atrium's jar does): about a third of AES-CM's CPU per 1200-octet

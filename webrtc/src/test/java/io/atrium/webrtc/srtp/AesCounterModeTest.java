@@ -8,8 +8,13 @@ import javax.crypto.Cipher;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** RFC 3711 appendix B.2: AES-CM keystream; reuse of one instance across IVs, splits and a 128-bit carry. */
+/**
+ * RFC 3711 appendix B.2: AES-CM keystream; reuse of one instance across IVs, splits and a 128-bit carry — both ways:
+ * the JDK's engine reached directly ({@link JdkCounterMode}) and the JCA cipher.
+ */
 class AesCounterModeTest {
     private static final byte[] SESSION_KEY = Hex.bytes("2B7E151628AED2A6ABF7158809CF4F3C");
     private static final byte[] SESSION_SALT = Hex.bytes("F0F1F2F3F4F5F6F7F8F9FAFBFCFD");
@@ -23,10 +28,16 @@ class AesCounterModeTest {
     }
 
     @Test
-    void keystreamSegmentMatchesAppendixB2() {
+    void theJdksEngineIsReachedDirectlyInThisJvm() {
+        assertThat(AesCounterMode.DIRECT).as("the direct way agreed with the JCA cipher (the build opens the package)").isTrue();
+    }
+
+    @ParameterizedTest(name = "direct {0}")
+    @ValueSource(booleans = {true, false})
+    void keystreamSegmentMatchesAppendixB2(boolean direct) {
         byte[] iv = Hex.bytes("F0F1F2F3F4F5F6F7F8F9FAFBFCFD0000");
         byte[] keystream = new byte[SEGMENT_LENGTH];
-        new AesCounterMode(SESSION_KEY).xorKeystream(iv, keystream, 0, keystream.length);
+        new AesCounterMode(SESSION_KEY, direct).xorKeystream(iv, keystream, 0, keystream.length);
 
         assertThat(block(keystream, 0x0000)).isEqualTo("e03ead0935c95e80e166b16dd92b4eb4");
         assertThat(block(keystream, 0x0001)).isEqualTo("d23513162b02d0f72a43a2fe4a5f97ab");
@@ -37,10 +48,11 @@ class AesCounterModeTest {
         assertThat(SEGMENT_LENGTH / 16).isEqualTo(0xFF01 + 1);
     }
 
-    @Test
-    void keystreamDoesNotDependOnHowTheInputIsSplitOrAligned() {
+    @ParameterizedTest(name = "direct {0}")
+    @ValueSource(booleans = {true, false})
+    void keystreamDoesNotDependOnHowTheInputIsSplitOrAligned(boolean direct) {
         byte[] iv = Hex.bytes("F0F1F2F3F4F5F6F7F8F9FAFBFCFD0000");
-        AesCounterMode ctr = new AesCounterMode(SESSION_KEY);
+        AesCounterMode ctr = new AesCounterMode(SESSION_KEY, direct);
         byte[] whole = new byte[2000];
         ctr.xorKeystream(iv, whole, 0, whole.length);
         byte[] shifted = new byte[2003];
@@ -49,10 +61,11 @@ class AesCounterModeTest {
         assertThat(shifted[0] | shifted[1] | shifted[2]).isZero();
     }
 
-    @Test
-    void reusedInstanceRestartsAtEachIvAndMatchesJdkCounterMode() throws Exception {
+    @ParameterizedTest(name = "direct {0}")
+    @ValueSource(booleans = {true, false})
+    void reusedInstanceRestartsAtEachIvAndMatchesJdkCounterMode(boolean direct) throws Exception {
         SplittableRandom random = new SplittableRandom(3711);
-        AesCounterMode ctr = new AesCounterMode(SESSION_KEY);
+        AesCounterMode ctr = new AesCounterMode(SESSION_KEY, direct);
         Cipher jdk = Cipher.getInstance("AES/CTR/NoPadding");
         for (int round = 0; round < 100; round++) {
             byte[] iv = new byte[16];
