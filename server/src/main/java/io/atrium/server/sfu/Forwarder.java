@@ -51,7 +51,16 @@ public final class Forwarder {
      */
     static final int EXTENSION_GROWTH = 24;
 
-    private final byte[] scratch = new byte[MAX_PACKET + EXTENSION_GROWTH + MediaPeer.SRTP_TRAILER + Rtx.OSN_LENGTH];
+    /**
+     * The packet being rewritten, protected and queued for this subscriber. Its content lives for one call
+     * ({@link #onPacket}, {@link #retransmit}), so every forwarder on a thread shares that thread's array: one packet
+     * copied into a buffer the cache still holds, instead of 50 subscribers' copies into 50 arrays of their own, each
+     * gone from the cache by the next packet (docs/PERFORMANCE.md, "One scratch array per thread").
+     */
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(
+            () -> new byte[MAX_PACKET + EXTENSION_GROWTH + MediaPeer.SRTP_TRAILER + Rtx.OSN_LENGTH]);
+    /** This thread's {@link #SCRATCH}, taken at the start of each call that writes a packet. */
+    private byte[] scratch;
     /** The subscriber's id of the AV1 dependency descriptor extension, 0 when it did not negotiate it. */
     private final int dependencyDescriptorId;
     private final DependencyDescriptor dd = new DependencyDescriptor();
@@ -274,6 +283,7 @@ public final class Forwarder {
             }
             return;
         }
+        scratch = SCRATCH.get();
         System.arraycopy(buf, off, scratch, 0, len);
         int n = rewrite(len, (int) seq & 0xFFFF, picture, nowMillis);
         if (n > 0 && subscriber.send(scratch, n, transportSeqOffset)) {
@@ -525,6 +535,7 @@ public final class Forwarder {
         }
         Layer layer = receiver.layers[current];
         long highest = seqs.highestOut();
+        scratch = SCRATCH.get();
         for (int i = 0; i < count; i++) {
             long ext = seqs.unmap(highest - ((highest - lost[i]) & 0xFFFF));
             if (ext < epochStartExt) {
