@@ -356,7 +356,8 @@ final class B2bua {
 
     /**
      * An in-dialog re-INVITE (a session refresh or hold): answered with the SDP that side already has,
-     * since its media keeps going to the same relay leg; unknown dialogs get 481. An SDP naming another address
+     * since its media keeps going to the same relay leg, in the direction that answers the offer's ({@link #answer});
+     * unknown dialogs get 481. An SDP naming another address
      * (the phone moved) is that side's leg's new remote, which it learns anew; hold's 0.0.0.0 changes nothing.
      * An SDP says whether that side holds the call now (its silence then ends nothing, {@link #checkMedia}).
      */
@@ -371,7 +372,12 @@ final class B2bua {
         if (call != null) {
             synchronized (call) {
                 if (call.state == Call.State.ANSWERED) {
-                    sdp = caller ? call.aSdp : call.bSdp;
+                    sdp = answer(caller ? call.aSdp : call.bSdp, offer);
+                    if (caller) {
+                        call.aSdp = sdp;
+                    } else {
+                        call.bSdp = sdp;
+                    }
                     if (offer != null && caller) {
                         call.aHolds = offer.holds();
                     } else if (offer != null) {
@@ -390,6 +396,17 @@ final class B2bua {
         Response ok = sip.messages().createResponse(Response.OK, request, sdpType(), sdp);
         ok.addHeader(contact(((ViaHeader) request.getHeader(ViaHeader.NAME)).getTransport().toLowerCase(Locale.ROOT)));
         st.sendResponse(ok);
+    }
+
+    /**
+     * Atrium's answer to {@code offer} from a side that last got {@code sent} from Atrium: that SDP (its media still go to
+     * the same relay leg), in the direction that answers the offer's (RFC 3264 6.1: {@code sendonly} is answered
+     * {@code recvonly}, {@code inactive} {@code inactive}; {@code c=0.0.0.0} counts as {@code sendonly}), its origin
+     * version one up when that changed it. No offer (a re-INVITE without SDP): {@code sent} as it is; nothing sent: null.
+     */
+    private static byte[] answer(byte[] sent, Sdp offer) {
+        Sdp had = Sdp.parse(sent);
+        return offer == null || had == null ? sent : had.withDirection(offer.answerDirection()).after(sent);
     }
 
     /** A branch whose INVITE got no answer at all from the phone. */

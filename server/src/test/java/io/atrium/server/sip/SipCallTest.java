@@ -80,6 +80,9 @@ class SipCallTest {
         user("olga", "1015");
         user("paul", "1016");
         user("quinn", "1017"); // a phone's own 503
+        user("rita", "1018"); // hold and resume: one callee per way to hold
+        user("sam", "1019");
+        user("tara", "1020");
     }
 
     @AfterAll
@@ -381,6 +384,34 @@ class SipCallTest {
             Relay relay = talking(caller, answering, mediaA, mediaB, 4000);
 
             assertAStrangerGetsNothing(mediaA, relay.a(), mediaB, relay.b());
+            caller.hangUp();
+            assertOk(caller.await());
+            assertOk(answering.await());
+        }
+    }
+
+    /**
+     * Alice's phone holds an answered call ({@code a=holdDirection} with {@code c=holdAddress}) and resumes it: Atrium's
+     * 200 to the hold re-INVITE answers the direction as RFC 3264 6.1 wants ({@code holdAnswer}, where the callee's SDP
+     * said {@code sendrecv}), its 200 to the resume says {@code sendrecv}, and each changed SDP's origin version is one up
+     * ({@code caller-hold-resume.part} checks both); the media flow again after the resume.
+     */
+    @ParameterizedTest
+    @CsvSource({"sendonly, 127.0.0.1, recvonly, 1018, rita", "inactive, 127.0.0.1, inactive, 1019, sam",
+            "sendrecv, 0.0.0.0, recvonly, 1020, tara"})
+    void aCallersHoldIsAnsweredInTheMirroredDirectionAndResumeInSendrecv(String holdDirection, String holdAddress,
+                                                                         String holdAnswer, String extension, String user) {
+        int phone = registerPhone(extension, user);
+        try (RtpPhone mediaA = new RtpPhone(); RtpPhone mediaB = new RtpPhone();
+             Sipp answering = phone(phone, "answer", mediaB.port(), normal("hung up by the caller"));
+             Sipp caller = call(extension, "hold-resume", Map.of("MEDIA_PORT", String.valueOf(mediaA.port()), "HOLD", "50000",
+                     "HOLD_DIRECTION", holdDirection, "HOLD_ADDRESS", holdAddress, "HOLD_ANSWER", holdAnswer), "alice-password")) {
+            Waits.waitUntil(() -> caller.messages().contains("CSeq: 3 ACK"), "alice's phone to hold the call",
+                    Duration.ofSeconds(Sipp.TIMEOUT_SECONDS));
+            caller.hangUp(); // the first INFO makes it resume
+            Waits.waitUntil(() -> caller.messages().contains("CSeq: 4 ACK"), "alice's phone to resume the call",
+                    Duration.ofSeconds(Sipp.TIMEOUT_SECONDS));
+            talking(caller, answering, mediaA, mediaB, 1600);
             caller.hangUp();
             assertOk(caller.await());
             assertOk(answering.await());
