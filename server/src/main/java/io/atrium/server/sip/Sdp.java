@@ -38,6 +38,14 @@ record Sdp(String text, String address, int audioPort) {
         return d.equals("sendonly") || d.equals("inactive");
     }
 
+    /**
+     * Whether a side whose latest SDP said {@code direction} may send nothing: unless {@code sendrecv}, it holds the call
+     * ({@code sendonly}, {@code inactive}) or agreed to be held ({@code recvonly}, {@code inactive}: its answer to a hold).
+     */
+    static boolean quiet(String direction) {
+        return !direction.equals("sendrecv");
+    }
+
     /** The direction of the answer to this offer (RFC 3264 6.1): sendonly and recvonly swap. */
     String answerDirection() {
         return switch (direction()) {

@@ -60,6 +60,8 @@ class PhoneSdpTest {
         assertThat(new String(media.withDirection("recvonly").after(sent), StandardCharsets.UTF_8)).startsWith("v=0\r\no=- 1 2 IN IP4 10.0.0.1\r\n");
         assertThat(new String(media.withDirection("sendrecv").after(sent), StandardCharsets.UTF_8)).as("the same SDP")
                 .startsWith("v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\n");
+        assertThat(Sdp.quiet("sendrecv")).isFalse();
+        assertThat(java.util.List.of("sendonly", "recvonly", "inactive")).as("holding or held").allMatch(Sdp::quiet);
         // an RFC 2543 hold pointed at the relay says what it meant
         assertThat(new String(sdp("0.0.0.0", "0", "").pointedAt("127.0.0.1", 5000), StandardCharsets.UTF_8))
                 .contains("c=IN IP4 127.0.0.1").contains("a=sendonly\r\nm=audio 5000");
