@@ -360,12 +360,11 @@ final class B2bua {
     }
 
     /**
-     * An in-dialog re-INVITE (a session refresh or hold): answered with the SDP that side already has,
-     * since its media keeps going to the same relay leg, in the direction that answers the offer's ({@link #answer});
-     * unknown dialogs get 481. An SDP naming another address
-     * (the phone moved) is that side's leg's new remote, which it learns anew; hold's 0.0.0.0 changes nothing.
-     * An SDP says that side's direction now (not {@code sendrecv}: its silence ends nothing, {@link #checkMedia}); a new one
-     * is passed on to the other side ({@link #reoffer}).
+     * An in-dialog re-INVITE (a session refresh or hold): answered with the SDP that side already has, since its media
+     * keeps going to the same relay leg, in the direction that answers the offer's ({@link #answer}); unknown dialogs get
+     * 481. An SDP naming another address (the phone moved) is that side's leg's new remote, which it learns anew; hold's
+     * 0.0.0.0 changes nothing. An SDP says that side's direction now (not {@code sendrecv}: its silence ends nothing,
+     * {@link #checkMedia}); a new one is passed on to the other side ({@link #reoffer}).
      */
     void reinvite(RequestEvent event) throws SipException, InvalidArgumentException, ParseException {
         Request request = event.getRequest();
@@ -552,8 +551,9 @@ final class B2bua {
 
     /**
      * Every second of an answered call: a side that took no RTP or RTCP for {@code rooms.media_timeout_seconds} while not
-     * quiet on purpose (holding or held, {@link Sdp#quiet}) is gone (unplugged, its NAT mapping lost: no BYE will come), so the call ends with BYE to both
-     * sides saying {@code no media from the caller} (or callee), and its slot is given back.
+     * quiet on purpose (holding or held, {@link Sdp#quiet}) is gone (unplugged, its NAT mapping lost: no BYE will come),
+     * so the call ends with BYE to both sides saying {@code no media from the caller} (or callee), and its slot is given
+     * back.
      */
     private void checkMedia(Call call) {
         synchronized (call) {

@@ -84,6 +84,7 @@ class SipCallTest {
         user("sam", "1019");
         user("tara", "1020");
         user("uma", "1021"); // a held phone gone when resumed
+        user("vera", "1022"); // a callee's phone that holds
     }
 
     @AfterAll
@@ -443,6 +444,28 @@ class SipCallTest {
             assertOk(caller.await());
             assertOk(answering.await());
             Waits.waitUntil(() -> calls().isEmpty(), "the call to be gone");
+        }
+    }
+
+    /**
+     * The callee's phone holds ({@code a=sendonly}): Atrium answers it {@code a=recvonly} and passes the hold on to the
+     * caller's phone, which gets Atrium's re-INVITE offering {@code a=sendonly} with the relay's address and agrees
+     * ({@code callee-holds.part} and {@code caller-told.part} check them); the call goes on until the caller hangs up.
+     */
+    @Test
+    void aCalleesHoldIsPassedOnToTheCaller() {
+        int phone = registerPhone("1022", "vera");
+        try (Sipp answering = Sipp.start("callee.xml", Map.of("OUTCOME", Sipp.resource("callee-holds.part"),
+                     "MEDIA_PORT", "40032", "REASON", normal("hung up by the caller")), sipPort, phone, "-t", "u1").listening();
+             Sipp caller = call("1022", "told", Map.of("HOLD", "50000"), "alice-password")) {
+            Waits.waitUntil(() -> answering.messages().contains("CSeq: 2 ACK"), "the callee's phone to hold the call",
+                    Duration.ofSeconds(Sipp.TIMEOUT_SECONDS));
+            Waits.waitUntil(() -> caller.messages().split("ACK sip:", -1).length > 2, // its own ACK, then Atrium's
+                    "the caller's phone to be told", Duration.ofSeconds(Sipp.TIMEOUT_SECONDS));
+            assertThat(calls()).hasSize(1);
+            caller.hangUp();
+            assertOk(caller.await());
+            assertOk(answering.await());
         }
     }
 
