@@ -38,8 +38,10 @@ import org.slf4j.LoggerFactory;
  * other branches get CANCEL (or BYE if they answered too late). Busy (486), decline (603, any 6xx) and
  * no answer within {@code sip.ring_timeout_seconds} (408) go back to the caller. Both SDPs are pointed
  * at {@link RtpRelay} legs, so all media passes through Atrium. Each call has a UUID {@code call_id},
- * sent as {@value #CALL_ID_HEADER} on the INVITEs to the callee and on the caller's 180/200. An answered call whose
- * one side sends no RTP or RTCP for {@code rooms.media_timeout_seconds} while it does not hold the call (it vanished
+ * sent as {@value #CALL_ID_HEADER} on the INVITEs to the callee and on the caller's 180/200. A side's re-INVITE is
+ * answered by Atrium ({@link #reinvite}); a new direction in it (hold, resume) is passed on to the other side in
+ * Atrium's own re-INVITE ({@link #reoffer}). An answered call whose one side sends no RTP or RTCP for
+ * {@code rooms.media_timeout_seconds} while it is not quiet on purpose (holding or held, {@link Sdp#quiet}: it vanished
  * without BYE: unplugged, its NAT mapping gone) ends with BYE to both sides ({@link Silence}).
  */
 final class B2bua {
@@ -55,7 +57,7 @@ final class B2bua {
     private final Clock clock;
     private final Map<String, Call> byCallerCallId = new ConcurrentHashMap<>();
     private final AuthenticationHelper trunkAuth;
-    /** {@code rooms.media_timeout_seconds}: an answered call's side silent this long (not holding it) ends the call. */
+    /** {@code rooms.media_timeout_seconds}: an answered call's side silent this long (not quiet on purpose) ends the call. */
     private final long mediaTimeoutNanos;
     /** Set once the server stops ({@link #stop}): new calls are refused. */
     private volatile boolean stopping;
@@ -181,9 +183,12 @@ final class B2bua {
             return;
         }
         ClientTransaction ct = event.getClientTransaction();
-        Call.Branch b = ct != null ? (Call.Branch) ct.getApplicationData()
-                : event.getDialog() != null ? (Call.Branch) event.getDialog().getApplicationData() : null;
-        if (b == null) {
+        if (ct != null && ct.getApplicationData() instanceof Call.Reoffer r) {
+            reoffered(r, event);
+            return;
+        }
+        Object data = ct != null ? ct.getApplicationData() : event.getDialog() != null ? event.getDialog().getApplicationData() : null;
+        if (!(data instanceof Call.Branch b)) {
             return;
         }
         int status = response.getStatusCode();
@@ -235,8 +240,8 @@ final class B2bua {
         }
         call.aLeg.answered();
         Sdp offer = Sdp.parse(call.aInvite.getRawContent());
-        call.aHolds = offer != null && offer.holds();
-        call.bHolds = answer != null && answer.holds();
+        call.aDirection = offer == null ? "sendrecv" : offer.direction();
+        call.bDirection = answer == null ? "sendrecv" : answer.direction();
         long now = System.nanoTime();
         call.aSilence = new Silence(call.aLeg.packets(), now);
         call.bSilence = new Silence(call.bLeg.packets(), now);
@@ -355,10 +360,11 @@ final class B2bua {
     }
 
     /**
-     * An in-dialog re-INVITE (a session refresh or hold): answered with the SDP that side already has,
-     * since its media keeps going to the same relay leg; unknown dialogs get 481. An SDP naming another address
-     * (the phone moved) is that side's leg's new remote, which it learns anew; hold's 0.0.0.0 changes nothing.
-     * An SDP says whether that side holds the call now (its silence then ends nothing, {@link #checkMedia}).
+     * An in-dialog re-INVITE (a session refresh or hold): answered with the SDP that side already has, since its media
+     * keeps going to the same relay leg, in the direction that answers the offer's ({@link #answer}); unknown dialogs get
+     * 481. An SDP naming another address (the phone moved) is that side's leg's new remote, which it learns anew; hold's
+     * 0.0.0.0 changes nothing. An SDP says that side's direction now (not {@code sendrecv}: its silence ends nothing,
+     * {@link #checkMedia}); a new one is passed on to the other side ({@link #reoffer}).
      */
     void reinvite(RequestEvent event) throws SipException, InvalidArgumentException, ParseException {
         Request request = event.getRequest();
@@ -368,14 +374,24 @@ final class B2bua {
         boolean caller = data instanceof Call;
         Sdp offer = Sdp.parse(request.getRawContent());
         byte[] sdp = null;
+        String passOn = null;
         if (call != null) {
             synchronized (call) {
                 if (call.state == Call.State.ANSWERED) {
-                    sdp = caller ? call.aSdp : call.bSdp;
-                    if (offer != null && caller) {
-                        call.aHolds = offer.holds();
-                    } else if (offer != null) {
-                        call.bHolds = offer.holds();
+                    sdp = answer(caller ? call.aSdp : call.bSdp, offer);
+                    if (caller) {
+                        call.aSdp = sdp;
+                    } else {
+                        call.bSdp = sdp;
+                    }
+                    if (offer != null) {
+                        String was = caller ? call.aDirection : call.bDirection;
+                        if (caller) {
+                            call.aDirection = offer.direction();
+                        } else {
+                            call.bDirection = offer.direction();
+                        }
+                        passOn = offer.direction().equals(was) ? null : offer.direction();
                     }
                 }
             }
@@ -388,12 +404,128 @@ final class B2bua {
             return;
         }
         Response ok = sip.messages().createResponse(Response.OK, request, sdpType(), sdp);
-        ok.addHeader(contact(((ViaHeader) request.getHeader(ViaHeader.NAME)).getTransport().toLowerCase(Locale.ROOT)));
+        ok.addHeader(contact(transport(request)));
         st.sendResponse(ok);
+        if (passOn != null) {
+            synchronized (call) {
+                if (call.state == Call.State.ANSWERED) {
+                    reoffer(call, !caller, passOn);
+                }
+            }
+        }
+    }
+
+    /**
+     * Passes a side's new direction on to the other side ({@code toCaller}: the caller), as a real PBX does, so that it
+     * knows it is held (or resumed): a re-INVITE offering the SDP it has from Atrium in that direction (RFC 3264 8.4: the
+     * holding side's {@code sendonly} is offered {@code sendonly}, which it answers {@code recvonly}; {@code inactive}
+     * {@code inactive}; a resume {@code sendrecv}). Nothing when that SDP says so already. Its answer: {@link #reoffered}.
+     */
+    private void reoffer(Call call, boolean toCaller, String direction) {
+        byte[] sent = toCaller ? call.aSdp : call.bSdp;
+        Sdp had = Sdp.parse(sent);
+        if (had == null) {
+            return;
+        }
+        byte[] sdp = had.withDirection(direction).after(sent);
+        if (java.util.Arrays.equals(sdp, sent)) {
+            return;
+        }
+        Dialog d = toCaller ? call.aDialog : call.winner.dialog;
+        String side = toCaller ? "the caller" : "the callee";
+        try {
+            Request invite = d.createRequest(Request.INVITE);
+            invite.setContent(sdp, sdpType());
+            invite.addHeader(contact(transport(toCaller ? call.aInvite : call.winner.invite.getRequest())));
+            ClientTransaction ct = provider.getNewClientTransaction(invite);
+            ct.setApplicationData(new Call.Reoffer(call, toCaller, sdp));
+            d.sendRequest(ct);
+            log.info("call {}: re-INVITE to {}: {}", call.id, side, direction);
+        } catch (SipException | ParseException | RuntimeException e) {
+            log.info("call {}: cannot re-INVITE {}: {}", call.id, side, e.toString());
+        }
+    }
+
+    /**
+     * The answer to Atrium's re-INVITE ({@link #reoffer}): a 2xx is ACKed, and its SDP is now that side's (its direction:
+     * {@code recvonly} or {@code inactive} when held, which lets it be silent, {@link #checkMedia}; a new address moves
+     * its relay leg as a re-INVITE's does). A refusal ends nothing: the side keeps what it had, and its silence counts
+     * as before. But 408, 481 or no answer at all ({@link #timeout}) say its dialog is gone (RFC 3261 14.1: the dialog
+     * ends), so the call ends ({@link #gone}): else a held side that agreed to be quiet and then vanished would never be
+     * missed.
+     */
+    private void reoffered(Call.Reoffer r, ResponseEvent event) throws SipException, InvalidArgumentException {
+        Response response = event.getResponse();
+        int status = response.getStatusCode();
+        Call call = r.call();
+        String side = r.toCaller() ? "the caller" : "the callee";
+        if (status < 200) {
+            return;
+        }
+        if (status == Response.REQUEST_TIMEOUT || status == Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST) {
+            gone(r, String.valueOf(status));
+            return;
+        }
+        if (status >= 300) {
+            log.info("call {}: {} answered the re-INVITE {}; the call goes on", call.id, side, status);
+            return;
+        }
+        Dialog d = event.getDialog() != null ? event.getDialog() : event.getClientTransaction().getDialog();
+        d.sendAck(d.createAck(((CSeqHeader) response.getHeader(CSeqHeader.NAME)).getSeqNumber()));
+        Sdp answer = Sdp.parse(response.getRawContent());
+        synchronized (call) {
+            if (call.state != Call.State.ANSWERED) {
+                return;
+            }
+            if (r.toCaller()) {
+                call.aSdp = r.sdp();
+            } else {
+                call.bSdp = r.sdp();
+            }
+            if (answer == null) {
+                return;
+            }
+            if (r.toCaller()) {
+                call.aDirection = answer.direction();
+            } else {
+                call.bDirection = answer.direction();
+            }
+            if (!answer.address().equals("0.0.0.0")) {
+                (r.toCaller() ? call.aLeg : call.bLeg).remote(answer.address(), answer.audioPort());
+            }
+            log.info("call {}: {} answered the re-INVITE {}", call.id, side, answer.direction());
+        }
+    }
+
+    /**
+     * Atrium's answer to {@code offer} from a side that last got {@code sent} from Atrium: that SDP (its media still go to
+     * the same relay leg), in the direction that answers the offer's (RFC 3264 6.1: {@code sendonly} is answered
+     * {@code recvonly}, {@code inactive} {@code inactive}; {@code c=0.0.0.0} counts as {@code sendonly}), its origin
+     * version one up when that changed it. No offer (a re-INVITE without SDP): {@code sent} as it is; nothing sent: null.
+     */
+    private static byte[] answer(byte[] sent, Sdp offer) {
+        Sdp had = Sdp.parse(sent);
+        return offer == null || had == null ? sent : had.withDirection(offer.answerDirection()).after(sent);
+    }
+
+    /** The side Atrium re-INVITEd ({@code r}) is gone ({@code what} it answered): BYE to both sides saying so. */
+    private void gone(Call.Reoffer r, String what) {
+        Call call = r.call();
+        String side = r.toCaller() ? "the caller" : "the callee";
+        synchronized (call) {
+            if (call.state == Call.State.ANSWERED) {
+                log.info("call {}: {} to the re-INVITE to {}; hanging up", call.id, what, side);
+                hangUp(call, Hangups.normal("re-INVITE unanswered by " + side));
+            }
+        }
     }
 
     /** A branch whose INVITE got no answer at all from the phone. */
     void timeout(ClientTransaction ct) throws SipException, InvalidArgumentException, ParseException {
+        if (ct != null && ct.getApplicationData() instanceof Call.Reoffer r) {
+            gone(r, "no answer");
+            return;
+        }
         if (ct == null || !(ct.getApplicationData() instanceof Call.Branch b)) {
             return;
         }
@@ -419,8 +551,9 @@ final class B2bua {
 
     /**
      * Every second of an answered call: a side that took no RTP or RTCP for {@code rooms.media_timeout_seconds} while not
-     * holding the call is gone (unplugged, its NAT mapping lost: no BYE will come), so the call ends with BYE to both
-     * sides saying {@code no media from the caller} (or callee), and its slot is given back.
+     * quiet on purpose (holding or held, {@link Sdp#quiet}) is gone (unplugged, its NAT mapping lost: no BYE will come),
+     * so the call ends with BYE to both sides saying {@code no media from the caller} (or callee), and its slot is given
+     * back.
      */
     private void checkMedia(Call call) {
         synchronized (call) {
@@ -428,8 +561,8 @@ final class B2bua {
                 return;
             }
             long now = System.nanoTime();
-            boolean aSilent = call.aSilence.over(call.aLeg.packets(), call.aHolds, now, mediaTimeoutNanos);
-            boolean bSilent = call.bSilence.over(call.bLeg.packets(), call.bHolds, now, mediaTimeoutNanos);
+            boolean aSilent = call.aSilence.over(call.aLeg.packets(), Sdp.quiet(call.aDirection), now, mediaTimeoutNanos);
+            boolean bSilent = call.bSilence.over(call.bLeg.packets(), Sdp.quiet(call.bDirection), now, mediaTimeoutNanos);
             if (aSilent || bSilent) {
                 String who = aSilent ? "the caller" : "the callee";
                 log.info("call {}: no media from {} in {} ms; hanging up", call.id, who,
@@ -533,6 +666,11 @@ final class B2bua {
 
     private void bye(Dialog d, Hangups.Why why) {
         ForkBranch.bye(provider, sip.headers(), d, why);
+    }
+
+    /** The transport {@code request} came or went over (its Via's), lower case. */
+    private static String transport(Request request) {
+        return ((ViaHeader) request.getHeader(ViaHeader.NAME)).getTransport().toLowerCase(Locale.ROOT);
     }
 
     private ContactHeader contact(String transport) throws ParseException {

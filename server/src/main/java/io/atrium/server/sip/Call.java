@@ -18,6 +18,13 @@ final class Call {
 
     enum State { RINGING, ANSWERED, ENDED }
 
+    /**
+     * A re-INVITE Atrium sent one side ({@code toCaller}: the caller) to pass on the other side's new direction (hold,
+     * resume), offering {@code sdp}: what that side has from Atrium once it agrees.
+     */
+    record Reoffer(Call call, boolean toCaller, byte[] sdp) {
+    }
+
     /** One INVITE Atrium sent to one of the callee's phones (or to a trunk). */
     static final class Branch extends ForkBranch {
         final Call call;
@@ -56,9 +63,13 @@ final class Call {
     ScheduledFuture<?> ringTimer;
     /** Once answered: checks every second whether either side went silent ({@link B2bua}, "no media"). */
     ScheduledFuture<?> mediaTimer;
-    /** Whether the caller (A) and the answering phone (B) hold the call now: their last SDP offer or answer said so. */
-    boolean aHolds;
-    boolean bHolds;
+    /**
+     * The direction (RFC 3264: {@code sendrecv}, {@code sendonly}, {@code recvonly}, {@code inactive}) the caller's (A)
+     * and the answering phone's (B) latest SDP said: its offer (the INVITE, a re-INVITE) or its answer (to the INVITE,
+     * to Atrium's re-INVITE). A side whose direction is not {@code sendrecv} may be silent ({@link Sdp#quiet}).
+     */
+    String aDirection = "sendrecv";
+    String bDirection = "sendrecv";
     /** Once answered: how long each side has sent nothing ({@link Silence}). */
     Silence aSilence;
     Silence bSilence;

@@ -49,4 +49,21 @@ class PhoneSdpTest {
         assertThat(new String(PhoneSdp.negotiate(sendonly).answer("127.0.0.1", 5000, sendonly.answerDirection()), StandardCharsets.UTF_8))
                 .contains("m=audio 5000 RTP/AVP 0\r\n").contains("a=recvonly\r\n").doesNotContain("sendrecv");
     }
+
+    @Test
+    void aDirectionReplacesEveryOtherAndAChangedSdpsVersionGoesOneUp() {
+        Sdp media = sdp("10.0.0.1", "0", "a=rtpmap:0 PCMU/8000\r\na=sendrecv\r\n");
+        String held = media.withDirection("recvonly").text();
+        assertThat(held).contains("t=0 0\r\na=recvonly\r\nm=audio 4000").doesNotContain("sendrecv");
+        assertThat(Sdp.parse(held.getBytes(StandardCharsets.UTF_8)).direction()).isEqualTo("recvonly");
+        byte[] sent = media.text().getBytes(StandardCharsets.UTF_8);
+        assertThat(new String(media.withDirection("recvonly").after(sent), StandardCharsets.UTF_8)).startsWith("v=0\r\no=- 1 2 IN IP4 10.0.0.1\r\n");
+        assertThat(new String(media.withDirection("sendrecv").after(sent), StandardCharsets.UTF_8)).as("the same SDP")
+                .startsWith("v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\n");
+        assertThat(Sdp.quiet("sendrecv")).isFalse();
+        assertThat(java.util.List.of("sendonly", "recvonly", "inactive")).as("holding or held").allMatch(Sdp::quiet);
+        // an RFC 2543 hold pointed at the relay says what it meant
+        assertThat(new String(sdp("0.0.0.0", "0", "").pointedAt("127.0.0.1", 5000), StandardCharsets.UTF_8))
+                .contains("c=IN IP4 127.0.0.1").contains("a=sendonly\r\nm=audio 5000");
+    }
 }

@@ -119,9 +119,10 @@ class SipCallMediaTimeoutTest {
 
     /**
      * Alice's phone calls bob's and holds the call at once ({@code holdDirection} with connection address {@code holdAddress})
-     * and sends nothing from then on, while bob's phone goes on sending: after three media timeouts the call still runs.
-     * Then bob's phone falls silent too: the call ends on both sides saying {@code no media from the callee} (the
-     * media timer runs on through the hold; alice's longer silence is not what ends it).
+     * and sends nothing from then on. Bob's phone refuses Atrium's re-INVITE that passes the hold on (488): the call goes
+     * on, and bob's phone, not told, goes on sending: after three media timeouts the call still runs. Then bob's phone
+     * falls silent too: the call ends on both sides saying {@code no media from the callee} (the media timer runs on
+     * through the hold; alice's longer silence is not what ends it, and a held phone that did not agree is watched).
      */
     @ParameterizedTest
     @CsvSource({"inactive, 127.0.0.1", "sendonly, 127.0.0.1", "sendrecv, 0.0.0.0"})
@@ -129,10 +130,12 @@ class SipCallMediaTimeoutTest {
         int phone = SipCallTest.registerPhone(sipPort, "1002", "bob");
         String silent = normal("no media from the callee");
         try (RtpPhone mediaA = new RtpPhone(); RtpPhone mediaB = new RtpPhone();
-             Sipp bob = SipCallTest.phone(sipPort, phone, "answer", mediaB.port(), silent);
+             Sipp bob = SipCallTest.phone(sipPort, phone, "hold-refused", mediaB.port(), silent);
              Sipp alice = call("alice", "1001", "1002", mediaA.port(), "held", Map.of("REASON", silent,
                      "HOLD_DIRECTION", holdDirection, "HOLD_ADDRESS", holdAddress))) {
             Waits.waitUntil(() -> alice.messages().contains("CSeq: 3 ACK"), "alice's phone to hold the call",
+                    Duration.ofSeconds(Sipp.TIMEOUT_SECONDS));
+            Waits.waitUntil(() -> bob.messages().contains("CSeq: 2 ACK"), "bob's phone to refuse the hold",
                     Duration.ofSeconds(Sipp.TIMEOUT_SECONDS));
             mediaB.sendTone(440, SipCallTest.port(bob, SipCallTest.OFFER_SDP));
             assertThat(mediaA.receive(1600, Duration.ofSeconds(10))).as("bob's phone heard while held").hasSizeGreaterThanOrEqualTo(1600);
@@ -142,6 +145,38 @@ class SipCallMediaTimeoutTest {
             mediaB.quiet(true);
             assertOk(alice.await());
             assertOk(bob.await());
+            Waits.waitUntil(() -> calls().isEmpty(), "the call to be gone");
+        }
+    }
+
+    /**
+     * Alice's phone holds the call at once ({@code a=sendonly}) and bob's agrees to Atrium's re-INVITE that passes it on
+     * ({@code a=recvonly}): neither sends anything, and after three media timeouts the call still runs (both are quiet
+     * on purpose). Alice resumes: bob's phone gets and agrees to the resume ({@code a=sendrecv}), alice's phone sends, bob's
+     * stays silent: the call ends on both sides saying {@code no media from the callee} (its clock started afresh on the
+     * resume).
+     */
+    @Test
+    void aHeldPhoneThatAgreedMaySendNothingUntilTheResume() throws InterruptedException {
+        int phone = SipCallTest.registerPhone(sipPort, "1003", "carol");
+        String silent = normal("no media from the callee");
+        try (RtpPhone mediaA = new RtpPhone(); RtpPhone mediaB = new RtpPhone();
+             Sipp carol = Sipp.start("callee.xml", Map.of("OUTCOME", Sipp.resource("callee-held.part"),
+                     "MEDIA_PORT", String.valueOf(mediaB.port()), "REASON", silent, "HELD_OFFER", "sendonly",
+                     "HELD_ANSWER", "recvonly"), sipPort, phone, "-t", "u1").listening();
+             Sipp alice = call("alice", "1001", "1003", mediaA.port(), "hold-resume", Map.of("REASON", silent,
+                     "HOLD_DIRECTION", "sendonly", "HOLD_ADDRESS", "127.0.0.1", "HOLD_ANSWER", "recvonly"))) {
+            Waits.waitUntil(() -> carol.messages().contains("CSeq: 2 ACK"), "carol's phone to agree to the hold",
+                    Duration.ofSeconds(Sipp.TIMEOUT_SECONDS));
+            Thread.sleep(3 * MEDIA_TIMEOUT * 1000L); // nothing to wait for: the call must outlast three timeouts
+            assertThat(calls()).as("the held call").hasSize(1);
+            assertThat(calls().get(0).get("callee_packets").asLong()).as("carol's phone sent nothing").isZero();
+            alice.hangUp(); // the first INFO makes it resume
+            Waits.waitUntil(() -> carol.messages().contains("CSeq: 3 ACK"), "carol's phone to agree to the resume",
+                    Duration.ofSeconds(Sipp.TIMEOUT_SECONDS));
+            mediaA.sendTone(1000, SipCallTest.port(alice, SipCallTest.ANSWER_SDP));
+            assertOk(alice.await());
+            assertOk(carol.await());
             Waits.waitUntil(() -> calls().isEmpty(), "the call to be gone");
         }
     }

@@ -80,6 +80,11 @@ class SipCallTest {
         user("olga", "1015");
         user("paul", "1016");
         user("quinn", "1017"); // a phone's own 503
+        user("rita", "1018"); // hold and resume: one callee per way to hold
+        user("sam", "1019");
+        user("tara", "1020");
+        user("uma", "1021"); // a held phone gone when resumed
+        user("vera", "1022"); // a callee's phone that holds
     }
 
     @AfterAll
@@ -381,6 +386,83 @@ class SipCallTest {
             Relay relay = talking(caller, answering, mediaA, mediaB, 4000);
 
             assertAStrangerGetsNothing(mediaA, relay.a(), mediaB, relay.b());
+            caller.hangUp();
+            assertOk(caller.await());
+            assertOk(answering.await());
+        }
+    }
+
+    /**
+     * Alice's phone holds an answered call ({@code a=holdDirection} with {@code c=holdAddress}) and resumes it: Atrium's
+     * 200 to the hold re-INVITE answers the direction as RFC 3264 6.1 wants ({@code holdAnswer}, where the callee's SDP
+     * said {@code sendrecv}), its 200 to the resume says {@code sendrecv}, and each changed SDP's origin version is one up
+     * ({@code caller-hold-resume.part} checks both). The hold is passed on: the callee's phone gets Atrium's re-INVITE
+     * offering {@code heldOffer} (the old {@code c=0.0.0.0} as {@code a=sendonly}) with the relay's address, answers
+     * {@code holdAnswer}, and gets the resume's {@code sendrecv} ({@code callee-held.part} checks them); the media flow
+     * again after the resume.
+     */
+    @ParameterizedTest
+    @CsvSource({"sendonly, 127.0.0.1, recvonly, sendonly, 1018, rita", "inactive, 127.0.0.1, inactive, inactive, 1019, sam",
+            "sendrecv, 0.0.0.0, recvonly, sendonly, 1020, tara"})
+    void aCallersHoldIsAnsweredInTheMirroredDirectionAndPassedOnAndSoIsTheResume(String holdDirection, String holdAddress,
+            String holdAnswer, String heldOffer, String extension, String user) {
+        int phone = registerPhone(extension, user);
+        try (RtpPhone mediaA = new RtpPhone(); RtpPhone mediaB = new RtpPhone();
+             Sipp answering = Sipp.start("callee.xml", Map.of("OUTCOME", Sipp.resource("callee-held.part"),
+                     "MEDIA_PORT", String.valueOf(mediaB.port()), "REASON", normal("hung up by the caller"),
+                     "HELD_OFFER", heldOffer, "HELD_ANSWER", holdAnswer), sipPort, phone, "-t", "u1").listening();
+             Sipp caller = call(extension, "hold-resume", Map.of("MEDIA_PORT", String.valueOf(mediaA.port()), "HOLD", "50000",
+                     "HOLD_DIRECTION", holdDirection, "HOLD_ADDRESS", holdAddress, "HOLD_ANSWER", holdAnswer), "alice-password")) {
+            Waits.waitUntil(() -> answering.messages().contains("CSeq: 2 ACK"), "the callee's phone to agree to the hold",
+                    Duration.ofSeconds(Sipp.TIMEOUT_SECONDS));
+            caller.hangUp(); // the first INFO makes it resume
+            Waits.waitUntil(() -> answering.messages().contains("CSeq: 3 ACK"), "the callee's phone to agree to the resume",
+                    Duration.ofSeconds(Sipp.TIMEOUT_SECONDS));
+            talking(caller, answering, mediaA, mediaB, 1600);
+            caller.hangUp();
+            assertOk(caller.await());
+            assertOk(answering.await());
+        }
+    }
+
+    /**
+     * The callee's phone agrees to be held, then answers Atrium's re-INVITE passing the resume on with 481 (its dialog is
+     * gone, RFC 3261 14.1): the call ends, both phones get BYE saying {@code re-INVITE unanswered by the callee}.
+     */
+    @Test
+    void aHeldPhoneWhoseDialogIsGoneWhenResumedEndsTheCall() {
+        int phone = registerPhone("1021", "uma");
+        String gone = normal("re-INVITE unanswered by the callee");
+        try (Sipp answering = Sipp.start("callee.xml", Map.of("OUTCOME", Sipp.resource("callee-held-gone.part"),
+                     "MEDIA_PORT", "40030", "REASON", gone, "HELD_OFFER", "inactive", "HELD_ANSWER", "inactive"),
+                     sipPort, phone, "-t", "u1").listening();
+             Sipp caller = call("1021", "hold-resume", Map.of("HOLD", "50000", "REASON", gone, "HOLD_DIRECTION", "inactive",
+                     "HOLD_ADDRESS", "127.0.0.1", "HOLD_ANSWER", "inactive"), "alice-password")) {
+            Waits.waitUntil(() -> answering.messages().contains("CSeq: 2 ACK"), "the callee's phone to agree to the hold",
+                    Duration.ofSeconds(Sipp.TIMEOUT_SECONDS));
+            caller.hangUp(); // the first INFO makes it resume
+            assertOk(caller.await());
+            assertOk(answering.await());
+            Waits.waitUntil(() -> calls().isEmpty(), "the call to be gone");
+        }
+    }
+
+    /**
+     * The callee's phone holds ({@code a=sendonly}): Atrium answers it {@code a=recvonly} and passes the hold on to the
+     * caller's phone, which gets Atrium's re-INVITE offering {@code a=sendonly} with the relay's address and agrees
+     * ({@code callee-holds.part} and {@code caller-told.part} check them); the call goes on until the caller hangs up.
+     */
+    @Test
+    void aCalleesHoldIsPassedOnToTheCaller() {
+        int phone = registerPhone("1022", "vera");
+        try (Sipp answering = Sipp.start("callee.xml", Map.of("OUTCOME", Sipp.resource("callee-holds.part"),
+                     "MEDIA_PORT", "40032", "REASON", normal("hung up by the caller")), sipPort, phone, "-t", "u1").listening();
+             Sipp caller = call("1022", "told", Map.of("HOLD", "50000"), "alice-password")) {
+            Waits.waitUntil(() -> answering.messages().contains("CSeq: 2 ACK"), "the callee's phone to hold the call",
+                    Duration.ofSeconds(Sipp.TIMEOUT_SECONDS));
+            Waits.waitUntil(() -> caller.messages().split("ACK sip:", -1).length > 2, // its own ACK, then Atrium's
+                    "the caller's phone to be told", Duration.ofSeconds(Sipp.TIMEOUT_SECONDS));
+            assertThat(calls()).hasSize(1);
             caller.hangUp();
             assertOk(caller.await());
             assertOk(answering.await());
