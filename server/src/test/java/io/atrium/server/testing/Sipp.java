@@ -135,11 +135,24 @@ public final class Sipp implements AutoCloseable {
      * does not answer the INFO: SIPp sends every message of a call to Atrium, which never sent it.
      */
     public void hangUp() {
+        // the room (or the other phone) may see the call before SIPp has logged the 200 OK that answered it: wait for it
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         String log = messages();
         Matcher ok = ANSWERED.matcher(log);
         Matcher via = VIA.matcher(log);
-        if (!ok.find() || !via.find()) {
-            throw new AssertionError("no answered INVITE to hang up:\n" + log);
+        while (!(ok.find() && via.find()) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for SIPp's answered INVITE", e);
+            }
+            log = messages();
+            ok = ANSWERED.matcher(log);
+            via = VIA.matcher(log);
+        }
+        if (!ok.find(0) || !via.find(0)) {
+            throw new AssertionError("no answered INVITE to hang up after 30 s:\n" + log);
         }
         String answer = ok.group();
         String branch = "z9hG4bK-hangup-" + System.nanoTime();
