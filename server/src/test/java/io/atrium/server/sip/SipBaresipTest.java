@@ -353,14 +353,7 @@ class SipBaresipTest {
             bobApp.evaluate(REGISTER_APP, List.of("bob"));
             bobApp.evaluate("client.addEventListener('notification', e => {"
                     + " if (e.detail.method === 'call_converted_to_room') window.converted = e.detail.params; })");
-            Waits.waitUntil(() -> server.get("/v1/sip/registrations").json().get("registrations").findValuesAsText("user_agent")
-                    .stream().filter(a -> a.startsWith("baresip")).count() == 2,
-                    () -> "both baresips registered; bob's log:\n" + bob.log() + "\nalice's log:\n" + alice.log(), Duration.ofSeconds(30));
-            alice.type("/dial 1002\n");
-            Waits.waitUntil(() -> bob.log().contains("Incoming call"), "bob's baresip rings", Participant.MEDIA);
-            bob.type("/accept\n");
-            Waits.waitUntil(() -> alice.heardBytes() > 3L * RATE * 4 && bob.heardBytes() > 3L * RATE * 4,
-                    "3 s decoded by each baresip", Participant.MEDIA);
+            aliceCallsBob(alice, bob, 3);
             JsonNode calls = server.get("/v1/sip/calls").json().get("calls");
             assertThat(calls).hasSize(1);
 
@@ -409,14 +402,7 @@ class SipBaresipTest {
     void aBaresipThatVanishesMidCallIsHungUpAndTheOtherGetsBye() {
         try (Baresip bob = Baresip.start(sipPort, "1002", "bob", "bob-password", BOB_TONE);
              Baresip alice = Baresip.start(sipPort, "1001", "alice", "alice-password", PHONE_TONE)) {
-            Waits.waitUntil(() -> server.get("/v1/sip/registrations").json().get("registrations").findValuesAsText("user_agent")
-                    .stream().filter(a -> a.startsWith("baresip")).count() == 2,
-                    () -> "both baresips registered; bob's log:\n" + bob.log() + "\nalice's log:\n" + alice.log(), Duration.ofSeconds(30));
-            alice.type("/dial 1002\n");
-            Waits.waitUntil(() -> bob.log().contains("Incoming call"), "bob's baresip rings", Participant.MEDIA);
-            bob.type("/accept\n");
-            Waits.waitUntil(() -> alice.heardBytes() > 2L * RATE * 4 && bob.heardBytes() > 2L * RATE * 4,
-                    "2 s decoded by each baresip", Participant.MEDIA);
+            aliceCallsBob(alice, bob, 2);
             bob.freeze();
             Waits.waitUntil(() -> alice.log().contains("terminated"), () -> "alice's call ends on Atrium's BYE:\n" + alice.log(),
                     Duration.ofSeconds(60));
@@ -460,5 +446,20 @@ class SipBaresipTest {
         }
         assertThat(blocks).as("blocks with sound").isGreaterThan(20);
         return sum / blocks;
+    }
+
+    /**
+     * Once both baresips are registered, alice's dials 1002 and bob's answers; returns when each has decoded
+     * {@code seconds} of the other's tone.
+     */
+    private void aliceCallsBob(Baresip alice, Baresip bob, int seconds) {
+        Waits.waitUntil(() -> server.get("/v1/sip/registrations").json().get("registrations").findValuesAsText("user_agent")
+                .stream().filter(a -> a.startsWith("baresip")).count() == 2,
+                () -> "both baresips registered; bob's log:\n" + bob.log() + "\nalice's log:\n" + alice.log(), Duration.ofSeconds(30));
+        alice.type("/dial 1002\n");
+        Waits.waitUntil(() -> bob.log().contains("Incoming call"), "bob's baresip rings", Participant.MEDIA);
+        bob.type("/accept\n");
+        Waits.waitUntil(() -> alice.heardBytes() > seconds * RATE * 4L && bob.heardBytes() > seconds * RATE * 4L,
+                seconds + " s decoded by each baresip", Participant.MEDIA);
     }
 }
