@@ -76,7 +76,9 @@ class TicksTest {
         }
         assertThat(runs).as("runs").hasSizeGreaterThanOrEqualTo(4).allSatisfy(r -> assertThat(r.inBatch()).as("run by a batch's end").isTrue());
         for (int i = 1; i < runs.size(); i++) {
-            assertThat(runs.get(i).nanos() - runs.get(i - 1).nanos()).as("period").isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(50));
+            // Ticks decides "due" by its own clock reading at the batch's end; the task stamps its run a few µs later,
+            // and that lag varies (run T: 49.97 ms between two stamps): a period may look up to 1 ms short, never more
+            assertThat(runs.get(i).nanos() - runs.get(i - 1).nanos()).as("period").isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(49));
         }
         assertThat(flushes.get()).as("no flush of the timer's (the batch flushes)").isZero();
         assertThat(saidRan.get()).as("batch ends told a task ran").isGreaterThanOrEqualTo(4);
