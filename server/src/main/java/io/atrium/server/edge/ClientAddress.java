@@ -3,6 +3,7 @@ package io.atrium.server.edge;
 import static io.atrium.server.config.AddressPatterns.literal;
 
 import io.javalin.http.Context;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
@@ -14,6 +15,7 @@ import org.eclipse.jetty.util.InetAddressSet;
  * proxy appended), skipping further trusted proxies, and the first other address is the client. A
  * header from an untrusted peer is ignored, so a client cannot pick its own rate-limit bucket.
  * Header entries are parsed as address literals only (never looked up in DNS; config/AddressPatterns).
+ * An IPv6 client is its /64 ({@link #bucket}): every per-address limit counts the block, not the address.
  */
 public final class ClientAddress {
 
@@ -28,13 +30,45 @@ public final class ClientAddress {
         this.any = !proxies.isEmpty();
     }
 
-    /** The client address of an HTTP request. */
+    /** The client of an HTTP request, as every per-address limit counts it ({@link #resolve}). */
     public String of(Context ctx) {
-        return resolve(ctx.req().getRemoteAddr(), ctx.req().getHeaders("X-Forwarded-For"));
+        return bucket(address(ctx));
     }
 
-    /** The client address for a TCP peer and the request's {@code X-Forwarded-For} headers (in order). */
+    /** The client's own address (an IPv6 one whole), for logs. */
+    public String address(Context ctx) {
+        return address(ctx.req().getRemoteAddr(), ctx.req().getHeaders("X-Forwarded-For"));
+    }
+
+    /**
+     * The client for a TCP peer and the request's {@code X-Forwarded-For} headers (in order), as every per-address
+     * limit counts it: an IPv4 address, or an IPv6 address's /64 ({@link #bucket}).
+     */
     public String resolve(String peer, java.util.Enumeration<String> forwardedFor) {
+        return bucket(address(peer, forwardedFor));
+    }
+
+    /**
+     * The limits' key for {@code address}: an IPv6 address's /64 ({@code 2001:db8:0:0:0:0:0:0/64}), anything else
+     * as it is. A /64 is the smallest block a network gives one subscriber or LAN (RFC 6177; SLAAC picks addresses
+     * inside it at will), so one client holding 2^64 addresses gets one budget, as a household behind one IPv4
+     * address does.
+     */
+    static String bucket(String address) {
+        Optional<InetAddress> a = literal(address);
+        if (a.isEmpty() || !(a.get() instanceof Inet6Address)) {
+            return address;
+        }
+        byte[] block = a.get().getAddress();
+        java.util.Arrays.fill(block, 8, 16, (byte) 0);
+        try {
+            return InetAddress.getByAddress(block).getHostAddress() + "/64";
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e); // 16 bytes are always an address
+        }
+    }
+
+    private String address(String peer, java.util.Enumeration<String> forwardedFor) {
         Optional<InetAddress> peerAddress = literal(peer);
         String client = peerAddress.map(InetAddress::getHostAddress).orElse(peer);
         if (!any || peerAddress.isEmpty() || !trusted.test(peerAddress.get()) || forwardedFor == null

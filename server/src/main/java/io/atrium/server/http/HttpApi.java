@@ -127,7 +127,7 @@ public final class HttpApi {
             });
             c.requestLogger.http((ctx, ms) -> {
                 log.info("method={} path={} status={} ms={} ip={}", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms),
-                        clients.of(ctx));
+                        clients.address(ctx));
                 if (metrics != null) {
                     metrics.httpRequest(ctx.method().name(), MetricsEndpoint.route(ctx), ctx.statusCode(), ms);
                 }

@@ -64,6 +64,20 @@ class FacadeRateLimitTest {
     }
 
     @Test
+    void anIpv6ClientIsItsSlash64() throws Exception {
+        try (TestServer s = start(List.of("127.0.0.1"))) {
+            for (int i = 0; i < 10; i++) {
+                assertThat(post(s, "/verify-passcode", "{}", "guess-" + i, "2001:db8:5:6::" + Integer.toHexString(i + 1))
+                        .statusCode()).as("a guess from another address of one /64").isEqualTo(401);
+            }
+            assertThat(post(s, "/verify-passcode", "{}", PASSCODE, "2001:db8:5:6:aaaa:bbbb:cccc:dddd").statusCode())
+                    .as("a fresh address of the guessers' /64 has no fresh budget").isEqualTo(429);
+            assertThat(post(s, "/verify-passcode", "{}", PASSCODE, "2001:db8:5:7::1").statusCode())
+                    .as("the next /64 is another client").isEqualTo(200);
+        }
+    }
+
+    @Test
     void meetingIdGuessesAreCutOffAndStoreNothing() throws Exception {
         try (TestServer s = start(List.of())) {
             String meeting = s.send("POST", "/admin/create", "{}", TestServer.BASIC).json().get("meeting_id").asText();

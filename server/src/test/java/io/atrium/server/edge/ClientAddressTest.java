@@ -28,13 +28,26 @@ class ClientAddressTest {
                 new Case("garbage written behind a trusted hop: the last good hop", proxies, "10.1.2.3",
                         List.of("evil.example, 10.0.0.5"), "10.0.0.5"),
                 new Case("host names are never looked up", proxies, "10.1.2.3", List.of("localhost"), "10.1.2.3"),
-                new Case("IPv6 peer and client", proxies, "fd00::1", List.of("2001:db8::42"), "2001:db8:0:0:0:0:0:42"),
-                new Case("bracketed IPv6", proxies, "[fd00::1]", List.of("[2001:db8::42]"), "2001:db8:0:0:0:0:0:42"),
+                new Case("IPv6 peer and client: the client's /64", proxies, "fd00::1", List.of("2001:db8::42"),
+                        "2001:db8:0:0:0:0:0:0/64"),
+                new Case("bracketed IPv6", proxies, "[fd00::1]", List.of("[2001:db8:1:2:3:4:5:6]"), "2001:db8:1:2:0:0:0:0/64"),
+                new Case("an IPv6 peer without proxies", List.of(), "[2001:db8:1:2::7]", List.of(), "2001:db8:1:2:0:0:0:0/64"),
+                new Case("an IPv4-mapped IPv6 client is IPv4", proxies, "10.1.2.3", List.of("::ffff:203.0.113.9"), "203.0.113.9"),
                 new Case("all trusted: the leftmost", proxies, "10.1.2.3", List.of("10.0.0.9, 10.0.0.8"), "10.0.0.9"));
         for (Case c : cases) {
             String got = new ClientAddress(c.trusted()).resolve(c.peer(), Collections.enumeration(c.forwardedFor()));
             assertThat(got).as(c.name()).isEqualTo(c.want());
         }
+    }
+
+    @Test
+    void oneIpv6Slash64IsOneClient() {
+        assertThat(ClientAddress.bucket("2001:db8:aa:bb:1:2:3:4")).isEqualTo(ClientAddress.bucket("2001:db8:aa:bb::ffff"))
+                .isEqualTo("2001:db8:aa:bb:0:0:0:0/64");
+        assertThat(ClientAddress.bucket("2001:db8:aa:bc::1")).as("the next /64 is another client")
+                .isEqualTo("2001:db8:aa:bc:0:0:0:0/64");
+        assertThat(ClientAddress.bucket("203.0.113.9")).isEqualTo("203.0.113.9");
+        assertThat(ClientAddress.bucket("unknown")).as("not an address: as it is").isEqualTo("unknown");
     }
 
     @Test
