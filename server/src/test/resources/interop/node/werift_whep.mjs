@@ -2,16 +2,18 @@
 // video and one audio track and counts, per track, RTP packets and complete video frames (packets up to a
 // marker bit with no sequence gap; werift has no decoder). Run by LibDataChannelInteropTest.
 //
-//   node werift_whep.mjs URL TOKEN CODEC SECONDS        CODEC: vp8 | h264 | av1; sends its WHEP request once a line
+//   node werift_whep.mjs URL TOKEN CODEC SECONDS STUN   CODEC: vp8 | h264 | av1; sends its WHEP request once a line
 //                                                       arrives on stdin (times from then)
 //
 // Prints one JSON object per line like the other harness scripts: answer, state, first-frame, stats (every second), done.
-// werift gathers no loopback candidate by itself; iceAdditionalHostAddresses gives it 127.0.0.1.
+// werift gathers no loopback candidate by itself; iceAdditionalHostAddresses gives it 127.0.0.1. STUN (stun:host:port)
+// is the STUN server werift asks for its server-reflexive candidate: without one it asks stun.l.google.com, which
+// the tests' loopback-only network never answers, and offers only when that query times out, 5 s later.
 import { RTCPeerConnection, RTCRtpCodecParameters } from 'werift';
 import { createInterface } from 'node:readline';
 import { elapsed, exchange, restartClock, say } from './harness.mjs';
 
-const [url, token, codec, seconds] = process.argv.slice(2);
+const [url, token, codec, seconds, stun] = process.argv.slice(2);
 const VIDEO = {
   vp8: new RTCRtpCodecParameters({ mimeType: 'video/VP8', clockRate: 90000, payloadType: 96,
     rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }] }),
@@ -26,6 +28,7 @@ let videoPackets = 0;
 let audioPackets = 0;
 
 const pc = new RTCPeerConnection({
+  iceServers: [{ urls: stun }],
   iceAdditionalHostAddresses: ['127.0.0.1'],
   iceUseIpv6: false,
   codecs: { video: [VIDEO[codec]], audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2, payloadType: 111 })] },

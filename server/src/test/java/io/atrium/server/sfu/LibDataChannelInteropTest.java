@@ -2,6 +2,7 @@ package io.atrium.server.sfu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.atrium.server.testing.Coturn;
 import io.atrium.server.testing.ExternalPeer;
 import io.atrium.server.testing.NodeClients;
 import java.util.LinkedHashMap;
@@ -34,9 +35,12 @@ class LibDataChannelInteropTest extends Interop {
         String controlRoom = server.createRoom("libdatachannel-control");
         ExternalPeer control = node("ndc-control", "ndc_whip.mjs", url("whip", controlRoom), server.token(controlRoom, ""),
                 "h264", Integer.toString(UNTIL_KILLED_SECONDS));
-        // the werift players start with the publishers (werift's start takes seconds) and ask once those are connected
+        // the werift players start with the publishers (werift's start takes seconds) and ask once those are connected;
+        // coturn answers their STUN query at once (werift_whep.mjs)
+        Coturn stun = open.track(Coturn.start());
         List<ExternalPeer> players = codecs.entrySet().stream().map(e -> node("werift-play-" + e.getValue(), "werift_whep.mjs",
-                url("whep", e.getKey()), server.token(e.getKey(), ""), e.getValue(), Integer.toString(RUN_SECONDS))).toList();
+                url("whep", e.getKey()), server.token(e.getKey(), ""), e.getValue(), Integer.toString(RUN_SECONDS),
+                stun.stunUrl())).toList();
         codecs.forEach((room, codec) -> assertThat(publishers.get(room).await("answer", CONNECT).path("offer_codecs").toString())
                 .contains(codec.toUpperCase(Locale.ROOT), "opus"));
         publishers.values().forEach(p -> p.awaitState("connected", CONNECT));

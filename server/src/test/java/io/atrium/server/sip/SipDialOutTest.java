@@ -35,8 +35,11 @@ class SipDialOutTest {
     static final int INVITES_PER_MINUTE = 3;
     static final int MAX_DIALS = 2;
     static final int MAX_ROOM_DIALS = 1;
-    /** How long a call rings out before Atrium cancels it (the concurrency test waits for that). */
-    static final int RING_SECONDS = 10;
+    /**
+     * How long a call rings out before Atrium cancels it ({@code sip.ring_timeout_seconds}, default 60): the concurrency
+     * test waits for that, within {@link RpcClient#await}'s 10 s, so half of it; its refusals take milliseconds.
+     */
+    static final int RING_SECONDS = 5;
 
     TestServer server;
     int sipPort;

@@ -96,6 +96,11 @@ public final class Coturn implements AutoCloseable {
         }
     }
 
+    /** The {@code stun:} URL: coturn answers Binding requests without credentials. */
+    public String stunUrl() {
+        return "stun:127.0.0.1:" + port;
+    }
+
     /** The {@code turn:} URL over UDP. */
     public String url() {
         return "turn:127.0.0.1:" + port + "?transport=udp";
