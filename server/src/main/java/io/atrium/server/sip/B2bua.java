@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * at {@link RtpRelay} legs, so all media passes through Atrium. Each call has a UUID {@code call_id},
  * sent as {@value #CALL_ID_HEADER} on the INVITEs to the callee and on the caller's 180/200. A side's re-INVITE is
  * answered by Atrium ({@link #reinvite}); a new direction in it (hold, resume) is passed on to the other side in
- * Atrium's own re-INVITE ({@link #reoffer}). An answered call whose one side sends no RTP or RTCP for
+ * Atrium's own re-INVITE ({@link #reoffer}), retried after a 491 ({@link #retry}). An answered call whose one side sends no RTP or RTCP for
  * {@code rooms.media_timeout_seconds} while it is not quiet on purpose (holding or held, {@link Sdp#quiet}: it vanished
  * without BYE: unplugged, its NAT mapping gone) ends with BYE to both sides ({@link Silence}).
  */
@@ -409,7 +409,7 @@ final class B2bua {
         if (passOn != null) {
             synchronized (call) {
                 if (call.state == Call.State.ANSWERED) {
-                    reoffer(call, !caller, passOn);
+                    reoffer(call, !caller, passOn, 0);
                 }
             }
         }
@@ -420,8 +420,10 @@ final class B2bua {
      * knows it is held (or resumed): a re-INVITE offering the SDP it has from Atrium in that direction (RFC 3264 8.4: the
      * holding side's {@code sendonly} is offered {@code sendonly}, which it answers {@code recvonly}; {@code inactive}
      * {@code inactive}; a resume {@code sendrecv}). Nothing when that SDP says so already. Its answer: {@link #reoffered}.
+     * {@code attempt}: 0, or which retry after a 491 ({@link #retry}); the SDP is the one that side has now.
      */
-    private void reoffer(Call call, boolean toCaller, String direction) {
+    private void reoffer(Call call, boolean toCaller, String direction, int attempt) {
+        int generation = toCaller ? ++call.aReoffers : ++call.bReoffers;
         byte[] sent = toCaller ? call.aSdp : call.bSdp;
         Sdp had = Sdp.parse(sent);
         if (had == null) {
@@ -429,6 +431,10 @@ final class B2bua {
         }
         byte[] sdp = had.withDirection(direction).after(sent);
         if (java.util.Arrays.equals(sdp, sent)) {
+            if (attempt > 0) {
+                log.info("call {}: no re-INVITE needed any more: {} has {} already", call.id,
+                        toCaller ? "the caller" : "the callee", direction);
+            }
             return;
         }
         Dialog d = toCaller ? call.aDialog : call.winner.dialog;
@@ -438,9 +444,9 @@ final class B2bua {
             invite.setContent(sdp, sdpType());
             invite.addHeader(contact(transport(toCaller ? call.aInvite : call.winner.invite.getRequest())));
             ClientTransaction ct = provider.getNewClientTransaction(invite);
-            ct.setApplicationData(new Call.Reoffer(call, toCaller, sdp));
+            ct.setApplicationData(new Call.Reoffer(call, toCaller, direction, sdp, attempt, generation));
             d.sendRequest(ct);
-            log.info("call {}: re-INVITE to {}: {}", call.id, side, direction);
+            log.info("call {}: re-INVITE to {}: {}{}", call.id, side, direction, attempt == 0 ? "" : " (retry " + attempt + ")");
         } catch (SipException | ParseException | RuntimeException e) {
             log.info("call {}: cannot re-INVITE {}: {}", call.id, side, e.toString());
         }
@@ -449,7 +455,8 @@ final class B2bua {
     /**
      * The answer to Atrium's re-INVITE ({@link #reoffer}): a 2xx is ACKed, and its SDP is now that side's (its direction:
      * {@code recvonly} or {@code inactive} when held, which lets it be silent, {@link #checkMedia}; a new address moves
-     * its relay leg as a re-INVITE's does). A refusal ends nothing: the side keeps what it had, and its silence counts
+     * its relay leg as a re-INVITE's does). A 491 (glare) is retried after a random delay ({@link #retry}). Any other
+     * refusal ends nothing: the side keeps what it had, and its silence counts
      * as before. But 408, 481 or no answer at all ({@link #timeout}) say its dialog is gone (RFC 3261 14.1: the dialog
      * ends), so the call ends ({@link #gone}): else a held side that agreed to be quiet and then vanished would never be
      * missed.
@@ -464,6 +471,13 @@ final class B2bua {
         }
         if (status == Response.REQUEST_TIMEOUT || status == Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST) {
             gone(r, String.valueOf(status));
+            return;
+        }
+        if (status == Response.REQUEST_PENDING && r.attempt() < REOFFER_RETRIES) {
+            long delay = retryDelayMillis(!r.toCaller());
+            log.info("call {}: {} answered the re-INVITE 491 (its own re-INVITE crossed it); again in {} ms", call.id, side,
+                    delay);
+            timer.schedule(() -> retry(r), delay, TimeUnit.MILLISECONDS);
             return;
         }
         if (status >= 300) {
@@ -494,6 +508,41 @@ final class B2bua {
                 (r.toCaller() ? call.aLeg : call.bLeg).remote(answer.address(), answer.audioPort());
             }
             log.info("call {}: {} answered the re-INVITE {}", call.id, side, answer.direction());
+        }
+    }
+
+    /**
+     * Retries after a 491 (RFC 3261 14.1: glare, the other side's own re-INVITE crossed Atrium's): at most this many
+     * times. One retry settles an honest glare: the side that does not own the dialog's Call-ID retries within 2 s,
+     * the owner only after 2.1 s, so the two retries cannot cross again; a second 491 means that phone started yet
+     * another re-INVITE within those seconds (a session refresh, say), which one more retry covers. A phone that answers
+     * every re-INVITE 491 is then taken to refuse it, as a 488 would ({@link #reoffered}), rather than kept busy.
+     */
+    static final int REOFFER_RETRIES = 2;
+
+    /**
+     * How long to wait before retrying a re-INVITE that got 491 (RFC 3261 14.1), in steps of 10 ms: 2.1 to 4 s when
+     * Atrium owns the dialog's Call-ID ({@code owner}: the callee's side, whose INVITE Atrium sent), else 0 to 2 s
+     * (the caller's side).
+     */
+    static long retryDelayMillis(boolean owner) {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        return 10L * (owner ? random.nextInt(210, 401) : random.nextInt(0, 201));
+    }
+
+    /**
+     * The retry of a re-INVITE that got 491 ({@code r}), on the SIP timer: unless the call ended, or a later re-INVITE to
+     * that side was decided meanwhile (the holding side changed its direction again: that one says what is true now),
+     * the same direction is offered again on the SDP that side has now — which its own re-INVITE, the one that crossed
+     * Atrium's, may have changed: when Atrium's answer to it already said that direction, nothing is sent.
+     */
+    private void retry(Call.Reoffer r) {
+        Call call = r.call();
+        synchronized (call) {
+            int generation = r.toCaller() ? call.aReoffers : call.bReoffers;
+            if (call.state == Call.State.ANSWERED && generation == r.generation()) {
+                reoffer(call, r.toCaller(), r.direction(), r.attempt() + 1);
+            }
         }
     }
 

@@ -20,9 +20,11 @@ final class Call {
 
     /**
      * A re-INVITE Atrium sent one side ({@code toCaller}: the caller) to pass on the other side's new direction (hold,
-     * resume), offering {@code sdp}: what that side has from Atrium once it agrees.
+     * resume), offering {@code sdp}: what that side has from Atrium once it agrees; {@code attempt} 0 for the first,
+     * one up for each retry after a 491 ({@link B2bua}); {@code generation} which of the re-INVITEs to that side it is
+     * ({@link #aReoffers}, {@link #bReoffers}): a retry goes only while no later one was decided.
      */
-    record Reoffer(Call call, boolean toCaller, byte[] sdp) {
+    record Reoffer(Call call, boolean toCaller, String direction, byte[] sdp, int attempt, int generation) {
     }
 
     /** One INVITE Atrium sent to one of the callee's phones (or to a trunk). */
@@ -70,6 +72,9 @@ final class Call {
      */
     String aDirection = "sendrecv";
     String bDirection = "sendrecv";
+    /** How many times Atrium decided to re-INVITE the caller (A) and the answering phone (B) ({@link Reoffer}). */
+    int aReoffers;
+    int bReoffers;
     /** Once answered: how long each side has sent nothing ({@link Silence}). */
     Silence aSilence;
     Silence bSilence;

@@ -85,6 +85,8 @@ class SipCallTest {
         user("tara", "1020");
         user("uma", "1021"); // a held phone gone when resumed
         user("vera", "1022"); // a callee's phone that holds
+        user("zack", "1026"); // Atrium's re-INVITE crossing the held phone's own (491)
+        user("abby", "1027");
     }
 
     @AfterAll
@@ -467,6 +469,45 @@ class SipCallTest {
             assertOk(caller.await());
             assertOk(answering.await());
         }
+    }
+
+    /**
+     * Atrium's re-INVITE passing the caller's hold on crosses the callee's phone's own (glare): the phone answers it 491
+     * Request Pending, and Atrium tries again after RFC 3261 14.1's delay (2.1 to 4 s: Atrium owns that dialog's
+     * Call-ID), offering the same hold ({@code a=sendonly}, origin version 2 again: the 491 changed nothing), which the
+     * phone agrees to ({@code callee-held-glare.part} checks it); the phone then hangs up.
+     */
+    @Test
+    void aHoldPassedOnThatGets491IsRetriedAndTheHeldPhoneEndsUpHeld() {
+        int phone = registerPhone("1026", "zack");
+        String byCallee = normal("hung up by the callee");
+        try (Sipp answering = Sipp.start("callee.xml", Map.of("OUTCOME", Sipp.resource("callee-held-glare.part"),
+                     "MEDIA_PORT", "40034", "HELD_OFFER", "sendonly"), sipPort, phone, "-t", "u1").listening();
+             Sipp caller = call("1026", "held", Map.of("HOLD_DIRECTION", "sendonly", "HOLD_ADDRESS", "127.0.0.1",
+                     "REASON", byCallee), "alice-password")) {
+            assertOk(answering.await());
+            assertOk(caller.await());
+        }
+        Waits.waitUntil(() -> calls().isEmpty(), "the call to end");
+    }
+
+    /**
+     * The same glare, but the held phone's own re-INVITE (the one that crossed Atrium's) already holds with
+     * {@code a=inactive}, which is what Atrium's hold offer said: Atrium's answer to it tells the phone what is true, so no
+     * retry goes ({@code callee-glare-settled.part} takes no other request for longer than the longest retry delay),
+     * and the caller, holding {@code inactive} itself, is told nothing more either.
+     */
+    @Test
+    void noRetryGoesWhenTheHeldPhonesOwnReinviteAlreadySaidItAll() {
+        int phone = registerPhone("1027", "abby");
+        try (Sipp answering = Sipp.start("callee.xml", Map.of("OUTCOME", Sipp.resource("callee-glare-settled.part"),
+                     "MEDIA_PORT", "40036"), sipPort, phone, "-t", "u1").listening();
+             Sipp caller = call("1027", "held", Map.of("HOLD_DIRECTION", "inactive", "HOLD_ADDRESS", "127.0.0.1",
+                     "REASON", normal("hung up by the callee")), "alice-password")) {
+            assertOk(answering.await());
+            assertOk(caller.await());
+        }
+        Waits.waitUntil(() -> calls().isEmpty(), "the call to end");
     }
 
     @Test
