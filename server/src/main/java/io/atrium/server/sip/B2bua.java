@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * other branches get CANCEL (or BYE if they answered too late). Busy (486), decline (603, any 6xx) and
  * no answer within {@code sip.ring_timeout_seconds} (408) go back to the caller. Both SDPs are pointed
  * at {@link RtpRelay} legs, so all media passes through Atrium. Each call has a UUID {@code call_id},
- * sent as {@value #CALL_ID_HEADER} on the INVITEs to the callee and on the caller's 180/200. A side's re-INVITE is
+ * sent as {@value #CALL_ID_HEADER} on the INVITEs to the callee and on the caller's 180/183/200. A phone's early media
+ * (an SDP in its 18x) reach the caller, one way, before the answer ({@link #progress}). A side's re-INVITE is
  * answered by Atrium ({@link #reinvite}); a new direction in it (hold, resume) is passed on to the other side in
  * Atrium's own re-INVITE ({@link #reoffer}), retried after a 491 ({@link #retry}). An answered call whose one side sends no RTP or RTCP for
  * {@code rooms.media_timeout_seconds} while it is not quiet on purpose (holding or held, {@link Sdp#quiet}: it vanished
@@ -136,7 +137,7 @@ final class B2bua {
             RtpRelay.Leg aLeg = relay.allocate();
             RtpRelay.Leg bLeg = relay.allocate();
             aLeg.remote(offer.address(), offer.audioPort());
-            relay.connect(aLeg, bLeg);
+            relay.forward(bLeg, aLeg); // the caller's own media go on once answered (early media: one way)
             call = new Call(callerNumber, callerUser, number, clock.instant(), request, st, aDialog,
                     Long.toHexString(Double.doubleToLongBits(Math.random())), aLeg, bLeg, release);
         } catch (SipException | InvalidArgumentException | RuntimeException e) {
@@ -197,9 +198,8 @@ final class B2bua {
             if (status < 200) {
                 boolean cancelling = b.cancelPending != null;
                 b.provisional(provider, sip.headers());
-                if (!cancelling && status >= 180 && !call.ringingSent && call.state == Call.State.RINGING) {
-                    call.ringingSent = true;
-                    call.aTransaction.sendResponse(toCaller(call, Response.RINGING, null));
+                if (!cancelling && call.state == Call.State.RINGING) {
+                    progress(call, b, status, Sdp.parse(response.getRawContent()));
                 }
             } else if (status < 300) {
                 Dialog d = event.getDialog() != null ? event.getDialog() : b.dialog;
@@ -213,7 +213,7 @@ final class B2bua {
                     bye(d, call.winner != null ? Hangups.ELSEWHERE : call.endedBecause);
                     return;
                 }
-                answered(call, b, Sdp.parse(response.getRawContent()));
+                answered(call, b, b.early != null ? b.early : Sdp.parse(response.getRawContent()));
             } else if ((status == Response.UNAUTHORIZED || status == Response.PROXY_AUTHENTICATION_REQUIRED)
                     && ct != null && call.state == Call.State.RINGING && b.authenticate(trunkAuth, response, provider)) {
                 return; // the INVITE went again with credentials
@@ -224,8 +224,66 @@ final class B2bua {
                     fail(call, status);
                 } else {
                     finishIfAllFailed(call);
+                    if (b == call.earlyBranch && call.state == Call.State.RINGING) {
+                        earlyMedia(call, null); // its early media stop; another branch's may go on
+                    }
                 }
             }
+        }
+    }
+
+    /**
+     * A provisional response from branch {@code b} of a ringing call ({@code early}: its SDP, if any). Early media
+     * (docs/SIP.md; RFC 3960): the first branch whose provisional response carries an SDP answer gets the relay — the
+     * callee's leg takes its packets and sends them to the caller — and the caller gets {@code 183 Session Progress}
+     * with that answer pointed at the caller's leg, the SDP the 200 carries later (RFC 3261 13.2.1: without 100rel the
+     * caller takes the first SDP as the answer and ignores the rest). A later SDP from the same branch is ignored, as
+     * the same rule wants of Atrium. Without early media, the first 180 (or higher) becomes {@code 180 Ringing}; once
+     * the caller has early media it gets no 180, which some phones take as a cue to play their own ringback instead.
+     */
+    private void progress(Call call, Call.Branch b, int status, Sdp early) throws SipException, InvalidArgumentException,
+            ParseException {
+        if (early != null && b.early == null) {
+            b.early = early;
+            if (call.earlyBranch == null) {
+                earlyMedia(call, b);
+            }
+        }
+        if (status >= 180 && !call.ringingSent && call.aSdp == null) {
+            call.ringingSent = true;
+            call.aTransaction.sendResponse(toCaller(call, Response.RINGING, null));
+        }
+    }
+
+    /**
+     * Gives the relay's early media to {@code b} (null: the branch that had them failed; any other still ringing branch
+     * whose early SDP describes the media the caller has takes them, else none). The caller's SDP is given once, in the
+     * first 183 (RFC 3261 13.2.1): a branch whose early SDP says other media than it is not relayed, as the caller would
+     * take its packets for what its SDP says.
+     */
+    private void earlyMedia(Call call, Call.Branch b) throws SipException, InvalidArgumentException, ParseException {
+        Sdp had = Sdp.parse(call.aSdp);
+        Call.Branch next = b;
+        if (next == null) {
+            next = call.branches.stream().filter(o -> !o.done && o.early != null && o != call.earlyBranch
+                    && (had == null || o.early.sameMedia(had))).findFirst().orElse(null);
+        } else if (had != null && !next.early.sameMedia(had)) {
+            log.info("call {}: early media from {} not relayed: other media than the caller has", call.id, next.target);
+            return;
+        }
+        if (call.earlyBranch != null) {
+            call.bLeg.another();
+        }
+        call.earlyBranch = next;
+        if (next == null) {
+            log.info("call {}: early media stopped", call.id);
+            return;
+        }
+        call.bLeg.remote(next.early.address(), next.early.audioPort());
+        log.info("call {}: early media from {}", call.id, next.target);
+        if (call.aSdp == null) {
+            call.aSdp = next.early.pointedAt(config.publicAddress(), call.aLeg.port());
+            call.aTransaction.sendResponse(toCaller(call, Response.SESSION_PROGRESS, call.aSdp));
         }
     }
 
@@ -235,9 +293,14 @@ final class B2bua {
         call.answeredAt = clock.instant();
         call.answer = answer;
         call.ringTimer.cancel(false);
+        if (call.earlyBranch != null && call.earlyBranch != winner) {
+            call.bLeg.another(); // the early media move to the phone that answered; the caller's leg stays
+        }
+        call.earlyBranch = null;
         if (answer != null) {
             call.bLeg.remote(answer.address(), answer.audioPort());
         }
+        relay.forward(call.aLeg, call.bLeg);
         call.aLeg.answered();
         Sdp offer = Sdp.parse(call.aInvite.getRawContent());
         call.aDirection = offer == null ? "sendrecv" : offer.direction();
@@ -251,9 +314,13 @@ final class B2bua {
                 cancel(other, Hangups.ELSEWHERE);
             }
         }
-        byte[] sdp = answer == null ? null : answer.pointedAt(config.publicAddress(), call.aLeg.port());
-        call.aSdp = sdp;
-        call.aTransaction.sendResponse(toCaller(call, Response.OK, sdp));
+        if (call.aSdp == null) {
+            call.aSdp = answer == null ? null : answer.pointedAt(config.publicAddress(), call.aLeg.port());
+        } else if (answer != null && !answer.sameMedia(Sdp.parse(call.aSdp))) {
+            call.aMedia = answer.pointedAt(config.publicAddress(), call.aLeg.port()); // offered once it ACKed (ack)
+            log.info("call {}: {} answered with other media than the early media the caller has", call.id, winner.target);
+        }
+        call.aTransaction.sendResponse(toCaller(call, Response.OK, call.aSdp)); // the 183's SDP again, if one went
         log.info("call {}: answered by {}", call.id, winner.target);
     }
 
@@ -360,6 +427,26 @@ final class B2bua {
     }
 
     /**
+     * An ACK. The caller's ACK of the 200 to its INVITE confirms its dialog: if the phone that answered chose other media
+     * than the early SDP the caller took as the answer (another phone of the fork sent the early media; RFC 3261 13.2.1
+     * keeps the caller from taking the 200's SDP instead), Atrium now offers the caller that phone's SDP by re-INVITE
+     * ({@link #reoffer}), so that both phones send what the other expects.
+     */
+    void ack(RequestEvent event) {
+        Object data = event.getDialog() == null ? null : event.getDialog().getApplicationData();
+        if (!(data instanceof Call call)) {
+            return;
+        }
+        long seq = ((CSeqHeader) event.getRequest().getHeader(CSeqHeader.NAME)).getSeqNumber();
+        synchronized (call) {
+            if (call.state == Call.State.ANSWERED && call.aMedia != null
+                    && seq == ((CSeqHeader) call.aInvite.getHeader(CSeqHeader.NAME)).getSeqNumber()) {
+                reoffer(call, true, call.bDirection, 0);
+            }
+        }
+    }
+
+    /**
      * An in-dialog re-INVITE (a session refresh or hold): answered with the SDP that side already has, since its media
      * keeps going to the same relay leg, in the direction that answers the offer's ({@link #answer}); unknown dialogs get
      * 481. An SDP naming another address (the phone moved) is that side's leg's new remote, which it learns anew; hold's
@@ -425,8 +512,8 @@ final class B2bua {
     private void reoffer(Call call, boolean toCaller, String direction, int attempt) {
         int generation = toCaller ? ++call.aReoffers : ++call.bReoffers;
         byte[] sent = toCaller ? call.aSdp : call.bSdp;
-        Sdp had = Sdp.parse(sent);
-        if (had == null) {
+        Sdp had = Sdp.parse(toCaller && call.aMedia != null ? call.aMedia : sent);
+        if (had == null || sent == null) {
             return;
         }
         byte[] sdp = had.withDirection(direction).after(sent);
@@ -493,6 +580,7 @@ final class B2bua {
             }
             if (r.toCaller()) {
                 call.aSdp = r.sdp();
+                call.aMedia = null; // the caller has the answering phone's media now
             } else {
                 call.bSdp = r.sdp();
             }

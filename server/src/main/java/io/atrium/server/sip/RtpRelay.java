@@ -146,13 +146,10 @@ public final class RtpRelay implements AutoCloseable {
         }
     }
 
-    /** Joins two legs: each forwards what its phone sends to the other leg's phone. */
-    public void connect(Leg a, Leg b) {
-        forward(a, b);
-        forward(b, a);
-    }
-
-    /** One way only: what {@code from}'s phone sends goes to {@code to}'s phone. */
+    /**
+     * What {@code from}'s phone sends goes to {@code to}'s phone; the other way needs its own call (a call's early media
+     * go one way until it is answered).
+     */
     public void forward(Leg from, Leg to) {
         from.peer = to;
     }
