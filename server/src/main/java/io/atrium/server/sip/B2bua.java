@@ -38,9 +38,10 @@ import org.slf4j.LoggerFactory;
  * other branches get CANCEL (or BYE if they answered too late). Busy (486), decline (603, any 6xx) and
  * no answer within {@code sip.ring_timeout_seconds} (408) go back to the caller. Both SDPs are pointed
  * at {@link RtpRelay} legs, so all media passes through Atrium. Each call has a UUID {@code call_id},
- * sent as {@value #CALL_ID_HEADER} on the INVITEs to the callee and on the caller's 180/200. A side's re-INVITE is
+ * sent as {@value #CALL_ID_HEADER} on the INVITEs to the callee and on the caller's 180/183/200. A phone's early media
+ * (an SDP in its 18x) reach the caller, one way, before the answer ({@link #progress}). A side's re-INVITE is
  * answered by Atrium ({@link #reinvite}); a new direction in it (hold, resume) is passed on to the other side in
- * Atrium's own re-INVITE ({@link #reoffer}). An answered call whose one side sends no RTP or RTCP for
+ * Atrium's own re-INVITE ({@link #reoffer}), retried after a 491 ({@link #retry}). An answered call whose one side sends no RTP or RTCP for
  * {@code rooms.media_timeout_seconds} while it is not quiet on purpose (holding or held, {@link Sdp#quiet}: it vanished
  * without BYE: unplugged, its NAT mapping gone) ends with BYE to both sides ({@link Silence}).
  */
@@ -136,7 +137,7 @@ final class B2bua {
             RtpRelay.Leg aLeg = relay.allocate();
             RtpRelay.Leg bLeg = relay.allocate();
             aLeg.remote(offer.address(), offer.audioPort());
-            relay.connect(aLeg, bLeg);
+            relay.forward(bLeg, aLeg); // the caller's own media go on once answered (early media: one way)
             call = new Call(callerNumber, callerUser, number, clock.instant(), request, st, aDialog,
                     Long.toHexString(Double.doubleToLongBits(Math.random())), aLeg, bLeg, release);
         } catch (SipException | InvalidArgumentException | RuntimeException e) {
@@ -197,9 +198,8 @@ final class B2bua {
             if (status < 200) {
                 boolean cancelling = b.cancelPending != null;
                 b.provisional(provider, sip.headers());
-                if (!cancelling && status >= 180 && !call.ringingSent && call.state == Call.State.RINGING) {
-                    call.ringingSent = true;
-                    call.aTransaction.sendResponse(toCaller(call, Response.RINGING, null));
+                if (!cancelling && call.state == Call.State.RINGING) {
+                    progress(call, b, status, Sdp.parse(response.getRawContent()));
                 }
             } else if (status < 300) {
                 Dialog d = event.getDialog() != null ? event.getDialog() : b.dialog;
@@ -213,7 +213,7 @@ final class B2bua {
                     bye(d, call.winner != null ? Hangups.ELSEWHERE : call.endedBecause);
                     return;
                 }
-                answered(call, b, Sdp.parse(response.getRawContent()));
+                answered(call, b, b.early != null ? b.early : Sdp.parse(response.getRawContent()));
             } else if ((status == Response.UNAUTHORIZED || status == Response.PROXY_AUTHENTICATION_REQUIRED)
                     && ct != null && call.state == Call.State.RINGING && b.authenticate(trunkAuth, response, provider)) {
                 return; // the INVITE went again with credentials
@@ -224,8 +224,66 @@ final class B2bua {
                     fail(call, status);
                 } else {
                     finishIfAllFailed(call);
+                    if (b == call.earlyBranch && call.state == Call.State.RINGING) {
+                        earlyMedia(call, null); // its early media stop; another branch's may go on
+                    }
                 }
             }
+        }
+    }
+
+    /**
+     * A provisional response from branch {@code b} of a ringing call ({@code early}: its SDP, if any). Early media
+     * (docs/SIP.md; RFC 3960): the first branch whose provisional response carries an SDP answer gets the relay — the
+     * callee's leg takes its packets and sends them to the caller — and the caller gets {@code 183 Session Progress}
+     * with that answer pointed at the caller's leg, the SDP the 200 carries later (RFC 3261 13.2.1: without 100rel the
+     * caller takes the first SDP as the answer and ignores the rest). A later SDP from the same branch is ignored, as
+     * the same rule wants of Atrium. Without early media, the first 180 (or higher) becomes {@code 180 Ringing}; once
+     * the caller has early media it gets no 180, which some phones take as a cue to play their own ringback instead.
+     */
+    private void progress(Call call, Call.Branch b, int status, Sdp early) throws SipException, InvalidArgumentException,
+            ParseException {
+        if (early != null && b.early == null) {
+            b.early = early;
+            if (call.earlyBranch == null) {
+                earlyMedia(call, b);
+            }
+        }
+        if (status >= 180 && !call.ringingSent && call.aSdp == null) {
+            call.ringingSent = true;
+            call.aTransaction.sendResponse(toCaller(call, Response.RINGING, null));
+        }
+    }
+
+    /**
+     * Gives the relay's early media to {@code b} (null: the branch that had them failed; any other still ringing branch
+     * whose early SDP describes the media the caller has takes them, else none). The caller's SDP is given once, in the
+     * first 183 (RFC 3261 13.2.1): a branch whose early SDP says other media than it is not relayed, as the caller would
+     * take its packets for what its SDP says.
+     */
+    private void earlyMedia(Call call, Call.Branch b) throws SipException, InvalidArgumentException, ParseException {
+        Sdp had = Sdp.parse(call.aSdp);
+        Call.Branch next = b;
+        if (next == null) {
+            next = call.branches.stream().filter(o -> !o.done && o.early != null && o != call.earlyBranch
+                    && (had == null || o.early.sameMedia(had))).findFirst().orElse(null);
+        } else if (had != null && !next.early.sameMedia(had)) {
+            log.info("call {}: early media from {} not relayed: other media than the caller has", call.id, next.target);
+            return;
+        }
+        if (call.earlyBranch != null) {
+            call.bLeg.another();
+        }
+        call.earlyBranch = next;
+        if (next == null) {
+            log.info("call {}: early media stopped", call.id);
+            return;
+        }
+        call.bLeg.remote(next.early.address(), next.early.audioPort());
+        log.info("call {}: early media from {}", call.id, next.target);
+        if (call.aSdp == null) {
+            call.aSdp = next.early.pointedAt(config.publicAddress(), call.aLeg.port());
+            call.aTransaction.sendResponse(toCaller(call, Response.SESSION_PROGRESS, call.aSdp));
         }
     }
 
@@ -235,9 +293,14 @@ final class B2bua {
         call.answeredAt = clock.instant();
         call.answer = answer;
         call.ringTimer.cancel(false);
+        if (call.earlyBranch != null && call.earlyBranch != winner) {
+            call.bLeg.another(); // the early media move to the phone that answered; the caller's leg stays
+        }
+        call.earlyBranch = null;
         if (answer != null) {
             call.bLeg.remote(answer.address(), answer.audioPort());
         }
+        relay.forward(call.aLeg, call.bLeg);
         call.aLeg.answered();
         Sdp offer = Sdp.parse(call.aInvite.getRawContent());
         call.aDirection = offer == null ? "sendrecv" : offer.direction();
@@ -251,9 +314,13 @@ final class B2bua {
                 cancel(other, Hangups.ELSEWHERE);
             }
         }
-        byte[] sdp = answer == null ? null : answer.pointedAt(config.publicAddress(), call.aLeg.port());
-        call.aSdp = sdp;
-        call.aTransaction.sendResponse(toCaller(call, Response.OK, sdp));
+        if (call.aSdp == null) {
+            call.aSdp = answer == null ? null : answer.pointedAt(config.publicAddress(), call.aLeg.port());
+        } else if (answer != null && !answer.sameMedia(Sdp.parse(call.aSdp))) {
+            call.aMedia = answer.pointedAt(config.publicAddress(), call.aLeg.port()); // offered once it ACKed (ack)
+            log.info("call {}: {} answered with other media than the early media the caller has", call.id, winner.target);
+        }
+        call.aTransaction.sendResponse(toCaller(call, Response.OK, call.aSdp)); // the 183's SDP again, if one went
         log.info("call {}: answered by {}", call.id, winner.target);
     }
 
@@ -360,6 +427,26 @@ final class B2bua {
     }
 
     /**
+     * An ACK. The caller's ACK of the 200 to its INVITE confirms its dialog: if the phone that answered chose other media
+     * than the early SDP the caller took as the answer (another phone of the fork sent the early media; RFC 3261 13.2.1
+     * keeps the caller from taking the 200's SDP instead), Atrium now offers the caller that phone's SDP by re-INVITE
+     * ({@link #reoffer}), so that both phones send what the other expects.
+     */
+    void ack(RequestEvent event) {
+        Object data = event.getDialog() == null ? null : event.getDialog().getApplicationData();
+        if (!(data instanceof Call call)) {
+            return;
+        }
+        long seq = ((CSeqHeader) event.getRequest().getHeader(CSeqHeader.NAME)).getSeqNumber();
+        synchronized (call) {
+            if (call.state == Call.State.ANSWERED && call.aMedia != null
+                    && seq == ((CSeqHeader) call.aInvite.getHeader(CSeqHeader.NAME)).getSeqNumber()) {
+                reoffer(call, true, call.bDirection, 0);
+            }
+        }
+    }
+
+    /**
      * An in-dialog re-INVITE (a session refresh or hold): answered with the SDP that side already has, since its media
      * keeps going to the same relay leg, in the direction that answers the offer's ({@link #answer}); unknown dialogs get
      * 481. An SDP naming another address (the phone moved) is that side's leg's new remote, which it learns anew; hold's
@@ -409,7 +496,7 @@ final class B2bua {
         if (passOn != null) {
             synchronized (call) {
                 if (call.state == Call.State.ANSWERED) {
-                    reoffer(call, !caller, passOn);
+                    reoffer(call, !caller, passOn, 0);
                 }
             }
         }
@@ -420,15 +507,21 @@ final class B2bua {
      * knows it is held (or resumed): a re-INVITE offering the SDP it has from Atrium in that direction (RFC 3264 8.4: the
      * holding side's {@code sendonly} is offered {@code sendonly}, which it answers {@code recvonly}; {@code inactive}
      * {@code inactive}; a resume {@code sendrecv}). Nothing when that SDP says so already. Its answer: {@link #reoffered}.
+     * {@code attempt}: 0, or which retry after a 491 ({@link #retry}); the SDP is the one that side has now.
      */
-    private void reoffer(Call call, boolean toCaller, String direction) {
+    private void reoffer(Call call, boolean toCaller, String direction, int attempt) {
+        int generation = toCaller ? ++call.aReoffers : ++call.bReoffers;
         byte[] sent = toCaller ? call.aSdp : call.bSdp;
-        Sdp had = Sdp.parse(sent);
-        if (had == null) {
+        Sdp had = Sdp.parse(toCaller && call.aMedia != null ? call.aMedia : sent);
+        if (had == null || sent == null) {
             return;
         }
         byte[] sdp = had.withDirection(direction).after(sent);
         if (java.util.Arrays.equals(sdp, sent)) {
+            if (attempt > 0) {
+                log.info("call {}: no re-INVITE needed any more: {} has {} already", call.id,
+                        toCaller ? "the caller" : "the callee", direction);
+            }
             return;
         }
         Dialog d = toCaller ? call.aDialog : call.winner.dialog;
@@ -438,9 +531,9 @@ final class B2bua {
             invite.setContent(sdp, sdpType());
             invite.addHeader(contact(transport(toCaller ? call.aInvite : call.winner.invite.getRequest())));
             ClientTransaction ct = provider.getNewClientTransaction(invite);
-            ct.setApplicationData(new Call.Reoffer(call, toCaller, sdp));
+            ct.setApplicationData(new Call.Reoffer(call, toCaller, direction, sdp, attempt, generation));
             d.sendRequest(ct);
-            log.info("call {}: re-INVITE to {}: {}", call.id, side, direction);
+            log.info("call {}: re-INVITE to {}: {}{}", call.id, side, direction, attempt == 0 ? "" : " (retry " + attempt + ")");
         } catch (SipException | ParseException | RuntimeException e) {
             log.info("call {}: cannot re-INVITE {}: {}", call.id, side, e.toString());
         }
@@ -449,7 +542,8 @@ final class B2bua {
     /**
      * The answer to Atrium's re-INVITE ({@link #reoffer}): a 2xx is ACKed, and its SDP is now that side's (its direction:
      * {@code recvonly} or {@code inactive} when held, which lets it be silent, {@link #checkMedia}; a new address moves
-     * its relay leg as a re-INVITE's does). A refusal ends nothing: the side keeps what it had, and its silence counts
+     * its relay leg as a re-INVITE's does). A 491 (glare) is retried after a random delay ({@link #retry}). Any other
+     * refusal ends nothing: the side keeps what it had, and its silence counts
      * as before. But 408, 481 or no answer at all ({@link #timeout}) say its dialog is gone (RFC 3261 14.1: the dialog
      * ends), so the call ends ({@link #gone}): else a held side that agreed to be quiet and then vanished would never be
      * missed.
@@ -466,6 +560,13 @@ final class B2bua {
             gone(r, String.valueOf(status));
             return;
         }
+        if (status == Response.REQUEST_PENDING && r.attempt() < REOFFER_RETRIES) {
+            long delay = retryDelayMillis(!r.toCaller());
+            log.info("call {}: {} answered the re-INVITE 491 (its own re-INVITE crossed it); again in {} ms", call.id, side,
+                    delay);
+            timer.schedule(() -> retry(r), delay, TimeUnit.MILLISECONDS);
+            return;
+        }
         if (status >= 300) {
             log.info("call {}: {} answered the re-INVITE {}; the call goes on", call.id, side, status);
             return;
@@ -479,6 +580,7 @@ final class B2bua {
             }
             if (r.toCaller()) {
                 call.aSdp = r.sdp();
+                call.aMedia = null; // the caller has the answering phone's media now
             } else {
                 call.bSdp = r.sdp();
             }
@@ -494,6 +596,41 @@ final class B2bua {
                 (r.toCaller() ? call.aLeg : call.bLeg).remote(answer.address(), answer.audioPort());
             }
             log.info("call {}: {} answered the re-INVITE {}", call.id, side, answer.direction());
+        }
+    }
+
+    /**
+     * Retries after a 491 (RFC 3261 14.1: glare, the other side's own re-INVITE crossed Atrium's): at most this many
+     * times. One retry settles an honest glare: the side that does not own the dialog's Call-ID retries within 2 s,
+     * the owner only after 2.1 s, so the two retries cannot cross again; a second 491 means that phone started yet
+     * another re-INVITE within those seconds (a session refresh, say), which one more retry covers. A phone that answers
+     * every re-INVITE 491 is then taken to refuse it, as a 488 would ({@link #reoffered}), rather than kept busy.
+     */
+    static final int REOFFER_RETRIES = 2;
+
+    /**
+     * How long to wait before retrying a re-INVITE that got 491 (RFC 3261 14.1), in steps of 10 ms: 2.1 to 4 s when
+     * Atrium owns the dialog's Call-ID ({@code owner}: the callee's side, whose INVITE Atrium sent), else 0 to 2 s
+     * (the caller's side).
+     */
+    static long retryDelayMillis(boolean owner) {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        return 10L * (owner ? random.nextInt(210, 401) : random.nextInt(0, 201));
+    }
+
+    /**
+     * The retry of a re-INVITE that got 491 ({@code r}), on the SIP timer: unless the call ended, or a later re-INVITE to
+     * that side was decided meanwhile (the holding side changed its direction again: that one says what is true now),
+     * the same direction is offered again on the SDP that side has now — which its own re-INVITE, the one that crossed
+     * Atrium's, may have changed: when Atrium's answer to it already said that direction, nothing is sent.
+     */
+    private void retry(Call.Reoffer r) {
+        Call call = r.call();
+        synchronized (call) {
+            int generation = r.toCaller() ? call.aReoffers : call.bReoffers;
+            if (call.state == Call.State.ANSWERED && generation == r.generation()) {
+                reoffer(call, r.toCaller(), r.direction(), r.attempt() + 1);
+            }
         }
     }
 

@@ -20,14 +20,21 @@ final class Call {
 
     /**
      * A re-INVITE Atrium sent one side ({@code toCaller}: the caller) to pass on the other side's new direction (hold,
-     * resume), offering {@code sdp}: what that side has from Atrium once it agrees.
+     * resume), offering {@code sdp}: what that side has from Atrium once it agrees; {@code attempt} 0 for the first,
+     * one up for each retry after a 491 ({@link B2bua}); {@code generation} which of the re-INVITEs to that side it is
+     * ({@link #aReoffers}, {@link #bReoffers}): a retry goes only while no later one was decided.
      */
-    record Reoffer(Call call, boolean toCaller, byte[] sdp) {
+    record Reoffer(Call call, boolean toCaller, String direction, byte[] sdp, int attempt, int generation) {
     }
 
     /** One INVITE Atrium sent to one of the callee's phones (or to a trunk). */
     static final class Branch extends ForkBranch {
         final Call call;
+        /**
+         * The first SDP this phone sent in a provisional response (its early answer), null: none yet. RFC 3261 13.2.1: it
+         * is the phone's answer, and an SDP in its later responses (its 200 too) is ignored.
+         */
+        Sdp early;
 
         Branch(Call call, String target) {
             super(target);
@@ -53,11 +60,25 @@ final class Call {
     Instant answeredAt;
     Branch winner;
     boolean ringingSent;
+    /**
+     * The branch whose early media the relay now carries to the caller (the callee's leg takes its packets), null: none
+     * ({@link B2bua}, "early media").
+     */
+    Branch earlyBranch;
     /** Why it ended while ringing (a phone answering after that is hung up saying so). */
     Hangups.Why endedBecause;
-    /** The SDP Atrium sent to the caller (in its 200) and to the callee's phones (in the INVITEs). */
+    /**
+     * The SDP Atrium sent to the caller (in its 183 with early media, or else in its 200: the same one in both) and to
+     * the callee's phones (in the INVITEs).
+     */
     byte[] aSdp;
     byte[] bSdp;
+    /**
+     * What the caller is to get from Atrium once it ACKed the 200, by re-INVITE: the answering phone's SDP pointed at the
+     * caller's leg, when it says other media than the early SDP the caller took as the answer ({@link Sdp#sameMedia});
+     * null: nothing to tell.
+     */
+    byte[] aMedia;
     /** The answering phone's own SDP (before Atrium pointed it at the relay). */
     Sdp answer;
     ScheduledFuture<?> ringTimer;
@@ -70,6 +91,9 @@ final class Call {
      */
     String aDirection = "sendrecv";
     String bDirection = "sendrecv";
+    /** How many times Atrium decided to re-INVITE the caller (A) and the answering phone (B) ({@link Reoffer}). */
+    int aReoffers;
+    int bReoffers;
     /** Once answered: how long each side has sent nothing ({@link Silence}). */
     Silence aSilence;
     Silence bSilence;

@@ -89,6 +89,14 @@ public final class RtpRelay implements AutoCloseable {
             latch.expect(new InetSocketAddress(address, port), System.nanoTime());
         }
 
+        /**
+         * The phone of this leg is another one from now on (a fork's early media moves to another branch or stops): the
+         * earlier phone's addresses are barred and the leg takes nothing until {@link #remote} names the new phone.
+         */
+        public void another() {
+            latch.another();
+        }
+
         /** The call of this leg was answered: its phone starts sending now (a new learning period, {@link SourceLatch}). */
         public void answered() {
             latch.answered(System.nanoTime());
@@ -138,10 +146,12 @@ public final class RtpRelay implements AutoCloseable {
         }
     }
 
-    /** Joins two legs: each forwards what its phone sends to the other leg's phone. */
-    public void connect(Leg a, Leg b) {
-        a.peer = b;
-        b.peer = a;
+    /**
+     * What {@code from}'s phone sends goes to {@code to}'s phone; the other way needs its own call (a call's early media
+     * go one way until it is answered).
+     */
+    public void forward(Leg from, Leg to) {
+        from.peer = to;
     }
 
     /** Two new sockets on adjacent ports (RTP even, RTCP odd). */

@@ -55,6 +55,29 @@ record Sdp(String text, String address, int audioPort) {
         };
     }
 
+    /**
+     * Whether {@code other} describes the same media as this SDP, wherever each listens: the same transport and formats
+     * on its audio line, and the same {@code a=rtpmap} and {@code a=fmtp} lines (in any order). A phone that got one of
+     * the two may take media sent as the other says.
+     */
+    boolean sameMedia(Sdp other) {
+        return media().equals(other.media());
+    }
+
+    private java.util.List<String> media() {
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        for (String line : text.split("\r?\n")) {
+            String l = line.strip();
+            if (l.startsWith("a=rtpmap:") || l.startsWith("a=fmtp:")) {
+                lines.add(l);
+            }
+        }
+        java.util.Collections.sort(lines);
+        Matcher m = AUDIO.matcher(text);
+        lines.add(0, m.find() ? m.group(2).strip() : "");
+        return lines;
+    }
+
     /** The SDP body, or null when it has no connection address or audio line. */
     static Sdp parse(byte[] body) {
         if (body == null) {

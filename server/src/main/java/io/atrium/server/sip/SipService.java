@@ -171,7 +171,7 @@ public final class SipService implements SipListener, AutoCloseable {
                     }
                 }
                 case Request.OPTIONS -> respond(event, sip.messages().createResponse(Response.OK, request));
-                case Request.ACK -> { }
+                case Request.ACK -> b2bua.ack(event);
                 default -> {
                     Response r = sip.messages().createResponse(Response.METHOD_NOT_ALLOWED, request);
                     r.addHeader(sip.headers().createAllowHeader("REGISTER, INVITE, ACK, CANCEL, BYE, OPTIONS"));

@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
  *   <li>A learned source is final: other sources are dropped. Only a source nearer the SDP replaces it: one on the
  *       SDP's host (learned the same way, within the period) replaces one elsewhere, and the SDP's exact address
  *       replaces either. A candidate on the SDP's host is not displaced by one elsewhere while it proves itself.
+ *   <li>When the leg's phone is another one (a fork's early media moving to another branch, {@link #another}), what
+ *       the earlier phone listened on and sent from is never learned again.
  *   <li>RTCP is taken from the host of the RTP source (the SDP's host until one is learned); the first well-formed
  *       RTCP packet from there latches its port (a phone's RTCP port need not be its RTP port + 1 behind NAT).
  * </ul>
@@ -54,6 +56,14 @@ final class SourceLatch {
     private InetSocketAddress rtcpSource;
     private volatile InetSocketAddress rtpTarget;
     private volatile InetSocketAddress rtcpTarget;
+    /**
+     * Where the leg's earlier phones listened and sent from ({@link #another}: another branch of a fork took the leg),
+     * at most {@value #BARRED} of them: never learned again, so that a phone whose early media stopped cannot become
+     * the new phone's source by going on sending within the learning period.
+     */
+    private final InetSocketAddress[] barred = new InetSocketAddress[BARRED];
+    private int barredNext;
+    private static final int BARRED = 16;
 
     /**
      * The phone's SDP names {@code rtp} (RTCP: its port + 1), at {@code now} ({@link System#nanoTime()}). The same
@@ -71,6 +81,44 @@ final class SourceLatch {
         rtpTarget = rtp;
         rtcpTarget = sdpRtcp();
         startLearning(now);
+    }
+
+    /**
+     * The leg's phone is another one from now on (a fork's early media moves to another branch, or stops): what the
+     * phone so far listened on and sent from (its SDP's RTP and RTCP addresses, its learned sources) is barred, and the
+     * leg takes and sends nothing until {@link #expect} names the new phone.
+     */
+    synchronized void another() {
+        if (sdp != null) {
+            bar(sdp);
+            bar(sdpRtcp());
+        }
+        bar(source);
+        bar(rtcpSource);
+        sdp = null;
+        source = null;
+        sourceRank = NO_SDP;
+        candidate = null;
+        rtcpSource = null;
+        learning = false;
+        rtpTarget = null;
+        rtcpTarget = null;
+    }
+
+    private void bar(InetSocketAddress address) {
+        if (address != null && !isBarred(address)) {
+            barred[barredNext] = address;
+            barredNext = (barredNext + 1) % BARRED;
+        }
+    }
+
+    private boolean isBarred(InetSocketAddress from) {
+        for (InetSocketAddress b : barred) {
+            if (from.equals(b)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private InetSocketAddress sdpRtcp() {
@@ -103,7 +151,7 @@ final class SourceLatch {
             latch(from, rank);
             return true;
         }
-        if (rank <= sourceRank || !learning || now - learningEnds >= 0 || !isRtp(packet)
+        if (isBarred(from) || rank <= sourceRank || !learning || now - learningEnds >= 0 || !isRtp(packet)
                 || candidate != null && rank < candidateRank) {
             return false;
         }
@@ -131,7 +179,7 @@ final class SourceLatch {
             return true;
         }
         InetAddress host = source != null ? source.getAddress() : sdp != null ? sdp.getAddress() : null;
-        if (rtcpSource != null || host == null || !host.equals(from.getAddress()) || !isRtcp(packet)) {
+        if (rtcpSource != null || host == null || !host.equals(from.getAddress()) || isBarred(from) || !isRtcp(packet)) {
             return false;
         }
         rtcpSource = from;

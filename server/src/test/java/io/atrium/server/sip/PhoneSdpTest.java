@@ -32,6 +32,24 @@ class PhoneSdpTest {
         assertThat(PhoneSdp.negotiate(OFFER)).isEqualTo(new PhoneSdp("10.0.0.1", 4000, "opus", 111, 101, 111, 101));
     }
 
+    /**
+     * Whether a phone given one SDP may be sent media as another says (a fork's early media moving to another phone,
+     * docs/SIP.md "Early media"): the audio line's transport and formats and the rtpmap/fmtp lines, wherever either listens.
+     */
+    @Test
+    void sameMediaIsTheSameFormatsAndMapsWhereverEachListens() {
+        Sdp pcmu = sdp("10.0.0.1", "0 101", "a=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\na=sendrecv\r\n");
+        Sdp elsewhere = Sdp.parse(sdp("10.0.0.2", "0 101", "a=rtpmap:101 telephone-event/8000\r\na=rtpmap:0 PCMU/8000\r\n")
+                .pointedAt("192.0.2.1", 5000));
+        assertThat(pcmu.sameMedia(elsewhere)).as("another address, port, origin, direction and order").isTrue();
+        assertThat(pcmu.sameMedia(sdp("10.0.0.1", "8 101", "a=rtpmap:8 PCMA/8000\r\na=rtpmap:101 telephone-event/8000\r\n")))
+                .as("another codec").isFalse();
+        assertThat(pcmu.sameMedia(sdp("10.0.0.1", "0 96", "a=rtpmap:0 PCMU/8000\r\na=rtpmap:96 telephone-event/8000\r\n")))
+                .as("another payload type").isFalse();
+        assertThat(OFFER.sameMedia(sdp("10.0.0.1", "111 0 101", "a=rtpmap:111 opus/48000/2\r\na=fmtp:111 useinbandfec=1\r\n"
+                + "a=rtpmap:101 telephone-event/8000\r\n"))).as("another fmtp").isFalse();
+    }
+
     @Test
     void holdIsSendonlyInactiveOrAZeroAddress() {
         assertThat(sdp("10.0.0.1", "0", "a=sendrecv\r\n").holds()).isFalse();

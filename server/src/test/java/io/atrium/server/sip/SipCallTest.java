@@ -85,6 +85,12 @@ class SipCallTest {
         user("tara", "1020");
         user("uma", "1021"); // a held phone gone when resumed
         user("vera", "1022"); // a callee's phone that holds
+        user("wendy", "1023"); // early media: answered, refused, forked
+        user("xena", "1024");
+        user("yara", "1025");
+        user("zack", "1026"); // Atrium's re-INVITE crossing the held phone's own (491)
+        user("abby", "1027");
+        user("bert", "1028"); // early media from one phone, the other answering with other media
     }
 
     @AfterAll
@@ -153,6 +159,22 @@ class SipCallTest {
     static Sipp phone(int sipPort, int port, String outcome, int mediaPort, String reason) {
         return Sipp.start("callee.xml", Map.of("OUTCOME", Sipp.resource("callee-" + outcome + ".part"),
                 "MEDIA_PORT", String.valueOf(mediaPort), "REASON", reason), sipPort, port, "-t", "u1").listening();
+    }
+
+    /**
+     * A registered phone on {@code port} that answers when the test says so ({@link Sipp#nudge}; {@code callee-nudged.xml}):
+     * {@code outcome} is early-answer, early-busy or answer-nudged; {@code reason} as for {@link #phone}.
+     */
+    Sipp nudgedPhone(int port, String outcome, int mediaPort, String reason) {
+        return nudgedPhone(port, outcome, mediaPort, reason, Map.of());
+    }
+
+    /** As above; {@code more} fills the part's other placeholders (answer-nudged: ANSWER_FORMATS, ANSWER_MAPS). */
+    Sipp nudgedPhone(int port, String outcome, int mediaPort, String reason, Map<String, String> more) {
+        Map<String, String> fill = new HashMap<>(Map.of("OUTCOME", Sipp.resource("callee-" + outcome + ".part"),
+                "MEDIA_PORT", String.valueOf(mediaPort), "REASON", reason));
+        fill.putAll(more);
+        return Sipp.start("callee-nudged.xml", fill, sipPort, port, "-t", "u1").listening();
     }
 
     /**
@@ -467,6 +489,177 @@ class SipCallTest {
             assertOk(caller.await());
             assertOk(answering.await());
         }
+    }
+
+    /** The SDP of the first response with {@code status} to the caller's INVITE that SIPp logged (the caller's side). */
+    static String sdpOf(Sipp sipp, int status) {
+        Matcher m = Pattern.compile("SIP/2.0 " + status + " [^\\r\\n]*\\r?\\n[\\s\\S]*?\\r?\\n\\r?\\n(v=0[\\s\\S]*?)(?=\\r?\\n\\r?\\n|\\r?\\n-{5}|\\s*\\z)")
+                .matcher(sipp.messages());
+        assertThat(m.find()).as(status + " with SDP at the caller").isTrue();
+        return m.group(1).strip();
+    }
+
+    static final Pattern EARLY_SDP = Pattern.compile("SIP/2.0 183 [\\s\\S]*?m=audio (\\d+)");
+
+    /**
+     * Early media (RFC 3960): the callee's phone sends 183 Session Progress with SDP and RTP before it answers; the caller
+     * gets a 183 with an SDP naming Atrium's relay and hears the phone's tone through it before any 200, while the
+     * caller's own media do not reach the unanswered phone (early media go one way). A 180 without SDP after that
+     * reaches the caller as nothing ({@code caller-early.part} fails on a 180 after the 183) and stops nothing: the
+     * caller hears the phone's next tone. The 200 then carries exactly the 183's SDP (RFC 3261 13.2.1: the caller takes
+     * the first SDP as the answer), and the call talks both ways.
+     */
+    @Test
+    void earlyMediaReachTheCallerBeforeTheAnswerAndThe200RepeatsThe183sSdp() {
+        int phone = registerPhone("1023", "wendy");
+        try (RtpPhone mediaA = new RtpPhone(); RtpPhone mediaB = new RtpPhone();
+             Sipp answering = nudgedPhone(phone, "early-answer", mediaB.port(), normal("hung up by the caller"));
+             Sipp caller = call("1023", "early", Map.of("MEDIA_PORT", String.valueOf(mediaA.port()), "HOLD", "50000"),
+                     "alice-password")) {
+            Waits.waitUntil(() -> port(caller, EARLY_SDP) > 0, "the caller's 183 with SDP");
+            Relay relay = new Relay(port(caller, EARLY_SDP), port(answering, OFFER_SDP));
+            mediaB.sendTone(440, relay.b());
+            mediaA.sendTone(1000, relay.a());
+            assertTone(mediaA.receive(4000, Duration.ofSeconds(10)), 440, 1000);
+            assertThat(mediaB.receive(800, Duration.ofSeconds(1))).as("the caller's media at the unanswered phone").isEmpty();
+
+            answering.nudge(); // its 180 without SDP
+            Waits.waitUntil(() -> answering.messages().contains("SIP/2.0 180 Ringing"), "the phone's 180");
+            mediaB.tone(550);
+            assertHearsEventually(mediaA, 550);
+            assertThat(caller.messages()).doesNotContain("SIP/2.0 200 OK");
+
+            answering.nudge(); // its 200
+            Waits.waitUntil(() -> port(caller, ANSWER_SDP) > 0, "the caller's 200");
+            assertThat(sdpOf(caller, 200)).isEqualTo(sdpOf(caller, 183));
+            assertHearsEventually(mediaB, 1000);
+            assertTone(mediaA.receive(4000, Duration.ofSeconds(10)), 550, 1000);
+            caller.hangUp();
+            assertOk(caller.await());
+            assertOk(answering.await());
+        }
+        Waits.waitUntil(() -> calls().isEmpty(), "the call to end");
+    }
+
+    /**
+     * A phone that sends early media and then fails (486): the caller, who heard the early media, gets the 486, the
+     * call is gone and both relay legs' ports are free again.
+     */
+    @Test
+    void earlyMediaThenBusyReachesTheCallerAndFreesTheRelay() {
+        int phone = registerPhone("1024", "xena");
+        try (RtpPhone mediaA = new RtpPhone(); RtpPhone mediaB = new RtpPhone();
+             Sipp busy = nudgedPhone(phone, "early-busy", mediaB.port(), ".*");
+             Sipp caller = call("1024", "early-refused", Map.of("MEDIA_PORT", String.valueOf(mediaA.port()), "STATUS", "486"),
+                     "alice-password")) {
+            Waits.waitUntil(() -> port(caller, EARLY_SDP) > 0, "the caller's 183 with SDP");
+            Relay relay = new Relay(port(caller, EARLY_SDP), port(busy, OFFER_SDP));
+            mediaB.sendTone(440, relay.b());
+            assertTone(mediaA.receive(4000, Duration.ofSeconds(10)), 440, 1000);
+
+            busy.nudge(); // its 486
+            assertOk(caller.await());
+            assertOk(busy.await());
+            Waits.waitUntil(() -> calls().isEmpty(), "the refused call to end");
+            for (int port : new int[] {relay.a(), relay.a() + 1, relay.b(), relay.b() + 1}) {
+                Waits.waitUntil(() -> bindable(port), "relay port " + port + " to be free");
+            }
+        }
+    }
+
+    static boolean bindable(int port) {
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * A fork where one phone sends early media and the other answers: the caller hears the first phone's early media
+     * through the 183's relay address, then, once the other phone answered, that phone through the same address (the
+     * 200 repeats the 183's SDP); the first phone, cancelled ({@code Call completed elsewhere}) but still sending, is
+     * heard no more and gets nothing of the caller, not even while the answering phone has not sent yet. When the
+     * answering phone's SDP ({@code formats}, and {@code maps} after PCMU's rtpmap) says other media than the early one
+     * (no telephone-event), the caller, who keeps the early SDP, is offered the answering phone's by re-INVITE once it
+     * ACKed ({@code callerPart} early-updated checks it).
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"1025 | yara | early | 0 101 | \\na=rtpmap:101 telephone-event/8000",
+            "1028 | bert | early-updated | 0 | ''"})
+    void aForkMovesTheEarlyMediaToThePhoneThatAnswers(String extension, String user, String callerPart, String formats,
+                                                      String maps) {
+        int early = registerPhone(extension, user);
+        int answers = registerPhone(extension, user);
+        try (RtpPhone mediaA = new RtpPhone(); RtpPhone mediaE = new RtpPhone(); RtpPhone mediaW = new RtpPhone();
+             Sipp ringing = phone(early, "early-ring", mediaE.port(), ELSEWHERE);
+             Sipp answering = nudgedPhone(answers, "answer-nudged", mediaW.port(), normal("hung up by the caller"),
+                     Map.of("ANSWER_FORMATS", formats, "ANSWER_MAPS", maps.replace("\\n", "\n")));
+             Sipp caller = call(extension, callerPart, Map.of("MEDIA_PORT", String.valueOf(mediaA.port()), "HOLD", "50000"),
+                     "alice-password")) {
+            Waits.waitUntil(() -> port(caller, EARLY_SDP) > 0, "the caller's 183 with SDP");
+            Waits.waitUntil(() -> port(answering, OFFER_SDP) > 0, "the INVITE at the answering phone");
+            Relay relay = new Relay(port(caller, EARLY_SDP), port(answering, OFFER_SDP));
+            mediaE.sendTone(440, relay.b());
+            assertTone(mediaA.receive(4000, Duration.ofSeconds(10)), 440, 1000);
+
+            answering.nudge(); // its 200
+            Waits.waitUntil(() -> port(caller, ANSWER_SDP) > 0, "the caller's 200");
+            assertThat(sdpOf(caller, 200)).isEqualTo(sdpOf(caller, 183));
+            assertOk(ringing.await()); // cancelled: Call completed elsewhere
+            Waits.waitUntil(() -> callerPart.equals("early") || caller.messages().contains("o=- 1 2 IN IP4"),
+                    "the caller's answer to the re-INVITE with the answering phone's media");
+            mediaA.sendTone(1000, relay.a());
+            assertThat(mediaE.receive(800, Duration.ofSeconds(2))).as("the caller's media at the cancelled phone").isEmpty();
+            mediaW.sendTone(700, relay.b());
+            assertHearsEventually(mediaA, 700);
+            assertTone(mediaA.receive(4000, Duration.ofSeconds(10)), 700, 440);
+            assertTone(mediaW.receive(4000, Duration.ofSeconds(10)), 1000, 440);
+            assertThat(mediaE.receive(800, Duration.ofSeconds(1))).as("the caller's media at the cancelled phone").isEmpty();
+            caller.hangUp();
+            assertOk(caller.await());
+            assertOk(answering.await());
+        }
+        Waits.waitUntil(() -> calls().isEmpty(), "the call to end");
+    }
+
+    /**
+     * Atrium's re-INVITE passing the caller's hold on crosses the callee's phone's own (glare): the phone answers it 491
+     * Request Pending, and Atrium tries again after RFC 3261 14.1's delay (2.1 to 4 s: Atrium owns that dialog's
+     * Call-ID), offering the same hold ({@code a=sendonly}, origin version 2 again: the 491 changed nothing), which the
+     * phone agrees to ({@code callee-held-glare.part} checks it); the phone then hangs up.
+     */
+    @Test
+    void aHoldPassedOnThatGets491IsRetriedAndTheHeldPhoneEndsUpHeld() {
+        int phone = registerPhone("1026", "zack");
+        String byCallee = normal("hung up by the callee");
+        try (Sipp answering = Sipp.start("callee.xml", Map.of("OUTCOME", Sipp.resource("callee-held-glare.part"),
+                     "MEDIA_PORT", "40034", "HELD_OFFER", "sendonly"), sipPort, phone, "-t", "u1").listening();
+             Sipp caller = call("1026", "held", Map.of("HOLD_DIRECTION", "sendonly", "HOLD_ADDRESS", "127.0.0.1",
+                     "REASON", byCallee), "alice-password")) {
+            assertOk(answering.await());
+            assertOk(caller.await());
+        }
+        Waits.waitUntil(() -> calls().isEmpty(), "the call to end");
+    }
+
+    /**
+     * The same glare, but the held phone's own re-INVITE (the one that crossed Atrium's) already holds with
+     * {@code a=inactive}, which is what Atrium's hold offer said: Atrium's answer to it tells the phone what is true, so no
+     * retry goes ({@code callee-glare-settled.part} takes no other request for longer than the longest retry delay),
+     * and the caller, holding {@code inactive} itself, is told nothing more either.
+     */
+    @Test
+    void noRetryGoesWhenTheHeldPhonesOwnReinviteAlreadySaidItAll() {
+        int phone = registerPhone("1027", "abby");
+        try (Sipp answering = Sipp.start("callee.xml", Map.of("OUTCOME", Sipp.resource("callee-glare-settled.part"),
+                     "MEDIA_PORT", "40036"), sipPort, phone, "-t", "u1").listening();
+             Sipp caller = call("1027", "held", Map.of("HOLD_DIRECTION", "inactive", "HOLD_ADDRESS", "127.0.0.1",
+                     "REASON", normal("hung up by the callee")), "alice-password")) {
+            assertOk(answering.await());
+            assertOk(caller.await());
+        }
+        Waits.waitUntil(() -> calls().isEmpty(), "the call to end");
     }
 
     @Test

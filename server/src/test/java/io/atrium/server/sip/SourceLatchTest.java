@@ -147,6 +147,33 @@ class SourceLatchTest {
         assertThat(latch.rtpTarget()).isEqualTo(movedNat);
     }
 
+    /**
+     * Another phone takes the leg (a fork's early media move to the phone that answers, docs/SECURITY.md finding 29):
+     * the earlier phone's SDP address, its learned source and its RTCP are never taken again, not even from the new
+     * SDP's host within the learning period, while the new phone is taken as any.
+     */
+    @Test
+    void theEarlierPhonesAddressesAreNeverLearnedForAnotherPhone() {
+        latch.expect(SDP, now);
+        stream(NAT, 7, 0, SourceLatch.PROBATION);
+        InetSocketAddress natRtcp = address("203.0.113.7", 31001);
+        assertThat(latch.acceptRtcp(natRtcp, rtcp())).isTrue();
+
+        latch.another();
+        assertThat(latch.rtpTarget()).isNull();
+        assertThat(latch.rtcpTarget()).isNull();
+        assertThat(stream(NAT, 7, 4, 5)).as("the earlier phone, before the next SDP").isZero();
+        InetSocketAddress next = address("10.0.0.5", 4200);
+        latch.expect(next, now);
+        assertThat(stream(SDP, 7, 20, 20)).as("the earlier phone's SDP address, on the new SDP's host").isZero();
+        assertThat(stream(NAT, 7, 40, 20)).as("the earlier phone's learned source").isZero();
+        assertThat(latch.acceptRtcp(address("10.0.0.5", 4001), rtcp())).as("the earlier SDP's RTCP").isFalse();
+        assertThat(latch.acceptRtcp(natRtcp, rtcp())).as("the earlier phone's RTCP").isFalse();
+        assertThat(latch.rtpTarget()).isEqualTo(next);
+        assertThat(stream(next, 8, 0, 1)).isEqualTo(1);
+        assertThat(latch.acceptRtcp(address("10.0.0.5", 4201), rtcp())).isTrue();
+    }
+
     @Test
     void rtcpComesFromTheRtpSourcesHostAndItsFirstPortIsFinal() {
         latch.expect(SDP, now);

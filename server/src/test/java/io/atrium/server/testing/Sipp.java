@@ -154,19 +154,40 @@ public final class Sipp implements AutoCloseable {
         if (!ok.find(0) || !via.find(0)) {
             throw new AssertionError("no answered INVITE to hang up after 30 s:\n" + log);
         }
-        String answer = ok.group();
-        String branch = "z9hG4bK-hangup-" + System.nanoTime();
+        info(ok.group(), Integer.parseInt(via.group(1)), "hang-up");
+    }
+
+    /**
+     * Lets a scenario that waits for the test ({@code <recv request="INFO"/>}, e.g. a callee answering once the test
+     * heard its early media) go on: sends SIPp an INFO in the call of the INVITE it received (its Call-ID, From and To)
+     * and waits until SIPp got it.
+     */
+    public void nudge() {
+        Matcher invite = RECEIVED_INVITE.matcher(messages());
+        if (!invite.find()) {
+            throw new AssertionError("no INVITE received to nudge the call of:\n" + messages());
+        }
+        info(invite.group(), port, "nudge");
+    }
+
+    /** Sends SIPp on {@code sipPort} an INFO in the call of {@code message} (its From, To and Call-ID) and waits for it. */
+    private void info(String message, int sipPort, String what) {
+        String branch = "z9hG4bK-" + what + "-" + System.nanoTime();
         try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            byte[] info = ("INFO sip:phone@127.0.0.1:" + via.group(1) + " SIP/2.0\r\n"
+            byte[] info = ("INFO sip:phone@127.0.0.1:" + sipPort + " SIP/2.0\r\n"
                     + "Via: SIP/2.0/UDP 127.0.0.1:" + socket.getLocalPort() + ";branch=" + branch + "\r\n"
-                    + header(answer, "From") + header(answer, "To") + header(answer, "Call-ID")
+                    + header(message, "From") + header(message, "To") + header(message, "Call-ID")
                     + "CSeq: 90 INFO\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
-            socket.send(new DatagramPacket(info, info.length, InetAddress.getLoopbackAddress(), Integer.parseInt(via.group(1))));
+            socket.send(new DatagramPacket(info, info.length, InetAddress.getLoopbackAddress(), sipPort));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Waits.waitUntil(() -> messages().contains(branch), "SIPp to get the hang-up INFO", java.time.Duration.ofSeconds(TIMEOUT_SECONDS));
+        Waits.waitUntil(() -> messages().contains(branch), "SIPp to get the " + what + " INFO",
+                java.time.Duration.ofSeconds(TIMEOUT_SECONDS));
     }
+
+    /** The INVITE a callee's SIPp received (its headers), as SIPp logged it. */
+    private static final Pattern RECEIVED_INVITE = Pattern.compile("INVITE sip:\\S+ SIP/2.0\\r?\\n(?:.+\\r?\\n)*");
 
     /** The 200 OK to an INVITE, as SIPp logged it (received messages end with a blank line). */
     private static final Pattern ANSWERED = Pattern.compile("SIP/2.0 200 OK\\r?\\n(?:.+\\r?\\n)*?CSeq: \\d+ INVITE(?:\\r?\\n.+)*");
