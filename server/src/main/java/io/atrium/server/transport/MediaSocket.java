@@ -124,6 +124,7 @@ public final class MediaSocket implements AutoCloseable {
         this.ticks = new Ticks(channel.eventLoop(), this::flush);
         this.direct = withoutEnvelope && channel instanceof EpollDatagramChannel epoll && Sendmmsg.AVAILABLE
                 ? new Sendmmsg(epoll, EGRESS_DATAGRAMS) : null;
+        group.terminationFuture().addListener(ended -> freeNativeMemory());
     }
 
     /**
@@ -547,6 +548,11 @@ public final class MediaSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes the listener, the connections and the socket and stops the media thread, waiting a few seconds for it; the
+     * native memory the egress queues and sends from is freed when the thread has ended, whenever that is (a task still
+     * running keeps its use until it returns; {@link #freeNativeMemory}).
+     */
     @Override
     public void close() {
         if (tcpServer != null) {
@@ -555,13 +561,24 @@ public final class MediaSocket implements AutoCloseable {
         tcp.values().forEach(Channel::close);
         channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
-        if (group.isTerminated()) { // else the thread may still flush: its memory is left to the collector
-            egress.release();
-            if (direct != null) {
-                direct.release();
-            }
-        }
         log.info("media socket closed: {} UDP datagrams sent in {} messages, {} dropped", egressDatagrams, egressMessages,
                 egressDropped.get());
+    }
+
+    /**
+     * Frees the native memory {@link #egress} and {@link #direct} queue and send from. Run once the media thread has ended
+     * (the constructor hangs it on the group's termination, however long after {@link #close} that comes), so never under
+     * a flush: a flush runs only on that thread, and what is handed to it once it has stopped is dropped ({@link #offer}).
+     */
+    private void freeNativeMemory() {
+        egress.release();
+        if (direct != null) {
+            direct.release();
+        }
+    }
+
+    /** True once the native memory is freed: after {@link #close}, when the media thread has ended. Any thread. */
+    boolean nativeMemoryFreed() {
+        return egress.released() && (direct == null || direct.released());
     }
 }
