@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * fan-out costs the kernel one send per subscriber rather than one per packet. With epoll the call is made
  * by {@link Sendmmsg} straight from {@link Egress}'s memory (no buffer, packet object or outbound entry
  * per message); a datagram the kernel refuses or has no room for then is dropped and counted
- * ({@link #egressDropped}), never queued. Elsewhere (NIO) each message goes through the channel.
+ * ({@link #egressDropped}), never queued: when the send buffer is full the rest of that flush is dropped and the flush
+ * returns at once, and the next flush goes on as usual. Elsewhere (NIO) each message goes through the channel.
  *
  * <p>ICE-TCP (RFC 6544, passive): a TCP listener on the same port number, on the same event-loop
  * thread. Each connection's byte stream is cut into frames by {@link Rfc4571} and every frame goes to
