@@ -168,6 +168,11 @@ final class Egress {
         data.release();
     }
 
+    /** True once {@link #release} has freed the native memory (its reference count, not a flag of ours). */
+    boolean released() {
+        return data.refCnt() == 0;
+    }
+
     int offset(int i) {
         return offset[i];
     }

@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * fan-out costs the kernel one send per subscriber rather than one per packet. With epoll the call is made
  * by {@link Sendmmsg} straight from {@link Egress}'s memory (no buffer, packet object or outbound entry
  * per message); a datagram the kernel refuses or has no room for then is dropped and counted
- * ({@link #egressDropped}), never queued. Elsewhere (NIO) each message goes through the channel.
+ * ({@link #egressDropped}), never queued: when the send buffer is full the rest of that flush is dropped and the flush
+ * returns at once, and the next flush goes on as usual. Elsewhere (NIO) each message goes through the channel.
  *
  * <p>ICE-TCP (RFC 6544, passive): a TCP listener on the same port number, on the same event-loop
  * thread. Each connection's byte stream is cut into frames by {@link Rfc4571} and every frame goes to
@@ -124,6 +125,7 @@ public final class MediaSocket implements AutoCloseable {
         this.ticks = new Ticks(channel.eventLoop(), this::flush);
         this.direct = withoutEnvelope && channel instanceof EpollDatagramChannel epoll && Sendmmsg.AVAILABLE
                 ? new Sendmmsg(epoll, EGRESS_DATAGRAMS) : null;
+        group.terminationFuture().addListener(ended -> freeNativeMemory());
     }
 
     /**
@@ -547,6 +549,11 @@ public final class MediaSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes the listener, the connections and the socket and stops the media thread, waiting a few seconds for it; the
+     * native memory the egress queues and sends from is freed when the thread has ended, whenever that is (a task still
+     * running keeps its use until it returns; {@link #freeNativeMemory}).
+     */
     @Override
     public void close() {
         if (tcpServer != null) {
@@ -555,13 +562,24 @@ public final class MediaSocket implements AutoCloseable {
         tcp.values().forEach(Channel::close);
         channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
-        if (group.isTerminated()) { // else the thread may still flush: its memory is left to the collector
-            egress.release();
-            if (direct != null) {
-                direct.release();
-            }
-        }
         log.info("media socket closed: {} UDP datagrams sent in {} messages, {} dropped", egressDatagrams, egressMessages,
                 egressDropped.get());
+    }
+
+    /**
+     * Frees the native memory {@link #egress} and {@link #direct} queue and send from. Run once the media thread has ended
+     * (the constructor hangs it on the group's termination, however long after {@link #close} that comes), so never under
+     * a flush: a flush runs only on that thread, and what is handed to it once it has stopped is dropped ({@link #offer}).
+     */
+    private void freeNativeMemory() {
+        egress.release();
+        if (direct != null) {
+            direct.release();
+        }
+    }
+
+    /** True once the native memory is freed: after {@link #close}, when the media thread has ended. Any thread. */
+    boolean nativeMemoryFreed() {
+        return egress.released() && (direct == null || direct.released());
     }
 }

@@ -70,6 +70,7 @@ final class Sendmmsg {
     private final IovArray iov = new IovArray();
     private final int[] datagrams;
     private int messages;
+    private volatile boolean released;
 
     /**
      * For the channel's socket, for flushes of at most {@code maxDatagrams} datagrams (each an {@code iovec}, at most
@@ -144,8 +145,14 @@ final class Sendmmsg {
         }
     }
 
-    /** Frees the native iovec memory. */
+    /** Frees the native iovec memory; nothing may be added or sent after. */
     void release() {
         iov.release();
+        released = true;
+    }
+
+    /** True once {@link #release} has run. */
+    boolean released() {
+        return released;
     }
 }

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * joined to the host by a veth pair on a private /30: the host end is {@link #hostAddress}, the namespace
  * end {@link #innerAddress}. Programs run inside with {@link #run} or through {@link #wrapper},
  * {@link #dropUdpTo} and {@link #loseUdp} add nftables rules (Debian's {@code nftables}) inside the namespace, and
- * {@link #limitRate} shapes the host's traffic into it ({@code tc} tbf). {@link #close}
+ * {@link #limitRate} shapes the host's traffic into it ({@code tc} tbf; {@link #queuedPackets} reads its queue). {@link #close}
  * (also run at JVM exit) deletes the namespace, which also removes the veth pair and the rules.
  * <p>
  * The host end is an interface of the machine while the namespace lives, so a browser anywhere on the machine
@@ -34,6 +34,7 @@ public final class NetNamespace implements AutoCloseable {
 
     static final String PREFIX = "atrium-";
     private static final Pattern COUNTER = Pattern.compile("counter packets (\\d+)");
+    private static final Pattern BACKLOG = Pattern.compile("backlog \\S+ (\\d+)p");
 
     private final String name;
     private final String hostLink;
@@ -158,6 +159,15 @@ public final class NetNamespace implements AutoCloseable {
     public void limitRate(int kbps, int latencyMillis) {
         exec("tc", "qdisc", "replace", "dev", hostLink, "root", "tbf", "rate", kbps + "kbit", "burst", "10kb", "latency",
                 latencyMillis + "ms");
+    }
+
+    /** Packets waiting in the {@link #limitRate} queue now. */
+    public long queuedPackets() {
+        Matcher m = BACKLOG.matcher(exec("tc", "-s", "qdisc", "show", "dev", hostLink));
+        if (!m.find()) {
+            throw new IllegalStateException("no backlog in tc's statistics of " + hostLink);
+        }
+        return Long.parseLong(m.group(1));
     }
 
     /** Lifts a {@link #limitRate} limit. */

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * A flush's datagrams reach real UDP sockets whole and in order per destination, and runs of one size to
  * one destination leave as one GSO message each where the kernel and epoll support it (Linux here), sent by
  * {@link Sendmmsg} straight from {@link Egress}'s memory: nothing allocated per flush, a refused destination dropped
- * and counted while the others still get theirs.
+ * and counted while the others still get theirs, and that memory freed once the media thread has ended, however late.
+ * (A full send buffer: {@link MediaSocketSendBufferTest}.)
  */
 class MediaSocketEgressTest {
 
@@ -126,6 +128,45 @@ class MediaSocketEgressTest {
             assertThat(socket.egressDropped()).isZero();
         } finally {
             receivers.forEach(DatagramSocket::close);
+        }
+    }
+
+    @Test
+    void aCloseWhileTheMediaThreadIsBusyFreesTheNativeMemoryOnceTheThreadHasEndedNeverUnderAFlush() throws Exception {
+        try (DatagramSocket a = new DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            InetSocketAddress toA = (InetSocketAddress) a.getLocalSocketAddress();
+            MediaSocket socket = MediaSocket.bind("127.0.0.1", 0, (buf, len, from) -> { }, RULES);
+            CountDownLatch busy = new CountDownLatch(1);
+            CountDownLatch goOn = new CountDownLatch(1);
+            CompletableFuture<Boolean> freedBeforeLastFlush = new CompletableFuture<>();
+            socket.execute(() -> { // a task still running when close gives up waiting for the thread (bounded: 60 s)
+                busy.countDown();
+                try {
+                    if (!goOn.await(60, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("never let go on");
+                    }
+                    boolean freed = socket.nativeMemoryFreed();
+                    socket.send(datagram(9, 300), 0, 300, toA);
+                    socket.flush();
+                    freedBeforeLastFlush.complete(freed);
+                } catch (Throwable e) {
+                    freedBeforeLastFlush.completeExceptionally(e);
+                }
+            });
+            assertThat(busy.await(30, TimeUnit.SECONDS)).isTrue();
+            socket.close();
+            assertThat(socket.nativeMemoryFreed()).as("freed while the media thread still runs").isFalse();
+            goOn.countDown();
+            assertThat(freedBeforeLastFlush.get(30, TimeUnit.SECONDS)).as("freed before the thread's last flush").isFalse();
+            expect(a, 9, new int[] {300});
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!socket.nativeMemoryFreed()) { // once the thread has ended, whenever that is
+                assertThat(System.nanoTime()).as("waited 30 s for the native memory to be freed").isLessThan(end);
+                Thread.sleep(10);
+            }
+            socket.send(datagram(10, 300), 0, 300, toA); // after the end: dropped, the freed memory untouched
+            socket.flush();
+            assertThat(socket.egressDropped()).isZero();
         }
     }
 
