@@ -74,10 +74,7 @@ final class SourceLatch {
             return;
         }
         sdp = rtp;
-        source = null;
-        sourceRank = NO_SDP;
-        candidate = null;
-        rtcpSource = null;
+        forgetSources();
         rtpTarget = rtp;
         rtcpTarget = sdpRtcp();
         startLearning(now);
@@ -96,13 +93,18 @@ final class SourceLatch {
         bar(source);
         bar(rtcpSource);
         sdp = null;
+        forgetSources();
+        learning = false;
+        rtpTarget = null;
+        rtcpTarget = null;
+    }
+
+    /** Forgets the sources learned (and the candidate being learned) of the phone the leg had. */
+    private void forgetSources() {
         source = null;
         sourceRank = NO_SDP;
         candidate = null;
         rtcpSource = null;
-        learning = false;
-        rtpTarget = null;
-        rtcpTarget = null;
     }
 
     private void bar(InetSocketAddress address) {
