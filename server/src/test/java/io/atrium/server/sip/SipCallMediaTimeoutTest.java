@@ -133,11 +133,13 @@ class SipCallMediaTimeoutTest {
              Sipp bob = SipCallTest.phone(sipPort, phone, "hold-refused", mediaB.port(), silent);
              Sipp alice = call("alice", "1001", "1002", mediaA.port(), "held", Map.of("REASON", silent,
                      "HOLD_DIRECTION", holdDirection, "HOLD_ADDRESS", holdAddress))) {
+            // bob's phone sends from the answer on, as its silence counts from then, not after the refused hold
+            Waits.waitUntil(() -> SipCallTest.port(alice, SipCallTest.ANSWER_SDP) > 0, "the call to be answered");
+            mediaB.sendTone(440, SipCallTest.port(bob, SipCallTest.OFFER_SDP));
             Waits.waitUntil(() -> alice.messages().contains("CSeq: 3 ACK"), "alice's phone to hold the call",
                     Duration.ofSeconds(Sipp.TIMEOUT_SECONDS));
             Waits.waitUntil(() -> bob.messages().contains("CSeq: 2 ACK"), "bob's phone to refuse the hold",
                     Duration.ofSeconds(Sipp.TIMEOUT_SECONDS));
-            mediaB.sendTone(440, SipCallTest.port(bob, SipCallTest.OFFER_SDP));
             assertThat(mediaA.receive(1600, Duration.ofSeconds(10))).as("bob's phone heard while held").hasSizeGreaterThanOrEqualTo(1600);
             Thread.sleep(3 * MEDIA_TIMEOUT * 1000L); // nothing to wait for: the call must outlast three timeouts
             assertThat(calls()).as("the held call").hasSize(1);
@@ -171,10 +173,12 @@ class SipCallMediaTimeoutTest {
             Thread.sleep(3 * MEDIA_TIMEOUT * 1000L); // nothing to wait for: the call must outlast three timeouts
             assertThat(calls()).as("the held call").hasSize(1);
             assertThat(calls().get(0).get("callee_packets").asLong()).as("carol's phone sent nothing").isZero();
+            // a phone that resumes sends at once: from the resume alice's silence counts again, and the time until
+            // carol's phone agrees (a slow SIPp under load took over 2 s) must not end the call as alice's silence
+            mediaA.sendTone(1000, SipCallTest.port(alice, SipCallTest.ANSWER_SDP));
             alice.hangUp(); // the first INFO makes it resume
             Waits.waitUntil(() -> carol.messages().contains("CSeq: 3 ACK"), "carol's phone to agree to the resume",
                     Duration.ofSeconds(Sipp.TIMEOUT_SECONDS));
-            mediaA.sendTone(1000, SipCallTest.port(alice, SipCallTest.ANSWER_SDP));
             assertOk(alice.await());
             assertOk(carol.await());
             Waits.waitUntil(() -> calls().isEmpty(), "the call to be gone");
