@@ -54,7 +54,7 @@ public final class ClientAddress {
      * inside it at will), so one client holding 2^64 addresses gets one budget, as a household behind one IPv4
      * address does.
      */
-    static String bucket(String address) {
+    public static String bucket(String address) {
         Optional<InetAddress> a = literal(address);
         if (a.isEmpty() || !(a.get() instanceof Inet6Address)) {
             return address;

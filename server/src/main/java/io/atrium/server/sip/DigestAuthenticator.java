@@ -2,6 +2,7 @@ package io.atrium.server.sip;
 
 import io.atrium.server.auth.FailureLimiter;
 import io.atrium.server.auth.SipDigests;
+import io.atrium.server.edge.ClientAddress;
 import io.atrium.server.store.SipAccount;
 import io.atrium.server.store.UserStore;
 import java.text.ParseException;
@@ -19,8 +20,8 @@ import javax.sip.message.Response;
 /**
  * Digest authentication of requests from phones (RFC 3261 22.4, RFC 8760): challenges with the
  * algorithms of {@code sip.digest_algorithms} (SHA-256 and MD5, most preferred first, qop=auth), checks a response against the stored HA1 of the user's
- * realm, accepts each verified credential once ({@link ReplayCache}), and counts failures per source address in
- * one-minute windows ({@link FailureLimiter}, bounded: a flood of addresses never lifts a block). Once an address
+ * realm, accepts each verified credential once ({@link ReplayCache}), and counts failures per source address (an IPv6
+ * one's /64, as every per-address limit does) in one-minute windows ({@link FailureLimiter}, bounded: a flood of addresses never lifts a block). Once an address
  * reaches {@code sip.auth_failures_per_minute}, every request from it is refused (403) until its window ends, right
  * credentials too, so a scanner learns nothing from guessing. A nonce this server did not issue (its MAC, checked
  * first and cheaply) is a failure without a look-up of the user. A wrong password and an unknown user get the same answer.
@@ -66,7 +67,9 @@ final class DigestAuthenticator {
         this.replays = new ReplayCache(ReplayCache.MAX_ENTRIES, clock);
     }
 
-    Result authenticate(Request request, String source) {
+    /** {@code address}: the request's source address; its failures count with its /64's if IPv6 ({@link ClientAddress#bucket}). */
+    Result authenticate(Request request, String address) {
+        String source = ClientAddress.bucket(address);
         if (limiter.retryAfterSeconds(source, failuresPerMinute) > 0) {
             return new Refused(RATE_LIMITED);
         }

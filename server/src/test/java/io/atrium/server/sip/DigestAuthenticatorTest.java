@@ -84,4 +84,23 @@ class DigestAuthenticatorTest {
                     .isEqualTo(new DigestAuthenticator.Refused(DigestAuthenticator.BAD_CREDENTIALS));
         }
     }
+
+    /**
+     * A phone's failures count against its IPv6 /64, as every per-address limit does (docs/SECURITY.md, finding 9): a
+     * guesser holding a /64 cannot take a fresh budget with each of its 2^64 addresses. The next /64 is another client.
+     */
+    @Test
+    void anIpv6SourceIsItsSlash64() throws Exception {
+        try (Database db = Database.open(TestServer.config(TestServer.Db.H2, dataDir).database(), dataDir)) {
+            DigestAuthenticator auth = authenticator(db);
+            for (int i = 1; i <= 3; i++) {
+                assertThat(auth.authenticate(register("guess-" + i), "2001:db8:0:7::" + i))
+                        .isEqualTo(new DigestAuthenticator.Refused(DigestAuthenticator.BAD_CREDENTIALS));
+            }
+            assertThat(auth.authenticate(register("guess-4"), "2001:db8:0:7:ffff::4")).as("a fourth address of the /64")
+                    .isEqualTo(new DigestAuthenticator.Refused(DigestAuthenticator.RATE_LIMITED));
+            assertThat(auth.authenticate(register("guess-5"), "2001:db8:0:8::1")).as("the next /64")
+                    .isEqualTo(new DigestAuthenticator.Refused(DigestAuthenticator.BAD_CREDENTIALS));
+        }
+    }
 }
