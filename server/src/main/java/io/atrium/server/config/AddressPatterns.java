@@ -9,7 +9,8 @@ import org.eclipse.jetty.util.InetAddressSet;
 /**
  * IP address literals and the address patterns of {@code http.trusted_proxies} (an address, a CIDR
  * block {@code 10.0.0.0/8} or a range {@code a-b}, IPv4 or IPv6): validated here at start, applied by
- * {@code edge/ClientAddress}. Never a DNS lookup.
+ * {@code edge/ClientAddress}; and the block a client counts as in per-address limits ({@link #block}). Never a DNS
+ * lookup.
  */
 public final class AddressPatterns {
 
@@ -57,4 +58,30 @@ public final class AddressPatterns {
             return Optional.empty();
         }
     }
+
+    /**
+     * The client {@code address} counts as in every per-address limit: an IPv6 address's /64 (its first 64 bits, the
+     * rest zero), an IPv4 address itself. A /64 is the smallest block a network gives one subscriber or LAN (RFC 6177;
+     * SLAAC picks addresses inside it at will), so one client holding 2^64 addresses gets one budget, as a household
+     * behind one IPv4 address does. An IPv4-mapped IPv6 address ({@code ::ffff:192.0.2.1}, an IPv4 client of a
+     * dual-stack socket) is that IPv4 address: its /64 would hold every IPv4 client.
+     */
+    public static InetAddress block(InetAddress address) {
+        if (!(address instanceof java.net.Inet6Address)) {
+            return address;
+        }
+        byte[] bytes = address.getAddress();
+        try {
+            if (java.util.Arrays.equals(bytes, 0, 12, MAPPED, 0, 12)) {
+                return InetAddress.getByAddress(java.util.Arrays.copyOfRange(bytes, 12, 16));
+            }
+            java.util.Arrays.fill(bytes, 8, 16, (byte) 0);
+            return InetAddress.getByAddress(bytes);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e); // 4 or 16 bytes are always an address
+        }
+    }
+
+    /** The first 12 bytes of an IPv4-mapped IPv6 address (RFC 4291 2.5.5.2). */
+    private static final byte[] MAPPED = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff};
 }

@@ -2,6 +2,7 @@ package io.atrium.server.edge;
 
 import static io.atrium.server.config.AddressPatterns.literal;
 
+import io.atrium.server.config.AddressPatterns;
 import io.javalin.http.Context;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -49,23 +50,15 @@ public final class ClientAddress {
     }
 
     /**
-     * The limits' key for {@code address}: an IPv6 address's /64 ({@code 2001:db8:0:0:0:0:0:0/64}), anything else
-     * as it is. A /64 is the smallest block a network gives one subscriber or LAN (RFC 6177; SLAAC picks addresses
-     * inside it at will), so one client holding 2^64 addresses gets one budget, as a household behind one IPv4
-     * address does.
+     * The limits' key for {@code address}: an IPv6 address's /64 ({@code 2001:db8:0:0:0:0:0:0/64},
+     * {@link AddressPatterns#block}), anything else as it is.
      */
     public static String bucket(String address) {
         Optional<InetAddress> a = literal(address);
         if (a.isEmpty() || !(a.get() instanceof Inet6Address)) {
             return address;
         }
-        byte[] block = a.get().getAddress();
-        java.util.Arrays.fill(block, 8, 16, (byte) 0);
-        try {
-            return InetAddress.getByAddress(block).getHostAddress() + "/64";
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalStateException(e); // 16 bytes are always an address
-        }
+        return AddressPatterns.block(a.get()).getHostAddress() + "/64";
     }
 
     private String address(String peer, java.util.Enumeration<String> forwardedFor) {

@@ -1,5 +1,6 @@
 package io.atrium.server.transport;
 
+import io.atrium.server.config.AddressPatterns;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelInitializer;
@@ -111,7 +112,7 @@ public final class MediaSocket implements AutoCloseable {
     private final AtomicLong tcpAccepted = new AtomicLong();
     private final AtomicLong tcpRefused = new AtomicLong();
     private final AtomicLong tcpUnrouted = new AtomicLong();
-    /** Open ICE-TCP connections per remote IP address; media thread only. */
+    /** Open ICE-TCP connections per remote IP address (an IPv6 one's /64, {@link AddressPatterns#block}); media thread only. */
     private final Map<java.net.InetAddress, Integer> tcpPerAddress = new java.util.HashMap<>();
     private final int tcpMaxPerAddress;
     private final long tcpUnroutedNanos;
@@ -262,13 +263,13 @@ public final class MediaSocket implements AutoCloseable {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-            if (tcp.size() >= MAX_TCP_CONNECTIONS || tcpPerAddress.getOrDefault(remote.getAddress(), 0) >= tcpMaxPerAddress) {
+            if (tcp.size() >= MAX_TCP_CONNECTIONS || tcpPerAddress.getOrDefault(AddressPatterns.block(remote.getAddress()), 0) >= tcpMaxPerAddress) {
                 tcpRefused.incrementAndGet();
                 ctx.close();
                 return;
             }
             admitted = true;
-            tcpPerAddress.merge(remote.getAddress(), 1, Integer::sum);
+            tcpPerAddress.merge(AddressPatterns.block(remote.getAddress()), 1, Integer::sum);
             tcp.put(remote, ctx.channel());
             tcpAccepted.incrementAndGet();
             long period = Math.max(1, Math.min(TimeUnit.SECONDS.toMillis(TCP_IDLE_SECONDS / 4),
@@ -296,7 +297,7 @@ public final class MediaSocket implements AutoCloseable {
             }
             InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
             tcp.remove(remote, ctx.channel());
-            tcpPerAddress.computeIfPresent(remote.getAddress(), (a, n) -> n > 1 ? n - 1 : null);
+            tcpPerAddress.computeIfPresent(AddressPatterns.block(remote.getAddress()), (a, n) -> n > 1 ? n - 1 : null);
             if (check != null) {
                 check.cancel(false);
             }

@@ -92,6 +92,23 @@ public final class NetNamespace implements AutoCloseable {
         return innerAddress;
     }
 
+    /**
+     * Adds {@code cidr} (e.g. {@code 2001:db8:7::1/64}) to the host's end of the veth pair ({@code host}) or the
+     * namespace's; an IPv6 address without duplicate address detection, so that it is usable at once.
+     */
+    public void addAddress(boolean host, String cidr) {
+        List<String> command = new ArrayList<>(List.of("ip", "addr", "add", cidr, "dev",
+                host ? hostLink : hostLink.replace("atrh-", "atrn-")));
+        if (cidr.contains(":")) {
+            command.add("nodad");
+        }
+        if (host) {
+            exec(command.toArray(String[]::new));
+        } else {
+            run(command.toArray(String[]::new));
+        }
+    }
+
     /** Runs {@code command} inside the namespace and returns its output; fails on a non-zero exit. */
     public String run(String... command) {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
