@@ -123,10 +123,11 @@ public final class MediaSocket implements AutoCloseable {
         this.tcpMaxPerAddress = rules.perAddress();
         this.tcpUnroutedNanos = TimeUnit.MILLISECONDS.toNanos(rules.unroutedMillis());
         this.egress = new Egress(EGRESS_DATAGRAMS, EGRESS_DATAGRAMS * MAX_DATAGRAM, segment);
+        // before anything below may throw: the caller then shuts the group down, and the egress buffer is freed
+        group.terminationFuture().addListener(ended -> freeNativeMemory());
         this.ticks = new Ticks(channel.eventLoop(), this::flush);
         this.direct = withoutEnvelope && channel instanceof EpollDatagramChannel epoll && Sendmmsg.AVAILABLE
                 ? new Sendmmsg(epoll, EGRESS_DATAGRAMS) : null;
-        group.terminationFuture().addListener(ended -> freeNativeMemory());
     }
 
     /**
