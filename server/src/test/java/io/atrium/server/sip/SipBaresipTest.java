@@ -410,6 +410,41 @@ class SipBaresipTest {
         }
     }
 
+    /**
+     * Alice's baresip holds its call with bob's ({@code /hold}: a re-INVITE offering {@code a=sendonly}); Atrium's B2BUA
+     * answers it and passes the hold on to bob's baresip, which agrees ({@code recvonly}): both stop sending RTP (baresip
+     * holding sends none either; RTCP goes on), as {@code GET /v1/sip/calls} counts, and the call outlasts
+     * {@code rooms.media_timeout_seconds} (10 s here). Alice resumes ({@code /resume}), Atrium passes that on too, and both
+     * send again (docs/SIP.md, "Hold"). baresip's decoded-audio dump stops at a re-INVITE, so packets, not sound, are counted.
+     */
+    @Test
+    void aBaresipHoldsAndResumesACallAndTheOtherBaresipIsToldBoth() throws InterruptedException {
+        try (Baresip bob = Baresip.start(sipPort, "1002", "bob", "bob-password", BOB_TONE);
+             Baresip alice = Baresip.start(sipPort, "1001", "alice", "alice-password", PHONE_TONE)) {
+            aliceCallsBob(alice, bob, 2);
+            alice.type("/hold\n");
+            Waits.waitUntil(() -> packetsIn(1_000)[1] < 10, () -> "bob's baresip to stop sending once held:\n" + bob.log(),
+                    Participant.MEDIA); // 50 RTP packets a second when talking; RTCP only when held
+            Thread.sleep(12_000); // nothing to wait for: the held call must outlast the 10 s media timeout
+            long[] held = packetsIn(2_000);
+            assertThat(Arrays.stream(held).max().orElseThrow()).as("packets from alice's and bob's baresips in 2 s of the hold,"
+                    + " 12 s on: " + Arrays.toString(held)).isLessThan(10);
+            alice.type("/resume\n");
+            Waits.waitUntil(() -> Arrays.stream(packetsIn(1_000)).allMatch(n -> n > 30),
+                    () -> "both baresips sending again after the resume; bob's log:\n" + bob.log(), Participant.MEDIA);
+        }
+    }
+
+    /** The packets Atrium took from the one call's caller and callee over the next {@code millis}. */
+    private long[] packetsIn(long millis) {
+        JsonNode before = server.get("/v1/sip/calls").json().get("calls").get(0);
+        Waits.sleep(millis);
+        JsonNode after = server.get("/v1/sip/calls").json().get("calls").get(0);
+        assertThat(after.get("call_id")).as("the same call").isEqualTo(before.get("call_id"));
+        return new long[] {after.get("caller_packets").asLong() - before.get("caller_packets").asLong(),
+                after.get("callee_packets").asLong() - before.get("callee_packets").asLong()};
+    }
+
     static int count(String text, String what) {
         int n = 0;
         for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
