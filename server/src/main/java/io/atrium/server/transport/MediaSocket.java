@@ -254,6 +254,8 @@ public final class MediaSocket implements AutoCloseable {
         private long lastRoutedNanos = System.nanoTime();
         /** Whether this connection holds a place in {@link #tcp} and {@link #tcpPerAddress}. */
         private boolean admitted;
+        /** The remote address as the per-address cap counts it ({@link AddressPatterns#block}): set when admitted. */
+        private java.net.InetAddress client;
         private boolean firstFrame = true;
         private io.netty.util.concurrent.ScheduledFuture<?> check;
 
@@ -264,13 +266,15 @@ public final class MediaSocket implements AutoCloseable {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-            if (tcp.size() >= MAX_TCP_CONNECTIONS || tcpPerAddress.getOrDefault(AddressPatterns.block(remote.getAddress()), 0) >= tcpMaxPerAddress) {
+            java.net.InetAddress block = AddressPatterns.block(remote.getAddress());
+            if (tcp.size() >= MAX_TCP_CONNECTIONS || tcpPerAddress.getOrDefault(block, 0) >= tcpMaxPerAddress) {
                 tcpRefused.incrementAndGet();
                 ctx.close();
                 return;
             }
             admitted = true;
-            tcpPerAddress.merge(AddressPatterns.block(remote.getAddress()), 1, Integer::sum);
+            client = block;
+            tcpPerAddress.merge(client, 1, Integer::sum);
             tcp.put(remote, ctx.channel());
             tcpAccepted.incrementAndGet();
             long period = Math.max(1, Math.min(TimeUnit.SECONDS.toMillis(TCP_IDLE_SECONDS / 4),
@@ -298,7 +302,7 @@ public final class MediaSocket implements AutoCloseable {
             }
             InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
             tcp.remove(remote, ctx.channel());
-            tcpPerAddress.computeIfPresent(AddressPatterns.block(remote.getAddress()), (a, n) -> n > 1 ? n - 1 : null);
+            tcpPerAddress.computeIfPresent(client, (a, n) -> n > 1 ? n - 1 : null);
             if (check != null) {
                 check.cancel(false);
             }

@@ -38,12 +38,14 @@ public final class NetNamespace implements AutoCloseable {
 
     private final String name;
     private final String hostLink;
+    private final String innerLink;
     private final InetAddress hostAddress;
     private final InetAddress innerAddress;
 
-    private NetNamespace(String name, String hostLink, InetAddress hostAddress, InetAddress innerAddress) {
+    private NetNamespace(String name, String hostLink, String innerLink, InetAddress hostAddress, InetAddress innerAddress) {
         this.name = name;
         this.hostLink = hostLink;
+        this.innerLink = innerLink;
         this.hostAddress = hostAddress;
         this.innerAddress = innerAddress;
     }
@@ -55,21 +57,20 @@ public final class NetNamespace implements AutoCloseable {
         String net = "10.237." + ThreadLocalRandom.current().nextInt(1, 255) + ".";
         NetNamespace ns;
         try {
-            ns = new NetNamespace(PREFIX + id, "atrh-" + id, InetAddress.getByName(net + (block + 1)),
+            ns = new NetNamespace(PREFIX + id, "atrh-" + id, "atrn-" + id, InetAddress.getByName(net + (block + 1)),
                     InetAddress.getByName(net + (block + 2)));
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }
-        String inner = "atrn-" + id;
         exec("ip", "netns", "add", ns.name);
         Runtime.getRuntime().addShutdownHook(new Thread(ns::close, "netns-" + id)); // if a test never reaches close
         try {
-            exec("ip", "link", "add", ns.hostLink, "type", "veth", "peer", "name", inner);
-            exec("ip", "link", "set", inner, "netns", ns.name);
+            exec("ip", "link", "add", ns.hostLink, "type", "veth", "peer", "name", ns.innerLink);
+            exec("ip", "link", "set", ns.innerLink, "netns", ns.name);
             exec("ip", "addr", "add", ns.hostAddress.getHostAddress() + "/30", "dev", ns.hostLink);
             exec("ip", "link", "set", ns.hostLink, "up");
-            ns.run("ip", "addr", "add", ns.innerAddress.getHostAddress() + "/30", "dev", inner);
-            ns.run("ip", "link", "set", inner, "up");
+            ns.run("ip", "addr", "add", ns.innerAddress.getHostAddress() + "/30", "dev", ns.innerLink);
+            ns.run("ip", "link", "set", ns.innerLink, "up");
             ns.run("ip", "link", "set", "lo", "up");
         } catch (RuntimeException e) {
             ns.close();
@@ -98,7 +99,7 @@ public final class NetNamespace implements AutoCloseable {
      */
     public void addAddress(boolean host, String cidr) {
         List<String> command = new ArrayList<>(List.of("ip", "addr", "add", cidr, "dev",
-                host ? hostLink : hostLink.replace("atrh-", "atrn-")));
+                host ? hostLink : innerLink));
         if (cidr.contains(":")) {
             command.add("nodad");
         }
