@@ -125,6 +125,9 @@ public final class SipService implements SipListener, AutoCloseable {
         p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "true");
         p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "65536");
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
+        // RFC 3261 14.2: a re-INVITE while Atrium's own INVITE on that dialog is pending gets 491, one out of CSeq order 500
+        // (the stack's default, relied on by B2bua's glare handling: docs/SIP.md)
+        p.setProperty("gov.nist.javax.sip.AUTOMATIC_DIALOG_ERROR_HANDLING", "true");
         SipStack stack;
         try {
             stack = factory.createSipStack(p);

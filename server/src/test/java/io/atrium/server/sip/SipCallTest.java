@@ -91,6 +91,7 @@ class SipCallTest {
         user("zack", "1026"); // Atrium's re-INVITE crossing the held phone's own (491)
         user("abby", "1027");
         user("bert", "1028"); // early media from one phone, the other answering with other media
+        user("cleo", "1029"); // the held phone's own re-INVITE while Atrium's is pending (491 from Atrium)
     }
 
     @AfterAll
@@ -642,6 +643,25 @@ class SipCallTest {
                      "MEDIA_PORT", "40034", "HELD_OFFER", "sendonly"), sipPort, phone, "-t", "u1").listening();
              Sipp caller = call("1026", "held", Map.of("HOLD_DIRECTION", "sendonly", "HOLD_ADDRESS", "127.0.0.1",
                      "REASON", byCallee), "alice-password")) {
+            assertOk(answering.await());
+            assertOk(caller.await());
+        }
+        Waits.waitUntil(() -> calls().isEmpty(), "the call to end");
+    }
+
+    /**
+     * The glare seen from Atrium's side: the held phone sends its own re-INVITE while Atrium's (passing the caller's
+     * hold on) is still unanswered on that dialog. RFC 3261 14.2 has Atrium answer it 491 Request Pending rather than
+     * take the phone's new offer against an SDP its pending one is changing ({@code callee-held-crossed.part} fails on
+     * a 200); the phone then answers Atrium's hold, which Atrium ACKs, and hangs up.
+     */
+    @Test
+    void aPhonesReinviteWhileAtriumsIsPendingGets491() {
+        int phone = registerPhone("1029", "cleo");
+        try (Sipp answering = Sipp.start("callee.xml", Map.of("OUTCOME", Sipp.resource("callee-held-crossed.part"),
+                     "MEDIA_PORT", "40038", "HELD_OFFER", "sendonly"), sipPort, phone, "-t", "u1").listening();
+             Sipp caller = call("1029", "held", Map.of("HOLD_DIRECTION", "sendonly", "HOLD_ADDRESS", "127.0.0.1",
+                     "REASON", normal("hung up by the callee")), "alice-password")) {
             assertOk(answering.await());
             assertOk(caller.await());
         }
