@@ -15,7 +15,7 @@ class AllFuzzTargetsTest {
             "io.atrium.server.room.RpcParamsFuzzer", "io.atrium.server.files.MultipartFuzzer",
             "io.atrium.server.files.Mp4ProbeFuzzer", "io.atrium.server.files.MatroskaProbeFuzzer",
             "io.atrium.server.transport.Rfc4571Fuzzer", "io.atrium.server.sfu.bwe.FeedbackEstimatorFuzzer",
-            "io.atrium.server.recording.TrackFileFuzzer");
+            "io.atrium.server.recording.TrackFileFuzzer", "io.atrium.server.sip.InfoDtmfFuzzer");
 
     static Stream<byte[]> seeds() {
         return TARGETS.seeds();

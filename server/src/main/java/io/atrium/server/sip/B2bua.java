@@ -180,10 +180,16 @@ final class B2bua {
     void response(ResponseEvent event) throws SipException, InvalidArgumentException, ParseException {
         Response response = event.getResponse();
         CSeqHeader cseq = (CSeqHeader) response.getHeader(CSeqHeader.NAME);
+        ClientTransaction ct = event.getClientTransaction();
+        if (ct != null && ct.getApplicationData() instanceof Call.PassedInfo passed) {
+            if (response.getStatusCode() >= 200) {
+                infoAnswered(passed, response.getStatusCode(), response.getReasonPhrase());
+            }
+            return;
+        }
         if (!Request.INVITE.equals(cseq.getMethod())) {
             return;
         }
-        ClientTransaction ct = event.getClientTransaction();
         if (ct != null && ct.getApplicationData() instanceof Call.Reoffer r) {
             reoffered(r, event);
             return;
@@ -427,6 +433,52 @@ final class B2bua {
     }
 
     /**
+     * INFO from either side of an answered call (DTMF sent in SIP INFO, {@link InfoDtmf}, or any other body): passed on
+     * to the other side in its dialog with its body, {@code Content-Type} and {@code Info-Package}, as a PBX passes it, and
+     * that side's final answer is the answer ({@link #infoAnswered}; none at all: 408). 481 outside an answered call.
+     */
+    void info(RequestEvent event) throws SipException, ParseException, InvalidArgumentException {
+        Request request = event.getRequest();
+        ServerTransaction st = serverTransaction(event);
+        Object data = event.getDialog() == null ? null : event.getDialog().getApplicationData();
+        Call call = data instanceof Call c ? c : data instanceof Call.Branch b ? b.call : null;
+        Dialog other = null;
+        if (call != null) {
+            synchronized (call) {
+                if (call.state == Call.State.ANSWERED) {
+                    other = data instanceof Call ? call.winner.dialog : call.aDialog;
+                }
+            }
+        }
+        if (other == null) {
+            st.sendResponse(sip.messages().createResponse(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, request));
+            return;
+        }
+        Request info = other.createRequest(Request.INFO);
+        ContentTypeHeader type = (ContentTypeHeader) request.getHeader(ContentTypeHeader.NAME);
+        if (type != null && request.getRawContent() != null) {
+            info.setContent(request.getRawContent(), (ContentTypeHeader) type.clone());
+        }
+        javax.sip.header.Header infoPackage = request.getHeader("Info-Package");
+        if (infoPackage != null) {
+            info.addHeader((javax.sip.header.Header) infoPackage.clone());
+        }
+        ClientTransaction ct = provider.getNewClientTransaction(info);
+        ct.setApplicationData(new Call.PassedInfo(st, request));
+        other.sendRequest(ct);
+    }
+
+    /** The other side's final answer to an INFO passed on ({@link #info}) goes back as the answer to the one that sent it. */
+    private void infoAnswered(Call.PassedInfo passed, int status, String reason)
+            throws SipException, ParseException, InvalidArgumentException {
+        Response r = sip.messages().createResponse(status, passed.request());
+        if (reason != null) {
+            r.setReasonPhrase(reason);
+        }
+        passed.transaction().sendResponse(r);
+    }
+
+    /**
      * An ACK. The caller's ACK of the 200 to its INVITE confirms its dialog: if the phone that answered chose other media
      * than the early SDP the caller took as the answer (another phone of the fork sent the early media; RFC 3261 13.2.1
      * keeps the caller from taking the 200's SDP instead), Atrium now offers the caller that phone's SDP by re-INVITE
@@ -661,6 +713,10 @@ final class B2bua {
     void timeout(ClientTransaction ct) throws SipException, InvalidArgumentException, ParseException {
         if (ct != null && ct.getApplicationData() instanceof Call.Reoffer r) {
             gone(r, "no answer");
+            return;
+        }
+        if (ct != null && ct.getApplicationData() instanceof Call.PassedInfo passed) {
+            infoAnswered(passed, Response.REQUEST_TIMEOUT, null);
             return;
         }
         if (ct == null || !(ct.getApplicationData() instanceof Call.Branch b)) {

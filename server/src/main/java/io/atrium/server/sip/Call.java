@@ -27,6 +27,10 @@ final class Call {
     record Reoffer(Call call, boolean toCaller, String direction, byte[] sdp, int attempt, int generation) {
     }
 
+    /** An INFO from one side ({@code request}, answered on {@code transaction}) that Atrium passed on to the other. */
+    record PassedInfo(ServerTransaction transaction, Request request) {
+    }
+
     /** One INVITE Atrium sent to one of the callee's phones (or to a trunk). */
     static final class Branch extends ForkBranch {
         final Call call;

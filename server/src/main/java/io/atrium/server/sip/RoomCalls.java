@@ -19,6 +19,7 @@ import javax.sip.RequestEvent;
 import javax.sip.ServerTransaction;
 import javax.sip.SipException;
 import javax.sip.SipProvider;
+import javax.sip.header.ContentTypeHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
@@ -171,6 +172,33 @@ final class RoomCalls {
         Response ok = sip.messages().createResponse(Response.OK, event.getRequest(), sip.sdpType(), a.sdp);
         ok.addHeader(sip.contact(config.publicAddress(), config.port(), transport(event.getRequest())));
         serverTransaction(event).sendResponse(ok);
+    }
+
+    /**
+     * A SIP INFO from the phone: a DTMF key in it ({@link InfoDtmf}) counts as one in its RTP does (the PIN, the keypad);
+     * another body gets 415 with the types Atrium reads, one naming no key 400 saying why.
+     */
+    void info(RequestEvent event) throws SipException, InvalidArgumentException, ParseException {
+        Answered a = (Answered) event.getDialog().getApplicationData();
+        Request request = event.getRequest();
+        ContentTypeHeader type = (ContentTypeHeader) request.getHeader(ContentTypeHeader.NAME);
+        InfoDtmf.Result read = InfoDtmf.read(type == null ? null : type.getContentType() + "/" + type.getContentSubType(),
+                request.getRawContent());
+        Response response;
+        if (read instanceof InfoDtmf.Key key) {
+            a.call.onDigit(null, key.digit());
+            response = sip.messages().createResponse(Response.OK, request);
+        } else if (read instanceof InfoDtmf.Malformed bad) {
+            response = sip.messages().createResponse(Response.BAD_REQUEST, request);
+            response.setReasonPhrase("Bad Request: " + bad.why());
+        } else {
+            response = sip.messages().createResponse(Response.UNSUPPORTED_MEDIA_TYPE, request);
+            for (String accepted : InfoDtmf.TYPES) {
+                String[] t = accepted.split("/");
+                response.addHeader(sip.headers().createAcceptHeader(t[0], t[1]));
+            }
+        }
+        serverTransaction(event).sendResponse(response);
     }
 
     /** Calls into rooms now, as {@code GET /v1/sip/calls} lists them (state {@code room}). */

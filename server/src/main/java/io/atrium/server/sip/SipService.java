@@ -175,9 +175,16 @@ public final class SipService implements SipListener, AutoCloseable {
                 }
                 case Request.OPTIONS -> respond(event, sip.messages().createResponse(Response.OK, request));
                 case Request.ACK -> b2bua.ack(event);
+                case Request.INFO -> {
+                    if (RoomCalls.owns(event.getDialog())) {
+                        roomCalls.info(event);
+                    } else {
+                        b2bua.info(event);
+                    }
+                }
                 default -> {
                     Response r = sip.messages().createResponse(Response.METHOD_NOT_ALLOWED, request);
-                    r.addHeader(sip.headers().createAllowHeader("REGISTER, INVITE, ACK, CANCEL, BYE, OPTIONS"));
+                    r.addHeader(sip.headers().createAllowHeader("REGISTER, INVITE, ACK, CANCEL, BYE, OPTIONS, INFO"));
                     respond(event, r);
                 }
             }

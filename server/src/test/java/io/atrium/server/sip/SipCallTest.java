@@ -92,6 +92,7 @@ class SipCallTest {
         user("abby", "1027");
         user("bert", "1028"); // early media from one phone, the other answering with other media
         user("cleo", "1029"); // the held phone's own re-INVITE while Atrium's is pending (491 from Atrium)
+        user("dora", "1030"); // DTMF in SIP INFO passed on
     }
 
     @AfterAll
@@ -293,6 +294,30 @@ class SipCallTest {
             assertThat(caller.messages()).contains("Reason: " + given);
         }
         Waits.waitUntil(() -> calls().isEmpty(), "the call to end");
+    }
+
+    /**
+     * DTMF in SIP INFO (phones set to send keys that way) between two phones: the caller's INFO ({@code Signal=5},
+     * {@code application/dtmf-relay}) reaches the callee's phone in its dialog with that body and type, and its 200 comes
+     * back; an INFO the callee answers 415 comes back 415 ({@code caller-info.part}, {@code callee-info.part}).
+     */
+    @Test
+    void dtmfInSipInfoIsPassedToTheOtherPhoneAndItsAnswerComesBack() {
+        int phone = registerPhone("1030", "dora");
+        try (Sipp answering = phone(phone, "info", 40040, normal("hung up by the caller"));
+             Sipp caller = call("1030", "info", Map.of(), "alice-password")) {
+            assertOk(caller.await());
+            assertOk(answering.await());
+        }
+        Waits.waitUntil(() -> calls().isEmpty(), "the call to end");
+    }
+
+    /** An INFO outside any call gets 481, not a relay to nowhere; a method Atrium does not take 405 naming INFO in Allow. */
+    @Test
+    void anInfoOutsideACallGets481AndAnUnknownMethod405() {
+        try (Sipp stray = Sipp.start("info-stray.xml", Map.of(), sipPort, "-t", "u1", "-s", "1030")) {
+            assertOk(stray.await());
+        }
     }
 
     @Test

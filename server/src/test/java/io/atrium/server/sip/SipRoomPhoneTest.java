@@ -34,6 +34,22 @@ class SipRoomPhoneTest extends PhoneRooms {
         assertThat(server.get("/v1/rooms/" + room + "/members").json().get("live")).isEmpty();
     }
 
+    /**
+     * A phone that sends its keys in SIP INFO (no RFC 4733 in its RTP) types the room's PIN that way and is let in: both
+     * bodies ({@code application/dtmf-relay}, {@code application/dtmf}), {@code #} sent as 11; an INFO of another type
+     * gets 415 naming the types read, one naming no key 400, and neither spoils the PIN ({@code caller-room-info.part}).
+     */
+    @Test
+    void aPinTypedInSipInfoLetsThePhoneIn() {
+        String room = room("{\"name\":\"pin-info\",\"password\":\"2468\",\"force_password\":true}");
+        try (RtpPhone media = new RtpPhone();
+             Sipp phone = dial("alice", "1001", number(room), media.port(), "room-info", 0, SipCallTest.normal("the room ended"))) {
+            Waits.waitUntil(() -> inRoom(server), "the phone in the room after its PIN in SIP INFO");
+            assertThat(server.post("/v1/rooms/" + room + "/end", "").status()).isEqualTo(204);
+            assertOk(phone.await());
+        }
+    }
+
     /** A room that ends hangs up its phones saying so: BYE with {@code Reason: Q.850;cause=16;text="the room ended"}. */
     @Test
     void aRoomThatEndsHangsUpItsPhonesSayingWhy() {
