@@ -312,7 +312,7 @@ class SipCallTest {
         Waits.waitUntil(() -> calls().isEmpty(), "the call to end");
     }
 
-    /** An INFO outside any call gets 481, not a relay to nowhere; a method Atrium does not take 405 naming INFO in Allow. */
+    /** An INFO outside any call gets 481, not a relay to nowhere; a method Atrium does not take (SUBSCRIBE) 405 naming INFO in Allow. */
     @Test
     void anInfoOutsideACallGets481AndAnUnknownMethod405() {
         try (Sipp stray = Sipp.start("info-stray.xml", Map.of(), sipPort, "-t", "u1", "-s", "1030")) {
