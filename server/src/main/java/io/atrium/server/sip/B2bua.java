@@ -435,7 +435,8 @@ final class B2bua {
     /**
      * INFO from either side of an answered call (DTMF sent in SIP INFO, {@link InfoDtmf}, or any other body): passed on
      * to the other side in its dialog with its body, {@code Content-Type} and {@code Info-Package}, as a PBX passes it, and
-     * that side's final answer is the answer ({@link #infoAnswered}; none at all: 408). 481 outside an answered call.
+     * that side's final answer is the answer ({@link #infoAnswered}; none at all: 408). 481 outside an answered call, or
+     * when the other side's dialog ended meanwhile.
      */
     void info(RequestEvent event) throws SipException, ParseException, InvalidArgumentException {
         Request request = event.getRequest();
@@ -450,22 +451,26 @@ final class B2bua {
                 }
             }
         }
-        if (other == null) {
-            st.sendResponse(sip.messages().createResponse(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, request));
-            return;
+        try {
+            if (other != null) {
+                Request info = other.createRequest(Request.INFO);
+                ContentTypeHeader type = (ContentTypeHeader) request.getHeader(ContentTypeHeader.NAME);
+                if (type != null && request.getRawContent() != null) {
+                    info.setContent(request.getRawContent(), (ContentTypeHeader) type.clone());
+                }
+                javax.sip.header.Header infoPackage = request.getHeader("Info-Package");
+                if (infoPackage != null) {
+                    info.addHeader((javax.sip.header.Header) infoPackage.clone());
+                }
+                ClientTransaction ct = provider.getNewClientTransaction(info);
+                ct.setApplicationData(new Call.PassedInfo(st, request));
+                other.sendRequest(ct);
+                return;
+            }
+        } catch (SipException e) { // the other side's dialog ended meanwhile (its BYE crossed this INFO)
+            log.debug("call {}: INFO not passed on: {}", call.id, e.toString());
         }
-        Request info = other.createRequest(Request.INFO);
-        ContentTypeHeader type = (ContentTypeHeader) request.getHeader(ContentTypeHeader.NAME);
-        if (type != null && request.getRawContent() != null) {
-            info.setContent(request.getRawContent(), (ContentTypeHeader) type.clone());
-        }
-        javax.sip.header.Header infoPackage = request.getHeader("Info-Package");
-        if (infoPackage != null) {
-            info.addHeader((javax.sip.header.Header) infoPackage.clone());
-        }
-        ClientTransaction ct = provider.getNewClientTransaction(info);
-        ct.setApplicationData(new Call.PassedInfo(st, request));
-        other.sendRequest(ct);
+        st.sendResponse(sip.messages().createResponse(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, request));
     }
 
     /** The other side's final answer to an INFO passed on ({@link #info}) goes back as the answer to the one that sent it. */

@@ -1,5 +1,6 @@
 package io.atrium.server.sip;
 
+import io.atrium.server.sip.audio.Dtmf;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -7,8 +8,8 @@ import java.util.Locale;
  * A key typed on a phone that sends DTMF in SIP INFO requests instead of RFC 4733 events in its RTP (older desk phones,
  * PBXs set to {@code dtmfmode=info}): the de-facto bodies {@code application/dtmf-relay} ({@code Signal=5} and
  * {@code Duration=160} lines) and {@code application/dtmf} (the key alone). Keys are {@code 0}-{@code 9}, {@code *},
- * {@code #} and {@code A}-{@code D}; {@code 10} and {@code 11}, which some phones send for {@code *} and {@code #}, are
- * taken as those.
+ * {@code #} and {@code A}-{@code D}; a number 10 to 15, which some phones send for {@code *}, {@code #} and
+ * {@code A}-{@code D}, is that key's RFC 4733 event code ({@link Dtmf#DIGITS}).
  */
 final class InfoDtmf {
 
@@ -60,12 +61,12 @@ final class InfoDtmf {
         } else {
             signal = text.trim();
         }
-        char key = switch (signal.toUpperCase(Locale.ROOT)) {
-            case "10" -> '*';
-            case "11" -> '#';
-            default -> signal.length() == 1 && "0123456789*#ABCD".indexOf(Character.toUpperCase(signal.charAt(0))) >= 0
-                    ? Character.toUpperCase(signal.charAt(0)) : 0;
-        };
+        char key = 0;
+        if (signal.matches("[0-9]{1,2}") && Integer.parseInt(signal) < Dtmf.DIGITS.length()) {
+            key = Dtmf.DIGITS.charAt(Integer.parseInt(signal)); // 0-9 alike either way; 10-15 are RFC 4733 event codes
+        } else if (signal.length() == 1 && Dtmf.DIGITS.indexOf(Character.toUpperCase(signal.charAt(0))) >= 0) {
+            key = Character.toUpperCase(signal.charAt(0));
+        }
         return key == 0 ? new Malformed("no DTMF key in \"" + (signal.length() > 16 ? signal.substring(0, 16) + "…" : signal) + "\"")
                 : new Key(key);
     }

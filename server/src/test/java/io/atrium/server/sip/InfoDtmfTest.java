@@ -27,9 +27,12 @@ class InfoDtmfTest {
     }
 
     @Test
-    void tenAndElevenAreStarAndHash() {
+    void tenToFifteenAreTheEventCodesOfStarHashAndAToD() {
         assertThat(read("application/dtmf-relay", "Signal=10")).isEqualTo(new InfoDtmf.Key('*'));
         assertThat(read("application/dtmf", "11")).isEqualTo(new InfoDtmf.Key('#'));
+        assertThat(read("application/dtmf-relay", "Signal=12")).isEqualTo(new InfoDtmf.Key('A'));
+        assertThat(read("application/dtmf-relay", "Signal=15")).isEqualTo(new InfoDtmf.Key('D'));
+        assertThat(read("application/dtmf", "05")).isEqualTo(new InfoDtmf.Key('5'));
     }
 
     @Test
@@ -42,7 +45,7 @@ class InfoDtmfTest {
     @Test
     void bodiesNamingNoKeyAreMalformedAndSayWhy() {
         assertThat(read("application/dtmf-relay", "Duration=160")).isEqualTo(new InfoDtmf.Malformed("no Signal= line"));
-        assertThat(read("application/dtmf-relay", "Signal=12")).isEqualTo(new InfoDtmf.Malformed("no DTMF key in \"12\""));
+        assertThat(read("application/dtmf-relay", "Signal=16")).isEqualTo(new InfoDtmf.Malformed("no DTMF key in \"16\""));
         assertThat(read("application/dtmf", "")).isEqualTo(new InfoDtmf.Malformed("no body"));
         assertThat(read("application/dtmf", null)).isEqualTo(new InfoDtmf.Malformed("no body"));
         assertThat(read("application/dtmf", "5".repeat(257))).isEqualTo(new InfoDtmf.Malformed("body over 256 bytes"));

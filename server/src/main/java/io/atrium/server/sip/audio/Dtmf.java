@@ -14,7 +14,8 @@ package io.atrium.server.sip.audio;
  */
 public final class Dtmf {
 
-    private static final String DIGITS = "0123456789*#ABCD";
+    /** The DTMF keys, in the order of their RFC 4733 event codes (0–15). */
+    public static final String DIGITS = "0123456789*#ABCD";
 
     private int lastEndTimestamp = -1;
     private boolean seenEnd;
