@@ -451,8 +451,8 @@ final class B2bua {
                 }
             }
         }
-        try {
-            if (other != null) {
+        if (other != null) {
+            try {
                 Request info = other.createRequest(Request.INFO);
                 ContentTypeHeader type = (ContentTypeHeader) request.getHeader(ContentTypeHeader.NAME);
                 if (type != null && request.getRawContent() != null) {
@@ -466,9 +466,9 @@ final class B2bua {
                 ct.setApplicationData(new Call.PassedInfo(st, request));
                 other.sendRequest(ct);
                 return;
+            } catch (SipException e) { // the other side's dialog ended meanwhile (its BYE crossed this INFO)
+                log.debug("call {}: INFO not passed on: {}", call.id, e.toString());
             }
-        } catch (SipException e) { // the other side's dialog ended meanwhile (its BYE crossed this INFO)
-            log.debug("call {}: INFO not passed on: {}", call.id, e.toString());
         }
         st.sendResponse(sip.messages().createResponse(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, request));
     }

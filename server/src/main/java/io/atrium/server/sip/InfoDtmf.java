@@ -61,9 +61,10 @@ final class InfoDtmf {
         } else {
             signal = text.trim();
         }
+        int code = signal.matches("[0-9]{1,2}") ? Integer.parseInt(signal) : -1;
         char key = 0;
-        if (signal.matches("[0-9]{1,2}") && Integer.parseInt(signal) < Dtmf.DIGITS.length()) {
-            key = Dtmf.DIGITS.charAt(Integer.parseInt(signal)); // 0-9 alike either way; 10-15 are RFC 4733 event codes
+        if (code >= 0 && code < Dtmf.DIGITS.length()) {
+            key = Dtmf.DIGITS.charAt(code); // 0-9 alike either way; 10-15 are RFC 4733 event codes
         } else if (signal.length() == 1 && Dtmf.DIGITS.indexOf(Character.toUpperCase(signal.charAt(0))) >= 0) {
             key = Character.toUpperCase(signal.charAt(0));
         }

@@ -252,9 +252,10 @@ public final class MediaSocket implements AutoCloseable {
         private long lastReadNanos = System.nanoTime();
         /** When the receiver last routed this connection's address (or when it was accepted). */
         private long lastRoutedNanos = System.nanoTime();
-        /** Whether this connection holds a place in {@link #tcp} and {@link #tcpPerAddress}. */
-        private boolean admitted;
-        /** The remote address as the per-address cap counts it ({@link AddressPatterns#block}): set when admitted. */
+        /**
+         * The remote address as the per-address cap counts it ({@link AddressPatterns#block}); set once this connection
+         * holds a place in {@link #tcp} and {@link #tcpPerAddress}, null while it holds none.
+         */
         private java.net.InetAddress client;
         private boolean firstFrame = true;
         private io.netty.util.concurrent.ScheduledFuture<?> check;
@@ -272,7 +273,6 @@ public final class MediaSocket implements AutoCloseable {
                 ctx.close();
                 return;
             }
-            admitted = true;
             client = block;
             tcpPerAddress.merge(client, 1, Integer::sum);
             tcp.put(remote, ctx.channel());
@@ -297,7 +297,7 @@ public final class MediaSocket implements AutoCloseable {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            if (!admitted) {
+            if (client == null) {
                 return;
             }
             InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
