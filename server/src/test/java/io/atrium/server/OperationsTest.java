@@ -133,8 +133,12 @@ class OperationsTest {
     }
 
     @Test
-    void inFlightRequestsFinishDuringShutdown() throws Exception {
-        TestServer server = TestServer.start(Db.H2);
+    void inFlightRequestsFinishDuringShutdown(@TempDir Path dir) throws Exception {
+        AtriumConfig c = TestServer.config(Db.H2, dir);
+        AtriumConfig.Http h = c.http();
+        // the default grace (TestServer's own is 0, so that closing a test server does not wait)
+        TestServer server = TestServer.start(c.withHttp(new AtriumConfig.Http(h.host(), h.port(), h.maxBodyBytes(), null,
+                h.tls(), h.trustedProxies(), h.failedAttemptsPerMinute(), h.facadeRequestsPerMinute(), h.browserApiKey())));
         int port = server.server().httpPort();
         String body = "{\"room\":{\"name\":\"in flight\"}}";
         try (Socket s = new Socket("127.0.0.1", port)) {

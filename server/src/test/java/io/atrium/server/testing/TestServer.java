@@ -41,14 +41,18 @@ public final class TestServer implements AutoCloseable {
         this.server = AtriumServer.start(config, clock);
     }
 
-    /** A configuration for tests: 127.0.0.1, port 0, the test key, the given database. */
+    /**
+     * A configuration for tests: 127.0.0.1, port 0, the test key, the given database, and no shutdown grace: with one,
+     * Jetty's graceful stop waits its connectors' shutdown idle timeout (1 s) for the test client's idle keep-alive
+     * connection, on every close (OperationsTest.inFlightRequestsFinishDuringShutdown tests the grace).
+     */
     public static AtriumConfig config(Db db, Path dataDir) {
         String url = db == Db.POSTGRES ? Postgres.get().newDatabase() : "";
         String user = db == Db.POSTGRES ? Postgres.USER : "";
         String password = db == Db.POSTGRES ? Postgres.PASSWORD : "";
         return new AtriumConfig(false, dataDir.toString(),
                 // the web tests' hosts keep the test key in their tab, as an operator may allow (HomePageBrowserTest: off)
-                new AtriumConfig.Http("127.0.0.1", 0, 65_536L, 5).withBrowserApiKey(true),
+                new AtriumConfig.Http("127.0.0.1", 0, 65_536L, 0).withBrowserApiKey(true),
                 new AtriumConfig.Rtc(0, null, null, null),
                 new AtriumConfig.Database(url, user, password, 4),
                 new AtriumConfig.Auth(Map.of(KEY, SECRET), 3600L, 86_400L));
