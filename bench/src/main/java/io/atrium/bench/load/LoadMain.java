@@ -20,8 +20,9 @@ import java.util.Locale;
  *                                suffix s = VP8 in three simulcast layers f/h/q (100/30/10 % of --kbps),
  *                                subscriber i asks for layer i mod 3 (Atrium: render size; Janus: substream)
  *   --kbps 500                   VP8 target bitrate per publisher
- *   --warmup 45 --window 15      seconds after the last subscriber connected, and of the steady window (45: the
- *                                JIT is done, docs/PERFORMANCE.md "Quiet full runs"; --warmup 8 for a quick run)
+ *   --warmup 90 --window 15      seconds after the last subscriber connected, and of the steady window (90: C2 has
+ *                                compiled even the once-per-wake-up path at 1x50's rate, docs/PERFORMANCE.md
+ *                                "Session of 2026-12-05 night"; --warmup 8 for a quick run)
  *   --client-threads 1           event loops of the load generator's peers (PeerIo: recvmmsg/sendmmsg)
  *   --atrium-jar server/target/atrium.jar
  *   --baseline-jar PATH          the jar the "baseline" server runs (same JVM options as Atrium)
@@ -56,7 +57,7 @@ public final class LoadMain {
         List<String> servers = List.of("atrium", "janus");
         String scenarioSpec = "1x50,5x20,10x10,20x20a,1x200,50x50a,3x30s";
         int kbps = 500;
-        double warmup = 45;
+        double warmup = 90;
         double window = 15;
         int clientThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
         Path jar = Path.of("server/target/atrium.jar");
