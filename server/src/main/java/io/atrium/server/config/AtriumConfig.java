@@ -108,6 +108,12 @@ public record AtriumConfig(Boolean dev, String dataDir, Http http, Rtc rtc, Data
         return Path.of(dataDir);
     }
 
+    /** This configuration with other room settings. */
+    public AtriumConfig withRooms(Rooms rooms) {
+        return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip,
+                webhooks, cluster);
+    }
+
     /** This configuration with other media settings. */
     public AtriumConfig withRtc(Rtc rtc) {
         return new AtriumConfig(dev, dataDir, http, rtc, database, auth, rooms, compat, videoCall, files, turn, metrics, sip,

@@ -385,8 +385,27 @@ public final class SipService implements SipListener, AutoCloseable {
     public void close() {
         rooms.sip(null);
         provider.removeSipListener(this);
-        stack.stop();
+        stopStack(stack);
         timer.shutdownNow();
         relay.close();
+    }
+
+    /**
+     * Stops the stack without its idle second: jain-sip-ri's {@code stopStack} closes the sockets and stops its timer,
+     * then sleeps 1 s "to let processing complete" before clearing its tables. Atrium's listener is gone by then, so
+     * nothing is left to complete; this thread's interrupt (set here, cleared after, kept if it was set before) ends
+     * that sleep, and nothing before it in {@code stopStack} waits or does interruptible I/O (jain-sip-ri 1.3.0-91).
+     */
+    private static void stopStack(SipStack stack) {
+        boolean interrupted = Thread.interrupted();
+        Thread.currentThread().interrupt();
+        try {
+            stack.stop();
+        } finally {
+            Thread.interrupted();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }

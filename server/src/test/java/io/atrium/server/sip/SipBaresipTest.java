@@ -49,6 +49,8 @@ class SipBaresipTest {
     static final int RATE = 48_000;
     /** Longer than any wait here: a phone that stops ringing did so because it was cancelled, not timed out. */
     static final int RING_TIMEOUT = 100;
+    /** The rooms' media timeout here (default 10 s): short, so that the hold outlasts it and a vanished phone is hung up soon. */
+    static final int MEDIA_TIMEOUT = 5;
 
     TestServer server;
     int sipPort;
@@ -58,6 +60,7 @@ class SipBaresipTest {
     void start() throws IOException {
         sipPort = Sipp.freePort();
         AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-baresip-"));
+        c = c.withRooms(new AtriumConfig.Rooms(MEDIA_TIMEOUT, null, null, null));
         server = TestServer.start(Scrapes.withToken(c).withSip(new AtriumConfig.Sip(true, "127.0.0.1", sipPort, "", "atrium", 60, 3600,
                 100, RING_TIMEOUT, 0, 0, List.of("MD5"), List.of())));
         assertThat(server.post("/v1/users", "{\"user\":{\"username\":\"alice\",\"display_name\":\"Alice Softphone\","
@@ -394,7 +397,7 @@ class SipBaresipTest {
 
     /**
      * Bob's baresip vanishes mid-call with alice's (frozen: no more RTP, no BYE): within {@code rooms.media_timeout_seconds}
-     * (the default 10 s here) Atrium hangs up, alice's baresip ends the call on Atrium's BYE, and the call is gone from
+     * ({@value #MEDIA_TIMEOUT} s here) Atrium hangs up, alice's baresip ends the call on Atrium's BYE, and the call is gone from
      * {@code GET /v1/sip/calls} (docs/SIP.md, "A side that vanishes"). baresip logs no Reason (SipCallMediaTimeoutTest
      * checks it) and keeps a call without media up by itself ({@code rtp_timeout} is off).
      */
@@ -414,7 +417,7 @@ class SipBaresipTest {
      * Alice's baresip holds its call with bob's ({@code /hold}: a re-INVITE offering {@code a=sendonly}); Atrium's B2BUA
      * answers it and passes the hold on to bob's baresip, which agrees ({@code recvonly}): both stop sending RTP (baresip
      * holding sends none either; RTCP goes on), as {@code GET /v1/sip/calls} counts, and the call outlasts
-     * {@code rooms.media_timeout_seconds} (10 s here). Alice resumes ({@code /resume}), Atrium passes that on too, and both
+     * {@code rooms.media_timeout_seconds} ({@value #MEDIA_TIMEOUT} s here). Alice resumes ({@code /resume}), Atrium passes that on too, and both
      * send again (docs/SIP.md, "Hold"). baresip's decoded-audio dump stops at a re-INVITE, so packets, not sound, are counted.
      */
     @Test
@@ -425,10 +428,10 @@ class SipBaresipTest {
             alice.type("/hold\n");
             Waits.waitUntil(() -> packetsIn(1_000)[1] < 10, () -> "bob's baresip to stop sending once held:\n" + bob.log(),
                     Participant.MEDIA); // 50 RTP packets a second when talking; RTCP only when held
-            Thread.sleep(12_000); // nothing to wait for: the held call must outlast the 10 s media timeout
+            Thread.sleep(MEDIA_TIMEOUT * 1000 + 2_000); // nothing to wait for: the held call must outlast the media timeout
             long[] held = packetsIn(2_000);
             assertThat(Arrays.stream(held).max().orElseThrow()).as("packets from alice's and bob's baresips in 2 s of the hold,"
-                    + " 12 s on: " + Arrays.toString(held)).isLessThan(10);
+                    + " past the media timeout: " + Arrays.toString(held)).isLessThan(10);
             alice.type("/resume\n");
             Waits.waitUntil(() -> Arrays.stream(packetsIn(1_000)).allMatch(n -> n > 30),
                     () -> "both baresips sending again after the resume; bob's log:\n" + bob.log(), Participant.MEDIA);
