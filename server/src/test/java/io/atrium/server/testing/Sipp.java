@@ -13,7 +13,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -252,16 +254,30 @@ public final class Sipp implements AutoCloseable {
         return this;
     }
 
-    /** A port free for both UDP and TCP on 127.0.0.1. */
+    /** Where {@link #freePort} looks next, counted in pairs of ports from {@link #FIRST_PORT}; a random start. */
+    private static final AtomicInteger NEXT_PAIR = new AtomicInteger(ThreadLocalRandom.current().nextInt(5_000));
+    /** The lowest port {@link #freePort} hands out; it hands out even ports up to 19998. */
+    private static final int FIRST_PORT = 10_000;
+
+    /**
+     * A port free for both UDP and TCP on 127.0.0.1, with the next one free for UDP too (baresip's and linphone's
+     * RTCP). Below the kernel's ephemeral range (32768-60999 here, {@code /proc/sys/net/ipv4/ip_local_port_range}),
+     * so a port found free stays free until the test binds it: the kernel hands ports below the range to no socket
+     * bound to port 0 (Chromium's ICE, HTTP clients, SIPp's calls), and an ephemeral port found free could be taken
+     * meanwhile (a cluster node once failed to bind its SIP port so). Ports go out in turn, so that two picked one
+     * after the other before either is bound differ; coturn's relay ports lie above ({@link Coturn}).
+     */
     public static int freePort() {
-        for (int i = 0; i < 50; i++) {
-            try (DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-                 ServerSocket tcp = new ServerSocket(udp.getLocalPort(), 1, InetAddress.getLoopbackAddress())) {
-                return tcp.getLocalPort();
+        for (int i = 0; i < 5_000; i++) {
+            int port = FIRST_PORT + 2 * Math.floorMod(NEXT_PAIR.getAndIncrement(), 5_000);
+            try (DatagramSocket udp = new DatagramSocket(port, InetAddress.getLoopbackAddress());
+                 DatagramSocket rtcp = new DatagramSocket(port + 1, InetAddress.getLoopbackAddress());
+                 ServerSocket tcp = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return port;
             } catch (IOException e) {
-                // taken for TCP; try another
+                // taken; try the next
             }
         }
-        throw new IllegalStateException("no free port for UDP and TCP");
+        throw new IllegalStateException("no free port for UDP and TCP in " + FIRST_PORT + "-19999");
     }
 }
