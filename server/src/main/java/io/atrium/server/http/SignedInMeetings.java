@@ -14,7 +14,6 @@ import io.atrium.server.store.Room;
 import io.atrium.server.store.RoomSpec;
 import io.atrium.server.store.RoomStore;
 import io.atrium.server.store.User;
-import io.atrium.server.store.UserStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
@@ -47,11 +46,11 @@ final class SignedInMeetings {
     private final UserPasswords passwords;
     private final PasswordChecks hashing;
 
-    SignedInMeetings(RoomStore rooms, UserStore users, TokenService tokens, long tokenTtlSeconds, ClientAddress clients,
+    SignedInMeetings(RoomStore rooms, UserPasswords passwords, TokenService tokens, long tokenTtlSeconds, ClientAddress clients,
                      AttemptGuard guard, PasswordChecks hashing) {
         this.hashing = hashing;
         this.rooms = rooms;
-        this.passwords = new UserPasswords(users);
+        this.passwords = passwords;
         this.tokens = tokens;
         this.tokenTtlSeconds = tokenTtlSeconds;
         this.clients = clients;

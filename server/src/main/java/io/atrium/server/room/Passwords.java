@@ -47,6 +47,11 @@ final class Passwords implements AutoCloseable {
         return checks;
     }
 
+    /** The check of a directory user's password, also for the web app's sign-in. */
+    UserPasswords userPasswords() {
+        return userPasswords;
+    }
+
     /** The directory user {@code uuid}, if it exists (a phone's user, proved by SIP digest). */
     Optional<User> user(UUID uuid) {
         return users.find(uuid);

@@ -104,6 +104,11 @@ public final class RoomService implements Calls, AutoCloseable {
         return passwords.checks();
     }
 
+    /** The server's one check of a user's password, also for the web app's sign-in. */
+    public io.atrium.server.auth.UserPasswords userPasswords() {
+        return passwords.userPasswords();
+    }
+
     /** The TURN credentials the rooms hand out, also for the WHIP/WHEP edge's Link headers. */
     public TurnCredentials turn() {
         return turn;
