@@ -7,13 +7,13 @@ import com.microsoft.playwright.Page;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.config.ConfigException;
 import io.atrium.server.testing.Chromium;
+import io.atrium.server.testing.Ports;
 import io.atrium.server.testing.SdkScripts;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.math.BigInteger;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,8 +55,8 @@ class TlsBrowserTest {
         Path cert = dir.resolve("cert.pem");
         Path key = dir.resolve("key.pem");
         writeSelfSigned(cert, key, "atrium-first");
-        int https = freePort();
-        int redirect = freePort();
+        int https = Ports.free();
+        int redirect = Ports.free();
         AtriumConfig c = TestServer.config(Db.H2, dir.resolve("data"));
         AtriumConfig.Http http = new AtriumConfig.Http("127.0.0.1", https, 65_536L, 5,
                 new AtriumConfig.Tls(cert.toString(), key.toString(), redirect), null, null, null);
@@ -168,11 +168,5 @@ class TlsBrowserTest {
             }
         }}, new SecureRandom());
         return ctx;
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -10,6 +10,7 @@ import io.atrium.server.edge.RelayMark;
 import io.atrium.server.testing.ClusterNodes;
 import io.atrium.server.testing.ClusterNodes.Member;
 import io.atrium.server.testing.JavaPeer;
+import io.atrium.server.testing.Ports;
 import io.atrium.server.testing.RpcClient;
 import io.atrium.server.testing.RtpPhone;
 import io.atrium.server.testing.Sipp;
@@ -156,7 +157,7 @@ class ClusterRelayTest {
         // what only other nodes know through Redis: a video registration and a phone on the node that does not run the room
         RpcClient app = app(other, "rita", rita);
         try (Sipp register = Sipp.start("register.xml", Map.of("FINAL", "200", "EXPIRES", "300"), cluster.sipPort(otherId),
-                Sipp.freePort(), "-t", "u1", "-s", "1023", "-au", "rolf", "-ap", "rolf-password")) {
+                Ports.free(), "-t", "u1", "-s", "1023", "-au", "rolf", "-ap", "rolf-password")) {
             assertThat(register.await().ok()).isTrue();
         }
         Thread talker = new Thread(() -> {
@@ -676,7 +677,7 @@ class ClusterRelayTest {
         String ownerId = ClusterNodes.of(n1).owner(UUID.fromString(room)).id();
         TestServer owner = cluster.node(ownerId);
         String otherId = ownerId.equals("n1") ? "n2" : "n1";
-        int phonePort = Sipp.freePort();
+        int phonePort = Ports.free();
         try (Sipp register = Sipp.start("register.xml", Map.of("FINAL", "200", "EXPIRES", "300"), cluster.sipPort(otherId), phonePort,
                 "-t", "u1", "-s", "1014", "-au", "dave", "-ap", "dave-password")) {
             assertThat(register.await().ok()).isTrue();

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.testing.Goertzel;
+import io.atrium.server.testing.Ports;
 import io.atrium.server.testing.RtpPhone;
 import io.atrium.server.testing.Scrapes;
 import io.atrium.server.testing.Sipp;
@@ -41,7 +42,7 @@ abstract class PhoneRooms {
 
     @BeforeAll
     void startServer() throws IOException {
-        sipPort = Sipp.freePort();
+        sipPort = Ports.free();
         AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-sip-room-"));
         c = new AtriumConfig(false, c.dataDir(), c.http(), c.rtc(), c.database(), c.auth(), new AtriumConfig.Rooms(MEDIA_TIMEOUT, 15,
                 262_144, 50));

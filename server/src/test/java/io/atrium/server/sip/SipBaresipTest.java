@@ -15,7 +15,7 @@ import io.atrium.server.testing.Chromium;
 import io.atrium.server.testing.Goertzel;
 import io.atrium.server.testing.Scrapes;
 import io.atrium.server.testing.SdkScripts;
-import io.atrium.server.testing.Sipp;
+import io.atrium.server.testing.Ports;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
 import io.atrium.server.testing.Waits;
@@ -58,7 +58,7 @@ class SipBaresipTest {
 
     @BeforeAll
     void start() throws IOException {
-        sipPort = Sipp.freePort();
+        sipPort = Ports.free();
         AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-baresip-"));
         c = c.withRooms(new AtriumConfig.Rooms(MEDIA_TIMEOUT, null, null, null));
         server = TestServer.start(Scrapes.withToken(c).withSip(new AtriumConfig.Sip(true, "127.0.0.1", sipPort, "", "atrium", 60, 3600,

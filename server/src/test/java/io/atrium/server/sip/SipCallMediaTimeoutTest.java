@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.atrium.server.config.AtriumConfig;
+import io.atrium.server.testing.Ports;
 import io.atrium.server.testing.RtpPhone;
 import io.atrium.server.testing.Sipp;
 import io.atrium.server.testing.TestServer;
@@ -44,8 +45,8 @@ class SipCallMediaTimeoutTest {
 
     @BeforeAll
     void start() throws Exception {
-        sipPort = Sipp.freePort();
-        trunkPort = Sipp.freePort();
+        sipPort = Ports.free();
+        trunkPort = Ports.free();
         AtriumConfig.Trunk trunk = new AtriumConfig.Trunk("carrier", "127.0.0.1:" + trunkPort, "udp", null, null, null, Map.of());
         AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-sip-media-timeout-"));
         c = new AtriumConfig(false, c.dataDir(), c.http(), c.rtc(), c.database(), c.auth(),

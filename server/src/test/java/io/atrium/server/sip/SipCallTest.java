@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.sip.audio.G711;
 import io.atrium.server.testing.Goertzel;
+import io.atrium.server.testing.Ports;
 import io.atrium.server.testing.RtpPhone;
 import io.atrium.server.testing.Sipp;
 import io.atrium.server.testing.TestServer;
@@ -60,7 +61,7 @@ class SipCallTest {
 
     @BeforeAll
     void start() throws Exception {
-        sipPort = Sipp.freePort();
+        sipPort = Ports.free();
         AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-sip-call-"));
         server = TestServer.start(c.withSip(new AtriumConfig.Sip(true, "127.0.0.1", sipPort, "", "atrium", 1, 3600, 100,
                 RING_TIMEOUT, 0, 0, List.of("MD5"), List.of())));
@@ -131,7 +132,7 @@ class SipCallTest {
 
     /** Registers a phone for {@code extension} (password {@code <user>-password}) from a fresh port and returns that port. */
     static int registerPhone(int sipPort, String extension, String user) {
-        int port = Sipp.freePort();
+        int port = Ports.free();
         try (Sipp s = Sipp.start("register.xml", Map.of("FINAL", "200", "EXPIRES", "300"), sipPort, port,
                 "-t", "u1", "-s", extension, "-au", user, "-ap", user + "-password")) {
             assertOk(s.await());

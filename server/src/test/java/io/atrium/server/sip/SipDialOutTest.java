@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.atrium.server.config.AtriumConfig;
+import io.atrium.server.testing.Ports;
 import io.atrium.server.testing.RpcClient;
 import io.atrium.server.testing.Sipp;
 import io.atrium.server.testing.TestServer;
@@ -48,8 +49,8 @@ class SipDialOutTest {
 
     @BeforeAll
     void start() throws Exception {
-        sipPort = Sipp.freePort();
-        trunkPort = Sipp.freePort();
+        sipPort = Ports.free();
+        trunkPort = Ports.free();
         // no caller id: a phone's call out goes with its extension, by which convert_to_room knows the caller
         AtriumConfig.Trunk trunk = new AtriumConfig.Trunk("carrier", "127.0.0.1:" + trunkPort, "udp", null, null, null,
                 Map.of());

@@ -10,6 +10,7 @@ import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.testing.Closer;
 import io.atrium.server.testing.Goertzel;
 import io.atrium.server.testing.JavaPeer;
+import io.atrium.server.testing.Ports;
 import io.atrium.server.testing.RpcClient;
 import io.atrium.server.testing.RtpPhone;
 import io.atrium.server.testing.Sipp;
@@ -50,7 +51,7 @@ class SipInviteTest {
 
     @BeforeAll
     void start() throws Exception {
-        sipPort = Sipp.freePort();
+        sipPort = Ports.free();
         AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-sip-invite-"));
         server = TestServer.start(new AtriumConfig(false, c.dataDir(), c.http(), c.rtc(), c.database(), c.auth(),
                 new AtriumConfig.Rooms(300, 2, 262_144, 200)).withSip(new AtriumConfig.Sip(true, "127.0.0.1", sipPort, "",

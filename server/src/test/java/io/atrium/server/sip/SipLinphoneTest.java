@@ -8,7 +8,7 @@ import io.atrium.server.testing.Closer;
 import io.atrium.server.testing.JavaPeer;
 import io.atrium.server.testing.Linphone;
 import io.atrium.server.testing.RpcClient;
-import io.atrium.server.testing.Sipp;
+import io.atrium.server.testing.Ports;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
 import io.atrium.server.testing.Waits;
@@ -41,7 +41,7 @@ class SipLinphoneTest {
 
     @BeforeAll
     void start() throws IOException {
-        sipPort = Sipp.freePort();
+        sipPort = Ports.free();
         AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-linphone-"));
         server = TestServer.start(c.withSip(new AtriumConfig.Sip(true, "127.0.0.1", sipPort, "", "atrium", 60, 3600, 100, 30, 0, 0,
                 List.of("SHA-256", "MD5"), List.of())));

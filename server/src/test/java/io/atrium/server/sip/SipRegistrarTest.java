@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.atrium.server.config.AtriumConfig;
+import io.atrium.server.testing.Ports;
 import io.atrium.server.testing.Sipp;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
@@ -42,7 +43,7 @@ class SipRegistrarTest {
 
     @BeforeAll
     void start() throws Exception {
-        sipPort = Sipp.freePort();
+        sipPort = Ports.free();
         AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-sip-"));
         server = TestServer.start(c.withSip(sip(sipPort, 100)));
         createUser("alice", "alice-password", "1001");
@@ -128,7 +129,7 @@ class SipRegistrarTest {
     @Test
     void tooManyFailuresBlockTheAddress() {
         // its own server: the failures of the other tests must not count here
-        try (TestServer own = TestServer.start(server.config().withSip(sip(Sipp.freePort(), FAILURES_PER_MINUTE)))) {
+        try (TestServer own = TestServer.start(server.config().withSip(sip(Ports.free(), FAILURES_PER_MINUTE)))) {
             int port = own.config().sip().port();
             own.post("/v1/users", "{\"user\":{\"username\":\"carol\",\"password\":\"carol-password\",\"sip_extension\":\"1003\"}}");
             for (int i = 0; i < FAILURES_PER_MINUTE; i++) {
@@ -152,7 +153,7 @@ class SipRegistrarTest {
     @Test
     void aCapturedRegisterReplayedAsANewRequestIsChallengedAsStale() throws IOException {
         createUser("erin", "erin-password", "1005");
-        int phonePort = Sipp.freePort();
+        int phonePort = Ports.free();
         String sent;
         try (Sipp phone = Sipp.start("register.xml", Map.of("FINAL", "200", "EXPIRES", "300"), sipPort, phonePort,
                 "-t", "u1", "-s", "1005", "-au", "erin", "-ap", "erin-password")) {

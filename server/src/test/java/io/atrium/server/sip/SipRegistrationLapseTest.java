@@ -8,7 +8,7 @@ import io.atrium.server.testing.Closer;
 import io.atrium.server.testing.JavaPeer;
 import io.atrium.server.testing.ManualClock;
 import io.atrium.server.testing.RpcClient;
-import io.atrium.server.testing.Sipp;
+import io.atrium.server.testing.Ports;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
 import java.nio.file.Files;
@@ -38,7 +38,7 @@ class SipRegistrationLapseTest {
     @BeforeAll
     void start() throws Exception {
         AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-sip-lapse-"));
-        server = TestServer.start(c.withSip(new AtriumConfig.Sip(true, "127.0.0.1", Sipp.freePort(), "", "atrium", 60, 3600, 100, 10, 0, 0,
+        server = TestServer.start(c.withSip(new AtriumConfig.Sip(true, "127.0.0.1", Ports.free(), "", "atrium", 60, 3600, 100, 10, 0, 0,
                 List.of("MD5"), List.of())), clock);
     }
 

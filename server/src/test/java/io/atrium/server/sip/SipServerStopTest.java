@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.testing.Closer;
 import io.atrium.server.testing.JavaPeer;
+import io.atrium.server.testing.Ports;
 import io.atrium.server.testing.RpcClient;
 import io.atrium.server.testing.RtpPhone;
 import io.atrium.server.testing.Sipp;
@@ -211,7 +212,7 @@ class SipServerStopTest {
     /** An H2 server's configuration with SIP on a free port (digest MD5), its data in a new temporary directory. */
     private static AtriumConfig config(String prefix) throws java.io.IOException {
         return TestServer.config(Db.H2, Files.createTempDirectory(prefix)).withSip(new AtriumConfig.Sip(true, "127.0.0.1",
-                Sipp.freePort(), "", "atrium", 60, 3600, 100, 10, 0, 0, List.of("MD5"), List.of()));
+                Ports.free(), "", "atrium", 60, 3600, 100, 10, 0, 0, List.of("MD5"), List.of()));
     }
 
     /** Users {@code name}, password {@code <name>-password}, with SIP extensions: pairs of name and extension. */

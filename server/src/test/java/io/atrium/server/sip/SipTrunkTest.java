@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.atrium.server.auth.SipDigests;
 import io.atrium.server.config.AtriumConfig;
+import io.atrium.server.testing.Ports;
 import io.atrium.server.testing.RpcClient;
 import io.atrium.server.testing.Sipp;
 import io.atrium.server.testing.TestServer;
@@ -45,9 +46,9 @@ class SipTrunkTest {
 
     @BeforeAll
     void start() throws Exception {
-        sipPort = Sipp.freePort();
-        trunkPort = Sipp.freePort();
-        pbxPort = Sipp.freePort();
+        sipPort = Ports.free();
+        trunkPort = Ports.free();
+        pbxPort = Ports.free();
         AtriumConfig.Trunk pbx = new AtriumConfig.Trunk("pbx", "127.0.0.1:" + pbxPort, "tcp", null, null, null, Map.of("+4930555", "1003"));
         AtriumConfig.Trunk trunk = new AtriumConfig.Trunk("carrier", "127.0.0.1:" + trunkPort, "udp", TRUNK_USER, TRUNK_PASSWORD, "+4930999",
                 Map.of("+4930123", "1002"));
@@ -117,7 +118,7 @@ class SipTrunkTest {
 
     @Test
     void callsFromTheTrunkToAMappedNumberRingTheExtension() {
-        int phone = Sipp.freePort();
+        int phone = Ports.free();
         try (Sipp reg = Sipp.start("register.xml", Map.of("FINAL", "200", "EXPIRES", "300"), sipPort, phone,
                 "-t", "u1", "-s", "1002", "-au", "bob", "-ap", "bob-password")) {
             assertOk(reg.await());
@@ -173,7 +174,7 @@ class SipTrunkTest {
      */
     @Test
     void aTrunkCallerPresentingAnExtensionIsNotThatExtensionsUser() {
-        int phone = Sipp.freePort();
+        int phone = Ports.free();
         try (Sipp reg = Sipp.start("register.xml", Map.of("FINAL", "200", "EXPIRES", "300"), sipPort, phone,
                 "-t", "u1", "-s", "1002", "-au", "bob", "-ap", "bob-password")) {
             assertOk(reg.await());
@@ -249,8 +250,8 @@ class SipTrunkTest {
      */
     @Test
     void aCallerFromTheTrunkLandsInTheRoomItsNumberIsMappedTo() throws Exception {
-        int port = Sipp.freePort();
-        int carrierPort = Sipp.freePort();
+        int port = Ports.free();
+        int carrierPort = Ports.free();
         AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-sip-trunk-room-"));
         AtriumConfig.Sip sip = new AtriumConfig.Sip(true, "127.0.0.1", port, "", "atrium", 1, 3600, 100, 10, 0, 0, List.of("MD5"), List.of());
         String room;

@@ -82,9 +82,9 @@ public final class Baresip implements AutoCloseable {
         try {
             Path dir = Files.createTempDirectory("baresip-");
             Path dumps = Files.createDirectories(dir.resolve("heard"));
-            int sip = Sipp.freePort();
-            int cons = Sipp.freePort();
-            int rtp = Sipp.freePort();
+            int sip = Ports.free();
+            int cons = Ports.free();
+            int rtp = Ports.free();
             Files.writeString(dir.resolve("accounts"), "<sip:" + extension + "@127.0.0.1:" + sipPort + ";transport=udp>;auth_user=" + user
                     + ";auth_pass=" + password + ";regint=600;audio_codecs=opus/48000/2\n");
             Files.writeString(dir.resolve("contacts"), "");

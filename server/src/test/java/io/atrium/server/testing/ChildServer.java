@@ -53,7 +53,7 @@ public final class ChildServer implements AutoCloseable {
             builder.environment().keySet().removeIf(k -> k.startsWith("ATRIUM_")); // only the flags and env configure it
             builder.environment().putAll(env);
             // a free SIP port unless given: dev mode's default 5060 may be held by another Atrium on this machine
-            builder.environment().putIfAbsent("ATRIUM_SIP_PORT", String.valueOf(freeSipPort()));
+            builder.environment().putIfAbsent("ATRIUM_SIP_PORT", String.valueOf(Ports.free()));
             process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -88,19 +88,6 @@ public final class ChildServer implements AutoCloseable {
                 throw new IllegalStateException("child server did not start: " + String.join("\n", lines), e);
             }
         }
-    }
-
-    /** A port free for both TCP and UDP on 127.0.0.1 right now (SIP listens on both). */
-    private static int freeSipPort() {
-        for (int i = 0; i < 20; i++) {
-            try (java.net.ServerSocket tcp = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
-                 java.net.DatagramSocket udp = new java.net.DatagramSocket(tcp.getLocalPort(), java.net.InetAddress.getLoopbackAddress())) {
-                return tcp.getLocalPort();
-            } catch (IOException taken) {
-                // the UDP side is in use: try another
-            }
-        }
-        throw new IllegalStateException("no port free for both TCP and UDP");
     }
 
     public URI uri(String path) {

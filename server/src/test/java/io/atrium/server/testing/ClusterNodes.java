@@ -131,7 +131,7 @@ public final class ClusterNodes implements BeforeAllCallback, TestInstancePostPr
                     new AtriumConfig.Auth(KEYS, 3600L, 86_400L)).withCluster(new AtriumConfig.Cluster(redis.url(), id, null, null, null, null, null))
                     .withCompat(new Compat(new Compat.Live(LIVE_PASSCODE, null, emptyStreamSeconds), new Compat.Meetings(null, null)));
             if (sip) {
-                sipPorts.put(id, Sipp.freePort());
+                sipPorts.put(id, Ports.free());
                 config = config.withSip(new AtriumConfig.Sip(true, "127.0.0.1", sipPorts.get(id), "", "atrium", 1, 3600, 100, 30, 0, 0,
                         List.of("MD5"), List.of()));
             }

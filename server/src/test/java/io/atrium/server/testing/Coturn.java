@@ -41,7 +41,7 @@ public final class Coturn implements AutoCloseable {
             throw new AssertionError(EXECUTABLE + " is missing: run scripts/test, which installs Debian's coturn");
         }
         String secret = "turn-" + UUID.randomUUID();
-        int port = freeUdpPort();
+        int port = Ports.free();
         int minPort = 20_000 + ThreadLocalRandom.current().nextInt(20_000);
         try {
             Path dir = Files.createTempDirectory("atrium-coturn-");
@@ -132,14 +132,6 @@ public final class Coturn implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static int freeUdpPort() {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

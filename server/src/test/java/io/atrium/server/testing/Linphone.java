@@ -32,11 +32,11 @@ public final class Linphone implements AutoCloseable {
         try {
             Path dir = Files.createTempDirectory("linphone-");
             Files.createDirectories(dir.resolve(".local/share/linphone")); // without its database directory the core never starts
-            int rtp = Sipp.freePort();
+            int rtp = Ports.free();
             Path rc = Files.writeString(dir.resolve("linphonerc"), String.join("\n",
                     "[sip]",
                     "bind_address=127.0.0.1",
-                    "sip_port=" + Sipp.freePort(),
+                    "sip_port=" + Ports.free(),
                     "sip_tcp_port=-1",
                     "sip_tls_port=-1",
                     "default_proxy=0",

@@ -1,7 +1,6 @@
 package io.atrium.server.testing;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
@@ -74,7 +73,7 @@ public final class Postgres {
                 Files.setOwner(dir, postgres);
                 Files.setOwner(pwfile, postgres);
             }
-            int port = freePort();
+            int port = Ports.free();
             run(root, bin.resolve("initdb").toString(), "-D", data.toString(), "-U", USER, "--pwfile=" + pwfile,
                     "--auth=scram-sha-256", "-E", "UTF8", "--locale=C");
             run(root, bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", dir.resolve("log").toString(), "-w",
@@ -130,9 +129,4 @@ public final class Postgres {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,20 +26,9 @@ public final class Redis implements AutoCloseable {
         launch();
     }
 
-    /** A new server on a free port (another port when the one picked is taken before Redis binds it). */
+    /** A new server on a free port. */
     public static Redis start() {
-        IllegalStateException last = null;
-        for (int attempt = 0; attempt < 5; attempt++) {
-            try (ServerSocket s = new ServerSocket(0)) {
-                s.close();
-                return new Redis(s.getLocalPort());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (IllegalStateException e) {
-                last = e;
-            }
-        }
-        throw last;
+        return new Redis(Ports.free());
     }
 
     /** The URL for {@code cluster.redis_url}. */

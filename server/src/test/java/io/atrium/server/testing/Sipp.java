@@ -13,9 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -66,7 +64,7 @@ public final class Sipp implements AutoCloseable {
      * SIPp options, e.g. {@code -s 1001 -au alice -ap secret -t u1}.
      */
     public static Sipp start(String scenario, Map<String, String> fill, int sipPort, String... args) {
-        return start(scenario, fill, sipPort, freePort(), args);
+        return start(scenario, fill, sipPort, Ports.free(), args);
     }
 
     /** As above, from SIP port {@code port} (e.g. the one a phone registered from). */
@@ -110,7 +108,7 @@ public final class Sipp implements AutoCloseable {
 
     /** Runs a scenario to its end. */
     public static Result run(String scenario, Map<String, String> fill, int sipPort, String... args) {
-        return run(scenario, fill, sipPort, freePort(), args);
+        return run(scenario, fill, sipPort, Ports.free(), args);
     }
 
     /** Runs a scenario to its end from SIP port {@code port}. */
@@ -252,32 +250,5 @@ public final class Sipp implements AutoCloseable {
             }
         }, "SIPp listening on " + port, java.time.Duration.ofSeconds(TIMEOUT_SECONDS));
         return this;
-    }
-
-    /** Where {@link #freePort} looks next, counted in pairs of ports from {@link #FIRST_PORT}; a random start. */
-    private static final AtomicInteger NEXT_PAIR = new AtomicInteger(ThreadLocalRandom.current().nextInt(5_000));
-    /** The lowest port {@link #freePort} hands out; it hands out even ports up to 19998. */
-    private static final int FIRST_PORT = 10_000;
-
-    /**
-     * A port free for both UDP and TCP on 127.0.0.1, with the next one free for UDP too (baresip's and linphone's
-     * RTCP). Below the kernel's ephemeral range (32768-60999 here, {@code /proc/sys/net/ipv4/ip_local_port_range}),
-     * so a port found free stays free until the test binds it: the kernel hands ports below the range to no socket
-     * bound to port 0 (Chromium's ICE, HTTP clients, SIPp's calls), and an ephemeral port found free could be taken
-     * meanwhile (a cluster node once failed to bind its SIP port so). Ports go out in turn, so that two picked one
-     * after the other before either is bound differ; coturn's relay ports lie above ({@link Coturn}).
-     */
-    public static int freePort() {
-        for (int i = 0; i < 5_000; i++) {
-            int port = FIRST_PORT + 2 * Math.floorMod(NEXT_PAIR.getAndIncrement(), 5_000);
-            try (DatagramSocket udp = new DatagramSocket(port, InetAddress.getLoopbackAddress());
-                 DatagramSocket rtcp = new DatagramSocket(port + 1, InetAddress.getLoopbackAddress());
-                 ServerSocket tcp = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-                return port;
-            } catch (IOException e) {
-                // taken; try the next
-            }
-        }
-        throw new IllegalStateException("no free port for UDP and TCP in " + FIRST_PORT + "-19999");
     }
 }

@@ -9,7 +9,7 @@ import io.atrium.server.testing.Chromium;
 import io.atrium.server.testing.Closer;
 import io.atrium.server.testing.ManualClock;
 import io.atrium.server.testing.RpcClient;
-import io.atrium.server.testing.Sipp;
+import io.atrium.server.testing.Ports;
 import io.atrium.server.testing.TcpGate;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
@@ -65,7 +65,7 @@ class RateLimitedSocketBrowserTest {
         AtriumConfig.Rooms oneGuess = new AtriumConfig.Rooms(null, null, null, null, null, 1, null, WINDOW_SECONDS, null, null, null,
                 null, null);
         server = open.track(TestServer.start(new AtriumConfig(false, c.dataDir(), c.http(), c.rtc(), c.database(), c.auth(), oneGuess)
-                .withSip(new AtriumConfig.Sip(true, "127.0.0.1", Sipp.freePort(), "", "atrium", 60, 3600, 100, 30, 0, 0,
+                .withSip(new AtriumConfig.Sip(true, "127.0.0.1", Ports.free(), "", "atrium", 60, 3600, 100, 30, 0, 0,
                         List.of("MD5"), List.of())), clock));
         server.createUser("ann");
         server.createUser("bob");

@@ -51,7 +51,7 @@ class WebAppLookBrowserTest {
         AtriumConfig c = TestServer.config(Db.H2, Files.createTempDirectory("atrium-look-"));
         // SIP on, so the home page has its calls and the call page can be looked at (docs/WEB.md, "Calls")
         server = TestServer.start(c.withCompat(new Compat(new Compat.Live(LIVE_PASSCODE, "", 300), new Compat.Meetings(6, ADMIN_PASSCODE)))
-                .withSip(new AtriumConfig.Sip(true, "127.0.0.1", io.atrium.server.testing.Sipp.freePort(), null, null, null, null, null,
+                .withSip(new AtriumConfig.Sip(true, "127.0.0.1", io.atrium.server.testing.Ports.free(), null, null, null, null, null,
                         null, null, null, null, null)));
     }
 
