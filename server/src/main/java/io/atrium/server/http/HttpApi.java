@@ -88,8 +88,8 @@ public final class HttpApi {
         VideoCallApi videoCall = new VideoCallApi(config, new CallSessionStore(db.jdbc(), clock), rooms,
                 apiKeys, tokens, roomService, clock, videoFiles, clients, guard);
         RoomLinks roomLinks = new RoomLinks(rooms, clients, guard);
-        SignedInMeetings signedInMeetings = new SignedInMeetings(rooms, roomService.userPasswords(), tokens, config.auth().tokenTtlSeconds(), clients, guard,
-                roomService.passwordChecks());
+        SignedInMeetings signedInMeetings = new SignedInMeetings(rooms, roomService.userPasswords(), tokens,
+                config.auth().tokenTtlSeconds(), clients, guard, roomService.passwordChecks());
         AtriumMetrics metrics = config.metrics().enabled() ? new AtriumMetrics(shards, roomService, whipWhep) : null;
         if (metrics != null) {
             metrics.rateLimited("websocket", rtc, RtcSocket::rateLimited);
