@@ -72,7 +72,7 @@ export class RpcSocket extends EventTarget {
   /**
    * @param {object} [options]
    * @param {string} [options.url] default ws(s)://<this host>/v1/rtc
-   * @param {number} [options.timeoutMs] how long a request waits for its answer (10 s)
+   * @param {number} [options.timeoutMs] how long a request waits for its answer, and a socket to open (10 s)
    */
   constructor(options = {}) {
     super();
@@ -92,7 +92,11 @@ export class RpcSocket extends EventTarget {
     return this.socket !== null && this.socket.readyState === WebSocket.OPEN;
   }
 
-  /** Opens a new WebSocket (closing the current one). Rejects with reason 'unreachable' when it cannot. */
+  /**
+   * Opens a new WebSocket (closing the current one). Rejects with reason 'unreachable' when it cannot, or when
+   * it has not opened within `timeoutMs` (something that takes the connection and never answers the upgrade,
+   * which a browser may wait on for minutes).
+   */
   open() {
     this.close(1000, 'reopened');
     this.dropReason = null;
@@ -105,7 +109,13 @@ export class RpcSocket extends EventTarget {
         return;
       }
       let opened = false;
+      const unopened = setTimeout(() => {
+        ws.onclose = null;
+        ws.close();
+        reject(new AtriumError('The server is unreachable.', 0, undefined, 'unreachable'));
+      }, this.timeoutMs);
       ws.onopen = () => {
+        clearTimeout(unopened);
         opened = true;
         this.socket = ws;
         resolve();
@@ -113,6 +123,7 @@ export class RpcSocket extends EventTarget {
       ws.onmessage = event => this._onMessage(event.data);
       ws.onclose = event => {
         if (!opened) {
+          clearTimeout(unopened);
           reject(new AtriumError('The server is unreachable.', 0, undefined, 'unreachable'));
           return;
         }

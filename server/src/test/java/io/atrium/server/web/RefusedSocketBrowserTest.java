@@ -3,6 +3,7 @@ package io.atrium.server.web;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.microsoft.playwright.Page;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.testing.Chromium;
 import io.atrium.server.testing.Closer;
@@ -108,6 +109,35 @@ class RefusedSocketBrowserTest {
                 + " this network. Close Atrium tabs you do not need, or wait a minute, then join again.");
         assertThat(ann.page.locator("#rejoin")).isVisible();
         assertThat(ann.page.evaluate("retries.length")).as("it retried before giving up").isNotEqualTo(0);
+    }
+
+    /**
+     * A socket that something takes and never answers (the gate, holding it) is given up as unreachable once the SDK's
+     * request timeout has passed, not after the browser's own wait of minutes: a reconnect loop goes on to its next
+     * attempt (a clean-clone run once saw a page reconnecting for 150 s, its socket taken by a listener that had got
+     * the stopped server's port).
+     */
+    @Test
+    void aSocketNobodyAnswersIsUnreachableOnceTheTimeoutHasPassed() throws Exception {
+        server = open.track(TestServer.start(Db.H2));
+        gate = open.track(new TcpGate(server.server().httpPort()));
+        Page page = open.track(Chromium.newPage("unanswered"));
+        page.navigate("http://127.0.0.1:" + gate.port() + "/"); // the socket's origin, as the page's CSP allows
+        gate.hold();
+        String outcome = (String) page.evaluate("""
+                async url => {
+                  const { RpcSocket } = await import('/rpc.js');
+                  const started = performance.now();
+                  try {
+                    await new RpcSocket({ url, timeoutMs: 1500 }).open();
+                    return 'opened';
+                  } catch (e) {
+                    return e.reason + ' after ' + Math.round(performance.now() - started) + ' ms';
+                  }
+                }""", "ws://127.0.0.1:" + gate.port() + "/v1/rtc");
+        assertThat(outcome).matches("unreachable after \\d+ ms");
+        assertThat(Integer.parseInt(outcome.replaceAll("\\D", ""))).as(outcome).isGreaterThanOrEqualTo(1_450);
+        gate.awaitWaiting(1, Chromium.PATIENCE); // the gate took the connection and holds it: nothing refused it
     }
 
     @Test
