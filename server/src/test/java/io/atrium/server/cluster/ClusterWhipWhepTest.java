@@ -85,13 +85,21 @@ class ClusterWhipWhepTest {
             assertThat(played.uri().getPort()).as("the session was made on the owner").isEqualTo(n1.server().httpPort());
             URI session = played.uri().resolve(played.headers().firstValue("Location").orElseThrow());
             player.connect(played.body());
-            assertThat(n3.server().media().peerCount()).as("nothing of it on the node asked").isZero();
+            assertThat(hasMediaOf(n3, room)).as("nothing of it on the node asked").isFalse();
 
             hears(player, publisher); // forwarded by n1, the only node with the media
 
             assertThat(delete(session, token)).isEqualTo(200);
             assertThat(delete(n3.uri(session.getPath()), token)).as("the session is on the owner, not on n3").isEqualTo(404);
         }
+    }
+
+    /**
+     * Whether {@code node} has media of {@code room} (a router: a peer of it was made there). Not the node's peer count:
+     * the peers of an earlier case's publishers, never deleted, stay on their node until the consent timeout.
+     */
+    static boolean hasMediaOf(TestServer node, String room) {
+        return node.server().media().existing(java.util.UUID.fromString(room)).isPresent();
     }
 
     static HttpResponse<String> fromAPage(String method, URI uri, String sdp, String token) throws Exception {
@@ -125,7 +133,7 @@ class ClusterWhipWhepTest {
             assertThat(session).startsWith("/whep/" + room + "/");
             assertThat(played.headers().firstValue("ETag")).isPresent();
             assertThat(played.headers().firstValue("Content-Type")).hasValue("application/sdp");
-            assertThat(asked.server().media().peerCount()).as("nothing of it on the node asked").isZero();
+            assertThat(hasMediaOf(asked, room)).as("nothing of it on the node asked").isFalse();
             assertThat(owner.server().media().peerCount()).isEqualTo(before + 1);
             player.connect(played.body());
             hears(player, publisher);
@@ -175,7 +183,7 @@ class ClusterWhipWhepTest {
             assertThat(here.statusCode()).as("another node's mark: answered by the node asked " + here.body()).isEqualTo(403);
             assertThat(here.body()).contains("may not publish");
             assertRedirectedToOwner(marked(asked.uri(path), genuine, listener), "the same mark sent again", owner, path);
-            assertThat(asked.server().media().peerCount()).isZero();
+            assertThat(hasMediaOf(asked, room)).as("nothing of it on the node asked").isFalse();
         }
     }
 
@@ -206,7 +214,7 @@ class ClusterWhipWhepTest {
             assertThat(answer[0].statusCode()).as(answer[0].body()).isEqualTo(503);
             assertThat(answer[0].headers().firstValue("Retry-After")).hasValue("2");
             assertThat(answer[0].body()).contains("\"code\":\"unavailable\"");
-            assertThat(n2.server().media().peerCount()).isZero();
+            assertThat(hasMediaOf(n2, room)).as("nothing of it on the node asked").isFalse();
             // in Redis itself: a node's own list is the one it read before the restart until it beats again
             Waits.waitUntil(() -> cluster.redis().cli("EXISTS", "atrium:node:n1", "atrium:node:n2", "atrium:node:n3").equals("3"),
                     "every node back in Redis after its restart", Duration.ofSeconds(20));
