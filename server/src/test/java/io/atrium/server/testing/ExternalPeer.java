@@ -141,12 +141,25 @@ public final class ExternalPeer implements AutoCloseable {
     }
 
     /**
-     * Ends the process and its children at once (SIGKILL, children first so that none sees its parent go and
-     * closes gracefully): the client falls silent, sending not even a DTLS close_notify.
+     * Ends the process and its children at once: all stopped first (SIGSTOP), then killed (SIGKILL), so that none sees
+     * another go and closes gracefully (killed one by one, children first, Firefox once sent DTLS close_notify 154 ms
+     * after, most likely its parent, which holds the connection, on seeing its page's process die): the client falls
+     * silent, sending not even a DTLS close_notify.
      */
     public void kill() {
-        process.descendants().toList().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
+        List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
+        all.add(process.toHandle());
+        List<String> stop = new ArrayList<>(List.of("kill", "-STOP"));
+        all.forEach(p -> stop.add(Long.toString(p.pid())));
+        try {
+            new ProcessBuilder(stop).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
+                    .waitFor(5, TimeUnit.SECONDS); // a process already gone makes kill exit 1: the others are stopped all the same
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        all.forEach(ProcessHandle::destroyForcibly);
         try {
             process.waitFor(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
