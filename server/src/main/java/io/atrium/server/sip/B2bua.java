@@ -4,6 +4,8 @@ import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.room.RpcException;
 import java.text.ParseException;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,6 +23,7 @@ import javax.sip.ResponseEvent;
 import javax.sip.ServerTransaction;
 import javax.sip.SipException;
 import javax.sip.SipProvider;
+import javax.sip.TransactionState;
 import javax.sip.header.CSeqHeader;
 import javax.sip.header.CallIdHeader;
 import javax.sip.header.ContactHeader;
@@ -796,12 +799,14 @@ final class B2bua {
      * ringing one with 503 to the caller (with {@code Retry-After}, {@link SipFactories#RETRY_AFTER_STOPPING}) and
      * CANCEL to its phones, an answered one with BYE to both sides; new calls are refused from now on ({@link #invite}).
      */
-    void stop() {
+    void stop(Duration patience) {
         stopping = true;
+        List<ClientTransaction> cancelled = new ArrayList<>();
         for (Call call : byCallerCallId.values()) {
             synchronized (call) {
                 try {
                     if (call.state == Call.State.RINGING) {
+                        call.branches.stream().filter(b -> !b.done && b.provisional).forEach(b -> cancelled.add(b.invite));
                         stopRinging(call);
                     } else if (call.state == Call.State.ANSWERED) {
                         hangUp(call, Hangups.STOPPING);
@@ -811,6 +816,33 @@ final class B2bua {
                 }
             }
         }
+        awaitFinalResponses(cancelled, patience);
+    }
+
+    /**
+     * Waits, up to {@code patience}, until each INVITE a stopping server cancelled has had its final response (the
+     * phone's 487), which the stack acknowledges: a 487 that came after the sockets closed would go unacknowledged, and
+     * its phone would repeat it for 32 s (RFC 3261 17.2.1) and hold the call that long.
+     */
+    private static void awaitFinalResponses(List<ClientTransaction> invites, Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        for (long open; (open = invites.stream().filter(B2bua::unanswered).count()) > 0; ) {
+            if (System.nanoTime() > deadline) {
+                log.info("{} of {} cancelled phones had not answered when the server stopped", open, invites.size());
+                return;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static boolean unanswered(ClientTransaction invite) {
+        TransactionState state = invite.getState();
+        return state == TransactionState.CALLING || state == TransactionState.PROCEEDING;
     }
 
     /** Ends a ringing call as the server stops: 503 with {@code Retry-After} to the caller, CANCEL to its phones. */

@@ -376,7 +376,7 @@ public final class SipService implements SipListener, AutoCloseable {
      * temporary rooms end, their clients told.
      */
     public void stopping() {
-        b2bua.stop();
+        b2bua.stop(STOP_PATIENCE);
         roomCalls.stop();
         invites.stop(STOP_PATIENCE);
     }
