@@ -82,6 +82,8 @@ export class RpcSocket extends EventTarget {
     this.socket = null;
     /** @type {string|null} why the last socket opened closed without {@link close} (a `drop` reason), or null */
     this.dropReason = null;
+    /** @type {Promise<void>} settles at the close event of the last socket opened */
+    this._closed = Promise.resolve();
     this._nextId = 1;
     /** @type {Map<number, {resolve: Function, reject: Function, timer: number, method: string}>} */
     this._pending = new Map();
@@ -135,6 +137,8 @@ export class RpcSocket extends EventTarget {
           this.dispatchEvent(new CustomEvent('drop', { detail: { code: event.code, reason: this.dropReason } }));
         }
       };
+      // after onclose, so that a wait on it finds dropReason set (openWith)
+      this._closed = new Promise(settle => ws.addEventListener('close', () => settle(), { once: true }));
     });
   }
 
@@ -165,7 +169,11 @@ export class RpcSocket extends EventTarget {
         if (fatal(e)) {
           throw e;
         }
-        // on a refused socket the attempt may fail as 'closed' ('not connected': the close came first)
+        // on a refused socket the attempt may fail as 'closed' ('not connected': the close came first); until the
+        // close event, which waits for the end of the connection, the socket is only closing and no reason is known
+        if (!this.dropReason && this.socket?.readyState === WebSocket.CLOSING) {
+          await Promise.race([this._closed, new Promise(r => setTimeout(r, this.timeoutMs))]);
+        }
         const reason = this.dropReason === 'too-many-connections' ? this.dropReason : e?.reason ?? 'other';
         this.close(1000, 'retrying');
         if (REFUSALS.has(reason)) delay = Math.max(delay, REFUSED_DELAY_MS);

@@ -3,6 +3,7 @@ package io.atrium.server.web;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.testing.Chromium;
@@ -11,10 +12,21 @@ import io.atrium.server.testing.RpcClient;
 import io.atrium.server.testing.TcpGate;
 import io.atrium.server.testing.TestServer;
 import io.atrium.server.testing.TestServer.Db;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -138,6 +150,69 @@ class RefusedSocketBrowserTest {
         assertThat(outcome).matches("unreachable after \\d+ ms");
         assertThat(Integer.parseInt(outcome.replaceAll("\\D", ""))).as(outcome).isGreaterThanOrEqualTo(1_450);
         gate.awaitWaiting(1, Chromium.PATIENCE); // the gate took the connection and holds it: nothing refused it
+    }
+
+    /**
+     * A refusal that arrives while an attempt is still on its way to its first request: the request finds the socket
+     * closing (close frame received, close event not yet fired, as while the connection's end is on its way) and fails
+     * as "not connected"; the retry loop waits for the close event and reports the refusal, not a dropped connection
+     * (a loaded clean-clone run saw "closed" once). The endpoint is {@link #refusingSlowly}'s, which ends the
+     * connection 1.5 s after its refusal.
+     */
+    @Test
+    void aRefusalTheAttemptMeetsBeforeItsCloseEventIsStillARefusal() throws Exception {
+        server = open.track(TestServer.start(Db.H2));
+        try (ServerSocket endpoint = refusingSlowly(1_500)) {
+            Page page = open.track(Chromium.newPage("refused-slowly", new Browser.NewContextOptions().setBypassCSP(true)));
+            page.navigate(server.uri("/healthz").toString());
+            Object failures = page.evaluate("""
+                    async url => {
+                      const { RpcSocket } = await import('/rpc.js');
+                      const rpc = new RpcSocket({ url });
+                      const failures = [];
+                      await rpc.openWith(async () => {
+                        // the request leaves once the refusal has come (readyState 2, closing), before the connection ends
+                        while (rpc.socket.readyState === WebSocket.OPEN) await new Promise(r => setTimeout(r, 20));
+                        failures.push('request while ' + rpc.socket.readyState);
+                        return rpc.request('authenticate', {});
+                      }, { stopped: () => failures.length > 1, onFailure: f => failures.push(f.reason) });
+                      return failures;
+                    }""", "ws://127.0.0.1:" + endpoint.getLocalPort() + "/v1/rtc");
+            assertThat(failures).asList().containsExactly("request while 2", "too-many-connections");
+        }
+    }
+
+    /**
+     * A WebSocket endpoint on 127.0.0.1 that takes one connection, answers its upgrade, refuses it at once as Atrium
+     * does (close 1013), reads the browser's close frame and ends the connection only {@code endAfterMs} later.
+     */
+    private static ServerSocket refusingSlowly(int endAfterMs) throws IOException {
+        ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        Thread t = new Thread(() -> {
+            try (Socket s = listener.accept()) {
+                BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
+                String key = null;
+                for (String line; (line = in.readLine()) != null && !line.isEmpty(); ) {
+                    if (line.toLowerCase(Locale.ROOT).startsWith("sec-websocket-key:")) {
+                        key = line.substring(line.indexOf(':') + 1).trim();
+                    }
+                }
+                String accept = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-1")
+                        .digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.ISO_8859_1)));
+                OutputStream out = s.getOutputStream();
+                out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                out.write(new byte[] {(byte) 0x88, 2, (byte) (1013 >> 8), (byte) (1013 & 0xff)}); // close, 1013
+                out.flush();
+                in.read(); // the browser's close frame (masked: 2 + 4 + 2 bytes), so that ending sends no reset
+                Thread.sleep(endAfterMs);
+            } catch (Exception e) {
+                // the test fails on what the page saw
+            }
+        }, "refusing-slowly");
+        t.setDaemon(true);
+        t.start();
+        return listener;
     }
 
     @Test
