@@ -798,6 +798,7 @@ final class B2bua {
      * The server is stopping (docs/SIP.md, "Restarts"): every call ends, saying {@link Hangups#STOPPING} — a
      * ringing one with 503 to the caller (with {@code Retry-After}, {@link SipFactories#RETRY_AFTER_STOPPING}) and
      * CANCEL to its phones, an answered one with BYE to both sides; new calls are refused from now on ({@link #invite}).
+     * Returns once the cancelled phones have answered their INVITEs, or after {@code patience}.
      */
     void stop(Duration patience) {
         stopping = true;
