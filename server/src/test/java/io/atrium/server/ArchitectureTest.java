@@ -116,10 +116,6 @@ class ArchitectureTest {
     }
 
     /**
-     * A test class that makes a network namespace runs alone: the namespace's host end is an interface of the
-     * machine while it lives, and a browser in a class running beside it would gather that address.
-     */
-    /**
      * A test class that measures the whole JVM's heap runs alone: the other lane's class allocates in the same JVM
      * (HostileOfferTest read 2.8 MB per offer beside another class, under 256 KiB alone).
      */
@@ -131,6 +127,10 @@ class ArchitectureTest {
                 .should().beAnnotatedWith(Isolated.class).check(TESTS);
     }
 
+    /**
+     * A test class that makes a network namespace runs alone: the namespace's host end is an interface of the
+     * machine while it lives, and a browser in a class running beside it would gather that address.
+     */
     @Test
     void testClassesThatMakeANetworkNamespaceRunAlone() {
         classes().that().haveSimpleNameEndingWith("Test").and(describe("make a network namespace", (JavaClass c) ->
