@@ -82,8 +82,6 @@ export class RpcSocket extends EventTarget {
     this.socket = null;
     /** @type {string|null} why the last socket opened closed without {@link close} (a `drop` reason), or null */
     this.dropReason = null;
-    /** @type {Promise<void>} settles at the close event of the last socket opened */
-    this._closed = Promise.resolve();
     this._nextId = 1;
     /** @type {Map<number, {resolve: Function, reject: Function, timer: number, method: string}>} */
     this._pending = new Map();
@@ -111,10 +109,11 @@ export class RpcSocket extends EventTarget {
         return;
       }
       let opened = false;
+      const unreachable = () => reject(new AtriumError('The server is unreachable.', 0, undefined, 'unreachable'));
       const unopened = setTimeout(() => {
         ws.onclose = null;
         ws.close();
-        reject(new AtriumError('The server is unreachable.', 0, undefined, 'unreachable'));
+        unreachable();
       }, this.timeoutMs);
       ws.onopen = () => {
         clearTimeout(unopened);
@@ -126,7 +125,7 @@ export class RpcSocket extends EventTarget {
       ws.onclose = event => {
         if (!opened) {
           clearTimeout(unopened);
-          reject(new AtriumError('The server is unreachable.', 0, undefined, 'unreachable'));
+          unreachable();
           return;
         }
         if (this.socket === ws) {
@@ -137,8 +136,6 @@ export class RpcSocket extends EventTarget {
           this.dispatchEvent(new CustomEvent('drop', { detail: { code: event.code, reason: this.dropReason } }));
         }
       };
-      // after onclose, so that a wait on it finds dropReason set (openWith)
-      this._closed = new Promise(settle => ws.addEventListener('close', () => settle(), { once: true }));
     });
   }
 
@@ -171,8 +168,10 @@ export class RpcSocket extends EventTarget {
         }
         // on a refused socket the attempt may fail as 'closed' ('not connected': the close came first); until the
         // close event, which waits for the end of the connection, the socket is only closing and no reason is known
-        if (!this.dropReason && this.socket?.readyState === WebSocket.CLOSING) {
-          await Promise.race([this._closed, new Promise(r => setTimeout(r, this.timeoutMs))]);
+        // (a listener added now runs after onclose, which sets dropReason)
+        const closing = this.socket;
+        if (!this.dropReason && closing?.readyState === WebSocket.CLOSING) {
+          await new Promise(r => { closing.addEventListener('close', r, { once: true }); setTimeout(r, this.timeoutMs); });
         }
         const reason = this.dropReason === 'too-many-connections' ? this.dropReason : e?.reason ?? 'other';
         this.close(1000, 'retrying');
