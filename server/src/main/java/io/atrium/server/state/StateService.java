@@ -143,7 +143,7 @@ public final class StateService {
     public void keepable() {
         Keeper k = keeper;
         if (k != null && !k.available()) {
-            throw new NotKept("The shared state cannot be saved right now (Redis is away); nothing was changed.", null);
+            throw new NotKept(NOT_KEEPABLE, null);
         }
     }
 
@@ -172,6 +172,9 @@ public final class StateService {
                     return java.util.concurrent.CompletableFuture.failedFuture(cause instanceof NotKept n ? n : new NotKept(NOT_SAVED, e));
                 });
     }
+
+    /** Why a change was refused before anything was made ({@link #keepable}). */
+    public static final String NOT_KEEPABLE = "The shared state cannot be saved right now (Redis is away); nothing was changed.";
 
     /** Why a change was not kept when Redis did not take it (it is written again when Redis is back). */
     public static final String NOT_SAVED = "The change was made on this server but could not be saved in Redis (it is saved "

@@ -8,6 +8,7 @@ import io.atrium.server.auth.AuthException;
 import io.atrium.server.auth.Grants;
 import io.atrium.server.auth.TokenService;
 import io.atrium.server.config.AtriumConfig;
+import io.atrium.server.room.RoomHome;
 import io.atrium.server.room.RoomListener;
 import io.atrium.server.room.RoomService;
 import io.atrium.server.state.StateService;
@@ -130,6 +131,9 @@ public final class LiveStreams implements RoomListener {
                 log.info("live stream '{}' was created elsewhere meanwhile", name);
                 rooms.delete(room.uuid());
                 throw exists();
+            } catch (RoomHome.Unavailable e) { // Redis went away since keepable(): the same answer, nothing was made
+                rooms.delete(room.uuid());
+                throw new StateService.NotKept(StateService.NOT_KEEPABLE, e);
             } catch (RuntimeException e) {
                 rooms.delete(room.uuid());
                 throw e;
