@@ -4,8 +4,6 @@ import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.room.RpcException;
 import java.text.ParseException;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,7 +21,6 @@ import javax.sip.ResponseEvent;
 import javax.sip.ServerTransaction;
 import javax.sip.SipException;
 import javax.sip.SipProvider;
-import javax.sip.TransactionState;
 import javax.sip.header.CSeqHeader;
 import javax.sip.header.CallIdHeader;
 import javax.sip.header.ContactHeader;
@@ -61,6 +58,7 @@ final class B2bua {
     private final Clock clock;
     private final Map<String, Call> byCallerCallId = new ConcurrentHashMap<>();
     private final AuthenticationHelper trunkAuth;
+    private final CancelledInvites cancelled;
     /** {@code rooms.media_timeout_seconds}: an answered call's side silent this long (not quiet on purpose) ends the call. */
     private final long mediaTimeoutNanos;
     /** Set once the server stops ({@link #stop}): new calls are refused. */
@@ -79,8 +77,10 @@ final class B2bua {
     static final Slot NOTHING = () -> () -> { };
 
     B2bua(AtriumConfig.Sip config, SipFactories sip, SipProvider provider, RtpRelay relay,
-          ScheduledExecutorService timer, Clock clock, AuthenticationHelper trunkAuth, long mediaTimeoutMillis) {
+          ScheduledExecutorService timer, Clock clock, AuthenticationHelper trunkAuth, long mediaTimeoutMillis,
+          CancelledInvites cancelled) {
         this.trunkAuth = trunkAuth;
+        this.cancelled = cancelled;
         this.mediaTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(mediaTimeoutMillis);
         this.config = config;
         this.sip = sip;
@@ -206,7 +206,7 @@ final class B2bua {
         synchronized (call) {
             if (status < 200) {
                 boolean cancelling = b.cancelPending != null;
-                b.provisional(provider, sip.headers());
+                b.provisional(provider, sip.headers(), cancelled);
                 if (!cancelling && call.state == Call.State.RINGING) {
                     progress(call, b, status, Sdp.parse(response.getRawContent()));
                 }
@@ -797,17 +797,15 @@ final class B2bua {
     /**
      * The server is stopping (docs/SIP.md, "Restarts"): every call ends, saying {@link Hangups#STOPPING} — a
      * ringing one with 503 to the caller (with {@code Retry-After}, {@link SipFactories#RETRY_AFTER_STOPPING}) and
-     * CANCEL to its phones, an answered one with BYE to both sides; new calls are refused from now on ({@link #invite}).
-     * Returns once the cancelled phones have answered their INVITEs, or after {@code patience}.
+     * CANCEL to its phones (whose answers {@link CancelledInvites} waits for), an answered one with BYE to both sides;
+     * new calls are refused from now on ({@link #invite}).
      */
-    void stop(Duration patience) {
+    void stop() {
         stopping = true;
-        List<ClientTransaction> cancelled = new ArrayList<>();
         for (Call call : byCallerCallId.values()) {
             synchronized (call) {
                 try {
                     if (call.state == Call.State.RINGING) {
-                        call.branches.stream().filter(b -> !b.done && b.provisional).forEach(b -> cancelled.add(b.invite));
                         stopRinging(call);
                     } else if (call.state == Call.State.ANSWERED) {
                         hangUp(call, Hangups.STOPPING);
@@ -817,33 +815,6 @@ final class B2bua {
                 }
             }
         }
-        awaitFinalResponses(cancelled, patience);
-    }
-
-    /**
-     * Waits, up to {@code patience}, until each INVITE a stopping server cancelled has had its final response (the
-     * phone's 487), which the stack acknowledges: a 487 that came after the sockets closed would go unacknowledged, and
-     * its phone would repeat it for 32 s (RFC 3261 17.2.1) and hold the call that long.
-     */
-    private static void awaitFinalResponses(List<ClientTransaction> invites, Duration patience) {
-        long deadline = System.nanoTime() + patience.toNanos();
-        for (long open; (open = invites.stream().filter(B2bua::unanswered).count()) > 0; ) {
-            if (System.nanoTime() > deadline) {
-                log.info("{} of {} cancelled phones had not answered when the server stopped", open, invites.size());
-                return;
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
-    private static boolean unanswered(ClientTransaction invite) {
-        TransactionState state = invite.getState();
-        return state == TransactionState.CALLING || state == TransactionState.PROCEEDING;
     }
 
     /** Ends a ringing call as the server stops: 503 with {@code Retry-After} to the caller, CANCEL to its phones. */
@@ -892,7 +863,7 @@ final class B2bua {
     }
 
     private void cancel(Call.Branch b, Hangups.Why why) {
-        b.cancel(provider, sip.headers(), why);
+        b.cancel(provider, sip.headers(), cancelled, why);
     }
 
     private void bye(Dialog d, Hangups.Why why) {

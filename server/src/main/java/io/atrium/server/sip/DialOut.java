@@ -82,11 +82,13 @@ final class DialOut {
     private final RtpRelay relay;
     private final ScheduledExecutorService timer;
     private final AuthenticationHelper trunkAuth;
+    private final CancelledInvites cancelled;
 
     /** {@code trunkAuth} answers trunks' challenges (null: a challenge fails the branch). */
     DialOut(AtriumConfig.Sip config, SipFactories sip, SipProvider provider, RtpRelay relay, ScheduledExecutorService timer,
-            AuthenticationHelper trunkAuth) {
+            AuthenticationHelper trunkAuth, CancelledInvites cancelled) {
         this.trunkAuth = trunkAuth;
+        this.cancelled = cancelled;
         this.config = config;
         this.sip = sip;
         this.provider = provider;
@@ -151,7 +153,10 @@ final class DialOut {
         Dial dial = b.dial;
         synchronized (dial) {
             if (status < 200) {
-                b.provisional(provider, sip.headers());
+                if (!b.provisional) {
+                    log.info("dial {}: {} rings", dial.callId, b.target);
+                }
+                b.provisional(provider, sip.headers(), cancelled);
             } else if (status < 300) {
                 Dialog d = event.getDialog() != null ? event.getDialog() : b.dialog;
                 d.sendAck(d.createAck(cseq.getSeqNumber()));
@@ -178,7 +183,7 @@ final class DialOut {
                 dial.rtp.remote(agreed.address(), agreed.port());
                 for (Branch other : dial.branches) {
                     if (other != b) {
-                        other.cancel(provider, sip.headers(), Hangups.ELSEWHERE);
+                        other.cancel(provider, sip.headers(), cancelled, Hangups.ELSEWHERE);
                     }
                 }
                 log.info("dial {}: answered by {} with {}", dial.callId, b.target, agreed.codec());
@@ -240,7 +245,7 @@ final class DialOut {
         if (dial.ringTimer != null) {
             dial.ringTimer.cancel(false);
         }
-        dial.branches.forEach(b -> b.cancel(provider, sip.headers(), why));
+        dial.branches.forEach(b -> b.cancel(provider, sip.headers(), cancelled, why));
         dial.rtp.close();
     }
 }

@@ -41,7 +41,7 @@ class ForkBranch {
      * CANCEL for this branch, saying {@code why} ({@link Hangups}); before its first provisional response it
      * waits for one (RFC 3261 9.1).
      */
-    void cancel(SipProvider provider, HeaderFactory headers, Hangups.Why why) {
+    void cancel(SipProvider provider, HeaderFactory headers, CancelledInvites cancelled, Hangups.Why why) {
         if (done) {
             return;
         }
@@ -51,6 +51,7 @@ class ForkBranch {
         }
         try {
             Hangups.cancel(provider, headers, invite, why);
+            cancelled.add(invite);
         } catch (SipException e) {
             log.debug("CANCEL to {}: {}", target, e.toString());
         }
@@ -58,10 +59,10 @@ class ForkBranch {
     }
 
     /** A provisional response came: a CANCEL that waited for it goes now. */
-    void provisional(SipProvider provider, HeaderFactory headers) {
+    void provisional(SipProvider provider, HeaderFactory headers, CancelledInvites cancelled) {
         provisional = true;
         if (cancelPending != null) {
-            cancel(provider, headers, cancelPending);
+            cancel(provider, headers, cancelled, cancelPending);
         }
     }
 

@@ -66,6 +66,7 @@ public final class SipService implements SipListener, AutoCloseable {
     private final RtpRelay relay;
     private final ScheduledExecutorService timer;
     private final B2bua b2bua;
+    private final CancelledInvites cancelled = new CancelledInvites();
     private final Trunks trunks;
     private final RoomNumberStore roomNumbers;
     private final RoomCalls roomCalls;
@@ -73,7 +74,7 @@ public final class SipService implements SipListener, AutoCloseable {
     private final Invites invites;
     /** What a room's invite may ring, and the bound on calls out through the trunk that phones' calls count against. */
     private final InviteRules rules;
-    /** How long a stopping server waits for its temporary rooms to end. */
+    /** How long a stopping server waits for its temporary rooms to end, and for the phones it cancelled to answer. */
     private static final java.time.Duration STOP_PATIENCE = java.time.Duration.ofSeconds(5);
     private final RoomService rooms;
 
@@ -95,10 +96,10 @@ public final class SipService implements SipListener, AutoCloseable {
         this.trunks = new Trunks(config.trunks());
         AuthenticationHelper trunkAuth = stack instanceof SipStackExt ext
                 ? ext.getAuthenticationHelper(new TrunkCredentials(config.trunks()), sip.headers()) : null;
-        this.b2bua = new B2bua(config, sip, provider, relay, timer, clock, trunkAuth, rooms.service().mediaTimeoutMillis());
+        this.b2bua = new B2bua(config, sip, provider, relay, timer, clock, trunkAuth, rooms.service().mediaTimeoutMillis(), cancelled);
         this.roomNumbers = rooms.numbers();
         this.roomCalls = new RoomCalls(config, sip, provider, relay, rooms.service(), rooms.shards(), timer, clock);
-        this.dialOut = new DialOut(config, sip, provider, relay, timer, trunkAuth);
+        this.dialOut = new DialOut(config, sip, provider, relay, timer, trunkAuth, cancelled);
         this.rooms = rooms.service();
         this.rules = new InviteRules(config, users, trunks.outbound().isPresent(), clock);
         this.invites = new Invites(this.rooms, users, registrar, trunks, rules, roomNumbers, dialOut, b2bua, roomCalls, timer, clock);
@@ -373,12 +374,14 @@ public final class SipService implements SipListener, AutoCloseable {
 
     /**
      * Before the sockets close: calls between extensions and into rooms, open invites and (on a node alone)
-     * temporary rooms end, their clients told.
+     * temporary rooms end, their clients told; returns once the phones whose INVITEs were cancelled have answered
+     * ({@link CancelledInvites}), or after {@link #STOP_PATIENCE}.
      */
     public void stopping() {
-        b2bua.stop(STOP_PATIENCE);
+        b2bua.stop();
         roomCalls.stop();
         invites.stop(STOP_PATIENCE);
+        cancelled.awaitAnswers(STOP_PATIENCE);
     }
 
     @Override

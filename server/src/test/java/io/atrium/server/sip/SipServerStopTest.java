@@ -3,6 +3,9 @@ package io.atrium.server.sip;
 import static io.atrium.server.sip.SipRegistrarTest.assertOk;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.atrium.server.config.AtriumConfig;
 import io.atrium.server.testing.Closer;
@@ -20,6 +23,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
 
 /**
  * A server that stops (docs/SIP.md, "Restarts") tells the clients of what it cannot keep: an invite
@@ -156,6 +160,45 @@ class SipServerStopTest {
                 assertOk(bob.await());
                 assertOk(ada.await());
                 assertThat(ada.messages()).containsPattern("SIP/2.0 503 [^\\r\\n]*\\r?\\n(.+\\r?\\n)*Retry-After: ?10");
+            }
+        }
+    }
+
+    /**
+     * A server that stops cancels the phone a room's invite rings, and waits for its answer: the phone here takes 300 ms
+     * between its {@code 200} to the CANCEL and its {@code 487}, which Atrium must still acknowledge — were its stack
+     * gone by then, the phone would wait for the ACK until SIPp's timeout (a real phone repeats its 487 for 32 s).
+     * The stop comes once Atrium has the phone's 180 (its log says the phone rings): before it, no CANCEL may go.
+     */
+    @Test
+    void stoppingCancelsThePhoneAnInviteRingsAndAcknowledgesItsLate487() throws Exception {
+        try (Stopping stopping = new Stopping("atrium-sip-stop-dial-")) {
+            TestServer server = stopping.server;
+            int sipPort = server.config().sip().port();
+            users(server, "ada", "1001", "bob", "1002");
+            int bobPhone = SipCallTest.registerPhone(sipPort, "1002", "bob");
+            try (Sipp bob = Sipp.start("callee.xml", Map.of("OUTCOME", Sipp.resource("callee-ring.part"), "MEDIA_PORT", "40056",
+                    "REASON", "^ *SIP;cause=503;text=.server stopping.$", "TERMINATE_AFTER", "300"), sipPort, bobPhone, "-t", "u1")
+                    .listening()) {
+                ListAppender<ILoggingEvent> dialOut = new ListAppender<>();
+                dialOut.start();
+                Logger dialOutLog = (Logger) LoggerFactory.getLogger("atrium.sip.dialout");
+                dialOutLog.addAppender(dialOut);
+                try {
+                    RpcClient ada = open.track(RpcClient.connect(server));
+                    JavaPeer peer = open.track(new JavaPeer());
+                    ada.call("create_temp_room", Map.of("call_id", UUID.randomUUID().toString(), "username", "ada",
+                            "password", "ada-password", "sdp", peer.offer(true), "invited", List.of("1002")));
+                    Waits.waitUntil(() -> {
+                        synchronized (dialOut) { // as the appender appends
+                            return dialOut.list.stream().anyMatch(e -> e.getFormattedMessage().endsWith(" rings"));
+                        }
+                    }, "Atrium has the phone's 180");
+                } finally {
+                    dialOutLog.detachAppender(dialOut);
+                }
+                stopping.stop();
+                assertOk(bob.await());
             }
         }
     }

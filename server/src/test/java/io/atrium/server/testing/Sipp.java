@@ -31,10 +31,11 @@ public final class Sipp implements AutoCloseable {
      * checks it, by default any, but there must be one; {@code DECLINE}, the status line's code and phrase of a phone
      * that declines ({@code callee-decline.part}), by default {@code 603 Decline}; {@code BYE_HEADERS}, header lines a
      * caller adds to its BYE ({@code caller-answered.part}), each after a newline, by default none, and
-     * {@code CANCEL_HEADERS} the same for its CANCEL ({@code caller-cancel.part}).
+     * {@code CANCEL_HEADERS} the same for its CANCEL ({@code caller-cancel.part}); {@code TERMINATE_AFTER}, the
+     * milliseconds a ringing phone ({@code callee-ring.part}) takes between its 200 to a CANCEL and its 487, by default 0.
      */
     private static final Map<String, String> DEFAULTS = Map.of("REASON", ".*", "DECLINE", "603 Decline", "BYE_HEADERS", "",
-            "CANCEL_HEADERS", "", "ANSWER_AFTER", "0");
+            "CANCEL_HEADERS", "", "ANSWER_AFTER", "0", "TERMINATE_AFTER", "0");
 
     private final Process process;
     private final Path dir;
