@@ -99,6 +99,10 @@ class RecordSettingTest {
         assertThat(member.await("recording_started").path("recording_id").asText()).as("the member is told").isEqualTo(id);
 
         Media.sendTone(peer, PACKETS);
+        // the member leaves once the server has taken all but the few a loaded machine may drop on loopback: what it
+        // took is recorded, what is still in flight when the room ends is not (235 of 250 so, under load, 2026-12-06)
+        Waits.waitUntil(() -> server.get("/v1/rooms/" + room + "/media").json().at("/media/publishers/0/packets_in").asLong()
+                >= PACKETS - 5, "the server has the member's packets");
         member.call("leave_room", Map.of());
 
         Waits.waitUntil(() -> server.get("/v1/rooms/" + room + "/recordings").json().at("/recordings/0/state").asText()
@@ -115,7 +119,7 @@ class RecordSettingTest {
         JsonNode probe = Media.probe(local);
         assertThat(probe.at("/streams/0/codec_name").asText()).isEqualTo("opus");
         // every packet but the few a loaded machine may drop on loopback or still be reading when the member
-        // leaves (the recording stops with the room): 248 of 250 was seen at load 11
+        // leaves (the recording stops with the room)
         assertThat(probe.at("/streams/0/nb_read_frames").asLong()).isBetween(PACKETS - 5L, (long) PACKETS);
         assertThat(probe.at("/format/duration").asDouble()).isBetween(4.7, 5.3);
         Media.assertDecodesCleanly(local);
