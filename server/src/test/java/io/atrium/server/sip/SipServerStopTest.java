@@ -33,6 +33,9 @@ import org.slf4j.LoggerFactory;
  */
 class SipServerStopTest {
 
+    /** The {@code Reason} of Atrium's BYE or CANCEL to a phone as the server stops (docs/SIP.md, "Restarts"). */
+    static final String STOPPING = "^ *SIP;cause=503;text=.server stopping.$";
+
     @RegisterExtension
     final Closer open = new Closer();
 
@@ -105,7 +108,7 @@ class SipServerStopTest {
             String room = server.post("/v1/rooms", "{\"room\":{\"name\":\"stops\",\"open\":true}}").json().at("/room/uuid").asText();
             String number = server.get("/v1/sip/rooms/" + room).json().get("number").asText();
             try (Sipp phone = Sipp.start("caller.xml", Map.of("OUTCOME", Sipp.resource("caller-room.part"), "FROM", "1001",
-                    "MEDIA_PORT", String.valueOf(media.port()), "REASON", "^ *SIP;cause=503;text=.server stopping.$"), sipPort,
+                    "MEDIA_PORT", String.valueOf(media.port()), "REASON", STOPPING), sipPort,
                     "-t", "u1", "-s", number, "-au", "ada", "-ap", "ada-password")) {
                 Waits.waitUntil(() -> SipRoomPhoneTest.inRoom(server), "the phone in the room");
                 stopping.stop();
@@ -125,10 +128,9 @@ class SipServerStopTest {
             int sipPort = server.config().sip().port();
             users(server, "ada", "1001", "bob", "1002");
             int bobPhone = SipCallTest.registerPhone(sipPort, "1002", "bob");
-            String unavailable = "^ *SIP;cause=503;text=.server stopping.$";
-            try (Sipp bob = SipCallTest.phone(sipPort, bobPhone, "answer", 40044, unavailable);
+            try (Sipp bob = SipCallTest.phone(sipPort, bobPhone, "answer", 40044, STOPPING);
                  Sipp ada = Sipp.start("caller.xml", Map.of("OUTCOME", Sipp.resource("caller-room.part"), "FROM", "1001",
-                         "MEDIA_PORT", "40046", "REASON", unavailable), sipPort, "-t", "u1", "-s", "1002", "-au", "ada", "-ap",
+                         "MEDIA_PORT", "40046", "REASON", STOPPING), sipPort, "-t", "u1", "-s", "1002", "-au", "ada", "-ap",
                          "ada-password")) {
                 Waits.waitUntil(() -> server.get("/v1/sip/calls").json().findValuesAsText("state").contains("answered"),
                         "the call answered");
@@ -151,7 +153,7 @@ class SipServerStopTest {
             int sipPort = server.config().sip().port();
             users(server, "ada", "1001", "bob", "1002");
             int bobPhone = SipCallTest.registerPhone(sipPort, "1002", "bob");
-            try (Sipp bob = SipCallTest.phone(sipPort, bobPhone, "ring", 40048, "^ *SIP;cause=503;text=.server stopping.$");
+            try (Sipp bob = SipCallTest.phone(sipPort, bobPhone, "ring", 40048, STOPPING);
                  Sipp ada = Sipp.start("caller.xml", Map.of("OUTCOME", Sipp.resource("caller-refused.part"), "STATUS", "503",
                          "FROM", "1001", "MEDIA_PORT", "40050"), sipPort, "-t", "u1", "-s", "1002", "-au", "ada", "-ap",
                          "ada-password")) {
@@ -178,7 +180,7 @@ class SipServerStopTest {
             users(server, "ada", "1001", "bob", "1002");
             int bobPhone = SipCallTest.registerPhone(sipPort, "1002", "bob");
             try (Sipp bob = Sipp.start("callee.xml", Map.of("OUTCOME", Sipp.resource("callee-ring.part"), "MEDIA_PORT", "40056",
-                    "REASON", "^ *SIP;cause=503;text=.server stopping.$", "TERMINATE_AFTER", "300"), sipPort, bobPhone, "-t", "u1")
+                    "REASON", STOPPING, "TERMINATE_AFTER", "300"), sipPort, bobPhone, "-t", "u1")
                     .listening()) {
                 ListAppender<ILoggingEvent> dialOut = new ListAppender<>();
                 dialOut.start();
