@@ -22,6 +22,16 @@ const DEFAULT_TILE = { width: 320, height: 180 };
 const REGISTRATION_REFRESH_MS = 60_000;
 /** How often the SDK sets up a publish connection again after Atrium removed it for never connecting. */
 const SETUP_RETRIES = 2;
+/**
+ * How long a connection may stay ICE `disconnected` before the SDK restarts ICE. Chromium calls a connection whose
+ * path went silent `disconnected` after about 5 s and never `failed` (only its `connectionState` fails, some 10 s
+ * later), while Atrium removes a member from whom no media came for `rooms.media_timeout_seconds` (10 by default):
+ * restarting 2 s into `disconnected` brings the media back on a new connection before that, once the network is back
+ * or another path works.
+ */
+const ICE_DISCONNECTED_RESTART_MS = 2_000;
+/** True when a connection's path is lost: ICE disconnected or failed, or the connection failed. */
+const pathLost = pc => ['disconnected', 'failed'].includes(pc?.iceConnectionState) || pc?.connectionState === 'failed';
 /** The SDK's message for an end by Atrium refusing the connection, by the refusal's reason (rpc.js). */
 const REFUSED = {
   'too-many-connections': 'The server refused the connection: too many connections from this network.',
@@ -188,6 +198,8 @@ export class AtriumClient extends EventTarget {
     this._subscribeAgain = false;
     this._receiveBitrate = null;
     this._iceRestartPending = { publish: false, receive: false };
+    this._iceRestartTimers = { publish: null, receive: null };
+    this._iceRestarting = { publish: false, receive: false };
     /** whether the publish connection ever connected (ICE + DTLS), and how often its setup was retried */
     this._publishConnected = false;
     this._setupRetries = 0;
@@ -420,6 +432,7 @@ export class AtriumClient extends EventTarget {
     pc.addEventListener('iceconnectionstatechange', () => this._onIceState('publish', pc));
     pc.addEventListener('connectionstatechange', () => {
       if (pc.connectionState === 'connected' && pc === this.publishPc) this._publishConnected = true;
+      this._onIceState('publish', pc);
     });
   }
 
@@ -821,6 +834,7 @@ export class AtriumClient extends EventTarget {
       if (this.members.size === 0) return; // nothing to receive yet
       const pc = new RTCPeerConnection(this._pcConfig());
       pc.addEventListener('iceconnectionstatechange', () => this._onIceState('receive', pc));
+      pc.addEventListener('connectionstatechange', () => this._onIceState('receive', pc));
       this.receivePc = pc;
     }
     const pc = this.receivePc;
@@ -1108,14 +1122,28 @@ export class AtriumClient extends EventTarget {
     }
   }
 
+  /**
+   * A connection whose path is lost gets an ICE restart (Atrium answers it with a new connection): at once when ICE
+   * or the connection failed, after ICE_DISCONNECTED_RESTART_MS of `disconnected` (a path may come back by itself).
+   * While reconnecting, the rejoin restarts ICE instead.
+   */
   _onIceState(which, pc) {
-    if (pc.iceConnectionState !== 'failed' || this.state !== 'joined') return;
-    console.warn(`atrium: ICE failed on the ${which} connection; restarting ICE`);
-    if (which === 'receive') {
-      this._scheduleSubscribe(true);
-    } else {
-      this._publishOffer(true).catch(e => this._emit('error', { error: e, during: 'ice-restart' }));
+    clearTimeout(this._iceRestartTimers[which]);
+    if (pc.iceConnectionState === 'disconnected' && pc.connectionState !== 'failed') {
+      this._iceRestartTimers[which] = setTimeout(() => this._restartIce(which, pc), ICE_DISCONNECTED_RESTART_MS);
+    } else if (pathLost(pc)) {
+      this._restartIce(which, pc);
     }
+  }
+
+  _restartIce(which, pc) {
+    if (!pathLost(pc) || pc !== (which === 'receive' ? this.receivePc : this.publishPc) || this.state !== 'joined'
+      || this._iceRestarting[which]) return;
+    console.warn(`atrium: the ${which} connection's path is lost (ICE ${pc.iceConnectionState}); restarting ICE`);
+    this._iceRestarting[which] = true;
+    const restart = which === 'receive' ? this._scheduleSubscribe(true) : this._publishOffer(true);
+    Promise.resolve(restart).catch(e => this._emit('error', { error: e, during: 'ice-restart' }))
+      .finally(() => { this._iceRestarting[which] = false; });
   }
 
   /** The socket dropped (rpc.js rejected what was pending). While reconnecting, the retry loop handles it. */
@@ -1157,14 +1185,14 @@ export class AtriumClient extends EventTarget {
     try {
       await this.rpc.openWith(async () => {
         this._registerAgain();
-        const iceFailed = restartIce || this.publishPc?.iceConnectionState === 'failed';
+        const iceFailed = restartIce || pathLost(this.publishPc);
         const result = await this._publishOffer(iceFailed);
         this._reconcile(result.members ?? []);
         this.isAdmin = this.local.isAdmin = !!result.is_admin;
         this._setState('joined');
         if (this.local.screenShare) this.notify('start_screen_share');
         if (this.local.handRaised) this.notify('raise_hand');
-        await this._scheduleSubscribe(restartIce || this.receivePc?.iceConnectionState === 'failed');
+        await this._scheduleSubscribe(restartIce || pathLost(this.receivePc));
         this._emit('reconnected', {});
       }, {
         deadline: Date.now() + this.reconnectWindowMs, initialDelayMs: 250, maxDelayMs: 4000,
@@ -1249,6 +1277,7 @@ export class AtriumClient extends EventTarget {
     if (this.state === 'ended') return;
     this._closing = true;
     clearInterval(this._registration?.timer);
+    Object.values(this._iceRestartTimers).forEach(clearTimeout);
     this._setState('ended');
     this.rpc.close(1000, 'the client ended');
     this.publishPc?.close();

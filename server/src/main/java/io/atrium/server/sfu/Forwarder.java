@@ -305,6 +305,30 @@ public final class Forwarder {
         }
     }
 
+    /**
+     * Goes on from {@code previous}, the forwarder this one replaces on the same subscriber SSRC (the subscriber's slot
+     * now shows another receiver: its member's new connection after an ICE restart): the first packet forwarded follows
+     * the last sequence number, timestamp, VP8 picture id and TL0PICIDX that {@code previous} sent, as after a layer
+     * switch, so that the subscriber sees one stream go on. Started afresh from the new publisher's numbers, the stream
+     * jumped, and Chromium decoded nothing more of it. Media thread.
+     */
+    void continueFrom(Forwarder previous) {
+        if (!previous.started) {
+            return;
+        }
+        started = true;
+        seqs.reset(0, previous.seqs.highestOut() + 1);
+        if (previous.pictures.started()) {
+            pictures.reset(0, previous.pictures.highestOut() + 1);
+        }
+        anyOut = previous.anyOut;
+        lastOutSeq = previous.lastOutSeq;
+        lastOutTs = previous.lastOutTs;
+        lastOutTl0 = previous.lastOutTl0;
+        lastOutMillis = previous.lastOutMillis;
+        rtxSeq = previous.rtxSeq;
+    }
+
     private void switchTo(Layer layer, long ext, byte[] buf, int off, int len, long nowMillis) {
         in.wrap(buf, off, len);
         long ts = in.timestamp() & 0xFFFFFFFFL;

@@ -111,11 +111,12 @@ final class Subscriber {
                 keep.add(f);
                 continue;
             }
-            if (f != null) {
-                removeForwarder(f);
-            }
             Forwarder created = new Forwarder(s.receiver(), this, s.ssrc(), s.payloadType(), s.rtxSsrc(), s.rtxPayloadType(),
                     s.redPayloadType(), s.cname(), s.dependencyDescriptorId());
+            if (f != null) { // the stream shows another receiver now (its member's new connection): it goes on
+                removeForwarder(f);
+                created.continueFrom(f);
+            }
             created.target(s.width(), s.height());
             addForwarder(created);
             created.selectLayer(nowMillis);

@@ -151,6 +151,47 @@ class ForwarderRewriteTest {
         }
     }
 
+    /**
+     * A subscriber's stream that shows another receiver on the same SSRC (the member it shows came back on a new
+     * connection: an ICE restart that Atrium answered with a new peer) goes on where it stopped: the next sequence
+     * number, a timestamp on by the time between, the next picture id. A forwarder started from the new publisher's
+     * numbers instead (here 5000, 777000, 400) made the stream jump, and Chromium decoded nothing more of it.
+     */
+    @org.junit.jupiter.api.Test
+    void aStreamThatShowsAnotherReceiverGoesOnWhereItStopped() {
+        Sink sink = new Sink();
+        Subscriber subscriber = new Subscriber(sink);
+        Receiver before = oneLayerReceiver();
+        subscriber.want(List.of(new Subscription(before, SSRC, PT, RTX_SSRC, RTX_PT, "c", 0, 0, 0)));
+        subscriber.apply(1_000_000);
+        send(before, Step.key(0, 100, 9000, 7, 0));
+        send(before, Step.delta(0, 101, 12000, 8, 33));
+        Receiver after = oneLayerReceiver();
+        subscriber.want(List.of(new Subscription(after, SSRC, PT, RTX_SSRC, RTX_PT, "c", 0, 0, 0)));
+        subscriber.apply(1_000_050);
+        send(after, Step.key(0, 5000, 777_000, 400, 66));
+        send(after, Step.delta(0, 5001, 780_000, 401, 99));
+        assertThat(sink.received).containsExactly(Out.media(100, 9000, 7), Out.media(101, 12000, 8),
+                Out.media(102, 12000 + 33 * 90, 9), Out.media(103, 12000 + 33 * 90 + 3000, 10));
+    }
+
+    private static Receiver oneLayerReceiver() {
+        TrackInfo video = new TrackInfo("t", MediaKind.VIDEO, "1", "VP8", 90000, 96, 97, List.of(), List.of(0x1000L),
+                List.of(0L), 0, 0, 0, 0, 0);
+        return new Publisher(new Sink(), List.of(video), 1, MediaLimits.defaults().maxPublishBitrate()).receivers().get(0);
+    }
+
+    /** The packet of step {@code s} arriving at {@code receiver} (layer 0's SSRC 0x1000, layer 1's 0x2000). */
+    private static void send(Receiver receiver, Step s) {
+        byte[] payload = s.key() ? Vp8.keyframe(s.pid(), 640, 360) : Vp8.delta(s.pid());
+        byte[] buf = new byte[12 + payload.length];
+        RtpPacket.writeHeader(buf, 0, false, 96, s.seq(), (int) s.ts(), s.layer() == 0 ? 0x1000 : 0x2000);
+        System.arraycopy(payload, 0, buf, 12, payload.length);
+        RtpPacket packet = new RtpPacket();
+        assertThat(packet.wrap(buf, 0, buf.length)).isTrue();
+        receiver.onMedia(receiver.layers[s.layer()], packet, 1_000_000 + s.now(), false);
+    }
+
     private static Sink run(Case c, int transportCcId) {
         TrackInfo video = new TrackInfo("t", MediaKind.VIDEO, "1", "VP8", 90000, 96, 97, List.of("q", "h"),
                 List.of(0x1000L, 0x2000L), List.of(0L, 0L), 0, 0, 0, 0, 0);
@@ -161,19 +202,13 @@ class ForwarderRewriteTest {
         subscriber.transportCcId = transportCcId;
         Forwarder forwarder = new Forwarder(receiver, subscriber, SSRC, PT, RTX_SSRC, RTX_PT, "c");
         subscriber.addForwarder(forwarder);
-        RtpPacket packet = new RtpPacket();
         for (Step s : c.steps()) {
             if (s.switchTo() >= 0) {
                 forwarder.pending = s.switchTo();
             } else if (s.nack() >= 0) {
                 forwarder.retransmit(new int[] {s.nack()}, 1);
             } else {
-                byte[] payload = s.key() ? Vp8.keyframe(s.pid(), 640, 360) : Vp8.delta(s.pid());
-                byte[] buf = new byte[12 + payload.length];
-                RtpPacket.writeHeader(buf, 0, false, 96, s.seq(), (int) s.ts(), s.layer() == 0 ? 0x1000 : 0x2000);
-                System.arraycopy(payload, 0, buf, 12, payload.length);
-                assertThat(packet.wrap(buf, 0, buf.length)).isTrue();
-                receiver.onMedia(receiver.layers[s.layer()], packet, 1_000_000 + s.now(), false);
+                send(receiver, s);
             }
         }
         assertThat(sink.received).containsExactlyElementsOf(c.want());

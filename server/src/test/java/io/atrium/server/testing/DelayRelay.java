@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * order (a datagram never overtakes an earlier one, as in a queue: when the delay falls, the queue drains).
  * {@link #delay} ramps the delay linearly to a new value, as a filling queue would. At most
  * {@value #QUEUE} datagrams wait; more are dropped. {@link #dropClientRtcp} drops the client's RTCP (its feedback
- * path lost, everything else still relayed); {@link #fromClient} counts what the client sent, so that a test can tell
+ * path lost, everything else still relayed), {@link #blackhole} everything both ways (the path gone silent); {@link #fromClient} counts what the client sent, so that a test can tell
  * whether the client's RTCP reached the server.
  */
 public final class DelayRelay implements AutoCloseable {
@@ -43,6 +43,7 @@ public final class DelayRelay implements AutoCloseable {
     private volatile long rampTo;
     private long lastDue;
     private volatile boolean dropClientRtcp;
+    private volatile boolean blackhole;
     // written by the up thread only
     private volatile long clientDatagrams;
     private volatile long clientRtcp;
@@ -87,6 +88,11 @@ public final class DelayRelay implements AutoCloseable {
         return rampFrom + (rampTo - rampFrom) * elapsed / rampNanos;
     }
 
+    /** Drops ({@code true}) or relays again everything, both ways. */
+    public void blackhole(boolean drop) {
+        blackhole = drop;
+    }
+
     /** Drops ({@code true}) or relays again the client's RTCP (SRTCP: RFC 5761 packet types 192-223). */
     public void dropClientRtcp(boolean drop) {
         dropClientRtcp = drop;
@@ -118,6 +124,9 @@ public final class DelayRelay implements AutoCloseable {
             client = front.receive(buf);
             buf.flip();
             clientDatagrams++;
+            if (blackhole) {
+                continue;
+            }
             boolean rtcp = buf.remaining() >= 2 && (buf.get(0) & 0xC0) == 0x80 && (buf.get(1) & 0x7F) >= 64
                     && (buf.get(1) & 0x7F) <= 95;
             if (rtcp) {
@@ -179,7 +188,7 @@ public final class DelayRelay implements AutoCloseable {
 
     private void forward(ByteBuffer datagram) throws IOException {
         SocketAddress to = client;
-        if (to != null) {
+        if (to != null && !blackhole) {
             front.send(datagram, to);
         }
     }
