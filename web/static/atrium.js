@@ -1125,7 +1125,8 @@ export class AtriumClient extends EventTarget {
   /**
    * A connection whose path is lost gets an ICE restart (Atrium answers it with a new connection): at once when ICE
    * or the connection failed, after ICE_DISCONNECTED_RESTART_MS of `disconnected` (a path may come back by itself).
-   * While reconnecting, the rejoin restarts ICE instead.
+   * While reconnecting, the rejoin restarts ICE instead; a restart that did not bring a new connection is tried again
+   * ICE_DISCONNECTED_RESTART_MS later.
    */
   _onIceState(which, pc) {
     clearTimeout(this._iceRestartTimers[which]);
@@ -1137,13 +1138,26 @@ export class AtriumClient extends EventTarget {
   }
 
   _restartIce(which, pc) {
-    if (!pathLost(pc) || pc !== (which === 'receive' ? this.receivePc : this.publishPc) || this.state !== 'joined'
-      || this._iceRestarting[which]) return;
+    const current = () => pc === (which === 'receive' ? this.receivePc : this.publishPc) && this.state === 'joined';
+    if (!pathLost(pc) || !current() || this._iceRestarting[which]) return;
+    // a publish restart brings a new receive connection too (Atrium answers it with a new connection)
+    if (which === 'receive' && !this.receiveOnly && (this._iceRestarting.publish || pathLost(this.publishPc))) return;
     console.warn(`atrium: the ${which} connection's path is lost (ICE ${pc.iceConnectionState}); restarting ICE`);
     this._iceRestarting[which] = true;
     const restart = which === 'receive' ? this._scheduleSubscribe(true) : this._publishOffer(true);
     Promise.resolve(restart).catch(e => this._emit('error', { error: e, during: 'ice-restart' }))
-      .finally(() => { this._iceRestarting[which] = false; });
+      .finally(() => {
+        this._iceRestarting[which] = false;
+        if (pathLost(pc) && current()) {
+          this._iceRestartTimers[which] = setTimeout(() => this._restartIce(which, pc), ICE_DISCONNECTED_RESTART_MS);
+        }
+      });
+  }
+
+  /** After a rejoin: a connection whose path was lost while it went on (after its restart timer came due) is restarted. */
+  _checkPaths() {
+    if (this.publishPc) this._onIceState('publish', this.publishPc);
+    if (this.receivePc) this._onIceState('receive', this.receivePc);
   }
 
   /** The socket dropped (rpc.js rejected what was pending). While reconnecting, the retry loop handles it. */
@@ -1193,6 +1207,7 @@ export class AtriumClient extends EventTarget {
         if (this.local.screenShare) this.notify('start_screen_share');
         if (this.local.handRaised) this.notify('raise_hand');
         await this._scheduleSubscribe(restartIce || pathLost(this.receivePc));
+        this._checkPaths();
         this._emit('reconnected', {});
       }, {
         deadline: Date.now() + this.reconnectWindowMs, initialDelayMs: 250, maxDelayMs: 4000,

@@ -306,27 +306,40 @@ public final class Forwarder {
     }
 
     /**
-     * Goes on from {@code previous}, the forwarder this one replaces on the same subscriber SSRC (the subscriber's slot
-     * now shows another receiver: its member's new connection after an ICE restart): the first packet forwarded follows
-     * the last sequence number, timestamp, VP8 picture id and TL0PICIDX that {@code previous} sent, as after a layer
-     * switch, so that the subscriber sees one stream go on. Started afresh from the new publisher's numbers, the stream
-     * jumped, and Chromium decoded nothing more of it. Media thread.
+     * Where a stream's numbering stands: the last sequence number, VP8 picture id (-1: none), timestamp and TL0PICIDX
+     * sent, the RTX sequence, and the counts its sender reports give. For the forwarder that goes on with the stream.
      */
-    void continueFrom(Forwarder previous) {
-        if (!previous.started) {
-            return;
-        }
+    record Numbering(long seq, long picture, boolean anyOut, int lastOutSeq, int lastOutTs, int lastOutTl0, long lastOutMillis,
+                     int rtxSeq, long packetsSent, long octetsSent) {
+    }
+
+    /** This stream's numbering, null before its first packet. Media thread. */
+    Numbering numbering() {
+        return !started ? null : new Numbering(seqs.highestOut(), pictures.started() ? pictures.highestOut() : -1, anyOut,
+                lastOutSeq, lastOutTs, lastOutTl0, lastOutMillis, rtxSeq, packetsSent, octetsSent);
+    }
+
+    /**
+     * Goes on with the stream of the same subscriber SSRC whose numbering {@code sent} is: the subscriber's slot now
+     * shows another receiver (its member's new connection after an ICE restart). The first packet forwarded follows
+     * the last sequence number, timestamp, VP8 picture id and TL0PICIDX sent, as after a layer switch, so that the
+     * subscriber sees one stream go on; started afresh from the new publisher's numbers, the stream jumped, and
+     * Chromium decoded nothing more of it. Media thread.
+     */
+    void continueFrom(Numbering sent) {
         started = true;
-        seqs.reset(0, previous.seqs.highestOut() + 1);
-        if (previous.pictures.started()) {
-            pictures.reset(0, previous.pictures.highestOut() + 1);
+        seqs.reset(0, sent.seq() + 1);
+        if (sent.picture() >= 0) {
+            pictures.reset(0, sent.picture() + 1);
         }
-        anyOut = previous.anyOut;
-        lastOutSeq = previous.lastOutSeq;
-        lastOutTs = previous.lastOutTs;
-        lastOutTl0 = previous.lastOutTl0;
-        lastOutMillis = previous.lastOutMillis;
-        rtxSeq = previous.rtxSeq;
+        anyOut = sent.anyOut();
+        lastOutSeq = sent.lastOutSeq();
+        lastOutTs = sent.lastOutTs();
+        lastOutTl0 = sent.lastOutTl0();
+        lastOutMillis = sent.lastOutMillis();
+        rtxSeq = sent.rtxSeq();
+        packetsSent = sent.packetsSent();
+        octetsSent = sent.octetsSent();
     }
 
     private void switchTo(Layer layer, long ext, byte[] buf, int off, int len, long nowMillis) {
@@ -522,7 +535,8 @@ public final class Forwarder {
      * Whether padding can go on this stream's RTX SSRC: video with RTX, transport-cc on, started or suspended. A
      * suspended stream pads too, even one suspended before its first packet (a subscription made while the estimate
      * was low, its subscriber's only video): with nothing else to send, a probe is the only way its estimate can grow
-     * back. (A stream waiting for its first keyframe is about to start and does not.)
+     * back. (A stream waiting for its first keyframe is about to start and does not, unless it goes on from an
+     * earlier one: {@link #continueFrom}.)
      */
     boolean canPad() {
         return rtxPayloadType >= 0 && (anyOut || suspended) && subscriber.transportCcId > 0;

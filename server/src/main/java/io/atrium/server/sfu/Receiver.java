@@ -361,7 +361,7 @@ public final class Receiver {
     /** Stops every forwarder of this track (the publisher left). */
     void close() {
         for (Forwarder f : forwarders) {
-            f.subscriber().removeForwarder(f);
+            f.subscriber().publisherGone(f);
         }
         forwarders = NONE;
         tap(null, null);

@@ -24,6 +24,11 @@ final class Subscriber {
     private final MediaSink peer;
     private final IntMap<Forwarder> byOutSsrc = new IntMap<>();
     private final List<Forwarder> forwarders = new ArrayList<>();
+    /**
+     * What the streams whose publisher went away had sent, by SSRC: a member's old connection is closed before this
+     * subscriber's slot is given the new one's track, and the new forwarder goes on with it ({@link #apply}).
+     */
+    private final IntMap<Forwarder.Numbering> ended = new IntMap<>();
     private final RtcpCompound compound = new RtcpCompound();
     private final PictureLossIndication pli = new PictureLossIndication();
     private final FullIntraRequest fir = new FullIntraRequest();
@@ -111,11 +116,15 @@ final class Subscriber {
                 keep.add(f);
                 continue;
             }
+            // the stream shows another receiver now (its member's new connection): it goes on where it stopped
+            Forwarder.Numbering sent = f != null ? f.numbering() : ended.get(s.ssrc());
+            if (f != null) {
+                removeForwarder(f);
+            }
             Forwarder created = new Forwarder(s.receiver(), this, s.ssrc(), s.payloadType(), s.rtxSsrc(), s.rtxPayloadType(),
                     s.redPayloadType(), s.cname(), s.dependencyDescriptorId());
-            if (f != null) { // the stream shows another receiver now (its member's new connection): it goes on
-                removeForwarder(f);
-                created.continueFrom(f);
+            if (sent != null) {
+                created.continueFrom(sent);
             }
             created.target(s.width(), s.height());
             addForwarder(created);
@@ -128,6 +137,7 @@ final class Subscriber {
                 removeForwarder(f);
             }
         }
+        ended.clear();
         allocate(nowMillis);
     }
 
@@ -135,6 +145,15 @@ final class Subscriber {
         forwarders.add(f);
         byOutSsrc.put(f.ssrc, f);
         f.receiver.addForwarder(f);
+    }
+
+    /** {@code f}'s publisher went away: the stream stops, and what it sent is kept until the next {@link #apply}. */
+    void publisherGone(Forwarder f) {
+        Forwarder.Numbering sent = f.numbering();
+        if (sent != null) {
+            ended.put(f.ssrc, sent);
+        }
+        removeForwarder(f);
     }
 
     void removeForwarder(Forwarder f) {

@@ -154,19 +154,25 @@ class ForwarderRewriteTest {
     /**
      * A subscriber's stream that shows another receiver on the same SSRC (the member it shows came back on a new
      * connection: an ICE restart that Atrium answered with a new peer) goes on where it stopped: the next sequence
-     * number, a timestamp on by the time between, the next picture id. A forwarder started from the new publisher's
-     * numbers instead (here 5000, 777000, 400) made the stream jump, and Chromium decoded nothing more of it.
+     * number, a timestamp on by the time between, the next picture id, whether the old connection's publisher is gone
+     * before the subscriber's slot is given the new track (as in the server: the old peer is closed at once) or not. A
+     * forwarder started from the new publisher's numbers instead (here 5000, 777000, 400) made the stream jump, and
+     * Chromium decoded nothing more of it.
      */
-    @org.junit.jupiter.api.Test
-    void aStreamThatShowsAnotherReceiverGoesOnWhereItStopped() {
+    @ParameterizedTest(name = "old publisher closed first: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void aStreamThatShowsAnotherReceiverGoesOnWhereItStopped(boolean closedFirst) {
         Sink sink = new Sink();
         Subscriber subscriber = new Subscriber(sink);
-        Receiver before = oneLayerReceiver();
-        subscriber.want(List.of(new Subscription(before, SSRC, PT, RTX_SSRC, RTX_PT, "c", 0, 0, 0)));
+        Publisher before = oneLayerPublisher();
+        subscriber.want(List.of(new Subscription(before.receivers().get(0), SSRC, PT, RTX_SSRC, RTX_PT, "c", 0, 0, 0)));
         subscriber.apply(1_000_000);
-        send(before, Step.key(0, 100, 9000, 7, 0));
-        send(before, Step.delta(0, 101, 12000, 8, 33));
-        Receiver after = oneLayerReceiver();
+        send(before.receivers().get(0), Step.key(0, 100, 9000, 7, 0));
+        send(before.receivers().get(0), Step.delta(0, 101, 12000, 8, 33));
+        if (closedFirst) {
+            before.close();
+        }
+        Receiver after = oneLayerPublisher().receivers().get(0);
         subscriber.want(List.of(new Subscription(after, SSRC, PT, RTX_SSRC, RTX_PT, "c", 0, 0, 0)));
         subscriber.apply(1_000_050);
         send(after, Step.key(0, 5000, 777_000, 400, 66));
@@ -175,10 +181,10 @@ class ForwarderRewriteTest {
                 Out.media(102, 12000 + 33 * 90, 9), Out.media(103, 12000 + 33 * 90 + 3000, 10));
     }
 
-    private static Receiver oneLayerReceiver() {
+    private static Publisher oneLayerPublisher() {
         TrackInfo video = new TrackInfo("t", MediaKind.VIDEO, "1", "VP8", 90000, 96, 97, List.of(), List.of(0x1000L),
                 List.of(0L), 0, 0, 0, 0, 0);
-        return new Publisher(new Sink(), List.of(video), 1, MediaLimits.defaults().maxPublishBitrate()).receivers().get(0);
+        return new Publisher(new Sink(), List.of(video), 1, MediaLimits.defaults().maxPublishBitrate());
     }
 
     /** The packet of step {@code s} arriving at {@code receiver} (layer 0's SSRC 0x1000, layer 1's 0x2000). */
