@@ -216,9 +216,9 @@ class RejoinBrowserTest {
     /**
      * A network change under a call: Ann's WebSocket drops and her media path goes silent at once (the relay drops
      * everything for good). Her ICE is {@code disconnected} while she reconnects, so the rejoin itself restarts ICE:
-     * once she has reconnected she is on a new publish connection (a rejoin that kept the dead one would wait for
-     * Chromium's connection to fail, some 15 s, or for Atrium to remove her). The media timeout is longer here, so that
-     * the time her reconnect waits at the gate does not count against her.
+     * once she has reconnected she is on a new publish connection (a rejoin that kept the dead one left her without
+     * media until a restart after it). The media timeout is longer here, so that the time her reconnect waits at the
+     * gate does not count against her.
      */
     @Test
     void aRejoinWhileThePathIsSilentRestartsIce() throws Exception {
