@@ -137,8 +137,16 @@ public final class LoadMain {
                 window, warmup, Runtime.getRuntime().availableProcessors());
         descriptions.forEach(System.out::println);
         System.out.println();
-        System.out.print(Report.table(scenarios, results, names.isEmpty() ? List.of("Atrium", "Janus") : names));
+        List<String> columns = names.isEmpty() ? List.of("Atrium", "Janus") : names;
+        System.out.print(Report.table(scenarios, results, columns));
         System.out.println();
+        String medians = Report.medians(scenarios, results, columns);
+        if (!medians.isEmpty()) {
+            System.out.println("Scenarios run more than once, over their runs:");
+            System.out.println();
+            System.out.print(medians);
+            System.out.println();
+        }
         for (RunResult r : results) {
             if (r.ok()) {
                 System.out.printf(Locale.ROOT, "%s %s: client CPU %.0f %% of one core (user %.0f %%, system %.0f %%),"

@@ -69,6 +69,50 @@ public final class Report {
         return sb.toString();
     }
 
+    /** The metrics summarised over a scenario's repeats: the two the issue-17 targets are about, and loss. */
+    private static final List<Metric> SUMMARISED = List.of(METRICS.get(0), METRICS.get(6), METRICS.get(8));
+
+    /**
+     * For each scenario run more than once, each server's median over its successful runs with their range, and the
+     * first server's median ÷ each other's: one window of this machine moves by ±15 % (docs/PERFORMANCE.md), so a
+     * figure is read from several. Empty when no scenario was repeated.
+     */
+    public static String medians(List<Scenario> scenarios, List<RunResult> results, List<String> servers) {
+        List<Scenario> repeated = scenarios.stream().distinct().filter(s -> scenarios.stream().filter(s::equals).count() > 1).toList();
+        if (repeated.isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder("| scenario | metric |");
+        servers.forEach(s -> sb.append(' ').append(s).append(": median (min–max, runs) |"));
+        servers.stream().skip(1).forEach(o -> sb.append(' ').append(servers.get(0)).append(" ÷ ").append(o).append(" (medians) |"));
+        sb.append("\n|---|---|");
+        servers.forEach(s -> sb.append("---:|"));
+        servers.stream().skip(1).forEach(s -> sb.append("---:|"));
+        sb.append('\n');
+        for (Scenario s : repeated) {
+            boolean first = true;
+            for (Metric m : SUMMARISED) {
+                sb.append("| ").append(first ? s.label() : "").append(" | ").append(m.name()).append(" |");
+                double[] median = new double[servers.size()];
+                for (int i = 0; i < servers.size(); i++) {
+                    String server = servers.get(i);
+                    double[] v = results.stream().filter(r -> r.ok() && r.scenario().equals(s) && r.server().equals(server))
+                            .mapToDouble(r -> m.value().apply(r)).sorted().toArray();
+                    median[i] = v.length == 0 ? Double.NaN : (v[(v.length - 1) / 2] + v[v.length / 2]) / 2;
+                    sb.append(v.length == 0 ? " – |" : String.format(Locale.ROOT, " " + m.format() + " (" + m.format() + "–" + m.format() + ", %d) |",
+                            median[i], v[0], v[v.length - 1], v.length));
+                }
+                for (int i = 1; i < median.length; i++) {
+                    boolean defined = !Double.isNaN(median[0]) && !Double.isNaN(median[i]) && median[i] != 0;
+                    sb.append(defined ? String.format(Locale.ROOT, " %.2f |", median[0] / median[i]) : " – |");
+                }
+                sb.append('\n');
+                first = false;
+            }
+        }
+        return sb.toString();
+    }
+
     /** The {@code repeat}-th result (from 0) of {@code s} on {@code server}. */
     private static RunResult find(List<RunResult> results, Scenario s, String server, int repeat) {
         return results.stream().filter(r -> r.scenario().equals(s) && r.server().equals(server)).skip(repeat).findFirst()

@@ -40,4 +40,24 @@ class ReportTest {
                 .containsExactly("| " + s.label() + " | packets forwarded / server CPU-s | 100,000 | 50,000 | 2.00 |",
                         "| " + s.label() + " | packets forwarded / server CPU-s | 50,000 | 25,000 | 2.00 |");
     }
+
+    /**
+     * A scenario run three times gets each server's median with its range and the ratio of the medians; a failed run
+     * is left out, a scenario run once has no summary, and a run without repeats has none at all.
+     */
+    @Test
+    void aRepeatedScenarioIsSummarisedByItsMedians() {
+        Scenario s = Scenario.parse("2x3", 500);
+        Scenario once = Scenario.parse("1x2a", 500);
+        List<RunResult> results = List.of(run(s, "Atrium", 1), run(s, "Janus", 8), run(once, "Atrium", 1), run(once, "Janus", 1),
+                run(s, "Atrium", 4), run(s, "Janus", 4), run(s, "Atrium", 2), RunResult.failed(s, "Janus", "did not start"));
+        List<String> lines = Report.medians(List.of(s, once, s, s), results, List.of("Atrium", "Janus")).lines().toList();
+        assertThat(lines.get(0)).isEqualTo("| scenario | metric | Atrium: median (min–max, runs) | Janus: median (min–max, runs) | Atrium ÷ Janus (medians) |");
+        assertThat(lines.get(2)).isEqualTo("| " + s.label() + " | packets forwarded / server CPU-s | 50,000 (25,000–100,000, 3)"
+                + " | 18,750 (12,500–25,000, 2) | 2.67 |");
+        assertThat(lines.get(4)).isEqualTo("|  | latency p99 (ms) | 4.00 (4.00–4.00, 3) | 4.00 (4.00–4.00, 2) | 1.00 |");
+        assertThat(lines).hasSize(5).noneMatch(l -> l.contains(once.label()));
+
+        assertThat(Report.medians(List.of(s, once), results, List.of("Atrium", "Janus"))).isEmpty();
+    }
 }
