@@ -143,10 +143,18 @@ window.atriumTest = {
     pc.etag = res.headers.get('ETag');
     let sdp = await res.text();
     if (via) {
-      sdp = sdp.replace(/^a=candidate:.*\r\n/gm, '')
-        .replace(/^(a=ice-ufrag:.*\r\n)/gm, `$1a=candidate:1 1 udp 2130706431 ${via} typ host\r\n`);
+      sdp = atriumTest.viaRelay(sdp, via);
     }
     await pc.setRemoteDescription({ type: 'answer', sdp });
+  },
+
+  /**
+   * An answer's SDP with its candidates replaced by one UDP host candidate at via ('address port'), a relay the test
+   * runs, so that all media goes through it (also used before the helpers' other functions, by init scripts).
+   */
+  viaRelay(sdp, via) {
+    return sdp.replace(/^a=candidate:.*\r\n/gm, '')
+      .replace(/^(a=ice-ufrag:.*\r\n)/gm, `$1a=candidate:1 1 udp 2130706431 ${via} typ host\r\n`);
   },
 
   /** The mimeType of the codec of the first inbound video stream. @param {RTCPeerConnection} pc */

@@ -164,9 +164,14 @@ public final class Chromium {
      * current document and in every document the page loads later.
      */
     public static void installHelpers(Page page) {
-        String script = resource(HELPERS);
+        String script = helpersScript();
         page.addInitScript(script);
         page.evaluate(script);
+    }
+
+    /** The source of {@code window.atriumTest}, e.g. for an init script of a page that uses it before {@link #installHelpers}. */
+    public static String helpersScript() {
+        return resource(HELPERS);
     }
 
     /** Saves a full-page PNG as {@code server/target/screenshots/<name>.png} and returns its path. */

@@ -43,21 +43,22 @@ class RejoinBrowserTest {
 
     /**
      * An init script that makes the page's first answer (the SDK's publish connection's) name one UDP candidate, the
-     * relay at the address and port put in, instead of Atrium's own.
+     * relay at {@code relay} ('address port'), instead of Atrium's own ({@code atriumTest.viaRelay}).
      */
-    private static final String VIA = """
-            (() => {
-              const set = RTCPeerConnection.prototype.setRemoteDescription;
-              let first = true;
-              RTCPeerConnection.prototype.setRemoteDescription = function (d) {
-                if (first && d?.type === 'answer') {
-                  first = false;
-                  d = { type: 'answer', sdp: d.sdp.replace(/^a=candidate:.*\\r\\n/gm, '')
-                    .replace(/^(a=ice-ufrag:.*\\r\\n)/gm, '$1a=candidate:1 1 udp 2130706431 %s typ host\\r\\n') };
-                }
-                return set.call(this, d);
-              };
-            })();""";
+    private static String via(String relay) {
+        return Chromium.helpersScript() + """
+                (() => {
+                  const set = RTCPeerConnection.prototype.setRemoteDescription;
+                  let first = true;
+                  RTCPeerConnection.prototype.setRemoteDescription = function (d) {
+                    if (first && d?.type === 'answer') {
+                      first = false;
+                      d = { type: 'answer', sdp: atriumTest.viaRelay(d.sdp, '%s') };
+                    }
+                    return set.call(this, d);
+                  };
+                })();""".formatted(relay);
+    }
 
     @RegisterExtension
     final Closer open = new Closer();
@@ -94,12 +95,12 @@ class RejoinBrowserTest {
 
     /**
      * As {@link #meeting(int)} on the Atrium {@link #start}ed, with a relay that carries Ann's publish connection: her
-     * page's first answer names it as Atrium's one candidate ({@link #VIA}). The page keeps that connection as {@code first}.
+     * page's first answer names it as Atrium's one candidate ({@link #via}). The page keeps that connection as {@code first}.
      */
     private void meetingWithAnnsMediaRelayed() {
         relay = open.track(new DelayRelay(new InetSocketAddress("127.0.0.1", 0),
                 new InetSocketAddress("127.0.0.1", server.server().media().ports().get(0))));
-        meeting(VIA.formatted(relay.address().getAddress().getHostAddress() + " " + relay.address().getPort()));
+        meeting(via(relay.address().getAddress().getHostAddress() + " " + relay.address().getPort()));
         ann.page.evaluate("window.first = atriumApp.client.publishPc");
     }
 
