@@ -16,16 +16,20 @@ public final class Report {
     private record Metric(String name, Function<RunResult, Double> value, String format) {
     }
 
+    private static final Metric PER_CPU_SECOND = new Metric("packets forwarded / server CPU-s", RunResult::packetsPerCpuSecond, "%,.0f");
+    private static final Metric LOSS = new Metric("loss", r -> 100 * r.loss(), "%.3f %%");
+    private static final Metric P99 = new Metric("latency p99 (ms)", r -> r.p99Nanos() / 1e6, "%.2f");
+
     private static final List<Metric> METRICS = List.of(
-            new Metric("packets forwarded / server CPU-s", RunResult::packetsPerCpuSecond, "%,.0f"),
+            PER_CPU_SECOND,
             new Metric("packets forwarded / s", RunResult::deliveredPerSecond, "%,.0f"),
             new Metric("server CPU (% of one core)", RunResult::serverCpuPercent, "%.0f %%"),
             new Metric("… of which system (kernel)", RunResult::serverSystemCpuPercent, "%.0f %%"),
             new Metric("load generator CPU user (% of one core)", RunResult::clientUserCpuPercent, "%.0f %%"),
             new Metric("load generator CPU system (% of one core)", RunResult::clientSystemCpuPercent, "%.0f %%"),
-            new Metric("loss", r -> 100 * r.loss(), "%.3f %%"),
+            LOSS,
             new Metric("latency p50 (ms)", r -> r.p50Nanos() / 1e6, "%.2f"),
-            new Metric("latency p99 (ms)", r -> r.p99Nanos() / 1e6, "%.2f"),
+            P99,
             new Metric("memory per subscriber (KiB)", r -> r.memoryPerSubscriber() / 1024, "%,.0f"));
 
     /** {@code results} holds for each scenario the Atrium and Janus results (either may be missing or failed). */
@@ -70,11 +74,11 @@ public final class Report {
     }
 
     /** The metrics summarised over a scenario's repeats: the two the issue-17 targets are about, and loss. */
-    private static final List<Metric> SUMMARISED = List.of(METRICS.get(0), METRICS.get(6), METRICS.get(8));
+    private static final List<Metric> SUMMARISED = List.of(PER_CPU_SECOND, LOSS, P99);
 
     /**
      * For each scenario run more than once, each server's median over its successful runs with their range, and the
-     * first server's median ÷ each other's: one window of this machine moves by ±15 % (docs/PERFORMANCE.md), so a
+     * first server's median ÷ each other's (an undefined value, e.g. no CPU measured, is left out): one window of this machine moves by ±15 % (docs/PERFORMANCE.md), so a
      * figure is read from several. Empty when no scenario was repeated.
      */
     public static String medians(List<Scenario> scenarios, List<RunResult> results, List<String> servers) {
@@ -97,7 +101,7 @@ public final class Report {
                 for (int i = 0; i < servers.size(); i++) {
                     String server = servers.get(i);
                     double[] v = results.stream().filter(r -> r.ok() && r.scenario().equals(s) && r.server().equals(server))
-                            .mapToDouble(r -> m.value().apply(r)).sorted().toArray();
+                            .mapToDouble(r -> m.value().apply(r)).filter(x -> !Double.isNaN(x)).sorted().toArray();
                     median[i] = v.length == 0 ? Double.NaN : (v[(v.length - 1) / 2] + v[v.length / 2]) / 2;
                     sb.append(v.length == 0 ? " – |" : String.format(Locale.ROOT, " " + m.format() + " (" + m.format() + "–" + m.format() + ", %d) |",
                             median[i], v[0], v[v.length - 1], v.length));

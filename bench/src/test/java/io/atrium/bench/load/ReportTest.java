@@ -55,8 +55,15 @@ class ReportTest {
         assertThat(lines.get(0)).isEqualTo("| scenario | metric | Atrium: median (min–max, runs) | Janus: median (min–max, runs) | Atrium ÷ Janus (medians) |");
         assertThat(lines.get(2)).isEqualTo("| " + s.label() + " | packets forwarded / server CPU-s | 50,000 (25,000–100,000, 3)"
                 + " | 18,750 (12,500–25,000, 2) | 2.67 |");
+        assertThat(lines.get(3)).isEqualTo("|  | loss | 0.000 % (0.000 %–0.000 %, 3) | 0.000 % (0.000 %–0.000 %, 2) | – |");
         assertThat(lines.get(4)).isEqualTo("|  | latency p99 (ms) | 4.00 (4.00–4.00, 3) | 4.00 (4.00–4.00, 2) | 1.00 |");
         assertThat(lines).hasSize(5).noneMatch(l -> l.contains(once.label()));
+
+        // a server without a successful run has no median; a window without CPU measured (NaN) is not a value
+        List<RunResult> janusFailed = List.of(run(s, "Atrium", 1), run(s, "Atrium", 0), RunResult.failed(s, "Janus", "did not start"),
+                RunResult.failed(s, "Janus", "did not start"));
+        assertThat(Report.medians(List.of(s, s), janusFailed, List.of("Atrium", "Janus")).lines().toList().get(2))
+                .isEqualTo("| " + s.label() + " | packets forwarded / server CPU-s | 100,000 (100,000–100,000, 1) | – | – |");
 
         assertThat(Report.medians(List.of(s, once), results, List.of("Atrium", "Janus"))).isEmpty();
     }

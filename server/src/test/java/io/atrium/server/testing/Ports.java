@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Ports for the servers a test starts on a port of its choosing (Atrium's SIP, SIPp, baresip, linphone, Redis,
  * PostgreSQL, coturn): below the kernel's ephemeral range ({@code /proc/sys/net/ipv4/ip_local_port_range}: 32768-60999
- * by default, and in the test JVM's own network namespace, where {@code scripts/isolated/bin/java} sets it so), so a
+ * by default, and in the test JVM's own network namespace, {@code scripts/isolated/bin/java}, whatever the machine's), so a
  * port found free stays free until the server binds it; on a machine whose range starts lower they stop below it. The kernel hands ports below the range to no socket bound
  * to port 0 (Chromium's ICE, HTTP clients, SIPp's calls); an ephemeral port found free could be taken meanwhile (a
  * cluster node once failed to bind its SIP port so). Ports go out in turn, so that two picked one after the other
@@ -23,18 +23,22 @@ public final class Ports {
     private static final int FIRST = 10_000;
     /** Fewest pairs worth running the tests with (a run binds a few hundred such ports). */
     static final int MIN_PAIRS = 500;
-    /** How many pairs of ports from {@link #FIRST} {@link #free} hands out. */
-    private static final int PAIRS = pairsBelow(ephemeralRange());
-    /** Where {@link #free} looks next, counted in pairs of ports from {@link #FIRST}; a random start. */
-    private static final AtomicInteger NEXT_PAIR = new AtomicInteger(ThreadLocalRandom.current().nextInt(PAIRS));
+
+    /** Made on the first {@link #free}, so that a machine without room below its range fails there, saying so. */
+    private static final class Window {
+        /** How many pairs of ports from {@link #FIRST} {@link #free} hands out. */
+        static final int PAIRS = pairsBelow(ephemeralRange());
+        /** Where {@link #free} looks next, counted in pairs of ports from {@link #FIRST}; a random start. */
+        static final AtomicInteger NEXT_PAIR = new AtomicInteger(ThreadLocalRandom.current().nextInt(PAIRS));
+    }
 
     private Ports() {
     }
 
     /** A port free for both UDP and TCP on 127.0.0.1, with the next one free for UDP too (baresip's and linphone's RTCP). */
     public static int free() {
-        for (int i = 0; i < PAIRS; i++) {
-            int port = FIRST + 2 * Math.floorMod(NEXT_PAIR.getAndIncrement(), PAIRS);
+        for (int i = 0; i < Window.PAIRS; i++) {
+            int port = FIRST + 2 * Math.floorMod(Window.NEXT_PAIR.getAndIncrement(), Window.PAIRS);
             try (DatagramSocket udp = new DatagramSocket(port, InetAddress.getLoopbackAddress());
                  DatagramSocket rtcp = new DatagramSocket(port + 1, InetAddress.getLoopbackAddress());
                  ServerSocket tcp = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
@@ -43,7 +47,7 @@ public final class Ports {
                 // taken; try the next
             }
         }
-        throw new IllegalStateException("no free port for UDP and TCP in " + FIRST + "-" + (FIRST + 2 * PAIRS - 1));
+        throw new IllegalStateException("no free port for UDP and TCP in " + FIRST + "-" + (FIRST + 2 * Window.PAIRS - 1));
     }
 
     /**
