@@ -12,9 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Ports for the servers a test starts on a port of its choosing (Atrium's SIP, SIPp, baresip, linphone, Redis,
  * PostgreSQL, coturn): below the kernel's ephemeral range ({@code /proc/sys/net/ipv4/ip_local_port_range}: 32768-60999
- * by default, and in the test JVM's own network namespace, {@code scripts/isolated/bin/java}, whatever the machine's), so a
- * port found free stays free until the server binds it; on a machine whose range starts lower they stop below it. The kernel hands ports below the range to no socket bound
- * to port 0 (Chromium's ICE, HTTP clients, SIPp's calls); an ephemeral port found free could be taken meanwhile (a
+ * by default, and in the test JVM's own network namespace, {@code scripts/isolated/bin/java}, whatever the machine's),
+ * so a port found free stays free until the server binds it; on a machine whose range starts lower they stop below it.
+ * The kernel hands ports below the range to no socket bound to port 0 (Chromium's ICE, HTTP clients, SIPp's calls); an ephemeral port found free could be taken meanwhile (a
  * cluster node once failed to bind its SIP port so). Ports go out in turn, so that two picked one after the other
  * before either is bound differ; coturn's relay ports lie above ({@link Coturn}).
  */
