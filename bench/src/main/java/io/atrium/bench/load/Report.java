@@ -34,16 +34,7 @@ public final class Report {
 
     /** {@code results} holds for each scenario the Atrium and Janus results (either may be missing or failed). */
     public static String table(List<Scenario> scenarios, List<RunResult> results, List<String> servers) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("| scenario | metric |");
-        servers.forEach(s -> sb.append(' ').append(s).append(" |"));
-        for (String other : servers.subList(Math.min(1, servers.size()), servers.size())) {
-            sb.append(' ').append(servers.get(0)).append(" ÷ ").append(other).append(" |");
-        }
-        sb.append("\n|---|---|");
-        servers.forEach(s -> sb.append("---:|"));
-        servers.stream().skip(1).forEach(s -> sb.append("---:|"));
-        sb.append('\n');
+        StringBuilder sb = header(servers, "", "");
         for (int k = 0; k < scenarios.size(); k++) {
             Scenario s = scenarios.get(k);
             int repeat = (int) scenarios.subList(0, k).stream().filter(s::equals).count(); // a scenario run again: its own rows
@@ -63,8 +54,7 @@ public final class Report {
                     }
                 }
                 for (int i = 1; i < v.length; i++) {
-                    boolean defined = v[0] != null && v[i] != null && v[i] != 0 && !v[0].isNaN() && !v[i].isNaN();
-                    sb.append(defined ? String.format(Locale.ROOT, " %.2f |", v[0] / v[i]) : " – |");
+                    ratio(sb, v[0] == null ? Double.NaN : v[0], v[i] == null ? Double.NaN : v[i]);
                 }
                 sb.append('\n');
                 first = false;
@@ -86,13 +76,7 @@ public final class Report {
         if (repeated.isEmpty()) {
             return "";
         }
-        StringBuilder sb = new StringBuilder("| scenario | metric |");
-        servers.forEach(s -> sb.append(' ').append(s).append(": median (min–max, runs) |"));
-        servers.stream().skip(1).forEach(o -> sb.append(' ').append(servers.get(0)).append(" ÷ ").append(o).append(" (medians) |"));
-        sb.append("\n|---|---|");
-        servers.forEach(s -> sb.append("---:|"));
-        servers.stream().skip(1).forEach(s -> sb.append("---:|"));
-        sb.append('\n');
+        StringBuilder sb = header(servers, ": median (min–max, runs)", " (medians)");
         for (Scenario s : repeated) {
             boolean first = true;
             for (Metric m : SUMMARISED) {
@@ -107,14 +91,33 @@ public final class Report {
                             median[i], v[0], v[v.length - 1], v.length));
                 }
                 for (int i = 1; i < median.length; i++) {
-                    boolean defined = !Double.isNaN(median[0]) && !Double.isNaN(median[i]) && median[i] != 0;
-                    sb.append(defined ? String.format(Locale.ROOT, " %.2f |", median[0] / median[i]) : " – |");
+                    ratio(sb, median[0], median[i]);
                 }
                 sb.append('\n');
                 first = false;
             }
         }
         return sb.toString();
+    }
+
+    /**
+     * A table's head: scenario and metric, a column per server (its name followed by {@code serverNote}), and one per
+     * server after the first for the first ÷ it (followed by {@code ratioNote}).
+     */
+    private static StringBuilder header(List<String> servers, String serverNote, String ratioNote) {
+        StringBuilder sb = new StringBuilder("| scenario | metric |");
+        servers.forEach(s -> sb.append(' ').append(s).append(serverNote).append(" |"));
+        servers.stream().skip(1).forEach(o -> sb.append(' ').append(servers.get(0)).append(" ÷ ").append(o).append(ratioNote).append(" |"));
+        sb.append("\n|---|---|");
+        servers.forEach(s -> sb.append("---:|"));
+        servers.stream().skip(1).forEach(s -> sb.append("---:|"));
+        return sb.append('\n');
+    }
+
+    /** A ratio cell: {@code a ÷ b}, or "–" when either is undefined (NaN) or {@code b} is 0. */
+    private static void ratio(StringBuilder sb, double a, double b) {
+        boolean defined = !Double.isNaN(a) && !Double.isNaN(b) && b != 0;
+        sb.append(defined ? String.format(Locale.ROOT, " %.2f |", a / b) : " – |");
     }
 
     /** The {@code repeat}-th result (from 0) of {@code s} on {@code server}. */

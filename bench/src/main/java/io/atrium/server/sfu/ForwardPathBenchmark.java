@@ -53,6 +53,7 @@ public class ForwardPathBenchmark {
     private io.atrium.server.recording.TrackTap tap;
 
     private Publisher publisher;
+    private final List<EncryptingSink> sinks = new java.util.ArrayList<>();
     private final byte[] packet = new byte[1200 + 64];
     private int seq;
     private long sent;
@@ -101,7 +102,9 @@ public class ForwardPathBenchmark {
         publisher = new Publisher(new EncryptingSink(p), List.of(video), 1, MediaLimits.defaults().maxPublishBitrate());
         Receiver receiver = publisher.receivers().get(0);
         for (int i = 0; i < subscribers; i++) {
-            Subscriber s = new Subscriber(new EncryptingSink(p));
+            EncryptingSink sink = new EncryptingSink(p);
+            sinks.add(sink);
+            Subscriber s = new Subscriber(sink);
             Forwarder f = new Forwarder(receiver, s, 100 + i, 96, 200 + i, 97, "bench");
             s.addForwarder(f);
             if (temporal) {
@@ -126,6 +129,11 @@ public class ForwardPathBenchmark {
             }
             recorder.close();
         }
+    }
+
+    /** Packets the subscribers' sinks protected successfully so far: what was really forwarded. */
+    public long protectedPackets() {
+        return sinks.stream().mapToLong(sink -> sink.count).sum();
     }
 
     @Benchmark
