@@ -41,7 +41,8 @@ public final class Report {
             boolean first = true;
             for (Metric m : METRICS) {
                 sb.append("| ").append(first ? s.label() : "").append(" | ").append(m.name()).append(" |");
-                Double[] v = new Double[servers.size()];
+                double[] v = new double[servers.size()];
+                java.util.Arrays.fill(v, Double.NaN);
                 for (int i = 0; i < servers.size(); i++) {
                     RunResult r = find(results, s, servers.get(i), repeat);
                     if (r == null) {
@@ -54,7 +55,7 @@ public final class Report {
                     }
                 }
                 for (int i = 1; i < v.length; i++) {
-                    ratio(sb, v[0] == null ? Double.NaN : v[0], v[i] == null ? Double.NaN : v[i]);
+                    ratio(sb, v[0], v[i]);
                 }
                 sb.append('\n');
                 first = false;

@@ -5,6 +5,7 @@ import io.atrium.server.transport.PeerStats;
 import io.atrium.webrtc.rtp.RtpPacket;
 import io.atrium.webrtc.srtp.SrtpContext;
 import io.atrium.webrtc.srtp.SrtpProfile;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -52,19 +53,26 @@ public class ForwardPathBenchmark {
     private io.atrium.server.recording.Recorder recorder;
     private io.atrium.server.recording.TrackTap tap;
 
+    /**
+     * Not a JMH parameter: {@link ColdForwardRun}'s switch to leave the subscribers' SRTP protect out (the sinks only
+     * count), so that its share of a cold packet can be told from the forwarder's.
+     */
+    public boolean plain;
+
     private Publisher publisher;
-    private final List<EncryptingSink> sinks = new java.util.ArrayList<>();
+    private final List<EncryptingSink> sinks = new ArrayList<>();
     private final byte[] packet = new byte[1200 + 64];
     private int seq;
     private long sent;
 
-    /** Encrypts like a real peer and drops the result. */
+    /** Encrypts like a real peer (unless {@code plain}) and drops the result. */
     private static final class EncryptingSink implements MediaSink {
         private final SrtpContext srtp;
+        /** Packets protected (plain: handed over). */
         long count;
 
-        EncryptingSink(SrtpProfile profile) {
-            srtp = new SrtpContext(profile, new byte[16], new byte[profile.masterSaltLength()]);
+        EncryptingSink(SrtpProfile profile, boolean plain) {
+            srtp = plain ? null : new SrtpContext(profile, new byte[16], new byte[profile.masterSaltLength()]);
         }
 
         @Override
@@ -79,7 +87,7 @@ public class ForwardPathBenchmark {
 
         @Override
         public boolean sendRtp(byte[] buf, int off, int len) {
-            count += srtp.protectRtp(buf, off, len) > 0 ? 1 : 0;
+            count += srtp == null || srtp.protectRtp(buf, off, len) > 0 ? 1 : 0;
             return true;
         }
 
@@ -99,10 +107,10 @@ public class ForwardPathBenchmark {
         SrtpProfile p = SrtpProfile.valueOf(profile);
         TrackInfo video = new TrackInfo("t", MediaKind.VIDEO, "1", "VP8", 90000, 96, 97, List.of(), List.of(0x1234L),
                 List.of(0L), 0, 0, 0, 0, 0);
-        publisher = new Publisher(new EncryptingSink(p), List.of(video), 1, MediaLimits.defaults().maxPublishBitrate());
+        publisher = new Publisher(new EncryptingSink(p, plain), List.of(video), 1, MediaLimits.defaults().maxPublishBitrate());
         Receiver receiver = publisher.receivers().get(0);
         for (int i = 0; i < subscribers; i++) {
-            EncryptingSink sink = new EncryptingSink(p);
+            EncryptingSink sink = new EncryptingSink(p, plain);
             sinks.add(sink);
             Subscriber s = new Subscriber(sink);
             Forwarder f = new Forwarder(receiver, s, 100 + i, 96, 200 + i, 97, "bench");
@@ -131,7 +139,7 @@ public class ForwardPathBenchmark {
         }
     }
 
-    /** Packets the subscribers' sinks protected successfully so far: what was really forwarded. */
+    /** Packets the subscribers' sinks protected successfully so far (plain: were handed): what was really forwarded. */
     public long protectedPackets() {
         return sinks.stream().mapToLong(sink -> sink.count).sum();
     }
