@@ -22,6 +22,8 @@ public final class Participant implements AutoCloseable {
 
     public final Page page;
     final String label;
+    /** The server's media counters of this page's room (estimate, forwarded layers, suspended tracks); "" when unknown. */
+    private java.util.function.Supplier<String> serverMedia = () -> "";
 
     private Participant(Page page, String label) {
         this.page = page;
@@ -58,7 +60,13 @@ public final class Participant implements AutoCloseable {
 
     private static Participant open(TestServer server, String label, String path, boolean apiCredentials, String initScript,
                                     Page page) {
-        return open(server.uri(path), label, apiCredentials, initScript, page);
+        Participant p = open(server.uri(path), label, apiCredentials, initScript, page);
+        java.util.regex.Matcher room = java.util.regex.Pattern.compile("[?&]room=([0-9a-f-]{36})").matcher(path);
+        if (room.find()) {
+            String media = "/v1/rooms/" + room.group(1) + "/media";
+            p.serverMedia = () -> server.get(media).body();
+        }
+        return p;
     }
 
     private static Participant open(java.net.URI uri, String label, boolean apiCredentials, String initScript, Page page) {
@@ -141,8 +149,15 @@ public final class Participant implements AutoCloseable {
     /** Waits until {@code counter} of {@code kind} from {@code member} grows by more than {@code by}. */
     public void waitForGrowth(String member, String kind, String counter, long by, Duration timeout) {
         long start = count(member, kind, counter);
-        Chromium.waitFor(page, "atriumApp.client.memberStats('" + member + "').then(s => s." + kind + "." + counter
-                + " > " + (start + by) + " || s." + kind + ")", timeout);
+        try {
+            Chromium.waitFor(page, "atriumApp.client.memberStats('" + member + "').then(s => s." + kind + "." + counter
+                    + " > " + (start + by) + " || s." + kind + ")", timeout);
+        } catch (AssertionError e) {
+            Object connections = page.evaluate(
+                    "[atriumApp.client.publishPc?.connectionState, atriumApp.client.receivePc?.connectionState]");
+            throw new AssertionError(e.getMessage() + "\n" + label + "'s publishing and receiving connections: " + connections
+                    + "\nthe server's media counters of the room: " + serverMedia.get(), e);
+        }
     }
 
     /**
