@@ -29,6 +29,13 @@ public final class LatencyHistogram {
         max = Math.max(max, v);
     }
 
+    /** Forgets every latency recorded. */
+    public void clear() {
+        java.util.Arrays.fill(counts, 0);
+        total = 0;
+        max = 0;
+    }
+
     /** Adds another histogram's counts to this one. */
     public void add(LatencyHistogram other) {
         for (int i = 0; i < counts.length; i++) {

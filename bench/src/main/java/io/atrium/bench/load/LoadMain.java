@@ -23,6 +23,9 @@ import java.util.Locale;
  *   --warmup 90 --window 15      seconds after the last subscriber connected, and of the steady window (90: C2 has
  *                                compiled even the once-per-wake-up path at 1x50's rate, docs/PERFORMANCE.md
  *                                "Session of 2026-12-05 night"; --warmup 8 for a quick run)
+ *   --windows 1                  windows one after another after the one warm-up, each a row of the table; with more
+ *                                than one, the scenario is also summarised by its medians over them (as a scenario
+ *                                named more than once is): one window of this host moves by ±15 %
  *   --client-threads 1           event loops of the load generator's peers (PeerIo: recvmmsg/sendmmsg)
  *   --atrium-jar server/target/atrium.jar
  *   --baseline-jar PATH          the jar the "baseline" server runs (same JVM options as Atrium)
@@ -53,12 +56,22 @@ public final class LoadMain {
         return reversed;
     }
 
+    /** The table's rows: each scenario once per window, in the order they run. */
+    static List<Scenario> rows(List<Scenario> scenarios, int windows) {
+        List<Scenario> rows = new ArrayList<>();
+        for (Scenario s : scenarios) {
+            rows.addAll(Collections.nCopies(windows, s));
+        }
+        return rows;
+    }
+
     public static void main(String[] args) throws Exception {
         List<String> servers = List.of("atrium", "janus");
         String scenarioSpec = "1x50,5x20,10x10,20x20a,1x200,50x50a,3x30s";
         int kbps = 500;
         double warmup = 90;
         double window = 15;
+        int windows = 1;
         int clientThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
         Path jar = Path.of("server/target/atrium.jar");
         Path baselineJar = null;
@@ -74,6 +87,7 @@ public final class LoadMain {
                 case "--kbps" -> kbps = Integer.parseInt(v);
                 case "--warmup" -> warmup = Double.parseDouble(v);
                 case "--window" -> window = Double.parseDouble(v);
+                case "--windows" -> windows = Integer.parseInt(v);
                 case "--client-threads" -> clientThreads = Integer.parseInt(v);
                 case "--atrium-jar" -> jar = Path.of(v);
                 case "--baseline-jar" -> baselineJar = Path.of(v);
@@ -90,7 +104,7 @@ public final class LoadMain {
             scenarios.add(Scenario.parse(spec.trim(), kbps));
         }
         Files.createDirectories(work);
-        LoadRunner runner = new LoadRunner(new LoadRunner.Duration(warmup), new LoadRunner.Duration(window),
+        LoadRunner runner = new LoadRunner(new LoadRunner.Duration(warmup), new LoadRunner.Duration(window), windows,
                 clientThreads, System.out::println);
         List<RunResult> results = new ArrayList<>();
         List<String> names = new ArrayList<>();
@@ -117,7 +131,7 @@ public final class LoadMain {
                     }
                 } catch (RuntimeException e) {
                     System.out.println("  " + server + " did not start: " + e.getMessage());
-                    results.add(RunResult.failed(s, switch (server) {
+                    results.add(RunResult.failed(s, switch (server) { // the table shows a failure in its first row
                         case "atrium" -> "Atrium";
                         case "baseline" -> BASELINE;
                         default -> "Janus";
@@ -128,21 +142,22 @@ public final class LoadMain {
                     if (!names.contains(sfu.name())) {
                         names.add(sfu.name());
                     }
-                    results.add(runner.run(sfu, s));
+                    results.addAll(runner.run(sfu, s));
                 }
             }
         }
         System.out.println();
-        System.out.printf("Window %.0f s after %.0f s warm-up; %d CPUs; load average before the run is in the log above.%n",
-                window, warmup, Runtime.getRuntime().availableProcessors());
+        System.out.printf("%d window(s) of %.0f s after %.0f s warm-up; %d CPUs; load average before the run is in the log above.%n",
+                windows, window, warmup, Runtime.getRuntime().availableProcessors());
         descriptions.forEach(System.out::println);
         System.out.println();
         List<String> columns = names.isEmpty() ? List.of("Atrium", "Janus") : names;
-        System.out.print(Report.table(scenarios, results, columns));
+        List<Scenario> rows = rows(scenarios, windows);
+        System.out.print(Report.table(rows, results, columns));
         System.out.println();
-        String medians = Report.medians(scenarios, results, columns);
+        String medians = Report.medians(rows, results, columns);
         if (!medians.isEmpty()) {
-            System.out.println("Scenarios run more than once, over their runs:");
+            System.out.println("Scenarios measured more than once (named again, or --windows), over their windows:");
             System.out.println();
             System.out.print(medians);
             System.out.println();

@@ -15,7 +15,8 @@ import java.util.function.Consumer;
 /**
  * Runs one {@link Scenario} against one {@link Sfu}: connects the publishers and starts the {@link Pacer},
  * samples the server's RSS, connects the subscribers, then fixes a {@link Window} after a warm-up and samples
- * the server's and its own CPU time (user and system apart) at the window's edges. Peers connect a few at a
+ * the server's and its own CPU time (user and system apart) at the window's edges; with several windows, each next
+ * one starts once the last one's packets are counted, every one a result of its own. Peers connect a few at a
  * time; all of them share the {@link PeerIo} event loops.
  */
 public final class LoadRunner {
@@ -24,6 +25,7 @@ public final class LoadRunner {
 
     private final Duration warmup;
     private final Duration window;
+    private final int windows;
     private final Consumer<String> log;
     private final int clientThreads;
 
@@ -34,15 +36,20 @@ public final class LoadRunner {
         }
     }
 
-    /** {@code clientThreads}: the {@link PeerIo} event loops all peers share. */
-    public LoadRunner(Duration warmup, Duration window, int clientThreads, Consumer<String> log) {
+    /** {@code windows} after one warm-up; {@code clientThreads}: the {@link PeerIo} event loops all peers share. */
+    public LoadRunner(Duration warmup, Duration window, int windows, int clientThreads, Consumer<String> log) {
+        if (windows < 1) {
+            throw new IllegalArgumentException("at least one window, not " + windows);
+        }
         this.warmup = warmup;
         this.window = window;
+        this.windows = windows;
         this.clientThreads = clientThreads;
         this.log = log;
     }
 
-    public RunResult run(Sfu sfu, Scenario s) {
+    /** The result of each window in turn; one failed result when the scenario could not run (or stopped). */
+    public List<RunResult> run(Sfu sfu, Scenario s) {
         List<Publisher> publishers = new ArrayList<>();
         List<ClientPeer> peers = new ArrayList<>();
         List<ReceiveStats> receivers = new ArrayList<>();
@@ -104,86 +111,106 @@ public final class LoadRunner {
             log.accept(String.format("  %s: %d subscribers connected in %.1f s", sfu.name(), s.subscribers(),
                     (System.nanoTime() - t0) / 1e9));
 
+            List<RunResult> results = new ArrayList<>();
             long start = System.nanoTime() + warmup.nanos();
-            Window w = new Window(start, start + window.nanos());
-            publishers.forEach(p -> p.window(w));
-            receivers.forEach(r -> r.window(w));
-            sleepUntil(w.startNanos());
-            long pid = sfu.pid();
-            long self = ProcessHandle.current().pid();
-            ProcStats.Cpu cpu0 = ProcStats.cpu(pid);
-            ProcStats.Cpu self0 = ProcStats.cpu(self);
-            sleepUntil(w.endNanos());
-            ProcStats.Cpu cpu1 = ProcStats.cpu(pid);
-            ProcStats.Cpu self1 = ProcStats.cpu(self);
-            long rssEnd = ProcStats.rssBytes(pid);
-            Thread.sleep(1000); // let in-window packets arrive
-
-            long expected = 0;
-            long pli = 0;
-            for (Publisher p : publishers) {
-                for (int i = 0; i < s.subscribers(); i++) {
-                    expected += p.sentInWindow(s.layerOf(i));
-                }
-                pli += p.pliReceived();
+            long pliBefore = 0;
+            for (int k = 0; k < windows; k++) {
+                RunResult result = measure(sfu, s, new Window(start, start + window.nanos()), publishers, receivers, pacer,
+                        io, firstSubscriber[0], rssBefore, pliBefore);
+                results.add(result);
+                pliBefore += result.pliToPublishers();
+                start = System.nanoTime() + 100_000_000L; // the next window: once this one's packets are counted
             }
-            long delivered = 0;
-            long otherLayers = 0;
-            long duplicates = 0;
-            long corrupt = 0;
-            LatencyHistogram audio = new LatencyHistogram();
-            LatencyHistogram video = new LatencyHistogram();
-            LatencyHistogram keyframes = new LatencyHistogram();
-            for (int i = 0; i < receivers.size(); i++) {
-                ReceiveStats r = receivers.get(i);
-                long wanted = 0;
-                for (int p = 0; p < s.publishers(); p++) {
-                    wanted += r.inWindow(StreamIds.audio(p))
-                            + (s.layerOf(i) < 0 ? 0 : r.inWindow(StreamIds.video(p, s.layerOf(i))));
-                }
-                delivered += wanted;
-                otherLayers += r.inWindow() - wanted;
-                duplicates += r.duplicates();
-                corrupt += r.corrupt();
-                r.addLatencies(audio, video);
-                r.addKeyframeLatencies(keyframes);
-            }
-            LatencyHistogram all = new LatencyHistogram();
-            all.add(audio);
-            all.add(video);
-            LatencyHistogram lateness = pacer.lateness();
-            RunResult result = new RunResult(s, sfu.name(), w.seconds(), delivered, expected, duplicates, corrupt,
-                    cpu1.minus(cpu0), self1.minus(self0), rssBefore,
-                    rssEnd, all.quantileNanos(0.5), all.quantileNanos(0.99), lateness.quantileNanos(0.99), pli,
-                    String.valueOf(firstSubscriber[0].srtpProfile()), null);
-            log.accept(String.format("  %s: delivered %,d of %,d (%.3f %% loss, %,d of a layer not asked for),"
-                            + " %.0f pkt/s, server CPU %.0f %% (system %.0f %%), client CPU user %.0f %% + system"
-                            + " %.0f %% (%s), p50 %.2f ms, p99 %.2f ms (audio p99 %.2f, video p99 %.2f),"
-                            + " pacer lateness p99 %.2f ms, corrupt %d, duplicates %d, PLI to publishers %d, SRTP %s",
-                    sfu.name(), delivered, result.expected(), 100 * result.loss(), otherLayers,
-                    result.deliveredPerSecond(), result.serverCpuPercent(), result.serverSystemCpuPercent(),
-                    result.clientUserCpuPercent(), result.clientSystemCpuPercent(), io.describe(), all.quantileNanos(0.5) / 1e6,
-                    all.quantileNanos(0.99) / 1e6, audio.quantileNanos(0.99) / 1e6, video.quantileNanos(0.99) / 1e6,
-                    lateness.quantileNanos(0.99) / 1e6, corrupt, duplicates, pli, result.srtpProfile()));
-            if (video.count() > 0) {
-                log.accept(String.format("  %s: video latency p50 %.2f, p90 %.2f, p99 %.2f, p99.9 %.2f, max %.2f ms;"
-                                + " key frame packets %.1f %% of video, their p50 %.2f, p99 %.2f ms",
-                        sfu.name(), video.quantileNanos(0.5) / 1e6, video.quantileNanos(0.9) / 1e6,
-                        video.quantileNanos(0.99) / 1e6, video.quantileNanos(0.999) / 1e6, video.maxNanos() / 1e6,
-                        100.0 * keyframes.count() / video.count(), keyframes.quantileNanos(0.5) / 1e6,
-                        keyframes.quantileNanos(0.99) / 1e6));
-            }
-            return result;
+            return results;
         } catch (Exception e) {
             Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
                     ? e.getCause() : e;
             log.accept("  " + sfu.name() + " FAILED: " + cause);
-            return RunResult.failed(s, sfu.name(), String.valueOf(cause.getMessage()));
+            return List.of(RunResult.failed(s, sfu.name(), String.valueOf(cause.getMessage())));
         } finally {
             pool.shutdownNow();
             peers.parallelStream().forEach(ClientPeer::close);
             io.close();
         }
+    }
+
+    /**
+     * Counts one window {@code w} (it starts in the future): the server's and the generator's CPU time at its edges,
+     * then, a second after its end, what the subscribers received of what the publishers sent in it and the latencies.
+     * {@code rssBefore}: the server's RSS before the subscribers came; {@code pliBefore}: keyframe requests the
+     * publishers had before it.
+     */
+    private RunResult measure(Sfu sfu, Scenario s, Window w, List<Publisher> publishers, List<ReceiveStats> receivers,
+                              Pacer pacer, PeerIo io, ClientPeer firstSubscriber, long rssBefore, long pliBefore)
+            throws InterruptedException {
+        publishers.forEach(p -> p.window(w));
+        receivers.forEach(r -> r.window(w));
+        sleepUntil(w.startNanos());
+        long pid = sfu.pid();
+        long self = ProcessHandle.current().pid();
+        ProcStats.Cpu cpu0 = ProcStats.cpu(pid);
+        ProcStats.Cpu self0 = ProcStats.cpu(self);
+        sleepUntil(w.endNanos());
+        ProcStats.Cpu cpu1 = ProcStats.cpu(pid);
+        ProcStats.Cpu self1 = ProcStats.cpu(self);
+        long rssEnd = ProcStats.rssBytes(pid);
+        Thread.sleep(1000); // let in-window packets arrive
+
+        long expected = 0;
+        long pli = -pliBefore;
+        for (Publisher p : publishers) {
+            for (int i = 0; i < s.subscribers(); i++) {
+                expected += p.sentInWindow(s.layerOf(i));
+            }
+            pli += p.pliReceived();
+        }
+        long delivered = 0;
+        long otherLayers = 0;
+        long duplicates = 0;
+        long corrupt = 0;
+        LatencyHistogram audio = new LatencyHistogram();
+        LatencyHistogram video = new LatencyHistogram();
+        LatencyHistogram keyframes = new LatencyHistogram();
+        for (int i = 0; i < receivers.size(); i++) {
+            ReceiveStats r = receivers.get(i);
+            long wanted = 0;
+            for (int p = 0; p < s.publishers(); p++) {
+                wanted += r.inWindow(StreamIds.audio(p))
+                        + (s.layerOf(i) < 0 ? 0 : r.inWindow(StreamIds.video(p, s.layerOf(i))));
+            }
+            delivered += wanted;
+            otherLayers += r.inWindow() - wanted;
+            duplicates += r.duplicates();
+            corrupt += r.corrupt();
+            r.addLatencies(audio, video);
+            r.addKeyframeLatencies(keyframes);
+        }
+        LatencyHistogram all = new LatencyHistogram();
+        all.add(audio);
+        all.add(video);
+        LatencyHistogram lateness = pacer.takeLateness();
+        RunResult result = new RunResult(s, sfu.name(), w.seconds(), delivered, expected, duplicates, corrupt,
+                cpu1.minus(cpu0), self1.minus(self0), rssBefore,
+                rssEnd, all.quantileNanos(0.5), all.quantileNanos(0.99), lateness.quantileNanos(0.99), pli,
+                String.valueOf(firstSubscriber.srtpProfile()), null);
+        log.accept(String.format("  %s: delivered %,d of %,d (%.3f %% loss, %,d of a layer not asked for),"
+                        + " %.0f pkt/s, server CPU %.0f %% (system %.0f %%), client CPU user %.0f %% + system"
+                        + " %.0f %% (%s), p50 %.2f ms, p99 %.2f ms (audio p99 %.2f, video p99 %.2f),"
+                        + " pacer lateness p99 %.2f ms, corrupt %d, duplicates %d, PLI to publishers %d, SRTP %s",
+                sfu.name(), delivered, result.expected(), 100 * result.loss(), otherLayers,
+                result.deliveredPerSecond(), result.serverCpuPercent(), result.serverSystemCpuPercent(),
+                result.clientUserCpuPercent(), result.clientSystemCpuPercent(), io.describe(), all.quantileNanos(0.5) / 1e6,
+                all.quantileNanos(0.99) / 1e6, audio.quantileNanos(0.99) / 1e6, video.quantileNanos(0.99) / 1e6,
+                lateness.quantileNanos(0.99) / 1e6, corrupt, duplicates, pli, result.srtpProfile()));
+        if (video.count() > 0) {
+            log.accept(String.format("  %s: video latency p50 %.2f, p90 %.2f, p99 %.2f, p99.9 %.2f, max %.2f ms;"
+                            + " key frame packets %.1f %% of video, their p50 %.2f, p99 %.2f ms",
+                    sfu.name(), video.quantileNanos(0.5) / 1e6, video.quantileNanos(0.9) / 1e6,
+                    video.quantileNanos(0.99) / 1e6, video.quantileNanos(0.999) / 1e6, video.maxNanos() / 1e6,
+                    100.0 * keyframes.count() / video.count(), keyframes.quantileNanos(0.5) / 1e6,
+                    keyframes.quantileNanos(0.99) / 1e6));
+        }
+        return result;
     }
 
     private static void await(List<Future<?>> futures) throws Exception {

@@ -44,11 +44,12 @@ public final class Pacer implements AutoCloseable {
         }
     }
 
-    /** A copy of the lateness histogram so far. */
-    public LatencyHistogram lateness() {
+    /** A copy of the lateness histogram since the start or the last call (each window's own). */
+    public LatencyHistogram takeLateness() {
         LatencyHistogram copy = new LatencyHistogram();
         synchronized (lateness) {
             copy.add(lateness);
+            lateness.clear();
         }
         return copy;
     }

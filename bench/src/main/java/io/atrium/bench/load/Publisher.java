@@ -78,7 +78,15 @@ public final class Publisher implements MediaListener {
         keyframeRequested = true;
     }
 
+    /**
+     * Counts what is sent in {@code w} from now on, from zero: a window follows the last one only once that one has
+     * ended (nothing is counted in between, so the pacer thread sees the counters zeroed by this volatile write).
+     */
     public void window(Window w) {
+        audio.resetWindow();
+        for (RtpStream v : video) {
+            v.resetWindow();
+        }
         window = w;
     }
 

@@ -37,8 +37,14 @@ public final class ReceiveStats {
         keyframeSeen = new boolean[streams];
     }
 
-    /** Sets the window to count in. */
-    public void window(Window w) {
+    /** Sets the window to count in, its counts and latencies from zero (what was counted of an earlier one is forgotten). */
+    public synchronized void window(Window w) {
+        java.util.Arrays.fill(uniqueInWindow, 0);
+        inWindow = 0;
+        duplicates = 0;
+        audioLatency.clear();
+        videoLatency.clear();
+        keyframeLatency.clear();
         window = w;
     }
 

@@ -68,7 +68,8 @@ public final class Report {
     private static final List<Metric> SUMMARISED = List.of(PER_CPU_SECOND, LOSS, P99);
 
     /**
-     * For each scenario run more than once, each server's median over its successful runs with their range, and the
+     * For each scenario measured more than once (named again, or several windows after its warm-up), each server's
+     * median over its successful windows with their range, and the
      * first server's median ÷ each other's (an undefined value, e.g. no CPU measured, is left out): one window of this machine moves by ±15 % (docs/PERFORMANCE.md), so a
      * figure is read from several. Empty when no scenario was repeated.
      */
@@ -77,7 +78,7 @@ public final class Report {
         if (repeated.isEmpty()) {
             return "";
         }
-        StringBuilder sb = header(servers, ": median (min–max, runs)", " (medians)");
+        StringBuilder sb = header(servers, ": median (min–max, windows)", " (medians)");
         for (Scenario s : repeated) {
             boolean first = true;
             for (Metric m : SUMMARISED) {

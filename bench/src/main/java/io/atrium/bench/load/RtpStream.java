@@ -115,6 +115,11 @@ public final class RtpStream {
         return sent;
     }
 
+    /** Starts counting {@link #sentInWindow} afresh (before a new window is set). */
+    public void resetWindow() {
+        sentInWindow = 0;
+    }
+
     /** Packets stamped with a send time inside the window. */
     public long sentInWindow() {
         return sentInWindow;

@@ -101,6 +101,64 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void aNewWindowCountsFromZeroAndOnlyItsOwnPackets() {
+        Window first = new Window(1000, 2000);
+        Window second = new Window(3000, 4000);
+        Publisher publisher = new Publisher(0, MediaProfile.audioOnly());
+        RtpStream stream = publisher.audio();
+        ReceiveStats stats = new ReceiveStats(StreamIds.count(1));
+        publisher.window(first);
+        stats.window(first);
+        List<byte[]> late = new ArrayList<>();
+        for (long t : new long[] {1000, 1500, 1500}) {
+            byte[] buf = new byte[200];
+            int off = stream.begin(buf, false);
+            byte[] p = Arrays.copyOf(buf, stream.finish(buf, off, off, off + 60, t, first));
+            stats.onRtp(p, 0, p.length, t + 700);
+            late.add(p);
+        }
+        stats.onRtp(late.get(1), 0, late.get(1).length, 2600); // a duplicate in the first window
+        assertThat(stream.sentInWindow()).isEqualTo(3);
+        assertThat(stats.inWindow()).isEqualTo(3);
+        assertThat(stats.duplicates()).isEqualTo(1);
+
+        publisher.window(second);
+        stats.window(second);
+        assertThat(stream.sentInWindow()).isZero();
+        assertThat(publisher.sentInWindow(-1)).isZero();
+        assertThat(stats.inWindow()).isZero();
+        assertThat(stats.inWindow(StreamIds.audio(0))).isZero();
+        assertThat(stats.duplicates()).isZero();
+        LatencyHistogram none = new LatencyHistogram();
+        stats.addLatencies(none, none);
+        assertThat(none.count()).as("the first window's latencies are forgotten").isZero();
+        stats.onRtp(late.get(0), 0, late.get(0).length, 3100); // the first window's packet, arriving in the second
+        byte[] buf = new byte[200];
+        int off = stream.begin(buf, false);
+        byte[] p = Arrays.copyOf(buf, stream.finish(buf, off, off, off + 60, 3500, second));
+        stats.onRtp(p, 0, p.length, 3800);
+        assertThat(stream.sentInWindow()).isEqualTo(1);
+        assertThat(stats.inWindow()).isEqualTo(1);
+        LatencyHistogram audio = new LatencyHistogram();
+        stats.addLatencies(audio, new LatencyHistogram());
+        assertThat(audio.count()).isEqualTo(1);
+        assertThat(audio.maxNanos()).isEqualTo(300);
+    }
+
+    @Test
+    void aClearedHistogramIsEmpty() {
+        LatencyHistogram h = new LatencyHistogram();
+        h.record(5_000_000L);
+        h.record(20_000_000L);
+        h.clear();
+        assertThat(h.count()).isZero();
+        assertThat(h.maxNanos()).isZero();
+        assertThat(h.quantileNanos(0.99)).isEqualTo(-1);
+        h.record(1_000_000L);
+        assertThat(h.quantileNanos(1.0)).isEqualTo(1_010_000L);
+    }
+
+    @Test
     void vp8FramesCarryDescriptorKeyframeFlagMarkerAndStamp() {
         RtpStream stream = new RtpStream(9, 96, StreamIds.video(0, 0), 100, 0, 0, null);
         Vp8Packetizer vp8 = new Vp8Packetizer();

@@ -17,4 +17,12 @@ class LoadMainTest {
         assertThat(LoadMain.order(List.of("atrium"), 1)).containsExactly("atrium");
         assertThat(servers).as("the caller's list is left as it was").containsExactly("atrium", "janus", "baseline");
     }
+
+    @Test
+    void everyWindowIsARowOfItsScenarioInTheOrderTheyRun() {
+        Scenario a = Scenario.parse("1x50", 500);
+        Scenario b = Scenario.parse("10x10", 500);
+        assertThat(LoadMain.rows(List.of(a, b), 1)).containsExactly(a, b);
+        assertThat(LoadMain.rows(List.of(a, b, a), 3)).containsExactly(a, a, a, b, b, b, a, a, a);
+    }
 }

@@ -52,7 +52,7 @@ class ReportTest {
         List<RunResult> results = List.of(run(s, "Atrium", 1), run(s, "Janus", 8), run(once, "Atrium", 1), run(once, "Janus", 1),
                 run(s, "Atrium", 4), run(s, "Janus", 4), run(s, "Atrium", 2), RunResult.failed(s, "Janus", "did not start"));
         List<String> lines = Report.medians(List.of(s, once, s, s), results, List.of("Atrium", "Janus")).lines().toList();
-        assertThat(lines.get(0)).isEqualTo("| scenario | metric | Atrium: median (min–max, runs) | Janus: median (min–max, runs) | Atrium ÷ Janus (medians) |");
+        assertThat(lines.get(0)).isEqualTo("| scenario | metric | Atrium: median (min–max, windows) | Janus: median (min–max, windows) | Atrium ÷ Janus (medians) |");
         assertThat(lines.get(2)).isEqualTo("| " + s.label() + " | packets forwarded / server CPU-s | 50,000 (25,000–100,000, 3)"
                 + " | 18,750 (12,500–25,000, 2) | 2.67 |");
         assertThat(lines.get(3)).isEqualTo("|  | loss | 0.000 % (0.000 %–0.000 %, 3) | 0.000 % (0.000 %–0.000 %, 2) | – |");
