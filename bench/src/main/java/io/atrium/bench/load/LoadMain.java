@@ -131,11 +131,14 @@ public final class LoadMain {
                     }
                 } catch (RuntimeException e) {
                     System.out.println("  " + server + " did not start: " + e.getMessage());
-                    results.add(RunResult.failed(s, switch (server) { // the table shows a failure in its first row
+                    String name = switch (server) {
                         case "atrium" -> "Atrium";
                         case "baseline" -> BASELINE;
                         default -> "Janus";
-                    }, e.getMessage()));
+                    };
+                    for (int k = 0; k < windows; k++) { // a row for every window: the table lines up rows by their order
+                        results.add(RunResult.failed(s, name, e.getMessage()));
+                    }
                     continue;
                 }
                 try (sfu) {
@@ -162,11 +165,15 @@ public final class LoadMain {
             System.out.print(medians);
             System.out.println();
         }
-        for (RunResult r : results) {
+        for (int i = 0; i < results.size(); i++) {
+            RunResult r = results.get(i);
             if (r.ok()) {
-                System.out.printf(Locale.ROOT, "%s %s: client CPU %.0f %% of one core (user %.0f %%, system %.0f %%),"
+                long k = results.subList(0, i).stream()
+                        .filter(o -> o.scenario().equals(r.scenario()) && o.server().equals(r.server())).count() % windows;
+                System.out.printf(Locale.ROOT, "%s %s%s: client CPU %.0f %% of one core (user %.0f %%, system %.0f %%),"
                                 + " pacer lateness p99 %.2f ms, corrupt %d, duplicates %d, PLI/FIR to publishers %d, SRTP %s%n", r.scenario().label(),
-                        r.server(), r.clientCpuPercent(), r.clientUserCpuPercent(), r.clientSystemCpuPercent(),
+                        r.server(), windows == 1 ? "" : " window " + (k + 1), r.clientCpuPercent(), r.clientUserCpuPercent(),
+                        r.clientSystemCpuPercent(),
                         r.pacerP99Nanos() / 1e6, r.corrupt(), r.duplicates(),
                         r.pliToPublishers(), r.srtpProfile());
             }

@@ -50,6 +50,7 @@ public final class LoadRunner {
 
     /** The result of each window in turn; one failed result when the scenario could not run (or stopped). */
     public List<RunResult> run(Sfu sfu, Scenario s) {
+        List<RunResult> results = new ArrayList<>();
         List<Publisher> publishers = new ArrayList<>();
         List<ClientPeer> peers = new ArrayList<>();
         List<ReceiveStats> receivers = new ArrayList<>();
@@ -111,22 +112,22 @@ public final class LoadRunner {
             log.accept(String.format("  %s: %d subscribers connected in %.1f s", sfu.name(), s.subscribers(),
                     (System.nanoTime() - t0) / 1e9));
 
-            List<RunResult> results = new ArrayList<>();
             long start = System.nanoTime() + warmup.nanos();
-            long pliBefore = 0;
             for (int k = 0; k < windows; k++) {
-                RunResult result = measure(sfu, s, new Window(start, start + window.nanos()), publishers, receivers, pacer,
-                        io, firstSubscriber[0], rssBefore, pliBefore);
-                results.add(result);
-                pliBefore += result.pliToPublishers();
-                start = System.nanoTime() + 100_000_000L; // the next window: once this one's packets are counted
+                String name = windows == 1 ? sfu.name() : sfu.name() + " window " + (k + 1) + "/" + windows;
+                results.add(measure(sfu, name, s, new Window(start, start + window.nanos()), publishers, receivers, pacer,
+                        io, firstSubscriber[0], rssBefore));
+                start = System.nanoTime() + 1_000_000_000L; // the next window: once this one's packets are counted
             }
             return results;
         } catch (Exception e) {
             Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
                     ? e.getCause() : e;
             log.accept("  " + sfu.name() + " FAILED: " + cause);
-            return List.of(RunResult.failed(s, sfu.name(), String.valueOf(cause.getMessage())));
+            while (results.size() < windows) { // a row for every window: the table lines up rows by their order
+                results.add(RunResult.failed(s, sfu.name(), String.valueOf(cause.getMessage())));
+            }
+            return results;
         } finally {
             pool.shutdownNow();
             peers.parallelStream().forEach(ClientPeer::close);
@@ -137,32 +138,36 @@ public final class LoadRunner {
     /**
      * Counts one window {@code w} (it starts in the future): the server's and the generator's CPU time at its edges,
      * then, a second after its end, what the subscribers received of what the publishers sent in it and the latencies.
-     * {@code rssBefore}: the server's RSS before the subscribers came; {@code pliBefore}: keyframe requests the
-     * publishers had before it.
+     * The keyframe requests the publishers received in it are counted too; {@code name} labels its log lines;
+     * {@code rssBefore}: the server's RSS before the subscribers came.
      */
-    private RunResult measure(Sfu sfu, Scenario s, Window w, List<Publisher> publishers, List<ReceiveStats> receivers,
-                              Pacer pacer, PeerIo io, ClientPeer firstSubscriber, long rssBefore, long pliBefore)
+    private RunResult measure(Sfu sfu, String name, Scenario s, Window w, List<Publisher> publishers,
+                              List<ReceiveStats> receivers, Pacer pacer, PeerIo io, ClientPeer firstSubscriber, long rssBefore)
             throws InterruptedException {
         publishers.forEach(p -> p.window(w));
         receivers.forEach(r -> r.window(w));
+        pacer.takeLateness();
+        if (System.nanoTime() - w.startNanos() >= 0) {
+            throw new IllegalStateException("the window began before its counters were reset");
+        }
         sleepUntil(w.startNanos());
         long pid = sfu.pid();
         long self = ProcessHandle.current().pid();
+        long pli = -pliReceived(publishers);
         ProcStats.Cpu cpu0 = ProcStats.cpu(pid);
         ProcStats.Cpu self0 = ProcStats.cpu(self);
         sleepUntil(w.endNanos());
         ProcStats.Cpu cpu1 = ProcStats.cpu(pid);
         ProcStats.Cpu self1 = ProcStats.cpu(self);
+        pli += pliReceived(publishers);
         long rssEnd = ProcStats.rssBytes(pid);
         Thread.sleep(1000); // let in-window packets arrive
 
         long expected = 0;
-        long pli = -pliBefore;
         for (Publisher p : publishers) {
             for (int i = 0; i < s.subscribers(); i++) {
                 expected += p.sentInWindow(s.layerOf(i));
             }
-            pli += p.pliReceived();
         }
         long delivered = 0;
         long otherLayers = 0;
@@ -197,7 +202,7 @@ public final class LoadRunner {
                         + " %.0f pkt/s, server CPU %.0f %% (system %.0f %%), client CPU user %.0f %% + system"
                         + " %.0f %% (%s), p50 %.2f ms, p99 %.2f ms (audio p99 %.2f, video p99 %.2f),"
                         + " pacer lateness p99 %.2f ms, corrupt %d, duplicates %d, PLI to publishers %d, SRTP %s",
-                sfu.name(), delivered, result.expected(), 100 * result.loss(), otherLayers,
+                name, delivered, result.expected(), 100 * result.loss(), otherLayers,
                 result.deliveredPerSecond(), result.serverCpuPercent(), result.serverSystemCpuPercent(),
                 result.clientUserCpuPercent(), result.clientSystemCpuPercent(), io.describe(), all.quantileNanos(0.5) / 1e6,
                 all.quantileNanos(0.99) / 1e6, audio.quantileNanos(0.99) / 1e6, video.quantileNanos(0.99) / 1e6,
@@ -205,12 +210,20 @@ public final class LoadRunner {
         if (video.count() > 0) {
             log.accept(String.format("  %s: video latency p50 %.2f, p90 %.2f, p99 %.2f, p99.9 %.2f, max %.2f ms;"
                             + " key frame packets %.1f %% of video, their p50 %.2f, p99 %.2f ms",
-                    sfu.name(), video.quantileNanos(0.5) / 1e6, video.quantileNanos(0.9) / 1e6,
+                    name, video.quantileNanos(0.5) / 1e6, video.quantileNanos(0.9) / 1e6,
                     video.quantileNanos(0.99) / 1e6, video.quantileNanos(0.999) / 1e6, video.maxNanos() / 1e6,
                     100.0 * keyframes.count() / video.count(), keyframes.quantileNanos(0.5) / 1e6,
                     keyframes.quantileNanos(0.99) / 1e6));
         }
         return result;
+    }
+
+    private static long pliReceived(List<Publisher> publishers) {
+        long n = 0;
+        for (Publisher p : publishers) {
+            n += p.pliReceived();
+        }
+        return n;
     }
 
     private static void await(List<Future<?>> futures) throws Exception {

@@ -37,11 +37,15 @@ public final class ReceiveStats {
         keyframeSeen = new boolean[streams];
     }
 
-    /** Sets the window to count in, its counts and latencies from zero (what was counted of an earlier one is forgotten). */
+    /**
+     * Sets the window to count in, its counts, latencies and the corrupt packets from zero (what was counted of an
+     * earlier one is forgotten).
+     */
     public synchronized void window(Window w) {
         java.util.Arrays.fill(uniqueInWindow, 0);
         inWindow = 0;
         duplicates = 0;
+        corrupt = 0;
         audioLatency.clear();
         videoLatency.clear();
         keyframeLatency.clear();

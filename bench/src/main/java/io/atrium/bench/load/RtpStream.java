@@ -5,7 +5,8 @@ import io.atrium.webrtc.rtp.RtpPacket;
 /**
  * One outgoing RTP stream of a publisher: SSRC, payload type, RTP sequence and timestamp, the {@link Stamp}
  * stream id and sequence, and how many packets it sent inside the {@link Window}. Writes whole packets into a
- * caller's buffer; used by the one pacer thread only (the window count is read after the window drained).
+ * caller's buffer; used by the one pacer thread only (the window count is read after the window drained, and reset
+ * by the runner between windows, when the pacer counts nothing).
  */
 public final class RtpStream {
     /** A one-byte header extension block (RFC 8285) carrying the mid (and rid), or empty when there is none. */

@@ -6,7 +6,8 @@ package io.atrium.bench.load;
  * @param delivered         distinct in-window RTP packets received by all subscribers
  * @param expected          in-window packets sent x subscribers (what a lossless SFU delivers)
  * @param duplicates        in-window packets received more than once
- * @param corrupt           packets whose payload failed the CRC
+ * @param corrupt           packets whose payload failed the CRC, of any window, since the window was set (a
+ *                          corrupt packet's stamp cannot say which window it belongs to)
  * @param serverCpu         server utime and stime over the window
  * @param clientCpu         load generator (this process) utime and stime over the window
  * @param rssBeforeSubscribers server RSS with publishers only (bytes)
