@@ -84,7 +84,6 @@ public final class Forwarder {
 
     private volatile int targetWidth;
     private volatile int targetHeight;
-    private volatile boolean paused;
     /** Set by the allocation when no layer fits the subscriber's estimate. Media thread. */
     private boolean suspended;
     /** This track's entry in its subscriber's allocation. */
@@ -147,11 +146,6 @@ public final class Forwarder {
     public void target(int width, int height) {
         this.targetWidth = Math.max(0, width);
         this.targetHeight = Math.max(0, height);
-    }
-
-    /** Stops (or resumes) forwarding, e.g. for a moderator's mute. Any thread. */
-    public void paused(boolean paused) {
-        this.paused = paused;
     }
 
     public int currentLayer() {
@@ -232,7 +226,7 @@ public final class Forwarder {
     }
 
     void onPacket(Layer layer, long ext, byte[] buf, int off, int len, boolean keyframe, long nowMillis) {
-        if (paused || suspended || len > MAX_PACKET) {
+        if (suspended || len > MAX_PACKET) {
             return;
         }
         boolean audio = receiver.info.kind() == MediaKind.AUDIO;
