@@ -5,8 +5,11 @@ package io.atrium.server.sfu;
  * priority order (screen share, then the active speaker's camera, then larger tiles first). Each track's choices
  * form a ladder of (spatial layer, temporal layers) steps, cheapest first, up to the layer its tile size asks for at
  * its full frame rate ({@link #ladder}: the one rule for spatial against temporal). Each track gets the bottom step
- * that fits, in that order, or is suspended when even that does not fit; what is left then raises each track, in the
- * same order, up its ladder. Hysteresis: a step above the one forwarded now (a better picture, {@link #better}, or a
+ * that fits, in that order, or is suspended when even that does not fit — except a screen share under an estimate
+ * (not the subscriber's own cap), which keeps its bottom step over the budget: the estimate of a loaded receiver
+ * reads its jittery arrival times as congestion, and a suspended share could only come back at a keyframe, whose
+ * burst makes its rate look higher still (a share, all the meeting looks at, was suspended for a minute so). What
+ * is left then raises each track, in the same order, up its ladder. Hysteresis: a step above the one forwarded now (a better picture, {@link #better}, or a
  * dearer one) must fit with {@link #UP_HEADROOM} to spare, and not within {@link #HOLD_AFTER_DOWN_MILLIS} of a step
  * down the budget made (not a smaller tile's). Allocation-free; media thread only.
  */
@@ -138,10 +141,11 @@ final class Allocator {
     private int[] order = new int[8];
 
     /**
-     * Chooses {@link Track#allowed} for {@code tracks[0, n)} within {@code budget} bit/s; returns the rate
-     * all tracks would need to get what they want (for probing).
+     * Chooses {@link Track#allowed} for {@code tracks[0, n)} within {@code budget} bit/s ({@code capped}: the budget
+     * is the subscriber's own receive cap, which a screen share must keep to as well, not an estimate); returns the
+     * rate all tracks would need to get what they want (for probing).
      */
-    long allocate(Track[] tracks, int n, long budget, long nowMillis) {
+    long allocate(Track[] tracks, int n, long budget, boolean capped, long nowMillis) {
         if (order.length < n) {
             order = new int[Math.max(n, order.length * 2)];
         }
@@ -168,6 +172,9 @@ final class Allocator {
             if (t.stepRate(0) <= remaining) {
                 choose(t, 0);
                 remaining -= t.stepRate(0);
+            } else if (t.priority == Receiver.PRIORITY_SCREEN && !capped) {
+                choose(t, 0); // kept over the estimate; the tracks after it get what fits of nothing
+                remaining = 0;
             } else {
                 t.suspended = true;
             }

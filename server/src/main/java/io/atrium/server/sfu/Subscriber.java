@@ -302,7 +302,8 @@ final class Subscriber {
         long cap = receiveCap > 0 ? receiveCap : Long.MAX_VALUE;
         long limit = bwe.hasEstimate() ? Math.min(bwe.estimate(), cap) : cap;
         long budget = limit == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(0, limit - audio);
-        long desired = allocator.allocate(tracks, n, budget, nowMillis);
+        boolean capped = receiveCap > 0 && (!bwe.hasEstimate() || receiveCap <= bwe.estimate());
+        long desired = allocator.allocate(tracks, n, budget, capped, nowMillis);
         boolean suspended = false;
         for (int i = 0; i < forwarders.size(); i++) {
             Forwarder f = forwarders.get(i);
