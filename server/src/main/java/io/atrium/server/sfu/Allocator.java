@@ -5,13 +5,14 @@ package io.atrium.server.sfu;
  * priority order (screen share, then the active speaker's camera, then larger tiles first). Each track's choices
  * form a ladder of (spatial layer, temporal layers) steps, cheapest first, up to the layer its tile size asks for at
  * its full frame rate ({@link #ladder}: the one rule for spatial against temporal). Each track gets the bottom step
- * that fits, in that order, or is suspended when even that does not fit — except a screen share under an estimate
- * (not the subscriber's own cap), which keeps its bottom step over the budget: the estimate of a loaded receiver
- * reads its jittery arrival times as congestion, and a suspended share could only come back at a keyframe, whose
- * burst makes its rate look higher still (a share, all the meeting looks at, was suspended for a minute so). What
- * is left then raises each track, in the same order, up its ladder. Hysteresis: a step above the one forwarded now (a better picture, {@link #better}, or a
- * dearer one) must fit with {@link #UP_HEADROOM} to spare, and not within {@link #HOLD_AFTER_DOWN_MILLIS} of a step
- * down the budget made (not a smaller tile's). Allocation-free; media thread only.
+ * that fits, in that order, or is suspended when even that does not fit — except a screen share, which keeps its
+ * bottom step over the estimate's budget as long as that fits the subscriber's own receive cap: the estimate of a
+ * loaded receiver reads its jittery arrival times as congestion, and a suspended share could only come back at a
+ * keyframe, whose burst makes its rate look higher still (a share, all the meeting looks at, was suspended for a
+ * minute so). What is left then raises each track, in the same order, up its ladder. Hysteresis: a step above the
+ * one forwarded now (a better picture, {@link #better}, or a dearer one) must fit with {@link #UP_HEADROOM} to
+ * spare, and not within {@link #HOLD_AFTER_DOWN_MILLIS} of a step down the budget made (not a smaller tile's).
+ * Allocation-free; media thread only.
  */
 final class Allocator {
 
@@ -50,6 +51,8 @@ final class Allocator {
         int allowedTemporal = ALL_TEMPORAL;
         /** Output: true when a wanted track got nothing because its cheapest layer does not fit. */
         boolean suspended;
+        /** Output: true when a screen share got its cheapest step though it does not fit the budget. */
+        boolean overBudget;
         long lastDownMillis = Long.MIN_VALUE / 2;
 
         /** The ladder: step i is layer {@code steps[i] / MAX_TEMPORAL}, temporal layer {@code steps[i] % MAX_TEMPORAL}. */
@@ -141,11 +144,11 @@ final class Allocator {
     private int[] order = new int[8];
 
     /**
-     * Chooses {@link Track#allowed} for {@code tracks[0, n)} within {@code budget} bit/s ({@code capped}: the budget
-     * is the subscriber's own receive cap, which a screen share must keep to as well, not an estimate); returns the
-     * rate all tracks would need to get what they want (for probing).
+     * Chooses {@link Track#allowed} for {@code tracks[0, n)} within {@code budget} bit/s, of which a screen share's
+     * bottom step may go over up to {@code capBudget} (the subscriber's own receive cap less its audio;
+     * {@link Long#MAX_VALUE} without one); returns the rate all tracks would need to get what they want (for probing).
      */
-    long allocate(Track[] tracks, int n, long budget, boolean capped, long nowMillis) {
+    long allocate(Track[] tracks, int n, long budget, long capBudget, long nowMillis) {
         if (order.length < n) {
             order = new int[Math.max(n, order.length * 2)];
         }
@@ -158,23 +161,29 @@ final class Allocator {
             order[j] = i;
         }
         long remaining = budget;
+        long capLeft = capBudget;
         long desired = 0;
         for (int k = 0; k < n; k++) {
             Track t = tracks[order[k]];
             t.allowed = -1;
             t.allowedTemporal = ALL_TEMPORAL;
             t.suspended = false;
+            t.overBudget = false;
             if (t.wanted < 0) {
                 continue;
             }
             desired += t.rate(t.wanted);
             ladder(t);
-            if (t.stepRate(0) <= remaining) {
+            long bottom = t.stepRate(0);
+            if (bottom <= remaining) {
                 choose(t, 0);
-                remaining -= t.stepRate(0);
-            } else if (t.priority == Receiver.PRIORITY_SCREEN && !capped) {
+                remaining -= bottom;
+                capLeft -= bottom;
+            } else if (t.priority == Receiver.PRIORITY_SCREEN && bottom <= capLeft) {
                 choose(t, 0); // kept over the estimate; the tracks after it get what fits of nothing
+                t.overBudget = true;
                 remaining = 0;
+                capLeft -= bottom;
             } else {
                 t.suspended = true;
             }

@@ -60,7 +60,8 @@ public record MediaStats(List<Peer> publishers, List<Peer> subscribers) {
     }
 
     /**
-     * One forwarded stream to a subscriber; {@code paused} while no layer fits its estimate; {@code temporalLayer} the
+     * One forwarded stream to a subscriber; {@code paused} while no layer fits its estimate (a screen share: its receive
+     * cap, Allocator); {@code temporalLayer} the
      * highest temporal layer forwarded (0 for a stream without temporal layers), {@code temporalDropped} the packets
      * of higher ones left out; {@code spatialLayer} the highest spatial layer of a VP9 SVC stream forwarded (0 for any
      * other stream), {@code spatialDropped} the packets of higher ones left out.

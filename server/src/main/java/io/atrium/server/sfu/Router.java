@@ -231,7 +231,8 @@ public final class Router {
      * One video stream of a subscriber: whose track, which layer, at what rate and size, its highest temporal layer
      * forwarded of how many the layer has (VP8, VP9; 0 of 1 without temporal layers), of a VP9 SVC stream its highest
      * spatial layer forwarded of how many it has (0 of 1 otherwise; width and height are then that spatial layer's);
-     * {@code paused} when the allocation gives it nothing because no layer fits the subscriber's estimate (rid null, rate 0).
+     * {@code paused} when the allocation gives it nothing because no layer fits the subscriber's estimate (a screen share:
+     * its receive cap) (rid null, rate 0).
      */
     public record Allocation(String publisherId, String trackId, long ssrc, String rid, long rate, int width, int height,
                              int temporal, int temporalLayers, int spatial, int spatialLayers, boolean paused) {

@@ -302,13 +302,13 @@ final class Subscriber {
         long cap = receiveCap > 0 ? receiveCap : Long.MAX_VALUE;
         long limit = bwe.hasEstimate() ? Math.min(bwe.estimate(), cap) : cap;
         long budget = limit == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(0, limit - audio);
-        boolean capped = receiveCap > 0 && (!bwe.hasEstimate() || receiveCap <= bwe.estimate());
-        long desired = allocator.allocate(tracks, n, budget, capped, nowMillis);
-        boolean suspended = false;
+        long capBudget = cap == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(0, cap - audio);
+        long desired = allocator.allocate(tracks, n, budget, capBudget, nowMillis);
+        boolean suspended = false; // a track gets nothing, or a share more than fits: probe soon
         for (int i = 0; i < forwarders.size(); i++) {
             Forwarder f = forwarders.get(i);
             if (f.receiver.info.kind() == MediaKind.VIDEO) {
-                suspended |= f.allocation.suspended;
+                suspended |= f.allocation.suspended || f.allocation.overBudget;
                 f.allocate(f.allocation.allowed, f.allocation.allowedTemporal, nowMillis);
                 if (f.receiver.pausedUpstream(f.allocation.allowed)) {
                     f.receiver.updateUpstream(nowMillis); // dynacast: resume a paused layer at once

@@ -45,8 +45,8 @@ class AllocatorTest {
         }
     }
 
-    /** {@code capped}: the budget is the subscriber's own receive cap, not an estimate. */
-    record Case(String name, long budget, boolean capped, List<T> tracks, int[] want, boolean[] suspended) {
+    /** {@code capBudget}: what the subscriber's own receive cap leaves for video ({@link Long#MAX_VALUE}: no cap). */
+    record Case(String name, long budget, long capBudget, List<T> tracks, int[] want, boolean[] suspended) {
         @Override
         public String toString() {
             return name;
@@ -54,15 +54,15 @@ class AllocatorTest {
     }
 
     static Case c(String name, long budget, int[] want, T... tracks) {
-        return c(name, budget, false, want, tracks);
+        return c(name, budget, Long.MAX_VALUE, want, tracks);
     }
 
-    static Case c(String name, long budget, boolean capped, int[] want, T... tracks) {
+    static Case c(String name, long budget, long capBudget, int[] want, T... tracks) {
         boolean[] suspended = new boolean[want.length];
         for (int i = 0; i < want.length; i++) {
             suspended[i] = want[i] < 0 && tracks[i].wanted() >= 0;
         }
-        return new Case(name, budget, capped, List.of(tracks), want, suspended);
+        return new Case(name, budget, capBudget, List.of(tracks), want, suspended);
     }
 
     static int[] layers(int... l) {
@@ -90,8 +90,12 @@ class AllocatorTest {
                 c("every screen share over the estimate keeps its bottom step", 100_000, layers(0, 0),
                         T.camera(0, -1).priority(Receiver.PRIORITY_SCREEN).rates(400_000),
                         T.camera(0, 0).priority(Receiver.PRIORITY_SCREEN).rates(300_000)),
-                c("a screen share over the subscriber's own cap is suspended", 100_000, true, layers(-1),
+                c("a screen share over the subscriber's own cap is suspended", 100_000, 100_000, layers(-1),
                         T.camera(0, -1).priority(Receiver.PRIORITY_SCREEN).rates(400_000)),
+                c("a screen share over the estimate but also over a higher cap is suspended", 100_000, 300_000, layers(-1),
+                        T.camera(0, -1).priority(Receiver.PRIORITY_SCREEN).rates(400_000)),
+                c("a screen share over the estimate but within a higher cap keeps its bottom step", 100_000, 500_000,
+                        layers(0), T.camera(0, -1).priority(Receiver.PRIORITY_SCREEN).rates(400_000)),
                 c("a camera over the estimate is suspended", 100_000, layers(-1), T.camera(0, -1).rates(400_000)),
                 c("the active speaker before another camera", 700_000, layers(1, 0), speaker, T.camera(2, -1)),
                 c("larger tile first among equals", 700_000, layers(0, 1), T.camera(2, -1).area(320 * 180),
@@ -112,11 +116,22 @@ class AllocatorTest {
     @MethodSource("cases")
     void table(Case c) {
         Allocator.Track[] tracks = c.tracks().stream().map(T::track).toArray(Allocator.Track[]::new);
-        new Allocator().allocate(tracks, tracks.length, c.budget(), c.capped(), NOW);
+        new Allocator().allocate(tracks, tracks.length, c.budget(), c.capBudget(), NOW);
         assertThat(Arrays.stream(tracks).mapToInt(t -> t.allowed).toArray()).isEqualTo(c.want());
         for (int i = 0; i < tracks.length; i++) {
             assertThat(tracks[i].suspended).as("track %d suspended", i).isEqualTo(c.suspended()[i]);
         }
+    }
+
+    @Test
+    void aShareKeptOverTheBudgetSaysSoForTheProbes() {
+        Allocator.Track[] tracks = {T.camera(0, -1).priority(Receiver.PRIORITY_SCREEN).rates(400_000).track(),
+                T.camera(2, -1).track()};
+        new Allocator().allocate(tracks, 2, 100_000, Long.MAX_VALUE, NOW);
+        assertThat(tracks[0].overBudget).isTrue();
+        assertThat(tracks[0].suspended).isFalse();
+        new Allocator().allocate(tracks, 2, 5_000_000, Long.MAX_VALUE, NOW);
+        assertThat(tracks[0].overBudget).as("it fits now").isFalse();
     }
 
     /**
@@ -136,7 +151,7 @@ class AllocatorTest {
 
     /** {layer, temporal} chosen for one track under {@code budget}; {-1, -1} when suspended. */
     static int[] choose(Allocator.Track t, long budget) {
-        new Allocator().allocate(new Allocator.Track[] {t}, 1, budget, false, NOW);
+        new Allocator().allocate(new Allocator.Track[] {t}, 1, budget, Long.MAX_VALUE, NOW);
         return t.allowed < 0 ? new int[] {-1, -1} : new int[] {t.allowed, t.allowedTemporal};
     }
 
@@ -176,14 +191,14 @@ class AllocatorTest {
         t.current = 2;
         t.currentTemporal = ALL;
         Allocator.Track[] one = {t};
-        allocator.allocate(one, 1, 1_000_000, false, NOW);
+        allocator.allocate(one, 1, 1_000_000, Long.MAX_VALUE, NOW);
         assertThat(new int[] {t.allowed, t.allowedTemporal}).as("down to TL0+1 at once").containsExactly(2, 1);
         t.currentTemporal = 1;
-        allocator.allocate(one, 1, 5_000_000, false, NOW + Allocator.HOLD_AFTER_DOWN_MILLIS - 1);
+        allocator.allocate(one, 1, 5_000_000, Long.MAX_VALUE, NOW + Allocator.HOLD_AFTER_DOWN_MILLIS - 1);
         assertThat(t.allowedTemporal).as("held").isEqualTo(1);
-        allocator.allocate(one, 1, 1_600_000, false, NOW + Allocator.HOLD_AFTER_DOWN_MILLIS);
+        allocator.allocate(one, 1, 1_600_000, Long.MAX_VALUE, NOW + Allocator.HOLD_AFTER_DOWN_MILLIS);
         assertThat(t.allowedTemporal).as("1.5 Mbit/s does not fit 1.6 with 15 % to spare").isEqualTo(1);
-        allocator.allocate(one, 1, 1_800_000, false, NOW + Allocator.HOLD_AFTER_DOWN_MILLIS);
+        allocator.allocate(one, 1, 1_800_000, Long.MAX_VALUE, NOW + Allocator.HOLD_AFTER_DOWN_MILLIS);
         assertThat(t.allowedTemporal).as("every temporal layer again").isEqualTo(ALL);
     }
 
@@ -191,12 +206,12 @@ class AllocatorTest {
     void noUpgradeSoonAfterADowngrade() {
         Allocator allocator = new Allocator();
         Allocator.Track[] t = {T.camera(2, 2).track()};
-        allocator.allocate(t, 1, 600_000, false, NOW);
+        allocator.allocate(t, 1, 600_000, Long.MAX_VALUE, NOW);
         assertThat(t[0].allowed).as("down to the middle layer").isEqualTo(1);
         t[0].current = 1;
-        allocator.allocate(t, 1, 5_000_000, false, NOW + Allocator.HOLD_AFTER_DOWN_MILLIS - 1);
+        allocator.allocate(t, 1, 5_000_000, Long.MAX_VALUE, NOW + Allocator.HOLD_AFTER_DOWN_MILLIS - 1);
         assertThat(t[0].allowed).as("held").isEqualTo(1);
-        allocator.allocate(t, 1, 5_000_000, false, NOW + Allocator.HOLD_AFTER_DOWN_MILLIS);
+        allocator.allocate(t, 1, 5_000_000, Long.MAX_VALUE, NOW + Allocator.HOLD_AFTER_DOWN_MILLIS);
         assertThat(t[0].allowed).as("up again after the hold").isEqualTo(2);
     }
 
@@ -215,17 +230,17 @@ class AllocatorTest {
             }
             t.current = 2;
             Allocator.Track[] one = {t};
-            allocator.allocate(one, 1, 800_000, false, NOW);
+            allocator.allocate(one, 1, 800_000, Long.MAX_VALUE, NOW);
             assertThat(new int[] {t.allowed, t.allowedTemporal}).as("down to h whole").containsExactly(1, ALL);
             t.current = 1;
             t.rates[1] = 1_000_000; // h's keyframe: h whole now dearer than f at TL0+1 (900k)
-            allocator.allocate(one, 1, 1_000_000, false, NOW + 800);
+            allocator.allocate(one, 1, 1_000_000, Long.MAX_VALUE, NOW + 800);
             assertThat(t.allowed).as("f at TL0+1 is a better picture than h: held (sizes known: %s)", sizesKnown)
                     .isLessThanOrEqualTo(1);
             t.rates[1] = 500_000;
             t.current = t.allowed;
             t.currentTemporal = t.allowedTemporal;
-            allocator.allocate(one, 1, 5_000_000, false, NOW + 800 + Allocator.HOLD_AFTER_DOWN_MILLIS);
+            allocator.allocate(one, 1, 5_000_000, Long.MAX_VALUE, NOW + 800 + Allocator.HOLD_AFTER_DOWN_MILLIS);
             assertThat(t.allowed).as("up once the hold is over").isEqualTo(2);
         }
     }
@@ -237,18 +252,18 @@ class AllocatorTest {
         Allocator.Track t = T.camera(0, 2).track();
         System.arraycopy(WIDTHS, 0, t.widths, 0, 3);
         Allocator.Track[] one = {t};
-        allocator.allocate(one, 1, 5_000_000, false, NOW);
+        allocator.allocate(one, 1, 5_000_000, Long.MAX_VALUE, NOW);
         assertThat(t.allowed).as("the small tile's layer").isZero();
         t.current = 0;
         t.wanted = 2;
-        allocator.allocate(one, 1, 5_000_000, false, NOW + 1000);
+        allocator.allocate(one, 1, 5_000_000, Long.MAX_VALUE, NOW + 1000);
         assertThat(t.allowed).as("the large tile's layer at once").isEqualTo(2);
     }
 
     @Test
     void returnsWhatEveryTrackWants() {
         Allocator.Track[] t = {T.camera(2, -1).track(), T.camera(1, -1).track()};
-        assertThat(new Allocator().allocate(t, 2, 0, false, NOW)).isEqualTo(1_700_000 + 500_000);
+        assertThat(new Allocator().allocate(t, 2, 0, Long.MAX_VALUE, NOW)).isEqualTo(1_700_000 + 500_000);
     }
 
     // ---- dynacast (Allocator.Upstream): which layers the publisher encodes

@@ -153,10 +153,19 @@ public final class Participant implements AutoCloseable {
             Chromium.waitFor(page, "atriumApp.client.memberStats('" + member + "').then(s => s." + kind + "." + counter
                     + " > " + (start + by) + " || s." + kind + ")", timeout);
         } catch (AssertionError e) {
-            Object connections = page.evaluate(
-                    "[atriumApp.client.publishPc?.connectionState, atriumApp.client.receivePc?.connectionState]");
-            throw new AssertionError(e.getMessage() + "\n" + label + "'s publishing and receiving connections: " + connections
-                    + "\nthe server's media counters of the room: " + serverMedia.get(), e);
+            throw new AssertionError(e.getMessage() + "\n" + label + "'s publishing and receiving connections: "
+                    + orWhy(() -> page.evaluate(
+                            "[atriumApp.client.publishPc?.connectionState, atriumApp.client.receivePc?.connectionState]"))
+                    + "\nthe server's media counters of the room: " + orWhy(serverMedia::get), e);
+        }
+    }
+
+    /** What {@code what} gives, or why it could not (a failure's message must not hide the failure). */
+    private static Object orWhy(java.util.function.Supplier<?> what) {
+        try {
+            return what.get();
+        } catch (RuntimeException e) {
+            return "(unavailable: " + e + ")";
         }
     }
 
