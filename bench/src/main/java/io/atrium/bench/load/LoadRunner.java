@@ -48,7 +48,7 @@ public final class LoadRunner {
         this.log = log;
     }
 
-    /** The result of each window in turn; one failed result when the scenario could not run (or stopped). */
+    /** The result of each window in turn; a failed one for each window not measured when the scenario could not run or stopped. */
     public List<RunResult> run(Sfu sfu, Scenario s) {
         List<RunResult> results = new ArrayList<>();
         List<Publisher> publishers = new ArrayList<>();
