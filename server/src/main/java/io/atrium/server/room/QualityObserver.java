@@ -75,12 +75,15 @@ final class QualityObserver {
 
     /**
      * Tells a subscriber which layer of whose camera it receives (or that it is paused: no layer fits its
-     * downlink) when that changes, and its available downlink rate when it moves by more than 10 %.
+     * downlink) when that changes (each member's camera under its id; a screen share is not told), and its available downlink rate when it moves by more than 10 %.
      */
     private void allocations(Member m, List<Router.Allocation> list, long rate) {
         Map<String, Object> byMember = new LinkedHashMap<>();
         for (Router.Allocation a : list) {
-            roster.members.values().stream().filter(o -> o.publisher != null && o.publisher.id().equals(a.publisherId())).findFirst()
+            // the camera's alone: a member's screen share is another track of the same publisher, and is never
+            // suspended by the estimate (docs/MEDIA.md)
+            roster.members.values().stream().filter(o -> o.publisher != null && o.publisher.id().equals(a.publisherId())
+                            && o.camera != null && o.camera.info().id().equals(a.trackId())).findFirst()
                     .ifPresent(o -> {
                         Map<String, Object> v = new LinkedHashMap<>();
                         v.put("ssrc", a.ssrc());

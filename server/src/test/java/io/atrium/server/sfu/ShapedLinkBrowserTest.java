@@ -70,6 +70,8 @@ class ShapedLinkBrowserTest {
     Page publisher;
     Page player;
     String room;
+    /** The main player's subscriber peer id once a second subscriber joins (the loss case), else null. */
+    String playerPeer;
 
     @BeforeAll
     void start() throws Exception {
@@ -157,14 +159,29 @@ class ShapedLinkBrowserTest {
         return ((Number) m.get(key)).doubleValue();
     }
 
-    /** The subscriber peer as /v1/rooms/{uuid}/media shows it: the one with an estimate. */
+    /**
+     * The player's subscriber peer as /v1/rooms/{uuid}/media shows it: the one with an estimate while it is the only
+     * subscriber, then that peer by its id ({@link #playerPeer}), not the second player of the loss case.
+     */
     JsonNode subscriber() {
         for (JsonNode s : server.get("/v1/rooms/" + room + "/media").json().at("/media/subscribers")) {
-            if (s.at("/estimate/feedbacks").asLong() > 0) {
+            if (playerPeer == null ? s.at("/estimate/feedbacks").asLong() > 0 : s.get("id").asText().equals(playerPeer)) {
                 return s;
             }
         }
         return null;
+    }
+
+    /** Remembers the player's peer id while it is the room's one subscriber, waiting (up to 30 s) for its first feedback. */
+    void pinPlayerPeer() throws InterruptedException {
+        JsonNode s = subscriber();
+        for (long start = System.nanoTime(); s == null && System.nanoTime() - start < 30_000_000_000L; s = subscriber()) {
+            Thread.sleep(100);
+        }
+        assertThat(s).as("the player's subscriber peer with feedback").isNotNull();
+        assertThat(server.get("/v1/rooms/" + room + "/media").json().at("/media/subscribers").size())
+                .as("subscribers before the second player").isEqualTo(1);
+        playerPeer = s.get("id").asText();
     }
 
     long estimate() {
@@ -416,7 +433,9 @@ class ShapedLinkBrowserTest {
     @Test
     @Order(4)
     void tenPercentLossKeepsThePictureMovingTheEstimateFromCollapsingAndRedAudioConcealsLess() throws Exception {
-        // a second player whose offer leaves audio RED out: Atrium sends it the primary Opus of the publisher's RED
+        // a second player whose offer leaves audio RED out: Atrium sends it the primary Opus of the publisher's RED;
+        // what this case measures is the main player's stream, so its peer is pinned before the second one joins
+        pinPlayerPeer();
         try (Page plain = page(inside, "shaped-plain")) {
             plain.evaluate("([room, token]) => atriumTest.whep(room, token, '?width=320&height=180', '', {red: false})"
                     + ".then(pc => { window.pc = pc; return atriumTest.playAudio(pc); })", List.of(room, server.token(room, "")));

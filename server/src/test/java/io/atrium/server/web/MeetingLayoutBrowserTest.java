@@ -78,10 +78,36 @@ class MeetingLayoutBrowserTest {
         }
     }
 
+    /**
+     * Every {@code member_video_allocations} entry Ann was told for Bob names a stream of his camera, none of his
+     * share's: the two are tracks of one publisher, and the share's allocation once took the camera's place.
+     */
+    private void allocationsToldAreTheCamera(Page page, String room) {
+        List<JsonNode> camera = streams(room, 0, 3);
+        List<Long> cameraSsrcs = camera.stream().map(s -> s.at("/ssrc").asLong()).toList();
+        List<Long> shareSsrcs = shareStreams(room).stream().map(s -> s.at("/ssrc").asLong()).toList();
+        @SuppressWarnings("unchecked")
+        List<java.util.Map<String, Object>> told = (List<java.util.Map<String, Object>>) page.evaluate("bobAllocations");
+        // (told only when they change: none may come after the first, which may precede the listener)
+        assertThat(told).as("Bob's allocations told to Ann").allSatisfy(a -> {
+            long ssrc = ((Number) a.get("ssrc")).longValue();
+            assertThat(ssrc).as("an allocation told %s: the share's streams %s, the camera's %s", a, shareSsrcs, cameraSsrcs)
+                    .isNotIn(shareSsrcs).isIn(cameraSsrcs);
+        });
+    }
+
     /** The subscribers' streams of the room's one screen share (the second video track: MediaAttachment.classify). */
     private List<JsonNode> shareStreams(String room) {
+        return streams(room, 1, 3);
+    }
+
+    /**
+     * The subscribers' streams of one video track ({@code index} 0: the camera, 1: the screen share) of the room's one
+     * member who shares a screen; there are {@code subscribers} of them.
+     */
+    private List<JsonNode> streams(String room, int index, int subscribers) {
         JsonNode media = server.get("/v1/rooms/" + room + "/media").json().at("/media");
-        Set<String> shares = new HashSet<>();
+        Set<String> tracks = new HashSet<>();
         for (JsonNode p : media.at("/publishers")) {
             List<JsonNode> videos = new ArrayList<>();
             p.at("/tracks").forEach(t -> {
@@ -90,17 +116,17 @@ class MeetingLayoutBrowserTest {
                 }
             });
             if (videos.size() > 1 && videos.get(1).at("/layers/0/packets").asLong() > 0) {
-                shares.add(videos.get(1).at("/id").asText());
+                tracks.add(videos.get(index).at("/id").asText());
             }
         }
-        assertThat(shares).as("one share is published: %s", media).hasSize(1);
+        assertThat(tracks).as("one share is published: %s", media).hasSize(1);
         List<JsonNode> streams = new ArrayList<>();
         media.at("/subscribers").forEach(s -> s.at("/streams").forEach(stream -> {
-            if (shares.contains(stream.at("/track").asText())) {
+            if (tracks.contains(stream.at("/track").asText())) {
                 streams.add(stream);
             }
         }));
-        assertThat(streams).as("the share's subscribers: %s", media).hasSize(3);
+        assertThat(streams).as("the track's subscribers: %s", media).hasSize(subscribers);
         return streams;
     }
 
@@ -113,8 +139,12 @@ class MeetingLayoutBrowserTest {
              Participant dee = Participant.open(server, "dee", "/room.html?room=" + room, false)) { // joins later
             Participant.joinTogether(List.of(ann, bob, cy), "Ann", "Bob", "Cy");
             String bobId = bob.callId(), cyId = cy.callId();
-            ann.seesVideoOf(bobId, cyId);
             Page page = ann.page;
+            // what Ann is told of Bob's video (member_video_allocations): his camera's, also while he shares his screen
+            page.evaluate("bob => { window.bobAllocations = []; atriumApp.client.addEventListener('notification', e => {"
+                    + " if (e.detail.method === 'member_video_allocations' && e.detail.params[bob]) bobAllocations.push(e.detail.params[bob]); }); }",
+                    bobId);
+            ann.seesVideoOf(bobId, cyId);
             CompatPagesBrowserTest.assertMirrored(page, "#stage .tile.local video");
             assertThat(ann.tile(bobId).locator("video")).not().hasClass(java.util.regex.Pattern.compile("mirror"));
 
@@ -164,6 +194,7 @@ class MeetingLayoutBrowserTest {
                     + " && strip.length === 3 && strip.every(w => m.width > 1.5 * w) || JSON.stringify({ s, m, strip }); })()");
             ann.waitForGrowth(bobId, "screen", "framesDecoded", 5, Participant.MEDIA);
             shareIsForwardedToEveryone(room);
+            allocationsToldAreTheCamera(page, room);
             Chromium.screenshot(page, "layout-share-and-pinned");
             bob.page.locator("#screen").click();
             assertThat(page.locator("#screen-area .tile")).hasCount(0);
