@@ -59,7 +59,8 @@ public final class LoadRunner {
             t.setDaemon(true);
             return t;
         });
-        PeerIo io = new PeerIo(clientThreads);
+        SendTimes sendTimes = new SendTimes(StreamIds.count(s.publishers()));
+        PeerIo io = new PeerIo(clientThreads, sendTimes);
         try (Pacer pacer = new Pacer()) {
             sfu.createRoom(s.publishers());
             long t0 = System.nanoTime();
@@ -85,7 +86,7 @@ public final class LoadRunner {
             t0 = System.nanoTime();
             connecting.clear();
             for (int i = 0; i < s.subscribers(); i++) {
-                ReceiveStats stats = new ReceiveStats(StreamIds.count(s.publishers()));
+                ReceiveStats stats = new ReceiveStats(StreamIds.count(s.publishers()), sendTimes);
                 ClientPeer peer = io.open(CERTIFICATE, new MediaListener() {
                     @Override
                     public void onRtp(byte[] buf, int off, int len) {
@@ -176,6 +177,7 @@ public final class LoadRunner {
         LatencyHistogram audio = new LatencyHistogram();
         LatencyHistogram video = new LatencyHistogram();
         LatencyHistogram keyframes = new LatencyHistogram();
+        LatencyHistogram sendWaits = new LatencyHistogram();
         for (int i = 0; i < receivers.size(); i++) {
             ReceiveStats r = receivers.get(i);
             long wanted = 0;
@@ -189,6 +191,7 @@ public final class LoadRunner {
             corrupt += r.corrupt();
             r.addLatencies(audio, video);
             r.addKeyframeLatencies(keyframes);
+            r.addSendWaits(sendWaits);
         }
         LatencyHistogram all = new LatencyHistogram();
         all.add(audio);
@@ -201,12 +204,14 @@ public final class LoadRunner {
         log.accept(String.format("  %s: delivered %,d of %,d (%.3f %% loss, %,d of a layer not asked for),"
                         + " %.0f pkt/s, server CPU %.0f %% (system %.0f %%), client CPU user %.0f %% + system"
                         + " %.0f %% (%s), p50 %.2f ms, p99 %.2f ms (audio p99 %.2f, video p99 %.2f),"
-                        + " pacer lateness p99 %.2f ms, corrupt %d, duplicates %d, PLI to publishers %d, SRTP %s",
+                        + " pacer lateness p99 %.2f ms, send queue wait p99 %.2f ms (%.1f %% of the packets' hand-over known),"
+                        + " corrupt %d, duplicates %d, PLI to publishers %d, SRTP %s",
                 name, delivered, result.expected(), 100 * result.loss(), otherLayers,
                 result.deliveredPerSecond(), result.serverCpuPercent(), result.serverSystemCpuPercent(),
                 result.clientUserCpuPercent(), result.clientSystemCpuPercent(), io.describe(), all.quantileNanos(0.5) / 1e6,
                 all.quantileNanos(0.99) / 1e6, audio.quantileNanos(0.99) / 1e6, video.quantileNanos(0.99) / 1e6,
-                lateness.quantileNanos(0.99) / 1e6, corrupt, duplicates, pli, result.srtpProfile()));
+                lateness.quantileNanos(0.99) / 1e6, sendWaits.quantileNanos(0.99) / 1e6,
+                all.count() == 0 ? 0.0 : 100.0 * sendWaits.count() / all.count(), corrupt, duplicates, pli, result.srtpProfile()));
         if (video.count() > 0) {
             log.accept(String.format("  %s: video latency p50 %.2f, p90 %.2f, p99 %.2f, p99.9 %.2f, max %.2f ms;"
                             + " key frame packets %.1f %% of video, their p50 %.2f, p99 %.2f ms",

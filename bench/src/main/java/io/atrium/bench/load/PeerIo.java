@@ -54,13 +54,25 @@ public final class PeerIo implements AutoCloseable {
     private final boolean epoll = Epoll.isAvailable();
     private final int threads;
     private final AtomicLong sendErrors = new AtomicLong();
+    /** The tag of the datagram this thread sends next ({@link #tagNextSend}), -1 for none. */
+    private static final ThreadLocal<long[]> NEXT_TAG = ThreadLocal.withInitial(() -> new long[] {-1});
+    private final SendTimes sendTimes;
 
-    /** {@code threads} event loops; peers are spread over them round-robin. */
+    /** {@code threads} event loops; peers are spread over them round-robin; send times are not recorded. */
     public PeerIo(int threads) {
+        this(threads, null);
+    }
+
+    /**
+     * {@code threads} event loops; peers are spread over them round-robin; {@code sendTimes} (if not null) gets the time
+     * each tagged datagram is handed to the kernel.
+     */
+    public PeerIo(int threads, SendTimes sendTimes) {
         if (threads < 1) {
             throw new IllegalArgumentException("client I/O threads must be at least 1, got " + threads);
         }
         this.threads = threads;
+        this.sendTimes = sendTimes;
         group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("bench-io", true),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     }
@@ -100,6 +112,18 @@ public final class PeerIo implements AutoCloseable {
         return transport;
     }
 
+    /**
+     * Tags the next datagram this thread sends through any socket of a {@code PeerIo} with {@code tag} (a {@link
+     * SendTimes#tag}; -1 clears it): the publisher's pacer, around each stamped packet it hands its peer.
+     */
+    static void tagNextSend(long tag) {
+        NEXT_TAG.get()[0] = tag;
+    }
+
+    /** One datagram waiting for the flush task, and its tag (-1: none). */
+    private record Queued(DatagramPacket packet, long tag) {
+    }
+
     /** "epoll (recvmmsg/sendmmsg)" or "NIO", and the thread count, for the report. */
     public String describe() {
         return (epoll ? "Netty epoll, recvmmsg x" + READ_BATCH + " and sendmmsg" : "Netty NIO") + ", " + threads
@@ -122,7 +146,9 @@ public final class PeerIo implements AutoCloseable {
         private final byte[] buf = new byte[ClientPeer.MAX_DATAGRAM_LENGTH];
         private final AtomicBoolean flushQueued = new AtomicBoolean();
         /** Datagrams from other threads waiting for the flush task, which writes them all and then flushes. */
-        private final Queue<DatagramPacket> pending = new ConcurrentLinkedQueue<>();
+        private final Queue<Queued> pending = new ConcurrentLinkedQueue<>();
+        /** The tags of the datagrams the running flush wrote (flush task only). */
+        private long[] flushed = new long[64];
         private volatile Channel channel;
         private volatile ClientPeer peer;
         /*
@@ -134,8 +160,19 @@ public final class PeerIo implements AutoCloseable {
         private final Runnable flush = () -> {
             flushQueued.set(false);
             Channel ch = channel;
-            for (DatagramPacket p; (p = pending.poll()) != null; ) {
-                ch.write(p, ch.voidPromise());
+            int tags = 0;
+            for (Queued q; (q = pending.poll()) != null; ) {
+                ch.write(q.packet(), ch.voidPromise());
+                if (q.tag() >= 0 && sendTimes != null) {
+                    if (tags == flushed.length) {
+                        flushed = java.util.Arrays.copyOf(flushed, 2 * tags);
+                    }
+                    flushed[tags++] = q.tag();
+                }
+            }
+            long now = System.nanoTime(); // the sendmmsg below
+            for (int i = 0; i < tags; i++) {
+                sendTimes.sent(flushed[i], now);
             }
             ch.flush();
         };
@@ -165,14 +202,16 @@ public final class PeerIo implements AutoCloseable {
                 return;
             }
             ByteBuf out = ch.alloc().directBuffer(len).writeBytes(data, off, len);
-            pending.add(new DatagramPacket(out, to));
+            long[] tag = NEXT_TAG.get();
+            pending.add(new Queued(new DatagramPacket(out, to), tag[0]));
+            tag[0] = -1;
             if (!flushQueued.getAndSet(true)) {
                 try {
                     ch.eventLoop().execute(flush);
                 } catch (RejectedExecutionException closing) {
                     sendErrors.incrementAndGet();
-                    for (DatagramPacket p; (p = pending.poll()) != null; ) {
-                        p.release();
+                    for (Queued q; (q = pending.poll()) != null; ) {
+                        q.packet().release();
                     }
                 }
             }

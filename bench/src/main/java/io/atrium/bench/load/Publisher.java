@@ -133,8 +133,13 @@ public final class Publisher implements MediaListener {
     }
 
     private void send(byte[] b, int len) {
-        if (!peer.sendRtp(b, 0, len)) {
-            sendFailures++;
+        PeerIo.tagNextSend(Stamp.tag(b, len)); // what SendTimes records when the packet leaves
+        try {
+            if (!peer.sendRtp(b, 0, len)) {
+                sendFailures++;
+            }
+        } finally {
+            PeerIo.tagNextSend(-1);
         }
     }
 

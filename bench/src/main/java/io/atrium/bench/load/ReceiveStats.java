@@ -5,7 +5,9 @@ import io.atrium.webrtc.rtp.RtpPacket;
 /**
  * What one subscriber received: checks each RTP packet's {@link Stamp}, counts packets per stream inside the
  * {@link Window} once each (a 512-entry ring per stream drops duplicates), and records one-way latency of
- * in-window packets. Fed by one receive thread; read by others through the synchronized getters after the
+ * in-window packets: from the time the generator handed the packet to the kernel ({@link SendTimes}, when it knows
+ * it), so that the wait in the generator's own send queue is not counted as the server's, and that wait apart (from
+ * the stamp to the hand-over). Fed by one receive thread; read by others through the synchronized getters after the
  * window has drained.
  */
 public final class ReceiveStats {
@@ -17,6 +19,9 @@ public final class ReceiveStats {
     private final LatencyHistogram videoLatency = new LatencyHistogram();
     /** Video packets of key frames only (also in {@link #videoLatency}): what a frame's size does to the tail. */
     private final LatencyHistogram keyframeLatency = new LatencyHistogram();
+    /** From each in-window packet's stamp to its hand-over to the kernel, where {@link #sendTimes} knows it. */
+    private final LatencyHistogram sendWait = new LatencyHistogram();
+    private final SendTimes sendTimes;
     /** Per stream: the RTP timestamp of the last key frame's first packet, valid where {@link #keyframeSeen}. */
     private final int[] keyframeTimestamp;
     private final boolean[] keyframeSeen;
@@ -29,8 +34,17 @@ public final class ReceiveStats {
     private long duplicates;
     private long inWindow;
 
-    /** @param streams number of stream ids (ids are {@code 0..streams-1}) */
+    /** @param streams number of stream ids (ids are {@code 0..streams-1}); latency from the stamps alone */
     public ReceiveStats(int streams) {
+        this(streams, null);
+    }
+
+    /**
+     * @param streams number of stream ids (ids are {@code 0..streams-1})
+     * @param sendTimes when the packets were handed to the kernel (null: latency from the stamps)
+     */
+    public ReceiveStats(int streams, SendTimes sendTimes) {
+        this.sendTimes = sendTimes;
         rings = new int[streams][];
         uniqueInWindow = new long[streams];
         keyframeTimestamp = new int[streams];
@@ -49,6 +63,7 @@ public final class ReceiveStats {
         audioLatency.clear();
         videoLatency.clear();
         keyframeLatency.clear();
+        sendWait.clear();
         window = w;
     }
 
@@ -84,7 +99,13 @@ public final class ReceiveStats {
         ring[slot] = seq + 1;
         uniqueInWindow[id]++;
         inWindow++;
-        long latency = receiveNanos - stamp.sendNanos();
+        long sent = sendTimes == null ? -1 : sendTimes.sentAt(id, stamp.sequence());
+        long from = stamp.sendNanos();
+        if (sent >= from) {
+            sendWait.record(sent - from);
+            from = sent;
+        }
+        long latency = receiveNanos - from;
         if (StreamIds.isAudio(id)) {
             audioLatency.record(latency);
             return;
@@ -157,6 +178,14 @@ public final class ReceiveStats {
     public synchronized void addLatencies(LatencyHistogram audio, LatencyHistogram video) {
         audio.add(audioLatency);
         video.add(videoLatency);
+    }
+
+    /**
+     * Adds this subscriber's waits of in-window packets in the generator's send queue (stamp to hand-over) to {@code
+     * waits}; one per packet whose hand-over {@link SendTimes} knew.
+     */
+    public synchronized void addSendWaits(LatencyHistogram waits) {
+        waits.add(sendWait);
     }
 
     /** Adds this subscriber's latencies of key frame packets (a subset of the video ones) to {@code keyframes}. */

@@ -99,6 +99,18 @@ public final class Stamp {
         return Result.OK;
     }
 
+    /**
+     * The {@link SendTimes#tag} of the stamped RTP packet {@code buf[0, end)} (its trailer the last bytes), read without
+     * checking the body; -1 when it ends in no trailer.
+     */
+    public static long tag(byte[] buf, int end) {
+        int t = end - LENGTH;
+        if (t < 0 || getInt(buf, t + 20) != MAGIC) {
+            return -1;
+        }
+        return SendTimes.tag((buf[t + 6] & 0xFF) << 8 | buf[t + 7] & 0xFF, getInt(buf, t + 8));
+    }
+
     /** Stream id of the last packet read. */
     public int streamId() {
         return streamId;

@@ -101,6 +101,53 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void latencyCountsFromTheHandOverToTheKernelAndTheSendQueueWaitApart() {
+        Window window = new Window(1000, 2000);
+        RtpStream stream = new RtpStream(5, 111, StreamIds.audio(1), 0, 0, 0, null);
+        SendTimes times = new SendTimes(StreamIds.count(2));
+        ReceiveStats stats = new ReceiveStats(StreamIds.count(2), times);
+        stats.window(window);
+        List<byte[]> packets = new ArrayList<>();
+        for (long t : new long[] {1100, 1200, 1300}) {
+            byte[] buf = new byte[200];
+            int off = stream.begin(buf, false);
+            packets.add(Arrays.copyOf(buf, stream.finish(buf, off, off, off + 60, t, window)));
+        }
+        // the first waited 400 ns in the send queue, the second 50; the third's hand-over is not known
+        times.sent(Stamp.tag(packets.get(0), packets.get(0).length), 1500);
+        times.sent(Stamp.tag(packets.get(1), packets.get(1).length), 1250);
+        assertThat(Stamp.tag(packets.get(1), packets.get(1).length)).isEqualTo(SendTimes.tag(StreamIds.audio(1), 1));
+        assertThat(Stamp.tag(new byte[30], 30)).as("no trailer").isEqualTo(-1);
+        for (byte[] p : packets) {
+            stats.onRtp(p, 0, p.length, 1600);
+        }
+        LatencyHistogram audio = new LatencyHistogram();
+        stats.addLatencies(audio, new LatencyHistogram());
+        LatencyHistogram waits = new LatencyHistogram();
+        stats.addSendWaits(waits);
+        assertThat(audio.count()).isEqualTo(3);
+        // 1600 - 1500, 1600 - 1250, and from the stamp where the hand-over is unknown: 1600 - 1300
+        assertThat(audio.maxNanos()).isEqualTo(350);
+        assertThat(waits.count()).isEqualTo(2);
+        assertThat(waits.maxNanos()).isEqualTo(400);
+    }
+
+    @Test
+    void sendTimesForgetASlotOnceANewerSequenceTakesIt() {
+        SendTimes times = new SendTimes(2);
+        assertThat(times.sentAt(1, 7)).as("never sent").isEqualTo(-1);
+        times.sent(SendTimes.tag(1, 7), 1234);
+        assertThat(times.sentAt(1, 7)).isEqualTo(1234);
+        assertThat(times.sentAt(0, 7)).as("another stream").isEqualTo(-1);
+        assertThat(times.sentAt(5, 7)).as("no such stream").isEqualTo(-1);
+        times.sent(SendTimes.tag(1, 7 + SendTimes.RING), 5678);
+        assertThat(times.sentAt(1, 7)).as("its slot taken by a packet %d later", SendTimes.RING).isEqualTo(-1);
+        assertThat(times.sentAt(1, 7 + SendTimes.RING)).isEqualTo(5678);
+        times.sent(SendTimes.tag(9, 1), 1); // no such stream: ignored
+        times.sent(-1, 1);
+    }
+
+    @Test
     void aNewWindowCountsFromZeroAndOnlyItsOwnPackets() {
         Window first = new Window(1000, 2000);
         Window second = new Window(3000, 4000);

@@ -73,6 +73,9 @@ class PeerIoLoadTest {
             assertThat(r.srtpProfile()).isNotEqualTo("null");
             assertThat(r.clientCpu().user()).isGreaterThan(0);
         }
+        // every in-window packet's latency counts from its hand-over to the kernel (SendTimes), not from its stamp
+        assertThat(log).filteredOn(l -> l.contains("send queue wait")).isNotEmpty()
+                .allSatisfy(l -> assertThat(l).contains("(100.0 % of the packets' hand-over known)"));
         // each window counts its own packets (the second would hold at least twice the first's with the first's too)
         assertThat((double) windows.get(1).expected()).isLessThan(1.5 * windows.get(0).expected());
     }
