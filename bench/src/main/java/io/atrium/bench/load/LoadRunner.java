@@ -204,14 +204,14 @@ public final class LoadRunner {
         log.accept(String.format("  %s: delivered %,d of %,d (%.3f %% loss, %,d of a layer not asked for),"
                         + " %.0f pkt/s, server CPU %.0f %% (system %.0f %%), client CPU user %.0f %% + system"
                         + " %.0f %% (%s), p50 %.2f ms, p99 %.2f ms (audio p99 %.2f, video p99 %.2f),"
-                        + " pacer lateness p99 %.2f ms, send queue wait p99 %.2f ms (%.1f %% of the packets' hand-over known),"
+                        + " pacer lateness p99 %.2f ms, generator's send wait p99 %.2f ms (hand-over known for %d of %d packets),"
                         + " corrupt %d, duplicates %d, PLI to publishers %d, SRTP %s",
                 name, delivered, result.expected(), 100 * result.loss(), otherLayers,
                 result.deliveredPerSecond(), result.serverCpuPercent(), result.serverSystemCpuPercent(),
                 result.clientUserCpuPercent(), result.clientSystemCpuPercent(), io.describe(), all.quantileNanos(0.5) / 1e6,
                 all.quantileNanos(0.99) / 1e6, audio.quantileNanos(0.99) / 1e6, video.quantileNanos(0.99) / 1e6,
                 lateness.quantileNanos(0.99) / 1e6, sendWaits.quantileNanos(0.99) / 1e6,
-                all.count() == 0 ? 0.0 : 100.0 * sendWaits.count() / all.count(), corrupt, duplicates, pli, result.srtpProfile()));
+                sendWaits.count(), all.count(), corrupt, duplicates, pli, result.srtpProfile()));
         if (video.count() > 0) {
             log.accept(String.format("  %s: video latency p50 %.2f, p90 %.2f, p99 %.2f, p99.9 %.2f, max %.2f ms;"
                             + " key frame packets %.1f %% of video, their p50 %.2f, p99 %.2f ms",

@@ -170,7 +170,7 @@ public final class PeerIo implements AutoCloseable {
                     flushed[tags++] = q.tag();
                 }
             }
-            long now = System.nanoTime(); // the sendmmsg below
+            long now = System.nanoTime(); // the sendmmsg below (later only if an earlier flush left the socket full)
             for (int i = 0; i < tags; i++) {
                 sendTimes.sent(flushed[i], now);
             }

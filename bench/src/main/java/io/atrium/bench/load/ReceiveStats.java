@@ -6,8 +6,8 @@ import io.atrium.webrtc.rtp.RtpPacket;
  * What one subscriber received: checks each RTP packet's {@link Stamp}, counts packets per stream inside the
  * {@link Window} once each (a 512-entry ring per stream drops duplicates), and records one-way latency of
  * in-window packets: from the time the generator handed the packet to the kernel ({@link SendTimes}, when it knows
- * it), so that the wait in the generator's own send queue is not counted as the server's, and that wait apart (from
- * the stamp to the hand-over). Fed by one receive thread; read by others through the synchronized getters after the
+ * it), so that the generator's own waits (its pacer's pass, its send queue) are not counted as the server's, and those
+ * waits apart (from the stamp to the hand-over). Fed by one receive thread; read by others through the synchronized getters after the
  * window has drained.
  */
 public final class ReceiveStats {
@@ -101,7 +101,7 @@ public final class ReceiveStats {
         inWindow++;
         long sent = sendTimes == null ? -1 : sendTimes.sentAt(id, stamp.sequence());
         long from = stamp.sendNanos();
-        if (sent >= from) {
+        if (sent != -1 && sent - from >= 0) {
             sendWait.record(sent - from);
             from = sent;
         }
@@ -181,8 +181,8 @@ public final class ReceiveStats {
     }
 
     /**
-     * Adds this subscriber's waits of in-window packets in the generator's send queue (stamp to hand-over) to {@code
-     * waits}; one per packet whose hand-over {@link SendTimes} knew.
+     * Adds this subscriber's in-window packets' waits in the generator (stamp to hand-over: the pacer's pass and the
+     * send queue) to {@code waits}; one per packet whose hand-over {@link SendTimes} knew.
      */
     public synchronized void addSendWaits(LatencyHistogram waits) {
         waits.add(sendWait);

@@ -3,12 +3,13 @@ package io.atrium.bench.load;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * When each stamped packet was handed to the kernel: the load generator's pacer stamps a packet when it builds it,
- * but the packet then waits in its socket's queue for the I/O thread's flush, behind whatever that thread is doing
- * (reading and decrypting what the server just sent). That wait is the generator's, not the server's, so
- * {@link ReceiveStats} measures one-way latency from the time recorded here and reports the wait apart.
- * Per stream a ring of {@value #RING} packets by stream sequence; the I/O threads write it (at the flush), the receive
- * threads read it, each slot guarded like a seqlock by its sequence (a slot being rewritten reads as unknown).
+ * When each stamped packet was handed to the kernel. The load generator's pacer stamps every packet due in one pass
+ * with the pass's start; a packet then waits for the pacer to build and encrypt the ones before it in that pass, and
+ * in its socket's queue for the I/O thread's flush, behind whatever that thread is doing (reading and decrypting what
+ * the server just sent). Those waits are the generator's, not the server's, so {@link ReceiveStats} measures one-way
+ * latency from the time recorded here and reports them apart. Per stream a ring of {@value #RING} packets by stream
+ * sequence; a stream's one writer is the I/O thread of its publisher's socket (at the flush), the receive threads read
+ * it, each slot guarded like a seqlock by its sequence (a slot being rewritten reads as unknown).
  */
 public final class SendTimes {
     /** Packets remembered per stream: 27 s of a 300-packet-a-second stream, far above any latency measured. */

@@ -80,8 +80,8 @@ final class QualityObserver {
     private void allocations(Member m, List<Router.Allocation> list, long rate) {
         Map<String, Object> byMember = new LinkedHashMap<>();
         for (Router.Allocation a : list) {
-            // the camera's alone: a member's screen share is another track of the same publisher, and is never
-            // suspended by the estimate (docs/MEDIA.md)
+            // the camera's alone: a member's screen share is another track of the same publisher (which only the
+            // subscriber's own receive cap suspends, docs/MEDIA.md); its allocation is not told
             roster.members.values().stream().filter(o -> o.publisher != null && o.publisher.id().equals(a.publisherId())
                             && o.camera != null && o.camera.info().id().equals(a.trackId())).findFirst()
                     .ifPresent(o -> {
