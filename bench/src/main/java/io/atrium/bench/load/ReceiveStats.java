@@ -7,8 +7,8 @@ import io.atrium.webrtc.rtp.RtpPacket;
  * {@link Window} once each (a 512-entry ring per stream drops duplicates), and records one-way latency of
  * in-window packets: from the time the generator handed the packet to the kernel ({@link SendTimes}, when it knows
  * it), so that the generator's own waits (its pacer's pass, its send queue) are not counted as the server's, and those
- * waits apart (from the stamp to the hand-over). Fed by one receive thread; read by others through the synchronized getters after the
- * window has drained.
+ * waits apart (from the stamp to the hand-over). Fed by one receive thread; read by others through the synchronized
+ * getters after the window has drained.
  */
 public final class ReceiveStats {
     private static final int RING = 512;
