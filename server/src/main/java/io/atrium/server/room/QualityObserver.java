@@ -75,7 +75,8 @@ final class QualityObserver {
 
     /**
      * Tells a subscriber which layer of whose camera it receives (or that it is paused: no layer fits its
-     * downlink) when that changes (each member's camera under its id; a screen share is not told), and its available downlink rate when it moves by more than 10 %.
+     * downlink) when that changes (each member's camera under its id; a screen share is not told), and its
+     * available downlink rate when it moves by more than 10 %.
      */
     private void allocations(Member m, List<Router.Allocation> list, long rate) {
         Map<String, Object> byMember = new LinkedHashMap<>();
